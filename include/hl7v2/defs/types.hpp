@@ -1,0 +1,238 @@
+#pragma once
+// The shapes of HL7 v2 definitions: data types, segments, message structures, tables and the
+// version that holds them, with their lookups.
+//
+// The generated headers (v2_1.hpp .. v2_8.hpp) fill these structs as constexpr data, and a
+// runtime profile (profile.hpp) fills the very same structs from JSON, so code that walks a
+// message treats built-in and site-specific definitions alike.
+//
+// Why plain pointers + counts instead of std::span members: structure_node refers to an array
+// of its own type, which std::span of an incomplete type does not allow, and a pointer plus a
+// 16-bit count is smaller. Accessors hand out std::span.
+//
+// Every lookup is constexpr, never throws, and is O(log n) (binary search over arrays the
+// generator sorts) or O(1) (position → array index).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace hl7v2::defs {
+
+/// R, O, C, X, B in the standard's tables; unspecified where the source gives none.
+enum class optionality : std::uint8_t { required, optional, conditional, not_used, backward, unspecified };
+
+struct type_def;
+
+/// One component (or subcomponent) of a composite data type.
+struct component_def {
+  std::string_view name;  ///< description from the standard, e.g. "Family Name"
+  std::string_view key;   ///< JSON key, e.g. "family_name" (see keys.hpp)
+  const type_def* type;   ///< its own type; a composite type here means subcomponents
+  optionality opt;
+  std::uint32_t max_length;  ///< 0 = not given
+  std::uint16_t table;       ///< HL7 table number, 0 = none
+};
+
+/// A data type: primitive (ST, NM, ...) or composite (XPN, CX, ...).
+struct type_def {
+  std::string_view id;    ///< "XPN"
+  std::string_view name;  ///< "Extended Person Name"
+  const component_def* component_data;
+  std::uint16_t component_count;
+
+  constexpr std::span<const component_def> components() const noexcept { return {component_data, component_count}; }
+  constexpr bool is_primitive() const noexcept { return component_count == 0; }
+  /// 1-based, as in HL7 ("XPN.1"); nullptr when out of range.
+  constexpr const component_def* component(std::size_t pos1) const noexcept {
+    return pos1 >= 1 && pos1 <= component_count ? &component_data[pos1 - 1] : nullptr;
+  }
+};
+
+/// One field of a segment.
+struct field_def {
+  std::uint16_t position;  ///< 1-based
+  std::string_view name;   ///< "Patient Name"
+  std::string_view key;    ///< "patient_name"
+  const type_def* type;
+  optionality opt;
+  std::uint16_t max_repeats;  ///< 1 = does not repeat, 0 = unbounded, n = at most n
+  std::uint32_t max_length;   ///< 0 = not given
+  std::uint16_t table;        ///< HL7 table number, 0 = none
+
+  constexpr bool repeats() const noexcept { return max_repeats != 1; }
+};
+
+/// A segment: id and its fields in position order (fields[i].position == i + 1).
+struct segment_def {
+  std::string_view id;    ///< "PID"
+  std::string_view name;  ///< "Patient Identification"
+  const field_def* field_data;
+  std::uint16_t field_count;
+
+  constexpr std::span<const field_def> fields() const noexcept { return {field_data, field_count}; }
+  /// 1-based ("PID-5" → field(5)); nullptr when the segment defines no such field.
+  constexpr const field_def* field(std::size_t pos1) const noexcept {
+    return pos1 >= 1 && pos1 <= field_count ? &field_data[pos1 - 1] : nullptr;
+  }
+};
+
+enum class node_kind : std::uint8_t { segment, group };
+
+/// A segment or a group in a message structure, with its occurrence bounds.
+struct structure_node {
+  node_kind kind;
+  std::string_view id;  ///< segment id ("PID") or group name ("PATIENT_RESULT")
+  std::uint16_t min;    ///< 0 = optional
+  std::uint16_t max;    ///< 0 = unbounded
+  const structure_node* child_data;  ///< groups only
+  std::uint16_t child_count;
+
+  constexpr std::span<const structure_node> children() const noexcept { return {child_data, child_count}; }
+  constexpr bool is_group() const noexcept { return kind == node_kind::group; }
+  constexpr bool repeats() const noexcept { return max != 1; }
+  constexpr bool required() const noexcept { return min > 0; }
+};
+
+/// A message structure ("ADT_A01"): the ordered top-level nodes of the message.
+struct structure_def {
+  std::string_view id;
+  std::string_view name;
+  const structure_node* child_data;
+  std::uint16_t child_count;
+
+  constexpr std::span<const structure_node> children() const noexcept { return {child_data, child_count}; }
+};
+
+/// One coded value of an HL7 table.
+struct table_value {
+  std::string_view code;
+  std::string_view name;
+};
+
+/// An HL7 table of coded values (e.g. 0001 Administrative Sex); values sorted by code.
+struct table_def {
+  std::uint16_t number;
+  std::string_view name;
+  const table_value* value_data;
+  std::uint16_t value_count;
+
+  constexpr std::span<const table_value> values() const noexcept { return {value_data, value_count}; }
+  /// The value with this code, or nullptr.
+  constexpr const table_value* find(std::string_view code) const noexcept {
+    std::size_t lo = 0, hi = value_count;
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      const int c = value_data[mid].code.compare(code);
+      if (c == 0) return &value_data[mid];
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return nullptr;
+  }
+};
+
+namespace detail {
+
+/// Segment ids are at most 4 bytes in practice (3 in the standard); packing them into an
+/// integer makes the binary search compare integers. Returns 0 for ids that do not fit.
+constexpr std::uint32_t pack_segment_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 4) return 0;
+  std::uint32_t key = 0;
+  for (std::size_t i = 0; i < 4; ++i) key = (key << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  return key;
+}
+
+struct segment_entry {
+  std::uint32_t key;  ///< pack_segment_id(def->id)
+  const segment_def* def;
+};
+
+/// Trigger event ("ADT_A04") → the structure it uses ("ADT_A01").
+struct event_entry {
+  std::string_view event;
+  const structure_def* structure;
+};
+
+/// Binary search over a sorted array of T by the projection `key_of`.
+template <class T, class Key, class KeyOf>
+constexpr const T* find_sorted(std::span<const T> items, const Key& key, KeyOf key_of) noexcept {
+  std::size_t lo = 0, hi = items.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    const auto k = key_of(items[mid]);
+    if (k == key) return &items[mid];
+    if (k < key) lo = mid + 1; else hi = mid;
+  }
+  return nullptr;
+}
+
+/// Compares "ADT_A04" with msg_type + '_' + trigger without building the string.
+constexpr int compare_event(std::string_view event, std::string_view msg_type, std::string_view trigger) noexcept {
+  if (int c = event.substr(0, msg_type.size()).compare(msg_type); c != 0) return c;
+  std::string_view rest = event.substr(msg_type.size());
+  if (trigger.empty()) return rest.empty() ? 0 : 1;
+  if (rest.empty()) return -1;
+  if (rest[0] != '_') return rest[0] < '_' ? -1 : 1;
+  return rest.substr(1).compare(trigger);
+}
+
+}  // namespace detail
+
+/// Everything one HL7 version defines. The arrays are sorted by the generator (or by
+/// profile.hpp) for binary search.
+struct version_def {
+  std::string_view id;  ///< "2.5.1"
+  std::span<const detail::segment_entry> segment_index;    ///< by packed id
+  std::span<const type_def* const> type_index;             ///< by id
+  std::span<const structure_def* const> structure_index;   ///< by id
+  std::span<const detail::event_entry> event_index;        ///< by event
+  std::span<const table_def* const> table_index;           ///< by number
+
+  /// The segment's definition, or nullptr (Z-segments, segments of other versions).
+  constexpr const segment_def* segment(std::string_view seg_id) const noexcept {
+    const std::uint32_t key = detail::pack_segment_id(seg_id);
+    if (key == 0) return nullptr;
+    const auto* e = detail::find_sorted(segment_index, key, [](const detail::segment_entry& x) { return x.key; });
+    return e ? e->def : nullptr;
+  }
+
+  constexpr const type_def* type(std::string_view type_id) const noexcept {
+    const auto* e = detail::find_sorted(type_index, type_id, [](const type_def* t) { return t->id; });
+    return e ? *e : nullptr;
+  }
+
+  /// By structure id, as MSH-9.3 names it ("ADT_A01").
+  constexpr const structure_def* structure(std::string_view structure_id) const noexcept {
+    const auto* e = detail::find_sorted(structure_index, structure_id, [](const structure_def* s) { return s->id; });
+    return e ? *e : nullptr;
+  }
+
+  /// By message type and trigger event (MSH-9.1, MSH-9.2): ("ADT", "A04") → ADT_A01.
+  /// When the event is unknown, the structure named by the message type alone ("ACK" for
+  /// ACK^A01, "ORU" where a version defines one), else nullptr.
+  constexpr const structure_def* structure_for(std::string_view msg_type, std::string_view trigger) const noexcept {
+    std::size_t lo = 0, hi = event_index.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      const int c = detail::compare_event(event_index[mid].event, msg_type, trigger);
+      if (c == 0) return event_index[mid].structure;
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return trigger.empty() ? nullptr : structure_for(msg_type, {});
+  }
+
+  /// HL7 table by number; the built-in versions hold the tables their fields and components
+  /// refer to, where the source has them.
+  constexpr const table_def* table(std::uint16_t number) const noexcept {
+    const auto* e = detail::find_sorted(table_index, number, [](const table_def* t) { return t->number; });
+    return e ? *e : nullptr;
+  }
+
+  constexpr std::span<const detail::segment_entry> segments() const noexcept { return segment_index; }
+  constexpr std::span<const type_def* const> types() const noexcept { return type_index; }
+  constexpr std::span<const structure_def* const> structures() const noexcept { return structure_index; }
+  constexpr std::span<const table_def* const> tables() const noexcept { return table_index; }
+};
+
+}  // namespace hl7v2::defs
