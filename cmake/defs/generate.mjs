@@ -240,7 +240,7 @@ function cxxString(s) {
       for (const b of Buffer.from(ch, 'utf8')) body += '\\' + b.toString(8).padStart(3, '0');
     }
   }
-  return `{"${body}", ${Buffer.byteLength(s, 'utf8')}}`;
+  return `str("${body}", ${Buffer.byteLength(s, 'utf8')})`;
 }
 
 function cxxIdent(s) {
@@ -303,7 +303,7 @@ class Emitter {
     // Children arrays are written before the array that points at them.
     const nodes = (children) => {
       const rows = children.map((n) => {
-        if (!n.group) return `  {node_kind::segment, ${cxxString(n.id)}, ${n.min}, ${n.max}, nullptr, 0},`;
+        if (!n.group) return `  {node_kind::segment, ${cxxString(n.id)}, ${n.min}, ${n.max}},`;
         const childArray = nodes(n.children);
         return `  {node_kind::group, ${cxxString(n.id)}, ${n.min}, ${n.max}, ${childArray}, ${n.children.length}},`;
       });
@@ -386,7 +386,7 @@ function emitVersion(model, provenance) {
     '',
     'namespace hl7v2::defs {',
     `inline constexpr version_def ${v}{`,
-    `  ${cxxString(model.version)},`,
+    `  detail::${cxxString(model.version)},`,
     `  {detail::${v}_segments, ${segEntries.length}},`,
     `  {detail::${v}_types, ${typeEntries.length}},`,
     `  {detail::${v}_structures, ${structNames.length}},`,

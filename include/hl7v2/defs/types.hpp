@@ -86,8 +86,8 @@ struct structure_node {
   std::string_view id;  ///< segment id ("PID") or group name ("PATIENT_RESULT")
   std::uint16_t min;    ///< 0 = optional
   std::uint16_t max;    ///< 0 = unbounded
-  const structure_node* child_data;  ///< groups only
-  std::uint16_t child_count;
+  const structure_node* child_data = nullptr;  ///< groups only
+  std::uint16_t child_count = 0;
 
   constexpr std::span<const structure_node> children() const noexcept { return {child_data, child_count}; }
   constexpr bool is_group() const noexcept { return kind == node_kind::group; }
@@ -133,6 +133,11 @@ struct table_def {
 };
 
 namespace detail {
+
+/// The generated headers spell every string as str("text", length). Braced {"text", n} would
+/// make the compiler run overload resolution over all string_view constructors, constrained
+/// C++20 templates included, for each of ~20k strings: 3.4 s instead of 0.9 s per version.
+consteval std::string_view str(const char* text, std::size_t length) noexcept { return {text, length}; }
 
 /// Segment ids are at most 4 bytes in practice (3 in the standard); packing them into an
 /// integer makes the binary search compare integers. Returns 0 for ids that do not fit.
