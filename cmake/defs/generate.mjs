@@ -137,7 +137,12 @@ function buildModel(src, version, overrides) {
   for (const id of Object.keys(msgs).sort()) {
     structures[id] = { id, name: (msgs[id].desc ?? '').trim(), children: normStructureNodes(msgs[id].segments.segments) };
   }
-  const events = mapEventsToStructures(structures, src.older.tables['354']);
+  const forced = {};
+  for (const [i, o] of (overrides.events ?? []).entries()) {
+    if (!o.note) throw new Error(`overrides.json events[${i}]: a note citing the standard is required`);
+    if (o.versions.includes(version)) Object.assign(forced, o.map);
+  }
+  const events = mapEventsToStructures(structures, src.older.tables['354'], forced);
 
   const tableNumbers = new Set();
   const noteTable = (x) => { if (x.table) tableNumbers.add(x.table); };
@@ -175,7 +180,9 @@ function uniqueKeysFor(items) {
 // structure. HL7 table 0354 says which events share a structure ("ADT_A01": "A01, A04, A08,
 // A13"). An event maps to that shared structure only when the dictionary's copy is identical to
 // it (so the data, not the table, has the last word); otherwise it stays its own structure.
-function mapEventsToStructures(structures, table354) {
+// `forced` (from overrides.json) maps events whose copy differs from the shared structure only
+// by a known dictionary error.
+function mapEventsToStructures(structures, table354, forced) {
   const shape = (s) => JSON.stringify(s.children);
   const events = {};
   const sharedBy = {};
@@ -186,6 +193,11 @@ function mapEventsToStructures(structures, table354) {
     }
   }
   for (const id of Object.keys(structures).sort()) {
+    if (forced[id]) {
+      if (!structures[forced[id]]) throw new Error(`overrides.json events: ${forced[id]} does not exist`);
+      events[id] = forced[id];
+      continue;
+    }
     const target = (sharedBy[id] ?? []).sort().find((s) => s !== id && structures[s] && shape(structures[s]) === shape(structures[id]));
     events[id] = target ?? id;
   }

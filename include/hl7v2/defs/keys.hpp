@@ -22,7 +22,7 @@ namespace hl7v2::defs {
 
 inline constexpr std::string_view leading_digit_prefix = "n_";
 
-constexpr std::string make_json_key(std::string_view description, std::string_view fallback = {}) {
+inline std::string make_json_key(std::string_view description, std::string_view fallback = {}) {
   constexpr std::string_view right_single_quote = "\xE2\x80\x99";
   std::string key;
   key.reserve(description.size() + leading_digit_prefix.size());

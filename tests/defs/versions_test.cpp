@@ -1,0 +1,178 @@
+// Spot checks of the generated definitions against the HL7 v2 standard, several segments per
+// version, and static_asserts proving the lookups work in constant expressions.
+#include <catch2/catch_test_macros.hpp>
+
+#include <string_view>
+
+#include "hl7v2/defs/all.hpp"
+
+using namespace hl7v2::defs;
+using namespace std::string_view_literals;
+
+namespace {
+
+constexpr const field_def& field(const version_def& v, std::string_view seg, std::size_t pos) {
+  return *v.segment(seg)->field(pos);
+}
+
+/// Depth-first search for a group or segment node by id.
+constexpr const structure_node* find_node(std::span<const structure_node> nodes, std::string_view id) {
+  for (const auto& n : nodes) {
+    if (n.id == id) return &n;
+    if (const auto* inner = find_node(n.children(), id)) return inner;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// ---- constant expressions --------------------------------------------------------------------
+static_assert(v2_5_1.id == "2.5.1");
+static_assert(v2_5_1.segment("PID") != nullptr);
+static_assert(v2_5_1.segment("ZPI") == nullptr);
+static_assert(v2_5_1.segment("PID")->field(5)->type->id == "XPN");
+static_assert(v2_5_1.segment("PID")->field(5)->repeats());
+static_assert(v2_5_1.segment("PID")->field(0) == nullptr);
+static_assert(v2_5_1.type("XPN")->component(1)->key == "family_name");
+static_assert(v2_5_1.type("XPN")->component(99) == nullptr);
+static_assert(v2_5_1.type("ST")->is_primitive());
+static_assert(v2_5_1.structure_for("ADT", "A04") == v2_5_1.structure("ADT_A01"));
+static_assert(v2_5_1.table(1)->find("F") != nullptr);
+static_assert(v2_5_1.table(1)->find("not a code") == nullptr);
+static_assert(v2_3.segment("MSH")->field(10)->key == "message_control_id");
+
+TEST_CASE("every version is complete and sorted for binary search", "[defs]") {
+  for (const version_def* v : all_versions()) {
+    INFO("version " << v->id);
+    CHECK(v->segments().size() > 30);
+    CHECK(v->types().size() > 10);
+    CHECK(v->structures().size() > 30);
+    for (const auto& entry : v->segments()) {
+      CHECK(v->segment(entry.def->id) == entry.def);  // every segment findable by its id
+      for (std::size_t i = 0; i < entry.def->fields().size(); ++i) {
+        const field_def& f = entry.def->fields()[i];
+        CHECK(f.position == i + 1);
+        CHECK(f.type != nullptr);
+        CHECK(!f.key.empty());
+      }
+    }
+    for (const type_def* t : v->types()) CHECK(v->type(t->id) == t);
+    for (const structure_def* s : v->structures()) CHECK(v->structure(s->id) == s);
+    for (const table_def* t : v->tables()) CHECK(v->table(t->number) == t);
+    CHECK(v->segment("MSH")->field(10)->key == "message_control_id");
+  }
+}
+
+TEST_CASE("v2.1", "[defs]") {
+  CHECK(v2_1.segment("PD1") == nullptr);  // PD1 arrived in 2.3
+  CHECK(v2_1.segment("EVN") != nullptr);
+  CHECK(field(v2_1, "PID", 5).type->id == "PN");
+  CHECK(field(v2_1, "PID", 3).opt == optionality::required);
+  CHECK(field(v2_1, "PID", 1).key == "set_id_patient_id");
+  CHECK(field(v2_1, "MSH", 9).type->id.starts_with("CM"));
+}
+
+TEST_CASE("v2.2", "[defs]") {
+  CHECK(v2_2.segment("PD1") == nullptr);
+  // overrides.json: the dictionary calls both "Patient ID".
+  CHECK(field(v2_2, "PID", 2).key == "patient_id_external_id");
+  CHECK(field(v2_2, "PID", 3).key == "patient_id_internal_id");
+  CHECK(field(v2_2, "PID", 5).type->id == "PN");
+}
+
+TEST_CASE("v2.3 keys used by the data-lake tutorial", "[defs]") {
+  CHECK(field(v2_3, "MSH", 10).key == "message_control_id");
+  CHECK(field(v2_3, "PID", 1).key == "set_id_patient_id");
+  const field_def& name = field(v2_3, "PID", 5);
+  CHECK(name.key == "patient_name");
+  REQUIRE(name.type->id == "XPN");
+  CHECK(name.type->component(1)->key == "family_name");
+  CHECK(name.type->component(2)->key == "given_name");
+  // overrides.json: the standard's names for PID-2 and PID-3.
+  CHECK(field(v2_3, "PID", 2).name == "Patient ID (External ID)");
+  CHECK(field(v2_3, "PID", 2).key == "patient_id_external_id");
+  CHECK(field(v2_3, "PID", 3).key == "patient_id_internal_id");
+  CHECK(field(v2_3, "PID", 3).repeats());
+  CHECK(field(v2_3, "PID", 3).max_repeats == 0);
+  CHECK(field(v2_3, "MSH", 9).type->id.starts_with("CM"));  // a CM composite in 2.3
+  CHECK(field(v2_3, "PV1", 3).type->id == "PL");
+  CHECK(field(v2_3, "OBX", 5).type->id == "VARIES");
+  CHECK(v2_3.segment("PD1") != nullptr);
+}
+
+TEST_CASE("v2.3.1 and v2.4", "[defs]") {
+  CHECK(field(v2_3_1, "PID", 3).key == "patient_identifier_list");
+  CHECK(field(v2_3_1, "MSH", 12).type->id == "VID");
+  CHECK(v2_4.segment("SFT") == nullptr);  // SFT arrived in 2.5
+  CHECK(field(v2_4, "PID", 5).repeats());
+  CHECK(field(v2_4, "MSH", 9).type->id == "MSG");
+  CHECK(field(v2_4, "MSH", 9).type->component(2)->key == "trigger_event");
+}
+
+TEST_CASE("v2.5 and v2.5.1", "[defs]") {
+  CHECK(v2_5.segment("SFT") != nullptr);
+  const field_def& name = field(v2_5_1, "PID", 5);
+  CHECK(name.type->id == "XPN");
+  CHECK(name.opt == optionality::required);
+  CHECK(name.max_repeats == 0);
+  CHECK(field(v2_5_1, "MSH", 9).type->id == "MSG");
+  CHECK(field(v2_5_1, "MSH", 7).type->id == "TS");
+  CHECK(field(v2_5_1, "OBX", 5).type->id == "VARIES");
+  CHECK(field(v2_5_1, "PV1", 3).type->id == "PL");
+  CHECK(field(v2_5_1, "PID", 8).table == 1);
+  CHECK(field(v2_5_1, "PID", 3).type->id == "CX");
+  const type_def* cx = v2_5_1.type("CX");
+  REQUIRE(cx != nullptr);
+  CHECK(cx->component(1)->key == "id_number");
+  CHECK(cx->component(4)->type->id == "HD");  // assigning authority: a composite → subcomponents
+  CHECK(!cx->component(4)->type->is_primitive());
+  const table_def* sex = v2_5_1.table(1);
+  REQUIRE(sex != nullptr);
+  CHECK(sex->find("F") != nullptr);
+  CHECK(sex->find("M") != nullptr);
+}
+
+TEST_CASE("v2.6 to v2.8", "[defs]") {
+  CHECK(field(v2_7, "MSH", 7).type->id == "DTM");
+  CHECK(v2_7.segment("PRT") != nullptr);  // participation, new in 2.7
+  CHECK(v2_6.segment("PRT") == nullptr);
+  CHECK(field(v2_7, "EVN", 1).opt == optionality::backward);
+  CHECK(field(v2_7_1, "OBX", 5).type->id == "VARIES");  // overrides.json
+  CHECK(field(v2_8, "PID", 5).type->id == "XPN");
+  CHECK(field(v2_8, "MSH", 10).max_length == 199);
+}
+
+TEST_CASE("trigger events map to message structures", "[defs]") {
+  for (const version_def* v : {&v2_3_1, &v2_4, &v2_5, &v2_5_1, &v2_6, &v2_7, &v2_8}) {
+    INFO("version " << v->id);
+    REQUIRE(v->structure_for("ADT", "A04") != nullptr);
+    CHECK(v->structure_for("ADT", "A04")->id == "ADT_A01");
+    CHECK(v->structure_for("ADT", "A08")->id == "ADT_A01");
+    CHECK(v->structure_for("ORU", "R01")->id == "ORU_R01");
+    CHECK(v->structure_for("ACK", "A01")->id == "ACK");  // ACK^<event> → the ACK structure
+    CHECK(v->structure_for("ZZZ", "Z99") == nullptr);
+  }
+  CHECK(v2_5_1.structure("ADT_A04") == nullptr);  // shared, not a structure of its own
+}
+
+TEST_CASE("ORU_R01 groups in v2.5.1", "[defs]") {
+  const structure_def* oru = v2_5_1.structure("ORU_R01");
+  REQUIRE(oru != nullptr);
+  REQUIRE(oru->children().size() >= 3);
+  CHECK(oru->children()[0].id == "MSH");
+  CHECK(oru->children()[0].kind == node_kind::segment);
+  const structure_node* patient_result = find_node(oru->children(), "PATIENT_RESULT");
+  REQUIRE(patient_result != nullptr);
+  CHECK(patient_result->is_group());
+  CHECK(patient_result->min == 1);
+  CHECK(patient_result->max == 0);
+  const structure_node* order = find_node(patient_result->children(), "ORDER_OBSERVATION");
+  REQUIRE(order != nullptr);
+  const structure_node* observation = find_node(order->children(), "OBSERVATION");
+  REQUIRE(observation != nullptr);
+  REQUIRE(!observation->children().empty());
+  CHECK(observation->children()[0].id == "OBX");
+  CHECK(observation->children()[0].required());
+  // NTE occurs at several levels; the source keeps each occurrence.
+  CHECK(find_node(order->children(), "NTE") != nullptr);
+}
