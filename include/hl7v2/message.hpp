@@ -1,0 +1,447 @@
+// The message tree: message -> segment -> field -> repetition -> component -> subcomponent.
+//
+// Every view is a small, trivially copyable value holding string_views into the parsed text and, for
+// segments, pointers into the parser's index. Views stay valid while the text lives and the parser that
+// produced them is neither reused nor destroyed. Positions are 1-based as in HL7; a position that is
+// not present gives an empty view, never an exception or undefined behaviour.
+//
+// The parser indexes segments and field boundaries; the levels below a field are split on demand when
+// you ask for them (fields are short, and most consumers never split most of them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <string_view>
+
+#include "hl7v2/delimiters.hpp"
+#include "hl7v2/error.hpp"
+#include "hl7v2/path.hpp"
+
+namespace hl7v2 {
+
+class field;
+class repetition;
+class component;
+class subcomponent;
+
+namespace detail {
+
+// The separators a part and the parts below it split at. '\0' means "not split at that level": MSH-1,
+// MSH-2 and delimiters that MSH-2 does not declare.
+struct part_seps {
+  char repetition = '\0';
+  char component = '\0';
+  char subcomponent = '\0';
+};
+
+constexpr bool is_null_text(std::string_view s) noexcept { return s.size() == 2 && s[0] == '"' && s[1] == '"'; }
+
+// Number of pieces of `s` split at `sep`: 0 for empty text, else separators + 1.
+inline std::size_t count_pieces(std::string_view s, char sep) noexcept {
+  if (s.empty()) return 0;
+  if (sep == '\0') return 1;
+  std::size_t n = 1;
+  for (char c : s) n += static_cast<std::size_t>(c == sep);
+  return n;
+}
+
+inline const char* find_char(const char* from, const char* end, char sep) noexcept {
+  if (sep == '\0') return end;
+  const void* p = std::memchr(from, sep, static_cast<std::size_t>(end - from));
+  return p != nullptr ? static_cast<const char*>(p) : end;
+}
+
+// The n-th (1-based) piece of `s` split at `sep`; empty when there is none.
+inline std::string_view nth_piece(std::string_view s, char sep, std::size_t n) noexcept {
+  if (n == 0 || s.empty()) return {};
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (; n > 1; --n) {
+    const char* q = find_char(p, end, sep);
+    if (q == end) return {};
+    p = q + 1;
+  }
+  return {p, static_cast<std::size_t>(find_char(p, end, sep) - p)};
+}
+
+// Forward range over the pieces of a text split at one separator, each handed out as a Part view.
+template <class Part>
+class piece_range {
+ public:
+  class iterator {
+   public:
+    using value_type = Part;
+    using difference_type = std::ptrdiff_t;
+    using reference = Part;
+    using pointer = void;
+    using iterator_category = std::forward_iterator_tag;
+
+    iterator() = default;
+    iterator(std::string_view s, char sep, part_seps seps) noexcept
+        : cur_(s.empty() ? nullptr : s.data()), end_(s.data() + s.size()), sep_(sep), seps_(seps) {
+      if (cur_ != nullptr) piece_end_ = find_char(cur_, end_, sep_);
+    }
+    Part operator*() const noexcept { return Part{{cur_, static_cast<std::size_t>(piece_end_ - cur_)}, seps_}; }
+    iterator& operator++() noexcept {
+      if (piece_end_ == end_) {
+        cur_ = nullptr;
+      } else {
+        cur_ = piece_end_ + 1;
+        piece_end_ = find_char(cur_, end_, sep_);
+      }
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& x, const iterator& y) noexcept { return x.cur_ == y.cur_; }
+
+   private:
+    const char* cur_ = nullptr;  // nullptr: past the last piece
+    const char* piece_end_ = nullptr;
+    const char* end_ = nullptr;
+    char sep_ = '\0';
+    part_seps seps_{};
+  };
+
+  piece_range(std::string_view s, char sep, part_seps seps) noexcept : s_(s), sep_(sep), seps_(seps) {}
+  iterator begin() const noexcept { return iterator{s_, sep_, seps_}; }
+  iterator end() const noexcept { return iterator{}; }
+
+ private:
+  std::string_view s_;
+  char sep_;
+  part_seps seps_;
+};
+
+}  // namespace detail
+
+class subcomponent {
+ public:
+  subcomponent() = default;
+  explicit subcomponent(std::string_view raw, detail::part_seps = {}) noexcept : raw_(raw) {}
+  std::string_view raw() const noexcept { return raw_; }
+  bool empty() const noexcept { return raw_.empty(); }
+  bool is_null() const noexcept { return detail::is_null_text(raw_); }
+
+ private:
+  std::string_view raw_;
+};
+
+class component {
+ public:
+  component() = default;
+  explicit component(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  std::string_view raw() const noexcept { return raw_; }
+  bool empty() const noexcept { return raw_.empty(); }
+  bool is_null() const noexcept { return detail::is_null_text(raw_); }
+  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.subcomponent); }
+  subcomponent operator[](std::size_t n) const noexcept {
+    return subcomponent{detail::nth_piece(raw_, seps_.subcomponent, n), seps_};
+  }
+  auto begin() const noexcept { return range().begin(); }
+  auto end() const noexcept { return range().end(); }
+
+ private:
+  detail::piece_range<subcomponent> range() const noexcept { return {raw_, seps_.subcomponent, seps_}; }
+  std::string_view raw_;
+  detail::part_seps seps_{};
+};
+
+class repetition {
+ public:
+  repetition() = default;
+  explicit repetition(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  std::string_view raw() const noexcept { return raw_; }
+  bool empty() const noexcept { return raw_.empty(); }
+  bool is_null() const noexcept { return detail::is_null_text(raw_); }
+  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.component); }
+  component operator[](std::size_t n) const noexcept {
+    return component{detail::nth_piece(raw_, seps_.component, n), seps_};
+  }
+  auto begin() const noexcept { return range().begin(); }
+  auto end() const noexcept { return range().end(); }
+
+ private:
+  detail::piece_range<component> range() const noexcept { return {raw_, seps_.component, seps_}; }
+  std::string_view raw_;
+  detail::part_seps seps_{};
+};
+
+class field {
+ public:
+  field() = default;
+  explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  std::string_view raw() const noexcept { return raw_; }
+  bool empty() const noexcept { return raw_.empty(); }
+  bool is_null() const noexcept { return detail::is_null_text(raw_); }
+  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.repetition); }  // repetitions
+  repetition operator[](std::size_t n) const noexcept {
+    return repetition{detail::nth_piece(raw_, seps_.repetition, n), seps_};
+  }
+  // Component n of the first repetition: the common case of a field that does not repeat.
+  component component_at(std::size_t n) const noexcept { return (*this)[1][n]; }
+  auto begin() const noexcept { return range().begin(); }
+  auto end() const noexcept { return range().end(); }
+
+ private:
+  detail::piece_range<repetition> range() const noexcept { return {raw_, seps_.repetition, seps_}; }
+  std::string_view raw_;
+  detail::part_seps seps_{};
+};
+
+namespace detail {
+
+// One indexed segment. Its field boundaries live in the parser's bounds array at [first_bound,
+// first_bound + separators]: the offsets of its field separators, then the offset of its end.
+struct segment_entry {
+  std::uint32_t begin = 0;  // offset of the id in the message text
+  std::uint32_t end = 0;    // offset one past the last byte (the terminator is not part of the segment)
+  std::uint32_t first_bound = 0;
+  std::uint32_t separators = 0;  // field separators in the segment
+  std::uint32_t key = 0;         // the id as an integer (see segment_key)
+  bool header = false;           // MSH/FHS/BHS with a field separator: MSH-1 is the separator itself
+};
+
+// The 3-byte id as an integer, so lookups compare one word. Anything that is not 3 bytes gets a key no
+// segment has (segment keys never use the top byte).
+constexpr std::uint32_t segment_key(std::string_view id) noexcept {
+  if (id.size() != 3) return 0xFFFFFFFFu;
+  return std::uint32_t{static_cast<unsigned char>(id[0])} | (std::uint32_t{static_cast<unsigned char>(id[1])} << 8) |
+         (std::uint32_t{static_cast<unsigned char>(id[2])} << 16);
+}
+
+inline constexpr std::uint32_t msh_key = segment_key("MSH");
+inline constexpr std::uint32_t fhs_key = segment_key("FHS");
+inline constexpr std::uint32_t bhs_key = segment_key("BHS");
+constexpr bool is_header_key(std::uint32_t key) noexcept { return key == msh_key || key == fhs_key || key == bhs_key; }
+
+inline constexpr segment_entry no_segment{};
+
+}  // namespace detail
+
+class segment_field_iterator;
+
+class segment {
+ public:
+  segment() = default;
+  // Built by message; `bounds` points at this segment's first bound.
+  segment(const char* text, const detail::segment_entry* entry, const std::uint32_t* bounds, std::size_t index,
+          detail::part_seps seps) noexcept
+      : text_(text), entry_(entry), bounds_(bounds), index_(index), seps_(seps) {}
+
+  std::string_view id() const noexcept {
+    return entry_->end - entry_->begin >= 3 ? std::string_view{text_ + entry_->begin, 3} : std::string_view{};
+  }
+  std::string_view raw() const noexcept {
+    return text_ != nullptr ? std::string_view{text_ + entry_->begin, entry_->end - entry_->begin} : std::string_view{};
+  }
+  std::size_t index() const noexcept { return index_; }  // 1-based position in the message; 0 for an absent one
+  std::size_t offset() const noexcept { return entry_->begin; }
+  bool empty() const noexcept { return text_ == nullptr; }  // true for an absent segment
+  bool is_header() const noexcept { return entry_->header; }
+  // Highest field position present. MSH/FHS/BHS count MSH-1 (the field separator).
+  std::size_t size() const noexcept { return entry_->separators + (entry_->header ? 1u : 0u); }
+
+  field operator[](std::size_t pos) const noexcept {
+    if (pos == 0 || pos > size()) return {};
+    if (entry_->header) {
+      if (pos == 1) return field{{text_ + entry_->begin + 3, 1}};  // the field separator, unsplit
+      if (pos == 2) return field{piece(0)};                        // the encoding characters, unsplit
+      return field{piece(pos - 2), seps_};
+    }
+    return field{piece(pos - 1), seps_};
+  }
+
+  // Fields 1 .. size(), empty ones included; the iterator's position() is the HL7 field position.
+  segment_field_iterator begin() const noexcept;
+  segment_field_iterator end() const noexcept;
+
+ private:
+  // The text between separator k and the next boundary (k is 0-based, k < separators).
+  std::string_view piece(std::size_t k) const noexcept {
+    return {text_ + bounds_[k] + 1, static_cast<std::size_t>(bounds_[k + 1] - bounds_[k] - 1)};
+  }
+
+  const char* text_ = nullptr;
+  const detail::segment_entry* entry_ = &detail::no_segment;
+  const std::uint32_t* bounds_ = nullptr;
+  std::size_t index_ = 0;
+  detail::part_seps seps_{};
+};
+
+// Walks a segment's fields in position order.
+class segment_field_iterator {
+ public:
+  using value_type = field;
+  using difference_type = std::ptrdiff_t;
+  using reference = field;
+  using pointer = void;
+  using iterator_category = std::forward_iterator_tag;
+  segment_field_iterator() = default;
+  segment_field_iterator(const segment& seg, std::size_t pos) noexcept : seg_(seg), pos_(pos) {}
+  field operator*() const noexcept { return seg_[pos_]; }
+  segment_field_iterator& operator++() noexcept {
+    ++pos_;
+    return *this;
+  }
+  segment_field_iterator operator++(int) noexcept {
+    segment_field_iterator old = *this;
+    ++pos_;
+    return old;
+  }
+  std::size_t position() const noexcept { return pos_; }
+  friend bool operator==(const segment_field_iterator& x, const segment_field_iterator& y) noexcept {
+    return x.pos_ == y.pos_;
+  }
+
+ private:
+  segment seg_;
+  std::size_t pos_ = 0;
+};
+
+inline segment_field_iterator segment::begin() const noexcept { return {*this, 1}; }
+inline segment_field_iterator segment::end() const noexcept { return {*this, size() + 1}; }
+
+namespace detail {
+
+// What a message view is: the text and the parser's index. Ranges copy it, so they stay valid when the
+// message they came from was a temporary.
+struct message_index {
+  const char* text = nullptr;
+  const segment_entry* segs = nullptr;
+  std::size_t count = 0;
+  const std::uint32_t* bounds = nullptr;
+  part_seps seps{};
+
+  segment make(std::size_t i) const noexcept {
+    return segment{text, segs + i, bounds + segs[i].first_bound, i + 1, seps};
+  }
+};
+
+}  // namespace detail
+
+// Range over a message's segments, all of them or those with one id.
+class segment_range {
+ public:
+  class iterator {
+   public:
+    using value_type = segment;
+    using difference_type = std::ptrdiff_t;
+    using reference = segment;
+    using pointer = void;
+    using iterator_category = std::forward_iterator_tag;
+    iterator() = default;
+    iterator(const detail::message_index* m, std::size_t i, std::uint32_t key, bool all) noexcept
+        : m_(m), i_(i), key_(key), all_(all) {
+      skip();
+    }
+    segment operator*() const noexcept { return m_->make(i_); }
+    iterator& operator++() noexcept {
+      ++i_;
+      skip();
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& x, const iterator& y) noexcept { return x.i_ == y.i_; }
+
+   private:
+    void skip() noexcept {
+      if (all_) return;
+      while (i_ < m_->count && m_->segs[i_].key != key_) ++i_;
+    }
+    const detail::message_index* m_ = nullptr;
+    std::size_t i_ = 0;
+    std::uint32_t key_ = 0;
+    bool all_ = true;
+  };
+
+  segment_range(const detail::message_index& m, std::uint32_t key, bool all) noexcept : m_(m), key_(key), all_(all) {}
+  iterator begin() const noexcept { return {&m_, 0, key_, all_}; }
+  iterator end() const noexcept { return {&m_, m_.count, key_, all_}; }
+
+ private:
+  detail::message_index m_;
+  std::uint32_t key_;
+  bool all_;
+};
+
+class message {
+ public:
+  message() = default;
+  // Built by parser: `segments` and `bounds` are its index arrays.
+  message(std::string_view text, const delimiters& delims, const detail::segment_entry* segments, std::size_t count,
+          const std::uint32_t* bounds) noexcept
+      : text_(text),
+        delims_(delims),
+        index_{text.data(), segments, count, bounds,
+               detail::part_seps{delims.repetition, delims.component, delims.subcomponent}} {}
+
+  std::string_view raw() const noexcept { return text_; }
+  const delimiters& delims() const noexcept { return delims_; }
+  std::size_t size() const noexcept { return index_.count; }  // segments
+
+  segment operator[](std::size_t n) const noexcept {
+    if (n == 0 || n > index_.count) return {};
+    return index_.make(n - 1);
+  }
+
+  segment_range segments() const noexcept { return {index_, 0, true}; }
+  segment_range segments(std::string_view id) const noexcept { return {index_, detail::segment_key(id), false}; }
+
+  // The occurrence-th (1-based) segment with this id; an empty segment when there is none.
+  segment find(std::string_view id, std::size_t occurrence = 1) const noexcept {
+    const std::uint32_t key = detail::segment_key(id);
+    for (std::size_t i = 0; i < index_.count; ++i) {
+      if (index_.segs[i].key == key && --occurrence == 0) return index_.make(i);
+    }
+    return {};
+  }
+
+  // The raw (still escaped) text a path addresses (grammar in path.hpp); empty when absent.
+  result<std::string_view> at(std::string_view path_text) const noexcept {
+    const result<path> p = parse_path(path_text);
+    if (!p) return p.error();
+    return at(*p);
+  }
+  std::string_view at(const path& p) const noexcept {
+    const segment seg = find(p.segment_id, p.occurrence);
+    if (p.field == 0) return seg.raw();
+    const field f = seg[p.field];
+    if (p.component == 0) return p.repetition == 0 ? f.raw() : f[p.repetition].raw();
+    const component c = f[p.repetition == 0 ? 1 : p.repetition][p.component];
+    return p.subcomponent == 0 ? c.raw() : c[p.subcomponent].raw();
+  }
+  // Like at(), with a malformed path giving an empty view too.
+  std::string_view get(std::string_view path_text) const noexcept {
+    const result<std::string_view> r = at(path_text);
+    return r ? *r : std::string_view{};
+  }
+
+  // The MSH segment when the message starts with one (an empty segment otherwise), and the header
+  // fields the emitters need, raw.
+  segment header() const noexcept {
+    return index_.count != 0 && index_.segs[0].key == detail::msh_key ? index_.make(0) : segment{};
+  }
+  std::string_view message_type() const noexcept { return header()[9][1][1].raw(); }   // MSH-9.1, "ADT"
+  std::string_view trigger_event() const noexcept { return header()[9][1][2].raw(); }  // MSH-9.2, "A01"
+  std::string_view structure_id() const noexcept { return header()[9][1][3].raw(); }   // MSH-9.3, "ADT_A01"
+  std::string_view control_id() const noexcept { return header()[10].raw(); }          // MSH-10
+  std::string_view version_id() const noexcept { return header()[12][1][1].raw(); }    // MSH-12.1, "2.5.1"
+  std::string_view charset_name() const noexcept { return header()[18][1].raw(); }     // MSH-18, first repetition
+
+ private:
+  std::string_view text_;
+  delimiters delims_{};
+  detail::message_index index_{};
+};
+
+}  // namespace hl7v2

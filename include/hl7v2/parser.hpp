@@ -1,0 +1,159 @@
+// The tokenizer: one message's text -> the index behind the message views (message.hpp).
+//
+// A vector scan (detail/simd) finds the field separators and segment terminators; one pass over those
+// positions fills two flat arrays that the parser keeps and reuses: segment entries and field
+// boundaries. Components and below are split on demand by the views. Once the arrays have grown to the
+// largest message seen, parsing allocates nothing.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "hl7v2/delimiters.hpp"
+#include "hl7v2/detail/simd/scan.hpp"
+#include "hl7v2/error.hpp"
+#include "hl7v2/message.hpp"
+
+namespace hl7v2 {
+
+// Limits that keep hostile input bounded in time and memory.
+struct parse_options {
+  std::size_t max_segments = 1u << 20;
+  std::size_t max_fields = 1u << 16;  // per segment
+};
+
+class parser {
+ public:
+  parser() noexcept : parser(scan_kernel::best) {}
+  // Use one scanner kernel (a kernel this machine cannot run falls back to the best one).
+  explicit parser(scan_kernel kernel) noexcept
+      : scan_(detail::simd::kernel_function(kernel)),
+        kernel_(kernel == scan_kernel::best || !detail::simd::kernel_available(kernel) ? detail::simd::best_kernel()
+                                                                                       : kernel) {}
+
+  scan_kernel kernel() const noexcept { return kernel_; }
+
+  // Parses one message as the framer yields it. Segment terminators: if the text holds any CR, segments
+  // end at CR or CRLF and a bare LF is field content; otherwise LF ends segments. Empty lines are
+  // skipped. The views of the result are valid until this parser parses again or is destroyed.
+  // Error offsets are byte offsets into `text`; error::segment is the 1-based segment index.
+  result<message> parse(std::string_view text, parse_options options = {});
+
+ private:
+  // Scan this many bytes at a time: the positions buffer stays small and hot in L1/L2.
+  static constexpr std::size_t chunk_size = 8192;
+
+  template <class T>
+  static T* ensure(std::vector<T>& v, std::size_t needed) {
+    if (v.size() < needed) v.resize(std::max(needed, v.size() * 2));
+    return v.data();
+  }
+
+  detail::simd::scan_fn scan_;
+  scan_kernel kernel_;
+  std::vector<std::uint32_t> positions_;
+  std::vector<std::uint32_t> bounds_;
+  std::vector<detail::segment_entry> segments_;
+};
+
+namespace detail {
+constexpr bool is_header_id(const char* p) noexcept {
+  return (p[0] == 'M' && p[1] == 'S' && p[2] == 'H') || (p[0] == 'F' && p[1] == 'H' && p[2] == 'S') ||
+         (p[0] == 'B' && p[1] == 'H' && p[2] == 'S');
+}
+}  // namespace detail
+
+inline result<message> parser::parse(std::string_view text, parse_options options) {
+  const std::size_t n = text.size();
+  // Offsets are stored as 32 bits; the framer's size limit keeps real messages far below this.
+  if (n >= std::numeric_limits<std::uint32_t>::max()) return error{errc::message_too_large, 0, 0, 0};
+  const char* const t = text.data();
+
+  std::size_t start = 0;
+  while (start < n && (t[start] == '\r' || t[start] == '\n')) ++start;
+  if (start == n) return error{errc::empty_message, 0, 0, 0};
+  if (n - start < 3 || !detail::is_header_id(t + start)) return error{errc::not_a_message_header, start, 1, 0};
+  const result<delimiters> delims = read_delimiters(text.substr(start));
+  if (!delims) {
+    error e = delims.error();
+    e.offset += start;
+    return e;
+  }
+  const char fs = delims->field;
+  const bool has_cr = std::memchr(t + start, '\r', n - start) != nullptr;
+  const char terminator = has_cr ? '\r' : '\n';
+
+  std::uint32_t* pos = ensure(positions_, chunk_size);
+  std::uint32_t* bounds = bounds_.data();
+  detail::segment_entry* segs = segments_.data();
+  std::size_t nb = 0;           // bounds used
+  std::size_t ns = 0;           // segments indexed
+  std::size_t first_bound = 0;  // where the current segment's bounds start
+  std::size_t seg_start = start;
+
+  // Closes the segment [seg_start, end): validates its id and records it. Returns false on error.
+  error err{};
+  const auto close_segment = [&](std::size_t end) -> bool {
+    if (end == seg_start) return true;  // an empty line
+    const std::size_t len = end - seg_start;
+    const char* s = t + seg_start;
+    if (len < 3 || !detail::is_segment_id_char(s[0]) || !detail::is_segment_id_char(s[1]) || !detail::is_segment_id_char(s[2]) ||
+        (len > 3 && s[3] != fs)) {
+      err = error{errc::bad_segment_id, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
+      return false;
+    }
+    if (ns == options.max_segments) {
+      err = error{errc::too_many_segments, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
+      return false;
+    }
+    const std::size_t separators = nb - first_bound;
+    if (separators > options.max_fields) {
+      err = error{errc::too_many_fields, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
+      return false;
+    }
+    bounds[nb++] = static_cast<std::uint32_t>(end);
+    detail::segment_entry& e = segs[ns++];
+    e.begin = static_cast<std::uint32_t>(seg_start);
+    e.end = static_cast<std::uint32_t>(end);
+    e.first_bound = static_cast<std::uint32_t>(first_bound);
+    e.separators = static_cast<std::uint32_t>(separators);
+    e.key = detail::segment_key({s, 3});
+    e.header = detail::is_header_key(e.key) && separators != 0;
+    first_bound = nb;
+    return true;
+  };
+
+  for (std::size_t chunk = start; chunk < n; chunk += chunk_size) {
+    const std::size_t len = std::min(chunk_size, n - chunk);
+    const std::size_t found = scan_(t + chunk, len, fs, terminator, pos);
+    // Every position adds at most one bound and one segment; one more of each for the final segment.
+    bounds = ensure(bounds_, nb + found + 1);
+    segs = ensure(segments_, ns + found + 1);
+    for (std::size_t i = 0; i < found; ++i) {
+      const std::size_t p = chunk + pos[i];
+      if (t[p] == fs) {
+        bounds[nb++] = static_cast<std::uint32_t>(p);
+        continue;
+      }
+      if (!close_segment(p)) return err;
+      seg_start = p + 1;
+      // CRLF, and any LF at the very start of a segment in a CR message: not content, skip it.
+      while (has_cr && seg_start < n && t[seg_start] == '\n') ++seg_start;
+    }
+    // Checked per chunk, so one huge segment cannot grow the index without bound.
+    if (nb - first_bound > options.max_fields) {
+      return error{errc::too_many_fields, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
+    }
+  }
+  bounds = ensure(bounds_, nb + 1);
+  segs = ensure(segments_, ns + 1);
+  if (seg_start < n && !close_segment(n)) return err;
+  return message{text, *delims, segs, ns, bounds};
+}
+
+}  // namespace hl7v2

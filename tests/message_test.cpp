@@ -1,0 +1,202 @@
+// The views: positions, sizes, absent parts, iteration, lookups, header accessors.
+#include "hl7v2/message.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "hl7v2/parser.hpp"
+
+static_assert(std::is_trivially_copyable_v<hl7v2::message>);
+static_assert(std::is_trivially_copyable_v<hl7v2::segment>);
+static_assert(std::is_trivially_copyable_v<hl7v2::field>);
+static_assert(std::is_trivially_copyable_v<hl7v2::repetition>);
+static_assert(std::is_trivially_copyable_v<hl7v2::component>);
+static_assert(std::is_trivially_copyable_v<hl7v2::subcomponent>);
+static_assert(std::forward_iterator<hl7v2::segment_range::iterator>);
+static_assert(std::forward_iterator<hl7v2::segment_field_iterator>);
+static_assert(std::forward_iterator<decltype(hl7v2::field{}.begin())>);
+
+namespace {
+
+const std::string text =
+    "MSH|^~\\&|LAB|RIVER|LAKE|RIVER|20250301||ORU^R01^ORU_R01|CTRL42|P|2.5.1^^HL70104|||AL|NE||UNICODE UTF-8~8859/1\r"
+    "PID|1||A1^^^H^MR~B2&x&y^^^SSA^SS||DOE^JANE^^^^||19700101|F|||\"\"\r"
+    "OBX|1|NM|718-7^Hb^LN||11.1|g/dL\r"
+    "NTE|1\r"
+    "OBX|2|ST|5909-7^Smear^LN||see note\r"
+    "OBX|3|ST|x||y|\r";
+
+}  // namespace
+
+TEST_CASE("MSH numbering: MSH-1 is the separator, MSH-2 is not split", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  const hl7v2::segment msh = (*m)[1];
+  CHECK(msh.id() == "MSH");
+  CHECK(msh.is_header());
+  CHECK(msh.size() == 18);
+  CHECK(msh[1].raw() == "|");
+  CHECK(msh[1].size() == 1);
+  CHECK(msh[2].raw() == "^~\\&");
+  CHECK(msh[2].size() == 1);           // '~' inside MSH-2 is not a repetition separator
+  CHECK(msh[2][1].size() == 1);        // nor '^' a component separator
+  CHECK(msh[2][1][1].size() == 1);     // nor '&' a subcomponent separator
+  CHECK(msh[2][1][1][1].raw() == "^~\\&");
+  CHECK(msh[3].raw() == "LAB");
+  CHECK(msh[9].raw() == "ORU^R01^ORU_R01");
+  CHECK(msh[9][1][2].raw() == "R01");
+  CHECK(msh[18].size() == 2);
+  CHECK(m->get("MSH-1") == "|");
+  CHECK(m->get("MSH-2") == "^~\\&");
+}
+
+TEST_CASE("header accessors", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  CHECK(m->message_type() == "ORU");
+  CHECK(m->trigger_event() == "R01");
+  CHECK(m->structure_id() == "ORU_R01");
+  CHECK(m->control_id() == "CTRL42");
+  CHECK(m->version_id() == "2.5.1");
+  CHECK(m->charset_name() == "UNICODE UTF-8");
+  auto bare = p.parse("MSH|^~\\&|A\r");
+  REQUIRE(bare);
+  CHECK(bare->message_type().empty());
+  CHECK(bare->version_id().empty());
+  CHECK(bare->charset_name().empty());
+}
+
+TEST_CASE("fields, repetitions, components, subcomponents", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  const hl7v2::segment pid = m->find("PID");
+  CHECK(pid.index() == 2);
+  CHECK(pid.size() == 11);
+  CHECK(pid[1].raw() == "1");
+  CHECK(pid[2].empty());
+  CHECK(pid[2].size() == 0);
+  const hl7v2::field ids = pid[3];
+  CHECK(ids.size() == 2);
+  CHECK(ids[1].raw() == "A1^^^H^MR");
+  CHECK(ids[1].size() == 5);
+  CHECK(ids[1][2].empty());
+  CHECK(ids[1][2].size() == 0);
+  CHECK(ids[1][5].raw() == "MR");
+  CHECK(ids[2][1].raw() == "B2&x&y");
+  CHECK(ids[2][1].size() == 3);
+  CHECK(ids[2][1][3].raw() == "y");
+  CHECK(ids.component_at(4).raw() == "H");
+  CHECK(pid[5][1].size() == 6);  // "DOE^JANE^^^^": trailing empty components count
+  CHECK(pid[11].is_null());
+  CHECK_FALSE(pid[11].empty());
+  CHECK_FALSE(pid[1].is_null());
+}
+
+TEST_CASE("absent positions are empty views", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  CHECK((*m)[0].empty());
+  CHECK((*m)[7].empty());
+  CHECK((*m)[7].id().empty());
+  CHECK((*m)[7].size() == 0);
+  CHECK((*m)[7][1].empty());
+  CHECK((*m)[7].raw().empty());
+  const hl7v2::segment pid = (*m)[2];
+  CHECK(pid[0].empty());
+  CHECK(pid[12].empty());
+  CHECK(pid[99999].empty());
+  CHECK(pid[3][0].empty());
+  CHECK(pid[3][3].empty());
+  CHECK(pid[3][1][0].empty());
+  CHECK(pid[3][1][6].empty());
+  CHECK(pid[3][2][1][0].empty());
+  CHECK(pid[3][2][1][4].empty());
+  const hl7v2::segment none = m->find("ZZZ");
+  CHECK(none.empty());
+  CHECK(none.begin() == none.end());
+  hl7v2::message empty;
+  CHECK(empty.size() == 0);
+  CHECK(empty[1].empty());
+  CHECK(empty.segments().begin() == empty.segments().end());
+  CHECK(empty.get("PID-3").empty());
+  CHECK(empty.message_type().empty());
+}
+
+TEST_CASE("range-for at every level visits every part in order", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  std::vector<std::string> seen;
+  for (hl7v2::field f : (*m)[2]) seen.emplace_back(f.raw());
+  CHECK(seen == std::vector<std::string>{"1", "", "A1^^^H^MR~B2&x&y^^^SSA^SS", "", "DOE^JANE^^^^", "", "19700101",
+                                         "F", "", "", "\"\""});
+  seen.clear();
+  for (hl7v2::repetition r : (*m)[2][3]) seen.emplace_back(r.raw());
+  CHECK(seen == std::vector<std::string>{"A1^^^H^MR", "B2&x&y^^^SSA^SS"});
+  seen.clear();
+  for (hl7v2::component c : (*m)[2][3][1]) seen.emplace_back(c.raw());
+  CHECK(seen == std::vector<std::string>{"A1", "", "", "H", "MR"});
+  seen.clear();
+  for (hl7v2::subcomponent s : (*m)[2][3][2][1]) seen.emplace_back(s.raw());
+  CHECK(seen == std::vector<std::string>{"B2", "x", "y"});
+  seen.clear();
+  for (hl7v2::repetition r : (*m)[2][2]) seen.emplace_back(r.raw());  // empty field: no repetitions
+  CHECK(seen.empty());
+  // The iterator knows the field position.
+  std::size_t last = 0;
+  for (auto it = (*m)[2].begin(); it != (*m)[2].end(); ++it) last = it.position();
+  CHECK(last == 11);
+}
+
+TEST_CASE("segments(id) and find", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  std::vector<std::size_t> obx;
+  for (hl7v2::segment s : m->segments("OBX")) obx.push_back(s.index());
+  CHECK(obx == std::vector<std::size_t>{3, 5, 6});
+  CHECK(m->find("OBX", 2)[5].raw() == "see note");
+  CHECK(m->find("OBX", 3)[6].empty());
+  CHECK(m->find("OBX", 3).size() == 6);
+  CHECK(m->find("OBX", 4).empty());
+  CHECK(m->find("OBX", 0).empty());
+  CHECK(m->segments("OB").begin() == m->segments("OB").end());
+  CHECK(m->segments("OBXX").begin() == m->segments("OBXX").end());
+  std::size_t all = 0;
+  for (hl7v2::segment s : m->segments()) all += s.index();
+  CHECK(all == 1 + 2 + 3 + 4 + 5 + 6);
+  // A range taken from a temporary result stays usable.
+  std::size_t n = 0;
+  for (hl7v2::segment s : p.parse(text)->segments("NTE")) n += s.size();
+  CHECK(n == 1);
+}
+
+TEST_CASE("undeclared delimiters do not split", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse("MSH|^~|A\rPID|a&b\\c^d~e\r");  // no escape, no subcomponent character
+  REQUIRE(m);
+  CHECK(m->delims().subcomponent == '\0');
+  CHECK(m->get("PID-1-1") == "a&b\\c");
+  CHECK((*m)[2][1][1][1].size() == 1);
+  CHECK((*m)[2][1][1][1][1].raw() == "a&b\\c");
+  CHECK(m->get("PID-1(2)") == "e");
+}
+
+TEST_CASE("a later MSH segment is numbered like the first", "[message]") {
+  hl7v2::parser p;
+  auto m = p.parse("MSH|^~\\&|A\rMSH|^~\\&|B|C\rMSH\r");
+  REQUIRE(m);
+  CHECK((*m)[2][3].raw() == "B");
+  CHECK((*m)[2].size() == 4);
+  CHECK(m->get("MSH(2)-4") == "C");
+  CHECK_FALSE((*m)[3].is_header());  // no separator: nothing to number
+  CHECK((*m)[3].size() == 0);
+  CHECK((*m)[3][1].empty());
+}
