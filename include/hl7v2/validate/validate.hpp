@@ -1,0 +1,328 @@
+// Validation of a parsed message against the definitions of its HL7 version.
+//
+//   hl7v2::validate::report rep;                       // reuse it: no allocation per message once warm
+//   hl7v2::validate::validate(msg, hl7v2::defs::v2_5_1, {}, rep);
+//   for (const auto& d : rep) log(name(d.severity), name(d.code), d.where.path(), d.expectation_text());
+//
+// Checks, each with its own level (off / info / warning / error) in `options`:
+//   required       required fields missing, and required components of a present value ("" is present)
+//   repetitions    more repetitions than the field allows
+//   length         a repetition, component or subcomponent longer than its maximum (raw, escaped text)
+//   formats        NM, SI, DT, TM, DTM/TS text (primitives.hpp); OBX-5 is checked as the type OBX-2 names
+//   tables         ID values against their HL7 table, where the definitions list its values
+//   user_tables    IS values likewise (user-defined tables: sites extend them, so off by default)
+//   unknown        segment ids the version does not define; their fields are checked with the nearest
+//                  later version's definition when one has it
+//   z_segments     site-specific Z-segments (not checked further)
+//   extra_fields   non-empty fields past the last one the segment defines
+//   structure      segment order and cardinality against the message structure (MSH-9.3, else derived
+//                  from MSH-9.1 + MSH-9.2), matched as structure.hpp describes
+// Diagnostics never contain message text: positions, codes and definition strings only.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/types.hpp"
+#include "hl7v2/message.hpp"
+#include "hl7v2/validate/diagnostic.hpp"
+#include "hl7v2/validate/primitives.hpp"
+#include "hl7v2/validate/structure.hpp"
+
+namespace hl7v2::validate {
+
+enum class level : std::uint8_t { off, info, warning, error };
+
+struct options {
+  level required = level::error;
+  level repetitions = level::error;
+  level length = level::warning;
+  level formats = level::error;
+  level tables = level::warning;
+  level user_tables = level::off;
+  level unknown = level::warning;
+  level z_segments = level::info;
+  level extra_fields = level::info;
+  level structure = level::error;
+};
+
+namespace detail {
+
+// Counts segments per id as they pass, for the "(occurrence)" of a path. A fixed table: a message with
+// more than `slots` distinct ids (never seen in practice) gets occurrence 0 ("unknown") for the rest.
+class occurrence_counter {
+ public:
+  std::uint32_t next(std::string_view id) noexcept {
+    const std::uint32_t key = hl7v2::detail::segment_key(id);
+    std::uint32_t h = (key * 2654435761u) >> 26;  // 6 bits
+    for (std::size_t probe = 0; probe < slots; ++probe, h = (h + 1) & (slots - 1)) {
+      if (keys_[h] == key) return ++counts_[h];
+      if (counts_[h] == 0) {
+        keys_[h] = key;
+        return counts_[h] = 1;
+      }
+    }
+    return 0;
+  }
+
+ private:
+  static constexpr std::size_t slots = 64;
+  std::array<std::uint32_t, slots> keys_{};
+  std::array<std::uint32_t, slots> counts_{};
+};
+
+inline std::array<char, 4> id_chars(std::string_view id, std::uint8_t& size) noexcept {
+  std::array<char, 4> out{};
+  size = static_cast<std::uint8_t>(id.size() < 4 ? id.size() : 4);
+  for (std::size_t i = 0; i < size; ++i) out[i] = id[i];
+  return out;
+}
+
+constexpr severity to_severity(level l) noexcept {
+  return l == level::error ? severity::error : l == level::warning ? severity::warning : severity::info;
+}
+
+constexpr code format_code(primitive p) noexcept {
+  switch (p) {
+    case primitive::nm: return code::bad_number;
+    case primitive::si: return code::bad_sequence_id;
+    case primitive::dt: return code::bad_date;
+    case primitive::tm: return code::bad_time;
+    default: return code::bad_datetime;
+  }
+}
+
+constexpr bool is_varies(std::string_view type_id) noexcept {
+  return type_id == "VARIES" || type_id == "varies" || type_id == "*";
+}
+
+template <class Sink>
+class segment_checker {
+ public:
+  segment_checker(const defs::version_def& v, const options& o, Sink& sink) noexcept : v_(v), o_(o), sink_(sink) {}
+
+  void emit(level l, code c, const location& where, expectation e, std::uint32_t number, std::string_view text) {
+    if (l == level::off) return;
+    diagnostic d;
+    d.severity = to_severity(l);
+    d.code = c;
+    d.where = where;
+    d.expect = e;
+    d.number = number;
+    d.text = text;
+    sink_(d);
+  }
+
+  void check(const segment& seg, const defs::segment_def& def, location where) {
+    const std::size_t first = seg.is_header() ? 3 : 1;  // MSH-1/MSH-2 are the delimiters themselves
+    const std::size_t present = seg.size();
+    const std::size_t last = present > def.field_count ? present : def.field_count;
+    for (std::size_t pos = first; pos <= last; ++pos) {
+      where.field = static_cast<std::uint16_t>(pos);
+      where.repetition = where.component = where.subcomponent = 0;
+      const field f = seg[pos];
+      const defs::field_def* fd = def.field(pos);
+      if (fd == nullptr) {
+        if (!f.empty()) emit(o_.extra_fields, code::extra_field, where, expectation::no_field, def.field_count, {});
+        continue;
+      }
+      if (f.empty()) {
+        if (fd->opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+        continue;
+      }
+      if (f.is_null()) continue;
+      const defs::type_def* type = fd->type;
+      if (type != nullptr && is_varies(type->id) && pos == 5 && seg.id() == "OBX") type = v_.type(seg[2].raw());
+      std::uint16_t n = 0;
+      for (const repetition r : f) {
+        ++n;
+        where.repetition = n;
+        if (r.empty() || r.is_null()) continue;
+        if (fd->max_length != 0 && r.raw().size() > fd->max_length) {
+          emit(o_.length, code::too_long, where, expectation::max_length, fd->max_length, {});
+        }
+        check_repetition(r, type, fd->table, where);
+      }
+      if (fd->max_repeats != 0 && n > fd->max_repeats) {
+        where.repetition = static_cast<std::uint16_t>(fd->max_repeats + 1u);
+        emit(o_.repetitions, code::too_many_repetitions, where, expectation::max_repetitions, fd->max_repeats, {});
+      }
+    }
+  }
+
+ private:
+  void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value, const location& where) {
+    const primitive p = primitive_of(type.id);
+    if (p != primitive::none) {
+      if (!is_valid(p, value)) emit(o_.formats, format_code(p), where, expectation::data_type, 0, type.id);
+      return;
+    }
+    if (table == 0) return;
+    const bool id_type = type.id == "ID";
+    if (!id_type && type.id != "IS") return;
+    const level l = id_type ? o_.tables : o_.user_tables;
+    if (l == level::off) return;
+    const defs::table_def* t = v_.table(table);
+    if (t == nullptr || t->value_count == 0 || t->find(value) != nullptr) return;
+    emit(l, code::not_in_table, where, expectation::table, table, {});
+  }
+
+  void check_repetition(const repetition& r, const defs::type_def* type, std::uint16_t table, location where) {
+    if (type == nullptr) return;
+    if (type->is_primitive()) {
+      check_primitive(*type, table, r[1].raw(), where);
+      return;
+    }
+    const std::size_t count = type->component_count;
+    std::uint16_t i = 0;
+    for (const component c : r) {
+      if (++i > count) break;
+      where.component = i;
+      check_component(c, *type->component(i), where);
+    }
+    for (std::size_t k = static_cast<std::size_t>(i) + 1; k <= count; ++k) {  // components after the last present
+      if (type->component(k)->opt != defs::optionality::required) continue;
+      where.component = static_cast<std::uint16_t>(k);
+      emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+    }
+  }
+
+  void check_component(const component& c, const defs::component_def& cd, location where) {
+    if (c.empty()) {
+      if (cd.opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+      return;
+    }
+    if (c.is_null()) return;
+    if (cd.max_length != 0 && c.raw().size() > cd.max_length) {
+      emit(o_.length, code::too_long, where, expectation::max_length, cd.max_length, {});
+    }
+    const defs::type_def* type = cd.type;
+    if (type == nullptr) return;
+    if (type->is_primitive()) {
+      check_primitive(*type, cd.table, c[1].raw(), where);
+      return;
+    }
+    const std::size_t count = type->component_count;
+    std::uint16_t j = 0;
+    for (const subcomponent s : c) {
+      if (++j > count) break;
+      where.subcomponent = j;
+      const defs::component_def& sd = *type->component(j);
+      if (s.empty()) {
+        if (sd.opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+        continue;
+      }
+      if (s.is_null()) continue;
+      if (sd.max_length != 0 && s.raw().size() > sd.max_length) {
+        emit(o_.length, code::too_long, where, expectation::max_length, sd.max_length, {});
+      }
+      if (sd.type != nullptr && sd.type->is_primitive()) check_primitive(*sd.type, sd.table, s.raw(), where);
+    }
+    for (std::size_t k = static_cast<std::size_t>(j) + 1; k <= count; ++k) {
+      if (type->component(k)->opt != defs::optionality::required) continue;
+      where.subcomponent = static_cast<std::uint16_t>(k);
+      emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+    }
+  }
+
+  const defs::version_def& v_;
+  const options& o_;
+  Sink& sink_;
+};
+
+}  // namespace detail
+
+// The structure MSH-9 names: MSH-9.3 when the version defines it, else MSH-9.1 + MSH-9.2; nullptr when
+// neither is known.
+inline const defs::structure_def* structure_of(const message& msg, const defs::version_def& version) noexcept {
+  if (const std::string_view id = msg.structure_id(); !id.empty()) {
+    if (const defs::structure_def* s = version.structure(id)) return s;
+  }
+  const std::string_view type = msg.message_type();
+  if (type.empty()) return nullptr;
+  return version.structure_for(type, msg.trigger_event());
+}
+
+// The version to validate `msg` with: from MSH-12 (defs::find_version), `default_version` when MSH-12 is
+// empty; nullptr when MSH-12 names no HL7 v2 version.
+inline const defs::version_def* version_of(const message& msg, const defs::version_def* default_version) noexcept {
+  return defs::find_version(msg.version_id(), default_version);
+}
+
+// Validates `msg` against `version`, calling `sink(const diagnostic&)` for each finding, in message order
+// (structure findings at the segment where they are detected; missing segments at the end come last).
+template <class Sink>
+void validate(const message& msg, const defs::version_def& version, const options& opts, Sink& sink) {
+  detail::segment_checker<Sink> checker(version, opts, sink);
+  const defs::structure_def* structure = opts.structure == level::off ? nullptr : structure_of(msg, version);
+  structure_matcher matcher;
+  if (structure != nullptr) {
+    matcher.reset(*structure);
+  } else if (opts.structure != level::off && msg.size() != 0) {
+    location where;
+    where.segment_id = detail::id_chars("MSH", where.segment_id_size);
+    where.segment_index = 1;
+    where.occurrence = 1;
+    where.field = 9;
+    checker.emit(level::warning, code::unknown_structure, where, expectation::none, 0, {});
+  }
+  detail::occurrence_counter occurrences;
+  location here;
+  auto on_finding = [&](const structure_finding& f) {
+    location where = here;
+    expectation e = expectation::none;
+    std::uint32_t number = f.number;
+    std::string_view text = f.context;
+    switch (f.code) {
+      case code::missing_segment:
+        where = location{};
+        where.segment_id = detail::id_chars(detail::first_segment(*f.node), where.segment_id_size);
+        if (f.node->is_group()) {
+          e = expectation::group_required;
+          text = f.node->id;
+        } else {
+          e = expectation::present;
+        }
+        break;
+      case code::too_many_segments: e = expectation::max_occurrences; break;
+      case code::out_of_order: e = expectation::position; break;
+      default: e = expectation::in_structure; break;
+    }
+    checker.emit(opts.structure, f.code, where, e, number, text);
+  };
+  for (const segment seg : msg.segments()) {
+    const std::string_view id = seg.id();
+    here = location{};
+    here.segment_id = detail::id_chars(id, here.segment_id_size);
+    here.segment_index = static_cast<std::uint32_t>(seg.index());
+    here.occurrence = occurrences.next(id);
+    here.offset = seg.offset();
+    if (structure != nullptr) matcher.next(id, on_finding);
+    if (is_z_segment(id)) {
+      checker.emit(opts.z_segments, code::z_segment, here, expectation::none, 0, {});
+      continue;
+    }
+    const defs::segment_def* def = version.segment(id);
+    if (def == nullptr) {
+      checker.emit(opts.unknown, code::unknown_segment, here, expectation::defined_segment, 0, version.id);
+      def = defs::find_segment_with_fallback(version, id);
+      if (def == nullptr) continue;
+    }
+    checker.check(seg, *def, here);
+  }
+  if (structure != nullptr) {
+    here = location{};
+    matcher.finish(on_finding);
+  }
+}
+
+// Same, into a report that is cleared first.
+inline void validate(const message& msg, const defs::version_def& version, const options& opts, report& out) {
+  out.clear();
+  validate<report>(msg, version, opts, out);
+}
+
+}  // namespace hl7v2::validate
