@@ -1,0 +1,184 @@
+// The positional layout: lossless. Every segment, field, repetition, component and subcomponent in
+// message order with its raw (still escaped) text, so ER7 rebuilt from it (reader.hpp) is byte-identical
+// to the message (segment terminators normalized to CR, as er7_writer.hpp writes them).
+//
+//   {"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","LAB",...],["PID","1","",[["DOE","JOHN"]]]]}
+//
+//  - "delimiters": MSH-1 followed by MSH-2, exactly as the message has them.
+//  - each segment: an array whose first element is the id and then one element per field, empty and
+//    trailing empty fields included. MSH-1 and MSH-2 are the separator and the encoding characters.
+//  - a field is a string when it holds none of the repetition, component or subcomponent delimiters;
+//    otherwise an array of repetitions. A repetition is a string when it holds no component or
+//    subcomponent delimiter, else an array of components; a component is a string when it holds no
+//    subcomponent delimiter, else an array of subcomponents. (A one-element array never holds a plain
+//    string: ["a"] at field level would be written "a", so the shapes are unambiguous.)
+//  - bytes: when the message is valid UTF-8 (ASCII included) the strings are its text. Otherwise (Latin-1
+//    data, a stray invalid byte) every string holds one character per byte, U+0000..U+00FF (Latin-1
+//    decoding), and the object starts with "bytes":"latin1" so the way back re-encodes each character
+//    as its byte. Either way no byte is lost or replaced.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "hl7v2/json/emitter.hpp"
+#include "hl7v2/json/writer.hpp"
+
+namespace hl7v2::json {
+
+template <class Sink>
+class positional_emitter {
+ public:
+  static constexpr segment_order order = segment_order::as_received;
+  static constexpr bool uses_definitions = false;
+
+  positional_emitter(Sink& out, std::string& scratch, std::string_view extra_members = {})
+      : w_(out), scratch_(&scratch), extra_(extra_members) {}
+
+  // Whether the message was written in "bytes":"latin1" form.
+  bool latin1_bytes() const noexcept { return latin1_; }
+
+  void begin_message(const message_info& m) {
+    d_ = m.msg->delims();
+    latin1_ = !simdjson::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
+    w_.begin_object();
+    if (!extra_.empty()) w_.raw(extra_);
+    if (latin1_) {
+      w_.plain_key("bytes");
+      w_.string("latin1");
+    }
+    w_.plain_key("delimiters");
+    const segment msh = m.msg->header();
+    w_.begin_string();
+    part(msh[1].raw());
+    part(msh[2].raw());
+    w_.end_string();
+    w_.plain_key("segments");
+    w_.begin_array();
+  }
+  void end_message(const message_info&) {
+    w_.end_array();
+    w_.end_object();
+  }
+  void begin_group(const group_info&) {}
+  void end_group(const group_info&) {}
+
+  bool begin_segment(const segment_info& s) {
+    const segment& seg = s.seg;
+    w_.begin_array();
+    str(seg.id());
+    const std::size_t n = seg.size();
+    std::size_t pos = 1;
+    if (seg.is_header()) {
+      str(seg[1].raw());
+      if (n >= 2) str(seg[2].raw());
+      pos = 3;
+    }
+    for (; pos <= n; ++pos) write_field(seg[pos].raw());
+    w_.end_array();
+    return false;  // the fields are written: no need to walk them
+  }
+  void end_segment(const segment_info&) {}
+  bool begin_field(const field_info&) { return false; }
+  void end_field(const field_info&) {}
+  bool begin_repetition(const repetition_info&) { return false; }
+  void end_repetition(const repetition_info&) {}
+  bool begin_component(const component_info&) { return false; }
+  void end_component(const component_info&) {}
+  void subcomponent(const subcomponent_info&) {}
+
+ private:
+  static bool holds(std::string_view s, char a, char b = '\0', char c = '\0') noexcept {
+    for (char x : s) {
+      if (x != '\0' && (x == a || x == b || x == c)) return true;
+    }
+    return false;
+  }
+
+  // Splits `s` at `sep`, calling each(piece) for every piece.
+  template <class Each>
+  static void split(std::string_view s, char sep, Each&& each) {
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t at = s.find(sep, start);
+      if (at == std::string_view::npos) {
+        each(s.substr(start));
+        return;
+      }
+      each(s.substr(start, at - start));
+      start = at + 1;
+    }
+  }
+
+  void write_field(std::string_view f) {
+    if (!holds(f, d_.repetition, d_.component, d_.subcomponent)) {
+      str(f);
+      return;
+    }
+    w_.begin_array();
+    split_or_whole(f, d_.repetition, [&](std::string_view rep) { write_repetition(rep); });
+    w_.end_array();
+  }
+  void write_repetition(std::string_view r) {
+    if (!holds(r, d_.component, d_.subcomponent)) {
+      str(r);
+      return;
+    }
+    w_.begin_array();
+    split_or_whole(r, d_.component, [&](std::string_view c) { write_component(c); });
+    w_.end_array();
+  }
+  void write_component(std::string_view c) {
+    if (!holds(c, d_.subcomponent)) {
+      str(c);
+      return;
+    }
+    w_.begin_array();
+    split(c, d_.subcomponent, [&](std::string_view s) { str(s); });
+    w_.end_array();
+  }
+  // A delimiter MSH-2 does not declare ('\0') splits nothing.
+  template <class Each>
+  static void split_or_whole(std::string_view s, char sep, Each&& each) {
+    if (sep == '\0') {
+      each(s);
+    } else {
+      split(s, sep, each);
+    }
+  }
+
+  void str(std::string_view raw) {
+    w_.begin_string();
+    part(raw);
+    w_.end_string();
+  }
+  void part(std::string_view raw) {
+    if (!latin1_) {
+      w_.string_part(raw);
+      return;
+    }
+    std::string& s = *scratch_;
+    s.clear();
+    for (char ch : raw) {
+      const auto b = static_cast<unsigned char>(ch);
+      if (b < 0x80) {
+        s.push_back(ch);
+      } else {
+        s.push_back(static_cast<char>(0xC0 | (b >> 6)));
+        s.push_back(static_cast<char>(0x80 | (b & 0x3F)));
+      }
+    }
+    w_.string_part(s);
+  }
+
+  hl7v2::json_writer<Sink> w_;
+  std::string* scratch_;
+  std::string_view extra_;
+  hl7v2::delimiters d_{};
+  bool latin1_ = false;
+};
+
+}  // namespace hl7v2::json

@@ -1,0 +1,238 @@
+// The walk: traverses a parsed message beside its version's definitions and drives an emitter
+// (emitter.hpp) with each part and the definition it matched.
+//
+// Definitions are chosen once per message and once per segment, never per value:
+//  - version: MSH-12 through defs::find_version; empty or unparseable → the default (2.5.1 unless set);
+//  - segment: the version's definition, else the nearest LATER version's (a 2.3 message carrying a
+//    segment introduced in 2.5 keeps its names), else none (Z-segments);
+//  - message structure: MSH-9.3 ("ADT_A01"), else from MSH-9.1 + MSH-9.2 (structure_for);
+//  - a field whose type is "varies" (OBX-5) takes the type OBX-2 names; unknown there → no type.
+//
+// "May this segment repeat?" (segment_order::by_id), from the message structure: yes when the
+// segment occurs more than once in the structure tree or when it, or any group above it, has a
+// maximum other than 1. Segments the structure does not list, and every segment when the structure is
+// unknown, follow the fallback rule: the header-like segments MSH, EVN, PID, PD1, PV1, PV2, MSA, QAK,
+// QRD, QPD and RCP do not repeat, all others may.
+// Answers are cached per structure (the first message of each structure pays for it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "hl7v2/defs/all.hpp"
+#include "hl7v2/json/emitter.hpp"
+#include "hl7v2/message.hpp"
+
+namespace hl7v2::json {
+
+struct walk_options {
+  const defs::version_def* default_version = nullptr;  // for an empty or unknown MSH-12; null → 2.5.1
+};
+
+namespace detail {
+
+inline constexpr std::uint32_t key_of(std::string_view id) noexcept { return hl7v2::detail::segment_key(id); }
+
+// The fallback rule for segments a known structure does not list, or when the structure is unknown.
+constexpr bool repeats_without_structure(std::string_view id) noexcept {
+  constexpr std::string_view singles[] = {"MSH", "EVN", "PID", "PD1", "PV1", "PV2", "MSA", "QAK", "QRD", "QPD", "RCP"};
+  for (std::string_view s : singles) {
+    if (s == id) return false;
+  }
+  return true;
+}
+
+// An emitter that declares `static constexpr bool uses_definitions = false` is walked without
+// looking definitions up (every def pointer null).
+template <class E>
+constexpr bool wants_definitions() noexcept {
+  if constexpr (requires { E::uses_definitions; }) {
+    return static_cast<bool>(E::uses_definitions);
+  } else {
+    return true;
+  }
+}
+
+constexpr bool is_varies(std::string_view type_id) noexcept {
+  return type_id == "varies" || type_id == "VARIES" || type_id == "*";
+}
+
+}  // namespace detail
+
+class walker {
+ public:
+  explicit walker(walk_options options = {}) : options_(options) {}
+
+  const walk_options& options() const noexcept { return options_; }
+
+  // The definitions a message is read with (see the header comment).
+  const defs::version_def* version_of(const message& msg) const noexcept {
+    const defs::version_def* fallback = options_.default_version ? options_.default_version : &defs::v2_5_1;
+    const defs::version_def* v = defs::find_version(msg.version_id(), fallback);
+    return v ? v : fallback;
+  }
+  static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
+    if (const std::string_view id = msg.structure_id(); !id.empty()) {
+      if (const defs::structure_def* s = v.structure(id)) return s;
+    }
+    const std::string_view type = msg.message_type();
+    return type.empty() ? nullptr : v.structure_for(type, msg.trigger_event());
+  }
+
+  // May a segment with this id repeat in messages of this structure (null: unknown structure)?
+  bool segment_repeats(const defs::structure_def* structure, std::string_view id) {
+    if (structure == nullptr) return detail::repeats_without_structure(id);
+    const structure_entry& e = entry_for(structure);
+    const std::uint32_t key = detail::key_of(id);
+    for (const auto& [k, repeats] : e.ids) {
+      if (k == key) return repeats;
+    }
+    return detail::repeats_without_structure(id);
+  }
+
+  template <class E>
+    requires emitter<E>
+  void walk(const message& msg, E& out) {
+    const defs::version_def* version = version_of(msg);
+    const message_info info{&msg, version, structure_of(msg, *version)};
+    out.begin_message(info);
+    if (segment_order{out.order} == segment_order::as_received) {
+      for (const segment seg : msg.segments()) {
+        const defs::segment_def* def =
+            detail::wants_definitions<E>() ? defs::find_segment_with_fallback(*version, seg.id()) : nullptr;
+        walk_segment(info, segment_info{seg, def, 0, false}, out);
+      }
+    } else {
+      walk_by_id(info, out);
+    }
+    out.end_message(info);
+  }
+
+ private:
+  struct structure_entry {
+    const defs::structure_def* structure;
+    std::vector<std::pair<std::uint32_t, bool>> ids;  // segment key → may repeat
+  };
+
+  const structure_entry& entry_for(const defs::structure_def* s) {
+    for (const structure_entry& e : cache_) {
+      if (e.structure == s) return e;
+    }
+    structure_entry& e = cache_.emplace_back();
+    e.structure = s;
+    for (const defs::structure_node& n : s->children()) collect(n, false, e.ids);
+    return e;
+  }
+
+  static void collect(const defs::structure_node& n, bool inside_repeating,
+                      std::vector<std::pair<std::uint32_t, bool>>& ids) {
+    const bool repeats = inside_repeating || n.repeats();
+    if (n.is_group()) {
+      for (const defs::structure_node& c : n.children()) collect(c, repeats, ids);
+      return;
+    }
+    const std::uint32_t key = detail::key_of(n.id);
+    for (auto& [k, r] : ids) {
+      if (k == key) {
+        r = true;  // listed twice: two of them can be in one message
+        return;
+      }
+    }
+    ids.emplace_back(key, repeats);
+  }
+
+  template <class E>
+  void walk_by_id(const message_info& info, E& out) {
+    const message& msg = *info.msg;
+    keys_.clear();
+    firsts_.clear();
+    for (const segment seg : msg.segments()) {
+      const std::uint32_t key = detail::key_of(seg.id());
+      keys_.push_back(key);
+      bool seen = false;
+      for (std::size_t f : firsts_) {
+        if (keys_[f] == key) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) firsts_.push_back(keys_.size() - 1);
+    }
+    for (std::size_t first : firsts_) {
+      const std::uint32_t key = keys_[first];
+      const segment head = msg[first + 1];
+      std::size_t count = 0;
+      for (std::size_t i = first; i < keys_.size(); ++i) count += keys_[i] == key;
+      const group_info g{head.id(), defs::find_segment_with_fallback(*info.version, head.id()), count,
+                         segment_repeats(info.structure, head.id())};
+      out.begin_group(g);
+      std::size_t occurrence = 0;
+      for (std::size_t i = first; i < keys_.size(); ++i) {
+        if (keys_[i] != key) continue;
+        walk_segment(info, segment_info{msg[i + 1], g.def, ++occurrence, g.repeats}, out);
+      }
+      out.end_group(g);
+    }
+  }
+
+  // The type a "varies" field takes: OBX-5 is typed by OBX-2.
+  static const defs::type_def* resolve_varies(const message_info& info, const segment& seg, std::size_t pos) noexcept {
+    if (pos != 5 || seg.id() != "OBX") return nullptr;
+    const std::string_view type_id = seg[2][1][1].raw();
+    return type_id.empty() ? nullptr : info.version->type(type_id);
+  }
+
+  template <class E>
+  void walk_segment(const message_info& info, const segment_info& s, E& out) {
+    if (!out.begin_segment(s)) {
+      out.end_segment(s);
+      return;
+    }
+    const std::size_t n = s.seg.size();
+    for (std::size_t pos = 1; pos <= n; ++pos) {
+      const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
+      const defs::type_def* type = fd ? fd->type : nullptr;
+      if (type != nullptr && detail::is_varies(type->id)) type = resolve_varies(info, s.seg, pos);
+      const field_info f{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats()};
+      if (out.begin_field(f)) {
+        std::size_t index = 0;
+        for (const repetition rep : f.f) walk_repetition(repetition_info{rep, ++index, &f, type}, out);
+      }
+      out.end_field(f);
+    }
+    out.end_segment(s);
+  }
+
+  template <class E>
+  void walk_repetition(const repetition_info& r, E& out) {
+    if (out.begin_repetition(r)) {
+      const defs::type_def* parent = r.type;
+      std::size_t pos = 0;
+      for (const component comp : r.rep) {
+        ++pos;
+        const defs::component_def* cd = parent ? parent->component(pos) : nullptr;
+        const component_info c{comp, pos, parent, cd, cd ? cd->type : nullptr};
+        if (out.begin_component(c)) {
+          const defs::type_def* ctype = c.type;
+          std::size_t spos = 0;
+          for (const subcomponent sub : comp) {
+            ++spos;
+            const defs::component_def* sd = ctype ? ctype->component(spos) : nullptr;
+            out.subcomponent(subcomponent_info{sub, spos, ctype, sd, sd ? sd->type : nullptr});
+          }
+        }
+        out.end_component(c);
+      }
+    }
+    out.end_repetition(r);
+  }
+
+  walk_options options_;
+  std::vector<structure_entry> cache_;
+  std::vector<std::uint32_t> keys_;    // per segment, reused
+  std::vector<std::size_t> firsts_;    // index of the first segment of each id, reused
+};
+
+}  // namespace hl7v2::json
