@@ -19,6 +19,7 @@
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/named.hpp"
 #include "hl7v2/json/positional.hpp"
+#include "hl7v2/json/reader.hpp"
 #include "hl7v2/json/walk.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
