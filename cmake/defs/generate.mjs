@@ -47,12 +47,13 @@ export function jsonKey(description, fallback = '') {
 }
 
 /** Keys inside one segment or type must be unique: the first field (lowest position) keeps the
- *  plain key, every later field with the same key gets "_<position>" appended. */
+ *  plain key, every later field with the same key gets "_<position>" appended (again, in the
+ *  unlikely case that is taken too). Keys set in overrides.json are never renamed. */
 export function uniqueKeys(items) {
   const seen = new Set(items.filter((it) => it.fixedKey).map((it) => it.key));
   for (const it of items) {
     if (it.fixedKey) continue;
-    if (seen.has(it.key)) it.key = `${it.key}_${it.position}`;
+    while (seen.has(it.key)) it.key = `${it.key}_${it.position}`;
     seen.add(it.key);
   }
   return items;

@@ -34,6 +34,15 @@ test('collisions: the first keeps the key, later ones get _<position>', () => {
   assert.deepEqual(items.map((i) => i.key), ['unused', 'unused_2', 'dose', 'unused_13']);
 });
 
+test('a suffixed key that is taken too gets another suffix', () => {
+  const items = uniqueKeys([
+    { position: 1, key: 'code' },
+    { position: 2, key: 'code' },
+    { position: 3, key: 'code_2', fixedKey: true },
+  ]);
+  assert.deepEqual(items.map((i) => i.key), ['code', 'code_2_2', 'code_2']);
+});
+
 test('a key set by overrides.json is never renamed', () => {
   const items = uniqueKeys([
     { position: 1, key: 'patient_id' },

@@ -1,0 +1,491 @@
+#pragma once
+// Runtime profiles: site-specific definitions (Z-segments, renamed or retyped fields, local data
+// types) read from JSON and laid over a built-in version.
+//
+// A profile hands out the same structs as the built-in versions (segment_def, field_def,
+// type_def, ... with string_views into storage the profile owns), and its version() is an
+// ordinary version_def, so code that walks messages treats both alike. The JSON format is
+// described in cmake/defs/README.md ("Profiles"); examples/profiles/ holds an example.
+//
+// Loading never throws: a bad profile yields a profile_error naming the JSON path, e.g.
+// `segments.ZPI.fields[2].type: unknown data type "XYZ"`.
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hl7v2/defs/keys.hpp"
+#include "hl7v2/defs/types.hpp"
+
+namespace hl7v2::defs {
+
+/// Why a profile was rejected: where (a JSON path) and what.
+struct profile_error {
+  std::string path;     ///< "segments.ZPI.fields[2].type"; empty for the document as a whole
+  std::string message;  ///< "unknown data type \"XYZ\""
+
+  std::string to_string() const { return path.empty() ? message : path + ": " + message; }
+};
+
+struct profile_result;
+namespace detail { class profile_loader; }
+
+/// Definitions of a base version plus a profile's additions and overrides. Movable, not
+/// copyable (the definitions point into storage the profile owns).
+class profile {
+ public:
+  /// Reads a profile from JSON text and lays it over `base`, which must outlive the profile.
+  static profile_result load(std::string_view json_text, const version_def& base);
+
+  profile(profile&&) = default;
+  profile& operator=(profile&&) = default;
+  profile(const profile&) = delete;
+  profile& operator=(const profile&) = delete;
+  ~profile() = default;
+
+  /// The combined definitions, usable wherever a built-in version_def is.
+  const version_def& version() const noexcept { return version_; }
+  const version_def& base() const noexcept { return *base_; }
+  std::string_view name() const noexcept { return name_; }
+
+  const segment_def* segment(std::string_view id) const noexcept { return version_.segment(id); }
+  const type_def* type(std::string_view id) const noexcept { return version_.type(id); }
+  const structure_def* structure(std::string_view id) const noexcept { return version_.structure(id); }
+  const structure_def* structure_for(std::string_view msg_type, std::string_view trigger) const noexcept {
+    return version_.structure_for(msg_type, trigger);
+  }
+  const table_def* table(std::uint16_t number) const noexcept { return version_.table(number); }
+
+ private:
+  friend class detail::profile_loader;
+  profile() = default;
+
+  // Storage with stable addresses: the structs below point into it, and moving the profile
+  // moves only the owning handles.
+  const version_def* base_ = nullptr;
+  std::string name_;
+  std::vector<std::unique_ptr<char[]>> strings_;
+  std::vector<std::unique_ptr<type_def>> types_;
+  std::vector<std::vector<component_def>> component_lists_;
+  std::vector<std::unique_ptr<segment_def>> segments_;
+  std::vector<std::vector<field_def>> field_lists_;
+  std::vector<detail::segment_entry> segment_index_;
+  std::vector<const type_def*> type_index_;
+  version_def version_{};
+};
+
+/// A loaded profile, or the error that stopped loading.
+struct profile_result {
+  std::optional<profile> value;
+  profile_error error;
+
+  explicit operator bool() const noexcept { return value.has_value(); }
+};
+
+namespace detail {
+
+/// One field or component as a profile writes it; unset members inherit from the base.
+struct profile_entry {
+  std::optional<std::uint16_t> position;
+  std::optional<std::string_view> name, key, type;
+  std::optional<optionality> opt;
+  std::optional<std::uint16_t> repeats;
+  std::optional<std::uint32_t> max_length;
+  std::optional<std::uint16_t> table;
+};
+
+/// A field or component under construction, with what the key-uniqueness rule needs.
+struct working_item {
+  field_def def;
+  bool key_derived = false;  ///< derived from the name, so it may take a "_<position>" suffix
+  std::string path;          ///< where the profile set it; empty for untouched base items
+};
+
+class profile_loader {
+ public:
+  profile_loader(profile& out, const version_def& base) : out_(out), base_(base) { out_.base_ = &base; }
+
+  bool run(std::string_view json_text) {
+    simdjson::dom::parser parser;
+    const simdjson::padded_string padded(json_text);
+    simdjson::dom::element root;
+    if (auto err = parser.parse(padded).get(root); err) return fail("", std::string("invalid JSON: ") + simdjson::error_message(err));
+    simdjson::dom::object top;
+    if (root.get_object().get(top)) return fail("", "a profile is a JSON object");
+
+    simdjson::dom::object types, segments;
+    bool has_types = false, has_segments = false;
+    for (auto [member, value] : top) {
+      const std::string path(member);
+      if (member == "name") {
+        std::string_view s;
+        if (value.get_string().get(s)) return fail(path, "must be a string");
+        out_.name_ = std::string(s);
+      } else if (member == "base") {
+        std::string_view s;
+        if (value.get_string().get(s)) return fail(path, "must be a string");
+        if (s != base_.id) return fail(path, "profile is for HL7 " + std::string(s) + ", loaded over " + std::string(base_.id));
+      } else if (member == "types") {
+        if (value.get_object().get(types)) return fail(path, "must be an object of data types by id");
+        has_types = true;
+      } else if (member == "segments") {
+        if (value.get_object().get(segments)) return fail(path, "must be an object of segments by id");
+        has_segments = true;
+      } else {
+        return fail(path, "unknown member (expected name, base, types, segments)");
+      }
+    }
+    if (has_types && !load_types(types)) return false;
+    if (has_segments && !load_segments(segments)) return false;
+    clone_segments_using_replaced_types();
+    build_indexes();
+    return true;
+  }
+
+  profile_error error;
+
+ private:
+  profile& out_;
+  const version_def& base_;
+  std::map<std::string, type_def*, std::less<>> types_by_id_;       // the profile's types
+  std::map<const type_def*, type_def*> replaced_;                   // base type → profile type
+  std::vector<std::pair<const type_def*, type_def*>> clones_;       // base types copied for remapping
+  std::map<std::string, segment_def*, std::less<>> segments_by_id_;  // the profile's segments
+
+  bool fail(std::string path, std::string message) {
+    error = {std::move(path), std::move(message)};
+    return false;
+  }
+
+  std::string_view intern(std::string_view s) {
+    auto& buffer = out_.strings_.emplace_back(std::make_unique<char[]>(s.size() + 1));
+    std::copy(s.begin(), s.end(), buffer.get());
+    return {buffer.get(), s.size()};
+  }
+
+  const type_def* resolve_type(std::string_view id) const {
+    if (auto it = types_by_id_.find(id); it != types_by_id_.end()) return it->second;
+    return base_.type(id);
+  }
+
+  const type_def* remap(const type_def* t) const {
+    auto it = replaced_.find(t);
+    return it == replaced_.end() ? t : it->second;
+  }
+
+  static bool valid_type_id(std::string_view id) {
+    if (id.empty() || id.size() > 32) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  }
+
+  static bool valid_segment_id(std::string_view id) {
+    return id.size() == 3 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+  }
+
+  // ---- data types ----------------------------------------------------------------------------
+
+  bool load_types(simdjson::dom::object types) {
+    // Pass 1: every profile type exists before any component refers to it.
+    struct pending { std::string id, path; simdjson::dom::object body; };
+    std::vector<pending> bodies;
+    for (auto [id, value] : types) {
+      const std::string path = "types." + std::string(id);
+      if (!valid_type_id(id)) return fail(path, "a data type id is 1-32 letters, digits or '_'");
+      if (types_by_id_.count(id)) return fail(path, "data type defined twice");
+      simdjson::dom::object body;
+      if (value.get_object().get(body)) return fail(path, "must be an object");
+      type_def* shell = new_type(id, base_.type(id));
+      if (const type_def* old = base_.type(id)) replaced_[old] = shell;
+      bodies.push_back({std::string(id), path, body});
+    }
+    clone_types_using_replaced_types();
+    // Pass 2: components.
+    for (const auto& [id, path, body] : bodies) {
+      type_def* t = types_by_id_.find(id)->second;
+      const type_def* old = base_.type(t->id);
+      std::vector<working_item> items;
+      if (old) {
+        for (const auto& c : old->components()) {
+          items.push_back({as_field(c, items.size() + 1), false, {}});
+          items.back().def.type = remap(c.type);
+        }
+      }
+      for (auto [member, value] : body) {
+        const std::string member_path = path + "." + std::string(member);
+        if (member == "name") {
+          std::string_view s;
+          if (value.get_string().get(s)) return fail(member_path, "must be a string");
+          t->name = intern(s);
+        } else if (member == "components") {
+          if (!apply_entries(value, member_path, items)) return false;
+        } else {
+          return fail(member_path, "unknown member (expected name, components)");
+        }
+      }
+      if (!unique_keys(items)) return false;
+      auto& list = out_.component_lists_.emplace_back();
+      for (const auto& it : items) list.push_back({it.def.name, it.def.key, it.def.type, it.def.opt, it.def.max_length, it.def.table});
+      t->component_data = list.data();
+      t->component_count = static_cast<std::uint16_t>(list.size());
+    }
+    return true;
+  }
+
+  type_def* new_type(std::string_view id, const type_def* like) {
+    auto& t = out_.types_.emplace_back(std::make_unique<type_def>());
+    t->id = intern(id);
+    t->name = like ? like->name : std::string_view{};
+    if (like) {  // until its own components are set, a replacement looks like the original
+      t->component_data = like->component_data;
+      t->component_count = like->component_count;
+    }
+    types_by_id_.emplace(std::string(id), t.get());
+    return t.get();
+  }
+
+  /// A base type whose components use a replaced type is copied so it points at the
+  /// replacement (XPN uses FN; a profile that changes FN changes what XPN.1 is).
+  void clone_types_using_replaced_types() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const type_def* t : base_.types()) {
+        if (replaced_.count(t)) continue;
+        const auto comps = t->components();
+        if (std::none_of(comps.begin(), comps.end(), [&](const component_def& c) { return replaced_.count(c.type) > 0; })) continue;
+        type_def* clone = new_type(t->id, t);
+        replaced_[t] = clone;
+        clones_.emplace_back(t, clone);
+        changed = true;
+      }
+    }
+    for (const auto& [old, clone] : clones_) {
+      auto& list = out_.component_lists_.emplace_back(old->components().begin(), old->components().end());
+      for (auto& c : list) c.type = remap(c.type);
+      clone->component_data = list.data();
+    }
+  }
+
+  // ---- segments ------------------------------------------------------------------------------
+
+  bool load_segments(simdjson::dom::object segments) {
+    for (auto [id, value] : segments) {
+      const std::string path = "segments." + std::string(id);
+      if (!valid_segment_id(id)) return fail(path, "a segment id is 3 upper-case letters or digits");
+      if (segments_by_id_.count(id)) return fail(path, "segment defined twice");
+      simdjson::dom::object body;
+      if (value.get_object().get(body)) return fail(path, "must be an object");
+      const segment_def* old = base_.segment(id);
+      auto& seg = out_.segments_.emplace_back(std::make_unique<segment_def>());
+      seg->id = intern(id);
+      seg->name = old ? old->name : std::string_view{};
+      std::vector<working_item> items;
+      if (old) {
+        for (const auto& f : old->fields()) {
+          items.push_back({f, false, {}});
+          items.back().def.type = remap(f.type);
+        }
+      }
+      for (auto [member, v] : body) {
+        const std::string member_path = path + "." + std::string(member);
+        if (member == "name") {
+          std::string_view s;
+          if (v.get_string().get(s)) return fail(member_path, "must be a string");
+          seg->name = intern(s);
+        } else if (member == "fields") {
+          if (!apply_entries(v, member_path, items)) return false;
+        } else {
+          return fail(member_path, "unknown member (expected name, fields)");
+        }
+      }
+      if (!unique_keys(items)) return false;
+      auto& list = out_.field_lists_.emplace_back();
+      for (const auto& it : items) list.push_back(it.def);
+      seg->field_data = list.data();
+      seg->field_count = static_cast<std::uint16_t>(list.size());
+      segments_by_id_.emplace(std::string(id), seg.get());
+    }
+    return true;
+  }
+
+  /// A base segment the profile does not define, but whose fields use a replaced type.
+  void clone_segments_using_replaced_types() {
+    if (replaced_.empty()) return;
+    for (const auto& entry : base_.segments()) {
+      const segment_def* old = entry.def;
+      if (segments_by_id_.count(old->id)) continue;
+      const auto fields = old->fields();
+      if (std::none_of(fields.begin(), fields.end(), [&](const field_def& f) { return replaced_.count(f.type) > 0; })) continue;
+      auto& list = out_.field_lists_.emplace_back(fields.begin(), fields.end());
+      for (auto& f : list) f.type = remap(f.type);
+      auto& seg = out_.segments_.emplace_back(std::make_unique<segment_def>(*old));
+      seg->field_data = list.data();
+      segments_by_id_.emplace(std::string(old->id), seg.get());
+    }
+  }
+
+  // ---- fields and components -----------------------------------------------------------------
+
+  static field_def as_field(const component_def& c, std::size_t position) {
+    return {static_cast<std::uint16_t>(position), c.name, c.key, c.type, c.opt, 1, c.max_length, c.table};
+  }
+
+  bool apply_entries(simdjson::dom::element list, const std::string& path, std::vector<working_item>& items) {
+    simdjson::dom::array entries;
+    if (list.get_array().get(entries)) return fail(path, "must be an array");
+    std::size_t index = 0;
+    for (simdjson::dom::element e : entries) {
+      const std::string entry_path = path + "[" + std::to_string(index++) + "]";
+      profile_entry entry;
+      if (!read_entry(e, entry_path, entry)) return false;
+      const std::size_t position = entry.position.value_or(static_cast<std::uint16_t>(items.size() + 1));
+      if (position < 1 || position > items.size() + 1) {
+        return fail(entry_path + ".position", "must be between 1 and " + std::to_string(items.size() + 1) + " (no gaps)");
+      }
+      if (position > 65535) return fail(entry_path, "too many fields");
+      const bool is_new = position == items.size() + 1;
+      if (is_new) {
+        if (!entry.name) return fail(entry_path + ".name", "required for a new field or component");
+        if (!entry.type) return fail(entry_path + ".type", "required for a new field or component");
+        items.push_back({field_def{static_cast<std::uint16_t>(position), {}, {}, nullptr, optionality::optional, 1, 0, 0}, true, entry_path});
+      }
+      working_item& item = items[position - 1];
+      item.path = entry_path;
+      if (entry.name) {
+        item.def.name = intern(*entry.name);
+        item.key_derived = true;
+      }
+      if (entry.type) {
+        const type_def* t = resolve_type(*entry.type);
+        if (!t) return fail(entry_path + ".type", "unknown data type \"" + std::string(*entry.type) + "\"");
+        item.def.type = t;
+      }
+      if (entry.key) {
+        item.def.key = intern(*entry.key);
+        item.key_derived = false;
+      } else if (item.key_derived) {
+        item.def.key = intern(make_json_key(item.def.name, "field_" + std::to_string(position)));
+      }
+      if (entry.opt) item.def.opt = *entry.opt;
+      if (entry.repeats) item.def.max_repeats = *entry.repeats;
+      if (entry.max_length) item.def.max_length = *entry.max_length;
+      if (entry.table) item.def.table = *entry.table;
+    }
+    return true;
+  }
+
+  bool read_entry(simdjson::dom::element e, const std::string& path, profile_entry& entry) {
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj)) return fail(path, "must be an object");
+    for (auto [member, value] : obj) {
+      const std::string p = path + "." + std::string(member);
+      std::string_view s;
+      std::uint64_t n = 0;
+      if (member == "name" || member == "key" || member == "type" || member == "opt") {
+        if (value.get_string().get(s)) return fail(p, "must be a string");
+        if (member == "name") entry.name = s;
+        if (member == "type") entry.type = s;
+        if (member == "key") {
+          if (make_json_key(s) != s) return fail(p, "must already be a JSON key by the key rule (lower snake_case ASCII)");
+          entry.key = s;
+        }
+        if (member == "opt") {
+          if (s == "R") entry.opt = optionality::required;
+          else if (s == "O") entry.opt = optionality::optional;
+          else if (s == "C") entry.opt = optionality::conditional;
+          else if (s == "X") entry.opt = optionality::not_used;
+          else if (s == "B") entry.opt = optionality::backward;
+          else return fail(p, "must be one of R, O, C, X, B");
+        }
+      } else if (member == "repeats") {
+        if (value.get_string().get(s) == simdjson::SUCCESS && s == "unbounded") {
+          entry.repeats = 0;
+        } else if (value.get_uint64().get(n) || n > 65535) {
+          return fail(p, "must be 0..65535 (1 = does not repeat, 0 = unbounded) or \"unbounded\"");
+        } else {
+          entry.repeats = static_cast<std::uint16_t>(n);
+        }
+      } else if (member == "position" || member == "table") {
+        if (value.get_uint64().get(n) || n > 65535) return fail(p, "must be an integer 0..65535");
+        (member == "position" ? entry.position : entry.table) = static_cast<std::uint16_t>(n);
+      } else if (member == "max_length") {
+        if (value.get_uint64().get(n) || n > 0xFFFFFFFFu) return fail(p, "must be a non-negative 32-bit integer");
+        entry.max_length = static_cast<std::uint32_t>(n);
+      } else {
+        return fail(p, "unknown member (expected position, name, key, type, opt, repeats, max_length, table)");
+      }
+    }
+    return true;
+  }
+
+  /// The built-ins' collision rule: a derived key already taken gets "_<position>" (again,
+  /// while still taken); two keys the profile set explicitly must not collide.
+  bool unique_keys(std::vector<working_item>& items) {
+    std::map<std::string_view, std::size_t> owner;
+    for (auto& it : items) {
+      if (!it.key_derived) {
+        if (!owner.emplace(it.def.key, it.def.position).second) return fail(it.path.empty() ? std::string(it.def.key) : it.path + ".key", "key \"" + std::string(it.def.key) + "\" is used twice");
+      }
+    }
+    for (auto& it : items) {
+      if (!it.key_derived) continue;
+      if (owner.count(it.def.key)) {
+        std::string key(it.def.key);
+        while (owner.count(key)) key += "_" + std::to_string(it.def.position);
+        it.def.key = intern(key);
+      }
+      owner.emplace(it.def.key, it.def.position);
+    }
+    return true;
+  }
+
+  // ---- the combined version ------------------------------------------------------------------
+
+  void build_indexes() {
+    for (const auto& e : base_.segments()) {
+      if (!segments_by_id_.count(e.def->id)) out_.segment_index_.push_back(e);
+    }
+    for (const auto& [id, seg] : segments_by_id_) out_.segment_index_.push_back({pack_segment_id(id), seg});
+    std::sort(out_.segment_index_.begin(), out_.segment_index_.end(), [](const segment_entry& a, const segment_entry& b) { return a.key < b.key; });
+
+    for (const type_def* t : base_.types()) {
+      if (!types_by_id_.count(t->id)) out_.type_index_.push_back(t);
+    }
+    for (const auto& [id, t] : types_by_id_) out_.type_index_.push_back(t);
+    std::sort(out_.type_index_.begin(), out_.type_index_.end(), [](const type_def* a, const type_def* b) { return a->id < b->id; });
+
+    out_.version_ = {base_.id, out_.segment_index_, out_.type_index_, base_.structure_index, base_.event_index, base_.table_index};
+  }
+};
+
+}  // namespace detail
+
+inline profile_result profile::load(std::string_view json_text, const version_def& base) {
+  profile_result result;
+  try {
+    profile p;
+    detail::profile_loader loader(p, base);
+    if (loader.run(json_text)) {
+      result.value.emplace(std::move(p));
+    } else {
+      result.error = std::move(loader.error);
+    }
+  } catch (const std::exception& e) {  // allocation failures: nothing else throws here
+    result.value.reset();
+    result.error = {"", std::string("could not load the profile: ") + e.what()};
+  }
+  return result;
+}
+
+}  // namespace hl7v2::defs

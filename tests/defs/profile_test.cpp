@@ -1,0 +1,157 @@
+// Runtime profiles (profile.hpp): a Z-segment the lookups then find, overrides of base
+// definitions, and clear errors for bad profiles.
+#include <catch2/catch_test_macros.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "hl7v2/defs/profile.hpp"
+#include "hl7v2/defs/v2_3.hpp"
+#include "hl7v2/defs/v2_5_1.hpp"
+
+using namespace hl7v2::defs;
+
+namespace {
+
+std::string read_file(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string error_of(std::string_view json, const version_def& base = v2_5_1) {
+  auto result = profile::load(json, base);
+  return result ? std::string("loaded") : result.error.to_string();
+}
+
+}  // namespace
+
+TEST_CASE("the example profile adds ZPI, which the lookups then find", "[defs][profile]") {
+  const std::string json = read_file(HL7V2_EXAMPLE_PROFILE);
+  REQUIRE(!json.empty());
+  auto loaded = profile::load(json, v2_5_1);
+  INFO(loaded.error.to_string());
+  REQUIRE(loaded);
+  const profile& p = *loaded.value;
+  CHECK(p.name() == "Example site profile: patient extras");
+  CHECK(v2_5_1.segment("ZPI") == nullptr);
+
+  const segment_def* zpi = p.segment("ZPI");
+  REQUIRE(zpi != nullptr);
+  CHECK(zpi->name == "Patient Extra Information");
+  REQUIRE(zpi->fields().size() == 5);
+  CHECK(zpi->field(1)->key == "set_id_zpi");
+  CHECK(zpi->field(1)->opt == optionality::required);
+  CHECK(zpi->field(1)->max_length == 4);
+  CHECK(zpi->field(2)->type == v2_5_1.type("XPN"));  // built-in types are shared, not copied
+  CHECK(zpi->field(2)->max_repeats == 0);
+  CHECK(zpi->field(3)->max_repeats == 5);
+  CHECK(zpi->field(4)->key == "vip");
+  CHECK(zpi->field(4)->table == 9002);
+  CHECK(zpi->field(5)->key == "consent_given_date_time");
+  CHECK(zpi->field(5)->position == 5);
+
+  const type_def* zpc = p.type("ZPC");
+  REQUIRE(zpc != nullptr);
+  CHECK(zpi->field(3)->type == zpc);
+  CHECK(zpc->component(3)->key == "owners_phone");
+  CHECK(zpc->component(2)->type->id == "CWE");
+  CHECK(zpc->component(1)->max_length == 50);
+
+  // Everything else comes from the base, through the same version_def interface.
+  const version_def& v = p.version();
+  CHECK(v.id == "2.5.1");
+  CHECK(v.segment("ZPI") == zpi);
+  CHECK(v.segment("MSH") == v2_5_1.segment("MSH"));
+  CHECK(v.type("XPN") == v2_5_1.type("XPN"));
+  CHECK(p.structure_for("ADT", "A04") == v2_5_1.structure("ADT_A01"));
+  CHECK(p.table(1) == v2_5_1.table(1));
+  CHECK(v.segments().size() == v2_5_1.segments().size() + 1);
+
+  // PID is overridden at one position, the rest inherited.
+  const segment_def* pid = p.segment("PID");
+  REQUIRE(pid != nullptr);
+  CHECK(pid != v2_5_1.segment("PID"));
+  CHECK(pid->fields().size() == v2_5_1.segment("PID")->fields().size());
+  CHECK(pid->field(19)->key == "local_health_card_number");
+  CHECK(pid->field(5)->key == "patient_name");
+  CHECK(pid->name == "Patient Identification");
+}
+
+TEST_CASE("the profile outlives moves", "[defs][profile]") {
+  auto loaded = profile::load(R"({"segments": {"ZZ1": {"fields": [{"name": "A", "type": "ST"}]}}})", v2_5_1);
+  REQUIRE(loaded);
+  profile moved = std::move(*loaded.value);
+  loaded.value.reset();
+  REQUIRE(moved.segment("ZZ1") != nullptr);
+  CHECK(moved.segment("ZZ1")->field(1)->name == "A");
+  CHECK(moved.version().segment("ZZ1")->field(1)->key == "a");
+}
+
+TEST_CASE("overriding a data type reaches the segments and types that use it", "[defs][profile]") {
+  auto loaded = profile::load(R"({"types": {"FN": {"components": [{"position": 1, "name": "Local Surname"}]}}})", v2_5_1);
+  INFO(loaded.error.to_string());
+  REQUIRE(loaded);
+  const profile& p = *loaded.value;
+  CHECK(p.type("FN")->component(1)->key == "local_surname");
+  CHECK(p.type("FN")->component(2)->key == v2_5_1.type("FN")->component(2)->key);
+  // XPN.1 is FN: XPN is copied to point at the new FN, and so are the segments using XPN.
+  CHECK(p.type("XPN")->component(1)->type == p.type("FN"));
+  CHECK(p.segment("PID")->field(5)->type == p.type("XPN"));
+  CHECK(p.segment("PID")->field(5)->type->component(1)->type->component(1)->name == "Local Surname");
+  CHECK(v2_5_1.type("FN")->component(1)->key == "surname");  // the built-in is unchanged
+}
+
+TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
+  auto loaded = profile::load(R"({"segments": {"ZAB": {"fields": [
+      {"name": "Code", "type": "ST"}, {"name": "Code", "type": "ST"}, {"name": "Other", "type": "ST", "key": "code_2"}]}}})",
+      v2_5_1);
+  REQUIRE(loaded);
+  const segment_def* z = loaded.value->segment("ZAB");
+  CHECK(z->field(1)->key == "code");
+  CHECK(z->field(2)->key == "code_2_2");  // "code_2" is explicitly taken by field 3
+  CHECK(z->field(3)->key == "code_2");
+}
+
+TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST"}, {"name": "B", "type": "ST"},
+      {"name": "C", "type": "XYZ"}]}}})") == R"(segments.ZPI.fields[2].type: unknown data type "XYZ")");
+  CHECK(error_of("{not json").starts_with("invalid JSON: "));
+  CHECK(error_of("[]") == "a profile is a JSON object");
+  CHECK(error_of(R"({"segmnets": {}})") == "segmnets: unknown member (expected name, base, types, segments)");
+  CHECK(error_of(R"({"base": "2.3"})") == "base: profile is for HL7 2.3, loaded over 2.5.1");
+  CHECK(error_of(R"({"base": "2.3"})", v2_3) == "loaded");
+  CHECK(error_of(R"({"segments": {"zpi": {}}})") == "segments.zpi: a segment id is 3 upper-case letters or digits");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"type": "ST"}]}}})") ==
+        "segments.ZPI.fields[0].name: required for a new field or component");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A"}]}}})") ==
+        "segments.ZPI.fields[0].type: required for a new field or component");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "opt": "Q"}]}}})") ==
+        "segments.ZPI.fields[0].opt: must be one of R, O, C, X, B");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "repeats": -1}]}}})").starts_with(
+        "segments.ZPI.fields[0].repeats: must be 0..65535"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"position": 3, "name": "A", "type": "ST"}]}}})") ==
+        "segments.ZPI.fields[0].position: must be between 1 and 1 (no gaps)");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "colour": 1}]}}})").starts_with(
+        "segments.ZPI.fields[0].colour: unknown member"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "Not A Key"}]}}})").starts_with(
+        "segments.ZPI.fields[0].key: must already be a JSON key"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "x"},
+      {"name": "B", "type": "ST", "key": "x"}]}}})") == R"(segments.ZPI.fields[1].key: key "x" is used twice)");
+  CHECK(error_of(R"({"types": {"ZT1": {"components": [{"name": "A", "type": "NOPE"}]}}})") ==
+        R"(types.ZT1.components[0].type: unknown data type "NOPE")");
+  CHECK(error_of(R"({"segments": {"ZPI": {}, "ZPI": {}}})") == "segments.ZPI: segment defined twice");
+  CHECK(error_of(R"({"segments": {"ZPI": []}})") == "segments.ZPI: must be an object");
+}
+
+TEST_CASE("profile types may refer to each other in any order", "[defs][profile]") {
+  auto loaded = profile::load(R"({"types": {
+      "ZA": {"components": [{"name": "Inner", "type": "ZB"}]},
+      "ZB": {"components": [{"name": "Leaf", "type": "ST"}]}}})", v2_5_1);
+  INFO(loaded.error.to_string());
+  REQUIRE(loaded);
+  CHECK(loaded.value->type("ZA")->component(1)->type == loaded.value->type("ZB"));
+  CHECK(loaded.value->type("ZB")->component(1)->type == v2_5_1.type("ST"));
+}
