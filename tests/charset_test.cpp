@@ -224,3 +224,41 @@ TEST_CASE("conversion into a fixed buffer and in chunks larger than the internal
   (void)hl7v2::to_utf8("\xE9\xE9\xE9\xE9\xE9", charset::latin1, fs);
   CHECK(fs.status() == errc::buffer_overflow);
 }
+
+TEST_CASE("to_utf8_view returns the input itself when no conversion is needed") {
+  std::string scratch = "stale";
+  const std::string_view ascii = "DOE^JOHN";
+  auto a = hl7v2::to_utf8_view(ascii, charset::latin1, invalid_bytes::replace, scratch);
+  REQUIRE(a);
+  CHECK(a->data() == ascii.data());
+
+  const std::string_view utf = "Gr\xC3\xBC\xC3\x9F" "e";
+  auto u = hl7v2::to_utf8_view(utf, charset::utf8, invalid_bytes::strict, scratch);
+  REQUIRE(u);
+  CHECK(u->data() == utf.data());
+
+  auto l = hl7v2::to_utf8_view(utf, charset::latin1, invalid_bytes::strict, scratch);
+  REQUIRE(l);
+  CHECK(l->data() == scratch.data());
+  CHECK(*l == "Gr\xC3\x83\xC2\xBC\xC3\x83\xC2\x9F" "e");  // read as Latin-1, as declared
+
+  auto bad = hl7v2::to_utf8_view("ab\xFF", charset::utf8, invalid_bytes::strict, scratch);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == errc::invalid_byte);
+  CHECK(bad.error().offset == 2);
+  auto fixed = hl7v2::to_utf8_view("ab\xFF", charset::utf8, invalid_bytes::replace, scratch);
+  REQUIRE(fixed);
+  CHECK(*fixed == "ab" + fffd);
+}
+
+TEST_CASE("is_ascii looks at every byte, in words and in the tail") {
+  for (std::size_t n = 1; n <= 40; ++n) {
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string s(n, 'a');
+      CHECK(hl7v2::detail::is_ascii(s));
+      s[at] = '\x80';
+      CHECK_FALSE(hl7v2::detail::is_ascii(s));
+    }
+  }
+  CHECK(hl7v2::detail::is_ascii(""));
+}

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "hl7v2/detail/iso8859.hpp"
@@ -103,10 +104,18 @@ inline bool is_valid_utf8(std::string_view bytes) noexcept {
 
 namespace detail {
 
-constexpr bool is_ascii(std::string_view s) noexcept {
-  unsigned char any = 0;
-  for (char c : s) any |= static_cast<unsigned char>(c);
-  return any < 0x80;
+// No byte >= 0x80? Eight bytes at a time: the high bits of all words OR-ed together.
+inline bool is_ascii(std::string_view s) noexcept {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n != 0; ++p, --n) any |= static_cast<unsigned char>(*p);
+  return (any & 0x8080808080808080u) == 0;
 }
 
 // Length of the valid UTF-8 sequence starting at p[0] (1..4), or 0 with `bad` set to the length of
@@ -304,6 +313,19 @@ result<std::size_t> to_utf8(std::string_view bytes, charset cs, invalid_bytes po
   w.run(bytes.data() + run, n - run);
   w.flush();
   return w.written();
+}
+
+// The text as UTF-8 without copying when it already is: returns `bytes` itself when it is ASCII (or
+// valid UTF-8 in a utf8/unknown message), else the conversion, written into `scratch` (cleared first;
+// keep it across messages so its capacity stays warm). Errors as for to_utf8.
+inline result<std::string_view> to_utf8_view(std::string_view bytes, charset cs, invalid_bytes policy,
+                                             std::string& scratch) {
+  if (detail::is_ascii(bytes)) return bytes;
+  if ((cs == charset::utf8 || cs == charset::unknown) && is_valid_utf8(bytes)) return bytes;
+  scratch.clear();
+  auto r = to_utf8(bytes, cs, policy, scratch);
+  if (!r) return r.error();
+  return std::string_view{scratch};
 }
 
 // The same with the default policy (U+FFFD).
