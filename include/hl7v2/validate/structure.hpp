@@ -64,10 +64,20 @@ constexpr bool contains(const defs::structure_node& group, std::string_view id) 
   return false;
 }
 
-// The first segment id of a node (itself, or its group's first segment), for locating findings.
+// The segment that stands for a node in a finding: itself, or its group's first required segment (the
+// first segment when none is required), e.g. OBR for ORDER_OBSERVATION.
 constexpr std::string_view first_segment(const defs::structure_node& node) noexcept {
   const defs::structure_node* n = &node;
-  while (n->is_group() && n->child_count != 0) n = &n->child_data[0];
+  while (n->is_group() && n->child_count != 0) {
+    const defs::structure_node* pick = &n->child_data[0];
+    for (const defs::structure_node& c : n->children()) {
+      if (c.required()) {
+        pick = &c;
+        break;
+      }
+    }
+    n = pick;
+  }
   return n->is_group() ? std::string_view{} : n->id;
 }
 

@@ -1,0 +1,273 @@
+#include "hl7v2/validate/validate.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hl7v2/parser.hpp"
+
+using namespace hl7v2;
+using namespace hl7v2::validate;
+
+namespace {
+
+std::string join(std::initializer_list<std::string_view> segments) {
+  std::string s;
+  for (std::string_view seg : segments) {
+    s += seg;
+    s += '\r';
+  }
+  return s;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct finding {
+  severity sev;
+  code c;
+  std::string path;
+  std::string expect;
+};
+
+std::vector<finding> check(const std::string& text, const options& opts = {}, const defs::version_def* v = nullptr) {
+  parser p;
+  auto m = p.parse(text);
+  REQUIRE(m);
+  if (v == nullptr) v = version_of(*m, &defs::v2_5_1);
+  REQUIRE(v != nullptr);
+  report rep;
+  validate::validate(*m, *v, opts, rep);
+  std::vector<finding> out;
+  for (const diagnostic& d : rep) out.push_back({d.severity, d.code, d.where.path(), d.expectation_text()});
+  return out;
+}
+
+// One finding, exactly, with this code, path and expectation.
+void require_only(const std::vector<finding>& got, severity sev, code c, std::string_view path, std::string_view expect) {
+  for (const finding& f : got) UNSCOPED_INFO(name(f.c) << " " << f.path << " [" << f.expect << "]");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].sev == sev);
+  CHECK(got[0].c == c);
+  CHECK(got[0].path == path);
+  CHECK(got[0].expect == expect);
+}
+
+constexpr std::string_view msh_adt = "MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|P|2.5.1";
+constexpr std::string_view evn = "EVN|A01|20250101120000";
+constexpr std::string_view pid = "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M";
+constexpr std::string_view pv1 = "PV1|1|I";
+constexpr std::string_view msh_oru = "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|CTRL2|P|2.5.1";
+constexpr std::string_view obr = "OBR|1|PL1|FI1|57021-8^CBC^LN";
+
+}  // namespace
+
+TEST_CASE("clean messages give no diagnostics") {
+  CHECK(check(join({msh_adt, evn, pid, pv1})).empty());
+  CHECK(check(join({msh_oru, pid, obr, "OBX|1|NM|6690-2^WBC^LN||7.2|10*3/uL|||||F"})).empty());
+  CHECK(check(read_file(HL7V2_TEST_DATA_DIR "/oru_r01_lab.hl7")).empty());
+}
+
+TEST_CASE("required fields") {
+  SECTION("an empty required field is an error at the field") {
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||||19800101|M", pv1})), severity::error,
+                 code::required_missing, "PID-5", "required");
+  }
+  SECTION("a missing trailing required field counts too") {
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR", pv1})), severity::error, code::required_missing,
+                 "PID-5", "required");
+  }
+  SECTION("HL7 null \"\" satisfies required") {
+    CHECK(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||\"\"||19800101|M", pv1})).empty());
+  }
+  SECTION("a required component of a present value") {
+    require_only(check(join({msh_adt, evn, "PID|1||^^^HOSP^MR||DOE^JOHN||19800101|M", pv1})), severity::error,
+                 code::required_missing, "PID-3-1", "required");
+  }
+  SECTION("in a later repetition the path names it") {
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR~^^^SSA^SS||DOE^JOHN||19800101|M", pv1})),
+                 severity::error, code::required_missing, "PID-3(2)-1", "required");
+  }
+}
+
+TEST_CASE("repetitions over the maximum") {
+  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M~F", pv1})), severity::error,
+               code::too_many_repetitions, "PID-8(2)", "at most 1 repetition");
+}
+
+TEST_CASE("length over the maximum is a warning by default") {
+  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1})), severity::warning,
+               code::too_long, "PID-8", "max length 1");
+  options o;
+  o.length = level::off;
+  CHECK(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1}), o).empty());
+}
+
+TEST_CASE("primitive formats") {
+  SECTION("SI") {
+    require_only(check(join({msh_adt, evn, "PID|A||12345^^^HOSP^MR||DOE^JOHN||19800101|M", pv1})), severity::error,
+                 code::bad_sequence_id, "PID-1", "SI");
+  }
+  SECTION("DTM inside TS") {
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19801301|M", pv1})), severity::error,
+                 code::bad_datetime, "PID-7-1", "DTM");
+  }
+  SECTION("DT") {
+    require_only(check(join({msh_adt, evn, pid, "NK1|1|DOE^JANE||||||20250230", pv1})), severity::error, code::bad_date,
+                 "NK1-8", "DT");
+  }
+  SECTION("TM") {
+    require_only(check(join({msh_oru, pid, obr, "TQ1|1|||2561", "OBX|1|NM|6690-2^WBC^LN||7.2||||||F"})), severity::error,
+                 code::bad_time, "TQ1-4", "TM");
+  }
+  SECTION("NM: OBX-5 takes the type OBX-2 names, in every repetition and occurrence") {
+    require_only(check(join({msh_oru, pid, obr, "OBX|1|NM|6690-2^WBC^LN||7.2||||||F", "OBX|2|NM|718-7^Hgb^LN||1~high||||||F"})),
+                 severity::error, code::bad_number, "OBX(2)-5(2)", "NM");
+    CHECK(check(join({msh_oru, pid, obr, "OBX|1|ST|5909-7^Smear^LN||high||||||F"})).empty());
+  }
+}
+
+TEST_CASE("table values") {
+  SECTION("an ID value outside its table") {
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M||||||||||||||||X", pv1})),
+                 severity::warning, code::not_in_table, "PID-24", "table 0136");
+  }
+  SECTION("strictness is configurable") {
+    options o;
+    o.tables = level::error;
+    const std::string msg = join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|X|2.5.1", evn, pid, pv1});
+    require_only(check(msg, o), severity::error, code::not_in_table, "MSH-11-1", "table 0103");
+    o.tables = level::off;
+    CHECK(check(msg, o).empty());
+  }
+  SECTION("IS (user-defined) tables only when asked") {
+    const std::string msg = join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|Q", pv1});
+    CHECK(check(msg).empty());
+    options o;
+    o.user_tables = level::warning;
+    require_only(check(msg, o), severity::warning, code::not_in_table, "PID-8", "table 0001");
+  }
+}
+
+TEST_CASE("segments the version does not define") {
+  SECTION("Z-segments are info and attach to the structure silently") {
+    require_only(check(join({msh_adt, evn, pid, "ZPD|1|X", pv1})), severity::info, code::z_segment, "ZPD", "");
+    options o;
+    o.z_segments = level::off;
+    CHECK(check(join({msh_adt, evn, pid, "ZPD|1|X", pv1}), o).empty());
+  }
+  SECTION("an unknown non-Z segment") {
+    options o;
+    o.structure = level::off;
+    require_only(check(join({msh_adt, evn, pid, "QQQ|1", pv1}), o), severity::warning, code::unknown_segment, "QQQ",
+                 "defined in 2.5.1");
+  }
+  SECTION("a segment from a later version is checked with that version's definition") {
+    options o;
+    o.structure = level::off;
+    const std::string msg = join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C1|P|2.3", "SFT||1.0|X|1"});
+    auto got = check(msg, o);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].c == code::unknown_segment);
+    CHECK(got[0].expect == "defined in 2.3");
+    CHECK(got[1].c == code::required_missing);
+    CHECK(got[1].path == "SFT-1");
+  }
+  SECTION("fields past the definition") {
+    require_only(check(join({msh_adt, "EVN|A01|20250101120000||||||X", pid, pv1})), severity::info, code::extra_field,
+                 "EVN-8", "at most 7 fields");
+  }
+}
+
+TEST_CASE("segment order and cardinality") {
+  SECTION("out of order") {
+    require_only(check(join({msh_adt, evn, pid, pv1, "NK1|1|DOE^JANE"})), severity::error, code::out_of_order, "NK1",
+                 "in ADT_A01 at its position");
+  }
+  SECTION("a non-repeating segment twice") {
+    require_only(check(join({msh_adt, evn, pid, pid, pv1})), severity::error, code::too_many_segments, "PID(2)",
+                 "at most 1 in ADT_A01");
+  }
+  SECTION("a required segment missing") {
+    require_only(check(join({msh_adt, evn, pid})), severity::error, code::missing_segment, "PV1", "required in ADT_A01");
+  }
+  SECTION("a required group missing is named by the group and located at its first required segment") {
+    require_only(check(join({msh_oru, pid})), severity::error, code::missing_segment, "OBR",
+                 "group ORDER_OBSERVATION required");
+  }
+  SECTION("a segment the structure does not have") {
+    require_only(check(join({msh_adt, evn, pid, pv1, "OBR|1|PL1|FI1|57021-8^CBC^LN"})), severity::error,
+                 code::unexpected_segment, "OBR", "in ADT_A01");
+  }
+  SECTION("structure from MSH-9.1 + 9.2 when 9.3 is absent") {
+    CHECK(check(join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1", "EVN|A04|20250101120000", pid, pv1})).empty());
+    auto got = check(join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1", "EVN|A04|20250101120000", pid}));
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].c == code::missing_segment);
+  }
+  SECTION("an unknown structure is reported once and order is not checked") {
+    options o;
+    o.tables = level::off;
+    require_only(check(join({"MSH|^~\\&|A|B|C|D|20250101||ZZZ^Z99|C1|P|2.5.1", pv1, pid}), o), severity::warning,
+                 code::unknown_structure, "MSH-9", "");
+  }
+}
+
+TEST_CASE("the 2.3 tutorial message: findings name positions and expectations, never values") {
+  const std::string text = read_file(HL7V2_TEST_DATA_DIR "/blog_adt_a01.hl7");
+  auto got = check(text);
+  REQUIRE_FALSE(got.empty());
+  for (const finding& f : got) {
+    // No value of the message appears in what we report.
+    for (std::string_view value : {"DOE", "JOHN", "JANE", "WIFE", "NEXT OF KIN", "MSGID10001", "100001", "WH"}) {
+      CHECK(f.path.find(value) == std::string::npos);
+      CHECK(f.expect.find(value) == std::string::npos);
+    }
+  }
+  bool nk1_9 = false;  // NK1-9 (end date, DT) holds a code in this sample
+  for (const finding& f : got) nk1_9 |= f.c == code::bad_date && f.path == "NK1-9";
+  CHECK(nk1_9);
+}
+
+TEST_CASE("a report is reused without growing and caps what it keeps") {
+  parser p;
+  const std::string text = join({msh_adt, evn, "PID|A||^^^HOSP^MR||||1980|M~F~M", pv1});
+  auto m = p.parse(text);
+  REQUIRE(m);
+  report rep;
+  validate::validate(*m, defs::v2_5_1, {}, rep);
+  const std::size_t first = rep.size();
+  REQUIRE(first >= 4);
+  validate::validate(*m, defs::v2_5_1, {}, rep);
+  CHECK(rep.size() == first);
+  rep.clear();
+  rep.set_limit(2);
+  validate::validate<report>(*m, defs::v2_5_1, {}, rep);
+  CHECK(rep.size() == 2);
+  CHECK(rep.dropped() == first - 2);
+  CHECK(rep.errors() + rep.warnings() + rep.count(severity::info) == first);
+}
+
+TEST_CASE("a callable sink sees every diagnostic") {
+  parser p;
+  const std::string text = join({msh_adt, evn, "PID|A||12345^^^HOSP^MR||DOE^JOHN||19800101|M", pv1});
+  auto m = p.parse(text);
+  REQUIRE(m);
+  int seen = 0;
+  auto sink = [&seen](const diagnostic& d) {
+    ++seen;
+    CHECK(d.where.segment_index == 3);
+    CHECK(d.where.occurrence == 1);
+    CHECK(d.where.field == 1);
+  };
+  validate::validate(*m, defs::v2_5_1, {}, sink);
+  CHECK(seen == 1);
+}
