@@ -49,21 +49,40 @@ inline std::size_t find_json_special_scalar(const char* p, std::size_t n) noexce
   return i;
 }
 
+// Non-zero when one of the bytes of x needs escaping. The classic "has a byte below k" and "has a zero
+// byte" word tests: exact about whether the word holds a hit, not about where.
+template <class Word>
+constexpr Word json_special_bits(Word x) noexcept {
+  constexpr Word ones = static_cast<Word>(~Word{0}) / 0xFF;
+  constexpr Word high = ones * 0x80;
+  const Word q = x ^ (ones * '"');
+  const Word b = x ^ (ones * '\\');
+  return ((x - ones * 0x20) & ~x & high) | ((q - ones) & ~q & high) | ((b - ones) & ~b & high);
+}
+
+template <class Word>
+inline Word load_word(const char* p) noexcept {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
 inline std::size_t find_json_special_swar(const char* p, std::size_t n) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101u;
-  constexpr std::uint64_t high = 0x8080808080808080u;
+  if (n < 8) {
+    // Two overlapping 4-byte words cover 4..7 bytes without a byte loop.
+    if (n >= 4 && (json_special_bits(load_word<std::uint32_t>(p)) |
+                   json_special_bits(load_word<std::uint32_t>(p + n - 4))) == 0) {
+      return n;
+    }
+    return find_json_special_scalar(p, n);
+  }
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    // Classic "has a byte below k" / "has a zero byte" tests: exact about whether the word holds a hit.
-    const std::uint64_t below_space = (x - ones * 0x20) & ~x & high;
-    const std::uint64_t q = x ^ (ones * '"');
-    const std::uint64_t b = x ^ (ones * '\\');
-    const std::uint64_t quote = (q - ones) & ~q & high;
-    const std::uint64_t backslash = (b - ones) & ~b & high;
-    if ((below_space | quote | backslash) != 0) return i + find_json_special_scalar(p + i, 8);
+    if (json_special_bits(load_word<std::uint64_t>(p + i)) != 0) return i + find_json_special_scalar(p + i, 8);
   }
+  if (i == n) return n;
+  // The tail as one word overlapping what was already checked.
+  if (json_special_bits(load_word<std::uint64_t>(p + n - 8)) == 0) return n;
   return i + find_json_special_scalar(p + i, n - i);
 }
 
