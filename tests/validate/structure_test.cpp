@@ -89,8 +89,8 @@ TEST_CASE("the sample lab message matches without findings in 2.5.1 and its 2.4/
     auto old = match(ss.str(), *v, "ORU_R01");
     INFO(v->id);
     CHECK(old.findings.empty());
-    // 2.3 and 2.4 call the outer group RESPONSE; the nesting is the same.
-    const std::string top = v == &defs::v2_3 || v == &defs::v2_4 ? "RESPONSE(1)" : "PATIENT_RESULT(1)";
+    // 2.3 calls the outer group RESPONSE; the nesting is the same.
+    const std::string top = v == &defs::v2_3 ? "RESPONSE(1)" : "PATIENT_RESULT(1)";
     CHECK(old.paths[5] == "OBX " + top + "/ORDER_OBSERVATION(1)/OBSERVATION(1)");
     CHECK(old.paths[7] == "NTE " + top + "/ORDER_OBSERVATION(1)/OBSERVATION(2)");
   }
