@@ -1,0 +1,659 @@
+// Framing: a byte stream in, message spans out. Finds where each HL7 message begins and ends in a file,
+// a socket stream or an MLLP capture, without copying and without judging what is inside a message
+// (segment ids and delimiters are the parser's business).
+//
+// The rules, in the order they apply:
+//
+// Between messages, these bytes are skipped: space, tab, CR, LF, form feed, 0x1A (DOS end of file),
+// a UTF-8 byte-order mark, and the MLLP end byte 0x1C.
+//
+// Segments and lines. A message's terminator is decided by the first line break after its MSH:
+//   - CR (or CRLF) -> CR mode: segments end at CR or CRLF; a bare LF is field content (free text).
+//   - LF           -> LF mode: segments end at LF (or CRLF); a bare CR is field content.
+// Text outside messages (errors) and batch segments end lines at any CR, LF or CRLF.
+// Several line breaks in a row are blank lines. A run of breaks that holds a terminator of the
+// message's mode starts a new segment ("hard" line start); a run of content breaks only (bare LFs in a
+// CR message) does not ("soft" line start).
+//
+// Where a message starts. Only at the start of a segment, never inside one:
+//   - at a hard line start (after an optional byte-order mark): "MSH" followed by a character that can
+//     be a field separator starts a message; "FHS"/"BHS" likewise start a batch_header frame, and
+//     "BTS"/"FTS" (alone or followed by a separator or a blank) a batch_trailer frame. "MSH"/"FHS"/"BHS"
+//     followed by nothing (end of line or input), a blank (space, tab, 0x1A) or NUL is a bare header: an
+//     error frame (errc::bare_header).
+//   - at a soft line start (free text of a CR message after a bare LF, or the mirror case) only a header
+//     that really is one: "MSH"/"FHS"/"BHS" whose delimiters read_delimiters() accepts. So "...report
+//     text\nMSH was normal" stays content, while a CR file with an LF message appended still splits.
+//   - MLLP: 0x0B anywhere starts a frame, 0x1C anywhere ends one. A frame's content is framed by the same
+//     rules (so one frame may hold a message, a batch, or junk that becomes an error). A frame without
+//     its 0x1C before the next 0x0B or the end of input is one error frame (errc::unterminated_frame)
+//     holding the frame from its 0x0B, and nothing inside it is yielded as a message.
+//
+// Where a message ends: at the next message, batch segment, MLLP byte or the end of input. Its text is
+// its segments, each with its terminator; blank lines and a bare trailing LF after its last segment are
+// not part of it (nor are trailing spaces or 0x1A on an unterminated last line).
+//
+// Errors are frames (kind == error) that hold the offending bytes, so nothing is lost, and framing goes
+// on after them: lines that belong to no message (errc::no_message_header, e.g. text before the first
+// MSH, or after a batch header), a bare header and the lines after it (errc::bare_header), unterminated
+// MLLP frames. A message (or any other frame, or an MLLP frame) whose extent reaches past
+// max_message_size bytes is yielded as consecutive error frames of at most that size
+// (errc::message_too_large; for text outside messages, its own code), so a stream never has to hold
+// more than about max_message_size bytes.
+//
+// Batches: BTS-1 (when present) must equal the messages since the BHS (each unit that starts with an
+// MSH segment counts, well-formed or not), and FTS-1 the BHS segments since the FHS; otherwise the
+// trailer frame carries errc::batch_count_mismatch (offset of the count field) and is still yielded.
+//
+// Positions: every frame has its byte offset in the whole input and the 1-based line of that byte
+// (CR, LF and CRLF each end one line), and message_index: the number of message frames before it.
+//
+// framer (a whole buffer) and stream_framer (chunks) run the same engine and yield identical frames.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "hl7v2/delimiters.hpp"
+#include "hl7v2/detail/framing/scan.hpp"
+#include "hl7v2/error.hpp"
+
+namespace hl7v2 {
+
+enum class frame_kind : std::uint8_t { message, error, batch_header, batch_trailer };
+
+struct frame {
+  frame_kind kind = frame_kind::message;
+  // message: its segments with their terminators (MLLP bytes stripped); error: the offending bytes;
+  // batch_*: the FHS/BHS/BTS/FTS segment with its terminator.
+  std::string_view text;
+  std::size_t offset = 0;         // byte offset of text.data() in the whole input (across chunks)
+  std::size_t line = 1;           // 1-based line of that byte
+  std::size_t message_index = 0;  // message frames before this one (a message's own 0-based index)
+  hl7v2::error err;               // error frames, and batch trailers whose count is wrong
+
+  // Same kind, bytes and positions (the text is compared by content).
+  friend bool operator==(const frame&, const frame&) = default;
+};
+
+struct framer_options {
+  std::size_t max_message_size = 64u << 20;  // bytes; larger messages become message_too_large errors
+};
+
+namespace detail::framing {
+
+// A window on the input: bytes [base, base + bytes.size()) of the whole stream. `final` says nothing
+// follows them.
+struct window {
+  std::string_view bytes;
+  std::size_t base = 0;
+  bool final = true;
+
+  constexpr std::size_t end() const noexcept { return base + bytes.size(); }
+  constexpr char at(std::size_t pos) const noexcept { return bytes[pos - base]; }
+  constexpr unsigned char byte(std::size_t pos) const noexcept { return static_cast<unsigned char>(at(pos)); }
+  constexpr const char* ptr(std::size_t pos) const noexcept { return bytes.data() + (pos - base); }
+  constexpr std::string_view view(std::size_t from, std::size_t to) const noexcept { return {ptr(from), to - from}; }
+};
+
+enum class step : std::uint8_t { frame, need_more, done };
+
+constexpr char mllp_start = '\x0B';
+constexpr char mllp_end = '\x1C';
+constexpr char dos_eof = '\x1A';
+
+// Bytes that carry nothing on a line: a line of only these is blank, and they are trimmed from the end
+// of an unterminated last line.
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\f' || c == dos_eof; }
+// Bytes skipped between messages (besides a byte-order mark).
+constexpr bool is_gap(char c) noexcept { return is_blank(c) || c == '\r' || c == '\n' || c == mllp_end; }
+constexpr bool ends_line(char c) noexcept { return c == '\r' || c == '\n' || c == mllp_start || c == mllp_end; }
+
+// The state machine behind framer and stream_framer. It sees the input through windows that grow at the
+// end (and may drop bytes before keep_from()); every decision needs only bytes already seen or the
+// knowledge that the input ended, so chunking never changes a result. All positions are absolute.
+class engine {
+ public:
+  explicit constexpr engine(framer_options options = {}) noexcept
+      : max_(options.max_message_size == 0 ? 1 : options.max_message_size) {}
+
+  // Next frame into `out`; need_more when the window ends before a decision (never when w.final).
+  step next(const window& w, frame& out) noexcept {
+    for (;;) {
+      // An open unit that has grown past the limit is handed out in pieces as soon as that is certain.
+      if (unit_open_ && confirmed() - start_ > max_) {
+        emit(w, out, frame_kind::error, start_, start_ + max_, piece_code());
+        start_ += max_;
+        ++pieces_;
+        return step::frame;
+      }
+      switch (state_) {
+        case state::idle:
+          if (!idle(w)) return pos_ == w.end() && w.final ? step::done : step::need_more;
+          break;
+        case state::probe:
+          if (!probe(w)) return step::need_more;
+          break;
+        case state::line_start:
+          if (!line_start(w)) return step::need_more;
+          break;
+        case state::in_line:
+          if (!in_line(w)) return step::need_more;
+          break;
+        case state::run:
+          if (!run(w)) return step::need_more;
+          break;
+        case state::finish:
+          if (finish(w, out)) return step::frame;
+          break;
+      }
+    }
+  }
+
+  // The first position the engine may still read: a stream keeps the bytes from here on.
+  constexpr std::size_t keep_from() const noexcept { return unit_open_ ? start_ : pos_; }
+
+  // Counts line ends up to `pos` (bytes the window still holds) so the bytes before it can be dropped.
+  void forget_before(const window& w, std::size_t pos) noexcept { (void)line_at(w, pos); }
+
+ private:
+  enum class state : std::uint8_t { idle, probe, line_start, in_line, run, finish };
+  enum class unit : std::uint8_t { message, orphan, bare, batch_header, batch_trailer, mllp };
+  enum class seg : std::uint8_t { other, msh, fhs, bhs, bts, fts };
+  enum class verdict : std::uint8_t { need_more, content, header, bare, trailer };
+  static constexpr char any_break = '\x01';  // mode_ of units whose lines end at any CR, LF or CRLF
+
+  struct classified {
+    verdict what;
+    seg id;
+  };
+
+  // ---- states; each returns false (state kept, progress saved) when it needs more input ----
+
+  // Between units: skip gap bytes, then open the unit that starts at the first other byte.
+  bool idle(const window& w) noexcept {
+    std::size_t p = pos_;
+    const std::size_t end = w.end();
+    while (p < end) {
+      const char c = w.at(p);
+      if (is_gap(c)) {
+        ++p;
+        continue;
+      }
+      if (w.byte(p) == 0xEF) {
+        if (p + 3 > end && !w.final) break;
+        if (is_bom(w, p)) {
+          p += 3;
+          continue;
+        }
+      }
+      pos_ = p;
+      if (c == mllp_start) {
+        open(unit::mllp, seg::other, p);
+        code_ = errc::unterminated_frame;
+        probe_ = p + 1;
+        state_ = state::probe;
+        return true;
+      }
+      const classified k = classify(w, p, true);
+      if (k.what == verdict::need_more) return false;
+      open(k.what == verdict::header   ? (k.id == seg::msh ? unit::message : unit::batch_header)
+           : k.what == verdict::bare    ? unit::bare
+           : k.what == verdict::trailer ? unit::batch_trailer
+                                        : unit::orphan,
+           k.id, p);
+      line_ = scan_ = p;
+      state_ = state::in_line;
+      return true;
+    }
+    pos_ = p;
+    return false;
+  }
+
+  // Inside an MLLP frame opened at start_: find its end before framing what it holds.
+  bool probe(const window& w) noexcept {
+    const char* from = w.ptr(probe_);
+    const char* stop = w.ptr(w.end());
+    const char* hit = find_any(from, stop, mllp_start, mllp_end, mllp_start, mllp_end);
+    if (hit == stop) {
+      probe_ = w.end();
+      if (!w.final) return false;
+      end_ = w.end();
+      state_ = state::finish;
+      return true;
+    }
+    const std::size_t q = probe_ + static_cast<std::size_t>(hit - from);
+    probe_ = q;
+    if (*hit == mllp_end && pieces_ == 0 && q - start_ <= max_) {
+      unit_open_ = false;  // a well-formed frame: its content is framed like any other input
+      pos_ = start_ + 1;
+      state_ = state::idle;
+      return true;
+    }
+    if (*hit == mllp_end) code_ = errc::message_too_large;
+    end_ = q;
+    state_ = state::finish;
+    return true;
+  }
+
+  // At line_: does a new unit start here?
+  bool line_start(const window& w) noexcept {
+    const bool single_line = kind_ == unit::batch_header || kind_ == unit::batch_trailer;
+    if (!single_line && line_ == w.end() && !w.final) return false;
+    if (single_line || line_ == w.end()) {
+      end_ = line_;
+      state_ = state::finish;
+      return true;
+    }
+    std::size_t q = line_;
+    if (hard_ && w.byte(q) == 0xEF) {
+      if (q + 3 > w.end() && !w.final) return false;
+      if (is_bom(w, q)) q += 3;
+    }
+    const classified k = classify(w, q, hard_);
+    if (k.what == verdict::need_more) return false;
+    if (k.what != verdict::content) {
+      end_ = line_;
+      state_ = state::finish;
+      return true;
+    }
+    scan_ = line_;
+    state_ = state::in_line;
+    return true;
+  }
+
+  // Scanning a line that began at line_ for its end.
+  bool in_line(const window& w) noexcept {
+    const char* from = w.ptr(scan_);
+    const char* stop = w.ptr(w.end());
+    const char* hit = find_any(from, stop, '\r', '\n', mllp_start, mllp_end);
+    if (hit == stop) {
+      scan_ = w.end();
+      if (!w.final) return false;
+      line_done(w, w.end());
+      end_ = w.end();
+      state_ = state::finish;
+      return true;
+    }
+    const std::size_t q = scan_ + static_cast<std::size_t>(hit - from);
+    scan_ = q;
+    line_done(w, q);
+    if (*hit == mllp_start || *hit == mllp_end) {
+      end_ = q;
+      state_ = state::finish;
+      return true;
+    }
+    run_ = q;
+    hard_ = false;
+    prev_cr_ = false;
+    state_ = state::run;
+    return true;
+  }
+
+  // Through a run of CR/LF bytes after a line: which of them terminate the line, and what follows.
+  bool run(const window& w) noexcept {
+    std::size_t r = run_;
+    const std::size_t end = w.end();
+    for (; r < end; ++r) {
+      const char c = w.at(r);
+      if (c != '\r' && c != '\n') break;
+      if (mode_ == '\0') mode_ = c;  // a message's first line break decides its mode
+      if (!hard_) {
+        if (mode_ == any_break || c == mode_) {
+          hard_ = true;
+          hard_end_ = r + 1;
+          if (line_content_) text_end_ = hard_end_;
+        }
+      } else if (c == '\n' && prev_cr_ && r == hard_end_) {
+        hard_end_ = r + 1;  // CRLF: one terminator
+        if (line_content_) text_end_ = hard_end_;
+      }
+      prev_cr_ = c == '\r';
+    }
+    run_ = r;
+    if (r == end && !w.final) return false;
+    line_ = r;
+    state_ = state::line_start;
+    return true;
+  }
+
+  // The unit ends at end_ (its pieces past the limit are out already): yield what is left of it.
+  bool finish(const window& w, frame& out) noexcept {
+    unit_open_ = false;
+    state_ = state::idle;
+    pos_ = end_;
+    std::size_t text_end = text_end_;
+    if (kind_ == unit::mllp || pieces_ != 0) {
+      // Raw bytes, not segments: the rest up to the end, without trailing blanks. (For a unit cut into
+      // pieces this looks only at bytes after the last cut, so it does not depend on when cuts happen.)
+      text_end = end_;
+      while (text_end > start_ && (is_blank(w.at(text_end - 1)) || w.at(text_end - 1) == '\r' || w.at(text_end - 1) == '\n')) {
+        --text_end;
+      }
+    }
+    if (text_end <= start_) return false;  // only blank bytes after the last piece
+    if (pieces_ != 0 || kind_ == unit::mllp || kind_ == unit::orphan || kind_ == unit::bare) {
+      emit(w, out, frame_kind::error, start_, text_end, kind_ == unit::mllp ? code_ : piece_code());
+      return true;
+    }
+    switch (kind_) {
+      case unit::message:
+        emit(w, out, frame_kind::message, start_, text_end, errc::ok);
+        ++messages_;
+        return true;
+      case unit::batch_header:
+        emit(w, out, frame_kind::batch_header, start_, text_end, errc::ok);
+        return true;
+      default:
+        emit(w, out, frame_kind::batch_trailer, start_, text_end, errc::ok);
+        check_count(out);
+        return true;
+    }
+  }
+
+  // ---- helpers ----
+
+  void open(unit kind, seg id, std::size_t at) noexcept {
+    unit_open_ = true;
+    kind_ = kind;
+    id_ = id;
+    start_ = text_end_ = at;
+    pieces_ = 0;
+    mode_ = kind == unit::message ? '\0' : any_break;
+    if (id == seg::msh) ++batch_messages_;
+    if (id == seg::bhs) {
+      ++file_batches_;
+      batch_messages_ = 0;
+    }
+    if (id == seg::fhs) file_batches_ = batch_messages_ = 0;
+  }
+
+  // The line [line_, le) is complete: if it holds anything, the unit's text reaches at least its end.
+  void line_done(const window& w, std::size_t le) noexcept {
+    // Bytes before start_ may be handed out (and dropped) already: look only at what is left. (Only a
+    // unit that was never cut uses text_end_, and for it start_ <= line_.)
+    const std::size_t from = std::max(line_, start_);
+    std::size_t i = le;
+    while (i > from && is_blank(w.at(i - 1))) --i;
+    line_content_ = i > from;
+    if (line_content_) text_end_ = i;
+  }
+
+  // What the line at p starts: a header, a bare header, a batch trailer, or content. Decided by the first
+  // four bytes at a hard line start; a soft one may need ten ("MSH|" + MSH-2 of up to five characters +
+  // the separator after it) or the line's end. Answers need_more only when the bytes seen do not decide.
+  static constexpr classified classify(const window& w, std::size_t p, bool hard) noexcept {
+    const std::size_t avail = w.end() - p;
+    if (avail == 0) return {w.final ? verdict::content : verdict::need_more, seg::other};
+    const char first = w.at(p);
+    if (first != 'M' && first != 'F' && first != 'B') return {verdict::content, seg::other};
+    std::string_view v = w.bytes.substr(p - w.base, std::min<std::size_t>(avail, 10));
+    std::size_t cut = 0;
+    while (cut < v.size() && !ends_line(v[cut])) ++cut;
+    const bool complete = w.final || cut < v.size() || v.size() == 10;
+    v = v.substr(0, cut);
+    if (v.size() >= 2 && v[1] != 'S' && v[1] != 'H' && v[1] != 'T') return {verdict::content, seg::other};
+    if (v.size() < 3) return {complete ? verdict::content : verdict::need_more, seg::other};
+    const seg id = id_of(v.substr(0, 3));
+    if (id == seg::other) return {verdict::content, id};
+    if (v.size() == 3 && !complete) return {verdict::need_more, id};  // does the line end after the id?
+    // A blank (space, tab, 0x1A) after the id is no field separator anyone uses: the header is bare.
+    const bool has_sep = v.size() > 3;
+    const bool blank_sep = has_sep && (is_blank(v[3]) || v[3] == '\0');
+    const bool sep_ok = has_sep && !blank_sep && detail::can_delimit(v[3]);
+    if (id == seg::msh || id == seg::fhs || id == seg::bhs) {
+      if (sep_ok) {
+        if (hard) return {verdict::header, id};
+        if (!complete) return {verdict::need_more, id};
+        return {read_delimiters(v) ? verdict::header : verdict::content, id};
+      }
+      if (hard && (!has_sep || blank_sep)) return {verdict::bare, id};
+      return {verdict::content, id};
+    }
+    if (hard && (!has_sep || sep_ok || (blank_sep && v[3] != '\0'))) return {verdict::trailer, id};
+    return {verdict::content, id};
+  }
+
+  static constexpr seg id_of(std::string_view id) noexcept {
+    if (id == "MSH") return seg::msh;
+    if (id == "FHS") return seg::fhs;
+    if (id == "BHS") return seg::bhs;
+    if (id == "BTS") return seg::bts;
+    if (id == "FTS") return seg::fts;
+    return seg::other;
+  }
+
+  static constexpr bool is_bom(const window& w, std::size_t p) noexcept {
+    return p + 3 <= w.end() && w.byte(p) == 0xEF && w.byte(p + 1) == 0xBB && w.byte(p + 2) == 0xBF;
+  }
+
+  // How far the open unit is known to reach without a boundary.
+  constexpr std::size_t confirmed() const noexcept {
+    switch (state_) {
+      case state::probe: return probe_;
+      case state::line_start: return line_;
+      case state::in_line: return scan_;
+      case state::run: return run_;
+      case state::finish: return end_;
+      case state::idle: break;
+    }
+    return start_;
+  }
+
+  constexpr errc piece_code() const noexcept {
+    return kind_ == unit::orphan ? errc::no_message_header
+           : kind_ == unit::bare ? errc::bare_header
+                                 : errc::message_too_large;
+  }
+
+  void emit(const window& w, frame& out, frame_kind kind, std::size_t from, std::size_t to, errc code) noexcept {
+    out.kind = kind;
+    out.text = w.view(from, to);
+    out.offset = from;
+    out.line = line_at(w, from);
+    out.message_index = messages_;
+    out.err = code == errc::ok ? error{} : error{code, from, 0, 0};
+  }
+
+  // BTS-1 / FTS-1 against what was counted; the trailer's text is in out.
+  void check_count(frame& out) noexcept {
+    const std::string_view t = out.text;
+    std::size_t expected = 0;
+    if (id_ == seg::bts) {
+      expected = batch_messages_;
+      batch_messages_ = 0;
+    } else {
+      expected = file_batches_;
+      file_batches_ = 0;
+    }
+    if (t.size() <= 4) return;
+    const char sep = t[3];
+    std::size_t i = 4;
+    std::size_t j = i;
+    while (j < t.size() && t[j] != sep && t[j] != '\r' && t[j] != '\n') ++j;
+    std::size_t a = i;
+    std::size_t b = j;
+    while (a < b && t[a] == ' ') ++a;
+    while (b > a && t[b - 1] == ' ') --b;
+    if (a == b) return;  // no count given
+    bool ok = b - a <= 18;
+    std::size_t n = 0;
+    for (std::size_t k = a; ok && k < b; ++k) {
+      if (t[k] < '0' || t[k] > '9') ok = false;
+      n = n * 10 + static_cast<std::size_t>(t[k] - '0');
+    }
+    if (!ok || n != expected) out.err = error{errc::batch_count_mismatch, out.offset + i, 0, 1};
+  }
+
+  // Line of `pos`: counts forward from the last position asked (positions only grow).
+  std::size_t line_at(const window& w, std::size_t pos) noexcept {
+    if (pos > line_pos_) {
+      line_no_ += count_line_ends(w.ptr(line_pos_), w.ptr(pos), line_prev_cr_);
+      line_pos_ = pos;
+    }
+    return line_no_;
+  }
+
+  std::size_t max_;
+  state state_ = state::idle;
+  unit kind_ = unit::orphan;
+  seg id_ = seg::other;
+  bool unit_open_ = false;
+  bool hard_ = true;          // run: a terminator seen; line_start: the line starts a new segment
+  bool prev_cr_ = false;      // run: the byte before was CR
+  bool line_content_ = false; // the last complete line holds something
+  bool line_prev_cr_ = false;
+  char mode_ = '\0';          // '\r', '\n', any_break, or '\0' (message before its first line break)
+  errc code_ = errc::ok;      // mllp unit: what its final frame reports
+  std::size_t pos_ = 0;       // idle: next byte to look at
+  std::size_t start_ = 0;     // open unit: first byte not yet handed out
+  std::size_t text_end_ = 0;  // open unit: end of its text so far
+  std::size_t line_ = 0;      // start of the current line
+  std::size_t scan_ = 0;      // in_line: bytes before it hold no line end
+  std::size_t run_ = 0;       // run: next byte
+  std::size_t hard_end_ = 0;  // run: end of the first terminator in it
+  std::size_t probe_ = 0;     // probe: bytes before it (after the 0x0B) hold no MLLP byte
+  std::size_t end_ = 0;       // finish: where the unit ends
+  std::size_t pieces_ = 0;    // open unit: pieces handed out because it outgrew max_
+  std::size_t messages_ = 0;
+  std::size_t batch_messages_ = 0;
+  std::size_t file_batches_ = 0;
+  std::size_t line_pos_ = 0;
+  std::size_t line_no_ = 1;
+};
+
+}  // namespace detail::framing
+
+// Frames of a whole input in memory: for (const frame& f : framer{bytes}). Views into `input`; no
+// allocation. A forward range (iterators can be copied and resumed independently).
+class framer {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using iterator_concept = std::forward_iterator_tag;
+    using value_type = frame;
+    using difference_type = std::ptrdiff_t;
+    using reference = const frame&;
+    using pointer = const frame*;
+
+    iterator() = default;
+    const frame& operator*() const noexcept { return frame_; }
+    const frame* operator->() const noexcept { return &frame_; }
+    iterator& operator++() noexcept {
+      advance();
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator before = *this;
+      advance();
+      return before;
+    }
+    // Frames never overlap and are never empty, so the offset identifies one within an input.
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.done_ == b.done_ && (a.done_ || a.frame_.offset == b.frame_.offset);
+    }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
+
+   private:
+    friend class framer;
+    iterator(std::string_view input, framer_options options) noexcept : engine_(options), input_(input) {
+      advance();
+    }
+    void advance() noexcept {
+      done_ = engine_.next(detail::framing::window{input_, 0, true}, frame_) != detail::framing::step::frame;
+    }
+
+    detail::framing::engine engine_{};
+    std::string_view input_;
+    frame frame_{};
+    bool done_ = true;
+  };
+
+  explicit framer(std::string_view input, framer_options options = {}) noexcept : input_(input), options_(options) {}
+
+  iterator begin() const noexcept { return iterator{input_, options_}; }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+ private:
+  std::string_view input_;
+  framer_options options_;
+};
+
+// Frames of a stream fed in chunks (a socket, a large file): the same frames as framer over the
+// concatenated input. Holds only the unfinished tail (at most about max_message_size plus a chunk) in
+// a buffer it reuses. Frame views are valid only during the callback.
+class stream_framer {
+ public:
+  explicit stream_framer(framer_options options = {}) : options_(options), engine_(options) {}
+
+  // Calls on_frame(const frame&) for each frame the chunk completes.
+  template <class OnFrame>
+  void feed(std::string_view chunk, OnFrame&& on_frame) {
+    if (buffer_.empty()) {
+      // Nothing pending: frame straight from the caller's chunk and copy only what is left unfinished.
+      const detail::framing::window w{chunk, base_, false};
+      drain(w, on_frame);
+      keep_tail(w, true);
+      return;
+    }
+    buffer_.append(chunk);
+    const detail::framing::window w{buffer_, base_, false};
+    drain(w, on_frame);
+    keep_tail(w, false);
+  }
+
+  // End of input: yields what is still pending (the last message), then starts over for a new stream.
+  template <class OnFrame>
+  void finish(OnFrame&& on_frame) {
+    const detail::framing::window w{buffer_, base_, true};
+    drain(w, on_frame);
+    reset();
+  }
+
+  // Drops pending bytes and state: the next feed starts a new stream at offset 0, line 1.
+  void reset() noexcept {
+    engine_ = detail::framing::engine{options_};
+    buffer_.clear();
+    base_ = 0;
+  }
+
+  // Bytes held for frames not yet complete.
+  std::size_t buffered() const noexcept { return buffer_.size(); }
+
+ private:
+  template <class OnFrame>
+  void drain(const detail::framing::window& w, OnFrame& on_frame) {
+    frame f;
+    while (engine_.next(w, f) == detail::framing::step::frame) on_frame(std::as_const(f));
+  }
+
+  // Keeps the bytes the engine may still read. Compacts only when the dropped prefix is at least as
+  // long as what moves, so each byte is moved a bounded number of times.
+  void keep_tail(const detail::framing::window& w, bool window_is_chunk) {
+    const std::size_t keep = engine_.keep_from();
+    const std::size_t drop = keep - w.base;
+    if (window_is_chunk) {
+      engine_.forget_before(w, keep);
+      buffer_.assign(w.bytes.substr(drop));
+      base_ = keep;
+      return;
+    }
+    if (drop == 0 || drop < buffer_.size() - drop) return;
+    engine_.forget_before(w, keep);
+    buffer_.erase(0, drop);
+    base_ = keep;
+  }
+
+  framer_options options_;
+  detail::framing::engine engine_;
+  std::string buffer_;
+  std::size_t base_ = 0;  // offset of buffer_[0] in the whole stream
+};
+
+}  // namespace hl7v2
