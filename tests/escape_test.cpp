@@ -218,3 +218,14 @@ TEST_CASE("unescape works with the fixed buffer sink") {
   CHECK(s.overflowed());
   CHECK(s.view() == "a|");  // "bcdef" did not fit and was not written in part
 }
+
+TEST_CASE("escapes in a real lab message decode as the sender meant") {
+  // NTE-3 and OBX-5 of tests/data/oru_r01_lab.hl7, with the message's own delimiters.
+  const delimiters d = make("MSH|^~\\&|CHEMLAB");
+  CHECK(dec("Low hemoglobin \\T\\ low hematocrit\\.br\\Recommend iron studies", d) ==
+        "Low hemoglobin & low hematocrit\nRecommend iron studies");
+  CHECK(dec("Anisocytosis 1\\S\\2+; see \\E\\note\\E\\", d) == "Anisocytosis 1^2+; see \\note\\");
+  // And back: what we write for the decoded text reads the same again.
+  const std::string text = "Anisocytosis 1^2+; see \\note\\";
+  CHECK(enc(text, d) == "Anisocytosis 1\\S\\2+; see \\E\\note\\E\\");
+}
