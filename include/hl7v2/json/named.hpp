@@ -129,7 +129,8 @@ class named_emitter {
       text(f.f.raw(), false);
       return false;
     }
-    field_array_ = f.def ? f.repeats : f.f.size() > 1;
+    // Unknown fields: the positional sub-shape, an array of repetitions as soon as there is a delimiter.
+    field_array_ = f.def ? f.repeats : f.f.size() > 1 || has_component_delimiter(f.f.raw());
     if (field_array_) {
       field_key(f, 0);
       w_.begin_array();

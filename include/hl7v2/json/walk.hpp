@@ -29,6 +29,9 @@ namespace hl7v2::json {
 
 struct walk_options {
   const defs::version_def* default_version = nullptr;  // for an empty or unknown MSH-12; null → 2.5.1
+  // When set, every message is read with these definitions whatever its MSH-12 says: a site profile's
+  // version() (defs/profile.hpp), which lays the site's segments over one base version.
+  const defs::version_def* definitions = nullptr;
 };
 
 namespace detail {
@@ -69,6 +72,7 @@ class walker {
 
   // The definitions a message is read with (see the header comment).
   const defs::version_def* version_of(const message& msg) const noexcept {
+    if (options_.definitions != nullptr) return options_.definitions;
     const defs::version_def* fallback = options_.default_version ? options_.default_version : &defs::v2_5_1;
     const defs::version_def* v = defs::find_version(msg.version_id(), fallback);
     return v ? v : fallback;
