@@ -1,0 +1,208 @@
+// The grouped layout: the named layout (named.hpp), but with segments nested under the groups of the
+// message structure, so the OBX of each OBR stay together:
+//
+//   {"msh":{...},"patient_result":[{"patient":{"pid":{...},"visit":{"pv1":{...}}},
+//     "order_observation":[{"orc":{...},"obr":{...},"observation":[{"obx":{...},"nte":[...]}]}]}]}
+//
+//  - group key: the group name in lower case ("order_observation"; as is with upper_keys). A group that
+//    may repeat in the structure is always an array of objects, one that may not is an object: the
+//    shape comes from the structure, never from the data.
+//  - segment key and shape as in the named layout, but decided by the segment's node in its group: an
+//    array when the node may repeat, else an object. Segment content is exactly the named layout's.
+//  - segments the structure has no place for (Z-segments, unexpected or out-of-order ones, one too many:
+//    see validate/structure.hpp) are kept in the group instance they were met in, after its structured
+//    members, each id as an array of segments; when the group itself has a segment with that id, the
+//    key gets the suffix "_unplaced" ("pid_unplaced").
+//  - a message whose structure is unknown is written in the named layout.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hl7v2/error.hpp"
+#include "hl7v2/json/convert.hpp"
+#include "hl7v2/json/named.hpp"
+#include "hl7v2/json/walk.hpp"
+#include "hl7v2/json/writer.hpp"
+#include "hl7v2/message.hpp"
+#include "hl7v2/validate/structure.hpp"
+
+namespace hl7v2::json {
+
+namespace detail {
+
+// Drives the named emitter in message order and records where each segment's object landed in its
+// buffer, so the grouped writer can place the objects under their groups.
+template <class Inner>
+struct segment_capture {
+  static constexpr segment_order order = segment_order::as_received;
+  Inner& inner;
+  const std::string& buffer;
+  std::vector<std::pair<std::size_t, std::size_t>>& ranges;
+
+  void begin_message(const message_info& m) { inner.begin_message(m); }
+  void end_message(const message_info& m) { inner.end_message(m); }
+  void begin_group(const group_info&) {}
+  void end_group(const group_info&) {}
+  bool begin_segment(const segment_info& s) {
+    segment_info as_value = s;
+    as_value.repeats = true;  // no key: the grouped writer writes it
+    as_value.occurrence = 0;
+    const bool descend = inner.begin_segment(as_value);
+    ranges.emplace_back(buffer.size() - 1, buffer.size());  // starts at its '{'
+    return descend;
+  }
+  void end_segment(const segment_info& s) {
+    inner.end_segment(s);
+    ranges.back().second = buffer.size();
+  }
+  bool begin_field(const field_info& f) { return inner.begin_field(f); }
+  void end_field(const field_info& f) { inner.end_field(f); }
+  bool begin_repetition(const repetition_info& r) { return inner.begin_repetition(r); }
+  void end_repetition(const repetition_info& r) { inner.end_repetition(r); }
+  bool begin_component(const component_info& c) { return inner.begin_component(c); }
+  void end_component(const component_info& c) { inner.end_component(c); }
+  void subcomponent(const subcomponent_info& s) { inner.subcomponent(s); }
+};
+
+}  // namespace detail
+
+// Reusable like converter: owns the walk, the scratch buffers and the structure map; no allocation per
+// message once warm. Not thread-safe: one per thread.
+class grouped_converter {
+ public:
+  explicit grouped_converter(options opts = {})
+      : opt_(opts), walker_(walk_options{opts.default_version}), fallback_(opts) {}
+
+  // Appends one JSON object for `msg` to `out` (no newline); `extra_members` as in converter::write.
+  template <class Sink>
+  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out, std::string_view extra_members = {}) {
+    const defs::version_def* version = walker_.version_of(msg);
+    const defs::structure_def* structure = walker::structure_of(msg, *version);
+    if (structure == nullptr) return fallback_.write(msg, out, extra_members);
+
+    segments_.clear();
+    ranges_.clear();
+    named_emitter<std::string> named{segments_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes},
+                                     scratch_};
+    detail::segment_capture<named_emitter<std::string>> capture{named, segments_, ranges_};
+    walker_.walk(msg, capture);
+    if (named.error().code != errc::ok) return named.error();
+    map_.build(msg, *structure);
+    msg_ids_.clear();
+    for (const segment seg : msg.segments()) msg_ids_.push_back(seg.id());
+
+    std::size_t written = 0;
+    counting_sink<Sink> counted{out, written};
+    json_writer<counting_sink<Sink>> w{counted};
+    w.begin_object();
+    if (!extra_members.empty()) w.raw(extra_members);
+    write_instance(w, 0);
+    w.end_object();
+    if constexpr (requires { out.status(); }) {
+      if (out.status() != errc::ok) return hl7v2::error{out.status(), 0, 0, 0};
+    }
+    return written;
+  }
+
+  const validate::structure_map& structure() const noexcept { return map_; }
+
+ private:
+  template <class Sink>
+  struct counting_sink {
+    Sink& out;
+    std::size_t& n;
+    void append(const char* p, std::size_t len) {
+      out.append(p, len);
+      n += len;
+    }
+    void push_back(char c) {
+      out.push_back(c);
+      ++n;
+    }
+  };
+
+  using map_t = validate::structure_map;
+
+  template <class W>
+  void key(W& w, std::string_view name, std::string_view suffix = {}) {
+    key_.clear();
+    for (char c : name) key_ += opt_.upper_keys || c < 'A' || c > 'Z' ? c : static_cast<char>(c - 'A' + 'a');
+    key_ += suffix;
+    w.plain_key(key_);
+  }
+  template <class W>
+  void segment_json(W& w, std::uint32_t index) {
+    const auto [b, e] = ranges_[index];
+    w.raw(std::string_view{segments_}.substr(b, e - b));
+  }
+  static const defs::structure_node* item_node(const map_t& m, std::uint32_t item) noexcept {
+    return (item & map_t::group_bit) ? m.groups()[item & ~map_t::group_bit].node : m.segments()[item].node;
+  }
+  static std::uint32_t next_item(const map_t& m, std::uint32_t item) noexcept {
+    return (item & map_t::group_bit) ? m.groups()[item & ~map_t::group_bit].next : m.segments()[item].next;
+  }
+
+  // The members of one group instance (the message for 0): its items, runs of one node each, then extras.
+  template <class W>
+  void write_instance(W& w, std::uint32_t g) {
+    const map_t& m = map_;
+    std::uint32_t item = m.groups()[g].first_item;
+    while (item != map_t::none) {
+      const defs::structure_node* node = item_node(m, item);
+      key(w, node->id);
+      if (node->repeats()) w.begin_array();
+      do {  // a node that may not repeat has one item: once full, the matcher sends segments to the extras
+        if (item & map_t::group_bit) {
+          w.begin_object();
+          write_instance(w, item & ~map_t::group_bit);
+          w.end_object();
+        } else {
+          segment_json(w, item);
+        }
+        item = next_item(m, item);
+      } while (node->repeats() && item != map_t::none && item_node(m, item) == node);
+      if (node->repeats()) w.end_array();
+    }
+    write_extras(w, g);
+  }
+
+  template <class W>
+  void write_extras(W& w, std::uint32_t g) {
+    const map_t& m = map_;
+    const defs::structure_node* group = m.groups()[g].node;
+    const auto children = group != nullptr ? group->children() : m.structure()->children();
+    for (std::uint32_t e = m.groups()[g].first_extra; e != map_t::none; e = m.segments()[e].next) {
+      const std::string_view id = segment_id(e);
+      bool seen = false;
+      for (std::uint32_t p = m.groups()[g].first_extra; p != e; p = m.segments()[p].next) seen |= segment_id(p) == id;
+      if (seen) continue;
+      bool clash = false;
+      for (const defs::structure_node& c : children) clash |= !c.is_group() && c.id == id;
+      key(w, id, clash ? std::string_view{"_unplaced"} : std::string_view{});
+      w.begin_array();
+      for (std::uint32_t q = e; q != map_t::none; q = m.segments()[q].next) {
+        if (segment_id(q) == id) segment_json(w, q);
+      }
+      w.end_array();
+    }
+  }
+  // ranges_, msg_ids_ and the map's segments share 0-based indexes.
+  std::string_view segment_id(std::uint32_t index) const noexcept { return msg_ids_[index]; }
+
+  options opt_;
+  walker walker_;
+  converter fallback_;
+  named_scratch scratch_;
+  std::string segments_;
+  std::string key_;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges_;
+  std::vector<std::string_view> msg_ids_;
+  map_t map_;
+};
+
+}  // namespace hl7v2::json
