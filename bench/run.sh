@@ -37,6 +37,11 @@ out="$build/bench/results"
 mkdir -p "$out"
 echo "corpus: $corpus ($(wc -c <"$corpus") bytes)" >&2
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')" >&2
+# Other load skews every figure, and the peers run after hl7v2, not at the same moment.
+load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)"
+if awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+  echo "warning: load average $load on $(nproc) cores: figures will be low and noisy" >&2
+fi
 
 "$bin/hl7v2-bench" --corpus "$corpus" --repeat "$runs" --json "${extra[@]}" >"$out/hl7v2.json"
 if [[ $peers == 1 ]]; then
