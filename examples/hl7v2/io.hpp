@@ -1,0 +1,88 @@
+// Reading inputs in fixed-size chunks (files or "-" for stdin), so memory stays bounded whatever the
+// input size, and small output helpers. I/O errors are reported with the path and the OS reason only.
+#pragma once
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace hl7v2::cli {
+
+inline constexpr std::size_t read_chunk_size = 1u << 20;
+
+// An input opened for sequential reading; "-" is standard input.
+class input_file {
+ public:
+  input_file() = default;
+  input_file(const input_file&) = delete;
+  input_file& operator=(const input_file&) = delete;
+  ~input_file() {
+    if (fd_ > 0) ::close(fd_);
+  }
+
+  // Returns 0 or an errno value.
+  int open(const std::string& path) {
+    if (path == "-") {
+      fd_ = 0;
+      return 0;
+    }
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    return fd_ < 0 ? errno : 0;
+  }
+
+  // Fills up to n bytes; returns the count (0 at end) or -errno.
+  long read(char* buf, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::read(fd_, buf + got, n - got);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return -static_cast<long>(errno);
+      }
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    return static_cast<long>(got);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Calls on_chunk(std::string_view) for each chunk of the input; returns 0 or an errno value.
+template <class OnChunk>
+int for_each_chunk(const std::string& path, OnChunk&& on_chunk, std::size_t chunk_size = read_chunk_size) {
+  input_file in;
+  if (const int e = in.open(path)) return e;
+  std::unique_ptr<char[]> buf(new char[chunk_size]);
+  for (;;) {
+    const long n = in.read(buf.get(), chunk_size);
+    if (n < 0) return static_cast<int>(-n);
+    if (n == 0) return 0;
+    on_chunk(std::string_view(buf.get(), static_cast<std::size_t>(n)));
+    if (static_cast<std::size_t>(n) < chunk_size && path != "-") return 0;
+  }
+}
+
+// Writes all of `bytes` to a descriptor; returns 0 or an errno value.
+inline int write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t w = ::write(fd, bytes.data(), bytes.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(w));
+  }
+  return 0;
+}
+
+inline std::string os_reason(int err) { return std::strerror(err); }
+
+}  // namespace hl7v2::cli

@@ -1,0 +1,26 @@
+// `hl7v2 lake ingest`: inputs into the lake's zones (see zones.hpp), each message exactly once in
+// staging or in error, safe to re-run, to run twice at once and to kill.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace hl7v2::cli::lake {
+
+struct ingest_options {
+  std::string lake;
+  std::string format = "named";
+  bool typed = false;
+  bool strict = false;  // also reject unknown versions and unknown (non-Z) segments
+  unsigned jobs = 0;    // worker threads; 0 = hardware threads
+  std::string profile_path;
+  std::vector<std::string> inputs;  // files, directories (recursive), "-" for stdin
+  std::size_t batch_bytes = 8u << 20;  // input bytes per unit of parallel work (and per staged part file)
+  bool progress = true;                // on a TTY only
+};
+
+// Exit status: 0 all staged, 1 some messages went to the error zone, 2 usage or I/O error.
+int run_ingest(const ingest_options& options);
+
+}  // namespace hl7v2::cli::lake

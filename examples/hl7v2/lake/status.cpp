@@ -1,0 +1,161 @@
+#include "lake/status.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <system_error>
+
+#include "hl7v2/json/sink.hpp"
+#include "hl7v2/json/writer.hpp"
+#include "lake/files.hpp"
+#include "lake/manifest.hpp"
+#include "lake/zones.hpp"
+#include "records.hpp"
+
+namespace hl7v2::cli::lake {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct zone_size {
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+};
+
+zone_size walk(const std::string& dir) {
+  zone_size z;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    ++z.files;
+    z.bytes += it->file_size(ec);
+  }
+  return z;
+}
+
+// "message_type=ADT_A01/version=2.3" → ("ADT_A01", "2.3")
+std::pair<std::string, std::string> split_partition(const std::string& key) {
+  const std::size_t slash = key.find('/');
+  std::string type = key.substr(0, slash), version = slash == std::string::npos ? "" : key.substr(slash + 1);
+  if (type.rfind("message_type=", 0) == 0) type.erase(0, 13);
+  if (version.rfind("version=", 0) == 0) version.erase(0, 8);
+  return {type, version};
+}
+
+}  // namespace
+
+int run_status(const status_options& o) {
+  layout lake{o.lake};
+  std::error_code ec;
+  if (!fs::is_directory(lake.manifest(), ec)) {
+    std::fprintf(stderr, "hl7v2 lake status: %s is not a lake (no manifest/ directory)\n", o.lake.c_str());
+    return 2;
+  }
+  std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, unreadable = 0, journals = 0;
+  std::map<std::string, std::uint64_t> by_type, by_version, by_code;
+  std::string text;
+  for (const auto& entry : fs::directory_iterator(lake.manifest(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".journal") {
+      ++journals;
+      continue;
+    }
+    if (entry.path().extension() != ".json") continue;
+    input_manifest m;
+    if (read_small_file(entry.path().string(), text) != 0 || !m.from_json(text)) {
+      ++unreadable;
+      continue;
+    }
+    ++inputs;
+    bytes += m.bytes;
+    messages += m.messages;
+    staged += m.staged;
+    errors += m.errors;
+    for (const auto& [k, n] : m.partitions) {
+      const auto [type, version] = split_partition(k);
+      by_type[type] += n;
+      by_version[version] += n;
+    }
+    for (const auto& [k, n] : m.error_codes) by_code[k] += n;
+  }
+  const zone_size raw = walk(lake.raw()), stg = walk(lake.staging()), err = walk(lake.error());
+
+  std::string s;
+  string_sink out(s);
+  if (o.json) {
+    const auto counts = [&](const char* key, const std::map<std::string, std::uint64_t>& m) {
+      s += ",\"";
+      s += key;
+      s += "\":{";
+      bool first = true;
+      for (const auto& [k, n] : m) {
+        if (!first) s += ',';
+        first = false;
+        write_json_string(k, out);
+        s += ':';
+        append_uint(s, n);
+      }
+      s += '}';
+    };
+    const auto zone = [&](const char* key, const zone_size& z) {
+      s += s.back() == '{' ? "\"" : ",\"";
+      s += key;
+      s += "\":{\"files\":";
+      append_uint(s, z.files);
+      s += ",\"bytes\":";
+      append_uint(s, z.bytes);
+      s += '}';
+    };
+    s += "{\"inputs\":";
+    append_uint(s, inputs);
+    s += ",\"bytes\":";
+    append_uint(s, bytes);
+    s += ",\"messages\":";
+    append_uint(s, messages);
+    s += ",\"staged\":";
+    append_uint(s, staged);
+    s += ",\"errors\":";
+    append_uint(s, errors);
+    s += ",\"uncommitted\":";
+    append_uint(s, journals);
+    s += ",\"unreadable_manifests\":";
+    append_uint(s, unreadable);
+    s += ",\"zones\":{";
+    zone("raw", raw);
+    zone("staging", stg);
+    zone("error", err);
+    s += '}';
+    counts("message_types", by_type);
+    counts("versions", by_version);
+    counts("error_codes", by_code);
+    s += "}\n";
+  } else {
+    char line[256];
+    const auto add = [&](const char* fmt, auto... args) {
+      std::snprintf(line, sizeof line, fmt, args...);
+      s += line;
+    };
+    using ull = unsigned long long;
+    add("lake %s\n", o.lake.c_str());
+    add("  inputs    %llu (%llu bytes)\n", ull(inputs), ull(bytes));
+    add("  messages  %llu = %llu staged + %llu errors\n", ull(messages), ull(staged), ull(errors));
+    add("  zones     raw %llu files (%llu bytes), staging %llu files (%llu bytes), error %llu files (%llu bytes)\n",
+        ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files), ull(err.bytes));
+    if (journals != 0) add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));
+    if (unreadable != 0) add("  unreadable manifests: %llu\n", ull(unreadable));
+    const auto table = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
+      if (m.empty()) return;
+      add("  %s\n", title);
+      for (const auto& [k, n] : m) add("    %-24s %llu\n", k.c_str(), ull(n));
+    };
+    table("staged by message type:", by_type);
+    table("staged by version:", by_version);
+    table("errors by code:", by_code);
+  }
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 2;
+}
+
+}  // namespace hl7v2::cli::lake

@@ -1,0 +1,71 @@
+// hl7v2: convert HL7 v2 (ER7) to NDJSON and back, and ingest it into a data lake.
+//   hl7v2 convert [options] [FILE...|-]
+//   hl7v2 lake ingest --lake DIR [options] INPUT...
+//   hl7v2 lake status --lake DIR [--json]
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "convert.hpp"
+#include "lake/ingest.hpp"
+#include "lake/status.hpp"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an I/O error we report, not a silent death
+
+  CLI::App app{"hl7v2: HL7 v2 (ER7) to NDJSON, and a data-lake ingest"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "hl7v2 0.1.0");
+
+  hl7v2::cli::convert_options conv;
+  CLI::App* convert = app.add_subcommand("convert", "ER7 in, one JSON object per line out (or back with --from json)");
+  convert->add_option("--format", conv.format, "JSON layout")->check(CLI::IsMember({"named", "positional"}));
+  convert->add_flag("--typed", conv.typed, "numbers and dates as JSON types (named layout)");
+  convert->add_flag("--upper-keys", conv.upper_keys, "upper-case keys (named layout)");
+  convert->add_option("--default-version", conv.default_version, "HL7 version for messages with an empty MSH-12");
+  convert->add_option("--profile", conv.profile_path, "site profile (JSON) with Z-segments and overrides");
+  convert->add_option("--errors", conv.errors_path, "write error records to FILE instead of stderr");
+  convert->add_option("--from", conv.from, "input kind: er7 (default) or json (JSON lines back to ER7)")
+      ->check(CLI::IsMember({"er7", "json"}));
+  convert->add_option("inputs", conv.inputs, "files to read; - or none for stdin");
+  convert->footer(
+      "Exit status: 0 all converted, 1 some messages failed (error records written), 2 usage or I/O error.");
+
+  CLI::App* lake = app.add_subcommand("lake", "data lake: raw, staging and error zones");
+  lake->require_subcommand(1);
+  hl7v2::cli::lake::ingest_options ing;
+  CLI::App* ingest = lake->add_subcommand("ingest", "ingest HL7 files into the lake (idempotent, crash safe)");
+  ingest->add_option("--lake", ing.lake, "lake directory")->required();
+  ingest->add_option("--format", ing.format, "JSON layout in staging")->check(CLI::IsMember({"named", "positional"}));
+  ingest->add_flag("--typed", ing.typed, "numbers and dates as JSON types (named layout)");
+  ingest->add_flag("--strict", ing.strict, "also send unknown versions and unknown segments to the error zone");
+  ingest->add_option("--jobs,-j", ing.jobs, "worker threads (default: hardware threads)")->check(CLI::Range(1u, 1024u));
+  ingest->add_option("--profile", ing.profile_path, "site profile (JSON)");
+  ingest->add_option("--batch-size", ing.batch_bytes, "input bytes per unit of parallel work")
+      ->check(CLI::Range(std::size_t{1} << 10, std::size_t{1} << 30));
+  bool no_progress = false;
+  ingest->add_flag("--no-progress", no_progress, "no progress line even on a terminal");
+  ingest->add_option("inputs", ing.inputs, "files, directories (recursive), - for stdin")->required();
+  ingest->footer("Exit status: 0 all staged, 1 some messages went to the error zone, 2 usage or I/O error.");
+
+  hl7v2::cli::lake::status_options st;
+  CLI::App* status = lake->add_subcommand("status", "counts per zone, message type, version and error code");
+  status->add_option("--lake", st.lake, "lake directory")->required();
+  status->add_flag("--json", st.json, "machine-readable output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (convert->parsed()) return hl7v2::cli::run_convert(conv);
+  if (ingest->parsed()) {
+    ing.progress = !no_progress;
+    return hl7v2::cli::lake::run_ingest(ing);
+  }
+  if (status->parsed()) return hl7v2::cli::lake::run_status(st);
+  return 2;
+}
