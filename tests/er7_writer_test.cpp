@@ -28,21 +28,39 @@ std::string to_er7(const hl7v2::message& m) {
   return out;
 }
 
-// Splits a message the way the standard says (CR/CRLF, or LF when there is no CR) and rejoins the
-// non-empty segments with CR: what the writer must produce.
+// What the writer must produce, computed independently of the parser: skip leading breaks; the first
+// line break decides the terminator; a maximal run of CR/LF bytes that holds it (or reaches the end)
+// ends the segment, any other run is content; empty segments are dropped; every segment ends with CR.
 std::string normalized(std::string_view text) {
-  const bool has_cr = text.find('\r') != std::string_view::npos;
+  const auto is_break = [](char c) { return c == '\r' || c == '\n'; };
+  std::size_t i = 0;
+  while (i < text.size() && is_break(text[i])) ++i;
+  char term = '\r';
+  for (std::size_t j = i; j < text.size(); ++j) {
+    if (is_break(text[j])) {
+      term = text[j];
+      break;
+    }
+  }
   std::string out;
   std::string seg;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    const bool end = i == text.size() || text[i] == (has_cr ? '\r' : '\n');
-    if (!end) {
-      if (!(has_cr && seg.empty() && text[i] == '\n')) seg += text[i];
+  while (i < text.size()) {
+    if (!is_break(text[i])) {
+      seg += text[i++];
       continue;
     }
-    if (!seg.empty()) out += seg + '\r';
-    seg.clear();
+    std::size_t j = i;
+    bool ends = false;
+    while (j < text.size() && is_break(text[j])) ends |= text[j++] == term;
+    if (ends || j == text.size()) {
+      if (!seg.empty()) out += seg + '\r';
+      seg.clear();
+    } else {
+      seg.append(text.substr(i, j - i));
+    }
+    i = j;
   }
+  if (!seg.empty()) out += seg + '\r';
   return out;
 }
 
@@ -91,7 +109,7 @@ std::string random_message(std::mt19937& rng) {
       const std::size_t len = pick(10);
       for (std::size_t i = 0; i < len; ++i) {
         text += alphabet[pick(alphabet.size())];
-        if (style != 2 && pick(40) == 0) text += '\n';  // a bare LF inside a CR message is content
+        if (style != 2 && s > 0 && pick(40) == 0) text += '\n';  // a bare LF in a CR message is content
       }
     }
   }

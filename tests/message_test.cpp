@@ -200,3 +200,34 @@ TEST_CASE("a later MSH segment is numbered like the first", "[message]") {
   CHECK((*m)[3].size() == 0);
   CHECK((*m)[3][1].empty());
 }
+
+TEST_CASE("splitting agrees with a naive split at every length and position", "[message]") {
+  // Covers the byte loop, the 8-byte register search and the memchr path for long parts.
+  for (std::size_t len = 0; len < 150; ++len) {
+    for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{9},
+                           std::size_t{63}, std::size_t{64}, std::size_t{65}, len / 2, len + 100}) {
+      std::string s(len, 'x');
+      if (at < len) s[at] = '^';
+      if (len > 3) s[len - 1] = '^';
+      const hl7v2::repetition r{s, {'~', '^', '&'}};
+      std::vector<std::string> naive{""};
+      for (char c : s) {
+        if (c == '^') {
+          naive.emplace_back();
+        } else {
+          naive.back() += c;
+        }
+      }
+      if (s.empty()) naive.clear();
+      REQUIRE(r.size() == naive.size());
+      std::size_t i = 0;
+      for (hl7v2::component c : r) {
+        REQUIRE(i < naive.size());
+        CHECK(c.raw() == naive[i]);
+        CHECK(r[i + 1].raw() == naive[i]);
+        ++i;
+      }
+      CHECK(i == naive.size());
+    }
+  }
+}

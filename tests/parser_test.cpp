@@ -301,3 +301,25 @@ TEST_CASE("hostile: every single-byte corruption of a sample parses or errors", 
   }
   CHECK(ok > base.size());
 }
+
+TEST_CASE("the first line break decides the terminator, as in the framer", "[parser]") {
+  hl7v2::parser p;
+  SECTION("LF first: a bare CR is content, CRLF still ends a segment") {
+    auto m = p.parse("MSH|^~\\&|A\nNTE|1|a\rb\r\nPID|1\n");
+    REQUIRE(m);
+    CHECK(ids(*m) == strings{"MSH", "NTE", "PID"});
+    CHECK(m->get("NTE-2") == "a\rb");
+  }
+  SECTION("a run of breaks holding the terminator ends the segment whole") {
+    auto m = p.parse("MSH|^~\\&|A\rNTE|x\n\r\n\n\rPID|1\n\n");
+    REQUIRE(m);
+    CHECK(ids(*m) == strings{"MSH", "NTE", "PID"});
+    CHECK(m->get("NTE-1") == "x");
+    CHECK(m->get("PID-1") == "1");
+  }
+  SECTION("leading breaks do not decide") {
+    auto m = p.parse("\r\r\nMSH|^~\\&|A\nPID|1\n");
+    REQUIRE(m);
+    CHECK(ids(*m) == strings{"MSH", "PID"});
+  }
+}

@@ -2,6 +2,9 @@
 // the message's delimiters, level by level), so writing what the parser read reproduces the input
 // byte for byte, except that every segment ends with CR and empty lines are dropped.
 //
+// A bare CR inside a field (possible only in an LF-terminated message) is written as is, so the output
+// then ends a segment there when read back; escape such text (\X0D\) first if it must survive.
+//
 // A Sink is anything with append(const char*, std::size_t) and push_back(char); std::string qualifies.
 #pragma once
 

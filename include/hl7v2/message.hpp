@@ -47,10 +47,31 @@ inline std::size_t count_pieces(std::string_view s, char sep) noexcept {
   return n;
 }
 
+// The first `sep` in [from, end), or end. Parts are mostly a few bytes long, where a memchr call costs
+// more than the search: 8 bytes at a time in a register (SWAR) up to 64 bytes, memchr beyond.
 inline const char* find_char(const char* from, const char* end, char sep) noexcept {
   if (sep == '\0') return end;
-  const void* p = std::memchr(from, sep, static_cast<std::size_t>(end - from));
-  return p != nullptr ? static_cast<const char*>(p) : end;
+  if (end - from > 64) {
+    const void* p = std::memchr(from, sep, static_cast<std::size_t>(end - from));
+    return p != nullptr ? static_cast<const char*>(p) : end;
+  }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  const std::uint64_t pattern = ones * static_cast<unsigned char>(sep);
+  for (; end - from >= 8; from += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, from, 8);
+    const std::uint64_t x = word ^ pattern;  // a zero byte where word has sep
+    // The lowest set bit marks the first zero byte exactly (false hits only occur above a real one).
+    const std::uint64_t zero = (x - ones) & ~x & highs;
+    if (zero != 0) return from + (__builtin_ctzll(zero) >> 3);
+  }
+#endif
+  for (; from != end; ++from) {
+    if (*from == sep) return from;
+  }
+  return end;
 }
 
 // The n-th (1-based) piece of `s` split at `sep`; empty when there is none.

@@ -38,9 +38,12 @@ class parser {
 
   scan_kernel kernel() const noexcept { return kernel_; }
 
-  // Parses one message as the framer yields it. Segment terminators: if the text holds any CR, segments
-  // end at CR or CRLF and a bare LF is field content; otherwise LF ends segments. Empty lines are
-  // skipped. The views of the result are valid until this parser parses again or is destroyed.
+  // Parses one message as the framer yields it. Leading line breaks are skipped. Segment terminators,
+  // decided like the framer does: if the first line break after the header is CR (or CRLF), segments
+  // end at CR and a bare LF is field content; if it is LF, segments end at LF and a bare CR is content.
+  // A run of line breaks that holds a terminator ends the segment as a whole ("\r\n", "\n\r", blank
+  // lines), and so does the end of the text: breaks of the other kind next to a terminator are never
+  // content. Empty segments are skipped. The views of the result are valid until this parser parses again or is destroyed.
   // Error offsets are byte offsets into `text`; error::segment is the 1-based segment index.
   result<message> parse(std::string_view text, parse_options options = {});
 
@@ -85,10 +88,14 @@ inline result<message> parser::parse(std::string_view text, parse_options option
     return e;
   }
   const char fs = delims->field;
-  const bool has_cr = std::memchr(t + start, '\r', n - start) != nullptr;
-  const char terminator = has_cr ? '\r' : '\n';
+  // The first line break after the header decides the terminator (as the framer decides it).
+  const char* const cr = static_cast<const char*>(std::memchr(t + start, '\r', n - start));
+  const std::size_t before_cr = cr != nullptr ? static_cast<std::size_t>(cr - t) : n;
+  const bool lf_first = std::memchr(t + start, '\n', before_cr - start) != nullptr;
+  const char terminator = lf_first ? '\n' : '\r';
+  const char other = lf_first ? '\r' : '\n';
 
-  std::uint32_t* pos = ensure(positions_, chunk_size);
+  std::uint32_t* pos = ensure(positions_, chunk_size + detail::simd::scan_slack);
   std::uint32_t* bounds = bounds_.data();
   detail::segment_entry* segs = segments_.data();
   std::size_t nb = 0;           // bounds used
@@ -99,6 +106,8 @@ inline result<message> parser::parse(std::string_view text, parse_options option
   // Closes the segment [seg_start, end): validates its id and records it. Returns false on error.
   error err{};
   const auto close_segment = [&](std::size_t end) -> bool {
+    // Breaks of the other kind right before a terminator belong to it (CRLF in an LF message).
+    while (end > seg_start && t[end - 1] == other) --end;
     if (end == seg_start) return true;  // an empty line
     const std::size_t len = end - seg_start;
     const char* s = t + seg_start;
@@ -142,8 +151,8 @@ inline result<message> parser::parse(std::string_view text, parse_options option
       }
       if (!close_segment(p)) return err;
       seg_start = p + 1;
-      // CRLF, and any LF at the very start of a segment in a CR message: not content, skip it.
-      while (has_cr && seg_start < n && t[seg_start] == '\n') ++seg_start;
+      // ... and so do those right after it (CRLF in a CR message).
+      while (seg_start < n && t[seg_start] == other) ++seg_start;
     }
     // Checked per chunk, so one huge segment cannot grow the index without bound.
     if (nb - first_bound > options.max_fields) {

@@ -28,11 +28,26 @@ __attribute__((target("avx2,bmi,popcnt"))) inline std::size_t scan_avx2(const ch
     const __m256i e1 = _mm256_or_si256(_mm256_cmpeq_epi8(x1, va), _mm256_cmpeq_epi8(x1, vb));
     std::uint64_t m = std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(e0))} |
                       (std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(e1))} << 32);
+    // Writes 8 (then 16) offsets whether or not there are that many matches, so the loop has no
+    // data-dependent branch for the usual block; the extra stores land in the slack (scan_slack).
     const auto base = static_cast<std::uint32_t>(i);
-    while (m != 0) {
-      out[k++] = base + static_cast<std::uint32_t>(_tzcnt_u64(m));
+    const auto count = static_cast<std::size_t>(_mm_popcnt_u64(m));
+    std::uint32_t* o = out + k;
+    for (int j = 0; j < 8; ++j) {
+      o[j] = base + static_cast<std::uint32_t>(_tzcnt_u64(m));
       m = _blsr_u64(m);
     }
+    if (count > 8) {
+      for (int j = 8; j < 16; ++j) {
+        o[j] = base + static_cast<std::uint32_t>(_tzcnt_u64(m));
+        m = _blsr_u64(m);
+      }
+      for (std::size_t j = 16; m != 0; ++j) {
+        o[j] = base + static_cast<std::uint32_t>(_tzcnt_u64(m));
+        m = _blsr_u64(m);
+      }
+    }
+    k += count;
   }
   return scan_scalar_from(data, i, size, a, b, out, k);
 }

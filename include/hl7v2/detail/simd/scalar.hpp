@@ -7,8 +7,11 @@
 namespace hl7v2::detail::simd {
 
 // The scanner contract, shared by every kernel: writes to `out` the offset (from `data`) of every byte
-// equal to `a` or `b`, in ascending order, and returns how many it wrote. `out` must have room for
-// `size` entries, and `size` must fit in 32 bits.
+// equal to `a` or `b`, in ascending order, and returns how many it found. `out` must have room for
+// `size + scan_slack` entries (kernels may store junk past the last offset), and `size` must fit in 32
+// bits.
+inline constexpr std::size_t scan_slack = 16;
+
 using scan_fn = std::size_t (*)(const char* data, std::size_t size, char a, char b, std::uint32_t* out) noexcept;
 
 // Scans data[from, size) and appends at out[k]; returns the new count. The vector kernels finish their
