@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "hl7v2/charset.hpp"
+#include "hl7v2/defs/profile.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/named.hpp"
@@ -23,10 +24,6 @@
 #include "hl7v2/json/walk.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
-
-namespace hl7v2::defs {
-class profile;
-}
 
 namespace hl7v2::json {
 
@@ -37,7 +34,8 @@ struct options {
   bool typed = false;       // named only: NM → number, SI → integer, DT/DTM/TS → ISO 8601
   bool upper_keys = false;  // named only: "PID", "PATIENT_NAME" (hl7apy style)
   const defs::version_def* default_version = nullptr;  // used when MSH-12 is empty/unknown; nullptr → 2.5.1
-  const defs::profile* profile = nullptr;              // site definitions overlay (may be null)
+  const defs::profile* profile = nullptr;  // site definitions (may be null): when set, every message is
+                                           // read with profile->version(), whatever its MSH-12 says
   hl7v2::formatting format = hl7v2::formatting::map;
   hl7v2::invalid_bytes bytes = hl7v2::invalid_bytes::replace;
 };
@@ -45,7 +43,9 @@ struct options {
 // Reusable: owns the scratch buffers and the per-structure caches. Not thread-safe: one per thread.
 class converter {
  public:
-  explicit converter(options opts = {}) : opt_(opts), walker_(walk_options{opts.default_version}) {}
+  explicit converter(options opts = {})
+      : opt_(opts),
+        walker_(walk_options{opts.default_version, opts.profile != nullptr ? &opts.profile->version() : nullptr}) {}
 
   const options& settings() const noexcept { return opt_; }
 

@@ -18,7 +18,8 @@
 //    of repetitions (fields only), each a string or an array of components, each a string or an array
 //    of subcomponents. Inside such arrays empty parts are "" so positions are kept.
 //  - values: escapes decoded (escape.hpp, formatting option), bytes → UTF-8 per MSH-18 (charset.hpp,
-//    invalid-byte policy); HL7 null `""` → JSON null; MSH-1 and MSH-2 as their literal text.
+//    invalid-byte policy); HL7 null `""` → JSON null; MSH-1 and MSH-2 as their literal text. A part
+//    whose text decodes to nothing (only \H\ \N\ and the like) counts as empty.
 //  - typed: NM → number, SI → integer, DT/DTM/TS (and TS.1) → ISO 8601 string, where they parse
 //    (typed_values.hpp); otherwise the text.
 #pragma once
@@ -117,7 +118,7 @@ class named_emitter {
   void end_segment(const segment_info&) { w_.end_object(); }
 
   bool begin_field(const field_info& f) {
-    if (f.f.empty()) return false;
+    if (f.f.empty() || decodes_to_nothing(f.f.raw())) return false;
     field_ = &f;
     if (f.f.is_null()) {
       field_key(f, 0);
@@ -145,7 +146,8 @@ class named_emitter {
   bool begin_repetition(const repetition_info& r) {
     rep_open_ = open::none;
     if (!field_array_) {
-      if (r.rep.empty()) return false;  // "~x" in a field that may not repeat: nothing to say for rep 1
+      // "~x" in a field that may not repeat: nothing to say for repetition 1.
+      if (r.rep.empty() || decodes_to_nothing(r.rep.raw())) return false;
       field_key(*r.field, r.index == 1 ? 0 : r.index);
     }
     if (r.rep.is_null()) {
@@ -172,7 +174,7 @@ class named_emitter {
     comp_open_ = open::none;
     const bool in_object = rep_open_ == open::object;
     if (in_object) {
-      if (c.comp.empty()) return false;
+      if (c.comp.empty() || decodes_to_nothing(c.comp.raw())) return false;
       if (c.def != nullptr) {
         key(c.def->key);
       } else {
@@ -202,7 +204,7 @@ class named_emitter {
 
   void subcomponent(const subcomponent_info& s) {
     if (comp_open_ == open::object) {
-      if (s.sub.empty()) return;
+      if (s.sub.empty() || decodes_to_nothing(s.sub.raw())) return;
       if (s.def != nullptr) {
         key(s.def->key);
       } else {
@@ -223,6 +225,14 @@ class named_emitter {
   void close(open o) {
     if (o == open::object) w_.end_object();
     if (o == open::array) w_.end_array();
+  }
+
+  // Text made only of escapes that decode to nothing (\H\, \N\, \.fi\ ...) is as empty as "".
+  bool decodes_to_nothing(std::string_view raw) {
+    if (!hl7v2::needs_unescape(raw, delims_)) return false;
+    scratch_->decoded.clear();
+    hl7v2::unescape(raw, delims_, scratch_->decoded, hl7v2::decode_options{opt_.format});
+    return scratch_->decoded.empty();
   }
 
   bool has_component_delimiter(std::string_view raw) const noexcept {

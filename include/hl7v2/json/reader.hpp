@@ -38,6 +38,7 @@ namespace hl7v2::json {
 
 struct reader_options {
   const defs::version_def* default_version = nullptr;  // for a named message without MSH-12; null → 2.5.1
+  const defs::version_def* definitions = nullptr;      // when set, used whatever MSH-12 says (a profile's version())
 };
 
 namespace detail {
@@ -122,20 +123,17 @@ class er7_from_json {
     return true;
   }
 
-  // A leaf string: its bytes must not hold CR nor any delimiter of level `level` or above
-  // (0 field, 1 repetition, 2 component, 3 subcomponent).
-  bool put_leaf(simdjson::dom::element e, int level, std::string& out) const {
+  // A leaf string: its bytes hold no CR and no delimiter (a part that held one would have been split
+  // into an array, or belongs to another part).
+  bool put_leaf(simdjson::dom::element e, std::string& out) const {
     std::string_view s;
     if (e.get_string().get(s) != simdjson::SUCCESS) return false;
     const std::size_t at = out.size();
     if (!put_bytes(s, out)) return false;
-    const char forbidden[4] = {d_.field, d_.repetition, d_.component, d_.subcomponent};
     for (std::size_t i = at; i < out.size(); ++i) {
       const char c = out[i];
-      if (c == '\r') return false;
-      for (int l = 0; l <= level && l < 4; ++l) {
-        if (c == forbidden[l] && c != '\0') return false;
-      }
+      if (c == '\r' || c == d_.field || (c != '\0' && (c == d_.repetition || c == d_.component || c == d_.subcomponent)))
+        return false;
     }
     return true;
   }
@@ -143,7 +141,7 @@ class er7_from_json {
   // A string, or an array of the next level joined by that level's delimiter.
   bool put_part(simdjson::dom::element e, int level, std::string& out) const {
     simdjson::dom::array parts;
-    if (e.get_array().get(parts) != simdjson::SUCCESS) return put_leaf(e, level, out);
+    if (e.get_array().get(parts) != simdjson::SUCCESS) return put_leaf(e, out);
     if (level >= 3) return false;
     const char seps[3] = {d_.repetition, d_.component, d_.subcomponent};
     // An undeclared delimiter cannot have split anything: skip to the level below.
@@ -216,11 +214,17 @@ class er7_from_json {
     simdjson::dom::element value;
   };
 
-  // First text leaf of a named value: "2.5.1" from "2.5.1", {"version_id":"2.5.1"} or ["2.5.1"].
-  static std::string_view first_text(simdjson::dom::element e) {
+  // First text leaf of a named value: "2.5.1" from "2.5.1", {"version_id":"2.5.1"} or ["2.5.1"]; a
+  // number (MSH-12 is NM in 2.1, typed) as its text.
+  std::string_view first_text(simdjson::dom::element e) {
     for (int depth = 0; depth < 4; ++depth) {
       std::string_view s;
       if (e.get_string().get(s) == simdjson::SUCCESS) return s;
+      if (e.is_number()) {
+        number_text_.clear();
+        if (!put_number(e, number_text_)) return {};
+        return number_text_;
+      }
       simdjson::dom::array a;
       simdjson::dom::object o;
       if (e.get_array().get(a) == simdjson::SUCCESS) {
@@ -244,6 +248,16 @@ class er7_from_json {
       }
     }
     return false;
+  }
+
+  // An MSH field of the JSON by position: under its key in `v`, or under its positional key.
+  static bool find_field(simdjson::dom::object msh, const defs::version_def& v, std::size_t pos, simdjson::dom::element& e) {
+    const defs::segment_def* m = v.segment("MSH");
+    const defs::field_def* f = m ? m->field(pos) : nullptr;
+    if (f != nullptr) return find_member(msh, f->key, e);
+    char key[8];
+    const auto r = std::to_chars(key, key + sizeof key, pos);
+    return find_member(msh, std::string_view{key, static_cast<std::size_t>(r.ptr - key)}, e);
   }
 
   static bool segment_id(std::string_view key, char (&id)[3]) noexcept {
@@ -273,27 +287,24 @@ class er7_from_json {
     version_ = fallback;
     std::string_view sep_text = "|", enc_text = "^~\\&";
     for (const defs::version_def* v : defs::all_versions()) {
-      const defs::segment_def* m = v->segment("MSH");
-      if (m == nullptr || m->field(12) == nullptr) continue;
       simdjson::dom::element e;
-      if (find_member(msh, m->field(12)->key, e)) {
+      if (find_field(msh, *v, 12, e)) {
         const defs::version_def* found = defs::find_version(first_text(e), fallback);
         version_ = found ? found : fallback;
       }
-      if (find_member(msh, m->field(1)->key, e)) sep_text = first_text(e);
-      if (find_member(msh, m->field(2)->key, e)) enc_text = first_text(e);
+      if (find_field(msh, *v, 1, e)) sep_text = first_text(e);
+      if (find_field(msh, *v, 2, e)) enc_text = first_text(e);
     }
+    if (opt_.definitions != nullptr) version_ = opt_.definitions;
     std::string header = "MSH";
     header.append(sep_text);
     header.append(enc_text);
     const auto d = hl7v2::read_delimiters(header);
     if (!d || sep_text.size() != 1) return bad(1, sep_text.size() != 1 ? 1 : 2);
     d_ = *d;
-    latin1_ = false;
-    if (const defs::segment_def* m = version_->segment("MSH"); m && m->field(18)) {
-      simdjson::dom::element e;
-      if (find_member(msh, m->field(18)->key, e)) latin1_ = hl7v2::charset_from_msh18(first_text(e)) == hl7v2::charset::latin1;
-    }
+    simdjson::dom::element charset_e;
+    latin1_ = find_field(msh, *version_, 18, charset_e) &&
+              hl7v2::charset_from_msh18(first_text(charset_e)) == hl7v2::charset::latin1;
 
     std::size_t index = 0;
     for (const auto& member : root) {
@@ -422,25 +433,12 @@ class er7_from_json {
       }
       case simdjson::dom::element_type::INT64:
       case simdjson::dom::element_type::UINT64:
-      case simdjson::dom::element_type::DOUBLE: {
-        char buf[40];
-        std::to_chars_result r{};
-        if (std::int64_t i; e.get_int64().get(i) == simdjson::SUCCESS) {
-          r = std::to_chars(buf, buf + sizeof buf, i);
-        } else if (std::uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS) {
-          r = std::to_chars(buf, buf + sizeof buf, u);
-        } else {
-          double x = 0;
-          if (e.get_double().get(x) != simdjson::SUCCESS) return false;
-          r = std::to_chars(buf, buf + sizeof buf, x);
-        }
-        out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-        return true;
-      }
+      case simdjson::dom::element_type::DOUBLE:
+        return put_number(e, out);
       case simdjson::dom::element_type::OBJECT: {
         if (!typed_shape || level >= 3 || type == nullptr || type->is_primitive()) return false;
+        // Without that level's delimiter (MSH-2 "^~" has no subcomponent one) only position 1 can be given.
         const char sep = level == 1 ? d_.component : d_.subcomponent;
-        if (sep == '\0') return false;
         simdjson::dom::object o;
         if (e.get_object().get(o) != simdjson::SUCCESS) return false;
         // Place members by component position; write in position order.
@@ -467,6 +465,10 @@ class er7_from_json {
         for (std::size_t i = mark; i < parts_.size() && ok; ++i) {
           const slot s = parts_[i];
           if (s.position < written || (i > mark && s.position == parts_[i - 1].position)) {
+            ok = false;
+            break;
+          }
+          if (sep == '\0' && s.position > 1) {
             ok = false;
             break;
           }
@@ -501,6 +503,23 @@ class er7_from_json {
     }
   }
 
+  // A JSON number as its shortest text.
+  static bool put_number(simdjson::dom::element e, std::string& out) {
+    char buf[40];
+    std::to_chars_result r{};
+    if (std::int64_t i; e.get_int64().get(i) == simdjson::SUCCESS) {
+      r = std::to_chars(buf, buf + sizeof buf, i);
+    } else if (std::uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS) {
+      r = std::to_chars(buf, buf + sizeof buf, u);
+    } else if (double x; e.get_double().get(x) == simdjson::SUCCESS) {
+      r = std::to_chars(buf, buf + sizeof buf, x);
+    } else {
+      return false;
+    }
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+    return true;
+  }
+
   // Text escaped for ER7, as Latin-1 bytes when the message says 8859/1.
   void put_text(std::string_view s, std::string& out) {
     if (latin1_) {
@@ -526,6 +545,7 @@ class er7_from_json {
   std::string padded_;
   std::string delims_;
   std::string text_;
+  std::string number_text_;
   std::vector<slot> slots_;
   std::vector<slot> parts_;
   hl7v2::delimiters d_{};
