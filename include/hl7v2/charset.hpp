@@ -4,8 +4,6 @@
 // behind a wrong label).
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +11,7 @@
 #include <string_view>
 
 #include "hl7v2/detail/iso8859.hpp"
+#include "hl7v2/detail/utf8.hpp"
 #include "hl7v2/error.hpp"
 
 namespace hl7v2 {
@@ -97,9 +96,9 @@ constexpr charset charset_from_msh18(std::string_view msh18, charset if_empty = 
   return charset::unknown;
 }
 
-// Whole-buffer UTF-8 validation (simdjson's SIMD validator).
+// Whole-buffer UTF-8 validation: well-formed per the Unicode standard (no overlongs, no surrogates).
 inline bool is_valid_utf8(std::string_view bytes) noexcept {
-  return simdjson::validate_utf8(bytes.data(), bytes.size());
+  return detail::validate_utf8(bytes.data(), bytes.size());
 }
 
 namespace detail {
