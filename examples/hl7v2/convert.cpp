@@ -55,10 +55,12 @@ void convert_er7(const std::string& path, json::converter& conv, output& out, ou
   stream_framer framer;
   std::string scratch;
   const std::string_view source = path;
+  std::size_t found = 0;  // messages and unframeable pieces so far (the lake counts the same way)
   auto on_frame = [&](const frame& f) {
+    if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;  // batch envelopes
     error_record r;
     r.source = source;
-    r.message_index = f.message_index;
+    r.message_index = found++;
     r.byte_offset = f.offset;
     r.byte_length = f.text.size();
     r.line = f.line;
@@ -67,7 +69,6 @@ void convert_er7(const std::string& path, json::converter& conv, output& out, ou
       report(errors, r, scratch, c);
       return;
     }
-    if (f.kind != frame_kind::message) return;  // batch envelopes carry no message
     auto msg = p.parse(f.text);
     if (!msg) {
       r.err = msg.error();

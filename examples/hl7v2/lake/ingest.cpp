@@ -515,6 +515,7 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
   recover(sha);
   owned.release();  // from here on the last batch to finish owns it (finalize)
   std::uint32_t seq = 0;
+  std::size_t found = 0;
   auto current = std::make_unique<batch>();
   const auto dispatch = [&] {
     current->input = in;
@@ -533,7 +534,7 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
     it.size = f.text.size();
     it.offset = f.offset;
     it.line = f.line;
-    it.index = f.message_index;
+    it.index = found++;  // the framer's index is shared by an error and the message after it
     it.is_error = f.kind == frame_kind::error;
     it.err = f.err;
     current->data.append(f.text);

@@ -1,0 +1,239 @@
+"""hl7v2 lake ingest/status end to end, one test per guarantee of issue 5 §3: accounting, idempotence,
+concurrent runs, crash safety (SIGKILL at random points), security (paths, permissions, no field values
+on stderr), lenient vs --strict, parallel batches. Usage: lake_test.py CLI DATA WORK"""
+import glob
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from common import PLANTED, fresh_dir, main, ndjson, run, write_corpus
+
+CLI, DATA, WORK = sys.argv[1:4]
+fresh_dir(WORK)
+CLI_DATA = os.path.join(DATA, "cli")
+SAMPLES = [os.path.join(DATA, n) for n in ("blog_adt_a01.hl7", "oru_r01_lab.hl7", "lf_feed_two_messages.hl7")]
+CORPUS = os.path.join(WORK, "corpus")
+CORPUS_TOTAL, CORPUS_BROKEN = write_corpus(CORPUS, files=12, per_file=400, seed=11, broken_every=97)
+
+
+def ingest(lake, *inputs, rc=None, extra=()):
+    return run(CLI, "lake", "ingest", "--lake", lake, "--no-progress", *extra, *inputs, check_rc=rc)
+
+
+def manifests(lake):
+    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(lake, "manifest", "*.json")))]
+
+
+def records(lake, zone):
+    out = []
+    for p in sorted(glob.glob(os.path.join(lake, zone, "**", "*.ndjson"), recursive=True)):
+        out += [(p, r) for r in ndjson(open(p, encoding="utf-8").read())]
+    return out
+
+
+def check_accounting(lake, expected_messages=None, expected_errors=None):
+    """messages = staged + errors per input and in total, and the zones hold exactly that, once."""
+    ms = manifests(lake)
+    staged, errors = records(lake, "staging"), records(lake, "error")
+    for m in ms:
+        assert m["messages"] == m["staged"] + m["errors"], m
+        assert sum(m["partitions"].values()) == m["staged"] and sum(m["error_codes"].values()) == m["errors"], m
+        assert os.path.exists(os.path.join(lake, "raw", m["sha256"] + ".hl7"))
+        for f in m["files"]:
+            assert os.path.exists(os.path.join(lake, f)), f
+    keys = [(r["_source_sha256"], r["_message_index"]) for _, r in staged]
+    keys += [(r["source_sha256"], r["message_index"]) for _, r in errors]
+    assert len(keys) == len(set(keys)), "a message is in the lake twice"
+    assert len(staged) == sum(m["staged"] for m in ms), (len(staged), sum(m["staged"] for m in ms))
+    assert len(errors) == sum(m["errors"] for m in ms)
+    for m in ms:  # each input's messages are numbered 0..n-1 across both zones: none lost
+        idx = sorted(i for s, i in keys if s == m["sha256"])
+        assert idx == list(range(m["messages"])), (m["source"], idx[:10])
+    total = sum(m["messages"] for m in ms)
+    if expected_messages is not None:
+        assert total == expected_messages, (total, expected_messages)
+    if expected_errors is not None:
+        assert len(errors) == expected_errors, (len(errors), expected_errors)
+    assert not glob.glob(os.path.join(lake, "manifest", "*.journal")), "uncommitted input left"
+    return ms
+
+
+def snapshot(lake):
+    out = {}
+    for root, dirs, files in os.walk(lake):
+        if os.path.relpath(root, lake).startswith(("tmp", "locks")):
+            continue
+        for f in files:
+            p = os.path.join(root, f)
+            st = os.stat(p)
+            out[os.path.relpath(p, lake)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def test_accounting_samples_broken_and_corpus():
+    lake = os.path.join(WORK, "acct")
+    p = ingest(lake, *SAMPLES, CLI_DATA, CORPUS, rc=1)  # the broken files put messages in error
+    ms = check_accounting(lake, expected_messages=4 + 16 + CORPUS_TOTAL)
+    by_name = {os.path.basename(m["source"]): m for m in ms}
+    assert by_name["lf_feed_two_messages.hl7"]["staged"] == 2
+    assert by_name["no_msh.hl7"]["errors"] == 1 and by_name["no_msh.hl7"]["staged"] == 0
+    assert by_name["bare_msh.hl7"]["error_codes"] == {"bare_header": 1}
+    assert sum(m["errors"] for m in ms) == 5 + CORPUS_BROKEN
+    # raw zone: byte-identical originals named by hash
+    for m in ms:
+        src = m["source"]
+        assert open(os.path.join(lake, "raw", m["sha256"] + ".hl7"), "rb").read() == open(src, "rb").read()
+    # error records: reason, position, source, offsets into the raw file, original text
+    for _, r in records(lake, "error"):
+        raw = open(os.path.join(lake, "raw", r["source_sha256"] + ".hl7"), "rb").read()
+        assert raw[r["byte_offset"]:r["byte_offset"] + r["byte_length"]].decode("utf-8", "replace") == r["message"]
+        assert r["reason"] and r["code"] and "segment" in r and "field" in r and r["source"]
+    # staging records carry their origin first
+    _, first = records(lake, "staging")[0]
+    assert list(first)[:3] == ["_source_sha256", "_message_index", "_byte_offset"]
+    assert b"1 inputs" not in p.stderr and b"messages" in p.stderr  # one-line summary
+
+
+def test_idempotent_rerun_and_renamed_copy():
+    lake = os.path.join(WORK, "idem")
+    ingest(lake, *SAMPLES, CORPUS)
+    before = snapshot(lake)
+    p = ingest(lake, *SAMPLES, CORPUS)
+    assert snapshot(lake) == before, "a rerun changed the lake"
+    assert b"0 inputs ingested" in p.stderr, p.stderr
+    copy = os.path.join(WORK, "renamed.hl7")
+    open(copy, "wb").write(open(SAMPLES[0], "rb").read())
+    ingest(lake, copy)
+    assert snapshot(lake) == before, "the same bytes under another name were added"
+    check_accounting(lake, expected_messages=4 + CORPUS_TOTAL)
+
+
+def test_two_concurrent_ingests():
+    for round_ in range(3):
+        lake = fresh_dir(os.path.join(WORK, f"conc{round_}"))
+        args = [CLI, "lake", "ingest", "--lake", lake, "--no-progress", "--jobs", "2", "--batch-size", "16384"]
+        a = subprocess.Popen(args + [CORPUS, *SAMPLES], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        b = subprocess.Popen(args + list(reversed([CORPUS, *SAMPLES])), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ra, rb = a.wait(timeout=300), b.wait(timeout=300)
+        assert ra in (0, 1) and rb in (0, 1), (ra, rb, a.stderr.read(), b.stderr.read())
+        check_accounting(lake, expected_messages=4 + CORPUS_TOTAL, expected_errors=CORPUS_BROKEN)
+
+
+def test_sigkill_at_random_points_then_rerun():
+    rng = random.Random(5)
+    # a slow enough input: a few bigger files, small batches so there are many publish steps
+    big = os.path.join(WORK, "crash_corpus")
+    total, broken = write_corpus(big, files=6, per_file=3000, seed=13, broken_every=250)
+    t0 = time.monotonic()
+    ingest(fresh_dir(os.path.join(WORK, "crash_timing")), big, extra=("--jobs", "2", "--batch-size", "65536"))
+    full = time.monotonic() - t0  # kill points are spread over one uninterrupted run's duration
+    interrupted = 0
+    for it in range(10):
+        lake = fresh_dir(os.path.join(WORK, f"crash{it}"))
+        args = [CLI, "lake", "ingest", "--lake", lake, "--no-progress", "--jobs", "2", "--batch-size", "65536", big]
+        # first, one or two runs killed at random moments
+        for _ in range(rng.randint(1, 2)):
+            p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, full))
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            interrupted += len(manifests(lake)) < 6
+            # whatever is visible in the zones is complete NDJSON
+            for zone in ("staging", "error"):
+                records(lake, zone)
+        r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+        assert r.returncode in (0, 1), r.stderr
+        check_accounting(lake, expected_messages=total, expected_errors=broken)
+        assert os.listdir(os.path.join(lake, "tmp")) == [], os.listdir(os.path.join(lake, "tmp"))
+    assert interrupted >= 3, f"only {interrupted} kills landed mid-run: the test did not test much"
+
+
+def test_security_paths_permissions_and_logs():
+    lake = os.path.join(WORK, "sec")
+    # a permissive umask must not widen anything
+    p = subprocess.run([CLI, "lake", "ingest", "--lake", lake, "--no-progress", CLI_DATA, *SAMPLES],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=lambda: os.umask(0))
+    assert p.returncode == 1, p.stderr
+    real = os.path.realpath(lake)
+    for root, dirs, files in os.walk(lake):
+        for d in dirs:
+            path = os.path.join(root, d)
+            assert os.path.realpath(path).startswith(real + os.sep)
+            assert os.stat(path).st_mode & 0o777 == 0o700, path
+            assert d not in (".", "..") and not d.split("=")[-1].startswith((".", "_")), d
+        for f in files:
+            assert os.stat(os.path.join(root, f)).st_mode & 0o777 == 0o600, f
+    assert os.stat(lake).st_mode & 0o777 == 0o700
+    parts = [os.path.relpath(p, lake) for p in glob.glob(os.path.join(lake, "staging", "*", "*"))]
+    assert "staging/message_type=x.._.._etc_.._.._x/version=x.._.." in parts, parts
+    for _, r in records(lake, "staging"):  # control ids never reach a path
+        assert "../../x" not in os.path.dirname(_) and "abs" not in os.path.dirname(_)
+    assert not os.path.exists(os.path.join(os.path.dirname(lake), "x"))
+    out = p.stdout.decode() + p.stderr.decode()
+    assert PLANTED not in out and "PLANTEDVALUE42" not in out, out
+    s = run(CLI, "lake", "status", "--lake", lake, check_rc=0)
+    assert PLANTED not in s.stdout.decode() + s.stderr.decode()
+
+
+def test_strict_rejects_unknown_versions_and_segments():
+    strict_file = os.path.join(CLI_DATA, "strict_only.hl7")
+    lenient = os.path.join(WORK, "lenient")
+    ingest(lenient, strict_file, rc=0)
+    (m,) = check_accounting(lenient, expected_messages=3)
+    assert m["staged"] == 3
+    strict = os.path.join(WORK, "strict")
+    ingest(strict, strict_file, rc=1, extra=("--strict",))
+    (m,) = check_accounting(strict, expected_messages=3)
+    assert m["staged"] == 1 and m["error_codes"] == {"unknown_version": 1, "validation_failed": 1}, m
+    errs = sorted((r["message_index"], r["code"], r["segment"]) for _, r in records(strict, "error"))
+    assert errs == [(0, "unknown_version", 1), (1, "validation_failed", 2)], errs
+
+
+def test_status_counts_match_manifests():
+    lake = os.path.join(WORK, "acct")  # from the accounting test
+    s = json.loads(run(CLI, "lake", "status", "--lake", lake, "--json", check_rc=0).stdout)
+    ms = manifests(lake)
+    assert s["inputs"] == len(ms)
+    assert s["messages"] == sum(m["messages"] for m in ms) == s["staged"] + s["errors"]
+    types = {}
+    for _, r in records(lake, "staging"):
+        t = r["msh"]["message_type"]
+        key = t["message_code" if "message_code" in t else "message_type"] + ("_" + t["trigger_event"] if t.get("trigger_event") else "")
+        types[key] = types.get(key, 0) + 1
+    assert {k: v for k, v in s["message_types"].items() if not k.startswith("x")} == \
+        {k: v for k, v in types.items() if not k.startswith(".")}, (s["message_types"], types)
+    assert s["error_codes"]["duplicate_delimiter"] >= CORPUS_BROKEN
+    assert s["zones"]["raw"]["files"] == len(ms)
+    text = run(CLI, "lake", "status", "--lake", lake, check_rc=0).stdout.decode()
+    assert f"{s['messages']} = {s['staged']} staged + {s['errors']} errors" in text
+    run(CLI, "lake", "status", "--lake", os.path.join(WORK, "no-such-lake"), check_rc=2)
+
+
+def test_jobs_and_batches_do_not_change_the_result():
+    def content(lake):
+        return sorted(json.dumps(r, sort_keys=True) for _, r in records(lake, "staging") + records(lake, "error"))
+    one = os.path.join(WORK, "jobs1")
+    many = os.path.join(WORK, "jobs3")
+    ingest(one, CORPUS, extra=("--jobs", "1"))
+    ingest(many, CORPUS, extra=("--jobs", "3", "--batch-size", "4096"))
+    assert content(one) == content(many)
+    assert len(glob.glob(os.path.join(many, "staging", "**", "*.ndjson"), recursive=True)) > \
+        len(glob.glob(os.path.join(one, "staging", "**", "*.ndjson"), recursive=True))
+
+
+def test_stdin_input():
+    lake = os.path.join(WORK, "stdin")
+    data = open(SAMPLES[2], "rb").read()
+    run(CLI, "lake", "ingest", "--lake", lake, "--no-progress", "-", stdin=data, check_rc=0)
+    (m,) = check_accounting(lake, expected_messages=2)
+    assert m["source"] == "-" and open(os.path.join(lake, "raw", m["sha256"] + ".hl7"), "rb").read() == data
+
+
+main([test_accounting_samples_broken_and_corpus, test_idempotent_rerun_and_renamed_copy, test_two_concurrent_ingests,
+      test_sigkill_at_random_points_then_rerun, test_security_paths_permissions_and_logs,
+      test_strict_rejects_unknown_versions_and_segments, test_status_counts_match_manifests,
+      test_jobs_and_batches_do_not_change_the_result, test_stdin_input])

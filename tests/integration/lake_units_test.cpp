@@ -1,0 +1,57 @@
+// Unit tests for the CLI's own building blocks: SHA-256 (FIPS 180-4 vectors) and partition values.
+#include <catch2/catch_test_macros.hpp>
+
+#include <string>
+
+#include "lake/sha256.hpp"
+#include "lake/zones.hpp"
+
+using hl7v2::cli::sha256;
+using hl7v2::cli::lake::partition_key;
+using hl7v2::cli::lake::sanitize_partition_value;
+
+TEST_CASE("sha256 matches the FIPS 180-4 vectors") {
+  CHECK(sha256::hex_of("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256::hex_of("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256::hex_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256::hex_of(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("sha256 gives the same digest however the input is split") {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += static_cast<char>('A' + i % 26);
+  const std::string whole = sha256::hex_of(text);
+  for (std::size_t step : {1u, 3u, 55u, 56u, 63u, 64u, 65u, 127u, 999u}) {
+    sha256 h;
+    for (std::size_t i = 0; i < text.size(); i += step) h.update(std::string_view(text).substr(i, step));
+    CHECK(sha256::hex(h.finish()) == whole);
+  }
+}
+
+TEST_CASE("partition values are safe path components") {
+  CHECK(sanitize_partition_value("2.5.1") == "2.5.1");
+  CHECK(sanitize_partition_value("ADT_A01") == "ADT_A01");
+  CHECK(sanitize_partition_value("") == "unknown");
+  CHECK(sanitize_partition_value("  ") == "unknown");
+  CHECK(sanitize_partition_value(".") == "x.");
+  CHECK(sanitize_partition_value("..") == "x..");
+  CHECK(sanitize_partition_value("../../x") == "x.._.._x");
+  CHECK(sanitize_partition_value("/etc/passwd") == "x_etc_passwd");
+  CHECK(sanitize_partition_value("_hidden") == "x_hidden");
+  CHECK(sanitize_partition_value("a=b c\\d") == "a_b_c_d");
+  CHECK(sanitize_partition_value("\xC3\xA9t\xC3\xA9") == "x_t__");
+  const std::string longest = sanitize_partition_value(std::string(500, 'A'));
+  CHECK(longest.size() == hl7v2::cli::lake::max_partition_value);
+  for (const char* v : {"..", ".", "a/b", "\0x", "\r\n", "~user", "$(rm)"}) {
+    const std::string s = sanitize_partition_value(v);
+    CHECK(s.find('/') == std::string::npos);
+    CHECK(s != ".");
+    CHECK(s != "..");
+    CHECK(s.front() != '.');
+  }
+  CHECK(partition_key("ADT", "A01", "2.5.1") == "message_type=ADT_A01/version=2.5.1");
+  CHECK(partition_key("ACK", "", "") == "message_type=ACK/version=unknown");
+  CHECK(partition_key("../..", "x", "..") == "message_type=x.._.._x/version=x..");
+}
