@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+sys.dont_write_bytecode = True  # keep the source tree clean
 
 from common import PLANTED, fresh_dir, main, ndjson, run, write_corpus
 

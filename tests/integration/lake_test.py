@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+sys.dont_write_bytecode = True  # keep the source tree clean
 import time
 
 from common import PLANTED, fresh_dir, main, ndjson, run, write_corpus
