@@ -128,6 +128,7 @@ class engine {
       // An open unit that has grown past the limit is handed out in pieces as soon as that is certain.
       if (unit_open_ && confirmed() - start_ > max_) {
         emit(w, out, frame_kind::error, start_, start_ + max_, piece_code());
+        unit_line_ += count_line_ends(w.ptr(start_), w.ptr(start_ + max_), unit_prev_cr_);
         start_ += max_;
         ++pieces_;
         return step::frame;
@@ -158,9 +159,6 @@ class engine {
   // The first position the engine may still read: a stream keeps the bytes from here on.
   constexpr std::size_t keep_from() const noexcept { return unit_open_ ? start_ : pos_; }
 
-  // Counts line ends up to `pos` (bytes the window still holds) so the bytes before it can be dropped.
-  void forget_before(const window& w, std::size_t pos) noexcept { (void)line_at(w, pos); }
-
  private:
   enum class state : std::uint8_t { idle, probe, line_start, in_line, run, finish };
   enum class unit : std::uint8_t { message, orphan, bare, batch_header, batch_trailer, mllp };
@@ -182,12 +180,14 @@ class engine {
     while (p < end) {
       const char c = w.at(p);
       if (is_gap(c)) {
+        count(c);
         ++p;
         continue;
       }
       if (w.byte(p) == 0xEF) {
         if (p + 3 > end && !w.final) break;
         if (is_bom(w, p)) {
+          last_cr_ = false;
           p += 3;
           continue;
         }
@@ -231,6 +231,7 @@ class engine {
     probe_ = q;
     if (*hit == mllp_end && pieces_ == 0 && q - start_ <= max_) {
       unit_open_ = false;  // a well-formed frame: its content is framed like any other input
+      last_cr_ = false;    // (the 0x0B)
       pos_ = start_ + 1;
       state_ = state::idle;
       return true;
@@ -267,32 +268,41 @@ class engine {
     return true;
   }
 
-  // Scanning a line that began at line_ for its end.
+  // Scanning a line that began at line_ for its end. The common case (a line break, then a line that
+  // cannot start a unit) loops here without going back through next().
   bool in_line(const window& w) noexcept {
-    const char* from = w.ptr(scan_);
-    const char* stop = w.ptr(w.end());
-    const char* hit = find_any(from, stop, '\r', '\n', mllp_start, mllp_end);
-    if (hit == stop) {
-      scan_ = w.end();
-      if (!w.final) return false;
-      line_done(w, w.end());
-      end_ = w.end();
-      state_ = state::finish;
-      return true;
+    for (;;) {
+      const char* from = w.ptr(scan_);
+      const char* stop = w.ptr(w.end());
+      const char* hit = find_any(from, stop, '\r', '\n', mllp_start, mllp_end);
+      if (hit != from) last_cr_ = false;
+      if (hit == stop) {
+        scan_ = w.end();
+        if (!w.final) return false;
+        line_done(w, w.end());
+        end_ = w.end();
+        state_ = state::finish;
+        return true;
+      }
+      const std::size_t q = scan_ + static_cast<std::size_t>(hit - from);
+      scan_ = q;
+      line_done(w, q);
+      if (*hit == mllp_start || *hit == mllp_end) {
+        end_ = q;
+        state_ = state::finish;
+        return true;
+      }
+      run_ = q;
+      hard_ = false;
+      state_ = state::run;
+      if (!run(w)) return false;  // now in line_start
+      if (line_ == w.end() || kind_ == unit::batch_header || kind_ == unit::batch_trailer) return true;
+      const char c = w.at(line_);
+      if (c == 'M' || c == 'F' || c == 'B' || w.byte(line_) == 0xEF) return true;
+      if (line_ - start_ > max_) return true;  // let next() cut a piece first
+      scan_ = line_;
+      state_ = state::in_line;
     }
-    const std::size_t q = scan_ + static_cast<std::size_t>(hit - from);
-    scan_ = q;
-    line_done(w, q);
-    if (*hit == mllp_start || *hit == mllp_end) {
-      end_ = q;
-      state_ = state::finish;
-      return true;
-    }
-    run_ = q;
-    hard_ = false;
-    prev_cr_ = false;
-    state_ = state::run;
-    return true;
   }
 
   // Through a run of CR/LF bytes after a line: which of them terminate the line, and what follows.
@@ -309,11 +319,11 @@ class engine {
           hard_end_ = r + 1;
           if (line_content_) text_end_ = hard_end_;
         }
-      } else if (c == '\n' && prev_cr_ && r == hard_end_) {
+      } else if (c == '\n' && last_cr_ && r == hard_end_) {
         hard_end_ = r + 1;  // CRLF: one terminator
         if (line_content_) text_end_ = hard_end_;
       }
-      prev_cr_ = c == '\r';
+      count(c);
     }
     run_ = r;
     if (r == end && !w.final) return false;
@@ -327,6 +337,11 @@ class engine {
     unit_open_ = false;
     state_ = state::idle;
     pos_ = end_;
+    if (kind_ == unit::mllp) {
+      // The probe skipped the frame's bytes: count their line ends now.
+      lines_ = unit_line_ - 1 + count_line_ends(w.ptr(start_), w.ptr(end_), unit_prev_cr_);
+      last_cr_ = unit_prev_cr_;
+    }
     std::size_t text_end = text_end_;
     if (kind_ == unit::mllp || pieces_ != 0) {
       // Raw bytes, not segments: the rest up to the end, without trailing blanks. (For a unit cut into
@@ -360,6 +375,8 @@ class engine {
 
   void open(unit kind, seg id, std::size_t at) noexcept {
     unit_open_ = true;
+    unit_line_ = lines_ + 1;
+    unit_prev_cr_ = last_cr_;
     kind_ = kind;
     id_ = id;
     start_ = text_end_ = at;
@@ -455,7 +472,7 @@ class engine {
     out.kind = kind;
     out.text = w.view(from, to);
     out.offset = from;
-    out.line = line_at(w, from);
+    out.line = unit_line_;
     out.message_index = messages_;
     out.err = code == errc::ok ? error{} : error{code, from, 0, 0};
   }
@@ -490,13 +507,10 @@ class engine {
     if (!ok || n != expected) out.err = error{errc::batch_count_mismatch, out.offset + i, 0, 1};
   }
 
-  // Line of `pos`: counts forward from the last position asked (positions only grow).
-  std::size_t line_at(const window& w, std::size_t pos) noexcept {
-    if (pos > line_pos_) {
-      line_no_ += count_line_ends(w.ptr(line_pos_), w.ptr(pos), line_prev_cr_);
-      line_pos_ = pos;
-    }
-    return line_no_;
+  // Line ends are counted as the states pass over them (in_line skips no CR or LF); CRLF counts once.
+  constexpr void count(char c) noexcept {
+    if (c == '\r' || (c == '\n' && !last_cr_)) ++lines_;
+    last_cr_ = c == '\r';
   }
 
   std::size_t max_;
@@ -505,9 +519,9 @@ class engine {
   seg id_ = seg::other;
   bool unit_open_ = false;
   bool hard_ = true;          // run: a terminator seen; line_start: the line starts a new segment
-  bool prev_cr_ = false;      // run: the byte before was CR
   bool line_content_ = false; // the last complete line holds something
-  bool line_prev_cr_ = false;
+  bool last_cr_ = false;      // the last byte passed over was CR
+  bool unit_prev_cr_ = false; // the byte before start_ was CR
   char mode_ = '\0';          // '\r', '\n', any_break, or '\0' (message before its first line break)
   errc code_ = errc::ok;      // mllp unit: what its final frame reports
   std::size_t pos_ = 0;       // idle: next byte to look at
@@ -523,8 +537,8 @@ class engine {
   std::size_t messages_ = 0;
   std::size_t batch_messages_ = 0;
   std::size_t file_batches_ = 0;
-  std::size_t line_pos_ = 0;
-  std::size_t line_no_ = 1;
+  std::size_t lines_ = 0;     // line ends before the position the states have reached
+  std::size_t unit_line_ = 1; // line of start_
 };
 
 }  // namespace detail::framing
@@ -639,13 +653,11 @@ class stream_framer {
     const std::size_t keep = engine_.keep_from();
     const std::size_t drop = keep - w.base;
     if (window_is_chunk) {
-      engine_.forget_before(w, keep);
       buffer_.assign(w.bytes.substr(drop));
       base_ = keep;
       return;
     }
     if (drop == 0 || drop < buffer_.size() - drop) return;
-    engine_.forget_before(w, keep);
     buffer_.erase(0, drop);
     base_ = keep;
   }
