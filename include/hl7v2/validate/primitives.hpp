@@ -18,15 +18,40 @@ namespace hl7v2::validate {
 
 enum class primitive : unsigned char { none, nm, si, dt, tm, dtm };
 
+// What validation does with a data type, from its id. Compares characters, not strings: this runs for
+// every value checked.
+enum class type_class : unsigned char { other, nm, si, dt, tm, dtm, id, is, varies };
+
+constexpr type_class classify(std::string_view t) noexcept {
+  switch (t.size()) {
+    case 1: return t[0] == '*' ? type_class::varies : type_class::other;
+    case 2: {
+      const char a = t[0], b = t[1];
+      if (a == 'N' && b == 'M') return type_class::nm;
+      if (a == 'S' && b == 'I') return type_class::si;
+      if (a == 'D' && b == 'T') return type_class::dt;
+      if (a == 'T' && b == 'M') return type_class::tm;
+      if (a == 'T' && b == 'S') return type_class::dtm;  // primitive TS (before 2.5); composite TS: TS.1 is DTM
+      if (a == 'I' && b == 'D') return type_class::id;
+      if (a == 'I' && b == 'S') return type_class::is;
+      return type_class::other;
+    }
+    case 3: return t[0] == 'D' && t[1] == 'T' && t[2] == 'M' ? type_class::dtm : type_class::other;
+    case 6: return t == "VARIES" || t == "varies" ? type_class::varies : type_class::other;
+    default: return type_class::other;
+  }
+}
+
 // The checkable primitive behind a data-type id ("NM", "DTM", "TS" ...); none for anything else.
-// TS is here for versions where it is primitive (before 2.5); where it is composite, TS.1 is a DTM.
 constexpr primitive primitive_of(std::string_view type_id) noexcept {
-  if (type_id == "NM") return primitive::nm;
-  if (type_id == "SI") return primitive::si;
-  if (type_id == "DT") return primitive::dt;
-  if (type_id == "TM") return primitive::tm;
-  if (type_id == "DTM" || type_id == "TS") return primitive::dtm;
-  return primitive::none;
+  switch (classify(type_id)) {
+    case type_class::nm: return primitive::nm;
+    case type_class::si: return primitive::si;
+    case type_class::dt: return primitive::dt;
+    case type_class::tm: return primitive::tm;
+    case type_class::dtm: return primitive::dtm;
+    default: return primitive::none;
+  }
 }
 
 namespace detail {

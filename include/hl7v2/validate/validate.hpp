@@ -95,10 +95,6 @@ constexpr code format_code(primitive p) noexcept {
   }
 }
 
-constexpr bool is_varies(std::string_view type_id) noexcept {
-  return type_id == "VARIES" || type_id == "varies" || type_id == "*";
-}
-
 template <class Sink>
 class segment_checker {
  public:
@@ -135,7 +131,9 @@ class segment_checker {
       }
       if (f.is_null()) continue;
       const defs::type_def* type = fd->type;
-      if (type != nullptr && is_varies(type->id) && pos == 5 && seg.id() == "OBX") type = v_.type(seg[2].raw());
+      if (type != nullptr && classify(type->id) == type_class::varies) {
+        type = pos == 5 && seg.id() == "OBX" ? v_.type(seg[2][1][1].raw()) : nullptr;  // OBX-2 types OBX-5
+      }
       std::uint16_t n = 0;
       for (const repetition r : f) {
         ++n;
@@ -155,19 +153,18 @@ class segment_checker {
 
  private:
   void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value, const location& where) {
-    const primitive p = primitive_of(type.id);
-    if (p != primitive::none) {
-      if (!is_valid(p, value)) emit(o_.formats, format_code(p), where, expectation::data_type, 0, type.id);
+    const type_class k = classify(type.id);
+    if (k == type_class::other || k == type_class::varies) return;
+    if (k == type_class::id || k == type_class::is) {
+      const level l = k == type_class::id ? o_.tables : o_.user_tables;
+      if (table == 0 || l == level::off) return;
+      const defs::table_def* t = v_.table(table);
+      if (t == nullptr || t->value_count == 0 || t->find(value) != nullptr) return;
+      emit(l, code::not_in_table, where, expectation::table, table, {});
       return;
     }
-    if (table == 0) return;
-    const bool id_type = type.id == "ID";
-    if (!id_type && type.id != "IS") return;
-    const level l = id_type ? o_.tables : o_.user_tables;
-    if (l == level::off) return;
-    const defs::table_def* t = v_.table(table);
-    if (t == nullptr || t->value_count == 0 || t->find(value) != nullptr) return;
-    emit(l, code::not_in_table, where, expectation::table, table, {});
+    const primitive p = primitive_of(type.id);
+    if (!is_valid(p, value)) emit(o_.formats, format_code(p), where, expectation::data_type, 0, type.id);
   }
 
   void check_repetition(const repetition& r, const defs::type_def* type, std::uint16_t table, location where) {
