@@ -346,9 +346,17 @@ class er7_from_json {
       }
       slots_.push_back(slot{pos, rep, m.value});
     }
-    std::stable_sort(slots_.begin(), slots_.end(), [](const slot& a, const slot& b) {
-      return a.position != b.position ? a.position < b.position : a.rep < b.rep;
-    });
+    // Insertion sort: stable, allocation-free, and the members are nearly in order already.
+    for (std::size_t i = 1; i < slots_.size(); ++i) {
+      const slot s = slots_[i];
+      std::size_t j = i;
+      for (; j > 0 && (slots_[j - 1].position > s.position ||
+                       (slots_[j - 1].position == s.position && slots_[j - 1].rep > s.rep));
+           --j) {
+        slots_[j] = slots_[j - 1];
+      }
+      slots_[j] = s;
+    }
     out.append(id);
     std::size_t written = 0;       // last field position written
     std::size_t reps_written = 0;  // repetitions of that field written so far

@@ -1,0 +1,93 @@
+// Zero heap allocations per message once warm: a reused parser, converter, er7_from_json and output
+// string, for every layout and option, counted by replacing the global allocation functions here.
+#include <catch2/catch_test_macros.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "../../bench/corpus/generator.hpp"
+#include "hl7v2/json/convert.hpp"
+#include "hl7v2/parser.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc{};
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+std::vector<std::string> corpus() {
+  std::vector<std::string> messages;
+  for (const bool latin1 : {false, true}) {
+    hl7v2::bench::corpus_generator gen{{.count = 0, .seed = 9, .latin1 = latin1, .z_segments = true}};
+    for (int i = 0; i < 100; ++i) {
+      std::string one;
+      gen.append_next(one);
+      messages.push_back(std::move(one));
+    }
+  }
+  return messages;
+}
+
+// Converts every message twice: the first pass warms buffers and caches, the second must not allocate.
+std::size_t steady_state_allocations(const hl7v2::json::options& opts, bool and_back) {
+  const std::vector<std::string> messages = corpus();
+  hl7v2::parser parser;
+  hl7v2::json::converter conv{opts};
+  hl7v2::json::er7_from_json back;
+  std::string out, er7;
+  out.reserve(1 << 16);
+  er7.reserve(1 << 16);
+  std::size_t before = 0;
+  const std::size_t start = allocations.load();
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) before = allocations.load();
+    for (const std::string& text : messages) {
+      const auto msg = parser.parse(text);
+      REQUIRE(msg);
+      out.clear();
+      REQUIRE(conv.write(*msg, out));
+      if (and_back) {
+        er7.clear();
+        REQUIRE(back.convert(out, er7));
+      }
+    }
+  }
+  const std::size_t steady = allocations.load() - before;
+  CHECK(before - start > 0);  // the counter sees the warm-up
+  return steady;
+}
+
+}  // namespace
+
+TEST_CASE("named JSON allocates nothing per message once warm") {
+  CHECK(steady_state_allocations({}, false) == 0);
+  CHECK(steady_state_allocations({.typed = true, .upper_keys = true}, false) == 0);
+}
+
+TEST_CASE("positional JSON allocates nothing per message once warm") {
+  CHECK(steady_state_allocations({.layout = hl7v2::json::layout::positional}, false) == 0);
+}
+
+TEST_CASE("JSON back to ER7 allocates nothing per message once warm") {
+  CHECK(steady_state_allocations({.layout = hl7v2::json::layout::positional}, true) == 0);
+  CHECK(steady_state_allocations({}, true) == 0);
+}
+
