@@ -141,7 +141,8 @@ TEST_CASE("a CR message followed by blank LF lines, then another message") {
   const std::string m1 = msh_a + "\rPID|1\r";
   const std::string m2 = msh_b + "\rPID|2\r";
   // CRLF, then bare LFs: the first CRLF ends PID, the LFs are blank lines.
-  require_frames(m1 + "\n\n\n" + m2, {{K::message, m1 + "\n", 0, 1, 0}, {K::message, m2, m1.size() + 3, 5, 1}});
+  require_frames(m1 + "\n\n\n" + m2,
+                 {{K::message, m1 + "\n", 0, 1, 0}, {K::message, m2, m1.size() + 3, 5, 1}});
   // The last segment ended by bare LFs only: they are not part of the message, and the header after them
   // (valid delimiters) starts the next one.
   const std::string p1 = msh_a + "\rPID|1";
@@ -156,7 +157,8 @@ TEST_CASE("UTF-8 byte-order mark, trailing 0x1A and end whitespace") {
   require_frames(msh_a + "\rPID|1  \x1A", {{K::message, msh_a + "\rPID|1", 0, 1, 0}});
   // Files concatenated with their marks: the mark before the second MSH does not hide it.
   const std::string m2 = msh_b + "\r\nPID|2\r\n";
-  require_frames("\xEF\xBB\xBF" + m + "\xEF\xBB\xBF" + m2, {{K::message, m, 3, 1, 0}, {K::message, m2, 6 + m.size(), 3, 1}});
+  require_frames("\xEF\xBB\xBF" + m + "\xEF\xBB\xBF" + m2,
+                 {{K::message, m, 3, 1, 0}, {K::message, m2, 6 + m.size(), 3, 1}});
 }
 
 TEST_CASE("MLLP frames") {
@@ -174,8 +176,9 @@ TEST_CASE("MLLP frames") {
   }
   SECTION("unterminated at the end of input") {
     const std::string input = "\x0B" + m1 + "\x1C\r\x0B" + m2;
-    require_frames(input, {{K::message, m1, 1, 1, 0},
-                           {K::error, "\x0B" + msh_b + "\rPID|2", m1.size() + 3, 4, 1, errc::unterminated_frame}});
+    require_frames(input,
+                   {{K::message, m1, 1, 1, 0},
+                    {K::error, "\x0B" + msh_b + "\rPID|2", m1.size() + 3, 4, 1, errc::unterminated_frame}});
   }
   SECTION("unterminated, then a good frame: the good one is kept") {
     const std::string cut = "\x0B" + msh_a + "\rPID|1|trunc";
@@ -183,8 +186,8 @@ TEST_CASE("MLLP frames") {
                                                   {K::message, m2, cut.size() + 1, 2, 0}});
   }
   SECTION("a frame's content follows the usual rules") {
-    require_frames("\x0Bjunk\r" + m1 + "\x1C\r", {{K::error, "junk\r", 1, 1, 0, errc::no_message_header},
-                                                  {K::message, m1, 6, 2, 0}});
+    require_frames("\x0Bjunk\r" + m1 + "\x1C\r",
+                   {{K::error, "junk\r", 1, 1, 0, errc::no_message_header}, {K::message, m1, 6, 2, 0}});
     require_frames("\x0B\x1C\r\x0B\x1C\r", {});  // empty frames hold nothing
   }
   SECTION("a message yields as soon as its frame ends") {
@@ -237,8 +240,9 @@ TEST_CASE("batches: headers and trailers are yielded, counts are checked") {
     const auto got = frames(read_file(HL7V2_TEST_DATA_DIR "/framing/batch_file.hl7"));
     std::vector<frame_kind> kinds;
     for (const auto& g : got) kinds.push_back(g.f.kind);
-    CHECK(kinds == std::vector<frame_kind>{K::batch_header, K::batch_header, K::message, K::message, K::batch_trailer,
-                                           K::batch_header, K::message, K::batch_trailer, K::batch_trailer});
+    CHECK(kinds == std::vector<frame_kind>{K::batch_header, K::batch_header, K::message, K::message,
+                                           K::batch_trailer, K::batch_header, K::message, K::batch_trailer,
+                                           K::batch_trailer});
     CHECK(got[4].f.err.code == errc::ok);                    // BTS|2 after two messages
     CHECK(got[7].f.err.code == errc::batch_count_mismatch);  // BTS|5 after one
     CHECK(got[8].f.err.code == errc::ok);                    // FTS|2 after two batches
@@ -282,9 +286,9 @@ TEST_CASE("the letters MSH inside a field never start a message") {
 
 TEST_CASE("text before the first MSH is an error frame, and framing goes on") {
   const std::string m = msh_a + "\rPID|1\r";
-  require_frames("exported 2025-01-01\r\nrows: 1\r\n" + m, {{K::error, "exported 2025-01-01\r\nrows: 1\r\n", 0, 1, 0,
-                                                             errc::no_message_header},
-                                                            {K::message, m, 30, 3, 0}});
+  require_frames("exported 2025-01-01\r\nrows: 1\r\n" + m,
+                 {{K::error, "exported 2025-01-01\r\nrows: 1\r\n", 0, 1, 0, errc::no_message_header},
+                  {K::message, m, 30, 3, 0}});
   require_frames("no message at all", {{K::error, "no message at all", 0, 1, 0, errc::no_message_header}});
   // Leading whitespace is skipped, so the error starts at the text.
   require_frames("\r\n  PID|1\r", {{K::error, "PID|1\r", 4, 2, 0, errc::no_message_header}});
@@ -292,8 +296,9 @@ TEST_CASE("text before the first MSH is an error frame, and framing goes on") {
 
 TEST_CASE("a bare MSH is an error frame with the lines that follow it") {
   const std::string m = msh_a + "\rPID|1\r";
-  require_frames("MSH\rEVN|A01\rPID|1\r" + m,
-                 {{K::error, "MSH\rEVN|A01\rPID|1\r", 0, 1, 0, errc::bare_header}, {K::message, m, 18, 4, 0}});
+  require_frames(
+      "MSH\rEVN|A01\rPID|1\r" + m,
+      {{K::error, "MSH\rEVN|A01\rPID|1\r", 0, 1, 0, errc::bare_header}, {K::message, m, 18, 4, 0}});
   require_frames(m + "MSH", {{K::message, m, 0, 1, 0}, {K::error, "MSH", m.size(), 3, 1, errc::bare_header}});
   require_frames("MSH", {{K::error, "MSH", 0, 1, 0, errc::bare_header}});
   require_frames("MSH  \n", {{K::error, "MSH  \n", 0, 1, 0, errc::bare_header}});
@@ -312,7 +317,8 @@ TEST_CASE("empty input and whitespace only give no frames") {
 }
 
 TEST_CASE("NUL bytes") {
-  const std::string with_nuls = msh_a + "\rPID|1|" + std::string(2, '\0') + "|x\r" + std::string(3, '\0') + "\r";
+  const std::string with_nuls =
+      msh_a + "\rPID|1|" + std::string(2, '\0') + "|x\r" + std::string(3, '\0') + "\r";
   require_frames(with_nuls, {{K::message, with_nuls, 0, 1, 0}});  // content: the parser judges it
   const std::string nuls(4, '\0');
   require_frames(nuls, {{K::error, nuls, 0, 1, 0, errc::no_message_header}});
@@ -401,10 +407,38 @@ TEST_CASE("stream_framer gives framer's frames for every chunk size 1..64") {
 
 TEST_CASE("random inputs: framer and stream_framer agree and account for every byte") {
   // Inputs built from the pieces framing decisions turn on, so the rare paths are common.
-  static const std::vector<std::string> tokens = {
-      "MSH|^~\\&|A|B", "MSH", "MSH|", "MSH^", "MSH ", "FHS|^~\\&", "BHS|^~\\&|", "BTS|1", "BTS|0", "BTS", "FTS|1",
-      "PID|1|x", "OBX|1|TX|||MSH text", "\r", "\n", "\r\n", "\n\n", "\x0B", "\x1C", "\x1C\r", "\x1A", "\xEF\xBB\xBF",
-      " ", "\t", std::string(1, '\0'), "x", "|", "^~\\&", "M", "S", "H", "B"};
+  static const std::vector<std::string> tokens = {"MSH|^~\\&|A|B",
+                                                  "MSH",
+                                                  "MSH|",
+                                                  "MSH^",
+                                                  "MSH ",
+                                                  "FHS|^~\\&",
+                                                  "BHS|^~\\&|",
+                                                  "BTS|1",
+                                                  "BTS|0",
+                                                  "BTS",
+                                                  "FTS|1",
+                                                  "PID|1|x",
+                                                  "OBX|1|TX|||MSH text",
+                                                  "\r",
+                                                  "\n",
+                                                  "\r\n",
+                                                  "\n\n",
+                                                  "\x0B",
+                                                  "\x1C",
+                                                  "\x1C\r",
+                                                  "\x1A",
+                                                  "\xEF\xBB\xBF",
+                                                  " ",
+                                                  "\t",
+                                                  std::string(1, '\0'),
+                                                  "x",
+                                                  "|",
+                                                  "^~\\&",
+                                                  "M",
+                                                  "S",
+                                                  "H",
+                                                  "B"};
   std::mt19937 rng(20250301);
   for (int round = 0; round < 3000; ++round) {
     std::string input;
@@ -443,8 +477,8 @@ TEST_CASE("framing corpus: free text, MLLP capture, junk and bare headers") {
     const std::string s = read_file(HL7V2_TEST_DATA_DIR "/framing/mllp_capture.hl7");
     std::vector<frame_kind> kinds;
     for (const auto& g : frames(s)) kinds.push_back(g.f.kind);
-    CHECK(kinds == std::vector<frame_kind>{K::message, K::message, K::batch_header, K::message, K::batch_trailer,
-                                           K::error, K::message});
+    CHECK(kinds == std::vector<frame_kind>{K::message, K::message, K::batch_header, K::message,
+                                           K::batch_trailer, K::error, K::message});
   }
   {
     const std::string s = read_file(HL7V2_TEST_DATA_DIR "/framing/junk_and_bare.hl7");
@@ -488,10 +522,12 @@ TEST_CASE("no heap allocation per message") {
   hl7v2::stream_framer s;
   auto on_frame = [&](const hl7v2::frame&) {};
   for (int warm = 0; warm < 2; ++warm) {
-    for (std::size_t at = 0; at < input.size(); at += 100) s.feed(std::string_view(input).substr(at, 100), on_frame);
+    for (std::size_t at = 0; at < input.size(); at += 100)
+      s.feed(std::string_view(input).substr(at, 100), on_frame);
   }
   const std::size_t warm = g_allocations.load();
-  for (std::size_t at = 0; at < input.size(); at += 100) s.feed(std::string_view(input).substr(at, 100), on_frame);
+  for (std::size_t at = 0; at < input.size(); at += 100)
+    s.feed(std::string_view(input).substr(at, 100), on_frame);
   const std::size_t steady = g_allocations.load();
   CHECK(steady == warm);
 }

@@ -5,7 +5,8 @@
 // The rules, in the order they apply:
 //
 // Between messages, these bytes are skipped: space, tab, CR, LF, form feed, 0x1A (DOS end of file),
-// a UTF-8 byte-order mark, and the MLLP end byte 0x1C.
+// a UTF-8 byte-order mark, and a stray MLLP end byte 0x1C. (So leading spaces before an "MSH" there are
+// harmless, while inside a message a line " MSH|..." is content.)
 //
 // Segments and lines. A message's terminator is decided by the first line break after its MSH:
 //   - CR (or CRLF) -> CR mode: segments end at CR or CRLF; a bare LF is field content (free text).
@@ -19,8 +20,8 @@
 //   - at a hard line start (after an optional byte-order mark): "MSH" followed by a character that can
 //     be a field separator starts a message; "FHS"/"BHS" likewise start a batch_header frame, and
 //     "BTS"/"FTS" (alone or followed by a separator or a blank) a batch_trailer frame. "MSH"/"FHS"/"BHS"
-//     followed by nothing (end of line or input), a blank (space, tab, 0x1A) or NUL is a bare header: an
-//     error frame (errc::bare_header).
+//     followed by nothing (end of line or input), a blank (space, tab, form feed, 0x1A) or NUL is a bare
+//     header: an error frame (errc::bare_header). Anything else ("MSHX|", "PID|") is segment content.
 //   - at a soft line start (free text of a CR message after a bare LF, or the mirror case) only a header
 //     that really is one: "MSH"/"FHS"/"BHS" whose delimiters read_delimiters() accepts. So "...report
 //     text\nMSH was normal" stays content, while a CR file with an LF message appended still splits.
@@ -36,10 +37,13 @@
 // Errors are frames (kind == error) that hold the offending bytes, so nothing is lost, and framing goes
 // on after them: lines that belong to no message (errc::no_message_header, e.g. text before the first
 // MSH, or after a batch header), a bare header and the lines after it (errc::bare_header), unterminated
-// MLLP frames. A message (or any other frame, or an MLLP frame) whose extent reaches past
-// max_message_size bytes is yielded as consecutive error frames of at most that size
-// (errc::message_too_large; for text outside messages, its own code), so a stream never has to hold
-// more than about max_message_size bytes.
+// MLLP frames.
+//
+// Size limit: a unit (message, batch segment, error text, or MLLP frame from 0x0B to 0x1C) whose
+// extent, from its first byte to where the next unit starts, exceeds max_message_size is yielded as
+// consecutive error frames of max_message_size bytes, the last one shorter and without trailing blanks
+// or line breaks (errc::message_too_large; text outside messages keeps its own code). An oversized MLLP
+// frame's content is not framed. So a stream never holds much more than max_message_size bytes.
 //
 // Batches: BTS-1 (when present) must equal the messages since the BHS (each unit that starts with an
 // MSH segment counts, well-formed or not), and FTS-1 the BHS segments since the FHS; otherwise the
@@ -98,7 +102,9 @@ struct window {
   constexpr char at(std::size_t pos) const noexcept { return bytes[pos - base]; }
   constexpr unsigned char byte(std::size_t pos) const noexcept { return static_cast<unsigned char>(at(pos)); }
   constexpr const char* ptr(std::size_t pos) const noexcept { return bytes.data() + (pos - base); }
-  constexpr std::string_view view(std::size_t from, std::size_t to) const noexcept { return {ptr(from), to - from}; }
+  constexpr std::string_view view(std::size_t from, std::size_t to) const noexcept {
+    return {ptr(from), to - from};
+  }
 };
 
 enum class step : std::uint8_t { frame, need_more, done };
@@ -112,7 +118,9 @@ constexpr char dos_eof = '\x1A';
 constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\f' || c == dos_eof; }
 // Bytes skipped between messages (besides a byte-order mark).
 constexpr bool is_gap(char c) noexcept { return is_blank(c) || c == '\r' || c == '\n' || c == mllp_end; }
-constexpr bool ends_line(char c) noexcept { return c == '\r' || c == '\n' || c == mllp_start || c == mllp_end; }
+constexpr bool ends_line(char c) noexcept {
+  return c == '\r' || c == '\n' || c == mllp_start || c == mllp_end;
+}
 
 // The state machine behind framer and stream_framer. It sees the input through windows that grow at the
 // end (and may drop bytes before keep_from()); every decision needs only bytes already seen or the
@@ -202,7 +210,7 @@ class engine {
       }
       const classified k = classify(w, p, true);
       if (k.what == verdict::need_more) return false;
-      open(k.what == verdict::header   ? (k.id == seg::msh ? unit::message : unit::batch_header)
+      open(k.what == verdict::header    ? (k.id == seg::msh ? unit::message : unit::batch_header)
            : k.what == verdict::bare    ? unit::bare
            : k.what == verdict::trailer ? unit::batch_trailer
                                         : unit::orphan,
@@ -347,7 +355,8 @@ class engine {
       // Raw bytes, not segments: the rest up to the end, without trailing blanks. (For a unit cut into
       // pieces this looks only at bytes after the last cut, so it does not depend on when cuts happen.)
       text_end = end_;
-      while (text_end > start_ && (is_blank(w.at(text_end - 1)) || w.at(text_end - 1) == '\r' || w.at(text_end - 1) == '\n')) {
+      while (text_end > start_ &&
+             (is_blank(w.at(text_end - 1)) || w.at(text_end - 1) == '\r' || w.at(text_end - 1) == '\n')) {
         --text_end;
       }
     }
@@ -452,12 +461,18 @@ class engine {
   // How far the open unit is known to reach without a boundary.
   constexpr std::size_t confirmed() const noexcept {
     switch (state_) {
-      case state::probe: return probe_;
-      case state::line_start: return line_;
-      case state::in_line: return scan_;
-      case state::run: return run_;
-      case state::finish: return end_;
-      case state::idle: break;
+      case state::probe:
+        return probe_;
+      case state::line_start:
+        return line_;
+      case state::in_line:
+        return scan_;
+      case state::run:
+        return run_;
+      case state::finish:
+        return end_;
+      case state::idle:
+        break;
     }
     return start_;
   }
@@ -468,7 +483,8 @@ class engine {
                                  : errc::message_too_large;
   }
 
-  void emit(const window& w, frame& out, frame_kind kind, std::size_t from, std::size_t to, errc code) noexcept {
+  void emit(const window& w, frame& out, frame_kind kind, std::size_t from, std::size_t to,
+            errc code) noexcept {
     out.kind = kind;
     out.text = w.view(from, to);
     out.offset = from;
@@ -518,27 +534,27 @@ class engine {
   unit kind_ = unit::orphan;
   seg id_ = seg::other;
   bool unit_open_ = false;
-  bool hard_ = true;          // run: a terminator seen; line_start: the line starts a new segment
-  bool line_content_ = false; // the last complete line holds something
-  bool last_cr_ = false;      // the last byte passed over was CR
-  bool unit_prev_cr_ = false; // the byte before start_ was CR
-  char mode_ = '\0';          // '\r', '\n', any_break, or '\0' (message before its first line break)
-  errc code_ = errc::ok;      // mllp unit: what its final frame reports
-  std::size_t pos_ = 0;       // idle: next byte to look at
-  std::size_t start_ = 0;     // open unit: first byte not yet handed out
-  std::size_t text_end_ = 0;  // open unit: end of its text so far
-  std::size_t line_ = 0;      // start of the current line
-  std::size_t scan_ = 0;      // in_line: bytes before it hold no line end
-  std::size_t run_ = 0;       // run: next byte
-  std::size_t hard_end_ = 0;  // run: end of the first terminator in it
-  std::size_t probe_ = 0;     // probe: bytes before it (after the 0x0B) hold no MLLP byte
-  std::size_t end_ = 0;       // finish: where the unit ends
-  std::size_t pieces_ = 0;    // open unit: pieces handed out because it outgrew max_
+  bool hard_ = true;           // run: a terminator seen; line_start: the line starts a new segment
+  bool line_content_ = false;  // the last complete line holds something
+  bool last_cr_ = false;       // the last byte passed over was CR
+  bool unit_prev_cr_ = false;  // the byte before start_ was CR
+  char mode_ = '\0';           // '\r', '\n', any_break, or '\0' (message before its first line break)
+  errc code_ = errc::ok;       // mllp unit: what its final frame reports
+  std::size_t pos_ = 0;        // idle: next byte to look at
+  std::size_t start_ = 0;      // open unit: first byte not yet handed out
+  std::size_t text_end_ = 0;   // open unit: end of its text so far
+  std::size_t line_ = 0;       // start of the current line
+  std::size_t scan_ = 0;       // in_line: bytes before it hold no line end
+  std::size_t run_ = 0;        // run: next byte
+  std::size_t hard_end_ = 0;   // run: end of the first terminator in it
+  std::size_t probe_ = 0;      // probe: bytes before it (after the 0x0B) hold no MLLP byte
+  std::size_t end_ = 0;        // finish: where the unit ends
+  std::size_t pieces_ = 0;     // open unit: pieces handed out because it outgrew max_
   std::size_t messages_ = 0;
   std::size_t batch_messages_ = 0;
   std::size_t file_batches_ = 0;
-  std::size_t lines_ = 0;     // line ends before the position the states have reached
-  std::size_t unit_line_ = 1; // line of start_
+  std::size_t lines_ = 0;      // line ends before the position the states have reached
+  std::size_t unit_line_ = 1;  // line of start_
 };
 
 }  // namespace detail::framing
@@ -589,7 +605,8 @@ class framer {
     bool done_ = true;
   };
 
-  explicit framer(std::string_view input, framer_options options = {}) noexcept : input_(input), options_(options) {}
+  explicit framer(std::string_view input, framer_options options = {}) noexcept
+      : input_(input), options_(options) {}
 
   iterator begin() const noexcept { return iterator{input_, options_}; }
   std::default_sentinel_t end() const noexcept { return {}; }

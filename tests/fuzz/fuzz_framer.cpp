@@ -55,8 +55,8 @@ inline bool same(const std::vector<owned_frame>& a, const std::vector<owned_fram
 }
 
 inline bool is_skippable(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x1A || c == 0x0B || c == 0x1C ||
-         c == 0xEF || c == 0xBB || c == 0xBF;
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x1A || c == 0x0B ||
+         c == 0x1C || c == 0xEF || c == 0xBB || c == 0xBF;
 }
 
 // Does the line at t[i] start a unit the framer must have split at (a header after a hard terminator)?
@@ -83,10 +83,12 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
     const std::string_view t = of.text;
     if (t.empty()) return "empty frame";
     if (f.offset < covered_to) return "frames overlap or go backwards";
-    if (f.offset + t.size() > input.size() || input.substr(f.offset, t.size()) != t) return "text is not the input at offset";
+    if (f.offset + t.size() > input.size() || input.substr(f.offset, t.size()) != t)
+      return "text is not the input at offset";
     if (t.size() > max) return "frame larger than max_message_size";
     for (std::size_t i = covered_to; i < f.offset; ++i) {
-      if (!is_skippable(static_cast<unsigned char>(input[i]))) return "a non-skippable byte belongs to no frame";
+      if (!is_skippable(static_cast<unsigned char>(input[i])))
+        return "a non-skippable byte belongs to no frame";
     }
     for (; lines_to < f.offset; ++lines_to) {
       const char c = input[lines_to];
@@ -95,14 +97,16 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
     if (f.line != line) return "wrong line number";
     if (f.message_index != messages) return "wrong message index";
     if (t.find('\x1C') != std::string_view::npos) return "MLLP end byte inside a frame";
-    if (t.find('\x0B', 1) != std::string_view::npos || (t[0] == '\x0B' && f.kind != hl7v2::frame_kind::error)) {
+    if (t.find('\x0B', 1) != std::string_view::npos ||
+        (t[0] == '\x0B' && f.kind != hl7v2::frame_kind::error)) {
       return "MLLP start byte inside a frame";
     }
     switch (f.kind) {
       case hl7v2::frame_kind::message: {
         ++messages;
         if (f.err.code != hl7v2::errc::ok) return "message frame with an error";
-        if (t.size() < 4 || t.substr(0, 3) != "MSH" || !hl7v2::detail::can_delimit(t[3])) return "message not at MSH";
+        if (t.size() < 4 || t.substr(0, 3) != "MSH" || !hl7v2::detail::can_delimit(t[3]))
+          return "message not at MSH";
         // No header may sit at a hard line start inside a message.
         const std::size_t first_break = t.find_first_of("\r\n");
         if (first_break == std::string_view::npos) break;
@@ -126,14 +130,16 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
         if (t.substr(0, 3) != "FHS" && t.substr(0, 3) != "BHS") return "batch header not at FHS/BHS";
         break;
       case hl7v2::frame_kind::batch_trailer:
-        if (f.err.code != hl7v2::errc::ok && f.err.code != hl7v2::errc::batch_count_mismatch) return "bad trailer error";
+        if (f.err.code != hl7v2::errc::ok && f.err.code != hl7v2::errc::batch_count_mismatch)
+          return "bad trailer error";
         if (t.substr(0, 3) != "FTS" && t.substr(0, 3) != "BTS") return "batch trailer not at FTS/BTS";
         break;
     }
     covered_to = f.offset + t.size();
   }
   for (std::size_t i = covered_to; i < input.size(); ++i) {
-    if (!is_skippable(static_cast<unsigned char>(input[i]))) return "a non-skippable byte at the end belongs to no frame";
+    if (!is_skippable(static_cast<unsigned char>(input[i])))
+      return "a non-skippable byte at the end belongs to no frame";
   }
   return {};
 }
@@ -164,7 +170,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const hl7v2::framer_options& options : {hl7v2::framer_options{}, small}) {
     const std::string why = hl7v2_fuzz::check_framing(input, options, chunkings);
     if (!why.empty()) {
-      std::fprintf(stderr, "framer check failed: %s (max_message_size %zu)\n", why.c_str(), options.max_message_size);
+      std::fprintf(stderr, "framer check failed: %s (max_message_size %zu)\n", why.c_str(),
+                   options.max_message_size);
       std::abort();
     }
   }

@@ -106,8 +106,8 @@ inline std::size_t count_line_ends(const char* p, const char* end, bool& prev_cr
 namespace avx2 {
 
 // Compiled for AVX2 whatever the build targets: call only where available() says so.
-__attribute__((target("avx2"))) inline const char* find_any(const char* p, const char* end, char a, char b, char c,
-                                                            char d) noexcept {
+__attribute__((target("avx2"))) inline const char* find_any(const char* p, const char* end, char a, char b,
+                                                            char c, char d) noexcept {
   const __m256i va = _mm256_set1_epi8(a);
   const __m256i vb = _mm256_set1_epi8(b);
   const __m256i vc = _mm256_set1_epi8(c);
