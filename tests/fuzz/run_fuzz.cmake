@@ -16,7 +16,7 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/fuzz/project -B ${WORK_DIR}/build -D
     -DHL7V2_SOURCE_DIR=${SOURCE_DIR} -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build -j 2)
 file(GLOB targets ${SOURCE_DIR}/tests/fuzz/fuzz_*.cpp)
-file(GLOB seeds ${SOURCE_DIR}/tests/data/*.hl7 ${SOURCE_DIR}/tests/fuzz/seeds/*)
+file(GLOB seeds ${SOURCE_DIR}/tests/data/*.hl7 ${SOURCE_DIR}/tests/data/framing/*.hl7 ${SOURCE_DIR}/tests/fuzz/seeds/*)
 foreach(source ${targets})
   get_filename_component(name ${source} NAME_WE)
   set(corpus ${WORK_DIR}/corpus/${name})
