@@ -231,3 +231,48 @@ TEST_CASE("splitting agrees with a naive split at every length and position", "[
     }
   }
 }
+
+TEST_CASE("nested splitting of random fields agrees with a naive split", "[message]") {
+  // Short random texts hit every path of the word-at-a-time search and the separator pre-check.
+  const auto split = [](std::string_view s, char sep) {
+    std::vector<std::string> out;
+    if (s.empty()) return out;
+    out.emplace_back();
+    for (char c : s) {
+      if (c == sep) {
+        out.emplace_back();
+      } else {
+        out.back() += c;
+      }
+    }
+    return out;
+  };
+  std::uint32_t state = 12345;
+  const auto next = [&] { return (state = state * 1103515245u + 12345u) >> 16; };
+  const std::string_view alphabet("ab^~&\0\xff", 7);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(next() % 80, 'x');
+    for (char& c : s) c = alphabet[next() % 7];
+    const hl7v2::field f{s, {'~', '^', '&'}};
+    const auto reps = split(s, '~');
+    REQUIRE(f.size() == reps.size());
+    std::size_t ri = 0;
+    for (hl7v2::repetition r : f) {
+      CHECK(r.raw() == reps[ri]);
+      CHECK(f[ri + 1].raw() == reps[ri]);
+      const auto comps = split(reps[ri], '^');
+      REQUIRE(r.size() == comps.size());
+      std::size_t ci = 0;
+      for (hl7v2::component c : r) {
+        CHECK(c.raw() == comps[ci]);
+        const auto subs = split(comps[ci], '&');
+        REQUIRE(c.size() == subs.size());
+        std::size_t si = 0;
+        for (hl7v2::subcomponent sc : c) CHECK(sc.raw() == subs[si++]);
+        CHECK(f[ri + 1][ci + 1][subs.size()].raw() == (subs.empty() ? "" : subs.back()));
+        ++ci;
+      }
+      ++ri;
+    }
+  }
+}

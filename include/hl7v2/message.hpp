@@ -9,6 +9,7 @@
 // you ask for them (fields are short, and most consumers never split most of them).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -30,11 +31,15 @@ namespace detail {
 
 // The separators a part and the parts below it split at. '\0' means "not split at that level": MSH-1,
 // MSH-2 and delimiters that MSH-2 does not declare.
+// Four bytes (one unused) so it travels in one register: built or changed byte by byte through memory,
+// it would stall the loads that follow.
 struct part_seps {
   char repetition = '\0';
   char component = '\0';
   char subcomponent = '\0';
+  char unused = '\0';
 };
+static_assert(sizeof(part_seps) == 4);
 
 constexpr bool is_null_text(std::string_view s) noexcept { return s.size() == 2 && s[0] == '"' && s[1] == '"'; }
 
@@ -47,31 +52,123 @@ inline std::size_t count_pieces(std::string_view s, char sep) noexcept {
   return n;
 }
 
-// The first `sep` in [from, end), or end. Parts are mostly a few bytes long, where a memchr call costs
-// more than the search: 8 bytes at a time in a register (SWAR) up to 64 bytes, memchr beyond.
-inline const char* find_char(const char* from, const char* end, char sep) noexcept {
-  if (sep == '\0') return end;
-  if (end - from > 64) {
-    const void* p = std::memchr(from, sep, static_cast<std::size_t>(end - from));
-    return p != nullptr ? static_cast<const char*>(p) : end;
-  }
+// Word-at-a-time (SWAR) helpers. Parts are mostly a few bytes long: a memchr call, or a byte loop
+// whose trip count the branch predictor cannot guess, costs more than the search itself. Short texts
+// are read as one or two overlapping words instead; long ones go to memchr.
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  constexpr std::uint64_t ones = 0x0101010101010101ull;
-  constexpr std::uint64_t highs = 0x8080808080808080ull;
-  const std::uint64_t pattern = ones * static_cast<unsigned char>(sep);
-  for (; end - from >= 8; from += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, from, 8);
-    const std::uint64_t x = word ^ pattern;  // a zero byte where word has sep
-    // The lowest set bit marks the first zero byte exactly (false hits only occur above a real one).
-    const std::uint64_t zero = (x - ones) & ~x & highs;
-    if (zero != 0) return from + (__builtin_ctzll(zero) >> 3);
+#define HL7V2_SWAR 1
+namespace swar {
+inline constexpr std::uint64_t ones = 0x0101010101010101ull;
+inline constexpr std::uint64_t highs = 0x8080808080808080ull;
+constexpr std::uint64_t broadcast(char c) noexcept { return ones * static_cast<unsigned char>(c); }
+// High bit set in each byte of `word` equal to the pattern's byte. The lowest set bit is exact; bits
+// above a true match may be false (borrow), so use it for "any" and "first" only.
+constexpr std::uint64_t matches(std::uint64_t word, std::uint64_t pattern) noexcept {
+  const std::uint64_t x = word ^ pattern;
+  return (x - ones) & ~x & highs;
+}
+inline std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline std::uint64_t load4(const char* p) noexcept {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+// n in 1..7 bytes as a word made only of bytes from the text, so no byte can falsely match.
+inline std::uint64_t load_short(const char* p, std::size_t n) noexcept {
+  if (n >= 4) return load4(p) | (load4(p + n - 4) << 32);
+  const std::uint64_t first = broadcast(p[0]);
+  return first ^ ((first ^ broadcast(p[n / 2])) & 0xFF00u) ^ ((first ^ broadcast(p[n - 1])) & 0xFF0000u);
+}
+}  // namespace swar
+#endif
+
+// The first `sep` in [from, end), or end.
+inline const char* find_char(const char* from, const char* end, char sep) noexcept {
+  if (sep == '\0' || from == end) return end;
+  const std::size_t n = static_cast<std::size_t>(end - from);
+#if defined(HL7V2_SWAR)
+  if (n <= 64) {
+    const std::uint64_t pattern = swar::broadcast(sep);
+    if (n < 8) {
+      if (n >= 4) {  // two 4-byte halves, the second overlapping the first
+        const std::uint64_t lo = swar::matches(swar::load4(from), pattern) & 0x80808080u;
+        if (lo != 0) return from + (__builtin_ctzll(lo) >> 3);
+        const std::uint64_t hi = swar::matches(swar::load4(end - 4), pattern) & 0x80808080u;
+        return hi != 0 ? end - 4 + (__builtin_ctzll(hi) >> 3) : end;
+      }
+      for (; from != end; ++from) {
+        if (*from == sep) return from;
+      }
+      return end;
+    }
+    for (; end - from >= 8; from += 8) {
+      const std::uint64_t m = swar::matches(swar::load8(from), pattern);
+      if (m != 0) return from + (__builtin_ctzll(m) >> 3);
+    }
+    if (from == end) return end;
+    // The last word overlaps bytes already searched; none of them matched, so its first match is the one.
+    const std::uint64_t m = swar::matches(swar::load8(end - 8), pattern);
+    return m != 0 ? end - 8 + (__builtin_ctzll(m) >> 3) : end;
   }
 #endif
-  for (; from != end; ++from) {
-    if (*from == sep) return from;
+  const void* p = std::memchr(from, sep, n);
+  return p != nullptr ? static_cast<const char*>(p) : end;
+}
+
+// `seps` with the separators that `s` does not contain cleared, so the levels below skip searching for
+// them: most fields hold no repetition or subcomponent separator, many no separator at all.
+inline part_seps present_seps(std::string_view s, part_seps seps) noexcept {
+  if (s.empty()) return {};
+#if defined(HL7V2_SWAR)
+  const std::uint64_t pr = swar::broadcast(seps.repetition);
+  const std::uint64_t pc = swar::broadcast(seps.component);
+  const std::uint64_t ps = swar::broadcast(seps.subcomponent);
+  std::uint64_t r = 0;
+  std::uint64_t c = 0;
+  std::uint64_t u = 0;
+  const auto add = [&](std::uint64_t word) {
+    r |= swar::matches(word, pr);
+    c |= swar::matches(word, pc);
+    u |= swar::matches(word, ps);
+  };
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (n < 8) {
+    add(swar::load_short(p, n));
+  } else {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) add(swar::load8(p + i));
+    if (i != n) add(swar::load8(p + n - 8));  // overlapping tail
   }
-  return end;
+  const bool rep = r != 0;
+  const bool comp = c != 0;
+  const bool sub = u != 0;
+#else
+  bool rep = false;
+  bool comp = false;
+  bool sub = false;
+  for (char ch : s) {
+    rep |= ch == seps.repetition;
+    comp |= ch == seps.component;
+    sub |= ch == seps.subcomponent;
+  }
+#endif
+  // Clear the absent ones as one 32-bit mask. A '\0' separator stays '\0' whatever NUL bytes the text
+  // holds.
+  auto packed = std::bit_cast<std::uint32_t>(seps);
+  const std::uint32_t keep = (rep ? 0xFFu : 0u) | (comp ? 0xFF00u : 0u) | (sub ? 0xFF0000u : 0u);
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+  packed = __builtin_bswap32(packed);
+  packed &= keep;
+  packed = __builtin_bswap32(packed);
+#else
+  packed &= keep;
+#endif
+  return std::bit_cast<part_seps>(packed);
 }
 
 // The n-th (1-based) piece of `s` split at `sep`; empty when there is none.
@@ -202,7 +299,8 @@ class field {
   bool is_null() const noexcept { return detail::is_null_text(raw_); }
   std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.repetition); }  // repetitions
   repetition operator[](std::size_t n) const noexcept {
-    return repetition{detail::nth_piece(raw_, seps_.repetition, n), seps_};
+    const detail::part_seps seps = detail::present_seps(raw_, seps_);
+    return repetition{detail::nth_piece(raw_, seps.repetition, n), seps};
   }
   // Component n of the first repetition: the common case of a field that does not repeat.
   component component_at(std::size_t n) const noexcept { return (*this)[1][n]; }
@@ -210,7 +308,10 @@ class field {
   auto end() const noexcept { return range().end(); }
 
  private:
-  detail::piece_range<repetition> range() const noexcept { return {raw_, seps_.repetition, seps_}; }
+  detail::piece_range<repetition> range() const noexcept {
+    const detail::part_seps seps = detail::present_seps(raw_, seps_);
+    return {raw_, seps.repetition, seps};
+  }
   std::string_view raw_;
   detail::part_seps seps_{};
 };
