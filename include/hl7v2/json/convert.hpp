@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -25,7 +27,52 @@
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
 
+// Emitters call the buffer for every token: keep those calls inlined whatever the optimizer thinks.
+#if defined(__GNUC__) || defined(__clang__)
+#define HL7V2_JSON_INLINE __attribute__((always_inline)) inline
+#else
+#define HL7V2_JSON_INLINE inline
+#endif
+
 namespace hl7v2::json {
+
+namespace detail {
+
+// Where the converter builds each object: a growable byte buffer whose push_back and append inline to a
+// bounds check and a store (std::string's do not, and emitters call them for every token). Grows by
+// doubling, never shrinks: no allocation once warm.
+class emit_buffer {
+ public:
+  void clear() noexcept { size_ = 0; }
+  HL7V2_JSON_INLINE void push_back(char c) {
+    if (size_ == cap_) grow(1);
+    data_[size_++] = c;
+  }
+  HL7V2_JSON_INLINE void append(const char* p, std::size_t n) {
+    if (n > cap_ - size_) grow(n);
+    if (n != 0) std::memcpy(data_ + size_, p, n);
+    size_ += n;
+  }
+  const char* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  [[gnu::noinline]] void grow(std::size_t n) {
+    std::size_t cap = cap_ == 0 ? 4096 : cap_ * 2;
+    while (cap - size_ < n) cap *= 2;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    if (size_ != 0) std::memcpy(bigger.get(), data_, size_);
+    buf_ = std::move(bigger);
+    data_ = buf_.get();
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> buf_;
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t cap_ = 0;
+};
+
+}  // namespace detail
 
 enum class layout : std::uint8_t { named, positional };
 
@@ -51,48 +98,31 @@ class converter {
 
   // Appends one JSON object for `msg` to `out` (no newline) and returns the bytes appended.
   // `extra_members`, if not empty, is raw JSON text of members ("\"_source\":{...}") placed first
-  // inside the object. On error nothing is appended (std::string and string_sink are rolled back;
-  // other sinks receive the object only once it is complete); a sink that fails (fixed_sink overflow,
-  // I/O) is reported with its status.
+  // inside the object. The object is built in the converter's buffer and appended in one call, so on
+  // error nothing is appended; a sink that fails (fixed_sink overflow, I/O) is reported with its status.
   template <class Sink>
   hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out, std::string_view extra_members = {}) {
-    if constexpr (std::is_same_v<Sink, std::string>) {
-      return write_to_string(msg, out, extra_members);
-    } else if constexpr (std::is_same_v<Sink, hl7v2::string_sink>) {
-      return write_to_string(msg, out.str(), extra_members);
-    } else {
-      buffer_.clear();
-      const hl7v2::result<std::size_t> r = write_to_string(msg, buffer_, extra_members);
-      if (!r) return r;
-      out.append(buffer_.data(), buffer_.size());
-      if constexpr (requires { out.status(); }) {
-        if (out.status() != errc::ok) return hl7v2::error{out.status(), 0, 0, 0};
-      }
-      return r;
-    }
-  }
-
- private:
-  hl7v2::result<std::size_t> write_to_string(const hl7v2::message& msg, std::string& out, std::string_view extra) {
-    const std::size_t start = out.size();
+    buffer_.clear();
     hl7v2::error err{};
     if (opt_.layout == layout::positional) {
-      positional_emitter<std::string> e{out, scratch_.utf8, extra};
+      positional_emitter<detail::emit_buffer> e{buffer_, scratch_.utf8, extra_members};
       walker_.walk(msg, e);
       if (e.latin1_bytes() && opt_.bytes == hl7v2::invalid_bytes::strict) err = strict_check(msg);
     } else {
-      named_emitter<std::string> e{out, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_,
-                                   extra};
+      named_emitter<detail::emit_buffer> e{
+          buffer_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_, extra_members};
       walker_.walk(msg, e);
       err = e.error();
     }
-    if (err.code != errc::ok) {
-      out.resize(start);
-      return err;
+    if (err.code != errc::ok) return err;
+    out.append(buffer_.data(), buffer_.size());
+    if constexpr (requires { out.status(); }) {
+      if (out.status() != errc::ok) return hl7v2::error{out.status(), 0, 0, 0};
     }
-    return out.size() - start;
+    return buffer_.size();
   }
 
+ private:
   // The positional layout never loses a byte; under the strict policy a message that is not valid in
   // its declared character set is refused all the same, with the offset of the first bad byte.
   hl7v2::error strict_check(const hl7v2::message& msg) {
@@ -109,7 +139,7 @@ class converter {
   options opt_;
   walker walker_;
   named_scratch scratch_;
-  std::string buffer_;
+  detail::emit_buffer buffer_;
 };
 
 }  // namespace hl7v2::json

@@ -11,6 +11,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "hl7v2/defs/types.hpp"
@@ -46,12 +47,22 @@ struct segment_info {
   bool repeats;                  // as group_info::repeats (by_id order only; else false)
 };
 
+// What a field's bytes hold (field_info::bytes): one table-driven pass per field tells emitters which
+// work they can skip (no escapes to decode, nothing to transcode or to escape for JSON).
+namespace bytes_class {
+inline constexpr std::uint8_t repetition = 1, component = 2, subcomponent = 4;  // the delimiters
+inline constexpr std::uint8_t escape = 8;        // the escape character
+inline constexpr std::uint8_t high = 16;         // a byte >= 0x80
+inline constexpr std::uint8_t json_special = 32;  // '"', '\\' or a control character
+}  // namespace bytes_class
+
 struct field_info {
   hl7v2::field f;
   std::size_t position;        // 1-based
   const defs::field_def* def;  // null: past the definition or unknown segment
   const defs::type_def* type;  // the def's type; for a "varies" field the type OBX-2 names; null: unknown
   bool repeats;                // def says the field may repeat (false without a def)
+  std::uint8_t bytes;          // bytes_class bits found in the field (MSH-1/MSH-2: all bits set)
 };
 
 struct repetition_info {
@@ -59,6 +70,7 @@ struct repetition_info {
   std::size_t index;           // 1-based
   const field_info* field;     // its field
   const defs::type_def* type;  // == field->type
+  bool split;                  // holds a component or subcomponent delimiter
 };
 
 struct component_info {
@@ -67,6 +79,7 @@ struct component_info {
   const defs::type_def* parent;     // the composite it belongs to; null: unknown
   const defs::component_def* def;   // null: past the data type's components or unknown parent
   const defs::type_def* type;       // def->type or null
+  bool split;                       // holds a subcomponent delimiter
 };
 
 struct subcomponent_info {

@@ -118,6 +118,7 @@ class named_emitter {
   void end_segment(const segment_info&) { w_.end_object(); }
 
   bool begin_field(const field_info& f) {
+    bytes_ = f.bytes;
     if (f.f.empty() || decodes_to_nothing(f.f.raw())) return false;
     field_ = &f;
     if (f.f.is_null()) {
@@ -127,11 +128,12 @@ class named_emitter {
     }
     if (header_ && f.position <= 2) {  // MSH-1, MSH-2: the delimiters themselves, never decoded
       field_key(f, 0);
-      text(f.f.raw(), false);
+      text(f.f.raw());
       return false;
     }
     // Unknown fields: the positional sub-shape, an array of repetitions as soon as there is a delimiter.
-    field_array_ = f.def ? f.repeats : f.f.size() > 1 || has_component_delimiter(f.f.raw());
+    constexpr std::uint8_t delimiters = bytes_class::repetition | bytes_class::component | bytes_class::subcomponent;
+    field_array_ = f.def ? f.repeats : (f.bytes & delimiters) != 0;
     if (field_array_) {
       field_key(f, 0);
       w_.begin_array();
@@ -160,7 +162,7 @@ class named_emitter {
       rep_open_ = open::object;
       return !r.rep.empty();
     }
-    if (type != nullptr || !has_component_delimiter(r.rep.raw())) {
+    if (type != nullptr || !r.split) {
       value(r.rep.raw(), type != nullptr ? type->id : std::string_view{}, false);
       return false;
     }
@@ -190,9 +192,9 @@ class named_emitter {
       comp_open_ = open::object;
       return !c.comp.empty();
     }
-    if (c.type != nullptr || !has_subcomponent_delimiter(c.comp.raw())) {
+    if (c.type != nullptr || !c.split) {
       // TS.1 is the time itself (typed as ST in older versions).
-      const bool is_time = c.position == 1 && c.parent != nullptr && c.parent->id == "TS";
+      const bool is_time = opt_.typed && c.position == 1 && c.parent != nullptr && c.parent->id == "TS";
       value(c.comp.raw(), c.type != nullptr ? c.type->id : std::string_view{}, is_time);
       return false;
     }
@@ -215,7 +217,7 @@ class named_emitter {
       w_.null();
       return;
     }
-    const bool is_time = s.position == 1 && s.parent != nullptr && s.parent->id == "TS";
+    const bool is_time = opt_.typed && s.position == 1 && s.parent != nullptr && s.parent->id == "TS";
     value(s.sub.raw(), s.type != nullptr ? s.type->id : std::string_view{}, is_time);
   }
 
@@ -229,20 +231,10 @@ class named_emitter {
 
   // Text made only of escapes that decode to nothing (\H\, \N\, \.fi\ ...) is as empty as "".
   bool decodes_to_nothing(std::string_view raw) {
-    if (!hl7v2::needs_unescape(raw, delims_)) return false;
+    if (!(bytes_ & bytes_class::escape) || !hl7v2::needs_unescape(raw, delims_)) return false;
     scratch_->decoded.clear();
     hl7v2::unescape(raw, delims_, scratch_->decoded, hl7v2::decode_options{opt_.format});
     return scratch_->decoded.empty();
-  }
-
-  bool has_component_delimiter(std::string_view raw) const noexcept {
-    for (char c : raw) {
-      if ((c == delims_.component || c == delims_.subcomponent) && c != '\0') return true;
-    }
-    return false;
-  }
-  bool has_subcomponent_delimiter(std::string_view raw) const noexcept {
-    return delims_.subcomponent != '\0' && raw.find(delims_.subcomponent) != std::string_view::npos;
   }
 
   void segment_key(std::string_view id, std::size_t occurrence) {
@@ -286,19 +278,24 @@ class named_emitter {
 
   // A leaf value: decode escapes, convert under `typed`, else a UTF-8 string.
   void value(std::string_view raw, std::string_view type_id, bool is_time) {
+    value_kind kind = value_kind::text;
+    if (opt_.typed) kind = is_time ? value_kind::datetime : kind_of_type(type_id);
+    constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
+    if (!(bytes_ & work) && kind == value_kind::text) {
+      // The common case: plain ASCII text with nothing to decode or escape.
+      w_.begin_string();
+      w_.sink().append(raw.data(), raw.size());
+      w_.end_string();
+      return;
+    }
     std::string_view t = raw;
-    if (hl7v2::needs_unescape(raw, delims_)) {
+    if ((bytes_ & bytes_class::escape) && hl7v2::needs_unescape(raw, delims_)) {
       scratch_->decoded.clear();
       hl7v2::unescape(raw, delims_, scratch_->decoded, hl7v2::decode_options{opt_.format});
       t = scratch_->decoded;
     }
-    if (opt_.typed && !type_id.empty()) {
-      const value_kind kind = is_time ? value_kind::datetime : kind_of_type(type_id);
-      if (kind != value_kind::text && typed_value(t, kind)) return;
-    } else if (opt_.typed && is_time && typed_value(t, value_kind::datetime)) {
-      return;
-    }
-    text(t, true, raw);
+    if (kind != value_kind::text && typed_value(t, kind)) return;
+    text(t, raw);
   }
 
   bool typed_value(std::string_view t, value_kind kind) {
@@ -321,7 +318,7 @@ class named_emitter {
   }
 
   // Text as a JSON string, converted to UTF-8 unless it is ASCII already. `at` locates errors.
-  void text(std::string_view t, bool /*decoded*/, std::string_view at = {}) {
+  void text(std::string_view t, std::string_view at = {}) {
     if (detail::is_ascii(t)) {
       w_.string(t);
       return;
@@ -347,6 +344,7 @@ class named_emitter {
   std::size_t segment_index_ = 0;
   hl7v2::error err_{};
   bool header_ = false;
+  std::uint8_t bytes_ = 0xFF;  // bytes_class bits of the current field
   bool field_array_ = false;
   open rep_open_ = open::none;
   open comp_open_ = open::none;

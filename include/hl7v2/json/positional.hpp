@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,7 @@ class positional_emitter {
 
   void begin_message(const message_info& m) {
     d_ = m.msg->delims();
+    build_classes();
     latin1_ = !simdjson::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
     w_.begin_object();
     if (!extra_.empty()) w_.raw(extra_);
@@ -91,62 +93,74 @@ class positional_emitter {
   void subcomponent(const subcomponent_info&) {}
 
  private:
-  static bool holds(std::string_view s, char a, char b = '\0', char c = '\0') noexcept {
-    for (char x : s) {
-      if (x != '\0' && (x == a || x == b || x == c)) return true;
-    }
-    return false;
-  }
-
-  // Splits `s` at `sep`, calling each(piece) for every piece.
+  // Calls each(piece) for the pieces of `s` split at `sep` (a byte loop: HL7 parts are short).
   template <class Each>
   static void split(std::string_view s, char sep, Each&& each) {
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t at = s.find(sep, start);
-      if (at == std::string_view::npos) {
-        each(s.substr(start));
-        return;
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* start = p;
+    for (; p != end; ++p) {
+      if (*p == sep) {
+        each(std::string_view{start, static_cast<std::size_t>(p - start)});
+        start = p + 1;
       }
-      each(s.substr(start, at - start));
-      start = at + 1;
     }
+    each(std::string_view{start, static_cast<std::size_t>(end - start)});
+  }
+
+  std::uint8_t classify(std::string_view s) const noexcept {
+    std::uint8_t acc = 0;
+    for (const char c : s) acc |= classes_[static_cast<unsigned char>(c)];
+    return acc;
   }
 
   void write_field(std::string_view f) {
-    if (!holds(f, d_.repetition, d_.component, d_.subcomponent)) {
-      str(f);
+    const std::uint8_t acc = classify(f);
+    const bool plain = !(acc & escape_bits);
+    if (!(acc & all_split)) {
+      leaf(f, plain);
+      return;
+    }
+    if (!(acc & rep_bit)) {
+      w_.begin_array();
+      write_repetition(f, plain, acc);
+      w_.end_array();
       return;
     }
     w_.begin_array();
-    split_or_whole(f, d_.repetition, [&](std::string_view rep) { write_repetition(rep); });
+    split(f, d_.repetition, [&](std::string_view rep) { write_repetition(rep, plain, classify(rep)); });
     w_.end_array();
   }
-  void write_repetition(std::string_view r) {
-    if (!holds(r, d_.component, d_.subcomponent)) {
-      str(r);
+  void write_repetition(std::string_view r, bool plain, std::uint8_t acc) {
+    if (!(acc & (comp_bit | sub_bit))) {
+      leaf(r, plain);
       return;
     }
     w_.begin_array();
-    split_or_whole(r, d_.component, [&](std::string_view c) { write_component(c); });
-    w_.end_array();
-  }
-  void write_component(std::string_view c) {
-    if (!holds(c, d_.subcomponent)) {
-      str(c);
-      return;
-    }
-    w_.begin_array();
-    split(c, d_.subcomponent, [&](std::string_view s) { str(s); });
-    w_.end_array();
-  }
-  // A delimiter MSH-2 does not declare ('\0') splits nothing.
-  template <class Each>
-  static void split_or_whole(std::string_view s, char sep, Each&& each) {
-    if (sep == '\0') {
-      each(s);
+    if (acc & comp_bit) {
+      split(r, d_.component, [&](std::string_view c) { write_component(c, plain, acc & sub_bit); });
     } else {
-      split(s, sep, each);
+      write_component(r, plain, true);
+    }
+    w_.end_array();
+  }
+  void write_component(std::string_view c, bool plain, bool may_split) {
+    if (!may_split || c.find(d_.subcomponent) == std::string_view::npos) {
+      leaf(c, plain);
+      return;
+    }
+    w_.begin_array();
+    split(c, d_.subcomponent, [&](std::string_view s) { leaf(s, plain); });
+    w_.end_array();
+  }
+  // A string; `plain`: known to need no JSON escaping or Latin-1 decoding.
+  void leaf(std::string_view raw, bool plain) {
+    if (plain) {
+      w_.begin_string();
+      w_.sink().append(raw.data(), raw.size());
+      w_.end_string();
+    } else {
+      str(raw);
     }
   }
 
@@ -174,7 +188,27 @@ class positional_emitter {
     w_.string_part(s);
   }
 
+  static constexpr std::uint8_t rep_bit = 1, comp_bit = 2, sub_bit = 4, escape_bits = 8;
+  static constexpr std::uint8_t all_split = rep_bit | comp_bit | sub_bit;
+
+  // Per byte: which delimiter it is, and escape_bits for what JSON must escape and for bytes >= 0x80
+  // (rebuilt only when the delimiters change).
+  void build_classes() noexcept {
+    if (classes_built_ && d_ == classes_for_) return;
+    classes_built_ = true;
+    classes_for_ = d_;
+    for (std::size_t b = 0; b < 256; ++b) {
+      classes_[b] = (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') ? escape_bits : 0;
+    }
+    if (d_.repetition != '\0') classes_[static_cast<unsigned char>(d_.repetition)] |= rep_bit;
+    if (d_.component != '\0') classes_[static_cast<unsigned char>(d_.component)] |= comp_bit;
+    if (d_.subcomponent != '\0') classes_[static_cast<unsigned char>(d_.subcomponent)] |= sub_bit;
+  }
+
   hl7v2::json_writer<Sink> w_;
+  std::uint8_t classes_[256] = {};
+  hl7v2::delimiters classes_for_{};
+  bool classes_built_ = false;
   std::string* scratch_;
   std::string_view extra_;
   hl7v2::delimiters d_{};

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +60,8 @@ constexpr bool wants_definitions() noexcept {
 }
 
 constexpr bool is_varies(std::string_view type_id) noexcept {
+  // Checked for every field: the first byte rules out all other types.
+  if (type_id.empty() || (type_id[0] != 'v' && type_id[0] != 'V' && type_id[0] != '*')) return false;
   return type_id == "varies" || type_id == "VARIES" || type_id == "*";
 }
 
@@ -76,6 +79,17 @@ class walker {
     const defs::version_def* fallback = options_.default_version ? options_.default_version : &defs::v2_5_1;
     const defs::version_def* v = defs::find_version(msg.version_id(), fallback);
     return v ? v : fallback;
+  }
+  // The same, remembering the last answer: a feed sends one MSH-12 text over and over.
+  const defs::version_def* cached_version_of(const message& msg) noexcept {
+    const std::string_view text = msg.version_id();
+    if (last_version_ != nullptr && text.size() == last_version_len_ && text.size() <= sizeof last_version_text_ &&
+        text == std::string_view{last_version_text_, last_version_len_})
+      return last_version_;
+    last_version_ = version_of(msg);
+    last_version_len_ = text.size() <= sizeof last_version_text_ ? text.size() : sizeof last_version_text_ + 1;
+    if (text.size() <= sizeof last_version_text_) std::memcpy(last_version_text_, text.data(), text.size());
+    return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
     if (const std::string_view id = msg.structure_id(); !id.empty()) {
@@ -99,8 +113,9 @@ class walker {
   template <class E>
     requires emitter<E>
   void walk(const message& msg, E& out) {
-    const defs::version_def* version = version_of(msg);
-    const message_info info{&msg, version, structure_of(msg, *version)};
+    const defs::version_def* version = cached_version_of(msg);
+    const message_info info{&msg, version, detail::wants_definitions<E>() ? structure_of(msg, *version) : nullptr};
+    build_classes(msg.delims());
     out.begin_message(info);
     if (segment_order{out.order} == segment_order::as_received) {
       for (const segment seg : msg.segments()) {
@@ -188,6 +203,48 @@ class walker {
     return type_id.empty() ? nullptr : info.version->type(type_id);
   }
 
+  // One bit set per byte class (bytes_class) for this message's delimiters.
+  void build_classes(const delimiters& d) noexcept {
+    if (classes_built_ && d == classes_for_) return;  // feeds rarely change delimiters: keep the table
+    classes_built_ = true;
+    classes_for_ = d;
+    for (std::size_t b = 0; b < 256; ++b) {
+      std::uint8_t c = b >= 0x80 ? bytes_class::high : 0;
+      if (b < 0x20 || b == '"' || b == '\\') c |= bytes_class::json_special;
+      classes_[b] = c;
+    }
+    const auto mark = [&](char ch, std::uint8_t bit) {
+      if (ch != '\0') classes_[static_cast<unsigned char>(ch)] |= bit;
+    };
+    mark(d.repetition, bytes_class::repetition);
+    mark(d.component, bytes_class::component);
+    mark(d.subcomponent, bytes_class::subcomponent);
+    mark(d.escape, bytes_class::escape);
+    seps_ = hl7v2::detail::part_seps{d.repetition, d.component, d.subcomponent};
+  }
+
+  std::uint8_t classify(std::string_view s) const noexcept {
+    std::uint8_t acc = 0;
+    for (const char c : s) acc |= classes_[static_cast<unsigned char>(c)];
+    return acc;
+  }
+
+  // Calls each(piece) for the pieces of `s` split at `sep`: a byte loop, faster than memchr on the
+  // short texts HL7 parts are.
+  template <class Each>
+  static void split(std::string_view s, char sep, Each&& each) {
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* start = p;
+    for (; p != end; ++p) {
+      if (*p == sep) {
+        each(std::string_view{start, static_cast<std::size_t>(p - start)});
+        start = p + 1;
+      }
+    }
+    each(std::string_view{start, static_cast<std::size_t>(end - start)});
+  }
+
   template <class E>
   void walk_segment(const message_info& info, const segment_info& s, E& out) {
     if (!out.begin_segment(s)) {
@@ -195,45 +252,76 @@ class walker {
       return;
     }
     const std::size_t n = s.seg.size();
+    const bool header = s.seg.is_header();
     for (std::size_t pos = 1; pos <= n; ++pos) {
       const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
       const defs::type_def* type = fd ? fd->type : nullptr;
       if (type != nullptr && detail::is_varies(type->id)) type = resolve_varies(info, s.seg, pos);
-      const field_info f{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats()};
-      if (out.begin_field(f)) {
-        std::size_t index = 0;
-        for (const repetition rep : f.f) walk_repetition(repetition_info{rep, ++index, &f, type}, out);
+      const hl7v2::field f = s.seg[pos];
+      const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
+      const std::uint8_t bytes = delimiter_field ? std::uint8_t{0xFF} : classify(f.raw());
+      const field_info fi{f, pos, fd, type, fd != nullptr && fd->repeats(), bytes};
+      if (out.begin_field(fi)) {
+        if (delimiter_field || !(bytes & bytes_class::repetition)) {
+          if (!f.empty()) walk_repetition(fi, f.raw(), 1, out);
+        } else {
+          std::size_t index = 0;
+          split(f.raw(), seps_.repetition, [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
+        }
       }
-      out.end_field(f);
+      out.end_field(fi);
     }
     out.end_segment(s);
   }
 
   template <class E>
-  void walk_repetition(const repetition_info& r, E& out) {
-    if (out.begin_repetition(r)) {
+  void walk_repetition(const field_info& f, std::string_view raw, std::size_t index, E& out) {
+    constexpr std::uint8_t below = bytes_class::component | bytes_class::subcomponent;
+    const std::uint8_t rep_bits = (f.bytes & below) != 0 && f.bytes != 0xFF ? classify(raw) : std::uint8_t{0};
+    const bool split_rep = (rep_bits & below) != 0;
+    const repetition_info r{hl7v2::repetition{raw, seps_}, index, &f, f.type, split_rep};
+    if (out.begin_repetition(r) && !raw.empty()) {
       const defs::type_def* parent = r.type;
       std::size_t pos = 0;
-      for (const component comp : r.rep) {
+      const auto component = [&](std::string_view craw) {
         ++pos;
+        const bool split_comp = (rep_bits & bytes_class::subcomponent) != 0 &&
+                                craw.find(seps_.subcomponent) != std::string_view::npos;
         const defs::component_def* cd = parent ? parent->component(pos) : nullptr;
-        const component_info c{comp, pos, parent, cd, cd ? cd->type : nullptr};
-        if (out.begin_component(c)) {
+        const component_info c{hl7v2::component{craw, seps_}, pos, parent, cd, cd ? cd->type : nullptr, split_comp};
+        if (out.begin_component(c) && !craw.empty()) {
           const defs::type_def* ctype = c.type;
           std::size_t spos = 0;
-          for (const subcomponent sub : comp) {
+          const auto sub = [&](std::string_view sraw) {
             ++spos;
             const defs::component_def* sd = ctype ? ctype->component(spos) : nullptr;
-            out.subcomponent(subcomponent_info{sub, spos, ctype, sd, sd ? sd->type : nullptr});
+            out.subcomponent(subcomponent_info{hl7v2::subcomponent{sraw}, spos, ctype, sd, sd ? sd->type : nullptr});
+          };
+          if (split_comp) {
+            split(craw, seps_.subcomponent, sub);
+          } else {
+            sub(craw);
           }
         }
         out.end_component(c);
+      };
+      if (rep_bits & bytes_class::component) {
+        split(raw, seps_.component, component);
+      } else {
+        component(raw);
       }
     }
     out.end_repetition(r);
   }
 
   walk_options options_;
+  const defs::version_def* last_version_ = nullptr;
+  char last_version_text_[16] = {};
+  std::size_t last_version_len_ = 0;
+  std::uint8_t classes_[256] = {};
+  hl7v2::delimiters classes_for_{};
+  bool classes_built_ = false;
+  hl7v2::detail::part_seps seps_{};
   std::vector<structure_entry> cache_;
   std::vector<std::uint32_t> keys_;    // per segment, reused
   std::vector<std::size_t> firsts_;    // index of the first segment of each id, reused
