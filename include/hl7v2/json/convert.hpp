@@ -27,13 +27,6 @@
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
 
-// Emitters call the buffer for every token: keep those calls inlined whatever the optimizer thinks.
-#if defined(__GNUC__) || defined(__clang__)
-#define HL7V2_JSON_INLINE __attribute__((always_inline)) inline
-#else
-#define HL7V2_JSON_INLINE inline
-#endif
-
 namespace hl7v2::json {
 
 namespace detail {

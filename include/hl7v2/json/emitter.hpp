@@ -15,9 +15,91 @@
 #include <string_view>
 
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
 
+// Emitters call their output for every token: keep those calls inlined whatever the optimizer thinks.
+#if defined(__GNUC__) || defined(__clang__)
+#define HL7V2_JSON_INLINE __attribute__((always_inline)) inline
+#else
+#define HL7V2_JSON_INLINE inline
+#endif
+
 namespace hl7v2::json {
+
+namespace detail {
+
+// The structural JSON writer of the built-in emitters: json_writer's job (commas, colons) with every
+// call forced inline, since emitters make one call per token. Keys and plain strings are copied as they
+// are; string() escapes (UTF-8 in, see writer.hpp).
+template <class Sink>
+class token_writer {
+ public:
+  explicit token_writer(Sink& out) noexcept : out_(&out) {}
+
+  HL7V2_JSON_INLINE void begin_object() { open('{'); }
+  HL7V2_JSON_INLINE void end_object() { close('}'); }
+  HL7V2_JSON_INLINE void begin_array() { open('['); }
+  HL7V2_JSON_INLINE void end_array() { close(']'); }
+  // A key that needs no escaping: definition keys, segment ids, positions.
+  HL7V2_JSON_INLINE void plain_key(std::string_view k) {
+    separate();
+    out_->push_back('"');
+    out_->append(k.data(), k.size());
+    out_->append("\":", 2);
+    comma_ = false;
+  }
+  // Text known to need no JSON escaping (ASCII, no '"', '\\' or control characters).
+  HL7V2_JSON_INLINE void plain_string(std::string_view s) {
+    separate();
+    out_->push_back('"');
+    out_->append(s.data(), s.size());
+    out_->push_back('"');
+    comma_ = true;
+  }
+  void string(std::string_view utf8) {
+    separate();
+    hl7v2::write_json_string(utf8, *out_);
+    comma_ = true;
+  }
+  // Already valid JSON (numbers, extra members).
+  HL7V2_JSON_INLINE void raw(std::string_view json) {
+    separate();
+    out_->append(json.data(), json.size());
+    comma_ = true;
+  }
+  HL7V2_JSON_INLINE void null() { raw("null"); }
+  // A string written in pieces: begin_string, string_part..., end_string.
+  HL7V2_JSON_INLINE void begin_string() {
+    separate();
+    out_->push_back('"');
+  }
+  void string_part(std::string_view utf8) { hl7v2::write_json_escaped(utf8, *out_); }
+  HL7V2_JSON_INLINE void end_string() {
+    out_->push_back('"');
+    comma_ = true;
+  }
+  Sink& sink() noexcept { return *out_; }
+
+ private:
+  HL7V2_JSON_INLINE void separate() {
+    if (comma_) out_->push_back(',');
+  }
+  HL7V2_JSON_INLINE void open(char c) {
+    separate();
+    out_->push_back(c);
+    comma_ = false;
+  }
+  HL7V2_JSON_INLINE void close(char c) {
+    out_->push_back(c);
+    comma_ = true;
+  }
+
+  Sink* out_;
+  bool comma_ = false;
+};
+
+}  // namespace detail
 
 // In which order the walk visits segments.
 enum class segment_order : unsigned char {

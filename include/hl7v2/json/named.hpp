@@ -283,9 +283,7 @@ class named_emitter {
     constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
     if (!(bytes_ & work) && kind == value_kind::text) {
       // The common case: plain ASCII text with nothing to decode or escape.
-      w_.begin_string();
-      w_.sink().append(raw.data(), raw.size());
-      w_.end_string();
+      w_.plain_string(raw);
       return;
     }
     std::string_view t = raw;
@@ -310,7 +308,7 @@ class named_emitter {
     }
     if (n == 0) return false;
     if (kind == value_kind::datetime) {
-      w_.string({buf, n});  // ISO text: digits and -:T.+ only
+      w_.plain_string({buf, n});  // ISO text: digits and -:T.+ only
     } else {
       w_.raw({buf, n});
     }
@@ -333,7 +331,7 @@ class named_emitter {
     w_.string(scratch_->utf8);
   }
 
-  hl7v2::json_writer<Sink> w_;
+  detail::token_writer<Sink> w_;
   named_options opt_;
   named_scratch* scratch_;
   std::string_view extra_;

@@ -156,9 +156,7 @@ class positional_emitter {
   // A string; `plain`: known to need no JSON escaping or Latin-1 decoding.
   void leaf(std::string_view raw, bool plain) {
     if (plain) {
-      w_.begin_string();
-      w_.sink().append(raw.data(), raw.size());
-      w_.end_string();
+      w_.plain_string(raw);
     } else {
       str(raw);
     }
@@ -205,7 +203,7 @@ class positional_emitter {
     if (d_.subcomponent != '\0') classes_[static_cast<unsigned char>(d_.subcomponent)] |= sub_bit;
   }
 
-  hl7v2::json_writer<Sink> w_;
+  detail::token_writer<Sink> w_;
   std::uint8_t classes_[256] = {};
   hl7v2::delimiters classes_for_{};
   bool classes_built_ = false;

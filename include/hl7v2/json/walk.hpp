@@ -224,9 +224,18 @@ class walker {
   }
 
   std::uint8_t classify(std::string_view s) const noexcept {
-    std::uint8_t acc = 0;
-    for (const char c : s) acc |= classes_[static_cast<unsigned char>(c)];
-    return acc;
+    // Four independent accumulators: the lookups overlap instead of waiting on one OR chain.
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t n = s.size();
+    std::uint8_t a = 0, b = 0, c = 0, d = 0;
+    for (; n >= 4; p += 4, n -= 4) {
+      a |= classes_[p[0]];
+      b |= classes_[p[1]];
+      c |= classes_[p[2]];
+      d |= classes_[p[3]];
+    }
+    for (; n > 0; ++p, --n) a |= classes_[*p];
+    return static_cast<std::uint8_t>(a | b | c | d);
   }
 
   // Calls each(piece) for the pieces of `s` split at `sep`: a byte loop, faster than memchr on the
@@ -263,7 +272,7 @@ class walker {
       const field_info fi{f, pos, fd, type, fd != nullptr && fd->repeats(), bytes};
       if (out.begin_field(fi)) {
         if (delimiter_field || !(bytes & bytes_class::repetition)) {
-          if (!f.empty()) walk_repetition(fi, f.raw(), 1, out);
+          if (!f.empty()) walk_repetition(fi, f.raw(), 1, out, bytes);
         } else {
           std::size_t index = 0;
           split(f.raw(), seps_.repetition, [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
@@ -275,9 +284,12 @@ class walker {
   }
 
   template <class E>
-  void walk_repetition(const field_info& f, std::string_view raw, std::size_t index, E& out) {
+  // `known`: the repetition's byte classes when the caller has them (a field of one repetition).
+  void walk_repetition(const field_info& f, std::string_view raw, std::size_t index, E& out,
+                       std::uint8_t known = 0xFF) {
     constexpr std::uint8_t below = bytes_class::component | bytes_class::subcomponent;
-    const std::uint8_t rep_bits = (f.bytes & below) != 0 && f.bytes != 0xFF ? classify(raw) : std::uint8_t{0};
+    std::uint8_t rep_bits = 0;
+    if ((f.bytes & below) != 0 && f.bytes != 0xFF) rep_bits = known != 0xFF ? known : classify(raw);
     const bool split_rep = (rep_bits & below) != 0;
     const repetition_info r{hl7v2::repetition{raw, seps_}, index, &f, f.type, split_rep};
     if (out.begin_repetition(r) && !raw.empty()) {
