@@ -1,60 +1,206 @@
 #!/usr/bin/python3
-"""Prints hl7v2's figures beside the peers' with ratios, from hl7v2-bench --json output and the JSON
-lines of compare.sh. Like is compared with like: a peer that builds a tree is compared with hl7v2's
-`tree` stage, a peer that produces JSON with hl7v2's `named` JSON stage (when that stage exists).
+"""Prints hl7v2's figures, the peers' beside them with ratios, and the issue-6 targets, from
+hl7v2-bench --json output and the JSON lines of compare.sh. Like is compared with like: a peer that
+builds a tree is compared with hl7v2's `tree` stage, a peer that produces JSON with hl7v2's `named`
+JSON stage.
 
-usage: table.py HL7V2_BENCH_JSON PEERS_JSONL
+usage: table.py HL7V2_BENCH_JSON PEERS_JSONL [--markdown] [--meta KEY=VALUE]...
+  --markdown     Markdown tables (for README.md) instead of aligned text
+  --meta K=V     a line of the header (machine, date, load average...), in the order given
 """
 import json
+import os
 import sys
 
 # Which hl7v2 stage a peer's output is compared with.
 STAGE_FOR_OUTPUT = {"tree": "tree", "json-object": "named", "json-text": "named"}
 OUTPUT_LABEL = {"tree": "tree", "json-object": "JSON (JS object)", "json-text": "JSON text"}
+# Stages that should allocate nothing per message once warm (issue 6, section 4).
+ZERO_ALLOC_STAGES = ("parse", "tree", "decode", "named", "typed", "positional", "validate")
+TREE_TARGET = 100.0
+JSON_TARGET, JSON_TARGET_NOW = 100.0, 50.0
+# Ingest "scales with cores" when N jobs run at least this share of N times the 1-job speed.
+SCALING_EFFICIENCY = 0.7
+
+
+def render(title, header, rows, markdown, right_from=1, left_after=None):
+    """One table; columns from `right_from` up to `left_after` (exclusive) are right-aligned figures."""
+    def right(i):
+        return right_from <= i and (left_after is None or i < left_after)
+
+    out = []
+    if markdown:
+        out.append("#### " + title)
+        out.append("")
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "|".join("---:" if right(i) else "---" for i in range(len(header))) + "|")
+        for r in rows:
+            out.append("| " + " | ".join(r) + " |")
+    else:
+        out.append(title)
+        widths = [max(len(str(x[i])) for x in [header] + rows) for i in range(len(header))]
+        for r in [header] + rows:
+            cells = [str(c).rjust(w) if right(i) else str(c).ljust(w)
+                     for i, (c, w) in enumerate(zip(r, widths))]
+            out.append("  " + "  ".join(cells).rstrip())
+    out.append("")
+    return "\n".join(out)
+
+
+def stage_label(s):
+    if "jobs" in s:
+        return "%s (%d job%s)" % (s["stage"], s["jobs"], "" if s["jobs"] == 1 else "s")
+    return s["stage"]
+
+
+def fmt(x, digits=1):
+    return ("%." + str(digits) + "f") % x
+
+
+def ratio_text(x):
+    return "%.0f×" % x if x >= 10 else "%.1f×" % x
 
 
 def main(argv):
-    if len(argv) != 3:
+    args = argv[1:]
+    markdown = "--markdown" in args
+    meta = []
+    positional = []
+    i = 0
+    while i < len(args):
+        if args[i] == "--markdown":
+            i += 1
+        elif args[i] == "--meta" and i + 1 < len(args):
+            key, _, value = args[i + 1].partition("=")
+            meta.append((key, value))
+            i += 2
+        else:
+            positional.append(args[i])
+            i += 1
+    if len(positional) != 2:
         sys.stderr.write(__doc__)
         return 2
-    with open(argv[1]) as f:
+    with open(positional[0]) as f:
         ours = json.load(f)
     peers = []
-    with open(argv[2]) as f:
+    with open(positional[1]) as f:
         for line in f:
             line = line.strip()
             if line:
                 peers.append(json.loads(line))
 
-    stages = {s["stage"]: s for s in ours["stages"]}
-    print("hl7v2 (best of %d, MB = 10^6 bytes of corpus)" % ours["repeat"])
-    print("  %-12s %10s %12s %10s %11s" % ("stage", "MB/s", "msg/s", "ns/msg", "allocs/msg"))
-    for s in ours["stages"]:
-        if not s["available"]:
-            print("  %-12s not available yet" % s["stage"])
-            continue
-        print("  %-12s %10.1f %12.0f %10.1f %11.3f" % (
-            s["stage"], s["mb_per_s"]["best"], s["messages_per_s"]["best"], s["ns_per_message"]["best"],
-            s["allocations_per_message"]))
+    stages = [s for s in ours["stages"]]
+    by_name = {}
+    for s in stages:
+        if s.get("available") and s["stage"] not in by_name:
+            by_name[s["stage"]] = s
 
-    print()
-    print("peers on the same corpus (best of K; only parsing timed)")
-    print("  %-44s %-17s %9s %11s %7s   %-22s" % ("peer", "output", "MB/s", "msg/s", "errors", "hl7v2 vs peer"))
+    out = []
+    corpus = ours["corpus"]
+    messages = next((s["messages"] for s in stages if s.get("available")), None)
+    header = [("corpus", "%s (%.2f MB%s)" % (", ".join(os.path.basename(f) for f in corpus["files"]), corpus["bytes"] / 1e6,
+                                             ", %d messages" % messages if messages is not None else ""))]
+    header.append(("compiler", ours.get("compiler", "unknown")))
+    header += meta
+    header.append(("method", "best of %d passes after a warm-up; MB = 10^6 bytes of corpus; "
+                             "single-threaded unless jobs say otherwise" % ours["repeat"]))
+    if markdown:
+        out.append("\n".join("- **%s**: %s" % kv for kv in header) + "\n")
+    else:
+        out.append("\n".join("%s: %s" % kv for kv in header) + "\n")
+
+    rows = []
+    for s in stages:
+        if not s.get("available"):
+            rows.append([stage_label(s), "n/a", "", "", "", "", "", s.get("reason", "not available yet")])
+            continue
+        allocs = s["allocations_per_message"]
+        rows.append([stage_label(s), fmt(s["mb_per_s"]["best"]), fmt(s["mb_per_s"]["median"]),
+                     fmt(s["messages_per_s"]["best"], 0), fmt(s["ns_per_message"]["best"], 0),
+                     "-" if allocs is None else fmt(allocs, 3), fmt(s["peak_rss_kb"] / 1024.0, 0),
+                     s["what"]])
+    out.append(render("hl7v2 stages", ["stage", "MB/s", "MB/s median", "msg/s", "ns/msg", "allocs/msg",
+                                       "peak RSS MB", "work"], rows, markdown, left_after=7))
+
+    rows = []
+    best_tree_peer = None
+    best_redox = None
     for p in peers:
-        name = p["peer"] + (" " + p["version"] if p.get("version") else "")
+        name = p["peer"]
         if not p.get("available", True):
-            print("  %-44s not run: %s" % (name, p.get("reason", "unknown")))
+            rows.append([name, "", "not run", "", "", "", p.get("reason", "unknown")])
             continue
         stage_name = STAGE_FOR_OUTPUT.get(p["output"], "tree")
-        stage = stages.get(stage_name)
-        if stage is None or not stage["available"] or p["mb_per_s"] <= 0:
-            ratio = "n/a (%s stage not available yet)" % stage_name
+        stage = by_name.get(stage_name)
+        if stage is None or p["mb_per_s"] <= 0:
+            ratio = "n/a (%s stage did not run)" % stage_name
         else:
-            ratio = "%.1fx (%s)" % (stage["mb_per_s"]["best"] / p["mb_per_s"], stage_name)
-        errors = "%d" % p["errors"]
-        print("  %-44s %-17s %9.2f %11.0f %7s   %s" % (
-            name, OUTPUT_LABEL.get(p["output"], p["output"]), p["mb_per_s"], p["messages_per_s"], errors, ratio))
+            ratio = "%s (%s)" % (ratio_text(stage["mb_per_s"]["best"] / p["mb_per_s"]), stage_name)
+        if p["output"] == "tree" and (best_tree_peer is None or p["mb_per_s"] > best_tree_peer["mb_per_s"]):
+            best_tree_peer = p
+        if "redox" in name and (best_redox is None or p["mb_per_s"] > best_redox["mb_per_s"]):
+            best_redox = p
+        rows.append([name, p.get("version", ""), OUTPUT_LABEL.get(p["output"], p["output"]),
+                     fmt(p["mb_per_s"], 2), fmt(p["messages_per_s"], 0), "%d" % p["errors"], ratio])
+    if rows:
+        out.append(render("peers on the same corpus (best of K, only parsing timed; ratio = hl7v2 ÷ peer)",
+                          ["peer", "version", "output", "MB/s", "msg/s", "errors", "hl7v2 ÷ peer"], rows, markdown,
+                          right_from=3, left_after=6))
+    else:
+        out.append("peers: not run\n")
+
+    out.append(render("targets (issue 6)", ["target", "measured", "status"], targets(by_name, stages,
+                                                                                  best_tree_peer, best_redox),
+                      markdown, right_from=3))
+    sys.stdout.write("\n".join(out))
     return 0
+
+
+def targets(by_name, stages, best_tree_peer, best_redox):
+    rows = []
+    tree = by_name.get("tree")
+    if tree and best_tree_peer:
+        r = tree["mb_per_s"]["best"] / best_tree_peer["mb_per_s"]
+        rows.append(["tree ≥ %.0f× the fastest tree peer" % TREE_TARGET,
+                     "%s %s (%s vs %s MB/s)" % (ratio_text(r), best_tree_peer["peer"],
+                                                fmt(tree["mb_per_s"]["best"]), fmt(best_tree_peer["mb_per_s"], 2)),
+                     "met" if r >= TREE_TARGET else "NOT met"])
+    else:
+        rows.append(["tree ≥ %.0f× the fastest tree peer" % TREE_TARGET, "no tree peer or tree stage ran", "n/a"])
+
+    named = by_name.get("named")
+    if named and best_redox:
+        r = named["mb_per_s"]["best"] / best_redox["mb_per_s"]
+        status = "met" if r >= JSON_TARGET else ("%.0f× met, %.0f× NOT met" % (JSON_TARGET_NOW, JSON_TARGET)
+                                                  if r >= JSON_TARGET_NOW else "NOT met")
+        rows.append(["named JSON ≥ %.0f× Redox (≥ %.0f× now)" % (JSON_TARGET, JSON_TARGET_NOW),
+                     "%s the faster Redox variant (%s vs %s MB/s)" % (ratio_text(r), fmt(named["mb_per_s"]["best"]),
+                                                                      fmt(best_redox["mb_per_s"], 2)), status])
+    else:
+        rows.append(["named JSON ≥ %.0f× Redox" % JSON_TARGET, "Redox or the named stage did not run", "n/a"])
+
+    measured = [(n, by_name[n]["allocations_per_message"]) for n in ZERO_ALLOC_STAGES if n in by_name]
+    if measured:
+        nonzero = [(n, a) for n, a in measured if a is None or a > 0]
+        text = ("0 in " + ", ".join(n for n, _ in measured)) if not nonzero else \
+            ", ".join("%s %.3f" % (n, a) for n, a in nonzero)
+        rows.append(["zero allocations per message (warm, in-process stages)", text,
+                     "met" if not nonzero else "NOT met"])
+
+    ingest = [s for s in stages if s["stage"] == "ingest" and s.get("available")]
+    one = next((s for s in ingest if s.get("jobs") == 1), None)
+    many = max((s for s in ingest if s.get("jobs", 0) > 1), key=lambda s: s["jobs"], default=None)
+    if one and many:
+        speedup = many["mb_per_s"]["best"] / one["mb_per_s"]["best"]
+        n = many["jobs"]
+        rows.append(["ingest scales with cores (N jobs ≥ %.0f%% of N × 1 job)" % (SCALING_EFFICIENCY * 100),
+                     "%.2f× with %d jobs (%s → %s MB/s)" % (speedup, n, fmt(one["mb_per_s"]["best"]),
+                                                            fmt(many["mb_per_s"]["best"])),
+                     "met" if speedup >= SCALING_EFFICIENCY * n else "NOT met"])
+    else:
+        why = "one hardware thread" if one else "ingest did not run"
+        rows.append(["ingest scales with cores", why, "n/a"])
+    return rows
 
 
 if __name__ == "__main__":
