@@ -186,10 +186,11 @@ double per_second(double amount, double seconds) { return seconds > 0 ? amount /
 
 bool ran(const stage_report& r) { return r.unavailable.empty() && !r.seconds.empty(); }
 
-void print_json(const std::vector<stage_report>& reports, const std::vector<std::string>& names, std::size_t bytes,
-                unsigned repeat) {
+void print_json(const std::vector<stage_report>& reports, const std::vector<std::string>& names,
+                std::size_t bytes, unsigned repeat) {
   std::printf(
-      "{\"tool\":\"hl7v2-bench\",\"unit_mb\":1000000,\"repeat\":%u,\"compiler\":\"%s\",\"hardware_threads\":%u,"
+      "{\"tool\":\"hl7v2-bench\",\"unit_mb\":1000000,\"repeat\":%u,\"compiler\":\"%s\",\"hardware_threads\":%"
+      "u,"
       "\"corpus\":{\"files\":[",
       repeat, compiler, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -200,9 +201,9 @@ void print_json(const std::vector<stage_report>& reports, const std::vector<std:
   for (std::size_t i = 0; i < reports.size(); ++i) {
     const stage_report& r = reports[i];
     if (i) std::putchar(',');
-    std::printf("{\"stage\":\"%.*s\",\"what\":\"%.*s\",\"available\":%s", static_cast<int>(r.info->name.size()),
-                r.info->name.data(), static_cast<int>(r.info->what.size()), r.info->what.data(),
-                ran(r) ? "true" : "false");
+    std::printf("{\"stage\":\"%.*s\",\"what\":\"%.*s\",\"available\":%s",
+                static_cast<int>(r.info->name.size()), r.info->name.data(),
+                static_cast<int>(r.info->what.size()), r.info->what.data(), ran(r) ? "true" : "false");
     if (r.jobs != 0) std::printf(",\"jobs\":%u", r.jobs);
     if (!ran(r)) {
       std::printf(",\"reason\":");
@@ -214,7 +215,8 @@ void print_json(const std::vector<stage_report>& reports, const std::vector<std:
     const auto mb = static_cast<double>(bytes) / 1e6;
     std::printf(
         ",\"messages\":%zu,\"errors\":%zu,\"mb_per_s\":{\"best\":%.2f,\"median\":%.2f},"
-        "\"messages_per_s\":{\"best\":%.0f,\"median\":%.0f},\"ns_per_message\":{\"best\":%.1f,\"median\":%.1f},",
+        "\"messages_per_s\":{\"best\":%.0f,\"median\":%.0f},\"ns_per_message\":{\"best\":%.1f,\"median\":%."
+        "1f},",
         r.result.messages, r.result.errors, per_second(mb, r.best()), per_second(mb, r.median()),
         per_second(msgs, r.best()), per_second(msgs, r.median()), msgs > 0 ? r.best() * 1e9 / msgs : 0.0,
         msgs > 0 ? r.median() * 1e9 / msgs : 0.0);
@@ -234,8 +236,8 @@ void print_json(const std::vector<stage_report>& reports, const std::vector<std:
 }
 
 void print_table(const std::vector<stage_report>& reports, std::size_t bytes, unsigned repeat) {
-  std::printf("corpus: %.2f MB, best and median of %u passes (MB = 10^6 bytes)\n", static_cast<double>(bytes) / 1e6,
-              repeat);
+  std::printf("corpus: %.2f MB, best and median of %u passes (MB = 10^6 bytes)\n",
+              static_cast<double>(bytes) / 1e6, repeat);
   std::printf("%-12s %10s %10s %12s %10s %10s %7s %10s  %s\n", "stage", "MB/s", "MB/s med", "msg/s", "ns/msg",
               "allocs/msg", "errors", "peak RSS", "what");
   for (const stage_report& r : reports) {
@@ -249,9 +251,10 @@ void print_table(const std::vector<stage_report>& reports, std::size_t bytes, un
     const auto mb = static_cast<double>(bytes) / 1e6;
     char allocs[32] = "-";
     if (r.counts_allocations) std::snprintf(allocs, sizeof allocs, "%.3f", r.allocations_per_message);
-    std::printf("%-12s %10.1f %10.1f %12.0f %10.1f %10s %7zu %7ld MB  %.*s\n", name.c_str(), per_second(mb, r.best()),
-                per_second(mb, r.median()), per_second(msgs, r.best()), msgs > 0 ? r.best() * 1e9 / msgs : 0.0, allocs,
-                r.result.errors, r.peak_rss_kb / 1024, static_cast<int>(r.info->what.size()), r.info->what.data());
+    std::printf("%-12s %10.1f %10.1f %12.0f %10.1f %10s %7zu %7ld MB  %.*s\n", name.c_str(),
+                per_second(mb, r.best()), per_second(mb, r.median()), per_second(msgs, r.best()),
+                msgs > 0 ? r.best() * 1e9 / msgs : 0.0, allocs, r.result.errors, r.peak_rss_kb / 1024,
+                static_cast<int>(r.info->what.size()), r.info->what.data());
   }
 }
 
@@ -266,9 +269,9 @@ std::size_t count_messages(const std::vector<std::string>& inputs) {
 }
 
 // Runs `ingest` with 1 job and with one per hardware thread; reports why when it cannot run.
-void add_ingest_reports(const stage& s, std::vector<stage_report>& reports, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& files, const std::string& cli, const std::string& tmp,
-                        unsigned repeat) {
+void add_ingest_reports(const stage& s, std::vector<stage_report>& reports,
+                        const std::vector<std::string>& inputs, const std::vector<std::string>& files,
+                        const std::string& cli, const std::string& tmp, unsigned repeat) {
   auto unavailable = [&](std::string why) {
     stage_report r;
     r.info = &s;
@@ -342,7 +345,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--seed" && has_value) {
       if (!parse_unsigned(argv[++i], seed)) return fail("--seed needs a number");
     } else if (arg == "--repeat" && has_value) {
-      if (!parse_unsigned(argv[++i], repeat) || repeat == 0 || repeat > 1000) return fail("--repeat takes 1..1000");
+      if (!parse_unsigned(argv[++i], repeat) || repeat == 0 || repeat > 1000)
+        return fail("--repeat takes 1..1000");
     } else if (arg == "--stage" && has_value) {
       which = argv[++i];
     } else if (arg == "--cli" && has_value) {

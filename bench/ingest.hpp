@@ -46,8 +46,8 @@ inline bool run_cli_once(const ingest_setup& setup, unsigned jobs, double& secon
     why = "cannot create a temporary lake directory under " + setup.tmp.string();
     return false;
   }
-  std::vector<std::string> args = {setup.cli, "lake", "ingest", "--lake", lake, "--jobs", std::to_string(jobs),
-                                   "--no-progress"};
+  std::vector<std::string> args = {
+      setup.cli, "lake", "ingest", "--lake", lake, "--jobs", std::to_string(jobs), "--no-progress"};
   args.insert(args.end(), setup.files.begin(), setup.files.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

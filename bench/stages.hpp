@@ -105,7 +105,8 @@ inline std::uint64_t walk_tree(const hl7v2::message& msg) {
 
 // parse: framing, then the parser's index, without reading the tree (the floor under `tree`).
 inline pass_result run_parse(const std::vector<std::string>& inputs, bench_state& state) {
-  return for_each_message(inputs, state, [](const hl7v2::message& msg, bool&) -> std::uint64_t { return msg.size(); });
+  return for_each_message(inputs, state,
+                          [](const hl7v2::message& msg, bool&) -> std::uint64_t { return msg.size(); });
 }
 
 // tree: framing, then the parser's index, then a walk of the full tree.
@@ -148,7 +149,8 @@ inline pass_result run_decode(const std::vector<std::string>& inputs, bench_stat
 }
 
 // One JSON object per message into the reused output string, as the CLI writes a JSON line.
-inline pass_result run_json(const std::vector<std::string>& inputs, bench_state& state, hl7v2::json::converter& conv) {
+inline pass_result run_json(const std::vector<std::string>& inputs, bench_state& state,
+                            hl7v2::json::converter& conv) {
   return for_each_message(inputs, state, [&](const hl7v2::message& msg, bool& ok) -> std::uint64_t {
     state.out.clear();
     if (!conv.write(msg, state.out)) ok = false;

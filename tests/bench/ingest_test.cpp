@@ -61,7 +61,8 @@ TEST_CASE("ingest runs the CLI with the lake, job count and files, into a lake i
   fs::create_directory(lakes);
   const fs::path record = dir.path / "args.txt";
   // Records its arguments, and fails unless the lake directory exists when it runs.
-  const std::string cli = fake_cli(dir.path, "cli.sh", "echo \"$@\" >> '" + record.string() + "'\ntest -d \"$4\"");
+  const std::string cli =
+      fake_cli(dir.path, "cli.sh", "echo \"$@\" >> '" + record.string() + "'\ntest -d \"$4\"");
   const hl7v2::bench::ingest_setup setup{cli, {"a.hl7", "b c.hl7"}, lakes};
 
   const hl7v2::bench::ingest_figures f = hl7v2::bench::run_ingest(setup, 3, 4);
@@ -99,7 +100,8 @@ TEST_CASE("exit status 1 (some messages in the error zone) is a result; 2 and up
 
 TEST_CASE("a CLI that crashes or cannot start is reported, not waited on forever") {
   scratch_dir dir;
-  const hl7v2::bench::ingest_setup crashes{fake_cli(dir.path, "segv.sh", "kill -SEGV $$"), {"x.hl7"}, dir.path};
+  const hl7v2::bench::ingest_setup crashes{
+      fake_cli(dir.path, "segv.sh", "kill -SEGV $$"), {"x.hl7"}, dir.path};
   const hl7v2::bench::ingest_figures crashed = hl7v2::bench::run_ingest(crashes, 2, 3);
   CHECK(crashed.failure == "the CLI died from signal 11");
   CHECK(crashed.exit_status == 128 + 11);
