@@ -152,7 +152,7 @@ def main(argv):
     out.append(render("targets (issue 6)", ["target", "measured", "status"], targets(by_name, stages,
                                                                                   best_tree_peer, best_redox),
                       markdown, right_from=3))
-    sys.stdout.write("\n".join(out))
+    sys.stdout.write("\n".join(out) + "\n")
     return 0
 
 
