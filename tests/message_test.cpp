@@ -276,3 +276,66 @@ TEST_CASE("nested splitting of random fields agrees with a naive split", "[messa
     }
   }
 }
+
+TEST_CASE("parsed views split like views of the bare text, across bitmap words", "[message]") {
+  // A parsed message's views find separators in the parser's bitmaps; views built from a bare
+  // string_view read bytes. Random fields of every length put parts and separators on both sides of
+  // every 64-byte boundary, at every position.
+  std::uint32_t state = 777;
+  const auto next = [&] { return (state = state * 1103515245u + 12345u) >> 16; };
+  const std::string_view alphabet("ab^~&\0\xff", 7);
+  const hl7v2::detail::part_seps seps{'~', '^', '&'};
+  hl7v2::parser p;
+  for (int round = 0; round < 1500; ++round) {
+    std::string msg = "MSH|^~\\&|" + std::string(next() % 64, 'p') + "\r";
+    const std::size_t segments = 1 + next() % 4;
+    for (std::size_t si = 0; si < segments; ++si) {
+      msg += "ZXY";
+      const std::size_t fields = next() % 12;
+      for (std::size_t fi = 0; fi < fields; ++fi) {
+        msg += '|';
+        const std::size_t len = next() % 4 == 0 ? next() % 200 : next() % 12;
+        // Sparse fields have parts longer than a bitmap word, with no separator for a word or more.
+        const bool sparse = next() % 2 == 0;
+        for (std::size_t j = 0; j < len; ++j) {
+          msg += sparse && next() % 40 != 0 ? 'a' : alphabet[next() % alphabet.size()];
+        }
+      }
+      msg += '\r';
+    }
+    const auto m = p.parse(msg);
+    REQUIRE(m);
+    for (const hl7v2::segment seg : m->segments()) {
+      for (std::size_t pos = 1; pos <= seg.size(); ++pos) {
+        const hl7v2::field f = seg[pos];
+        const hl7v2::field bare = seg.is_header() && pos <= 2 ? hl7v2::field{f.raw()} : hl7v2::field{f.raw(), seps};
+        REQUIRE(f.size() == bare.size());
+        for (std::size_t r = 1; r <= f.size() + 1; ++r) {
+          const hl7v2::repetition rv = f[r];
+          const hl7v2::repetition rb = bare[r];
+          REQUIRE(rv.raw() == rb.raw());
+          REQUIRE(rv.size() == rb.size());
+          for (std::size_t c = 1; c <= rv.size() + 1; ++c) {
+            REQUIRE(rv[c].raw() == rb[c].raw());
+            REQUIRE(rv[c].size() == rb[c].size());
+            for (std::size_t u = 1; u <= rv[c].size() + 1; ++u) REQUIRE(rv[c][u].raw() == rb[c][u].raw());
+          }
+        }
+        // Iteration agrees with indexing.
+        std::size_t r = 0;
+        for (const hl7v2::repetition rv : f) {
+          REQUIRE(rv.raw() == bare[++r].raw());
+          std::size_t c = 0;
+          for (const hl7v2::component cv : rv) {
+            REQUIRE(cv.raw() == bare[r][++c].raw());
+            std::size_t u = 0;
+            for (const hl7v2::subcomponent sv : cv) REQUIRE(sv.raw() == bare[r][c][++u].raw());
+            REQUIRE(u == bare[r][c].size());
+          }
+          REQUIRE(c == bare[r].size());
+        }
+        REQUIRE(r == bare.size());
+      }
+    }
+  }
+}

@@ -111,6 +111,41 @@ TEST_CASE("kernels agree with the scalar scan on random bytes", "[simd]") {
   }
 }
 
+TEST_CASE("separator bitmaps of every kernel match a naive marking", "[simd]") {
+  namespace simd = hl7v2::detail::simd;
+  std::mt19937 rng(99);
+  const std::string alphabet("|\r^~&\\A\0\xff", 9);
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t len = rng() % 300;
+    std::string s(len, ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    // Undeclared separators ('\0') must mark nothing, NUL bytes included.
+    const char rep = rng() % 5 == 0 ? '\0' : '~';
+    const char comp = rng() % 5 == 0 ? '\0' : '^';
+    const char sub = rng() % 5 == 0 ? '\0' : '&';
+    const std::size_t words = simd::bitmap_words(len);
+    std::vector<std::uint64_t> want(words, 0);
+    for (std::size_t i = 0; i < len; ++i) {
+      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+      std::uint64_t* w = want.data() + i / 64 * simd::bitmap_stride;
+      if (rep != '\0' && s[i] == rep) w[simd::bits_repetition] |= bit;
+      if (comp != '\0' && s[i] == comp) w[simd::bits_component] |= bit;
+      if (sub != '\0' && s[i] == sub) w[simd::bits_subcomponent] |= bit;
+      if (w[simd::bits_repetition] & bit || w[simd::bits_component] & bit || w[simd::bits_subcomponent] & bit) {
+        w[simd::bits_any] |= bit;
+      }
+    }
+    for (scan_kernel k : kernels_here()) {
+      INFO("kernel " << static_cast<int>(k) << " len " << len);
+      std::vector<std::uint64_t> got(words + 1, 0x5A5A5A5A5A5A5A5Aull);
+      simd::bitmap_function(k)(s.data(), len, rep, comp, sub, got.data());
+      CHECK(got.back() == 0x5A5A5A5A5A5A5A5Aull);  // nothing written past the contract
+      got.pop_back();
+      REQUIRE(got == want);
+    }
+  }
+}
+
 TEST_CASE("every kernel builds identical trees", "[simd]") {
   std::vector<std::string> inputs;
   for (const auto& entry : std::filesystem::directory_iterator(HL7V2_TEST_DATA_DIR)) {

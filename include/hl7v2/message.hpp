@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "hl7v2/delimiters.hpp"
+#include "hl7v2/detail/simd/bitmaps.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/path.hpp"
 
@@ -40,6 +41,13 @@ struct part_seps {
   char unused = '\0';
 };
 static_assert(sizeof(part_seps) == 4);
+
+// The views keep their separators as one integer: a part_seps member is copied byte by byte, and
+// reading it back as a word then waits for all four stores (a store-forwarding stall per view, which
+// cost a third of the walk's time).
+using packed_seps = std::uint32_t;
+constexpr packed_seps pack(part_seps s) noexcept { return std::bit_cast<packed_seps>(s); }
+constexpr part_seps unpack(packed_seps p) noexcept { return std::bit_cast<part_seps>(p); }
 
 constexpr bool is_null_text(std::string_view s) noexcept { return s.size() == 2 && s[0] == '"' && s[1] == '"'; }
 
@@ -121,8 +129,9 @@ inline const char* find_char(const char* from, const char* end, char sep) noexce
 
 // `seps` with the separators that `s` does not contain cleared, so the levels below skip searching for
 // them: most fields hold no repetition or subcomponent separator, many no separator at all.
-inline part_seps present_seps(std::string_view s, part_seps seps) noexcept {
-  if (s.empty()) return {};
+inline packed_seps present_seps(std::string_view s, packed_seps packed) noexcept {
+  if (s.empty()) return 0;
+  const part_seps seps = unpack(packed);
 #if defined(HL7V2_SWAR)
   const std::uint64_t pr = swar::broadcast(seps.repetition);
   const std::uint64_t pc = swar::broadcast(seps.component);
@@ -159,7 +168,6 @@ inline part_seps present_seps(std::string_view s, part_seps seps) noexcept {
 #endif
   // Clear the absent ones as one 32-bit mask. A '\0' separator stays '\0' whatever NUL bytes the text
   // holds.
-  auto packed = std::bit_cast<std::uint32_t>(seps);
   const std::uint32_t keep = (rep ? 0xFFu : 0u) | (comp ? 0xFF00u : 0u) | (sub ? 0xFF0000u : 0u);
 #if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
   packed = __builtin_bswap32(packed);
@@ -168,24 +176,126 @@ inline part_seps present_seps(std::string_view s, part_seps seps) noexcept {
 #else
   packed &= keep;
 #endif
-  return std::bit_cast<part_seps>(packed);
+  return packed;
+}
+
+// Where the views of a parsed message find separators: the message text and the parser's separator
+// bitmaps (detail/simd/bitmaps.hpp), so finding the next separator is a shift and a bit scan whatever
+// the part's length. Views built from a bare string_view have no index and read the bytes.
+struct split_index {
+  const char* text = nullptr;
+  const std::uint64_t* bits = nullptr;  // simd::bitmap_stride words per 64 bytes, plus one zero block
+};
+
+inline constexpr std::size_t split_stride = simd::bitmap_stride;
+
+// The first separator of bitmap `kind` in [from, end), or end. from..end lies inside ix.text.
+inline const char* find_sep(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
+  const auto i = static_cast<std::size_t>(from - ix.text);
+  const auto e = static_cast<std::size_t>(end - ix.text);
+  std::size_t w = i >> 6;
+  // The zero block after the last one keeps this load in bounds when i is the text's size.
+  std::uint64_t m = ix.bits[w * split_stride + kind] >> (i & 63);
+  // Parts are short: the answer is nearly always in this word, or the part ends in it. Only a part
+  // that runs on past the word with no separator left in it reads on.
+  if ((m == 0) & ((w + 1) * 64 < e)) {
+    do {
+      m = ix.bits[++w * split_stride + kind];
+    } while (m == 0 && (w + 1) * 64 < e);
+    if (m == 0) return end;  // the part ends in this word
+    const std::size_t r = w * 64 + static_cast<std::size_t>(__builtin_ctzll(m));
+    return r < e ? ix.text + r : end;
+  }
+  // Where m is 0 the part ends in this word: any r >= e means "none".
+  const std::size_t r = i + (m != 0 ? static_cast<std::size_t>(__builtin_ctzll(m)) : 64);
+  return r < e ? ix.text + r : end;
+}
+
+// A packed_seps mask keeping the levels given as true.
+constexpr packed_seps keep_mask(bool rep, bool comp, bool sub) noexcept {
+  constexpr char all = static_cast<char>(-1);
+  return pack(part_seps{rep ? all : '\0', comp ? all : '\0', sub ? all : '\0', '\0'});
+}
+
+// `seps` with the separators that [from, end) does not contain cleared (present_seps, from the
+// bitmaps). from < end.
+inline packed_seps present_seps(const split_index& ix, const char* from, const char* end, packed_seps seps) noexcept {
+  const auto i = static_cast<std::size_t>(from - ix.text);
+  const auto e = static_cast<std::size_t>(end - ix.text);
+  std::size_t w = i >> 6;
+  const std::size_t last = (e - 1) >> 6;
+  const std::uint64_t* b = ix.bits + w * split_stride;
+  const std::uint64_t first = ~std::uint64_t{0} << (i & 63);
+  const std::uint64_t tail = (e & 63) != 0 ? (std::uint64_t{1} << (e & 63)) - 1 : ~std::uint64_t{0};
+  if (w == last) {
+    // The usual case: the part lies in one word, and most hold no separator at all.
+    const std::uint64_t mask = first & tail;
+    if ((b[simd::bits_any] & mask) == 0) return 0;
+    return seps & keep_mask((b[simd::bits_repetition] & mask) != 0, (b[simd::bits_component] & mask) != 0,
+                            (b[simd::bits_subcomponent] & mask) != 0);
+  }
+  std::uint64_t r = b[simd::bits_repetition] & first;
+  std::uint64_t c = b[simd::bits_component] & first;
+  std::uint64_t u = b[simd::bits_subcomponent] & first;
+  for (++w; w < last; ++w) {
+    b = ix.bits + w * split_stride;
+    r |= b[simd::bits_repetition];
+    c |= b[simd::bits_component];
+    u |= b[simd::bits_subcomponent];
+  }
+  b = ix.bits + last * split_stride;
+  r |= b[simd::bits_repetition] & tail;
+  c |= b[simd::bits_component] & tail;
+  u |= b[simd::bits_subcomponent] & tail;
+  return seps & keep_mask(r != 0, c != 0, u != 0);
+}
+
+// Separators of bitmap `kind` in [from, end).
+inline std::size_t count_seps(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
+  const auto i = static_cast<std::size_t>(from - ix.text);
+  const auto e = static_cast<std::size_t>(end - ix.text);
+  if (i >= e) return 0;
+  std::size_t w = i >> 6;
+  const std::size_t last = (e - 1) >> 6;
+  std::uint64_t m = ix.bits[w * split_stride + kind] & (~std::uint64_t{0} << (i & 63));
+  std::size_t n = 0;
+  for (; w != last; m = ix.bits[++w * split_stride + kind]) n += static_cast<std::size_t>(std::popcount(m));
+  if ((e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
+  return n + static_cast<std::size_t>(std::popcount(m));
+}
+
+// The first `sep` (of bitmap `kind`) in [from, end), or end: from the bitmaps when there are some.
+inline const char* next_sep(const split_index* ix, std::size_t kind, char sep, const char* from,
+                            const char* end) noexcept {
+  if (sep == '\0') return end;
+  return ix != nullptr ? find_sep(*ix, kind, from, end) : find_char(from, end, sep);
+}
+
+// Number of pieces of `s` split at `sep`: 0 for empty text, else separators + 1.
+inline std::size_t count_pieces(const split_index* ix, std::size_t kind, std::string_view s, char sep) noexcept {
+  if (s.empty()) return 0;
+  if (sep == '\0') return 1;
+  if (ix != nullptr) return 1 + count_seps(*ix, kind, s.data(), s.data() + s.size());
+  return count_pieces(s, sep);
 }
 
 // The n-th (1-based) piece of `s` split at `sep`; empty when there is none.
-inline std::string_view nth_piece(std::string_view s, char sep, std::size_t n) noexcept {
+inline std::string_view nth_piece(const split_index* ix, std::size_t kind, std::string_view s, char sep,
+                                  std::size_t n) noexcept {
   if (n == 0 || s.empty()) return {};
   const char* p = s.data();
   const char* const end = p + s.size();
   for (; n > 1; --n) {
-    const char* q = find_char(p, end, sep);
+    const char* q = next_sep(ix, kind, sep, p, end);
     if (q == end) return {};
     p = q + 1;
   }
-  return {p, static_cast<std::size_t>(find_char(p, end, sep) - p)};
+  return {p, static_cast<std::size_t>(next_sep(ix, kind, sep, p, end) - p)};
 }
 
-// Forward range over the pieces of a text split at one separator, each handed out as a Part view.
-template <class Part>
+// Forward range over the pieces of a text split at one separator (bitmap `Kind`), each handed out as
+// a Part view.
+template <class Part, std::size_t Kind>
 class piece_range {
  public:
   class iterator {
@@ -197,17 +307,19 @@ class piece_range {
     using iterator_category = std::forward_iterator_tag;
 
     iterator() = default;
-    iterator(std::string_view s, char sep, part_seps seps) noexcept
-        : cur_(s.empty() ? nullptr : s.data()), end_(s.data() + s.size()), sep_(sep), seps_(seps) {
-      if (cur_ != nullptr) piece_end_ = find_char(cur_, end_, sep_);
+    iterator(std::string_view s, char sep, packed_seps seps, const split_index* ix) noexcept
+        : cur_(s.empty() ? nullptr : s.data()), end_(s.data() + s.size()), ix_(ix), sep_(sep), seps_(seps) {
+      if (cur_ != nullptr) piece_end_ = next_sep(ix_, Kind, sep_, cur_, end_);
     }
-    Part operator*() const noexcept { return Part{{cur_, static_cast<std::size_t>(piece_end_ - cur_)}, seps_}; }
+    Part operator*() const noexcept {
+      return Part{{cur_, static_cast<std::size_t>(piece_end_ - cur_)}, seps_, ix_};
+    }
     iterator& operator++() noexcept {
       if (piece_end_ == end_) {
         cur_ = nullptr;
       } else {
         cur_ = piece_end_ + 1;
-        piece_end_ = find_char(cur_, end_, sep_);
+        piece_end_ = next_sep(ix_, Kind, sep_, cur_, end_);
       }
       return *this;
     }
@@ -222,26 +334,32 @@ class piece_range {
     const char* cur_ = nullptr;  // nullptr: past the last piece
     const char* piece_end_ = nullptr;
     const char* end_ = nullptr;
+    const split_index* ix_ = nullptr;
     char sep_ = '\0';
-    part_seps seps_{};
+    packed_seps seps_ = 0;
   };
 
-  piece_range(std::string_view s, char sep, part_seps seps) noexcept : s_(s), sep_(sep), seps_(seps) {}
-  iterator begin() const noexcept { return iterator{s_, sep_, seps_}; }
+  piece_range(std::string_view s, char sep, packed_seps seps, const split_index* ix) noexcept
+      : s_(s), ix_(ix), sep_(sep), seps_(seps) {}
+  iterator begin() const noexcept { return iterator{s_, sep_, seps_, ix_}; }
   iterator end() const noexcept { return iterator{}; }
 
  private:
   std::string_view s_;
+  const split_index* ix_;
   char sep_;
-  part_seps seps_;
+  packed_seps seps_;
 };
 
 }  // namespace detail
 
+// Parts below the segment. The constructors taking a split_index are the parser's (through the
+// views); a part built from a bare string_view splits by reading its bytes.
 class subcomponent {
  public:
   subcomponent() = default;
   explicit subcomponent(std::string_view raw, detail::part_seps = {}) noexcept : raw_(raw) {}
+  subcomponent(std::string_view raw, detail::packed_seps, const detail::split_index*) noexcept : raw_(raw) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
   bool is_null() const noexcept { return detail::is_null_text(raw_); }
@@ -253,54 +371,68 @@ class subcomponent {
 class component {
  public:
   component() = default;
-  explicit component(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  explicit component(std::string_view raw, detail::part_seps seps = {}) noexcept
+      : raw_(raw), seps_(detail::pack(seps)) {}
+  component(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+      : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
   bool is_null() const noexcept { return detail::is_null_text(raw_); }
-  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.subcomponent); }
+  std::size_t size() const noexcept { return detail::count_pieces(ix_, kind, raw_, sep()); }
   subcomponent operator[](std::size_t n) const noexcept {
-    return subcomponent{detail::nth_piece(raw_, seps_.subcomponent, n), seps_};
+    return subcomponent{detail::nth_piece(ix_, kind, raw_, sep(), n)};
   }
   auto begin() const noexcept { return range().begin(); }
   auto end() const noexcept { return range().end(); }
 
  private:
-  detail::piece_range<subcomponent> range() const noexcept { return {raw_, seps_.subcomponent, seps_}; }
+  static constexpr std::size_t kind = detail::simd::bits_subcomponent;
+  char sep() const noexcept { return detail::unpack(seps_).subcomponent; }
+  detail::piece_range<subcomponent, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
   std::string_view raw_;
-  detail::part_seps seps_{};
+  const detail::split_index* ix_ = nullptr;
+  detail::packed_seps seps_ = 0;
 };
 
 class repetition {
  public:
   repetition() = default;
-  explicit repetition(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  explicit repetition(std::string_view raw, detail::part_seps seps = {}) noexcept
+      : raw_(raw), seps_(detail::pack(seps)) {}
+  repetition(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+      : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
   bool is_null() const noexcept { return detail::is_null_text(raw_); }
-  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.component); }
+  std::size_t size() const noexcept { return detail::count_pieces(ix_, kind, raw_, sep()); }  // components
   component operator[](std::size_t n) const noexcept {
-    return component{detail::nth_piece(raw_, seps_.component, n), seps_};
+    return component{detail::nth_piece(ix_, kind, raw_, sep(), n), seps_, ix_};
   }
   auto begin() const noexcept { return range().begin(); }
   auto end() const noexcept { return range().end(); }
 
  private:
-  detail::piece_range<component> range() const noexcept { return {raw_, seps_.component, seps_}; }
+  static constexpr std::size_t kind = detail::simd::bits_component;
+  char sep() const noexcept { return detail::unpack(seps_).component; }
+  detail::piece_range<component, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
   std::string_view raw_;
-  detail::part_seps seps_{};
+  const detail::split_index* ix_ = nullptr;
+  detail::packed_seps seps_ = 0;
 };
 
 class field {
  public:
   field() = default;
-  explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(seps) {}
+  explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(detail::pack(seps)) {}
+  field(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+      : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
   bool is_null() const noexcept { return detail::is_null_text(raw_); }
-  std::size_t size() const noexcept { return detail::count_pieces(raw_, seps_.repetition); }  // repetitions
+  std::size_t size() const noexcept { return detail::count_pieces(ix_, kind, raw_, sep()); }  // repetitions
   repetition operator[](std::size_t n) const noexcept {
-    const detail::part_seps seps = detail::present_seps(raw_, seps_);
-    return repetition{detail::nth_piece(raw_, seps.repetition, n), seps};
+    const detail::packed_seps seps = split_seps();
+    return repetition{detail::nth_piece(ix_, kind, raw_, detail::unpack(seps).repetition, n), seps, ix_};
   }
   // Component n of the first repetition: the common case of a field that does not repeat.
   component component_at(std::size_t n) const noexcept { return (*this)[1][n]; }
@@ -308,12 +440,22 @@ class field {
   auto end() const noexcept { return range().end(); }
 
  private:
-  detail::piece_range<repetition> range() const noexcept {
-    const detail::part_seps seps = detail::present_seps(raw_, seps_);
-    return {raw_, seps.repetition, seps};
+  static constexpr std::size_t kind = detail::simd::bits_repetition;
+  char sep() const noexcept { return detail::unpack(seps_).repetition; }
+  // The separators the levels below split at; those the field does not hold are cleared, so the
+  // levels below skip searching for them (most fields hold no separator at all).
+  detail::packed_seps split_seps() const noexcept {
+    if (raw_.empty()) return 0;
+    if (ix_ == nullptr) return detail::present_seps(raw_, seps_);
+    return detail::present_seps(*ix_, raw_.data(), raw_.data() + raw_.size(), seps_);
+  }
+  detail::piece_range<repetition, kind> range() const noexcept {
+    const detail::packed_seps seps = split_seps();
+    return {raw_, detail::unpack(seps).repetition, seps, ix_};
   }
   std::string_view raw_;
-  detail::part_seps seps_{};
+  const detail::split_index* ix_ = nullptr;
+  detail::packed_seps seps_ = 0;
 };
 
 namespace detail {
@@ -353,8 +495,8 @@ class segment {
   segment() = default;
   // Built by message; `bounds` points at this segment's first bound.
   segment(const char* text, const detail::segment_entry* entry, const std::uint32_t* bounds, std::size_t index,
-          detail::part_seps seps) noexcept
-      : text_(text), entry_(entry), bounds_(bounds), index_(index), seps_(seps) {}
+          detail::part_seps seps, const detail::split_index* ix = nullptr) noexcept
+      : text_(text), entry_(entry), bounds_(bounds), ix_(ix), index_(index), seps_(detail::pack(seps)) {}
 
   std::string_view id() const noexcept {
     return entry_->end - entry_->begin >= 3 ? std::string_view{text_ + entry_->begin, 3} : std::string_view{};
@@ -374,9 +516,9 @@ class segment {
     if (entry_->header) {
       if (pos == 1) return field{{text_ + entry_->begin + 3, 1}};  // the field separator, unsplit
       if (pos == 2) return field{piece(0)};                        // the encoding characters, unsplit
-      return field{piece(pos - 2), seps_};
+      return field{piece(pos - 2), seps_, ix_};
     }
-    return field{piece(pos - 1), seps_};
+    return field{piece(pos - 1), seps_, ix_};
   }
 
   // Fields 1 .. size(), empty ones included; the iterator's position() is the HL7 field position.
@@ -392,8 +534,9 @@ class segment {
   const char* text_ = nullptr;
   const detail::segment_entry* entry_ = &detail::no_segment;
   const std::uint32_t* bounds_ = nullptr;
+  const detail::split_index* ix_ = nullptr;
   std::size_t index_ = 0;
-  detail::part_seps seps_{};
+  detail::packed_seps seps_ = 0;
 };
 
 // Walks a segment's fields in position order.
@@ -438,10 +581,11 @@ struct message_index {
   const segment_entry* segs = nullptr;
   std::size_t count = 0;
   const std::uint32_t* bounds = nullptr;
-  part_seps seps{};
+  packed_seps seps = 0;
+  const split_index* ix = nullptr;  // null: views split by reading bytes
 
   segment make(std::size_t i) const noexcept {
-    return segment{text, segs + i, bounds + segs[i].first_bound, i + 1, seps};
+    return segment{text, segs + i, bounds + segs[i].first_bound, i + 1, unpack(seps), ix};
   }
 };
 
@@ -499,13 +643,13 @@ class segment_range {
 class message {
  public:
   message() = default;
-  // Built by parser: `segments` and `bounds` are its index arrays.
+  // Built by parser: `segments` and `bounds` are its index arrays, `ix` its separator bitmaps.
   message(std::string_view text, const delimiters& delims, const detail::segment_entry* segments, std::size_t count,
-          const std::uint32_t* bounds) noexcept
+          const std::uint32_t* bounds, const detail::split_index* ix = nullptr) noexcept
       : text_(text),
         delims_(delims),
         index_{text.data(), segments, count, bounds,
-               detail::part_seps{delims.repetition, delims.component, delims.subcomponent}} {}
+               detail::pack(detail::part_seps{delims.repetition, delims.component, delims.subcomponent}), ix} {}
 
   std::string_view raw() const noexcept { return text_; }
   const delimiters& delims() const noexcept { return delims_; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,7 @@ class parser {
   // Use one scanner kernel (a kernel this machine cannot run falls back to the best one).
   explicit parser(scan_kernel kernel) noexcept
       : scan_(detail::simd::kernel_function(kernel)),
+        bitmaps_(detail::simd::bitmap_function(kernel)),
         kernel_(kernel == scan_kernel::best || !detail::simd::kernel_available(kernel) ? detail::simd::best_kernel()
                                                                                        : kernel) {}
 
@@ -58,8 +60,12 @@ class parser {
   }
 
   detail::simd::scan_fn scan_;
+  detail::simd::bitmap_fn bitmaps_;
   scan_kernel kernel_;
   std::vector<std::uint32_t> positions_;
+  std::vector<std::uint64_t> bits_;  // separator bitmaps, for the views to split parts with
+  // Where the views look the bitmaps up: on the heap, so views stay valid when the parser is moved.
+  std::unique_ptr<detail::split_index> split_;
   std::vector<std::uint32_t> bounds_;
   std::vector<detail::segment_entry> segments_;
 };
@@ -162,7 +168,16 @@ inline result<message> parser::parse(std::string_view text, parse_options option
   bounds = ensure(bounds_, nb + 1);
   segs = ensure(segments_, ns + 1);
   if (seg_start < n && !close_segment(n)) return err;
-  return message{text, *delims, segs, ns, bounds};
+
+  // One zero block past the end keeps the views' word loads in bounds at the text's end.
+  const std::size_t words = detail::simd::bitmap_words(n);
+  std::uint64_t* bits = ensure(bits_, words + detail::simd::bitmap_stride);
+  bitmaps_(t, n, delims->repetition, delims->component, delims->subcomponent, bits);
+  std::memset(bits + words, 0, detail::simd::bitmap_stride * sizeof(std::uint64_t));
+  if (!split_) split_ = std::make_unique<detail::split_index>();
+  split_->text = t;
+  split_->bits = bits;
+  return message{text, *delims, segs, ns, bounds, split_.get()};
 }
 
 }  // namespace hl7v2

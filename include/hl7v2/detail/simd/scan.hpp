@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "hl7v2/detail/simd/avx2.hpp"
+#include "hl7v2/detail/simd/bitmaps.hpp"
 #include "hl7v2/detail/simd/neon.hpp"
 #include "hl7v2/detail/simd/scalar.hpp"
 #include "hl7v2/detail/simd/sse2.hpp"
@@ -70,6 +71,20 @@ inline scan_fn kernel_function(scan_kernel k) noexcept {
     case scan_kernel::neon: return &scan_neon;
 #endif
     default: return &scan_scalar;
+  }
+}
+
+// The separator-bitmap builder that goes with kernel `k` (NEON builds them with the scalar code).
+inline bitmap_fn bitmap_function(scan_kernel k) noexcept {
+  if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
+  switch (k) {
+#if defined(HL7V2_HAS_AVX2_BITMAPS) && defined(HL7V2_HAS_AVX2_KERNEL)
+    case scan_kernel::avx2: return &bitmaps_avx2;
+#endif
+#if defined(HL7V2_HAS_SSE2_BITMAPS)
+    case scan_kernel::sse2: return &bitmaps_sse2;
+#endif
+    default: return &bitmaps_scalar;
   }
 }
 
