@@ -1,7 +1,9 @@
 // Unit tests for the CLI's own building blocks: SHA-256 (FIPS 180-4 vectors) and partition values.
 #include <catch2/catch_test_macros.hpp>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "lake/sha256.hpp"
 #include "lake/zones.hpp"
@@ -28,6 +30,29 @@ TEST_CASE("sha256 gives the same digest however the input is split") {
     for (std::size_t i = 0; i < text.size(); i += step) h.update(std::string_view(text).substr(i, step));
     CHECK(sha256::hex(h.finish()) == whole);
   }
+}
+
+TEST_CASE("sha256 on the SHA extensions equals the portable code") {
+  if (!sha256::hardware_available()) SKIP("this CPU has no SHA extensions");
+  std::string text;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 1103515245u + 12345u;
+    text += static_cast<char>(x >> 24);
+  }
+  // Every length around the block and padding boundaries, and long runs of whole blocks.
+  for (std::size_t n = 0; n <= text.size(); n += (n < 300 ? 1 : 997)) {
+    sha256 hw(true), portable(false);
+    hw.update(std::string_view(text).substr(0, n));
+    portable.update(std::string_view(text).substr(0, n));
+    REQUIRE(sha256::hex(hw.finish()) == sha256::hex(portable.finish()));
+  }
+  sha256 split(true);
+  for (std::size_t i = 0; i < text.size(); i += 129) split.update(std::string_view(text).substr(i, 129));
+  CHECK(sha256::hex(split.finish()) == sha256::hex_of(text));
+  sha256 forced(false);
+  forced.update("abc");
+  CHECK(sha256::hex(forced.finish()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_CASE("partition values are safe path components") {
