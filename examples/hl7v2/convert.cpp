@@ -14,27 +14,7 @@
 namespace hl7v2::cli {
 namespace {
 
-// Output is collected in a buffer and written in large pieces: one write per ~1 MiB, not per message.
-constexpr std::size_t flush_threshold = 1u << 20;
-
-class output {
- public:
-  explicit output(int fd) : fd_(fd) { buf_.reserve(flush_threshold + (64u << 10)); }
-  std::string& buffer() { return buf_; }
-  bool maybe_flush() { return buf_.size() < flush_threshold || flush(); }
-  bool flush() {
-    if (failed_) return false;
-    if (write_all(fd_, buf_) != 0) failed_ = true;
-    buf_.clear();
-    return !failed_;
-  }
-  bool failed() const { return failed_; }
-
- private:
-  int fd_;
-  std::string buf_;
-  bool failed_ = false;
-};
+using output = buffered_output;
 
 struct counters {
   std::size_t converted = 0;
@@ -50,13 +30,26 @@ void report(output& errors, const error_record& r, std::string& scratch, counter
 }
 
 // ER7 → NDJSON for one input.
-void convert_er7(const std::string& path, json::converter& conv, output& out, output& errors, counters& c) {
+void convert_er7(const std::string& path, message_converter& conv, output& out, output& errors, counters& c) {
   parser p;
   stream_framer framer;
   std::string scratch;
   const std::string_view source = path;
   std::size_t found = 0;  // messages and unframeable pieces so far (the lake counts the same way)
   auto on_frame = [&](const frame& f) {
+    if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) {
+      // A BTS/FTS count that disagrees with the messages found: messages may have been lost upstream.
+      error_record r;
+      r.source = source;
+      r.batch_trailer = true;
+      r.message_index = found;  // messages (and unframeable pieces) before the trailer
+      r.byte_offset = f.offset;
+      r.byte_length = f.text.size();
+      r.line = f.line;
+      r.err = f.err;
+      report(errors, r, scratch, c);
+      return;
+    }
     if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;  // batch envelopes
     error_record r;
     r.source = source;
@@ -204,7 +197,7 @@ int run_convert(const convert_options& o) {
         if (errors_fd != 2) ::close(errors_fd);
         return 2;
       }
-      json::converter conv(setup.options());
+      message_converter conv(setup.options(), setup.grouped());
       for (const auto& in : inputs) convert_er7(in, conv, out, errors, c);
     }
     if (!out.flush()) {

@@ -4,10 +4,12 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine.hpp"
 #include "hl7v2/defs/all.hpp"
 #include "hl7v2/defs/profile.hpp"
+#include "hl7v2/json/grouped.hpp"
 #include "io.hpp"
 
 namespace hl7v2::cli {
@@ -17,12 +19,13 @@ class converter_setup {
   // Returns an empty string when the choices are valid, else what is wrong (for the user).
   std::string configure(const std::string& format, bool typed, bool upper_keys, const std::string& default_version,
                         const std::string& profile_path) {
-    if (format == "named") {
+    grouped_ = format == "grouped";
+    if (format == "named" || grouped_) {
       options_.layout = json::layout::named;
     } else if (format == "positional") {
       options_.layout = json::layout::positional;
     } else {
-      return "--format must be named or positional";
+      return "--format must be named, positional or grouped";
     }
     options_.typed = typed;
     options_.upper_keys = upper_keys;
@@ -47,10 +50,34 @@ class converter_setup {
 
   const json::options& options() const { return options_; }
   const defs::profile* profile() const { return profile_ ? &*profile_ : nullptr; }
+  bool grouped() const { return grouped_; }
 
  private:
   json::options options_{};
+  bool grouped_ = false;
   std::optional<defs::profile> profile_;
+};
+
+// One message → one JSON object in the layout chosen: the library's converter (named, positional) or the
+// grouped converter (named, nested under the message structure's groups). One per thread.
+class message_converter {
+ public:
+  message_converter(const json::options& o, bool grouped) {
+    if (grouped) {
+      grouped_.emplace(o);
+    } else {
+      plain_.emplace(o);
+    }
+  }
+
+  template <class Sink>
+  hl7v2::result<std::size_t> write(const message& msg, Sink& out, std::string_view extra_members = {}) {
+    return grouped_ ? grouped_->write(msg, out, extra_members) : plain_->write(msg, out, extra_members);
+  }
+
+ private:
+  std::optional<json::converter> plain_;
+  std::optional<json::grouped_converter> grouped_;
 };
 
 }  // namespace hl7v2::cli

@@ -85,4 +85,34 @@ inline int write_all(int fd, std::string_view bytes) {
 
 inline std::string os_reason(int err) { return std::strerror(err); }
 
+// Output collected in a buffer and written in large pieces: one write per ~1 MiB, not per message.
+class buffered_output {
+ public:
+  static constexpr std::size_t flush_threshold = 1u << 20;
+
+  explicit buffered_output(int fd) : fd_(fd) { buf_.reserve(flush_threshold + (64u << 10)); }
+  std::string& buffer() { return buf_; }
+  bool maybe_flush() { return buf_.size() < flush_threshold || flush(); }
+  bool flush() {
+    if (failed_) return false;
+    if (write_all(fd_, buf_) != 0) failed_ = true;
+    buf_.clear();
+    return !failed_;
+  }
+  bool failed() const { return failed_; }
+
+ private:
+  int fd_;
+  std::string buf_;
+  bool failed_ = false;
+};
+
+// Feeds an input through a stream framer: on_frame(const frame&) for each frame. 0 or an errno value.
+template <class Framer, class OnFrame>
+int frame_input(const std::string& path, Framer& framer, OnFrame&& on_frame) {
+  const int e = for_each_chunk(path, [&](std::string_view chunk) { framer.feed(chunk, on_frame); });
+  framer.finish(on_frame);
+  return e;
+}
+
 }  // namespace hl7v2::cli

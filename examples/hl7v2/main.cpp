@@ -1,5 +1,8 @@
-// hl7v2: convert HL7 v2 (ER7) to NDJSON and back, and ingest it into a data lake.
+// hl7v2: convert HL7 v2 (ER7) to NDJSON and back, validate it, acknowledge it, and ingest it into a
+// data lake.
 //   hl7v2 convert [options] [FILE...|-]
+//   hl7v2 validate [options] [FILE...|-]
+//   hl7v2 ack [options] [FILE...|-]
 //   hl7v2 lake ingest --lake DIR [options] INPUT...
 //   hl7v2 lake status --lake DIR [--json]
 #include <CLI/CLI.hpp>
@@ -11,6 +14,7 @@
 #include "convert.hpp"
 #include "lake/ingest.hpp"
 #include "lake/status.hpp"
+#include "validate_cmd.hpp"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an I/O error we report, not a silent death
@@ -21,7 +25,8 @@ int main(int argc, char** argv) {
 
   hl7v2::cli::convert_options conv;
   CLI::App* convert = app.add_subcommand("convert", "ER7 in, one JSON object per line out (or back with --from json)");
-  convert->add_option("--format", conv.format, "JSON layout")->check(CLI::IsMember({"named", "positional"}));
+  convert->add_option("--format", conv.format, "JSON layout: named (default), positional, or grouped (named, nested by the message structure's groups)")
+      ->check(CLI::IsMember({"named", "positional", "grouped"}));
   convert->add_flag("--typed", conv.typed, "numbers and dates as JSON types (named layout)");
   convert->add_flag("--upper-keys", conv.upper_keys, "upper-case keys (named layout)");
   convert->add_option("--default-version", conv.default_version, "HL7 version for messages with an empty MSH-12");
@@ -33,14 +38,40 @@ int main(int argc, char** argv) {
   convert->footer(
       "Exit status: 0 all converted, 1 some messages failed (error records written), 2 usage or I/O error.");
 
+  hl7v2::cli::validate_cmd_options val;
+  CLI::App* validate = app.add_subcommand("validate", "check messages against the definitions of their HL7 version");
+  validate->add_option("--default-version", val.default_version, "HL7 version for messages with an empty MSH-12");
+  validate->add_option("--profile", val.profile_path, "site profile (JSON): every message is checked with it");
+  validate->add_flag("--json", val.json, "one JSON object per diagnostic and line (NDJSON)");
+  validate->add_option("inputs", val.inputs, "files to read; - or none for stdin");
+  validate->footer(
+      "One line per finding: source, message index, severity, code, path and the expectation; never a value.\n"
+      "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.");
+
+  hl7v2::cli::ack_cmd_options ackopt;
+  CLI::App* ack = app.add_subcommand("ack", "print the acknowledgement (ACK) for each message");
+  ack->add_option("--default-version", ackopt.default_version, "HL7 version for messages with an empty MSH-12");
+  ack->add_option("--profile", ackopt.profile_path, "site profile (JSON): every message is checked with it");
+  ack->add_option("--timestamp", ackopt.timestamp, "MSH-7 of the ACKs (default: the local time now)");
+  ack->add_flag("--code-only", ackopt.code_only, "print source, message index and MSA-1 (AA, AE, ...) per line");
+  ack->add_flag("--mllp", ackopt.mllp, "wrap each ACK in MLLP framing (0x0B ... 0x1C 0x0D)");
+  ack->add_option("inputs", ackopt.inputs, "files to read; - or none for stdin");
+  ack->footer(
+      "ACK segments end with CR (CR LF on a terminal), each ACK with a line feed.\n"
+      "Exit status: 0 all accepted, 1 some ACK is AE/AR (CE/CR) or a message could not be acknowledged,\n"
+      "2 usage or I/O error.");
+
   CLI::App* lake = app.add_subcommand("lake", "data lake: raw, staging and error zones");
   lake->require_subcommand(1);
   hl7v2::cli::lake::ingest_options ing;
   CLI::App* ingest = lake->add_subcommand("ingest", "ingest HL7 files into the lake (idempotent, crash safe)");
   ingest->add_option("--lake", ing.lake, "lake directory")->required();
-  ingest->add_option("--format", ing.format, "JSON layout in staging")->check(CLI::IsMember({"named", "positional"}));
+  ingest->add_option("--format", ing.format, "JSON layout in staging: named, positional or grouped")
+      ->check(CLI::IsMember({"named", "positional", "grouped"}));
   ingest->add_flag("--typed", ing.typed, "numbers and dates as JSON types (named layout)");
-  ingest->add_flag("--strict", ing.strict, "also send unknown versions and unknown segments to the error zone");
+  ingest->add_flag("--strict", ing.strict,
+                   "also send messages that fail validation (errors, not warnings) to the error zone");
+  ingest->add_option("--default-version", ing.default_version, "HL7 version for messages with an empty MSH-12");
   ingest->add_option("--jobs,-j", ing.jobs, "worker threads (default: hardware threads)")->check(CLI::Range(1u, 1024u));
   ingest->add_option("--profile", ing.profile_path, "site profile (JSON)");
   ingest->add_option("--batch-size", ing.batch_bytes, "input bytes per unit of parallel work")
@@ -62,6 +93,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (convert->parsed()) return hl7v2::cli::run_convert(conv);
+  if (validate->parsed()) return hl7v2::cli::run_validate(val);
+  if (ack->parsed()) return hl7v2::cli::run_ack(ackopt);
   if (ingest->parsed()) {
     ing.progress = !no_progress;
     return hl7v2::cli::lake::run_ingest(ing);

@@ -68,16 +68,21 @@ void write_json_bytes(std::string_view bytes, Sink& out, std::string& scratch) {
   write_json_string(scratch, out);
 }
 
-// What went wrong with one message (or with bytes that belong to none).
+// What went wrong with one message (or with bytes that belong to none), or with a batch: a BTS/FTS
+// trailer whose count disagrees with the messages found. A batch error is not a message: it has no
+// message_index (it says how many messages came before it instead) and is counted apart.
 struct error_record {
   hl7v2::error err;               // code; err.offset is absolute in the input; segment/field when known
-  std::size_t message_index = 0;  // 0-based position of the message in its input
+  std::size_t message_index = 0;  // 0-based position of the message in its input; for a batch error the
+                                  // number of messages before the trailer
+  bool batch_trailer = false;
   std::size_t byte_offset = 0;    // where the message (or the offending bytes) starts in the input
   std::size_t byte_length = 0;
   std::size_t line = 0;           // 1-based line of byte_offset, 0 when unknown
   std::string_view source;        // the input's name as given on the command line
   std::string_view source_sha256; // lake only
   std::string_view text;          // lake only (error zone): the original bytes
+  std::string_view extra_members; // raw JSON members written after the positions (e.g. diagnostics)
 };
 
 // One NDJSON line. `with_text` is true only for the lake's error zone.
@@ -87,7 +92,11 @@ void write_error_record(const error_record& r, Sink& out, bool with_text, std::s
   write_json_string(hl7v2::name(r.err.code), out);
   append_raw(out, ",\"reason\":");
   write_json_string(hl7v2::describe(r.err.code), out);
-  append_raw(out, ",\"message_index\":");
+  if (r.batch_trailer) {
+    append_raw(out, ",\"kind\":\"batch_trailer\",\"messages_before\":");
+  } else {
+    append_raw(out, ",\"message_index\":");
+  }
   append_uint(out, r.message_index);
   append_raw(out, ",\"byte_offset\":");
   append_uint(out, r.byte_offset);
@@ -108,6 +117,10 @@ void write_error_record(const error_record& r, Sink& out, bool with_text, std::s
   if (!r.source_sha256.empty()) {
     append_raw(out, ",\"source_sha256\":");
     write_json_string(r.source_sha256, out);
+  }
+  if (!r.extra_members.empty()) {
+    out.push_back(',');
+    append_raw(out, r.extra_members);
   }
   if (with_text) {
     append_raw(out, ",\"message\":");

@@ -30,6 +30,7 @@
 #include "lake/zones.hpp"
 #include "progress.hpp"
 #include "records.hpp"
+#include "validation.hpp"
 
 namespace hl7v2::cli::lake {
 namespace {
@@ -57,8 +58,9 @@ struct item {
   std::size_t size = 0;
   std::size_t offset = 0;  // in the input
   std::size_t line = 0;
-  std::size_t index = 0;
+  std::size_t index = 0;  // message index; for a batch trailer, the messages before it
   bool is_error = false;
+  bool batch_trailer = false;  // a BTS/FTS whose count is wrong: an error, but not a message
   hl7v2::error err{};
 };
 
@@ -69,6 +71,7 @@ struct batch {
   std::uint32_t seq = 0;
   std::string data;
   std::vector<item> items;
+  std::size_t batch_trailers = 0;  // items that are batch errors, not messages
 };
 
 struct staged_file {
@@ -120,13 +123,14 @@ class batch_queue {
 };
 
 struct run_totals {
-  std::atomic<std::uint64_t> inputs{0}, skipped{0}, failed_inputs{0}, messages{0}, staged{0}, errors{0};
+  std::atomic<std::uint64_t> inputs{0}, skipped{0}, failed_inputs{0}, messages{0}, staged{0}, errors{0},
+      batch_errors{0};
 };
 
 class ingest_run {
  public:
-  ingest_run(const ingest_options& o, layout l, json::options conv)
-      : o_(o), lake_(std::move(l)), conv_options_(conv), date_(utc_now("%Y-%m-%d")) {}
+  ingest_run(const ingest_options& o, layout l, json::options conv, bool grouped)
+      : o_(o), lake_(std::move(l)), conv_options_(conv), grouped_(grouped), date_(utc_now("%Y-%m-%d")) {}
 
   int run();
 
@@ -140,10 +144,12 @@ class ingest_run {
   };
   struct worker_state {
     parser p;
-    std::unique_ptr<json::converter> conv;
-    std::string extra, scratch;
+    std::unique_ptr<message_converter> conv;
+    validate::report rep;
+    std::string extra, scratch, diagnostics, path_scratch;
     std::vector<part_out> parts;
     part_out errors;
+    std::uint64_t batch_errors = 0;  // of errors.records, those that are batch trailers
   };
 
   bool prepare_lake();
@@ -157,11 +163,12 @@ class ingest_run {
   void finish_batch(worker_state& w, batch& b);
   void release(input_state* in);
   void finalize(input_state* in);
-  bool strict_reject(const message& msg, hl7v2::error& err) const;
+  bool strict_reject(worker_state& w, const message& msg, hl7v2::error& err);
 
   const ingest_options& o_;
   layout lake_;
   json::options conv_options_;
+  bool grouped_ = false;
   std::string date_;
   std::string run_dir_;
   int run_dir_fd_ = -1;
@@ -295,21 +302,19 @@ void ingest_run::recover(const std::string& sha) {
   ::unlink(journal.c_str());
 }
 
-bool ingest_run::strict_reject(const message& msg, hl7v2::error& err) const {
-  const defs::version_def* v = defs::find_version(msg.version_id(), conv_options_.default_version);
-  if (v == nullptr) {
-    err = hl7v2::error{errc::unknown_version, 0, 1, 12};
+// --strict: a message whose version is unknown, or that has validation errors (warnings pass), goes to
+// the error zone; its diagnostics (codes, paths, expectations) go into w.diagnostics for the record.
+bool ingest_run::strict_reject(worker_state& w, const message& msg, hl7v2::error& err) {
+  w.diagnostics.clear();
+  if (validate_message(msg, conv_options_, validate::options{}, w.rep) == nullptr) {
+    err = hl7v2::error{errc::unknown_version, msg.header().offset(), 1, 12};
     return true;
   }
-  for (const auto& seg : msg.segments()) {
-    const std::string_view id = seg.id();
-    if (!id.empty() && id[0] == 'Z') continue;  // site-defined segments are allowed by design
-    if (defs::find_segment_with_fallback(*v, id) == nullptr) {
-      err = hl7v2::error{errc::validation_failed, 0, static_cast<std::uint32_t>(seg.index()), 0};
-      return true;
-    }
-  }
-  return false;
+  const validate::diagnostic* first = first_error(w.rep);
+  if (first == nullptr) return false;
+  err = hl7v2::error{errc::validation_failed, first->where.offset, first->where.segment_index, first->where.field};
+  write_diagnostics_member(w.rep, w.diagnostics, w.path_scratch);
+  return true;
 }
 
 bool ingest_run::flush_part(part_out& p, bool final) {
@@ -346,6 +351,8 @@ void ingest_run::handle(worker_state& w, batch& b) {
     r.text = text;
     bool failed = it.is_error;
     r.err = it.err;
+    r.batch_trailer = it.batch_trailer;
+    w.diagnostics.clear();
     part_out* part = nullptr;
     if (!failed) {
       auto msg = w.p.parse(text);
@@ -353,9 +360,10 @@ void ingest_run::handle(worker_state& w, batch& b) {
         failed = true;
         r.err = msg.error();
         r.err.offset += it.offset;
-      } else if (o_.strict && strict_reject(*msg, r.err)) {
+      } else if (o_.strict && strict_reject(w, *msg, r.err)) {
         failed = true;
         r.err.offset += it.offset;
+        r.extra_members = w.diagnostics;
       } else {
         const std::string_view type = msg->message_type(), trigger = msg->trigger_event(), version = msg->version_id();
         for (auto& p : w.parts) {
@@ -397,12 +405,13 @@ void ingest_run::handle(worker_state& w, batch& b) {
       string_sink sink(w.errors.buf);
       write_error_record(r, sink, /*with_text=*/true, w.scratch);
       ++w.errors.records;
+      if (it.batch_trailer) ++w.batch_errors;
       std::lock_guard lock(in.m);
-      ++in.manifest.error_codes[std::string(hl7v2::name(r.err.code))];
+      if (!it.batch_trailer) ++in.manifest.error_codes[std::string(hl7v2::name(r.err.code))];
       if (w.errors.buf.size() >= part_flush_bytes) io_ok &= flush_part(w.errors, false);
     }
   }
-  progress_.messages += b.items.size();
+  progress_.messages += b.items.size() - b.batch_trailers;
   if (!io_ok) {
     std::lock_guard lock(in.m);
     in.failed = true;
@@ -438,12 +447,14 @@ void ingest_run::finish_batch(worker_state& w, batch& b) {
     in.failed |= !ok;
     in.files.insert(in.files.end(), made.begin(), made.end());
     in.manifest.staged += staged;
-    in.manifest.errors += w.errors.records;
-    in.manifest.messages += b.items.size();
+    in.manifest.errors += w.errors.records - w.batch_errors;
+    in.manifest.batch_errors += w.batch_errors;
+    in.manifest.messages += b.items.size() - b.batch_trailers;
     for (const auto& [k, n] : counts) in.manifest.partitions[k] += n;
   }
   w.parts.clear();
   w.errors = part_out{};
+  w.batch_errors = 0;
   release(&in);
 }
 
@@ -491,13 +502,14 @@ void ingest_run::finalize(input_state* raw_in) {
   totals_.messages += m.messages;
   totals_.staged += m.staged;
   totals_.errors += m.errors;
+  totals_.batch_errors += m.batch_errors;
   ++totals_.inputs;
   ++progress_.files_done;
 }
 
 void ingest_run::worker_loop() {
   worker_state w;
-  w.conv = std::make_unique<json::converter>(conv_options_);
+  w.conv = std::make_unique<message_converter>(conv_options_, grouped_);
   while (auto b = queue_->pop()) handle(w, *b);
 }
 
@@ -528,15 +540,18 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
   current->data.reserve(o_.batch_bytes + (64u << 10));
   stream_framer framer;
   auto on_frame = [&](const frame& f) {
-    if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;  // batch envelopes
+    const bool bad_trailer = f.kind == frame_kind::batch_trailer && f.err.code != errc::ok;
+    if (f.kind != frame_kind::message && f.kind != frame_kind::error && !bad_trailer) return;  // envelopes
     item it;
     it.begin = current->data.size();
     it.size = f.text.size();
     it.offset = f.offset;
     it.line = f.line;
-    it.index = found++;  // the framer's index is shared by an error and the message after it
-    it.is_error = f.kind == frame_kind::error;
+    it.index = bad_trailer ? found : found++;  // the framer's index is shared by an error and the next message
+    it.is_error = f.kind != frame_kind::message;
+    it.batch_trailer = bad_trailer;
     it.err = f.err;
+    current->batch_trailers += bad_trailer ? 1 : 0;
     current->data.append(f.text);
     current->items.push_back(it);
     if (current->data.size() >= o_.batch_bytes) dispatch();
@@ -626,29 +641,31 @@ int ingest_run::run() {
   const double mb = static_cast<double>(bytes_in) / 1e6;
   std::fprintf(stderr,
                "hl7v2 lake ingest: %llu inputs ingested, %llu already in the lake, %llu failed; %llu messages: "
-               "%llu staged, %llu errors; %.1f MB in %.2f s (%.1f MB/s, %.0f messages/s)\n",
+               "%llu staged, %llu errors; %llu batch errors; %.1f MB in %.2f s (%.1f MB/s, %.0f messages/s)\n",
                static_cast<unsigned long long>(totals_.inputs.load()),
                static_cast<unsigned long long>(totals_.skipped.load()),
                static_cast<unsigned long long>(totals_.failed_inputs.load()),
                static_cast<unsigned long long>(totals_.messages.load()),
                static_cast<unsigned long long>(totals_.staged.load()),
-               static_cast<unsigned long long>(totals_.errors.load()), mb, secs, secs > 0 ? mb / secs : 0.0,
+               static_cast<unsigned long long>(totals_.errors.load()),
+               static_cast<unsigned long long>(totals_.batch_errors.load()), mb, secs, secs > 0 ? mb / secs : 0.0,
                secs > 0 ? static_cast<double>(totals_.messages.load()) / secs : 0.0);
   if (!inputs_ok || totals_.failed_inputs != 0) return 2;
-  return totals_.errors != 0 ? 1 : 0;
+  return totals_.errors != 0 || totals_.batch_errors != 0 ? 1 : 0;
 }
 
 }  // namespace
 
 int run_ingest(const ingest_options& o) {
   converter_setup setup;
-  if (const std::string problem = setup.configure(o.format, o.typed, false, {}, o.profile_path); !problem.empty()) {
+  if (const std::string problem = setup.configure(o.format, o.typed, false, o.default_version, o.profile_path);
+      !problem.empty()) {
     std::fprintf(stderr, "hl7v2 lake ingest: %s\n", problem.c_str());
     return 2;
   }
   std::string root = o.lake;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  ingest_run run(o, layout{root}, setup.options());
+  ingest_run run(o, layout{root}, setup.options(), setup.grouped());
   return run.run();
 }
 

@@ -12,7 +12,8 @@ struct ingest_options {
   std::string lake;
   std::string format = "named";
   bool typed = false;
-  bool strict = false;  // also reject unknown versions and unknown (non-Z) segments
+  bool strict = false;  // also send messages that fail validation (errors) to the error zone
+  std::string default_version;  // for messages with an empty MSH-12
   unsigned jobs = 0;    // worker threads; 0 = hardware threads
   std::string profile_path;
   std::vector<std::string> inputs;  // files, directories (recursive), "-" for stdin

@@ -46,6 +46,8 @@ std::string input_manifest::to_json() const {
   append_uint(out, staged);
   key("errors");
   append_uint(out, errors);
+  key("batch_errors");
+  append_uint(out, batch_errors);
   const auto counts = [&](const std::map<std::string, std::uint64_t>& m) {
     out.push_back('{');
     bool first = true;
@@ -99,6 +101,7 @@ bool input_manifest::from_json(const std::string& text) {
             num("messages", messages) && num("staged", staged) && num("errors", errors) &&
             counts("partitions", partitions) && counts("error_codes", error_codes);
   if (!ok) return false;
+  if (doc["batch_errors"].get(batch_errors) != simdjson::SUCCESS) batch_errors = 0;  // manifests before it
   if (doc["typed"].get(typed) != simdjson::SUCCESS || doc["strict"].get(strict) != simdjson::SUCCESS) return false;
   simdjson::dom::array arr;
   if (doc["files"].get(arr) != simdjson::SUCCESS) return false;

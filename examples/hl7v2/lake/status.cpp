@@ -53,7 +53,8 @@ int run_status(const status_options& o) {
     std::fprintf(stderr, "hl7v2 lake status: %s is not a lake (no manifest/ directory)\n", o.lake.c_str());
     return 2;
   }
-  std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, unreadable = 0, journals = 0;
+  std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, batch_errors = 0, unreadable = 0,
+                journals = 0;
   std::map<std::string, std::uint64_t> by_type, by_version, by_code;
   std::string text;
   for (const auto& entry : fs::directory_iterator(lake.manifest(), ec)) {
@@ -73,6 +74,7 @@ int run_status(const status_options& o) {
     messages += m.messages;
     staged += m.staged;
     errors += m.errors;
+    batch_errors += m.batch_errors;
     for (const auto& [k, n] : m.partitions) {
       const auto [type, version] = split_partition(k);
       by_type[type] += n;
@@ -118,6 +120,8 @@ int run_status(const status_options& o) {
     append_uint(s, staged);
     s += ",\"errors\":";
     append_uint(s, errors);
+    s += ",\"batch_errors\":";
+    append_uint(s, batch_errors);
     s += ",\"uncommitted\":";
     append_uint(s, journals);
     s += ",\"unreadable_manifests\":";
@@ -141,6 +145,7 @@ int run_status(const status_options& o) {
     add("lake %s\n", o.lake.c_str());
     add("  inputs    %llu (%llu bytes)\n", ull(inputs), ull(bytes));
     add("  messages  %llu = %llu staged + %llu errors\n", ull(messages), ull(staged), ull(errors));
+    if (batch_errors != 0) add("  batch errors (trailer counts that disagree; in the error zone) %llu\n", ull(batch_errors));
     add("  zones     raw %llu files (%llu bytes), staging %llu files (%llu bytes), error %llu files (%llu bytes)\n",
         ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files), ull(err.bytes));
     if (journals != 0) add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));

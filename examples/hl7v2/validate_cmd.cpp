@@ -1,0 +1,314 @@
+#include "validate_cmd.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+#include "converter_setup.hpp"
+#include "engine.hpp"
+#include "hl7v2/validate/ack.hpp"
+#include "io.hpp"
+#include "records.hpp"
+#include "validation.hpp"
+
+namespace hl7v2::cli {
+namespace {
+
+std::vector<std::string> inputs_or_stdin(const std::vector<std::string>& inputs) {
+  return inputs.empty() ? std::vector<std::string>{"-"} : inputs;
+}
+
+// Where a finding is, for both output forms: the message and, within the input, the byte where the
+// segment (or the framing/parse error) is.
+struct finding_place {
+  std::string_view source;
+  std::size_t message_index = 0;
+  std::size_t message_offset = 0;  // where the message starts in the input
+  bool batch_trailer = false;      // a BTS/FTS count error: message_index is the messages before it
+};
+
+class diagnostic_printer {
+ public:
+  diagnostic_printer(buffered_output& out, bool json) : out_(out), json_(json) {}
+
+  void diagnostic(const finding_place& at, const validate::diagnostic& d) {
+    std::string& b = out_.buffer();
+    string_sink s(b);
+    const std::size_t offset = at.message_offset + d.where.offset;
+    if (json_) {
+      begin_json(at, s);
+      write_diagnostic_members(d, s, scratch_);
+      append_raw(s, ",\"error_offset\":");
+      append_uint(s, offset);
+      append_raw(s, "}\n");
+    } else {
+      begin_line(at, validate::name(d.severity), validate::name(d.code), s);
+      b.push_back(' ');
+      d.where.write_path(b);
+      append_raw(s, ": ");
+      append_raw(s, validate::describe(d.code));
+      if (d.expect != validate::expectation::none) {
+        append_raw(s, "; expected ");
+        d.write_expectation(b);
+      }
+      if (d.where.segment_index != 0) {
+        append_raw(s, " (segment ");
+        append_uint(s, d.where.segment_index);
+        append_raw(s, ", byte ");
+        append_uint(s, offset);
+        b.push_back(')');
+      }
+      b.push_back('\n');
+    }
+    out_.maybe_flush();
+  }
+
+  // A framing or parse error, or unknown_version: an error with the library's code and position.
+  void error(const finding_place& at, const hl7v2::error& e, std::string_view path, std::string_view expectation) {
+    std::string& b = out_.buffer();
+    string_sink s(b);
+    if (json_) {
+      begin_json(at, s);
+      append_raw(s, "\"severity\":\"error\",\"code\":");
+      write_json_string(hl7v2::name(e.code), s);
+      append_raw(s, ",\"reason\":");
+      write_json_string(hl7v2::describe(e.code), s);
+      append_raw(s, ",\"path\":");
+      write_json_string(path, s);
+      append_raw(s, ",\"segment\":");
+      append_uint(s, e.segment);
+      append_raw(s, ",\"field\":");
+      append_uint(s, e.field);
+      append_raw(s, ",\"expectation\":");
+      write_json_string(expectation, s);
+      append_raw(s, ",\"error_offset\":");
+      append_uint(s, e.offset);
+      append_raw(s, "}\n");
+    } else {
+      begin_line(at, "error", hl7v2::name(e.code), s);
+      if (!path.empty()) {
+        b.push_back(' ');
+        append_raw(s, path);
+      }
+      append_raw(s, ": ");
+      append_raw(s, hl7v2::describe(e.code));
+      if (!expectation.empty()) {
+        append_raw(s, "; expected ");
+        append_raw(s, expectation);
+      }
+      append_raw(s, " (segment ");
+      append_uint(s, e.segment);
+      append_raw(s, ", field ");
+      append_uint(s, e.field);
+      append_raw(s, ", byte ");
+      append_uint(s, e.offset);
+      append_raw(s, ")\n");
+    }
+    out_.maybe_flush();
+  }
+
+ private:
+  void begin_json(const finding_place& at, string_sink& s) {
+    append_raw(s, "{\"source\":");
+    write_json_bytes(at.source, s, scratch_);
+    append_raw(s, at.batch_trailer ? ",\"kind\":\"batch_trailer\",\"messages_before\":" : ",\"message_index\":");
+    append_uint(s, at.message_index);
+    append_raw(s, ",\"byte_offset\":");
+    append_uint(s, at.message_offset);
+    s.push_back(',');
+  }
+  // "feed.hl7 #3 error required_missing"
+  void begin_line(const finding_place& at, std::string_view severity, std::string_view code, string_sink& s) {
+    for (const char c : at.source) s.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);  // names only
+    append_raw(s, at.batch_trailer ? " batch trailer (after " : " #");
+    append_uint(s, at.message_index);
+    if (at.batch_trailer) append_raw(s, " messages)");
+    s.push_back(' ');
+    append_raw(s, severity);
+    s.push_back(' ');
+    append_raw(s, code);
+  }
+
+  buffered_output& out_;
+  bool json_;
+  std::string scratch_;
+};
+
+std::string local_timestamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[32];
+  return std::string(buf, std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S%z", &tm));
+}
+
+}  // namespace
+
+int run_validate(const validate_cmd_options& o) {
+  converter_setup setup;
+  if (const std::string problem = setup.configure("named", false, false, o.default_version, o.profile_path);
+      !problem.empty()) {
+    std::fprintf(stderr, "hl7v2 validate: %s\n", problem.c_str());
+    return 2;
+  }
+  const validate::options checks{};
+  buffered_output out(1);
+  diagnostic_printer print(out, o.json);
+  parser p;
+  validate::report rep;
+  std::size_t messages = 0, failed_messages = 0, errors = 0, warnings = 0, infos = 0;
+  bool io_error = false;
+  for (const std::string& path : inputs_or_stdin(o.inputs)) {
+    stream_framer framer;
+    std::size_t found = 0;  // messages and unframeable pieces, numbered like convert and the lake
+    auto on_frame = [&](const frame& f) {
+      if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) {
+        print.error({path, found, f.offset, true}, f.err, "", "");  // a batch error: not a message
+        ++errors;
+        return;
+      }
+      if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
+      const finding_place at{path, found++, f.offset};
+      ++messages;
+      if (f.kind == frame_kind::error) {
+        print.error(at, f.err, "", "");
+        ++errors;
+        ++failed_messages;
+        return;
+      }
+      auto msg = p.parse(f.text);
+      if (!msg) {
+        hl7v2::error e = msg.error();
+        e.offset += f.offset;
+        print.error(at, e, "", "");
+        ++errors;
+        ++failed_messages;
+        return;
+      }
+      if (validate_message(*msg, setup.options(), checks, rep) == nullptr) {
+        print.error(at, hl7v2::error{errc::unknown_version, f.offset + msg->header().offset(), 1, 12}, "MSH-12",
+                    "an HL7 v2 version");
+        ++errors;
+        ++failed_messages;
+        return;
+      }
+      for (const validate::diagnostic& d : rep) print.diagnostic(at, d);
+      errors += rep.errors();
+      warnings += rep.warnings();
+      infos += rep.count(validate::severity::info);
+      if (rep.has_errors()) ++failed_messages;
+    };
+    if (const int e = frame_input(path, framer, on_frame)) {
+      std::fprintf(stderr, "hl7v2 validate: %s: %s\n", path.c_str(), os_reason(e).c_str());
+      io_error = true;
+    }
+  }
+  if (!out.flush()) {
+    std::fprintf(stderr, "hl7v2 validate: writing the output failed\n");
+    io_error = true;
+  }
+  std::fprintf(stderr, "hl7v2 validate: %zu messages, %zu with errors; %zu errors, %zu warnings, %zu info\n",
+               messages, failed_messages, errors, warnings, infos);
+  if (io_error) return 2;
+  return errors != 0 ? 1 : 0;
+}
+
+int run_ack(const ack_cmd_options& o) {
+  converter_setup setup;
+  if (const std::string problem = setup.configure("named", false, false, o.default_version, o.profile_path);
+      !problem.empty()) {
+    std::fprintf(stderr, "hl7v2 ack: %s\n", problem.c_str());
+    return 2;
+  }
+  const std::string timestamp = o.timestamp.empty() ? local_timestamp() : o.timestamp;
+  // The version whose MSH-9 and ERR layout an AR for an unknown version uses; MSH-12 is still echoed.
+  const defs::version_def* fallback =
+      setup.options().default_version != nullptr ? setup.options().default_version : defs::find_version("2.5.1", nullptr);
+  // On a terminal, segments end with CR LF so that each shows on its own line; elsewhere exact ER7 (CR).
+  const bool tty = ::isatty(1) == 1 && !o.mllp && !o.code_only;
+  const validate::options checks{};
+  validate::ack_options ack_opts;
+  ack_opts.timestamp = timestamp;
+  buffered_output out(1), errors(2);
+  parser p;
+  validate::report rep;
+  std::string ack, scratch;
+  std::size_t not_accepted = 0;
+  bool io_error = false;
+  for (const std::string& path : inputs_or_stdin(o.inputs)) {
+    stream_framer framer;
+    std::size_t found = 0;
+    auto cannot_ack = [&](const frame& f, std::size_t index, hl7v2::error e, bool batch) {
+      error_record r;
+      r.source = path;
+      r.message_index = index;
+      r.batch_trailer = batch;
+      r.byte_offset = f.offset;
+      r.byte_length = f.text.size();
+      r.line = f.line;
+      r.err = e;
+      string_sink s(errors.buffer());
+      write_error_record(r, s, /*with_text=*/false, scratch);
+      errors.maybe_flush();
+      ++not_accepted;
+    };
+    auto on_frame = [&](const frame& f) {
+      if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) return cannot_ack(f, found, f.err, true);
+      if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
+      const std::size_t index = found++;
+      if (f.kind == frame_kind::error) return cannot_ack(f, index, f.err, false);
+      auto msg = p.parse(f.text);
+      if (!msg) {
+        hl7v2::error e = msg.error();
+        e.offset += f.offset;
+        return cannot_ack(f, index, e, false);
+      }
+      const defs::version_def* v = validate_message(*msg, setup.options(), checks, rep);
+      const validate::ack_code code = v == nullptr ? validate::ack_code::reject : validate::ack_code_for(rep.items());
+      ack.clear();
+      const auto status = validate::write_ack(*msg, v != nullptr ? *v : *fallback, code, rep.items(),
+                                              ack_opts, ack);
+      if (code != validate::ack_code::accept) ++not_accepted;
+      if (status != validate::ack_status::written) return;
+      std::string& b = out.buffer();
+      if (o.code_only) {
+        // MSA-1 as written: the segment after the first CR, past "MSA" and the field separator.
+        const std::size_t msa = ack.find("\rMSA");
+        const std::string_view msa1 =
+            msa == std::string::npos ? std::string_view{} : std::string_view(ack).substr(msa + 5, 2);
+        for (const char c : path) b.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+        b.push_back('\t');
+        append_uint(b, index);
+        b.push_back('\t');
+        b.append(msa1);
+        b.push_back('\n');
+      } else if (o.mllp) {
+        b.push_back('\x0b');
+        b.append(ack);
+        b.append("\x1c\r");
+      } else if (tty) {
+        for (const char c : ack) {
+          b.push_back(c);
+          if (c == '\r') b.push_back('\n');
+        }
+        b.push_back('\n');
+      } else {
+        b.append(ack);
+        b.push_back('\n');
+      }
+      out.maybe_flush();
+    };
+    if (const int e = frame_input(path, framer, on_frame)) {
+      std::fprintf(stderr, "hl7v2 ack: %s: %s\n", path.c_str(), os_reason(e).c_str());
+      io_error = true;
+    }
+  }
+  if (!out.flush() || !errors.flush()) io_error = true;
+  if (io_error) return 2;
+  return not_accepted != 0 ? 1 : 0;
+}
+
+}  // namespace hl7v2::cli
