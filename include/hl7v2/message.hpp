@@ -21,6 +21,17 @@
 #include "hl7v2/error.hpp"
 #include "hl7v2/path.hpp"
 
+// The walk's hot path is many tiny functions; in a large program the compiler's inlining budget
+// runs out and leaves calls (and views spilled to memory) in the loops. These are forced inline; the
+// byte-reading fallback for views of bare text is kept out of line.
+#if defined(__GNUC__) || defined(__clang__)
+#define HL7V2_HOT inline __attribute__((always_inline))
+#define HL7V2_COLD __attribute__((noinline))
+#else
+#define HL7V2_HOT inline
+#define HL7V2_COLD
+#endif
+
 namespace hl7v2 {
 
 class field;
@@ -95,7 +106,7 @@ inline std::uint64_t load_short(const char* p, std::size_t n) noexcept {
 #endif
 
 // The first `sep` in [from, end), or end.
-inline const char* find_char(const char* from, const char* end, char sep) noexcept {
+HL7V2_COLD inline const char* find_char(const char* from, const char* end, char sep) noexcept {
   if (sep == '\0' || from == end) return end;
   const std::size_t n = static_cast<std::size_t>(end - from);
 #if defined(HL7V2_SWAR)
@@ -129,7 +140,7 @@ inline const char* find_char(const char* from, const char* end, char sep) noexce
 
 // `seps` with the separators that `s` does not contain cleared, so the levels below skip searching for
 // them: most fields hold no repetition or subcomponent separator, many no separator at all.
-inline packed_seps present_seps(std::string_view s, packed_seps packed) noexcept {
+HL7V2_COLD inline packed_seps present_seps(std::string_view s, packed_seps packed) noexcept {
   if (s.empty()) return 0;
   const part_seps seps = unpack(packed);
 #if defined(HL7V2_SWAR)
@@ -190,7 +201,7 @@ struct split_index {
 inline constexpr std::size_t split_stride = simd::bitmap_stride;
 
 // The first separator of bitmap `kind` in [from, end), or end. from..end lies inside ix.text.
-inline const char* find_sep(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
+HL7V2_HOT const char* find_sep(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
   const auto i = static_cast<std::size_t>(from - ix.text);
   const auto e = static_cast<std::size_t>(end - ix.text);
   std::size_t w = i >> 6;
@@ -219,7 +230,7 @@ constexpr packed_seps keep_mask(bool rep, bool comp, bool sub) noexcept {
 
 // `seps` with the separators that [from, end) does not contain cleared (present_seps, from the
 // bitmaps). from < end.
-inline packed_seps present_seps(const split_index& ix, const char* from, const char* end, packed_seps seps) noexcept {
+HL7V2_HOT packed_seps present_seps(const split_index& ix, const char* from, const char* end, packed_seps seps) noexcept {
   const auto i = static_cast<std::size_t>(from - ix.text);
   const auto e = static_cast<std::size_t>(end - ix.text);
   std::size_t w = i >> 6;
@@ -265,7 +276,7 @@ inline std::size_t count_seps(const split_index& ix, std::size_t kind, const cha
 }
 
 // The first `sep` (of bitmap `kind`) in [from, end), or end: from the bitmaps when there are some.
-inline const char* next_sep(const split_index* ix, std::size_t kind, char sep, const char* from,
+HL7V2_HOT const char* next_sep(const split_index* ix, std::size_t kind, char sep, const char* from,
                             const char* end) noexcept {
   if (sep == '\0') return end;
   return ix != nullptr ? find_sep(*ix, kind, from, end) : find_char(from, end, sep);
@@ -307,14 +318,14 @@ class piece_range {
     using iterator_category = std::forward_iterator_tag;
 
     iterator() = default;
-    iterator(std::string_view s, char sep, packed_seps seps, const split_index* ix) noexcept
+    HL7V2_HOT iterator(std::string_view s, char sep, packed_seps seps, const split_index* ix) noexcept
         : cur_(s.empty() ? nullptr : s.data()), end_(s.data() + s.size()), ix_(ix), sep_(sep), seps_(seps) {
       if (cur_ != nullptr) piece_end_ = next_sep(ix_, Kind, sep_, cur_, end_);
     }
-    Part operator*() const noexcept {
+    HL7V2_HOT Part operator*() const noexcept {
       return Part{{cur_, static_cast<std::size_t>(piece_end_ - cur_)}, seps_, ix_};
     }
-    iterator& operator++() noexcept {
+    HL7V2_HOT iterator& operator++() noexcept {
       if (piece_end_ == end_) {
         cur_ = nullptr;
       } else {
@@ -341,7 +352,7 @@ class piece_range {
 
   piece_range(std::string_view s, char sep, packed_seps seps, const split_index* ix) noexcept
       : s_(s), ix_(ix), sep_(sep), seps_(seps) {}
-  iterator begin() const noexcept { return iterator{s_, sep_, seps_, ix_}; }
+  HL7V2_HOT iterator begin() const noexcept { return iterator{s_, sep_, seps_, ix_}; }
   iterator end() const noexcept { return iterator{}; }
 
  private:
@@ -373,7 +384,7 @@ class component {
   component() = default;
   explicit component(std::string_view raw, detail::part_seps seps = {}) noexcept
       : raw_(raw), seps_(detail::pack(seps)) {}
-  component(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+  HL7V2_HOT component(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
       : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
@@ -382,13 +393,13 @@ class component {
   subcomponent operator[](std::size_t n) const noexcept {
     return subcomponent{detail::nth_piece(ix_, kind, raw_, sep(), n)};
   }
-  auto begin() const noexcept { return range().begin(); }
-  auto end() const noexcept { return range().end(); }
+  HL7V2_HOT auto begin() const noexcept { return range().begin(); }
+  HL7V2_HOT auto end() const noexcept { return range().end(); }
 
  private:
   static constexpr std::size_t kind = detail::simd::bits_subcomponent;
   char sep() const noexcept { return detail::unpack(seps_).subcomponent; }
-  detail::piece_range<subcomponent, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
+  HL7V2_HOT detail::piece_range<subcomponent, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
   std::string_view raw_;
   const detail::split_index* ix_ = nullptr;
   detail::packed_seps seps_ = 0;
@@ -399,7 +410,7 @@ class repetition {
   repetition() = default;
   explicit repetition(std::string_view raw, detail::part_seps seps = {}) noexcept
       : raw_(raw), seps_(detail::pack(seps)) {}
-  repetition(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+  HL7V2_HOT repetition(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
       : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
@@ -408,13 +419,13 @@ class repetition {
   component operator[](std::size_t n) const noexcept {
     return component{detail::nth_piece(ix_, kind, raw_, sep(), n), seps_, ix_};
   }
-  auto begin() const noexcept { return range().begin(); }
-  auto end() const noexcept { return range().end(); }
+  HL7V2_HOT auto begin() const noexcept { return range().begin(); }
+  HL7V2_HOT auto end() const noexcept { return range().end(); }
 
  private:
   static constexpr std::size_t kind = detail::simd::bits_component;
   char sep() const noexcept { return detail::unpack(seps_).component; }
-  detail::piece_range<component, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
+  HL7V2_HOT detail::piece_range<component, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
   std::string_view raw_;
   const detail::split_index* ix_ = nullptr;
   detail::packed_seps seps_ = 0;
@@ -424,7 +435,7 @@ class field {
  public:
   field() = default;
   explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(detail::pack(seps)) {}
-  field(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
+  HL7V2_HOT field(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
       : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
   bool empty() const noexcept { return raw_.empty(); }
@@ -436,20 +447,20 @@ class field {
   }
   // Component n of the first repetition: the common case of a field that does not repeat.
   component component_at(std::size_t n) const noexcept { return (*this)[1][n]; }
-  auto begin() const noexcept { return range().begin(); }
-  auto end() const noexcept { return range().end(); }
+  HL7V2_HOT auto begin() const noexcept { return range().begin(); }
+  HL7V2_HOT auto end() const noexcept { return range().end(); }
 
  private:
   static constexpr std::size_t kind = detail::simd::bits_repetition;
   char sep() const noexcept { return detail::unpack(seps_).repetition; }
   // The separators the levels below split at; those the field does not hold are cleared, so the
   // levels below skip searching for them (most fields hold no separator at all).
-  detail::packed_seps split_seps() const noexcept {
+  HL7V2_HOT detail::packed_seps split_seps() const noexcept {
     if (raw_.empty()) return 0;
     if (ix_ == nullptr) return detail::present_seps(raw_, seps_);
     return detail::present_seps(*ix_, raw_.data(), raw_.data() + raw_.size(), seps_);
   }
-  detail::piece_range<repetition, kind> range() const noexcept {
+  HL7V2_HOT detail::piece_range<repetition, kind> range() const noexcept {
     const detail::packed_seps seps = split_seps();
     return {raw_, detail::unpack(seps).repetition, seps, ix_};
   }
@@ -511,7 +522,7 @@ class segment {
   // Highest field position present. MSH/FHS/BHS count MSH-1 (the field separator).
   std::size_t size() const noexcept { return entry_->separators + (entry_->header ? 1u : 0u); }
 
-  field operator[](std::size_t pos) const noexcept {
+  HL7V2_HOT field operator[](std::size_t pos) const noexcept {
     if (pos == 0 || pos > size()) return {};
     if (entry_->header) {
       if (pos == 1) return field{{text_ + entry_->begin + 3, 1}};  // the field separator, unsplit
@@ -549,7 +560,7 @@ class segment_field_iterator {
   using iterator_category = std::forward_iterator_tag;
   segment_field_iterator() = default;
   segment_field_iterator(const segment& seg, std::size_t pos) noexcept : seg_(seg), pos_(pos) {}
-  field operator*() const noexcept { return seg_[pos_]; }
+  HL7V2_HOT field operator*() const noexcept { return seg_[pos_]; }
   segment_field_iterator& operator++() noexcept {
     ++pos_;
     return *this;
