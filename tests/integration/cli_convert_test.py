@@ -89,6 +89,39 @@ def test_errors_file():
     assert oct(os.stat(out).st_mode & 0o777) == "0o600"
 
 
+def test_grouped_layout_nests_by_structure():
+    (oru,) = ndjson(run(CLI, "convert", "--format", "grouped", os.path.join(DATA, "oru_r01_lab.hl7"),
+                        check_rc=0).stdout.decode())
+    (named,) = ndjson(run(CLI, "convert", os.path.join(DATA, "oru_r01_lab.hl7")).stdout.decode())
+    assert list(oru) == ["msh", "patient_result"], list(oru)
+    (order,) = oru["patient_result"][0]["order_observation"]
+    assert order["obr"] == named["obr"][0]  # segment content as in the named layout (one OBR here: an object)
+    obx = [o["obx"] for o in order["observation"]]
+    assert obx == (named["obx"] if isinstance(named["obx"], list) else [named["obx"]]), obx
+    assert "pid" in oru["patient_result"][0]["patient"]
+    # One object per message, also over a generated corpus of both structures and three versions.
+    corpus = os.path.join(WORK, "grouped")
+    total, _ = write_corpus(corpus, files=1, per_file=60, seed=5)
+    out = ndjson(run(CLI, "convert", "--format", "grouped", os.path.join(corpus, "feed_000.hl7"),
+                     check_rc=0).stdout.decode())
+    assert len(out) == total
+    for o in out:  # ORU_R01's top group is RESPONSE in 2.3, PATIENT_RESULT from 2.4; ADT keeps PID on top
+        assert "obx" not in o and ("pid" in o or "patient_result" in o or "response" in o), list(o)
+
+
+def test_batch_trailer_count_error_is_recorded():
+    path = os.path.join(CLI_DATA, "batch_count_mismatch.hl7")
+    p = run(CLI, "convert", path, check_rc=1)
+    assert len(ndjson(p.stdout.decode())) == 2  # both messages converted all the same
+    (r,) = ndjson(p.stderr.decode())
+    assert r["code"] == "batch_count_mismatch" and r["kind"] == "batch_trailer" and r["messages_before"] == 2
+    assert "message_index" not in r
+    raw = open(path, "rb").read()
+    assert raw[r["byte_offset"]:r["byte_offset"] + r["byte_length"]] == b"BTS|3\r"
+    assert raw[r["error_offset"]:r["error_offset"] + 1] == b"3"
+    assert PLANTED not in p.stderr.decode()
+
+
 def test_usage_and_io_errors_exit_2():
     p = run(CLI, "convert", os.path.join(WORK, "does-not-exist.hl7"), check_rc=2)
     assert b"does-not-exist" in p.stderr
@@ -99,8 +132,8 @@ def test_usage_and_io_errors_exit_2():
 
 
 def test_help_on_every_command():
-    for args in (["--help"], ["convert", "--help"], ["lake", "--help"], ["lake", "ingest", "--help"],
-                 ["lake", "status", "--help"]):
+    for args in (["--help"], ["convert", "--help"], ["validate", "--help"], ["ack", "--help"], ["lake", "--help"],
+                 ["lake", "ingest", "--help"], ["lake", "status", "--help"]):
         p = run(CLI, *args, check_rc=0)
         assert b"Usage" in p.stdout or b"usage" in p.stdout.lower(), args
 
@@ -132,5 +165,6 @@ def test_json_back_to_er7():
 
 main([test_samples_convert_to_one_line_per_message, test_tutorial_fields, test_positional_layout_and_upper_keys,
       test_stdin_equals_file, test_broken_inputs_give_error_records_and_keep_the_rest, test_error_record_positions,
-      test_errors_file, test_usage_and_io_errors_exit_2, test_help_on_every_command, test_large_input_streams,
+      test_errors_file, test_grouped_layout_nests_by_structure, test_batch_trailer_count_error_is_recorded,
+      test_usage_and_io_errors_exit_2, test_help_on_every_command, test_large_input_streams,
       test_json_back_to_er7])

@@ -1,6 +1,6 @@
 """hl7v2 lake ingest/status end to end, one test per guarantee of issue 5 §3: accounting, idempotence,
 concurrent runs, crash safety (SIGKILL at random points), security (paths, permissions, no field values
-on stderr), lenient vs --strict, parallel batches. Usage: lake_test.py CLI DATA WORK"""
+on stderr), lenient vs --strict (validation), batch trailer errors, grouped staging, parallel batches. Usage: lake_test.py CLI DATA WORK"""
 import glob
 import json
 import os
@@ -40,6 +40,9 @@ def check_accounting(lake, expected_messages=None, expected_errors=None):
     """messages = staged + errors per input and in total, and the zones hold exactly that, once."""
     ms = manifests(lake)
     staged, errors = records(lake, "staging"), records(lake, "error")
+    batch = [(p, r) for p, r in errors if r.get("kind") == "batch_trailer"]  # not messages: counted apart
+    errors = [(p, r) for p, r in errors if r.get("kind") != "batch_trailer"]
+    assert len(batch) == sum(m["batch_errors"] for m in ms), (len(batch), [m["batch_errors"] for m in ms])
     for m in ms:
         assert m["messages"] == m["staged"] + m["errors"], m
         assert sum(m["partitions"].values()) == m["staged"] and sum(m["error_codes"].values()) == m["errors"], m
@@ -78,12 +81,13 @@ def snapshot(lake):
 def test_accounting_samples_broken_and_corpus():
     lake = os.path.join(WORK, "acct")
     p = ingest(lake, *SAMPLES, CLI_DATA, CORPUS, rc=1)  # the broken files put messages in error
-    ms = check_accounting(lake, expected_messages=4 + 16 + CORPUS_TOTAL)
+    ms = check_accounting(lake, expected_messages=4 + 20 + CORPUS_TOTAL)  # samples, tests/data/cli, corpus
     by_name = {os.path.basename(m["source"]): m for m in ms}
     assert by_name["lf_feed_two_messages.hl7"]["staged"] == 2
     assert by_name["no_msh.hl7"]["errors"] == 1 and by_name["no_msh.hl7"]["staged"] == 0
     assert by_name["bare_msh.hl7"]["error_codes"] == {"bare_header": 1}
     assert sum(m["errors"] for m in ms) == 5 + CORPUS_BROKEN
+    assert sum(m["batch_errors"] for m in ms) == 1  # batch_count_mismatch.hl7: not a message error
     # raw zone: byte-identical originals named by hash
     for m in ms:
         src = m["source"]
@@ -180,18 +184,64 @@ def test_security_paths_permissions_and_logs():
     assert PLANTED not in s.stdout.decode() + s.stderr.decode()
 
 
-def test_strict_rejects_unknown_versions_and_segments():
-    strict_file = os.path.join(CLI_DATA, "strict_only.hl7")
+def test_strict_sends_validation_errors_to_the_error_zone():
+    strict_file = os.path.join(CLI_DATA, "strict_only.hl7")  # 9.9, QQQ, valid, bad PID-7, empty MSH-12
     lenient = os.path.join(WORK, "lenient")
     ingest(lenient, strict_file, rc=0)
-    (m,) = check_accounting(lenient, expected_messages=3)
-    assert m["staged"] == 3
+    (m,) = check_accounting(lenient, expected_messages=5)
+    assert m["staged"] == 5
     strict = os.path.join(WORK, "strict")
-    ingest(strict, strict_file, rc=1, extra=("--strict",))
-    (m,) = check_accounting(strict, expected_messages=3)
-    assert m["staged"] == 1 and m["error_codes"] == {"unknown_version": 1, "validation_failed": 1}, m
-    errs = sorted((r["message_index"], r["code"], r["segment"]) for _, r in records(strict, "error"))
-    assert errs == [(0, "unknown_version", 1), (1, "validation_failed", 2)], errs
+    p = ingest(strict, strict_file, rc=1, extra=("--strict",))
+    (m,) = check_accounting(strict, expected_messages=5)
+    assert m["staged"] == 1 and m["error_codes"] == {"unknown_version": 2, "validation_failed": 2}, m
+    errs = {r["message_index"]: r for _, r in records(strict, "error")}
+    assert sorted(errs) == [0, 1, 3, 4]
+    assert (errs[0]["code"], errs[0]["segment"], errs[0]["field"]) == ("unknown_version", 1, 12)
+    assert (errs[1]["code"], errs[1]["segment"]) == ("validation_failed", 4), errs[1]
+    assert {(d["severity"], d["code"], d["path"]) for d in errs[1]["diagnostics"]} == \
+        {("error", "unexpected_segment", "QQQ"), ("warning", "unknown_segment", "QQQ")}, errs[1]["diagnostics"]
+    (d,) = errs[3]["diagnostics"]
+    assert (d["code"], d["path"], d["expectation"]) == ("bad_datetime", "PID-7-1", "DTM"), d
+    assert (errs[3]["segment"], errs[3]["field"]) == (3, 7)
+    # The value is in the error zone's copy of the message, and nowhere else: not in the diagnostics,
+    # not on stderr, not in the manifest or the status.
+    assert PLANTED in errs[3]["message"]
+    assert all(PLANTED not in json.dumps(r["diagnostics"]) for r in errs.values() if "diagnostics" in r)
+    assert PLANTED not in p.stdout.decode() + p.stderr.decode()
+    assert PLANTED not in json.dumps(m)
+    assert PLANTED not in run(CLI, "lake", "status", "--lake", strict, check_rc=0).stdout.decode()
+    (staged,) = [r for _, r in records(strict, "staging")]
+    assert staged["msh"]["message_control_id"] == "V3"  # Z-segments and warnings pass
+    # --default-version validates the message with an empty MSH-12 (where MSH-12 is required).
+    dv = os.path.join(WORK, "strict_dv")
+    ingest(dv, strict_file, rc=1, extra=("--strict", "--default-version", "2.5.1"))
+    errs = {r["message_index"]: r for _, r in records(dv, "error")}
+    assert errs[4]["code"] == "validation_failed" and errs[4]["diagnostics"][0]["path"] == "MSH-12", errs[4]
+    ingest(os.path.join(WORK, "bad_dv"), strict_file, rc=2, extra=("--default-version", "nope"))
+
+
+def test_batch_count_errors_are_recorded_apart():
+    lake = os.path.join(WORK, "batch")
+    path = os.path.join(CLI_DATA, "batch_count_mismatch.hl7")
+    ingest(lake, path, rc=1)
+    (m,) = check_accounting(lake, expected_messages=2)
+    assert (m["staged"], m["errors"], m["batch_errors"], m["error_codes"]) == (2, 0, 1, {}), m
+    ((_, r),) = records(lake, "error")
+    assert r["kind"] == "batch_trailer" and r["messages_before"] == 2 and r["code"] == "batch_count_mismatch"
+    assert r["message"] == "BTS|3\r" and r["source_sha256"] == m["sha256"]
+    raw = open(os.path.join(lake, "raw", m["sha256"] + ".hl7"), "rb").read()
+    assert raw[r["byte_offset"]:r["byte_offset"] + r["byte_length"]] == b"BTS|3\r"
+    s = json.loads(run(CLI, "lake", "status", "--lake", lake, "--json", check_rc=0).stdout)
+    assert (s["messages"], s["staged"], s["errors"], s["batch_errors"]) == (2, 2, 0, 1), s
+
+
+def test_grouped_staging():
+    lake = os.path.join(WORK, "grouped")
+    ingest(lake, os.path.join(DATA, "oru_r01_lab.hl7"), rc=0, extra=("--format", "grouped"))
+    (m,) = check_accounting(lake, expected_messages=1)
+    assert m["format"] == "grouped"
+    ((_, r),) = records(lake, "staging")
+    assert list(r)[:3] == ["_source_sha256", "_message_index", "_byte_offset"] and "patient_result" in r, list(r)
 
 
 def test_status_counts_match_manifests():
@@ -236,5 +286,6 @@ def test_stdin_input():
 
 main([test_accounting_samples_broken_and_corpus, test_idempotent_rerun_and_renamed_copy, test_two_concurrent_ingests,
       test_sigkill_at_random_points_then_rerun, test_security_paths_permissions_and_logs,
-      test_strict_rejects_unknown_versions_and_segments, test_status_counts_match_manifests,
+      test_strict_sends_validation_errors_to_the_error_zone, test_batch_count_errors_are_recorded_apart,
+      test_grouped_staging, test_status_counts_match_manifests,
       test_jobs_and_batches_do_not_change_the_result, test_stdin_input])
