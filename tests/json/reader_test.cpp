@@ -108,11 +108,15 @@ TEST_CASE("named → ER7 places values by the definitions") {
 }
 
 TEST_CASE("positional JSON written by hand") {
+  // After the header a CR or LF is text (an LF-terminated message may hold CRs, and the reverse).
   json::er7_from_json back;
   std::string er7;
   REQUIRE(back.convert(R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","A"],["PID","1",["a","b"],[[["x","y"],"z"]]]]})",
                        er7));
   CHECK(er7 == "MSH|^~\\&|A\rPID|1|a~b|x&y^z\r");
+  er7.clear();
+  REQUIRE(back.convert(R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a\rb"],["MSH"]]})", er7));
+  CHECK(er7 == "MSH|^~\\&\rPID|a\rb\rMSH\r");
   er7.clear();
   REQUIRE(back.convert(R"({"bytes":"latin1","delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","\u00ff\u00e9"]]})", er7));
   CHECK(er7 == "MSH|^~\\&|\xFF\xE9\r");
@@ -131,7 +135,8 @@ TEST_CASE("malformed JSON is refused with bad_json and nothing appended") {
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PIDX","1"]]})",    // bad id
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",1]]})",        // number
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a|b"]]})",    // field separator in a field
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a\rb"]]})",   // CR
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","a\rb"]]})",          // CR in the header
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","a\nb"],["PID"]]})",   // LF in the header
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",["a^b"]]]})",  // component delimiter in a repetition
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",[[[["a"]]]]]]})",  // too deep
       R"({"delimiters":"|^~\\&","segments":[["MSH","#","^~\\&"]]})",                  // MSH-1 disagrees

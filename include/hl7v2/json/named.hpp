@@ -21,7 +21,7 @@
 //    invalid-byte policy); HL7 null `""` → JSON null; MSH-1 and MSH-2 as their literal text. A part
 //    whose text decodes to nothing (only \H\ \N\ and the like) counts as empty.
 //  - typed: NM → number, SI → integer, DT/DTM/TS (and TS.1) → ISO 8601 string, where they parse
-//    (typed_values.hpp); otherwise the text.
+//    (typed_values.hpp); otherwise the text. MSH-12 (NM in 2.1/2.2) stays text: "2.0" is a name.
 #pragma once
 
 #include <cstddef>
@@ -119,6 +119,8 @@ class named_emitter {
 
   bool begin_field(const field_info& f) {
     bytes_ = f.bytes;
+    // MSH-12 is NM in 2.1/2.2, but "2.0" is a version name, not a quantity: never typed.
+    typed_ = opt_.typed && !(header_ && f.position == 12);
     if (f.f.empty() || decodes_to_nothing(f.f.raw())) return false;
     field_ = &f;
     if (f.f.is_null()) {
@@ -194,7 +196,7 @@ class named_emitter {
     }
     if (c.type != nullptr || !c.split) {
       // TS.1 is the time itself (typed as ST in older versions).
-      const bool is_time = opt_.typed && c.position == 1 && c.parent != nullptr && c.parent->id == "TS";
+      const bool is_time = typed_ && c.position == 1 && c.parent != nullptr && c.parent->id == "TS";
       value(c.comp.raw(), c.type != nullptr ? c.type->id : std::string_view{}, is_time);
       return false;
     }
@@ -217,7 +219,7 @@ class named_emitter {
       w_.null();
       return;
     }
-    const bool is_time = opt_.typed && s.position == 1 && s.parent != nullptr && s.parent->id == "TS";
+    const bool is_time = typed_ && s.position == 1 && s.parent != nullptr && s.parent->id == "TS";
     value(s.sub.raw(), s.type != nullptr ? s.type->id : std::string_view{}, is_time);
   }
 
@@ -279,7 +281,7 @@ class named_emitter {
   // A leaf value: decode escapes, convert under `typed`, else a UTF-8 string.
   void value(std::string_view raw, std::string_view type_id, bool is_time) {
     value_kind kind = value_kind::text;
-    if (opt_.typed) kind = is_time ? value_kind::datetime : kind_of_type(type_id);
+    if (typed_) kind = is_time ? value_kind::datetime : kind_of_type(type_id);
     constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
     if (!(bytes_ & work) && kind == value_kind::text) {
       // The common case: plain ASCII text with nothing to decode or escape.
@@ -342,6 +344,7 @@ class named_emitter {
   std::size_t segment_index_ = 0;
   hl7v2::error err_{};
   bool header_ = false;
+  bool typed_ = false;  // opt_.typed, except for fields that are never typed
   std::uint8_t bytes_ = 0xFF;  // bytes_class bits of the current field
   bool field_array_ = false;
   open rep_open_ = open::none;

@@ -53,7 +53,9 @@ class positional_emitter {
       w_.string("latin1");
     }
     w_.plain_key("delimiters");
-    const segment msh = m.msg->header();
+    // MSH-1 + MSH-2, or FHS's / BHS's when a batch header comes first.
+    const segment first = (*m.msg)[1];
+    const segment msh = first.is_header() ? first : m.msg->header();
     w_.begin_string();
     part(msh[1].raw());
     part(msh[2].raw());

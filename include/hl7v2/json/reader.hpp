@@ -2,8 +2,8 @@
 //
 //  - positional (an object with a "segments" array): joined back with the message's own delimiters,
 //    byte for byte as it came ("bytes":"latin1" turns each character back into its byte). A string that
-//    holds a delimiter of its own level or above, or a CR, is refused (it could not have come from a
-//    message), as is anything that is not the shape positional.hpp describes.
+//    holds a delimiter, or a line break in the header segment, is refused (it could not have come from
+//    a message), as is anything that is not the shape positional.hpp describes.
 //  - named (any other object): members in JSON order, each segment key ("pid", "PID", "pid(2)") an
 //    object or an array of objects; keys are matched case-insensitively against the definitions of the
 //    version MSH-12 names (default 2.5.1); positional keys ("7", "5(2)") place the parts the definitions
@@ -20,6 +20,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,8 +124,9 @@ class er7_from_json {
     return true;
   }
 
-  // A leaf string: its bytes hold no CR and no delimiter (a part that held one would have been split
-  // into an array, or belongs to another part).
+  // A leaf string: its bytes hold no delimiter (a part that held one would have been split into an
+  // array, or belongs to another part). CR and LF may be content after the header segment (a parser
+  // takes the first line break for the terminator; the other one is text); in the header they cannot.
   bool put_leaf(simdjson::dom::element e, std::string& out) const {
     std::string_view s;
     if (e.get_string().get(s) != simdjson::SUCCESS) return false;
@@ -132,7 +134,7 @@ class er7_from_json {
     if (!put_bytes(s, out)) return false;
     for (std::size_t i = at; i < out.size(); ++i) {
       const char c = out[i];
-      if (c == '\r' || c == d_.field || (c != '\0' && (c == d_.repetition || c == d_.component || c == d_.subcomponent)))
+      if (c == d_.field || (c != '\0' && (c == d_.repetition || c == d_.component || c == d_.subcomponent)))
         return false;
     }
     return true;
@@ -158,6 +160,7 @@ class er7_from_json {
   }
 
   hl7v2::error from_positional(simdjson::dom::object root, simdjson::dom::array segments, std::string& out) {
+    const std::size_t start = out.size();
     std::string_view text;
     latin1_ = root["bytes"].get_string().get(text) == simdjson::SUCCESS && text == "latin1";
     std::string_view delims_text;
@@ -192,7 +195,11 @@ class er7_from_json {
           std::string_view s;
           if (f.get_string().get(s) != simdjson::SUCCESS || !put_bytes(s, out)) return bad(index, pos);
           const std::string_view got{out.data() + at, out.size() - at};
-          if (pos == 1 ? got != std::string_view{&d_.field, 1} : got != enc) return bad(index, pos);
+          if (pos == 1 && got != std::string_view{&d_.field, 1}) return bad(index, pos);
+          // The first header declares the delimiters; a later one (MSH after FHS/BHS) must at least
+          // keep to its field.
+          if (pos == 2 && (index == 1 ? got != enc : got.find(d_.field) != std::string_view::npos))
+            return bad(index, pos);
         } else {
           out.push_back(d_.field);
           if (!put_part(f, 0, out)) return bad(index, pos);
@@ -200,7 +207,11 @@ class er7_from_json {
         ++pos;
       }
       if (pos == 0) return bad(index);
-      if (is_header && pos < 3) return bad(index);
+      if (is_header && pos < 3 && index == 1) return bad(index);  // a later bare "MSH" is just text
+      // A parser takes the first line break for the terminator: a LF before the first CR would split
+      // the header segment (a message never yields one there).
+      if (index == 1 && std::string_view{out}.substr(start).find_first_of("\r\n") != std::string_view::npos)
+        return bad(index);
       out.push_back('\r');
     }
     if (index == 0) return bad();
@@ -250,14 +261,25 @@ class er7_from_json {
     return false;
   }
 
-  // An MSH field of the JSON by position: under its key in `v`, or under its positional key.
-  static bool find_field(simdjson::dom::object msh, const defs::version_def& v, std::size_t pos, simdjson::dom::element& e) {
-    const defs::segment_def* m = v.segment("MSH");
+  // A header segment's field by position: under its key in `v`, or under its positional key.
+  static bool find_field(simdjson::dom::object seg, const defs::version_def& v, std::string_view id, std::size_t pos,
+                         simdjson::dom::element& e) {
+    const defs::segment_def* m = v.segment(id);
     const defs::field_def* f = m ? m->field(pos) : nullptr;
-    if (f != nullptr) return find_member(msh, f->key, e);
+    if (f != nullptr) return find_member(seg, f->key, e);
     char key[8];
     const auto r = std::to_chars(key, key + sizeof key, pos);
-    return find_member(msh, std::string_view{key, static_cast<std::size_t>(r.ptr - key)}, e);
+    return find_member(seg, std::string_view{key, static_cast<std::size_t>(r.ptr - key)}, e);
+  }
+
+  // A segment value: the object, or the first object of an array of them.
+  static bool first_object(simdjson::dom::element e, simdjson::dom::object& o) {
+    simdjson::dom::array a;
+    if (e.get_array().get(a) == simdjson::SUCCESS) {
+      if (a.begin() == a.end()) return false;
+      e = *a.begin();
+    }
+    return e.get_object().get(o) == simdjson::SUCCESS;
   }
 
   static bool segment_id(std::string_view key, char (&id)[3]) noexcept {
@@ -280,20 +302,38 @@ class er7_from_json {
 
   hl7v2::error from_named(simdjson::dom::object root, std::string& out) {
     // The MSH object first: delimiters, version and character set.
+    // The delimiters come from the first header segment (MSH, or FHS/BHS when a batch header leads),
+    // the version from MSH.
+    simdjson::dom::object head, msh;
+    char head_id[3] = {};
+    bool have_head = false, have_msh = false;
+    for (const auto& member : root) {
+      char id[3];
+      if (!segment_id(member.key, id)) continue;
+      const std::string_view sid{id, 3};
+      if (sid != "MSH" && sid != "FHS" && sid != "BHS") return bad(1);  // the first segment is a header
+      simdjson::dom::object o;
+      if (!first_object(member.value, o)) return bad(1);
+      head = o;
+      std::memcpy(head_id, id, 3);
+      have_head = true;
+      break;
+    }
     simdjson::dom::element msh_e;
-    simdjson::dom::object msh;
-    if (!find_member(root, "msh", msh_e) || msh_e.get_object().get(msh) != simdjson::SUCCESS) return bad(1);
+    if (find_member(root, "msh", msh_e)) have_msh = first_object(msh_e, msh);
+    if (!have_head) return bad(1);
     const defs::version_def* fallback = opt_.default_version ? opt_.default_version : &defs::v2_5_1;
     version_ = fallback;
     std::string_view sep_text = "|", enc_text = "^~\\&";
+    const std::string_view hid{head_id, 3};
     for (const defs::version_def* v : defs::all_versions()) {
       simdjson::dom::element e;
-      if (find_field(msh, *v, 12, e)) {
+      if (have_msh && find_field(msh, *v, "MSH", 12, e)) {
         const defs::version_def* found = defs::find_version(first_text(e), fallback);
         version_ = found ? found : fallback;
       }
-      if (find_field(msh, *v, 1, e)) sep_text = first_text(e);
-      if (find_field(msh, *v, 2, e)) enc_text = first_text(e);
+      if (find_field(head, *v, hid, 1, e)) sep_text = first_text(e);
+      if (find_field(head, *v, hid, 2, e)) enc_text = first_text(e);
     }
     if (opt_.definitions != nullptr) version_ = opt_.definitions;
     std::string header = "MSH";
@@ -303,7 +343,7 @@ class er7_from_json {
     if (!d || sep_text.size() != 1) return bad(1, sep_text.size() != 1 ? 1 : 2);
     d_ = *d;
     simdjson::dom::element charset_e;
-    latin1_ = find_field(msh, *version_, 18, charset_e) &&
+    latin1_ = have_msh && find_field(msh, *version_, "MSH", 18, charset_e) &&
               hl7v2::charset_from_msh18(first_text(charset_e)) == hl7v2::charset::latin1;
 
     std::size_t index = 0;
@@ -329,7 +369,7 @@ class er7_from_json {
     simdjson::dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) return bad(index);
     const bool is_header = id == "MSH" || id == "FHS" || id == "BHS";
-    if (index == 1 && id != "MSH") return bad(index);
+    if (index == 1 && !is_header) return bad(index);
     slots_.clear();
     for (const auto& m : o) {
       std::size_t pos = 0, rep = 0;

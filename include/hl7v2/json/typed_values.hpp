@@ -2,7 +2,8 @@
 // (for JSON → ER7). Pure functions over caller buffers: no allocation, no exceptions.
 //
 // NM  "+5" "007" "5." ".5" "-0.50" → 5 7 5 0.5 -0.50   (sign, digits, one optional '.'; surrounding
-//     spaces allowed; anything else, an exponent included, is not an NM and stays a string)
+//     spaces allowed; anything else, an exponent included, is not an NM and stays a string; so do
+//     numbers with more than 15 integer digits, which a double cannot hold)
 // SI  "0012" → 12                                      (digits only, at most 18 so any int64 reader copes)
 // DT, DTM, TS: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]
 //     "2026" → "2026", "202601" → "2026-01", "20260126" → "2026-01-26", "202601261530" → "2026-01-26T15:30",
@@ -55,6 +56,9 @@ constexpr std::size_t nm_to_json(std::string_view in, char* out) noexcept {
   for (char c : whole) if (!detail::is_digit(c)) return 0;
   for (char c : frac) if (!detail::is_digit(c)) return 0;
   while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);  // JSON forbids leading zeros
+  // Beyond 15 integer digits a double (what most JSON readers use) no longer holds the value, and
+  // some readers refuse such numbers outright: keep those as strings, as well as absurdly long ones.
+  if (whole.size() > 15 || whole.size() + frac.size() > 40) return 0;
   if (whole.empty()) {
     out[n++] = '0';
   } else {

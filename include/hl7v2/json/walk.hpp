@@ -88,7 +88,7 @@ class walker {
       return last_version_;
     last_version_ = version_of(msg);
     last_version_len_ = text.size() <= sizeof last_version_text_ ? text.size() : sizeof last_version_text_ + 1;
-    if (text.size() <= sizeof last_version_text_) std::memcpy(last_version_text_, text.data(), text.size());
+    if (!text.empty() && text.size() <= sizeof last_version_text_) std::memcpy(last_version_text_, text.data(), text.size());
     return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
