@@ -39,6 +39,8 @@ namespace fs = std::filesystem;
 
 // A part file is flushed to disk when its buffer reaches this size.
 constexpr std::size_t part_flush_bytes = 256u << 10;
+// Partitions whose buffers a worker keeps between batches (message type x version; real feeds have few).
+constexpr std::size_t max_kept_parts = 64;
 
 std::string utc_now(const char* format) {
   const std::time_t t = std::time(nullptr);
@@ -87,6 +89,39 @@ struct input_state {
   std::mutex m;
   std::vector<staged_file> files;
   bool failed = false;
+};
+
+// Batches are reused: their 8 MiB buffers stay allocated and touched, instead of a fresh mapping (and a
+// page fault per 4 KiB) for every batch. At most `keep` wait here; the rest are freed.
+class batch_pool {
+ public:
+  explicit batch_pool(std::size_t keep, std::size_t reserve) : keep_(keep), reserve_(reserve) {}
+  std::unique_ptr<batch> get() {
+    {
+      std::lock_guard lock(m_);
+      if (!free_.empty()) {
+        auto b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+      }
+    }
+    auto b = std::make_unique<batch>();
+    b->data.reserve(reserve_);
+    return b;
+  }
+  void put(std::unique_ptr<batch> b) {
+    b->input = nullptr;
+    b->data.clear();
+    b->items.clear();
+    b->batch_trailers = 0;
+    std::lock_guard lock(m_);
+    if (free_.size() < keep_) free_.push_back(std::move(b));
+  }
+
+ private:
+  std::size_t keep_, reserve_;
+  std::mutex m_;
+  std::vector<std::unique_ptr<batch>> free_;
 };
 
 // Blocking queue with a capacity, so the reader cannot run ahead of the workers (bounded memory).
@@ -173,6 +208,7 @@ class ingest_run {
   std::string run_dir_;
   int run_dir_fd_ = -1;
   std::unique_ptr<batch_queue> queue_;
+  std::unique_ptr<batch_pool> pool_;
   run_totals totals_;
   progress_counters progress_;
 };
@@ -452,8 +488,16 @@ void ingest_run::finish_batch(worker_state& w, batch& b) {
     in.manifest.messages += b.items.size() - b.batch_trailers;
     for (const auto& [k, n] : counts) in.manifest.partitions[k] += n;
   }
-  w.parts.clear();
-  w.errors = part_out{};
+  // The part buffers keep their capacity for the next batch (no page faults to grow them again); the
+  // list is only dropped when an input has an unusual number of partitions.
+  const auto reset = [](part_out& p) {
+    p.file = private_file{};
+    p.records = 0;
+    p.buf.clear();
+  };
+  if (w.parts.size() > max_kept_parts) w.parts.clear();
+  for (auto& p : w.parts) reset(p);
+  reset(w.errors);
   w.batch_errors = 0;
   release(&in);
 }
@@ -510,7 +554,10 @@ void ingest_run::finalize(input_state* raw_in) {
 void ingest_run::worker_loop() {
   worker_state w;
   w.conv = std::make_unique<message_converter>(conv_options_, grouped_);
-  while (auto b = queue_->pop()) handle(w, *b);
+  while (auto b = queue_->pop()) {
+    handle(w, *b);
+    pool_->put(std::move(b));
+  }
 }
 
 // Holding the input's lock: frame it from raw/ and hand batches of messages to the workers.
@@ -528,16 +575,14 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
   owned.release();  // from here on the last batch to finish owns it (finalize)
   std::uint32_t seq = 0;
   std::size_t found = 0;
-  auto current = std::make_unique<batch>();
+  auto current = pool_->get();
   const auto dispatch = [&] {
     current->input = in;
     current->seq = seq++;
     in->pending.fetch_add(1);
     queue_->push(std::move(current));
-    current = std::make_unique<batch>();
-    current->data.reserve(o_.batch_bytes + (64u << 10));
+    current = pool_->get();
   };
-  current->data.reserve(o_.batch_bytes + (64u << 10));
   stream_framer framer;
   auto on_frame = [&](const frame& f) {
     const bool bad_trailer = f.kind == frame_kind::batch_trailer && f.err.code != errc::ok;
@@ -556,20 +601,18 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
     current->items.push_back(it);
     if (current->data.size() >= o_.batch_bytes) dispatch();
   };
-  std::size_t last = 0;
   const int e = for_each_chunk(lake_.raw_file(sha), [&](std::string_view chunk) {
     framer.feed(chunk, on_frame);
     progress_.bytes_done += chunk.size();
-    last = chunk.size();
   });
   framer.finish(on_frame);
-  (void)last;
   if (e != 0) {
     complain(lake_.raw_file(sha), e);
     std::lock_guard lock(in->m);
     in->failed = true;
   }
   if (!current->items.empty()) dispatch();
+  pool_->put(std::move(current));
   release(in);
 }
 
@@ -584,6 +627,8 @@ int ingest_run::run() {
   progress_.files_total = inputs.size();
   const unsigned jobs = o_.jobs != 0 ? o_.jobs : std::max(1u, std::thread::hardware_concurrency());
   queue_ = std::make_unique<batch_queue>(jobs);
+  // Enough for every batch that can be in flight: queued, being worked on, and being filled.
+  pool_ = std::make_unique<batch_pool>(2 * jobs + 2, o_.batch_bytes + (64u << 10));
   const auto start = std::chrono::steady_clock::now();
   progress_line progress(progress_, o_.progress);
   std::vector<std::thread> workers;
