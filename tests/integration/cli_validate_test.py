@@ -70,6 +70,14 @@ def test_unknown_version_framing_errors_and_default_version():
         no_values(p.stdout, p.stderr)
 
 
+def test_profile_applies_to_every_message():
+    profile = os.path.join(os.path.dirname(DATA), "..", "examples", "profiles", "zpi_profile.json")
+    ds = ndjson(run(CLI, "validate", "--json", "--profile", profile, STRICT, check_rc=1).stdout.decode())
+    codes = {(d["message_index"], d["code"]) for d in ds}
+    assert (0, "unknown_version") not in codes and (0, "missing_segment") in codes, codes  # read as 2.5.1
+    run(CLI, "validate", "--profile", os.path.join(WORK, "no-such-profile.json"), STRICT, check_rc=2)
+
+
 def test_batch_trailer_error():
     p = run(CLI, "validate", "--json", BATCH, check_rc=1)
     (d,) = ndjson(p.stdout.decode())  # both messages are valid; the trailer's count is not
@@ -148,5 +156,6 @@ def test_ack_code_only_mllp_and_unackable():
 
 
 main([test_clean_message_exits_0, test_errors_exit_1_with_paths_and_expectations,
-      test_unknown_version_framing_errors_and_default_version, test_batch_trailer_error, test_no_value_in_any_output,
+      test_unknown_version_framing_errors_and_default_version, test_profile_applies_to_every_message,
+      test_batch_trailer_error, test_no_value_in_any_output,
       test_usage_and_io_errors_exit_2, test_stdin, test_ack_codes_and_layouts, test_ack_code_only_mllp_and_unackable])
