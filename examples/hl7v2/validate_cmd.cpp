@@ -267,7 +267,10 @@ int run_ack(const ack_cmd_options& o) {
         return cannot_ack(f, index, e, false);
       }
       const defs::version_def* v = validate_message(*msg, setup.options(), checks, rep);
-      const validate::ack_code code = v == nullptr ? validate::ack_code::reject : validate::ack_code_for(rep.items());
+      // has_errors() also counts errors past the report's limit, which ack_code_for(items) cannot see.
+      const validate::ack_code code = v == nullptr        ? validate::ack_code::reject
+                                      : rep.has_errors() ? validate::ack_code::error
+                                                         : validate::ack_code::accept;
       ack.clear();
       const auto status = validate::write_ack(*msg, v != nullptr ? *v : *fallback, code, rep.items(),
                                               ack_opts, ack);
