@@ -176,3 +176,8 @@ TEST_CASE("ORU_R01 groups in v2.5.1", "[defs]") {
   // NTE occurs at several levels; the source keeps each occurrence.
   CHECK(find_node(order->children(), "NTE") != nullptr);
 }
+
+// The dictionary put OBX-2's table number (0125) into its repetition column in 2.5.1; overrides.json
+// fixes it. A value type that "repeats" would make every emitted OBX-2 an array.
+static_assert(!hl7v2::defs::v2_5_1.segment("OBX")->field(2)->repeats());
+static_assert(!hl7v2::defs::v2_4.segment("OBX")->field(2)->repeats());

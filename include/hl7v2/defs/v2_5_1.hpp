@@ -2380,11 +2380,11 @@ inline constexpr field_def s_OBR_43fa02fa29_f[] = {
 };
 inline constexpr segment_def s_OBR_43fa02fa29{str("OBR", 3), str("Observation Request", 19), s_OBR_43fa02fa29_f, 50};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_67BDEDC67A
-#define HL7V2_DEFS_S_OBX_67BDEDC67A
-inline constexpr field_def s_OBX_67bdedc67a_f[] = {
+#ifndef HL7V2_DEFS_S_OBX_4D526AE9AC
+#define HL7V2_DEFS_S_OBX_4D526AE9AC
+inline constexpr field_def s_OBX_4d526ae9ac_f[] = {
   {1, str("Set ID - OBX", 12), str("set_id_obx", 10), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, optionality::optional, 125, 2, 125},
+  {2, str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, optionality::optional, 1, 2, 125},
   {3, str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_43404300f4, optionality::required, 1, 250, 0},
   {4, str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
   {5, str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, optionality::optional, 0, 99999, 0},
@@ -2409,7 +2409,7 @@ inline constexpr field_def s_OBX_67bdedc67a_f[] = {
   {24, str("Performing Organization Address", 31), str("performing_organization_address", 31), &t_XAD_c8853b67d2, optionality::optional, 1, 631, 0},
   {25, str("Performing Organization Medical Director", 40), str("performing_organization_medical_director", 40), &t_XCN_c4da9f6101, optionality::optional, 1, 3002, 0},
 };
-inline constexpr segment_def s_OBX_67bdedc67a{str("OBX", 3), str("Observation/Result", 18), s_OBX_67bdedc67a_f, 25};
+inline constexpr segment_def s_OBX_4d526ae9ac{str("OBX", 3), str("Observation/Result", 18), s_OBX_4d526ae9ac_f, 25};
 #endif
 #ifndef HL7V2_DEFS_S_ODS_5CE4CA6B67
 #define HL7V2_DEFS_S_ODS_5CE4CA6B67
@@ -15852,7 +15852,7 @@ inline constexpr segment_entry v2_5_1_segments[] = {
   {0x4e535400u, &s_NST_ca93c48538},
   {0x4e544500u, &s_NTE_7fa53d71dd},
   {0x4f425200u, &s_OBR_43fa02fa29},
-  {0x4f425800u, &s_OBX_67bdedc67a},
+  {0x4f425800u, &s_OBX_4d526ae9ac},
   {0x4f445300u, &s_ODS_5ce4ca6b67},
   {0x4f445400u, &s_ODT_feab932c4c},
   {0x4f4d3100u, &s_OM1_370b93dd74},
