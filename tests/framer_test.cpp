@@ -21,21 +21,10 @@
 #define HL7V2_FUZZ_NO_MAIN
 #include "fuzz/fuzz_framer.cpp"  // NOLINT(bugprone-suspicious-include): the fuzz target's checks, reused
 
-// Counts heap allocations so the tests can prove framing allocates nothing per message. (g++ flags the
-// malloc/free pair below once inlined; it is matched by construction.)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc{};
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+// Counts heap allocations so the tests can prove framing allocates nothing per message.
+#include "support/counting_allocator.hpp"
+
+using hl7v2::test::allocations;
 
 namespace {
 
@@ -513,9 +502,9 @@ TEST_CASE("no heap allocation per message") {
   for (int i = 0; i < 200; ++i) input += msh_a + "\rPID|1\rOBX|1|TX|||MSH inside\r\n";
   input += "\x0B" + msh_b + "\r\x1C\r";
   std::size_t n = 0;
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = allocations.load();
   for (const hl7v2::frame& f : hl7v2::framer{input}) n += f.kind == K::message;
-  const std::size_t after = g_allocations.load();
+  const std::size_t after = allocations.load();
   CHECK(after == before);
   CHECK(n == 201);
   // stream_framer: once its buffer has grown, feeding more of the same allocates nothing.
@@ -525,10 +514,10 @@ TEST_CASE("no heap allocation per message") {
     for (std::size_t at = 0; at < input.size(); at += 100)
       s.feed(std::string_view(input).substr(at, 100), on_frame);
   }
-  const std::size_t warm = g_allocations.load();
+  const std::size_t warm = allocations.load();
   for (std::size_t at = 0; at < input.size(); at += 100)
     s.feed(std::string_view(input).substr(at, 100), on_frame);
-  const std::size_t steady = g_allocations.load();
+  const std::size_t steady = allocations.load();
   CHECK(steady == warm);
 }
 

@@ -12,10 +12,6 @@
 #include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 // Under AddressSanitizer the allocation functions are the sanitizer's: libsimdjson's new[] would meet
 // our delete[]. The counting needs a plain build; sanitized builds skip it.
 #if defined(__SANITIZE_ADDRESS__)
@@ -25,26 +21,9 @@
 #define HL7V2_COUNT_ALLOCATIONS 0
 #endif
 #endif
-#ifndef HL7V2_COUNT_ALLOCATIONS
-#define HL7V2_COUNT_ALLOCATIONS 1
-#endif
+#include "support/counting_allocator.hpp"
 
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-#if HL7V2_COUNT_ALLOCATIONS
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc{};
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-#endif
+using hl7v2::test::allocations;
 
 namespace {
 
