@@ -14,14 +14,9 @@
 #include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-void require_at(bool ok, int line) {
-  if (ok) return;
-  std::fprintf(stderr, "check failed at line %d\n", line);
-  std::abort();
-}
-#define require(cond) require_at((cond), __LINE__)
+namespace {
 
 bool valid_json(const std::string& text) {
   static simdjson::dom::parser parser;

@@ -15,11 +15,9 @@
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/writer.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-void require(bool ok) {
-  if (!ok) std::abort();
-}
+namespace {
 
 hl7v2::delimiters pick_delimiters(std::uint8_t k) {
   static constexpr std::string_view headers[] = {"MSH|^~\\&|", "MSH|^~`&|", "MSH|^~\\&#|", "MSH#$*@!%#",

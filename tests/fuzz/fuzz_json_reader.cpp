@@ -12,14 +12,9 @@
 #include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-void require_at(bool ok, int line) {
-  if (ok) return;
-  std::fprintf(stderr, "check failed at line %d\n", line);
-  std::abort();
-}
-#define require(cond) require_at((cond), __LINE__)
+namespace {
 
 void read_back(std::string_view json) {
   static hl7v2::json::er7_from_json back;

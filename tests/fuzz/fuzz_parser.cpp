@@ -12,15 +12,9 @@
 #include "hl7v2/er7_writer.hpp"
 #include "hl7v2/parser.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-// Aborts (which the fuzzer reports) naming the failed check's line.
-void require_at(bool ok, int line) {
-  if (ok) return;
-  std::fprintf(stderr, "check failed at line %d\n", line);
-  std::abort();
-}
-#define require(cond) require_at((cond), __LINE__)
+namespace {
 
 // What the writer must produce, computed independently of the parser: skip leading breaks; the first
 // line break decides the terminator; a maximal run of CR/LF bytes that holds it (or reaches the end)

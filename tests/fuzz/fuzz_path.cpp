@@ -11,15 +11,9 @@
 #include "hl7v2/parser.hpp"
 #include "hl7v2/path.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-// Aborts (which the fuzzer reports) naming the failed check's line.
-void require_at(bool ok, int line) {
-  if (ok) return;
-  std::fprintf(stderr, "check failed at line %d\n", line);
-  std::abort();
-}
-#define require(cond) require_at((cond), __LINE__)
+namespace {
 
 std::string spell(const hl7v2::path& p) {
   std::string s(p.segment_id);
