@@ -7,9 +7,13 @@
 // Checks, each with its own level (off / info / warning / error) in `options`:
 //   required       required fields missing, and required components of a present value ("" is present)
 //   repetitions    more repetitions than the field allows
-//   length         a repetition, component or subcomponent longer than its maximum (raw, escaped text)
+//   length         a repetition, component or subcomponent longer than its maximum (raw, escaped text);
+//                  a coded value its own table lists is never too long (v2.5/2.5.1 give OBX-2 length 2,
+//                  yet table 0125 holds CWE, DTM, XAD...: the table wins)
 //   formats        NM, SI, DT, TM, DTM/TS text (primitives.hpp); OBX-5 is checked as the type OBX-2 names
-//   tables         ID values against their HL7 table, where the definitions list its values
+//   tables         ID values against their HL7 table, where the definitions list its values; table 0396
+//                  (coding systems) also admits the families it defines by pattern: HL7nnnn (an HL7
+//                  table), IBTnnnn and 99zzz (local)
 //   user_tables    IS values likewise (user-defined tables: sites extend them, so off by default)
 //   unknown        segment ids the version does not define; their fields are checked with the nearest
 //                  later version's definition when one has it
@@ -85,6 +89,29 @@ constexpr severity to_severity(level l) noexcept {
   return l == level::error ? severity::error : l == level::warning ? severity::warning : severity::info;
 }
 
+constexpr bool is_alnum(char c) noexcept { return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// Table 0396 (coding systems) defines some entries as families rather than codes: "HL7nnnn" (the HL7
+// table nnnn, e.g. HL70063), "IBTnnnn" (IBT product codes) and "99zzz" (a local system). The value
+// lists cannot enumerate them, so they are matched here.
+constexpr bool coding_system_family(std::string_view v) noexcept {
+  auto prefixed_digits = [&](std::string_view prefix) {
+    if (v.size() != prefix.size() + 4 || v.substr(0, prefix.size()) != prefix) return false;
+    for (std::size_t i = prefix.size(); i < v.size(); ++i) {
+      if (!is_digit(v[i])) return false;
+    }
+    return true;
+  };
+  if (prefixed_digits("HL7") || prefixed_digits("IBT")) return true;
+  if (v.size() < 3 || v[0] != '9' || v[1] != '9') return false;
+  for (std::size_t i = 2; i < v.size(); ++i) {
+    if (!is_alnum(v[i])) return false;
+  }
+  return true;
+}
+
+inline constexpr std::uint16_t coding_system_table = 396;
+
 constexpr code format_code(primitive p) noexcept {
   switch (p) {
     case primitive::nm: return code::bad_number;
@@ -139,7 +166,7 @@ class segment_checker {
         ++n;
         where.repetition = n;
         if (r.empty() || r.is_null()) continue;
-        if (fd->max_length != 0 && r.raw().size() > fd->max_length) {
+        if (fd->max_length != 0 && r.raw().size() > fd->max_length && !listed(type, fd->table, r.raw())) {
           emit(o_.length, code::too_long, where, expectation::max_length, fd->max_length, {});
         }
         check_repetition(r, type, fd->table, where);
@@ -152,6 +179,15 @@ class segment_checker {
   }
 
  private:
+  // Whether `value` is a code that the table of a coded (ID/IS) primitive lists.
+  bool listed(const defs::type_def* type, std::uint16_t table, std::string_view value) const noexcept {
+    if (type == nullptr || table == 0 || !type->is_primitive()) return false;
+    const type_class k = classify(type->id);
+    if (k != type_class::id && k != type_class::is) return false;
+    const defs::table_def* t = v_.table(table);
+    return t != nullptr && t->find(value) != nullptr;
+  }
+
   void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value, const location& where) {
     const type_class k = classify(type.id);
     if (k == type_class::other || k == type_class::varies) return;
@@ -160,6 +196,7 @@ class segment_checker {
       if (table == 0 || l == level::off) return;
       const defs::table_def* t = v_.table(table);
       if (t == nullptr || t->value_count == 0 || t->find(value) != nullptr) return;
+      if (table == coding_system_table && coding_system_family(value)) return;
       emit(l, code::not_in_table, where, expectation::table, table, {});
       return;
     }
@@ -193,7 +230,7 @@ class segment_checker {
       return;
     }
     if (c.is_null()) return;
-    if (cd.max_length != 0 && c.raw().size() > cd.max_length) {
+    if (cd.max_length != 0 && c.raw().size() > cd.max_length && !listed(cd.type, cd.table, c.raw())) {
       emit(o_.length, code::too_long, where, expectation::max_length, cd.max_length, {});
     }
     const defs::type_def* type = cd.type;
