@@ -133,14 +133,17 @@ inline constexpr std::array<place, 10> places{{{"LAKEVIEW", "OR", "976", "541"},
                                                {"PORT ANGELES", "WA", "983", "360"},
                                                {"SANTA ROSA", "NM", "884", "575"},
                                                {"BRIDGEWATER", "NJ", "088", "908"}}};
+// `code` is the short assigning-authority code that v2.3 identifiers carry: v2.3 caps a CX repetition
+// (PID-3, PID-18) at 20 characters, so real 2.3 feeds use short codes.
+// `site` is the two-character code of PV1-39 (servicing facility, ID/IS(2), table 0115).
 struct facility {
-  std::string_view name, oid;
+  std::string_view name, code, site, oid;
 };
-inline constexpr std::array<facility, 5> facilities{{{"RIVERVIEW", "2.16.840.1.113883.3.4411"},
-                                                     {"STMARYS", "2.16.840.1.113883.3.5120"},
-                                                     {"NORTHGATE", "2.16.840.1.113883.3.6032"},
-                                                     {"BAYSHORE", "2.16.840.1.113883.3.7715"},
-                                                     {"HIGHPLAINS", "2.16.840.1.113883.3.8840"}}};
+inline constexpr std::array<facility, 5> facilities{{{"RIVERVIEW", "RVH", "RV", "2.16.840.1.113883.3.4411"},
+                                                     {"STMARYS", "SMH", "SM", "2.16.840.1.113883.3.5120"},
+                                                     {"NORTHGATE", "NGH", "NG", "2.16.840.1.113883.3.6032"},
+                                                     {"BAYSHORE", "BSH", "BS", "2.16.840.1.113883.3.7715"},
+                                                     {"HIGHPLAINS", "HPM", "HP", "2.16.840.1.113883.3.8840"}}};
 inline constexpr std::array<std::string_view, 4> adt_apps{"EPICADT", "CERNERPM", "MEDITECH", "ALLSCRIPTS"};
 inline constexpr std::array<std::string_view, 3> lab_apps{"CHEMLAB", "SUNQUEST", "SOFTLAB"};
 inline constexpr std::array<std::string_view, 4> receiving_apps{"DATALAKE", "INTEGRATION", "HIE_GATEWAY",
@@ -159,19 +162,21 @@ inline constexpr std::array<provider, 8> providers{{{"1992", "WARD", "IRENE", "M
 struct coded {
   std::string_view code, text;
 };
-inline constexpr std::array<coded, 10> allergens{{{"70618", "Penicillin"},
-                                                  {"2670", "Codeine"},
-                                                  {"10831", "Sulfamethoxazole"},
-                                                  {"1191", "Aspirin"},
+// SNOMED CT substances ("SCT"): RxNorm's "RXNORM" only joined HL7 table 0396 in v2.6.
+inline constexpr std::array<coded, 10> allergens{{{"373270004", "Penicillin"},
+                                                  {"387494007", "Codeine"},
+                                                  {"363528003", "Sulfamethoxazole"},
+                                                  {"387458008", "Aspirin"},
                                                   {"227493005", "Cashew nuts"},
                                                   {"300913006", "Shellfish"},
                                                   {"111088007", "Latex"},
-                                                  {"5640", "Ibuprofen"},
+                                                  {"387207008", "Ibuprofen"},
                                                   {"256349002", "Peanut"},
-                                                  {"3521", "Iodinated contrast"}}};
+                                                  {"385420005", "Iodinated contrast"}}};
+// AL1-5 is ST(15) in v2.3-2.5.1.
 inline constexpr std::array<std::string_view, 8> reactions{
-    "Hives", "Anaphylaxis", "Rash \\T\\ itching", "Nausea", "Swelling of lips\\S\\tongue", "Wheezing",
-    "GI upset", "Angioedema"};
+    "Hives", "Anaphylaxis", "Rash \\T\\ itch", "Nausea", "Lip\\S\\tongue", "Wheezing", "GI upset",
+    "Angioedema"};
 inline constexpr std::array<coded, 12> diagnoses{{{"E11.9", "Type 2 diabetes mellitus without complications"},
                                                   {"I10", "Essential (primary) hypertension"},
                                                   {"J18.9", "Pneumonia, unspecified organism"},
@@ -285,10 +290,13 @@ inline constexpr std::array<std::string_view, 8> note_texts{
     "Specimen recollected \\F\\ prior sample clotted"};
 inline constexpr std::array<std::string_view, 6> languages{"ENG^English", "SPA^Spanish", "FRE^French",
                                                            "VIE^Vietnamese", "GER^German", "POR^Portuguese"};
-inline constexpr std::array<std::string_view, 5> races{"2106-3^White^CDCREC", "2054-5^Black or African American^CDCREC",
-                                                       "2028-9^Asian^CDCREC", "1002-5^American Indian or Alaska Native^CDCREC",
-                                                       "2131-1^Other Race^CDCREC"};
-inline constexpr std::array<std::string_view, 4> units{"4EAST", "3WEST", "ICU", "MEDSURG2"};
+// PID-10: CE with the CDC race codes of HL7 table 0005 from v2.4 (CDCREC is not in v2.5.1's table 0396);
+// v2.3 has a one-character IS field, so 2.3 feeds send a local letter.
+inline constexpr std::array<std::string_view, 5> races{"2106-3^White^HL70005", "2054-5^Black or African American^HL70005",
+                                                       "2028-9^Asian^HL70005", "1002-5^American Indian or Alaska Native^HL70005",
+                                                       "2131-1^Other Race^HL70005"};
+inline constexpr std::array<std::string_view, 5> races_v23{"W", "B", "A", "I", "O"};
+inline constexpr std::array<std::string_view, 4> units{"4EAST", "3WEST", "ICU", "5NORTH"};
 
 // Appends code points U+0000..U+00FF given as UTF-8 in `text` as single Latin-1 bytes.
 inline void append_latin1(std::string& out, std::string_view utf8) {
@@ -457,13 +465,15 @@ class corpus_generator {
   }
   // An assigning authority: HD with subcomponents (namespace&OID&ISO) in 2.5.1, a plain name before.
   void authority() {
-    put(facility_->name);
+    put(facility_ns());
     if (version_ == 2) {
       put('&');
       put(facility_->oid);
       put("&ISO");
     }
   }
+  // The facility as an HD namespace: the short code in v2.3 (see detail::facility), else its name.
+  std::string_view facility_ns() const { return version_ == 0 ? facility_->code : facility_->name; }
   void provider_xcn(const detail::provider& p) {
     put(p.id);
     put('^');
@@ -572,7 +582,8 @@ class corpus_generator {
     date(1931, 2023);
     field(rng_.percent(50) ? "F" : "M");
     field();  // PID-9
-    field(full ? rng_.pick(detail::races) : std::string_view{});
+    if (full) field(version_ == 0 ? rng_.pick(detail::races_v23) : rng_.pick(detail::races));
+    else field();
     field();
     address("H");  // PID-11: home, and often a mailing address as a second repetition
     if (rng_.percent(full ? 60 : 25)) {
@@ -608,11 +619,13 @@ class corpus_generator {
       put('A');
       digits(9);
       put("^^^");
-      put(facility_->name);
+      put(facility_ns());
       put("^AN");
       field();  // PID-19 SSN, often left empty
       fields(2);
-      field(rng_.percent(80) ? "N^Not Hispanic or Latino^HL70189" : "H^Hispanic or Latino^HL70189");
+      const bool hispanic = rng_.percent(20);  // PID-22: IS(1) in v2.3, CE from v2.4
+      if (version_ == 0) field(hispanic ? "H" : "N");
+      else field(hispanic ? "H^Hispanic or Latino^HL70189" : "N^Not Hispanic or Latino^HL70189");
     }
     end_segment();
   }
@@ -627,34 +640,41 @@ class corpus_generator {
       num(rng_.between(100, 499));
       put('^');
       put(static_cast<char>('A' + rng_.below(2)));
-      put('^');
-      put(facility_->name);
+      if (version_ > 0) {  // v2.3 gives PV1-3 (PL) 12 characters: no facility there
+        put('^');
+        put(facility_->name);
+      }
     } else {
-      put("CLINIC^^^");
-      put(facility_->name);
+      put("CLINIC");
+      if (version_ > 0) {
+        put("^^^");
+        put(facility_->name);
+      }
     }
     field(patient_class == 'I' ? "E" : "R");  // PV1-4 admission type
-    fields(2);
+    fields(3);
     const auto& attending = rng_.pick(detail::providers);
     provider_xcn(attending);  // PV1-7
     field();
     if (full) provider_xcn(rng_.pick(detail::providers));  // PV1-8 referring
     field();
-    field(patient_class == 'I' ? "MED" : "CARD");  // PV1-10 hospital service
+    field(patient_class == 'I' ? "MED" : "CAR");  // PV1-10 hospital service (table 0069)
     fields(7);
     if (full) provider_xcn(attending);  // PV1-17 admitting
     field(patient_class == 'I' ? "IN" : "OP");
     field();
     put('V');
-    digits(9);  // PV1-19 visit number
-    put("^^^");
-    put(facility_->name);
-    put("^VN");
+    digits(9);  // PV1-19 visit number: CX(15) in v2.3, so the number alone there
+    if (version_ > 0) {
+      put("^^^");
+      put(facility_->name);
+      put("^VN");
+    }
     if (full) {
       field();
       put(rng_.percent(50) ? "01" : "02");  // PV1-20 financial class
-      fields(24);
-      field(facility_->name);  // PV1-39 servicing facility
+      fields(18);
+      field(facility_->site);  // PV1-39 servicing facility
       fields(4);
       field();
       timestamp(false);  // PV1-44 admit date/time
@@ -677,7 +697,7 @@ class corpus_generator {
     phone();
     field();
     field();
-    put(rng_.percent(70) ? "EC^Emergency Contact" : "N^Next-of-Kin");
+    put(rng_.percent(70) ? "C^Emergency Contact" : "N^Next-of-Kin");  // NK1-7 contact role (table 0131)
     end_segment();
   }
 
@@ -689,7 +709,7 @@ class corpus_generator {
     field(allergen.code);
     put('^');
     put(allergen.text);
-    put(allergen.code.size() > 5 ? "^SCT" : "^RXNORM");
+    put("^SCT");
     field(rng_.percent(30) ? "SV" : (rng_.percent(50) ? "MO" : "MI"));
     field(rng_.pick(detail::reactions));
     field();
@@ -701,12 +721,14 @@ class corpus_generator {
     const auto& dx = rng_.pick(detail::diagnoses);
     put("DG1|");
     num(set_id);
-    field(version_ == 0 ? "I9" : "I10");
+    // DG1-2 coding method is ID(2) and required in v2.3 but deprecated from v2.4, where the coding
+    // system travels in DG1-3 (ICD-10's "I10" does not fit two characters).
+    field(version_ == 0 ? "I9" : "");
     field(dx.code);
     put('^');
     put(dx.text);
     put("^I10");
-    field(dx.text);  // DG1-4 description (deprecated but still sent)
+    field(dx.text.substr(0, 40));  // DG1-4 description, ST(40): senders truncate (deprecated but still sent)
     field();
     timestamp();
     field(set_id == 1 ? "A" : "W");
@@ -718,8 +740,10 @@ class corpus_generator {
     put("IN1|");
     num(set_id);
     field(ins.plan);
-    put('^');
-    put(ins.plan_name);
+    if (version_ > 0) {  // IN1-2 is CE(8) in v2.3: the plan id alone
+      put('^');
+      put(ins.plan_name);
+    }
     field(ins.company_id);
     field(ins.company);
     field();
@@ -753,7 +777,10 @@ class corpus_generator {
     last_name();  // IN1-16 name of insured
     put('^');
     first_name();
-    field(rng_.percent(60) ? "01^Self" : "02^Spouse");
+    // IN1-17: IS(2) in v2.3, where senders use the X12 codes (18 self, 01 spouse); CE on table 0063 from v2.4.
+    const bool self = rng_.percent(60);
+    if (version_ == 0) field(self ? "18" : "01");
+    else field(self ? "SEL^Self^HL70063" : "SPO^Spouse^HL70063");
     field();
     date(1940, 2005);
     field();
@@ -797,12 +824,17 @@ class corpus_generator {
     pv1(kind == message_kind::adt_a04 ? 'O' : 'I', full);
     const std::uint32_t al1s = rng_.below(4);
     for (std::uint32_t i = 1; i <= al1s; ++i) al1(i);
+    const std::size_t after_al1 = scratch_.size();
     const std::uint32_t dg1s = rng_.below(3);
     for (std::uint32_t i = 1; i <= dg1s; ++i) dg1(i);
     const std::uint32_t in1s = kind == message_kind::adt_a08 ? rng_.below(2) : rng_.below(3);
     for (std::uint32_t i = 1; i <= in1s; ++i) in1(i);
-    // Keep the smallest messages in range: more allergies, as a real chart would have.
+    // Keep the smallest messages in range: more allergies, as a real chart would have. They are written
+    // at the end and rotated into place after the other AL1s, since ADT_A01 wants AL1 before DG1/IN1.
+    const std::size_t tail = scratch_.size();
     for (std::uint32_t i = al1s + 1; scratch_.size() < min_message_size; ++i) al1(i);
+    std::rotate(scratch_.begin() + static_cast<std::ptrdiff_t>(after_al1),
+                scratch_.begin() + static_cast<std::ptrdiff_t>(tail), scratch_.end());
   }
 
   // --- ORU ---------------------------------------------------------------------------------------
