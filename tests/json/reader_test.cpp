@@ -98,7 +98,7 @@ TEST_CASE("named → ER7 places values by the definitions") {
       "message_type":{"message_code":"ADT","trigger_event":"A01"},"version_id":{"version_id":"2.5.1"}},
       "PID":{"PATIENT_NAME":[{"family_name":{"surname":"O|NEIL"},"given_name":"ANN"},{"given_name":"X"}],
              "set_id_pid":1,"date_time_of_birth":{"time":"1960-11-11"},"40":"far","administrative_sex":null},
-      "obx":[{"value_type":["NM"],"observation_value":[7.5]},{"value_type":["CE"],"observation_value":[{"text":"Glucose"}]}]})",
+      "obx":[{"value_type":"NM","observation_value":[7.5]},{"value_type":"CE","observation_value":[{"text":"Glucose"}]}]})",
                               er7);
   REQUIRE(n);
   CHECK(er7 == cr("MSH|^~\\&|||||||ADT^A01|||2.5.1\n"
