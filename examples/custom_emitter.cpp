@@ -135,11 +135,13 @@ int main(int argc, char** argv) {
       }
       walker.walk(*msg, csv);
       if (!header_written) {
-        for (std::size_t i = 0; i < csv.names.size(); ++i) std::printf("%s%s", i ? "," : "", csv.names[i].c_str());
+        for (std::size_t i = 0; i < csv.names.size(); ++i)
+          std::printf("%s%s", i ? "," : "", csv.names[i].c_str());
         std::printf("\n");
         header_written = true;
       }
-      for (std::size_t i = 0; i < csv.cells.size(); ++i) std::printf("%s%s", i ? "," : "", csv.cells[i].c_str());
+      for (std::size_t i = 0; i < csv.cells.size(); ++i)
+        std::printf("%s%s", i ? "," : "", csv.cells[i].c_str());
       std::printf("\n");
     }
   }

@@ -67,13 +67,15 @@ TEST_CASE("MSH-18 values map to character sets") {
       row{"ISO8859/1", charset::latin1}, row{"ISO IR100", charset::latin1}, row{"LATIN1", charset::latin1},
       row{"8859/2", charset::iso8859_2}, row{"8859/3", charset::iso8859_3}, row{"8859/4", charset::iso8859_4},
       row{"8859/5", charset::iso8859_5}, row{"8859/6", charset::iso8859_6}, row{"8859/7", charset::iso8859_7},
-      row{"8859/8", charset::iso8859_8}, row{"8859/9", charset::iso8859_9}, row{"8859/15", charset::iso8859_15},
-      row{"ISO-8859-15", charset::iso8859_15}, row{"UNICODE UTF-8", charset::utf8}, row{"UTF-8", charset::utf8},
-      row{"utf8", charset::utf8}, row{"UNICODE", charset::utf8}, row{" UNICODE UTF-8 ", charset::utf8},
+      row{"8859/8", charset::iso8859_8}, row{"8859/9", charset::iso8859_9},
+      row{"8859/15", charset::iso8859_15}, row{"ISO-8859-15", charset::iso8859_15},
+      row{"UNICODE UTF-8", charset::utf8}, row{"UTF-8", charset::utf8}, row{"utf8", charset::utf8},
+      row{"UNICODE", charset::utf8}, row{" UNICODE UTF-8 ", charset::utf8},
       row{"8859/1~ISO IR87", charset::latin1},  // first repetition only
       row{"8859/1^x", charset::latin1}, row{"8859/10", charset::unknown}, row{"8859/16", charset::unknown},
-      row{"8859", charset::unknown}, row{"ISO IR87", charset::unknown}, row{"GB 18030-2000", charset::unknown},
-      row{"UNICODE UTF-16", charset::unknown}, row{"BIG-5", charset::unknown}, row{"KLINGON", charset::unknown},
+      row{"8859", charset::unknown}, row{"ISO IR87", charset::unknown},
+      row{"GB 18030-2000", charset::unknown}, row{"UNICODE UTF-16", charset::unknown},
+      row{"BIG-5", charset::unknown}, row{"KLINGON", charset::unknown},
       row{"A VERY LONG NAME THAT DOES NOT FIT ANY BUFFER", charset::unknown});
   INFO(r.msh18);
   CHECK(charset_from_msh18(r.msh18) == r.cs);
@@ -99,17 +101,22 @@ TEST_CASE("Latin-1 becomes UTF-8: every byte") {
   REQUIRE(c.ok);
   CHECK(c.text == expect);
   CHECK(conv("M\xFCller", charset::latin1).text == "M\xC3\xBCller");
-  CHECK(conv("Jos\xE9 Mar\xED" "a", charset::latin1).text == "Jos\xC3\xA9 Mar\xC3\xAD" "a");
+  CHECK(conv("Jos\xE9 Mar\xED"
+             "a",
+             charset::latin1)
+            .text ==
+        "Jos\xC3\xA9 Mar\xC3\xAD"
+        "a");
 }
 
 TEST_CASE("other ISO 8859 parts") {
-  CHECK(conv("\xA4", charset::iso8859_15).text == "\xE2\x82\xAC");             // €
-  CHECK(conv("\xA4", charset::latin1).text == "\xC2\xA4");                     // ¤
-  CHECK(conv("\xB1\xE6", charset::iso8859_2).text == "\xC4\x85\xC4\x87");      // ąć
+  CHECK(conv("\xA4", charset::iso8859_15).text == "\xE2\x82\xAC");                // €
+  CHECK(conv("\xA4", charset::latin1).text == "\xC2\xA4");                        // ¤
+  CHECK(conv("\xB1\xE6", charset::iso8859_2).text == "\xC4\x85\xC4\x87");         // ąć
   CHECK(conv("\xD0\xEF", charset::iso8859_5).text == utf8(0x430) + utf8(0x44F));  // аџ... а я
-  CHECK(conv("\xE1", charset::iso8859_7).text == utf8(0x3B1));                // α
-  CHECK(conv("\xF0", charset::iso8859_9).text == utf8(0x11F));                // ğ
-  CHECK(conv("\x85", charset::iso8859_5).text == "\xC2\x85");                  // C1 control, same everywhere
+  CHECK(conv("\xE1", charset::iso8859_7).text == utf8(0x3B1));                    // α
+  CHECK(conv("\xF0", charset::iso8859_9).text == utf8(0x11F));                    // ğ
+  CHECK(conv("\x85", charset::iso8859_5).text == "\xC2\x85");  // C1 control, same everywhere
 
   SECTION("a byte the part leaves unassigned follows the policy") {
     // 0xAE is unassigned in 8859/7.
@@ -133,7 +140,9 @@ TEST_CASE("ASCII declared: bytes from 0x80 are invalid") {
 }
 
 TEST_CASE("valid UTF-8 passes through unchanged") {
-  const std::string text = "Gr\xC3\xBC\xC3\x9F" "e \xE2\x82\xAC \xF0\x9F\x98\x80 \xE4\xB8\xAD\xE6\x96\x87";
+  const std::string text =
+      "Gr\xC3\xBC\xC3\x9F"
+      "e \xE2\x82\xAC \xF0\x9F\x98\x80 \xE4\xB8\xAD\xE6\x96\x87";
   for (charset cs : {charset::utf8, charset::unknown}) {
     const auto c = conv(text, cs, invalid_bytes::strict);
     CHECK(c.ok);
@@ -151,13 +160,29 @@ TEST_CASE("invalid UTF-8 under each policy, with exact offsets") {
     std::size_t offset;     // invalid_bytes::strict
   };
   const auto r = GENERATE_COPY(
-      row{"ab\xFF" "cd", "ab" + fffd + "cd", "ab\xC3\xBF" "cd", 2},
-      row{"ab\xE2\x82", "ab" + fffd, "ab\xC3\xA2\xC2\x82", 2},           // truncated at the end: one U+FFFD
-      row{"\xE2\x82" "A", fffd + "A", "\xC3\xA2\xC2\x82" "A", 0},           // truncated before ASCII
-      row{"x\xC0\x80", "x" + fffd + fffd, "x\xC3\x80\xC2\x80", 1},        // overlong NUL
+      row{"ab\xFF"
+          "cd",
+          "ab" + fffd + "cd",
+          "ab\xC3\xBF"
+          "cd",
+          2},
+      row{"ab\xE2\x82", "ab" + fffd, "ab\xC3\xA2\xC2\x82", 2},  // truncated at the end: one U+FFFD
+      row{"\xE2\x82"
+          "A",
+          fffd + "A",
+          "\xC3\xA2\xC2\x82"
+          "A",
+          0},                                                                  // truncated before ASCII
+      row{"x\xC0\x80", "x" + fffd + fffd, "x\xC3\x80\xC2\x80", 1},             // overlong NUL
       row{"\xED\xA0\x80", fffd + fffd + fffd, "\xC3\xAD\xC2\xA0\xC2\x80", 0},  // surrogate
-      row{"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd, "\xC3\xB4\xC2\x90\xC2\x80\xC2\x80", 0},  // > U+10FFFF
-      row{"\xF0\x9F\x98" "A", fffd + "A", "\xC3\xB0\xC2\x9F\xC2\x98" "A", 0},
+      row{"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd, "\xC3\xB4\xC2\x90\xC2\x80\xC2\x80",
+          0},  // > U+10FFFF
+      row{"\xF0\x9F\x98"
+          "A",
+          fffd + "A",
+          "\xC3\xB0\xC2\x9F\xC2\x98"
+          "A",
+          0},
       row{"ok \xC3\xA9 \x80", "ok \xC3\xA9 " + fffd, "ok \xC3\xA9 \xC2\x80", 6},  // lone continuation
       row{"\xC3\xA9\xC3", "\xC3\xA9" + fffd, "\xC3\xA9\xC3\x83", 2});
   const auto rep = conv(r.in, charset::utf8, invalid_bytes::replace);
@@ -183,8 +208,8 @@ TEST_CASE("output is always valid UTF-8 (random bytes, every set and lenient pol
   std::mt19937 rng(99);
   std::uniform_int_distribution<int> byte(0, 255);
   std::uniform_int_distribution<int> len(0, 300);
-  const charset sets[] = {charset::ascii, charset::utf8, charset::latin1, charset::iso8859_2,
-                          charset::iso8859_3, charset::iso8859_6, charset::iso8859_7, charset::iso8859_8,
+  const charset sets[] = {charset::ascii,      charset::utf8,      charset::latin1,    charset::iso8859_2,
+                          charset::iso8859_3,  charset::iso8859_6, charset::iso8859_7, charset::iso8859_8,
                           charset::iso8859_15, charset::unknown};
   for (int i = 0; i < 400; ++i) {
     std::string in;
@@ -232,7 +257,9 @@ TEST_CASE("to_utf8_view returns the input itself when no conversion is needed") 
   REQUIRE(a);
   CHECK(a->data() == ascii.data());
 
-  const std::string_view utf = "Gr\xC3\xBC\xC3\x9F" "e";
+  const std::string_view utf =
+      "Gr\xC3\xBC\xC3\x9F"
+      "e";
   auto u = hl7v2::to_utf8_view(utf, charset::utf8, invalid_bytes::strict, scratch);
   REQUIRE(u);
   CHECK(u->data() == utf.data());
@@ -240,7 +267,9 @@ TEST_CASE("to_utf8_view returns the input itself when no conversion is needed") 
   auto l = hl7v2::to_utf8_view(utf, charset::latin1, invalid_bytes::strict, scratch);
   REQUIRE(l);
   CHECK(l->data() == scratch.data());
-  CHECK(*l == "Gr\xC3\x83\xC2\xBC\xC3\x83\xC2\x9F" "e");  // read as Latin-1, as declared
+  CHECK(*l ==
+        "Gr\xC3\x83\xC2\xBC\xC3\x83\xC2\x9F"
+        "e");  // read as Latin-1, as declared
 
   auto bad = hl7v2::to_utf8_view("ab\xFF", charset::utf8, invalid_bytes::strict, scratch);
   REQUIRE_FALSE(bad);

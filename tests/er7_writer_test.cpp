@@ -129,7 +129,9 @@ TEST_CASE("the samples round-trip", "[er7_writer]") {
     std::vector<std::string> messages;
     for (std::size_t at = 0; at < file.size();) {
       std::size_t next = at + 1;
-      while (next < file.size() && !(file.compare(next, 3, "MSH") == 0 && (file[next - 1] == '\r' || file[next - 1] == '\n'))) ++next;
+      while (next < file.size() &&
+             !(file.compare(next, 3, "MSH") == 0 && (file[next - 1] == '\r' || file[next - 1] == '\n')))
+        ++next;
       messages.push_back(file.substr(at, next - at));
       at = next;
     }

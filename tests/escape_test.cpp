@@ -63,7 +63,7 @@ TEST_CASE("each delimiter escape decodes to the message's own delimiter") {
 
 TEST_CASE("truncation escape \\P\\ needs a declared truncation character") {
   CHECK(dec("a\\P\\b", make("MSH|^~\\&#|")) == "a#b");
-  CHECK(dec("a\\P\\b") == "a\\P\\b");  // no fifth MSH-2 character: literal
+  CHECK(dec("a\\P\\b") == "a\\P\\b");                     // no fifth MSH-2 character: literal
   CHECK(dec("a\\T\\b", make("MSH|^~\\|")) == "a\\T\\b");  // no subcomponent character: literal
 }
 
@@ -88,11 +88,11 @@ TEST_CASE("hex escapes give raw bytes") {
   CHECK(dec("\\X41\\") == "A");
   CHECK(dec("\\X414243\\") == "ABC");
   CHECK(dec("\\X0D0A\\") == "\r\n");
-  CHECK(dec("\\Xc3A9\\") == "\xC3\xA9");          // UTF-8 é, mixed-case digits
-  CHECK(dec("\\XE282AC\\") == "\xE2\x82\xAC");     // UTF-8 €
-  CHECK(dec("caf\\XE9\\") == "caf\xE9");           // a Latin-1 byte: charset conversion comes later
+  CHECK(dec("\\Xc3A9\\") == "\xC3\xA9");        // UTF-8 é, mixed-case digits
+  CHECK(dec("\\XE282AC\\") == "\xE2\x82\xAC");  // UTF-8 €
+  CHECK(dec("caf\\XE9\\") == "caf\xE9");        // a Latin-1 byte: charset conversion comes later
   CHECK(dec("\\X00\\") == std::string(1, '\0'));
-  CHECK(dec("\\X7C\\") == "|");                    // decoded bytes are text, not structure
+  CHECK(dec("\\X7C\\") == "|");  // decoded bytes are text, not structure
   std::string long_hex = "\\X";
   for (int i = 0; i < 1000; ++i) long_hex += "4A";
   long_hex += "\\";
@@ -100,8 +100,9 @@ TEST_CASE("hex escapes give raw bytes") {
 }
 
 TEST_CASE("malformed hex escapes stay literal") {
-  const auto raw = GENERATE(std::string_view{"\\X\\"}, std::string_view{"\\X4\\"}, std::string_view{"\\X414\\"},
-                            std::string_view{"\\XG1\\"}, std::string_view{"\\X 41\\"}, std::string_view{"\\x41\\"});
+  const auto raw =
+      GENERATE(std::string_view{"\\X\\"}, std::string_view{"\\X4\\"}, std::string_view{"\\X414\\"},
+               std::string_view{"\\XG1\\"}, std::string_view{"\\X 41\\"}, std::string_view{"\\x41\\"});
   CHECK(dec(raw) == std::string(raw));
 }
 
@@ -130,11 +131,11 @@ TEST_CASE("keep still decodes the non-formatting escapes") {
 }
 
 TEST_CASE("malformed formatting commands stay literal under map") {
-  const auto raw = GENERATE(std::string_view{"\\.brx\\"}, std::string_view{"\\.sp-1\\"}, std::string_view{"\\.inx\\"},
-                            std::string_view{"\\.in+\\"},
-                            std::string_view{"\\.\\"}, std::string_view{"\\.b\\"}, std::string_view{"\\.zz\\"},
-                            std::string_view{"\\.fi2\\"}, std::string_view{"\\.br \\"},
-                            std::string_view{"\\.sp  2\\"});
+  const auto raw =
+      GENERATE(std::string_view{"\\.brx\\"}, std::string_view{"\\.sp-1\\"}, std::string_view{"\\.inx\\"},
+               std::string_view{"\\.in+\\"}, std::string_view{"\\.\\"}, std::string_view{"\\.b\\"},
+               std::string_view{"\\.zz\\"}, std::string_view{"\\.fi2\\"}, std::string_view{"\\.br \\"},
+               std::string_view{"\\.sp  2\\"});
   CHECK(dec(raw) == std::string(raw));
 }
 
@@ -146,11 +147,11 @@ TEST_CASE("charset switches are kept verbatim") {
 TEST_CASE("unknown and unterminated escapes are literal text, never an error") {
   CHECK(dec("\\Z\\") == "\\Z\\");
   CHECK(dec("\\ZZ\\x\\F\\") == "\\ZZ\\x|");
-  CHECK(dec("\\\\") == "\\\\");            // empty sequence
-  CHECK(dec("abc\\") == "abc\\");          // lone escape at the end
+  CHECK(dec("\\\\") == "\\\\");    // empty sequence
+  CHECK(dec("abc\\") == "abc\\");  // lone escape at the end
   CHECK(dec("\\") == "\\");
-  CHECK(dec("abc\\F") == "abc\\F");        // unterminated
-  CHECK(dec("a\\F\\b\\S") == "a|b\\S");    // decoded, then unterminated
+  CHECK(dec("abc\\F") == "abc\\F");      // unterminated
+  CHECK(dec("a\\F\\b\\S") == "a|b\\S");  // decoded, then unterminated
   CHECK(dec("\\H\\", standard, keep) == "\\H\\");
   CHECK(dec("") == "");
 }

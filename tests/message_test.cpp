@@ -22,7 +22,8 @@ static_assert(std::forward_iterator<decltype(hl7v2::field{}.begin())>);
 namespace {
 
 const std::string text =
-    "MSH|^~\\&|LAB|RIVER|LAKE|RIVER|20250301||ORU^R01^ORU_R01|CTRL42|P|2.5.1^^HL70104|||AL|NE||UNICODE UTF-8~8859/1\r"
+    "MSH|^~\\&|LAB|RIVER|LAKE|RIVER|20250301||ORU^R01^ORU_R01|CTRL42|P|2.5.1^^HL70104|||AL|NE||UNICODE "
+    "UTF-8~8859/1\r"
     "PID|1||A1^^^H^MR~B2&x&y^^^SSA^SS||DOE^JANE^^^^||19700101|F|||\"\"\r"
     "OBX|1|NM|718-7^Hb^LN||11.1|g/dL\r"
     "NTE|1\r"
@@ -42,9 +43,9 @@ TEST_CASE("MSH numbering: MSH-1 is the separator, MSH-2 is not split", "[message
   CHECK(msh[1].raw() == "|");
   CHECK(msh[1].size() == 1);
   CHECK(msh[2].raw() == "^~\\&");
-  CHECK(msh[2].size() == 1);           // '~' inside MSH-2 is not a repetition separator
-  CHECK(msh[2][1].size() == 1);        // nor '^' a component separator
-  CHECK(msh[2][1][1].size() == 1);     // nor '&' a subcomponent separator
+  CHECK(msh[2].size() == 1);        // '~' inside MSH-2 is not a repetition separator
+  CHECK(msh[2][1].size() == 1);     // nor '^' a component separator
+  CHECK(msh[2][1][1].size() == 1);  // nor '&' a subcomponent separator
   CHECK(msh[2][1][1][1].raw() == "^~\\&");
   CHECK(msh[3].raw() == "LAB");
   CHECK(msh[9].raw() == "ORU^R01^ORU_R01");
@@ -135,8 +136,8 @@ TEST_CASE("range-for at every level visits every part in order", "[message]") {
   REQUIRE(m);
   std::vector<std::string> seen;
   for (hl7v2::field f : (*m)[2]) seen.emplace_back(f.raw());
-  CHECK(seen == std::vector<std::string>{"1", "", "A1^^^H^MR~B2&x&y^^^SSA^SS", "", "DOE^JANE^^^^", "", "19700101",
-                                         "F", "", "", "\"\""});
+  CHECK(seen == std::vector<std::string>{"1", "", "A1^^^H^MR~B2&x&y^^^SSA^SS", "", "DOE^JANE^^^^", "",
+                                         "19700101", "F", "", "", "\"\""});
   seen.clear();
   for (hl7v2::repetition r : (*m)[2][3]) seen.emplace_back(r.raw());
   CHECK(seen == std::vector<std::string>{"A1^^^H^MR", "B2&x&y^^^SSA^SS"});
@@ -308,7 +309,8 @@ TEST_CASE("parsed views split like views of the bare text, across bitmap words",
     for (const hl7v2::segment seg : m->segments()) {
       for (std::size_t pos = 1; pos <= seg.size(); ++pos) {
         const hl7v2::field f = seg[pos];
-        const hl7v2::field bare = seg.is_header() && pos <= 2 ? hl7v2::field{f.raw()} : hl7v2::field{f.raw(), seps};
+        const hl7v2::field bare =
+            seg.is_header() && pos <= 2 ? hl7v2::field{f.raw()} : hl7v2::field{f.raw(), seps};
         REQUIRE(f.size() == bare.size());
         for (std::size_t r = 1; r <= f.size() + 1; ++r) {
           const hl7v2::repetition rv = f[r];

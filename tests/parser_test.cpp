@@ -49,9 +49,10 @@ TEST_CASE("parses the samples into their segments", "[parser]") {
 TEST_CASE("segment terminators", "[parser]") {
   hl7v2::parser p;
   SECTION("CR, CRLF and LF give the same segments") {
-    for (const char* text : {"MSH|^~\\&|A\rPID|1|X\rOBX|1\r", "MSH|^~\\&|A\r\nPID|1|X\r\nOBX|1\r\n",
-                             "MSH|^~\\&|A\nPID|1|X\nOBX|1\n", "MSH|^~\\&|A\rPID|1|X\r\nOBX|1",
-                             "MSH|^~\\&|A\n\nPID|1|X\n\n\nOBX|1\n\n", "\r\n\r\nMSH|^~\\&|A\r\n\r\nPID|1|X\r\rOBX|1"}) {
+    for (const char* text :
+         {"MSH|^~\\&|A\rPID|1|X\rOBX|1\r", "MSH|^~\\&|A\r\nPID|1|X\r\nOBX|1\r\n",
+          "MSH|^~\\&|A\nPID|1|X\nOBX|1\n", "MSH|^~\\&|A\rPID|1|X\r\nOBX|1",
+          "MSH|^~\\&|A\n\nPID|1|X\n\n\nOBX|1\n\n", "\r\n\r\nMSH|^~\\&|A\r\n\r\nPID|1|X\r\rOBX|1"}) {
       INFO(text);
       auto m = p.parse(text);
       REQUIRE(m);

@@ -131,7 +131,8 @@ TEST_CASE("separator bitmaps of every kernel match a naive marking", "[simd]") {
       if (rep != '\0' && s[i] == rep) w[simd::bits_repetition] |= bit;
       if (comp != '\0' && s[i] == comp) w[simd::bits_component] |= bit;
       if (sub != '\0' && s[i] == sub) w[simd::bits_subcomponent] |= bit;
-      if (w[simd::bits_repetition] & bit || w[simd::bits_component] & bit || w[simd::bits_subcomponent] & bit) {
+      if (w[simd::bits_repetition] & bit || w[simd::bits_component] & bit ||
+          w[simd::bits_subcomponent] & bit) {
         w[simd::bits_any] |= bit;
       }
     }
@@ -165,7 +166,8 @@ TEST_CASE("every kernel builds identical trees", "[simd]") {
   }
   // Long messages cross the parser's scan chunks.
   std::string long_msg = "MSH|^~\\&|A\r";
-  for (int i = 0; i < 5000; ++i) long_msg += "OBX|" + std::to_string(i) + "|NM|a^b~c&d||" + std::string(i % 13, 'x') + "\r";
+  for (int i = 0; i < 5000; ++i)
+    long_msg += "OBX|" + std::to_string(i) + "|NM|a^b~c&d||" + std::string(i % 13, 'x') + "\r";
   inputs.push_back(long_msg);
   inputs.push_back("MSH|^~\\&|A\r" + std::string(20000, '|') + "\r");  // error crossing chunks
 

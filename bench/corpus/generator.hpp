@@ -60,10 +60,14 @@ inline constexpr std::size_t message_kind_count = 4;
 
 constexpr std::string_view name(message_kind kind) noexcept {
   switch (kind) {
-    case message_kind::adt_a01: return "ADT^A01";
-    case message_kind::adt_a04: return "ADT^A04";
-    case message_kind::adt_a08: return "ADT^A08";
-    case message_kind::oru_r01: return "ORU^R01";
+    case message_kind::adt_a01:
+      return "ADT^A01";
+    case message_kind::adt_a04:
+      return "ADT^A04";
+    case message_kind::adt_a08:
+      return "ADT^A08";
+    case message_kind::oru_r01:
+      return "ORU^R01";
   }
   return "?";
 }
@@ -101,25 +105,26 @@ namespace detail {
 // Invented people, places and codes. Names in `accented_*` are UTF-8 here and written as Latin-1 or
 // UTF-8 according to the message's MSH-18; messages that declare no character set use plain ASCII.
 inline constexpr std::array<std::string_view, 40> last_names{
-    "HOLLOWAY", "MARSH",   "DELGADO",  "OKAFOR",   "LINDQVIST", "PRZYBYLSKI", "NAKAMURA", "ABERNATHY",
-    "QUINTERO", "FAIRBANK", "OSEI",     "VANTERPOOL", "KOWALCZYK", "BRANDT",  "SOLIS",    "TREMBLAY",
-    "HARGROVE", "IBARRA",  "MCALLISTER", "PETROVA", "WINSLOW",   "CASTELLANO", "DRUMMOND", "ESPINOZA",
-    "GALLOWAY", "HASTINGS", "IVERSON",  "JANSSEN",  "KIRKWOOD",  "LOCKHART",   "MERCADO",  "NORDSTROM",
-    "OYELARAN", "PENROSE", "RADCLIFFE", "SAUNDERS", "THORNBURY", "UPDIKE",     "VASQUEZ",  "WHITLOCK"};
+    "HOLLOWAY", "MARSH",    "DELGADO",    "OKAFOR",     "LINDQVIST", "PRZYBYLSKI", "NAKAMURA", "ABERNATHY",
+    "QUINTERO", "FAIRBANK", "OSEI",       "VANTERPOOL", "KOWALCZYK", "BRANDT",     "SOLIS",    "TREMBLAY",
+    "HARGROVE", "IBARRA",   "MCALLISTER", "PETROVA",    "WINSLOW",   "CASTELLANO", "DRUMMOND", "ESPINOZA",
+    "GALLOWAY", "HASTINGS", "IVERSON",    "JANSSEN",    "KIRKWOOD",  "LOCKHART",   "MERCADO",  "NORDSTROM",
+    "OYELARAN", "PENROSE",  "RADCLIFFE",  "SAUNDERS",   "THORNBURY", "UPDIKE",     "VASQUEZ",  "WHITLOCK"};
 inline constexpr std::array<std::string_view, 12> accented_last_names{
-    "MÜLLER", "GONZÁLEZ", "LEFÈVRE", "JÄRVINEN", "NUÑEZ", "SØRENSEN", "CÔTÉ", "BJÖRK", "GARCÍA",
-    "FRANÇOIS", "O'BRIEN", "DUBOIS-LAFONTAINE"};
+    "MÜLLER", "GONZÁLEZ", "LEFÈVRE", "JÄRVINEN", "NUÑEZ",   "SØRENSEN",
+    "CÔTÉ",   "BJÖRK",    "GARCÍA",  "FRANÇOIS", "O'BRIEN", "DUBOIS-LAFONTAINE"};
 inline constexpr std::array<std::string_view, 40> first_names{
-    "MAEVE", "TOBIAS", "AMARA", "JOAQUIN", "PRIYA", "EZEKIEL", "ROSALIND", "DMITRI", "IMANI", "LEOPOLD",
-    "CORA",  "YUSUF",  "HALLIE", "BENEDICT", "MARISOL", "OTIS", "SIGRID", "WENDELL", "ZARA", "ANSEL",
-    "BEATRIX", "CALLUM", "DELPHINE", "EMRYS", "FIONA", "GIDEON", "HAZEL", "IGNATIUS", "JUNO", "KASPER",
-    "LUCINDA", "MATTEO", "NADIA", "ORSON", "PHOEBE", "REMY", "SAOIRSE", "THADDEUS", "ULRIKE", "VIOLET"};
-inline constexpr std::array<std::string_view, 8> accented_first_names{
-    "JOSÉ", "RENÉE", "ZOË", "BJØRN", "AGNÈS", "JÜRGEN", "INÉS", "FRANÇOISE"};
+    "MAEVE",  "TOBIAS",  "AMARA",  "JOAQUIN",  "PRIYA",   "EZEKIEL",  "ROSALIND", "DMITRI",
+    "IMANI",  "LEOPOLD", "CORA",   "YUSUF",    "HALLIE",  "BENEDICT", "MARISOL",  "OTIS",
+    "SIGRID", "WENDELL", "ZARA",   "ANSEL",    "BEATRIX", "CALLUM",   "DELPHINE", "EMRYS",
+    "FIONA",  "GIDEON",  "HAZEL",  "IGNATIUS", "JUNO",    "KASPER",   "LUCINDA",  "MATTEO",
+    "NADIA",  "ORSON",   "PHOEBE", "REMY",     "SAOIRSE", "THADDEUS", "ULRIKE",   "VIOLET"};
+inline constexpr std::array<std::string_view, 8> accented_first_names{"JOSÉ",  "RENÉE",  "ZOË",  "BJØRN",
+                                                                      "AGNÈS", "JÜRGEN", "INÉS", "FRANÇOISE"};
 inline constexpr std::array<std::string_view, 16> streets{
-    "CEDAR WAY", "MAPLE AVE", "ORCHARD LN", "RIVERBEND RD", "KINGFISHER CT", "QUARRY ST", "BIRCH HOLLOW DR",
-    "LANTERN PL", "FOUNDRY ROW", "HERON BLVD", "SUMMIT TER", "OLD MILL RD", "WILLOW CREEK PKWY",
-    "TANNER ST", "MARIGOLD CIR", "SEXTANT AVE"};
+    "CEDAR WAY",         "MAPLE AVE",  "ORCHARD LN",   "RIVERBEND RD", "KINGFISHER CT", "QUARRY ST",
+    "BIRCH HOLLOW DR",   "LANTERN PL", "FOUNDRY ROW",  "HERON BLVD",   "SUMMIT TER",    "OLD MILL RD",
+    "WILLOW CREEK PKWY", "TANNER ST",  "MARIGOLD CIR", "SEXTANT AVE"};
 struct place {
   std::string_view city, state, zip_prefix, area_code;
 };
@@ -139,11 +144,12 @@ inline constexpr std::array<place, 10> places{{{"LAKEVIEW", "OR", "976", "541"},
 struct facility {
   std::string_view name, code, site, oid;
 };
-inline constexpr std::array<facility, 5> facilities{{{"RIVERVIEW", "RVH", "RV", "2.16.840.1.113883.3.4411"},
-                                                     {"STMARYS", "SMH", "SM", "2.16.840.1.113883.3.5120"},
-                                                     {"NORTHGATE", "NGH", "NG", "2.16.840.1.113883.3.6032"},
-                                                     {"BAYSHORE", "BSH", "BS", "2.16.840.1.113883.3.7715"},
-                                                     {"HIGHPLAINS", "HPM", "HP", "2.16.840.1.113883.3.8840"}}};
+inline constexpr std::array<facility, 5> facilities{
+    {{"RIVERVIEW", "RVH", "RV", "2.16.840.1.113883.3.4411"},
+     {"STMARYS", "SMH", "SM", "2.16.840.1.113883.3.5120"},
+     {"NORTHGATE", "NGH", "NG", "2.16.840.1.113883.3.6032"},
+     {"BAYSHORE", "BSH", "BS", "2.16.840.1.113883.3.7715"},
+     {"HIGHPLAINS", "HPM", "HP", "2.16.840.1.113883.3.8840"}}};
 inline constexpr std::array<std::string_view, 4> adt_apps{"EPICADT", "CERNERPM", "MEDITECH", "ALLSCRIPTS"};
 inline constexpr std::array<std::string_view, 3> lab_apps{"CHEMLAB", "SUNQUEST", "SOFTLAB"};
 inline constexpr std::array<std::string_view, 4> receiving_apps{"DATALAKE", "INTEGRATION", "HIE_GATEWAY",
@@ -174,31 +180,33 @@ inline constexpr std::array<coded, 10> allergens{{{"373270004", "Penicillin"},
                                                   {"256349002", "Peanut"},
                                                   {"385420005", "Iodinated contrast"}}};
 // AL1-5 is ST(15) in v2.3-2.5.1.
-inline constexpr std::array<std::string_view, 8> reactions{
-    "Hives", "Anaphylaxis", "Rash \\T\\ itch", "Nausea", "Lip\\S\\tongue", "Wheezing", "GI upset",
-    "Angioedema"};
-inline constexpr std::array<coded, 12> diagnoses{{{"E11.9", "Type 2 diabetes mellitus without complications"},
-                                                  {"I10", "Essential (primary) hypertension"},
-                                                  {"J18.9", "Pneumonia, unspecified organism"},
-                                                  {"N39.0", "Urinary tract infection, site not specified"},
-                                                  {"K35.80", "Unspecified acute appendicitis"},
-                                                  {"I48.91", "Unspecified atrial fibrillation"},
-                                                  {"J44.1", "COPD with (acute) exacerbation"},
-                                                  {"S72.001A", "Fracture of unsp part of neck of right femur"},
-                                                  {"R07.9", "Chest pain, unspecified"},
-                                                  {"E87.1", "Hypo-osmolality and hyponatremia"},
-                                                  {"F32.A", "Depression, unspecified"},
-                                                  {"Z34.90", "Encounter for supervision of normal pregnancy"}}};
+inline constexpr std::array<std::string_view, 8> reactions{"Hives",    "Anaphylaxis",    "Rash \\T\\ itch",
+                                                           "Nausea",   "Lip\\S\\tongue", "Wheezing",
+                                                           "GI upset", "Angioedema"};
+inline constexpr std::array<coded, 12> diagnoses{
+    {{"E11.9", "Type 2 diabetes mellitus without complications"},
+     {"I10", "Essential (primary) hypertension"},
+     {"J18.9", "Pneumonia, unspecified organism"},
+     {"N39.0", "Urinary tract infection, site not specified"},
+     {"K35.80", "Unspecified acute appendicitis"},
+     {"I48.91", "Unspecified atrial fibrillation"},
+     {"J44.1", "COPD with (acute) exacerbation"},
+     {"S72.001A", "Fracture of unsp part of neck of right femur"},
+     {"R07.9", "Chest pain, unspecified"},
+     {"E87.1", "Hypo-osmolality and hyponatremia"},
+     {"F32.A", "Depression, unspecified"},
+     {"Z34.90", "Encounter for supervision of normal pregnancy"}}};
 struct insurer {
   std::string_view plan, plan_name, company_id, company;
 };
-inline constexpr std::array<insurer, 6> insurers{{{"BCBS01", "BLUE SHIELD PPO", "60054", "BLUE SHIELD OF THE WEST"},
-                                                  {"AETNA7", "AETNA CHOICE POS II", "60055", "AETNA"},
-                                                  {"MCR", "MEDICARE PART A\\T\\B", "00430", "CMS MEDICARE"},
-                                                  {"MCD", "STATE MEDICAID", "77001", "DEPT OF HEALTH SERVICES"},
-                                                  {"UHC3", "UNITEDHEALTHCARE HMO", "87726", "UNITEDHEALTHCARE"},
-                                                  {"KAI1", "COMMUNITY HEALTH PLAN", "94320", "COMMUNITY MUTUAL"}}};
-inline constexpr std::array<std::string_view, 6> relationships{"SPO^Spouse", "CHD^Child", "PAR^Parent",
+inline constexpr std::array<insurer, 6> insurers{
+    {{"BCBS01", "BLUE SHIELD PPO", "60054", "BLUE SHIELD OF THE WEST"},
+     {"AETNA7", "AETNA CHOICE POS II", "60055", "AETNA"},
+     {"MCR", "MEDICARE PART A\\T\\B", "00430", "CMS MEDICARE"},
+     {"MCD", "STATE MEDICAID", "77001", "DEPT OF HEALTH SERVICES"},
+     {"UHC3", "UNITEDHEALTHCARE HMO", "87726", "UNITEDHEALTHCARE"},
+     {"KAI1", "COMMUNITY HEALTH PLAN", "94320", "COMMUNITY MUTUAL"}}};
+inline constexpr std::array<std::string_view, 6> relationships{"SPO^Spouse",  "CHD^Child",  "PAR^Parent",
                                                                "SIB^Sibling", "FND^Friend", "GRD^Guardian"};
 // A numeric lab test: code, name, units, reference range in tenths and the decimals shown.
 struct lab_test {
@@ -206,30 +214,31 @@ struct lab_test {
   std::int32_t low, high;  // reference range, in units of 10^-decimals
   std::uint8_t decimals;
 };
-inline constexpr std::array<lab_test, 24> numeric_tests{{{"6690-2", "WBC", "10*3/uL", 40, 110, 1},
-                                                         {"789-8", "RBC", "10*6/uL", 420, 590, 2},
-                                                         {"718-7", "Hemoglobin", "g/dL", 120, 170, 1},
-                                                         {"4544-3", "Hematocrit", "%", 360, 500, 1},
-                                                         {"787-2", "MCV", "fL", 800, 1000, 1},
-                                                         {"785-6", "MCH", "pg", 270, 330, 1},
-                                                         {"786-4", "MCHC", "g/dL", 320, 360, 1},
-                                                         {"788-0", "RDW", "%", 115, 145, 1},
-                                                         {"777-3", "Platelets", "10*3/uL", 150, 400, 0},
-                                                         {"2951-2", "Sodium", "mmol/L", 135, 145, 0},
-                                                         {"2823-3", "Potassium", "mmol/L", 35, 51, 1},
-                                                         {"2075-0", "Chloride", "mmol/L", 98, 107, 0},
-                                                         {"2028-9", "CO2", "mmol/L", 22, 29, 0},
-                                                         {"3094-0", "BUN", "mg/dL", 7, 20, 0},
-                                                         {"2160-0", "Creatinine", "mg/dL", 60, 120, 2},
-                                                         {"2345-7", "Glucose", "mg/dL", 70, 99, 0},
-                                                         {"17861-6", "Calcium", "mg/dL", 86, 103, 1},
-                                                         {"2885-2", "Protein, total", "g/dL", 60, 83, 1},
-                                                         {"1751-7", "Albumin", "g/dL", 35, 52, 1},
-                                                         {"1975-2", "Bilirubin, total", "mg/dL", 3, 12, 1},
-                                                         {"6768-6", "Alkaline phosphatase", "U/L", 44, 147, 0},
-                                                         {"1742-6", "ALT", "U/L", 7, 56, 0},
-                                                         {"1920-8", "AST", "U/L", 10, 40, 0},
-                                                         {"2093-3", "Cholesterol, total", "mg/dL", 125, 200, 0}}};
+inline constexpr std::array<lab_test, 24> numeric_tests{
+    {{"6690-2", "WBC", "10*3/uL", 40, 110, 1},
+     {"789-8", "RBC", "10*6/uL", 420, 590, 2},
+     {"718-7", "Hemoglobin", "g/dL", 120, 170, 1},
+     {"4544-3", "Hematocrit", "%", 360, 500, 1},
+     {"787-2", "MCV", "fL", 800, 1000, 1},
+     {"785-6", "MCH", "pg", 270, 330, 1},
+     {"786-4", "MCHC", "g/dL", 320, 360, 1},
+     {"788-0", "RDW", "%", 115, 145, 1},
+     {"777-3", "Platelets", "10*3/uL", 150, 400, 0},
+     {"2951-2", "Sodium", "mmol/L", 135, 145, 0},
+     {"2823-3", "Potassium", "mmol/L", 35, 51, 1},
+     {"2075-0", "Chloride", "mmol/L", 98, 107, 0},
+     {"2028-9", "CO2", "mmol/L", 22, 29, 0},
+     {"3094-0", "BUN", "mg/dL", 7, 20, 0},
+     {"2160-0", "Creatinine", "mg/dL", 60, 120, 2},
+     {"2345-7", "Glucose", "mg/dL", 70, 99, 0},
+     {"17861-6", "Calcium", "mg/dL", 86, 103, 1},
+     {"2885-2", "Protein, total", "g/dL", 60, 83, 1},
+     {"1751-7", "Albumin", "g/dL", 35, 52, 1},
+     {"1975-2", "Bilirubin, total", "mg/dL", 3, 12, 1},
+     {"6768-6", "Alkaline phosphatase", "U/L", 44, 147, 0},
+     {"1742-6", "ALT", "U/L", 7, 56, 0},
+     {"1920-8", "AST", "U/L", 10, 40, 0},
+     {"2093-3", "Cholesterol, total", "mg/dL", 125, 200, 0}}};
 inline constexpr std::array<coded, 6> panels{{{"57021-8", "CBC W Auto Differential panel"},
                                               {"24323-8", "Comprehensive metabolic panel"},
                                               {"24331-1", "Lipid panel"},
@@ -241,12 +250,28 @@ struct coded_test {
   std::array<coded, 3> answers;
 };
 inline constexpr std::array<coded_test, 6> coded_tests{
-    {{"5778-6", "Color of Urine", {{{"371244009", "Yellow"}, {"371246006", "Amber"}, {"263716003", "Straw"}}}},
-     {"5767-9", "Appearance of Urine", {{{"263707001", "Clear"}, {"263709003", "Cloudy"}, {"263708006", "Hazy"}}}},
-     {"5802-4", "Nitrite [Presence] in Urine", {{{"260385009", "Negative"}, {"10828004", "Positive"}, {"260385009", "Negative"}}}},
-     {"600-7", "Blood culture", {{{"264868006", "No growth"}, {"3092008", "Staphylococcus aureus"}, {"112283007", "Escherichia coli"}}}},
-     {"882-1", "ABO and Rh group", {{{"278149003", "A Rh(D) positive"}, {"278152006", "O Rh(D) positive"}, {"278153001", "B Rh(D) negative"}}}},
-     {"5804-0", "Protein [Mass/volume] in Urine", {{{"260385009", "Negative"}, {"260408008", "Trace"}, {"260350009", "Present ++"}}}}}};
+    {{"5778-6",
+      "Color of Urine",
+      {{{"371244009", "Yellow"}, {"371246006", "Amber"}, {"263716003", "Straw"}}}},
+     {"5767-9",
+      "Appearance of Urine",
+      {{{"263707001", "Clear"}, {"263709003", "Cloudy"}, {"263708006", "Hazy"}}}},
+     {"5802-4",
+      "Nitrite [Presence] in Urine",
+      {{{"260385009", "Negative"}, {"10828004", "Positive"}, {"260385009", "Negative"}}}},
+     {"600-7",
+      "Blood culture",
+      {{{"264868006", "No growth"},
+        {"3092008", "Staphylococcus aureus"},
+        {"112283007", "Escherichia coli"}}}},
+     {"882-1",
+      "ABO and Rh group",
+      {{{"278149003", "A Rh(D) positive"},
+        {"278152006", "O Rh(D) positive"},
+        {"278153001", "B Rh(D) negative"}}}},
+     {"5804-0",
+      "Protein [Mass/volume] in Urine",
+      {{{"260385009", "Negative"}, {"260408008", "Trace"}, {"260350009", "Present ++"}}}}}};
 inline constexpr std::array<coded, 6> string_tests{{{"5909-7", "Blood smear review"},
                                                     {"8251-1", "Service comment"},
                                                     {"19146-0", "Reference lab test results"},
@@ -288,13 +313,13 @@ inline constexpr std::array<std::string_view, 8> note_texts{
     "Patient on anticoagulant therapy",
     "Results reviewed; no action needed",
     "Specimen recollected \\F\\ prior sample clotted"};
-inline constexpr std::array<std::string_view, 6> languages{"ENG^English", "SPA^Spanish", "FRE^French",
-                                                           "VIE^Vietnamese", "GER^German", "POR^Portuguese"};
+inline constexpr std::array<std::string_view, 6> languages{"ENG^English",    "SPA^Spanish", "FRE^French",
+                                                           "VIE^Vietnamese", "GER^German",  "POR^Portuguese"};
 // PID-10: CE with the CDC race codes of HL7 table 0005 from v2.4 (CDCREC is not in v2.5.1's table 0396);
 // v2.3 has a one-character IS field, so 2.3 feeds send a local letter.
-inline constexpr std::array<std::string_view, 5> races{"2106-3^White^HL70005", "2054-5^Black or African American^HL70005",
-                                                       "2028-9^Asian^HL70005", "1002-5^American Indian or Alaska Native^HL70005",
-                                                       "2131-1^Other Race^HL70005"};
+inline constexpr std::array<std::string_view, 5> races{
+    "2106-3^White^HL70005", "2054-5^Black or African American^HL70005", "2028-9^Asian^HL70005",
+    "1002-5^American Indian or Alaska Native^HL70005", "2131-1^Other Race^HL70005"};
 inline constexpr std::array<std::string_view, 5> races_v23{"W", "B", "A", "I", "O"};
 inline constexpr std::array<std::string_view, 4> units{"4EAST", "3WEST", "ICU", "5NORTH"};
 
@@ -582,8 +607,10 @@ class corpus_generator {
     date(1931, 2023);
     field(rng_.percent(50) ? "F" : "M");
     field();  // PID-9
-    if (full) field(version_ == 0 ? rng_.pick(detail::races_v23) : rng_.pick(detail::races));
-    else field();
+    if (full)
+      field(version_ == 0 ? rng_.pick(detail::races_v23) : rng_.pick(detail::races));
+    else
+      field();
     field();
     address("H");  // PID-11: home, and often a mailing address as a second repetition
     if (rng_.percent(full ? 60 : 25)) {
@@ -624,8 +651,10 @@ class corpus_generator {
       field();  // PID-19 SSN, often left empty
       fields(2);
       const bool hispanic = rng_.percent(20);  // PID-22: IS(1) in v2.3, CE from v2.4
-      if (version_ == 0) field(hispanic ? "H" : "N");
-      else field(hispanic ? "H^Hispanic or Latino^HL70189" : "N^Not Hispanic or Latino^HL70189");
+      if (version_ == 0)
+        field(hispanic ? "H" : "N");
+      else
+        field(hispanic ? "H^Hispanic or Latino^HL70189" : "N^Not Hispanic or Latino^HL70189");
     }
     end_segment();
   }
@@ -777,10 +806,13 @@ class corpus_generator {
     last_name();  // IN1-16 name of insured
     put('^');
     first_name();
-    // IN1-17: IS(2) in v2.3, where senders use the X12 codes (18 self, 01 spouse); CE on table 0063 from v2.4.
+    // IN1-17: IS(2) in v2.3, where senders use the X12 codes (18 self, 01 spouse); CE on table 0063 from
+    // v2.4.
     const bool self = rng_.percent(60);
-    if (version_ == 0) field(self ? "18" : "01");
-    else field(self ? "SEL^Self^HL70063" : "SPO^Spouse^HL70063");
+    if (version_ == 0)
+      field(self ? "18" : "01");
+    else
+      field(self ? "SEL^Self^HL70063" : "SPO^Spouse^HL70063");
     field();
     date(1940, 2005);
     field();
@@ -870,7 +902,8 @@ class corpus_generator {
     // Mostly normal results, some out of range on either side.
     const std::int32_t span = t.high - t.low;
     const std::int32_t value =
-        t.low - span / 4 + static_cast<std::int32_t>(rng_.below(static_cast<std::uint32_t>(span + span / 2 + 1)));
+        t.low - span / 4 +
+        static_cast<std::int32_t>(rng_.below(static_cast<std::uint32_t>(span + span / 2 + 1)));
     field();
     decimal(value, t.decimals);
     field(t.units);

@@ -95,10 +95,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr, "hl7v2-corpus: %zu messages, %zu bytes (min %zu, max %zu, avg %zu)", stats.messages,
-               corpus.size(), stats.min_size, stats.max_size, stats.messages ? stats.bytes / stats.messages : 0);
+               corpus.size(), stats.min_size, stats.max_size,
+               stats.messages ? stats.bytes / stats.messages : 0);
   for (std::size_t k = 0; k < hl7v2::bench::message_kind_count; ++k) {
     const auto kind_name = hl7v2::bench::name(static_cast<hl7v2::bench::message_kind>(k));
-    std::fprintf(stderr, ", %.*s %zu", static_cast<int>(kind_name.size()), kind_name.data(), stats.by_kind[k]);
+    std::fprintf(stderr, ", %.*s %zu", static_cast<int>(kind_name.size()), kind_name.data(),
+                 stats.by_kind[k]);
   }
   std::fputc('\n', stderr);
   return 0;

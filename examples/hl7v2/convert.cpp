@@ -102,9 +102,10 @@ void convert_json(const std::string& path, output& out, output& errors, counters
   std::string scratch;
   std::size_t line_start = 0;  // absolute offset of carry[0]
   std::size_t index = 0;
-  bool skipping = false;       // inside an oversized line
+  bool skipping = false;  // inside an oversized line
   auto one_line = [&](std::string_view line, std::size_t at) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     std::size_t lead = 0;
     while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
     if (lead == line.size()) return;
@@ -172,7 +173,8 @@ int run_convert(const convert_options& o) {
   if (!o.errors_path.empty()) {
     errors_fd = ::open(o.errors_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (errors_fd < 0) {
-      std::fprintf(stderr, "hl7v2 convert: --errors %s: %s\n", o.errors_path.c_str(), os_reason(errno).c_str());
+      std::fprintf(stderr, "hl7v2 convert: --errors %s: %s\n", o.errors_path.c_str(),
+                   os_reason(errno).c_str());
       return 2;
     }
   }
@@ -185,13 +187,14 @@ int run_convert(const convert_options& o) {
 #ifdef HL7V2_CLI_HAS_JSON_READER
       for (const auto& in : inputs) convert_json(in, out, errors, c);
 #else
-      std::fprintf(stderr, "hl7v2 convert: --from json is not available in this build (no json/reader.hpp)\n");
+      std::fprintf(stderr,
+                   "hl7v2 convert: --from json is not available in this build (no json/reader.hpp)\n");
       return 2;
 #endif
     } else {
       converter_setup setup;
-      if (const std::string problem = setup.configure(o.format, o.typed, o.upper_keys, o.default_version,
-                                                      o.profile_path);
+      if (const std::string problem =
+              setup.configure(o.format, o.typed, o.upper_keys, o.default_version, o.profile_path);
           !problem.empty()) {
         std::fprintf(stderr, "hl7v2 convert: %s\n", problem.c_str());
         if (errors_fd != 2) ::close(errors_fd);

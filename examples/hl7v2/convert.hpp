@@ -11,10 +11,10 @@ struct convert_options {
   std::string format = "named";  // named | positional
   bool typed = false;
   bool upper_keys = false;
-  std::string default_version;   // used when MSH-12 is empty
+  std::string default_version;  // used when MSH-12 is empty
   std::string profile_path;
-  std::string errors_path;       // error records go here instead of stderr
-  std::string from = "er7";      // er7 | json
+  std::string errors_path;   // error records go here instead of stderr
+  std::string from = "er7";  // er7 | json
   std::vector<std::string> inputs;
 };
 

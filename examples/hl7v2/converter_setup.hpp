@@ -17,8 +17,8 @@ namespace hl7v2::cli {
 class converter_setup {
  public:
   // Returns an empty string when the choices are valid, else what is wrong (for the user).
-  std::string configure(const std::string& format, bool typed, bool upper_keys, const std::string& default_version,
-                        const std::string& profile_path) {
+  std::string configure(const std::string& format, bool typed, bool upper_keys,
+                        const std::string& default_version, const std::string& profile_path) {
     grouped_ = format == "grouped";
     if (format == "named" || grouped_) {
       options_.layout = json::layout::named;
@@ -31,7 +31,8 @@ class converter_setup {
     options_.upper_keys = upper_keys;
     if (!default_version.empty()) {
       options_.default_version = defs::find_version(default_version, nullptr);
-      if (options_.default_version == nullptr) return "--default-version: not an HL7 v2 version: " + default_version;
+      if (options_.default_version == nullptr)
+        return "--default-version: not an HL7 v2 version: " + default_version;
     }
     if (!profile_path.empty()) {
       std::string text;

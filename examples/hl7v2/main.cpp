@@ -24,12 +24,17 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "hl7v2 0.1.0");
 
   hl7v2::cli::convert_options conv;
-  CLI::App* convert = app.add_subcommand("convert", "ER7 in, one JSON object per line out (or back with --from json)");
-  convert->add_option("--format", conv.format, "JSON layout: named (default), positional, or grouped (named, nested by the message structure's groups)")
+  CLI::App* convert =
+      app.add_subcommand("convert", "ER7 in, one JSON object per line out (or back with --from json)");
+  convert
+      ->add_option("--format", conv.format,
+                   "JSON layout: named (default), positional, or grouped (named, nested by the message "
+                   "structure's groups)")
       ->check(CLI::IsMember({"named", "positional", "grouped"}));
   convert->add_flag("--typed", conv.typed, "numbers and dates as JSON types (named layout)");
   convert->add_flag("--upper-keys", conv.upper_keys, "upper-case keys (named layout)");
-  convert->add_option("--default-version", conv.default_version, "HL7 version for messages with an empty MSH-12");
+  convert->add_option("--default-version", conv.default_version,
+                      "HL7 version for messages with an empty MSH-12");
   convert->add_option("--profile", conv.profile_path, "site profile (JSON) with Z-segments and overrides");
   convert->add_option("--errors", conv.errors_path, "write error records to FILE instead of stderr");
   convert->add_option("--from", conv.from, "input kind: er7 (default) or json (JSON lines back to ER7)")
@@ -39,21 +44,27 @@ int main(int argc, char** argv) {
       "Exit status: 0 all converted, 1 some messages failed (error records written), 2 usage or I/O error.");
 
   hl7v2::cli::validate_cmd_options val;
-  CLI::App* validate = app.add_subcommand("validate", "check messages against the definitions of their HL7 version");
-  validate->add_option("--default-version", val.default_version, "HL7 version for messages with an empty MSH-12");
-  validate->add_option("--profile", val.profile_path, "site profile (JSON): every message is checked with it");
+  CLI::App* validate =
+      app.add_subcommand("validate", "check messages against the definitions of their HL7 version");
+  validate->add_option("--default-version", val.default_version,
+                       "HL7 version for messages with an empty MSH-12");
+  validate->add_option("--profile", val.profile_path,
+                       "site profile (JSON): every message is checked with it");
   validate->add_flag("--json", val.json, "one JSON object per diagnostic and line (NDJSON)");
   validate->add_option("inputs", val.inputs, "files to read; - or none for stdin");
   validate->footer(
-      "One line per finding: source, message index, severity, code, path and the expectation; never a value.\n"
+      "One line per finding: source, message index, severity, code, path and the expectation; never a "
+      "value.\n"
       "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.");
 
   hl7v2::cli::ack_cmd_options ackopt;
   CLI::App* ack = app.add_subcommand("ack", "print the acknowledgement (ACK) for each message");
-  ack->add_option("--default-version", ackopt.default_version, "HL7 version for messages with an empty MSH-12");
+  ack->add_option("--default-version", ackopt.default_version,
+                  "HL7 version for messages with an empty MSH-12");
   ack->add_option("--profile", ackopt.profile_path, "site profile (JSON): every message is checked with it");
   ack->add_option("--timestamp", ackopt.timestamp, "MSH-7 of the ACKs (default: the local time now)");
-  ack->add_flag("--code-only", ackopt.code_only, "print source, message index and MSA-1 (AA, AE, ...) per line");
+  ack->add_flag("--code-only", ackopt.code_only,
+                "print source, message index and MSA-1 (AA, AE, ...) per line");
   ack->add_flag("--mllp", ackopt.mllp, "wrap each ACK in MLLP framing (0x0B ... 0x1C 0x0D)");
   ack->add_option("inputs", ackopt.inputs, "files to read; - or none for stdin");
   ack->footer(
@@ -64,15 +75,18 @@ int main(int argc, char** argv) {
   CLI::App* lake = app.add_subcommand("lake", "data lake: raw, staging and error zones");
   lake->require_subcommand(1);
   hl7v2::cli::lake::ingest_options ing;
-  CLI::App* ingest = lake->add_subcommand("ingest", "ingest HL7 files into the lake (idempotent, crash safe)");
+  CLI::App* ingest =
+      lake->add_subcommand("ingest", "ingest HL7 files into the lake (idempotent, crash safe)");
   ingest->add_option("--lake", ing.lake, "lake directory")->required();
   ingest->add_option("--format", ing.format, "JSON layout in staging: named, positional or grouped")
       ->check(CLI::IsMember({"named", "positional", "grouped"}));
   ingest->add_flag("--typed", ing.typed, "numbers and dates as JSON types (named layout)");
   ingest->add_flag("--strict", ing.strict,
                    "also send messages that fail validation (errors, not warnings) to the error zone");
-  ingest->add_option("--default-version", ing.default_version, "HL7 version for messages with an empty MSH-12");
-  ingest->add_option("--jobs,-j", ing.jobs, "worker threads (default: hardware threads)")->check(CLI::Range(1u, 1024u));
+  ingest->add_option("--default-version", ing.default_version,
+                     "HL7 version for messages with an empty MSH-12");
+  ingest->add_option("--jobs,-j", ing.jobs, "worker threads (default: hardware threads)")
+      ->check(CLI::Range(1u, 1024u));
   ingest->add_option("--profile", ing.profile_path, "site profile (JSON)");
   ingest->add_option("--batch-size", ing.batch_bytes, "input bytes per unit of parallel work")
       ->check(CLI::Range(std::size_t{1} << 10, std::size_t{1} << 30));

@@ -55,7 +55,8 @@ class progress_line {
                    static_cast<unsigned long long>(c_.files_done.load()),
                    static_cast<unsigned long long>(c_.files_total.load()),
                    static_cast<unsigned long long>(c_.messages.load()), rate);
-      if (total_mb > 0 && rate > 0 && total_mb >= mb) std::fprintf(stderr, "  ETA %.0f s", (total_mb - mb) / rate);
+      if (total_mb > 0 && rate > 0 && total_mb >= mb)
+        std::fprintf(stderr, "  ETA %.0f s", (total_mb - mb) / rate);
       std::fflush(stderr);
     }
   }

@@ -35,8 +35,10 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexc
   for (std::size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xC0) != 0x80) return 0;
   }
-  if (n == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F))) return 0;  // overlong, surrogates
-  if (n == 4 && ((c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) > 0x8F))) return 0;  // overlong, > U+10FFFF
+  if (n == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F)))
+    return 0;  // overlong, surrogates
+  if (n == 4 && ((c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) > 0x8F)))
+    return 0;  // overlong, > U+10FFFF
   return n;
 }
 
@@ -76,13 +78,13 @@ struct error_record {
   std::size_t message_index = 0;  // 0-based position of the message in its input; for a batch error the
                                   // number of messages before the trailer
   bool batch_trailer = false;
-  std::size_t byte_offset = 0;    // where the message (or the offending bytes) starts in the input
+  std::size_t byte_offset = 0;  // where the message (or the offending bytes) starts in the input
   std::size_t byte_length = 0;
-  std::size_t line = 0;           // 1-based line of byte_offset, 0 when unknown
-  std::string_view source;        // the input's name as given on the command line
-  std::string_view source_sha256; // lake only
-  std::string_view text;          // lake only (error zone): the original bytes
-  std::string_view extra_members; // raw JSON members written after the positions (e.g. diagnostics)
+  std::size_t line = 0;            // 1-based line of byte_offset, 0 when unknown
+  std::string_view source;         // the input's name as given on the command line
+  std::string_view source_sha256;  // lake only
+  std::string_view text;           // lake only (error zone): the original bytes
+  std::string_view extra_members;  // raw JSON members written after the positions (e.g. diagnostics)
 };
 
 // One NDJSON line. `with_text` is true only for the lake's error zone.

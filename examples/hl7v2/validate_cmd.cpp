@@ -67,7 +67,8 @@ class diagnostic_printer {
   }
 
   // A framing or parse error, or unknown_version: an error with the library's code and position.
-  void error(const finding_place& at, const hl7v2::error& e, std::string_view path, std::string_view expectation) {
+  void error(const finding_place& at, const hl7v2::error& e, std::string_view path,
+             std::string_view expectation) {
     std::string& b = out_.buffer();
     string_sink s(b);
     if (json_) {
@@ -114,7 +115,8 @@ class diagnostic_printer {
   void begin_json(const finding_place& at, string_sink& s) {
     append_raw(s, "{\"source\":");
     write_json_bytes(at.source, s, scratch_);
-    append_raw(s, at.batch_trailer ? ",\"kind\":\"batch_trailer\",\"messages_before\":" : ",\"message_index\":");
+    append_raw(s,
+               at.batch_trailer ? ",\"kind\":\"batch_trailer\",\"messages_before\":" : ",\"message_index\":");
     append_uint(s, at.message_index);
     append_raw(s, ",\"byte_offset\":");
     append_uint(s, at.message_offset);
@@ -189,8 +191,8 @@ int run_validate(const validate_cmd_options& o) {
         return;
       }
       if (validate_message(*msg, setup.options(), checks, rep) == nullptr) {
-        print.error(at, hl7v2::error{errc::unknown_version, f.offset + msg->header().offset(), 1, 12}, "MSH-12",
-                    "an HL7 v2 version");
+        print.error(at, hl7v2::error{errc::unknown_version, f.offset + msg->header().offset(), 1, 12},
+                    "MSH-12", "an HL7 v2 version");
         ++errors;
         ++failed_messages;
         return;
@@ -225,8 +227,9 @@ int run_ack(const ack_cmd_options& o) {
   }
   const std::string timestamp = o.timestamp.empty() ? local_timestamp() : o.timestamp;
   // The version whose MSH-9 and ERR layout an AR for an unknown version uses; MSH-12 is still echoed.
-  const defs::version_def* fallback =
-      setup.options().default_version != nullptr ? setup.options().default_version : defs::find_version("2.5.1", nullptr);
+  const defs::version_def* fallback = setup.options().default_version != nullptr
+                                          ? setup.options().default_version
+                                          : defs::find_version("2.5.1", nullptr);
   // On a terminal, segments end with CR LF so that each shows on its own line; elsewhere exact ER7 (CR).
   const bool tty = ::isatty(1) == 1 && !o.mllp && !o.code_only;
   const validate::options checks{};
@@ -256,7 +259,8 @@ int run_ack(const ack_cmd_options& o) {
       ++not_accepted;
     };
     auto on_frame = [&](const frame& f) {
-      if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) return cannot_ack(f, found, f.err, true);
+      if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok)
+        return cannot_ack(f, found, f.err, true);
       if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
       const std::size_t index = found++;
       if (f.kind == frame_kind::error) return cannot_ack(f, index, f.err, false);
@@ -268,12 +272,12 @@ int run_ack(const ack_cmd_options& o) {
       }
       const defs::version_def* v = validate_message(*msg, setup.options(), checks, rep);
       // has_errors() also counts errors past the report's limit, which ack_code_for(items) cannot see.
-      const validate::ack_code code = v == nullptr        ? validate::ack_code::reject
+      const validate::ack_code code = v == nullptr       ? validate::ack_code::reject
                                       : rep.has_errors() ? validate::ack_code::error
                                                          : validate::ack_code::accept;
       ack.clear();
-      const auto status = validate::write_ack(*msg, v != nullptr ? *v : *fallback, code, rep.items(),
-                                              ack_opts, ack);
+      const auto status =
+          validate::write_ack(*msg, v != nullptr ? *v : *fallback, code, rep.items(), ack_opts, ack);
       if (code != validate::ack_code::accept) ++not_accepted;
       if (status != validate::ack_status::written) return;
       std::string& b = out.buffer();

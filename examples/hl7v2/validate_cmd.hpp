@@ -10,7 +10,7 @@ namespace hl7v2::cli {
 struct validate_cmd_options {
   std::string default_version;  // used when MSH-12 is empty
   std::string profile_path;
-  bool json = false;            // NDJSON, one diagnostic per line, instead of readable lines
+  bool json = false;  // NDJSON, one diagnostic per line, instead of readable lines
   std::vector<std::string> inputs;
 };
 
@@ -21,9 +21,9 @@ int run_validate(const validate_cmd_options& options);
 struct ack_cmd_options {
   std::string default_version;
   std::string profile_path;
-  std::string timestamp;  // MSH-7 of the ACKs; empty: the local time now
-  bool code_only = false; // one line per ACK: source, message index, MSA-1
-  bool mllp = false;      // wrap each ACK in MLLP framing (0x0B ... 0x1C 0x0D)
+  std::string timestamp;   // MSH-7 of the ACKs; empty: the local time now
+  bool code_only = false;  // one line per ACK: source, message index, MSA-1
+  bool mllp = false;       // wrap each ACK in MLLP framing (0x0B ... 0x1C 0x0D)
   std::vector<std::string> inputs;
 };
 

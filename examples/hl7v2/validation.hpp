@@ -52,7 +52,8 @@ void write_diagnostic_members(const validate::diagnostic& d, Sink& out, std::str
 // `"diagnostics":[{...},...]` with the errors and warnings of a report (info findings such as Z-segments
 // are left out), at most `limit` of them; `"diagnostics_omitted":n` follows when some were left out.
 template <class Sink>
-void write_diagnostics_member(const validate::report& rep, Sink& out, std::string& scratch, std::size_t limit = 50) {
+void write_diagnostics_member(const validate::report& rep, Sink& out, std::string& scratch,
+                              std::size_t limit = 50) {
   append_raw(out, "\"diagnostics\":[");
   std::size_t written = 0, omitted = rep.dropped();
   for (const validate::diagnostic& d : rep) {

@@ -41,19 +41,32 @@ enum class invalid_bytes : std::uint8_t {
 // The HL7 table 0211 spelling of a character set ("8859/1"), or "unknown".
 constexpr std::string_view charset_name(charset cs) noexcept {
   switch (cs) {
-    case charset::ascii: return "ASCII";
-    case charset::utf8: return "UNICODE UTF-8";
-    case charset::latin1: return "8859/1";
-    case charset::iso8859_2: return "8859/2";
-    case charset::iso8859_3: return "8859/3";
-    case charset::iso8859_4: return "8859/4";
-    case charset::iso8859_5: return "8859/5";
-    case charset::iso8859_6: return "8859/6";
-    case charset::iso8859_7: return "8859/7";
-    case charset::iso8859_8: return "8859/8";
-    case charset::iso8859_9: return "8859/9";
-    case charset::iso8859_15: return "8859/15";
-    case charset::unknown: return "unknown";
+    case charset::ascii:
+      return "ASCII";
+    case charset::utf8:
+      return "UNICODE UTF-8";
+    case charset::latin1:
+      return "8859/1";
+    case charset::iso8859_2:
+      return "8859/2";
+    case charset::iso8859_3:
+      return "8859/3";
+    case charset::iso8859_4:
+      return "8859/4";
+    case charset::iso8859_5:
+      return "8859/5";
+    case charset::iso8859_6:
+      return "8859/6";
+    case charset::iso8859_7:
+      return "8859/7";
+    case charset::iso8859_8:
+      return "8859/8";
+    case charset::iso8859_9:
+      return "8859/9";
+    case charset::iso8859_15:
+      return "8859/15";
+    case charset::unknown:
+      return "unknown";
   }
   return "unknown";
 }

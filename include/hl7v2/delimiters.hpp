@@ -39,9 +39,7 @@ constexpr bool is_alnum(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 // A delimiter may be any character except letters, digits and the characters that end segments.
-constexpr bool can_delimit(char c) noexcept {
-  return c != '\0' && c != '\r' && c != '\n' && !is_alnum(c);
-}
+constexpr bool can_delimit(char c) noexcept { return c != '\0' && c != '\r' && c != '\n' && !is_alnum(c); }
 }  // namespace detail
 
 // Reads the delimiters from a header segment ("MSH|^~\&|...", "FHS|...", "BHS|..."): MSH-1 is the

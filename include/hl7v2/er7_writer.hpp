@@ -39,7 +39,8 @@ template <class Sink>
 void write_er7(const field& f, const delimiters& d, Sink& out) {
   detail::write_joined(f, d.repetition, out, [&](const repetition& r) {
     detail::write_joined(r, d.component, out, [&](const component& c) {
-      detail::write_joined(c, d.subcomponent, out, [&](const subcomponent& s) { detail::write_text(s.raw(), out); });
+      detail::write_joined(c, d.subcomponent, out,
+                           [&](const subcomponent& s) { detail::write_text(s.raw(), out); });
     });
   });
 }

@@ -20,11 +20,11 @@ enum class errc : std::uint8_t {
   unterminated_batch,    // BHS/FHS without BTS/FTS (reported, not fatal)
   message_too_large,     // a message over the configured size limit
   // delimiters: MSH-1 / MSH-2
-  bad_field_separator,   // MSH-1 is a letter, digit, CR, LF or NUL
-  encoding_too_short,    // MSH-2 has fewer than 2 characters
-  encoding_too_long,     // MSH-2 has more than 5 characters
-  duplicate_delimiter,   // one character used for two roles
-  bad_delimiter,         // a delimiter that is a letter, digit, CR, LF or NUL
+  bad_field_separator,  // MSH-1 is a letter, digit, CR, LF or NUL
+  encoding_too_short,   // MSH-2 has fewer than 2 characters
+  encoding_too_long,    // MSH-2 has more than 5 characters
+  duplicate_delimiter,  // one character used for two roles
+  bad_delimiter,        // a delimiter that is a letter, digit, CR, LF or NUL
   // parsing: message -> tree
   empty_message,
   not_a_message_header,  // the message does not start with MSH
@@ -34,9 +34,9 @@ enum class errc : std::uint8_t {
   bad_path,
   // character sets
   unknown_charset,
-  invalid_byte,          // a byte invalid in the declared character set (strict policy)
+  invalid_byte,  // a byte invalid in the declared character set (strict policy)
   // output
-  buffer_overflow,       // a fixed output buffer is full
+  buffer_overflow,  // a fixed output buffer is full
   io_error,
   // JSON (profiles, JSON -> ER7)
   bad_json,
@@ -49,32 +49,58 @@ enum class errc : std::uint8_t {
 // A short static description of a code, suitable for logs: it never contains message data.
 constexpr std::string_view describe(errc code) noexcept {
   switch (code) {
-    case errc::ok: return "ok";
-    case errc::no_message_header: return "text outside any message (no MSH segment)";
-    case errc::bare_header: return "header segment without field separator";
-    case errc::bad_segment_id: return "segment id is not three letters or digits";
-    case errc::unterminated_frame: return "MLLP frame not terminated";
-    case errc::batch_count_mismatch: return "batch trailer count differs from the messages found";
-    case errc::unterminated_batch: return "batch header without trailer";
-    case errc::message_too_large: return "message exceeds the size limit";
-    case errc::bad_field_separator: return "invalid field separator (MSH-1)";
-    case errc::encoding_too_short: return "encoding characters (MSH-2) shorter than 2";
-    case errc::encoding_too_long: return "encoding characters (MSH-2) longer than 5";
-    case errc::duplicate_delimiter: return "one character used for two delimiter roles";
-    case errc::bad_delimiter: return "invalid delimiter character";
-    case errc::empty_message: return "empty message";
-    case errc::not_a_message_header: return "message does not start with MSH";
-    case errc::too_many_segments: return "message has more segments than the parser allows";
-    case errc::too_many_fields: return "segment has more fields than the parser allows";
-    case errc::bad_path: return "malformed path";
-    case errc::unknown_charset: return "unknown character set (MSH-18)";
-    case errc::invalid_byte: return "byte invalid in the declared character set";
-    case errc::buffer_overflow: return "output buffer full";
-    case errc::io_error: return "input/output error";
-    case errc::bad_json: return "invalid JSON";
-    case errc::bad_profile: return "invalid profile";
-    case errc::unknown_version: return "unknown HL7 version";
-    case errc::validation_failed: return "message failed validation";
+    case errc::ok:
+      return "ok";
+    case errc::no_message_header:
+      return "text outside any message (no MSH segment)";
+    case errc::bare_header:
+      return "header segment without field separator";
+    case errc::bad_segment_id:
+      return "segment id is not three letters or digits";
+    case errc::unterminated_frame:
+      return "MLLP frame not terminated";
+    case errc::batch_count_mismatch:
+      return "batch trailer count differs from the messages found";
+    case errc::unterminated_batch:
+      return "batch header without trailer";
+    case errc::message_too_large:
+      return "message exceeds the size limit";
+    case errc::bad_field_separator:
+      return "invalid field separator (MSH-1)";
+    case errc::encoding_too_short:
+      return "encoding characters (MSH-2) shorter than 2";
+    case errc::encoding_too_long:
+      return "encoding characters (MSH-2) longer than 5";
+    case errc::duplicate_delimiter:
+      return "one character used for two delimiter roles";
+    case errc::bad_delimiter:
+      return "invalid delimiter character";
+    case errc::empty_message:
+      return "empty message";
+    case errc::not_a_message_header:
+      return "message does not start with MSH";
+    case errc::too_many_segments:
+      return "message has more segments than the parser allows";
+    case errc::too_many_fields:
+      return "segment has more fields than the parser allows";
+    case errc::bad_path:
+      return "malformed path";
+    case errc::unknown_charset:
+      return "unknown character set (MSH-18)";
+    case errc::invalid_byte:
+      return "byte invalid in the declared character set";
+    case errc::buffer_overflow:
+      return "output buffer full";
+    case errc::io_error:
+      return "input/output error";
+    case errc::bad_json:
+      return "invalid JSON";
+    case errc::bad_profile:
+      return "invalid profile";
+    case errc::unknown_version:
+      return "unknown HL7 version";
+    case errc::validation_failed:
+      return "message failed validation";
   }
   return "unknown error";
 }
@@ -82,32 +108,58 @@ constexpr std::string_view describe(errc code) noexcept {
 // The stable machine name of a code ("bad_segment_id"), for JSON error records.
 constexpr std::string_view name(errc code) noexcept {
   switch (code) {
-    case errc::ok: return "ok";
-    case errc::no_message_header: return "no_message_header";
-    case errc::bare_header: return "bare_header";
-    case errc::bad_segment_id: return "bad_segment_id";
-    case errc::unterminated_frame: return "unterminated_frame";
-    case errc::batch_count_mismatch: return "batch_count_mismatch";
-    case errc::unterminated_batch: return "unterminated_batch";
-    case errc::message_too_large: return "message_too_large";
-    case errc::bad_field_separator: return "bad_field_separator";
-    case errc::encoding_too_short: return "encoding_too_short";
-    case errc::encoding_too_long: return "encoding_too_long";
-    case errc::duplicate_delimiter: return "duplicate_delimiter";
-    case errc::bad_delimiter: return "bad_delimiter";
-    case errc::empty_message: return "empty_message";
-    case errc::not_a_message_header: return "not_a_message_header";
-    case errc::too_many_segments: return "too_many_segments";
-    case errc::too_many_fields: return "too_many_fields";
-    case errc::bad_path: return "bad_path";
-    case errc::unknown_charset: return "unknown_charset";
-    case errc::invalid_byte: return "invalid_byte";
-    case errc::buffer_overflow: return "buffer_overflow";
-    case errc::io_error: return "io_error";
-    case errc::bad_json: return "bad_json";
-    case errc::bad_profile: return "bad_profile";
-    case errc::unknown_version: return "unknown_version";
-    case errc::validation_failed: return "validation_failed";
+    case errc::ok:
+      return "ok";
+    case errc::no_message_header:
+      return "no_message_header";
+    case errc::bare_header:
+      return "bare_header";
+    case errc::bad_segment_id:
+      return "bad_segment_id";
+    case errc::unterminated_frame:
+      return "unterminated_frame";
+    case errc::batch_count_mismatch:
+      return "batch_count_mismatch";
+    case errc::unterminated_batch:
+      return "unterminated_batch";
+    case errc::message_too_large:
+      return "message_too_large";
+    case errc::bad_field_separator:
+      return "bad_field_separator";
+    case errc::encoding_too_short:
+      return "encoding_too_short";
+    case errc::encoding_too_long:
+      return "encoding_too_long";
+    case errc::duplicate_delimiter:
+      return "duplicate_delimiter";
+    case errc::bad_delimiter:
+      return "bad_delimiter";
+    case errc::empty_message:
+      return "empty_message";
+    case errc::not_a_message_header:
+      return "not_a_message_header";
+    case errc::too_many_segments:
+      return "too_many_segments";
+    case errc::too_many_fields:
+      return "too_many_fields";
+    case errc::bad_path:
+      return "bad_path";
+    case errc::unknown_charset:
+      return "unknown_charset";
+    case errc::invalid_byte:
+      return "invalid_byte";
+    case errc::buffer_overflow:
+      return "buffer_overflow";
+    case errc::io_error:
+      return "io_error";
+    case errc::bad_json:
+      return "bad_json";
+    case errc::bad_profile:
+      return "bad_profile";
+    case errc::unknown_version:
+      return "unknown_version";
+    case errc::validation_failed:
+      return "validation_failed";
   }
   return "unknown";
 }
@@ -128,7 +180,7 @@ struct error {
 template <class T>
 class [[nodiscard]] result {
  public:
-  constexpr result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  constexpr result(T value) : value_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
   constexpr result(hl7v2::error err) : error_(err), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   constexpr explicit operator bool() const noexcept { return ok_; }

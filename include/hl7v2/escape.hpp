@@ -116,24 +116,41 @@ bool decode_escape(std::string_view body, const delimiters& d, formatting format
   if (body.size() == 1) {
     char c = '\0';
     switch (body[0]) {
-      case 'F': c = d.field; break;
-      case 'S': c = d.component; break;
-      case 'T': c = d.subcomponent; break;
-      case 'R': c = d.repetition; break;
-      case 'E': c = d.escape; break;
-      case 'P': c = d.truncation; break;
+      case 'F':
+        c = d.field;
+        break;
+      case 'S':
+        c = d.component;
+        break;
+      case 'T':
+        c = d.subcomponent;
+        break;
+      case 'R':
+        c = d.repetition;
+        break;
+      case 'E':
+        c = d.escape;
+        break;
+      case 'P':
+        c = d.truncation;
+        break;
       case 'H':
-      case 'N': return format == formatting::map;  // highlighting has no plain-text form: dropped
-      default: return false;
+      case 'N':
+        return format == formatting::map;  // highlighting has no plain-text form: dropped
+      default:
+        return false;
     }
     if (c == '\0') return false;  // a role the message does not declare
     out.push_back(c);
     return true;
   }
   switch (body[0]) {
-    case 'X': return decode_hex_escape(body.substr(1), out);
-    case '.': return format == formatting::map && map_formatting(body.substr(1), out);
-    default: return false;  // \C..\ \M..\ (charset switches) and unknown codes stay verbatim
+    case 'X':
+      return decode_hex_escape(body.substr(1), out);
+    case '.':
+      return format == formatting::map && map_formatting(body.substr(1), out);
+    default:
+      return false;  // \C..\ \M..\ (charset switches) and unknown codes stay verbatim
   }
 }
 

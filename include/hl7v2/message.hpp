@@ -60,7 +60,9 @@ using packed_seps = std::uint32_t;
 constexpr packed_seps pack(part_seps s) noexcept { return std::bit_cast<packed_seps>(s); }
 constexpr part_seps unpack(packed_seps p) noexcept { return std::bit_cast<part_seps>(p); }
 
-constexpr bool is_null_text(std::string_view s) noexcept { return s.size() == 2 && s[0] == '"' && s[1] == '"'; }
+constexpr bool is_null_text(std::string_view s) noexcept {
+  return s.size() == 2 && s[0] == '"' && s[1] == '"';
+}
 
 // Number of pieces of `s` split at `sep`: 0 for empty text, else separators + 1.
 inline std::size_t count_pieces(std::string_view s, char sep) noexcept {
@@ -201,7 +203,8 @@ struct split_index {
 inline constexpr std::size_t split_stride = simd::bitmap_stride;
 
 // The first separator of bitmap `kind` in [from, end), or end. from..end lies inside ix.text.
-HL7V2_HOT const char* find_sep(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
+HL7V2_HOT const char* find_sep(const split_index& ix, std::size_t kind, const char* from,
+                               const char* end) noexcept {
   const auto i = static_cast<std::size_t>(from - ix.text);
   const auto e = static_cast<std::size_t>(end - ix.text);
   std::size_t w = i >> 6;
@@ -230,7 +233,8 @@ constexpr packed_seps keep_mask(bool rep, bool comp, bool sub) noexcept {
 
 // `seps` with the separators that [from, end) does not contain cleared (present_seps, from the
 // bitmaps). from < end.
-HL7V2_HOT packed_seps present_seps(const split_index& ix, const char* from, const char* end, packed_seps seps) noexcept {
+HL7V2_HOT packed_seps present_seps(const split_index& ix, const char* from, const char* end,
+                                   packed_seps seps) noexcept {
   const auto i = static_cast<std::size_t>(from - ix.text);
   const auto e = static_cast<std::size_t>(end - ix.text);
   std::size_t w = i >> 6;
@@ -262,7 +266,8 @@ HL7V2_HOT packed_seps present_seps(const split_index& ix, const char* from, cons
 }
 
 // Separators of bitmap `kind` in [from, end).
-inline std::size_t count_seps(const split_index& ix, std::size_t kind, const char* from, const char* end) noexcept {
+inline std::size_t count_seps(const split_index& ix, std::size_t kind, const char* from,
+                              const char* end) noexcept {
   const auto i = static_cast<std::size_t>(from - ix.text);
   const auto e = static_cast<std::size_t>(end - ix.text);
   if (i >= e) return 0;
@@ -277,13 +282,14 @@ inline std::size_t count_seps(const split_index& ix, std::size_t kind, const cha
 
 // The first `sep` (of bitmap `kind`) in [from, end), or end: from the bitmaps when there are some.
 HL7V2_HOT const char* next_sep(const split_index* ix, std::size_t kind, char sep, const char* from,
-                            const char* end) noexcept {
+                               const char* end) noexcept {
   if (sep == '\0') return end;
   return ix != nullptr ? find_sep(*ix, kind, from, end) : find_char(from, end, sep);
 }
 
 // Number of pieces of `s` split at `sep`: 0 for empty text, else separators + 1.
-inline std::size_t count_pieces(const split_index* ix, std::size_t kind, std::string_view s, char sep) noexcept {
+inline std::size_t count_pieces(const split_index* ix, std::size_t kind, std::string_view s,
+                                char sep) noexcept {
   if (s.empty()) return 0;
   if (sep == '\0') return 1;
   if (ix != nullptr) return 1 + count_seps(*ix, kind, s.data(), s.data() + s.size());
@@ -399,7 +405,9 @@ class component {
  private:
   static constexpr std::size_t kind = detail::simd::bits_subcomponent;
   char sep() const noexcept { return detail::unpack(seps_).subcomponent; }
-  HL7V2_HOT detail::piece_range<subcomponent, kind> range() const noexcept { return {raw_, sep(), seps_, ix_}; }
+  HL7V2_HOT detail::piece_range<subcomponent, kind> range() const noexcept {
+    return {raw_, sep(), seps_, ix_};
+  }
   std::string_view raw_;
   const detail::split_index* ix_ = nullptr;
   detail::packed_seps seps_ = 0;
@@ -434,7 +442,8 @@ class repetition {
 class field {
  public:
   field() = default;
-  explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept : raw_(raw), seps_(detail::pack(seps)) {}
+  explicit field(std::string_view raw, detail::part_seps seps = {}) noexcept
+      : raw_(raw), seps_(detail::pack(seps)) {}
   HL7V2_HOT field(std::string_view raw, detail::packed_seps seps, const detail::split_index* ix) noexcept
       : raw_(raw), ix_(ix), seps_(seps) {}
   std::string_view raw() const noexcept { return raw_; }
@@ -486,14 +495,17 @@ struct segment_entry {
 // segment has (segment keys never use the top byte).
 constexpr std::uint32_t segment_key(std::string_view id) noexcept {
   if (id.size() != 3) return 0xFFFFFFFFu;
-  return std::uint32_t{static_cast<unsigned char>(id[0])} | (std::uint32_t{static_cast<unsigned char>(id[1])} << 8) |
+  return std::uint32_t{static_cast<unsigned char>(id[0])} |
+         (std::uint32_t{static_cast<unsigned char>(id[1])} << 8) |
          (std::uint32_t{static_cast<unsigned char>(id[2])} << 16);
 }
 
 inline constexpr std::uint32_t msh_key = segment_key("MSH");
 inline constexpr std::uint32_t fhs_key = segment_key("FHS");
 inline constexpr std::uint32_t bhs_key = segment_key("BHS");
-constexpr bool is_header_key(std::uint32_t key) noexcept { return key == msh_key || key == fhs_key || key == bhs_key; }
+constexpr bool is_header_key(std::uint32_t key) noexcept {
+  return key == msh_key || key == fhs_key || key == bhs_key;
+}
 
 inline constexpr segment_entry no_segment{};
 
@@ -505,17 +517,20 @@ class segment {
  public:
   segment() = default;
   // Built by message; `bounds` points at this segment's first bound.
-  segment(const char* text, const detail::segment_entry* entry, const std::uint32_t* bounds, std::size_t index,
-          detail::part_seps seps, const detail::split_index* ix = nullptr) noexcept
+  segment(const char* text, const detail::segment_entry* entry, const std::uint32_t* bounds,
+          std::size_t index, detail::part_seps seps, const detail::split_index* ix = nullptr) noexcept
       : text_(text), entry_(entry), bounds_(bounds), ix_(ix), index_(index), seps_(detail::pack(seps)) {}
 
   std::string_view id() const noexcept {
     return entry_->end - entry_->begin >= 3 ? std::string_view{text_ + entry_->begin, 3} : std::string_view{};
   }
   std::string_view raw() const noexcept {
-    return text_ != nullptr ? std::string_view{text_ + entry_->begin, entry_->end - entry_->begin} : std::string_view{};
+    return text_ != nullptr ? std::string_view{text_ + entry_->begin, entry_->end - entry_->begin}
+                            : std::string_view{};
   }
-  std::size_t index() const noexcept { return index_; }  // 1-based position in the message; 0 for an absent one
+  std::size_t index() const noexcept {
+    return index_;
+  }  // 1-based position in the message; 0 for an absent one
   std::size_t offset() const noexcept { return entry_->begin; }
   bool empty() const noexcept { return text_ == nullptr; }  // true for an absent segment
   bool is_header() const noexcept { return entry_->header; }
@@ -641,7 +656,8 @@ class segment_range {
     bool all_ = true;
   };
 
-  segment_range(const detail::message_index& m, std::uint32_t key, bool all) noexcept : m_(m), key_(key), all_(all) {}
+  segment_range(const detail::message_index& m, std::uint32_t key, bool all) noexcept
+      : m_(m), key_(key), all_(all) {}
   iterator begin() const noexcept { return {&m_, 0, key_, all_}; }
   iterator end() const noexcept { return {&m_, m_.count, key_, all_}; }
 
@@ -655,12 +671,16 @@ class message {
  public:
   message() = default;
   // Built by parser: `segments` and `bounds` are its index arrays, `ix` its separator bitmaps.
-  message(std::string_view text, const delimiters& delims, const detail::segment_entry* segments, std::size_t count,
-          const std::uint32_t* bounds, const detail::split_index* ix = nullptr) noexcept
+  message(std::string_view text, const delimiters& delims, const detail::segment_entry* segments,
+          std::size_t count, const std::uint32_t* bounds, const detail::split_index* ix = nullptr) noexcept
       : text_(text),
         delims_(delims),
-        index_{text.data(), segments, count, bounds,
-               detail::pack(detail::part_seps{delims.repetition, delims.component, delims.subcomponent}), ix} {}
+        index_{text.data(),
+               segments,
+               count,
+               bounds,
+               detail::pack(detail::part_seps{delims.repetition, delims.component, delims.subcomponent}),
+               ix} {}
 
   std::string_view raw() const noexcept { return text_; }
   const delimiters& delims() const noexcept { return delims_; }
@@ -672,7 +692,9 @@ class message {
   }
 
   segment_range segments() const noexcept { return {index_, 0, true}; }
-  segment_range segments(std::string_view id) const noexcept { return {index_, detail::segment_key(id), false}; }
+  segment_range segments(std::string_view id) const noexcept {
+    return {index_, detail::segment_key(id), false};
+  }
 
   // The occurrence-th (1-based) segment with this id; an empty segment when there is none.
   segment find(std::string_view id, std::size_t occurrence = 1) const noexcept {
@@ -713,7 +735,9 @@ class message {
   std::string_view structure_id() const noexcept { return header()[9][1][3].raw(); }   // MSH-9.3, "ADT_A01"
   std::string_view control_id() const noexcept { return header()[10].raw(); }          // MSH-10
   std::string_view version_id() const noexcept { return header()[12][1][1].raw(); }    // MSH-12.1, "2.5.1"
-  std::string_view charset_name() const noexcept { return header()[18][1].raw(); }     // MSH-18, first repetition
+  std::string_view charset_name() const noexcept {
+    return header()[18][1].raw();
+  }  // MSH-18, first repetition
 
  private:
   std::string_view text_;

@@ -35,8 +35,9 @@ class parser {
   explicit parser(scan_kernel kernel) noexcept
       : scan_(detail::simd::kernel_function(kernel)),
         bitmaps_(detail::simd::bitmap_function(kernel)),
-        kernel_(kernel == scan_kernel::best || !detail::simd::kernel_available(kernel) ? detail::simd::best_kernel()
-                                                                                       : kernel) {}
+        kernel_(kernel == scan_kernel::best || !detail::simd::kernel_available(kernel)
+                    ? detail::simd::best_kernel()
+                    : kernel) {}
 
   scan_kernel kernel() const noexcept { return kernel_; }
 
@@ -45,8 +46,8 @@ class parser {
   // end at CR and a bare LF is field content; if it is LF, segments end at LF and a bare CR is content.
   // A run of line breaks that holds a terminator ends the segment as a whole ("\r\n", "\n\r", blank
   // lines), and so does the end of the text: breaks of the other kind next to a terminator are never
-  // content. Empty segments are skipped. The views of the result are valid until this parser parses again or is destroyed.
-  // Error offsets are byte offsets into `text`; error::segment is the 1-based segment index.
+  // content. Empty segments are skipped. The views of the result are valid until this parser parses again or
+  // is destroyed. Error offsets are byte offsets into `text`; error::segment is the 1-based segment index.
   result<message> parse(std::string_view text, parse_options options = {});
 
  private:
@@ -86,7 +87,8 @@ inline result<message> parser::parse(std::string_view text, parse_options option
   std::size_t start = 0;
   while (start < n && (t[start] == '\r' || t[start] == '\n')) ++start;
   if (start == n) return error{errc::empty_message, 0, 0, 0};
-  if (n - start < 3 || !detail::is_header_id(t + start)) return error{errc::not_a_message_header, start, 1, 0};
+  if (n - start < 3 || !detail::is_header_id(t + start))
+    return error{errc::not_a_message_header, start, 1, 0};
   const result<delimiters> delims = read_delimiters(text.substr(start));
   if (!delims) {
     error e = delims.error();
@@ -117,8 +119,8 @@ inline result<message> parser::parse(std::string_view text, parse_options option
     if (end == seg_start) return true;  // an empty line
     const std::size_t len = end - seg_start;
     const char* s = t + seg_start;
-    if (len < 3 || !detail::is_segment_id_char(s[0]) || !detail::is_segment_id_char(s[1]) || !detail::is_segment_id_char(s[2]) ||
-        (len > 3 && s[3] != fs)) {
+    if (len < 3 || !detail::is_segment_id_char(s[0]) || !detail::is_segment_id_char(s[1]) ||
+        !detail::is_segment_id_char(s[2]) || (len > 3 && s[3] != fs)) {
       err = error{errc::bad_segment_id, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
       return false;
     }

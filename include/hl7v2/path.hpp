@@ -31,17 +31,19 @@
 namespace hl7v2 {
 
 struct path {
-  std::string_view segment_id;     // 3 characters, a view into the parsed path string
-  std::size_t occurrence = 1;      // which segment with that id (1 = first)
-  std::size_t field = 0;           // 0 = the whole segment
-  std::size_t repetition = 0;      // 0 = not given: the whole field, or the first repetition below it
-  std::size_t component = 0;       // 0 = not given
-  std::size_t subcomponent = 0;    // 0 = not given
+  std::string_view segment_id;   // 3 characters, a view into the parsed path string
+  std::size_t occurrence = 1;    // which segment with that id (1 = first)
+  std::size_t field = 0;         // 0 = the whole segment
+  std::size_t repetition = 0;    // 0 = not given: the whole field, or the first repetition below it
+  std::size_t component = 0;     // 0 = not given
+  std::size_t subcomponent = 0;  // 0 = not given
   friend constexpr bool operator==(const path&, const path&) = default;
 };
 
 namespace detail {
-constexpr bool is_segment_id_char(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+constexpr bool is_segment_id_char(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 }  // namespace detail
 
 constexpr result<path> parse_path(std::string_view text) noexcept {

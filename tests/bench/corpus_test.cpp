@@ -71,7 +71,8 @@ std::string_view field_of(std::string_view segment, std::size_t n) {
 
 std::size_t count(std::string_view text, std::string_view needle) {
   std::size_t n = 0;
-  for (std::size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1)) ++n;
+  for (std::size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -312,7 +313,8 @@ TEST_CASE("options: versions, Z-segments, Latin-1") {
     }
     CHECK(corpus.find("UNICODE UTF-8") == std::string::npos);
     // Pure ASCII when no character set is declared.
-    CHECK(std::none_of(corpus.begin(), corpus.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+    CHECK(std::none_of(corpus.begin(), corpus.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
   }
   SECTION("Z-segments") {
     bench::corpus_options options;
@@ -353,7 +355,8 @@ TEST_CASE("options: versions, Z-segments, Latin-1") {
       const std::string_view msh = m.substr(0, m.find('\r'));
       const bool utf8 = field_of(msh, 17) == "UNICODE UTF-8";
       declared += utf8;
-      const bool has_high = std::any_of(m.begin(), m.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      const bool has_high =
+          std::any_of(m.begin(), m.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
       if (has_high) REQUIRE(utf8);
     }
     CHECK(declared > 100);

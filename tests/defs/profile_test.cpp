@@ -91,7 +91,8 @@ TEST_CASE("the profile outlives moves", "[defs][profile]") {
 }
 
 TEST_CASE("overriding a data type reaches the segments and types that use it", "[defs][profile]") {
-  auto loaded = profile::load(R"({"types": {"FN": {"components": [{"position": 1, "name": "Local Surname"}]}}})", v2_5_1);
+  auto loaded = profile::load(
+      R"({"types": {"FN": {"components": [{"position": 1, "name": "Local Surname"}]}}})", v2_5_1);
   INFO(loaded.error.to_string());
   REQUIRE(loaded);
   const profile& p = *loaded.value;
@@ -107,7 +108,7 @@ TEST_CASE("overriding a data type reaches the segments and types that use it", "
 TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
   auto loaded = profile::load(R"({"segments": {"ZAB": {"fields": [
       {"name": "Code", "type": "ST"}, {"name": "Code", "type": "ST"}, {"name": "Other", "type": "ST", "key": "code_2"}]}}})",
-      v2_5_1);
+                              v2_5_1);
   REQUIRE(loaded);
   const segment_def* z = loaded.value->segment("ZAB");
   CHECK(z->field(1)->key == "code");
@@ -123,23 +124,25 @@ TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
   CHECK(error_of(R"({"segmnets": {}})") == "segmnets: unknown member (expected name, base, types, segments)");
   CHECK(error_of(R"({"base": "2.3"})") == "base: profile is for HL7 2.3, loaded over 2.5.1");
   CHECK(error_of(R"({"base": "2.3"})", v2_3) == "loaded");
-  CHECK(error_of(R"({"segments": {"zpi": {}}})") == "segments.zpi: a segment id is 3 upper-case letters or digits");
+  CHECK(error_of(R"({"segments": {"zpi": {}}})") ==
+        "segments.zpi: a segment id is 3 upper-case letters or digits");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"type": "ST"}]}}})") ==
         "segments.ZPI.fields[0].name: required for a new field or component");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A"}]}}})") ==
         "segments.ZPI.fields[0].type: required for a new field or component");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "opt": "Q"}]}}})") ==
         "segments.ZPI.fields[0].opt: must be one of R, O, C, X, B");
-  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "repeats": -1}]}}})").starts_with(
-        "segments.ZPI.fields[0].repeats: must be 0..65535"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "repeats": -1}]}}})")
+            .starts_with("segments.ZPI.fields[0].repeats: must be 0..65535"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"position": 3, "name": "A", "type": "ST"}]}}})") ==
         "segments.ZPI.fields[0].position: must be between 1 and 1 (no gaps)");
-  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "colour": 1}]}}})").starts_with(
-        "segments.ZPI.fields[0].colour: unknown member"));
-  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "Not A Key"}]}}})").starts_with(
-        "segments.ZPI.fields[0].key: must already be a JSON key"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "colour": 1}]}}})")
+            .starts_with("segments.ZPI.fields[0].colour: unknown member"));
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "Not A Key"}]}}})")
+            .starts_with("segments.ZPI.fields[0].key: must already be a JSON key"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "x"},
-      {"name": "B", "type": "ST", "key": "x"}]}}})") == R"(segments.ZPI.fields[1].key: key "x" is used twice)");
+      {"name": "B", "type": "ST", "key": "x"}]}}})") ==
+        R"(segments.ZPI.fields[1].key: key "x" is used twice)");
   CHECK(error_of(R"({"types": {"ZT1": {"components": [{"name": "A", "type": "NOPE"}]}}})") ==
         R"(types.ZT1.components[0].type: unknown data type "NOPE")");
   CHECK(error_of(R"({"segments": {"ZPI": {}, "ZPI": {}}})") == "segments.ZPI: segment defined twice");
@@ -149,7 +152,8 @@ TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
 TEST_CASE("profile types may refer to each other in any order", "[defs][profile]") {
   auto loaded = profile::load(R"({"types": {
       "ZA": {"components": [{"name": "Inner", "type": "ZB"}]},
-      "ZB": {"components": [{"name": "Leaf", "type": "ST"}]}}})", v2_5_1);
+      "ZB": {"components": [{"name": "Leaf", "type": "ST"}]}}})",
+                              v2_5_1);
   INFO(loaded.error.to_string());
   REQUIRE(loaded);
   CHECK(loaded.value->type("ZA")->component(1)->type == loaded.value->type("ZB"));

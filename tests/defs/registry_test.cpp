@@ -33,7 +33,8 @@ TEST_CASE("find_version: empty uses the default, garbage gives nullptr", "[defs]
   CHECK(find_version("", &v2_5_1) == &v2_5_1);
   CHECK(find_version("  ", &v2_3) == &v2_3);
   CHECK(find_version("", nullptr) == nullptr);
-  for (const char* bad : {"abc", "2", "3.0", "1.9", "2.", ".5", "2..5", "2.5.1.1", "2.5a", "v2.5", "99999999999.1"}) {
+  for (const char* bad :
+       {"abc", "2", "3.0", "1.9", "2.", ".5", "2..5", "2.5.1.1", "2.5a", "v2.5", "99999999999.1"}) {
     INFO(bad);
     CHECK(find_version(bad, &v2_5_1) == nullptr);
   }

@@ -21,7 +21,7 @@ namespace {
 
 hl7v2::delimiters pick_delimiters(std::uint8_t k) {
   static constexpr std::string_view headers[] = {"MSH|^~\\&|", "MSH|^~`&|", "MSH|^~\\&#|", "MSH#$*@!%#",
-                                                 "MSH|^~|",   "MSH|^~\\|", "MSH|^~.&|"};
+                                                 "MSH|^~|",    "MSH|^~\\|", "MSH|^~.&|"};
   return hl7v2::read_delimiters(headers[k % std::size(headers)]).value();
 }
 
@@ -55,14 +55,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Charset conversion: always valid UTF-8; strict fails exactly when a lenient policy changes bytes.
-  static constexpr hl7v2::charset sets[] = {hl7v2::charset::ascii,     hl7v2::charset::utf8,
-                                            hl7v2::charset::latin1,    hl7v2::charset::iso8859_2,
-                                            hl7v2::charset::iso8859_6, hl7v2::charset::iso8859_7,
-                                            hl7v2::charset::iso8859_8, hl7v2::charset::iso8859_15,
-                                            hl7v2::charset::unknown};
+  static constexpr hl7v2::charset sets[] = {
+      hl7v2::charset::ascii,     hl7v2::charset::utf8,       hl7v2::charset::latin1,
+      hl7v2::charset::iso8859_2, hl7v2::charset::iso8859_6,  hl7v2::charset::iso8859_7,
+      hl7v2::charset::iso8859_8, hl7v2::charset::iso8859_15, hl7v2::charset::unknown};
   const hl7v2::charset cs = sets[(control >> 3) % std::size(sets)];
   static simdjson::dom::parser parser;
-  for (auto policy : {hl7v2::invalid_bytes::replace, hl7v2::invalid_bytes::latin1, hl7v2::invalid_bytes::strict}) {
+  for (auto policy :
+       {hl7v2::invalid_bytes::replace, hl7v2::invalid_bytes::latin1, hl7v2::invalid_bytes::strict}) {
     std::string utf8 = "x";
     const auto r = hl7v2::to_utf8(decoded, cs, policy, utf8);
     if (!r) {

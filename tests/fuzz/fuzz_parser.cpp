@@ -104,12 +104,14 @@ std::string dump(const hl7v2::result<hl7v2::message>& m, std::string_view text) 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  static hl7v2::parser parsers[] = {hl7v2::parser{hl7v2::scan_kernel::scalar}, hl7v2::parser{hl7v2::scan_kernel::sse2},
+  static hl7v2::parser parsers[] = {hl7v2::parser{hl7v2::scan_kernel::scalar},
+                                    hl7v2::parser{hl7v2::scan_kernel::sse2},
                                     hl7v2::parser{hl7v2::scan_kernel::best}};
   const hl7v2::parse_options limits{.max_segments = 1000, .max_fields = 1000};
   const auto m = parsers[0].parse(text, limits);
   const std::string tree = dump(m, text);
-  for (std::size_t k = 1; k < std::size(parsers); ++k) require(dump(parsers[k].parse(text, limits), text) == tree);
+  for (std::size_t k = 1; k < std::size(parsers); ++k)
+    require(dump(parsers[k].parse(text, limits), text) == tree);
   if (!m) return 0;
 
   std::string er7;

@@ -65,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     expected = p->subcomponent == 0 ? c.raw() : c[p->subcomponent].raw();
   }
   require(*got == expected);
-  require(got->empty() || (got->data() >= text.data() && got->data() + got->size() <= text.data() + text.size()));
+  require(got->empty() ||
+          (got->data() >= text.data() && got->data() + got->size() <= text.data() + text.size()));
   return 0;
 }

@@ -88,7 +88,6 @@ TEST_CASE("JSON back to ER7 allocates nothing per message once warm") {
   CHECK(steady_state_allocations({}, true) == 0);
 }
 
-
 // Runs in every build (sanitized ones too): reuse must not leak state from one message into the next.
 TEST_CASE("a reused converter writes what a fresh one writes") {
   const std::vector<std::string> messages = corpus();

@@ -87,7 +87,8 @@ TEST_CASE("sinks: string_sink, fixed_sink (overflow reported), ostream_sink") {
 
 TEST_CASE("strict policy: the error names code and place, the output is untouched") {
   hl7v2::parser p;
-  const std::string text = cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||UNICODE UTF-8\nPID|1||PRIVATE\x80VALUE\n");
+  const std::string text =
+      cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||UNICODE UTF-8\nPID|1||PRIVATE\x80VALUE\n");
   const auto msg = p.parse(text);
   REQUIRE(msg);
   json::converter conv{{.bytes = invalid_bytes::strict}};
@@ -110,7 +111,8 @@ TEST_CASE("strict policy: the error names code and place, the output is untouche
 
 TEST_CASE("default version for an empty MSH-12; formatting option") {
   hl7v2::parser p;
-  const std::string text = cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|\nPID|1||X||DOE^JOHN\nNTE|1||a\\.br\\b\n");
+  const std::string text =
+      cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|\nPID|1||X||DOE^JOHN\nNTE|1||a\\.br\\b\n");
   const auto msg = p.parse(text);
   REQUIRE(msg);
   std::string out;
@@ -121,17 +123,20 @@ TEST_CASE("default version for an empty MSH-12; formatting option") {
   out.clear();
   json::converter v251{{.format = formatting::keep}};
   REQUIRE(v251.write(*msg, out));
-  CHECK(out.find(R"("patient_name":[{"family_name":{"surname":"DOE"},"given_name":"JOHN"}])") != std::string::npos);
+  CHECK(out.find(R"("patient_name":[{"family_name":{"surname":"DOE"},"given_name":"JOHN"}])") !=
+        std::string::npos);
   CHECK(out.find(R"("comment":["a\\.br\\b"])") != std::string::npos);
 }
 
 TEST_CASE("a site profile names its Z-segment and the ways back use it") {
-  const std::string profile_json = test_support::read_file(std::string(HL7V2_SOURCE_DIR) + "/examples/profiles/zpi_profile.json");
+  const std::string profile_json =
+      test_support::read_file(std::string(HL7V2_SOURCE_DIR) + "/examples/profiles/zpi_profile.json");
   auto loaded = defs::profile::load(profile_json, defs::v2_5_1);
   REQUIRE(loaded);
   const defs::profile& prof = *loaded.value;
   hl7v2::parser p;
-  const std::string text = cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||X\nZPI|1|SUNNY^DAY|REX^DOG|3|20260101\n");
+  const std::string text =
+      cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||X\nZPI|1|SUNNY^DAY|REX^DOG|3|20260101\n");
   const auto msg = p.parse(text);
   REQUIRE(msg);
   json::converter conv{{.profile = &prof}};
@@ -143,8 +148,10 @@ TEST_CASE("a site profile names its Z-segment and the ways back use it") {
   const auto* zpi = prof.segment("ZPI");
   REQUIRE(zpi != nullptr);
   CHECK(std::string_view(doc["zpi"].at(0)["vip"].get_string()) == "3");
-  CHECK(std::string_view(doc["zpi"].at(0)[zpi->field(3)->key].at(0)[zpi->field(3)->type->component(1)->key].get_string()) ==
-        "REX");
+  CHECK(
+      std::string_view(
+          doc["zpi"].at(0)[zpi->field(3)->key].at(0)[zpi->field(3)->type->component(1)->key].get_string()) ==
+      "REX");
 
   json::er7_from_json back{{.definitions = &prof.version()}};
   std::string er7;

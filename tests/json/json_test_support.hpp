@@ -58,9 +58,12 @@ inline bool json_equal(simdjson::dom::element a, simdjson::dom::element b, bool 
   }
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case t::STRING: return std::string_view(a.get_string()) == std::string_view(b.get_string());
-    case t::BOOL: return bool(a.get_bool()) == bool(b.get_bool());
-    case t::NULL_VALUE: return true;
+    case t::STRING:
+      return std::string_view(a.get_string()) == std::string_view(b.get_string());
+    case t::BOOL:
+      return bool(a.get_bool()) == bool(b.get_bool());
+    case t::NULL_VALUE:
+      return true;
     case t::ARRAY: {
       simdjson::dom::array x = a.get_array(), y = b.get_array();
       if (x.size() != y.size()) return false;
@@ -86,7 +89,8 @@ inline bool json_equal(simdjson::dom::element a, simdjson::dom::element b, bool 
         ++j;
       }
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -182,14 +186,30 @@ inline generated random_message(rng& r) {
   };
   static const char* versions[] = {"2.3", "2.4", "2.5.1", "2.7", "", "9.9", "2.8.2", "2.1"};
   static const char* charsets[] = {"", "UNICODE UTF-8", "ASCII"};
-  const char* cs = mode == bytes_mode::latin1 ? "8859/1" : charsets[r.below(mode == bytes_mode::ascii ? 3 : 2)];
+  const char* cs =
+      mode == bytes_mode::latin1 ? "8859/1" : charsets[r.below(mode == bytes_mode::ascii ? 3 : 2)];
   std::string m = "MSH";
   m += set;
-  const std::string msh_fields[] = {"SENDER", "FAC", "RECV", "FAC2", "20260126153045", "", std::string("ADT") + C + "A01",
-                                    "CTRL" + std::to_string(r.below(100000)), "P", versions[r.below(8)], "", "", "", "", "", cs};
+  const std::string msh_fields[] = {"SENDER",
+                                    "FAC",
+                                    "RECV",
+                                    "FAC2",
+                                    "20260126153045",
+                                    "",
+                                    std::string("ADT") + C + "A01",
+                                    "CTRL" + std::to_string(r.below(100000)),
+                                    "P",
+                                    versions[r.below(8)],
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    cs};
   for (const std::string& f : msh_fields) m += F + f;
   m += '\r';
-  static const char* ids[] = {"PID", "PV1", "OBX", "NTE", "NK1", "ZZ1", "EVN", "AL1", "DG1", "ZPI", "IN1", "OBR"};
+  static const char* ids[] = {"PID", "PV1", "OBX", "NTE", "NK1", "ZZ1",
+                              "EVN", "AL1", "DG1", "ZPI", "IN1", "OBR"};
   static const char* obx_types[] = {"NM", "CE", "ST", "TS", "XX", "", "CWE", "SN"};
   const std::size_t segments = 1 + r.below(8);
   for (std::size_t s = 0; s < segments; ++s) {

@@ -95,7 +95,8 @@ TEST_CASE("shape comes from the definitions, not the data") {
 TEST_CASE("escapes are decoded and OBX-5 takes its type from OBX-2") {
   converted c;
   convert(test_support::data("oru_r01_lab.hl7"), c);
-  CHECK(str(c.doc["nte"].at(0)["comment"].at(0)) == "Low hemoglobin & low hematocrit\nRecommend iron studies");
+  CHECK(str(c.doc["nte"].at(0)["comment"].at(0)) ==
+        "Low hemoglobin & low hematocrit\nRecommend iron studies");
   CHECK(str(c.doc["obx"].at(2)["observation_value"].at(0)) == "Anisocytosis 1^2+; see \\note\\");
 
   converted t;
@@ -127,7 +128,8 @@ TEST_CASE("HL7 null is JSON null; unknown parts keep their data under positional
   CHECK(second.doc["pid"][address].is_null());
 
   converted past;
-  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1" + std::string(60, '|') + "far^away\n"),
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1" + std::string(60, '|') +
+                     "far^away\n"),
           past);
   CHECK(str(past.doc["pid"]["61"].at(0).at(1)) == "away");  // array of repetitions, each of components
 }
@@ -148,7 +150,8 @@ TEST_CASE("data beyond what the definitions allow is kept, not dropped") {
 
 TEST_CASE("empty repetitions inside arrays keep their place") {
   converted c;
-  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||~B^^^X\nPV1|1|I||||||||||||||||||||||||||||||||||||||||||||||~x\n"),
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||~B^^^X\nPV1|1|I||||||||||||||||||"
+                     "||||||||||||||||||||||||||||~x\n"),
           c);
   const auto ids = c.doc["pid"]["patient_identifier_list"];
   REQUIRE(ids.get_array().size() == 2);
@@ -183,7 +186,7 @@ TEST_CASE("upper-case keys") {
 TEST_CASE("typed values") {
   converted c;
   convert(test_support::data("blog_adt_a01.hl7"), c, {.typed = true});
-  CHECK(int64_t(c.doc["pid"]["set_id_patient_id"].get_int64()) == 1);  // SI
+  CHECK(int64_t(c.doc["pid"]["set_id_patient_id"].get_int64()) == 1);             // SI
   CHECK(str(c.doc["pid"]["date_of_birth"]["time_of_an_event"]) == "1960-11-11");  // TS.1
   CHECK(str(c.doc["msh"]["date_time_of_message"]["time_of_an_event"]) == "2016-11-11T11:11");
   CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");  // text stays text
@@ -196,12 +199,14 @@ TEST_CASE("typed values") {
 }
 
 TEST_CASE("character sets: Latin-1 under 8859/1, invalid bytes by policy") {
-  const std::string latin1 = crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||8859/1\nPID|1||X||M\xDCLLER^REN\xC9\n");
+  const std::string latin1 =
+      crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||8859/1\nPID|1||X||M\xDCLLER^REN\xC9\n");
   converted c;
   convert(latin1, c);
   CHECK(str(c.doc["pid"]["patient_name"].at(0)["given_name"]) == "REN\xC3\x89");
 
-  const std::string bad = crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||UNICODE UTF-8\nPID|1||X||SECRET\xFFNAME\n");
+  const std::string bad = crlf_to_cr(
+      "MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||UNICODE UTF-8\nPID|1||X||SECRET\xFFNAME\n");
   converted r;
   convert(bad, r);
   CHECK(str(r.doc["pid"]["patient_name"].at(0)["family_name"]["surname"]) == "SECRET\xEF\xBF\xBDNAME");
@@ -234,8 +239,8 @@ std::string decoded(std::string_view raw, const hl7v2::message& m) {
   return u;
 }
 
-void check_value(element v, const hl7v2::repetition& rep, const hl7v2::defs::type_def* type, const hl7v2::message& m,
-                 std::size_t& checked) {
+void check_value(element v, const hl7v2::repetition& rep, const hl7v2::defs::type_def* type,
+                 const hl7v2::message& m, std::size_t& checked) {
   if (rep.is_null()) {
     CHECK(v.is_null());
     return;
@@ -321,9 +326,11 @@ std::size_t check_against_tree(const hl7v2::message& m, element doc) {
 }  // namespace
 
 TEST_CASE("named JSON matches the tree: samples and a generated corpus") {
-  std::vector<std::string> messages{test_support::data("blog_adt_a01.hl7"), test_support::data("oru_r01_lab.hl7")};
+  std::vector<std::string> messages{test_support::data("blog_adt_a01.hl7"),
+                                    test_support::data("oru_r01_lab.hl7")};
   for (const bool latin1 : {false, true}) {
-    hl7v2::bench::corpus_generator gen{{.count = 0, .seed = latin1 ? 7u : 3u, .latin1 = latin1, .z_segments = true}};
+    hl7v2::bench::corpus_generator gen{
+        {.count = 0, .seed = latin1 ? 7u : 3u, .latin1 = latin1, .z_segments = true}};
     for (int i = 0; i < 150; ++i) {
       std::string one;
       gen.append_next(one);

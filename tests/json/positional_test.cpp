@@ -150,7 +150,8 @@ TEST_CASE("positional round trip is byte-exact: generated corpus (CR, LF, Latin-
   json::converter conv{{.layout = json::layout::positional}};
   json::er7_from_json back;
   for (const bool latin1 : {false, true}) {
-    hl7v2::bench::corpus_generator gen{{.count = 0, .seed = 11, .lf = latin1, .latin1 = latin1, .z_segments = true}};
+    hl7v2::bench::corpus_generator gen{
+        {.count = 0, .seed = 11, .lf = latin1, .latin1 = latin1, .z_segments = true}};
     for (int i = 0; i < 200; ++i) {
       std::string one;
       gen.append_next(one);

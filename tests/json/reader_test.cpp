@@ -59,8 +59,9 @@ std::string cr(std::string s) {
 
 TEST_CASE("named → ER7 → named is a fixpoint: samples, every option") {
   const std::string feed = test_support::data("lf_feed_two_messages.hl7");
-  const std::string samples[] = {test_support::data("blog_adt_a01.hl7"), test_support::data("oru_r01_lab.hl7"),
-                                 feed.substr(0, feed.find("\n\n") + 1), feed.substr(feed.find("\n\n") + 2)};
+  const std::string samples[] = {test_support::data("blog_adt_a01.hl7"),
+                                 test_support::data("oru_r01_lab.hl7"), feed.substr(0, feed.find("\n\n") + 1),
+                                 feed.substr(feed.find("\n\n") + 2)};
   for (const std::string& s : samples) {
     fixpoint(s, {});
     fixpoint(s, {.typed = true});
@@ -94,15 +95,18 @@ TEST_CASE("named → ER7 → named is a fixpoint: random messages") {
 TEST_CASE("named → ER7 places values by the definitions") {
   json::er7_from_json back;
   std::string er7;
-  const auto n = back.convert(R"({"_source":{"file":"x"},"msh":{"field_separator":"|","encoding_characters":"^~\\&",
+  const auto n =
+      back.convert(R"({"_source":{"file":"x"},"msh":{"field_separator":"|","encoding_characters":"^~\\&",
       "message_type":{"message_code":"ADT","trigger_event":"A01"},"version_id":{"version_id":"2.5.1"}},
       "PID":{"PATIENT_NAME":[{"family_name":{"surname":"O|NEIL"},"given_name":"ANN"},{"given_name":"X"}],
              "set_id_pid":1,"date_time_of_birth":{"time":"1960-11-11"},"40":"far","administrative_sex":null},
       "obx":[{"value_type":"NM","observation_value":[7.5]},{"value_type":"CE","observation_value":[{"text":"Glucose"}]}]})",
-                              er7);
+                   er7);
   REQUIRE(n);
   CHECK(er7 == cr("MSH|^~\\&|||||||ADT^A01|||2.5.1\n"
-                  "PID|1||||O\\F\\NEIL^ANN~^X||19601111|\"\"" + std::string(32, '|') + "far\n"
+                  "PID|1||||O\\F\\NEIL^ANN~^X||19601111|\"\"" +
+                  std::string(32, '|') +
+                  "far\n"
                   "OBX||NM|||7.5\n"
                   "OBX||CE|||^Glucose\n"));
 }
@@ -111,44 +115,47 @@ TEST_CASE("positional JSON written by hand") {
   // After the header a CR or LF is text (an LF-terminated message may hold CRs, and the reverse).
   json::er7_from_json back;
   std::string er7;
-  REQUIRE(back.convert(R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","A"],["PID","1",["a","b"],[[["x","y"],"z"]]]]})",
-                       er7));
+  REQUIRE(back.convert(
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","A"],["PID","1",["a","b"],[[["x","y"],"z"]]]]})",
+      er7));
   CHECK(er7 == "MSH|^~\\&|A\rPID|1|a~b|x&y^z\r");
   er7.clear();
-  REQUIRE(back.convert(R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a\rb"],["MSH"]]})", er7));
+  REQUIRE(back.convert(R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a\rb"],["MSH"]]})",
+                       er7));
   CHECK(er7 == "MSH|^~\\&\rPID|a\rb\rMSH\r");
   er7.clear();
-  REQUIRE(back.convert(R"({"bytes":"latin1","delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","\u00ff\u00e9"]]})", er7));
+  REQUIRE(back.convert(
+      R"({"bytes":"latin1","delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","\u00ff\u00e9"]]})", er7));
   CHECK(er7 == "MSH|^~\\&|\xFF\xE9\r");
 }
 
 TEST_CASE("malformed JSON is refused with bad_json and nothing appended") {
   const std::string_view bad[] = {
-      "",
-      "not json",
-      "[1,2]",
-      "{\"segments\":[]}",
+      "", "not json", "[1,2]", "{\"segments\":[]}",
       R"({"segments":[["MSH","|","^~\\&"]]})",                                        // no delimiters
       R"({"delimiters":"|^~\\&","segments":[]})",                                     // no segment
       R"({"delimiters":"|^~\\&","segments":[["PID","1"]]})",                          // first is not MSH
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["pid","1"]]})",     // bad id
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PIDX","1"]]})",    // bad id
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["pid","1"]]})",      // bad id
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PIDX","1"]]})",     // bad id
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",1]]})",        // number
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a|b"]]})",    // field separator in a field
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","a\rb"]]})",          // CR in the header
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID","a|b"]]})",    // field separator in a
+                                                                                      // field
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","a\rb"]]})",           // CR in the header
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","a\nb"],["PID"]]})",   // LF in the header
-      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",["a^b"]]]})",  // component delimiter in a repetition
+      R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",["a^b"]]]})",  // component delimiter
+                                                                                      // in a repetition
       R"({"delimiters":"|^~\\&","segments":[["MSH","|","^~\\&"],["PID",[[[["a"]]]]]]})",  // too deep
-      R"({"delimiters":"|^~\\&","segments":[["MSH","#","^~\\&"]]})",                  // MSH-1 disagrees
-      R"({"delimiters":"||~\\&","segments":[["MSH","|","|~\\&"]]})",                  // duplicate delimiter
-      R"({"bytes":"latin1","delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","\u0100"]]})",  // beyond one byte
+      R"({"delimiters":"|^~\\&","segments":[["MSH","#","^~\\&"]]})",                      // MSH-1 disagrees
+      R"({"delimiters":"||~\\&","segments":[["MSH","|","|~\\&"]]})",  // duplicate delimiter
+      R"({"bytes":"latin1","delimiters":"|^~\\&","segments":[["MSH","|","^~\\&","\u0100"]]})",  // beyond one
+                                                                                                // byte
       R"({"pid":{"set_id_pid":"1"}})",                                                // named without msh
       R"({"msh":{"message_control_id":"1"},"pid":{"no_such_field":"1"}})",            // unknown key
       R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":"1","1":"2"}})",       // the same field twice
       R"({"msh":{"message_control_id":"1"},"pid":{"patient_name":[{"nope":"x"}]}})",  // unknown component
-      R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":{"a":"b"}}})",         // object for a primitive
+      R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":{"a":"b"}}})",  // object for a primitive
       R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":true}})",
-      R"({"pid":{"set_id_pid":"1"},"msh":{"message_control_id":"1"}})",               // MSH not first
+      R"({"pid":{"set_id_pid":"1"},"msh":{"message_control_id":"1"}})",  // MSH not first
   };
   json::er7_from_json back;
   for (std::string_view b : bad) {

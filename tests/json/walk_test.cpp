@@ -35,18 +35,20 @@ struct recorder {
   }
   void end_message(const json::message_info&) { log.push_back("end"); }
   void begin_group(const json::group_info& g) {
-    log.push_back("group " + std::string(g.id) + " n=" + std::to_string(g.count) + (g.repeats ? " repeats" : ""));
+    log.push_back("group " + std::string(g.id) + " n=" + std::to_string(g.count) +
+                  (g.repeats ? " repeats" : ""));
   }
   void end_group(const json::group_info&) {}
   bool begin_segment(const json::segment_info& s) {
-    log.push_back("seg " + std::string(s.seg.id()) + (s.def ? " def" : " nodef") + " #" + std::to_string(s.occurrence));
+    log.push_back("seg " + std::string(s.seg.id()) + (s.def ? " def" : " nodef") + " #" +
+                  std::to_string(s.occurrence));
     return s.seg.id() != "NTE";  // NTE's fields are skipped
   }
   void end_segment(const json::segment_info&) {}
   bool begin_field(const json::field_info& f) {
     if (f.f.empty()) return false;
-    log.push_back("field " + std::to_string(f.position) + " " + (f.def ? std::string(f.def->key) : "?") + " " +
-                  name(f.type) + (f.repeats ? " repeats" : ""));
+    log.push_back("field " + std::to_string(f.position) + " " + (f.def ? std::string(f.def->key) : "?") +
+                  " " + name(f.type) + (f.repeats ? " repeats" : ""));
     return true;
   }
   void end_field(const json::field_info&) {}
@@ -54,14 +56,15 @@ struct recorder {
   void end_repetition(const json::repetition_info&) {}
   bool begin_component(const json::component_info& c) {
     if (c.comp.empty()) return false;
-    log.push_back("  comp " + std::to_string(c.position) + " " + (c.def ? std::string(c.def->key) : "?") + " " +
-                  name(c.type));
+    log.push_back("  comp " + std::to_string(c.position) + " " + (c.def ? std::string(c.def->key) : "?") +
+                  " " + name(c.type));
     return true;
   }
   void end_component(const json::component_info&) {}
   void subcomponent(const json::subcomponent_info& s) {
     if (s.sub.empty() || s.def == nullptr) return;
-    log.push_back("    sub " + std::to_string(s.position) + " " + std::string(s.def->key) + " " + std::string(s.sub.raw()));
+    log.push_back("    sub " + std::to_string(s.position) + " " + std::string(s.def->key) + " " +
+                  std::string(s.sub.raw()));
   }
 };
 
@@ -76,9 +79,10 @@ bool contains(const std::vector<std::string>& log, const std::string& line) {
 
 TEST_CASE("walk hands each part its definition") {
   hl7v2::parser p;
-  const std::string text = cr("MSH|^~\\&|A|B|C|D|20260126||ORU^R01^ORU_R01|1|P|2.5.1\n"
-                              "PID|1||X~Y||DOE&VAN^JOHN\n"
-                              "OBX|1|CE|A||123^Glucose^LN\nNTE|1||hidden\nZZZ|a^b\nOBX|2|NM|B||7\n");
+  const std::string text =
+      cr("MSH|^~\\&|A|B|C|D|20260126||ORU^R01^ORU_R01|1|P|2.5.1\n"
+         "PID|1||X~Y||DOE&VAN^JOHN\n"
+         "OBX|1|CE|A||123^Glucose^LN\nNTE|1||hidden\nZZZ|a^b\nOBX|2|NM|B||7\n");
   const auto msg = p.parse(text);
   REQUIRE(msg);
   json::walker w;
@@ -106,8 +110,8 @@ TEST_CASE("walk hands each part its definition") {
   for (const auto& l : log) {
     if (l.rfind("seg ", 0) == 0) segs.push_back(l);
   }
-  CHECK(segs == std::vector<std::string>{"seg MSH def #1", "seg PID def #1", "seg OBX def #1", "seg OBX def #2",
-                                         "seg NTE def #1", "seg ZZZ nodef #1"});
+  CHECK(segs == std::vector<std::string>{"seg MSH def #1", "seg PID def #1", "seg OBX def #1",
+                                         "seg OBX def #2", "seg NTE def #1", "seg ZZZ nodef #1"});
   CHECK_FALSE(contains(log, "field 3 comment FT repeats"));
   CHECK(log.back() == "end");
 }
@@ -125,11 +129,12 @@ TEST_CASE("walk in message order, and versions chosen from MSH-12") {
   for (const auto& l : r.log) {
     if (l.rfind("seg ", 0) == 0) segs.push_back(l);
   }
-  CHECK(segs == std::vector<std::string>{"seg MSH def #0", "seg PID def #0", "seg NTE def #0", "seg PID def #0",
-                                         "seg SFT def #0"});  // SFT: from a later version
-  CHECK(json::walker{}.version_of(*p.parse(cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|junk\n"))) == &defs::v2_5_1);
-  CHECK(json::walker{{.default_version = &defs::v2_4}}.version_of(*p.parse(cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|\n"))) ==
-        &defs::v2_4);
+  CHECK(segs == std::vector<std::string>{"seg MSH def #0", "seg PID def #0", "seg NTE def #0",
+                                         "seg PID def #0", "seg SFT def #0"});  // SFT: from a later version
+  CHECK(json::walker{}.version_of(*p.parse(cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|junk\n"))) ==
+        &defs::v2_5_1);
+  CHECK(json::walker{{.default_version = &defs::v2_4}}.version_of(
+            *p.parse(cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|\n"))) == &defs::v2_4);
 }
 
 TEST_CASE("segment repetition from the structure tree") {

@@ -42,14 +42,30 @@ std::string random_utf8(std::mt19937& rng, std::size_t max_chars) {
   const std::size_t n = len(rng);
   for (std::size_t i = 0; i < n; ++i) {
     switch (kind(rng)) {
-      case 0: s += static_cast<char>(std::uniform_int_distribution<int>(0, 0x1F)(rng)); break;
-      case 1: s += '"'; break;
-      case 2: s += '\\'; break;
-      case 3: s += "\xC3\xA9"; break;          // é
-      case 4: s += "\xE2\x82\xAC"; break;      // €
-      case 5: s += "\xF0\x9F\x98\x80"; break;  // U+1F600
-      case 6: s += '\x7F'; break;
-      default: s += static_cast<char>(std::uniform_int_distribution<int>(0x20, 0x7E)(rng)); break;
+      case 0:
+        s += static_cast<char>(std::uniform_int_distribution<int>(0, 0x1F)(rng));
+        break;
+      case 1:
+        s += '"';
+        break;
+      case 2:
+        s += '\\';
+        break;
+      case 3:
+        s += "\xC3\xA9";
+        break;  // é
+      case 4:
+        s += "\xE2\x82\xAC";
+        break;  // €
+      case 5:
+        s += "\xF0\x9F\x98\x80";
+        break;  // U+1F600
+      case 6:
+        s += '\x7F';
+        break;
+      default:
+        s += static_cast<char>(std::uniform_int_distribution<int>(0x20, 0x7E)(rng));
+        break;
     }
   }
   return s;
@@ -64,8 +80,8 @@ TEST_CASE("write_json_string escapes quotes, backslashes and control characters"
   CHECK(json_string("C:\\dir") == R"("C:\\dir")");
   CHECK(json_string("a\nb\rc\td\be\ff") == R"("a\nb\rc\td\be\ff")");
   CHECK(json_string(std::string_view("\0\x01\x1F", 3)) == R"("\u0000\u0001\u001f")");
-  CHECK(json_string("\x7F") == "\"\x7F\"");                      // DEL is legal raw in JSON
-  CHECK(json_string("/") == R"("/")");                             // no needless escaping
+  CHECK(json_string("\x7F") == "\"\x7F\"");  // DEL is legal raw in JSON
+  CHECK(json_string("/") == R"("/")");       // no needless escaping
   CHECK(json_string("caf\xC3\xA9 \xE2\x82\xAC") == "\"caf\xC3\xA9 \xE2\x82\xAC\"");  // UTF-8 passes through
 }
 
@@ -124,10 +140,11 @@ TEST_CASE("HL7 numbers become valid JSON numbers with their digits kept") {
   struct row {
     std::string_view in, out;
   };
-  const auto r = GENERATE(row{"0", "0"}, row{"42", "42"}, row{"+42", "42"}, row{"-42", "-42"},
-                          row{"007", "7"}, row{"000", "0"}, row{"1.50", "1.50"}, row{".5", "0.5"},
-                          row{"-.5", "-0.5"}, row{"1.", "1"}, row{"+0.0", "0.0"}, row{"-0", "-0"},
-                          row{"00.25", "0.25"}, row{"123456789012345678901234567890", "123456789012345678901234567890"});
+  const auto r =
+      GENERATE(row{"0", "0"}, row{"42", "42"}, row{"+42", "42"}, row{"-42", "-42"}, row{"007", "7"},
+               row{"000", "0"}, row{"1.50", "1.50"}, row{".5", "0.5"}, row{"-.5", "-0.5"}, row{"1.", "1"},
+               row{"+0.0", "0.0"}, row{"-0", "-0"}, row{"00.25", "0.25"},
+               row{"123456789012345678901234567890", "123456789012345678901234567890"});
   std::string out;
   REQUIRE(hl7v2::write_json_number(r.in, out));
   CHECK(out == r.out);
@@ -184,9 +201,8 @@ TEST_CASE("json_writer places commas and colons") {
   w.end_array();
   w.end_object();
   CHECK(w.depth() == 0);
-  CHECK(out ==
-        R"({"msh":{"field \"1\"":"|","n":-12,"u":18446744073709551615,"d":0.25,"bad":null},)"
-        R"("list":[true,false,[],{},[1,2],"a\"b\n"]})");
+  CHECK(out == R"({"msh":{"field \"1\"":"|","n":-12,"u":18446744073709551615,"d":0.25,"bad":null},)"
+               R"("list":[true,false,[],{},[1,2],"a\"b\n"]})");
 
   simdjson::dom::parser parser;
   simdjson::padded_string padded(out);
@@ -330,8 +346,10 @@ TEST_CASE("ostream_sink writes to a stream and reports a failed stream") {
     w.end_array();
     CHECK(sink.flush() == errc::ok);
   }
-  CHECK(os.str() == "[\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\","
-                    "\"x\",\"x\",\"x\"]");
+  CHECK(os.str() ==
+        "[\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\","
+        "\"x\","
+        "\"x\",\"x\",\"x\"]");
 
   std::ostringstream broken;
   broken.setstate(std::ios::badbit);

@@ -94,8 +94,8 @@ TEST_CASE("2.5.1 ACK: header swapped, MSA, one ERR per finding with location, co
 
 TEST_CASE("2.3 ACK: MSH-9 without a structure, one ERR with ELD repetitions") {
   acked a;
-  build(join({"MSH|^~\\&|SENDAPP|SENDFAC|RECVAPP|RECVFAC|20250301083000||ADT^A01|MSG9|P|2.3", "EVN|A01|20250301083000",
-              "PID|1||12345||DOE^JOHN", "PID|2||12345||DOE^JOHN", "PV1|1|I"}),
+  build(join({"MSH|^~\\&|SENDAPP|SENDFAC|RECVAPP|RECVFAC|20250301083000||ADT^A01|MSG9|P|2.3",
+              "EVN|A01|20250301083000", "PID|1||12345||DOE^JOHN", "PID|2||12345||DOE^JOHN", "PV1|1|I"}),
         a);
   REQUIRE(a.status == ack_status::written);
   const message& m = a.ack;
@@ -114,8 +114,8 @@ TEST_CASE("2.3 ACK: MSH-9 without a structure, one ERR with ELD repetitions") {
 
 TEST_CASE("a clean message is accepted with no ERR") {
   acked a;
-  build(join({"MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|OK1|P|2.5.1", "EVN|A01|20250301083000", pid_ok,
-              "PV1|1|I"}),
+  build(join({"MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|OK1|P|2.5.1", "EVN|A01|20250301083000",
+              pid_ok, "PV1|1|I"}),
         a);
   CHECK(a.ack.get("MSA-1") == "AA");
   CHECK(a.ack.get("MSA-2") == "OK1");
@@ -124,8 +124,8 @@ TEST_CASE("a clean message is accepted with no ERR") {
 }
 
 TEST_CASE("derived control ids are deterministic and depend on the timestamp") {
-  const std::string msg = join({"MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|OK1|P|2.5.1", "EVN|A01|20250301083000",
-                                pid_ok, "PV1|1|I"});
+  const std::string msg = join({"MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|OK1|P|2.5.1",
+                                "EVN|A01|20250301083000", pid_ok, "PV1|1|I"});
   acked a, b, c;
   build(msg, a);
   build(msg, b);
@@ -138,8 +138,8 @@ TEST_CASE("derived control ids are deterministic and depend on the timestamp") {
 
 TEST_CASE("enhanced mode: MSH-15/16 decide whether an ACK is sent, and commit codes are used") {
   auto msg = [](std::string_view accept, std::string_view app) {
-    return join({std::string("MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|E1|P|2.5.1|||") + std::string(accept) +
-                     "|" + std::string(app),
+    return join({std::string("MSH|^~\\&|S|SF|R|RF|20250301083000||ADT^A01^ADT_A01|E1|P|2.5.1|||") +
+                     std::string(accept) + "|" + std::string(app),
                  "EVN|A01|20250301083000", pid_ok, "PV1|1|I"});
   };
   const ack_code error = ack_code::error;

@@ -69,9 +69,10 @@ bool has(element e, std::string_view pointer) { return e.at_pointer(pointer).err
 
 TEST_CASE("ORU_R01 2.5.1: observations nest under their order, orders under the patient result") {
   converted c;
-  convert(join({"MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|C1|P|2.5.1", "PID|1||R1^^^H^MR||DOE^JOHN",
-                "PV1|1|O", "OBR|1|P1|F1|A^CBC^LN", "OBX|1|NM|WBC^WBC^LN||7.2", "NTE|1||first", "OBX|2|NM|HGB^Hgb^LN||11.1",
-                "OBR|2|P2|F2|B^BMP^LN", "OBX|1|NM|NA^Sodium^LN||140"}),
+  convert(join({"MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|C1|P|2.5.1",
+                "PID|1||R1^^^H^MR||DOE^JOHN", "PV1|1|O", "OBR|1|P1|F1|A^CBC^LN", "OBX|1|NM|WBC^WBC^LN||7.2",
+                "NTE|1||first", "OBX|2|NM|HGB^Hgb^LN||11.1", "OBR|2|P2|F2|B^BMP^LN",
+                "OBX|1|NM|NA^Sodium^LN||140"}),
           c);
   element r = c.root;
   CHECK(str(r, "/msh/message_control_id") == "C1");
@@ -106,14 +107,17 @@ TEST_CASE("ORU_R01 in 2.3 and 2.4: the versions' own group names") {
   for (std::string_view version : {"2.3", "2.4"}) {
     INFO(version);
     converted c;
-    convert(join({std::string("MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01|C1|P|") + std::string(version),
-                  "PID|1||R1||DOE^JOHN", "OBR|1|P1|F1|A^CBC^LN", "OBX|1|NM|WBC^WBC^LN||7.2", "OBX|2|NM|HGB^Hgb^LN||11.1"}),
-            c);
+    convert(
+        join({std::string("MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01|C1|P|") + std::string(version),
+              "PID|1||R1||DOE^JOHN", "OBR|1|P1|F1|A^CBC^LN", "OBX|1|NM|WBC^WBC^LN||7.2",
+              "OBX|2|NM|HGB^Hgb^LN||11.1"}),
+        c);
     const std::string top = version == "2.3" ? "/response" : "/patient_result";
     CHECK(size_of(c.root, top + "/0/order_observation/0/observation") == 2);
     // PID-5 does not repeat in 2.3 and does in 2.4, where XPN.1 is itself composite.
     CHECK(str(c.root, top + (version == "2.3" ? "/0/patient/pid/patient_name/family_name"
-                                              : "/0/patient/pid/patient_name/0/family_name/surname")) == "DOE");
+                                              : "/0/patient/pid/patient_name/0/family_name/surname")) ==
+          "DOE");
   }
 }
 
@@ -121,9 +125,9 @@ TEST_CASE("ADT_A01 in 2.3, 2.4 and 2.5.1: repeating groups are arrays, single se
   for (std::string_view version : {"2.3", "2.4", "2.5.1"}) {
     INFO(version);
     converted c;
-    convert(join({std::string("MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C1|P|") + std::string(version), "EVN|A01|20250101",
-                  "PID|1||100001^^^H^MR||DOE^JOHN", "ZPD|1|LEFT", "NK1|1|DOE^JANE", "PV1|1|I", "IN1|1|PLAN1", "IN2|1",
-                  "IN1|2|PLAN2"}),
+    convert(join({std::string("MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C1|P|") + std::string(version),
+                  "EVN|A01|20250101", "PID|1||100001^^^H^MR||DOE^JOHN", "ZPD|1|LEFT", "NK1|1|DOE^JANE",
+                  "PV1|1|I", "IN1|1|PLAN1", "IN2|1", "IN1|2|PLAN2"}),
             c);
     element r = c.root;
     CHECK(str(r, "/evn/event_type_code").size() + str(r, "/msh/message_control_id").size() == 5);
@@ -139,8 +143,8 @@ TEST_CASE("ADT_A01 in 2.3, 2.4 and 2.5.1: repeating groups are arrays, single se
 
 TEST_CASE("segments without a place are kept, never dropped") {
   converted c;
-  convert(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101", "PID|1||X1", "PID|2||X2",
-                "PV1|1|I"}),
+  convert(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101", "PID|1||X1",
+                "PID|2||X2", "PV1|1|I"}),
           c);
   CHECK(str(c.root, "/pid/set_id_pid") == "1");
   CHECK(str(c.root, "/pid_unplaced/0/set_id_pid") == "2");
@@ -150,8 +154,8 @@ TEST_CASE("unknown structure falls back to the named layout; a converter is reus
   hl7v2::parser p;
   json::grouped_converter conv;
   const std::string unknown = join({"MSH|^~\\&|A|B|C|D|20250101||ZZZ^Z01|C1|P|2.5.1", "PID|1||X1"});
-  const std::string known = join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101", "PID|1||X1",
-                                  "PV1|1|I"});
+  const std::string known = join(
+      {"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101", "PID|1||X1", "PV1|1|I"});
   std::string out1, out2, out3;
   auto m = p.parse(unknown);
   REQUIRE(m);

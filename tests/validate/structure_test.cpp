@@ -55,8 +55,8 @@ constexpr std::string_view msh_oru = "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000|
 }  // namespace
 
 TEST_CASE("ORU_R01: the OBX of each OBR stay in their order group") {
-  auto r = match(join({msh_oru, "PID|1", "PV1|1|O", "OBR|1", "OBX|1", "NTE|1", "OBX|2", "OBR|2", "NTE|1", "OBX|1", "PID|2",
-                       "OBR|1", "OBX|1"}),
+  auto r = match(join({msh_oru, "PID|1", "PV1|1|O", "OBR|1", "OBX|1", "NTE|1", "OBX|2", "OBR|2", "NTE|1",
+                       "OBX|1", "PID|2", "OBR|1", "OBX|1"}),
                  defs::v2_5_1, "ORU_R01");
   const std::vector<std::string> want = {
       "MSH ",
@@ -97,8 +97,8 @@ TEST_CASE("the sample lab message matches without findings in 2.5.1 and its 2.4/
 }
 
 TEST_CASE("ADT_A01 groups: PROCEDURE and INSURANCE instances") {
-  auto r = match(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C|P|2.3", "EVN|A01", "PID|1", "PV1|1", "PR1|1", "ROL|1", "PR1|2",
-                       "IN1|1", "IN2|1", "IN1|2"}),
+  auto r = match(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C|P|2.3", "EVN|A01", "PID|1", "PV1|1", "PR1|1",
+                       "ROL|1", "PR1|2", "IN1|1", "IN2|1", "IN1|2"}),
                  defs::v2_3, "ADT_A01");
   CHECK(r.findings.empty());
   CHECK(r.paths[4] == "PR1 PROCEDURE(1)");
@@ -110,7 +110,8 @@ TEST_CASE("ADT_A01 groups: PROCEDURE and INSURANCE instances") {
 }
 
 TEST_CASE("tolerance: Z-segments, unexpected and out-of-order segments attach to the current group") {
-  auto r = match(join({msh_oru, "PID|1", "OBR|1", "OBX|1", "ZXT|1", "EVN|1", "OBX|2", "PID|1"}), defs::v2_5_1, "ORU_R01");
+  auto r = match(join({msh_oru, "PID|1", "OBR|1", "OBX|1", "ZXT|1", "EVN|1", "OBX|2", "PID|1"}), defs::v2_5_1,
+                 "ORU_R01");
   CHECK(r.paths[4] == "ZXT PATIENT_RESULT(1)/ORDER_OBSERVATION(1)/OBSERVATION(1)");
   CHECK(r.places[4] == placement::z_segment);
   CHECK(r.paths[5] == "EVN PATIENT_RESULT(1)/ORDER_OBSERVATION(1)/OBSERVATION(1)");
@@ -131,8 +132,9 @@ TEST_CASE("a group whose leading required segment is missing is still entered") 
 }
 
 TEST_CASE("out of order and too many") {
-  auto r = match(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C|P|2.3", "EVN|A01", "PID|1", "PV1|1", "NK1|1", "PV1|2"}),
-                 defs::v2_3, "ADT_A01");
+  auto r = match(
+      join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01|C|P|2.3", "EVN|A01", "PID|1", "PV1|1", "NK1|1", "PV1|2"}),
+      defs::v2_3, "ADT_A01");
   CHECK(r.places[4] == placement::out_of_order);
   CHECK(r.places[5] == placement::too_many);
   CHECK(r.findings == std::vector<std::string>{"out_of_order:5", "too_many_segments:PV1"});

@@ -38,7 +38,8 @@ struct finding {
   std::string expect;
 };
 
-std::vector<finding> check(const std::string& text, const options& opts = {}, const defs::version_def* v = nullptr) {
+std::vector<finding> check(const std::string& text, const options& opts = {},
+                           const defs::version_def* v = nullptr) {
   parser p;
   auto m = p.parse(text);
   REQUIRE(m);
@@ -52,7 +53,8 @@ std::vector<finding> check(const std::string& text, const options& opts = {}, co
 }
 
 // One finding, exactly, with this code, path and expectation.
-void require_only(const std::vector<finding>& got, severity sev, code c, std::string_view path, std::string_view expect) {
+void require_only(const std::vector<finding>& got, severity sev, code c, std::string_view path,
+                  std::string_view expect) {
   for (const finding& f : got) UNSCOPED_INFO(name(f.c) << " " << f.path << " [" << f.expect << "]");
   REQUIRE(got.size() == 1);
   CHECK(got[0].sev == sev);
@@ -61,11 +63,13 @@ void require_only(const std::vector<finding>& got, severity sev, code c, std::st
   CHECK(got[0].expect == expect);
 }
 
-constexpr std::string_view msh_adt = "MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|P|2.5.1";
+constexpr std::string_view msh_adt =
+    "MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|P|2.5.1";
 constexpr std::string_view evn = "EVN|A01|20250101120000";
 constexpr std::string_view pid = "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M";
 constexpr std::string_view pv1 = "PV1|1|I";
-constexpr std::string_view msh_oru = "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|CTRL2|P|2.5.1";
+constexpr std::string_view msh_oru =
+    "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|CTRL2|P|2.5.1";
 constexpr std::string_view obr = "OBR|1|PL1|FI1|57021-8^CBC^LN";
 
 }  // namespace
@@ -82,8 +86,8 @@ TEST_CASE("required fields") {
                  code::required_missing, "PID-5", "required");
   }
   SECTION("a missing trailing required field counts too") {
-    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR", pv1})), severity::error, code::required_missing,
-                 "PID-5", "required");
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR", pv1})), severity::error,
+                 code::required_missing, "PID-5", "required");
   }
   SECTION("HL7 null \"\" satisfies required") {
     CHECK(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||\"\"||19800101|M", pv1})).empty());
@@ -99,13 +103,13 @@ TEST_CASE("required fields") {
 }
 
 TEST_CASE("repetitions over the maximum") {
-  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M~F", pv1})), severity::error,
-               code::too_many_repetitions, "PID-8(2)", "at most 1 repetition");
+  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M~F", pv1})),
+               severity::error, code::too_many_repetitions, "PID-8(2)", "at most 1 repetition");
 }
 
 TEST_CASE("length over the maximum is a warning by default") {
-  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1})), severity::warning,
-               code::too_long, "PID-8", "max length 1");
+  require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1})),
+               severity::warning, code::too_long, "PID-8", "max length 1");
   options o;
   o.length = level::off;
   CHECK(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1}), o).empty());
@@ -113,23 +117,24 @@ TEST_CASE("length over the maximum is a warning by default") {
 
 TEST_CASE("primitive formats") {
   SECTION("SI") {
-    require_only(check(join({msh_adt, evn, "PID|A||12345^^^HOSP^MR||DOE^JOHN||19800101|M", pv1})), severity::error,
-                 code::bad_sequence_id, "PID-1", "SI");
+    require_only(check(join({msh_adt, evn, "PID|A||12345^^^HOSP^MR||DOE^JOHN||19800101|M", pv1})),
+                 severity::error, code::bad_sequence_id, "PID-1", "SI");
   }
   SECTION("DTM inside TS") {
-    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19801301|M", pv1})), severity::error,
-                 code::bad_datetime, "PID-7-1", "DTM");
+    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19801301|M", pv1})),
+                 severity::error, code::bad_datetime, "PID-7-1", "DTM");
   }
   SECTION("DT") {
-    require_only(check(join({msh_adt, evn, pid, "NK1|1|DOE^JANE||||||20250230", pv1})), severity::error, code::bad_date,
-                 "NK1-8", "DT");
+    require_only(check(join({msh_adt, evn, pid, "NK1|1|DOE^JANE||||||20250230", pv1})), severity::error,
+                 code::bad_date, "NK1-8", "DT");
   }
   SECTION("TM") {
-    require_only(check(join({msh_oru, pid, obr, "TQ1|1|||2561", "OBX|1|NM|6690-2^WBC^LN||7.2||||||F"})), severity::error,
-                 code::bad_time, "TQ1-4", "TM");
+    require_only(check(join({msh_oru, pid, obr, "TQ1|1|||2561", "OBX|1|NM|6690-2^WBC^LN||7.2||||||F"})),
+                 severity::error, code::bad_time, "TQ1-4", "TM");
   }
   SECTION("NM: OBX-5 takes the type OBX-2 names, in every repetition and occurrence") {
-    require_only(check(join({msh_oru, pid, obr, "OBX|1|NM|6690-2^WBC^LN||7.2||||||F", "OBX|2|NM|718-7^Hgb^LN||1~high||||||F"})),
+    require_only(check(join({msh_oru, pid, obr, "OBX|1|NM|6690-2^WBC^LN||7.2||||||F",
+                             "OBX|2|NM|718-7^Hgb^LN||1~high||||||F"})),
                  severity::error, code::bad_number, "OBX(2)-5(2)", "NM");
     CHECK(check(join({msh_oru, pid, obr, "OBX|1|ST|5909-7^Smear^LN||high||||||F"})).empty());
   }
@@ -137,13 +142,15 @@ TEST_CASE("primitive formats") {
 
 TEST_CASE("table values") {
   SECTION("an ID value outside its table") {
-    require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M||||||||||||||||X", pv1})),
-                 severity::warning, code::not_in_table, "PID-24", "table 0136");
+    require_only(
+        check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|M||||||||||||||||X", pv1})),
+        severity::warning, code::not_in_table, "PID-24", "table 0136");
   }
   SECTION("strictness is configurable") {
     options o;
     o.tables = level::error;
-    const std::string msg = join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|X|2.5.1", evn, pid, pv1});
+    const std::string msg =
+        join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A01^ADT_A01|CTRL1|X|2.5.1", evn, pid, pv1});
     require_only(check(msg, o), severity::error, code::not_in_table, "MSH-11-1", "table 0103");
     o.tables = level::off;
     CHECK(check(msg, o).empty());
@@ -159,7 +166,8 @@ TEST_CASE("table values") {
 
 TEST_CASE("segments the version does not define") {
   SECTION("Z-segments are info and attach to the structure silently") {
-    require_only(check(join({msh_adt, evn, pid, "ZPD|1|X", pv1})), severity::info, code::z_segment, "ZPD", "");
+    require_only(check(join({msh_adt, evn, pid, "ZPD|1|X", pv1})), severity::info, code::z_segment, "ZPD",
+                 "");
     options o;
     o.z_segments = level::off;
     CHECK(check(join({msh_adt, evn, pid, "ZPD|1|X", pv1}), o).empty());
@@ -167,8 +175,8 @@ TEST_CASE("segments the version does not define") {
   SECTION("an unknown non-Z segment") {
     options o;
     o.structure = level::off;
-    require_only(check(join({msh_adt, evn, pid, "QQQ|1", pv1}), o), severity::warning, code::unknown_segment, "QQQ",
-                 "defined in 2.5.1");
+    require_only(check(join({msh_adt, evn, pid, "QQQ|1", pv1}), o), severity::warning, code::unknown_segment,
+                 "QQQ", "defined in 2.5.1");
   }
   SECTION("a segment from a later version is checked with that version's definition") {
     options o;
@@ -182,22 +190,23 @@ TEST_CASE("segments the version does not define") {
     CHECK(got[1].path == "SFT-1");
   }
   SECTION("fields past the definition") {
-    require_only(check(join({msh_adt, "EVN|A01|20250101120000||||||X", pid, pv1})), severity::info, code::extra_field,
-                 "EVN-8", "at most 7 fields");
+    require_only(check(join({msh_adt, "EVN|A01|20250101120000||||||X", pid, pv1})), severity::info,
+                 code::extra_field, "EVN-8", "at most 7 fields");
   }
 }
 
 TEST_CASE("segment order and cardinality") {
   SECTION("out of order") {
-    require_only(check(join({msh_adt, evn, pid, pv1, "NK1|1|DOE^JANE"})), severity::error, code::out_of_order, "NK1",
-                 "in ADT_A01 at its position");
+    require_only(check(join({msh_adt, evn, pid, pv1, "NK1|1|DOE^JANE"})), severity::error, code::out_of_order,
+                 "NK1", "in ADT_A01 at its position");
   }
   SECTION("a non-repeating segment twice") {
-    require_only(check(join({msh_adt, evn, pid, pid, pv1})), severity::error, code::too_many_segments, "PID(2)",
-                 "at most 1 in ADT_A01");
+    require_only(check(join({msh_adt, evn, pid, pid, pv1})), severity::error, code::too_many_segments,
+                 "PID(2)", "at most 1 in ADT_A01");
   }
   SECTION("a required segment missing") {
-    require_only(check(join({msh_adt, evn, pid})), severity::error, code::missing_segment, "PV1", "required in ADT_A01");
+    require_only(check(join({msh_adt, evn, pid})), severity::error, code::missing_segment, "PV1",
+                 "required in ADT_A01");
   }
   SECTION("a required group missing is named by the group and located at its first required segment") {
     require_only(check(join({msh_oru, pid})), severity::error, code::missing_segment, "OBR",
@@ -208,16 +217,19 @@ TEST_CASE("segment order and cardinality") {
                  code::unexpected_segment, "OBR", "in ADT_A01");
   }
   SECTION("structure from MSH-9.1 + 9.2 when 9.3 is absent") {
-    CHECK(check(join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1", "EVN|A04|20250101120000", pid, pv1})).empty());
-    auto got = check(join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1", "EVN|A04|20250101120000", pid}));
+    CHECK(check(join({"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1",
+                      "EVN|A04|20250101120000", pid, pv1}))
+              .empty());
+    auto got = check(join(
+        {"MSH|^~\\&|APP|FAC|REC|RFAC|20250101120000||ADT^A04|CTRL1|P|2.5.1", "EVN|A04|20250101120000", pid}));
     REQUIRE(got.size() == 1);
     CHECK(got[0].c == code::missing_segment);
   }
   SECTION("an unknown structure is reported once and order is not checked") {
     options o;
     o.tables = level::off;
-    require_only(check(join({"MSH|^~\\&|A|B|C|D|20250101||ZZZ^Z99|C1|P|2.5.1", pv1, pid}), o), severity::warning,
-                 code::unknown_structure, "MSH-9", "");
+    require_only(check(join({"MSH|^~\\&|A|B|C|D|20250101||ZZZ^Z99|C1|P|2.5.1", pv1, pid}), o),
+                 severity::warning, code::unknown_structure, "MSH-9", "");
   }
 }
 
@@ -227,7 +239,8 @@ TEST_CASE("the 2.3 tutorial message: findings name positions and expectations, n
   REQUIRE_FALSE(got.empty());
   for (const finding& f : got) {
     // No value of the message appears in what we report.
-    for (std::string_view value : {"DOE", "JOHN", "JANE", "WIFE", "NEXT OF KIN", "MSGID10001", "100001", "WH"}) {
+    for (std::string_view value :
+         {"DOE", "JOHN", "JANE", "WIFE", "NEXT OF KIN", "MSGID10001", "100001", "WH"}) {
       CHECK(f.path.find(value) == std::string::npos);
       CHECK(f.expect.find(value) == std::string::npos);
     }

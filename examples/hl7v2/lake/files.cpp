@@ -103,7 +103,8 @@ int write_atomically(const std::string& temp_dir, const std::string& to, std::st
 
 int read_small_file(const std::string& path, std::string& out) {
   out.clear();
-  return for_each_chunk(path, [&](std::string_view chunk) { out.append(chunk); }, 64u << 10);
+  return for_each_chunk(
+      path, [&](std::string_view chunk) { out.append(chunk); }, 64u << 10);
 }
 
 bool exists(const std::string& path) {

@@ -25,10 +25,10 @@ class private_file {
   private_file& operator=(private_file&& other) noexcept;
   ~private_file();
 
-  int create(const std::string& path);        // O_EXCL: never reuses an existing file; 0 or errno
-  int write(std::string_view bytes);          // 0 or errno
-  int close();                                // 0 or errno
-  void discard();                             // close and unlink
+  int create(const std::string& path);  // O_EXCL: never reuses an existing file; 0 or errno
+  int write(std::string_view bytes);    // 0 or errno
+  int close();                          // 0 or errno
+  void discard();                       // close and unlink
   bool is_open() const { return fd_ >= 0; }
   const std::string& path() const { return path_; }
   std::size_t size() const { return size_; }

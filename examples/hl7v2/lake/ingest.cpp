@@ -240,7 +240,8 @@ bool ingest_run::prepare_lake() {
     return false;
   }
   run_dir_fd_ = ::open(fresh.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (run_dir_fd_ < 0 || ::flock(run_dir_fd_, LOCK_EX) != 0 || ::rename(fresh.c_str(), run_dir_.c_str()) != 0) {
+  if (run_dir_fd_ < 0 || ::flock(run_dir_fd_, LOCK_EX) != 0 ||
+      ::rename(fresh.c_str(), run_dir_.c_str()) != 0) {
     complain(run_dir_, errno);
     return false;
   }
@@ -348,7 +349,8 @@ bool ingest_run::strict_reject(worker_state& w, const message& msg, hl7v2::error
   }
   const validate::diagnostic* first = first_error(w.rep);
   if (first == nullptr) return false;
-  err = hl7v2::error{errc::validation_failed, first->where.offset, first->where.segment_index, first->where.field};
+  err = hl7v2::error{errc::validation_failed, first->where.offset, first->where.segment_index,
+                     first->where.field};
   write_diagnostics_member(w.rep, w.diagnostics, w.path_scratch);
   return true;
 }
@@ -401,7 +403,8 @@ void ingest_run::handle(worker_state& w, batch& b) {
         r.err.offset += it.offset;
         r.extra_members = w.diagnostics;
       } else {
-        const std::string_view type = msg->message_type(), trigger = msg->trigger_event(), version = msg->version_id();
+        const std::string_view type = msg->message_type(), trigger = msg->trigger_event(),
+                               version = msg->version_id();
         for (auto& p : w.parts) {
           if (p.type == type && p.trigger == trigger && p.version == version) {
             part = &p;
@@ -458,7 +461,8 @@ void ingest_run::handle(worker_state& w, batch& b) {
 // Closes the batch's part files and hands them to its input for publishing.
 void ingest_run::finish_batch(worker_state& w, batch& b) {
   input_state& in = *b.input;
-  const std::string name = "part-" + in.manifest.sha256.substr(0, 16) + "-" + std::to_string(b.seq) + ".ndjson";
+  const std::string name =
+      "part-" + in.manifest.sha256.substr(0, 16) + "-" + std::to_string(b.seq) + ".ndjson";
   std::vector<staged_file> made;
   bool ok = true;
   std::uint64_t staged = 0;
@@ -592,7 +596,8 @@ void ingest_run::ingest_locked(std::unique_ptr<input_state> owned) {
     it.size = f.text.size();
     it.offset = f.offset;
     it.line = f.line;
-    it.index = bad_trailer ? found : found++;  // the framer's index is shared by an error and the next message
+    it.index =
+        bad_trailer ? found : found++;  // the framer's index is shared by an error and the next message
     it.is_error = f.kind != frame_kind::message;
     it.batch_trailer = bad_trailer;
     it.err = f.err;
@@ -654,7 +659,8 @@ int ingest_run::run() {
     in->manifest.format = o_.format;
     in->manifest.typed = o_.typed;
     in->manifest.strict = o_.strict;
-    in->lock_fd = ::open(lake_.lock_file(in->manifest.sha256).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, file_mode);
+    in->lock_fd =
+        ::open(lake_.lock_file(in->manifest.sha256).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, file_mode);
     if (in->lock_fd < 0) {
       complain(lake_.lock_file(in->manifest.sha256), errno);
       inputs_ok = false;
@@ -684,17 +690,18 @@ int ingest_run::run() {
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double mb = static_cast<double>(bytes_in) / 1e6;
-  std::fprintf(stderr,
-               "hl7v2 lake ingest: %llu inputs ingested, %llu already in the lake, %llu failed; %llu messages: "
-               "%llu staged, %llu errors; %llu batch errors; %.1f MB in %.2f s (%.1f MB/s, %.0f messages/s)\n",
-               static_cast<unsigned long long>(totals_.inputs.load()),
-               static_cast<unsigned long long>(totals_.skipped.load()),
-               static_cast<unsigned long long>(totals_.failed_inputs.load()),
-               static_cast<unsigned long long>(totals_.messages.load()),
-               static_cast<unsigned long long>(totals_.staged.load()),
-               static_cast<unsigned long long>(totals_.errors.load()),
-               static_cast<unsigned long long>(totals_.batch_errors.load()), mb, secs, secs > 0 ? mb / secs : 0.0,
-               secs > 0 ? static_cast<double>(totals_.messages.load()) / secs : 0.0);
+  std::fprintf(
+      stderr,
+      "hl7v2 lake ingest: %llu inputs ingested, %llu already in the lake, %llu failed; %llu messages: "
+      "%llu staged, %llu errors; %llu batch errors; %.1f MB in %.2f s (%.1f MB/s, %.0f messages/s)\n",
+      static_cast<unsigned long long>(totals_.inputs.load()),
+      static_cast<unsigned long long>(totals_.skipped.load()),
+      static_cast<unsigned long long>(totals_.failed_inputs.load()),
+      static_cast<unsigned long long>(totals_.messages.load()),
+      static_cast<unsigned long long>(totals_.staged.load()),
+      static_cast<unsigned long long>(totals_.errors.load()),
+      static_cast<unsigned long long>(totals_.batch_errors.load()), mb, secs, secs > 0 ? mb / secs : 0.0,
+      secs > 0 ? static_cast<double>(totals_.messages.load()) / secs : 0.0);
   if (!inputs_ok || totals_.failed_inputs != 0) return 2;
   return totals_.errors != 0 || totals_.batch_errors != 0 ? 1 : 0;
 }
@@ -703,7 +710,8 @@ int ingest_run::run() {
 
 int run_ingest(const ingest_options& o) {
   converter_setup setup;
-  if (const std::string problem = setup.configure(o.format, o.typed, false, o.default_version, o.profile_path);
+  if (const std::string problem =
+          setup.configure(o.format, o.typed, false, o.default_version, o.profile_path);
       !problem.empty()) {
     std::fprintf(stderr, "hl7v2 lake ingest: %s\n", problem.c_str());
     return 2;

@@ -12,11 +12,11 @@ struct ingest_options {
   std::string lake;
   std::string format = "named";
   bool typed = false;
-  bool strict = false;  // also send messages that fail validation (errors) to the error zone
+  bool strict = false;          // also send messages that fail validation (errors) to the error zone
   std::string default_version;  // for messages with an empty MSH-12
-  unsigned jobs = 0;    // worker threads; 0 = hardware threads
+  unsigned jobs = 0;            // worker threads; 0 = hardware threads
   std::string profile_path;
-  std::vector<std::string> inputs;  // files, directories (recursive), "-" for stdin
+  std::vector<std::string> inputs;     // files, directories (recursive), "-" for stdin
   std::size_t batch_bytes = 8u << 20;  // input bytes per unit of parallel work (and per staged part file)
   bool progress = true;                // on a TTY only
 };

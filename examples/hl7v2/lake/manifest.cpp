@@ -102,7 +102,8 @@ bool input_manifest::from_json(const std::string& text) {
             counts("partitions", partitions) && counts("error_codes", error_codes);
   if (!ok) return false;
   if (doc["batch_errors"].get(batch_errors) != simdjson::SUCCESS) batch_errors = 0;  // manifests before it
-  if (doc["typed"].get(typed) != simdjson::SUCCESS || doc["strict"].get(strict) != simdjson::SUCCESS) return false;
+  if (doc["typed"].get(typed) != simdjson::SUCCESS || doc["strict"].get(strict) != simdjson::SUCCESS)
+    return false;
   simdjson::dom::array arr;
   if (doc["files"].get(arr) != simdjson::SUCCESS) return false;
   for (auto f : arr) {

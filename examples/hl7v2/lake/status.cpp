@@ -145,10 +145,13 @@ int run_status(const status_options& o) {
     add("lake %s\n", o.lake.c_str());
     add("  inputs    %llu (%llu bytes)\n", ull(inputs), ull(bytes));
     add("  messages  %llu = %llu staged + %llu errors\n", ull(messages), ull(staged), ull(errors));
-    if (batch_errors != 0) add("  batch errors (trailer counts that disagree; in the error zone) %llu\n", ull(batch_errors));
-    add("  zones     raw %llu files (%llu bytes), staging %llu files (%llu bytes), error %llu files (%llu bytes)\n",
+    if (batch_errors != 0)
+      add("  batch errors (trailer counts that disagree; in the error zone) %llu\n", ull(batch_errors));
+    add("  zones     raw %llu files (%llu bytes), staging %llu files (%llu bytes), error %llu files (%llu "
+        "bytes)\n",
         ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files), ull(err.bytes));
-    if (journals != 0) add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));
+    if (journals != 0)
+      add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));
     if (unreadable != 0) add("  unreadable manifests: %llu\n", ull(unreadable));
     const auto table = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
       if (m.empty()) return;

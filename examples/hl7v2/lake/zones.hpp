@@ -25,8 +25,12 @@ struct layout {
   std::string locks() const { return root + "/locks"; }
   std::string tmp() const { return root + "/tmp"; }
   std::string raw_file(std::string_view sha) const { return raw() + "/" + std::string(sha) + ".hl7"; }
-  std::string manifest_file(std::string_view sha) const { return manifest() + "/" + std::string(sha) + ".json"; }
-  std::string journal_file(std::string_view sha) const { return manifest() + "/" + std::string(sha) + ".journal"; }
+  std::string manifest_file(std::string_view sha) const {
+    return manifest() + "/" + std::string(sha) + ".json";
+  }
+  std::string journal_file(std::string_view sha) const {
+    return manifest() + "/" + std::string(sha) + ".journal";
+  }
   std::string lock_file(std::string_view sha) const { return locks() + "/" + std::string(sha) + ".lock"; }
 };
 
@@ -40,7 +44,9 @@ inline std::string sanitize_partition_value(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   if (v.empty()) return "unknown";
   std::string out;
-  const auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  const auto alnum = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  };
   if (!alnum(v.front())) out.push_back('x');
   for (const char c : v) {
     if (out.size() == max_partition_value) break;
@@ -61,7 +67,8 @@ inline std::string message_type_value(std::string_view type, std::string_view tr
 
 // "message_type=ADT_A01/version=2.5.1" (the ingest date is added by the writer).
 inline std::string partition_key(std::string_view type, std::string_view trigger, std::string_view version) {
-  return "message_type=" + message_type_value(type, trigger) + "/version=" + sanitize_partition_value(version);
+  return "message_type=" + message_type_value(type, trigger) +
+         "/version=" + sanitize_partition_value(version);
 }
 
 }  // namespace hl7v2::cli::lake

@@ -86,7 +86,8 @@ constexpr std::span<const version_def* const> all_versions() noexcept { return d
 /// numbers with major version 2, else nullptr. The result is the newest built-in version that
 /// is not newer than the text: "2.5.1" → 2.5.1, "2.5.2" → 2.5.1, "2.3.2" → 2.3.1,
 /// "2.6.1" → 2.6, "2.8.2" → 2.8, "2.9" → 2.8. A text older than 2.1 ("2.0") gives 2.1.
-constexpr const version_def* find_version(std::string_view msh12, const version_def* default_if_empty) noexcept {
+constexpr const version_def* find_version(std::string_view msh12,
+                                          const version_def* default_if_empty) noexcept {
   msh12 = detail::trim(msh12.substr(0, msh12.find('^')));
   if (msh12.empty()) return default_if_empty;
   const detail::version_number wanted = detail::parse_version_number(msh12);
@@ -101,7 +102,8 @@ constexpr const version_def* find_version(std::string_view msh12, const version_
 /// v's definition of the segment, else the definition in the nearest later built-in version
 /// that has it (a 2.3 message carrying a segment introduced in 2.5), else nullptr (Z-segments,
 /// unknown ids). Versions older than v are never used.
-constexpr const segment_def* find_segment_with_fallback(const version_def& v, std::string_view seg_id) noexcept {
+constexpr const segment_def* find_segment_with_fallback(const version_def& v,
+                                                        std::string_view seg_id) noexcept {
   if (const segment_def* own = v.segment(seg_id)) return own;
   const detail::version_number from = detail::parse_version_number(v.id);
   for (const version_def* later : detail::all_versions) {

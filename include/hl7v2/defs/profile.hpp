@@ -38,7 +38,9 @@ struct profile_error {
 };
 
 struct profile_result;
-namespace detail { class profile_loader; }
+namespace detail {
+class profile_loader;
+}
 
 /// Definitions of a base version plus a profile's additions and overrides. Movable, not
 /// copyable (the definitions point into storage the profile owns).
@@ -119,7 +121,8 @@ class profile_loader {
     simdjson::dom::parser parser;
     const simdjson::padded_string padded(json_text);
     simdjson::dom::element root;
-    if (auto err = parser.parse(padded).get(root); err) return fail("", std::string("invalid JSON: ") + simdjson::error_message(err));
+    if (auto err = parser.parse(padded).get(root); err)
+      return fail("", std::string("invalid JSON: ") + simdjson::error_message(err));
     simdjson::dom::object top;
     if (root.get_object().get(top)) return fail("", "a profile is a JSON object");
 
@@ -134,7 +137,9 @@ class profile_loader {
       } else if (member == "base") {
         std::string_view s;
         if (value.get_string().get(s)) return fail(path, "must be a string");
-        if (s != base_.id) return fail(path, "profile is for HL7 " + std::string(s) + ", loaded over " + std::string(base_.id));
+        if (s != base_.id)
+          return fail(path,
+                      "profile is for HL7 " + std::string(s) + ", loaded over " + std::string(base_.id));
       } else if (member == "types") {
         if (value.get_object().get(types)) return fail(path, "must be an object of data types by id");
         has_types = true;
@@ -157,9 +162,9 @@ class profile_loader {
  private:
   profile& out_;
   const version_def& base_;
-  std::map<std::string, type_def*, std::less<>> types_by_id_;       // the profile's types
-  std::map<const type_def*, type_def*> replaced_;                   // base type → profile type
-  std::vector<std::pair<const type_def*, type_def*>> clones_;       // base types copied for remapping
+  std::map<std::string, type_def*, std::less<>> types_by_id_;        // the profile's types
+  std::map<const type_def*, type_def*> replaced_;                    // base type → profile type
+  std::vector<std::pair<const type_def*, type_def*>> clones_;        // base types copied for remapping
   std::map<std::string, segment_def*, std::less<>> segments_by_id_;  // the profile's segments
 
   bool fail(std::string path, std::string message) {
@@ -191,14 +196,19 @@ class profile_loader {
   }
 
   static bool valid_segment_id(std::string_view id) {
-    return id.size() == 3 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+    return id.size() == 3 && std::all_of(id.begin(), id.end(), [](char c) {
+             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+           });
   }
 
   // ---- data types ----------------------------------------------------------------------------
 
   bool load_types(simdjson::dom::object types) {
     // Pass 1: every profile type exists before any component refers to it.
-    struct pending { std::string id, path; simdjson::dom::object body; };
+    struct pending {
+      std::string id, path;
+      simdjson::dom::object body;
+    };
     std::vector<pending> bodies;
     for (auto [id, value] : types) {
       const std::string path = "types." + std::string(id);
@@ -236,7 +246,8 @@ class profile_loader {
       }
       if (!unique_keys(items)) return false;
       auto& list = out_.component_lists_.emplace_back();
-      for (const auto& it : items) list.push_back({it.def.name, it.def.key, it.def.type, it.def.opt, it.def.max_length, it.def.table});
+      for (const auto& it : items)
+        list.push_back({it.def.name, it.def.key, it.def.type, it.def.opt, it.def.max_length, it.def.table});
       t->component_data = list.data();
       t->component_count = static_cast<std::uint16_t>(list.size());
     }
@@ -263,7 +274,9 @@ class profile_loader {
       for (const type_def* t : base_.types()) {
         if (replaced_.count(t)) continue;
         const auto comps = t->components();
-        if (std::none_of(comps.begin(), comps.end(), [&](const component_def& c) { return replaced_.count(c.type) > 0; })) continue;
+        if (std::none_of(comps.begin(), comps.end(),
+                         [&](const component_def& c) { return replaced_.count(c.type) > 0; }))
+          continue;
         type_def* clone = new_type(t->id, t);
         replaced_[t] = clone;
         clones_.emplace_back(t, clone);
@@ -326,7 +339,9 @@ class profile_loader {
       const segment_def* old = entry.def;
       if (segments_by_id_.count(old->id)) continue;
       const auto fields = old->fields();
-      if (std::none_of(fields.begin(), fields.end(), [&](const field_def& f) { return replaced_.count(f.type) > 0; })) continue;
+      if (std::none_of(fields.begin(), fields.end(),
+                       [&](const field_def& f) { return replaced_.count(f.type) > 0; }))
+        continue;
       auto& list = out_.field_lists_.emplace_back(fields.begin(), fields.end());
       for (auto& f : list) f.type = remap(f.type);
       auto& seg = out_.segments_.emplace_back(std::make_unique<segment_def>(*old));
@@ -351,14 +366,17 @@ class profile_loader {
       if (!read_entry(e, entry_path, entry)) return false;
       const std::size_t position = entry.position.value_or(static_cast<std::uint16_t>(items.size() + 1));
       if (position < 1 || position > items.size() + 1) {
-        return fail(entry_path + ".position", "must be between 1 and " + std::to_string(items.size() + 1) + " (no gaps)");
+        return fail(entry_path + ".position",
+                    "must be between 1 and " + std::to_string(items.size() + 1) + " (no gaps)");
       }
       if (position > 65535) return fail(entry_path, "too many fields");
       const bool is_new = position == items.size() + 1;
       if (is_new) {
         if (!entry.name) return fail(entry_path + ".name", "required for a new field or component");
         if (!entry.type) return fail(entry_path + ".type", "required for a new field or component");
-        items.push_back({field_def{static_cast<std::uint16_t>(position), {}, {}, nullptr, optionality::optional, 1, 0, 0}, true, entry_path});
+        items.push_back(
+            {field_def{static_cast<std::uint16_t>(position), {}, {}, nullptr, optionality::optional, 1, 0, 0},
+             true, entry_path});
       }
       working_item& item = items[position - 1];
       item.path = entry_path;
@@ -397,16 +415,23 @@ class profile_loader {
         if (member == "name") entry.name = s;
         if (member == "type") entry.type = s;
         if (member == "key") {
-          if (make_json_key(s) != s) return fail(p, "must already be a JSON key by the key rule (lower snake_case ASCII)");
+          if (make_json_key(s) != s)
+            return fail(p, "must already be a JSON key by the key rule (lower snake_case ASCII)");
           entry.key = s;
         }
         if (member == "opt") {
-          if (s == "R") entry.opt = optionality::required;
-          else if (s == "O") entry.opt = optionality::optional;
-          else if (s == "C") entry.opt = optionality::conditional;
-          else if (s == "X") entry.opt = optionality::not_used;
-          else if (s == "B") entry.opt = optionality::backward;
-          else return fail(p, "must be one of R, O, C, X, B");
+          if (s == "R")
+            entry.opt = optionality::required;
+          else if (s == "O")
+            entry.opt = optionality::optional;
+          else if (s == "C")
+            entry.opt = optionality::conditional;
+          else if (s == "X")
+            entry.opt = optionality::not_used;
+          else if (s == "B")
+            entry.opt = optionality::backward;
+          else
+            return fail(p, "must be one of R, O, C, X, B");
         }
       } else if (member == "repeats") {
         if (value.get_string().get(s) == simdjson::SUCCESS && s == "unbounded") {
@@ -420,10 +445,12 @@ class profile_loader {
         if (value.get_uint64().get(n) || n > 65535) return fail(p, "must be an integer 0..65535");
         (member == "position" ? entry.position : entry.table) = static_cast<std::uint16_t>(n);
       } else if (member == "max_length") {
-        if (value.get_uint64().get(n) || n > 0xFFFFFFFFu) return fail(p, "must be a non-negative 32-bit integer");
+        if (value.get_uint64().get(n) || n > 0xFFFFFFFFu)
+          return fail(p, "must be a non-negative 32-bit integer");
         entry.max_length = static_cast<std::uint32_t>(n);
       } else {
-        return fail(p, "unknown member (expected position, name, key, type, opt, repeats, max_length, table)");
+        return fail(p,
+                    "unknown member (expected position, name, key, type, opt, repeats, max_length, table)");
       }
     }
     return true;
@@ -435,7 +462,9 @@ class profile_loader {
     std::map<std::string_view, std::size_t> owner;
     for (auto& it : items) {
       if (!it.key_derived) {
-        if (!owner.emplace(it.def.key, it.def.position).second) return fail(it.path.empty() ? std::string(it.def.key) : it.path + ".key", "key \"" + std::string(it.def.key) + "\" is used twice");
+        if (!owner.emplace(it.def.key, it.def.position).second)
+          return fail(it.path.empty() ? std::string(it.def.key) : it.path + ".key",
+                      "key \"" + std::string(it.def.key) + "\" is used twice");
       }
     }
     for (auto& it : items) {
@@ -457,15 +486,18 @@ class profile_loader {
       if (!segments_by_id_.count(e.def->id)) out_.segment_index_.push_back(e);
     }
     for (const auto& [id, seg] : segments_by_id_) out_.segment_index_.push_back({pack_segment_id(id), seg});
-    std::sort(out_.segment_index_.begin(), out_.segment_index_.end(), [](const segment_entry& a, const segment_entry& b) { return a.key < b.key; });
+    std::sort(out_.segment_index_.begin(), out_.segment_index_.end(),
+              [](const segment_entry& a, const segment_entry& b) { return a.key < b.key; });
 
     for (const type_def* t : base_.types()) {
       if (!types_by_id_.count(t->id)) out_.type_index_.push_back(t);
     }
     for (const auto& [id, t] : types_by_id_) out_.type_index_.push_back(t);
-    std::sort(out_.type_index_.begin(), out_.type_index_.end(), [](const type_def* a, const type_def* b) { return a->id < b->id; });
+    std::sort(out_.type_index_.begin(), out_.type_index_.end(),
+              [](const type_def* a, const type_def* b) { return a->id < b->id; });
 
-    out_.version_ = {base_.id, out_.segment_index_, out_.type_index_, base_.structure_index, base_.event_index, base_.table_index};
+    out_.version_ = {base_.id,          out_.segment_index_, out_.type_index_, base_.structure_index,
+                     base_.event_index, base_.table_index};
   }
 };
 

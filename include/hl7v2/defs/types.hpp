@@ -42,7 +42,9 @@ struct type_def {
   const component_def* component_data;
   std::uint16_t component_count;
 
-  constexpr std::span<const component_def> components() const noexcept { return {component_data, component_count}; }
+  constexpr std::span<const component_def> components() const noexcept {
+    return {component_data, component_count};
+  }
   constexpr bool is_primitive() const noexcept { return component_count == 0; }
   /// 1-based, as in HL7 ("XPN.1"); nullptr when out of range.
   constexpr const component_def* component(std::size_t pos1) const noexcept {
@@ -83,9 +85,9 @@ enum class node_kind : std::uint8_t { segment, group };
 /// A segment or a group in a message structure, with its occurrence bounds.
 struct structure_node {
   node_kind kind;
-  std::string_view id;  ///< segment id ("PID") or group name ("PATIENT_RESULT")
-  std::uint16_t min;    ///< 0 = optional
-  std::uint16_t max;    ///< 0 = unbounded
+  std::string_view id;                         ///< segment id ("PID") or group name ("PATIENT_RESULT")
+  std::uint16_t min;                           ///< 0 = optional
+  std::uint16_t max;                           ///< 0 = unbounded
   const structure_node* child_data = nullptr;  ///< groups only
   std::uint16_t child_count = 0;
 
@@ -126,7 +128,10 @@ struct table_def {
       const std::size_t mid = lo + (hi - lo) / 2;
       const int c = value_data[mid].code.compare(code);
       if (c == 0) return &value_data[mid];
-      if (c < 0) lo = mid + 1; else hi = mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     return nullptr;
   }
@@ -144,7 +149,8 @@ consteval std::string_view str(const char* text, std::size_t length) noexcept { 
 constexpr std::uint32_t pack_segment_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 4) return 0;
   std::uint32_t key = 0;
-  for (std::size_t i = 0; i < 4; ++i) key = (key << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  for (std::size_t i = 0; i < 4; ++i)
+    key = (key << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
   return key;
 }
 
@@ -167,13 +173,17 @@ constexpr const T* find_sorted(std::span<const T> items, const Key& key, KeyOf k
     const std::size_t mid = lo + (hi - lo) / 2;
     const auto k = key_of(items[mid]);
     if (k == key) return &items[mid];
-    if (k < key) lo = mid + 1; else hi = mid;
+    if (k < key)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return nullptr;
 }
 
 /// Compares "ADT_A04" with msg_type + '_' + trigger without building the string.
-constexpr int compare_event(std::string_view event, std::string_view msg_type, std::string_view trigger) noexcept {
+constexpr int compare_event(std::string_view event, std::string_view msg_type,
+                            std::string_view trigger) noexcept {
   if (int c = event.substr(0, msg_type.size()).compare(msg_type); c != 0) return c;
   std::string_view rest = event.substr(msg_type.size());
   if (trigger.empty()) return rest.empty() ? 0 : 1;
@@ -187,18 +197,19 @@ constexpr int compare_event(std::string_view event, std::string_view msg_type, s
 /// Everything one HL7 version defines. The arrays are sorted by the generator (or by
 /// profile.hpp) for binary search.
 struct version_def {
-  std::string_view id;  ///< "2.5.1"
-  std::span<const detail::segment_entry> segment_index;    ///< by packed id
-  std::span<const type_def* const> type_index;             ///< by id
-  std::span<const structure_def* const> structure_index;   ///< by id
-  std::span<const detail::event_entry> event_index;        ///< by event
-  std::span<const table_def* const> table_index;           ///< by number
+  std::string_view id;                                    ///< "2.5.1"
+  std::span<const detail::segment_entry> segment_index;   ///< by packed id
+  std::span<const type_def* const> type_index;            ///< by id
+  std::span<const structure_def* const> structure_index;  ///< by id
+  std::span<const detail::event_entry> event_index;       ///< by event
+  std::span<const table_def* const> table_index;          ///< by number
 
   /// The segment's definition, or nullptr (Z-segments, segments of other versions).
   constexpr const segment_def* segment(std::string_view seg_id) const noexcept {
     const std::uint32_t key = detail::pack_segment_id(seg_id);
     if (key == 0) return nullptr;
-    const auto* e = detail::find_sorted(segment_index, key, [](const detail::segment_entry& x) { return x.key; });
+    const auto* e =
+        detail::find_sorted(segment_index, key, [](const detail::segment_entry& x) { return x.key; });
     return e ? e->def : nullptr;
   }
 
@@ -209,20 +220,25 @@ struct version_def {
 
   /// By structure id, as MSH-9.3 names it ("ADT_A01").
   constexpr const structure_def* structure(std::string_view structure_id) const noexcept {
-    const auto* e = detail::find_sorted(structure_index, structure_id, [](const structure_def* s) { return s->id; });
+    const auto* e =
+        detail::find_sorted(structure_index, structure_id, [](const structure_def* s) { return s->id; });
     return e ? *e : nullptr;
   }
 
   /// By message type and trigger event (MSH-9.1, MSH-9.2): ("ADT", "A04") → ADT_A01.
   /// When the event is unknown, the structure named by the message type alone ("ACK" for
   /// ACK^A01, "ORU" where a version defines one), else nullptr.
-  constexpr const structure_def* structure_for(std::string_view msg_type, std::string_view trigger) const noexcept {
+  constexpr const structure_def* structure_for(std::string_view msg_type,
+                                               std::string_view trigger) const noexcept {
     std::size_t lo = 0, hi = event_index.size();
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
       const int c = detail::compare_event(event_index[mid].event, msg_type, trigger);
       if (c == 0) return event_index[mid].structure;
-      if (c < 0) lo = mid + 1; else hi = mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     return trigger.empty() ? nullptr : structure_for(msg_type, {});
   }

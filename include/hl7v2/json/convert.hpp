@@ -85,7 +85,8 @@ class converter {
  public:
   explicit converter(options opts = {})
       : opt_(opts),
-        walker_(walk_options{opts.default_version, opts.profile != nullptr ? &opts.profile->version() : nullptr}) {}
+        walker_(walk_options{opts.default_version,
+                             opts.profile != nullptr ? &opts.profile->version() : nullptr}) {}
 
   const options& settings() const noexcept { return opt_; }
 
@@ -94,7 +95,8 @@ class converter {
   // inside the object. The object is built in the converter's buffer and appended in one call, so on
   // error nothing is appended; a sink that fails (fixed_sink overflow, I/O) is reported with its status.
   template <class Sink>
-  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out, std::string_view extra_members = {}) {
+  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out,
+                                   std::string_view extra_members = {}) {
     buffer_.clear();
     hl7v2::error err{};
     if (opt_.layout == layout::positional) {
@@ -103,7 +105,8 @@ class converter {
       if (e.latin1_bytes() && opt_.bytes == hl7v2::invalid_bytes::strict) err = strict_check(msg);
     } else {
       named_emitter<detail::emit_buffer> e{
-          buffer_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_, extra_members};
+          buffer_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_,
+          extra_members};
       walker_.walk(msg, e);
       err = e.error();
     }

@@ -116,7 +116,7 @@ struct message_info {
 
 // All segments with one id (segment_order::by_id only).
 struct group_info {
-  std::string_view id;          // "PID"
+  std::string_view id;           // "PID"
   const defs::segment_def* def;  // null: unknown segment
   std::size_t count;             // how many the message holds
   bool repeats;                  // may repeat in the message structure (see walk.hpp for the rule)
@@ -133,8 +133,8 @@ struct segment_info {
 // work they can skip (no escapes to decode, nothing to transcode or to escape for JSON).
 namespace bytes_class {
 inline constexpr std::uint8_t repetition = 1, component = 2, subcomponent = 4;  // the delimiters
-inline constexpr std::uint8_t escape = 8;        // the escape character
-inline constexpr std::uint8_t high = 16;         // a byte >= 0x80
+inline constexpr std::uint8_t escape = 8;                                       // the escape character
+inline constexpr std::uint8_t high = 16;                                        // a byte >= 0x80
 inline constexpr std::uint8_t json_special = 32;  // '"', '\\' or a control character
 }  // namespace bytes_class
 
@@ -157,11 +157,11 @@ struct repetition_info {
 
 struct component_info {
   hl7v2::component comp;
-  std::size_t position;             // 1-based
-  const defs::type_def* parent;     // the composite it belongs to; null: unknown
-  const defs::component_def* def;   // null: past the data type's components or unknown parent
-  const defs::type_def* type;       // def->type or null
-  bool split;                       // holds a subcomponent delimiter
+  std::size_t position;            // 1-based
+  const defs::type_def* parent;    // the composite it belongs to; null: unknown
+  const defs::component_def* def;  // null: past the data type's components or unknown parent
+  const defs::type_def* type;      // def->type or null
+  bool split;                      // holds a subcomponent delimiter
 };
 
 struct subcomponent_info {

@@ -80,15 +80,16 @@ class grouped_converter {
 
   // Appends one JSON object for `msg` to `out` (no newline); `extra_members` as in converter::write.
   template <class Sink>
-  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out, std::string_view extra_members = {}) {
+  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out,
+                                   std::string_view extra_members = {}) {
     const defs::version_def* version = walker_.version_of(msg);
     const defs::structure_def* structure = walker::structure_of(msg, *version);
     if (structure == nullptr) return fallback_.write(msg, out, extra_members);
 
     segments_.clear();
     ranges_.clear();
-    named_emitter<std::string> named{segments_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes},
-                                     scratch_};
+    named_emitter<std::string> named{
+        segments_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_};
     detail::segment_capture<named_emitter<std::string>> capture{named, segments_, ranges_};
     walker_.walk(msg, capture);
     if (named.error().code != errc::ok) return named.error();
@@ -179,7 +180,8 @@ class grouped_converter {
     for (std::uint32_t e = m.groups()[g].first_extra; e != map_t::none; e = m.segments()[e].next) {
       const std::string_view id = segment_id(e);
       bool seen = false;
-      for (std::uint32_t p = m.groups()[g].first_extra; p != e; p = m.segments()[p].next) seen |= segment_id(p) == id;
+      for (std::uint32_t p = m.groups()[g].first_extra; p != e; p = m.segments()[p].next)
+        seen |= segment_id(p) == id;
       if (seen) continue;
       bool clash = false;
       for (const defs::structure_node& c : children) clash |= !c.is_group() && c.id == id;

@@ -84,7 +84,8 @@ class named_emitter {
  public:
   static constexpr segment_order order = segment_order::by_id;
 
-  named_emitter(Sink& out, const named_options& options, named_scratch& scratch, std::string_view extra_members = {})
+  named_emitter(Sink& out, const named_options& options, named_scratch& scratch,
+                std::string_view extra_members = {})
       : w_(out), opt_(options), scratch_(&scratch), extra_(extra_members) {}
 
   // The first error met (invalid_byte under the strict policy); errc::ok otherwise.
@@ -134,7 +135,8 @@ class named_emitter {
       return false;
     }
     // Unknown fields: the positional sub-shape, an array of repetitions as soon as there is a delimiter.
-    constexpr std::uint8_t delimiters = bytes_class::repetition | bytes_class::component | bytes_class::subcomponent;
+    constexpr std::uint8_t delimiters =
+        bytes_class::repetition | bytes_class::component | bytes_class::subcomponent;
     field_array_ = f.def ? f.repeats : (f.bytes & delimiters) != 0;
     if (field_array_) {
       field_key(f, 0);
@@ -242,7 +244,8 @@ class named_emitter {
   void segment_key(std::string_view id, std::size_t occurrence) {
     char buf[32];
     std::size_t n = 0;
-    for (char c : id.substr(0, 8)) buf[n++] = opt_.upper_keys || c < 'A' || c > 'Z' ? c : static_cast<char>(c - 'A' + 'a');
+    for (char c : id.substr(0, 8))
+      buf[n++] = opt_.upper_keys || c < 'A' || c > 'Z' ? c : static_cast<char>(c - 'A' + 'a');
     if (occurrence != 0) {
       buf[n++] = '(';
       n = static_cast<std::size_t>(std::to_chars(buf + n, buf + n + 10, occurrence).ptr - buf);
@@ -303,10 +306,17 @@ class named_emitter {
     if (t.size() + 8 > sizeof buf) return false;
     std::size_t n = 0;
     switch (kind) {
-      case value_kind::number: n = nm_to_json(t, buf); break;
-      case value_kind::integer: n = si_to_json(t, buf); break;
-      case value_kind::datetime: n = dtm_to_iso(t, buf); break;
-      case value_kind::text: break;
+      case value_kind::number:
+        n = nm_to_json(t, buf);
+        break;
+      case value_kind::integer:
+        n = si_to_json(t, buf);
+        break;
+      case value_kind::datetime:
+        n = dtm_to_iso(t, buf);
+        break;
+      case value_kind::text:
+        break;
     }
     if (n == 0) return false;
     if (kind == value_kind::datetime) {
@@ -327,7 +337,8 @@ class named_emitter {
     const auto r = hl7v2::to_utf8(t, charset_, opt_.bytes, scratch_->utf8);
     if (!r && err_.code == errc::ok) {
       const std::string_view where = at.empty() ? t : at;
-      err_ = hl7v2::error{r.error().code, static_cast<std::size_t>(where.data() - base_), static_cast<std::uint32_t>(segment_index_),
+      err_ = hl7v2::error{r.error().code, static_cast<std::size_t>(where.data() - base_),
+                          static_cast<std::uint32_t>(segment_index_),
                           static_cast<std::uint16_t>(field_ ? field_->position : 0)};
     }
     w_.string(scratch_->utf8);
@@ -344,7 +355,7 @@ class named_emitter {
   std::size_t segment_index_ = 0;
   hl7v2::error err_{};
   bool header_ = false;
-  bool typed_ = false;  // opt_.typed, except for fields that are never typed
+  bool typed_ = false;         // opt_.typed, except for fields that are never typed
   std::uint8_t bytes_ = 0xFF;  // bytes_class bits of the current field
   bool field_array_ = false;
   open rep_open_ = open::none;

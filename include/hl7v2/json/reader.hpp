@@ -39,7 +39,8 @@ namespace hl7v2::json {
 
 struct reader_options {
   const defs::version_def* default_version = nullptr;  // for a named message without MSH-12; null → 2.5.1
-  const defs::version_def* definitions = nullptr;      // when set, used whatever MSH-12 says (a profile's version())
+  const defs::version_def* definitions =
+      nullptr;  // when set, used whatever MSH-12 says (a profile's version())
 };
 
 namespace detail {
@@ -60,12 +61,14 @@ constexpr bool parse_positional_key(std::string_view key, std::size_t& pos, std:
   pos = 0;
   rep = 0;
   std::size_t i = 0;
-  while (i < key.size() && key[i] >= '0' && key[i] <= '9' && i < 6) pos = pos * 10 + static_cast<std::size_t>(key[i++] - '0');
+  while (i < key.size() && key[i] >= '0' && key[i] <= '9' && i < 6)
+    pos = pos * 10 + static_cast<std::size_t>(key[i++] - '0');
   if (i == 0 || pos == 0) return false;
   if (i == key.size()) return true;
   if (key[i] != '(' || key.back() != ')') return false;
   std::size_t j = i + 1;
-  while (j + 1 < key.size() && key[j] >= '0' && key[j] <= '9' && j - i < 7) rep = rep * 10 + static_cast<std::size_t>(key[j++] - '0');
+  while (j + 1 < key.size() && key[j] >= '0' && key[j] <= '9' && j - i < 7)
+    rep = rep * 10 + static_cast<std::size_t>(key[j++] - '0');
   return j + 1 == key.size() && j > i + 1 && rep != 0;
 }
 
@@ -81,7 +84,8 @@ class er7_from_json {
     padded_.assign(json_text);
     padded_.resize(json_text.size() + simdjson::SIMDJSON_PADDING, '\0');
     simdjson::dom::element doc;
-    if (parser_.parse(padded_.data(), json_text.size(), false).get(doc) != simdjson::SUCCESS) return fail(out, start, 0, 0);
+    if (parser_.parse(padded_.data(), json_text.size(), false).get(doc) != simdjson::SUCCESS)
+      return fail(out, start, 0, 0);
     simdjson::dom::object root;
     if (doc.get_object().get(root) != simdjson::SUCCESS) return fail(out, start, 0, 0);
     simdjson::dom::array segments;
@@ -97,9 +101,11 @@ class er7_from_json {
 
  private:
   static hl7v2::error bad(std::size_t segment = 0, std::size_t field = 0) noexcept {
-    return hl7v2::error{errc::bad_json, 0, static_cast<std::uint32_t>(segment), static_cast<std::uint16_t>(field)};
+    return hl7v2::error{errc::bad_json, 0, static_cast<std::uint32_t>(segment),
+                        static_cast<std::uint16_t>(field)};
   }
-  static hl7v2::result<std::size_t> fail(std::string& out, std::size_t start, std::size_t seg, std::size_t field) {
+  static hl7v2::result<std::size_t> fail(std::string& out, std::size_t start, std::size_t seg,
+                                         std::size_t field) {
     out.resize(start);
     return bad(seg, field);
   }
@@ -262,8 +268,8 @@ class er7_from_json {
   }
 
   // A header segment's field by position: under its key in `v`, or under its positional key.
-  static bool find_field(simdjson::dom::object seg, const defs::version_def& v, std::string_view id, std::size_t pos,
-                         simdjson::dom::element& e) {
+  static bool find_field(simdjson::dom::object seg, const defs::version_def& v, std::string_view id,
+                         std::size_t pos, simdjson::dom::element& e) {
     const defs::segment_def* m = v.segment(id);
     const defs::field_def* f = m ? m->field(pos) : nullptr;
     if (f != nullptr) return find_member(seg, f->key, e);
@@ -429,10 +435,12 @@ class er7_from_json {
       // "5(3)": repetition 3 of a field that may not repeat; repetitions not given are empty.
       const std::size_t target = s.rep == 0 ? 1 : s.rep;
       if (target <= reps_written || (target > 1 && d_.repetition == '\0')) return bad(index, s.position);
-      for (std::size_t k = std::max<std::size_t>(reps_written, 1); k < target; ++k) out.push_back(d_.repetition);
+      for (std::size_t k = std::max<std::size_t>(reps_written, 1); k < target; ++k)
+        out.push_back(d_.repetition);
       reps_written = target;
       const bool repeating = fd ? fd->repeats() : s.rep == 0;
-      if (!put_field(s.value, fd != nullptr, type, repeating && s.rep == 0, out)) return bad(index, s.position);
+      if (!put_field(s.value, fd != nullptr, type, repeating && s.rep == 0, out))
+        return bad(index, s.position);
     }
     out.push_back('\r');
     return {};
@@ -456,8 +464,8 @@ class er7_from_json {
 
   // One value at `level` (1 repetition, 2 component, 3 subcomponent). `typed_shape`: the definitions
   // know this part (objects by key); else the positional sub-shape (arrays by position).
-  bool put_value(simdjson::dom::element e, bool typed_shape, const defs::type_def* type, const defs::type_def* parent,
-                 std::size_t position, int level, std::string& out) {
+  bool put_value(simdjson::dom::element e, bool typed_shape, const defs::type_def* type,
+                 const defs::type_def* parent, std::size_t position, int level, std::string& out) {
     switch (e.type()) {
       case simdjson::dom::element_type::NULL_VALUE:
         out.append("\"\"");

@@ -38,7 +38,9 @@ constexpr std::string_view trim_spaces(std::string_view s) noexcept {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
 }
-constexpr int two_digits(std::string_view s, std::size_t at) noexcept { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+constexpr int two_digits(std::string_view s, std::size_t at) noexcept {
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
 }  // namespace detail
 
 // NM → JSON number text in out[0..typed_capacity(in.size())). Returns its length, 0 when `in` is not an NM.
@@ -53,8 +55,10 @@ constexpr std::size_t nm_to_json(std::string_view in, char* out) noexcept {
   std::string_view whole = in.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : in.substr(dot + 1);
   if (whole.empty() && frac.empty()) return 0;
-  for (char c : whole) if (!detail::is_digit(c)) return 0;
-  for (char c : frac) if (!detail::is_digit(c)) return 0;
+  for (char c : whole)
+    if (!detail::is_digit(c)) return 0;
+  for (char c : frac)
+    if (!detail::is_digit(c)) return 0;
   while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);  // JSON forbids leading zeros
   // Beyond 15 integer digits a double (what most JSON readers use) no longer holds the value, and
   // some readers refuse such numbers outright: keep those as strings, as well as absurdly long ones.
@@ -75,7 +79,8 @@ constexpr std::size_t nm_to_json(std::string_view in, char* out) noexcept {
 constexpr std::size_t si_to_json(std::string_view in, char* out) noexcept {
   in = detail::trim_spaces(in);
   if (in.empty()) return 0;
-  for (char c : in) if (!detail::is_digit(c)) return 0;
+  for (char c : in)
+    if (!detail::is_digit(c)) return 0;
   while (in.size() > 1 && in.front() == '0') in.remove_prefix(1);
   if (in.size() > 18) return 0;
   std::size_t n = 0;
@@ -99,8 +104,10 @@ constexpr std::size_t dtm_to_iso(std::string_view in, char* out) noexcept {
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : in.substr(dot + 1);
   std::string_view digits = in.substr(0, dot);
   if (dot != std::string_view::npos && (digits.size() != 14 || frac.empty() || frac.size() > 4)) return 0;
-  for (char c : digits) if (!detail::is_digit(c)) return 0;
-  for (char c : frac) if (!detail::is_digit(c)) return 0;
+  for (char c : digits)
+    if (!detail::is_digit(c)) return 0;
+  for (char c : frac)
+    if (!detail::is_digit(c)) return 0;
   const std::size_t len = digits.size();
   if (len != 4 && len != 6 && len != 8 && len != 10 && len != 12 && len != 14) return 0;
   if (!offset.empty() && len < 10) return 0;

@@ -41,7 +41,8 @@ inline constexpr std::uint32_t key_of(std::string_view id) noexcept { return hl7
 
 // The fallback rule for segments a known structure does not list, or when the structure is unknown.
 constexpr bool repeats_without_structure(std::string_view id) noexcept {
-  constexpr std::string_view singles[] = {"MSH", "EVN", "PID", "PD1", "PV1", "PV2", "MSA", "QAK", "QRD", "QPD", "RCP"};
+  constexpr std::string_view singles[] = {"MSH", "EVN", "PID", "PD1", "PV1", "PV2",
+                                          "MSA", "QAK", "QRD", "QPD", "RCP"};
   for (std::string_view s : singles) {
     if (s == id) return false;
   }
@@ -83,12 +84,15 @@ class walker {
   // The same, remembering the last answer: a feed sends one MSH-12 text over and over.
   const defs::version_def* cached_version_of(const message& msg) noexcept {
     const std::string_view text = msg.version_id();
-    if (last_version_ != nullptr && text.size() == last_version_len_ && text.size() <= sizeof last_version_text_ &&
+    if (last_version_ != nullptr && text.size() == last_version_len_ &&
+        text.size() <= sizeof last_version_text_ &&
         text == std::string_view{last_version_text_, last_version_len_})
       return last_version_;
     last_version_ = version_of(msg);
-    last_version_len_ = text.size() <= sizeof last_version_text_ ? text.size() : sizeof last_version_text_ + 1;
-    if (!text.empty() && text.size() <= sizeof last_version_text_) std::memcpy(last_version_text_, text.data(), text.size());
+    last_version_len_ =
+        text.size() <= sizeof last_version_text_ ? text.size() : sizeof last_version_text_ + 1;
+    if (!text.empty() && text.size() <= sizeof last_version_text_)
+      std::memcpy(last_version_text_, text.data(), text.size());
     return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
@@ -111,10 +115,11 @@ class walker {
   }
 
   template <class E>
-    requires emitter<E>
+  requires emitter<E>
   void walk(const message& msg, E& out) {
     const defs::version_def* version = cached_version_of(msg);
-    const message_info info{&msg, version, detail::wants_definitions<E>() ? structure_of(msg, *version) : nullptr};
+    const message_info info{&msg, version,
+                            detail::wants_definitions<E>() ? structure_of(msg, *version) : nullptr};
     build_classes(msg.delims());
     out.begin_message(info);
     if (segment_order{out.order} == segment_order::as_received) {
@@ -197,7 +202,8 @@ class walker {
   }
 
   // The type a "varies" field takes: OBX-5 is typed by OBX-2.
-  static const defs::type_def* resolve_varies(const message_info& info, const segment& seg, std::size_t pos) noexcept {
+  static const defs::type_def* resolve_varies(const message_info& info, const segment& seg,
+                                              std::size_t pos) noexcept {
     if (pos != 5 || seg.id() != "OBX") return nullptr;
     const std::string_view type_id = seg[2][1][1].raw();
     return type_id.empty() ? nullptr : info.version->type(type_id);
@@ -275,7 +281,8 @@ class walker {
           if (!f.empty()) walk_repetition(fi, f.raw(), 1, out, bytes);
         } else {
           std::size_t index = 0;
-          split(f.raw(), seps_.repetition, [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
+          split(f.raw(), seps_.repetition,
+                [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
         }
       }
       out.end_field(fi);
@@ -300,14 +307,16 @@ class walker {
         const bool split_comp = (rep_bits & bytes_class::subcomponent) != 0 &&
                                 craw.find(seps_.subcomponent) != std::string_view::npos;
         const defs::component_def* cd = parent ? parent->component(pos) : nullptr;
-        const component_info c{hl7v2::component{craw, seps_}, pos, parent, cd, cd ? cd->type : nullptr, split_comp};
+        const component_info c{hl7v2::component{craw, seps_}, pos,       parent, cd,
+                               cd ? cd->type : nullptr,       split_comp};
         if (out.begin_component(c) && !craw.empty()) {
           const defs::type_def* ctype = c.type;
           std::size_t spos = 0;
           const auto sub = [&](std::string_view sraw) {
             ++spos;
             const defs::component_def* sd = ctype ? ctype->component(spos) : nullptr;
-            out.subcomponent(subcomponent_info{hl7v2::subcomponent{sraw}, spos, ctype, sd, sd ? sd->type : nullptr});
+            out.subcomponent(
+                subcomponent_info{hl7v2::subcomponent{sraw}, spos, ctype, sd, sd ? sd->type : nullptr});
           };
           if (split_comp) {
             split(craw, seps_.subcomponent, sub);
@@ -335,8 +344,8 @@ class walker {
   bool classes_built_ = false;
   hl7v2::detail::part_seps seps_{};
   std::vector<structure_entry> cache_;
-  std::vector<std::uint32_t> keys_;    // per segment, reused
-  std::vector<std::size_t> firsts_;    // index of the first segment of each id, reused
+  std::vector<std::uint32_t> keys_;  // per segment, reused
+  std::vector<std::size_t> firsts_;  // index of the first segment of each id, reused
 };
 
 }  // namespace hl7v2::json

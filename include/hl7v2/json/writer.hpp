@@ -39,7 +39,9 @@ inline constexpr std::array<char, 256> json_escape_table = [] {
   return t;
 }();
 
-constexpr bool json_needs_escape(char c) noexcept { return json_escape_table[static_cast<unsigned char>(c)] != 0; }
+constexpr bool json_needs_escape(char c) noexcept {
+  return json_escape_table[static_cast<unsigned char>(c)] != 0;
+}
 
 // Index of the first byte that needs escaping, or n. Three versions with identical results (tested
 // against each other): a byte loop, 8 bytes at a time in a 64-bit word, 16 at a time with SSE2.
@@ -78,7 +80,8 @@ inline std::size_t find_json_special_swar(const char* p, std::size_t n) noexcept
   }
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    if (json_special_bits(load_word<std::uint64_t>(p + i)) != 0) return i + find_json_special_scalar(p + i, 8);
+    if (json_special_bits(load_word<std::uint64_t>(p + i)) != 0)
+      return i + find_json_special_scalar(p + i, 8);
   }
   if (i == n) return n;
   // The tail as one word overlapping what was already checked.
@@ -241,8 +244,7 @@ class json_writer {
   }
 
   template <std::integral T>
-    requires(!std::same_as<T, bool> && !std::same_as<T, char>)
-  void number(T value) {
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>) void number(T value) {
     separate();
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, value);

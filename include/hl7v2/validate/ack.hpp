@@ -41,8 +41,9 @@ enum class ack_kind : std::uint8_t { automatic, application, commit };
 enum class ack_status : std::uint8_t { written, not_needed };
 
 struct ack_options {
-  std::string_view control_id;  // MSH-10 of the ACK; empty: "A" + 16 hex digits derived from the received header
-  std::string_view timestamp;   // MSH-7 (DTM text); the caller's clock, so tests stay deterministic
+  std::string_view
+      control_id;  // MSH-10 of the ACK; empty: "A" + 16 hex digits derived from the received header
+  std::string_view timestamp;  // MSH-7 (DTM text); the caller's clock, so tests stay deterministic
   ack_kind kind = ack_kind::automatic;
   std::size_t max_errors = 50;  // diagnostics written at most
   bool warnings = true;         // warnings go into ERR as well as errors (info never does)
@@ -149,8 +150,7 @@ ack_status write_ack(const message& received, const defs::version_def& version, 
   const std::string_view accept_rule = msh[15][1][1].raw();
   const std::string_view app_rule = msh[16][1][1].raw();
   const bool enhanced = !accept_rule.empty() || !app_rule.empty();
-  const bool commit =
-      opts.kind == ack_kind::commit || (opts.kind == ack_kind::automatic && enhanced);
+  const bool commit = opts.kind == ack_kind::commit || (opts.kind == ack_kind::automatic && enhanced);
   if (enhanced && !detail::rule_allows(commit ? accept_rule : app_rule, code)) return ack_status::not_needed;
 
   const delimiters& d = received.delims();

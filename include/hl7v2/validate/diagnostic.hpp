@@ -19,9 +19,12 @@ enum class severity : std::uint8_t { info, warning, error };
 
 constexpr std::string_view name(severity s) noexcept {
   switch (s) {
-    case severity::info: return "info";
-    case severity::warning: return "warning";
-    case severity::error: return "error";
+    case severity::info:
+      return "info";
+    case severity::warning:
+      return "warning";
+    case severity::error:
+      return "error";
   }
   return "unknown";
 }
@@ -49,23 +52,40 @@ enum class code : std::uint8_t {
 
 constexpr std::string_view name(code c) noexcept {
   switch (c) {
-    case code::required_missing: return "required_missing";
-    case code::too_many_repetitions: return "too_many_repetitions";
-    case code::too_long: return "too_long";
-    case code::bad_number: return "bad_number";
-    case code::bad_sequence_id: return "bad_sequence_id";
-    case code::bad_date: return "bad_date";
-    case code::bad_time: return "bad_time";
-    case code::bad_datetime: return "bad_datetime";
-    case code::not_in_table: return "not_in_table";
-    case code::unknown_segment: return "unknown_segment";
-    case code::z_segment: return "z_segment";
-    case code::extra_field: return "extra_field";
-    case code::unexpected_segment: return "unexpected_segment";
-    case code::out_of_order: return "out_of_order";
-    case code::too_many_segments: return "too_many_segments";
-    case code::missing_segment: return "missing_segment";
-    case code::unknown_structure: return "unknown_structure";
+    case code::required_missing:
+      return "required_missing";
+    case code::too_many_repetitions:
+      return "too_many_repetitions";
+    case code::too_long:
+      return "too_long";
+    case code::bad_number:
+      return "bad_number";
+    case code::bad_sequence_id:
+      return "bad_sequence_id";
+    case code::bad_date:
+      return "bad_date";
+    case code::bad_time:
+      return "bad_time";
+    case code::bad_datetime:
+      return "bad_datetime";
+    case code::not_in_table:
+      return "not_in_table";
+    case code::unknown_segment:
+      return "unknown_segment";
+    case code::z_segment:
+      return "z_segment";
+    case code::extra_field:
+      return "extra_field";
+    case code::unexpected_segment:
+      return "unexpected_segment";
+    case code::out_of_order:
+      return "out_of_order";
+    case code::too_many_segments:
+      return "too_many_segments";
+    case code::missing_segment:
+      return "missing_segment";
+    case code::unknown_structure:
+      return "unknown_structure";
   }
   return "unknown";
 }
@@ -73,23 +93,40 @@ constexpr std::string_view name(code c) noexcept {
 // A short static description, for logs and ACK text.
 constexpr std::string_view describe(code c) noexcept {
   switch (c) {
-    case code::required_missing: return "required value missing";
-    case code::too_many_repetitions: return "too many repetitions";
-    case code::too_long: return "value too long";
-    case code::bad_number: return "not a number (NM)";
-    case code::bad_sequence_id: return "not a sequence id (SI)";
-    case code::bad_date: return "not a date (DT)";
-    case code::bad_time: return "not a time (TM)";
-    case code::bad_datetime: return "not a date/time (DTM)";
-    case code::not_in_table: return "value not in table";
-    case code::unknown_segment: return "segment not defined in this version";
-    case code::z_segment: return "site-specific segment";
-    case code::extra_field: return "field beyond the segment definition";
-    case code::unexpected_segment: return "segment not part of the message structure";
-    case code::out_of_order: return "segment out of order";
-    case code::too_many_segments: return "segment or group repeats too often";
-    case code::missing_segment: return "required segment or group missing";
-    case code::unknown_structure: return "message structure unknown";
+    case code::required_missing:
+      return "required value missing";
+    case code::too_many_repetitions:
+      return "too many repetitions";
+    case code::too_long:
+      return "value too long";
+    case code::bad_number:
+      return "not a number (NM)";
+    case code::bad_sequence_id:
+      return "not a sequence id (SI)";
+    case code::bad_date:
+      return "not a date (DT)";
+    case code::bad_time:
+      return "not a time (TM)";
+    case code::bad_datetime:
+      return "not a date/time (DTM)";
+    case code::not_in_table:
+      return "value not in table";
+    case code::unknown_segment:
+      return "segment not defined in this version";
+    case code::z_segment:
+      return "site-specific segment";
+    case code::extra_field:
+      return "field beyond the segment definition";
+    case code::unexpected_segment:
+      return "segment not part of the message structure";
+    case code::out_of_order:
+      return "segment out of order";
+    case code::too_many_segments:
+      return "segment or group repeats too often";
+    case code::missing_segment:
+      return "required segment or group missing";
+    case code::unknown_structure:
+      return "message structure unknown";
   }
   return "unknown";
 }
@@ -97,7 +134,8 @@ constexpr std::string_view describe(code c) noexcept {
 // The HL7 error condition (table 0357) an ACK's ERR segment uses for a code.
 constexpr std::string_view hl7_error_code(code c) noexcept {
   switch (c) {
-    case code::required_missing: return "101";
+    case code::required_missing:
+      return "101";
     case code::bad_number:
     case code::bad_sequence_id:
     case code::bad_date:
@@ -105,10 +143,14 @@ constexpr std::string_view hl7_error_code(code c) noexcept {
     case code::bad_datetime:
     case code::too_long:
     case code::too_many_repetitions:
-    case code::extra_field: return "102";
-    case code::not_in_table: return "103";
-    case code::unknown_structure: return "200";
-    default: return "100";  // structure and segment findings: segment sequence error
+    case code::extra_field:
+      return "102";
+    case code::not_in_table:
+      return "103";
+    case code::unknown_structure:
+      return "200";
+    default:
+      return "100";  // structure and segment findings: segment sequence error
   }
 }
 
@@ -163,19 +205,19 @@ struct location {
 // What the definition expects. `text` is static or points into the definitions (a data-type id, a
 // segment or group name); `number` completes it where the kind needs one.
 enum class expectation : std::uint8_t {
-  required,        // "required"
-  max_length,      // "max length <number>"
-  max_repetitions, // "at most <number> repetition(s)"
-  data_type,       // "<text>" (NM, SI, DT, TM, DTM)
-  table,           // "table <number, 4 digits>"
-  defined_segment, // "defined in <text>" (the version)
-  no_field,        // "at most <number> fields"
-  in_structure,    // "in <text>" (structure id)
-  position,        // "in <text> at its position" (the group or structure whose order was broken)
-  max_occurrences, // "at most <number> in <text>"
-  present,         // "required in <text>"
-  group_required,  // "group <text> required"
-  none,            // ""
+  required,         // "required"
+  max_length,       // "max length <number>"
+  max_repetitions,  // "at most <number> repetition(s)"
+  data_type,        // "<text>" (NM, SI, DT, TM, DTM)
+  table,            // "table <number, 4 digits>"
+  defined_segment,  // "defined in <text>" (the version)
+  no_field,         // "at most <number> fields"
+  in_structure,     // "in <text>" (structure id)
+  position,         // "in <text> at its position" (the group or structure whose order was broken)
+  max_occurrences,  // "at most <number> in <text>"
+  present,          // "required in <text>"
+  group_required,   // "group <text> required"
+  none,             // ""
 };
 
 struct diagnostic {
@@ -200,23 +242,60 @@ struct diagnostic {
       out.append(buf + i, sizeof buf - i);
     };
     switch (expect) {
-      case expectation::required: put("required"); break;
-      case expectation::max_length: put("max length "); num(number, 1); break;
+      case expectation::required:
+        put("required");
+        break;
+      case expectation::max_length:
+        put("max length ");
+        num(number, 1);
+        break;
       case expectation::max_repetitions:
         put("at most ");
         num(number, 1);
         put(number == 1 ? " repetition" : " repetitions");
         break;
-      case expectation::data_type: put(text); break;
-      case expectation::table: put("table "); num(number, 4); break;
-      case expectation::defined_segment: put("defined in "); put(text); break;
-      case expectation::no_field: put("at most "); num(number, 1); put(" fields"); break;
-      case expectation::in_structure: put("in "); put(text); break;
-      case expectation::position: put("in "); put(text); put(" at its position"); break;
-      case expectation::max_occurrences: put("at most "); num(number, 1); put(" in "); put(text); break;
-      case expectation::present: put("required in "); put(text); break;
-      case expectation::group_required: put("group "); put(text); put(" required"); break;
-      case expectation::none: break;
+      case expectation::data_type:
+        put(text);
+        break;
+      case expectation::table:
+        put("table ");
+        num(number, 4);
+        break;
+      case expectation::defined_segment:
+        put("defined in ");
+        put(text);
+        break;
+      case expectation::no_field:
+        put("at most ");
+        num(number, 1);
+        put(" fields");
+        break;
+      case expectation::in_structure:
+        put("in ");
+        put(text);
+        break;
+      case expectation::position:
+        put("in ");
+        put(text);
+        put(" at its position");
+        break;
+      case expectation::max_occurrences:
+        put("at most ");
+        num(number, 1);
+        put(" in ");
+        put(text);
+        break;
+      case expectation::present:
+        put("required in ");
+        put(text);
+        break;
+      case expectation::group_required:
+        put("group ");
+        put(text);
+        put(" required");
+        break;
+      case expectation::none:
+        break;
     }
   }
   std::string expectation_text() const {

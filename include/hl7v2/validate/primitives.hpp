@@ -24,33 +24,44 @@ enum class type_class : unsigned char { other, nm, si, dt, tm, dtm, id, is, vari
 
 constexpr type_class classify(std::string_view t) noexcept {
   switch (t.size()) {
-    case 1: return t[0] == '*' ? type_class::varies : type_class::other;
+    case 1:
+      return t[0] == '*' ? type_class::varies : type_class::other;
     case 2: {
       const char a = t[0], b = t[1];
       if (a == 'N' && b == 'M') return type_class::nm;
       if (a == 'S' && b == 'I') return type_class::si;
       if (a == 'D' && b == 'T') return type_class::dt;
       if (a == 'T' && b == 'M') return type_class::tm;
-      if (a == 'T' && b == 'S') return type_class::dtm;  // primitive TS (before 2.5); composite TS: TS.1 is DTM
+      if (a == 'T' && b == 'S')
+        return type_class::dtm;  // primitive TS (before 2.5); composite TS: TS.1 is DTM
       if (a == 'I' && b == 'D') return type_class::id;
       if (a == 'I' && b == 'S') return type_class::is;
       return type_class::other;
     }
-    case 3: return t[0] == 'D' && t[1] == 'T' && t[2] == 'M' ? type_class::dtm : type_class::other;
-    case 6: return t == "VARIES" || t == "varies" ? type_class::varies : type_class::other;
-    default: return type_class::other;
+    case 3:
+      return t[0] == 'D' && t[1] == 'T' && t[2] == 'M' ? type_class::dtm : type_class::other;
+    case 6:
+      return t == "VARIES" || t == "varies" ? type_class::varies : type_class::other;
+    default:
+      return type_class::other;
   }
 }
 
 // The checkable primitive behind a data-type id ("NM", "DTM", "TS" ...); none for anything else.
 constexpr primitive primitive_of(std::string_view type_id) noexcept {
   switch (classify(type_id)) {
-    case type_class::nm: return primitive::nm;
-    case type_class::si: return primitive::si;
-    case type_class::dt: return primitive::dt;
-    case type_class::tm: return primitive::tm;
-    case type_class::dtm: return primitive::dtm;
-    default: return primitive::none;
+    case type_class::nm:
+      return primitive::nm;
+    case type_class::si:
+      return primitive::si;
+    case type_class::dt:
+      return primitive::dt;
+    case type_class::tm:
+      return primitive::tm;
+    case type_class::dtm:
+      return primitive::dtm;
+    default:
+      return primitive::none;
   }
 }
 
@@ -155,12 +166,18 @@ constexpr bool is_valid_dtm(std::string_view s) noexcept {
 // The check for `p`; true for primitive::none (nothing to check).
 constexpr bool is_valid(primitive p, std::string_view s) noexcept {
   switch (p) {
-    case primitive::none: return true;
-    case primitive::nm: return is_valid_nm(s);
-    case primitive::si: return is_valid_si(s);
-    case primitive::dt: return is_valid_dt(s);
-    case primitive::tm: return is_valid_tm(s);
-    case primitive::dtm: return is_valid_dtm(s);
+    case primitive::none:
+      return true;
+    case primitive::nm:
+      return is_valid_nm(s);
+    case primitive::si:
+      return is_valid_si(s);
+    case primitive::dt:
+      return is_valid_dt(s);
+    case primitive::tm:
+      return is_valid_tm(s);
+    case primitive::dtm:
+      return is_valid_dtm(s);
   }
   return true;
 }

@@ -92,10 +92,10 @@ class structure_matcher {
     const defs::structure_node* children = nullptr;
     std::uint16_t count = 0;
     const defs::structure_node* group = nullptr;  // nullptr for the message
-    std::int32_t pos = -1;                         // current child, -1 before the first
-    std::uint32_t reps = 0;                        // occurrences of the current child in this instance
-    std::uint32_t instance = 1;                    // 1-based instance of `group` within its parent instance
-    std::uint32_t serial = 0;                      // unique per opened instance within one message
+    std::int32_t pos = -1;                        // current child, -1 before the first
+    std::uint32_t reps = 0;                       // occurrences of the current child in this instance
+    std::uint32_t instance = 1;                   // 1-based instance of `group` within its parent instance
+    std::uint32_t serial = 0;                     // unique per opened instance within one message
   };
 
   struct step {
@@ -131,7 +131,8 @@ class structure_matcher {
       }
       for (std::size_t i = static_cast<std::size_t>(f.pos + 1); i < f.count; ++i) {
         const defs::structure_node& n = f.children[i];
-        if (n.is_group() ? detail::starts_with(n, id) : n.id == id) return advance(lvl, i, id, false, on_finding);
+        if (n.is_group() ? detail::starts_with(n, id) : n.id == id)
+          return advance(lvl, i, id, false, on_finding);
       }
     }
     // Tolerant: a later node or new instance whose group holds the id anywhere.
@@ -184,7 +185,9 @@ class structure_matcher {
   static constexpr bool has_room(const defs::structure_node& n, std::uint32_t reps) noexcept {
     return n.max == 0 || reps < n.max;
   }
-  std::string_view context_of(const frame& f) const noexcept { return f.group ? f.group->id : structure_->id; }
+  std::string_view context_of(const frame& f) const noexcept {
+    return f.group ? f.group->id : structure_->id;
+  }
 
   template <class OnFinding>
   void report_range(const frame& f, std::size_t from, std::size_t to, OnFinding& on_finding) const {
@@ -230,7 +233,8 @@ class structure_matcher {
     g = frame{node.child_data, node.child_count, &node, -1, 0, instance, ++serial_};
     for (std::size_t i = 0; i < g.count; ++i) {
       const defs::structure_node& n = g.children[i];
-      const bool here = n.is_group() ? (anywhere ? detail::contains(n, id) : detail::starts_with(n, id)) : n.id == id;
+      const bool here =
+          n.is_group() ? (anywhere ? detail::contains(n, id) : detail::starts_with(n, id)) : n.id == id;
       if (here) {
         if (anywhere) report_range(g, 0, i, on_finding);
         g.pos = static_cast<std::int32_t>(i);
@@ -260,7 +264,7 @@ class structure_map {
     const defs::structure_node* node = nullptr;  // nullptr for the message
     std::uint32_t parent = none;
     std::uint32_t instance = 1;  // 1-based among the instances of `node` in the parent instance
-    std::uint32_t first_item = none, last_item = none;    // items: segment index (0-based) or group_bit | group
+    std::uint32_t first_item = none, last_item = none;  // items: segment index (0-based) or group_bit | group
     std::uint32_t first_extra = none, last_extra = none;  // 0-based segment indexes
     std::uint32_t next = none;                            // next item of the parent
   };
@@ -306,7 +310,10 @@ class structure_map {
         link_item(owner, si);
       } else {
         group_instance& g = groups_[owner];
-        if (g.last_extra == none) g.first_extra = si; else segments_[g.last_extra].next = si;
+        if (g.last_extra == none)
+          g.first_extra = si;
+        else
+          segments_[g.last_extra].next = si;
         g.last_extra = si;
       }
     }

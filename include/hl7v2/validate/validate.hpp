@@ -89,7 +89,9 @@ constexpr severity to_severity(level l) noexcept {
   return l == level::error ? severity::error : l == level::warning ? severity::warning : severity::info;
 }
 
-constexpr bool is_alnum(char c) noexcept { return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+constexpr bool is_alnum(char c) noexcept {
+  return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 // Table 0396 (coding systems) defines some entries as families rather than codes: "HL7nnnn" (the HL7
 // table nnnn, e.g. HL70063), "IBTnnnn" (IBT product codes) and "99zzz" (a local system). The value
@@ -114,20 +116,27 @@ inline constexpr std::uint16_t coding_system_table = 396;
 
 constexpr code format_code(primitive p) noexcept {
   switch (p) {
-    case primitive::nm: return code::bad_number;
-    case primitive::si: return code::bad_sequence_id;
-    case primitive::dt: return code::bad_date;
-    case primitive::tm: return code::bad_time;
-    default: return code::bad_datetime;
+    case primitive::nm:
+      return code::bad_number;
+    case primitive::si:
+      return code::bad_sequence_id;
+    case primitive::dt:
+      return code::bad_date;
+    case primitive::tm:
+      return code::bad_time;
+    default:
+      return code::bad_datetime;
   }
 }
 
 template <class Sink>
 class segment_checker {
  public:
-  segment_checker(const defs::version_def& v, const options& o, Sink& sink) noexcept : v_(v), o_(o), sink_(sink) {}
+  segment_checker(const defs::version_def& v, const options& o, Sink& sink) noexcept
+      : v_(v), o_(o), sink_(sink) {}
 
-  void emit(level l, code c, const location& where, expectation e, std::uint32_t number, std::string_view text) {
+  void emit(level l, code c, const location& where, expectation e, std::uint32_t number,
+            std::string_view text) {
     if (l == level::off) return;
     diagnostic d;
     d.severity = to_severity(l);
@@ -149,11 +158,13 @@ class segment_checker {
       const field f = seg[pos];
       const defs::field_def* fd = def.field(pos);
       if (fd == nullptr) {
-        if (!f.empty()) emit(o_.extra_fields, code::extra_field, where, expectation::no_field, def.field_count, {});
+        if (!f.empty())
+          emit(o_.extra_fields, code::extra_field, where, expectation::no_field, def.field_count, {});
         continue;
       }
       if (f.empty()) {
-        if (fd->opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+        if (fd->opt == defs::optionality::required)
+          emit(o_.required, code::required_missing, where, expectation::required, 0, {});
         continue;
       }
       if (f.is_null()) continue;
@@ -173,7 +184,8 @@ class segment_checker {
       }
       if (fd->max_repeats != 0 && n > fd->max_repeats) {
         where.repetition = static_cast<std::uint16_t>(fd->max_repeats + 1u);
-        emit(o_.repetitions, code::too_many_repetitions, where, expectation::max_repetitions, fd->max_repeats, {});
+        emit(o_.repetitions, code::too_many_repetitions, where, expectation::max_repetitions, fd->max_repeats,
+             {});
       }
     }
   }
@@ -188,7 +200,8 @@ class segment_checker {
     return t != nullptr && t->find(value) != nullptr;
   }
 
-  void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value, const location& where) {
+  void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value,
+                       const location& where) {
     const type_class k = classify(type.id);
     if (k == type_class::other || k == type_class::varies) return;
     if (k == type_class::id || k == type_class::is) {
@@ -204,7 +217,8 @@ class segment_checker {
     if (!is_valid(p, value)) emit(o_.formats, format_code(p), where, expectation::data_type, 0, type.id);
   }
 
-  void check_repetition(const repetition& r, const defs::type_def* type, std::uint16_t table, location where) {
+  void check_repetition(const repetition& r, const defs::type_def* type, std::uint16_t table,
+                        location where) {
     if (type == nullptr) return;
     if (type->is_primitive()) {
       check_primitive(*type, table, r[1].raw(), where);
@@ -217,7 +231,8 @@ class segment_checker {
       where.component = i;
       check_component(c, *type->component(i), where);
     }
-    for (std::size_t k = static_cast<std::size_t>(i) + 1; k <= count; ++k) {  // components after the last present
+    for (std::size_t k = static_cast<std::size_t>(i) + 1; k <= count;
+         ++k) {  // components after the last present
       if (type->component(k)->opt != defs::optionality::required) continue;
       where.component = static_cast<std::uint16_t>(k);
       emit(o_.required, code::required_missing, where, expectation::required, 0, {});
@@ -226,7 +241,8 @@ class segment_checker {
 
   void check_component(const component& c, const defs::component_def& cd, location where) {
     if (c.empty()) {
-      if (cd.opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+      if (cd.opt == defs::optionality::required)
+        emit(o_.required, code::required_missing, where, expectation::required, 0, {});
       return;
     }
     if (c.is_null()) return;
@@ -246,7 +262,8 @@ class segment_checker {
       where.subcomponent = j;
       const defs::component_def& sd = *type->component(j);
       if (s.empty()) {
-        if (sd.opt == defs::optionality::required) emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+        if (sd.opt == defs::optionality::required)
+          emit(o_.required, code::required_missing, where, expectation::required, 0, {});
         continue;
       }
       if (s.is_null()) continue;
@@ -271,7 +288,8 @@ class segment_checker {
 
 // The structure MSH-9 names: MSH-9.3 when the version defines it, else MSH-9.1 + MSH-9.2; nullptr when
 // neither is known.
-inline const defs::structure_def* structure_of(const message& msg, const defs::version_def& version) noexcept {
+inline const defs::structure_def* structure_of(const message& msg,
+                                               const defs::version_def& version) noexcept {
   if (const std::string_view id = msg.structure_id(); !id.empty()) {
     if (const defs::structure_def* s = version.structure(id)) return s;
   }
@@ -282,7 +300,8 @@ inline const defs::structure_def* structure_of(const message& msg, const defs::v
 
 // The version to validate `msg` with: from MSH-12 (defs::find_version), `default_version` when MSH-12 is
 // empty; nullptr when MSH-12 names no HL7 v2 version.
-inline const defs::version_def* version_of(const message& msg, const defs::version_def* default_version) noexcept {
+inline const defs::version_def* version_of(const message& msg,
+                                           const defs::version_def* default_version) noexcept {
   return defs::find_version(msg.version_id(), default_version);
 }
 
@@ -321,9 +340,15 @@ void validate(const message& msg, const defs::version_def& version, const option
           e = expectation::present;
         }
         break;
-      case code::too_many_segments: e = expectation::max_occurrences; break;
-      case code::out_of_order: e = expectation::position; break;
-      default: e = expectation::in_structure; break;
+      case code::too_many_segments:
+        e = expectation::max_occurrences;
+        break;
+      case code::out_of_order:
+        e = expectation::position;
+        break;
+      default:
+        e = expectation::in_structure;
+        break;
     }
     checker.emit(opts.structure, f.code, where, e, number, text);
   };

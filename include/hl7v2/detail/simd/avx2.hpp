@@ -15,8 +15,9 @@
 namespace hl7v2::detail::simd {
 
 // Same contract as scan_scalar.
-__attribute__((target("avx2,bmi,popcnt"))) inline std::size_t scan_avx2(const char* data, std::size_t size, char a,
-                                                                      char b, std::uint32_t* out) noexcept {
+__attribute__((target("avx2,bmi,popcnt"))) inline std::size_t scan_avx2(const char* data, std::size_t size,
+                                                                        char a, char b,
+                                                                        std::uint32_t* out) noexcept {
   const __m256i va = _mm256_set1_epi8(a);
   const __m256i vb = _mm256_set1_epi8(b);
   std::size_t i = 0;

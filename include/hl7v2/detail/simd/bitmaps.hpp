@@ -19,7 +19,12 @@ namespace hl7v2::detail::simd {
 // Words per 64-byte block, in this order: repetition, component, subcomponent separators, and the
 // three together ("any"). Bit j of a word stands for byte 64 * block + j.
 inline constexpr std::size_t bitmap_stride = 4;
-enum bitmap_kind : std::size_t { bits_repetition = 0, bits_component = 1, bits_subcomponent = 2, bits_any = 3 };
+enum bitmap_kind : std::size_t {
+  bits_repetition = 0,
+  bits_component = 1,
+  bits_subcomponent = 2,
+  bits_any = 3
+};
 
 // Words a text of `size` bytes needs.
 constexpr std::size_t bitmap_words(std::size_t size) noexcept { return (size + 63) / 64 * bitmap_stride; }
@@ -94,14 +99,16 @@ inline void bitmaps_sse2(const char* data, std::size_t size, char rep, char comp
 #define HL7V2_HAS_AVX2_BITMAPS 1
 // Bit j set where byte j of the 64 bytes lo:hi equals v's byte. Functions, not lambdas: lambdas do not
 // inherit the target attribute.
-__attribute__((target("avx2"))) inline std::uint64_t eq_mask_avx2(__m256i lo, __m256i hi, __m256i v) noexcept {
+__attribute__((target("avx2"))) inline std::uint64_t eq_mask_avx2(__m256i lo, __m256i hi,
+                                                                  __m256i v) noexcept {
   return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, v)))} |
          (std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, v)))} << 32);
 }
 
 // One 64-byte block; `keep` holds all-ones or zero per separator (zero: undeclared).
-__attribute__((target("avx2"))) inline void bitmap_block_avx2(const char* p, __m256i vr, __m256i vc, __m256i vs,
-                                                               const std::uint64_t* keep, std::uint64_t* o) noexcept {
+__attribute__((target("avx2"))) inline void bitmap_block_avx2(const char* p, __m256i vr, __m256i vc,
+                                                              __m256i vs, const std::uint64_t* keep,
+                                                              std::uint64_t* o) noexcept {
   const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
   const std::uint64_t r = eq_mask_avx2(lo, hi, vr) & keep[0];
@@ -113,8 +120,8 @@ __attribute__((target("avx2"))) inline void bitmap_block_avx2(const char* p, __m
   o[bits_any] = r | c | s;
 }
 
-__attribute__((target("avx2"))) inline void bitmaps_avx2(const char* data, std::size_t size, char rep, char comp,
-                                                          char sub, std::uint64_t* out) noexcept {
+__attribute__((target("avx2"))) inline void bitmaps_avx2(const char* data, std::size_t size, char rep,
+                                                         char comp, char sub, std::uint64_t* out) noexcept {
   const __m256i vr = _mm256_set1_epi8(rep);
   const __m256i vc = _mm256_set1_epi8(comp);
   const __m256i vs = _mm256_set1_epi8(sub);

@@ -13,7 +13,8 @@
 namespace hl7v2::detail::simd {
 
 // Same contract as scan_scalar.
-inline std::size_t scan_neon(const char* data, std::size_t size, char a, char b, std::uint32_t* out) noexcept {
+inline std::size_t scan_neon(const char* data, std::size_t size, char a, char b,
+                             std::uint32_t* out) noexcept {
   const uint8x16_t va = vdupq_n_u8(static_cast<std::uint8_t>(a));
   const uint8x16_t vb = vdupq_n_u8(static_cast<std::uint8_t>(b));
   std::size_t i = 0;

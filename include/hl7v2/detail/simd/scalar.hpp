@@ -12,7 +12,8 @@ namespace hl7v2::detail::simd {
 // bits.
 inline constexpr std::size_t scan_slack = 16;
 
-using scan_fn = std::size_t (*)(const char* data, std::size_t size, char a, char b, std::uint32_t* out) noexcept;
+using scan_fn = std::size_t (*)(const char* data, std::size_t size, char a, char b,
+                                std::uint32_t* out) noexcept;
 
 // Scans data[from, size) and appends at out[k]; returns the new count. The vector kernels finish their
 // tail with it.
@@ -26,7 +27,8 @@ inline std::size_t scan_scalar_from(const char* data, std::size_t from, std::siz
   return k;
 }
 
-inline std::size_t scan_scalar(const char* data, std::size_t size, char a, char b, std::uint32_t* out) noexcept {
+inline std::size_t scan_scalar(const char* data, std::size_t size, char a, char b,
+                               std::uint32_t* out) noexcept {
   return scan_scalar_from(data, 0, size, a, b, out, 0);
 }
 

@@ -21,7 +21,8 @@ namespace detail::simd {
 inline bool kernel_available(scan_kernel k) noexcept {
   switch (k) {
     case scan_kernel::best:
-    case scan_kernel::scalar: return true;
+    case scan_kernel::scalar:
+      return true;
     case scan_kernel::sse2:
 #if defined(HL7V2_HAS_SSE2_KERNEL)
       return true;
@@ -62,15 +63,19 @@ inline scan_fn kernel_function(scan_kernel k) noexcept {
   if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
   switch (k) {
 #if defined(HL7V2_HAS_AVX2_KERNEL)
-    case scan_kernel::avx2: return &scan_avx2;
+    case scan_kernel::avx2:
+      return &scan_avx2;
 #endif
 #if defined(HL7V2_HAS_SSE2_KERNEL)
-    case scan_kernel::sse2: return &scan_sse2;
+    case scan_kernel::sse2:
+      return &scan_sse2;
 #endif
 #if defined(HL7V2_HAS_NEON_KERNEL)
-    case scan_kernel::neon: return &scan_neon;
+    case scan_kernel::neon:
+      return &scan_neon;
 #endif
-    default: return &scan_scalar;
+    default:
+      return &scan_scalar;
   }
 }
 
@@ -79,12 +84,15 @@ inline bitmap_fn bitmap_function(scan_kernel k) noexcept {
   if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
   switch (k) {
 #if defined(HL7V2_HAS_AVX2_BITMAPS) && defined(HL7V2_HAS_AVX2_KERNEL)
-    case scan_kernel::avx2: return &bitmaps_avx2;
+    case scan_kernel::avx2:
+      return &bitmaps_avx2;
 #endif
 #if defined(HL7V2_HAS_SSE2_BITMAPS)
-    case scan_kernel::sse2: return &bitmaps_sse2;
+    case scan_kernel::sse2:
+      return &bitmaps_sse2;
 #endif
-    default: return &bitmaps_scalar;
+    default:
+      return &bitmaps_scalar;
   }
 }
 

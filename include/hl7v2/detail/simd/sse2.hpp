@@ -13,7 +13,8 @@
 namespace hl7v2::detail::simd {
 
 // Same contract as scan_scalar.
-inline std::size_t scan_sse2(const char* data, std::size_t size, char a, char b, std::uint32_t* out) noexcept {
+inline std::size_t scan_sse2(const char* data, std::size_t size, char a, char b,
+                             std::uint32_t* out) noexcept {
   const __m128i va = _mm_set1_epi8(a);
   const __m128i vb = _mm_set1_epi8(b);
   std::size_t i = 0;
