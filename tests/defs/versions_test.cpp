@@ -181,3 +181,8 @@ TEST_CASE("ORU_R01 groups in v2.5.1", "[defs]") {
 // fixes it. A value type that "repeats" would make every emitted OBX-2 an array.
 static_assert(!hl7v2::defs::v2_5_1.segment("OBX")->field(2)->repeats());
 static_assert(!hl7v2::defs::v2_4.segment("OBX")->field(2)->repeats());
+
+// In 2.3, ORC-7 and OBR-27 (Quantity/Timing) are optional, as in 2.3.1 and 2.4; the dictionary said
+// required, which made every 2.3 order without a TQ fail validation.
+static_assert(hl7v2::defs::v2_3.segment("ORC")->field(7)->opt == hl7v2::defs::optionality::optional);
+static_assert(hl7v2::defs::v2_3.segment("OBR")->field(27)->opt == hl7v2::defs::optionality::optional);

@@ -1769,9 +1769,9 @@ inline constexpr field_def s_NTE_86cefce316_f[] = {
 };
 inline constexpr segment_def s_NTE_86cefce316{str("NTE", 3), str("Notes and comments segment", 26), s_NTE_86cefce316_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_0E0C56B487
-#define HL7V2_DEFS_S_OBR_0E0C56B487
-inline constexpr field_def s_OBR_0e0c56b487_f[] = {
+#ifndef HL7V2_DEFS_S_OBR_62A5FA8072
+#define HL7V2_DEFS_S_OBR_62A5FA8072
+inline constexpr field_def s_OBR_62a5fa8072_f[] = {
   {1, str("Set ID - Observation Request", 28), str("set_id_observation_request", 26), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
   {2, str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_b715a1cd3a, optionality::optional, 0, 22, 0},
   {3, str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, optionality::optional, 1, 22, 0},
@@ -1798,7 +1798,7 @@ inline constexpr field_def s_OBR_0e0c56b487_f[] = {
   {24, str("Diagnostic Service Section ID", 29), str("diagnostic_service_section_id", 29), &t_ID_694d19431d, optionality::optional, 1, 10, 74},
   {25, str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 123},
   {26, str("Parent Result", 13), str("parent_result", 13), &t_CM_PRL_cf3ea02035, optionality::optional, 1, 200, 0},
-  {27, str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_5d0145695d, optionality::required, 1, 200, 0},
+  {27, str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_5d0145695d, optionality::optional, 1, 200, 0},
   {28, str("Result Copies To", 16), str("result_copies_to", 16), &t_XCN_8b4a064139, optionality::optional, 5, 150, 0},
   {29, str("Parent Number", 13), str("parent_number", 13), &t_CM_EIP_a940df8ee0, optionality::optional, 1, 150, 0},
   {30, str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, optionality::optional, 1, 20, 124},
@@ -1816,7 +1816,7 @@ inline constexpr field_def s_OBR_0e0c56b487_f[] = {
   {42, str("Escort Required", 15), str("escort_required", 15), &t_ID_694d19431d, optionality::optional, 1, 1, 225},
   {43, str("Planned Patient Transport Comment", 33), str("planned_patient_transport_comment", 33), &t_CE_0bb31f3887, optionality::optional, 0, 200, 0},
 };
-inline constexpr segment_def s_OBR_0e0c56b487{str("OBR", 3), str("Observation request segment", 27), s_OBR_0e0c56b487_f, 43};
+inline constexpr segment_def s_OBR_62a5fa8072{str("OBR", 3), str("Observation request segment", 27), s_OBR_62a5fa8072_f, 43};
 #endif
 #ifndef HL7V2_DEFS_S_OBX_121D6BE209
 #define HL7V2_DEFS_S_OBX_121D6BE209
@@ -1984,16 +1984,16 @@ inline constexpr field_def s_OM6_55b43469cd_f[] = {
 };
 inline constexpr segment_def s_OM6_55b43469cd{str("OM6", 3), str("Observations that are calculated from other observations", 56), s_OM6_55b43469cd_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_33A163CC4E
-#define HL7V2_DEFS_S_ORC_33A163CC4E
-inline constexpr field_def s_ORC_33a163cc4e_f[] = {
+#ifndef HL7V2_DEFS_S_ORC_0735BCB19C
+#define HL7V2_DEFS_S_ORC_0735BCB19C
+inline constexpr field_def s_ORC_0735bcb19c_f[] = {
   {1, str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, optionality::required, 1, 2, 119},
   {2, str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_b715a1cd3a, optionality::optional, 0, 22, 0},
   {3, str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, optionality::optional, 1, 22, 0},
   {4, str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_b715a1cd3a, optionality::optional, 1, 22, 0},
   {5, str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 38},
   {6, str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 121},
-  {7, str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_5d0145695d, optionality::required, 1, 200, 0},
+  {7, str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_5d0145695d, optionality::optional, 1, 200, 0},
   {8, str("Parent Order", 12), str("parent_order", 12), &t_CM_EIP_a940df8ee0, optionality::optional, 1, 200, 0},
   {9, str("Date/Time of Transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
   {10, str("Entered By", 10), str("entered_by", 10), &t_XCN_8b4a064139, optionality::optional, 1, 120, 0},
@@ -2007,7 +2007,7 @@ inline constexpr field_def s_ORC_33a163cc4e_f[] = {
   {18, str("Entering Device", 15), str("entering_device", 15), &t_CE_0bb31f3887, optionality::optional, 1, 60, 0},
   {19, str("Action By", 9), str("action_by", 9), &t_XCN_8b4a064139, optionality::optional, 1, 120, 0},
 };
-inline constexpr segment_def s_ORC_33a163cc4e{str("ORC", 3), str("Common order segment", 20), s_ORC_33a163cc4e_f, 19};
+inline constexpr segment_def s_ORC_0735bcb19c{str("ORC", 3), str("Common order segment", 20), s_ORC_0735bcb19c_f, 19};
 #endif
 #ifndef HL7V2_DEFS_S_ORO_7EFA5955D8
 #define HL7V2_DEFS_S_ORO_7EFA5955D8
@@ -9404,7 +9404,7 @@ inline constexpr segment_entry v2_3_segments[] = {
   {0x4e534300u, &s_NSC_9ff97eb4b0},
   {0x4e535400u, &s_NST_80f9c965ec},
   {0x4e544500u, &s_NTE_86cefce316},
-  {0x4f425200u, &s_OBR_0e0c56b487},
+  {0x4f425200u, &s_OBR_62a5fa8072},
   {0x4f425800u, &s_OBX_121d6be209},
   {0x4f445300u, &s_ODS_5e338f76e8},
   {0x4f445400u, &s_ODT_6f21a63941},
@@ -9414,7 +9414,7 @@ inline constexpr segment_entry v2_3_segments[] = {
   {0x4f4d3400u, &s_OM4_b3de78d58e},
   {0x4f4d3500u, &s_OM5_ea9c8179dc},
   {0x4f4d3600u, &s_OM6_55b43469cd},
-  {0x4f524300u, &s_ORC_33a163cc4e},
+  {0x4f524300u, &s_ORC_0735bcb19c},
   {0x4f524f00u, &s_ORO_7efa5955d8},
   {0x50435200u, &s_PCR_baa93e1518},
   {0x50443100u, &s_PD1_d928968c13},
