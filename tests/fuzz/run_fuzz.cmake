@@ -24,6 +24,6 @@ foreach(source ${targets})
   file(MAKE_DIRECTORY ${corpus})
   file(COPY ${seeds} DESTINATION ${corpus})
   message(STATUS "fuzzing ${name} for ${SECONDS} s")
-  run(${WORK_DIR}/build/${name} -max_total_time=${SECONDS} -max_len=65536 -rss_limit_mb=2048 -timeout=10
+  run(${WORK_DIR}/build/${name} -seed=1 -max_total_time=${SECONDS} -max_len=65536 -rss_limit_mb=2048 -timeout=10
       -print_final_stats=1 ${corpus})
 endforeach()
