@@ -131,7 +131,7 @@ TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A"}]}}})") ==
         "segments.ZPI.fields[0].type: required for a new field or component");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "opt": "Q"}]}}})") ==
-        "segments.ZPI.fields[0].opt: must be one of R, O, C, X, B");
+        "segments.ZPI.fields[0].opt: must be one of R, O, C, X, B, W");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "repeats": -1}]}}})")
             .starts_with("segments.ZPI.fields[0].repeats: must be 0..65535"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"position": 3, "name": "A", "type": "ST"}]}}})") ==

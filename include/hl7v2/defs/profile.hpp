@@ -430,8 +430,10 @@ class profile_loader {
             entry.opt = optionality::not_used;
           else if (s == "B")
             entry.opt = optionality::backward;
+          else if (s == "W")
+            entry.opt = optionality::withdrawn;
           else
-            return fail(p, "must be one of R, O, C, X, B");
+            return fail(p, "must be one of R, O, C, X, B, W");
         }
       } else if (member == "repeats") {
         if (value.get_string().get(s) == simdjson::SUCCESS && s == "unbounded") {

@@ -20,8 +20,18 @@
 
 namespace hl7v2::defs {
 
-/// R, O, C, X, B in the standard's tables; unspecified where the source gives none.
-enum class optionality : std::uint8_t { required, optional, conditional, not_used, backward, unspecified };
+/// R, O, C, X, B, W in the standard's tables; unspecified where the source gives none. A withdrawn
+/// field (W, from 2.7 on) keeps the type under which it last carried data, so old senders' values
+/// keep their shape.
+enum class optionality : std::uint8_t {
+  required,
+  optional,
+  conditional,
+  not_used,
+  backward,
+  unspecified,
+  withdrawn,
+};
 
 struct type_def;
 
@@ -80,19 +90,23 @@ struct segment_def {
   }
 };
 
-enum class node_kind : std::uint8_t { segment, group };
+/// segment: one segment; group: its children in order; choice: exactly one of its children (the
+/// alternatives) per occurrence, as ORM_O01's <OBR | RQD | RQ1 | RXO | ODS | ODT>.
+enum class node_kind : std::uint8_t { segment, group, choice };
 
-/// A segment or a group in a message structure, with its occurrence bounds.
+/// A segment, a group or a choice in a message structure, with its occurrence bounds.
 struct structure_node {
   node_kind kind;
-  std::string_view id;                         ///< segment id ("PID") or group name ("PATIENT_RESULT")
-  std::uint16_t min;                           ///< 0 = optional
-  std::uint16_t max;                           ///< 0 = unbounded
+  std::string_view id;  ///< segment id ("PID"), group name ("PATIENT_RESULT"); empty for a choice
+  std::uint16_t min;    ///< 0 = optional
+  std::uint16_t max;    ///< 0 = unbounded
   const structure_node* child_data = nullptr;  ///< groups only
   std::uint16_t child_count = 0;
 
   constexpr std::span<const structure_node> children() const noexcept { return {child_data, child_count}; }
+  constexpr bool is_segment() const noexcept { return kind == node_kind::segment; }
   constexpr bool is_group() const noexcept { return kind == node_kind::group; }
+  constexpr bool is_choice() const noexcept { return kind == node_kind::choice; }
   constexpr bool repeats() const noexcept { return max != 1; }
   constexpr bool required() const noexcept { return min > 0; }
 };

@@ -153,7 +153,7 @@ class walker {
   static void collect(const defs::structure_node& n, bool inside_repeating,
                       std::vector<std::pair<std::uint32_t, bool>>& ids) {
     const bool repeats = inside_repeating || n.repeats();
-    if (n.is_group()) {
+    if (!n.is_segment()) {  // a group or a choice: its segments
       for (const defs::structure_node& c : n.children()) collect(c, repeats, ids);
       return;
     }
