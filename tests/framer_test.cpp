@@ -236,6 +236,62 @@ TEST_CASE("batches: headers and trailers are yielded, counts are checked") {
     CHECK(got[7].f.err.code == errc::batch_count_mismatch);  // BTS|5 after one
     CHECK(got[8].f.err.code == errc::ok);                    // FTS|2 after two batches
   }
+  SECTION("counts follow the grammar [FHS] {[BHS] {MSH} [BTS]} [FTS]") {
+    // Each case: segments by name, then the expected error of every trailer in order (true = mismatch).
+    struct batch_case {
+      std::vector<std::string> units;
+      std::vector<bool> mismatch;
+    };
+    const std::vector<batch_case> cases = {
+        {{"FHS", "MSH", "MSH", "FTS|1"}, {false}},  // messages without a BHS are one batch
+        {{"MSH", "MSH", "FTS|1"}, {false}},
+        {{"MSH", "MSH", "BTS|2", "FTS|1"}, {false, false}},
+        {{"FHS", "BHS", "MSH", "BTS|1", "MSH", "FTS|2"},
+         {false, false}},                                           // a message after BTS opens a batch
+        {{"MSH", "BHS", "MSH", "BTS|1", "FTS|2"}, {false, false}},  // and so does a BHS after messages
+        {{"FHS", "BHS", "BTS|0", "FTS|1"}, {false, false}},
+        {{"FHS", "BTS|0", "FTS|1"}, {false, false}},  // a lone BTS closes an empty batch
+        {{"FHS", "FTS|0"}, {false}},
+        {{"BHS", "MSH", "BHS", "MSH", "MSH", "BTS|2", "FTS|2"}, {false, false}},  // BHS without BTS
+        {{"FHS", "BHS", "MSH", "BTS|1", "FTS|1", "MSH", "MSH", "FTS|1"}, {false, false, false}},  // two files
+        // Real disagreements: messages lost (or counted) upstream.
+        {{"FHS", "MSH", "MSH", "FTS|2"}, {true}},
+        {{"MSH", "MSH", "FTS|0"}, {true}},
+        {{"MSH", "MSH", "BTS|3", "FTS|1"}, {true, false}},
+        {{"FHS", "FTS|1"}, {true}},
+        {{"FHS", "BHS", "MSH", "BTS|1", "BHS", "MSH", "BTS|1", "FTS|1"}, {false, false, true}},
+        {{"FHS", "BHS", "MSH", "BTS|1", "MSH", "FTS|1"}, {false, true}},
+    };
+    for (const batch_case& c : cases) {
+      std::string input;
+      std::string names;
+      for (const std::string& u : c.units) {
+        names += u + " ";
+        input += u == "MSH" ? m1 : u == "FHS" ? fhs : u == "BHS" ? bhs : u + "\r";
+      }
+      INFO(names);
+      std::vector<bool> got;
+      for (const auto& g : frames(input)) {
+        if (g.f.kind != K::batch_trailer) continue;
+        CHECK((g.f.err.code == errc::ok || g.f.err.code == errc::batch_count_mismatch));
+        got.push_back(g.f.err.code == errc::batch_count_mismatch);
+      }
+      CHECK(got == c.mismatch);
+      CHECK(hl7v2_fuzz::check_framing(input, {}, {{1}, {5}}) == "");
+    }
+  }
+  SECTION("tests/data/batches: FHS MSH MSH FTS|1 and MSH FTS|1 agree, FTS|2 over one batch does not") {
+    for (const auto& [name, mismatch] :
+         {std::pair{"batch_without_bhs.hl7", false}, std::pair{"messages_then_fts.hl7", false},
+          std::pair{"file_count_mismatch.hl7", true}}) {
+      INFO(name);
+      const auto got = frames(read_file(std::string(HL7V2_TEST_DATA_DIR "/batches/") + name));
+      REQUIRE(!got.empty());
+      CHECK(got.back().f.kind == K::batch_trailer);
+      CHECK(got.back().text.substr(0, 4) == "FTS|");
+      CHECK((got.back().f.err.code == errc::batch_count_mismatch) == mismatch);
+    }
+  }
   SECTION("a line after a batch header that is not a message is an error") {
     require_frames(bhs + "PID|1\r" + m1, {{K::batch_header, bhs, 0, 1, 0},
                                           {K::error, "PID|1\r", bhs.size(), 2, 0, errc::no_message_header},

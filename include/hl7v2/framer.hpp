@@ -45,9 +45,13 @@
 // or line breaks (errc::message_too_large; text outside messages keeps its own code). An oversized MLLP
 // frame's content is not framed. So a stream never holds much more than max_message_size bytes.
 //
-// Batches: BTS-1 (when present) must equal the messages since the BHS (each unit that starts with an
-// MSH segment counts, well-formed or not), and FTS-1 the BHS segments since the FHS; otherwise the
-// trailer frame carries errc::batch_count_mismatch (offset of the count field) and is still yielded.
+// Batches follow HL7's grammar [FHS] {[BHS] {MSH...} [BTS]} [FTS]. A batch opens at a BHS, or at a
+// message when no batch is open (messages without a BHS are one batch); a BTS or FTS closes it, and a
+// BTS with no batch open closes an empty one. BTS-1 (when present) must equal the messages of its
+// batch (each unit that starts with an MSH segment counts, well-formed or not), and FTS-1 the batches
+// since the FHS (or the start of the input, or the previous FTS). So "FHS MSH MSH FTS|1" and
+// "MSH MSH FTS|1" agree. A count that disagrees gives the trailer frame errc::batch_count_mismatch
+// (offset of the count field); the frame is still yielded.
 //
 // Positions: every frame has its byte offset in the whole input and the 1-based line of that byte
 // (CR, LF and CRLF each end one line), and message_index: the number of message frames before it.
@@ -391,12 +395,13 @@ class engine {
     start_ = text_end_ = at;
     pieces_ = 0;
     mode_ = kind == unit::message ? '\0' : any_break;
+    // [FHS] {[BHS] {MSH...} [BTS]} [FTS]: a BHS opens a batch, and so does a message outside one.
+    if (id == seg::bhs || (id == seg::msh && !in_batch_)) open_batch();
     if (id == seg::msh) ++batch_messages_;
-    if (id == seg::bhs) {
-      ++file_batches_;
-      batch_messages_ = 0;
+    if (id == seg::fhs) {
+      file_batches_ = batch_messages_ = 0;
+      in_batch_ = false;
     }
-    if (id == seg::fhs) file_batches_ = batch_messages_ = 0;
   }
 
   // The line [line_, le) is complete: if it holds anything, the unit's text reaches at least its end.
@@ -493,17 +498,26 @@ class engine {
     out.err = code == errc::ok ? error{} : error{code, from, 0, 0};
   }
 
-  // BTS-1 / FTS-1 against what was counted; the trailer's text is in out.
+  void open_batch() noexcept {
+    ++file_batches_;
+    batch_messages_ = 0;
+    in_batch_ = true;
+  }
+
+  // BTS-1 / FTS-1 against what was counted; the trailer's text is in out. A BTS closes its batch (one
+  // with no BHS and no message is an empty batch of its own); an FTS closes the file.
   void check_count(frame& out) noexcept {
     const std::string_view t = out.text;
     std::size_t expected = 0;
     if (id_ == seg::bts) {
+      if (!in_batch_) open_batch();
       expected = batch_messages_;
       batch_messages_ = 0;
     } else {
       expected = file_batches_;
       file_batches_ = 0;
     }
+    in_batch_ = false;
     if (t.size() <= 4) return;
     const char sep = t[3];
     std::size_t i = 4;
@@ -538,6 +552,7 @@ class engine {
   bool line_content_ = false;  // the last complete line holds something
   bool last_cr_ = false;       // the last byte passed over was CR
   bool unit_prev_cr_ = false;  // the byte before start_ was CR
+  bool in_batch_ = false;      // a batch is open: after its BHS or first message, before its BTS/FTS
   char mode_ = '\0';           // '\r', '\n', any_break, or '\0' (message before its first line break)
   errc code_ = errc::ok;       // mllp unit: what its final frame reports
   std::size_t pos_ = 0;        // idle: next byte to look at
@@ -551,10 +566,10 @@ class engine {
   std::size_t end_ = 0;        // finish: where the unit ends
   std::size_t pieces_ = 0;     // open unit: pieces handed out because it outgrew max_
   std::size_t messages_ = 0;
-  std::size_t batch_messages_ = 0;
-  std::size_t file_batches_ = 0;
-  std::size_t lines_ = 0;      // line ends before the position the states have reached
-  std::size_t unit_line_ = 1;  // line of start_
+  std::size_t batch_messages_ = 0;  // units starting with MSH in the open batch
+  std::size_t file_batches_ = 0;    // batches since the FHS (or the start, or the last FTS)
+  std::size_t lines_ = 0;           // line ends before the position the states have reached
+  std::size_t unit_line_ = 1;       // line of start_
 };
 
 }  // namespace detail::framing

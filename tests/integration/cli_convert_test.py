@@ -122,6 +122,24 @@ def test_batch_trailer_count_error_is_recorded():
     assert PLANTED not in p.stderr.decode()
 
 
+def test_batch_counts_follow_the_grammar():
+    batches = os.path.join(DATA, "batches")
+    # [FHS] {[BHS] {MSH} [BTS]} [FTS]: messages without a BHS are one batch, so FTS|1 agrees.
+    for name, count in (("batch_without_bhs.hl7", 2), ("messages_then_fts.hl7", 1)):
+        p = run(CLI, "convert", os.path.join(batches, name), check_rc=0)
+        assert len(ndjson(p.stdout.decode())) == count, name
+        assert p.stderr == b"", (name, p.stderr)
+    # FTS|2 over one batch: a real disagreement stays an error record and exit status 1.
+    path = os.path.join(batches, "file_count_mismatch.hl7")
+    p = run(CLI, "convert", path, check_rc=1)
+    assert len(ndjson(p.stdout.decode())) == 2
+    (r,) = ndjson(p.stderr.decode())
+    assert r["code"] == "batch_count_mismatch" and r["kind"] == "batch_trailer" and r["messages_before"] == 2
+    raw = open(path, "rb").read()
+    assert raw[r["byte_offset"]:r["byte_offset"] + r["byte_length"]] == b"FTS|2\r"
+    assert raw[r["error_offset"]:r["error_offset"] + 1] == b"2"
+
+
 def test_usage_and_io_errors_exit_2():
     p = run(CLI, "convert", os.path.join(WORK, "does-not-exist.hl7"), check_rc=2)
     assert b"does-not-exist" in p.stderr
@@ -166,5 +184,5 @@ def test_json_back_to_er7():
 main([test_samples_convert_to_one_line_per_message, test_tutorial_fields, test_positional_layout_and_upper_keys,
       test_stdin_equals_file, test_broken_inputs_give_error_records_and_keep_the_rest, test_error_record_positions,
       test_errors_file, test_grouped_layout_nests_by_structure, test_batch_trailer_count_error_is_recorded,
-      test_usage_and_io_errors_exit_2, test_help_on_every_command, test_large_input_streams,
+      test_batch_counts_follow_the_grammar, test_usage_and_io_errors_exit_2, test_help_on_every_command, test_large_input_streams,
       test_json_back_to_er7])
