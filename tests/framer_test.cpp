@@ -142,8 +142,18 @@ TEST_CASE("UTF-8 byte-order mark, trailing 0x1A and end whitespace") {
   const std::string m = msh_a + "\r\nPID|1\r\n";
   require_frames("\xEF\xBB\xBF" + m + "\x1A", {{K::message, m, 3, 1, 0}});
   require_frames(m + "\r\n\x1A\r\n  ", {{K::message, m, 0, 1, 0}});
-  // Unterminated last segment: trailing 0x1A and spaces are trimmed, nothing else.
-  require_frames(msh_a + "\rPID|1  \x1A", {{K::message, msh_a + "\rPID|1", 0, 1, 0}});
+  // Unterminated last segment: its trailing spaces and tabs are data, kept as before a terminator; a
+  // 0x1A or form feed after them, and what follows it, is not.
+  require_frames(msh_a + "\rPID|1  \x1A", {{K::message, msh_a + "\rPID|1  ", 0, 1, 0}});
+  require_frames(msh_a + "\rPID|1 \t ", {{K::message, msh_a + "\rPID|1 \t ", 0, 1, 0}});
+  require_frames(msh_a + "\rPID|1\x1A  ", {{K::message, msh_a + "\rPID|1", 0, 1, 0}});
+  require_frames(msh_a + "\rPID|1 \f \x1A", {{K::message, msh_a + "\rPID|1 ", 0, 1, 0}});
+  require_frames(msh_a + "\rPID|1  \r", {{K::message, msh_a + "\rPID|1  \r", 0, 1, 0}});
+  // The same before bare LFs only (no terminator of a CR message), and inside an MLLP frame.
+  require_frames(msh_a + "\rPID|1  \n\n", {{K::message, msh_a + "\rPID|1  ", 0, 1, 0}});
+  require_frames("\x0B" + msh_a + "\rPID|1  \x1C\r", {{K::message, msh_a + "\rPID|1  ", 1, 1, 0}});
+  // A last line of blanks only is no segment.
+  require_frames(msh_a + "\rPID|1\r  \t", {{K::message, msh_a + "\rPID|1\r", 0, 1, 0}});
   // Files concatenated with their marks: the mark before the second MSH does not hide it.
   const std::string m2 = msh_b + "\r\nPID|2\r\n";
   require_frames("\xEF\xBB\xBF" + m + "\xEF\xBB\xBF" + m2,

@@ -31,8 +31,10 @@
 //     holding the frame from its 0x0B, and nothing inside it is yielded as a message.
 //
 // Where a message ends: at the next message, batch segment, MLLP byte or the end of input. Its text is
-// its segments, each with its terminator; blank lines and a bare trailing LF after its last segment are
-// not part of it (nor are trailing spaces or 0x1A on an unterminated last line).
+// its segments, each with its terminator, byte for byte; blank lines and a bare trailing LF after its
+// last segment are not part of it. An unterminated last segment keeps its trailing spaces and tabs
+// (they are data, as they are before a terminator); only a 0x1A or form feed after them, and what
+// follows that, is left out.
 //
 // Errors are frames (kind == error) that hold the offending bytes, so nothing is lost, and framing goes
 // on after them: lines that belong to no message (errc::no_message_header, e.g. text before the first
@@ -117,8 +119,7 @@ constexpr char mllp_start = '\x0B';
 constexpr char mllp_end = '\x1C';
 constexpr char dos_eof = '\x1A';
 
-// Bytes that carry nothing on a line: a line of only these is blank, and they are trimmed from the end
-// of an unterminated last line.
+// Bytes that carry nothing on a line: a line of only these is blank.
 constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\f' || c == dos_eof; }
 // Bytes skipped between messages (besides a byte-order mark).
 constexpr bool is_gap(char c) noexcept { return is_blank(c) || c == '\r' || c == '\n' || c == mllp_end; }
@@ -412,7 +413,10 @@ class engine {
     std::size_t i = le;
     while (i > from && is_blank(w.at(i - 1))) --i;
     line_content_ = i > from;
-    if (line_content_) text_end_ = i;
+    if (!line_content_) return;
+    // Spaces and tabs after the last visible byte are data; a 0x1A or form feed ends the line's text.
+    while (i < le && (w.at(i) == ' ' || w.at(i) == '\t')) ++i;
+    text_end_ = i;
   }
 
   // What the line at p starts: a header, a bare header, a batch trailer, or content. Decided by the first

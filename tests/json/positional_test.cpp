@@ -9,6 +9,7 @@
 
 #include "../../bench/corpus/generator.hpp"
 #include "hl7v2/er7_writer.hpp"
+#include "hl7v2/framer.hpp"
 #include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 #include "json/json_test_support.hpp"
@@ -172,6 +173,38 @@ TEST_CASE("positional round trip is byte-exact: random delimiters, escapes, Lati
     latin1_seen += g.mode == test_support::bytes_mode::latin1 || g.mode == test_support::bytes_mode::invalid;
   }
   CHECK(latin1_seen > 300);
+}
+
+TEST_CASE("an unterminated last segment keeps its trailing spaces: framing, tree, JSON and back") {
+  // A free-text OBX-5 ending in spaces, as the last segment of a file without a final CR: framed, it
+  // must give the same tree and JSON as the same message with a CR after that segment.
+  const std::string body =
+      "MSH|^~\\&|LAB|F|R|F|20110616||ORU^R01|1|P|2.3\rOBX|1|FT|GAS^^LN||Type Venous\\.br\\ pH : 7.28   ";
+  json::converter conv{{.layout = json::layout::positional}};
+  json::er7_from_json back;
+  std::string json_of[2];
+  for (const bool terminated : {false, true}) {
+    INFO("terminated " << terminated);
+    const std::string file = body + (terminated ? "\r" : "") + "\x1A";
+    std::vector<std::string> texts;
+    for (const frame& f : framer{file}) {
+      REQUIRE(f.kind == frame_kind::message);
+      texts.emplace_back(f.text);
+    }
+    REQUIRE(texts.size() == 1);
+    CHECK(texts[0] == body + (terminated ? "\r" : ""));
+    parser p;
+    const auto msg = p.parse(texts[0]);
+    REQUIRE(msg);
+    CHECK(msg->get("OBX-5") == "Type Venous\\.br\\ pH : 7.28   ");
+    CHECK(msg->find("OBX")[5][1][1].raw() == "Type Venous\\.br\\ pH : 7.28   ");
+    round_trip(texts[0], conv, back);
+    REQUIRE(conv.write(*msg, json_of[terminated ? 1 : 0]));
+    std::string er7;
+    REQUIRE(back.convert(json_of[terminated ? 1 : 0], er7));
+    CHECK(er7 == body + "\r");  // segment terminators are written as CR
+  }
+  CHECK(json_of[0] == json_of[1]);
 }
 
 TEST_CASE("positional: invalid bytes are kept as Latin-1 characters, refused under strict") {
