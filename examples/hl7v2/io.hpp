@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hl7v2::cli {
 
@@ -84,6 +85,11 @@ inline int write_all(int fd, std::string_view bytes) {
 }
 
 inline std::string os_reason(int err) { return std::strerror(err); }
+
+// The command's inputs, standard input when none was named.
+inline std::vector<std::string> inputs_or_stdin(const std::vector<std::string>& inputs) {
+  return inputs.empty() ? std::vector<std::string>{"-"} : inputs;
+}
 
 // Output collected in a buffer and written in large pieces: one write per ~1 MiB, not per message.
 class buffered_output {

@@ -11,9 +11,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "convert.hpp"
-#include "lake/ingest.hpp"
-#include "lake/status.hpp"
+#include "ack_cmd.hpp"
+#include "convert_cmd.hpp"
+#include "lake/ingest_cmd.hpp"
+#include "lake/status_cmd.hpp"
 #include "validate_cmd.hpp"
 
 int main(int argc, char** argv) {
@@ -92,6 +93,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1} << 10, std::size_t{1} << 30));
   bool no_progress = false;
   ingest->add_flag("--no-progress", no_progress, "no progress line even on a terminal");
+  bool no_fsync = false;
+  ingest->add_flag("--no-fsync", no_fsync,
+                   "do not flush to disk before each commit: safe if the process is killed, not against a "
+                   "power cut");
   ingest->add_option("inputs", ing.inputs, "files, directories (recursive), - for stdin")->required();
   ingest->footer("Exit status: 0 all staged, 1 some messages went to the error zone, 2 usage or I/O error.");
 
@@ -111,6 +116,7 @@ int main(int argc, char** argv) {
   if (ack->parsed()) return hl7v2::cli::run_ack(ackopt);
   if (ingest->parsed()) {
     ing.progress = !no_progress;
+    ing.fsync = !no_fsync;
     return hl7v2::cli::lake::run_ingest(ing);
   }
   if (status->parsed()) return hl7v2::cli::lake::run_status(st);

@@ -3,23 +3,17 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <string>
 #include <string_view>
 
 #include "converter_setup.hpp"
 #include "engine.hpp"
-#include "hl7v2/validate/ack.hpp"
 #include "io.hpp"
 #include "records.hpp"
 #include "validation.hpp"
 
 namespace hl7v2::cli {
 namespace {
-
-std::vector<std::string> inputs_or_stdin(const std::vector<std::string>& inputs) {
-  return inputs.empty() ? std::vector<std::string>{"-"} : inputs;
-}
 
 // Where a finding is, for both output forms: the message and, within the input, the byte where the
 // segment (or the framing/parse error) is.
@@ -139,14 +133,6 @@ class diagnostic_printer {
   std::string scratch_;
 };
 
-std::string local_timestamp() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[32];
-  return std::string(buf, std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S%z", &tm));
-}
-
 }  // namespace
 
 int run_validate(const validate_cmd_options& o) {
@@ -216,106 +202,6 @@ int run_validate(const validate_cmd_options& o) {
                messages, failed_messages, errors, warnings, infos);
   if (io_error) return 2;
   return errors != 0 ? 1 : 0;
-}
-
-int run_ack(const ack_cmd_options& o) {
-  converter_setup setup;
-  if (const std::string problem = setup.configure("named", false, false, o.default_version, o.profile_path);
-      !problem.empty()) {
-    std::fprintf(stderr, "hl7v2 ack: %s\n", problem.c_str());
-    return 2;
-  }
-  const std::string timestamp = o.timestamp.empty() ? local_timestamp() : o.timestamp;
-  // The version whose MSH-9 and ERR layout an AR for an unknown version uses; MSH-12 is still echoed.
-  const defs::version_def* fallback = setup.options().default_version != nullptr
-                                          ? setup.options().default_version
-                                          : defs::find_version("2.5.1", nullptr);
-  // On a terminal, segments end with CR LF so that each shows on its own line; elsewhere exact ER7 (CR).
-  const bool tty = ::isatty(1) == 1 && !o.mllp && !o.code_only;
-  const validate::options checks{};
-  validate::ack_options ack_opts;
-  ack_opts.timestamp = timestamp;
-  buffered_output out(1), errors(2);
-  parser p;
-  validate::report rep;
-  std::string ack, scratch;
-  std::size_t not_accepted = 0;
-  bool io_error = false;
-  for (const std::string& path : inputs_or_stdin(o.inputs)) {
-    stream_framer framer;
-    std::size_t found = 0;
-    auto cannot_ack = [&](const frame& f, std::size_t index, hl7v2::error e, bool batch) {
-      error_record r;
-      r.source = path;
-      r.message_index = index;
-      r.batch_trailer = batch;
-      r.byte_offset = f.offset;
-      r.byte_length = f.text.size();
-      r.line = f.line;
-      r.err = e;
-      string_sink s(errors.buffer());
-      write_error_record(r, s, /*with_text=*/false, scratch);
-      errors.maybe_flush();
-      ++not_accepted;
-    };
-    auto on_frame = [&](const frame& f) {
-      if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok)
-        return cannot_ack(f, found, f.err, true);
-      if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
-      const std::size_t index = found++;
-      if (f.kind == frame_kind::error) return cannot_ack(f, index, f.err, false);
-      auto msg = p.parse(f.text);
-      if (!msg) {
-        hl7v2::error e = msg.error();
-        e.offset += f.offset;
-        return cannot_ack(f, index, e, false);
-      }
-      const defs::version_def* v = validate_message(*msg, setup.options(), checks, rep);
-      // has_errors() also counts errors past the report's limit, which ack_code_for(items) cannot see.
-      const validate::ack_code code = v == nullptr       ? validate::ack_code::reject
-                                      : rep.has_errors() ? validate::ack_code::error
-                                                         : validate::ack_code::accept;
-      ack.clear();
-      const auto status =
-          validate::write_ack(*msg, v != nullptr ? *v : *fallback, code, rep.items(), ack_opts, ack);
-      if (code != validate::ack_code::accept) ++not_accepted;
-      if (status != validate::ack_status::written) return;
-      std::string& b = out.buffer();
-      if (o.code_only) {
-        // MSA-1 as written: the segment after the first CR, past "MSA" and the field separator.
-        const std::size_t msa = ack.find("\rMSA");
-        const std::string_view msa1 =
-            msa == std::string::npos ? std::string_view{} : std::string_view(ack).substr(msa + 5, 2);
-        for (const char c : path) b.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
-        b.push_back('\t');
-        append_uint(b, index);
-        b.push_back('\t');
-        b.append(msa1);
-        b.push_back('\n');
-      } else if (o.mllp) {
-        b.push_back('\x0b');
-        b.append(ack);
-        b.append("\x1c\r");
-      } else if (tty) {
-        for (const char c : ack) {
-          b.push_back(c);
-          if (c == '\r') b.push_back('\n');
-        }
-        b.push_back('\n');
-      } else {
-        b.append(ack);
-        b.push_back('\n');
-      }
-      out.maybe_flush();
-    };
-    if (const int e = frame_input(path, framer, on_frame)) {
-      std::fprintf(stderr, "hl7v2 ack: %s: %s\n", path.c_str(), os_reason(e).c_str());
-      io_error = true;
-    }
-  }
-  if (!out.flush() || !errors.flush()) io_error = true;
-  if (io_error) return 2;
-  return not_accepted != 0 ? 1 : 0;
 }
 
 }  // namespace hl7v2::cli

@@ -26,6 +26,8 @@ std::string input_manifest::to_json() const {
   write_json_string(sha256, out);
   key("source");
   write_json_bytes(source, out, scratch);
+  key("origin");
+  write_json_string(origin, out);
   key("bytes");
   append_uint(out, bytes);
   key("raw");
@@ -101,6 +103,7 @@ bool input_manifest::from_json(const std::string& text) {
             num("messages", messages) && num("staged", staged) && num("errors", errors) &&
             counts("partitions", partitions) && counts("error_codes", error_codes);
   if (!ok) return false;
+  if (!str("origin", origin)) origin = "ingest";                                     // manifests before it
   if (doc["batch_errors"].get(batch_errors) != simdjson::SUCCESS) batch_errors = 0;  // manifests before it
   if (doc["typed"].get(typed) != simdjson::SUCCESS || doc["strict"].get(strict) != simdjson::SUCCESS)
     return false;

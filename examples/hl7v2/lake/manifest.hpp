@@ -11,7 +11,8 @@ namespace hl7v2::cli::lake {
 
 struct input_manifest {
   std::string sha256;
-  std::string source;  // the name the input had on the command line ("-" for stdin)
+  std::string source;             // the name the input had on the command line ("-" for stdin)
+  std::string origin = "ingest";  // how it arrived: ingest (a file given), watch (an inbox), listen (MLLP)
   std::uint64_t bytes = 0;
   std::string ingest_date;  // partition value, UTC
   std::string ingested_at;  // ISO 8601, UTC

@@ -1,5 +1,6 @@
 // `hl7v2 lake ingest`: inputs into the lake's zones (see zones.hpp), each message exactly once in
-// staging or in error, safe to re-run, to run twice at once and to kill.
+// staging or in error, safe to re-run, to run twice at once, to kill and (unless --no-fsync) to lose
+// power during.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,7 @@ struct ingest_options {
   std::vector<std::string> inputs;     // files, directories (recursive), "-" for stdin
   std::size_t batch_bytes = 8u << 20;  // input bytes per unit of parallel work (and per staged part file)
   bool progress = true;                // on a TTY only
+  bool fsync = true;                   // flush files and directories before each commit point
 };
 
 // Exit status: 0 all staged, 1 some messages went to the error zone, 2 usage or I/O error.

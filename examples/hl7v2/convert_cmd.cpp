@@ -1,4 +1,4 @@
-#include "convert.hpp"
+#include "convert_cmd.hpp"
 
 #include <unistd.h>
 

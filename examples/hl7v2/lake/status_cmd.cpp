@@ -1,9 +1,10 @@
-#include "lake/status.hpp"
+#include "lake/status_cmd.hpp"
 
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
 
@@ -55,7 +56,8 @@ int run_status(const status_options& o) {
   }
   std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, batch_errors = 0, unreadable = 0,
                 journals = 0;
-  std::map<std::string, std::uint64_t> by_type, by_version, by_code;
+  std::map<std::string, std::uint64_t> by_type, by_version, by_code, by_origin;
+  std::set<std::string> committed;  // hashes with a manifest
   std::string text;
   for (const auto& entry : fs::directory_iterator(lake.manifest(), ec)) {
     const std::string name = entry.path().filename().string();
@@ -70,6 +72,8 @@ int run_status(const status_options& o) {
       continue;
     }
     ++inputs;
+    committed.insert(m.sha256);
+    by_origin[m.origin] += m.messages;
     bytes += m.bytes;
     messages += m.messages;
     staged += m.staged;
@@ -83,6 +87,14 @@ int run_status(const status_options& o) {
     for (const auto& [k, n] : m.error_codes) by_code[k] += n;
   }
   const zone_size raw = walk(lake.raw()), stg = walk(lake.staging()), err = walk(lake.error());
+  // Raw files without a manifest: inputs stored but not (yet) converted, e.g. by a run that was killed
+  // or a listener's segment waiting for conversion. The next ingest or listener start converts them.
+  zone_size pending;
+  for (const auto& entry : fs::directory_iterator(lake.raw(), ec)) {
+    if (entry.path().extension() != ".hl7" || committed.count(entry.path().stem().string()) != 0) continue;
+    ++pending.files;
+    pending.bytes += entry.file_size(ec);
+  }
 
   std::string s;
   string_sink out(s);
@@ -124,6 +136,11 @@ int run_status(const status_options& o) {
     append_uint(s, batch_errors);
     s += ",\"uncommitted\":";
     append_uint(s, journals);
+    s += ",\"pending_raw\":{\"files\":";
+    append_uint(s, pending.files);
+    s += ",\"bytes\":";
+    append_uint(s, pending.bytes);
+    s += '}';
     s += ",\"unreadable_manifests\":";
     append_uint(s, unreadable);
     s += ",\"zones\":{";
@@ -134,6 +151,7 @@ int run_status(const status_options& o) {
     counts("message_types", by_type);
     counts("versions", by_version);
     counts("error_codes", by_code);
+    counts("messages_by_origin", by_origin);
     s += "}\n";
   } else {
     char line[256];
@@ -152,6 +170,9 @@ int run_status(const status_options& o) {
         ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files), ull(err.bytes));
     if (journals != 0)
       add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));
+    if (pending.files != 0)
+      add("  pending   %llu raw files (%llu bytes) without a manifest: stored, not converted yet\n",
+          ull(pending.files), ull(pending.bytes));
     if (unreadable != 0) add("  unreadable manifests: %llu\n", ull(unreadable));
     const auto table = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
       if (m.empty()) return;
@@ -161,6 +182,7 @@ int run_status(const status_options& o) {
     table("staged by message type:", by_type);
     table("staged by version:", by_version);
     table("errors by code:", by_code);
+    table("messages by origin:", by_origin);
   }
   std::fwrite(s.data(), 1, s.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 2;

@@ -1,0 +1,60 @@
+// A worker's part of the ingest: each message of a batch parsed, (with --strict) validated and
+// converted, appended to the part file of its partition (staging) or to the batch's error part; the
+// closed part files and the counts go to the batch's input, which publishes them when it commits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "converter_setup.hpp"
+#include "engine.hpp"
+#include "hl7v2/validate/validate.hpp"
+#include "lake/batches.hpp"
+#include "lake/files.hpp"
+
+namespace hl7v2::cli::lake {
+
+struct worker_config {
+  json::options conv;
+  bool grouped = false;
+  bool strict = false;  // validation errors send a message to the error zone
+  bool durable = true;  // part files are flushed to disk before they are closed
+  std::string run_dir;  // temporary files, on the lake's file system
+  std::atomic<std::uint64_t>* messages_done = nullptr;  // progress
+};
+
+class batch_worker {
+ public:
+  explicit batch_worker(const worker_config& c);
+  // Converts the batch and hands its files and counts to b.input (which it does not release).
+  void handle(batch& b);
+
+ private:
+  struct part_out {
+    std::string type, trigger, version;  // raw MSH values, to find the part without allocating
+    std::string date;                    // the input's ingest_date
+    std::string relative_dir;
+    std::string buf;
+    private_file file;
+    std::uint64_t records = 0;
+  };
+
+  bool flush_part(input_state& in, part_out& p, bool final);
+  void finish_batch(batch& b);
+  bool strict_reject(const message& msg, hl7v2::error& err);
+  part_out& part_for(const message& msg, const std::string& date);
+
+  const worker_config& c_;
+  parser p_;
+  std::unique_ptr<message_converter> conv_;
+  validate::report rep_;
+  std::string extra_, scratch_, diagnostics_, path_scratch_;
+  std::vector<part_out> parts_;
+  part_out errors_;
+  std::uint64_t batch_errors_ = 0;  // of errors_.records, those that are batch trailers
+};
+
+}  // namespace hl7v2::cli::lake

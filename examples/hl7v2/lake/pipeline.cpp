@@ -1,0 +1,301 @@
+#include "lake/pipeline.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "io.hpp"
+#include "lake/files.hpp"
+#include "lake/publish.hpp"
+#include "lake/sha256.hpp"
+
+namespace hl7v2::cli::lake {
+
+namespace fs = std::filesystem;
+
+std::string utc_now(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
+}
+
+pipeline::pipeline(pipeline_options o, layout lake, const json::options& conv, bool grouped)
+    : o_(std::move(o)), lake_(std::move(lake)) {
+  wc_.conv = conv;
+  wc_.grouped = grouped;
+  wc_.strict = o_.strict;
+  wc_.durable = o_.durable;
+  wc_.messages_done = &progress_.messages;
+}
+
+pipeline::~pipeline() { close(); }
+
+bool pipeline::open() {
+  const auto complain = [&](const std::string& what, int e) {
+    std::fprintf(stderr, "hl7v2 %s: %s: %s\n", o_.program.c_str(), what.c_str(), os_reason(e).c_str());
+  };
+  for (const std::string& d : {lake_.root, lake_.raw(), lake_.staging(), lake_.error(), lake_.manifest(),
+                               lake_.locks(), lake_.tmp()}) {
+    if (const int e = make_dirs(d, o_.durable)) {
+      complain(d, e);
+      return false;
+    }
+  }
+  // Temporary directories of runs that died (their lock is free) are removed; live runs hold theirs.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(lake_.tmp(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("run-", 0) != 0) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) fs::remove_all(entry.path(), ec);
+    ::close(fd);
+  }
+  // Our own: locked before it gets the name the cleanup looks for.
+  const std::string unique = unique_name("");
+  const std::string fresh = lake_.tmp() + "/new" + unique;
+  wc_.run_dir = lake_.tmp() + "/run" + unique;
+  if (const int e = make_dirs(fresh)) {
+    complain(fresh, e);
+    return false;
+  }
+  run_dir_fd_ = ::open(fresh.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (run_dir_fd_ < 0 || ::flock(run_dir_fd_, LOCK_EX) != 0 ||
+      ::rename(fresh.c_str(), wc_.run_dir.c_str()) != 0) {
+    complain(wc_.run_dir, errno);
+    return false;
+  }
+  const unsigned jobs = std::max(1u, o_.jobs);
+  queue_ = std::make_unique<batch_queue>(jobs);
+  // Enough for every batch that can be in flight: queued, being worked on, and being filled.
+  pool_ = std::make_unique<batch_pool>(2 * jobs + 2, o_.batch_bytes + (64u << 10));
+  for (unsigned i = 0; i < jobs; ++i) workers_.emplace_back([this] { worker_loop(); });
+  open_ = true;
+  return true;
+}
+
+void pipeline::worker_loop() {
+  batch_worker w(wc_);
+  while (auto b = queue_->pop()) {
+    input_state* in = b->input;
+    w.handle(*b);
+    pool_->put(std::move(b));
+    release(in);
+  }
+}
+
+// Copies the input into the run directory while hashing it, then names it by its hash in raw/.
+bool pipeline::stage_raw(const std::string& path, input_state& in) {
+  input_manifest& m = in.manifest;
+  private_file copy;
+  if (const int e = copy.create(wc_.run_dir + "/" + unique_name("raw"))) {
+    report_failure(o_.program.c_str(), path, wc_.run_dir, e);
+    return false;
+  }
+  sha256 hash;
+  int write_error = 0;
+  const int read_error = for_each_chunk(path, [&](std::string_view chunk) {
+    hash.update(chunk);
+    if (write_error == 0) write_error = copy.write(chunk);
+  });
+  int e = read_error != 0 ? read_error : write_error;
+  if (e == 0) e = copy.close(o_.durable);
+  if (e != 0) {
+    report_failure(o_.program.c_str(), path, read_error != 0 ? "reading it" : copy.path(), e);
+    copy.discard();
+    return false;
+  }
+  m.sha256 = sha256::hex(hash.finish());
+  m.bytes = copy.size();
+  const std::string raw = lake_.raw_file(m.sha256);
+  if (exists(raw)) {
+    copy.discard();
+    return true;
+  }
+  e = publish(copy.path(), raw, o_.durable);
+  if (e == 0 && o_.durable) e = sync_dir(lake_.raw());
+  if (e != 0) {
+    report_failure(o_.program.c_str(), path, raw, e);
+    copy.discard();
+    return false;
+  }
+  in.raw_created = true;
+  return true;
+}
+
+bool pipeline::add(const std::string& path, const std::string& source, const std::string& origin,
+                   input_done done) {
+  auto in = std::make_unique<input_state>();
+  in->manifest.source = source;
+  in->manifest.origin = origin;
+  in->done = std::move(done);
+  const auto give_up = [&](input_outcome::status what) {
+    if (what == input_outcome::status::failed) ++totals_.failed_inputs;
+    ++progress_.files_done;
+    if (in->done) in->done(input_outcome{what, nullptr, in->manifest.sha256, source});
+  };
+  if (!stage_raw(path, *in)) {
+    give_up(input_outcome::status::failed);
+    return false;
+  }
+  totals_.bytes += in->manifest.bytes;
+  if (exists(lake_.manifest_file(in->manifest.sha256))) {  // the same bytes are already in the lake
+    ++totals_.skipped;
+    progress_.bytes_done += in->manifest.bytes;
+    give_up(input_outcome::status::already_in_lake);
+    return true;
+  }
+  in->manifest.format = o_.format;
+  in->manifest.typed = o_.typed;
+  in->manifest.strict = o_.strict;
+  in->lock_fd = ::open(lake_.lock_file(in->manifest.sha256).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, file_mode);
+  if (in->lock_fd < 0) {
+    report_failure(o_.program.c_str(), source, lake_.lock_file(in->manifest.sha256), errno);
+    give_up(input_outcome::status::failed);
+    return false;
+  }
+  if (::flock(in->lock_fd, o_.wait_for_locks ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+    if (o_.wait_for_locks) {
+      report_failure(o_.program.c_str(), source, lake_.lock_file(in->manifest.sha256), errno);
+      ::close(in->lock_fd);
+      give_up(input_outcome::status::failed);
+      return false;
+    }
+    deferred_.push_back(std::move(in));
+    return true;
+  }
+  ingest_locked(std::move(in));
+  return true;
+}
+
+// Holding the input's lock: frame it from raw/ and hand batches of messages to the workers.
+void pipeline::ingest_locked(std::unique_ptr<input_state> owned) {
+  input_state* in = owned.get();
+  const std::string sha = in->manifest.sha256;
+  if (exists(lake_.manifest_file(sha))) {  // another process committed it while we waited
+    ::unlink(lake_.journal_file(sha).c_str());
+    ::close(in->lock_fd);
+    ++totals_.skipped;
+    ++progress_.files_done;
+    if (in->done)
+      in->done(input_outcome{input_outcome::status::already_in_lake, nullptr, sha, in->manifest.source});
+    return;
+  }
+  recover_input(lake_, sha);
+  in->manifest.ingest_date = utc_now("%Y-%m-%d");
+  owned.release();  // from here on the last batch to finish owns it (finalize)
+  std::uint32_t seq = 0;
+  std::size_t found = 0;
+  auto current = pool_->get();
+  const auto dispatch = [&] {
+    current->input = in;
+    current->seq = seq++;
+    in->pending.fetch_add(1);
+    queue_->push(std::move(current));
+    current = pool_->get();
+  };
+  stream_framer framer;
+  auto on_frame = [&](const frame& f) {
+    const bool bad_trailer = f.kind == frame_kind::batch_trailer && f.err.code != errc::ok;
+    if (f.kind != frame_kind::message && f.kind != frame_kind::error && !bad_trailer) return;  // envelopes
+    item it;
+    it.begin = current->data.size();
+    it.size = f.text.size();
+    it.offset = f.offset;
+    it.line = f.line;
+    it.index =
+        bad_trailer ? found : found++;  // the framer's index is shared by an error and the next message
+    it.is_error = f.kind != frame_kind::message;
+    it.batch_trailer = bad_trailer;
+    it.err = f.err;
+    current->batch_trailers += bad_trailer ? 1 : 0;
+    current->data.append(f.text);
+    current->items.push_back(it);
+    if (current->data.size() >= o_.batch_bytes) dispatch();
+  };
+  const int e = for_each_chunk(lake_.raw_file(sha), [&](std::string_view chunk) {
+    framer.feed(chunk, on_frame);
+    progress_.bytes_done += chunk.size();
+  });
+  framer.finish(on_frame);
+  if (e != 0) in->fail(lake_.raw_file(sha), e);
+  if (!current->items.empty()) dispatch();
+  pool_->put(std::move(current));
+  release(in);
+}
+
+void pipeline::release(input_state* in) {
+  if (in->pending.fetch_sub(1) == 1) finalize(in);
+}
+
+// Every batch of the input is written: publish its files, then commit it with its manifest.
+void pipeline::finalize(input_state* raw_in) {
+  std::unique_ptr<input_state> in(raw_in);
+  input_manifest& m = in->manifest;
+  m.ingested_at = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  std::string failed_at;
+  int e = 0;
+  if (!in->failed) {
+    e = commit_input(lake_, wc_.run_dir, *in, o_.durable, failed_at);
+    if (e != 0) {
+      in->fail_locked(failed_at, e);
+      recover_input(lake_, m.sha256);  // what was already renamed into place goes again
+    }
+  }
+  if (in->failed) {
+    report_failure(o_.program.c_str(), m.source, in->failed_what, in->failed_errno);
+    for (const auto& f : in->files) ::unlink(f.temp_path.c_str());
+    // A raw copy this run made, for an input that did not commit, would be a raw file without a manifest.
+    if (in->raw_created && !exists(lake_.manifest_file(m.sha256))) ::unlink(lake_.raw_file(m.sha256).c_str());
+    ::close(in->lock_fd);
+    ++totals_.failed_inputs;
+    ++progress_.files_done;
+    if (in->done) in->done(input_outcome{input_outcome::status::failed, nullptr, m.sha256, m.source});
+    return;
+  }
+  ::close(in->lock_fd);
+  totals_.messages += m.messages;
+  totals_.staged += m.staged;
+  totals_.errors += m.errors;
+  totals_.batch_errors += m.batch_errors;
+  ++totals_.inputs;
+  ++progress_.files_done;
+  if (in->done) in->done(input_outcome{input_outcome::status::committed, &m, m.sha256, m.source});
+}
+
+void pipeline::close() {
+  if (!open_) return;
+  for (auto& in : deferred_) {
+    if (::flock(in->lock_fd, LOCK_EX) != 0) {
+      report_failure(o_.program.c_str(), in->manifest.source, lake_.lock_file(in->manifest.sha256), errno);
+      ::close(in->lock_fd);
+      ++totals_.failed_inputs;
+      if (in->done)
+        in->done(
+            input_outcome{input_outcome::status::failed, nullptr, in->manifest.sha256, in->manifest.source});
+      continue;
+    }
+    ingest_locked(std::move(in));
+  }
+  deferred_.clear();
+  queue_->close();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  std::error_code ec;
+  fs::remove_all(wc_.run_dir, ec);
+  ::close(run_dir_fd_);
+  open_ = false;
+}
+
+}  // namespace hl7v2::cli::lake
