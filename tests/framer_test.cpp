@@ -182,11 +182,11 @@ TEST_CASE("MLLP frames") {
   SECTION("unterminated, then a good frame: the good one is kept") {
     const std::string cut = "\x0B" + msh_a + "\rPID|1|trunc";
     require_frames(cut + "\x0B" + m2 + "\x1C\r", {{K::error, cut, 0, 1, 0, errc::unterminated_frame},
-                                                  {K::message, m2, cut.size() + 1, 2, 0}});
+                                                  {K::message, m2, cut.size() + 1, 2, 1}});
   }
   SECTION("a frame's content follows the usual rules") {
     require_frames("\x0Bjunk\r" + m1 + "\x1C\r",
-                   {{K::error, "junk\r", 1, 1, 0, errc::no_message_header}, {K::message, m1, 6, 2, 0}});
+                   {{K::error, "junk\r", 1, 1, 0, errc::no_message_header}, {K::message, m1, 6, 2, 1}});
     require_frames("\x0B\x1C\r\x0B\x1C\r", {});  // empty frames hold nothing
   }
   SECTION("a message yields as soon as its frame ends") {
@@ -305,8 +305,22 @@ TEST_CASE("batches: headers and trailers are yielded, counts are checked") {
   SECTION("a line after a batch header that is not a message is an error") {
     require_frames(bhs + "PID|1\r" + m1, {{K::batch_header, bhs, 0, 1, 0},
                                           {K::error, "PID|1\r", bhs.size(), 2, 0, errc::no_message_header},
-                                          {K::message, m1, bhs.size() + 6, 3, 0}});
+                                          {K::message, m1, bhs.size() + 6, 3, 1}});
   }
+}
+
+TEST_CASE("message_index numbers messages and error frames together; batch frames get the next number") {
+  const std::string m1 = msh_a + "\rPID|1\r";
+  const std::string m2 = msh_b + "\rPID|2\r";
+  const std::string bhs = "BHS|^~\\&|SRC\r";
+  const std::string input = "junk\r" + m1 + "MSH\r" + bhs + m2 + "BTS|2\r";
+  require_frames(input, {{K::error, "junk\r", 0, 1, 0, errc::no_message_header},
+                         {K::message, m1, 5, 2, 1},
+                         {K::error, "MSH\r", 5 + m1.size(), 4, 2, errc::bare_header},
+                         {K::batch_header, bhs, 9 + m1.size(), 5, 3},
+                         {K::message, m2, 9 + m1.size() + bhs.size(), 6, 3},
+                         {K::batch_trailer, "BTS|2\r", 9 + m1.size() + bhs.size() + m2.size(), 8, 4,
+                          errc::batch_count_mismatch}});  // the bare MSH was before the BHS
 }
 
 TEST_CASE("the letters MSH inside a field never start a message") {
@@ -343,7 +357,7 @@ TEST_CASE("text before the first MSH is an error frame, and framing goes on") {
   const std::string m = msh_a + "\rPID|1\r";
   require_frames("exported 2025-01-01\r\nrows: 1\r\n" + m,
                  {{K::error, "exported 2025-01-01\r\nrows: 1\r\n", 0, 1, 0, errc::no_message_header},
-                  {K::message, m, 30, 3, 0}});
+                  {K::message, m, 30, 3, 1}});
   require_frames("no message at all", {{K::error, "no message at all", 0, 1, 0, errc::no_message_header}});
   // Leading whitespace is skipped, so the error starts at the text.
   require_frames("\r\n  PID|1\r", {{K::error, "PID|1\r", 4, 2, 0, errc::no_message_header}});
@@ -353,7 +367,7 @@ TEST_CASE("a bare MSH is an error frame with the lines that follow it") {
   const std::string m = msh_a + "\rPID|1\r";
   require_frames(
       "MSH\rEVN|A01\rPID|1\r" + m,
-      {{K::error, "MSH\rEVN|A01\rPID|1\r", 0, 1, 0, errc::bare_header}, {K::message, m, 18, 4, 0}});
+      {{K::error, "MSH\rEVN|A01\rPID|1\r", 0, 1, 0, errc::bare_header}, {K::message, m, 18, 4, 1}});
   require_frames(m + "MSH", {{K::message, m, 0, 1, 0}, {K::error, "MSH", m.size(), 3, 1, errc::bare_header}});
   require_frames("MSH", {{K::error, "MSH", 0, 1, 0, errc::bare_header}});
   require_frames("MSH  \n", {{K::error, "MSH  \n", 0, 1, 0, errc::bare_header}});
@@ -398,7 +412,7 @@ TEST_CASE("messages over max_message_size become error pieces; framing goes on")
   }
   CHECK(got[3].f.kind == K::message);
   CHECK(got[3].text == m);
-  CHECK(got[3].f.message_index == 0);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(got[i].f.message_index == i);  // each piece is a unit
   // At the limit exactly, a message is fine.
   const std::string exact = msh_a + "\rPID|" + std::string(64 - msh_a.size() - 5, 'y');
   REQUIRE(exact.size() == 64);
@@ -544,7 +558,7 @@ TEST_CASE("framing corpus: free text, MLLP capture, junk and bare headers") {
     CHECK(got[1].f.kind == K::message);
     CHECK(got[2].f.err.code == errc::bare_header);
     CHECK(got[3].f.kind == K::message);
-    CHECK(got[3].f.message_index == 1);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(got[i].f.message_index == i);  // errors are units too
   }
 }
 

@@ -34,7 +34,6 @@ int run_ack(const ack_cmd_options& o) {
   bool io_error = false;
   for (const std::string& path : inputs_or_stdin(o.inputs)) {
     stream_framer framer;
-    std::size_t found = 0;
     auto cannot_ack = [&](const frame& f, std::size_t index, hl7v2::error e, bool batch) {
       error_record r;
       r.source = path;
@@ -51,9 +50,9 @@ int run_ack(const ack_cmd_options& o) {
     };
     auto on_frame = [&](const frame& f) {
       if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok)
-        return cannot_ack(f, found, f.err, true);
+        return cannot_ack(f, f.message_index, f.err, true);
       if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
-      const std::size_t index = found++;
+      const std::size_t index = f.message_index;
       if (f.kind == frame_kind::error) return cannot_ack(f, index, f.err, false);
       auto msg = p.parse(f.text);
       if (!msg) {

@@ -35,14 +35,13 @@ void convert_er7(const std::string& path, message_converter& conv, output& out, 
   stream_framer framer;
   std::string scratch;
   const std::string_view source = path;
-  std::size_t found = 0;  // messages and unframeable pieces so far (the lake counts the same way)
   auto on_frame = [&](const frame& f) {
     if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) {
       // A BTS/FTS count that disagrees with the messages found: messages may have been lost upstream.
       error_record r;
       r.source = source;
       r.batch_trailer = true;
-      r.message_index = found;  // messages (and unframeable pieces) before the trailer
+      r.message_index = f.message_index;  // messages (and unframeable pieces) before the trailer
       r.byte_offset = f.offset;
       r.byte_length = f.text.size();
       r.line = f.line;
@@ -53,7 +52,7 @@ void convert_er7(const std::string& path, message_converter& conv, output& out, 
     if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;  // batch envelopes
     error_record r;
     r.source = source;
-    r.message_index = found++;
+    r.message_index = f.message_index;
     r.byte_offset = f.offset;
     r.byte_length = f.text.size();
     r.line = f.line;

@@ -151,15 +151,14 @@ int run_validate(const validate_cmd_options& o) {
   bool io_error = false;
   for (const std::string& path : inputs_or_stdin(o.inputs)) {
     stream_framer framer;
-    std::size_t found = 0;  // messages and unframeable pieces, numbered like convert and the lake
     auto on_frame = [&](const frame& f) {
       if (f.kind == frame_kind::batch_trailer && f.err.code != errc::ok) {
-        print.error({path, found, f.offset, true}, f.err, "", "");  // a batch error: not a message
+        print.error({path, f.message_index, f.offset, true}, f.err, "", "");  // a batch error: not a message
         ++errors;
         return;
       }
       if (f.kind != frame_kind::message && f.kind != frame_kind::error) return;
-      const finding_place at{path, found++, f.offset};
+      const finding_place at{path, f.message_index, f.offset};
       ++messages;
       if (f.kind == frame_kind::error) {
         print.error(at, f.err, "", "");

@@ -56,7 +56,10 @@
 // (offset of the count field); the frame is still yielded.
 //
 // Positions: every frame has its byte offset in the whole input and the 1-based line of that byte
-// (CR, LF and CRLF each end one line), and message_index: the number of message frames before it.
+// (CR, LF and CRLF each end one line), and message_index: the number of message and error frames
+// before it. So a message or an error frame has its own 0-based index among the units of the input
+// (messages and pieces that could not be framed as one), the number the CLI's error records and the
+// lake's records call message_index; a batch header or trailer has the number of units before it.
 //
 // framer (a whole buffer) and stream_framer (chunks) run the same engine and yield identical frames.
 #pragma once
@@ -82,10 +85,12 @@ struct frame {
   // message: its segments with their terminators (MLLP bytes stripped); error: the offending bytes;
   // batch_*: the FHS/BHS/BTS/FTS segment with its terminator.
   std::string_view text;
-  std::size_t offset = 0;         // byte offset of text.data() in the whole input (across chunks)
-  std::size_t line = 1;           // 1-based line of that byte
-  std::size_t message_index = 0;  // message frames before this one (a message's own 0-based index)
-  hl7v2::error err;               // error frames, and batch trailers whose count is wrong
+  std::size_t offset = 0;  // byte offset of text.data() in the whole input (across chunks)
+  std::size_t line = 1;    // 1-based line of that byte
+  // Message and error frames before this one: a message's or error's own 0-based index in the input
+  // (the CLI's and the lake's message_index); for a batch header or trailer, the units before it.
+  std::size_t message_index = 0;
+  hl7v2::error err;  // error frames, and batch trailers whose count is wrong
 
   // Same kind, bytes and positions (the text is compared by content).
   friend bool operator==(const frame&, const frame&) = default;
@@ -373,7 +378,6 @@ class engine {
     switch (kind_) {
       case unit::message:
         emit(w, out, frame_kind::message, start_, text_end, errc::ok);
-        ++messages_;
         return true;
       case unit::batch_header:
         emit(w, out, frame_kind::batch_header, start_, text_end, errc::ok);
@@ -498,7 +502,8 @@ class engine {
     out.text = w.view(from, to);
     out.offset = from;
     out.line = unit_line_;
-    out.message_index = messages_;
+    out.message_index = units_;
+    if (kind == frame_kind::message || kind == frame_kind::error) ++units_;
     out.err = code == errc::ok ? error{} : error{code, from, 0, 0};
   }
 
@@ -552,24 +557,24 @@ class engine {
   unit kind_ = unit::orphan;
   seg id_ = seg::other;
   bool unit_open_ = false;
-  bool hard_ = true;           // run: a terminator seen; line_start: the line starts a new segment
-  bool line_content_ = false;  // the last complete line holds something
-  bool last_cr_ = false;       // the last byte passed over was CR
-  bool unit_prev_cr_ = false;  // the byte before start_ was CR
-  bool in_batch_ = false;      // a batch is open: after its BHS or first message, before its BTS/FTS
-  char mode_ = '\0';           // '\r', '\n', any_break, or '\0' (message before its first line break)
-  errc code_ = errc::ok;       // mllp unit: what its final frame reports
-  std::size_t pos_ = 0;        // idle: next byte to look at
-  std::size_t start_ = 0;      // open unit: first byte not yet handed out
-  std::size_t text_end_ = 0;   // open unit: end of its text so far
-  std::size_t line_ = 0;       // start of the current line
-  std::size_t scan_ = 0;       // in_line: bytes before it hold no line end
-  std::size_t run_ = 0;        // run: next byte
-  std::size_t hard_end_ = 0;   // run: end of the first terminator in it
-  std::size_t probe_ = 0;      // probe: bytes before it (after the 0x0B) hold no MLLP byte
-  std::size_t end_ = 0;        // finish: where the unit ends
-  std::size_t pieces_ = 0;     // open unit: pieces handed out because it outgrew max_
-  std::size_t messages_ = 0;
+  bool hard_ = true;                // run: a terminator seen; line_start: the line starts a new segment
+  bool line_content_ = false;       // the last complete line holds something
+  bool last_cr_ = false;            // the last byte passed over was CR
+  bool unit_prev_cr_ = false;       // the byte before start_ was CR
+  bool in_batch_ = false;           // a batch is open: after its BHS or first message, before its BTS/FTS
+  char mode_ = '\0';                // '\r', '\n', any_break, or '\0' (message before its first line break)
+  errc code_ = errc::ok;            // mllp unit: what its final frame reports
+  std::size_t pos_ = 0;             // idle: next byte to look at
+  std::size_t start_ = 0;           // open unit: first byte not yet handed out
+  std::size_t text_end_ = 0;        // open unit: end of its text so far
+  std::size_t line_ = 0;            // start of the current line
+  std::size_t scan_ = 0;            // in_line: bytes before it hold no line end
+  std::size_t run_ = 0;             // run: next byte
+  std::size_t hard_end_ = 0;        // run: end of the first terminator in it
+  std::size_t probe_ = 0;           // probe: bytes before it (after the 0x0B) hold no MLLP byte
+  std::size_t end_ = 0;             // finish: where the unit ends
+  std::size_t pieces_ = 0;          // open unit: pieces handed out because it outgrew max_
+  std::size_t units_ = 0;           // message and error frames so far
   std::size_t batch_messages_ = 0;  // units starting with MSH in the open batch
   std::size_t file_batches_ = 0;    // batches since the FHS (or the start, or the last FTS)
   std::size_t lines_ = 0;           // line ends before the position the states have reached

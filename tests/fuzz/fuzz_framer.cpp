@@ -76,7 +76,7 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
   std::size_t covered_to = 0;
   std::size_t line = 1;
   std::size_t lines_to = 0;
-  std::size_t messages = 0;
+  std::size_t units = 0;  // message and error frames: each has its own index, batch frames the next one
   const std::size_t max = options.max_message_size == 0 ? 1 : options.max_message_size;
   for (const owned_frame& of : frames) {
     const hl7v2::frame& f = of.f;
@@ -95,7 +95,8 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
       if (c == '\r' || (c == '\n' && (lines_to == 0 || input[lines_to - 1] != '\r'))) ++line;
     }
     if (f.line != line) return "wrong line number";
-    if (f.message_index != messages) return "wrong message index";
+    if (f.message_index != units) return "wrong message index";
+    if (f.kind == hl7v2::frame_kind::message || f.kind == hl7v2::frame_kind::error) ++units;
     if (t.find('\x1C') != std::string_view::npos) return "MLLP end byte inside a frame";
     if (t.find('\x0B', 1) != std::string_view::npos ||
         (t[0] == '\x0B' && f.kind != hl7v2::frame_kind::error)) {
@@ -103,7 +104,6 @@ inline std::string check_frames(std::string_view input, const std::vector<owned_
     }
     switch (f.kind) {
       case hl7v2::frame_kind::message: {
-        ++messages;
         if (f.err.code != hl7v2::errc::ok) return "message frame with an error";
         if (t.size() < 4 || t.substr(0, 3) != "MSH" || !hl7v2::detail::can_delimit(t[3]))
           return "message not at MSH";

@@ -196,7 +196,6 @@ void pipeline::ingest_locked(std::unique_ptr<input_state> owned) {
   in->manifest.ingest_date = utc_now("%Y-%m-%d");
   owned.release();  // from here on the last batch to finish owns it (finalize)
   std::uint32_t seq = 0;
-  std::size_t found = 0;
   auto current = pool_->get();
   const auto dispatch = [&] {
     current->input = in;
@@ -214,8 +213,7 @@ void pipeline::ingest_locked(std::unique_ptr<input_state> owned) {
     it.size = f.text.size();
     it.offset = f.offset;
     it.line = f.line;
-    it.index =
-        bad_trailer ? found : found++;  // the framer's index is shared by an error and the next message
+    it.index = f.message_index;  // messages and unframeable pieces before it (a trailer: before it)
     it.is_error = f.kind != frame_kind::message;
     it.batch_trailer = bad_trailer;
     it.err = f.err;
