@@ -52,7 +52,12 @@ std::string dump(const hl7v2::result<hl7v2::message>& m) {
         out += " r";
         for (hl7v2::component c : r) {
           out += " c";
-          for (hl7v2::subcomponent sc : c) out += "[" + std::string(sc.raw()) + "]";
+          // Piecewise: `"[" + std::string` trips g++ 12's false -Wrestrict at -O3 (bug 105329).
+          for (hl7v2::subcomponent sc : c) {
+            out += '[';
+            out += sc.raw();
+            out += ']';
+          }
         }
       }
       out += "\n";

@@ -473,7 +473,11 @@ class profile_loader {
       if (!it.key_derived) continue;
       if (owner.count(it.def.key)) {
         std::string key(it.def.key);
-        while (owner.count(key)) key += "_" + std::to_string(it.def.position);
+        // Appended piecewise: `"_" + std::string` trips g++ 12's false -Wrestrict at -O3 (bug 105329).
+        while (owner.count(key)) {
+          key += '_';
+          key += std::to_string(it.def.position);
+        }
         it.def.key = intern(key);
       }
       owner.emplace(it.def.key, it.def.position);
