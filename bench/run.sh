@@ -3,18 +3,21 @@
 # peers (bench/compare) on the same file, and print one table with ratios. `./dev bench` calls this.
 #
 # usage: bash bench/run.sh BUILD_DIR [--count N] [--seed S] [--corpus FILE] [--runs K] [--no-peers]
-#                                    [--markdown] [--compile-cost | --compile-cost-only] [-- hl7v2-bench args...]
+#                                    [--markdown] [--check] [--compile-cost | --compile-cost-only]
+#                                    [-- hl7v2-bench args...]
 #   --count N            messages in the generated corpus (default 10000)
 #   --corpus FILE        use this corpus instead of generating one
 #   --runs K             timed passes for hl7v2 and each peer (default 5)
 #   --no-peers           hl7v2 only
 #   --markdown           print the tables as Markdown (for README.md); build/.../results.md always has them
+#   --check              exit 1 unless every hl7v2 stage ran and reported no error (the CI smoke:
+#                        `./dev bench --no-peers --count 500 --runs 1 --check`)
 #   --compile-cost       also measure what the headers cost a build (bench/compile_cost.sh)
 #   --compile-cost-only  only that
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${1:?usage: bench/run.sh BUILD_DIR [options]}"; shift
-count=10000 seed=1 runs=5 corpus="" peers=1 markdown=0 compile_cost=0 bench=1 extra=()
+count=10000 seed=1 runs=5 corpus="" peers=1 markdown=0 check=0 compile_cost=0 bench=1 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --count) count="$2"; shift 2 ;;
@@ -23,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --no-peers) peers=0; shift ;;
     --markdown) markdown=1; shift ;;
+    --check) check=1; shift ;;
     --compile-cost) compile_cost=1; shift ;;
     --compile-cost-only) compile_cost=1 bench=0; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -80,3 +84,14 @@ if [[ $compile_cost == 1 ]]; then
   bash "$here/compile_cost.sh" | tee "$out/compile_cost.md"
 fi
 echo "raw results: $out/hl7v2.json $out/peers.jsonl; Markdown: $out/results.md" >&2
+if [[ $check == 1 ]]; then
+  "$python" - "$out/hl7v2.json" <<'PY'
+import json, sys
+stages = json.load(open(sys.argv[1]))["stages"]
+bad = [f"{s['stage']} (jobs {s.get('jobs', 1)}): " + (s.get("reason") or f"{s.get('errors')} error(s)")
+       for s in stages if not s.get("available") or s.get("errors") or not s.get("messages")]
+if not stages or bad:
+    sys.exit("bench check failed: " + ("; ".join(bad) or "no stage ran"))
+print(f"bench check: {len(stages)} stages ran, none reported an error", file=sys.stderr)
+PY
+fi
