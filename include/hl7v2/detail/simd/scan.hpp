@@ -58,43 +58,46 @@ inline scan_kernel best_kernel() noexcept {
   return scan_kernel::scalar;
 }
 
-// The function for `k`; a kernel this machine cannot run falls back to `best`.
-inline scan_fn kernel_function(scan_kernel k) noexcept {
+// The scan and the separator-bitmap builder of kernel `k` (NEON builds bitmaps with the scalar code);
+// a kernel this machine cannot run falls back to `best`.
+struct kernel_functions {
+  scan_fn scan = &scan_scalar;
+  bitmap_fn bitmaps = &bitmaps_scalar;
+};
+
+inline kernel_functions functions_for(scan_kernel k) noexcept {
   if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
+  kernel_functions f;
   switch (k) {
 #if defined(HL7V2_HAS_AVX2_KERNEL)
     case scan_kernel::avx2:
-      return &scan_avx2;
+      f.scan = &scan_avx2;
+#if defined(HL7V2_HAS_AVX2_BITMAPS)
+      f.bitmaps = &bitmaps_avx2;
+#endif
+      break;
 #endif
 #if defined(HL7V2_HAS_SSE2_KERNEL)
     case scan_kernel::sse2:
-      return &scan_sse2;
+      f.scan = &scan_sse2;
+#if defined(HL7V2_HAS_SSE2_BITMAPS)
+      f.bitmaps = &bitmaps_sse2;
+#endif
+      break;
 #endif
 #if defined(HL7V2_HAS_NEON_KERNEL)
     case scan_kernel::neon:
-      return &scan_neon;
+      f.scan = &scan_neon;
+      break;
 #endif
     default:
-      return &scan_scalar;
+      break;
   }
+  return f;
 }
 
-// The separator-bitmap builder that goes with kernel `k` (NEON builds them with the scalar code).
-inline bitmap_fn bitmap_function(scan_kernel k) noexcept {
-  if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
-  switch (k) {
-#if defined(HL7V2_HAS_AVX2_BITMAPS) && defined(HL7V2_HAS_AVX2_KERNEL)
-    case scan_kernel::avx2:
-      return &bitmaps_avx2;
-#endif
-#if defined(HL7V2_HAS_SSE2_BITMAPS)
-    case scan_kernel::sse2:
-      return &bitmaps_sse2;
-#endif
-    default:
-      return &bitmaps_scalar;
-  }
-}
+inline scan_fn kernel_function(scan_kernel k) noexcept { return functions_for(k).scan; }
+inline bitmap_fn bitmap_function(scan_kernel k) noexcept { return functions_for(k).bitmaps; }
 
 }  // namespace detail::simd
 }  // namespace hl7v2
