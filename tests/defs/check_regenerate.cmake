@@ -1,6 +1,7 @@
 # Re-runs cmake/defs/generate.mjs into WORK_DIR and fails if any generated header differs from
-# the committed one in include/hl7v2/defs/. Prints "SKIPPED: ..." (a ctest skip) when node or
-# the generator's node_modules is missing.
+# the committed one in include/hl7v2/defs/, if the reconciliation report differs from the committed
+# cmake/defs/RECONCILIATION.md, or if cmake/defs/README.md lacks the report's summary table.
+# Prints "SKIPPED: ..." (a ctest skip) when node or the generator's node_modules is missing.
 #   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<tmp dir> -P check_regenerate.cmake
 if(NOT SOURCE_DIR OR NOT WORK_DIR)
   message(FATAL_ERROR "usage: cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<dir> -P check_regenerate.cmake")
@@ -19,7 +20,7 @@ endif()
 
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
-execute_process(COMMAND ${NODE} generate.mjs --out ${WORK_DIR}
+execute_process(COMMAND ${NODE} generate.mjs --out ${WORK_DIR} --report ${WORK_DIR}/RECONCILIATION.md
   WORKING_DIRECTORY ${generator_dir}
   RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -43,4 +44,19 @@ if(stale)
   message(FATAL_ERROR "committed headers differ from the generator's output: ${stale}\n"
                       "Run ./dev regen-defs and commit include/hl7v2/defs/.")
 endif()
-message(STATUS "all ${count} generated headers match the generator")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files
+  ${WORK_DIR}/RECONCILIATION.md ${generator_dir}/RECONCILIATION.md RESULT_VARIABLE report_differs)
+if(NOT report_differs EQUAL 0)
+  message(FATAL_ERROR "cmake/defs/RECONCILIATION.md differs from the generator's report.\n"
+                      "Run ./dev regen-defs and commit it.")
+endif()
+# The summary table of the report is copied into README.md: it must be the current one.
+file(READ ${WORK_DIR}/RECONCILIATION.md report)
+string(REGEX MATCH "<!-- reconciliation summary[^\n]*-->.*<!-- end of reconciliation summary -->" summary "${report}")
+file(READ ${generator_dir}/README.md readme)
+string(FIND "${readme}" "${summary}" at)
+if(summary STREQUAL "" OR at EQUAL -1)
+  message(FATAL_ERROR "cmake/defs/README.md does not hold the current reconciliation summary: "
+                      "copy it from cmake/defs/RECONCILIATION.md.")
+endif()
+message(STATUS "all ${count} generated headers, the report and the README summary match the generator")

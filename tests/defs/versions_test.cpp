@@ -3,6 +3,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <string_view>
+#include <utility>
 
 #include "hl7v2/defs/all.hpp"
 
@@ -74,7 +75,7 @@ TEST_CASE("v2.1", "[defs]") {
 
 TEST_CASE("v2.2", "[defs]") {
   CHECK(v2_2.segment("PD1") == nullptr);
-  // overrides.json: the dictionary calls both "Patient ID".
+  // hl7apy and nHapi give the standard's names; npm called both "Patient ID".
   CHECK(field(v2_2, "PID", 2).key == "patient_id_external_id");
   CHECK(field(v2_2, "PID", 3).key == "patient_id_internal_id");
   CHECK(field(v2_2, "PID", 5).type->id == "PN");
@@ -88,7 +89,7 @@ TEST_CASE("v2.3 keys used by the data-lake tutorial", "[defs]") {
   REQUIRE(name.type->id == "XPN");
   CHECK(name.type->component(1)->key == "family_name");
   CHECK(name.type->component(2)->key == "given_name");
-  // overrides.json: the standard's names for PID-2 and PID-3.
+  // The standard's names for PID-2 and PID-3 (hl7apy and nHapi; npm called both "Patient ID").
   CHECK(field(v2_3, "PID", 2).name == "Patient ID (External ID)");
   CHECK(field(v2_3, "PID", 2).key == "patient_id_external_id");
   CHECK(field(v2_3, "PID", 3).key == "patient_id_internal_id");
@@ -136,8 +137,12 @@ TEST_CASE("v2.6 to v2.8", "[defs]") {
   CHECK(field(v2_7, "MSH", 7).type->id == "DTM");
   CHECK(v2_7.segment("PRT") != nullptr);  // participation, new in 2.7
   CHECK(v2_6.segment("PRT") == nullptr);
-  CHECK(field(v2_7, "EVN", 1).opt == optionality::backward);
-  CHECK(field(v2_7_1, "OBX", 5).type->id == "VARIES");  // overrides.json
+  // EVN-1 was B in 2.5/2.6 and is withdrawn in 2.7 (hl7apy: WD; npm: B with a placeholder ST); it
+  // keeps 2.6's type, ID with table 0003.
+  CHECK(field(v2_7, "EVN", 1).opt == optionality::withdrawn);
+  CHECK(field(v2_7, "EVN", 1).type->id == "ID");
+  CHECK(field(v2_7, "EVN", 1).table == 3);
+  CHECK(field(v2_7_1, "OBX", 5).type->id == "VARIES");  // npm says ST; nHapi and 2.8 say varies
   CHECK(field(v2_8, "PID", 5).type->id == "XPN");
   CHECK(field(v2_8, "MSH", 10).max_length == 199);
 }
@@ -177,12 +182,110 @@ TEST_CASE("ORU_R01 groups in v2.5.1", "[defs]") {
   CHECK(find_node(order->children(), "NTE") != nullptr);
 }
 
-// The dictionary put OBX-2's table number (0125) into its repetition column in 2.5.1; overrides.json
-// fixes it. A value type that "repeats" would make every emitted OBX-2 an array.
+// npm put OBX-2's table number (0125) into its repetition column in 2.5.1; hl7apy and nHapi say it
+// does not repeat. A value type that "repeats" would make every emitted OBX-2 an array.
 static_assert(!hl7v2::defs::v2_5_1.segment("OBX")->field(2)->repeats());
 static_assert(!hl7v2::defs::v2_4.segment("OBX")->field(2)->repeats());
 
-// In 2.3, ORC-7 and OBR-27 (Quantity/Timing) are optional, as in 2.3.1 and 2.4; the dictionary said
-// required, which made every 2.3 order without a TQ fail validation.
+// In 2.3, ORC-7 and OBR-27 (Quantity/Timing) are optional, as in 2.3.1 and 2.4 (OBR-27 by the
+// continuity rule, ORC-7 by overrides.json); required made every 2.3 order without a TQ fail.
 static_assert(hl7v2::defs::v2_3.segment("ORC")->field(7)->opt == hl7v2::defs::optionality::optional);
 static_assert(hl7v2::defs::v2_3.segment("OBR")->field(27)->opt == hl7v2::defs::optionality::optional);
+
+// ---- facts the dictionaries had wrong (issue 10), now reconciled with hl7apy and nHapi ----------
+TEST_CASE("2.3 and 2.3.1 repetition and optionality", "[defs][reconciled]") {
+  // HL7 2.3 made these repeat (npm and hl7apy carried 2.2's single values; nHapi and 2.3.1 agree).
+  for (const auto& [seg, pos] : {std::pair{"PID", 4},
+                                 {"PID", 5},
+                                 {"PID", 21},
+                                 {"PV1", 7},
+                                 {"PV1", 8},
+                                 {"PV1", 17},
+                                 {"IN1", 3},
+                                 {"IN1", 4},
+                                 {"IN2", 1},
+                                 {"NK1", 19}}) {
+    INFO(seg << "-" << pos);
+    CHECK(field(v2_3, seg, static_cast<std::size_t>(pos)).max_repeats == 0);
+  }
+  CHECK(field(v2_3, "OBR", 2).max_repeats == 1);                // placer order number: one
+  CHECK(field(v2_3_1, "OBX", 4).opt == optionality::optional);  // was required: 78 false errors
+  CHECK(field(v2_3_1, "OBX", 2).opt == optionality::optional);
+  CHECK(field(v2_3_1, "PID", 3).opt == optionality::required);
+}
+
+TEST_CASE("2.4 OBX-8 to OBX-10 repetition is not shifted by one field", "[defs][reconciled]") {
+  CHECK(field(v2_4, "OBX", 8).max_repeats == 5);   // Abnormal Flags: Y/5
+  CHECK(field(v2_4, "OBX", 9).max_repeats == 1);   // Probability
+  CHECK(field(v2_4, "OBX", 10).max_repeats == 0);  // Nature of Abnormal Test: Y
+  CHECK(field(v2_5, "OBX", 8).repeats());
+  CHECK(!field(v2_5, "OBX", 9).repeats());
+}
+
+TEST_CASE("withdrawn fields keep the shape they last carried data in", "[defs][reconciled]") {
+  for (const version_def* v : {&v2_7, &v2_7_1, &v2_8}) {
+    INFO(v->id);
+    for (const auto& [seg, pos] : {std::pair{"PID", 2},
+                                   {"PID", 4},
+                                   {"PID", 9},
+                                   {"PID", 20},
+                                   {"PID", 28},
+                                   {"PD1", 4},
+                                   {"PR1", 8},
+                                   {"PR1", 11},
+                                   {"PR1", 12}}) {
+      INFO(seg << "-" << pos);
+      const field_def& f = field(*v, seg, static_cast<std::size_t>(pos));
+      const field_def& last = field(v2_6, seg, static_cast<std::size_t>(pos));
+      CHECK(f.opt == optionality::withdrawn);
+      CHECK(f.type->id == last.type->id);
+      CHECK(f.type->components().size() == last.type->components().size());
+      CHECK(f.max_repeats == last.max_repeats);
+    }
+    // 2.7 PID-2 is the CX of 2.6 (10 components), not 2.7's CX (12) and not a string.
+    const type_def* cx = field(*v, "PID", 2).type;
+    CHECK(cx == field(v2_6, "PID", 2).type);
+    CHECK(cx->components().size() == 10);
+    CHECK(v->type("CX")->components().size() == 12);
+    CHECK(field(*v, "PID", 3).opt == optionality::required);
+  }
+  CHECK(field(v2_6, "PID", 2).opt == optionality::optional);
+}
+
+TEST_CASE("2.8 is 2.8, not a copy of 2.7.1", "[defs][reconciled]") {
+  for (const char* id : {"BUI", "CDO", "DON", "RXV", "SGH", "SGT"}) {
+    INFO(id);
+    CHECK(v2_8.segment(id) != nullptr);
+    CHECK(v2_7_1.segment(id) == nullptr);
+  }
+  CHECK(field(v2_7_1, "PID", 35).key == "species_code");
+  CHECK(field(v2_8, "PID", 35).key == "taxonomic_classification_code");
+  CHECK(v2_8.structures().size() != v2_7_1.structures().size());
+}
+
+TEST_CASE("names the sources agree on replace npm's typos", "[defs][reconciled]") {
+  const type_def* xtn = v2_6.type("XTN");
+  REQUIRE(xtn != nullptr);
+  CHECK(xtn->component(14)->key == "expiration_date");  // npm: "exiration date"
+  CHECK(xtn->component(15)->key == "expiration_reason");
+  CHECK(field(v2_3, "NK1", 26).key == "mothers_maiden_name");  // npm: "Mother s Maiden Name"
+  CHECK(field(v2_3, "EVN", 6).key == "event_occurred");        // overrides.json: hl7apy and nHapi misspell it
+  // Names carry no trailing annotation, so the key is the same in every version.
+  for (const version_def* v : {&v2_3, &v2_5_1, &v2_7, &v2_8}) {
+    INFO(v->id);
+    CHECK(v->type("XPN")->component(4)->key == "suffix");
+    CHECK(v->type("XPN")->component(6)->key == "degree");
+  }
+}
+
+TEST_CASE("tables are per version where a source has them", "[defs][reconciled]") {
+  for (const version_def* v : {&v2_3, &v2_4}) {
+    INFO(v->id);
+    const table_def* value_types = v->table(125);
+    REQUIRE(value_types != nullptr);
+    CHECK(value_types->find("CE") != nullptr);
+    CHECK(value_types->find("TS") != nullptr);
+    CHECK(value_types->find("ST") != nullptr);
+  }
+  CHECK(v2_8.table(125)->find("CWE") != nullptr);
+}

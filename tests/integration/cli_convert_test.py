@@ -28,8 +28,8 @@ def test_tutorial_fields():
     (obj,) = ndjson(p.stdout.decode())
     assert obj["msh"]["message_control_id"] == "MSGID10001"
     assert obj["pid"]["set_id_patient_id"] == "1"
-    assert obj["pid"]["patient_name"]["given_name"] == "JOHN"
-    assert obj["pid"]["patient_name"]["family_name"] == "DOE"
+    assert obj["pid"]["patient_name"][0]["given_name"] == "JOHN"  # 2.3 PID-5 repeats: an array
+    assert obj["pid"]["patient_name"][0]["family_name"] == "DOE"
 
 
 def test_positional_layout_and_upper_keys():

@@ -118,7 +118,7 @@ TEST_CASE("default version for an empty MSH-12; formatting option") {
   std::string out;
   json::converter v23{{.default_version = &defs::v2_3}};
   REQUIRE(v23.write(*msg, out));
-  CHECK(out.find(R"("patient_name":{"family_name":"DOE","given_name":"JOHN"})") != std::string::npos);
+  CHECK(out.find(R"("patient_name":[{"family_name":"DOE","given_name":"JOHN"}])") != std::string::npos);
   CHECK(out.find(R"("comment":["a\nb"])") != std::string::npos);
   out.clear();
   json::converter v251{{.format = formatting::keep}};

@@ -61,8 +61,9 @@ TEST_CASE("the tutorial's query finds its values in the named JSON of the 2.3 me
   convert(test_support::data("blog_adt_a01.hl7"), c);
   CHECK(str(c.doc["msh"]["message_control_id"]) == "MSGID10001");
   CHECK(str(c.doc["pid"]["set_id_patient_id"]) == "1");
-  CHECK(str(c.doc["pid"]["patient_name"]["given_name"]) == "JOHN");
-  CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");
+  // 2.3 PID-5 may repeat (HL7 2.3 made it repeating): an array, the query reads its first name.
+  CHECK(str(c.doc["pid"]["patient_name"].at(0)["given_name"]) == "JOHN");
+  CHECK(str(c.doc["pid"]["patient_name"].at(0)["family_name"]) == "DOE");
   // MSH-1 and MSH-2 as their text.
   CHECK(str(c.doc["msh"]["field_separator"]) == "|");
   CHECK(str(c.doc["msh"]["encoding_characters"]) == "^~\\&");
@@ -71,10 +72,12 @@ TEST_CASE("the tutorial's query finds its values in the named JSON of the 2.3 me
 TEST_CASE("shape comes from the definitions, not the data") {
   converted c;
   convert(test_support::data("blog_adt_a01.hl7"), c);
-  // 2.3 PID-3 may repeat: an array even with one value; PID-5 may not: an object.
+  // 2.3 PID-3 and PID-5 may repeat: arrays even with one value; PID-7 may not: an object.
   CHECK(c.doc["pid"]["patient_id_internal_id"].is_array());
   CHECK(c.doc["pid"]["patient_id_internal_id"].get_array().size() == 1);
-  CHECK(c.doc["pid"]["patient_name"].is_object());
+  CHECK(c.doc["pid"]["patient_name"].is_array());
+  CHECK(c.doc["pid"]["patient_name"].get_array().size() == 1);
+  CHECK(c.doc["pid"]["date_of_birth"].is_object());
   // ADT_A01 lists PID once and NK1 as repeating.
   CHECK(c.doc["pid"].is_object());
   CHECK(c.doc["nk1"].is_array());
@@ -136,15 +139,15 @@ TEST_CASE("HL7 null is JSON null; unknown parts keep their data under positional
 
 TEST_CASE("data beyond what the definitions allow is kept, not dropped") {
   converted c;
-  // 2.3: PID-5 may not repeat, PID occurs once in ADT_A01.
+  // 2.3: PID-6 (Mother's Maiden Name) may not repeat, PID occurs once in ADT_A01.
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.3\n"
-                     "PID|1||X||DOE^JOHN~ROE^RICHARD~~POE\n"
+                     "PID|1||X|||DOE^JANE~ROE^RUTH~~POE\n"
                      "PID|2\n"),
           c);
-  CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");
-  CHECK(str(c.doc["pid"]["5(2)"]["family_name"]) == "ROE");
-  CHECK_FALSE(has(c.doc["pid"], "5(3)"));  // an empty repetition says nothing
-  CHECK(str(c.doc["pid"]["5(4)"]["family_name"]) == "POE");
+  CHECK(str(c.doc["pid"]["mothers_maiden_name"]["family_name"]) == "DOE");
+  CHECK(str(c.doc["pid"]["6(2)"]["family_name"]) == "ROE");
+  CHECK_FALSE(has(c.doc["pid"], "6(3)"));  // an empty repetition says nothing
+  CHECK(str(c.doc["pid"]["6(4)"]["family_name"]) == "POE");
   CHECK(str(c.doc["pid(2)"]["set_id_patient_id"]) == "2");
 }
 
@@ -178,7 +181,7 @@ TEST_CASE("unknown structure: the fallback rule") {
 TEST_CASE("upper-case keys") {
   converted c;
   convert(test_support::data("blog_adt_a01.hl7"), c, {.upper_keys = true});
-  CHECK(str(c.doc["PID"]["PATIENT_NAME"]["GIVEN_NAME"]) == "JOHN");
+  CHECK(str(c.doc["PID"]["PATIENT_NAME"].at(0)["GIVEN_NAME"]) == "JOHN");
   CHECK(str(c.doc["MSH"]["MESSAGE_CONTROL_ID"]) == "MSGID10001");
   CHECK_FALSE(has(c.doc, "pid"));
 }
@@ -189,7 +192,7 @@ TEST_CASE("typed values") {
   CHECK(int64_t(c.doc["pid"]["set_id_patient_id"].get_int64()) == 1);             // SI
   CHECK(str(c.doc["pid"]["date_of_birth"]["time_of_an_event"]) == "1960-11-11");  // TS.1
   CHECK(str(c.doc["msh"]["date_time_of_message"]["time_of_an_event"]) == "2016-11-11T11:11");
-  CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");  // text stays text
+  CHECK(str(c.doc["pid"]["patient_name"].at(0)["family_name"]) == "DOE");  // text stays text
 
   converted bad;
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|2026x||ORU^R01|1|P|2.5.1\nOBX|x1|NM|A||n/a\n"), bad, {.typed = true});

@@ -97,7 +97,8 @@ enum class node_kind : std::uint8_t { segment, group, choice };
 /// A segment, a group or a choice in a message structure, with its occurrence bounds.
 struct structure_node {
   node_kind kind;
-  std::string_view id;  ///< segment id ("PID"), group name ("PATIENT_RESULT"); empty for a choice
+  std::string_view id;  ///< segment id ("PID"; "Hxx": HL7's "any segment"), group name ("PATIENT_RESULT");
+                        ///< empty for a choice
   std::uint16_t min;    ///< 0 = optional
   std::uint16_t max;    ///< 0 = unbounded
   const structure_node* child_data = nullptr;  ///< groups only

@@ -47,11 +47,15 @@ struct structure_finding {
 
 namespace detail {
 
+// This matcher does not read choice nodes (<OBR|RQD|...>) yet: it treats one as an optional segment
+// that never matches, as it treated the fake segment ids the definitions held before.
+constexpr bool must_occur(const defs::structure_node& n) noexcept { return n.required() && !n.is_choice(); }
+
 // Can `group` begin with `id` (its leading optional children skipped)?
 constexpr bool starts_with(const defs::structure_node& group, std::string_view id) noexcept {
   for (const defs::structure_node& child : group.children()) {
     if (child.is_group() ? starts_with(child, id) : child.id == id) return true;
-    if (child.required()) return false;
+    if (must_occur(child)) return false;
   }
   return false;
 }
@@ -193,7 +197,8 @@ class structure_matcher {
   void report_range(const frame& f, std::size_t from, std::size_t to, OnFinding& on_finding) const {
     for (std::size_t i = from; i < to; ++i) {
       const defs::structure_node& n = f.children[i];
-      if (n.required()) on_finding(structure_finding{code::missing_segment, &n, context_of(f), n.min});
+      if (detail::must_occur(n))
+        on_finding(structure_finding{code::missing_segment, &n, context_of(f), n.min});
     }
   }
   template <class OnFinding>
