@@ -3,7 +3,8 @@
 //
 //   node generate.mjs [--out DIR] [--report FILE]
 //     DIR    where the headers go (default ../../include/hl7v2/defs)
-//     FILE   where the reconciliation report goes (default ./RECONCILIATION.md)
+//     FILE   where the reconciliation report goes (default ./RECONCILIATION.md, and then the
+//            summary table in README.md is refreshed too)
 //   node generate.mjs --log
 //     every disagreement, what each source said and how it was resolved, one per line
 //
@@ -17,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { emitVersion, versionIdent } from './emit.mjs';
 import { loadSources, VERSIONS } from './model.mjs';
 import { reconcileAll } from './reconcile.mjs';
-import { renderReport } from './report.mjs';
+import { renderReport, renderSummary, SUMMARY_BEGIN, SUMMARY_END } from './report.mjs';
 
 export { jsonKey, LEADING_DIGIT_PREFIX, uniqueKeys } from './keys.mjs';
 export { VERSIONS };
@@ -59,6 +60,19 @@ async function main() {
   }
   writeFileSync(args.report, renderReport(tally, sources, provenance));
   console.log(`wrote ${args.report}`);
+  // A regeneration in place also refreshes the summary table README.md carries.
+  if (args.report === join(here, 'RECONCILIATION.md')) {
+    const readme = join(here, 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const a = text.indexOf(SUMMARY_BEGIN);
+    const b = text.indexOf(SUMMARY_END);
+    if (a < 0 || b < a) throw new Error('README.md lacks the reconciliation summary markers');
+    const next = text.slice(0, a) + renderSummary(tally, sources) + text.slice(b + SUMMARY_END.length);
+    if (next !== text) {
+      writeFileSync(readme, next);
+      console.log(`updated the summary in ${readme}`);
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
