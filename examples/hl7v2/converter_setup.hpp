@@ -41,9 +41,9 @@ class converter_setup {
       // A profile lays site definitions over a base version: the default version, else 2.5.1.
       const defs::version_def* base =
           options_.default_version ? options_.default_version : defs::find_version("2.5.1", nullptr);
-      defs::profile_result loaded = defs::profile::load(text, *base);
-      if (!loaded) return "--profile " + profile_path + ": " + loaded.error.to_string();
-      profile_.emplace(std::move(*loaded.value));
+      auto loaded = defs::profile::load(text, *base);
+      if (!loaded) return "--profile " + profile_path + ": " + loaded.error().to_string();
+      profile_.emplace(std::move(*loaded));
       options_.profile = &*profile_;
     }
     return {};

@@ -2,13 +2,17 @@
 // error carries text from a message: only a code, a static description and positions.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <utility>
 
+#include "hl7v2/vocabulary.hpp"
+
 namespace hl7v2 {
 
+// Each code has its row in errc_table below, in the same order (checked at compile time).
 enum class errc : std::uint8_t {
   ok = 0,
   // framing: bytes -> messages
@@ -46,122 +50,49 @@ enum class errc : std::uint8_t {
   validation_failed,
 };
 
+// Every code with its stable machine name (JSON error records) and a short static description
+// (logs): never message data.
+inline constexpr auto errc_table = std::to_array<code_info<errc>>({
+    {errc::ok, "ok", "ok"},
+    {errc::no_message_header, "no_message_header", "text outside any message (no MSH segment)"},
+    {errc::bare_header, "bare_header", "header segment without field separator"},
+    {errc::bad_segment_id, "bad_segment_id", "segment id is not three letters or digits"},
+    {errc::unterminated_frame, "unterminated_frame", "MLLP frame not terminated"},
+    {errc::batch_count_mismatch, "batch_count_mismatch",
+     "batch trailer count differs from the messages found"},
+    {errc::unterminated_batch, "unterminated_batch", "batch header without trailer"},
+    {errc::message_too_large, "message_too_large", "message exceeds the size limit"},
+    {errc::bad_field_separator, "bad_field_separator", "invalid field separator (MSH-1)"},
+    {errc::encoding_too_short, "encoding_too_short", "encoding characters (MSH-2) shorter than 2"},
+    {errc::encoding_too_long, "encoding_too_long", "encoding characters (MSH-2) longer than 5"},
+    {errc::duplicate_delimiter, "duplicate_delimiter", "one character used for two delimiter roles"},
+    {errc::bad_delimiter, "bad_delimiter", "invalid delimiter character"},
+    {errc::empty_message, "empty_message", "empty message"},
+    {errc::not_a_message_header, "not_a_message_header", "message does not start with MSH"},
+    {errc::too_many_segments, "too_many_segments", "message has more segments than the parser allows"},
+    {errc::too_many_fields, "too_many_fields", "segment has more fields than the parser allows"},
+    {errc::bad_path, "bad_path", "malformed path"},
+    {errc::unknown_charset, "unknown_charset", "unknown character set (MSH-18)"},
+    {errc::invalid_byte, "invalid_byte", "byte invalid in the declared character set"},
+    {errc::buffer_overflow, "buffer_overflow", "output buffer full"},
+    {errc::io_error, "io_error", "input/output error"},
+    {errc::bad_json, "bad_json", "invalid JSON"},
+    {errc::bad_profile, "bad_profile", "invalid profile"},
+    {errc::unknown_version, "unknown_version", "unknown HL7 version"},
+    {errc::validation_failed, "validation_failed", "message failed validation"},
+});
+static_assert(detail::is_complete_table<errc_table>(), "every errc needs its row in errc_table, in order");
+
 // A short static description of a code, suitable for logs: it never contains message data.
 constexpr std::string_view describe(errc code) noexcept {
-  switch (code) {
-    case errc::ok:
-      return "ok";
-    case errc::no_message_header:
-      return "text outside any message (no MSH segment)";
-    case errc::bare_header:
-      return "header segment without field separator";
-    case errc::bad_segment_id:
-      return "segment id is not three letters or digits";
-    case errc::unterminated_frame:
-      return "MLLP frame not terminated";
-    case errc::batch_count_mismatch:
-      return "batch trailer count differs from the messages found";
-    case errc::unterminated_batch:
-      return "batch header without trailer";
-    case errc::message_too_large:
-      return "message exceeds the size limit";
-    case errc::bad_field_separator:
-      return "invalid field separator (MSH-1)";
-    case errc::encoding_too_short:
-      return "encoding characters (MSH-2) shorter than 2";
-    case errc::encoding_too_long:
-      return "encoding characters (MSH-2) longer than 5";
-    case errc::duplicate_delimiter:
-      return "one character used for two delimiter roles";
-    case errc::bad_delimiter:
-      return "invalid delimiter character";
-    case errc::empty_message:
-      return "empty message";
-    case errc::not_a_message_header:
-      return "message does not start with MSH";
-    case errc::too_many_segments:
-      return "message has more segments than the parser allows";
-    case errc::too_many_fields:
-      return "segment has more fields than the parser allows";
-    case errc::bad_path:
-      return "malformed path";
-    case errc::unknown_charset:
-      return "unknown character set (MSH-18)";
-    case errc::invalid_byte:
-      return "byte invalid in the declared character set";
-    case errc::buffer_overflow:
-      return "output buffer full";
-    case errc::io_error:
-      return "input/output error";
-    case errc::bad_json:
-      return "invalid JSON";
-    case errc::bad_profile:
-      return "invalid profile";
-    case errc::unknown_version:
-      return "unknown HL7 version";
-    case errc::validation_failed:
-      return "message failed validation";
-  }
-  return "unknown error";
+  const auto* row = detail::row_of(errc_table, code);
+  return row != nullptr ? row->description : "unknown error";
 }
 
 // The stable machine name of a code ("bad_segment_id"), for JSON error records.
 constexpr std::string_view name(errc code) noexcept {
-  switch (code) {
-    case errc::ok:
-      return "ok";
-    case errc::no_message_header:
-      return "no_message_header";
-    case errc::bare_header:
-      return "bare_header";
-    case errc::bad_segment_id:
-      return "bad_segment_id";
-    case errc::unterminated_frame:
-      return "unterminated_frame";
-    case errc::batch_count_mismatch:
-      return "batch_count_mismatch";
-    case errc::unterminated_batch:
-      return "unterminated_batch";
-    case errc::message_too_large:
-      return "message_too_large";
-    case errc::bad_field_separator:
-      return "bad_field_separator";
-    case errc::encoding_too_short:
-      return "encoding_too_short";
-    case errc::encoding_too_long:
-      return "encoding_too_long";
-    case errc::duplicate_delimiter:
-      return "duplicate_delimiter";
-    case errc::bad_delimiter:
-      return "bad_delimiter";
-    case errc::empty_message:
-      return "empty_message";
-    case errc::not_a_message_header:
-      return "not_a_message_header";
-    case errc::too_many_segments:
-      return "too_many_segments";
-    case errc::too_many_fields:
-      return "too_many_fields";
-    case errc::bad_path:
-      return "bad_path";
-    case errc::unknown_charset:
-      return "unknown_charset";
-    case errc::invalid_byte:
-      return "invalid_byte";
-    case errc::buffer_overflow:
-      return "buffer_overflow";
-    case errc::io_error:
-      return "io_error";
-    case errc::bad_json:
-      return "bad_json";
-    case errc::bad_profile:
-      return "bad_profile";
-    case errc::unknown_version:
-      return "unknown_version";
-    case errc::validation_failed:
-      return "validation_failed";
-  }
-  return "unknown";
+  const auto* row = detail::row_of(errc_table, code);
+  return row != nullptr ? row->name : "unknown";
 }
 
 // Where an error happened. offset is a byte offset into the input the failing call was given;
@@ -176,12 +107,14 @@ struct error {
   friend constexpr bool operator==(const error&, const error&) = default;
 };
 
-// A value or an error, cheap to check. T must be default-constructible (all our views are).
-template <class T>
+// A value or an error, cheap to check. T must be default-constructible (all our views are; an error
+// result holds T{}). E is the error type: hl7v2::error on the parse path, a richer one where the
+// caller needs more than a code and a position (defs::profile_error).
+template <class T, class E = hl7v2::error>
 class [[nodiscard]] result {
  public:
   constexpr result(T value) : value_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  constexpr result(hl7v2::error err) : error_(err), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  constexpr result(E err) : error_(std::move(err)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   constexpr explicit operator bool() const noexcept { return ok_; }
   constexpr bool has_value() const noexcept { return ok_; }
@@ -191,11 +124,11 @@ class [[nodiscard]] result {
   constexpr const T* operator->() const noexcept { return &value_; }
   constexpr T& value() noexcept { return value_; }
   constexpr const T& value() const noexcept { return value_; }
-  constexpr const hl7v2::error& error() const noexcept { return error_; }
+  constexpr const E& error() const noexcept { return error_; }
 
  private:
   T value_{};
-  hl7v2::error error_{};
+  E error_{};
   bool ok_ = true;
 };
 

@@ -3,6 +3,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -23,7 +24,7 @@ std::string read_file(const char* path) {
 
 std::string error_of(std::string_view json, const version_def& base = v2_5_1) {
   auto result = profile::load(json, base);
-  return result ? std::string("loaded") : result.error.to_string();
+  return result ? std::string("loaded") : result.error().to_string();
 }
 
 }  // namespace
@@ -32,9 +33,9 @@ TEST_CASE("the example profile adds ZPI, which the lookups then find", "[defs][p
   const std::string json = read_file(HL7V2_EXAMPLE_PROFILE);
   REQUIRE(!json.empty());
   auto loaded = profile::load(json, v2_5_1);
-  INFO(loaded.error.to_string());
+  INFO(loaded.error().to_string());
   REQUIRE(loaded);
-  const profile& p = *loaded.value;
+  const profile& p = *loaded;
   CHECK(p.name() == "Example site profile: patient extras");
   CHECK(v2_5_1.segment("ZPI") == nullptr);
 
@@ -81,10 +82,14 @@ TEST_CASE("the example profile adds ZPI, which the lookups then find", "[defs][p
 }
 
 TEST_CASE("the profile outlives moves", "[defs][profile]") {
-  auto loaded = profile::load(R"({"segments": {"ZZ1": {"fields": [{"name": "A", "type": "ST"}]}}})", v2_5_1);
-  REQUIRE(loaded);
-  profile moved = std::move(*loaded.value);
-  loaded.value.reset();
+  std::optional<profile> kept;
+  {
+    auto loaded =
+        profile::load(R"({"segments": {"ZZ1": {"fields": [{"name": "A", "type": "ST"}]}}})", v2_5_1);
+    REQUIRE(loaded);
+    kept.emplace(std::move(*loaded));
+  }  // the result, with the moved-from profile in it, is gone
+  const profile& moved = *kept;
   REQUIRE(moved.segment("ZZ1") != nullptr);
   CHECK(moved.segment("ZZ1")->field(1)->name == "A");
   CHECK(moved.version().segment("ZZ1")->field(1)->key == "a");
@@ -93,9 +98,9 @@ TEST_CASE("the profile outlives moves", "[defs][profile]") {
 TEST_CASE("overriding a data type reaches the segments and types that use it", "[defs][profile]") {
   auto loaded = profile::load(
       R"({"types": {"FN": {"components": [{"position": 1, "name": "Local Surname"}]}}})", v2_5_1);
-  INFO(loaded.error.to_string());
+  INFO(loaded.error().to_string());
   REQUIRE(loaded);
-  const profile& p = *loaded.value;
+  const profile& p = *loaded;
   CHECK(p.type("FN")->component(1)->key == "local_surname");
   CHECK(p.type("FN")->component(2)->key == v2_5_1.type("FN")->component(2)->key);
   // XPN.1 is FN: XPN is copied to point at the new FN, and so are the segments using XPN.
@@ -110,7 +115,7 @@ TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
       {"name": "Code", "type": "ST"}, {"name": "Code", "type": "ST"}, {"name": "Other", "type": "ST", "key": "code_2"}]}}})",
                               v2_5_1);
   REQUIRE(loaded);
-  const segment_def* z = loaded.value->segment("ZAB");
+  const segment_def* z = loaded->segment("ZAB");
   CHECK(z->field(1)->key == "code");
   CHECK(z->field(2)->key == "code_2_2");  // "code_2" is explicitly taken by field 3
   CHECK(z->field(3)->key == "code_2");
@@ -118,11 +123,11 @@ TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
 
 TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST"}, {"name": "B", "type": "ST"},
-      {"name": "C", "type": "XYZ"}]}}})") == R"(segments.ZPI.fields[2].type: unknown data type "XYZ")");
-  CHECK(error_of("{not json").starts_with("invalid JSON: "));
-  CHECK(error_of("[]") == "a profile is a JSON object");
-  CHECK(error_of(R"({"segmnets": {}})") == "segmnets: unknown member (expected name, base, types, segments)");
-  CHECK(error_of(R"({"base": "2.3"})") == "base: profile is for HL7 2.3, loaded over 2.5.1");
+      {"name": "C", "type": "XYZ"}]}}})") == "segments.ZPI.fields[2].type: unknown data type: XYZ");
+  CHECK(error_of("{not json").starts_with("profile: invalid JSON: "));
+  CHECK(error_of("[]") == "profile: must be an object");
+  CHECK(error_of(R"({"segmnets": {}})") == "segmnets: unknown member: expected name, base, types, segments");
+  CHECK(error_of(R"({"base": "2.3"})") == "base: profile is for another HL7 version: 2.3, loaded over 2.5.1");
   CHECK(error_of(R"({"base": "2.3"})", v2_3) == "loaded");
   CHECK(error_of(R"({"segments": {"zpi": {}}})") ==
         "segments.zpi: a segment id is 3 upper-case letters or digits");
@@ -135,18 +140,37 @@ TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "repeats": -1}]}}})")
             .starts_with("segments.ZPI.fields[0].repeats: must be 0..65535"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"position": 3, "name": "A", "type": "ST"}]}}})") ==
-        "segments.ZPI.fields[0].position: must be between 1 and 1 (no gaps)");
+        "segments.ZPI.fields[0].position: position out of range: 1..1, no gaps");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "colour": 1}]}}})")
             .starts_with("segments.ZPI.fields[0].colour: unknown member"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "Not A Key"}]}}})")
-            .starts_with("segments.ZPI.fields[0].key: must already be a JSON key"));
+            .starts_with("segments.ZPI.fields[0].key: not a JSON key by the key rule"));
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "key": "x"},
-      {"name": "B", "type": "ST", "key": "x"}]}}})") ==
-        R"(segments.ZPI.fields[1].key: key "x" is used twice)");
+      {"name": "B", "type": "ST", "key": "x"}]}}})") == "segments.ZPI.fields[1].key: key used twice: x");
   CHECK(error_of(R"({"types": {"ZT1": {"components": [{"name": "A", "type": "NOPE"}]}}})") ==
-        R"(types.ZT1.components[0].type: unknown data type "NOPE")");
-  CHECK(error_of(R"({"segments": {"ZPI": {}, "ZPI": {}}})") == "segments.ZPI: segment defined twice");
+        "types.ZT1.components[0].type: unknown data type: NOPE");
+  CHECK(error_of(R"({"segments": {"ZPI": {}, "ZPI": {}}})") == "segments.ZPI: defined twice");
   CHECK(error_of(R"({"segments": {"ZPI": []}})") == "segments.ZPI: must be an object");
+  CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "table": 70000}]}}})") ==
+        "segments.ZPI.fields[0].table: must be an integer in range: 0..65535");
+}
+
+TEST_CASE("a bad profile's error has a code from the profile vocabulary", "[defs][profile]") {
+  const auto loaded =
+      profile::load(R"({"types": {"ZT1": {"components": [{"name": "A", "type": "NOPE"}]}}})", v2_5_1);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == profile_errc::unknown_type);
+  CHECK(loaded.error().path == "types.ZT1.components[0].type");
+  CHECK(loaded.error().detail == "NOPE");
+  CHECK(name(profile_errc::unknown_type) == "unknown_type");
+  CHECK(describe(profile_errc::unknown_type) == "unknown data type");
+  CHECK(profile::load("{", v2_5_1).error().code == profile_errc::invalid_json);
+  CHECK(profile::load(R"({"base": "2.3"})", v2_5_1).error().code == profile_errc::wrong_base);
+  // The table: one row per code, in order, with unique names.
+  for (std::size_t i = 0; i < profile_errc_table.size(); ++i) {
+    CHECK(static_cast<std::size_t>(profile_errc_table[i].code) == i);
+    CHECK(name(profile_errc_table[i].code) == profile_errc_table[i].name);
+  }
 }
 
 TEST_CASE("profile types may refer to each other in any order", "[defs][profile]") {
@@ -154,8 +178,8 @@ TEST_CASE("profile types may refer to each other in any order", "[defs][profile]
       "ZA": {"components": [{"name": "Inner", "type": "ZB"}]},
       "ZB": {"components": [{"name": "Leaf", "type": "ST"}]}}})",
                               v2_5_1);
-  INFO(loaded.error.to_string());
+  INFO(loaded.error().to_string());
   REQUIRE(loaded);
-  CHECK(loaded.value->type("ZA")->component(1)->type == loaded.value->type("ZB"));
-  CHECK(loaded.value->type("ZB")->component(1)->type == v2_5_1.type("ST"));
+  CHECK(loaded->type("ZA")->component(1)->type == loaded->type("ZB"));
+  CHECK(loaded->type("ZB")->component(1)->type == v2_5_1.type("ST"));
 }

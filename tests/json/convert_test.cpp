@@ -133,7 +133,7 @@ TEST_CASE("a site profile names its Z-segment and the ways back use it") {
       test_support::read_file(std::string(HL7V2_SOURCE_DIR) + "/examples/profiles/zpi_profile.json");
   auto loaded = defs::profile::load(profile_json, defs::v2_5_1);
   REQUIRE(loaded);
-  const defs::profile& prof = *loaded.value;
+  const defs::profile& prof = *loaded;
   hl7v2::parser p;
   const std::string text =
       cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||X\nZPI|1|SUNNY^DAY|REX^DOG|3|20260101\n");

@@ -7,8 +7,8 @@
 // ordinary version_def, so code that walks messages treats both alike. The JSON format is
 // described in cmake/defs/README.md ("Profiles"); examples/profiles/ holds an example.
 //
-// Loading never throws: a bad profile yields a profile_error naming the JSON path, e.g.
-// `segments.ZPI.fields[2].type: unknown data type "XYZ"`.
+// Loading never throws: a bad profile yields a profile_error with a code from profile_errc_table, the
+// JSON path and what the code refers to, e.g. `segments.ZPI.fields[2].type: unknown data type: XYZ`.
 
 #include <simdjson.h>
 
@@ -26,18 +26,85 @@
 
 #include "hl7v2/defs/keys.hpp"
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/error.hpp"
+#include "hl7v2/vocabulary.hpp"
 
 namespace hl7v2::defs {
 
-/// Why a profile was rejected: where (a JSON path) and what.
-struct profile_error {
-  std::string path;     ///< "segments.ZPI.fields[2].type"; empty for the document as a whole
-  std::string message;  ///< "unknown data type \"XYZ\""
-
-  std::string to_string() const { return path.empty() ? message : path + ": " + message; }
+/// Why a profile is rejected. Each code has its row in profile_errc_table, in the same order.
+enum class profile_errc : std::uint8_t {
+  invalid_json,
+  not_an_object,
+  not_a_string,
+  not_an_array,
+  out_of_range,
+  unknown_member,
+  wrong_base,
+  bad_type_id,
+  bad_segment_id,
+  defined_twice,
+  bad_position,
+  too_many_fields,
+  missing_member,
+  unknown_type,
+  bad_key,
+  bad_optionality,
+  bad_repeats,
+  duplicate_key,
+  load_failed,
 };
 
-struct profile_result;
+inline constexpr auto profile_errc_table = std::to_array<code_info<profile_errc>>({
+    {profile_errc::invalid_json, "invalid_json", "invalid JSON"},
+    {profile_errc::not_an_object, "not_an_object", "must be an object"},
+    {profile_errc::not_a_string, "not_a_string", "must be a string"},
+    {profile_errc::not_an_array, "not_an_array", "must be an array"},
+    {profile_errc::out_of_range, "out_of_range", "must be an integer in range"},
+    {profile_errc::unknown_member, "unknown_member", "unknown member"},
+    {profile_errc::wrong_base, "wrong_base", "profile is for another HL7 version"},
+    {profile_errc::bad_type_id, "bad_type_id", "a data type id is 1-32 letters, digits or '_'"},
+    {profile_errc::bad_segment_id, "bad_segment_id", "a segment id is 3 upper-case letters or digits"},
+    {profile_errc::defined_twice, "defined_twice", "defined twice"},
+    {profile_errc::bad_position, "bad_position", "position out of range"},
+    {profile_errc::too_many_fields, "too_many_fields", "more than 65535 fields or components"},
+    {profile_errc::missing_member, "missing_member", "required for a new field or component"},
+    {profile_errc::unknown_type, "unknown_type", "unknown data type"},
+    {profile_errc::bad_key, "bad_key", "not a JSON key by the key rule (lower snake_case ASCII)"},
+    {profile_errc::bad_optionality, "bad_optionality", "must be one of R, O, C, X, B, W"},
+    {profile_errc::bad_repeats, "bad_repeats",
+     "must be 0..65535 (1 = does not repeat, 0 = unbounded) or \"unbounded\""},
+    {profile_errc::duplicate_key, "duplicate_key", "key used twice"},
+    {profile_errc::load_failed, "load_failed", "could not load the profile"},
+});
+static_assert(hl7v2::detail::is_complete_table<profile_errc_table>(),
+              "every profile_errc needs its row in profile_errc_table, in order");
+
+constexpr std::string_view name(profile_errc code) noexcept {
+  const auto* row = hl7v2::detail::row_of(profile_errc_table, code);
+  return row != nullptr ? row->name : "unknown";
+}
+constexpr std::string_view describe(profile_errc code) noexcept {
+  const auto* row = hl7v2::detail::row_of(profile_errc_table, code);
+  return row != nullptr ? row->description : "unknown profile error";
+}
+
+/// Why a profile was rejected: what (a code), where (a JSON path) and what the code refers to. A
+/// profile is configuration, not a message: its path and detail may quote the profile's own text.
+struct profile_error {
+  profile_errc code = profile_errc::invalid_json;
+  std::string path;    ///< "segments.ZPI.fields[2].type"; empty for the document as a whole
+  std::string detail;  ///< "XYZ" (the unknown type), "1..3" (the allowed range); may be empty
+
+  /// "segments.ZPI.fields[2].type: unknown data type: XYZ" ("profile: ..." for the whole document).
+  std::string to_string() const {
+    std::string s = path.empty() ? std::string("profile") : path;
+    s += ": ";
+    s += describe(code);
+    if (!detail.empty()) s += ": " + detail;
+    return s;
+  }
+};
+
 namespace detail {
 class profile_loader;
 }
@@ -47,7 +114,7 @@ class profile_loader;
 class profile {
  public:
   /// Reads a profile from JSON text and lays it over `base`, which must outlive the profile.
-  static profile_result load(std::string_view json_text, const version_def& base);
+  static result<profile, profile_error> load(std::string_view json_text, const version_def& base);
 
   profile(profile&&) = default;
   profile& operator=(profile&&) = default;
@@ -70,6 +137,8 @@ class profile {
 
  private:
   friend class detail::profile_loader;
+  template <class, class>
+  friend class hl7v2::result;  // holds an empty profile when loading failed
   profile() = default;
 
   // Storage with stable addresses: the structs below point into it, and moving the profile
@@ -84,14 +153,6 @@ class profile {
   std::vector<detail::segment_entry> segment_index_;
   std::vector<const type_def*> type_index_;
   version_def version_{};
-};
-
-/// A loaded profile, or the error that stopped loading.
-struct profile_result {
-  std::optional<profile> value;
-  profile_error error;
-
-  explicit operator bool() const noexcept { return value.has_value(); }
 };
 
 namespace detail {
@@ -122,9 +183,9 @@ class profile_loader {
     const simdjson::padded_string padded(json_text);
     simdjson::dom::element root;
     if (auto err = parser.parse(padded).get(root); err)
-      return fail("", std::string("invalid JSON: ") + simdjson::error_message(err));
+      return fail("", profile_errc::invalid_json, simdjson::error_message(err));
     simdjson::dom::object top;
-    if (root.get_object().get(top)) return fail("", "a profile is a JSON object");
+    if (root.get_object().get(top)) return fail("", profile_errc::not_an_object);
 
     simdjson::dom::object types, segments;
     bool has_types = false, has_segments = false;
@@ -132,22 +193,22 @@ class profile_loader {
       const std::string path(member);
       if (member == "name") {
         std::string_view s;
-        if (value.get_string().get(s)) return fail(path, "must be a string");
+        if (value.get_string().get(s)) return fail(path, profile_errc::not_a_string);
         out_.name_ = std::string(s);
       } else if (member == "base") {
         std::string_view s;
-        if (value.get_string().get(s)) return fail(path, "must be a string");
+        if (value.get_string().get(s)) return fail(path, profile_errc::not_a_string);
         if (s != base_.id)
-          return fail(path,
-                      "profile is for HL7 " + std::string(s) + ", loaded over " + std::string(base_.id));
+          return fail(path, profile_errc::wrong_base,
+                      std::string(s) + ", loaded over " + std::string(base_.id));
       } else if (member == "types") {
-        if (value.get_object().get(types)) return fail(path, "must be an object of data types by id");
+        if (value.get_object().get(types)) return fail(path, profile_errc::not_an_object);
         has_types = true;
       } else if (member == "segments") {
-        if (value.get_object().get(segments)) return fail(path, "must be an object of segments by id");
+        if (value.get_object().get(segments)) return fail(path, profile_errc::not_an_object);
         has_segments = true;
       } else {
-        return fail(path, "unknown member (expected name, base, types, segments)");
+        return fail(path, profile_errc::unknown_member, "expected name, base, types, segments");
       }
     }
     if (has_types && !load_types(types)) return false;
@@ -167,8 +228,8 @@ class profile_loader {
   std::vector<std::pair<const type_def*, type_def*>> clones_;        // base types copied for remapping
   std::map<std::string, segment_def*, std::less<>> segments_by_id_;  // the profile's segments
 
-  bool fail(std::string path, std::string message) {
-    error = {std::move(path), std::move(message)};
+  bool fail(std::string path, profile_errc code, std::string detail = {}) {
+    error = {code, std::move(path), std::move(detail)};
     return false;
   }
 
@@ -212,10 +273,10 @@ class profile_loader {
     std::vector<pending> bodies;
     for (auto [id, value] : types) {
       const std::string path = "types." + std::string(id);
-      if (!valid_type_id(id)) return fail(path, "a data type id is 1-32 letters, digits or '_'");
-      if (types_by_id_.count(id)) return fail(path, "data type defined twice");
+      if (!valid_type_id(id)) return fail(path, profile_errc::bad_type_id);
+      if (types_by_id_.count(id)) return fail(path, profile_errc::defined_twice);
       simdjson::dom::object body;
-      if (value.get_object().get(body)) return fail(path, "must be an object");
+      if (value.get_object().get(body)) return fail(path, profile_errc::not_an_object);
       type_def* shell = new_type(id, base_.type(id));
       if (const type_def* old = base_.type(id)) replaced_[old] = shell;
       bodies.push_back({std::string(id), path, body});
@@ -236,12 +297,12 @@ class profile_loader {
         const std::string member_path = path + "." + std::string(member);
         if (member == "name") {
           std::string_view s;
-          if (value.get_string().get(s)) return fail(member_path, "must be a string");
+          if (value.get_string().get(s)) return fail(member_path, profile_errc::not_a_string);
           t->name = intern(s);
         } else if (member == "components") {
           if (!apply_entries(value, member_path, items)) return false;
         } else {
-          return fail(member_path, "unknown member (expected name, components)");
+          return fail(member_path, profile_errc::unknown_member, "expected name, components");
         }
       }
       if (!unique_keys(items)) return false;
@@ -295,10 +356,10 @@ class profile_loader {
   bool load_segments(simdjson::dom::object segments) {
     for (auto [id, value] : segments) {
       const std::string path = "segments." + std::string(id);
-      if (!valid_segment_id(id)) return fail(path, "a segment id is 3 upper-case letters or digits");
-      if (segments_by_id_.count(id)) return fail(path, "segment defined twice");
+      if (!valid_segment_id(id)) return fail(path, profile_errc::bad_segment_id);
+      if (segments_by_id_.count(id)) return fail(path, profile_errc::defined_twice);
       simdjson::dom::object body;
-      if (value.get_object().get(body)) return fail(path, "must be an object");
+      if (value.get_object().get(body)) return fail(path, profile_errc::not_an_object);
       const segment_def* old = base_.segment(id);
       auto& seg = out_.segments_.emplace_back(std::make_unique<segment_def>());
       seg->id = intern(id);
@@ -314,12 +375,12 @@ class profile_loader {
         const std::string member_path = path + "." + std::string(member);
         if (member == "name") {
           std::string_view s;
-          if (v.get_string().get(s)) return fail(member_path, "must be a string");
+          if (v.get_string().get(s)) return fail(member_path, profile_errc::not_a_string);
           seg->name = intern(s);
         } else if (member == "fields") {
           if (!apply_entries(v, member_path, items)) return false;
         } else {
-          return fail(member_path, "unknown member (expected name, fields)");
+          return fail(member_path, profile_errc::unknown_member, "expected name, fields");
         }
       }
       if (!unique_keys(items)) return false;
@@ -358,7 +419,7 @@ class profile_loader {
 
   bool apply_entries(simdjson::dom::element list, const std::string& path, std::vector<working_item>& items) {
     simdjson::dom::array entries;
-    if (list.get_array().get(entries)) return fail(path, "must be an array");
+    if (list.get_array().get(entries)) return fail(path, profile_errc::not_an_array);
     std::size_t index = 0;
     for (simdjson::dom::element e : entries) {
       const std::string entry_path = path + "[" + std::to_string(index++) + "]";
@@ -366,14 +427,14 @@ class profile_loader {
       if (!read_entry(e, entry_path, entry)) return false;
       const std::size_t position = entry.position.value_or(static_cast<std::uint16_t>(items.size() + 1));
       if (position < 1 || position > items.size() + 1) {
-        return fail(entry_path + ".position",
-                    "must be between 1 and " + std::to_string(items.size() + 1) + " (no gaps)");
+        return fail(entry_path + ".position", profile_errc::bad_position,
+                    "1.." + std::to_string(items.size() + 1) + ", no gaps");
       }
-      if (position > 65535) return fail(entry_path, "too many fields");
+      if (position > 65535) return fail(entry_path, profile_errc::too_many_fields);
       const bool is_new = position == items.size() + 1;
       if (is_new) {
-        if (!entry.name) return fail(entry_path + ".name", "required for a new field or component");
-        if (!entry.type) return fail(entry_path + ".type", "required for a new field or component");
+        if (!entry.name) return fail(entry_path + ".name", profile_errc::missing_member);
+        if (!entry.type) return fail(entry_path + ".type", profile_errc::missing_member);
         items.push_back(
             {field_def{static_cast<std::uint16_t>(position), {}, {}, nullptr, optionality::optional, 1, 0, 0},
              true, entry_path});
@@ -386,7 +447,7 @@ class profile_loader {
       }
       if (entry.type) {
         const type_def* t = resolve_type(*entry.type);
-        if (!t) return fail(entry_path + ".type", "unknown data type \"" + std::string(*entry.type) + "\"");
+        if (!t) return fail(entry_path + ".type", profile_errc::unknown_type, std::string(*entry.type));
         item.def.type = t;
       }
       if (entry.key) {
@@ -405,18 +466,17 @@ class profile_loader {
 
   bool read_entry(simdjson::dom::element e, const std::string& path, profile_entry& entry) {
     simdjson::dom::object obj;
-    if (e.get_object().get(obj)) return fail(path, "must be an object");
+    if (e.get_object().get(obj)) return fail(path, profile_errc::not_an_object);
     for (auto [member, value] : obj) {
       const std::string p = path + "." + std::string(member);
       std::string_view s;
       std::uint64_t n = 0;
       if (member == "name" || member == "key" || member == "type" || member == "opt") {
-        if (value.get_string().get(s)) return fail(p, "must be a string");
+        if (value.get_string().get(s)) return fail(p, profile_errc::not_a_string);
         if (member == "name") entry.name = s;
         if (member == "type") entry.type = s;
         if (member == "key") {
-          if (make_json_key(s) != s)
-            return fail(p, "must already be a JSON key by the key rule (lower snake_case ASCII)");
+          if (make_json_key(s) != s) return fail(p, profile_errc::bad_key);
           entry.key = s;
         }
         if (member == "opt") {
@@ -433,26 +493,26 @@ class profile_loader {
           else if (s == "W")
             entry.opt = optionality::withdrawn;
           else
-            return fail(p, "must be one of R, O, C, X, B, W");
+            return fail(p, profile_errc::bad_optionality);
         }
       } else if (member == "repeats") {
         if (value.get_string().get(s) == simdjson::SUCCESS && s == "unbounded") {
           entry.repeats = 0;
         } else if (value.get_uint64().get(n) || n > 65535) {
-          return fail(p, "must be 0..65535 (1 = does not repeat, 0 = unbounded) or \"unbounded\"");
+          return fail(p, profile_errc::bad_repeats);
         } else {
           entry.repeats = static_cast<std::uint16_t>(n);
         }
       } else if (member == "position" || member == "table") {
-        if (value.get_uint64().get(n) || n > 65535) return fail(p, "must be an integer 0..65535");
+        if (value.get_uint64().get(n) || n > 65535) return fail(p, profile_errc::out_of_range, "0..65535");
         (member == "position" ? entry.position : entry.table) = static_cast<std::uint16_t>(n);
       } else if (member == "max_length") {
         if (value.get_uint64().get(n) || n > 0xFFFFFFFFu)
-          return fail(p, "must be a non-negative 32-bit integer");
+          return fail(p, profile_errc::out_of_range, "0..4294967295");
         entry.max_length = static_cast<std::uint32_t>(n);
       } else {
-        return fail(p,
-                    "unknown member (expected position, name, key, type, opt, repeats, max_length, table)");
+        return fail(p, profile_errc::unknown_member,
+                    "expected position, name, key, type, opt, repeats, max_length, table");
       }
     }
     return true;
@@ -466,7 +526,7 @@ class profile_loader {
       if (!it.key_derived) {
         if (!owner.emplace(it.def.key, it.def.position).second)
           return fail(it.path.empty() ? std::string(it.def.key) : it.path + ".key",
-                      "key \"" + std::string(it.def.key) + "\" is used twice");
+                      profile_errc::duplicate_key, std::string(it.def.key));
       }
     }
     for (auto& it : items) {
@@ -509,21 +569,15 @@ class profile_loader {
 
 }  // namespace detail
 
-inline profile_result profile::load(std::string_view json_text, const version_def& base) {
-  profile_result result;
+inline result<profile, profile_error> profile::load(std::string_view json_text, const version_def& base) {
   try {
     profile p;
     detail::profile_loader loader(p, base);
-    if (loader.run(json_text)) {
-      result.value.emplace(std::move(p));
-    } else {
-      result.error = std::move(loader.error);
-    }
+    if (!loader.run(json_text)) return std::move(loader.error);
+    return p;
   } catch (const std::exception& e) {  // allocation failures: nothing else throws here
-    result.value.reset();
-    result.error = {"", std::string("could not load the profile: ") + e.what()};
+    return profile_error{profile_errc::load_failed, {}, e.what()};
   }
-  return result;
 }
 
 }  // namespace hl7v2::defs
