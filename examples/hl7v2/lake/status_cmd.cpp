@@ -1,5 +1,7 @@
 #include "lake/status_cmd.hpp"
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -89,6 +91,20 @@ int run_status(const status_options& o) {
   const zone_size raw = walk(lake.raw()), stg = walk(lake.staging()), err = walk(lake.error());
   // Raw files without a manifest: inputs stored but not (yet) converted, e.g. by a run that was killed
   // or a listener's segment waiting for conversion. The next ingest or listener start converts them.
+  // The listener's counters (live/counts.json, across its runs) and its segments not yet converted.
+  std::string listener_counts;
+  if (read_small_file(lake.live() + "/counts.json", text) == 0) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (text.size() >= 2 && text.front() == '{' && text.back() == '}') listener_counts = text;
+  }
+  zone_size live = walk(lake.live());
+  live.files = 0;
+  live.bytes = 0;
+  for (const auto& entry : fs::directory_iterator(lake.live(), ec)) {
+    if (entry.path().extension() != ".mllp") continue;
+    ++live.files;
+    live.bytes += entry.file_size(ec);
+  }
   zone_size pending;
   for (const auto& entry : fs::directory_iterator(lake.raw(), ec)) {
     if (entry.path().extension() != ".hl7" || committed.count(entry.path().stem().string()) != 0) continue;
@@ -152,7 +168,13 @@ int run_status(const status_options& o) {
     counts("versions", by_version);
     counts("error_codes", by_code);
     counts("messages_by_origin", by_origin);
-    s += "}\n";
+    s += ",\"listener\":";
+    s += listener_counts.empty() ? "null" : listener_counts;
+    s += ",\"listener_unconverted\":{\"files\":";
+    append_uint(s, live.files);
+    s += ",\"bytes\":";
+    append_uint(s, live.bytes);
+    s += "}}\n";
   } else {
     char line[256];
     const auto add = [&](const char* fmt, auto... args) {
@@ -183,6 +205,21 @@ int run_status(const status_options& o) {
     table("staged by version:", by_version);
     table("errors by code:", by_code);
     table("messages by origin:", by_origin);
+    if (!listener_counts.empty()) {
+      simdjson::dom::parser jp;
+      simdjson::dom::object obj;
+      if (jp.parse(listener_counts).get(obj) == simdjson::SUCCESS) {
+        add("  listener (all runs):\n");
+        for (auto f : obj) {
+          std::uint64_t n = 0;
+          if (f.value.get(n) == simdjson::SUCCESS)
+            add("    %-24s %llu\n", std::string(f.key).c_str(), ull(n));
+        }
+      }
+    }
+    if (live.files != 0)
+      add("  listener segments stored, not yet converted: %llu (%llu bytes)\n", ull(live.files),
+          ull(live.bytes));
   }
   std::fwrite(s.data(), 1, s.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 2;

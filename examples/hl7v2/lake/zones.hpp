@@ -6,6 +6,8 @@
 //   manifest/<sha256>.journal                files being published for an input not yet committed
 //   locks/<sha256>.lock                      per-input lock (flock) between concurrent ingests
 //   tmp/run-*/                               a running ingest's temporary files; never queried
+//   live/seg-*.mllp                          the listener's received messages not yet converted
+//   live/counts.json, live/recent            the listener's counters; its last converted inputs
 // Partition values come from the message (MSH-9, MSH-12), so they are sanitized before they touch a
 // path; nothing else from a message (MSH-10, names, ids) is ever used in a path.
 #pragma once
@@ -24,6 +26,7 @@ struct layout {
   std::string manifest() const { return root + "/manifest"; }
   std::string locks() const { return root + "/locks"; }
   std::string tmp() const { return root + "/tmp"; }
+  std::string live() const { return root + "/live"; }  // the listener's segments and counters
   std::string raw_file(std::string_view sha) const { return raw() + "/" + std::string(sha) + ".hl7"; }
   std::string manifest_file(std::string_view sha) const {
     return manifest() + "/" + std::string(sha) + ".json";
