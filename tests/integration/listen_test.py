@@ -7,6 +7,7 @@ import glob
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -25,6 +26,9 @@ CLI, DATA, WORK = sys.argv[1:4]
 SIZE = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
 HERE = os.path.dirname(os.path.abspath(__file__))
 fresh_dir(WORK)
+# 1,000 idle connections need more descriptors than a default soft limit of 1024 (here and in the listener).
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (_hard if _hard != resource.RLIM_INFINITY else 65536, _hard))
 try:
     import hl7
     import hl7.mllp

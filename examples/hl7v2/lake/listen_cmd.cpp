@@ -561,12 +561,17 @@ int listener::run() {
   pthread_attr_destroy(&attr);
 
   // Stop: accept no more; every connection finishes what it has received (stored, acknowledged).
-  LISTEN_LOG("stopping: finishing %u connections", active_);
   ::close(lfd);
   stopping_ = true;
   {
     std::unique_lock lock(conns_m_);
+    LISTEN_LOG("stopping: finishing %u connections", active_);
     for (net::stream* s : conns_) s->shutdown_read();
+    // A peer that does not read its ACKs would hold a write until the idle timeout: after 10 s its
+    // connection is cut (what it sent is stored; unacknowledged, it is resent and recognized).
+    if (!conns_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return active_ == 0; })) {
+      for (net::stream* s : conns_) s->shutdown_all();
+    }
     conns_cv_.wait(lock, [&] { return active_ == 0; });
   }
   log_->stop();  // flushes and seals the open segment

@@ -195,6 +195,10 @@ void stream::shutdown_read() {
   if (fd_ >= 0) ::shutdown(fd_, SHUT_RD);
 }
 
+void stream::shutdown_all() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+}
+
 void stream::close() {
   if (ssl_ != nullptr) {
     SSL_free(ssl_);

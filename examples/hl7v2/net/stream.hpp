@@ -59,6 +59,7 @@ class stream {
   io_status read_some(char* buf, std::size_t cap, std::size_t& got);
   io_status write_all(std::string_view bytes);
   void shutdown_read();  // wakes a thread blocked in read_some (it sees closed)
+  void shutdown_all();   // also fails a write blocked on a peer that does not read
   void close();
 
  private:
