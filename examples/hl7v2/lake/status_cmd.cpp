@@ -209,7 +209,7 @@ int run_status(const status_options& o) {
       simdjson::dom::parser jp;
       simdjson::dom::object obj;
       if (jp.parse(listener_counts).get(obj) == simdjson::SUCCESS) {
-        add("  listener (all runs):\n");
+        s += "  listener (all runs):\n";
         for (auto f : obj) {
           std::uint64_t n = 0;
           if (f.value.get(n) == simdjson::SUCCESS)
