@@ -6,12 +6,12 @@
 # for the listener), its peak RSS. Takes the build lock for the whole run (measurements undisturbed).
 #
 # usage: bash bench/live/run.sh BUILD_DIR [--messages N] [--work DIR]
-#   --messages N   messages per run (default 32000), split over the connections
+#   --messages N   messages per connection in each run (default 2000)
 #   --work DIR     where the lakes go (default BUILD_DIR/bench/live-work; a real disk, so fsync costs)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="$(cd "${1:?usage: bench/live/run.sh BUILD_DIR [--messages N] [--work DIR]}" && pwd)"; shift
-total=32000 work="$build/bench/live-work"
+total=2000 work="$build/bench/live-work"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --messages) total="$2"; shift 2 ;;
@@ -34,7 +34,7 @@ rows=()
 measure() { # name, start-command..., then runs; prints rows
   local name="$1"; shift
   for r in "${runs[@]}"; do
-    set -- $r; local conns=$1 window=$2 per=$((total / $1))
+    set -- $r; local conns=$1 window=$2 per=$total
     local pf="$work/$name-$conns-$window.port" tf="$work/$name-$conns-$window.time"
     rm -f "$pf"
     if [[ $name == hl7v2 ]]; then
@@ -48,14 +48,8 @@ measure() { # name, start-command..., then runs; prints rows
     local out; out="$("$load" --port "$port" --connections "$conns" --messages "$per" --window "$window")"
     pkill -TERM -P "$pid" 2>/dev/null || true  # the receiver under /usr/bin/time
     wait "$pid" || true
-    read -r user sys rss < "$tf"
-    rows+=("$("$py" -c '
-import json, sys
-r = json.loads(sys.argv[1]); user, sys_, rss = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-cpu_us = (user + sys_) / max(1, r["messages"]) * 1e6
-print(f"| {sys.argv[5]} | {r[\"connections\"]} | {r[\"window\"]} | {r[\"messages\"]} | {r[\"per_second\"]:,.0f} | "
-      f"{r[\"p50_ms\"]:.2f} | {r[\"p99_ms\"]:.2f} | {cpu_us:.0f} | {rss / 1024:.0f} | {r[\"errors\"]} |")
-' "$out" "$user" "$sys" "$rss" "$name")")
+    read -r user sys rss < <(tail -1 "$tf")
+    rows+=("$("$py" "$here/row.py" "$out" "$user" "$sys" "$rss" "$name")")
   done
 }
 measure hl7v2
