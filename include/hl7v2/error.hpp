@@ -85,15 +85,11 @@ static_assert(detail::is_complete_table<errc_table>(), "every errc needs its row
 
 // A short static description of a code, suitable for logs: it never contains message data.
 constexpr std::string_view describe(errc code) noexcept {
-  const auto* row = detail::row_of(errc_table, code);
-  return row != nullptr ? row->description : "unknown error";
+  return detail::description_of(errc_table, code, "unknown error");
 }
 
 // The stable machine name of a code ("bad_segment_id"), for JSON error records.
-constexpr std::string_view name(errc code) noexcept {
-  const auto* row = detail::row_of(errc_table, code);
-  return row != nullptr ? row->name : "unknown";
-}
+constexpr std::string_view name(errc code) noexcept { return detail::name_of(errc_table, code); }
 
 // Where an error happened. offset is a byte offset into the input the failing call was given;
 // segment (1-based, 0 = not known) and field (1-based HL7 position, 0 = not known) locate it in the tree.

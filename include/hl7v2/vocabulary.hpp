@@ -76,5 +76,19 @@ constexpr const Row* row_of(const std::array<Row, N>& rows, Code c) noexcept {
   return i < N ? &rows[i] : nullptr;
 }
 
+// A code's name or description from its table; `fallback` for a value outside the enumeration.
+template <class Row, std::size_t N, class Code>
+constexpr std::string_view name_of(const std::array<Row, N>& rows, Code c,
+                                   std::string_view fallback = "unknown") noexcept {
+  const Row* row = row_of(rows, c);
+  return row != nullptr ? row->name : fallback;
+}
+template <class Row, std::size_t N, class Code>
+constexpr std::string_view description_of(const std::array<Row, N>& rows, Code c,
+                                          std::string_view fallback = "unknown") noexcept {
+  const Row* row = row_of(rows, c);
+  return row != nullptr ? row->description : fallback;
+}
+
 }  // namespace detail
 }  // namespace hl7v2

@@ -151,6 +151,11 @@ TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {
         "types.ZT1.components[0].type: unknown data type: NOPE");
   CHECK(error_of(R"({"segments": {"ZPI": {}, "ZPI": {}}})") == "segments.ZPI: defined twice");
   CHECK(error_of(R"({"segments": {"ZPI": []}})") == "segments.ZPI: must be an object");
+  CHECK(error_of(R"({"segments": {"ZPI": {"colour": 1}}})") ==
+        "segments.ZPI.colour: unknown member: expected name, fields");
+  CHECK(error_of(R"({"types": {"ZT1": {"fields": []}}})") ==
+        "types.ZT1.fields: unknown member: expected name, components");
+  CHECK(error_of(R"({"types": {"ZT1": {"name": 5}}})") == "types.ZT1.name: must be a string");
   CHECK(error_of(R"({"segments": {"ZPI": {"fields": [{"name": "A", "type": "ST", "table": 70000}]}}})") ==
         "segments.ZPI.fields[0].table: must be an integer in range: 0..65535");
 }

@@ -80,12 +80,10 @@ static_assert(hl7v2::detail::is_complete_table<profile_errc_table>(),
               "every profile_errc needs its row in profile_errc_table, in order");
 
 constexpr std::string_view name(profile_errc code) noexcept {
-  const auto* row = hl7v2::detail::row_of(profile_errc_table, code);
-  return row != nullptr ? row->name : "unknown";
+  return hl7v2::detail::name_of(profile_errc_table, code);
 }
 constexpr std::string_view describe(profile_errc code) noexcept {
-  const auto* row = hl7v2::detail::row_of(profile_errc_table, code);
-  return row != nullptr ? row->description : "unknown profile error";
+  return hl7v2::detail::description_of(profile_errc_table, code, "unknown profile error");
 }
 
 /// Why a profile was rejected: what (a code), where (a JSON path) and what the code refers to. A
@@ -293,19 +291,7 @@ class profile_loader {
           items.back().def.type = remap(c.type);
         }
       }
-      for (auto [member, value] : body) {
-        const std::string member_path = path + "." + std::string(member);
-        if (member == "name") {
-          std::string_view s;
-          if (value.get_string().get(s)) return fail(member_path, profile_errc::not_a_string);
-          t->name = intern(s);
-        } else if (member == "components") {
-          if (!apply_entries(value, member_path, items)) return false;
-        } else {
-          return fail(member_path, profile_errc::unknown_member, "expected name, components");
-        }
-      }
-      if (!unique_keys(items)) return false;
+      if (!read_body(body, path, "components", t->name, items)) return false;
       auto& list = out_.component_lists_.emplace_back();
       for (const auto& it : items)
         list.push_back({it.def.name, it.def.key, it.def.type, it.def.opt, it.def.max_length, it.def.table});
@@ -371,19 +357,7 @@ class profile_loader {
           items.back().def.type = remap(f.type);
         }
       }
-      for (auto [member, v] : body) {
-        const std::string member_path = path + "." + std::string(member);
-        if (member == "name") {
-          std::string_view s;
-          if (v.get_string().get(s)) return fail(member_path, profile_errc::not_a_string);
-          seg->name = intern(s);
-        } else if (member == "fields") {
-          if (!apply_entries(v, member_path, items)) return false;
-        } else {
-          return fail(member_path, profile_errc::unknown_member, "expected name, fields");
-        }
-      }
-      if (!unique_keys(items)) return false;
+      if (!read_body(body, path, "fields", seg->name, items)) return false;
       auto& list = out_.field_lists_.emplace_back();
       for (const auto& it : items) list.push_back(it.def);
       seg->field_data = list.data();
@@ -412,6 +386,25 @@ class profile_loader {
   }
 
   // ---- fields and components -----------------------------------------------------------------
+
+  /// A data type's or segment's body: an optional "name", and its list (`list_member`: "components"
+  /// or "fields") applied to `items`, whose keys must then be unique.
+  bool read_body(simdjson::dom::object body, const std::string& path, std::string_view list_member,
+                 std::string_view& name, std::vector<working_item>& items) {
+    for (auto [member, value] : body) {
+      const std::string member_path = path + "." + std::string(member);
+      if (member == "name") {
+        std::string_view s;
+        if (value.get_string().get(s)) return fail(member_path, profile_errc::not_a_string);
+        name = intern(s);
+      } else if (member == list_member) {
+        if (!apply_entries(value, member_path, items)) return false;
+      } else {
+        return fail(member_path, profile_errc::unknown_member, "expected name, " + std::string(list_member));
+      }
+    }
+    return unique_keys(items);
+  }
 
   static field_def as_field(const component_def& c, std::size_t position) {
     return {static_cast<std::uint16_t>(position), c.name, c.key, c.type, c.opt, 1, c.max_length, c.table};

@@ -13,23 +13,23 @@
 #include <string_view>
 #include <vector>
 
+#include "hl7v2/vocabulary.hpp"
+
 namespace hl7v2::validate {
 
 enum class severity : std::uint8_t { info, warning, error };
 
-constexpr std::string_view name(severity s) noexcept {
-  switch (s) {
-    case severity::info:
-      return "info";
-    case severity::warning:
-      return "warning";
-    case severity::error:
-      return "error";
-  }
-  return "unknown";
-}
+inline constexpr auto severity_table = std::to_array<code_info<severity>>({
+    {severity::info, "info", "for information: nothing to correct"},
+    {severity::warning, "warning", "worth a look: the message is still usable"},
+    {severity::error, "error", "the message breaks its definition"},
+});
+static_assert(hl7v2::detail::is_complete_table<severity_table>(), "every severity needs its row, in order");
 
-// Stable codes: the names below appear in JSON output and must not change.
+constexpr std::string_view name(severity s) noexcept { return hl7v2::detail::name_of(severity_table, s); }
+
+// Stable codes: their names (code_table below, one row per code in this order, checked at compile
+// time) appear in JSON output and must not change.
 enum class code : std::uint8_t {
   required_missing,      // a required field or component is empty ("" counts as present)
   too_many_repetitions,  // a field repeats more often than its definition allows
@@ -50,108 +50,48 @@ enum class code : std::uint8_t {
   unknown_structure,     // MSH-9 names no structure this version defines: order not checked
 };
 
-constexpr std::string_view name(code c) noexcept {
-  switch (c) {
-    case code::required_missing:
-      return "required_missing";
-    case code::too_many_repetitions:
-      return "too_many_repetitions";
-    case code::too_long:
-      return "too_long";
-    case code::bad_number:
-      return "bad_number";
-    case code::bad_sequence_id:
-      return "bad_sequence_id";
-    case code::bad_date:
-      return "bad_date";
-    case code::bad_time:
-      return "bad_time";
-    case code::bad_datetime:
-      return "bad_datetime";
-    case code::not_in_table:
-      return "not_in_table";
-    case code::unknown_segment:
-      return "unknown_segment";
-    case code::z_segment:
-      return "z_segment";
-    case code::extra_field:
-      return "extra_field";
-    case code::unexpected_segment:
-      return "unexpected_segment";
-    case code::out_of_order:
-      return "out_of_order";
-    case code::too_many_segments:
-      return "too_many_segments";
-    case code::missing_segment:
-      return "missing_segment";
-    case code::unknown_structure:
-      return "unknown_structure";
-  }
-  return "unknown";
-}
+// A code's row: its stable name (JSON output; never changes), a short static description (logs, ACK
+// text), and the HL7 error condition (table 0357) an ACK's ERR segment reports for it.
+struct code_row {
+  validate::code code;
+  std::string_view name;
+  std::string_view description;
+  std::string_view hl7_error_code;  // 101 required field missing, 102 data type error, 103 table
+                                    // value not found, 200 unsupported message type, 100 segment
+                                    // sequence error (structure and segment findings)
+};
+
+inline constexpr auto code_table = std::to_array<code_row>({
+    {code::required_missing, "required_missing", "required value missing", "101"},
+    {code::too_many_repetitions, "too_many_repetitions", "too many repetitions", "102"},
+    {code::too_long, "too_long", "value too long", "102"},
+    {code::bad_number, "bad_number", "not a number (NM)", "102"},
+    {code::bad_sequence_id, "bad_sequence_id", "not a sequence id (SI)", "102"},
+    {code::bad_date, "bad_date", "not a date (DT)", "102"},
+    {code::bad_time, "bad_time", "not a time (TM)", "102"},
+    {code::bad_datetime, "bad_datetime", "not a date/time (DTM)", "102"},
+    {code::not_in_table, "not_in_table", "value not in table", "103"},
+    {code::unknown_segment, "unknown_segment", "segment not defined in this version", "100"},
+    {code::z_segment, "z_segment", "site-specific segment", "100"},
+    {code::extra_field, "extra_field", "field beyond the segment definition", "102"},
+    {code::unexpected_segment, "unexpected_segment", "segment not part of the message structure", "100"},
+    {code::out_of_order, "out_of_order", "segment out of order", "100"},
+    {code::too_many_segments, "too_many_segments", "segment or group repeats too often", "100"},
+    {code::missing_segment, "missing_segment", "required segment or group missing", "100"},
+    {code::unknown_structure, "unknown_structure", "message structure unknown", "200"},
+});
+static_assert(hl7v2::detail::is_complete_table<code_table>(),
+              "every code needs its row in code_table, in order");
+
+constexpr std::string_view name(code c) noexcept { return hl7v2::detail::name_of(code_table, c); }
 
 // A short static description, for logs and ACK text.
-constexpr std::string_view describe(code c) noexcept {
-  switch (c) {
-    case code::required_missing:
-      return "required value missing";
-    case code::too_many_repetitions:
-      return "too many repetitions";
-    case code::too_long:
-      return "value too long";
-    case code::bad_number:
-      return "not a number (NM)";
-    case code::bad_sequence_id:
-      return "not a sequence id (SI)";
-    case code::bad_date:
-      return "not a date (DT)";
-    case code::bad_time:
-      return "not a time (TM)";
-    case code::bad_datetime:
-      return "not a date/time (DTM)";
-    case code::not_in_table:
-      return "value not in table";
-    case code::unknown_segment:
-      return "segment not defined in this version";
-    case code::z_segment:
-      return "site-specific segment";
-    case code::extra_field:
-      return "field beyond the segment definition";
-    case code::unexpected_segment:
-      return "segment not part of the message structure";
-    case code::out_of_order:
-      return "segment out of order";
-    case code::too_many_segments:
-      return "segment or group repeats too often";
-    case code::missing_segment:
-      return "required segment or group missing";
-    case code::unknown_structure:
-      return "message structure unknown";
-  }
-  return "unknown";
-}
+constexpr std::string_view describe(code c) noexcept { return hl7v2::detail::description_of(code_table, c); }
 
 // The HL7 error condition (table 0357) an ACK's ERR segment uses for a code.
 constexpr std::string_view hl7_error_code(code c) noexcept {
-  switch (c) {
-    case code::required_missing:
-      return "101";
-    case code::bad_number:
-    case code::bad_sequence_id:
-    case code::bad_date:
-    case code::bad_time:
-    case code::bad_datetime:
-    case code::too_long:
-    case code::too_many_repetitions:
-    case code::extra_field:
-      return "102";
-    case code::not_in_table:
-      return "103";
-    case code::unknown_structure:
-      return "200";
-    default:
-      return "100";  // structure and segment findings: segment sequence error
-  }
+  const auto* row = hl7v2::detail::row_of(code_table, c);
+  return row != nullptr ? row->hl7_error_code : "100";
 }
 
 // Where a finding is: SEG[(occurrence)][-FIELD[(repetition)][-COMPONENT[-SUBCOMPONENT]]], the grammar
