@@ -93,7 +93,10 @@ const structure_node* first_choice(std::span<const structure_node> nodes) {
 
 std::string alternatives(const structure_node& choice) {
   std::string out;
-  for (const structure_node& alt : choice.children()) out += (out.empty() ? "" : "|") + std::string(alt.id);
+  for (const structure_node& alt : choice.children()) {
+    if (!out.empty()) out += '|';
+    out += alt.id;
+  }
   return out;
 }
 
