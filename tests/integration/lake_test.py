@@ -296,6 +296,26 @@ def test_status_shows_raw_files_without_a_manifest_as_pending():
     assert "pending   1 raw files" in run(CLI, "lake", "status", "--lake", lake, check_rc=0).stdout.decode()
 
 
+def test_killed_after_the_manifest_rerun_removes_the_stale_journal():
+    """A run killed between writing an input's manifest and removing its journal: the input is committed,
+    so status does not call it uncommitted and the next run (which skips the input) removes the journal."""
+    lake = os.path.join(WORK, "stale_journal")
+    ingest(lake, SAMPLES[0], rc=0)
+    (m,) = manifests(lake)
+    journal = os.path.join(lake, "manifest", m["sha256"] + ".journal")
+    with open(journal, "w") as f:  # what commit_input writes before publishing the files
+        f.write("".join(x + "\n" for x in m["files"]))
+    before = snapshot(lake)
+    s = json.loads(run(CLI, "lake", "status", "--lake", lake, "--json", check_rc=0).stdout)
+    assert s["uncommitted"] == 0, s
+    p = ingest(lake, SAMPLES[0], rc=0)
+    assert b"0 inputs ingested" in p.stderr, p.stderr
+    assert not os.path.exists(journal)
+    del before[os.path.relpath(journal, lake)]
+    assert snapshot(lake) == before, "the rerun changed committed data"
+    check_accounting(lake, expected_messages=1)
+
+
 def test_fsync_by_default_and_not_with_no_fsync():
     """The commit points are flushed: strace counts fsync/fdatasync calls; --no-fsync makes none and the
     same lake content."""
@@ -361,5 +381,6 @@ main([test_accounting_samples_broken_and_corpus, test_idempotent_rerun_and_renam
       test_strict_sends_validation_errors_to_the_error_zone, test_batch_count_errors_are_recorded_apart,
       test_grouped_staging, test_status_counts_match_manifests,
       test_jobs_and_batches_do_not_change_the_result, test_stdin_input,
-      test_status_shows_raw_files_without_a_manifest_as_pending, test_fsync_by_default_and_not_with_no_fsync,
+      test_status_shows_raw_files_without_a_manifest_as_pending,
+      test_killed_after_the_manifest_rerun_removes_the_stale_journal, test_fsync_by_default_and_not_with_no_fsync,
       test_full_disk_one_error_per_input_nothing_half_visible])

@@ -151,6 +151,9 @@ bool pipeline::add(const std::string& path, const std::string& source, const std
   }
   totals_.bytes += in->manifest.bytes;
   if (exists(lake_.manifest_file(in->manifest.sha256))) {  // the same bytes are already in the lake
+    // A run killed between writing the manifest and removing the journal leaves it behind: the
+    // input is committed, so the journal is stale and goes.
+    ::unlink(lake_.journal_file(in->manifest.sha256).c_str());
     ++totals_.skipped;
     progress_.bytes_done += in->manifest.bytes;
     give_up(input_outcome::status::already_in_lake);

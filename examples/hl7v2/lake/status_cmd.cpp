@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "hl7v2/json/sink.hpp"
 #include "hl7v2/json/writer.hpp"
@@ -59,12 +60,13 @@ int run_status(const status_options& o) {
   std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, batch_errors = 0, unreadable = 0,
                 journals = 0;
   std::map<std::string, std::uint64_t> by_type, by_version, by_code, by_origin;
-  std::set<std::string> committed;  // hashes with a manifest
+  std::set<std::string> committed;     // hashes with a manifest
+  std::vector<std::string> journaled;  // hashes with a journal: uncommitted unless also committed
   std::string text;
   for (const auto& entry : fs::directory_iterator(lake.manifest(), ec)) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() == ".journal") {
-      ++journals;
+      journaled.push_back(entry.path().stem().string());
       continue;
     }
     if (entry.path().extension() != ".json") continue;
@@ -88,6 +90,8 @@ int run_status(const status_options& o) {
     }
     for (const auto& [k, n] : m.error_codes) by_code[k] += n;
   }
+  // A journal beside a manifest is stale (the run died after committing): not an uncommitted input.
+  for (const std::string& sha : journaled) journals += committed.count(sha) == 0 ? 1 : 0;
   const zone_size raw = walk(lake.raw()), stg = walk(lake.staging()), err = walk(lake.error());
   // Raw files without a manifest: inputs stored but not (yet) converted, e.g. by a run that was killed
   // or a listener's segment waiting for conversion. The next ingest or listener start converts them.
