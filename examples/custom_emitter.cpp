@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/framer.hpp"
 #include "hl7v2/json/walk.hpp"

@@ -34,18 +34,15 @@ inline std::string_view msa1_of(std::string_view ack) {
 // Decides and writes ACKs; one per thread (it keeps a validation report).
 class acknowledger {
  public:
-  acknowledger(const json::options& setup, bool validate) : setup_(setup), validate_(validate) {
-    // The version whose MSH-9 and ERR layout an AR for an unknown version uses; MSH-12 is still echoed.
-    fallback_ =
-        setup.default_version != nullptr ? setup.default_version : defs::find_version("2.5.1", nullptr);
-  }
+  acknowledger(const json::options& setup, bool validate)
+      : setup_(setup), validate_(validate), definitions_(resolver_for(setup)) {}
 
   // The code for `msg`: with validation, reject for an unknown version and error for validation errors;
   // without it, accept anything that parsed. (has_errors() also counts errors past the report's limit.)
   validate::ack_code decide(const message& msg) {
     if (!validate_) {
       rep_.clear();
-      version_ = validate::version_of(msg, setup_.default_version);
+      version_ = definitions_.version_for(msg);
       return validate::ack_code::accept;
     }
     version_ = validate_message(msg, setup_, validate::options{}, rep_);
@@ -58,7 +55,9 @@ class acknowledger {
   template <class Sink>
   validate::ack_status write(const message& msg, validate::ack_code code, const validate::ack_options& o,
                              Sink& out) {
-    return validate::write_ack(msg, version_ != nullptr ? *version_ : *fallback_, code, rep_.items(), o, out);
+    // An AR for an unknown version is laid out as the default version's; MSH-12 is still echoed.
+    if (version_ == nullptr) return validate::write_ack(msg, definitions_, code, rep_.items(), o, out);
+    return validate::write_ack(msg, *version_, code, rep_.items(), o, out);
   }
 
   const validate::report& report() const { return rep_; }
@@ -66,7 +65,7 @@ class acknowledger {
  private:
   const json::options& setup_;
   bool validate_;
-  const defs::version_def* fallback_ = nullptr;
+  defs::resolver definitions_;
   const defs::version_def* version_ = nullptr;
   validate::report rep_;
 };

@@ -2,6 +2,7 @@
 // reader.
 #pragma once
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/framer.hpp"
 #include "hl7v2/json/convert.hpp"
 #include "hl7v2/json/sink.hpp"

@@ -8,21 +8,26 @@
 #include <string_view>
 
 #include "engine.hpp"
+#include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/resolver.hpp"
 #include "hl7v2/validate/validate.hpp"
 #include "records.hpp"
 
 namespace hl7v2::cli {
 
-// The definitions `msg` is validated with: a profile's when one was given (it applies to every message,
-// as in the converter), else MSH-12's version, the default version when MSH-12 is empty. nullptr when
-// MSH-12 names no HL7 v2 version; then `rep` is left empty.
+// Which definitions the commands read a message with, as the converter does: a profile's when one was
+// given (for every message), else MSH-12's version among all built-in ones, the default version (else
+// 2.5.1) when MSH-12 is empty.
+inline defs::resolver resolver_for(const json::options& setup) {
+  return defs::resolver{defs::all_versions_registry, setup.default_version,
+                        setup.profile != nullptr ? &setup.profile->version() : nullptr};
+}
+
+// Validates `msg` with the definitions resolver_for(setup) chooses and returns them; nullptr when MSH-12
+// names no HL7 v2 version (then `rep` is left empty).
 inline const defs::version_def* validate_message(const message& msg, const json::options& setup,
                                                  const validate::options& checks, validate::report& rep) {
-  rep.clear();
-  const defs::version_def* v =
-      setup.profile != nullptr ? &setup.profile->version() : validate::version_of(msg, setup.default_version);
-  if (v != nullptr) validate::validate(msg, *v, checks, rep);
-  return v;
+  return validate::validate(msg, resolver_for(setup), checks, rep);
 }
 
 // The members of one diagnostic, without braces: severity, code, reason, path, segment (1-based index in

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../../bench/corpus/generator.hpp"
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/delimiters.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/validate.hpp"
@@ -393,9 +394,9 @@ TEST_CASE("generated messages validate against their version's definitions") {
   for (std::string_view text : split_messages(corpus, false, '\r')) {
     auto msg = parser.parse(text);
     REQUIRE(msg);
-    const hl7v2::defs::version_def* v = val::version_of(*msg, nullptr);
+    const hl7v2::defs::version_def* v = val::validate(
+        *msg, hl7v2::defs::resolver{hl7v2::defs::all_versions_registry.with_default(nullptr)}, {}, rep);
     REQUIRE(v != nullptr);
-    val::validate(*msg, *v, {}, rep);
     ++checked;
     for (const val::diagnostic& d : rep) {
       if (d.severity == val::severity::info) {

@@ -10,8 +10,10 @@
 
 #include <simdjson.h>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/er7_writer.hpp"
 #include "hl7v2/json/convert.hpp"
+#include "hl7v2/json/reader.hpp"
 #include "hl7v2/parser.hpp"
 
 #include "fuzz_check.hpp"

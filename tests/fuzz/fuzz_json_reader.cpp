@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/json/convert.hpp"
+#include "hl7v2/json/reader.hpp"
 #include "hl7v2/parser.hpp"
 
 #include "fuzz_check.hpp"

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/json/grouped.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/ack.hpp"
@@ -28,9 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static std::string out;
   auto m = parser.parse(text);
   if (!m) return 0;
-  const hl7v2::defs::version_def* v = hl7v2::validate::version_of(*m, &hl7v2::defs::v2_5_1);
-  if (v == nullptr) v = &hl7v2::defs::v2_5_1;
-  hl7v2::validate::validate(*m, *v, {}, rep);
+  const hl7v2::defs::resolver definitions{hl7v2::defs::all_versions_registry};
+  const hl7v2::defs::version_def* v = &definitions.version_or_default(*m);
+  hl7v2::validate::validate(*m, *v, {}, rep, definitions.versions());
   for (const auto& d : rep) {
     const std::string path = d.where.path();
     if (d.where.segment_id_size == 3 && d.where.segment_index != 0) {

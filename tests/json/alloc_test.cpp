@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "../../bench/corpus/generator.hpp"
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/json/convert.hpp"
+#include "hl7v2/json/reader.hpp"
 #include "hl7v2/parser.hpp"
 
 // Under AddressSanitizer the allocation functions are the sanitizer's: libsimdjson's new[] would meet

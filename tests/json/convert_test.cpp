@@ -1,6 +1,8 @@
 // The one-call converter: options, extra members, sinks, errors that leave the output untouched,
 // default version and site profiles.
 #include "hl7v2/json/convert.hpp"
+#include "hl7v2/defs/all.hpp"
+#include "hl7v2/json/reader.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <sstream>

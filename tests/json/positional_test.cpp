@@ -2,6 +2,8 @@
 // parse, and byte-exact ER7 back (reader.hpp) over the samples, a generated corpus and random messages
 // with odd delimiters, Latin-1 and invalid bytes.
 #include "hl7v2/json/positional.hpp"
+#include "hl7v2/defs/all.hpp"
+#include "hl7v2/json/reader.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <string>

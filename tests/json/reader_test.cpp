@@ -2,6 +2,7 @@
 // over the samples, a generated corpus and random messages; hand-written JSON in both layouts; and
 // every malformed input refused with bad_json, nothing appended.
 #include "hl7v2/json/reader.hpp"
+#include "hl7v2/defs/all.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <string>

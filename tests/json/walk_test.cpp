@@ -1,6 +1,7 @@
 // The walk: which definitions each part is handed, the order of events, the segment repetition rule,
 // OBX-5 typed by OBX-2, and the type-erased emitter.
 #include "hl7v2/json/walk.hpp"
+#include "hl7v2/defs/all.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <string>

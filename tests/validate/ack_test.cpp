@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/validate.hpp"
 
@@ -34,10 +35,9 @@ void build(const std::string& received, acked& out, ack_options o = {}, const ac
   hl7v2::parser p;
   auto m = p.parse(received);
   REQUIRE(m);
-  const defs::version_def* v = version_of(*m, &defs::v2_5_1);
-  REQUIRE(v != nullptr);
   report rep;
-  validate::validate(*m, *v, {}, rep);
+  const defs::version_def* v = validate::validate(*m, defs::resolver{defs::all_versions_registry}, {}, rep);
+  REQUIRE(v != nullptr);
   if (o.timestamp.empty()) o.timestamp = "20250301083005";
   const ack_code code = forced ? *forced : ack_code_for(rep.items());
   out.status = write_ack(*m, *v, code, rep.items(), o, out.text);

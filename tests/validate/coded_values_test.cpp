@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/validate.hpp"
 
@@ -34,10 +35,10 @@ std::vector<finding> check(const std::string& text) {
   parser p;
   auto m = p.parse(text);
   REQUIRE(m);
-  const defs::version_def* v = version_of(*m, nullptr);
-  REQUIRE(v != nullptr);
   report rep;
-  validate::validate(*m, *v, {}, rep);
+  const defs::version_def* v =
+      validate::validate(*m, defs::resolver{defs::all_versions_registry.with_default(nullptr)}, {}, rep);
+  REQUIRE(v != nullptr);
   std::vector<finding> out;
   for (const diagnostic& d : rep) {
     out.push_back({d.code, d.where.path(), d.expectation_text()});

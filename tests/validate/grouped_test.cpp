@@ -1,5 +1,6 @@
 // The grouped JSON layout (include/hl7v2/json/grouped.hpp), parsed back with simdjson.
 #include "hl7v2/json/grouped.hpp"
+#include "hl7v2/defs/all.hpp"
 
 #include <simdjson.h>
 

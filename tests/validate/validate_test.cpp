@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hl7v2/defs/all.hpp"
 #include "hl7v2/parser.hpp"
 
 using namespace hl7v2;
@@ -43,10 +44,11 @@ std::vector<finding> check(const std::string& text, const options& opts = {},
   parser p;
   auto m = p.parse(text);
   REQUIRE(m);
-  if (v == nullptr) v = version_of(*m, &defs::v2_5_1);
+  const defs::resolver definitions{defs::all_versions_registry};
+  if (v == nullptr) v = definitions.version_for(*m);
   REQUIRE(v != nullptr);
   report rep;
-  validate::validate(*m, *v, opts, rep);
+  validate::validate(*m, *v, opts, rep, definitions.versions());
   std::vector<finding> out;
   for (const diagnostic& d : rep) out.push_back({d.severity, d.code, d.where.path(), d.expectation_text()});
   return out;

@@ -1,10 +1,12 @@
 // One call from a parsed message to JSON, for host programs (the CLI, the data lake):
 //
-//   hl7v2::json::converter conv{{.layout = hl7v2::json::layout::named, .typed = true}};
+//   hl7v2::json::converter conv{{.layout = hl7v2::json::layout::named, .typed = true}};  // every version
+//   hl7v2::json::converter v251{only_251, {.typed = true}};  // a defs::registry: the versions you include
 //   std::string line;                                   // reused: no allocation once warm
 //   for (...) { line.clear(); auto n = conv.write(msg, line); if (!n) report(n.error()); ... }
 //
-// and back: er7_from_json (reader.hpp) turns one JSON object of either layout into ER7.
+// and back: er7_from_json (reader.hpp, which alone needs simdjson) turns one JSON object of either layout
+// into ER7.
 // The layouts are described in named.hpp and positional.hpp.
 #pragma once
 
@@ -17,12 +19,12 @@
 #include <type_traits>
 
 #include "hl7v2/charset.hpp"
-#include "hl7v2/defs/profile.hpp"
+#include "hl7v2/defs/registry.hpp"
+#include "hl7v2/defs/site_profile.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/named.hpp"
 #include "hl7v2/json/positional.hpp"
-#include "hl7v2/json/reader.hpp"
 #include "hl7v2/json/walk.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
@@ -73,7 +75,8 @@ struct options {
   json::layout layout = layout::named;
   bool typed = false;       // named only: NM → number, SI → integer, DT/DTM/TS → ISO 8601
   bool upper_keys = false;  // named only: "PID", "PATIENT_NAME" (hl7apy style)
-  const defs::version_def* default_version = nullptr;  // used when MSH-12 is empty/unknown; nullptr → 2.5.1
+  const defs::version_def* default_version =
+      nullptr;                             // used when MSH-12 is empty/unknown; null → the registry's
   const defs::profile* profile = nullptr;  // site definitions (may be null): when set, every message is
                                            // read with profile->version(), whatever its MSH-12 says
   hl7v2::formatting format = hl7v2::formatting::map;
@@ -83,10 +86,14 @@ struct options {
 // Reusable: owns the scratch buffers and the per-structure caches. Not thread-safe: one per thread.
 class converter {
  public:
-  explicit converter(options opts = {})
+  // Reads with the versions of `versions` (defs/registry.hpp).
+  explicit converter(const defs::registry& versions, options opts = {})
       : opt_(opts),
-        walker_(walk_options{opts.default_version,
-                             opts.profile != nullptr ? &opts.profile->version() : nullptr}) {}
+        walker_(versions, walk_options{opts.default_version,
+                                       opts.profile != nullptr ? &opts.profile->version() : nullptr}) {}
+  // Reads with every built-in version (needs defs/all.hpp).
+  template <class All = defs::all_versions_t>
+  explicit converter(options opts = {}) : converter(defs::builtin_registry<All>::value, opts) {}
 
   const options& settings() const noexcept { return opt_; }
 

@@ -75,8 +75,16 @@ struct segment_capture {
 // message once warm. Not thread-safe: one per thread.
 class grouped_converter {
  public:
+  // Reads with the versions of `versions` (defs/registry.hpp).
+  explicit grouped_converter(const defs::registry& versions, options opts = {})
+      : opt_(opts),
+        walker_(versions, walk_options{opts.default_version,
+                                       opts.profile != nullptr ? &opts.profile->version() : nullptr}),
+        fallback_(versions, opts) {}
+  // Reads with every built-in version (needs defs/all.hpp).
+  template <class All = defs::all_versions_t>
   explicit grouped_converter(options opts = {})
-      : opt_(opts), walker_(walk_options{opts.default_version}), fallback_(opts) {}
+      : grouped_converter(defs::builtin_registry<All>::value, opts) {}
 
   // Appends one JSON object for `msg` to `out` (no newline); `extra_members` as in converter::write.
   template <class Sink>

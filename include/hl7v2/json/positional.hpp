@@ -23,8 +23,7 @@
 #include <string>
 #include <string_view>
 
-#include <simdjson.h>
-
+#include "hl7v2/detail/utf8.hpp"
 #include "hl7v2/json/emitter.hpp"
 #include "hl7v2/json/writer.hpp"
 
@@ -45,7 +44,7 @@ class positional_emitter {
   void begin_message(const message_info& m) {
     d_ = m.msg->delims();
     build_classes();
-    latin1_ = !simdjson::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
+    latin1_ = !hl7v2::detail::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
     w_.begin_object();
     if (!extra_.empty()) w_.raw(extra_);
     if (latin1_) {

@@ -6,7 +6,8 @@
 //    a message), as is anything that is not the shape positional.hpp describes.
 //  - named (any other object): members in JSON order, each segment key ("pid", "PID", "pid(2)") an
 //    object or an array of objects; keys are matched case-insensitively against the definitions of the
-//    version MSH-12 names (default 2.5.1); positional keys ("7", "5(2)") place the parts the definitions
+//    version MSH-12 names within the registry (defs/resolver.hpp; every built-in version unless one is
+//    given); positional keys ("7", "5(2)") place the parts the definitions
 //    do not know. Members that are not segment keys (e.g. "_source" metadata from extra_members) are
 //    skipped. Text is escaped for ER7 (escape.hpp), null becomes "", numbers their shortest text,
 //    ISO 8601 dates in date/time fields go back to HL7 form. When MSH-18 says 8859/1 the text is written
@@ -28,7 +29,8 @@
 #include <simdjson.h>
 
 #include "hl7v2/charset.hpp"
-#include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/registry.hpp"
+#include "hl7v2/defs/resolver.hpp"
 #include "hl7v2/delimiters.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/escape.hpp"
@@ -38,7 +40,8 @@
 namespace hl7v2::json {
 
 struct reader_options {
-  const defs::version_def* default_version = nullptr;  // for a named message without MSH-12; null → 2.5.1
+  const defs::version_def* default_version =
+      nullptr;  // for a named message without MSH-12; null → the registry's
   const defs::version_def* definitions =
       nullptr;  // when set, used whatever MSH-12 says (a profile's version())
 };
@@ -76,7 +79,13 @@ constexpr bool parse_positional_key(std::string_view key, std::size_t& pos, std:
 
 class er7_from_json {
  public:
-  explicit er7_from_json(reader_options options = {}) : opt_(options) {}
+  // Reads named JSON with the versions of `versions` (defs/registry.hpp).
+  explicit er7_from_json(const defs::registry& versions, reader_options options = {})
+      : opt_(options), resolver_(versions, options.default_version, options.definitions) {}
+  // Reads named JSON with every built-in version (needs defs/all.hpp).
+  template <class All = defs::all_versions_t>
+  explicit er7_from_json(reader_options options = {})
+      : er7_from_json(defs::builtin_registry<All>::value, options) {}
 
   // Appends the ER7 message to `out` and returns the bytes appended; on error appends nothing.
   hl7v2::result<std::size_t> convert(std::string_view json_text, std::string& out) {
@@ -328,20 +337,16 @@ class er7_from_json {
     simdjson::dom::element msh_e;
     if (find_member(root, "msh", msh_e)) have_msh = first_object(msh_e, msh);
     if (!have_head) return bad(1);
-    const defs::version_def* fallback = opt_.default_version ? opt_.default_version : &defs::v2_5_1;
-    version_ = fallback;
-    std::string_view sep_text = "|", enc_text = "^~\\&";
+    // MSH-12 and the delimiters sit under each version's key for them: try every registered one.
+    std::string_view version_text, sep_text = "|", enc_text = "^~\\&";
     const std::string_view hid{head_id, 3};
-    for (const defs::version_def* v : defs::all_versions()) {
+    for (const defs::version_def* v : resolver_.versions().versions()) {
       simdjson::dom::element e;
-      if (have_msh && find_field(msh, *v, "MSH", 12, e)) {
-        const defs::version_def* found = defs::find_version(first_text(e), fallback);
-        version_ = found ? found : fallback;
-      }
+      if (have_msh && find_field(msh, *v, "MSH", 12, e)) version_text = first_text(e);
       if (find_field(head, *v, hid, 1, e)) sep_text = first_text(e);
       if (find_field(head, *v, hid, 2, e)) enc_text = first_text(e);
     }
-    if (opt_.definitions != nullptr) version_ = opt_.definitions;
+    version_ = &resolver_.version_or_default(version_text);
     std::string header = "MSH";
     header.append(sep_text);
     header.append(enc_text);
@@ -357,7 +362,7 @@ class er7_from_json {
       char id[3];
       if (!segment_id(member.key, id)) continue;
       const std::string_view sid{id, 3};
-      const defs::segment_def* def = defs::find_segment_with_fallback(*version_, sid);
+      const defs::segment_def* def = resolver_.segment(*version_, sid);
       simdjson::dom::array list;
       if (member.value.get_array().get(list) == simdjson::SUCCESS) {
         for (simdjson::dom::element e : list) {
@@ -412,11 +417,11 @@ class er7_from_json {
       out.append(d_.encoding_characters(storage));
       written = 2;
     }
-    // OBX-5 takes its type from OBX-2.
+    // OBX-5 takes its type from OBX-2 (defs/resolver.hpp).
     const defs::type_def* varies_type = nullptr;
-    if (id == "OBX") {
+    if (const std::size_t from = defs::varies_type_field(id, 5); from != 0) {
       for (const slot& s : slots_) {
-        if (s.position == 2 && s.rep == 0) varies_type = version_->type(first_text(s.value));
+        if (s.position == from && s.rep == 0) varies_type = defs::varies_type(*version_, first_text(s.value));
       }
     }
     for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -424,7 +429,7 @@ class er7_from_json {
       if (is_header && s.position <= 2) continue;
       const defs::field_def* fd = def ? def->field(s.position) : nullptr;
       const defs::type_def* type = fd ? fd->type : nullptr;
-      if (type != nullptr && detail::is_varies(type->id)) type = varies_type;
+      if (type != nullptr && defs::is_varies(type->id)) type = varies_type;
       if (s.position > written) {
         while (written < s.position) {
           out.push_back(d_.field);
@@ -597,6 +602,7 @@ class er7_from_json {
   }
 
   reader_options opt_;
+  defs::resolver resolver_;
   simdjson::dom::parser parser_;
   std::string padded_;
   std::string delims_;

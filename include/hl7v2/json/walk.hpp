@@ -1,11 +1,11 @@
 // The walk: traverses a parsed message beside its version's definitions and drives an emitter
 // (emitter.hpp) with each part and the definition it matched.
 //
-// Definitions are chosen once per message and once per segment, never per value:
-//  - version: MSH-12 through defs::find_version; empty or unparseable → the default (2.5.1 unless set);
-//  - segment: the version's definition, else the nearest LATER version's (a 2.3 message carrying a
-//    segment introduced in 2.5 keeps its names), else none (Z-segments);
-//  - message structure: MSH-9.3 ("ADT_A01"), else from MSH-9.1 + MSH-9.2 (structure_for);
+// Definitions are chosen once per message and once per segment, never per value, by defs::resolver
+// (defs/resolver.hpp) over the registry the walker is given (every built-in version by default):
+//  - version: MSH-12 within the registry; empty or naming no version → the default;
+//  - segment: the version's definition, else the nearest LATER registered version's, else none;
+//  - message structure: MSH-9.3 ("ADT_A01"), else from MSH-9.1 + MSH-9.2;
 //  - a field whose type is "varies" (OBX-5) takes the type OBX-2 names; unknown there → no type.
 //
 // "May this segment repeat?" (segment_order::by_id), from the message structure: yes when the
@@ -22,14 +22,16 @@
 #include <string_view>
 #include <vector>
 
-#include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/registry.hpp"
+#include "hl7v2/defs/resolver.hpp"
 #include "hl7v2/json/emitter.hpp"
 #include "hl7v2/message.hpp"
 
 namespace hl7v2::json {
 
 struct walk_options {
-  const defs::version_def* default_version = nullptr;  // for an empty or unknown MSH-12; null → 2.5.1
+  const defs::version_def* default_version =
+      nullptr;  // for an empty or unknown MSH-12; null → the registry's
   // When set, every message is read with these definitions whatever its MSH-12 says: a site profile's
   // version() (defs/profile.hpp), which lays the site's segments over one base version.
   const defs::version_def* definitions = nullptr;
@@ -60,26 +62,23 @@ constexpr bool wants_definitions() noexcept {
   }
 }
 
-constexpr bool is_varies(std::string_view type_id) noexcept {
-  // Checked for every field: the first byte rules out all other types.
-  if (type_id.empty() || (type_id[0] != 'v' && type_id[0] != 'V' && type_id[0] != '*')) return false;
-  return type_id == "varies" || type_id == "VARIES" || type_id == "*";
-}
-
 }  // namespace detail
 
 class walker {
  public:
-  explicit walker(walk_options options = {}) : options_(options) {}
+  // Reads with the versions of `versions`.
+  explicit walker(const defs::registry& versions, walk_options options = {})
+      : options_(options), resolver_(versions, options.default_version, options.definitions) {}
+  // Reads with every built-in version (needs defs/all.hpp).
+  template <class All = defs::all_versions_t>
+  explicit walker(walk_options options = {}) : walker(defs::builtin_registry<All>::value, options) {}
 
   const walk_options& options() const noexcept { return options_; }
+  const defs::resolver& resolver() const noexcept { return resolver_; }
 
-  // The definitions a message is read with (see the header comment).
+  // The definitions a message is read with (see the header comment); never null.
   const defs::version_def* version_of(const message& msg) const noexcept {
-    if (options_.definitions != nullptr) return options_.definitions;
-    const defs::version_def* fallback = options_.default_version ? options_.default_version : &defs::v2_5_1;
-    const defs::version_def* v = defs::find_version(msg.version_id(), fallback);
-    return v ? v : fallback;
+    return &resolver_.version_or_default(msg);
   }
   // The same, remembering the last answer: a feed sends one MSH-12 text over and over.
   const defs::version_def* cached_version_of(const message& msg) noexcept {
@@ -96,11 +95,7 @@ class walker {
     return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
-    if (const std::string_view id = msg.structure_id(); !id.empty()) {
-      if (const defs::structure_def* s = v.structure(id)) return s;
-    }
-    const std::string_view type = msg.message_type();
-    return type.empty() ? nullptr : v.structure_for(type, msg.trigger_event());
+    return defs::resolver::structure(v, msg);
   }
 
   // May a segment with this id repeat in messages of this structure (null: unknown structure)?
@@ -125,7 +120,7 @@ class walker {
     if (segment_order{out.order} == segment_order::as_received) {
       for (const segment seg : msg.segments()) {
         const defs::segment_def* def =
-            detail::wants_definitions<E>() ? defs::find_segment_with_fallback(*version, seg.id()) : nullptr;
+            detail::wants_definitions<E>() ? resolver_.segment(*version, seg.id()) : nullptr;
         walk_segment(info, segment_info{seg, def, 0, false}, out);
       }
     } else {
@@ -189,7 +184,7 @@ class walker {
       const segment head = msg[first + 1];
       std::size_t count = 0;
       for (std::size_t i = first; i < keys_.size(); ++i) count += keys_[i] == key;
-      const group_info g{head.id(), defs::find_segment_with_fallback(*info.version, head.id()), count,
+      const group_info g{head.id(), resolver_.segment(*info.version, head.id()), count,
                          segment_repeats(info.structure, head.id())};
       out.begin_group(g);
       std::size_t occurrence = 0;
@@ -199,14 +194,6 @@ class walker {
       }
       out.end_group(g);
     }
-  }
-
-  // The type a "varies" field takes: OBX-5 is typed by OBX-2.
-  static const defs::type_def* resolve_varies(const message_info& info, const segment& seg,
-                                              std::size_t pos) noexcept {
-    if (pos != 5 || seg.id() != "OBX") return nullptr;
-    const std::string_view type_id = seg[2][1][1].raw();
-    return type_id.empty() ? nullptr : info.version->type(type_id);
   }
 
   // One bit set per byte class (bytes_class) for this message's delimiters.
@@ -270,8 +257,7 @@ class walker {
     const bool header = s.seg.is_header();
     for (std::size_t pos = 1; pos <= n; ++pos) {
       const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
-      const defs::type_def* type = fd ? fd->type : nullptr;
-      if (type != nullptr && detail::is_varies(type->id)) type = resolve_varies(info, s.seg, pos);
+      const defs::type_def* type = defs::resolver::field_type(*info.version, s.seg, pos, fd);
       const hl7v2::field f = s.seg[pos];
       const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
       const std::uint8_t bytes = delimiter_field ? std::uint8_t{0xFF} : classify(f.raw());
@@ -336,6 +322,7 @@ class walker {
   }
 
   walk_options options_;
+  defs::resolver resolver_;
   const defs::version_def* last_version_ = nullptr;
   char last_version_text_[16] = {};
   std::size_t last_version_len_ = 0;

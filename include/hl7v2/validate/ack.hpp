@@ -29,6 +29,7 @@
 #include <span>
 #include <string_view>
 
+#include "hl7v2/defs/resolver.hpp"
 #include "hl7v2/defs/types.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/message.hpp"
@@ -280,6 +281,14 @@ ack_status write_ack(const message& received, const defs::version_def& version, 
   }
   if (!erl_layout && written != 0) w.end_segment();
   return ack_status::written;
+}
+
+// The same, in the layout of the version the resolver reads `received` with: MSH-12's, else the default
+// (an AR for a message whose MSH-12 names no version still needs a layout; MSH-12 is echoed as sent).
+template <class Sink>
+ack_status write_ack(const message& received, const defs::resolver& definitions, ack_code code,
+                     std::span<const diagnostic> diagnostics, const ack_options& opts, Sink& out) {
+  return write_ack(received, definitions.version_or_default(received), code, diagnostics, opts, out);
 }
 
 }  // namespace hl7v2::validate

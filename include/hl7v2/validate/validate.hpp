@@ -1,8 +1,11 @@
 // Validation of a parsed message against the definitions of its HL7 version.
 //
 //   hl7v2::validate::report rep;                       // reuse it: no allocation per message once warm
-//   hl7v2::validate::validate(msg, hl7v2::defs::v2_5_1, {}, rep);
-//   for (const auto& d : rep) log(name(d.severity), name(d.code), d.where.path(), d.expectation_text());
+//   hl7v2::defs::resolver r{hl7v2::defs::all_versions_registry};  // or a registry of the versions you
+//   include const auto* version = hl7v2::validate::validate(msg, r, {}, rep);  // MSH-12's version; null:
+//   none named hl7v2::validate::validate(msg, hl7v2::defs::v2_5_1, {}, rep);      // or one version, chosen
+//   by you for (const auto& d : rep) log(name(d.severity), name(d.code), d.where.path(),
+//   d.expectation_text());
 //
 // Checks, each with its own level (off / info / warning / error) in `options`:
 //   required       required fields missing, and required components of a present value ("" is present)
@@ -16,7 +19,8 @@
 //                  table), IBTnnnn and 99zzz (local)
 //   user_tables    IS values likewise (user-defined tables: sites extend them, so off by default)
 //   unknown        segment ids the version does not define; their fields are checked with the nearest
-//                  later version's definition when one has it
+//                  later version's definition when the registry (the resolver's, or the one passed
+//                  with a version) has one
 //   z_segments     site-specific Z-segments (not checked further)
 //   extra_fields   non-empty fields past the last one the segment defines
 //   structure      segment order and cardinality against the message structure (MSH-9.3, else derived
@@ -29,7 +33,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/registry.hpp"
+#include "hl7v2/defs/resolver.hpp"
 #include "hl7v2/defs/types.hpp"
 #include "hl7v2/message.hpp"
 #include "hl7v2/validate/diagnostic.hpp"
@@ -169,9 +174,8 @@ class segment_checker {
       }
       if (f.is_null()) continue;
       const defs::type_def* type = fd->type;
-      if (type != nullptr && classify(type->id) == type_class::varies) {
-        type = pos == 5 && seg.id() == "OBX" ? v_.type(seg[2][1][1].raw()) : nullptr;  // OBX-2 types OBX-5
-      }
+      if (type != nullptr && classify(type->id) == type_class::varies)
+        type = defs::resolver::field_type(v_, seg, pos, fd);  // OBX-2 types OBX-5
       std::uint16_t n = 0;
       for (const repetition r : f) {
         ++n;
@@ -286,29 +290,20 @@ class segment_checker {
 
 }  // namespace detail
 
-// The structure MSH-9 names: MSH-9.3 when the version defines it, else MSH-9.1 + MSH-9.2; nullptr when
-// neither is known.
+// The structure MSH-9 names in `version` (defs::resolver::structure); nullptr when neither MSH-9.3 nor
+// MSH-9.1 + MSH-9.2 name one.
 inline const defs::structure_def* structure_of(const message& msg,
                                                const defs::version_def& version) noexcept {
-  if (const std::string_view id = msg.structure_id(); !id.empty()) {
-    if (const defs::structure_def* s = version.structure(id)) return s;
-  }
-  const std::string_view type = msg.message_type();
-  if (type.empty()) return nullptr;
-  return version.structure_for(type, msg.trigger_event());
-}
-
-// The version to validate `msg` with: from MSH-12 (defs::find_version), `default_version` when MSH-12 is
-// empty; nullptr when MSH-12 names no HL7 v2 version.
-inline const defs::version_def* version_of(const message& msg,
-                                           const defs::version_def* default_version) noexcept {
-  return defs::find_version(msg.version_id(), default_version);
+  return defs::resolver::structure(version, msg);
 }
 
 // Validates `msg` against `version`, calling `sink(const diagnostic&)` for each finding, in message order
 // (structure findings at the segment where they are detected; missing segments at the end come last).
+// A segment `version` does not define is checked with the nearest later version of `later` that has it
+// (none when `later` is empty).
 template <class Sink>
-void validate(const message& msg, const defs::version_def& version, const options& opts, Sink& sink) {
+void validate(const message& msg, const defs::version_def& version, const options& opts, Sink& sink,
+              const defs::registry& later = {}) {
   detail::segment_checker<Sink> checker(version, opts, sink);
   const defs::structure_def* structure = opts.structure == level::off ? nullptr : structure_of(msg, version);
   structure_matcher matcher;
@@ -367,7 +362,7 @@ void validate(const message& msg, const defs::version_def& version, const option
     const defs::segment_def* def = version.segment(id);
     if (def == nullptr) {
       checker.emit(opts.unknown, code::unknown_segment, here, expectation::defined_segment, 0, version.id);
-      def = defs::find_segment_with_fallback(version, id);
+      def = later.segment(version, id);
       if (def == nullptr) continue;
     }
     checker.check(seg, *def, here);
@@ -379,9 +374,28 @@ void validate(const message& msg, const defs::version_def& version, const option
 }
 
 // Same, into a report that is cleared first.
-inline void validate(const message& msg, const defs::version_def& version, const options& opts, report& out) {
+inline void validate(const message& msg, const defs::version_def& version, const options& opts, report& out,
+                     const defs::registry& later = {}) {
   out.clear();
-  validate<report>(msg, version, opts, out);
+  validate<report>(msg, version, opts, out, later);
+}
+
+// Validates `msg` against the version the resolver chooses from its MSH-12 (a profile's when it has
+// one), later versions from its registry; returns that version, or nullptr when MSH-12 names no HL7 v2
+// version (nothing is validated: the caller rejects the message).
+template <class Sink>
+const defs::version_def* validate(const message& msg, const defs::resolver& definitions, const options& opts,
+                                  Sink& sink) {
+  const defs::version_def* version = definitions.version_for(msg);
+  if (version != nullptr) validate<Sink>(msg, *version, opts, sink, definitions.versions());
+  return version;
+}
+
+// Same, into a report that is cleared first.
+inline const defs::version_def* validate(const message& msg, const defs::resolver& definitions,
+                                         const options& opts, report& out) {
+  out.clear();
+  return validate<report>(msg, definitions, opts, out);
 }
 
 }  // namespace hl7v2::validate
