@@ -18,6 +18,17 @@
 #include <span>
 #include <string_view>
 
+// Header-only (the default): each version header defines its version_def and every table it reaches as
+// inline constexpr data. Compiled mode (HL7V2_DEFINITIONS_COMPILED, set by the hl7v2::definitions
+// target and its pkg-config file): the version headers only declare `extern const version_def v2_x`, and
+// the library's translation units (src/definitions/, HL7V2_DEFINITIONS_IMPLEMENTATION) define them; a
+// user's build then parses no tables. The version_defs are then not usable in constant expressions.
+#if defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+#define HL7V2_DEFS_VERSION constexpr  // after `extern const version_def v2_x;`: one external definition
+#else
+#define HL7V2_DEFS_VERSION inline constexpr
+#endif
+
 namespace hl7v2::defs {
 
 /// R, O, C, X, B, W in the standard's tables; unspecified where the source gives none. A withdrawn

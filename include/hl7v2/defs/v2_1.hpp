@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_1;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -2735,7 +2742,7 @@ inline constexpr const table_def* v2_1_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_1{
+HL7V2_DEFS_VERSION version_def v2_1{
   detail::str("2.1", 3),
   {detail::v2_1_segments, 37},
   {detail::v2_1_types, 17},
@@ -2744,4 +2751,5 @@ inline constexpr version_def v2_1{
   {detail::v2_1_tables, 41},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

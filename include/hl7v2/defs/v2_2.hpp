@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_2;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -5291,7 +5298,7 @@ inline constexpr const table_def* v2_2_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_2{
+HL7V2_DEFS_VERSION version_def v2_2{
   detail::str("2.2", 3),
   {detail::v2_2_segments, 62},
   {detail::v2_2_types, 60},
@@ -5300,4 +5307,5 @@ inline constexpr version_def v2_2{
   {detail::v2_2_tables, 93},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_3_1;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -11104,7 +11111,7 @@ inline constexpr const table_def* v2_3_1_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_3_1{
+HL7V2_DEFS_VERSION version_def v2_3_1{
   detail::str("2.3.1", 5),
   {detail::v2_3_1_segments, 110},
   {detail::v2_3_1_types, 74},
@@ -11113,4 +11120,5 @@ inline constexpr version_def v2_3_1{
   {detail::v2_3_1_tables, 192},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

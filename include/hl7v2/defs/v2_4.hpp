@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_4;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -14144,7 +14151,7 @@ inline constexpr const table_def* v2_4_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_4{
+HL7V2_DEFS_VERSION version_def v2_4{
   detail::str("2.4", 3),
   {detail::v2_4_segments, 138},
   {detail::v2_4_types, 80},
@@ -14153,4 +14160,5 @@ inline constexpr version_def v2_4{
   {detail::v2_4_tables, 267},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_5;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -17612,7 +17619,7 @@ inline constexpr const table_def* v2_5_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_5{
+HL7V2_DEFS_VERSION version_def v2_5{
   detail::str("2.5", 3),
   {detail::v2_5_segments, 150},
   {detail::v2_5_types, 82},
@@ -17621,4 +17628,5 @@ inline constexpr version_def v2_5{
   {detail::v2_5_tables, 333},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

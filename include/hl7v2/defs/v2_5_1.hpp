@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_5_1;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -17643,7 +17650,7 @@ inline constexpr const table_def* v2_5_1_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_5_1{
+HL7V2_DEFS_VERSION version_def v2_5_1{
   detail::str("2.5.1", 5),
   {detail::v2_5_1_segments, 150},
   {detail::v2_5_1_types, 82},
@@ -17652,4 +17659,5 @@ inline constexpr version_def v2_5_1{
   {detail::v2_5_1_tables, 334},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_6;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -20700,7 +20707,7 @@ inline constexpr const table_def* v2_6_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_6{
+HL7V2_DEFS_VERSION version_def v2_6{
   detail::str("2.6", 3),
   {detail::v2_6_segments, 174},
   {detail::v2_6_types, 81},
@@ -20709,4 +20716,5 @@ inline constexpr version_def v2_6{
   {detail::v2_6_tables, 395},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

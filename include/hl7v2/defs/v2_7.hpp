@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_7;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_30901C7B80
 #define HL7V2_DEFS_T_ST_30901C7B80
@@ -22108,7 +22115,7 @@ inline constexpr const table_def* v2_7_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_7{
+HL7V2_DEFS_VERSION version_def v2_7{
   detail::str("2.7", 3),
   {detail::v2_7_segments, 174},
   {detail::v2_7_types, 77},
@@ -22117,4 +22124,5 @@ inline constexpr version_def v2_7{
   {detail::v2_7_tables, 532},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

@@ -6,6 +6,13 @@
 #include "hl7v2/defs/types.hpp"
 
 // clang-format off
+#if defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
+namespace hl7v2::defs {
+/// Compiled mode: defined once, by the hl7v2::definitions library (types.hpp).
+extern const version_def v2_8;
+}  // namespace hl7v2::defs
+#endif
+#if !defined(HL7V2_DEFINITIONS_COMPILED) || defined(HL7V2_DEFINITIONS_IMPLEMENTATION)
 namespace hl7v2::defs::detail {
 #ifndef HL7V2_DEFS_T_ST_5829776529
 #define HL7V2_DEFS_T_ST_5829776529
@@ -22133,7 +22140,7 @@ inline constexpr const table_def* v2_8_tables[] = {
 }  // namespace hl7v2::defs::detail
 
 namespace hl7v2::defs {
-inline constexpr version_def v2_8{
+HL7V2_DEFS_VERSION version_def v2_8{
   detail::str("2.8", 3),
   {detail::v2_8_segments, 176},
   {detail::v2_8_types, 71},
@@ -22142,4 +22149,5 @@ inline constexpr version_def v2_8{
   {detail::v2_8_tables, 523},
 };
 }  // namespace hl7v2::defs
+#endif
 // clang-format on

@@ -1,0 +1,3 @@
+// The hl7v2::definitions library (compiled mode, defs/types.hpp): the one definition of HL7 v2.3.1.
+#define HL7V2_DEFINITIONS_IMPLEMENTATION
+#include "hl7v2/defs/v2_3_1.hpp"
