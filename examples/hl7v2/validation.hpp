@@ -24,10 +24,13 @@ inline defs::resolver resolver_for(const json::options& setup) {
 }
 
 // Validates `msg` with the definitions resolver_for(setup) chooses and returns them; nullptr when MSH-12
-// names no HL7 v2 version (then `rep` is left empty).
+// names no HL7 v2 version (then `rep` is left empty). Unlike JSON output, validation reads an empty MSH-12
+// only with --default-version: without one the message names no version and is rejected.
 inline const defs::version_def* validate_message(const message& msg, const json::options& setup,
                                                  const validate::options& checks, validate::report& rep) {
-  return validate::validate(msg, resolver_for(setup), checks, rep);
+  const defs::resolver definitions{defs::all_versions_registry.with_default(setup.default_version), nullptr,
+                                   setup.profile != nullptr ? &setup.profile->version() : nullptr};
+  return validate::validate(msg, definitions, checks, rep);
 }
 
 // The members of one diagnostic, without braces: severity, code, reason, path, segment (1-based index in

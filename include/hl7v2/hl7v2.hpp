@@ -12,5 +12,6 @@
 #include "hl7v2/defs/all.hpp"
 #include "hl7v2/defs/profile.hpp"
 #include "hl7v2/json/convert.hpp"
+#include "hl7v2/json/reader.hpp"
 #include "hl7v2/validate/ack.hpp"
 #include "hl7v2/validate/validate.hpp"

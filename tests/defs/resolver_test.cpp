@@ -19,7 +19,9 @@ using defs::registry;
 using defs::resolver;
 
 std::string msh(std::string_view msh9, std::string_view msh12) {
-  return "MSH|^~\\&|A|B|C|D|20260101||" + std::string(msh9) + "|1|P|" + std::string(msh12) + "\r";
+  std::string s = "MSH|^~\\&|A|B|C|D|20260101||";  // appends, not "x" + string (GCC 12 -Wrestrict)
+  s.append(msh9).append("|1|P|").append(msh12).append("\r");
+  return s;
 }
 
 // What the walk hands an emitter: the version, the structure, each segment's definition and the type of

@@ -1,11 +1,11 @@
 // Validation of a parsed message against the definitions of its HL7 version.
 //
-//   hl7v2::validate::report rep;                       // reuse it: no allocation per message once warm
-//   hl7v2::defs::resolver r{hl7v2::defs::all_versions_registry};  // or a registry of the versions you
-//   include const auto* version = hl7v2::validate::validate(msg, r, {}, rep);  // MSH-12's version; null:
-//   none named hl7v2::validate::validate(msg, hl7v2::defs::v2_5_1, {}, rep);      // or one version, chosen
-//   by you for (const auto& d : rep) log(name(d.severity), name(d.code), d.where.path(),
-//   d.expectation_text());
+//   hl7v2::validate::report rep;  // reuse it: no allocation per message once warm
+//   // all_versions_registry, or a defs::registry of the versions you include:
+//   hl7v2::defs::resolver r{hl7v2::defs::all_versions_registry};
+//   const auto* version = hl7v2::validate::validate(msg, r, {}, rep);  // MSH-12's; null: none named
+//   hl7v2::validate::validate(msg, hl7v2::defs::v2_5_1, {}, rep);      // or one version you choose
+//   for (const auto& d : rep) log(name(d.severity), name(d.code), d.where.path(), d.expectation_text());
 //
 // Checks, each with its own level (off / info / warning / error) in `options`:
 //   required       required fields missing, and required components of a present value ("" is present)
