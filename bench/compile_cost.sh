@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# What the headers cost a user's build: compile time of a translation unit that includes each entry
-# header (best of 3), the size of each version's definitions header, and the bytes the definitions add
-# to a program that uses one version or all of them. Prints Markdown. `bench/run.sh --compile-cost`
-# calls it.
+# What hl7v2 costs a user's build (issue 13's three scenarios), per configuration, as Markdown:
+#
+#   all      a 10-line program including <hl7v2/hl7v2.hpp> that converts messages with every version
+#   one      a program converting one version's messages (2.5.1) to named JSON, including only that
+#            version (defs/v2_5_1.hpp, json/convert.hpp, a defs::registry): it links no simdjson
+#   core     the tokenizer alone (hl7v2/core.hpp): compiled and linked with no simdjson anywhere
+#
+# each header-only (the default) and in compiled mode (the definitions from the hl7v2::definitions
+# library, src/definitions/, built here once and timed apart). For each: the wall and CPU seconds of
+# `CXX -std=c++20 -O2 prog.cpp -o prog` (compile and link, best of K), the compiler's peak memory (max RSS,
+# /usr/bin/time), and the program's size (text+data+bss, as `size` counts it). Every program is run on a
+# message and must print the same JSON in both modes. `bench/run.sh --compile-cost` calls it.
 #
 # usage: bash bench/compile_cost.sh [--cxx COMPILER] [--runs K]
 set -euo pipefail
@@ -16,83 +24,122 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench/compile_cost.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-command -v "$cxx" >/dev/null || { echo "bench/compile_cost.sh: $cxx not found" >&2; exit 1; }
-command -v size >/dev/null || { echo "bench/compile_cost.sh: size (binutils) not found" >&2; exit 1; }
+for tool in "$cxx" size ar /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench/compile_cost.sh: $tool not found" >&2; exit 1; }
+done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/hl7v2-compile-cost-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 flags=(-std=c++20 -O2 -I "$root/include")
+sample=$'MSH|^~\\&|A|B|C|D|20260101||ORU^R01^ORU_R01|MSG1|P|2.5.1\rPID|1||123^^^H^MR||DOE^JANE\rOBX|1|NM|GLU||5.4|mmol/L\r'
 
-# "wall | cpu": seconds of the fastest of $runs compiles of $1 to an object file, by the wall clock and
-# by CPU time (user + sys; steadier when other work shares the machine).
-best_compile() {
-  local src="$1" best_wall="" best_cpu="" start end wall cpu
+cat >"$work/all.cpp" <<'EOF'
+#include <hl7v2/hl7v2.hpp>
+#include <iostream>
+#include <iterator>
+int main() {
+  const std::string in{std::istreambuf_iterator<char>(std::cin), {}};
+  hl7v2::parser parser;
+  hl7v2::json::converter conv;  // every version, chosen from MSH-12
+  std::string out;
+  for (const auto& f : hl7v2::framer{in}) if (auto m = parser.parse(f.text); m && conv.write(*m, out)) out += '\n';
+  std::cout << out;
+}
+EOF
+cat >"$work/one.cpp" <<'EOF'
+#include <hl7v2/core.hpp>
+#include <hl7v2/defs/v2_5_1.hpp>
+#include <hl7v2/json/convert.hpp>
+#include <iostream>
+#include <iterator>
+int main() {
+  const std::string in{std::istreambuf_iterator<char>(std::cin), {}};
+  const hl7v2::defs::registry v251{hl7v2::defs::v2_5_1};
+  hl7v2::parser parser;
+  hl7v2::json::converter conv{v251};
+  std::string out;
+  for (const auto& f : hl7v2::framer{in}) if (auto m = parser.parse(f.text); m && conv.write(*m, out)) out += '\n';
+  std::cout << out;
+}
+EOF
+cat >"$work/core.cpp" <<'EOF'
+#include <hl7v2/core.hpp>
+#include <iostream>
+#include <iterator>
+int main() {
+  const std::string in{std::istreambuf_iterator<char>(std::cin), {}};
+  hl7v2::parser parser;
+  for (const auto& f : hl7v2::framer{in})
+    if (auto m = parser.parse(f.text)) std::cout << m->get("MSH-10") << ' ' << m->size() << '\n';
+}
+EOF
+
+# The compiled definitions library, once: one object per version, as the CMake target builds it.
+lib_start=$(date +%s%N)
+lib_cpu=$( { TIMEFORMAT='%3U %3S'; time for src in "$root"/src/definitions/v2_*.cpp; do
+  "$cxx" "${flags[@]}" -fPIC -c "$src" -o "$work/$(basename "$src" .cpp).o"; done; } 2>&1 |
+  awk '{ printf "%.2f", $1 + $2 }')
+lib_wall=$(awk -v s="$lib_start" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f", (e - s) / 1e9 }')
+ar rcs "$work/libhl7v2_definitions.a" "$work"/v2_*.o
+
+# build NAME MODE: compiles $work/NAME.cpp into $work/NAME-MODE $runs times; prints
+# "wall | CPU | MB | bytes" (best wall and CPU, the largest max RSS, the program's size).
+build() {
+  local name="$1" mode="$2" best_wall="" best_cpu="" rss=0 extra=() libs=()
+  [[ $mode == compiled ]] && extra=(-DHL7V2_DEFINITIONS_COMPILED) && libs=("$work/libhl7v2_definitions.a")
+  [[ $name == all ]] && libs+=(-lsimdjson)
+  local bin="$work/$name-$mode"
   for ((i = 0; i < runs; ++i)); do
+    local start end wall
     start=$(date +%s%N)
-    cpu=$( { TIMEFORMAT='%3U %3S'; time "$cxx" "${flags[@]}" -c "$src" -o "$work/tu.o"; } 2>&1 | awk '{ printf "%d", ($1 + $2) * 1000 }')
+    /usr/bin/time -f '%U %S %M' -o "$work/time" "$cxx" "${flags[@]}" "${extra[@]}" "$work/$name.cpp" -o "$bin" "${libs[@]}"
     end=$(date +%s%N)
     wall=$(((end - start) / 1000000))
+    read -r user sys kb <"$work/time"
+    local cpu
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
     if [[ -z "$best_wall" || $wall -lt $best_wall ]]; then best_wall=$wall; fi
     if [[ -z "$best_cpu" || $cpu -lt $best_cpu ]]; then best_cpu=$cpu; fi
+    if ((kb > rss)); then rss=$kb; fi
   done
-  awk -v w="$best_wall" -v c="$best_cpu" 'BEGIN { printf "%.2f | %.2f", w / 1000, c / 1000 }'
+  local bytes
+  bytes=$(size "$bin" | awk 'NR == 2 { print $4 }')
+  awk -v w="$best_wall" -v c="$best_cpu" -v r="$rss" -v b="$bytes" \
+    'BEGIN { printf "%.2f | %.2f | %d | %d", w / 1000, c / 1000, r / 1024, b }'
 }
 
-# text + data + bss of a linked program, as `size` counts them.
-program_bytes() { size "$1" | awk 'NR == 2 { print $4 }'; }
-
-echo "### Compile cost ($("$cxx" --version | head -1), -O2, best of $runs)"
+echo "### Compile cost ($("$cxx" --version | head -1), -O2, compile + link, best of $runs)"
 echo
-echo "| translation unit includes | wall (s) | CPU (s) |"
-echo "|---|---:|---:|"
-printf 'int main() { return 0; }\n' >"$work/empty.cpp"
-echo "| nothing (empty \`main\`) | $(best_compile "$work/empty.cpp") |"
-for h in hl7v2/core.hpp hl7v2/defs/v2_5_1.hpp hl7v2/defs/all.hpp hl7v2/hl7v2.hpp; do
-  printf '#include <%s>\nint main() { return 0; }\n' "$h" >"$work/tu.cpp"
-  echo "| \`$h\` | $(best_compile "$work/tu.cpp") |"
+echo "| program | definitions | wall (s) | CPU (s) | compiler memory (MB) | binary (bytes) |"
+echo "|---|---|---:|---:|---:|---:|"
+for name in all one core; do
+  case $name in
+    all) label="10 lines, \`hl7v2/hl7v2.hpp\`, every version" ;;
+    one) label="2.5.1 to named JSON, only \`defs/v2_5_1.hpp\`" ;;
+    core) label="tokenizer, \`hl7v2/core.hpp\`" ;;
+  esac
+  modes=(header-only compiled)
+  [[ $name == core ]] && modes=(header-only)
+  for mode in "${modes[@]}"; do
+    echo "| $label | $mode | $(build "$name" "$mode") |"
+  done
 done
-
 echo
-echo "| version header | bytes | lines |"
-echo "|---|---:|---:|"
-for f in "$root"/include/hl7v2/defs/v2_*.hpp; do
-  name="$(basename "$f")" version="$(basename "$f" .hpp)"
-  version="${version#v}"
-  echo "| \`defs/$name\` (${version//_/.}) | $(wc -c <"$f") | $(wc -l <"$f") |"
-done | sort -t'(' -k2 -V
+echo "The compiled-mode library itself (11 objects, once per build of hl7v2): ${lib_wall} s wall, ${lib_cpu} s CPU;"
+echo "\`libhl7v2_definitions.a\` is $(stat -c %s "$work/libhl7v2_definitions.a") bytes."
 
-# The segment id comes from the command line, so the lookup (and the table behind it) cannot be
-# folded away at compile time: this is what a program that reads definitions at run time pays.
-cat >"$work/one.cpp" <<'EOF'
-#include <cstdio>
-#include <hl7v2/defs/v2_5_1.hpp>
-int main(int argc, char** argv) {
-  const auto* seg = hl7v2::defs::v2_5_1.segment(argc > 1 ? argv[1] : "PID");
-  std::printf("%d\n", seg != nullptr ? static_cast<int>(seg->field_count) : -1);
-}
-EOF
-cat >"$work/all.cpp" <<'EOF'
-#include <cstdio>
-#include <hl7v2/defs/all.hpp>
-int main(int argc, char** argv) {
-  const auto* version = hl7v2::defs::find_version(argc > 2 ? argv[2] : "2.5.1", &hl7v2::defs::v2_5_1);
-  const auto* seg = version != nullptr ? version->segment(argc > 1 ? argv[1] : "PID") : nullptr;
-  std::printf("%d\n", seg != nullptr ? static_cast<int>(seg->field_count) : -1);
-}
-EOF
-cat >"$work/none.cpp" <<'EOF'
-#include <cstdio>
-int main(int argc, char** argv) { std::printf("%d\n", argc > 1 ? static_cast<int>(argv[1][0]) : -1); }
-EOF
-for p in none one all; do "$cxx" "${flags[@]}" "$work/$p.cpp" -o "$work/$p"; done
-[[ "$("$work/one" PID)" == "$("$work/all" PID 2.5.1)" ]] || { echo "bench/compile_cost.sh: PID lookups disagree" >&2; exit 1; }
-base=$(program_bytes "$work/none")
-echo
-echo "| program (looks up a segment named at run time) | size (text+data+bss) | added by the definitions |"
-echo "|---|---:|---:|"
-echo "| without definitions | $base | - |"
-for p in one all; do
-  bytes=$(program_bytes "$work/$p")
-  label=$([[ $p == one ]] && echo "one version (\`defs/v2_5_1.hpp\`)" || echo "all versions (\`defs/all.hpp\`, \`find_version\`)")
-  echo "| $label | $bytes | $((bytes - base)) |"
+# The programs agree across modes, and what must not need simdjson does not include it.
+for name in all one; do
+  a=$(printf '%s' "$sample" | "$work/$name-header-only")
+  b=$(printf '%s' "$sample" | "$work/$name-compiled")
+  [[ -n "$a" && "$a" == "$b" && "$a" == *'"patient_name"'* ]] ||
+    { echo "bench/compile_cost.sh: $name: the two modes printed different JSON" >&2; exit 1; }
+done
+[[ "$(printf '%s' "$sample" | "$work/one-header-only")" == "$(printf '%s' "$sample" | "$work/all-header-only")" ]] ||
+  { echo "bench/compile_cost.sh: one version and every version disagree on a 2.5.1 message" >&2; exit 1; }
+for name in one core; do
+  if "$cxx" "${flags[@]}" -H -fsyntax-only "$work/$name.cpp" 2>&1 | grep -q simdjson; then
+    echo "bench/compile_cost.sh: $name.cpp includes simdjson" >&2
+    exit 1
+  fi
 done
