@@ -1,9 +1,10 @@
 // The tokenizer: one message's text -> the index behind the message views (message.hpp).
 //
-// A vector scan (detail/simd) finds the field separators and segment terminators; one pass over those
-// positions fills two flat arrays that the parser keeps and reuses: segment entries and field
-// boundaries. Components and below are split on demand by the views. Once the arrays have grown to the
-// largest message seen, parsing allocates nothing.
+// One vector pass (detail/simd) over the text finds the field separators and segment terminators and
+// builds the separator and byte-class bitmaps; its output goes straight into the two flat arrays that
+// the parser keeps and reuses: field boundaries and, from the terminators only, segment entries.
+// Components and below are split on demand by the views, from the bitmaps. Once the arrays have grown
+// to the largest message seen, parsing allocates nothing.
 #pragma once
 
 #include <algorithm>
@@ -33,8 +34,7 @@ class parser {
   parser() noexcept : parser(scan_kernel::best) {}
   // Use one scanner kernel (a kernel this machine cannot run falls back to the best one).
   explicit parser(scan_kernel kernel) noexcept
-      : scan_(detail::simd::kernel_function(kernel)),
-        bitmaps_(detail::simd::bitmap_function(kernel)),
+      : index_(detail::simd::index_function(kernel)),
         kernel_(kernel == scan_kernel::best || !detail::simd::kernel_available(kernel)
                     ? detail::simd::best_kernel()
                     : kernel) {}
@@ -51,7 +51,8 @@ class parser {
   result<message> parse(std::string_view text, parse_options options = {});
 
  private:
-  // Scan this many bytes at a time: the positions buffer stays small and hot in L1/L2.
+  // Index this many bytes at a time (a multiple of 64): the index grows with what a chunk holds, not
+  // with its size, and the terminator buffer stays small and hot.
   static constexpr std::size_t chunk_size = 8192;
 
   template <class T>
@@ -60,11 +61,10 @@ class parser {
     return v.data();
   }
 
-  detail::simd::scan_fn scan_;
-  detail::simd::bitmap_fn bitmaps_;
+  detail::simd::index_fn index_;
   scan_kernel kernel_;
-  std::vector<std::uint32_t> positions_;
-  std::vector<std::uint64_t> bits_;  // separator bitmaps, for the views to split parts with
+  std::vector<std::uint32_t> terminators_;  // per chunk: which boundaries are terminators
+  std::vector<std::uint64_t> bits_;         // separator bitmaps, for the views to split parts with
   // Where the views look the bitmaps up: on the heap, so views stay valid when the parser is moved.
   std::unique_ptr<detail::split_index> split_;
   std::vector<std::uint32_t> bounds_;
@@ -103,20 +103,30 @@ inline result<message> parser::parse(std::string_view text, parse_options option
   const char terminator = lf_first ? '\n' : '\r';
   const char other = lf_first ? '\r' : '\n';
 
-  std::uint32_t* pos = ensure(positions_, chunk_size + detail::simd::scan_slack);
+  const detail::simd::index_chars chars{
+      fs, terminator, delims->repetition, delims->component, delims->subcomponent, delims->escape};
+  // One zero block past the end keeps the views' word loads in bounds at the text's end.
+  const std::size_t words = detail::simd::bitmap_words(n);
+  std::uint64_t* const bits = ensure(bits_, words + detail::simd::bitmap_stride);
+  std::memset(bits + words, 0, detail::simd::bitmap_stride * sizeof(std::uint64_t));
+  std::uint32_t* const terms = ensure(terminators_, chunk_size + detail::simd::scan_slack);
   std::uint32_t* bounds = bounds_.data();
   detail::segment_entry* segs = segments_.data();
-  std::size_t nb = 0;           // bounds used
+  std::size_t nb = 0;           // bounds used: the offsets of every field separator and terminator
   std::size_t ns = 0;           // segments indexed
   std::size_t first_bound = 0;  // where the current segment's bounds start
   std::size_t seg_start = start;
 
-  // Closes the segment [seg_start, end): validates its id and records it. Returns false on error.
+  // Closes the segment [seg_start, end), whose last boundary is bounds[last] (its terminator, or the
+  // text's end): validates its id and records it. Returns false on error.
   error err{};
-  const auto close_segment = [&](std::size_t end) -> bool {
+  const auto close_segment = [&](std::size_t end, std::size_t last) -> bool {
     // Breaks of the other kind right before a terminator belong to it (CRLF in an LF message).
     while (end > seg_start && t[end - 1] == other) --end;
-    if (end == seg_start) return true;  // an empty line
+    if (end == seg_start) {  // an empty line: its terminator bounds nothing
+      first_bound = last + 1;
+      return true;
+    }
     const std::size_t len = end - seg_start;
     const char* s = t + seg_start;
     if (len < 3 || !detail::is_segment_id_char(s[0]) || !detail::is_segment_id_char(s[1]) ||
@@ -128,12 +138,12 @@ inline result<message> parser::parse(std::string_view text, parse_options option
       err = error{errc::too_many_segments, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
       return false;
     }
-    const std::size_t separators = nb - first_bound;
+    const std::size_t separators = last - first_bound;
     if (separators > options.max_fields) {
       err = error{errc::too_many_fields, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
       return false;
     }
-    bounds[nb++] = static_cast<std::uint32_t>(end);
+    bounds[last] = static_cast<std::uint32_t>(end);
     detail::segment_entry& e = segs[ns++];
     e.begin = static_cast<std::uint32_t>(seg_start);
     e.end = static_cast<std::uint32_t>(end);
@@ -141,41 +151,44 @@ inline result<message> parser::parse(std::string_view text, parse_options option
     e.separators = static_cast<std::uint32_t>(separators);
     e.key = detail::segment_key({s, 3});
     e.header = detail::is_header_key(e.key) && separators != 0;
-    first_bound = nb;
+    first_bound = last + 1;
     return true;
   };
 
-  for (std::size_t chunk = start; chunk < n; chunk += chunk_size) {
+  // Chunks start at 0, not at `start`, so their blocks are the bitmaps' blocks.
+  for (std::size_t chunk = 0; chunk < n; chunk += chunk_size) {
     const std::size_t len = std::min(chunk_size, n - chunk);
-    const std::size_t found = scan_(t + chunk, len, fs, terminator, pos);
-    // Every position adds at most one bound and one segment; one more of each for the final segment.
-    bounds = ensure(bounds_, nb + found + 1);
-    segs = ensure(segments_, ns + found + 1);
-    for (std::size_t i = 0; i < found; ++i) {
-      const std::size_t p = chunk + pos[i];
-      if (t[p] == fs) {
-        bounds[nb++] = static_cast<std::uint32_t>(p);
+    // Every byte may be a boundary; one more for the final segment's end.
+    bounds = ensure(bounds_, nb + len + detail::simd::scan_slack + 1);
+    const detail::simd::index_counts found =
+        index_(t + chunk, len, static_cast<std::uint32_t>(chunk), chars, bounds + nb, terms,
+               bits + chunk / 64 * detail::simd::bitmap_stride);
+    // Every terminator closes at most one segment; one more for the final segment.
+    segs = ensure(segments_, ns + found.terminators + 1);
+    for (std::size_t j = 0; j < found.terminators; ++j) {
+      const std::size_t last = nb + terms[j];
+      const std::size_t p = bounds[last];
+      if (p < start) {  // a line break before the header
+        first_bound = last + 1;
         continue;
       }
-      if (!close_segment(p)) return err;
+      if (!close_segment(p, last)) return err;
       seg_start = p + 1;
       // ... and so do those right after it (CRLF in a CR message).
       while (seg_start < n && t[seg_start] == other) ++seg_start;
     }
+    nb += found.positions;
     // Checked per chunk, so one huge segment cannot grow the index without bound.
     if (nb - first_bound > options.max_fields) {
       return error{errc::too_many_fields, seg_start, static_cast<std::uint32_t>(ns + 1), 0};
     }
   }
-  bounds = ensure(bounds_, nb + 1);
-  segs = ensure(segments_, ns + 1);
-  if (seg_start < n && !close_segment(n)) return err;
+  if (seg_start < n) {
+    bounds[nb] = static_cast<std::uint32_t>(n);
+    if (!close_segment(n, nb)) return err;
+    ++nb;
+  }
 
-  // One zero block past the end keeps the views' word loads in bounds at the text's end.
-  const std::size_t words = detail::simd::bitmap_words(n);
-  std::uint64_t* bits = ensure(bits_, words + detail::simd::bitmap_stride);
-  bitmaps_(t, n, delims->repetition, delims->component, delims->subcomponent, bits);
-  std::memset(bits + words, 0, detail::simd::bitmap_stride * sizeof(std::uint64_t));
   if (!split_) split_ = std::make_unique<detail::split_index>();
   split_->text = t;
   split_->bits = bits;

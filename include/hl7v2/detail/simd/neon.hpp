@@ -1,10 +1,25 @@
-// NEON scanner (AArch64): 16-byte compares narrowed to a 4-bits-per-byte mask.
+// NEON index kernel (AArch64): 16-byte compares narrowed to 4 bits per byte, then to one.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "hl7v2/detail/simd/scalar.hpp"
+
+namespace hl7v2::detail::simd {
+
+// 16 nibbles, each 0xF or 0 (byte j of a compare result narrowed by vshrn #4), to 16 bits. Plain
+// C++, so the tests check it on every machine.
+constexpr std::uint64_t nibbles_to_bits(std::uint64_t m) noexcept {
+  std::uint64_t x = m & 0x1111111111111111ull;
+  x = (x | (x >> 3)) & 0x0303030303030303ull;
+  x = (x | (x >> 6)) & 0x000F000F000F000Full;
+  x = (x | (x >> 12)) & 0x000000FF000000FFull;
+  return (x | (x >> 24)) & 0xFFFFull;
+}
+
+}  // namespace hl7v2::detail::simd
 
 #if defined(__ARM_NEON) && defined(__aarch64__)
 #include <arm_neon.h>
@@ -12,26 +27,63 @@
 
 namespace hl7v2::detail::simd {
 
-// Same contract as scan_scalar.
-inline std::size_t scan_neon(const char* data, std::size_t size, char a, char b,
-                             std::uint32_t* out) noexcept {
-  const uint8x16_t va = vdupq_n_u8(static_cast<std::uint8_t>(a));
-  const uint8x16_t vb = vdupq_n_u8(static_cast<std::uint8_t>(b));
-  std::size_t i = 0;
-  std::size_t k = 0;
-  for (; i + 16 <= size; i += 16) {
-    const uint8x16_t x = vld1q_u8(reinterpret_cast<const std::uint8_t*>(data + i));
-    const uint8x16_t eq = vorrq_u8(vceqq_u8(x, va), vceqq_u8(x, vb));
-    // Shift-right-narrow keeps 4 bits of every byte's 0x00/0xFF: bit 4*j..4*j+3 set for a match at j.
-    std::uint64_t m = vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(eq), 4)), 0);
-    m &= 0x8888888888888888ull;  // one bit per byte
-    const auto base = static_cast<std::uint32_t>(i);
-    while (m != 0) {
-      out[k++] = base + static_cast<std::uint32_t>(__builtin_ctzll(m) >> 2);
-      m &= m - 1;
-    }
+inline std::uint64_t narrow_neon(uint8x16_t eq, int part) noexcept {
+  const uint8x8_t nibbles = vshrn_n_u16(vreinterpretq_u16_u8(eq), 4);
+  return nibbles_to_bits(vget_lane_u64(vreinterpret_u64_u8(nibbles), 0)) << (16 * part);
+}
+
+inline block_masks block_masks_neon(const char* p, const index_chars& c) noexcept {
+  const uint8x16_t field = vdupq_n_u8(static_cast<std::uint8_t>(c.field));
+  const uint8x16_t terminator = vdupq_n_u8(static_cast<std::uint8_t>(c.terminator));
+  const uint8x16_t repetition = vdupq_n_u8(static_cast<std::uint8_t>(c.repetition));
+  const uint8x16_t component = vdupq_n_u8(static_cast<std::uint8_t>(c.component));
+  const uint8x16_t subcomponent = vdupq_n_u8(static_cast<std::uint8_t>(c.subcomponent));
+  // An undeclared escape compares against NUL, which is special anyway (a control character).
+  const uint8x16_t escape = vdupq_n_u8(static_cast<std::uint8_t>(c.escape));
+  const uint8x16_t quote = vdupq_n_u8(static_cast<std::uint8_t>('"'));
+  const uint8x16_t backslash = vdupq_n_u8(static_cast<std::uint8_t>('\\'));
+  const uint8x16_t space = vdupq_n_u8(0x20);
+  const uint8x16_t high = vdupq_n_u8(0x80);
+  block_masks m;
+  for (int part = 0; part < 4; ++part) {
+    const uint8x16_t x = vld1q_u8(reinterpret_cast<const std::uint8_t*>(p + 16 * part));
+    const uint8x16_t t = vceqq_u8(x, terminator);
+    m.boundary |= narrow_neon(vorrq_u8(vceqq_u8(x, field), t), part);
+    m.terminator |= narrow_neon(t, part);
+    m.repetition |= narrow_neon(vceqq_u8(x, repetition), part);
+    m.component |= narrow_neon(vceqq_u8(x, component), part);
+    m.subcomponent |= narrow_neon(vceqq_u8(x, subcomponent), part);
+    const uint8x16_t special =
+        vorrq_u8(vorrq_u8(vcltq_u8(x, space), vcgeq_u8(x, high)),
+                 vorrq_u8(vorrq_u8(vceqq_u8(x, quote), vceqq_u8(x, backslash)), vceqq_u8(x, escape)));
+    m.special |= narrow_neon(special, part);
   }
-  return scan_scalar_from(data, i, size, a, b, out, k);
+  if (c.repetition == '\0') m.repetition = 0;
+  if (c.component == '\0') m.component = 0;
+  if (c.subcomponent == '\0') m.subcomponent = 0;
+  return m;
+}
+
+// Same contract as index_scalar.
+inline index_counts index_neon(const char* data, std::size_t size, std::uint32_t base, const index_chars& c,
+                               std::uint32_t* positions, std::uint32_t* terminators,
+                               std::uint64_t* bits) noexcept {
+  index_counts n;
+  std::size_t i = 0;
+  for (; i + 64 <= size; i += 64) {
+    emit_block<portable_bits>(block_masks_neon(data + i, c), base + static_cast<std::uint32_t>(i), positions,
+                              terminators, bits + i / 64 * bitmap_stride, n);
+  }
+  if (i < size) {
+    // The tail, copied into a zeroed block: NUL matches no separator; its special bits are dropped.
+    alignas(16) char tail[64] = {};
+    std::memcpy(tail, data + i, size - i);
+    block_masks m = block_masks_neon(tail, c);
+    m.special &= (std::uint64_t{1} << (size - i)) - 1;
+    emit_block<portable_bits>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
+                              bits + i / 64 * bitmap_stride, n);
+  }
+  return n;
 }
 
 }  // namespace hl7v2::detail::simd

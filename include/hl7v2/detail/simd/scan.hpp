@@ -1,11 +1,10 @@
-// Picks a scanner kernel: the best the CPU runs (checked once at run time on x86-64, so a program built
+// Picks an index kernel: the best the CPU runs (checked once at run time on x86-64, so a program built
 // for baseline x86-64 still gets AVX2), or one named kernel, which the differential tests use.
 #pragma once
 
 #include <cstdint>
 
 #include "hl7v2/detail/simd/avx2.hpp"
-#include "hl7v2/detail/simd/bitmaps.hpp"
 #include "hl7v2/detail/simd/neon.hpp"
 #include "hl7v2/detail/simd/scalar.hpp"
 #include "hl7v2/detail/simd/sse2.hpp"
@@ -35,7 +34,8 @@ inline bool kernel_available(scan_kernel k) noexcept {
       return true;
 #else
       __builtin_cpu_init();  // harmless if done already; needed when called before static constructors ran
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+             __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
 #endif
 #else
       return false;
@@ -58,46 +58,27 @@ inline scan_kernel best_kernel() noexcept {
   return scan_kernel::scalar;
 }
 
-// The scan and the separator-bitmap builder of kernel `k` (NEON builds bitmaps with the scalar code);
-// a kernel this machine cannot run falls back to `best`.
-struct kernel_functions {
-  scan_fn scan = &scan_scalar;
-  bitmap_fn bitmaps = &bitmaps_scalar;
-};
-
-inline kernel_functions functions_for(scan_kernel k) noexcept {
+// The index kernel of `k` (scalar.hpp states the contract); a kernel this machine cannot run falls
+// back to `best`.
+inline index_fn index_function(scan_kernel k) noexcept {
   if (k == scan_kernel::best || !kernel_available(k)) k = best_kernel();
-  kernel_functions f;
   switch (k) {
 #if defined(HL7V2_HAS_AVX2_KERNEL)
     case scan_kernel::avx2:
-      f.scan = &scan_avx2;
-#if defined(HL7V2_HAS_AVX2_BITMAPS)
-      f.bitmaps = &bitmaps_avx2;
-#endif
-      break;
+      return &index_avx2;
 #endif
 #if defined(HL7V2_HAS_SSE2_KERNEL)
     case scan_kernel::sse2:
-      f.scan = &scan_sse2;
-#if defined(HL7V2_HAS_SSE2_BITMAPS)
-      f.bitmaps = &bitmaps_sse2;
-#endif
-      break;
+      return &index_sse2;
 #endif
 #if defined(HL7V2_HAS_NEON_KERNEL)
     case scan_kernel::neon:
-      f.scan = &scan_neon;
-      break;
+      return &index_neon;
 #endif
     default:
-      break;
+      return &index_scalar;
   }
-  return f;
 }
-
-inline scan_fn kernel_function(scan_kernel k) noexcept { return functions_for(k).scan; }
-inline bitmap_fn bitmap_function(scan_kernel k) noexcept { return functions_for(k).bitmaps; }
 
 }  // namespace detail::simd
 }  // namespace hl7v2

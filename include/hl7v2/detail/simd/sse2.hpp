@@ -1,8 +1,10 @@
-// SSE2 scanner (baseline on every x86-64 CPU): 16-byte compares, one 64-bit match mask per 64 bytes.
+// SSE2 index kernel (baseline on every x86-64 CPU): 16-byte compares, one 64-bit mask per class and
+// 64 bytes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "hl7v2/detail/simd/scalar.hpp"
 
@@ -12,27 +14,74 @@
 
 namespace hl7v2::detail::simd {
 
-// Same contract as scan_scalar.
-inline std::size_t scan_sse2(const char* data, std::size_t size, char a, char b,
-                             std::uint32_t* out) noexcept {
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  std::size_t i = 0;
-  std::size_t k = 0;
-  for (; i + 64 <= size; i += 64) {
-    std::uint64_t m = 0;
-    for (int part = 0; part < 4; ++part) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 16 * part));
-      const __m128i eq = _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb));
-      m |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(eq))} << (16 * part);
-    }
-    const auto base = static_cast<std::uint32_t>(i);
-    while (m != 0) {
-      out[k++] = base + static_cast<std::uint32_t>(__builtin_ctzll(m));
-      m &= m - 1;
-    }
+// The compare operands of a message's index characters.
+struct sse2_chars {
+  __m128i field, terminator, repetition, component, subcomponent, quote, backslash, escape, space;
+  std::uint64_t keep_rep, keep_comp, keep_sub;  // all-ones, or zero for an undeclared separator
+
+  explicit sse2_chars(const index_chars& c) noexcept
+      : field(_mm_set1_epi8(c.field)),
+        terminator(_mm_set1_epi8(c.terminator)),
+        repetition(_mm_set1_epi8(c.repetition)),
+        component(_mm_set1_epi8(c.component)),
+        subcomponent(_mm_set1_epi8(c.subcomponent)),
+        quote(_mm_set1_epi8('"')),
+        backslash(_mm_set1_epi8('\\')),
+        // An undeclared escape compares against NUL, which is special anyway (a control character).
+        escape(_mm_set1_epi8(c.escape)),
+        space(_mm_set1_epi8(0x20)),
+        keep_rep(c.repetition != '\0' ? ~std::uint64_t{0} : 0),
+        keep_comp(c.component != '\0' ? ~std::uint64_t{0} : 0),
+        keep_sub(c.subcomponent != '\0' ? ~std::uint64_t{0} : 0) {}
+};
+
+inline std::uint64_t movemask16(__m128i v, int part) noexcept {
+  return std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(v))} << (16 * part);
+}
+
+inline block_masks block_masks_sse2(const char* p, const sse2_chars& v) noexcept {
+  block_masks m;
+  for (int part = 0; part < 4; ++part) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
+    const __m128i t = _mm_cmpeq_epi8(x, v.terminator);
+    m.boundary |= movemask16(_mm_or_si128(_mm_cmpeq_epi8(x, v.field), t), part);
+    m.terminator |= movemask16(t, part);
+    m.repetition |= movemask16(_mm_cmpeq_epi8(x, v.repetition), part);
+    m.component |= movemask16(_mm_cmpeq_epi8(x, v.component), part);
+    m.subcomponent |= movemask16(_mm_cmpeq_epi8(x, v.subcomponent), part);
+    // Signed x < 0x20 holds for control characters and for every byte >= 0x80.
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, v.space), _mm_cmpeq_epi8(x, v.quote)),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, v.backslash), _mm_cmpeq_epi8(x, v.escape)));
+    m.special |= movemask16(special, part);
   }
-  return scan_scalar_from(data, i, size, a, b, out, k);
+  m.repetition &= v.keep_rep;
+  m.component &= v.keep_comp;
+  m.subcomponent &= v.keep_sub;
+  return m;
+}
+
+// Same contract as index_scalar.
+inline index_counts index_sse2(const char* data, std::size_t size, std::uint32_t base, const index_chars& c,
+                               std::uint32_t* positions, std::uint32_t* terminators,
+                               std::uint64_t* bits) noexcept {
+  const sse2_chars v(c);
+  index_counts n;
+  std::size_t i = 0;
+  for (; i + 64 <= size; i += 64) {
+    emit_block<portable_bits>(block_masks_sse2(data + i, v), base + static_cast<std::uint32_t>(i), positions,
+                              terminators, bits + i / 64 * bitmap_stride, n);
+  }
+  if (i < size) {
+    // The tail, copied into a zeroed block: NUL matches no separator; its special bits are dropped.
+    alignas(16) char tail[64] = {};
+    std::memcpy(tail, data + i, size - i);
+    block_masks m = block_masks_sse2(tail, v);
+    m.special &= (std::uint64_t{1} << (size - i)) - 1;
+    emit_block<portable_bits>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
+                              bits + i / 64 * bitmap_stride, n);
+  }
+  return n;
 }
 
 }  // namespace hl7v2::detail::simd
