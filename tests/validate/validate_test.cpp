@@ -1,6 +1,8 @@
 #include "hl7v2/validate/validate.hpp"
 
+#include <array>
 #include <catch2/catch_test_macros.hpp>
+#include <cstdint>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
@@ -285,4 +287,135 @@ TEST_CASE("a callable sink sees every diagnostic") {
   };
   validate::validate(*m, defs::v2_5_1, {}, sink);
   CHECK(seen == 1);
+}
+
+namespace {
+
+bool is_structure_code(code c) {
+  return c == code::unexpected_segment || c == code::out_of_order || c == code::too_many_segments ||
+         c == code::missing_segment || c == code::unknown_structure;
+}
+std::vector<finding> structure_findings(const std::string& text) {
+  std::vector<finding> out;
+  for (const finding& f : check(text)) {
+    if (is_structure_code(f.c)) out.push_back(f);
+  }
+  return out;
+}
+
+// A version that is 2.5.1 with one hand-built structure of its own (MSH-9.3 names it).
+struct custom_version {
+  std::array<const defs::structure_def*, 1> structures;
+  defs::version_def version;
+  explicit custom_version(const defs::structure_def& s)
+      : structures{&s}, version{defs::v2_5_1.id,
+                                defs::v2_5_1.segment_index,
+                                defs::v2_5_1.type_index,
+                                structures,
+                                {},
+                                defs::v2_5_1.table_index} {}
+};
+
+}  // namespace
+
+TEST_CASE("real message sequences that a one-pass matcher got wrong validate without structure findings") {
+  // The segment sequences of three-order OML^O21 and multi-specimen OML^O33 messages from public test
+  // suites (nHapi PipeParserV251Tests, hl7apy test_core), with our own content. One pass took each ORC
+  // that opens the next order as the optional ORC of the previous order's PRIOR_RESULT.
+  SECTION("OML^O21 2.5.1, three orders") {
+    const std::string text = join({"MSH|^~\\&|LIS|LAB|HIS|HOSP|20250101120000||OML^O21^OML_O21|C21|P|2.5.1",
+                                   pid,
+                                   "PV1|1|O",
+                                   "IN1|1|PLAN1^Plan^L|INS1",
+                                   "GT1|1||DOE^JANE",
+                                   "ORC|NW|ORD1",
+                                   "TQ1|1",
+                                   "OBR|1|ORD1||57021-8^CBC^LN",
+                                   "NTE|1||first",
+                                   "DG1|1||R51^Headache^I10|||W",
+                                   "DG1|2||R50^Fever^I10|||W",
+                                   "ORC|NW|ORD2",
+                                   "OBR|2|ORD2||2345-7^Glucose^LN",
+                                   "DG1|1||E11^Diabetes^I10|||W",
+                                   "DG1|2||I10^Hypertension^I10|||W",
+                                   "DG1|3||E78^Lipids^I10|||W",
+                                   "DG1|4||N18^Kidney^I10|||W",
+                                   "OBX|1|NM|2345-7^Glucose^LN||5.4||||||F",
+                                   "ORC|NW|ORD3",
+                                   "OBR|3|ORD3||718-7^Hgb^LN",
+                                   "NTE|1||third",
+                                   "DG1|1||D64^Anemia^I10|||W"});
+    const auto got = structure_findings(text);
+    for (const finding& f : got) UNSCOPED_INFO(name(f.c) << " " << f.path << " [" << f.expect << "]");
+    CHECK(got.empty());
+  }
+  SECTION("OML^O33 2.5, two specimens, three orders in the second") {
+    const std::string text = join({"MSH|^~\\&|LIS|LAB|HIS|HOSP|20250101120000||OML^O33^OML_O33|C33|P|2.5",
+                                   pid, "PV1|1|O", "SPM|1|S1", "ORC|NW|A1", "TQ1|1", "OBR|1|A1||1^A^L",
+                                   "SPM|2|S2", "ORC|NW|B1", "TQ1|1", "OBR|1|B1||1^A^L", "ORC|NW|B2", "TQ1|1",
+                                   "OBR|2|B2||2^B^L", "ORC|NW|B3", "TQ1|1", "OBR|3|B3||3^C^L"});
+    CHECK(structure_findings(text).empty());
+  }
+  SECTION("OML^O33 2.5.1, a specimen container and two orders") {
+    const std::string text =
+        join({"MSH|^~\\&|LIS|LAB|HIS|HOSP|20250101120000||OML^O33^OML_O33|C34|P|2.5.1", "SPM|1|S1", "SAC|1",
+              "ORC|NW|A1", "OBR|1|A1||1^A^L", "ORC|NW|A2", "OBR|2|A2||2^B^L"});
+    CHECK(structure_findings(text).empty());
+  }
+}
+
+TEST_CASE("the fewest structure findings: one misplaced segment, not the two after it") {
+  require_only(check(join({msh_adt, evn, pid, pv1, "NK1|1|DOE^JANE", "PV1|2|I"})), severity::error,
+               code::out_of_order, "PV1", "in ADT_A01 at its position");
+}
+
+TEST_CASE("a required choice missing names its first alternative and its group") {
+  static constexpr defs::structure_node kinds[] = {{defs::node_kind::segment, "OBR", 1, 1},
+                                                   {defs::node_kind::segment, "RXO", 1, 1}};
+  static constexpr defs::structure_node detail[] = {{defs::node_kind::choice, {}, 1, 1, kinds, 2},
+                                                    {defs::node_kind::segment, "DG1", 0, 0}};
+  static constexpr defs::structure_node order[] = {{defs::node_kind::segment, "ORC", 1, 1},
+                                                   {defs::node_kind::group, "DETAIL", 0, 1, detail, 2}};
+  static constexpr defs::structure_node root[] = {{defs::node_kind::segment, "MSH", 1, 1},
+                                                  {defs::node_kind::group, "ORDER", 1, 0, order, 2}};
+  static constexpr defs::structure_def s{"ORM_O01", "ORM_O01", root, 2};  // in place of 2.5.1's own
+  const custom_version v{s};
+  const std::string head = "MSH|^~\\&|A|B|C|D|20250101||ORM^O01^ORM_O01|C1|P|2.5.1";
+  CHECK(check(join({head, "ORC|NW|1", "RXO|1", "DG1|1||R51^Headache^I10|||W"}), {}, &v.version).empty());
+  require_only(check(join({head, "ORC|NW|1", "DG1|1||R51^Headache^I10|||W"}), {}, &v.version),
+               severity::error, code::missing_segment, "OBR", "one alternative required in DETAIL");
+}
+
+TEST_CASE("a structure beyond the matcher's limits is reported as unknown, order not checked") {
+  static std::array<defs::structure_node, 700> wide{};
+  wide[0] = {defs::node_kind::segment, "MSH", 1, 1};
+  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {defs::node_kind::segment, "NTE", 0, 1};
+  static const defs::structure_def s{"ORM_O01", "ORM_O01", wide.data(),
+                                     static_cast<std::uint16_t>(wide.size())};
+  const custom_version v{s};
+  options o;
+  o.tables = level::off;
+  require_only(check(join({"MSH|^~\\&|A|B|C|D|20250101||ORM^O01^ORM_O01|C1|P|2.5.1", pv1}), o, &v.version),
+               severity::warning, code::unknown_structure, "MSH-9", "");
+}
+
+TEST_CASE("validation nested in a sink gets its own matcher") {
+  parser outer_parser, inner_parser;
+  const std::string outer_text = join({msh_adt, evn, pid, pid, pv1});  // one structure finding
+  const std::string inner_text = join({msh_oru, pid, obr, "OBX|1|NM|6690-2^WBC^LN||7.2|10*3/uL|||||F"});
+  auto outer = outer_parser.parse(outer_text);
+  auto inner = inner_parser.parse(inner_text);
+  REQUIRE(outer);
+  REQUIRE(inner);
+  std::vector<code> seen;
+  std::size_t inner_findings = 0;
+  auto sink = [&](const diagnostic& d) {
+    seen.push_back(d.code);
+    report nested;
+    validate::validate(*inner, defs::v2_5_1, {}, nested);  // while the outer matcher is mid-message
+    inner_findings += nested.size();
+  };
+  validate::validate(*outer, defs::v2_5_1, {}, sink);
+  CHECK(seen == std::vector<code>{code::too_many_segments});
+  CHECK(inner_findings == 0);
 }

@@ -157,6 +157,7 @@ enum class expectation : std::uint8_t {
   max_occurrences,  // "at most <number> in <text>"
   present,          // "required in <text>"
   group_required,   // "group <text> required"
+  choice_required,  // "one alternative required in <text>" (a choice; the path names its first one)
   none,             // ""
 };
 
@@ -233,6 +234,10 @@ struct diagnostic {
         put("group ");
         put(text);
         put(" required");
+        break;
+      case expectation::choice_required:
+        put("one alternative required in ");
+        put(text);
         break;
       case expectation::none:
         break;

@@ -31,6 +31,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "hl7v2/defs/registry.hpp"
@@ -133,6 +134,18 @@ constexpr code format_code(primitive p) noexcept {
       return code::bad_datetime;
   }
 }
+
+// The matcher validate() uses on this thread: it keeps its buffers and compiled structures from message to
+// message, so validating allocates nothing once warm. A validate() nested in a sink gets its own.
+struct thread_matcher {
+  structure_matcher matcher;
+  bool busy = false;
+
+  static thread_matcher& get() {
+    thread_local thread_matcher slot;
+    return slot;
+  }
+};
 
 template <class Sink>
 class segment_checker {
@@ -306,10 +319,28 @@ void validate(const message& msg, const defs::version_def& version, const option
               const defs::registry& later = {}) {
   detail::segment_checker<Sink> checker(version, opts, sink);
   const defs::structure_def* structure = opts.structure == level::off ? nullptr : structure_of(msg, version);
-  structure_matcher matcher;
+  structure_matcher* matcher = nullptr;
+  std::unique_ptr<structure_matcher> nested;
+  struct release {
+    bool* busy;
+    ~release() {
+      if (busy != nullptr) *busy = false;
+    }
+  } guard{nullptr};
   if (structure != nullptr) {
-    matcher.reset(*structure);
-  } else if (opts.structure != level::off && msg.size() != 0) {
+    detail::thread_matcher& slot = detail::thread_matcher::get();
+    if (slot.busy) {
+      nested = std::make_unique<structure_matcher>();
+      matcher = nested.get();
+    } else {
+      slot.busy = true;
+      guard.busy = &slot.busy;
+      matcher = &slot.matcher;
+    }
+    matcher->reset(msg, *structure);
+    if (!matcher->matchable()) structure = nullptr;  // beyond the matcher's limits: as if unknown
+  }
+  if (structure == nullptr && opts.structure != level::off && msg.size() != 0) {
     location where;
     where.segment_id = detail::id_chars("MSH", where.segment_id_size);
     where.segment_index = 1;
@@ -331,6 +362,8 @@ void validate(const message& msg, const defs::version_def& version, const option
         if (f.node->is_group()) {
           e = expectation::group_required;
           text = f.node->id;
+        } else if (f.node->is_choice()) {
+          e = expectation::choice_required;
         } else {
           e = expectation::present;
         }
@@ -354,7 +387,7 @@ void validate(const message& msg, const defs::version_def& version, const option
     here.segment_index = static_cast<std::uint32_t>(seg.index());
     here.occurrence = occurrences.next(id);
     here.offset = seg.offset();
-    if (structure != nullptr) matcher.next(id, on_finding);
+    if (structure != nullptr) matcher->next(on_finding);
     if (is_z_segment(id)) {
       checker.emit(opts.z_segments, code::z_segment, here, expectation::none, 0, {});
       continue;
@@ -369,7 +402,7 @@ void validate(const message& msg, const defs::version_def& version, const option
   }
   if (structure != nullptr) {
     here = location{};
-    matcher.finish(on_finding);
+    matcher->finish(on_finding);
   }
 }
 
