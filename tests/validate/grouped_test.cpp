@@ -4,12 +4,15 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <catch2/catch_test_macros.hpp>
+#include <cstdint>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hl7v2/parser.hpp"
 
@@ -171,4 +174,130 @@ TEST_CASE("unknown structure falls back to the named layout; a converter is reus
   REQUIRE(conv.write(*k, out3, "\"_source\":1"));
   CHECK(out2 == out3);
   CHECK(out2.rfind("{\"_source\":1,\"msh\":", 0) == 0);
+}
+
+namespace {
+
+// 2.5.1 with one hand-built structure of its own; messages name it in MSH-9.3 and leave MSH-12 empty.
+struct custom_version {
+  std::array<const defs::structure_def*, 1> structures;
+  defs::version_def version;
+  explicit custom_version(const defs::structure_def& s)
+      : structures{&s}, version{defs::v2_5_1.id,
+                                defs::v2_5_1.segment_index,
+                                defs::v2_5_1.type_index,
+                                structures,
+                                {},
+                                defs::v2_5_1.table_index} {}
+  json::options options() const {
+    json::options o;
+    o.default_version = &version;
+    return o;
+  }
+};
+
+using defs::node_kind;
+constexpr defs::structure_node roles[] = {{node_kind::segment, "ROL", 1, 1},
+                                          {node_kind::segment, "PRD", 1, 1}};
+constexpr defs::structure_node kinds[] = {{node_kind::segment, "OBR", 1, 1},
+                                          {node_kind::segment, "RXO", 1, 1}};
+constexpr defs::structure_node allergy_or_diagnosis[] = {{node_kind::segment, "AL1", 1, 1},
+                                                         {node_kind::segment, "DG1", 1, 1}};
+constexpr defs::structure_node detail[] = {{node_kind::choice, {}, 1, 1, kinds, 2},
+                                           {node_kind::segment, "NTE", 0, 0}};
+constexpr defs::structure_node order[] = {{node_kind::segment, "ORC", 1, 1},
+                                          {node_kind::group, "DETAIL", 0, 1, detail, 2},
+                                          {node_kind::choice, {}, 0, 0, roles, 2},
+                                          {node_kind::choice, {}, 0, 1, allergy_or_diagnosis, 2},
+                                          {node_kind::segment, "NTE", 0, 0}};
+constexpr defs::structure_node root[] = {{node_kind::segment, "MSH", 1, 1},
+                                         {node_kind::group, "ORDER", 1, 1, order, 5}};
+constexpr defs::structure_def choices{"T_CHOICES", "T_CHOICES", root, 2};
+
+const std::string msh_choices = "MSH|^~\\&|A|B|C|D|20250101||ORM^O01^T_CHOICES|C1|P|";
+
+}  // namespace
+
+TEST_CASE("OML^O21 with three orders: each ORC opens its own order") {
+  converted c;
+  convert(join({"MSH|^~\\&|LIS|LAB|HIS|HOSP|20250101120000||OML^O21^OML_O21|C21|P|2.5.1", "PID|1||R1^^^H^MR",
+                "PV1|1|O", "ORC|NW|ORD1", "OBR|1|ORD1", "DG1|1", "ORC|NW|ORD2", "OBR|2|ORD2", "DG1|1",
+                "DG1|2", "OBX|1|NM|X^Y^LN||1", "ORC|NW|ORD3", "OBR|3|ORD3", "NTE|1||n"}),
+          c);
+  element r = c.root;
+  CHECK(size_of(r, "/order") == 3);
+  CHECK(str(r, "/order/1/orc/placer_order_number/entity_identifier") == "ORD2");
+  CHECK(size_of(r, "/order/1/observation_request/dg1") == 2);
+  CHECK(size_of(r, "/order/1/observation_request/observation") == 1);
+  CHECK(str(r, "/order/2/observation_request/obr/placer_order_number/entity_identifier") == "ORD3");
+  CHECK_FALSE(has(r, "/order/0/observation_request/prior_result"));
+}
+
+TEST_CASE("a choice adds no level: the chosen segment is a member of the enclosing group") {
+  const custom_version v{choices};
+  converted c;
+  convert(
+      join({msh_choices, "ORC|NW|1", "RXO|1", "NTE|1||d", "ROL|1", "PRD|1", "ROL|2", "DG1|1", "NTE|1||o"}), c,
+      v.options());
+  element r = c.root;
+  simdjson::dom::object rxo;
+  CHECK(r.at_pointer("/order/detail/rxo").get(rxo) == simdjson::SUCCESS);  // OBR|RXO once: an object
+  CHECK_FALSE(has(r, "/order/detail/obr"));
+  CHECK(size_of(r, "/order/detail/nte") == 1);
+  // The repeating choice: its alternatives are arrays, one key each although they interleave.
+  CHECK(size_of(r, "/order/rol") == 2);
+  CHECK(size_of(r, "/order/prd") == 1);
+  CHECK(str(r, "/order/rol/1/role_instance_id/entity_identifier") == "2");
+  simdjson::dom::object dg1;
+  CHECK(r.at_pointer("/order/dg1").get(dg1) == simdjson::SUCCESS);  // AL1|DG1 at most once: an object
+  CHECK(size_of(r, "/order/nte") == 1);
+  // Keys in the order of first occurrence; no duplicate key.
+  const std::string& j = c.json;
+  CHECK(j.find("\"rol\"") < j.find("\"prd\""));
+  CHECK(j.find("\"rol\"", j.find("\"rol\"") + 1) == std::string::npos);
+}
+
+TEST_CASE("a segment without a place that a choice of its group has is kept as _unplaced") {
+  const custom_version v{choices};
+  converted c;
+  convert(join({msh_choices, "ORC|NW|1", "DG1|1", "NTE|1||o", "DG1|2"}), c, v.options());
+  CHECK(str(c.root, "/order/dg1/set_id_dg1") == "1");
+  CHECK(size_of(c.root, "/order/dg1_unplaced") == 1);
+  CHECK(str(c.root, "/order/dg1_unplaced/0/set_id_dg1") == "2");
+}
+
+TEST_CASE("many segments without a place: one key per id, in order, all kept") {
+  std::vector<std::string> segs = {"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1",
+                                   "EVN|A01|20250101", "PID|1||X1", "PV1|1|I"};
+  for (int i = 0; i < 9000; ++i)
+    segs.push_back(std::string(i % 3 == 0 ? "ZB1" : i % 3 == 1 ? "ZA2" : "ZC3") + "|" + std::to_string(i));
+  std::string text;
+  for (const std::string& s : segs) text += s + "\r";
+  converted c;
+  convert(text, c);
+  CHECK(size_of(c.root, "/zb1") == 3000);
+  CHECK(size_of(c.root, "/za2") == 3000);
+  CHECK(size_of(c.root, "/zc3") == 3000);
+  CHECK(str(c.root, "/za2/0/1") == "1");
+  CHECK(str(c.root, "/za2/2999/1") == "8998");
+  CHECK(c.json.find("\"zb1\"") < c.json.find("\"za2\""));  // first met first, not sorted by id
+}
+
+TEST_CASE("a structure beyond the matcher's limits falls back to the named layout") {
+  static std::array<defs::structure_node, 700> wide{};
+  wide[0] = {node_kind::segment, "MSH", 1, 1};
+  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {node_kind::segment, "NTE", 0, 1};
+  static const defs::structure_def s{"T_WIDE", "T_WIDE", wide.data(),
+                                     static_cast<std::uint16_t>(wide.size())};
+  const custom_version v{s};
+  hl7v2::parser p;
+  const std::string text = join({"MSH|^~\\&|A|B|C|D|20250101||ORM^O01^T_WIDE|C1|P|", "NTE|1||x"});
+  auto m = p.parse(text);
+  REQUIRE(m);
+  json::grouped_converter grouped{v.options()};
+  json::converter named{v.options()};
+  std::string a, b;
+  REQUIRE(grouped.write(*m, a));
+  REQUIRE(named.write(*m, b));
+  CHECK(a == b);
 }

@@ -9,15 +9,20 @@
 //    shape comes from the structure, never from the data.
 //  - segment key and shape as in the named layout, but decided by the segment's node in its group: an
 //    array when the node may repeat, else an object. Segment content is exactly the named layout's.
+//  - a choice adds no level: the chosen segment or group is a member of the enclosing group like any
+//    other, an array when it or the choice may repeat; alternatives met interleaved (ROL PRD ROL) are
+//    still one key each, in the order of their first occurrence.
 //  - segments the structure has no place for (Z-segments, unexpected or out-of-order ones, one too many:
 //    see validate/structure.hpp) are kept in the group instance they were met in, after its structured
-//    members, each id as an array of segments; when the group itself has a segment with that id, the
-//    key gets the suffix "_unplaced" ("pid_unplaced").
-//  - a message whose structure is unknown is written in the named layout.
+//    members, each id as an array of segments; when the group itself has a segment with that id (a
+//    choice's alternatives included), the key gets the suffix "_unplaced" ("pid_unplaced").
+//  - a message whose structure is unknown (or beyond the matcher's limits) is written in the named layout.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,6 +107,7 @@ class grouped_converter {
     walker_.walk(msg, capture);
     if (named.error().code != errc::ok) return named.error();
     map_.build(msg, *structure);
+    if (!map_.matched()) return fallback_.write(msg, out, extra_members);
     msg_ids_.clear();
     for (const segment seg : msg.segments()) msg_ids_.push_back(seg.id());
 
@@ -155,49 +161,78 @@ class grouped_converter {
   static std::uint32_t next_item(const map_t& m, std::uint32_t item) noexcept {
     return (item & map_t::group_bit) ? m.groups()[item & ~map_t::group_bit].next : m.segments()[item].next;
   }
+  static bool item_repeats(const map_t& m, std::uint32_t item) noexcept {
+    return (item & map_t::group_bit) ? m.groups()[item & ~map_t::group_bit].repeats
+                                     : m.segments()[item].repeats;
+  }
 
-  // The members of one group instance (the message for 0): its items, runs of one node each, then extras.
+  // The members of one group instance (the message for 0): one key per node, in the order of its first
+  // item, then the extras. A node's items are consecutive except for a repeating choice's alternatives.
   template <class W>
   void write_instance(W& w, std::uint32_t g) {
     const map_t& m = map_;
-    std::uint32_t item = m.groups()[g].first_item;
-    while (item != map_t::none) {
+    const std::size_t mark = written_.size();  // nodes of this instance already written
+    for (std::uint32_t item = m.groups()[g].first_item; item != map_t::none; item = next_item(m, item)) {
       const defs::structure_node* node = item_node(m, item);
+      if (std::find(written_.begin() + static_cast<std::ptrdiff_t>(mark), written_.end(), node) !=
+          written_.end())
+        continue;
+      written_.push_back(node);
+      // A node that may not repeat has one item: once full, the matcher sends segments to the extras.
+      const bool repeats = item_repeats(m, item);
       key(w, node->id);
-      if (node->repeats()) w.begin_array();
-      do {  // a node that may not repeat has one item: once full, the matcher sends segments to the extras
-        if (item & map_t::group_bit) {
+      if (repeats) w.begin_array();
+      for (std::uint32_t it = item; it != map_t::none; it = next_item(m, it)) {
+        if (item_node(m, it) != node) continue;
+        if (it & map_t::group_bit) {
           w.begin_object();
-          write_instance(w, item & ~map_t::group_bit);
+          write_instance(w, it & ~map_t::group_bit);
           w.end_object();
         } else {
-          segment_json(w, item);
+          segment_json(w, it);
         }
-        item = next_item(m, item);
-      } while (node->repeats() && item != map_t::none && item_node(m, item) == node);
-      if (node->repeats()) w.end_array();
+        if (!repeats) break;
+      }
+      if (repeats) w.end_array();
     }
+    written_.resize(mark);
     write_extras(w, g);
   }
 
+  // Does the group have a segment with this id, directly or as an alternative of a choice?
+  static bool has_segment(std::span<const defs::structure_node> children, std::string_view id) noexcept {
+    for (const defs::structure_node& c : children) {
+      if (c.is_segment() ? c.id == id : c.is_choice() && has_segment(c.children(), id)) return true;
+    }
+    return false;
+  }
+
+  // The extras of one instance, one key per segment id in the order of its first occurrence (sorted by
+  // id, then grouped: n log n, since a hostile message may have many).
   template <class W>
   void write_extras(W& w, std::uint32_t g) {
     const map_t& m = map_;
+    if (m.groups()[g].first_extra == map_t::none) return;
     const defs::structure_node* group = m.groups()[g].node;
     const auto children = group != nullptr ? group->children() : m.structure()->children();
-    for (std::uint32_t e = m.groups()[g].first_extra; e != map_t::none; e = m.segments()[e].next) {
-      const std::string_view id = segment_id(e);
-      bool seen = false;
-      for (std::uint32_t p = m.groups()[g].first_extra; p != e; p = m.segments()[p].next)
-        seen |= segment_id(p) == id;
-      if (seen) continue;
-      bool clash = false;
-      for (const defs::structure_node& c : children) clash |= !c.is_group() && c.id == id;
-      key(w, id, clash ? std::string_view{"_unplaced"} : std::string_view{});
+    extras_.clear();
+    for (std::uint32_t e = m.groups()[g].first_extra; e != map_t::none; e = m.segments()[e].next)
+      extras_.push_back(e);
+    std::sort(extras_.begin(), extras_.end(), [this](std::uint32_t a, std::uint32_t b) {
+      const int c = segment_id(a).compare(segment_id(b));
+      return c != 0 ? c < 0 : a < b;
+    });
+    runs_.clear();  // (first segment, begin, end) of each id in extras_
+    for (std::size_t b = 0, e = 0; b < extras_.size(); b = e) {
+      for (e = b + 1; e < extras_.size() && segment_id(extras_[e]) == segment_id(extras_[b]);) ++e;
+      runs_.push_back({extras_[b], b, e});
+    }
+    std::sort(runs_.begin(), runs_.end(), [](const run& a, const run& b) { return a.first < b.first; });
+    for (const run& r : runs_) {
+      const std::string_view id = segment_id(r.first);
+      key(w, id, has_segment(children, id) ? std::string_view{"_unplaced"} : std::string_view{});
       w.begin_array();
-      for (std::uint32_t q = e; q != map_t::none; q = m.segments()[q].next) {
-        if (segment_id(q) == id) segment_json(w, q);
-      }
+      for (std::size_t k = r.begin; k < r.end; ++k) segment_json(w, extras_[k]);
       w.end_array();
     }
   }
@@ -212,6 +247,13 @@ class grouped_converter {
   std::string key_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<std::string_view> msg_ids_;
+  struct run {
+    std::uint32_t first;
+    std::size_t begin, end;
+  };
+  std::vector<const defs::structure_node*> written_;
+  std::vector<std::uint32_t> extras_;
+  std::vector<run> runs_;
   map_t map_;
 };
 
