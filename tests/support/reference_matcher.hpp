@@ -1,8 +1,9 @@
 // A reference structure matcher for tests and fuzzing, written independently of the compiled automaton of
 // include/hl7v2/validate/structure.hpp: it searches every assignment depth first, trying each segment's
 // places in preference order on the structure tree itself (the open instances as a stack of frames), and
-// keeps the first assignment with the fewest findings. Exponential: for short messages only. trace()
-// renders the matcher's result the same way, so the two can be compared step by step.
+// keeps the first assignment with the fewest findings. Exponential: for short messages only, and it gives
+// up (complete == false) past `budget` search steps. matcher_trace() renders the matcher's result the
+// same way, so the two can be compared step by step.
 #pragma once
 
 #include <cstddef>
@@ -59,6 +60,8 @@ struct ref_matcher {
   std::vector<std::string_view> ids;
   std::size_t best = std::numeric_limits<std::size_t>::max();
   ref_trace best_trace;
+  std::size_t budget = std::size_t{1} << 20;  // search steps before giving up
+  bool complete = true;
 
   struct move {
     std::size_t level;
@@ -122,6 +125,11 @@ struct ref_matcher {
   }
 
   void search(std::size_t i, std::vector<ref_frame> frames, std::uint32_t serial, ref_trace t) {
+    if (budget == 0) {
+      complete = false;
+      return;
+    }
+    --budget;
     if (t.findings.size() >= best) return;  // an equal count found later is not preferred
     if (i == ids.size()) {
       close_to(frames, 0, t);

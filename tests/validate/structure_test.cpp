@@ -403,6 +403,7 @@ void agree(structure_matcher& m, const defs::structure_def& s, const std::vector
   ref_matcher ref{s, {"MSH"}, std::numeric_limits<std::size_t>::max(), {}};
   ref.ids.insert(ref.ids.end(), ids.begin(), ids.end());
   const ref_trace want = ref.run();
+  REQUIRE(ref.complete);
   const ref_trace got = matcher_trace(m, *msg, s);
   INFO("message: " << text);
   REQUIRE(got.steps == want.steps);
