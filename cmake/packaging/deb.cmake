@@ -55,8 +55,9 @@ string views, names every part from constexpr definitions of HL7 v2.1 to 2.8,
 converts messages to JSON and back, validates them and builds acknowledgements.
 .
 This package holds the headers, the CMake package (targets hl7v2::core, the
-tokenizer with no dependency, and hl7v2::hl7v2, which adds simdjson) and the
-pkg-config files hl7v2-core.pc and hl7v2.pc.")
+tokenizer with no dependency, hl7v2::hl7v2, which adds simdjson, and
+hl7v2::fmt, fmt formatters for errors, diagnostics and views, which adds fmt)
+and the pkg-config files hl7v2-core.pc, hl7v2.pc and hl7v2-fmt.pc.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
@@ -68,5 +69,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Only hl7v2::hl7v2 (hl7v2.pc) needs simdjson; the tokenizer needs nothing, so not a hard dependency.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libsimdjson-dev (>= 3)")
+# Only hl7v2/fmt.hpp (hl7v2::fmt, hl7v2-fmt.pc) needs fmt, for programs that use fmt anyway.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libfmt-dev (>= 9)")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

@@ -49,9 +49,19 @@ endfunction()
 set(no_simdjson_prefix ${CONSUMER_DIR}/no_simdjson/cmake)
 set(no_simdjson_include ${CONSUMER_DIR}/no_simdjson/include)
 
+# expect_fmt_output(WHAT): the fmt program run last printed the sample's control id (a view) and an
+# error code (hl7v2::errc), both through hl7v2/fmt.hpp's formatters.
+macro(expect_fmt_output what)
+  if(NOT last_output MATCHES "MSGID10001 \\[[a-z_]+\\]")
+    message(FATAL_ERROR "${what} printed an unexpected result:\n${last_output}")
+  endif()
+endmacro()
+
 # consumer_cmake(PREFIX <dir> WORK <dir>): the full program (project/) with
 # find_package(hl7v2); the core program (core/) with find_package(hl7v2 COMPONENTS core) where
 # simdjson cannot be found; and the full program in that place must fail with the package's message.
+# The fmt program (fmt/) with find_package(hl7v2 COMPONENTS fmt), also where simdjson cannot be
+# found; where fmt cannot be, it must fail with the package's message.
 function(consumer_cmake)
   cmake_parse_arguments(arg "" "PREFIX;WORK" "" ${ARGN})
   set(common -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release)
@@ -73,11 +83,23 @@ function(consumer_cmake)
   run_fails(EXPECT "hl7v2::hl7v2 needs simdjson"
     COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_DIR}/project -B ${arg_WORK}/full_no_simdjson
       -DCMAKE_PREFIX_PATH=${arg_PREFIX} -DCMAKE_DISABLE_FIND_PACKAGE_simdjson=ON ${common})
+
+  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR}/fmt -B ${arg_WORK}/fmt
+      "-DCMAKE_PREFIX_PATH=${no_simdjson_prefix}\;${arg_PREFIX}" "-DCMAKE_CXX_FLAGS=-I${no_simdjson_include}"
+      ${common})
+  expect_found_in(${arg_WORK}/fmt ${arg_PREFIX})
+  run(${CMAKE_COMMAND} --build ${arg_WORK}/fmt)
+  run(${arg_WORK}/fmt/consumer_fmt ${SAMPLE})
+  expect_fmt_output("fmt program (CMake, ${arg_PREFIX})")
+  run_fails(EXPECT "hl7v2::fmt"
+    COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_DIR}/fmt -B ${arg_WORK}/fmt_no_fmt
+      -DCMAKE_PREFIX_PATH=${arg_PREFIX} -DCMAKE_DISABLE_FIND_PACKAGE_fmt=ON ${common})
 endfunction()
 
-# consumer_pkgconfig(PCDIR <dir> WORK <dir>): the full program built with `pkg-config hl7v2`; the
-# core program with `pkg-config hl7v2-core` when only PCDIR is searched (no simdjson.pc), where
-# `pkg-config hl7v2` must then fail.
+# consumer_pkgconfig(PCDIR <dir> WORK <dir>): the full program built with `pkg-config hl7v2` and
+# the fmt program with `pkg-config hl7v2-fmt`; the core program with `pkg-config hl7v2-core` when
+# only PCDIR is searched (no simdjson.pc, no fmt.pc), where `pkg-config hl7v2` and `hl7v2-fmt` must
+# then fail.
 function(consumer_pkgconfig)
   cmake_parse_arguments(arg "" "PCDIR;WORK" "" ${ARGN})
   find_program(PKG_CONFIG pkg-config REQUIRED)
@@ -89,9 +111,16 @@ function(consumer_pkgconfig)
   run(${CXX} ${CONSUMER_DIR}/project/main.cpp -o ${arg_WORK}/consumer_pc ${flags})
   run(${arg_WORK}/consumer_pc ${SAMPLE})
   expect_sample_output("full program (pkg-config, ${arg_PCDIR})")
+  run(${PKG_CONFIG} --cflags --libs hl7v2-fmt)
+  string(STRIP "${last_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(${CXX} -I${no_simdjson_include} ${CONSUMER_DIR}/fmt/main.cpp -o ${arg_WORK}/consumer_fmt_pc ${flags})
+  run(${arg_WORK}/consumer_fmt_pc ${SAMPLE})
+  expect_fmt_output("fmt program (pkg-config, ${arg_PCDIR})")
 
   set(ENV{PKG_CONFIG_LIBDIR} ${arg_PCDIR})
   run_fails(EXPECT "simdjson" COMMAND ${PKG_CONFIG} --print-errors --exists hl7v2)
+  run_fails(EXPECT "fmt" COMMAND ${PKG_CONFIG} --print-errors --exists hl7v2-fmt)
   run(${PKG_CONFIG} --cflags --libs hl7v2-core)
   string(STRIP "${last_output}" flags)
   separate_arguments(flags UNIX_COMMAND "${flags}")

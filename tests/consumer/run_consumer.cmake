@@ -9,7 +9,8 @@ set(prefix ${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} --install ${HL7V2_BINARY_DIR} --prefix ${prefix})
 foreach(required include/hl7v2/hl7v2.hpp include/hl7v2/core.hpp share/cmake/hl7v2/hl7v2Config.cmake
                  share/cmake/hl7v2/hl7v2ConfigVersion.cmake share/cmake/hl7v2/hl7v2CoreTargets.cmake
-                 share/cmake/hl7v2/hl7v2Targets.cmake share/pkgconfig/hl7v2.pc share/pkgconfig/hl7v2-core.pc)
+                 share/cmake/hl7v2/hl7v2Targets.cmake share/cmake/hl7v2/hl7v2FmtTargets.cmake
+                 share/pkgconfig/hl7v2.pc share/pkgconfig/hl7v2-core.pc share/pkgconfig/hl7v2-fmt.pc)
   if(NOT EXISTS ${prefix}/${required})
     message(FATAL_ERROR "install did not write ${required}")
   endif()

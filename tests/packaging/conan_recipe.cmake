@@ -1,5 +1,6 @@
 # cmake -P: the Conan 2 recipe (cmake/packaging/conan/). conan_shim.py runs its methods as
-# `conan create` would (export, generate, build, package, package_info) with and without simdjson;
+# `conan create` would (export, generate, build, package, package_info) with the default options
+# (simdjson, no fmt) and with the tokenizer and fmt only (with_simdjson off, with_fmt on);
 # this checks what the recipe declares, the package folder it leaves (headers, licences/LICENSE,
 # nothing else), and builds test_package with CMake against an install made with exactly the CMake
 # variables the recipe passed. (In Conan, test_package finds the package through CMakeDeps' files;
@@ -24,7 +25,7 @@ function(check_recipe label)
   if(label STREQUAL "without_simdjson")
     set(ENV{CMAKE_PREFIX_PATH} ${no_simdjson_prefix})  # its configure must not look for simdjson
     run(${PYTHON} -B ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/conan_shim.py ${recipe_dir} ${work} --without-simdjson
-        --cmake ${CMAKE_COMMAND})
+        --with-fmt --cmake ${CMAKE_COMMAND})
     unset(ENV{CMAKE_PREFIX_PATH})
   else()
     run(${PYTHON} -B ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/conan_shim.py ${recipe_dir} ${work} --cmake ${CMAKE_COMMAND})
@@ -79,14 +80,26 @@ function(check_recipe label)
       "${root_target}, file ${root_file}, pkg-config ${core_pc}")
   endif()
   string(JSON json_component ERROR_VARIABLE no_json GET "${r}" cpp_info components json requires)
+  string(JSON fmt_component ERROR_VARIABLE no_fmt GET "${r}" cpp_info components fmt requires)
   if(label STREQUAL "without_simdjson")
-    if(NOT requires STREQUAL "[]" OR NOT no_json)
+    if(requires MATCHES "simdjson" OR NOT no_json)
       message(FATAL_ERROR "without simdjson the recipe still requires ${requires} / has a json component")
+    endif()
+    json_get(fmt_target "${r}" cpp_info components fmt properties cmake_target_name)
+    json_get(fmt_pc "${r}" cpp_info components fmt properties pkg_config_name)
+    if(NOT requires MATCHES "\"fmt/" OR NOT fmt_component MATCHES "\"fmt::fmt\""
+       OR NOT fmt_component MATCHES "\"core\"" OR NOT fmt_target STREQUAL "hl7v2::fmt"
+       OR NOT fmt_pc STREQUAL "hl7v2-fmt")
+      message(FATAL_ERROR "with fmt: requires ${requires}, fmt component requires ${fmt_component}, target "
+        "${fmt_target}, pkg-config ${fmt_pc}")
     endif()
   else()
     if(NOT requires MATCHES "\"simdjson/" OR NOT json_component MATCHES "\"simdjson::simdjson\""
        OR NOT json_component MATCHES "\"core\"")
       message(FATAL_ERROR "with simdjson: requires ${requires}, json component requires ${json_component}")
+    endif()
+    if(requires MATCHES "fmt" OR NOT no_fmt)
+      message(FATAL_ERROR "fmt is off by default, yet the recipe requires ${requires} / has an fmt component")
     endif()
   endif()
 

@@ -2,7 +2,7 @@
 """Runs the Conan recipe (cmake/packaging/conan/conanfile.py) the way `conan create` calls it, with
 stand-ins for the few Conan tools it uses, since Conan itself cannot be installed here.
 
-usage: conan_shim.py RECIPE_DIR WORK_DIR [--without-simdjson] [--cmake CMAKE]
+usage: conan_shim.py RECIPE_DIR WORK_DIR [--without-simdjson] [--with-fmt] [--cmake CMAKE]
 
 The stand-ins do the real work where the work is not Conan's own: copy() copies, rmdir() removes,
 CMake.configure() runs cmake with the variables the recipe put in CMakeToolchain, CMake.install()
@@ -169,6 +169,7 @@ def main():
     ap.add_argument("recipe_dir")
     ap.add_argument("work_dir")
     ap.add_argument("--without-simdjson", action="store_true")
+    ap.add_argument("--with-fmt", action="store_true")
     ap.add_argument("--cmake", default="cmake")
     a = ap.parse_args()
     _CMake.cmake = a.cmake
@@ -193,7 +194,8 @@ def main():
     cf.build_folder = os.path.join(work, "build")
     cf.package_folder = os.path.join(work, "package")
     cf.options = _Options({**getattr(cls, "default_options", {}),
-                           **({"with_simdjson": False} if a.without_simdjson else {})})
+                           **({"with_simdjson": False} if a.without_simdjson else {}),
+                           **({"with_fmt": True} if a.with_fmt else {})})
     cf.settings = None
     cf.info = _Info()
     cf.cpp_info = _CppInfo()

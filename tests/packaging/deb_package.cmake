@@ -39,16 +39,19 @@ if(NOT deb_name STREQUAL "libhl7v2-dev_${version}_all.deb")
   message(FATAL_ERROR "unexpected package file name ${deb_name}")
 endif()
 
-# 2. Control fields: the tokenizer needs nothing, so simdjson is recommended, not a dependency.
-foreach(field Package Version Architecture Section Recommends Depends)
+# 2. Control fields: the tokenizer needs nothing, so simdjson is recommended, not a dependency, and
+# fmt (for hl7v2/fmt.hpp only) suggested.
+foreach(field Package Version Architecture Section Recommends Suggests Depends)
   execute_process(COMMAND ${DPKG_DEB} --field ${deb} ${field} OUTPUT_VARIABLE value OUTPUT_STRIP_TRAILING_WHITESPACE)
   set(control_${field} "${value}")
 endforeach()
 if(NOT control_Package STREQUAL "libhl7v2-dev" OR NOT control_Version STREQUAL version
    OR NOT control_Architecture STREQUAL "all" OR NOT control_Section STREQUAL "libdevel"
-   OR NOT control_Recommends MATCHES "^libsimdjson-dev" OR NOT control_Depends STREQUAL "")
+   OR NOT control_Recommends MATCHES "^libsimdjson-dev" OR NOT control_Suggests MATCHES "^libfmt-dev"
+   OR NOT control_Depends STREQUAL "")
   message(FATAL_ERROR "control fields: Package ${control_Package}, Version ${control_Version}, Architecture "
-    "${control_Architecture}, Section ${control_Section}, Recommends ${control_Recommends}, Depends ${control_Depends}")
+    "${control_Architecture}, Section ${control_Section}, Recommends ${control_Recommends}, Suggests "
+    "${control_Suggests}, Depends ${control_Depends}")
 endif()
 
 # 3. lintian: errors fail the test; warnings and the rest are shown.
@@ -76,7 +79,8 @@ if(uid STREQUAL "0")
   endif()
   run(${DPKG} --root=${root} -L libhl7v2-dev)
   foreach(p /usr/include/hl7v2/core.hpp /usr/share/cmake/hl7v2/hl7v2Config.cmake /usr/share/pkgconfig/hl7v2.pc
-            /usr/share/pkgconfig/hl7v2-core.pc /usr/share/doc/libhl7v2-dev/copyright)
+            /usr/share/pkgconfig/hl7v2-core.pc /usr/share/pkgconfig/hl7v2-fmt.pc
+            /usr/share/cmake/hl7v2/hl7v2FmtTargets.cmake /usr/share/doc/libhl7v2-dev/copyright)
     if(NOT last_output MATCHES "\n${p}\n")
       message(FATAL_ERROR "dpkg -L libhl7v2-dev does not list ${p}")
     endif()

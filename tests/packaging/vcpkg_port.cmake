@@ -1,6 +1,6 @@
 # cmake -P: the vcpkg overlay port (cmake/packaging/vcpkg/hl7v2/). Checks vcpkg.json against the
 # project, runs portfile.cmake itself (vcpkg_shim.cmake stands in for vcpkg's helpers) with the
-# default "json" feature and without it, checks the packages tree against what vcpkg accepts
+# default "json" feature, without it, and with "fmt" alone, checks the packages tree against what vcpkg accepts
 # (share/hl7v2 with the config, copyright and usage; no debug, lib or bin; no empty folder; no
 # absolute path), and builds every find_package/target_link_libraries pair of the usage text.
 cmake_minimum_required(VERSION 3.21)
@@ -80,9 +80,10 @@ function(run_port label features)
   set(root ${WORK_DIR}/${label})
   set(CURRENT_PACKAGES_DIR ${root}/packages/hl7v2_x64-linux)
   set(CURRENT_BUILDTREES_DIR ${root}/buildtrees/hl7v2)
-  if("json" IN_LIST features)
-    set(Z_SHIM_SYSTEM_PKGCONFIG ON)  # simdjson's .pc is one of vcpkg's installed packages then
-  else()
+  if("json" IN_LIST features OR "fmt" IN_LIST features)
+    set(Z_SHIM_SYSTEM_PKGCONFIG ON)  # simdjson's or fmt's .pc is one of vcpkg's installed packages then
+  endif()
+  if(NOT "json" IN_LIST features)
     set(ENV{CMAKE_PREFIX_PATH} ${no_simdjson_prefix})  # the port's configure must not look for it
   endif()
   include(${port_dir}/portfile.cmake)
@@ -95,9 +96,15 @@ function(run_port label features)
   expect_headers(${pkg}/include)
   expect_same_file(${pkg}/share/hl7v2/copyright ${SOURCE_DIR}/LICENSE)
   expect_same_file(${pkg}/share/hl7v2/usage ${port_dir}/usage)
-  if("json" IN_LIST features)
-    expect_files(${pkg} share/pkgconfig/hl7v2.pc)
-  endif()
+  foreach(feature_pc "json;hl7v2.pc" "fmt;hl7v2-fmt.pc")
+    list(GET feature_pc 0 feature)
+    list(GET feature_pc 1 pc)
+    if(feature IN_LIST features)
+      expect_files(${pkg} share/pkgconfig/${pc})
+    elseif(EXISTS ${pkg}/share/pkgconfig/${pc})
+      message(FATAL_ERROR "${label}: share/pkgconfig/${pc} without the \"${feature}\" feature (its Requires cannot resolve)")
+    endif()
+  endforeach()
   foreach(absent share/cmake debug lib bin share/doc)
     if(EXISTS ${pkg}/${absent})
       message(FATAL_ERROR "${label}: ${absent} should not be in the package (vcpkg would refuse or warn)")
@@ -123,7 +130,8 @@ function(run_port label features)
     endforeach()
   endforeach()
 
-  # Each usage snippet as a user's CMakeLists.txt; without "json", only the core one applies.
+  # Each usage snippet as a user's CMakeLists.txt; without "json", only the core one applies, and the
+  # fmt one only with "fmt".
   set(built 0)
   set(i 0)
   foreach(snippet IN LISTS snippets)
@@ -133,7 +141,14 @@ function(run_port label features)
     math(EXPR i "${i} + 1")
     set(project ${root}/usage_${i})
     set(common -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release)
-    if(link_line MATCHES "hl7v2::core")
+    if(link_line MATCHES "hl7v2::fmt")
+      if(NOT "fmt" IN_LIST features)
+        continue()
+      endif()
+      set(main ${CONSUMER_DIR}/fmt/main.cpp)
+      set(ENV{CMAKE_PREFIX_PATH} ${no_simdjson_prefix})
+      set(env -DCMAKE_PREFIX_PATH=${pkg} "-DCMAKE_CXX_FLAGS=-I${no_simdjson_include}")
+    elseif(link_line MATCHES "hl7v2::core")
       set(main ${CONSUMER_DIR}/core/main.cpp)
       # The environment's CMAKE_PREFIX_PATH is searched after the cache's, before the system.
       set(ENV{CMAKE_PREFIX_PATH} ${no_simdjson_prefix})
@@ -162,3 +177,4 @@ endfunction()
 
 run_port(default "json")
 run_port(core "")
+run_port(fmt "fmt")

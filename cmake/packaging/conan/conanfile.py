@@ -2,7 +2,7 @@
 #   conan create cmake/packaging/conan
 # Header-only: the package is the headers and the licence; CMakeDeps and PkgConfigDeps describe it
 # to consumers from package_info() (hl7v2::core, the tokenizer with no dependency; hl7v2::hl7v2,
-# everything, with simdjson). tests/packaging/ runs this recipe's methods with stand-ins for Conan's
+# everything, with simdjson; hl7v2::fmt, hl7v2/fmt.hpp's formatters, with fmt, when with_fmt is on). tests/packaging/ runs this recipe's methods with stand-ins for Conan's
 # tools and checks what it installs.
 import os
 import re
@@ -22,9 +22,9 @@ class Hl7v2Conan(ConanFile):
     topics = ("hl7", "hl7v2", "healthcare", "parser", "json", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    # simdjson reads JSON (profiles, JSON -> ER7): only hl7v2::hl7v2 needs it.
-    options = {"with_simdjson": [True, False]}
-    default_options = {"with_simdjson": True}
+    # simdjson reads JSON (profiles, JSON -> ER7): only hl7v2::hl7v2 needs it. fmt: only hl7v2/fmt.hpp.
+    options = {"with_simdjson": [True, False], "with_fmt": [True, False]}
+    default_options = {"with_simdjson": True, "with_fmt": False}
     no_copy_source = True
 
     @property
@@ -47,6 +47,8 @@ class Hl7v2Conan(ConanFile):
     def requirements(self):
         if self.options.with_simdjson:
             self.requires("simdjson/[>=3.0 <4]")
+        if self.options.with_fmt:
+            self.requires("fmt/[>=9]")
 
     def package_id(self):
         # Headers only: one package for every configuration; the option changes requirements only.
@@ -91,3 +93,10 @@ class Hl7v2Conan(ConanFile):
             json.requires = ["core", "simdjson::simdjson"]
             json.bindirs = []
             json.libdirs = []
+        if self.options.with_fmt:
+            fmt = self.cpp_info.components["fmt"]
+            fmt.set_property("cmake_target_name", "hl7v2::fmt")
+            fmt.set_property("pkg_config_name", "hl7v2-fmt")
+            fmt.requires = ["core", "fmt::fmt"]
+            fmt.bindirs = []
+            fmt.libdirs = []

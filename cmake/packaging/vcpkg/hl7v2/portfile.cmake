@@ -19,6 +19,10 @@ if(NOT "json" IN_LIST FEATURES)
   # hl7v2.pc requires simdjson, which this install does not have; hl7v2-core.pc needs nothing.
   file(REMOVE "${CURRENT_PACKAGES_DIR}/share/pkgconfig/hl7v2.pc")
 endif()
+if(NOT "fmt" IN_LIST FEATURES)
+  # Likewise hl7v2-fmt.pc and fmt.
+  file(REMOVE "${CURRENT_PACKAGES_DIR}/share/pkgconfig/hl7v2-fmt.pc")
+endif()
 vcpkg_fixup_pkgconfig()
 
 file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
