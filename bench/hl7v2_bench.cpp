@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "corpus/generator.hpp"
 #include "ingest.hpp"
 #include "stages.hpp"
@@ -236,30 +238,29 @@ void print_json(const std::vector<stage_report>& reports, const std::vector<std:
 }
 
 void print_table(const std::vector<stage_report>& reports, std::size_t bytes, unsigned repeat) {
-  std::printf("corpus: %.2f MB, best and median of %u passes (MB = 10^6 bytes)\n",
-              static_cast<double>(bytes) / 1e6, repeat);
-  std::printf("%-12s %10s %10s %12s %10s %10s %7s %10s  %s\n", "stage", "MB/s", "MB/s med", "msg/s", "ns/msg",
-              "allocs/msg", "errors", "peak RSS", "what");
+  fmt::print("corpus: {:.2f} MB, best and median of {} passes (MB = 10^6 bytes)\n",
+             static_cast<double>(bytes) / 1e6, repeat);
+  fmt::print("{:<12} {:>10} {:>10} {:>12} {:>10} {:>10} {:>7} {:>10}  {}\n", "stage", "MB/s", "MB/s med",
+             "msg/s", "ns/msg", "allocs/msg", "errors", "peak RSS", "what");
   for (const stage_report& r : reports) {
-    std::string name(r.info->name);
-    if (r.jobs != 0) name += " -j" + std::to_string(r.jobs);
+    const std::string name =
+        r.jobs != 0 ? fmt::format("{} -j{}", r.info->name, r.jobs) : std::string(r.info->name);
     if (!ran(r)) {
-      std::printf("%-12s not available: %s\n", name.c_str(), r.unavailable.c_str());
+      fmt::print("{:<12} not available: {}\n", name, r.unavailable);
       continue;
     }
     const auto msgs = static_cast<double>(r.result.messages);
     const auto mb = static_cast<double>(bytes) / 1e6;
-    char allocs[32] = "-";
-    if (r.counts_allocations) std::snprintf(allocs, sizeof allocs, "%.3f", r.allocations_per_message);
-    std::printf("%-12s %10.1f %10.1f %12.0f %10.1f %10s %7zu %7ld MB  %.*s\n", name.c_str(),
-                per_second(mb, r.best()), per_second(mb, r.median()), per_second(msgs, r.best()),
-                msgs > 0 ? r.best() * 1e9 / msgs : 0.0, allocs, r.result.errors, r.peak_rss_kb / 1024,
-                static_cast<int>(r.info->what.size()), r.info->what.data());
+    const std::string allocs = r.counts_allocations ? fmt::format("{:.3f}", r.allocations_per_message) : "-";
+    fmt::print("{:<12} {:>10.1f} {:>10.1f} {:>12.0f} {:>10.1f} {:>10} {:>7} {:>7} MB  {}\n", name,
+               per_second(mb, r.best()), per_second(mb, r.median()), per_second(msgs, r.best()),
+               msgs > 0 ? r.best() * 1e9 / msgs : 0.0, allocs, r.result.errors, r.peak_rss_kb / 1024,
+               r.info->what);
   }
 }
 
 int fail(const char* what) {
-  std::fprintf(stderr, "hl7v2-bench: %s\n%.*s", what, static_cast<int>(usage.size()), usage.data());
+  fmt::print(stderr, "hl7v2-bench: {}\n{}", what, usage);
   return 2;
 }
 
@@ -371,7 +372,7 @@ int main(int argc, char** argv) {
   for (const std::string& path : files) {
     inputs.emplace_back();
     if (!read_file(path.c_str(), inputs.back())) {
-      std::fprintf(stderr, "hl7v2-bench: cannot read %s\n", path.c_str());
+      fmt::print(stderr, "hl7v2-bench: cannot read {}\n", path);
       return 1;
     }
     names.push_back(path);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "acknowledge.hpp"
 #include "converter_setup.hpp"
 #include "engine.hpp"
@@ -18,7 +20,7 @@ int run_ack(const ack_cmd_options& o) {
   converter_setup setup;
   if (const std::string problem = setup.configure("named", false, false, o.default_version, o.profile_path);
       !problem.empty()) {
-    std::fprintf(stderr, "hl7v2 ack: %s\n", problem.c_str());
+    fmt::print(stderr, "hl7v2 ack: {}\n", problem);
     return 2;
   }
   const std::string timestamp = o.timestamp.empty() ? local_timestamp() : o.timestamp;
@@ -91,7 +93,7 @@ int run_ack(const ack_cmd_options& o) {
       out.maybe_flush();
     };
     if (const int e = frame_input(path, framer, on_frame)) {
-      std::fprintf(stderr, "hl7v2 ack: %s: %s\n", path.c_str(), os_reason(e).c_str());
+      fmt::print(stderr, "hl7v2 ack: {}: {}\n", path, os_reason(e));
       io_error = true;
     }
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "converter_setup.hpp"
 #include "engine.hpp"
 #include "io.hpp"
@@ -86,7 +88,7 @@ void convert_er7(const std::string& path, message_converter& conv, output& out, 
   const int e = for_each_chunk(path, [&](std::string_view chunk) { framer.feed(chunk, on_frame); });
   framer.finish(on_frame);
   if (e != 0) {
-    std::fprintf(stderr, "hl7v2 convert: %s: %s\n", path.c_str(), os_reason(e).c_str());
+    fmt::print(stderr, "hl7v2 convert: {}: {}\n", path, os_reason(e));
     c.io_error = true;
   }
 }
@@ -159,7 +161,7 @@ void convert_json(const std::string& path, output& out, output& errors, counters
   const int e = for_each_chunk(path, on_chunk_abs);
   if (!skipping && !carry.empty()) one_line(carry, line_start);
   if (e != 0) {
-    std::fprintf(stderr, "hl7v2 convert: %s: %s\n", path.c_str(), os_reason(e).c_str());
+    fmt::print(stderr, "hl7v2 convert: {}: {}\n", path, os_reason(e));
     c.io_error = true;
   }
 }
@@ -172,8 +174,7 @@ int run_convert(const convert_options& o) {
   if (!o.errors_path.empty()) {
     errors_fd = ::open(o.errors_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (errors_fd < 0) {
-      std::fprintf(stderr, "hl7v2 convert: --errors %s: %s\n", o.errors_path.c_str(),
-                   os_reason(errno).c_str());
+      fmt::print(stderr, "hl7v2 convert: --errors {}: {}\n", o.errors_path, os_reason(errno));
       return 2;
     }
   }
@@ -186,8 +187,7 @@ int run_convert(const convert_options& o) {
 #ifdef HL7V2_CLI_HAS_JSON_READER
       for (const auto& in : inputs) convert_json(in, out, errors, c);
 #else
-      std::fprintf(stderr,
-                   "hl7v2 convert: --from json is not available in this build (no json/reader.hpp)\n");
+      fmt::print(stderr, "hl7v2 convert: --from json is not available in this build (no json/reader.hpp)\n");
       return 2;
 #endif
     } else {
@@ -195,7 +195,7 @@ int run_convert(const convert_options& o) {
       if (const std::string problem =
               setup.configure(o.format, o.typed, o.upper_keys, o.default_version, o.profile_path);
           !problem.empty()) {
-        std::fprintf(stderr, "hl7v2 convert: %s\n", problem.c_str());
+        fmt::print(stderr, "hl7v2 convert: {}\n", problem);
         if (errors_fd != 2) ::close(errors_fd);
         return 2;
       }
@@ -203,7 +203,7 @@ int run_convert(const convert_options& o) {
       for (const auto& in : inputs) convert_er7(in, conv, out, errors, c);
     }
     if (!out.flush()) {
-      std::fprintf(stderr, "hl7v2 convert: writing the output failed: %s\n", os_reason(errno).c_str());
+      fmt::print(stderr, "hl7v2 convert: writing the output failed: {}\n", os_reason(errno));
       c.io_error = true;
     }
     if (!errors.flush()) c.io_error = true;

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 namespace hl7v2::cli {
 
 struct progress_counters {
@@ -39,7 +41,7 @@ class progress_line {
     }
     cv_.notify_all();
     thread_.join();
-    std::fputs("\r\033[K", stderr);
+    fmt::print(stderr, "\r\033[K");
   }
 
  private:
@@ -51,12 +53,10 @@ class progress_line {
       const double mb = static_cast<double>(c_.bytes_done.load()) / 1e6;
       const double rate = secs > 0 ? mb / secs : 0;
       const double total_mb = static_cast<double>(c_.bytes_total.load()) / 1e6;
-      std::fprintf(stderr, "\r\033[Kfiles %llu/%llu  messages %llu  %.1f MB/s",
-                   static_cast<unsigned long long>(c_.files_done.load()),
-                   static_cast<unsigned long long>(c_.files_total.load()),
-                   static_cast<unsigned long long>(c_.messages.load()), rate);
+      fmt::print(stderr, "\r\033[Kfiles {}/{}  messages {}  {:.1f} MB/s", c_.files_done.load(),
+                 c_.files_total.load(), c_.messages.load(), rate);
       if (total_mb > 0 && rate > 0 && total_mb >= mb)
-        std::fprintf(stderr, "  ETA %.0f s", (total_mb - mb) / rate);
+        fmt::print(stderr, "  ETA {:.0f} s", (total_mb - mb) / rate);
       std::fflush(stderr);
     }
   }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <thread>
 
+#include "hl7v2/fmt.hpp"
+
 #include "engine.hpp"
 #include "hl7v2/mllp.hpp"
 #include "io.hpp"
@@ -107,17 +109,17 @@ class client {
 
 int run_send(const send_options& o) {
   if (o.port <= 0 || o.port > 65535) {
-    std::fprintf(stderr, "hl7v2 send: --port must be 1..65535\n");
+    fmt::print(stderr, "hl7v2 send: --port must be 1..65535\n");
     return 2;
   }
   net::tls_context tls;
   if (o.tls || !o.tls_ca.empty() || !o.tls_cert.empty()) {
     if (o.tls_cert.empty() != o.tls_key.empty()) {
-      std::fprintf(stderr, "hl7v2 send: --tls-cert and --tls-key go together\n");
+      fmt::print(stderr, "hl7v2 send: --tls-cert and --tls-key go together\n");
       return 2;
     }
     if (const std::string why = tls.make_client(o.tls_ca, o.tls_cert, o.tls_key); !why.empty()) {
-      std::fprintf(stderr, "hl7v2 send: %s\n", why.c_str());
+      fmt::print(stderr, "hl7v2 send: {}\n", why);
       return 2;
     }
   }
@@ -139,8 +141,7 @@ int run_send(const send_options& o) {
       std::size_t control_offset = 0;
       if (f.kind == frame_kind::error) {
         result = outcome::skipped;  // not a message: nothing to send
-        std::fprintf(stderr, "hl7v2 send: %s #%zu: not sent: %s (byte %zu)\n", path.c_str(), i,
-                     std::string(hl7v2::name(f.err.code)).c_str(), f.offset);
+        fmt::print(stderr, "hl7v2 send: {} #{}: not sent: {} (byte {})\n", path, i, f.err.code, f.offset);
       } else {
         // Segments end with CR on the wire; an LF-terminated input is converted.
         text.assign(f.text);
@@ -174,8 +175,8 @@ int run_send(const send_options& o) {
           break;
         }
         if (result == outcome::failed)
-          std::fprintf(stderr, "hl7v2 send: %s #%zu: no valid ACK after %u attempts: %s\n", path.c_str(), i,
-                       attempts, why.c_str());
+          fmt::print(stderr, "hl7v2 send: {} #{}: no valid ACK after {} attempts: {}\n", path, i, attempts,
+                     why);
       }
       ++counts[static_cast<int>(result)];
       if (o.json) {
@@ -208,17 +209,17 @@ int run_send(const send_options& o) {
       }
     };
     if (const int e = frame_input(path, framer, on_frame)) {
-      std::fprintf(stderr, "hl7v2 send: %s: %s\n", path.c_str(), os_reason(e).c_str());
+      fmt::print(stderr, "hl7v2 send: {}: {}\n", path, os_reason(e));
       io_error = true;
     }
   }
   if (!out.flush()) io_error = true;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::size_t total = counts[0] + counts[1] + counts[2] + counts[3];
-  std::fprintf(stderr,
-               "hl7v2 send: %zu messages: %zu accepted (AA/CA), %zu errors (AE/CE), %zu rejected (AR/CR), "
-               "%zu without a valid ACK; %zu pieces not sent; %.2f s\n",
-               total, counts[0], counts[1], counts[2], counts[3], counts[4], secs);
+  fmt::print(stderr,
+             "hl7v2 send: {} messages: {} accepted (AA/CA), {} errors (AE/CE), {} rejected (AR/CR), "
+             "{} without a valid ACK; {} pieces not sent; {:.2f} s\n",
+             total, counts[0], counts[1], counts[2], counts[3], counts[4], secs);
   if (io_error) return 2;
   return total == counts[0] && counts[4] == 0 ? 0 : 1;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "hl7v2/fmt.hpp"
+
 #include "converter_setup.hpp"
 #include "engine.hpp"
 #include "io.hpp"
@@ -39,23 +41,11 @@ class diagnostic_printer {
       append_uint(s, offset);
       append_raw(s, "}\n");
     } else {
-      begin_line(at, validate::name(d.severity), validate::name(d.code), s);
-      b.push_back(' ');
-      d.where.write_path(b);
-      append_raw(s, ": ");
-      append_raw(s, validate::describe(d.code));
-      if (d.expect != validate::expectation::none) {
-        append_raw(s, "; expected ");
-        d.write_expectation(b);
-      }
-      if (d.where.segment_index != 0) {
-        append_raw(s, " (segment ");
-        append_uint(s, d.where.segment_index);
-        append_raw(s, ", byte ");
-        append_uint(s, offset);
-        b.push_back(')');
-      }
-      b.push_back('\n');
+      // The library's own text for a finding (hl7v2/fmt.hpp), its byte counted in the whole input.
+      validate::diagnostic shown = d;
+      shown.where.offset = offset;
+      begin_line(at, s);
+      fmt::format_to(std::back_inserter(b), " {}\n", shown);
     }
     out_.maybe_flush();
   }
@@ -83,24 +73,12 @@ class diagnostic_printer {
       append_uint(s, e.offset);
       append_raw(s, "}\n");
     } else {
-      begin_line(at, "error", hl7v2::name(e.code), s);
-      if (!path.empty()) {
-        b.push_back(' ');
-        append_raw(s, path);
-      }
-      append_raw(s, ": ");
-      append_raw(s, hl7v2::describe(e.code));
-      if (!expectation.empty()) {
-        append_raw(s, "; expected ");
-        append_raw(s, expectation);
-      }
-      append_raw(s, " (segment ");
-      append_uint(s, e.segment);
-      append_raw(s, ", field ");
-      append_uint(s, e.field);
-      append_raw(s, ", byte ");
-      append_uint(s, e.offset);
-      append_raw(s, ")\n");
+      // As a finding reads: "error <code>[ <path>]: <description>[; expected ...] (segment, field, byte)".
+      const auto out = std::back_inserter(b);
+      begin_line(at, s);
+      fmt::format_to(out, " error {}{}{}: {}", e.code, path.empty() ? "" : " ", path, describe(e.code));
+      if (!expectation.empty()) fmt::format_to(out, "; expected {}", expectation);
+      fmt::format_to(out, " (segment {}, field {}, byte {})\n", e.segment, e.field, e.offset);
     }
     out_.maybe_flush();
   }
@@ -116,16 +94,12 @@ class diagnostic_printer {
     append_uint(s, at.message_offset);
     s.push_back(',');
   }
-  // "feed.hl7 #3 error required_missing"
-  void begin_line(const finding_place& at, std::string_view severity, std::string_view code, string_sink& s) {
+  // "feed.hl7 #3", "feed.hl7 batch trailer (after 12 messages)"
+  void begin_line(const finding_place& at, string_sink& s) {
     for (const char c : at.source) s.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);  // names only
     append_raw(s, at.batch_trailer ? " batch trailer (after " : " #");
     append_uint(s, at.message_index);
     if (at.batch_trailer) append_raw(s, " messages)");
-    s.push_back(' ');
-    append_raw(s, severity);
-    s.push_back(' ');
-    append_raw(s, code);
   }
 
   buffered_output& out_;
@@ -139,7 +113,7 @@ int run_validate(const validate_cmd_options& o) {
   converter_setup setup;
   if (const std::string problem = setup.configure("named", false, false, o.default_version, o.profile_path);
       !problem.empty()) {
-    std::fprintf(stderr, "hl7v2 validate: %s\n", problem.c_str());
+    fmt::print(stderr, "hl7v2 validate: {}\n", problem);
     return 2;
   }
   const validate::options checks{};
@@ -189,16 +163,16 @@ int run_validate(const validate_cmd_options& o) {
       if (rep.has_errors()) ++failed_messages;
     };
     if (const int e = frame_input(path, framer, on_frame)) {
-      std::fprintf(stderr, "hl7v2 validate: %s: %s\n", path.c_str(), os_reason(e).c_str());
+      fmt::print(stderr, "hl7v2 validate: {}: {}\n", path, os_reason(e));
       io_error = true;
     }
   }
   if (!out.flush()) {
-    std::fprintf(stderr, "hl7v2 validate: writing the output failed\n");
+    fmt::print(stderr, "hl7v2 validate: writing the output failed\n");
     io_error = true;
   }
-  std::fprintf(stderr, "hl7v2 validate: %zu messages, %zu with errors; %zu errors, %zu warnings, %zu info\n",
-               messages, failed_messages, errors, warnings, infos);
+  fmt::print(stderr, "hl7v2 validate: {} messages, {} with errors; {} errors, {} warnings, {} info\n",
+             messages, failed_messages, errors, warnings, infos);
   if (io_error) return 2;
   return errors != 0 ? 1 : 0;
 }

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "converter_setup.hpp"
 #include "lake/pipeline.hpp"
 #include "progress.hpp"
@@ -32,13 +34,13 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, c
     std::vector<std::string> found;
     fs::recursive_directory_iterator it(in, ec), end;
     if (ec) {
-      std::fprintf(stderr, "hl7v2 lake ingest: %s: %s\n", in.c_str(), ec.message().c_str());
+      fmt::print(stderr, "hl7v2 lake ingest: {}: {}\n", in, ec.message());
       ok = false;
       continue;
     }
     for (; it != end; it.increment(ec)) {
       if (ec) {
-        std::fprintf(stderr, "hl7v2 lake ingest: %s: %s\n", in.c_str(), ec.message().c_str());
+        fmt::print(stderr, "hl7v2 lake ingest: {}: {}\n", in, ec.message());
         ok = false;
         break;
       }
@@ -61,7 +63,7 @@ int run_ingest(const ingest_options& o) {
   if (const std::string problem =
           setup.configure(o.format, o.typed, false, o.default_version, o.profile_path);
       !problem.empty()) {
-    std::fprintf(stderr, "hl7v2 lake ingest: %s\n", problem.c_str());
+    fmt::print(stderr, "hl7v2 lake ingest: {}\n", problem);
     return 2;
   }
   std::string root = o.lake;
@@ -93,10 +95,10 @@ int run_ingest(const ingest_options& o) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double mb = static_cast<double>(t.bytes.load()) / 1e6;
   using ull = unsigned long long;
-  std::fprintf(
+  fmt::print(
       stderr,
-      "hl7v2 lake ingest: %llu inputs ingested, %llu already in the lake, %llu failed; %llu messages: "
-      "%llu staged, %llu errors; %llu batch errors; %.1f MB in %.2f s (%.1f MB/s, %.0f messages/s)\n",
+      "hl7v2 lake ingest: {} inputs ingested, {} already in the lake, {} failed; {} messages: "
+      "{} staged, {} errors; {} batch errors; {:.1f} MB in {:.2f} s ({:.1f} MB/s, {:.0f} messages/s)\n",
       ull(t.inputs.load()), ull(t.skipped.load()), ull(t.failed_inputs.load()), ull(t.messages.load()),
       ull(t.staged.load()), ull(t.errors.load()), ull(t.batch_errors.load()), mb, secs,
       secs > 0 ? mb / secs : 0.0, secs > 0 ? static_cast<double>(t.messages.load()) / secs : 0.0);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "io.hpp"
 #include "lake/manifest.hpp"
 
@@ -57,8 +59,7 @@ struct input_state {
 
 // "hl7v2 lake ingest: feed.hl7: lake/tmp/run-1/part-3: No space left on device"
 inline void report_failure(const char* program, const std::string& source, const std::string& what, int err) {
-  std::fprintf(stderr, "hl7v2 %s: %s: %s: %s\n", program, source.c_str(), what.c_str(),
-               os_reason(err).c_str());
+  fmt::print(stderr, "hl7v2 {}: {}: {}: {}\n", program, source, what, os_reason(err));
 }
 
 }  // namespace hl7v2::cli::lake

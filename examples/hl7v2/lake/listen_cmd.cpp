@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "acknowledge.hpp"
 #include "converter_setup.hpp"
 #include "hl7v2/mllp.hpp"
@@ -38,12 +40,15 @@
 namespace hl7v2::cli::lake {
 namespace {
 
-#define LISTEN_LOG(...)                          \
-  do {                                           \
-    std::fprintf(stderr, "hl7v2 lake listen: "); \
-    std::fprintf(stderr, __VA_ARGS__);           \
-    std::fputc('\n', stderr);                    \
-  } while (0)
+// One line on stderr, written at once (connection threads log concurrently).
+template <class... Args>
+void listen_log(fmt::format_string<Args...> format, Args&&... args) {
+  fmt::memory_buffer line;
+  fmt::format_to(std::back_inserter(line), "hl7v2 lake listen: ");
+  fmt::format_to(std::back_inserter(line), format, std::forward<Args>(args)...);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
 
 // 128 bits of a message's SHA-256: enough to tell resent messages from new ones.
 struct message_key {
@@ -244,14 +249,14 @@ bool listener::recover() {
       recent_.put_locked(key_of(content), 0);
     });
     if (kept < 0) {
-      LISTEN_LOG("%s: cannot be read: %s", seg.c_str(), os_reason(errno).c_str());
+      listen_log("{}: cannot be read: {}", seg, os_reason(errno));
       return false;
     }
     if (kept == 0) {
       ::unlink(seg.c_str());
       continue;
     }
-    LISTEN_LOG("recovering %ld stored messages from an earlier run", kept);
+    listen_log("recovering {} stored messages from an earlier run", kept);
     if (!convert_segment(seg)) {
       std::lock_guard lock(sealed_m_);
       sealed_.push_back(seg);  // tried again by the converter
@@ -273,7 +278,7 @@ void listener::converter_loop() {
     if (!ok) {
       sealed_.push_front(path);
       if (converter_stop_) {
-        LISTEN_LOG("%zu stored segments not converted yet: converted at the next start", sealed_.size());
+        listen_log("{} stored segments not converted yet: converted at the next start", sealed_.size());
         return;
       }
       sealed_cv_.wait_for(lock, std::chrono::seconds(2));  // e.g. a full disk: try again later
@@ -297,7 +302,7 @@ void listener::serve(int fd) {
       std::string why;
       if (!s.tls_accept(tls_, why)) {
         ++c_.tls_failures;
-        LISTEN_LOG("%s: TLS handshake failed: %s", peer.c_str(), why.c_str());
+        listen_log("{}: TLS handshake failed: {}", peer, why);
         end_reason = "TLS handshake failed";
         break;
       }
@@ -313,12 +318,12 @@ void listener::serve(int fd) {
       switch (e.kind) {
         case mllp::event_kind::junk:
           c_.junk_bytes += e.size;
-          LISTEN_LOG("%s: %llu bytes outside MLLP frames ignored", peer.c_str(),
+          listen_log("{}: {} bytes outside MLLP frames ignored", peer,
                      static_cast<unsigned long long>(e.size));
           return;
         case mllp::event_kind::unterminated:
           ++c_.unterminated;
-          LISTEN_LOG("%s: frame %llu cut short after %llu bytes: not stored, not acknowledged", peer.c_str(),
+          listen_log("{}: frame {} cut short after {} bytes: not stored, not acknowledged", peer,
                      static_cast<unsigned long long>(e.index), static_cast<unsigned long long>(e.size));
           return;
         case mllp::event_kind::oversize:
@@ -334,9 +339,9 @@ void listener::serve(int fd) {
         ++refused;
         ++c_.refused_oversize;
         ++c_.negative_acks;
-        LISTEN_LOG("%s: frame %llu of %llu bytes refused (over --max-message-bytes): %s, not stored",
-                   peer.c_str(), static_cast<unsigned long long>(e.index),
-                   static_cast<unsigned long long>(e.size), enhanced ? "CR" : "AR");
+        listen_log("{}: frame {} of {} bytes refused (over --max-message-bytes): {}, not stored", peer,
+                   static_cast<unsigned long long>(e.index), static_cast<unsigned long long>(e.size),
+                   enhanced ? "CR" : "AR");
         char id[24];
         std::snprintf(id, sizeof id, "R%llu", static_cast<unsigned long long>(++minimal_ids));
         mllp::minimal_ack(e.content, enhanced ? "CR" : "AR", ts, id, out);
@@ -386,10 +391,10 @@ void listener::serve(int fd) {
       for (const std::uint64_t t : tickets) {
         if (!log_->wait(t)) {
           ++c_.store_failures;
-          LISTEN_LOG(
-              "%s: storing failed (disk full or I/O error): no ACK, connection closed so the sender "
+          listen_log(
+              "{}: storing failed (disk full or I/O error): no ACK, connection closed so the sender "
               "resends",
-              peer.c_str());
+              peer);
           end_reason = "store failed";
           return false;
         }
@@ -428,7 +433,7 @@ void listener::serve(int fd) {
       break;
     }
   } while (false);
-  LISTEN_LOG("%s: %s; %llu messages, %llu duplicates, %llu refused", peer.c_str(), end_reason,
+  listen_log("{}: {}; {} messages, {} duplicates, {} refused", peer, end_reason,
              static_cast<unsigned long long>(messages), static_cast<unsigned long long>(duplicates),
              static_cast<unsigned long long>(refused));
   std::lock_guard lock(conns_m_);
@@ -449,20 +454,20 @@ int listener::run() {
   if (const std::string problem =
           setup_.configure(o_.format, o_.typed, false, o_.default_version, o_.profile_path);
       !problem.empty()) {
-    LISTEN_LOG("%s", problem.c_str());
+    listen_log("{}", problem);
     return 2;
   }
   if (o_.port < 0 || o_.port > 65535) {
-    LISTEN_LOG("--port must be 0..65535 (0: any free port)");
+    listen_log("--port must be 0..65535 (0: any free port)");
     return 2;
   }
   if (!o_.tls_cert.empty() || !o_.tls_key.empty() || !o_.tls_client_ca.empty()) {
     if (o_.tls_cert.empty() || o_.tls_key.empty()) {
-      LISTEN_LOG("TLS needs both --tls-cert and --tls-key");
+      listen_log("TLS needs both --tls-cert and --tls-key");
       return 2;
     }
     if (const std::string why = tls_.make_server(o_.tls_cert, o_.tls_key, o_.tls_client_ca); !why.empty()) {
-      LISTEN_LOG("%s", why.c_str());
+      listen_log("{}", why);
       return 2;
     }
   }
@@ -477,7 +482,7 @@ int listener::run() {
   pipe_ = std::make_unique<pipeline>(po, lake_, setup_.options(), setup_.grouped());
   if (!pipe_->open()) return 2;
   if (const int e = make_dirs(lake_.live(), o_.fsync)) {
-    LISTEN_LOG("%s: %s", lake_.live().c_str(), os_reason(e).c_str());
+    listen_log("{}: {}", lake_.live(), os_reason(e));
     return 2;
   }
   load_counts();
@@ -491,7 +496,7 @@ int listener::run() {
     sealed_cv_.notify_one();
   });
   if (const std::string why = log_->start(); !why.empty()) {
-    LISTEN_LOG("%s", why.c_str());
+    listen_log("{}", why);
     return 2;
   }
   converter_ = std::thread([this] { converter_loop(); });
@@ -499,7 +504,7 @@ int listener::run() {
   std::string why;
   const int lfd = net::listen_on(o_.bind, o_.port, 1024, why);
   if (lfd < 0) {
-    LISTEN_LOG("%s", why.c_str());
+    listen_log("{}", why);
     log_->stop();
     {
       std::lock_guard lock(sealed_m_);
@@ -517,12 +522,11 @@ int listener::run() {
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0 ||
         std::rename(tmp.c_str(), o_.port_file.c_str()) != 0) {
-      LISTEN_LOG("--port-file %s: %s", o_.port_file.c_str(), os_reason(errno).c_str());
+      listen_log("--port-file {}: {}", o_.port_file, os_reason(errno));
     }
   }
-  LISTEN_LOG("listening on %s port %d (%s%s), lake %s", o_.bind.c_str(), port,
-             tls_.enabled() ? "TLS" : "plain TCP",
-             !o_.tls_client_ca.empty() ? ", client certificates required" : "", lake_.root.c_str());
+  listen_log("listening on {} port {} ({}{}), lake {}", o_.bind, port, tls_.enabled() ? "TLS" : "plain TCP",
+             !o_.tls_client_ca.empty() ? ", client certificates required" : "", lake_.root);
 
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -542,8 +546,7 @@ int listener::run() {
       std::lock_guard lock(conns_m_);
       if (active_ >= o_.max_connections) {
         ++c_.connections_refused;
-        LISTEN_LOG("%s: refused: --max-connections %u reached", net::peer_name(fd).c_str(),
-                   o_.max_connections);
+        listen_log("{}: refused: --max-connections {} reached", net::peer_name(fd), o_.max_connections);
         ::close(fd);
         continue;
       }
@@ -552,7 +555,7 @@ int listener::run() {
     ++c_.connections;
     pthread_t t;
     if (pthread_create(&t, &attr, &listener::serve_thread, new serve_arg{this, fd}) != 0) {
-      LISTEN_LOG("cannot start a connection thread: %s", os_reason(errno).c_str());
+      listen_log("cannot start a connection thread: {}", os_reason(errno));
       ::close(fd);
       std::lock_guard lock(conns_m_);
       --active_;
@@ -565,7 +568,7 @@ int listener::run() {
   stopping_ = true;
   {
     std::unique_lock lock(conns_m_);
-    LISTEN_LOG("stopping: finishing %u connections", active_);
+    listen_log("stopping: finishing {} connections", active_);
     for (net::stream* s : conns_) s->shutdown_read();
     // A peer that does not read its ACKs would hold a write until the idle timeout: after 10 s its
     // connection is cut (what it sent is stored; unacknowledged, it is resent and recognized).
@@ -585,9 +588,9 @@ int listener::run() {
   save_counts();
   const pipeline_totals& t = pipe_->totals();
   using ull = unsigned long long;
-  LISTEN_LOG(
-      "stopped: %llu connections, %llu messages received: %llu stored, %llu duplicates; %llu refused; "
-      "converted %llu messages (%llu staged, %llu errors)",
+  listen_log(
+      "stopped: {} connections, {} messages received: {} stored, {} duplicates; {} refused; "
+      "converted {} messages ({} staged, {} errors)",
       ull(c_.connections.load()), ull(c_.messages.load()), ull(c_.stored.load()), ull(c_.duplicates.load()),
       ull(c_.refused_oversize.load()), ull(t.messages.load()), ull(t.staged.load()), ull(t.errors.load()));
   return 0;

@@ -13,6 +13,8 @@
 #include <system_error>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "io.hpp"
 #include "lake/files.hpp"
 #include "lake/publish.hpp"
@@ -43,7 +45,7 @@ pipeline::~pipeline() { close(); }
 
 bool pipeline::open() {
   const auto complain = [&](const std::string& what, int e) {
-    std::fprintf(stderr, "hl7v2 %s: %s: %s\n", o_.program.c_str(), what.c_str(), os_reason(e).c_str());
+    fmt::print(stderr, "hl7v2 {}: {}: {}\n", o_.program, what, os_reason(e));
   };
   for (const std::string& d : {lake_.root, lake_.raw(), lake_.staging(), lake_.error(), lake_.manifest(),
                                lake_.locks(), lake_.tmp()}) {

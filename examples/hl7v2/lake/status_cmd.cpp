@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "hl7v2/json/sink.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "lake/files.hpp"
@@ -54,7 +56,7 @@ int run_status(const status_options& o) {
   layout lake{o.lake};
   std::error_code ec;
   if (!fs::is_directory(lake.manifest(), ec)) {
-    std::fprintf(stderr, "hl7v2 lake status: %s is not a lake (no manifest/ directory)\n", o.lake.c_str());
+    fmt::print(stderr, "hl7v2 lake status: {} is not a lake (no manifest/ directory)\n", o.lake);
     return 2;
   }
   std::uint64_t inputs = 0, bytes = 0, messages = 0, staged = 0, errors = 0, batch_errors = 0, unreadable = 0,
@@ -180,30 +182,32 @@ int run_status(const status_options& o) {
     append_uint(s, live.bytes);
     s += "}}\n";
   } else {
-    char line[256];
-    const auto add = [&](const char* fmt, auto... args) {
-      std::snprintf(line, sizeof line, fmt, args...);
-      s += line;
-    };
+    const auto report = std::back_inserter(s);
     using ull = unsigned long long;
-    add("lake %s\n", o.lake.c_str());
-    add("  inputs    %llu (%llu bytes)\n", ull(inputs), ull(bytes));
-    add("  messages  %llu = %llu staged + %llu errors\n", ull(messages), ull(staged), ull(errors));
+    fmt::format_to(report, "lake {}\n", o.lake);
+    fmt::format_to(report, "  inputs    {} ({} bytes)\n", ull(inputs), ull(bytes));
+    fmt::format_to(report, "  messages  {} = {} staged + {} errors\n", ull(messages), ull(staged),
+                   ull(errors));
     if (batch_errors != 0)
-      add("  batch errors (trailer counts that disagree; in the error zone) %llu\n", ull(batch_errors));
-    add("  zones     raw %llu files (%llu bytes), staging %llu files (%llu bytes), error %llu files (%llu "
-        "bytes)\n",
-        ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files), ull(err.bytes));
+      fmt::format_to(report, "  batch errors (trailer counts that disagree; in the error zone) {}\n",
+                     ull(batch_errors));
+    fmt::format_to(report,
+                   "  zones     raw {} files ({} bytes), staging {} files ({} bytes), error {} files ({} "
+                   "bytes)\n",
+                   ull(raw.files), ull(raw.bytes), ull(stg.files), ull(stg.bytes), ull(err.files),
+                   ull(err.bytes));
     if (journals != 0)
-      add("  uncommitted inputs (a run was interrupted; ingest again to finish): %llu\n", ull(journals));
+      fmt::format_to(report, "  uncommitted inputs (a run was interrupted; ingest again to finish): {}\n",
+                     ull(journals));
     if (pending.files != 0)
-      add("  pending   %llu raw files (%llu bytes) without a manifest: stored, not converted yet\n",
-          ull(pending.files), ull(pending.bytes));
-    if (unreadable != 0) add("  unreadable manifests: %llu\n", ull(unreadable));
+      fmt::format_to(report,
+                     "  pending   {} raw files ({} bytes) without a manifest: stored, not converted yet\n",
+                     ull(pending.files), ull(pending.bytes));
+    if (unreadable != 0) fmt::format_to(report, "  unreadable manifests: {}\n", ull(unreadable));
     const auto table = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
       if (m.empty()) return;
-      add("  %s\n", title);
-      for (const auto& [k, n] : m) add("    %-24s %llu\n", k.c_str(), ull(n));
+      fmt::format_to(report, "  {}\n", title);
+      for (const auto& [k, n] : m) fmt::format_to(report, "    {:<24} {}\n", k, ull(n));
     };
     table("staged by message type:", by_type);
     table("staged by version:", by_version);
@@ -217,13 +221,13 @@ int run_status(const status_options& o) {
         for (auto f : obj) {
           std::uint64_t n = 0;
           if (f.value.get(n) == simdjson::SUCCESS)
-            add("    %-24s %llu\n", std::string(f.key).c_str(), ull(n));
+            fmt::format_to(report, "    {:<24} {}\n", std::string(f.key), ull(n));
         }
       }
     }
     if (live.files != 0)
-      add("  listener segments stored, not yet converted: %llu (%llu bytes)\n", ull(live.files),
-          ull(live.bytes));
+      fmt::format_to(report, "  listener segments stored, not yet converted: {} ({} bytes)\n",
+                     ull(live.files), ull(live.bytes));
   }
   std::fwrite(s.data(), 1, s.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 2;

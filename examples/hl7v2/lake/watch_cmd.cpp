@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "converter_setup.hpp"
 #include "io.hpp"
 #include "lake/pipeline.hpp"
@@ -41,7 +43,7 @@ int run_watch(const watch_options& o) {
   if (const std::string problem =
           setup.configure(o.format, o.typed, false, o.default_version, o.profile_path);
       !problem.empty()) {
-    std::fprintf(stderr, "hl7v2 lake watch: %s\n", problem.c_str());
+    fmt::print(stderr, "hl7v2 lake watch: {}\n", problem);
     return 2;
   }
   std::string root = o.lake;
@@ -59,14 +61,14 @@ int run_watch(const watch_options& o) {
 
   const int in = ::inotify_init1(IN_CLOEXEC);
   if (in < 0) {
-    std::fprintf(stderr, "hl7v2 lake watch: inotify: %s\n", os_reason(errno).c_str());
+    fmt::print(stderr, "hl7v2 lake watch: inotify: {}\n", os_reason(errno));
     return 2;
   }
   std::map<int, std::string> dirs;  // watch descriptor → inbox
   for (const std::string& dir : o.inboxes) {
     const int wd = ::inotify_add_watch(in, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
     if (wd < 0) {
-      std::fprintf(stderr, "hl7v2 lake watch: %s: %s\n", dir.c_str(), os_reason(errno).c_str());
+      fmt::print(stderr, "hl7v2 lake watch: {}: {}\n", dir, os_reason(errno));
       return 2;
     }
     dirs[wd] = dir;
@@ -97,8 +99,7 @@ int run_watch(const watch_options& o) {
     std::sort(found.begin(), found.end());
     for (const auto& f : found) ingest(f);
   }
-  std::fprintf(stderr, "hl7v2 lake watch: watching %zu inboxes for lake %s\n", o.inboxes.size(),
-               root.c_str());
+  fmt::print(stderr, "hl7v2 lake watch: watching {} inboxes for lake {}\n", o.inboxes.size(), root);
 
   alignas(inotify_event) char buf[64 * 1024];
   for (;;) {
@@ -114,7 +115,7 @@ int run_watch(const watch_options& o) {
       const auto* ev = reinterpret_cast<const inotify_event*>(buf + at);
       at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
       if ((ev->mask & IN_Q_OVERFLOW) != 0) {
-        std::fprintf(stderr, "hl7v2 lake watch: event queue overflowed: restart to pick up missed files\n");
+        fmt::print(stderr, "hl7v2 lake watch: event queue overflowed: restart to pick up missed files\n");
         continue;
       }
       if (ev->len == 0 || (ev->mask & IN_ISDIR) != 0) continue;
@@ -130,11 +131,11 @@ int run_watch(const watch_options& o) {
   run.close();
   const pipeline_totals& t = run.totals();
   using ull = unsigned long long;
-  std::fprintf(stderr,
-               "hl7v2 lake watch: stopped: %llu inputs ingested, %llu already in the lake, %llu failed, %llu "
-               "removed; %llu messages: %llu staged, %llu errors\n",
-               ull(committed), ull(already), ull(failed), ull(removed), ull(t.messages.load()),
-               ull(t.staged.load()), ull(t.errors.load()));
+  fmt::print(stderr,
+             "hl7v2 lake watch: stopped: {} inputs ingested, {} already in the lake, {} failed, {} "
+             "removed; {} messages: {} staged, {} errors\n",
+             ull(committed), ull(already), ull(failed), ull(removed), ull(t.messages.load()),
+             ull(t.staged.load()), ull(t.errors.load()));
   return 0;
 }
 
