@@ -212,6 +212,9 @@ class message {
 
   std::string_view raw() const noexcept { return text_; }
   const delimiters& delims() const noexcept { return delims_; }
+  // The parser's separator and byte-class bitmaps over raw() (detail/simd/bitmaps.hpp); null for a
+  // message not built by parser.
+  const detail::split_index* split_bits() const noexcept { return index_.ix; }
   std::size_t size() const noexcept { return index_.count; }  // segments
 
   segment operator[](std::size_t n) const noexcept {

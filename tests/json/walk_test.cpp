@@ -4,6 +4,8 @@
 #include "hl7v2/defs/all.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -178,4 +180,89 @@ TEST_CASE("a run-time plugin through dynamic_emitter") {
   CHECK(plugin.segments == 5);
   CHECK(plugin.fields == 36);  // MSH 11, EVN 2, PID 12, NK1 5, PV1 6
   CHECK(plugin.values > 40);
+}
+
+namespace {
+
+// Records each field's byte classes (field_info::bytes) with its text.
+struct class_recorder {
+  static constexpr json::segment_order order = json::segment_order::as_received;
+  std::vector<std::pair<std::string, std::uint8_t>> fields;
+  void begin_message(const json::message_info&) {}
+  void end_message(const json::message_info&) {}
+  void begin_group(const json::group_info&) {}
+  void end_group(const json::group_info&) {}
+  bool begin_segment(const json::segment_info&) { return true; }
+  void end_segment(const json::segment_info&) {}
+  bool begin_field(const json::field_info& f) {
+    fields.emplace_back(std::string(f.f.raw()), f.bytes);
+    return false;
+  }
+  void end_field(const json::field_info&) {}
+  bool begin_repetition(const json::repetition_info&) { return false; }
+  void end_repetition(const json::repetition_info&) {}
+  bool begin_component(const json::component_info&) { return false; }
+  void end_component(const json::component_info&) {}
+  void subcomponent(const json::subcomponent_info&) {}
+};
+
+// The classes a field's bytes call for, byte by byte: each delimiter found, and any byte that keeps a
+// value from being copied as it is (escape character, '"', '\\', control, >= 0x80) as all three of
+// escape, high and json_special.
+std::uint8_t expected_classes(std::string_view raw, const delimiters& d) {
+  namespace bc = json::bytes_class;
+  std::uint8_t c = 0;
+  for (char ch : raw) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == d.repetition) c |= bc::repetition;
+    if (ch == d.component) c |= bc::component;
+    if (ch == d.subcomponent) c |= bc::subcomponent;
+    if (ch == d.escape || ch == '"' || ch == '\\' || u < 0x20 || u >= 0x80)
+      c |= bc::escape | bc::high | bc::json_special;
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("field byte classes from the parser's bitmaps match the bytes, across 64-byte words") {
+  // Fields of every length (so they start and end anywhere in a bitmap word, and span several), made
+  // of plain letters with a few delimiters and special bytes at random places.
+  const char pieces[] = {'a',  'b', 'Z',    '0',  ' ',    '^',    '~', '&',
+                         '\\', '"', '\x01', '\t', '\xC3', '\xE9', '#'};
+  std::mt19937 rng(2718);
+  hl7v2::parser p;
+  json::walker w;
+  for (int round = 0; round < 400; ++round) {
+    // Odd rounds use '#' as the escape character and '\' as a plain (but JSON-special) byte.
+    const bool hash = round % 2 == 1;
+    std::string text = hash ? "MSH|^~#&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\r"
+                            : "MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\r";
+    const std::size_t segments = 1 + rng() % 4;
+    for (std::size_t s = 0; s < segments; ++s) {
+      text += s % 2 ? "ZZZ" : "PID";
+      const std::size_t fields = 1 + rng() % 12;
+      for (std::size_t f = 0; f < fields; ++f) {
+        text += '|';
+        const std::size_t len = rng() % 3 == 0 ? rng() % 200 : rng() % 20;
+        const bool plain = rng() % 3 == 0;
+        for (std::size_t i = 0; i < len; ++i)
+          text += plain || rng() % 6 != 0 ? pieces[rng() % 4] : pieces[rng() % sizeof pieces];
+      }
+      text += '\r';
+    }
+    const auto msg = p.parse(text);
+    REQUIRE(msg);
+    REQUIRE(msg->split_bits() != nullptr);
+    class_recorder r;
+    w.walk(*msg, r);
+    INFO("round " << round);
+    REQUIRE(r.fields.size() >= 2);
+    CHECK(r.fields[0].second == 0xFF);  // MSH-1, MSH-2: never classified
+    CHECK(r.fields[1].second == 0xFF);
+    for (std::size_t i = 2; i < r.fields.size(); ++i) {
+      INFO("field " << i << " of " << r.fields.size());
+      CHECK(int{r.fields[i].second} == int{expected_classes(r.fields[i].first, msg->delims())});
+    }
+  }
 }

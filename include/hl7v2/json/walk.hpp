@@ -116,6 +116,7 @@ class walker {
     const message_info info{&msg, version,
                             detail::wants_definitions<E>() ? structure_of(msg, *version) : nullptr};
     build_classes(msg.delims());
+    bits_ = msg.split_bits();
     out.begin_message(info);
     if (segment_order{out.order} == segment_order::as_received) {
       for (const segment seg : msg.segments()) {
@@ -214,9 +215,52 @@ class walker {
     mark(d.subcomponent, bytes_class::subcomponent);
     mark(d.escape, bytes_class::escape);
     seps_ = hl7v2::detail::part_seps{d.repetition, d.component, d.subcomponent};
+    // A '\0' delimiter is none: the bitmaps' NUL bytes do not count as one.
+    bit_classes_ =
+        static_cast<std::uint8_t>((d.repetition != '\0' ? bytes_class::repetition : 0) |
+                                  (d.component != '\0' ? bytes_class::component : 0) |
+                                  (d.subcomponent != '\0' ? bytes_class::subcomponent : 0) |
+                                  bytes_class::escape | bytes_class::high | bytes_class::json_special);
   }
 
+  // The byte classes of `s`: from the parser's bitmaps when the message has them (a few word loads,
+  // whatever the length), else byte by byte. The bitmaps' special bytes (escape character, '"', '\\',
+  // controls, bytes >= 0x80) set escape, high and json_special together: each of those only sends a
+  // value down the path that checks its bytes again.
   std::uint8_t classify(std::string_view s) const noexcept {
+    if (bits_ != nullptr) return classify_bits(s);
+    return classify_bytes(s);
+  }
+
+  std::uint8_t classify_bits(std::string_view s) const noexcept {
+    namespace simd = hl7v2::detail::simd;
+    if (s.empty()) return 0;
+    const auto i = static_cast<std::size_t>(s.data() - bits_->text);
+    const std::size_t e = i + s.size();
+    std::size_t w = i >> 6;
+    const std::size_t last = (e - 1) >> 6;
+    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride;
+    std::uint64_t mask = ~std::uint64_t{0} << (i & 63);
+    std::uint64_t r = 0, c = 0, u = 0, x = 0;
+    for (; w < last; ++w, b += simd::bitmap_stride, mask = ~std::uint64_t{0}) {
+      r |= b[simd::bits_repetition] & mask;
+      c |= b[simd::bits_component] & mask;
+      u |= b[simd::bits_subcomponent] & mask;
+      x |= b[simd::bits_special] & mask;
+    }
+    if ((e & 63) != 0) mask &= (std::uint64_t{1} << (e & 63)) - 1;
+    r |= b[simd::bits_repetition] & mask;
+    c |= b[simd::bits_component] & mask;
+    u |= b[simd::bits_subcomponent] & mask;
+    x |= b[simd::bits_special] & mask;
+    const auto cls = static_cast<std::uint8_t>(
+        (r != 0 ? bytes_class::repetition : 0) | (c != 0 ? bytes_class::component : 0) |
+        (u != 0 ? bytes_class::subcomponent : 0) |
+        (x != 0 ? bytes_class::escape | bytes_class::high | bytes_class::json_special : 0));
+    return static_cast<std::uint8_t>(cls & bit_classes_);
+  }
+
+  std::uint8_t classify_bytes(std::string_view s) const noexcept {
     // Four independent accumulators: the lookups overlap instead of waiting on one OR chain.
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     std::size_t n = s.size();
@@ -258,10 +302,12 @@ class walker {
     for (std::size_t pos = 1; pos <= n; ++pos) {
       const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
       const defs::type_def* type = defs::resolver::field_type(*info.version, s.seg, pos, fd);
-      const hl7v2::field f = s.seg[pos];
       const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
-      const std::uint8_t bytes = delimiter_field ? std::uint8_t{0xFF} : classify(f.raw());
-      const field_info fi{f, pos, fd, type, fd != nullptr && fd->repeats(), bytes};
+      // Built in place: copying a field view into it stalls on store forwarding.
+      field_info fi{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats(), 0xFF};
+      const hl7v2::field& f = fi.f;
+      if (!delimiter_field) fi.bytes = classify(f.raw());
+      const std::uint8_t bytes = fi.bytes;
       if (out.begin_field(fi)) {
         if (delimiter_field || !(bytes & bytes_class::repetition)) {
           if (!f.empty()) walk_repetition(fi, f.raw(), 1, out, bytes);
@@ -329,6 +375,8 @@ class walker {
   std::uint8_t classes_[256] = {};
   hl7v2::delimiters classes_for_{};
   bool classes_built_ = false;
+  std::uint8_t bit_classes_ = 0;  // the classes classify_bits may report for these delimiters
+  const hl7v2::detail::split_index* bits_ = nullptr;  // the walked message's bitmaps, if any
   hl7v2::detail::part_seps seps_{};
   std::vector<structure_entry> cache_;
   std::vector<std::uint32_t> keys_;  // per segment, reused
