@@ -70,14 +70,21 @@ message_key key_of(std::string_view content) {
 }
 
 // The messages seen recently, each with the ticket of its write (0: stored before this run), oldest
-// forgotten first.
+// forgotten first. A write that failed marks its messages not_stored, so a resend is stored rather
+// than acknowledged as a duplicate of nothing.
 class recent_messages {
  public:
+  static constexpr std::uint64_t not_stored = ~std::uint64_t{0};
   explicit recent_messages(std::size_t cap) : cap_(cap == 0 ? 1 : cap) {}
   std::mutex& mutex() { return m_; }
   const std::uint64_t* find_locked(const message_key& k) const {
     const auto it = map_.find(k);
     return it == map_.end() ? nullptr : &it->second;
+  }
+  void forget_failed(const message_key& k, std::uint64_t ticket) {
+    std::lock_guard lock(m_);
+    const auto it = map_.find(k);
+    if (it != map_.end() && it->second == ticket) it->second = not_stored;
   }
   void put_locked(const message_key& k, std::uint64_t ticket) {
     auto [it, fresh] = map_.try_emplace(k, ticket);
@@ -313,6 +320,7 @@ void listener::serve(int fd) {
     validate::ack_options ack_opts;
     std::string out, ts;
     std::vector<std::uint64_t> tickets;
+    std::vector<std::pair<message_key, std::uint64_t>> appended;  // this round's writes, by message
     std::uint64_t minimal_ids = 0;
     auto on_event = [&](const mllp::event& e) {
       switch (e.kind) {
@@ -375,7 +383,7 @@ void listener::serve(int fd) {
       const message_key k = key_of(e.content);
       std::lock_guard lock(recent_.mutex());
       const std::uint64_t* seen = recent_.find_locked(k);
-      if (seen != nullptr && (*seen == 0 || !log_->failed(*seen))) {
+      if (seen != nullptr && *seen != recent_messages::not_stored && (*seen == 0 || !log_->failed(*seen))) {
         ++duplicates;
         ++c_.duplicates;
         if (*seen != 0) tickets.push_back(*seen);
@@ -384,22 +392,28 @@ void listener::serve(int fd) {
       const std::uint64_t t = log_->append(e.content);
       recent_.put_locked(k, t);
       tickets.push_back(t);
+      appended.emplace_back(k, t);
       ++c_.stored;
     };
     // ACKs go out only when every message they answer is on disk.
     const auto flush = [&]() -> bool {
-      for (const std::uint64_t t : tickets) {
-        if (!log_->wait(t)) {
-          ++c_.store_failures;
-          listen_log(
-              "{}: storing failed (disk full or I/O error): no ACK, connection closed so the sender "
-              "resends",
-              peer);
-          end_reason = "store failed";
-          return false;
+      bool stored = true;
+      for (const std::uint64_t t : tickets) stored = log_->wait(t) && stored;
+      if (!stored) {
+        // The log forgets old failures (it keeps a bounded list); the recent set must not.
+        for (const auto& [k, t] : appended) {
+          if (!log_->wait(t)) recent_.forget_failed(k, t);
         }
+        ++c_.store_failures;
+        listen_log(
+            "{}: storing failed (disk full or I/O error): no ACK, connection closed so the sender "
+            "resends",
+            peer);
+        end_reason = "store failed";
+        return false;
       }
       tickets.clear();
+      appended.clear();
       ts.clear();
       if (out.empty()) return true;
       const net::io_status w = s.write_all(out);

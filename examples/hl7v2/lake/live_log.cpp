@@ -122,8 +122,14 @@ void live_log::run() {
       size_ += writing_.size();
     } else {
       ++failed_writes_;
-      failed_.emplace_back(first, last);
-      if (failed_.size() > 4096) failed_.erase(failed_.begin(), failed_.begin() + 2048);
+      // Consecutive failed rounds (a full disk) are one range, so the list stays short; it is bounded
+      // for a disk failing on and off, long after every connection has waited for those tickets.
+      if (!failed_.empty() && failed_.back().second + 1 == first) {
+        failed_.back().second = last;
+      } else {
+        failed_.emplace_back(first, last);
+      }
+      if (failed_.size() > 65536) failed_.erase(failed_.begin(), failed_.begin() + 32768);
     }
     writing_.clear();
     done_upto_ = last;
