@@ -61,9 +61,10 @@ TEST_CASE("the tutorial's query finds its values in the named JSON of the 2.3 me
   convert(test_support::data("blog_adt_a01.hl7"), c);
   CHECK(str(c.doc["msh"]["message_control_id"]) == "MSGID10001");
   CHECK(str(c.doc["pid"]["set_id_patient_id"]) == "1");
-  // 2.3 PID-5 may repeat (HL7 2.3 made it repeating): an array, the query reads its first name.
-  CHECK(str(c.doc["pid"]["patient_name"].at(0)["given_name"]) == "JOHN");
-  CHECK(str(c.doc["pid"]["patient_name"].at(0)["family_name"]) == "DOE");
+  // 2.3 PID-5 may repeat (HL7 2.3 made it repeating), yet the key is its first repetition, so the
+  // tutorial's query reads as published.
+  CHECK(str(c.doc["pid"]["patient_name"]["given_name"]) == "JOHN");
+  CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");
   // MSH-1 and MSH-2 as their text.
   CHECK(str(c.doc["msh"]["field_separator"]) == "|");
   CHECK(str(c.doc["msh"]["encoding_characters"]) == "^~\\&");
@@ -72,12 +73,11 @@ TEST_CASE("the tutorial's query finds its values in the named JSON of the 2.3 me
 TEST_CASE("shape comes from the definitions, not the data") {
   converted c;
   convert(test_support::data("blog_adt_a01.hl7"), c);
-  // 2.3 PID-3 and PID-5 may repeat: arrays even with one value; PID-7 may not: an object.
-  CHECK(c.doc["pid"]["patient_id_internal_id"].is_array());
-  CHECK(c.doc["pid"]["patient_id_internal_id"].get_array().size() == 1);
-  CHECK(c.doc["pid"]["patient_name"].is_array());
-  CHECK(c.doc["pid"]["patient_name"].get_array().size() == 1);
-  CHECK(c.doc["pid"]["date_of_birth"].is_object());
+  // A field is its first repetition, whether the definition lets it repeat (2.3 PID-3) or not: a
+  // composite is an object, the other repetitions go under "<key>_more" (none here).
+  CHECK(c.doc["pid"]["patient_id_internal_id"].is_object());
+  CHECK_FALSE(has(c.doc["pid"], "patient_id_internal_id_more"));
+  CHECK(c.doc["pid"]["patient_name"].is_object());
   // ADT_A01 lists PID once and NK1 as repeating.
   CHECK(c.doc["pid"].is_object());
   CHECK(c.doc["nk1"].is_array());
@@ -87,42 +87,96 @@ TEST_CASE("shape comes from the definitions, not the data") {
 
   converted o;
   convert(test_support::data("oru_r01_lab.hl7"), o);
-  // 2.5.1: PID-5 repeats, and PID sits in the repeating PATIENT_RESULT group of ORU_R01.
+  // 2.5.1: PID sits in the repeating PATIENT_RESULT group of ORU_R01: an array of segments. PID-3's
+  // second repetition is in "patient_identifier_list_more".
   REQUIRE(o.doc["pid"].is_array());
-  CHECK(str(o.doc["pid"].at(0)["patient_name"].at(0)["given_name"]) == "MAEVE");
-  CHECK(str(o.doc["pid"].at(0)["patient_identifier_list"].at(1)["id_number"]) == "999-88-7777");
+  CHECK(str(o.doc["pid"].at(0)["patient_name"]["given_name"]) == "MAEVE");
+  CHECK(str(o.doc["pid"].at(0)["patient_identifier_list"]["id_number"]) == "R123456");
+  CHECK(o.doc["pid"].at(0)["patient_identifier_list_more"].get_array().size() == 1);
+  CHECK(str(o.doc["pid"].at(0)["patient_identifier_list_more"].at(0)["id_number"]) == "999-88-7777");
   CHECK(o.doc["obx"].get_array().size() == 3);
   CHECK(str(o.doc["obx"].at(2)["set_id_obx"]) == "3");  // order kept
 }
 
-TEST_CASE("escapes are decoded and OBX-5 takes its type from OBX-2") {
+TEST_CASE("escapes are decoded; OBX-5 is text, with a reading in the type OBX-2 names beside it") {
   converted c;
   convert(test_support::data("oru_r01_lab.hl7"), c);
-  CHECK(str(c.doc["nte"].at(0)["comment"].at(0)) ==
-        "Low hemoglobin & low hematocrit\nRecommend iron studies");
-  CHECK(str(c.doc["obx"].at(2)["observation_value"].at(0)) == "Anisocytosis 1^2+; see \\note\\");
+  CHECK(str(c.doc["nte"].at(0)["comment"]) == "Low hemoglobin & low hematocrit\nRecommend iron studies");
+  // A decoded \S\ is text: no "_er7" beside it.
+  CHECK(str(c.doc["obx"].at(2)["observation_value"]) == "Anisocytosis 1^2+; see \\note\\");
+  CHECK_FALSE(has(c.doc["obx"].at(2), "observation_value_er7"));
+  CHECK_FALSE(has(c.doc["obx"].at(2), "observation_value_st"));
 
   converted t;
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ORU^R01^ORU_R01|1|P|2.5.1\n"
                      "OBX|1|CE|X^Y^LN||123^Glucose^LN||\n"
-                     "OBX|2|NM|X^Y^LN||+007.50|\n"
-                     "OBX|3|ZZ|X^Y^LN||a^b&c|\n"),
+                     "OBX|2|NM|X^Y^LN||+007.50~n/a|\n"
+                     "OBX|3|ZZ|X^Y^LN||a^b&c|\n"
+                     "OBX|4|C\\X45\\|X^Y^LN||1^2|\n"),
           t, {.typed = true});
-  CHECK(str(t.doc["obx"].at(0)["observation_value"].at(0)["text"]) == "Glucose");
-  CHECK(double(t.doc["obx"].at(1)["observation_value"].at(0).get_double()) == 7.5);
-  // Unknown type ZZ: the positional sub-shape.
-  CHECK(str(t.doc["obx"].at(2)["observation_value"].at(0).at(1).at(1)) == "c");
+  // Every OBX has its text under observation_value, whatever OBX-2 says: one shape for the key.
+  for (std::size_t i = 0; i < 4; ++i) CHECK(t.doc["obx"].at(i)["observation_value"].is_string());
+  CHECK(str(t.doc["obx"].at(0)["observation_value"]) == "123");
+  CHECK(str(t.doc["obx"].at(0)["observation_value_ce"]["text"]) == "Glucose");
+  CHECK_FALSE(has(t.doc["obx"].at(0), "observation_value_er7"));  // the CE reading holds it all
+  // NM under typed: the text, and the number beside it (null where it does not parse).
+  CHECK(str(t.doc["obx"].at(1)["observation_value_more"].at(0)) == "n/a");
+  CHECK(double(t.doc["obx"].at(1)["observation_value_nm"].get_double()) == 7.5);
+  CHECK(t.doc["obx"].at(1)["observation_value_nm_more"].at(0).is_null());
+  // Unknown type ZZ: the text reading and the ER7 text.
+  CHECK(str(t.doc["obx"].at(2)["observation_value"]) == "a");
+  CHECK(str(t.doc["obx"].at(2)["observation_value_er7"]) == "a^b&c");
+  // OBX-2 is read as the layout shows it, escapes decoded: C\X45\ is CE.
+  CHECK(str(t.doc["obx"].at(3)["observation_value_ce"]["text"]) == "2");
+
+  converted u;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ORU^R01^ORU_R01|1|P|2.5.1\nOBX|2|NM|X^Y^LN||7.5|\n"), u);
+  CHECK_FALSE(has(u.doc["obx"].at(0), "observation_value_nm"));  // untyped: the text says it all
 }
 
-TEST_CASE("HL7 null is JSON null; unknown parts keep their data under positional keys") {
+TEST_CASE("a primitive part holding delimiters: its first part under the key, its ER7 text beside it") {
+  converted c;
+  // 2.5.1 PID-8 is an IS, XPN.1 FN composite, XPN.2 primitive.
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\n"
+                     "PID|1||||DOE^JOHN&JR~ROE|||M^4^M11\n"),
+          c);
+  CHECK(str(c.doc["pid"]["administrative_sex"]) == "M");
+  CHECK(str(c.doc["pid"]["administrative_sex_er7"]) == "M^4^M11");
+  CHECK(str(c.doc["pid"]["patient_name"]["given_name"]) == "JOHN");
+  CHECK(str(c.doc["pid"]["patient_name"]["given_name_er7"]) == "JOHN&JR");
+  CHECK_FALSE(has(c.doc["pid"], "patient_name_er7"));  // the composite holds the rest itself
+  CHECK(str(c.doc["pid"]["patient_name_more"].at(0)["family_name"]["surname"]) == "ROE");
+
+  // The issue's case: 2.7 PID-2 is withdrawn but keeps its CX shape, so its components are keys.
+  converted w;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.7\nPID|1|1234567^4^M11\n"), w);
+  CHECK(str(w.doc["pid"]["patient_id"]["id_number"]) == "1234567");
+  CHECK_FALSE(has(w.doc["pid"], "patient_id_er7"));
+
+  // The first part empty: only the ER7 text says something.
+  converted e;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1|||||||^4\n"), e);
+  CHECK_FALSE(has(e.doc["pid"], "administrative_sex"));
+  CHECK(str(e.doc["pid"]["administrative_sex_er7"]) == "^4");
+
+  // upper_keys: the suffix too.
+  converted u;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1|||||||F^4\n"), u,
+          {.upper_keys = true});
+  CHECK(str(u.doc["PID"]["ADMINISTRATIVE_SEX_ER7"]) == "F^4");
+}
+
+TEST_CASE("HL7 null is JSON null; unknown parts are text under positional keys") {
   converted c;
   const std::string feed = test_support::data("lf_feed_two_messages.hl7");
   convert(feed.substr(0, feed.find("\n\n") + 1), c);
-  // Z-segment (not in ADT_A01, so it may repeat): positional sub-shape.
+  // Z-segment (not in ADT_A01, so it may repeat): fields are text, ER7 text beside when split.
   REQUIRE(c.doc["zpd"].is_array());
   CHECK(str(c.doc["zpd"].at(0)["1"]) == "1");
-  CHECK(str(c.doc["zpd"].at(0)["2"].at(0).at(1)) == "Owie");
+  CHECK(str(c.doc["zpd"].at(0)["2"]) == "PREFERRED");
+  CHECK(str(c.doc["zpd"].at(0)["2_er7"]) == "PREFERRED^Owie");
   CHECK(str(c.doc["zpd"].at(0)["3"]) == "LEFT-HANDED");
+  CHECK_FALSE(has(c.doc["zpd"].at(0), "3_er7"));
 
   converted second;
   convert(feed.substr(feed.find("\n\n") + 2), second);
@@ -132,9 +186,23 @@ TEST_CASE("HL7 null is JSON null; unknown parts keep their data under positional
 
   converted past;
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1" + std::string(60, '|') +
-                     "far^away\n"),
+                     "far^away~x|\"\"|plain\n"),
           past);
-  CHECK(str(past.doc["pid"]["61"].at(0).at(1)) == "away");  // array of repetitions, each of components
+  CHECK(str(past.doc["pid"]["61"]) == "far");  // one value, never an array: no "61(2)"
+  CHECK(str(past.doc["pid"]["61_er7"]) == "far^away~x");
+  CHECK_FALSE(has(past.doc["pid"], "61(2)"));
+  CHECK(past.doc["pid"]["62"].is_null());
+  CHECK(str(past.doc["pid"]["63"]) == "plain");
+
+  // Components past the type: the same rule inside the object.
+  converted comp;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\n"
+                     "PID|1||X^^^^^^^^^^^y&z^w\n"),
+          comp);
+  const auto id = comp.doc["pid"]["patient_identifier_list"];
+  CHECK(str(id["12"]) == "y");
+  CHECK(str(id["12_er7"]) == "y&z");
+  CHECK(str(id["13"]) == "w");
 }
 
 TEST_CASE("data beyond what the definitions allow is kept, not dropped") {
@@ -145,9 +213,12 @@ TEST_CASE("data beyond what the definitions allow is kept, not dropped") {
                      "PID|2\n"),
           c);
   CHECK(str(c.doc["pid"]["mothers_maiden_name"]["family_name"]) == "DOE");
-  CHECK(str(c.doc["pid"]["6(2)"]["family_name"]) == "ROE");
-  CHECK_FALSE(has(c.doc["pid"], "6(3)"));  // an empty repetition says nothing
-  CHECK(str(c.doc["pid"]["6(4)"]["family_name"]) == "POE");
+  const auto more = c.doc["pid"]["mothers_maiden_name_more"];
+  REQUIRE(more.get_array().size() == 3);
+  CHECK(str(more.at(0)["family_name"]) == "ROE");
+  CHECK(more.at(1).get_object().size() == 0);  // an empty repetition keeps its place
+  CHECK(str(more.at(2)["family_name"]) == "POE");
+  CHECK_FALSE(has(c.doc["pid"], "6(2)"));
   CHECK(str(c.doc["pid(2)"]["set_id_patient_id"]) == "2");
 }
 
@@ -156,11 +227,11 @@ TEST_CASE("empty repetitions inside arrays keep their place") {
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1\nPID|1||~B^^^X\nPV1|1|I||||||||||||||||||"
                      "||||||||||||||||||||||||||||~x\n"),
           c);
-  const auto ids = c.doc["pid"]["patient_identifier_list"];
-  REQUIRE(ids.get_array().size() == 2);
-  CHECK(ids.at(0).is_object());
-  CHECK(ids.at(0).get_object().size() == 0);
-  CHECK(str(ids.at(1)["id_number"]) == "B");
+  // Repetition 1 says nothing: no key; the others keep their places in "_more".
+  CHECK_FALSE(has(c.doc["pid"], "patient_identifier_list"));
+  const auto ids = c.doc["pid"]["patient_identifier_list_more"];
+  REQUIRE(ids.get_array().size() == 1);
+  CHECK(str(ids.at(0)["id_number"]) == "B");
 }
 
 TEST_CASE("a segment newer than the declared version keeps its names") {
@@ -181,7 +252,7 @@ TEST_CASE("unknown structure: the fallback rule") {
 TEST_CASE("upper-case keys") {
   converted c;
   convert(test_support::data("blog_adt_a01.hl7"), c, {.upper_keys = true});
-  CHECK(str(c.doc["PID"]["PATIENT_NAME"].at(0)["GIVEN_NAME"]) == "JOHN");
+  CHECK(str(c.doc["PID"]["PATIENT_NAME"]["GIVEN_NAME"]) == "JOHN");
   CHECK(str(c.doc["MSH"]["MESSAGE_CONTROL_ID"]) == "MSGID10001");
   CHECK_FALSE(has(c.doc, "pid"));
 }
@@ -192,13 +263,21 @@ TEST_CASE("typed values") {
   CHECK(int64_t(c.doc["pid"]["set_id_patient_id"].get_int64()) == 1);             // SI
   CHECK(str(c.doc["pid"]["date_of_birth"]["time_of_an_event"]) == "1960-11-11");  // TS.1
   CHECK(str(c.doc["msh"]["date_time_of_message"]["time_of_an_event"]) == "2016-11-11T11:11");
-  CHECK(str(c.doc["pid"]["patient_name"].at(0)["family_name"]) == "DOE");  // text stays text
+  CHECK(str(c.doc["pid"]["patient_name"]["family_name"]) == "DOE");  // text stays text
 
+  // A value that does not parse is null, never a string in a number's place; its text is beside it.
   converted bad;
-  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|2026x||ORU^R01|1|P|2.5.1\nOBX|x1|NM|A||n/a\n"), bad, {.typed = true});
-  CHECK(str(bad.doc["obx"].at(0)["set_id_obx"]) == "x1");
-  CHECK(str(bad.doc["obx"].at(0)["observation_value"].at(0)) == "n/a");
-  CHECK(str(bad.doc["msh"]["date_time_of_message"]["time"]) == "2026x");
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|2026x||ORU^R01|1|P|2.5.1\nOBX|x1|NM|A||n/a\n"
+                     "OBX|2|NM|A||1|||||||||||||||||||||||||||||||||||||||||||||||||||||||||1.5\n"),
+          bad, {.typed = true});
+  CHECK(bad.doc["obx"].at(0)["set_id_obx"].is_null());
+  CHECK(str(bad.doc["obx"].at(0)["set_id_obx_er7"]) == "x1");
+  CHECK(int64_t(bad.doc["obx"].at(1)["set_id_obx"].get_int64()) == 2);
+  CHECK_FALSE(has(bad.doc["obx"].at(1), "set_id_obx_er7"));
+  CHECK(str(bad.doc["obx"].at(0)["observation_value"]) == "n/a");
+  CHECK(bad.doc["obx"].at(0)["observation_value_nm"].is_null());
+  CHECK(bad.doc["msh"]["date_time_of_message"]["time"].is_null());
+  CHECK(str(bad.doc["msh"]["date_time_of_message"]["time_er7"]) == "2026x");
 }
 
 TEST_CASE("character sets: Latin-1 under 8859/1, invalid bytes by policy") {
@@ -206,13 +285,13 @@ TEST_CASE("character sets: Latin-1 under 8859/1, invalid bytes by policy") {
       crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||8859/1\nPID|1||X||M\xDCLLER^REN\xC9\n");
   converted c;
   convert(latin1, c);
-  CHECK(str(c.doc["pid"]["patient_name"].at(0)["given_name"]) == "REN\xC3\x89");
+  CHECK(str(c.doc["pid"]["patient_name"]["given_name"]) == "REN\xC3\x89");
 
   const std::string bad = crlf_to_cr(
       "MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.5.1||||||UNICODE UTF-8\nPID|1||X||SECRET\xFFNAME\n");
   converted r;
   convert(bad, r);
-  CHECK(str(r.doc["pid"]["patient_name"].at(0)["family_name"]["surname"]) == "SECRET\xEF\xBF\xBDNAME");
+  CHECK(str(r.doc["pid"]["patient_name"]["family_name"]["surname"]) == "SECRET\xEF\xBF\xBDNAME");
 
   hl7v2::parser p;
   const auto msg = p.parse(bad);
@@ -242,15 +321,37 @@ std::string decoded(std::string_view raw, const hl7v2::message& m) {
   return u;
 }
 
+std::string utf8_of(std::string_view raw, const hl7v2::message& m) {
+  std::string u;
+  (void)hl7v2::to_utf8(raw, hl7v2::charset_from_msh18(m.charset_name()), hl7v2::invalid_bytes::replace, u);
+  return u;
+}
+
+// The first component's first subcomponent: how a primitive reads a part holding delimiters.
+std::string_view first_of(std::string_view raw, const hl7v2::message& m, bool components) {
+  const auto& d = m.delims();
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if ((components && raw[i] == d.component) || raw[i] == d.subcomponent) return raw.substr(0, i);
+  }
+  return raw;
+}
+
+// Checks a repetition; sets `er7` when the field must carry its ER7 text beside it.
 void check_value(element v, const hl7v2::repetition& rep, const hl7v2::defs::type_def* type,
-                 const hl7v2::message& m, std::size_t& checked) {
+                 const hl7v2::message& m, std::size_t& checked, bool& er7) {
   if (rep.is_null()) {
     CHECK(v.is_null());
     return;
   }
   if (type == nullptr) return;
   if (type->is_primitive()) {
-    CHECK(str(v) == decoded(rep.raw(), m));
+    const std::string_view first = first_of(rep.raw(), m, true);
+    er7 = er7 || first.size() != rep.raw().size();
+    if (first == "\"\"") {
+      CHECK(v.is_null());
+    } else {
+      CHECK(str(v) == decoded(first, m));
+    }
     ++checked;
     return;
   }
@@ -262,13 +363,28 @@ void check_value(element v, const hl7v2::repetition& rep, const hl7v2::defs::typ
     if (comp.empty() || cd == nullptr) continue;
     INFO("component " << pos);
     element cv;
-    REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
     if (comp.is_null()) {
+      REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
       CHECK(cv.is_null());
     } else if (cd->type->is_primitive()) {
-      CHECK(str(cv) == decoded(comp.raw(), m));
-      ++checked;
+      const std::string_view first = first_of(comp.raw(), m, false);
+      if (first == "\"\"") {
+        REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+        CHECK(cv.is_null());
+      } else if (!decoded(first, m).empty()) {
+        REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+        CHECK(str(cv) == decoded(first, m));
+        ++checked;
+      }
+      if (first.size() != comp.raw().size()) {
+        REQUIRE(v[std::string(cd->key) + "_er7"].get(cv) == simdjson::SUCCESS);
+        CHECK(str(cv) == utf8_of(comp.raw(), m));
+        ++checked;
+      } else {
+        CHECK(v[std::string(cd->key) + "_er7"].error() == simdjson::NO_SUCH_FIELD);
+      }
     } else {
+      REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
       CHECK(cv.is_object());
     }
   }
@@ -297,29 +413,86 @@ std::size_t check_against_tree(const hl7v2::message& m, element doc) {
       REQUIRE(doc[key].get(segv) == simdjson::SUCCESS);
     }
     const auto* def = hl7v2::defs::find_segment_with_fallback(*version, seg.id());
-    if (def == nullptr) continue;
     for (std::size_t pos = seg.is_header() ? 3 : 1; pos <= seg.size(); ++pos) {
       const hl7v2::field f = seg[pos];
-      const auto* fd = def->field(pos);
-      if (f.empty() || fd == nullptr || (seg.id() == "OBX" && pos == 5)) continue;
+      const auto* fd = def ? def->field(pos) : nullptr;
+      if (f.empty()) continue;
       INFO(seg.id() << "-" << pos);
       element fv;
-      REQUIRE(segv[fd->key].get(fv) == simdjson::SUCCESS);
+      if (fd == nullptr) {  // unknown: one primitive value, the whole field's ER7 text when split
+        const std::string name = std::to_string(pos);
+        const auto& d = m.delims();
+        std::size_t cut = f.raw().size();
+        for (std::size_t i = 0; i < f.raw().size(); ++i) {
+          const char ch = f.raw()[i];
+          if (ch == d.repetition || ch == d.component || ch == d.subcomponent) {
+            cut = i;
+            break;
+          }
+        }
+        const std::string_view first = f.raw().substr(0, cut);
+        if (!decoded(first, m).empty()) {
+          REQUIRE(segv[name].get(fv) == simdjson::SUCCESS);
+          if (first == "\"\"") {
+            CHECK(fv.is_null());
+          } else {
+            CHECK(str(fv) == decoded(first, m));
+          }
+          ++checked;
+        }
+        if (cut != f.raw().size()) {
+          REQUIRE(segv[name + "_er7"].get(fv) == simdjson::SUCCESS);
+          CHECK(str(fv) == utf8_of(f.raw(), m));
+        }
+        continue;
+      }
+      const bool varies = seg.id() == "OBX" && pos == 5;
       if (f.is_null()) {
+        REQUIRE(segv[fd->key].get(fv) == simdjson::SUCCESS);
         CHECK(fv.is_null());
         continue;
       }
-      if (fd->repeats()) {
-        REQUIRE(fv.is_array());
-        REQUIRE(fv.get_array().size() == f.size());
-        std::size_t i = 0;
-        for (const hl7v2::repetition rep : f) {
-          if (!rep.empty()) check_value(fv.at(i), rep, fd->type, m, checked);
-          ++i;
+      // OBX-5's text reading is a primitive reading, whatever OBX-2 says.
+      static constexpr hl7v2::defs::type_def text_type{"ST", "text", nullptr, 0};
+      const hl7v2::defs::type_def* type = varies ? &text_type : fd->type;
+      // Repetition 1 is under the key unless it says nothing: only delimiters, or (a primitive) an
+      // empty first component.
+      const std::string_view first_rep = f[1].raw();
+      const std::string_view first_part = first_of(first_rep, m, true);
+      const bool first_says_something =
+          type->is_primitive()
+              ? first_part == "\"\"" || !decoded(first_part, m).empty()
+              : first_rep.find_first_not_of(std::string{m.delims().component, m.delims().subcomponent}) !=
+                    std::string_view::npos;
+      if (first_says_something) {
+        REQUIRE(segv[fd->key].get(fv) == simdjson::SUCCESS);
+      } else {
+        CHECK(segv[fd->key].error() == simdjson::NO_SUCH_FIELD);
+      }
+      bool er7 = !first_says_something && first_part.size() != first_rep.size();
+      // Repetition 1 under the key, the others under "<key>_more", whether the field may repeat or not.
+      if (first_says_something) {
+        CHECK_FALSE(fv.is_array());
+        check_value(fv, f[1], type, m, checked, er7);
+      }
+      element more;
+      if (f.size() > 1) {
+        REQUIRE(segv[std::string(fd->key) + "_more"].get(more) == simdjson::SUCCESS);
+        REQUIRE(more.get_array().size() == f.size() - 1);
+        for (std::size_t i = 2; i <= f.size(); ++i) {
+          if (!f[i].empty()) check_value(more.at(i - 2), f[i], type, m, checked, er7);
         }
       } else {
-        CHECK_FALSE(fv.is_array());
-        if (!f[1].empty()) check_value(fv, f[1], fd->type, m, checked);
+        CHECK(segv[std::string(fd->key) + "_more"].error() == simdjson::NO_SUCH_FIELD);
+      }
+      if (varies) {  // no ER7 text when OBX-2 names a composite: its reading holds everything
+        const auto* named_type = version->type(seg[2][1][1][1].raw());
+        if (named_type != nullptr && !named_type->is_primitive()) er7 = false;
+      }
+      if (er7) {
+        REQUIRE(segv[std::string(fd->key) + "_er7"].get(fv) == simdjson::SUCCESS);
+        CHECK(str(fv) == utf8_of(f.raw(), m));
+        ++checked;
       }
     }
   }

@@ -112,6 +112,63 @@ TEST_CASE("named → ER7 places values by the definitions") {
                   "OBX||CE|||^Glucose\n"));
 }
 
+TEST_CASE("named → ER7: \"_er7\" text is written as it is, in place of the value beside it") {
+  json::er7_from_json back;
+  std::string er7;
+  // Field, component and subcomponent level; a value next to its ER7 text says nothing more.
+  REQUIRE(back.convert(
+      R"({"msh":{"field_separator":"|","encoding_characters":"^~\\&","version_id":{"version_id":"2.7"}},
+      "pid":[{"patient_id":"IGNORED","patient_id_er7":"1234567^4^M11",
+              "patient_name":[{"given_name":"JOHN","given_name_er7":"JOHN&JR"}],
+              "patient_identifier_list":[{"id_number":"X","12":"y","12_er7":"y&z"}],
+              "40_er7":"far^away~x"}],
+      "zpd":[{"1":"1","2":"PREFERRED","2_er7":"PREFERRED^Owie"}]})",
+      er7));
+  CHECK(er7 == cr("MSH|^~\\&||||||||||2.7\n"
+                  "PID||1234567^4^M11|X^^^^^^^^^^^y&z||^JOHN&JR" +
+                  std::string(35, '|') +
+                  "far^away~x\n"
+                  "ZPD|1|PREFERRED^Owie\n"));
+  // Repetition 1 under the key, the others under "_more" (an absent key: repetition 1 is empty).
+  er7.clear();
+  REQUIRE(back.convert(
+      R"({"msh":{"field_separator":"|","encoding_characters":"^~\\&","version_id":{"version_id":"2.5.1"}},
+      "pid":{"patient_identifier_list_more":[{"id_number":"X"}],
+             "patient_name":{"given_name":"A"},"patient_name_more":[{"given_name":"B"},{}],
+             "administrative_sex":"F","administrative_sex_more":["M"]}})",
+      er7));
+  CHECK(er7 == cr("MSH|^~\\&||||||||||2.5.1\nPID|||~X||^A~^B~|||F~M\n"));
+  // A varies field: its reading in a composite type wins over the text; a primitive reading (typed)
+  // only counts when the text is missing.
+  er7.clear();
+  REQUIRE(back.convert(
+      R"({"msh":{"field_separator":"|","encoding_characters":"^~\\&","version_id":{"version_id":"2.5.1"}},
+      "obx":[{"value_type":"CE","observation_value":["123"],"observation_value_ce":[{"identifier":"123","text":"G"}]},
+             {"value_type":"NM","observation_value":["7.50"],"observation_value_nm":[7.5]},
+             {"value_type":"NM","observation_value_nm":[7.5]},
+             {"value_type":"DT","observation_value":["2026-01-26"]}]})",
+      er7));
+  CHECK(er7 == cr("MSH|^~\\&||||||||||2.5.1\n"
+                  "OBX||CE|||123^G\n"
+                  "OBX||NM|||7.50\n"
+                  "OBX||NM|||7.5\n"
+                  "OBX||DT|||2026-01-26\n"));  // the text reading is text, never converted
+  // Text that is exactly "" is not HL7's null.
+  er7.clear();
+  REQUIRE(back.convert(
+      R"({"msh":{"field_separator":"|","encoding_characters":"^~\\&"},"pid":{"set_id_pid":"\"\"","2":null}})",
+      er7));
+  CHECK(er7 == cr("MSH|^~\\&\nPID|\\X2222\\|\"\"\n"));
+  // A single-byte character set: characters become its bytes, '?' those it lacks.
+  er7.clear();
+  REQUIRE(
+      back.convert("{\"msh\":{\"field_separator\":\"|\",\"encoding_characters\":\"^~\\\\&\",\"version_id\":{"
+                   "\"version_id\":\"2.5.1\"},"
+                   "\"character_set\":[\"8859/2\"]},\"zpd\":[{\"1\":\"\xC5\x81\xC3\xA9\xE2\x82\xAC\"}]}",
+                   er7));
+  CHECK(er7 == cr("MSH|^~\\&||||||||||2.5.1||||||8859/2\nZPD|\xA3\xE9?\n"));
+}
+
 TEST_CASE("positional JSON written by hand") {
   // After the header a CR or LF is text (an LF-terminated message may hold CRs, and the reverse).
   json::er7_from_json back;
@@ -132,7 +189,10 @@ TEST_CASE("positional JSON written by hand") {
 
 TEST_CASE("malformed JSON is refused with bad_json and nothing appended") {
   const std::string_view bad[] = {
-      "", "not json", "[1,2]", "{\"segments\":[]}",
+      "",
+      "not json",
+      "[1,2]",
+      "{\"segments\":[]}",
       R"({"segments":[["MSH","|","^~\\&"]]})",                                        // no delimiters
       R"({"delimiters":"|^~\\&","segments":[]})",                                     // no segment
       R"({"delimiters":"|^~\\&","segments":[["PID","1"]]})",                          // first is not MSH
@@ -156,7 +216,23 @@ TEST_CASE("malformed JSON is refused with bad_json and nothing appended") {
       R"({"msh":{"message_control_id":"1"},"pid":{"patient_name":[{"nope":"x"}]}})",  // unknown component
       R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":{"a":"b"}}})",  // object for a primitive
       R"({"msh":{"message_control_id":"1"},"pid":{"set_id_pid":true}})",
-      R"({"pid":{"set_id_pid":"1"},"msh":{"message_control_id":"1"}})",  // MSH not first
+      R"({"pid":{"set_id_pid":"1"},"msh":{"message_control_id":"1"}})",        // MSH not first
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_id_er7":"a|b"}})",  // field separator in ER7 text
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_id_er7":7}})",      // ER7 text not a string
+      R"({"msh":{"message_control_id":"1"},"pid":{"1_er7":"a","set_id_pid_er7":"b"}})",           // twice
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_name":[{"given_name_er7":"a^b"}]}})",  // a
+                                                                                                  // component's
+                                                                                                  // text with
+                                                                                                  // ^
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_name":[{"family_name":{"surname_er7":"a&b"}}]}})",
+      R"({"msh":{"message_control_id":"1"},"pid":{"5(2)_er7":"a"}})",                  // ER7 of a repetition
+      R"({"msh":{"message_control_id":"1"},"obx":[{"observation_value_zz":["a"]}]})",  // no such type
+      R"({"msh":{"message_control_id":"1"},"obx":[{"observation_value_ce":[{}],"observation_value_cwe":[{}]}]})",
+      R"({"msh":{"message_control_id":"1","message_type_er7":"A\rB"}})",  // a line break in the header
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_name_more":{"given_name":"B"}}})",  // not an array
+      R"({"msh":{"message_control_id":"1"},"pid":{"patient_name":[{}],"patient_name_more":[{}]}})",
+      R"j({"msh":{"message_control_id":"1"},"pid":{"5(2)":{},"patient_name_more":[{}]}})j",
+      R"({"msh":{"message_control_id":"1"},"obx":[{"observation_value_ce":{},"observation_value_cwe_more":[{}]}]})",
   };
   json::er7_from_json back;
   for (std::string_view b : bad) {

@@ -15,89 +15,29 @@
 #include <string_view>
 
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/escape.hpp"
+#include "hl7v2/json/sink.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
-
-// Emitters call their output for every token: keep those calls inlined whatever the optimizer thinks.
-#if defined(__GNUC__) || defined(__clang__)
-#define HL7V2_JSON_INLINE __attribute__((always_inline)) inline
-#else
-#define HL7V2_JSON_INLINE inline
-#endif
 
 namespace hl7v2::json {
 
 namespace detail {
 
-// The structural JSON writer of the built-in emitters: json_writer's job (commas, colons) with every
-// call forced inline, since emitters make one call per token. Keys and plain strings are copied as they
-// are; string() escapes (UTF-8 in, see writer.hpp).
-template <class Sink>
-class token_writer {
- public:
-  explicit token_writer(Sink& out) noexcept : out_(&out) {}
-
-  HL7V2_JSON_INLINE void begin_object() { open('{'); }
-  HL7V2_JSON_INLINE void end_object() { close('}'); }
-  HL7V2_JSON_INLINE void begin_array() { open('['); }
-  HL7V2_JSON_INLINE void end_array() { close(']'); }
-  // A key that needs no escaping: definition keys, segment ids, positions.
-  HL7V2_JSON_INLINE void plain_key(std::string_view k) {
-    separate();
-    out_->push_back('"');
-    out_->append(k.data(), k.size());
-    out_->append("\":", 2);
-    comma_ = false;
-  }
-  // Text known to need no JSON escaping (ASCII, no '"', '\\' or control characters).
-  HL7V2_JSON_INLINE void plain_string(std::string_view s) {
-    separate();
-    out_->push_back('"');
-    out_->append(s.data(), s.size());
-    out_->push_back('"');
-    comma_ = true;
-  }
-  void string(std::string_view utf8) {
-    separate();
-    hl7v2::write_json_string(utf8, *out_);
-    comma_ = true;
-  }
-  // Already valid JSON (numbers, extra members).
-  HL7V2_JSON_INLINE void raw(std::string_view json) {
-    separate();
-    out_->append(json.data(), json.size());
-    comma_ = true;
-  }
-  HL7V2_JSON_INLINE void null() { raw("null"); }
-  // A string written in pieces: begin_string, string_part..., end_string.
-  HL7V2_JSON_INLINE void begin_string() {
-    separate();
-    out_->push_back('"');
-  }
-  void string_part(std::string_view utf8) { hl7v2::write_json_escaped(utf8, *out_); }
-  HL7V2_JSON_INLINE void end_string() {
-    out_->push_back('"');
-    comma_ = true;
-  }
-  Sink& sink() noexcept { return *out_; }
-
- private:
-  HL7V2_JSON_INLINE void separate() {
-    if (comma_) out_->push_back(',');
-  }
-  HL7V2_JSON_INLINE void open(char c) {
-    separate();
-    out_->push_back(c);
-    comma_ = false;
-  }
-  HL7V2_JSON_INLINE void close(char c) {
-    out_->push_back(c);
-    comma_ = true;
-  }
-
-  Sink* out_;
-  bool comma_ = false;
-};
+// Header text that picks definitions (MSH-9, MSH-12, MSH-18, OBX-2) read as the named layout shows it:
+// escapes decoded. With '.' as the escape character "2.1" is an (unterminated, so literal) escape, and
+// the way back writes it "2.E.1": both must name the same version. Text that decodes to more than the
+// buffer holds is no id the definitions know: empty.
+// A component's text is read up to its first subcomponent ("2.4&x" names 2.4), as the named layout shows
+// it.
+template <std::size_t N>
+std::string_view decoded_header_text(std::string_view raw, const hl7v2::delimiters& d, char (&buf)[N]) {
+  if (d.subcomponent != '\0') raw = raw.substr(0, raw.find(d.subcomponent));
+  if (d.escape == '\0' || raw.find(d.escape) == std::string_view::npos) return raw;
+  hl7v2::fixed_sink out{buf};
+  hl7v2::unescape(raw, d, out);
+  return out.overflowed() ? std::string_view{} : out.view();
+}
 
 }  // namespace detail
 
@@ -136,6 +76,7 @@ inline constexpr std::uint8_t repetition = 1, component = 2, subcomponent = 4;  
 inline constexpr std::uint8_t escape = 8;                                       // the escape character
 inline constexpr std::uint8_t high = 16;                                        // a byte >= 0x80
 inline constexpr std::uint8_t json_special = 32;  // '"', '\\' or a control character
+inline constexpr std::uint8_t dash = 64;          // '-': the text may read as an ISO 8601 date
 }  // namespace bytes_class
 
 struct field_info {
@@ -144,6 +85,7 @@ struct field_info {
   const defs::field_def* def;  // null: past the definition or unknown segment
   const defs::type_def* type;  // the def's type; for a "varies" field the type OBX-2 names; null: unknown
   bool repeats;                // def says the field may repeat (false without a def)
+  bool varies;                 // the def's type is "varies" (OBX-5): `type` was read from the data
   std::uint8_t bytes;          // bytes_class bits found in the field (MSH-1/MSH-2: all bits set)
 };
 

@@ -204,7 +204,7 @@ class positional_emitter {
     if (d_.subcomponent != '\0') classes_[static_cast<unsigned char>(d_.subcomponent)] |= sub_bit;
   }
 
-  detail::token_writer<Sink> w_;
+  json_writer<Sink> w_;
   std::uint8_t classes_[256] = {};
   hl7v2::delimiters classes_for_{};
   bool classes_built_ = false;

@@ -34,6 +34,7 @@
 #include "hl7v2/delimiters.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/escape.hpp"
+#include "hl7v2/json/named.hpp"
 #include "hl7v2/json/typed_values.hpp"
 #include "hl7v2/json/walk.hpp"
 
@@ -234,9 +235,15 @@ class er7_from_json {
   }
 
   // ---------------------------------------------------------------- named
+  // value: the part itself (a field's repetition 1); more: "<key>_more", a field's other repetitions;
+  // er7: "<key>_er7", its ER7 text; reading(_more): "<key>_<type>(_more)", a varies field read in that
+  // type. (er7 sorts after value: see put_value.)
+  enum class slot_kind : std::uint8_t { value, more, reading, reading_more, er7 };
   struct slot {
     std::size_t position;
     std::size_t rep;  // 0: the field's value; n: an extra repetition "5(n)"
+    slot_kind kind;
+    const defs::type_def* type;  // reading: the type
     simdjson::dom::element value;
   };
 
@@ -264,6 +271,31 @@ class er7_from_json {
       }
     }
     return {};
+  }
+
+  // MSH-12.1 as the emitters read it: the text, or an object's first component ("version_id"), or
+  // (older JSON) the first element of an array of repetitions.
+  std::string_view component_one_text(simdjson::dom::element e, const defs::type_def* type) {
+    simdjson::dom::array a;
+    if (e.get_array().get(a) == simdjson::SUCCESS) {
+      if (a.begin() == a.end()) return {};
+      e = *a.begin();
+    }
+    simdjson::dom::object o;
+    if (e.get_object().get(o) != simdjson::SUCCESS) return first_text(e);
+    const defs::component_def* c = type != nullptr ? type->component(1) : nullptr;
+    simdjson::dom::element one;
+    if ((c != nullptr && find_member(o, c->key, one)) || find_member(o, "1", one)) return first_text(one);
+    return {};
+  }
+
+  // MSH-18 as the emitters read it: its first repetition's first component, the key's text.
+  hl7v2::charset charset_of(simdjson::dom::object msh) {
+    const defs::segment_def* m = version_->segment("MSH");
+    const defs::field_def* f = m ? m->field(18) : nullptr;
+    simdjson::dom::element e;
+    if (!find_member(msh, f != nullptr ? f->key : std::string_view{"18"}, e)) return hl7v2::charset::utf8;
+    return hl7v2::charset_from_msh18(component_one_text(e, f != nullptr ? f->type : nullptr));
   }
 
   static bool find_member(simdjson::dom::object o, std::string_view key, simdjson::dom::element& e) {
@@ -334,18 +366,27 @@ class er7_from_json {
       have_head = true;
       break;
     }
-    simdjson::dom::element msh_e;
-    if (find_member(root, "msh", msh_e)) have_msh = first_object(msh_e, msh);
     if (!have_head) return bad(1);
-    // MSH-12 and the delimiters sit under each version's key for them: try every registered one.
-    std::string_view version_text, sep_text = "|", enc_text = "^~\\&";
+    // Version and character set come from MSH only when it leads, as the parser's header() (and so the
+    // emitters) read them; behind a batch header the defaults apply.
+    if (std::string_view{head_id, 3} == "MSH") {
+      msh = head;
+      have_msh = true;
+    }
+    std::string_view sep_text = "|", enc_text = "^~\\&";
     const std::string_view hid{head_id, 3};
+    std::string_view version_text;
     for (const defs::version_def* v : resolver_.versions().versions()) {
       simdjson::dom::element e;
-      if (have_msh && find_field(msh, *v, "MSH", 12, e)) version_text = first_text(e);
+      if (have_msh && version_text.empty() && find_field(msh, *v, "MSH", 12, e)) {
+        const defs::segment_def* m = v->segment("MSH");
+        const defs::field_def* f = m ? m->field(12) : nullptr;
+        version_text = component_one_text(e, f ? f->type : nullptr);
+      }
       if (find_field(head, *v, hid, 1, e)) sep_text = first_text(e);
       if (find_field(head, *v, hid, 2, e)) enc_text = first_text(e);
     }
+    // The emitters read MSH-12.1: an empty one means the default version (defs/resolver.hpp).
     version_ = &resolver_.version_or_default(version_text);
     std::string header = "MSH";
     header.append(sep_text);
@@ -353,9 +394,7 @@ class er7_from_json {
     const auto d = hl7v2::read_delimiters(header);
     if (!d || sep_text.size() != 1) return bad(1, sep_text.size() != 1 ? 1 : 2);
     d_ = *d;
-    simdjson::dom::element charset_e;
-    latin1_ = have_msh && find_field(msh, *version_, "MSH", 18, charset_e) &&
-              hl7v2::charset_from_msh18(first_text(charset_e)) == hl7v2::charset::latin1;
+    charset_ = have_msh ? charset_of(msh) : hl7v2::charset::utf8;
 
     std::size_t index = 0;
     for (const auto& member : root) {
@@ -375,27 +414,84 @@ class er7_from_json {
     return {};
   }
 
+  static bool ends_with_ci(std::string_view key, std::string_view suffix) noexcept {
+    return key.size() > suffix.size() && detail::iequals(key.substr(key.size() - suffix.size()), suffix);
+  }
+  static bool ends_with_er7(std::string_view key) noexcept { return ends_with_ci(key, er7_suffix); }
+
+  // Resolves a segment member's key to a field position and what it holds; false when the key means
+  // nothing in this segment. Keys: "<key>" (repetition 1), "<key>_more" (the others), "<key>_er7" (the
+  // ER7 text), "<key>_<type>" and "<key>_<type>_more" (a varies field in that type), positions
+  // ("7", "7_er7", and "7(2)" as JSON before "_more" had it).
+  bool field_slot(std::string_view key, const defs::segment_def* def, slot& s) const {
+    s.kind = slot_kind::value;
+    s.type = nullptr;
+    if (detail::parse_positional_key(key, s.position, s.rep)) return true;
+    if (ends_with_er7(key)) {
+      s.kind = slot_kind::er7;
+      return base_field(key.substr(0, key.size() - er7_suffix.size()), def, s.position, true);
+    }
+    if (def == nullptr) return false;
+    if (base_field(key, def, s.position, false)) return true;
+    bool more = false;
+    if (ends_with_ci(key, more_suffix)) {
+      const std::string_view base = key.substr(0, key.size() - more_suffix.size());
+      if (base_field(base, def, s.position, false)) {
+        s.kind = slot_kind::more;
+        return true;
+      }
+      key = base;
+      more = true;
+    }
+    // "<key>_<type>": a varies field read in that type.
+    for (const defs::field_def& f : def->fields()) {
+      if (f.type == nullptr || !defs::is_varies(f.type->id) || key.size() <= f.key.size() + 1 ||
+          key[f.key.size()] != '_' || !detail::iequals(key.substr(0, f.key.size()), f.key))
+        continue;
+      const std::string_view suffix = key.substr(f.key.size() + 1);
+      char id[16];
+      if (suffix.size() > sizeof id) return false;
+      for (std::size_t i = 0; i < suffix.size(); ++i) {
+        const char c = suffix[i];
+        id[i] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+      }
+      s.type = version_->type(std::string_view{id, suffix.size()});
+      if (s.type == nullptr) return false;
+      s.kind = more ? slot_kind::reading_more : slot_kind::reading;
+      s.position = f.position;
+      return true;
+    }
+    return false;
+  }
+
+  // A field's own key (or, `positional`, its position) → its position.
+  static bool base_field(std::string_view key, const defs::segment_def* def, std::size_t& position,
+                         bool positional) {
+    std::size_t rep = 0;
+    if (positional && detail::parse_positional_key(key, position, rep)) return rep == 0;
+    if (def == nullptr) return false;
+    for (const defs::field_def& f : def->fields()) {
+      if (detail::iequals(f.key, key)) {
+        position = f.position;
+        return true;
+      }
+    }
+    return false;
+  }
+
   hl7v2::error write_segment(std::string_view id, const defs::segment_def* def, simdjson::dom::element e,
                              std::size_t index, std::string& out) {
     simdjson::dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) return bad(index);
     const bool is_header = id == "MSH" || id == "FHS" || id == "BHS";
     if (index == 1 && !is_header) return bad(index);
+    const std::size_t segment_start = out.size();
     slots_.clear();
     for (const auto& m : o) {
-      std::size_t pos = 0, rep = 0;
-      if (!detail::parse_positional_key(m.key, pos, rep)) {
-        if (def != nullptr) {
-          for (const defs::field_def& f : def->fields()) {
-            if (detail::iequals(f.key, m.key)) {
-              pos = f.position;
-              break;
-            }
-          }
-        }
-        if (pos == 0) return bad(index);
-      }
-      slots_.push_back(slot{pos, rep, m.value});
+      slot s{};
+      s.value = m.value;
+      if (!field_slot(m.key, def, s)) return bad(index);
+      slots_.push_back(s);
     }
     // Insertion sort: stable, allocation-free, and the members are nearly in order already.
     for (std::size_t i = 1; i < slots_.size(); ++i) {
@@ -409,66 +505,189 @@ class er7_from_json {
       slots_[j] = s;
     }
     out.append(id);
-    std::size_t written = 0;       // last field position written
-    std::size_t reps_written = 0;  // repetitions of that field written so far
+    std::size_t written = 0;                         // last field position written
+    if (is_header && index > 1 && slots_.empty()) {  // a bare "MSH" later on is text, not a header
+      out.push_back('\r');
+      return {};
+    }
     if (is_header) {
       out.push_back(d_.field);
-      std::array<char, 5> storage{};
-      out.append(d_.encoding_characters(storage));
+      if (index == 1) {
+        std::array<char, 5> storage{};
+        out.append(d_.encoding_characters(storage));
+      } else {
+        // A later header (BHS after MSH, say) keeps its own second field as the text it is; a line
+        // break there (text in an LF-terminated message) would end the segment: refused.
+        for (const slot& s : slots_) {
+          if (s.position != 2 || s.rep != 0 || s.kind != slot_kind::value) continue;
+          std::string_view text;
+          if (s.value.get_string().get(text) != simdjson::SUCCESS) return bad(index, 2);
+          const std::size_t at = out.size();
+          put_latin1_or_utf8(text, out);
+          const char forbidden[4] = {d_.field, '\r', '\n', '\0'};
+          if (std::string_view{out}.substr(at).find_first_of(std::string_view{forbidden, 3}) !=
+              std::string_view::npos)
+            return bad(index, 2);
+        }
+      }
       written = 2;
     }
-    // OBX-5 takes its type from OBX-2 (defs/resolver.hpp).
+    // OBX-5 takes its type from OBX-2 (defs/resolver.hpp). Old JSON (before the "<key>_<type>" reading)
+    // had OBX-5 as an object of that type.
     const defs::type_def* varies_type = nullptr;
     if (const std::size_t from = defs::varies_type_field(id, 5); from != 0) {
       for (const slot& s : slots_) {
-        if (s.position == from && s.rep == 0) varies_type = defs::varies_type(*version_, first_text(s.value));
+        if (s.position == from && s.rep == 0 && s.kind == slot_kind::value)
+          varies_type = defs::varies_type(*version_, first_text(s.value));
       }
     }
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      const slot& s = slots_[i];
-      if (is_header && s.position <= 2) continue;
-      const defs::field_def* fd = def ? def->field(s.position) : nullptr;
-      const defs::type_def* type = fd ? fd->type : nullptr;
-      if (type != nullptr && defs::is_varies(type->id)) type = varies_type;
-      if (s.position > written) {
-        while (written < s.position) {
-          out.push_back(d_.field);
-          ++written;
-        }
-        reps_written = 0;
+    for (std::size_t i = 0; i < slots_.size();) {
+      std::size_t end = i;
+      while (end < slots_.size() && slots_[end].position == slots_[i].position) ++end;
+      const std::size_t position = slots_[i].position;
+      if (is_header && position <= 2) {
+        i = end;
+        continue;
       }
-      // "5(3)": repetition 3 of a field that may not repeat; repetitions not given are empty.
-      const std::size_t target = s.rep == 0 ? 1 : s.rep;
-      if (target <= reps_written || (target > 1 && d_.repetition == '\0')) return bad(index, s.position);
-      for (std::size_t k = std::max<std::size_t>(reps_written, 1); k < target; ++k)
-        out.push_back(d_.repetition);
-      reps_written = target;
-      const bool repeating = fd ? fd->repeats() : s.rep == 0;
-      if (!put_field(s.value, fd != nullptr, type, repeating && s.rep == 0, out))
-        return bad(index, s.position);
+      while (written < position) {
+        out.push_back(d_.field);
+        ++written;
+      }
+      if (!put_field_slots(i, end, def ? def->field(position) : nullptr, varies_type, out))
+        return bad(index, position);
+      i = end;
     }
+    // A parser takes the first line break for the terminator: the header segment cannot hold one.
+    if (index == 1 &&
+        std::string_view{out}.substr(segment_start).find_first_of("\r\n") != std::string_view::npos)
+      return bad(index);
     out.push_back('\r');
     return {};
   }
 
-  // A named field value: an array of repetitions when the field repeats, else one repetition.
-  bool put_field(simdjson::dom::element e, bool defined, const defs::type_def* type, bool repeating,
-                 std::string& out) {
+  // The members for one field position: its ER7 text when given (it says everything), else its
+  // reading in a composite type (a varies field), else its value (repetition 1, the others under
+  // "_more"), else a typed primitive reading. JSON written before "_more" is read too: an array of all
+  // repetitions under the key of a repeating field, or "5(n)" for repetition n of one that may not.
+  bool put_field_slots(std::size_t begin, std::size_t end, const defs::field_def* fd,
+                       const defs::type_def* varies_type, std::string& out) {
+    const slot* er7 = nullptr;
+    const slot* first = nullptr;
+    const slot* more = nullptr;
+    const slot* reading = nullptr;
+    const slot* reading_more = nullptr;
+    bool numbered = false;  // "5(n)"
+    for (std::size_t k = begin; k < end; ++k) {
+      const slot& s = slots_[k];
+      const slot** place = nullptr;
+      switch (s.kind) {
+        case slot_kind::er7:
+          place = &er7;
+          break;
+        case slot_kind::more:
+          place = &more;
+          break;
+        case slot_kind::reading:
+          place = &reading;
+          break;
+        case slot_kind::reading_more:
+          place = &reading_more;
+          break;
+        case slot_kind::value:
+          if (s.rep != 0) {
+            numbered = true;
+            continue;
+          }
+          place = &first;
+          break;
+      }
+      if (*place != nullptr) return false;  // the same member twice
+      *place = &s;
+    }
+    if (er7 != nullptr) return put_raw(er7->value, 1, out);
+    if (reading != nullptr || reading_more != nullptr) {
+      const defs::type_def* type = reading ? reading->type : reading_more->type;
+      if (reading && reading_more && reading->type != reading_more->type) return false;
+      // A composite reading says more than the text; a primitive one (typed) only counts alone.
+      if (!type->is_primitive() || (first == nullptr && more == nullptr))
+        return put_repetitions(reading, reading_more, type, fd, out);
+    }
+    const defs::type_def* type = fd ? fd->type : nullptr;
+    const bool varies = type != nullptr && defs::is_varies(type->id);
+    if (varies) type = nullptr;  // the text reading: text, whatever OBX-2 says
+    legacy_type_ = varies ? varies_type : nullptr;
+    bool ok = true;
+    if (!numbered) {
+      ok = put_repetitions(first, more, type, fd, out);
+    } else if (more != nullptr) {
+      ok = false;
+    } else {
+      // "5(3)": repetition 3 of a field that may not repeat; repetitions not given are empty.
+      std::size_t reps_written = 0;
+      for (std::size_t k = begin; k < end && ok; ++k) {
+        const slot& s = slots_[k];
+        if (s.kind != slot_kind::value) continue;
+        const std::size_t target = s.rep == 0 ? 1 : s.rep;
+        if (target <= reps_written || (target > 1 && d_.repetition == '\0')) {
+          ok = false;
+          break;
+        }
+        for (std::size_t r = std::max<std::size_t>(reps_written, 1); r < target; ++r)
+          out.push_back(d_.repetition);
+        reps_written = target;
+        ok = put_value(s.value, fd != nullptr, type, nullptr, 0, 1, out);
+      }
+    }
+    legacy_type_ = nullptr;
+    return ok;
+  }
+
+  // Repetition 1 (`first`, may be absent: empty) and the array of the others (`more`, may be absent).
+  // Without `more`, an array under a repeating field's key is all of its repetitions (older JSON).
+  bool put_repetitions(const slot* first, const slot* more, const defs::type_def* type,
+                       const defs::field_def* fd, std::string& out) {
+    const bool typed_shape = fd != nullptr || type != nullptr;
     simdjson::dom::array reps;
-    if (repeating && e.get_array().get(reps) == simdjson::SUCCESS) {
-      bool first = true;
+    if (first != nullptr && more == nullptr && fd != nullptr && fd->repeats() &&
+        first->value.get_array().get(reps) == simdjson::SUCCESS) {
+      bool lead = true;
       for (simdjson::dom::element r : reps) {
-        if (!first) out.push_back(d_.repetition);
-        first = false;
-        if (!put_value(r, defined || type != nullptr, type, nullptr, 0, 1, out)) return false;
+        if (!lead) out.push_back(d_.repetition);
+        lead = false;
+        if (!put_value(r, typed_shape, type, nullptr, 0, 1, out)) return false;
       }
       return true;
     }
-    return put_value(e, defined || type != nullptr, type, nullptr, 0, 1, out);
+    if (first != nullptr && !put_value(first->value, typed_shape, type, nullptr, 0, 1, out)) return false;
+    if (more == nullptr) return true;
+    if (more->value.get_array().get(reps) != simdjson::SUCCESS || d_.repetition == '\0') return false;
+    for (simdjson::dom::element r : reps) {
+      out.push_back(d_.repetition);
+      if (!put_value(r, typed_shape, type, nullptr, 0, 1, out)) return false;
+    }
+    return true;
+  }
+
+  // A part's ER7 text ("<key>_er7"), written as it is. `level` 1 is a whole field, 2 a component, 3 a
+  // subcomponent: the text may hold the delimiters below its level, never its own or those above.
+  bool put_raw(simdjson::dom::element e, int level, std::string& out) {
+    std::string_view s;
+    if (e.get_string().get(s) != simdjson::SUCCESS) return false;
+    const std::size_t at = out.size();
+    put_latin1_or_utf8(s, out);
+    for (std::size_t i = at; i < out.size(); ++i) {
+      const char c = out[i];
+      if (c == d_.field) return false;
+      if (c == '\0') continue;  // text (an undeclared delimiter is '\0')
+      if (level >= 2 && (c == d_.repetition || c == d_.component)) return false;
+      if (level >= 3 && c == d_.subcomponent) return false;
+    }
+    return true;
   }
 
   // One value at `level` (1 repetition, 2 component, 3 subcomponent). `typed_shape`: the definitions
-  // know this part (objects by key); else the positional sub-shape (arrays by position).
+  // know this part (objects by key); else the positional sub-shape (arrays by position, as JSON written
+  // before the "_er7" members had it).
   bool put_value(simdjson::dom::element e, bool typed_shape, const defs::type_def* type,
                  const defs::type_def* parent, std::size_t position, int level, std::string& out) {
     switch (e.type()) {
@@ -497,39 +716,35 @@ class er7_from_json {
       case simdjson::dom::element_type::DOUBLE:
         return put_number(e, out);
       case simdjson::dom::element_type::OBJECT: {
+        if (type == nullptr && level == 1) type = legacy_type_;
         if (!typed_shape || level >= 3 || type == nullptr || type->is_primitive()) return false;
         // Without that level's delimiter (MSH-2 "^~" has no subcomponent one) only position 1 can be given.
         const char sep = level == 1 ? d_.component : d_.subcomponent;
         simdjson::dom::object o;
         if (e.get_object().get(o) != simdjson::SUCCESS) return false;
-        // Place members by component position; write in position order.
+        // Place members by component position; write in position order, a part's "_er7" text in place
+        // of its value.
         const std::size_t mark = parts_.size();
         for (const auto& m : o) {
-          std::size_t pos = 0, rep = 0;
-          if (!detail::parse_positional_key(m.key, pos, rep)) {
-            for (std::size_t k = 1; k <= type->component_count; ++k) {
-              if (detail::iequals(type->component(k)->key, m.key)) {
-                pos = k;
-                break;
-              }
-            }
-            if (pos == 0) return false;
-          } else if (rep != 0) {
-            return false;
-          }
-          parts_.push_back(slot{pos, 0, m.value});
+          slot s{};
+          s.value = m.value;
+          if (!component_slot(m.key, type, s)) return false;
+          parts_.push_back(s);
         }
         std::sort(parts_.begin() + static_cast<std::ptrdiff_t>(mark), parts_.end(),
-                  [](const slot& a, const slot& b) { return a.position < b.position; });
+                  [](const slot& a, const slot& b) {
+                    return a.position < b.position || (a.position == b.position && a.kind > b.kind);
+                  });
         std::size_t written = 1;
         bool ok = true;
         for (std::size_t i = mark; i < parts_.size() && ok; ++i) {
           const slot s = parts_[i];
-          if (s.position < written || (i > mark && s.position == parts_[i - 1].position)) {
-            ok = false;
-            break;
+          if (i > mark && s.position == parts_[i - 1].position) {
+            // A value beside its "_er7" text (which came first) says nothing more; two of a kind clash.
+            ok = s.kind == slot_kind::value && parts_[i - 1].kind == slot_kind::er7;
+            continue;
           }
-          if (sep == '\0' && s.position > 1) {
+          if (s.position < written || (sep == '\0' && s.position > 1)) {
             ok = false;
             break;
           }
@@ -537,9 +752,17 @@ class er7_from_json {
             out.push_back(sep);
             ++written;
           }
-          const defs::component_def* cd = type->component(s.position);
-          ok = put_value(s.value, cd != nullptr, cd ? cd->type : nullptr, type, s.position, level + 1, out);
+          if (s.kind == slot_kind::er7) {
+            ok = put_raw(s.value, level + 1, out);
+          } else {
+            const defs::component_def* cd = type->component(s.position);
+            ok = put_value(s.value, cd != nullptr, cd ? cd->type : nullptr, type, s.position, level + 1, out);
+          }
         }
+        // {"first":null} alone is `""^`: written `""` it would read as HL7's null for the whole value.
+        if (ok && parts_.size() == mark + 1 && parts_[mark].position == 1 && parts_[mark].value.is_null() &&
+            parts_[mark].kind == slot_kind::value && sep != '\0')
+          out.push_back(sep);
         parts_.resize(mark);
         return ok;
       }
@@ -564,41 +787,84 @@ class er7_from_json {
     }
   }
 
+  // A member of a composite value: a component key, a position, or either with "_er7".
+  static bool component_slot(std::string_view key, const defs::type_def* type, slot& s) {
+    s.kind = slot_kind::value;
+    std::size_t rep = 0;
+    if (ends_with_er7(key)) {
+      s.kind = slot_kind::er7;
+      key = key.substr(0, key.size() - er7_suffix.size());
+    }
+    if (detail::parse_positional_key(key, s.position, rep)) return rep == 0;
+    for (std::size_t k = 1; k <= type->component_count; ++k) {
+      if (detail::iequals(type->component(k)->key, key)) {
+        s.position = k;
+        return true;
+      }
+    }
+    return false;
+  }
+
   // A JSON number as its shortest text.
+  // Doubles in fixed notation, never with an exponent (HL7 NM has none): "0.000003225", not "3.225e-06".
   static bool put_number(simdjson::dom::element e, std::string& out) {
-    char buf[40];
+    char buf[400];  // the longest double in fixed notation is about 330 characters
     std::to_chars_result r{};
     if (std::int64_t i; e.get_int64().get(i) == simdjson::SUCCESS) {
       r = std::to_chars(buf, buf + sizeof buf, i);
     } else if (std::uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS) {
       r = std::to_chars(buf, buf + sizeof buf, u);
     } else if (double x; e.get_double().get(x) == simdjson::SUCCESS) {
-      r = std::to_chars(buf, buf + sizeof buf, x);
+      r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed);
     } else {
       return false;
     }
+    if (r.ec != std::errc{}) return false;
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
     return true;
   }
 
-  // Text escaped for ER7, as Latin-1 bytes when the message says 8859/1.
+  // Text escaped for ER7, in the message's character set (to_message_bytes). Text that is exactly `""`
+  // is not HL7's null: its quotes are written as an escape.
   void put_text(std::string_view s, std::string& out) {
-    if (latin1_) {
-      text_.clear();
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-          text_.push_back(s[i]);
-        } else if ((b == 0xC2 || b == 0xC3) && i + 1 < s.size()) {
-          text_.push_back(static_cast<char>(((b & 0x03) << 6) | (static_cast<unsigned char>(s[++i]) & 0x3F)));
-        } else {
-          text_.push_back('?');
-          while (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) ++i;
+    const std::string_view bytes = to_message_bytes(s);
+    if (bytes == "\"\"" && d_.escape != '\0') {
+      const char seq[8] = {d_.escape, 'X', '2', '2', '2', '2', d_.escape};
+      out.append(seq, 7);
+      return;
+    }
+    hl7v2::escape(bytes, d_, out);
+  }
+  void put_latin1_or_utf8(std::string_view s, std::string& out) { out.append(to_message_bytes(s)); }
+
+  // UTF-8 text as the message's bytes: in a single-byte set (MSH-18 8859/1 ... 8859/15, ASCII) each
+  // character becomes its byte, '?' when the set has none; otherwise the UTF-8 as it is.
+  std::string_view to_message_bytes(std::string_view s) {
+    if (charset_ == hl7v2::charset::utf8 || charset_ == hl7v2::charset::unknown || hl7v2::detail::is_ascii(s))
+      return s;
+    text_.clear();
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (std::size_t i = 0; i < s.size();) {
+      if (p[i] < 0x80) {
+        text_.push_back(s[i++]);
+        continue;
+      }
+      std::size_t bad = 0;
+      const std::size_t n = hl7v2::detail::utf8_sequence(p + i, s.size() - i, bad);
+      std::uint32_t cp = 0;
+      if (n == 2) cp = ((p[i] & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);
+      if (n == 3) cp = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+      char byte = '?';
+      for (unsigned b = 0x80; cp != 0 && b <= 0xFF; ++b) {
+        if (hl7v2::detail::single_byte_code_point(charset_, static_cast<unsigned char>(b)) == cp) {
+          byte = static_cast<char>(b);
+          break;
         }
       }
-      s = text_;
+      text_.push_back(byte);
+      i += n != 0 ? n : (bad != 0 ? bad : 1);
     }
-    hl7v2::escape(s, d_, out);
+    return text_;
   }
 
   reader_options opt_;
@@ -612,7 +878,9 @@ class er7_from_json {
   std::vector<slot> parts_;
   hl7v2::delimiters d_{};
   const defs::version_def* version_ = nullptr;
-  bool latin1_ = false;
+  const defs::type_def* legacy_type_ = nullptr;    // OBX-5 of old JSON: the type OBX-2 names
+  bool latin1_ = false;                            // positional "bytes":"latin1"
+  hl7v2::charset charset_ = hl7v2::charset::utf8;  // named: MSH-18
 };
 
 }  // namespace hl7v2::json

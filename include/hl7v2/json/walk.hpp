@@ -76,12 +76,14 @@ class walker {
   const walk_options& options() const noexcept { return options_; }
   const defs::resolver& resolver() const noexcept { return resolver_; }
 
-  // The definitions a message is read with (see the header comment); never null.
+  // The definitions a message is read with (see the header comment); never null. MSH-12 is read as the
+  // named layout shows it (escapes decoded), so JSON that goes back to ER7 resolves alike.
   const defs::version_def* version_of(const message& msg) const noexcept {
-    return &resolver_.version_or_default(msg);
+    char buf[32];
+    return &resolver_.version_or_default(detail::decoded_header_text(msg.version_id(), msg.delims(), buf));
   }
   // The same, remembering the last answer: a feed sends one MSH-12 text over and over.
-  const defs::version_def* cached_version_of(const message& msg) noexcept {
+  const defs::version_def* cached_version_of(const message& msg) {
     const std::string_view text = msg.version_id();
     if (last_version_ != nullptr && text.size() == last_version_len_ &&
         text.size() <= sizeof last_version_text_ &&
@@ -95,7 +97,11 @@ class walker {
     return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
-    return defs::resolver::structure(v, msg);
+    char id_buf[32], type_buf[32], trigger_buf[32];
+    const hl7v2::delimiters& d = msg.delims();
+    return defs::resolver::structure(v, detail::decoded_header_text(msg.message_type(), d, type_buf),
+                                     detail::decoded_header_text(msg.trigger_event(), d, trigger_buf),
+                                     detail::decoded_header_text(msg.structure_id(), d, id_buf));
   }
 
   // May a segment with this id repeat in messages of this structure (null: unknown structure)?
@@ -197,6 +203,20 @@ class walker {
     }
   }
 
+  // The type a "varies" field takes (defs/resolver.hpp): OBX-5 is typed by OBX-2, read as the named
+  // layout shows it (its first component, escapes decoded), so JSON that goes back to ER7 and is read
+  // again resolves alike.
+  static const defs::type_def* field_type(const message_info& info, const segment& seg, std::size_t pos,
+                                          const defs::field_def* fd) noexcept {
+    const defs::type_def* t = fd != nullptr ? fd->type : nullptr;
+    if (t == nullptr || !defs::is_varies(t->id)) return t;
+    const std::size_t from = defs::varies_type_field(seg.id(), pos);
+    if (from == 0) return nullptr;
+    char buf[16];
+    return defs::varies_type(*info.version,
+                             detail::decoded_header_text(seg[from][1][1][1].raw(), info.msg->delims(), buf));
+  }
+
   // One bit set per byte class (bytes_class) for this message's delimiters.
   void build_classes(const delimiters& d) noexcept {
     if (classes_built_ && d == classes_for_) return;  // feeds rarely change delimiters: keep the table
@@ -205,6 +225,7 @@ class walker {
     for (std::size_t b = 0; b < 256; ++b) {
       std::uint8_t c = b >= 0x80 ? bytes_class::high : 0;
       if (b < 0x20 || b == '"' || b == '\\') c |= bytes_class::json_special;
+      if (b == '-') c |= bytes_class::dash;
       classes_[b] = c;
     }
     const auto mark = [&](char ch, std::uint8_t bit) {
@@ -301,10 +322,11 @@ class walker {
     const bool header = s.seg.is_header();
     for (std::size_t pos = 1; pos <= n; ++pos) {
       const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
-      const defs::type_def* type = defs::resolver::field_type(*info.version, s.seg, pos, fd);
+      const bool varies = fd != nullptr && fd->type != nullptr && defs::is_varies(fd->type->id);
+      const defs::type_def* type = field_type(info, s.seg, pos, fd);
       const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
       // Built in place: copying a field view into it stalls on store forwarding.
-      field_info fi{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats(), 0xFF};
+      field_info fi{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats(), varies, 0xFF};
       const hl7v2::field& f = fi.f;
       if (!delimiter_field) fi.bytes = classify(f.raw());
       const std::uint8_t bytes = fi.bytes;

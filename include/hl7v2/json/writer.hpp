@@ -1,5 +1,6 @@
-// JSON text: quoted strings with the escapes RFC 8259 requires, numbers from already-parsed text, and a
-// small allocation-free structural writer (json_writer) that places commas and colons for the emitters.
+// JSON text: quoted strings with the escapes RFC 8259 requires, numbers from already-parsed text, and
+// the one structural writer (json_writer) every JSON producer here uses: the emitters, the grouped
+// layout and the command line's records.
 // Input strings must be UTF-8 (charset.hpp's to_utf8 makes them so); they are passed through unchanged
 // except for '"', '\\' and the control characters below 0x20.
 #pragma once
@@ -19,6 +20,14 @@
 #endif
 
 #include "hl7v2/json/sink.hpp"
+
+// Writers and emitters call their output for every token: keep those calls inlined whatever the
+// optimizer thinks.
+#if defined(__GNUC__) || defined(__clang__)
+#define HL7V2_JSON_INLINE __attribute__((always_inline)) inline
+#else
+#define HL7V2_JSON_INLINE inline
+#endif
 
 namespace hl7v2 {
 
@@ -193,9 +202,11 @@ bool write_json_number(std::string_view text, Sink& out) {
   return true;
 }
 
-// Places commas and colons so emitters only say what comes next. It keeps one flag, not a stack:
-// after a value or a closed container the next item needs a comma, after an opening bracket or a key
-// it does not. Nesting is the caller's responsibility (depth() helps assert it). No allocation.
+// The one structural JSON writer: it places commas and colons so callers (the emitters, the grouped
+// layout, the command line's records) only say what comes next. It keeps one flag, not a stack: after
+// a value or a closed container the next item needs a comma, after an opening bracket or a key it does
+// not. Nesting is the caller's responsibility (depth() helps assert it). No allocation; every call is
+// forced inline, since emitters make one per token.
 //
 //   json_writer w{sink};
 //   w.begin_object(); w.key("pid"); w.begin_object(); w.key("set_id"); w.string("1");
@@ -205,10 +216,10 @@ class json_writer {
  public:
   explicit json_writer(Sink& out) noexcept : out_(&out) {}
 
-  void begin_object() { open('{'); }
-  void end_object() { close('}'); }
-  void begin_array() { open('['); }
-  void end_array() { close(']'); }
+  HL7V2_JSON_INLINE void begin_object() { open('{'); }
+  HL7V2_JSON_INLINE void end_object() { close('}'); }
+  HL7V2_JSON_INLINE void begin_array() { open('['); }
+  HL7V2_JSON_INLINE void end_array() { close(']'); }
 
   // An object key, escaped as needed.
   void key(std::string_view name) {
@@ -218,27 +229,35 @@ class json_writer {
     comma_ = false;
   }
   // A key known to need no escaping (definition keys, segment ids, positions): one copy, no scan.
-  void plain_key(std::string_view name) {
+  HL7V2_JSON_INLINE void plain_key(std::string_view name) {
     separate();
     out_->push_back('"');
     out_->append(name.data(), name.size());
-    const char tail[2] = {'"', ':'};
-    out_->append(tail, 2);
+    out_->append("\":", 2);
     comma_ = false;
   }
 
+  // A string value (UTF-8), escaped as JSON requires.
   void string(std::string_view utf8) {
     separate();
     write_json_string(utf8, *out_);
     comma_ = true;
   }
+  // Text known to need no JSON escaping (ASCII without '"', '\\' or control characters): one copy.
+  HL7V2_JSON_INLINE void plain_string(std::string_view text) {
+    separate();
+    out_->push_back('"');
+    out_->append(text.data(), text.size());
+    out_->push_back('"');
+    comma_ = true;
+  }
   // A string value written in pieces: begin_string(), any number of string_part(), end_string().
-  void begin_string() {
+  HL7V2_JSON_INLINE void begin_string() {
     separate();
     out_->push_back('"');
   }
   void string_part(std::string_view utf8) { write_json_escaped(utf8, *out_); }
-  void end_string() {
+  HL7V2_JSON_INLINE void end_string() {
     out_->push_back('"');
     comma_ = true;
   }
@@ -259,10 +278,14 @@ class json_writer {
     comma_ = true;
     return true;
   }
-  void boolean(bool value) { literal(value ? std::string_view{"true"} : std::string_view{"false"}); }
-  void null() { literal("null"); }
-  // Text that is already valid JSON (a number, a nested document): copied as is.
-  void raw(std::string_view json) { literal(json); }
+  void boolean(bool value) { raw(value ? std::string_view{"true"} : std::string_view{"false"}); }
+  HL7V2_JSON_INLINE void null() { raw("null"); }
+  // Text that is already valid JSON (a number, members, a nested document): copied as is.
+  HL7V2_JSON_INLINE void raw(std::string_view json) {
+    separate();
+    out_->append(json.data(), json.size());
+    comma_ = true;
+  }
 
   // Ends a line of NDJSON: the next value starts a new top-level document.
   void newline() {
@@ -279,24 +302,19 @@ class json_writer {
   Sink& sink() noexcept { return *out_; }
 
  private:
-  void separate() {
+  HL7V2_JSON_INLINE void separate() {
     if (comma_) out_->push_back(',');
   }
-  void open(char bracket) {
+  HL7V2_JSON_INLINE void open(char bracket) {
     separate();
     out_->push_back(bracket);
     comma_ = false;
     ++depth_;
   }
-  void close(char bracket) {
+  HL7V2_JSON_INLINE void close(char bracket) {
     out_->push_back(bracket);
     comma_ = true;
     --depth_;
-  }
-  void literal(std::string_view text) {
-    separate();
-    out_->append(text.data(), text.size());
-    comma_ = true;
   }
 
   Sink* out_;
