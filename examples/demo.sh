@@ -28,7 +28,7 @@ if command -v node >/dev/null && [[ -d "$modules/@duckdb/node-api" ]]; then
     import { createRequire } from 'node:module';
     const { DuckDBInstance } = createRequire('$modules/')('@duckdb/node-api');
     const sql = \`SELECT msh.message_control_id, pid.set_id_patient_id, pid.patient_name.given_name,
-      pid.patient_name.family_name FROM read_json_auto('\${process.env.LAKE}/staging/message_type=ADT_A01/version=2.3/*/*.ndjson',
+      pid.patient_name.family_name FROM read_json_auto('\${process.env.LAKE}/staging/structure=ADT_A01/version=2.3/**/*.ndjson',
       hive_partitioning = true) AS staging\`;
     console.log(sql.replace(/\s+/g, ' '));
     const con = await (await DuckDBInstance.create(':memory:')).connect();
@@ -36,5 +36,5 @@ if command -v node >/dev/null && [[ -d "$modules/@duckdb/node-api" ]]; then
   "
 else
   echo "DuckDB is not installed: run ./dev deps (npm ci in tests/integration), then ./dev demo again."
-  echo "Or with the duckdb CLI: duckdb -c \"SELECT msh.message_control_id, pid.set_id_patient_id, pid.patient_name.given_name, pid.patient_name.family_name FROM read_json_auto('$lake/staging/message_type=ADT_A01/version=2.3/*/*.ndjson', hive_partitioning = true) AS staging\""
+  echo "Or with the duckdb CLI: duckdb -c \"SELECT msh.message_control_id, pid.set_id_patient_id, pid.patient_name.given_name, pid.patient_name.family_name FROM read_json_auto('$lake/staging/structure=ADT_A01/version=2.3/**/*.ndjson', hive_partitioning = true) AS staging\""
 fi

@@ -33,6 +33,6 @@ export function expectEqual(actual, expected, what) {
   console.log(`ok   ${what}`);
 }
 
-// HL7 2.3 PID-5 repeats, so patient_name is an array: the tutorial's names are its first entry.
+// HL7 2.3 PID-5 repeats; its key holds the first repetition, so the tutorial's query reads as published.
 export const tutorialQuery = (from) =>
   `SELECT msh.message_control_id, pid.set_id_patient_id, pid.patient_name.given_name AS given_name, pid.patient_name.family_name AS family_name FROM ${from}`;

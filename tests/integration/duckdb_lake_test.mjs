@@ -32,7 +32,7 @@ const expected = {};
 for (const f of readdirSync(join(lake, 'manifest')).filter((f) => f.endsWith('.json'))) {
   const m = JSON.parse(readFileSync(join(lake, 'manifest', f), 'utf8'));
   for (const [key, n] of Object.entries(m.partitions)) {
-    const type = key.split('/')[0].replace('message_type=', '');
+    const type = key.split('/').find((k) => k.startsWith('message_type=')).replace('message_type=', '');
     expected[type] = (expected[type] ?? 0) + n;
   }
 }
@@ -45,9 +45,9 @@ if (wanted.reduce((s, r) => s + r.n, 0) !== 1000 + 4) {
   process.exit(1);
 }
 
-// The named layout's shape is fixed per version (a field that repeats in 2.5.1 is an array there), so
-// the tutorial's query runs over one version's partition, as a Glue table per version would.
-const v23 = `read_json_auto('${lake}/staging/message_type=ADT_A01/version=2.3/*/*.ndjson', hive_partitioning = true)`;
+// The named layout has one schema per message structure and version, the staging zone's first two
+// partition levels: the tutorial's query runs over one of them, as a Glue table per partition would.
+const v23 = `read_json_auto('${lake}/staging/structure=ADT_A01/version=2.3/**/*.ndjson', hive_partitioning = true)`;
 const rows = await query(`${tutorialQuery(`${v23} AS staging`)} WHERE msh.message_control_id = 'MSGID10001'`);
 expectEqual(rows, [{ message_control_id: 'MSGID10001', set_id_patient_id: '1', given_name: 'JOHN', family_name: 'DOE' }],
   'tutorial query over the lake (version 2.3 partition)');
@@ -58,3 +58,6 @@ expectEqual(all, [{ id: 'MSGID10001', traced: true }], 'tutorial message found o
 
 const versions = await query(`SELECT version, count(*)::INTEGER AS n FROM ${staging} WHERE message_type = 'ADT_A08' GROUP BY version ORDER BY version`);
 expectEqual(versions.map((r) => r.version), ['2.4', '2.5.1'], 'partition columns are queryable');
+// ADT^A08 has the structure ADT_A01, so its records share ADT_A01's partitions (and schema).
+const structures = await query(`SELECT DISTINCT structure FROM ${staging} WHERE message_type = 'ADT_A08'`);
+expectEqual(structures, [{ structure: 'ADT_A01' }], 'messages are partitioned by their resolved structure');

@@ -174,8 +174,8 @@ def test_security_paths_permissions_and_logs():
         for f in files:
             assert os.stat(os.path.join(root, f)).st_mode & 0o777 == 0o600, f
     assert os.stat(lake).st_mode & 0o777 == 0o700
-    parts = [os.path.relpath(p, lake) for p in glob.glob(os.path.join(lake, "staging", "*", "*"))]
-    assert "staging/message_type=x.._.._etc_.._.._x/version=x.._.." in parts, parts
+    parts = [os.path.relpath(p, lake) for p in glob.glob(os.path.join(lake, "staging", "*", "*", "*"))]
+    assert "staging/structure=unknown/version=x.._../message_type=x.._.._etc_.._.._x" in parts, parts
     for _, r in records(lake, "staging"):  # control ids never reach a path
         assert "../../x" not in os.path.dirname(_) and "abs" not in os.path.dirname(_)
     assert not os.path.exists(os.path.join(os.path.dirname(lake), "x"))

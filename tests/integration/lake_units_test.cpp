@@ -76,7 +76,8 @@ TEST_CASE("partition values are safe path components") {
     CHECK(s != "..");
     CHECK(s.front() != '.');
   }
-  CHECK(partition_key("ADT", "A01", "2.5.1") == "message_type=ADT_A01/version=2.5.1");
-  CHECK(partition_key("ACK", "", "") == "message_type=ACK/version=unknown");
-  CHECK(partition_key("../..", "x", "..") == "message_type=x.._.._x/version=x..");
+  CHECK(partition_key("ADT_A01", "ADT", "A04", "2.5.1") ==
+        "structure=ADT_A01/version=2.5.1/message_type=ADT_A04");
+  CHECK(partition_key("", "ACK", "", "") == "structure=unknown/version=unknown/message_type=ACK");
+  CHECK(partition_key("a/..", "../..", "x", "..") == "structure=a_../version=x../message_type=x.._.._x");
 }

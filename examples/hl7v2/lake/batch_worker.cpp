@@ -20,7 +20,10 @@ constexpr std::size_t max_kept_parts = 64;
 }  // namespace
 
 batch_worker::batch_worker(const worker_config& c)
-    : c_(c), conv_(std::make_unique<message_converter>(c.conv, c.grouped)) {}
+    : c_(c),
+      conv_(std::make_unique<message_converter>(c.conv, c.grouped)),
+      resolver_(json::walk_options{c.conv.default_version,
+                                   c.conv.profile != nullptr ? &c.conv.profile->version() : nullptr}) {}
 
 // --strict: a message whose version is unknown, or that has validation errors (warnings pass), goes to
 // the error zone; its diagnostics (codes, paths, expectations) go into diagnostics_ for the record.
@@ -57,16 +60,25 @@ bool batch_worker::flush_part(input_state& in, part_out& p, bool final) {
 }
 
 batch_worker::part_out& batch_worker::part_for(const message& msg, const std::string& date) {
-  const std::string_view type = msg.message_type(), trigger = msg.trigger_event(), version = msg.version_id();
+  const std::string_view type = msg.message_type(), trigger = msg.trigger_event(),
+                         structure_id = msg.structure_id(), version = msg.version_id();
   for (auto& p : parts_) {
-    if (p.type == type && p.trigger == trigger && p.version == version && p.date == date) return p;
+    if (p.type == type && p.trigger == trigger && p.structure_id == structure_id && p.version == version &&
+        p.date == date)
+      return p;
   }
   part_out& part = parts_.emplace_back();
   part.type = type;
   part.trigger = trigger;
+  part.structure_id = structure_id;
   part.version = version;
   part.date = date;
-  part.relative_dir = "staging/" + partition_key(type, trigger, version) + "/ingest_date=" + date;
+  if (const defs::structure_def* s = json::walker::structure_of(msg, *resolver_.version_of(msg)))
+    part.structure = s->id;
+  part.relative_dir = "staging/";
+  part.relative_dir += partition_key(part.structure, type, trigger, version);
+  part.relative_dir += "/ingest_date=";
+  part.relative_dir += date;
   return part;
 }
 
@@ -155,7 +167,8 @@ void batch_worker::finish_batch(batch& b) {
   for (auto& p : parts_) {
     close_part(p, p.relative_dir);
     staged += p.records;
-    if (p.records != 0) counts.emplace_back(partition_key(p.type, p.trigger, p.version), p.records);
+    if (p.records != 0)
+      counts.emplace_back(partition_key(p.structure, p.type, p.trigger, p.version), p.records);
   }
   close_part(errors_, "error/ingest_date=" + in.manifest.ingest_date);
   {

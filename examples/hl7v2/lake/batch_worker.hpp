@@ -34,8 +34,9 @@ class batch_worker {
 
  private:
   struct part_out {
-    std::string type, trigger, version;  // raw MSH values, to find the part without allocating
-    std::string date;                    // the input's ingest_date
+    std::string type, trigger, structure_id, version;  // raw MSH values, to find the part without allocating
+    std::string structure;                             // the resolved structure ("" when none)
+    std::string date;                                  // the input's ingest_date
     std::string relative_dir;
     std::string buf;
     private_file file;
@@ -50,6 +51,7 @@ class batch_worker {
   const worker_config& c_;
   parser p_;
   std::unique_ptr<message_converter> conv_;
+  json::walker resolver_;  // the definitions the converter reads a message with, for its partition
   validate::report rep_;
   std::string extra_, scratch_, diagnostics_, path_scratch_;
   std::vector<part_out> parts_;

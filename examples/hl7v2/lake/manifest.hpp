@@ -23,7 +23,8 @@ struct input_manifest {
   std::uint64_t staged = 0;
   std::uint64_t errors = 0;
   std::uint64_t batch_errors = 0;  // BTS/FTS trailers whose count is wrong: error-zone records, not messages
-  std::map<std::string, std::uint64_t> partitions;   // "message_type=ADT_A01/version=2.3" → staged
+  std::map<std::string, std::uint64_t>
+      partitions;  // "structure=ADT_A01/version=2.3/message_type=ADT_A04" → staged
   std::map<std::string, std::uint64_t> error_codes;  // "bad_segment_id" → count
   std::vector<std::string> files;                    // lake-relative paths this input published
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -41,12 +42,19 @@ zone_size walk(const std::string& dir) {
   return z;
 }
 
-// "message_type=ADT_A01/version=2.3" → ("ADT_A01", "2.3")
+// "structure=ADT_A01/version=2.3/message_type=ADT_A04" → ("ADT_A04", "2.3"); manifests written before
+// the structure level ("message_type=ADT_A04/version=2.3") read the same.
 std::pair<std::string, std::string> split_partition(const std::string& key) {
-  const std::size_t slash = key.find('/');
-  std::string type = key.substr(0, slash), version = slash == std::string::npos ? "" : key.substr(slash + 1);
-  if (type.rfind("message_type=", 0) == 0) type.erase(0, 13);
-  if (version.rfind("version=", 0) == 0) version.erase(0, 8);
+  std::string type, version;
+  std::size_t at = 0;
+  while (at <= key.size()) {
+    std::size_t slash = key.find('/', at);
+    if (slash == std::string::npos) slash = key.size();
+    const std::string_view part = std::string_view(key).substr(at, slash - at);
+    if (part.rfind("message_type=", 0) == 0) type = part.substr(13);
+    if (part.rfind("version=", 0) == 0) version = part.substr(8);
+    at = slash + 1;
+  }
   return {type, version};
 }
 

@@ -1,6 +1,6 @@
 // The lake's layout. Everything below DIR:
 //   raw/<sha256>.hl7                         each input once, byte for byte, named by content hash
-//   staging/message_type=T/version=V/ingest_date=D/part-<sha256:16>-<batch>.ndjson
+//   staging/structure=S/version=V/message_type=T/ingest_date=D/part-<sha256:16>-<batch>.ndjson
 //   error/ingest_date=D/part-<sha256:16>-<batch>.ndjson
 //   manifest/<sha256>.json                   per input: the commit point, written last
 //   manifest/<sha256>.journal                files being published for an input not yet committed
@@ -10,6 +10,10 @@
 //   live/counts.json, live/recent            the listener's counters; its last converted inputs
 // Partition values come from the message (MSH-9, MSH-12), so they are sanitized before they touch a
 // path; nothing else from a message (MSH-10, names, ids) is ever used in a path.
+// Staging is partitioned by what decides the named layout's shapes: the message structure the
+// definitions resolve (MSH-9.3, else MSH-9.1 + MSH-9.2: ADT^A04 is ADT_A01; "unknown" when none) and
+// the version, so every structure=S/version=V prefix has one schema (one type per key). message_type
+// below them keeps MSH-9.1_MSH-9.2 as sent, for counting and filtering.
 #pragma once
 
 #include <cstddef>
@@ -68,10 +72,17 @@ inline std::string message_type_value(std::string_view type, std::string_view tr
   return sanitize_partition_value(t);
 }
 
-// "message_type=ADT_A01/version=2.5.1" (the ingest date is added by the writer).
-inline std::string partition_key(std::string_view type, std::string_view trigger, std::string_view version) {
-  return "message_type=" + message_type_value(type, trigger) +
-         "/version=" + sanitize_partition_value(version);
+// "structure=ADT_A01/version=2.5.1/message_type=ADT_A04" (the ingest date is added by the writer).
+// `structure`: the resolved structure's id, empty when the definitions know none.
+inline std::string partition_key(std::string_view structure, std::string_view type, std::string_view trigger,
+                                 std::string_view version) {
+  std::string key = "structure=";
+  key += sanitize_partition_value(structure);
+  key += "/version=";
+  key += sanitize_partition_value(version);
+  key += "/message_type=";
+  key += message_type_value(type, trigger);
+  return key;
 }
 
 }  // namespace hl7v2::cli::lake
