@@ -28,8 +28,8 @@ def test_tutorial_fields():
     (obj,) = ndjson(p.stdout.decode())
     assert obj["msh"]["message_control_id"] == "MSGID10001"
     assert obj["pid"]["set_id_patient_id"] == "1"
-    assert obj["pid"]["patient_name"][0]["given_name"] == "JOHN"  # 2.3 PID-5 repeats: an array
-    assert obj["pid"]["patient_name"][0]["family_name"] == "DOE"
+    assert obj["pid"]["patient_name"]["given_name"] == "JOHN"  # 2.3 PID-5 repeats: its first repetition
+    assert obj["pid"]["patient_name"]["family_name"] == "DOE"
 
 
 def test_positional_layout_and_upper_keys():
@@ -109,6 +109,39 @@ def test_grouped_layout_nests_by_structure():
         assert "obx" not in o and ("pid" in o or "patient_result" in o or "response" in o), list(o)
 
 
+def test_grouped_layout_honours_the_profile():
+    # Issue 13: --format grouped reads known structures with the profile's definitions, as named does.
+    profile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "profiles",
+                           "zpi_profile.json")
+    msg = os.path.join(WORK, "profiled.hl7")
+    with open(msg, "wb") as f:
+        f.write(b"MSH|^~\\&|A|B|C|D|20260126||ADT^A01^ADT_A01|1|P|2.5.1\rEVN|A01\r"
+                b"PID|1||X||DOE^JO||||||||||||||HC123\rPV1|1|I\rZPI|1|SUNNY^DAY||3\r")
+
+    def find(o, key):
+        if isinstance(o, dict):
+            if key in o:
+                return o[key]
+            o = list(o.values())
+        if isinstance(o, list):
+            for v in o:
+                found = find(v, key)
+                if found is not None:
+                    return found
+        return None
+
+    for fmt in ("named", "grouped"):
+        (plain,) = ndjson(run(CLI, "convert", "--format", fmt, msg, check_rc=0).stdout.decode())
+        (site,) = ndjson(run(CLI, "convert", "--format", fmt, "--profile", profile, msg, check_rc=0).stdout.decode())
+        assert find(plain, "local_health_card_number") is None, (fmt, plain)
+        assert find(site, "pid")["local_health_card_number"] == "HC123", (fmt, site)
+        zpi = find(site, "zpi")
+        zpi = zpi[0] if isinstance(zpi, list) else zpi
+        assert zpi["vip"] == "3", (fmt, site)
+        if fmt == "grouped":
+            assert "pid" in site and "evn" in site, list(site)  # still nested by ADT_A01, not the fallback
+
+
 def test_batch_trailer_count_error_is_recorded():
     path = os.path.join(CLI_DATA, "batch_count_mismatch.hl7")
     p = run(CLI, "convert", path, check_rc=1)
@@ -183,6 +216,7 @@ def test_json_back_to_er7():
 
 main([test_samples_convert_to_one_line_per_message, test_tutorial_fields, test_positional_layout_and_upper_keys,
       test_stdin_equals_file, test_broken_inputs_give_error_records_and_keep_the_rest, test_error_record_positions,
-      test_errors_file, test_grouped_layout_nests_by_structure, test_batch_trailer_count_error_is_recorded,
+      test_errors_file, test_grouped_layout_nests_by_structure, test_grouped_layout_honours_the_profile,
+      test_batch_trailer_count_error_is_recorded,
       test_batch_counts_follow_the_grammar, test_usage_and_io_errors_exit_2, test_help_on_every_command, test_large_input_streams,
       test_json_back_to_er7])
