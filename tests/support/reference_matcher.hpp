@@ -97,10 +97,23 @@ struct ref_matcher {
     }
     return out;
   }
+  // A node that needs a segment: required, and not a group of optional parts only (nor a choice with an
+  // alternative that needs none).
+  static bool needs_segment(const structure_node& n) {
+    if (!n.required()) return false;
+    if (n.is_segment()) return true;
+    bool any = false, all = true;
+    for (const structure_node& c : n.children()) {
+      const bool needs = needs_segment(c);
+      any = any || needs;
+      all = all && needs;
+    }
+    return n.is_choice() ? all : any;
+  }
   static void missing(const ref_frame& f, std::size_t from, std::size_t to, ref_trace& t) {
     if (f.choice()) return;
     for (std::size_t k = from; k < to; ++k) {
-      if (f.children[k].required())
+      if (needs_segment(f.children[k]))
         t.findings.push_back(finding_text(code::missing_segment, &f.children[k], f.context));
     }
   }

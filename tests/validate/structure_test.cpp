@@ -123,6 +123,19 @@ constexpr defs::structure_def details = structure("T_DETAIL", detail_root);
 constexpr structure_node counted_root[] = {seg("MSH", 1, 1), seg("OBX", 2, 3), seg("NTE", 0, 1)};
 constexpr defs::structure_def counted = structure("T_COUNTED", counted_root);
 
+// A required group of optional parts, a required group with a required part, a required choice one of
+// whose alternatives is such a group.
+constexpr structure_node optional_parts_obs[] = {seg("OBX", 0, 1), seg("NTE", 0, 0)};
+constexpr structure_node optional_parts_req[] = {seg("NTE", 0, 1), seg("OBR", 1, 1)};
+constexpr structure_node optional_parts_alt[] = {seg("AL1", 1, 1), group("NOTES", 1, 1, optional_parts_obs)};
+constexpr structure_node optional_parts_root[] = {seg("MSH", 1, 1),
+                                                  group("OBS", 1, 0, optional_parts_obs),
+                                                  group("ORDER", 1, 1, optional_parts_req),
+                                                  choice(1, 1, optional_parts_alt),
+                                                  seg("DG1", 0, 0),
+                                                  group("LATE", 1, 1, optional_parts_obs)};
+constexpr defs::structure_def optional_parts = structure("T_OPTIONAL_PARTS", optional_parts_root);
+
 }  // namespace
 
 TEST_CASE("ORU_R01: the OBX of each OBR stay in their order group") {
@@ -307,6 +320,29 @@ TEST_CASE("a group whose leading required segment is missing is still entered") 
   CHECK(r.paths[2] == "ORC PATIENT_RESULT(1)/ORDER_OBSERVATION(1)");
   CHECK(r.paths[3] == "OBX PATIENT_RESULT(1)/ORDER_OBSERVATION(1)/OBSERVATION(1)");
   CHECK(r.findings == std::vector<std::string>{"missing_segment:OBR"});
+}
+
+TEST_CASE("a required group of optional parts only is satisfied by no segment") {
+  // 2.2-2.4 ORU_R01: OBSERVATION {[OBX] {[NTE]}} is required in ORDER_OBSERVATION, yet an order with no
+  // OBX fits (HL7 2.3 ch. 7: results may come without OBX); the required OBR still counts.
+  const std::string msh = "MSH|^~\\&|A|B|C|D|20250101||ORU^R01|C|P|";
+  for (const defs::version_def* v : {&defs::v2_2, &defs::v2_3, &defs::v2_4}) {
+    INFO(v->id);
+    auto r = match(join({msh + std::string(v->id), "PID|1", "OBR|1", "OBR|2", "NTE|1"}), *v, "ORU_R01");
+    CHECK(r.findings.empty());
+    CHECK(r.how == structure_matcher::mode::exact);
+    auto no_obr = match(join({msh + std::string(v->id), "PID|1", "ORC|1", "OBX|1"}), *v, "ORU_R01");
+    CHECK(no_obr.findings == std::vector<std::string>{"missing_segment:OBR"});
+  }
+  using hl7v2::validate::detail::can_be_empty;
+  CHECK(can_be_empty(optional_parts_root[1]));
+  CHECK_FALSE(can_be_empty(optional_parts_root[2]));  // a required child
+  CHECK(can_be_empty(optional_parts_root[3]));        // a choice with an alternative that can be empty
+  CHECK(match_with(of_ids({"OBR"}), optional_parts).findings.empty());
+  // The group with a required child is still reported, once, at that child.
+  CHECK(match_with(of_ids({"DG1"}), optional_parts).findings ==
+        std::vector<std::string>{"missing_segment:ORDER"});
+  CHECK(match_with(of_ids({"OBR", "NTE", "DG1", "OBX"}), optional_parts).findings.empty());
 }
 
 TEST_CASE("bounds other than 0/1 and 1/unbounded are counted") {

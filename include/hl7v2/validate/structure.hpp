@@ -104,6 +104,24 @@ constexpr std::string_view first_segment(const defs::structure_node& node) noexc
   return n->is_segment() ? n->id : std::string_view{};
 }
 
+// Whether `node` is satisfied with no segment at all: optional, or a group whose every child is (HL7
+// 2.2-2.4 ORU_R01's OBSERVATION `{[OBX] {[NTE]}}` is required, yet an order with no OBX breaks nothing),
+// or a choice with such an alternative. Only a node that is not is reported missing.
+constexpr bool can_be_empty(const defs::structure_node& node, std::size_t depth = 0) noexcept {
+  if (node.min == 0) return true;
+  if (node.is_segment() || depth >= 64) return false;
+  if (node.is_choice()) {
+    for (const defs::structure_node& c : node.children()) {
+      if (can_be_empty(c, depth + 1)) return true;
+    }
+    return false;
+  }
+  for (const defs::structure_node& c : node.children()) {
+    if (!can_be_empty(c, depth + 1)) return false;
+  }
+  return true;
+}
+
 inline constexpr std::uint16_t no_symbol = 0xFFFF;  // a segment id the structure does not have
 inline constexpr std::uint16_t z_symbol = 0xFFFE;   // a Z-segment: not matched
 
@@ -132,7 +150,7 @@ class structure_automaton {
     std::uint32_t state = 0;       // a segment node's state
     std::uint16_t depth = 0;       // the structure is 0
     bool choice = false;
-    bool required = false;          // min > 0
+    bool required = false;          // min > 0 and it cannot be empty (can_be_empty)
     bool repeats = false;           // max != 1
     bool repeats_in_group = false;  // repeats, or an enclosing choice below the nearest group does
     std::string_view context;       // the group or structure that findings inside this node name
@@ -314,7 +332,7 @@ class structure_automaton {
       info.index = static_cast<std::uint32_t>(k);
       info.depth = static_cast<std::uint16_t>(depth);
       info.choice = n.is_choice();
-      info.required = n.min > 0;
+      info.required = !can_be_empty(n);
       info.repeats = n.max != 1;
       info.repeats_in_group = info.repeats || (under_choice && p.repeats_in_group);
       info.req_before = under_choice ? 0 : required;
