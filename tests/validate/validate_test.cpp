@@ -111,6 +111,23 @@ TEST_CASE("repetitions over the maximum") {
                severity::error, code::too_many_repetitions, "PID-8(2)", "at most 1 repetition");
 }
 
+TEST_CASE("a query's user parameters repeat as its profile says, other fields still count") {
+  // QPD-3 "user parameters (in successive fields)" is a varies placeholder: an IHE PDQ query repeats it.
+  for (std::string_view version : {"2.5", "2.7", "2.8"}) {
+    INFO(version);
+    const std::string msh = "MSH|^~\\&|A|B|C|D|20250101||QBP^Q22^QBP_Q21|C1|P|" + std::string(version);
+    CHECK(check(join({msh, "QPD|IHE PDQ Query|Q1|@PID.3.1^1234~@PID.5.1^DOE", "RCP|I"})).empty());
+    require_only(check(join({msh, "QPD|IHE PDQ Query|Q1~Q2|@PID.3.1^1234~@PID.5.1^DOE", "RCP|I"})),
+                 severity::error, code::too_many_repetitions, "QPD-2(2)", "at most 1 repetition");
+  }
+  // OBX-5 is typed by OBX-2, so its repetitions are the field's: 2.1 allows one.
+  const std::string msh21 = "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101||ORU^R01|C|P|2.1";
+  bool over = false;
+  for (const finding& f : check(join({msh21, "PID|1", "OBR|1", "OBX|1|ST|X^Y||A~B"})))
+    over = over || (f.c == code::too_many_repetitions && f.path == "OBX-5(2)");
+  CHECK(over);
+}
+
 TEST_CASE("length over the maximum is a warning by default") {
   require_only(check(join({msh_adt, evn, "PID|1||12345^^^HOSP^MR||DOE^JOHN||19800101|MM", pv1})),
                severity::warning, code::too_long, "PID-8", "max length 1");

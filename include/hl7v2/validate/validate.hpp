@@ -9,7 +9,8 @@
 //
 // Checks, each with its own level (off / info / warning / error) in `options`:
 //   required       required fields missing, and required components of a present value ("" is present)
-//   repetitions    more repetitions than the field allows
+//   repetitions    more repetitions than the field allows (not for a "varies" placeholder such as QPD-3,
+//                  whose repetitions the query profile defines)
 //   length         a repetition, component or subcomponent longer than its maximum (raw, escaped text);
 //                  a coded value its own table lists is never too long (v2.5/2.5.1 give OBX-2 length 2,
 //                  yet table 0125 holds CWE, DTM, XAD...: the table wins)
@@ -199,7 +200,7 @@ class segment_checker {
         }
         check_repetition(r, type, fd->table, where);
       }
-      if (fd->max_repeats != 0 && n > fd->max_repeats) {
+      if (fd->max_repeats != 0 && n > fd->max_repeats && !profile_defined(seg, pos, fd)) {
         where.repetition = static_cast<std::uint16_t>(fd->max_repeats + 1u);
         emit(o_.repetitions, code::too_many_repetitions, where, expectation::max_repetitions, fd->max_repeats,
              {});
@@ -208,6 +209,14 @@ class segment_checker {
   }
 
  private:
+  // A "varies" field that no field of the message types (QPD-3 "user parameters (in successive fields)",
+  // RDT-1 "column value"): a placeholder whose shape, repetition included, the query's conformance
+  // statement defines (HL7 v2.5 ch. 5.5.4), not the segment's one-repetition entry.
+  static bool profile_defined(const segment& seg, std::size_t pos, const defs::field_def* fd) noexcept {
+    return fd->type != nullptr && classify(fd->type->id) == type_class::varies &&
+           defs::varies_type_field(seg.id(), pos) == 0;
+  }
+
   // Whether `value` is a code that the table of a coded (ID/IS) primitive lists.
   bool listed(const defs::type_def* type, std::uint16_t table, std::string_view value) const noexcept {
     if (type == nullptr || table == 0 || !type->is_primitive()) return false;
