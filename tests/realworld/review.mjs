@@ -21,21 +21,21 @@
 //                   does, and a source giving every component the same optionality says nothing). HL7's
 //                   rule: a data type's R component must be valued when the field is (v2.5 ch. 2.A). HAPI
 //                   does not check component optionality at all: a stricter receiver than HAPI, on purpose.
-//   [msh-9.3]       the component-R rule on MSH-9.3 (2.5+ MSG.3 is R): genuine by the standard, though the
-//                   structure follows from MSH-9.1/9.2; listed apart for the lead to decide a downgrade.
+//   [msh-9.3]       the component-R rule on MSH-9.3 (MSG.3: R from 2.6 per hl7apy, 2.7 per npm): genuine by
+//                   the standard, though the structure follows from MSH-9.1/9.2; apart for the lead to decide.
 //   [repetitions]   too_many_repetitions: the field really has more repetitions than every source allows
 //                   (hl7apy max, nHapi reps; 2.7.1: nHapi + npm). Any source allows them all: false.
 //   [format]        bad_number / bad_date / bad_time / bad_datetime / bad_sequence_id: the text breaks the
 //                   standard's grammar (v2.5 ch. 2.A, re-implemented below: NM [+|-]digits[.digits], DT
 //                   YYYY[MM[DD]], TM HH[MM[SS[.S{1,4}]]][+/-ZZZZ], DTM YYYY[MM[DD[HH[MM[SS[.S{1,4}]]]]]][+/-ZZZZ],
 //                   calendar-valid; no blanks).
-//   [structure]     missing_segment / unexpected_segment / out_of_order / too_many_segments: the message's
-//                   segment sequence (Z-segments left out: HL7 lets them go anywhere a site agrees on) is
-//                   matched as a whole against hl7apy's and nHapi's structure for the version (a regular
-//                   expression built from each tree). Fits neither: genuine (the message breaks the
-//                   structure; where a finding sits is the matcher's choice). Fits both: false. nHapi writes
-//                   choices as a run of required segments, so where hl7apy has a choice nHapi has no
-//                   opinion on that structure.
+//   [structure]     missing_segment / unexpected_segment / out_of_order / too_many_segments: the fewest
+//                   findings that make the message's segment sequence fit hl7apy's and nHapi's structure for
+//                   the version, computed exactly on an automaton built from each tree (a required node left
+//                   out costs 1, a segment with no place costs 1; Z-segments left out, as validation leaves
+//                   them). Fits a source (0): false. Needs as many findings in every source as validation
+//                   reports for the message: genuine. Otherwise: judged by hand. nHapi writes a choice as a
+//                   run of required segments: read back as hl7apy's choice, or no opinion.
 //   [frame]         no_message_header / bad_segment_id / unknown_version: the frame really starts without
 //                   MSH, a line really starts with no segment id, MSH-12 really names no version.
 //   [..., split]    the sources split on the fact: decided once in SPLIT_FACTS, with the reason.
@@ -158,27 +158,6 @@ function structureSources(v) {
   // hl7apy has no 2.7.1: its 2.7 (and 2.8) stand in, as in the generator.
   return v === '2.7.1' ? [['hl7apy', '2.7'], ['hl7apy', '2.8'], ['nhapi', v]] : [['hl7apy', v], ['nhapi', v]];
 }
-const hasChoice = (nodes) => nodes.some((n) => n.choice || (n.ch && hasChoice(n.ch)));
-
-// A node list as a regular expression over "SEG;" tokens. Unbounded is -1 (hl7apy) or 0 (nHapi).
-function toRegex(nodes, unbounded) {
-  const quant = (n) => {
-    const max = n.max === unbounded || (unbounded === 0 && n.max === 0) ? Infinity : n.max;
-    if (n.min === 0 && max === 1) return '?';
-    if (n.min === 1 && max === 1) return '';
-    if (n.min === 0 && max === Infinity) return '*';
-    if (n.min === 1 && max === Infinity) return '+';
-    return `{${n.min},${max === Infinity ? '' : max}}`;
-  };
-  return nodes
-    .map((n) => {
-      if (n.seg) return `(?:${n.seg === 'Hxx' ? '[A-Z0-9]{3}' : n.seg};)${quant(n)}`;
-      if (n.choice) return `(?:${n.ch.map((c) => toRegex([c], unbounded)).join('|')})${quant(n)}`;
-      return `(?:${toRegex(n.ch, unbounded)})${quant(n)}`;
-    })
-    .join('');
-}
-
 function eventStructure(v, type, trigger, msh93) {
   const defined = (id) => structureSources(v).some(([s, w]) => structureTree(s, w, id));
   if (msh93 && defined(msh93)) return msh93;
