@@ -9,9 +9,11 @@
 #include <cstdint>
 
 #if defined(__SSE2__)
-#include <immintrin.h>
+#include <emmintrin.h>
+
+#include "hl7v2/detail/simd/avx2_ops.hpp"
 #define HL7V2_FRAMING_SSE2 1
-#if defined(__AVX2__) || ((defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__))
+#if defined(HL7V2_AVX2_OPS) && defined(__x86_64__)
 #define HL7V2_FRAMING_AVX2 1
 #endif
 #endif
@@ -105,18 +107,20 @@ inline std::size_t count_line_ends(const char* p, const char* end, bool& prev_cr
 #if defined(HL7V2_FRAMING_AVX2)
 namespace avx2 {
 
+namespace o = simd::avx2_ops;
+
 // Compiled for AVX2 whatever the build targets: call only where available() says so.
 __attribute__((target("avx2"))) inline const char* find_any(const char* p, const char* end, char a, char b,
                                                             char c, char d) noexcept {
-  const __m256i va = _mm256_set1_epi8(a);
-  const __m256i vb = _mm256_set1_epi8(b);
-  const __m256i vc = _mm256_set1_epi8(c);
-  const __m256i vd = _mm256_set1_epi8(d);
+  const o::v256 va = o::set1(a);
+  const o::v256 vb = o::set1(b);
+  const o::v256 vc = o::set1(c);
+  const o::v256 vd = o::set1(d);
   while (end - p >= 32) {
-    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const __m256i hit = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, va), _mm256_cmpeq_epi8(x, vb)),
-                                        _mm256_or_si256(_mm256_cmpeq_epi8(x, vc), _mm256_cmpeq_epi8(x, vd)));
-    const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(hit));
+    const o::v256 x = o::load(p);
+    const o::v256 hit =
+        o::or_(o::or_(o::cmpeq(x, va), o::cmpeq(x, vb)), o::or_(o::cmpeq(x, vc), o::cmpeq(x, vd)));
+    const std::uint32_t mask = o::movemask(hit);
     if (mask != 0) return p + std::countr_zero(mask);
     p += 32;
   }

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#include "hl7v2/detail/simd/avx2_ops.hpp"
 #include "hl7v2/detail/simd/scalar.hpp"
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#if defined(HL7V2_AVX2_OPS)
 #define HL7V2_HAS_AVX2_KERNEL 1
 
 // Functions, not lambdas: lambdas do not inherit the target attribute.
@@ -18,48 +18,44 @@
 
 namespace hl7v2::detail::simd {
 
+namespace o = avx2_ops;
+
 struct avx2_chars {
-  __m256i field, terminator, repetition, component, subcomponent, quote, backslash, escape, space;
+  o::v256 field, terminator, repetition, component, subcomponent, quote, backslash, escape, space;
   std::uint64_t keep_rep, keep_comp, keep_sub;  // all-ones, or zero for an undeclared separator
 };
 
 HL7V2_AVX2_TARGET inline avx2_chars make_avx2_chars(const index_chars& c) noexcept {
-  return {_mm256_set1_epi8(c.field), _mm256_set1_epi8(c.terminator), _mm256_set1_epi8(c.repetition),
-          _mm256_set1_epi8(c.component), _mm256_set1_epi8(c.subcomponent), _mm256_set1_epi8('"'),
-          _mm256_set1_epi8('\\'),
+  return {o::set1(c.field), o::set1(c.terminator), o::set1(c.repetition), o::set1(c.component),
+          o::set1(c.subcomponent), o::set1('"'), o::set1('\\'),
           // An undeclared escape compares against NUL, which is special anyway (a control character).
-          _mm256_set1_epi8(c.escape), _mm256_set1_epi8(0x20), c.repetition != '\0' ? ~std::uint64_t{0} : 0,
+          o::set1(c.escape), o::set1(0x20), c.repetition != '\0' ? ~std::uint64_t{0} : 0,
           c.component != '\0' ? ~std::uint64_t{0} : 0, c.subcomponent != '\0' ? ~std::uint64_t{0} : 0};
 }
 
 // Bit j set where byte j of the compare results lo:hi (64 bytes) is set.
-HL7V2_AVX2_TARGET HL7V2_SIMD_INLINE std::uint64_t mask64_avx2(__m256i lo, __m256i hi) noexcept {
-  return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(lo))} |
-         (std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))} << 32);
+HL7V2_AVX2_TARGET HL7V2_SIMD_INLINE std::uint64_t mask64_avx2(o::v256 lo, o::v256 hi) noexcept {
+  return std::uint64_t{o::movemask(lo)} | (std::uint64_t{o::movemask(hi)} << 32);
 }
 
 // Signed x < 0x20 holds for control characters and for every byte >= 0x80.
-HL7V2_AVX2_TARGET HL7V2_SIMD_INLINE __m256i special_avx2(__m256i x, const avx2_chars& c) noexcept {
-  return _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(c.space, x), _mm256_cmpeq_epi8(x, c.quote)),
-                         _mm256_or_si256(_mm256_cmpeq_epi8(x, c.backslash), _mm256_cmpeq_epi8(x, c.escape)));
+HL7V2_AVX2_TARGET HL7V2_SIMD_INLINE o::v256 special_avx2(o::v256 x, const avx2_chars& c) noexcept {
+  return o::or_(o::or_(o::cmpgt(c.space, x), o::cmpeq(x, c.quote)),
+                o::or_(o::cmpeq(x, c.backslash), o::cmpeq(x, c.escape)));
 }
 
 HL7V2_AVX2_TARGET HL7V2_SIMD_INLINE block_masks block_masks_avx2(const char* p,
                                                                  const avx2_chars& v) noexcept {
-  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  const __m256i t_lo = _mm256_cmpeq_epi8(lo, v.terminator);
-  const __m256i t_hi = _mm256_cmpeq_epi8(hi, v.terminator);
+  const o::v256 lo = o::load(p);
+  const o::v256 hi = o::load(p + 32);
+  const o::v256 t_lo = o::cmpeq(lo, v.terminator);
+  const o::v256 t_hi = o::cmpeq(hi, v.terminator);
   block_masks m;
-  m.boundary = mask64_avx2(_mm256_or_si256(_mm256_cmpeq_epi8(lo, v.field), t_lo),
-                           _mm256_or_si256(_mm256_cmpeq_epi8(hi, v.field), t_hi));
+  m.boundary = mask64_avx2(o::or_(o::cmpeq(lo, v.field), t_lo), o::or_(o::cmpeq(hi, v.field), t_hi));
   m.terminator = mask64_avx2(t_lo, t_hi);
-  m.repetition =
-      mask64_avx2(_mm256_cmpeq_epi8(lo, v.repetition), _mm256_cmpeq_epi8(hi, v.repetition)) & v.keep_rep;
-  m.component =
-      mask64_avx2(_mm256_cmpeq_epi8(lo, v.component), _mm256_cmpeq_epi8(hi, v.component)) & v.keep_comp;
-  m.subcomponent =
-      mask64_avx2(_mm256_cmpeq_epi8(lo, v.subcomponent), _mm256_cmpeq_epi8(hi, v.subcomponent)) & v.keep_sub;
+  m.repetition = mask64_avx2(o::cmpeq(lo, v.repetition), o::cmpeq(hi, v.repetition)) & v.keep_rep;
+  m.component = mask64_avx2(o::cmpeq(lo, v.component), o::cmpeq(hi, v.component)) & v.keep_comp;
+  m.subcomponent = mask64_avx2(o::cmpeq(lo, v.subcomponent), o::cmpeq(hi, v.subcomponent)) & v.keep_sub;
   m.special = mask64_avx2(special_avx2(lo, v), special_avx2(hi, v));
   return m;
 }
@@ -80,7 +76,7 @@ HL7V2_AVX2_TARGET inline index_counts index_avx2(const char* data, std::size_t s
     alignas(32) char tail[64] = {};
     std::memcpy(tail, data + i, size - i);
     block_masks m = block_masks_avx2(tail, v);
-    m.special = _bzhi_u64(m.special, static_cast<unsigned>(size - i));
+    m.special &= (std::uint64_t{1} << (size - i)) - 1;  // size - i < 64: a bzhi
     emit_block<block_bits<true>>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
                                  bits + i / 64 * bitmap_stride, n);
   }
