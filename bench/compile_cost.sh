@@ -76,11 +76,11 @@ EOF
 
 # The compiled definitions library, once: one object per version, as the CMake target builds it.
 lib_start=$(date +%s%N)
-lib_cpu=$( { TIMEFORMAT='%3U %3S'; time for src in "$root"/src/definitions/v2_*.cpp; do
+lib_cpu=$( { TIMEFORMAT='%3U %3S'; time for src in "$root"/src/definitions/*.cpp; do
   "$cxx" "${flags[@]}" -fPIC -c "$src" -o "$work/$(basename "$src" .cpp).o"; done; } 2>&1 |
   awk '{ printf "%.2f", $1 + $2 }')
 lib_wall=$(awk -v s="$lib_start" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f", (e - s) / 1e9 }')
-ar rcs "$work/libhl7v2_definitions.a" "$work"/v2_*.o
+ar rcs "$work/libhl7v2_definitions.a" "$work"/*.o
 
 # build NAME MODE: compiles $work/NAME.cpp into $work/NAME-MODE $runs times; prints
 # "wall | CPU | MB | bytes" (best wall and CPU, the largest max RSS, the program's size).

@@ -21,6 +21,7 @@
 #include "hl7v2/charset.hpp"
 #include "hl7v2/defs/registry.hpp"
 #include "hl7v2/defs/site_profile.hpp"
+#include "hl7v2/detail/compiled.hpp"
 #include "hl7v2/error.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/named.hpp"
@@ -136,20 +137,7 @@ class converter {
   template <class Sink>
   hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out,
                                    std::string_view extra_members = {}) {
-    buffer_.clear();
-    hl7v2::error err{};
-    if (opt_.layout == layout::positional) {
-      positional_emitter<detail::emit_buffer> e{buffer_, scratch_.utf8, extra_members};
-      walker_.walk(msg, e);
-      if (e.latin1_bytes() && opt_.bytes == hl7v2::invalid_bytes::strict) err = strict_check(msg);
-    } else {
-      named_emitter<detail::emit_buffer> e{
-          buffer_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_,
-          extra_members};
-      walker_.walk(msg, e);
-      err = e.error();
-    }
-    if (err.code != errc::ok) return err;
+    if (const hl7v2::error err = render(msg, extra_members); err.code != errc::ok) return err;
     out.append(buffer_.data(), buffer_.size());
     if constexpr (requires { out.status(); }) {
       if (out.status() != errc::ok) return hl7v2::error{out.status(), 0, 0, 0};
@@ -158,6 +146,9 @@ class converter {
   }
 
  private:
+  // Builds msg's object in buffer_; in compiled mode (detail/compiled.hpp) defined once, by the library.
+  hl7v2::error render(const hl7v2::message& msg, std::string_view extra_members);
+
   // The positional layout never loses a byte; under the strict policy a message that is not valid in
   // its declared character set is refused all the same, with the offset of the first bad byte.
   hl7v2::error strict_check(const hl7v2::message& msg) {
@@ -176,5 +167,25 @@ class converter {
   named_scratch scratch_;
   detail::emit_buffer buffer_;
 };
+
+#if HL7V2_DEFINE_BODIES
+HL7V2_COMPILED_INLINE hl7v2::error converter::render(const hl7v2::message& msg,
+                                                     std::string_view extra_members) {
+  buffer_.clear();
+  hl7v2::error err{};
+  if (opt_.layout == layout::positional) {
+    positional_emitter<detail::emit_buffer> e{buffer_, scratch_.utf8, extra_members};
+    walker_.walk(msg, e);
+    if (e.latin1_bytes() && opt_.bytes == hl7v2::invalid_bytes::strict) err = strict_check(msg);
+  } else {
+    named_emitter<detail::emit_buffer> e{buffer_,
+                                         named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes},
+                                         scratch_, extra_members};
+    walker_.walk(msg, e);
+    err = e.error();
+  }
+  return err;
+}
+#endif
 
 }  // namespace hl7v2::json
