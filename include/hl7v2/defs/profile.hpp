@@ -1,13 +1,18 @@
 #pragma once
 // Runtime profiles: site-specific definitions (Z-segments, renamed or retyped fields, local data
 // types) read from JSON and laid over a built-in version. The profile type is in site_profile.hpp;
-// this header reads one from JSON (with simdjson).
+// this header reads one from JSON (with simdjson; in compiled mode, detail/compiled.hpp, the library does,
+// and this header only declares).
 //
 // The JSON format is described in cmake/defs/README.md ("Profiles"); examples/profiles/ holds an example.
 //
 // Loading never throws: a bad profile yields a profile_error with a code from profile_errc_table, the
 // JSON path and what the code refers to, e.g. `segments.ZPI.fields[2].type: unknown data type: XYZ`.
 
+#include "hl7v2/defs/site_profile.hpp"
+#include "hl7v2/detail/compiled.hpp"
+
+#if HL7V2_DEFINE_BODIES
 #include <simdjson.h>
 
 #include <algorithm>
@@ -438,7 +443,8 @@ class profile_loader {
 
 }  // namespace detail
 
-inline result<profile, profile_error> profile::load(std::string_view json_text, const version_def& base) {
+HL7V2_COMPILED_INLINE result<profile, profile_error> profile::load(std::string_view json_text,
+                                                                   const version_def& base) {
   try {
     profile p;
     detail::profile_loader loader(p, base);
@@ -450,3 +456,4 @@ inline result<profile, profile_error> profile::load(std::string_view json_text, 
 }
 
 }  // namespace hl7v2::defs
+#endif  // HL7V2_DEFINE_BODIES

@@ -16,6 +16,7 @@
 
 #include "hl7v2/defs/profile_error.hpp"
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/detail/compiled.hpp"
 #include "hl7v2/error.hpp"
 
 namespace hl7v2::defs {
@@ -29,8 +30,10 @@ class profile_loader;
 class profile {
  public:
   /// Reads a profile from JSON text and lays it over `base`, which must outlive the profile. Defined in
-  /// defs/profile.hpp (it reads JSON with simdjson): include that header to call it.
-  static inline result<profile, profile_error> load(std::string_view json_text, const version_def& base);
+  /// defs/profile.hpp (it reads JSON with simdjson): include that header to call it (in compiled mode,
+  /// detail/compiled.hpp, the library defines it).
+  static HL7V2_COMPILED_INLINE result<profile, profile_error> load(std::string_view json_text,
+                                                                   const version_def& base);
 
   profile(profile&&) = default;
   profile& operator=(profile&&) = default;

@@ -1,0 +1,4 @@
+// The hl7v2::definitions library (compiled mode, detail/compiled.hpp): the JSON reader (er7_from_json),
+// compiled once here, so that users' translation units never parse simdjson.h.
+#define HL7V2_DEFINITIONS_IMPLEMENTATION
+#include "hl7v2/json/reader.hpp"
