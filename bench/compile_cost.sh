@@ -125,7 +125,7 @@ for name in all one core; do
   done
 done
 echo
-echo "The compiled-mode library itself (11 objects, once per build of hl7v2): ${lib_wall} s wall, ${lib_cpu} s CPU;"
+echo "The compiled-mode library itself ($(ls "$root"/src/definitions/*.cpp | wc -l) objects: one per version, the converter, the JSON reader, the profile loader; once per build of hl7v2): ${lib_wall} s wall, ${lib_cpu} s CPU;"
 echo "\`libhl7v2_definitions.a\` is $(stat -c %s "$work/libhl7v2_definitions.a") bytes."
 
 # The programs agree across modes, and what must not need simdjson does not include it.
