@@ -140,6 +140,22 @@ TEST_CASE("walk in message order, and versions chosen from MSH-12") {
             *p.parse(cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|\n"))) == &defs::v2_4);
 }
 
+TEST_CASE("the remembered version is not reused under other delimiters") {
+  // Found by fuzz_emit: with '.' as the subcomponent separator MSH-12 "2.4" reads as "2" (the default
+  // version); the next message, with the same raw text under '&', must still be read as 2.4.
+  hl7v2::parser p;
+  json::walker w;
+  recorder<json::segment_order::as_received> r;
+  const std::string dotted = cr("MSH|^~\\.|A|B|C|D|2026||ADT^A01|1|P|2.4\nPID|1\n");
+  w.walk(*p.parse(dotted), r);
+  CHECK(r.version == &defs::v2_5_1);
+  const std::string plain = cr("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.4\nPID|1\n");
+  w.walk(*p.parse(plain), r);
+  CHECK(r.version == &defs::v2_4);
+  w.walk(*p.parse(dotted), r);
+  CHECK(r.version == &defs::v2_5_1);
+}
+
 TEST_CASE("segment repetition from the structure tree") {
   json::walker w;
   const auto* adt = defs::v2_5_1.structure("ADT_A01");

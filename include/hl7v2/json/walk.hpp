@@ -82,14 +82,16 @@ class walker {
     char buf[32];
     return &resolver_.version_or_default(detail::decoded_header_text(msg.version_id(), msg.delims(), buf));
   }
-  // The same, remembering the last answer: a feed sends one MSH-12 text over and over.
+  // The same, remembering the last answer: a feed sends one MSH-12 text over and over. The answer
+  // depends on the delimiters too: under MSH-2 `^~\.` the text "2.4" reads as "2".
   const defs::version_def* cached_version_of(const message& msg) {
     const std::string_view text = msg.version_id();
-    if (last_version_ != nullptr && text.size() == last_version_len_ &&
-        text.size() <= sizeof last_version_text_ &&
+    if (last_version_ != nullptr && msg.delims() == last_version_delims_ &&
+        text.size() == last_version_len_ && text.size() <= sizeof last_version_text_ &&
         text == std::string_view{last_version_text_, last_version_len_})
       return last_version_;
     last_version_ = version_of(msg);
+    last_version_delims_ = msg.delims();
     last_version_len_ =
         text.size() <= sizeof last_version_text_ ? text.size() : sizeof last_version_text_ + 1;
     if (!text.empty() && text.size() <= sizeof last_version_text_)
@@ -392,6 +394,7 @@ class walker {
   walk_options options_;
   defs::resolver resolver_;
   const defs::version_def* last_version_ = nullptr;
+  hl7v2::delimiters last_version_delims_{};
   char last_version_text_[16] = {};
   std::size_t last_version_len_ = 0;
   std::uint8_t classes_[256] = {};
