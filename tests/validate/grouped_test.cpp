@@ -300,3 +300,16 @@ TEST_CASE("a structure beyond the matcher's limits falls back to the named layou
   REQUIRE(named.write(*m, b));
   CHECK(a == b);
 }
+
+TEST_CASE("a segment in HL7's Hxx place is keyed by its own id") {
+  converted c;
+  convert(join({"MSH|^~\\&|A|B|C|D|20250101||MFN^M01^MFN_M01|1|P|2.5.1", "MFI|LOC|", "MFE|MAD|", "LOC|W1",
+                "MFE|MAD|", "CDM|X1"}),
+          c);
+  element r = c.root;
+  CHECK(size_of(r, "/mf") == 2);
+  CHECK(has(r, "/mf/0/loc"));
+  CHECK(has(r, "/mf/1/cdm"));
+  CHECK_FALSE(has(r, "/mf/0/hxx"));
+  CHECK(c.json.find("hxx") == std::string::npos);
+}

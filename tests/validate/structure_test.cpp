@@ -620,3 +620,25 @@ TEST_CASE("a structure changed in place is recompiled, not matched from the cach
   CHECK(map.place(2).placement == placement::out_of_order);
   CHECK(map.place(3).node == &kids[1]);
 }
+
+TEST_CASE("Hxx stands for any HL7 segment the structure does not name itself") {
+  // 2.5.1 MFN_M01: MSH [{SFT}] MFI [{MF: MFE [Hxx]}] — the master file segment after each MFE varies.
+  const std::string text = join({"MSH|^~\\&|A|B|C|D|20250101||MFN^M01^MFN_M01|1|P|2.5.1", "MFI|LOC|",
+                                 "MFE|MAD|", "LOC|W1^^^H", "MFE|MAD|", "CDM|X1", "MFE|MAD|"});
+  auto m = match(text, defs::v2_5_1, "MFN_M01");
+  CHECK(m.findings.empty());
+  CHECK(m.paths == std::vector<std::string>{"MSH ", "MFI ", "MFE MF(1)", "LOC MF(1)", "MFE MF(2)",
+                                            "CDM MF(2)", "MFE MF(3)"});
+  // At most one per MF instance (the second opens an MF without its MFE, the fewest findings), and a
+  // Z-segment is still only attached.
+  auto two = match(join({"MSH|^~\\&|A|B|C|D|20250101||MFN^M01^MFN_M01|1|P|2.5.1", "MFI|LOC|", "MFE|MAD|",
+                         "LOC|W1", "ZLC|1", "CDM|X1"}),
+                   defs::v2_5_1, "MFN_M01");
+  CHECK(two.findings == std::vector<std::string>{"missing_segment:MFE"});
+  CHECK(two.paths[4] == "ZLC MF(1)");
+  // A segment the structure names is not taken as Hxx: MFI after the MFE is out of order.
+  auto named = match(
+      join({"MSH|^~\\&|A|B|C|D|20250101||MFN^M01^MFN_M01|1|P|2.5.1", "MFI|LOC|", "MFE|MAD|", "MFI|LOC|"}),
+      defs::v2_5_1, "MFN_M01");
+  CHECK(named.findings == std::vector<std::string>{"out_of_order:4"});
+}

@@ -180,7 +180,9 @@ class grouped_converter {
       written_.push_back(node);
       // A node that may not repeat has one item: once full, the matcher sends segments to the extras.
       const bool repeats = item_repeats(m, item);
-      key(w, node->id);
+      // HL7's "Hxx" node stands for whichever segment is there: the key names that segment.
+      const bool any = !(item & map_t::group_bit) && node->id == validate::detail::any_segment_id;
+      key(w, any ? segment_id(item) : std::string_view{node->id});
       if (repeats) w.begin_array();
       for (std::uint32_t it = item; it != map_t::none; it = next_item(m, it)) {
         if (item_node(m, it) != node) continue;

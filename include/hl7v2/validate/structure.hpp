@@ -122,8 +122,9 @@ constexpr bool can_be_empty(const defs::structure_node& node, std::size_t depth 
   return true;
 }
 
-inline constexpr std::uint16_t no_symbol = 0xFFFF;  // a segment id the structure does not have
-inline constexpr std::uint16_t z_symbol = 0xFFFE;   // a Z-segment: not matched
+inline constexpr std::uint16_t no_symbol = 0xFFFF;         // a segment id the structure does not have
+inline constexpr std::uint16_t z_symbol = 0xFFFE;          // a Z-segment: not matched
+inline constexpr std::string_view any_segment_id = "Hxx";  // HL7's placeholder for any HL7 segment
 
 // Saturating arithmetic for the 16-bit finding counts of the fewest-findings pass.
 constexpr std::uint16_t sat16(std::uint32_t v) noexcept {
@@ -201,13 +202,13 @@ class structure_automaton {
       const std::size_t mask = table_keys_.size() - 1;
       for (std::size_t h = hash(key) & mask;; h = (h + 1) & mask) {
         if (table_keys_[h] == key) return table_values_[h];
-        if (table_keys_[h] == 0) return no_symbol;
+        if (table_keys_[h] == 0) return any_symbol_;
       }
     }
     for (const std::uint16_t x : long_symbols_) {
       if (symbol_text_[x] == id) return x;
     }
-    return no_symbol;
+    return any_symbol_;
   }
 
   std::span<const edge> edges(std::size_t state, std::uint16_t sym) const noexcept {
@@ -420,6 +421,12 @@ class structure_automaton {
       state_symbol_[q] = static_cast<std::uint16_t>(x);
     }
     symbol_count_ = ids.size();
+    // HL7's "Hxx" (any HL7 segment, e.g. MFN_M01's master file segment) takes every id the structure
+    // does not name itself; Z-segments stay outside the matching (the caller sorts them out first).
+    any_symbol_ = no_symbol;
+    for (std::size_t x = 0; x < ids.size(); ++x) {
+      if (ids[x] == any_segment_id) any_symbol_ = static_cast<std::uint16_t>(x);
+    }
     std::size_t table = 16;
     while (table < 2 * ids.size()) table *= 2;
     table_keys_.assign(table, 0);
@@ -527,6 +534,7 @@ class structure_automaton {
   bool counted_ = false;
   std::vector<std::uint32_t> path_begin_, paths_;
   std::size_t words_ = 1, symbol_count_ = 0, max_edges_ = 0;
+  std::uint16_t any_symbol_ = no_symbol;  // the "Hxx" symbol, if the structure has one
   std::vector<std::uint64_t> table_keys_;
   std::vector<std::uint16_t> table_values_;
   std::vector<std::string> symbol_text_;
