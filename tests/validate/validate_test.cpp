@@ -436,3 +436,52 @@ TEST_CASE("validation nested in a sink gets its own matcher") {
   CHECK(seen == std::vector<code>{code::too_many_segments});
   CHECK(inner_findings == 0);
 }
+
+TEST_CASE("a withdrawn field that holds data is information, not checked against its old type") {
+  // PID-2 is withdrawn in 2.7 (kept as CX, its last type, so the data survives); PID-2-1 empty here
+  // would have been required_missing under CX.
+  const std::string text = join({"MSH|^~\\&|A|B|C|D|20250101120000||ADT^A01^ADT_A01|1|P|2.7",
+                                 "EVN||20250101120000", "PID|1|^4^M11|R1^^^H^MR||DOE^JOHN", "PV1|1|I"});
+  const auto got = check(text);
+  std::vector<finding> pid2;
+  for (const finding& f : got) {
+    if (f.path.rfind("PID-2", 0) == 0) pid2.push_back(f);
+  }
+  require_only(pid2, severity::info, code::withdrawn_field, "PID-2", "withdrawn in 2.7");
+  CHECK(check(text, {.withdrawn = level::off}).size() == got.size() - 1);
+  // Not withdrawn in 2.5.1: checked as CX there, so the empty ID number is an error.
+  const std::string v251 = join({"MSH|^~\\&|A|B|C|D|20250101120000||ADT^A01^ADT_A01|1|P|2.5.1",
+                                 "EVN||20250101120000", "PID|1|^4^M11|R1^^^H^MR||DOE^JOHN", "PV1|1|I"});
+  bool error_at_pid2 = false;
+  for (const finding& f : check(v251)) {
+    error_at_pid2 = error_at_pid2 || (f.path == "PID-2-1" && f.c == code::required_missing);
+    CHECK(f.c != code::withdrawn_field);
+  }
+  CHECK(error_at_pid2);
+}
+
+TEST_CASE("MSH-9.3 left out in 2.6+: a warning when the trigger event gives the structure") {
+  const auto at_msh9 = [](const std::vector<finding>& got) {
+    std::vector<finding> out;
+    for (const finding& f : got) {
+      if (f.path == "MSH-9-3") out.push_back(f);
+    }
+    return out;
+  };
+  for (std::string_view version : {"2.6", "2.7", "2.8"}) {
+    INFO(version);
+    const std::string msh = "MSH|^~\\&|A|B|C|D|20250101120000||ADT^A04|1|P|" + std::string(version);
+    const std::string text = join({msh, "EVN||20250101120000", "PID|1||R1^^^H^MR||DOE^JOHN", "PV1|1|E"});
+    require_only(at_msh9(check(text)), severity::warning, code::required_missing, "MSH-9-3", "required");
+    // The structure is matched all the same (A04 → ADT_A01): no structure finding.
+    for (const finding& f : check(text)) CHECK(f.sev != severity::error);
+    // A trigger event the version does not map: the structure is unknown, MSH-9.3 stays an error.
+    const std::string unknown =
+        join({"MSH|^~\\&|A|B|C|D|20250101120000||ADT^Q99|1|P|" + std::string(version)});
+    require_only(at_msh9(check(unknown)), severity::error, code::required_missing, "MSH-9-3", "required");
+    // With MSH-9.3 given, nothing to report.
+    const std::string full = "MSH|^~\\&|A|B|C|D|20250101120000||ADT^A04^ADT_A01|1|P|" + std::string(version);
+    CHECK(
+        at_msh9(check(join({full, "EVN||20250101120000", "PID|1||R1^^^H^MR||DOE^JOHN", "PV1|1|E"}))).empty());
+  }
+}

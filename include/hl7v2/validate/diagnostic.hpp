@@ -48,6 +48,7 @@ enum class code : std::uint8_t {
   too_many_segments,     // a segment or group more often than the structure allows
   missing_segment,       // a required segment or group of the structure is absent
   unknown_structure,     // MSH-9 names no structure this version defines: order not checked
+  withdrawn_field,       // a field the version has withdrawn holds data (kept, read with its last type)
 };
 
 // A code's row: its stable name (JSON output; never changes), a short static description (logs, ACK
@@ -79,6 +80,7 @@ inline constexpr auto code_table = std::to_array<code_row>({
     {code::too_many_segments, "too_many_segments", "segment or group repeats too often", "100"},
     {code::missing_segment, "missing_segment", "required segment or group missing", "100"},
     {code::unknown_structure, "unknown_structure", "message structure unknown", "200"},
+    {code::withdrawn_field, "withdrawn_field", "withdrawn field holds data", "102"},
 });
 static_assert(hl7v2::detail::is_complete_table<code_table>(),
               "every code needs its row in code_table, in order");
@@ -158,6 +160,7 @@ enum class expectation : std::uint8_t {
   present,          // "required in <text>"
   group_required,   // "group <text> required"
   choice_required,  // "one alternative required in <text>" (a choice; the path names its first one)
+  not_withdrawn,    // "withdrawn in <text>" (the version)
   none,             // ""
 };
 
@@ -234,6 +237,10 @@ struct diagnostic {
         put("group ");
         put(text);
         put(" required");
+        break;
+      case expectation::not_withdrawn:
+        put("withdrawn in ");
+        put(text);
         break;
       case expectation::choice_required:
         put("one alternative required in ");

@@ -58,6 +58,7 @@ struct options {
   level z_segments = level::info;
   level extra_fields = level::info;
   level structure = level::error;
+  level withdrawn = level::info;  // a withdrawn field that holds data (senders on older versions do)
 };
 
 namespace detail {
@@ -186,7 +187,12 @@ class segment_checker {
           emit(o_.required, code::required_missing, where, expectation::required, 0, {});
         continue;
       }
+      if (fd->opt == defs::optionality::withdrawn) {  // nothing to check it against in this version
+        emit(o_.withdrawn, code::withdrawn_field, where, expectation::not_withdrawn, 0, v_.id);
+        continue;
+      }
       if (f.is_null()) continue;
+      lenient_component_ = seg.id() == "MSH" && pos == 9 && derives_structure(f) ? 3 : 0;
       const defs::type_def* type = fd->type;
       if (type != nullptr && classify(type->id) == type_class::varies)
         type = defs::resolver::field_type(v_, seg, pos, fd);  // OBX-2 types OBX-5
@@ -261,14 +267,14 @@ class segment_checker {
          ++k) {  // components after the last present
       if (type->component(k)->opt != defs::optionality::required) continue;
       where.component = static_cast<std::uint16_t>(k);
-      emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+      emit(required_level(where), code::required_missing, where, expectation::required, 0, {});
     }
   }
 
   void check_component(const component& c, const defs::component_def& cd, location where) {
     if (c.empty()) {
       if (cd.opt == defs::optionality::required)
-        emit(o_.required, code::required_missing, where, expectation::required, 0, {});
+        emit(required_level(where), code::required_missing, where, expectation::required, 0, {});
       return;
     }
     if (c.is_null()) return;
@@ -305,9 +311,22 @@ class segment_checker {
     }
   }
 
+  // MSH-9.3 is R from 2.6 on, yet senders (and HAPI) leave it out, and the structure follows from
+  // MSH-9.1 + MSH-9.2 through the event table: a warning then, not an error a receiver rejects on.
+  bool derives_structure(const field& msh9) const noexcept {
+    const repetition r = msh9[1];
+    return r[3].empty() && defs::resolver::structure(v_, r[1][1].raw(), r[2][1].raw(), {}) != nullptr;
+  }
+  level required_level(const location& where) const noexcept {
+    const bool lenient = lenient_component_ != 0 && where.component == lenient_component_ &&
+                         where.subcomponent == 0 && o_.required == level::error;
+    return lenient ? level::warning : o_.required;
+  }
+
   const defs::version_def& v_;
   const options& o_;
   Sink& sink_;
+  std::uint16_t lenient_component_ = 0;  // 3 in MSH-9 when the structure is derived from 9.1 + 9.2
 };
 
 }  // namespace detail
