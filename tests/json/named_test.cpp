@@ -166,6 +166,20 @@ TEST_CASE("a primitive part holding delimiters: its first part under the key, it
   CHECK(str(u.doc["PID"]["ADMINISTRATIVE_SEX_ER7"]) == "F^4");
 }
 
+TEST_CASE("an untyped date that reads as ISO 8601 keeps its ER7 text beside it") {
+  // "2026-11" is no HL7 date, but er7_from_json reads ISO 8601 in date fields back as HL7 ("202611"):
+  // without its ER7 text the message would not come back as it was. Found by fuzz_emit.
+  converted c;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|2026-11||ADT^A01|1|P|2.5\nPID|1||123||DOE^JOHN||2026-11\n"), c);
+  CHECK(str(c.doc["msh"]["date_time_of_message"]["time"]) == "2026-11");
+  CHECK(str(c.doc["msh"]["date_time_of_message"]["time_er7"]) == "2026-11");
+  CHECK(str(c.doc["pid"]["date_time_of_birth"]["time_er7"]) == "2026-11");
+  // A dash that reads as no ISO date (an HL7 offset) needs no ER7 text.
+  converted o;
+  convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|202611011200-0500||ADT^A01|1|P|2.5\n"), o);
+  CHECK_FALSE(has(o.doc["msh"]["date_time_of_message"], "time_er7"));
+}
+
 TEST_CASE("HL7 null is JSON null; unknown parts are text under positional keys") {
   converted c;
   const std::string feed = test_support::data("lf_feed_two_messages.hl7");

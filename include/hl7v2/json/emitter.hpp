@@ -76,7 +76,6 @@ inline constexpr std::uint8_t repetition = 1, component = 2, subcomponent = 4;  
 inline constexpr std::uint8_t escape = 8;                                       // the escape character
 inline constexpr std::uint8_t high = 16;                                        // a byte >= 0x80
 inline constexpr std::uint8_t json_special = 32;  // '"', '\\' or a control character
-inline constexpr std::uint8_t dash = 64;          // '-': the text may read as an ISO 8601 date
 }  // namespace bytes_class
 
 struct field_info {

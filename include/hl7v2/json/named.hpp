@@ -566,9 +566,12 @@ class named_emitter {
   bool value(std::string_view raw, std::string_view type_id, bool is_time) {
     value_kind kind = value_kind::text;
     if (typed_) kind = is_time ? value_kind::datetime : kind_of_type(type_id);
-    constexpr std::uint8_t work =
-        bytes_class::escape | bytes_class::high | bytes_class::json_special | bytes_class::dash;
-    if (!(bytes_ & work) && kind == value_kind::text) {
+    constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
+    // Untyped, a date that reads as ISO 8601 ("2026-01-26") would go back to ER7 as HL7 text
+    // ("20260126"): its ER7 text keeps it as it was. (The parser's bitmaps do not track '-': look.)
+    const bool may_read_as_iso = !typed_ && raw.find('-') != std::string_view::npos &&
+                                 (is_time || kind_of_type(type_id) == value_kind::datetime);
+    if (!(bytes_ & work) && kind == value_kind::text && !may_read_as_iso) {
       // The common case: plain ASCII text with nothing to decode or escape.
       w_.plain_string(raw);
       return true;
@@ -579,11 +582,7 @@ class named_emitter {
       return false;
     }
     text_value(raw);
-    // Untyped, a date that reads as ISO 8601 ("2026-01-26") would go back to ER7 as HL7 text
-    // ("20260126"): its ER7 text keeps it as it was.
-    if ((bytes_ & bytes_class::dash) && (is_time || kind_of_type(type_id) == value_kind::datetime))
-      return !reads_as_iso(decode(raw));
-    return true;
+    return !(may_read_as_iso && reads_as_iso(decode(raw)));
   }
 
   static bool reads_as_iso(std::string_view t) noexcept {

@@ -227,7 +227,6 @@ class walker {
     for (std::size_t b = 0; b < 256; ++b) {
       std::uint8_t c = b >= 0x80 ? bytes_class::high : 0;
       if (b < 0x20 || b == '"' || b == '\\') c |= bytes_class::json_special;
-      if (b == '-') c |= bytes_class::dash;
       classes_[b] = c;
     }
     const auto mark = [&](char ch, std::uint8_t bit) {
