@@ -117,10 +117,11 @@ TEST_CASE("resolver: OBX-5 takes the type OBX-2 names") {
   REQUIRE(m);
   const auto& v = defs::v2_5_1;
   const defs::field_def* fd = v.segment("OBX")->field(5);
-  CHECK(resolver::field_type(v, (*m)[2], 5, fd) == v.type("NM"));
-  CHECK(resolver::field_type(v, (*m)[3], 5, fd) == nullptr);  // unknown type
-  CHECK(resolver::field_type(v, (*m)[4], 5, fd) == nullptr);  // none given
-  CHECK(resolver::field_type(v, (*m)[2], 3, v.segment("OBX")->field(3)) == v.segment("OBX")->field(3)->type);
+  CHECK(resolver::field_type(v, (*m)[2], m->delims(), 5, fd) == v.type("NM"));
+  CHECK(resolver::field_type(v, (*m)[3], m->delims(), 5, fd) == nullptr);  // unknown type
+  CHECK(resolver::field_type(v, (*m)[4], m->delims(), 5, fd) == nullptr);  // none given
+  CHECK(resolver::field_type(v, (*m)[2], m->delims(), 3, v.segment("OBX")->field(3)) ==
+        v.segment("OBX")->field(3)->type);
 }
 
 TEST_CASE("walk and validation agree on the version, the structure, later-version segments and OBX-5") {
@@ -182,4 +183,29 @@ TEST_CASE("walk and validation read a message with the profile's version whateve
   CHECK(walked.segments[2] == defs::v2_5.segment("SFT"));
   CHECK_FALSE(has(rep, validate::code::unknown_segment));
   CHECK(has(rep, validate::code::required_missing, "SFT"));  // checked with 2.5's SFT
+}
+
+TEST_CASE("walk and validation read header text alike: escapes decoded, up to a subcomponent") {
+  parser p;
+  const registry& all = defs::all_versions_registry;
+  const resolver res{all};
+  // Hex escapes: MSH-12 "2\X2E\5" is "2.5", OBX-2 "\X4E4D\" is "NM".
+  const std::string escaped =
+      "MSH|^~\\&|A|B|C|D|20260101||ORU^R01^ORU_R01|1|P|2\\X2E\\5\r"
+      "PID|1\rOBR|1\rOBX|1|\\X4E4D\\|X||abc\r";
+  auto m = p.parse(escaped);
+  REQUIRE(m);
+  CHECK(res.version_for(*m) == &defs::v2_5);
+  const seen_by_walk walked = walk(all, *m);
+  CHECK(walked.version == &defs::v2_5);
+  CHECK(walked.obx5 == defs::v2_5.type("NM"));
+  validate::report rep;
+  CHECK(validate::validate(*m, res, {}, rep) == &defs::v2_5);
+  CHECK(has(rep, validate::code::bad_number, "OBX"));  // OBX-5 checked as the NM both read
+  // '.' as the subcomponent separator: MSH-12 "2.4" reads "2", which names no version, for both.
+  auto dotted = p.parse(std::string("MSH|^~\\.|A|B|C|D|20260101||ADT^A01|1|P|2.4\rPID|1\r"));
+  REQUIRE(dotted);
+  CHECK(res.version_for(*dotted) == nullptr);
+  CHECK(walk(all, *dotted).version == &res.version_or_default(*dotted));
+  CHECK(walk(all, *dotted).version == all.default_version());
 }

@@ -19,6 +19,7 @@
 
 #include "hl7v2/defs/registry.hpp"
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/detail/header_text.hpp"
 #include "hl7v2/message.hpp"
 
 namespace hl7v2::defs {
@@ -69,7 +70,11 @@ class resolver {
   constexpr const version_def* version_for(std::string_view msh12) const noexcept {
     return definitions_ != nullptr ? definitions_ : versions_.find(msh12);
   }
-  const version_def* version_for(const message& msg) const noexcept { return version_for(msg.version_id()); }
+  /// MSH-12 read as detail/header_text.hpp says (escapes decoded, up to a subcomponent).
+  const version_def* version_for(const message& msg) const noexcept {
+    char buf[32];
+    return version_for(hl7v2::detail::decoded_header_text(msg.version_id(), msg.delims(), buf));
+  }
 
   /// The same, but a text that names no version gets the default; never null (an empty registry
   /// without a default gives a version that defines nothing).
@@ -79,7 +84,8 @@ class resolver {
     return detail::no_definitions;
   }
   const version_def& version_or_default(const message& msg) const noexcept {
-    return version_or_default(msg.version_id());
+    char buf[32];
+    return version_or_default(hl7v2::detail::decoded_header_text(msg.version_id(), msg.delims(), buf));
   }
 
   /// The structure MSH-9 names in `v`.
@@ -91,7 +97,11 @@ class resolver {
     return msh9_1.empty() ? nullptr : v.structure_for(msh9_1, msh9_2);
   }
   static const structure_def* structure(const version_def& v, const hl7v2::message& msg) noexcept {
-    return structure(v, msg.message_type(), msg.trigger_event(), msg.structure_id());
+    char type_buf[32], trigger_buf[32], id_buf[32];
+    const hl7v2::delimiters& d = msg.delims();
+    return structure(v, hl7v2::detail::decoded_header_text(msg.message_type(), d, type_buf),
+                     hl7v2::detail::decoded_header_text(msg.trigger_event(), d, trigger_buf),
+                     hl7v2::detail::decoded_header_text(msg.structure_id(), d, id_buf));
   }
 
   /// v's definition of a segment, else the nearest later version's in the registry.
@@ -99,14 +109,18 @@ class resolver {
     return versions_.segment(v, id);
   }
 
-  /// The type of field `position` of `seg` read with definition `fd` in version `v`: fd's type, or for a
-  /// "varies" field the type its type field names.
-  static const type_def* field_type(const version_def& v, const hl7v2::segment& seg, std::size_t position,
+  /// The type of field `position` of `seg` (of a message with delimiters `d`) read with definition `fd`
+  /// in version `v`: fd's type, or for a "varies" field the type its type field names (its first
+  /// component, read as detail/header_text.hpp says).
+  static const type_def* field_type(const version_def& v, const hl7v2::segment& seg,
+                                    const hl7v2::delimiters& d, std::size_t position,
                                     const field_def* fd) noexcept {
     const type_def* t = fd != nullptr ? fd->type : nullptr;
     if (t == nullptr || !is_varies(t->id)) return t;
     const std::size_t from = varies_type_field(seg.id(), position);
-    return from == 0 ? nullptr : varies_type(v, seg[from][1][1].raw());
+    if (from == 0) return nullptr;
+    char buf[16];
+    return varies_type(v, hl7v2::detail::decoded_header_text(seg[from][1][1].raw(), d, buf));
   }
 
  private:

@@ -15,31 +15,13 @@
 #include <string_view>
 
 #include "hl7v2/defs/types.hpp"
+#include "hl7v2/detail/header_text.hpp"
 #include "hl7v2/escape.hpp"
 #include "hl7v2/json/sink.hpp"
 #include "hl7v2/json/writer.hpp"
 #include "hl7v2/message.hpp"
 
 namespace hl7v2::json {
-
-namespace detail {
-
-// Header text that picks definitions (MSH-9, MSH-12, MSH-18, OBX-2) read as the named layout shows it:
-// escapes decoded. With '.' as the escape character "2.1" is an (unterminated, so literal) escape, and
-// the way back writes it "2.E.1": both must name the same version. Text that decodes to more than the
-// buffer holds is no id the definitions know: empty.
-// A component's text is read up to its first subcomponent ("2.4&x" names 2.4), as the named layout shows
-// it.
-template <std::size_t N>
-std::string_view decoded_header_text(std::string_view raw, const hl7v2::delimiters& d, char (&buf)[N]) {
-  if (d.subcomponent != '\0') raw = raw.substr(0, raw.find(d.subcomponent));
-  if (d.escape == '\0' || raw.find(d.escape) == std::string_view::npos) return raw;
-  hl7v2::fixed_sink out{buf};
-  hl7v2::unescape(raw, d, out);
-  return out.overflowed() ? std::string_view{} : out.view();
-}
-
-}  // namespace detail
 
 // In which order the walk visits segments.
 enum class segment_order : unsigned char {

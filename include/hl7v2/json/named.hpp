@@ -115,8 +115,8 @@ class named_emitter {
     delims_ = m.msg->delims();
     char buf[32];
     // MSH-18 read as the layout shows it: its first repetition's first component (a primitive reading).
-    charset_ =
-        hl7v2::charset_from_msh18(detail::decoded_header_text(m.msg->header()[18][1][1].raw(), delims_, buf));
+    charset_ = hl7v2::charset_from_msh18(
+        hl7v2::detail::decoded_header_text(m.msg->header()[18][1][1].raw(), delims_, buf));
     base_ = m.msg->raw().data();
     message_size_ = m.msg->raw().size();
     w_.begin_object();

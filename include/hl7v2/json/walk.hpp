@@ -79,8 +79,7 @@ class walker {
   // The definitions a message is read with (see the header comment); never null. MSH-12 is read as the
   // named layout shows it (escapes decoded), so JSON that goes back to ER7 resolves alike.
   const defs::version_def* version_of(const message& msg) const noexcept {
-    char buf[32];
-    return &resolver_.version_or_default(detail::decoded_header_text(msg.version_id(), msg.delims(), buf));
+    return &resolver_.version_or_default(msg);
   }
   // The same, remembering the last answer: a feed sends one MSH-12 text over and over. The answer
   // depends on the delimiters too: under MSH-2 `^~\.` the text "2.4" reads as "2".
@@ -99,11 +98,7 @@ class walker {
     return last_version_;
   }
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
-    char id_buf[32], type_buf[32], trigger_buf[32];
-    const hl7v2::delimiters& d = msg.delims();
-    return defs::resolver::structure(v, detail::decoded_header_text(msg.message_type(), d, type_buf),
-                                     detail::decoded_header_text(msg.trigger_event(), d, trigger_buf),
-                                     detail::decoded_header_text(msg.structure_id(), d, id_buf));
+    return defs::resolver::structure(v, msg);
   }
 
   // May a segment with this id repeat in messages of this structure (null: unknown structure)?
@@ -205,18 +200,10 @@ class walker {
     }
   }
 
-  // The type a "varies" field takes (defs/resolver.hpp): OBX-5 is typed by OBX-2, read as the named
-  // layout shows it (its first component, escapes decoded), so JSON that goes back to ER7 and is read
-  // again resolves alike.
+  // The type a "varies" field takes (defs/resolver.hpp: OBX-5 typed by OBX-2).
   static const defs::type_def* field_type(const message_info& info, const segment& seg, std::size_t pos,
                                           const defs::field_def* fd) noexcept {
-    const defs::type_def* t = fd != nullptr ? fd->type : nullptr;
-    if (t == nullptr || !defs::is_varies(t->id)) return t;
-    const std::size_t from = defs::varies_type_field(seg.id(), pos);
-    if (from == 0) return nullptr;
-    char buf[16];
-    return defs::varies_type(*info.version,
-                             detail::decoded_header_text(seg[from][1][1][1].raw(), info.msg->delims(), buf));
+    return defs::resolver::field_type(*info.version, seg, info.msg->delims(), pos, fd);
   }
 
   // One bit set per byte class (bytes_class) for this message's delimiters.

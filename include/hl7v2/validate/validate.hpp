@@ -152,8 +152,9 @@ struct thread_matcher {
 template <class Sink>
 class segment_checker {
  public:
-  segment_checker(const defs::version_def& v, const options& o, Sink& sink) noexcept
-      : v_(v), o_(o), sink_(sink) {}
+  segment_checker(const defs::version_def& v, const hl7v2::delimiters& d, const options& o,
+                  Sink& sink) noexcept
+      : v_(v), d_(d), o_(o), sink_(sink) {}
 
   void emit(level l, code c, const location& where, expectation e, std::uint32_t number,
             std::string_view text) {
@@ -195,7 +196,7 @@ class segment_checker {
       lenient_component_ = seg.id() == "MSH" && pos == 9 && derives_structure(f) ? 3 : 0;
       const defs::type_def* type = fd->type;
       if (type != nullptr && classify(type->id) == type_class::varies)
-        type = defs::resolver::field_type(v_, seg, pos, fd);  // OBX-2 types OBX-5
+        type = defs::resolver::field_type(v_, seg, d_, pos, fd);  // OBX-2 types OBX-5
       std::uint16_t n = 0;
       for (const repetition r : f) {
         ++n;
@@ -324,6 +325,7 @@ class segment_checker {
   }
 
   const defs::version_def& v_;
+  const hl7v2::delimiters& d_;
   const options& o_;
   Sink& sink_;
   std::uint16_t lenient_component_ = 0;  // 3 in MSH-9 when the structure is derived from 9.1 + 9.2
@@ -345,7 +347,7 @@ inline const defs::structure_def* structure_of(const message& msg,
 template <class Sink>
 void validate(const message& msg, const defs::version_def& version, const options& opts, Sink& sink,
               const defs::registry& later = {}) {
-  detail::segment_checker<Sink> checker(version, opts, sink);
+  detail::segment_checker<Sink> checker(version, msg.delims(), opts, sink);
   const defs::structure_def* structure = opts.structure == level::off ? nullptr : structure_of(msg, version);
   structure_matcher* matcher = nullptr;
   std::unique_ptr<structure_matcher> nested;
