@@ -21,8 +21,9 @@
 //                   does, and a source giving every component the same optionality says nothing). HL7's
 //                   rule: a data type's R component must be valued when the field is (v2.5 ch. 2.A). HAPI
 //                   does not check component optionality at all: a stricter receiver than HAPI, on purpose.
-//   [msh-9.3]       the component-R rule on MSH-9.3 (MSG.3: R from 2.6 per hl7apy, 2.7 per npm): genuine by
-//                   the standard, though the structure follows from MSH-9.1/9.2; apart for the lead to decide.
+//   [msh-9.3]       the component-R rule on MSH-9.3 (MSG.3: R from 2.6 per hl7apy, 2.7 per npm). Validation
+//                   reports it as an error only when MSH-9.1/9.2 give no structure either (otherwise it is a
+//                   warning, not listed here).
 //   [repetitions]   too_many_repetitions: the field really has more repetitions than every source allows
 //                   (hl7apy max, nHapi reps; 2.7.1: nHapi + npm). Any source allows them all: false.
 //   [format]        bad_number / bad_date / bad_time / bad_datetime / bad_sequence_id: the text breaks the
@@ -420,7 +421,7 @@ function judgeRequired(e, msg, v, vnote, p, seg) {
   }
   const names = Object.keys(opinions);
   const rule = p.seg === 'MSH' && p.field === 9 && p.comp === 3 ? 'msh-9.3' : 'component-R';
-  const extra = rule === 'msh-9.3' ? '; the structure follows from MSH-9.1/9.2 (lead: downgrade?)' : '';
+  const extra = rule === 'msh-9.3' ? '; and MSH-9.1/9.2 name no structure of the version to derive it from' : '';
   if (names.length && names.every((s) => opinions[s]))
     return { verdict: 'genuine', why: `[${rule}] the field holds data, ${label} is empty; ${label} is R in ${w} per ${srcNames(names)} (nHapi gives no component optionality)${extra}${vnote}` };
   if (names.length && names.every((s) => !opinions[s]))
