@@ -18,7 +18,8 @@ namespace {
 using hl7v2::defs::node_kind;
 using hl7v2::defs::structure_node;
 
-constexpr std::string_view ids[] = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH"};
+// "Hxx" is HL7's any-segment place: a message id the structure does not name goes there.
+constexpr std::string_view ids[] = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "Hxx"};
 
 // Reads a structure depth first: per node one byte (kind, bounds, id), groups and choices one more for
 // their number of children. Past the input's end every node is an optional segment.

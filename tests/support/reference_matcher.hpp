@@ -137,6 +137,14 @@ struct ref_matcher {
     return false;
   }
 
+  // HL7's "Hxx" place takes a segment whose id the structure does not name (not a Z-segment).
+  std::string_view as_matched(std::string_view id) const {
+    const std::string_view any = validate::detail::any_segment_id;
+    if (validate::is_z_segment(id) || in_structure(s.children(), id) || !in_structure(s.children(), any))
+      return id;
+    return any;
+  }
+
   void search(std::size_t i, std::vector<ref_frame> frames, std::uint32_t serial, ref_trace t) {
     if (budget == 0) {
       complete = false;
@@ -153,7 +161,7 @@ struct ref_matcher {
       }
       return;
     }
-    const std::string_view id = ids[i];
+    const std::string_view id = as_matched(ids[i]);
     if (validate::is_z_segment(id) || !in_structure(s.children(), id)) {
       if (!validate::is_z_segment(id))
         t.findings.push_back(finding_text(code::unexpected_segment, nullptr, s.id));
