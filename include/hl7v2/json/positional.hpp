@@ -12,8 +12,9 @@
 //    subcomponent delimiter, else an array of components; a component is a string when it holds no
 //    subcomponent delimiter, else an array of subcomponents. (A one-element array never holds a plain
 //    string: ["a"] at field level would be written "a", so the shapes are unambiguous.)
-//  - bytes: when the message is valid UTF-8 (ASCII included) the strings are its text. Otherwise (Latin-1
-//    data, a stray invalid byte) every string holds one character per byte, U+0000..U+00FF (Latin-1
+//  - bytes: when the message is valid UTF-8 (ASCII included) and its delimiters are ASCII, the strings
+//    are its text. Otherwise (Latin-1 data, a stray invalid byte, a delimiter that may cut a UTF-8
+//    sequence) every string holds one character per byte, U+0000..U+00FF (Latin-1
 //    decoding), and the object starts with "bytes":"latin1" so the way back re-encodes each character
 //    as its byte. Either way no byte is lost or replaced.
 #pragma once
@@ -44,7 +45,13 @@ class positional_emitter {
   void begin_message(const message_info& m) {
     d_ = m.msg->delims();
     build_classes();
-    latin1_ = !hl7v2::detail::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
+    // A delimiter beyond ASCII may be part of a UTF-8 sequence the split cuts in two ("^~\xdc\xa6" then
+    // "\xdc\xa6" in a field): its parts would not be UTF-8 on their own, so such messages take the
+    // byte form too.
+    const auto beyond_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+    latin1_ = beyond_ascii(d_.field) || beyond_ascii(d_.component) || beyond_ascii(d_.repetition) ||
+              beyond_ascii(d_.subcomponent) ||
+              !hl7v2::detail::validate_utf8(m.msg->raw().data(), m.msg->raw().size());
     w_.begin_object();
     if (!extra_.empty()) w_.raw(extra_);
     if (latin1_) {
