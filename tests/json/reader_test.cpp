@@ -244,3 +244,15 @@ TEST_CASE("malformed JSON is refused with bad_json and nothing appended") {
     CHECK(out == "before");
   }
 }
+
+TEST_CASE("named → ER7: a last value ending in a line feed stays text, not half of a CRLF") {
+  // Found by fuzz_emit: in a CR-terminated message a line feed is text. Written back as the segment's
+  // last value it met the CR, and read again as CRLF the value was gone.
+  const std::string text = "MSH|^~\\&|A|B|C|D|20250101||ADT^A01|1|P|2.5\rPID|1||R1||DOE^J||\n||\r";
+  for (const json::options& o : {json::options{}, json::options{.typed = true, .format = formatting::keep}}) {
+    const std::string first = to_json(text, o);
+    const std::string er7 = back_to_er7(first);
+    if (o.typed) CHECK(er7.find("|\n|\r") != std::string::npos);  // the date's ER7 text, as it was
+    CHECK(to_json(er7, o) == first);
+  }
+}

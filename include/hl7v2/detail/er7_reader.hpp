@@ -536,6 +536,10 @@ class er7_reader {
     if (index == 1 &&
         std::string_view{out}.substr(segment_start).find_first_of("\r\n") != std::string_view::npos)
       return bad(index);
+    // A last value ending in a line feed (text of a CR-terminated message) would meet the CR as a CRLF
+    // terminator when read again: an empty field after it, which the JSON does not record either,
+    // keeps the line feed in the value.
+    if (out.size() > segment_start && out.back() == '\n') out.push_back(d_.field);
     out.push_back('\r');
     return {};
   }
