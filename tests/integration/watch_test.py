@@ -1,6 +1,7 @@
 """hl7v2 lake watch end to end: files present at start, a file written slowly (read only once closed),
 a file renamed into place, --remove-ingested (only after the manifest is durable), files that arrive
 while the watcher is down, SIGTERM. Usage: watch_test.py CLI DATA WORK"""
+import atexit
 import glob
 import json
 import os
@@ -17,16 +18,31 @@ CLI, DATA, WORK = sys.argv[1:4]
 fresh_dir(WORK)
 
 
+running = []  # watchers not stopped yet: killed at exit, so a failed check cannot leave one holding
+               # the test's output open (ctest would then wait for its timeout)
+
+
 def start(lake, inbox, *extra):
     log = open(os.path.join(WORK, "watch.log"), "ab")
-    p = subprocess.Popen([CLI, "lake", "watch", "--lake", lake, *extra, inbox], stderr=log)
+    p = subprocess.Popen([CLI, "lake", "watch", "--lake", lake, *extra, inbox], stderr=log,
+                         stdout=subprocess.DEVNULL)
     p.log = log
+    running.append(p)
     return p
+
+
+@atexit.register
+def kill_running():
+    for p in running:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def stop(p):
     p.send_signal(signal.SIGTERM)
     assert p.wait(timeout=60) == 0
+    running.remove(p)
     p.log.close()
 
 
@@ -49,7 +65,9 @@ def test_watch_inbox():
         f.write(adt(0, "EARLY"))
     w = start(lake, inbox, "--remove-ingested")
     wait_for(lambda: ids_in(lake) == ["EARLY0"], "the file present at start")
-    assert not os.path.exists(os.path.join(inbox, "early.hl7"))
+    # removed once its manifest is durable, which comes after its staging file
+    wait_for(lambda: not os.path.exists(os.path.join(inbox, "early.hl7")), "removal of the file present at start")
+    assert len(manifests(lake)) == 1
 
     # written slowly: nothing is read until it is closed
     slow = open(os.path.join(inbox, "slow.hl7"), "w", newline="")
