@@ -203,7 +203,9 @@ TEST_CASE("walk and validation read header text alike: escapes decoded, up to a 
   CHECK(validate::validate(*m, res, {}, rep) == &defs::v2_5);
   CHECK(has(rep, validate::code::bad_number, "OBX"));  // OBX-5 checked as the NM both read
   // '.' as the subcomponent separator: MSH-12 "2.4" reads "2", which names no version, for both.
-  auto dotted = p.parse(std::string("MSH|^~\\.|A|B|C|D|20260101||ADT^A01|1|P|2.4\rPID|1\r"));
+  const std::string dotted_text =
+      "MSH|^~\\.|A|B|C|D|20260101||ADT^A01|1|P|2.4\rPID|1\r";  // outlives its views
+  auto dotted = p.parse(dotted_text);
   REQUIRE(dotted);
   CHECK(res.version_for(*dotted) == nullptr);
   CHECK(walk(all, *dotted).version == &res.version_or_default(*dotted));
