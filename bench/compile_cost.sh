@@ -125,6 +125,25 @@ for name in all one core; do
   done
 done
 echo
+# Most of a program's size is the definition tables' pointers, and under PIE (Debian's default) each is
+# also a 24-byte relocation record; glibc 2.36+ and binutils 2.38+ can pack those (DT_RELR).
+relr=(-Wl,-z,pack-relative-relocs)
+if printf 'int main(){}' | "$cxx" -x c++ - "${relr[@]}" -o "$work/relr-probe" 2>/dev/null; then
+  echo "Binary size by link flags (header-only; bytes as \`size\` counts them; relocations: \`readelf -r\`):"
+  echo
+  echo "| program | default (PIE) | relocations | with \`-Wl,-z,pack-relative-relocs\` |"
+  echo "|---|---:|---:|---:|"
+  for name in all one; do
+    libs=(); [[ $name == all ]] && libs=(-lsimdjson)
+    "$cxx" "${flags[@]}" -c "$work/$name.cpp" -o "$work/$name.o"
+    "$cxx" "$work/$name.o" -o "$work/$name-pie" "${libs[@]}"
+    "$cxx" "$work/$name.o" -o "$work/$name-relr" "${relr[@]}" "${libs[@]}"
+    [[ "$(printf '%s' "$sample" | "$work/$name-relr")" == "$(printf '%s' "$sample" | "$work/$name-pie")" ]] ||
+      { echo "bench/compile_cost.sh: $name: packed relocations changed the output" >&2; exit 1; }
+    echo "| $name | $(size "$work/$name-pie" | awk 'NR == 2 { print $4 }') | $(readelf -r "$work/$name-pie" | grep -c R_X86_64_RELATIVE || true) | $(size "$work/$name-relr" | awk 'NR == 2 { print $4 }') |"
+  done
+  echo
+fi
 echo "The compiled-mode library itself ($(ls "$root"/src/definitions/*.cpp | wc -l) objects: one per version, the converter, the JSON reader, the profile loader; once per build of hl7v2): ${lib_wall} s wall, ${lib_cpu} s CPU;"
 echo "\`libhl7v2_definitions.a\` is $(stat -c %s "$work/libhl7v2_definitions.a") bytes."
 

@@ -12,7 +12,9 @@ function hashOf(value) {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
 }
 
-function cxxString(s) {
+// The body of a C++ string literal for s (UTF-8; octal escapes are always three digits, so a digit after
+// one is never read as part of it).
+function cxxBody(s) {
   let body = '';
   for (const ch of s) {
     const c = ch.codePointAt(0);
@@ -22,7 +24,26 @@ function cxxString(s) {
       for (const b of Buffer.from(ch, 'utf8')) body += '\\' + b.toString(8).padStart(3, '0');
     }
   }
-  return `str("${body}", ${Buffer.byteLength(s, 'utf8')})`;
+  return body;
+}
+
+function cxxString(s) {
+  return `str("${cxxBody(s)}", ${Buffer.byteLength(s, 'utf8')})`;
+}
+
+// A long text as adjacent literals of at most ~100 bytes, so that the generated lines stay readable.
+function cxxLiteral(s) {
+  const pieces = [];
+  let piece = '';
+  for (const ch of s) {
+    piece += ch;
+    if (piece.length >= 100) {
+      pieces.push(piece);
+      piece = '';
+    }
+  }
+  if (piece || !pieces.length) pieces.push(piece);
+  return pieces.map((p) => `"${cxxBody(p)}"`).join('\n  ');
 }
 
 function cxxIdent(s) {
@@ -46,9 +67,12 @@ class Emitter {
     this.models = models;
     this.lines = [];
     this.typeNames = {};
+    this.emitted = new Set();
   }
 
   guarded(name, body) {
+    if (this.emitted.has(name)) return;  // same content twice in one version: the first one serves
+    this.emitted.add(name);
     const guard = `HL7V2_DEFS_${name.toUpperCase()}`;
     this.lines.push(`#ifndef ${guard}`, `#define ${guard}`, ...body, '#endif');
   }
@@ -67,7 +91,7 @@ class Emitter {
     if (comps.length) {
       body.push(`inline constexpr component_def ${name}_c[] = {`);
       for (const c of comps) {
-        body.push(`  {${cxxString(c.name)}, ${cxxString(c.key)}, &${c.typeName}, optionality::${c.opt}, ${c.len}, ${c.table}},`);
+        body.push(`  {${cxxString(c.name)}, ${cxxString(c.key)}, &${c.typeName}, ${c.len}, ${c.table}, optionality::${c.opt}},`);
       }
       body.push('};');
       body.push(`inline constexpr type_def ${name}{${cxxString(t.id)}, ${cxxString(t.name)}, ${name}_c, ${comps.length}};`);
@@ -81,7 +105,7 @@ class Emitter {
 
   segment(s) {
     const rows = s.fields.map((f) =>
-      `  {${f.position}, ${cxxString(f.name)}, ${cxxString(f.key)}, &${this.type(f.typeFrom, f.type)}, optionality::${f.opt}, ${f.repeats}, ${f.len}, ${f.table}},`);
+      `  {${cxxString(f.name)}, ${cxxString(f.key)}, &${this.type(f.typeFrom, f.type)}, ${f.len}, ${f.position}, ${f.repeats}, ${f.table}, optionality::${f.opt}},`);
     const name = `s_${cxxIdent(s.id)}_${hashOf([s.id, s.name, rows])}`;
     const body = [];
     if (rows.length) body.push(`inline constexpr field_def ${name}_f[] = {`, ...rows, '};');
@@ -90,34 +114,50 @@ class Emitter {
     return name;
   }
 
-  structure(m) {
-    const name = `m_${cxxIdent(m.id)}_${hashOf([m.id, m.name, m.children])}`;
-    const body = [];
-    let groupNo = 0;
-    // Children arrays are written before the array that points at them.
-    const nodes = (children) => {
-      const rows = children.map((n) => {
-        if (n.kind === 'segment') return `  {node_kind::segment, ${cxxString(n.id)}, ${n.min}, ${n.max}},`;
-        if (!n.children.length) throw new Error(`${m.id}: ${n.kind} ${n.id} has no children`);
-        const childArray = nodes(n.children);
-        return `  {node_kind::${n.kind}, ${cxxString(n.id)}, ${n.min}, ${n.max}, ${childArray}, ${n.children.length}},`;
-      });
-      const arrayName = `${name}_n${groupNo++}`;
-      body.push(`inline constexpr structure_node ${arrayName}[] = {`, ...rows, '};');
-      return arrayName;
-    };
-    const root = nodes(m.children);
-    body.push(`inline constexpr structure_def ${name}{${cxxString(m.id)}, ${cxxString(m.name)}, ${root}, ${m.children.length}};`);
-    this.guarded(name, body);
+  // A group's (or choice's) children array is its own object, named by its content, so a group that
+  // is the same in several structures or versions (PATIENT_RESULT in ORU_R01 of 2.5 and 2.5.1, an
+  // INSURANCE group across ADT structures) is one array in the binary.
+  nodeArray(children, owner) {
+    const rows = children.map((n) => {
+      if (n.kind === 'segment') return `  {${cxxString(n.id)}, nullptr, ${n.min}, ${n.max}, 0, node_kind::segment},`;
+      if (!n.children.length) throw new Error(`${owner}: ${n.kind} ${n.id} has no children`);
+      const childArray = this.nodeArray(n.children, owner);
+      return `  {${cxxString(n.id)}, ${childArray}, ${n.min}, ${n.max}, ${n.children.length}, node_kind::${n.kind}},`;
+    });
+    const name = `n_${hashOf(rows)}`;
+    this.guarded(name, [`inline constexpr structure_node ${name}[] = {`, ...rows, '};']);
     return name;
   }
 
+  structure(m) {
+    const name = `m_${cxxIdent(m.id)}_${hashOf([m.id, m.name, m.children])}`;
+    const root = this.nodeArray(m.children, m.id);
+    this.guarded(name, [`inline constexpr structure_def ${name}{${cxxString(m.id)}, ${cxxString(m.name)}, ${root}, ${m.children.length}};`]);
+    return name;
+  }
+
+  // A table's codes and names are one text, with the offsets where each ends (types.hpp says why).
   table(t) {
-    const rows = t.values.map((v) => `  {${cxxString(v.code)}, ${cxxString(v.name)}},`);
-    const name = `tb_${t.number}_${hashOf([t.number, t.name, rows])}`;
+    let text = '';
+    const ends = [];
+    let at = 0;
+    for (const v of t.values) {
+      for (const part of [v.code, v.name]) {
+        text += part;
+        at += Buffer.byteLength(part, 'utf8');
+        ends.push(at);
+      }
+    }
+    const name = `tb_${t.number}_${hashOf([t.number, t.name, t.values.map((v) => [v.code, v.name])])}`;
     const body = [];
-    if (rows.length) body.push(`inline constexpr table_value ${name}_v[] = {`, ...rows, '};');
-    body.push(`inline constexpr table_def ${name}{${t.number}, ${cxxString(t.name)}, ${rows.length ? `${name}_v` : 'nullptr'}, ${rows.length}};`);
+    if (t.values.length) {
+      body.push(`inline constexpr char ${name}_t[] = ${cxxLiteral(text)};`);
+      body.push(`inline constexpr std::uint32_t ${name}_e[] = {`);
+      for (let i = 0; i < ends.length; i += 16) body.push(`  ${ends.slice(i, i + 16).join(', ')},`);
+      body.push('};');
+    }
+    const data = t.values.length ? `${name}_t, ${name}_e` : 'nullptr, nullptr';
+    body.push(`inline constexpr table_def ${name}{${t.number}, ${t.values.length}, ${cxxString(t.name)}, ${data}};`);
     this.guarded(name, body);
     return name;
   }

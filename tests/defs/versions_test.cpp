@@ -38,8 +38,8 @@ static_assert(v2_5_1.type("XPN")->component(1)->key == "family_name");
 static_assert(v2_5_1.type("XPN")->component(99) == nullptr);
 static_assert(v2_5_1.type("ST")->is_primitive());
 static_assert(v2_5_1.structure_for("ADT", "A04") == v2_5_1.structure("ADT_A01"));
-static_assert(v2_5_1.table(1)->find("F") != nullptr);
-static_assert(v2_5_1.table(1)->find("not a code") == nullptr);
+static_assert(v2_5_1.table(1)->contains("F"));
+static_assert(v2_5_1.table(1)->contains("not a code") == false);
 static_assert(v2_3.segment("MSH")->field(10)->key == "message_control_id");
 
 TEST_CASE("every version is complete and sorted for binary search", "[defs]") {
@@ -129,8 +129,34 @@ TEST_CASE("v2.5 and v2.5.1", "[defs]") {
   CHECK(!cx->component(4)->type->is_primitive());
   const table_def* sex = v2_5_1.table(1);
   REQUIRE(sex != nullptr);
-  CHECK(sex->find("F") != nullptr);
-  CHECK(sex->find("M") != nullptr);
+  CHECK(sex->contains("F"));
+  CHECK(sex->contains("M"));
+  CHECK(sex->name_of("F") == "Female");
+  CHECK(sex->name_of("M") == "Male");
+  CHECK(sex->name_of("not a code").empty());
+  REQUIRE(sex->size() >= 2);
+  CHECK(sex->value(sex->index_of("F")).code == "F");
+}
+
+// A table's values are one text and offsets (types.hpp): every value must read back whole, codes
+// strictly ascending (the binary search relies on it), and every code found at its own position.
+TEST_CASE("every table's values read back from its text", "[defs]") {
+  std::size_t values = 0;
+  for (const version_def* v : all_versions()) {
+    INFO(v->id);
+    for (const table_def* t : v->tables()) {
+      INFO(t->number);
+      for (std::size_t i = 0; i < t->size(); ++i) {
+        const table_value x = t->value(i);
+        if (i > 0) CHECK(t->code(i - 1) < x.code);
+        CHECK(t->index_of(x.code) == i);
+        CHECK(x.name.data() == x.code.data() + x.code.size());  // back to back in one text
+        ++values;
+      }
+      CHECK(t->index_of("\xff not a code") == t->size());
+    }
+  }
+  CHECK(values > 10000);
 }
 
 TEST_CASE("v2.6 to v2.8", "[defs]") {
@@ -283,9 +309,9 @@ TEST_CASE("tables are per version where a source has them", "[defs][reconciled]"
     INFO(v->id);
     const table_def* value_types = v->table(125);
     REQUIRE(value_types != nullptr);
-    CHECK(value_types->find("CE") != nullptr);
-    CHECK(value_types->find("TS") != nullptr);
-    CHECK(value_types->find("ST") != nullptr);
+    CHECK(value_types->contains("CE"));
+    CHECK(value_types->contains("TS"));
+    CHECK(value_types->contains("ST"));
   }
-  CHECK(v2_8.table(125)->find("CWE") != nullptr);
+  CHECK(v2_8.table(125)->contains("CWE"));
 }

@@ -32,8 +32,9 @@ struct builder {
   void fill(std::size_t at, std::size_t count, int depth) {
     for (std::size_t k = 0; k < count; ++k) {
       const std::uint8_t b = next();
-      structure_node n{node_kind::segment, ids[(b >> 4) & 7], static_cast<std::uint16_t>((b >> 2) & 1),
-                       static_cast<std::uint16_t>((b >> 3) & 1 ? 0 : 1)};
+      structure_node n{.id = ids[(b >> 4) & 7],
+                       .min = static_cast<std::uint16_t>((b >> 2) & 1),
+                       .max = static_cast<std::uint16_t>((b >> 3) & 1 ? 0 : 1)};
       const unsigned kind = b & 3;
       if (kind >= 2 && depth < 8 && pool.size() + 4 <= pool.capacity()) {
         n.kind = kind == 2 ? node_kind::group : node_kind::choice;
@@ -63,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t* msg_begin = data + 1 + (structure_bytes < size - 1 ? structure_bytes : size - 1);
   const std::size_t top = 1 + (data[1] & 7);
   pool.resize(1 + top);
-  pool[0] = structure_node{node_kind::segment, "MSH", 1, 1};
+  pool[0] = structure_node{.id = "MSH", .min = 1, .max = 1};
   builder b{data + 2, msg_begin, pool};
   b.fill(1, top, 1);
   const hl7v2::defs::structure_def s{"T_FUZZ", "T_FUZZ", pool.data(), static_cast<std::uint16_t>(1 + top)};

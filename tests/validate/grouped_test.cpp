@@ -196,21 +196,29 @@ struct custom_version {
 };
 
 using defs::node_kind;
-constexpr defs::structure_node roles[] = {{node_kind::segment, "ROL", 1, 1},
-                                          {node_kind::segment, "PRD", 1, 1}};
-constexpr defs::structure_node kinds[] = {{node_kind::segment, "OBR", 1, 1},
-                                          {node_kind::segment, "RXO", 1, 1}};
-constexpr defs::structure_node allergy_or_diagnosis[] = {{node_kind::segment, "AL1", 1, 1},
-                                                         {node_kind::segment, "DG1", 1, 1}};
-constexpr defs::structure_node detail[] = {{node_kind::choice, {}, 1, 1, kinds, 2},
-                                           {node_kind::segment, "NTE", 0, 0}};
-constexpr defs::structure_node order[] = {{node_kind::segment, "ORC", 1, 1},
-                                          {node_kind::group, "DETAIL", 0, 1, detail, 2},
-                                          {node_kind::choice, {}, 0, 0, roles, 2},
-                                          {node_kind::choice, {}, 0, 1, allergy_or_diagnosis, 2},
-                                          {node_kind::segment, "NTE", 0, 0}};
-constexpr defs::structure_node root[] = {{node_kind::segment, "MSH", 1, 1},
-                                         {node_kind::group, "ORDER", 1, 1, order, 5}};
+constexpr defs::structure_node roles[] = {{.id = "ROL", .min = 1, .max = 1},
+                                          {.id = "PRD", .min = 1, .max = 1}};
+constexpr defs::structure_node kinds[] = {{.id = "OBR", .min = 1, .max = 1},
+                                          {.id = "RXO", .min = 1, .max = 1}};
+constexpr defs::structure_node allergy_or_diagnosis[] = {{.id = "AL1", .min = 1, .max = 1},
+                                                         {.id = "DG1", .min = 1, .max = 1}};
+constexpr defs::structure_node detail[] = {
+    {.id = {}, .child_data = kinds, .min = 1, .max = 1, .child_count = 2, .kind = node_kind::choice},
+    {.id = "NTE", .min = 0, .max = 0}};
+constexpr defs::structure_node order[] = {
+    {.id = "ORC", .min = 1, .max = 1},
+    {.id = "DETAIL", .child_data = detail, .min = 0, .max = 1, .child_count = 2, .kind = node_kind::group},
+    {.id = {}, .child_data = roles, .min = 0, .max = 0, .child_count = 2, .kind = node_kind::choice},
+    {.id = {},
+     .child_data = allergy_or_diagnosis,
+     .min = 0,
+     .max = 1,
+     .child_count = 2,
+     .kind = node_kind::choice},
+    {.id = "NTE", .min = 0, .max = 0}};
+constexpr defs::structure_node root[] = {
+    {.id = "MSH", .min = 1, .max = 1},
+    {.id = "ORDER", .child_data = order, .min = 1, .max = 1, .child_count = 5, .kind = node_kind::group}};
 constexpr defs::structure_def choices{"T_CHOICES", "T_CHOICES", root, 2};
 
 const std::string msh_choices = "MSH|^~\\&|A|B|C|D|20250101||ORM^O01^T_CHOICES|C1|P|";
@@ -284,8 +292,8 @@ TEST_CASE("many segments without a place: one key per id, in order, all kept") {
 
 TEST_CASE("a structure beyond the matcher's limits falls back to the named layout") {
   static std::array<defs::structure_node, 700> wide{};
-  wide[0] = {node_kind::segment, "MSH", 1, 1};
-  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {node_kind::segment, "NTE", 0, 1};
+  wide[0] = {.id = "MSH", .min = 1, .max = 1};
+  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {.id = "NTE", .min = 0, .max = 1};
   static const defs::structure_def s{"T_WIDE", "T_WIDE", wide.data(),
                                      static_cast<std::uint16_t>(wide.size())};
   const custom_version v{s};

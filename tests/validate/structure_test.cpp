@@ -76,17 +76,27 @@ matched match(const std::string& text, const defs::version_def& v, std::string_v
 constexpr std::string_view msh_oru = "MSH|^~\\&|LAB|FAC|REC|RFAC|20250101120000||ORU^R01^ORU_R01|C|P|2.5.1";
 
 constexpr structure_node seg(std::string_view id, std::uint16_t min, std::uint16_t max) {
-  return {node_kind::segment, id, min, max};
+  return {.id = id, .min = min, .max = max};
 }
 template <std::size_t N>
 constexpr structure_node group(std::string_view id, std::uint16_t min, std::uint16_t max,
                                const structure_node (&children)[N]) {
-  return {node_kind::group, id, min, max, children, static_cast<std::uint16_t>(N)};
+  return {.id = id,
+          .child_data = children,
+          .min = min,
+          .max = max,
+          .child_count = static_cast<std::uint16_t>(N),
+          .kind = node_kind::group};
 }
 template <std::size_t N>
 constexpr structure_node choice(std::uint16_t min, std::uint16_t max,
                                 const structure_node (&alternatives)[N]) {
-  return {node_kind::choice, {}, min, max, alternatives, static_cast<std::uint16_t>(N)};
+  return {.id = {},
+          .child_data = alternatives,
+          .min = min,
+          .max = max,
+          .child_count = static_cast<std::uint16_t>(N),
+          .kind = node_kind::choice};
 }
 template <std::size_t N>
 constexpr defs::structure_def structure(std::string_view id, const structure_node (&children)[N]) {
@@ -570,7 +580,12 @@ TEST_CASE("structures beyond the limits are not matched, and nothing breaks") {
   SECTION("too deep") {
     std::vector<structure_node> chain(200);
     for (std::size_t d = 0; d + 1 < chain.size(); ++d)
-      chain[d] = structure_node{node_kind::group, "G", 0, 1, &chain[d + 1], 1};
+      chain[d] = structure_node{.id = "G",
+                                .child_data = &chain[d + 1],
+                                .min = 0,
+                                .max = 1,
+                                .child_count = 1,
+                                .kind = node_kind::group};
     chain.back() = seg("AAA", 0, 1);
     const structure_node top[] = {seg("MSH", 1, 1), chain[0]};
     const defs::structure_def deep = structure("T_DEEP", top);
@@ -581,7 +596,8 @@ TEST_CASE("structures beyond the limits are not matched, and nothing breaks") {
   }
   SECTION("a cycle") {
     structure_node loop[1];
-    loop[0] = structure_node{node_kind::group, "G", 0, 0, loop, 1};
+    loop[0] = structure_node{
+        .id = "G", .child_data = loop, .min = 0, .max = 0, .child_count = 1, .kind = node_kind::group};
     const structure_node top[] = {seg("MSH", 1, 1), loop[0]};
     const defs::structure_def cyclic = structure("T_CYCLE", top);
     structure_map map;

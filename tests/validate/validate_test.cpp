@@ -387,14 +387,25 @@ TEST_CASE("the fewest structure findings: one misplaced segment, not the two aft
 }
 
 TEST_CASE("a required choice missing names its first alternative and its group") {
-  static constexpr defs::structure_node kinds[] = {{defs::node_kind::segment, "OBR", 1, 1},
-                                                   {defs::node_kind::segment, "RXO", 1, 1}};
-  static constexpr defs::structure_node detail[] = {{defs::node_kind::choice, {}, 1, 1, kinds, 2},
-                                                    {defs::node_kind::segment, "DG1", 0, 0}};
-  static constexpr defs::structure_node order[] = {{defs::node_kind::segment, "ORC", 1, 1},
-                                                   {defs::node_kind::group, "DETAIL", 0, 1, detail, 2}};
-  static constexpr defs::structure_node root[] = {{defs::node_kind::segment, "MSH", 1, 1},
-                                                  {defs::node_kind::group, "ORDER", 1, 0, order, 2}};
+  static constexpr defs::structure_node kinds[] = {{.id = "OBR", .min = 1, .max = 1},
+                                                   {.id = "RXO", .min = 1, .max = 1}};
+  static constexpr defs::structure_node detail[] = {
+      {.id = {}, .child_data = kinds, .min = 1, .max = 1, .child_count = 2, .kind = defs::node_kind::choice},
+      {.id = "DG1", .min = 0, .max = 0}};
+  static constexpr defs::structure_node order[] = {{.id = "ORC", .min = 1, .max = 1},
+                                                   {.id = "DETAIL",
+                                                    .child_data = detail,
+                                                    .min = 0,
+                                                    .max = 1,
+                                                    .child_count = 2,
+                                                    .kind = defs::node_kind::group}};
+  static constexpr defs::structure_node root[] = {{.id = "MSH", .min = 1, .max = 1},
+                                                  {.id = "ORDER",
+                                                   .child_data = order,
+                                                   .min = 1,
+                                                   .max = 0,
+                                                   .child_count = 2,
+                                                   .kind = defs::node_kind::group}};
   static constexpr defs::structure_def s{"ORM_O01", "ORM_O01", root, 2};  // in place of 2.5.1's own
   const custom_version v{s};
   const std::string head = "MSH|^~\\&|A|B|C|D|20250101||ORM^O01^ORM_O01|C1|P|2.5.1";
@@ -405,8 +416,8 @@ TEST_CASE("a required choice missing names its first alternative and its group")
 
 TEST_CASE("a structure beyond the matcher's limits is reported as unknown, order not checked") {
   static std::array<defs::structure_node, 700> wide{};
-  wide[0] = {defs::node_kind::segment, "MSH", 1, 1};
-  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {defs::node_kind::segment, "NTE", 0, 1};
+  wide[0] = {.id = "MSH", .min = 1, .max = 1};
+  for (std::size_t i = 1; i < wide.size(); ++i) wide[i] = {.id = "NTE", .min = 0, .max = 1};
   static const defs::structure_def s{"ORM_O01", "ORM_O01", wide.data(),
                                      static_cast<std::uint16_t>(wide.size())};
   const custom_version v{s};

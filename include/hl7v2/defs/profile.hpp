@@ -175,7 +175,12 @@ class profile_loader {
       if (!read_body(body, path, "components", t->name, items)) return false;
       auto& list = out_.component_lists_.emplace_back();
       for (const auto& it : items)
-        list.push_back({it.def.name, it.def.key, it.def.type, it.def.opt, it.def.max_length, it.def.table});
+        list.push_back({.name = it.def.name,
+                        .key = it.def.key,
+                        .type = it.def.type,
+                        .max_length = it.def.max_length,
+                        .table = it.def.table,
+                        .opt = it.def.opt});
       t->component_data = list.data();
       t->component_count = static_cast<std::uint16_t>(list.size());
     }
@@ -288,7 +293,14 @@ class profile_loader {
   }
 
   static field_def as_field(const component_def& c, std::size_t position) {
-    return {static_cast<std::uint16_t>(position), c.name, c.key, c.type, c.opt, 1, c.max_length, c.table};
+    return {.name = c.name,
+            .key = c.key,
+            .type = c.type,
+            .max_length = c.max_length,
+            .position = static_cast<std::uint16_t>(position),
+            .max_repeats = 1,
+            .table = c.table,
+            .opt = c.opt};
   }
 
   bool apply_entries(simdjson::dom::element list, const std::string& path, std::vector<working_item>& items) {
@@ -309,9 +321,15 @@ class profile_loader {
       if (is_new) {
         if (!entry.name) return fail(entry_path + ".name", profile_errc::missing_member);
         if (!entry.type) return fail(entry_path + ".type", profile_errc::missing_member);
-        items.push_back(
-            {field_def{static_cast<std::uint16_t>(position), {}, {}, nullptr, optionality::optional, 1, 0, 0},
-             true, entry_path});
+        items.push_back({field_def{.name = {},
+                                   .key = {},
+                                   .type = nullptr,
+                                   .max_length = 0,
+                                   .position = static_cast<std::uint16_t>(position),
+                                   .max_repeats = 1,
+                                   .table = 0,
+                                   .opt = optionality::optional},
+                         true, entry_path});
       }
       working_item& item = items[position - 1];
       item.path = entry_path;

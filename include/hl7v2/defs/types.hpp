@@ -10,6 +10,10 @@
 // of its own type, which std::span of an incomplete type does not allow, and a pointer plus a
 // 16-bit count is smaller. Accessors hand out std::span.
 //
+// Members are ordered largest first so that no struct carries padding: all versions hold ~25k
+// structure nodes and ~17k fields, and every padding byte there is a byte of every user's binary
+// (structure_node 48 → 32 bytes, field_def 64 → 56, component_def 56 → 48).
+//
 // Every lookup is constexpr, never throws, and is O(log n) (binary search over arrays the
 // generator sorts) or O(1) (position → array index).
 
@@ -48,12 +52,12 @@ struct type_def;
 
 /// One component (or subcomponent) of a composite data type.
 struct component_def {
-  std::string_view name;  ///< description from the standard, e.g. "Family Name"
-  std::string_view key;   ///< JSON key, e.g. "family_name" (see keys.hpp)
-  const type_def* type;   ///< its own type; a composite type here means subcomponents
-  optionality opt;
+  std::string_view name;     ///< description from the standard, e.g. "Family Name"
+  std::string_view key;      ///< JSON key, e.g. "family_name" (see keys.hpp)
+  const type_def* type;      ///< its own type; a composite type here means subcomponents
   std::uint32_t max_length;  ///< 0 = not given
   std::uint16_t table;       ///< HL7 table number, 0 = none
+  optionality opt;
 };
 
 /// A data type: primitive (ST, NM, ...) or composite (XPN, CX, ...).
@@ -75,14 +79,14 @@ struct type_def {
 
 /// One field of a segment.
 struct field_def {
-  std::uint16_t position;  ///< 1-based
-  std::string_view name;   ///< "Patient Name"
-  std::string_view key;    ///< "patient_name"
+  std::string_view name;  ///< "Patient Name"
+  std::string_view key;   ///< "patient_name"
   const type_def* type;
-  optionality opt;
-  std::uint16_t max_repeats;  ///< 1 = does not repeat, 0 = unbounded, n = at most n
   std::uint32_t max_length;   ///< 0 = not given
+  std::uint16_t position;     ///< 1-based
+  std::uint16_t max_repeats;  ///< 1 = does not repeat, 0 = unbounded, n = at most n
   std::uint16_t table;        ///< HL7 table number, 0 = none
+  optionality opt;
 
   constexpr bool repeats() const noexcept { return max_repeats != 1; }
 };
@@ -107,13 +111,13 @@ enum class node_kind : std::uint8_t { segment, group, choice };
 
 /// A segment, a group or a choice in a message structure, with its occurrence bounds.
 struct structure_node {
-  node_kind kind;
   std::string_view id;  ///< segment id ("PID"; "Hxx": HL7's "any segment"), group name ("PATIENT_RESULT");
                         ///< empty for a choice
-  std::uint16_t min;    ///< 0 = optional
-  std::uint16_t max;    ///< 0 = unbounded
-  const structure_node* child_data = nullptr;  ///< groups only
+  const structure_node* child_data = nullptr;  ///< groups and choices only
+  std::uint16_t min = 0;                       ///< 0 = optional
+  std::uint16_t max = 0;                       ///< 0 = unbounded
   std::uint16_t child_count = 0;
+  node_kind kind = node_kind::segment;
 
   constexpr std::span<const structure_node> children() const noexcept { return {child_data, child_count}; }
   constexpr bool is_segment() const noexcept { return kind == node_kind::segment; }
@@ -122,6 +126,10 @@ struct structure_node {
   constexpr bool repeats() const noexcept { return max != 1; }
   constexpr bool required() const noexcept { return min > 0; }
 };
+
+// The orders above are what keeps the tables small; a reordering that brings padding back fails here.
+static_assert(sizeof(void*) != 8 || sizeof(std::string_view) != 16 ||
+              (sizeof(component_def) == 48 && sizeof(field_def) == 56 && sizeof(structure_node) == 32));
 
 /// A message structure ("ADT_A01"): the ordered top-level nodes of the message.
 struct structure_def {
@@ -140,26 +148,47 @@ struct table_value {
 };
 
 /// An HL7 table of coded values (e.g. 0001 Administrative Sex); values sorted by code.
+///
+/// The values are not an array of table_value: all versions hold ~14k of them, and two string_views
+/// each would be four pointers, every one a relocation the dynamic loader applies at start (24 bytes
+/// of the binary each, besides the 8 of the pointer). One text holds every code and name back to
+/// back, and `ends` says where each ends: 8 bytes a value, two relocations a table.
 struct table_def {
   std::uint16_t number;
-  std::string_view name;
-  const table_value* value_data;
   std::uint16_t value_count;
+  std::string_view name;
+  const char* text;  ///< value i's code, then its name, then value i + 1's code, ...
+  const std::uint32_t*
+      ends;  ///< 2 × value_count offsets into text: code i ends at ends[2i], name i at ends[2i + 1]
 
-  constexpr std::span<const table_value> values() const noexcept { return {value_data, value_count}; }
-  /// The value with this code, or nullptr.
-  constexpr const table_value* find(std::string_view code) const noexcept {
+  constexpr std::size_t size() const noexcept { return value_count; }
+  constexpr std::string_view code(std::size_t i) const noexcept {
+    const std::uint32_t begin = i == 0 ? 0 : ends[2 * i - 1];
+    return {text + begin, ends[2 * i] - begin};
+  }
+  /// Value i (0-based, in code order); i must be below size().
+  constexpr table_value value(std::size_t i) const noexcept {
+    return {code(i), {text + ends[2 * i], ends[2 * i + 1] - ends[2 * i]}};
+  }
+  /// The position of the value with this code, or size() when the table has none.
+  constexpr std::size_t index_of(std::string_view c) const noexcept {
     std::size_t lo = 0, hi = value_count;
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      const int c = value_data[mid].code.compare(code);
-      if (c == 0) return &value_data[mid];
-      if (c < 0)
+      const int cmp = code(mid).compare(c);
+      if (cmp == 0) return mid;
+      if (cmp < 0)
         lo = mid + 1;
       else
         hi = mid;
     }
-    return nullptr;
+    return value_count;
+  }
+  constexpr bool contains(std::string_view c) const noexcept { return index_of(c) != value_count; }
+  /// The description of the value with this code; empty when the table has none (or gives none).
+  constexpr std::string_view name_of(std::string_view c) const noexcept {
+    const std::size_t i = index_of(c);
+    return i == value_count ? std::string_view{} : value(i).name;
   }
 };
 

@@ -25,24 +25,24 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_D4591FDD05
 #define HL7V2_DEFS_T_AD_D4591FDD05
 inline constexpr component_def t_AD_d4591fdd05_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Zip", 3), str("zip", 3), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Zip", 3), str("zip", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_AD_d4591fdd05{str("AD", 2), str("Address", 7), t_AD_d4591fdd05_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CE_A17F911446
 #define HL7V2_DEFS_T_CE_A17F911446
 inline constexpr component_def t_CE_a17f911446_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CE_a17f911446{str("CE", 2), str("Coded Element", 13), t_CE_a17f911446_c, 6};
 #endif
@@ -53,9 +53,9 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_CK_5E1FE4F235
 #define HL7V2_DEFS_T_CK_5E1FE4F235
 inline constexpr component_def t_CK_5e1fe4f235_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Code Identifying Check Digit Scheme Employed", 44), str("code_identifying_check_digit_scheme_employed", 44), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Code Identifying Check Digit Scheme Employed", 44), str("code_identifying_check_digit_scheme_employed", 44), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CK_5e1fe4f235{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_5e1fe4f235_c, 3};
 #endif
@@ -66,27 +66,27 @@ inline constexpr type_def t_CM_6b6f90b974{str("CM", 2), str("Composite", 9), nul
 #ifndef HL7V2_DEFS_T_CM_MSG_7C43926A12
 #define HL7V2_DEFS_T_CM_MSG_7C43926A12
 inline constexpr component_def t_CM_MSG_7c43926a12_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_MSG_7c43926a12{str("CM_MSG", 6), str("Message Type", 12), t_CM_MSG_7c43926a12_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CN_1FDAD64D6E
 #define HL7V2_DEFS_T_CN_1FDAD64D6E
 inline constexpr component_def t_CN_1fdad64d6e_c[] = {
-  {str("ID", 2), str("id", 2), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("ID", 2), str("id", 2), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CN_1fdad64d6e{str("CN", 2), str("Composite ID Number And Name", 28), t_CN_1fdad64d6e_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_E3100525B0
 #define HL7V2_DEFS_T_CQ_E3100525B0
 inline constexpr component_def t_CQ_e3100525b0_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CQ_e3100525b0{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_e3100525b0_c, 2};
 #endif
@@ -97,12 +97,12 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_PN_3221ED4820
 #define HL7V2_DEFS_T_PN_3221ED4820
 inline constexpr component_def t_PN_3221ed4820_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_PN_3221ed4820{str("PN", 2), str("Person Name", 11), t_PN_3221ed4820_c, 6};
 #endif
@@ -117,8 +117,8 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
@@ -130,2466 +130,1894 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #define HL7V2_DEFS_T_VARIES_E527B97CF6
 inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Datatype", 17), nullptr, 0};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_0D35F3C8E4
-#define HL7V2_DEFS_S_ACC_0D35F3C8E4
-inline constexpr field_def s_ACC_0d35f3c8e4_f[] = {
-  {1, str("Accident date/time", 18), str("accident_date_time", 18), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {2, str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 50},
-  {3, str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
+#ifndef HL7V2_DEFS_S_ACC_42B1207B41
+#define HL7V2_DEFS_S_ACC_42B1207B41
+inline constexpr field_def s_ACC_42b1207b41_f[] = {
+  {str("Accident date/time", 18), str("accident_date_time", 18), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::optional},
+  {str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, 2, 2, 1, 50, optionality::optional},
+  {str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_ACC_0d35f3c8e4{str("ACC", 3), str("Accident", 8), s_ACC_0d35f3c8e4_f, 3};
+inline constexpr segment_def s_ACC_42b1207b41{str("ACC", 3), str("Accident", 8), s_ACC_42b1207b41_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ADD_E67F8866DE
-#define HL7V2_DEFS_S_ADD_E67F8866DE
-inline constexpr field_def s_ADD_e67f8866de_f[] = {
-  {1, str("Addendum continuation pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_ADD_A129702452
+#define HL7V2_DEFS_S_ADD_A129702452
+inline constexpr field_def s_ADD_a129702452_f[] = {
+  {str("Addendum continuation pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_ADD_e67f8866de{str("ADD", 3), str("Addendum", 8), s_ADD_e67f8866de_f, 1};
+inline constexpr segment_def s_ADD_a129702452{str("ADD", 3), str("Addendum", 8), s_ADD_a129702452_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_BHS_43BA499A05
-#define HL7V2_DEFS_S_BHS_43BA499A05
-inline constexpr field_def s_BHS_43ba499a05_f[] = {
-  {1, str("Batch field separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("Batch encoding characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("Batch sending application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("Batch sending facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Batch receiving application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {6, str("Batch receiving facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {7, str("Batch creation date/time", 24), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {8, str("Batch security", 14), str("batch_security", 14), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Batch name/id/type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {10, str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {11, str("Batch control id", 16), str("batch_control_id", 16), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {12, str("Reference batch control id", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_BHS_A56FCC9DE5
+#define HL7V2_DEFS_S_BHS_A56FCC9DE5
+inline constexpr field_def s_BHS_a56fcc9de5_f[] = {
+  {str("Batch field separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("Batch encoding characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("Batch sending application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("Batch sending facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Batch receiving application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
+  {str("Batch receiving facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
+  {str("Batch creation date/time", 24), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
+  {str("Batch security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Batch name/id/type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
+  {str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
+  {str("Batch control id", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
+  {str("Reference batch control id", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_BHS_43ba499a05{str("BHS", 3), str("Batch header", 12), s_BHS_43ba499a05_f, 12};
+inline constexpr segment_def s_BHS_a56fcc9de5{str("BHS", 3), str("Batch header", 12), s_BHS_a56fcc9de5_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_BLG_767A906427
-#define HL7V2_DEFS_S_BLG_767A906427
-inline constexpr field_def s_BLG_767a906427_f[] = {
-  {1, str("When to charge", 14), str("when_to_charge", 14), &t_CM_6b6f90b974, optionality::optional, 1, 15, 0},
-  {2, str("Charge type", 11), str("charge_type", 11), &t_ID_694d19431d, optionality::optional, 1, 50, 122},
-  {3, str("Account id", 10), str("account_id", 10), &t_CM_6b6f90b974, optionality::optional, 1, 100, 0},
+#ifndef HL7V2_DEFS_S_BLG_19682DCA27
+#define HL7V2_DEFS_S_BLG_19682DCA27
+inline constexpr field_def s_BLG_19682dca27_f[] = {
+  {str("When to charge", 14), str("when_to_charge", 14), &t_CM_6b6f90b974, 15, 1, 1, 0, optionality::optional},
+  {str("Charge type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
+  {str("Account id", 10), str("account_id", 10), &t_CM_6b6f90b974, 100, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_BLG_767a906427{str("BLG", 3), str("Billing", 7), s_BLG_767a906427_f, 3};
+inline constexpr segment_def s_BLG_19682dca27{str("BLG", 3), str("Billing", 7), s_BLG_19682dca27_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_BTS_298720DB84
-#define HL7V2_DEFS_S_BTS_298720DB84
-inline constexpr field_def s_BTS_298720db84_f[] = {
-  {1, str("Batch message count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, optionality::optional, 1, 10, 0},
-  {2, str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {3, str("Batch totals", 12), str("batch_totals", 12), &t_CM_6b6f90b974, optionality::optional, 1, 100, 0},
+#ifndef HL7V2_DEFS_S_BTS_3280B40954
+#define HL7V2_DEFS_S_BTS_3280B40954
+inline constexpr field_def s_BTS_3280b40954_f[] = {
+  {str("Batch message count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
+  {str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
+  {str("Batch totals", 12), str("batch_totals", 12), &t_CM_6b6f90b974, 100, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_BTS_298720db84{str("BTS", 3), str("Batch trailer", 13), s_BTS_298720db84_f, 3};
+inline constexpr segment_def s_BTS_3280b40954{str("BTS", 3), str("Batch trailer", 13), s_BTS_3280b40954_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_DG1_DBBF506140
-#define HL7V2_DEFS_S_DG1_DBBF506140
-inline constexpr field_def s_DG1_dbbf506140_f[] = {
-  {1, str("Set id - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_52f9f81d6c, optionality::required, 1, 4, 0},
-  {2, str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, optionality::required, 1, 2, 53},
-  {3, str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, optionality::optional, 1, 8, 51},
-  {4, str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {5, str("Diagnosis date/time", 19), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {6, str("Diagnosis/drg type", 18), str("diagnosis_drg_type", 18), &t_ID_694d19431d, optionality::required, 1, 2, 52},
-  {7, str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_ST_30901c7b80, optionality::optional, 1, 4, 0},
-  {8, str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, optionality::optional, 1, 4, 55},
-  {9, str("Drg approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {10, str("Drg grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, optionality::optional, 1, 2, 56},
-  {11, str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 83},
-  {12, str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {13, str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {14, str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, optionality::optional, 1, 4, 0},
+#ifndef HL7V2_DEFS_S_DG1_988E4DBAB3
+#define HL7V2_DEFS_S_DG1_988E4DBAB3
+inline constexpr field_def s_DG1_988e4dbab3_f[] = {
+  {str("Set id - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
+  {str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::required},
+  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 3, 1, 51, optionality::optional},
+  {str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
+  {str("Diagnosis date/time", 19), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::optional},
+  {str("Diagnosis/drg type", 18), str("diagnosis_drg_type", 18), &t_ID_694d19431d, 2, 6, 1, 52, optionality::required},
+  {str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_ST_30901c7b80, 4, 7, 1, 0, optionality::optional},
+  {str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, 4, 8, 1, 55, optionality::optional},
+  {str("Drg approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 9, 1, 0, optionality::optional},
+  {str("Drg grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, 2, 10, 1, 56, optionality::optional},
+  {str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, 2, 11, 1, 83, optionality::optional},
+  {str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
+  {str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, 12, 13, 1, 0, optionality::optional},
+  {str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DG1_dbbf506140{str("DG1", 3), str("Diagnosis", 9), s_DG1_dbbf506140_f, 14};
+inline constexpr segment_def s_DG1_988e4dbab3{str("DG1", 3), str("Diagnosis", 9), s_DG1_988e4dbab3_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_DSC_124FEBC382
-#define HL7V2_DEFS_S_DSC_124FEBC382
-inline constexpr field_def s_DSC_124febc382_f[] = {
-  {1, str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_DSC_1F5C017053
+#define HL7V2_DEFS_S_DSC_1F5C017053
+inline constexpr field_def s_DSC_1f5c017053_f[] = {
+  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DSC_124febc382{str("DSC", 3), str("Continuation pointer", 20), s_DSC_124febc382_f, 1};
+inline constexpr segment_def s_DSC_1f5c017053{str("DSC", 3), str("Continuation pointer", 20), s_DSC_1f5c017053_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_DSP_611D767C82
-#define HL7V2_DEFS_S_DSP_611D767C82
-inline constexpr field_def s_DSP_611d767c82_f[] = {
-  {1, str("Set id - display data", 21), str("set_id_display_data", 19), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Display level", 13), str("display_level", 13), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {3, str("Data line", 9), str("data_line", 9), &t_TX_f9e6eec689, optionality::required, 1, 300, 0},
-  {4, str("Logical break point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {5, str("Result id", 9), str("result_id", 9), &t_TX_f9e6eec689, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_DSP_8D17000E91
+#define HL7V2_DEFS_S_DSP_8D17000E91
+inline constexpr field_def s_DSP_8d17000e91_f[] = {
+  {str("Set id - display data", 21), str("set_id_display_data", 19), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Display level", 13), str("display_level", 13), &t_SI_52f9f81d6c, 4, 2, 1, 0, optionality::optional},
+  {str("Data line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
+  {str("Logical break point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
+  {str("Result id", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DSP_611d767c82{str("DSP", 3), str("Display data", 12), s_DSP_611d767c82_f, 5};
+inline constexpr segment_def s_DSP_8d17000e91{str("DSP", 3), str("Display data", 12), s_DSP_8d17000e91_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ERR_F2A8FD416C
-#define HL7V2_DEFS_S_ERR_F2A8FD416C
-inline constexpr field_def s_ERR_f2a8fd416c_f[] = {
-  {1, str("Error code and location", 23), str("error_code_and_location", 23), &t_ID_694d19431d, optionality::required, 0, 80, 60},
+#ifndef HL7V2_DEFS_S_ERR_B4479756F8
+#define HL7V2_DEFS_S_ERR_B4479756F8
+inline constexpr field_def s_ERR_b4479756f8_f[] = {
+  {str("Error code and location", 23), str("error_code_and_location", 23), &t_ID_694d19431d, 80, 1, 0, 60, optionality::required},
 };
-inline constexpr segment_def s_ERR_f2a8fd416c{str("ERR", 3), str("Error", 5), s_ERR_f2a8fd416c_f, 1};
+inline constexpr segment_def s_ERR_b4479756f8{str("ERR", 3), str("Error", 5), s_ERR_b4479756f8_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_EVN_BC6E00409C
-#define HL7V2_DEFS_S_EVN_BC6E00409C
-inline constexpr field_def s_EVN_bc6e00409c_f[] = {
-  {1, str("Event type code", 15), str("event_type_code", 15), &t_ID_694d19431d, optionality::required, 1, 3, 3},
-  {2, str("Date/time of event", 18), str("date_time_of_event", 18), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {3, str("Date/time planned event", 23), str("date_time_planned_event", 23), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {4, str("Event reason code", 17), str("event_reason_code", 17), &t_ID_694d19431d, optionality::optional, 1, 3, 62},
+#ifndef HL7V2_DEFS_S_EVN_4FD6C4DDB0
+#define HL7V2_DEFS_S_EVN_4FD6C4DDB0
+inline constexpr field_def s_EVN_4fd6c4ddb0_f[] = {
+  {str("Event type code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::required},
+  {str("Date/time of event", 18), str("date_time_of_event", 18), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::required},
+  {str("Date/time planned event", 23), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
+  {str("Event reason code", 17), str("event_reason_code", 17), &t_ID_694d19431d, 3, 4, 1, 62, optionality::optional},
 };
-inline constexpr segment_def s_EVN_bc6e00409c{str("EVN", 3), str("Event type", 10), s_EVN_bc6e00409c_f, 4};
+inline constexpr segment_def s_EVN_4fd6c4ddb0{str("EVN", 3), str("Event type", 10), s_EVN_4fd6c4ddb0_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_FHS_ADE95BF756
-#define HL7V2_DEFS_S_FHS_ADE95BF756
-inline constexpr field_def s_FHS_ade95bf756_f[] = {
-  {1, str("File field separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("File encoding characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("File sending application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("File sending facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("File receiving application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {6, str("File receiving facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {7, str("Date/time of file creation", 26), str("date_time_of_file_creation", 26), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {8, str("File security", 13), str("file_security", 13), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("File name/id", 12), str("file_name_id", 12), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {10, str("File header comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {11, str("File control id", 15), str("file_control_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {12, str("Reference file control id", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_FHS_93BC47F6A2
+#define HL7V2_DEFS_S_FHS_93BC47F6A2
+inline constexpr field_def s_FHS_93bc47f6a2_f[] = {
+  {str("File field separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("File encoding characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("File sending application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("File sending facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("File receiving application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
+  {str("File receiving facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
+  {str("Date/time of file creation", 26), str("date_time_of_file_creation", 26), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
+  {str("File security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("File name/id", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
+  {str("File header comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
+  {str("File control id", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
+  {str("Reference file control id", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FHS_ade95bf756{str("FHS", 3), str("File header", 11), s_FHS_ade95bf756_f, 12};
+inline constexpr segment_def s_FHS_93bc47f6a2{str("FHS", 3), str("File header", 11), s_FHS_93bc47f6a2_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_FT1_9534377066
-#define HL7V2_DEFS_S_FT1_9534377066
-inline constexpr field_def s_FT1_9534377066_f[] = {
-  {1, str("Set id - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Transaction id", 14), str("transaction_id", 14), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {3, str("Transaction batch id", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, optionality::optional, 1, 5, 0},
-  {4, str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, optionality::required, 1, 8, 0},
-  {5, str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {6, str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, optionality::required, 1, 8, 17},
-  {7, str("Transaction code", 16), str("transaction_code", 16), &t_ID_694d19431d, optionality::required, 1, 20, 96},
-  {8, str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Transaction description - alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {10, str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {11, str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {12, str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {13, str("Department code", 15), str("department_code", 15), &t_ST_30901c7b80, optionality::optional, 1, 16, 0},
-  {14, str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, optionality::required, 1, 8, 72},
-  {15, str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {16, str("Patient location", 16), str("patient_location", 16), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {17, str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 24},
-  {18, str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 18},
-  {19, str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, optionality::optional, 1, 8, 51},
-  {20, str("Performed by code", 17), str("performed_by_code", 17), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {21, str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {22, str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
+#ifndef HL7V2_DEFS_S_FT1_5991AFB50C
+#define HL7V2_DEFS_S_FT1_5991AFB50C
+inline constexpr field_def s_FT1_5991afb50c_f[] = {
+  {str("Set id - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Transaction id", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
+  {str("Transaction batch id", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 5, 3, 1, 0, optionality::optional},
+  {str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, 8, 4, 1, 0, optionality::required},
+  {str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
+  {str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, 8, 6, 1, 17, optionality::required},
+  {str("Transaction code", 16), str("transaction_code", 16), &t_ID_694d19431d, 20, 7, 1, 96, optionality::required},
+  {str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Transaction description - alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
+  {str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
+  {str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 4, 11, 1, 0, optionality::optional},
+  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
+  {str("Department code", 15), str("department_code", 15), &t_ST_30901c7b80, 16, 13, 1, 0, optionality::optional},
+  {str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 14, 1, 72, optionality::required},
+  {str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, 12, 15, 1, 0, optionality::optional},
+  {str("Patient location", 16), str("patient_location", 16), &t_ST_30901c7b80, 12, 16, 1, 0, optionality::optional},
+  {str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, 1, 17, 1, 24, optionality::optional},
+  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
+  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 19, 1, 51, optionality::optional},
+  {str("Performed by code", 17), str("performed_by_code", 17), &t_CN_1fdad64d6e, 60, 20, 1, 0, optionality::optional},
+  {str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_1fdad64d6e, 60, 21, 1, 0, optionality::optional},
+  {str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, 12, 22, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FT1_9534377066{str("FT1", 3), str("Financial transaction", 21), s_FT1_9534377066_f, 22};
+inline constexpr segment_def s_FT1_5991afb50c{str("FT1", 3), str("Financial transaction", 21), s_FT1_5991afb50c_f, 22};
 #endif
-#ifndef HL7V2_DEFS_S_FTS_520F45DAD8
-#define HL7V2_DEFS_S_FTS_520F45DAD8
-inline constexpr field_def s_FTS_520f45dad8_f[] = {
-  {1, str("File batch count", 16), str("file_batch_count", 16), &t_ST_30901c7b80, optionality::optional, 1, 10, 0},
-  {2, str("File trailer comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
+#ifndef HL7V2_DEFS_S_FTS_F69FB9E27D
+#define HL7V2_DEFS_S_FTS_F69FB9E27D
+inline constexpr field_def s_FTS_f69fb9e27d_f[] = {
+  {str("File batch count", 16), str("file_batch_count", 16), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
+  {str("File trailer comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FTS_520f45dad8{str("FTS", 3), str("File trailer", 12), s_FTS_520f45dad8_f, 2};
+inline constexpr segment_def s_FTS_f69fb9e27d{str("FTS", 3), str("File trailer", 12), s_FTS_f69fb9e27d_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_GT1_F846FCA390
-#define HL7V2_DEFS_S_GT1_F846FCA390
-inline constexpr field_def s_GT1_f846fca390_f[] = {
-  {1, str("Set id - guarantor", 18), str("set_id_guarantor", 16), &t_SI_52f9f81d6c, optionality::required, 1, 4, 0},
-  {2, str("Guarantor number", 16), str("guarantor_number", 16), &t_ID_694d19431d, optionality::optional, 1, 20, 0},
-  {3, str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, optionality::required, 1, 48, 0},
-  {4, str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {5, str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {6, str("Guarantor ph. num.- home", 24), str("guarantor_ph_num_home", 21), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {7, str("Guarantor ph. num-business", 26), str("guarantor_ph_num_business", 25), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {8, str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {9, str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {10, str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 68},
-  {11, str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 63},
-  {12, str("Guarantor ssn", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, optionality::optional, 1, 11, 0},
-  {13, str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {14, str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {15, str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {16, str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {17, str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {18, str("Guarantor employ phone", 22), str("guarantor_employ_phone", 22), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {19, str("Guarantor employee id num", 25), str("guarantor_employee_id_num", 25), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {20, str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, optionality::optional, 1, 2, 66},
+#ifndef HL7V2_DEFS_S_GT1_7A83329127
+#define HL7V2_DEFS_S_GT1_7A83329127
+inline constexpr field_def s_GT1_7a83329127_f[] = {
+  {str("Set id - guarantor", 18), str("set_id_guarantor", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
+  {str("Guarantor number", 16), str("guarantor_number", 16), &t_ID_694d19431d, 20, 2, 1, 0, optionality::optional},
+  {str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::required},
+  {str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, 48, 4, 1, 0, optionality::optional},
+  {str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_d4591fdd05, 106, 5, 1, 0, optionality::optional},
+  {str("Guarantor ph. num.- home", 24), str("guarantor_ph_num_home", 21), &t_TN_108c330f6e, 40, 6, 1, 0, optionality::optional},
+  {str("Guarantor ph. num-business", 26), str("guarantor_ph_num_business", 25), &t_TN_108c330f6e, 40, 7, 1, 0, optionality::optional},
+  {str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
+  {str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, 1, 9, 1, 1, optionality::optional},
+  {str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, 2, 10, 1, 68, optionality::optional},
+  {str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, 2, 11, 1, 63, optionality::optional},
+  {str("Guarantor ssn", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
+  {str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
+  {str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
+  {str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
+  {str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, 45, 16, 1, 0, optionality::optional},
+  {str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_d4591fdd05, 106, 17, 1, 0, optionality::optional},
+  {str("Guarantor employ phone", 22), str("guarantor_employ_phone", 22), &t_TN_108c330f6e, 40, 18, 1, 0, optionality::optional},
+  {str("Guarantor employee id num", 25), str("guarantor_employee_id_num", 25), &t_ST_30901c7b80, 20, 19, 1, 0, optionality::optional},
+  {str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, 2, 20, 1, 66, optionality::optional},
 };
-inline constexpr segment_def s_GT1_f846fca390{str("GT1", 3), str("Guarantor", 9), s_GT1_f846fca390_f, 20};
+inline constexpr segment_def s_GT1_7a83329127{str("GT1", 3), str("Guarantor", 9), s_GT1_7a83329127_f, 20};
 #endif
-#ifndef HL7V2_DEFS_S_IN1_98F4A444AF
-#define HL7V2_DEFS_S_IN1_98F4A444AF
-inline constexpr field_def s_IN1_98f4a444af_f[] = {
-  {1, str("Set id - insurance", 18), str("set_id_insurance", 16), &t_SI_52f9f81d6c, optionality::required, 1, 4, 0},
-  {2, str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, optionality::required, 1, 8, 72},
-  {3, str("Insurance company id", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, optionality::required, 1, 6, 0},
-  {4, str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {5, str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {6, str("Insurance co. contact pers", 26), str("insurance_co_contact_pers", 25), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {7, str("Insurance co phone number", 25), str("insurance_co_phone_number", 25), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {8, str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {9, str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, optionality::optional, 1, 35, 0},
-  {10, str("Insured's group emp. id", 23), str("insureds_group_emp_id", 21), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {11, str("Insured's group emp. name", 25), str("insureds_group_emp_name", 23), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {12, str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {13, str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {14, str("Authorization information", 25), str("authorization_information", 25), &t_ST_30901c7b80, optionality::optional, 1, 55, 0},
-  {15, str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, optionality::optional, 1, 2, 86},
-  {16, str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {17, str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, optionality::optional, 1, 2, 63},
-  {18, str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {19, str("Insured's address", 17), str("insureds_address", 16), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {20, str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {21, str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {22, str("Coord of ben. priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {23, str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 81},
-  {24, str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {25, str("Rpt of eligibility code", 23), str("rpt_of_eligibility_code", 23), &t_ID_694d19431d, optionality::optional, 1, 2, 94},
-  {26, str("Rpt of eligibility date", 23), str("rpt_of_eligibility_date", 23), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {27, str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 93},
-  {28, str("Pre-admit cert.", 15), str("pre_admit_cert", 14), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {29, str("Verification date", 17), str("verification_date", 17), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {30, str("Verification by", 15), str("verification_by", 15), &t_CM_6b6f90b974, optionality::optional, 1, 60, 0},
-  {31, str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 98},
-  {32, str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 22},
-  {33, str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {34, str("Delay before l. r. day", 22), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {35, str("Company plan code", 17), str("company_plan_code", 17), &t_ST_30901c7b80, optionality::optional, 1, 8, 0},
-  {36, str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {37, str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {38, str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {39, str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {40, str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {41, str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {42, str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_ID_694d19431d, optionality::optional, 1, 1, 66},
-  {43, str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {44, str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
+#ifndef HL7V2_DEFS_S_IN1_BFEFD0A021
+#define HL7V2_DEFS_S_IN1_BFEFD0A021
+inline constexpr field_def s_IN1_bfefd0a021_f[] = {
+  {str("Set id - insurance", 18), str("set_id_insurance", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
+  {str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 2, 1, 72, optionality::required},
+  {str("Insurance company id", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, 6, 3, 1, 0, optionality::required},
+  {str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, 45, 4, 1, 0, optionality::optional},
+  {str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_d4591fdd05, 106, 5, 1, 0, optionality::optional},
+  {str("Insurance co. contact pers", 26), str("insurance_co_contact_pers", 25), &t_PN_3221ed4820, 48, 6, 1, 0, optionality::optional},
+  {str("Insurance co phone number", 25), str("insurance_co_phone_number", 25), &t_TN_108c330f6e, 40, 7, 1, 0, optionality::optional},
+  {str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
+  {str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, 35, 9, 1, 0, optionality::optional},
+  {str("Insured's group emp. id", 23), str("insureds_group_emp_id", 21), &t_ST_30901c7b80, 12, 10, 1, 0, optionality::optional},
+  {str("Insured's group emp. name", 25), str("insureds_group_emp_name", 23), &t_ST_30901c7b80, 45, 11, 1, 0, optionality::optional},
+  {str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
+  {str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
+  {str("Authorization information", 25), str("authorization_information", 25), &t_ST_30901c7b80, 55, 14, 1, 0, optionality::optional},
+  {str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, 2, 15, 1, 86, optionality::optional},
+  {str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, 48, 16, 1, 0, optionality::optional},
+  {str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, 2, 17, 1, 63, optionality::optional},
+  {str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
+  {str("Insured's address", 17), str("insureds_address", 16), &t_AD_d4591fdd05, 106, 19, 1, 0, optionality::optional},
+  {str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, 2, 20, 1, 0, optionality::optional},
+  {str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, 2, 21, 1, 0, optionality::optional},
+  {str("Coord of ben. priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
+  {str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, 2, 23, 1, 81, optionality::optional},
+  {str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
+  {str("Rpt of eligibility code", 23), str("rpt_of_eligibility_code", 23), &t_ID_694d19431d, 2, 25, 1, 94, optionality::optional},
+  {str("Rpt of eligibility date", 23), str("rpt_of_eligibility_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
+  {str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, 2, 27, 1, 93, optionality::optional},
+  {str("Pre-admit cert.", 15), str("pre_admit_cert", 14), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
+  {str("Verification date", 17), str("verification_date", 17), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
+  {str("Verification by", 15), str("verification_by", 15), &t_CM_6b6f90b974, 60, 30, 1, 0, optionality::optional},
+  {str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, 2, 31, 1, 98, optionality::optional},
+  {str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, 2, 32, 1, 22, optionality::optional},
+  {str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
+  {str("Delay before l. r. day", 22), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
+  {str("Company plan code", 17), str("company_plan_code", 17), &t_ST_30901c7b80, 8, 35, 1, 0, optionality::optional},
+  {str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
+  {str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, 12, 37, 1, 0, optionality::optional},
+  {str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, 12, 38, 1, 0, optionality::optional},
+  {str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
+  {str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, 12, 40, 1, 0, optionality::optional},
+  {str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, 12, 41, 1, 0, optionality::optional},
+  {str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_ID_694d19431d, 1, 42, 1, 66, optionality::optional},
+  {str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, 1, 43, 1, 1, optionality::optional},
+  {str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_d4591fdd05, 106, 44, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_IN1_98f4a444af{str("IN1", 3), str("Insurance", 9), s_IN1_98f4a444af_f, 44};
+inline constexpr segment_def s_IN1_bfefd0a021{str("IN1", 3), str("Insurance", 9), s_IN1_bfefd0a021_f, 44};
 #endif
-#ifndef HL7V2_DEFS_S_MRG_A1D58DDE30
-#define HL7V2_DEFS_S_MRG_A1D58DDE30
-inline constexpr field_def s_MRG_a1d58dde30_f[] = {
-  {1, str("Prior patient id - internal", 27), str("prior_patient_id_internal", 25), &t_CK_5e1fe4f235, optionality::required, 1, 16, 0},
-  {2, str("Prior alternate patient id", 26), str("prior_alternate_patient_id", 26), &t_CK_5e1fe4f235, optionality::optional, 1, 16, 0},
-  {3, str("Prior patient account number", 28), str("prior_patient_account_number", 28), &t_CK_5e1fe4f235, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_MRG_AD2752D558
+#define HL7V2_DEFS_S_MRG_AD2752D558
+inline constexpr field_def s_MRG_ad2752d558_f[] = {
+  {str("Prior patient id - internal", 27), str("prior_patient_id_internal", 25), &t_CK_5e1fe4f235, 16, 1, 1, 0, optionality::required},
+  {str("Prior alternate patient id", 26), str("prior_alternate_patient_id", 26), &t_CK_5e1fe4f235, 16, 2, 1, 0, optionality::optional},
+  {str("Prior patient account number", 28), str("prior_patient_account_number", 28), &t_CK_5e1fe4f235, 20, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_MRG_a1d58dde30{str("MRG", 3), str("Merge patient information", 25), s_MRG_a1d58dde30_f, 3};
+inline constexpr segment_def s_MRG_ad2752d558{str("MRG", 3), str("Merge patient information", 25), s_MRG_ad2752d558_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_MSA_577F38F7EB
-#define HL7V2_DEFS_S_MSA_577F38F7EB
-inline constexpr field_def s_MSA_577f38f7eb_f[] = {
-  {1, str("Acknowledgment code", 19), str("acknowledgment_code", 19), &t_ID_694d19431d, optionality::required, 1, 2, 8},
-  {2, str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {3, str("Text message", 12), str("text_message", 12), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {4, str("Expected sequence number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {5, str("Delayed acknowledgment type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, optionality::optional, 1, 1, 102},
+#ifndef HL7V2_DEFS_S_MSA_BA1A0E1FED
+#define HL7V2_DEFS_S_MSA_BA1A0E1FED
+inline constexpr field_def s_MSA_ba1a0e1fed_f[] = {
+  {str("Acknowledgment code", 19), str("acknowledgment_code", 19), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
+  {str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
+  {str("Text message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
+  {str("Expected sequence number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
+  {str("Delayed acknowledgment type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
 };
-inline constexpr segment_def s_MSA_577f38f7eb{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_577f38f7eb_f, 5};
+inline constexpr segment_def s_MSA_ba1a0e1fed{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_ba1a0e1fed_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_MSH_BADA33F527
-#define HL7V2_DEFS_S_MSH_BADA33F527
-inline constexpr field_def s_MSH_bada33f527_f[] = {
-  {1, str("Field separator", 15), str("field_separator", 15), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {6, str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("Date/time of message", 20), str("date_time_of_message", 20), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {8, str("Security", 8), str("security", 8), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, optionality::required, 1, 7, 76},
-  {10, str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {11, str("Processing id", 13), str("processing_id", 13), &t_ID_694d19431d, optionality::required, 1, 1, 103},
-  {12, str("Version id", 10), str("version_id", 10), &t_NM_caa61c45e1, optionality::required, 1, 8, 0},
-  {13, str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {14, str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, optionality::optional, 1, 180, 0},
+#ifndef HL7V2_DEFS_S_MSH_63CA9BA021
+#define HL7V2_DEFS_S_MSH_63CA9BA021
+inline constexpr field_def s_MSH_63ca9ba021_f[] = {
+  {str("Field separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
+  {str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("Date/time of message", 20), str("date_time_of_message", 20), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
+  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, 7, 9, 1, 76, optionality::required},
+  {str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
+  {str("Processing id", 13), str("processing_id", 13), &t_ID_694d19431d, 1, 11, 1, 103, optionality::required},
+  {str("Version id", 10), str("version_id", 10), &t_NM_caa61c45e1, 8, 12, 1, 0, optionality::required},
+  {str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
+  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_MSH_bada33f527{str("MSH", 3), str("Message header", 14), s_MSH_bada33f527_f, 14};
+inline constexpr segment_def s_MSH_63ca9ba021{str("MSH", 3), str("Message header", 14), s_MSH_63ca9ba021_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_NCK_64A8AEB891
-#define HL7V2_DEFS_S_NCK_64A8AEB891
-inline constexpr field_def s_NCK_64a8aeb891_f[] = {
-  {1, str("System date/time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
+#ifndef HL7V2_DEFS_S_NCK_97CB87428F
+#define HL7V2_DEFS_S_NCK_97CB87428F
+inline constexpr field_def s_NCK_97cb87428f_f[] = {
+  {str("System date/time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::required},
 };
-inline constexpr segment_def s_NCK_64a8aeb891{str("NCK", 3), str("System clock", 12), s_NCK_64a8aeb891_f, 1};
+inline constexpr segment_def s_NCK_97cb87428f{str("NCK", 3), str("System clock", 12), s_NCK_97cb87428f_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_NK1_E620F08936
-#define HL7V2_DEFS_S_NK1_E620F08936
-inline constexpr field_def s_NK1_e620f08936_f[] = {
-  {1, str("Set id - next of kin", 20), str("set_id_next_of_kin", 18), &t_SI_52f9f81d6c, optionality::required, 1, 4, 0},
-  {2, str("Next of kin name", 16), str("next_of_kin_name", 16), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {3, str("Next of kin relationship", 24), str("next_of_kin_relationship", 24), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("Next of kin - address", 21), str("next_of_kin_address", 19), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {5, str("Next of kin - phone number", 26), str("next_of_kin_phone_number", 24), &t_TN_108c330f6e, optionality::optional, 0, 40, 0},
+#ifndef HL7V2_DEFS_S_NK1_C114A5AD6E
+#define HL7V2_DEFS_S_NK1_C114A5AD6E
+inline constexpr field_def s_NK1_c114a5ad6e_f[] = {
+  {str("Set id - next of kin", 20), str("set_id_next_of_kin", 18), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
+  {str("Next of kin name", 16), str("next_of_kin_name", 16), &t_PN_3221ed4820, 48, 2, 1, 0, optionality::optional},
+  {str("Next of kin relationship", 24), str("next_of_kin_relationship", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("Next of kin - address", 21), str("next_of_kin_address", 19), &t_AD_d4591fdd05, 106, 4, 1, 0, optionality::optional},
+  {str("Next of kin - phone number", 26), str("next_of_kin_phone_number", 24), &t_TN_108c330f6e, 40, 5, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_NK1_e620f08936{str("NK1", 3), str("Next of kin", 11), s_NK1_e620f08936_f, 5};
+inline constexpr segment_def s_NK1_c114a5ad6e{str("NK1", 3), str("Next of kin", 11), s_NK1_c114a5ad6e_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_NPU_E594A705D7
-#define HL7V2_DEFS_S_NPU_E594A705D7
-inline constexpr field_def s_NPU_e594a705d7_f[] = {
-  {1, str("Bed location", 12), str("bed_location", 12), &t_ID_694d19431d, optionality::required, 1, 12, 79},
-  {2, str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, optionality::optional, 1, 1, 116},
+#ifndef HL7V2_DEFS_S_NPU_BF410302BB
+#define HL7V2_DEFS_S_NPU_BF410302BB
+inline constexpr field_def s_NPU_bf410302bb_f[] = {
+  {str("Bed location", 12), str("bed_location", 12), &t_ID_694d19431d, 12, 1, 1, 79, optionality::required},
+  {str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 2, 1, 116, optionality::optional},
 };
-inline constexpr segment_def s_NPU_e594a705d7{str("NPU", 3), str("Non-patient update", 18), s_NPU_e594a705d7_f, 2};
+inline constexpr segment_def s_NPU_bf410302bb{str("NPU", 3), str("Non-patient update", 18), s_NPU_bf410302bb_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_NSC_AAB9092563
-#define HL7V2_DEFS_S_NSC_AAB9092563
-inline constexpr field_def s_NSC_aab9092563_f[] = {
-  {1, str("Network change type", 19), str("network_change_type", 19), &t_ID_694d19431d, optionality::required, 1, 4, 0},
-  {2, str("Current cpu", 11), str("current_cpu", 11), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {3, str("Current fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {4, str("Current application", 19), str("current_application", 19), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {5, str("Current facility", 16), str("current_facility", 16), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {6, str("New cpu", 7), str("new_cpu", 7), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("New fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {8, str("New application", 15), str("new_application", 15), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {9, str("New facility", 12), str("new_facility", 12), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
+#ifndef HL7V2_DEFS_S_NSC_118F3B6B10
+#define HL7V2_DEFS_S_NSC_118F3B6B10
+inline constexpr field_def s_NSC_118f3b6b10_f[] = {
+  {str("Network change type", 19), str("network_change_type", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::required},
+  {str("Current cpu", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
+  {str("Current fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
+  {str("Current application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
+  {str("Current facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+  {str("New cpu", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("New fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
+  {str("New application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
+  {str("New facility", 12), str("new_facility", 12), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_NSC_aab9092563{str("NSC", 3), str("Status change", 13), s_NSC_aab9092563_f, 9};
+inline constexpr segment_def s_NSC_118f3b6b10{str("NSC", 3), str("Status change", 13), s_NSC_118f3b6b10_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_NST_A0AFE38693
-#define HL7V2_DEFS_S_NST_A0AFE38693
-inline constexpr field_def s_NST_a0afe38693_f[] = {
-  {1, str("Statistics available", 20), str("statistics_available", 20), &t_ID_694d19431d, optionality::required, 1, 1, 0},
-  {2, str("Source identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {3, str("Source type", 11), str("source_type", 11), &t_ID_694d19431d, optionality::optional, 1, 3, 0},
-  {4, str("Statistics start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {5, str("Statistics end", 14), str("statistics_end", 14), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {6, str("Receive character count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {7, str("Send character count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {8, str("Messages received", 17), str("messages_received", 17), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {9, str("Messages sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {10, str("Checksum errors received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {11, str("Length errors received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {12, str("Other errors received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {13, str("Connect timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {14, str("Receive timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {15, str("Network errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
+#ifndef HL7V2_DEFS_S_NST_4D9382A061
+#define HL7V2_DEFS_S_NST_4D9382A061
+inline constexpr field_def s_NST_4d9382a061_f[] = {
+  {str("Statistics available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 0, optionality::required},
+  {str("Source identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
+  {str("Source type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
+  {str("Statistics start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 19, 4, 1, 0, optionality::optional},
+  {str("Statistics end", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::optional},
+  {str("Receive character count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
+  {str("Send character count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
+  {str("Messages received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
+  {str("Messages sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
+  {str("Checksum errors received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
+  {str("Length errors received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
+  {str("Other errors received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
+  {str("Connect timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
+  {str("Receive timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
+  {str("Network errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_NST_a0afe38693{str("NST", 3), str("Statistics", 10), s_NST_a0afe38693_f, 15};
+inline constexpr segment_def s_NST_4d9382a061{str("NST", 3), str("Statistics", 10), s_NST_4d9382a061_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_NTE_9093BD8E00
-#define HL7V2_DEFS_S_NTE_9093BD8E00
-inline constexpr field_def s_NTE_9093bd8e00_f[] = {
-  {1, str("Set id - notes and comments", 27), str("set_id_notes_and_comments", 25), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Source of comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, optionality::optional, 1, 8, 105},
-  {3, str("Comment", 7), str("comment", 7), &t_TX_f9e6eec689, optionality::required, 0, 120, 0},
+#ifndef HL7V2_DEFS_S_NTE_9D76F5A88B
+#define HL7V2_DEFS_S_NTE_9D76F5A88B
+inline constexpr field_def s_NTE_9d76f5a88b_f[] = {
+  {str("Set id - notes and comments", 27), str("set_id_notes_and_comments", 25), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Source of comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
+  {str("Comment", 7), str("comment", 7), &t_TX_f9e6eec689, 120, 3, 0, 0, optionality::required},
 };
-inline constexpr segment_def s_NTE_9093bd8e00{str("NTE", 3), str("Notes and comments", 18), s_NTE_9093bd8e00_f, 3};
+inline constexpr segment_def s_NTE_9d76f5a88b{str("NTE", 3), str("Notes and comments", 18), s_NTE_9d76f5a88b_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_23E407CD00
-#define HL7V2_DEFS_S_OBR_23E407CD00
-inline constexpr field_def s_OBR_23e407cd00_f[] = {
-  {1, str("Set id - observation request", 28), str("set_id_observation_request", 26), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, optionality::optional, 1, 75, 0},
-  {3, str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, optionality::optional, 1, 75, 0},
-  {4, str("Universal service ident.", 24), str("universal_service_ident", 23), &t_CE_a17f911446, optionality::required, 1, 200, 0},
-  {5, str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {6, str("Requested date-time", 19), str("requested_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {7, str("Observation date/time", 21), str("observation_date_time", 21), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {8, str("Observation end date/time", 25), str("observation_end_date_time", 25), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {9, str("Collection volume", 17), str("collection_volume", 17), &t_CQ_e3100525b0, optionality::required, 1, 20, 0},
-  {10, str("Collector identifier", 20), str("collector_identifier", 20), &t_CN_1fdad64d6e, optionality::optional, 0, 60, 0},
-  {11, str("Specimen action code", 20), str("specimen_action_code", 20), &t_ST_30901c7b80, optionality::optional, 1, 1, 0},
-  {12, str("Danger code", 11), str("danger_code", 11), &t_CM_6b6f90b974, optionality::optional, 1, 60, 0},
-  {13, str("Relevant clinical info.", 23), str("relevant_clinical_info", 22), &t_ST_30901c7b80, optionality::optional, 1, 300, 0},
-  {14, str("Specimen received date/time", 27), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {15, str("Specimen source", 15), str("specimen_source", 15), &t_CM_6b6f90b974, optionality::optional, 1, 300, 0},
-  {16, str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, optionality::optional, 0, 60, 0},
-  {17, str("Order call-back phone num", 25), str("order_call_back_phone_num", 25), &t_TN_108c330f6e, optionality::optional, 2, 40, 0},
-  {18, str("Placers field  1", 16), str("placers_field_1", 15), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {19, str("Placers field  2", 16), str("placers_field_2", 15), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {20, str("Fillers field  1", 16), str("fillers_field_1", 15), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {21, str("Fillers field  2", 16), str("fillers_field_2", 15), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {22, str("Results rpt/status chng - date/t", 32), str("results_rpt_status_chng_date_t", 30), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {23, str("Charge to practice", 18), str("charge_to_practice", 18), &t_CM_6b6f90b974, optionality::optional, 1, 40, 0},
-  {24, str("Diagnostic serv sect id", 23), str("diagnostic_serv_sect_id", 23), &t_ID_694d19431d, optionality::optional, 1, 10, 74},
-  {25, str("Result status", 13), str("result_status", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 123},
-  {26, str("Linked results", 14), str("linked_results", 14), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {27, str("Quantity/timing", 15), str("quantity_timing", 15), &t_CM_6b6f90b974, optionality::optional, 0, 200, 0},
-  {28, str("Result copies to", 16), str("result_copies_to", 16), &t_CN_1fdad64d6e, optionality::optional, 5, 80, 0},
-  {29, str("Parent accession", 16), str("parent_accession", 16), &t_CM_6b6f90b974, optionality::optional, 1, 150, 0},
-  {30, str("Transportation mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, optionality::optional, 1, 20, 124},
-  {31, str("Reason for study", 16), str("reason_for_study", 16), &t_CE_a17f911446, optionality::optional, 0, 300, 0},
-  {32, str("Principal result interpreter", 28), str("principal_result_interpreter", 28), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {33, str("Assistant result interpreter", 28), str("assistant_result_interpreter", 28), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {34, str("Technician", 10), str("technician", 10), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {35, str("Transcriptionist", 16), str("transcriptionist", 16), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {36, str("Scheduled - date/time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
+#ifndef HL7V2_DEFS_S_OBR_2143D9C7DB
+#define HL7V2_DEFS_S_OBR_2143D9C7DB
+inline constexpr field_def s_OBR_2143d9c7db_f[] = {
+  {str("Set id - observation request", 28), str("set_id_observation_request", 26), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, 75, 2, 1, 0, optionality::optional},
+  {str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, 75, 3, 1, 0, optionality::optional},
+  {str("Universal service ident.", 24), str("universal_service_ident", 23), &t_CE_a17f911446, 200, 4, 1, 0, optionality::required},
+  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
+  {str("Requested date-time", 19), str("requested_date_time", 19), &t_TS_f7a89bea09, 19, 6, 1, 0, optionality::optional},
+  {str("Observation date/time", 21), str("observation_date_time", 21), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::required},
+  {str("Observation end date/time", 25), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 19, 8, 1, 0, optionality::required},
+  {str("Collection volume", 17), str("collection_volume", 17), &t_CQ_e3100525b0, 20, 9, 1, 0, optionality::required},
+  {str("Collector identifier", 20), str("collector_identifier", 20), &t_CN_1fdad64d6e, 60, 10, 0, 0, optionality::optional},
+  {str("Specimen action code", 20), str("specimen_action_code", 20), &t_ST_30901c7b80, 1, 11, 1, 0, optionality::optional},
+  {str("Danger code", 11), str("danger_code", 11), &t_CM_6b6f90b974, 60, 12, 1, 0, optionality::optional},
+  {str("Relevant clinical info.", 23), str("relevant_clinical_info", 22), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
+  {str("Specimen received date/time", 27), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 19, 14, 1, 0, optionality::required},
+  {str("Specimen source", 15), str("specimen_source", 15), &t_CM_6b6f90b974, 300, 15, 1, 0, optionality::optional},
+  {str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, 60, 16, 0, 0, optionality::optional},
+  {str("Order call-back phone num", 25), str("order_call_back_phone_num", 25), &t_TN_108c330f6e, 40, 17, 2, 0, optionality::optional},
+  {str("Placers field  1", 16), str("placers_field_1", 15), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
+  {str("Placers field  2", 16), str("placers_field_2", 15), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
+  {str("Fillers field  1", 16), str("fillers_field_1", 15), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
+  {str("Fillers field  2", 16), str("fillers_field_2", 15), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
+  {str("Results rpt/status chng - date/t", 32), str("results_rpt_status_chng_date_t", 30), &t_TS_f7a89bea09, 19, 22, 1, 0, optionality::required},
+  {str("Charge to practice", 18), str("charge_to_practice", 18), &t_CM_6b6f90b974, 40, 23, 1, 0, optionality::optional},
+  {str("Diagnostic serv sect id", 23), str("diagnostic_serv_sect_id", 23), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
+  {str("Result status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
+  {str("Linked results", 14), str("linked_results", 14), &t_CE_a17f911446, 200, 26, 1, 0, optionality::optional},
+  {str("Quantity/timing", 15), str("quantity_timing", 15), &t_CM_6b6f90b974, 200, 27, 0, 0, optionality::optional},
+  {str("Result copies to", 16), str("result_copies_to", 16), &t_CN_1fdad64d6e, 80, 28, 5, 0, optionality::optional},
+  {str("Parent accession", 16), str("parent_accession", 16), &t_CM_6b6f90b974, 150, 29, 1, 0, optionality::optional},
+  {str("Transportation mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
+  {str("Reason for study", 16), str("reason_for_study", 16), &t_CE_a17f911446, 300, 31, 0, 0, optionality::optional},
+  {str("Principal result interpreter", 28), str("principal_result_interpreter", 28), &t_CN_1fdad64d6e, 60, 32, 1, 0, optionality::optional},
+  {str("Assistant result interpreter", 28), str("assistant_result_interpreter", 28), &t_CN_1fdad64d6e, 60, 33, 1, 0, optionality::optional},
+  {str("Technician", 10), str("technician", 10), &t_CN_1fdad64d6e, 60, 34, 1, 0, optionality::optional},
+  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_CN_1fdad64d6e, 60, 35, 1, 0, optionality::optional},
+  {str("Scheduled - date/time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 19, 36, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OBR_23e407cd00{str("OBR", 3), str("Observation request", 19), s_OBR_23e407cd00_f, 36};
+inline constexpr segment_def s_OBR_2143d9c7db{str("OBR", 3), str("Observation request", 19), s_OBR_2143d9c7db_f, 36};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_717F325A08
-#define HL7V2_DEFS_S_OBX_717F325A08
-inline constexpr field_def s_OBX_717f325a08_f[] = {
-  {1, str("Set id - observation simple", 27), str("set_id_observation_simple", 25), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Value type", 10), str("value_type", 10), &t_ID_694d19431d, optionality::optional, 1, 2, 125},
-  {3, str("Observation identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, optionality::required, 1, 80, 0},
-  {4, str("Observation sub-id", 18), str("observation_sub_id", 18), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {5, str("Observation results", 19), str("observation_results", 19), &t_VARIES_e527b97cf6, optionality::optional, 1, 65, 0},
-  {6, str("Units", 5), str("units", 5), &t_ID_694d19431d, optionality::optional, 1, 20, 0},
-  {7, str("References range", 16), str("references_range", 16), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {8, str("Abnormal flags", 14), str("abnormal_flags", 14), &t_ST_30901c7b80, optionality::optional, 5, 10, 0},
-  {9, str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, optionality::optional, 1, 5, 0},
-  {10, str("Nature of abnormal test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, optionality::optional, 1, 5, 80},
-  {11, str("Observ result status", 20), str("observ_result_status", 20), &t_ID_694d19431d, optionality::optional, 1, 2, 85},
-  {12, str("Date last obs normal values", 27), str("date_last_obs_normal_values", 27), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
+#ifndef HL7V2_DEFS_S_OBX_FFE05455BE
+#define HL7V2_DEFS_S_OBX_FFE05455BE
+inline constexpr field_def s_OBX_ffe05455be_f[] = {
+  {str("Set id - observation simple", 27), str("set_id_observation_simple", 25), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Value type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::optional},
+  {str("Observation identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 80, 3, 1, 0, optionality::required},
+  {str("Observation sub-id", 18), str("observation_sub_id", 18), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
+  {str("Observation results", 19), str("observation_results", 19), &t_VARIES_e527b97cf6, 65, 5, 1, 0, optionality::optional},
+  {str("Units", 5), str("units", 5), &t_ID_694d19431d, 20, 6, 1, 0, optionality::optional},
+  {str("References range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
+  {str("Abnormal flags", 14), str("abnormal_flags", 14), &t_ST_30901c7b80, 10, 8, 5, 0, optionality::optional},
+  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
+  {str("Nature of abnormal test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 5, 10, 1, 80, optionality::optional},
+  {str("Observ result status", 20), str("observ_result_status", 20), &t_ID_694d19431d, 2, 11, 1, 85, optionality::optional},
+  {str("Date last obs normal values", 27), str("date_last_obs_normal_values", 27), &t_TS_f7a89bea09, 19, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OBX_717f325a08{str("OBX", 3), str("Result", 6), s_OBX_717f325a08_f, 12};
+inline constexpr segment_def s_OBX_ffe05455be{str("OBX", 3), str("Result", 6), s_OBX_ffe05455be_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_7AE116FC61
-#define HL7V2_DEFS_S_ORC_7AE116FC61
-inline constexpr field_def s_ORC_7ae116fc61_f[] = {
-  {1, str("Order control", 13), str("order_control", 13), &t_ST_30901c7b80, optionality::required, 1, 2, 0},
-  {2, str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, optionality::optional, 1, 75, 0},
-  {3, str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, optionality::optional, 1, 75, 0},
-  {4, str("Placer group", 12), str("placer_group", 12), &t_CM_6b6f90b974, optionality::optional, 1, 75, 0},
-  {5, str("Order status", 12), str("order_status", 12), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {6, str("Response flag", 13), str("response_flag", 13), &t_ST_30901c7b80, optionality::optional, 1, 1, 0},
-  {7, str("Timing/quantity", 15), str("timing_quantity", 15), &t_CM_6b6f90b974, optionality::optional, 1, 200, 0},
-  {8, str("Parent", 6), str("parent", 6), &t_CM_6b6f90b974, optionality::optional, 1, 200, 0},
-  {9, str("Date/time of transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {10, str("Entered by", 10), str("entered_by", 10), &t_CN_1fdad64d6e, optionality::optional, 1, 80, 0},
-  {11, str("Verified by", 11), str("verified_by", 11), &t_CN_1fdad64d6e, optionality::optional, 1, 80, 0},
-  {12, str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, optionality::optional, 1, 80, 0},
-  {13, str("Enterer's location", 18), str("enterers_location", 17), &t_CM_6b6f90b974, optionality::optional, 1, 80, 0},
-  {14, str("Call back phone number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, optionality::optional, 2, 40, 0},
+#ifndef HL7V2_DEFS_S_ORC_43A9224FFF
+#define HL7V2_DEFS_S_ORC_43A9224FFF
+inline constexpr field_def s_ORC_43a9224fff_f[] = {
+  {str("Order control", 13), str("order_control", 13), &t_ST_30901c7b80, 2, 1, 1, 0, optionality::required},
+  {str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, 75, 2, 1, 0, optionality::optional},
+  {str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, 75, 3, 1, 0, optionality::optional},
+  {str("Placer group", 12), str("placer_group", 12), &t_CM_6b6f90b974, 75, 4, 1, 0, optionality::optional},
+  {str("Order status", 12), str("order_status", 12), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
+  {str("Response flag", 13), str("response_flag", 13), &t_ST_30901c7b80, 1, 6, 1, 0, optionality::optional},
+  {str("Timing/quantity", 15), str("timing_quantity", 15), &t_CM_6b6f90b974, 200, 7, 1, 0, optionality::optional},
+  {str("Parent", 6), str("parent", 6), &t_CM_6b6f90b974, 200, 8, 1, 0, optionality::optional},
+  {str("Date/time of transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 19, 9, 1, 0, optionality::optional},
+  {str("Entered by", 10), str("entered_by", 10), &t_CN_1fdad64d6e, 80, 10, 1, 0, optionality::optional},
+  {str("Verified by", 11), str("verified_by", 11), &t_CN_1fdad64d6e, 80, 11, 1, 0, optionality::optional},
+  {str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, 80, 12, 1, 0, optionality::optional},
+  {str("Enterer's location", 18), str("enterers_location", 17), &t_CM_6b6f90b974, 80, 13, 1, 0, optionality::optional},
+  {str("Call back phone number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, 40, 14, 2, 0, optionality::optional},
 };
-inline constexpr segment_def s_ORC_7ae116fc61{str("ORC", 3), str("Common order", 12), s_ORC_7ae116fc61_f, 14};
+inline constexpr segment_def s_ORC_43a9224fff{str("ORC", 3), str("Common order", 12), s_ORC_43a9224fff_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_ORO_8C71EA6677
-#define HL7V2_DEFS_S_ORO_8C71EA6677
-inline constexpr field_def s_ORO_8c71ea6677_f[] = {
-  {1, str("Order item id", 13), str("order_item_id", 13), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {2, str("Substitute allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {3, str("Results copies to", 17), str("results_copies_to", 17), &t_CN_1fdad64d6e, optionality::optional, 0, 80, 0},
-  {4, str("Stock location", 14), str("stock_location", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 12},
+#ifndef HL7V2_DEFS_S_ORO_070621FE9A
+#define HL7V2_DEFS_S_ORO_070621FE9A
+inline constexpr field_def s_ORO_070621fe9a_f[] = {
+  {str("Order item id", 13), str("order_item_id", 13), &t_CE_a17f911446, 200, 1, 1, 0, optionality::optional},
+  {str("Substitute allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 2, 1, 0, optionality::optional},
+  {str("Results copies to", 17), str("results_copies_to", 17), &t_CN_1fdad64d6e, 80, 3, 0, 0, optionality::optional},
+  {str("Stock location", 14), str("stock_location", 14), &t_ID_694d19431d, 2, 4, 1, 12, optionality::optional},
 };
-inline constexpr segment_def s_ORO_8c71ea6677{str("ORO", 3), str("Order other", 11), s_ORO_8c71ea6677_f, 4};
+inline constexpr segment_def s_ORO_070621fe9a{str("ORO", 3), str("Order other", 11), s_ORO_070621fe9a_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_PID_BDAE6E61E3
-#define HL7V2_DEFS_S_PID_BDAE6E61E3
-inline constexpr field_def s_PID_bdae6e61e3_f[] = {
-  {1, str("Set id - patient id", 19), str("set_id_patient_id", 17), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Patient id external", 19), str("patient_id_external", 19), &t_CK_5e1fe4f235, optionality::optional, 1, 16, 0},
-  {3, str("Patient id internal", 19), str("patient_id_internal", 19), &t_CK_5e1fe4f235, optionality::required, 1, 16, 0},
-  {4, str("Alternate patient id", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {5, str("Patient name", 12), str("patient_name", 12), &t_PN_3221ed4820, optionality::required, 1, 48, 0},
-  {6, str("Mother's maiden name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("Date of birth", 13), str("date_of_birth", 13), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {8, str("Sex", 3), str("sex", 3), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {9, str("Patient alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, optionality::optional, 0, 48, 0},
-  {10, str("Ethnic group", 12), str("ethnic_group", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 5},
-  {11, str("Patient address", 15), str("patient_address", 15), &t_AD_d4591fdd05, optionality::optional, 1, 106, 0},
-  {12, str("County code", 11), str("county_code", 11), &t_ID_694d19431d, optionality::optional, 1, 4, 0},
-  {13, str("Phone number - home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {14, str("Phone number - business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {15, str("Language - patient", 18), str("language_patient", 16), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {16, str("Marital status", 14), str("marital_status", 14), &t_ID_694d19431d, optionality::optional, 1, 1, 2},
-  {17, str("Religion", 8), str("religion", 8), &t_ID_694d19431d, optionality::optional, 1, 3, 6},
-  {18, str("Patient account number", 22), str("patient_account_number", 22), &t_CK_5e1fe4f235, optionality::optional, 1, 20, 0},
-  {19, str("Ssn number - patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, optionality::optional, 1, 16, 0},
-  {20, str("Driver's lic num - patient", 26), str("drivers_lic_num_patient", 23), &t_CM_6b6f90b974, optionality::optional, 1, 25, 0},
+#ifndef HL7V2_DEFS_S_PID_12F8D166E6
+#define HL7V2_DEFS_S_PID_12F8D166E6
+inline constexpr field_def s_PID_12f8d166e6_f[] = {
+  {str("Set id - patient id", 19), str("set_id_patient_id", 17), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Patient id external", 19), str("patient_id_external", 19), &t_CK_5e1fe4f235, 16, 2, 1, 0, optionality::optional},
+  {str("Patient id internal", 19), str("patient_id_internal", 19), &t_CK_5e1fe4f235, 16, 3, 1, 0, optionality::required},
+  {str("Alternate patient id", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, 12, 4, 1, 0, optionality::optional},
+  {str("Patient name", 12), str("patient_name", 12), &t_PN_3221ed4820, 48, 5, 1, 0, optionality::required},
+  {str("Mother's maiden name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("Date of birth", 13), str("date_of_birth", 13), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
+  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 8, 1, 1, optionality::optional},
+  {str("Patient alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, 48, 9, 0, 0, optionality::optional},
+  {str("Ethnic group", 12), str("ethnic_group", 12), &t_ID_694d19431d, 1, 10, 1, 5, optionality::optional},
+  {str("Patient address", 15), str("patient_address", 15), &t_AD_d4591fdd05, 106, 11, 1, 0, optionality::optional},
+  {str("County code", 11), str("county_code", 11), &t_ID_694d19431d, 4, 12, 1, 0, optionality::optional},
+  {str("Phone number - home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, 40, 13, 3, 0, optionality::optional},
+  {str("Phone number - business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, 40, 14, 3, 0, optionality::optional},
+  {str("Language - patient", 18), str("language_patient", 16), &t_ST_30901c7b80, 25, 15, 1, 0, optionality::optional},
+  {str("Marital status", 14), str("marital_status", 14), &t_ID_694d19431d, 1, 16, 1, 2, optionality::optional},
+  {str("Religion", 8), str("religion", 8), &t_ID_694d19431d, 3, 17, 1, 6, optionality::optional},
+  {str("Patient account number", 22), str("patient_account_number", 22), &t_CK_5e1fe4f235, 20, 18, 1, 0, optionality::optional},
+  {str("Ssn number - patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
+  {str("Driver's lic num - patient", 26), str("drivers_lic_num_patient", 23), &t_CM_6b6f90b974, 25, 20, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PID_bdae6e61e3{str("PID", 3), str("Patient identification", 22), s_PID_bdae6e61e3_f, 20};
+inline constexpr segment_def s_PID_12f8d166e6{str("PID", 3), str("Patient identification", 22), s_PID_12f8d166e6_f, 20};
 #endif
-#ifndef HL7V2_DEFS_S_PR1_6C181C2312
-#define HL7V2_DEFS_S_PR1_6C181C2312
-inline constexpr field_def s_PR1_6c181c2312_f[] = {
-  {1, str("Set id - procedure", 18), str("set_id_procedure", 16), &t_SI_52f9f81d6c, optionality::required, 0, 4, 0},
-  {2, str("Procedure coding method.", 24), str("procedure_coding_method", 23), &t_ID_694d19431d, optionality::required, 1, 2, 89},
-  {3, str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, optionality::required, 1, 10, 88},
-  {4, str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {5, str("Procedure date/time", 19), str("procedure_date_time", 19), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {6, str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, optionality::required, 1, 2, 90},
-  {7, str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {8, str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {9, str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, optionality::optional, 1, 2, 19},
-  {10, str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {11, str("Surgeon", 7), str("surgeon", 7), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {12, str("Resident code", 13), str("resident_code", 13), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {13, str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 59},
+#ifndef HL7V2_DEFS_S_PR1_735EC8BF3A
+#define HL7V2_DEFS_S_PR1_735EC8BF3A
+inline constexpr field_def s_PR1_735ec8bf3a_f[] = {
+  {str("Set id - procedure", 18), str("set_id_procedure", 16), &t_SI_52f9f81d6c, 4, 1, 0, 0, optionality::required},
+  {str("Procedure coding method.", 24), str("procedure_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 89, optionality::required},
+  {str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, 10, 3, 1, 88, optionality::required},
+  {str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
+  {str("Procedure date/time", 19), str("procedure_date_time", 19), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::required},
+  {str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, 2, 6, 1, 90, optionality::required},
+  {str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
+  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_1fdad64d6e, 60, 8, 1, 0, optionality::optional},
+  {str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, 2, 9, 1, 19, optionality::optional},
+  {str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
+  {str("Surgeon", 7), str("surgeon", 7), &t_CN_1fdad64d6e, 60, 11, 1, 0, optionality::optional},
+  {str("Resident code", 13), str("resident_code", 13), &t_CN_1fdad64d6e, 60, 12, 1, 0, optionality::optional},
+  {str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, 2, 13, 1, 59, optionality::optional},
 };
-inline constexpr segment_def s_PR1_6c181c2312{str("PR1", 3), str("Procedures", 10), s_PR1_6c181c2312_f, 13};
+inline constexpr segment_def s_PR1_735ec8bf3a{str("PR1", 3), str("Procedures", 10), s_PR1_735ec8bf3a_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_PV1_332F71EDBA
-#define HL7V2_DEFS_S_PV1_332F71EDBA
-inline constexpr field_def s_PV1_332f71edba_f[] = {
-  {1, str("Set id - patient visit", 22), str("set_id_patient_visit", 20), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Patient class", 13), str("patient_class", 13), &t_ID_694d19431d, optionality::required, 1, 1, 4},
-  {3, str("Assigned patient location", 25), str("assigned_patient_location", 25), &t_ID_694d19431d, optionality::required, 1, 12, 79},
-  {4, str("Admission type", 14), str("admission_type", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 7},
-  {5, str("Pre-admit number", 16), str("pre_admit_number", 16), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {6, str("Prior patient location", 22), str("prior_patient_location", 22), &t_ID_694d19431d, optionality::optional, 1, 12, 79},
-  {7, str("Attending doctor", 16), str("attending_doctor", 16), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {8, str("Referring doctor", 16), str("referring_doctor", 16), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {9, str("Consulting doctor", 17), str("consulting_doctor", 17), &t_CN_1fdad64d6e, optionality::optional, 0, 60, 0},
-  {10, str("Hospital service", 16), str("hospital_service", 16), &t_ID_694d19431d, optionality::optional, 1, 3, 69},
-  {11, str("Temporary location", 18), str("temporary_location", 18), &t_ID_694d19431d, optionality::optional, 1, 12, 79},
-  {12, str("Pre-admit test indicator", 24), str("pre_admit_test_indicator", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 87},
-  {13, str("Re-admission indicator", 22), str("re_admission_indicator", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 92},
-  {14, str("Admit source", 12), str("admit_source", 12), &t_ID_694d19431d, optionality::optional, 1, 3, 23},
-  {15, str("Ambulatory status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, optionality::optional, 1, 2, 9},
-  {16, str("Vip indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 99},
-  {17, str("Admitting doctor", 16), str("admitting_doctor", 16), &t_CN_1fdad64d6e, optionality::optional, 1, 60, 0},
-  {18, str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 18},
-  {19, str("Visit number", 12), str("visit_number", 12), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {20, str("Financial class", 15), str("financial_class", 15), &t_ID_694d19431d, optionality::optional, 4, 11, 64},
-  {21, str("Charge price indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 32},
-  {22, str("Courtesy code", 13), str("courtesy_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 45},
-  {23, str("Credit rating", 13), str("credit_rating", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 46},
-  {24, str("Contract code", 13), str("contract_code", 13), &t_ID_694d19431d, optionality::optional, 0, 2, 44},
-  {25, str("Contract effective date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, optionality::optional, 0, 8, 0},
-  {26, str("Contract amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, optionality::optional, 0, 12, 0},
-  {27, str("Contract period", 15), str("contract_period", 15), &t_NM_caa61c45e1, optionality::optional, 0, 3, 0},
-  {28, str("Interest code", 13), str("interest_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 73},
-  {29, str("Transfer to bad debt code", 25), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, optionality::optional, 1, 1, 110},
-  {30, str("Transfer to bad debt date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {31, str("Bad debt agency code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, optionality::optional, 1, 10, 0},
-  {32, str("Bad debt transfer amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {33, str("Bad debt recovery amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {34, str("Delete account indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, optionality::optional, 1, 1, 111},
-  {35, str("Delete account date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {36, str("Discharge disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, optionality::optional, 1, 2, 112},
-  {37, str("Discharged to location", 22), str("discharged_to_location", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 113},
-  {38, str("Diet type", 9), str("diet_type", 9), &t_ID_694d19431d, optionality::optional, 1, 2, 114},
-  {39, str("Servicing facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, optionality::optional, 1, 2, 115},
-  {40, str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, optionality::optional, 1, 1, 116},
-  {41, str("Account status", 14), str("account_status", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 117},
-  {42, str("Pending location", 16), str("pending_location", 16), &t_ID_694d19431d, optionality::optional, 1, 12, 79},
-  {43, str("Prior temporary location", 24), str("prior_temporary_location", 24), &t_ID_694d19431d, optionality::optional, 1, 12, 79},
-  {44, str("Admit date/time", 15), str("admit_date_time", 15), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {45, str("Discharge date/time", 19), str("discharge_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {46, str("Current patient balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {47, str("Total charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {48, str("Total adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {49, str("Total payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
+#ifndef HL7V2_DEFS_S_PV1_0E695F14EF
+#define HL7V2_DEFS_S_PV1_0E695F14EF
+inline constexpr field_def s_PV1_0e695f14ef_f[] = {
+  {str("Set id - patient visit", 22), str("set_id_patient_visit", 20), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Patient class", 13), str("patient_class", 13), &t_ID_694d19431d, 1, 2, 1, 4, optionality::required},
+  {str("Assigned patient location", 25), str("assigned_patient_location", 25), &t_ID_694d19431d, 12, 3, 1, 79, optionality::required},
+  {str("Admission type", 14), str("admission_type", 14), &t_ID_694d19431d, 2, 4, 1, 7, optionality::optional},
+  {str("Pre-admit number", 16), str("pre_admit_number", 16), &t_ST_30901c7b80, 20, 5, 1, 0, optionality::optional},
+  {str("Prior patient location", 22), str("prior_patient_location", 22), &t_ID_694d19431d, 12, 6, 1, 79, optionality::optional},
+  {str("Attending doctor", 16), str("attending_doctor", 16), &t_CN_1fdad64d6e, 60, 7, 1, 0, optionality::optional},
+  {str("Referring doctor", 16), str("referring_doctor", 16), &t_CN_1fdad64d6e, 60, 8, 1, 0, optionality::optional},
+  {str("Consulting doctor", 17), str("consulting_doctor", 17), &t_CN_1fdad64d6e, 60, 9, 0, 0, optionality::optional},
+  {str("Hospital service", 16), str("hospital_service", 16), &t_ID_694d19431d, 3, 10, 1, 69, optionality::optional},
+  {str("Temporary location", 18), str("temporary_location", 18), &t_ID_694d19431d, 12, 11, 1, 79, optionality::optional},
+  {str("Pre-admit test indicator", 24), str("pre_admit_test_indicator", 24), &t_ID_694d19431d, 2, 12, 1, 87, optionality::optional},
+  {str("Re-admission indicator", 22), str("re_admission_indicator", 22), &t_ID_694d19431d, 2, 13, 1, 92, optionality::optional},
+  {str("Admit source", 12), str("admit_source", 12), &t_ID_694d19431d, 3, 14, 1, 23, optionality::optional},
+  {str("Ambulatory status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, 2, 15, 1, 9, optionality::optional},
+  {str("Vip indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, 2, 16, 1, 99, optionality::optional},
+  {str("Admitting doctor", 16), str("admitting_doctor", 16), &t_CN_1fdad64d6e, 60, 17, 1, 0, optionality::optional},
+  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
+  {str("Visit number", 12), str("visit_number", 12), &t_NM_caa61c45e1, 4, 19, 1, 0, optionality::optional},
+  {str("Financial class", 15), str("financial_class", 15), &t_ID_694d19431d, 11, 20, 4, 64, optionality::optional},
+  {str("Charge price indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, 2, 21, 1, 32, optionality::optional},
+  {str("Courtesy code", 13), str("courtesy_code", 13), &t_ID_694d19431d, 2, 22, 1, 45, optionality::optional},
+  {str("Credit rating", 13), str("credit_rating", 13), &t_ID_694d19431d, 2, 23, 1, 46, optionality::optional},
+  {str("Contract code", 13), str("contract_code", 13), &t_ID_694d19431d, 2, 24, 0, 44, optionality::optional},
+  {str("Contract effective date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
+  {str("Contract amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
+  {str("Contract period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
+  {str("Interest code", 13), str("interest_code", 13), &t_ID_694d19431d, 2, 28, 1, 73, optionality::optional},
+  {str("Transfer to bad debt code", 25), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, 1, 29, 1, 110, optionality::optional},
+  {str("Transfer to bad debt date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
+  {str("Bad debt agency code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, 10, 31, 1, 0, optionality::optional},
+  {str("Bad debt transfer amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
+  {str("Bad debt recovery amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
+  {str("Delete account indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, 1, 34, 1, 111, optionality::optional},
+  {str("Delete account date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
+  {str("Discharge disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, 2, 36, 1, 112, optionality::optional},
+  {str("Discharged to location", 22), str("discharged_to_location", 22), &t_ID_694d19431d, 2, 37, 1, 113, optionality::optional},
+  {str("Diet type", 9), str("diet_type", 9), &t_ID_694d19431d, 2, 38, 1, 114, optionality::optional},
+  {str("Servicing facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, 2, 39, 1, 115, optionality::optional},
+  {str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 40, 1, 116, optionality::optional},
+  {str("Account status", 14), str("account_status", 14), &t_ID_694d19431d, 2, 41, 1, 117, optionality::optional},
+  {str("Pending location", 16), str("pending_location", 16), &t_ID_694d19431d, 12, 42, 1, 79, optionality::optional},
+  {str("Prior temporary location", 24), str("prior_temporary_location", 24), &t_ID_694d19431d, 12, 43, 1, 79, optionality::optional},
+  {str("Admit date/time", 15), str("admit_date_time", 15), &t_TS_f7a89bea09, 19, 44, 1, 0, optionality::optional},
+  {str("Discharge date/time", 19), str("discharge_date_time", 19), &t_TS_f7a89bea09, 19, 45, 1, 0, optionality::optional},
+  {str("Current patient balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
+  {str("Total charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
+  {str("Total adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
+  {str("Total payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PV1_332f71edba{str("PV1", 3), str("Patient visit", 13), s_PV1_332f71edba_f, 49};
+inline constexpr segment_def s_PV1_0e695f14ef{str("PV1", 3), str("Patient visit", 13), s_PV1_0e695f14ef_f, 49};
 #endif
-#ifndef HL7V2_DEFS_S_QRD_2BF3916A20
-#define HL7V2_DEFS_S_QRD_2BF3916A20
-inline constexpr field_def s_QRD_2bf3916a20_f[] = {
-  {1, str("Query date/time", 15), str("query_date_time", 15), &t_TS_f7a89bea09, optionality::required, 1, 19, 0},
-  {2, str("Query format code", 17), str("query_format_code", 17), &t_ID_694d19431d, optionality::required, 1, 1, 106},
-  {3, str("Query priority", 14), str("query_priority", 14), &t_ID_694d19431d, optionality::required, 1, 1, 91},
-  {4, str("Query id", 8), str("query_id", 8), &t_ST_30901c7b80, optionality::required, 1, 10, 0},
-  {5, str("Deferred response type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, optionality::optional, 1, 1, 107},
-  {6, str("Deferred response date/time", 27), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {7, str("Quantity limited request", 24), str("quantity_limited_request", 24), &t_CQ_e3100525b0, optionality::required, 1, 5, 0},
-  {8, str("Who subject filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {9, str("What subject filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, optionality::required, 0, 3, 48},
-  {10, str("What department data code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {11, str("What data code value qual.", 26), str("what_data_code_value_qual", 25), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {12, str("Query results level", 19), str("query_results_level", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 108},
+#ifndef HL7V2_DEFS_S_QRD_DF70BDE4E0
+#define HL7V2_DEFS_S_QRD_DF70BDE4E0
+inline constexpr field_def s_QRD_df70bde4e0_f[] = {
+  {str("Query date/time", 15), str("query_date_time", 15), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::required},
+  {str("Query format code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
+  {str("Query priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
+  {str("Query id", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
+  {str("Deferred response type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
+  {str("Deferred response date/time", 27), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 19, 6, 1, 0, optionality::optional},
+  {str("Quantity limited request", 24), str("quantity_limited_request", 24), &t_CQ_e3100525b0, 5, 7, 1, 0, optionality::required},
+  {str("Who subject filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, 20, 8, 0, 0, optionality::required},
+  {str("What subject filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, 3, 9, 0, 48, optionality::required},
+  {str("What department data code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, 20, 10, 0, 0, optionality::required},
+  {str("What data code value qual.", 26), str("what_data_code_value_qual", 25), &t_ST_30901c7b80, 20, 11, 0, 0, optionality::optional},
+  {str("Query results level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
 };
-inline constexpr segment_def s_QRD_2bf3916a20{str("QRD", 3), str("Query definition", 16), s_QRD_2bf3916a20_f, 12};
+inline constexpr segment_def s_QRD_df70bde4e0{str("QRD", 3), str("Query definition", 16), s_QRD_df70bde4e0_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_QRF_8EF58454C6
-#define HL7V2_DEFS_S_QRF_8EF58454C6
-inline constexpr field_def s_QRF_8ef58454c6_f[] = {
-  {1, str("Where subject filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {2, str("When data start date/time", 25), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {3, str("When data end date/time", 23), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {4, str("What user qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {5, str("Other qry subject filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
+#ifndef HL7V2_DEFS_S_QRF_F9CE446A21
+#define HL7V2_DEFS_S_QRF_F9CE446A21
+inline constexpr field_def s_QRF_f9ce446a21_f[] = {
+  {str("Where subject filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
+  {str("When data start date/time", 25), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::optional},
+  {str("When data end date/time", 23), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
+  {str("What user qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
+  {str("Other qry subject filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_QRF_8ef58454c6{str("QRF", 3), str("Query filter", 12), s_QRF_8ef58454c6_f, 5};
+inline constexpr segment_def s_QRF_f9ce446a21{str("QRF", 3), str("Query filter", 12), s_QRF_f9ce446a21_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_RX1_1966E1CF29
-#define HL7V2_DEFS_S_RX1_1966E1CF29
-inline constexpr field_def s_RX1_1966e1cf29_f[] = {
-  {1, str("Unused", 6), str("unused", 6), &t_ST_30901c7b80, optionality::optional, 1, 0, 0},
-  {2, str("Unused", 6), str("unused_2", 8), &t_ST_30901c7b80, optionality::optional, 1, 0, 0},
-  {3, str("Route", 5), str("route", 5), &t_ST_30901c7b80, optionality::optional, 1, 8, 0},
-  {4, str("Site administered", 17), str("site_administered", 17), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Iv solution rate", 16), str("iv_solution_rate", 16), &t_CQ_e3100525b0, optionality::optional, 1, 10, 0},
-  {6, str("Drug strength", 13), str("drug_strength", 13), &t_CQ_e3100525b0, optionality::optional, 1, 14, 0},
-  {7, str("Final concentration", 19), str("final_concentration", 19), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {8, str("Final volume in ml.", 19), str("final_volume_in_ml", 18), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {9, str("Drug dose", 9), str("drug_dose", 9), &t_CM_6b6f90b974, optionality::optional, 1, 10, 0},
-  {10, str("Drug role", 9), str("drug_role", 9), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {11, str("Prescription sequence", 21), str("prescription_sequence", 21), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {12, str("Quantity dispensed", 18), str("quantity_dispensed", 18), &t_CQ_e3100525b0, optionality::optional, 1, 4, 0},
-  {13, str("Unused", 6), str("unused_13", 9), &t_ST_30901c7b80, optionality::optional, 1, 0, 0},
-  {14, str("Drug id", 7), str("drug_id", 7), &t_CE_a17f911446, optionality::optional, 1, 5, 0},
-  {15, str("Component drug ids", 18), str("component_drug_ids", 18), &t_ID_694d19431d, optionality::optional, 5, 5, 0},
-  {16, str("Prescription type", 17), str("prescription_type", 17), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {17, str("Substitution status", 19), str("substitution_status", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {18, str("Rx order status", 15), str("rx_order_status", 15), &t_ID_694d19431d, optionality::optional, 1, 2, 38},
-  {19, str("Number of refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {20, str("Unused", 6), str("unused_20", 9), &t_ST_30901c7b80, optionality::optional, 1, 0, 0},
-  {21, str("Refills remaining", 17), str("refills_remaining", 17), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {22, str("Dea class", 9), str("dea_class", 9), &t_ID_694d19431d, optionality::optional, 1, 5, 0},
-  {23, str("Ordering md's dea number", 24), str("ordering_mds_dea_number", 23), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {24, str("Unused", 6), str("unused_24", 9), &t_ST_30901c7b80, optionality::optional, 1, 0, 0},
-  {25, str("Last refill date/time", 21), str("last_refill_date_time", 21), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {26, str("Rx number", 9), str("rx_number", 9), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {27, str("Prn status", 10), str("prn_status", 10), &t_ID_694d19431d, optionality::optional, 1, 5, 0},
-  {28, str("Pharmacy instructions", 21), str("pharmacy_instructions", 21), &t_TX_f9e6eec689, optionality::optional, 5, 80, 0},
-  {29, str("Patient instructions", 20), str("patient_instructions", 20), &t_TX_f9e6eec689, optionality::optional, 5, 80, 0},
-  {30, str("INSTRUCTIONS (SIG)", 18), str("instructions_sig", 16), &t_TX_f9e6eec689, optionality::optional, 0, 500, 0},
+#ifndef HL7V2_DEFS_S_RX1_F9269126D9
+#define HL7V2_DEFS_S_RX1_F9269126D9
+inline constexpr field_def s_RX1_f9269126d9_f[] = {
+  {str("Unused", 6), str("unused", 6), &t_ST_30901c7b80, 0, 1, 1, 0, optionality::optional},
+  {str("Unused", 6), str("unused_2", 8), &t_ST_30901c7b80, 0, 2, 1, 0, optionality::optional},
+  {str("Route", 5), str("route", 5), &t_ST_30901c7b80, 8, 3, 1, 0, optionality::optional},
+  {str("Site administered", 17), str("site_administered", 17), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Iv solution rate", 16), str("iv_solution_rate", 16), &t_CQ_e3100525b0, 10, 5, 1, 0, optionality::optional},
+  {str("Drug strength", 13), str("drug_strength", 13), &t_CQ_e3100525b0, 14, 6, 1, 0, optionality::optional},
+  {str("Final concentration", 19), str("final_concentration", 19), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
+  {str("Final volume in ml.", 19), str("final_volume_in_ml", 18), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
+  {str("Drug dose", 9), str("drug_dose", 9), &t_CM_6b6f90b974, 10, 9, 1, 0, optionality::optional},
+  {str("Drug role", 9), str("drug_role", 9), &t_ID_694d19431d, 1, 10, 1, 0, optionality::optional},
+  {str("Prescription sequence", 21), str("prescription_sequence", 21), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
+  {str("Quantity dispensed", 18), str("quantity_dispensed", 18), &t_CQ_e3100525b0, 4, 12, 1, 0, optionality::optional},
+  {str("Unused", 6), str("unused_13", 9), &t_ST_30901c7b80, 0, 13, 1, 0, optionality::optional},
+  {str("Drug id", 7), str("drug_id", 7), &t_CE_a17f911446, 5, 14, 1, 0, optionality::optional},
+  {str("Component drug ids", 18), str("component_drug_ids", 18), &t_ID_694d19431d, 5, 15, 5, 0, optionality::optional},
+  {str("Prescription type", 17), str("prescription_type", 17), &t_ID_694d19431d, 2, 16, 1, 0, optionality::optional},
+  {str("Substitution status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 17, 1, 0, optionality::optional},
+  {str("Rx order status", 15), str("rx_order_status", 15), &t_ID_694d19431d, 2, 18, 1, 38, optionality::optional},
+  {str("Number of refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 19, 1, 0, optionality::optional},
+  {str("Unused", 6), str("unused_20", 9), &t_ST_30901c7b80, 0, 20, 1, 0, optionality::optional},
+  {str("Refills remaining", 17), str("refills_remaining", 17), &t_NM_caa61c45e1, 3, 21, 1, 0, optionality::optional},
+  {str("Dea class", 9), str("dea_class", 9), &t_ID_694d19431d, 5, 22, 1, 0, optionality::optional},
+  {str("Ordering md's dea number", 24), str("ordering_mds_dea_number", 23), &t_NM_caa61c45e1, 10, 23, 1, 0, optionality::optional},
+  {str("Unused", 6), str("unused_24", 9), &t_ST_30901c7b80, 0, 24, 1, 0, optionality::optional},
+  {str("Last refill date/time", 21), str("last_refill_date_time", 21), &t_TS_f7a89bea09, 19, 25, 1, 0, optionality::optional},
+  {str("Rx number", 9), str("rx_number", 9), &t_ST_30901c7b80, 20, 26, 1, 0, optionality::optional},
+  {str("Prn status", 10), str("prn_status", 10), &t_ID_694d19431d, 5, 27, 1, 0, optionality::optional},
+  {str("Pharmacy instructions", 21), str("pharmacy_instructions", 21), &t_TX_f9e6eec689, 80, 28, 5, 0, optionality::optional},
+  {str("Patient instructions", 20), str("patient_instructions", 20), &t_TX_f9e6eec689, 80, 29, 5, 0, optionality::optional},
+  {str("INSTRUCTIONS (SIG)", 18), str("instructions_sig", 16), &t_TX_f9e6eec689, 500, 30, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_RX1_1966e1cf29{str("RX1", 3), str("Pharmacy order", 14), s_RX1_1966e1cf29_f, 30};
+inline constexpr segment_def s_RX1_f9269126d9{str("RX1", 3), str("Pharmacy order", 14), s_RX1_f9269126d9_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_UB1_662D04FBFC
-#define HL7V2_DEFS_S_UB1_662D04FBFC
-inline constexpr field_def s_UB1_662d04fbfc_f[] = {
-  {1, str("Set id - ub82", 13), str("set_id_ub82", 11), &t_SI_52f9f81d6c, optionality::optional, 1, 4, 0},
-  {2, str("Blood deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, optionality::optional, 1, 1, 0},
-  {3, str("Blood furn.-pints of", 20), str("blood_furn_pints_of", 19), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {4, str("BLOOD REPLACED-PINTS (41)", 25), str("blood_replaced_pints_41", 23), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {5, str("Blood not rplcd-pints", 21), str("blood_not_rplcd_pints", 21), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {6, str("CO-INSURANCE DAYS (25)", 22), str("co_insurance_days_25", 20), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {7, str("Condition code", 14), str("condition_code", 14), &t_ID_694d19431d, optionality::optional, 5, 2, 43},
-  {8, str("COVERED DAYS - (23)", 19), str("covered_days_23", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {9, str("NON COVERED DAYS - (24)", 23), str("non_covered_days_24", 19), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {10, str("Value amount & code", 19), str("value_amount_code", 17), &t_CM_6b6f90b974, optionality::optional, 8, 12, 0},
-  {11, str("NUMBER OF GRACE DAYS (90)", 25), str("number_of_grace_days_90", 23), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {12, str("Spec. prog. indicator", 21), str("spec_prog_indicator", 19), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {13, str("Psro/ur approval ind.", 21), str("psro_ur_approval_ind", 20), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {14, str("Psro/ur aprvd stay-fm", 21), str("psro_ur_aprvd_stay_fm", 21), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {15, str("Psro/ur aprvd stay-to", 21), str("psro_ur_aprvd_stay_to", 21), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {16, str("OCCURRENCE (28-32)", 18), str("occurrence_28_32", 16), &t_ID_694d19431d, optionality::optional, 5, 20, 0},
-  {17, str("OCCURRENCE SPAN (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {18, str("OCCURRENCE SPAN START DATE(33)", 30), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {19, str("Occur. span end date", 20), str("occur_span_end_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {20, str("Ub-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {21, str("Ub-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, optionality::optional, 1, 7, 0},
-  {22, str("Ub-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, optionality::optional, 1, 8, 0},
-  {23, str("Ub-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, optionality::optional, 1, 17, 0},
+#ifndef HL7V2_DEFS_S_UB1_0BFE338B9D
+#define HL7V2_DEFS_S_UB1_0BFE338B9D
+inline constexpr field_def s_UB1_0bfe338b9d_f[] = {
+  {str("Set id - ub82", 13), str("set_id_ub82", 11), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
+  {str("Blood deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 2, 1, 0, optionality::optional},
+  {str("Blood furn.-pints of", 20), str("blood_furn_pints_of", 19), &t_ST_30901c7b80, 2, 3, 1, 0, optionality::optional},
+  {str("BLOOD REPLACED-PINTS (41)", 25), str("blood_replaced_pints_41", 23), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
+  {str("Blood not rplcd-pints", 21), str("blood_not_rplcd_pints", 21), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
+  {str("CO-INSURANCE DAYS (25)", 22), str("co_insurance_days_25", 20), &t_ST_30901c7b80, 2, 6, 1, 0, optionality::optional},
+  {str("Condition code", 14), str("condition_code", 14), &t_ID_694d19431d, 2, 7, 5, 43, optionality::optional},
+  {str("COVERED DAYS - (23)", 19), str("covered_days_23", 15), &t_ST_30901c7b80, 3, 8, 1, 0, optionality::optional},
+  {str("NON COVERED DAYS - (24)", 23), str("non_covered_days_24", 19), &t_ST_30901c7b80, 3, 9, 1, 0, optionality::optional},
+  {str("Value amount & code", 19), str("value_amount_code", 17), &t_CM_6b6f90b974, 12, 10, 8, 0, optionality::optional},
+  {str("NUMBER OF GRACE DAYS (90)", 25), str("number_of_grace_days_90", 23), &t_ST_30901c7b80, 2, 11, 1, 0, optionality::optional},
+  {str("Spec. prog. indicator", 21), str("spec_prog_indicator", 19), &t_ID_694d19431d, 2, 12, 1, 0, optionality::optional},
+  {str("Psro/ur approval ind.", 21), str("psro_ur_approval_ind", 20), &t_ID_694d19431d, 1, 13, 1, 0, optionality::optional},
+  {str("Psro/ur aprvd stay-fm", 21), str("psro_ur_aprvd_stay_fm", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
+  {str("Psro/ur aprvd stay-to", 21), str("psro_ur_aprvd_stay_to", 21), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
+  {str("OCCURRENCE (28-32)", 18), str("occurrence_28_32", 16), &t_ID_694d19431d, 20, 16, 5, 0, optionality::optional},
+  {str("OCCURRENCE SPAN (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
+  {str("OCCURRENCE SPAN START DATE(33)", 30), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
+  {str("Occur. span end date", 20), str("occur_span_end_date", 19), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
+  {str("Ub-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
+  {str("Ub-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
+  {str("Ub-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
+  {str("Ub-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_UB1_662d04fbfc{str("UB1", 3), str("Ub82 data", 9), s_UB1_662d04fbfc_f, 23};
+inline constexpr segment_def s_UB1_0bfe338b9d{str("UB1", 3), str("Ub82 data", 9), s_UB1_0bfe338b9d_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_URD_A2E4F38F5D
-#define HL7V2_DEFS_S_URD_A2E4F38F5D
-inline constexpr field_def s_URD_a2e4f38f5d_f[] = {
-  {1, str("R/u date/time", 13), str("r_u_date_time", 13), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {2, str("Report priority", 15), str("report_priority", 15), &t_ID_694d19431d, optionality::optional, 1, 1, 109},
-  {3, str("R/u who subject definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {4, str("R/u what subject definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, optionality::optional, 0, 3, 48},
-  {5, str("R/u what department code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {6, str("R/u display/print locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {7, str("R/u results level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, optionality::optional, 1, 1, 108},
+#ifndef HL7V2_DEFS_S_URD_6BA023D19B
+#define HL7V2_DEFS_S_URD_6BA023D19B
+inline constexpr field_def s_URD_6ba023d19b_f[] = {
+  {str("R/u date/time", 13), str("r_u_date_time", 13), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::optional},
+  {str("Report priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
+  {str("R/u who subject definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, 20, 3, 0, 0, optionality::required},
+  {str("R/u what subject definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, 3, 4, 0, 48, optionality::optional},
+  {str("R/u what department code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+  {str("R/u display/print locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
+  {str("R/u results level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
 };
-inline constexpr segment_def s_URD_a2e4f38f5d{str("URD", 3), str("Results/update definition", 25), s_URD_a2e4f38f5d_f, 7};
+inline constexpr segment_def s_URD_6ba023d19b{str("URD", 3), str("Results/update definition", 25), s_URD_6ba023d19b_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_URS_CD3CFE69E5
-#define HL7V2_DEFS_S_URS_CD3CFE69E5
-inline constexpr field_def s_URS_cd3cfe69e5_f[] = {
-  {1, str("R/u where subject definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {2, str("R/u when data start date/time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {3, str("R/u when data end date/time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, optionality::optional, 1, 19, 0},
-  {4, str("R/u what user qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {5, str("R/u other results subject defini", 32), str("r_u_other_results_subject_defini", 32), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
+#ifndef HL7V2_DEFS_S_URS_6EC508441D
+#define HL7V2_DEFS_S_URS_6EC508441D
+inline constexpr field_def s_URS_6ec508441d_f[] = {
+  {str("R/u where subject definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
+  {str("R/u when data start date/time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::optional},
+  {str("R/u when data end date/time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
+  {str("R/u what user qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
+  {str("R/u other results subject defini", 32), str("r_u_other_results_subject_defini", 32), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_URS_cd3cfe69e5{str("URS", 3), str("Unsolicited selection", 21), s_URS_cd3cfe69e5_f, 5};
+inline constexpr segment_def s_URS_6ec508441d{str("URS", 3), str("Unsolicited selection", 21), s_URS_6ec508441d_f, 5};
+#endif
+#ifndef HL7V2_DEFS_N_FBFB7C778A
+#define HL7V2_DEFS_N_FBFB7C778A
+inline constexpr structure_node n_fbfb7c778a[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ACK_4C1E4D244B
 #define HL7V2_DEFS_M_ACK_4C1E4D244B
-inline constexpr structure_node m_ACK_4c1e4d244b_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
+inline constexpr structure_def m_ACK_4c1e4d244b{str("ACK", 3), str("General acknowledgment message", 30), n_fbfb7c778a, 3};
+#endif
+#ifndef HL7V2_DEFS_N_8DAF7AD1A1
+#define HL7V2_DEFS_N_8DAF7AD1A1
+inline constexpr structure_node n_8daf7ad1a1[] = {
+  {str("EVN", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ACK_4c1e4d244b{str("ACK", 3), str("General acknowledgment message", 30), m_ACK_4c1e4d244b_n0, 3};
+#endif
+#ifndef HL7V2_DEFS_N_512043AFB7
+#define HL7V2_DEFS_N_512043AFB7
+inline constexpr structure_node n_512043afb7[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QUERY_RESPONSE", 14), n_8daf7ad1a1, 1, 0, 3, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ADR_A19_5757F2BC57
 #define HL7V2_DEFS_M_ADR_A19_5757F2BC57
-inline constexpr structure_node m_ADR_A19_5757f2bc57_n0[] = {
-  {node_kind::segment, str("EVN", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
+inline constexpr structure_def m_ADR_A19_5757f2bc57{str("ADR_A19", 7), str("Patient query", 13), n_512043afb7, 5};
+#endif
+#ifndef HL7V2_DEFS_N_224AC4E5EB
+#define HL7V2_DEFS_N_224AC4E5EB
+inline constexpr structure_node n_224ac4e5eb[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADR_A19_5757f2bc57_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::group, str("QUERY_RESPONSE", 14), 1, 0, m_ADR_A19_5757f2bc57_n0, 3},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ADR_A19_5757f2bc57{str("ADR_A19", 7), str("Patient query", 13), m_ADR_A19_5757f2bc57_n1, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A01_2763104748
 #define HL7V2_DEFS_M_ADT_A01_2763104748
-inline constexpr structure_node m_ADT_A01_2763104748_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
+inline constexpr structure_def m_ADT_A01_2763104748{str("ADT_A01", 7), str("Admit/visit notification", 24), n_224ac4e5eb, 6};
+#endif
+#ifndef HL7V2_DEFS_N_D3B230927C
+#define HL7V2_DEFS_N_D3B230927C
+inline constexpr structure_node n_d3b230927c[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A01_2763104748{str("ADT_A01", 7), str("Admit/visit notification", 24), m_ADT_A01_2763104748_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A02_463DE7AD96
 #define HL7V2_DEFS_M_ADT_A02_463DE7AD96
-inline constexpr structure_node m_ADT_A02_463de7ad96_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A02_463de7ad96{str("ADT_A02", 7), str("Transfer a patient", 18), m_ADT_A02_463de7ad96_n0, 4};
+inline constexpr structure_def m_ADT_A02_463de7ad96{str("ADT_A02", 7), str("Transfer a patient", 18), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A03_FEDA47538E
 #define HL7V2_DEFS_M_ADT_A03_FEDA47538E
-inline constexpr structure_node m_ADT_A03_feda47538e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A03_feda47538e{str("ADT_A03", 7), str("Discharge/end visit", 19), m_ADT_A03_feda47538e_n0, 4};
+inline constexpr structure_def m_ADT_A03_feda47538e{str("ADT_A03", 7), str("Discharge/end visit", 19), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A04_61A36629AF
 #define HL7V2_DEFS_M_ADT_A04_61A36629AF
-inline constexpr structure_node m_ADT_A04_61a36629af_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A04_61a36629af{str("ADT_A04", 7), str("", 0), m_ADT_A04_61a36629af_n0, 6};
+inline constexpr structure_def m_ADT_A04_61a36629af{str("ADT_A04", 7), str("", 0), n_224ac4e5eb, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A05_965F391795
 #define HL7V2_DEFS_M_ADT_A05_965F391795
-inline constexpr structure_node m_ADT_A05_965f391795_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A05_965f391795{str("ADT_A05", 7), str("Pre-admit a patient", 19), m_ADT_A05_965f391795_n0, 6};
+inline constexpr structure_def m_ADT_A05_965f391795{str("ADT_A05", 7), str("Pre-admit a patient", 19), n_224ac4e5eb, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A06_40D906A49D
 #define HL7V2_DEFS_M_ADT_A06_40D906A49D
-inline constexpr structure_node m_ADT_A06_40d906a49d_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A06_40d906a49d{str("ADT_A06", 7), str("Change an outpatient to an inpatient", 36), m_ADT_A06_40d906a49d_n0, 4};
+inline constexpr structure_def m_ADT_A06_40d906a49d{str("ADT_A06", 7), str("Change an outpatient to an inpatient", 36), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A07_7485C32BA0
 #define HL7V2_DEFS_M_ADT_A07_7485C32BA0
-inline constexpr structure_node m_ADT_A07_7485c32ba0_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A07_7485c32ba0{str("ADT_A07", 7), str("", 0), m_ADT_A07_7485c32ba0_n0, 4};
+inline constexpr structure_def m_ADT_A07_7485c32ba0{str("ADT_A07", 7), str("", 0), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A08_319370C7FA
 #define HL7V2_DEFS_M_ADT_A08_319370C7FA
-inline constexpr structure_node m_ADT_A08_319370c7fa_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
+inline constexpr structure_def m_ADT_A08_319370c7fa{str("ADT_A08", 7), str("", 0), n_224ac4e5eb, 6};
+#endif
+#ifndef HL7V2_DEFS_N_936FA49B15
+#define HL7V2_DEFS_N_936FA49B15
+inline constexpr structure_node n_936fa49b15[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A08_319370c7fa{str("ADT_A08", 7), str("", 0), m_ADT_A08_319370c7fa_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A09_E9C62F0F92
 #define HL7V2_DEFS_M_ADT_A09_E9C62F0F92
-inline constexpr structure_node m_ADT_A09_e9c62f0f92_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A09_e9c62f0f92{str("ADT_A09", 7), str("Patient departing - tracking", 28), m_ADT_A09_e9c62f0f92_n0, 5};
+inline constexpr structure_def m_ADT_A09_e9c62f0f92{str("ADT_A09", 7), str("Patient departing - tracking", 28), n_936fa49b15, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A10_DA1361F83E
 #define HL7V2_DEFS_M_ADT_A10_DA1361F83E
-inline constexpr structure_node m_ADT_A10_da1361f83e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A10_da1361f83e{str("ADT_A10", 7), str("", 0), m_ADT_A10_da1361f83e_n0, 5};
+inline constexpr structure_def m_ADT_A10_da1361f83e{str("ADT_A10", 7), str("", 0), n_936fa49b15, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A11_A3417069E3
 #define HL7V2_DEFS_M_ADT_A11_A3417069E3
-inline constexpr structure_node m_ADT_A11_a3417069e3_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A11_a3417069e3{str("ADT_A11", 7), str("", 0), m_ADT_A11_a3417069e3_n0, 5};
+inline constexpr structure_def m_ADT_A11_a3417069e3{str("ADT_A11", 7), str("", 0), n_936fa49b15, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A12_C0947CDE4E
 #define HL7V2_DEFS_M_ADT_A12_C0947CDE4E
-inline constexpr structure_node m_ADT_A12_c0947cde4e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A12_c0947cde4e{str("ADT_A12", 7), str("Cancel transfer", 15), m_ADT_A12_c0947cde4e_n0, 5};
+inline constexpr structure_def m_ADT_A12_c0947cde4e{str("ADT_A12", 7), str("Cancel transfer", 15), n_936fa49b15, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A13_1A4C46846C
 #define HL7V2_DEFS_M_ADT_A13_1A4C46846C
-inline constexpr structure_node m_ADT_A13_1a4c46846c_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
+inline constexpr structure_def m_ADT_A13_1a4c46846c{str("ADT_A13", 7), str("Cancel discharge/end visit", 26), n_936fa49b15, 5};
+#endif
+#ifndef HL7V2_DEFS_N_1578D0F978
+#define HL7V2_DEFS_N_1578D0F978
+inline constexpr structure_node n_1578d0f978[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PD1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A13_1a4c46846c{str("ADT_A13", 7), str("Cancel discharge/end visit", 26), m_ADT_A13_1a4c46846c_n0, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A14_CCDD98D220
 #define HL7V2_DEFS_M_ADT_A14_CCDD98D220
-inline constexpr structure_node m_ADT_A14_ccdd98d220_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PD1", 3), 0, 1},
-  {node_kind::segment, str("NK1", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A14_ccdd98d220{str("ADT_A14", 7), str("", 0), m_ADT_A14_ccdd98d220_n0, 7};
+inline constexpr structure_def m_ADT_A14_ccdd98d220{str("ADT_A14", 7), str("", 0), n_1578d0f978, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A15_E8830242BC
 #define HL7V2_DEFS_M_ADT_A15_E8830242BC
-inline constexpr structure_node m_ADT_A15_e8830242bc_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A15_e8830242bc{str("ADT_A15", 7), str("Pending transfer", 16), m_ADT_A15_e8830242bc_n0, 5};
+inline constexpr structure_def m_ADT_A15_e8830242bc{str("ADT_A15", 7), str("Pending transfer", 16), n_936fa49b15, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A16_E68CF2A70F
 #define HL7V2_DEFS_M_ADT_A16_E68CF2A70F
-inline constexpr structure_node m_ADT_A16_e68cf2a70f_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("DG1", 3), 0, 1},
+inline constexpr structure_def m_ADT_A16_e68cf2a70f{str("ADT_A16", 7), str("Pending discharge", 17), n_936fa49b15, 5};
+#endif
+#ifndef HL7V2_DEFS_N_FBFCFC50E6
+#define HL7V2_DEFS_N_FBFCFC50E6
+inline constexpr structure_node n_fbfcfc50e6[] = {
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A16_e68cf2a70f{str("ADT_A16", 7), str("Pending discharge", 17), m_ADT_A16_e68cf2a70f_n0, 5};
+#endif
+#ifndef HL7V2_DEFS_N_2EEBF0A314
+#define HL7V2_DEFS_N_2EEBF0A314
+inline constexpr structure_node n_2eebf0a314[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PATIENT", 7), n_fbfcfc50e6, 1, 0, 2, node_kind::group},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A17_199CF901A1
 #define HL7V2_DEFS_M_ADT_A17_199CF901A1
-inline constexpr structure_node m_ADT_A17_199cf901a1_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
+inline constexpr structure_def m_ADT_A17_199cf901a1{str("ADT_A17", 7), str("Swap patients", 13), n_2eebf0a314, 3};
+#endif
+#ifndef HL7V2_DEFS_N_798DCC129E
+#define HL7V2_DEFS_N_798DCC129E
+inline constexpr structure_node n_798dcc129e[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MRG", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADT_A17_199cf901a1_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::group, str("PATIENT", 7), 1, 0, m_ADT_A17_199cf901a1_n0, 2},
-};
-inline constexpr structure_def m_ADT_A17_199cf901a1{str("ADT_A17", 7), str("Swap patients", 13), m_ADT_A17_199cf901a1_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A18_CF9BDB694E
 #define HL7V2_DEFS_M_ADT_A18_CF9BDB694E
-inline constexpr structure_node m_ADT_A18_cf9bdb694e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_ADT_A18_cf9bdb694e{str("ADT_A18", 7), str("Merge patient information", 25), n_798dcc129e, 5};
+#endif
+#ifndef HL7V2_DEFS_N_8668BA5A3C
+#define HL7V2_DEFS_N_8668BA5A3C
+inline constexpr structure_node n_8668ba5a3c[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NPU", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A18_cf9bdb694e{str("ADT_A18", 7), str("Merge patient information", 25), m_ADT_A18_cf9bdb694e_n0, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A20_578FF412EF
 #define HL7V2_DEFS_M_ADT_A20_578FF412EF
-inline constexpr structure_node m_ADT_A20_578ff412ef_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("NPU", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A20_578ff412ef{str("ADT_A20", 7), str("Bed status update", 17), m_ADT_A20_578ff412ef_n0, 3};
+inline constexpr structure_def m_ADT_A20_578ff412ef{str("ADT_A20", 7), str("Bed status update", 17), n_8668ba5a3c, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A21_D4706EEC54
 #define HL7V2_DEFS_M_ADT_A21_D4706EEC54
-inline constexpr structure_node m_ADT_A21_d4706eec54_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A21_d4706eec54{str("ADT_A21", 7), str("Patient goes on a \"leave of absence\"", 36), m_ADT_A21_d4706eec54_n0, 4};
+inline constexpr structure_def m_ADT_A21_d4706eec54{str("ADT_A21", 7), str("Patient goes on a \"leave of absence\"", 36), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A22_673A207DFE
 #define HL7V2_DEFS_M_ADT_A22_673A207DFE
-inline constexpr structure_node m_ADT_A22_673a207dfe_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A22_673a207dfe{str("ADT_A22", 7), str("", 0), m_ADT_A22_673a207dfe_n0, 4};
+inline constexpr structure_def m_ADT_A22_673a207dfe{str("ADT_A22", 7), str("", 0), n_d3b230927c, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A23_FC0ADA83FB
 #define HL7V2_DEFS_M_ADT_A23_FC0ADA83FB
-inline constexpr structure_node m_ADT_A23_fc0ada83fb_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
+inline constexpr structure_def m_ADT_A23_fc0ada83fb{str("ADT_A23", 7), str("", 0), n_d3b230927c, 4};
+#endif
+#ifndef HL7V2_DEFS_N_BD43BBE47C
+#define HL7V2_DEFS_N_BD43BBE47C
+inline constexpr structure_node n_bd43bbe47c[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A23_fc0ada83fb{str("ADT_A23", 7), str("", 0), m_ADT_A23_fc0ada83fb_n0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A24_91286D865E
 #define HL7V2_DEFS_M_ADT_A24_91286D865E
-inline constexpr structure_node m_ADT_A24_91286d865e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A24_91286d865e{str("ADT_A24", 7), str("Link patient information", 24), m_ADT_A24_91286d865e_n0, 5};
+inline constexpr structure_def m_ADT_A24_91286d865e{str("ADT_A24", 7), str("Link patient information", 24), n_bd43bbe47c, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ARD_A19_8BCBD83AD3
 #define HL7V2_DEFS_M_ARD_A19_8BCBD83AD3
-inline constexpr structure_node m_ARD_A19_8bcbd83ad3_n0[] = {
-  {node_kind::segment, str("EVN", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
+inline constexpr structure_def m_ARD_A19_8bcbd83ad3{str("ARD_A19", 7), str("", 0), n_512043afb7, 5};
+#endif
+#ifndef HL7V2_DEFS_N_DCD22E9A5D
+#define HL7V2_DEFS_N_DCD22E9A5D
+inline constexpr structure_node n_dcd22e9a5d[] = {
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PR1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("GT1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("IN1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("ACC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ARD_A19_8bcbd83ad3_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::group, str("QUERY_RESPONSE", 14), 1, 0, m_ARD_A19_8bcbd83ad3_n0, 3},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_64F2A3DE68
+#define HL7V2_DEFS_N_64F2A3DE68
+inline constexpr structure_node n_64f2a3de68[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("VISIT", 5), n_dcd22e9a5d, 1, 0, 8, node_kind::group},
 };
-inline constexpr structure_def m_ARD_A19_8bcbd83ad3{str("ARD_A19", 7), str("", 0), m_ARD_A19_8bcbd83ad3_n1, 5};
 #endif
 #ifndef HL7V2_DEFS_M_BAR_P01_3B9B92F92A
 #define HL7V2_DEFS_M_BAR_P01_3B9B92F92A
-inline constexpr structure_node m_BAR_P01_3b9b92f92a_n0[] = {
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("IN1", 3), 0, 0},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
+inline constexpr structure_def m_BAR_P01_3b9b92f92a{str("BAR_P01", 7), str("Add patient accounts", 20), n_64f2a3de68, 4};
+#endif
+#ifndef HL7V2_DEFS_N_6B9D975841
+#define HL7V2_DEFS_N_6B9D975841
+inline constexpr structure_node n_6b9d975841[] = {
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_BAR_P01_3b9b92f92a_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::group, str("VISIT", 5), 1, 0, m_BAR_P01_3b9b92f92a_n0, 8},
+#endif
+#ifndef HL7V2_DEFS_N_E340B9AFA1
+#define HL7V2_DEFS_N_E340B9AFA1
+inline constexpr structure_node n_e340b9afa1[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PATIENT", 7), n_6b9d975841, 1, 0, 2, node_kind::group},
 };
-inline constexpr structure_def m_BAR_P01_3b9b92f92a{str("BAR_P01", 7), str("Add patient accounts", 20), m_BAR_P01_3b9b92f92a_n1, 4};
 #endif
 #ifndef HL7V2_DEFS_M_BAR_P02_D48E88812C
 #define HL7V2_DEFS_M_BAR_P02_D48E88812C
-inline constexpr structure_node m_BAR_P02_d48e88812c_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_BAR_P02_d48e88812c{str("BAR_P02", 7), str("Purge patient accounts", 22), n_e340b9afa1, 3};
+#endif
+#ifndef HL7V2_DEFS_N_39D86B72DE
+#define HL7V2_DEFS_N_39D86B72DE
+inline constexpr structure_node n_39d86b72de[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("FT1", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_BAR_P02_d48e88812c_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::group, str("PATIENT", 7), 1, 0, m_BAR_P02_d48e88812c_n0, 2},
-};
-inline constexpr structure_def m_BAR_P02_d48e88812c{str("BAR_P02", 7), str("Purge patient accounts", 22), m_BAR_P02_d48e88812c_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_DFT_P03_A08A560EC6
 #define HL7V2_DEFS_M_DFT_P03_A08A560EC6
-inline constexpr structure_node m_DFT_P03_a08a560ec6_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("FT1", 3), 0, 0},
+inline constexpr structure_def m_DFT_P03_a08a560ec6{str("DFT_P03", 7), str("Post detail financial transaction", 33), n_39d86b72de, 5};
+#endif
+#ifndef HL7V2_DEFS_N_55959C20B3
+#define HL7V2_DEFS_N_55959C20B3
+inline constexpr structure_node n_55959c20b3[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DFT_P03_a08a560ec6{str("DFT_P03", 7), str("Post detail financial transaction", 33), m_DFT_P03_a08a560ec6_n0, 5};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_Q01_A057231A08
 #define HL7V2_DEFS_M_DSR_Q01_A057231A08
-inline constexpr structure_node m_DSR_Q01_a057231a08_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 1, 1},
+inline constexpr structure_def m_DSR_Q01_a057231a08{str("DSR_Q01", 7), str("Display response message", 24), n_55959c20b3, 6};
+#endif
+#ifndef HL7V2_DEFS_N_AE1039B444
+#define HL7V2_DEFS_N_AE1039B444
+inline constexpr structure_node n_ae1039b444[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DSR_Q01_a057231a08{str("DSR_Q01", 7), str("Display response message", 24), m_DSR_Q01_a057231a08_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_Q03_595ECBEFC7
 #define HL7V2_DEFS_M_DSR_Q03_595ECBEFC7
-inline constexpr structure_node m_DSR_Q03_595ecbefc7_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 1, 1},
+inline constexpr structure_def m_DSR_Q03_595ecbefc7{str("DSR_Q03", 7), str("Deferred response to a query", 28), n_ae1039b444, 5};
+#endif
+#ifndef HL7V2_DEFS_N_0A4480EA9E
+#define HL7V2_DEFS_N_0A4480EA9E
+inline constexpr structure_node n_0a4480ea9e[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DSR_Q03_595ecbefc7{str("DSR_Q03", 7), str("Deferred response to a query", 28), m_DSR_Q03_595ecbefc7_n0, 5};
 #endif
 #ifndef HL7V2_DEFS_M_MCF_Q02_B30BF8FED9
 #define HL7V2_DEFS_M_MCF_Q02_B30BF8FED9
-inline constexpr structure_node m_MCF_Q02_b30bf8fed9_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
+inline constexpr structure_def m_MCF_Q02_b30bf8fed9{str("MCF_Q02", 7), str("Delayed acknowledgment", 22), n_0a4480ea9e, 2};
+#endif
+#ifndef HL7V2_DEFS_N_251C2AC046
+#define HL7V2_DEFS_N_251C2AC046
+inline constexpr structure_node n_251c2ac046[] = {
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_MCF_Q02_b30bf8fed9{str("MCF_Q02", 7), str("Delayed acknowledgment", 22), m_MCF_Q02_b30bf8fed9_n0, 2};
+#endif
+#ifndef HL7V2_DEFS_N_F1DB062568
+#define HL7V2_DEFS_N_F1DB062568
+inline constexpr structure_node n_f1db062568[] = {
+  {str("OBR", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ORO", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("RX1", 3), nullptr, 1, 1, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_325E01CF2F
+#define HL7V2_DEFS_N_325E01CF2F
+inline constexpr structure_node n_325e01cf2f[] = {
+  {str("OBX", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_B3F24D56EE
+#define HL7V2_DEFS_N_B3F24D56EE
+inline constexpr structure_node n_b3f24d56ee[] = {
+  {str("", 0), n_f1db062568, 1, 1, 3, node_kind::choice},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("OBSERVATION", 11), n_325e01cf2f, 0, 0, 2, node_kind::group},
+};
+#endif
+#ifndef HL7V2_DEFS_N_1FC394580F
+#define HL7V2_DEFS_N_1FC394580F
+inline constexpr structure_node n_1fc394580f[] = {
+  {str("ORC", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ORDER_DETAIL", 12), n_b3f24d56ee, 0, 1, 3, node_kind::group},
+  {str("BLG", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_0115B18CA2
+#define HL7V2_DEFS_N_0115B18CA2
+inline constexpr structure_node n_0115b18ca2[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PATIENT", 7), n_251c2ac046, 0, 1, 3, node_kind::group},
+  {str("ORDER", 5), n_1fc394580f, 1, 0, 3, node_kind::group},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ORM_O01_6806E19642
 #define HL7V2_DEFS_M_ORM_O01_6806E19642
-inline constexpr structure_node m_ORM_O01_6806e19642_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_ORM_O01_6806e19642{str("ORM_O01", 7), str("Order message", 13), n_0115b18ca2, 4};
+#endif
+#ifndef HL7V2_DEFS_N_3B88A0A8F5
+#define HL7V2_DEFS_N_3B88A0A8F5
+inline constexpr structure_node n_3b88a0a8f5[] = {
+  {str("ORC", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("", 0), n_f1db062568, 0, 1, 3, node_kind::choice},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORM_O01_6806e19642_n1[] = {
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("ORO", 3), 1, 1},
-  {node_kind::segment, str("RX1", 3), 1, 1},
+#endif
+#ifndef HL7V2_DEFS_N_04C70401E3
+#define HL7V2_DEFS_N_04C70401E3
+inline constexpr structure_node n_04c70401e3[] = {
+  {str("PID", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("ORDER", 5), n_3b88a0a8f5, 1, 0, 3, node_kind::group},
 };
-inline constexpr structure_node m_ORM_O01_6806e19642_n2[] = {
-  {node_kind::segment, str("OBX", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_09F04F1946
+#define HL7V2_DEFS_N_09F04F1946
+inline constexpr structure_node n_09f04f1946[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PATIENT", 7), n_04c70401e3, 0, 1, 3, node_kind::group},
 };
-inline constexpr structure_node m_ORM_O01_6806e19642_n3[] = {
-  {node_kind::choice, str("", 0), 1, 1, m_ORM_O01_6806e19642_n1, 3},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 0, 0, m_ORM_O01_6806e19642_n2, 2},
-};
-inline constexpr structure_node m_ORM_O01_6806e19642_n4[] = {
-  {node_kind::segment, str("ORC", 3), 1, 1},
-  {node_kind::group, str("ORDER_DETAIL", 12), 0, 1, m_ORM_O01_6806e19642_n3, 3},
-  {node_kind::segment, str("BLG", 3), 0, 1},
-};
-inline constexpr structure_node m_ORM_O01_6806e19642_n5[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORM_O01_6806e19642_n0, 3},
-  {node_kind::group, str("ORDER", 5), 1, 0, m_ORM_O01_6806e19642_n4, 3},
-};
-inline constexpr structure_def m_ORM_O01_6806e19642{str("ORM_O01", 7), str("Order message", 13), m_ORM_O01_6806e19642_n5, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ORR_O02_1729FB5EF0
 #define HL7V2_DEFS_M_ORR_O02_1729FB5EF0
-inline constexpr structure_node m_ORR_O02_1729fb5ef0_n0[] = {
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("ORO", 3), 1, 1},
-  {node_kind::segment, str("RX1", 3), 1, 1},
+inline constexpr structure_def m_ORR_O02_1729fb5ef0{str("ORR_O02", 7), str("Order response", 14), n_09f04f1946, 4};
+#endif
+#ifndef HL7V2_DEFS_N_300BB38C7F
+#define HL7V2_DEFS_N_300BB38C7F
+inline constexpr structure_node n_300bb38c7f[] = {
+  {str("OBX", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORR_O02_1729fb5ef0_n1[] = {
-  {node_kind::segment, str("ORC", 3), 1, 1},
-  {node_kind::choice, str("", 0), 0, 1, m_ORR_O02_1729fb5ef0_n0, 3},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_CB7510EDA3
+#define HL7V2_DEFS_N_CB7510EDA3
+inline constexpr structure_node n_cb7510eda3[] = {
+  {str("ORC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBR", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("OBSERVATION", 11), n_300bb38c7f, 1, 0, 2, node_kind::group},
 };
-inline constexpr structure_node m_ORR_O02_1729fb5ef0_n2[] = {
-  {node_kind::segment, str("PID", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("ORDER", 5), 1, 0, m_ORR_O02_1729fb5ef0_n1, 3},
+#endif
+#ifndef HL7V2_DEFS_N_4597BEF3E9
+#define HL7V2_DEFS_N_4597BEF3E9
+inline constexpr structure_node n_4597bef3e9[] = {
+  {str("PATIENT", 7), n_251c2ac046, 0, 1, 3, node_kind::group},
+  {str("ORDER_OBSERVATION", 17), n_cb7510eda3, 1, 0, 4, node_kind::group},
 };
-inline constexpr structure_node m_ORR_O02_1729fb5ef0_n3[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORR_O02_1729fb5ef0_n2, 3},
+#endif
+#ifndef HL7V2_DEFS_N_08FB5F67C6
+#define HL7V2_DEFS_N_08FB5F67C6
+inline constexpr structure_node n_08fb5f67c6[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PATIENT_RESULT", 14), n_4597bef3e9, 1, 0, 2, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ORR_O02_1729fb5ef0{str("ORR_O02", 7), str("Order response", 14), m_ORR_O02_1729fb5ef0_n3, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_7F29CBAD4E
 #define HL7V2_DEFS_M_ORU_7F29CBAD4E
-inline constexpr structure_node m_ORU_7f29cbad4e_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_7f29cbad4e_n1, 2},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_7f29cbad4e_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_7f29cbad4e_n2, 4},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_7f29cbad4e_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_7f29cbad4e{str("ORU", 3), str("Unsolicited transmission of an observation message", 50), m_ORU_7f29cbad4e_n4, 3};
+inline constexpr structure_def m_ORU_7f29cbad4e{str("ORU", 3), str("Unsolicited transmission of an observation message", 50), n_08fb5f67c6, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_R01_E3CC162FE2
 #define HL7V2_DEFS_M_ORU_R01_E3CC162FE2
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_R01_e3cc162fe2_n1, 2},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_R01_e3cc162fe2_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_R01_e3cc162fe2_n2, 4},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_R01_e3cc162fe2_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_R01_e3cc162fe2{str("ORU_R01", 7), str("Unsolicited transmission of an observation message", 50), m_ORU_R01_e3cc162fe2_n4, 3};
+inline constexpr structure_def m_ORU_R01_e3cc162fe2{str("ORU_R01", 7), str("Unsolicited transmission of an observation message", 50), n_08fb5f67c6, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_R03_A48EA17D6F
 #define HL7V2_DEFS_M_ORU_R03_A48EA17D6F
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_ORU_R03_a48ea17d6f{str("ORU_R03", 7), str("Unsolicited observation message", 31), n_08fb5f67c6, 3};
+#endif
+#ifndef HL7V2_DEFS_N_92206ADF0E
+#define HL7V2_DEFS_N_92206ADF0E
+inline constexpr structure_node n_92206adf0e[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_R03_a48ea17d6f_n1, 2},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_R03_a48ea17d6f_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_R03_a48ea17d6f_n2, 4},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_R03_a48ea17d6f_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_R03_a48ea17d6f{str("ORU_R03", 7), str("Unsolicited observation message", 31), m_ORU_R03_a48ea17d6f_n4, 3};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_A19_DB37761E55
 #define HL7V2_DEFS_M_QRY_A19_DB37761E55
-inline constexpr structure_node m_QRY_A19_db37761e55_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
+inline constexpr structure_def m_QRY_A19_db37761e55{str("QRY_A19", 7), str("Patient query", 13), n_92206adf0e, 2};
+#endif
+#ifndef HL7V2_DEFS_N_44D60DBC82
+#define HL7V2_DEFS_N_44D60DBC82
+inline constexpr structure_node n_44d60dbc82[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_QRY_A19_db37761e55{str("QRY_A19", 7), str("Patient query", 13), m_QRY_A19_db37761e55_n0, 2};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_Q01_6B4E0FCFB9
 #define HL7V2_DEFS_M_QRY_Q01_6B4E0FCFB9
-inline constexpr structure_node m_QRY_Q01_6b4e0fcfb9_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 1, 1},
-};
-inline constexpr structure_def m_QRY_Q01_6b4e0fcfb9{str("QRY_Q01", 7), str("Query sent for immediate response", 33), m_QRY_Q01_6b4e0fcfb9_n0, 4};
+inline constexpr structure_def m_QRY_Q01_6b4e0fcfb9{str("QRY_Q01", 7), str("Query sent for immediate response", 33), n_44d60dbc82, 4};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_Q02_4F528C35D7
 #define HL7V2_DEFS_M_QRY_Q02_4F528C35D7
-inline constexpr structure_node m_QRY_Q02_4f528c35d7_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 1, 1},
+inline constexpr structure_def m_QRY_Q02_4f528c35d7{str("QRY_Q02", 7), str("Query sent for deferred response", 32), n_44d60dbc82, 4};
+#endif
+#ifndef HL7V2_DEFS_N_4AF38C60A3
+#define HL7V2_DEFS_N_4AF38C60A3
+inline constexpr structure_node n_4af38c60a3[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("URD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("URS", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_QRY_Q02_4f528c35d7{str("QRY_Q02", 7), str("Query sent for deferred response", 32), m_QRY_Q02_4f528c35d7_n0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_UDM_Q05_F30DB027FF
 #define HL7V2_DEFS_M_UDM_Q05_F30DB027FF
-inline constexpr structure_node m_UDM_Q05_f30db027ff_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("URD", 3), 1, 1},
-  {node_kind::segment, str("URS", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 1, 1},
-};
-inline constexpr structure_def m_UDM_Q05_f30db027ff{str("UDM_Q05", 7), str("Unsolicited display update message", 34), m_UDM_Q05_f30db027ff_n0, 5};
+inline constexpr structure_def m_UDM_Q05_f30db027ff{str("UDM_Q05", 7), str("Unsolicited display update message", 34), n_4af38c60a3, 5};
 #endif
-#ifndef HL7V2_DEFS_TB_1_D63D69969D
-#define HL7V2_DEFS_TB_1_D63D69969D
-inline constexpr table_value tb_1_d63d69969d_v[] = {
-  {str("A", 1), str("Ambiguous", 9)},
-  {str("F", 1), str("Female", 6)},
-  {str("M", 1), str("Male", 4)},
-  {str("N", 1), str("Not applicable", 14)},
-  {str("O", 1), str("Other", 5)},
-  {str("U", 1), str("Unknown", 7)},
+#ifndef HL7V2_DEFS_TB_1_F5FA54E9F4
+#define HL7V2_DEFS_TB_1_F5FA54E9F4
+inline constexpr char tb_1_f5fa54e9f4_t[] = "AAmbiguousFFemaleMMaleNNot applicableOOtherUUnknown";
+inline constexpr std::uint32_t tb_1_f5fa54e9f4_e[] = {
+  1, 10, 11, 17, 18, 22, 23, 37, 38, 43, 44, 51,
 };
-inline constexpr table_def tb_1_d63d69969d{1, str("Administrative Sex", 18), tb_1_d63d69969d_v, 6};
+inline constexpr table_def tb_1_f5fa54e9f4{1, 6, str("Administrative Sex", 18), tb_1_f5fa54e9f4_t, tb_1_f5fa54e9f4_e};
 #endif
-#ifndef HL7V2_DEFS_TB_2_4CF367CF9E
-#define HL7V2_DEFS_TB_2_4CF367CF9E
-inline constexpr table_value tb_2_4cf367cf9e_v[] = {
-  {str("A", 1), str("Separated", 9)},
-  {str("B", 1), str("Unmarried", 9)},
-  {str("C", 1), str("Common law", 10)},
-  {str("D", 1), str("Divorced", 8)},
-  {str("E", 1), str("Legally Separated", 17)},
-  {str("G", 1), str("Living together", 15)},
-  {str("I", 1), str("Interlocutory", 13)},
-  {str("M", 1), str("Married", 7)},
-  {str("N", 1), str("Annulled", 8)},
-  {str("O", 1), str("Other", 5)},
-  {str("P", 1), str("Domestic partner", 16)},
-  {str("R", 1), str("Registered domestic partner", 27)},
-  {str("S", 1), str("Single", 6)},
-  {str("T", 1), str("Unreported", 10)},
-  {str("U", 1), str("Unknown", 7)},
-  {str("W", 1), str("Widowed", 7)},
+#ifndef HL7V2_DEFS_TB_2_902449324A
+#define HL7V2_DEFS_TB_2_902449324A
+inline constexpr char tb_2_902449324a_t[] = "ASeparatedBUnmarriedCCommon lawDDivorcedELegally SeparatedGLiving togetherIInterlocutoryMMarriedNAnn"
+  "ulledOOtherPDomestic partnerRRegistered domestic partnerSSingleTUnreportedUUnknownWWidowed";
+inline constexpr std::uint32_t tb_2_902449324a_e[] = {
+  1, 10, 11, 20, 21, 31, 32, 40, 41, 58, 59, 74, 75, 88, 89, 96,
+  97, 105, 106, 111, 112, 128, 129, 156, 157, 163, 164, 174, 175, 182, 183, 190,
 };
-inline constexpr table_def tb_2_4cf367cf9e{2, str("Marital Status", 14), tb_2_4cf367cf9e_v, 16};
+inline constexpr table_def tb_2_902449324a{2, 16, str("Marital Status", 14), tb_2_902449324a_t, tb_2_902449324a_e};
 #endif
-#ifndef HL7V2_DEFS_TB_3_2CD76B0F6B
-#define HL7V2_DEFS_TB_3_2CD76B0F6B
-inline constexpr table_value tb_3_2cd76b0f6b_v[] = {
-  {str("A01", 3), str("ADT/ACK - Admit/visit notification", 34)},
-  {str("A02", 3), str("ADT/ACK - Transfer a patient", 28)},
-  {str("A03", 3), str("ADT/ACK -  Discharge/end visit", 30)},
-  {str("A04", 3), str("ADT/ACK -  Register a patient", 29)},
-  {str("A05", 3), str("ADT/ACK -  Pre-admit a patient", 30)},
-  {str("A06", 3), str("ADT/ACK -  Change an outpatient to an inpatient", 47)},
-  {str("A07", 3), str("ADT/ACK -  Change an inpatient to an outpatient", 47)},
-  {str("A08", 3), str("ADT/ACK -  Update patient information", 37)},
-  {str("A09", 3), str("ADT/ACK -  Patient departing - tracking", 39)},
-  {str("A10", 3), str("ADT/ACK -  Patient arriving - tracking", 38)},
-  {str("A11", 3), str("ADT/ACK -  Cancel admit/visit notification", 42)},
-  {str("A12", 3), str("ADT/ACK -  Cancel transfer", 26)},
-  {str("A13", 3), str("ADT/ACK -  Cancel discharge/end visit", 37)},
-  {str("A14", 3), str("ADT/ACK -  Pending admit", 24)},
-  {str("A15", 3), str("ADT/ACK -  Pending transfer", 27)},
-  {str("A16", 3), str("ADT/ACK -  Pending discharge", 28)},
-  {str("A17", 3), str("ADT/ACK -  Swap patients", 24)},
-  {str("A18", 3), str("ADT/ACK -  Merge patient information (for backward compatibility only)", 70)},
-  {str("A19", 3), str("QRY/ADR -  Patient query", 24)},
-  {str("A20", 3), str("ADT/ACK -  Bed status update", 28)},
-  {str("A21", 3), str("ADT/ACK -  Patient goes on a \"leave of absence\"", 47)},
-  {str("A22", 3), str("ADT/ACK -  Patient returns from a \"leave of absence\"", 52)},
-  {str("A23", 3), str("ADT/ACK -  Delete a patient record", 34)},
-  {str("A24", 3), str("ADT/ACK -  Link patient information", 35)},
-  {str("A25", 3), str("ADT/ACK -  Cancel pending discharge", 35)},
-  {str("A26", 3), str("ADT/ACK -  Cancel pending transfer", 34)},
-  {str("A27", 3), str("ADT/ACK -  Cancel pending admit", 31)},
-  {str("A28", 3), str("ADT/ACK -  Add person information", 33)},
-  {str("A29", 3), str("ADT/ACK -  Delete person information", 36)},
-  {str("A30", 3), str("ADT/ACK -  Merge person information (for backward compatibility only)", 69)},
-  {str("A31", 3), str("ADT/ACK -  Update person information", 36)},
-  {str("A32", 3), str("ADT/ACK -  Cancel patient arriving - tracking", 45)},
-  {str("A33", 3), str("ADT/ACK -  Cancel patient departing - tracking", 46)},
-  {str("A34", 3), str("ADT/ACK -  Merge patient information - patient ID only (for backward compatibility only)", 88)},
-  {str("A35", 3), str("ADT/ACK -  Merge patient information - account number only (for backward compatibility only)", 92)},
-  {str("A36", 3), str("ADT/ACK -  Merge patient information - patient ID and account number (for backward compatibility only)", 102)},
-  {str("A37", 3), str("ADT/ACK -  Unlink patient information", 37)},
-  {str("A38", 3), str("ADT/ACK - Cancel pre-admit", 26)},
-  {str("A39", 3), str("ADT/ACK - Merge person - patient ID (for backward compatibility only)", 69)},
-  {str("A40", 3), str("ADT/ACK - Merge patient - patient identifier list", 49)},
-  {str("A41", 3), str("ADT/ACK - Merge account - patient account number", 48)},
-  {str("A42", 3), str("ADT/ACK - Merge visit - visit number", 36)},
-  {str("A43", 3), str("ADT/ACK - Move patient information - patient identifier list", 60)},
-  {str("A44", 3), str("ADT/ACK - Move account information - patient account number", 59)},
-  {str("A45", 3), str("ADT/ACK - Move visit information - visit number", 47)},
-  {str("A46", 3), str("ADT/ACK - Change patient ID (for backward compatibility only)", 61)},
-  {str("A47", 3), str("ADT/ACK - Change patient identifier list", 40)},
-  {str("A48", 3), str("ADT/ACK - Change alternate patient ID (for backward compatibility only)", 71)},
-  {str("A49", 3), str("ADT/ACK - Change patient account number", 39)},
-  {str("A50", 3), str("ADT/ACK - Change visit number", 29)},
-  {str("A51", 3), str("ADT/ACK - Change alternate visit ID", 35)},
-  {str("A52", 3), str("ADT/ACK - Cancel leave of absence for a patient", 47)},
-  {str("A53", 3), str("ADT/ACK - Cancel patient returns from a leave of absence", 56)},
-  {str("A54", 3), str("ADT/ACK - Change attending doctor", 33)},
-  {str("A55", 3), str("ADT/ACK - Cancel change attending doctor", 40)},
-  {str("A60", 3), str("ADT/ACK - Update allergy information", 36)},
-  {str("A61", 3), str("ADT/ACK - Change consulting doctor", 34)},
-  {str("A62", 3), str("ADT/ACK - Cancel change consulting doctor", 41)},
-  {str("B01", 3), str("PMU/ACK - Add personnel record", 30)},
-  {str("B02", 3), str("PMU/ACK - Update personnel record", 33)},
-  {str("B03", 3), str("PMU/ACK - Delete personnel re cord", 34)},
-  {str("B04", 3), str("PMU/ACK - Active practicing person", 34)},
-  {str("B05", 3), str("PMU/ACK - Deactivate practicing person", 38)},
-  {str("B06", 3), str("PMU/ACK - Terminate practicing person", 37)},
-  {str("B07", 3), str("PMU/ACK - Grant Certificate/Permission", 38)},
-  {str("B08", 3), str("PMU/ACK - Revoke Certificate/Permission", 39)},
-  {str("C01", 3), str("CRM - Register a patient on a clinical trial", 44)},
-  {str("C02", 3), str("CRM - Cancel a patient registration on clinical trial (for clerical mistakes only)", 82)},
-  {str("C03", 3), str("CRM - Correct/update registration information", 45)},
-  {str("C04", 3), str("CRM - Patient has gone off a clinical trial", 43)},
-  {str("C05", 3), str("CRM - Patient enters phase of clinical trial", 44)},
-  {str("C06", 3), str("CRM - Cancel patient entering a phase (clerical mistake)", 56)},
-  {str("C07", 3), str("CRM - Correct/update phase information", 38)},
-  {str("C08", 3), str("CRM - Patient has gone off phase of clinical trial", 50)},
-  {str("C09", 3), str("CSU - Automated time intervals for reporting, like monthly", 58)},
-  {str("C10", 3), str("CSU - Patient completes the clinical trial", 42)},
-  {str("C11", 3), str("CSU - Patient completes a phase of the clinical trial", 53)},
-  {str("C12", 3), str("CSU - Update/correction of patient order/result information", 59)},
-  {str("CNQ", 3), str("", 0)},
-  {str("E01", 3), str("Submit HealthCare Services Invoice", 34)},
-  {str("E02", 3), str("Cancel HealthCare Services Invoice", 34)},
-  {str("E03", 3), str("HealthCare Services Invoice Status", 34)},
-  {str("E04", 3), str("Re-Assess HealthCare Services Invoice Request", 45)},
-  {str("E10", 3), str("Edit/Adjudication Results", 25)},
-  {str("E12", 3), str("Request Additional Information", 30)},
-  {str("E13", 3), str("Additional Information Response", 31)},
-  {str("E15", 3), str("Payment/Remittance Advice", 25)},
-  {str("E20", 3), str("Submit Authorization Request", 28)},
-  {str("E21", 3), str("Cancel Authorization Request", 28)},
-  {str("E22", 3), str("Authorization Request Status", 28)},
-  {str("E24", 3), str("Authorization Response", 22)},
-  {str("E30", 3), str("Submit Health Document related to Authorization Request", 55)},
-  {str("E31", 3), str("Cancel Health Document related to Authorization Request", 55)},
-  {str("I01", 3), str("RQI/RPI - Request for insurance information", 43)},
-  {str("I02", 3), str("RQI/RPL - Request/receipt of patient selection display list", 59)},
-  {str("I03", 3), str("RQI/RPR - Request/receipt of patient selection list", 51)},
-  {str("I04", 3), str("RQD/RPI - Request for patient demographic data", 46)},
-  {str("I05", 3), str("RQC/RCI - Request for patient clinical information", 50)},
-  {str("I06", 3), str("RQC/RCL - Request/receipt of clinical data listing", 50)},
-  {str("I07", 3), str("PIN/ACK - Unsolicited insurance information", 43)},
-  {str("I08", 3), str("RQA/RPA - Request for treatment authorization information", 57)},
-  {str("I09", 3), str("RQA/RPA - Request for modification to an authorization", 54)},
-  {str("I10", 3), str("RQA/RPA - Request for resubmission of an authorization", 54)},
-  {str("I11", 3), str("RQA/RPA - Request for cancellation of an authorization", 54)},
-  {str("I12", 3), str("REF/RRI - Patient referral", 26)},
-  {str("I13", 3), str("REF/RRI - Modify patient referral", 33)},
-  {str("I14", 3), str("REF/RRI - Cancel patient referral", 33)},
-  {str("I15", 3), str("REF/RRI - Request patient referral status", 41)},
-  {str("J01", 3), str("QCN/ACK - Cancel query/acknowledge message", 42)},
-  {str("J02", 3), str("QSX/ACK - Cancel subscription/acknowledge message", 49)},
-  {str("K11", 3), str("RSP - Segment pattern response in response to QBP^Q11", 53)},
-  {str("K13", 3), str("RTB - Tabular response in response to QBP^Q13", 45)},
-  {str("K15", 3), str("RDY - Display response in response to QBP^Q15", 45)},
-  {str("K21", 3), str("RSP - Get person demographics response", 38)},
-  {str("K22", 3), str("RSP - Find candidates response", 30)},
-  {str("K23", 3), str("RSP - Get corresponding identifiers response", 44)},
-  {str("K24", 3), str("RSP - Allocate identifiers response", 35)},
-  {str("K25", 3), str("RSP - Personnel Information by Segment Response", 47)},
-  {str("K31", 3), str("RSP -Dispense History Response", 30)},
-  {str("M01", 3), str("MFN/MFK - Master file not otherwise specified (for backward compatibility only)", 79)},
-  {str("M02", 3), str("MFN/MFK - Master file - staff practitioner", 42)},
-  {str("M03", 3), str("MFN/MFK - Master file - test/observation (for backward compatibility only)", 74)},
-  {str("M04", 3), str("MFN/MFK - Master files charge description", 41)},
-  {str("M05", 3), str("MFN/MFK - Patient location master file", 38)},
-  {str("M06", 3), str("MFN/MFK - Clinical study with phases and schedules master file", 62)},
-  {str("M07", 3), str("MFN/MFK - Clinical study without phases but with schedules master file", 70)},
-  {str("M08", 3), str("MFN/MFK - Test/observation (numeric) master file", 48)},
-  {str("M09", 3), str("MFN/MFK - Test/observation (categorical) master file", 52)},
-  {str("M10", 3), str("MFN/MFK - Test /observation batteries master file", 49)},
-  {str("M11", 3), str("MFN/MFK - Test/calculated observations master file", 50)},
-  {str("M12", 3), str("MFN/MFK - Master file notification message", 42)},
-  {str("M13", 3), str("MFN/MFK - Master file notification - general", 44)},
-  {str("M14", 3), str("MFN/MFK - Master file notification - site defined", 49)},
-  {str("M15", 3), str("MFN/MFK - Inventory item master file notification", 49)},
-  {str("M16", 3), str("MFN/MFK - Master File Notification Inventory Item Enhanced", 58)},
-  {str("M17", 3), str("DRG Master File Message", 23)},
-  {str("N01", 3), str("NMQ/NMR - Application management query message", 46)},
-  {str("N02", 3), str("NMD/ACK - Application management data message (unsolicited)", 59)},
-  {str("O01", 3), str("ORM - Order message (also RDE, RDS, RGV, RAS)", 45)},
-  {str("O02", 3), str("ORR - Order response (also RRE, RRD, RRG, RRA)", 46)},
-  {str("O03", 3), str("OMD - Diet order", 16)},
-  {str("O04", 3), str("ORD - Diet order acknowledgment", 31)},
-  {str("O05", 3), str("OMS - Stock requisition order", 29)},
-  {str("O06", 3), str("ORS - Stock requisition acknowledgment", 38)},
-  {str("O07", 3), str("OMN - Non-stock requisition order", 33)},
-  {str("O08", 3), str("ORN - Non-stock requisition acknowledgment", 42)},
-  {str("O09", 3), str("OMP - Pharmacy/treatment order", 30)},
-  {str("O10", 3), str("ORP - Pharmacy/treatment order acknowledgment", 45)},
-  {str("O11", 3), str("RDE - Pharmacy/treatment encoded order", 38)},
-  {str("O12", 3), str("RRE - Pharmacy/treatment encoded order acknowledgment", 53)},
-  {str("O13", 3), str("RDS - Pharmacy/treatment dispense", 33)},
-  {str("O14", 3), str("RRD - Pharmacy/treatment dispense acknowledgment", 48)},
-  {str("O15", 3), str("RGV - Pharmacy/treatment give", 29)},
-  {str("O16", 3), str("RRG - Pharmacy/treatment give acknowledgment", 44)},
-  {str("O17", 3), str("RAS - Pharmacy/treatment administration", 39)},
-  {str("O18", 3), str("RRA - Pharmacy/treatment administration acknowledgment", 54)},
-  {str("O19", 3), str("OMG - General clinical order", 28)},
-  {str("O20", 3), str("ORG/ORL - General clinical order response", 41)},
-  {str("O21", 3), str("OML - Laboratory order", 22)},
-  {str("O22", 3), str("ORL - General laboratory order response message to any OML", 58)},
-  {str("O23", 3), str("OMI - Imaging order", 19)},
-  {str("O24", 3), str("ORI - Imaging order response message to any OMI", 47)},
-  {str("O25", 3), str("RDE - Pharmacy/treatment refill authorization request", 53)},
-  {str("O26", 3), str("RRE - Pharmacy/Treatment Refill Authorization Acknowledgement", 61)},
-  {str("O27", 3), str("OMB - Blood product order", 25)},
-  {str("O28", 3), str("ORB - Blood product order acknowledgment", 40)},
-  {str("O29", 3), str("BPS - Blood product dispense status", 35)},
-  {str("O30", 3), str("BRP - Blood product dispense status acknowledgment", 50)},
-  {str("O31", 3), str("BTS - Blood product transfusion/disposition", 43)},
-  {str("O32", 3), str("BRT - Blood product transfusion/disposition acknowledgment", 58)},
-  {str("O33", 3), str("OML - Laboratory order for multiple orders related to a single specimen", 71)},
-  {str("O34", 3), str("ORL - Laboratory order response message to a multiple order related to single specimen OML", 90)},
-  {str("O35", 3), str("OML - Laboratory order for multiple orders related to a single container of a specimen", 86)},
-  {str("O36", 3), str("ORL - Laboratory order response message to a single container of a specimen OML", 79)},
-  {str("O37", 3), str("OPL - Population/Location-Based Laboratory Order Message", 56)},
-  {str("O38", 3), str("OPR - Population/Location-Based Laboratory Order Acknowledgment Message", 71)},
-  {str("P01", 3), str("BAR/ACK - Add patient accounts", 30)},
-  {str("P02", 3), str("BAR/ACK - Purge patient accounts", 32)},
-  {str("P03", 3), str("DFT/ACK - Post detail financial transaction", 43)},
-  {str("P04", 3), str("QRY/DSP - Generate bill and A/R statements", 42)},
-  {str("P05", 3), str("BAR/ACK - Update account", 24)},
-  {str("P06", 3), str("BAR/ACK - End account", 21)},
-  {str("P07", 3), str("PEX - Unsolicited initial individual product experience report", 62)},
-  {str("P08", 3), str("PEX - Unsolicited update individual product experience report", 61)},
-  {str("P09", 3), str("SUR - Summary product experience report", 39)},
-  {str("P10", 3), str("BAR/ACK -Transmit Ambulatory Payment  Classification(APC)", 57)},
-  {str("P11", 3), str("DFT/ACK - Post Detail Financial Transactions - New", 50)},
-  {str("P12", 3), str("BAR/ACK - Update Diagnosis/Procedure", 36)},
-  {str("PC1", 3), str("PPR - PC/ problem add", 21)},
-  {str("PC2", 3), str("PPR - PC/ problem update", 24)},
-  {str("PC3", 3), str("PPR - PC/ problem delete", 24)},
-  {str("PC4", 3), str("QRY - PC/ problem query", 23)},
-  {str("PC5", 3), str("PRR - PC/ problem response", 26)},
-  {str("PC6", 3), str("PGL - PC/ goal add", 18)},
-  {str("PC7", 3), str("PGL - PC/ goal update", 21)},
-  {str("PC8", 3), str("PGL - PC/ goal delete", 21)},
-  {str("PC9", 3), str("QRY - PC/ goal query", 20)},
-  {str("PCA", 3), str("PPV - PC/ goal response", 23)},
-  {str("PCB", 3), str("PPP - PC/ pathway (problem-oriented) add", 40)},
-  {str("PCC", 3), str("PPP - PC/ pathway (problem-oriented) update", 43)},
-  {str("PCD", 3), str("PPP - PC/ pathway (problem-oriented) delete", 43)},
-  {str("PCE", 3), str("QRY - PC/ pathway (problem-oriented) query", 42)},
-  {str("PCF", 3), str("PTR - PC/ pathway (problem-oriented) query response", 51)},
-  {str("PCG", 3), str("PPG - PC/ pathway (goal-oriented) add", 37)},
-  {str("PCH", 3), str("PPG - PC/ pathway (goal-oriented) update", 40)},
-  {str("PCJ", 3), str("PPG - PC/ pathway (goal-oriented) delete", 40)},
-  {str("PCK", 3), str("QRY - PC/ pathway (goal-oriented) query", 39)},
-  {str("PCL", 3), str("PPT - PC/ pathway (goal-oriented) query response", 48)},
-  {str("Q01", 3), str("QRY/DSR - Query sent for immediate response", 43)},
-  {str("Q02", 3), str("QRY/QCK - Query sent for deferred response", 42)},
-  {str("Q03", 3), str("DSR/ACK - Deferred response to a query", 38)},
-  {str("Q04", 3), str("", 0)},
-  {str("Q05", 3), str("UDM/ACK - Unsolicited display update message", 44)},
-  {str("Q06", 3), str("OSQ/OSR - Query for order status", 32)},
-  {str("Q07", 3), str("", 0)},
-  {str("Q08", 3), str("", 0)},
-  {str("Q09", 3), str("", 0)},
-  {str("Q11", 3), str("QBP - Query by parameter requesting an RSP segment pattern response", 67)},
-  {str("Q13", 3), str("QBP - Query by parameter requesting an  RTB - tabular response", 62)},
-  {str("Q15", 3), str("QBP - Query by parameter requesting an RDY display response", 59)},
-  {str("Q16", 3), str("QSB - Create subscription", 25)},
-  {str("Q17", 3), str("QVR - Query for previous events", 31)},
-  {str("Q21", 3), str("QBP - Get person demographics", 29)},
-  {str("Q22", 3), str("QBP - Find candidates", 21)},
-  {str("Q23", 3), str("QBP - Get corresponding identifiers", 35)},
-  {str("Q24", 3), str("QBP - Allocate identifiers", 26)},
-  {str("Q25", 3), str("QBP - Personnel Information by Segment Query", 44)},
-  {str("Q26", 3), str("ROR - Pharmacy/treatment order response", 39)},
-  {str("Q27", 3), str("RAR - Pharmacy/treatment administration information", 51)},
-  {str("Q28", 3), str("RDR - Pharmacy/treatment dispense information", 45)},
-  {str("Q29", 3), str("RER - Pharmacy/treatment encoded order information", 50)},
-  {str("Q30", 3), str("RGR - Pharmacy/treatment dose information", 41)},
-  {str("Q31", 3), str("QBP Query Dispense history", 26)},
-  {str("R01", 3), str("ORU/ACK - Unsolicited transmission of an observation message", 60)},
-  {str("R02", 3), str("QRY - Query for results of observation", 38)},
-  {str("R03", 3), str("", 0)},
-  {str("R04", 3), str("ORF - Response to query; transmission of requested observation", 62)},
-  {str("R05", 3), str("", 0)},
-  {str("R06", 3), str("", 0)},
-  {str("R07", 3), str("", 0)},
-  {str("R08", 3), str("", 0)},
-  {str("R09", 3), str("", 0)},
-  {str("R0R", 3), str("", 0)},
-  {str("R21", 3), str("OUL - Unsolicited laboratory observation", 40)},
-  {str("R22", 3), str("OUL - Unsolicited Specimen Oriented Observation Message", 55)},
-  {str("R23", 3), str("OUL - Unsolicited Specimen Container Oriented Observation Message", 65)},
-  {str("R24", 3), str("OUL - Unsolicited Order Oriented Observation Message", 52)},
-  {str("R25", 3), str("OPU - Unsolicited Population/Location-Based Laboratory Observation Message", 74)},
-  {str("R30", 3), str("ORU - Unsolicited Point-Of-Care Observation Message Without Existing Order - Place An Order", 91)},
-  {str("R31", 3), str("ORU - Unsolicited New Point-Of-Care Observation Message - Search For An Order", 77)},
-  {str("R32", 3), str("ORU - Unsolicited Pre-Ordered Point-Of-Care Observation", 55)},
-  {str("RAR", 3), str("", 0)},
-  {str("RDR", 3), str("", 0)},
-  {str("RER", 3), str("", 0)},
-  {str("RGR", 3), str("", 0)},
-  {str("ROR", 3), str("ROR - Pharmacy prescription order query response", 48)},
-  {str("S01", 3), str("SRM/SRR - Request new appointment booking", 41)},
-  {str("S02", 3), str("SRM/SRR - Request appointment rescheduling", 42)},
-  {str("S03", 3), str("SRM/SRR - Request appointment modification", 42)},
-  {str("S04", 3), str("SRM/SRR - Request appointment cancellation", 42)},
-  {str("S05", 3), str("SRM/SRR - Request appointment discontinuation", 45)},
-  {str("S06", 3), str("SRM/SRR - Request appointment deletion", 38)},
-  {str("S07", 3), str("SRM/SRR - Request addition of service/resource on appointment", 61)},
-  {str("S08", 3), str("SRM/SRR - Request modification of service/resource on appointment", 65)},
-  {str("S09", 3), str("SRM/SRR - Request cancellation of service/resource on appointment", 65)},
-  {str("S10", 3), str("SRM/SRR - Request discontinuation of service/resource on appointment", 68)},
-  {str("S11", 3), str("SRM/SRR - Request deletion of service/resource on appointment", 61)},
-  {str("S12", 3), str("SIU/ACK - Notification of new appointment booking", 49)},
-  {str("S13", 3), str("SIU/ACK - Notification of appointment rescheduling", 50)},
-  {str("S14", 3), str("SIU/ACK - Notification of appointment modification", 50)},
-  {str("S15", 3), str("SIU/ACK - Notification of appointment cancellation", 50)},
-  {str("S16", 3), str("SIU/ACK - Notification of appointment discontinuation", 53)},
-  {str("S17", 3), str("SIU/ACK - Notification of appointment deletion", 46)},
-  {str("S18", 3), str("SIU/ACK - Notification of addition of service/resource on appointment", 69)},
-  {str("S19", 3), str("SIU/ACK - Notification of modification of service/resource on appointment", 73)},
-  {str("S20", 3), str("SIU/ACK - Notification of cancellation of service/resource on appointment", 73)},
-  {str("S21", 3), str("SIU/ACK - Notification of discontinuation of service/resource on appointment", 76)},
-  {str("S22", 3), str("SIU/ACK - Notification of deletion of service/resource on appointment", 69)},
-  {str("S23", 3), str("SIU/ACK - Notification of blocked schedule time slot(s)", 55)},
-  {str("S24", 3), str("SIU/ACK - Notification of opened (\"unblocked\") schedule time slot(s)", 68)},
-  {str("S25", 3), str("SQM/SQR - Schedule query message and response", 45)},
-  {str("S26", 3), str("SIU/ACK Notification that patient did not show up for schedule appointment", 74)},
-  {str("S28", 3), str("SLR/SLS - Request new sterilization lot", 39)},
-  {str("S29", 3), str("SLR/SLS - Request Sterilization lot deletion", 44)},
-  {str("S30", 3), str("STI/STS - Request item", 22)},
-  {str("S31", 3), str("SDR/SDS - Request anti-microbial device data", 44)},
-  {str("S32", 3), str("SMD/SMS - Request anti-microbial device cycle data", 50)},
-  {str("S33", 3), str("STC/ACK - Notification of sterilization configuration", 53)},
-  {str("S34", 3), str("SLN/ACK - Notification of sterilization lot", 43)},
-  {str("S35", 3), str("SLN/ACK - Notification of sterilization lot deletion", 52)},
-  {str("S36", 3), str("SDN/ACK - Notification of anti-microbial device data", 52)},
-  {str("S37", 3), str("SCN/ACK - Notification of anti-microbial device cycle data", 58)},
-  {str("T01", 3), str("MDM/ACK - Original document notification", 40)},
-  {str("T02", 3), str("MDM/ACK - Original document notification and content", 52)},
-  {str("T03", 3), str("MDM/ACK - Document status change notification", 45)},
-  {str("T04", 3), str("MDM/ACK - Document status change notification and content", 57)},
-  {str("T05", 3), str("MDM/ACK - Document addendum notification", 40)},
-  {str("T06", 3), str("MDM/ACK - Document addendum notification and content", 52)},
-  {str("T07", 3), str("MDM/ACK - Document edit notification", 36)},
-  {str("T08", 3), str("MDM/ACK - Document edit notification and content", 48)},
-  {str("T09", 3), str("MDM/ACK - Document replacement notification", 43)},
-  {str("T10", 3), str("MDM/ACK - Document replacement notification and content", 55)},
-  {str("T11", 3), str("MDM/ACK - Document cancel notification", 38)},
-  {str("T12", 3), str("QRY/DOC - Document query", 24)},
-  {str("U01", 3), str("ESU/ACK - Automated equipment status update", 43)},
-  {str("U02", 3), str("ESR/ACK - Automated equipment status request", 44)},
-  {str("U03", 3), str("SSU/ACK - Specimen status update", 32)},
-  {str("U04", 3), str("SSR/ACK - specimen status request", 33)},
-  {str("U05", 3), str("INU/ACK  - Automated equipment inventory update", 47)},
-  {str("U06", 3), str("INR/ACK - Automated equipment inventory request", 47)},
-  {str("U07", 3), str("EAC/ACK - Automated equipment command", 37)},
-  {str("U08", 3), str("EAR/ACK - Automated equipment response", 38)},
-  {str("U09", 3), str("EAN/ACK - Automated equipment notification", 42)},
-  {str("U10", 3), str("TCU/ACK - Automated equipment test code settings update", 55)},
-  {str("U11", 3), str("TCR/ACK - Automated equipment test code settings request", 56)},
-  {str("U12", 3), str("LSU/ACK - Automated equipment log/service update", 48)},
-  {str("U13", 3), str("LSR/ACK - Automated equipment log/service request", 49)},
-  {str("V01", 3), str("VXQ - Query for vaccination record", 34)},
-  {str("V02", 3), str("VXX - Response to vaccination query returning multiple PID matches", 66)},
-  {str("V03", 3), str("VXR - Vaccination record response", 33)},
-  {str("V04", 3), str("VXU - Unsolicited vaccination record update", 43)},
-  {str("Varies", 6), str("MFQ/MFR - Master files query (use event same as asking for e.g., M05 - location)", 80)},
-  {str("W01", 3), str("ORU - Waveform result, unsolicited transmission of requested information", 72)},
-  {str("W02", 3), str("QRF - Waveform result, response to query", 40)},
-  {str("varies", 6), str("", 0)},
+#ifndef HL7V2_DEFS_TB_3_4576AE13F6
+#define HL7V2_DEFS_TB_3_4576AE13F6
+inline constexpr char tb_3_4576ae13f6_t[] = "A01ADT/ACK - Admit/visit notificationA02ADT/ACK - Transfer a patientA03ADT/ACK -  Discharge/end visi"
+  "tA04ADT/ACK -  Register a patientA05ADT/ACK -  Pre-admit a patientA06ADT/ACK -  Change an outpatient"
+  " to an inpatientA07ADT/ACK -  Change an inpatient to an outpatientA08ADT/ACK -  Update patient infor"
+  "mationA09ADT/ACK -  Patient departing - trackingA10ADT/ACK -  Patient arriving - trackingA11ADT/ACK "
+  "-  Cancel admit/visit notificationA12ADT/ACK -  Cancel transferA13ADT/ACK -  Cancel discharge/end vi"
+  "sitA14ADT/ACK -  Pending admitA15ADT/ACK -  Pending transferA16ADT/ACK -  Pending dischargeA17ADT/AC"
+  "K -  Swap patientsA18ADT/ACK -  Merge patient information (for backward compatibility only)A19QRY/AD"
+  "R -  Patient queryA20ADT/ACK -  Bed status updateA21ADT/ACK -  Patient goes on a \"leave of absence\"A"
+  "22ADT/ACK -  Patient returns from a \"leave of absence\"A23ADT/ACK -  Delete a patient recordA24ADT/AC"
+  "K -  Link patient informationA25ADT/ACK -  Cancel pending dischargeA26ADT/ACK -  Cancel pending tran"
+  "sferA27ADT/ACK -  Cancel pending admitA28ADT/ACK -  Add person informationA29ADT/ACK -  Delete perso"
+  "n informationA30ADT/ACK -  Merge person information (for backward compatibility only)A31ADT/ACK -  U"
+  "pdate person informationA32ADT/ACK -  Cancel patient arriving - trackingA33ADT/ACK -  Cancel patient"
+  " departing - trackingA34ADT/ACK -  Merge patient information - patient ID only (for backward compati"
+  "bility only)A35ADT/ACK -  Merge patient information - account number only (for backward compatibilit"
+  "y only)A36ADT/ACK -  Merge patient information - patient ID and account number (for backward compati"
+  "bility only)A37ADT/ACK -  Unlink patient informationA38ADT/ACK - Cancel pre-admitA39ADT/ACK - Merge "
+  "person - patient ID (for backward compatibility only)A40ADT/ACK - Merge patient - patient identifier"
+  " listA41ADT/ACK - Merge account - patient account numberA42ADT/ACK - Merge visit - visit numberA43AD"
+  "T/ACK - Move patient information - patient identifier listA44ADT/ACK - Move account information - pa"
+  "tient account numberA45ADT/ACK - Move visit information - visit numberA46ADT/ACK - Change patient ID"
+  " (for backward compatibility only)A47ADT/ACK - Change patient identifier listA48ADT/ACK - Change alt"
+  "ernate patient ID (for backward compatibility only)A49ADT/ACK - Change patient account numberA50ADT/"
+  "ACK - Change visit numberA51ADT/ACK - Change alternate visit IDA52ADT/ACK - Cancel leave of absence "
+  "for a patientA53ADT/ACK - Cancel patient returns from a leave of absenceA54ADT/ACK - Change attendin"
+  "g doctorA55ADT/ACK - Cancel change attending doctorA60ADT/ACK - Update allergy informationA61ADT/ACK"
+  " - Change consulting doctorA62ADT/ACK - Cancel change consulting doctorB01PMU/ACK - Add personnel re"
+  "cordB02PMU/ACK - Update personnel recordB03PMU/ACK - Delete personnel re cordB04PMU/ACK - Active pra"
+  "cticing personB05PMU/ACK - Deactivate practicing personB06PMU/ACK - Terminate practicing personB07PM"
+  "U/ACK - Grant Certificate/PermissionB08PMU/ACK - Revoke Certificate/PermissionC01CRM - Register a pa"
+  "tient on a clinical trialC02CRM - Cancel a patient registration on clinical trial (for clerical mist"
+  "akes only)C03CRM - Correct/update registration informationC04CRM - Patient has gone off a clinical t"
+  "rialC05CRM - Patient enters phase of clinical trialC06CRM - Cancel patient entering a phase (clerica"
+  "l mistake)C07CRM - Correct/update phase informationC08CRM - Patient has gone off phase of clinical t"
+  "rialC09CSU - Automated time intervals for reporting, like monthlyC10CSU - Patient completes the clin"
+  "ical trialC11CSU - Patient completes a phase of the clinical trialC12CSU - Update/correction of pati"
+  "ent order/result informationCNQE01Submit HealthCare Services InvoiceE02Cancel HealthCare Services In"
+  "voiceE03HealthCare Services Invoice StatusE04Re-Assess HealthCare Services Invoice RequestE10Edit/Ad"
+  "judication ResultsE12Request Additional InformationE13Additional Information ResponseE15Payment/Remi"
+  "ttance AdviceE20Submit Authorization RequestE21Cancel Authorization RequestE22Authorization Request "
+  "StatusE24Authorization ResponseE30Submit Health Document related to Authorization RequestE31Cancel H"
+  "ealth Document related to Authorization RequestI01RQI/RPI - Request for insurance informationI02RQI/"
+  "RPL - Request/receipt of patient selection display listI03RQI/RPR - Request/receipt of patient selec"
+  "tion listI04RQD/RPI - Request for patient demographic dataI05RQC/RCI - Request for patient clinical "
+  "informationI06RQC/RCL - Request/receipt of clinical data listingI07PIN/ACK - Unsolicited insurance i"
+  "nformationI08RQA/RPA - Request for treatment authorization informationI09RQA/RPA - Request for modif"
+  "ication to an authorizationI10RQA/RPA - Request for resubmission of an authorizationI11RQA/RPA - Req"
+  "uest for cancellation of an authorizationI12REF/RRI - Patient referralI13REF/RRI - Modify patient re"
+  "ferralI14REF/RRI - Cancel patient referralI15REF/RRI - Request patient referral statusJ01QCN/ACK - C"
+  "ancel query/acknowledge messageJ02QSX/ACK - Cancel subscription/acknowledge messageK11RSP - Segment "
+  "pattern response in response to QBP^Q11K13RTB - Tabular response in response to QBP^Q13K15RDY - Disp"
+  "lay response in response to QBP^Q15K21RSP - Get person demographics responseK22RSP - Find candidates"
+  " responseK23RSP - Get corresponding identifiers responseK24RSP - Allocate identifiers responseK25RSP"
+  " - Personnel Information by Segment ResponseK31RSP -Dispense History ResponseM01MFN/MFK - Master fil"
+  "e not otherwise specified (for backward compatibility only)M02MFN/MFK - Master file - staff practiti"
+  "onerM03MFN/MFK - Master file - test/observation (for backward compatibility only)M04MFN/MFK - Master"
+  " files charge descriptionM05MFN/MFK - Patient location master fileM06MFN/MFK - Clinical study with p"
+  "hases and schedules master fileM07MFN/MFK - Clinical study without phases but with schedules master "
+  "fileM08MFN/MFK - Test/observation (numeric) master fileM09MFN/MFK - Test/observation (categorical) m"
+  "aster fileM10MFN/MFK - Test /observation batteries master fileM11MFN/MFK - Test/calculated observati"
+  "ons master fileM12MFN/MFK - Master file notification messageM13MFN/MFK - Master file notification - "
+  "generalM14MFN/MFK - Master file notification - site definedM15MFN/MFK - Inventory item master file n"
+  "otificationM16MFN/MFK - Master File Notification Inventory Item EnhancedM17DRG Master File MessageN0"
+  "1NMQ/NMR - Application management query messageN02NMD/ACK - Application management data message (uns"
+  "olicited)O01ORM - Order message (also RDE, RDS, RGV, RAS)O02ORR - Order response (also RRE, RRD, RRG"
+  ", RRA)O03OMD - Diet orderO04ORD - Diet order acknowledgmentO05OMS - Stock requisition orderO06ORS - "
+  "Stock requisition acknowledgmentO07OMN - Non-stock requisition orderO08ORN - Non-stock requisition a"
+  "cknowledgmentO09OMP - Pharmacy/treatment orderO10ORP - Pharmacy/treatment order acknowledgmentO11RDE"
+  " - Pharmacy/treatment encoded orderO12RRE - Pharmacy/treatment encoded order acknowledgmentO13RDS - "
+  "Pharmacy/treatment dispenseO14RRD - Pharmacy/treatment dispense acknowledgmentO15RGV - Pharmacy/trea"
+  "tment giveO16RRG - Pharmacy/treatment give acknowledgmentO17RAS - Pharmacy/treatment administrationO"
+  "18RRA - Pharmacy/treatment administration acknowledgmentO19OMG - General clinical orderO20ORG/ORL - "
+  "General clinical order responseO21OML - Laboratory orderO22ORL - General laboratory order response m"
+  "essage to any OMLO23OMI - Imaging orderO24ORI - Imaging order response message to any OMIO25RDE - Ph"
+  "armacy/treatment refill authorization requestO26RRE - Pharmacy/Treatment Refill Authorization Acknow"
+  "ledgementO27OMB - Blood product orderO28ORB - Blood product order acknowledgmentO29BPS - Blood produ"
+  "ct dispense statusO30BRP - Blood product dispense status acknowledgmentO31BTS - Blood product transf"
+  "usion/dispositionO32BRT - Blood product transfusion/disposition acknowledgmentO33OML - Laboratory or"
+  "der for multiple orders related to a single specimenO34ORL - Laboratory order response message to a "
+  "multiple order related to single specimen OMLO35OML - Laboratory order for multiple orders related t"
+  "o a single container of a specimenO36ORL - Laboratory order response message to a single container o"
+  "f a specimen OMLO37OPL - Population/Location-Based Laboratory Order MessageO38OPR - Population/Locat"
+  "ion-Based Laboratory Order Acknowledgment MessageP01BAR/ACK - Add patient accountsP02BAR/ACK - Purge"
+  " patient accountsP03DFT/ACK - Post detail financial transactionP04QRY/DSP - Generate bill and A/R st"
+  "atementsP05BAR/ACK - Update accountP06BAR/ACK - End accountP07PEX - Unsolicited initial individual p"
+  "roduct experience reportP08PEX - Unsolicited update individual product experience reportP09SUR - Sum"
+  "mary product experience reportP10BAR/ACK -Transmit Ambulatory Payment  Classification(APC)P11DFT/ACK"
+  " - Post Detail Financial Transactions - NewP12BAR/ACK - Update Diagnosis/ProcedurePC1PPR - PC/ probl"
+  "em addPC2PPR - PC/ problem updatePC3PPR - PC/ problem deletePC4QRY - PC/ problem queryPC5PRR - PC/ p"
+  "roblem responsePC6PGL - PC/ goal addPC7PGL - PC/ goal updatePC8PGL - PC/ goal deletePC9QRY - PC/ goa"
+  "l queryPCAPPV - PC/ goal responsePCBPPP - PC/ pathway (problem-oriented) addPCCPPP - PC/ pathway (pr"
+  "oblem-oriented) updatePCDPPP - PC/ pathway (problem-oriented) deletePCEQRY - PC/ pathway (problem-or"
+  "iented) queryPCFPTR - PC/ pathway (problem-oriented) query responsePCGPPG - PC/ pathway (goal-orient"
+  "ed) addPCHPPG - PC/ pathway (goal-oriented) updatePCJPPG - PC/ pathway (goal-oriented) deletePCKQRY "
+  "- PC/ pathway (goal-oriented) queryPCLPPT - PC/ pathway (goal-oriented) query responseQ01QRY/DSR - Q"
+  "uery sent for immediate responseQ02QRY/QCK - Query sent for deferred responseQ03DSR/ACK - Deferred r"
+  "esponse to a queryQ04Q05UDM/ACK - Unsolicited display update messageQ06OSQ/OSR - Query for order sta"
+  "tusQ07Q08Q09Q11QBP - Query by parameter requesting an RSP segment pattern responseQ13QBP - Query by "
+  "parameter requesting an  RTB - tabular responseQ15QBP - Query by parameter requesting an RDY display"
+  " responseQ16QSB - Create subscriptionQ17QVR - Query for previous eventsQ21QBP - Get person demograph"
+  "icsQ22QBP - Find candidatesQ23QBP - Get corresponding identifiersQ24QBP - Allocate identifiersQ25QBP"
+  " - Personnel Information by Segment QueryQ26ROR - Pharmacy/treatment order responseQ27RAR - Pharmacy"
+  "/treatment administration informationQ28RDR - Pharmacy/treatment dispense informationQ29RER - Pharma"
+  "cy/treatment encoded order informationQ30RGR - Pharmacy/treatment dose informationQ31QBP Query Dispe"
+  "nse historyR01ORU/ACK - Unsolicited transmission of an observation messageR02QRY - Query for results"
+  " of observationR03R04ORF - Response to query; transmission of requested observationR05R06R07R08R09R0"
+  "RR21OUL - Unsolicited laboratory observationR22OUL - Unsolicited Specimen Oriented Observation Messa"
+  "geR23OUL - Unsolicited Specimen Container Oriented Observation MessageR24OUL - Unsolicited Order Ori"
+  "ented Observation MessageR25OPU - Unsolicited Population/Location-Based Laboratory Observation Messa"
+  "geR30ORU - Unsolicited Point-Of-Care Observation Message Without Existing Order - Place An OrderR31O"
+  "RU - Unsolicited New Point-Of-Care Observation Message - Search For An OrderR32ORU - Unsolicited Pre"
+  "-Ordered Point-Of-Care ObservationRARRDRRERRGRRORROR - Pharmacy prescription order query responseS01"
+  "SRM/SRR - Request new appointment bookingS02SRM/SRR - Request appointment reschedulingS03SRM/SRR - R"
+  "equest appointment modificationS04SRM/SRR - Request appointment cancellationS05SRM/SRR - Request app"
+  "ointment discontinuationS06SRM/SRR - Request appointment deletionS07SRM/SRR - Request addition of se"
+  "rvice/resource on appointmentS08SRM/SRR - Request modification of service/resource on appointmentS09"
+  "SRM/SRR - Request cancellation of service/resource on appointmentS10SRM/SRR - Request discontinuatio"
+  "n of service/resource on appointmentS11SRM/SRR - Request deletion of service/resource on appointment"
+  "S12SIU/ACK - Notification of new appointment bookingS13SIU/ACK - Notification of appointment resched"
+  "ulingS14SIU/ACK - Notification of appointment modificationS15SIU/ACK - Notification of appointment c"
+  "ancellationS16SIU/ACK - Notification of appointment discontinuationS17SIU/ACK - Notification of appo"
+  "intment deletionS18SIU/ACK - Notification of addition of service/resource on appointmentS19SIU/ACK -"
+  " Notification of modification of service/resource on appointmentS20SIU/ACK - Notification of cancell"
+  "ation of service/resource on appointmentS21SIU/ACK - Notification of discontinuation of service/reso"
+  "urce on appointmentS22SIU/ACK - Notification of deletion of service/resource on appointmentS23SIU/AC"
+  "K - Notification of blocked schedule time slot(s)S24SIU/ACK - Notification of opened (\"unblocked\") s"
+  "chedule time slot(s)S25SQM/SQR - Schedule query message and responseS26SIU/ACK Notification that pat"
+  "ient did not show up for schedule appointmentS28SLR/SLS - Request new sterilization lotS29SLR/SLS - "
+  "Request Sterilization lot deletionS30STI/STS - Request itemS31SDR/SDS - Request anti-microbial devic"
+  "e dataS32SMD/SMS - Request anti-microbial device cycle dataS33STC/ACK - Notification of sterilizatio"
+  "n configurationS34SLN/ACK - Notification of sterilization lotS35SLN/ACK - Notification of sterilizat"
+  "ion lot deletionS36SDN/ACK - Notification of anti-microbial device dataS37SCN/ACK - Notification of "
+  "anti-microbial device cycle dataT01MDM/ACK - Original document notificationT02MDM/ACK - Original doc"
+  "ument notification and contentT03MDM/ACK - Document status change notificationT04MDM/ACK - Document "
+  "status change notification and contentT05MDM/ACK - Document addendum notificationT06MDM/ACK - Docume"
+  "nt addendum notification and contentT07MDM/ACK - Document edit notificationT08MDM/ACK - Document edi"
+  "t notification and contentT09MDM/ACK - Document replacement notificationT10MDM/ACK - Document replac"
+  "ement notification and contentT11MDM/ACK - Document cancel notificationT12QRY/DOC - Document queryU0"
+  "1ESU/ACK - Automated equipment status updateU02ESR/ACK - Automated equipment status requestU03SSU/AC"
+  "K - Specimen status updateU04SSR/ACK - specimen status requestU05INU/ACK  - Automated equipment inve"
+  "ntory updateU06INR/ACK - Automated equipment inventory requestU07EAC/ACK - Automated equipment comma"
+  "ndU08EAR/ACK - Automated equipment responseU09EAN/ACK - Automated equipment notificationU10TCU/ACK -"
+  " Automated equipment test code settings updateU11TCR/ACK - Automated equipment test code settings re"
+  "questU12LSU/ACK - Automated equipment log/service updateU13LSR/ACK - Automated equipment log/service"
+  " requestV01VXQ - Query for vaccination recordV02VXX - Response to vaccination query returning multip"
+  "le PID matchesV03VXR - Vaccination record responseV04VXU - Unsolicited vaccination record updateVari"
+  "esMFQ/MFR - Master files query (use event same as asking for e.g., M05 - location)W01ORU - Waveform "
+  "result, unsolicited transmission of requested informationW02QRF - Waveform result, response to query"
+  "varies";
+inline constexpr std::uint32_t tb_3_4576ae13f6_e[] = {
+  3, 37, 40, 68, 71, 101, 104, 133, 136, 166, 169, 216, 219, 266, 269, 306,
+  309, 348, 351, 389, 392, 434, 437, 463, 466, 503, 506, 530, 533, 560, 563, 591,
+  594, 618, 621, 691, 694, 718, 721, 749, 752, 799, 802, 854, 857, 891, 894, 929,
+  932, 967, 970, 1004, 1007, 1038, 1041, 1074, 1077, 1113, 1116, 1185, 1188, 1224, 1227, 1272,
+  1275, 1321, 1324, 1412, 1415, 1507, 1510, 1612, 1615, 1652, 1655, 1681, 1684, 1753, 1756, 1805,
+  1808, 1856, 1859, 1895, 1898, 1958, 1961, 2020, 2023, 2070, 2073, 2134, 2137, 2177, 2180, 2251,
+  2254, 2293, 2296, 2325, 2328, 2363, 2366, 2413, 2416, 2472, 2475, 2508, 2511, 2551, 2554, 2590,
+  2593, 2627, 2630, 2671, 2674, 2704, 2707, 2740, 2743, 2777, 2780, 2814, 2817, 2855, 2858, 2895,
+  2898, 2936, 2939, 2978, 2981, 3025, 3028, 3110, 3113, 3158, 3161, 3204, 3207, 3251, 3254, 3310,
+  3313, 3351, 3354, 3404, 3407, 3465, 3468, 3510, 3513, 3566, 3569, 3628, 3631, 3631, 3634, 3668,
+  3671, 3705, 3708, 3742, 3745, 3790, 3793, 3818, 3821, 3851, 3854, 3885, 3888, 3913, 3916, 3944,
+  3947, 3975, 3978, 4006, 4009, 4031, 4034, 4089, 4092, 4147, 4150, 4193, 4196, 4255, 4258, 4309,
+  4312, 4358, 4361, 4411, 4414, 4464, 4467, 4510, 4513, 4570, 4573, 4627, 4630, 4684, 4687, 4741,
+  4744, 4770, 4773, 4806, 4809, 4842, 4845, 4886, 4889, 4931, 4934, 4983, 4986, 5039, 5042, 5087,
+  5090, 5135, 5138, 5176, 5179, 5209, 5212, 5256, 5259, 5294, 5297, 5344, 5347, 5377, 5380, 5459,
+  5462, 5504, 5507, 5581, 5584, 5625, 5628, 5666, 5669, 5731, 5734, 5804, 5807, 5855, 5858, 5910,
+  5913, 5962, 5965, 6015, 6018, 6060, 6063, 6107, 6110, 6159, 6162, 6211, 6214, 6272, 6275, 6298,
+  6301, 6347, 6350, 6409, 6412, 6457, 6460, 6506, 6509, 6525, 6528, 6559, 6562, 6591, 6594, 6632,
+  6635, 6668, 6671, 6713, 6716, 6746, 6749, 6794, 6797, 6835, 6838, 6891, 6894, 6927, 6930, 6978,
+  6981, 7010, 7013, 7057, 7060, 7099, 7102, 7156, 7159, 7187, 7190, 7231, 7234, 7256, 7259, 7317,
+  7320, 7339, 7342, 7389, 7392, 7445, 7448, 7509, 7512, 7537, 7540, 7580, 7583, 7618, 7621, 7671,
+  7674, 7717, 7720, 7778, 7781, 7852, 7855, 7945, 7948, 8034, 8037, 8116, 8119, 8175, 8178, 8249,
+  8252, 8282, 8285, 8317, 8320, 8363, 8366, 8408, 8411, 8435, 8438, 8459, 8462, 8524, 8527, 8588,
+  8591, 8630, 8633, 8690, 8693, 8743, 8746, 8782, 8785, 8806, 8809, 8833, 8836, 8860, 8863, 8886,
+  8889, 8915, 8918, 8936, 8939, 8960, 8963, 8984, 8987, 9007, 9010, 9033, 9036, 9076, 9079, 9122,
+  9125, 9168, 9171, 9213, 9216, 9267, 9270, 9307, 9310, 9350, 9353, 9393, 9396, 9435, 9438, 9486,
+  9489, 9532, 9535, 9577, 9580, 9618, 9621, 9621, 9624, 9668, 9671, 9703, 9706, 9706, 9709, 9709,
+  9712, 9712, 9715, 9782, 9785, 9847, 9850, 9909, 9912, 9937, 9940, 9971, 9974, 10003, 10006, 10027,
+  10030, 10065, 10068, 10094, 10097, 10141, 10144, 10183, 10186, 10237, 10240, 10285, 10288, 10338, 10341, 10382,
+  10385, 10411, 10414, 10474, 10477, 10515, 10518, 10518, 10521, 10583, 10586, 10586, 10589, 10589, 10592, 10592,
+  10595, 10595, 10598, 10598, 10601, 10601, 10604, 10644, 10647, 10702, 10705, 10770, 10773, 10825, 10828, 10902,
+  10905, 10996, 10999, 11076, 11079, 11134, 11137, 11137, 11140, 11140, 11143, 11143, 11146, 11146, 11149, 11197,
+  11200, 11241, 11244, 11286, 11289, 11331, 11334, 11376, 11379, 11424, 11427, 11465, 11468, 11529, 11532, 11597,
+  11600, 11665, 11668, 11736, 11739, 11800, 11803, 11852, 11855, 11905, 11908, 11958, 11961, 12011, 12014, 12067,
+  12070, 12116, 12119, 12188, 12191, 12264, 12267, 12340, 12343, 12419, 12422, 12491, 12494, 12549, 12552, 12620,
+  12623, 12668, 12671, 12745, 12748, 12787, 12790, 12834, 12837, 12859, 12862, 12906, 12909, 12959, 12962, 13015,
+  13018, 13061, 13064, 13116, 13119, 13171, 13174, 13232, 13235, 13275, 13278, 13330, 13333, 13378, 13381, 13438,
+  13441, 13481, 13484, 13536, 13539, 13575, 13578, 13626, 13629, 13672, 13675, 13730, 13733, 13771, 13774, 13798,
+  13801, 13844, 13847, 13891, 13894, 13926, 13929, 13962, 13965, 14012, 14015, 14062, 14065, 14102, 14105, 14143,
+  14146, 14188, 14191, 14246, 14249, 14305, 14308, 14356, 14359, 14408, 14411, 14445, 14448, 14514, 14517, 14550,
+  14553, 14596, 14602, 14682, 14685, 14757, 14760, 14800, 14806, 14806,
 };
-inline constexpr table_def tb_3_2cd76b0f6b{3, str("Event type", 10), tb_3_2cd76b0f6b_v, 325};
+inline constexpr table_def tb_3_4576ae13f6{3, 325, str("Event type", 10), tb_3_4576ae13f6_t, tb_3_4576ae13f6_e};
 #endif
-#ifndef HL7V2_DEFS_TB_4_A725640B8C
-#define HL7V2_DEFS_TB_4_A725640B8C
-inline constexpr table_value tb_4_a725640b8c_v[] = {
-  {str("B", 1), str("Obstetrics", 10)},
-  {str("C", 1), str("Commercial Account", 18)},
-  {str("E", 1), str("Emergency", 9)},
-  {str("I", 1), str("Inpatient", 9)},
-  {str("N", 1), str("Not Applicable", 14)},
-  {str("O", 1), str("Outpatient", 10)},
-  {str("P", 1), str("Preadmit", 8)},
-  {str("R", 1), str("Recurring patient", 17)},
-  {str("U", 1), str("Unknown", 7)},
+#ifndef HL7V2_DEFS_TB_4_5B548C2900
+#define HL7V2_DEFS_TB_4_5B548C2900
+inline constexpr char tb_4_5b548c2900_t[] = "BObstetricsCCommercial AccountEEmergencyIInpatientNNot ApplicableOOutpatientPPreadmitRRecurring pati"
+  "entUUnknown";
+inline constexpr std::uint32_t tb_4_5b548c2900_e[] = {
+  1, 11, 12, 30, 31, 40, 41, 50, 51, 65, 66, 76, 77, 85, 86, 103,
+  104, 111,
 };
-inline constexpr table_def tb_4_a725640b8c{4, str("Patient Class", 13), tb_4_a725640b8c_v, 9};
+inline constexpr table_def tb_4_5b548c2900{4, 9, str("Patient Class", 13), tb_4_5b548c2900_t, tb_4_5b548c2900_e};
 #endif
-#ifndef HL7V2_DEFS_TB_5_16172AAC88
-#define HL7V2_DEFS_TB_5_16172AAC88
-inline constexpr table_value tb_5_16172aac88_v[] = {
-  {str("1002-5", 6), str("American Indian or Alaska Native", 32)},
-  {str("2028-9", 6), str("Asian", 5)},
-  {str("2054-5", 6), str("Black or African American", 25)},
-  {str("2076-8", 6), str("Native Hawaiian or Other Pacific Islander", 41)},
-  {str("2106-3", 6), str("White", 5)},
-  {str("2131-1", 6), str("Other Race", 10)},
+#ifndef HL7V2_DEFS_TB_5_3E06AC710A
+#define HL7V2_DEFS_TB_5_3E06AC710A
+inline constexpr char tb_5_3e06ac710a_t[] = "1002-5American Indian or Alaska Native2028-9Asian2054-5Black or African American2076-8Native Hawaiia"
+  "n or Other Pacific Islander2106-3White2131-1Other Race";
+inline constexpr std::uint32_t tb_5_3e06ac710a_e[] = {
+  6, 38, 44, 49, 55, 80, 86, 127, 133, 138, 144, 154,
 };
-inline constexpr table_def tb_5_16172aac88{5, str("Race", 4), tb_5_16172aac88_v, 6};
+inline constexpr table_def tb_5_3e06ac710a{5, 6, str("Race", 4), tb_5_3e06ac710a_t, tb_5_3e06ac710a_e};
 #endif
-#ifndef HL7V2_DEFS_TB_6_81F28F12F5
-#define HL7V2_DEFS_TB_6_81F28F12F5
-inline constexpr table_value tb_6_81f28f12f5_v[] = {
-  {str("ABC", 3), str("Christian: American Baptist Church", 34)},
-  {str("AGN", 3), str("Agnostic", 8)},
-  {str("AME", 3), str("Christian: African Methodist Episcopal Zion", 43)},
-  {str("AMT", 3), str("Christian: African Methodist Episcopal", 38)},
-  {str("ANG", 3), str("Christian: Anglican", 19)},
-  {str("AOG", 3), str("Christian: Assembly of God", 26)},
-  {str("ATH", 3), str("Atheist", 7)},
-  {str("BAH", 3), str("Baha'i", 6)},
-  {str("BAP", 3), str("Christian: Baptist", 18)},
-  {str("BMA", 3), str("Buddhist: Mahayana", 18)},
-  {str("BOT", 3), str("Buddhist: Other", 15)},
-  {str("BRE", 3), str("Brethren", 8)},
-  {str("BTA", 3), str("Buddhist: Tantrayana", 20)},
-  {str("BTH", 3), str("Buddhist: Theravada", 19)},
-  {str("BUD", 3), str("Buddhist", 8)},
-  {str("CAT", 3), str("Christian: Roman Catholic", 25)},
-  {str("CFR", 3), str("Chinese Folk Religionist", 24)},
-  {str("CHR", 3), str("Christian", 9)},
-  {str("CHS", 3), str("Christian: Christian Science", 28)},
-  {str("CMA", 3), str("Christian: Christian Missionary Alliance", 40)},
-  {str("CNF", 3), str("Confucian", 9)},
-  {str("COC", 3), str("Christian: Church of Christ", 27)},
-  {str("COG", 3), str("Christian: Church of God", 24)},
-  {str("COI", 3), str("Christian: Church of God in Christ", 34)},
-  {str("COL", 3), str("Christian: Congregational", 25)},
-  {str("COM", 3), str("Christian: Community", 20)},
-  {str("COP", 3), str("Christian: Other Pentecostal", 28)},
-  {str("COT", 3), str("Christian: Other", 16)},
-  {str("CRR", 3), str("Christian: Christian Reformed", 29)},
-  {str("DOC", 3), str("Disciples of Christ", 19)},
-  {str("EOT", 3), str("Christian: Eastern Orthodox", 27)},
-  {str("EPI", 3), str("Christian: Episcopalian", 23)},
-  {str("ERL", 3), str("Ethnic Religionist", 18)},
-  {str("EVC", 3), str("Christian: Evangelical Church", 29)},
-  {str("FRQ", 3), str("Christian: Friends", 18)},
-  {str("FUL", 3), str("Christian: Full Gospel", 22)},
-  {str("FWB", 3), str("Christian: Free Will Baptist", 28)},
-  {str("GRE", 3), str("Christian: Greek Orthodox", 25)},
-  {str("HIN", 3), str("Hindu", 5)},
-  {str("HOT", 3), str("Hindu: Other", 12)},
-  {str("HSH", 3), str("Hindu: Shaivites", 16)},
-  {str("HVA", 3), str("Hindu: Vaishnavites", 19)},
-  {str("JAI", 3), str("Jain", 4)},
-  {str("JCO", 3), str("Jewish: Conservative", 20)},
-  {str("JEW", 3), str("Jewish", 6)},
-  {str("JOR", 3), str("Jewish: Orthodox", 16)},
-  {str("JOT", 3), str("Jewish: Other", 13)},
-  {str("JRC", 3), str("Jewish: Reconstructionist", 25)},
-  {str("JRF", 3), str("Jewish: Reform", 14)},
-  {str("JRN", 3), str("Jewish: Renewal", 15)},
-  {str("JWN", 3), str("Christian: Jehovah's Witness", 28)},
-  {str("LMS", 3), str("Christian: Lutheran Missouri Synod", 34)},
-  {str("LUT", 3), str("Christian: Lutheran", 19)},
-  {str("MEN", 3), str("Christian: Mennonite", 20)},
-  {str("MET", 3), str("Christian: Methodist", 20)},
-  {str("MOM", 3), str("Christian: Latter-day Saints", 28)},
-  {str("MOS", 3), str("Muslim", 6)},
-  {str("MOT", 3), str("Muslim: Other", 13)},
-  {str("MSH", 3), str("Muslim: Shiite", 14)},
-  {str("MSU", 3), str("Muslim: Sunni", 13)},
-  {str("NAM", 3), str("Native American", 15)},
-  {str("NAZ", 3), str("Christian: Church of the Nazarene", 33)},
-  {str("NOE", 3), str("Nonreligious", 12)},
-  {str("NRL", 3), str("New Religionist", 15)},
-  {str("ORT", 3), str("Christian: Orthodox", 19)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("PEN", 3), str("Christian: Pentecostal", 22)},
-  {str("PRC", 3), str("Christian: Other Protestant", 27)},
-  {str("PRE", 3), str("Christian: Presbyterian", 23)},
-  {str("PRO", 3), str("Christian: Protestant", 21)},
-  {str("REC", 3), str("Christian: Reformed Church", 26)},
-  {str("REO", 3), str("Christian: Reorganized Church of Jesus Christ-LDS", 49)},
-  {str("SAA", 3), str("Christian: Salvation Army", 25)},
-  {str("SEV", 3), str("Christian: Seventh Day Adventist", 32)},
-  {str("SHN", 3), str("Shintoist", 9)},
-  {str("SIK", 3), str("Sikh", 4)},
-  {str("SOU", 3), str("Christian: Southern Baptist", 27)},
-  {str("SPI", 3), str("Spiritist", 9)},
-  {str("UCC", 3), str("Christian: United Church of Christ", 34)},
-  {str("UMD", 3), str("Christian: United Methodist", 27)},
-  {str("UNI", 3), str("Christian: Unitarian", 20)},
-  {str("UNU", 3), str("Christian: Unitarian Universalist", 33)},
-  {str("VAR", 3), str("Unknown", 7)},
-  {str("WES", 3), str("Christian: Wesleyan", 19)},
-  {str("WMC", 3), str("Christian: Wesleyan Methodist", 29)},
+#ifndef HL7V2_DEFS_TB_6_DB33C7D4F7
+#define HL7V2_DEFS_TB_6_DB33C7D4F7
+inline constexpr char tb_6_db33c7d4f7_t[] = "ABCChristian: American Baptist ChurchAGNAgnosticAMEChristian: African Methodist Episcopal ZionAMTChr"
+  "istian: African Methodist EpiscopalANGChristian: AnglicanAOGChristian: Assembly of GodATHAtheistBAHB"
+  "aha'iBAPChristian: BaptistBMABuddhist: MahayanaBOTBuddhist: OtherBREBrethrenBTABuddhist: TantrayanaB"
+  "THBuddhist: TheravadaBUDBuddhistCATChristian: Roman CatholicCFRChinese Folk ReligionistCHRChristianC"
+  "HSChristian: Christian ScienceCMAChristian: Christian Missionary AllianceCNFConfucianCOCChristian: C"
+  "hurch of ChristCOGChristian: Church of GodCOIChristian: Church of God in ChristCOLChristian: Congreg"
+  "ationalCOMChristian: CommunityCOPChristian: Other PentecostalCOTChristian: OtherCRRChristian: Christ"
+  "ian ReformedDOCDisciples of ChristEOTChristian: Eastern OrthodoxEPIChristian: EpiscopalianERLEthnic "
+  "ReligionistEVCChristian: Evangelical ChurchFRQChristian: FriendsFULChristian: Full GospelFWBChristia"
+  "n: Free Will BaptistGREChristian: Greek OrthodoxHINHinduHOTHindu: OtherHSHHindu: ShaivitesHVAHindu: "
+  "VaishnavitesJAIJainJCOJewish: ConservativeJEWJewishJORJewish: OrthodoxJOTJewish: OtherJRCJewish: Rec"
+  "onstructionistJRFJewish: ReformJRNJewish: RenewalJWNChristian: Jehovah's WitnessLMSChristian: Luther"
+  "an Missouri SynodLUTChristian: LutheranMENChristian: MennoniteMETChristian: MethodistMOMChristian: L"
+  "atter-day SaintsMOSMuslimMOTMuslim: OtherMSHMuslim: ShiiteMSUMuslim: SunniNAMNative AmericanNAZChris"
+  "tian: Church of the NazareneNOENonreligiousNRLNew ReligionistORTChristian: OrthodoxOTHOtherPENChrist"
+  "ian: PentecostalPRCChristian: Other ProtestantPREChristian: PresbyterianPROChristian: ProtestantRECC"
+  "hristian: Reformed ChurchREOChristian: Reorganized Church of Jesus Christ-LDSSAAChristian: Salvation"
+  " ArmySEVChristian: Seventh Day AdventistSHNShintoistSIKSikhSOUChristian: Southern BaptistSPISpiritis"
+  "tUCCChristian: United Church of ChristUMDChristian: United MethodistUNIChristian: UnitarianUNUChrist"
+  "ian: Unitarian UniversalistVARUnknownWESChristian: WesleyanWMCChristian: Wesleyan Methodist";
+inline constexpr std::uint32_t tb_6_db33c7d4f7_e[] = {
+  3, 37, 40, 48, 51, 94, 97, 135, 138, 157, 160, 186, 189, 196, 199, 205,
+  208, 226, 229, 247, 250, 265, 268, 276, 279, 299, 302, 321, 324, 332, 335, 360,
+  363, 387, 390, 399, 402, 430, 433, 473, 476, 485, 488, 515, 518, 542, 545, 579,
+  582, 607, 610, 630, 633, 661, 664, 680, 683, 712, 715, 734, 737, 764, 767, 790,
+  793, 811, 814, 843, 846, 864, 867, 889, 892, 920, 923, 948, 951, 956, 959, 971,
+  974, 990, 993, 1012, 1015, 1019, 1022, 1042, 1045, 1051, 1054, 1070, 1073, 1086, 1089, 1114,
+  1117, 1131, 1134, 1149, 1152, 1180, 1183, 1217, 1220, 1239, 1242, 1262, 1265, 1285, 1288, 1316,
+  1319, 1325, 1328, 1341, 1344, 1358, 1361, 1374, 1377, 1392, 1395, 1428, 1431, 1443, 1446, 1461,
+  1464, 1483, 1486, 1491, 1494, 1516, 1519, 1546, 1549, 1572, 1575, 1596, 1599, 1625, 1628, 1677,
+  1680, 1705, 1708, 1740, 1743, 1752, 1755, 1759, 1762, 1789, 1792, 1801, 1804, 1838, 1841, 1868,
+  1871, 1891, 1894, 1927, 1930, 1937, 1940, 1959, 1962, 1991,
 };
-inline constexpr table_def tb_6_81f28f12f5{6, str("Religion", 8), tb_6_81f28f12f5_v, 85};
+inline constexpr table_def tb_6_db33c7d4f7{6, 85, str("Religion", 8), tb_6_db33c7d4f7_t, tb_6_db33c7d4f7_e};
 #endif
-#ifndef HL7V2_DEFS_TB_7_FE663D4B10
-#define HL7V2_DEFS_TB_7_FE663D4B10
-inline constexpr table_value tb_7_fe663d4b10_v[] = {
-  {str("A", 1), str("Accident", 8)},
-  {str("C", 1), str("Elective", 8)},
-  {str("E", 1), str("Emergency", 9)},
-  {str("L", 1), str("Labor and Delivery", 18)},
-  {str("N", 1), str("Newborn (Birth in healthcare facility)", 38)},
-  {str("R", 1), str("Routine", 7)},
-  {str("U", 1), str("Urgent", 6)},
+#ifndef HL7V2_DEFS_TB_7_6746E79673
+#define HL7V2_DEFS_TB_7_6746E79673
+inline constexpr char tb_7_6746e79673_t[] = "AAccidentCElectiveEEmergencyLLabor and DeliveryNNewborn (Birth in healthcare facility)RRoutineUUrgen"
+  "t";
+inline constexpr std::uint32_t tb_7_6746e79673_e[] = {
+  1, 9, 10, 18, 19, 28, 29, 47, 48, 86, 87, 94, 95, 101,
 };
-inline constexpr table_def tb_7_fe663d4b10{7, str("Admission Type", 14), tb_7_fe663d4b10_v, 7};
+inline constexpr table_def tb_7_6746e79673{7, 7, str("Admission Type", 14), tb_7_6746e79673_t, tb_7_6746e79673_e};
 #endif
-#ifndef HL7V2_DEFS_TB_8_D3BA95B4CD
-#define HL7V2_DEFS_TB_8_D3BA95B4CD
-inline constexpr table_value tb_8_d3ba95b4cd_v[] = {
-  {str("AA", 2), str("Original mode: Application Accept - Enhanced mode: Application acknowledgment: Accept", 85)},
-  {str("AE", 2), str("Original mode: Application Error - Enhanced mode: Application acknowledgment: Error", 83)},
-  {str("AR", 2), str("Original mode: Application Reject - Enhanced mode: Application acknowledgment: Reject", 85)},
-  {str("CA", 2), str("Enhanced mode: Accept acknowledgment: Commit Accept", 51)},
-  {str("CE", 2), str("Enhanced mode: Accept acknowledgment: Commit Error", 50)},
-  {str("CR", 2), str("Enhanced mode: Accept acknowledgment: Commit Reject", 51)},
+#ifndef HL7V2_DEFS_TB_8_C98FCAB5BF
+#define HL7V2_DEFS_TB_8_C98FCAB5BF
+inline constexpr char tb_8_c98fcab5bf_t[] = "AAOriginal mode: Application Accept - Enhanced mode: Application acknowledgment: AcceptAEOriginal mo"
+  "de: Application Error - Enhanced mode: Application acknowledgment: ErrorAROriginal mode: Application"
+  " Reject - Enhanced mode: Application acknowledgment: RejectCAEnhanced mode: Accept acknowledgment: C"
+  "ommit AcceptCEEnhanced mode: Accept acknowledgment: Commit ErrorCREnhanced mode: Accept acknowledgme"
+  "nt: Commit Reject";
+inline constexpr std::uint32_t tb_8_c98fcab5bf_e[] = {
+  2, 87, 89, 172, 174, 259, 261, 312, 314, 364, 366, 417,
 };
-inline constexpr table_def tb_8_d3ba95b4cd{8, str("Acknowledgment code", 19), tb_8_d3ba95b4cd_v, 6};
+inline constexpr table_def tb_8_c98fcab5bf{8, 6, str("Acknowledgment code", 19), tb_8_c98fcab5bf_t, tb_8_c98fcab5bf_e};
 #endif
-#ifndef HL7V2_DEFS_TB_9_C0ED63BF4C
-#define HL7V2_DEFS_TB_9_C0ED63BF4C
-inline constexpr table_value tb_9_c0ed63bf4c_v[] = {
-  {str("A0", 2), str("No functional limitations", 25)},
-  {str("A1", 2), str("Ambulates with assistive device", 31)},
-  {str("A2", 2), str("Wheelchair/stretcher bound", 26)},
-  {str("A3", 2), str("Comatose; non-responsive", 24)},
-  {str("A4", 2), str("Disoriented", 11)},
-  {str("A5", 2), str("Vision impaired", 15)},
-  {str("A6", 2), str("Hearing impaired", 16)},
-  {str("A7", 2), str("Speech impaired", 15)},
-  {str("A8", 2), str("Non-English speaking", 20)},
-  {str("A9", 2), str("Functional level unknown", 24)},
-  {str("B1", 2), str("Oxygen therapy", 14)},
-  {str("B2", 2), str("Special equipment (tubes, IVs, catheters)", 41)},
-  {str("B3", 2), str("Amputee", 7)},
-  {str("B4", 2), str("Mastectomy", 10)},
-  {str("B5", 2), str("Paraplegic", 10)},
-  {str("B6", 2), str("Pregnant", 8)},
+#ifndef HL7V2_DEFS_TB_9_7E685FC967
+#define HL7V2_DEFS_TB_9_7E685FC967
+inline constexpr char tb_9_7e685fc967_t[] = "A0No functional limitationsA1Ambulates with assistive deviceA2Wheelchair/stretcher boundA3Comatose; "
+  "non-responsiveA4DisorientedA5Vision impairedA6Hearing impairedA7Speech impairedA8Non-English speakin"
+  "gA9Functional level unknownB1Oxygen therapyB2Special equipment (tubes, IVs, catheters)B3AmputeeB4Mas"
+  "tectomyB5ParaplegicB6Pregnant";
+inline constexpr std::uint32_t tb_9_7e685fc967_e[] = {
+  2, 27, 29, 60, 62, 88, 90, 114, 116, 127, 129, 144, 146, 162, 164, 179,
+  181, 201, 203, 227, 229, 243, 245, 286, 288, 295, 297, 307, 309, 319, 321, 329,
 };
-inline constexpr table_def tb_9_c0ed63bf4c{9, str("Ambulatory Status", 17), tb_9_c0ed63bf4c_v, 16};
+inline constexpr table_def tb_9_7e685fc967{9, 16, str("Ambulatory Status", 17), tb_9_7e685fc967_t, tb_9_7e685fc967_e};
 #endif
-#ifndef HL7V2_DEFS_TB_17_28E0217B68
-#define HL7V2_DEFS_TB_17_28E0217B68
-inline constexpr table_value tb_17_28e0217b68_v[] = {
-  {str("AJ", 2), str("Adjustment", 10)},
-  {str("CD", 2), str("Credit", 6)},
-  {str("CG", 2), str("Charge", 6)},
-  {str("CO", 2), str("Co-payment", 10)},
-  {str("PY", 2), str("Payment", 7)},
+#ifndef HL7V2_DEFS_TB_17_EEB886117D
+#define HL7V2_DEFS_TB_17_EEB886117D
+inline constexpr char tb_17_eeb886117d_t[] = "AJAdjustmentCDCreditCGChargeCOCo-paymentPYPayment";
+inline constexpr std::uint32_t tb_17_eeb886117d_e[] = {
+  2, 12, 14, 20, 22, 28, 30, 40, 42, 49,
 };
-inline constexpr table_def tb_17_28e0217b68{17, str("Transaction Type", 16), tb_17_28e0217b68_v, 5};
+inline constexpr table_def tb_17_eeb886117d{17, 5, str("Transaction Type", 16), tb_17_eeb886117d_t, tb_17_eeb886117d_e};
 #endif
-#ifndef HL7V2_DEFS_TB_23_EE9E2B5666
-#define HL7V2_DEFS_TB_23_EE9E2B5666
-inline constexpr table_value tb_23_ee9e2b5666_v[] = {
-  {str("1", 1), str("Physician referral", 18)},
-  {str("2", 1), str("Clinic referral", 15)},
-  {str("3", 1), str("HMO referral", 12)},
-  {str("4", 1), str("Transfer from a hospital", 24)},
-  {str("5", 1), str("Transfer from a skilled nursing facility", 40)},
-  {str("6", 1), str("Transfer from another health care facility", 42)},
-  {str("7", 1), str("Emergency room", 14)},
-  {str("8", 1), str("Court/law enforcement", 21)},
-  {str("9", 1), str("Information not available", 25)},
+#ifndef HL7V2_DEFS_TB_23_1B61B3A851
+#define HL7V2_DEFS_TB_23_1B61B3A851
+inline constexpr char tb_23_1b61b3a851_t[] = "1Physician referral2Clinic referral3HMO referral4Transfer from a hospital5Transfer from a skilled nu"
+  "rsing facility6Transfer from another health care facility7Emergency room8Court/law enforcement9Infor"
+  "mation not available";
+inline constexpr std::uint32_t tb_23_1b61b3a851_e[] = {
+  1, 19, 20, 35, 36, 48, 49, 73, 74, 114, 115, 157, 158, 172, 173, 194,
+  195, 220,
 };
-inline constexpr table_def tb_23_ee9e2b5666{23, str("Admit Source", 12), tb_23_ee9e2b5666_v, 9};
+inline constexpr table_def tb_23_1b61b3a851{23, 9, str("Admit Source", 12), tb_23_1b61b3a851_t, tb_23_1b61b3a851_e};
 #endif
-#ifndef HL7V2_DEFS_TB_38_087A268CE8
-#define HL7V2_DEFS_TB_38_087A268CE8
-inline constexpr table_value tb_38_087a268ce8_v[] = {
-  {str("A", 1), str("Some, but not all, results available", 36)},
-  {str("CA", 2), str("Order was canceled", 18)},
-  {str("CM", 2), str("Order is completed", 18)},
-  {str("DC", 2), str("Order was discontinued", 22)},
-  {str("ER", 2), str("Error, order not found", 22)},
-  {str("HD", 2), str("Order is on hold", 16)},
-  {str("IP", 2), str("In process, unspecified", 23)},
-  {str("RP", 2), str("Order has been replaced", 23)},
-  {str("SC", 2), str("In process, scheduled", 21)},
+#ifndef HL7V2_DEFS_TB_38_E9CA66DB96
+#define HL7V2_DEFS_TB_38_E9CA66DB96
+inline constexpr char tb_38_e9ca66db96_t[] = "ASome, but not all, results availableCAOrder was canceledCMOrder is completedDCOrder was discontinue"
+  "dERError, order not foundHDOrder is on holdIPIn process, unspecifiedRPOrder has been replacedSCIn pr"
+  "ocess, scheduled";
+inline constexpr std::uint32_t tb_38_e9ca66db96_e[] = {
+  1, 37, 39, 57, 59, 77, 79, 101, 103, 125, 127, 143, 145, 168, 170, 193,
+  195, 216,
 };
-inline constexpr table_def tb_38_087a268ce8{38, str("Order status", 12), tb_38_087a268ce8_v, 9};
+inline constexpr table_def tb_38_e9ca66db96{38, 9, str("Order status", 12), tb_38_e9ca66db96_t, tb_38_e9ca66db96_e};
 #endif
-#ifndef HL7V2_DEFS_TB_43_31AF218096
-#define HL7V2_DEFS_TB_43_31AF218096
-inline constexpr table_value tb_43_31af218096_v[] = {
-  {str("01", 2), str("", 0)},
-  {str("02", 2), str("", 0)},
-  {str("03", 2), str("", 0)},
-  {str("04", 2), str("", 0)},
-  {str("05", 2), str("", 0)},
-  {str("06", 2), str("", 0)},
-  {str("07", 2), str("", 0)},
-  {str("08", 2), str("", 0)},
-  {str("09", 2), str("", 0)},
-  {str("10", 2), str("", 0)},
-  {str("11", 2), str("", 0)},
-  {str("12", 2), str("", 0)},
-  {str("13", 2), str("", 0)},
-  {str("14", 2), str("", 0)},
-  {str("15", 2), str("", 0)},
-  {str("16", 2), str("", 0)},
-  {str("18", 2), str("", 0)},
-  {str("19", 2), str("", 0)},
-  {str("20", 2), str("", 0)},
-  {str("21", 2), str("", 0)},
-  {str("26", 2), str("", 0)},
-  {str("27", 2), str("", 0)},
-  {str("28", 2), str("", 0)},
-  {str("29", 2), str("", 0)},
-  {str("31", 2), str("", 0)},
-  {str("32", 2), str("", 0)},
-  {str("33", 2), str("", 0)},
-  {str("34", 2), str("", 0)},
-  {str("36", 2), str("", 0)},
-  {str("37", 2), str("", 0)},
-  {str("38", 2), str("", 0)},
-  {str("39", 2), str("", 0)},
-  {str("40", 2), str("", 0)},
-  {str("41", 2), str("", 0)},
-  {str("46", 2), str("", 0)},
-  {str("48", 2), str("", 0)},
-  {str("55", 2), str("", 0)},
-  {str("56", 2), str("", 0)},
-  {str("57", 2), str("", 0)},
-  {str("60", 2), str("", 0)},
-  {str("61", 2), str("", 0)},
-  {str("62", 2), str("", 0)},
-  {str("66", 2), str("", 0)},
-  {str("67", 2), str("", 0)},
-  {str("68", 2), str("", 0)},
-  {str("70", 2), str("", 0)},
-  {str("71", 2), str("", 0)},
-  {str("72", 2), str("", 0)},
-  {str("73", 2), str("", 0)},
-  {str("74", 2), str("", 0)},
-  {str("75", 2), str("", 0)},
-  {str("76", 2), str("", 0)},
-  {str("77", 2), str("", 0)},
-  {str("78", 2), str("", 0)},
-  {str("79", 2), str("", 0)},
-  {str("80", 2), str("", 0)},
+#ifndef HL7V2_DEFS_TB_43_3B680ABE0D
+#define HL7V2_DEFS_TB_43_3B680ABE0D
+inline constexpr char tb_43_3b680abe0d_t[] = "0102030405060708091011121314151618192021262728293132333436373839404146485556576061626667687071727374"
+  "757677787980";
+inline constexpr std::uint32_t tb_43_3b680abe0d_e[] = {
+  2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14, 16, 16,
+  18, 18, 20, 20, 22, 22, 24, 24, 26, 26, 28, 28, 30, 30, 32, 32,
+  34, 34, 36, 36, 38, 38, 40, 40, 42, 42, 44, 44, 46, 46, 48, 48,
+  50, 50, 52, 52, 54, 54, 56, 56, 58, 58, 60, 60, 62, 62, 64, 64,
+  66, 66, 68, 68, 70, 70, 72, 72, 74, 74, 76, 76, 78, 78, 80, 80,
+  82, 82, 84, 84, 86, 86, 88, 88, 90, 90, 92, 92, 94, 94, 96, 96,
+  98, 98, 100, 100, 102, 102, 104, 104, 106, 106, 108, 108, 110, 110, 112, 112,
 };
-inline constexpr table_def tb_43_31af218096{43, str("Condition code", 14), tb_43_31af218096_v, 56};
+inline constexpr table_def tb_43_3b680abe0d{43, 56, str("Condition code", 14), tb_43_3b680abe0d_t, tb_43_3b680abe0d_e};
 #endif
-#ifndef HL7V2_DEFS_TB_48_49AC7682A4
-#define HL7V2_DEFS_TB_48_49AC7682A4
-inline constexpr table_value tb_48_49ac7682a4_v[] = {
-  {str("ADV", 3), str("Advice/diagnosis", 16)},
-  {str("ANU", 3), str("Nursing unit lookup (returns patients in beds, excluding empty beds)", 68)},
-  {str("APA", 3), str("Account number query, return matching visit", 43)},
-  {str("APM", 3), str("Medical record number query, returns visits for a medical record number", 71)},
-  {str("APN", 3), str("Patient name lookup", 19)},
-  {str("APP", 3), str("Physician lookup", 16)},
-  {str("ARN", 3), str("Nursing unit lookup (returns patients in beds, including empty beds)", 68)},
-  {str("CAN", 3), str("Cancel.  Used to cancel a query", 31)},
-  {str("DEM", 3), str("Demographics", 12)},
-  {str("FIN", 3), str("Financial", 9)},
-  {str("GID", 3), str("Generate new identifier", 23)},
-  {str("GOL", 3), str("Goals", 5)},
-  {str("MRI", 3), str("Most recent inpatient", 21)},
-  {str("MRO", 3), str("Most recent outpatient", 22)},
-  {str("NCK", 3), str("Network clock", 13)},
-  {str("NSC", 3), str("Network status change", 21)},
-  {str("NST", 3), str("Network statistic", 17)},
-  {str("ORD", 3), str("Order", 5)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("PRB", 3), str("Problems", 8)},
-  {str("PRO", 3), str("Procedure", 9)},
-  {str("RAR", 3), str("Pharmacy administration information", 35)},
-  {str("RDR", 3), str("Pharmacy dispense information", 29)},
-  {str("RER", 3), str("Pharmacy encoded order information", 34)},
-  {str("RES", 3), str("Result", 6)},
-  {str("RGR", 3), str("Pharmacy give information", 25)},
-  {str("ROR", 3), str("Pharmacy prescription information", 33)},
-  {str("SAL", 3), str("All schedule related information, including open slots, booked slots, blocked slots", 83)},
-  {str("SBK", 3), str("Booked slots on the identified schedule", 39)},
-  {str("SBL", 3), str("Blocked slots on the identified schedule", 40)},
-  {str("SOF", 3), str("First open slot on the identified schedule after the start date/tiem", 68)},
-  {str("SOP", 3), str("Open slots on the identified schedule between the begin and end of the start date/time range", 92)},
-  {str("SSA", 3), str("Time slots available for a single appointment", 45)},
-  {str("SSR", 3), str("Time slots available for a recurring appointment", 48)},
-  {str("STA", 3), str("Status", 6)},
-  {str("VXI", 3), str("Vaccine Information", 19)},
-  {str("XID", 3), str("Get cross-referenced identifiers", 32)},
+#ifndef HL7V2_DEFS_TB_48_4D4B58F2DB
+#define HL7V2_DEFS_TB_48_4D4B58F2DB
+inline constexpr char tb_48_4d4b58f2db_t[] = "ADVAdvice/diagnosisANUNursing unit lookup (returns patients in beds, excluding empty beds)APAAccount"
+  " number query, return matching visitAPMMedical record number query, returns visits for a medical rec"
+  "ord numberAPNPatient name lookupAPPPhysician lookupARNNursing unit lookup (returns patients in beds,"
+  " including empty beds)CANCancel.  Used to cancel a queryDEMDemographicsFINFinancialGIDGenerate new i"
+  "dentifierGOLGoalsMRIMost recent inpatientMROMost recent outpatientNCKNetwork clockNSCNetwork status "
+  "changeNSTNetwork statisticORDOrderOTHOtherPRBProblemsPROProcedureRARPharmacy administration informat"
+  "ionRDRPharmacy dispense informationRERPharmacy encoded order informationRESResultRGRPharmacy give in"
+  "formationRORPharmacy prescription informationSALAll schedule related information, including open slo"
+  "ts, booked slots, blocked slotsSBKBooked slots on the identified scheduleSBLBlocked slots on the ide"
+  "ntified scheduleSOFFirst open slot on the identified schedule after the start date/tiemSOPOpen slots"
+  " on the identified schedule between the begin and end of the start date/time rangeSSATime slots avai"
+  "lable for a single appointmentSSRTime slots available for a recurring appointmentSTAStatusVXIVaccine"
+  " InformationXIDGet cross-referenced identifiers";
+inline constexpr std::uint32_t tb_48_4d4b58f2db_e[] = {
+  3, 19, 22, 90, 93, 136, 139, 210, 213, 232, 235, 251, 254, 322, 325, 356,
+  359, 371, 374, 383, 386, 409, 412, 417, 420, 441, 444, 466, 469, 482, 485, 506,
+  509, 526, 529, 534, 537, 542, 545, 553, 556, 565, 568, 603, 606, 635, 638, 672,
+  675, 681, 684, 709, 712, 745, 748, 831, 834, 873, 876, 916, 919, 987, 990, 1082,
+  1085, 1130, 1133, 1181, 1184, 1190, 1193, 1212, 1215, 1247,
 };
-inline constexpr table_def tb_48_49ac7682a4{48, str("What subject filter", 19), tb_48_49ac7682a4_v, 37};
+inline constexpr table_def tb_48_4d4b58f2db{48, 37, str("What subject filter", 19), tb_48_4d4b58f2db_t, tb_48_4d4b58f2db_e};
 #endif
-#ifndef HL7V2_DEFS_TB_52_D9F15A415D
-#define HL7V2_DEFS_TB_52_D9F15A415D
-inline constexpr table_value tb_52_d9f15a415d_v[] = {
-  {str("A", 1), str("Admitting", 9)},
-  {str("F", 1), str("Final", 5)},
-  {str("W", 1), str("Working", 7)},
+#ifndef HL7V2_DEFS_TB_52_4D0CD4728E
+#define HL7V2_DEFS_TB_52_4D0CD4728E
+inline constexpr char tb_52_4d0cd4728e_t[] = "AAdmittingFFinalWWorking";
+inline constexpr std::uint32_t tb_52_4d0cd4728e_e[] = {
+  1, 10, 11, 16, 17, 24,
 };
-inline constexpr table_def tb_52_d9f15a415d{52, str("Diagnosis Type", 14), tb_52_d9f15a415d_v, 3};
+inline constexpr table_def tb_52_4d0cd4728e{52, 3, str("Diagnosis Type", 14), tb_52_4d0cd4728e_t, tb_52_4d0cd4728e_e};
 #endif
-#ifndef HL7V2_DEFS_TB_62_13269928CA
-#define HL7V2_DEFS_TB_62_13269928CA
-inline constexpr table_value tb_62_13269928ca_v[] = {
-  {str("01", 2), str("Patient request", 15)},
-  {str("02", 2), str("Physician/health practitioner order", 35)},
-  {str("03", 2), str("Census management", 17)},
-  {str("O", 1), str("Other", 5)},
-  {str("U", 1), str("Unknown", 7)},
+#ifndef HL7V2_DEFS_TB_62_8DC1D7EA2F
+#define HL7V2_DEFS_TB_62_8DC1D7EA2F
+inline constexpr char tb_62_8dc1d7ea2f_t[] = "01Patient request02Physician/health practitioner order03Census managementOOtherUUnknown";
+inline constexpr std::uint32_t tb_62_8dc1d7ea2f_e[] = {
+  2, 17, 19, 54, 56, 73, 74, 79, 80, 87,
 };
-inline constexpr table_def tb_62_13269928ca{62, str("Event reason", 12), tb_62_13269928ca_v, 5};
+inline constexpr table_def tb_62_8dc1d7ea2f{62, 5, str("Event reason", 12), tb_62_8dc1d7ea2f_t, tb_62_8dc1d7ea2f_e};
 #endif
-#ifndef HL7V2_DEFS_TB_63_0F9792A6A6
-#define HL7V2_DEFS_TB_63_0F9792A6A6
-inline constexpr table_value tb_63_0f9792a6a6_v[] = {
-  {str("ASC", 3), str("Associate", 9)},
-  {str("BRO", 3), str("Brother", 7)},
-  {str("CGV", 3), str("Care giver", 10)},
-  {str("CHD", 3), str("Child", 5)},
-  {str("DEP", 3), str("Handicapped dependent", 21)},
-  {str("DOM", 3), str("Life partner", 12)},
-  {str("EMC", 3), str("Emergency contact", 17)},
-  {str("EME", 3), str("Employee", 8)},
-  {str("EMR", 3), str("Employer", 8)},
-  {str("EXF", 3), str("Extended family", 15)},
-  {str("FCH", 3), str("Foster child", 12)},
-  {str("FND", 3), str("Friend", 6)},
-  {str("FTH", 3), str("Father", 6)},
-  {str("GCH", 3), str("Grandchild", 10)},
-  {str("GRD", 3), str("Guardian", 8)},
-  {str("GRP", 3), str("Grandparent", 11)},
-  {str("MGR", 3), str("Manager", 7)},
-  {str("MTH", 3), str("Mother", 6)},
-  {str("NCH", 3), str("Natural child", 13)},
-  {str("NON", 3), str("None", 4)},
-  {str("OAD", 3), str("Other adult", 11)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("OWN", 3), str("Owner", 5)},
-  {str("PAR", 3), str("Parent", 6)},
-  {str("SCH", 3), str("Stepchild", 9)},
-  {str("SEL", 3), str("Self", 4)},
-  {str("SIB", 3), str("Sibling", 7)},
-  {str("SIS", 3), str("Sister", 6)},
-  {str("SPO", 3), str("Spouse", 6)},
-  {str("TRA", 3), str("Trainer", 7)},
-  {str("UNK", 3), str("Unknown", 7)},
-  {str("WRD", 3), str("Ward of court", 13)},
+#ifndef HL7V2_DEFS_TB_63_35D9D8C8CB
+#define HL7V2_DEFS_TB_63_35D9D8C8CB
+inline constexpr char tb_63_35d9d8c8cb_t[] = "ASCAssociateBROBrotherCGVCare giverCHDChildDEPHandicapped dependentDOMLife partnerEMCEmergency conta"
+  "ctEMEEmployeeEMREmployerEXFExtended familyFCHFoster childFNDFriendFTHFatherGCHGrandchildGRDGuardianG"
+  "RPGrandparentMGRManagerMTHMotherNCHNatural childNONNoneOADOther adultOTHOtherOWNOwnerPARParentSCHSte"
+  "pchildSELSelfSIBSiblingSISSisterSPOSpouseTRATrainerUNKUnknownWRDWard of court";
+inline constexpr std::uint32_t tb_63_35d9d8c8cb_e[] = {
+  3, 12, 15, 22, 25, 35, 38, 43, 46, 67, 70, 82, 85, 102, 105, 113,
+  116, 124, 127, 142, 145, 157, 160, 166, 169, 175, 178, 188, 191, 199, 202, 213,
+  216, 223, 226, 232, 235, 248, 251, 255, 258, 269, 272, 277, 280, 285, 288, 294,
+  297, 306, 309, 313, 316, 323, 326, 332, 335, 341, 344, 351, 354, 361, 364, 377,
 };
-inline constexpr table_def tb_63_0f9792a6a6{63, str("Relationship", 12), tb_63_0f9792a6a6_v, 32};
+inline constexpr table_def tb_63_35d9d8c8cb{63, 32, str("Relationship", 12), tb_63_35d9d8c8cb_t, tb_63_35d9d8c8cb_e};
 #endif
-#ifndef HL7V2_DEFS_TB_66_DA567B25D8
-#define HL7V2_DEFS_TB_66_DA567B25D8
-inline constexpr table_value tb_66_da567b25d8_v[] = {
-  {str("1", 1), str("Full time employed", 18)},
-  {str("2", 1), str("Part time employed", 18)},
-  {str("3", 1), str("Unemployed", 10)},
-  {str("4", 1), str("Self-employed,", 14)},
-  {str("5", 1), str("Retired", 7)},
-  {str("6", 1), str("On active military duty", 23)},
-  {str("9", 1), str("Unknown", 7)},
-  {str("C", 1), str("Contract, per diem", 18)},
-  {str("L", 1), str("Leave of absence (e.g., family leave, sabbatical, etc.)", 55)},
-  {str("O", 1), str("Other", 5)},
-  {str("T", 1), str("Temporarily unemployed", 22)},
+#ifndef HL7V2_DEFS_TB_66_8BFE89D214
+#define HL7V2_DEFS_TB_66_8BFE89D214
+inline constexpr char tb_66_8bfe89d214_t[] = "1Full time employed2Part time employed3Unemployed4Self-employed,5Retired6On active military duty9Unk"
+  "nownCContract, per diemLLeave of absence (e.g., family leave, sabbatical, etc.)OOtherTTemporarily un"
+  "employed";
+inline constexpr std::uint32_t tb_66_8bfe89d214_e[] = {
+  1, 19, 20, 38, 39, 49, 50, 64, 65, 72, 73, 96, 97, 104, 105, 123,
+  124, 179, 180, 185, 186, 208,
 };
-inline constexpr table_def tb_66_da567b25d8{66, str("Employment Status", 17), tb_66_da567b25d8_v, 11};
+inline constexpr table_def tb_66_8bfe89d214{66, 11, str("Employment Status", 17), tb_66_8bfe89d214_t, tb_66_8bfe89d214_e};
 #endif
-#ifndef HL7V2_DEFS_TB_69_C8B4BFB9A6
-#define HL7V2_DEFS_TB_69_C8B4BFB9A6
-inline constexpr table_value tb_69_c8b4bfb9a6_v[] = {
-  {str("CAR", 3), str("Cardiac Service", 15)},
-  {str("MED", 3), str("Medical Service", 15)},
-  {str("PUL", 3), str("Pulmonary Service", 17)},
-  {str("SUR", 3), str("Surgical Service", 16)},
-  {str("URO", 3), str("Urology Service", 15)},
+#ifndef HL7V2_DEFS_TB_69_CDC0ECA7BB
+#define HL7V2_DEFS_TB_69_CDC0ECA7BB
+inline constexpr char tb_69_cdc0eca7bb_t[] = "CARCardiac ServiceMEDMedical ServicePULPulmonary ServiceSURSurgical ServiceUROUrology Service";
+inline constexpr std::uint32_t tb_69_cdc0eca7bb_e[] = {
+  3, 18, 21, 36, 39, 56, 59, 75, 78, 93,
 };
-inline constexpr table_def tb_69_c8b4bfb9a6{69, str("Hospital Service", 16), tb_69_c8b4bfb9a6_v, 5};
+inline constexpr table_def tb_69_cdc0eca7bb{69, 5, str("Hospital Service", 16), tb_69_cdc0eca7bb_t, tb_69_cdc0eca7bb_e};
 #endif
-#ifndef HL7V2_DEFS_TB_74_131037913C
-#define HL7V2_DEFS_TB_74_131037913C
-inline constexpr table_value tb_74_131037913c_v[] = {
-  {str("AU", 2), str("Audiology", 9)},
-  {str("BG", 2), str("Blood Gases", 11)},
-  {str("BLB", 3), str("Blood Bank", 10)},
-  {str("CH", 2), str("Chemistry", 9)},
-  {str("CP", 2), str("Cytopathology", 13)},
-  {str("CT", 2), str("CAT Scan", 8)},
-  {str("CTH", 3), str("Cardiac Catheterization", 23)},
-  {str("CUS", 3), str("Cardiac Ultrasound", 18)},
-  {str("EC", 2), str("Electrocardiac (e.g., EKG,  EEC, Holter)", 40)},
-  {str("EN", 2), str("Electroneuro (EEG, EMG,EP,PSG)", 30)},
-  {str("HM", 2), str("Hematology", 10)},
-  {str("ICU", 3), str("Bedside ICU Monitoring", 22)},
-  {str("IMM", 3), str("Immunology", 10)},
-  {str("LAB", 3), str("Laboratory", 10)},
-  {str("MB", 2), str("Microbiology", 12)},
-  {str("MCB", 3), str("Mycobacteriology", 16)},
-  {str("MYC", 3), str("Mycology", 8)},
-  {str("NMR", 3), str("Nuclear Magnetic Resonance", 26)},
-  {str("NMS", 3), str("Nuclear Medicine Scan", 21)},
-  {str("NRS", 3), str("Nursing Service Measures", 24)},
-  {str("OSL", 3), str("Outside Lab", 11)},
-  {str("OT", 2), str("Occupational Therapy", 20)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("OUS", 3), str("OB Ultrasound", 13)},
-  {str("PF", 2), str("Pulmonary Function", 18)},
-  {str("PHR", 3), str("Pharmacy", 8)},
-  {str("PHY", 3), str("Physician (Hx. Dx, admission note, etc.)", 40)},
-  {str("PT", 2), str("Physical Therapy", 16)},
-  {str("RAD", 3), str("Radiology", 9)},
-  {str("RC", 2), str("Respiratory Care (therapy)", 26)},
-  {str("RT", 2), str("Radiation Therapy", 17)},
-  {str("RUS", 3), str("Radiology Ultrasound", 20)},
-  {str("RX", 2), str("Radiograph", 10)},
-  {str("SP", 2), str("Surgical Pathology", 18)},
-  {str("SR", 2), str("Serology", 8)},
-  {str("TX", 2), str("Toxicology", 10)},
-  {str("VR", 2), str("Virology", 8)},
-  {str("VUS", 3), str("Vascular Ultrasound", 19)},
-  {str("XRC", 3), str("Cineradiograph", 14)},
+#ifndef HL7V2_DEFS_TB_74_94EFB2E200
+#define HL7V2_DEFS_TB_74_94EFB2E200
+inline constexpr char tb_74_94efb2e200_t[] = "AUAudiologyBGBlood GasesBLBBlood BankCHChemistryCPCytopathologyCTCAT ScanCTHCardiac CatheterizationC"
+  "USCardiac UltrasoundECElectrocardiac (e.g., EKG,  EEC, Holter)ENElectroneuro (EEG, EMG,EP,PSG)HMHema"
+  "tologyICUBedside ICU MonitoringIMMImmunologyLABLaboratoryMBMicrobiologyMCBMycobacteriologyMYCMycolog"
+  "yNMRNuclear Magnetic ResonanceNMSNuclear Medicine ScanNRSNursing Service MeasuresOSLOutside LabOTOcc"
+  "upational TherapyOTHOtherOUSOB UltrasoundPFPulmonary FunctionPHRPharmacyPHYPhysician (Hx. Dx, admiss"
+  "ion note, etc.)PTPhysical TherapyRADRadiologyRCRespiratory Care (therapy)RTRadiation TherapyRUSRadio"
+  "logy UltrasoundRXRadiographSPSurgical PathologySRSerologyTXToxicologyVRVirologyVUSVascular Ultrasoun"
+  "dXRCCineradiograph";
+inline constexpr std::uint32_t tb_74_94efb2e200_e[] = {
+  2, 11, 13, 24, 27, 37, 39, 48, 50, 63, 65, 73, 76, 99, 102, 120,
+  122, 162, 164, 194, 196, 206, 209, 231, 234, 244, 247, 257, 259, 271, 274, 290,
+  293, 301, 304, 330, 333, 354, 357, 381, 384, 395, 397, 417, 420, 425, 428, 441,
+  443, 461, 464, 472, 475, 515, 517, 533, 536, 545, 547, 573, 575, 592, 595, 615,
+  617, 627, 629, 647, 649, 657, 659, 669, 671, 679, 682, 701, 704, 718,
 };
-inline constexpr table_def tb_74_131037913c{74, str("Diagnostic Service Section ID", 29), tb_74_131037913c_v, 39};
+inline constexpr table_def tb_74_94efb2e200{74, 39, str("Diagnostic Service Section ID", 29), tb_74_94efb2e200_t, tb_74_94efb2e200_e};
 #endif
-#ifndef HL7V2_DEFS_TB_76_9E3011E584
-#define HL7V2_DEFS_TB_76_9E3011E584
-inline constexpr table_value tb_76_9e3011e584_v[] = {
-  {str("ACK", 3), str("General acknowledgment message", 30)},
-  {str("ADR", 3), str("ADT response", 12)},
-  {str("ADT", 3), str("ADT message", 11)},
-  {str("ARD", 3), str("", 0)},
-  {str("BAR", 3), str("Add/change billing account", 26)},
-  {str("BPS", 3), str("Blood product dispense status message", 37)},
-  {str("BRP", 3), str("Blood product dispense status acknowledgement message", 53)},
-  {str("BRT", 3), str("Blood product transfusion/disposition acknowledgement message", 61)},
-  {str("BTS", 3), str("Blood product transfusion/disposition message", 45)},
-  {str("CRM", 3), str("Clinical study registration message", 35)},
-  {str("CSU", 3), str("Unsolicited study data message", 30)},
-  {str("DFT", 3), str("Detail financial transactions", 29)},
-  {str("DOC", 3), str("Document response", 17)},
-  {str("DSR", 3), str("Display response", 16)},
-  {str("EAC", 3), str("Automated equipment command message", 35)},
-  {str("EAN", 3), str("Automated equipment notification message", 40)},
-  {str("EAR", 3), str("Automated equipment response message", 36)},
-  {str("EDR", 3), str("", 0)},
-  {str("EHC", 3), str("Health Care Invoice", 19)},
-  {str("EQQ", 3), str("", 0)},
-  {str("ERP", 3), str("", 0)},
-  {str("ESR", 3), str("Automated equipment status update acknowledgment message", 56)},
-  {str("ESU", 3), str("Automated equipment status update message", 41)},
-  {str("INR", 3), str("Automated equipment inventory request message", 45)},
-  {str("INU", 3), str("Automated equipment inventory update message", 44)},
-  {str("LSR", 3), str("Automated equipment log/service request message", 47)},
-  {str("LSU", 3), str("Automated equipment log/service update message", 46)},
-  {str("MCF", 3), str("", 0)},
-  {str("MDM", 3), str("Medical document management", 27)},
-  {str("MFD", 3), str("Master files delayed application acknowledgment", 47)},
-  {str("MFK", 3), str("Master files application acknowledgment", 39)},
-  {str("MFN", 3), str("Master files notification", 25)},
-  {str("MFQ", 3), str("Master files query", 18)},
-  {str("MFR", 3), str("Master files response", 21)},
-  {str("NMD", 3), str("Application management data message", 35)},
-  {str("NMQ", 3), str("Application management query message", 36)},
-  {str("NMR", 3), str("Application management response message", 39)},
-  {str("OMB", 3), str("Blood product order message", 27)},
-  {str("OMD", 3), str("Dietary order", 13)},
-  {str("OMG", 3), str("General clinical order message", 30)},
-  {str("OMI", 3), str("Imaging order", 13)},
-  {str("OML", 3), str("Laboratory order message", 24)},
-  {str("OMN", 3), str("Non-stock requisition order message", 35)},
-  {str("OMP", 3), str("Pharmacy/treatment order message", 32)},
-  {str("OMS", 3), str("Stock requisition order message", 31)},
-  {str("OPL", 3), str("Population/Location-Based Laboratory Order Message", 50)},
-  {str("OPR", 3), str("Population/Location-Based Laboratory Order Acknowledgment Message", 65)},
-  {str("OPU", 3), str("Unsolicited Population/Location-Based Laboratory Observation Message", 68)},
-  {str("ORB", 3), str("Blood product order acknowledgement message", 43)},
-  {str("ORD", 3), str("Dietary order acknowledgment message", 36)},
-  {str("ORF", 3), str("Query for results of observation", 32)},
-  {str("ORG", 3), str("General clinical order acknowledgment message", 45)},
-  {str("ORI", 3), str("Imaging order acknowledgement message", 37)},
-  {str("ORL", 3), str("Laboratory acknowledgment message (unsolicited)", 47)},
-  {str("ORM", 3), str("Pharmacy/treatment order message", 32)},
-  {str("ORN", 3), str("Non-stock requisition - General order acknowledgment message", 60)},
-  {str("ORP", 3), str("Pharmacy/treatment order acknowledgment message", 47)},
-  {str("ORR", 3), str("General order response message response to any ORM", 50)},
-  {str("ORS", 3), str("Stock requisition - Order acknowledgment message", 48)},
-  {str("ORU", 3), str("Unsolicited transmission of an observation message", 50)},
-  {str("OSQ", 3), str("Query response for order status", 31)},
-  {str("OSR", 3), str("Query response for order status", 31)},
-  {str("OUL", 3), str("Unsolicited laboratory observation message", 42)},
-  {str("PEX", 3), str("Product experience message", 26)},
-  {str("PGL", 3), str("Patient goal message", 20)},
-  {str("PIN", 3), str("Patient insurance information", 29)},
-  {str("PMU", 3), str("Add personnel record", 20)},
-  {str("PPG", 3), str("Patient pathway message (goal-oriented)", 39)},
-  {str("PPP", 3), str("Patient pathway message (problem-oriented)", 42)},
-  {str("PPR", 3), str("Patient problem message", 23)},
-  {str("PPT", 3), str("Patient pathway goal-oriented response", 38)},
-  {str("PPV", 3), str("Patient goal response", 21)},
-  {str("PRR", 3), str("Patient problem response", 24)},
-  {str("PTR", 3), str("Patient pathway problem-oriented response", 41)},
-  {str("QBP", 3), str("Query by parameter", 18)},
-  {str("QCK", 3), str("Deferred query", 14)},
-  {str("QCN", 3), str("Cancel query", 12)},
-  {str("QRY", 3), str("Query, original mode", 20)},
-  {str("QSB", 3), str("Create subscription", 19)},
-  {str("QSX", 3), str("Cancel subscription/acknowledge message", 39)},
-  {str("QVR", 3), str("Query for previous events", 25)},
-  {str("RAR", 3), str("Pharmacy/treatment administration information", 45)},
-  {str("RAS", 3), str("Pharmacy/treatment administration message", 41)},
-  {str("RCI", 3), str("Return clinical information", 27)},
-  {str("RCL", 3), str("Return clinical list", 20)},
-  {str("RDE", 3), str("Pharmacy/treatment encoded order message", 40)},
-  {str("RDR", 3), str("Pharmacy/treatment dispense information", 39)},
-  {str("RDS", 3), str("Pharmacy/treatment dispense message", 35)},
-  {str("RDY", 3), str("Display based response", 22)},
-  {str("REF", 3), str("Patient referral", 16)},
-  {str("RER", 3), str("Pharmacy/treatment encoded order information", 44)},
-  {str("RGR", 3), str("Pharmacy/treatment dose information", 35)},
-  {str("RGV", 3), str("Pharmacy/treatment give message", 31)},
-  {str("ROR", 3), str("Pharmacy/treatment order response", 33)},
-  {str("RPA", 3), str("Return patient authorization", 28)},
-  {str("RPI", 3), str("Return patient information", 26)},
-  {str("RPL", 3), str("Return patient display list", 27)},
-  {str("RPR", 3), str("Return patient list", 19)},
-  {str("RQA", 3), str("Request patient authorization", 29)},
-  {str("RQC", 3), str("Request clinical information", 28)},
-  {str("RQI", 3), str("Request patient information", 27)},
-  {str("RQP", 3), str("Request patient demographics", 28)},
-  {str("RQQ", 3), str("", 0)},
-  {str("RRA", 3), str("Pharmacy/treatment administration acknowledgment message", 56)},
-  {str("RRD", 3), str("Pharmacy/treatment dispense acknowledgment message", 50)},
-  {str("RRE", 3), str("Pharmacy/treatment encoded order acknowledgment message", 55)},
-  {str("RRG", 3), str("Pharmacy/treatment give acknowledgment message", 46)},
-  {str("RRI", 3), str("Return referral information", 27)},
-  {str("RSP", 3), str("Segment pattern response", 24)},
-  {str("RTB", 3), str("Tabular response", 16)},
-  {str("SCN", 3), str("Notification of Anti-Microbial Device Cycle Data", 48)},
-  {str("SDN", 3), str("Notification of Anti-Microbial Device Data", 42)},
-  {str("SDR", 3), str("Sterilization anti-microbial device data request", 48)},
-  {str("SIU", 3), str("Schedule information unsolicited", 32)},
-  {str("SLN", 3), str("Notification of New Sterilization Lot", 37)},
-  {str("SLR", 3), str("Sterilization lot request", 25)},
-  {str("SMD", 3), str("Sterilization anti-microbial device cycle data request", 54)},
-  {str("SPQ", 3), str("", 0)},
-  {str("SQM", 3), str("Schedule query message", 22)},
-  {str("SQR", 3), str("Schedule query response", 23)},
-  {str("SRM", 3), str("Schedule request message", 24)},
-  {str("SRR", 3), str("Scheduled request response", 26)},
-  {str("SSR", 3), str("Specimen status request message", 31)},
-  {str("SSU", 3), str("Specimen status update message", 30)},
-  {str("STC", 3), str("Notification of Sterilization Configuration", 43)},
-  {str("STI", 3), str("Sterilization item request", 26)},
-  {str("SUR", 3), str("Summary product experience report", 33)},
-  {str("TBR", 3), str("Tabular data response", 21)},
-  {str("TCR", 3), str("Automated equipment test code settings request message", 54)},
-  {str("TCU", 3), str("Automated equipment test code settings update message", 53)},
-  {str("UDM", 3), str("Unsolicited display update message", 34)},
-  {str("VQQ", 3), str("", 0)},
-  {str("VXQ", 3), str("Query for vaccination record", 28)},
-  {str("VXR", 3), str("Vaccination record response", 27)},
-  {str("VXU", 3), str("Unsolicited vaccination record update", 37)},
-  {str("VXX", 3), str("Response for vaccination query with multiple PID matches", 56)},
+#ifndef HL7V2_DEFS_TB_76_3F2E923948
+#define HL7V2_DEFS_TB_76_3F2E923948
+inline constexpr char tb_76_3f2e923948_t[] = "ACKGeneral acknowledgment messageADRADT responseADTADT messageARDBARAdd/change billing accountBPSBlo"
+  "od product dispense status messageBRPBlood product dispense status acknowledgement messageBRTBlood p"
+  "roduct transfusion/disposition acknowledgement messageBTSBlood product transfusion/disposition messa"
+  "geCRMClinical study registration messageCSUUnsolicited study data messageDFTDetail financial transac"
+  "tionsDOCDocument responseDSRDisplay responseEACAutomated equipment command messageEANAutomated equip"
+  "ment notification messageEARAutomated equipment response messageEDREHCHealth Care InvoiceEQQERPESRAu"
+  "tomated equipment status update acknowledgment messageESUAutomated equipment status update messageIN"
+  "RAutomated equipment inventory request messageINUAutomated equipment inventory update messageLSRAuto"
+  "mated equipment log/service request messageLSUAutomated equipment log/service update messageMCFMDMMe"
+  "dical document managementMFDMaster files delayed application acknowledgmentMFKMaster files applicati"
+  "on acknowledgmentMFNMaster files notificationMFQMaster files queryMFRMaster files responseNMDApplica"
+  "tion management data messageNMQApplication management query messageNMRApplication management respons"
+  "e messageOMBBlood product order messageOMDDietary orderOMGGeneral clinical order messageOMIImaging o"
+  "rderOMLLaboratory order messageOMNNon-stock requisition order messageOMPPharmacy/treatment order mes"
+  "sageOMSStock requisition order messageOPLPopulation/Location-Based Laboratory Order MessageOPRPopula"
+  "tion/Location-Based Laboratory Order Acknowledgment MessageOPUUnsolicited Population/Location-Based "
+  "Laboratory Observation MessageORBBlood product order acknowledgement messageORDDietary order acknowl"
+  "edgment messageORFQuery for results of observationORGGeneral clinical order acknowledgment messageOR"
+  "IImaging order acknowledgement messageORLLaboratory acknowledgment message (unsolicited)ORMPharmacy/"
+  "treatment order messageORNNon-stock requisition - General order acknowledgment messageORPPharmacy/tr"
+  "eatment order acknowledgment messageORRGeneral order response message response to any ORMORSStock re"
+  "quisition - Order acknowledgment messageORUUnsolicited transmission of an observation messageOSQQuer"
+  "y response for order statusOSRQuery response for order statusOULUnsolicited laboratory observation m"
+  "essagePEXProduct experience messagePGLPatient goal messagePINPatient insurance informationPMUAdd per"
+  "sonnel recordPPGPatient pathway message (goal-oriented)PPPPatient pathway message (problem-oriented)"
+  "PPRPatient problem messagePPTPatient pathway goal-oriented responsePPVPatient goal responsePRRPatien"
+  "t problem responsePTRPatient pathway problem-oriented responseQBPQuery by parameterQCKDeferred query"
+  "QCNCancel queryQRYQuery, original modeQSBCreate subscriptionQSXCancel subscription/acknowledge messa"
+  "geQVRQuery for previous eventsRARPharmacy/treatment administration informationRASPharmacy/treatment "
+  "administration messageRCIReturn clinical informationRCLReturn clinical listRDEPharmacy/treatment enc"
+  "oded order messageRDRPharmacy/treatment dispense informationRDSPharmacy/treatment dispense messageRD"
+  "YDisplay based responseREFPatient referralRERPharmacy/treatment encoded order informationRGRPharmacy"
+  "/treatment dose informationRGVPharmacy/treatment give messageRORPharmacy/treatment order responseRPA"
+  "Return patient authorizationRPIReturn patient informationRPLReturn patient display listRPRReturn pat"
+  "ient listRQARequest patient authorizationRQCRequest clinical informationRQIRequest patient informati"
+  "onRQPRequest patient demographicsRQQRRAPharmacy/treatment administration acknowledgment messageRRDPh"
+  "armacy/treatment dispense acknowledgment messageRREPharmacy/treatment encoded order acknowledgment m"
+  "essageRRGPharmacy/treatment give acknowledgment messageRRIReturn referral informationRSPSegment patt"
+  "ern responseRTBTabular responseSCNNotification of Anti-Microbial Device Cycle DataSDNNotification of"
+  " Anti-Microbial Device DataSDRSterilization anti-microbial device data requestSIUSchedule informatio"
+  "n unsolicitedSLNNotification of New Sterilization LotSLRSterilization lot requestSMDSterilization an"
+  "ti-microbial device cycle data requestSPQSQMSchedule query messageSQRSchedule query responseSRMSched"
+  "ule request messageSRRScheduled request responseSSRSpecimen status request messageSSUSpecimen status"
+  " update messageSTCNotification of Sterilization ConfigurationSTISterilization item requestSURSummary"
+  " product experience reportTBRTabular data responseTCRAutomated equipment test code settings request "
+  "messageTCUAutomated equipment test code settings update messageUDMUnsolicited display update message"
+  "VQQVXQQuery for vaccination recordVXRVaccination record responseVXUUnsolicited vaccination record up"
+  "dateVXXResponse for vaccination query with multiple PID matches";
+inline constexpr std::uint32_t tb_76_3f2e923948_e[] = {
+  3, 33, 36, 48, 51, 62, 65, 65, 68, 94, 97, 134, 137, 190, 193, 254,
+  257, 302, 305, 340, 343, 373, 376, 405, 408, 425, 428, 444, 447, 482, 485, 525,
+  528, 564, 567, 567, 570, 589, 592, 592, 595, 595, 598, 654, 657, 698, 701, 746,
+  749, 793, 796, 843, 846, 892, 895, 895, 898, 925, 928, 975, 978, 1017, 1020, 1045,
+  1048, 1066, 1069, 1090, 1093, 1128, 1131, 1167, 1170, 1209, 1212, 1239, 1242, 1255, 1258, 1288,
+  1291, 1304, 1307, 1331, 1334, 1369, 1372, 1404, 1407, 1438, 1441, 1491, 1494, 1559, 1562, 1630,
+  1633, 1676, 1679, 1715, 1718, 1750, 1753, 1798, 1801, 1838, 1841, 1888, 1891, 1923, 1926, 1986,
+  1989, 2036, 2039, 2089, 2092, 2140, 2143, 2193, 2196, 2227, 2230, 2261, 2264, 2306, 2309, 2335,
+  2338, 2358, 2361, 2390, 2393, 2413, 2416, 2455, 2458, 2500, 2503, 2526, 2529, 2567, 2570, 2591,
+  2594, 2618, 2621, 2662, 2665, 2683, 2686, 2700, 2703, 2715, 2718, 2738, 2741, 2760, 2763, 2802,
+  2805, 2830, 2833, 2878, 2881, 2922, 2925, 2952, 2955, 2975, 2978, 3018, 3021, 3060, 3063, 3098,
+  3101, 3123, 3126, 3142, 3145, 3189, 3192, 3227, 3230, 3261, 3264, 3297, 3300, 3328, 3331, 3357,
+  3360, 3387, 3390, 3409, 3412, 3441, 3444, 3472, 3475, 3502, 3505, 3533, 3536, 3536, 3539, 3595,
+  3598, 3648, 3651, 3706, 3709, 3755, 3758, 3785, 3788, 3812, 3815, 3831, 3834, 3882, 3885, 3927,
+  3930, 3978, 3981, 4013, 4016, 4053, 4056, 4081, 4084, 4138, 4141, 4141, 4144, 4166, 4169, 4192,
+  4195, 4219, 4222, 4248, 4251, 4282, 4285, 4315, 4318, 4361, 4364, 4390, 4393, 4426, 4429, 4450,
+  4453, 4507, 4510, 4563, 4566, 4600, 4603, 4603, 4606, 4634, 4637, 4664, 4667, 4704, 4707, 4763,
 };
-inline constexpr table_def tb_76_9e3011e584{76, str("Message type", 12), tb_76_9e3011e584_v, 136};
+inline constexpr table_def tb_76_3f2e923948{76, 136, str("Message type", 12), tb_76_3f2e923948_t, tb_76_3f2e923948_e};
 #endif
-#ifndef HL7V2_DEFS_TB_80_2C564742D7
-#define HL7V2_DEFS_TB_80_2C564742D7
-inline constexpr table_value tb_80_2c564742d7_v[] = {
-  {str("A", 1), str("An age-based population", 23)},
-  {str("B", 1), str("Breed", 5)},
-  {str("N", 1), str("None - generic normal range", 27)},
-  {str("R", 1), str("A race-based population", 23)},
-  {str("S", 1), str("A sex-based population", 22)},
-  {str("SP", 2), str("Species", 7)},
-  {str("ST", 2), str("Strain", 6)},
+#ifndef HL7V2_DEFS_TB_80_547DD878C4
+#define HL7V2_DEFS_TB_80_547DD878C4
+inline constexpr char tb_80_547dd878c4_t[] = "AAn age-based populationBBreedNNone - generic normal rangeRA race-based populationSA sex-based popul"
+  "ationSPSpeciesSTStrain";
+inline constexpr std::uint32_t tb_80_547dd878c4_e[] = {
+  1, 24, 25, 30, 31, 58, 59, 82, 83, 105, 107, 114, 116, 122,
 };
-inline constexpr table_def tb_80_2c564742d7{80, str("Nature of Abnormal Testing", 26), tb_80_2c564742d7_v, 7};
+inline constexpr table_def tb_80_547dd878c4{80, 7, str("Nature of Abnormal Testing", 26), tb_80_547dd878c4_t, tb_80_547dd878c4_e};
 #endif
-#ifndef HL7V2_DEFS_TB_83_C80AD02A31
-#define HL7V2_DEFS_TB_83_C80AD02A31
-inline constexpr table_value tb_83_c80ad02a31_v[] = {
-  {str("C", 1), str("Outlier cost", 12)},
-  {str("D", 1), str("Outlier days", 12)},
+#ifndef HL7V2_DEFS_TB_83_28162496DC
+#define HL7V2_DEFS_TB_83_28162496DC
+inline constexpr char tb_83_28162496dc_t[] = "COutlier costDOutlier days";
+inline constexpr std::uint32_t tb_83_28162496dc_e[] = {
+  1, 13, 14, 26,
 };
-inline constexpr table_def tb_83_c80ad02a31{83, str("Outlier Type", 12), tb_83_c80ad02a31_v, 2};
+inline constexpr table_def tb_83_28162496dc{83, 2, str("Outlier Type", 12), tb_83_28162496dc_t, tb_83_28162496dc_e};
 #endif
-#ifndef HL7V2_DEFS_TB_85_AF6A45FC4D
-#define HL7V2_DEFS_TB_85_AF6A45FC4D
-inline constexpr table_value tb_85_af6a45fc4d_v[] = {
-  {str("C", 1), str("Record coming over is a correction and thus replaces a final result", 67)},
-  {str("D", 1), str("Deletes the OBX record", 22)},
-  {str("F", 1), str("Final results; Can only be changed with a corrected result.", 59)},
-  {str("I", 1), str("Specimen in lab; results pending", 32)},
-  {str("N", 1), str("Not asked; used to affirmatively document that the observation identified in the OBX was not sought when the universal service ID in OBR-4 implies that it would be sought.", 171)},
-  {str("O", 1), str("Order detail description only (no result)", 41)},
-  {str("P", 1), str("Preliminary results", 19)},
-  {str("R", 1), str("Results entered -- not verified", 31)},
-  {str("S", 1), str("Partial results.   Deprecated. Retained only for backward compatibility as of V2.6.", 83)},
-  {str("U", 1), str("Results status change to final without retransmitting results already sent as 'preliminary.'  E.g., radiology changes status from preliminary to final", 150)},
-  {str("W", 1), str("Post original as wrong, e.g., transmitted for wrong patient", 59)},
-  {str("X", 1), str("Results cannot be obtained for this observation", 47)},
+#ifndef HL7V2_DEFS_TB_85_4D6B38BDB5
+#define HL7V2_DEFS_TB_85_4D6B38BDB5
+inline constexpr char tb_85_4d6b38bdb5_t[] = "CRecord coming over is a correction and thus replaces a final resultDDeletes the OBX recordFFinal re"
+  "sults; Can only be changed with a corrected result.ISpecimen in lab; results pendingNNot asked; used"
+  " to affirmatively document that the observation identified in the OBX was not sought when the univer"
+  "sal service ID in OBR-4 implies that it would be sought.OOrder detail description only (no result)PP"
+  "reliminary resultsRResults entered -- not verifiedSPartial results.   Deprecated. Retained only for "
+  "backward compatibility as of V2.6.UResults status change to final without retransmitting results alr"
+  "eady sent as 'preliminary.'  E.g., radiology changes status from preliminary to finalWPost original "
+  "as wrong, e.g., transmitted for wrong patientXResults cannot be obtained for this observation";
+inline constexpr std::uint32_t tb_85_4d6b38bdb5_e[] = {
+  1, 68, 69, 91, 92, 151, 152, 184, 185, 356, 357, 398, 399, 418, 419, 450,
+  451, 534, 535, 685, 686, 745, 746, 793,
 };
-inline constexpr table_def tb_85_af6a45fc4d{85, str("Observation result status codes interpretation", 46), tb_85_af6a45fc4d_v, 12};
+inline constexpr table_def tb_85_4d6b38bdb5{85, 12, str("Observation result status codes interpretation", 46), tb_85_4d6b38bdb5_t, tb_85_4d6b38bdb5_e};
 #endif
-#ifndef HL7V2_DEFS_TB_91_5FC3B04526
-#define HL7V2_DEFS_TB_91_5FC3B04526
-inline constexpr table_value tb_91_5fc3b04526_v[] = {
-  {str("D", 1), str("Deferred", 8)},
-  {str("I", 1), str("Immediate", 9)},
+#ifndef HL7V2_DEFS_TB_91_1E0C49CC7B
+#define HL7V2_DEFS_TB_91_1E0C49CC7B
+inline constexpr char tb_91_1e0c49cc7b_t[] = "DDeferredIImmediate";
+inline constexpr std::uint32_t tb_91_1e0c49cc7b_e[] = {
+  1, 9, 10, 19,
 };
-inline constexpr table_def tb_91_5fc3b04526{91, str("Query priority", 14), tb_91_5fc3b04526_v, 2};
+inline constexpr table_def tb_91_1e0c49cc7b{91, 2, str("Query priority", 14), tb_91_1e0c49cc7b_t, tb_91_1e0c49cc7b_e};
 #endif
-#ifndef HL7V2_DEFS_TB_92_3F46663516
-#define HL7V2_DEFS_TB_92_3F46663516
-inline constexpr table_value tb_92_3f46663516_v[] = {
-  {str("R", 1), str("Re-admission", 12)},
+#ifndef HL7V2_DEFS_TB_92_4837D00478
+#define HL7V2_DEFS_TB_92_4837D00478
+inline constexpr char tb_92_4837d00478_t[] = "RRe-admission";
+inline constexpr std::uint32_t tb_92_4837d00478_e[] = {
+  1, 13,
 };
-inline constexpr table_def tb_92_3f46663516{92, str("Re-Admission Indicator", 22), tb_92_3f46663516_v, 1};
+inline constexpr table_def tb_92_4837d00478{92, 1, str("Re-Admission Indicator", 22), tb_92_4837d00478_t, tb_92_4837d00478_e};
 #endif
-#ifndef HL7V2_DEFS_TB_93_41008D34BB
-#define HL7V2_DEFS_TB_93_41008D34BB
-inline constexpr table_value tb_93_41008d34bb_v[] = {
-  {str("N", 1), str("No", 2)},
-  {str("Y", 1), str("Yes", 3)},
+#ifndef HL7V2_DEFS_TB_93_3F11D0E325
+#define HL7V2_DEFS_TB_93_3F11D0E325
+inline constexpr char tb_93_3f11d0e325_t[] = "NNoYYes";
+inline constexpr std::uint32_t tb_93_3f11d0e325_e[] = {
+  1, 3, 4, 7,
 };
-inline constexpr table_def tb_93_41008d34bb{93, str("Release Information", 19), tb_93_41008d34bb_v, 2};
+inline constexpr table_def tb_93_3f11d0e325{93, 2, str("Release Information", 19), tb_93_3f11d0e325_t, tb_93_3f11d0e325_e};
 #endif
-#ifndef HL7V2_DEFS_TB_98_D5B58ACBA8
-#define HL7V2_DEFS_TB_98_D5B58ACBA8
-inline constexpr table_value tb_98_d5b58acba8_v[] = {
-  {str("M", 1), str("Maternity", 9)},
-  {str("S", 1), str("Standard", 8)},
-  {str("U", 1), str("Unified", 7)},
+#ifndef HL7V2_DEFS_TB_98_343CEF94A1
+#define HL7V2_DEFS_TB_98_343CEF94A1
+inline constexpr char tb_98_343cef94a1_t[] = "MMaternitySStandardUUnified";
+inline constexpr std::uint32_t tb_98_343cef94a1_e[] = {
+  1, 10, 11, 19, 20, 27,
 };
-inline constexpr table_def tb_98_d5b58acba8{98, str("Type of Agreement", 17), tb_98_d5b58acba8_v, 3};
+inline constexpr table_def tb_98_343cef94a1{98, 3, str("Type of Agreement", 17), tb_98_343cef94a1_t, tb_98_343cef94a1_e};
 #endif
-#ifndef HL7V2_DEFS_TB_102_8A873298C0
-#define HL7V2_DEFS_TB_102_8A873298C0
-inline constexpr table_value tb_102_8a873298c0_v[] = {
-  {str("D", 1), str("", 0)},
-  {str("F", 1), str("", 0)},
+#ifndef HL7V2_DEFS_TB_102_BA8BF49600
+#define HL7V2_DEFS_TB_102_BA8BF49600
+inline constexpr char tb_102_ba8bf49600_t[] = "DF";
+inline constexpr std::uint32_t tb_102_ba8bf49600_e[] = {
+  1, 1, 2, 2,
 };
-inline constexpr table_def tb_102_8a873298c0{102, str("Delayed acknowledgment type", 27), tb_102_8a873298c0_v, 2};
+inline constexpr table_def tb_102_ba8bf49600{102, 2, str("Delayed acknowledgment type", 27), tb_102_ba8bf49600_t, tb_102_ba8bf49600_e};
 #endif
-#ifndef HL7V2_DEFS_TB_103_8F1031BA4D
-#define HL7V2_DEFS_TB_103_8F1031BA4D
-inline constexpr table_value tb_103_8f1031ba4d_v[] = {
-  {str("D", 1), str("Debugging", 9)},
-  {str("P", 1), str("Production", 10)},
-  {str("T", 1), str("Training", 8)},
+#ifndef HL7V2_DEFS_TB_103_6342487F10
+#define HL7V2_DEFS_TB_103_6342487F10
+inline constexpr char tb_103_6342487f10_t[] = "DDebuggingPProductionTTraining";
+inline constexpr std::uint32_t tb_103_6342487f10_e[] = {
+  1, 10, 11, 21, 22, 30,
 };
-inline constexpr table_def tb_103_8f1031ba4d{103, str("Processing ID", 13), tb_103_8f1031ba4d_v, 3};
+inline constexpr table_def tb_103_6342487f10{103, 3, str("Processing ID", 13), tb_103_6342487f10_t, tb_103_6342487f10_e};
 #endif
-#ifndef HL7V2_DEFS_TB_105_B540C2B960
-#define HL7V2_DEFS_TB_105_B540C2B960
-inline constexpr table_value tb_105_b540c2b960_v[] = {
-  {str("L", 1), str("Ancillary (filler) department is source of comment", 50)},
-  {str("O", 1), str("Other system is source of comment", 33)},
-  {str("P", 1), str("Orderer (placer) is source of comment", 37)},
+#ifndef HL7V2_DEFS_TB_105_5D0B3DC95E
+#define HL7V2_DEFS_TB_105_5D0B3DC95E
+inline constexpr char tb_105_5d0b3dc95e_t[] = "LAncillary (filler) department is source of commentOOther system is source of commentPOrderer (place"
+  "r) is source of comment";
+inline constexpr std::uint32_t tb_105_5d0b3dc95e_e[] = {
+  1, 51, 52, 85, 86, 123,
 };
-inline constexpr table_def tb_105_b540c2b960{105, str("Source of comment", 17), tb_105_b540c2b960_v, 3};
+inline constexpr table_def tb_105_5d0b3dc95e{105, 3, str("Source of comment", 17), tb_105_5d0b3dc95e_t, tb_105_5d0b3dc95e_e};
 #endif
-#ifndef HL7V2_DEFS_TB_106_6D9C5F1A4C
-#define HL7V2_DEFS_TB_106_6D9C5F1A4C
-inline constexpr table_value tb_106_6d9c5f1a4c_v[] = {
-  {str("D", 1), str("Response is in display format", 29)},
-  {str("R", 1), str("Response is in record-oriented format", 37)},
-  {str("T", 1), str("Response is in tabular format", 29)},
+#ifndef HL7V2_DEFS_TB_106_07900E2AF6
+#define HL7V2_DEFS_TB_106_07900E2AF6
+inline constexpr char tb_106_07900e2af6_t[] = "DResponse is in display formatRResponse is in record-oriented formatTResponse is in tabular format";
+inline constexpr std::uint32_t tb_106_07900e2af6_e[] = {
+  1, 30, 31, 68, 69, 98,
 };
-inline constexpr table_def tb_106_6d9c5f1a4c{106, str("Query/response format code", 26), tb_106_6d9c5f1a4c_v, 3};
+inline constexpr table_def tb_106_07900e2af6{106, 3, str("Query/response format code", 26), tb_106_07900e2af6_t, tb_106_07900e2af6_e};
 #endif
-#ifndef HL7V2_DEFS_TB_107_1BFF2A928D
-#define HL7V2_DEFS_TB_107_1BFF2A928D
-inline constexpr table_value tb_107_1bff2a928d_v[] = {
-  {str("B", 1), str("Before the Date/Time specified", 30)},
-  {str("L", 1), str("Later than the Date/Time specified", 34)},
+#ifndef HL7V2_DEFS_TB_107_8C327AB3E3
+#define HL7V2_DEFS_TB_107_8C327AB3E3
+inline constexpr char tb_107_8c327ab3e3_t[] = "BBefore the Date/Time specifiedLLater than the Date/Time specified";
+inline constexpr std::uint32_t tb_107_8c327ab3e3_e[] = {
+  1, 31, 32, 66,
 };
-inline constexpr table_def tb_107_1bff2a928d{107, str("Deferred response type", 22), tb_107_1bff2a928d_v, 2};
+inline constexpr table_def tb_107_8c327ab3e3{107, 2, str("Deferred response type", 22), tb_107_8c327ab3e3_t, tb_107_8c327ab3e3_e};
 #endif
-#ifndef HL7V2_DEFS_TB_108_4A66B51745
-#define HL7V2_DEFS_TB_108_4A66B51745
-inline constexpr table_value tb_108_4a66b51745_v[] = {
-  {str("O", 1), str("Order plus order status", 23)},
-  {str("R", 1), str("Results without bulk text", 25)},
-  {str("S", 1), str("Status only", 11)},
-  {str("T", 1), str("Full results", 12)},
+#ifndef HL7V2_DEFS_TB_108_CC005F17AB
+#define HL7V2_DEFS_TB_108_CC005F17AB
+inline constexpr char tb_108_cc005f17ab_t[] = "OOrder plus order statusRResults without bulk textSStatus onlyTFull results";
+inline constexpr std::uint32_t tb_108_cc005f17ab_e[] = {
+  1, 24, 25, 50, 51, 62, 63, 75,
 };
-inline constexpr table_def tb_108_4a66b51745{108, str("Query results level", 19), tb_108_4a66b51745_v, 4};
+inline constexpr table_def tb_108_cc005f17ab{108, 4, str("Query results level", 19), tb_108_cc005f17ab_t, tb_108_cc005f17ab_e};
 #endif
-#ifndef HL7V2_DEFS_TB_109_8447B93D12
-#define HL7V2_DEFS_TB_109_8447B93D12
-inline constexpr table_value tb_109_8447b93d12_v[] = {
-  {str("R", 1), str("Routine", 7)},
-  {str("S", 1), str("Stat", 4)},
+#ifndef HL7V2_DEFS_TB_109_93136C81ED
+#define HL7V2_DEFS_TB_109_93136C81ED
+inline constexpr char tb_109_93136c81ed_t[] = "RRoutineSStat";
+inline constexpr std::uint32_t tb_109_93136c81ed_e[] = {
+  1, 8, 9, 13,
 };
-inline constexpr table_def tb_109_8447b93d12{109, str("Report priority", 15), tb_109_8447b93d12_v, 2};
+inline constexpr table_def tb_109_93136c81ed{109, 2, str("Report priority", 15), tb_109_93136c81ed_t, tb_109_93136c81ed_e};
 #endif
-#ifndef HL7V2_DEFS_TB_112_990B199D7D
-#define HL7V2_DEFS_TB_112_990B199D7D
-inline constexpr table_value tb_112_990b199d7d_v[] = {
-  {str("01", 2), str("Discharged to home or self care (routine discharge)", 51)},
-  {str("02", 2), str("Discharged/transferred to another short term general hospital for inpatient care", 80)},
-  {str("03", 2), str("Discharged/transferred to skilled nursing facility (SNF)", 56)},
-  {str("04", 2), str("Discharged/transferred to an intermediate care facility (ICF)", 61)},
-  {str("05", 2), str("Discharged/transferred to another type of institution for inpatient care or referred for outpatient services to another institution", 131)},
-  {str("06", 2), str("Discharged/transferred to home under care of organized home health service organization", 87)},
-  {str("07", 2), str("Left against medical advice or discontinued care", 48)},
-  {str("08", 2), str("Discharged/transferred to home under care of Home IV provider", 61)},
-  {str("09", 2), str("Admitted as an inpatient to this hospital", 41)},
-  {str("10", 2), str("Discharge", 9)},
-  {str("11", 2), str("Discharge", 9)},
-  {str("12", 2), str("Discharge", 9)},
-  {str("13", 2), str("Discharge", 9)},
-  {str("14", 2), str("Discharge", 9)},
-  {str("15", 2), str("Discharge", 9)},
-  {str("16", 2), str("Discharge", 9)},
-  {str("17", 2), str("Discharge", 9)},
-  {str("18", 2), str("Discharge", 9)},
-  {str("19", 2), str("Discharge", 9)},
-  {str("20", 2), str("Expired (i.e. dead)", 19)},
-  {str("21", 2), str("Expired", 7)},
-  {str("22", 2), str("Expired", 7)},
-  {str("23", 2), str("Expired", 7)},
-  {str("24", 2), str("Expired", 7)},
-  {str("25", 2), str("Expired", 7)},
-  {str("26", 2), str("Expired", 7)},
-  {str("27", 2), str("Expired", 7)},
-  {str("28", 2), str("Expired", 7)},
-  {str("29", 2), str("Expired", 7)},
-  {str("30", 2), str("Still patient or expected to return for outpatient services (i.e. still a patient)", 82)},
-  {str("31", 2), str("Still a patient", 15)},
-  {str("32", 2), str("Still a patient", 15)},
-  {str("33", 2), str("Still a patient", 15)},
-  {str("34", 2), str("Still a patient", 15)},
-  {str("35", 2), str("Still a patient", 15)},
-  {str("36", 2), str("Still a patient", 15)},
-  {str("37", 2), str("Still a patient", 15)},
-  {str("38", 2), str("Still a patient", 15)},
-  {str("39", 2), str("Still a patient", 15)},
-  {str("40", 2), str("Expired (i.e. died) at home", 27)},
-  {str("41", 2), str("Expired (i.e. died) in a medical facility; e.g., hospital, SNF, ICF, or free standing hospice", 93)},
-  {str("42", 2), str("Expired (i.e. died)  - place unknown", 36)},
+#ifndef HL7V2_DEFS_TB_112_B0FB15F63C
+#define HL7V2_DEFS_TB_112_B0FB15F63C
+inline constexpr char tb_112_b0fb15f63c_t[] = "01Discharged to home or self care (routine discharge)02Discharged/transferred to another short term "
+  "general hospital for inpatient care03Discharged/transferred to skilled nursing facility (SNF)04Disch"
+  "arged/transferred to an intermediate care facility (ICF)05Discharged/transferred to another type of "
+  "institution for inpatient care or referred for outpatient services to another institution06Discharge"
+  "d/transferred to home under care of organized home health service organization07Left against medical"
+  " advice or discontinued care08Discharged/transferred to home under care of Home IV provider09Admitte"
+  "d as an inpatient to this hospital10Discharge11Discharge12Discharge13Discharge14Discharge15Discharge"
+  "16Discharge17Discharge18Discharge19Discharge20Expired (i.e. dead)21Expired22Expired23Expired24Expire"
+  "d25Expired26Expired27Expired28Expired29Expired30Still patient or expected to return for outpatient s"
+  "ervices (i.e. still a patient)31Still a patient32Still a patient33Still a patient34Still a patient35"
+  "Still a patient36Still a patient37Still a patient38Still a patient39Still a patient40Expired (i.e. d"
+  "ied) at home41Expired (i.e. died) in a medical facility; e.g., hospital, SNF, ICF, or free standing "
+  "hospice42Expired (i.e. died)  - place unknown";
+inline constexpr std::uint32_t tb_112_b0fb15f63c_e[] = {
+  2, 53, 55, 135, 137, 193, 195, 256, 258, 389, 391, 478, 480, 528, 530, 591,
+  593, 634, 636, 645, 647, 656, 658, 667, 669, 678, 680, 689, 691, 700, 702, 711,
+  713, 722, 724, 733, 735, 744, 746, 765, 767, 774, 776, 783, 785, 792, 794, 801,
+  803, 810, 812, 819, 821, 828, 830, 837, 839, 846, 848, 930, 932, 947, 949, 964,
+  966, 981, 983, 998, 1000, 1015, 1017, 1032, 1034, 1049, 1051, 1066, 1068, 1083, 1085, 1112,
+  1114, 1207, 1209, 1245,
 };
-inline constexpr table_def tb_112_990b199d7d{112, str("Discharge Disposition", 21), tb_112_990b199d7d_v, 42};
+inline constexpr table_def tb_112_b0fb15f63c{112, 42, str("Discharge Disposition", 21), tb_112_b0fb15f63c_t, tb_112_b0fb15f63c_e};
 #endif
-#ifndef HL7V2_DEFS_TB_116_870F62C4CE
-#define HL7V2_DEFS_TB_116_870F62C4CE
-inline constexpr table_value tb_116_870f62c4ce_v[] = {
-  {str("C", 1), str("Closed", 6)},
-  {str("H", 1), str("Housekeeping", 12)},
-  {str("I", 1), str("Isolated", 8)},
-  {str("K", 1), str("Contaminated", 12)},
-  {str("O", 1), str("Occupied", 8)},
-  {str("U", 1), str("Unoccupied", 10)},
+#ifndef HL7V2_DEFS_TB_116_D2E4C451F2
+#define HL7V2_DEFS_TB_116_D2E4C451F2
+inline constexpr char tb_116_d2e4c451f2_t[] = "CClosedHHousekeepingIIsolatedKContaminatedOOccupiedUUnoccupied";
+inline constexpr std::uint32_t tb_116_d2e4c451f2_e[] = {
+  1, 7, 8, 20, 21, 29, 30, 42, 43, 51, 52, 62,
 };
-inline constexpr table_def tb_116_870f62c4ce{116, str("Bed Status", 10), tb_116_870f62c4ce_v, 6};
+inline constexpr table_def tb_116_d2e4c451f2{116, 6, str("Bed Status", 10), tb_116_d2e4c451f2_t, tb_116_d2e4c451f2_e};
 #endif
-#ifndef HL7V2_DEFS_TB_122_FC073780BC
-#define HL7V2_DEFS_TB_122_FC073780BC
-inline constexpr table_value tb_122_fc073780bc_v[] = {
-  {str("CH", 2), str("Charge", 6)},
-  {str("CO", 2), str("Contract", 8)},
-  {str("CR", 2), str("Credit", 6)},
-  {str("DP", 2), str("Department", 10)},
-  {str("GR", 2), str("Grant", 5)},
-  {str("NC", 2), str("No Charge", 9)},
-  {str("PC", 2), str("Professional", 12)},
-  {str("RS", 2), str("Research", 8)},
+#ifndef HL7V2_DEFS_TB_122_3F99BE49B8
+#define HL7V2_DEFS_TB_122_3F99BE49B8
+inline constexpr char tb_122_3f99be49b8_t[] = "CHChargeCOContractCRCreditDPDepartmentGRGrantNCNo ChargePCProfessionalRSResearch";
+inline constexpr std::uint32_t tb_122_3f99be49b8_e[] = {
+  2, 8, 10, 18, 20, 26, 28, 38, 40, 45, 47, 56, 58, 70, 72, 80,
 };
-inline constexpr table_def tb_122_fc073780bc{122, str("Charge type", 11), tb_122_fc073780bc_v, 8};
+inline constexpr table_def tb_122_3f99be49b8{122, 8, str("Charge type", 11), tb_122_3f99be49b8_t, tb_122_3f99be49b8_e};
 #endif
-#ifndef HL7V2_DEFS_TB_123_7805EDC258
-#define HL7V2_DEFS_TB_123_7805EDC258
-inline constexpr table_value tb_123_7805edc258_v[] = {
-  {str("A", 1), str("Some, but not all, results available", 36)},
-  {str("C", 1), str("Correction to results", 21)},
-  {str("F", 1), str("Final results; results stored and verified.  Can only be changed with a corrected result.", 89)},
-  {str("I", 1), str("No results available; specimen received, procedure incomplete", 61)},
-  {str("O", 1), str("Order received; specimen not yet received", 41)},
-  {str("P", 1), str("Preliminary: A verified early result is available, final results not yet obtained", 81)},
-  {str("R", 1), str("Results stored; not yet verified", 32)},
-  {str("S", 1), str("No results available; procedure scheduled, but not done", 55)},
-  {str("X", 1), str("No results available; Order canceled.", 37)},
-  {str("Y", 1), str("No order on record for this test.  (Used only on queries)", 57)},
-  {str("Z", 1), str("No record of this patient. (Used only on queries)", 49)},
+#ifndef HL7V2_DEFS_TB_123_14B235CCC6
+#define HL7V2_DEFS_TB_123_14B235CCC6
+inline constexpr char tb_123_14b235ccc6_t[] = "ASome, but not all, results availableCCorrection to resultsFFinal results; results stored and verifi"
+  "ed.  Can only be changed with a corrected result.INo results available; specimen received, procedure"
+  " incompleteOOrder received; specimen not yet receivedPPreliminary: A verified early result is availa"
+  "ble, final results not yet obtainedRResults stored; not yet verifiedSNo results available; procedure"
+  " scheduled, but not doneXNo results available; Order canceled.YNo order on record for this test.  (U"
+  "sed only on queries)ZNo record of this patient. (Used only on queries)";
+inline constexpr std::uint32_t tb_123_14b235ccc6_e[] = {
+  1, 37, 38, 59, 60, 149, 150, 211, 212, 253, 254, 335, 336, 368, 369, 424,
+  425, 462, 463, 520, 521, 570,
 };
-inline constexpr table_def tb_123_7805edc258{123, str("Result Status", 13), tb_123_7805edc258_v, 11};
+inline constexpr table_def tb_123_14b235ccc6{123, 11, str("Result Status", 13), tb_123_14b235ccc6_t, tb_123_14b235ccc6_e};
 #endif
-#ifndef HL7V2_DEFS_TB_124_69145DB289
-#define HL7V2_DEFS_TB_124_69145DB289
-inline constexpr table_value tb_124_69145db289_v[] = {
-  {str("CART", 4), str("Cart - patient travels on cart or gurney", 40)},
-  {str("PORT", 4), str("The examining device goes to patient's location", 47)},
-  {str("WALK", 4), str("Patient walks to diagnostic service", 35)},
-  {str("WHLC", 4), str("Wheelchair", 10)},
+#ifndef HL7V2_DEFS_TB_124_93D1108BA3
+#define HL7V2_DEFS_TB_124_93D1108BA3
+inline constexpr char tb_124_93d1108ba3_t[] = "CARTCart - patient travels on cart or gurneyPORTThe examining device goes to patient's locationWALKP"
+  "atient walks to diagnostic serviceWHLCWheelchair";
+inline constexpr std::uint32_t tb_124_93d1108ba3_e[] = {
+  4, 44, 48, 95, 99, 134, 138, 148,
 };
-inline constexpr table_def tb_124_69145db289{124, str("Transportation Mode", 19), tb_124_69145db289_v, 4};
+inline constexpr table_def tb_124_93d1108ba3{124, 4, str("Transportation Mode", 19), tb_124_93d1108ba3_t, tb_124_93d1108ba3_e};
 #endif
-#ifndef HL7V2_DEFS_TB_125_575BE9AB73
-#define HL7V2_DEFS_TB_125_575BE9AB73
-inline constexpr table_value tb_125_575be9ab73_v[] = {
-  {str("AD", 2), str("Address", 7)},
-  {str("CE", 2), str("", 0)},
-  {str("CF", 2), str("Coded Element With Formatted Values", 35)},
-  {str("CK", 2), str("Composite ID With Check Digit", 29)},
-  {str("CN", 2), str("Composite ID And Name", 21)},
-  {str("CP", 2), str("Composite Price", 15)},
-  {str("CWE", 3), str("Coded Entry", 11)},
-  {str("CX", 2), str("Extended Composite ID With Check Digit", 38)},
-  {str("DT", 2), str("Date", 4)},
-  {str("DTM", 3), str("Time Stamp (Date & Time)", 24)},
-  {str("ED", 2), str("Encapsulated Data", 17)},
-  {str("FT", 2), str("Formatted Text (Display)", 24)},
-  {str("MO", 2), str("Money", 5)},
-  {str("NM", 2), str("Numeric", 7)},
-  {str("PN", 2), str("Person Name", 11)},
-  {str("RP", 2), str("Reference Pointer", 17)},
-  {str("SN", 2), str("Structured Numeric", 18)},
-  {str("ST", 2), str("String Data.", 12)},
-  {str("TM", 2), str("Time", 4)},
-  {str("TN", 2), str("Telephone Number", 16)},
-  {str("TS", 2), str("", 0)},
-  {str("TX", 2), str("Text Data (Display)", 19)},
-  {str("XAD", 3), str("Extended Address", 16)},
-  {str("XCN", 3), str("Extended Composite Name And Number For Persons", 46)},
-  {str("XON", 3), str("Extended Composite Name And Number For Organizations", 52)},
-  {str("XPN", 3), str("Extended Person Name", 20)},
-  {str("XTN", 3), str("Extended Telecommunications Number", 34)},
+#ifndef HL7V2_DEFS_TB_125_46D978CDA6
+#define HL7V2_DEFS_TB_125_46D978CDA6
+inline constexpr char tb_125_46d978cda6_t[] = "ADAddressCECFCoded Element With Formatted ValuesCKComposite ID With Check DigitCNComposite ID And Na"
+  "meCPComposite PriceCWECoded EntryCXExtended Composite ID With Check DigitDTDateDTMTime Stamp (Date &"
+  " Time)EDEncapsulated DataFTFormatted Text (Display)MOMoneyNMNumericPNPerson NameRPReference PointerS"
+  "NStructured NumericSTString Data.TMTimeTNTelephone NumberTSTXText Data (Display)XADExtended AddressX"
+  "CNExtended Composite Name And Number For PersonsXONExtended Composite Name And Number For Organizati"
+  "onsXPNExtended Person NameXTNExtended Telecommunications Number";
+inline constexpr std::uint32_t tb_125_46d978cda6_e[] = {
+  2, 9, 11, 11, 13, 48, 50, 79, 81, 102, 104, 119, 122, 133, 135, 173,
+  175, 179, 182, 206, 208, 225, 227, 251, 253, 258, 260, 267, 269, 280, 282, 299,
+  301, 319, 321, 333, 335, 339, 341, 357, 359, 359, 361, 380, 383, 399, 402, 448,
+  451, 503, 506, 526, 529, 563,
 };
-inline constexpr table_def tb_125_575be9ab73{125, str("Value type", 10), tb_125_575be9ab73_v, 27};
+inline constexpr table_def tb_125_46d978cda6{125, 27, str("Value type", 10), tb_125_46d978cda6_t, tb_125_46d978cda6_e};
 #endif
 
 inline constexpr segment_entry v2_1_segments[] = {
-  {0x41434300u, &s_ACC_0d35f3c8e4},
-  {0x41444400u, &s_ADD_e67f8866de},
-  {0x42485300u, &s_BHS_43ba499a05},
-  {0x424c4700u, &s_BLG_767a906427},
-  {0x42545300u, &s_BTS_298720db84},
-  {0x44473100u, &s_DG1_dbbf506140},
-  {0x44534300u, &s_DSC_124febc382},
-  {0x44535000u, &s_DSP_611d767c82},
-  {0x45525200u, &s_ERR_f2a8fd416c},
-  {0x45564e00u, &s_EVN_bc6e00409c},
-  {0x46485300u, &s_FHS_ade95bf756},
-  {0x46543100u, &s_FT1_9534377066},
-  {0x46545300u, &s_FTS_520f45dad8},
-  {0x47543100u, &s_GT1_f846fca390},
-  {0x494e3100u, &s_IN1_98f4a444af},
-  {0x4d524700u, &s_MRG_a1d58dde30},
-  {0x4d534100u, &s_MSA_577f38f7eb},
-  {0x4d534800u, &s_MSH_bada33f527},
-  {0x4e434b00u, &s_NCK_64a8aeb891},
-  {0x4e4b3100u, &s_NK1_e620f08936},
-  {0x4e505500u, &s_NPU_e594a705d7},
-  {0x4e534300u, &s_NSC_aab9092563},
-  {0x4e535400u, &s_NST_a0afe38693},
-  {0x4e544500u, &s_NTE_9093bd8e00},
-  {0x4f425200u, &s_OBR_23e407cd00},
-  {0x4f425800u, &s_OBX_717f325a08},
-  {0x4f524300u, &s_ORC_7ae116fc61},
-  {0x4f524f00u, &s_ORO_8c71ea6677},
-  {0x50494400u, &s_PID_bdae6e61e3},
-  {0x50523100u, &s_PR1_6c181c2312},
-  {0x50563100u, &s_PV1_332f71edba},
-  {0x51524400u, &s_QRD_2bf3916a20},
-  {0x51524600u, &s_QRF_8ef58454c6},
-  {0x52583100u, &s_RX1_1966e1cf29},
-  {0x55423100u, &s_UB1_662d04fbfc},
-  {0x55524400u, &s_URD_a2e4f38f5d},
-  {0x55525300u, &s_URS_cd3cfe69e5},
+  {0x41434300u, &s_ACC_42b1207b41},
+  {0x41444400u, &s_ADD_a129702452},
+  {0x42485300u, &s_BHS_a56fcc9de5},
+  {0x424c4700u, &s_BLG_19682dca27},
+  {0x42545300u, &s_BTS_3280b40954},
+  {0x44473100u, &s_DG1_988e4dbab3},
+  {0x44534300u, &s_DSC_1f5c017053},
+  {0x44535000u, &s_DSP_8d17000e91},
+  {0x45525200u, &s_ERR_b4479756f8},
+  {0x45564e00u, &s_EVN_4fd6c4ddb0},
+  {0x46485300u, &s_FHS_93bc47f6a2},
+  {0x46543100u, &s_FT1_5991afb50c},
+  {0x46545300u, &s_FTS_f69fb9e27d},
+  {0x47543100u, &s_GT1_7a83329127},
+  {0x494e3100u, &s_IN1_bfefd0a021},
+  {0x4d524700u, &s_MRG_ad2752d558},
+  {0x4d534100u, &s_MSA_ba1a0e1fed},
+  {0x4d534800u, &s_MSH_63ca9ba021},
+  {0x4e434b00u, &s_NCK_97cb87428f},
+  {0x4e4b3100u, &s_NK1_c114a5ad6e},
+  {0x4e505500u, &s_NPU_bf410302bb},
+  {0x4e534300u, &s_NSC_118f3b6b10},
+  {0x4e535400u, &s_NST_4d9382a061},
+  {0x4e544500u, &s_NTE_9d76f5a88b},
+  {0x4f425200u, &s_OBR_2143d9c7db},
+  {0x4f425800u, &s_OBX_ffe05455be},
+  {0x4f524300u, &s_ORC_43a9224fff},
+  {0x4f524f00u, &s_ORO_070621fe9a},
+  {0x50494400u, &s_PID_12f8d166e6},
+  {0x50523100u, &s_PR1_735ec8bf3a},
+  {0x50563100u, &s_PV1_0e695f14ef},
+  {0x51524400u, &s_QRD_df70bde4e0},
+  {0x51524600u, &s_QRF_f9ce446a21},
+  {0x52583100u, &s_RX1_f9269126d9},
+  {0x55423100u, &s_UB1_0bfe338b9d},
+  {0x55524400u, &s_URD_6ba023d19b},
+  {0x55525300u, &s_URS_6ec508441d},
 };
 inline constexpr const type_def* v2_1_types[] = {
   &t_AD_d4591fdd05,
@@ -2697,47 +2125,47 @@ inline constexpr event_entry v2_1_events[] = {
   {str("UDM_Q05", 7), &m_UDM_Q05_f30db027ff},
 };
 inline constexpr const table_def* v2_1_tables[] = {
-  &tb_1_d63d69969d,
-  &tb_2_4cf367cf9e,
-  &tb_3_2cd76b0f6b,
-  &tb_4_a725640b8c,
-  &tb_5_16172aac88,
-  &tb_6_81f28f12f5,
-  &tb_7_fe663d4b10,
-  &tb_8_d3ba95b4cd,
-  &tb_9_c0ed63bf4c,
-  &tb_17_28e0217b68,
-  &tb_23_ee9e2b5666,
-  &tb_38_087a268ce8,
-  &tb_43_31af218096,
-  &tb_48_49ac7682a4,
-  &tb_52_d9f15a415d,
-  &tb_62_13269928ca,
-  &tb_63_0f9792a6a6,
-  &tb_66_da567b25d8,
-  &tb_69_c8b4bfb9a6,
-  &tb_74_131037913c,
-  &tb_76_9e3011e584,
-  &tb_80_2c564742d7,
-  &tb_83_c80ad02a31,
-  &tb_85_af6a45fc4d,
-  &tb_91_5fc3b04526,
-  &tb_92_3f46663516,
-  &tb_93_41008d34bb,
-  &tb_98_d5b58acba8,
-  &tb_102_8a873298c0,
-  &tb_103_8f1031ba4d,
-  &tb_105_b540c2b960,
-  &tb_106_6d9c5f1a4c,
-  &tb_107_1bff2a928d,
-  &tb_108_4a66b51745,
-  &tb_109_8447b93d12,
-  &tb_112_990b199d7d,
-  &tb_116_870f62c4ce,
-  &tb_122_fc073780bc,
-  &tb_123_7805edc258,
-  &tb_124_69145db289,
-  &tb_125_575be9ab73,
+  &tb_1_f5fa54e9f4,
+  &tb_2_902449324a,
+  &tb_3_4576ae13f6,
+  &tb_4_5b548c2900,
+  &tb_5_3e06ac710a,
+  &tb_6_db33c7d4f7,
+  &tb_7_6746e79673,
+  &tb_8_c98fcab5bf,
+  &tb_9_7e685fc967,
+  &tb_17_eeb886117d,
+  &tb_23_1b61b3a851,
+  &tb_38_e9ca66db96,
+  &tb_43_3b680abe0d,
+  &tb_48_4d4b58f2db,
+  &tb_52_4d0cd4728e,
+  &tb_62_8dc1d7ea2f,
+  &tb_63_35d9d8c8cb,
+  &tb_66_8bfe89d214,
+  &tb_69_cdc0eca7bb,
+  &tb_74_94efb2e200,
+  &tb_76_3f2e923948,
+  &tb_80_547dd878c4,
+  &tb_83_28162496dc,
+  &tb_85_4d6b38bdb5,
+  &tb_91_1e0c49cc7b,
+  &tb_92_4837d00478,
+  &tb_93_3f11d0e325,
+  &tb_98_343cef94a1,
+  &tb_102_ba8bf49600,
+  &tb_103_6342487f10,
+  &tb_105_5d0b3dc95e,
+  &tb_106_07900e2af6,
+  &tb_107_8c327ab3e3,
+  &tb_108_cc005f17ab,
+  &tb_109_93136c81ed,
+  &tb_112_b0fb15f63c,
+  &tb_116_d2e4c451f2,
+  &tb_122_3f99be49b8,
+  &tb_123_14b235ccc6,
+  &tb_124_93d1108ba3,
+  &tb_125_46d978cda6,
 };
 }  // namespace hl7v2::defs::detail
 

@@ -25,26 +25,26 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_3250CFD40D
 #define HL7V2_DEFS_T_AD_3250CFD40D
 inline constexpr component_def t_AD_3250cfd40d_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_AD_3250cfd40d{str("AD", 2), str("Address", 7), t_AD_3250cfd40d_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_CE_A17F911446
 #define HL7V2_DEFS_T_CE_A17F911446
 inline constexpr component_def t_CE_a17f911446_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CE_a17f911446{str("CE", 2), str("Coded Element", 13), t_CE_a17f911446_c, 6};
 #endif
@@ -55,38 +55,38 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_CK_C3220BCBCE
 #define HL7V2_DEFS_T_CK_C3220BCBCE
 inline constexpr component_def t_CK_c3220bcbce_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CK_c3220bcbce{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_c3220bcbce_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CK_ACCOUNT_NO_3D5DF13B33
 #define HL7V2_DEFS_T_CK_ACCOUNT_NO_3D5DF13B33
 inline constexpr component_def t_CK_ACCOUNT_NO_3d5df13b33_c[] = {
-  {str("Account Number", 14), str("account_number", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Account Number", 14), str("account_number", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CK_ACCOUNT_NO_3d5df13b33{str("CK_ACCOUNT_NO", 13), str("Account Number", 14), t_CK_ACCOUNT_NO_3d5df13b33_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RANGE_9C0810F4C8
 #define HL7V2_DEFS_T_CM_RANGE_9C0810F4C8
 inline constexpr component_def t_CM_RANGE_9c0810f4c8_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("High Value", 10), str("high_value", 10), &t_CE_a17f911446, optionality::optional, 0, 0},
+  {str("Low Value", 9), str("low_value", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("High Value", 10), str("high_value", 10), &t_CE_a17f911446, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_RANGE_9c0810f4c8{str("CM_RANGE", 8), str("Wertebereich", 12), t_CM_RANGE_9c0810f4c8_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ABS_RANGE_483F7DC7C6
 #define HL7V2_DEFS_T_CM_ABS_RANGE_483F7DC7C6
 inline constexpr component_def t_CM_ABS_RANGE_483f7dc7c6_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, optionality::optional, 0, 0},
-  {str("Numeric Change", 14), str("numeric_change", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Percent Per Change", 18), str("percent_per_change", 18), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Days", 4), str("days", 4), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
+  {str("Numeric Change", 14), str("numeric_change", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Percent Per Change", 18), str("percent_per_change", 18), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Days", 4), str("days", 4), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_ABS_RANGE_483f7dc7c6{str("CM_ABS_RANGE", 12), str("Absolute Range", 14), t_CM_ABS_RANGE_483f7dc7c6_c, 4};
 #endif
@@ -97,172 +97,172 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_CM_AUI_B29E62B074
 #define HL7V2_DEFS_T_CM_AUI_B29E62B074
 inline constexpr component_def t_CM_AUI_b29e62b074_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Date", 4), str("date", 4), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Date", 4), str("date", 4), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_AUI_b29e62b074{str("CM_AUI", 6), str("Authorization Information", 25), t_CM_AUI_b29e62b074_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_BATCH_TOTAL_137B851546
 #define HL7V2_DEFS_T_CM_BATCH_TOTAL_137B851546
 inline constexpr component_def t_CM_BATCH_TOTAL_137b851546_c[] = {
-  {str("Batch Total 1", 13), str("batch_total_1", 13), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Batch Total 2", 13), str("batch_total_2", 13), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Batch Total 1", 13), str("batch_total_1", 13), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Batch Total 2", 13), str("batch_total_2", 13), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_BATCH_TOTAL_137b851546{str("CM_BATCH_TOTAL", 14), str("CM For Batch Totals", 19), t_CM_BATCH_TOTAL_137b851546_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_CCD_39933ECC5D
 #define HL7V2_DEFS_T_CM_CCD_39933ECC5D
 inline constexpr component_def t_CM_CCD_39933ecc5d_c[] = {
-  {str("When To Charge", 14), str("when_to_charge", 14), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Date/time", 9), str("date_time", 9), &t_TS_f7a89bea09, optionality::optional, 0, 0},
+  {str("When To Charge", 14), str("when_to_charge", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Date/time", 9), str("date_time", 9), &t_TS_f7a89bea09, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_CCD_39933ecc5d{str("CM_CCD", 6), str("Charge Time", 11), t_CM_CCD_39933ecc5d_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DDI_017FBE068C
 #define HL7V2_DEFS_T_CM_DDI_017FBE068C
 inline constexpr component_def t_CM_DDI_017fbe068c_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Delay Days", 10), str("delay_days", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_DDI_017fbe068c{str("CM_DDI", 6), str("Daily Deductible", 16), t_CM_DDI_017fbe068c_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DIN_213821CDA6
 #define HL7V2_DEFS_T_CM_DIN_213821CDA6
 inline constexpr component_def t_CM_DIN_213821cda6_c[] = {
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, optionality::optional, 0, 0},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CE_a17f911446, optionality::optional, 0, 0},
+  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {str("Institution Name", 16), str("institution_name", 16), &t_CE_a17f911446, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_DIN_213821cda6{str("CM_DIN", 6), str("Activation Date", 15), t_CM_DIN_213821cda6_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 #define HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 inline constexpr component_def t_CM_DLD_79f1e3f70c_c[] = {
-  {str("Discharge Location", 18), str("discharge_location", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, optionality::optional, 0, 0},
+  {str("Discharge Location", 18), str("discharge_location", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_DLD_79f1e3f70c{str("CM_DLD", 6), str("Discharge Location", 18), t_CM_DLD_79f1e3f70c_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLT_E9049DB1E4
 #define HL7V2_DEFS_T_CM_DLT_E9049DB1E4
 inline constexpr component_def t_CM_DLT_e9049db1e4_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, optionality::optional, 0, 0},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Change", 6), str("change", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Length Of Time-days", 19), str("length_of_time_days", 19), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
+  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Change", 6), str("change", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Length Of Time-days", 19), str("length_of_time_days", 19), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_DLT_e9049db1e4{str("CM_DLT", 6), str("Delta Check", 11), t_CM_DLT_e9049db1e4_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DTN_41D6B68FD8
 #define HL7V2_DEFS_T_CM_DTN_41D6B68FD8
 inline constexpr component_def t_CM_DTN_41d6b68fd8_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Day Type", 8), str("day_type", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_DTN_41d6b68fd8{str("CM_DTN", 6), str("Day Type And Number", 19), t_CM_DTN_41d6b68fd8_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_EIP_56B6DF6E5E
 #define HL7V2_DEFS_T_CM_EIP_56B6DF6E5E
 inline constexpr component_def t_CM_EIP_56b6df6e5e_c[] = {
-  {str("Parent's placer order number", 28), str("parents_placer_order_number", 27), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Parent's filler order number", 28), str("parents_filler_order_number", 27), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Parent's placer order number", 28), str("parents_placer_order_number", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Parent's filler order number", 28), str("parents_filler_order_number", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_EIP_56b6df6e5e{str("CM_EIP", 6), str("Parent Order", 12), t_CM_EIP_56b6df6e5e_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ELD_C3F8024844
 #define HL7V2_DEFS_T_CM_ELD_C3F8024844
 inline constexpr component_def t_CM_ELD_c3f8024844_c[] = {
-  {str("Segment-ID", 10), str("segment_id", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Sequence", 8), str("sequence", 8), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Field-Position", 14), str("field_position", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_a17f911446, optionality::optional, 0, 0},
+  {str("Segment-ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Sequence", 8), str("sequence", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Field-Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_a17f911446, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_ELD_c3f8024844{str("CM_ELD", 6), str("Error", 5), t_CM_ELD_c3f8024844_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_FILLER_564C539576
 #define HL7V2_DEFS_T_CM_FILLER_564C539576
 inline constexpr component_def t_CM_FILLER_564c539576_c[] = {
-  {str("Unique Filler Id", 16), str("unique_filler_id", 16), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Filler Application ID", 21), str("filler_application_id", 21), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Unique Filler Id", 16), str("unique_filler_id", 16), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Filler Application ID", 21), str("filler_application_id", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_FILLER_564c539576{str("CM_FILLER", 9), str("Filler", 6), t_CM_FILLER_564c539576_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_FINANCE_4C50389658
 #define HL7V2_DEFS_T_CM_FINANCE_4C50389658
 inline constexpr component_def t_CM_FINANCE_4c50389658_c[] = {
-  {str("Financial Class ID", 18), str("financial_class_id", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, optionality::optional, 0, 0},
+  {str("Financial Class ID", 18), str("financial_class_id", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_FINANCE_4c50389658{str("CM_FINANCE", 10), str("Finance", 7), t_CM_FINANCE_4c50389658_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_GROUP_ID_B2F47D7D03
 #define HL7V2_DEFS_T_CM_GROUP_ID_B2F47D7D03
 inline constexpr component_def t_CM_GROUP_ID_b2f47d7d03_c[] = {
-  {str("Unique Group Id", 15), str("unique_group_id", 15), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Placer Application Id", 21), str("placer_application_id", 21), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Unique Group Id", 15), str("unique_group_id", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Placer Application Id", 21), str("placer_application_id", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_GROUP_ID_b2f47d7d03{str("CM_GROUP_ID", 11), str("Group ID", 8), t_CM_GROUP_ID_b2f47d7d03_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_INTERNAL_LOCATION_24E6C729A9
 #define HL7V2_DEFS_T_CM_INTERNAL_LOCATION_24E6C729A9
 inline constexpr component_def t_CM_INTERNAL_LOCATION_24e6c729a9_c[] = {
-  {str("Nurse unit (Station)", 20), str("nurse_unit_station", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Room", 4), str("room", 4), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Bed", 3), str("bed", 3), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Etage", 5), str("etage", 5), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Klinik", 6), str("klinik", 6), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Zentrum", 7), str("zentrum", 7), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Nurse unit (Station)", 20), str("nurse_unit_station", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Room", 4), str("room", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Bed", 3), str("bed", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Etage", 5), str("etage", 5), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Klinik", 6), str("klinik", 6), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Zentrum", 7), str("zentrum", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_INTERNAL_LOCATION_24e6c729a9{str("CM_INTERNAL_LOCATION", 20), str("Internal Location", 17), t_CM_INTERNAL_LOCATION_24e6c729a9_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_CM_JOB_CODE_72C43ED0A1
 #define HL7V2_DEFS_T_CM_JOB_CODE_72C43ED0A1
 inline constexpr component_def t_CM_JOB_CODE_72c43ed0a1_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Employee Classification", 23), str("employee_classification", 23), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Job Code", 8), str("job_code", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Employee Classification", 23), str("employee_classification", 23), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_JOB_CODE_72c43ed0a1{str("CM_JOB_CODE", 11), str("Job Code", 8), t_CM_JOB_CODE_72c43ed0a1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_LA1_B6D04394E4
 #define HL7V2_DEFS_T_CM_LA1_B6D04394E4
 inline constexpr component_def t_CM_LA1_b6d04394e4_c[] = {
-  {str("Dispense / Deliver To Location", 30), str("dispense_deliver_to_location", 28), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 0, 0},
-  {str("Location", 8), str("location", 8), &t_AD_3250cfd40d, optionality::optional, 0, 0},
+  {str("Dispense / Deliver To Location", 30), str("dispense_deliver_to_location", 28), &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, optionality::optional},
+  {str("Location", 8), str("location", 8), &t_AD_3250cfd40d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_LA1_b6d04394e4{str("CM_LA1", 6), str("Location With Address Information", 33), t_CM_LA1_b6d04394e4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_LICENSE_NO_B5B63594C9
 #define HL7V2_DEFS_T_CM_LICENSE_NO_B5B63594C9
 inline constexpr component_def t_CM_LICENSE_NO_b5b63594c9_c[] = {
-  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Issuing State,province,country", 30), str("issuing_state_province_country", 30), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Issuing State,province,country", 30), str("issuing_state_province_country", 30), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_LICENSE_NO_b5b63594c9{str("CM_LICENSE_NO", 13), str("License Number", 14), t_CM_LICENSE_NO_b5b63594c9_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MOC_7F992116A3
 #define HL7V2_DEFS_T_CM_MOC_7F992116A3
 inline constexpr component_def t_CM_MOC_7f992116a3_c[] = {
-  {str("Dollar Amount", 13), str("dollar_amount", 13), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Charge Code", 11), str("charge_code", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Dollar Amount", 13), str("dollar_amount", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Charge Code", 11), str("charge_code", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_MOC_7f992116a3{str("CM_MOC", 6), str("Charge To Practise", 18), t_CM_MOC_7f992116a3_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MSG_7C43926A12
 #define HL7V2_DEFS_T_CM_MSG_7C43926A12
 inline constexpr component_def t_CM_MSG_7c43926a12_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_MSG_7c43926a12{str("CM_MSG", 6), str("Message Type", 12), t_CM_MSG_7c43926a12_c, 2};
 #endif
@@ -273,178 +273,178 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_CN_015A34A893
 #define HL7V2_DEFS_T_CN_015A34A893
 inline constexpr component_def t_CN_015a34a893_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Source Table Id", 15), str("source_table_id", 15), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Adresse", 7), str("adresse", 7), &t_AD_3250cfd40d, optionality::optional, 0, 0},
-  {str("Telefon", 7), str("telefon", 7), &t_TN_108c330f6e, optionality::optional, 0, 0},
-  {str("Faxnummer", 9), str("faxnummer", 9), &t_TN_108c330f6e, optionality::optional, 0, 0},
-  {str("Online-Nummer", 13), str("online_nummer", 13), &t_TN_108c330f6e, optionality::optional, 0, 0},
-  {str("E-Mail", 6), str("e_mail", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("ID Number", 9), str("id_number", 9), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Source Table Id", 15), str("source_table_id", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Adresse", 7), str("adresse", 7), &t_AD_3250cfd40d, 0, 0, optionality::optional},
+  {str("Telefon", 7), str("telefon", 7), &t_TN_108c330f6e, 0, 0, optionality::optional},
+  {str("Faxnummer", 9), str("faxnummer", 9), &t_TN_108c330f6e, 0, 0, optionality::optional},
+  {str("Online-Nummer", 13), str("online_nummer", 13), &t_TN_108c330f6e, 0, 0, optionality::optional},
+  {str("E-Mail", 6), str("e_mail", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CN_015a34a893{str("CN", 2), str("Composite ID Number And Name", 28), t_CN_015a34a893_c, 13};
 #endif
 #ifndef HL7V2_DEFS_T_CM_NDL_A07217133B
 #define HL7V2_DEFS_T_CM_NDL_A07217133B
 inline constexpr component_def t_CM_NDL_a07217133b_c[] = {
-  {str("Interpreter / Technician", 24), str("interpreter_technician", 22), &t_CN_015a34a893, optionality::optional, 0, 0},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, optionality::optional, 0, 0},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, optionality::optional, 0, 0},
-  {str("Location", 8), str("location", 8), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 0, 0},
+  {str("Interpreter / Technician", 24), str("interpreter_technician", 22), &t_CN_015a34a893, 0, 0, optionality::optional},
+  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {str("Location", 8), str("location", 8), &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_NDL_a07217133b{str("CM_NDL", 6), str("Observing Practitioner", 22), t_CM_NDL_a07217133b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OCD_D5C4AEBBF9
 #define HL7V2_DEFS_T_CM_OCD_D5C4AEBBF9
 inline constexpr component_def t_CM_OCD_d5c4aebbf9_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
+  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_OCD_d5c4aebbf9{str("CM_OCD", 6), str("Occurence", 9), t_CM_OCD_d5c4aebbf9_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OSP_49C844230C
 #define HL7V2_DEFS_T_CM_OSP_49C844230C
 inline constexpr component_def t_CM_OSP_49c844230c_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
+  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_OSP_49c844230c{str("CM_OSP", 6), str("Occurence Span", 14), t_CM_OSP_49c844230c_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PARENT_RESULT_9BCFED45F4
 #define HL7V2_DEFS_T_CM_PARENT_RESULT_9BCFED45F4
 inline constexpr component_def t_CM_PARENT_RESULT_9bcfed45f4_c[] = {
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("Sub-ID", 6), str("sub_id", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Result", 6), str("result", 6), &t_CE_a17f911446, optionality::optional, 0, 0},
+  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("Sub-ID", 6), str("sub_id", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Result", 6), str("result", 6), &t_CE_a17f911446, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PARENT_RESULT_9bcfed45f4{str("CM_PARENT_RESULT", 16), str("Undefined CM Data Type", 22), t_CM_PARENT_RESULT_9bcfed45f4_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PAT_ID_8E27FD4A90
 #define HL7V2_DEFS_T_CM_PAT_ID_8E27FD4A90
 inline constexpr component_def t_CM_PAT_ID_8e27fd4a90_c[] = {
-  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PAT_ID_8e27fd4a90{str("CM_PAT_ID", 9), str("Patient ID", 10), t_CM_PAT_ID_8e27fd4a90_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PAT_ID_0192_6F14A84453
 #define HL7V2_DEFS_T_CM_PAT_ID_0192_6F14A84453
 inline constexpr component_def t_CM_PAT_ID_0192_6f14a84453_c[] = {
-  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, optionality::optional, 0, 192},
+  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 192, optionality::optional},
 };
 inline constexpr type_def t_CM_PAT_ID_0192_6f14a84453{str("CM_PAT_ID_0192", 14), str("Patient ID With Table 0192", 26), t_CM_PAT_ID_0192_6f14a84453_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PCF_F57A2B5E9D
 #define HL7V2_DEFS_T_CM_PCF_F57A2B5E9D
 inline constexpr component_def t_CM_PCF_f57a2b5e9d_c[] = {
-  {str("Pre-certification Patient Type", 30), str("pre_certification_patient_type", 30), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Pre-certication Required", 24), str("pre_certication_required", 24), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Pre-certification Window", 24), str("pre_certification_window", 24), &t_TS_f7a89bea09, optionality::optional, 0, 0},
+  {str("Pre-certification Patient Type", 30), str("pre_certification_patient_type", 30), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Pre-certication Required", 24), str("pre_certication_required", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Pre-certification Window", 24), str("pre_certification_window", 24), &t_TS_f7a89bea09, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PCF_f57a2b5e9d{str("CM_PCF", 6), str("Pre-certification Required", 26), t_CM_PCF_f57a2b5e9d_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PEN_6F78CA0ED0
 #define HL7V2_DEFS_T_CM_PEN_6F78CA0ED0
 inline constexpr component_def t_CM_PEN_6f78ca0ed0_c[] = {
-  {str("Penalty ID", 10), str("penalty_id", 10), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Penalty Amount", 14), str("penalty_amount", 14), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Penalty ID", 10), str("penalty_id", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Penalty Amount", 14), str("penalty_amount", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PEN_6f78ca0ed0{str("CM_PEN", 6), str("Penalty", 7), t_CM_PEN_6f78ca0ed0_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PIP_85FB3593CE
 #define HL7V2_DEFS_T_CM_PIP_85FB3593CE
 inline constexpr component_def t_CM_PIP_85fb3593ce_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
+  {str("Privilege", 9), str("privilege", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PIP_85fb3593ce{str("CM_PIP", 6), str("Privileges", 10), t_CM_PIP_85fb3593ce_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PLACER_C17B4CCB22
 #define HL7V2_DEFS_T_CM_PLACER_C17B4CCB22
 inline constexpr component_def t_CM_PLACER_c17b4ccb22_c[] = {
-  {str("Unique Placer Id", 16), str("unique_placer_id", 16), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Placer Application", 18), str("placer_application", 18), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Unique Placer Id", 16), str("unique_placer_id", 16), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Placer Application", 18), str("placer_application", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PLACER_c17b4ccb22{str("CM_PLACER", 9), str("Auftragsnummer Des Auftraggebers / Der Auftraggebenden Stelle", 61), t_CM_PLACER_c17b4ccb22_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PLN_3FCA8A2BB7
 #define HL7V2_DEFS_T_CM_PLN_3FCA8A2BB7
 inline constexpr component_def t_CM_PLN_3fca8a2bb7_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("State/other Qualifiying Info", 28), str("state_other_qualifiying_info", 28), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("State/other Qualifiying Info", 28), str("state_other_qualifiying_info", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PLN_3fca8a2bb7{str("CM_PLN", 6), str("Practitioner ID Numbers", 23), t_CM_PLN_3fca8a2bb7_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PRACTITIONER_629EA6E44F
 #define HL7V2_DEFS_T_CM_PRACTITIONER_629EA6E44F
 inline constexpr component_def t_CM_PRACTITIONER_629ea6e44f_c[] = {
-  {str("Procedure Practitioner  ID", 26), str("procedure_practitioner_id", 25), &t_CN_015a34a893, optionality::optional, 0, 0},
-  {str("Procedure Practitioner Type", 27), str("procedure_practitioner_type", 27), &t_ID_694d19431d, optionality::optional, 0, 0},
+  {str("Procedure Practitioner  ID", 26), str("procedure_practitioner_id", 25), &t_CN_015a34a893, 0, 0, optionality::optional},
+  {str("Procedure Practitioner Type", 27), str("procedure_practitioner_type", 27), &t_ID_694d19431d, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PRACTITIONER_629ea6e44f{str("CM_PRACTITIONER", 15), str("Practitioner", 12), t_CM_PRACTITIONER_629ea6e44f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PTA_3A243B5729
 #define HL7V2_DEFS_T_CM_PTA_3A243B5729
 inline constexpr component_def t_CM_PTA_3a243b5729_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_ID_694d19431d, optionality::optional, 0, 147},
-  {str("Amount Class", 12), str("amount_class", 12), &t_ID_694d19431d, optionality::optional, 0, 193},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Policy Type", 11), str("policy_type", 11), &t_ID_694d19431d, 0, 147, optionality::optional},
+  {str("Amount Class", 12), str("amount_class", 12), &t_ID_694d19431d, 0, 193, optionality::optional},
+  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_PTA_3a243b5729{str("CM_PTA", 6), str("Policy Type", 11), t_CM_PTA_3a243b5729_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RFR_5042581649
 #define HL7V2_DEFS_T_CM_RFR_5042581649
 inline constexpr component_def t_CM_RFR_5042581649_c[] = {
-  {str("Reference Range", 15), str("reference_range", 15), &t_CM_RANGE_9c0810f4c8, optionality::optional, 0, 0},
-  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Age Range", 9), str("age_range", 9), &t_CM_RANGE_9c0810f4c8, optionality::optional, 0, 0},
-  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_CM_RANGE_9c0810f4c8, optionality::optional, 0, 0},
-  {str("Species", 7), str("species", 7), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Race / Subspecies", 17), str("race_subspecies", 15), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Text Condition", 14), str("text_condition", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Reference Range", 15), str("reference_range", 15), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
+  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Age Range", 9), str("age_range", 9), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
+  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
+  {str("Species", 7), str("species", 7), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Race / Subspecies", 17), str("race_subspecies", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Text Condition", 14), str("text_condition", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_RFR_5042581649{str("CM_RFR", 6), str("Reference Range", 15), t_CM_RFR_5042581649_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RI_24DD778EE1
 #define HL7V2_DEFS_T_CM_RI_24DD778EE1
 inline constexpr component_def t_CM_RI_24dd778ee1_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Explicit Time Intevall", 22), str("explicit_time_intevall", 22), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Explicit Time Intevall", 22), str("explicit_time_intevall", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_RI_24dd778ee1{str("CM_RI", 5), str("Interval", 8), t_CM_RI_24dd778ee1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RMC_C35C7EBB65
 #define HL7V2_DEFS_T_CM_RMC_C35C7EBB65
 inline constexpr component_def t_CM_RMC_c35c7ebb65_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Amount Type", 11), str("amount_type", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Room Type", 9), str("room_type", 9), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Amount Type", 11), str("amount_type", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_RMC_c35c7ebb65{str("CM_RMC", 6), str("Room Coverage", 13), t_CM_RMC_c35c7ebb65_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 #define HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 inline constexpr component_def t_CM_SPD_39ef7cdd39_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Eligible Or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Date Of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, optionality::optional, 0, 0},
+  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Eligible Or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Date Of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_SPD_39ef7cdd39{str("CM_SPD", 6), str("Specialty", 9), t_CM_SPD_39ef7cdd39_c, 4};
 #endif
@@ -455,43 +455,43 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_CM_SPS_F520B42E44
 #define HL7V2_DEFS_T_CM_SPS_F520B42E44
 inline constexpr component_def t_CM_SPS_f520b42e44_c[] = {
-  {str("Specimen Source Name Or Code", 28), str("specimen_source_name_or_code", 28), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("Additives", 9), str("additives", 9), &t_TX_f9e6eec689, optionality::optional, 0, 0},
-  {str("Freetext", 8), str("freetext", 8), &t_TX_f9e6eec689, optionality::optional, 0, 0},
-  {str("Body Site", 9), str("body_site", 9), &t_CE_a17f911446, optionality::optional, 0, 0},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CE_a17f911446, optionality::optional, 0, 0},
+  {str("Specimen Source Name Or Code", 28), str("specimen_source_name_or_code", 28), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("Additives", 9), str("additives", 9), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {str("Freetext", 8), str("freetext", 8), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {str("Body Site", 9), str("body_site", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {str("Site Modifier", 13), str("site_modifier", 13), &t_CE_a17f911446, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_SPS_f520b42e44{str("CM_SPS", 6), str("Specimen Source", 15), t_CM_SPS_f520b42e44_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_UVC_01E8B2377F
 #define HL7V2_DEFS_T_CM_UVC_01E8B2377F
 inline constexpr component_def t_CM_UVC_01e8b2377f_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Value Amount", 12), str("value_amount", 12), &t_NM_caa61c45e1, optionality::optional, 0, 0},
+  {str("Value Code", 10), str("value_code", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Value Amount", 12), str("value_amount", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_UVC_01e8b2377f{str("CM_UVC", 6), str("Value Code And Amount", 21), t_CM_UVC_01e8b2377f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_VR_BCD9790542
 #define HL7V2_DEFS_T_CM_VR_BCD9790542
 inline constexpr component_def t_CM_VR_bcd9790542_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Last Data Code Calue", 20), str("last_data_code_calue", 20), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Last Data Code Calue", 20), str("last_data_code_calue", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CM_VR_bcd9790542{str("CM_VR", 5), str("Value Qualifier", 15), t_CM_VR_bcd9790542_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_4D44967BC0
 #define HL7V2_DEFS_T_CQ_4D44967BC0
 inline constexpr component_def t_CQ_4d44967bc0_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, optionality::optional, 0, 0},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CQ_4d44967bc0{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_4d44967bc0_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 #define HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 inline constexpr component_def t_CQ_QUANTITY_647354d841_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_CQ_QUANTITY_647354d841{str("CQ_QUANTITY", 11), str("Quantity", 8), t_CQ_QUANTITY_647354d841_c, 2};
 #endif
@@ -502,12 +502,12 @@ inline constexpr type_def t_FT_6e961e90da{str("FT", 2), str("Formatted Text Data
 #ifndef HL7V2_DEFS_T_PN_3221ED4820
 #define HL7V2_DEFS_T_PN_3221ED4820
 inline constexpr component_def t_PN_3221ed4820_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_PN_3221ed4820{str("PN", 2), str("Person Name", 11), t_PN_3221ed4820_c, 6};
 #endif
@@ -518,16 +518,16 @@ inline constexpr type_def t_SI_5f0d0d96af{str("SI", 2), str("Sequence ID", 11), 
 #ifndef HL7V2_DEFS_T_TQ_691D5D0E48
 #define HL7V2_DEFS_T_TQ_691D5D0E48
 inline constexpr component_def t_TQ_691d5d0e48_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_QUANTITY_647354d841, optionality::optional, 0, 0},
-  {str("Interval", 8), str("interval", 8), &t_CM_RI_24dd778ee1, optionality::optional, 0, 0},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, optionality::optional, 0, 0},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, optionality::optional, 0, 0},
-  {str("Priority", 8), str("priority", 8), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, optionality::optional, 0, 0},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, optionality::optional, 0, 0},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, optionality::optional, 0, 0},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_ST_30901c7b80, optionality::optional, 0, 0},
+  {str("Quantity", 8), str("quantity", 8), &t_CQ_QUANTITY_647354d841, 0, 0, optionality::optional},
+  {str("Interval", 8), str("interval", 8), &t_CM_RI_24dd778ee1, 0, 0, optionality::optional},
+  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {str("Priority", 8), str("priority", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
 };
 inline constexpr type_def t_TQ_691d5d0e48{str("TQ", 2), str("Timing Quantity", 15), t_TQ_691d5d0e48_c, 10};
 #endif
@@ -535,4452 +535,3308 @@ inline constexpr type_def t_TQ_691d5d0e48{str("TQ", 2), str("Timing Quantity", 1
 #define HL7V2_DEFS_T_VARIES_E527B97CF6
 inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Datatype", 17), nullptr, 0};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_486FF9BC8E
-#define HL7V2_DEFS_S_ACC_486FF9BC8E
-inline constexpr field_def s_ACC_486ff9bc8e_f[] = {
-  {1, str("Accident date / time", 20), str("accident_date_time", 18), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {2, str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 50},
-  {3, str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
+#ifndef HL7V2_DEFS_S_ACC_FF5C4D79B2
+#define HL7V2_DEFS_S_ACC_FF5C4D79B2
+inline constexpr field_def s_ACC_ff5c4d79b2_f[] = {
+  {str("Accident date / time", 20), str("accident_date_time", 18), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
+  {str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, 2, 2, 1, 50, optionality::optional},
+  {str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_ACC_486ff9bc8e{str("ACC", 3), str("Accident", 8), s_ACC_486ff9bc8e_f, 3};
+inline constexpr segment_def s_ACC_ff5c4d79b2{str("ACC", 3), str("Accident", 8), s_ACC_ff5c4d79b2_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ADD_DF35092270
-#define HL7V2_DEFS_S_ADD_DF35092270
-inline constexpr field_def s_ADD_df35092270_f[] = {
-  {1, str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, optionality::optional, 1, 65536, 0},
+#ifndef HL7V2_DEFS_S_ADD_F1D4428632
+#define HL7V2_DEFS_S_ADD_F1D4428632
+inline constexpr field_def s_ADD_f1d4428632_f[] = {
+  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_ADD_df35092270{str("ADD", 3), str("Addendum", 8), s_ADD_df35092270_f, 1};
+inline constexpr segment_def s_ADD_f1d4428632{str("ADD", 3), str("Addendum", 8), s_ADD_f1d4428632_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_AL1_7E7A786FE3
-#define HL7V2_DEFS_S_AL1_7E7A786FE3
-inline constexpr field_def s_AL1_7e7a786fe3_f[] = {
-  {1, str("Set ID - Allergy", 16), str("set_id_allergy", 14), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Allergy Type", 12), str("allergy_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 127},
-  {3, str("Allergy code / mnemonic / description", 37), str("allergy_code_mnemonic_description", 33), &t_CE_a17f911446, optionality::required, 1, 60, 0},
-  {4, str("Allergy Severity", 16), str("allergy_severity", 16), &t_ID_694d19431d, optionality::optional, 1, 2, 128},
-  {5, str("Allergy Reaction", 16), str("allergy_reaction", 16), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {6, str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
+#ifndef HL7V2_DEFS_S_AL1_FCF14AD2D7
+#define HL7V2_DEFS_S_AL1_FCF14AD2D7
+inline constexpr field_def s_AL1_fcf14ad2d7_f[] = {
+  {str("Set ID - Allergy", 16), str("set_id_allergy", 14), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Allergy Type", 12), str("allergy_type", 12), &t_ID_694d19431d, 2, 2, 1, 127, optionality::optional},
+  {str("Allergy code / mnemonic / description", 37), str("allergy_code_mnemonic_description", 33), &t_CE_a17f911446, 60, 3, 1, 0, optionality::required},
+  {str("Allergy Severity", 16), str("allergy_severity", 16), &t_ID_694d19431d, 2, 4, 1, 128, optionality::optional},
+  {str("Allergy Reaction", 16), str("allergy_reaction", 16), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
+  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_AL1_7e7a786fe3{str("AL1", 3), str("Patient allergy information", 27), s_AL1_7e7a786fe3_f, 6};
+inline constexpr segment_def s_AL1_fcf14ad2d7{str("AL1", 3), str("Patient allergy information", 27), s_AL1_fcf14ad2d7_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_BHS_6A1DF8E8CF
-#define HL7V2_DEFS_S_BHS_6A1DF8E8CF
-inline constexpr field_def s_BHS_6a1df8e8cf_f[] = {
-  {1, str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {6, str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("Batch creation date / time", 26), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Batch name / ID / type", 22), str("batch_name_id_type", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {10, str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {11, str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {12, str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_BHS_7DF897BB80
+#define HL7V2_DEFS_S_BHS_7DF897BB80
+inline constexpr field_def s_BHS_7df897bb80_f[] = {
+  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("Batch creation date / time", 26), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Batch name / ID / type", 22), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
+  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
+  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
+  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_BHS_6a1df8e8cf{str("BHS", 3), str("Batch header", 12), s_BHS_6a1df8e8cf_f, 12};
+inline constexpr segment_def s_BHS_7df897bb80{str("BHS", 3), str("Batch header", 12), s_BHS_7df897bb80_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_BLG_39FC681CB9
-#define HL7V2_DEFS_S_BLG_39FC681CB9
-inline constexpr field_def s_BLG_39fc681cb9_f[] = {
-  {1, str("When to Charge", 14), str("when_to_charge", 14), &t_CM_CCD_39933ecc5d, optionality::optional, 1, 15, 100},
-  {2, str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, optionality::optional, 1, 50, 122},
-  {3, str("Account ID", 10), str("account_id", 10), &t_CK_c3220bcbce, optionality::optional, 1, 100, 0},
+#ifndef HL7V2_DEFS_S_BLG_EA362C1690
+#define HL7V2_DEFS_S_BLG_EA362C1690
+inline constexpr field_def s_BLG_ea362c1690_f[] = {
+  {str("When to Charge", 14), str("when_to_charge", 14), &t_CM_CCD_39933ecc5d, 15, 1, 1, 100, optionality::optional},
+  {str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
+  {str("Account ID", 10), str("account_id", 10), &t_CK_c3220bcbce, 100, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_BLG_39fc681cb9{str("BLG", 3), str("Billing", 7), s_BLG_39fc681cb9_f, 3};
+inline constexpr segment_def s_BLG_ea362c1690{str("BLG", 3), str("Billing", 7), s_BLG_ea362c1690_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_BTS_277A2B6939
-#define HL7V2_DEFS_S_BTS_277A2B6939
-inline constexpr field_def s_BTS_277a2b6939_f[] = {
-  {1, str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, optionality::optional, 1, 10, 0},
-  {2, str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {3, str("Batch Totals", 12), str("batch_totals", 12), &t_CM_BATCH_TOTAL_137b851546, optionality::optional, 0, 100, 0},
+#ifndef HL7V2_DEFS_S_BTS_DBE25BD91F
+#define HL7V2_DEFS_S_BTS_DBE25BD91F
+inline constexpr field_def s_BTS_dbe25bd91f_f[] = {
+  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
+  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
+  {str("Batch Totals", 12), str("batch_totals", 12), &t_CM_BATCH_TOTAL_137b851546, 100, 3, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_BTS_277a2b6939{str("BTS", 3), str("Batch trailer", 13), s_BTS_277a2b6939_f, 3};
+inline constexpr segment_def s_BTS_dbe25bd91f{str("BTS", 3), str("Batch trailer", 13), s_BTS_dbe25bd91f_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_DG1_482DE0D5AC
-#define HL7V2_DEFS_S_DG1_482DE0D5AC
-inline constexpr field_def s_DG1_482de0d5ac_f[] = {
-  {1, str("Set ID - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, optionality::required, 1, 2, 53},
-  {3, str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, optionality::optional, 1, 8, 51},
-  {4, str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {5, str("Diagnosis date / time", 21), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {6, str("Diagnosis / DRG type", 20), str("diagnosis_drg_type", 18), &t_ID_694d19431d, optionality::required, 1, 2, 52},
-  {7, str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_CE_a17f911446, optionality::optional, 1, 60, 118},
-  {8, str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, optionality::optional, 1, 4, 55},
-  {9, str("DRG approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {10, str("DRG grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, optionality::optional, 1, 2, 56},
-  {11, str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, optionality::optional, 1, 60, 83},
-  {12, str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {13, str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {14, str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, optionality::optional, 1, 4, 0},
-  {15, str("Diagnosis / DRG priority", 24), str("diagnosis_drg_priority", 22), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {16, str("Diagnosing clinician", 20), str("diagnosing_clinician", 20), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_DG1_4C1794F4A8
+#define HL7V2_DEFS_S_DG1_4C1794F4A8
+inline constexpr field_def s_DG1_4c1794f4a8_f[] = {
+  {str("Set ID - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::required},
+  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 3, 1, 51, optionality::optional},
+  {str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
+  {str("Diagnosis date / time", 21), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
+  {str("Diagnosis / DRG type", 20), str("diagnosis_drg_type", 18), &t_ID_694d19431d, 2, 6, 1, 52, optionality::required},
+  {str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_CE_a17f911446, 60, 7, 1, 118, optionality::optional},
+  {str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, 4, 8, 1, 55, optionality::optional},
+  {str("DRG approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 9, 1, 0, optionality::optional},
+  {str("DRG grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, 2, 10, 1, 56, optionality::optional},
+  {str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, 60, 11, 1, 83, optionality::optional},
+  {str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
+  {str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, 12, 13, 1, 0, optionality::optional},
+  {str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
+  {str("Diagnosis / DRG priority", 24), str("diagnosis_drg_priority", 22), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
+  {str("Diagnosing clinician", 20), str("diagnosing_clinician", 20), &t_CN_015a34a893, 60, 16, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DG1_482de0d5ac{str("DG1", 3), str("Diagnosis", 9), s_DG1_482de0d5ac_f, 16};
+inline constexpr segment_def s_DG1_4c1794f4a8{str("DG1", 3), str("Diagnosis", 9), s_DG1_4c1794f4a8_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_DSC_85FC7485E9
-#define HL7V2_DEFS_S_DSC_85FC7485E9
-inline constexpr field_def s_DSC_85fc7485e9_f[] = {
-  {1, str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, optionality::optional, 1, 180, 0},
+#ifndef HL7V2_DEFS_S_DSC_E069E190B0
+#define HL7V2_DEFS_S_DSC_E069E190B0
+inline constexpr field_def s_DSC_e069e190b0_f[] = {
+  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DSC_85fc7485e9{str("DSC", 3), str("Continuation pointer", 20), s_DSC_85fc7485e9_f, 1};
+inline constexpr segment_def s_DSC_e069e190b0{str("DSC", 3), str("Continuation pointer", 20), s_DSC_e069e190b0_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_DSP_B52A50F9E2
-#define HL7V2_DEFS_S_DSP_B52A50F9E2
-inline constexpr field_def s_DSP_b52a50f9e2_f[] = {
-  {1, str("Set ID - Display Data", 21), str("set_id_display_data", 19), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {3, str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, optionality::required, 1, 300, 0},
-  {4, str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {5, str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_DSP_0463B9E3B1
+#define HL7V2_DEFS_S_DSP_0463B9E3B1
+inline constexpr field_def s_DSP_0463b9e3b1_f[] = {
+  {str("Set ID - Display Data", 21), str("set_id_display_data", 19), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
+  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
+  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
+  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_DSP_b52a50f9e2{str("DSP", 3), str("Display data", 12), s_DSP_b52a50f9e2_f, 5};
+inline constexpr segment_def s_DSP_0463b9e3b1{str("DSP", 3), str("Display data", 12), s_DSP_0463b9e3b1_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ERR_433251CB7A
-#define HL7V2_DEFS_S_ERR_433251CB7A
-inline constexpr field_def s_ERR_433251cb7a_f[] = {
-  {1, str("Error Code and Location", 23), str("error_code_and_location", 23), &t_CM_ELD_c3f8024844, optionality::required, 0, 80, 60},
+#ifndef HL7V2_DEFS_S_ERR_B6ADE53AA4
+#define HL7V2_DEFS_S_ERR_B6ADE53AA4
+inline constexpr field_def s_ERR_b6ade53aa4_f[] = {
+  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_CM_ELD_c3f8024844, 80, 1, 0, 60, optionality::required},
 };
-inline constexpr segment_def s_ERR_433251cb7a{str("ERR", 3), str("Error", 5), s_ERR_433251cb7a_f, 1};
+inline constexpr segment_def s_ERR_b6ade53aa4{str("ERR", 3), str("Error", 5), s_ERR_b6ade53aa4_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_EVN_71C0898730
-#define HL7V2_DEFS_S_EVN_71C0898730
-inline constexpr field_def s_EVN_71c0898730_f[] = {
-  {1, str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, optionality::required, 1, 3, 3},
-  {2, str("Date / time of event", 20), str("date_time_of_event", 18), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {3, str("Date / time planned event", 25), str("date_time_planned_event", 23), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("Event Reason Code", 17), str("event_reason_code", 17), &t_ID_694d19431d, optionality::optional, 1, 3, 62},
-  {5, str("Operator ID", 11), str("operator_id", 11), &t_ID_694d19431d, optionality::optional, 1, 5, 188},
+#ifndef HL7V2_DEFS_S_EVN_DA353638AD
+#define HL7V2_DEFS_S_EVN_DA353638AD
+inline constexpr field_def s_EVN_da353638ad_f[] = {
+  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::required},
+  {str("Date / time of event", 20), str("date_time_of_event", 18), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
+  {str("Date / time planned event", 25), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_ID_694d19431d, 3, 4, 1, 62, optionality::optional},
+  {str("Operator ID", 11), str("operator_id", 11), &t_ID_694d19431d, 5, 5, 1, 188, optionality::optional},
 };
-inline constexpr segment_def s_EVN_71c0898730{str("EVN", 3), str("Event type", 10), s_EVN_71c0898730_f, 5};
+inline constexpr segment_def s_EVN_da353638ad{str("EVN", 3), str("Event type", 10), s_EVN_da353638ad_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_FHS_2162013309
-#define HL7V2_DEFS_S_FHS_2162013309
-inline constexpr field_def s_FHS_2162013309_f[] = {
-  {1, str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("File Sending Application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("File Sending Facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("File Receiving Application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {6, str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("File creation date / time", 25), str("file_creation_date_time", 23), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("File name / ID", 14), str("file_name_id", 12), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {10, str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {11, str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {12, str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_FHS_75B81D6E9A
+#define HL7V2_DEFS_S_FHS_75B81D6E9A
+inline constexpr field_def s_FHS_75b81d6e9a_f[] = {
+  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("File Sending Application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("File creation date / time", 25), str("file_creation_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("File name / ID", 14), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
+  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
+  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
+  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FHS_2162013309{str("FHS", 3), str("File header", 11), s_FHS_2162013309_f, 12};
+inline constexpr segment_def s_FHS_75b81d6e9a{str("FHS", 3), str("File header", 11), s_FHS_75b81d6e9a_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_FT1_7A0BBE05DA
-#define HL7V2_DEFS_S_FT1_7A0BBE05DA
-inline constexpr field_def s_FT1_7a0bbe05da_f[] = {
-  {1, str("Set ID - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {3, str("Transaction batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, optionality::optional, 1, 10, 0},
-  {4, str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, optionality::required, 1, 8, 0},
-  {5, str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {6, str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, optionality::required, 1, 8, 17},
-  {7, str("Transaction code", 16), str("transaction_code", 16), &t_CE_a17f911446, optionality::required, 1, 20, 132},
-  {8, str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Transaction description - alternate", 35), str("transaction_description_alternate", 33), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {10, str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {11, str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {12, str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {13, str("Department code", 15), str("department_code", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 49},
-  {14, str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, optionality::required, 1, 8, 72},
-  {15, str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {16, str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 0},
-  {17, str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 24},
-  {18, str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 18},
-  {19, str("Diagnosis code", 14), str("diagnosis_code", 14), &t_CE_a17f911446, optionality::optional, 0, 8, 51},
-  {20, str("Performed by code", 17), str("performed_by_code", 17), &t_CN_015a34a893, optionality::optional, 1, 60, 84},
-  {21, str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {22, str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {23, str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, optionality::optional, 1, 75, 0},
+#ifndef HL7V2_DEFS_S_FT1_0D07A6641C
+#define HL7V2_DEFS_S_FT1_0D07A6641C
+inline constexpr field_def s_FT1_0d07a6641c_f[] = {
+  {str("Set ID - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
+  {str("Transaction batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
+  {str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, 8, 4, 1, 0, optionality::required},
+  {str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
+  {str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, 8, 6, 1, 17, optionality::required},
+  {str("Transaction code", 16), str("transaction_code", 16), &t_CE_a17f911446, 20, 7, 1, 132, optionality::required},
+  {str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Transaction description - alternate", 35), str("transaction_description_alternate", 33), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
+  {str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
+  {str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, 12, 11, 1, 0, optionality::optional},
+  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
+  {str("Department code", 15), str("department_code", 15), &t_CE_a17f911446, 60, 13, 1, 49, optionality::optional},
+  {str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 14, 1, 72, optionality::required},
+  {str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, 12, 15, 1, 0, optionality::optional},
+  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 16, 1, 0, optionality::optional},
+  {str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, 1, 17, 1, 24, optionality::optional},
+  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
+  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_CE_a17f911446, 8, 19, 0, 51, optionality::optional},
+  {str("Performed by code", 17), str("performed_by_code", 17), &t_CN_015a34a893, 60, 20, 1, 84, optionality::optional},
+  {str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_015a34a893, 60, 21, 1, 0, optionality::optional},
+  {str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, 12, 22, 1, 0, optionality::optional},
+  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 23, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FT1_7a0bbe05da{str("FT1", 3), str("Financial transaction", 21), s_FT1_7a0bbe05da_f, 23};
+inline constexpr segment_def s_FT1_0d07a6641c{str("FT1", 3), str("Financial transaction", 21), s_FT1_0d07a6641c_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_FTS_1F1A732BE0
-#define HL7V2_DEFS_S_FTS_1F1A732BE0
-inline constexpr field_def s_FTS_1f1a732be0_f[] = {
-  {1, str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {2, str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
+#ifndef HL7V2_DEFS_S_FTS_C1DAF52F7D
+#define HL7V2_DEFS_S_FTS_C1DAF52F7D
+inline constexpr field_def s_FTS_c1daf52f7d_f[] = {
+  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
+  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_FTS_1f1a732be0{str("FTS", 3), str("File trailer", 12), s_FTS_1f1a732be0_f, 2};
+inline constexpr segment_def s_FTS_c1daf52f7d{str("FTS", 3), str("File trailer", 12), s_FTS_c1daf52f7d_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_GT1_DE43A24E2A
-#define HL7V2_DEFS_S_GT1_DE43A24E2A
-inline constexpr field_def s_GT1_de43a24e2a_f[] = {
-  {1, str("Set ID - guarantor", 18), str("set_id_guarantor", 16), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Guarantor number", 16), str("guarantor_number", 16), &t_CK_c3220bcbce, optionality::optional, 1, 20, 0},
-  {3, str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, optionality::required, 1, 48, 0},
-  {4, str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {5, str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {6, str("Guarantor phone number - home", 29), str("guarantor_phone_number_home", 27), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {7, str("Guarantor phone number - business", 33), str("guarantor_phone_number_business", 31), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {8, str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {9, str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {10, str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 68},
-  {11, str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 63},
-  {12, str("Guarantor social security number", 32), str("guarantor_social_security_number", 32), &t_ST_30901c7b80, optionality::optional, 1, 11, 0},
-  {13, str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {14, str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {15, str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {16, str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {17, str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {18, str("Guarantor employ phone number", 29), str("guarantor_employ_phone_number", 29), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {19, str("Guarantor employee ID number", 28), str("guarantor_employee_id_number", 28), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {20, str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, optionality::optional, 1, 2, 66},
-  {21, str("Guarantor organization", 22), str("guarantor_organization", 22), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_GT1_E56E20FFB7
+#define HL7V2_DEFS_S_GT1_E56E20FFB7
+inline constexpr field_def s_GT1_e56e20ffb7_f[] = {
+  {str("Set ID - guarantor", 18), str("set_id_guarantor", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Guarantor number", 16), str("guarantor_number", 16), &t_CK_c3220bcbce, 20, 2, 1, 0, optionality::optional},
+  {str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::required},
+  {str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, 48, 4, 1, 0, optionality::optional},
+  {str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_3250cfd40d, 106, 5, 1, 0, optionality::optional},
+  {str("Guarantor phone number - home", 29), str("guarantor_phone_number_home", 27), &t_TN_108c330f6e, 40, 6, 3, 0, optionality::optional},
+  {str("Guarantor phone number - business", 33), str("guarantor_phone_number_business", 31), &t_TN_108c330f6e, 40, 7, 3, 0, optionality::optional},
+  {str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
+  {str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, 1, 9, 1, 1, optionality::optional},
+  {str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, 2, 10, 1, 68, optionality::optional},
+  {str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, 2, 11, 1, 63, optionality::optional},
+  {str("Guarantor social security number", 32), str("guarantor_social_security_number", 32), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
+  {str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
+  {str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
+  {str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
+  {str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, 45, 16, 1, 0, optionality::optional},
+  {str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_3250cfd40d, 106, 17, 1, 0, optionality::optional},
+  {str("Guarantor employ phone number", 29), str("guarantor_employ_phone_number", 29), &t_TN_108c330f6e, 40, 18, 3, 0, optionality::optional},
+  {str("Guarantor employee ID number", 28), str("guarantor_employee_id_number", 28), &t_ST_30901c7b80, 20, 19, 1, 0, optionality::optional},
+  {str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, 2, 20, 1, 66, optionality::optional},
+  {str("Guarantor organization", 22), str("guarantor_organization", 22), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_GT1_de43a24e2a{str("GT1", 3), str("Guarantor", 9), s_GT1_de43a24e2a_f, 21};
+inline constexpr segment_def s_GT1_e56e20ffb7{str("GT1", 3), str("Guarantor", 9), s_GT1_e56e20ffb7_f, 21};
 #endif
-#ifndef HL7V2_DEFS_S_IN1_7CC926D79F
-#define HL7V2_DEFS_S_IN1_7CC926D79F
-inline constexpr field_def s_IN1_7cc926d79f_f[] = {
-  {1, str("Set ID - insurance", 18), str("set_id_insurance", 16), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, optionality::required, 1, 8, 72},
-  {3, str("Insurance company ID", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, optionality::required, 1, 9, 0},
-  {4, str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {5, str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {6, str("Insurance company contact pers", 30), str("insurance_company_contact_pers", 30), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {7, str("Insurance company phone number", 30), str("insurance_company_phone_number", 30), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {8, str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {9, str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, optionality::optional, 1, 35, 0},
-  {10, str("Insured's group employer ID", 27), str("insureds_group_employer_id", 26), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {11, str("Insured's group employer name", 29), str("insureds_group_employer_name", 28), &t_ST_30901c7b80, optionality::optional, 1, 45, 0},
-  {12, str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {13, str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {14, str("Authorization information", 25), str("authorization_information", 25), &t_CM_AUI_b29e62b074, optionality::optional, 1, 55, 0},
-  {15, str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, optionality::optional, 1, 5, 86},
-  {16, str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {17, str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, optionality::optional, 1, 2, 63},
-  {18, str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {19, str("Insured's address", 17), str("insureds_address", 16), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {20, str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 135},
-  {21, str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 173},
-  {22, str("Coordination of benefits - priority", 35), str("coordination_of_benefits_priority", 33), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {23, str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 136},
-  {24, str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {25, str("Report of eligibility code", 26), str("report_of_eligibility_code", 26), &t_ID_694d19431d, optionality::optional, 1, 4, 94},
-  {26, str("Report of eligibility date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {27, str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 93},
-  {28, str("Pre-admit certification (PAC)", 29), str("pre_admit_certification_pac", 27), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {29, str("Verification date / time", 24), str("verification_date_time", 22), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {30, str("Verification by", 15), str("verification_by", 15), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {31, str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 98},
-  {32, str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 22},
-  {33, str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {34, str("Delay before lifetime reserve days", 34), str("delay_before_lifetime_reserve_days", 34), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {35, str("Company plan code", 17), str("company_plan_code", 17), &t_ID_694d19431d, optionality::optional, 1, 8, 42},
-  {36, str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {37, str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {38, str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {39, str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {40, str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {41, str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {42, str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_CE_a17f911446, optionality::optional, 1, 60, 66},
-  {43, str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {44, str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {45, str("Verification status", 19), str("verification_status", 19), &t_ST_30901c7b80, optionality::optional, 1, 2, 0},
-  {46, str("Prior insurance plan ID", 23), str("prior_insurance_plan_id", 23), &t_ID_694d19431d, optionality::optional, 1, 8, 72},
+#ifndef HL7V2_DEFS_S_IN1_EE54CCD751
+#define HL7V2_DEFS_S_IN1_EE54CCD751
+inline constexpr field_def s_IN1_ee54ccd751_f[] = {
+  {str("Set ID - insurance", 18), str("set_id_insurance", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 2, 1, 72, optionality::required},
+  {str("Insurance company ID", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, 9, 3, 1, 0, optionality::required},
+  {str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, 45, 4, 1, 0, optionality::optional},
+  {str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_3250cfd40d, 106, 5, 1, 0, optionality::optional},
+  {str("Insurance company contact pers", 30), str("insurance_company_contact_pers", 30), &t_PN_3221ed4820, 48, 6, 1, 0, optionality::optional},
+  {str("Insurance company phone number", 30), str("insurance_company_phone_number", 30), &t_TN_108c330f6e, 40, 7, 3, 0, optionality::optional},
+  {str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
+  {str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, 35, 9, 1, 0, optionality::optional},
+  {str("Insured's group employer ID", 27), str("insureds_group_employer_id", 26), &t_ST_30901c7b80, 12, 10, 1, 0, optionality::optional},
+  {str("Insured's group employer name", 29), str("insureds_group_employer_name", 28), &t_ST_30901c7b80, 45, 11, 1, 0, optionality::optional},
+  {str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
+  {str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
+  {str("Authorization information", 25), str("authorization_information", 25), &t_CM_AUI_b29e62b074, 55, 14, 1, 0, optionality::optional},
+  {str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, 5, 15, 1, 86, optionality::optional},
+  {str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, 48, 16, 1, 0, optionality::optional},
+  {str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, 2, 17, 1, 63, optionality::optional},
+  {str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
+  {str("Insured's address", 17), str("insureds_address", 16), &t_AD_3250cfd40d, 106, 19, 1, 0, optionality::optional},
+  {str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, 2, 20, 1, 135, optionality::optional},
+  {str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, 2, 21, 1, 173, optionality::optional},
+  {str("Coordination of benefits - priority", 35), str("coordination_of_benefits_priority", 33), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
+  {str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, 2, 23, 1, 136, optionality::optional},
+  {str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
+  {str("Report of eligibility code", 26), str("report_of_eligibility_code", 26), &t_ID_694d19431d, 4, 25, 1, 94, optionality::optional},
+  {str("Report of eligibility date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
+  {str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, 2, 27, 1, 93, optionality::optional},
+  {str("Pre-admit certification (PAC)", 29), str("pre_admit_certification_pac", 27), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
+  {str("Verification date / time", 24), str("verification_date_time", 22), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
+  {str("Verification by", 15), str("verification_by", 15), &t_CN_015a34a893, 60, 30, 1, 0, optionality::optional},
+  {str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, 2, 31, 1, 98, optionality::optional},
+  {str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, 2, 32, 1, 22, optionality::optional},
+  {str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
+  {str("Delay before lifetime reserve days", 34), str("delay_before_lifetime_reserve_days", 34), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
+  {str("Company plan code", 17), str("company_plan_code", 17), &t_ID_694d19431d, 8, 35, 1, 42, optionality::optional},
+  {str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
+  {str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, 12, 37, 1, 0, optionality::optional},
+  {str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, 12, 38, 1, 0, optionality::optional},
+  {str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
+  {str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, 12, 40, 1, 0, optionality::optional},
+  {str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, 12, 41, 1, 0, optionality::optional},
+  {str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_CE_a17f911446, 60, 42, 1, 66, optionality::optional},
+  {str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, 1, 43, 1, 1, optionality::optional},
+  {str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_3250cfd40d, 106, 44, 1, 0, optionality::optional},
+  {str("Verification status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
+  {str("Prior insurance plan ID", 23), str("prior_insurance_plan_id", 23), &t_ID_694d19431d, 8, 46, 1, 72, optionality::optional},
 };
-inline constexpr segment_def s_IN1_7cc926d79f{str("IN1", 3), str("Insurance", 9), s_IN1_7cc926d79f_f, 46};
+inline constexpr segment_def s_IN1_ee54ccd751{str("IN1", 3), str("Insurance", 9), s_IN1_ee54ccd751_f, 46};
 #endif
-#ifndef HL7V2_DEFS_S_IN2_A34F498791
-#define HL7V2_DEFS_S_IN2_A34F498791
-inline constexpr field_def s_IN2_a34f498791_f[] = {
-  {1, str("Insured's employee ID", 21), str("insureds_employee_id", 20), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {2, str("Insured's social security number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, optionality::optional, 1, 9, 0},
-  {3, str("Insured's employer name", 23), str("insureds_employer_name", 22), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {4, str("Employer information data", 25), str("employer_information_data", 25), &t_ID_694d19431d, optionality::optional, 1, 1, 139},
-  {5, str("Mail claim party", 16), str("mail_claim_party", 16), &t_ID_694d19431d, optionality::optional, 1, 1, 137},
-  {6, str("Medicare health insurance card number", 37), str("medicare_health_insurance_card_number", 37), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {7, str("Medicaid case name", 18), str("medicaid_case_name", 18), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {8, str("Medicaid case number", 20), str("medicaid_case_number", 20), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {9, str("Champus sponsor name", 20), str("champus_sponsor_name", 20), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {10, str("Champus ID number", 17), str("champus_id_number", 17), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {11, str("Dependent of champus recipient", 30), str("dependent_of_champus_recipient", 30), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {12, str("Champus organization", 20), str("champus_organization", 20), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {13, str("Champus station", 15), str("champus_station", 15), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {14, str("Champus service", 15), str("champus_service", 15), &t_ID_694d19431d, optionality::optional, 1, 14, 140},
-  {15, str("Champus rank / grade", 20), str("champus_rank_grade", 18), &t_ID_694d19431d, optionality::optional, 1, 2, 141},
-  {16, str("Champus status", 14), str("champus_status", 14), &t_ID_694d19431d, optionality::optional, 1, 3, 142},
-  {17, str("Champus retire date", 19), str("champus_retire_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {18, str("Champus non-availability certification on file", 46), str("champus_non_availability_certification_on_file", 46), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {19, str("Baby coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {20, str("Combine baby bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {21, str("Blood deductible", 16), str("blood_deductible", 16), &t_NM_caa61c45e1, optionality::optional, 1, 1, 0},
-  {22, str("Special coverage approval name", 30), str("special_coverage_approval_name", 30), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {23, str("Special coverage approval title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {24, str("Non-covered insurance code", 26), str("non_covered_insurance_code", 26), &t_ID_694d19431d, optionality::optional, 0, 8, 143},
-  {25, str("Payor ID", 8), str("payor_id", 8), &t_ST_30901c7b80, optionality::optional, 1, 6, 0},
-  {26, str("Payor subscriber ID", 19), str("payor_subscriber_id", 19), &t_ST_30901c7b80, optionality::optional, 1, 6, 0},
-  {27, str("Eligibility source", 18), str("eligibility_source", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 144},
-  {28, str("Room coverage type / amount", 27), str("room_coverage_type_amount", 25), &t_CM_RMC_c35c7ebb65, optionality::optional, 0, 25, 0},
-  {29, str("Policy type / amount", 20), str("policy_type_amount", 18), &t_CM_PTA_3a243b5729, optionality::optional, 0, 25, 0},
-  {30, str("Daily deductible", 16), str("daily_deductible", 16), &t_CM_DDI_017fbe068c, optionality::optional, 1, 25, 0},
+#ifndef HL7V2_DEFS_S_IN2_72F4C818DB
+#define HL7V2_DEFS_S_IN2_72F4C818DB
+inline constexpr field_def s_IN2_72f4c818db_f[] = {
+  {str("Insured's employee ID", 21), str("insureds_employee_id", 20), &t_ST_30901c7b80, 15, 1, 1, 0, optionality::optional},
+  {str("Insured's social security number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 9, 2, 1, 0, optionality::optional},
+  {str("Insured's employer name", 23), str("insureds_employer_name", 22), &t_CN_015a34a893, 60, 3, 1, 0, optionality::optional},
+  {str("Employer information data", 25), str("employer_information_data", 25), &t_ID_694d19431d, 1, 4, 1, 139, optionality::optional},
+  {str("Mail claim party", 16), str("mail_claim_party", 16), &t_ID_694d19431d, 1, 5, 1, 137, optionality::optional},
+  {str("Medicare health insurance card number", 37), str("medicare_health_insurance_card_number", 37), &t_NM_caa61c45e1, 15, 6, 1, 0, optionality::optional},
+  {str("Medicaid case name", 18), str("medicaid_case_name", 18), &t_PN_3221ed4820, 48, 7, 1, 0, optionality::optional},
+  {str("Medicaid case number", 20), str("medicaid_case_number", 20), &t_NM_caa61c45e1, 15, 8, 1, 0, optionality::optional},
+  {str("Champus sponsor name", 20), str("champus_sponsor_name", 20), &t_PN_3221ed4820, 48, 9, 1, 0, optionality::optional},
+  {str("Champus ID number", 17), str("champus_id_number", 17), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
+  {str("Dependent of champus recipient", 30), str("dependent_of_champus_recipient", 30), &t_ID_694d19431d, 1, 11, 1, 0, optionality::optional},
+  {str("Champus organization", 20), str("champus_organization", 20), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
+  {str("Champus station", 15), str("champus_station", 15), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
+  {str("Champus service", 15), str("champus_service", 15), &t_ID_694d19431d, 14, 14, 1, 140, optionality::optional},
+  {str("Champus rank / grade", 20), str("champus_rank_grade", 18), &t_ID_694d19431d, 2, 15, 1, 141, optionality::optional},
+  {str("Champus status", 14), str("champus_status", 14), &t_ID_694d19431d, 3, 16, 1, 142, optionality::optional},
+  {str("Champus retire date", 19), str("champus_retire_date", 19), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
+  {str("Champus non-availability certification on file", 46), str("champus_non_availability_certification_on_file", 46), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
+  {str("Baby coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
+  {str("Combine baby bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
+  {str("Blood deductible", 16), str("blood_deductible", 16), &t_NM_caa61c45e1, 1, 21, 1, 0, optionality::optional},
+  {str("Special coverage approval name", 30), str("special_coverage_approval_name", 30), &t_PN_3221ed4820, 48, 22, 1, 0, optionality::optional},
+  {str("Special coverage approval title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
+  {str("Non-covered insurance code", 26), str("non_covered_insurance_code", 26), &t_ID_694d19431d, 8, 24, 0, 143, optionality::optional},
+  {str("Payor ID", 8), str("payor_id", 8), &t_ST_30901c7b80, 6, 25, 1, 0, optionality::optional},
+  {str("Payor subscriber ID", 19), str("payor_subscriber_id", 19), &t_ST_30901c7b80, 6, 26, 1, 0, optionality::optional},
+  {str("Eligibility source", 18), str("eligibility_source", 18), &t_ID_694d19431d, 1, 27, 1, 144, optionality::optional},
+  {str("Room coverage type / amount", 27), str("room_coverage_type_amount", 25), &t_CM_RMC_c35c7ebb65, 25, 28, 0, 0, optionality::optional},
+  {str("Policy type / amount", 20), str("policy_type_amount", 18), &t_CM_PTA_3a243b5729, 25, 29, 0, 0, optionality::optional},
+  {str("Daily deductible", 16), str("daily_deductible", 16), &t_CM_DDI_017fbe068c, 25, 30, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_IN2_a34f498791{str("IN2", 3), str("Insurance additional info", 25), s_IN2_a34f498791_f, 30};
+inline constexpr segment_def s_IN2_72f4c818db{str("IN2", 3), str("Insurance additional info", 25), s_IN2_72f4c818db_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_IN3_A14962C610
-#define HL7V2_DEFS_S_IN3_A14962C610
-inline constexpr field_def s_IN3_a14962c610_f[] = {
-  {1, str("Set ID - insurance certification", 32), str("set_id_insurance_certification", 30), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Certification number", 20), str("certification_number", 20), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {3, str("Certified by", 12), str("certified_by", 12), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {4, str("Certification required", 22), str("certification_required", 22), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {5, str("Penalty", 7), str("penalty", 7), &t_CM_PEN_6f78ca0ed0, optionality::optional, 1, 10, 148},
-  {6, str("Certification date / time", 25), str("certification_date_time", 23), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {7, str("Certification modify date / time", 32), str("certification_modify_date_time", 30), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("Operator", 8), str("operator", 8), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {9, str("Certification begin date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {10, str("Certification end date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {11, str("Days", 4), str("days", 4), &t_CM_DTN_41d6b68fd8, optionality::optional, 1, 3, 149},
-  {12, str("Non-concur code / description", 29), str("non_concur_code_description", 27), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {13, str("Non-concur effective date / time", 32), str("non_concur_effective_date_time", 30), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {14, str("Physician reviewer", 18), str("physician_reviewer", 18), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {15, str("Certification contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, optionality::optional, 1, 48, 0},
-  {16, str("Certification contact phone number", 34), str("certification_contact_phone_number", 34), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {17, str("Appeal reason", 13), str("appeal_reason", 13), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {18, str("Certification agency", 20), str("certification_agency", 20), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {19, str("Certification agency phone number", 33), str("certification_agency_phone_number", 33), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {20, str("Pre-certification required / window", 35), str("pre_certification_required_window", 33), &t_CM_PCF_f57a2b5e9d, optionality::optional, 0, 40, 0},
-  {21, str("Case manager", 12), str("case_manager", 12), &t_ST_30901c7b80, optionality::optional, 1, 48, 0},
-  {22, str("Second opinion date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {23, str("Second opinion status", 21), str("second_opinion_status", 21), &t_ID_694d19431d, optionality::optional, 1, 1, 151},
-  {24, str("Second opinion documentation received", 37), str("second_opinion_documentation_received", 37), &t_ID_694d19431d, optionality::optional, 1, 1, 152},
-  {25, str("Second opinion practitioner", 27), str("second_opinion_practitioner", 27), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_IN3_84D12F5EAD
+#define HL7V2_DEFS_S_IN3_84D12F5EAD
+inline constexpr field_def s_IN3_84d12f5ead_f[] = {
+  {str("Set ID - insurance certification", 32), str("set_id_insurance_certification", 30), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Certification number", 20), str("certification_number", 20), &t_ST_30901c7b80, 25, 2, 1, 0, optionality::optional},
+  {str("Certified by", 12), str("certified_by", 12), &t_CN_015a34a893, 60, 3, 1, 0, optionality::optional},
+  {str("Certification required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
+  {str("Penalty", 7), str("penalty", 7), &t_CM_PEN_6f78ca0ed0, 10, 5, 1, 148, optionality::optional},
+  {str("Certification date / time", 25), str("certification_date_time", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
+  {str("Certification modify date / time", 32), str("certification_modify_date_time", 30), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("Operator", 8), str("operator", 8), &t_CN_015a34a893, 60, 8, 1, 0, optionality::optional},
+  {str("Certification begin date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
+  {str("Certification end date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
+  {str("Days", 4), str("days", 4), &t_CM_DTN_41d6b68fd8, 3, 11, 1, 149, optionality::optional},
+  {str("Non-concur code / description", 29), str("non_concur_code_description", 27), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
+  {str("Non-concur effective date / time", 32), str("non_concur_effective_date_time", 30), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
+  {str("Physician reviewer", 18), str("physician_reviewer", 18), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
+  {str("Certification contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
+  {str("Certification contact phone number", 34), str("certification_contact_phone_number", 34), &t_TN_108c330f6e, 40, 16, 3, 0, optionality::optional},
+  {str("Appeal reason", 13), str("appeal_reason", 13), &t_CE_a17f911446, 60, 17, 1, 0, optionality::optional},
+  {str("Certification agency", 20), str("certification_agency", 20), &t_CE_a17f911446, 60, 18, 1, 0, optionality::optional},
+  {str("Certification agency phone number", 33), str("certification_agency_phone_number", 33), &t_TN_108c330f6e, 40, 19, 3, 0, optionality::optional},
+  {str("Pre-certification required / window", 35), str("pre_certification_required_window", 33), &t_CM_PCF_f57a2b5e9d, 40, 20, 0, 0, optionality::optional},
+  {str("Case manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
+  {str("Second opinion date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
+  {str("Second opinion status", 21), str("second_opinion_status", 21), &t_ID_694d19431d, 1, 23, 1, 151, optionality::optional},
+  {str("Second opinion documentation received", 37), str("second_opinion_documentation_received", 37), &t_ID_694d19431d, 1, 24, 1, 152, optionality::optional},
+  {str("Second opinion practitioner", 27), str("second_opinion_practitioner", 27), &t_CN_015a34a893, 60, 25, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_IN3_a14962c610{str("IN3", 3), str("Insurance additional info-certification", 39), s_IN3_a14962c610_f, 25};
+inline constexpr segment_def s_IN3_84d12f5ead{str("IN3", 3), str("Insurance additional info-certification", 39), s_IN3_84d12f5ead_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_MFA_89ECD049B0
-#define HL7V2_DEFS_S_MFA_89ECD049B0
-inline constexpr field_def s_MFA_89ecd049b0_f[] = {
-  {1, str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, optionality::required, 1, 3, 180},
-  {2, str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {3, str("Event completion date / time", 28), str("event_completion_date_time", 26), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("Error return code and/or text", 29), str("error_return_code_and_or_text", 29), &t_CE_a17f911446, optionality::required, 1, 60, 181},
-  {5, str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, optionality::required, 0, 60, 0},
+#ifndef HL7V2_DEFS_S_MFA_EDE710AB52
+#define HL7V2_DEFS_S_MFA_EDE710AB52
+inline constexpr field_def s_MFA_ede710ab52_f[] = {
+  {str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
+  {str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
+  {str("Event completion date / time", 28), str("event_completion_date_time", 26), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("Error return code and/or text", 29), str("error_return_code_and_or_text", 29), &t_CE_a17f911446, 60, 4, 1, 181, optionality::required},
+  {str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, 60, 5, 0, 0, optionality::required},
 };
-inline constexpr segment_def s_MFA_89ecd049b0{str("MFA", 3), str("Master file acknowledgement", 27), s_MFA_89ecd049b0_f, 5};
+inline constexpr segment_def s_MFA_ede710ab52{str("MFA", 3), str("Master file acknowledgement", 27), s_MFA_ede710ab52_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_MFE_C428B7E242
-#define HL7V2_DEFS_S_MFE_C428B7E242
-inline constexpr field_def s_MFE_c428b7e242_f[] = {
-  {1, str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, optionality::required, 1, 3, 180},
-  {2, str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {3, str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, optionality::required, 0, 60, 0},
+#ifndef HL7V2_DEFS_S_MFE_65D7BEE39D
+#define HL7V2_DEFS_S_MFE_65D7BEE39D
+inline constexpr field_def s_MFE_65d7bee39d_f[] = {
+  {str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
+  {str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
+  {str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, 60, 4, 0, 0, optionality::required},
 };
-inline constexpr segment_def s_MFE_c428b7e242{str("MFE", 3), str("Master file entry", 17), s_MFE_c428b7e242_f, 4};
+inline constexpr segment_def s_MFE_65d7bee39d{str("MFE", 3), str("Master file entry", 17), s_MFE_65d7bee39d_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_MFI_FB1804623A
-#define HL7V2_DEFS_S_MFI_FB1804623A
-inline constexpr field_def s_MFI_fb1804623a_f[] = {
-  {1, str("Master file identifier", 22), str("master_file_identifier", 22), &t_CE_a17f911446, optionality::required, 1, 60, 175},
-  {2, str("Master file application identifier", 34), str("master_file_application_identifier", 34), &t_ID_694d19431d, optionality::optional, 1, 6, 176},
-  {3, str("File-level event code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, optionality::required, 1, 3, 178},
-  {4, str("Entered date / time", 19), str("entered_date_time", 17), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {5, str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {6, str("Response level code", 19), str("response_level_code", 19), &t_ID_694d19431d, optionality::required, 1, 2, 179},
+#ifndef HL7V2_DEFS_S_MFI_2EA9E387CA
+#define HL7V2_DEFS_S_MFI_2EA9E387CA
+inline constexpr field_def s_MFI_2ea9e387ca_f[] = {
+  {str("Master file identifier", 22), str("master_file_identifier", 22), &t_CE_a17f911446, 60, 1, 1, 175, optionality::required},
+  {str("Master file application identifier", 34), str("master_file_application_identifier", 34), &t_ID_694d19431d, 6, 2, 1, 176, optionality::optional},
+  {str("File-level event code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, 3, 3, 1, 178, optionality::required},
+  {str("Entered date / time", 19), str("entered_date_time", 17), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
+  {str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
+  {str("Response level code", 19), str("response_level_code", 19), &t_ID_694d19431d, 2, 6, 1, 179, optionality::required},
 };
-inline constexpr segment_def s_MFI_fb1804623a{str("MFI", 3), str("Master file identification", 26), s_MFI_fb1804623a_f, 6};
+inline constexpr segment_def s_MFI_2ea9e387ca{str("MFI", 3), str("Master file identification", 26), s_MFI_2ea9e387ca_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MRG_CCD34FB92B
-#define HL7V2_DEFS_S_MRG_CCD34FB92B
-inline constexpr field_def s_MRG_ccd34fb92b_f[] = {
-  {1, str("Prior Patient ID - Internal", 27), str("prior_patient_id_internal", 25), &t_CM_PAT_ID_8e27fd4a90, optionality::required, 1, 20, 0},
-  {2, str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CM_PAT_ID_8e27fd4a90, optionality::optional, 1, 16, 0},
-  {3, str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CK_ACCOUNT_NO_3d5df13b33, optionality::optional, 1, 20, 0},
-  {4, str("Prior Patient ID - External", 27), str("prior_patient_id_external", 25), &t_CK_c3220bcbce, optionality::optional, 1, 16, 0},
+#ifndef HL7V2_DEFS_S_MRG_84B18151ED
+#define HL7V2_DEFS_S_MRG_84B18151ED
+inline constexpr field_def s_MRG_84b18151ed_f[] = {
+  {str("Prior Patient ID - Internal", 27), str("prior_patient_id_internal", 25), &t_CM_PAT_ID_8e27fd4a90, 20, 1, 1, 0, optionality::required},
+  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CM_PAT_ID_8e27fd4a90, 16, 2, 1, 0, optionality::optional},
+  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CK_ACCOUNT_NO_3d5df13b33, 20, 3, 1, 0, optionality::optional},
+  {str("Prior Patient ID - External", 27), str("prior_patient_id_external", 25), &t_CK_c3220bcbce, 16, 4, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_MRG_ccd34fb92b{str("MRG", 3), str("Merge patient information", 25), s_MRG_ccd34fb92b_f, 4};
+inline constexpr segment_def s_MRG_84b18151ed{str("MRG", 3), str("Merge patient information", 25), s_MRG_84b18151ed_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_MSA_F307AC62FA
-#define HL7V2_DEFS_S_MSA_F307AC62FA
-inline constexpr field_def s_MSA_f307ac62fa_f[] = {
-  {1, str("Acknowledgement code", 20), str("acknowledgement_code", 20), &t_ID_694d19431d, optionality::required, 1, 2, 8},
-  {2, str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {3, str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {4, str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {5, str("Delayed Acknowledgement type", 28), str("delayed_acknowledgement_type", 28), &t_ID_694d19431d, optionality::optional, 1, 1, 102},
-  {6, str("Error Condition", 15), str("error_condition", 15), &t_CE_a17f911446, optionality::optional, 1, 100, 0},
+#ifndef HL7V2_DEFS_S_MSA_E5274FC861
+#define HL7V2_DEFS_S_MSA_E5274FC861
+inline constexpr field_def s_MSA_e5274fc861_f[] = {
+  {str("Acknowledgement code", 20), str("acknowledgement_code", 20), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
+  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
+  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
+  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
+  {str("Delayed Acknowledgement type", 28), str("delayed_acknowledgement_type", 28), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
+  {str("Error Condition", 15), str("error_condition", 15), &t_CE_a17f911446, 100, 6, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_MSA_f307ac62fa{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_f307ac62fa_f, 6};
+inline constexpr segment_def s_MSA_e5274fc861{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_e5274fc861_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MSH_3BFF9A9124
-#define HL7V2_DEFS_S_MSH_3BFF9A9124
-inline constexpr field_def s_MSH_3bff9a9124_f[] = {
-  {1, str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, optionality::required, 1, 1, 0},
-  {2, str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, optionality::required, 1, 4, 0},
-  {3, str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, optionality::optional, 1, 15, 0},
-  {4, str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {6, str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("Date / Time of message", 22), str("date_time_of_message", 20), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("Security", 8), str("security", 8), &t_ST_30901c7b80, optionality::optional, 1, 40, 0},
-  {9, str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, optionality::required, 1, 7, 0},
-  {10, str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {11, str("Processing ID", 13), str("processing_id", 13), &t_ID_694d19431d, optionality::required, 1, 1, 103},
-  {12, str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, optionality::required, 1, 8, 104},
-  {13, str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, optionality::optional, 1, 15, 0},
-  {14, str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, optionality::optional, 1, 180, 0},
-  {15, str("Accept acknowledgement type", 27), str("accept_acknowledgement_type", 27), &t_ID_694d19431d, optionality::optional, 1, 2, 155},
-  {16, str("Application acknowledgement type", 32), str("application_acknowledgement_type", 32), &t_ID_694d19431d, optionality::optional, 1, 2, 155},
-  {17, str("Country code", 12), str("country_code", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
+#ifndef HL7V2_DEFS_S_MSH_0C58637567
+#define HL7V2_DEFS_S_MSH_0C58637567
+inline constexpr field_def s_MSH_0c58637567_f[] = {
+  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
+  {str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
+  {str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
+  {str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+  {str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("Date / Time of message", 22), str("date_time_of_message", 20), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
+  {str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, 7, 9, 1, 0, optionality::required},
+  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
+  {str("Processing ID", 13), str("processing_id", 13), &t_ID_694d19431d, 1, 11, 1, 103, optionality::required},
+  {str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, 8, 12, 1, 104, optionality::required},
+  {str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
+  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
+  {str("Accept acknowledgement type", 27), str("accept_acknowledgement_type", 27), &t_ID_694d19431d, 2, 15, 1, 155, optionality::optional},
+  {str("Application acknowledgement type", 32), str("application_acknowledgement_type", 32), &t_ID_694d19431d, 2, 16, 1, 155, optionality::optional},
+  {str("Country code", 12), str("country_code", 12), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_MSH_3bff9a9124{str("MSH", 3), str("Message header", 14), s_MSH_3bff9a9124_f, 17};
+inline constexpr segment_def s_MSH_0c58637567{str("MSH", 3), str("Message header", 14), s_MSH_0c58637567_f, 17};
 #endif
-#ifndef HL7V2_DEFS_S_NCK_D8E341BAA4
-#define HL7V2_DEFS_S_NCK_D8E341BAA4
-inline constexpr field_def s_NCK_d8e341baa4_f[] = {
-  {1, str("System Date/Time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
+#ifndef HL7V2_DEFS_S_NCK_46FE5CD91F
+#define HL7V2_DEFS_S_NCK_46FE5CD91F
+inline constexpr field_def s_NCK_46fe5cd91f_f[] = {
+  {str("System Date/Time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::required},
 };
-inline constexpr segment_def s_NCK_d8e341baa4{str("NCK", 3), str("System clock", 12), s_NCK_d8e341baa4_f, 1};
+inline constexpr segment_def s_NCK_46fe5cd91f{str("NCK", 3), str("System clock", 12), s_NCK_46fe5cd91f_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_NK1_C3B5403DAA
-#define HL7V2_DEFS_S_NK1_C3B5403DAA
-inline constexpr field_def s_NK1_c3b5403daa_f[] = {
-  {1, str("Set ID - Next of Kin", 20), str("set_id_next_of_kin", 18), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Name", 4), str("name", 4), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {3, str("Relationship", 12), str("relationship", 12), &t_CE_a17f911446, optionality::optional, 1, 60, 63},
-  {4, str("Address", 7), str("address", 7), &t_AD_3250cfd40d, optionality::optional, 1, 106, 0},
-  {5, str("Phone Number", 12), str("phone_number", 12), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {6, str("Business Phone Number", 21), str("business_phone_number", 21), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {7, str("Contact Role", 12), str("contact_role", 12), &t_CE_a17f911446, optionality::optional, 1, 60, 131},
-  {8, str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {9, str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {10, str("Next of Kin", 11), str("next_of_kin", 11), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {11, str("Next of kin job code / class", 28), str("next_of_kin_job_code_class", 26), &t_CM_JOB_CODE_72c43ed0a1, optionality::optional, 1, 60, 0},
-  {12, str("Next of Kin Employee Number", 27), str("next_of_kin_employee_number", 27), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {13, str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_NK1_1E30D3AB14
+#define HL7V2_DEFS_S_NK1_1E30D3AB14
+inline constexpr field_def s_NK1_1e30d3ab14_f[] = {
+  {str("Set ID - Next of Kin", 20), str("set_id_next_of_kin", 18), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Name", 4), str("name", 4), &t_PN_3221ed4820, 48, 2, 1, 0, optionality::optional},
+  {str("Relationship", 12), str("relationship", 12), &t_CE_a17f911446, 60, 3, 1, 63, optionality::optional},
+  {str("Address", 7), str("address", 7), &t_AD_3250cfd40d, 106, 4, 1, 0, optionality::optional},
+  {str("Phone Number", 12), str("phone_number", 12), &t_TN_108c330f6e, 40, 5, 3, 0, optionality::optional},
+  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_TN_108c330f6e, 40, 6, 1, 0, optionality::optional},
+  {str("Contact Role", 12), str("contact_role", 12), &t_CE_a17f911446, 60, 7, 1, 131, optionality::optional},
+  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
+  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
+  {str("Next of Kin", 11), str("next_of_kin", 11), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
+  {str("Next of kin job code / class", 28), str("next_of_kin_job_code_class", 26), &t_CM_JOB_CODE_72c43ed0a1, 60, 11, 1, 0, optionality::optional},
+  {str("Next of Kin Employee Number", 27), str("next_of_kin_employee_number", 27), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 60, 13, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_NK1_c3b5403daa{str("NK1", 3), str("Next of kin", 11), s_NK1_c3b5403daa_f, 13};
+inline constexpr segment_def s_NK1_1e30d3ab14{str("NK1", 3), str("Next of kin", 11), s_NK1_1e30d3ab14_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_NPU_190DB266A8
-#define HL7V2_DEFS_S_NPU_190DB266A8
-inline constexpr field_def s_NPU_190db266a8_f[] = {
-  {1, str("Bed Location", 12), str("bed_location", 12), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::required, 1, 12, 79},
-  {2, str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, optionality::optional, 1, 1, 116},
+#ifndef HL7V2_DEFS_S_NPU_1C1D828AAF
+#define HL7V2_DEFS_S_NPU_1C1D828AAF
+inline constexpr field_def s_NPU_1c1d828aaf_f[] = {
+  {str("Bed Location", 12), str("bed_location", 12), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 79, optionality::required},
+  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 2, 1, 116, optionality::optional},
 };
-inline constexpr segment_def s_NPU_190db266a8{str("NPU", 3), str("Bed status update", 17), s_NPU_190db266a8_f, 2};
+inline constexpr segment_def s_NPU_1c1d828aaf{str("NPU", 3), str("Bed status update", 17), s_NPU_1c1d828aaf_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_NSC_30DB3A0026
-#define HL7V2_DEFS_S_NSC_30DB3A0026
-inline constexpr field_def s_NSC_30db3a0026_f[] = {
-  {1, str("Network Change Type", 19), str("network_change_type", 19), &t_ID_694d19431d, optionality::required, 1, 4, 0},
-  {2, str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {3, str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {4, str("Current Application", 19), str("current_application", 19), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {5, str("Current Facility", 16), str("current_facility", 16), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {6, str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {8, str("New Application", 15), str("new_application", 15), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {9, str("New Facility", 12), str("new_facility", 12), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
+#ifndef HL7V2_DEFS_S_NSC_740DC71943
+#define HL7V2_DEFS_S_NSC_740DC71943
+inline constexpr field_def s_NSC_740dc71943_f[] = {
+  {str("Network Change Type", 19), str("network_change_type", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::required},
+  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
+  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
+  {str("Current Application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
+  {str("Current Facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
+  {str("New Application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
+  {str("New Facility", 12), str("new_facility", 12), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_NSC_30db3a0026{str("NSC", 3), str("Status change", 13), s_NSC_30db3a0026_f, 9};
+inline constexpr segment_def s_NSC_740dc71943{str("NSC", 3), str("Status change", 13), s_NSC_740dc71943_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_NST_DF567937F8
-#define HL7V2_DEFS_S_NST_DF567937F8
-inline constexpr field_def s_NST_df567937f8_f[] = {
-  {1, str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, optionality::required, 1, 1, 136},
-  {2, str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {3, str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, optionality::optional, 1, 3, 0},
-  {4, str("Statistics Start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {5, str("Statistics End", 14), str("statistics_end", 14), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {6, str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {7, str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {8, str("Message Received", 16), str("message_received", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {9, str("Message Sent", 12), str("message_sent", 12), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {10, str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {11, str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {12, str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {13, str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {14, str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {15, str("Network Errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
+#ifndef HL7V2_DEFS_S_NST_8BD2575EEF
+#define HL7V2_DEFS_S_NST_8BD2575EEF
+inline constexpr field_def s_NST_8bd2575eef_f[] = {
+  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 136, optionality::required},
+  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
+  {str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
+  {str("Statistics Start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
+  {str("Statistics End", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
+  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
+  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
+  {str("Message Received", 16), str("message_received", 16), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
+  {str("Message Sent", 12), str("message_sent", 12), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
+  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
+  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
+  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
+  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
+  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
+  {str("Network Errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_NST_df567937f8{str("NST", 3), str("Statistics", 10), s_NST_df567937f8_f, 15};
+inline constexpr segment_def s_NST_8bd2575eef{str("NST", 3), str("Statistics", 10), s_NST_8bd2575eef_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_NTE_C003892C39
-#define HL7V2_DEFS_S_NTE_C003892C39
-inline constexpr field_def s_NTE_c003892c39_f[] = {
-  {1, str("Set ID - Notes and Comments", 27), str("set_id_notes_and_comments", 25), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, optionality::optional, 1, 8, 105},
-  {3, str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, optionality::optional, 0, 65536, 0},
+#ifndef HL7V2_DEFS_S_NTE_FC76F0C8AF
+#define HL7V2_DEFS_S_NTE_FC76F0C8AF
+inline constexpr field_def s_NTE_fc76f0c8af_f[] = {
+  {str("Set ID - Notes and Comments", 27), str("set_id_notes_and_comments", 25), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
+  {str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, 65536, 3, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_NTE_c003892c39{str("NTE", 3), str("Notes and comments", 18), s_NTE_c003892c39_f, 3};
+inline constexpr segment_def s_NTE_fc76f0c8af{str("NTE", 3), str("Notes and comments", 18), s_NTE_fc76f0c8af_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_7D79847A2E
-#define HL7V2_DEFS_S_OBR_7D79847A2E
-inline constexpr field_def s_OBR_7d79847a2e_f[] = {
-  {1, str("Set ID - Observation Request", 28), str("set_id_observation_request", 26), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, optionality::optional, 1, 75, 0},
-  {3, str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, optionality::optional, 1, 75, 0},
-  {4, str("Universal Service ID", 20), str("universal_service_id", 20), &t_CE_a17f911446, optionality::required, 1, 200, 0},
-  {5, str("Priority (not used)", 19), str("priority_not_used", 17), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {6, str("Requested date / time (not used)", 32), str("requested_date_time_not_used", 28), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {7, str("Observation date / time", 23), str("observation_date_time", 21), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("Observation end date / time", 27), str("observation_end_date_time", 25), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {9, str("Collection Volume", 17), str("collection_volume", 17), &t_CQ_4d44967bc0, optionality::optional, 1, 20, 0},
-  {10, str("Collector Identifier", 20), str("collector_identifier", 20), &t_CN_015a34a893, optionality::optional, 0, 60, 0},
-  {11, str("Specimen action code", 20), str("specimen_action_code", 20), &t_ID_694d19431d, optionality::optional, 1, 1, 65},
-  {12, str("Danger Code", 11), str("danger_code", 11), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {13, str("Relevant clinical information", 29), str("relevant_clinical_information", 29), &t_ST_30901c7b80, optionality::optional, 1, 300, 0},
-  {14, str("Specimen received date / time", 29), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {15, str("Specimen source", 15), str("specimen_source", 15), &t_CM_SPS_f520b42e44, optionality::optional, 1, 300, 70},
-  {16, str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, optionality::optional, 1, 80, 0},
-  {17, str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_TN_108c330f6e, optionality::optional, 2, 40, 0},
-  {18, str("Placer field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {19, str("Placer field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {20, str("Filler Field 1", 14), str("filler_field_1", 14), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {21, str("Filler Field 2", 14), str("filler_field_2", 14), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {22, str("Results report / status change - date / time", 44), str("results_report_status_change_date_time", 38), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {23, str("Charge to Practice", 18), str("charge_to_practice", 18), &t_CM_MOC_7f992116a3, optionality::optional, 1, 40, 0},
-  {24, str("Diagnostic service section ID", 29), str("diagnostic_service_section_id", 29), &t_ID_694d19431d, optionality::optional, 1, 10, 74},
-  {25, str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 123},
-  {26, str("Parent Result", 13), str("parent_result", 13), &t_CM_PARENT_RESULT_9bcfed45f4, optionality::optional, 1, 200, 0},
-  {27, str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, optionality::optional, 0, 200, 0},
-  {28, str("Result Copies To", 16), str("result_copies_to", 16), &t_CN_015a34a893, optionality::optional, 5, 150, 0},
-  {29, str("Parent Number", 13), str("parent_number", 13), &t_CM_EIP_56b6df6e5e, optionality::optional, 1, 150, 0},
-  {30, str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, optionality::optional, 1, 20, 124},
-  {31, str("Reason for Study", 16), str("reason_for_study", 16), &t_CE_a17f911446, optionality::optional, 0, 300, 0},
-  {32, str("Principal Result Interpreter", 28), str("principal_result_interpreter", 28), &t_CM_NDL_a07217133b, optionality::optional, 1, 60, 0},
-  {33, str("Assistant Result Interpreter", 28), str("assistant_result_interpreter", 28), &t_CM_NDL_a07217133b, optionality::optional, 0, 60, 0},
-  {34, str("Technician", 10), str("technician", 10), &t_CM_NDL_a07217133b, optionality::optional, 0, 60, 0},
-  {35, str("Transcriptionist", 16), str("transcriptionist", 16), &t_CM_NDL_a07217133b, optionality::optional, 0, 60, 0},
-  {36, str("Scheduled date / time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
+#ifndef HL7V2_DEFS_S_OBR_7516DC8447
+#define HL7V2_DEFS_S_OBR_7516DC8447
+inline constexpr field_def s_OBR_7516dc8447_f[] = {
+  {str("Set ID - Observation Request", 28), str("set_id_observation_request", 26), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, optionality::optional},
+  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 3, 1, 0, optionality::optional},
+  {str("Universal Service ID", 20), str("universal_service_id", 20), &t_CE_a17f911446, 200, 4, 1, 0, optionality::required},
+  {str("Priority (not used)", 19), str("priority_not_used", 17), &t_ID_694d19431d, 2, 5, 1, 0, optionality::optional},
+  {str("Requested date / time (not used)", 32), str("requested_date_time_not_used", 28), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
+  {str("Observation date / time", 23), str("observation_date_time", 21), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("Observation end date / time", 27), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
+  {str("Collection Volume", 17), str("collection_volume", 17), &t_CQ_4d44967bc0, 20, 9, 1, 0, optionality::optional},
+  {str("Collector Identifier", 20), str("collector_identifier", 20), &t_CN_015a34a893, 60, 10, 0, 0, optionality::optional},
+  {str("Specimen action code", 20), str("specimen_action_code", 20), &t_ID_694d19431d, 1, 11, 1, 65, optionality::optional},
+  {str("Danger Code", 11), str("danger_code", 11), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
+  {str("Relevant clinical information", 29), str("relevant_clinical_information", 29), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
+  {str("Specimen received date / time", 29), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
+  {str("Specimen source", 15), str("specimen_source", 15), &t_CM_SPS_f520b42e44, 300, 15, 1, 70, optionality::optional},
+  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, 80, 16, 1, 0, optionality::optional},
+  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_TN_108c330f6e, 40, 17, 2, 0, optionality::optional},
+  {str("Placer field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
+  {str("Placer field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
+  {str("Filler Field 1", 14), str("filler_field_1", 14), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
+  {str("Filler Field 2", 14), str("filler_field_2", 14), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
+  {str("Results report / status change - date / time", 44), str("results_report_status_change_date_time", 38), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
+  {str("Charge to Practice", 18), str("charge_to_practice", 18), &t_CM_MOC_7f992116a3, 40, 23, 1, 0, optionality::optional},
+  {str("Diagnostic service section ID", 29), str("diagnostic_service_section_id", 29), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
+  {str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
+  {str("Parent Result", 13), str("parent_result", 13), &t_CM_PARENT_RESULT_9bcfed45f4, 200, 26, 1, 0, optionality::optional},
+  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 27, 0, 0, optionality::optional},
+  {str("Result Copies To", 16), str("result_copies_to", 16), &t_CN_015a34a893, 150, 28, 5, 0, optionality::optional},
+  {str("Parent Number", 13), str("parent_number", 13), &t_CM_EIP_56b6df6e5e, 150, 29, 1, 0, optionality::optional},
+  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
+  {str("Reason for Study", 16), str("reason_for_study", 16), &t_CE_a17f911446, 300, 31, 0, 0, optionality::optional},
+  {str("Principal Result Interpreter", 28), str("principal_result_interpreter", 28), &t_CM_NDL_a07217133b, 60, 32, 1, 0, optionality::optional},
+  {str("Assistant Result Interpreter", 28), str("assistant_result_interpreter", 28), &t_CM_NDL_a07217133b, 60, 33, 0, 0, optionality::optional},
+  {str("Technician", 10), str("technician", 10), &t_CM_NDL_a07217133b, 60, 34, 0, 0, optionality::optional},
+  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_CM_NDL_a07217133b, 60, 35, 0, 0, optionality::optional},
+  {str("Scheduled date / time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 26, 36, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OBR_7d79847a2e{str("OBR", 3), str("Observation request", 19), s_OBR_7d79847a2e_f, 36};
+inline constexpr segment_def s_OBR_7516dc8447{str("OBR", 3), str("Observation request", 19), s_OBR_7516dc8447_f, 36};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_6D6AA5B966
-#define HL7V2_DEFS_S_OBX_6D6AA5B966
-inline constexpr field_def s_OBX_6d6aa5b966_f[] = {
-  {1, str("Set ID - Observational Simple", 29), str("set_id_observational_simple", 27), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, optionality::required, 1, 2, 125},
-  {3, str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, optionality::required, 1, 80, 0},
-  {4, str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {5, str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, optionality::optional, 1, 65536, 0},
-  {6, str("Units", 5), str("units", 5), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {7, str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
-  {8, str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_ID_694d19431d, optionality::optional, 5, 10, 78},
-  {9, str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, optionality::optional, 1, 5, 0},
-  {10, str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, optionality::optional, 1, 5, 80},
-  {11, str("Observation result status", 25), str("observation_result_status", 25), &t_ID_694d19431d, optionality::required, 1, 2, 85},
-  {12, str("Effective date last observation normal values", 45), str("effective_date_last_observation_normal_values", 45), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {13, str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {14, str("Date / time of the observation", 30), str("date_time_of_the_observation", 28), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {15, str("Producer's ID", 13), str("producers_id", 12), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {16, str("Responsible Observer", 20), str("responsible_observer", 20), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_OBX_D928D96558
+#define HL7V2_DEFS_S_OBX_D928D96558
+inline constexpr field_def s_OBX_d928d96558_f[] = {
+  {str("Set ID - Observational Simple", 29), str("set_id_observational_simple", 27), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::required},
+  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 80, 3, 1, 0, optionality::required},
+  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
+  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 65536, 5, 1, 0, optionality::optional},
+  {str("Units", 5), str("units", 5), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
+  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
+  {str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_ID_694d19431d, 10, 8, 5, 78, optionality::optional},
+  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
+  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 5, 10, 1, 80, optionality::optional},
+  {str("Observation result status", 25), str("observation_result_status", 25), &t_ID_694d19431d, 2, 11, 1, 85, optionality::required},
+  {str("Effective date last observation normal values", 45), str("effective_date_last_observation_normal_values", 45), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
+  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
+  {str("Date / time of the observation", 30), str("date_time_of_the_observation", 28), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
+  {str("Producer's ID", 13), str("producers_id", 12), &t_CE_a17f911446, 60, 15, 1, 0, optionality::optional},
+  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_CN_015a34a893, 60, 16, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OBX_6d6aa5b966{str("OBX", 3), str("Observation result", 18), s_OBX_6d6aa5b966_f, 16};
+inline constexpr segment_def s_OBX_d928d96558{str("OBX", 3), str("Observation result", 18), s_OBX_d928d96558_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_ODS_F7BE981223
-#define HL7V2_DEFS_S_ODS_F7BE981223
-inline constexpr field_def s_ODS_f7be981223_f[] = {
-  {1, str("Type", 4), str("type", 4), &t_ID_694d19431d, optionality::required, 1, 1, 159},
-  {2, str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, optionality::optional, 10, 60, 0},
-  {3, str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_a17f911446, optionality::required, 20, 60, 0},
-  {4, str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, optionality::optional, 2, 80, 0},
+#ifndef HL7V2_DEFS_S_ODS_3ED3D67014
+#define HL7V2_DEFS_S_ODS_3ED3D67014
+inline constexpr field_def s_ODS_3ed3d67014_f[] = {
+  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 1, 1, 1, 159, optionality::required},
+  {str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, 60, 2, 10, 0, optionality::optional},
+  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_a17f911446, 60, 3, 20, 0, optionality::required},
+  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 2, 0, optionality::optional},
 };
-inline constexpr segment_def s_ODS_f7be981223{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_f7be981223_f, 4};
+inline constexpr segment_def s_ODS_3ed3d67014{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_3ed3d67014_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_ODT_1088581557
-#define HL7V2_DEFS_S_ODT_1088581557
-inline constexpr field_def s_ODT_1088581557_f[] = {
-  {1, str("Tray Type", 9), str("tray_type", 9), &t_CE_a17f911446, optionality::required, 1, 60, 160},
-  {2, str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, optionality::optional, 10, 60, 0},
-  {3, str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, optionality::optional, 2, 80, 0},
+#ifndef HL7V2_DEFS_S_ODT_92A2A4B518
+#define HL7V2_DEFS_S_ODT_92A2A4B518
+inline constexpr field_def s_ODT_92a2a4b518_f[] = {
+  {str("Tray Type", 9), str("tray_type", 9), &t_CE_a17f911446, 60, 1, 1, 160, optionality::required},
+  {str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, 60, 2, 10, 0, optionality::optional},
+  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 2, 0, optionality::optional},
 };
-inline constexpr segment_def s_ODT_1088581557{str("ODT", 3), str("Diet tray instruction", 21), s_ODT_1088581557_f, 3};
+inline constexpr segment_def s_ODT_92a2a4b518{str("ODT", 3), str("Diet tray instruction", 21), s_ODT_92a2a4b518_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OM1_A575A13F92
-#define HL7V2_DEFS_S_OM1_A575A13F92
-inline constexpr field_def s_OM1_a575a13f92_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Producer's test / observation ID", 32), str("producers_test_observation_id", 29), &t_CE_a17f911446, optionality::required, 1, 200, 0},
-  {4, str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, optionality::optional, 0, 12, 125},
-  {5, str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, optionality::required, 1, 1, 136},
-  {6, str("Producer ID", 11), str("producer_id", 11), &t_CE_a17f911446, optionality::required, 1, 200, 0},
-  {7, str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, optionality::optional, 1, 200, 0},
-  {8, str("Other test / observation IDs for the observation", 48), str("other_test_observation_ids_for_the_observation", 46), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {9, str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, optionality::required, 0, 200, 0},
-  {10, str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {11, str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, optionality::optional, 1, 8, 0},
-  {12, str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, optionality::optional, 1, 200, 0},
-  {13, str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {14, str("Identity of instrument used to perform this study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CE_a17f911446, optionality::optional, 0, 60, 0},
-  {15, str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {16, str("Portable", 8), str("portable", 8), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {17, str("Observation producing department / section", 42), str("observation_producing_department_section", 40), &t_ID_694d19431d, optionality::optional, 0, 1, 0},
-  {18, str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_TN_108c330f6e, optionality::optional, 1, 40, 0},
-  {19, str("Nature of test / observation", 28), str("nature_of_test_observation", 26), &t_ID_694d19431d, optionality::required, 1, 1, 174},
-  {20, str("Report Subheader", 16), str("report_subheader", 16), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {21, str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {22, str("Date / time stamp for any change in definition for obs", 54), str("date_time_stamp_for_any_change_in_definition_for_obs", 52), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {23, str("Effective date / time of change", 31), str("effective_date_time_of_change", 29), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {24, str("Typical Turn-around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {25, str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {26, str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, optionality::optional, 0, 40, 168},
-  {27, str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, optionality::optional, 1, 5, 169},
-  {28, str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {29, str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_AD_3250cfd40d, optionality::optional, 0, 1000, 0},
-  {30, str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_TN_108c330f6e, optionality::optional, 0, 400, 0},
-  {31, str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_ID_694d19431d, optionality::optional, 1, 1, 177},
-  {32, str("Observations required to interpret the observation", 50), str("observations_required_to_interpret_the_observation", 50), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {33, str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, optionality::optional, 1, 65536, 0},
-  {34, str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_a17f911446, optionality::optional, 0, 65536, 0},
-  {35, str("Reflex tests / observations", 27), str("reflex_tests_observations", 25), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {36, str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_ST_30901c7b80, optionality::optional, 1, 80, 0},
-  {37, str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_a17f911446, optionality::optional, 0, 65536, 0},
-  {38, str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, optionality::optional, 1, 200, 0},
-  {39, str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {40, str("Factors that may affect the observation", 39), str("factors_that_may_affect_the_observation", 39), &t_TX_f9e6eec689, optionality::optional, 1, 200, 0},
-  {41, str("Test / observation performance schedule", 39), str("test_observation_performance_schedule", 37), &t_ST_30901c7b80, optionality::optional, 0, 60, 0},
-  {42, str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, optionality::optional, 1, 65536, 0},
+#ifndef HL7V2_DEFS_S_OM1_87F8DDE2E2
+#define HL7V2_DEFS_S_OM1_87F8DDE2E2
+inline constexpr field_def s_OM1_87f8dde2e2_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Producer's test / observation ID", 32), str("producers_test_observation_id", 29), &t_CE_a17f911446, 200, 3, 1, 0, optionality::required},
+  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, 12, 4, 0, 125, optionality::optional},
+  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, 1, 5, 1, 136, optionality::required},
+  {str("Producer ID", 11), str("producer_id", 11), &t_CE_a17f911446, 200, 6, 1, 0, optionality::required},
+  {str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, 200, 7, 1, 0, optionality::optional},
+  {str("Other test / observation IDs for the observation", 48), str("other_test_observation_ids_for_the_observation", 46), &t_CE_a17f911446, 200, 8, 1, 0, optionality::optional},
+  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::required},
+  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 10, 1, 0, optionality::optional},
+  {str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, 8, 11, 1, 0, optionality::optional},
+  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 12, 1, 0, optionality::optional},
+  {str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, 1, 13, 1, 136, optionality::optional},
+  {str("Identity of instrument used to perform this study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CE_a17f911446, 60, 14, 0, 0, optionality::optional},
+  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_a17f911446, 200, 15, 0, 0, optionality::optional},
+  {str("Portable", 8), str("portable", 8), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
+  {str("Observation producing department / section", 42), str("observation_producing_department_section", 40), &t_ID_694d19431d, 1, 17, 0, 0, optionality::optional},
+  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_TN_108c330f6e, 40, 18, 1, 0, optionality::optional},
+  {str("Nature of test / observation", 28), str("nature_of_test_observation", 26), &t_ID_694d19431d, 1, 19, 1, 174, optionality::required},
+  {str("Report Subheader", 16), str("report_subheader", 16), &t_CE_a17f911446, 200, 20, 1, 0, optionality::optional},
+  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 21, 1, 0, optionality::optional},
+  {str("Date / time stamp for any change in definition for obs", 54), str("date_time_stamp_for_any_change_in_definition_for_obs", 52), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::required},
+  {str("Effective date / time of change", 31), str("effective_date_time_of_change", 29), &t_TS_f7a89bea09, 26, 23, 1, 0, optionality::optional},
+  {str("Typical Turn-around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
+  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
+  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, 40, 26, 0, 168, optionality::optional},
+  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, 5, 27, 1, 169, optionality::optional},
+  {str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_a17f911446, 200, 28, 0, 0, optionality::optional},
+  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_AD_3250cfd40d, 1000, 29, 0, 0, optionality::optional},
+  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_TN_108c330f6e, 400, 30, 0, 0, optionality::optional},
+  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_ID_694d19431d, 1, 31, 1, 177, optionality::optional},
+  {str("Observations required to interpret the observation", 50), str("observations_required_to_interpret_the_observation", 50), &t_CE_a17f911446, 200, 32, 0, 0, optionality::optional},
+  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 33, 1, 0, optionality::optional},
+  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_a17f911446, 65536, 34, 0, 0, optionality::optional},
+  {str("Reflex tests / observations", 27), str("reflex_tests_observations", 25), &t_CE_a17f911446, 200, 35, 0, 0, optionality::optional},
+  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_ST_30901c7b80, 80, 36, 1, 0, optionality::optional},
+  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_a17f911446, 65536, 37, 0, 0, optionality::optional},
+  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 38, 1, 0, optionality::optional},
+  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_a17f911446, 200, 39, 1, 0, optionality::optional},
+  {str("Factors that may affect the observation", 39), str("factors_that_may_affect_the_observation", 39), &t_TX_f9e6eec689, 200, 40, 1, 0, optionality::optional},
+  {str("Test / observation performance schedule", 39), str("test_observation_performance_schedule", 37), &t_ST_30901c7b80, 60, 41, 0, 0, optionality::optional},
+  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 42, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM1_a575a13f92{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_a575a13f92_f, 42};
+inline constexpr segment_def s_OM1_87f8dde2e2{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_87f8dde2e2_f, 42};
 #endif
-#ifndef HL7V2_DEFS_S_OM2_3AC33DEA5F
-#define HL7V2_DEFS_S_OM2_3AC33DEA5F
-inline constexpr field_def s_OM2_3ac33dea5f_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {4, str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, optionality::optional, 1, 10, 0},
-  {5, str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {6, str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, optionality::required, 0, 20, 0},
-  {7, str("Reference (normal) range - ordinal and continuous observations", 62), str("reference_normal_range_ordinal_and_continuous_observations", 58), &t_CM_RFR_5042581649, optionality::optional, 0, 200, 0},
-  {8, str("Critical range for ordinal and continuous observations", 54), str("critical_range_for_ordinal_and_continuous_observations", 54), &t_CM_RANGE_9c0810f4c8, optionality::optional, 1, 200, 0},
-  {9, str("Absolute range for ordinal and continuous observations", 54), str("absolute_range_for_ordinal_and_continuous_observations", 54), &t_CM_ABS_RANGE_483f7dc7c6, optionality::optional, 1, 200, 0},
-  {10, str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_CM_DLT_e9049db1e4, optionality::optional, 0, 200, 0},
-  {11, str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_OM2_1C6359F0BA
+#define HL7V2_DEFS_S_OM2_1C6359F0BA
+inline constexpr field_def s_OM2_1c6359f0ba_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
+  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 4, 1, 0, optionality::optional},
+  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
+  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 20, 6, 0, 0, optionality::required},
+  {str("Reference (normal) range - ordinal and continuous observations", 62), str("reference_normal_range_ordinal_and_continuous_observations", 58), &t_CM_RFR_5042581649, 200, 7, 0, 0, optionality::optional},
+  {str("Critical range for ordinal and continuous observations", 54), str("critical_range_for_ordinal_and_continuous_observations", 54), &t_CM_RANGE_9c0810f4c8, 200, 8, 1, 0, optionality::optional},
+  {str("Absolute range for ordinal and continuous observations", 54), str("absolute_range_for_ordinal_and_continuous_observations", 54), &t_CM_ABS_RANGE_483f7dc7c6, 200, 9, 1, 0, optionality::optional},
+  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_CM_DLT_e9049db1e4, 200, 10, 0, 0, optionality::optional},
+  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM2_3ac33dea5f{str("OM2", 3), str("Numeric observation", 19), s_OM2_3ac33dea5f_f, 11};
+inline constexpr segment_def s_OM2_1c6359f0ba{str("OM2", 3), str("Numeric observation", 19), s_OM2_1c6359f0ba_f, 11};
 #endif
-#ifndef HL7V2_DEFS_S_OM3_7AB4355CCD
-#define HL7V2_DEFS_S_OM3_7AB4355CCD
-inline constexpr field_def s_OM3_7ab4355ccd_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_ID_694d19431d, optionality::optional, 1, 5, 0},
-  {4, str("Valid coded answers", 19), str("valid_coded_answers", 19), &t_CE_a17f911446, optionality::optional, 0, 60, 0},
-  {5, str("Normal test codes for categorical observations", 46), str("normal_test_codes_for_categorical_observations", 46), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {6, str("Abnormal test codes for categorical observations", 48), str("abnormal_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {7, str("Critical test codes for categorical observations", 48), str("critical_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {8, str("Data Type", 9), str("data_type", 9), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
+#ifndef HL7V2_DEFS_S_OM3_90DB55075E
+#define HL7V2_DEFS_S_OM3_90DB55075E
+inline constexpr field_def s_OM3_90db55075e_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_ID_694d19431d, 5, 3, 1, 0, optionality::optional},
+  {str("Valid coded answers", 19), str("valid_coded_answers", 19), &t_CE_a17f911446, 60, 4, 0, 0, optionality::optional},
+  {str("Normal test codes for categorical observations", 46), str("normal_test_codes_for_categorical_observations", 46), &t_CE_a17f911446, 200, 5, 0, 0, optionality::optional},
+  {str("Abnormal test codes for categorical observations", 48), str("abnormal_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, 200, 6, 1, 0, optionality::optional},
+  {str("Critical test codes for categorical observations", 48), str("critical_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, 200, 7, 1, 0, optionality::optional},
+  {str("Data Type", 9), str("data_type", 9), &t_ID_694d19431d, 2, 8, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM3_7ab4355ccd{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_7ab4355ccd_f, 8};
+inline constexpr segment_def s_OM3_90db55075e{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_90db55075e_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_OM4_D05D6A05A5
-#define HL7V2_DEFS_S_OM4_D05D6A05A5
-inline constexpr field_def s_OM4_d05d6a05a5_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, optionality::optional, 1, 1, 170},
-  {4, str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, optionality::optional, 1, 60, 0},
-  {5, str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {6, str("Container Units", 15), str("container_units", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {7, str("Specimen", 8), str("specimen", 8), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {8, str("Additive", 8), str("additive", 8), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {9, str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, optionality::optional, 1, 10240, 0},
-  {10, str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, optionality::optional, 1, 10240, 0},
-  {11, str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_4d44967bc0, optionality::optional, 1, 20, 0},
-  {12, str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_QUANTITY_647354d841, optionality::optional, 1, 20, 0},
-  {13, str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, optionality::optional, 1, 10240, 0},
-  {14, str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, optionality::optional, 0, 60, 27},
-  {15, str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_QUANTITY_647354d841, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_OM4_7D2F68A7BC
+#define HL7V2_DEFS_S_OM4_7D2F68A7BC
+inline constexpr field_def s_OM4_7d2f68a7bc_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, 1, 3, 1, 170, optionality::optional},
+  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 4, 1, 0, optionality::optional},
+  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
+  {str("Container Units", 15), str("container_units", 15), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
+  {str("Specimen", 8), str("specimen", 8), &t_CE_a17f911446, 60, 7, 1, 0, optionality::optional},
+  {str("Additive", 8), str("additive", 8), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
+  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
+  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 10, 1, 0, optionality::optional},
+  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_4d44967bc0, 20, 11, 1, 0, optionality::optional},
+  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_QUANTITY_647354d841, 20, 12, 1, 0, optionality::optional},
+  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 13, 1, 0, optionality::optional},
+  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, 60, 14, 0, 27, optionality::optional},
+  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_QUANTITY_647354d841, 20, 15, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM4_d05d6a05a5{str("OM4", 3), str("Observation that require specimens", 34), s_OM4_d05d6a05a5_f, 15};
+inline constexpr segment_def s_OM4_7d2f68a7bc{str("OM4", 3), str("Observation that require specimens", 34), s_OM4_7d2f68a7bc_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_OM5_BE75A988ED
-#define HL7V2_DEFS_S_OM5_BE75A988ED
-inline constexpr field_def s_OM5_be75a988ed_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Tests / observations included within an ordered test battery", 60), str("tests_observations_included_within_an_ordered_test_battery", 58), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {4, str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, optionality::optional, 1, 200, 0},
+#ifndef HL7V2_DEFS_S_OM5_A6A844335F
+#define HL7V2_DEFS_S_OM5_A6A844335F
+inline constexpr field_def s_OM5_a6a844335f_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Tests / observations included within an ordered test battery", 60), str("tests_observations_included_within_an_ordered_test_battery", 58), &t_CE_a17f911446, 200, 3, 0, 0, optionality::optional},
+  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 200, 4, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM5_be75a988ed{str("OM5", 3), str("Observation batteries", 21), s_OM5_be75a988ed_f, 4};
+inline constexpr segment_def s_OM5_a6a844335f{str("OM5", 3), str("Observation batteries", 21), s_OM5_a6a844335f_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_OM6_2E60645482
-#define HL7V2_DEFS_S_OM6_2E60645482
-inline constexpr field_def s_OM6_2e60645482_f[] = {
-  {1, str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {2, str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, optionality::optional, 1, 10240, 0},
+#ifndef HL7V2_DEFS_S_OM6_ABCB0FC2FE
+#define HL7V2_DEFS_S_OM6_ABCB0FC2FE
+inline constexpr field_def s_OM6_abcb0fc2fe_f[] = {
+  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
+  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 3, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_OM6_2e60645482{str("OM6", 3), str("Observations that are calculated from other obersvations", 56), s_OM6_2e60645482_f, 3};
+inline constexpr segment_def s_OM6_abcb0fc2fe{str("OM6", 3), str("Observations that are calculated from other obersvations", 56), s_OM6_abcb0fc2fe_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_14AB0CE767
-#define HL7V2_DEFS_S_ORC_14AB0CE767
-inline constexpr field_def s_ORC_14ab0ce767_f[] = {
-  {1, str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, optionality::required, 1, 2, 119},
-  {2, str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, optionality::optional, 1, 75, 0},
-  {3, str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, optionality::optional, 1, 75, 0},
-  {4, str("Placer Group Number", 19), str("placer_group_number", 19), &t_CM_GROUP_ID_b2f47d7d03, optionality::optional, 1, 75, 0},
-  {5, str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 38},
-  {6, str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, optionality::optional, 1, 1, 121},
-  {7, str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, optionality::optional, 0, 200, 0},
-  {8, str("Parent", 6), str("parent", 6), &t_CM_EIP_56b6df6e5e, optionality::optional, 1, 200, 0},
-  {9, str("Date / time of transaction", 26), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {10, str("Entered By", 10), str("entered_by", 10), &t_CN_015a34a893, optionality::optional, 1, 80, 0},
-  {11, str("Verified By", 11), str("verified_by", 11), &t_CN_015a34a893, optionality::optional, 1, 80, 0},
-  {12, str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, optionality::optional, 1, 80, 0},
-  {13, str("Enterer's Location", 18), str("enterers_location", 17), &t_CM_PARENT_RESULT_9bcfed45f4, optionality::optional, 1, 80, 0},
-  {14, str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, optionality::optional, 2, 40, 0},
-  {15, str("Order effective date / time", 27), str("order_effective_date_time", 25), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {16, str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {17, str("Entering Organization", 21), str("entering_organization", 21), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {18, str("Entering Device", 15), str("entering_device", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {19, str("Action by", 9), str("action_by", 9), &t_CN_015a34a893, optionality::optional, 1, 80, 0},
+#ifndef HL7V2_DEFS_S_ORC_CD6C7CA60E
+#define HL7V2_DEFS_S_ORC_CD6C7CA60E
+inline constexpr field_def s_ORC_cd6c7ca60e_f[] = {
+  {str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, 2, 1, 1, 119, optionality::required},
+  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, optionality::optional},
+  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 3, 1, 0, optionality::optional},
+  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_CM_GROUP_ID_b2f47d7d03, 75, 4, 1, 0, optionality::optional},
+  {str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, 2, 5, 1, 38, optionality::optional},
+  {str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, 1, 6, 1, 121, optionality::optional},
+  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 7, 0, 0, optionality::optional},
+  {str("Parent", 6), str("parent", 6), &t_CM_EIP_56b6df6e5e, 200, 8, 1, 0, optionality::optional},
+  {str("Date / time of transaction", 26), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
+  {str("Entered By", 10), str("entered_by", 10), &t_CN_015a34a893, 80, 10, 1, 0, optionality::optional},
+  {str("Verified By", 11), str("verified_by", 11), &t_CN_015a34a893, 80, 11, 1, 0, optionality::optional},
+  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, 80, 12, 1, 0, optionality::optional},
+  {str("Enterer's Location", 18), str("enterers_location", 17), &t_CM_PARENT_RESULT_9bcfed45f4, 80, 13, 1, 0, optionality::optional},
+  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, 40, 14, 2, 0, optionality::optional},
+  {str("Order effective date / time", 27), str("order_effective_date_time", 25), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
+  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_a17f911446, 200, 16, 1, 0, optionality::optional},
+  {str("Entering Organization", 21), str("entering_organization", 21), &t_CE_a17f911446, 60, 17, 1, 0, optionality::optional},
+  {str("Entering Device", 15), str("entering_device", 15), &t_CE_a17f911446, 60, 18, 1, 0, optionality::optional},
+  {str("Action by", 9), str("action_by", 9), &t_CN_015a34a893, 80, 19, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_ORC_14ab0ce767{str("ORC", 3), str("Commom order", 12), s_ORC_14ab0ce767_f, 19};
+inline constexpr segment_def s_ORC_cd6c7ca60e{str("ORC", 3), str("Commom order", 12), s_ORC_cd6c7ca60e_f, 19};
 #endif
-#ifndef HL7V2_DEFS_S_PID_C38F8BF7C1
-#define HL7V2_DEFS_S_PID_C38F8BF7C1
-inline constexpr field_def s_PID_c38f8bf7c1_f[] = {
-  {1, str("Set ID - Patient ID", 19), str("set_id_patient_id", 17), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Patient ID (External ID)", 24), str("patient_id_external_id", 22), &t_CK_c3220bcbce, optionality::optional, 1, 16, 0},
-  {3, str("Patient ID (Internal ID)", 24), str("patient_id_internal_id", 22), &t_CM_PAT_ID_8e27fd4a90, optionality::required, 0, 20, 0},
-  {4, str("Alternate Patient ID", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, optionality::optional, 1, 12, 0},
-  {5, str("Patient Name", 12), str("patient_name", 12), &t_PN_3221ed4820, optionality::required, 1, 48, 0},
-  {6, str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {7, str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {8, str("Sex", 3), str("sex", 3), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {9, str("Patient Alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, optionality::optional, 0, 48, 0},
-  {10, str("Race", 4), str("race", 4), &t_ID_694d19431d, optionality::optional, 1, 1, 5},
-  {11, str("Patient Address", 15), str("patient_address", 15), &t_AD_3250cfd40d, optionality::optional, 3, 106, 0},
-  {12, str("County code", 11), str("county_code", 11), &t_ID_694d19431d, optionality::optional, 1, 4, 0},
-  {13, str("Phone Number - Home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {14, str("Phone Number - Business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, optionality::optional, 3, 40, 0},
-  {15, str("Language - Patient", 18), str("language_patient", 16), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {16, str("Marital Status", 14), str("marital_status", 14), &t_ID_694d19431d, optionality::optional, 1, 1, 2},
-  {17, str("Religion", 8), str("religion", 8), &t_ID_694d19431d, optionality::optional, 1, 3, 6},
-  {18, str("Patient Account Number", 22), str("patient_account_number", 22), &t_CK_c3220bcbce, optionality::optional, 1, 20, 0},
-  {19, str("Social security number - patient", 32), str("social_security_number_patient", 30), &t_ST_30901c7b80, optionality::optional, 1, 16, 0},
-  {20, str("Driver's license number - patient", 33), str("drivers_license_number_patient", 30), &t_CM_LICENSE_NO_b5b63594c9, optionality::optional, 1, 25, 0},
-  {21, str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CK_c3220bcbce, optionality::optional, 1, 20, 0},
-  {22, str("Ethnic Group", 12), str("ethnic_group", 12), &t_ID_694d19431d, optionality::optional, 1, 1, 189},
-  {23, str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {24, str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {25, str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {26, str("Citizenship", 11), str("citizenship", 11), &t_ID_694d19431d, optionality::optional, 0, 3, 171},
-  {27, str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_ST_30901c7b80, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_PID_457367C82B
+#define HL7V2_DEFS_S_PID_457367C82B
+inline constexpr field_def s_PID_457367c82b_f[] = {
+  {str("Set ID - Patient ID", 19), str("set_id_patient_id", 17), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Patient ID (External ID)", 24), str("patient_id_external_id", 22), &t_CK_c3220bcbce, 16, 2, 1, 0, optionality::optional},
+  {str("Patient ID (Internal ID)", 24), str("patient_id_internal_id", 22), &t_CM_PAT_ID_8e27fd4a90, 20, 3, 0, 0, optionality::required},
+  {str("Alternate Patient ID", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, 12, 4, 1, 0, optionality::optional},
+  {str("Patient Name", 12), str("patient_name", 12), &t_PN_3221ed4820, 48, 5, 1, 0, optionality::required},
+  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
+  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
+  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 8, 1, 1, optionality::optional},
+  {str("Patient Alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, 48, 9, 0, 0, optionality::optional},
+  {str("Race", 4), str("race", 4), &t_ID_694d19431d, 1, 10, 1, 5, optionality::optional},
+  {str("Patient Address", 15), str("patient_address", 15), &t_AD_3250cfd40d, 106, 11, 3, 0, optionality::optional},
+  {str("County code", 11), str("county_code", 11), &t_ID_694d19431d, 4, 12, 1, 0, optionality::optional},
+  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, 40, 13, 3, 0, optionality::optional},
+  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, 40, 14, 3, 0, optionality::optional},
+  {str("Language - Patient", 18), str("language_patient", 16), &t_ST_30901c7b80, 25, 15, 1, 0, optionality::optional},
+  {str("Marital Status", 14), str("marital_status", 14), &t_ID_694d19431d, 1, 16, 1, 2, optionality::optional},
+  {str("Religion", 8), str("religion", 8), &t_ID_694d19431d, 3, 17, 1, 6, optionality::optional},
+  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CK_c3220bcbce, 20, 18, 1, 0, optionality::optional},
+  {str("Social security number - patient", 32), str("social_security_number_patient", 30), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
+  {str("Driver's license number - patient", 33), str("drivers_license_number_patient", 30), &t_CM_LICENSE_NO_b5b63594c9, 25, 20, 1, 0, optionality::optional},
+  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CK_c3220bcbce, 20, 21, 1, 0, optionality::optional},
+  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_ID_694d19431d, 1, 22, 1, 189, optionality::optional},
+  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 25, 23, 1, 0, optionality::optional},
+  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, 2, 24, 1, 0, optionality::optional},
+  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
+  {str("Citizenship", 11), str("citizenship", 11), &t_ID_694d19431d, 3, 26, 0, 171, optionality::optional},
+  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_ST_30901c7b80, 60, 27, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PID_c38f8bf7c1{str("PID", 3), str("Patient identification", 22), s_PID_c38f8bf7c1_f, 27};
+inline constexpr segment_def s_PID_457367c82b{str("PID", 3), str("Patient identification", 22), s_PID_457367c82b_f, 27};
 #endif
-#ifndef HL7V2_DEFS_S_PR1_AEB258D3AF
-#define HL7V2_DEFS_S_PR1_AEB258D3AF
-inline constexpr field_def s_PR1_aeb258d3af_f[] = {
-  {1, str("Set ID - procedure", 18), str("set_id_procedure", 16), &t_SI_5f0d0d96af, optionality::required, 1, 4, 0},
-  {2, str("Procedure coding method", 23), str("procedure_coding_method", 23), &t_ID_694d19431d, optionality::required, 0, 2, 89},
-  {3, str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, optionality::required, 0, 10, 88},
-  {4, str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, optionality::optional, 0, 40, 0},
-  {5, str("Procedure date / time", 21), str("procedure_date_time", 19), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {6, str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, optionality::required, 1, 2, 90},
-  {7, str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {8, str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_015a34a893, optionality::optional, 1, 60, 10},
-  {9, str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, optionality::optional, 1, 2, 19},
-  {10, str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {11, str("Surgeon", 7), str("surgeon", 7), &t_CN_015a34a893, optionality::optional, 1, 60, 10},
-  {12, str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_CM_PRACTITIONER_629ea6e44f, optionality::optional, 0, 60, 10},
-  {13, str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 59},
-  {14, str("Procedure priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
+#ifndef HL7V2_DEFS_S_PR1_2B27B58BF5
+#define HL7V2_DEFS_S_PR1_2B27B58BF5
+inline constexpr field_def s_PR1_2b27b58bf5_f[] = {
+  {str("Set ID - procedure", 18), str("set_id_procedure", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
+  {str("Procedure coding method", 23), str("procedure_coding_method", 23), &t_ID_694d19431d, 2, 2, 0, 89, optionality::required},
+  {str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, 10, 3, 0, 88, optionality::required},
+  {str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 0, 0, optionality::optional},
+  {str("Procedure date / time", 21), str("procedure_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::required},
+  {str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, 2, 6, 1, 90, optionality::required},
+  {str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
+  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_015a34a893, 60, 8, 1, 10, optionality::optional},
+  {str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, 2, 9, 1, 19, optionality::optional},
+  {str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
+  {str("Surgeon", 7), str("surgeon", 7), &t_CN_015a34a893, 60, 11, 1, 10, optionality::optional},
+  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_CM_PRACTITIONER_629ea6e44f, 60, 12, 0, 10, optionality::optional},
+  {str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, 2, 13, 1, 59, optionality::optional},
+  {str("Procedure priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, 2, 14, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PR1_aeb258d3af{str("PR1", 3), str("Procedures", 10), s_PR1_aeb258d3af_f, 14};
+inline constexpr segment_def s_PR1_2b27b58bf5{str("PR1", 3), str("Procedures", 10), s_PR1_2b27b58bf5_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_PRA_4609C11360
-#define HL7V2_DEFS_S_PRA_4609C11360
-inline constexpr field_def s_PRA_4609c11360_f[] = {
-  {1, str("PRA - primary key value", 23), str("pra_primary_key_value", 21), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {2, str("Practitioner group", 18), str("practitioner_group", 18), &t_CE_a17f911446, optionality::optional, 0, 60, 0},
-  {3, str("Practitioner Category", 21), str("practitioner_category", 21), &t_ID_694d19431d, optionality::optional, 0, 3, 186},
-  {4, str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, optionality::optional, 1, 1, 187},
-  {5, str("Specialty", 9), str("specialty", 9), &t_CM_SPD_39ef7cdd39, optionality::optional, 0, 100, 0},
-  {6, str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_CM_PLN_3fca8a2bb7, optionality::optional, 0, 100, 0},
-  {7, str("Privileges", 10), str("privileges", 10), &t_CM_PIP_85fb3593ce, optionality::optional, 0, 20, 0},
+#ifndef HL7V2_DEFS_S_PRA_9A19FE81F5
+#define HL7V2_DEFS_S_PRA_9A19FE81F5
+inline constexpr field_def s_PRA_9a19fe81f5_f[] = {
+  {str("PRA - primary key value", 23), str("pra_primary_key_value", 21), &t_ST_30901c7b80, 20, 1, 1, 0, optionality::required},
+  {str("Practitioner group", 18), str("practitioner_group", 18), &t_CE_a17f911446, 60, 2, 0, 0, optionality::optional},
+  {str("Practitioner Category", 21), str("practitioner_category", 21), &t_ID_694d19431d, 3, 3, 0, 186, optionality::optional},
+  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, 1, 4, 1, 187, optionality::optional},
+  {str("Specialty", 9), str("specialty", 9), &t_CM_SPD_39ef7cdd39, 100, 5, 0, 0, optionality::optional},
+  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_CM_PLN_3fca8a2bb7, 100, 6, 0, 0, optionality::optional},
+  {str("Privileges", 10), str("privileges", 10), &t_CM_PIP_85fb3593ce, 20, 7, 0, 0, optionality::optional},
 };
-inline constexpr segment_def s_PRA_4609c11360{str("PRA", 3), str("Practitioner detail", 19), s_PRA_4609c11360_f, 7};
+inline constexpr segment_def s_PRA_9a19fe81f5{str("PRA", 3), str("Practitioner detail", 19), s_PRA_9a19fe81f5_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_PV1_4A81052BCE
-#define HL7V2_DEFS_S_PV1_4A81052BCE
-inline constexpr field_def s_PV1_4a81052bce_f[] = {
-  {1, str("Set ID - Patient Visit", 22), str("set_id_patient_visit", 20), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Patient Class", 13), str("patient_class", 13), &t_ID_694d19431d, optionality::required, 1, 1, 4},
-  {3, str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 79},
-  {4, str("Admission Type", 14), str("admission_type", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 7},
-  {5, str("Preadmit Number", 15), str("preadmit_number", 15), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {6, str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 79},
-  {7, str("Attending Doctor", 16), str("attending_doctor", 16), &t_CN_015a34a893, optionality::optional, 1, 60, 10},
-  {8, str("Referring Doctor", 16), str("referring_doctor", 16), &t_CN_015a34a893, optionality::optional, 1, 60, 10},
-  {9, str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_CN_015a34a893, optionality::optional, 0, 60, 10},
-  {10, str("Hospital Service", 16), str("hospital_service", 16), &t_ID_694d19431d, optionality::optional, 1, 3, 69},
-  {11, str("Temporary Location", 18), str("temporary_location", 18), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 79},
-  {12, str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_ID_694d19431d, optionality::optional, 1, 2, 87},
-  {13, str("Readmission indicator", 21), str("readmission_indicator", 21), &t_ID_694d19431d, optionality::optional, 1, 2, 92},
-  {14, str("Admit Source", 12), str("admit_source", 12), &t_ID_694d19431d, optionality::optional, 1, 3, 23},
-  {15, str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, optionality::optional, 0, 2, 9},
-  {16, str("VIP Indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 99},
-  {17, str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_CN_015a34a893, optionality::optional, 1, 60, 10},
-  {18, str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, optionality::optional, 1, 2, 18},
-  {19, str("Visit Number", 12), str("visit_number", 12), &t_CM_PAT_ID_8e27fd4a90, optionality::optional, 1, 15, 0},
-  {20, str("Financial Class", 15), str("financial_class", 15), &t_CM_FINANCE_4c50389658, optionality::optional, 4, 50, 64},
-  {21, str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, optionality::optional, 1, 2, 32},
-  {22, str("Courtesy Code", 13), str("courtesy_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 45},
-  {23, str("Credit Rating", 13), str("credit_rating", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 46},
-  {24, str("Contract Code", 13), str("contract_code", 13), &t_ID_694d19431d, optionality::optional, 0, 2, 44},
-  {25, str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, optionality::optional, 0, 8, 0},
-  {26, str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, optionality::optional, 0, 12, 0},
-  {27, str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, optionality::optional, 0, 3, 0},
-  {28, str("Interest Code", 13), str("interest_code", 13), &t_ID_694d19431d, optionality::optional, 1, 2, 73},
-  {29, str("Transfer to bad debt - code", 27), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, optionality::optional, 1, 1, 110},
-  {30, str("Transfer to bad debt - date", 27), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {31, str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, optionality::optional, 1, 10, 21},
-  {32, str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {33, str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {34, str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, optionality::optional, 1, 1, 111},
-  {35, str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {36, str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, optionality::optional, 1, 3, 112},
-  {37, str("Discharged to Location", 22), str("discharged_to_location", 22), &t_CM_DLD_79f1e3f70c, optionality::optional, 1, 25, 113},
-  {38, str("Diet Type", 9), str("diet_type", 9), &t_ID_694d19431d, optionality::optional, 1, 2, 114},
-  {39, str("Servicing Facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, optionality::optional, 1, 4, 115},
-  {40, str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, optionality::optional, 1, 1, 116},
-  {41, str("Account Status", 14), str("account_status", 14), &t_ID_694d19431d, optionality::optional, 1, 2, 117},
-  {42, str("Pending Location", 16), str("pending_location", 16), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 79},
-  {43, str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 79},
-  {44, str("Admit date / time", 17), str("admit_date_time", 15), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {45, str("Discharge date / time", 21), str("discharge_date_time", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {46, str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {47, str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {48, str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {49, str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, optionality::optional, 1, 12, 0},
-  {50, str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CM_PAT_ID_0192_6f14a84453, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_PV1_E63D3C3295
+#define HL7V2_DEFS_S_PV1_E63D3C3295
+inline constexpr field_def s_PV1_e63d3c3295_f[] = {
+  {str("Set ID - Patient Visit", 22), str("set_id_patient_visit", 20), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Patient Class", 13), str("patient_class", 13), &t_ID_694d19431d, 1, 2, 1, 4, optionality::required},
+  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 3, 1, 79, optionality::optional},
+  {str("Admission Type", 14), str("admission_type", 14), &t_ID_694d19431d, 2, 4, 1, 7, optionality::optional},
+  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_ST_30901c7b80, 20, 5, 1, 0, optionality::optional},
+  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 6, 1, 79, optionality::optional},
+  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_CN_015a34a893, 60, 7, 1, 10, optionality::optional},
+  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_CN_015a34a893, 60, 8, 1, 10, optionality::optional},
+  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_CN_015a34a893, 60, 9, 0, 10, optionality::optional},
+  {str("Hospital Service", 16), str("hospital_service", 16), &t_ID_694d19431d, 3, 10, 1, 69, optionality::optional},
+  {str("Temporary Location", 18), str("temporary_location", 18), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 11, 1, 79, optionality::optional},
+  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_ID_694d19431d, 2, 12, 1, 87, optionality::optional},
+  {str("Readmission indicator", 21), str("readmission_indicator", 21), &t_ID_694d19431d, 2, 13, 1, 92, optionality::optional},
+  {str("Admit Source", 12), str("admit_source", 12), &t_ID_694d19431d, 3, 14, 1, 23, optionality::optional},
+  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, 2, 15, 0, 9, optionality::optional},
+  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, 2, 16, 1, 99, optionality::optional},
+  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_CN_015a34a893, 60, 17, 1, 10, optionality::optional},
+  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
+  {str("Visit Number", 12), str("visit_number", 12), &t_CM_PAT_ID_8e27fd4a90, 15, 19, 1, 0, optionality::optional},
+  {str("Financial Class", 15), str("financial_class", 15), &t_CM_FINANCE_4c50389658, 50, 20, 4, 64, optionality::optional},
+  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, 2, 21, 1, 32, optionality::optional},
+  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_ID_694d19431d, 2, 22, 1, 45, optionality::optional},
+  {str("Credit Rating", 13), str("credit_rating", 13), &t_ID_694d19431d, 2, 23, 1, 46, optionality::optional},
+  {str("Contract Code", 13), str("contract_code", 13), &t_ID_694d19431d, 2, 24, 0, 44, optionality::optional},
+  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
+  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
+  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
+  {str("Interest Code", 13), str("interest_code", 13), &t_ID_694d19431d, 2, 28, 1, 73, optionality::optional},
+  {str("Transfer to bad debt - code", 27), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, 1, 29, 1, 110, optionality::optional},
+  {str("Transfer to bad debt - date", 27), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
+  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, 10, 31, 1, 21, optionality::optional},
+  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
+  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
+  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, 1, 34, 1, 111, optionality::optional},
+  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
+  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, 3, 36, 1, 112, optionality::optional},
+  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_CM_DLD_79f1e3f70c, 25, 37, 1, 113, optionality::optional},
+  {str("Diet Type", 9), str("diet_type", 9), &t_ID_694d19431d, 2, 38, 1, 114, optionality::optional},
+  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, 4, 39, 1, 115, optionality::optional},
+  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 40, 1, 116, optionality::optional},
+  {str("Account Status", 14), str("account_status", 14), &t_ID_694d19431d, 2, 41, 1, 117, optionality::optional},
+  {str("Pending Location", 16), str("pending_location", 16), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 42, 1, 79, optionality::optional},
+  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 43, 1, 79, optionality::optional},
+  {str("Admit date / time", 17), str("admit_date_time", 15), &t_TS_f7a89bea09, 26, 44, 1, 0, optionality::optional},
+  {str("Discharge date / time", 21), str("discharge_date_time", 19), &t_TS_f7a89bea09, 26, 45, 1, 0, optionality::optional},
+  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
+  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
+  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
+  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
+  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CM_PAT_ID_0192_6f14a84453, 20, 50, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PV1_4a81052bce{str("PV1", 3), str("Patient visit", 13), s_PV1_4a81052bce_f, 50};
+inline constexpr segment_def s_PV1_e63d3c3295{str("PV1", 3), str("Patient visit", 13), s_PV1_e63d3c3295_f, 50};
 #endif
-#ifndef HL7V2_DEFS_S_PV2_40F2282CFB
-#define HL7V2_DEFS_S_PV2_40F2282CFB
-inline constexpr field_def s_PV2_40f2282cfb_f[] = {
-  {1, str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, optionality::optional, 1, 12, 0},
-  {2, str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 129},
-  {3, str("Admit Reason", 12), str("admit_reason", 12), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {4, str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {5, str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, optionality::optional, 0, 25, 0},
-  {6, str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, optionality::optional, 1, 25, 0},
-  {7, str("Visit User Code", 15), str("visit_user_code", 15), &t_ID_694d19431d, optionality::optional, 1, 2, 130},
-  {8, str("Expected Admit Date", 19), str("expected_admit_date", 19), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {9, str("Expected Discharge Date", 23), str("expected_discharge_date", 23), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
+#ifndef HL7V2_DEFS_S_PV2_1076E6A3CA
+#define HL7V2_DEFS_S_PV2_1076E6A3CA
+inline constexpr field_def s_PV2_1076e6a3ca_f[] = {
+  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 0, optionality::optional},
+  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_a17f911446, 60, 2, 1, 129, optionality::optional},
+  {str("Admit Reason", 12), str("admit_reason", 12), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
+  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
+  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
+  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
+  {str("Visit User Code", 15), str("visit_user_code", 15), &t_ID_694d19431d, 2, 7, 1, 130, optionality::optional},
+  {str("Expected Admit Date", 19), str("expected_admit_date", 19), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
+  {str("Expected Discharge Date", 23), str("expected_discharge_date", 23), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_PV2_40f2282cfb{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_40f2282cfb_f, 9};
+inline constexpr segment_def s_PV2_1076e6a3ca{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_1076e6a3ca_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_QRD_90BE58812C
-#define HL7V2_DEFS_S_QRD_90BE58812C
-inline constexpr field_def s_QRD_90be58812c_f[] = {
-  {1, str("Query date / time", 17), str("query_date_time", 15), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {2, str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, optionality::required, 1, 1, 106},
-  {3, str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, optionality::required, 1, 1, 91},
-  {4, str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, optionality::required, 1, 10, 0},
-  {5, str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, optionality::optional, 1, 1, 107},
-  {6, str("Deferred response date / time", 29), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {7, str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_4d44967bc0, optionality::required, 1, 10, 126},
-  {8, str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {9, str("What Subject Filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, optionality::required, 0, 3, 48},
-  {10, str("What Department Data Code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {11, str("What data code value qualifier", 30), str("what_data_code_value_qualifier", 30), &t_CM_VR_bcd9790542, optionality::optional, 0, 20, 0},
-  {12, str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 108},
+#ifndef HL7V2_DEFS_S_QRD_A446EA812B
+#define HL7V2_DEFS_S_QRD_A446EA812B
+inline constexpr field_def s_QRD_a446ea812b_f[] = {
+  {str("Query date / time", 17), str("query_date_time", 15), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::required},
+  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
+  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
+  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
+  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
+  {str("Deferred response date / time", 29), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
+  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_4d44967bc0, 10, 7, 1, 126, optionality::required},
+  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, 20, 8, 0, 0, optionality::required},
+  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, 3, 9, 0, 48, optionality::required},
+  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, 20, 10, 0, 0, optionality::required},
+  {str("What data code value qualifier", 30), str("what_data_code_value_qualifier", 30), &t_CM_VR_bcd9790542, 20, 11, 0, 0, optionality::optional},
+  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
 };
-inline constexpr segment_def s_QRD_90be58812c{str("QRD", 3), str("Query definition", 16), s_QRD_90be58812c_f, 12};
+inline constexpr segment_def s_QRD_a446ea812b{str("QRD", 3), str("Query definition", 16), s_QRD_a446ea812b_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_QRF_BA5E1F0772
-#define HL7V2_DEFS_S_QRF_BA5E1F0772
-inline constexpr field_def s_QRF_ba5e1f0772_f[] = {
-  {1, str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {2, str("When data start date / time", 27), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {3, str("When data end date / time", 25), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {5, str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {6, str("Which date / time qualifier", 27), str("which_date_time_qualifier", 25), &t_ID_694d19431d, optionality::optional, 0, 12, 156},
-  {7, str("Which date / time status qualifier", 34), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, optionality::optional, 0, 12, 157},
-  {8, str("Date / time selection qualifier", 31), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, optionality::optional, 0, 12, 158},
+#ifndef HL7V2_DEFS_S_QRF_77FC3630A3
+#define HL7V2_DEFS_S_QRF_77FC3630A3
+inline constexpr field_def s_QRF_77fc3630a3_f[] = {
+  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
+  {str("When data start date / time", 27), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
+  {str("When data end date / time", 25), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
+  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+  {str("Which date / time qualifier", 27), str("which_date_time_qualifier", 25), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
+  {str("Which date / time status qualifier", 34), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
+  {str("Date / time selection qualifier", 31), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
 };
-inline constexpr segment_def s_QRF_ba5e1f0772{str("QRF", 3), str("Query filter", 12), s_QRF_ba5e1f0772_f, 8};
+inline constexpr segment_def s_QRF_77fc3630a3{str("QRF", 3), str("Query filter", 12), s_QRF_77fc3630a3_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_RQ1_DC8903CB69
-#define HL7V2_DEFS_S_RQ1_DC8903CB69
-inline constexpr field_def s_RQ1_dc8903cb69_f[] = {
-  {1, str("Anticipated Price", 17), str("anticipated_price", 17), &t_SI_5f0d0d96af, optionality::optional, 1, 10, 0},
-  {2, str("Manufacturer ID", 15), str("manufacturer_id", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {3, str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, optionality::optional, 1, 16, 0},
-  {4, str("Vendor ID", 9), str("vendor_id", 9), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {5, str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, optionality::optional, 1, 16, 0},
-  {6, str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
-  {7, str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 136},
+#ifndef HL7V2_DEFS_S_RQ1_18612E25C6
+#define HL7V2_DEFS_S_RQ1_18612E25C6
+inline constexpr field_def s_RQ1_18612e25c6_f[] = {
+  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_SI_5f0d0d96af, 10, 1, 1, 0, optionality::optional},
+  {str("Manufacturer ID", 15), str("manufacturer_id", 15), &t_CE_a17f911446, 60, 2, 1, 0, optionality::optional},
+  {str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::optional},
+  {str("Vendor ID", 9), str("vendor_id", 9), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
+  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::optional},
+  {str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
+  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
 };
-inline constexpr segment_def s_RQ1_dc8903cb69{str("RQ1", 3), str("Requisition detail-", 19), s_RQ1_dc8903cb69_f, 7};
+inline constexpr segment_def s_RQ1_18612e25c6{str("RQ1", 3), str("Requisition detail-", 19), s_RQ1_18612e25c6_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_RQD_26E97D922B
-#define HL7V2_DEFS_S_RQD_26E97D922B
-inline constexpr field_def s_RQD_26e97d922b_f[] = {
-  {1, str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {3, str("Item Code - External", 20), str("item_code_external", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {4, str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {5, str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, optionality::optional, 1, 6, 0},
-  {6, str("Requisition Unit of measure", 27), str("requisition_unit_of_measure", 27), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {7, str("Department cost center", 22), str("department_cost_center", 22), &t_ID_694d19431d, optionality::optional, 1, 30, 0},
-  {8, str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_ID_694d19431d, optionality::optional, 1, 30, 0},
-  {9, str("Deliver-to ID", 13), str("deliver_to_id", 13), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {10, str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
+#ifndef HL7V2_DEFS_S_RQD_12FFA061D4
+#define HL7V2_DEFS_S_RQD_12FFA061D4
+inline constexpr field_def s_RQD_12ffa061d4_f[] = {
+  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_a17f911446, 60, 2, 1, 0, optionality::optional},
+  {str("Item Code - External", 20), str("item_code_external", 18), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
+  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
+  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
+  {str("Requisition Unit of measure", 27), str("requisition_unit_of_measure", 27), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
+  {str("Department cost center", 22), str("department_cost_center", 22), &t_ID_694d19431d, 30, 7, 1, 0, optionality::optional},
+  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_ID_694d19431d, 30, 8, 1, 0, optionality::optional},
+  {str("Deliver-to ID", 13), str("deliver_to_id", 13), &t_CE_a17f911446, 60, 9, 1, 0, optionality::optional},
+  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RQD_26e97d922b{str("RQD", 3), str("Requisition detail", 18), s_RQD_26e97d922b_f, 10};
+inline constexpr segment_def s_RQD_12ffa061d4{str("RQD", 3), str("Requisition detail", 18), s_RQD_12ffa061d4_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_RXA_44C2C0DBDE
-#define HL7V2_DEFS_S_RXA_44C2C0DBDE
-inline constexpr field_def s_RXA_44c2c0dbde_f[] = {
-  {1, str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, optionality::required, 1, 4, 0},
-  {2, str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, optionality::required, 1, 4, 0},
-  {3, str("Date / time start of administration", 35), str("date_time_start_of_administration", 33), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {4, str("Date / time end of administration", 33), str("date_time_end_of_administration", 31), &t_TS_f7a89bea09, optionality::required, 1, 26, 0},
-  {5, str("Administered Code", 17), str("administered_code", 17), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {6, str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {7, str("Administered Units", 18), str("administered_units", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {8, str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {9, str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, optionality::optional, 1, 200, 0},
-  {10, str("Administering Provider", 22), str("administering_provider", 22), &t_CN_015a34a893, optionality::optional, 1, 200, 0},
-  {11, str("Administered-at Location", 24), str("administered_at_location", 24), &t_CM_LA1_b6d04394e4, optionality::optional, 1, 12, 0},
-  {12, str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_RXA_F8BFA04A4F
+#define HL7V2_DEFS_S_RXA_F8BFA04A4F
+inline constexpr field_def s_RXA_f8bfa04a4f_f[] = {
+  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
+  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
+  {str("Date / time start of administration", 35), str("date_time_start_of_administration", 33), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
+  {str("Date / time end of administration", 33), str("date_time_end_of_administration", 31), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
+  {str("Administered Code", 17), str("administered_code", 17), &t_CE_a17f911446, 100, 5, 1, 0, optionality::required},
+  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
+  {str("Administered Units", 18), str("administered_units", 18), &t_CE_a17f911446, 60, 7, 1, 0, optionality::optional},
+  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
+  {str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, 200, 9, 1, 0, optionality::optional},
+  {str("Administering Provider", 22), str("administering_provider", 22), &t_CN_015a34a893, 200, 10, 1, 0, optionality::optional},
+  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, optionality::optional},
+  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RXA_44c2c0dbde{str("RXA", 3), str("Pharmacy aadministration", 24), s_RXA_44c2c0dbde_f, 12};
+inline constexpr segment_def s_RXA_f8bfa04a4f{str("RXA", 3), str("Pharmacy aadministration", 24), s_RXA_f8bfa04a4f_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_RXC_B8425C7DF9
-#define HL7V2_DEFS_S_RXC_B8425C7DF9
-inline constexpr field_def s_RXC_b8425c7df9_f[] = {
-  {1, str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, optionality::required, 1, 1, 166},
-  {2, str("Component Code", 14), str("component_code", 14), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {3, str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {4, str("Component Units", 15), str("component_units", 15), &t_CE_a17f911446, optionality::required, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_RXC_FEB8344066
+#define HL7V2_DEFS_S_RXC_FEB8344066
+inline constexpr field_def s_RXC_feb8344066_f[] = {
+  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, 1, 1, 1, 166, optionality::required},
+  {str("Component Code", 14), str("component_code", 14), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
+  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
+  {str("Component Units", 15), str("component_units", 15), &t_CE_a17f911446, 20, 4, 1, 0, optionality::required},
 };
-inline constexpr segment_def s_RXC_b8425c7df9{str("RXC", 3), str("Pharmacy component order", 24), s_RXC_b8425c7df9_f, 4};
+inline constexpr segment_def s_RXC_feb8344066{str("RXC", 3), str("Pharmacy component order", 24), s_RXC_feb8344066_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_RXD_15981CC283
-#define HL7V2_DEFS_S_RXD_15981CC283
-inline constexpr field_def s_RXD_15981cc283_f[] = {
-  {1, str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {2, str("Dispense / give code", 20), str("dispense_give_code", 18), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {3, str("Date / time dispensed", 21), str("date_time_dispensed", 19), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {5, str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {6, str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {7, str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {8, str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {9, str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, optionality::optional, 0, 200, 0},
-  {10, str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_CN_015a34a893, optionality::optional, 1, 200, 0},
-  {11, str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 167},
-  {12, str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, optionality::optional, 1, 10, 0},
-  {13, str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, optionality::optional, 1, 12, 0},
-  {14, str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {15, str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
+#ifndef HL7V2_DEFS_S_RXD_CD28A1F570
+#define HL7V2_DEFS_S_RXD_CD28A1F570
+inline constexpr field_def s_RXD_cd28a1f570_f[] = {
+  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
+  {str("Dispense / give code", 20), str("dispense_give_code", 18), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
+  {str("Date / time dispensed", 21), str("date_time_dispensed", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
+  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
+  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
+  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
+  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
+  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::optional},
+  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_CN_015a34a893, 200, 10, 1, 0, optionality::optional},
+  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 11, 1, 167, optionality::optional},
+  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, 10, 12, 1, 0, optionality::optional},
+  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 13, 1, 0, optionality::optional},
+  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 14, 1, 0, optionality::optional},
+  {str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, 200, 15, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RXD_15981cc283{str("RXD", 3), str("Pharmacy dispense", 17), s_RXD_15981cc283_f, 15};
+inline constexpr segment_def s_RXD_cd28a1f570{str("RXD", 3), str("Pharmacy dispense", 17), s_RXD_cd28a1f570_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_RXE_45CA3F38E4
-#define HL7V2_DEFS_S_RXE_45CA3F38E4
-inline constexpr field_def s_RXE_45ca3f38e4_f[] = {
-  {1, str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, optionality::optional, 0, 200, 0},
-  {2, str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {3, str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {4, str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {5, str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, optionality::required, 1, 60, 0},
-  {6, str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {7, str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {8, str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, optionality::optional, 1, 12, 0},
-  {9, str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 167},
-  {10, str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {11, str("Dispense Units", 14), str("dispense_units", 14), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {12, str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {13, str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {14, str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {15, str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, optionality::required, 1, 20, 0},
-  {16, str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {17, str("Number of refills / doses dispensed", 35), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {18, str("Date / time of most recent refill or dose dispensed", 51), str("date_time_of_most_recent_refill_or_dose_dispensed", 49), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {19, str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, optionality::optional, 1, 10, 0},
-  {20, str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {21, str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, optionality::optional, 1, 200, 0},
-  {22, str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {23, str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, optionality::optional, 1, 6, 0},
-  {24, str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_RXE_D90E41DF88
+#define HL7V2_DEFS_S_RXE_D90E41DF88
+inline constexpr field_def s_RXE_d90e41df88_f[] = {
+  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 1, 0, 0, optionality::optional},
+  {str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
+  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
+  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
+  {str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, 60, 5, 1, 0, optionality::required},
+  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
+  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, 200, 7, 0, 0, optionality::optional},
+  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, optionality::optional},
+  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 9, 1, 167, optionality::optional},
+  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
+  {str("Dispense Units", 14), str("dispense_units", 14), &t_CE_a17f911446, 60, 11, 1, 0, optionality::optional},
+  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
+  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, 60, 13, 1, 0, optionality::optional},
+  {str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
+  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::required},
+  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
+  {str("Number of refills / doses dispensed", 35), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
+  {str("Date / time of most recent refill or dose dispensed", 51), str("date_time_of_most_recent_refill_or_dose_dispensed", 49), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
+  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, 10, 19, 1, 0, optionality::optional},
+  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 20, 1, 0, optionality::optional},
+  {str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, 200, 21, 1, 0, optionality::optional},
+  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::optional},
+  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, 6, 23, 1, 0, optionality::optional},
+  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, 60, 24, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RXE_45ca3f38e4{str("RXE", 3), str("Pharmacy encoded order", 22), s_RXE_45ca3f38e4_f, 24};
+inline constexpr segment_def s_RXE_d90e41df88{str("RXE", 3), str("Pharmacy encoded order", 22), s_RXE_d90e41df88_f, 24};
 #endif
-#ifndef HL7V2_DEFS_S_RXG_AA0E9B37F0
-#define HL7V2_DEFS_S_RXG_AA0E9B37F0
-inline constexpr field_def s_RXG_aa0e9b37f0_f[] = {
-  {1, str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, optionality::required, 1, 4, 0},
-  {2, str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, optionality::optional, 1, 4, 0},
-  {3, str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, optionality::optional, 0, 200, 0},
-  {4, str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {5, str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {6, str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {7, str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, optionality::required, 1, 60, 0},
-  {8, str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {9, str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, optionality::optional, 1, 200, 0},
-  {10, str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 167},
-  {11, str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, optionality::optional, 1, 12, 0},
-  {12, str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {13, str("Pharmacy Special Administration Instructions", 44), str("pharmacy_special_administration_instructions", 44), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {14, str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
-  {15, str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, optionality::optional, 1, 6, 0},
-  {16, str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
+#ifndef HL7V2_DEFS_S_RXG_04E1E1F56F
+#define HL7V2_DEFS_S_RXG_04E1E1F56F
+inline constexpr field_def s_RXG_04e1e1f56f_f[] = {
+  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
+  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
+  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 3, 0, 0, optionality::optional},
+  {str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, 100, 4, 1, 0, optionality::required},
+  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
+  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
+  {str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, 60, 7, 1, 0, optionality::required},
+  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
+  {str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, 200, 9, 1, 0, optionality::optional},
+  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 10, 1, 167, optionality::optional},
+  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, optionality::optional},
+  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 12, 1, 0, optionality::optional},
+  {str("Pharmacy Special Administration Instructions", 44), str("pharmacy_special_administration_instructions", 44), &t_CE_a17f911446, 200, 13, 0, 0, optionality::optional},
+  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::optional},
+  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, 6, 15, 1, 0, optionality::optional},
+  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, 60, 16, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RXG_aa0e9b37f0{str("RXG", 3), str("Pharmacy give", 13), s_RXG_aa0e9b37f0_f, 16};
+inline constexpr segment_def s_RXG_04e1e1f56f{str("RXG", 3), str("Pharmacy give", 13), s_RXG_04e1e1f56f_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_RXO_EF4A38FD25
-#define HL7V2_DEFS_S_RXO_EF4A38FD25
-inline constexpr field_def s_RXO_ef4a38fd25_f[] = {
-  {1, str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_a17f911446, optionality::required, 1, 100, 0},
-  {2, str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, optionality::required, 1, 20, 0},
-  {3, str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {4, str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_a17f911446, optionality::required, 1, 60, 0},
-  {5, str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {6, str("Provider's Pharmacy Instructions", 32), str("providers_pharmacy_instructions", 31), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {7, str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {8, str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, optionality::optional, 1, 12, 0},
-  {9, str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, optionality::optional, 1, 1, 161},
-  {10, str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_a17f911446, optionality::optional, 1, 100, 0},
-  {11, str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, optionality::optional, 1, 20, 0},
-  {12, str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_a17f911446, optionality::optional, 1, 60, 0},
-  {13, str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {14, str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {15, str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, optionality::optional, 1, 60, 0},
-  {16, str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {17, str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, optionality::optional, 1, 20, 0},
+#ifndef HL7V2_DEFS_S_RXO_BFB5B06087
+#define HL7V2_DEFS_S_RXO_BFB5B06087
+inline constexpr field_def s_RXO_bfb5b06087_f[] = {
+  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_a17f911446, 100, 1, 1, 0, optionality::required},
+  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::required},
+  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
+  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_a17f911446, 60, 4, 1, 0, optionality::required},
+  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
+  {str("Provider's Pharmacy Instructions", 32), str("providers_pharmacy_instructions", 31), &t_CE_a17f911446, 200, 6, 0, 0, optionality::optional},
+  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, 200, 7, 0, 0, optionality::optional},
+  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, optionality::optional},
+  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, 1, 9, 1, 161, optionality::optional},
+  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_a17f911446, 100, 10, 1, 0, optionality::optional},
+  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
+  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
+  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
+  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
+  {str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, 60, 15, 1, 0, optionality::optional},
+  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 16, 1, 0, optionality::optional},
+  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_RXO_ef4a38fd25{str("RXO", 3), str("Pharmacy prescription order", 27), s_RXO_ef4a38fd25_f, 17};
+inline constexpr segment_def s_RXO_bfb5b06087{str("RXO", 3), str("Pharmacy prescription order", 27), s_RXO_bfb5b06087_f, 17};
 #endif
-#ifndef HL7V2_DEFS_S_RXR_3CC5ADF372
-#define HL7V2_DEFS_S_RXR_3CC5ADF372
-inline constexpr field_def s_RXR_3cc5adf372_f[] = {
-  {1, str("Route", 5), str("route", 5), &t_CE_a17f911446, optionality::required, 1, 60, 162},
-  {2, str("Site", 4), str("site", 4), &t_CE_a17f911446, optionality::optional, 1, 60, 163},
-  {3, str("Administration Device", 21), str("administration_device", 21), &t_CE_a17f911446, optionality::optional, 1, 60, 164},
-  {4, str("Administration Method", 21), str("administration_method", 21), &t_CE_a17f911446, optionality::optional, 1, 60, 165},
+#ifndef HL7V2_DEFS_S_RXR_84665A0847
+#define HL7V2_DEFS_S_RXR_84665A0847
+inline constexpr field_def s_RXR_84665a0847_f[] = {
+  {str("Route", 5), str("route", 5), &t_CE_a17f911446, 60, 1, 1, 162, optionality::required},
+  {str("Site", 4), str("site", 4), &t_CE_a17f911446, 60, 2, 1, 163, optionality::optional},
+  {str("Administration Device", 21), str("administration_device", 21), &t_CE_a17f911446, 60, 3, 1, 164, optionality::optional},
+  {str("Administration Method", 21), str("administration_method", 21), &t_CE_a17f911446, 60, 4, 1, 165, optionality::optional},
 };
-inline constexpr segment_def s_RXR_3cc5adf372{str("RXR", 3), str("Pharmacy route", 14), s_RXR_3cc5adf372_f, 4};
+inline constexpr segment_def s_RXR_84665a0847{str("RXR", 3), str("Pharmacy route", 14), s_RXR_84665a0847_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_STF_CE71DBD833
-#define HL7V2_DEFS_S_STF_CE71DBD833
-inline constexpr field_def s_STF_ce71dbd833_f[] = {
-  {1, str("STF - primary key value", 23), str("stf_primary_key_value", 21), &t_CE_a17f911446, optionality::required, 1, 60, 0},
-  {2, str("Staff ID Code", 13), str("staff_id_code", 13), &t_CE_a17f911446, optionality::optional, 0, 60, 0},
-  {3, str("Staff Name", 10), str("staff_name", 10), &t_PN_3221ed4820, optionality::optional, 1, 48, 0},
-  {4, str("Staff Type", 10), str("staff_type", 10), &t_ID_694d19431d, optionality::optional, 0, 2, 182},
-  {5, str("Sex", 3), str("sex", 3), &t_ID_694d19431d, optionality::optional, 1, 1, 1},
-  {6, str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {7, str("Active / inactive", 17), str("active_inactive", 15), &t_ID_694d19431d, optionality::optional, 1, 1, 183},
-  {8, str("Department", 10), str("department", 10), &t_CE_a17f911446, optionality::optional, 0, 200, 184},
-  {9, str("Service", 7), str("service", 7), &t_CE_a17f911446, optionality::optional, 0, 200, 0},
-  {10, str("Phone", 5), str("phone", 5), &t_TN_108c330f6e, optionality::optional, 0, 40, 0},
-  {11, str("Office / home address", 21), str("office_home_address", 19), &t_AD_3250cfd40d, optionality::optional, 2, 106, 0},
-  {12, str("Activation Date", 15), str("activation_date", 15), &t_CM_DIN_213821cda6, optionality::optional, 0, 19, 0},
-  {13, str("Inactivation Date", 17), str("inactivation_date", 17), &t_CM_DIN_213821cda6, optionality::optional, 0, 19, 0},
-  {14, str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_a17f911446, optionality::optional, 0, 60, 0},
-  {15, str("E-mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, optionality::optional, 0, 40, 0},
-  {16, str("Preferred method of Contact", 27), str("preferred_method_of_contact", 27), &t_ID_694d19431d, optionality::optional, 1, 1, 185},
+#ifndef HL7V2_DEFS_S_STF_B38ED7C57D
+#define HL7V2_DEFS_S_STF_B38ED7C57D
+inline constexpr field_def s_STF_b38ed7c57d_f[] = {
+  {str("STF - primary key value", 23), str("stf_primary_key_value", 21), &t_CE_a17f911446, 60, 1, 1, 0, optionality::required},
+  {str("Staff ID Code", 13), str("staff_id_code", 13), &t_CE_a17f911446, 60, 2, 0, 0, optionality::optional},
+  {str("Staff Name", 10), str("staff_name", 10), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::optional},
+  {str("Staff Type", 10), str("staff_type", 10), &t_ID_694d19431d, 2, 4, 0, 182, optionality::optional},
+  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 5, 1, 1, optionality::optional},
+  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
+  {str("Active / inactive", 17), str("active_inactive", 15), &t_ID_694d19431d, 1, 7, 1, 183, optionality::optional},
+  {str("Department", 10), str("department", 10), &t_CE_a17f911446, 200, 8, 0, 184, optionality::optional},
+  {str("Service", 7), str("service", 7), &t_CE_a17f911446, 200, 9, 0, 0, optionality::optional},
+  {str("Phone", 5), str("phone", 5), &t_TN_108c330f6e, 40, 10, 0, 0, optionality::optional},
+  {str("Office / home address", 21), str("office_home_address", 19), &t_AD_3250cfd40d, 106, 11, 2, 0, optionality::optional},
+  {str("Activation Date", 15), str("activation_date", 15), &t_CM_DIN_213821cda6, 19, 12, 0, 0, optionality::optional},
+  {str("Inactivation Date", 17), str("inactivation_date", 17), &t_CM_DIN_213821cda6, 19, 13, 0, 0, optionality::optional},
+  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_a17f911446, 60, 14, 0, 0, optionality::optional},
+  {str("E-mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
+  {str("Preferred method of Contact", 27), str("preferred_method_of_contact", 27), &t_ID_694d19431d, 1, 16, 1, 185, optionality::optional},
 };
-inline constexpr segment_def s_STF_ce71dbd833{str("STF", 3), str("Staff identification segment", 28), s_STF_ce71dbd833_f, 16};
+inline constexpr segment_def s_STF_b38ed7c57d{str("STF", 3), str("Staff identification segment", 28), s_STF_b38ed7c57d_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_UB1_DCCF1C3C16
-#define HL7V2_DEFS_S_UB1_DCCF1C3C16
-inline constexpr field_def s_UB1_dccf1c3c16_f[] = {
-  {1, str("Set ID - UB82", 13), str("set_id_ub82", 11), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Blood deductible (43)", 21), str("blood_deductible_43", 19), &t_NM_caa61c45e1, optionality::optional, 1, 1, 0},
-  {3, str("Blood furnished pints of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {4, str("Blood replaced pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {5, str("Blood not replaced pints (42)", 29), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {6, str("Co-insurance days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {7, str("Condition code (35-39)", 22), str("condition_code_35_39", 20), &t_ID_694d19431d, optionality::optional, 5, 2, 43},
-  {8, str("Covered days (23)", 17), str("covered_days_23", 15), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {9, str("Non-covered days (24)", 21), str("non_covered_days_24", 19), &t_NM_caa61c45e1, optionality::optional, 1, 3, 0},
-  {10, str("Value amount and code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_CM_UVC_01e8b2377f, optionality::optional, 8, 12, 153},
-  {11, str("Number of grace days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, optionality::optional, 1, 2, 0},
-  {12, str("Special program indicator (44)", 30), str("special_program_indicator_44", 28), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {13, str("PSRO / UR approval indicator (87)", 33), str("psro_ur_approval_indicator_87", 29), &t_ID_694d19431d, optionality::optional, 1, 1, 0},
-  {14, str("PSRO / UR approved stay - from (88)", 35), str("psro_ur_approved_stay_from_88", 29), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {15, str("PSRO / UR approved stay - to (89)", 33), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {16, str("Occurrence (28-32)", 18), str("occurrence_28_32", 16), &t_CM_OCD_d5c4aebbf9, optionality::optional, 5, 20, 0},
-  {17, str("Occurrence span (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, optionality::optional, 1, 2, 0},
-  {18, str("Occurrence span start date (33)", 31), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {19, str("Occurrence span end date (33)", 29), str("occurrence_span_end_date_33", 27), &t_DT_43ff1b10ca, optionality::optional, 1, 8, 0},
-  {20, str("UB-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, optionality::optional, 1, 30, 0},
-  {21, str("UB-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, optionality::optional, 1, 7, 0},
-  {22, str("UB-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, optionality::optional, 1, 8, 0},
-  {23, str("UB-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, optionality::optional, 1, 17, 0},
+#ifndef HL7V2_DEFS_S_UB1_DBBE24D19F
+#define HL7V2_DEFS_S_UB1_DBBE24D19F
+inline constexpr field_def s_UB1_dbbe24d19f_f[] = {
+  {str("Set ID - UB82", 13), str("set_id_ub82", 11), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Blood deductible (43)", 21), str("blood_deductible_43", 19), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::optional},
+  {str("Blood furnished pints of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::optional},
+  {str("Blood replaced pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::optional},
+  {str("Blood not replaced pints (42)", 29), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::optional},
+  {str("Co-insurance days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
+  {str("Condition code (35-39)", 22), str("condition_code_35_39", 20), &t_ID_694d19431d, 2, 7, 5, 43, optionality::optional},
+  {str("Covered days (23)", 17), str("covered_days_23", 15), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::optional},
+  {str("Non-covered days (24)", 21), str("non_covered_days_24", 19), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::optional},
+  {str("Value amount and code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_CM_UVC_01e8b2377f, 12, 10, 8, 153, optionality::optional},
+  {str("Number of grace days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::optional},
+  {str("Special program indicator (44)", 30), str("special_program_indicator_44", 28), &t_ID_694d19431d, 2, 12, 1, 0, optionality::optional},
+  {str("PSRO / UR approval indicator (87)", 33), str("psro_ur_approval_indicator_87", 29), &t_ID_694d19431d, 1, 13, 1, 0, optionality::optional},
+  {str("PSRO / UR approved stay - from (88)", 35), str("psro_ur_approved_stay_from_88", 29), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
+  {str("PSRO / UR approved stay - to (89)", 33), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
+  {str("Occurrence (28-32)", 18), str("occurrence_28_32", 16), &t_CM_OCD_d5c4aebbf9, 20, 16, 5, 0, optionality::optional},
+  {str("Occurrence span (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
+  {str("Occurrence span start date (33)", 31), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
+  {str("Occurrence span end date (33)", 29), str("occurrence_span_end_date_33", 27), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
+  {str("UB-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
+  {str("UB-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
+  {str("UB-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
+  {str("UB-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
 };
-inline constexpr segment_def s_UB1_dccf1c3c16{str("UB1", 3), str("Ub82 data", 9), s_UB1_dccf1c3c16_f, 23};
+inline constexpr segment_def s_UB1_dbbe24d19f{str("UB1", 3), str("Ub82 data", 9), s_UB1_dbbe24d19f_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_UB2_577393C463
-#define HL7V2_DEFS_S_UB2_577393C463
-inline constexpr field_def s_UB2_577393c463_f[] = {
-  {1, str("Set ID - UB92", 13), str("set_id_ub92", 11), &t_SI_5f0d0d96af, optionality::optional, 1, 4, 0},
-  {2, str("Co-insurance days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {3, str("Condition code (24-30)", 22), str("condition_code_24_30", 20), &t_ID_694d19431d, optionality::optional, 7, 2, 43},
-  {4, str("Covered days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, optionality::optional, 1, 3, 0},
-  {5, str("Non-covered days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, optionality::optional, 1, 4, 0},
-  {6, str("Value amount and code (39-41)", 29), str("value_amount_and_code_39_41", 27), &t_CM_UVC_01e8b2377f, optionality::optional, 12, 11, 0},
-  {7, str("Occurrence code and date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_CM_OCD_d5c4aebbf9, optionality::optional, 8, 11, 0},
-  {8, str("Occurrence span code / dates (36)", 33), str("occurrence_span_code_dates_36", 29), &t_CM_OSP_49c844230c, optionality::optional, 2, 28, 0},
-  {9, str("UB92 locator 2 (state)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, optionality::optional, 2, 29, 0},
-  {10, str("UB92 locator 11 (state)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, optionality::optional, 2, 12, 0},
-  {11, str("UB92 locator 31 (national)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, optionality::optional, 1, 5, 0},
-  {12, str("Document control number (37)", 28), str("document_control_number_37", 26), &t_ST_30901c7b80, optionality::optional, 3, 23, 0},
-  {13, str("UB92 locator 49 (national)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, optionality::optional, 23, 4, 0},
-  {14, str("UB92 locator 56 (state)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, optionality::optional, 5, 14, 0},
-  {15, str("UB92 locator 57 (national)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, optionality::optional, 1, 27, 0},
-  {16, str("UB92 Locator 78 (state)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, optionality::optional, 2, 2, 0},
+#ifndef HL7V2_DEFS_S_UB2_2F60BD7D4F
+#define HL7V2_DEFS_S_UB2_2F60BD7D4F
+inline constexpr field_def s_UB2_2f60bd7d4f_f[] = {
+  {str("Set ID - UB92", 13), str("set_id_ub92", 11), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
+  {str("Co-insurance days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
+  {str("Condition code (24-30)", 22), str("condition_code_24_30", 20), &t_ID_694d19431d, 2, 3, 7, 43, optionality::optional},
+  {str("Covered days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
+  {str("Non-covered days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
+  {str("Value amount and code (39-41)", 29), str("value_amount_and_code_39_41", 27), &t_CM_UVC_01e8b2377f, 11, 6, 12, 0, optionality::optional},
+  {str("Occurrence code and date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_CM_OCD_d5c4aebbf9, 11, 7, 8, 0, optionality::optional},
+  {str("Occurrence span code / dates (36)", 33), str("occurrence_span_code_dates_36", 29), &t_CM_OSP_49c844230c, 28, 8, 2, 0, optionality::optional},
+  {str("UB92 locator 2 (state)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
+  {str("UB92 locator 11 (state)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
+  {str("UB92 locator 31 (national)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
+  {str("Document control number (37)", 28), str("document_control_number_37", 26), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
+  {str("UB92 locator 49 (national)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
+  {str("UB92 locator 56 (state)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
+  {str("UB92 locator 57 (national)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
+  {str("UB92 Locator 78 (state)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
 };
-inline constexpr segment_def s_UB2_577393c463{str("UB2", 3), str("Ub92 data", 9), s_UB2_577393c463_f, 16};
+inline constexpr segment_def s_UB2_2f60bd7d4f{str("UB2", 3), str("Ub92 data", 9), s_UB2_2f60bd7d4f_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_URD_20A0B65E33
-#define HL7V2_DEFS_S_URD_20A0B65E33
-inline constexpr field_def s_URD_20a0b65e33_f[] = {
-  {1, str("R/U date / time", 15), str("r_u_date_time", 13), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {2, str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, optionality::optional, 1, 1, 109},
-  {3, str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {4, str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, optionality::optional, 0, 3, 48},
-  {5, str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {6, str("R/U display / print locations", 29), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {7, str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, optionality::optional, 1, 1, 108},
+#ifndef HL7V2_DEFS_S_URD_B942096089
+#define HL7V2_DEFS_S_URD_B942096089
+inline constexpr field_def s_URD_b942096089_f[] = {
+  {str("R/U date / time", 15), str("r_u_date_time", 13), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
+  {str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
+  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, 20, 3, 0, 0, optionality::required},
+  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, 3, 4, 0, 48, optionality::optional},
+  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+  {str("R/U display / print locations", 29), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
+  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
 };
-inline constexpr segment_def s_URD_20a0b65e33{str("URD", 3), str("Results/update definition", 25), s_URD_20a0b65e33_f, 7};
+inline constexpr segment_def s_URD_b942096089{str("URD", 3), str("Results/update definition", 25), s_URD_b942096089_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_URS_AB17D076B4
-#define HL7V2_DEFS_S_URS_AB17D076B4
-inline constexpr field_def s_URS_ab17d076b4_f[] = {
-  {1, str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, optionality::required, 0, 20, 0},
-  {2, str("R/U when data start date / time", 31), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {3, str("R/U when data end date / time", 29), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, optionality::optional, 1, 26, 0},
-  {4, str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {5, str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, optionality::optional, 0, 20, 0},
-  {6, str("R/U which date / time qualifier", 31), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, optionality::optional, 0, 12, 156},
-  {7, str("R/U which date / time status qualifier", 38), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, optionality::optional, 0, 12, 157},
-  {8, str("R/U date / time selection qualifier", 35), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, optionality::optional, 0, 12, 158},
+#ifndef HL7V2_DEFS_S_URS_B9D4FACCA6
+#define HL7V2_DEFS_S_URS_B9D4FACCA6
+inline constexpr field_def s_URS_b9d4facca6_f[] = {
+  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
+  {str("R/U when data start date / time", 31), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
+  {str("R/U when data end date / time", 29), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
+  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
+  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+  {str("R/U which date / time qualifier", 31), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
+  {str("R/U which date / time status qualifier", 38), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
+  {str("R/U date / time selection qualifier", 35), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
 };
-inline constexpr segment_def s_URS_ab17d076b4{str("URS", 3), str("Unsolicited selection", 21), s_URS_ab17d076b4_f, 8};
+inline constexpr segment_def s_URS_b9d4facca6{str("URS", 3), str("Unsolicited selection", 21), s_URS_b9d4facca6_f, 8};
+#endif
+#ifndef HL7V2_DEFS_N_FBFB7C778A
+#define HL7V2_DEFS_N_FBFB7C778A
+inline constexpr structure_node n_fbfb7c778a[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ACK_4C1E4D244B
 #define HL7V2_DEFS_M_ACK_4C1E4D244B
-inline constexpr structure_node m_ACK_4c1e4d244b_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
+inline constexpr structure_def m_ACK_4c1e4d244b{str("ACK", 3), str("General acknowledgment message", 30), n_fbfb7c778a, 3};
+#endif
+#ifndef HL7V2_DEFS_N_D33F6E9B12
+#define HL7V2_DEFS_N_D33F6E9B12
+inline constexpr structure_node n_d33f6e9b12[] = {
+  {str("IN1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("IN2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("IN3", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ACK_4c1e4d244b{str("ACK", 3), str("General acknowledgment message", 30), m_ACK_4c1e4d244b_n0, 3};
+#endif
+#ifndef HL7V2_DEFS_N_A0E7B0126E
+#define HL7V2_DEFS_N_A0E7B0126E
+inline constexpr structure_node n_a0e7b0126e[] = {
+  {str("EVN", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("AL1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PR1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("GT1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("INSURANCE", 9), n_d33f6e9b12, 0, 0, 3, node_kind::group},
+  {str("ACC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB2", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_4610673523
+#define HL7V2_DEFS_N_4610673523
+inline constexpr structure_node n_4610673523[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QUERY_RESPONSE", 14), n_a0e7b0126e, 1, 0, 14, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ADR_A19_F72FCBC7E2
 #define HL7V2_DEFS_M_ADR_A19_F72FCBC7E2
-inline constexpr structure_node m_ADR_A19_f72fcbc7e2_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_ADR_A19_f72fcbc7e2{str("ADR_A19", 7), str("Patient query", 13), n_4610673523, 6};
+#endif
+#ifndef HL7V2_DEFS_N_B1766F7A3A
+#define HL7V2_DEFS_N_B1766F7A3A
+inline constexpr structure_node n_b1766f7a3a[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("AL1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PR1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("GT1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("INSURANCE", 9), n_d33f6e9b12, 0, 0, 3, node_kind::group},
+  {str("ACC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB2", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADR_A19_f72fcbc7e2_n1[] = {
-  {node_kind::segment, str("EVN", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADR_A19_f72fcbc7e2_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_node m_ADR_A19_f72fcbc7e2_n2[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::group, str("QUERY_RESPONSE", 14), 1, 0, m_ADR_A19_f72fcbc7e2_n1, 14},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ADR_A19_f72fcbc7e2{str("ADR_A19", 7), str("Patient query", 13), m_ADR_A19_f72fcbc7e2_n2, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A01_E5FEAE4EC5
 #define HL7V2_DEFS_M_ADT_A01_E5FEAE4EC5
-inline constexpr structure_node m_ADT_A01_e5feae4ec5_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_ADT_A01_e5feae4ec5{str("ADT_A01", 7), str("Admit/visit notification", 24), n_b1766f7a3a, 15};
+#endif
+#ifndef HL7V2_DEFS_N_01A1CE3DF6
+#define HL7V2_DEFS_N_01A1CE3DF6
+inline constexpr structure_node n_01a1ce3df6[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADT_A01_e5feae4ec5_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A01_e5feae4ec5_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A01_e5feae4ec5{str("ADT_A01", 7), str("Admit/visit notification", 24), m_ADT_A01_e5feae4ec5_n1, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A02_B71DC760D0
 #define HL7V2_DEFS_M_ADT_A02_B71DC760D0
-inline constexpr structure_node m_ADT_A02_b71dc760d0_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A02_b71dc760d0{str("ADT_A02", 7), str("Transfer a patient", 18), m_ADT_A02_b71dc760d0_n0, 6};
+inline constexpr structure_def m_ADT_A02_b71dc760d0{str("ADT_A02", 7), str("Transfer a patient", 18), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A03_E53F86CABB
 #define HL7V2_DEFS_M_ADT_A03_E53F86CABB
-inline constexpr structure_node m_ADT_A03_e53f86cabb_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A03_e53f86cabb{str("ADT_A03", 7), str("Discharge/end visit", 19), m_ADT_A03_e53f86cabb_n0, 6};
+inline constexpr structure_def m_ADT_A03_e53f86cabb{str("ADT_A03", 7), str("Discharge/end visit", 19), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A04_9321D7A676
 #define HL7V2_DEFS_M_ADT_A04_9321D7A676
-inline constexpr structure_node m_ADT_A04_9321d7a676_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A04_9321d7a676_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A04_9321d7a676_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A04_9321d7a676{str("ADT_A04", 7), str("", 0), m_ADT_A04_9321d7a676_n1, 15};
+inline constexpr structure_def m_ADT_A04_9321d7a676{str("ADT_A04", 7), str("", 0), n_b1766f7a3a, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A05_E3E60CBF12
 #define HL7V2_DEFS_M_ADT_A05_E3E60CBF12
-inline constexpr structure_node m_ADT_A05_e3e60cbf12_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_ADT_A05_e3e60cbf12{str("ADT_A05", 7), str("Pre-admit a patient", 19), n_b1766f7a3a, 15};
+#endif
+#ifndef HL7V2_DEFS_N_E395A5E0FC
+#define HL7V2_DEFS_N_E395A5E0FC
+inline constexpr structure_node n_e395a5e0fc[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MRG", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("AL1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PR1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("GT1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("INSURANCE", 9), n_d33f6e9b12, 0, 0, 3, node_kind::group},
+  {str("ACC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB2", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADT_A05_e3e60cbf12_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A05_e3e60cbf12_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A05_e3e60cbf12{str("ADT_A05", 7), str("Pre-admit a patient", 19), m_ADT_A05_e3e60cbf12_n1, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A06_9C3E2FBF14
 #define HL7V2_DEFS_M_ADT_A06_9C3E2FBF14
-inline constexpr structure_node m_ADT_A06_9c3e2fbf14_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A06_9c3e2fbf14_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 0, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A06_9c3e2fbf14_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A06_9c3e2fbf14{str("ADT_A06", 7), str("Change an outpatient to an inpatient", 36), m_ADT_A06_9c3e2fbf14_n1, 16};
+inline constexpr structure_def m_ADT_A06_9c3e2fbf14{str("ADT_A06", 7), str("Change an outpatient to an inpatient", 36), n_e395a5e0fc, 16};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A07_BE1BD27942
 #define HL7V2_DEFS_M_ADT_A07_BE1BD27942
-inline constexpr structure_node m_ADT_A07_be1bd27942_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A07_be1bd27942_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 0, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A07_be1bd27942_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A07_be1bd27942{str("ADT_A07", 7), str("", 0), m_ADT_A07_be1bd27942_n1, 16};
+inline constexpr structure_def m_ADT_A07_be1bd27942{str("ADT_A07", 7), str("", 0), n_e395a5e0fc, 16};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A08_279AED3712
 #define HL7V2_DEFS_M_ADT_A08_279AED3712
-inline constexpr structure_node m_ADT_A08_279aed3712_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_ADT_A08_279aed3712{str("ADT_A08", 7), str("", 0), n_b1766f7a3a, 15};
+#endif
+#ifndef HL7V2_DEFS_N_43A21478AF
+#define HL7V2_DEFS_N_43A21478AF
+inline constexpr structure_node n_43a21478af[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ADT_A08_279aed3712_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A08_279aed3712_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A08_279aed3712{str("ADT_A08", 7), str("", 0), m_ADT_A08_279aed3712_n1, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A09_6F743C227F
 #define HL7V2_DEFS_M_ADT_A09_6F743C227F
-inline constexpr structure_node m_ADT_A09_6f743c227f_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A09_6f743c227f{str("ADT_A09", 7), str("Patient departing - tracking", 28), m_ADT_A09_6f743c227f_n0, 7};
+inline constexpr structure_def m_ADT_A09_6f743c227f{str("ADT_A09", 7), str("Patient departing - tracking", 28), n_43a21478af, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A10_52631392AB
 #define HL7V2_DEFS_M_ADT_A10_52631392AB
-inline constexpr structure_node m_ADT_A10_52631392ab_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A10_52631392ab{str("ADT_A10", 7), str("", 0), m_ADT_A10_52631392ab_n0, 7};
+inline constexpr structure_def m_ADT_A10_52631392ab{str("ADT_A10", 7), str("", 0), n_43a21478af, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A11_F3AC3893A7
 #define HL7V2_DEFS_M_ADT_A11_F3AC3893A7
-inline constexpr structure_node m_ADT_A11_f3ac3893a7_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A11_f3ac3893a7{str("ADT_A11", 7), str("", 0), m_ADT_A11_f3ac3893a7_n0, 7};
+inline constexpr structure_def m_ADT_A11_f3ac3893a7{str("ADT_A11", 7), str("", 0), n_43a21478af, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A12_50EBB8BC57
 #define HL7V2_DEFS_M_ADT_A12_50EBB8BC57
-inline constexpr structure_node m_ADT_A12_50ebb8bc57_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A12_50ebb8bc57{str("ADT_A12", 7), str("Cancel transfer", 15), m_ADT_A12_50ebb8bc57_n0, 7};
+inline constexpr structure_def m_ADT_A12_50ebb8bc57{str("ADT_A12", 7), str("Cancel transfer", 15), n_43a21478af, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A13_EE221F53D6
 #define HL7V2_DEFS_M_ADT_A13_EE221F53D6
-inline constexpr structure_node m_ADT_A13_ee221f53d6_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A13_ee221f53d6_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A13_ee221f53d6_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A13_ee221f53d6{str("ADT_A13", 7), str("", 0), m_ADT_A13_ee221f53d6_n1, 15};
+inline constexpr structure_def m_ADT_A13_ee221f53d6{str("ADT_A13", 7), str("", 0), n_b1766f7a3a, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A14_4B8E12E5C1
 #define HL7V2_DEFS_M_ADT_A14_4B8E12E5C1
-inline constexpr structure_node m_ADT_A14_4b8e12e5c1_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A14_4b8e12e5c1_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A14_4b8e12e5c1_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A14_4b8e12e5c1{str("ADT_A14", 7), str("", 0), m_ADT_A14_4b8e12e5c1_n1, 15};
+inline constexpr structure_def m_ADT_A14_4b8e12e5c1{str("ADT_A14", 7), str("", 0), n_b1766f7a3a, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A15_5D27E4280E
 #define HL7V2_DEFS_M_ADT_A15_5D27E4280E
-inline constexpr structure_node m_ADT_A15_5d27e4280e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A15_5d27e4280e{str("ADT_A15", 7), str("Pending transfer", 16), m_ADT_A15_5d27e4280e_n0, 7};
+inline constexpr structure_def m_ADT_A15_5d27e4280e{str("ADT_A15", 7), str("Pending transfer", 16), n_43a21478af, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A16_9EC01C8446
 #define HL7V2_DEFS_M_ADT_A16_9EC01C8446
-inline constexpr structure_node m_ADT_A16_9ec01c8446_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
+inline constexpr structure_def m_ADT_A16_9ec01c8446{str("ADT_A16", 7), str("Pending discharge", 17), n_43a21478af, 7};
+#endif
+#ifndef HL7V2_DEFS_N_4E6C83E96E
+#define HL7V2_DEFS_N_4E6C83E96E
+inline constexpr structure_node n_4e6c83e96e[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A16_9ec01c8446{str("ADT_A16", 7), str("Pending discharge", 17), m_ADT_A16_9ec01c8446_n0, 7};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A17_A01AE0002C
 #define HL7V2_DEFS_M_ADT_A17_A01AE0002C
-inline constexpr structure_node m_ADT_A17_a01ae0002c_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
+inline constexpr structure_def m_ADT_A17_a01ae0002c{str("ADT_A17", 7), str("Swap patients", 13), n_4e6c83e96e, 10};
+#endif
+#ifndef HL7V2_DEFS_N_597E5FD65C
+#define HL7V2_DEFS_N_597E5FD65C
+inline constexpr structure_node n_597e5fd65c[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MRG", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A17_a01ae0002c{str("ADT_A17", 7), str("Swap patients", 13), m_ADT_A17_a01ae0002c_n0, 10};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A18_6DCFA4228B
 #define HL7V2_DEFS_M_ADT_A18_6DCFA4228B
-inline constexpr structure_node m_ADT_A18_6dcfa4228b_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 0, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
+inline constexpr structure_def m_ADT_A18_6dcfa4228b{str("ADT_A18", 7), str("Merge patient information", 25), n_597e5fd65c, 5};
+#endif
+#ifndef HL7V2_DEFS_N_8668BA5A3C
+#define HL7V2_DEFS_N_8668BA5A3C
+inline constexpr structure_node n_8668ba5a3c[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NPU", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A18_6dcfa4228b{str("ADT_A18", 7), str("Merge patient information", 25), m_ADT_A18_6dcfa4228b_n0, 5};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A20_578FF412EF
 #define HL7V2_DEFS_M_ADT_A20_578FF412EF
-inline constexpr structure_node m_ADT_A20_578ff412ef_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("NPU", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A20_578ff412ef{str("ADT_A20", 7), str("Bed status update", 17), m_ADT_A20_578ff412ef_n0, 3};
+inline constexpr structure_def m_ADT_A20_578ff412ef{str("ADT_A20", 7), str("Bed status update", 17), n_8668ba5a3c, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A21_A86E41915F
 #define HL7V2_DEFS_M_ADT_A21_A86E41915F
-inline constexpr structure_node m_ADT_A21_a86e41915f_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A21_a86e41915f{str("ADT_A21", 7), str("Patient goes on a \"leave of absence\"", 36), m_ADT_A21_a86e41915f_n0, 6};
+inline constexpr structure_def m_ADT_A21_a86e41915f{str("ADT_A21", 7), str("Patient goes on a \"leave of absence\"", 36), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A22_7E489FD61B
 #define HL7V2_DEFS_M_ADT_A22_7E489FD61B
-inline constexpr structure_node m_ADT_A22_7e489fd61b_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A22_7e489fd61b{str("ADT_A22", 7), str("", 0), m_ADT_A22_7e489fd61b_n0, 6};
+inline constexpr structure_def m_ADT_A22_7e489fd61b{str("ADT_A22", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A23_CE10C234DD
 #define HL7V2_DEFS_M_ADT_A23_CE10C234DD
-inline constexpr structure_node m_ADT_A23_ce10c234dd_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
+inline constexpr structure_def m_ADT_A23_ce10c234dd{str("ADT_A23", 7), str("", 0), n_01a1ce3df6, 6};
+#endif
+#ifndef HL7V2_DEFS_N_49A72F5C9B
+#define HL7V2_DEFS_N_49A72F5C9B
+inline constexpr structure_node n_49a72f5c9b[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A23_ce10c234dd{str("ADT_A23", 7), str("", 0), m_ADT_A23_ce10c234dd_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A24_092C633D68
 #define HL7V2_DEFS_M_ADT_A24_092C633D68
-inline constexpr structure_node m_ADT_A24_092c633d68_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A24_092c633d68{str("ADT_A24", 7), str("Link patient information", 24), m_ADT_A24_092c633d68_n0, 6};
+inline constexpr structure_def m_ADT_A24_092c633d68{str("ADT_A24", 7), str("Link patient information", 24), n_49a72f5c9b, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A25_EF402AB839
 #define HL7V2_DEFS_M_ADT_A25_EF402AB839
-inline constexpr structure_node m_ADT_A25_ef402ab839_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A25_ef402ab839{str("ADT_A25", 7), str("", 0), m_ADT_A25_ef402ab839_n0, 6};
+inline constexpr structure_def m_ADT_A25_ef402ab839{str("ADT_A25", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A26_CCBE3D0390
 #define HL7V2_DEFS_M_ADT_A26_CCBE3D0390
-inline constexpr structure_node m_ADT_A26_ccbe3d0390_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A26_ccbe3d0390{str("ADT_A26", 7), str("", 0), m_ADT_A26_ccbe3d0390_n0, 6};
+inline constexpr structure_def m_ADT_A26_ccbe3d0390{str("ADT_A26", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A27_2D89F380C3
 #define HL7V2_DEFS_M_ADT_A27_2D89F380C3
-inline constexpr structure_node m_ADT_A27_2d89f380c3_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A27_2d89f380c3{str("ADT_A27", 7), str("", 0), m_ADT_A27_2d89f380c3_n0, 6};
+inline constexpr structure_def m_ADT_A27_2d89f380c3{str("ADT_A27", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A28_5D3A4713D1
 #define HL7V2_DEFS_M_ADT_A28_5D3A4713D1
-inline constexpr structure_node m_ADT_A28_5d3a4713d1_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A28_5d3a4713d1_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A28_5d3a4713d1_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A28_5d3a4713d1{str("ADT_A28", 7), str("", 0), m_ADT_A28_5d3a4713d1_n1, 15};
+inline constexpr structure_def m_ADT_A28_5d3a4713d1{str("ADT_A28", 7), str("", 0), n_b1766f7a3a, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A29_9F6DDAF055
 #define HL7V2_DEFS_M_ADT_A29_9F6DDAF055
-inline constexpr structure_node m_ADT_A29_9f6ddaf055_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
+inline constexpr structure_def m_ADT_A29_9f6ddaf055{str("ADT_A29", 7), str("", 0), n_01a1ce3df6, 6};
+#endif
+#ifndef HL7V2_DEFS_N_E2976A2CE0
+#define HL7V2_DEFS_N_E2976A2CE0
+inline constexpr structure_node n_e2976a2ce0[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MRG", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_ADT_A29_9f6ddaf055{str("ADT_A29", 7), str("", 0), m_ADT_A29_9f6ddaf055_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A30_A68ACD2762
 #define HL7V2_DEFS_M_ADT_A30_A68ACD2762
-inline constexpr structure_node m_ADT_A30_a68acd2762_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A30_a68acd2762{str("ADT_A30", 7), str("Merge person information", 24), m_ADT_A30_a68acd2762_n0, 4};
+inline constexpr structure_def m_ADT_A30_a68acd2762{str("ADT_A30", 7), str("Merge person information", 24), n_e2976a2ce0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A31_E2269B4D33
 #define HL7V2_DEFS_M_ADT_A31_E2269B4D33
-inline constexpr structure_node m_ADT_A31_e2269b4d33_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
-};
-inline constexpr structure_node m_ADT_A31_e2269b4d33_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ADT_A31_e2269b4d33_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A31_e2269b4d33{str("ADT_A31", 7), str("", 0), m_ADT_A31_e2269b4d33_n1, 15};
+inline constexpr structure_def m_ADT_A31_e2269b4d33{str("ADT_A31", 7), str("", 0), n_b1766f7a3a, 15};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A32_08337D6434
 #define HL7V2_DEFS_M_ADT_A32_08337D6434
-inline constexpr structure_node m_ADT_A32_08337d6434_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A32_08337d6434{str("ADT_A32", 7), str("", 0), m_ADT_A32_08337d6434_n0, 6};
+inline constexpr structure_def m_ADT_A32_08337d6434{str("ADT_A32", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A33_A792C2D7B3
 #define HL7V2_DEFS_M_ADT_A33_A792C2D7B3
-inline constexpr structure_node m_ADT_A33_a792c2d7b3_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-};
-inline constexpr structure_def m_ADT_A33_a792c2d7b3{str("ADT_A33", 7), str("", 0), m_ADT_A33_a792c2d7b3_n0, 6};
+inline constexpr structure_def m_ADT_A33_a792c2d7b3{str("ADT_A33", 7), str("", 0), n_01a1ce3df6, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A34_1CCEAA885B
 #define HL7V2_DEFS_M_ADT_A34_1CCEAA885B
-inline constexpr structure_node m_ADT_A34_1cceaa885b_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A34_1cceaa885b{str("ADT_A34", 7), str("", 0), m_ADT_A34_1cceaa885b_n0, 4};
+inline constexpr structure_def m_ADT_A34_1cceaa885b{str("ADT_A34", 7), str("", 0), n_e2976a2ce0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A35_453CCDE01D
 #define HL7V2_DEFS_M_ADT_A35_453CCDE01D
-inline constexpr structure_node m_ADT_A35_453ccde01d_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A35_453ccde01d{str("ADT_A35", 7), str("", 0), m_ADT_A35_453ccde01d_n0, 4};
+inline constexpr structure_def m_ADT_A35_453ccde01d{str("ADT_A35", 7), str("", 0), n_e2976a2ce0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A36_BDCDD61CA7
 #define HL7V2_DEFS_M_ADT_A36_BDCDD61CA7
-inline constexpr structure_node m_ADT_A36_bdcdd61ca7_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("MRG", 3), 1, 1},
-};
-inline constexpr structure_def m_ADT_A36_bdcdd61ca7{str("ADT_A36", 7), str("", 0), m_ADT_A36_bdcdd61ca7_n0, 4};
+inline constexpr structure_def m_ADT_A36_bdcdd61ca7{str("ADT_A36", 7), str("", 0), n_e2976a2ce0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ADT_A37_4471F13BCD
 #define HL7V2_DEFS_M_ADT_A37_4471F13BCD
-inline constexpr structure_node m_ADT_A37_4471f13bcd_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_def m_ADT_A37_4471f13bcd{str("ADT_A37", 7), str("Unlink patient information", 26), m_ADT_A37_4471f13bcd_n0, 6};
+inline constexpr structure_def m_ADT_A37_4471f13bcd{str("ADT_A37", 7), str("Unlink patient information", 26), n_49a72f5c9b, 6};
 #endif
 #ifndef HL7V2_DEFS_M_ARD_A19_477947C449
 #define HL7V2_DEFS_M_ARD_A19_477947C449
-inline constexpr structure_node m_ARD_A19_477947c449_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_ARD_A19_477947c449{str("ARD_A19", 7), str("", 0), n_4610673523, 6};
+#endif
+#ifndef HL7V2_DEFS_N_88BCBB9F9F
+#define HL7V2_DEFS_N_88BCBB9F9F
+inline constexpr structure_node n_88bcbb9f9f[] = {
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("AL1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("DG1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PR1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("GT1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("NK1", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("INSURANCE", 9), n_d33f6e9b12, 0, 0, 3, node_kind::group},
+  {str("ACC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("UB2", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ARD_A19_477947c449_n1[] = {
-  {node_kind::segment, str("EVN", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 1, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_ARD_A19_477947c449_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_942F9915EC
+#define HL7V2_DEFS_N_942F9915EC
+inline constexpr structure_node n_942f9915ec[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("VISIT", 5), n_88bcbb9f9f, 1, 0, 12, node_kind::group},
 };
-inline constexpr structure_node m_ARD_A19_477947c449_n2[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::group, str("QUERY_RESPONSE", 14), 1, 0, m_ARD_A19_477947c449_n1, 14},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ARD_A19_477947c449{str("ARD_A19", 7), str("", 0), m_ARD_A19_477947c449_n2, 6};
 #endif
 #ifndef HL7V2_DEFS_M_BAR_P01_11986C30FD
 #define HL7V2_DEFS_M_BAR_P01_11986C30FD
-inline constexpr structure_node m_BAR_P01_11986c30fd_n0[] = {
-  {node_kind::segment, str("IN1", 3), 1, 1},
-  {node_kind::segment, str("IN2", 3), 0, 1},
-  {node_kind::segment, str("IN3", 3), 0, 1},
+inline constexpr structure_def m_BAR_P01_11986c30fd{str("BAR_P01", 7), str("Add patient accounts", 20), n_942f9915ec, 4};
+#endif
+#ifndef HL7V2_DEFS_N_6B9D975841
+#define HL7V2_DEFS_N_6B9D975841
+inline constexpr structure_node n_6b9d975841[] = {
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_BAR_P01_11986c30fd_n1[] = {
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("AL1", 3), 0, 0},
-  {node_kind::segment, str("DG1", 3), 0, 0},
-  {node_kind::segment, str("PR1", 3), 0, 0},
-  {node_kind::segment, str("GT1", 3), 0, 0},
-  {node_kind::segment, str("NK1", 3), 0, 0},
-  {node_kind::group, str("INSURANCE", 9), 0, 0, m_BAR_P01_11986c30fd_n0, 3},
-  {node_kind::segment, str("ACC", 3), 0, 1},
-  {node_kind::segment, str("UB1", 3), 0, 1},
-  {node_kind::segment, str("UB2", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_E340B9AFA1
+#define HL7V2_DEFS_N_E340B9AFA1
+inline constexpr structure_node n_e340b9afa1[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PATIENT", 7), n_6b9d975841, 1, 0, 2, node_kind::group},
 };
-inline constexpr structure_node m_BAR_P01_11986c30fd_n2[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::group, str("VISIT", 5), 1, 0, m_BAR_P01_11986c30fd_n1, 12},
-};
-inline constexpr structure_def m_BAR_P01_11986c30fd{str("BAR_P01", 7), str("Add patient accounts", 20), m_BAR_P01_11986c30fd_n2, 4};
 #endif
 #ifndef HL7V2_DEFS_M_BAR_P02_D48E88812C
 #define HL7V2_DEFS_M_BAR_P02_D48E88812C
-inline constexpr structure_node m_BAR_P02_d48e88812c_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_BAR_P02_d48e88812c{str("BAR_P02", 7), str("Purge patient accounts", 22), n_e340b9afa1, 3};
+#endif
+#ifndef HL7V2_DEFS_N_8A9DD7908F
+#define HL7V2_DEFS_N_8A9DD7908F
+inline constexpr structure_node n_8a9dd7908f[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("EVN", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PV2", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBX", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("FT1", 3), nullptr, 1, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_BAR_P02_d48e88812c_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::group, str("PATIENT", 7), 1, 0, m_BAR_P02_d48e88812c_n0, 2},
-};
-inline constexpr structure_def m_BAR_P02_d48e88812c{str("BAR_P02", 7), str("Purge patient accounts", 22), m_BAR_P02_d48e88812c_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_DFT_P03_F292CAB3AB
 #define HL7V2_DEFS_M_DFT_P03_F292CAB3AB
-inline constexpr structure_node m_DFT_P03_f292cab3ab_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("EVN", 3), 1, 1},
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-  {node_kind::segment, str("PV2", 3), 0, 1},
-  {node_kind::segment, str("OBX", 3), 0, 0},
-  {node_kind::segment, str("FT1", 3), 1, 0},
+inline constexpr structure_def m_DFT_P03_f292cab3ab{str("DFT_P03", 7), str("Post detail financial transaction", 33), n_8a9dd7908f, 7};
+#endif
+#ifndef HL7V2_DEFS_N_87EFAFBE93
+#define HL7V2_DEFS_N_87EFAFBE93
+inline constexpr structure_node n_87efafbe93[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DFT_P03_f292cab3ab{str("DFT_P03", 7), str("Post detail financial transaction", 33), m_DFT_P03_f292cab3ab_n0, 7};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_P04_C6F70AE3BA
 #define HL7V2_DEFS_M_DSR_P04_C6F70AE3BA
-inline constexpr structure_node m_DSR_P04_c6f70ae3ba_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_DSR_P04_c6f70ae3ba{str("DSR_P04", 7), str("Display response", 16), m_DSR_P04_c6f70ae3ba_n0, 7};
+inline constexpr structure_def m_DSR_P04_c6f70ae3ba{str("DSR_P04", 7), str("Display response", 16), n_87efafbe93, 7};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_Q01_332FA55F2E
 #define HL7V2_DEFS_M_DSR_Q01_332FA55F2E
-inline constexpr structure_node m_DSR_Q01_332fa55f2e_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+inline constexpr structure_def m_DSR_Q01_332fa55f2e{str("DSR_Q01", 7), str("Display response message", 24), n_87efafbe93, 7};
+#endif
+#ifndef HL7V2_DEFS_N_D50305AF5D
+#define HL7V2_DEFS_N_D50305AF5D
+inline constexpr structure_node n_d50305af5d[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DSR_Q01_332fa55f2e{str("DSR_Q01", 7), str("Display response message", 24), m_DSR_Q01_332fa55f2e_n0, 7};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_Q03_AE4A76A8F8
 #define HL7V2_DEFS_M_DSR_Q03_AE4A76A8F8
-inline constexpr structure_node m_DSR_Q03_ae4a76a8f8_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_DSR_Q03_ae4a76a8f8{str("DSR_Q03", 7), str("Deferred response to a query", 28), m_DSR_Q03_ae4a76a8f8_n0, 6};
+inline constexpr structure_def m_DSR_Q03_ae4a76a8f8{str("DSR_Q03", 7), str("Deferred response to a query", 28), n_d50305af5d, 6};
 #endif
 #ifndef HL7V2_DEFS_M_DSR_R03_1AC8F6213C
 #define HL7V2_DEFS_M_DSR_R03_1AC8F6213C
-inline constexpr structure_node m_DSR_R03_1ac8f6213c_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+inline constexpr structure_def m_DSR_R03_1ac8f6213c{str("DSR_R03", 7), str("Display response", 16), n_d50305af5d, 6};
+#endif
+#ifndef HL7V2_DEFS_N_BECB3BE3E4
+#define HL7V2_DEFS_N_BECB3BE3E4
+inline constexpr structure_node n_becb3be3e4[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFA", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_def m_DSR_R03_1ac8f6213c{str("DSR_R03", 7), str("Display response", 16), m_DSR_R03_1ac8f6213c_n0, 6};
 #endif
 #ifndef HL7V2_DEFS_M_MFD_M01_2DAD64B1EE
 #define HL7V2_DEFS_M_MFD_M01_2DAD64B1EE
-inline constexpr structure_node m_MFD_M01_2dad64b1ee_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
-};
-inline constexpr structure_def m_MFD_M01_2dad64b1ee{str("MFD_M01", 7), str("Master files delayed application acknowledgment", 47), m_MFD_M01_2dad64b1ee_n0, 3};
+inline constexpr structure_def m_MFD_M01_2dad64b1ee{str("MFD_M01", 7), str("Master files delayed application acknowledgment", 47), n_becb3be3e4, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFD_M02_CF471195ED
 #define HL7V2_DEFS_M_MFD_M02_CF471195ED
-inline constexpr structure_node m_MFD_M02_cf471195ed_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
-};
-inline constexpr structure_def m_MFD_M02_cf471195ed{str("MFD_M02", 7), str("Master files delayed application acknowledgment", 47), m_MFD_M02_cf471195ed_n0, 3};
+inline constexpr structure_def m_MFD_M02_cf471195ed{str("MFD_M02", 7), str("Master files delayed application acknowledgment", 47), n_becb3be3e4, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFD_M03_113A880703
 #define HL7V2_DEFS_M_MFD_M03_113A880703
-inline constexpr structure_node m_MFD_M03_113a880703_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
+inline constexpr structure_def m_MFD_M03_113a880703{str("MFD_M03", 7), str("Master files delayed application acknowledgment", 47), n_becb3be3e4, 3};
+#endif
+#ifndef HL7V2_DEFS_N_A344A42493
+#define HL7V2_DEFS_N_A344A42493
+inline constexpr structure_node n_a344a42493[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFA", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_def m_MFD_M03_113a880703{str("MFD_M03", 7), str("Master files delayed application acknowledgment", 47), m_MFD_M03_113a880703_n0, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFK_M01_3ABE6500B9
 #define HL7V2_DEFS_M_MFK_M01_3ABE6500B9
-inline constexpr structure_node m_MFK_M01_3abe6500b9_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
-};
-inline constexpr structure_def m_MFK_M01_3abe6500b9{str("MFK_M01", 7), str("Master file application acknowledgment", 38), m_MFK_M01_3abe6500b9_n0, 5};
+inline constexpr structure_def m_MFK_M01_3abe6500b9{str("MFK_M01", 7), str("Master file application acknowledgment", 38), n_a344a42493, 5};
 #endif
 #ifndef HL7V2_DEFS_M_MFK_M02_DE02ED3E02
 #define HL7V2_DEFS_M_MFK_M02_DE02ED3E02
-inline constexpr structure_node m_MFK_M02_de02ed3e02_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
-};
-inline constexpr structure_def m_MFK_M02_de02ed3e02{str("MFK_M02", 7), str("", 0), m_MFK_M02_de02ed3e02_n0, 5};
+inline constexpr structure_def m_MFK_M02_de02ed3e02{str("MFK_M02", 7), str("", 0), n_a344a42493, 5};
 #endif
 #ifndef HL7V2_DEFS_M_MFK_M03_5B4B8B3000
 #define HL7V2_DEFS_M_MFK_M03_5B4B8B3000
-inline constexpr structure_node m_MFK_M03_5b4b8b3000_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::segment, str("MFA", 3), 0, 0},
+inline constexpr structure_def m_MFK_M03_5b4b8b3000{str("MFK_M03", 7), str("", 0), n_a344a42493, 5};
+#endif
+#ifndef HL7V2_DEFS_N_D7A33E8839
+#define HL7V2_DEFS_N_D7A33E8839
+inline constexpr structure_node n_d7a33e8839[] = {
+  {str("MFE", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_MFK_M03_5b4b8b3000{str("MFK_M03", 7), str("", 0), m_MFK_M03_5b4b8b3000_n0, 5};
+#endif
+#ifndef HL7V2_DEFS_N_351C2851A6
+#define HL7V2_DEFS_N_351C2851A6
+inline constexpr structure_node n_351c2851a6[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF", 2), n_d7a33e8839, 1, 0, 1, node_kind::group},
+};
 #endif
 #ifndef HL7V2_DEFS_M_MFN_M01_97100DDFDD
 #define HL7V2_DEFS_M_MFN_M01_97100DDFDD
-inline constexpr structure_node m_MFN_M01_97100ddfdd_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFN_M01_97100ddfdd{str("MFN_M01", 7), str("", 0), n_351c2851a6, 3};
+#endif
+#ifndef HL7V2_DEFS_N_E454AD3F32
+#define HL7V2_DEFS_N_E454AD3F32
+inline constexpr structure_node n_e454ad3f32[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF_STAFF", 8), n_d7a33e8839, 1, 0, 1, node_kind::group},
 };
-inline constexpr structure_node m_MFN_M01_97100ddfdd_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF", 2), 1, 0, m_MFN_M01_97100ddfdd_n0, 1},
-};
-inline constexpr structure_def m_MFN_M01_97100ddfdd{str("MFN_M01", 7), str("", 0), m_MFN_M01_97100ddfdd_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFN_M02_7F92042135
 #define HL7V2_DEFS_M_MFN_M02_7F92042135
-inline constexpr structure_node m_MFN_M02_7f92042135_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFN_M02_7f92042135{str("MFN_M02", 7), str("", 0), n_e454ad3f32, 3};
+#endif
+#ifndef HL7V2_DEFS_N_8A6E3EE480
+#define HL7V2_DEFS_N_8A6E3EE480
+inline constexpr structure_node n_8a6e3ee480[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF_TEST", 7), n_d7a33e8839, 1, 0, 1, node_kind::group},
 };
-inline constexpr structure_node m_MFN_M02_7f92042135_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF_STAFF", 8), 1, 0, m_MFN_M02_7f92042135_n0, 1},
-};
-inline constexpr structure_def m_MFN_M02_7f92042135{str("MFN_M02", 7), str("", 0), m_MFN_M02_7f92042135_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFN_M03_041A6EF044
 #define HL7V2_DEFS_M_MFN_M03_041A6EF044
-inline constexpr structure_node m_MFN_M03_041a6ef044_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFN_M03_041a6ef044{str("MFN_M03", 7), str("", 0), n_8a6e3ee480, 3};
+#endif
+#ifndef HL7V2_DEFS_N_446D860273
+#define HL7V2_DEFS_N_446D860273
+inline constexpr structure_node n_446d860273[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_MFN_M03_041a6ef044_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF_TEST", 7), 1, 0, m_MFN_M03_041a6ef044_n0, 1},
-};
-inline constexpr structure_def m_MFN_M03_041a6ef044{str("MFN_M03", 7), str("", 0), m_MFN_M03_041a6ef044_n1, 3};
 #endif
 #ifndef HL7V2_DEFS_M_MFQ_M01_AA41C04048
 #define HL7V2_DEFS_M_MFQ_M01_AA41C04048
-inline constexpr structure_node m_MFQ_M01_aa41c04048_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_MFQ_M01_aa41c04048{str("MFQ_M01", 7), str("Query for master file record", 28), m_MFQ_M01_aa41c04048_n0, 4};
+inline constexpr structure_def m_MFQ_M01_aa41c04048{str("MFQ_M01", 7), str("Query for master file record", 28), n_446d860273, 4};
 #endif
 #ifndef HL7V2_DEFS_M_MFQ_M02_E9D15CC1D1
 #define HL7V2_DEFS_M_MFQ_M02_E9D15CC1D1
-inline constexpr structure_node m_MFQ_M02_e9d15cc1d1_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_MFQ_M02_e9d15cc1d1{str("MFQ_M02", 7), str("", 0), m_MFQ_M02_e9d15cc1d1_n0, 4};
+inline constexpr structure_def m_MFQ_M02_e9d15cc1d1{str("MFQ_M02", 7), str("", 0), n_446d860273, 4};
 #endif
 #ifndef HL7V2_DEFS_M_MFQ_M03_DBBECB0ABB
 #define HL7V2_DEFS_M_MFQ_M03_DBBECB0ABB
-inline constexpr structure_node m_MFQ_M03_dbbecb0abb_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+inline constexpr structure_def m_MFQ_M03_dbbecb0abb{str("MFQ_M03", 7), str("", 0), n_446d860273, 4};
+#endif
+#ifndef HL7V2_DEFS_N_2480EB09BD
+#define HL7V2_DEFS_N_2480EB09BD
+inline constexpr structure_node n_2480eb09bd[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF", 2), n_d7a33e8839, 1, 0, 1, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_MFQ_M03_dbbecb0abb{str("MFQ_M03", 7), str("", 0), m_MFQ_M03_dbbecb0abb_n0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_MFR_M01_F30A34D4A9
 #define HL7V2_DEFS_M_MFR_M01_F30A34D4A9
-inline constexpr structure_node m_MFR_M01_f30a34d4a9_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFR_M01_f30a34d4a9{str("MFR_M01", 7), str("", 0), n_2480eb09bd, 8};
+#endif
+#ifndef HL7V2_DEFS_N_281946DD63
+#define HL7V2_DEFS_N_281946DD63
+inline constexpr structure_node n_281946dd63[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF_STAFF", 8), n_d7a33e8839, 1, 0, 1, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_MFR_M01_f30a34d4a9_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF", 2), 1, 0, m_MFR_M01_f30a34d4a9_n0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_MFR_M01_f30a34d4a9{str("MFR_M01", 7), str("", 0), m_MFR_M01_f30a34d4a9_n1, 8};
 #endif
 #ifndef HL7V2_DEFS_M_MFR_M02_F7CD2910B3
 #define HL7V2_DEFS_M_MFR_M02_F7CD2910B3
-inline constexpr structure_node m_MFR_M02_f7cd2910b3_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFR_M02_f7cd2910b3{str("MFR_M02", 7), str("", 0), n_281946dd63, 8};
+#endif
+#ifndef HL7V2_DEFS_N_6C8F5B3F21
+#define HL7V2_DEFS_N_6C8F5B3F21
+inline constexpr structure_node n_6c8f5b3f21[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("MFI", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MF_TEST", 7), n_d7a33e8839, 1, 0, 1, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_MFR_M02_f7cd2910b3_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF_STAFF", 8), 1, 0, m_MFR_M02_f7cd2910b3_n0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_MFR_M02_f7cd2910b3{str("MFR_M02", 7), str("", 0), m_MFR_M02_f7cd2910b3_n1, 8};
 #endif
 #ifndef HL7V2_DEFS_M_MFR_M03_DEECC595D3
 #define HL7V2_DEFS_M_MFR_M03_DEECC595D3
-inline constexpr structure_node m_MFR_M03_deecc595d3_n0[] = {
-  {node_kind::segment, str("MFE", 3), 1, 1},
+inline constexpr structure_def m_MFR_M03_deecc595d3{str("MFR_M03", 7), str("", 0), n_6c8f5b3f21, 8};
+#endif
+#ifndef HL7V2_DEFS_N_C2624C0D79
+#define HL7V2_DEFS_N_C2624C0D79
+inline constexpr structure_node n_c2624c0d79[] = {
+  {str("NCK", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_MFR_M03_deecc595d3_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("MFI", 3), 1, 1},
-  {node_kind::group, str("MF_TEST", 7), 1, 0, m_MFR_M03_deecc595d3_n0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_BD56C8DFC0
+#define HL7V2_DEFS_N_BD56C8DFC0
+inline constexpr structure_node n_bd56c8dfc0[] = {
+  {str("NST", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_def m_MFR_M03_deecc595d3{str("MFR_M03", 7), str("", 0), m_MFR_M03_deecc595d3_n1, 8};
+#endif
+#ifndef HL7V2_DEFS_N_91D1FF0BF8
+#define HL7V2_DEFS_N_91D1FF0BF8
+inline constexpr structure_node n_91d1ff0bf8[] = {
+  {str("NSC", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_0CF258330A
+#define HL7V2_DEFS_N_0CF258330A
+inline constexpr structure_node n_0cf258330a[] = {
+  {str("CLOCK", 5), n_c2624c0d79, 0, 1, 2, node_kind::group},
+  {str("APP_STATS", 9), n_bd56c8dfc0, 0, 1, 2, node_kind::group},
+  {str("APP_STATUS", 10), n_91d1ff0bf8, 0, 1, 2, node_kind::group},
+};
+#endif
+#ifndef HL7V2_DEFS_N_DFE528FB97
+#define HL7V2_DEFS_N_DFE528FB97
+inline constexpr structure_node n_dfe528fb97[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("CLOCK_AND_STATS_WITH_NOTES", 26), n_0cf258330a, 1, 0, 3, node_kind::group},
+};
 #endif
 #ifndef HL7V2_DEFS_M_NMD_N01_84FD4C907C
 #define HL7V2_DEFS_M_NMD_N01_84FD4C907C
-inline constexpr structure_node m_NMD_N01_84fd4c907c_n0[] = {
-  {node_kind::segment, str("NCK", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+inline constexpr structure_def m_NMD_N01_84fd4c907c{str("NMD_N01", 7), str("Application management data message", 35), n_dfe528fb97, 2};
+#endif
+#ifndef HL7V2_DEFS_N_59FDF5A48F
+#define HL7V2_DEFS_N_59FDF5A48F
+inline constexpr structure_node n_59fdf5a48f[] = {
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_NMD_N01_84fd4c907c_n1[] = {
-  {node_kind::segment, str("NST", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_93E21CAE3D
+#define HL7V2_DEFS_N_93E21CAE3D
+inline constexpr structure_node n_93e21cae3d[] = {
+  {str("NCK", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NST", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_NMD_N01_84fd4c907c_n2[] = {
-  {node_kind::segment, str("NSC", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_7917AC3D34
+#define HL7V2_DEFS_N_7917AC3D34
+inline constexpr structure_node n_7917ac3d34[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRY_WITH_DETAIL", 15), n_59fdf5a48f, 0, 1, 2, node_kind::group},
+  {str("CLOCK_AND_STATISTICS", 20), n_93e21cae3d, 1, 0, 3, node_kind::group},
 };
-inline constexpr structure_node m_NMD_N01_84fd4c907c_n3[] = {
-  {node_kind::group, str("CLOCK", 5), 0, 1, m_NMD_N01_84fd4c907c_n0, 2},
-  {node_kind::group, str("APP_STATS", 9), 0, 1, m_NMD_N01_84fd4c907c_n1, 2},
-  {node_kind::group, str("APP_STATUS", 10), 0, 1, m_NMD_N01_84fd4c907c_n2, 2},
-};
-inline constexpr structure_node m_NMD_N01_84fd4c907c_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("CLOCK_AND_STATS_WITH_NOTES", 26), 1, 0, m_NMD_N01_84fd4c907c_n3, 3},
-};
-inline constexpr structure_def m_NMD_N01_84fd4c907c{str("NMD_N01", 7), str("Application management data message", 35), m_NMD_N01_84fd4c907c_n4, 2};
 #endif
 #ifndef HL7V2_DEFS_M_NMQ_N02_177C7E304C
 #define HL7V2_DEFS_M_NMQ_N02_177C7E304C
-inline constexpr structure_node m_NMQ_N02_177c7e304c_n0[] = {
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
+inline constexpr structure_def m_NMQ_N02_177c7e304c{str("NMQ_N02", 7), str("Application management query message", 36), n_7917ac3d34, 3};
+#endif
+#ifndef HL7V2_DEFS_N_296B4DA01A
+#define HL7V2_DEFS_N_296B4DA01A
+inline constexpr structure_node n_296b4da01a[] = {
+  {str("NCK", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("NST", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("NSC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_NMQ_N02_177c7e304c_n1[] = {
-  {node_kind::segment, str("NCK", 3), 0, 1},
-  {node_kind::segment, str("NST", 3), 0, 1},
-  {node_kind::segment, str("NSC", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_B6E19AE6C8
+#define HL7V2_DEFS_N_B6E19AE6C8
+inline constexpr structure_node n_b6e19ae6c8[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ERR", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("CLOCK_AND_STATS_WITH_NOTES_ALT", 30), n_296b4da01a, 1, 0, 6, node_kind::group},
 };
-inline constexpr structure_node m_NMQ_N02_177c7e304c_n2[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("QRY_WITH_DETAIL", 15), 0, 1, m_NMQ_N02_177c7e304c_n0, 2},
-  {node_kind::group, str("CLOCK_AND_STATISTICS", 20), 1, 0, m_NMQ_N02_177c7e304c_n1, 3},
-};
-inline constexpr structure_def m_NMQ_N02_177c7e304c{str("NMQ_N02", 7), str("Application management query message", 36), m_NMQ_N02_177c7e304c_n2, 3};
 #endif
 #ifndef HL7V2_DEFS_M_NMR_N02_698EE7BAB5
 #define HL7V2_DEFS_M_NMR_N02_698EE7BAB5
-inline constexpr structure_node m_NMR_N02_698ee7bab5_n0[] = {
-  {node_kind::segment, str("NCK", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("NST", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("NSC", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+inline constexpr structure_def m_NMR_N02_698ee7bab5{str("NMR_N02", 7), str("Application management response message", 39), n_b6e19ae6c8, 5};
+#endif
+#ifndef HL7V2_DEFS_N_5CD8558E6A
+#define HL7V2_DEFS_N_5CD8558E6A
+inline constexpr structure_node n_5cd8558e6a[] = {
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("PID", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_NMR_N02_698ee7bab5_n1[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("ERR", 3), 0, 1},
-  {node_kind::segment, str("QRD", 3), 0, 1},
-  {node_kind::group, str("CLOCK_AND_STATS_WITH_NOTES_ALT", 30), 1, 0, m_NMR_N02_698ee7bab5_n0, 6},
+#endif
+#ifndef HL7V2_DEFS_N_300BB38C7F
+#define HL7V2_DEFS_N_300BB38C7F
+inline constexpr structure_node n_300bb38c7f[] = {
+  {str("OBX", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_def m_NMR_N02_698ee7bab5{str("NMR_N02", 7), str("Application management response message", 39), m_NMR_N02_698ee7bab5_n1, 5};
+#endif
+#ifndef HL7V2_DEFS_N_CB7510EDA3
+#define HL7V2_DEFS_N_CB7510EDA3
+inline constexpr structure_node n_cb7510eda3[] = {
+  {str("ORC", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("OBR", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("OBSERVATION", 11), n_300bb38c7f, 1, 0, 2, node_kind::group},
+};
+#endif
+#ifndef HL7V2_DEFS_N_BA395A5E19
+#define HL7V2_DEFS_N_BA395A5E19
+inline constexpr structure_node n_ba395a5e19[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QUERY_RESPONSE", 14), n_5cd8558e6a, 1, 0, 4, node_kind::group},
+  {str("ORDER", 5), n_cb7510eda3, 1, 0, 4, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ORF_R04_C143B0CA89
 #define HL7V2_DEFS_M_ORF_R04_C143B0CA89
-inline constexpr structure_node m_ORF_R04_c143b0ca89_n0[] = {
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("PID", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+inline constexpr structure_def m_ORF_R04_c143b0ca89{str("ORF_R04", 7), str("Response to query; transmission of requested observation", 56), n_ba395a5e19, 5};
+#endif
+#ifndef HL7V2_DEFS_N_251C2AC046
+#define HL7V2_DEFS_N_251C2AC046
+inline constexpr structure_node n_251c2ac046[] = {
+  {str("PID", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PV1", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORF_R04_c143b0ca89_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_5086381940
+#define HL7V2_DEFS_N_5086381940
+inline constexpr structure_node n_5086381940[] = {
+  {str("OBR", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("RQD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("RQ1", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("RXO", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ODS", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ODT", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORF_R04_c143b0ca89_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORF_R04_c143b0ca89_n1, 2},
+#endif
+#ifndef HL7V2_DEFS_N_325E01CF2F
+#define HL7V2_DEFS_N_325E01CF2F
+inline constexpr structure_node n_325e01cf2f[] = {
+  {str("OBX", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORF_R04_c143b0ca89_n3[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::group, str("QUERY_RESPONSE", 14), 1, 0, m_ORF_R04_c143b0ca89_n0, 4},
-  {node_kind::group, str("ORDER", 5), 1, 0, m_ORF_R04_c143b0ca89_n2, 4},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+#endif
+#ifndef HL7V2_DEFS_N_87B3B41EFE
+#define HL7V2_DEFS_N_87B3B41EFE
+inline constexpr structure_node n_87b3b41efe[] = {
+  {str("", 0), n_5086381940, 1, 1, 6, node_kind::choice},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("OBSERVATION", 11), n_325e01cf2f, 0, 0, 2, node_kind::group},
 };
-inline constexpr structure_def m_ORF_R04_c143b0ca89{str("ORF_R04", 7), str("Response to query; transmission of requested observation", 56), m_ORF_R04_c143b0ca89_n3, 5};
+#endif
+#ifndef HL7V2_DEFS_N_C48A1F1806
+#define HL7V2_DEFS_N_C48A1F1806
+inline constexpr structure_node n_c48a1f1806[] = {
+  {str("ORC", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ORDER_DETAIL", 12), n_87b3b41efe, 0, 1, 3, node_kind::group},
+  {str("BLG", 3), nullptr, 0, 1, 0, node_kind::segment},
+};
+#endif
+#ifndef HL7V2_DEFS_N_4B4ACF0EAA
+#define HL7V2_DEFS_N_4B4ACF0EAA
+inline constexpr structure_node n_4b4acf0eaa[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PATIENT", 7), n_251c2ac046, 0, 1, 3, node_kind::group},
+  {str("ORDER", 5), n_c48a1f1806, 1, 0, 3, node_kind::group},
+};
 #endif
 #ifndef HL7V2_DEFS_M_ORM_O01_B6BC0A530D
 #define HL7V2_DEFS_M_ORM_O01_B6BC0A530D
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_ORM_O01_b6bc0a530d{str("ORM_O01", 7), str("Order message", 13), n_4b4acf0eaa, 4};
+#endif
+#ifndef HL7V2_DEFS_N_9048D43B80
+#define HL7V2_DEFS_N_9048D43B80
+inline constexpr structure_node n_9048d43b80[] = {
+  {str("", 0), n_5086381940, 1, 1, 6, node_kind::choice},
 };
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n1[] = {
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("RQD", 3), 1, 1},
-  {node_kind::segment, str("RQ1", 3), 1, 1},
-  {node_kind::segment, str("RXO", 3), 1, 1},
-  {node_kind::segment, str("ODS", 3), 1, 1},
-  {node_kind::segment, str("ODT", 3), 1, 1},
+#endif
+#ifndef HL7V2_DEFS_N_EBAB37D4B3
+#define HL7V2_DEFS_N_EBAB37D4B3
+inline constexpr structure_node n_ebab37d4b3[] = {
+  {str("ORC", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("ORDER_DETAIL", 12), n_9048d43b80, 0, 1, 1, node_kind::group},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n2[] = {
-  {node_kind::segment, str("OBX", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
+#endif
+#ifndef HL7V2_DEFS_N_3E6C334CDC
+#define HL7V2_DEFS_N_3E6C334CDC
+inline constexpr structure_node n_3e6c334cdc[] = {
+  {str("PID", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("ORDER", 5), n_ebab37d4b3, 1, 0, 3, node_kind::group},
 };
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n3[] = {
-  {node_kind::choice, str("", 0), 1, 1, m_ORM_O01_b6bc0a530d_n1, 6},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 0, 0, m_ORM_O01_b6bc0a530d_n2, 2},
+#endif
+#ifndef HL7V2_DEFS_N_D7B413623A
+#define HL7V2_DEFS_N_D7B413623A
+inline constexpr structure_node n_d7b413623a[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("MSA", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("NTE", 3), nullptr, 0, 0, 0, node_kind::segment},
+  {str("PATIENT", 7), n_3e6c334cdc, 0, 1, 3, node_kind::group},
 };
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n4[] = {
-  {node_kind::segment, str("ORC", 3), 1, 1},
-  {node_kind::group, str("ORDER_DETAIL", 12), 0, 1, m_ORM_O01_b6bc0a530d_n3, 3},
-  {node_kind::segment, str("BLG", 3), 0, 1},
-};
-inline constexpr structure_node m_ORM_O01_b6bc0a530d_n5[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORM_O01_b6bc0a530d_n0, 3},
-  {node_kind::group, str("ORDER", 5), 1, 0, m_ORM_O01_b6bc0a530d_n4, 3},
-};
-inline constexpr structure_def m_ORM_O01_b6bc0a530d{str("ORM_O01", 7), str("Order message", 13), m_ORM_O01_b6bc0a530d_n5, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ORR_O02_68F2636E01
 #define HL7V2_DEFS_M_ORR_O02_68F2636E01
-inline constexpr structure_node m_ORR_O02_68f2636e01_n0[] = {
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("RQD", 3), 1, 1},
-  {node_kind::segment, str("RQ1", 3), 1, 1},
-  {node_kind::segment, str("RXO", 3), 1, 1},
-  {node_kind::segment, str("ODS", 3), 1, 1},
-  {node_kind::segment, str("ODT", 3), 1, 1},
+inline constexpr structure_def m_ORR_O02_68f2636e01{str("ORR_O02", 7), str("Order response", 14), n_d7b413623a, 4};
+#endif
+#ifndef HL7V2_DEFS_N_4597BEF3E9
+#define HL7V2_DEFS_N_4597BEF3E9
+inline constexpr structure_node n_4597bef3e9[] = {
+  {str("PATIENT", 7), n_251c2ac046, 0, 1, 3, node_kind::group},
+  {str("ORDER_OBSERVATION", 17), n_cb7510eda3, 1, 0, 4, node_kind::group},
 };
-inline constexpr structure_node m_ORR_O02_68f2636e01_n1[] = {
-  {node_kind::choice, str("", 0), 1, 1, m_ORR_O02_68f2636e01_n0, 6},
+#endif
+#ifndef HL7V2_DEFS_N_08FB5F67C6
+#define HL7V2_DEFS_N_08FB5F67C6
+inline constexpr structure_node n_08fb5f67c6[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("PATIENT_RESULT", 14), n_4597bef3e9, 1, 0, 2, node_kind::group},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORR_O02_68f2636e01_n2[] = {
-  {node_kind::segment, str("ORC", 3), 1, 1},
-  {node_kind::group, str("ORDER_DETAIL", 12), 0, 1, m_ORR_O02_68f2636e01_n1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORR_O02_68f2636e01_n3[] = {
-  {node_kind::segment, str("PID", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("ORDER", 5), 1, 0, m_ORR_O02_68f2636e01_n2, 3},
-};
-inline constexpr structure_node m_ORR_O02_68f2636e01_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("MSA", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORR_O02_68f2636e01_n3, 3},
-};
-inline constexpr structure_def m_ORR_O02_68f2636e01{str("ORR_O02", 7), str("Order response", 14), m_ORR_O02_68f2636e01_n4, 4};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_7F29CBAD4E
 #define HL7V2_DEFS_M_ORU_7F29CBAD4E
-inline constexpr structure_node m_ORU_7f29cbad4e_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_7f29cbad4e_n1, 2},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_7f29cbad4e_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_7f29cbad4e_n2, 4},
-};
-inline constexpr structure_node m_ORU_7f29cbad4e_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_7f29cbad4e_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_7f29cbad4e{str("ORU", 3), str("Unsolicited transmission of an observation message", 50), m_ORU_7f29cbad4e_n4, 3};
+inline constexpr structure_def m_ORU_7f29cbad4e{str("ORU", 3), str("Unsolicited transmission of an observation message", 50), n_08fb5f67c6, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_R01_E3CC162FE2
 #define HL7V2_DEFS_M_ORU_R01_E3CC162FE2
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_R01_e3cc162fe2_n1, 2},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_R01_e3cc162fe2_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_R01_e3cc162fe2_n2, 4},
-};
-inline constexpr structure_node m_ORU_R01_e3cc162fe2_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_R01_e3cc162fe2_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_R01_e3cc162fe2{str("ORU_R01", 7), str("Unsolicited transmission of an observation message", 50), m_ORU_R01_e3cc162fe2_n4, 3};
+inline constexpr structure_def m_ORU_R01_e3cc162fe2{str("ORU_R01", 7), str("Unsolicited transmission of an observation message", 50), n_08fb5f67c6, 3};
 #endif
 #ifndef HL7V2_DEFS_M_ORU_R03_A48EA17D6F
 #define HL7V2_DEFS_M_ORU_R03_A48EA17D6F
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n0[] = {
-  {node_kind::segment, str("PID", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::segment, str("PV1", 3), 0, 1},
+inline constexpr structure_def m_ORU_R03_a48ea17d6f{str("ORU_R03", 7), str("Unsolicited observation message", 31), n_08fb5f67c6, 3};
+#endif
+#ifndef HL7V2_DEFS_N_E01D8877E5
+#define HL7V2_DEFS_N_E01D8877E5
+inline constexpr structure_node n_e01d8877e5[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n1[] = {
-  {node_kind::segment, str("OBX", 3), 0, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n2[] = {
-  {node_kind::segment, str("ORC", 3), 0, 1},
-  {node_kind::segment, str("OBR", 3), 1, 1},
-  {node_kind::segment, str("NTE", 3), 0, 0},
-  {node_kind::group, str("OBSERVATION", 11), 1, 0, m_ORU_R03_a48ea17d6f_n1, 2},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n3[] = {
-  {node_kind::group, str("PATIENT", 7), 0, 1, m_ORU_R03_a48ea17d6f_n0, 3},
-  {node_kind::group, str("ORDER_OBSERVATION", 17), 1, 0, m_ORU_R03_a48ea17d6f_n2, 4},
-};
-inline constexpr structure_node m_ORU_R03_a48ea17d6f_n4[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::group, str("PATIENT_RESULT", 14), 1, 0, m_ORU_R03_a48ea17d6f_n3, 2},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_ORU_R03_a48ea17d6f{str("ORU_R03", 7), str("Unsolicited observation message", 31), m_ORU_R03_a48ea17d6f_n4, 3};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_A19_8955CFCF69
 #define HL7V2_DEFS_M_QRY_A19_8955CFCF69
-inline constexpr structure_node m_QRY_A19_8955cfcf69_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-};
-inline constexpr structure_def m_QRY_A19_8955cfcf69{str("QRY_A19", 7), str("Patient query", 13), m_QRY_A19_8955cfcf69_n0, 3};
+inline constexpr structure_def m_QRY_A19_8955cfcf69{str("QRY_A19", 7), str("Patient query", 13), n_e01d8877e5, 3};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_P04_40C2E3D797
 #define HL7V2_DEFS_M_QRY_P04_40C2E3D797
-inline constexpr structure_node m_QRY_P04_40c2e3d797_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_QRY_P04_40c2e3d797{str("QRY_P04", 7), str("Generate bill and a/r statements", 32), m_QRY_P04_40c2e3d797_n0, 4};
+inline constexpr structure_def m_QRY_P04_40c2e3d797{str("QRY_P04", 7), str("Generate bill and a/r statements", 32), n_446d860273, 4};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_Q01_E066F9D866
 #define HL7V2_DEFS_M_QRY_Q01_E066F9D866
-inline constexpr structure_node m_QRY_Q01_e066f9d866_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
-};
-inline constexpr structure_def m_QRY_Q01_e066f9d866{str("QRY_Q01", 7), str("Query sent for immediate response", 33), m_QRY_Q01_e066f9d866_n0, 4};
+inline constexpr structure_def m_QRY_Q01_e066f9d866{str("QRY_Q01", 7), str("Query sent for immediate response", 33), n_446d860273, 4};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_Q02_545F6B3C36
 #define HL7V2_DEFS_M_QRY_Q02_545F6B3C36
-inline constexpr structure_node m_QRY_Q02_545f6b3c36_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 0, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+inline constexpr structure_def m_QRY_Q02_545f6b3c36{str("QRY_Q02", 7), str("Query sent for deferred response", 32), n_446d860273, 4};
+#endif
+#ifndef HL7V2_DEFS_N_4EF3E19BFA
+#define HL7V2_DEFS_N_4EF3E19BFA
+inline constexpr structure_node n_4ef3e19bfa[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("QRF", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 0, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_QRY_Q02_545f6b3c36{str("QRY_Q02", 7), str("Query sent for deferred response", 32), m_QRY_Q02_545f6b3c36_n0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_QRY_R02_966CB7E44C
 #define HL7V2_DEFS_M_QRY_R02_966CB7E44C
-inline constexpr structure_node m_QRY_R02_966cb7e44c_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("QRD", 3), 1, 1},
-  {node_kind::segment, str("QRF", 3), 1, 1},
-  {node_kind::segment, str("DSC", 3), 0, 1},
+inline constexpr structure_def m_QRY_R02_966cb7e44c{str("QRY_R02", 7), str("Query for results of observation", 32), n_4ef3e19bfa, 4};
+#endif
+#ifndef HL7V2_DEFS_N_4AF38C60A3
+#define HL7V2_DEFS_N_4AF38C60A3
+inline constexpr structure_node n_4af38c60a3[] = {
+  {str("MSH", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("URD", 3), nullptr, 1, 1, 0, node_kind::segment},
+  {str("URS", 3), nullptr, 0, 1, 0, node_kind::segment},
+  {str("DSP", 3), nullptr, 1, 0, 0, node_kind::segment},
+  {str("DSC", 3), nullptr, 1, 1, 0, node_kind::segment},
 };
-inline constexpr structure_def m_QRY_R02_966cb7e44c{str("QRY_R02", 7), str("Query for results of observation", 32), m_QRY_R02_966cb7e44c_n0, 4};
 #endif
 #ifndef HL7V2_DEFS_M_UDM_Q05_F30DB027FF
 #define HL7V2_DEFS_M_UDM_Q05_F30DB027FF
-inline constexpr structure_node m_UDM_Q05_f30db027ff_n0[] = {
-  {node_kind::segment, str("MSH", 3), 1, 1},
-  {node_kind::segment, str("URD", 3), 1, 1},
-  {node_kind::segment, str("URS", 3), 0, 1},
-  {node_kind::segment, str("DSP", 3), 1, 0},
-  {node_kind::segment, str("DSC", 3), 1, 1},
-};
-inline constexpr structure_def m_UDM_Q05_f30db027ff{str("UDM_Q05", 7), str("Unsolicited display update message", 34), m_UDM_Q05_f30db027ff_n0, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_1_D63D69969D
-#define HL7V2_DEFS_TB_1_D63D69969D
-inline constexpr table_value tb_1_d63d69969d_v[] = {
-  {str("A", 1), str("Ambiguous", 9)},
-  {str("F", 1), str("Female", 6)},
-  {str("M", 1), str("Male", 4)},
-  {str("N", 1), str("Not applicable", 14)},
-  {str("O", 1), str("Other", 5)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_1_d63d69969d{1, str("Administrative Sex", 18), tb_1_d63d69969d_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_2_4CF367CF9E
-#define HL7V2_DEFS_TB_2_4CF367CF9E
-inline constexpr table_value tb_2_4cf367cf9e_v[] = {
-  {str("A", 1), str("Separated", 9)},
-  {str("B", 1), str("Unmarried", 9)},
-  {str("C", 1), str("Common law", 10)},
-  {str("D", 1), str("Divorced", 8)},
-  {str("E", 1), str("Legally Separated", 17)},
-  {str("G", 1), str("Living together", 15)},
-  {str("I", 1), str("Interlocutory", 13)},
-  {str("M", 1), str("Married", 7)},
-  {str("N", 1), str("Annulled", 8)},
-  {str("O", 1), str("Other", 5)},
-  {str("P", 1), str("Domestic partner", 16)},
-  {str("R", 1), str("Registered domestic partner", 27)},
-  {str("S", 1), str("Single", 6)},
-  {str("T", 1), str("Unreported", 10)},
-  {str("U", 1), str("Unknown", 7)},
-  {str("W", 1), str("Widowed", 7)},
-};
-inline constexpr table_def tb_2_4cf367cf9e{2, str("Marital Status", 14), tb_2_4cf367cf9e_v, 16};
-#endif
-#ifndef HL7V2_DEFS_TB_3_2CD76B0F6B
-#define HL7V2_DEFS_TB_3_2CD76B0F6B
-inline constexpr table_value tb_3_2cd76b0f6b_v[] = {
-  {str("A01", 3), str("ADT/ACK - Admit/visit notification", 34)},
-  {str("A02", 3), str("ADT/ACK - Transfer a patient", 28)},
-  {str("A03", 3), str("ADT/ACK -  Discharge/end visit", 30)},
-  {str("A04", 3), str("ADT/ACK -  Register a patient", 29)},
-  {str("A05", 3), str("ADT/ACK -  Pre-admit a patient", 30)},
-  {str("A06", 3), str("ADT/ACK -  Change an outpatient to an inpatient", 47)},
-  {str("A07", 3), str("ADT/ACK -  Change an inpatient to an outpatient", 47)},
-  {str("A08", 3), str("ADT/ACK -  Update patient information", 37)},
-  {str("A09", 3), str("ADT/ACK -  Patient departing - tracking", 39)},
-  {str("A10", 3), str("ADT/ACK -  Patient arriving - tracking", 38)},
-  {str("A11", 3), str("ADT/ACK -  Cancel admit/visit notification", 42)},
-  {str("A12", 3), str("ADT/ACK -  Cancel transfer", 26)},
-  {str("A13", 3), str("ADT/ACK -  Cancel discharge/end visit", 37)},
-  {str("A14", 3), str("ADT/ACK -  Pending admit", 24)},
-  {str("A15", 3), str("ADT/ACK -  Pending transfer", 27)},
-  {str("A16", 3), str("ADT/ACK -  Pending discharge", 28)},
-  {str("A17", 3), str("ADT/ACK -  Swap patients", 24)},
-  {str("A18", 3), str("ADT/ACK -  Merge patient information (for backward compatibility only)", 70)},
-  {str("A19", 3), str("QRY/ADR -  Patient query", 24)},
-  {str("A20", 3), str("ADT/ACK -  Bed status update", 28)},
-  {str("A21", 3), str("ADT/ACK -  Patient goes on a \"leave of absence\"", 47)},
-  {str("A22", 3), str("ADT/ACK -  Patient returns from a \"leave of absence\"", 52)},
-  {str("A23", 3), str("ADT/ACK -  Delete a patient record", 34)},
-  {str("A24", 3), str("ADT/ACK -  Link patient information", 35)},
-  {str("A25", 3), str("ADT/ACK -  Cancel pending discharge", 35)},
-  {str("A26", 3), str("ADT/ACK -  Cancel pending transfer", 34)},
-  {str("A27", 3), str("ADT/ACK -  Cancel pending admit", 31)},
-  {str("A28", 3), str("ADT/ACK -  Add person information", 33)},
-  {str("A29", 3), str("ADT/ACK -  Delete person information", 36)},
-  {str("A30", 3), str("ADT/ACK -  Merge person information (for backward compatibility only)", 69)},
-  {str("A31", 3), str("ADT/ACK -  Update person information", 36)},
-  {str("A32", 3), str("ADT/ACK -  Cancel patient arriving - tracking", 45)},
-  {str("A33", 3), str("ADT/ACK -  Cancel patient departing - tracking", 46)},
-  {str("A34", 3), str("ADT/ACK -  Merge patient information - patient ID only (for backward compatibility only)", 88)},
-  {str("A35", 3), str("ADT/ACK -  Merge patient information - account number only (for backward compatibility only)", 92)},
-  {str("A36", 3), str("ADT/ACK -  Merge patient information - patient ID and account number (for backward compatibility only)", 102)},
-  {str("A37", 3), str("ADT/ACK -  Unlink patient information", 37)},
-  {str("A38", 3), str("ADT/ACK - Cancel pre-admit", 26)},
-  {str("A39", 3), str("ADT/ACK - Merge person - patient ID (for backward compatibility only)", 69)},
-  {str("A40", 3), str("ADT/ACK - Merge patient - patient identifier list", 49)},
-  {str("A41", 3), str("ADT/ACK - Merge account - patient account number", 48)},
-  {str("A42", 3), str("ADT/ACK - Merge visit - visit number", 36)},
-  {str("A43", 3), str("ADT/ACK - Move patient information - patient identifier list", 60)},
-  {str("A44", 3), str("ADT/ACK - Move account information - patient account number", 59)},
-  {str("A45", 3), str("ADT/ACK - Move visit information - visit number", 47)},
-  {str("A46", 3), str("ADT/ACK - Change patient ID (for backward compatibility only)", 61)},
-  {str("A47", 3), str("ADT/ACK - Change patient identifier list", 40)},
-  {str("A48", 3), str("ADT/ACK - Change alternate patient ID (for backward compatibility only)", 71)},
-  {str("A49", 3), str("ADT/ACK - Change patient account number", 39)},
-  {str("A50", 3), str("ADT/ACK - Change visit number", 29)},
-  {str("A51", 3), str("ADT/ACK - Change alternate visit ID", 35)},
-  {str("A52", 3), str("ADT/ACK - Cancel leave of absence for a patient", 47)},
-  {str("A53", 3), str("ADT/ACK - Cancel patient returns from a leave of absence", 56)},
-  {str("A54", 3), str("ADT/ACK - Change attending doctor", 33)},
-  {str("A55", 3), str("ADT/ACK - Cancel change attending doctor", 40)},
-  {str("A60", 3), str("ADT/ACK - Update allergy information", 36)},
-  {str("A61", 3), str("ADT/ACK - Change consulting doctor", 34)},
-  {str("A62", 3), str("ADT/ACK - Cancel change consulting doctor", 41)},
-  {str("B01", 3), str("PMU/ACK - Add personnel record", 30)},
-  {str("B02", 3), str("PMU/ACK - Update personnel record", 33)},
-  {str("B03", 3), str("PMU/ACK - Delete personnel re cord", 34)},
-  {str("B04", 3), str("PMU/ACK - Active practicing person", 34)},
-  {str("B05", 3), str("PMU/ACK - Deactivate practicing person", 38)},
-  {str("B06", 3), str("PMU/ACK - Terminate practicing person", 37)},
-  {str("B07", 3), str("PMU/ACK - Grant Certificate/Permission", 38)},
-  {str("B08", 3), str("PMU/ACK - Revoke Certificate/Permission", 39)},
-  {str("C01", 3), str("CRM - Register a patient on a clinical trial", 44)},
-  {str("C02", 3), str("CRM - Cancel a patient registration on clinical trial (for clerical mistakes only)", 82)},
-  {str("C03", 3), str("CRM - Correct/update registration information", 45)},
-  {str("C04", 3), str("CRM - Patient has gone off a clinical trial", 43)},
-  {str("C05", 3), str("CRM - Patient enters phase of clinical trial", 44)},
-  {str("C06", 3), str("CRM - Cancel patient entering a phase (clerical mistake)", 56)},
-  {str("C07", 3), str("CRM - Correct/update phase information", 38)},
-  {str("C08", 3), str("CRM - Patient has gone off phase of clinical trial", 50)},
-  {str("C09", 3), str("CSU - Automated time intervals for reporting, like monthly", 58)},
-  {str("C10", 3), str("CSU - Patient completes the clinical trial", 42)},
-  {str("C11", 3), str("CSU - Patient completes a phase of the clinical trial", 53)},
-  {str("C12", 3), str("CSU - Update/correction of patient order/result information", 59)},
-  {str("CNQ", 3), str("", 0)},
-  {str("E01", 3), str("Submit HealthCare Services Invoice", 34)},
-  {str("E02", 3), str("Cancel HealthCare Services Invoice", 34)},
-  {str("E03", 3), str("HealthCare Services Invoice Status", 34)},
-  {str("E04", 3), str("Re-Assess HealthCare Services Invoice Request", 45)},
-  {str("E10", 3), str("Edit/Adjudication Results", 25)},
-  {str("E12", 3), str("Request Additional Information", 30)},
-  {str("E13", 3), str("Additional Information Response", 31)},
-  {str("E15", 3), str("Payment/Remittance Advice", 25)},
-  {str("E20", 3), str("Submit Authorization Request", 28)},
-  {str("E21", 3), str("Cancel Authorization Request", 28)},
-  {str("E22", 3), str("Authorization Request Status", 28)},
-  {str("E24", 3), str("Authorization Response", 22)},
-  {str("E30", 3), str("Submit Health Document related to Authorization Request", 55)},
-  {str("E31", 3), str("Cancel Health Document related to Authorization Request", 55)},
-  {str("I01", 3), str("RQI/RPI - Request for insurance information", 43)},
-  {str("I02", 3), str("RQI/RPL - Request/receipt of patient selection display list", 59)},
-  {str("I03", 3), str("RQI/RPR - Request/receipt of patient selection list", 51)},
-  {str("I04", 3), str("RQD/RPI - Request for patient demographic data", 46)},
-  {str("I05", 3), str("RQC/RCI - Request for patient clinical information", 50)},
-  {str("I06", 3), str("RQC/RCL - Request/receipt of clinical data listing", 50)},
-  {str("I07", 3), str("PIN/ACK - Unsolicited insurance information", 43)},
-  {str("I08", 3), str("RQA/RPA - Request for treatment authorization information", 57)},
-  {str("I09", 3), str("RQA/RPA - Request for modification to an authorization", 54)},
-  {str("I10", 3), str("RQA/RPA - Request for resubmission of an authorization", 54)},
-  {str("I11", 3), str("RQA/RPA - Request for cancellation of an authorization", 54)},
-  {str("I12", 3), str("REF/RRI - Patient referral", 26)},
-  {str("I13", 3), str("REF/RRI - Modify patient referral", 33)},
-  {str("I14", 3), str("REF/RRI - Cancel patient referral", 33)},
-  {str("I15", 3), str("REF/RRI - Request patient referral status", 41)},
-  {str("J01", 3), str("QCN/ACK - Cancel query/acknowledge message", 42)},
-  {str("J02", 3), str("QSX/ACK - Cancel subscription/acknowledge message", 49)},
-  {str("K11", 3), str("RSP - Segment pattern response in response to QBP^Q11", 53)},
-  {str("K13", 3), str("RTB - Tabular response in response to QBP^Q13", 45)},
-  {str("K15", 3), str("RDY - Display response in response to QBP^Q15", 45)},
-  {str("K21", 3), str("RSP - Get person demographics response", 38)},
-  {str("K22", 3), str("RSP - Find candidates response", 30)},
-  {str("K23", 3), str("RSP - Get corresponding identifiers response", 44)},
-  {str("K24", 3), str("RSP - Allocate identifiers response", 35)},
-  {str("K25", 3), str("RSP - Personnel Information by Segment Response", 47)},
-  {str("K31", 3), str("RSP -Dispense History Response", 30)},
-  {str("M01", 3), str("MFN/MFK - Master file not otherwise specified (for backward compatibility only)", 79)},
-  {str("M02", 3), str("MFN/MFK - Master file - staff practitioner", 42)},
-  {str("M03", 3), str("MFN/MFK - Master file - test/observation (for backward compatibility only)", 74)},
-  {str("M04", 3), str("MFN/MFK - Master files charge description", 41)},
-  {str("M05", 3), str("MFN/MFK - Patient location master file", 38)},
-  {str("M06", 3), str("MFN/MFK - Clinical study with phases and schedules master file", 62)},
-  {str("M07", 3), str("MFN/MFK - Clinical study without phases but with schedules master file", 70)},
-  {str("M08", 3), str("MFN/MFK - Test/observation (numeric) master file", 48)},
-  {str("M09", 3), str("MFN/MFK - Test/observation (categorical) master file", 52)},
-  {str("M10", 3), str("MFN/MFK - Test /observation batteries master file", 49)},
-  {str("M11", 3), str("MFN/MFK - Test/calculated observations master file", 50)},
-  {str("M12", 3), str("MFN/MFK - Master file notification message", 42)},
-  {str("M13", 3), str("MFN/MFK - Master file notification - general", 44)},
-  {str("M14", 3), str("MFN/MFK - Master file notification - site defined", 49)},
-  {str("M15", 3), str("MFN/MFK - Inventory item master file notification", 49)},
-  {str("M16", 3), str("MFN/MFK - Master File Notification Inventory Item Enhanced", 58)},
-  {str("M17", 3), str("DRG Master File Message", 23)},
-  {str("N01", 3), str("NMQ/NMR - Application management query message", 46)},
-  {str("N02", 3), str("NMD/ACK - Application management data message (unsolicited)", 59)},
-  {str("O01", 3), str("ORM - Order message (also RDE, RDS, RGV, RAS)", 45)},
-  {str("O02", 3), str("ORR - Order response (also RRE, RRD, RRG, RRA)", 46)},
-  {str("O03", 3), str("OMD - Diet order", 16)},
-  {str("O04", 3), str("ORD - Diet order acknowledgment", 31)},
-  {str("O05", 3), str("OMS - Stock requisition order", 29)},
-  {str("O06", 3), str("ORS - Stock requisition acknowledgment", 38)},
-  {str("O07", 3), str("OMN - Non-stock requisition order", 33)},
-  {str("O08", 3), str("ORN - Non-stock requisition acknowledgment", 42)},
-  {str("O09", 3), str("OMP - Pharmacy/treatment order", 30)},
-  {str("O10", 3), str("ORP - Pharmacy/treatment order acknowledgment", 45)},
-  {str("O11", 3), str("RDE - Pharmacy/treatment encoded order", 38)},
-  {str("O12", 3), str("RRE - Pharmacy/treatment encoded order acknowledgment", 53)},
-  {str("O13", 3), str("RDS - Pharmacy/treatment dispense", 33)},
-  {str("O14", 3), str("RRD - Pharmacy/treatment dispense acknowledgment", 48)},
-  {str("O15", 3), str("RGV - Pharmacy/treatment give", 29)},
-  {str("O16", 3), str("RRG - Pharmacy/treatment give acknowledgment", 44)},
-  {str("O17", 3), str("RAS - Pharmacy/treatment administration", 39)},
-  {str("O18", 3), str("RRA - Pharmacy/treatment administration acknowledgment", 54)},
-  {str("O19", 3), str("OMG - General clinical order", 28)},
-  {str("O20", 3), str("ORG/ORL - General clinical order response", 41)},
-  {str("O21", 3), str("OML - Laboratory order", 22)},
-  {str("O22", 3), str("ORL - General laboratory order response message to any OML", 58)},
-  {str("O23", 3), str("OMI - Imaging order", 19)},
-  {str("O24", 3), str("ORI - Imaging order response message to any OMI", 47)},
-  {str("O25", 3), str("RDE - Pharmacy/treatment refill authorization request", 53)},
-  {str("O26", 3), str("RRE - Pharmacy/Treatment Refill Authorization Acknowledgement", 61)},
-  {str("O27", 3), str("OMB - Blood product order", 25)},
-  {str("O28", 3), str("ORB - Blood product order acknowledgment", 40)},
-  {str("O29", 3), str("BPS - Blood product dispense status", 35)},
-  {str("O30", 3), str("BRP - Blood product dispense status acknowledgment", 50)},
-  {str("O31", 3), str("BTS - Blood product transfusion/disposition", 43)},
-  {str("O32", 3), str("BRT - Blood product transfusion/disposition acknowledgment", 58)},
-  {str("O33", 3), str("OML - Laboratory order for multiple orders related to a single specimen", 71)},
-  {str("O34", 3), str("ORL - Laboratory order response message to a multiple order related to single specimen OML", 90)},
-  {str("O35", 3), str("OML - Laboratory order for multiple orders related to a single container of a specimen", 86)},
-  {str("O36", 3), str("ORL - Laboratory order response message to a single container of a specimen OML", 79)},
-  {str("O37", 3), str("OPL - Population/Location-Based Laboratory Order Message", 56)},
-  {str("O38", 3), str("OPR - Population/Location-Based Laboratory Order Acknowledgment Message", 71)},
-  {str("P01", 3), str("BAR/ACK - Add patient accounts", 30)},
-  {str("P02", 3), str("BAR/ACK - Purge patient accounts", 32)},
-  {str("P03", 3), str("DFT/ACK - Post detail financial transaction", 43)},
-  {str("P04", 3), str("QRY/DSP - Generate bill and A/R statements", 42)},
-  {str("P05", 3), str("BAR/ACK - Update account", 24)},
-  {str("P06", 3), str("BAR/ACK - End account", 21)},
-  {str("P07", 3), str("PEX - Unsolicited initial individual product experience report", 62)},
-  {str("P08", 3), str("PEX - Unsolicited update individual product experience report", 61)},
-  {str("P09", 3), str("SUR - Summary product experience report", 39)},
-  {str("P10", 3), str("BAR/ACK -Transmit Ambulatory Payment  Classification(APC)", 57)},
-  {str("P11", 3), str("DFT/ACK - Post Detail Financial Transactions - New", 50)},
-  {str("P12", 3), str("BAR/ACK - Update Diagnosis/Procedure", 36)},
-  {str("PC1", 3), str("PPR - PC/ problem add", 21)},
-  {str("PC2", 3), str("PPR - PC/ problem update", 24)},
-  {str("PC3", 3), str("PPR - PC/ problem delete", 24)},
-  {str("PC4", 3), str("QRY - PC/ problem query", 23)},
-  {str("PC5", 3), str("PRR - PC/ problem response", 26)},
-  {str("PC6", 3), str("PGL - PC/ goal add", 18)},
-  {str("PC7", 3), str("PGL - PC/ goal update", 21)},
-  {str("PC8", 3), str("PGL - PC/ goal delete", 21)},
-  {str("PC9", 3), str("QRY - PC/ goal query", 20)},
-  {str("PCA", 3), str("PPV - PC/ goal response", 23)},
-  {str("PCB", 3), str("PPP - PC/ pathway (problem-oriented) add", 40)},
-  {str("PCC", 3), str("PPP - PC/ pathway (problem-oriented) update", 43)},
-  {str("PCD", 3), str("PPP - PC/ pathway (problem-oriented) delete", 43)},
-  {str("PCE", 3), str("QRY - PC/ pathway (problem-oriented) query", 42)},
-  {str("PCF", 3), str("PTR - PC/ pathway (problem-oriented) query response", 51)},
-  {str("PCG", 3), str("PPG - PC/ pathway (goal-oriented) add", 37)},
-  {str("PCH", 3), str("PPG - PC/ pathway (goal-oriented) update", 40)},
-  {str("PCJ", 3), str("PPG - PC/ pathway (goal-oriented) delete", 40)},
-  {str("PCK", 3), str("QRY - PC/ pathway (goal-oriented) query", 39)},
-  {str("PCL", 3), str("PPT - PC/ pathway (goal-oriented) query response", 48)},
-  {str("Q01", 3), str("QRY/DSR - Query sent for immediate response", 43)},
-  {str("Q02", 3), str("QRY/QCK - Query sent for deferred response", 42)},
-  {str("Q03", 3), str("DSR/ACK - Deferred response to a query", 38)},
-  {str("Q04", 3), str("", 0)},
-  {str("Q05", 3), str("UDM/ACK - Unsolicited display update message", 44)},
-  {str("Q06", 3), str("OSQ/OSR - Query for order status", 32)},
-  {str("Q07", 3), str("", 0)},
-  {str("Q08", 3), str("", 0)},
-  {str("Q09", 3), str("", 0)},
-  {str("Q11", 3), str("QBP - Query by parameter requesting an RSP segment pattern response", 67)},
-  {str("Q13", 3), str("QBP - Query by parameter requesting an  RTB - tabular response", 62)},
-  {str("Q15", 3), str("QBP - Query by parameter requesting an RDY display response", 59)},
-  {str("Q16", 3), str("QSB - Create subscription", 25)},
-  {str("Q17", 3), str("QVR - Query for previous events", 31)},
-  {str("Q21", 3), str("QBP - Get person demographics", 29)},
-  {str("Q22", 3), str("QBP - Find candidates", 21)},
-  {str("Q23", 3), str("QBP - Get corresponding identifiers", 35)},
-  {str("Q24", 3), str("QBP - Allocate identifiers", 26)},
-  {str("Q25", 3), str("QBP - Personnel Information by Segment Query", 44)},
-  {str("Q26", 3), str("ROR - Pharmacy/treatment order response", 39)},
-  {str("Q27", 3), str("RAR - Pharmacy/treatment administration information", 51)},
-  {str("Q28", 3), str("RDR - Pharmacy/treatment dispense information", 45)},
-  {str("Q29", 3), str("RER - Pharmacy/treatment encoded order information", 50)},
-  {str("Q30", 3), str("RGR - Pharmacy/treatment dose information", 41)},
-  {str("Q31", 3), str("QBP Query Dispense history", 26)},
-  {str("R01", 3), str("ORU/ACK - Unsolicited transmission of an observation message", 60)},
-  {str("R02", 3), str("QRY - Query for results of observation", 38)},
-  {str("R03", 3), str("", 0)},
-  {str("R04", 3), str("ORF - Response to query; transmission of requested observation", 62)},
-  {str("R05", 3), str("", 0)},
-  {str("R06", 3), str("", 0)},
-  {str("R07", 3), str("", 0)},
-  {str("R08", 3), str("", 0)},
-  {str("R09", 3), str("", 0)},
-  {str("R0R", 3), str("", 0)},
-  {str("R21", 3), str("OUL - Unsolicited laboratory observation", 40)},
-  {str("R22", 3), str("OUL - Unsolicited Specimen Oriented Observation Message", 55)},
-  {str("R23", 3), str("OUL - Unsolicited Specimen Container Oriented Observation Message", 65)},
-  {str("R24", 3), str("OUL - Unsolicited Order Oriented Observation Message", 52)},
-  {str("R25", 3), str("OPU - Unsolicited Population/Location-Based Laboratory Observation Message", 74)},
-  {str("R30", 3), str("ORU - Unsolicited Point-Of-Care Observation Message Without Existing Order - Place An Order", 91)},
-  {str("R31", 3), str("ORU - Unsolicited New Point-Of-Care Observation Message - Search For An Order", 77)},
-  {str("R32", 3), str("ORU - Unsolicited Pre-Ordered Point-Of-Care Observation", 55)},
-  {str("RAR", 3), str("", 0)},
-  {str("RDR", 3), str("", 0)},
-  {str("RER", 3), str("", 0)},
-  {str("RGR", 3), str("", 0)},
-  {str("ROR", 3), str("ROR - Pharmacy prescription order query response", 48)},
-  {str("S01", 3), str("SRM/SRR - Request new appointment booking", 41)},
-  {str("S02", 3), str("SRM/SRR - Request appointment rescheduling", 42)},
-  {str("S03", 3), str("SRM/SRR - Request appointment modification", 42)},
-  {str("S04", 3), str("SRM/SRR - Request appointment cancellation", 42)},
-  {str("S05", 3), str("SRM/SRR - Request appointment discontinuation", 45)},
-  {str("S06", 3), str("SRM/SRR - Request appointment deletion", 38)},
-  {str("S07", 3), str("SRM/SRR - Request addition of service/resource on appointment", 61)},
-  {str("S08", 3), str("SRM/SRR - Request modification of service/resource on appointment", 65)},
-  {str("S09", 3), str("SRM/SRR - Request cancellation of service/resource on appointment", 65)},
-  {str("S10", 3), str("SRM/SRR - Request discontinuation of service/resource on appointment", 68)},
-  {str("S11", 3), str("SRM/SRR - Request deletion of service/resource on appointment", 61)},
-  {str("S12", 3), str("SIU/ACK - Notification of new appointment booking", 49)},
-  {str("S13", 3), str("SIU/ACK - Notification of appointment rescheduling", 50)},
-  {str("S14", 3), str("SIU/ACK - Notification of appointment modification", 50)},
-  {str("S15", 3), str("SIU/ACK - Notification of appointment cancellation", 50)},
-  {str("S16", 3), str("SIU/ACK - Notification of appointment discontinuation", 53)},
-  {str("S17", 3), str("SIU/ACK - Notification of appointment deletion", 46)},
-  {str("S18", 3), str("SIU/ACK - Notification of addition of service/resource on appointment", 69)},
-  {str("S19", 3), str("SIU/ACK - Notification of modification of service/resource on appointment", 73)},
-  {str("S20", 3), str("SIU/ACK - Notification of cancellation of service/resource on appointment", 73)},
-  {str("S21", 3), str("SIU/ACK - Notification of discontinuation of service/resource on appointment", 76)},
-  {str("S22", 3), str("SIU/ACK - Notification of deletion of service/resource on appointment", 69)},
-  {str("S23", 3), str("SIU/ACK - Notification of blocked schedule time slot(s)", 55)},
-  {str("S24", 3), str("SIU/ACK - Notification of opened (\"unblocked\") schedule time slot(s)", 68)},
-  {str("S25", 3), str("SQM/SQR - Schedule query message and response", 45)},
-  {str("S26", 3), str("SIU/ACK Notification that patient did not show up for schedule appointment", 74)},
-  {str("S28", 3), str("SLR/SLS - Request new sterilization lot", 39)},
-  {str("S29", 3), str("SLR/SLS - Request Sterilization lot deletion", 44)},
-  {str("S30", 3), str("STI/STS - Request item", 22)},
-  {str("S31", 3), str("SDR/SDS - Request anti-microbial device data", 44)},
-  {str("S32", 3), str("SMD/SMS - Request anti-microbial device cycle data", 50)},
-  {str("S33", 3), str("STC/ACK - Notification of sterilization configuration", 53)},
-  {str("S34", 3), str("SLN/ACK - Notification of sterilization lot", 43)},
-  {str("S35", 3), str("SLN/ACK - Notification of sterilization lot deletion", 52)},
-  {str("S36", 3), str("SDN/ACK - Notification of anti-microbial device data", 52)},
-  {str("S37", 3), str("SCN/ACK - Notification of anti-microbial device cycle data", 58)},
-  {str("T01", 3), str("MDM/ACK - Original document notification", 40)},
-  {str("T02", 3), str("MDM/ACK - Original document notification and content", 52)},
-  {str("T03", 3), str("MDM/ACK - Document status change notification", 45)},
-  {str("T04", 3), str("MDM/ACK - Document status change notification and content", 57)},
-  {str("T05", 3), str("MDM/ACK - Document addendum notification", 40)},
-  {str("T06", 3), str("MDM/ACK - Document addendum notification and content", 52)},
-  {str("T07", 3), str("MDM/ACK - Document edit notification", 36)},
-  {str("T08", 3), str("MDM/ACK - Document edit notification and content", 48)},
-  {str("T09", 3), str("MDM/ACK - Document replacement notification", 43)},
-  {str("T10", 3), str("MDM/ACK - Document replacement notification and content", 55)},
-  {str("T11", 3), str("MDM/ACK - Document cancel notification", 38)},
-  {str("T12", 3), str("QRY/DOC - Document query", 24)},
-  {str("U01", 3), str("ESU/ACK - Automated equipment status update", 43)},
-  {str("U02", 3), str("ESR/ACK - Automated equipment status request", 44)},
-  {str("U03", 3), str("SSU/ACK - Specimen status update", 32)},
-  {str("U04", 3), str("SSR/ACK - specimen status request", 33)},
-  {str("U05", 3), str("INU/ACK  - Automated equipment inventory update", 47)},
-  {str("U06", 3), str("INR/ACK - Automated equipment inventory request", 47)},
-  {str("U07", 3), str("EAC/ACK - Automated equipment command", 37)},
-  {str("U08", 3), str("EAR/ACK - Automated equipment response", 38)},
-  {str("U09", 3), str("EAN/ACK - Automated equipment notification", 42)},
-  {str("U10", 3), str("TCU/ACK - Automated equipment test code settings update", 55)},
-  {str("U11", 3), str("TCR/ACK - Automated equipment test code settings request", 56)},
-  {str("U12", 3), str("LSU/ACK - Automated equipment log/service update", 48)},
-  {str("U13", 3), str("LSR/ACK - Automated equipment log/service request", 49)},
-  {str("V01", 3), str("VXQ - Query for vaccination record", 34)},
-  {str("V02", 3), str("VXX - Response to vaccination query returning multiple PID matches", 66)},
-  {str("V03", 3), str("VXR - Vaccination record response", 33)},
-  {str("V04", 3), str("VXU - Unsolicited vaccination record update", 43)},
-  {str("Varies", 6), str("MFQ/MFR - Master files query (use event same as asking for e.g., M05 - location)", 80)},
-  {str("W01", 3), str("ORU - Waveform result, unsolicited transmission of requested information", 72)},
-  {str("W02", 3), str("QRF - Waveform result, response to query", 40)},
-  {str("varies", 6), str("", 0)},
-};
-inline constexpr table_def tb_3_2cd76b0f6b{3, str("Event type", 10), tb_3_2cd76b0f6b_v, 325};
-#endif
-#ifndef HL7V2_DEFS_TB_4_A725640B8C
-#define HL7V2_DEFS_TB_4_A725640B8C
-inline constexpr table_value tb_4_a725640b8c_v[] = {
-  {str("B", 1), str("Obstetrics", 10)},
-  {str("C", 1), str("Commercial Account", 18)},
-  {str("E", 1), str("Emergency", 9)},
-  {str("I", 1), str("Inpatient", 9)},
-  {str("N", 1), str("Not Applicable", 14)},
-  {str("O", 1), str("Outpatient", 10)},
-  {str("P", 1), str("Preadmit", 8)},
-  {str("R", 1), str("Recurring patient", 17)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_4_a725640b8c{4, str("Patient Class", 13), tb_4_a725640b8c_v, 9};
-#endif
-#ifndef HL7V2_DEFS_TB_5_16172AAC88
-#define HL7V2_DEFS_TB_5_16172AAC88
-inline constexpr table_value tb_5_16172aac88_v[] = {
-  {str("1002-5", 6), str("American Indian or Alaska Native", 32)},
-  {str("2028-9", 6), str("Asian", 5)},
-  {str("2054-5", 6), str("Black or African American", 25)},
-  {str("2076-8", 6), str("Native Hawaiian or Other Pacific Islander", 41)},
-  {str("2106-3", 6), str("White", 5)},
-  {str("2131-1", 6), str("Other Race", 10)},
-};
-inline constexpr table_def tb_5_16172aac88{5, str("Race", 4), tb_5_16172aac88_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_6_81F28F12F5
-#define HL7V2_DEFS_TB_6_81F28F12F5
-inline constexpr table_value tb_6_81f28f12f5_v[] = {
-  {str("ABC", 3), str("Christian: American Baptist Church", 34)},
-  {str("AGN", 3), str("Agnostic", 8)},
-  {str("AME", 3), str("Christian: African Methodist Episcopal Zion", 43)},
-  {str("AMT", 3), str("Christian: African Methodist Episcopal", 38)},
-  {str("ANG", 3), str("Christian: Anglican", 19)},
-  {str("AOG", 3), str("Christian: Assembly of God", 26)},
-  {str("ATH", 3), str("Atheist", 7)},
-  {str("BAH", 3), str("Baha'i", 6)},
-  {str("BAP", 3), str("Christian: Baptist", 18)},
-  {str("BMA", 3), str("Buddhist: Mahayana", 18)},
-  {str("BOT", 3), str("Buddhist: Other", 15)},
-  {str("BRE", 3), str("Brethren", 8)},
-  {str("BTA", 3), str("Buddhist: Tantrayana", 20)},
-  {str("BTH", 3), str("Buddhist: Theravada", 19)},
-  {str("BUD", 3), str("Buddhist", 8)},
-  {str("CAT", 3), str("Christian: Roman Catholic", 25)},
-  {str("CFR", 3), str("Chinese Folk Religionist", 24)},
-  {str("CHR", 3), str("Christian", 9)},
-  {str("CHS", 3), str("Christian: Christian Science", 28)},
-  {str("CMA", 3), str("Christian: Christian Missionary Alliance", 40)},
-  {str("CNF", 3), str("Confucian", 9)},
-  {str("COC", 3), str("Christian: Church of Christ", 27)},
-  {str("COG", 3), str("Christian: Church of God", 24)},
-  {str("COI", 3), str("Christian: Church of God in Christ", 34)},
-  {str("COL", 3), str("Christian: Congregational", 25)},
-  {str("COM", 3), str("Christian: Community", 20)},
-  {str("COP", 3), str("Christian: Other Pentecostal", 28)},
-  {str("COT", 3), str("Christian: Other", 16)},
-  {str("CRR", 3), str("Christian: Christian Reformed", 29)},
-  {str("DOC", 3), str("Disciples of Christ", 19)},
-  {str("EOT", 3), str("Christian: Eastern Orthodox", 27)},
-  {str("EPI", 3), str("Christian: Episcopalian", 23)},
-  {str("ERL", 3), str("Ethnic Religionist", 18)},
-  {str("EVC", 3), str("Christian: Evangelical Church", 29)},
-  {str("FRQ", 3), str("Christian: Friends", 18)},
-  {str("FUL", 3), str("Christian: Full Gospel", 22)},
-  {str("FWB", 3), str("Christian: Free Will Baptist", 28)},
-  {str("GRE", 3), str("Christian: Greek Orthodox", 25)},
-  {str("HIN", 3), str("Hindu", 5)},
-  {str("HOT", 3), str("Hindu: Other", 12)},
-  {str("HSH", 3), str("Hindu: Shaivites", 16)},
-  {str("HVA", 3), str("Hindu: Vaishnavites", 19)},
-  {str("JAI", 3), str("Jain", 4)},
-  {str("JCO", 3), str("Jewish: Conservative", 20)},
-  {str("JEW", 3), str("Jewish", 6)},
-  {str("JOR", 3), str("Jewish: Orthodox", 16)},
-  {str("JOT", 3), str("Jewish: Other", 13)},
-  {str("JRC", 3), str("Jewish: Reconstructionist", 25)},
-  {str("JRF", 3), str("Jewish: Reform", 14)},
-  {str("JRN", 3), str("Jewish: Renewal", 15)},
-  {str("JWN", 3), str("Christian: Jehovah's Witness", 28)},
-  {str("LMS", 3), str("Christian: Lutheran Missouri Synod", 34)},
-  {str("LUT", 3), str("Christian: Lutheran", 19)},
-  {str("MEN", 3), str("Christian: Mennonite", 20)},
-  {str("MET", 3), str("Christian: Methodist", 20)},
-  {str("MOM", 3), str("Christian: Latter-day Saints", 28)},
-  {str("MOS", 3), str("Muslim", 6)},
-  {str("MOT", 3), str("Muslim: Other", 13)},
-  {str("MSH", 3), str("Muslim: Shiite", 14)},
-  {str("MSU", 3), str("Muslim: Sunni", 13)},
-  {str("NAM", 3), str("Native American", 15)},
-  {str("NAZ", 3), str("Christian: Church of the Nazarene", 33)},
-  {str("NOE", 3), str("Nonreligious", 12)},
-  {str("NRL", 3), str("New Religionist", 15)},
-  {str("ORT", 3), str("Christian: Orthodox", 19)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("PEN", 3), str("Christian: Pentecostal", 22)},
-  {str("PRC", 3), str("Christian: Other Protestant", 27)},
-  {str("PRE", 3), str("Christian: Presbyterian", 23)},
-  {str("PRO", 3), str("Christian: Protestant", 21)},
-  {str("REC", 3), str("Christian: Reformed Church", 26)},
-  {str("REO", 3), str("Christian: Reorganized Church of Jesus Christ-LDS", 49)},
-  {str("SAA", 3), str("Christian: Salvation Army", 25)},
-  {str("SEV", 3), str("Christian: Seventh Day Adventist", 32)},
-  {str("SHN", 3), str("Shintoist", 9)},
-  {str("SIK", 3), str("Sikh", 4)},
-  {str("SOU", 3), str("Christian: Southern Baptist", 27)},
-  {str("SPI", 3), str("Spiritist", 9)},
-  {str("UCC", 3), str("Christian: United Church of Christ", 34)},
-  {str("UMD", 3), str("Christian: United Methodist", 27)},
-  {str("UNI", 3), str("Christian: Unitarian", 20)},
-  {str("UNU", 3), str("Christian: Unitarian Universalist", 33)},
-  {str("VAR", 3), str("Unknown", 7)},
-  {str("WES", 3), str("Christian: Wesleyan", 19)},
-  {str("WMC", 3), str("Christian: Wesleyan Methodist", 29)},
-};
-inline constexpr table_def tb_6_81f28f12f5{6, str("Religion", 8), tb_6_81f28f12f5_v, 85};
-#endif
-#ifndef HL7V2_DEFS_TB_7_FE663D4B10
-#define HL7V2_DEFS_TB_7_FE663D4B10
-inline constexpr table_value tb_7_fe663d4b10_v[] = {
-  {str("A", 1), str("Accident", 8)},
-  {str("C", 1), str("Elective", 8)},
-  {str("E", 1), str("Emergency", 9)},
-  {str("L", 1), str("Labor and Delivery", 18)},
-  {str("N", 1), str("Newborn (Birth in healthcare facility)", 38)},
-  {str("R", 1), str("Routine", 7)},
-  {str("U", 1), str("Urgent", 6)},
-};
-inline constexpr table_def tb_7_fe663d4b10{7, str("Admission Type", 14), tb_7_fe663d4b10_v, 7};
-#endif
-#ifndef HL7V2_DEFS_TB_8_D3BA95B4CD
-#define HL7V2_DEFS_TB_8_D3BA95B4CD
-inline constexpr table_value tb_8_d3ba95b4cd_v[] = {
-  {str("AA", 2), str("Original mode: Application Accept - Enhanced mode: Application acknowledgment: Accept", 85)},
-  {str("AE", 2), str("Original mode: Application Error - Enhanced mode: Application acknowledgment: Error", 83)},
-  {str("AR", 2), str("Original mode: Application Reject - Enhanced mode: Application acknowledgment: Reject", 85)},
-  {str("CA", 2), str("Enhanced mode: Accept acknowledgment: Commit Accept", 51)},
-  {str("CE", 2), str("Enhanced mode: Accept acknowledgment: Commit Error", 50)},
-  {str("CR", 2), str("Enhanced mode: Accept acknowledgment: Commit Reject", 51)},
-};
-inline constexpr table_def tb_8_d3ba95b4cd{8, str("Acknowledgment code", 19), tb_8_d3ba95b4cd_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_9_C0ED63BF4C
-#define HL7V2_DEFS_TB_9_C0ED63BF4C
-inline constexpr table_value tb_9_c0ed63bf4c_v[] = {
-  {str("A0", 2), str("No functional limitations", 25)},
-  {str("A1", 2), str("Ambulates with assistive device", 31)},
-  {str("A2", 2), str("Wheelchair/stretcher bound", 26)},
-  {str("A3", 2), str("Comatose; non-responsive", 24)},
-  {str("A4", 2), str("Disoriented", 11)},
-  {str("A5", 2), str("Vision impaired", 15)},
-  {str("A6", 2), str("Hearing impaired", 16)},
-  {str("A7", 2), str("Speech impaired", 15)},
-  {str("A8", 2), str("Non-English speaking", 20)},
-  {str("A9", 2), str("Functional level unknown", 24)},
-  {str("B1", 2), str("Oxygen therapy", 14)},
-  {str("B2", 2), str("Special equipment (tubes, IVs, catheters)", 41)},
-  {str("B3", 2), str("Amputee", 7)},
-  {str("B4", 2), str("Mastectomy", 10)},
-  {str("B5", 2), str("Paraplegic", 10)},
-  {str("B6", 2), str("Pregnant", 8)},
-};
-inline constexpr table_def tb_9_c0ed63bf4c{9, str("Ambulatory Status", 17), tb_9_c0ed63bf4c_v, 16};
-#endif
-#ifndef HL7V2_DEFS_TB_17_28E0217B68
-#define HL7V2_DEFS_TB_17_28E0217B68
-inline constexpr table_value tb_17_28e0217b68_v[] = {
-  {str("AJ", 2), str("Adjustment", 10)},
-  {str("CD", 2), str("Credit", 6)},
-  {str("CG", 2), str("Charge", 6)},
-  {str("CO", 2), str("Co-payment", 10)},
-  {str("PY", 2), str("Payment", 7)},
-};
-inline constexpr table_def tb_17_28e0217b68{17, str("Transaction Type", 16), tb_17_28e0217b68_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_23_EE9E2B5666
-#define HL7V2_DEFS_TB_23_EE9E2B5666
-inline constexpr table_value tb_23_ee9e2b5666_v[] = {
-  {str("1", 1), str("Physician referral", 18)},
-  {str("2", 1), str("Clinic referral", 15)},
-  {str("3", 1), str("HMO referral", 12)},
-  {str("4", 1), str("Transfer from a hospital", 24)},
-  {str("5", 1), str("Transfer from a skilled nursing facility", 40)},
-  {str("6", 1), str("Transfer from another health care facility", 42)},
-  {str("7", 1), str("Emergency room", 14)},
-  {str("8", 1), str("Court/law enforcement", 21)},
-  {str("9", 1), str("Information not available", 25)},
-};
-inline constexpr table_def tb_23_ee9e2b5666{23, str("Admit Source", 12), tb_23_ee9e2b5666_v, 9};
-#endif
-#ifndef HL7V2_DEFS_TB_27_39B6A90ED8
-#define HL7V2_DEFS_TB_27_39B6A90ED8
-inline constexpr table_value tb_27_39b6a90ed8_v[] = {
-  {str("A", 1), str("As soon as possible (a priority lower than stat)", 48)},
-  {str("P", 1), str("Preoperative (to be done prior to surgery)", 42)},
-  {str("R", 1), str("Routine", 7)},
-  {str("S", 1), str("Stat (do immediately)", 21)},
-  {str("T", 1), str("Timing critical (do as near as possible to requested time)", 58)},
-};
-inline constexpr table_def tb_27_39b6a90ed8{27, str("Priority", 8), tb_27_39b6a90ed8_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_38_087A268CE8
-#define HL7V2_DEFS_TB_38_087A268CE8
-inline constexpr table_value tb_38_087a268ce8_v[] = {
-  {str("A", 1), str("Some, but not all, results available", 36)},
-  {str("CA", 2), str("Order was canceled", 18)},
-  {str("CM", 2), str("Order is completed", 18)},
-  {str("DC", 2), str("Order was discontinued", 22)},
-  {str("ER", 2), str("Error, order not found", 22)},
-  {str("HD", 2), str("Order is on hold", 16)},
-  {str("IP", 2), str("In process, unspecified", 23)},
-  {str("RP", 2), str("Order has been replaced", 23)},
-  {str("SC", 2), str("In process, scheduled", 21)},
-};
-inline constexpr table_def tb_38_087a268ce8{38, str("Order status", 12), tb_38_087a268ce8_v, 9};
-#endif
-#ifndef HL7V2_DEFS_TB_43_31AF218096
-#define HL7V2_DEFS_TB_43_31AF218096
-inline constexpr table_value tb_43_31af218096_v[] = {
-  {str("01", 2), str("", 0)},
-  {str("02", 2), str("", 0)},
-  {str("03", 2), str("", 0)},
-  {str("04", 2), str("", 0)},
-  {str("05", 2), str("", 0)},
-  {str("06", 2), str("", 0)},
-  {str("07", 2), str("", 0)},
-  {str("08", 2), str("", 0)},
-  {str("09", 2), str("", 0)},
-  {str("10", 2), str("", 0)},
-  {str("11", 2), str("", 0)},
-  {str("12", 2), str("", 0)},
-  {str("13", 2), str("", 0)},
-  {str("14", 2), str("", 0)},
-  {str("15", 2), str("", 0)},
-  {str("16", 2), str("", 0)},
-  {str("18", 2), str("", 0)},
-  {str("19", 2), str("", 0)},
-  {str("20", 2), str("", 0)},
-  {str("21", 2), str("", 0)},
-  {str("26", 2), str("", 0)},
-  {str("27", 2), str("", 0)},
-  {str("28", 2), str("", 0)},
-  {str("29", 2), str("", 0)},
-  {str("31", 2), str("", 0)},
-  {str("32", 2), str("", 0)},
-  {str("33", 2), str("", 0)},
-  {str("34", 2), str("", 0)},
-  {str("36", 2), str("", 0)},
-  {str("37", 2), str("", 0)},
-  {str("38", 2), str("", 0)},
-  {str("39", 2), str("", 0)},
-  {str("40", 2), str("", 0)},
-  {str("41", 2), str("", 0)},
-  {str("46", 2), str("", 0)},
-  {str("48", 2), str("", 0)},
-  {str("55", 2), str("", 0)},
-  {str("56", 2), str("", 0)},
-  {str("57", 2), str("", 0)},
-  {str("60", 2), str("", 0)},
-  {str("61", 2), str("", 0)},
-  {str("62", 2), str("", 0)},
-  {str("66", 2), str("", 0)},
-  {str("67", 2), str("", 0)},
-  {str("68", 2), str("", 0)},
-  {str("70", 2), str("", 0)},
-  {str("71", 2), str("", 0)},
-  {str("72", 2), str("", 0)},
-  {str("73", 2), str("", 0)},
-  {str("74", 2), str("", 0)},
-  {str("75", 2), str("", 0)},
-  {str("76", 2), str("", 0)},
-  {str("77", 2), str("", 0)},
-  {str("78", 2), str("", 0)},
-  {str("79", 2), str("", 0)},
-  {str("80", 2), str("", 0)},
-};
-inline constexpr table_def tb_43_31af218096{43, str("Condition code", 14), tb_43_31af218096_v, 56};
-#endif
-#ifndef HL7V2_DEFS_TB_48_49AC7682A4
-#define HL7V2_DEFS_TB_48_49AC7682A4
-inline constexpr table_value tb_48_49ac7682a4_v[] = {
-  {str("ADV", 3), str("Advice/diagnosis", 16)},
-  {str("ANU", 3), str("Nursing unit lookup (returns patients in beds, excluding empty beds)", 68)},
-  {str("APA", 3), str("Account number query, return matching visit", 43)},
-  {str("APM", 3), str("Medical record number query, returns visits for a medical record number", 71)},
-  {str("APN", 3), str("Patient name lookup", 19)},
-  {str("APP", 3), str("Physician lookup", 16)},
-  {str("ARN", 3), str("Nursing unit lookup (returns patients in beds, including empty beds)", 68)},
-  {str("CAN", 3), str("Cancel.  Used to cancel a query", 31)},
-  {str("DEM", 3), str("Demographics", 12)},
-  {str("FIN", 3), str("Financial", 9)},
-  {str("GID", 3), str("Generate new identifier", 23)},
-  {str("GOL", 3), str("Goals", 5)},
-  {str("MRI", 3), str("Most recent inpatient", 21)},
-  {str("MRO", 3), str("Most recent outpatient", 22)},
-  {str("NCK", 3), str("Network clock", 13)},
-  {str("NSC", 3), str("Network status change", 21)},
-  {str("NST", 3), str("Network statistic", 17)},
-  {str("ORD", 3), str("Order", 5)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("PRB", 3), str("Problems", 8)},
-  {str("PRO", 3), str("Procedure", 9)},
-  {str("RAR", 3), str("Pharmacy administration information", 35)},
-  {str("RDR", 3), str("Pharmacy dispense information", 29)},
-  {str("RER", 3), str("Pharmacy encoded order information", 34)},
-  {str("RES", 3), str("Result", 6)},
-  {str("RGR", 3), str("Pharmacy give information", 25)},
-  {str("ROR", 3), str("Pharmacy prescription information", 33)},
-  {str("SAL", 3), str("All schedule related information, including open slots, booked slots, blocked slots", 83)},
-  {str("SBK", 3), str("Booked slots on the identified schedule", 39)},
-  {str("SBL", 3), str("Blocked slots on the identified schedule", 40)},
-  {str("SOF", 3), str("First open slot on the identified schedule after the start date/tiem", 68)},
-  {str("SOP", 3), str("Open slots on the identified schedule between the begin and end of the start date/time range", 92)},
-  {str("SSA", 3), str("Time slots available for a single appointment", 45)},
-  {str("SSR", 3), str("Time slots available for a recurring appointment", 48)},
-  {str("STA", 3), str("Status", 6)},
-  {str("VXI", 3), str("Vaccine Information", 19)},
-  {str("XID", 3), str("Get cross-referenced identifiers", 32)},
-};
-inline constexpr table_def tb_48_49ac7682a4{48, str("What subject filter", 19), tb_48_49ac7682a4_v, 37};
-#endif
-#ifndef HL7V2_DEFS_TB_52_D9F15A415D
-#define HL7V2_DEFS_TB_52_D9F15A415D
-inline constexpr table_value tb_52_d9f15a415d_v[] = {
-  {str("A", 1), str("Admitting", 9)},
-  {str("F", 1), str("Final", 5)},
-  {str("W", 1), str("Working", 7)},
-};
-inline constexpr table_def tb_52_d9f15a415d{52, str("Diagnosis Type", 14), tb_52_d9f15a415d_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_62_13269928CA
-#define HL7V2_DEFS_TB_62_13269928CA
-inline constexpr table_value tb_62_13269928ca_v[] = {
-  {str("01", 2), str("Patient request", 15)},
-  {str("02", 2), str("Physician/health practitioner order", 35)},
-  {str("03", 2), str("Census management", 17)},
-  {str("O", 1), str("Other", 5)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_62_13269928ca{62, str("Event reason", 12), tb_62_13269928ca_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_63_0F9792A6A6
-#define HL7V2_DEFS_TB_63_0F9792A6A6
-inline constexpr table_value tb_63_0f9792a6a6_v[] = {
-  {str("ASC", 3), str("Associate", 9)},
-  {str("BRO", 3), str("Brother", 7)},
-  {str("CGV", 3), str("Care giver", 10)},
-  {str("CHD", 3), str("Child", 5)},
-  {str("DEP", 3), str("Handicapped dependent", 21)},
-  {str("DOM", 3), str("Life partner", 12)},
-  {str("EMC", 3), str("Emergency contact", 17)},
-  {str("EME", 3), str("Employee", 8)},
-  {str("EMR", 3), str("Employer", 8)},
-  {str("EXF", 3), str("Extended family", 15)},
-  {str("FCH", 3), str("Foster child", 12)},
-  {str("FND", 3), str("Friend", 6)},
-  {str("FTH", 3), str("Father", 6)},
-  {str("GCH", 3), str("Grandchild", 10)},
-  {str("GRD", 3), str("Guardian", 8)},
-  {str("GRP", 3), str("Grandparent", 11)},
-  {str("MGR", 3), str("Manager", 7)},
-  {str("MTH", 3), str("Mother", 6)},
-  {str("NCH", 3), str("Natural child", 13)},
-  {str("NON", 3), str("None", 4)},
-  {str("OAD", 3), str("Other adult", 11)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("OWN", 3), str("Owner", 5)},
-  {str("PAR", 3), str("Parent", 6)},
-  {str("SCH", 3), str("Stepchild", 9)},
-  {str("SEL", 3), str("Self", 4)},
-  {str("SIB", 3), str("Sibling", 7)},
-  {str("SIS", 3), str("Sister", 6)},
-  {str("SPO", 3), str("Spouse", 6)},
-  {str("TRA", 3), str("Trainer", 7)},
-  {str("UNK", 3), str("Unknown", 7)},
-  {str("WRD", 3), str("Ward of court", 13)},
-};
-inline constexpr table_def tb_63_0f9792a6a6{63, str("Relationship", 12), tb_63_0f9792a6a6_v, 32};
-#endif
-#ifndef HL7V2_DEFS_TB_65_D6A64EF22A
-#define HL7V2_DEFS_TB_65_D6A64EF22A
-inline constexpr table_value tb_65_d6a64ef22a_v[] = {
-  {str("A", 1), str("Add ordered tests to the existing specimen", 42)},
-  {str("G", 1), str("Generated order; reflex order", 29)},
-  {str("L", 1), str("Lab to obtain specimen from patient", 35)},
-  {str("O", 1), str("Specimen obtained by service other than Lab", 43)},
-  {str("P", 1), str("Pending specimen; Order sent prior to delivery", 46)},
-  {str("R", 1), str("Revised order", 13)},
-  {str("S", 1), str("Schedule the tests specified below", 34)},
-};
-inline constexpr table_def tb_65_d6a64ef22a{65, str("Specimen Action Code", 20), tb_65_d6a64ef22a_v, 7};
-#endif
-#ifndef HL7V2_DEFS_TB_66_DA567B25D8
-#define HL7V2_DEFS_TB_66_DA567B25D8
-inline constexpr table_value tb_66_da567b25d8_v[] = {
-  {str("1", 1), str("Full time employed", 18)},
-  {str("2", 1), str("Part time employed", 18)},
-  {str("3", 1), str("Unemployed", 10)},
-  {str("4", 1), str("Self-employed,", 14)},
-  {str("5", 1), str("Retired", 7)},
-  {str("6", 1), str("On active military duty", 23)},
-  {str("9", 1), str("Unknown", 7)},
-  {str("C", 1), str("Contract, per diem", 18)},
-  {str("L", 1), str("Leave of absence (e.g., family leave, sabbatical, etc.)", 55)},
-  {str("O", 1), str("Other", 5)},
-  {str("T", 1), str("Temporarily unemployed", 22)},
-};
-inline constexpr table_def tb_66_da567b25d8{66, str("Employment Status", 17), tb_66_da567b25d8_v, 11};
-#endif
-#ifndef HL7V2_DEFS_TB_69_C8B4BFB9A6
-#define HL7V2_DEFS_TB_69_C8B4BFB9A6
-inline constexpr table_value tb_69_c8b4bfb9a6_v[] = {
-  {str("CAR", 3), str("Cardiac Service", 15)},
-  {str("MED", 3), str("Medical Service", 15)},
-  {str("PUL", 3), str("Pulmonary Service", 17)},
-  {str("SUR", 3), str("Surgical Service", 16)},
-  {str("URO", 3), str("Urology Service", 15)},
-};
-inline constexpr table_def tb_69_c8b4bfb9a6{69, str("Hospital Service", 16), tb_69_c8b4bfb9a6_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_70_77B63A395C
-#define HL7V2_DEFS_TB_70_77B63A395C
-inline constexpr table_value tb_70_77b63a395c_v[] = {
-  {str("ABS", 3), str("Abscess", 7)},
-  {str("AMN", 3), str("Amniotic fluid", 14)},
-  {str("ASP", 3), str("Aspirate", 8)},
-  {str("BBL", 3), str("Blood bag", 9)},
-  {str("BDY", 3), str("Whole body", 10)},
-  {str("BIFL", 4), str("Bile fluid", 10)},
-  {str("BLD", 3), str("Whole blood", 11)},
-  {str("BLDA", 4), str("Blood  arterial", 15)},
-  {str("BLDC", 4), str("Blood  capillary", 16)},
-  {str("BLDCO", 5), str("Cord blood", 10)},
-  {str("BLDV", 4), str("Blood  venous", 13)},
-  {str("BON", 3), str("Bone", 4)},
-  {str("BPH", 3), str("Basophils", 9)},
-  {str("BPU", 3), str("Blood product unit", 18)},
-  {str("BRN", 3), str("Burn", 4)},
-  {str("BRO", 3), str("Bronchial", 9)},
-  {str("BRTH", 4), str("Breath (use EXHLD)", 18)},
-  {str("CALC", 4), str("Calculus (=Stone)", 17)},
-  {str("CBLD", 4), str("", 0)},
-  {str("CDM", 3), str("Cardiac muscle", 14)},
-  {str("CNJT", 4), str("Conjunctiva", 11)},
-  {str("CNL", 3), str("Cannula", 7)},
-  {str("COL", 3), str("Colostrum", 9)},
-  {str("CSF", 3), str("Cerebral spinal fluid", 21)},
-  {str("CTP", 3), str("Catheter tip", 12)},
-  {str("CUR", 3), str("Curettage", 9)},
-  {str("CVM", 3), str("Cervical mucus", 14)},
-  {str("CVX", 3), str("Cervix", 6)},
-  {str("CYST", 4), str("Cyst", 4)},
-  {str("DIAF", 4), str("Dialysis fluid", 14)},
-  {str("DOSE", 4), str("Dose med or substance", 21)},
-  {str("DRN", 3), str("Drain", 5)},
-  {str("DUFL", 4), str("Duodenal fluid", 14)},
-  {str("EAR", 3), str("Ear", 3)},
-  {str("EARW", 4), str("Ear wax (cerumen)", 17)},
-  {str("ELT", 3), str("Electrode", 9)},
-  {str("ENDC", 4), str("Endocardium", 11)},
-  {str("ENDM", 4), str("Endometrium", 11)},
-  {str("EOS", 3), str("Eosinophils", 11)},
-  {str("EXG", 3), str("Exhaled gas (=breath)", 21)},
-  {str("EXHLD", 5), str("", 0)},
-  {str("EYE", 3), str("Eye", 3)},
-  {str("FIB", 3), str("Fibroblasts", 11)},
-  {str("FIST", 4), str("Fistula", 7)},
-  {str("FLT", 3), str("Filter", 6)},
-  {str("FLU", 3), str("Body fluid, unsp", 16)},
-  {str("GAS", 3), str("Gas", 3)},
-  {str("GAST", 4), str("Gastric fluid/contents", 22)},
-  {str("GEN", 3), str("Genital", 7)},
-  {str("GENC", 4), str("Genital cervix", 14)},
-  {str("GENL", 4), str("Genital lochia", 14)},
-  {str("GENV", 4), str("Genital vaginal", 15)},
-  {str("HAR", 3), str("Hair", 4)},
-  {str("IHG", 3), str("Inhaled Gas", 11)},
-  {str("ISLT", 4), str("Isolate", 7)},
-  {str("IT", 2), str("Intubation tube", 15)},
-  {str("LAM", 3), str("Lamella", 7)},
-  {str("LIQ", 3), str("Liquid NOS", 10)},
-  {str("LN", 2), str("Line", 4)},
-  {str("LNA", 3), str("Line arterial", 13)},
-  {str("LNV", 3), str("Line venous", 11)},
-  {str("LYM", 3), str("Lymphocytes", 11)},
-  {str("MAC", 3), str("Macrophages", 11)},
-  {str("MAR", 3), str("Marrow", 6)},
-  {str("MBLD", 4), str("Menstrual blood", 15)},
-  {str("MEC", 3), str("Meconium", 8)},
-  {str("MILK", 4), str("Breast milk", 11)},
-  {str("MLK", 3), str("Milk", 4)},
-  {str("NAIL", 4), str("Nail", 4)},
-  {str("NOS", 3), str("Nose (nasal passage)", 20)},
-  {str("ORH", 3), str("Other", 5)},
-  {str("PAFL", 4), str("Pancreatic fluid", 16)},
-  {str("PAT", 3), str("Patient", 7)},
-  {str("PLAS", 4), str("Plasma", 6)},
-  {str("PLB", 3), str("Plasma bag", 10)},
-  {str("PLC", 3), str("Placenta", 8)},
-  {str("PLR", 3), str("Pleural fluid (thoracentesis fld)", 33)},
-  {str("PMN", 3), str("Polymorphonuclear neutrophils", 29)},
-  {str("PPP", 3), str("Platelet poor plasma", 20)},
-  {str("PRP", 3), str("Platelet rich plasma", 20)},
-  {str("PRT", 3), str("Peritoneal fluid /ascites", 25)},
-  {str("PUS", 3), str("Pus", 3)},
-  {str("RBC", 3), str("Erythrocytes", 12)},
-  {str("RT", 2), str("Route of medicine", 17)},
-  {str("SAL", 3), str("Saliva", 6)},
-  {str("SEM", 3), str("", 0)},
-  {str("SER", 3), str("Serum", 5)},
-  {str("SKM", 3), str("Skeletal muscle", 15)},
-  {str("SKN", 3), str("Skin", 4)},
-  {str("SMN", 3), str("Seminal fluid", 13)},
-  {str("SNV", 3), str("Synovial fluid (Joint fluid)", 28)},
-  {str("SPRM", 4), str("Spermatozoa", 11)},
-  {str("SPT", 3), str("Sputum", 6)},
-  {str("SPTC", 4), str("Sputum - coughed", 16)},
-  {str("SPTT", 4), str("Sputum - tracheal aspirate", 26)},
-  {str("STL", 3), str("Stool = Fecal", 13)},
-  {str("STON", 4), str("Stone (use CALC)", 16)},
-  {str("SWT", 3), str("Sweat", 5)},
-  {str("TEAR", 4), str("Tears", 5)},
-  {str("THRB", 4), str("Thrombocyte (platelet)", 22)},
-  {str("THRT", 4), str("Throat", 6)},
-  {str("TISG", 4), str("Tissue gall bladder", 19)},
-  {str("TISPL", 5), str("Tissue placenta", 15)},
-  {str("TISS", 4), str("Tissue", 6)},
-  {str("TISU", 4), str("Tissue ulcer", 12)},
-  {str("TLGI", 4), str("Tissue large intestine", 22)},
-  {str("TLNG", 4), str("Tissue lung", 11)},
-  {str("TSMI", 4), str("Tissue small intestine", 22)},
-  {str("TUB", 3), str("Tube NOS", 8)},
-  {str("ULC", 3), str("Ulcer", 5)},
-  {str("UMB", 3), str("Umbilical blood", 15)},
-  {str("UMED", 4), str("Unknown medicine", 16)},
-  {str("UR", 2), str("Urine", 5)},
-  {str("URC", 3), str("Urine clean catch", 17)},
-  {str("URNS", 4), str("Urine sediment", 14)},
-  {str("URT", 3), str("Urine catheter", 14)},
-  {str("URTH", 4), str("Urethra", 7)},
-  {str("USUB", 4), str("Unknown substance", 17)},
-  {str("VITF", 4), str("Vitreous Fluid", 14)},
-  {str("VOM", 3), str("Vomitus", 7)},
-  {str("WAT", 3), str("Water", 5)},
-  {str("WBC", 3), str("Leukocytes", 10)},
-  {str("WICK", 4), str("Wick", 4)},
-  {str("WND", 3), str("Wound", 5)},
-  {str("WNDA", 4), str("Wound abscess", 13)},
-  {str("WNDD", 4), str("Wound drainage", 14)},
-  {str("WNDE", 4), str("Wound exudate", 13)},
-  {str("XXX", 3), str("To be specified in another part of the message", 46)},
-};
-inline constexpr table_def tb_70_77b63a395c{70, str("Specimen Source Codes", 21), tb_70_77b63a395c_v, 128};
-#endif
-#ifndef HL7V2_DEFS_TB_74_131037913C
-#define HL7V2_DEFS_TB_74_131037913C
-inline constexpr table_value tb_74_131037913c_v[] = {
-  {str("AU", 2), str("Audiology", 9)},
-  {str("BG", 2), str("Blood Gases", 11)},
-  {str("BLB", 3), str("Blood Bank", 10)},
-  {str("CH", 2), str("Chemistry", 9)},
-  {str("CP", 2), str("Cytopathology", 13)},
-  {str("CT", 2), str("CAT Scan", 8)},
-  {str("CTH", 3), str("Cardiac Catheterization", 23)},
-  {str("CUS", 3), str("Cardiac Ultrasound", 18)},
-  {str("EC", 2), str("Electrocardiac (e.g., EKG,  EEC, Holter)", 40)},
-  {str("EN", 2), str("Electroneuro (EEG, EMG,EP,PSG)", 30)},
-  {str("HM", 2), str("Hematology", 10)},
-  {str("ICU", 3), str("Bedside ICU Monitoring", 22)},
-  {str("IMM", 3), str("Immunology", 10)},
-  {str("LAB", 3), str("Laboratory", 10)},
-  {str("MB", 2), str("Microbiology", 12)},
-  {str("MCB", 3), str("Mycobacteriology", 16)},
-  {str("MYC", 3), str("Mycology", 8)},
-  {str("NMR", 3), str("Nuclear Magnetic Resonance", 26)},
-  {str("NMS", 3), str("Nuclear Medicine Scan", 21)},
-  {str("NRS", 3), str("Nursing Service Measures", 24)},
-  {str("OSL", 3), str("Outside Lab", 11)},
-  {str("OT", 2), str("Occupational Therapy", 20)},
-  {str("OTH", 3), str("Other", 5)},
-  {str("OUS", 3), str("OB Ultrasound", 13)},
-  {str("PF", 2), str("Pulmonary Function", 18)},
-  {str("PHR", 3), str("Pharmacy", 8)},
-  {str("PHY", 3), str("Physician (Hx. Dx, admission note, etc.)", 40)},
-  {str("PT", 2), str("Physical Therapy", 16)},
-  {str("RAD", 3), str("Radiology", 9)},
-  {str("RC", 2), str("Respiratory Care (therapy)", 26)},
-  {str("RT", 2), str("Radiation Therapy", 17)},
-  {str("RUS", 3), str("Radiology Ultrasound", 20)},
-  {str("RX", 2), str("Radiograph", 10)},
-  {str("SP", 2), str("Surgical Pathology", 18)},
-  {str("SR", 2), str("Serology", 8)},
-  {str("TX", 2), str("Toxicology", 10)},
-  {str("VR", 2), str("Virology", 8)},
-  {str("VUS", 3), str("Vascular Ultrasound", 19)},
-  {str("XRC", 3), str("Cineradiograph", 14)},
-};
-inline constexpr table_def tb_74_131037913c{74, str("Diagnostic Service Section ID", 29), tb_74_131037913c_v, 39};
-#endif
-#ifndef HL7V2_DEFS_TB_78_91A1373BE5
-#define HL7V2_DEFS_TB_78_91A1373BE5
-inline constexpr table_value tb_78_91a1373be5_v[] = {
-  {str("<", 1), str("Below absolute low-off instrument scale", 39)},
-  {str(">", 1), str("Above absolute high-off instrument scale", 40)},
-  {str("A", 1), str("Abnormal (applies to non-numeric results)", 41)},
-  {str("AA", 2), str("Very abnormal (applies to non-numeric units, analogous to panic limits for numeric units)", 89)},
-  {str("B", 1), str("Better--use when direction not relevant", 39)},
-  {str("D", 1), str("Significant change down", 23)},
-  {str("For micriobo", 12), str("", 0)},
-  {str("H", 1), str("Above high normal", 17)},
-  {str("HH", 2), str("Above upper panic limits", 24)},
-  {str("I", 1), str("Intermediate. Indicates for microbiology susceptibilities only.", 63)},
-  {str("L", 1), str("Below low normal", 16)},
-  {str("LL", 2), str("Below lower panic limits", 24)},
-  {str("MS", 2), str("Moderately susceptible. Indicates for microbiology susceptibilities only.", 73)},
-  {str("N", 1), str("Normal (applies to non-numeric results)", 39)},
-  {str("R", 1), str("Resistant. Indicates for microbiology susceptibilities only.", 60)},
-  {str("S", 1), str("Susceptible. Indicates for microbiology susceptibilities only.", 62)},
-  {str("U", 1), str("Significant change up", 21)},
-  {str("VS", 2), str("Very susceptible. Indicates for microbiology susceptibilities only.", 67)},
-  {str("W", 1), str("Worse--use when direction not relevant", 38)},
-  {str("null", 4), str("No range defined, or normal ranges don't apply", 46)},
-};
-inline constexpr table_def tb_78_91a1373be5{78, str("Abnormal flags", 14), tb_78_91a1373be5_v, 20};
-#endif
-#ifndef HL7V2_DEFS_TB_80_2C564742D7
-#define HL7V2_DEFS_TB_80_2C564742D7
-inline constexpr table_value tb_80_2c564742d7_v[] = {
-  {str("A", 1), str("An age-based population", 23)},
-  {str("B", 1), str("Breed", 5)},
-  {str("N", 1), str("None - generic normal range", 27)},
-  {str("R", 1), str("A race-based population", 23)},
-  {str("S", 1), str("A sex-based population", 22)},
-  {str("SP", 2), str("Species", 7)},
-  {str("ST", 2), str("Strain", 6)},
-};
-inline constexpr table_def tb_80_2c564742d7{80, str("Nature of Abnormal Testing", 26), tb_80_2c564742d7_v, 7};
-#endif
-#ifndef HL7V2_DEFS_TB_83_C80AD02A31
-#define HL7V2_DEFS_TB_83_C80AD02A31
-inline constexpr table_value tb_83_c80ad02a31_v[] = {
-  {str("C", 1), str("Outlier cost", 12)},
-  {str("D", 1), str("Outlier days", 12)},
-};
-inline constexpr table_def tb_83_c80ad02a31{83, str("Outlier Type", 12), tb_83_c80ad02a31_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_85_AF6A45FC4D
-#define HL7V2_DEFS_TB_85_AF6A45FC4D
-inline constexpr table_value tb_85_af6a45fc4d_v[] = {
-  {str("C", 1), str("Record coming over is a correction and thus replaces a final result", 67)},
-  {str("D", 1), str("Deletes the OBX record", 22)},
-  {str("F", 1), str("Final results; Can only be changed with a corrected result.", 59)},
-  {str("I", 1), str("Specimen in lab; results pending", 32)},
-  {str("N", 1), str("Not asked; used to affirmatively document that the observation identified in the OBX was not sought when the universal service ID in OBR-4 implies that it would be sought.", 171)},
-  {str("O", 1), str("Order detail description only (no result)", 41)},
-  {str("P", 1), str("Preliminary results", 19)},
-  {str("R", 1), str("Results entered -- not verified", 31)},
-  {str("S", 1), str("Partial results.   Deprecated. Retained only for backward compatibility as of V2.6.", 83)},
-  {str("U", 1), str("Results status change to final without retransmitting results already sent as 'preliminary.'  E.g., radiology changes status from preliminary to final", 150)},
-  {str("W", 1), str("Post original as wrong, e.g., transmitted for wrong patient", 59)},
-  {str("X", 1), str("Results cannot be obtained for this observation", 47)},
-};
-inline constexpr table_def tb_85_af6a45fc4d{85, str("Observation result status codes interpretation", 46), tb_85_af6a45fc4d_v, 12};
-#endif
-#ifndef HL7V2_DEFS_TB_91_5FC3B04526
-#define HL7V2_DEFS_TB_91_5FC3B04526
-inline constexpr table_value tb_91_5fc3b04526_v[] = {
-  {str("D", 1), str("Deferred", 8)},
-  {str("I", 1), str("Immediate", 9)},
-};
-inline constexpr table_def tb_91_5fc3b04526{91, str("Query priority", 14), tb_91_5fc3b04526_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_92_3F46663516
-#define HL7V2_DEFS_TB_92_3F46663516
-inline constexpr table_value tb_92_3f46663516_v[] = {
-  {str("R", 1), str("Re-admission", 12)},
-};
-inline constexpr table_def tb_92_3f46663516{92, str("Re-Admission Indicator", 22), tb_92_3f46663516_v, 1};
-#endif
-#ifndef HL7V2_DEFS_TB_93_41008D34BB
-#define HL7V2_DEFS_TB_93_41008D34BB
-inline constexpr table_value tb_93_41008d34bb_v[] = {
-  {str("N", 1), str("No", 2)},
-  {str("Y", 1), str("Yes", 3)},
-};
-inline constexpr table_def tb_93_41008d34bb{93, str("Release Information", 19), tb_93_41008d34bb_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_98_D5B58ACBA8
-#define HL7V2_DEFS_TB_98_D5B58ACBA8
-inline constexpr table_value tb_98_d5b58acba8_v[] = {
-  {str("M", 1), str("Maternity", 9)},
-  {str("S", 1), str("Standard", 8)},
-  {str("U", 1), str("Unified", 7)},
-};
-inline constexpr table_def tb_98_d5b58acba8{98, str("Type of Agreement", 17), tb_98_d5b58acba8_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_100_0AC987E706
-#define HL7V2_DEFS_TB_100_0AC987E706
-inline constexpr table_value tb_100_0ac987e706_v[] = {
-  {str("D", 1), str("On discharge", 12)},
-  {str("O", 1), str("On receipt of order", 19)},
-  {str("R", 1), str("At time service is completed", 28)},
-  {str("S", 1), str("At time service is started", 26)},
-  {str("T", 1), str("At a designated date/time", 25)},
-};
-inline constexpr table_def tb_100_0ac987e706{100, str("Invocation event", 16), tb_100_0ac987e706_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_102_8A873298C0
-#define HL7V2_DEFS_TB_102_8A873298C0
-inline constexpr table_value tb_102_8a873298c0_v[] = {
-  {str("D", 1), str("", 0)},
-  {str("F", 1), str("", 0)},
-};
-inline constexpr table_def tb_102_8a873298c0{102, str("Delayed acknowledgment type", 27), tb_102_8a873298c0_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_103_8F1031BA4D
-#define HL7V2_DEFS_TB_103_8F1031BA4D
-inline constexpr table_value tb_103_8f1031ba4d_v[] = {
-  {str("D", 1), str("Debugging", 9)},
-  {str("P", 1), str("Production", 10)},
-  {str("T", 1), str("Training", 8)},
-};
-inline constexpr table_def tb_103_8f1031ba4d{103, str("Processing ID", 13), tb_103_8f1031ba4d_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_104_64A9813D05
-#define HL7V2_DEFS_TB_104_64A9813D05
-inline constexpr table_value tb_104_64a9813d05_v[] = {
-  {str("2.0", 3), str("Release 2.0", 11)},
-  {str("2.0D", 4), str("Demo 2.0", 8)},
-  {str("2.1", 3), str("Release 2. 1", 12)},
-  {str("2.2", 3), str("Release 2.2", 11)},
-  {str("2.3", 3), str("Release 2.3", 11)},
-  {str("2.3.1", 5), str("Release 2.3.1", 13)},
-  {str("2.3.2", 5), str("", 0)},
-  {str("2.4", 3), str("Release 2.4", 11)},
-  {str("2.5", 3), str("Release 2.5", 11)},
-  {str("2.5.1", 5), str("Release 1.5.1", 13)},
-  {str("2.6", 3), str("Release 2.6", 11)},
-};
-inline constexpr table_def tb_104_64a9813d05{104, str("Version ID", 10), tb_104_64a9813d05_v, 11};
-#endif
-#ifndef HL7V2_DEFS_TB_105_B540C2B960
-#define HL7V2_DEFS_TB_105_B540C2B960
-inline constexpr table_value tb_105_b540c2b960_v[] = {
-  {str("L", 1), str("Ancillary (filler) department is source of comment", 50)},
-  {str("O", 1), str("Other system is source of comment", 33)},
-  {str("P", 1), str("Orderer (placer) is source of comment", 37)},
-};
-inline constexpr table_def tb_105_b540c2b960{105, str("Source of comment", 17), tb_105_b540c2b960_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_106_6D9C5F1A4C
-#define HL7V2_DEFS_TB_106_6D9C5F1A4C
-inline constexpr table_value tb_106_6d9c5f1a4c_v[] = {
-  {str("D", 1), str("Response is in display format", 29)},
-  {str("R", 1), str("Response is in record-oriented format", 37)},
-  {str("T", 1), str("Response is in tabular format", 29)},
-};
-inline constexpr table_def tb_106_6d9c5f1a4c{106, str("Query/response format code", 26), tb_106_6d9c5f1a4c_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_107_1BFF2A928D
-#define HL7V2_DEFS_TB_107_1BFF2A928D
-inline constexpr table_value tb_107_1bff2a928d_v[] = {
-  {str("B", 1), str("Before the Date/Time specified", 30)},
-  {str("L", 1), str("Later than the Date/Time specified", 34)},
-};
-inline constexpr table_def tb_107_1bff2a928d{107, str("Deferred response type", 22), tb_107_1bff2a928d_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_108_4A66B51745
-#define HL7V2_DEFS_TB_108_4A66B51745
-inline constexpr table_value tb_108_4a66b51745_v[] = {
-  {str("O", 1), str("Order plus order status", 23)},
-  {str("R", 1), str("Results without bulk text", 25)},
-  {str("S", 1), str("Status only", 11)},
-  {str("T", 1), str("Full results", 12)},
-};
-inline constexpr table_def tb_108_4a66b51745{108, str("Query results level", 19), tb_108_4a66b51745_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_109_8447B93D12
-#define HL7V2_DEFS_TB_109_8447B93D12
-inline constexpr table_value tb_109_8447b93d12_v[] = {
-  {str("R", 1), str("Routine", 7)},
-  {str("S", 1), str("Stat", 4)},
-};
-inline constexpr table_def tb_109_8447b93d12{109, str("Report priority", 15), tb_109_8447b93d12_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_112_990B199D7D
-#define HL7V2_DEFS_TB_112_990B199D7D
-inline constexpr table_value tb_112_990b199d7d_v[] = {
-  {str("01", 2), str("Discharged to home or self care (routine discharge)", 51)},
-  {str("02", 2), str("Discharged/transferred to another short term general hospital for inpatient care", 80)},
-  {str("03", 2), str("Discharged/transferred to skilled nursing facility (SNF)", 56)},
-  {str("04", 2), str("Discharged/transferred to an intermediate care facility (ICF)", 61)},
-  {str("05", 2), str("Discharged/transferred to another type of institution for inpatient care or referred for outpatient services to another institution", 131)},
-  {str("06", 2), str("Discharged/transferred to home under care of organized home health service organization", 87)},
-  {str("07", 2), str("Left against medical advice or discontinued care", 48)},
-  {str("08", 2), str("Discharged/transferred to home under care of Home IV provider", 61)},
-  {str("09", 2), str("Admitted as an inpatient to this hospital", 41)},
-  {str("10", 2), str("Discharge", 9)},
-  {str("11", 2), str("Discharge", 9)},
-  {str("12", 2), str("Discharge", 9)},
-  {str("13", 2), str("Discharge", 9)},
-  {str("14", 2), str("Discharge", 9)},
-  {str("15", 2), str("Discharge", 9)},
-  {str("16", 2), str("Discharge", 9)},
-  {str("17", 2), str("Discharge", 9)},
-  {str("18", 2), str("Discharge", 9)},
-  {str("19", 2), str("Discharge", 9)},
-  {str("20", 2), str("Expired (i.e. dead)", 19)},
-  {str("21", 2), str("Expired", 7)},
-  {str("22", 2), str("Expired", 7)},
-  {str("23", 2), str("Expired", 7)},
-  {str("24", 2), str("Expired", 7)},
-  {str("25", 2), str("Expired", 7)},
-  {str("26", 2), str("Expired", 7)},
-  {str("27", 2), str("Expired", 7)},
-  {str("28", 2), str("Expired", 7)},
-  {str("29", 2), str("Expired", 7)},
-  {str("30", 2), str("Still patient or expected to return for outpatient services (i.e. still a patient)", 82)},
-  {str("31", 2), str("Still a patient", 15)},
-  {str("32", 2), str("Still a patient", 15)},
-  {str("33", 2), str("Still a patient", 15)},
-  {str("34", 2), str("Still a patient", 15)},
-  {str("35", 2), str("Still a patient", 15)},
-  {str("36", 2), str("Still a patient", 15)},
-  {str("37", 2), str("Still a patient", 15)},
-  {str("38", 2), str("Still a patient", 15)},
-  {str("39", 2), str("Still a patient", 15)},
-  {str("40", 2), str("Expired (i.e. died) at home", 27)},
-  {str("41", 2), str("Expired (i.e. died) in a medical facility; e.g., hospital, SNF, ICF, or free standing hospice", 93)},
-  {str("42", 2), str("Expired (i.e. died)  - place unknown", 36)},
-};
-inline constexpr table_def tb_112_990b199d7d{112, str("Discharge Disposition", 21), tb_112_990b199d7d_v, 42};
-#endif
-#ifndef HL7V2_DEFS_TB_116_870F62C4CE
-#define HL7V2_DEFS_TB_116_870F62C4CE
-inline constexpr table_value tb_116_870f62c4ce_v[] = {
-  {str("C", 1), str("Closed", 6)},
-  {str("H", 1), str("Housekeeping", 12)},
-  {str("I", 1), str("Isolated", 8)},
-  {str("K", 1), str("Contaminated", 12)},
-  {str("O", 1), str("Occupied", 8)},
-  {str("U", 1), str("Unoccupied", 10)},
-};
-inline constexpr table_def tb_116_870f62c4ce{116, str("Bed Status", 10), tb_116_870f62c4ce_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_119_7FA084FE56
-#define HL7V2_DEFS_TB_119_7FA084FE56
-inline constexpr table_value tb_119_7fa084fe56_v[] = {
-  {str("AF", 2), str("Order/service refill request approval", 37)},
-  {str("CA", 2), str("Cancel order/service request", 28)},
-  {str("CH", 2), str("Child order/service", 19)},
-  {str("CN", 2), str("Combined result", 15)},
-  {str("CR", 2), str("Canceled as requested", 21)},
-  {str("DC", 2), str("Discontinue order/service request", 33)},
-  {str("DE", 2), str("Data errors", 11)},
-  {str("DF", 2), str("Order/service refill request denied", 35)},
-  {str("DR", 2), str("Discontinued as requested", 25)},
-  {str("FU", 2), str("Order/service refilled, unsolicited", 35)},
-  {str("HD", 2), str("Hold order request", 18)},
-  {str("HR", 2), str("On hold as requested", 20)},
-  {str("LI", 2), str("Link order/service to patient care problem or goal", 50)},
-  {str("MC", 2), str("Miscellaneous Charge - not associated with an order", 51)},
-  {str("NA", 2), str("Number assigned", 15)},
-  {str("NW", 2), str("New order/service", 17)},
-  {str("OC", 2), str("Order/service canceled", 22)},
-  {str("OD", 2), str("Order/service discontinued", 26)},
-  {str("OE", 2), str("Order/service released", 22)},
-  {str("OF", 2), str("Order/service refilled as requested", 35)},
-  {str("OH", 2), str("Order/service held", 18)},
-  {str("OK", 2), str("Order/service accepted & OK", 27)},
-  {str("OP", 2), str("Notification of order for outside dispense", 42)},
-  {str("OR", 2), str("Released as requested", 21)},
-  {str("PA", 2), str("Parent order/service", 20)},
-  {str("PR", 2), str("Previous Results with new order/service", 39)},
-  {str("PY", 2), str("Notification of replacement order for outside dispense", 54)},
-  {str("RE", 2), str("Observations/Performed Service to follow", 40)},
-  {str("RF", 2), str("Refill order/service request", 28)},
-  {str("RL", 2), str("Release previous hold", 21)},
-  {str("RO", 2), str("Replacement order", 17)},
-  {str("RP", 2), str("Order/service replace request", 29)},
-  {str("RQ", 2), str("Replaced as requested", 21)},
-  {str("RR", 2), str("Request received", 16)},
-  {str("RU", 2), str("Replaced unsolicited", 20)},
-  {str("SC", 2), str("Status changed", 14)},
-  {str("SN", 2), str("filler application", 18)},
-  {str("SR", 2), str("Response to send order/service status request", 45)},
-  {str("SS", 2), str("Send order/service status request", 33)},
-  {str("UA", 2), str("Unable to accept order/service", 30)},
-  {str("UC", 2), str("Unable to cancel", 16)},
-  {str("UD", 2), str("Unable to discontinue", 21)},
-  {str("UF", 2), str("Unable to refill", 16)},
-  {str("UH", 2), str("Unable to put on hold", 21)},
-  {str("UM", 2), str("Unable to replace", 17)},
-  {str("UN", 2), str("Unlink order/service from patient care problem or goal", 54)},
-  {str("UR", 2), str("Unable to release", 17)},
-  {str("UX", 2), str("Unable to change", 16)},
-  {str("XO", 2), str("Change order/service request", 28)},
-  {str("XR", 2), str("Changed as requested", 20)},
-  {str("XX", 2), str("Order/service changed, unsol.", 29)},
-};
-inline constexpr table_def tb_119_7fa084fe56{119, str("Order control codes", 19), tb_119_7fa084fe56_v, 51};
-#endif
-#ifndef HL7V2_DEFS_TB_121_A26406E4A6
-#define HL7V2_DEFS_TB_121_A26406E4A6
-inline constexpr table_value tb_121_a26406e4a6_v[] = {
-  {str("D", 1), str("Same as R, also other associated segments", 41)},
-  {str("E", 1), str("Report exceptions only", 22)},
-  {str("F", 1), str("Same as D, plus confirmations explicitly", 40)},
-  {str("N", 1), str("Only the MSA segment is returned", 32)},
-  {str("R", 1), str("Same as E, also Replacement and Parent-Child", 44)},
-};
-inline constexpr table_def tb_121_a26406e4a6{121, str("Response flag", 13), tb_121_a26406e4a6_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_122_FC073780BC
-#define HL7V2_DEFS_TB_122_FC073780BC
-inline constexpr table_value tb_122_fc073780bc_v[] = {
-  {str("CH", 2), str("Charge", 6)},
-  {str("CO", 2), str("Contract", 8)},
-  {str("CR", 2), str("Credit", 6)},
-  {str("DP", 2), str("Department", 10)},
-  {str("GR", 2), str("Grant", 5)},
-  {str("NC", 2), str("No Charge", 9)},
-  {str("PC", 2), str("Professional", 12)},
-  {str("RS", 2), str("Research", 8)},
-};
-inline constexpr table_def tb_122_fc073780bc{122, str("Charge type", 11), tb_122_fc073780bc_v, 8};
-#endif
-#ifndef HL7V2_DEFS_TB_123_7805EDC258
-#define HL7V2_DEFS_TB_123_7805EDC258
-inline constexpr table_value tb_123_7805edc258_v[] = {
-  {str("A", 1), str("Some, but not all, results available", 36)},
-  {str("C", 1), str("Correction to results", 21)},
-  {str("F", 1), str("Final results; results stored and verified.  Can only be changed with a corrected result.", 89)},
-  {str("I", 1), str("No results available; specimen received, procedure incomplete", 61)},
-  {str("O", 1), str("Order received; specimen not yet received", 41)},
-  {str("P", 1), str("Preliminary: A verified early result is available, final results not yet obtained", 81)},
-  {str("R", 1), str("Results stored; not yet verified", 32)},
-  {str("S", 1), str("No results available; procedure scheduled, but not done", 55)},
-  {str("X", 1), str("No results available; Order canceled.", 37)},
-  {str("Y", 1), str("No order on record for this test.  (Used only on queries)", 57)},
-  {str("Z", 1), str("No record of this patient. (Used only on queries)", 49)},
-};
-inline constexpr table_def tb_123_7805edc258{123, str("Result Status", 13), tb_123_7805edc258_v, 11};
-#endif
-#ifndef HL7V2_DEFS_TB_124_69145DB289
-#define HL7V2_DEFS_TB_124_69145DB289
-inline constexpr table_value tb_124_69145db289_v[] = {
-  {str("CART", 4), str("Cart - patient travels on cart or gurney", 40)},
-  {str("PORT", 4), str("The examining device goes to patient's location", 47)},
-  {str("WALK", 4), str("Patient walks to diagnostic service", 35)},
-  {str("WHLC", 4), str("Wheelchair", 10)},
-};
-inline constexpr table_def tb_124_69145db289{124, str("Transportation Mode", 19), tb_124_69145db289_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_125_575BE9AB73
-#define HL7V2_DEFS_TB_125_575BE9AB73
-inline constexpr table_value tb_125_575be9ab73_v[] = {
-  {str("AD", 2), str("Address", 7)},
-  {str("CE", 2), str("", 0)},
-  {str("CF", 2), str("Coded Element With Formatted Values", 35)},
-  {str("CK", 2), str("Composite ID With Check Digit", 29)},
-  {str("CN", 2), str("Composite ID And Name", 21)},
-  {str("CP", 2), str("Composite Price", 15)},
-  {str("CWE", 3), str("Coded Entry", 11)},
-  {str("CX", 2), str("Extended Composite ID With Check Digit", 38)},
-  {str("DT", 2), str("Date", 4)},
-  {str("DTM", 3), str("Time Stamp (Date & Time)", 24)},
-  {str("ED", 2), str("Encapsulated Data", 17)},
-  {str("FT", 2), str("Formatted Text (Display)", 24)},
-  {str("MO", 2), str("Money", 5)},
-  {str("NM", 2), str("Numeric", 7)},
-  {str("PN", 2), str("Person Name", 11)},
-  {str("RP", 2), str("Reference Pointer", 17)},
-  {str("SN", 2), str("Structured Numeric", 18)},
-  {str("ST", 2), str("String Data.", 12)},
-  {str("TM", 2), str("Time", 4)},
-  {str("TN", 2), str("Telephone Number", 16)},
-  {str("TS", 2), str("", 0)},
-  {str("TX", 2), str("Text Data (Display)", 19)},
-  {str("XAD", 3), str("Extended Address", 16)},
-  {str("XCN", 3), str("Extended Composite Name And Number For Persons", 46)},
-  {str("XON", 3), str("Extended Composite Name And Number For Organizations", 52)},
-  {str("XPN", 3), str("Extended Person Name", 20)},
-  {str("XTN", 3), str("Extended Telecommunications Number", 34)},
-};
-inline constexpr table_def tb_125_575be9ab73{125, str("Value type", 10), tb_125_575be9ab73_v, 27};
-#endif
-#ifndef HL7V2_DEFS_TB_126_257E0B6471
-#define HL7V2_DEFS_TB_126_257E0B6471
-inline constexpr table_value tb_126_257e0b6471_v[] = {
-  {str("CH", 2), str("Characters", 10)},
-  {str("LI", 2), str("Lines", 5)},
-  {str("PG", 2), str("Pages", 5)},
-  {str("RD", 2), str("Records", 7)},
-  {str("ZO", 2), str("Locally defined", 15)},
-};
-inline constexpr table_def tb_126_257e0b6471{126, str("Quantity limited request", 24), tb_126_257e0b6471_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_127_413BD75430
-#define HL7V2_DEFS_TB_127_413BD75430
-inline constexpr table_value tb_127_413bd75430_v[] = {
-  {str("AA", 2), str("Animal Allergy", 14)},
-  {str("DA", 2), str("Drug allergy", 12)},
-  {str("EA", 2), str("Environmental Allergy", 21)},
-  {str("FA", 2), str("Food allergy", 12)},
-  {str("LA", 2), str("Pollen Allergy", 14)},
-  {str("MA", 2), str("Miscellaneous allergy", 21)},
-  {str("MC", 2), str("Miscellaneous contraindication", 30)},
-  {str("PA", 2), str("Plant Allergy", 13)},
-};
-inline constexpr table_def tb_127_413bd75430{127, str("Allergen Type", 13), tb_127_413bd75430_v, 8};
-#endif
-#ifndef HL7V2_DEFS_TB_128_F1A0E7C68D
-#define HL7V2_DEFS_TB_128_F1A0E7C68D
-inline constexpr table_value tb_128_f1a0e7c68d_v[] = {
-  {str("MI", 2), str("Mild", 4)},
-  {str("MO", 2), str("Moderate", 8)},
-  {str("SV", 2), str("Severe", 6)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_128_f1a0e7c68d{128, str("Allergy Severity", 16), tb_128_f1a0e7c68d_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_130_428287C3A1
-#define HL7V2_DEFS_TB_130_428287C3A1
-inline constexpr table_value tb_130_428287c3a1_v[] = {
-  {str("HO", 2), str("Home", 4)},
-  {str("MO", 2), str("Mobile Unit", 11)},
-  {str("PH", 2), str("Phone", 5)},
-  {str("TE", 2), str("Teaching", 8)},
-};
-inline constexpr table_def tb_130_428287c3a1{130, str("Visit User Code", 15), tb_130_428287c3a1_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_131_7E3E5507A0
-#define HL7V2_DEFS_TB_131_7E3E5507A0
-inline constexpr table_value tb_131_7e3e5507a0_v[] = {
-  {str("C", 1), str("Emergency Contact", 17)},
-  {str("E", 1), str("Employer", 8)},
-  {str("F", 1), str("Federal Agency", 14)},
-  {str("I", 1), str("Insurance Company", 17)},
-  {str("N", 1), str("Next-of-Kin", 11)},
-  {str("O", 1), str("Other", 5)},
-  {str("S", 1), str("State Agency", 12)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_131_7e3e5507a0{131, str("Contact Role", 12), tb_131_7e3e5507a0_v, 8};
-#endif
-#ifndef HL7V2_DEFS_TB_135_05B1259291
-#define HL7V2_DEFS_TB_135_05B1259291
-inline constexpr table_value tb_135_05b1259291_v[] = {
-  {str("M", 1), str("Modified assignment", 19)},
-  {str("N", 1), str("No", 2)},
-  {str("Y", 1), str("Yes", 3)},
-};
-inline constexpr table_def tb_135_05b1259291{135, str("Assignment of Benefits", 22), tb_135_05b1259291_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_136_742B4CA9F6
-#define HL7V2_DEFS_TB_136_742B4CA9F6
-inline constexpr table_value tb_136_742b4ca9f6_v[] = {
-  {str("N", 1), str("No", 2)},
-  {str("Y", 1), str("Yes", 3)},
-};
-inline constexpr table_def tb_136_742b4ca9f6{136, str("Yes/no indicator", 16), tb_136_742b4ca9f6_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_137_B83D7F6163
-#define HL7V2_DEFS_TB_137_B83D7F6163
-inline constexpr table_value tb_137_b83d7f6163_v[] = {
-  {str("E", 1), str("Employer", 8)},
-  {str("G", 1), str("Guarantor", 9)},
-  {str("I", 1), str("Insurance company", 17)},
-  {str("O", 1), str("Other", 5)},
-  {str("P", 1), str("Patient", 7)},
-};
-inline constexpr table_def tb_137_b83d7f6163{137, str("Mail Claim Party", 16), tb_137_b83d7f6163_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_140_14EF6679C2
-#define HL7V2_DEFS_TB_140_14EF6679C2
-inline constexpr table_value tb_140_14ef6679c2_v[] = {
-  {str("AUSA", 4), str("Australian Army", 15)},
-  {str("AUSAF", 5), str("Australian Air Force", 20)},
-  {str("AUSN", 4), str("Australian Navy", 15)},
-  {str("NATO", 4), str("North Atlantic Treaty Organization", 34)},
-  {str("NOAA", 4), str("National Oceanic and Atmospheric Administration", 47)},
-  {str("USA", 3), str("US Army", 7)},
-  {str("USAF", 4), str("US Air Force", 12)},
-  {str("USCG", 4), str("US Coast Guard", 14)},
-  {str("USMC", 4), str("US Marine Corps", 15)},
-  {str("USN", 3), str("US Navy", 7)},
-  {str("USPHS", 5), str("US Public Health Service", 24)},
-};
-inline constexpr table_def tb_140_14ef6679c2{140, str("Military Service", 16), tb_140_14ef6679c2_v, 11};
-#endif
-#ifndef HL7V2_DEFS_TB_141_760C2E2B9C
-#define HL7V2_DEFS_TB_141_760C2E2B9C
-inline constexpr table_value tb_141_760c2e2b9c_v[] = {
-  {str("E1", 2), str("Enlisted", 8)},
-  {str("E1 ... E9", 9), str("", 0)},
-  {str("E2", 2), str("Enlisted", 8)},
-  {str("E3", 2), str("Enlisted", 8)},
-  {str("E4", 2), str("Enlisted", 8)},
-  {str("E5", 2), str("Enlisted", 8)},
-  {str("E6", 2), str("Enlisted", 8)},
-  {str("E7", 2), str("Enlisted", 8)},
-  {str("E8", 2), str("Enlisted", 8)},
-  {str("E9", 2), str("Enlisted", 8)},
-  {str("O1", 2), str("Officers", 8)},
-  {str("O1 ... O10", 10), str("", 0)},
-  {str("O2", 2), str("Officers", 8)},
-  {str("O3", 2), str("Officers", 8)},
-  {str("O4", 2), str("Officers", 8)},
-  {str("O5", 2), str("Officers", 8)},
-  {str("O6", 2), str("Officers", 8)},
-  {str("O7", 2), str("Officers", 8)},
-  {str("O8", 2), str("Officers", 8)},
-  {str("O9", 2), str("Officers", 8)},
-  {str("W1", 2), str("Warrant Officers", 16)},
-  {str("W1 ... W4", 9), str("", 0)},
-  {str("W2", 2), str("Warrant Officers", 16)},
-  {str("W3", 2), str("Warrant Officers", 16)},
-  {str("W4", 2), str("Warrant Officers", 16)},
-};
-inline constexpr table_def tb_141_760c2e2b9c{141, str("Military Rank/Grade", 19), tb_141_760c2e2b9c_v, 25};
-#endif
-#ifndef HL7V2_DEFS_TB_142_EA731BA700
-#define HL7V2_DEFS_TB_142_EA731BA700
-inline constexpr table_value tb_142_ea731ba700_v[] = {
-  {str("ACT", 3), str("Active duty", 11)},
-  {str("DEC", 3), str("Deceased", 8)},
-  {str("RET", 3), str("Retired", 7)},
-};
-inline constexpr table_def tb_142_ea731ba700{142, str("Military Status", 15), tb_142_ea731ba700_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_144_5E21591ABB
-#define HL7V2_DEFS_TB_144_5E21591ABB
-inline constexpr table_value tb_144_5e21591abb_v[] = {
-  {str("1", 1), str("Insurance company", 17)},
-  {str("2", 1), str("Employer", 8)},
-  {str("3", 1), str("Insured presented policy", 24)},
-  {str("4", 1), str("Insured presented card", 22)},
-  {str("5", 1), str("Signed statement on file", 24)},
-  {str("6", 1), str("Verbal information", 18)},
-  {str("7", 1), str("None", 4)},
-};
-inline constexpr table_def tb_144_5e21591abb{144, str("Eligibility Source", 18), tb_144_5e21591abb_v, 7};
-#endif
-#ifndef HL7V2_DEFS_TB_147_BB24E38CD6
-#define HL7V2_DEFS_TB_147_BB24E38CD6
-inline constexpr table_value tb_147_bb24e38cd6_v[] = {
-  {str("2ANC", 4), str("Second ancillary", 16)},
-  {str("2MMD", 4), str("Second major medical", 20)},
-  {str("3MMD", 4), str("Third major medical", 19)},
-  {str("ANC", 3), str("Ancillary", 9)},
-  {str("MMD", 3), str("Major medical", 13)},
-};
-inline constexpr table_def tb_147_bb24e38cd6{147, str("Policy type", 11), tb_147_bb24e38cd6_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_148_2EB04EED64
-#define HL7V2_DEFS_TB_148_2EB04EED64
-inline constexpr table_value tb_148_2eb04eed64_v[] = {
-  {str("AT", 2), str("Currency amount", 15)},
-  {str("PC", 2), str("Percentage", 10)},
-};
-inline constexpr table_def tb_148_2eb04eed64{148, str("Money or percentage indicator", 29), tb_148_2eb04eed64_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_149_77D33074C0
-#define HL7V2_DEFS_TB_149_77D33074C0
-inline constexpr table_value tb_149_77d33074c0_v[] = {
-  {str("AP", 2), str("Approved", 8)},
-  {str("DE", 2), str("Denied", 6)},
-  {str("PE", 2), str("Pending", 7)},
-};
-inline constexpr table_def tb_149_77d33074c0{149, str("Day type", 8), tb_149_77d33074c0_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_153_9B0AB494E7
-#define HL7V2_DEFS_TB_153_9B0AB494E7
-inline constexpr table_value tb_153_9b0ab494e7_v[] = {
-  {str("01", 2), str("", 0)},
-  {str("02", 2), str("", 0)},
-  {str("04", 2), str("", 0)},
-  {str("05", 2), str("", 0)},
-  {str("06", 2), str("", 0)},
-  {str("08", 2), str("", 0)},
-  {str("09", 2), str("", 0)},
-  {str("10", 2), str("", 0)},
-  {str("11", 2), str("", 0)},
-  {str("12", 2), str("", 0)},
-  {str("13", 2), str("", 0)},
-  {str("14", 2), str("", 0)},
-  {str("15", 2), str("", 0)},
-  {str("16", 2), str("", 0)},
-  {str("17", 2), str("", 0)},
-  {str("21", 2), str("", 0)},
-  {str("22", 2), str("", 0)},
-  {str("23", 2), str("", 0)},
-  {str("24", 2), str("", 0)},
-  {str("30", 2), str("", 0)},
-  {str("31", 2), str("", 0)},
-  {str("37", 2), str("", 0)},
-  {str("38", 2), str("", 0)},
-  {str("39", 2), str("", 0)},
-  {str("40", 2), str("", 0)},
-  {str("41", 2), str("", 0)},
-  {str("42", 2), str("", 0)},
-  {str("43", 2), str("", 0)},
-  {str("44", 2), str("", 0)},
-  {str("45", 2), str("", 0)},
-  {str("46", 2), str("", 0)},
-  {str("47", 2), str("", 0)},
-  {str("48", 2), str("", 0)},
-  {str("49", 2), str("", 0)},
-  {str("50", 2), str("", 0)},
-  {str("51", 2), str("", 0)},
-  {str("52", 2), str("", 0)},
-  {str("53", 2), str("", 0)},
-  {str("56", 2), str("", 0)},
-  {str("57", 2), str("", 0)},
-  {str("58", 2), str("", 0)},
-  {str("59", 2), str("", 0)},
-  {str("60", 2), str("", 0)},
-  {str("67", 2), str("", 0)},
-  {str("68", 2), str("", 0)},
-  {str("70 ... 72", 9), str("", 0)},
-  {str("75 ... 79", 9), str("", 0)},
-  {str("80", 2), str("", 0)},
-  {str("81", 2), str("", 0)},
-  {str("A1", 2), str("", 0)},
-  {str("A2", 2), str("", 0)},
-  {str("A3", 2), str("", 0)},
-  {str("X0", 2), str("", 0)},
-  {str("X4", 2), str("", 0)},
-};
-inline constexpr table_def tb_153_9b0ab494e7{153, str("Value code", 10), tb_153_9b0ab494e7_v, 54};
-#endif
-#ifndef HL7V2_DEFS_TB_155_EE35C01E0A
-#define HL7V2_DEFS_TB_155_EE35C01E0A
-inline constexpr table_value tb_155_ee35c01e0a_v[] = {
-  {str("AL", 2), str("Always", 6)},
-  {str("ER", 2), str("Error/reject conditions only", 28)},
-  {str("NE", 2), str("Never", 5)},
-  {str("SU", 2), str("Successful completion only", 26)},
-};
-inline constexpr table_def tb_155_ee35c01e0a{155, str("Accept/application acknowledgment conditions", 44), tb_155_ee35c01e0a_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_156_5215A16C4B
-#define HL7V2_DEFS_TB_156_5215A16C4B
-inline constexpr table_value tb_156_5215a16c4b_v[] = {
-  {str("ANY", 3), str("Any date/time within a range", 28)},
-  {str("COL", 3), str("Collection date/time, equivalent to film or sample collection date/time", 71)},
-  {str("ORD", 3), str("Order date/time", 15)},
-  {str("RCT", 3), str("Specimen receipt date/time, receipt of specimen in filling ancillary (Lab)", 74)},
-  {str("REP", 3), str("Report date/time, report date/time at filing ancillary (i.e., Lab)", 66)},
-  {str("SCHED", 5), str("Schedule date/time", 18)},
-};
-inline constexpr table_def tb_156_5215a16c4b{156, str("Which date/time qualifier", 25), tb_156_5215a16c4b_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_157_53DB52C72B
-#define HL7V2_DEFS_TB_157_53DB52C72B
-inline constexpr table_value tb_157_53db52c72b_v[] = {
-  {str("ANY", 3), str("Any status", 10)},
-  {str("CFN", 3), str("Current final value, whether final or corrected", 47)},
-  {str("COR", 3), str("Corrected only (no final with corrections)", 42)},
-  {str("FIN", 3), str("Final only (no corrections)", 27)},
-  {str("PRE", 3), str("Preliminary", 11)},
-  {str("REP", 3), str("Report completion date/time", 27)},
-};
-inline constexpr table_def tb_157_53db52c72b{157, str("Which date/time status qualifier", 32), tb_157_53db52c72b_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_158_A55D49E763
-#define HL7V2_DEFS_TB_158_A55D49E763
-inline constexpr table_value tb_158_a55d49e763_v[] = {
-  {str("1ST", 3), str("First value within range", 24)},
-  {str("ALL", 3), str("All values within the range", 27)},
-  {str("LST", 3), str("Last value within the range", 27)},
-  {str("REV", 3), str("All values within the range returned in reverse chronological order (This is the default if not otherwise specified.)", 117)},
-};
-inline constexpr table_def tb_158_a55d49e763{158, str("Date/time selection qualifier", 29), tb_158_a55d49e763_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_159_C16AA2D01F
-#define HL7V2_DEFS_TB_159_C16AA2D01F
-inline constexpr table_value tb_159_c16aa2d01f_v[] = {
-  {str("D", 1), str("Diet", 4)},
-  {str("P", 1), str("Preference", 10)},
-  {str("S", 1), str("Supplement", 10)},
-};
-inline constexpr table_def tb_159_c16aa2d01f{159, str("Diet Code Specification Type", 28), tb_159_c16aa2d01f_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_160_A030E5A1A7
-#define HL7V2_DEFS_TB_160_A030E5A1A7
-inline constexpr table_value tb_160_a030e5a1a7_v[] = {
-  {str("EARLY", 5), str("Early tray", 10)},
-  {str("GUEST", 5), str("Guest tray", 10)},
-  {str("LATE", 4), str("Late tray", 9)},
-  {str("MSG", 3), str("Tray message only", 17)},
-  {str("NO", 2), str("No tray", 7)},
-};
-inline constexpr table_def tb_160_a030e5a1a7{160, str("Tray Type", 9), tb_160_a030e5a1a7_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_161_B6CE5DCB6A
-#define HL7V2_DEFS_TB_161_B6CE5DCB6A
-inline constexpr table_value tb_161_b6ce5dcb6a_v[] = {
-  {str("G", 1), str("Allow generic substitutions.", 28)},
-  {str("N", 1), str("Substitutions are NOT authorized.  (This is the default - null.)", 64)},
-  {str("T", 1), str("Allow therapeutic substitutions", 31)},
-};
-inline constexpr table_def tb_161_b6ce5dcb6a{161, str("Allow Substitution", 18), tb_161_b6ce5dcb6a_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_162_ED557DEF37
-#define HL7V2_DEFS_TB_162_ED557DEF37
-inline constexpr table_value tb_162_ed557def37_v[] = {
-  {str("AP", 2), str("Apply Externally", 16)},
-  {str("B", 1), str("Buccal", 6)},
-  {str("DT", 2), str("Dental", 6)},
-  {str("EP", 2), str("Epidural", 8)},
-  {str("ET", 2), str("Endotrachial Tube*", 18)},
-  {str("GTT", 3), str("Gastrostomy Tube", 16)},
-  {str("GU", 2), str("GU Irrigant", 11)},
-  {str("IA", 2), str("Intra-arterial", 14)},
-  {str("IB", 2), str("Intrabursal", 11)},
-  {str("IC", 2), str("Intracardiac", 12)},
-  {str("ICV", 3), str("Intracervical (uterus)", 22)},
-  {str("ID", 2), str("Intradermal", 11)},
-  {str("IH", 2), str("Inhalation", 10)},
-  {str("IHA", 3), str("Intrahepatic Artery", 19)},
-  {str("IM", 2), str("Intramuscular", 13)},
-  {str("IMR", 3), str("Immerse (Soak) Body Part", 24)},
-  {str("IN", 2), str("Intranasal", 10)},
-  {str("IO", 2), str("Intraocular", 11)},
-  {str("IP", 2), str("Intraperitoneal", 15)},
-  {str("IS", 2), str("Intrasynovial", 13)},
-  {str("IT", 2), str("Intrathecal", 11)},
-  {str("IU", 2), str("Intrauterine", 12)},
-  {str("IV", 2), str("Intravenous", 11)},
-  {str("MM", 2), str("Mucous Membrane", 15)},
-  {str("MTH", 3), str("Mouth/Throat", 12)},
-  {str("NG", 2), str("Nasogastric", 11)},
-  {str("NP", 2), str("Nasal Prongs*", 13)},
-  {str("NS", 2), str("Nasal", 5)},
-  {str("NT", 2), str("Nasotrachial Tube", 17)},
-  {str("OP", 2), str("Ophthalmic", 10)},
-  {str("OT", 2), str("Otic", 4)},
-  {str("OTH", 3), str("Other/Miscellaneous", 19)},
-  {str("PF", 2), str("Perfusion", 9)},
-  {str("PO", 2), str("Oral", 4)},
-  {str("PR", 2), str("Rectal", 6)},
-  {str("RM", 2), str("Rebreather Mask*", 16)},
-  {str("SC", 2), str("Subcutaneous", 12)},
-  {str("SD", 2), str("Soaked Dressing", 15)},
-  {str("SL", 2), str("Sublingual", 10)},
-  {str("TD", 2), str("Transdermal", 11)},
-  {str("TL", 2), str("Translingual", 12)},
-  {str("TP", 2), str("Topical", 7)},
-  {str("TRA", 3), str("Tracheostomy*", 13)},
-  {str("UR", 2), str("Urethral", 8)},
-  {str("VG", 2), str("Vaginal", 7)},
-  {str("VM", 2), str("Ventimask", 9)},
-  {str("WND", 3), str("Wound", 5)},
-};
-inline constexpr table_def tb_162_ed557def37{162, str("Route of Administration", 23), tb_162_ed557def37_v, 47};
-#endif
-#ifndef HL7V2_DEFS_TB_163_A267C64DFE
-#define HL7V2_DEFS_TB_163_A267C64DFE
-inline constexpr table_value tb_163_a267c64dfe_v[] = {
-  {str("BE", 2), str("Bilateral Ears", 14)},
-  {str("BN", 2), str("Bilateral Nares", 15)},
-  {str("BU", 2), str("Buttock", 7)},
-  {str("CT", 2), str("Chest Tube", 10)},
-  {str("LA", 2), str("Left Arm", 8)},
-  {str("LAC", 3), str("Left Anterior Chest", 19)},
-  {str("LACF", 4), str("Left Antecubital Fossa", 22)},
-  {str("LD", 2), str("Left Deltoid", 12)},
-  {str("LE", 2), str("Left Ear", 8)},
-  {str("LEJ", 3), str("Left External Jugular", 21)},
-  {str("LF", 2), str("Left Foot", 9)},
-  {str("LG", 2), str("Left Gluteus Medius", 19)},
-  {str("LH", 2), str("Left Hand", 9)},
-  {str("LIJ", 3), str("Left Internal Jugular", 21)},
-  {str("LLAQ", 4), str("Left Lower Abd Quadrant", 23)},
-  {str("LLFA", 4), str("Left Lower Forearm", 18)},
-  {str("LMFA", 4), str("Left Mid Forearm", 16)},
-  {str("LN", 2), str("Left Naris", 10)},
-  {str("LPC", 3), str("Left Posterior Chest", 20)},
-  {str("LSC", 3), str("Left Subclavian", 15)},
-  {str("LT", 2), str("Left Thigh", 10)},
-  {str("LUA", 3), str("Left Upper Arm", 14)},
-  {str("LUAQ", 4), str("Left Upper Abd Quadrant", 23)},
-  {str("LUFA", 4), str("Left Upper Forearm", 18)},
-  {str("LVG", 3), str("Left Ventragluteal", 18)},
-  {str("LVL", 3), str("Left Vastus Lateralis", 21)},
-  {str("NB", 2), str("Nebulized", 9)},
-  {str("OD", 2), str("Right Eye", 9)},
-  {str("OS", 2), str("Left Eye", 8)},
-  {str("OU", 2), str("Bilateral Eyes", 14)},
-  {str("PA", 2), str("Perianal", 8)},
-  {str("PERIN", 5), str("Perineal", 8)},
-  {str("RA", 2), str("Right Arm", 9)},
-  {str("RAC", 3), str("Right Anterior Chest", 20)},
-  {str("RACF", 4), str("Right Antecubital Fossa", 23)},
-  {str("RD", 2), str("Right Deltoid", 13)},
-  {str("RE", 2), str("Right Ear", 9)},
-  {str("REJ", 3), str("Right External Jugular", 22)},
-  {str("RF", 2), str("Right Foot", 10)},
-  {str("RG", 2), str("Right Gluteus Medius", 20)},
-  {str("RH", 2), str("Right Hand", 10)},
-  {str("RIJ", 3), str("Right Internal Jugular", 22)},
-  {str("RLAQ", 4), str("Rt Lower Abd Quadrant", 21)},
-  {str("RLFA", 4), str("Right Lower Forearm", 19)},
-  {str("RMFA", 4), str("Right Mid Forearm", 17)},
-  {str("RN", 2), str("Right Naris", 11)},
-  {str("RPC", 3), str("Right Posterior Chest", 21)},
-  {str("RSC", 3), str("Right Subclavian", 16)},
-  {str("RT", 2), str("Right Thigh", 11)},
-  {str("RUA", 3), str("Right Upper Arm", 15)},
-  {str("RUAQ", 4), str("Right Upper Abd Quadrant", 24)},
-  {str("RUFA", 4), str("Right Upper Forearm", 19)},
-  {str("RVG", 3), str("Right Ventragluteal", 19)},
-  {str("RVL", 3), str("Right Vastus Lateralis", 22)},
-};
-inline constexpr table_def tb_163_a267c64dfe{163, str("Body site", 9), tb_163_a267c64dfe_v, 54};
-#endif
-#ifndef HL7V2_DEFS_TB_164_5D92FF2A7D
-#define HL7V2_DEFS_TB_164_5D92FF2A7D
-inline constexpr table_value tb_164_5d92ff2a7d_v[] = {
-  {str("AP", 2), str("Applicator", 10)},
-  {str("BT", 2), str("Buretrol", 8)},
-  {str("HL", 2), str("Heparin Lock", 12)},
-  {str("IPPB", 4), str("IPPB", 4)},
-  {str("IVP", 3), str("IV Pump", 7)},
-  {str("IVS", 3), str("IV Soluset", 10)},
-  {str("MI", 2), str("Metered Inhaler", 15)},
-  {str("NEB", 3), str("Nebulizer", 9)},
-  {str("PCA", 3), str("PCA Pump", 8)},
-};
-inline constexpr table_def tb_164_5d92ff2a7d{164, str("Administration Device", 21), tb_164_5d92ff2a7d_v, 9};
-#endif
-#ifndef HL7V2_DEFS_TB_165_47FDB42FC3
-#define HL7V2_DEFS_TB_165_47FDB42FC3
-inline constexpr table_value tb_165_47fdb42fc3_v[] = {
-  {str("CH", 2), str("Chew", 4)},
-  {str("DI", 2), str("Dissolve", 8)},
-  {str("DU", 2), str("Dust", 4)},
-  {str("IF", 2), str("Infiltrate", 10)},
-  {str("IR", 2), str("Irrigate", 8)},
-  {str("IS", 2), str("Insert", 6)},
-  {str("IVP", 3), str("IV Push", 7)},
-  {str("IVPB", 4), str("IV Piggyback", 12)},
-  {str("NB", 2), str("Nebulized", 9)},
-  {str("PF", 2), str("Perfuse", 7)},
-  {str("PT", 2), str("Paint", 5)},
-  {str("SH", 2), str("Shampoo", 7)},
-  {str("SO", 2), str("Soak", 4)},
-  {str("WA", 2), str("Wash", 4)},
-  {str("WI", 2), str("Wipe", 4)},
-};
-inline constexpr table_def tb_165_47fdb42fc3{165, str("Administration Method", 21), tb_165_47fdb42fc3_v, 15};
-#endif
-#ifndef HL7V2_DEFS_TB_166_833EB48960
-#define HL7V2_DEFS_TB_166_833EB48960
-inline constexpr table_value tb_166_833eb48960_v[] = {
-  {str("A", 1), str("Additive", 8)},
-  {str("B", 1), str("Base", 4)},
-};
-inline constexpr table_def tb_166_833eb48960{166, str("RX Component Type", 17), tb_166_833eb48960_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_167_F8981B645A
-#define HL7V2_DEFS_TB_167_F8981B645A
-inline constexpr table_value tb_167_f8981b645a_v[] = {
-  {str("0", 1), str("No product selection indicated", 30)},
-  {str("1", 1), str("Substitution not allowed by prescriber", 38)},
-  {str("2", 1), str("Substitution allowed - patient requested product dispensed", 58)},
-  {str("3", 1), str("Substitution allowed - pharmacist selected product dispensed", 60)},
-  {str("4", 1), str("Substitution allowed - generic drug not in stock", 48)},
-  {str("5", 1), str("Substitution allowed - brand drug dispensed as a generic", 56)},
-  {str("7", 1), str("Substitution not allowed - brand drug mandated by law", 53)},
-  {str("8", 1), str("Substitution allowed - generic drug not available in marketplace", 64)},
-  {str("G", 1), str("A generic substitution was dispensed.", 37)},
-  {str("N", 1), str("No substitute was dispensed.  This is equivalent to the default (null) value.", 77)},
-  {str("T", 1), str("A therapeutic substitution was dispensed.", 41)},
-};
-inline constexpr table_def tb_167_f8981b645a{167, str("Substitution Status", 19), tb_167_f8981b645a_v, 11};
-#endif
-#ifndef HL7V2_DEFS_TB_168_99C81A8691
-#define HL7V2_DEFS_TB_168_99C81A8691
-inline constexpr table_value tb_168_99c81a8691_v[] = {
-  {str("A", 1), str("As soon as possible (a priority lower than stat)", 48)},
-  {str("B", 1), str("Do at bedside or portable (may be used with other codes)", 56)},
-  {str("C", 1), str("Measure continuously (e.g., arterial line blood pressure)", 57)},
-  {str("P", 1), str("Preoperative (to be done prior to surgery)", 42)},
-  {str("R", 1), str("Routine", 7)},
-  {str("S", 1), str("Stat (do immediately)", 21)},
-  {str("T", 1), str("Timing critical (do as near as possible to requested time)", 58)},
-};
-inline constexpr table_def tb_168_99c81a8691{168, str("Processing priority", 19), tb_168_99c81a8691_v, 7};
-#endif
-#ifndef HL7V2_DEFS_TB_169_E34F07414A
-#define HL7V2_DEFS_TB_169_E34F07414A
-inline constexpr table_value tb_169_e34f07414a_v[] = {
-  {str("C", 1), str("Call back results", 17)},
-  {str("R", 1), str("Rush reporting", 14)},
-};
-inline constexpr table_def tb_169_e34f07414a{169, str("Reporting priority", 18), tb_169_e34f07414a_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_170_C6EF153A2F
-#define HL7V2_DEFS_TB_170_C6EF153A2F
-inline constexpr table_value tb_170_c6ef153a2f_v[] = {
-  {str("C", 1), str("Child Observation", 17)},
-  {str("N", 1), str("Not Applicable", 14)},
-  {str("P", 1), str("Parent Observation", 18)},
-};
-inline constexpr table_def tb_170_c6ef153a2f{170, str("Derived specimen", 16), tb_170_c6ef153a2f_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_173_7FEDE7EC33
-#define HL7V2_DEFS_TB_173_7FEDE7EC33
-inline constexpr table_value tb_173_7fede7ec33_v[] = {
-  {str("CO", 2), str("Coordination", 12)},
-  {str("IN", 2), str("Independent", 11)},
-};
-inline constexpr table_def tb_173_7fede7ec33{173, str("Coordination of Benefits", 24), tb_173_7fede7ec33_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_174_5C278F88D4
-#define HL7V2_DEFS_TB_174_5C278F88D4
-inline constexpr table_value tb_174_5c278f88d4_v[] = {
-  {str("A", 1), str("Atomic service/test/observation (test code or treatment code)", 61)},
-  {str("C", 1), str("Single observation calculated via a rule or formula from other independent observations (e.g., Alveolar-arterial ratio, cardiac output)", 135)},
-  {str("F", 1), str("Functional procedure that may consist of one or more interrelated measures (e.g., glucose tolerance test, creatinine clearance), usually done at different times and/or on different specimens", 190)},
-  {str("P", 1), str("Profile or battery consisting of many independent atomic observations (e.g., SMA12, electrolytes), usually done at one instrument on one specimen", 145)},
-  {str("S", 1), str("Superset-a set of batteries or procedures ordered under a single code unit but processed as separate batteries (e.g., routines = CBC, UA, electrolytes)<p>This set indicates that the code being described is used to order multiple service/test/observation b", 255)},
-};
-inline constexpr table_def tb_174_5c278f88d4{174, str("Nature of Service/Test/Observation", 34), tb_174_5c278f88d4_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_175_1527CBCDA8
-#define HL7V2_DEFS_TB_175_1527CBCDA8
-inline constexpr table_value tb_175_1527cbcda8_v[] = {
-  {str("CDM", 3), str("Charge description master file", 30)},
-  {str("CLN", 3), str("Clinic master file", 18)},
-  {str("CMA", 3), str("Clinical study with phases and scheduled master file", 52)},
-  {str("CMB", 3), str("Clinical study without phases but with scheduled master file", 60)},
-  {str("INV", 3), str("Inventory master file", 21)},
-  {str("LOC", 3), str("Location master file", 20)},
-  {str("OMA", 3), str("Numerical observation master file", 33)},
-  {str("OMB", 3), str("Categorical observation master file", 35)},
-  {str("OMC", 3), str("Observation batteries master file", 33)},
-  {str("OMD", 3), str("Calculated observations master file", 35)},
-  {str("OME", 3), str("Other Observation/Service Item master file", 42)},
-  {str("PRA", 3), str("Practitioner master file", 24)},
-  {str("STF", 3), str("Staff master file", 17)},
-};
-inline constexpr table_def tb_175_1527cbcda8{175, str("Master file identifier code", 27), tb_175_1527cbcda8_v, 13};
-#endif
-#ifndef HL7V2_DEFS_TB_177_6A3B3ECCA5
-#define HL7V2_DEFS_TB_177_6A3B3ECCA5
-inline constexpr table_value tb_177_6a3b3ecca5_v[] = {
-  {str("AID", 3), str("AIDS patient", 12)},
-  {str("EMP", 3), str("Employee", 8)},
-  {str("ETH", 3), str("Alcohol/drug treatment patient", 30)},
-  {str("HIV", 3), str("HIV(+) patient", 14)},
-  {str("PSY", 3), str("Psychiatric patient", 19)},
-  {str("R", 1), str("Restricted", 10)},
-  {str("U", 1), str("Usual control", 13)},
-  {str("UWM", 3), str("Unwed mother", 12)},
-  {str("V", 1), str("Very restricted", 15)},
-  {str("VIP", 3), str("Very important person or celebrity", 34)},
-};
-inline constexpr table_def tb_177_6a3b3ecca5{177, str("Confidentiality code", 20), tb_177_6a3b3ecca5_v, 10};
-#endif
-#ifndef HL7V2_DEFS_TB_178_0EDA3D3537
-#define HL7V2_DEFS_TB_178_0EDA3D3537
-inline constexpr table_value tb_178_0eda3d3537_v[] = {
-  {str("REP", 3), str("Replace current version of this master file with the version contained in this message", 86)},
-  {str("UPD", 3), str("Change file records as defined in the record-level event codes for each record that follows", 91)},
-};
-inline constexpr table_def tb_178_0eda3d3537{178, str("File level event code", 21), tb_178_0eda3d3537_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_179_FD7AEB6507
-#define HL7V2_DEFS_TB_179_FD7AEB6507
-inline constexpr table_value tb_179_fd7aeb6507_v[] = {
-  {str("AL", 2), str("Always.  All MFA segments (whether denoting errors or not) must be returned via the application-level acknowledgment message", 124)},
-  {str("ER", 2), str("Error/Reject conditions only.  Only MFA segments denoting errors must be returned via the application-level acknowledgment for this message", 139)},
-  {str("NE", 2), str("Never.  No application-level response needed", 44)},
-  {str("SU", 2), str("Success.  Only MFA segments denoting success must be returned via the application-level acknowledgment for this message", 119)},
-};
-inline constexpr table_def tb_179_fd7aeb6507{179, str("Response level", 14), tb_179_fd7aeb6507_v, 4};
-#endif
-#ifndef HL7V2_DEFS_TB_180_4912F5C22D
-#define HL7V2_DEFS_TB_180_4912F5C22D
-inline constexpr table_value tb_180_4912f5c22d_v[] = {
-  {str("MAC", 3), str("Reactivate deactivated record", 29)},
-  {str("MAD", 3), str("Add record to master file", 25)},
-  {str("MDC", 3), str("Deactivate: discontinue using record in master file, but do not delete from database", 84)},
-  {str("MDL", 3), str("Delete record from master file", 30)},
-  {str("MUP", 3), str("Update record for master file", 29)},
-};
-inline constexpr table_def tb_180_4912f5c22d{180, str("Record-level event code", 23), tb_180_4912f5c22d_v, 5};
-#endif
-#ifndef HL7V2_DEFS_TB_181_DE0B7292BA
-#define HL7V2_DEFS_TB_181_DE0B7292BA
-inline constexpr table_value tb_181_de0b7292ba_v[] = {
-  {str("S", 1), str("Successful posting of the record defined by the MFE segment", 59)},
-  {str("U", 1), str("Unsuccessful posting of the record defined by the MFE segment", 61)},
-};
-inline constexpr table_def tb_181_de0b7292ba{181, str("MFN record-level error return", 29), tb_181_de0b7292ba_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_183_10CD9D3D14
-#define HL7V2_DEFS_TB_183_10CD9D3D14
-inline constexpr table_value tb_183_10cd9d3d14_v[] = {
-  {str("A", 1), str("Active Staff", 12)},
-  {str("I", 1), str("Inactive Staff", 14)},
-};
-inline constexpr table_def tb_183_10cd9d3d14{183, str("Active/Inactive", 15), tb_183_10cd9d3d14_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_185_0C7A03D83E
-#define HL7V2_DEFS_TB_185_0C7A03D83E
-inline constexpr table_value tb_185_0c7a03d83e_v[] = {
-  {str("B", 1), str("Beeper Number", 13)},
-  {str("C", 1), str("Cellular Phone Number", 21)},
-  {str("E", 1), str("E-Mail Address (for backward compatibility)", 43)},
-  {str("F", 1), str("FAX Number", 10)},
-  {str("H", 1), str("Home Phone Number", 17)},
-  {str("O", 1), str("Office Phone Number", 19)},
-};
-inline constexpr table_def tb_185_0c7a03d83e{185, str("Preferred method of contact", 27), tb_185_0c7a03d83e_v, 6};
-#endif
-#ifndef HL7V2_DEFS_TB_187_380EF5B626
-#define HL7V2_DEFS_TB_187_380EF5B626
-inline constexpr table_value tb_187_380ef5b626_v[] = {
-  {str("I", 1), str("Institution bills for provider", 30)},
-  {str("P", 1), str("Provider does own billing", 25)},
-};
-inline constexpr table_def tb_187_380ef5b626{187, str("Provider billing", 16), tb_187_380ef5b626_v, 2};
-#endif
-#ifndef HL7V2_DEFS_TB_189_0E97CAE16F
-#define HL7V2_DEFS_TB_189_0E97CAE16F
-inline constexpr table_value tb_189_0e97cae16f_v[] = {
-  {str("H", 1), str("Hispanic or Latino", 18)},
-  {str("N", 1), str("Not Hispanic or Latino", 22)},
-  {str("U", 1), str("Unknown", 7)},
-};
-inline constexpr table_def tb_189_0e97cae16f{189, str("Ethnic Group", 12), tb_189_0e97cae16f_v, 3};
-#endif
-#ifndef HL7V2_DEFS_TB_193_7B20FF179B
-#define HL7V2_DEFS_TB_193_7B20FF179B
-inline constexpr table_value tb_193_7b20ff179b_v[] = {
-  {str("AT", 2), str("Amount", 6)},
-  {str("LM", 2), str("Limit", 5)},
-  {str("PC", 2), str("Percentage", 10)},
-  {str("UL", 2), str("Unlimited", 9)},
-};
-inline constexpr table_def tb_193_7b20ff179b{193, str("Amount class", 12), tb_193_7b20ff179b_v, 4};
+inline constexpr structure_def m_UDM_Q05_f30db027ff{str("UDM_Q05", 7), str("Unsolicited display update message", 34), n_4af38c60a3, 5};
+#endif
+#ifndef HL7V2_DEFS_TB_1_F5FA54E9F4
+#define HL7V2_DEFS_TB_1_F5FA54E9F4
+inline constexpr char tb_1_f5fa54e9f4_t[] = "AAmbiguousFFemaleMMaleNNot applicableOOtherUUnknown";
+inline constexpr std::uint32_t tb_1_f5fa54e9f4_e[] = {
+  1, 10, 11, 17, 18, 22, 23, 37, 38, 43, 44, 51,
+};
+inline constexpr table_def tb_1_f5fa54e9f4{1, 6, str("Administrative Sex", 18), tb_1_f5fa54e9f4_t, tb_1_f5fa54e9f4_e};
+#endif
+#ifndef HL7V2_DEFS_TB_2_902449324A
+#define HL7V2_DEFS_TB_2_902449324A
+inline constexpr char tb_2_902449324a_t[] = "ASeparatedBUnmarriedCCommon lawDDivorcedELegally SeparatedGLiving togetherIInterlocutoryMMarriedNAnn"
+  "ulledOOtherPDomestic partnerRRegistered domestic partnerSSingleTUnreportedUUnknownWWidowed";
+inline constexpr std::uint32_t tb_2_902449324a_e[] = {
+  1, 10, 11, 20, 21, 31, 32, 40, 41, 58, 59, 74, 75, 88, 89, 96,
+  97, 105, 106, 111, 112, 128, 129, 156, 157, 163, 164, 174, 175, 182, 183, 190,
+};
+inline constexpr table_def tb_2_902449324a{2, 16, str("Marital Status", 14), tb_2_902449324a_t, tb_2_902449324a_e};
+#endif
+#ifndef HL7V2_DEFS_TB_3_4576AE13F6
+#define HL7V2_DEFS_TB_3_4576AE13F6
+inline constexpr char tb_3_4576ae13f6_t[] = "A01ADT/ACK - Admit/visit notificationA02ADT/ACK - Transfer a patientA03ADT/ACK -  Discharge/end visi"
+  "tA04ADT/ACK -  Register a patientA05ADT/ACK -  Pre-admit a patientA06ADT/ACK -  Change an outpatient"
+  " to an inpatientA07ADT/ACK -  Change an inpatient to an outpatientA08ADT/ACK -  Update patient infor"
+  "mationA09ADT/ACK -  Patient departing - trackingA10ADT/ACK -  Patient arriving - trackingA11ADT/ACK "
+  "-  Cancel admit/visit notificationA12ADT/ACK -  Cancel transferA13ADT/ACK -  Cancel discharge/end vi"
+  "sitA14ADT/ACK -  Pending admitA15ADT/ACK -  Pending transferA16ADT/ACK -  Pending dischargeA17ADT/AC"
+  "K -  Swap patientsA18ADT/ACK -  Merge patient information (for backward compatibility only)A19QRY/AD"
+  "R -  Patient queryA20ADT/ACK -  Bed status updateA21ADT/ACK -  Patient goes on a \"leave of absence\"A"
+  "22ADT/ACK -  Patient returns from a \"leave of absence\"A23ADT/ACK -  Delete a patient recordA24ADT/AC"
+  "K -  Link patient informationA25ADT/ACK -  Cancel pending dischargeA26ADT/ACK -  Cancel pending tran"
+  "sferA27ADT/ACK -  Cancel pending admitA28ADT/ACK -  Add person informationA29ADT/ACK -  Delete perso"
+  "n informationA30ADT/ACK -  Merge person information (for backward compatibility only)A31ADT/ACK -  U"
+  "pdate person informationA32ADT/ACK -  Cancel patient arriving - trackingA33ADT/ACK -  Cancel patient"
+  " departing - trackingA34ADT/ACK -  Merge patient information - patient ID only (for backward compati"
+  "bility only)A35ADT/ACK -  Merge patient information - account number only (for backward compatibilit"
+  "y only)A36ADT/ACK -  Merge patient information - patient ID and account number (for backward compati"
+  "bility only)A37ADT/ACK -  Unlink patient informationA38ADT/ACK - Cancel pre-admitA39ADT/ACK - Merge "
+  "person - patient ID (for backward compatibility only)A40ADT/ACK - Merge patient - patient identifier"
+  " listA41ADT/ACK - Merge account - patient account numberA42ADT/ACK - Merge visit - visit numberA43AD"
+  "T/ACK - Move patient information - patient identifier listA44ADT/ACK - Move account information - pa"
+  "tient account numberA45ADT/ACK - Move visit information - visit numberA46ADT/ACK - Change patient ID"
+  " (for backward compatibility only)A47ADT/ACK - Change patient identifier listA48ADT/ACK - Change alt"
+  "ernate patient ID (for backward compatibility only)A49ADT/ACK - Change patient account numberA50ADT/"
+  "ACK - Change visit numberA51ADT/ACK - Change alternate visit IDA52ADT/ACK - Cancel leave of absence "
+  "for a patientA53ADT/ACK - Cancel patient returns from a leave of absenceA54ADT/ACK - Change attendin"
+  "g doctorA55ADT/ACK - Cancel change attending doctorA60ADT/ACK - Update allergy informationA61ADT/ACK"
+  " - Change consulting doctorA62ADT/ACK - Cancel change consulting doctorB01PMU/ACK - Add personnel re"
+  "cordB02PMU/ACK - Update personnel recordB03PMU/ACK - Delete personnel re cordB04PMU/ACK - Active pra"
+  "cticing personB05PMU/ACK - Deactivate practicing personB06PMU/ACK - Terminate practicing personB07PM"
+  "U/ACK - Grant Certificate/PermissionB08PMU/ACK - Revoke Certificate/PermissionC01CRM - Register a pa"
+  "tient on a clinical trialC02CRM - Cancel a patient registration on clinical trial (for clerical mist"
+  "akes only)C03CRM - Correct/update registration informationC04CRM - Patient has gone off a clinical t"
+  "rialC05CRM - Patient enters phase of clinical trialC06CRM - Cancel patient entering a phase (clerica"
+  "l mistake)C07CRM - Correct/update phase informationC08CRM - Patient has gone off phase of clinical t"
+  "rialC09CSU - Automated time intervals for reporting, like monthlyC10CSU - Patient completes the clin"
+  "ical trialC11CSU - Patient completes a phase of the clinical trialC12CSU - Update/correction of pati"
+  "ent order/result informationCNQE01Submit HealthCare Services InvoiceE02Cancel HealthCare Services In"
+  "voiceE03HealthCare Services Invoice StatusE04Re-Assess HealthCare Services Invoice RequestE10Edit/Ad"
+  "judication ResultsE12Request Additional InformationE13Additional Information ResponseE15Payment/Remi"
+  "ttance AdviceE20Submit Authorization RequestE21Cancel Authorization RequestE22Authorization Request "
+  "StatusE24Authorization ResponseE30Submit Health Document related to Authorization RequestE31Cancel H"
+  "ealth Document related to Authorization RequestI01RQI/RPI - Request for insurance informationI02RQI/"
+  "RPL - Request/receipt of patient selection display listI03RQI/RPR - Request/receipt of patient selec"
+  "tion listI04RQD/RPI - Request for patient demographic dataI05RQC/RCI - Request for patient clinical "
+  "informationI06RQC/RCL - Request/receipt of clinical data listingI07PIN/ACK - Unsolicited insurance i"
+  "nformationI08RQA/RPA - Request for treatment authorization informationI09RQA/RPA - Request for modif"
+  "ication to an authorizationI10RQA/RPA - Request for resubmission of an authorizationI11RQA/RPA - Req"
+  "uest for cancellation of an authorizationI12REF/RRI - Patient referralI13REF/RRI - Modify patient re"
+  "ferralI14REF/RRI - Cancel patient referralI15REF/RRI - Request patient referral statusJ01QCN/ACK - C"
+  "ancel query/acknowledge messageJ02QSX/ACK - Cancel subscription/acknowledge messageK11RSP - Segment "
+  "pattern response in response to QBP^Q11K13RTB - Tabular response in response to QBP^Q13K15RDY - Disp"
+  "lay response in response to QBP^Q15K21RSP - Get person demographics responseK22RSP - Find candidates"
+  " responseK23RSP - Get corresponding identifiers responseK24RSP - Allocate identifiers responseK25RSP"
+  " - Personnel Information by Segment ResponseK31RSP -Dispense History ResponseM01MFN/MFK - Master fil"
+  "e not otherwise specified (for backward compatibility only)M02MFN/MFK - Master file - staff practiti"
+  "onerM03MFN/MFK - Master file - test/observation (for backward compatibility only)M04MFN/MFK - Master"
+  " files charge descriptionM05MFN/MFK - Patient location master fileM06MFN/MFK - Clinical study with p"
+  "hases and schedules master fileM07MFN/MFK - Clinical study without phases but with schedules master "
+  "fileM08MFN/MFK - Test/observation (numeric) master fileM09MFN/MFK - Test/observation (categorical) m"
+  "aster fileM10MFN/MFK - Test /observation batteries master fileM11MFN/MFK - Test/calculated observati"
+  "ons master fileM12MFN/MFK - Master file notification messageM13MFN/MFK - Master file notification - "
+  "generalM14MFN/MFK - Master file notification - site definedM15MFN/MFK - Inventory item master file n"
+  "otificationM16MFN/MFK - Master File Notification Inventory Item EnhancedM17DRG Master File MessageN0"
+  "1NMQ/NMR - Application management query messageN02NMD/ACK - Application management data message (uns"
+  "olicited)O01ORM - Order message (also RDE, RDS, RGV, RAS)O02ORR - Order response (also RRE, RRD, RRG"
+  ", RRA)O03OMD - Diet orderO04ORD - Diet order acknowledgmentO05OMS - Stock requisition orderO06ORS - "
+  "Stock requisition acknowledgmentO07OMN - Non-stock requisition orderO08ORN - Non-stock requisition a"
+  "cknowledgmentO09OMP - Pharmacy/treatment orderO10ORP - Pharmacy/treatment order acknowledgmentO11RDE"
+  " - Pharmacy/treatment encoded orderO12RRE - Pharmacy/treatment encoded order acknowledgmentO13RDS - "
+  "Pharmacy/treatment dispenseO14RRD - Pharmacy/treatment dispense acknowledgmentO15RGV - Pharmacy/trea"
+  "tment giveO16RRG - Pharmacy/treatment give acknowledgmentO17RAS - Pharmacy/treatment administrationO"
+  "18RRA - Pharmacy/treatment administration acknowledgmentO19OMG - General clinical orderO20ORG/ORL - "
+  "General clinical order responseO21OML - Laboratory orderO22ORL - General laboratory order response m"
+  "essage to any OMLO23OMI - Imaging orderO24ORI - Imaging order response message to any OMIO25RDE - Ph"
+  "armacy/treatment refill authorization requestO26RRE - Pharmacy/Treatment Refill Authorization Acknow"
+  "ledgementO27OMB - Blood product orderO28ORB - Blood product order acknowledgmentO29BPS - Blood produ"
+  "ct dispense statusO30BRP - Blood product dispense status acknowledgmentO31BTS - Blood product transf"
+  "usion/dispositionO32BRT - Blood product transfusion/disposition acknowledgmentO33OML - Laboratory or"
+  "der for multiple orders related to a single specimenO34ORL - Laboratory order response message to a "
+  "multiple order related to single specimen OMLO35OML - Laboratory order for multiple orders related t"
+  "o a single container of a specimenO36ORL - Laboratory order response message to a single container o"
+  "f a specimen OMLO37OPL - Population/Location-Based Laboratory Order MessageO38OPR - Population/Locat"
+  "ion-Based Laboratory Order Acknowledgment MessageP01BAR/ACK - Add patient accountsP02BAR/ACK - Purge"
+  " patient accountsP03DFT/ACK - Post detail financial transactionP04QRY/DSP - Generate bill and A/R st"
+  "atementsP05BAR/ACK - Update accountP06BAR/ACK - End accountP07PEX - Unsolicited initial individual p"
+  "roduct experience reportP08PEX - Unsolicited update individual product experience reportP09SUR - Sum"
+  "mary product experience reportP10BAR/ACK -Transmit Ambulatory Payment  Classification(APC)P11DFT/ACK"
+  " - Post Detail Financial Transactions - NewP12BAR/ACK - Update Diagnosis/ProcedurePC1PPR - PC/ probl"
+  "em addPC2PPR - PC/ problem updatePC3PPR - PC/ problem deletePC4QRY - PC/ problem queryPC5PRR - PC/ p"
+  "roblem responsePC6PGL - PC/ goal addPC7PGL - PC/ goal updatePC8PGL - PC/ goal deletePC9QRY - PC/ goa"
+  "l queryPCAPPV - PC/ goal responsePCBPPP - PC/ pathway (problem-oriented) addPCCPPP - PC/ pathway (pr"
+  "oblem-oriented) updatePCDPPP - PC/ pathway (problem-oriented) deletePCEQRY - PC/ pathway (problem-or"
+  "iented) queryPCFPTR - PC/ pathway (problem-oriented) query responsePCGPPG - PC/ pathway (goal-orient"
+  "ed) addPCHPPG - PC/ pathway (goal-oriented) updatePCJPPG - PC/ pathway (goal-oriented) deletePCKQRY "
+  "- PC/ pathway (goal-oriented) queryPCLPPT - PC/ pathway (goal-oriented) query responseQ01QRY/DSR - Q"
+  "uery sent for immediate responseQ02QRY/QCK - Query sent for deferred responseQ03DSR/ACK - Deferred r"
+  "esponse to a queryQ04Q05UDM/ACK - Unsolicited display update messageQ06OSQ/OSR - Query for order sta"
+  "tusQ07Q08Q09Q11QBP - Query by parameter requesting an RSP segment pattern responseQ13QBP - Query by "
+  "parameter requesting an  RTB - tabular responseQ15QBP - Query by parameter requesting an RDY display"
+  " responseQ16QSB - Create subscriptionQ17QVR - Query for previous eventsQ21QBP - Get person demograph"
+  "icsQ22QBP - Find candidatesQ23QBP - Get corresponding identifiersQ24QBP - Allocate identifiersQ25QBP"
+  " - Personnel Information by Segment QueryQ26ROR - Pharmacy/treatment order responseQ27RAR - Pharmacy"
+  "/treatment administration informationQ28RDR - Pharmacy/treatment dispense informationQ29RER - Pharma"
+  "cy/treatment encoded order informationQ30RGR - Pharmacy/treatment dose informationQ31QBP Query Dispe"
+  "nse historyR01ORU/ACK - Unsolicited transmission of an observation messageR02QRY - Query for results"
+  " of observationR03R04ORF - Response to query; transmission of requested observationR05R06R07R08R09R0"
+  "RR21OUL - Unsolicited laboratory observationR22OUL - Unsolicited Specimen Oriented Observation Messa"
+  "geR23OUL - Unsolicited Specimen Container Oriented Observation MessageR24OUL - Unsolicited Order Ori"
+  "ented Observation MessageR25OPU - Unsolicited Population/Location-Based Laboratory Observation Messa"
+  "geR30ORU - Unsolicited Point-Of-Care Observation Message Without Existing Order - Place An OrderR31O"
+  "RU - Unsolicited New Point-Of-Care Observation Message - Search For An OrderR32ORU - Unsolicited Pre"
+  "-Ordered Point-Of-Care ObservationRARRDRRERRGRRORROR - Pharmacy prescription order query responseS01"
+  "SRM/SRR - Request new appointment bookingS02SRM/SRR - Request appointment reschedulingS03SRM/SRR - R"
+  "equest appointment modificationS04SRM/SRR - Request appointment cancellationS05SRM/SRR - Request app"
+  "ointment discontinuationS06SRM/SRR - Request appointment deletionS07SRM/SRR - Request addition of se"
+  "rvice/resource on appointmentS08SRM/SRR - Request modification of service/resource on appointmentS09"
+  "SRM/SRR - Request cancellation of service/resource on appointmentS10SRM/SRR - Request discontinuatio"
+  "n of service/resource on appointmentS11SRM/SRR - Request deletion of service/resource on appointment"
+  "S12SIU/ACK - Notification of new appointment bookingS13SIU/ACK - Notification of appointment resched"
+  "ulingS14SIU/ACK - Notification of appointment modificationS15SIU/ACK - Notification of appointment c"
+  "ancellationS16SIU/ACK - Notification of appointment discontinuationS17SIU/ACK - Notification of appo"
+  "intment deletionS18SIU/ACK - Notification of addition of service/resource on appointmentS19SIU/ACK -"
+  " Notification of modification of service/resource on appointmentS20SIU/ACK - Notification of cancell"
+  "ation of service/resource on appointmentS21SIU/ACK - Notification of discontinuation of service/reso"
+  "urce on appointmentS22SIU/ACK - Notification of deletion of service/resource on appointmentS23SIU/AC"
+  "K - Notification of blocked schedule time slot(s)S24SIU/ACK - Notification of opened (\"unblocked\") s"
+  "chedule time slot(s)S25SQM/SQR - Schedule query message and responseS26SIU/ACK Notification that pat"
+  "ient did not show up for schedule appointmentS28SLR/SLS - Request new sterilization lotS29SLR/SLS - "
+  "Request Sterilization lot deletionS30STI/STS - Request itemS31SDR/SDS - Request anti-microbial devic"
+  "e dataS32SMD/SMS - Request anti-microbial device cycle dataS33STC/ACK - Notification of sterilizatio"
+  "n configurationS34SLN/ACK - Notification of sterilization lotS35SLN/ACK - Notification of sterilizat"
+  "ion lot deletionS36SDN/ACK - Notification of anti-microbial device dataS37SCN/ACK - Notification of "
+  "anti-microbial device cycle dataT01MDM/ACK - Original document notificationT02MDM/ACK - Original doc"
+  "ument notification and contentT03MDM/ACK - Document status change notificationT04MDM/ACK - Document "
+  "status change notification and contentT05MDM/ACK - Document addendum notificationT06MDM/ACK - Docume"
+  "nt addendum notification and contentT07MDM/ACK - Document edit notificationT08MDM/ACK - Document edi"
+  "t notification and contentT09MDM/ACK - Document replacement notificationT10MDM/ACK - Document replac"
+  "ement notification and contentT11MDM/ACK - Document cancel notificationT12QRY/DOC - Document queryU0"
+  "1ESU/ACK - Automated equipment status updateU02ESR/ACK - Automated equipment status requestU03SSU/AC"
+  "K - Specimen status updateU04SSR/ACK - specimen status requestU05INU/ACK  - Automated equipment inve"
+  "ntory updateU06INR/ACK - Automated equipment inventory requestU07EAC/ACK - Automated equipment comma"
+  "ndU08EAR/ACK - Automated equipment responseU09EAN/ACK - Automated equipment notificationU10TCU/ACK -"
+  " Automated equipment test code settings updateU11TCR/ACK - Automated equipment test code settings re"
+  "questU12LSU/ACK - Automated equipment log/service updateU13LSR/ACK - Automated equipment log/service"
+  " requestV01VXQ - Query for vaccination recordV02VXX - Response to vaccination query returning multip"
+  "le PID matchesV03VXR - Vaccination record responseV04VXU - Unsolicited vaccination record updateVari"
+  "esMFQ/MFR - Master files query (use event same as asking for e.g., M05 - location)W01ORU - Waveform "
+  "result, unsolicited transmission of requested informationW02QRF - Waveform result, response to query"
+  "varies";
+inline constexpr std::uint32_t tb_3_4576ae13f6_e[] = {
+  3, 37, 40, 68, 71, 101, 104, 133, 136, 166, 169, 216, 219, 266, 269, 306,
+  309, 348, 351, 389, 392, 434, 437, 463, 466, 503, 506, 530, 533, 560, 563, 591,
+  594, 618, 621, 691, 694, 718, 721, 749, 752, 799, 802, 854, 857, 891, 894, 929,
+  932, 967, 970, 1004, 1007, 1038, 1041, 1074, 1077, 1113, 1116, 1185, 1188, 1224, 1227, 1272,
+  1275, 1321, 1324, 1412, 1415, 1507, 1510, 1612, 1615, 1652, 1655, 1681, 1684, 1753, 1756, 1805,
+  1808, 1856, 1859, 1895, 1898, 1958, 1961, 2020, 2023, 2070, 2073, 2134, 2137, 2177, 2180, 2251,
+  2254, 2293, 2296, 2325, 2328, 2363, 2366, 2413, 2416, 2472, 2475, 2508, 2511, 2551, 2554, 2590,
+  2593, 2627, 2630, 2671, 2674, 2704, 2707, 2740, 2743, 2777, 2780, 2814, 2817, 2855, 2858, 2895,
+  2898, 2936, 2939, 2978, 2981, 3025, 3028, 3110, 3113, 3158, 3161, 3204, 3207, 3251, 3254, 3310,
+  3313, 3351, 3354, 3404, 3407, 3465, 3468, 3510, 3513, 3566, 3569, 3628, 3631, 3631, 3634, 3668,
+  3671, 3705, 3708, 3742, 3745, 3790, 3793, 3818, 3821, 3851, 3854, 3885, 3888, 3913, 3916, 3944,
+  3947, 3975, 3978, 4006, 4009, 4031, 4034, 4089, 4092, 4147, 4150, 4193, 4196, 4255, 4258, 4309,
+  4312, 4358, 4361, 4411, 4414, 4464, 4467, 4510, 4513, 4570, 4573, 4627, 4630, 4684, 4687, 4741,
+  4744, 4770, 4773, 4806, 4809, 4842, 4845, 4886, 4889, 4931, 4934, 4983, 4986, 5039, 5042, 5087,
+  5090, 5135, 5138, 5176, 5179, 5209, 5212, 5256, 5259, 5294, 5297, 5344, 5347, 5377, 5380, 5459,
+  5462, 5504, 5507, 5581, 5584, 5625, 5628, 5666, 5669, 5731, 5734, 5804, 5807, 5855, 5858, 5910,
+  5913, 5962, 5965, 6015, 6018, 6060, 6063, 6107, 6110, 6159, 6162, 6211, 6214, 6272, 6275, 6298,
+  6301, 6347, 6350, 6409, 6412, 6457, 6460, 6506, 6509, 6525, 6528, 6559, 6562, 6591, 6594, 6632,
+  6635, 6668, 6671, 6713, 6716, 6746, 6749, 6794, 6797, 6835, 6838, 6891, 6894, 6927, 6930, 6978,
+  6981, 7010, 7013, 7057, 7060, 7099, 7102, 7156, 7159, 7187, 7190, 7231, 7234, 7256, 7259, 7317,
+  7320, 7339, 7342, 7389, 7392, 7445, 7448, 7509, 7512, 7537, 7540, 7580, 7583, 7618, 7621, 7671,
+  7674, 7717, 7720, 7778, 7781, 7852, 7855, 7945, 7948, 8034, 8037, 8116, 8119, 8175, 8178, 8249,
+  8252, 8282, 8285, 8317, 8320, 8363, 8366, 8408, 8411, 8435, 8438, 8459, 8462, 8524, 8527, 8588,
+  8591, 8630, 8633, 8690, 8693, 8743, 8746, 8782, 8785, 8806, 8809, 8833, 8836, 8860, 8863, 8886,
+  8889, 8915, 8918, 8936, 8939, 8960, 8963, 8984, 8987, 9007, 9010, 9033, 9036, 9076, 9079, 9122,
+  9125, 9168, 9171, 9213, 9216, 9267, 9270, 9307, 9310, 9350, 9353, 9393, 9396, 9435, 9438, 9486,
+  9489, 9532, 9535, 9577, 9580, 9618, 9621, 9621, 9624, 9668, 9671, 9703, 9706, 9706, 9709, 9709,
+  9712, 9712, 9715, 9782, 9785, 9847, 9850, 9909, 9912, 9937, 9940, 9971, 9974, 10003, 10006, 10027,
+  10030, 10065, 10068, 10094, 10097, 10141, 10144, 10183, 10186, 10237, 10240, 10285, 10288, 10338, 10341, 10382,
+  10385, 10411, 10414, 10474, 10477, 10515, 10518, 10518, 10521, 10583, 10586, 10586, 10589, 10589, 10592, 10592,
+  10595, 10595, 10598, 10598, 10601, 10601, 10604, 10644, 10647, 10702, 10705, 10770, 10773, 10825, 10828, 10902,
+  10905, 10996, 10999, 11076, 11079, 11134, 11137, 11137, 11140, 11140, 11143, 11143, 11146, 11146, 11149, 11197,
+  11200, 11241, 11244, 11286, 11289, 11331, 11334, 11376, 11379, 11424, 11427, 11465, 11468, 11529, 11532, 11597,
+  11600, 11665, 11668, 11736, 11739, 11800, 11803, 11852, 11855, 11905, 11908, 11958, 11961, 12011, 12014, 12067,
+  12070, 12116, 12119, 12188, 12191, 12264, 12267, 12340, 12343, 12419, 12422, 12491, 12494, 12549, 12552, 12620,
+  12623, 12668, 12671, 12745, 12748, 12787, 12790, 12834, 12837, 12859, 12862, 12906, 12909, 12959, 12962, 13015,
+  13018, 13061, 13064, 13116, 13119, 13171, 13174, 13232, 13235, 13275, 13278, 13330, 13333, 13378, 13381, 13438,
+  13441, 13481, 13484, 13536, 13539, 13575, 13578, 13626, 13629, 13672, 13675, 13730, 13733, 13771, 13774, 13798,
+  13801, 13844, 13847, 13891, 13894, 13926, 13929, 13962, 13965, 14012, 14015, 14062, 14065, 14102, 14105, 14143,
+  14146, 14188, 14191, 14246, 14249, 14305, 14308, 14356, 14359, 14408, 14411, 14445, 14448, 14514, 14517, 14550,
+  14553, 14596, 14602, 14682, 14685, 14757, 14760, 14800, 14806, 14806,
+};
+inline constexpr table_def tb_3_4576ae13f6{3, 325, str("Event type", 10), tb_3_4576ae13f6_t, tb_3_4576ae13f6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_4_5B548C2900
+#define HL7V2_DEFS_TB_4_5B548C2900
+inline constexpr char tb_4_5b548c2900_t[] = "BObstetricsCCommercial AccountEEmergencyIInpatientNNot ApplicableOOutpatientPPreadmitRRecurring pati"
+  "entUUnknown";
+inline constexpr std::uint32_t tb_4_5b548c2900_e[] = {
+  1, 11, 12, 30, 31, 40, 41, 50, 51, 65, 66, 76, 77, 85, 86, 103,
+  104, 111,
+};
+inline constexpr table_def tb_4_5b548c2900{4, 9, str("Patient Class", 13), tb_4_5b548c2900_t, tb_4_5b548c2900_e};
+#endif
+#ifndef HL7V2_DEFS_TB_5_3E06AC710A
+#define HL7V2_DEFS_TB_5_3E06AC710A
+inline constexpr char tb_5_3e06ac710a_t[] = "1002-5American Indian or Alaska Native2028-9Asian2054-5Black or African American2076-8Native Hawaiia"
+  "n or Other Pacific Islander2106-3White2131-1Other Race";
+inline constexpr std::uint32_t tb_5_3e06ac710a_e[] = {
+  6, 38, 44, 49, 55, 80, 86, 127, 133, 138, 144, 154,
+};
+inline constexpr table_def tb_5_3e06ac710a{5, 6, str("Race", 4), tb_5_3e06ac710a_t, tb_5_3e06ac710a_e};
+#endif
+#ifndef HL7V2_DEFS_TB_6_DB33C7D4F7
+#define HL7V2_DEFS_TB_6_DB33C7D4F7
+inline constexpr char tb_6_db33c7d4f7_t[] = "ABCChristian: American Baptist ChurchAGNAgnosticAMEChristian: African Methodist Episcopal ZionAMTChr"
+  "istian: African Methodist EpiscopalANGChristian: AnglicanAOGChristian: Assembly of GodATHAtheistBAHB"
+  "aha'iBAPChristian: BaptistBMABuddhist: MahayanaBOTBuddhist: OtherBREBrethrenBTABuddhist: TantrayanaB"
+  "THBuddhist: TheravadaBUDBuddhistCATChristian: Roman CatholicCFRChinese Folk ReligionistCHRChristianC"
+  "HSChristian: Christian ScienceCMAChristian: Christian Missionary AllianceCNFConfucianCOCChristian: C"
+  "hurch of ChristCOGChristian: Church of GodCOIChristian: Church of God in ChristCOLChristian: Congreg"
+  "ationalCOMChristian: CommunityCOPChristian: Other PentecostalCOTChristian: OtherCRRChristian: Christ"
+  "ian ReformedDOCDisciples of ChristEOTChristian: Eastern OrthodoxEPIChristian: EpiscopalianERLEthnic "
+  "ReligionistEVCChristian: Evangelical ChurchFRQChristian: FriendsFULChristian: Full GospelFWBChristia"
+  "n: Free Will BaptistGREChristian: Greek OrthodoxHINHinduHOTHindu: OtherHSHHindu: ShaivitesHVAHindu: "
+  "VaishnavitesJAIJainJCOJewish: ConservativeJEWJewishJORJewish: OrthodoxJOTJewish: OtherJRCJewish: Rec"
+  "onstructionistJRFJewish: ReformJRNJewish: RenewalJWNChristian: Jehovah's WitnessLMSChristian: Luther"
+  "an Missouri SynodLUTChristian: LutheranMENChristian: MennoniteMETChristian: MethodistMOMChristian: L"
+  "atter-day SaintsMOSMuslimMOTMuslim: OtherMSHMuslim: ShiiteMSUMuslim: SunniNAMNative AmericanNAZChris"
+  "tian: Church of the NazareneNOENonreligiousNRLNew ReligionistORTChristian: OrthodoxOTHOtherPENChrist"
+  "ian: PentecostalPRCChristian: Other ProtestantPREChristian: PresbyterianPROChristian: ProtestantRECC"
+  "hristian: Reformed ChurchREOChristian: Reorganized Church of Jesus Christ-LDSSAAChristian: Salvation"
+  " ArmySEVChristian: Seventh Day AdventistSHNShintoistSIKSikhSOUChristian: Southern BaptistSPISpiritis"
+  "tUCCChristian: United Church of ChristUMDChristian: United MethodistUNIChristian: UnitarianUNUChrist"
+  "ian: Unitarian UniversalistVARUnknownWESChristian: WesleyanWMCChristian: Wesleyan Methodist";
+inline constexpr std::uint32_t tb_6_db33c7d4f7_e[] = {
+  3, 37, 40, 48, 51, 94, 97, 135, 138, 157, 160, 186, 189, 196, 199, 205,
+  208, 226, 229, 247, 250, 265, 268, 276, 279, 299, 302, 321, 324, 332, 335, 360,
+  363, 387, 390, 399, 402, 430, 433, 473, 476, 485, 488, 515, 518, 542, 545, 579,
+  582, 607, 610, 630, 633, 661, 664, 680, 683, 712, 715, 734, 737, 764, 767, 790,
+  793, 811, 814, 843, 846, 864, 867, 889, 892, 920, 923, 948, 951, 956, 959, 971,
+  974, 990, 993, 1012, 1015, 1019, 1022, 1042, 1045, 1051, 1054, 1070, 1073, 1086, 1089, 1114,
+  1117, 1131, 1134, 1149, 1152, 1180, 1183, 1217, 1220, 1239, 1242, 1262, 1265, 1285, 1288, 1316,
+  1319, 1325, 1328, 1341, 1344, 1358, 1361, 1374, 1377, 1392, 1395, 1428, 1431, 1443, 1446, 1461,
+  1464, 1483, 1486, 1491, 1494, 1516, 1519, 1546, 1549, 1572, 1575, 1596, 1599, 1625, 1628, 1677,
+  1680, 1705, 1708, 1740, 1743, 1752, 1755, 1759, 1762, 1789, 1792, 1801, 1804, 1838, 1841, 1868,
+  1871, 1891, 1894, 1927, 1930, 1937, 1940, 1959, 1962, 1991,
+};
+inline constexpr table_def tb_6_db33c7d4f7{6, 85, str("Religion", 8), tb_6_db33c7d4f7_t, tb_6_db33c7d4f7_e};
+#endif
+#ifndef HL7V2_DEFS_TB_7_6746E79673
+#define HL7V2_DEFS_TB_7_6746E79673
+inline constexpr char tb_7_6746e79673_t[] = "AAccidentCElectiveEEmergencyLLabor and DeliveryNNewborn (Birth in healthcare facility)RRoutineUUrgen"
+  "t";
+inline constexpr std::uint32_t tb_7_6746e79673_e[] = {
+  1, 9, 10, 18, 19, 28, 29, 47, 48, 86, 87, 94, 95, 101,
+};
+inline constexpr table_def tb_7_6746e79673{7, 7, str("Admission Type", 14), tb_7_6746e79673_t, tb_7_6746e79673_e};
+#endif
+#ifndef HL7V2_DEFS_TB_8_C98FCAB5BF
+#define HL7V2_DEFS_TB_8_C98FCAB5BF
+inline constexpr char tb_8_c98fcab5bf_t[] = "AAOriginal mode: Application Accept - Enhanced mode: Application acknowledgment: AcceptAEOriginal mo"
+  "de: Application Error - Enhanced mode: Application acknowledgment: ErrorAROriginal mode: Application"
+  " Reject - Enhanced mode: Application acknowledgment: RejectCAEnhanced mode: Accept acknowledgment: C"
+  "ommit AcceptCEEnhanced mode: Accept acknowledgment: Commit ErrorCREnhanced mode: Accept acknowledgme"
+  "nt: Commit Reject";
+inline constexpr std::uint32_t tb_8_c98fcab5bf_e[] = {
+  2, 87, 89, 172, 174, 259, 261, 312, 314, 364, 366, 417,
+};
+inline constexpr table_def tb_8_c98fcab5bf{8, 6, str("Acknowledgment code", 19), tb_8_c98fcab5bf_t, tb_8_c98fcab5bf_e};
+#endif
+#ifndef HL7V2_DEFS_TB_9_7E685FC967
+#define HL7V2_DEFS_TB_9_7E685FC967
+inline constexpr char tb_9_7e685fc967_t[] = "A0No functional limitationsA1Ambulates with assistive deviceA2Wheelchair/stretcher boundA3Comatose; "
+  "non-responsiveA4DisorientedA5Vision impairedA6Hearing impairedA7Speech impairedA8Non-English speakin"
+  "gA9Functional level unknownB1Oxygen therapyB2Special equipment (tubes, IVs, catheters)B3AmputeeB4Mas"
+  "tectomyB5ParaplegicB6Pregnant";
+inline constexpr std::uint32_t tb_9_7e685fc967_e[] = {
+  2, 27, 29, 60, 62, 88, 90, 114, 116, 127, 129, 144, 146, 162, 164, 179,
+  181, 201, 203, 227, 229, 243, 245, 286, 288, 295, 297, 307, 309, 319, 321, 329,
+};
+inline constexpr table_def tb_9_7e685fc967{9, 16, str("Ambulatory Status", 17), tb_9_7e685fc967_t, tb_9_7e685fc967_e};
+#endif
+#ifndef HL7V2_DEFS_TB_17_EEB886117D
+#define HL7V2_DEFS_TB_17_EEB886117D
+inline constexpr char tb_17_eeb886117d_t[] = "AJAdjustmentCDCreditCGChargeCOCo-paymentPYPayment";
+inline constexpr std::uint32_t tb_17_eeb886117d_e[] = {
+  2, 12, 14, 20, 22, 28, 30, 40, 42, 49,
+};
+inline constexpr table_def tb_17_eeb886117d{17, 5, str("Transaction Type", 16), tb_17_eeb886117d_t, tb_17_eeb886117d_e};
+#endif
+#ifndef HL7V2_DEFS_TB_23_1B61B3A851
+#define HL7V2_DEFS_TB_23_1B61B3A851
+inline constexpr char tb_23_1b61b3a851_t[] = "1Physician referral2Clinic referral3HMO referral4Transfer from a hospital5Transfer from a skilled nu"
+  "rsing facility6Transfer from another health care facility7Emergency room8Court/law enforcement9Infor"
+  "mation not available";
+inline constexpr std::uint32_t tb_23_1b61b3a851_e[] = {
+  1, 19, 20, 35, 36, 48, 49, 73, 74, 114, 115, 157, 158, 172, 173, 194,
+  195, 220,
+};
+inline constexpr table_def tb_23_1b61b3a851{23, 9, str("Admit Source", 12), tb_23_1b61b3a851_t, tb_23_1b61b3a851_e};
+#endif
+#ifndef HL7V2_DEFS_TB_27_8C8B51DD74
+#define HL7V2_DEFS_TB_27_8C8B51DD74
+inline constexpr char tb_27_8c8b51dd74_t[] = "AAs soon as possible (a priority lower than stat)PPreoperative (to be done prior to surgery)RRoutine"
+  "SStat (do immediately)TTiming critical (do as near as possible to requested time)";
+inline constexpr std::uint32_t tb_27_8c8b51dd74_e[] = {
+  1, 49, 50, 92, 93, 100, 101, 122, 123, 181,
+};
+inline constexpr table_def tb_27_8c8b51dd74{27, 5, str("Priority", 8), tb_27_8c8b51dd74_t, tb_27_8c8b51dd74_e};
+#endif
+#ifndef HL7V2_DEFS_TB_38_E9CA66DB96
+#define HL7V2_DEFS_TB_38_E9CA66DB96
+inline constexpr char tb_38_e9ca66db96_t[] = "ASome, but not all, results availableCAOrder was canceledCMOrder is completedDCOrder was discontinue"
+  "dERError, order not foundHDOrder is on holdIPIn process, unspecifiedRPOrder has been replacedSCIn pr"
+  "ocess, scheduled";
+inline constexpr std::uint32_t tb_38_e9ca66db96_e[] = {
+  1, 37, 39, 57, 59, 77, 79, 101, 103, 125, 127, 143, 145, 168, 170, 193,
+  195, 216,
+};
+inline constexpr table_def tb_38_e9ca66db96{38, 9, str("Order status", 12), tb_38_e9ca66db96_t, tb_38_e9ca66db96_e};
+#endif
+#ifndef HL7V2_DEFS_TB_43_3B680ABE0D
+#define HL7V2_DEFS_TB_43_3B680ABE0D
+inline constexpr char tb_43_3b680abe0d_t[] = "0102030405060708091011121314151618192021262728293132333436373839404146485556576061626667687071727374"
+  "757677787980";
+inline constexpr std::uint32_t tb_43_3b680abe0d_e[] = {
+  2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14, 16, 16,
+  18, 18, 20, 20, 22, 22, 24, 24, 26, 26, 28, 28, 30, 30, 32, 32,
+  34, 34, 36, 36, 38, 38, 40, 40, 42, 42, 44, 44, 46, 46, 48, 48,
+  50, 50, 52, 52, 54, 54, 56, 56, 58, 58, 60, 60, 62, 62, 64, 64,
+  66, 66, 68, 68, 70, 70, 72, 72, 74, 74, 76, 76, 78, 78, 80, 80,
+  82, 82, 84, 84, 86, 86, 88, 88, 90, 90, 92, 92, 94, 94, 96, 96,
+  98, 98, 100, 100, 102, 102, 104, 104, 106, 106, 108, 108, 110, 110, 112, 112,
+};
+inline constexpr table_def tb_43_3b680abe0d{43, 56, str("Condition code", 14), tb_43_3b680abe0d_t, tb_43_3b680abe0d_e};
+#endif
+#ifndef HL7V2_DEFS_TB_48_4D4B58F2DB
+#define HL7V2_DEFS_TB_48_4D4B58F2DB
+inline constexpr char tb_48_4d4b58f2db_t[] = "ADVAdvice/diagnosisANUNursing unit lookup (returns patients in beds, excluding empty beds)APAAccount"
+  " number query, return matching visitAPMMedical record number query, returns visits for a medical rec"
+  "ord numberAPNPatient name lookupAPPPhysician lookupARNNursing unit lookup (returns patients in beds,"
+  " including empty beds)CANCancel.  Used to cancel a queryDEMDemographicsFINFinancialGIDGenerate new i"
+  "dentifierGOLGoalsMRIMost recent inpatientMROMost recent outpatientNCKNetwork clockNSCNetwork status "
+  "changeNSTNetwork statisticORDOrderOTHOtherPRBProblemsPROProcedureRARPharmacy administration informat"
+  "ionRDRPharmacy dispense informationRERPharmacy encoded order informationRESResultRGRPharmacy give in"
+  "formationRORPharmacy prescription informationSALAll schedule related information, including open slo"
+  "ts, booked slots, blocked slotsSBKBooked slots on the identified scheduleSBLBlocked slots on the ide"
+  "ntified scheduleSOFFirst open slot on the identified schedule after the start date/tiemSOPOpen slots"
+  " on the identified schedule between the begin and end of the start date/time rangeSSATime slots avai"
+  "lable for a single appointmentSSRTime slots available for a recurring appointmentSTAStatusVXIVaccine"
+  " InformationXIDGet cross-referenced identifiers";
+inline constexpr std::uint32_t tb_48_4d4b58f2db_e[] = {
+  3, 19, 22, 90, 93, 136, 139, 210, 213, 232, 235, 251, 254, 322, 325, 356,
+  359, 371, 374, 383, 386, 409, 412, 417, 420, 441, 444, 466, 469, 482, 485, 506,
+  509, 526, 529, 534, 537, 542, 545, 553, 556, 565, 568, 603, 606, 635, 638, 672,
+  675, 681, 684, 709, 712, 745, 748, 831, 834, 873, 876, 916, 919, 987, 990, 1082,
+  1085, 1130, 1133, 1181, 1184, 1190, 1193, 1212, 1215, 1247,
+};
+inline constexpr table_def tb_48_4d4b58f2db{48, 37, str("What subject filter", 19), tb_48_4d4b58f2db_t, tb_48_4d4b58f2db_e};
+#endif
+#ifndef HL7V2_DEFS_TB_52_4D0CD4728E
+#define HL7V2_DEFS_TB_52_4D0CD4728E
+inline constexpr char tb_52_4d0cd4728e_t[] = "AAdmittingFFinalWWorking";
+inline constexpr std::uint32_t tb_52_4d0cd4728e_e[] = {
+  1, 10, 11, 16, 17, 24,
+};
+inline constexpr table_def tb_52_4d0cd4728e{52, 3, str("Diagnosis Type", 14), tb_52_4d0cd4728e_t, tb_52_4d0cd4728e_e};
+#endif
+#ifndef HL7V2_DEFS_TB_62_8DC1D7EA2F
+#define HL7V2_DEFS_TB_62_8DC1D7EA2F
+inline constexpr char tb_62_8dc1d7ea2f_t[] = "01Patient request02Physician/health practitioner order03Census managementOOtherUUnknown";
+inline constexpr std::uint32_t tb_62_8dc1d7ea2f_e[] = {
+  2, 17, 19, 54, 56, 73, 74, 79, 80, 87,
+};
+inline constexpr table_def tb_62_8dc1d7ea2f{62, 5, str("Event reason", 12), tb_62_8dc1d7ea2f_t, tb_62_8dc1d7ea2f_e};
+#endif
+#ifndef HL7V2_DEFS_TB_63_35D9D8C8CB
+#define HL7V2_DEFS_TB_63_35D9D8C8CB
+inline constexpr char tb_63_35d9d8c8cb_t[] = "ASCAssociateBROBrotherCGVCare giverCHDChildDEPHandicapped dependentDOMLife partnerEMCEmergency conta"
+  "ctEMEEmployeeEMREmployerEXFExtended familyFCHFoster childFNDFriendFTHFatherGCHGrandchildGRDGuardianG"
+  "RPGrandparentMGRManagerMTHMotherNCHNatural childNONNoneOADOther adultOTHOtherOWNOwnerPARParentSCHSte"
+  "pchildSELSelfSIBSiblingSISSisterSPOSpouseTRATrainerUNKUnknownWRDWard of court";
+inline constexpr std::uint32_t tb_63_35d9d8c8cb_e[] = {
+  3, 12, 15, 22, 25, 35, 38, 43, 46, 67, 70, 82, 85, 102, 105, 113,
+  116, 124, 127, 142, 145, 157, 160, 166, 169, 175, 178, 188, 191, 199, 202, 213,
+  216, 223, 226, 232, 235, 248, 251, 255, 258, 269, 272, 277, 280, 285, 288, 294,
+  297, 306, 309, 313, 316, 323, 326, 332, 335, 341, 344, 351, 354, 361, 364, 377,
+};
+inline constexpr table_def tb_63_35d9d8c8cb{63, 32, str("Relationship", 12), tb_63_35d9d8c8cb_t, tb_63_35d9d8c8cb_e};
+#endif
+#ifndef HL7V2_DEFS_TB_65_957374DA67
+#define HL7V2_DEFS_TB_65_957374DA67
+inline constexpr char tb_65_957374da67_t[] = "AAdd ordered tests to the existing specimenGGenerated order; reflex orderLLab to obtain specimen fro"
+  "m patientOSpecimen obtained by service other than LabPPending specimen; Order sent prior to delivery"
+  "RRevised orderSSchedule the tests specified below";
+inline constexpr std::uint32_t tb_65_957374da67_e[] = {
+  1, 43, 44, 73, 74, 109, 110, 153, 154, 200, 201, 214, 215, 249,
+};
+inline constexpr table_def tb_65_957374da67{65, 7, str("Specimen Action Code", 20), tb_65_957374da67_t, tb_65_957374da67_e};
+#endif
+#ifndef HL7V2_DEFS_TB_66_8BFE89D214
+#define HL7V2_DEFS_TB_66_8BFE89D214
+inline constexpr char tb_66_8bfe89d214_t[] = "1Full time employed2Part time employed3Unemployed4Self-employed,5Retired6On active military duty9Unk"
+  "nownCContract, per diemLLeave of absence (e.g., family leave, sabbatical, etc.)OOtherTTemporarily un"
+  "employed";
+inline constexpr std::uint32_t tb_66_8bfe89d214_e[] = {
+  1, 19, 20, 38, 39, 49, 50, 64, 65, 72, 73, 96, 97, 104, 105, 123,
+  124, 179, 180, 185, 186, 208,
+};
+inline constexpr table_def tb_66_8bfe89d214{66, 11, str("Employment Status", 17), tb_66_8bfe89d214_t, tb_66_8bfe89d214_e};
+#endif
+#ifndef HL7V2_DEFS_TB_69_CDC0ECA7BB
+#define HL7V2_DEFS_TB_69_CDC0ECA7BB
+inline constexpr char tb_69_cdc0eca7bb_t[] = "CARCardiac ServiceMEDMedical ServicePULPulmonary ServiceSURSurgical ServiceUROUrology Service";
+inline constexpr std::uint32_t tb_69_cdc0eca7bb_e[] = {
+  3, 18, 21, 36, 39, 56, 59, 75, 78, 93,
+};
+inline constexpr table_def tb_69_cdc0eca7bb{69, 5, str("Hospital Service", 16), tb_69_cdc0eca7bb_t, tb_69_cdc0eca7bb_e};
+#endif
+#ifndef HL7V2_DEFS_TB_70_54973CE9A8
+#define HL7V2_DEFS_TB_70_54973CE9A8
+inline constexpr char tb_70_54973ce9a8_t[] = "ABSAbscessAMNAmniotic fluidASPAspirateBBLBlood bagBDYWhole bodyBIFLBile fluidBLDWhole bloodBLDABlood"
+  "  arterialBLDCBlood  capillaryBLDCOCord bloodBLDVBlood  venousBONBoneBPHBasophilsBPUBlood product un"
+  "itBRNBurnBROBronchialBRTHBreath (use EXHLD)CALCCalculus (=Stone)CBLDCDMCardiac muscleCNJTConjunctiva"
+  "CNLCannulaCOLColostrumCSFCerebral spinal fluidCTPCatheter tipCURCurettageCVMCervical mucusCVXCervixC"
+  "YSTCystDIAFDialysis fluidDOSEDose med or substanceDRNDrainDUFLDuodenal fluidEAREarEARWEar wax (cerum"
+  "en)ELTElectrodeENDCEndocardiumENDMEndometriumEOSEosinophilsEXGExhaled gas (=breath)EXHLDEYEEyeFIBFib"
+  "roblastsFISTFistulaFLTFilterFLUBody fluid, unspGASGasGASTGastric fluid/contentsGENGenitalGENCGenital"
+  " cervixGENLGenital lochiaGENVGenital vaginalHARHairIHGInhaled GasISLTIsolateITIntubation tubeLAMLame"
+  "llaLIQLiquid NOSLNLineLNALine arterialLNVLine venousLYMLymphocytesMACMacrophagesMARMarrowMBLDMenstru"
+  "al bloodMECMeconiumMILKBreast milkMLKMilkNAILNailNOSNose (nasal passage)ORHOtherPAFLPancreatic fluid"
+  "PATPatientPLASPlasmaPLBPlasma bagPLCPlacentaPLRPleural fluid (thoracentesis fld)PMNPolymorphonuclear"
+  " neutrophilsPPPPlatelet poor plasmaPRPPlatelet rich plasmaPRTPeritoneal fluid /ascitesPUSPusRBCEryth"
+  "rocytesRTRoute of medicineSALSalivaSEMSERSerumSKMSkeletal muscleSKNSkinSMNSeminal fluidSNVSynovial f"
+  "luid (Joint fluid)SPRMSpermatozoaSPTSputumSPTCSputum - coughedSPTTSputum - tracheal aspirateSTLStool"
+  " = FecalSTONStone (use CALC)SWTSweatTEARTearsTHRBThrombocyte (platelet)THRTThroatTISGTissue gall bla"
+  "dderTISPLTissue placentaTISSTissueTISUTissue ulcerTLGITissue large intestineTLNGTissue lungTSMITissu"
+  "e small intestineTUBTube NOSULCUlcerUMBUmbilical bloodUMEDUnknown medicineURUrineURCUrine clean catc"
+  "hURNSUrine sedimentURTUrine catheterURTHUrethraUSUBUnknown substanceVITFVitreous FluidVOMVomitusWATW"
+  "aterWBCLeukocytesWICKWickWNDWoundWNDAWound abscessWNDDWound drainageWNDEWound exudateXXXTo be specif"
+  "ied in another part of the message";
+inline constexpr std::uint32_t tb_70_54973ce9a8_e[] = {
+  3, 10, 13, 27, 30, 38, 41, 50, 53, 63, 67, 77, 80, 91, 95, 110,
+  114, 130, 135, 145, 149, 162, 165, 169, 172, 181, 184, 202, 205, 209, 212, 221,
+  225, 243, 247, 264, 268, 268, 271, 285, 289, 300, 303, 310, 313, 322, 325, 346,
+  349, 361, 364, 373, 376, 390, 393, 399, 403, 407, 411, 425, 429, 450, 453, 458,
+  462, 476, 479, 482, 486, 503, 506, 515, 519, 530, 534, 545, 548, 559, 562, 583,
+  588, 588, 591, 594, 597, 608, 612, 619, 622, 628, 631, 647, 650, 653, 657, 679,
+  682, 689, 693, 707, 711, 725, 729, 744, 747, 751, 754, 765, 769, 776, 778, 793,
+  796, 803, 806, 816, 818, 822, 825, 838, 841, 852, 855, 866, 869, 880, 883, 889,
+  893, 908, 911, 919, 923, 934, 937, 941, 945, 949, 952, 972, 975, 980, 984, 1000,
+  1003, 1010, 1014, 1020, 1023, 1033, 1036, 1044, 1047, 1080, 1083, 1112, 1115, 1135, 1138, 1158,
+  1161, 1186, 1189, 1192, 1195, 1207, 1209, 1226, 1229, 1235, 1238, 1238, 1241, 1246, 1249, 1264,
+  1267, 1271, 1274, 1287, 1290, 1318, 1322, 1333, 1336, 1342, 1346, 1362, 1366, 1392, 1395, 1408,
+  1412, 1428, 1431, 1436, 1440, 1445, 1449, 1471, 1475, 1481, 1485, 1504, 1509, 1524, 1528, 1534,
+  1538, 1550, 1554, 1576, 1580, 1591, 1595, 1617, 1620, 1628, 1631, 1636, 1639, 1654, 1658, 1674,
+  1676, 1681, 1684, 1701, 1705, 1719, 1722, 1736, 1740, 1747, 1751, 1768, 1772, 1786, 1789, 1796,
+  1799, 1804, 1807, 1817, 1821, 1825, 1828, 1833, 1837, 1850, 1854, 1868, 1872, 1885, 1888, 1934,
+};
+inline constexpr table_def tb_70_54973ce9a8{70, 128, str("Specimen Source Codes", 21), tb_70_54973ce9a8_t, tb_70_54973ce9a8_e};
+#endif
+#ifndef HL7V2_DEFS_TB_74_94EFB2E200
+#define HL7V2_DEFS_TB_74_94EFB2E200
+inline constexpr char tb_74_94efb2e200_t[] = "AUAudiologyBGBlood GasesBLBBlood BankCHChemistryCPCytopathologyCTCAT ScanCTHCardiac CatheterizationC"
+  "USCardiac UltrasoundECElectrocardiac (e.g., EKG,  EEC, Holter)ENElectroneuro (EEG, EMG,EP,PSG)HMHema"
+  "tologyICUBedside ICU MonitoringIMMImmunologyLABLaboratoryMBMicrobiologyMCBMycobacteriologyMYCMycolog"
+  "yNMRNuclear Magnetic ResonanceNMSNuclear Medicine ScanNRSNursing Service MeasuresOSLOutside LabOTOcc"
+  "upational TherapyOTHOtherOUSOB UltrasoundPFPulmonary FunctionPHRPharmacyPHYPhysician (Hx. Dx, admiss"
+  "ion note, etc.)PTPhysical TherapyRADRadiologyRCRespiratory Care (therapy)RTRadiation TherapyRUSRadio"
+  "logy UltrasoundRXRadiographSPSurgical PathologySRSerologyTXToxicologyVRVirologyVUSVascular Ultrasoun"
+  "dXRCCineradiograph";
+inline constexpr std::uint32_t tb_74_94efb2e200_e[] = {
+  2, 11, 13, 24, 27, 37, 39, 48, 50, 63, 65, 73, 76, 99, 102, 120,
+  122, 162, 164, 194, 196, 206, 209, 231, 234, 244, 247, 257, 259, 271, 274, 290,
+  293, 301, 304, 330, 333, 354, 357, 381, 384, 395, 397, 417, 420, 425, 428, 441,
+  443, 461, 464, 472, 475, 515, 517, 533, 536, 545, 547, 573, 575, 592, 595, 615,
+  617, 627, 629, 647, 649, 657, 659, 669, 671, 679, 682, 701, 704, 718,
+};
+inline constexpr table_def tb_74_94efb2e200{74, 39, str("Diagnostic Service Section ID", 29), tb_74_94efb2e200_t, tb_74_94efb2e200_e};
+#endif
+#ifndef HL7V2_DEFS_TB_78_FE0636D9B7
+#define HL7V2_DEFS_TB_78_FE0636D9B7
+inline constexpr char tb_78_fe0636d9b7_t[] = "<Below absolute low-off instrument scale>Above absolute high-off instrument scaleAAbnormal (applies "
+  "to non-numeric results)AAVery abnormal (applies to non-numeric units, analogous to panic limits for "
+  "numeric units)BBetter--use when direction not relevantDSignificant change downFor micrioboHAbove hig"
+  "h normalHHAbove upper panic limitsIIntermediate. Indicates for microbiology susceptibilities only.LB"
+  "elow low normalLLBelow lower panic limitsMSModerately susceptible. Indicates for microbiology suscep"
+  "tibilities only.NNormal (applies to non-numeric results)RResistant. Indicates for microbiology susce"
+  "ptibilities only.SSusceptible. Indicates for microbiology susceptibilities only.USignificant change "
+  "upVSVery susceptible. Indicates for microbiology susceptibilities only.WWorse--use when direction no"
+  "t relevantnullNo range defined, or normal ranges don't apply";
+inline constexpr std::uint32_t tb_78_fe0636d9b7_e[] = {
+  1, 40, 41, 81, 82, 123, 125, 214, 215, 254, 255, 278, 290, 290, 291, 308,
+  310, 334, 335, 398, 399, 415, 417, 441, 443, 516, 517, 556, 557, 617, 618, 680,
+  681, 702, 704, 771, 772, 810, 814, 860,
+};
+inline constexpr table_def tb_78_fe0636d9b7{78, 20, str("Abnormal flags", 14), tb_78_fe0636d9b7_t, tb_78_fe0636d9b7_e};
+#endif
+#ifndef HL7V2_DEFS_TB_80_547DD878C4
+#define HL7V2_DEFS_TB_80_547DD878C4
+inline constexpr char tb_80_547dd878c4_t[] = "AAn age-based populationBBreedNNone - generic normal rangeRA race-based populationSA sex-based popul"
+  "ationSPSpeciesSTStrain";
+inline constexpr std::uint32_t tb_80_547dd878c4_e[] = {
+  1, 24, 25, 30, 31, 58, 59, 82, 83, 105, 107, 114, 116, 122,
+};
+inline constexpr table_def tb_80_547dd878c4{80, 7, str("Nature of Abnormal Testing", 26), tb_80_547dd878c4_t, tb_80_547dd878c4_e};
+#endif
+#ifndef HL7V2_DEFS_TB_83_28162496DC
+#define HL7V2_DEFS_TB_83_28162496DC
+inline constexpr char tb_83_28162496dc_t[] = "COutlier costDOutlier days";
+inline constexpr std::uint32_t tb_83_28162496dc_e[] = {
+  1, 13, 14, 26,
+};
+inline constexpr table_def tb_83_28162496dc{83, 2, str("Outlier Type", 12), tb_83_28162496dc_t, tb_83_28162496dc_e};
+#endif
+#ifndef HL7V2_DEFS_TB_85_4D6B38BDB5
+#define HL7V2_DEFS_TB_85_4D6B38BDB5
+inline constexpr char tb_85_4d6b38bdb5_t[] = "CRecord coming over is a correction and thus replaces a final resultDDeletes the OBX recordFFinal re"
+  "sults; Can only be changed with a corrected result.ISpecimen in lab; results pendingNNot asked; used"
+  " to affirmatively document that the observation identified in the OBX was not sought when the univer"
+  "sal service ID in OBR-4 implies that it would be sought.OOrder detail description only (no result)PP"
+  "reliminary resultsRResults entered -- not verifiedSPartial results.   Deprecated. Retained only for "
+  "backward compatibility as of V2.6.UResults status change to final without retransmitting results alr"
+  "eady sent as 'preliminary.'  E.g., radiology changes status from preliminary to finalWPost original "
+  "as wrong, e.g., transmitted for wrong patientXResults cannot be obtained for this observation";
+inline constexpr std::uint32_t tb_85_4d6b38bdb5_e[] = {
+  1, 68, 69, 91, 92, 151, 152, 184, 185, 356, 357, 398, 399, 418, 419, 450,
+  451, 534, 535, 685, 686, 745, 746, 793,
+};
+inline constexpr table_def tb_85_4d6b38bdb5{85, 12, str("Observation result status codes interpretation", 46), tb_85_4d6b38bdb5_t, tb_85_4d6b38bdb5_e};
+#endif
+#ifndef HL7V2_DEFS_TB_91_1E0C49CC7B
+#define HL7V2_DEFS_TB_91_1E0C49CC7B
+inline constexpr char tb_91_1e0c49cc7b_t[] = "DDeferredIImmediate";
+inline constexpr std::uint32_t tb_91_1e0c49cc7b_e[] = {
+  1, 9, 10, 19,
+};
+inline constexpr table_def tb_91_1e0c49cc7b{91, 2, str("Query priority", 14), tb_91_1e0c49cc7b_t, tb_91_1e0c49cc7b_e};
+#endif
+#ifndef HL7V2_DEFS_TB_92_4837D00478
+#define HL7V2_DEFS_TB_92_4837D00478
+inline constexpr char tb_92_4837d00478_t[] = "RRe-admission";
+inline constexpr std::uint32_t tb_92_4837d00478_e[] = {
+  1, 13,
+};
+inline constexpr table_def tb_92_4837d00478{92, 1, str("Re-Admission Indicator", 22), tb_92_4837d00478_t, tb_92_4837d00478_e};
+#endif
+#ifndef HL7V2_DEFS_TB_93_3F11D0E325
+#define HL7V2_DEFS_TB_93_3F11D0E325
+inline constexpr char tb_93_3f11d0e325_t[] = "NNoYYes";
+inline constexpr std::uint32_t tb_93_3f11d0e325_e[] = {
+  1, 3, 4, 7,
+};
+inline constexpr table_def tb_93_3f11d0e325{93, 2, str("Release Information", 19), tb_93_3f11d0e325_t, tb_93_3f11d0e325_e};
+#endif
+#ifndef HL7V2_DEFS_TB_98_343CEF94A1
+#define HL7V2_DEFS_TB_98_343CEF94A1
+inline constexpr char tb_98_343cef94a1_t[] = "MMaternitySStandardUUnified";
+inline constexpr std::uint32_t tb_98_343cef94a1_e[] = {
+  1, 10, 11, 19, 20, 27,
+};
+inline constexpr table_def tb_98_343cef94a1{98, 3, str("Type of Agreement", 17), tb_98_343cef94a1_t, tb_98_343cef94a1_e};
+#endif
+#ifndef HL7V2_DEFS_TB_100_A32977A843
+#define HL7V2_DEFS_TB_100_A32977A843
+inline constexpr char tb_100_a32977a843_t[] = "DOn dischargeOOn receipt of orderRAt time service is completedSAt time service is startedTAt a desig"
+  "nated date/time";
+inline constexpr std::uint32_t tb_100_a32977a843_e[] = {
+  1, 13, 14, 33, 34, 62, 63, 89, 90, 115,
+};
+inline constexpr table_def tb_100_a32977a843{100, 5, str("Invocation event", 16), tb_100_a32977a843_t, tb_100_a32977a843_e};
+#endif
+#ifndef HL7V2_DEFS_TB_102_BA8BF49600
+#define HL7V2_DEFS_TB_102_BA8BF49600
+inline constexpr char tb_102_ba8bf49600_t[] = "DF";
+inline constexpr std::uint32_t tb_102_ba8bf49600_e[] = {
+  1, 1, 2, 2,
+};
+inline constexpr table_def tb_102_ba8bf49600{102, 2, str("Delayed acknowledgment type", 27), tb_102_ba8bf49600_t, tb_102_ba8bf49600_e};
+#endif
+#ifndef HL7V2_DEFS_TB_103_6342487F10
+#define HL7V2_DEFS_TB_103_6342487F10
+inline constexpr char tb_103_6342487f10_t[] = "DDebuggingPProductionTTraining";
+inline constexpr std::uint32_t tb_103_6342487f10_e[] = {
+  1, 10, 11, 21, 22, 30,
+};
+inline constexpr table_def tb_103_6342487f10{103, 3, str("Processing ID", 13), tb_103_6342487f10_t, tb_103_6342487f10_e};
+#endif
+#ifndef HL7V2_DEFS_TB_104_8D241AD853
+#define HL7V2_DEFS_TB_104_8D241AD853
+inline constexpr char tb_104_8d241ad853_t[] = "2.0Release 2.02.0DDemo 2.02.1Release 2. 12.2Release 2.22.3Release 2.32.3.1Release 2.3.12.3.22.4Relea"
+  "se 2.42.5Release 2.52.5.1Release 1.5.12.6Release 2.6";
+inline constexpr std::uint32_t tb_104_8d241ad853_e[] = {
+  3, 14, 18, 26, 29, 41, 44, 55, 58, 69, 74, 87, 92, 92, 95, 106,
+  109, 120, 125, 138, 141, 152,
+};
+inline constexpr table_def tb_104_8d241ad853{104, 11, str("Version ID", 10), tb_104_8d241ad853_t, tb_104_8d241ad853_e};
+#endif
+#ifndef HL7V2_DEFS_TB_105_5D0B3DC95E
+#define HL7V2_DEFS_TB_105_5D0B3DC95E
+inline constexpr char tb_105_5d0b3dc95e_t[] = "LAncillary (filler) department is source of commentOOther system is source of commentPOrderer (place"
+  "r) is source of comment";
+inline constexpr std::uint32_t tb_105_5d0b3dc95e_e[] = {
+  1, 51, 52, 85, 86, 123,
+};
+inline constexpr table_def tb_105_5d0b3dc95e{105, 3, str("Source of comment", 17), tb_105_5d0b3dc95e_t, tb_105_5d0b3dc95e_e};
+#endif
+#ifndef HL7V2_DEFS_TB_106_07900E2AF6
+#define HL7V2_DEFS_TB_106_07900E2AF6
+inline constexpr char tb_106_07900e2af6_t[] = "DResponse is in display formatRResponse is in record-oriented formatTResponse is in tabular format";
+inline constexpr std::uint32_t tb_106_07900e2af6_e[] = {
+  1, 30, 31, 68, 69, 98,
+};
+inline constexpr table_def tb_106_07900e2af6{106, 3, str("Query/response format code", 26), tb_106_07900e2af6_t, tb_106_07900e2af6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_107_8C327AB3E3
+#define HL7V2_DEFS_TB_107_8C327AB3E3
+inline constexpr char tb_107_8c327ab3e3_t[] = "BBefore the Date/Time specifiedLLater than the Date/Time specified";
+inline constexpr std::uint32_t tb_107_8c327ab3e3_e[] = {
+  1, 31, 32, 66,
+};
+inline constexpr table_def tb_107_8c327ab3e3{107, 2, str("Deferred response type", 22), tb_107_8c327ab3e3_t, tb_107_8c327ab3e3_e};
+#endif
+#ifndef HL7V2_DEFS_TB_108_CC005F17AB
+#define HL7V2_DEFS_TB_108_CC005F17AB
+inline constexpr char tb_108_cc005f17ab_t[] = "OOrder plus order statusRResults without bulk textSStatus onlyTFull results";
+inline constexpr std::uint32_t tb_108_cc005f17ab_e[] = {
+  1, 24, 25, 50, 51, 62, 63, 75,
+};
+inline constexpr table_def tb_108_cc005f17ab{108, 4, str("Query results level", 19), tb_108_cc005f17ab_t, tb_108_cc005f17ab_e};
+#endif
+#ifndef HL7V2_DEFS_TB_109_93136C81ED
+#define HL7V2_DEFS_TB_109_93136C81ED
+inline constexpr char tb_109_93136c81ed_t[] = "RRoutineSStat";
+inline constexpr std::uint32_t tb_109_93136c81ed_e[] = {
+  1, 8, 9, 13,
+};
+inline constexpr table_def tb_109_93136c81ed{109, 2, str("Report priority", 15), tb_109_93136c81ed_t, tb_109_93136c81ed_e};
+#endif
+#ifndef HL7V2_DEFS_TB_112_B0FB15F63C
+#define HL7V2_DEFS_TB_112_B0FB15F63C
+inline constexpr char tb_112_b0fb15f63c_t[] = "01Discharged to home or self care (routine discharge)02Discharged/transferred to another short term "
+  "general hospital for inpatient care03Discharged/transferred to skilled nursing facility (SNF)04Disch"
+  "arged/transferred to an intermediate care facility (ICF)05Discharged/transferred to another type of "
+  "institution for inpatient care or referred for outpatient services to another institution06Discharge"
+  "d/transferred to home under care of organized home health service organization07Left against medical"
+  " advice or discontinued care08Discharged/transferred to home under care of Home IV provider09Admitte"
+  "d as an inpatient to this hospital10Discharge11Discharge12Discharge13Discharge14Discharge15Discharge"
+  "16Discharge17Discharge18Discharge19Discharge20Expired (i.e. dead)21Expired22Expired23Expired24Expire"
+  "d25Expired26Expired27Expired28Expired29Expired30Still patient or expected to return for outpatient s"
+  "ervices (i.e. still a patient)31Still a patient32Still a patient33Still a patient34Still a patient35"
+  "Still a patient36Still a patient37Still a patient38Still a patient39Still a patient40Expired (i.e. d"
+  "ied) at home41Expired (i.e. died) in a medical facility; e.g., hospital, SNF, ICF, or free standing "
+  "hospice42Expired (i.e. died)  - place unknown";
+inline constexpr std::uint32_t tb_112_b0fb15f63c_e[] = {
+  2, 53, 55, 135, 137, 193, 195, 256, 258, 389, 391, 478, 480, 528, 530, 591,
+  593, 634, 636, 645, 647, 656, 658, 667, 669, 678, 680, 689, 691, 700, 702, 711,
+  713, 722, 724, 733, 735, 744, 746, 765, 767, 774, 776, 783, 785, 792, 794, 801,
+  803, 810, 812, 819, 821, 828, 830, 837, 839, 846, 848, 930, 932, 947, 949, 964,
+  966, 981, 983, 998, 1000, 1015, 1017, 1032, 1034, 1049, 1051, 1066, 1068, 1083, 1085, 1112,
+  1114, 1207, 1209, 1245,
+};
+inline constexpr table_def tb_112_b0fb15f63c{112, 42, str("Discharge Disposition", 21), tb_112_b0fb15f63c_t, tb_112_b0fb15f63c_e};
+#endif
+#ifndef HL7V2_DEFS_TB_116_D2E4C451F2
+#define HL7V2_DEFS_TB_116_D2E4C451F2
+inline constexpr char tb_116_d2e4c451f2_t[] = "CClosedHHousekeepingIIsolatedKContaminatedOOccupiedUUnoccupied";
+inline constexpr std::uint32_t tb_116_d2e4c451f2_e[] = {
+  1, 7, 8, 20, 21, 29, 30, 42, 43, 51, 52, 62,
+};
+inline constexpr table_def tb_116_d2e4c451f2{116, 6, str("Bed Status", 10), tb_116_d2e4c451f2_t, tb_116_d2e4c451f2_e};
+#endif
+#ifndef HL7V2_DEFS_TB_119_D1ED273578
+#define HL7V2_DEFS_TB_119_D1ED273578
+inline constexpr char tb_119_d1ed273578_t[] = "AFOrder/service refill request approvalCACancel order/service requestCHChild order/serviceCNCombined"
+  " resultCRCanceled as requestedDCDiscontinue order/service requestDEData errorsDFOrder/service refill"
+  " request deniedDRDiscontinued as requestedFUOrder/service refilled, unsolicitedHDHold order requestH"
+  "ROn hold as requestedLILink order/service to patient care problem or goalMCMiscellaneous Charge - no"
+  "t associated with an orderNANumber assignedNWNew order/serviceOCOrder/service canceledODOrder/servic"
+  "e discontinuedOEOrder/service releasedOFOrder/service refilled as requestedOHOrder/service heldOKOrd"
+  "er/service accepted & OKOPNotification of order for outside dispenseORReleased as requestedPAParent "
+  "order/servicePRPrevious Results with new order/servicePYNotification of replacement order for outsid"
+  "e dispenseREObservations/Performed Service to followRFRefill order/service requestRLRelease previous"
+  " holdROReplacement orderRPOrder/service replace requestRQReplaced as requestedRRRequest receivedRURe"
+  "placed unsolicitedSCStatus changedSNfiller applicationSRResponse to send order/service status reques"
+  "tSSSend order/service status requestUAUnable to accept order/serviceUCUnable to cancelUDUnable to di"
+  "scontinueUFUnable to refillUHUnable to put on holdUMUnable to replaceUNUnlink order/service from pat"
+  "ient care problem or goalURUnable to releaseUXUnable to changeXOChange order/service requestXRChange"
+  "d as requestedXXOrder/service changed, unsol.";
+inline constexpr std::uint32_t tb_119_d1ed273578_e[] = {
+  2, 39, 41, 69, 71, 90, 92, 107, 109, 130, 132, 165, 167, 178, 180, 215,
+  217, 242, 244, 279, 281, 299, 301, 321, 323, 373, 375, 426, 428, 443, 445, 462,
+  464, 486, 488, 514, 516, 538, 540, 575, 577, 595, 597, 624, 626, 668, 670, 691,
+  693, 713, 715, 754, 756, 810, 812, 852, 854, 882, 884, 905, 907, 924, 926, 955,
+  957, 978, 980, 996, 998, 1018, 1020, 1034, 1036, 1054, 1056, 1101, 1103, 1136, 1138, 1168,
+  1170, 1186, 1188, 1209, 1211, 1227, 1229, 1250, 1252, 1269, 1271, 1325, 1327, 1344, 1346, 1362,
+  1364, 1392, 1394, 1414, 1416, 1445,
+};
+inline constexpr table_def tb_119_d1ed273578{119, 51, str("Order control codes", 19), tb_119_d1ed273578_t, tb_119_d1ed273578_e};
+#endif
+#ifndef HL7V2_DEFS_TB_121_75D606EC40
+#define HL7V2_DEFS_TB_121_75D606EC40
+inline constexpr char tb_121_75d606ec40_t[] = "DSame as R, also other associated segmentsEReport exceptions onlyFSame as D, plus confirmations expl"
+  "icitlyNOnly the MSA segment is returnedRSame as E, also Replacement and Parent-Child";
+inline constexpr std::uint32_t tb_121_75d606ec40_e[] = {
+  1, 42, 43, 65, 66, 106, 107, 139, 140, 184,
+};
+inline constexpr table_def tb_121_75d606ec40{121, 5, str("Response flag", 13), tb_121_75d606ec40_t, tb_121_75d606ec40_e};
+#endif
+#ifndef HL7V2_DEFS_TB_122_3F99BE49B8
+#define HL7V2_DEFS_TB_122_3F99BE49B8
+inline constexpr char tb_122_3f99be49b8_t[] = "CHChargeCOContractCRCreditDPDepartmentGRGrantNCNo ChargePCProfessionalRSResearch";
+inline constexpr std::uint32_t tb_122_3f99be49b8_e[] = {
+  2, 8, 10, 18, 20, 26, 28, 38, 40, 45, 47, 56, 58, 70, 72, 80,
+};
+inline constexpr table_def tb_122_3f99be49b8{122, 8, str("Charge type", 11), tb_122_3f99be49b8_t, tb_122_3f99be49b8_e};
+#endif
+#ifndef HL7V2_DEFS_TB_123_14B235CCC6
+#define HL7V2_DEFS_TB_123_14B235CCC6
+inline constexpr char tb_123_14b235ccc6_t[] = "ASome, but not all, results availableCCorrection to resultsFFinal results; results stored and verifi"
+  "ed.  Can only be changed with a corrected result.INo results available; specimen received, procedure"
+  " incompleteOOrder received; specimen not yet receivedPPreliminary: A verified early result is availa"
+  "ble, final results not yet obtainedRResults stored; not yet verifiedSNo results available; procedure"
+  " scheduled, but not doneXNo results available; Order canceled.YNo order on record for this test.  (U"
+  "sed only on queries)ZNo record of this patient. (Used only on queries)";
+inline constexpr std::uint32_t tb_123_14b235ccc6_e[] = {
+  1, 37, 38, 59, 60, 149, 150, 211, 212, 253, 254, 335, 336, 368, 369, 424,
+  425, 462, 463, 520, 521, 570,
+};
+inline constexpr table_def tb_123_14b235ccc6{123, 11, str("Result Status", 13), tb_123_14b235ccc6_t, tb_123_14b235ccc6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_124_93D1108BA3
+#define HL7V2_DEFS_TB_124_93D1108BA3
+inline constexpr char tb_124_93d1108ba3_t[] = "CARTCart - patient travels on cart or gurneyPORTThe examining device goes to patient's locationWALKP"
+  "atient walks to diagnostic serviceWHLCWheelchair";
+inline constexpr std::uint32_t tb_124_93d1108ba3_e[] = {
+  4, 44, 48, 95, 99, 134, 138, 148,
+};
+inline constexpr table_def tb_124_93d1108ba3{124, 4, str("Transportation Mode", 19), tb_124_93d1108ba3_t, tb_124_93d1108ba3_e};
+#endif
+#ifndef HL7V2_DEFS_TB_125_46D978CDA6
+#define HL7V2_DEFS_TB_125_46D978CDA6
+inline constexpr char tb_125_46d978cda6_t[] = "ADAddressCECFCoded Element With Formatted ValuesCKComposite ID With Check DigitCNComposite ID And Na"
+  "meCPComposite PriceCWECoded EntryCXExtended Composite ID With Check DigitDTDateDTMTime Stamp (Date &"
+  " Time)EDEncapsulated DataFTFormatted Text (Display)MOMoneyNMNumericPNPerson NameRPReference PointerS"
+  "NStructured NumericSTString Data.TMTimeTNTelephone NumberTSTXText Data (Display)XADExtended AddressX"
+  "CNExtended Composite Name And Number For PersonsXONExtended Composite Name And Number For Organizati"
+  "onsXPNExtended Person NameXTNExtended Telecommunications Number";
+inline constexpr std::uint32_t tb_125_46d978cda6_e[] = {
+  2, 9, 11, 11, 13, 48, 50, 79, 81, 102, 104, 119, 122, 133, 135, 173,
+  175, 179, 182, 206, 208, 225, 227, 251, 253, 258, 260, 267, 269, 280, 282, 299,
+  301, 319, 321, 333, 335, 339, 341, 357, 359, 359, 361, 380, 383, 399, 402, 448,
+  451, 503, 506, 526, 529, 563,
+};
+inline constexpr table_def tb_125_46d978cda6{125, 27, str("Value type", 10), tb_125_46d978cda6_t, tb_125_46d978cda6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_126_2D2B7C4B7B
+#define HL7V2_DEFS_TB_126_2D2B7C4B7B
+inline constexpr char tb_126_2d2b7c4b7b_t[] = "CHCharactersLILinesPGPagesRDRecordsZOLocally defined";
+inline constexpr std::uint32_t tb_126_2d2b7c4b7b_e[] = {
+  2, 12, 14, 19, 21, 26, 28, 35, 37, 52,
+};
+inline constexpr table_def tb_126_2d2b7c4b7b{126, 5, str("Quantity limited request", 24), tb_126_2d2b7c4b7b_t, tb_126_2d2b7c4b7b_e};
+#endif
+#ifndef HL7V2_DEFS_TB_127_709012DDC6
+#define HL7V2_DEFS_TB_127_709012DDC6
+inline constexpr char tb_127_709012ddc6_t[] = "AAAnimal AllergyDADrug allergyEAEnvironmental AllergyFAFood allergyLAPollen AllergyMAMiscellaneous a"
+  "llergyMCMiscellaneous contraindicationPAPlant Allergy";
+inline constexpr std::uint32_t tb_127_709012ddc6_e[] = {
+  2, 16, 18, 30, 32, 53, 55, 67, 69, 83, 85, 106, 108, 138, 140, 153,
+};
+inline constexpr table_def tb_127_709012ddc6{127, 8, str("Allergen Type", 13), tb_127_709012ddc6_t, tb_127_709012ddc6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_128_20E9992804
+#define HL7V2_DEFS_TB_128_20E9992804
+inline constexpr char tb_128_20e9992804_t[] = "MIMildMOModerateSVSevereUUnknown";
+inline constexpr std::uint32_t tb_128_20e9992804_e[] = {
+  2, 6, 8, 16, 18, 24, 25, 32,
+};
+inline constexpr table_def tb_128_20e9992804{128, 4, str("Allergy Severity", 16), tb_128_20e9992804_t, tb_128_20e9992804_e};
+#endif
+#ifndef HL7V2_DEFS_TB_130_097098C820
+#define HL7V2_DEFS_TB_130_097098C820
+inline constexpr char tb_130_097098c820_t[] = "HOHomeMOMobile UnitPHPhoneTETeaching";
+inline constexpr std::uint32_t tb_130_097098c820_e[] = {
+  2, 6, 8, 19, 21, 26, 28, 36,
+};
+inline constexpr table_def tb_130_097098c820{130, 4, str("Visit User Code", 15), tb_130_097098c820_t, tb_130_097098c820_e};
+#endif
+#ifndef HL7V2_DEFS_TB_131_2FDA1DA2EF
+#define HL7V2_DEFS_TB_131_2FDA1DA2EF
+inline constexpr char tb_131_2fda1da2ef_t[] = "CEmergency ContactEEmployerFFederal AgencyIInsurance CompanyNNext-of-KinOOtherSState AgencyUUnknown";
+inline constexpr std::uint32_t tb_131_2fda1da2ef_e[] = {
+  1, 18, 19, 27, 28, 42, 43, 60, 61, 72, 73, 78, 79, 91, 92, 99,
+};
+inline constexpr table_def tb_131_2fda1da2ef{131, 8, str("Contact Role", 12), tb_131_2fda1da2ef_t, tb_131_2fda1da2ef_e};
+#endif
+#ifndef HL7V2_DEFS_TB_135_8385CD2ACE
+#define HL7V2_DEFS_TB_135_8385CD2ACE
+inline constexpr char tb_135_8385cd2ace_t[] = "MModified assignmentNNoYYes";
+inline constexpr std::uint32_t tb_135_8385cd2ace_e[] = {
+  1, 20, 21, 23, 24, 27,
+};
+inline constexpr table_def tb_135_8385cd2ace{135, 3, str("Assignment of Benefits", 22), tb_135_8385cd2ace_t, tb_135_8385cd2ace_e};
+#endif
+#ifndef HL7V2_DEFS_TB_136_03073EB88C
+#define HL7V2_DEFS_TB_136_03073EB88C
+inline constexpr char tb_136_03073eb88c_t[] = "NNoYYes";
+inline constexpr std::uint32_t tb_136_03073eb88c_e[] = {
+  1, 3, 4, 7,
+};
+inline constexpr table_def tb_136_03073eb88c{136, 2, str("Yes/no indicator", 16), tb_136_03073eb88c_t, tb_136_03073eb88c_e};
+#endif
+#ifndef HL7V2_DEFS_TB_137_C79C38743C
+#define HL7V2_DEFS_TB_137_C79C38743C
+inline constexpr char tb_137_c79c38743c_t[] = "EEmployerGGuarantorIInsurance companyOOtherPPatient";
+inline constexpr std::uint32_t tb_137_c79c38743c_e[] = {
+  1, 9, 10, 19, 20, 37, 38, 43, 44, 51,
+};
+inline constexpr table_def tb_137_c79c38743c{137, 5, str("Mail Claim Party", 16), tb_137_c79c38743c_t, tb_137_c79c38743c_e};
+#endif
+#ifndef HL7V2_DEFS_TB_140_9591C4A138
+#define HL7V2_DEFS_TB_140_9591C4A138
+inline constexpr char tb_140_9591c4a138_t[] = "AUSAAustralian ArmyAUSAFAustralian Air ForceAUSNAustralian NavyNATONorth Atlantic Treaty Organizatio"
+  "nNOAANational Oceanic and Atmospheric AdministrationUSAUS ArmyUSAFUS Air ForceUSCGUS Coast GuardUSMC"
+  "US Marine CorpsUSNUS NavyUSPHSUS Public Health Service";
+inline constexpr std::uint32_t tb_140_9591c4a138_e[] = {
+  4, 19, 24, 44, 48, 63, 67, 101, 105, 152, 155, 162, 166, 178, 182, 196,
+  200, 215, 218, 225, 230, 254,
+};
+inline constexpr table_def tb_140_9591c4a138{140, 11, str("Military Service", 16), tb_140_9591c4a138_t, tb_140_9591c4a138_e};
+#endif
+#ifndef HL7V2_DEFS_TB_141_3B84054893
+#define HL7V2_DEFS_TB_141_3B84054893
+inline constexpr char tb_141_3b84054893_t[] = "E1EnlistedE1 ... E9E2EnlistedE3EnlistedE4EnlistedE5EnlistedE6EnlistedE7EnlistedE8EnlistedE9EnlistedO"
+  "1OfficersO1 ... O10O2OfficersO3OfficersO4OfficersO5OfficersO6OfficersO7OfficersO8OfficersO9OfficersW"
+  "1Warrant OfficersW1 ... W4W2Warrant OfficersW3Warrant OfficersW4Warrant Officers";
+inline constexpr std::uint32_t tb_141_3b84054893_e[] = {
+  2, 10, 19, 19, 21, 29, 31, 39, 41, 49, 51, 59, 61, 69, 71, 79,
+  81, 89, 91, 99, 101, 109, 119, 119, 121, 129, 131, 139, 141, 149, 151, 159,
+  161, 169, 171, 179, 181, 189, 191, 199, 201, 217, 226, 226, 228, 244, 246, 262,
+  264, 280,
+};
+inline constexpr table_def tb_141_3b84054893{141, 25, str("Military Rank/Grade", 19), tb_141_3b84054893_t, tb_141_3b84054893_e};
+#endif
+#ifndef HL7V2_DEFS_TB_142_2D4760531A
+#define HL7V2_DEFS_TB_142_2D4760531A
+inline constexpr char tb_142_2d4760531a_t[] = "ACTActive dutyDECDeceasedRETRetired";
+inline constexpr std::uint32_t tb_142_2d4760531a_e[] = {
+  3, 14, 17, 25, 28, 35,
+};
+inline constexpr table_def tb_142_2d4760531a{142, 3, str("Military Status", 15), tb_142_2d4760531a_t, tb_142_2d4760531a_e};
+#endif
+#ifndef HL7V2_DEFS_TB_144_EFB124C206
+#define HL7V2_DEFS_TB_144_EFB124C206
+inline constexpr char tb_144_efb124c206_t[] = "1Insurance company2Employer3Insured presented policy4Insured presented card5Signed statement on file"
+  "6Verbal information7None";
+inline constexpr std::uint32_t tb_144_efb124c206_e[] = {
+  1, 18, 19, 27, 28, 52, 53, 75, 76, 100, 101, 119, 120, 124,
+};
+inline constexpr table_def tb_144_efb124c206{144, 7, str("Eligibility Source", 18), tb_144_efb124c206_t, tb_144_efb124c206_e};
+#endif
+#ifndef HL7V2_DEFS_TB_147_A328F2F9E0
+#define HL7V2_DEFS_TB_147_A328F2F9E0
+inline constexpr char tb_147_a328f2f9e0_t[] = "2ANCSecond ancillary2MMDSecond major medical3MMDThird major medicalANCAncillaryMMDMajor medical";
+inline constexpr std::uint32_t tb_147_a328f2f9e0_e[] = {
+  4, 20, 24, 44, 48, 67, 70, 79, 82, 95,
+};
+inline constexpr table_def tb_147_a328f2f9e0{147, 5, str("Policy type", 11), tb_147_a328f2f9e0_t, tb_147_a328f2f9e0_e};
+#endif
+#ifndef HL7V2_DEFS_TB_148_ADCD2BCB35
+#define HL7V2_DEFS_TB_148_ADCD2BCB35
+inline constexpr char tb_148_adcd2bcb35_t[] = "ATCurrency amountPCPercentage";
+inline constexpr std::uint32_t tb_148_adcd2bcb35_e[] = {
+  2, 17, 19, 29,
+};
+inline constexpr table_def tb_148_adcd2bcb35{148, 2, str("Money or percentage indicator", 29), tb_148_adcd2bcb35_t, tb_148_adcd2bcb35_e};
+#endif
+#ifndef HL7V2_DEFS_TB_149_DFA7AAA8D6
+#define HL7V2_DEFS_TB_149_DFA7AAA8D6
+inline constexpr char tb_149_dfa7aaa8d6_t[] = "APApprovedDEDeniedPEPending";
+inline constexpr std::uint32_t tb_149_dfa7aaa8d6_e[] = {
+  2, 10, 12, 18, 20, 27,
+};
+inline constexpr table_def tb_149_dfa7aaa8d6{149, 3, str("Day type", 8), tb_149_dfa7aaa8d6_t, tb_149_dfa7aaa8d6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_153_C36C1A409C
+#define HL7V2_DEFS_TB_153_C36C1A409C
+inline constexpr char tb_153_c36c1a409c_t[] = "01020405060809101112131415161721222324303137383940414243444546474849505152535657585960676870 ... 727"
+  "5 ... 798081A1A2A3X0X4";
+inline constexpr std::uint32_t tb_153_c36c1a409c_e[] = {
+  2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14, 16, 16,
+  18, 18, 20, 20, 22, 22, 24, 24, 26, 26, 28, 28, 30, 30, 32, 32,
+  34, 34, 36, 36, 38, 38, 40, 40, 42, 42, 44, 44, 46, 46, 48, 48,
+  50, 50, 52, 52, 54, 54, 56, 56, 58, 58, 60, 60, 62, 62, 64, 64,
+  66, 66, 68, 68, 70, 70, 72, 72, 74, 74, 76, 76, 78, 78, 80, 80,
+  82, 82, 84, 84, 86, 86, 88, 88, 90, 90, 99, 99, 108, 108, 110, 110,
+  112, 112, 114, 114, 116, 116, 118, 118, 120, 120, 122, 122,
+};
+inline constexpr table_def tb_153_c36c1a409c{153, 54, str("Value code", 10), tb_153_c36c1a409c_t, tb_153_c36c1a409c_e};
+#endif
+#ifndef HL7V2_DEFS_TB_155_B7CBFB5787
+#define HL7V2_DEFS_TB_155_B7CBFB5787
+inline constexpr char tb_155_b7cbfb5787_t[] = "ALAlwaysERError/reject conditions onlyNENeverSUSuccessful completion only";
+inline constexpr std::uint32_t tb_155_b7cbfb5787_e[] = {
+  2, 8, 10, 38, 40, 45, 47, 73,
+};
+inline constexpr table_def tb_155_b7cbfb5787{155, 4, str("Accept/application acknowledgment conditions", 44), tb_155_b7cbfb5787_t, tb_155_b7cbfb5787_e};
+#endif
+#ifndef HL7V2_DEFS_TB_156_736481195A
+#define HL7V2_DEFS_TB_156_736481195A
+inline constexpr char tb_156_736481195a_t[] = "ANYAny date/time within a rangeCOLCollection date/time, equivalent to film or sample collection date"
+  "/timeORDOrder date/timeRCTSpecimen receipt date/time, receipt of specimen in filling ancillary (Lab)"
+  "REPReport date/time, report date/time at filing ancillary (i.e., Lab)SCHEDSchedule date/time";
+inline constexpr std::uint32_t tb_156_736481195a_e[] = {
+  3, 31, 34, 105, 108, 123, 126, 200, 203, 269, 274, 292,
+};
+inline constexpr table_def tb_156_736481195a{156, 6, str("Which date/time qualifier", 25), tb_156_736481195a_t, tb_156_736481195a_e};
+#endif
+#ifndef HL7V2_DEFS_TB_157_459A9FE677
+#define HL7V2_DEFS_TB_157_459A9FE677
+inline constexpr char tb_157_459a9fe677_t[] = "ANYAny statusCFNCurrent final value, whether final or correctedCORCorrected only (no final with corr"
+  "ections)FINFinal only (no corrections)PREPreliminaryREPReport completion date/time";
+inline constexpr std::uint32_t tb_157_459a9fe677_e[] = {
+  3, 13, 16, 63, 66, 108, 111, 138, 141, 152, 155, 182,
+};
+inline constexpr table_def tb_157_459a9fe677{157, 6, str("Which date/time status qualifier", 32), tb_157_459a9fe677_t, tb_157_459a9fe677_e};
+#endif
+#ifndef HL7V2_DEFS_TB_158_A84542FCB4
+#define HL7V2_DEFS_TB_158_A84542FCB4
+inline constexpr char tb_158_a84542fcb4_t[] = "1STFirst value within rangeALLAll values within the rangeLSTLast value within the rangeREVAll values"
+  " within the range returned in reverse chronological order (This is the default if not otherwise spec"
+  "ified.)";
+inline constexpr std::uint32_t tb_158_a84542fcb4_e[] = {
+  3, 27, 30, 57, 60, 87, 90, 207,
+};
+inline constexpr table_def tb_158_a84542fcb4{158, 4, str("Date/time selection qualifier", 29), tb_158_a84542fcb4_t, tb_158_a84542fcb4_e};
+#endif
+#ifndef HL7V2_DEFS_TB_159_AB966CF80B
+#define HL7V2_DEFS_TB_159_AB966CF80B
+inline constexpr char tb_159_ab966cf80b_t[] = "DDietPPreferenceSSupplement";
+inline constexpr std::uint32_t tb_159_ab966cf80b_e[] = {
+  1, 5, 6, 16, 17, 27,
+};
+inline constexpr table_def tb_159_ab966cf80b{159, 3, str("Diet Code Specification Type", 28), tb_159_ab966cf80b_t, tb_159_ab966cf80b_e};
+#endif
+#ifndef HL7V2_DEFS_TB_160_9C762A80B9
+#define HL7V2_DEFS_TB_160_9C762A80B9
+inline constexpr char tb_160_9c762a80b9_t[] = "EARLYEarly trayGUESTGuest trayLATELate trayMSGTray message onlyNONo tray";
+inline constexpr std::uint32_t tb_160_9c762a80b9_e[] = {
+  5, 15, 20, 30, 34, 43, 46, 63, 65, 72,
+};
+inline constexpr table_def tb_160_9c762a80b9{160, 5, str("Tray Type", 9), tb_160_9c762a80b9_t, tb_160_9c762a80b9_e};
+#endif
+#ifndef HL7V2_DEFS_TB_161_C5F68F2A68
+#define HL7V2_DEFS_TB_161_C5F68F2A68
+inline constexpr char tb_161_c5f68f2a68_t[] = "GAllow generic substitutions.NSubstitutions are NOT authorized.  (This is the default - null.)TAllow"
+  " therapeutic substitutions";
+inline constexpr std::uint32_t tb_161_c5f68f2a68_e[] = {
+  1, 29, 30, 94, 95, 126,
+};
+inline constexpr table_def tb_161_c5f68f2a68{161, 3, str("Allow Substitution", 18), tb_161_c5f68f2a68_t, tb_161_c5f68f2a68_e};
+#endif
+#ifndef HL7V2_DEFS_TB_162_0308921FBE
+#define HL7V2_DEFS_TB_162_0308921FBE
+inline constexpr char tb_162_0308921fbe_t[] = "APApply ExternallyBBuccalDTDentalEPEpiduralETEndotrachial Tube*GTTGastrostomy TubeGUGU IrrigantIAInt"
+  "ra-arterialIBIntrabursalICIntracardiacICVIntracervical (uterus)IDIntradermalIHInhalationIHAIntrahepa"
+  "tic ArteryIMIntramuscularIMRImmerse (Soak) Body PartINIntranasalIOIntraocularIPIntraperitonealISIntr"
+  "asynovialITIntrathecalIUIntrauterineIVIntravenousMMMucous MembraneMTHMouth/ThroatNGNasogastricNPNasa"
+  "l Prongs*NSNasalNTNasotrachial TubeOPOphthalmicOTOticOTHOther/MiscellaneousPFPerfusionPOOralPRRectal"
+  "RMRebreather Mask*SCSubcutaneousSDSoaked DressingSLSublingualTDTransdermalTLTranslingualTPTopicalTRA"
+  "Tracheostomy*URUrethralVGVaginalVMVentimaskWNDWound";
+inline constexpr std::uint32_t tb_162_0308921fbe_e[] = {
+  2, 18, 19, 25, 27, 33, 35, 43, 45, 63, 66, 82, 84, 95, 97, 111,
+  113, 124, 126, 138, 141, 163, 165, 176, 178, 188, 191, 210, 212, 225, 228, 252,
+  254, 264, 266, 277, 279, 294, 296, 309, 311, 322, 324, 336, 338, 349, 351, 366,
+  369, 381, 383, 394, 396, 409, 411, 416, 418, 435, 437, 447, 449, 453, 456, 475,
+  477, 486, 488, 492, 494, 500, 502, 518, 520, 532, 534, 549, 551, 561, 563, 574,
+  576, 588, 590, 597, 600, 613, 615, 623, 625, 632, 634, 643, 646, 651,
+};
+inline constexpr table_def tb_162_0308921fbe{162, 47, str("Route of Administration", 23), tb_162_0308921fbe_t, tb_162_0308921fbe_e};
+#endif
+#ifndef HL7V2_DEFS_TB_163_7ABAFD0F0E
+#define HL7V2_DEFS_TB_163_7ABAFD0F0E
+inline constexpr char tb_163_7abafd0f0e_t[] = "BEBilateral EarsBNBilateral NaresBUButtockCTChest TubeLALeft ArmLACLeft Anterior ChestLACFLeft Antec"
+  "ubital FossaLDLeft DeltoidLELeft EarLEJLeft External JugularLFLeft FootLGLeft Gluteus MediusLHLeft H"
+  "andLIJLeft Internal JugularLLAQLeft Lower Abd QuadrantLLFALeft Lower ForearmLMFALeft Mid ForearmLNLe"
+  "ft NarisLPCLeft Posterior ChestLSCLeft SubclavianLTLeft ThighLUALeft Upper ArmLUAQLeft Upper Abd Qua"
+  "drantLUFALeft Upper ForearmLVGLeft VentraglutealLVLLeft Vastus LateralisNBNebulizedODRight EyeOSLeft"
+  " EyeOUBilateral EyesPAPerianalPERINPerinealRARight ArmRACRight Anterior ChestRACFRight Antecubital F"
+  "ossaRDRight DeltoidRERight EarREJRight External JugularRFRight FootRGRight Gluteus MediusRHRight Han"
+  "dRIJRight Internal JugularRLAQRt Lower Abd QuadrantRLFARight Lower ForearmRMFARight Mid ForearmRNRig"
+  "ht NarisRPCRight Posterior ChestRSCRight SubclavianRTRight ThighRUARight Upper ArmRUAQRight Upper Ab"
+  "d QuadrantRUFARight Upper ForearmRVGRight VentraglutealRVLRight Vastus Lateralis";
+inline constexpr std::uint32_t tb_163_7abafd0f0e_e[] = {
+  2, 16, 18, 33, 35, 42, 44, 54, 56, 64, 67, 86, 90, 112, 114, 126,
+  128, 136, 139, 160, 162, 171, 173, 192, 194, 203, 206, 227, 231, 254, 258, 276,
+  280, 296, 298, 308, 311, 331, 334, 349, 351, 361, 364, 378, 382, 405, 409, 427,
+  430, 448, 451, 472, 474, 483, 485, 494, 496, 504, 506, 520, 522, 530, 535, 543,
+  545, 554, 557, 577, 581, 604, 606, 619, 621, 630, 633, 655, 657, 667, 669, 689,
+  691, 701, 704, 726, 730, 751, 755, 774, 778, 795, 797, 808, 811, 832, 835, 851,
+  853, 864, 867, 882, 886, 910, 914, 933, 936, 955, 958, 980,
+};
+inline constexpr table_def tb_163_7abafd0f0e{163, 54, str("Body site", 9), tb_163_7abafd0f0e_t, tb_163_7abafd0f0e_e};
+#endif
+#ifndef HL7V2_DEFS_TB_164_2D07D572CC
+#define HL7V2_DEFS_TB_164_2D07D572CC
+inline constexpr char tb_164_2d07d572cc_t[] = "APApplicatorBTBuretrolHLHeparin LockIPPBIPPBIVPIV PumpIVSIV SolusetMIMetered InhalerNEBNebulizerPCAP"
+  "CA Pump";
+inline constexpr std::uint32_t tb_164_2d07d572cc_e[] = {
+  2, 12, 14, 22, 24, 36, 40, 44, 47, 54, 57, 67, 69, 84, 87, 96,
+  99, 107,
+};
+inline constexpr table_def tb_164_2d07d572cc{164, 9, str("Administration Device", 21), tb_164_2d07d572cc_t, tb_164_2d07d572cc_e};
+#endif
+#ifndef HL7V2_DEFS_TB_165_2AEB3D9F55
+#define HL7V2_DEFS_TB_165_2AEB3D9F55
+inline constexpr char tb_165_2aeb3d9f55_t[] = "CHChewDIDissolveDUDustIFInfiltrateIRIrrigateISInsertIVPIV PushIVPBIV PiggybackNBNebulizedPFPerfusePT"
+  "PaintSHShampooSOSoakWAWashWIWipe";
+inline constexpr std::uint32_t tb_165_2aeb3d9f55_e[] = {
+  2, 6, 8, 16, 18, 22, 24, 34, 36, 44, 46, 52, 55, 62, 66, 78,
+  80, 89, 91, 98, 100, 105, 107, 114, 116, 120, 122, 126, 128, 132,
+};
+inline constexpr table_def tb_165_2aeb3d9f55{165, 15, str("Administration Method", 21), tb_165_2aeb3d9f55_t, tb_165_2aeb3d9f55_e};
+#endif
+#ifndef HL7V2_DEFS_TB_166_9E3F22F26A
+#define HL7V2_DEFS_TB_166_9E3F22F26A
+inline constexpr char tb_166_9e3f22f26a_t[] = "AAdditiveBBase";
+inline constexpr std::uint32_t tb_166_9e3f22f26a_e[] = {
+  1, 9, 10, 14,
+};
+inline constexpr table_def tb_166_9e3f22f26a{166, 2, str("RX Component Type", 17), tb_166_9e3f22f26a_t, tb_166_9e3f22f26a_e};
+#endif
+#ifndef HL7V2_DEFS_TB_167_7DCA501D8B
+#define HL7V2_DEFS_TB_167_7DCA501D8B
+inline constexpr char tb_167_7dca501d8b_t[] = "0No product selection indicated1Substitution not allowed by prescriber2Substitution allowed - patien"
+  "t requested product dispensed3Substitution allowed - pharmacist selected product dispensed4Substitut"
+  "ion allowed - generic drug not in stock5Substitution allowed - brand drug dispensed as a generic7Sub"
+  "stitution not allowed - brand drug mandated by law8Substitution allowed - generic drug not available"
+  " in marketplaceGA generic substitution was dispensed.NNo substitute was dispensed.  This is equivale"
+  "nt to the default (null) value.TA therapeutic substitution was dispensed.";
+inline constexpr std::uint32_t tb_167_7dca501d8b_e[] = {
+  1, 31, 32, 70, 71, 129, 130, 190, 191, 239, 240, 296, 297, 350, 351, 415,
+  416, 453, 454, 531, 532, 573,
+};
+inline constexpr table_def tb_167_7dca501d8b{167, 11, str("Substitution Status", 19), tb_167_7dca501d8b_t, tb_167_7dca501d8b_e};
+#endif
+#ifndef HL7V2_DEFS_TB_168_F8D5BCEC06
+#define HL7V2_DEFS_TB_168_F8D5BCEC06
+inline constexpr char tb_168_f8d5bcec06_t[] = "AAs soon as possible (a priority lower than stat)BDo at bedside or portable (may be used with other "
+  "codes)CMeasure continuously (e.g., arterial line blood pressure)PPreoperative (to be done prior to s"
+  "urgery)RRoutineSStat (do immediately)TTiming critical (do as near as possible to requested time)";
+inline constexpr std::uint32_t tb_168_f8d5bcec06_e[] = {
+  1, 49, 50, 106, 107, 164, 165, 207, 208, 215, 216, 237, 238, 296,
+};
+inline constexpr table_def tb_168_f8d5bcec06{168, 7, str("Processing priority", 19), tb_168_f8d5bcec06_t, tb_168_f8d5bcec06_e};
+#endif
+#ifndef HL7V2_DEFS_TB_169_46CEE7D002
+#define HL7V2_DEFS_TB_169_46CEE7D002
+inline constexpr char tb_169_46cee7d002_t[] = "CCall back resultsRRush reporting";
+inline constexpr std::uint32_t tb_169_46cee7d002_e[] = {
+  1, 18, 19, 33,
+};
+inline constexpr table_def tb_169_46cee7d002{169, 2, str("Reporting priority", 18), tb_169_46cee7d002_t, tb_169_46cee7d002_e};
+#endif
+#ifndef HL7V2_DEFS_TB_170_37332AA915
+#define HL7V2_DEFS_TB_170_37332AA915
+inline constexpr char tb_170_37332aa915_t[] = "CChild ObservationNNot ApplicablePParent Observation";
+inline constexpr std::uint32_t tb_170_37332aa915_e[] = {
+  1, 18, 19, 33, 34, 52,
+};
+inline constexpr table_def tb_170_37332aa915{170, 3, str("Derived specimen", 16), tb_170_37332aa915_t, tb_170_37332aa915_e};
+#endif
+#ifndef HL7V2_DEFS_TB_173_32762AA721
+#define HL7V2_DEFS_TB_173_32762AA721
+inline constexpr char tb_173_32762aa721_t[] = "COCoordinationINIndependent";
+inline constexpr std::uint32_t tb_173_32762aa721_e[] = {
+  2, 14, 16, 27,
+};
+inline constexpr table_def tb_173_32762aa721{173, 2, str("Coordination of Benefits", 24), tb_173_32762aa721_t, tb_173_32762aa721_e};
+#endif
+#ifndef HL7V2_DEFS_TB_174_04FBCE8CBF
+#define HL7V2_DEFS_TB_174_04FBCE8CBF
+inline constexpr char tb_174_04fbce8cbf_t[] = "AAtomic service/test/observation (test code or treatment code)CSingle observation calculated via a r"
+  "ule or formula from other independent observations (e.g., Alveolar-arterial ratio, cardiac output)FF"
+  "unctional procedure that may consist of one or more interrelated measures (e.g., glucose tolerance t"
+  "est, creatinine clearance), usually done at different times and/or on different specimensPProfile or"
+  " battery consisting of many independent atomic observations (e.g., SMA12, electrolytes), usually don"
+  "e at one instrument on one specimenSSuperset-a set of batteries or procedures ordered under a single"
+  " code unit but processed as separate batteries (e.g., routines = CBC, UA, electrolytes)<p>This set i"
+  "ndicates that the code being described is used to order multiple service/test/observation b";
+inline constexpr std::uint32_t tb_174_04fbce8cbf_e[] = {
+  1, 62, 63, 198, 199, 389, 390, 535, 536, 791,
+};
+inline constexpr table_def tb_174_04fbce8cbf{174, 5, str("Nature of Service/Test/Observation", 34), tb_174_04fbce8cbf_t, tb_174_04fbce8cbf_e};
+#endif
+#ifndef HL7V2_DEFS_TB_175_E62002FAC8
+#define HL7V2_DEFS_TB_175_E62002FAC8
+inline constexpr char tb_175_e62002fac8_t[] = "CDMCharge description master fileCLNClinic master fileCMAClinical study with phases and scheduled ma"
+  "ster fileCMBClinical study without phases but with scheduled master fileINVInventory master fileLOCL"
+  "ocation master fileOMANumerical observation master fileOMBCategorical observation master fileOMCObse"
+  "rvation batteries master fileOMDCalculated observations master fileOMEOther Observation/Service Item"
+  " master filePRAPractitioner master fileSTFStaff master file";
+inline constexpr std::uint32_t tb_175_e62002fac8_e[] = {
+  3, 33, 36, 54, 57, 109, 112, 172, 175, 196, 199, 219, 222, 255, 258, 293,
+  296, 329, 332, 367, 370, 412, 415, 439, 442, 459,
+};
+inline constexpr table_def tb_175_e62002fac8{175, 13, str("Master file identifier code", 27), tb_175_e62002fac8_t, tb_175_e62002fac8_e};
+#endif
+#ifndef HL7V2_DEFS_TB_177_C1972DFB52
+#define HL7V2_DEFS_TB_177_C1972DFB52
+inline constexpr char tb_177_c1972dfb52_t[] = "AIDAIDS patientEMPEmployeeETHAlcohol/drug treatment patientHIVHIV(+) patientPSYPsychiatric patientRR"
+  "estrictedUUsual controlUWMUnwed motherVVery restrictedVIPVery important person or celebrity";
+inline constexpr std::uint32_t tb_177_c1972dfb52_e[] = {
+  3, 15, 18, 26, 29, 59, 62, 76, 79, 98, 99, 109, 110, 123, 126, 138,
+  139, 154, 157, 191,
+};
+inline constexpr table_def tb_177_c1972dfb52{177, 10, str("Confidentiality code", 20), tb_177_c1972dfb52_t, tb_177_c1972dfb52_e};
+#endif
+#ifndef HL7V2_DEFS_TB_178_B3812FFE84
+#define HL7V2_DEFS_TB_178_B3812FFE84
+inline constexpr char tb_178_b3812ffe84_t[] = "REPReplace current version of this master file with the version contained in this messageUPDChange f"
+  "ile records as defined in the record-level event codes for each record that follows";
+inline constexpr std::uint32_t tb_178_b3812ffe84_e[] = {
+  3, 89, 92, 183,
+};
+inline constexpr table_def tb_178_b3812ffe84{178, 2, str("File level event code", 21), tb_178_b3812ffe84_t, tb_178_b3812ffe84_e};
+#endif
+#ifndef HL7V2_DEFS_TB_179_1250287416
+#define HL7V2_DEFS_TB_179_1250287416
+inline constexpr char tb_179_1250287416_t[] = "ALAlways.  All MFA segments (whether denoting errors or not) must be returned via the application-le"
+  "vel acknowledgment messageERError/Reject conditions only.  Only MFA segments denoting errors must be"
+  " returned via the application-level acknowledgment for this messageNENever.  No application-level re"
+  "sponse neededSUSuccess.  Only MFA segments denoting success must be returned via the application-lev"
+  "el acknowledgment for this message";
+inline constexpr std::uint32_t tb_179_1250287416_e[] = {
+  2, 126, 128, 267, 269, 313, 315, 434,
+};
+inline constexpr table_def tb_179_1250287416{179, 4, str("Response level", 14), tb_179_1250287416_t, tb_179_1250287416_e};
+#endif
+#ifndef HL7V2_DEFS_TB_180_615D31A85F
+#define HL7V2_DEFS_TB_180_615D31A85F
+inline constexpr char tb_180_615d31a85f_t[] = "MACReactivate deactivated recordMADAdd record to master fileMDCDeactivate: discontinue using record "
+  "in master file, but do not delete from databaseMDLDelete record from master fileMUPUpdate record for"
+  " master file";
+inline constexpr std::uint32_t tb_180_615d31a85f_e[] = {
+  3, 32, 35, 60, 63, 147, 150, 180, 183, 212,
+};
+inline constexpr table_def tb_180_615d31a85f{180, 5, str("Record-level event code", 23), tb_180_615d31a85f_t, tb_180_615d31a85f_e};
+#endif
+#ifndef HL7V2_DEFS_TB_181_209B0833EA
+#define HL7V2_DEFS_TB_181_209B0833EA
+inline constexpr char tb_181_209b0833ea_t[] = "SSuccessful posting of the record defined by the MFE segmentUUnsuccessful posting of the record defi"
+  "ned by the MFE segment";
+inline constexpr std::uint32_t tb_181_209b0833ea_e[] = {
+  1, 60, 61, 122,
+};
+inline constexpr table_def tb_181_209b0833ea{181, 2, str("MFN record-level error return", 29), tb_181_209b0833ea_t, tb_181_209b0833ea_e};
+#endif
+#ifndef HL7V2_DEFS_TB_183_38AE92CFC2
+#define HL7V2_DEFS_TB_183_38AE92CFC2
+inline constexpr char tb_183_38ae92cfc2_t[] = "AActive StaffIInactive Staff";
+inline constexpr std::uint32_t tb_183_38ae92cfc2_e[] = {
+  1, 13, 14, 28,
+};
+inline constexpr table_def tb_183_38ae92cfc2{183, 2, str("Active/Inactive", 15), tb_183_38ae92cfc2_t, tb_183_38ae92cfc2_e};
+#endif
+#ifndef HL7V2_DEFS_TB_185_C89B9A91AD
+#define HL7V2_DEFS_TB_185_C89B9A91AD
+inline constexpr char tb_185_c89b9a91ad_t[] = "BBeeper NumberCCellular Phone NumberEE-Mail Address (for backward compatibility)FFAX NumberHHome Pho"
+  "ne NumberOOffice Phone Number";
+inline constexpr std::uint32_t tb_185_c89b9a91ad_e[] = {
+  1, 14, 15, 36, 37, 80, 81, 91, 92, 109, 110, 129,
+};
+inline constexpr table_def tb_185_c89b9a91ad{185, 6, str("Preferred method of contact", 27), tb_185_c89b9a91ad_t, tb_185_c89b9a91ad_e};
+#endif
+#ifndef HL7V2_DEFS_TB_187_24FF3A57A6
+#define HL7V2_DEFS_TB_187_24FF3A57A6
+inline constexpr char tb_187_24ff3a57a6_t[] = "IInstitution bills for providerPProvider does own billing";
+inline constexpr std::uint32_t tb_187_24ff3a57a6_e[] = {
+  1, 31, 32, 57,
+};
+inline constexpr table_def tb_187_24ff3a57a6{187, 2, str("Provider billing", 16), tb_187_24ff3a57a6_t, tb_187_24ff3a57a6_e};
+#endif
+#ifndef HL7V2_DEFS_TB_189_393FF45931
+#define HL7V2_DEFS_TB_189_393FF45931
+inline constexpr char tb_189_393ff45931_t[] = "HHispanic or LatinoNNot Hispanic or LatinoUUnknown";
+inline constexpr std::uint32_t tb_189_393ff45931_e[] = {
+  1, 19, 20, 42, 43, 50,
+};
+inline constexpr table_def tb_189_393ff45931{189, 3, str("Ethnic Group", 12), tb_189_393ff45931_t, tb_189_393ff45931_e};
+#endif
+#ifndef HL7V2_DEFS_TB_193_E23126BE2F
+#define HL7V2_DEFS_TB_193_E23126BE2F
+inline constexpr char tb_193_e23126be2f_t[] = "ATAmountLMLimitPCPercentageULUnlimited";
+inline constexpr std::uint32_t tb_193_e23126be2f_e[] = {
+  2, 8, 10, 15, 17, 27, 29, 38,
+};
+inline constexpr table_def tb_193_e23126be2f{193, 4, str("Amount class", 12), tb_193_e23126be2f_t, tb_193_e23126be2f_e};
 #endif
 
 inline constexpr segment_entry v2_2_segments[] = {
-  {0x41434300u, &s_ACC_486ff9bc8e},
-  {0x41444400u, &s_ADD_df35092270},
-  {0x414c3100u, &s_AL1_7e7a786fe3},
-  {0x42485300u, &s_BHS_6a1df8e8cf},
-  {0x424c4700u, &s_BLG_39fc681cb9},
-  {0x42545300u, &s_BTS_277a2b6939},
-  {0x44473100u, &s_DG1_482de0d5ac},
-  {0x44534300u, &s_DSC_85fc7485e9},
-  {0x44535000u, &s_DSP_b52a50f9e2},
-  {0x45525200u, &s_ERR_433251cb7a},
-  {0x45564e00u, &s_EVN_71c0898730},
-  {0x46485300u, &s_FHS_2162013309},
-  {0x46543100u, &s_FT1_7a0bbe05da},
-  {0x46545300u, &s_FTS_1f1a732be0},
-  {0x47543100u, &s_GT1_de43a24e2a},
-  {0x494e3100u, &s_IN1_7cc926d79f},
-  {0x494e3200u, &s_IN2_a34f498791},
-  {0x494e3300u, &s_IN3_a14962c610},
-  {0x4d464100u, &s_MFA_89ecd049b0},
-  {0x4d464500u, &s_MFE_c428b7e242},
-  {0x4d464900u, &s_MFI_fb1804623a},
-  {0x4d524700u, &s_MRG_ccd34fb92b},
-  {0x4d534100u, &s_MSA_f307ac62fa},
-  {0x4d534800u, &s_MSH_3bff9a9124},
-  {0x4e434b00u, &s_NCK_d8e341baa4},
-  {0x4e4b3100u, &s_NK1_c3b5403daa},
-  {0x4e505500u, &s_NPU_190db266a8},
-  {0x4e534300u, &s_NSC_30db3a0026},
-  {0x4e535400u, &s_NST_df567937f8},
-  {0x4e544500u, &s_NTE_c003892c39},
-  {0x4f425200u, &s_OBR_7d79847a2e},
-  {0x4f425800u, &s_OBX_6d6aa5b966},
-  {0x4f445300u, &s_ODS_f7be981223},
-  {0x4f445400u, &s_ODT_1088581557},
-  {0x4f4d3100u, &s_OM1_a575a13f92},
-  {0x4f4d3200u, &s_OM2_3ac33dea5f},
-  {0x4f4d3300u, &s_OM3_7ab4355ccd},
-  {0x4f4d3400u, &s_OM4_d05d6a05a5},
-  {0x4f4d3500u, &s_OM5_be75a988ed},
-  {0x4f4d3600u, &s_OM6_2e60645482},
-  {0x4f524300u, &s_ORC_14ab0ce767},
-  {0x50494400u, &s_PID_c38f8bf7c1},
-  {0x50523100u, &s_PR1_aeb258d3af},
-  {0x50524100u, &s_PRA_4609c11360},
-  {0x50563100u, &s_PV1_4a81052bce},
-  {0x50563200u, &s_PV2_40f2282cfb},
-  {0x51524400u, &s_QRD_90be58812c},
-  {0x51524600u, &s_QRF_ba5e1f0772},
-  {0x52513100u, &s_RQ1_dc8903cb69},
-  {0x52514400u, &s_RQD_26e97d922b},
-  {0x52584100u, &s_RXA_44c2c0dbde},
-  {0x52584300u, &s_RXC_b8425c7df9},
-  {0x52584400u, &s_RXD_15981cc283},
-  {0x52584500u, &s_RXE_45ca3f38e4},
-  {0x52584700u, &s_RXG_aa0e9b37f0},
-  {0x52584f00u, &s_RXO_ef4a38fd25},
-  {0x52585200u, &s_RXR_3cc5adf372},
-  {0x53544600u, &s_STF_ce71dbd833},
-  {0x55423100u, &s_UB1_dccf1c3c16},
-  {0x55423200u, &s_UB2_577393c463},
-  {0x55524400u, &s_URD_20a0b65e33},
-  {0x55525300u, &s_URS_ab17d076b4},
+  {0x41434300u, &s_ACC_ff5c4d79b2},
+  {0x41444400u, &s_ADD_f1d4428632},
+  {0x414c3100u, &s_AL1_fcf14ad2d7},
+  {0x42485300u, &s_BHS_7df897bb80},
+  {0x424c4700u, &s_BLG_ea362c1690},
+  {0x42545300u, &s_BTS_dbe25bd91f},
+  {0x44473100u, &s_DG1_4c1794f4a8},
+  {0x44534300u, &s_DSC_e069e190b0},
+  {0x44535000u, &s_DSP_0463b9e3b1},
+  {0x45525200u, &s_ERR_b6ade53aa4},
+  {0x45564e00u, &s_EVN_da353638ad},
+  {0x46485300u, &s_FHS_75b81d6e9a},
+  {0x46543100u, &s_FT1_0d07a6641c},
+  {0x46545300u, &s_FTS_c1daf52f7d},
+  {0x47543100u, &s_GT1_e56e20ffb7},
+  {0x494e3100u, &s_IN1_ee54ccd751},
+  {0x494e3200u, &s_IN2_72f4c818db},
+  {0x494e3300u, &s_IN3_84d12f5ead},
+  {0x4d464100u, &s_MFA_ede710ab52},
+  {0x4d464500u, &s_MFE_65d7bee39d},
+  {0x4d464900u, &s_MFI_2ea9e387ca},
+  {0x4d524700u, &s_MRG_84b18151ed},
+  {0x4d534100u, &s_MSA_e5274fc861},
+  {0x4d534800u, &s_MSH_0c58637567},
+  {0x4e434b00u, &s_NCK_46fe5cd91f},
+  {0x4e4b3100u, &s_NK1_1e30d3ab14},
+  {0x4e505500u, &s_NPU_1c1d828aaf},
+  {0x4e534300u, &s_NSC_740dc71943},
+  {0x4e535400u, &s_NST_8bd2575eef},
+  {0x4e544500u, &s_NTE_fc76f0c8af},
+  {0x4f425200u, &s_OBR_7516dc8447},
+  {0x4f425800u, &s_OBX_d928d96558},
+  {0x4f445300u, &s_ODS_3ed3d67014},
+  {0x4f445400u, &s_ODT_92a2a4b518},
+  {0x4f4d3100u, &s_OM1_87f8dde2e2},
+  {0x4f4d3200u, &s_OM2_1c6359f0ba},
+  {0x4f4d3300u, &s_OM3_90db55075e},
+  {0x4f4d3400u, &s_OM4_7d2f68a7bc},
+  {0x4f4d3500u, &s_OM5_a6a844335f},
+  {0x4f4d3600u, &s_OM6_abcb0fc2fe},
+  {0x4f524300u, &s_ORC_cd6c7ca60e},
+  {0x50494400u, &s_PID_457367c82b},
+  {0x50523100u, &s_PR1_2b27b58bf5},
+  {0x50524100u, &s_PRA_9a19fe81f5},
+  {0x50563100u, &s_PV1_e63d3c3295},
+  {0x50563200u, &s_PV2_1076e6a3ca},
+  {0x51524400u, &s_QRD_a446ea812b},
+  {0x51524600u, &s_QRF_77fc3630a3},
+  {0x52513100u, &s_RQ1_18612e25c6},
+  {0x52514400u, &s_RQD_12ffa061d4},
+  {0x52584100u, &s_RXA_f8bfa04a4f},
+  {0x52584300u, &s_RXC_feb8344066},
+  {0x52584400u, &s_RXD_cd28a1f570},
+  {0x52584500u, &s_RXE_d90e41df88},
+  {0x52584700u, &s_RXG_04e1e1f56f},
+  {0x52584f00u, &s_RXO_bfb5b06087},
+  {0x52585200u, &s_RXR_84665a0847},
+  {0x53544600u, &s_STF_b38ed7c57d},
+  {0x55423100u, &s_UB1_dbbe24d19f},
+  {0x55423200u, &s_UB2_2f60bd7d4f},
+  {0x55524400u, &s_URD_b942096089},
+  {0x55525300u, &s_URS_b9d4facca6},
 };
 inline constexpr const type_def* v2_2_types[] = {
   &t_AD_3250cfd40d,
@@ -5201,99 +4057,99 @@ inline constexpr event_entry v2_2_events[] = {
   {str("UDM_Q05", 7), &m_UDM_Q05_f30db027ff},
 };
 inline constexpr const table_def* v2_2_tables[] = {
-  &tb_1_d63d69969d,
-  &tb_2_4cf367cf9e,
-  &tb_3_2cd76b0f6b,
-  &tb_4_a725640b8c,
-  &tb_5_16172aac88,
-  &tb_6_81f28f12f5,
-  &tb_7_fe663d4b10,
-  &tb_8_d3ba95b4cd,
-  &tb_9_c0ed63bf4c,
-  &tb_17_28e0217b68,
-  &tb_23_ee9e2b5666,
-  &tb_27_39b6a90ed8,
-  &tb_38_087a268ce8,
-  &tb_43_31af218096,
-  &tb_48_49ac7682a4,
-  &tb_52_d9f15a415d,
-  &tb_62_13269928ca,
-  &tb_63_0f9792a6a6,
-  &tb_65_d6a64ef22a,
-  &tb_66_da567b25d8,
-  &tb_69_c8b4bfb9a6,
-  &tb_70_77b63a395c,
-  &tb_74_131037913c,
-  &tb_78_91a1373be5,
-  &tb_80_2c564742d7,
-  &tb_83_c80ad02a31,
-  &tb_85_af6a45fc4d,
-  &tb_91_5fc3b04526,
-  &tb_92_3f46663516,
-  &tb_93_41008d34bb,
-  &tb_98_d5b58acba8,
-  &tb_100_0ac987e706,
-  &tb_102_8a873298c0,
-  &tb_103_8f1031ba4d,
-  &tb_104_64a9813d05,
-  &tb_105_b540c2b960,
-  &tb_106_6d9c5f1a4c,
-  &tb_107_1bff2a928d,
-  &tb_108_4a66b51745,
-  &tb_109_8447b93d12,
-  &tb_112_990b199d7d,
-  &tb_116_870f62c4ce,
-  &tb_119_7fa084fe56,
-  &tb_121_a26406e4a6,
-  &tb_122_fc073780bc,
-  &tb_123_7805edc258,
-  &tb_124_69145db289,
-  &tb_125_575be9ab73,
-  &tb_126_257e0b6471,
-  &tb_127_413bd75430,
-  &tb_128_f1a0e7c68d,
-  &tb_130_428287c3a1,
-  &tb_131_7e3e5507a0,
-  &tb_135_05b1259291,
-  &tb_136_742b4ca9f6,
-  &tb_137_b83d7f6163,
-  &tb_140_14ef6679c2,
-  &tb_141_760c2e2b9c,
-  &tb_142_ea731ba700,
-  &tb_144_5e21591abb,
-  &tb_147_bb24e38cd6,
-  &tb_148_2eb04eed64,
-  &tb_149_77d33074c0,
-  &tb_153_9b0ab494e7,
-  &tb_155_ee35c01e0a,
-  &tb_156_5215a16c4b,
-  &tb_157_53db52c72b,
-  &tb_158_a55d49e763,
-  &tb_159_c16aa2d01f,
-  &tb_160_a030e5a1a7,
-  &tb_161_b6ce5dcb6a,
-  &tb_162_ed557def37,
-  &tb_163_a267c64dfe,
-  &tb_164_5d92ff2a7d,
-  &tb_165_47fdb42fc3,
-  &tb_166_833eb48960,
-  &tb_167_f8981b645a,
-  &tb_168_99c81a8691,
-  &tb_169_e34f07414a,
-  &tb_170_c6ef153a2f,
-  &tb_173_7fede7ec33,
-  &tb_174_5c278f88d4,
-  &tb_175_1527cbcda8,
-  &tb_177_6a3b3ecca5,
-  &tb_178_0eda3d3537,
-  &tb_179_fd7aeb6507,
-  &tb_180_4912f5c22d,
-  &tb_181_de0b7292ba,
-  &tb_183_10cd9d3d14,
-  &tb_185_0c7a03d83e,
-  &tb_187_380ef5b626,
-  &tb_189_0e97cae16f,
-  &tb_193_7b20ff179b,
+  &tb_1_f5fa54e9f4,
+  &tb_2_902449324a,
+  &tb_3_4576ae13f6,
+  &tb_4_5b548c2900,
+  &tb_5_3e06ac710a,
+  &tb_6_db33c7d4f7,
+  &tb_7_6746e79673,
+  &tb_8_c98fcab5bf,
+  &tb_9_7e685fc967,
+  &tb_17_eeb886117d,
+  &tb_23_1b61b3a851,
+  &tb_27_8c8b51dd74,
+  &tb_38_e9ca66db96,
+  &tb_43_3b680abe0d,
+  &tb_48_4d4b58f2db,
+  &tb_52_4d0cd4728e,
+  &tb_62_8dc1d7ea2f,
+  &tb_63_35d9d8c8cb,
+  &tb_65_957374da67,
+  &tb_66_8bfe89d214,
+  &tb_69_cdc0eca7bb,
+  &tb_70_54973ce9a8,
+  &tb_74_94efb2e200,
+  &tb_78_fe0636d9b7,
+  &tb_80_547dd878c4,
+  &tb_83_28162496dc,
+  &tb_85_4d6b38bdb5,
+  &tb_91_1e0c49cc7b,
+  &tb_92_4837d00478,
+  &tb_93_3f11d0e325,
+  &tb_98_343cef94a1,
+  &tb_100_a32977a843,
+  &tb_102_ba8bf49600,
+  &tb_103_6342487f10,
+  &tb_104_8d241ad853,
+  &tb_105_5d0b3dc95e,
+  &tb_106_07900e2af6,
+  &tb_107_8c327ab3e3,
+  &tb_108_cc005f17ab,
+  &tb_109_93136c81ed,
+  &tb_112_b0fb15f63c,
+  &tb_116_d2e4c451f2,
+  &tb_119_d1ed273578,
+  &tb_121_75d606ec40,
+  &tb_122_3f99be49b8,
+  &tb_123_14b235ccc6,
+  &tb_124_93d1108ba3,
+  &tb_125_46d978cda6,
+  &tb_126_2d2b7c4b7b,
+  &tb_127_709012ddc6,
+  &tb_128_20e9992804,
+  &tb_130_097098c820,
+  &tb_131_2fda1da2ef,
+  &tb_135_8385cd2ace,
+  &tb_136_03073eb88c,
+  &tb_137_c79c38743c,
+  &tb_140_9591c4a138,
+  &tb_141_3b84054893,
+  &tb_142_2d4760531a,
+  &tb_144_efb124c206,
+  &tb_147_a328f2f9e0,
+  &tb_148_adcd2bcb35,
+  &tb_149_dfa7aaa8d6,
+  &tb_153_c36c1a409c,
+  &tb_155_b7cbfb5787,
+  &tb_156_736481195a,
+  &tb_157_459a9fe677,
+  &tb_158_a84542fcb4,
+  &tb_159_ab966cf80b,
+  &tb_160_9c762a80b9,
+  &tb_161_c5f68f2a68,
+  &tb_162_0308921fbe,
+  &tb_163_7abafd0f0e,
+  &tb_164_2d07d572cc,
+  &tb_165_2aeb3d9f55,
+  &tb_166_9e3f22f26a,
+  &tb_167_7dca501d8b,
+  &tb_168_f8d5bcec06,
+  &tb_169_46cee7d002,
+  &tb_170_37332aa915,
+  &tb_173_32762aa721,
+  &tb_174_04fbce8cbf,
+  &tb_175_e62002fac8,
+  &tb_177_c1972dfb52,
+  &tb_178_b3812ffe84,
+  &tb_179_1250287416,
+  &tb_180_615d31a85f,
+  &tb_181_209b0833ea,
+  &tb_183_38ae92cfc2,
+  &tb_185_c89b9a91ad,
+  &tb_187_24ff3a57a6,
+  &tb_189_393ff45931,
+  &tb_193_e23126be2f,
 };
 }  // namespace hl7v2::defs::detail
 

@@ -214,8 +214,8 @@ ack_status write_ack(const message& received, const defs::version_def& version, 
   const bool erl_layout = err_def != nullptr && err_def->field_count >= 4;
   const defs::table_def* t357 = version.table(357);
   auto error_text = [t357](std::string_view c) {
-    const defs::table_value* v = t357 != nullptr ? t357->find(c) : nullptr;
-    return v != nullptr ? v->name : detail::error_text(c);
+    const std::string_view name = t357 != nullptr ? t357->name_of(c) : std::string_view{};
+    return !name.empty() ? name : detail::error_text(c);
   };
   std::size_t written = 0;
   for (const diagnostic& diag : diagnostics) {

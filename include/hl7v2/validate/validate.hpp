@@ -230,7 +230,7 @@ class segment_checker {
     const type_class k = classify(type->id);
     if (k != type_class::id && k != type_class::is) return false;
     const defs::table_def* t = v_.table(table);
-    return t != nullptr && t->find(value) != nullptr;
+    return t != nullptr && t->contains(value);
   }
 
   void check_primitive(const defs::type_def& type, std::uint16_t table, std::string_view value,
@@ -241,7 +241,7 @@ class segment_checker {
       const level l = k == type_class::id ? o_.tables : o_.user_tables;
       if (table == 0 || l == level::off) return;
       const defs::table_def* t = v_.table(table);
-      if (t == nullptr || t->value_count == 0 || t->find(value) != nullptr) return;
+      if (t == nullptr || t->value_count == 0 || t->contains(value)) return;
       if (table == coding_system_table && coding_system_family(value)) return;
       emit(l, code::not_in_table, where, expectation::table, table, {});
       return;
