@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
   ingest->add_option("--jobs,-j", ing.jobs, "worker threads (default: hardware threads)")
       ->check(CLI::Range(1u, 1024u));
   ingest->add_option("--profile", ing.profile_path, "site profile (JSON)");
-  ingest->add_option("--batch-size", ing.batch_bytes, "input bytes per unit of parallel work")
+  ingest
+      ->add_option("--batch-size", ing.batch_bytes,
+                   "input bytes per unit of parallel work (default: about 4 batches per job, 1-8 MiB)")
       ->check(CLI::Range(std::size_t{1} << 10, std::size_t{1} << 30));
   bool no_progress = false;
   ingest->add_flag("--no-progress", no_progress, "no progress line even on a terminal");

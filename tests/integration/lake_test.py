@@ -277,6 +277,86 @@ def test_jobs_and_batches_do_not_change_the_result():
         len(glob.glob(os.path.join(one, "staging", "**", "*.ndjson"), recursive=True))
 
 
+def part_numbers(lake):
+    """The batch numbers <n> of the part files (part-<sha:16>-<n>.ndjson), per input."""
+    out = {}
+    for p in glob.glob(os.path.join(lake, "staging", "**", "*.ndjson"), recursive=True):
+        sha16, n = os.path.basename(p)[len("part-"):-len(".ndjson")].rsplit("-", 1)
+        out.setdefault(sha16, set()).add(int(n))
+    return out
+
+
+def test_default_batches_follow_the_input_size_and_the_jobs():
+    """Without --batch-size, a mid-size input is cut into several batches per worker (not one 8 MiB
+    batch), and -j1 and -j2 stage and error exactly the same records."""
+    def content(lake):
+        return sorted(json.dumps(r, sort_keys=True) for _, r in records(lake, "staging") + records(lake, "error"))
+    big = os.path.join(WORK, "mid_size.hl7")
+    with open(big, "wb") as out:  # ~5.5 MB: 5 x the corpus, broken messages included
+        for _ in range(5):
+            for p in sorted(glob.glob(os.path.join(CORPUS, "*.hl7"))):
+                out.write(open(p, "rb").read())
+    size = os.path.getsize(big)
+    assert 4 << 20 < size < 8 << 20, size  # one batch under a fixed 8 MiB batch size
+    one, two = os.path.join(WORK, "auto_j1"), os.path.join(WORK, "auto_j2")
+    ingest(one, big, extra=("--jobs", "1"), rc=1)
+    ingest(two, big, extra=("--jobs", "2"), rc=1)
+    for lake in (one, two):
+        check_accounting(lake, expected_messages=5 * CORPUS_TOTAL, expected_errors=5 * CORPUS_BROKEN)
+    assert content(one) == content(two)
+    (batches,) = part_numbers(two).values()
+    assert batches == set(range(len(batches))) and len(batches) >= 4, sorted(batches)  # >= 2 per worker
+    (batches1,) = part_numbers(one).values()
+    assert len(batches1) >= 4, sorted(batches1)
+    assert open(os.path.join(two, "raw", manifests(two)[0]["sha256"] + ".hl7"), "rb").read() == \
+        open(big, "rb").read()
+
+
+def test_every_rename_into_the_lake_follows_the_flush_of_its_file():
+    """Durable runs flush off the converting threads (a flusher): still, each file is flushed before it is
+    renamed into raw/, staging/, error/ or manifest/, and the manifest is renamed after all the input's
+    files (strace -f -y: the fd's path is printed)."""
+    if not shutil.which("strace"):
+        print("  SKIPPED: strace not found")
+        return
+    lake = os.path.join(WORK, "flush_order")
+    out = os.path.join(WORK, "flush_order.strace")
+    cmd = ["strace", "-f", "-y", "-qq", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o", out,
+           CLI, "lake", "ingest", "--lake", lake, "--no-progress", "--jobs", "2", "--batch-size", "65536", CORPUS]
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    assert p.returncode == 1, p.returncode  # the corpus has broken messages
+    ms = check_accounting(lake, expected_messages=CORPUS_TOTAL)
+    flushed, pending, visible = set(), {}, {}  # visible: lake path -> index of its rename
+    events = 0
+    for line in open(out):
+        pid, rest = line.split(None, 1)
+        if "resumed>" in rest:
+            call = pending.pop(pid, None)
+            if call and rest.rstrip().endswith("= 0"):
+                flushed.add(call)
+            continue
+        if rest.startswith(("fdatasync(", "fsync(")):
+            path = rest.split("<", 1)[1].split(">", 1)[0]
+            if "<unfinished" in rest:
+                pending[pid] = path
+            elif rest.rstrip().endswith("= 0"):
+                flushed.add(path)
+        elif rest.startswith("rename"):
+            args = rest.split('"')
+            src, dst = args[1], args[3]
+            rel = os.path.relpath(dst, lake)
+            if rel.startswith(("raw/", "staging/", "error/", "manifest/")) and not rel.endswith(".journal"):
+                assert src in flushed, ("renamed before it was flushed", rel)
+                events += 1
+                visible[rel] = events
+    for m in ms:
+        committed = visible["manifest/%s.json" % m["sha256"]]
+        assert visible["raw/%s.hl7" % m["sha256"]] < committed, m["source"]
+        for f in m["files"]:
+            assert visible[f] < committed, f
+    assert events >= len(ms) * 2 + sum(len(m["files"]) for m in ms)
+
+
 def test_stdin_input():
     lake = os.path.join(WORK, "stdin")
     data = open(SAMPLES[2], "rb").read()
@@ -380,7 +460,8 @@ main([test_accounting_samples_broken_and_corpus, test_idempotent_rerun_and_renam
       test_sigkill_at_random_points_then_rerun, test_security_paths_permissions_and_logs,
       test_strict_sends_validation_errors_to_the_error_zone, test_batch_count_errors_are_recorded_apart,
       test_grouped_staging, test_status_counts_match_manifests,
-      test_jobs_and_batches_do_not_change_the_result, test_stdin_input,
+      test_jobs_and_batches_do_not_change_the_result, test_default_batches_follow_the_input_size_and_the_jobs,
+      test_every_rename_into_the_lake_follows_the_flush_of_its_file, test_stdin_input,
       test_status_shows_raw_files_without_a_manifest_as_pending,
       test_killed_after_the_manifest_rerun_removes_the_stale_journal, test_fsync_by_default_and_not_with_no_fsync,
       test_full_disk_one_error_per_input_nothing_half_visible])

@@ -1,14 +1,21 @@
-// Unit tests for the CLI's own building blocks: SHA-256 (FIPS 180-4 vectors) and partition values.
+// Unit tests for the CLI's own building blocks: SHA-256 (FIPS 180-4 vectors), partition values and the
+// lake's batch sizing.
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "lake/batches.hpp"
 #include "lake/sha256.hpp"
 #include "lake/zones.hpp"
 
 using hl7v2::cli::sha256;
+using hl7v2::cli::lake::batch_bytes_for;
+using hl7v2::cli::lake::max_batch_bytes;
+using hl7v2::cli::lake::min_batch_bytes;
 using hl7v2::cli::lake::partition_key;
 using hl7v2::cli::lake::sanitize_partition_value;
 
@@ -80,4 +87,41 @@ TEST_CASE("partition values are safe path components") {
         "structure=ADT_A01/version=2.5.1/message_type=ADT_A04");
   CHECK(partition_key("", "ACK", "", "") == "structure=unknown/version=unknown/message_type=ACK");
   CHECK(partition_key("a/..", "../..", "x", "..") == "structure=a_../version=x../message_type=x.._.._x");
+}
+
+TEST_CASE("batches are sized so that every worker gets several, smaller at the end, within 1-8 MiB") {
+  // The batch sizes pipeline::ingest_locked would cut an input of `bytes` into.
+  const auto cut = [](std::uint64_t bytes, unsigned jobs) {
+    std::vector<std::uint64_t> sizes;
+    for (std::uint64_t left = bytes; left > 0;) {
+      const std::uint64_t b = std::min<std::uint64_t>(batch_bytes_for(bytes, jobs, left), left);
+      sizes.push_back(b);
+      left -= b;
+    }
+    return sizes;
+  };
+  // The bench corpus (20,000 messages, 30.9 MB): 4 batches of 8 MiB were too few for 2 workers.
+  const auto corpus = cut(30'894'700, 2);
+  CHECK(corpus.size() >= 8);
+  CHECK(corpus.front() <= 30'894'700 / 8);  // the second worker starts early
+  CHECK(corpus.back() <= min_batch_bytes);  // and the last batches are short: the workers end together
+  CHECK(std::is_sorted(corpus.rbegin(), corpus.rend()));
+  CHECK(cut(30'894'700, 1).size() >= 4);
+  for (const unsigned jobs : {1u, 2u, 3u, 4u, 8u}) {
+    for (const std::uint64_t mb : {16u, 31u, 64u, 100u, 1000u}) {
+      const std::uint64_t bytes = mb * 1'000'000;
+      if (bytes / (jobs * 4u) < min_batch_bytes) continue;  // small inputs: the lower bound rules
+      INFO(mb << " MB, " << jobs << " jobs");
+      const auto sizes = cut(bytes, jobs);
+      CHECK(sizes.size() >= 4u * jobs);
+      CHECK(*std::max_element(sizes.begin(), sizes.end()) <= max_batch_bytes);
+    }
+  }
+  // Bounds: part files do not get tiny, and a batch buffer not huge.
+  CHECK(batch_bytes_for(100'000, 2) == min_batch_bytes);
+  CHECK(batch_bytes_for(0, 0) == min_batch_bytes);
+  CHECK(batch_bytes_for(std::uint64_t{1} << 40, 2) == max_batch_bytes);
+  CHECK(batch_bytes_for(std::uint64_t{1} << 40, 0) == max_batch_bytes);
+  CHECK(batch_bytes_for(std::uint64_t{1} << 40, 2, 3u << 20) == min_batch_bytes);
+  CHECK(batch_bytes_for(5'000'000, 64) == min_batch_bytes);
 }

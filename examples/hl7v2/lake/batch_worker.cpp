@@ -147,7 +147,8 @@ void batch_worker::handle(batch& b) {
   finish_batch(b);
 }
 
-// Closes the batch's part files and hands them to its input for publishing.
+// Closes the batch's part files (durable: leaves them in b.unsynced for the flusher) and hands them to
+// its input for publishing.
 void batch_worker::finish_batch(batch& b) {
   input_state& in = *b.input;
   const std::string name =
@@ -158,11 +159,12 @@ void batch_worker::finish_batch(batch& b) {
   const auto close_part = [&](part_out& p, const std::string& dir) {
     if (p.records == 0) return;
     if (!flush_part(in, p, true)) return;
-    if (const int e = p.file.close(c_.durable)) {
-      in.fail(p.file.path(), e);
+    made.push_back({p.file.path(), dir + "/" + name});
+    if (c_.durable) {  // flushed and closed by the flusher (flusher.hpp), not on this thread
+      b.unsynced.push_back(std::move(p.file));
       return;
     }
-    made.push_back({p.file.path(), dir + "/" + name});
+    if (const int e = p.file.close(false)) in.fail(p.file.path(), e);
   };
   for (auto& p : parts_) {
     close_part(p, p.relative_dir);

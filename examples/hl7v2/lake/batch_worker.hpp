@@ -29,7 +29,8 @@ struct worker_config {
 class batch_worker {
  public:
   explicit batch_worker(const worker_config& c);
-  // Converts the batch and hands its files and counts to b.input (which it does not release).
+  // Converts the batch and hands its files and counts to b.input (which it does not release). In a
+  // durable run the files are left open in b.unsynced: the caller has them flushed before the commit.
   void handle(batch& b);
 
  private:

@@ -2,6 +2,7 @@
 // thread can read on), handed to the workers through a bounded queue, its buffer reused afterwards.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -12,10 +13,31 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "lake/files.hpp"
 
 namespace hl7v2::cli::lake {
 
 struct input_state;
+
+// Batch sizing (when --batch-size is not given). An input is cut into about `batches_per_job` batches
+// per worker: with fewer, the workers run out of work at different times (a 31 MB input in 8 MiB
+// batches was 4 batches: with 2 workers, one idled while the other finished a quarter of the input).
+// Towards the end of the input the batches get smaller (at most half of what is left per worker), so
+// that the workers finish together. The bounds keep part files reasonable: each batch writes one part
+// file per partition it touches (and flushes it), so not below 1 MiB of input; and memory bounded, so
+// not above 8 MiB (2 x jobs + 2 batch buffers are kept for reuse).
+inline constexpr std::size_t min_batch_bytes = 1u << 20;
+inline constexpr std::size_t max_batch_bytes = 8u << 20;
+inline constexpr unsigned batches_per_job = 4;
+
+// The size of the next batch of an input of `input_bytes`, of which `remaining` are not batched yet.
+inline std::size_t batch_bytes_for(std::uint64_t input_bytes, unsigned jobs,
+                                   std::uint64_t remaining = UINT64_MAX) {
+  const std::uint64_t workers = std::max(1u, jobs);
+  const std::uint64_t even = input_bytes / (workers * batches_per_job);
+  const std::uint64_t want = std::min(even, std::min(remaining, input_bytes) / (2 * workers));
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(want, min_batch_bytes, max_batch_bytes));
+}
 
 // One framed message (or the bytes of a framing error), copied into its batch.
 struct item {
@@ -34,11 +56,12 @@ struct batch {
   std::uint32_t seq = 0;
   std::string data;
   std::vector<item> items;
-  std::size_t batch_trailers = 0;  // items that are batch errors, not messages
+  std::size_t batch_trailers = 0;      // items that are batch errors, not messages
+  std::vector<private_file> unsynced;  // part files written but not yet flushed (durable runs: flusher.hpp)
 };
 
-// Batches are reused: their 8 MiB buffers stay allocated and touched, instead of a fresh mapping (and a
-// page fault per 4 KiB) for every batch. At most `keep` wait here; the rest are freed.
+// Batches are reused: their buffers (up to 8 MiB) stay allocated and touched, instead of a fresh mapping (and
+// a page fault per 4 KiB) for every batch. At most `keep` wait here; the rest are freed.
 class batch_pool {
  public:
   explicit batch_pool(std::size_t keep, std::size_t reserve) : keep_(keep), reserve_(reserve) {}
@@ -60,6 +83,7 @@ class batch_pool {
     b->data.clear();
     b->items.clear();
     b->batch_trailers = 0;
+    b->unsynced.clear();
     std::lock_guard lock(m_);
     if (free_.size() < keep_) free_.push_back(std::move(b));
   }

@@ -40,6 +40,7 @@ class private_file {
   bool is_open() const { return fd_ >= 0; }
   const std::string& path() const { return path_; }
   std::size_t size() const { return size_; }
+  int fd() const { return fd_; }  // for positioned writes (pwrite) from other threads
 
  private:
   int fd_ = -1;

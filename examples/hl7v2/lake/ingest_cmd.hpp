@@ -17,10 +17,11 @@ struct ingest_options {
   std::string default_version;  // for messages with an empty MSH-12
   unsigned jobs = 0;            // worker threads; 0 = hardware threads
   std::string profile_path;
-  std::vector<std::string> inputs;     // files, directories (recursive), "-" for stdin
-  std::size_t batch_bytes = 8u << 20;  // input bytes per unit of parallel work (and per staged part file)
-  bool progress = true;                // on a TTY only
-  bool fsync = true;                   // flush files and directories before each commit point
+  std::vector<std::string> inputs;  // files, directories (recursive), "-" for stdin
+  std::size_t batch_bytes = 0;      // input bytes per unit of parallel work (and per staged part file);
+                                    // 0: from each input's size and the jobs, 1-8 MiB (batches.hpp)
+  bool progress = true;             // on a TTY only
+  bool fsync = true;                // flush files and directories before each commit point
 };
 
 // Exit status: 0 all staged, 1 some messages went to the error zone, 2 usage or I/O error.

@@ -35,7 +35,8 @@ struct input_state {
   input_manifest manifest;
   int lock_fd = -1;
   bool raw_created = false;             // this run put raw/<sha>.hl7 there: removed again if the input fails
-  std::atomic<std::size_t> pending{1};  // batches in flight + the framing thread's own token
+  std::string raw_temp;                 // the copy in the run directory, until it is renamed into raw/
+  std::atomic<std::size_t> pending{1};  // batches and flushes in flight + the framing thread's own token
   std::mutex m;
   std::vector<staged_file> files;
   bool failed = false;

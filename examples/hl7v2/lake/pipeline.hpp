@@ -1,8 +1,9 @@
 // The ingest engine behind `lake ingest`, `lake watch` and `lake listen`: an input is copied into raw/
-// under its SHA-256 (once, whatever its name), framed by one thread into batches, converted by worker
-// threads (batch_worker.hpp) and committed by the last of them (publish.hpp), so each message ends up
-// exactly once in staging or in error. Inputs whose hash has a manifest are skipped; two processes on
-// one lake coordinate through per-input locks (locks/<sha>.lock).
+// under its SHA-256 (once, whatever its name), framed by one thread into batches (sized from the input
+// and the job count, batches.hpp), converted by worker threads (batch_worker.hpp), its files flushed by
+// the flusher (flusher.hpp) while the workers go on, and committed by the last of them to finish
+// (publish.hpp), so each message ends up exactly once in staging or in error. Inputs whose hash has a
+// manifest are skipped; two processes on one lake coordinate through per-input locks (locks/<sha>.lock).
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "engine.hpp"
 #include "lake/batch_worker.hpp"
 #include "lake/batches.hpp"
+#include "lake/flusher.hpp"
 #include "lake/input.hpp"
 #include "lake/zones.hpp"
 #include "progress.hpp"
@@ -27,7 +29,7 @@ struct pipeline_options {
   bool typed = false;
   bool strict = false;
   unsigned jobs = 1;
-  std::size_t batch_bytes = 8u << 20;
+  std::size_t batch_bytes = 0;  // input bytes per batch; 0: from each input's size and the jobs (batches.hpp)
   bool durable = true;          // fsync before each commit point (see publish.hpp)
   bool wait_for_locks = false;  // block on an input another process holds, instead of coming back to it
 };
@@ -60,6 +62,9 @@ class pipeline {
 
  private:
   bool stage_raw(const std::string& path, input_state& in);
+  int publish_raw(input_state& in);
+  void settle_raw(input_state& in);
+  void flush(flush_job& job);
   void ingest_locked(std::unique_ptr<input_state> in);
   void release(input_state* in);
   void finalize(input_state* in);
@@ -71,6 +76,7 @@ class pipeline {
   int run_dir_fd_ = -1;
   std::unique_ptr<batch_queue> queue_;
   std::unique_ptr<batch_pool> pool_;
+  std::unique_ptr<flusher> flusher_;
   std::vector<std::thread> workers_;
   std::vector<std::unique_ptr<input_state>> deferred_;  // locked by another process when added
   pipeline_totals totals_;
