@@ -2,8 +2,9 @@
 //
 // For every stage: MB/s (10^6 bytes of input per second), messages/s, ns per message, heap
 // allocations per message and peak RSS, over K timed passes after one warm-up pass; the best (min
-// time) and median pass are reported. In-process stages are rows of `stages` below; `ingest` runs the
-// `hl7v2` CLI as a child process (1 job, then one per hardware thread) and reports the child's figures.
+// time) and median pass are reported. In-process stages are rows of `stages` below; `convert` and
+// `ingest` run the `hl7v2` CLI as a child process (`ingest` with 1 job, then one per hardware thread)
+// and report the child's figures.
 //
 // --json prints one object (keys documented in bench/README.md) for bench/run.sh and CI.
 #include <sys/resource.h>
@@ -82,8 +83,9 @@ using hl7v2::bench::stages;
 struct stage_report {
   const stage* info = nullptr;
   std::string unavailable;  // why the stage could not run (empty when it ran)
+  bool process = false;     // convert, ingest: the CLI as a child process
   unsigned jobs = 0;        // ingest: worker threads given to the CLI
-  int exit_status = 0;      // ingest: the CLI's exit status of the last run
+  int exit_status = 0;      // process stages: the CLI's exit status of the last run
   bool counts_allocations = true;
   pass_result result;
   std::vector<double> seconds;  // one per timed pass, sorted
@@ -130,11 +132,13 @@ stage_report measure(const stage& s, const std::vector<std::string>& inputs, uns
 
 constexpr std::string_view usage =
     "usage: hl7v2-bench [--corpus FILE...] [--generate N] [--seed S]\n"
-    "                   [--stage framing|parse|tree|decode|named|typed|positional|validate|ingest|all]\n"
+    "                   [--stage "
+    "framing|parse|tree|decode|named|typed|positional|validate|convert|ingest|all]\n"
     "                   [--repeat K] [--json] [--cli PATH] [--tmp DIR]\n"
     "Without --corpus, a corpus of N generated messages is used (default 10000, seed 1).\n"
-    "ingest runs PATH (default: ../examples/hl7v2/hl7v2 beside this binary) with --jobs 1 and --jobs\n"
-    "<hardware threads> into fresh lakes under DIR (default: $TMPDIR or /tmp).\n";
+    "convert and ingest run PATH (default: ../examples/hl7v2/hl7v2 beside this binary): convert to a\n"
+    "file, ingest with --jobs 1 and --jobs <hardware threads> into fresh lakes, under DIR (default:\n"
+    "$TMPDIR or /tmp).\n";
 
 bool read_file(const char* path, std::string& out) {
   std::FILE* f = std::fopen(path, "rb");
@@ -228,7 +232,7 @@ void print_json(const std::vector<stage_report>& reports, const std::vector<std:
       std::printf("\"allocations_per_message\":null,");
     }
     std::printf("\"peak_rss_kb\":%ld", r.peak_rss_kb);
-    if (r.jobs != 0) {
+    if (r.process) {
       std::printf(",\"exit_status\":%d}", r.exit_status);
     } else {
       std::printf(",\"checksum\":%llu}", static_cast<unsigned long long>(r.result.checksum));
@@ -269,10 +273,11 @@ std::size_t count_messages(const std::vector<std::string>& inputs) {
   return run_framing(inputs, unused).messages;
 }
 
-// Runs `ingest` with 1 job and with one per hardware thread; reports why when it cannot run.
-void add_ingest_reports(const stage& s, std::vector<stage_report>& reports,
-                        const std::vector<std::string>& inputs, const std::vector<std::string>& files,
-                        const std::string& cli, const std::string& tmp, unsigned repeat) {
+// Runs `convert` once, or `ingest` with 1 job and with one per hardware thread; reports why when it
+// cannot run.
+void add_process_reports(const stage& s, std::vector<stage_report>& reports,
+                         const std::vector<std::string>& inputs, const std::vector<std::string>& files,
+                         const std::string& cli, const std::string& tmp, unsigned repeat) {
   auto unavailable = [&](std::string why) {
     stage_report r;
     r.info = &s;
@@ -301,10 +306,13 @@ void add_ingest_reports(const stage& s, std::vector<stage_report>& reports,
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<unsigned> job_counts = {1};
   if (threads > 1) job_counts.push_back(threads);
+  if (s.name == "convert") job_counts = {0};  // single-threaded: no --jobs
   for (const unsigned jobs : job_counts) {
-    hl7v2::bench::ingest_figures figures = hl7v2::bench::run_ingest(setup, jobs, repeat);
+    hl7v2::bench::ingest_figures figures =
+        jobs == 0 ? hl7v2::bench::run_convert(setup, repeat) : hl7v2::bench::run_ingest(setup, jobs, repeat);
     stage_report r;
     r.info = &s;
+    r.process = true;
     r.jobs = jobs;
     r.counts_allocations = false;  // the child's heap is not ours to count
     r.unavailable = std::move(figures.failure);
@@ -312,7 +320,7 @@ void add_ingest_reports(const stage& s, std::vector<stage_report>& reports,
     r.peak_rss_kb = figures.peak_rss_kb;
     r.exit_status = figures.exit_status;
     r.result.messages = messages;
-    r.result.errors = figures.exit_status == 0 ? 0 : 1;  // exit 1: some messages went to the error zone
+    r.result.errors = figures.exit_status == 0 ? 0 : 1;  // exit 1: some messages failed (the error zone)
     reports.push_back(std::move(r));
   }
   if (!scratch_dir.empty()) {
@@ -392,7 +400,7 @@ int main(int argc, char** argv) {
   std::vector<stage_report> reports;
   for (const stage* s : selected) {
     if (s->kind == stage_kind::external) {
-      add_ingest_reports(*s, reports, inputs, on_disk, cli, tmp, static_cast<unsigned>(repeat));
+      add_process_reports(*s, reports, inputs, on_disk, cli, tmp, static_cast<unsigned>(repeat));
     } else {
       reports.push_back(measure(*s, inputs, static_cast<unsigned>(repeat)));
     }

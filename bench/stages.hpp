@@ -190,7 +190,7 @@ struct stage {
 };
 
 // Add a stage by writing its pass function and a row here.
-constexpr std::array<stage, 9> stages{{
+constexpr std::array<stage, 10> stages{{
     {"framing", "message boundaries only", stage_kind::in_process, run_framing},
     {"parse", "framing + parse (index built, tree not read)", stage_kind::in_process, run_parse},
     {"tree", "framing + parse + walk every subcomponent", stage_kind::in_process, run_tree},
@@ -199,6 +199,8 @@ constexpr std::array<stage, 9> stages{{
     {"typed", "named JSON with typed values (numbers, ISO 8601 dates)", stage_kind::in_process, run_typed},
     {"positional", "framing + parse + positional JSON", stage_kind::in_process, run_positional},
     {"validate", "framing + parse + validation (default levels)", stage_kind::in_process, run_validate},
+    {"convert", "hl7v2 convert (named JSON) to a file (child process, wall clock)", stage_kind::external,
+     nullptr},
     {"ingest", "hl7v2 lake ingest (child process, wall clock)", stage_kind::external, nullptr},
 }};
 

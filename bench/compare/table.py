@@ -109,16 +109,20 @@ def main(argv):
     else:
         out.append("\n".join("%s: %s" % kv for kv in header) + "\n")
 
+    one_job = next((s for s in stages if s["stage"] == "ingest" and s.get("jobs") == 1 and s.get("available")), None)
     rows = []
     for s in stages:
         if not s.get("available"):
             rows.append([stage_label(s), "n/a", "", "", "", "", "", s.get("reason", "not available yet")])
             continue
+        what = s["what"]
+        if s["stage"] == "ingest" and s.get("jobs", 1) > 1 and one_job:  # the scaling, on the row itself
+            what += "; %.2f× the 1-job MB/s" % (s["mb_per_s"]["best"] / one_job["mb_per_s"]["best"])
         allocs = s["allocations_per_message"]
         rows.append([stage_label(s), fmt(s["mb_per_s"]["best"]), fmt(s["mb_per_s"]["median"]),
                      fmt(s["messages_per_s"]["best"], 0), fmt(s["ns_per_message"]["best"], 0),
                      "-" if allocs is None else fmt(allocs, 3), fmt(s["peak_rss_kb"] / 1024.0, 0),
-                     s["what"]])
+                     what])
     out.append(render("hl7v2 stages", ["stage", "MB/s", "MB/s median", "msg/s", "ns/msg", "allocs/msg",
                                        "peak RSS MB", "work"], rows, markdown, left_after=7))
 

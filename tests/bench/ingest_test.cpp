@@ -1,5 +1,5 @@
-// The bench's ingest runner (bench/ingest.hpp), against stand-in CLIs (small shell scripts): the
-// command line it builds, the throw-away lake, exit statuses and signals.
+// The bench's process runners (bench/ingest.hpp), against stand-in CLIs (small shell scripts): the
+// command lines they build, the throw-away lake and output file, exit statuses and signals.
 #include <catch2/catch_test_macros.hpp>
 
 #include <sys/stat.h>
@@ -46,12 +46,14 @@ std::string slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-bool has_lake_left(const fs::path& dir) {
+bool has_left(const fs::path& dir, const std::string& prefix) {
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().filename().string().rfind("hl7v2-bench-lake-", 0) == 0) return true;
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) return true;
   }
   return false;
 }
+
+bool has_lake_left(const fs::path& dir) { return has_left(dir, "hl7v2-bench-lake-"); }
 
 }  // namespace
 
@@ -115,4 +117,32 @@ TEST_CASE("a CLI that crashes or cannot start is reported, not waited on forever
   const hl7v2::bench::ingest_figures no_tmp =
       hl7v2::bench::run_ingest({missing, {"x.hl7"}, dir.path / "not-a-dir"}, 1, 1);
   CHECK(no_tmp.failure.rfind("cannot create a temporary lake directory", 0) == 0);
+}
+
+TEST_CASE("convert runs the CLI on the files with its output to a file, removed afterwards") {
+  scratch_dir dir;
+  const fs::path record = dir.path / "args.txt";
+  // Records its arguments and whether its standard output is a regular file, then writes some output.
+  const std::string cli =
+      fake_cli(dir.path, "cli.sh",
+               "echo \"$@\" >> '" + record.string() + "'\nif [ -f /dev/stdout ]; then echo file >> '" +
+                   record.string() + "'; fi\necho '{\"a\":1}'");
+  const hl7v2::bench::ingest_setup setup{cli, {"a.hl7", "b c.hl7"}, dir.path};
+  const hl7v2::bench::ingest_figures f = hl7v2::bench::run_convert(setup, 2);
+  CHECK(f.failure.empty());
+  CHECK(f.exit_status == 0);
+  CHECK(f.seconds.size() == 2);
+  std::string expected;
+  for (int i = 0; i < 3; ++i) expected += "convert a.hl7 b c.hl7\nfile\n";  // warm-up + 2
+  CHECK(slurp(record) == expected);
+  CHECK_FALSE(has_left(dir.path, "hl7v2-bench-convert-"));
+
+  const hl7v2::bench::ingest_setup fails{fake_cli(dir.path, "two.sh", "exit 2"), {"x.hl7"}, dir.path};
+  const hl7v2::bench::ingest_figures failed = hl7v2::bench::run_convert(fails, 2);
+  CHECK(failed.failure == "the CLI exited with status 2");
+  CHECK(failed.seconds.empty());
+  CHECK_FALSE(has_left(dir.path, "hl7v2-bench-convert-"));
+  const hl7v2::bench::ingest_figures no_tmp =
+      hl7v2::bench::run_convert({cli, {"x.hl7"}, dir.path / "nope"}, 1);
+  CHECK(no_tmp.failure.rfind("cannot create a temporary output file", 0) == 0);
 }
