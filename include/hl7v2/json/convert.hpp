@@ -54,36 +54,22 @@ class emit_buffer {
       copy_long(d, p, n);
     }
   }
+  // Room for n more bytes, written through the pointer returned; commit(end) then sets the size to
+  // end - data() (end within that room). So a token of several pieces costs one bounds check.
+  HL7V2_JSON_INLINE char* reserve(std::size_t n) {
+    if (n > cap_ - size_) grow(n);
+    return data_ + size_;
+  }
+  HL7V2_JSON_INLINE void commit(char* end) noexcept { size_ = static_cast<std::size_t>(end - data_); }
   const char* data() const noexcept { return data_; }
   std::size_t size() const noexcept { return size_; }
 
  private:
-  // n <= 32 bytes as two overlapping loads and stores of the widest size that fits.
   HL7V2_JSON_INLINE static void copy_short(char* d, const char* s, std::size_t n) noexcept {
-    if (n >= 16) {
-      copy_pair<16>(d, s, n);
-    } else if (n >= 8) {
-      copy_pair<8>(d, s, n);
-    } else if (n >= 4) {
-      copy_pair<4>(d, s, n);
-    } else if (n != 0) {
-      d[0] = s[0];
-      d[n / 2] = s[n / 2];
-      d[n - 1] = s[n - 1];
-    }
+    hl7v2::detail::copy_short(d, s, n);
   }
-  template <std::size_t W>
-  HL7V2_JSON_INLINE static void copy_pair(char* d, const char* s, std::size_t n) noexcept {
-    char head[W];
-    char tail[W];
-    std::memcpy(head, s, W);
-    std::memcpy(tail, s + n - W, W);
-    std::memcpy(d, head, W);
-    std::memcpy(d + n - W, tail, W);
-  }
-  // Out of line, which also keeps g++ from judging callers' short buffers by this branch.
-  [[gnu::noinline]] static void copy_long(char* d, const char* s, std::size_t n) noexcept {
-    std::memcpy(d, s, n);
+  HL7V2_JSON_INLINE static void copy_long(char* d, const char* s, std::size_t n) noexcept {
+    hl7v2::detail::copy_long(d, s, n);
   }
   [[gnu::noinline]] void grow(std::size_t n) {
     std::size_t cap = cap_ == 0 ? 4096 : cap_ * 2;

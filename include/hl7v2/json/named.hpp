@@ -249,7 +249,7 @@ class named_emitter {
     } else if (!says_nothing(part)) {
       component_key(c);
       // TS.1 is the time itself (typed as ST in older versions).
-      const bool is_time = c.position == 1 && c.parent != nullptr && c.parent->id == "TS";
+      const bool is_time = c.position == 1 && c.parent != nullptr && is_ts(c.parent->id);
       if (!value(part, c.type != nullptr ? c.type->id : std::string_view{}, is_time)) exact = false;
     }
     if (!exact) {
@@ -271,7 +271,7 @@ class named_emitter {
       w_.null();
       return;
     }
-    const bool is_time = s.position == 1 && s.parent != nullptr && s.parent->id == "TS";
+    const bool is_time = s.position == 1 && s.parent != nullptr && is_ts(s.parent->id);
     if (!value(raw, s.type != nullptr ? s.type->id : std::string_view{}, is_time)) {
       write_key(component_base_key(s.def, s.position), er7_suffix);
       er7_text(raw);
@@ -369,6 +369,8 @@ class named_emitter {
     if (index >= 2) w_.end_array();
   }
 
+  static bool is_ts(std::string_view id) noexcept { return id.size() == 2 && id[0] == 'T' && id[1] == 'S'; }
+
   static bool is_null_text(std::string_view raw) noexcept {
     return raw.size() == 2 && raw[0] == '"' && raw[1] == '"';
   }
@@ -378,12 +380,25 @@ class named_emitter {
     return detail::first_part(rep, delims_.component, delims_.subcomponent);
   }
 
-  bool says_nothing(std::string_view raw) { return raw.empty() || decodes_to_nothing(raw); }
+  // Text whose first byte is not the escape character has literal text to show.
+  HL7V2_JSON_INLINE bool says_nothing(std::string_view raw) {
+    return raw.empty() || (raw[0] == delims_.escape && decodes_to_nothing(raw));
+  }
 
   // Whether a part holds nothing any value would show: only delimiters, between pieces that are empty
   // or decode to nothing. `levels`: the delimiters that split it (3 a field, 2 a repetition, 1 a
   // component). Such a part is left out like an empty one, so the JSON read back gives the same JSON.
-  bool says_nothing(std::string_view raw, int levels) {
+  HL7V2_JSON_INLINE bool says_nothing(std::string_view raw, int levels) {
+    if (raw.empty()) return true;
+    // Usually the first byte says something: neither a delimiter nor the escape character, it is
+    // literal text of the first piece.
+    const char c = raw[0];
+    if (c != delims_.repetition && c != delims_.component && c != delims_.subcomponent &&
+        c != delims_.escape)
+      return false;
+    return says_nothing_slow(raw, levels);
+  }
+  bool says_nothing_slow(std::string_view raw, int levels) {
     constexpr std::uint8_t delimiters =
         bytes_class::repetition | bytes_class::component | bytes_class::subcomponent;
     if (!(bytes_ & delimiters)) return says_nothing(raw);
@@ -462,7 +477,14 @@ class named_emitter {
 
   // A key: `base` (definition keys are [a-z0-9_], positions digits: no escaping needed) and a suffix,
   // in the key case chosen. The common case, a definition key as it is, is one copy.
-  void write_key(std::string_view base, std::string_view suffix = {}) {
+  HL7V2_JSON_INLINE void write_key(std::string_view base) {
+    if (!opt_.upper_keys) {
+      w_.plain_key(base);
+      return;
+    }
+    write_key(base, std::string_view{});
+  }
+  void write_key(std::string_view base, std::string_view suffix) {
     if (suffix.empty() && !opt_.upper_keys) {
       w_.plain_key(base);
       return;
@@ -563,24 +585,27 @@ class named_emitter {
 
   // A leaf value: decode escapes, convert under `typed`, else a UTF-8 string. Returns false when the
   // JSON does not say all the text does (a typed value that did not parse: null was written).
-  bool value(std::string_view raw, std::string_view type_id, bool is_time) {
+  HL7V2_JSON_INLINE bool value(std::string_view raw, std::string_view type_id, bool is_time) {
     value_kind kind = value_kind::text;
     if (typed_) kind = is_time ? value_kind::datetime : kind_of_type(type_id);
-    constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
-    // Untyped, a date that reads as ISO 8601 ("2026-01-26") would go back to ER7 as HL7 text
-    // ("20260126"): its ER7 text keeps it as it was. (The parser's bitmaps do not track '-': look.)
-    const bool may_read_as_iso = !typed_ && raw.find('-') != std::string_view::npos &&
-                                 (is_time || kind_of_type(type_id) == value_kind::datetime);
-    if (!(bytes_ & work) && kind == value_kind::text && !may_read_as_iso) {
-      // The common case: plain ASCII text with nothing to decode or escape.
-      w_.plain_string(raw);
-      return true;
-    }
     if (kind != value_kind::text) {
       if (typed_leaf(raw, kind)) return true;
       w_.null();
       return false;
     }
+    constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
+    // Untyped, a date that reads as ISO 8601 ("2026-01-26") would go back to ER7 as HL7 text
+    // ("20260126"): its ER7 text keeps it as it was. (The parser's bitmaps do not track '-': look.)
+    const bool may_read_as_iso = !typed_ && (is_time || kind_of_type(type_id) == value_kind::datetime) &&
+                                 raw.find('-') != std::string_view::npos;
+    if (!(bytes_ & work) && !may_read_as_iso) {
+      // The common case: plain ASCII text with nothing to decode or escape.
+      w_.plain_string(raw);
+      return true;
+    }
+    return text_leaf(raw, may_read_as_iso);
+  }
+  bool text_leaf(std::string_view raw, bool may_read_as_iso) {
     text_value(raw);
     return !(may_read_as_iso && reads_as_iso(decode(raw)));
   }

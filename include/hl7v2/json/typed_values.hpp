@@ -21,10 +21,17 @@ enum class value_kind : unsigned char { text, number /* NM */, integer /* SI */,
 
 // The kind of a primitive type id. A TS composite's first component is a date-time too: callers pass
 // "DTM" for it (see named.hpp).
+// Asked for every value: compares bytes, not strings.
 constexpr value_kind kind_of_type(std::string_view type_id) noexcept {
-  if (type_id == "NM") return value_kind::number;
-  if (type_id == "SI") return value_kind::integer;
-  if (type_id == "DT" || type_id == "DTM" || type_id == "TS") return value_kind::datetime;
+  if (type_id.size() == 2) {
+    const char a = type_id[0], b = type_id[1];
+    if (a == 'N' && b == 'M') return value_kind::number;
+    if (a == 'S' && b == 'I') return value_kind::integer;
+    if ((a == 'D' && b == 'T') || (a == 'T' && b == 'S')) return value_kind::datetime;
+    return value_kind::text;
+  }
+  if (type_id.size() == 3 && type_id[0] == 'D' && type_id[1] == 'T' && type_id[2] == 'M')
+    return value_kind::datetime;
   return value_kind::text;
 }
 

@@ -200,10 +200,56 @@ class walker {
     }
   }
 
-  // The type a "varies" field takes (defs/resolver.hpp: OBX-5 typed by OBX-2).
-  static const defs::type_def* field_type(const message_info& info, const segment& seg, std::size_t pos,
+  // The type a "varies" field takes (defs/resolver.hpp: OBX-5 typed by OBX-2). A feed sends a handful
+  // of OBX-2 texts over and over: the answers are remembered by that field's raw text, the version and
+  // the delimiters, so each OBX-5 does not look its type up again.
+  const defs::type_def* varies_field_type(const message_info& info, const segment& seg, std::size_t pos,
                                           const defs::field_def* fd) noexcept {
-    return defs::resolver::field_type(*info.version, seg, info.msg->delims(), pos, fd);
+    const std::size_t from = defs::varies_type_field(seg.id(), pos);
+    if (from == 0) return defs::resolver::field_type(*info.version, seg, info.msg->delims(), pos, fd);
+    const std::string_view text = seg[from].raw();
+    const hl7v2::delimiters& d = info.msg->delims();
+    if (text.size() > sizeof(varies_entry::text))
+      return defs::resolver::field_type(*info.version, seg, d, pos, fd);
+    for (const varies_entry& e : varies_types_) {
+      if (e.version == info.version && e.len == text.size() && e.delims == d &&
+          std::memcmp(e.text, text.data(), text.size()) == 0)
+        return e.type;
+    }
+    varies_entry& e = varies_types_[varies_next_++ % std::size(varies_types_)];
+    e.version = info.version;
+    e.delims = d;
+    e.len = static_cast<std::uint8_t>(text.size());
+    if (!text.empty()) std::memcpy(e.text, text.data(), text.size());
+    e.type = defs::resolver::field_type(*info.version, seg, d, pos, fd);
+    return e.type;
+  }
+
+  // Which fields of a segment definition have a "varies" type: bit p-1 for position p <= 64; `beyond`
+  // when one past 64 does (then those positions are checked one by one). Remembered per definition, so
+  // the walk does not test every field's type name.
+  struct segment_plan {
+    const defs::segment_def* def = nullptr;
+    std::uint64_t varies = 0;
+    bool beyond = false;
+  };
+  const segment_plan& plan_of(const defs::segment_def* def) noexcept {
+    segment_plan& p = plans_[(reinterpret_cast<std::uintptr_t>(def) / alignof(defs::segment_def)) %
+                             std::size(plans_)];
+    if (p.def == def) return p;
+    p.def = def;
+    p.varies = 0;
+    p.beyond = false;
+    for (std::size_t i = 0; i < def->field_count; ++i) {
+      const defs::type_def* t = def->field_data[i].type;
+      if (t == nullptr || !defs::is_varies(t->id)) continue;
+      if (i < 64) {
+        p.varies |= std::uint64_t{1} << i;
+      } else {
+        p.beyond = true;
+      }
+    }
+    return p;
   }
 
   // One bit set per byte class (bytes_class) for this message's delimiters.
@@ -300,6 +346,61 @@ class walker {
     each(std::string_view{start, static_cast<std::size_t>(end - start)});
   }
 
+  using simd_kind = hl7v2::detail::simd::bitmap_kind;
+
+  // The same, finding the separators in the parser's bitmaps (bitmap `kind`) when the message has
+  // them: the index already delimits every part, so the bytes are not read again.
+  template <class Each>
+  HL7V2_HOT void pieces(std::string_view s, std::size_t kind, char sep, Each&& each) const {
+    namespace simd = hl7v2::detail::simd;
+    if (bits_ == nullptr || s.empty()) {
+      split(s, sep, each);
+      return;
+    }
+    const char* const base = bits_->text;
+    const auto i = static_cast<std::size_t>(s.data() - base);
+    const std::size_t e = i + s.size();
+    std::size_t w = i >> 6;
+    const std::size_t last = (e - 1) >> 6;
+    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride + kind;
+    std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
+    std::size_t start = i;
+    for (;;) {
+      if (w == last && (e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
+      while (m != 0) {
+        const std::size_t at = (w << 6) + static_cast<std::size_t>(__builtin_ctzll(m));
+        each(std::string_view{base + start, at - start});
+        start = at + 1;
+        m &= m - 1;
+      }
+      if (w == last) break;
+      ++w;
+      b += simd::bitmap_stride;
+      m = *b;
+    }
+    each(std::string_view{base + start, e - start});
+  }
+
+  // Whether `s` holds a separator of bitmap `kind` (`sep`).
+  HL7V2_HOT bool holds(std::string_view s, std::size_t kind, char sep) const noexcept {
+    namespace simd = hl7v2::detail::simd;
+    if (s.empty()) return false;
+    if (bits_ == nullptr) return s.find(sep) != std::string_view::npos;
+    const auto i = static_cast<std::size_t>(s.data() - bits_->text);
+    const std::size_t e = i + s.size();
+    std::size_t w = i >> 6;
+    const std::size_t last = (e - 1) >> 6;
+    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride + kind;
+    std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
+    for (; w < last; ++w) {
+      if (m != 0) return true;
+      b += simd::bitmap_stride;
+      m = *b;
+    }
+    if ((e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
+    return m != 0;
+  }
+
   template <class E>
   void walk_segment(const message_info& info, const segment_info& s, E& out) {
     if (!out.begin_segment(s)) {
@@ -308,10 +409,25 @@ class walker {
     }
     const std::size_t n = s.seg.size();
     const bool header = s.seg.is_header();
+    // The definitions, resolved once for the segment and walked as an array.
+    const defs::field_def* const fdefs = s.def != nullptr ? s.def->field_data : nullptr;
+    const std::size_t defined = s.def != nullptr ? s.def->field_count : 0;
+    std::uint64_t varies_bits = 0;
+    bool varies_beyond = false;
+    if (s.def != nullptr) {
+      const segment_plan& plan = plan_of(s.def);
+      varies_bits = plan.varies;
+      varies_beyond = plan.beyond;
+    }
     for (std::size_t pos = 1; pos <= n; ++pos) {
-      const defs::field_def* fd = s.def ? s.def->field(pos) : nullptr;
-      const bool varies = fd != nullptr && fd->type != nullptr && defs::is_varies(fd->type->id);
-      const defs::type_def* type = field_type(info, s.seg, pos, fd);
+      const defs::field_def* fd = pos <= defined ? fdefs + (pos - 1) : nullptr;
+      const defs::type_def* type = fd != nullptr ? fd->type : nullptr;
+      bool varies = false;
+      if (fd != nullptr && (pos <= 64 ? ((varies_bits >> (pos - 1)) & 1) != 0
+                                      : varies_beyond && type != nullptr && defs::is_varies(type->id))) {
+        varies = true;
+        type = varies_field_type(info, s.seg, pos, fd);
+      }
       const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
       // Built in place: copying a field view into it stalls on store forwarding.
       field_info fi{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats(), varies, 0xFF};
@@ -323,8 +439,8 @@ class walker {
           if (!f.empty()) walk_repetition(fi, f.raw(), 1, out, bytes);
         } else {
           std::size_t index = 0;
-          split(f.raw(), seps_.repetition,
-                [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
+          pieces(f.raw(), simd_kind::bits_repetition, seps_.repetition,
+                 [&](std::string_view rep) { walk_repetition(fi, rep, ++index, out); });
         }
       }
       out.end_field(fi);
@@ -347,7 +463,7 @@ class walker {
       const auto component = [&](std::string_view craw) {
         ++pos;
         const bool split_comp = (rep_bits & bytes_class::subcomponent) != 0 &&
-                                craw.find(seps_.subcomponent) != std::string_view::npos;
+                                holds(craw, simd_kind::bits_subcomponent, seps_.subcomponent);
         const defs::component_def* cd = parent ? parent->component(pos) : nullptr;
         const component_info c{hl7v2::component{craw, seps_}, pos,       parent, cd,
                                cd ? cd->type : nullptr,       split_comp};
@@ -361,7 +477,7 @@ class walker {
                 subcomponent_info{hl7v2::subcomponent{sraw}, spos, ctype, sd, sd ? sd->type : nullptr});
           };
           if (split_comp) {
-            split(craw, seps_.subcomponent, sub);
+            pieces(craw, simd_kind::bits_subcomponent, seps_.subcomponent, sub);
           } else {
             sub(craw);
           }
@@ -369,7 +485,7 @@ class walker {
         out.end_component(c);
       };
       if (rep_bits & bytes_class::component) {
-        split(raw, seps_.component, component);
+        pieces(raw, simd_kind::bits_component, seps_.component, component);
       } else {
         component(raw);
       }
@@ -392,6 +508,16 @@ class walker {
   std::vector<structure_entry> cache_;
   std::vector<std::uint32_t> keys_;  // per segment, reused
   std::vector<std::size_t> firsts_;  // index of the first segment of each id, reused
+  segment_plan plans_[64] = {};       // per segment definition, direct-mapped by address
+  struct varies_entry {
+    const defs::version_def* version = nullptr;
+    hl7v2::delimiters delims{};
+    char text[15] = {};
+    std::uint8_t len = 0;
+    const defs::type_def* type = nullptr;
+  };
+  varies_entry varies_types_[8] = {};  // OBX-2 text → OBX-5's type, the last few seen
+  std::size_t varies_next_ = 0;
 };
 
 }  // namespace hl7v2::json

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -125,6 +126,49 @@ inline std::size_t find_json_special(const char* p, std::size_t n) noexcept {
 #endif
 }
 
+// n <= 32 bytes as two overlapping loads and stores of the widest size that fits: keys and most
+// values, with no call into memcpy.
+HL7V2_JSON_INLINE void copy_short(char* d, const char* s, std::size_t n) noexcept {
+  const auto pair = [&]<std::size_t W>(std::integral_constant<std::size_t, W>) {
+    char head[W];
+    char tail[W];
+    std::memcpy(head, s, W);
+    std::memcpy(tail, s + n - W, W);
+    std::memcpy(d, head, W);
+    std::memcpy(d + n - W, tail, W);
+  };
+  if (n >= 16) {
+    pair(std::integral_constant<std::size_t, 16>{});
+  } else if (n >= 8) {
+    pair(std::integral_constant<std::size_t, 8>{});
+  } else if (n >= 4) {
+    pair(std::integral_constant<std::size_t, 4>{});
+  } else if (n != 0) {
+    d[0] = s[0];
+    d[n / 2] = s[n / 2];
+    d[n - 1] = s[n - 1];
+  }
+}
+// Out of line, which also keeps g++ from judging callers' short buffers by this branch.
+[[gnu::noinline]] inline void copy_long(char* d, const char* s, std::size_t n) noexcept {
+  std::memcpy(d, s, n);
+}
+HL7V2_JSON_INLINE void copy_bytes(char* d, const char* s, std::size_t n) noexcept {
+  if (n <= 32) {
+    copy_short(d, s, n);
+  } else {
+    copy_long(d, s, n);
+  }
+}
+
+// A sink that hands out room to write into (convert.hpp's emit_buffer): reserve(n) returns where the
+// next n bytes go, commit(end) says where the written bytes end.
+template <class Sink>
+concept reserving_sink = requires(Sink& s, char* p) {
+  { s.reserve(std::size_t{}) } -> std::same_as<char*>;
+  s.commit(p);
+};
+
 }  // namespace detail
 
 // The body of a JSON string (no quotes): runs that need no escaping are appended in one call.
@@ -230,10 +274,23 @@ class json_writer {
   }
   // A key known to need no escaping (definition keys, segment ids, positions): one copy, no scan.
   HL7V2_JSON_INLINE void plain_key(std::string_view name) {
-    separate();
-    out_->push_back('"');
-    out_->append(name.data(), name.size());
-    out_->append("\":", 2);
+    if constexpr (detail::reserving_sink<Sink>) {
+      // ,"name": written in place
+      char* p = out_->reserve(name.size() + 4);
+      *p = ',';
+      p += comma_;
+      *p++ = '"';
+      detail::copy_bytes(p, name.data(), name.size());
+      p += name.size();
+      p[0] = '"';
+      p[1] = ':';
+      out_->commit(p + 2);
+    } else {
+      separate();
+      out_->push_back('"');
+      out_->append(name.data(), name.size());
+      out_->append("\":", 2);
+    }
     comma_ = false;
   }
 
@@ -245,10 +302,21 @@ class json_writer {
   }
   // Text known to need no JSON escaping (ASCII without '"', '\\' or control characters): one copy.
   HL7V2_JSON_INLINE void plain_string(std::string_view text) {
-    separate();
-    out_->push_back('"');
-    out_->append(text.data(), text.size());
-    out_->push_back('"');
+    if constexpr (detail::reserving_sink<Sink>) {
+      char* p = out_->reserve(text.size() + 3);
+      *p = ',';
+      p += comma_;
+      *p++ = '"';
+      detail::copy_bytes(p, text.data(), text.size());
+      p += text.size();
+      *p++ = '"';
+      out_->commit(p);
+    } else {
+      separate();
+      out_->push_back('"');
+      out_->append(text.data(), text.size());
+      out_->push_back('"');
+    }
     comma_ = true;
   }
   // A string value written in pieces: begin_string(), any number of string_part(), end_string().
