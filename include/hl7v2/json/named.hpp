@@ -393,8 +393,7 @@ class named_emitter {
     // Usually the first byte says something: neither a delimiter nor the escape character, it is
     // literal text of the first piece.
     const char c = raw[0];
-    if (c != delims_.repetition && c != delims_.component && c != delims_.subcomponent &&
-        c != delims_.escape)
+    if (c != delims_.repetition && c != delims_.component && c != delims_.subcomponent && c != delims_.escape)
       return false;
     return says_nothing_slow(raw, levels);
   }

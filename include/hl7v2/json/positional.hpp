@@ -44,7 +44,12 @@ class positional_emitter {
 
   void begin_message(const message_info& m) {
     d_ = m.msg->delims();
-    build_classes();
+    bits_ = m.msg->split_bits();
+    // A '\0' delimiter is none: the bitmaps' NUL bytes do not count as one.
+    bit_classes_ = static_cast<std::uint8_t>((d_.repetition != '\0' ? rep_bit : 0) |
+                                             (d_.component != '\0' ? comp_bit : 0) |
+                                             (d_.subcomponent != '\0' ? sub_bit : 0) | escape_bits);
+    if (bits_ == nullptr) build_classes();  // the table only the byte-by-byte path reads
     // A delimiter beyond ASCII may be part of a UTF-8 sequence the split cuts in two ("^~\xdc\xa6" then
     // "\xdc\xa6" in a field): its parts would not be UTF-8 on their own, so such messages take the
     // byte form too.
@@ -116,10 +121,32 @@ class positional_emitter {
     each(std::string_view{start, static_cast<std::size_t>(end - start)});
   }
 
-  std::uint8_t classify(std::string_view s) const noexcept {
+  // The classes of `s`: from the parser's bitmaps when the message has them (a few word loads), else
+  // byte by byte. The bitmaps' special bytes are those of escape_bits and the escape character:
+  // more parts go the escaping way, which writes plain text unchanged.
+  HL7V2_JSON_INLINE std::uint8_t classify(std::string_view s) const noexcept {
+    if (bits_ == nullptr) return classify_bytes(s);
+    if (s.empty()) return 0;
+    namespace simd = hl7v2::detail::simd;
+    const unsigned b = hl7v2::detail::bitmap_classes(*bits_, s);
+    static_assert(rep_bit == 1u << simd::bits_repetition && comp_bit == 1u << simd::bits_component &&
+                  sub_bit == 1u << simd::bits_subcomponent);
+    const auto acc = static_cast<std::uint8_t>((b & all_split) | ((b >> simd::bits_special) & 1u) << 3);
+    return static_cast<std::uint8_t>(acc & bit_classes_);
+  }
+  std::uint8_t classify_bytes(std::string_view s) const noexcept {
     std::uint8_t acc = 0;
     for (const char c : s) acc |= classes_[static_cast<unsigned char>(c)];
     return acc;
+  }
+  // Calls each(piece) for the pieces of `s` split at `sep` (bitmap `kind`).
+  template <class Each>
+  HL7V2_JSON_INLINE void pieces(std::string_view s, std::size_t kind, char sep, Each&& each) const {
+    if (bits_ == nullptr || s.empty()) {
+      split(s, sep, each);
+    } else {
+      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
+    }
   }
 
   void write_field(std::string_view f) {
@@ -136,7 +163,8 @@ class positional_emitter {
       return;
     }
     w_.begin_array();
-    split(f, d_.repetition, [&](std::string_view rep) { write_repetition(rep, plain, classify(rep)); });
+    pieces(f, hl7v2::detail::simd::bits_repetition, d_.repetition,
+           [&](std::string_view rep) { write_repetition(rep, plain, classify(rep)); });
     w_.end_array();
   }
   void write_repetition(std::string_view r, bool plain, std::uint8_t acc) {
@@ -146,19 +174,23 @@ class positional_emitter {
     }
     w_.begin_array();
     if (acc & comp_bit) {
-      split(r, d_.component, [&](std::string_view c) { write_component(c, plain, acc & sub_bit); });
+      pieces(r, hl7v2::detail::simd::bits_component, d_.component,
+             [&](std::string_view c) { write_component(c, plain, acc & sub_bit); });
     } else {
       write_component(r, plain, true);
     }
     w_.end_array();
   }
   void write_component(std::string_view c, bool plain, bool may_split) {
-    if (!may_split || c.find(d_.subcomponent) == std::string_view::npos) {
+    if (!may_split || c.empty() ||
+        (bits_ != nullptr ? !hl7v2::detail::holds_sep(*bits_, hl7v2::detail::simd::bits_subcomponent, c)
+                          : c.find(d_.subcomponent) == std::string_view::npos)) {
       leaf(c, plain);
       return;
     }
     w_.begin_array();
-    split(c, d_.subcomponent, [&](std::string_view s) { leaf(s, plain); });
+    pieces(c, hl7v2::detail::simd::bits_subcomponent, d_.subcomponent,
+           [&](std::string_view s) { leaf(s, plain); });
     w_.end_array();
   }
   // A string; `plain`: known to need no JSON escaping or Latin-1 decoding.
@@ -215,6 +247,8 @@ class positional_emitter {
   std::uint8_t classes_[256] = {};
   hl7v2::delimiters classes_for_{};
   bool classes_built_ = false;
+  std::uint8_t bit_classes_ = 0;  // the classes the bitmaps may report for these delimiters
+  const hl7v2::detail::split_index* bits_ = nullptr;  // the message's bitmaps, if any
   std::string* scratch_;
   std::string_view extra_;
   hl7v2::delimiters d_{};

@@ -21,8 +21,12 @@ enum class value_kind : unsigned char { text, number /* NM */, integer /* SI */,
 
 // The kind of a primitive type id. A TS composite's first component is a date-time too: callers pass
 // "DTM" for it (see named.hpp).
-// Asked for every value: compares bytes, not strings.
-constexpr value_kind kind_of_type(std::string_view type_id) noexcept {
+// Asked for every value: compares bytes, not strings, and is always inlined.
+#if defined(__GNUC__) || defined(__clang__)
+[[gnu::always_inline]]
+#endif
+constexpr value_kind
+kind_of_type(std::string_view type_id) noexcept {
   if (type_id.size() == 2) {
     const char a = type_id[0], b = type_id[1];
     if (a == 'N' && b == 'M') return value_kind::number;

@@ -234,8 +234,8 @@ class walker {
     bool beyond = false;
   };
   const segment_plan& plan_of(const defs::segment_def* def) noexcept {
-    segment_plan& p = plans_[(reinterpret_cast<std::uintptr_t>(def) / alignof(defs::segment_def)) %
-                             std::size(plans_)];
+    segment_plan& p =
+        plans_[(reinterpret_cast<std::uintptr_t>(def) / alignof(defs::segment_def)) % std::size(plans_)];
     if (p.def == def) return p;
     p.def = def;
     p.varies = 0;
@@ -282,36 +282,21 @@ class walker {
   // whatever the length), else byte by byte. The bitmaps' special bytes (escape character, '"', '\\',
   // controls, bytes >= 0x80) set escape, high and json_special together: each of those only sends a
   // value down the path that checks its bytes again.
-  std::uint8_t classify(std::string_view s) const noexcept {
+  HL7V2_HOT std::uint8_t classify(std::string_view s) const noexcept {
     if (bits_ != nullptr) return classify_bits(s);
     return classify_bytes(s);
   }
 
-  std::uint8_t classify_bits(std::string_view s) const noexcept {
+  HL7V2_HOT std::uint8_t classify_bits(std::string_view s) const noexcept {
     namespace simd = hl7v2::detail::simd;
     if (s.empty()) return 0;
-    const auto i = static_cast<std::size_t>(s.data() - bits_->text);
-    const std::size_t e = i + s.size();
-    std::size_t w = i >> 6;
-    const std::size_t last = (e - 1) >> 6;
-    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride;
-    std::uint64_t mask = ~std::uint64_t{0} << (i & 63);
-    std::uint64_t r = 0, c = 0, u = 0, x = 0;
-    for (; w < last; ++w, b += simd::bitmap_stride, mask = ~std::uint64_t{0}) {
-      r |= b[simd::bits_repetition] & mask;
-      c |= b[simd::bits_component] & mask;
-      u |= b[simd::bits_subcomponent] & mask;
-      x |= b[simd::bits_special] & mask;
-    }
-    if ((e & 63) != 0) mask &= (std::uint64_t{1} << (e & 63)) - 1;
-    r |= b[simd::bits_repetition] & mask;
-    c |= b[simd::bits_component] & mask;
-    u |= b[simd::bits_subcomponent] & mask;
-    x |= b[simd::bits_special] & mask;
-    const auto cls = static_cast<std::uint8_t>(
-        (r != 0 ? bytes_class::repetition : 0) | (c != 0 ? bytes_class::component : 0) |
-        (u != 0 ? bytes_class::subcomponent : 0) |
-        (x != 0 ? bytes_class::escape | bytes_class::high | bytes_class::json_special : 0));
+    const unsigned b = hl7v2::detail::bitmap_classes(*bits_, s);
+    static_assert(bytes_class::repetition == 1u << simd::bits_repetition &&
+                  bytes_class::component == 1u << simd::bits_component &&
+                  bytes_class::subcomponent == 1u << simd::bits_subcomponent);
+    constexpr unsigned delims = bytes_class::repetition | bytes_class::component | bytes_class::subcomponent;
+    constexpr unsigned special = bytes_class::escape | bytes_class::high | bytes_class::json_special;
+    const auto cls = static_cast<std::uint8_t>((b & delims) | ((b >> simd::bits_special) & 1u) * special);
     return static_cast<std::uint8_t>(cls & bit_classes_);
   }
 
@@ -352,53 +337,18 @@ class walker {
   // them: the index already delimits every part, so the bytes are not read again.
   template <class Each>
   HL7V2_HOT void pieces(std::string_view s, std::size_t kind, char sep, Each&& each) const {
-    namespace simd = hl7v2::detail::simd;
     if (bits_ == nullptr || s.empty()) {
       split(s, sep, each);
-      return;
+    } else {
+      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
     }
-    const char* const base = bits_->text;
-    const auto i = static_cast<std::size_t>(s.data() - base);
-    const std::size_t e = i + s.size();
-    std::size_t w = i >> 6;
-    const std::size_t last = (e - 1) >> 6;
-    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride + kind;
-    std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
-    std::size_t start = i;
-    for (;;) {
-      if (w == last && (e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
-      while (m != 0) {
-        const std::size_t at = (w << 6) + static_cast<std::size_t>(__builtin_ctzll(m));
-        each(std::string_view{base + start, at - start});
-        start = at + 1;
-        m &= m - 1;
-      }
-      if (w == last) break;
-      ++w;
-      b += simd::bitmap_stride;
-      m = *b;
-    }
-    each(std::string_view{base + start, e - start});
   }
 
   // Whether `s` holds a separator of bitmap `kind` (`sep`).
   HL7V2_HOT bool holds(std::string_view s, std::size_t kind, char sep) const noexcept {
-    namespace simd = hl7v2::detail::simd;
     if (s.empty()) return false;
     if (bits_ == nullptr) return s.find(sep) != std::string_view::npos;
-    const auto i = static_cast<std::size_t>(s.data() - bits_->text);
-    const std::size_t e = i + s.size();
-    std::size_t w = i >> 6;
-    const std::size_t last = (e - 1) >> 6;
-    const std::uint64_t* b = bits_->bits + w * simd::bitmap_stride + kind;
-    std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
-    for (; w < last; ++w) {
-      if (m != 0) return true;
-      b += simd::bitmap_stride;
-      m = *b;
-    }
-    if ((e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
-    return m != 0;
+    return hl7v2::detail::holds_sep(*bits_, kind, s);
   }
 
   template <class E>
@@ -508,7 +458,7 @@ class walker {
   std::vector<structure_entry> cache_;
   std::vector<std::uint32_t> keys_;  // per segment, reused
   std::vector<std::size_t> firsts_;  // index of the first segment of each id, reused
-  segment_plan plans_[64] = {};       // per segment definition, direct-mapped by address
+  segment_plan plans_[64] = {};      // per segment definition, direct-mapped by address
   struct varies_entry {
     const defs::version_def* version = nullptr;
     hl7v2::delimiters delims{};

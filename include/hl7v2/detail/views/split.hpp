@@ -216,6 +216,86 @@ HL7V2_HOT const char* find_sep(const split_index& ix, std::size_t kind, const ch
   return r < e ? ix.text + r : end;
 }
 
+// Calls each(piece) for the pieces of `s` split at the separators of bitmap `kind`, found in the
+// bitmaps: the index already delimits every part, so its bytes are not read again. `s` lies in ix.text
+// and is not empty.
+template <class Each>
+HL7V2_HOT void for_each_piece(const split_index& ix, std::size_t kind, std::string_view s, Each&& each) {
+  const char* const base = ix.text;
+  const auto i = static_cast<std::size_t>(s.data() - base);
+  const std::size_t e = i + s.size();
+  std::size_t w = i >> 6;
+  const std::size_t last = (e - 1) >> 6;
+  const std::uint64_t* b = ix.bits + w * split_stride + kind;
+  std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
+  std::size_t start = i;
+  for (;;) {
+    if (w == last && (e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
+    while (m != 0) {
+      const std::size_t at = (w << 6) + static_cast<std::size_t>(__builtin_ctzll(m));
+      each(std::string_view{base + start, at - start});
+      start = at + 1;
+      m &= m - 1;
+    }
+    if (w == last) break;
+    ++w;
+    b += split_stride;
+    m = *b;
+  }
+  each(std::string_view{base + start, e - start});
+}
+
+// Whether `s` (in ix.text, not empty) holds a separator of bitmap `kind`.
+HL7V2_HOT bool holds_sep(const split_index& ix, std::size_t kind, std::string_view s) noexcept {
+  const auto i = static_cast<std::size_t>(s.data() - ix.text);
+  const std::size_t e = i + s.size();
+  std::size_t w = i >> 6;
+  const std::size_t last = (e - 1) >> 6;
+  const std::uint64_t* b = ix.bits + w * split_stride + kind;
+  std::uint64_t m = *b & (~std::uint64_t{0} << (i & 63));
+  for (; w < last; ++w) {
+    if (m != 0) return true;
+    b += split_stride;
+    m = *b;
+  }
+  if ((e & 63) != 0) m &= (std::uint64_t{1} << (e & 63)) - 1;
+  return m != 0;
+}
+
+// Which bitmaps mark a byte of `s` (in ix.text, not empty): bit k set for bitmap k (repetition,
+// component, subcomponent, special; `any` left out). One or two words for most parts.
+HL7V2_HOT unsigned bitmap_classes(const split_index& ix, std::string_view s) noexcept {
+  const auto i = static_cast<std::size_t>(s.data() - ix.text);
+  const std::size_t e = i + s.size();
+  std::size_t w = i >> 6;
+  const std::size_t last = (e - 1) >> 6;
+  const std::uint64_t* b = ix.bits + w * split_stride;
+  std::uint64_t mask = ~std::uint64_t{0} << (i & 63);
+  if (w == last) {
+    // The usual case: the part lies in one word, and most hold no separator at all.
+    if ((e & 63) != 0) mask &= (std::uint64_t{1} << (e & 63)) - 1;
+    const unsigned special = (b[simd::bits_special] & mask) != 0 ? 1u << simd::bits_special : 0u;
+    if ((b[simd::bits_any] & mask) == 0) return special;
+    return special | ((b[simd::bits_repetition] & mask) != 0 ? 1u << simd::bits_repetition : 0u) |
+           ((b[simd::bits_component] & mask) != 0 ? 1u << simd::bits_component : 0u) |
+           ((b[simd::bits_subcomponent] & mask) != 0 ? 1u << simd::bits_subcomponent : 0u);
+  }
+  std::uint64_t r = 0, c = 0, u = 0, x = 0;
+  for (; w < last; ++w, b += split_stride, mask = ~std::uint64_t{0}) {
+    r |= b[simd::bits_repetition] & mask;
+    c |= b[simd::bits_component] & mask;
+    u |= b[simd::bits_subcomponent] & mask;
+    x |= b[simd::bits_special] & mask;
+  }
+  if ((e & 63) != 0) mask &= (std::uint64_t{1} << (e & 63)) - 1;
+  r |= b[simd::bits_repetition] & mask;
+  c |= b[simd::bits_component] & mask;
+  u |= b[simd::bits_subcomponent] & mask;
+  x |= b[simd::bits_special] & mask;
+  return (r != 0 ? 1u << simd::bits_repetition : 0u) | (c != 0 ? 1u << simd::bits_component : 0u) |
+         (u != 0 ? 1u << simd::bits_subcomponent : 0u) | (x != 0 ? 1u << simd::bits_special : 0u);
+}
+
 // A packed_seps mask keeping the levels given as true.
 constexpr packed_seps keep_mask(bool rep, bool comp, bool sub) noexcept {
   constexpr char all = static_cast<char>(-1);
