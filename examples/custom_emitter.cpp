@@ -67,7 +67,7 @@ class csv_emitter {
       wanted = true;
       if (c.component == 0) {
         cells[i] = text(f.f[1].raw());
-        if (f.def != nullptr) names[i] = f.def->key;
+        if (f.def != nullptr) names[i] = f.def->key();
       }
     }
     field_ = f.position;
@@ -81,7 +81,7 @@ class csv_emitter {
       const column& col = columns[i];
       if (col.segment != id_ || col.field != field_ || col.component != c.position) continue;
       cells[i] = text(c.comp.raw());
-      if (c.def != nullptr) names[i] = c.def->key;
+      if (c.def != nullptr) names[i] = c.def->key();
     }
     return false;
   }

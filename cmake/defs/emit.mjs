@@ -46,6 +46,18 @@ function cxxLiteral(s) {
   return pieces.map((p) => `"${cxxBody(p)}"`).join('\n  ');
 }
 
+// A field's or component's name and key as types.hpp keeps them: one text, the name then `"key":`.
+function namedText(x) {
+  return `"${cxxBody(x.name)}\\"${cxxBody(x.key)}\\":"`;
+}
+
+function sizes(x) {
+  const name = Buffer.byteLength(x.name, 'utf8');
+  const key = Buffer.byteLength(x.key, 'utf8');
+  if (name > 0xffff || key > 0xffff) throw new Error(`name or key too long: ${x.key}`);
+  return `${name}, ${key}`;
+}
+
 function cxxIdent(s) {
   return s.replace(/[^A-Za-z0-9_]/g, '_');
 }
@@ -91,7 +103,7 @@ class Emitter {
     if (comps.length) {
       body.push(`inline constexpr component_def ${name}_c[] = {`);
       for (const c of comps) {
-        body.push(`  {${cxxString(c.name)}, ${cxxString(c.key)}, &${c.typeName}, ${c.len}, ${c.table}, optionality::${c.opt}},`);
+        body.push(`  {${namedText(c)}, &${c.typeName}, ${c.len}, ${c.table}, ${sizes(c)}, optionality::${c.opt}},`);
       }
       body.push('};');
       body.push(`inline constexpr type_def ${name}{${cxxString(t.id)}, ${cxxString(t.name)}, ${name}_c, ${comps.length}};`);
@@ -105,7 +117,7 @@ class Emitter {
 
   segment(s) {
     const rows = s.fields.map((f) =>
-      `  {${cxxString(f.name)}, ${cxxString(f.key)}, &${this.type(f.typeFrom, f.type)}, ${f.len}, ${f.position}, ${f.repeats}, ${f.table}, optionality::${f.opt}},`);
+      `  {${namedText(f)}, &${this.type(f.typeFrom, f.type)}, ${f.len}, ${f.position}, ${f.repeats}, ${f.table}, ${sizes(f)}, optionality::${f.opt}},`);
     const name = `s_${cxxIdent(s.id)}_${hashOf([s.id, s.name, rows])}`;
     const body = [];
     if (rows.length) body.push(`inline constexpr field_def ${name}_f[] = {`, ...rows, '};');

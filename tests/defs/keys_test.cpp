@@ -29,13 +29,13 @@ TEST_CASE("generated keys are unique per segment and type, and follow the rule",
     for (const auto& entry : v->segments()) {
       std::set<std::string_view> seen;
       for (const field_def& f : entry.def->fields()) {
-        INFO(v->id << " " << entry.def->id << "-" << f.position << " " << f.name);
-        CHECK(seen.insert(f.key).second);
-        const std::string plain = make_json_key(f.name, "field_" + std::to_string(f.position));
+        INFO(v->id << " " << entry.def->id << "-" << f.position << " " << f.name());
+        CHECK(seen.insert(f.key()).second);
+        const std::string plain = make_json_key(f.name(), "field_" + std::to_string(f.position));
         // A key differs from the rule only by the collision suffix "_<position>".
-        if (f.key != plain) {
+        if (f.key() != plain) {
           ++differing;
-          CHECK(f.key == plain + "_" + std::to_string(f.position));
+          CHECK(f.key() == plain + "_" + std::to_string(f.position));
         }
       }
     }
@@ -43,10 +43,10 @@ TEST_CASE("generated keys are unique per segment and type, and follow the rule",
       std::set<std::string_view> seen;
       for (std::size_t i = 0; i < t->components().size(); ++i) {
         const component_def& c = t->components()[i];
-        INFO(v->id << " " << t->id << "." << i + 1 << " " << c.name);
-        CHECK(seen.insert(c.key).second);
-        const std::string plain = make_json_key(c.name, "field_" + std::to_string(i + 1));
-        if (c.key != plain) CHECK(c.key == plain + "_" + std::to_string(i + 1));
+        INFO(v->id << " " << t->id << "." << i + 1 << " " << c.name());
+        CHECK(seen.insert(c.key()).second);
+        const std::string plain = make_json_key(c.name(), "field_" + std::to_string(i + 1));
+        if (c.key() != plain) CHECK(c.key() == plain + "_" + std::to_string(i + 1));
       }
     }
   }

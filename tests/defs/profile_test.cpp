@@ -43,21 +43,23 @@ TEST_CASE("the example profile adds ZPI, which the lookups then find", "[defs][p
   REQUIRE(zpi != nullptr);
   CHECK(zpi->name == "Patient Extra Information");
   REQUIRE(zpi->fields().size() == 5);
-  CHECK(zpi->field(1)->key == "set_id_zpi");
+  CHECK(zpi->field(1)->key() == "set_id_zpi");
   CHECK(zpi->field(1)->opt == optionality::required);
   CHECK(zpi->field(1)->max_length == 4);
   CHECK(zpi->field(2)->type == v2_5_1.type("XPN"));  // built-in types are shared, not copied
   CHECK(zpi->field(2)->max_repeats == 0);
   CHECK(zpi->field(3)->max_repeats == 5);
-  CHECK(zpi->field(4)->key == "vip");
+  CHECK(zpi->field(4)->key() == "vip");
+  CHECK(zpi->field(4)->key_token() == "\"vip\":");  // a profile's key is one text with its name, as built-ins
   CHECK(zpi->field(4)->table == 9002);
-  CHECK(zpi->field(5)->key == "consent_given_date_time");
+  CHECK(zpi->field(5)->key() == "consent_given_date_time");
   CHECK(zpi->field(5)->position == 5);
 
   const type_def* zpc = p.type("ZPC");
   REQUIRE(zpc != nullptr);
   CHECK(zpi->field(3)->type == zpc);
-  CHECK(zpc->component(3)->key == "owners_phone");
+  CHECK(zpc->component(3)->key() == "owners_phone");
+  CHECK(zpc->component(3)->key_token() == "\"owners_phone\":");
   CHECK(zpc->component(2)->type->id == "CWE");
   CHECK(zpc->component(1)->max_length == 50);
 
@@ -76,8 +78,8 @@ TEST_CASE("the example profile adds ZPI, which the lookups then find", "[defs][p
   REQUIRE(pid != nullptr);
   CHECK(pid != v2_5_1.segment("PID"));
   CHECK(pid->fields().size() == v2_5_1.segment("PID")->fields().size());
-  CHECK(pid->field(19)->key == "local_health_card_number");
-  CHECK(pid->field(5)->key == "patient_name");
+  CHECK(pid->field(19)->key() == "local_health_card_number");
+  CHECK(pid->field(5)->key() == "patient_name");
   CHECK(pid->name == "Patient Identification");
 }
 
@@ -91,8 +93,8 @@ TEST_CASE("the profile outlives moves", "[defs][profile]") {
   }  // the result, with the moved-from profile in it, is gone
   const profile& moved = *kept;
   REQUIRE(moved.segment("ZZ1") != nullptr);
-  CHECK(moved.segment("ZZ1")->field(1)->name == "A");
-  CHECK(moved.version().segment("ZZ1")->field(1)->key == "a");
+  CHECK(moved.segment("ZZ1")->field(1)->name() == "A");
+  CHECK(moved.version().segment("ZZ1")->field(1)->key() == "a");
 }
 
 TEST_CASE("overriding a data type reaches the segments and types that use it", "[defs][profile]") {
@@ -101,13 +103,13 @@ TEST_CASE("overriding a data type reaches the segments and types that use it", "
   INFO(loaded.error().to_string());
   REQUIRE(loaded);
   const profile& p = *loaded;
-  CHECK(p.type("FN")->component(1)->key == "local_surname");
-  CHECK(p.type("FN")->component(2)->key == v2_5_1.type("FN")->component(2)->key);
+  CHECK(p.type("FN")->component(1)->key() == "local_surname");
+  CHECK(p.type("FN")->component(2)->key() == v2_5_1.type("FN")->component(2)->key());
   // XPN.1 is FN: XPN is copied to point at the new FN, and so are the segments using XPN.
   CHECK(p.type("XPN")->component(1)->type == p.type("FN"));
   CHECK(p.segment("PID")->field(5)->type == p.type("XPN"));
-  CHECK(p.segment("PID")->field(5)->type->component(1)->type->component(1)->name == "Local Surname");
-  CHECK(v2_5_1.type("FN")->component(1)->key == "surname");  // the built-in is unchanged
+  CHECK(p.segment("PID")->field(5)->type->component(1)->type->component(1)->name() == "Local Surname");
+  CHECK(v2_5_1.type("FN")->component(1)->key() == "surname");  // the built-in is unchanged
 }
 
 TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
@@ -116,9 +118,9 @@ TEST_CASE("derived keys that collide get _<position>", "[defs][profile]") {
                               v2_5_1);
   REQUIRE(loaded);
   const segment_def* z = loaded->segment("ZAB");
-  CHECK(z->field(1)->key == "code");
-  CHECK(z->field(2)->key == "code_2_2");  // "code_2" is explicitly taken by field 3
-  CHECK(z->field(3)->key == "code_2");
+  CHECK(z->field(1)->key() == "code");
+  CHECK(z->field(2)->key() == "code_2_2");  // "code_2" is explicitly taken by field 3
+  CHECK(z->field(3)->key() == "code_2");
 }
 
 TEST_CASE("bad profiles: the error names the JSON path", "[defs][profile]") {

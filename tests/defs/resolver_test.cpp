@@ -49,7 +49,7 @@ struct capture {
   }
   void end_segment(const json::segment_info&) {}
   bool begin_field(const json::field_info& f) {
-    if (f.position == 5 && f.def != nullptr && f.def->key == "observation_value") out->obx5 = f.type;
+    if (f.position == 5 && f.def != nullptr && f.def->key() == "observation_value") out->obx5 = f.type;
     return false;
   }
   void end_field(const json::field_info&) {}

@@ -34,13 +34,16 @@ static_assert(v2_5_1.segment("ZPI") == nullptr);
 static_assert(v2_5_1.segment("PID")->field(5)->type->id == "XPN");
 static_assert(v2_5_1.segment("PID")->field(5)->repeats());
 static_assert(v2_5_1.segment("PID")->field(0) == nullptr);
-static_assert(v2_5_1.type("XPN")->component(1)->key == "family_name");
+static_assert(v2_5_1.type("XPN")->component(1)->key() == "family_name");
 static_assert(v2_5_1.type("XPN")->component(99) == nullptr);
 static_assert(v2_5_1.type("ST")->is_primitive());
 static_assert(v2_5_1.structure_for("ADT", "A04") == v2_5_1.structure("ADT_A01"));
 static_assert(v2_5_1.table(1)->contains("F"));
 static_assert(v2_5_1.table(1)->contains("not a code") == false);
-static_assert(v2_3.segment("MSH")->field(10)->key == "message_control_id");
+static_assert(v2_3.segment("MSH")->field(10)->key() == "message_control_id");
+static_assert(v2_5_1.segment("PID")->field(5)->name() == "Patient Name");
+static_assert(v2_5_1.segment("PID")->field(5)->key_token() == "\"patient_name\":");
+static_assert(v2_5_1.type("XPN")->component(1)->key_token() == "\"family_name\":");
 
 TEST_CASE("every version is complete and sorted for binary search", "[defs]") {
   for (const version_def* v : all_versions()) {
@@ -54,13 +57,14 @@ TEST_CASE("every version is complete and sorted for binary search", "[defs]") {
         const field_def& f = entry.def->fields()[i];
         CHECK(f.position == i + 1);
         CHECK(f.type != nullptr);
-        CHECK(!f.key.empty());
+        CHECK(!f.key().empty());
+        CHECK(f.key_token() == "\"" + std::string(f.key()) + "\":");  // the emitters copy it whole
       }
     }
     for (const type_def* t : v->types()) CHECK(v->type(t->id) == t);
     for (const structure_def* s : v->structures()) CHECK(v->structure(s->id) == s);
     for (const table_def* t : v->tables()) CHECK(v->table(t->number) == t);
-    CHECK(v->segment("MSH")->field(10)->key == "message_control_id");
+    CHECK(v->segment("MSH")->field(10)->key() == "message_control_id");
   }
 }
 
@@ -69,30 +73,30 @@ TEST_CASE("v2.1", "[defs]") {
   CHECK(v2_1.segment("EVN") != nullptr);
   CHECK(field(v2_1, "PID", 5).type->id == "PN");
   CHECK(field(v2_1, "PID", 3).opt == optionality::required);
-  CHECK(field(v2_1, "PID", 1).key == "set_id_patient_id");
+  CHECK(field(v2_1, "PID", 1).key() == "set_id_patient_id");
   CHECK(field(v2_1, "MSH", 9).type->id.starts_with("CM"));
 }
 
 TEST_CASE("v2.2", "[defs]") {
   CHECK(v2_2.segment("PD1") == nullptr);
   // hl7apy and nHapi give the standard's names; npm called both "Patient ID".
-  CHECK(field(v2_2, "PID", 2).key == "patient_id_external_id");
-  CHECK(field(v2_2, "PID", 3).key == "patient_id_internal_id");
+  CHECK(field(v2_2, "PID", 2).key() == "patient_id_external_id");
+  CHECK(field(v2_2, "PID", 3).key() == "patient_id_internal_id");
   CHECK(field(v2_2, "PID", 5).type->id == "PN");
 }
 
 TEST_CASE("v2.3 keys used by the data-lake tutorial", "[defs]") {
-  CHECK(field(v2_3, "MSH", 10).key == "message_control_id");
-  CHECK(field(v2_3, "PID", 1).key == "set_id_patient_id");
+  CHECK(field(v2_3, "MSH", 10).key() == "message_control_id");
+  CHECK(field(v2_3, "PID", 1).key() == "set_id_patient_id");
   const field_def& name = field(v2_3, "PID", 5);
-  CHECK(name.key == "patient_name");
+  CHECK(name.key() == "patient_name");
   REQUIRE(name.type->id == "XPN");
-  CHECK(name.type->component(1)->key == "family_name");
-  CHECK(name.type->component(2)->key == "given_name");
+  CHECK(name.type->component(1)->key() == "family_name");
+  CHECK(name.type->component(2)->key() == "given_name");
   // The standard's names for PID-2 and PID-3 (hl7apy and nHapi; npm called both "Patient ID").
-  CHECK(field(v2_3, "PID", 2).name == "Patient ID (External ID)");
-  CHECK(field(v2_3, "PID", 2).key == "patient_id_external_id");
-  CHECK(field(v2_3, "PID", 3).key == "patient_id_internal_id");
+  CHECK(field(v2_3, "PID", 2).name() == "Patient ID (External ID)");
+  CHECK(field(v2_3, "PID", 2).key() == "patient_id_external_id");
+  CHECK(field(v2_3, "PID", 3).key() == "patient_id_internal_id");
   CHECK(field(v2_3, "PID", 3).repeats());
   CHECK(field(v2_3, "PID", 3).max_repeats == 0);
   CHECK(field(v2_3, "MSH", 9).type->id.starts_with("CM"));  // a CM composite in 2.3
@@ -102,12 +106,12 @@ TEST_CASE("v2.3 keys used by the data-lake tutorial", "[defs]") {
 }
 
 TEST_CASE("v2.3.1 and v2.4", "[defs]") {
-  CHECK(field(v2_3_1, "PID", 3).key == "patient_identifier_list");
+  CHECK(field(v2_3_1, "PID", 3).key() == "patient_identifier_list");
   CHECK(field(v2_3_1, "MSH", 12).type->id == "VID");
   CHECK(v2_4.segment("SFT") == nullptr);  // SFT arrived in 2.5
   CHECK(field(v2_4, "PID", 5).repeats());
   CHECK(field(v2_4, "MSH", 9).type->id == "MSG");
-  CHECK(field(v2_4, "MSH", 9).type->component(2)->key == "trigger_event");
+  CHECK(field(v2_4, "MSH", 9).type->component(2)->key() == "trigger_event");
 }
 
 TEST_CASE("v2.5 and v2.5.1", "[defs]") {
@@ -124,7 +128,7 @@ TEST_CASE("v2.5 and v2.5.1", "[defs]") {
   CHECK(field(v2_5_1, "PID", 3).type->id == "CX");
   const type_def* cx = v2_5_1.type("CX");
   REQUIRE(cx != nullptr);
-  CHECK(cx->component(1)->key == "id_number");
+  CHECK(cx->component(1)->key() == "id_number");
   CHECK(cx->component(4)->type->id == "HD");  // assigning authority: a composite → subcomponents
   CHECK(!cx->component(4)->type->is_primitive());
   const table_def* sex = v2_5_1.table(1);
@@ -284,23 +288,23 @@ TEST_CASE("2.8 is 2.8, not a copy of 2.7.1", "[defs][reconciled]") {
     CHECK(v2_8.segment(id) != nullptr);
     CHECK(v2_7_1.segment(id) == nullptr);
   }
-  CHECK(field(v2_7_1, "PID", 35).key == "species_code");
-  CHECK(field(v2_8, "PID", 35).key == "taxonomic_classification_code");
+  CHECK(field(v2_7_1, "PID", 35).key() == "species_code");
+  CHECK(field(v2_8, "PID", 35).key() == "taxonomic_classification_code");
   CHECK(v2_8.structures().size() != v2_7_1.structures().size());
 }
 
 TEST_CASE("names the sources agree on replace npm's typos", "[defs][reconciled]") {
   const type_def* xtn = v2_6.type("XTN");
   REQUIRE(xtn != nullptr);
-  CHECK(xtn->component(14)->key == "expiration_date");  // npm: "exiration date"
-  CHECK(xtn->component(15)->key == "expiration_reason");
-  CHECK(field(v2_3, "NK1", 26).key == "mothers_maiden_name");  // npm: "Mother s Maiden Name"
-  CHECK(field(v2_3, "EVN", 6).key == "event_occurred");        // overrides.json: hl7apy and nHapi misspell it
+  CHECK(xtn->component(14)->key() == "expiration_date");  // npm: "exiration date"
+  CHECK(xtn->component(15)->key() == "expiration_reason");
+  CHECK(field(v2_3, "NK1", 26).key() == "mothers_maiden_name");  // npm: "Mother s Maiden Name"
+  CHECK(field(v2_3, "EVN", 6).key() == "event_occurred");  // overrides.json: hl7apy and nHapi misspell it
   // Names carry no trailing annotation, so the key is the same in every version.
   for (const version_def* v : {&v2_3, &v2_5_1, &v2_7, &v2_8}) {
     INFO(v->id);
-    CHECK(v->type("XPN")->component(4)->key == "suffix");
-    CHECK(v->type("XPN")->component(6)->key == "degree");
+    CHECK(v->type("XPN")->component(4)->key() == "suffix");
+    CHECK(v->type("XPN")->component(6)->key() == "degree");
   }
 }
 

@@ -151,7 +151,7 @@ TEST_CASE("a site profile names its Z-segment and the ways back use it") {
   REQUIRE(zpi != nullptr);
   CHECK(std::string_view(doc["zpi"].at(0)["vip"].get_string()) == "3");
   CHECK(std::string_view(
-            doc["zpi"].at(0)[zpi->field(3)->key][zpi->field(3)->type->component(1)->key].get_string()) ==
+            doc["zpi"].at(0)[zpi->field(3)->key()][zpi->field(3)->type->component(1)->key()].get_string()) ==
         "REX");
 
   json::er7_from_json back{{.definitions = &prof.version()}};

@@ -195,7 +195,7 @@ TEST_CASE("HL7 null is JSON null; unknown parts are text under positional keys")
   converted second;
   convert(feed.substr(feed.find("\n\n") + 2), second);
   // PID-11 may repeat, but a null field is null.
-  const std::string_view address = hl7v2::defs::v2_4.segment("PID")->field(11)->key;
+  const std::string_view address = hl7v2::defs::v2_4.segment("PID")->field(11)->key();
   CHECK(second.doc["pid"][address].is_null());
 
   converted past;
@@ -251,7 +251,7 @@ TEST_CASE("empty repetitions inside arrays keep their place") {
 TEST_CASE("a segment newer than the declared version keeps its names") {
   converted c;
   convert(crlf_to_cr("MSH|^~\\&|A|B|C|D|20260126||ADT^A01|1|P|2.3\nSFT|Vendor Inc|1.0\n"), c);
-  const std::string_view key = hl7v2::defs::v2_5.segment("SFT")->field(2)->key;
+  const std::string_view key = hl7v2::defs::v2_5.segment("SFT")->field(2)->key();
   CHECK(str(c.doc["sft"].at(0)[key]) == "1.0");
 }
 
@@ -378,27 +378,27 @@ void check_value(element v, const hl7v2::repetition& rep, const hl7v2::defs::typ
     INFO("component " << pos);
     element cv;
     if (comp.is_null()) {
-      REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+      REQUIRE(v[cd->key()].get(cv) == simdjson::SUCCESS);
       CHECK(cv.is_null());
     } else if (cd->type->is_primitive()) {
       const std::string_view first = first_of(comp.raw(), m, false);
       if (first == "\"\"") {
-        REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+        REQUIRE(v[cd->key()].get(cv) == simdjson::SUCCESS);
         CHECK(cv.is_null());
       } else if (!decoded(first, m).empty()) {
-        REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+        REQUIRE(v[cd->key()].get(cv) == simdjson::SUCCESS);
         CHECK(str(cv) == decoded(first, m));
         ++checked;
       }
       if (first.size() != comp.raw().size()) {
-        REQUIRE(v[std::string(cd->key) + "_er7"].get(cv) == simdjson::SUCCESS);
+        REQUIRE(v[std::string(cd->key()) + "_er7"].get(cv) == simdjson::SUCCESS);
         CHECK(str(cv) == utf8_of(comp.raw(), m));
         ++checked;
       } else {
-        CHECK(v[std::string(cd->key) + "_er7"].error() == simdjson::NO_SUCH_FIELD);
+        CHECK(v[std::string(cd->key()) + "_er7"].error() == simdjson::NO_SUCH_FIELD);
       }
     } else {
-      REQUIRE(v[cd->key].get(cv) == simdjson::SUCCESS);
+      REQUIRE(v[cd->key()].get(cv) == simdjson::SUCCESS);
       CHECK(cv.is_object());
     }
   }
@@ -462,7 +462,7 @@ std::size_t check_against_tree(const hl7v2::message& m, element doc) {
       }
       const bool varies = seg.id() == "OBX" && pos == 5;
       if (f.is_null()) {
-        REQUIRE(segv[fd->key].get(fv) == simdjson::SUCCESS);
+        REQUIRE(segv[fd->key()].get(fv) == simdjson::SUCCESS);
         CHECK(fv.is_null());
         continue;
       }
@@ -479,9 +479,9 @@ std::size_t check_against_tree(const hl7v2::message& m, element doc) {
               : first_rep.find_first_not_of(std::string{m.delims().component, m.delims().subcomponent}) !=
                     std::string_view::npos;
       if (first_says_something) {
-        REQUIRE(segv[fd->key].get(fv) == simdjson::SUCCESS);
+        REQUIRE(segv[fd->key()].get(fv) == simdjson::SUCCESS);
       } else {
-        CHECK(segv[fd->key].error() == simdjson::NO_SUCH_FIELD);
+        CHECK(segv[fd->key()].error() == simdjson::NO_SUCH_FIELD);
       }
       bool er7 = !first_says_something && first_part.size() != first_rep.size();
       // Repetition 1 under the key, the others under "<key>_more", whether the field may repeat or not.
@@ -491,20 +491,20 @@ std::size_t check_against_tree(const hl7v2::message& m, element doc) {
       }
       element more;
       if (f.size() > 1) {
-        REQUIRE(segv[std::string(fd->key) + "_more"].get(more) == simdjson::SUCCESS);
+        REQUIRE(segv[std::string(fd->key()) + "_more"].get(more) == simdjson::SUCCESS);
         REQUIRE(more.get_array().size() == f.size() - 1);
         for (std::size_t i = 2; i <= f.size(); ++i) {
           if (!f[i].empty()) check_value(more.at(i - 2), f[i], type, m, checked, er7);
         }
       } else {
-        CHECK(segv[std::string(fd->key) + "_more"].error() == simdjson::NO_SUCH_FIELD);
+        CHECK(segv[std::string(fd->key()) + "_more"].error() == simdjson::NO_SUCH_FIELD);
       }
       if (varies) {  // no ER7 text when OBX-2 names a composite: its reading holds everything
         const auto* named_type = version->type(seg[2][1][1][1].raw());
         if (named_type != nullptr && !named_type->is_primitive()) er7 = false;
       }
       if (er7) {
-        REQUIRE(segv[std::string(fd->key) + "_er7"].get(fv) == simdjson::SUCCESS);
+        REQUIRE(segv[std::string(fd->key()) + "_er7"].get(fv) == simdjson::SUCCESS);
         CHECK(str(fv) == utf8_of(f.raw(), m));
         ++checked;
       }

@@ -50,7 +50,7 @@ struct recorder {
   void end_segment(const json::segment_info&) {}
   bool begin_field(const json::field_info& f) {
     if (f.f.empty()) return false;
-    log.push_back("field " + std::to_string(f.position) + " " + (f.def ? std::string(f.def->key) : "?") +
+    log.push_back("field " + std::to_string(f.position) + " " + (f.def ? std::string(f.def->key()) : "?") +
                   " " + name(f.type) + (f.repeats ? " repeats" : ""));
     return true;
   }
@@ -59,14 +59,14 @@ struct recorder {
   void end_repetition(const json::repetition_info&) {}
   bool begin_component(const json::component_info& c) {
     if (c.comp.empty()) return false;
-    log.push_back("  comp " + std::to_string(c.position) + " " + (c.def ? std::string(c.def->key) : "?") +
+    log.push_back("  comp " + std::to_string(c.position) + " " + (c.def ? std::string(c.def->key()) : "?") +
                   " " + name(c.type));
     return true;
   }
   void end_component(const json::component_info&) {}
   void subcomponent(const json::subcomponent_info& s) {
     if (s.sub.empty() || s.def == nullptr) return;
-    log.push_back("    sub " + std::to_string(s.position) + " " + std::string(s.def->key) + " " +
+    log.push_back("    sub " + std::to_string(s.position) + " " + std::string(s.def->key()) + " " +
                   std::string(s.sub.raw()));
   }
 };

@@ -46,9 +46,11 @@ struct profile_entry {
   std::optional<std::uint16_t> table;
 };
 
-/// A field or component under construction, with what the key-uniqueness rule needs.
+/// A field or component under construction, with what the key-uniqueness rule needs. Its name and key
+/// are kept apart until the item is finished, then interned as the one text field_def holds.
 struct working_item {
   field_def def;
+  std::string_view name, key;
   bool key_derived = false;  ///< derived from the name, so it may take a "_<position>" suffix
   std::string path;          ///< where the profile set it; empty for untouched base items
 };
@@ -118,6 +120,25 @@ class profile_loader {
     return {buffer.get(), s.size()};
   }
 
+  /// The item as a field_def, its name and key in one text as types.hpp lays them out.
+  field_def finish(const working_item& it) {
+    std::string text(it.name);
+    text += '"';
+    text += it.key;
+    text += "\":";
+    field_def f = it.def;
+    f.text = intern(text).data();
+    f.name_size = static_cast<std::uint16_t>(it.name.size());
+    f.key_size = static_cast<std::uint16_t>(it.key.size());
+    return f;
+  }
+
+  static working_item base_item(const field_def& f, const type_def* type) {
+    working_item it{f, f.name(), f.key(), false, {}};
+    it.def.type = type;
+    return it;
+  }
+
   const type_def* resolve_type(std::string_view id) const {
     if (auto it = types_by_id_.find(id); it != types_by_id_.end()) return it->second;
     return base_.type(id);
@@ -167,20 +188,21 @@ class profile_loader {
       const type_def* old = base_.type(t->id);
       std::vector<working_item> items;
       if (old) {
-        for (const auto& c : old->components()) {
-          items.push_back({as_field(c, items.size() + 1), false, {}});
-          items.back().def.type = remap(c.type);
-        }
+        for (const auto& c : old->components())
+          items.push_back(base_item(as_field(c, items.size() + 1), remap(c.type)));
       }
       if (!read_body(body, path, "components", t->name, items)) return false;
       auto& list = out_.component_lists_.emplace_back();
-      for (const auto& it : items)
-        list.push_back({.name = it.def.name,
-                        .key = it.def.key,
-                        .type = it.def.type,
-                        .max_length = it.def.max_length,
-                        .table = it.def.table,
-                        .opt = it.def.opt});
+      for (const auto& it : items) {
+        const field_def f = finish(it);
+        list.push_back({.text = f.text,
+                        .type = f.type,
+                        .max_length = f.max_length,
+                        .table = f.table,
+                        .name_size = f.name_size,
+                        .key_size = f.key_size,
+                        .opt = f.opt});
+      }
       t->component_data = list.data();
       t->component_count = static_cast<std::uint16_t>(list.size());
     }
@@ -238,14 +260,11 @@ class profile_loader {
       seg->name = old ? old->name : std::string_view{};
       std::vector<working_item> items;
       if (old) {
-        for (const auto& f : old->fields()) {
-          items.push_back({f, false, {}});
-          items.back().def.type = remap(f.type);
-        }
+        for (const auto& f : old->fields()) items.push_back(base_item(f, remap(f.type)));
       }
       if (!read_body(body, path, "fields", seg->name, items)) return false;
       auto& list = out_.field_lists_.emplace_back();
-      for (const auto& it : items) list.push_back(it.def);
+      for (const auto& it : items) list.push_back(finish(it));
       seg->field_data = list.data();
       seg->field_count = static_cast<std::uint16_t>(list.size());
       segments_by_id_.emplace(std::string(id), seg.get());
@@ -293,13 +312,14 @@ class profile_loader {
   }
 
   static field_def as_field(const component_def& c, std::size_t position) {
-    return {.name = c.name,
-            .key = c.key,
+    return {.text = c.text,
             .type = c.type,
             .max_length = c.max_length,
             .position = static_cast<std::uint16_t>(position),
             .max_repeats = 1,
             .table = c.table,
+            .name_size = c.name_size,
+            .key_size = c.key_size,
             .opt = c.opt};
   }
 
@@ -321,20 +341,26 @@ class profile_loader {
       if (is_new) {
         if (!entry.name) return fail(entry_path + ".name", profile_errc::missing_member);
         if (!entry.type) return fail(entry_path + ".type", profile_errc::missing_member);
-        items.push_back({field_def{.name = {},
-                                   .key = {},
+        items.push_back({field_def{.text = nullptr,
                                    .type = nullptr,
                                    .max_length = 0,
                                    .position = static_cast<std::uint16_t>(position),
                                    .max_repeats = 1,
                                    .table = 0,
+                                   .name_size = 0,
+                                   .key_size = 0,
                                    .opt = optionality::optional},
-                         true, entry_path});
+                         {},
+                         {},
+                         true,
+                         entry_path});
       }
       working_item& item = items[position - 1];
       item.path = entry_path;
       if (entry.name) {
-        item.def.name = intern(*entry.name);
+        if (entry.name->size() > 0xFFFF)
+          return fail(entry_path + ".name", profile_errc::out_of_range, "at most 65535 bytes");
+        item.name = intern(*entry.name);
         item.key_derived = true;
       }
       if (entry.type) {
@@ -343,10 +369,10 @@ class profile_loader {
         item.def.type = t;
       }
       if (entry.key) {
-        item.def.key = intern(*entry.key);
+        item.key = intern(*entry.key);
         item.key_derived = false;
       } else if (item.key_derived) {
-        item.def.key = intern(make_json_key(item.def.name, "field_" + std::to_string(position)));
+        item.key = intern(make_json_key(item.name, "field_" + std::to_string(position)));
       }
       if (entry.opt) item.def.opt = *entry.opt;
       if (entry.repeats) item.def.max_repeats = *entry.repeats;
@@ -416,23 +442,27 @@ class profile_loader {
     std::map<std::string_view, std::size_t> owner;
     for (auto& it : items) {
       if (!it.key_derived) {
-        if (!owner.emplace(it.def.key, it.def.position).second)
-          return fail(it.path.empty() ? std::string(it.def.key) : it.path + ".key",
-                      profile_errc::duplicate_key, std::string(it.def.key));
+        if (!owner.emplace(it.key, it.def.position).second)
+          return fail(it.path.empty() ? std::string(it.key) : it.path + ".key", profile_errc::duplicate_key,
+                      std::string(it.key));
       }
     }
     for (auto& it : items) {
       if (!it.key_derived) continue;
-      if (owner.count(it.def.key)) {
-        std::string key(it.def.key);
+      if (owner.count(it.key)) {
+        std::string key(it.key);
         // Appended piecewise: `"_" + std::string` trips g++ 12's false -Wrestrict at -O3 (bug 105329).
         while (owner.count(key)) {
           key += '_';
           key += std::to_string(it.def.position);
         }
-        it.def.key = intern(key);
+        it.key = intern(key);
       }
-      owner.emplace(it.def.key, it.def.position);
+      owner.emplace(it.key, it.def.position);
+    }
+    for (const auto& it : items) {  // types.hpp keeps each size in 16 bits
+      if (it.key.size() > 0xFFFF)
+        return fail(it.path, profile_errc::out_of_range, "key: at most 65535 bytes");
     }
     return true;
   }

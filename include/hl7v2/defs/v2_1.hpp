@@ -25,24 +25,24 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_D4591FDD05
 #define HL7V2_DEFS_T_AD_D4591FDD05
 inline constexpr component_def t_AD_d4591fdd05_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip", 3), str("zip", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip\"zip\":", &t_ID_694d19431d, 0, 0, 3, 3, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_AD_d4591fdd05{str("AD", 2), str("Address", 7), t_AD_d4591fdd05_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CE_A17F911446
 #define HL7V2_DEFS_T_CE_A17F911446
 inline constexpr component_def t_CE_a17f911446_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"Name Of Coding System\"name_of_coding_system\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Name Of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ST_30901c7b80, 0, 0, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CE_a17f911446{str("CE", 2), str("Coded Element", 13), t_CE_a17f911446_c, 6};
 #endif
@@ -53,9 +53,9 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_CK_5E1FE4F235
 #define HL7V2_DEFS_T_CK_5E1FE4F235
 inline constexpr component_def t_CK_5e1fe4f235_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying Check Digit Scheme Employed", 44), str("code_identifying_check_digit_scheme_employed", 44), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying Check Digit Scheme Employed\"code_identifying_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 44, 44, optionality::optional},
 };
 inline constexpr type_def t_CK_5e1fe4f235{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_5e1fe4f235_c, 3};
 #endif
@@ -66,27 +66,27 @@ inline constexpr type_def t_CM_6b6f90b974{str("CM", 2), str("Composite", 9), nul
 #ifndef HL7V2_DEFS_T_CM_MSG_7C43926A12
 #define HL7V2_DEFS_T_CM_MSG_7C43926A12
 inline constexpr component_def t_CM_MSG_7c43926a12_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Message Type\"message_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Trigger Event\"trigger_event\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CM_MSG_7c43926a12{str("CM_MSG", 6), str("Message Type", 12), t_CM_MSG_7c43926a12_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CN_1FDAD64D6E
 #define HL7V2_DEFS_T_CN_1FDAD64D6E
 inline constexpr component_def t_CN_1fdad64d6e_c[] = {
-  {str("ID", 2), str("id", 2), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID\"id\":", &t_ID_694d19431d, 0, 0, 2, 2, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CN_1fdad64d6e{str("CN", 2), str("Composite ID Number And Name", 28), t_CN_1fdad64d6e_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_E3100525B0
 #define HL7V2_DEFS_T_CQ_E3100525B0
 inline constexpr component_def t_CQ_e3100525b0_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_e3100525b0{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_e3100525b0_c, 2};
 #endif
@@ -97,12 +97,12 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_PN_3221ED4820
 #define HL7V2_DEFS_T_PN_3221ED4820
 inline constexpr component_def t_PN_3221ed4820_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_PN_3221ed4820{str("PN", 2), str("Person Name", 11), t_PN_3221ed4820_c, 6};
 #endif
@@ -117,8 +117,8 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Time Of An Event\"time_of_an_event\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
+  {"Degree Of Precision\"degree_of_precision\":", &t_ST_30901c7b80, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
@@ -130,661 +130,661 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #define HL7V2_DEFS_T_VARIES_E527B97CF6
 inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Datatype", 17), nullptr, 0};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_42B1207B41
-#define HL7V2_DEFS_S_ACC_42B1207B41
-inline constexpr field_def s_ACC_42b1207b41_f[] = {
-  {str("Accident date/time", 18), str("accident_date_time", 18), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::optional},
-  {str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, 2, 2, 1, 50, optionality::optional},
-  {str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ACC_933D28EB05
+#define HL7V2_DEFS_S_ACC_933D28EB05
+inline constexpr field_def s_ACC_933d28eb05_f[] = {
+  {"Accident date/time\"accident_date_time\":", &t_TS_f7a89bea09, 19, 1, 1, 0, 18, 18, optionality::optional},
+  {"Accident code\"accident_code\":", &t_ID_694d19431d, 2, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_ACC_42b1207b41{str("ACC", 3), str("Accident", 8), s_ACC_42b1207b41_f, 3};
+inline constexpr segment_def s_ACC_933d28eb05{str("ACC", 3), str("Accident", 8), s_ACC_933d28eb05_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ADD_A129702452
-#define HL7V2_DEFS_S_ADD_A129702452
-inline constexpr field_def s_ADD_a129702452_f[] = {
-  {str("Addendum continuation pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ADD_18A070F990
+#define HL7V2_DEFS_S_ADD_18A070F990
+inline constexpr field_def s_ADD_18a070f990_f[] = {
+  {"Addendum continuation pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 60, 1, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_ADD_a129702452{str("ADD", 3), str("Addendum", 8), s_ADD_a129702452_f, 1};
+inline constexpr segment_def s_ADD_18a070f990{str("ADD", 3), str("Addendum", 8), s_ADD_18a070f990_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_BHS_A56FCC9DE5
-#define HL7V2_DEFS_S_BHS_A56FCC9DE5
-inline constexpr field_def s_BHS_a56fcc9de5_f[] = {
-  {str("Batch field separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch encoding characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Batch sending application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Batch sending facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Batch receiving application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Batch receiving facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("Batch creation date/time", 24), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
-  {str("Batch security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch name/id/type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch control id", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference batch control id", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BHS_ABB543B481
+#define HL7V2_DEFS_S_BHS_ABB543B481
+inline constexpr field_def s_BHS_abb543b481_f[] = {
+  {"Batch field separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch encoding characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch sending application\"batch_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch sending facility\"batch_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch receiving application\"batch_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch receiving facility\"batch_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch creation date/time\"batch_creation_date_time\":", &t_TS_f7a89bea09, 19, 7, 1, 0, 24, 24, optionality::optional},
+  {"Batch security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch name/id/type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Batch comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch control id\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference batch control id\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
 };
-inline constexpr segment_def s_BHS_a56fcc9de5{str("BHS", 3), str("Batch header", 12), s_BHS_a56fcc9de5_f, 12};
+inline constexpr segment_def s_BHS_abb543b481{str("BHS", 3), str("Batch header", 12), s_BHS_abb543b481_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_BLG_19682DCA27
-#define HL7V2_DEFS_S_BLG_19682DCA27
-inline constexpr field_def s_BLG_19682dca27_f[] = {
-  {str("When to charge", 14), str("when_to_charge", 14), &t_CM_6b6f90b974, 15, 1, 1, 0, optionality::optional},
-  {str("Charge type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
-  {str("Account id", 10), str("account_id", 10), &t_CM_6b6f90b974, 100, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BLG_3BADC44F40
+#define HL7V2_DEFS_S_BLG_3BADC44F40
+inline constexpr field_def s_BLG_3badc44f40_f[] = {
+  {"When to charge\"when_to_charge\":", &t_CM_6b6f90b974, 15, 1, 1, 0, 14, 14, optionality::optional},
+  {"Charge type\"charge_type\":", &t_ID_694d19431d, 50, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account id\"account_id\":", &t_CM_6b6f90b974, 100, 3, 1, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_BLG_19682dca27{str("BLG", 3), str("Billing", 7), s_BLG_19682dca27_f, 3};
+inline constexpr segment_def s_BLG_3badc44f40{str("BLG", 3), str("Billing", 7), s_BLG_3badc44f40_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_BTS_3280B40954
-#define HL7V2_DEFS_S_BTS_3280B40954
-inline constexpr field_def s_BTS_3280b40954_f[] = {
-  {str("Batch message count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch totals", 12), str("batch_totals", 12), &t_CM_6b6f90b974, 100, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BTS_AB341EB356
+#define HL7V2_DEFS_S_BTS_AB341EB356
+inline constexpr field_def s_BTS_ab341eb356_f[] = {
+  {"Batch message count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch totals\"batch_totals\":", &t_CM_6b6f90b974, 100, 3, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_BTS_3280b40954{str("BTS", 3), str("Batch trailer", 13), s_BTS_3280b40954_f, 3};
+inline constexpr segment_def s_BTS_ab341eb356{str("BTS", 3), str("Batch trailer", 13), s_BTS_ab341eb356_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_DG1_988E4DBAB3
-#define HL7V2_DEFS_S_DG1_988E4DBAB3
-inline constexpr field_def s_DG1_988e4dbab3_f[] = {
-  {str("Set id - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::required},
-  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 3, 1, 51, optionality::optional},
-  {str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Diagnosis date/time", 19), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::optional},
-  {str("Diagnosis/drg type", 18), str("diagnosis_drg_type", 18), &t_ID_694d19431d, 2, 6, 1, 52, optionality::required},
-  {str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_ST_30901c7b80, 4, 7, 1, 0, optionality::optional},
-  {str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, 4, 8, 1, 55, optionality::optional},
-  {str("Drg approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 9, 1, 0, optionality::optional},
-  {str("Drg grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, 2, 10, 1, 56, optionality::optional},
-  {str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, 2, 11, 1, 83, optionality::optional},
-  {str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, 12, 13, 1, 0, optionality::optional},
-  {str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DG1_824A458311
+#define HL7V2_DEFS_S_DG1_824A458311
+inline constexpr field_def s_DG1_824a458311_f[] = {
+  {"Set id - diagnosis\"set_id_diagnosis\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Diagnosis coding method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::required},
+  {"Diagnosis code\"diagnosis_code\":", &t_ID_694d19431d, 8, 3, 1, 51, 14, 14, optionality::optional},
+  {"Diagnosis description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis date/time\"diagnosis_date_time\":", &t_TS_f7a89bea09, 19, 5, 1, 0, 19, 19, optionality::optional},
+  {"Diagnosis/drg type\"diagnosis_drg_type\":", &t_ID_694d19431d, 2, 6, 1, 52, 18, 18, optionality::required},
+  {"Major diagnostic category\"major_diagnostic_category\":", &t_ST_30901c7b80, 4, 7, 1, 0, 25, 25, optionality::optional},
+  {"Diagnostic related group\"diagnostic_related_group\":", &t_ID_694d19431d, 4, 8, 1, 55, 24, 24, optionality::optional},
+  {"Drg approval indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 2, 9, 1, 0, 22, 22, optionality::optional},
+  {"Drg grouper review code\"drg_grouper_review_code\":", &t_ID_694d19431d, 2, 10, 1, 56, 23, 23, optionality::optional},
+  {"Outlier type\"outlier_type\":", &t_ID_694d19431d, 2, 11, 1, 83, 12, 12, optionality::optional},
+  {"Outlier days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::optional},
+  {"Outlier cost\"outlier_cost\":", &t_NM_caa61c45e1, 12, 13, 1, 0, 12, 12, optionality::optional},
+  {"Grouper version and type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_DG1_988e4dbab3{str("DG1", 3), str("Diagnosis", 9), s_DG1_988e4dbab3_f, 14};
+inline constexpr segment_def s_DG1_824a458311{str("DG1", 3), str("Diagnosis", 9), s_DG1_824a458311_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_DSC_1F5C017053
-#define HL7V2_DEFS_S_DSC_1F5C017053
-inline constexpr field_def s_DSC_1f5c017053_f[] = {
-  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSC_6C96CBE5A8
+#define HL7V2_DEFS_S_DSC_6C96CBE5A8
+inline constexpr field_def s_DSC_6c96cbe5a8_f[] = {
+  {"Continuation pointer\"continuation_pointer\":", &t_ST_30901c7b80, 60, 1, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_DSC_1f5c017053{str("DSC", 3), str("Continuation pointer", 20), s_DSC_1f5c017053_f, 1};
+inline constexpr segment_def s_DSC_6c96cbe5a8{str("DSC", 3), str("Continuation pointer", 20), s_DSC_6c96cbe5a8_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_DSP_8D17000E91
-#define HL7V2_DEFS_S_DSP_8D17000E91
-inline constexpr field_def s_DSP_8d17000e91_f[] = {
-  {str("Set id - display data", 21), str("set_id_display_data", 19), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Display level", 13), str("display_level", 13), &t_SI_52f9f81d6c, 4, 2, 1, 0, optionality::optional},
-  {str("Data line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical break point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result id", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSP_13DCE97C16
+#define HL7V2_DEFS_S_DSP_13DCE97C16
+inline constexpr field_def s_DSP_13dce97c16_f[] = {
+  {"Set id - display data\"set_id_display_data\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 21, 19, optionality::optional},
+  {"Display level\"display_level\":", &t_SI_52f9f81d6c, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical break point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result id\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_DSP_8d17000e91{str("DSP", 3), str("Display data", 12), s_DSP_8d17000e91_f, 5};
+inline constexpr segment_def s_DSP_13dce97c16{str("DSP", 3), str("Display data", 12), s_DSP_13dce97c16_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ERR_B4479756F8
-#define HL7V2_DEFS_S_ERR_B4479756F8
-inline constexpr field_def s_ERR_b4479756f8_f[] = {
-  {str("Error code and location", 23), str("error_code_and_location", 23), &t_ID_694d19431d, 80, 1, 0, 60, optionality::required},
+#ifndef HL7V2_DEFS_S_ERR_578A2888C2
+#define HL7V2_DEFS_S_ERR_578A2888C2
+inline constexpr field_def s_ERR_578a2888c2_f[] = {
+  {"Error code and location\"error_code_and_location\":", &t_ID_694d19431d, 80, 1, 0, 60, 23, 23, optionality::required},
 };
-inline constexpr segment_def s_ERR_b4479756f8{str("ERR", 3), str("Error", 5), s_ERR_b4479756f8_f, 1};
+inline constexpr segment_def s_ERR_578a2888c2{str("ERR", 3), str("Error", 5), s_ERR_578a2888c2_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_EVN_4FD6C4DDB0
-#define HL7V2_DEFS_S_EVN_4FD6C4DDB0
-inline constexpr field_def s_EVN_4fd6c4ddb0_f[] = {
-  {str("Event type code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::required},
-  {str("Date/time of event", 18), str("date_time_of_event", 18), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::required},
-  {str("Date/time planned event", 23), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
-  {str("Event reason code", 17), str("event_reason_code", 17), &t_ID_694d19431d, 3, 4, 1, 62, optionality::optional},
+#ifndef HL7V2_DEFS_S_EVN_470CD87E27
+#define HL7V2_DEFS_S_EVN_470CD87E27
+inline constexpr field_def s_EVN_470cd87e27_f[] = {
+  {"Event type code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::required},
+  {"Date/time of event\"date_time_of_event\":", &t_TS_f7a89bea09, 19, 2, 1, 0, 18, 18, optionality::required},
+  {"Date/time planned event\"date_time_planned_event\":", &t_TS_f7a89bea09, 19, 3, 1, 0, 23, 23, optionality::optional},
+  {"Event reason code\"event_reason_code\":", &t_ID_694d19431d, 3, 4, 1, 62, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_EVN_4fd6c4ddb0{str("EVN", 3), str("Event type", 10), s_EVN_4fd6c4ddb0_f, 4};
+inline constexpr segment_def s_EVN_470cd87e27{str("EVN", 3), str("Event type", 10), s_EVN_470cd87e27_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_FHS_93BC47F6A2
-#define HL7V2_DEFS_S_FHS_93BC47F6A2
-inline constexpr field_def s_FHS_93bc47f6a2_f[] = {
-  {str("File field separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File encoding characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("File sending application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("File sending facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("File receiving application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("File receiving facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("Date/time of file creation", 26), str("date_time_of_file_creation", 26), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
-  {str("File security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File name/id", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File header comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File control id", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference file control id", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FHS_FAE7FFFB49
+#define HL7V2_DEFS_S_FHS_FAE7FFFB49
+inline constexpr field_def s_FHS_fae7fffb49_f[] = {
+  {"File field separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File encoding characters\"file_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 24, 24, optionality::required},
+  {"File sending application\"file_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 24, 24, optionality::optional},
+  {"File sending facility\"file_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 21, 21, optionality::optional},
+  {"File receiving application\"file_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 26, 26, optionality::optional},
+  {"File receiving facility\"file_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 23, 23, optionality::optional},
+  {"Date/time of file creation\"date_time_of_file_creation\":", &t_TS_f7a89bea09, 19, 7, 1, 0, 26, 26, optionality::optional},
+  {"File security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File name/id\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 12, 12, optionality::optional},
+  {"File header comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File control id\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference file control id\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
 };
-inline constexpr segment_def s_FHS_93bc47f6a2{str("FHS", 3), str("File header", 11), s_FHS_93bc47f6a2_f, 12};
+inline constexpr segment_def s_FHS_fae7fffb49{str("FHS", 3), str("File header", 11), s_FHS_fae7fffb49_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_FT1_5991AFB50C
-#define HL7V2_DEFS_S_FT1_5991AFB50C
-inline constexpr field_def s_FT1_5991afb50c_f[] = {
-  {str("Set id - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction id", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction batch id", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 5, 3, 1, 0, optionality::optional},
-  {str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, 8, 4, 1, 0, optionality::required},
-  {str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, 8, 6, 1, 17, optionality::required},
-  {str("Transaction code", 16), str("transaction_code", 16), &t_ID_694d19431d, 20, 7, 1, 96, optionality::required},
-  {str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Transaction description - alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
-  {str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
-  {str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 4, 11, 1, 0, optionality::optional},
-  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
-  {str("Department code", 15), str("department_code", 15), &t_ST_30901c7b80, 16, 13, 1, 0, optionality::optional},
-  {str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 14, 1, 72, optionality::required},
-  {str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, 12, 15, 1, 0, optionality::optional},
-  {str("Patient location", 16), str("patient_location", 16), &t_ST_30901c7b80, 12, 16, 1, 0, optionality::optional},
-  {str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, 1, 17, 1, 24, optionality::optional},
-  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 19, 1, 51, optionality::optional},
-  {str("Performed by code", 17), str("performed_by_code", 17), &t_CN_1fdad64d6e, 60, 20, 1, 0, optionality::optional},
-  {str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_1fdad64d6e, 60, 21, 1, 0, optionality::optional},
-  {str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, 12, 22, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FT1_5D74EB5408
+#define HL7V2_DEFS_S_FT1_5D74EB5408
+inline constexpr field_def s_FT1_5d74eb5408_f[] = {
+  {"Set id - financial transaction\"set_id_financial_transaction\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 30, 28, optionality::optional},
+  {"Transaction id\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction batch id\"transaction_batch_id\":", &t_ST_30901c7b80, 5, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction date\"transaction_date\":", &t_DT_43ff1b10ca, 8, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction posting date\"transaction_posting_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction type\"transaction_type\":", &t_ID_694d19431d, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction code\"transaction_code\":", &t_ID_694d19431d, 20, 7, 1, 96, 16, 16, optionality::required},
+  {"Transaction description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::optional},
+  {"Transaction description - alt\"transaction_description_alt\":", &t_ST_30901c7b80, 40, 9, 1, 0, 29, 27, optionality::optional},
+  {"Transaction amount - extended\"transaction_amount_extended\":", &t_NM_caa61c45e1, 12, 10, 1, 0, 29, 27, optionality::optional},
+  {"Transaction quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 4, 11, 1, 0, 20, 20, optionality::optional},
+  {"Transaction amount - unit\"transaction_amount_unit\":", &t_NM_caa61c45e1, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department code\"department_code\":", &t_ST_30901c7b80, 16, 13, 1, 0, 15, 15, optionality::optional},
+  {"Insurance plan id\"insurance_plan_id\":", &t_ID_694d19431d, 8, 14, 1, 72, 17, 17, optionality::required},
+  {"Insurance amount\"insurance_amount\":", &t_NM_caa61c45e1, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Patient location\"patient_location\":", &t_ST_30901c7b80, 12, 16, 1, 0, 16, 16, optionality::optional},
+  {"Fee schedule\"fee_schedule\":", &t_ID_694d19431d, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis code\"diagnosis_code\":", &t_ID_694d19431d, 8, 19, 1, 51, 14, 14, optionality::optional},
+  {"Performed by code\"performed_by_code\":", &t_CN_1fdad64d6e, 60, 20, 1, 0, 17, 17, optionality::optional},
+  {"Ordered by code\"ordered_by_code\":", &t_CN_1fdad64d6e, 60, 21, 1, 0, 15, 15, optionality::optional},
+  {"Unit cost\"unit_cost\":", &t_NM_caa61c45e1, 12, 22, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_FT1_5991afb50c{str("FT1", 3), str("Financial transaction", 21), s_FT1_5991afb50c_f, 22};
+inline constexpr segment_def s_FT1_5d74eb5408{str("FT1", 3), str("Financial transaction", 21), s_FT1_5d74eb5408_f, 22};
 #endif
-#ifndef HL7V2_DEFS_S_FTS_F69FB9E27D
-#define HL7V2_DEFS_S_FTS_F69FB9E27D
-inline constexpr field_def s_FTS_f69fb9e27d_f[] = {
-  {str("File batch count", 16), str("file_batch_count", 16), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("File trailer comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FTS_ACE36CAB87
+#define HL7V2_DEFS_S_FTS_ACE36CAB87
+inline constexpr field_def s_FTS_ace36cab87_f[] = {
+  {"File batch count\"file_batch_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File trailer comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_FTS_f69fb9e27d{str("FTS", 3), str("File trailer", 12), s_FTS_f69fb9e27d_f, 2};
+inline constexpr segment_def s_FTS_ace36cab87{str("FTS", 3), str("File trailer", 12), s_FTS_ace36cab87_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_GT1_7A83329127
-#define HL7V2_DEFS_S_GT1_7A83329127
-inline constexpr field_def s_GT1_7a83329127_f[] = {
-  {str("Set id - guarantor", 18), str("set_id_guarantor", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor number", 16), str("guarantor_number", 16), &t_ID_694d19431d, 20, 2, 1, 0, optionality::optional},
-  {str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::required},
-  {str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, 48, 4, 1, 0, optionality::optional},
-  {str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_d4591fdd05, 106, 5, 1, 0, optionality::optional},
-  {str("Guarantor ph. num.- home", 24), str("guarantor_ph_num_home", 21), &t_TN_108c330f6e, 40, 6, 1, 0, optionality::optional},
-  {str("Guarantor ph. num-business", 26), str("guarantor_ph_num_business", 25), &t_TN_108c330f6e, 40, 7, 1, 0, optionality::optional},
-  {str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, 2, 11, 1, 63, optionality::optional},
-  {str("Guarantor ssn", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, 45, 16, 1, 0, optionality::optional},
-  {str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_d4591fdd05, 106, 17, 1, 0, optionality::optional},
-  {str("Guarantor employ phone", 22), str("guarantor_employ_phone", 22), &t_TN_108c330f6e, 40, 18, 1, 0, optionality::optional},
-  {str("Guarantor employee id num", 25), str("guarantor_employee_id_num", 25), &t_ST_30901c7b80, 20, 19, 1, 0, optionality::optional},
-  {str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, 2, 20, 1, 66, optionality::optional},
+#ifndef HL7V2_DEFS_S_GT1_B5690275C3
+#define HL7V2_DEFS_S_GT1_B5690275C3
+inline constexpr field_def s_GT1_b5690275c3_f[] = {
+  {"Set id - guarantor\"set_id_guarantor\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Guarantor number\"guarantor_number\":", &t_ID_694d19431d, 20, 2, 1, 0, 16, 16, optionality::optional},
+  {"Guarantor name\"guarantor_name\":", &t_PN_3221ed4820, 48, 3, 1, 0, 14, 14, optionality::required},
+  {"Guarantor spouse name\"guarantor_spouse_name\":", &t_PN_3221ed4820, 48, 4, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor address\"guarantor_address\":", &t_AD_d4591fdd05, 106, 5, 1, 0, 17, 17, optionality::optional},
+  {"Guarantor ph. num.- home\"guarantor_ph_num_home\":", &t_TN_108c330f6e, 40, 6, 1, 0, 24, 21, optionality::optional},
+  {"Guarantor ph. num-business\"guarantor_ph_num_business\":", &t_TN_108c330f6e, 40, 7, 1, 0, 26, 25, optionality::optional},
+  {"Guarantor date of birth\"guarantor_date_of_birth\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 23, 23, optionality::optional},
+  {"Guarantor sex\"guarantor_sex\":", &t_ID_694d19431d, 1, 9, 1, 1, 13, 13, optionality::optional},
+  {"Guarantor type\"guarantor_type\":", &t_ID_694d19431d, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor relationship\"guarantor_relationship\":", &t_ID_694d19431d, 2, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor ssn\"guarantor_ssn\":", &t_ST_30901c7b80, 11, 12, 1, 0, 13, 13, optionality::optional},
+  {"Guarantor date - begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor date - end\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor employer name\"guarantor_employer_name\":", &t_ST_30901c7b80, 45, 16, 1, 0, 23, 23, optionality::optional},
+  {"Guarantor employer address\"guarantor_employer_address\":", &t_AD_d4591fdd05, 106, 17, 1, 0, 26, 26, optionality::optional},
+  {"Guarantor employ phone\"guarantor_employ_phone\":", &t_TN_108c330f6e, 40, 18, 1, 0, 22, 22, optionality::optional},
+  {"Guarantor employee id num\"guarantor_employee_id_num\":", &t_ST_30901c7b80, 20, 19, 1, 0, 25, 25, optionality::optional},
+  {"Guarantor employment status\"guarantor_employment_status\":", &t_ID_694d19431d, 2, 20, 1, 66, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_GT1_7a83329127{str("GT1", 3), str("Guarantor", 9), s_GT1_7a83329127_f, 20};
+inline constexpr segment_def s_GT1_b5690275c3{str("GT1", 3), str("Guarantor", 9), s_GT1_b5690275c3_f, 20};
 #endif
-#ifndef HL7V2_DEFS_S_IN1_BFEFD0A021
-#define HL7V2_DEFS_S_IN1_BFEFD0A021
-inline constexpr field_def s_IN1_bfefd0a021_f[] = {
-  {str("Set id - insurance", 18), str("set_id_insurance", 16), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
-  {str("Insurance plan id", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 2, 1, 72, optionality::required},
-  {str("Insurance company id", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, 6, 3, 1, 0, optionality::required},
-  {str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, 45, 4, 1, 0, optionality::optional},
-  {str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_d4591fdd05, 106, 5, 1, 0, optionality::optional},
-  {str("Insurance co. contact pers", 26), str("insurance_co_contact_pers", 25), &t_PN_3221ed4820, 48, 6, 1, 0, optionality::optional},
-  {str("Insurance co phone number", 25), str("insurance_co_phone_number", 25), &t_TN_108c330f6e, 40, 7, 1, 0, optionality::optional},
-  {str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, 35, 9, 1, 0, optionality::optional},
-  {str("Insured's group emp. id", 23), str("insureds_group_emp_id", 21), &t_ST_30901c7b80, 12, 10, 1, 0, optionality::optional},
-  {str("Insured's group emp. name", 25), str("insureds_group_emp_name", 23), &t_ST_30901c7b80, 45, 11, 1, 0, optionality::optional},
-  {str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization information", 25), str("authorization_information", 25), &t_ST_30901c7b80, 55, 14, 1, 0, optionality::optional},
-  {str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, 2, 15, 1, 86, optionality::optional},
-  {str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, 48, 16, 1, 0, optionality::optional},
-  {str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, 2, 17, 1, 63, optionality::optional},
-  {str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Insured's address", 17), str("insureds_address", 16), &t_AD_d4591fdd05, 106, 19, 1, 0, optionality::optional},
-  {str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, 2, 20, 1, 0, optionality::optional},
-  {str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, 2, 21, 1, 0, optionality::optional},
-  {str("Coord of ben. priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, 2, 23, 1, 81, optionality::optional},
-  {str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Rpt of eligibility code", 23), str("rpt_of_eligibility_code", 23), &t_ID_694d19431d, 2, 25, 1, 94, optionality::optional},
-  {str("Rpt of eligibility date", 23), str("rpt_of_eligibility_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-admit cert.", 15), str("pre_admit_cert", 14), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification date", 17), str("verification_date", 17), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
-  {str("Verification by", 15), str("verification_by", 15), &t_CM_6b6f90b974, 60, 30, 1, 0, optionality::optional},
-  {str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, 2, 31, 1, 98, optionality::optional},
-  {str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay before l. r. day", 22), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company plan code", 17), str("company_plan_code", 17), &t_ST_30901c7b80, 8, 35, 1, 0, optionality::optional},
-  {str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, 12, 37, 1, 0, optionality::optional},
-  {str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, 12, 38, 1, 0, optionality::optional},
-  {str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, 12, 40, 1, 0, optionality::optional},
-  {str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, 12, 41, 1, 0, optionality::optional},
-  {str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_ID_694d19431d, 1, 42, 1, 66, optionality::optional},
-  {str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, 1, 43, 1, 1, optionality::optional},
-  {str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_d4591fdd05, 106, 44, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN1_008F8DD45F
+#define HL7V2_DEFS_S_IN1_008F8DD45F
+inline constexpr field_def s_IN1_008f8dd45f_f[] = {
+  {"Set id - insurance\"set_id_insurance\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Insurance plan id\"insurance_plan_id\":", &t_ID_694d19431d, 8, 2, 1, 72, 17, 17, optionality::required},
+  {"Insurance company id\"insurance_company_id\":", &t_ST_30901c7b80, 6, 3, 1, 0, 20, 20, optionality::required},
+  {"Insurance company name\"insurance_company_name\":", &t_ST_30901c7b80, 45, 4, 1, 0, 22, 22, optionality::optional},
+  {"Insurance company address\"insurance_company_address\":", &t_AD_d4591fdd05, 106, 5, 1, 0, 25, 25, optionality::optional},
+  {"Insurance co. contact pers\"insurance_co_contact_pers\":", &t_PN_3221ed4820, 48, 6, 1, 0, 26, 25, optionality::optional},
+  {"Insurance co phone number\"insurance_co_phone_number\":", &t_TN_108c330f6e, 40, 7, 1, 0, 25, 25, optionality::optional},
+  {"Group number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group name\"group_name\":", &t_ST_30901c7b80, 35, 9, 1, 0, 10, 10, optionality::optional},
+  {"Insured's group emp. id\"insureds_group_emp_id\":", &t_ST_30901c7b80, 12, 10, 1, 0, 23, 21, optionality::optional},
+  {"Insured's group emp. name\"insureds_group_emp_name\":", &t_ST_30901c7b80, 45, 11, 1, 0, 25, 23, optionality::optional},
+  {"Plan effective date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan expiration date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization information\"authorization_information\":", &t_ST_30901c7b80, 55, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan type\"plan_type\":", &t_ID_694d19431d, 2, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name of insured\"name_of_insured\":", &t_PN_3221ed4820, 48, 16, 1, 0, 15, 15, optionality::optional},
+  {"Insured's relationship to patient\"insureds_relationship_to_patient\":", &t_ID_694d19431d, 2, 17, 1, 63, 33, 32, optionality::optional},
+  {"Insured's date of birth\"insureds_date_of_birth\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 23, 22, optionality::optional},
+  {"Insured's address\"insureds_address\":", &t_AD_d4591fdd05, 106, 19, 1, 0, 17, 16, optionality::optional},
+  {"Assignment of benefits\"assignment_of_benefits\":", &t_ID_694d19431d, 2, 20, 1, 0, 22, 22, optionality::optional},
+  {"Coordination of benefits\"coordination_of_benefits\":", &t_ID_694d19431d, 2, 21, 1, 0, 24, 24, optionality::optional},
+  {"Coord of ben. priority\"coord_of_ben_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 22, 21, optionality::optional},
+  {"Notice of admission code\"notice_of_admission_code\":", &t_ID_694d19431d, 2, 23, 1, 81, 24, 24, optionality::optional},
+  {"Notice of admission date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Rpt of eligibility code\"rpt_of_eligibility_code\":", &t_ID_694d19431d, 2, 25, 1, 94, 23, 23, optionality::optional},
+  {"Rpt of eligibility date\"rpt_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Release information code\"release_information_code\":", &t_ID_694d19431d, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-admit cert.\"pre_admit_cert\":", &t_ST_30901c7b80, 15, 28, 1, 0, 15, 14, optionality::optional},
+  {"Verification date\"verification_date\":", &t_DT_43ff1b10ca, 8, 29, 1, 0, 17, 17, optionality::optional},
+  {"Verification by\"verification_by\":", &t_CM_6b6f90b974, 60, 30, 1, 0, 15, 15, optionality::optional},
+  {"Type of agreement code\"type_of_agreement_code\":", &t_ID_694d19431d, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing status\"billing_status\":", &t_ID_694d19431d, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime reserve days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay before l. r. day\"delay_before_l_r_day\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 22, 20, optionality::optional},
+  {"Company plan code\"company_plan_code\":", &t_ST_30901c7b80, 8, 35, 1, 0, 17, 17, optionality::optional},
+  {"Policy number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy deductible\"policy_deductible\":", &t_NM_caa61c45e1, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy limit - amount\"policy_limit_amount\":", &t_NM_caa61c45e1, 12, 38, 1, 0, 21, 19, optionality::optional},
+  {"Policy limit - days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room rate - semi-private\"room_rate_semi_private\":", &t_NM_caa61c45e1, 12, 40, 1, 0, 24, 22, optionality::optional},
+  {"Room rate - private\"room_rate_private\":", &t_NM_caa61c45e1, 12, 41, 1, 0, 19, 17, optionality::optional},
+  {"Insured's employment status\"insureds_employment_status\":", &t_ID_694d19431d, 1, 42, 1, 66, 27, 26, optionality::optional},
+  {"Insured's sex\"insureds_sex\":", &t_ID_694d19431d, 1, 43, 1, 1, 13, 12, optionality::optional},
+  {"Insured's employer address\"insureds_employer_address\":", &t_AD_d4591fdd05, 106, 44, 1, 0, 26, 25, optionality::optional},
 };
-inline constexpr segment_def s_IN1_bfefd0a021{str("IN1", 3), str("Insurance", 9), s_IN1_bfefd0a021_f, 44};
+inline constexpr segment_def s_IN1_008f8dd45f{str("IN1", 3), str("Insurance", 9), s_IN1_008f8dd45f_f, 44};
 #endif
-#ifndef HL7V2_DEFS_S_MRG_AD2752D558
-#define HL7V2_DEFS_S_MRG_AD2752D558
-inline constexpr field_def s_MRG_ad2752d558_f[] = {
-  {str("Prior patient id - internal", 27), str("prior_patient_id_internal", 25), &t_CK_5e1fe4f235, 16, 1, 1, 0, optionality::required},
-  {str("Prior alternate patient id", 26), str("prior_alternate_patient_id", 26), &t_CK_5e1fe4f235, 16, 2, 1, 0, optionality::optional},
-  {str("Prior patient account number", 28), str("prior_patient_account_number", 28), &t_CK_5e1fe4f235, 20, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MRG_B32CBC5EF2
+#define HL7V2_DEFS_S_MRG_B32CBC5EF2
+inline constexpr field_def s_MRG_b32cbc5ef2_f[] = {
+  {"Prior patient id - internal\"prior_patient_id_internal\":", &t_CK_5e1fe4f235, 16, 1, 1, 0, 27, 25, optionality::required},
+  {"Prior alternate patient id\"prior_alternate_patient_id\":", &t_CK_5e1fe4f235, 16, 2, 1, 0, 26, 26, optionality::optional},
+  {"Prior patient account number\"prior_patient_account_number\":", &t_CK_5e1fe4f235, 20, 3, 1, 0, 28, 28, optionality::optional},
 };
-inline constexpr segment_def s_MRG_ad2752d558{str("MRG", 3), str("Merge patient information", 25), s_MRG_ad2752d558_f, 3};
+inline constexpr segment_def s_MRG_b32cbc5ef2{str("MRG", 3), str("Merge patient information", 25), s_MRG_b32cbc5ef2_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_MSA_BA1A0E1FED
-#define HL7V2_DEFS_S_MSA_BA1A0E1FED
-inline constexpr field_def s_MSA_ba1a0e1fed_f[] = {
-  {str("Acknowledgment code", 19), str("acknowledgment_code", 19), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
-  {str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
-  {str("Text message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Expected sequence number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed acknowledgment type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSA_4CCE17810C
+#define HL7V2_DEFS_S_MSA_4CCE17810C
+inline constexpr field_def s_MSA_4cce17810c_f[] = {
+  {"Acknowledgment code\"acknowledgment_code\":", &t_ID_694d19431d, 2, 1, 1, 8, 19, 19, optionality::required},
+  {"Message control id\"message_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 18, 18, optionality::required},
+  {"Text message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::optional},
+  {"Expected sequence number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed acknowledgment type\"delayed_acknowledgment_type\":", &t_ID_694d19431d, 1, 5, 1, 102, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_MSA_ba1a0e1fed{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_ba1a0e1fed_f, 5};
+inline constexpr segment_def s_MSA_4cce17810c{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_4cce17810c_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_MSH_63CA9BA021
-#define HL7V2_DEFS_S_MSH_63CA9BA021
-inline constexpr field_def s_MSH_63ca9ba021_f[] = {
-  {str("Field separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("Date/time of message", 20), str("date_time_of_message", 20), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, 7, 9, 1, 76, optionality::required},
-  {str("Message control id", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
-  {str("Processing id", 13), str("processing_id", 13), &t_ID_694d19431d, 1, 11, 1, 103, optionality::required},
-  {str("Version id", 10), str("version_id", 10), &t_NM_caa61c45e1, 8, 12, 1, 0, optionality::required},
-  {str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSH_EA8EDF0F60
+#define HL7V2_DEFS_S_MSH_EA8EDF0F60
+inline constexpr field_def s_MSH_ea8edf0f60_f[] = {
+  {"Field separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding characters\"encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending application\"sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 19, 19, optionality::optional},
+  {"Sending facility\"sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Receiving application\"receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 21, 21, optionality::optional},
+  {"Receiving facility\"receiving_facility\":", &t_ST_30901c7b80, 30, 6, 1, 0, 18, 18, optionality::optional},
+  {"Date/time of message\"date_time_of_message\":", &t_TS_f7a89bea09, 19, 7, 1, 0, 20, 20, optionality::optional},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message type\"message_type\":", &t_CM_MSG_7c43926a12, 7, 9, 1, 76, 12, 12, optionality::required},
+  {"Message control id\"message_control_id\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing id\"processing_id\":", &t_ID_694d19431d, 1, 11, 1, 103, 13, 13, optionality::required},
+  {"Version id\"version_id\":", &t_NM_caa61c45e1, 8, 12, 1, 0, 10, 10, optionality::required},
+  {"Sequence number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_MSH_63ca9ba021{str("MSH", 3), str("Message header", 14), s_MSH_63ca9ba021_f, 14};
+inline constexpr segment_def s_MSH_ea8edf0f60{str("MSH", 3), str("Message header", 14), s_MSH_ea8edf0f60_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_NCK_97CB87428F
-#define HL7V2_DEFS_S_NCK_97CB87428F
-inline constexpr field_def s_NCK_97cb87428f_f[] = {
-  {str("System date/time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_NCK_4B1310F0B8
+#define HL7V2_DEFS_S_NCK_4B1310F0B8
+inline constexpr field_def s_NCK_4b1310f0b8_f[] = {
+  {"System date/time\"system_date_time\":", &t_TS_f7a89bea09, 19, 1, 1, 0, 16, 16, optionality::required},
 };
-inline constexpr segment_def s_NCK_97cb87428f{str("NCK", 3), str("System clock", 12), s_NCK_97cb87428f_f, 1};
+inline constexpr segment_def s_NCK_4b1310f0b8{str("NCK", 3), str("System clock", 12), s_NCK_4b1310f0b8_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_NK1_C114A5AD6E
-#define HL7V2_DEFS_S_NK1_C114A5AD6E
-inline constexpr field_def s_NK1_c114a5ad6e_f[] = {
-  {str("Set id - next of kin", 20), str("set_id_next_of_kin", 18), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::required},
-  {str("Next of kin name", 16), str("next_of_kin_name", 16), &t_PN_3221ed4820, 48, 2, 1, 0, optionality::optional},
-  {str("Next of kin relationship", 24), str("next_of_kin_relationship", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Next of kin - address", 21), str("next_of_kin_address", 19), &t_AD_d4591fdd05, 106, 4, 1, 0, optionality::optional},
-  {str("Next of kin - phone number", 26), str("next_of_kin_phone_number", 24), &t_TN_108c330f6e, 40, 5, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NK1_BF0807C63B
+#define HL7V2_DEFS_S_NK1_BF0807C63B
+inline constexpr field_def s_NK1_bf0807c63b_f[] = {
+  {"Set id - next of kin\"set_id_next_of_kin\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 20, 18, optionality::required},
+  {"Next of kin name\"next_of_kin_name\":", &t_PN_3221ed4820, 48, 2, 1, 0, 16, 16, optionality::optional},
+  {"Next of kin relationship\"next_of_kin_relationship\":", &t_ST_30901c7b80, 15, 3, 1, 0, 24, 24, optionality::optional},
+  {"Next of kin - address\"next_of_kin_address\":", &t_AD_d4591fdd05, 106, 4, 1, 0, 21, 19, optionality::optional},
+  {"Next of kin - phone number\"next_of_kin_phone_number\":", &t_TN_108c330f6e, 40, 5, 0, 0, 26, 24, optionality::optional},
 };
-inline constexpr segment_def s_NK1_c114a5ad6e{str("NK1", 3), str("Next of kin", 11), s_NK1_c114a5ad6e_f, 5};
+inline constexpr segment_def s_NK1_bf0807c63b{str("NK1", 3), str("Next of kin", 11), s_NK1_bf0807c63b_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_NPU_BF410302BB
-#define HL7V2_DEFS_S_NPU_BF410302BB
-inline constexpr field_def s_NPU_bf410302bb_f[] = {
-  {str("Bed location", 12), str("bed_location", 12), &t_ID_694d19431d, 12, 1, 1, 79, optionality::required},
-  {str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 2, 1, 116, optionality::optional},
+#ifndef HL7V2_DEFS_S_NPU_6398A9B7EE
+#define HL7V2_DEFS_S_NPU_6398A9B7EE
+inline constexpr field_def s_NPU_6398a9b7ee_f[] = {
+  {"Bed location\"bed_location\":", &t_ID_694d19431d, 12, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed status\"bed_status\":", &t_ID_694d19431d, 1, 2, 1, 116, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_NPU_bf410302bb{str("NPU", 3), str("Non-patient update", 18), s_NPU_bf410302bb_f, 2};
+inline constexpr segment_def s_NPU_6398a9b7ee{str("NPU", 3), str("Non-patient update", 18), s_NPU_6398a9b7ee_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_NSC_118F3B6B10
-#define HL7V2_DEFS_S_NSC_118F3B6B10
-inline constexpr field_def s_NSC_118f3b6b10_f[] = {
-  {str("Network change type", 19), str("network_change_type", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::required},
-  {str("Current cpu", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
-  {str("Current facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("New cpu", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
-  {str("New facility", 12), str("new_facility", 12), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NSC_235E02C6DD
+#define HL7V2_DEFS_S_NSC_235E02C6DD
+inline constexpr field_def s_NSC_235e02c6dd_f[] = {
+  {"Network change type\"network_change_type\":", &t_ID_694d19431d, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Current cpu\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current application\"current_application\":", &t_ST_30901c7b80, 30, 4, 1, 0, 19, 19, optionality::optional},
+  {"Current facility\"current_facility\":", &t_ST_30901c7b80, 30, 5, 1, 0, 16, 16, optionality::optional},
+  {"New cpu\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New application\"new_application\":", &t_ST_30901c7b80, 30, 8, 1, 0, 15, 15, optionality::optional},
+  {"New facility\"new_facility\":", &t_ST_30901c7b80, 30, 9, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_NSC_118f3b6b10{str("NSC", 3), str("Status change", 13), s_NSC_118f3b6b10_f, 9};
+inline constexpr segment_def s_NSC_235e02c6dd{str("NSC", 3), str("Status change", 13), s_NSC_235e02c6dd_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_NST_4D9382A061
-#define HL7V2_DEFS_S_NST_4D9382A061
-inline constexpr field_def s_NST_4d9382a061_f[] = {
-  {str("Statistics available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 0, optionality::required},
-  {str("Source identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
-  {str("Statistics start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 19, 4, 1, 0, optionality::optional},
-  {str("Statistics end", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::optional},
-  {str("Receive character count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send character count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Messages received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Messages sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum errors received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length errors received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other errors received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Network errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NST_329F4BFE55
+#define HL7V2_DEFS_S_NST_329F4BFE55
+inline constexpr field_def s_NST_329f4bfe55_f[] = {
+  {"Statistics available\"statistics_available\":", &t_ID_694d19431d, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"Source identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source type\"source_type\":", &t_ID_694d19431d, 3, 3, 1, 0, 11, 11, optionality::optional},
+  {"Statistics start\"statistics_start\":", &t_TS_f7a89bea09, 19, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics end\"statistics_end\":", &t_TS_f7a89bea09, 19, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive character count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send character count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Messages received\"messages_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 17, 17, optionality::optional},
+  {"Messages sent\"messages_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 13, 13, optionality::optional},
+  {"Checksum errors received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length errors received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other errors received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Network errors\"network_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_NST_4d9382a061{str("NST", 3), str("Statistics", 10), s_NST_4d9382a061_f, 15};
+inline constexpr segment_def s_NST_329f4bfe55{str("NST", 3), str("Statistics", 10), s_NST_329f4bfe55_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_NTE_9D76F5A88B
-#define HL7V2_DEFS_S_NTE_9D76F5A88B
-inline constexpr field_def s_NTE_9d76f5a88b_f[] = {
-  {str("Set id - notes and comments", 27), str("set_id_notes_and_comments", 25), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Source of comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_TX_f9e6eec689, 120, 3, 0, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_NTE_7BC663F4B3
+#define HL7V2_DEFS_S_NTE_7BC663F4B3
+inline constexpr field_def s_NTE_7bc663f4b3_f[] = {
+  {"Set id - notes and comments\"set_id_notes_and_comments\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 27, 25, optionality::optional},
+  {"Source of comment\"source_of_comment\":", &t_ID_694d19431d, 8, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_TX_f9e6eec689, 120, 3, 0, 0, 7, 7, optionality::required},
 };
-inline constexpr segment_def s_NTE_9d76f5a88b{str("NTE", 3), str("Notes and comments", 18), s_NTE_9d76f5a88b_f, 3};
+inline constexpr segment_def s_NTE_7bc663f4b3{str("NTE", 3), str("Notes and comments", 18), s_NTE_7bc663f4b3_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_2143D9C7DB
-#define HL7V2_DEFS_S_OBR_2143D9C7DB
-inline constexpr field_def s_OBR_2143d9c7db_f[] = {
-  {str("Set id - observation request", 28), str("set_id_observation_request", 26), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, 75, 2, 1, 0, optionality::optional},
-  {str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, 75, 3, 1, 0, optionality::optional},
-  {str("Universal service ident.", 24), str("universal_service_ident", 23), &t_CE_a17f911446, 200, 4, 1, 0, optionality::required},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
-  {str("Requested date-time", 19), str("requested_date_time", 19), &t_TS_f7a89bea09, 19, 6, 1, 0, optionality::optional},
-  {str("Observation date/time", 21), str("observation_date_time", 21), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::required},
-  {str("Observation end date/time", 25), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 19, 8, 1, 0, optionality::required},
-  {str("Collection volume", 17), str("collection_volume", 17), &t_CQ_e3100525b0, 20, 9, 1, 0, optionality::required},
-  {str("Collector identifier", 20), str("collector_identifier", 20), &t_CN_1fdad64d6e, 60, 10, 0, 0, optionality::optional},
-  {str("Specimen action code", 20), str("specimen_action_code", 20), &t_ST_30901c7b80, 1, 11, 1, 0, optionality::optional},
-  {str("Danger code", 11), str("danger_code", 11), &t_CM_6b6f90b974, 60, 12, 1, 0, optionality::optional},
-  {str("Relevant clinical info.", 23), str("relevant_clinical_info", 22), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
-  {str("Specimen received date/time", 27), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 19, 14, 1, 0, optionality::required},
-  {str("Specimen source", 15), str("specimen_source", 15), &t_CM_6b6f90b974, 300, 15, 1, 0, optionality::optional},
-  {str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, 60, 16, 0, 0, optionality::optional},
-  {str("Order call-back phone num", 25), str("order_call_back_phone_num", 25), &t_TN_108c330f6e, 40, 17, 2, 0, optionality::optional},
-  {str("Placers field  1", 16), str("placers_field_1", 15), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
-  {str("Placers field  2", 16), str("placers_field_2", 15), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
-  {str("Fillers field  1", 16), str("fillers_field_1", 15), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
-  {str("Fillers field  2", 16), str("fillers_field_2", 15), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
-  {str("Results rpt/status chng - date/t", 32), str("results_rpt_status_chng_date_t", 30), &t_TS_f7a89bea09, 19, 22, 1, 0, optionality::required},
-  {str("Charge to practice", 18), str("charge_to_practice", 18), &t_CM_6b6f90b974, 40, 23, 1, 0, optionality::optional},
-  {str("Diagnostic serv sect id", 23), str("diagnostic_serv_sect_id", 23), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
-  {str("Result status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
-  {str("Linked results", 14), str("linked_results", 14), &t_CE_a17f911446, 200, 26, 1, 0, optionality::optional},
-  {str("Quantity/timing", 15), str("quantity_timing", 15), &t_CM_6b6f90b974, 200, 27, 0, 0, optionality::optional},
-  {str("Result copies to", 16), str("result_copies_to", 16), &t_CN_1fdad64d6e, 80, 28, 5, 0, optionality::optional},
-  {str("Parent accession", 16), str("parent_accession", 16), &t_CM_6b6f90b974, 150, 29, 1, 0, optionality::optional},
-  {str("Transportation mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
-  {str("Reason for study", 16), str("reason_for_study", 16), &t_CE_a17f911446, 300, 31, 0, 0, optionality::optional},
-  {str("Principal result interpreter", 28), str("principal_result_interpreter", 28), &t_CN_1fdad64d6e, 60, 32, 1, 0, optionality::optional},
-  {str("Assistant result interpreter", 28), str("assistant_result_interpreter", 28), &t_CN_1fdad64d6e, 60, 33, 1, 0, optionality::optional},
-  {str("Technician", 10), str("technician", 10), &t_CN_1fdad64d6e, 60, 34, 1, 0, optionality::optional},
-  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_CN_1fdad64d6e, 60, 35, 1, 0, optionality::optional},
-  {str("Scheduled - date/time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 19, 36, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBR_07E3D16368
+#define HL7V2_DEFS_S_OBR_07E3D16368
+inline constexpr field_def s_OBR_07e3d16368_f[] = {
+  {"Set id - observation request\"set_id_observation_request\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 28, 26, optionality::optional},
+  {"Placer order\"placer_order\":", &t_CM_6b6f90b974, 75, 2, 1, 0, 12, 12, optionality::optional},
+  {"Filler order\"filler_order\":", &t_CM_6b6f90b974, 75, 3, 1, 0, 12, 12, optionality::optional},
+  {"Universal service ident.\"universal_service_ident\":", &t_CE_a17f911446, 200, 4, 1, 0, 24, 23, optionality::required},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 2, 5, 1, 0, 8, 8, optionality::optional},
+  {"Requested date-time\"requested_date_time\":", &t_TS_f7a89bea09, 19, 6, 1, 0, 19, 19, optionality::optional},
+  {"Observation date/time\"observation_date_time\":", &t_TS_f7a89bea09, 19, 7, 1, 0, 21, 21, optionality::required},
+  {"Observation end date/time\"observation_end_date_time\":", &t_TS_f7a89bea09, 19, 8, 1, 0, 25, 25, optionality::required},
+  {"Collection volume\"collection_volume\":", &t_CQ_e3100525b0, 20, 9, 1, 0, 17, 17, optionality::required},
+  {"Collector identifier\"collector_identifier\":", &t_CN_1fdad64d6e, 60, 10, 0, 0, 20, 20, optionality::optional},
+  {"Specimen action code\"specimen_action_code\":", &t_ST_30901c7b80, 1, 11, 1, 0, 20, 20, optionality::optional},
+  {"Danger code\"danger_code\":", &t_CM_6b6f90b974, 60, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant clinical info.\"relevant_clinical_info\":", &t_ST_30901c7b80, 300, 13, 1, 0, 23, 22, optionality::optional},
+  {"Specimen received date/time\"specimen_received_date_time\":", &t_TS_f7a89bea09, 19, 14, 1, 0, 27, 27, optionality::required},
+  {"Specimen source\"specimen_source\":", &t_CM_6b6f90b974, 300, 15, 1, 0, 15, 15, optionality::optional},
+  {"Ordering provider\"ordering_provider\":", &t_CN_1fdad64d6e, 60, 16, 0, 0, 17, 17, optionality::optional},
+  {"Order call-back phone num\"order_call_back_phone_num\":", &t_TN_108c330f6e, 40, 17, 2, 0, 25, 25, optionality::optional},
+  {"Placers field  1\"placers_field_1\":", &t_ST_30901c7b80, 60, 18, 1, 0, 16, 15, optionality::optional},
+  {"Placers field  2\"placers_field_2\":", &t_ST_30901c7b80, 60, 19, 1, 0, 16, 15, optionality::optional},
+  {"Fillers field  1\"fillers_field_1\":", &t_ST_30901c7b80, 60, 20, 1, 0, 16, 15, optionality::optional},
+  {"Fillers field  2\"fillers_field_2\":", &t_ST_30901c7b80, 60, 21, 1, 0, 16, 15, optionality::optional},
+  {"Results rpt/status chng - date/t\"results_rpt_status_chng_date_t\":", &t_TS_f7a89bea09, 19, 22, 1, 0, 32, 30, optionality::required},
+  {"Charge to practice\"charge_to_practice\":", &t_CM_6b6f90b974, 40, 23, 1, 0, 18, 18, optionality::optional},
+  {"Diagnostic serv sect id\"diagnostic_serv_sect_id\":", &t_ID_694d19431d, 10, 24, 1, 74, 23, 23, optionality::optional},
+  {"Result status\"result_status\":", &t_ID_694d19431d, 1, 25, 1, 123, 13, 13, optionality::optional},
+  {"Linked results\"linked_results\":", &t_CE_a17f911446, 200, 26, 1, 0, 14, 14, optionality::optional},
+  {"Quantity/timing\"quantity_timing\":", &t_CM_6b6f90b974, 200, 27, 0, 0, 15, 15, optionality::optional},
+  {"Result copies to\"result_copies_to\":", &t_CN_1fdad64d6e, 80, 28, 5, 0, 16, 16, optionality::optional},
+  {"Parent accession\"parent_accession\":", &t_CM_6b6f90b974, 150, 29, 1, 0, 16, 16, optionality::optional},
+  {"Transportation mode\"transportation_mode\":", &t_ID_694d19431d, 20, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason for study\"reason_for_study\":", &t_CE_a17f911446, 300, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal result interpreter\"principal_result_interpreter\":", &t_CN_1fdad64d6e, 60, 32, 1, 0, 28, 28, optionality::optional},
+  {"Assistant result interpreter\"assistant_result_interpreter\":", &t_CN_1fdad64d6e, 60, 33, 1, 0, 28, 28, optionality::optional},
+  {"Technician\"technician\":", &t_CN_1fdad64d6e, 60, 34, 1, 0, 10, 10, optionality::optional},
+  {"Transcriptionist\"transcriptionist\":", &t_CN_1fdad64d6e, 60, 35, 1, 0, 16, 16, optionality::optional},
+  {"Scheduled - date/time\"scheduled_date_time\":", &t_TS_f7a89bea09, 19, 36, 1, 0, 21, 19, optionality::optional},
 };
-inline constexpr segment_def s_OBR_2143d9c7db{str("OBR", 3), str("Observation request", 19), s_OBR_2143d9c7db_f, 36};
+inline constexpr segment_def s_OBR_07e3d16368{str("OBR", 3), str("Observation request", 19), s_OBR_07e3d16368_f, 36};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_FFE05455BE
-#define HL7V2_DEFS_S_OBX_FFE05455BE
-inline constexpr field_def s_OBX_ffe05455be_f[] = {
-  {str("Set id - observation simple", 27), str("set_id_observation_simple", 25), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Value type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::optional},
-  {str("Observation identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 80, 3, 1, 0, optionality::required},
-  {str("Observation sub-id", 18), str("observation_sub_id", 18), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Observation results", 19), str("observation_results", 19), &t_VARIES_e527b97cf6, 65, 5, 1, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_ID_694d19431d, 20, 6, 1, 0, optionality::optional},
-  {str("References range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Abnormal flags", 14), str("abnormal_flags", 14), &t_ST_30901c7b80, 10, 8, 5, 0, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("Nature of abnormal test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 5, 10, 1, 80, optionality::optional},
-  {str("Observ result status", 20), str("observ_result_status", 20), &t_ID_694d19431d, 2, 11, 1, 85, optionality::optional},
-  {str("Date last obs normal values", 27), str("date_last_obs_normal_values", 27), &t_TS_f7a89bea09, 19, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBX_6F11DF9AFA
+#define HL7V2_DEFS_S_OBX_6F11DF9AFA
+inline constexpr field_def s_OBX_6f11df9afa_f[] = {
+  {"Set id - observation simple\"set_id_observation_simple\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 27, 25, optionality::optional},
+  {"Value type\"value_type\":", &t_ID_694d19431d, 2, 2, 1, 125, 10, 10, optionality::optional},
+  {"Observation identifier\"observation_identifier\":", &t_CE_a17f911446, 80, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation sub-id\"observation_sub_id\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 18, 18, optionality::optional},
+  {"Observation results\"observation_results\":", &t_VARIES_e527b97cf6, 65, 5, 1, 0, 19, 19, optionality::optional},
+  {"Units\"units\":", &t_ID_694d19431d, 20, 6, 1, 0, 5, 5, optionality::optional},
+  {"References range\"references_range\":", &t_ST_30901c7b80, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Abnormal flags\"abnormal_flags\":", &t_ST_30901c7b80, 10, 8, 5, 0, 14, 14, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 11, 11, optionality::optional},
+  {"Nature of abnormal test\"nature_of_abnormal_test\":", &t_ID_694d19431d, 5, 10, 1, 80, 23, 23, optionality::optional},
+  {"Observ result status\"observ_result_status\":", &t_ID_694d19431d, 2, 11, 1, 85, 20, 20, optionality::optional},
+  {"Date last obs normal values\"date_last_obs_normal_values\":", &t_TS_f7a89bea09, 19, 12, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_OBX_ffe05455be{str("OBX", 3), str("Result", 6), s_OBX_ffe05455be_f, 12};
+inline constexpr segment_def s_OBX_6f11df9afa{str("OBX", 3), str("Result", 6), s_OBX_6f11df9afa_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_43A9224FFF
-#define HL7V2_DEFS_S_ORC_43A9224FFF
-inline constexpr field_def s_ORC_43a9224fff_f[] = {
-  {str("Order control", 13), str("order_control", 13), &t_ST_30901c7b80, 2, 1, 1, 0, optionality::required},
-  {str("Placer order", 12), str("placer_order", 12), &t_CM_6b6f90b974, 75, 2, 1, 0, optionality::optional},
-  {str("Filler order", 12), str("filler_order", 12), &t_CM_6b6f90b974, 75, 3, 1, 0, optionality::optional},
-  {str("Placer group", 12), str("placer_group", 12), &t_CM_6b6f90b974, 75, 4, 1, 0, optionality::optional},
-  {str("Order status", 12), str("order_status", 12), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
-  {str("Response flag", 13), str("response_flag", 13), &t_ST_30901c7b80, 1, 6, 1, 0, optionality::optional},
-  {str("Timing/quantity", 15), str("timing_quantity", 15), &t_CM_6b6f90b974, 200, 7, 1, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_CM_6b6f90b974, 200, 8, 1, 0, optionality::optional},
-  {str("Date/time of transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 19, 9, 1, 0, optionality::optional},
-  {str("Entered by", 10), str("entered_by", 10), &t_CN_1fdad64d6e, 80, 10, 1, 0, optionality::optional},
-  {str("Verified by", 11), str("verified_by", 11), &t_CN_1fdad64d6e, 80, 11, 1, 0, optionality::optional},
-  {str("Ordering provider", 17), str("ordering_provider", 17), &t_CN_1fdad64d6e, 80, 12, 1, 0, optionality::optional},
-  {str("Enterer's location", 18), str("enterers_location", 17), &t_CM_6b6f90b974, 80, 13, 1, 0, optionality::optional},
-  {str("Call back phone number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, 40, 14, 2, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ORC_241EAE4EEA
+#define HL7V2_DEFS_S_ORC_241EAE4EEA
+inline constexpr field_def s_ORC_241eae4eea_f[] = {
+  {"Order control\"order_control\":", &t_ST_30901c7b80, 2, 1, 1, 0, 13, 13, optionality::required},
+  {"Placer order\"placer_order\":", &t_CM_6b6f90b974, 75, 2, 1, 0, 12, 12, optionality::optional},
+  {"Filler order\"filler_order\":", &t_CM_6b6f90b974, 75, 3, 1, 0, 12, 12, optionality::optional},
+  {"Placer group\"placer_group\":", &t_CM_6b6f90b974, 75, 4, 1, 0, 12, 12, optionality::optional},
+  {"Order status\"order_status\":", &t_ST_30901c7b80, 2, 5, 1, 0, 12, 12, optionality::optional},
+  {"Response flag\"response_flag\":", &t_ST_30901c7b80, 1, 6, 1, 0, 13, 13, optionality::optional},
+  {"Timing/quantity\"timing_quantity\":", &t_CM_6b6f90b974, 200, 7, 1, 0, 15, 15, optionality::optional},
+  {"Parent\"parent\":", &t_CM_6b6f90b974, 200, 8, 1, 0, 6, 6, optionality::optional},
+  {"Date/time of transaction\"date_time_of_transaction\":", &t_TS_f7a89bea09, 19, 9, 1, 0, 24, 24, optionality::optional},
+  {"Entered by\"entered_by\":", &t_CN_1fdad64d6e, 80, 10, 1, 0, 10, 10, optionality::optional},
+  {"Verified by\"verified_by\":", &t_CN_1fdad64d6e, 80, 11, 1, 0, 11, 11, optionality::optional},
+  {"Ordering provider\"ordering_provider\":", &t_CN_1fdad64d6e, 80, 12, 1, 0, 17, 17, optionality::optional},
+  {"Enterer's location\"enterers_location\":", &t_CM_6b6f90b974, 80, 13, 1, 0, 18, 17, optionality::optional},
+  {"Call back phone number\"call_back_phone_number\":", &t_TN_108c330f6e, 40, 14, 2, 0, 22, 22, optionality::optional},
 };
-inline constexpr segment_def s_ORC_43a9224fff{str("ORC", 3), str("Common order", 12), s_ORC_43a9224fff_f, 14};
+inline constexpr segment_def s_ORC_241eae4eea{str("ORC", 3), str("Common order", 12), s_ORC_241eae4eea_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_ORO_070621FE9A
-#define HL7V2_DEFS_S_ORO_070621FE9A
-inline constexpr field_def s_ORO_070621fe9a_f[] = {
-  {str("Order item id", 13), str("order_item_id", 13), &t_CE_a17f911446, 200, 1, 1, 0, optionality::optional},
-  {str("Substitute allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 2, 1, 0, optionality::optional},
-  {str("Results copies to", 17), str("results_copies_to", 17), &t_CN_1fdad64d6e, 80, 3, 0, 0, optionality::optional},
-  {str("Stock location", 14), str("stock_location", 14), &t_ID_694d19431d, 2, 4, 1, 12, optionality::optional},
+#ifndef HL7V2_DEFS_S_ORO_C0042BCE93
+#define HL7V2_DEFS_S_ORO_C0042BCE93
+inline constexpr field_def s_ORO_c0042bce93_f[] = {
+  {"Order item id\"order_item_id\":", &t_CE_a17f911446, 200, 1, 1, 0, 13, 13, optionality::optional},
+  {"Substitute allowed\"substitute_allowed\":", &t_ID_694d19431d, 1, 2, 1, 0, 18, 18, optionality::optional},
+  {"Results copies to\"results_copies_to\":", &t_CN_1fdad64d6e, 80, 3, 0, 0, 17, 17, optionality::optional},
+  {"Stock location\"stock_location\":", &t_ID_694d19431d, 2, 4, 1, 12, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_ORO_070621fe9a{str("ORO", 3), str("Order other", 11), s_ORO_070621fe9a_f, 4};
+inline constexpr segment_def s_ORO_c0042bce93{str("ORO", 3), str("Order other", 11), s_ORO_c0042bce93_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_PID_12F8D166E6
-#define HL7V2_DEFS_S_PID_12F8D166E6
-inline constexpr field_def s_PID_12f8d166e6_f[] = {
-  {str("Set id - patient id", 19), str("set_id_patient_id", 17), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Patient id external", 19), str("patient_id_external", 19), &t_CK_5e1fe4f235, 16, 2, 1, 0, optionality::optional},
-  {str("Patient id internal", 19), str("patient_id_internal", 19), &t_CK_5e1fe4f235, 16, 3, 1, 0, optionality::required},
-  {str("Alternate patient id", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, 12, 4, 1, 0, optionality::optional},
-  {str("Patient name", 12), str("patient_name", 12), &t_PN_3221ed4820, 48, 5, 1, 0, optionality::required},
-  {str("Mother's maiden name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("Date of birth", 13), str("date_of_birth", 13), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 8, 1, 1, optionality::optional},
-  {str("Patient alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, 48, 9, 0, 0, optionality::optional},
-  {str("Ethnic group", 12), str("ethnic_group", 12), &t_ID_694d19431d, 1, 10, 1, 5, optionality::optional},
-  {str("Patient address", 15), str("patient_address", 15), &t_AD_d4591fdd05, 106, 11, 1, 0, optionality::optional},
-  {str("County code", 11), str("county_code", 11), &t_ID_694d19431d, 4, 12, 1, 0, optionality::optional},
-  {str("Phone number - home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, 40, 13, 3, 0, optionality::optional},
-  {str("Phone number - business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, 40, 14, 3, 0, optionality::optional},
-  {str("Language - patient", 18), str("language_patient", 16), &t_ST_30901c7b80, 25, 15, 1, 0, optionality::optional},
-  {str("Marital status", 14), str("marital_status", 14), &t_ID_694d19431d, 1, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_ID_694d19431d, 3, 17, 1, 6, optionality::optional},
-  {str("Patient account number", 22), str("patient_account_number", 22), &t_CK_5e1fe4f235, 20, 18, 1, 0, optionality::optional},
-  {str("Ssn number - patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
-  {str("Driver's lic num - patient", 26), str("drivers_lic_num_patient", 23), &t_CM_6b6f90b974, 25, 20, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PID_ADD765391A
+#define HL7V2_DEFS_S_PID_ADD765391A
+inline constexpr field_def s_PID_add765391a_f[] = {
+  {"Set id - patient id\"set_id_patient_id\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 19, 17, optionality::optional},
+  {"Patient id external\"patient_id_external\":", &t_CK_5e1fe4f235, 16, 2, 1, 0, 19, 19, optionality::optional},
+  {"Patient id internal\"patient_id_internal\":", &t_CK_5e1fe4f235, 16, 3, 1, 0, 19, 19, optionality::required},
+  {"Alternate patient id\"alternate_patient_id\":", &t_ST_30901c7b80, 12, 4, 1, 0, 20, 20, optionality::optional},
+  {"Patient name\"patient_name\":", &t_PN_3221ed4820, 48, 5, 1, 0, 12, 12, optionality::required},
+  {"Mother's maiden name\"mothers_maiden_name\":", &t_ST_30901c7b80, 30, 6, 1, 0, 20, 19, optionality::optional},
+  {"Date of birth\"date_of_birth\":", &t_DT_43ff1b10ca, 8, 7, 1, 0, 13, 13, optionality::optional},
+  {"Sex\"sex\":", &t_ID_694d19431d, 1, 8, 1, 1, 3, 3, optionality::optional},
+  {"Patient alias\"patient_alias\":", &t_PN_3221ed4820, 48, 9, 0, 0, 13, 13, optionality::optional},
+  {"Ethnic group\"ethnic_group\":", &t_ID_694d19431d, 1, 10, 1, 5, 12, 12, optionality::optional},
+  {"Patient address\"patient_address\":", &t_AD_d4591fdd05, 106, 11, 1, 0, 15, 15, optionality::optional},
+  {"County code\"county_code\":", &t_ID_694d19431d, 4, 12, 1, 0, 11, 11, optionality::optional},
+  {"Phone number - home\"phone_number_home\":", &t_TN_108c330f6e, 40, 13, 3, 0, 19, 17, optionality::optional},
+  {"Phone number - business\"phone_number_business\":", &t_TN_108c330f6e, 40, 14, 3, 0, 23, 21, optionality::optional},
+  {"Language - patient\"language_patient\":", &t_ST_30901c7b80, 25, 15, 1, 0, 18, 16, optionality::optional},
+  {"Marital status\"marital_status\":", &t_ID_694d19431d, 1, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_ID_694d19431d, 3, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient account number\"patient_account_number\":", &t_CK_5e1fe4f235, 20, 18, 1, 0, 22, 22, optionality::optional},
+  {"Ssn number - patient\"ssn_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 20, 18, optionality::optional},
+  {"Driver's lic num - patient\"drivers_lic_num_patient\":", &t_CM_6b6f90b974, 25, 20, 1, 0, 26, 23, optionality::optional},
 };
-inline constexpr segment_def s_PID_12f8d166e6{str("PID", 3), str("Patient identification", 22), s_PID_12f8d166e6_f, 20};
+inline constexpr segment_def s_PID_add765391a{str("PID", 3), str("Patient identification", 22), s_PID_add765391a_f, 20};
 #endif
-#ifndef HL7V2_DEFS_S_PR1_735EC8BF3A
-#define HL7V2_DEFS_S_PR1_735EC8BF3A
-inline constexpr field_def s_PR1_735ec8bf3a_f[] = {
-  {str("Set id - procedure", 18), str("set_id_procedure", 16), &t_SI_52f9f81d6c, 4, 1, 0, 0, optionality::required},
-  {str("Procedure coding method.", 24), str("procedure_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 89, optionality::required},
-  {str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, 10, 3, 1, 88, optionality::required},
-  {str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Procedure date/time", 19), str("procedure_date_time", 19), &t_TS_f7a89bea09, 19, 5, 1, 0, optionality::required},
-  {str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, 2, 6, 1, 90, optionality::required},
-  {str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_1fdad64d6e, 60, 8, 1, 0, optionality::optional},
-  {str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_CN_1fdad64d6e, 60, 11, 1, 0, optionality::optional},
-  {str("Resident code", 13), str("resident_code", 13), &t_CN_1fdad64d6e, 60, 12, 1, 0, optionality::optional},
-  {str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, 2, 13, 1, 59, optionality::optional},
+#ifndef HL7V2_DEFS_S_PR1_291F777460
+#define HL7V2_DEFS_S_PR1_291F777460
+inline constexpr field_def s_PR1_291f777460_f[] = {
+  {"Set id - procedure\"set_id_procedure\":", &t_SI_52f9f81d6c, 4, 1, 0, 0, 18, 16, optionality::required},
+  {"Procedure coding method.\"procedure_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 89, 24, 23, optionality::required},
+  {"Procedure code\"procedure_code\":", &t_ID_694d19431d, 10, 3, 1, 88, 14, 14, optionality::required},
+  {"Procedure description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Procedure date/time\"procedure_date_time\":", &t_TS_f7a89bea09, 19, 5, 1, 0, 19, 19, optionality::required},
+  {"Procedure type\"procedure_type\":", &t_ID_694d19431d, 2, 6, 1, 90, 14, 14, optionality::required},
+  {"Procedure minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_CN_1fdad64d6e, 60, 8, 1, 0, 16, 16, optionality::optional},
+  {"Anesthesia code\"anesthesia_code\":", &t_ID_694d19431d, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_CN_1fdad64d6e, 60, 11, 1, 0, 7, 7, optionality::optional},
+  {"Resident code\"resident_code\":", &t_CN_1fdad64d6e, 60, 12, 1, 0, 13, 13, optionality::optional},
+  {"Consent code\"consent_code\":", &t_ID_694d19431d, 2, 13, 1, 59, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_PR1_735ec8bf3a{str("PR1", 3), str("Procedures", 10), s_PR1_735ec8bf3a_f, 13};
+inline constexpr segment_def s_PR1_291f777460{str("PR1", 3), str("Procedures", 10), s_PR1_291f777460_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_PV1_0E695F14EF
-#define HL7V2_DEFS_S_PV1_0E695F14EF
-inline constexpr field_def s_PV1_0e695f14ef_f[] = {
-  {str("Set id - patient visit", 22), str("set_id_patient_visit", 20), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Patient class", 13), str("patient_class", 13), &t_ID_694d19431d, 1, 2, 1, 4, optionality::required},
-  {str("Assigned patient location", 25), str("assigned_patient_location", 25), &t_ID_694d19431d, 12, 3, 1, 79, optionality::required},
-  {str("Admission type", 14), str("admission_type", 14), &t_ID_694d19431d, 2, 4, 1, 7, optionality::optional},
-  {str("Pre-admit number", 16), str("pre_admit_number", 16), &t_ST_30901c7b80, 20, 5, 1, 0, optionality::optional},
-  {str("Prior patient location", 22), str("prior_patient_location", 22), &t_ID_694d19431d, 12, 6, 1, 79, optionality::optional},
-  {str("Attending doctor", 16), str("attending_doctor", 16), &t_CN_1fdad64d6e, 60, 7, 1, 0, optionality::optional},
-  {str("Referring doctor", 16), str("referring_doctor", 16), &t_CN_1fdad64d6e, 60, 8, 1, 0, optionality::optional},
-  {str("Consulting doctor", 17), str("consulting_doctor", 17), &t_CN_1fdad64d6e, 60, 9, 0, 0, optionality::optional},
-  {str("Hospital service", 16), str("hospital_service", 16), &t_ID_694d19431d, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary location", 18), str("temporary_location", 18), &t_ID_694d19431d, 12, 11, 1, 79, optionality::optional},
-  {str("Pre-admit test indicator", 24), str("pre_admit_test_indicator", 24), &t_ID_694d19431d, 2, 12, 1, 87, optionality::optional},
-  {str("Re-admission indicator", 22), str("re_admission_indicator", 22), &t_ID_694d19431d, 2, 13, 1, 92, optionality::optional},
-  {str("Admit source", 12), str("admit_source", 12), &t_ID_694d19431d, 3, 14, 1, 23, optionality::optional},
-  {str("Ambulatory status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, 2, 15, 1, 9, optionality::optional},
-  {str("Vip indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting doctor", 16), str("admitting_doctor", 16), &t_CN_1fdad64d6e, 60, 17, 1, 0, optionality::optional},
-  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Visit number", 12), str("visit_number", 12), &t_NM_caa61c45e1, 4, 19, 1, 0, optionality::optional},
-  {str("Financial class", 15), str("financial_class", 15), &t_ID_694d19431d, 11, 20, 4, 64, optionality::optional},
-  {str("Charge price indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy code", 13), str("courtesy_code", 13), &t_ID_694d19431d, 2, 22, 1, 45, optionality::optional},
-  {str("Credit rating", 13), str("credit_rating", 13), &t_ID_694d19431d, 2, 23, 1, 46, optionality::optional},
-  {str("Contract code", 13), str("contract_code", 13), &t_ID_694d19431d, 2, 24, 0, 44, optionality::optional},
-  {str("Contract effective date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest code", 13), str("interest_code", 13), &t_ID_694d19431d, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to bad debt code", 25), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, 1, 29, 1, 110, optionality::optional},
-  {str("Transfer to bad debt date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad debt agency code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, 10, 31, 1, 0, optionality::optional},
-  {str("Bad debt transfer amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad debt recovery amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete account indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, 1, 34, 1, 111, optionality::optional},
-  {str("Delete account date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, 2, 36, 1, 112, optionality::optional},
-  {str("Discharged to location", 22), str("discharged_to_location", 22), &t_ID_694d19431d, 2, 37, 1, 113, optionality::optional},
-  {str("Diet type", 9), str("diet_type", 9), &t_ID_694d19431d, 2, 38, 1, 114, optionality::optional},
-  {str("Servicing facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, 2, 39, 1, 115, optionality::optional},
-  {str("Bed status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 40, 1, 116, optionality::optional},
-  {str("Account status", 14), str("account_status", 14), &t_ID_694d19431d, 2, 41, 1, 117, optionality::optional},
-  {str("Pending location", 16), str("pending_location", 16), &t_ID_694d19431d, 12, 42, 1, 79, optionality::optional},
-  {str("Prior temporary location", 24), str("prior_temporary_location", 24), &t_ID_694d19431d, 12, 43, 1, 79, optionality::optional},
-  {str("Admit date/time", 15), str("admit_date_time", 15), &t_TS_f7a89bea09, 19, 44, 1, 0, optionality::optional},
-  {str("Discharge date/time", 19), str("discharge_date_time", 19), &t_TS_f7a89bea09, 19, 45, 1, 0, optionality::optional},
-  {str("Current patient balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PV1_4653122533
+#define HL7V2_DEFS_S_PV1_4653122533
+inline constexpr field_def s_PV1_4653122533_f[] = {
+  {"Set id - patient visit\"set_id_patient_visit\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 22, 20, optionality::optional},
+  {"Patient class\"patient_class\":", &t_ID_694d19431d, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned patient location\"assigned_patient_location\":", &t_ID_694d19431d, 12, 3, 1, 79, 25, 25, optionality::required},
+  {"Admission type\"admission_type\":", &t_ID_694d19431d, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Pre-admit number\"pre_admit_number\":", &t_ST_30901c7b80, 20, 5, 1, 0, 16, 16, optionality::optional},
+  {"Prior patient location\"prior_patient_location\":", &t_ID_694d19431d, 12, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending doctor\"attending_doctor\":", &t_CN_1fdad64d6e, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Referring doctor\"referring_doctor\":", &t_CN_1fdad64d6e, 60, 8, 1, 0, 16, 16, optionality::optional},
+  {"Consulting doctor\"consulting_doctor\":", &t_CN_1fdad64d6e, 60, 9, 0, 0, 17, 17, optionality::optional},
+  {"Hospital service\"hospital_service\":", &t_ID_694d19431d, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary location\"temporary_location\":", &t_ID_694d19431d, 12, 11, 1, 79, 18, 18, optionality::optional},
+  {"Pre-admit test indicator\"pre_admit_test_indicator\":", &t_ID_694d19431d, 2, 12, 1, 87, 24, 24, optionality::optional},
+  {"Re-admission indicator\"re_admission_indicator\":", &t_ID_694d19431d, 2, 13, 1, 92, 22, 22, optionality::optional},
+  {"Admit source\"admit_source\":", &t_ID_694d19431d, 3, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory status\"ambulatory_status\":", &t_ID_694d19431d, 2, 15, 1, 9, 17, 17, optionality::optional},
+  {"Vip indicator\"vip_indicator\":", &t_ID_694d19431d, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting doctor\"admitting_doctor\":", &t_CN_1fdad64d6e, 60, 17, 1, 0, 16, 16, optionality::optional},
+  {"Patient type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit number\"visit_number\":", &t_NM_caa61c45e1, 4, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial class\"financial_class\":", &t_ID_694d19431d, 11, 20, 4, 64, 15, 15, optionality::optional},
+  {"Charge price indicator\"charge_price_indicator\":", &t_ID_694d19431d, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy code\"courtesy_code\":", &t_ID_694d19431d, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit rating\"credit_rating\":", &t_ID_694d19431d, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract code\"contract_code\":", &t_ID_694d19431d, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract effective date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest code\"interest_code\":", &t_ID_694d19431d, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to bad debt code\"transfer_to_bad_debt_code\":", &t_ID_694d19431d, 1, 29, 1, 110, 25, 25, optionality::optional},
+  {"Transfer to bad debt date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 25, 25, optionality::optional},
+  {"Bad debt agency code\"bad_debt_agency_code\":", &t_ID_694d19431d, 10, 31, 1, 0, 20, 20, optionality::optional},
+  {"Bad debt transfer amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad debt recovery amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete account indicator\"delete_account_indicator\":", &t_ID_694d19431d, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete account date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge disposition\"discharge_disposition\":", &t_ID_694d19431d, 2, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to location\"discharged_to_location\":", &t_ID_694d19431d, 2, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet type\"diet_type\":", &t_ID_694d19431d, 2, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing facility\"servicing_facility\":", &t_ID_694d19431d, 2, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed status\"bed_status\":", &t_ID_694d19431d, 1, 40, 1, 116, 10, 10, optionality::optional},
+  {"Account status\"account_status\":", &t_ID_694d19431d, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending location\"pending_location\":", &t_ID_694d19431d, 12, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior temporary location\"prior_temporary_location\":", &t_ID_694d19431d, 12, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit date/time\"admit_date_time\":", &t_TS_f7a89bea09, 19, 44, 1, 0, 15, 15, optionality::optional},
+  {"Discharge date/time\"discharge_date_time\":", &t_TS_f7a89bea09, 19, 45, 1, 0, 19, 19, optionality::optional},
+  {"Current patient balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_PV1_0e695f14ef{str("PV1", 3), str("Patient visit", 13), s_PV1_0e695f14ef_f, 49};
+inline constexpr segment_def s_PV1_4653122533{str("PV1", 3), str("Patient visit", 13), s_PV1_4653122533_f, 49};
 #endif
-#ifndef HL7V2_DEFS_S_QRD_DF70BDE4E0
-#define HL7V2_DEFS_S_QRD_DF70BDE4E0
-inline constexpr field_def s_QRD_df70bde4e0_f[] = {
-  {str("Query date/time", 15), str("query_date_time", 15), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::required},
-  {str("Query format code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Query priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
-  {str("Query id", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred response type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred response date/time", 27), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 19, 6, 1, 0, optionality::optional},
-  {str("Quantity limited request", 24), str("quantity_limited_request", 24), &t_CQ_e3100525b0, 5, 7, 1, 0, optionality::required},
-  {str("Who subject filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, 20, 8, 0, 0, optionality::required},
-  {str("What subject filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, 3, 9, 0, 48, optionality::required},
-  {str("What department data code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, 20, 10, 0, 0, optionality::required},
-  {str("What data code value qual.", 26), str("what_data_code_value_qual", 25), &t_ST_30901c7b80, 20, 11, 0, 0, optionality::optional},
-  {str("Query results level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRD_E7E18E5796
+#define HL7V2_DEFS_S_QRD_E7E18E5796
+inline constexpr field_def s_QRD_e7e18e5796_f[] = {
+  {"Query date/time\"query_date_time\":", &t_TS_f7a89bea09, 19, 1, 1, 0, 15, 15, optionality::required},
+  {"Query format code\"query_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query priority\"query_priority\":", &t_ID_694d19431d, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query id\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred response type\"deferred_response_type\":", &t_ID_694d19431d, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred response date/time\"deferred_response_date_time\":", &t_TS_f7a89bea09, 19, 6, 1, 0, 27, 27, optionality::optional},
+  {"Quantity limited request\"quantity_limited_request\":", &t_CQ_e3100525b0, 5, 7, 1, 0, 24, 24, optionality::required},
+  {"Who subject filter\"who_subject_filter\":", &t_ST_30901c7b80, 20, 8, 0, 0, 18, 18, optionality::required},
+  {"What subject filter\"what_subject_filter\":", &t_ID_694d19431d, 3, 9, 0, 48, 19, 19, optionality::required},
+  {"What department data code\"what_department_data_code\":", &t_ST_30901c7b80, 20, 10, 0, 0, 25, 25, optionality::required},
+  {"What data code value qual.\"what_data_code_value_qual\":", &t_ST_30901c7b80, 20, 11, 0, 0, 26, 25, optionality::optional},
+  {"Query results level\"query_results_level\":", &t_ID_694d19431d, 1, 12, 1, 108, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_QRD_df70bde4e0{str("QRD", 3), str("Query definition", 16), s_QRD_df70bde4e0_f, 12};
+inline constexpr segment_def s_QRD_e7e18e5796{str("QRD", 3), str("Query definition", 16), s_QRD_e7e18e5796_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_QRF_F9CE446A21
-#define HL7V2_DEFS_S_QRF_F9CE446A21
-inline constexpr field_def s_QRF_f9ce446a21_f[] = {
-  {str("Where subject filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When data start date/time", 25), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::optional},
-  {str("When data end date/time", 23), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
-  {str("What user qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("Other qry subject filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRF_1705AE4806
+#define HL7V2_DEFS_S_QRF_1705AE4806
+inline constexpr field_def s_QRF_1705ae4806_f[] = {
+  {"Where subject filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When data start date/time\"when_data_start_date_time\":", &t_TS_f7a89bea09, 19, 2, 1, 0, 25, 25, optionality::optional},
+  {"When data end date/time\"when_data_end_date_time\":", &t_TS_f7a89bea09, 19, 3, 1, 0, 23, 23, optionality::optional},
+  {"What user qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other qry subject filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 20, 5, 0, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_QRF_f9ce446a21{str("QRF", 3), str("Query filter", 12), s_QRF_f9ce446a21_f, 5};
+inline constexpr segment_def s_QRF_1705ae4806{str("QRF", 3), str("Query filter", 12), s_QRF_1705ae4806_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_RX1_F9269126D9
-#define HL7V2_DEFS_S_RX1_F9269126D9
-inline constexpr field_def s_RX1_f9269126d9_f[] = {
-  {str("Unused", 6), str("unused", 6), &t_ST_30901c7b80, 0, 1, 1, 0, optionality::optional},
-  {str("Unused", 6), str("unused_2", 8), &t_ST_30901c7b80, 0, 2, 1, 0, optionality::optional},
-  {str("Route", 5), str("route", 5), &t_ST_30901c7b80, 8, 3, 1, 0, optionality::optional},
-  {str("Site administered", 17), str("site_administered", 17), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Iv solution rate", 16), str("iv_solution_rate", 16), &t_CQ_e3100525b0, 10, 5, 1, 0, optionality::optional},
-  {str("Drug strength", 13), str("drug_strength", 13), &t_CQ_e3100525b0, 14, 6, 1, 0, optionality::optional},
-  {str("Final concentration", 19), str("final_concentration", 19), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Final volume in ml.", 19), str("final_volume_in_ml", 18), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Drug dose", 9), str("drug_dose", 9), &t_CM_6b6f90b974, 10, 9, 1, 0, optionality::optional},
-  {str("Drug role", 9), str("drug_role", 9), &t_ID_694d19431d, 1, 10, 1, 0, optionality::optional},
-  {str("Prescription sequence", 21), str("prescription_sequence", 21), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
-  {str("Quantity dispensed", 18), str("quantity_dispensed", 18), &t_CQ_e3100525b0, 4, 12, 1, 0, optionality::optional},
-  {str("Unused", 6), str("unused_13", 9), &t_ST_30901c7b80, 0, 13, 1, 0, optionality::optional},
-  {str("Drug id", 7), str("drug_id", 7), &t_CE_a17f911446, 5, 14, 1, 0, optionality::optional},
-  {str("Component drug ids", 18), str("component_drug_ids", 18), &t_ID_694d19431d, 5, 15, 5, 0, optionality::optional},
-  {str("Prescription type", 17), str("prescription_type", 17), &t_ID_694d19431d, 2, 16, 1, 0, optionality::optional},
-  {str("Substitution status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 17, 1, 0, optionality::optional},
-  {str("Rx order status", 15), str("rx_order_status", 15), &t_ID_694d19431d, 2, 18, 1, 38, optionality::optional},
-  {str("Number of refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 19, 1, 0, optionality::optional},
-  {str("Unused", 6), str("unused_20", 9), &t_ST_30901c7b80, 0, 20, 1, 0, optionality::optional},
-  {str("Refills remaining", 17), str("refills_remaining", 17), &t_NM_caa61c45e1, 3, 21, 1, 0, optionality::optional},
-  {str("Dea class", 9), str("dea_class", 9), &t_ID_694d19431d, 5, 22, 1, 0, optionality::optional},
-  {str("Ordering md's dea number", 24), str("ordering_mds_dea_number", 23), &t_NM_caa61c45e1, 10, 23, 1, 0, optionality::optional},
-  {str("Unused", 6), str("unused_24", 9), &t_ST_30901c7b80, 0, 24, 1, 0, optionality::optional},
-  {str("Last refill date/time", 21), str("last_refill_date_time", 21), &t_TS_f7a89bea09, 19, 25, 1, 0, optionality::optional},
-  {str("Rx number", 9), str("rx_number", 9), &t_ST_30901c7b80, 20, 26, 1, 0, optionality::optional},
-  {str("Prn status", 10), str("prn_status", 10), &t_ID_694d19431d, 5, 27, 1, 0, optionality::optional},
-  {str("Pharmacy instructions", 21), str("pharmacy_instructions", 21), &t_TX_f9e6eec689, 80, 28, 5, 0, optionality::optional},
-  {str("Patient instructions", 20), str("patient_instructions", 20), &t_TX_f9e6eec689, 80, 29, 5, 0, optionality::optional},
-  {str("INSTRUCTIONS (SIG)", 18), str("instructions_sig", 16), &t_TX_f9e6eec689, 500, 30, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RX1_44A2523C54
+#define HL7V2_DEFS_S_RX1_44A2523C54
+inline constexpr field_def s_RX1_44a2523c54_f[] = {
+  {"Unused\"unused\":", &t_ST_30901c7b80, 0, 1, 1, 0, 6, 6, optionality::optional},
+  {"Unused\"unused_2\":", &t_ST_30901c7b80, 0, 2, 1, 0, 6, 8, optionality::optional},
+  {"Route\"route\":", &t_ST_30901c7b80, 8, 3, 1, 0, 5, 5, optionality::optional},
+  {"Site administered\"site_administered\":", &t_ST_30901c7b80, 20, 4, 1, 0, 17, 17, optionality::optional},
+  {"Iv solution rate\"iv_solution_rate\":", &t_CQ_e3100525b0, 10, 5, 1, 0, 16, 16, optionality::optional},
+  {"Drug strength\"drug_strength\":", &t_CQ_e3100525b0, 14, 6, 1, 0, 13, 13, optionality::optional},
+  {"Final concentration\"final_concentration\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 19, 19, optionality::optional},
+  {"Final volume in ml.\"final_volume_in_ml\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 19, 18, optionality::optional},
+  {"Drug dose\"drug_dose\":", &t_CM_6b6f90b974, 10, 9, 1, 0, 9, 9, optionality::optional},
+  {"Drug role\"drug_role\":", &t_ID_694d19431d, 1, 10, 1, 0, 9, 9, optionality::optional},
+  {"Prescription sequence\"prescription_sequence\":", &t_NM_caa61c45e1, 3, 11, 1, 0, 21, 21, optionality::optional},
+  {"Quantity dispensed\"quantity_dispensed\":", &t_CQ_e3100525b0, 4, 12, 1, 0, 18, 18, optionality::optional},
+  {"Unused\"unused_13\":", &t_ST_30901c7b80, 0, 13, 1, 0, 6, 9, optionality::optional},
+  {"Drug id\"drug_id\":", &t_CE_a17f911446, 5, 14, 1, 0, 7, 7, optionality::optional},
+  {"Component drug ids\"component_drug_ids\":", &t_ID_694d19431d, 5, 15, 5, 0, 18, 18, optionality::optional},
+  {"Prescription type\"prescription_type\":", &t_ID_694d19431d, 2, 16, 1, 0, 17, 17, optionality::optional},
+  {"Substitution status\"substitution_status\":", &t_ID_694d19431d, 1, 17, 1, 0, 19, 19, optionality::optional},
+  {"Rx order status\"rx_order_status\":", &t_ID_694d19431d, 2, 18, 1, 38, 15, 15, optionality::optional},
+  {"Number of refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 19, 1, 0, 17, 17, optionality::optional},
+  {"Unused\"unused_20\":", &t_ST_30901c7b80, 0, 20, 1, 0, 6, 9, optionality::optional},
+  {"Refills remaining\"refills_remaining\":", &t_NM_caa61c45e1, 3, 21, 1, 0, 17, 17, optionality::optional},
+  {"Dea class\"dea_class\":", &t_ID_694d19431d, 5, 22, 1, 0, 9, 9, optionality::optional},
+  {"Ordering md's dea number\"ordering_mds_dea_number\":", &t_NM_caa61c45e1, 10, 23, 1, 0, 24, 23, optionality::optional},
+  {"Unused\"unused_24\":", &t_ST_30901c7b80, 0, 24, 1, 0, 6, 9, optionality::optional},
+  {"Last refill date/time\"last_refill_date_time\":", &t_TS_f7a89bea09, 19, 25, 1, 0, 21, 21, optionality::optional},
+  {"Rx number\"rx_number\":", &t_ST_30901c7b80, 20, 26, 1, 0, 9, 9, optionality::optional},
+  {"Prn status\"prn_status\":", &t_ID_694d19431d, 5, 27, 1, 0, 10, 10, optionality::optional},
+  {"Pharmacy instructions\"pharmacy_instructions\":", &t_TX_f9e6eec689, 80, 28, 5, 0, 21, 21, optionality::optional},
+  {"Patient instructions\"patient_instructions\":", &t_TX_f9e6eec689, 80, 29, 5, 0, 20, 20, optionality::optional},
+  {"INSTRUCTIONS (SIG)\"instructions_sig\":", &t_TX_f9e6eec689, 500, 30, 0, 0, 18, 16, optionality::optional},
 };
-inline constexpr segment_def s_RX1_f9269126d9{str("RX1", 3), str("Pharmacy order", 14), s_RX1_f9269126d9_f, 30};
+inline constexpr segment_def s_RX1_44a2523c54{str("RX1", 3), str("Pharmacy order", 14), s_RX1_44a2523c54_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_UB1_0BFE338B9D
-#define HL7V2_DEFS_S_UB1_0BFE338B9D
-inline constexpr field_def s_UB1_0bfe338b9d_f[] = {
-  {str("Set id - ub82", 13), str("set_id_ub82", 11), &t_SI_52f9f81d6c, 4, 1, 1, 0, optionality::optional},
-  {str("Blood deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 2, 1, 0, optionality::optional},
-  {str("Blood furn.-pints of", 20), str("blood_furn_pints_of", 19), &t_ST_30901c7b80, 2, 3, 1, 0, optionality::optional},
-  {str("BLOOD REPLACED-PINTS (41)", 25), str("blood_replaced_pints_41", 23), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Blood not rplcd-pints", 21), str("blood_not_rplcd_pints", 21), &t_ST_30901c7b80, 2, 5, 1, 0, optionality::optional},
-  {str("CO-INSURANCE DAYS (25)", 22), str("co_insurance_days_25", 20), &t_ST_30901c7b80, 2, 6, 1, 0, optionality::optional},
-  {str("Condition code", 14), str("condition_code", 14), &t_ID_694d19431d, 2, 7, 5, 43, optionality::optional},
-  {str("COVERED DAYS - (23)", 19), str("covered_days_23", 15), &t_ST_30901c7b80, 3, 8, 1, 0, optionality::optional},
-  {str("NON COVERED DAYS - (24)", 23), str("non_covered_days_24", 19), &t_ST_30901c7b80, 3, 9, 1, 0, optionality::optional},
-  {str("Value amount & code", 19), str("value_amount_code", 17), &t_CM_6b6f90b974, 12, 10, 8, 0, optionality::optional},
-  {str("NUMBER OF GRACE DAYS (90)", 25), str("number_of_grace_days_90", 23), &t_ST_30901c7b80, 2, 11, 1, 0, optionality::optional},
-  {str("Spec. prog. indicator", 21), str("spec_prog_indicator", 19), &t_ID_694d19431d, 2, 12, 1, 0, optionality::optional},
-  {str("Psro/ur approval ind.", 21), str("psro_ur_approval_ind", 20), &t_ID_694d19431d, 1, 13, 1, 0, optionality::optional},
-  {str("Psro/ur aprvd stay-fm", 21), str("psro_ur_aprvd_stay_fm", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Psro/ur aprvd stay-to", 21), str("psro_ur_aprvd_stay_to", 21), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
-  {str("OCCURRENCE (28-32)", 18), str("occurrence_28_32", 16), &t_ID_694d19431d, 20, 16, 5, 0, optionality::optional},
-  {str("OCCURRENCE SPAN (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
-  {str("OCCURRENCE SPAN START DATE(33)", 30), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Occur. span end date", 20), str("occur_span_end_date", 19), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
-  {str("Ub-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
-  {str("Ub-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
-  {str("Ub-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
-  {str("Ub-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_UB1_2DC169B817
+#define HL7V2_DEFS_S_UB1_2DC169B817
+inline constexpr field_def s_UB1_2dc169b817_f[] = {
+  {"Set id - ub82\"set_id_ub82\":", &t_SI_52f9f81d6c, 4, 1, 1, 0, 13, 11, optionality::optional},
+  {"Blood deductible\"blood_deductible\":", &t_ST_30901c7b80, 1, 2, 1, 0, 16, 16, optionality::optional},
+  {"Blood furn.-pints of\"blood_furn_pints_of\":", &t_ST_30901c7b80, 2, 3, 1, 0, 20, 19, optionality::optional},
+  {"BLOOD REPLACED-PINTS (41)\"blood_replaced_pints_41\":", &t_ST_30901c7b80, 2, 4, 1, 0, 25, 23, optionality::optional},
+  {"Blood not rplcd-pints\"blood_not_rplcd_pints\":", &t_ST_30901c7b80, 2, 5, 1, 0, 21, 21, optionality::optional},
+  {"CO-INSURANCE DAYS (25)\"co_insurance_days_25\":", &t_ST_30901c7b80, 2, 6, 1, 0, 22, 20, optionality::optional},
+  {"Condition code\"condition_code\":", &t_ID_694d19431d, 2, 7, 5, 43, 14, 14, optionality::optional},
+  {"COVERED DAYS - (23)\"covered_days_23\":", &t_ST_30901c7b80, 3, 8, 1, 0, 19, 15, optionality::optional},
+  {"NON COVERED DAYS - (24)\"non_covered_days_24\":", &t_ST_30901c7b80, 3, 9, 1, 0, 23, 19, optionality::optional},
+  {"Value amount & code\"value_amount_code\":", &t_CM_6b6f90b974, 12, 10, 8, 0, 19, 17, optionality::optional},
+  {"NUMBER OF GRACE DAYS (90)\"number_of_grace_days_90\":", &t_ST_30901c7b80, 2, 11, 1, 0, 25, 23, optionality::optional},
+  {"Spec. prog. indicator\"spec_prog_indicator\":", &t_ID_694d19431d, 2, 12, 1, 0, 21, 19, optionality::optional},
+  {"Psro/ur approval ind.\"psro_ur_approval_ind\":", &t_ID_694d19431d, 1, 13, 1, 0, 21, 20, optionality::optional},
+  {"Psro/ur aprvd stay-fm\"psro_ur_aprvd_stay_fm\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 21, 21, optionality::optional},
+  {"Psro/ur aprvd stay-to\"psro_ur_aprvd_stay_to\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 21, 21, optionality::optional},
+  {"OCCURRENCE (28-32)\"occurrence_28_32\":", &t_ID_694d19431d, 20, 16, 5, 0, 18, 16, optionality::optional},
+  {"OCCURRENCE SPAN (33)\"occurrence_span_33\":", &t_ID_694d19431d, 2, 17, 1, 0, 20, 18, optionality::optional},
+  {"OCCURRENCE SPAN START DATE(33)\"occurrence_span_start_date_33\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 30, 29, optionality::optional},
+  {"Occur. span end date\"occur_span_end_date\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 20, 19, optionality::optional},
+  {"Ub-82 locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::optional},
+  {"Ub-82 locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::optional},
+  {"Ub-82 locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::optional},
+  {"Ub-82 locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_UB1_0bfe338b9d{str("UB1", 3), str("Ub82 data", 9), s_UB1_0bfe338b9d_f, 23};
+inline constexpr segment_def s_UB1_2dc169b817{str("UB1", 3), str("Ub82 data", 9), s_UB1_2dc169b817_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_URD_6BA023D19B
-#define HL7V2_DEFS_S_URD_6BA023D19B
-inline constexpr field_def s_URD_6ba023d19b_f[] = {
-  {str("R/u date/time", 13), str("r_u_date_time", 13), &t_TS_f7a89bea09, 19, 1, 1, 0, optionality::optional},
-  {str("Report priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
-  {str("R/u who subject definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, 20, 3, 0, 0, optionality::required},
-  {str("R/u what subject definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, 3, 4, 0, 48, optionality::optional},
-  {str("R/u what department code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/u display/print locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/u results level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_URD_AB17D14AD9
+#define HL7V2_DEFS_S_URD_AB17D14AD9
+inline constexpr field_def s_URD_ab17d14ad9_f[] = {
+  {"R/u date/time\"r_u_date_time\":", &t_TS_f7a89bea09, 19, 1, 1, 0, 13, 13, optionality::optional},
+  {"Report priority\"report_priority\":", &t_ID_694d19431d, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/u who subject definition\"r_u_who_subject_definition\":", &t_ST_30901c7b80, 20, 3, 0, 0, 26, 26, optionality::required},
+  {"R/u what subject definition\"r_u_what_subject_definition\":", &t_ID_694d19431d, 3, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/u what department code\"r_u_what_department_code\":", &t_ST_30901c7b80, 20, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/u display/print locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 27, 27, optionality::optional},
+  {"R/u results level\"r_u_results_level\":", &t_ID_694d19431d, 1, 7, 1, 108, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_URD_6ba023d19b{str("URD", 3), str("Results/update definition", 25), s_URD_6ba023d19b_f, 7};
+inline constexpr segment_def s_URD_ab17d14ad9{str("URD", 3), str("Results/update definition", 25), s_URD_ab17d14ad9_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_URS_6EC508441D
-#define HL7V2_DEFS_S_URS_6EC508441D
-inline constexpr field_def s_URS_6ec508441d_f[] = {
-  {str("R/u where subject definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/u when data start date/time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 19, 2, 1, 0, optionality::optional},
-  {str("R/u when data end date/time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 19, 3, 1, 0, optionality::optional},
-  {str("R/u what user qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/u other results subject defini", 32), str("r_u_other_results_subject_defini", 32), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_URS_E54E624B79
+#define HL7V2_DEFS_S_URS_E54E624B79
+inline constexpr field_def s_URS_e54e624b79_f[] = {
+  {"R/u where subject definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/u when data start date/time\"r_u_when_data_start_date_time\":", &t_TS_f7a89bea09, 19, 2, 1, 0, 29, 29, optionality::optional},
+  {"R/u when data end date/time\"r_u_when_data_end_date_time\":", &t_TS_f7a89bea09, 19, 3, 1, 0, 27, 27, optionality::optional},
+  {"R/u what user qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/u other results subject defini\"r_u_other_results_subject_defini\":", &t_ST_30901c7b80, 20, 5, 0, 0, 32, 32, optionality::optional},
 };
-inline constexpr segment_def s_URS_6ec508441d{str("URS", 3), str("Unsolicited selection", 21), s_URS_6ec508441d_f, 5};
+inline constexpr segment_def s_URS_e54e624b79{str("URS", 3), str("Unsolicited selection", 21), s_URS_e54e624b79_f, 5};
 #endif
 #ifndef HL7V2_DEFS_N_FBFB7C778A
 #define HL7V2_DEFS_N_FBFB7C778A
@@ -1981,43 +1981,43 @@ inline constexpr table_def tb_125_46d978cda6{125, 27, str("Value type", 10), tb_
 #endif
 
 inline constexpr segment_entry v2_1_segments[] = {
-  {0x41434300u, &s_ACC_42b1207b41},
-  {0x41444400u, &s_ADD_a129702452},
-  {0x42485300u, &s_BHS_a56fcc9de5},
-  {0x424c4700u, &s_BLG_19682dca27},
-  {0x42545300u, &s_BTS_3280b40954},
-  {0x44473100u, &s_DG1_988e4dbab3},
-  {0x44534300u, &s_DSC_1f5c017053},
-  {0x44535000u, &s_DSP_8d17000e91},
-  {0x45525200u, &s_ERR_b4479756f8},
-  {0x45564e00u, &s_EVN_4fd6c4ddb0},
-  {0x46485300u, &s_FHS_93bc47f6a2},
-  {0x46543100u, &s_FT1_5991afb50c},
-  {0x46545300u, &s_FTS_f69fb9e27d},
-  {0x47543100u, &s_GT1_7a83329127},
-  {0x494e3100u, &s_IN1_bfefd0a021},
-  {0x4d524700u, &s_MRG_ad2752d558},
-  {0x4d534100u, &s_MSA_ba1a0e1fed},
-  {0x4d534800u, &s_MSH_63ca9ba021},
-  {0x4e434b00u, &s_NCK_97cb87428f},
-  {0x4e4b3100u, &s_NK1_c114a5ad6e},
-  {0x4e505500u, &s_NPU_bf410302bb},
-  {0x4e534300u, &s_NSC_118f3b6b10},
-  {0x4e535400u, &s_NST_4d9382a061},
-  {0x4e544500u, &s_NTE_9d76f5a88b},
-  {0x4f425200u, &s_OBR_2143d9c7db},
-  {0x4f425800u, &s_OBX_ffe05455be},
-  {0x4f524300u, &s_ORC_43a9224fff},
-  {0x4f524f00u, &s_ORO_070621fe9a},
-  {0x50494400u, &s_PID_12f8d166e6},
-  {0x50523100u, &s_PR1_735ec8bf3a},
-  {0x50563100u, &s_PV1_0e695f14ef},
-  {0x51524400u, &s_QRD_df70bde4e0},
-  {0x51524600u, &s_QRF_f9ce446a21},
-  {0x52583100u, &s_RX1_f9269126d9},
-  {0x55423100u, &s_UB1_0bfe338b9d},
-  {0x55524400u, &s_URD_6ba023d19b},
-  {0x55525300u, &s_URS_6ec508441d},
+  {0x41434300u, &s_ACC_933d28eb05},
+  {0x41444400u, &s_ADD_18a070f990},
+  {0x42485300u, &s_BHS_abb543b481},
+  {0x424c4700u, &s_BLG_3badc44f40},
+  {0x42545300u, &s_BTS_ab341eb356},
+  {0x44473100u, &s_DG1_824a458311},
+  {0x44534300u, &s_DSC_6c96cbe5a8},
+  {0x44535000u, &s_DSP_13dce97c16},
+  {0x45525200u, &s_ERR_578a2888c2},
+  {0x45564e00u, &s_EVN_470cd87e27},
+  {0x46485300u, &s_FHS_fae7fffb49},
+  {0x46543100u, &s_FT1_5d74eb5408},
+  {0x46545300u, &s_FTS_ace36cab87},
+  {0x47543100u, &s_GT1_b5690275c3},
+  {0x494e3100u, &s_IN1_008f8dd45f},
+  {0x4d524700u, &s_MRG_b32cbc5ef2},
+  {0x4d534100u, &s_MSA_4cce17810c},
+  {0x4d534800u, &s_MSH_ea8edf0f60},
+  {0x4e434b00u, &s_NCK_4b1310f0b8},
+  {0x4e4b3100u, &s_NK1_bf0807c63b},
+  {0x4e505500u, &s_NPU_6398a9b7ee},
+  {0x4e534300u, &s_NSC_235e02c6dd},
+  {0x4e535400u, &s_NST_329f4bfe55},
+  {0x4e544500u, &s_NTE_7bc663f4b3},
+  {0x4f425200u, &s_OBR_07e3d16368},
+  {0x4f425800u, &s_OBX_6f11df9afa},
+  {0x4f524300u, &s_ORC_241eae4eea},
+  {0x4f524f00u, &s_ORO_c0042bce93},
+  {0x50494400u, &s_PID_add765391a},
+  {0x50523100u, &s_PR1_291f777460},
+  {0x50563100u, &s_PV1_4653122533},
+  {0x51524400u, &s_QRD_e7e18e5796},
+  {0x51524600u, &s_QRF_1705ae4806},
+  {0x52583100u, &s_RX1_44a2523c54},
+  {0x55423100u, &s_UB1_2dc169b817},
+  {0x55524400u, &s_URD_ab17d14ad9},
+  {0x55525300u, &s_URS_e54e624b79},
 };
 inline constexpr const type_def* v2_1_types[] = {
   &t_AD_d4591fdd05,

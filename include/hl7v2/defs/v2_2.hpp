@@ -25,26 +25,26 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_3250CFD40D
 #define HL7V2_DEFS_T_AD_3250CFD40D
 inline constexpr component_def t_AD_3250cfd40d_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Type\"type\":", &t_ID_694d19431d, 0, 0, 4, 4, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_3250cfd40d{str("AD", 2), str("Address", 7), t_AD_3250cfd40d_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_CE_A17F911446
 #define HL7V2_DEFS_T_CE_A17F911446
 inline constexpr component_def t_CE_a17f911446_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"Name Of Coding System\"name_of_coding_system\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Name Of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ST_30901c7b80, 0, 0, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CE_a17f911446{str("CE", 2), str("Coded Element", 13), t_CE_a17f911446_c, 6};
 #endif
@@ -55,38 +55,38 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_CK_C3220BCBCE
 #define HL7V2_DEFS_T_CK_C3220BCBCE
 inline constexpr component_def t_CK_c3220bcbce_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_ST_30901c7b80, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CK_c3220bcbce{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_c3220bcbce_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CK_ACCOUNT_NO_3D5DF13B33
 #define HL7V2_DEFS_T_CK_ACCOUNT_NO_3D5DF13B33
 inline constexpr component_def t_CK_ACCOUNT_NO_3d5df13b33_c[] = {
-  {str("Account Number", 14), str("account_number", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Account Number\"account_number\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Facility ID\"facility_id\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_CK_ACCOUNT_NO_3d5df13b33{str("CK_ACCOUNT_NO", 13), str("Account Number", 14), t_CK_ACCOUNT_NO_3d5df13b33_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RANGE_9C0810F4C8
 #define HL7V2_DEFS_T_CM_RANGE_9C0810F4C8
 inline constexpr component_def t_CM_RANGE_9c0810f4c8_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("High Value", 10), str("high_value", 10), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {"Low Value\"low_value\":", &t_CE_a17f911446, 0, 0, 9, 9, optionality::optional},
+  {"High Value\"high_value\":", &t_CE_a17f911446, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CM_RANGE_9c0810f4c8{str("CM_RANGE", 8), str("Wertebereich", 12), t_CM_RANGE_9c0810f4c8_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ABS_RANGE_483F7DC7C6
 #define HL7V2_DEFS_T_CM_ABS_RANGE_483F7DC7C6
 inline constexpr component_def t_CM_ABS_RANGE_483f7dc7c6_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
-  {str("Numeric Change", 14), str("numeric_change", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Percent Per Change", 18), str("percent_per_change", 18), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Range\"range\":", &t_CM_RANGE_9c0810f4c8, 0, 0, 5, 5, optionality::optional},
+  {"Numeric Change\"numeric_change\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Percent Per Change\"percent_per_change\":", &t_NM_caa61c45e1, 0, 0, 18, 18, optionality::optional},
+  {"Days\"days\":", &t_NM_caa61c45e1, 0, 0, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_CM_ABS_RANGE_483f7dc7c6{str("CM_ABS_RANGE", 12), str("Absolute Range", 14), t_CM_ABS_RANGE_483f7dc7c6_c, 4};
 #endif
@@ -97,172 +97,172 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_CM_AUI_B29E62B074
 #define HL7V2_DEFS_T_CM_AUI_B29E62B074
 inline constexpr component_def t_CM_AUI_b29e62b074_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Date", 4), str("date", 4), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Date\"date\":", &t_DT_43ff1b10ca, 0, 0, 4, 4, optionality::optional},
+  {"Source\"source\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CM_AUI_b29e62b074{str("CM_AUI", 6), str("Authorization Information", 25), t_CM_AUI_b29e62b074_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_BATCH_TOTAL_137B851546
 #define HL7V2_DEFS_T_CM_BATCH_TOTAL_137B851546
 inline constexpr component_def t_CM_BATCH_TOTAL_137b851546_c[] = {
-  {str("Batch Total 1", 13), str("batch_total_1", 13), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Batch Total 2", 13), str("batch_total_2", 13), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Batch Total 1\"batch_total_1\":", &t_NM_caa61c45e1, 0, 0, 13, 13, optionality::optional},
+  {"Batch Total 2\"batch_total_2\":", &t_NM_caa61c45e1, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CM_BATCH_TOTAL_137b851546{str("CM_BATCH_TOTAL", 14), str("CM For Batch Totals", 19), t_CM_BATCH_TOTAL_137b851546_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Time Of An Event\"time_of_an_event\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
+  {"Degree Of Precision\"degree_of_precision\":", &t_ST_30901c7b80, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_CCD_39933ECC5D
 #define HL7V2_DEFS_T_CM_CCD_39933ECC5D
 inline constexpr component_def t_CM_CCD_39933ecc5d_c[] = {
-  {str("When To Charge", 14), str("when_to_charge", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date/time", 9), str("date_time", 9), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"When To Charge\"when_to_charge\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Date/time\"date_time\":", &t_TS_f7a89bea09, 0, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_CM_CCD_39933ecc5d{str("CM_CCD", 6), str("Charge Time", 11), t_CM_CCD_39933ecc5d_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DDI_017FBE068C
 #define HL7V2_DEFS_T_CM_DDI_017FBE068C
 inline constexpr component_def t_CM_DDI_017fbe068c_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Delay Days\"delay_days\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DDI_017fbe068c{str("CM_DDI", 6), str("Daily Deductible", 16), t_CM_DDI_017fbe068c_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DIN_213821CDA6
 #define HL7V2_DEFS_T_CM_DIN_213821CDA6
 inline constexpr component_def t_CM_DIN_213821cda6_c[] = {
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {"Date\"date\":", &t_TS_f7a89bea09, 0, 0, 4, 4, optionality::optional},
+  {"Institution Name\"institution_name\":", &t_CE_a17f911446, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_CM_DIN_213821cda6{str("CM_DIN", 6), str("Activation Date", 15), t_CM_DIN_213821cda6_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 #define HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 inline constexpr component_def t_CM_DLD_79f1e3f70c_c[] = {
-  {str("Discharge Location", 18), str("discharge_location", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Discharge Location\"discharge_location\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DLD_79f1e3f70c{str("CM_DLD", 6), str("Discharge Location", 18), t_CM_DLD_79f1e3f70c_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLT_E9049DB1E4
 #define HL7V2_DEFS_T_CM_DLT_E9049DB1E4
 inline constexpr component_def t_CM_DLT_e9049db1e4_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Change", 6), str("change", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Length Of Time-days", 19), str("length_of_time_days", 19), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Range\"range\":", &t_CM_RANGE_9c0810f4c8, 0, 0, 5, 5, optionality::optional},
+  {"Numeric Threshold\"numeric_threshold\":", &t_NM_caa61c45e1, 0, 0, 17, 17, optionality::optional},
+  {"Change\"change\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Length Of Time-days\"length_of_time_days\":", &t_NM_caa61c45e1, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CM_DLT_e9049db1e4{str("CM_DLT", 6), str("Delta Check", 11), t_CM_DLT_e9049db1e4_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DTN_41D6B68FD8
 #define HL7V2_DEFS_T_CM_DTN_41D6B68FD8
 inline constexpr component_def t_CM_DTN_41d6b68fd8_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Day Type\"day_type\":", &t_ID_694d19431d, 0, 0, 8, 8, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DTN_41d6b68fd8{str("CM_DTN", 6), str("Day Type And Number", 19), t_CM_DTN_41d6b68fd8_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_EIP_56B6DF6E5E
 #define HL7V2_DEFS_T_CM_EIP_56B6DF6E5E
 inline constexpr component_def t_CM_EIP_56b6df6e5e_c[] = {
-  {str("Parent's placer order number", 28), str("parents_placer_order_number", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Parent's filler order number", 28), str("parents_filler_order_number", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Parent's placer order number\"parents_placer_order_number\":", &t_ST_30901c7b80, 0, 0, 28, 27, optionality::optional},
+  {"Parent's filler order number\"parents_filler_order_number\":", &t_ST_30901c7b80, 0, 0, 28, 27, optionality::optional},
 };
 inline constexpr type_def t_CM_EIP_56b6df6e5e{str("CM_EIP", 6), str("Parent Order", 12), t_CM_EIP_56b6df6e5e_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ELD_C3F8024844
 #define HL7V2_DEFS_T_CM_ELD_C3F8024844
 inline constexpr component_def t_CM_ELD_c3f8024844_c[] = {
-  {str("Segment-ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Sequence", 8), str("sequence", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Field-Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {"Segment-ID\"segment_id\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Sequence\"sequence\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Field-Position\"field_position\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Code Identifying Error\"code_identifying_error\":", &t_CE_a17f911446, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_CM_ELD_c3f8024844{str("CM_ELD", 6), str("Error", 5), t_CM_ELD_c3f8024844_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_FILLER_564C539576
 #define HL7V2_DEFS_T_CM_FILLER_564C539576
 inline constexpr component_def t_CM_FILLER_564c539576_c[] = {
-  {str("Unique Filler Id", 16), str("unique_filler_id", 16), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Filler Application ID", 21), str("filler_application_id", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Unique Filler Id\"unique_filler_id\":", &t_ID_694d19431d, 0, 0, 16, 16, optionality::optional},
+  {"Filler Application ID\"filler_application_id\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CM_FILLER_564c539576{str("CM_FILLER", 9), str("Filler", 6), t_CM_FILLER_564c539576_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_FINANCE_4C50389658
 #define HL7V2_DEFS_T_CM_FINANCE_4C50389658
 inline constexpr component_def t_CM_FINANCE_4c50389658_c[] = {
-  {str("Financial Class ID", 18), str("financial_class_id", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Financial Class ID\"financial_class_id\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_FINANCE_4c50389658{str("CM_FINANCE", 10), str("Finance", 7), t_CM_FINANCE_4c50389658_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_GROUP_ID_B2F47D7D03
 #define HL7V2_DEFS_T_CM_GROUP_ID_B2F47D7D03
 inline constexpr component_def t_CM_GROUP_ID_b2f47d7d03_c[] = {
-  {str("Unique Group Id", 15), str("unique_group_id", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Placer Application Id", 21), str("placer_application_id", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Unique Group Id\"unique_group_id\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"Placer Application Id\"placer_application_id\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CM_GROUP_ID_b2f47d7d03{str("CM_GROUP_ID", 11), str("Group ID", 8), t_CM_GROUP_ID_b2f47d7d03_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_INTERNAL_LOCATION_24E6C729A9
 #define HL7V2_DEFS_T_CM_INTERNAL_LOCATION_24E6C729A9
 inline constexpr component_def t_CM_INTERNAL_LOCATION_24e6c729a9_c[] = {
-  {str("Nurse unit (Station)", 20), str("nurse_unit_station", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Etage", 5), str("etage", 5), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Klinik", 6), str("klinik", 6), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Zentrum", 7), str("zentrum", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Nurse unit (Station)\"nurse_unit_station\":", &t_ID_694d19431d, 0, 0, 20, 18, optionality::optional},
+  {"Room\"room\":", &t_ID_694d19431d, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_ID_694d19431d, 0, 0, 3, 3, optionality::optional},
+  {"Facility ID\"facility_id\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Etage\"etage\":", &t_ID_694d19431d, 0, 0, 5, 5, optionality::optional},
+  {"Klinik\"klinik\":", &t_ID_694d19431d, 0, 0, 6, 6, optionality::optional},
+  {"Zentrum\"zentrum\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_CM_INTERNAL_LOCATION_24e6c729a9{str("CM_INTERNAL_LOCATION", 20), str("Internal Location", 17), t_CM_INTERNAL_LOCATION_24e6c729a9_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_CM_JOB_CODE_72C43ED0A1
 #define HL7V2_DEFS_T_CM_JOB_CODE_72C43ED0A1
 inline constexpr component_def t_CM_JOB_CODE_72c43ed0a1_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Employee Classification", 23), str("employee_classification", 23), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Job Code\"job_code\":", &t_ID_694d19431d, 0, 0, 8, 8, optionality::optional},
+  {"Employee Classification\"employee_classification\":", &t_ID_694d19431d, 0, 0, 23, 23, optionality::optional},
 };
 inline constexpr type_def t_CM_JOB_CODE_72c43ed0a1{str("CM_JOB_CODE", 11), str("Job Code", 8), t_CM_JOB_CODE_72c43ed0a1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_LA1_B6D04394E4
 #define HL7V2_DEFS_T_CM_LA1_B6D04394E4
 inline constexpr component_def t_CM_LA1_b6d04394e4_c[] = {
-  {str("Dispense / Deliver To Location", 30), str("dispense_deliver_to_location", 28), &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, optionality::optional},
-  {str("Location", 8), str("location", 8), &t_AD_3250cfd40d, 0, 0, optionality::optional},
+  {"Dispense / Deliver To Location\"dispense_deliver_to_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, 30, 28, optionality::optional},
+  {"Location\"location\":", &t_AD_3250cfd40d, 0, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_CM_LA1_b6d04394e4{str("CM_LA1", 6), str("Location With Address Information", 33), t_CM_LA1_b6d04394e4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_LICENSE_NO_B5B63594C9
 #define HL7V2_DEFS_T_CM_LICENSE_NO_B5B63594C9
 inline constexpr component_def t_CM_LICENSE_NO_b5b63594c9_c[] = {
-  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Issuing State,province,country", 30), str("issuing_state_province_country", 30), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"License Number\"license_number\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Issuing State,province,country\"issuing_state_province_country\":", &t_ST_30901c7b80, 0, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_CM_LICENSE_NO_b5b63594c9{str("CM_LICENSE_NO", 13), str("License Number", 14), t_CM_LICENSE_NO_b5b63594c9_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MOC_7F992116A3
 #define HL7V2_DEFS_T_CM_MOC_7F992116A3
 inline constexpr component_def t_CM_MOC_7f992116a3_c[] = {
-  {str("Dollar Amount", 13), str("dollar_amount", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Dollar Amount\"dollar_amount\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_CM_MOC_7f992116a3{str("CM_MOC", 6), str("Charge To Practise", 18), t_CM_MOC_7f992116a3_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MSG_7C43926A12
 #define HL7V2_DEFS_T_CM_MSG_7C43926A12
 inline constexpr component_def t_CM_MSG_7c43926a12_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Message Type\"message_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Trigger Event\"trigger_event\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CM_MSG_7c43926a12{str("CM_MSG", 6), str("Message Type", 12), t_CM_MSG_7c43926a12_c, 2};
 #endif
@@ -273,178 +273,178 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_CN_015A34A893
 #define HL7V2_DEFS_T_CN_015A34A893
 inline constexpr component_def t_CN_015a34a893_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Source Table Id", 15), str("source_table_id", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Adresse", 7), str("adresse", 7), &t_AD_3250cfd40d, 0, 0, optionality::optional},
-  {str("Telefon", 7), str("telefon", 7), &t_TN_108c330f6e, 0, 0, optionality::optional},
-  {str("Faxnummer", 9), str("faxnummer", 9), &t_TN_108c330f6e, 0, 0, optionality::optional},
-  {str("Online-Nummer", 13), str("online_nummer", 13), &t_TN_108c330f6e, 0, 0, optionality::optional},
-  {str("E-Mail", 6), str("e_mail", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ID_694d19431d, 0, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Source Table Id\"source_table_id\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"Adresse\"adresse\":", &t_AD_3250cfd40d, 0, 0, 7, 7, optionality::optional},
+  {"Telefon\"telefon\":", &t_TN_108c330f6e, 0, 0, 7, 7, optionality::optional},
+  {"Faxnummer\"faxnummer\":", &t_TN_108c330f6e, 0, 0, 9, 9, optionality::optional},
+  {"Online-Nummer\"online_nummer\":", &t_TN_108c330f6e, 0, 0, 13, 13, optionality::optional},
+  {"E-Mail\"e_mail\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CN_015a34a893{str("CN", 2), str("Composite ID Number And Name", 28), t_CN_015a34a893_c, 13};
 #endif
 #ifndef HL7V2_DEFS_T_CM_NDL_A07217133B
 #define HL7V2_DEFS_T_CM_NDL_A07217133B
 inline constexpr component_def t_CM_NDL_a07217133b_c[] = {
-  {str("Interpreter / Technician", 24), str("interpreter_technician", 22), &t_CN_015a34a893, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Location", 8), str("location", 8), &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, optionality::optional},
+  {"Interpreter / Technician\"interpreter_technician\":", &t_CN_015a34a893, 0, 0, 24, 22, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Location\"location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 0, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_CM_NDL_a07217133b{str("CM_NDL", 6), str("Observing Practitioner", 22), t_CM_NDL_a07217133b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OCD_D5C4AEBBF9
 #define HL7V2_DEFS_T_CM_OCD_D5C4AEBBF9
 inline constexpr component_def t_CM_OCD_d5c4aebbf9_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Code\"occurrence_code\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_OCD_d5c4aebbf9{str("CM_OCD", 6), str("Occurence", 9), t_CM_OCD_d5c4aebbf9_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OSP_49C844230C
 #define HL7V2_DEFS_T_CM_OSP_49C844230C
 inline constexpr component_def t_CM_OSP_49c844230c_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Span Code\"occurrence_span_code\":", &t_ID_694d19431d, 0, 0, 20, 20, optionality::optional},
+  {"Occurrence Span Start Date\"occurrence_span_start_date\":", &t_DT_43ff1b10ca, 0, 0, 26, 26, optionality::optional},
+  {"Occurrence Span Stop Date\"occurrence_span_stop_date\":", &t_DT_43ff1b10ca, 0, 0, 25, 25, optionality::optional},
 };
 inline constexpr type_def t_CM_OSP_49c844230c{str("CM_OSP", 6), str("Occurence Span", 14), t_CM_OSP_49c844230c_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PARENT_RESULT_9BCFED45F4
 #define HL7V2_DEFS_T_CM_PARENT_RESULT_9BCFED45F4
 inline constexpr component_def t_CM_PARENT_RESULT_9bcfed45f4_c[] = {
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("Sub-ID", 6), str("sub_id", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Result", 6), str("result", 6), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {"Observation Identifier\"observation_identifier\":", &t_CE_a17f911446, 0, 0, 22, 22, optionality::optional},
+  {"Sub-ID\"sub_id\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Result\"result\":", &t_CE_a17f911446, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CM_PARENT_RESULT_9bcfed45f4{str("CM_PARENT_RESULT", 16), str("Undefined CM Data Type", 22), t_CM_PARENT_RESULT_9bcfed45f4_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PAT_ID_8E27FD4A90
 #define HL7V2_DEFS_T_CM_PAT_ID_8E27FD4A90
 inline constexpr component_def t_CM_PAT_ID_8e27fd4a90_c[] = {
-  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Patient ID\"patient_id\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Facility ID\"facility_id\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
+  {"Type\"type\":", &t_ID_694d19431d, 0, 0, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_CM_PAT_ID_8e27fd4a90{str("CM_PAT_ID", 9), str("Patient ID", 10), t_CM_PAT_ID_8e27fd4a90_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PAT_ID_0192_6F14A84453
 #define HL7V2_DEFS_T_CM_PAT_ID_0192_6F14A84453
 inline constexpr component_def t_CM_PAT_ID_0192_6f14a84453_c[] = {
-  {str("Patient ID", 10), str("patient_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Facility ID", 11), str("facility_id", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 0, 192, optionality::optional},
+  {"Patient ID\"patient_id\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Facility ID\"facility_id\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
+  {"Type\"type\":", &t_ID_694d19431d, 0, 192, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_CM_PAT_ID_0192_6f14a84453{str("CM_PAT_ID_0192", 14), str("Patient ID With Table 0192", 26), t_CM_PAT_ID_0192_6f14a84453_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PCF_F57A2B5E9D
 #define HL7V2_DEFS_T_CM_PCF_F57A2B5E9D
 inline constexpr component_def t_CM_PCF_f57a2b5e9d_c[] = {
-  {str("Pre-certification Patient Type", 30), str("pre_certification_patient_type", 30), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Pre-certication Required", 24), str("pre_certication_required", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Pre-certification Window", 24), str("pre_certification_window", 24), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Pre-certification Patient Type\"pre_certification_patient_type\":", &t_ID_694d19431d, 0, 0, 30, 30, optionality::optional},
+  {"Pre-certication Required\"pre_certication_required\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
+  {"Pre-certification Window\"pre_certification_window\":", &t_TS_f7a89bea09, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_CM_PCF_f57a2b5e9d{str("CM_PCF", 6), str("Pre-certification Required", 26), t_CM_PCF_f57a2b5e9d_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PEN_6F78CA0ED0
 #define HL7V2_DEFS_T_CM_PEN_6F78CA0ED0
 inline constexpr component_def t_CM_PEN_6f78ca0ed0_c[] = {
-  {str("Penalty ID", 10), str("penalty_id", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Penalty Amount", 14), str("penalty_amount", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Penalty ID\"penalty_id\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Penalty Amount\"penalty_amount\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_PEN_6f78ca0ed0{str("CM_PEN", 6), str("Penalty", 7), t_CM_PEN_6f78ca0ed0_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PIP_85FB3593CE
 #define HL7V2_DEFS_T_CM_PIP_85FB3593CE
 inline constexpr component_def t_CM_PIP_85fb3593ce_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Privilege\"privilege\":", &t_CE_a17f911446, 0, 0, 9, 9, optionality::optional},
+  {"Privilege Class\"privilege_class\":", &t_CE_a17f911446, 0, 0, 15, 15, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_PIP_85fb3593ce{str("CM_PIP", 6), str("Privileges", 10), t_CM_PIP_85fb3593ce_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PLACER_C17B4CCB22
 #define HL7V2_DEFS_T_CM_PLACER_C17B4CCB22
 inline constexpr component_def t_CM_PLACER_c17b4ccb22_c[] = {
-  {str("Unique Placer Id", 16), str("unique_placer_id", 16), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Placer Application", 18), str("placer_application", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Unique Placer Id\"unique_placer_id\":", &t_ID_694d19431d, 0, 0, 16, 16, optionality::optional},
+  {"Placer Application\"placer_application\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
 };
 inline constexpr type_def t_CM_PLACER_c17b4ccb22{str("CM_PLACER", 9), str("Auftragsnummer Des Auftraggebers / Der Auftraggebenden Stelle", 61), t_CM_PLACER_c17b4ccb22_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PLN_3FCA8A2BB7
 #define HL7V2_DEFS_T_CM_PLN_3FCA8A2BB7
 inline constexpr component_def t_CM_PLN_3fca8a2bb7_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("State/other Qualifiying Info", 28), str("state_other_qualifiying_info", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Type Of ID Number\"type_of_id_number\":", &t_ID_694d19431d, 0, 0, 17, 17, optionality::optional},
+  {"State/other Qualifiying Info\"state_other_qualifiying_info\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_CM_PLN_3fca8a2bb7{str("CM_PLN", 6), str("Practitioner ID Numbers", 23), t_CM_PLN_3fca8a2bb7_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PRACTITIONER_629EA6E44F
 #define HL7V2_DEFS_T_CM_PRACTITIONER_629EA6E44F
 inline constexpr component_def t_CM_PRACTITIONER_629ea6e44f_c[] = {
-  {str("Procedure Practitioner  ID", 26), str("procedure_practitioner_id", 25), &t_CN_015a34a893, 0, 0, optionality::optional},
-  {str("Procedure Practitioner Type", 27), str("procedure_practitioner_type", 27), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Procedure Practitioner  ID\"procedure_practitioner_id\":", &t_CN_015a34a893, 0, 0, 26, 25, optionality::optional},
+  {"Procedure Practitioner Type\"procedure_practitioner_type\":", &t_ID_694d19431d, 0, 0, 27, 27, optionality::optional},
 };
 inline constexpr type_def t_CM_PRACTITIONER_629ea6e44f{str("CM_PRACTITIONER", 15), str("Practitioner", 12), t_CM_PRACTITIONER_629ea6e44f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PTA_3A243B5729
 #define HL7V2_DEFS_T_CM_PTA_3A243B5729
 inline constexpr component_def t_CM_PTA_3a243b5729_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_ID_694d19431d, 0, 147, optionality::optional},
-  {str("Amount Class", 12), str("amount_class", 12), &t_ID_694d19431d, 0, 193, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Policy Type\"policy_type\":", &t_ID_694d19431d, 0, 147, 11, 11, optionality::optional},
+  {"Amount Class\"amount_class\":", &t_ID_694d19431d, 0, 193, 12, 12, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CM_PTA_3a243b5729{str("CM_PTA", 6), str("Policy Type", 11), t_CM_PTA_3a243b5729_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RFR_5042581649
 #define HL7V2_DEFS_T_CM_RFR_5042581649
 inline constexpr component_def t_CM_RFR_5042581649_c[] = {
-  {str("Reference Range", 15), str("reference_range", 15), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Age Range", 9), str("age_range", 9), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
-  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_CM_RANGE_9c0810f4c8, 0, 0, optionality::optional},
-  {str("Species", 7), str("species", 7), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Race / Subspecies", 17), str("race_subspecies", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Text Condition", 14), str("text_condition", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Reference Range\"reference_range\":", &t_CM_RANGE_9c0810f4c8, 0, 0, 15, 15, optionality::optional},
+  {"Sex\"sex\":", &t_ID_694d19431d, 0, 0, 3, 3, optionality::optional},
+  {"Age Range\"age_range\":", &t_CM_RANGE_9c0810f4c8, 0, 0, 9, 9, optionality::optional},
+  {"Gestational Age Range\"gestational_age_range\":", &t_CM_RANGE_9c0810f4c8, 0, 0, 21, 21, optionality::optional},
+  {"Species\"species\":", &t_ST_30901c7b80, 0, 0, 7, 7, optionality::optional},
+  {"Race / Subspecies\"race_subspecies\":", &t_ID_694d19431d, 0, 0, 17, 15, optionality::optional},
+  {"Text Condition\"text_condition\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_RFR_5042581649{str("CM_RFR", 6), str("Reference Range", 15), t_CM_RFR_5042581649_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RI_24DD778EE1
 #define HL7V2_DEFS_T_CM_RI_24DD778EE1
 inline constexpr component_def t_CM_RI_24dd778ee1_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Explicit Time Intevall", 22), str("explicit_time_intevall", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Explicit Time Intevall\"explicit_time_intevall\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_CM_RI_24dd778ee1{str("CM_RI", 5), str("Interval", 8), t_CM_RI_24dd778ee1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RMC_C35C7EBB65
 #define HL7V2_DEFS_T_CM_RMC_C35C7EBB65
 inline constexpr component_def t_CM_RMC_c35c7ebb65_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Amount Type", 11), str("amount_type", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Room Type\"room_type\":", &t_ID_694d19431d, 0, 0, 9, 9, optionality::optional},
+  {"Amount Type\"amount_type\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
+  {"Coverage Amount\"coverage_amount\":", &t_NM_caa61c45e1, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_RMC_c35c7ebb65{str("CM_RMC", 6), str("Room Coverage", 13), t_CM_RMC_c35c7ebb65_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 #define HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 inline constexpr component_def t_CM_SPD_39ef7cdd39_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Eligible Or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date Of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Specialty Name\"specialty_name\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Governing Board\"governing_board\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"Eligible Or Certified\"eligible_or_certified\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
+  {"Date Of Certification\"date_of_certification\":", &t_DT_43ff1b10ca, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CM_SPD_39ef7cdd39{str("CM_SPD", 6), str("Specialty", 9), t_CM_SPD_39ef7cdd39_c, 4};
 #endif
@@ -455,43 +455,43 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_CM_SPS_F520B42E44
 #define HL7V2_DEFS_T_CM_SPS_F520B42E44
 inline constexpr component_def t_CM_SPS_f520b42e44_c[] = {
-  {str("Specimen Source Name Or Code", 28), str("specimen_source_name_or_code", 28), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("Additives", 9), str("additives", 9), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Freetext", 8), str("freetext", 8), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Body Site", 9), str("body_site", 9), &t_CE_a17f911446, 0, 0, optionality::optional},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CE_a17f911446, 0, 0, optionality::optional},
+  {"Specimen Source Name Or Code\"specimen_source_name_or_code\":", &t_CE_a17f911446, 0, 0, 28, 28, optionality::optional},
+  {"Additives\"additives\":", &t_TX_f9e6eec689, 0, 0, 9, 9, optionality::optional},
+  {"Freetext\"freetext\":", &t_TX_f9e6eec689, 0, 0, 8, 8, optionality::optional},
+  {"Body Site\"body_site\":", &t_CE_a17f911446, 0, 0, 9, 9, optionality::optional},
+  {"Site Modifier\"site_modifier\":", &t_CE_a17f911446, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CM_SPS_f520b42e44{str("CM_SPS", 6), str("Specimen Source", 15), t_CM_SPS_f520b42e44_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CM_UVC_01E8B2377F
 #define HL7V2_DEFS_T_CM_UVC_01E8B2377F
 inline constexpr component_def t_CM_UVC_01e8b2377f_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Value Amount", 12), str("value_amount", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Value Amount\"value_amount\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_CM_UVC_01e8b2377f{str("CM_UVC", 6), str("Value Code And Amount", 21), t_CM_UVC_01e8b2377f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_VR_BCD9790542
 #define HL7V2_DEFS_T_CM_VR_BCD9790542
 inline constexpr component_def t_CM_VR_bcd9790542_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Last Data Code Calue", 20), str("last_data_code_calue", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"First Data Code Value\"first_data_code_value\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Last Data Code Calue\"last_data_code_calue\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_CM_VR_bcd9790542{str("CM_VR", 5), str("Value Qualifier", 15), t_CM_VR_bcd9790542_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_4D44967BC0
 #define HL7V2_DEFS_T_CQ_4D44967BC0
 inline constexpr component_def t_CQ_4d44967bc0_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_4d44967bc0{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_4d44967bc0_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 #define HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 inline constexpr component_def t_CQ_QUANTITY_647354d841_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_QUANTITY_647354d841{str("CQ_QUANTITY", 11), str("Quantity", 8), t_CQ_QUANTITY_647354d841_c, 2};
 #endif
@@ -502,12 +502,12 @@ inline constexpr type_def t_FT_6e961e90da{str("FT", 2), str("Formatted Text Data
 #ifndef HL7V2_DEFS_T_PN_3221ED4820
 #define HL7V2_DEFS_T_PN_3221ED4820
 inline constexpr component_def t_PN_3221ed4820_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_PN_3221ed4820{str("PN", 2), str("Person Name", 11), t_PN_3221ed4820_c, 6};
 #endif
@@ -518,16 +518,16 @@ inline constexpr type_def t_SI_5f0d0d96af{str("SI", 2), str("Sequence ID", 11), 
 #ifndef HL7V2_DEFS_T_TQ_691D5D0E48
 #define HL7V2_DEFS_T_TQ_691D5D0E48
 inline constexpr component_def t_TQ_691d5d0e48_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_QUANTITY_647354d841, 0, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_CM_RI_24dd778ee1, 0, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_QUANTITY_647354d841, 0, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_CM_RI_24dd778ee1, 0, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ID_694d19431d, 0, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_TX_f9e6eec689, 0, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_694d19431d, 0, 0, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_TQ_691d5d0e48{str("TQ", 2), str("Timing Quantity", 15), t_TQ_691d5d0e48_c, 10};
 #endif
@@ -535,1144 +535,1144 @@ inline constexpr type_def t_TQ_691d5d0e48{str("TQ", 2), str("Timing Quantity", 1
 #define HL7V2_DEFS_T_VARIES_E527B97CF6
 inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Datatype", 17), nullptr, 0};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_FF5C4D79B2
-#define HL7V2_DEFS_S_ACC_FF5C4D79B2
-inline constexpr field_def s_ACC_ff5c4d79b2_f[] = {
-  {str("Accident date / time", 20), str("accident_date_time", 18), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Accident code", 13), str("accident_code", 13), &t_ID_694d19431d, 2, 2, 1, 50, optionality::optional},
-  {str("Accident location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ACC_27D8CDDC3B
+#define HL7V2_DEFS_S_ACC_27D8CDDC3B
+inline constexpr field_def s_ACC_27d8cddc3b_f[] = {
+  {"Accident date / time\"accident_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 20, 18, optionality::optional},
+  {"Accident code\"accident_code\":", &t_ID_694d19431d, 2, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_ACC_ff5c4d79b2{str("ACC", 3), str("Accident", 8), s_ACC_ff5c4d79b2_f, 3};
+inline constexpr segment_def s_ACC_27d8cddc3b{str("ACC", 3), str("Accident", 8), s_ACC_27d8cddc3b_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ADD_F1D4428632
-#define HL7V2_DEFS_S_ADD_F1D4428632
-inline constexpr field_def s_ADD_f1d4428632_f[] = {
-  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ADD_014897F438
+#define HL7V2_DEFS_S_ADD_014897F438
+inline constexpr field_def s_ADD_014897f438_f[] = {
+  {"Addendum Continuation Pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 65536, 1, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_ADD_f1d4428632{str("ADD", 3), str("Addendum", 8), s_ADD_f1d4428632_f, 1};
+inline constexpr segment_def s_ADD_014897f438{str("ADD", 3), str("Addendum", 8), s_ADD_014897f438_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_AL1_FCF14AD2D7
-#define HL7V2_DEFS_S_AL1_FCF14AD2D7
-inline constexpr field_def s_AL1_fcf14ad2d7_f[] = {
-  {str("Set ID - Allergy", 16), str("set_id_allergy", 14), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergy Type", 12), str("allergy_type", 12), &t_ID_694d19431d, 2, 2, 1, 127, optionality::optional},
-  {str("Allergy code / mnemonic / description", 37), str("allergy_code_mnemonic_description", 33), &t_CE_a17f911446, 60, 3, 1, 0, optionality::required},
-  {str("Allergy Severity", 16), str("allergy_severity", 16), &t_ID_694d19431d, 2, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction", 16), str("allergy_reaction", 16), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_AL1_5E9C2E6CA9
+#define HL7V2_DEFS_S_AL1_5E9C2E6CA9
+inline constexpr field_def s_AL1_5e9c2e6ca9_f[] = {
+  {"Set ID - Allergy\"set_id_allergy\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 16, 14, optionality::required},
+  {"Allergy Type\"allergy_type\":", &t_ID_694d19431d, 2, 2, 1, 127, 12, 12, optionality::optional},
+  {"Allergy code / mnemonic / description\"allergy_code_mnemonic_description\":", &t_CE_a17f911446, 60, 3, 1, 0, 37, 33, optionality::required},
+  {"Allergy Severity\"allergy_severity\":", &t_ID_694d19431d, 2, 4, 1, 128, 16, 16, optionality::optional},
+  {"Allergy Reaction\"allergy_reaction\":", &t_ST_30901c7b80, 15, 5, 1, 0, 16, 16, optionality::optional},
+  {"Identification Date\"identification_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_AL1_fcf14ad2d7{str("AL1", 3), str("Patient allergy information", 27), s_AL1_fcf14ad2d7_f, 6};
+inline constexpr segment_def s_AL1_5e9c2e6ca9{str("AL1", 3), str("Patient allergy information", 27), s_AL1_5e9c2e6ca9_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_BHS_7DF897BB80
-#define HL7V2_DEFS_S_BHS_7DF897BB80
-inline constexpr field_def s_BHS_7df897bb80_f[] = {
-  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("Batch creation date / time", 26), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch name / ID / type", 22), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BHS_89DC1F4E9F
+#define HL7V2_DEFS_S_BHS_89DC1F4E9F
+inline constexpr field_def s_BHS_89dc1f4e9f_f[] = {
+  {"Batch Field Separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch Encoding Characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch Sending Application\"batch_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch Sending Facility\"batch_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch Receiving Application\"batch_receiving_application\":", &t_ST_30901c7b80, 30, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch Receiving Facility\"batch_receiving_facility\":", &t_ST_30901c7b80, 30, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch creation date / time\"batch_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 26, 24, optionality::optional},
+  {"Batch Security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch name / ID / type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 22, 18, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch Control ID\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference Batch Control ID\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
 };
-inline constexpr segment_def s_BHS_7df897bb80{str("BHS", 3), str("Batch header", 12), s_BHS_7df897bb80_f, 12};
+inline constexpr segment_def s_BHS_89dc1f4e9f{str("BHS", 3), str("Batch header", 12), s_BHS_89dc1f4e9f_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_BLG_EA362C1690
-#define HL7V2_DEFS_S_BLG_EA362C1690
-inline constexpr field_def s_BLG_ea362c1690_f[] = {
-  {str("When to Charge", 14), str("when_to_charge", 14), &t_CM_CCD_39933ecc5d, 15, 1, 1, 100, optionality::optional},
-  {str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
-  {str("Account ID", 10), str("account_id", 10), &t_CK_c3220bcbce, 100, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BLG_45E7318CAD
+#define HL7V2_DEFS_S_BLG_45E7318CAD
+inline constexpr field_def s_BLG_45e7318cad_f[] = {
+  {"When to Charge\"when_to_charge\":", &t_CM_CCD_39933ecc5d, 15, 1, 1, 100, 14, 14, optionality::optional},
+  {"Charge Type\"charge_type\":", &t_ID_694d19431d, 50, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account ID\"account_id\":", &t_CK_c3220bcbce, 100, 3, 1, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_BLG_ea362c1690{str("BLG", 3), str("Billing", 7), s_BLG_ea362c1690_f, 3};
+inline constexpr segment_def s_BLG_45e7318cad{str("BLG", 3), str("Billing", 7), s_BLG_45e7318cad_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_BTS_DBE25BD91F
-#define HL7V2_DEFS_S_BTS_DBE25BD91F
-inline constexpr field_def s_BTS_dbe25bd91f_f[] = {
-  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch Totals", 12), str("batch_totals", 12), &t_CM_BATCH_TOTAL_137b851546, 100, 3, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BTS_D5AC54CB35
+#define HL7V2_DEFS_S_BTS_D5AC54CB35
+inline constexpr field_def s_BTS_d5ac54cb35_f[] = {
+  {"Batch Message Count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch Totals\"batch_totals\":", &t_CM_BATCH_TOTAL_137b851546, 100, 3, 0, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_BTS_dbe25bd91f{str("BTS", 3), str("Batch trailer", 13), s_BTS_dbe25bd91f_f, 3};
+inline constexpr segment_def s_BTS_d5ac54cb35{str("BTS", 3), str("Batch trailer", 13), s_BTS_d5ac54cb35_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_DG1_4C1794F4A8
-#define HL7V2_DEFS_S_DG1_4C1794F4A8
-inline constexpr field_def s_DG1_4c1794f4a8_f[] = {
-  {str("Set ID - diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis coding method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::required},
-  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_ID_694d19431d, 8, 3, 1, 51, optionality::optional},
-  {str("Diagnosis description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Diagnosis date / time", 21), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Diagnosis / DRG type", 20), str("diagnosis_drg_type", 18), &t_ID_694d19431d, 2, 6, 1, 52, optionality::required},
-  {str("Major diagnostic category", 25), str("major_diagnostic_category", 25), &t_CE_a17f911446, 60, 7, 1, 118, optionality::optional},
-  {str("Diagnostic related group", 24), str("diagnostic_related_group", 24), &t_ID_694d19431d, 4, 8, 1, 55, optionality::optional},
-  {str("DRG approval indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 9, 1, 0, optionality::optional},
-  {str("DRG grouper review code", 23), str("drg_grouper_review_code", 23), &t_ID_694d19431d, 2, 10, 1, 56, optionality::optional},
-  {str("Outlier type", 12), str("outlier_type", 12), &t_ID_694d19431d, 60, 11, 1, 83, optionality::optional},
-  {str("Outlier days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Outlier cost", 12), str("outlier_cost", 12), &t_NM_caa61c45e1, 12, 13, 1, 0, optionality::optional},
-  {str("Grouper version and type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
-  {str("Diagnosis / DRG priority", 24), str("diagnosis_drg_priority", 22), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Diagnosing clinician", 20), str("diagnosing_clinician", 20), &t_CN_015a34a893, 60, 16, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DG1_65A8E151D1
+#define HL7V2_DEFS_S_DG1_65A8E151D1
+inline constexpr field_def s_DG1_65a8e151d1_f[] = {
+  {"Set ID - diagnosis\"set_id_diagnosis\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Diagnosis coding method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::required},
+  {"Diagnosis code\"diagnosis_code\":", &t_ID_694d19431d, 8, 3, 1, 51, 14, 14, optionality::optional},
+  {"Diagnosis description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis date / time\"diagnosis_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 21, 19, optionality::optional},
+  {"Diagnosis / DRG type\"diagnosis_drg_type\":", &t_ID_694d19431d, 2, 6, 1, 52, 20, 18, optionality::required},
+  {"Major diagnostic category\"major_diagnostic_category\":", &t_CE_a17f911446, 60, 7, 1, 118, 25, 25, optionality::optional},
+  {"Diagnostic related group\"diagnostic_related_group\":", &t_ID_694d19431d, 4, 8, 1, 55, 24, 24, optionality::optional},
+  {"DRG approval indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 2, 9, 1, 0, 22, 22, optionality::optional},
+  {"DRG grouper review code\"drg_grouper_review_code\":", &t_ID_694d19431d, 2, 10, 1, 56, 23, 23, optionality::optional},
+  {"Outlier type\"outlier_type\":", &t_ID_694d19431d, 60, 11, 1, 83, 12, 12, optionality::optional},
+  {"Outlier days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::optional},
+  {"Outlier cost\"outlier_cost\":", &t_NM_caa61c45e1, 12, 13, 1, 0, 12, 12, optionality::optional},
+  {"Grouper version and type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::optional},
+  {"Diagnosis / DRG priority\"diagnosis_drg_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 24, 22, optionality::optional},
+  {"Diagnosing clinician\"diagnosing_clinician\":", &t_CN_015a34a893, 60, 16, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_DG1_4c1794f4a8{str("DG1", 3), str("Diagnosis", 9), s_DG1_4c1794f4a8_f, 16};
+inline constexpr segment_def s_DG1_65a8e151d1{str("DG1", 3), str("Diagnosis", 9), s_DG1_65a8e151d1_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_DSC_E069E190B0
-#define HL7V2_DEFS_S_DSC_E069E190B0
-inline constexpr field_def s_DSC_e069e190b0_f[] = {
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSC_5B6E75ED32
+#define HL7V2_DEFS_S_DSC_5B6E75ED32
+inline constexpr field_def s_DSC_5b6e75ed32_f[] = {
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 1, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_DSC_e069e190b0{str("DSC", 3), str("Continuation pointer", 20), s_DSC_e069e190b0_f, 1};
+inline constexpr segment_def s_DSC_5b6e75ed32{str("DSC", 3), str("Continuation pointer", 20), s_DSC_5b6e75ed32_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_DSP_0463B9E3B1
-#define HL7V2_DEFS_S_DSP_0463B9E3B1
-inline constexpr field_def s_DSP_0463b9e3b1_f[] = {
-  {str("Set ID - Display Data", 21), str("set_id_display_data", 19), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
-  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSP_CFBC5E1363
+#define HL7V2_DEFS_S_DSP_CFBC5E1363
+inline constexpr field_def s_DSP_cfbc5e1363_f[] = {
+  {"Set ID - Display Data\"set_id_display_data\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 21, 19, optionality::optional},
+  {"Display Level\"display_level\":", &t_SI_5f0d0d96af, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data Line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical Break Point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result ID\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_DSP_0463b9e3b1{str("DSP", 3), str("Display data", 12), s_DSP_0463b9e3b1_f, 5};
+inline constexpr segment_def s_DSP_cfbc5e1363{str("DSP", 3), str("Display data", 12), s_DSP_cfbc5e1363_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ERR_B6ADE53AA4
-#define HL7V2_DEFS_S_ERR_B6ADE53AA4
-inline constexpr field_def s_ERR_b6ade53aa4_f[] = {
-  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_CM_ELD_c3f8024844, 80, 1, 0, 60, optionality::required},
+#ifndef HL7V2_DEFS_S_ERR_FE75B6D078
+#define HL7V2_DEFS_S_ERR_FE75B6D078
+inline constexpr field_def s_ERR_fe75b6d078_f[] = {
+  {"Error Code and Location\"error_code_and_location\":", &t_CM_ELD_c3f8024844, 80, 1, 0, 60, 23, 23, optionality::required},
 };
-inline constexpr segment_def s_ERR_b6ade53aa4{str("ERR", 3), str("Error", 5), s_ERR_b6ade53aa4_f, 1};
+inline constexpr segment_def s_ERR_fe75b6d078{str("ERR", 3), str("Error", 5), s_ERR_fe75b6d078_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_EVN_DA353638AD
-#define HL7V2_DEFS_S_EVN_DA353638AD
-inline constexpr field_def s_EVN_da353638ad_f[] = {
-  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::required},
-  {str("Date / time of event", 20), str("date_time_of_event", 18), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Date / time planned event", 25), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_ID_694d19431d, 3, 4, 1, 62, optionality::optional},
-  {str("Operator ID", 11), str("operator_id", 11), &t_ID_694d19431d, 5, 5, 1, 188, optionality::optional},
+#ifndef HL7V2_DEFS_S_EVN_923DBE0932
+#define HL7V2_DEFS_S_EVN_923DBE0932
+inline constexpr field_def s_EVN_923dbe0932_f[] = {
+  {"Event Type Code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::required},
+  {"Date / time of event\"date_time_of_event\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 20, 18, optionality::required},
+  {"Date / time planned event\"date_time_planned_event\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 25, 23, optionality::optional},
+  {"Event Reason Code\"event_reason_code\":", &t_ID_694d19431d, 3, 4, 1, 62, 17, 17, optionality::optional},
+  {"Operator ID\"operator_id\":", &t_ID_694d19431d, 5, 5, 1, 188, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_EVN_da353638ad{str("EVN", 3), str("Event type", 10), s_EVN_da353638ad_f, 5};
+inline constexpr segment_def s_EVN_923dbe0932{str("EVN", 3), str("Event type", 10), s_EVN_923dbe0932_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_FHS_75B81D6E9A
-#define HL7V2_DEFS_S_FHS_75B81D6E9A
-inline constexpr field_def s_FHS_75b81d6e9a_f[] = {
-  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("File Sending Application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("File creation date / time", 25), str("file_creation_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File name / ID", 14), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FHS_03FB361F72
+#define HL7V2_DEFS_S_FHS_03FB361F72
+inline constexpr field_def s_FHS_03fb361f72_f[] = {
+  {"File Field Separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File Encoding Characters\"file_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 24, 24, optionality::required},
+  {"File Sending Application\"file_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 24, 24, optionality::optional},
+  {"File Sending Facility\"file_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 21, 21, optionality::optional},
+  {"File Receiving Application\"file_receiving_application\":", &t_ST_30901c7b80, 30, 5, 1, 0, 26, 26, optionality::optional},
+  {"File Receiving Facility\"file_receiving_facility\":", &t_ST_30901c7b80, 30, 6, 1, 0, 23, 23, optionality::optional},
+  {"File creation date / time\"file_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 25, 23, optionality::optional},
+  {"File Security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File name / ID\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 14, 12, optionality::optional},
+  {"File Header Comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File Control ID\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference File Control ID\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
 };
-inline constexpr segment_def s_FHS_75b81d6e9a{str("FHS", 3), str("File header", 11), s_FHS_75b81d6e9a_f, 12};
+inline constexpr segment_def s_FHS_03fb361f72{str("FHS", 3), str("File header", 11), s_FHS_03fb361f72_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_FT1_0D07A6641C
-#define HL7V2_DEFS_S_FT1_0D07A6641C
-inline constexpr field_def s_FT1_0d07a6641c_f[] = {
-  {str("Set ID - financial transaction", 30), str("set_id_financial_transaction", 28), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
-  {str("Transaction date", 16), str("transaction_date", 16), &t_DT_43ff1b10ca, 8, 4, 1, 0, optionality::required},
-  {str("Transaction posting date", 24), str("transaction_posting_date", 24), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Transaction type", 16), str("transaction_type", 16), &t_ID_694d19431d, 8, 6, 1, 17, optionality::required},
-  {str("Transaction code", 16), str("transaction_code", 16), &t_CE_a17f911446, 20, 7, 1, 132, optionality::required},
-  {str("Transaction description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Transaction description - alternate", 35), str("transaction_description_alternate", 33), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
-  {str("Transaction quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Transaction amount - extended", 29), str("transaction_amount_extended", 27), &t_NM_caa61c45e1, 12, 11, 1, 0, optionality::optional},
-  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
-  {str("Department code", 15), str("department_code", 15), &t_CE_a17f911446, 60, 13, 1, 49, optionality::optional},
-  {str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 14, 1, 72, optionality::required},
-  {str("Insurance amount", 16), str("insurance_amount", 16), &t_NM_caa61c45e1, 12, 15, 1, 0, optionality::optional},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 16, 1, 0, optionality::optional},
-  {str("Fee schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, 1, 17, 1, 24, optionality::optional},
-  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis code", 14), str("diagnosis_code", 14), &t_CE_a17f911446, 8, 19, 0, 51, optionality::optional},
-  {str("Performed by code", 17), str("performed_by_code", 17), &t_CN_015a34a893, 60, 20, 1, 84, optionality::optional},
-  {str("Ordered by code", 15), str("ordered_by_code", 15), &t_CN_015a34a893, 60, 21, 1, 0, optionality::optional},
-  {str("Unit cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, 12, 22, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 23, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FT1_91F83922B8
+#define HL7V2_DEFS_S_FT1_91F83922B8
+inline constexpr field_def s_FT1_91f83922b8_f[] = {
+  {"Set ID - financial transaction\"set_id_financial_transaction\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 30, 28, optionality::optional},
+  {"Transaction ID\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction batch ID\"transaction_batch_id\":", &t_ST_30901c7b80, 10, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction date\"transaction_date\":", &t_DT_43ff1b10ca, 8, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction posting date\"transaction_posting_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction type\"transaction_type\":", &t_ID_694d19431d, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction code\"transaction_code\":", &t_CE_a17f911446, 20, 7, 1, 132, 16, 16, optionality::required},
+  {"Transaction description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::optional},
+  {"Transaction description - alternate\"transaction_description_alternate\":", &t_ST_30901c7b80, 40, 9, 1, 0, 35, 33, optionality::optional},
+  {"Transaction quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 20, 20, optionality::optional},
+  {"Transaction amount - extended\"transaction_amount_extended\":", &t_NM_caa61c45e1, 12, 11, 1, 0, 29, 27, optionality::optional},
+  {"Transaction amount - unit\"transaction_amount_unit\":", &t_NM_caa61c45e1, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department code\"department_code\":", &t_CE_a17f911446, 60, 13, 1, 49, 15, 15, optionality::optional},
+  {"Insurance plan ID\"insurance_plan_id\":", &t_ID_694d19431d, 8, 14, 1, 72, 17, 17, optionality::required},
+  {"Insurance amount\"insurance_amount\":", &t_NM_caa61c45e1, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 16, 1, 0, 25, 25, optionality::optional},
+  {"Fee schedule\"fee_schedule\":", &t_ID_694d19431d, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis code\"diagnosis_code\":", &t_CE_a17f911446, 8, 19, 0, 51, 14, 14, optionality::optional},
+  {"Performed by code\"performed_by_code\":", &t_CN_015a34a893, 60, 20, 1, 84, 17, 17, optionality::optional},
+  {"Ordered by code\"ordered_by_code\":", &t_CN_015a34a893, 60, 21, 1, 0, 15, 15, optionality::optional},
+  {"Unit cost\"unit_cost\":", &t_NM_caa61c45e1, 12, 22, 1, 0, 9, 9, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_CM_FILLER_564c539576, 75, 23, 1, 0, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_FT1_0d07a6641c{str("FT1", 3), str("Financial transaction", 21), s_FT1_0d07a6641c_f, 23};
+inline constexpr segment_def s_FT1_91f83922b8{str("FT1", 3), str("Financial transaction", 21), s_FT1_91f83922b8_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_FTS_C1DAF52F7D
-#define HL7V2_DEFS_S_FTS_C1DAF52F7D
-inline constexpr field_def s_FTS_c1daf52f7d_f[] = {
-  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FTS_DF9748789B
+#define HL7V2_DEFS_S_FTS_DF9748789B
+inline constexpr field_def s_FTS_df9748789b_f[] = {
+  {"File Batch Count\"file_batch_count\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File Trailer Comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_FTS_c1daf52f7d{str("FTS", 3), str("File trailer", 12), s_FTS_c1daf52f7d_f, 2};
+inline constexpr segment_def s_FTS_df9748789b{str("FTS", 3), str("File trailer", 12), s_FTS_df9748789b_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_GT1_E56E20FFB7
-#define HL7V2_DEFS_S_GT1_E56E20FFB7
-inline constexpr field_def s_GT1_e56e20ffb7_f[] = {
-  {str("Set ID - guarantor", 18), str("set_id_guarantor", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor number", 16), str("guarantor_number", 16), &t_CK_c3220bcbce, 20, 2, 1, 0, optionality::optional},
-  {str("Guarantor name", 14), str("guarantor_name", 14), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::required},
-  {str("Guarantor spouse name", 21), str("guarantor_spouse_name", 21), &t_PN_3221ed4820, 48, 4, 1, 0, optionality::optional},
-  {str("Guarantor address", 17), str("guarantor_address", 17), &t_AD_3250cfd40d, 106, 5, 1, 0, optionality::optional},
-  {str("Guarantor phone number - home", 29), str("guarantor_phone_number_home", 27), &t_TN_108c330f6e, 40, 6, 3, 0, optionality::optional},
-  {str("Guarantor phone number - business", 33), str("guarantor_phone_number_business", 31), &t_TN_108c330f6e, 40, 7, 3, 0, optionality::optional},
-  {str("Guarantor date of birth", 23), str("guarantor_date_of_birth", 23), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Guarantor sex", 13), str("guarantor_sex", 13), &t_ID_694d19431d, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor type", 14), str("guarantor_type", 14), &t_ID_694d19431d, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor relationship", 22), str("guarantor_relationship", 22), &t_ID_694d19431d, 2, 11, 1, 63, optionality::optional},
-  {str("Guarantor social security number", 32), str("guarantor_social_security_number", 32), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor date - begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor date - end", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor employer name", 23), str("guarantor_employer_name", 23), &t_ST_30901c7b80, 45, 16, 1, 0, optionality::optional},
-  {str("Guarantor employer address", 26), str("guarantor_employer_address", 26), &t_AD_3250cfd40d, 106, 17, 1, 0, optionality::optional},
-  {str("Guarantor employ phone number", 29), str("guarantor_employ_phone_number", 29), &t_TN_108c330f6e, 40, 18, 3, 0, optionality::optional},
-  {str("Guarantor employee ID number", 28), str("guarantor_employee_id_number", 28), &t_ST_30901c7b80, 20, 19, 1, 0, optionality::optional},
-  {str("Guarantor employment status", 27), str("guarantor_employment_status", 27), &t_ID_694d19431d, 2, 20, 1, 66, optionality::optional},
-  {str("Guarantor organization", 22), str("guarantor_organization", 22), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_GT1_8186A2D2F2
+#define HL7V2_DEFS_S_GT1_8186A2D2F2
+inline constexpr field_def s_GT1_8186a2d2f2_f[] = {
+  {"Set ID - guarantor\"set_id_guarantor\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Guarantor number\"guarantor_number\":", &t_CK_c3220bcbce, 20, 2, 1, 0, 16, 16, optionality::optional},
+  {"Guarantor name\"guarantor_name\":", &t_PN_3221ed4820, 48, 3, 1, 0, 14, 14, optionality::required},
+  {"Guarantor spouse name\"guarantor_spouse_name\":", &t_PN_3221ed4820, 48, 4, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor address\"guarantor_address\":", &t_AD_3250cfd40d, 106, 5, 1, 0, 17, 17, optionality::optional},
+  {"Guarantor phone number - home\"guarantor_phone_number_home\":", &t_TN_108c330f6e, 40, 6, 3, 0, 29, 27, optionality::optional},
+  {"Guarantor phone number - business\"guarantor_phone_number_business\":", &t_TN_108c330f6e, 40, 7, 3, 0, 33, 31, optionality::optional},
+  {"Guarantor date of birth\"guarantor_date_of_birth\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 23, 23, optionality::optional},
+  {"Guarantor sex\"guarantor_sex\":", &t_ID_694d19431d, 1, 9, 1, 1, 13, 13, optionality::optional},
+  {"Guarantor type\"guarantor_type\":", &t_ID_694d19431d, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor relationship\"guarantor_relationship\":", &t_ID_694d19431d, 2, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor social security number\"guarantor_social_security_number\":", &t_ST_30901c7b80, 11, 12, 1, 0, 32, 32, optionality::optional},
+  {"Guarantor date - begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor date - end\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor employer name\"guarantor_employer_name\":", &t_ST_30901c7b80, 45, 16, 1, 0, 23, 23, optionality::optional},
+  {"Guarantor employer address\"guarantor_employer_address\":", &t_AD_3250cfd40d, 106, 17, 1, 0, 26, 26, optionality::optional},
+  {"Guarantor employ phone number\"guarantor_employ_phone_number\":", &t_TN_108c330f6e, 40, 18, 3, 0, 29, 29, optionality::optional},
+  {"Guarantor employee ID number\"guarantor_employee_id_number\":", &t_ST_30901c7b80, 20, 19, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor employment status\"guarantor_employment_status\":", &t_ID_694d19431d, 2, 20, 1, 66, 27, 27, optionality::optional},
+  {"Guarantor organization\"guarantor_organization\":", &t_ST_30901c7b80, 60, 21, 1, 0, 22, 22, optionality::optional},
 };
-inline constexpr segment_def s_GT1_e56e20ffb7{str("GT1", 3), str("Guarantor", 9), s_GT1_e56e20ffb7_f, 21};
+inline constexpr segment_def s_GT1_8186a2d2f2{str("GT1", 3), str("Guarantor", 9), s_GT1_8186a2d2f2_f, 21};
 #endif
-#ifndef HL7V2_DEFS_S_IN1_EE54CCD751
-#define HL7V2_DEFS_S_IN1_EE54CCD751
-inline constexpr field_def s_IN1_ee54ccd751_f[] = {
-  {str("Set ID - insurance", 18), str("set_id_insurance", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Insurance plan ID", 17), str("insurance_plan_id", 17), &t_ID_694d19431d, 8, 2, 1, 72, optionality::required},
-  {str("Insurance company ID", 20), str("insurance_company_id", 20), &t_ST_30901c7b80, 9, 3, 1, 0, optionality::required},
-  {str("Insurance company name", 22), str("insurance_company_name", 22), &t_ST_30901c7b80, 45, 4, 1, 0, optionality::optional},
-  {str("Insurance company address", 25), str("insurance_company_address", 25), &t_AD_3250cfd40d, 106, 5, 1, 0, optionality::optional},
-  {str("Insurance company contact pers", 30), str("insurance_company_contact_pers", 30), &t_PN_3221ed4820, 48, 6, 1, 0, optionality::optional},
-  {str("Insurance company phone number", 30), str("insurance_company_phone_number", 30), &t_TN_108c330f6e, 40, 7, 3, 0, optionality::optional},
-  {str("Group number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group name", 10), str("group_name", 10), &t_ST_30901c7b80, 35, 9, 1, 0, optionality::optional},
-  {str("Insured's group employer ID", 27), str("insureds_group_employer_id", 26), &t_ST_30901c7b80, 12, 10, 1, 0, optionality::optional},
-  {str("Insured's group employer name", 29), str("insureds_group_employer_name", 28), &t_ST_30901c7b80, 45, 11, 1, 0, optionality::optional},
-  {str("Plan effective date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan expiration date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization information", 25), str("authorization_information", 25), &t_CM_AUI_b29e62b074, 55, 14, 1, 0, optionality::optional},
-  {str("Plan type", 9), str("plan_type", 9), &t_ID_694d19431d, 5, 15, 1, 86, optionality::optional},
-  {str("Name of insured", 15), str("name_of_insured", 15), &t_PN_3221ed4820, 48, 16, 1, 0, optionality::optional},
-  {str("Insured's relationship to patient", 33), str("insureds_relationship_to_patient", 32), &t_ID_694d19431d, 2, 17, 1, 63, optionality::optional},
-  {str("Insured's date of birth", 23), str("insureds_date_of_birth", 22), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Insured's address", 17), str("insureds_address", 16), &t_AD_3250cfd40d, 106, 19, 1, 0, optionality::optional},
-  {str("Assignment of benefits", 22), str("assignment_of_benefits", 22), &t_ID_694d19431d, 2, 20, 1, 135, optionality::optional},
-  {str("Coordination of benefits", 24), str("coordination_of_benefits", 24), &t_ID_694d19431d, 2, 21, 1, 173, optionality::optional},
-  {str("Coordination of benefits - priority", 35), str("coordination_of_benefits_priority", 33), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice of admission code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, 2, 23, 1, 136, optionality::optional},
-  {str("Notice of admission date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Report of eligibility code", 26), str("report_of_eligibility_code", 26), &t_ID_694d19431d, 4, 25, 1, 94, optionality::optional},
-  {str("Report of eligibility date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release information code", 24), str("release_information_code", 24), &t_ID_694d19431d, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-admit certification (PAC)", 29), str("pre_admit_certification_pac", 27), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification date / time", 24), str("verification_date_time", 22), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
-  {str("Verification by", 15), str("verification_by", 15), &t_CN_015a34a893, 60, 30, 1, 0, optionality::optional},
-  {str("Type of agreement code", 22), str("type_of_agreement_code", 22), &t_ID_694d19431d, 2, 31, 1, 98, optionality::optional},
-  {str("Billing status", 14), str("billing_status", 14), &t_ID_694d19431d, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime reserve days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay before lifetime reserve days", 34), str("delay_before_lifetime_reserve_days", 34), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company plan code", 17), str("company_plan_code", 17), &t_ID_694d19431d, 8, 35, 1, 42, optionality::optional},
-  {str("Policy number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy deductible", 17), str("policy_deductible", 17), &t_NM_caa61c45e1, 12, 37, 1, 0, optionality::optional},
-  {str("Policy limit - amount", 21), str("policy_limit_amount", 19), &t_NM_caa61c45e1, 12, 38, 1, 0, optionality::optional},
-  {str("Policy limit - days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room rate - semi-private", 24), str("room_rate_semi_private", 22), &t_NM_caa61c45e1, 12, 40, 1, 0, optionality::optional},
-  {str("Room rate - private", 19), str("room_rate_private", 17), &t_NM_caa61c45e1, 12, 41, 1, 0, optionality::optional},
-  {str("Insured's employment status", 27), str("insureds_employment_status", 26), &t_CE_a17f911446, 60, 42, 1, 66, optionality::optional},
-  {str("Insured's sex", 13), str("insureds_sex", 12), &t_ID_694d19431d, 1, 43, 1, 1, optionality::optional},
-  {str("Insured's employer address", 26), str("insureds_employer_address", 25), &t_AD_3250cfd40d, 106, 44, 1, 0, optionality::optional},
-  {str("Verification status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
-  {str("Prior insurance plan ID", 23), str("prior_insurance_plan_id", 23), &t_ID_694d19431d, 8, 46, 1, 72, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN1_FE9EE3CF2F
+#define HL7V2_DEFS_S_IN1_FE9EE3CF2F
+inline constexpr field_def s_IN1_fe9ee3cf2f_f[] = {
+  {"Set ID - insurance\"set_id_insurance\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Insurance plan ID\"insurance_plan_id\":", &t_ID_694d19431d, 8, 2, 1, 72, 17, 17, optionality::required},
+  {"Insurance company ID\"insurance_company_id\":", &t_ST_30901c7b80, 9, 3, 1, 0, 20, 20, optionality::required},
+  {"Insurance company name\"insurance_company_name\":", &t_ST_30901c7b80, 45, 4, 1, 0, 22, 22, optionality::optional},
+  {"Insurance company address\"insurance_company_address\":", &t_AD_3250cfd40d, 106, 5, 1, 0, 25, 25, optionality::optional},
+  {"Insurance company contact pers\"insurance_company_contact_pers\":", &t_PN_3221ed4820, 48, 6, 1, 0, 30, 30, optionality::optional},
+  {"Insurance company phone number\"insurance_company_phone_number\":", &t_TN_108c330f6e, 40, 7, 3, 0, 30, 30, optionality::optional},
+  {"Group number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group name\"group_name\":", &t_ST_30901c7b80, 35, 9, 1, 0, 10, 10, optionality::optional},
+  {"Insured's group employer ID\"insureds_group_employer_id\":", &t_ST_30901c7b80, 12, 10, 1, 0, 27, 26, optionality::optional},
+  {"Insured's group employer name\"insureds_group_employer_name\":", &t_ST_30901c7b80, 45, 11, 1, 0, 29, 28, optionality::optional},
+  {"Plan effective date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan expiration date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization information\"authorization_information\":", &t_CM_AUI_b29e62b074, 55, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan type\"plan_type\":", &t_ID_694d19431d, 5, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name of insured\"name_of_insured\":", &t_PN_3221ed4820, 48, 16, 1, 0, 15, 15, optionality::optional},
+  {"Insured's relationship to patient\"insureds_relationship_to_patient\":", &t_ID_694d19431d, 2, 17, 1, 63, 33, 32, optionality::optional},
+  {"Insured's date of birth\"insureds_date_of_birth\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 23, 22, optionality::optional},
+  {"Insured's address\"insureds_address\":", &t_AD_3250cfd40d, 106, 19, 1, 0, 17, 16, optionality::optional},
+  {"Assignment of benefits\"assignment_of_benefits\":", &t_ID_694d19431d, 2, 20, 1, 135, 22, 22, optionality::optional},
+  {"Coordination of benefits\"coordination_of_benefits\":", &t_ID_694d19431d, 2, 21, 1, 173, 24, 24, optionality::optional},
+  {"Coordination of benefits - priority\"coordination_of_benefits_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 35, 33, optionality::optional},
+  {"Notice of admission code\"notice_of_admission_code\":", &t_ID_694d19431d, 2, 23, 1, 136, 24, 24, optionality::optional},
+  {"Notice of admission date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Report of eligibility code\"report_of_eligibility_code\":", &t_ID_694d19431d, 4, 25, 1, 94, 26, 26, optionality::optional},
+  {"Report of eligibility date\"report_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 26, 26, optionality::optional},
+  {"Release information code\"release_information_code\":", &t_ID_694d19431d, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-admit certification (PAC)\"pre_admit_certification_pac\":", &t_ST_30901c7b80, 15, 28, 1, 0, 29, 27, optionality::optional},
+  {"Verification date / time\"verification_date_time\":", &t_TS_f7a89bea09, 26, 29, 1, 0, 24, 22, optionality::optional},
+  {"Verification by\"verification_by\":", &t_CN_015a34a893, 60, 30, 1, 0, 15, 15, optionality::optional},
+  {"Type of agreement code\"type_of_agreement_code\":", &t_ID_694d19431d, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing status\"billing_status\":", &t_ID_694d19431d, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime reserve days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay before lifetime reserve days\"delay_before_lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 34, 34, optionality::optional},
+  {"Company plan code\"company_plan_code\":", &t_ID_694d19431d, 8, 35, 1, 42, 17, 17, optionality::optional},
+  {"Policy number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy deductible\"policy_deductible\":", &t_NM_caa61c45e1, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy limit - amount\"policy_limit_amount\":", &t_NM_caa61c45e1, 12, 38, 1, 0, 21, 19, optionality::optional},
+  {"Policy limit - days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room rate - semi-private\"room_rate_semi_private\":", &t_NM_caa61c45e1, 12, 40, 1, 0, 24, 22, optionality::optional},
+  {"Room rate - private\"room_rate_private\":", &t_NM_caa61c45e1, 12, 41, 1, 0, 19, 17, optionality::optional},
+  {"Insured's employment status\"insureds_employment_status\":", &t_CE_a17f911446, 60, 42, 1, 66, 27, 26, optionality::optional},
+  {"Insured's sex\"insureds_sex\":", &t_ID_694d19431d, 1, 43, 1, 1, 13, 12, optionality::optional},
+  {"Insured's employer address\"insureds_employer_address\":", &t_AD_3250cfd40d, 106, 44, 1, 0, 26, 25, optionality::optional},
+  {"Verification status\"verification_status\":", &t_ST_30901c7b80, 2, 45, 1, 0, 19, 19, optionality::optional},
+  {"Prior insurance plan ID\"prior_insurance_plan_id\":", &t_ID_694d19431d, 8, 46, 1, 72, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_IN1_ee54ccd751{str("IN1", 3), str("Insurance", 9), s_IN1_ee54ccd751_f, 46};
+inline constexpr segment_def s_IN1_fe9ee3cf2f{str("IN1", 3), str("Insurance", 9), s_IN1_fe9ee3cf2f_f, 46};
 #endif
-#ifndef HL7V2_DEFS_S_IN2_72F4C818DB
-#define HL7V2_DEFS_S_IN2_72F4C818DB
-inline constexpr field_def s_IN2_72f4c818db_f[] = {
-  {str("Insured's employee ID", 21), str("insureds_employee_id", 20), &t_ST_30901c7b80, 15, 1, 1, 0, optionality::optional},
-  {str("Insured's social security number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 9, 2, 1, 0, optionality::optional},
-  {str("Insured's employer name", 23), str("insureds_employer_name", 22), &t_CN_015a34a893, 60, 3, 1, 0, optionality::optional},
-  {str("Employer information data", 25), str("employer_information_data", 25), &t_ID_694d19431d, 1, 4, 1, 139, optionality::optional},
-  {str("Mail claim party", 16), str("mail_claim_party", 16), &t_ID_694d19431d, 1, 5, 1, 137, optionality::optional},
-  {str("Medicare health insurance card number", 37), str("medicare_health_insurance_card_number", 37), &t_NM_caa61c45e1, 15, 6, 1, 0, optionality::optional},
-  {str("Medicaid case name", 18), str("medicaid_case_name", 18), &t_PN_3221ed4820, 48, 7, 1, 0, optionality::optional},
-  {str("Medicaid case number", 20), str("medicaid_case_number", 20), &t_NM_caa61c45e1, 15, 8, 1, 0, optionality::optional},
-  {str("Champus sponsor name", 20), str("champus_sponsor_name", 20), &t_PN_3221ed4820, 48, 9, 1, 0, optionality::optional},
-  {str("Champus ID number", 17), str("champus_id_number", 17), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Dependent of champus recipient", 30), str("dependent_of_champus_recipient", 30), &t_ID_694d19431d, 1, 11, 1, 0, optionality::optional},
-  {str("Champus organization", 20), str("champus_organization", 20), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
-  {str("Champus station", 15), str("champus_station", 15), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
-  {str("Champus service", 15), str("champus_service", 15), &t_ID_694d19431d, 14, 14, 1, 140, optionality::optional},
-  {str("Champus rank / grade", 20), str("champus_rank_grade", 18), &t_ID_694d19431d, 2, 15, 1, 141, optionality::optional},
-  {str("Champus status", 14), str("champus_status", 14), &t_ID_694d19431d, 3, 16, 1, 142, optionality::optional},
-  {str("Champus retire date", 19), str("champus_retire_date", 19), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Champus non-availability certification on file", 46), str("champus_non_availability_certification_on_file", 46), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Baby coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Combine baby bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Blood deductible", 16), str("blood_deductible", 16), &t_NM_caa61c45e1, 1, 21, 1, 0, optionality::optional},
-  {str("Special coverage approval name", 30), str("special_coverage_approval_name", 30), &t_PN_3221ed4820, 48, 22, 1, 0, optionality::optional},
-  {str("Special coverage approval title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
-  {str("Non-covered insurance code", 26), str("non_covered_insurance_code", 26), &t_ID_694d19431d, 8, 24, 0, 143, optionality::optional},
-  {str("Payor ID", 8), str("payor_id", 8), &t_ST_30901c7b80, 6, 25, 1, 0, optionality::optional},
-  {str("Payor subscriber ID", 19), str("payor_subscriber_id", 19), &t_ST_30901c7b80, 6, 26, 1, 0, optionality::optional},
-  {str("Eligibility source", 18), str("eligibility_source", 18), &t_ID_694d19431d, 1, 27, 1, 144, optionality::optional},
-  {str("Room coverage type / amount", 27), str("room_coverage_type_amount", 25), &t_CM_RMC_c35c7ebb65, 25, 28, 0, 0, optionality::optional},
-  {str("Policy type / amount", 20), str("policy_type_amount", 18), &t_CM_PTA_3a243b5729, 25, 29, 0, 0, optionality::optional},
-  {str("Daily deductible", 16), str("daily_deductible", 16), &t_CM_DDI_017fbe068c, 25, 30, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN2_2BBBA8A91F
+#define HL7V2_DEFS_S_IN2_2BBBA8A91F
+inline constexpr field_def s_IN2_2bbba8a91f_f[] = {
+  {"Insured's employee ID\"insureds_employee_id\":", &t_ST_30901c7b80, 15, 1, 1, 0, 21, 20, optionality::optional},
+  {"Insured's social security number\"insureds_social_security_number\":", &t_ST_30901c7b80, 9, 2, 1, 0, 32, 31, optionality::optional},
+  {"Insured's employer name\"insureds_employer_name\":", &t_CN_015a34a893, 60, 3, 1, 0, 23, 22, optionality::optional},
+  {"Employer information data\"employer_information_data\":", &t_ID_694d19431d, 1, 4, 1, 139, 25, 25, optionality::optional},
+  {"Mail claim party\"mail_claim_party\":", &t_ID_694d19431d, 1, 5, 1, 137, 16, 16, optionality::optional},
+  {"Medicare health insurance card number\"medicare_health_insurance_card_number\":", &t_NM_caa61c45e1, 15, 6, 1, 0, 37, 37, optionality::optional},
+  {"Medicaid case name\"medicaid_case_name\":", &t_PN_3221ed4820, 48, 7, 1, 0, 18, 18, optionality::optional},
+  {"Medicaid case number\"medicaid_case_number\":", &t_NM_caa61c45e1, 15, 8, 1, 0, 20, 20, optionality::optional},
+  {"Champus sponsor name\"champus_sponsor_name\":", &t_PN_3221ed4820, 48, 9, 1, 0, 20, 20, optionality::optional},
+  {"Champus ID number\"champus_id_number\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 17, 17, optionality::optional},
+  {"Dependent of champus recipient\"dependent_of_champus_recipient\":", &t_ID_694d19431d, 1, 11, 1, 0, 30, 30, optionality::optional},
+  {"Champus organization\"champus_organization\":", &t_ST_30901c7b80, 25, 12, 1, 0, 20, 20, optionality::optional},
+  {"Champus station\"champus_station\":", &t_ST_30901c7b80, 25, 13, 1, 0, 15, 15, optionality::optional},
+  {"Champus service\"champus_service\":", &t_ID_694d19431d, 14, 14, 1, 140, 15, 15, optionality::optional},
+  {"Champus rank / grade\"champus_rank_grade\":", &t_ID_694d19431d, 2, 15, 1, 141, 20, 18, optionality::optional},
+  {"Champus status\"champus_status\":", &t_ID_694d19431d, 3, 16, 1, 142, 14, 14, optionality::optional},
+  {"Champus retire date\"champus_retire_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 19, 19, optionality::optional},
+  {"Champus non-availability certification on file\"champus_non_availability_certification_on_file\":", &t_ID_694d19431d, 1, 18, 1, 136, 46, 46, optionality::optional},
+  {"Baby coverage\"baby_coverage\":", &t_ID_694d19431d, 1, 19, 1, 136, 13, 13, optionality::optional},
+  {"Combine baby bill\"combine_baby_bill\":", &t_ID_694d19431d, 1, 20, 1, 136, 17, 17, optionality::optional},
+  {"Blood deductible\"blood_deductible\":", &t_NM_caa61c45e1, 1, 21, 1, 0, 16, 16, optionality::optional},
+  {"Special coverage approval name\"special_coverage_approval_name\":", &t_PN_3221ed4820, 48, 22, 1, 0, 30, 30, optionality::optional},
+  {"Special coverage approval title\"special_coverage_approval_title\":", &t_ST_30901c7b80, 30, 23, 1, 0, 31, 31, optionality::optional},
+  {"Non-covered insurance code\"non_covered_insurance_code\":", &t_ID_694d19431d, 8, 24, 0, 143, 26, 26, optionality::optional},
+  {"Payor ID\"payor_id\":", &t_ST_30901c7b80, 6, 25, 1, 0, 8, 8, optionality::optional},
+  {"Payor subscriber ID\"payor_subscriber_id\":", &t_ST_30901c7b80, 6, 26, 1, 0, 19, 19, optionality::optional},
+  {"Eligibility source\"eligibility_source\":", &t_ID_694d19431d, 1, 27, 1, 144, 18, 18, optionality::optional},
+  {"Room coverage type / amount\"room_coverage_type_amount\":", &t_CM_RMC_c35c7ebb65, 25, 28, 0, 0, 27, 25, optionality::optional},
+  {"Policy type / amount\"policy_type_amount\":", &t_CM_PTA_3a243b5729, 25, 29, 0, 0, 20, 18, optionality::optional},
+  {"Daily deductible\"daily_deductible\":", &t_CM_DDI_017fbe068c, 25, 30, 1, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_IN2_72f4c818db{str("IN2", 3), str("Insurance additional info", 25), s_IN2_72f4c818db_f, 30};
+inline constexpr segment_def s_IN2_2bbba8a91f{str("IN2", 3), str("Insurance additional info", 25), s_IN2_2bbba8a91f_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_IN3_84D12F5EAD
-#define HL7V2_DEFS_S_IN3_84D12F5EAD
-inline constexpr field_def s_IN3_84d12f5ead_f[] = {
-  {str("Set ID - insurance certification", 32), str("set_id_insurance_certification", 30), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Certification number", 20), str("certification_number", 20), &t_ST_30901c7b80, 25, 2, 1, 0, optionality::optional},
-  {str("Certified by", 12), str("certified_by", 12), &t_CN_015a34a893, 60, 3, 1, 0, optionality::optional},
-  {str("Certification required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Penalty", 7), str("penalty", 7), &t_CM_PEN_6f78ca0ed0, 10, 5, 1, 148, optionality::optional},
-  {str("Certification date / time", 25), str("certification_date_time", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Certification modify date / time", 32), str("certification_modify_date_time", 30), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Operator", 8), str("operator", 8), &t_CN_015a34a893, 60, 8, 1, 0, optionality::optional},
-  {str("Certification begin date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Certification end date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_CM_DTN_41d6b68fd8, 3, 11, 1, 149, optionality::optional},
-  {str("Non-concur code / description", 29), str("non_concur_code_description", 27), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
-  {str("Non-concur effective date / time", 32), str("non_concur_effective_date_time", 30), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
-  {str("Physician reviewer", 18), str("physician_reviewer", 18), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
-  {str("Certification contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
-  {str("Certification contact phone number", 34), str("certification_contact_phone_number", 34), &t_TN_108c330f6e, 40, 16, 3, 0, optionality::optional},
-  {str("Appeal reason", 13), str("appeal_reason", 13), &t_CE_a17f911446, 60, 17, 1, 0, optionality::optional},
-  {str("Certification agency", 20), str("certification_agency", 20), &t_CE_a17f911446, 60, 18, 1, 0, optionality::optional},
-  {str("Certification agency phone number", 33), str("certification_agency_phone_number", 33), &t_TN_108c330f6e, 40, 19, 3, 0, optionality::optional},
-  {str("Pre-certification required / window", 35), str("pre_certification_required_window", 33), &t_CM_PCF_f57a2b5e9d, 40, 20, 0, 0, optionality::optional},
-  {str("Case manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
-  {str("Second opinion date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
-  {str("Second opinion status", 21), str("second_opinion_status", 21), &t_ID_694d19431d, 1, 23, 1, 151, optionality::optional},
-  {str("Second opinion documentation received", 37), str("second_opinion_documentation_received", 37), &t_ID_694d19431d, 1, 24, 1, 152, optionality::optional},
-  {str("Second opinion practitioner", 27), str("second_opinion_practitioner", 27), &t_CN_015a34a893, 60, 25, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN3_736EF86425
+#define HL7V2_DEFS_S_IN3_736EF86425
+inline constexpr field_def s_IN3_736ef86425_f[] = {
+  {"Set ID - insurance certification\"set_id_insurance_certification\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 32, 30, optionality::required},
+  {"Certification number\"certification_number\":", &t_ST_30901c7b80, 25, 2, 1, 0, 20, 20, optionality::optional},
+  {"Certified by\"certified_by\":", &t_CN_015a34a893, 60, 3, 1, 0, 12, 12, optionality::optional},
+  {"Certification required\"certification_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 22, 22, optionality::optional},
+  {"Penalty\"penalty\":", &t_CM_PEN_6f78ca0ed0, 10, 5, 1, 148, 7, 7, optionality::optional},
+  {"Certification date / time\"certification_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 25, 23, optionality::optional},
+  {"Certification modify date / time\"certification_modify_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 32, 30, optionality::optional},
+  {"Operator\"operator\":", &t_CN_015a34a893, 60, 8, 1, 0, 8, 8, optionality::optional},
+  {"Certification begin date\"certification_begin_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 24, 24, optionality::optional},
+  {"Certification end date\"certification_end_date\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 22, 22, optionality::optional},
+  {"Days\"days\":", &t_CM_DTN_41d6b68fd8, 3, 11, 1, 149, 4, 4, optionality::optional},
+  {"Non-concur code / description\"non_concur_code_description\":", &t_CE_a17f911446, 60, 12, 1, 0, 29, 27, optionality::optional},
+  {"Non-concur effective date / time\"non_concur_effective_date_time\":", &t_TS_f7a89bea09, 26, 13, 1, 0, 32, 30, optionality::optional},
+  {"Physician reviewer\"physician_reviewer\":", &t_CN_015a34a893, 60, 14, 1, 0, 18, 18, optionality::optional},
+  {"Certification contact\"certification_contact\":", &t_ST_30901c7b80, 48, 15, 1, 0, 21, 21, optionality::optional},
+  {"Certification contact phone number\"certification_contact_phone_number\":", &t_TN_108c330f6e, 40, 16, 3, 0, 34, 34, optionality::optional},
+  {"Appeal reason\"appeal_reason\":", &t_CE_a17f911446, 60, 17, 1, 0, 13, 13, optionality::optional},
+  {"Certification agency\"certification_agency\":", &t_CE_a17f911446, 60, 18, 1, 0, 20, 20, optionality::optional},
+  {"Certification agency phone number\"certification_agency_phone_number\":", &t_TN_108c330f6e, 40, 19, 3, 0, 33, 33, optionality::optional},
+  {"Pre-certification required / window\"pre_certification_required_window\":", &t_CM_PCF_f57a2b5e9d, 40, 20, 0, 0, 35, 33, optionality::optional},
+  {"Case manager\"case_manager\":", &t_ST_30901c7b80, 48, 21, 1, 0, 12, 12, optionality::optional},
+  {"Second opinion date\"second_opinion_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 19, 19, optionality::optional},
+  {"Second opinion status\"second_opinion_status\":", &t_ID_694d19431d, 1, 23, 1, 151, 21, 21, optionality::optional},
+  {"Second opinion documentation received\"second_opinion_documentation_received\":", &t_ID_694d19431d, 1, 24, 1, 152, 37, 37, optionality::optional},
+  {"Second opinion practitioner\"second_opinion_practitioner\":", &t_CN_015a34a893, 60, 25, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_IN3_84d12f5ead{str("IN3", 3), str("Insurance additional info-certification", 39), s_IN3_84d12f5ead_f, 25};
+inline constexpr segment_def s_IN3_736ef86425{str("IN3", 3), str("Insurance additional info-certification", 39), s_IN3_736ef86425_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_MFA_EDE710AB52
-#define HL7V2_DEFS_S_MFA_EDE710AB52
-inline constexpr field_def s_MFA_ede710ab52_f[] = {
-  {str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Event completion date / time", 28), str("event_completion_date_time", 26), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Error return code and/or text", 29), str("error_return_code_and_or_text", 29), &t_CE_a17f911446, 60, 4, 1, 181, optionality::required},
-  {str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, 60, 5, 0, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_MFA_E73FA5D231
+#define HL7V2_DEFS_S_MFA_E73FA5D231
+inline constexpr field_def s_MFA_e73fa5d231_f[] = {
+  {"Record-level event code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Event completion date / time\"event_completion_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 28, 26, optionality::optional},
+  {"Error return code and/or text\"error_return_code_and_or_text\":", &t_CE_a17f911446, 60, 4, 1, 181, 29, 29, optionality::required},
+  {"Primary key value\"primary_key_value\":", &t_CE_a17f911446, 60, 5, 0, 0, 17, 17, optionality::required},
 };
-inline constexpr segment_def s_MFA_ede710ab52{str("MFA", 3), str("Master file acknowledgement", 27), s_MFA_ede710ab52_f, 5};
+inline constexpr segment_def s_MFA_e73fa5d231{str("MFA", 3), str("Master file acknowledgement", 27), s_MFA_e73fa5d231_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_MFE_65D7BEE39D
-#define HL7V2_DEFS_S_MFE_65D7BEE39D
-inline constexpr field_def s_MFE_65d7bee39d_f[] = {
-  {str("Record-level event code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Primary key value", 17), str("primary_key_value", 17), &t_CE_a17f911446, 60, 4, 0, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_MFE_92C9358CAE
+#define HL7V2_DEFS_S_MFE_92C9358CAE
+inline constexpr field_def s_MFE_92c9358cae_f[] = {
+  {"Record-level event code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Effective date / time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 21, 19, optionality::optional},
+  {"Primary key value\"primary_key_value\":", &t_CE_a17f911446, 60, 4, 0, 0, 17, 17, optionality::required},
 };
-inline constexpr segment_def s_MFE_65d7bee39d{str("MFE", 3), str("Master file entry", 17), s_MFE_65d7bee39d_f, 4};
+inline constexpr segment_def s_MFE_92c9358cae{str("MFE", 3), str("Master file entry", 17), s_MFE_92c9358cae_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_MFI_2EA9E387CA
-#define HL7V2_DEFS_S_MFI_2EA9E387CA
-inline constexpr field_def s_MFI_2ea9e387ca_f[] = {
-  {str("Master file identifier", 22), str("master_file_identifier", 22), &t_CE_a17f911446, 60, 1, 1, 175, optionality::required},
-  {str("Master file application identifier", 34), str("master_file_application_identifier", 34), &t_ID_694d19431d, 6, 2, 1, 176, optionality::optional},
-  {str("File-level event code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, 3, 3, 1, 178, optionality::required},
-  {str("Entered date / time", 19), str("entered_date_time", 17), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Effective date / time", 21), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Response level code", 19), str("response_level_code", 19), &t_ID_694d19431d, 2, 6, 1, 179, optionality::required},
+#ifndef HL7V2_DEFS_S_MFI_68028D46D7
+#define HL7V2_DEFS_S_MFI_68028D46D7
+inline constexpr field_def s_MFI_68028d46d7_f[] = {
+  {"Master file identifier\"master_file_identifier\":", &t_CE_a17f911446, 60, 1, 1, 175, 22, 22, optionality::required},
+  {"Master file application identifier\"master_file_application_identifier\":", &t_ID_694d19431d, 6, 2, 1, 176, 34, 34, optionality::optional},
+  {"File-level event code\"file_level_event_code\":", &t_ID_694d19431d, 3, 3, 1, 178, 21, 21, optionality::required},
+  {"Entered date / time\"entered_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 19, 17, optionality::optional},
+  {"Effective date / time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 21, 19, optionality::optional},
+  {"Response level code\"response_level_code\":", &t_ID_694d19431d, 2, 6, 1, 179, 19, 19, optionality::required},
 };
-inline constexpr segment_def s_MFI_2ea9e387ca{str("MFI", 3), str("Master file identification", 26), s_MFI_2ea9e387ca_f, 6};
+inline constexpr segment_def s_MFI_68028d46d7{str("MFI", 3), str("Master file identification", 26), s_MFI_68028d46d7_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MRG_84B18151ED
-#define HL7V2_DEFS_S_MRG_84B18151ED
-inline constexpr field_def s_MRG_84b18151ed_f[] = {
-  {str("Prior Patient ID - Internal", 27), str("prior_patient_id_internal", 25), &t_CM_PAT_ID_8e27fd4a90, 20, 1, 1, 0, optionality::required},
-  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CM_PAT_ID_8e27fd4a90, 16, 2, 1, 0, optionality::optional},
-  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CK_ACCOUNT_NO_3d5df13b33, 20, 3, 1, 0, optionality::optional},
-  {str("Prior Patient ID - External", 27), str("prior_patient_id_external", 25), &t_CK_c3220bcbce, 16, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MRG_4ACB33746C
+#define HL7V2_DEFS_S_MRG_4ACB33746C
+inline constexpr field_def s_MRG_4acb33746c_f[] = {
+  {"Prior Patient ID - Internal\"prior_patient_id_internal\":", &t_CM_PAT_ID_8e27fd4a90, 20, 1, 1, 0, 27, 25, optionality::required},
+  {"Prior Alternate Patient ID\"prior_alternate_patient_id\":", &t_CM_PAT_ID_8e27fd4a90, 16, 2, 1, 0, 26, 26, optionality::optional},
+  {"Prior Patient Account Number\"prior_patient_account_number\":", &t_CK_ACCOUNT_NO_3d5df13b33, 20, 3, 1, 0, 28, 28, optionality::optional},
+  {"Prior Patient ID - External\"prior_patient_id_external\":", &t_CK_c3220bcbce, 16, 4, 1, 0, 27, 25, optionality::optional},
 };
-inline constexpr segment_def s_MRG_84b18151ed{str("MRG", 3), str("Merge patient information", 25), s_MRG_84b18151ed_f, 4};
+inline constexpr segment_def s_MRG_4acb33746c{str("MRG", 3), str("Merge patient information", 25), s_MRG_4acb33746c_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_MSA_E5274FC861
-#define HL7V2_DEFS_S_MSA_E5274FC861
-inline constexpr field_def s_MSA_e5274fc861_f[] = {
-  {str("Acknowledgement code", 20), str("acknowledgement_code", 20), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
-  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed Acknowledgement type", 28), str("delayed_acknowledgement_type", 28), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
-  {str("Error Condition", 15), str("error_condition", 15), &t_CE_a17f911446, 100, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSA_2B45D3D3E4
+#define HL7V2_DEFS_S_MSA_2B45D3D3E4
+inline constexpr field_def s_MSA_2b45d3d3e4_f[] = {
+  {"Acknowledgement code\"acknowledgement_code\":", &t_ID_694d19431d, 2, 1, 1, 8, 20, 20, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 18, 18, optionality::required},
+  {"Text Message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::optional},
+  {"Expected Sequence Number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed Acknowledgement type\"delayed_acknowledgement_type\":", &t_ID_694d19431d, 1, 5, 1, 102, 28, 28, optionality::optional},
+  {"Error Condition\"error_condition\":", &t_CE_a17f911446, 100, 6, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_MSA_e5274fc861{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_e5274fc861_f, 6};
+inline constexpr segment_def s_MSA_2b45d3d3e4{str("MSA", 3), str("Message acknowledgment", 22), s_MSA_2b45d3d3e4_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MSH_0C58637567
-#define HL7V2_DEFS_S_MSH_0C58637567
-inline constexpr field_def s_MSH_0c58637567_f[] = {
-  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Sending application", 19), str("sending_application", 19), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Sending facility", 16), str("sending_facility", 16), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Receiving application", 21), str("receiving_application", 21), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("Receiving facility", 18), str("receiving_facility", 18), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("Date / Time of message", 22), str("date_time_of_message", 20), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, 7, 9, 1, 0, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
-  {str("Processing ID", 13), str("processing_id", 13), &t_ID_694d19431d, 1, 11, 1, 103, optionality::required},
-  {str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, 8, 12, 1, 104, optionality::required},
-  {str("Sequence number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
-  {str("Accept acknowledgement type", 27), str("accept_acknowledgement_type", 27), &t_ID_694d19431d, 2, 15, 1, 155, optionality::optional},
-  {str("Application acknowledgement type", 32), str("application_acknowledgement_type", 32), &t_ID_694d19431d, 2, 16, 1, 155, optionality::optional},
-  {str("Country code", 12), str("country_code", 12), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSH_90B259AA65
+#define HL7V2_DEFS_S_MSH_90B259AA65
+inline constexpr field_def s_MSH_90b259aa65_f[] = {
+  {"Field Separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding characters\"encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending application\"sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 19, 19, optionality::optional},
+  {"Sending facility\"sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Receiving application\"receiving_application\":", &t_ST_30901c7b80, 30, 5, 1, 0, 21, 21, optionality::optional},
+  {"Receiving facility\"receiving_facility\":", &t_ST_30901c7b80, 30, 6, 1, 0, 18, 18, optionality::optional},
+  {"Date / Time of message\"date_time_of_message\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 22, 20, optionality::optional},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message type\"message_type\":", &t_CM_MSG_7c43926a12, 7, 9, 1, 0, 12, 12, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing ID\"processing_id\":", &t_ID_694d19431d, 1, 11, 1, 103, 13, 13, optionality::required},
+  {"Version ID\"version_id\":", &t_ID_694d19431d, 8, 12, 1, 104, 10, 10, optionality::required},
+  {"Sequence number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
+  {"Accept acknowledgement type\"accept_acknowledgement_type\":", &t_ID_694d19431d, 2, 15, 1, 155, 27, 27, optionality::optional},
+  {"Application acknowledgement type\"application_acknowledgement_type\":", &t_ID_694d19431d, 2, 16, 1, 155, 32, 32, optionality::optional},
+  {"Country code\"country_code\":", &t_ID_694d19431d, 2, 17, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_MSH_0c58637567{str("MSH", 3), str("Message header", 14), s_MSH_0c58637567_f, 17};
+inline constexpr segment_def s_MSH_90b259aa65{str("MSH", 3), str("Message header", 14), s_MSH_90b259aa65_f, 17};
 #endif
-#ifndef HL7V2_DEFS_S_NCK_46FE5CD91F
-#define HL7V2_DEFS_S_NCK_46FE5CD91F
-inline constexpr field_def s_NCK_46fe5cd91f_f[] = {
-  {str("System Date/Time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_NCK_AB59570A9C
+#define HL7V2_DEFS_S_NCK_AB59570A9C
+inline constexpr field_def s_NCK_ab59570a9c_f[] = {
+  {"System Date/Time\"system_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 16, 16, optionality::required},
 };
-inline constexpr segment_def s_NCK_46fe5cd91f{str("NCK", 3), str("System clock", 12), s_NCK_46fe5cd91f_f, 1};
+inline constexpr segment_def s_NCK_ab59570a9c{str("NCK", 3), str("System clock", 12), s_NCK_ab59570a9c_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_NK1_1E30D3AB14
-#define HL7V2_DEFS_S_NK1_1E30D3AB14
-inline constexpr field_def s_NK1_1e30d3ab14_f[] = {
-  {str("Set ID - Next of Kin", 20), str("set_id_next_of_kin", 18), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Name", 4), str("name", 4), &t_PN_3221ed4820, 48, 2, 1, 0, optionality::optional},
-  {str("Relationship", 12), str("relationship", 12), &t_CE_a17f911446, 60, 3, 1, 63, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_AD_3250cfd40d, 106, 4, 1, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_TN_108c330f6e, 40, 5, 3, 0, optionality::optional},
-  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_TN_108c330f6e, 40, 6, 1, 0, optionality::optional},
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_a17f911446, 60, 7, 1, 131, optionality::optional},
-  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Next of Kin", 11), str("next_of_kin", 11), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Next of kin job code / class", 28), str("next_of_kin_job_code_class", 26), &t_CM_JOB_CODE_72c43ed0a1, 60, 11, 1, 0, optionality::optional},
-  {str("Next of Kin Employee Number", 27), str("next_of_kin_employee_number", 27), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 60, 13, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NK1_18BD78ED08
+#define HL7V2_DEFS_S_NK1_18BD78ED08
+inline constexpr field_def s_NK1_18bd78ed08_f[] = {
+  {"Set ID - Next of Kin\"set_id_next_of_kin\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 20, 18, optionality::required},
+  {"Name\"name\":", &t_PN_3221ed4820, 48, 2, 1, 0, 4, 4, optionality::optional},
+  {"Relationship\"relationship\":", &t_CE_a17f911446, 60, 3, 1, 63, 12, 12, optionality::optional},
+  {"Address\"address\":", &t_AD_3250cfd40d, 106, 4, 1, 0, 7, 7, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_TN_108c330f6e, 40, 5, 3, 0, 12, 12, optionality::optional},
+  {"Business Phone Number\"business_phone_number\":", &t_TN_108c330f6e, 40, 6, 1, 0, 21, 21, optionality::optional},
+  {"Contact Role\"contact_role\":", &t_CE_a17f911446, 60, 7, 1, 131, 12, 12, optionality::optional},
+  {"Start Date\"start_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 10, 10, optionality::optional},
+  {"End Date\"end_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 8, 8, optionality::optional},
+  {"Next of Kin\"next_of_kin\":", &t_ST_30901c7b80, 60, 10, 1, 0, 11, 11, optionality::optional},
+  {"Next of kin job code / class\"next_of_kin_job_code_class\":", &t_CM_JOB_CODE_72c43ed0a1, 60, 11, 1, 0, 28, 26, optionality::optional},
+  {"Next of Kin Employee Number\"next_of_kin_employee_number\":", &t_ST_30901c7b80, 20, 12, 1, 0, 27, 27, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_ST_30901c7b80, 60, 13, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_NK1_1e30d3ab14{str("NK1", 3), str("Next of kin", 11), s_NK1_1e30d3ab14_f, 13};
+inline constexpr segment_def s_NK1_18bd78ed08{str("NK1", 3), str("Next of kin", 11), s_NK1_18bd78ed08_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_NPU_1C1D828AAF
-#define HL7V2_DEFS_S_NPU_1C1D828AAF
-inline constexpr field_def s_NPU_1c1d828aaf_f[] = {
-  {str("Bed Location", 12), str("bed_location", 12), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 79, optionality::required},
-  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 2, 1, 116, optionality::optional},
+#ifndef HL7V2_DEFS_S_NPU_9608E4BCAC
+#define HL7V2_DEFS_S_NPU_9608E4BCAC
+inline constexpr field_def s_NPU_9608e4bcac_f[] = {
+  {"Bed Location\"bed_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed Status\"bed_status\":", &t_ID_694d19431d, 1, 2, 1, 116, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_NPU_1c1d828aaf{str("NPU", 3), str("Bed status update", 17), s_NPU_1c1d828aaf_f, 2};
+inline constexpr segment_def s_NPU_9608e4bcac{str("NPU", 3), str("Bed status update", 17), s_NPU_9608e4bcac_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_NSC_740DC71943
-#define HL7V2_DEFS_S_NSC_740DC71943
-inline constexpr field_def s_NSC_740dc71943_f[] = {
-  {str("Network Change Type", 19), str("network_change_type", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::required},
-  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current Application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
-  {str("Current Facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New Application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
-  {str("New Facility", 12), str("new_facility", 12), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NSC_2CD0C0FA8B
+#define HL7V2_DEFS_S_NSC_2CD0C0FA8B
+inline constexpr field_def s_NSC_2cd0c0fa8b_f[] = {
+  {"Network Change Type\"network_change_type\":", &t_ID_694d19431d, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Current CPU\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current Fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current Application\"current_application\":", &t_ST_30901c7b80, 30, 4, 1, 0, 19, 19, optionality::optional},
+  {"Current Facility\"current_facility\":", &t_ST_30901c7b80, 30, 5, 1, 0, 16, 16, optionality::optional},
+  {"New CPU\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New Fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New Application\"new_application\":", &t_ST_30901c7b80, 30, 8, 1, 0, 15, 15, optionality::optional},
+  {"New Facility\"new_facility\":", &t_ST_30901c7b80, 30, 9, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_NSC_740dc71943{str("NSC", 3), str("Status change", 13), s_NSC_740dc71943_f, 9};
+inline constexpr segment_def s_NSC_2cd0c0fa8b{str("NSC", 3), str("Status change", 13), s_NSC_2cd0c0fa8b_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_NST_8BD2575EEF
-#define HL7V2_DEFS_S_NST_8BD2575EEF
-inline constexpr field_def s_NST_8bd2575eef_f[] = {
-  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 136, optionality::required},
-  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
-  {str("Statistics Start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Statistics End", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Message Received", 16), str("message_received", 16), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Message Sent", 12), str("message_sent", 12), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Network Errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NST_4573757C25
+#define HL7V2_DEFS_S_NST_4573757C25
+inline constexpr field_def s_NST_4573757c25_f[] = {
+  {"Statistics Available\"statistics_available\":", &t_ID_694d19431d, 1, 1, 1, 136, 20, 20, optionality::required},
+  {"Source Identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source Type\"source_type\":", &t_ID_694d19431d, 3, 3, 1, 0, 11, 11, optionality::optional},
+  {"Statistics Start\"statistics_start\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics End\"statistics_end\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive Character Count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send Character Count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Message Received\"message_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 16, 16, optionality::optional},
+  {"Message Sent\"message_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 12, 12, optionality::optional},
+  {"Checksum Errors Received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length Errors Received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other Errors Received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect Timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive Timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Network Errors\"network_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_NST_8bd2575eef{str("NST", 3), str("Statistics", 10), s_NST_8bd2575eef_f, 15};
+inline constexpr segment_def s_NST_4573757c25{str("NST", 3), str("Statistics", 10), s_NST_4573757c25_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_NTE_FC76F0C8AF
-#define HL7V2_DEFS_S_NTE_FC76F0C8AF
-inline constexpr field_def s_NTE_fc76f0c8af_f[] = {
-  {str("Set ID - Notes and Comments", 27), str("set_id_notes_and_comments", 25), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, 65536, 3, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NTE_1186C48D90
+#define HL7V2_DEFS_S_NTE_1186C48D90
+inline constexpr field_def s_NTE_1186c48d90_f[] = {
+  {"Set ID - Notes and Comments\"set_id_notes_and_comments\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 27, 25, optionality::optional},
+  {"Source of Comment\"source_of_comment\":", &t_ID_694d19431d, 8, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_FT_6e961e90da, 65536, 3, 0, 0, 7, 7, optionality::optional},
 };
-inline constexpr segment_def s_NTE_fc76f0c8af{str("NTE", 3), str("Notes and comments", 18), s_NTE_fc76f0c8af_f, 3};
+inline constexpr segment_def s_NTE_1186c48d90{str("NTE", 3), str("Notes and comments", 18), s_NTE_1186c48d90_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_7516DC8447
-#define HL7V2_DEFS_S_OBR_7516DC8447
-inline constexpr field_def s_OBR_7516dc8447_f[] = {
-  {str("Set ID - Observation Request", 28), str("set_id_observation_request", 26), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 3, 1, 0, optionality::optional},
-  {str("Universal Service ID", 20), str("universal_service_id", 20), &t_CE_a17f911446, 200, 4, 1, 0, optionality::required},
-  {str("Priority (not used)", 19), str("priority_not_used", 17), &t_ID_694d19431d, 2, 5, 1, 0, optionality::optional},
-  {str("Requested date / time (not used)", 32), str("requested_date_time_not_used", 28), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Observation date / time", 23), str("observation_date_time", 21), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Observation end date / time", 27), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Collection Volume", 17), str("collection_volume", 17), &t_CQ_4d44967bc0, 20, 9, 1, 0, optionality::optional},
-  {str("Collector Identifier", 20), str("collector_identifier", 20), &t_CN_015a34a893, 60, 10, 0, 0, optionality::optional},
-  {str("Specimen action code", 20), str("specimen_action_code", 20), &t_ID_694d19431d, 1, 11, 1, 65, optionality::optional},
-  {str("Danger Code", 11), str("danger_code", 11), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
-  {str("Relevant clinical information", 29), str("relevant_clinical_information", 29), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
-  {str("Specimen received date / time", 29), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Specimen source", 15), str("specimen_source", 15), &t_CM_SPS_f520b42e44, 300, 15, 1, 70, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, 80, 16, 1, 0, optionality::optional},
-  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_TN_108c330f6e, 40, 17, 2, 0, optionality::optional},
-  {str("Placer field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
-  {str("Placer field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
-  {str("Filler Field 1", 14), str("filler_field_1", 14), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
-  {str("Filler Field 2", 14), str("filler_field_2", 14), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
-  {str("Results report / status change - date / time", 44), str("results_report_status_change_date_time", 38), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-  {str("Charge to Practice", 18), str("charge_to_practice", 18), &t_CM_MOC_7f992116a3, 40, 23, 1, 0, optionality::optional},
-  {str("Diagnostic service section ID", 29), str("diagnostic_service_section_id", 29), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
-  {str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
-  {str("Parent Result", 13), str("parent_result", 13), &t_CM_PARENT_RESULT_9bcfed45f4, 200, 26, 1, 0, optionality::optional},
-  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 27, 0, 0, optionality::optional},
-  {str("Result Copies To", 16), str("result_copies_to", 16), &t_CN_015a34a893, 150, 28, 5, 0, optionality::optional},
-  {str("Parent Number", 13), str("parent_number", 13), &t_CM_EIP_56b6df6e5e, 150, 29, 1, 0, optionality::optional},
-  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
-  {str("Reason for Study", 16), str("reason_for_study", 16), &t_CE_a17f911446, 300, 31, 0, 0, optionality::optional},
-  {str("Principal Result Interpreter", 28), str("principal_result_interpreter", 28), &t_CM_NDL_a07217133b, 60, 32, 1, 0, optionality::optional},
-  {str("Assistant Result Interpreter", 28), str("assistant_result_interpreter", 28), &t_CM_NDL_a07217133b, 60, 33, 0, 0, optionality::optional},
-  {str("Technician", 10), str("technician", 10), &t_CM_NDL_a07217133b, 60, 34, 0, 0, optionality::optional},
-  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_CM_NDL_a07217133b, 60, 35, 0, 0, optionality::optional},
-  {str("Scheduled date / time", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 26, 36, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBR_FE40919102
+#define HL7V2_DEFS_S_OBR_FE40919102
+inline constexpr field_def s_OBR_fe40919102_f[] = {
+  {"Set ID - Observation Request\"set_id_observation_request\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 28, 26, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_CM_FILLER_564c539576, 75, 3, 1, 0, 19, 19, optionality::optional},
+  {"Universal Service ID\"universal_service_id\":", &t_CE_a17f911446, 200, 4, 1, 0, 20, 20, optionality::required},
+  {"Priority (not used)\"priority_not_used\":", &t_ID_694d19431d, 2, 5, 1, 0, 19, 17, optionality::optional},
+  {"Requested date / time (not used)\"requested_date_time_not_used\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 32, 28, optionality::optional},
+  {"Observation date / time\"observation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 23, 21, optionality::optional},
+  {"Observation end date / time\"observation_end_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 27, 25, optionality::optional},
+  {"Collection Volume\"collection_volume\":", &t_CQ_4d44967bc0, 20, 9, 1, 0, 17, 17, optionality::optional},
+  {"Collector Identifier\"collector_identifier\":", &t_CN_015a34a893, 60, 10, 0, 0, 20, 20, optionality::optional},
+  {"Specimen action code\"specimen_action_code\":", &t_ID_694d19431d, 1, 11, 1, 65, 20, 20, optionality::optional},
+  {"Danger Code\"danger_code\":", &t_CE_a17f911446, 60, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant clinical information\"relevant_clinical_information\":", &t_ST_30901c7b80, 300, 13, 1, 0, 29, 29, optionality::optional},
+  {"Specimen received date / time\"specimen_received_date_time\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 29, 27, optionality::optional},
+  {"Specimen source\"specimen_source\":", &t_CM_SPS_f520b42e44, 300, 15, 1, 70, 15, 15, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_CN_015a34a893, 80, 16, 1, 0, 17, 17, optionality::optional},
+  {"Order Callback Phone Number\"order_callback_phone_number\":", &t_TN_108c330f6e, 40, 17, 2, 0, 27, 27, optionality::optional},
+  {"Placer field 1\"placer_field_1\":", &t_ST_30901c7b80, 60, 18, 1, 0, 14, 14, optionality::optional},
+  {"Placer field 2\"placer_field_2\":", &t_ST_30901c7b80, 60, 19, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 1\"filler_field_1\":", &t_ST_30901c7b80, 60, 20, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 2\"filler_field_2\":", &t_ST_30901c7b80, 60, 21, 1, 0, 14, 14, optionality::optional},
+  {"Results report / status change - date / time\"results_report_status_change_date_time\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 44, 38, optionality::optional},
+  {"Charge to Practice\"charge_to_practice\":", &t_CM_MOC_7f992116a3, 40, 23, 1, 0, 18, 18, optionality::optional},
+  {"Diagnostic service section ID\"diagnostic_service_section_id\":", &t_ID_694d19431d, 10, 24, 1, 74, 29, 29, optionality::optional},
+  {"Result Status\"result_status\":", &t_ID_694d19431d, 1, 25, 1, 123, 13, 13, optionality::optional},
+  {"Parent Result\"parent_result\":", &t_CM_PARENT_RESULT_9bcfed45f4, 200, 26, 1, 0, 13, 13, optionality::optional},
+  {"Quantity / timing\"quantity_timing\":", &t_TQ_691d5d0e48, 200, 27, 0, 0, 17, 15, optionality::optional},
+  {"Result Copies To\"result_copies_to\":", &t_CN_015a34a893, 150, 28, 5, 0, 16, 16, optionality::optional},
+  {"Parent Number\"parent_number\":", &t_CM_EIP_56b6df6e5e, 150, 29, 1, 0, 13, 13, optionality::optional},
+  {"Transportation Mode\"transportation_mode\":", &t_ID_694d19431d, 20, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason for Study\"reason_for_study\":", &t_CE_a17f911446, 300, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal Result Interpreter\"principal_result_interpreter\":", &t_CM_NDL_a07217133b, 60, 32, 1, 0, 28, 28, optionality::optional},
+  {"Assistant Result Interpreter\"assistant_result_interpreter\":", &t_CM_NDL_a07217133b, 60, 33, 0, 0, 28, 28, optionality::optional},
+  {"Technician\"technician\":", &t_CM_NDL_a07217133b, 60, 34, 0, 0, 10, 10, optionality::optional},
+  {"Transcriptionist\"transcriptionist\":", &t_CM_NDL_a07217133b, 60, 35, 0, 0, 16, 16, optionality::optional},
+  {"Scheduled date / time\"scheduled_date_time\":", &t_TS_f7a89bea09, 26, 36, 1, 0, 21, 19, optionality::optional},
 };
-inline constexpr segment_def s_OBR_7516dc8447{str("OBR", 3), str("Observation request", 19), s_OBR_7516dc8447_f, 36};
+inline constexpr segment_def s_OBR_fe40919102{str("OBR", 3), str("Observation request", 19), s_OBR_fe40919102_f, 36};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_D928D96558
-#define HL7V2_DEFS_S_OBX_D928D96558
-inline constexpr field_def s_OBX_d928d96558_f[] = {
-  {str("Set ID - Observational Simple", 29), str("set_id_observational_simple", 27), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::required},
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_a17f911446, 80, 3, 1, 0, optionality::required},
-  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 65536, 5, 1, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
-  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_ID_694d19431d, 10, 8, 5, 78, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 5, 10, 1, 80, optionality::optional},
-  {str("Observation result status", 25), str("observation_result_status", 25), &t_ID_694d19431d, 2, 11, 1, 85, optionality::required},
-  {str("Effective date last observation normal values", 45), str("effective_date_last_observation_normal_values", 45), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
-  {str("Date / time of the observation", 30), str("date_time_of_the_observation", 28), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Producer's ID", 13), str("producers_id", 12), &t_CE_a17f911446, 60, 15, 1, 0, optionality::optional},
-  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_CN_015a34a893, 60, 16, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBX_99F46ADCFD
+#define HL7V2_DEFS_S_OBX_99F46ADCFD
+inline constexpr field_def s_OBX_99f46adcfd_f[] = {
+  {"Set ID - Observational Simple\"set_id_observational_simple\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 29, 27, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 2, 2, 1, 125, 10, 10, optionality::required},
+  {"Observation Identifier\"observation_identifier\":", &t_CE_a17f911446, 80, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation Sub-ID\"observation_sub_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::optional},
+  {"Observation Value\"observation_value\":", &t_VARIES_e527b97cf6, 65536, 5, 1, 0, 17, 17, optionality::optional},
+  {"Units\"units\":", &t_CE_a17f911446, 60, 6, 1, 0, 5, 5, optionality::optional},
+  {"References Range\"references_range\":", &t_ST_30901c7b80, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Abnormal Flags\"abnormal_flags\":", &t_ID_694d19431d, 10, 8, 5, 78, 14, 14, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 11, 11, optionality::optional},
+  {"Nature of Abnormal Test\"nature_of_abnormal_test\":", &t_ID_694d19431d, 5, 10, 1, 80, 23, 23, optionality::optional},
+  {"Observation result status\"observation_result_status\":", &t_ID_694d19431d, 2, 11, 1, 85, 25, 25, optionality::required},
+  {"Effective date last observation normal values\"effective_date_last_observation_normal_values\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 45, 45, optionality::optional},
+  {"User Defined Access Checks\"user_defined_access_checks\":", &t_ST_30901c7b80, 20, 13, 1, 0, 26, 26, optionality::optional},
+  {"Date / time of the observation\"date_time_of_the_observation\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 30, 28, optionality::optional},
+  {"Producer's ID\"producers_id\":", &t_CE_a17f911446, 60, 15, 1, 0, 13, 12, optionality::optional},
+  {"Responsible Observer\"responsible_observer\":", &t_CN_015a34a893, 60, 16, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_OBX_d928d96558{str("OBX", 3), str("Observation result", 18), s_OBX_d928d96558_f, 16};
+inline constexpr segment_def s_OBX_99f46adcfd{str("OBX", 3), str("Observation result", 18), s_OBX_99f46adcfd_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_ODS_3ED3D67014
-#define HL7V2_DEFS_S_ODS_3ED3D67014
-inline constexpr field_def s_ODS_3ed3d67014_f[] = {
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 1, 1, 1, 159, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, 60, 2, 10, 0, optionality::optional},
-  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_a17f911446, 60, 3, 20, 0, optionality::required},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 2, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ODS_3F4A8B7805
+#define HL7V2_DEFS_S_ODS_3F4A8B7805
+inline constexpr field_def s_ODS_3f4a8b7805_f[] = {
+  {"Type\"type\":", &t_ID_694d19431d, 1, 1, 1, 159, 4, 4, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_a17f911446, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Diet, Supplement, or Preference Code\"diet_supplement_or_preference_code\":", &t_CE_a17f911446, 60, 3, 20, 0, 36, 34, optionality::required},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 4, 2, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_ODS_3ed3d67014{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_3ed3d67014_f, 4};
+inline constexpr segment_def s_ODS_3f4a8b7805{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_3f4a8b7805_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_ODT_92A2A4B518
-#define HL7V2_DEFS_S_ODT_92A2A4B518
-inline constexpr field_def s_ODT_92a2a4b518_f[] = {
-  {str("Tray Type", 9), str("tray_type", 9), &t_CE_a17f911446, 60, 1, 1, 160, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_a17f911446, 60, 2, 10, 0, optionality::optional},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 2, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ODT_4EAB5B90F4
+#define HL7V2_DEFS_S_ODT_4EAB5B90F4
+inline constexpr field_def s_ODT_4eab5b90f4_f[] = {
+  {"Tray Type\"tray_type\":", &t_CE_a17f911446, 60, 1, 1, 160, 9, 9, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_a17f911446, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 3, 2, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_ODT_92a2a4b518{str("ODT", 3), str("Diet tray instruction", 21), s_ODT_92a2a4b518_f, 3};
+inline constexpr segment_def s_ODT_4eab5b90f4{str("ODT", 3), str("Diet tray instruction", 21), s_ODT_4eab5b90f4_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OM1_87F8DDE2E2
-#define HL7V2_DEFS_S_OM1_87F8DDE2E2
-inline constexpr field_def s_OM1_87f8dde2e2_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Producer's test / observation ID", 32), str("producers_test_observation_id", 29), &t_CE_a17f911446, 200, 3, 1, 0, optionality::required},
-  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, 12, 4, 0, 125, optionality::optional},
-  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, 1, 5, 1, 136, optionality::required},
-  {str("Producer ID", 11), str("producer_id", 11), &t_CE_a17f911446, 200, 6, 1, 0, optionality::required},
-  {str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, 200, 7, 1, 0, optionality::optional},
-  {str("Other test / observation IDs for the observation", 48), str("other_test_observation_ids_for_the_observation", 46), &t_CE_a17f911446, 200, 8, 1, 0, optionality::optional},
-  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::required},
-  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 10, 1, 0, optionality::optional},
-  {str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, 8, 11, 1, 0, optionality::optional},
-  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 12, 1, 0, optionality::optional},
-  {str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, 1, 13, 1, 136, optionality::optional},
-  {str("Identity of instrument used to perform this study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CE_a17f911446, 60, 14, 0, 0, optionality::optional},
-  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_a17f911446, 200, 15, 0, 0, optionality::optional},
-  {str("Portable", 8), str("portable", 8), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
-  {str("Observation producing department / section", 42), str("observation_producing_department_section", 40), &t_ID_694d19431d, 1, 17, 0, 0, optionality::optional},
-  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_TN_108c330f6e, 40, 18, 1, 0, optionality::optional},
-  {str("Nature of test / observation", 28), str("nature_of_test_observation", 26), &t_ID_694d19431d, 1, 19, 1, 174, optionality::required},
-  {str("Report Subheader", 16), str("report_subheader", 16), &t_CE_a17f911446, 200, 20, 1, 0, optionality::optional},
-  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 21, 1, 0, optionality::optional},
-  {str("Date / time stamp for any change in definition for obs", 54), str("date_time_stamp_for_any_change_in_definition_for_obs", 52), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::required},
-  {str("Effective date / time of change", 31), str("effective_date_time_of_change", 29), &t_TS_f7a89bea09, 26, 23, 1, 0, optionality::optional},
-  {str("Typical Turn-around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
-  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
-  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, 40, 26, 0, 168, optionality::optional},
-  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, 5, 27, 1, 169, optionality::optional},
-  {str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_a17f911446, 200, 28, 0, 0, optionality::optional},
-  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_AD_3250cfd40d, 1000, 29, 0, 0, optionality::optional},
-  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_TN_108c330f6e, 400, 30, 0, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_ID_694d19431d, 1, 31, 1, 177, optionality::optional},
-  {str("Observations required to interpret the observation", 50), str("observations_required_to_interpret_the_observation", 50), &t_CE_a17f911446, 200, 32, 0, 0, optionality::optional},
-  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 33, 1, 0, optionality::optional},
-  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_a17f911446, 65536, 34, 0, 0, optionality::optional},
-  {str("Reflex tests / observations", 27), str("reflex_tests_observations", 25), &t_CE_a17f911446, 200, 35, 0, 0, optionality::optional},
-  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_ST_30901c7b80, 80, 36, 1, 0, optionality::optional},
-  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_a17f911446, 65536, 37, 0, 0, optionality::optional},
-  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 38, 1, 0, optionality::optional},
-  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_a17f911446, 200, 39, 1, 0, optionality::optional},
-  {str("Factors that may affect the observation", 39), str("factors_that_may_affect_the_observation", 39), &t_TX_f9e6eec689, 200, 40, 1, 0, optionality::optional},
-  {str("Test / observation performance schedule", 39), str("test_observation_performance_schedule", 37), &t_ST_30901c7b80, 60, 41, 0, 0, optionality::optional},
-  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 42, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM1_D4B6654202
+#define HL7V2_DEFS_S_OM1_D4B6654202
+inline constexpr field_def s_OM1_d4b6654202_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Producer's test / observation ID\"producers_test_observation_id\":", &t_CE_a17f911446, 200, 3, 1, 0, 32, 29, optionality::required},
+  {"Permitted Data Types\"permitted_data_types\":", &t_ID_694d19431d, 12, 4, 0, 125, 20, 20, optionality::optional},
+  {"Specimen Required\"specimen_required\":", &t_ID_694d19431d, 1, 5, 1, 136, 17, 17, optionality::required},
+  {"Producer ID\"producer_id\":", &t_CE_a17f911446, 200, 6, 1, 0, 11, 11, optionality::required},
+  {"Observation Description\"observation_description\":", &t_TX_f9e6eec689, 200, 7, 1, 0, 23, 23, optionality::optional},
+  {"Other test / observation IDs for the observation\"other_test_observation_ids_for_the_observation\":", &t_CE_a17f911446, 200, 8, 1, 0, 48, 46, optionality::optional},
+  {"Other Names\"other_names\":", &t_ST_30901c7b80, 200, 9, 0, 0, 11, 11, optionality::required},
+  {"Preferred Report Name for the Observation\"preferred_report_name_for_the_observation\":", &t_ST_30901c7b80, 30, 10, 1, 0, 41, 41, optionality::optional},
+  {"Preferred Short Name or Mnemonic for Observation\"preferred_short_name_or_mnemonic_for_observation\":", &t_ST_30901c7b80, 8, 11, 1, 0, 48, 48, optionality::optional},
+  {"Preferred Long Name for the Observation\"preferred_long_name_for_the_observation\":", &t_ST_30901c7b80, 200, 12, 1, 0, 39, 39, optionality::optional},
+  {"Orderability\"orderability\":", &t_ID_694d19431d, 1, 13, 1, 136, 12, 12, optionality::optional},
+  {"Identity of instrument used to perform this study\"identity_of_instrument_used_to_perform_this_study\":", &t_CE_a17f911446, 60, 14, 0, 0, 49, 49, optionality::optional},
+  {"Coded Representation of Method\"coded_representation_of_method\":", &t_CE_a17f911446, 200, 15, 0, 0, 30, 30, optionality::optional},
+  {"Portable\"portable\":", &t_ID_694d19431d, 1, 16, 1, 136, 8, 8, optionality::optional},
+  {"Observation producing department / section\"observation_producing_department_section\":", &t_ID_694d19431d, 1, 17, 0, 0, 42, 40, optionality::optional},
+  {"Telephone Number of Section\"telephone_number_of_section\":", &t_TN_108c330f6e, 40, 18, 1, 0, 27, 27, optionality::optional},
+  {"Nature of test / observation\"nature_of_test_observation\":", &t_ID_694d19431d, 1, 19, 1, 174, 28, 26, optionality::required},
+  {"Report Subheader\"report_subheader\":", &t_CE_a17f911446, 200, 20, 1, 0, 16, 16, optionality::optional},
+  {"Report Display Order\"report_display_order\":", &t_ST_30901c7b80, 20, 21, 1, 0, 20, 20, optionality::optional},
+  {"Date / time stamp for any change in definition for obs\"date_time_stamp_for_any_change_in_definition_for_obs\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 54, 52, optionality::required},
+  {"Effective date / time of change\"effective_date_time_of_change\":", &t_TS_f7a89bea09, 26, 23, 1, 0, 31, 29, optionality::optional},
+  {"Typical Turn-around Time\"typical_turn_around_time\":", &t_NM_caa61c45e1, 20, 24, 1, 0, 24, 24, optionality::optional},
+  {"Processing Time\"processing_time\":", &t_NM_caa61c45e1, 20, 25, 1, 0, 15, 15, optionality::optional},
+  {"Processing Priority\"processing_priority\":", &t_ID_694d19431d, 40, 26, 0, 168, 19, 19, optionality::optional},
+  {"Reporting Priority\"reporting_priority\":", &t_ID_694d19431d, 5, 27, 1, 169, 18, 18, optionality::optional},
+  {"Outside Site(s) Where Observation may be Performed\"outside_site_s_where_observation_may_be_performed\":", &t_CE_a17f911446, 200, 28, 0, 0, 50, 49, optionality::optional},
+  {"Address of Outside Site(s)\"address_of_outside_site_s\":", &t_AD_3250cfd40d, 1000, 29, 0, 0, 26, 25, optionality::optional},
+  {"Phone Number of Outside Site\"phone_number_of_outside_site\":", &t_TN_108c330f6e, 400, 30, 0, 0, 28, 28, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_ID_694d19431d, 1, 31, 1, 177, 20, 20, optionality::optional},
+  {"Observations required to interpret the observation\"observations_required_to_interpret_the_observation\":", &t_CE_a17f911446, 200, 32, 0, 0, 50, 50, optionality::optional},
+  {"Interpretation of Observations\"interpretation_of_observations\":", &t_TX_f9e6eec689, 65536, 33, 1, 0, 30, 30, optionality::optional},
+  {"Contraindications to Observations\"contraindications_to_observations\":", &t_CE_a17f911446, 65536, 34, 0, 0, 33, 33, optionality::optional},
+  {"Reflex tests / observations\"reflex_tests_observations\":", &t_CE_a17f911446, 200, 35, 0, 0, 27, 25, optionality::optional},
+  {"Rules that Trigger Reflex Testing\"rules_that_trigger_reflex_testing\":", &t_ST_30901c7b80, 80, 36, 1, 0, 33, 33, optionality::optional},
+  {"Fixed Canned Message\"fixed_canned_message\":", &t_CE_a17f911446, 65536, 37, 0, 0, 20, 20, optionality::optional},
+  {"Patient Preparation\"patient_preparation\":", &t_TX_f9e6eec689, 200, 38, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Medication\"procedure_medication\":", &t_CE_a17f911446, 200, 39, 1, 0, 20, 20, optionality::optional},
+  {"Factors that may affect the observation\"factors_that_may_affect_the_observation\":", &t_TX_f9e6eec689, 200, 40, 1, 0, 39, 39, optionality::optional},
+  {"Test / observation performance schedule\"test_observation_performance_schedule\":", &t_ST_30901c7b80, 60, 41, 0, 0, 39, 37, optionality::optional},
+  {"Description of Test Methods\"description_of_test_methods\":", &t_TX_f9e6eec689, 65536, 42, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_OM1_87f8dde2e2{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_87f8dde2e2_f, 42};
+inline constexpr segment_def s_OM1_d4b6654202{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_d4b6654202_f, 42};
 #endif
-#ifndef HL7V2_DEFS_S_OM2_1C6359F0BA
-#define HL7V2_DEFS_S_OM2_1C6359F0BA
-inline constexpr field_def s_OM2_1c6359f0ba_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
-  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 4, 1, 0, optionality::optional},
-  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
-  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 20, 6, 0, 0, optionality::required},
-  {str("Reference (normal) range - ordinal and continuous observations", 62), str("reference_normal_range_ordinal_and_continuous_observations", 58), &t_CM_RFR_5042581649, 200, 7, 0, 0, optionality::optional},
-  {str("Critical range for ordinal and continuous observations", 54), str("critical_range_for_ordinal_and_continuous_observations", 54), &t_CM_RANGE_9c0810f4c8, 200, 8, 1, 0, optionality::optional},
-  {str("Absolute range for ordinal and continuous observations", 54), str("absolute_range_for_ordinal_and_continuous_observations", 54), &t_CM_ABS_RANGE_483f7dc7c6, 200, 9, 1, 0, optionality::optional},
-  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_CM_DLT_e9049db1e4, 200, 10, 0, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM2_C3AF02C94F
+#define HL7V2_DEFS_S_OM2_C3AF02C94F
+inline constexpr field_def s_OM2_c3af02c94f_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Units of Measure\"units_of_measure\":", &t_CE_a17f911446, 60, 3, 1, 0, 16, 16, optionality::optional},
+  {"Range of Decimal Precision\"range_of_decimal_precision\":", &t_NM_caa61c45e1, 10, 4, 1, 0, 26, 26, optionality::optional},
+  {"Corresponding SI Units of Measure\"corresponding_si_units_of_measure\":", &t_CE_a17f911446, 60, 5, 1, 0, 33, 33, optionality::optional},
+  {"SI Conversion Factor\"si_conversion_factor\":", &t_TX_f9e6eec689, 20, 6, 0, 0, 20, 20, optionality::required},
+  {"Reference (normal) range - ordinal and continuous observations\"reference_normal_range_ordinal_and_continuous_observations\":", &t_CM_RFR_5042581649, 200, 7, 0, 0, 62, 58, optionality::optional},
+  {"Critical range for ordinal and continuous observations\"critical_range_for_ordinal_and_continuous_observations\":", &t_CM_RANGE_9c0810f4c8, 200, 8, 1, 0, 54, 54, optionality::optional},
+  {"Absolute range for ordinal and continuous observations\"absolute_range_for_ordinal_and_continuous_observations\":", &t_CM_ABS_RANGE_483f7dc7c6, 200, 9, 1, 0, 54, 54, optionality::optional},
+  {"Delta Check Criteria\"delta_check_criteria\":", &t_CM_DLT_e9049db1e4, 200, 10, 0, 0, 20, 20, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_OM2_1c6359f0ba{str("OM2", 3), str("Numeric observation", 19), s_OM2_1c6359f0ba_f, 11};
+inline constexpr segment_def s_OM2_c3af02c94f{str("OM2", 3), str("Numeric observation", 19), s_OM2_c3af02c94f_f, 11};
 #endif
-#ifndef HL7V2_DEFS_S_OM3_90DB55075E
-#define HL7V2_DEFS_S_OM3_90DB55075E
-inline constexpr field_def s_OM3_90db55075e_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_ID_694d19431d, 5, 3, 1, 0, optionality::optional},
-  {str("Valid coded answers", 19), str("valid_coded_answers", 19), &t_CE_a17f911446, 60, 4, 0, 0, optionality::optional},
-  {str("Normal test codes for categorical observations", 46), str("normal_test_codes_for_categorical_observations", 46), &t_CE_a17f911446, 200, 5, 0, 0, optionality::optional},
-  {str("Abnormal test codes for categorical observations", 48), str("abnormal_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, 200, 6, 1, 0, optionality::optional},
-  {str("Critical test codes for categorical observations", 48), str("critical_test_codes_for_categorical_observations", 48), &t_CE_a17f911446, 200, 7, 1, 0, optionality::optional},
-  {str("Data Type", 9), str("data_type", 9), &t_ID_694d19431d, 2, 8, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM3_636A53B674
+#define HL7V2_DEFS_S_OM3_636A53B674
+inline constexpr field_def s_OM3_636a53b674_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Preferred Coding System\"preferred_coding_system\":", &t_ID_694d19431d, 5, 3, 1, 0, 23, 23, optionality::optional},
+  {"Valid coded answers\"valid_coded_answers\":", &t_CE_a17f911446, 60, 4, 0, 0, 19, 19, optionality::optional},
+  {"Normal test codes for categorical observations\"normal_test_codes_for_categorical_observations\":", &t_CE_a17f911446, 200, 5, 0, 0, 46, 46, optionality::optional},
+  {"Abnormal test codes for categorical observations\"abnormal_test_codes_for_categorical_observations\":", &t_CE_a17f911446, 200, 6, 1, 0, 48, 48, optionality::optional},
+  {"Critical test codes for categorical observations\"critical_test_codes_for_categorical_observations\":", &t_CE_a17f911446, 200, 7, 1, 0, 48, 48, optionality::optional},
+  {"Data Type\"data_type\":", &t_ID_694d19431d, 2, 8, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_OM3_90db55075e{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_90db55075e_f, 8};
+inline constexpr segment_def s_OM3_636a53b674{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_636a53b674_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_OM4_7D2F68A7BC
-#define HL7V2_DEFS_S_OM4_7D2F68A7BC
-inline constexpr field_def s_OM4_7d2f68a7bc_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, 1, 3, 1, 170, optionality::optional},
-  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 4, 1, 0, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Container Units", 15), str("container_units", 15), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
-  {str("Specimen", 8), str("specimen", 8), &t_CE_a17f911446, 60, 7, 1, 0, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
-  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
-  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 10, 1, 0, optionality::optional},
-  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_4d44967bc0, 20, 11, 1, 0, optionality::optional},
-  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_QUANTITY_647354d841, 20, 12, 1, 0, optionality::optional},
-  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 13, 1, 0, optionality::optional},
-  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, 60, 14, 0, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_QUANTITY_647354d841, 20, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM4_847F4DA63D
+#define HL7V2_DEFS_S_OM4_847F4DA63D
+inline constexpr field_def s_OM4_847f4da63d_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Derived Specimen\"derived_specimen\":", &t_ID_694d19431d, 1, 3, 1, 170, 16, 16, optionality::optional},
+  {"Container Description\"container_description\":", &t_TX_f9e6eec689, 60, 4, 1, 0, 21, 21, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 16, 16, optionality::optional},
+  {"Container Units\"container_units\":", &t_CE_a17f911446, 60, 6, 1, 0, 15, 15, optionality::optional},
+  {"Specimen\"specimen\":", &t_CE_a17f911446, 60, 7, 1, 0, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CE_a17f911446, 60, 8, 1, 0, 8, 8, optionality::optional},
+  {"Preparation\"preparation\":", &t_TX_f9e6eec689, 10240, 9, 1, 0, 11, 11, optionality::optional},
+  {"Special Handling Requirements\"special_handling_requirements\":", &t_TX_f9e6eec689, 10240, 10, 1, 0, 29, 29, optionality::optional},
+  {"Normal Collection Volume\"normal_collection_volume\":", &t_CQ_4d44967bc0, 20, 11, 1, 0, 24, 24, optionality::optional},
+  {"Minimum Collection Volume\"minimum_collection_volume\":", &t_CQ_QUANTITY_647354d841, 20, 12, 1, 0, 25, 25, optionality::optional},
+  {"Specimen Requirements\"specimen_requirements\":", &t_TX_f9e6eec689, 10240, 13, 1, 0, 21, 21, optionality::optional},
+  {"Specimen Priorities\"specimen_priorities\":", &t_ID_694d19431d, 60, 14, 0, 27, 19, 19, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time\":", &t_CQ_QUANTITY_647354d841, 20, 15, 1, 0, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_OM4_7d2f68a7bc{str("OM4", 3), str("Observation that require specimens", 34), s_OM4_7d2f68a7bc_f, 15};
+inline constexpr segment_def s_OM4_847f4da63d{str("OM4", 3), str("Observation that require specimens", 34), s_OM4_847f4da63d_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_OM5_A6A844335F
-#define HL7V2_DEFS_S_OM5_A6A844335F
-inline constexpr field_def s_OM5_a6a844335f_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Tests / observations included within an ordered test battery", 60), str("tests_observations_included_within_an_ordered_test_battery", 58), &t_CE_a17f911446, 200, 3, 0, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 200, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM5_A37364EBCA
+#define HL7V2_DEFS_S_OM5_A37364EBCA
+inline constexpr field_def s_OM5_a37364ebca_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Tests / observations included within an ordered test battery\"tests_observations_included_within_an_ordered_test_battery\":", &t_CE_a17f911446, 200, 3, 0, 0, 60, 58, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes\":", &t_ST_30901c7b80, 200, 4, 1, 0, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_OM5_a6a844335f{str("OM5", 3), str("Observation batteries", 21), s_OM5_a6a844335f_f, 4};
+inline constexpr segment_def s_OM5_a37364ebca{str("OM5", 3), str("Observation batteries", 21), s_OM5_a37364ebca_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_OM6_ABCB0FC2FE
-#define HL7V2_DEFS_S_OM6_ABCB0FC2FE
-inline constexpr field_def s_OM6_abcb0fc2fe_f[] = {
-  {str("Segment Type ID", 15), str("segment_type_id", 15), &t_ST_30901c7b80, 3, 1, 1, 0, optionality::optional},
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM6_77980490E8
+#define HL7V2_DEFS_S_OM6_77980490E8
+inline constexpr field_def s_OM6_77980490e8_f[] = {
+  {"Segment Type ID\"segment_type_id\":", &t_ST_30901c7b80, 3, 1, 1, 0, 15, 15, optionality::optional},
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 47, 44, optionality::optional},
+  {"Derivation Rule\"derivation_rule\":", &t_TX_f9e6eec689, 10240, 3, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_OM6_abcb0fc2fe{str("OM6", 3), str("Observations that are calculated from other obersvations", 56), s_OM6_abcb0fc2fe_f, 3};
+inline constexpr segment_def s_OM6_77980490e8{str("OM6", 3), str("Observations that are calculated from other obersvations", 56), s_OM6_77980490e8_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_CD6C7CA60E
-#define HL7V2_DEFS_S_ORC_CD6C7CA60E
-inline constexpr field_def s_ORC_cd6c7ca60e_f[] = {
-  {str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, 2, 1, 1, 119, optionality::required},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_CM_FILLER_564c539576, 75, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_CM_GROUP_ID_b2f47d7d03, 75, 4, 1, 0, optionality::optional},
-  {str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, 2, 5, 1, 38, optionality::optional},
-  {str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, 1, 6, 1, 121, optionality::optional},
-  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 7, 0, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_CM_EIP_56b6df6e5e, 200, 8, 1, 0, optionality::optional},
-  {str("Date / time of transaction", 26), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_CN_015a34a893, 80, 10, 1, 0, optionality::optional},
-  {str("Verified By", 11), str("verified_by", 11), &t_CN_015a34a893, 80, 11, 1, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_CN_015a34a893, 80, 12, 1, 0, optionality::optional},
-  {str("Enterer's Location", 18), str("enterers_location", 17), &t_CM_PARENT_RESULT_9bcfed45f4, 80, 13, 1, 0, optionality::optional},
-  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, 40, 14, 2, 0, optionality::optional},
-  {str("Order effective date / time", 27), str("order_effective_date_time", 25), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_a17f911446, 200, 16, 1, 0, optionality::optional},
-  {str("Entering Organization", 21), str("entering_organization", 21), &t_CE_a17f911446, 60, 17, 1, 0, optionality::optional},
-  {str("Entering Device", 15), str("entering_device", 15), &t_CE_a17f911446, 60, 18, 1, 0, optionality::optional},
-  {str("Action by", 9), str("action_by", 9), &t_CN_015a34a893, 80, 19, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ORC_D86E17C76F
+#define HL7V2_DEFS_S_ORC_D86E17C76F
+inline constexpr field_def s_ORC_d86e17c76f_f[] = {
+  {"Order Control\"order_control\":", &t_ID_694d19431d, 2, 1, 1, 119, 13, 13, optionality::required},
+  {"Placer Order Number\"placer_order_number\":", &t_CM_PLACER_c17b4ccb22, 75, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_CM_FILLER_564c539576, 75, 3, 1, 0, 19, 19, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_CM_GROUP_ID_b2f47d7d03, 75, 4, 1, 0, 19, 19, optionality::optional},
+  {"Order Status\"order_status\":", &t_ID_694d19431d, 2, 5, 1, 38, 12, 12, optionality::optional},
+  {"Response Flag\"response_flag\":", &t_ID_694d19431d, 1, 6, 1, 121, 13, 13, optionality::optional},
+  {"Quantity / timing\"quantity_timing\":", &t_TQ_691d5d0e48, 200, 7, 0, 0, 17, 15, optionality::optional},
+  {"Parent\"parent\":", &t_CM_EIP_56b6df6e5e, 200, 8, 1, 0, 6, 6, optionality::optional},
+  {"Date / time of transaction\"date_time_of_transaction\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 26, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_CN_015a34a893, 80, 10, 1, 0, 10, 10, optionality::optional},
+  {"Verified By\"verified_by\":", &t_CN_015a34a893, 80, 11, 1, 0, 11, 11, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_CN_015a34a893, 80, 12, 1, 0, 17, 17, optionality::optional},
+  {"Enterer's Location\"enterers_location\":", &t_CM_PARENT_RESULT_9bcfed45f4, 80, 13, 1, 0, 18, 17, optionality::optional},
+  {"Call Back Phone Number\"call_back_phone_number\":", &t_TN_108c330f6e, 40, 14, 2, 0, 22, 22, optionality::optional},
+  {"Order effective date / time\"order_effective_date_time\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 27, 25, optionality::optional},
+  {"Order Control Code Reason\"order_control_code_reason\":", &t_CE_a17f911446, 200, 16, 1, 0, 25, 25, optionality::optional},
+  {"Entering Organization\"entering_organization\":", &t_CE_a17f911446, 60, 17, 1, 0, 21, 21, optionality::optional},
+  {"Entering Device\"entering_device\":", &t_CE_a17f911446, 60, 18, 1, 0, 15, 15, optionality::optional},
+  {"Action by\"action_by\":", &t_CN_015a34a893, 80, 19, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_ORC_cd6c7ca60e{str("ORC", 3), str("Commom order", 12), s_ORC_cd6c7ca60e_f, 19};
+inline constexpr segment_def s_ORC_d86e17c76f{str("ORC", 3), str("Commom order", 12), s_ORC_d86e17c76f_f, 19};
 #endif
-#ifndef HL7V2_DEFS_S_PID_457367C82B
-#define HL7V2_DEFS_S_PID_457367C82B
-inline constexpr field_def s_PID_457367c82b_f[] = {
-  {str("Set ID - Patient ID", 19), str("set_id_patient_id", 17), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient ID (External ID)", 24), str("patient_id_external_id", 22), &t_CK_c3220bcbce, 16, 2, 1, 0, optionality::optional},
-  {str("Patient ID (Internal ID)", 24), str("patient_id_internal_id", 22), &t_CM_PAT_ID_8e27fd4a90, 20, 3, 0, 0, optionality::required},
-  {str("Alternate Patient ID", 20), str("alternate_patient_id", 20), &t_ST_30901c7b80, 12, 4, 1, 0, optionality::optional},
-  {str("Patient Name", 12), str("patient_name", 12), &t_PN_3221ed4820, 48, 5, 1, 0, optionality::required},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 8, 1, 1, optionality::optional},
-  {str("Patient Alias", 13), str("patient_alias", 13), &t_PN_3221ed4820, 48, 9, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_ID_694d19431d, 1, 10, 1, 5, optionality::optional},
-  {str("Patient Address", 15), str("patient_address", 15), &t_AD_3250cfd40d, 106, 11, 3, 0, optionality::optional},
-  {str("County code", 11), str("county_code", 11), &t_ID_694d19431d, 4, 12, 1, 0, optionality::optional},
-  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_TN_108c330f6e, 40, 13, 3, 0, optionality::optional},
-  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_TN_108c330f6e, 40, 14, 3, 0, optionality::optional},
-  {str("Language - Patient", 18), str("language_patient", 16), &t_ST_30901c7b80, 25, 15, 1, 0, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_ID_694d19431d, 1, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_ID_694d19431d, 3, 17, 1, 6, optionality::optional},
-  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CK_c3220bcbce, 20, 18, 1, 0, optionality::optional},
-  {str("Social security number - patient", 32), str("social_security_number_patient", 30), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
-  {str("Driver's license number - patient", 33), str("drivers_license_number_patient", 30), &t_CM_LICENSE_NO_b5b63594c9, 25, 20, 1, 0, optionality::optional},
-  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CK_c3220bcbce, 20, 21, 1, 0, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_ID_694d19431d, 1, 22, 1, 189, optionality::optional},
-  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 25, 23, 1, 0, optionality::optional},
-  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, 2, 24, 1, 0, optionality::optional},
-  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_ID_694d19431d, 3, 26, 0, 171, optionality::optional},
-  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_ST_30901c7b80, 60, 27, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PID_F1D0C312DB
+#define HL7V2_DEFS_S_PID_F1D0C312DB
+inline constexpr field_def s_PID_f1d0c312db_f[] = {
+  {"Set ID - Patient ID\"set_id_patient_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 19, 17, optionality::optional},
+  {"Patient ID (External ID)\"patient_id_external_id\":", &t_CK_c3220bcbce, 16, 2, 1, 0, 24, 22, optionality::optional},
+  {"Patient ID (Internal ID)\"patient_id_internal_id\":", &t_CM_PAT_ID_8e27fd4a90, 20, 3, 0, 0, 24, 22, optionality::required},
+  {"Alternate Patient ID\"alternate_patient_id\":", &t_ST_30901c7b80, 12, 4, 1, 0, 20, 20, optionality::optional},
+  {"Patient Name\"patient_name\":", &t_PN_3221ed4820, 48, 5, 1, 0, 12, 12, optionality::required},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_ST_30901c7b80, 30, 6, 1, 0, 20, 19, optionality::optional},
+  {"Date of Birth\"date_of_birth\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 13, 13, optionality::optional},
+  {"Sex\"sex\":", &t_ID_694d19431d, 1, 8, 1, 1, 3, 3, optionality::optional},
+  {"Patient Alias\"patient_alias\":", &t_PN_3221ed4820, 48, 9, 0, 0, 13, 13, optionality::optional},
+  {"Race\"race\":", &t_ID_694d19431d, 1, 10, 1, 5, 4, 4, optionality::optional},
+  {"Patient Address\"patient_address\":", &t_AD_3250cfd40d, 106, 11, 3, 0, 15, 15, optionality::optional},
+  {"County code\"county_code\":", &t_ID_694d19431d, 4, 12, 1, 0, 11, 11, optionality::optional},
+  {"Phone Number - Home\"phone_number_home\":", &t_TN_108c330f6e, 40, 13, 3, 0, 19, 17, optionality::optional},
+  {"Phone Number - Business\"phone_number_business\":", &t_TN_108c330f6e, 40, 14, 3, 0, 23, 21, optionality::optional},
+  {"Language - Patient\"language_patient\":", &t_ST_30901c7b80, 25, 15, 1, 0, 18, 16, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_ID_694d19431d, 1, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_ID_694d19431d, 3, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient Account Number\"patient_account_number\":", &t_CK_c3220bcbce, 20, 18, 1, 0, 22, 22, optionality::optional},
+  {"Social security number - patient\"social_security_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 32, 30, optionality::optional},
+  {"Driver's license number - patient\"drivers_license_number_patient\":", &t_CM_LICENSE_NO_b5b63594c9, 25, 20, 1, 0, 33, 30, optionality::optional},
+  {"Mother's Identifier\"mothers_identifier\":", &t_CK_c3220bcbce, 20, 21, 1, 0, 19, 18, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_ID_694d19431d, 1, 22, 1, 189, 12, 12, optionality::optional},
+  {"Birth Place\"birth_place\":", &t_ST_30901c7b80, 25, 23, 1, 0, 11, 11, optionality::optional},
+  {"Multiple Birth Indicator\"multiple_birth_indicator\":", &t_ID_694d19431d, 2, 24, 1, 0, 24, 24, optionality::optional},
+  {"Birth Order\"birth_order\":", &t_NM_caa61c45e1, 2, 25, 1, 0, 11, 11, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_ID_694d19431d, 3, 26, 0, 171, 11, 11, optionality::optional},
+  {"Veterans Military Status\"veterans_military_status\":", &t_ST_30901c7b80, 60, 27, 1, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_PID_457367c82b{str("PID", 3), str("Patient identification", 22), s_PID_457367c82b_f, 27};
+inline constexpr segment_def s_PID_f1d0c312db{str("PID", 3), str("Patient identification", 22), s_PID_f1d0c312db_f, 27};
 #endif
-#ifndef HL7V2_DEFS_S_PR1_2B27B58BF5
-#define HL7V2_DEFS_S_PR1_2B27B58BF5
-inline constexpr field_def s_PR1_2b27b58bf5_f[] = {
-  {str("Set ID - procedure", 18), str("set_id_procedure", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Procedure coding method", 23), str("procedure_coding_method", 23), &t_ID_694d19431d, 2, 2, 0, 89, optionality::required},
-  {str("Procedure code", 14), str("procedure_code", 14), &t_ID_694d19431d, 10, 3, 0, 88, optionality::required},
-  {str("Procedure description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 0, 0, optionality::optional},
-  {str("Procedure date / time", 21), str("procedure_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::required},
-  {str("Procedure type", 14), str("procedure_type", 14), &t_ID_694d19431d, 2, 6, 1, 90, optionality::required},
-  {str("Procedure minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_CN_015a34a893, 60, 8, 1, 10, optionality::optional},
-  {str("Anesthesia code", 15), str("anesthesia_code", 15), &t_ID_694d19431d, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_CN_015a34a893, 60, 11, 1, 10, optionality::optional},
-  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_CM_PRACTITIONER_629ea6e44f, 60, 12, 0, 10, optionality::optional},
-  {str("Consent code", 12), str("consent_code", 12), &t_ID_694d19431d, 2, 13, 1, 59, optionality::optional},
-  {str("Procedure priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, 2, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PR1_D98AF099E9
+#define HL7V2_DEFS_S_PR1_D98AF099E9
+inline constexpr field_def s_PR1_d98af099e9_f[] = {
+  {"Set ID - procedure\"set_id_procedure\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Procedure coding method\"procedure_coding_method\":", &t_ID_694d19431d, 2, 2, 0, 89, 23, 23, optionality::required},
+  {"Procedure code\"procedure_code\":", &t_ID_694d19431d, 10, 3, 0, 88, 14, 14, optionality::required},
+  {"Procedure description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 0, 0, 21, 21, optionality::optional},
+  {"Procedure date / time\"procedure_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 21, 19, optionality::required},
+  {"Procedure type\"procedure_type\":", &t_ID_694d19431d, 2, 6, 1, 90, 14, 14, optionality::required},
+  {"Procedure minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_CN_015a34a893, 60, 8, 1, 10, 16, 16, optionality::optional},
+  {"Anesthesia code\"anesthesia_code\":", &t_ID_694d19431d, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_CN_015a34a893, 60, 11, 1, 10, 7, 7, optionality::optional},
+  {"Procedure Practitioner\"procedure_practitioner\":", &t_CM_PRACTITIONER_629ea6e44f, 60, 12, 0, 10, 22, 22, optionality::optional},
+  {"Consent code\"consent_code\":", &t_ID_694d19431d, 2, 13, 1, 59, 12, 12, optionality::optional},
+  {"Procedure priority\"procedure_priority\":", &t_NM_caa61c45e1, 2, 14, 1, 0, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_PR1_2b27b58bf5{str("PR1", 3), str("Procedures", 10), s_PR1_2b27b58bf5_f, 14};
+inline constexpr segment_def s_PR1_d98af099e9{str("PR1", 3), str("Procedures", 10), s_PR1_d98af099e9_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_PRA_9A19FE81F5
-#define HL7V2_DEFS_S_PRA_9A19FE81F5
-inline constexpr field_def s_PRA_9a19fe81f5_f[] = {
-  {str("PRA - primary key value", 23), str("pra_primary_key_value", 21), &t_ST_30901c7b80, 20, 1, 1, 0, optionality::required},
-  {str("Practitioner group", 18), str("practitioner_group", 18), &t_CE_a17f911446, 60, 2, 0, 0, optionality::optional},
-  {str("Practitioner Category", 21), str("practitioner_category", 21), &t_ID_694d19431d, 3, 3, 0, 186, optionality::optional},
-  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, 1, 4, 1, 187, optionality::optional},
-  {str("Specialty", 9), str("specialty", 9), &t_CM_SPD_39ef7cdd39, 100, 5, 0, 0, optionality::optional},
-  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_CM_PLN_3fca8a2bb7, 100, 6, 0, 0, optionality::optional},
-  {str("Privileges", 10), str("privileges", 10), &t_CM_PIP_85fb3593ce, 20, 7, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PRA_5C5431B332
+#define HL7V2_DEFS_S_PRA_5C5431B332
+inline constexpr field_def s_PRA_5c5431b332_f[] = {
+  {"PRA - primary key value\"pra_primary_key_value\":", &t_ST_30901c7b80, 20, 1, 1, 0, 23, 21, optionality::required},
+  {"Practitioner group\"practitioner_group\":", &t_CE_a17f911446, 60, 2, 0, 0, 18, 18, optionality::optional},
+  {"Practitioner Category\"practitioner_category\":", &t_ID_694d19431d, 3, 3, 0, 186, 21, 21, optionality::optional},
+  {"Provider Billing\"provider_billing\":", &t_ID_694d19431d, 1, 4, 1, 187, 16, 16, optionality::optional},
+  {"Specialty\"specialty\":", &t_CM_SPD_39ef7cdd39, 100, 5, 0, 0, 9, 9, optionality::optional},
+  {"Practitioner ID Numbers\"practitioner_id_numbers\":", &t_CM_PLN_3fca8a2bb7, 100, 6, 0, 0, 23, 23, optionality::optional},
+  {"Privileges\"privileges\":", &t_CM_PIP_85fb3593ce, 20, 7, 0, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_PRA_9a19fe81f5{str("PRA", 3), str("Practitioner detail", 19), s_PRA_9a19fe81f5_f, 7};
+inline constexpr segment_def s_PRA_5c5431b332{str("PRA", 3), str("Practitioner detail", 19), s_PRA_5c5431b332_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_PV1_E63D3C3295
-#define HL7V2_DEFS_S_PV1_E63D3C3295
-inline constexpr field_def s_PV1_e63d3c3295_f[] = {
-  {str("Set ID - Patient Visit", 22), str("set_id_patient_visit", 20), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient Class", 13), str("patient_class", 13), &t_ID_694d19431d, 1, 2, 1, 4, optionality::required},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 3, 1, 79, optionality::optional},
-  {str("Admission Type", 14), str("admission_type", 14), &t_ID_694d19431d, 2, 4, 1, 7, optionality::optional},
-  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_ST_30901c7b80, 20, 5, 1, 0, optionality::optional},
-  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 6, 1, 79, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_CN_015a34a893, 60, 7, 1, 10, optionality::optional},
-  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_CN_015a34a893, 60, 8, 1, 10, optionality::optional},
-  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_CN_015a34a893, 60, 9, 0, 10, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_ID_694d19431d, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary Location", 18), str("temporary_location", 18), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 11, 1, 79, optionality::optional},
-  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_ID_694d19431d, 2, 12, 1, 87, optionality::optional},
-  {str("Readmission indicator", 21), str("readmission_indicator", 21), &t_ID_694d19431d, 2, 13, 1, 92, optionality::optional},
-  {str("Admit Source", 12), str("admit_source", 12), &t_ID_694d19431d, 3, 14, 1, 23, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_ID_694d19431d, 2, 15, 0, 9, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_CN_015a34a893, 60, 17, 1, 10, optionality::optional},
-  {str("Patient type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Visit Number", 12), str("visit_number", 12), &t_CM_PAT_ID_8e27fd4a90, 15, 19, 1, 0, optionality::optional},
-  {str("Financial Class", 15), str("financial_class", 15), &t_CM_FINANCE_4c50389658, 50, 20, 4, 64, optionality::optional},
-  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_ID_694d19431d, 2, 22, 1, 45, optionality::optional},
-  {str("Credit Rating", 13), str("credit_rating", 13), &t_ID_694d19431d, 2, 23, 1, 46, optionality::optional},
-  {str("Contract Code", 13), str("contract_code", 13), &t_ID_694d19431d, 2, 24, 0, 44, optionality::optional},
-  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest Code", 13), str("interest_code", 13), &t_ID_694d19431d, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to bad debt - code", 27), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, 1, 29, 1, 110, optionality::optional},
-  {str("Transfer to bad debt - date", 27), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, 10, 31, 1, 21, optionality::optional},
-  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, 1, 34, 1, 111, optionality::optional},
-  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, 3, 36, 1, 112, optionality::optional},
-  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_CM_DLD_79f1e3f70c, 25, 37, 1, 113, optionality::optional},
-  {str("Diet Type", 9), str("diet_type", 9), &t_ID_694d19431d, 2, 38, 1, 114, optionality::optional},
-  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, 4, 39, 1, 115, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_ID_694d19431d, 1, 40, 1, 116, optionality::optional},
-  {str("Account Status", 14), str("account_status", 14), &t_ID_694d19431d, 2, 41, 1, 117, optionality::optional},
-  {str("Pending Location", 16), str("pending_location", 16), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 42, 1, 79, optionality::optional},
-  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 43, 1, 79, optionality::optional},
-  {str("Admit date / time", 17), str("admit_date_time", 15), &t_TS_f7a89bea09, 26, 44, 1, 0, optionality::optional},
-  {str("Discharge date / time", 21), str("discharge_date_time", 19), &t_TS_f7a89bea09, 26, 45, 1, 0, optionality::optional},
-  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
-  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CM_PAT_ID_0192_6f14a84453, 20, 50, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PV1_75BD21C84C
+#define HL7V2_DEFS_S_PV1_75BD21C84C
+inline constexpr field_def s_PV1_75bd21c84c_f[] = {
+  {"Set ID - Patient Visit\"set_id_patient_visit\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 22, 20, optionality::optional},
+  {"Patient Class\"patient_class\":", &t_ID_694d19431d, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 3, 1, 79, 25, 25, optionality::optional},
+  {"Admission Type\"admission_type\":", &t_ID_694d19431d, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Preadmit Number\"preadmit_number\":", &t_ST_30901c7b80, 20, 5, 1, 0, 15, 15, optionality::optional},
+  {"Prior Patient Location\"prior_patient_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_CN_015a34a893, 60, 7, 1, 10, 16, 16, optionality::optional},
+  {"Referring Doctor\"referring_doctor\":", &t_CN_015a34a893, 60, 8, 1, 10, 16, 16, optionality::optional},
+  {"Consulting Doctor\"consulting_doctor\":", &t_CN_015a34a893, 60, 9, 0, 10, 17, 17, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_ID_694d19431d, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary Location\"temporary_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 11, 1, 79, 18, 18, optionality::optional},
+  {"Preadmit Test Indicator\"preadmit_test_indicator\":", &t_ID_694d19431d, 2, 12, 1, 87, 23, 23, optionality::optional},
+  {"Readmission indicator\"readmission_indicator\":", &t_ID_694d19431d, 2, 13, 1, 92, 21, 21, optionality::optional},
+  {"Admit Source\"admit_source\":", &t_ID_694d19431d, 3, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_ID_694d19431d, 2, 15, 0, 9, 17, 17, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_ID_694d19431d, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting Doctor\"admitting_doctor\":", &t_CN_015a34a893, 60, 17, 1, 10, 16, 16, optionality::optional},
+  {"Patient type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit Number\"visit_number\":", &t_CM_PAT_ID_8e27fd4a90, 15, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_CM_FINANCE_4c50389658, 50, 20, 4, 64, 15, 15, optionality::optional},
+  {"Charge Price Indicator\"charge_price_indicator\":", &t_ID_694d19431d, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy Code\"courtesy_code\":", &t_ID_694d19431d, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit Rating\"credit_rating\":", &t_ID_694d19431d, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract Code\"contract_code\":", &t_ID_694d19431d, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract Effective Date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract Amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract Period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest Code\"interest_code\":", &t_ID_694d19431d, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to bad debt - code\"transfer_to_bad_debt_code\":", &t_ID_694d19431d, 1, 29, 1, 110, 27, 25, optionality::optional},
+  {"Transfer to bad debt - date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 27, 25, optionality::optional},
+  {"Bad Debt Agency Code\"bad_debt_agency_code\":", &t_ID_694d19431d, 10, 31, 1, 21, 20, 20, optionality::optional},
+  {"Bad Debt Transfer Amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad Debt Recovery Amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete Account Indicator\"delete_account_indicator\":", &t_ID_694d19431d, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete Account Date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge Disposition\"discharge_disposition\":", &t_ID_694d19431d, 3, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to Location\"discharged_to_location\":", &t_CM_DLD_79f1e3f70c, 25, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet Type\"diet_type\":", &t_ID_694d19431d, 2, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing Facility\"servicing_facility\":", &t_ID_694d19431d, 4, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_ID_694d19431d, 1, 40, 1, 116, 10, 10, optionality::optional},
+  {"Account Status\"account_status\":", &t_ID_694d19431d, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending Location\"pending_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior Temporary Location\"prior_temporary_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit date / time\"admit_date_time\":", &t_TS_f7a89bea09, 26, 44, 1, 0, 17, 15, optionality::optional},
+  {"Discharge date / time\"discharge_date_time\":", &t_TS_f7a89bea09, 26, 45, 1, 0, 21, 19, optionality::optional},
+  {"Current Patient Balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total Charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total Adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total Payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
+  {"Alternate Visit ID\"alternate_visit_id\":", &t_CM_PAT_ID_0192_6f14a84453, 20, 50, 1, 0, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_PV1_e63d3c3295{str("PV1", 3), str("Patient visit", 13), s_PV1_e63d3c3295_f, 50};
+inline constexpr segment_def s_PV1_75bd21c84c{str("PV1", 3), str("Patient visit", 13), s_PV1_75bd21c84c_f, 50};
 #endif
-#ifndef HL7V2_DEFS_S_PV2_1076E6A3CA
-#define HL7V2_DEFS_S_PV2_1076E6A3CA
-inline constexpr field_def s_PV2_1076e6a3ca_f[] = {
-  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 0, optionality::optional},
-  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_a17f911446, 60, 2, 1, 129, optionality::optional},
-  {str("Admit Reason", 12), str("admit_reason", 12), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
-  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
-  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
-  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
-  {str("Visit User Code", 15), str("visit_user_code", 15), &t_ID_694d19431d, 2, 7, 1, 130, optionality::optional},
-  {str("Expected Admit Date", 19), str("expected_admit_date", 19), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Expected Discharge Date", 23), str("expected_discharge_date", 23), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PV2_6BA9BDBF86
+#define HL7V2_DEFS_S_PV2_6BA9BDBF86
+inline constexpr field_def s_PV2_6ba9bdbf86_f[] = {
+  {"Prior Pending Location\"prior_pending_location\":", &t_CM_INTERNAL_LOCATION_24e6c729a9, 12, 1, 1, 0, 22, 22, optionality::optional},
+  {"Accommodation Code\"accommodation_code\":", &t_CE_a17f911446, 60, 2, 1, 129, 18, 18, optionality::optional},
+  {"Admit Reason\"admit_reason\":", &t_CE_a17f911446, 60, 3, 1, 0, 12, 12, optionality::optional},
+  {"Transfer Reason\"transfer_reason\":", &t_CE_a17f911446, 60, 4, 1, 0, 15, 15, optionality::optional},
+  {"Patient Valuables\"patient_valuables\":", &t_ST_30901c7b80, 25, 5, 0, 0, 17, 17, optionality::optional},
+  {"Patient Valuables Location\"patient_valuables_location\":", &t_ST_30901c7b80, 25, 6, 1, 0, 26, 26, optionality::optional},
+  {"Visit User Code\"visit_user_code\":", &t_ID_694d19431d, 2, 7, 1, 130, 15, 15, optionality::optional},
+  {"Expected Admit Date\"expected_admit_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 19, 19, optionality::optional},
+  {"Expected Discharge Date\"expected_discharge_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_PV2_1076e6a3ca{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_1076e6a3ca_f, 9};
+inline constexpr segment_def s_PV2_6ba9bdbf86{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_6ba9bdbf86_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_QRD_A446EA812B
-#define HL7V2_DEFS_S_QRD_A446EA812B
-inline constexpr field_def s_QRD_a446ea812b_f[] = {
-  {str("Query date / time", 17), str("query_date_time", 15), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::required},
-  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
-  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred response date / time", 29), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_4d44967bc0, 10, 7, 1, 126, optionality::required},
-  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_ST_30901c7b80, 20, 8, 0, 0, optionality::required},
-  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_ID_694d19431d, 3, 9, 0, 48, optionality::required},
-  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_ST_30901c7b80, 20, 10, 0, 0, optionality::required},
-  {str("What data code value qualifier", 30), str("what_data_code_value_qualifier", 30), &t_CM_VR_bcd9790542, 20, 11, 0, 0, optionality::optional},
-  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRD_ABB8F87965
+#define HL7V2_DEFS_S_QRD_ABB8F87965
+inline constexpr field_def s_QRD_abb8f87965_f[] = {
+  {"Query date / time\"query_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 17, 15, optionality::required},
+  {"Query Format Code\"query_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query Priority\"query_priority\":", &t_ID_694d19431d, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query ID\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred Response Type\"deferred_response_type\":", &t_ID_694d19431d, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred response date / time\"deferred_response_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 29, 27, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_4d44967bc0, 10, 7, 1, 126, 24, 24, optionality::required},
+  {"Who Subject Filter\"who_subject_filter\":", &t_ST_30901c7b80, 20, 8, 0, 0, 18, 18, optionality::required},
+  {"What Subject Filter\"what_subject_filter\":", &t_ID_694d19431d, 3, 9, 0, 48, 19, 19, optionality::required},
+  {"What Department Data Code\"what_department_data_code\":", &t_ST_30901c7b80, 20, 10, 0, 0, 25, 25, optionality::required},
+  {"What data code value qualifier\"what_data_code_value_qualifier\":", &t_CM_VR_bcd9790542, 20, 11, 0, 0, 30, 30, optionality::optional},
+  {"Query Results Level\"query_results_level\":", &t_ID_694d19431d, 1, 12, 1, 108, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_QRD_a446ea812b{str("QRD", 3), str("Query definition", 16), s_QRD_a446ea812b_f, 12};
+inline constexpr segment_def s_QRD_abb8f87965{str("QRD", 3), str("Query definition", 16), s_QRD_abb8f87965_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_QRF_77FC3630A3
-#define HL7V2_DEFS_S_QRF_77FC3630A3
-inline constexpr field_def s_QRF_77fc3630a3_f[] = {
-  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When data start date / time", 27), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("When data end date / time", 25), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("Which date / time qualifier", 27), str("which_date_time_qualifier", 25), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("Which date / time status qualifier", 34), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("Date / time selection qualifier", 31), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRF_999816BD3E
+#define HL7V2_DEFS_S_QRF_999816BD3E
+inline constexpr field_def s_QRF_999816bd3e_f[] = {
+  {"Where Subject Filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When data start date / time\"when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 27, 25, optionality::optional},
+  {"When data end date / time\"when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 25, 23, optionality::optional},
+  {"What User Qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other QRY Subject Filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 20, 5, 0, 0, 24, 24, optionality::optional},
+  {"Which date / time qualifier\"which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 27, 25, optionality::optional},
+  {"Which date / time status qualifier\"which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 34, 32, optionality::optional},
+  {"Date / time selection qualifier\"date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 31, 29, optionality::optional},
 };
-inline constexpr segment_def s_QRF_77fc3630a3{str("QRF", 3), str("Query filter", 12), s_QRF_77fc3630a3_f, 8};
+inline constexpr segment_def s_QRF_999816bd3e{str("QRF", 3), str("Query filter", 12), s_QRF_999816bd3e_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_RQ1_18612E25C6
-#define HL7V2_DEFS_S_RQ1_18612E25C6
-inline constexpr field_def s_RQ1_18612e25c6_f[] = {
-  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_SI_5f0d0d96af, 10, 1, 1, 0, optionality::optional},
-  {str("Manufacturer ID", 15), str("manufacturer_id", 15), &t_CE_a17f911446, 60, 2, 1, 0, optionality::optional},
-  {str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::optional},
-  {str("Vendor ID", 9), str("vendor_id", 9), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
-  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::optional},
-  {str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_RQ1_1A942F7439
+#define HL7V2_DEFS_S_RQ1_1A942F7439
+inline constexpr field_def s_RQ1_1a942f7439_f[] = {
+  {"Anticipated Price\"anticipated_price\":", &t_SI_5f0d0d96af, 10, 1, 1, 0, 17, 17, optionality::optional},
+  {"Manufacturer ID\"manufacturer_id\":", &t_CE_a17f911446, 60, 2, 1, 0, 15, 15, optionality::optional},
+  {"Manufacturer's Catalog\"manufacturers_catalog\":", &t_ST_30901c7b80, 16, 3, 1, 0, 22, 21, optionality::optional},
+  {"Vendor ID\"vendor_id\":", &t_CE_a17f911446, 60, 4, 1, 0, 9, 9, optionality::optional},
+  {"Vendor Catalog\"vendor_catalog\":", &t_ST_30901c7b80, 16, 5, 1, 0, 14, 14, optionality::optional},
+  {"Taxable\"taxable\":", &t_ID_694d19431d, 1, 6, 1, 136, 7, 7, optionality::optional},
+  {"Substitute Allowed\"substitute_allowed\":", &t_ID_694d19431d, 1, 7, 1, 136, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_RQ1_18612e25c6{str("RQ1", 3), str("Requisition detail-", 19), s_RQ1_18612e25c6_f, 7};
+inline constexpr segment_def s_RQ1_1a942f7439{str("RQ1", 3), str("Requisition detail-", 19), s_RQ1_1a942f7439_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_RQD_12FFA061D4
-#define HL7V2_DEFS_S_RQD_12FFA061D4
-inline constexpr field_def s_RQD_12ffa061d4_f[] = {
-  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_a17f911446, 60, 2, 1, 0, optionality::optional},
-  {str("Item Code - External", 20), str("item_code_external", 18), &t_CE_a17f911446, 60, 3, 1, 0, optionality::optional},
-  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_a17f911446, 60, 4, 1, 0, optionality::optional},
-  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
-  {str("Requisition Unit of measure", 27), str("requisition_unit_of_measure", 27), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
-  {str("Department cost center", 22), str("department_cost_center", 22), &t_ID_694d19431d, 30, 7, 1, 0, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_ID_694d19431d, 30, 8, 1, 0, optionality::optional},
-  {str("Deliver-to ID", 13), str("deliver_to_id", 13), &t_CE_a17f911446, 60, 9, 1, 0, optionality::optional},
-  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RQD_E466B0B78A
+#define HL7V2_DEFS_S_RQD_E466B0B78A
+inline constexpr field_def s_RQD_e466b0b78a_f[] = {
+  {"Requisition Line Number\"requisition_line_number\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Item Code - Internal\"item_code_internal\":", &t_CE_a17f911446, 60, 2, 1, 0, 20, 18, optionality::optional},
+  {"Item Code - External\"item_code_external\":", &t_CE_a17f911446, 60, 3, 1, 0, 20, 18, optionality::optional},
+  {"Hospital Item Code\"hospital_item_code\":", &t_CE_a17f911446, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Requisition Quantity\"requisition_quantity\":", &t_NM_caa61c45e1, 6, 5, 1, 0, 20, 20, optionality::optional},
+  {"Requisition Unit of measure\"requisition_unit_of_measure\":", &t_CE_a17f911446, 60, 6, 1, 0, 27, 27, optionality::optional},
+  {"Department cost center\"department_cost_center\":", &t_ID_694d19431d, 30, 7, 1, 0, 22, 22, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_ID_694d19431d, 30, 8, 1, 0, 25, 25, optionality::optional},
+  {"Deliver-to ID\"deliver_to_id\":", &t_CE_a17f911446, 60, 9, 1, 0, 13, 13, optionality::optional},
+  {"Date Needed\"date_needed\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_RQD_12ffa061d4{str("RQD", 3), str("Requisition detail", 18), s_RQD_12ffa061d4_f, 10};
+inline constexpr segment_def s_RQD_e466b0b78a{str("RQD", 3), str("Requisition detail", 18), s_RQD_e466b0b78a_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_RXA_F8BFA04A4F
-#define HL7V2_DEFS_S_RXA_F8BFA04A4F
-inline constexpr field_def s_RXA_f8bfa04a4f_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Date / time start of administration", 35), str("date_time_start_of_administration", 33), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Date / time end of administration", 33), str("date_time_end_of_administration", 31), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Administered Code", 17), str("administered_code", 17), &t_CE_a17f911446, 100, 5, 1, 0, optionality::required},
-  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
-  {str("Administered Units", 18), str("administered_units", 18), &t_CE_a17f911446, 60, 7, 1, 0, optionality::optional},
-  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, 200, 9, 1, 0, optionality::optional},
-  {str("Administering Provider", 22), str("administering_provider", 22), &t_CN_015a34a893, 200, 10, 1, 0, optionality::optional},
-  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, optionality::optional},
-  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXA_8D6EA223F1
+#define HL7V2_DEFS_S_RXA_8D6EA223F1
+inline constexpr field_def s_RXA_8d6ea223f1_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Administration Sub-ID Counter\"administration_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 29, 29, optionality::required},
+  {"Date / time start of administration\"date_time_start_of_administration\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 35, 33, optionality::required},
+  {"Date / time end of administration\"date_time_end_of_administration\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 33, 31, optionality::required},
+  {"Administered Code\"administered_code\":", &t_CE_a17f911446, 100, 5, 1, 0, 17, 17, optionality::required},
+  {"Administered Amount\"administered_amount\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 19, 19, optionality::required},
+  {"Administered Units\"administered_units\":", &t_CE_a17f911446, 60, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administered Dosage Form\"administered_dosage_form\":", &t_CE_a17f911446, 60, 8, 1, 0, 24, 24, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_ST_30901c7b80, 200, 9, 1, 0, 20, 20, optionality::optional},
+  {"Administering Provider\"administering_provider\":", &t_CN_015a34a893, 200, 10, 1, 0, 22, 22, optionality::optional},
+  {"Administered-at Location\"administered_at_location\":", &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, 24, 24, optionality::optional},
+  {"Administered Per (Time Unit)\"administered_per_time_unit\":", &t_ST_30901c7b80, 20, 12, 1, 0, 28, 26, optionality::optional},
 };
-inline constexpr segment_def s_RXA_f8bfa04a4f{str("RXA", 3), str("Pharmacy aadministration", 24), s_RXA_f8bfa04a4f_f, 12};
+inline constexpr segment_def s_RXA_8d6ea223f1{str("RXA", 3), str("Pharmacy aadministration", 24), s_RXA_8d6ea223f1_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_RXC_FEB8344066
-#define HL7V2_DEFS_S_RXC_FEB8344066
-inline constexpr field_def s_RXC_feb8344066_f[] = {
-  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, 1, 1, 1, 166, optionality::required},
-  {str("Component Code", 14), str("component_code", 14), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
-  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Component Units", 15), str("component_units", 15), &t_CE_a17f911446, 20, 4, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_RXC_6B599CBCFE
+#define HL7V2_DEFS_S_RXC_6B599CBCFE
+inline constexpr field_def s_RXC_6b599cbcfe_f[] = {
+  {"RX Component Type\"rx_component_type\":", &t_ID_694d19431d, 1, 1, 1, 166, 17, 17, optionality::required},
+  {"Component Code\"component_code\":", &t_CE_a17f911446, 100, 2, 1, 0, 14, 14, optionality::required},
+  {"Component Amount\"component_amount\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 16, 16, optionality::required},
+  {"Component Units\"component_units\":", &t_CE_a17f911446, 20, 4, 1, 0, 15, 15, optionality::required},
 };
-inline constexpr segment_def s_RXC_feb8344066{str("RXC", 3), str("Pharmacy component order", 24), s_RXC_feb8344066_f, 4};
+inline constexpr segment_def s_RXC_6b599cbcfe{str("RXC", 3), str("Pharmacy component order", 24), s_RXC_6b599cbcfe_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_RXD_CD28A1F570
-#define HL7V2_DEFS_S_RXD_CD28A1F570
-inline constexpr field_def s_RXD_cd28a1f570_f[] = {
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Dispense / give code", 20), str("dispense_give_code", 18), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
-  {str("Date / time dispensed", 21), str("date_time_dispensed", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
-  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
-  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::optional},
-  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_CN_015a34a893, 200, 10, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 11, 1, 167, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, 10, 12, 1, 0, optionality::optional},
-  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 13, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 14, 1, 0, optionality::optional},
-  {str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, 200, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXD_21DF0F511E
+#define HL7V2_DEFS_S_RXD_21DF0F511E
+inline constexpr field_def s_RXD_21df0f511e_f[] = {
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Dispense / give code\"dispense_give_code\":", &t_CE_a17f911446, 100, 2, 1, 0, 20, 18, optionality::required},
+  {"Date / time dispensed\"date_time_dispensed\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 21, 19, optionality::optional},
+  {"Actual Dispense Amount\"actual_dispense_amount\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 22, 22, optionality::required},
+  {"Actual Dispense Units\"actual_dispense_units\":", &t_CE_a17f911446, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Actual Dosage Form\"actual_dosage_form\":", &t_CE_a17f911446, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 7, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 27, 27, optionality::optional},
+  {"Dispense Notes\"dispense_notes\":", &t_ST_30901c7b80, 200, 9, 0, 0, 14, 14, optionality::optional},
+  {"Dispensing Provider\"dispensing_provider\":", &t_CN_015a34a893, 200, 10, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 11, 1, 167, 19, 19, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_4d44967bc0, 10, 12, 1, 0, 16, 16, optionality::optional},
+  {"Deliver-to location\"deliver_to_location\":", &t_CM_LA1_b6d04394e4, 12, 13, 1, 0, 19, 19, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 14, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Special Dispensing Instructions\"pharmacy_special_dispensing_instructions\":", &t_CE_a17f911446, 200, 15, 1, 0, 40, 40, optionality::optional},
 };
-inline constexpr segment_def s_RXD_cd28a1f570{str("RXD", 3), str("Pharmacy dispense", 17), s_RXD_cd28a1f570_f, 15};
+inline constexpr segment_def s_RXD_21df0f511e{str("RXD", 3), str("Pharmacy dispense", 17), s_RXD_21df0f511e_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_RXE_D90E41DF88
-#define HL7V2_DEFS_S_RXE_D90E41DF88
-inline constexpr field_def s_RXE_d90e41df88_f[] = {
-  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 1, 0, 0, optionality::optional},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, 100, 2, 1, 0, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, 60, 5, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, 60, 6, 1, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 9, 1, 167, optionality::optional},
-  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Dispense Units", 14), str("dispense_units", 14), &t_CE_a17f911446, 60, 11, 1, 0, optionality::optional},
-  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, 60, 13, 1, 0, optionality::optional},
-  {str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Number of refills / doses dispensed", 35), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Date / time of most recent refill or dose dispensed", 51), str("date_time_of_most_recent_refill_or_dose_dispensed", 49), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_4d44967bc0, 10, 19, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 20, 1, 0, optionality::optional},
-  {str("Pharmacy Special Dispensing Instructions", 40), str("pharmacy_special_dispensing_instructions", 40), &t_CE_a17f911446, 200, 21, 1, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, 6, 23, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, 60, 24, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXE_8270E65AC2
+#define HL7V2_DEFS_S_RXE_8270E65AC2
+inline constexpr field_def s_RXE_8270e65ac2_f[] = {
+  {"Quantity / timing\"quantity_timing\":", &t_TQ_691d5d0e48, 200, 1, 0, 0, 17, 15, optionality::optional},
+  {"Give Code\"give_code\":", &t_CE_a17f911446, 100, 2, 1, 0, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_a17f911446, 60, 5, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_a17f911446, 60, 6, 1, 0, 16, 16, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_a17f911446, 200, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-to location\"deliver_to_location\":", &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 9, 1, 167, 19, 19, optionality::optional},
+  {"Dispense Amount\"dispense_amount\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 15, 15, optionality::optional},
+  {"Dispense Units\"dispense_units\":", &t_CE_a17f911446, 60, 11, 1, 0, 14, 14, optionality::optional},
+  {"Number of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_CN_015a34a893, 60, 13, 1, 0, 30, 29, optionality::optional},
+  {"Pharmacist Verifier ID\"pharmacist_verifier_id\":", &t_CN_015a34a893, 60, 14, 1, 0, 22, 22, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 15, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 27, 27, optionality::optional},
+  {"Number of refills / doses dispensed\"number_of_refills_doses_dispensed\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 35, 33, optionality::optional},
+  {"Date / time of most recent refill or dose dispensed\"date_time_of_most_recent_refill_or_dose_dispensed\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 51, 49, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_4d44967bc0, 10, 19, 1, 0, 16, 16, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 20, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Special Dispensing Instructions\"pharmacy_special_dispensing_instructions\":", &t_CE_a17f911446, 200, 21, 1, 0, 40, 40, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 22, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_CE_a17f911446, 6, 23, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_a17f911446, 60, 24, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_RXE_d90e41df88{str("RXE", 3), str("Pharmacy encoded order", 22), s_RXE_d90e41df88_f, 24};
+inline constexpr segment_def s_RXE_8270e65ac2{str("RXE", 3), str("Pharmacy encoded order", 22), s_RXE_8270e65ac2_f, 24};
 #endif
-#ifndef HL7V2_DEFS_S_RXG_04E1E1F56F
-#define HL7V2_DEFS_S_RXG_04E1E1F56F
-inline constexpr field_def s_RXG_04e1e1f56f_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Quantity / timing", 17), str("quantity_timing", 15), &t_TQ_691d5d0e48, 200, 3, 0, 0, optionality::optional},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_a17f911446, 100, 4, 1, 0, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_a17f911446, 60, 7, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_a17f911446, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_ST_30901c7b80, 200, 9, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 10, 1, 167, optionality::optional},
-  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 12, 1, 0, optionality::optional},
-  {str("Pharmacy Special Administration Instructions", 44), str("pharmacy_special_administration_instructions", 44), &t_CE_a17f911446, 200, 13, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_CE_a17f911446, 6, 15, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_a17f911446, 60, 16, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXG_3EC936C63F
+#define HL7V2_DEFS_S_RXG_3EC936C63F
+inline constexpr field_def s_RXG_3ec936c63f_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 23, 23, optionality::optional},
+  {"Quantity / timing\"quantity_timing\":", &t_TQ_691d5d0e48, 200, 3, 0, 0, 17, 15, optionality::optional},
+  {"Give Code\"give_code\":", &t_CE_a17f911446, 100, 4, 1, 0, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_a17f911446, 60, 7, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_a17f911446, 60, 8, 1, 0, 16, 16, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_ST_30901c7b80, 200, 9, 1, 0, 20, 20, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 10, 1, 167, 19, 19, optionality::optional},
+  {"Deliver-to location\"deliver_to_location\":", &t_CM_LA1_b6d04394e4, 12, 11, 1, 0, 19, 19, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 12, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Special Administration Instructions\"pharmacy_special_administration_instructions\":", &t_CE_a17f911446, 200, 13, 0, 0, 44, 44, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 14, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_CE_a17f911446, 6, 15, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_a17f911446, 60, 16, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_RXG_04e1e1f56f{str("RXG", 3), str("Pharmacy give", 13), s_RXG_04e1e1f56f_f, 16};
+inline constexpr segment_def s_RXG_3ec936c63f{str("RXG", 3), str("Pharmacy give", 13), s_RXG_3ec936c63f_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_RXO_BFB5B06087
-#define HL7V2_DEFS_S_RXO_BFB5B06087
-inline constexpr field_def s_RXO_bfb5b06087_f[] = {
-  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_a17f911446, 100, 1, 1, 0, optionality::required},
-  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::required},
-  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
-  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_a17f911446, 60, 4, 1, 0, optionality::required},
-  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_a17f911446, 60, 5, 1, 0, optionality::optional},
-  {str("Provider's Pharmacy Instructions", 32), str("providers_pharmacy_instructions", 31), &t_CE_a17f911446, 200, 6, 0, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_a17f911446, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver-to location", 19), str("deliver_to_location", 19), &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, optionality::optional},
-  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, 1, 9, 1, 161, optionality::optional},
-  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_a17f911446, 100, 10, 1, 0, optionality::optional},
-  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_a17f911446, 60, 12, 1, 0, optionality::optional},
-  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_015a34a893, 60, 14, 1, 0, optionality::optional},
-  {str("Pharmacist Verifier ID", 22), str("pharmacist_verifier_id", 22), &t_CN_015a34a893, 60, 15, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 16, 1, 0, optionality::optional},
-  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXO_2CF73B00EC
+#define HL7V2_DEFS_S_RXO_2CF73B00EC
+inline constexpr field_def s_RXO_2cf73b00ec_f[] = {
+  {"Requested Give Code\"requested_give_code\":", &t_CE_a17f911446, 100, 1, 1, 0, 19, 19, optionality::required},
+  {"Requested Give Amount - Minimum\"requested_give_amount_minimum\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 31, 29, optionality::required},
+  {"Requested Give Amount - Maximum\"requested_give_amount_maximum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Units\"requested_give_units\":", &t_CE_a17f911446, 60, 4, 1, 0, 20, 20, optionality::required},
+  {"Requested Dosage Form\"requested_dosage_form\":", &t_CE_a17f911446, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Provider's Pharmacy Instructions\"providers_pharmacy_instructions\":", &t_CE_a17f911446, 200, 6, 0, 0, 32, 31, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_a17f911446, 200, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-to location\"deliver_to_location\":", &t_CM_LA1_b6d04394e4, 12, 8, 1, 0, 19, 19, optionality::optional},
+  {"Allow Substitutions\"allow_substitutions\":", &t_ID_694d19431d, 1, 9, 1, 161, 19, 19, optionality::optional},
+  {"Requested Dispense Code\"requested_dispense_code\":", &t_CE_a17f911446, 100, 10, 1, 0, 23, 23, optionality::optional},
+  {"Requested Dispense Amount\"requested_dispense_amount\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Requested Dispense Units\"requested_dispense_units\":", &t_CE_a17f911446, 60, 12, 1, 0, 24, 24, optionality::optional},
+  {"Number of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 13, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_CN_015a34a893, 60, 14, 1, 0, 30, 29, optionality::optional},
+  {"Pharmacist Verifier ID\"pharmacist_verifier_id\":", &t_CN_015a34a893, 60, 15, 1, 0, 22, 22, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 16, 1, 0, 18, 18, optionality::optional},
+  {"Requested Give Per (Time Unit)\"requested_give_per_time_unit\":", &t_ST_30901c7b80, 20, 17, 1, 0, 30, 28, optionality::optional},
 };
-inline constexpr segment_def s_RXO_bfb5b06087{str("RXO", 3), str("Pharmacy prescription order", 27), s_RXO_bfb5b06087_f, 17};
+inline constexpr segment_def s_RXO_2cf73b00ec{str("RXO", 3), str("Pharmacy prescription order", 27), s_RXO_2cf73b00ec_f, 17};
 #endif
-#ifndef HL7V2_DEFS_S_RXR_84665A0847
-#define HL7V2_DEFS_S_RXR_84665A0847
-inline constexpr field_def s_RXR_84665a0847_f[] = {
-  {str("Route", 5), str("route", 5), &t_CE_a17f911446, 60, 1, 1, 162, optionality::required},
-  {str("Site", 4), str("site", 4), &t_CE_a17f911446, 60, 2, 1, 163, optionality::optional},
-  {str("Administration Device", 21), str("administration_device", 21), &t_CE_a17f911446, 60, 3, 1, 164, optionality::optional},
-  {str("Administration Method", 21), str("administration_method", 21), &t_CE_a17f911446, 60, 4, 1, 165, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXR_E89A0B8A14
+#define HL7V2_DEFS_S_RXR_E89A0B8A14
+inline constexpr field_def s_RXR_e89a0b8a14_f[] = {
+  {"Route\"route\":", &t_CE_a17f911446, 60, 1, 1, 162, 5, 5, optionality::required},
+  {"Site\"site\":", &t_CE_a17f911446, 60, 2, 1, 163, 4, 4, optionality::optional},
+  {"Administration Device\"administration_device\":", &t_CE_a17f911446, 60, 3, 1, 164, 21, 21, optionality::optional},
+  {"Administration Method\"administration_method\":", &t_CE_a17f911446, 60, 4, 1, 165, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_RXR_84665a0847{str("RXR", 3), str("Pharmacy route", 14), s_RXR_84665a0847_f, 4};
+inline constexpr segment_def s_RXR_e89a0b8a14{str("RXR", 3), str("Pharmacy route", 14), s_RXR_e89a0b8a14_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_STF_B38ED7C57D
-#define HL7V2_DEFS_S_STF_B38ED7C57D
-inline constexpr field_def s_STF_b38ed7c57d_f[] = {
-  {str("STF - primary key value", 23), str("stf_primary_key_value", 21), &t_CE_a17f911446, 60, 1, 1, 0, optionality::required},
-  {str("Staff ID Code", 13), str("staff_id_code", 13), &t_CE_a17f911446, 60, 2, 0, 0, optionality::optional},
-  {str("Staff Name", 10), str("staff_name", 10), &t_PN_3221ed4820, 48, 3, 1, 0, optionality::optional},
-  {str("Staff Type", 10), str("staff_type", 10), &t_ID_694d19431d, 2, 4, 0, 182, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_ID_694d19431d, 1, 5, 1, 1, optionality::optional},
-  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Active / inactive", 17), str("active_inactive", 15), &t_ID_694d19431d, 1, 7, 1, 183, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_a17f911446, 200, 8, 0, 184, optionality::optional},
-  {str("Service", 7), str("service", 7), &t_CE_a17f911446, 200, 9, 0, 0, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_TN_108c330f6e, 40, 10, 0, 0, optionality::optional},
-  {str("Office / home address", 21), str("office_home_address", 19), &t_AD_3250cfd40d, 106, 11, 2, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_CM_DIN_213821cda6, 19, 12, 0, 0, optionality::optional},
-  {str("Inactivation Date", 17), str("inactivation_date", 17), &t_CM_DIN_213821cda6, 19, 13, 0, 0, optionality::optional},
-  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_a17f911446, 60, 14, 0, 0, optionality::optional},
-  {str("E-mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
-  {str("Preferred method of Contact", 27), str("preferred_method_of_contact", 27), &t_ID_694d19431d, 1, 16, 1, 185, optionality::optional},
+#ifndef HL7V2_DEFS_S_STF_F03229F27D
+#define HL7V2_DEFS_S_STF_F03229F27D
+inline constexpr field_def s_STF_f03229f27d_f[] = {
+  {"STF - primary key value\"stf_primary_key_value\":", &t_CE_a17f911446, 60, 1, 1, 0, 23, 21, optionality::required},
+  {"Staff ID Code\"staff_id_code\":", &t_CE_a17f911446, 60, 2, 0, 0, 13, 13, optionality::optional},
+  {"Staff Name\"staff_name\":", &t_PN_3221ed4820, 48, 3, 1, 0, 10, 10, optionality::optional},
+  {"Staff Type\"staff_type\":", &t_ID_694d19431d, 2, 4, 0, 182, 10, 10, optionality::optional},
+  {"Sex\"sex\":", &t_ID_694d19431d, 1, 5, 1, 1, 3, 3, optionality::optional},
+  {"Date of Birth\"date_of_birth\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 13, 13, optionality::optional},
+  {"Active / inactive\"active_inactive\":", &t_ID_694d19431d, 1, 7, 1, 183, 17, 15, optionality::optional},
+  {"Department\"department\":", &t_CE_a17f911446, 200, 8, 0, 184, 10, 10, optionality::optional},
+  {"Service\"service\":", &t_CE_a17f911446, 200, 9, 0, 0, 7, 7, optionality::optional},
+  {"Phone\"phone\":", &t_TN_108c330f6e, 40, 10, 0, 0, 5, 5, optionality::optional},
+  {"Office / home address\"office_home_address\":", &t_AD_3250cfd40d, 106, 11, 2, 0, 21, 19, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_CM_DIN_213821cda6, 19, 12, 0, 0, 15, 15, optionality::optional},
+  {"Inactivation Date\"inactivation_date\":", &t_CM_DIN_213821cda6, 19, 13, 0, 0, 17, 17, optionality::optional},
+  {"Backup Person ID\"backup_person_id\":", &t_CE_a17f911446, 60, 14, 0, 0, 16, 16, optionality::optional},
+  {"E-mail Address\"e_mail_address\":", &t_ST_30901c7b80, 40, 15, 0, 0, 14, 14, optionality::optional},
+  {"Preferred method of Contact\"preferred_method_of_contact\":", &t_ID_694d19431d, 1, 16, 1, 185, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_STF_b38ed7c57d{str("STF", 3), str("Staff identification segment", 28), s_STF_b38ed7c57d_f, 16};
+inline constexpr segment_def s_STF_f03229f27d{str("STF", 3), str("Staff identification segment", 28), s_STF_f03229f27d_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_UB1_DBBE24D19F
-#define HL7V2_DEFS_S_UB1_DBBE24D19F
-inline constexpr field_def s_UB1_dbbe24d19f_f[] = {
-  {str("Set ID - UB82", 13), str("set_id_ub82", 11), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Blood deductible (43)", 21), str("blood_deductible_43", 19), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::optional},
-  {str("Blood furnished pints of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::optional},
-  {str("Blood replaced pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::optional},
-  {str("Blood not replaced pints (42)", 29), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::optional},
-  {str("Co-insurance days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Condition code (35-39)", 22), str("condition_code_35_39", 20), &t_ID_694d19431d, 2, 7, 5, 43, optionality::optional},
-  {str("Covered days (23)", 17), str("covered_days_23", 15), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::optional},
-  {str("Non-covered days (24)", 21), str("non_covered_days_24", 19), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::optional},
-  {str("Value amount and code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_CM_UVC_01e8b2377f, 12, 10, 8, 153, optionality::optional},
-  {str("Number of grace days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::optional},
-  {str("Special program indicator (44)", 30), str("special_program_indicator_44", 28), &t_ID_694d19431d, 2, 12, 1, 0, optionality::optional},
-  {str("PSRO / UR approval indicator (87)", 33), str("psro_ur_approval_indicator_87", 29), &t_ID_694d19431d, 1, 13, 1, 0, optionality::optional},
-  {str("PSRO / UR approved stay - from (88)", 35), str("psro_ur_approved_stay_from_88", 29), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("PSRO / UR approved stay - to (89)", 33), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
-  {str("Occurrence (28-32)", 18), str("occurrence_28_32", 16), &t_CM_OCD_d5c4aebbf9, 20, 16, 5, 0, optionality::optional},
-  {str("Occurrence span (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
-  {str("Occurrence span start date (33)", 31), str("occurrence_span_start_date_33", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Occurrence span end date (33)", 29), str("occurrence_span_end_date_33", 27), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
-  {str("UB-82 locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
-  {str("UB-82 locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
-  {str("UB-82 locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
-  {str("UB-82 locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_UB1_7FA16ADC8B
+#define HL7V2_DEFS_S_UB1_7FA16ADC8B
+inline constexpr field_def s_UB1_7fa16adc8b_f[] = {
+  {"Set ID - UB82\"set_id_ub82\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 13, 11, optionality::optional},
+  {"Blood deductible (43)\"blood_deductible_43\":", &t_NM_caa61c45e1, 1, 2, 1, 0, 21, 19, optionality::optional},
+  {"Blood furnished pints of (40)\"blood_furnished_pints_of_40\":", &t_NM_caa61c45e1, 2, 3, 1, 0, 29, 27, optionality::optional},
+  {"Blood replaced pints (41)\"blood_replaced_pints_41\":", &t_NM_caa61c45e1, 2, 4, 1, 0, 25, 23, optionality::optional},
+  {"Blood not replaced pints (42)\"blood_not_replaced_pints_42\":", &t_NM_caa61c45e1, 2, 5, 1, 0, 29, 27, optionality::optional},
+  {"Co-insurance days (25)\"co_insurance_days_25\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 20, optionality::optional},
+  {"Condition code (35-39)\"condition_code_35_39\":", &t_ID_694d19431d, 2, 7, 5, 43, 22, 20, optionality::optional},
+  {"Covered days (23)\"covered_days_23\":", &t_NM_caa61c45e1, 3, 8, 1, 0, 17, 15, optionality::optional},
+  {"Non-covered days (24)\"non_covered_days_24\":", &t_NM_caa61c45e1, 3, 9, 1, 0, 21, 19, optionality::optional},
+  {"Value amount and code (46-49)\"value_amount_and_code_46_49\":", &t_CM_UVC_01e8b2377f, 12, 10, 8, 153, 29, 27, optionality::optional},
+  {"Number of grace days (90)\"number_of_grace_days_90\":", &t_NM_caa61c45e1, 2, 11, 1, 0, 25, 23, optionality::optional},
+  {"Special program indicator (44)\"special_program_indicator_44\":", &t_ID_694d19431d, 2, 12, 1, 0, 30, 28, optionality::optional},
+  {"PSRO / UR approval indicator (87)\"psro_ur_approval_indicator_87\":", &t_ID_694d19431d, 1, 13, 1, 0, 33, 29, optionality::optional},
+  {"PSRO / UR approved stay - from (88)\"psro_ur_approved_stay_from_88\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 35, 29, optionality::optional},
+  {"PSRO / UR approved stay - to (89)\"psro_ur_approved_stay_to_89\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 33, 27, optionality::optional},
+  {"Occurrence (28-32)\"occurrence_28_32\":", &t_CM_OCD_d5c4aebbf9, 20, 16, 5, 0, 18, 16, optionality::optional},
+  {"Occurrence span (33)\"occurrence_span_33\":", &t_ID_694d19431d, 2, 17, 1, 0, 20, 18, optionality::optional},
+  {"Occurrence span start date (33)\"occurrence_span_start_date_33\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 31, 29, optionality::optional},
+  {"Occurrence span end date (33)\"occurrence_span_end_date_33\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 29, 27, optionality::optional},
+  {"UB-82 locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::optional},
+  {"UB-82 locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_UB1_dbbe24d19f{str("UB1", 3), str("Ub82 data", 9), s_UB1_dbbe24d19f_f, 23};
+inline constexpr segment_def s_UB1_7fa16adc8b{str("UB1", 3), str("Ub82 data", 9), s_UB1_7fa16adc8b_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_UB2_2F60BD7D4F
-#define HL7V2_DEFS_S_UB2_2F60BD7D4F
-inline constexpr field_def s_UB2_2f60bd7d4f_f[] = {
-  {str("Set ID - UB92", 13), str("set_id_ub92", 11), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Co-insurance days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
-  {str("Condition code (24-30)", 22), str("condition_code_24_30", 20), &t_ID_694d19431d, 2, 3, 7, 43, optionality::optional},
-  {str("Covered days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
-  {str("Non-covered days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
-  {str("Value amount and code (39-41)", 29), str("value_amount_and_code_39_41", 27), &t_CM_UVC_01e8b2377f, 11, 6, 12, 0, optionality::optional},
-  {str("Occurrence code and date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_CM_OCD_d5c4aebbf9, 11, 7, 8, 0, optionality::optional},
-  {str("Occurrence span code / dates (36)", 33), str("occurrence_span_code_dates_36", 29), &t_CM_OSP_49c844230c, 28, 8, 2, 0, optionality::optional},
-  {str("UB92 locator 2 (state)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
-  {str("UB92 locator 11 (state)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
-  {str("UB92 locator 31 (national)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
-  {str("Document control number (37)", 28), str("document_control_number_37", 26), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
-  {str("UB92 locator 49 (national)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
-  {str("UB92 locator 56 (state)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
-  {str("UB92 locator 57 (national)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
-  {str("UB92 Locator 78 (state)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_UB2_913CBB693B
+#define HL7V2_DEFS_S_UB2_913CBB693B
+inline constexpr field_def s_UB2_913cbb693b_f[] = {
+  {"Set ID - UB92\"set_id_ub92\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 13, 11, optionality::optional},
+  {"Co-insurance days (9)\"co_insurance_days_9\":", &t_ST_30901c7b80, 3, 2, 1, 0, 21, 19, optionality::optional},
+  {"Condition code (24-30)\"condition_code_24_30\":", &t_ID_694d19431d, 2, 3, 7, 43, 22, 20, optionality::optional},
+  {"Covered days (7)\"covered_days_7\":", &t_ST_30901c7b80, 3, 4, 1, 0, 16, 14, optionality::optional},
+  {"Non-covered days (8)\"non_covered_days_8\":", &t_ST_30901c7b80, 4, 5, 1, 0, 20, 18, optionality::optional},
+  {"Value amount and code (39-41)\"value_amount_and_code_39_41\":", &t_CM_UVC_01e8b2377f, 11, 6, 12, 0, 29, 27, optionality::optional},
+  {"Occurrence code and date (32-35)\"occurrence_code_and_date_32_35\":", &t_CM_OCD_d5c4aebbf9, 11, 7, 8, 0, 32, 30, optionality::optional},
+  {"Occurrence span code / dates (36)\"occurrence_span_code_dates_36\":", &t_CM_OSP_49c844230c, 28, 8, 2, 0, 33, 29, optionality::optional},
+  {"UB92 locator 2 (state)\"ub92_locator_2_state\":", &t_ST_30901c7b80, 29, 9, 2, 0, 22, 20, optionality::optional},
+  {"UB92 locator 11 (state)\"ub92_locator_11_state\":", &t_ST_30901c7b80, 12, 10, 2, 0, 23, 21, optionality::optional},
+  {"UB92 locator 31 (national)\"ub92_locator_31_national\":", &t_ST_30901c7b80, 5, 11, 1, 0, 26, 24, optionality::optional},
+  {"Document control number (37)\"document_control_number_37\":", &t_ST_30901c7b80, 23, 12, 3, 0, 28, 26, optionality::optional},
+  {"UB92 locator 49 (national)\"ub92_locator_49_national\":", &t_ST_30901c7b80, 4, 13, 23, 0, 26, 24, optionality::optional},
+  {"UB92 locator 56 (state)\"ub92_locator_56_state\":", &t_ST_30901c7b80, 14, 14, 5, 0, 23, 21, optionality::optional},
+  {"UB92 locator 57 (national)\"ub92_locator_57_national\":", &t_ST_30901c7b80, 27, 15, 1, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 78 (state)\"ub92_locator_78_state\":", &t_ST_30901c7b80, 2, 16, 2, 0, 23, 21, optionality::optional},
 };
-inline constexpr segment_def s_UB2_2f60bd7d4f{str("UB2", 3), str("Ub92 data", 9), s_UB2_2f60bd7d4f_f, 16};
+inline constexpr segment_def s_UB2_913cbb693b{str("UB2", 3), str("Ub92 data", 9), s_UB2_913cbb693b_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_URD_B942096089
-#define HL7V2_DEFS_S_URD_B942096089
-inline constexpr field_def s_URD_b942096089_f[] = {
-  {str("R/U date / time", 15), str("r_u_date_time", 13), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
-  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_ST_30901c7b80, 20, 3, 0, 0, optionality::required},
-  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_ID_694d19431d, 3, 4, 0, 48, optionality::optional},
-  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U display / print locations", 29), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_URD_876792A0CB
+#define HL7V2_DEFS_S_URD_876792A0CB
+inline constexpr field_def s_URD_876792a0cb_f[] = {
+  {"R/U date / time\"r_u_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 15, 13, optionality::optional},
+  {"Report Priority\"report_priority\":", &t_ID_694d19431d, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/U Who Subject Definition\"r_u_who_subject_definition\":", &t_ST_30901c7b80, 20, 3, 0, 0, 26, 26, optionality::required},
+  {"R/U What Subject Definition\"r_u_what_subject_definition\":", &t_ID_694d19431d, 3, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/U What Department Code\"r_u_what_department_code\":", &t_ST_30901c7b80, 20, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/U display / print locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 29, 27, optionality::optional},
+  {"R/U Results Level\"r_u_results_level\":", &t_ID_694d19431d, 1, 7, 1, 108, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_URD_b942096089{str("URD", 3), str("Results/update definition", 25), s_URD_b942096089_f, 7};
+inline constexpr segment_def s_URD_876792a0cb{str("URD", 3), str("Results/update definition", 25), s_URD_876792a0cb_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_URS_B9D4FACCA6
-#define HL7V2_DEFS_S_URS_B9D4FACCA6
-inline constexpr field_def s_URS_b9d4facca6_f[] = {
-  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/U when data start date / time", 31), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("R/U when data end date / time", 29), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U which date / time qualifier", 31), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("R/U which date / time status qualifier", 38), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("R/U date / time selection qualifier", 35), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
+#ifndef HL7V2_DEFS_S_URS_8864029F94
+#define HL7V2_DEFS_S_URS_8864029F94
+inline constexpr field_def s_URS_8864029f94_f[] = {
+  {"R/U Where Subject Definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/U when data start date / time\"r_u_when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 31, 29, optionality::optional},
+  {"R/U when data end date / time\"r_u_when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 29, 27, optionality::optional},
+  {"R/U What User Qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/U Other Results Subject Definition\"r_u_other_results_subject_definition\":", &t_ST_30901c7b80, 20, 5, 0, 0, 36, 36, optionality::optional},
+  {"R/U which date / time qualifier\"r_u_which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 31, 29, optionality::optional},
+  {"R/U which date / time status qualifier\"r_u_which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 38, 36, optionality::optional},
+  {"R/U date / time selection qualifier\"r_u_date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 35, 33, optionality::optional},
 };
-inline constexpr segment_def s_URS_b9d4facca6{str("URS", 3), str("Unsolicited selection", 21), s_URS_b9d4facca6_f, 8};
+inline constexpr segment_def s_URS_8864029f94{str("URS", 3), str("Unsolicited selection", 21), s_URS_8864029f94_f, 8};
 #endif
 #ifndef HL7V2_DEFS_N_FBFB7C778A
 #define HL7V2_DEFS_N_FBFB7C778A
@@ -3775,68 +3775,68 @@ inline constexpr table_def tb_193_e23126be2f{193, 4, str("Amount class", 12), tb
 #endif
 
 inline constexpr segment_entry v2_2_segments[] = {
-  {0x41434300u, &s_ACC_ff5c4d79b2},
-  {0x41444400u, &s_ADD_f1d4428632},
-  {0x414c3100u, &s_AL1_fcf14ad2d7},
-  {0x42485300u, &s_BHS_7df897bb80},
-  {0x424c4700u, &s_BLG_ea362c1690},
-  {0x42545300u, &s_BTS_dbe25bd91f},
-  {0x44473100u, &s_DG1_4c1794f4a8},
-  {0x44534300u, &s_DSC_e069e190b0},
-  {0x44535000u, &s_DSP_0463b9e3b1},
-  {0x45525200u, &s_ERR_b6ade53aa4},
-  {0x45564e00u, &s_EVN_da353638ad},
-  {0x46485300u, &s_FHS_75b81d6e9a},
-  {0x46543100u, &s_FT1_0d07a6641c},
-  {0x46545300u, &s_FTS_c1daf52f7d},
-  {0x47543100u, &s_GT1_e56e20ffb7},
-  {0x494e3100u, &s_IN1_ee54ccd751},
-  {0x494e3200u, &s_IN2_72f4c818db},
-  {0x494e3300u, &s_IN3_84d12f5ead},
-  {0x4d464100u, &s_MFA_ede710ab52},
-  {0x4d464500u, &s_MFE_65d7bee39d},
-  {0x4d464900u, &s_MFI_2ea9e387ca},
-  {0x4d524700u, &s_MRG_84b18151ed},
-  {0x4d534100u, &s_MSA_e5274fc861},
-  {0x4d534800u, &s_MSH_0c58637567},
-  {0x4e434b00u, &s_NCK_46fe5cd91f},
-  {0x4e4b3100u, &s_NK1_1e30d3ab14},
-  {0x4e505500u, &s_NPU_1c1d828aaf},
-  {0x4e534300u, &s_NSC_740dc71943},
-  {0x4e535400u, &s_NST_8bd2575eef},
-  {0x4e544500u, &s_NTE_fc76f0c8af},
-  {0x4f425200u, &s_OBR_7516dc8447},
-  {0x4f425800u, &s_OBX_d928d96558},
-  {0x4f445300u, &s_ODS_3ed3d67014},
-  {0x4f445400u, &s_ODT_92a2a4b518},
-  {0x4f4d3100u, &s_OM1_87f8dde2e2},
-  {0x4f4d3200u, &s_OM2_1c6359f0ba},
-  {0x4f4d3300u, &s_OM3_90db55075e},
-  {0x4f4d3400u, &s_OM4_7d2f68a7bc},
-  {0x4f4d3500u, &s_OM5_a6a844335f},
-  {0x4f4d3600u, &s_OM6_abcb0fc2fe},
-  {0x4f524300u, &s_ORC_cd6c7ca60e},
-  {0x50494400u, &s_PID_457367c82b},
-  {0x50523100u, &s_PR1_2b27b58bf5},
-  {0x50524100u, &s_PRA_9a19fe81f5},
-  {0x50563100u, &s_PV1_e63d3c3295},
-  {0x50563200u, &s_PV2_1076e6a3ca},
-  {0x51524400u, &s_QRD_a446ea812b},
-  {0x51524600u, &s_QRF_77fc3630a3},
-  {0x52513100u, &s_RQ1_18612e25c6},
-  {0x52514400u, &s_RQD_12ffa061d4},
-  {0x52584100u, &s_RXA_f8bfa04a4f},
-  {0x52584300u, &s_RXC_feb8344066},
-  {0x52584400u, &s_RXD_cd28a1f570},
-  {0x52584500u, &s_RXE_d90e41df88},
-  {0x52584700u, &s_RXG_04e1e1f56f},
-  {0x52584f00u, &s_RXO_bfb5b06087},
-  {0x52585200u, &s_RXR_84665a0847},
-  {0x53544600u, &s_STF_b38ed7c57d},
-  {0x55423100u, &s_UB1_dbbe24d19f},
-  {0x55423200u, &s_UB2_2f60bd7d4f},
-  {0x55524400u, &s_URD_b942096089},
-  {0x55525300u, &s_URS_b9d4facca6},
+  {0x41434300u, &s_ACC_27d8cddc3b},
+  {0x41444400u, &s_ADD_014897f438},
+  {0x414c3100u, &s_AL1_5e9c2e6ca9},
+  {0x42485300u, &s_BHS_89dc1f4e9f},
+  {0x424c4700u, &s_BLG_45e7318cad},
+  {0x42545300u, &s_BTS_d5ac54cb35},
+  {0x44473100u, &s_DG1_65a8e151d1},
+  {0x44534300u, &s_DSC_5b6e75ed32},
+  {0x44535000u, &s_DSP_cfbc5e1363},
+  {0x45525200u, &s_ERR_fe75b6d078},
+  {0x45564e00u, &s_EVN_923dbe0932},
+  {0x46485300u, &s_FHS_03fb361f72},
+  {0x46543100u, &s_FT1_91f83922b8},
+  {0x46545300u, &s_FTS_df9748789b},
+  {0x47543100u, &s_GT1_8186a2d2f2},
+  {0x494e3100u, &s_IN1_fe9ee3cf2f},
+  {0x494e3200u, &s_IN2_2bbba8a91f},
+  {0x494e3300u, &s_IN3_736ef86425},
+  {0x4d464100u, &s_MFA_e73fa5d231},
+  {0x4d464500u, &s_MFE_92c9358cae},
+  {0x4d464900u, &s_MFI_68028d46d7},
+  {0x4d524700u, &s_MRG_4acb33746c},
+  {0x4d534100u, &s_MSA_2b45d3d3e4},
+  {0x4d534800u, &s_MSH_90b259aa65},
+  {0x4e434b00u, &s_NCK_ab59570a9c},
+  {0x4e4b3100u, &s_NK1_18bd78ed08},
+  {0x4e505500u, &s_NPU_9608e4bcac},
+  {0x4e534300u, &s_NSC_2cd0c0fa8b},
+  {0x4e535400u, &s_NST_4573757c25},
+  {0x4e544500u, &s_NTE_1186c48d90},
+  {0x4f425200u, &s_OBR_fe40919102},
+  {0x4f425800u, &s_OBX_99f46adcfd},
+  {0x4f445300u, &s_ODS_3f4a8b7805},
+  {0x4f445400u, &s_ODT_4eab5b90f4},
+  {0x4f4d3100u, &s_OM1_d4b6654202},
+  {0x4f4d3200u, &s_OM2_c3af02c94f},
+  {0x4f4d3300u, &s_OM3_636a53b674},
+  {0x4f4d3400u, &s_OM4_847f4da63d},
+  {0x4f4d3500u, &s_OM5_a37364ebca},
+  {0x4f4d3600u, &s_OM6_77980490e8},
+  {0x4f524300u, &s_ORC_d86e17c76f},
+  {0x50494400u, &s_PID_f1d0c312db},
+  {0x50523100u, &s_PR1_d98af099e9},
+  {0x50524100u, &s_PRA_5c5431b332},
+  {0x50563100u, &s_PV1_75bd21c84c},
+  {0x50563200u, &s_PV2_6ba9bdbf86},
+  {0x51524400u, &s_QRD_abb8f87965},
+  {0x51524600u, &s_QRF_999816bd3e},
+  {0x52513100u, &s_RQ1_1a942f7439},
+  {0x52514400u, &s_RQD_e466b0b78a},
+  {0x52584100u, &s_RXA_8d6ea223f1},
+  {0x52584300u, &s_RXC_6b599cbcfe},
+  {0x52584400u, &s_RXD_21df0f511e},
+  {0x52584500u, &s_RXE_8270e65ac2},
+  {0x52584700u, &s_RXG_3ec936c63f},
+  {0x52584f00u, &s_RXO_2cf73b00ec},
+  {0x52585200u, &s_RXR_e89a0b8a14},
+  {0x53544600u, &s_STF_f03229f27d},
+  {0x55423100u, &s_UB1_7fa16adc8b},
+  {0x55423200u, &s_UB2_913cbb693b},
+  {0x55524400u, &s_URD_876792a0cb},
+  {0x55525300u, &s_URS_8864029f94},
 };
 inline constexpr const type_def* v2_2_types[] = {
   &t_AD_3250cfd40d,

@@ -25,26 +25,26 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_997DB9468C
 #define HL7V2_DEFS_T_AD_997DB9468C
 inline constexpr component_def t_AD_997db9468c_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_997db9468c{str("AD", 2), str("Address", 7), t_AD_997db9468c_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_CE_0BB31F3887
 #define HL7V2_DEFS_T_CE_0BB31F3887
 inline constexpr component_def t_CE_0bb31f3887_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"Name Of Coding System\"name_of_coding_system\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ID_694d19431d, 0, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Name Of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ST_30901c7b80, 0, 0, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CE_0bb31f3887{str("CE", 2), str("Coded Element", 13), t_CE_0bb31f3887_c, 6};
 #endif
@@ -59,211 +59,211 @@ inline constexpr type_def t_IS_94058a80d1{str("IS", 2), str("Coded value for use
 #ifndef HL7V2_DEFS_T_HD_86A4AC9AE2
 #define HL7V2_DEFS_T_HD_86A4AC9AE2
 inline constexpr component_def t_HD_86a4ac9ae2_c[] = {
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 0, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_HD_86a4ac9ae2{str("HD", 2), str("Hierarchic Designator", 21), t_HD_86a4ac9ae2_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CK_D99D794336
 #define HL7V2_DEFS_T_CK_D99D794336
 inline constexpr component_def t_CK_d99d794336_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CK_d99d794336{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_d99d794336_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RANGE_309E4981CA
 #define HL7V2_DEFS_T_CM_RANGE_309E4981CA
 inline constexpr component_def t_CM_RANGE_309e4981ca_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("High Value", 10), str("high_value", 10), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Low Value\"low_value\":", &t_CE_0bb31f3887, 0, 0, 9, 9, optionality::optional},
+  {"High Value\"high_value\":", &t_CE_0bb31f3887, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CM_RANGE_309e4981ca{str("CM_RANGE", 8), str("Wertebereich", 12), t_CM_RANGE_309e4981ca_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ABS_RANGE_EE629C963D
 #define HL7V2_DEFS_T_CM_ABS_RANGE_EE629C963D
 inline constexpr component_def t_CM_ABS_RANGE_ee629c963d_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_309e4981ca, 0, 0, optionality::optional},
-  {str("Numeric Change", 14), str("numeric_change", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Percent Per Change", 18), str("percent_per_change", 18), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Range\"range\":", &t_CM_RANGE_309e4981ca, 0, 0, 5, 5, optionality::optional},
+  {"Numeric Change\"numeric_change\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Percent Per Change\"percent_per_change\":", &t_NM_caa61c45e1, 0, 0, 18, 18, optionality::optional},
+  {"Days\"days\":", &t_NM_caa61c45e1, 0, 0, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_CM_ABS_RANGE_ee629c963d{str("CM_ABS_RANGE", 12), str("Absolute Range", 14), t_CM_ABS_RANGE_ee629c963d_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Time Of An Event\"time_of_an_event\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
+  {"Degree Of Precision\"degree_of_precision\":", &t_ST_30901c7b80, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_AUI_8F3BCCEE55
 #define HL7V2_DEFS_T_CM_AUI_8F3BCCEE55
 inline constexpr component_def t_CM_AUI_8f3bccee55_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Date\"date\":", &t_TS_f7a89bea09, 0, 0, 4, 4, optionality::optional},
+  {"Source\"source\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CM_AUI_8f3bccee55{str("CM_AUI", 6), str("Authorization Information", 25), t_CM_AUI_8f3bccee55_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_CCD_196793DF96
 #define HL7V2_DEFS_T_CM_CCD_196793DF96
 inline constexpr component_def t_CM_CCD_196793df96_c[] = {
-  {str("When To Charge Code", 19), str("when_to_charge_code", 19), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date/time", 9), str("date_time", 9), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"When To Charge Code\"when_to_charge_code\":", &t_ID_694d19431d, 0, 0, 19, 19, optionality::optional},
+  {"Date/time\"date_time\":", &t_TS_f7a89bea09, 0, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_CM_CCD_196793df96{str("CM_CCD", 6), str("Charge Time", 11), t_CM_CCD_196793df96_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DDI_E6D4ACB937
 #define HL7V2_DEFS_T_CM_DDI_E6D4ACB937
 inline constexpr component_def t_CM_DDI_e6d4acb937_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Delay Days\"delay_days\":", &t_NM_caa61c45e1, 0, 0, 10, 10, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DDI_e6d4acb937{str("CM_DDI", 6), str("Daily Deductible", 16), t_CM_DDI_e6d4acb937_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DIN_F13656F0EF
 #define HL7V2_DEFS_T_CM_DIN_F13656F0EF
 inline constexpr component_def t_CM_DIN_f13656f0ef_c[] = {
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Date\"date\":", &t_TS_f7a89bea09, 0, 0, 4, 4, optionality::optional},
+  {"Institution Name\"institution_name\":", &t_CE_0bb31f3887, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_CM_DIN_f13656f0ef{str("CM_DIN", 6), str("Activation Date", 15), t_CM_DIN_f13656f0ef_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 #define HL7V2_DEFS_T_CM_DLD_79F1E3F70C
 inline constexpr component_def t_CM_DLD_79f1e3f70c_c[] = {
-  {str("Discharge Location", 18), str("discharge_location", 18), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Discharge Location\"discharge_location\":", &t_ID_694d19431d, 0, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DLD_79f1e3f70c{str("CM_DLD", 6), str("Discharge Location", 18), t_CM_DLD_79f1e3f70c_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DLT_8A4EC9F10E
 #define HL7V2_DEFS_T_CM_DLT_8A4EC9F10E
 inline constexpr component_def t_CM_DLT_8a4ec9f10e_c[] = {
-  {str("Range", 5), str("range", 5), &t_CM_RANGE_309e4981ca, 0, 0, optionality::optional},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Change", 6), str("change", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Length Of Time-days", 19), str("length_of_time_days", 19), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Range\"range\":", &t_CM_RANGE_309e4981ca, 0, 0, 5, 5, optionality::optional},
+  {"Numeric Threshold\"numeric_threshold\":", &t_NM_caa61c45e1, 0, 0, 17, 17, optionality::optional},
+  {"Change\"change\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Length Of Time-days\"length_of_time_days\":", &t_NM_caa61c45e1, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CM_DLT_8a4ec9f10e{str("CM_DLT", 6), str("Delta Check", 11), t_CM_DLT_8a4ec9f10e_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_DTN_F137408EC5
 #define HL7V2_DEFS_T_CM_DTN_F137408EC5
 inline constexpr component_def t_CM_DTN_f137408ec5_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Day Type\"day_type\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_DTN_f137408ec5{str("CM_DTN", 6), str("Day Type And Number", 19), t_CM_DTN_f137408ec5_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_EI_B715A1CD3A
 #define HL7V2_DEFS_T_EI_B715A1CD3A
 inline constexpr component_def t_EI_b715a1cd3a_c[] = {
-  {str("Entity Identifier", 17), str("entity_identifier", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Entity Identifier\"entity_identifier\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 0, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_EI_b715a1cd3a{str("EI", 2), str("Entity Identifier", 17), t_EI_b715a1cd3a_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_EIP_E68A3EC862
 #define HL7V2_DEFS_T_CM_EIP_E68A3EC862
 inline constexpr component_def t_CM_EIP_e68a3ec862_c[] = {
-  {str("Parent's placer order number", 28), str("parents_placer_order_number", 27), &t_EI_b715a1cd3a, 0, 0, optionality::optional},
-  {str("Parent's filler order number", 28), str("parents_filler_order_number", 27), &t_EI_b715a1cd3a, 0, 0, optionality::optional},
+  {"Parent's placer order number\"parents_placer_order_number\":", &t_EI_b715a1cd3a, 0, 0, 28, 27, optionality::optional},
+  {"Parent's filler order number\"parents_filler_order_number\":", &t_EI_b715a1cd3a, 0, 0, 28, 27, optionality::optional},
 };
 inline constexpr type_def t_CM_EIP_e68a3ec862{str("CM_EIP", 6), str("Parent Order", 12), t_CM_EIP_e68a3ec862_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_ELD_64A1DA60F2
 #define HL7V2_DEFS_T_CM_ELD_64A1DA60F2
 inline constexpr component_def t_CM_ELD_64a1da60f2_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Sequence", 8), str("sequence", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Sequence\"sequence\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Code Identifying Error\"code_identifying_error\":", &t_CE_0bb31f3887, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_CM_ELD_64a1da60f2{str("CM_ELD", 6), str("Error", 5), t_CM_ELD_64a1da60f2_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_LA1_97AA60C87E
 #define HL7V2_DEFS_T_CM_LA1_97AA60C87E
 inline constexpr component_def t_CM_LA1_97aa60c87e_c[] = {
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_86a4ac9ae2, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_CM_LA1_97aa60c87e{str("CM_LA1", 6), str("Location With Address Information", 33), t_CM_LA1_97aa60c87e_c, 16};
 #endif
 #ifndef HL7V2_DEFS_T_MO_231B9C531C
 #define HL7V2_DEFS_T_MO_231B9C531C
 inline constexpr component_def t_MO_231b9c531c_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Denomination", 12), str("denomination", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Denomination\"denomination\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_MO_231b9c531c{str("MO", 2), str("Money", 5), t_MO_231b9c531c_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MOC_3B50B6989D
 #define HL7V2_DEFS_T_CM_MOC_3B50B6989D
 inline constexpr component_def t_CM_MOC_3b50b6989d_c[] = {
-  {str("Dollar Amount", 13), str("dollar_amount", 13), &t_MO_231b9c531c, 0, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Dollar Amount\"dollar_amount\":", &t_MO_231b9c531c, 0, 0, 13, 13, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_0bb31f3887, 0, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_CM_MOC_3b50b6989d{str("CM_MOC", 6), str("Charge To Practise", 18), t_CM_MOC_3b50b6989d_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_MSG_7C43926A12
 #define HL7V2_DEFS_T_CM_MSG_7C43926A12
 inline constexpr component_def t_CM_MSG_7c43926a12_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Message Type\"message_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Trigger Event\"trigger_event\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CM_MSG_7c43926a12{str("CM_MSG", 6), str("Message Type", 12), t_CM_MSG_7c43926a12_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CN_49F47E9A6B
 #define HL7V2_DEFS_T_CN_49F47E9A6B
 inline constexpr component_def t_CN_49f47e9a6b_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CN_49f47e9a6b{str("CN", 2), str("Composite ID Number And Name", 28), t_CN_49f47e9a6b_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_CM_NDL_5A6C924096
 #define HL7V2_DEFS_T_CM_NDL_5A6C924096
 inline constexpr component_def t_CM_NDL_5a6c924096_c[] = {
-  {str("Name", 4), str("name", 4), &t_CN_49f47e9a6b, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Name\"name\":", &t_CN_49f47e9a6b, 0, 0, 4, 4, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_86a4ac9ae2, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CM_NDL_5a6c924096{str("CM_NDL", 6), str("Observing Practitioner", 22), t_CM_NDL_5a6c924096_c, 11};
 #endif
@@ -274,80 +274,80 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_CM_OCD_DAF2514554
 #define HL7V2_DEFS_T_CM_OCD_DAF2514554
 inline constexpr component_def t_CM_OCD_daf2514554_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Code\"occurrence_code\":", &t_CE_0bb31f3887, 0, 0, 15, 15, optionality::optional},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_OCD_daf2514554{str("CM_OCD", 6), str("Occurence", 9), t_CM_OCD_daf2514554_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OSD_DD45EC7960
 #define HL7V2_DEFS_T_CM_OSD_DD45EC7960
 inline constexpr component_def t_CM_OSD_dd45ec7960_c[] = {
-  {str("Sequence/results Flag", 21), str("sequence_results_flag", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Placer Order Number Entity Identifier", 37), str("placer_order_number_entity_identifier", 37), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Placer Order Number Namespace ID", 32), str("placer_order_number_namespace_id", 32), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Filler Order Number Entity Identifier", 37), str("filler_order_number_entity_identifier", 37), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Filler Order Number Namespace ID", 32), str("filler_order_number_namespace_id", 32), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Sequence Condition Value", 24), str("sequence_condition_value", 24), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Maximum Number Of Repeats", 25), str("maximum_number_of_repeats", 25), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Placer Order Number Universal ID", 32), str("placer_order_number_universal_id", 32), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Placer Order Number Universal ID Type", 37), str("placer_order_number_universal_id_type", 37), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Filler Order Number Universal ID", 32), str("filler_order_number_universal_id", 32), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Filler Order Number Universal ID Type", 37), str("filler_order_number_universal_id_type", 37), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Sequence/results Flag\"sequence_results_flag\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
+  {"Placer Order Number Entity Identifier\"placer_order_number_entity_identifier\":", &t_ST_30901c7b80, 0, 0, 37, 37, optionality::optional},
+  {"Placer Order Number Namespace ID\"placer_order_number_namespace_id\":", &t_IS_94058a80d1, 0, 0, 32, 32, optionality::optional},
+  {"Filler Order Number Entity Identifier\"filler_order_number_entity_identifier\":", &t_ST_30901c7b80, 0, 0, 37, 37, optionality::optional},
+  {"Filler Order Number Namespace ID\"filler_order_number_namespace_id\":", &t_IS_94058a80d1, 0, 0, 32, 32, optionality::optional},
+  {"Sequence Condition Value\"sequence_condition_value\":", &t_ST_30901c7b80, 0, 0, 24, 24, optionality::optional},
+  {"Maximum Number Of Repeats\"maximum_number_of_repeats\":", &t_NM_caa61c45e1, 0, 0, 25, 25, optionality::optional},
+  {"Placer Order Number Universal ID\"placer_order_number_universal_id\":", &t_ST_30901c7b80, 0, 0, 32, 32, optionality::optional},
+  {"Placer Order Number Universal ID Type\"placer_order_number_universal_id_type\":", &t_ID_694d19431d, 0, 0, 37, 37, optionality::optional},
+  {"Filler Order Number Universal ID\"filler_order_number_universal_id\":", &t_ST_30901c7b80, 0, 0, 32, 32, optionality::optional},
+  {"Filler Order Number Universal ID Type\"filler_order_number_universal_id_type\":", &t_ID_694d19431d, 0, 0, 37, 37, optionality::optional},
 };
 inline constexpr type_def t_CM_OSD_dd45ec7960{str("CM_OSD", 6), str("Order Sequence", 14), t_CM_OSD_dd45ec7960_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_CM_OSP_1BC47EF2FF
 #define HL7V2_DEFS_T_CM_OSP_1BC47EF2FF
 inline constexpr component_def t_CM_OSP_1bc47ef2ff_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Span Code\"occurrence_span_code\":", &t_CE_0bb31f3887, 0, 0, 20, 20, optionality::optional},
+  {"Occurrence Span Start Date\"occurrence_span_start_date\":", &t_DT_43ff1b10ca, 0, 0, 26, 26, optionality::optional},
+  {"Occurrence Span Stop Date\"occurrence_span_stop_date\":", &t_DT_43ff1b10ca, 0, 0, 25, 25, optionality::optional},
 };
 inline constexpr type_def t_CM_OSP_1bc47ef2ff{str("CM_OSP", 6), str("Occurence Span", 14), t_CM_OSP_1bc47ef2ff_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PCF_C0B5CD910B
 #define HL7V2_DEFS_T_CM_PCF_C0B5CD910B
 inline constexpr component_def t_CM_PCF_c0b5cd910b_c[] = {
-  {str("Pre-certification Patient Type", 30), str("pre_certification_patient_type", 30), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Pre-certification Required", 26), str("pre_certification_required", 26), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Pre-certification Windwow", 25), str("pre_certification_windwow", 25), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Pre-certification Patient Type\"pre_certification_patient_type\":", &t_IS_94058a80d1, 0, 0, 30, 30, optionality::optional},
+  {"Pre-certification Required\"pre_certification_required\":", &t_ID_694d19431d, 0, 0, 26, 26, optionality::optional},
+  {"Pre-certification Windwow\"pre_certification_windwow\":", &t_TS_f7a89bea09, 0, 0, 25, 25, optionality::optional},
 };
 inline constexpr type_def t_CM_PCF_c0b5cd910b{str("CM_PCF", 6), str("Pre-certification Required", 26), t_CM_PCF_c0b5cd910b_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PEN_2FA579249A
 #define HL7V2_DEFS_T_CM_PEN_2FA579249A
 inline constexpr component_def t_CM_PEN_2fa579249a_c[] = {
-  {str("Penalty Type", 12), str("penalty_type", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Penalty Amount", 14), str("penalty_amount", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Penalty Type\"penalty_type\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Penalty Amount\"penalty_amount\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_CM_PEN_2fa579249a{str("CM_PEN", 6), str("Penalty", 7), t_CM_PEN_2fa579249a_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PI_923A486DAC
 #define HL7V2_DEFS_T_CM_PI_923A486DAC
 inline constexpr component_def t_CM_PI_923a486dac_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Other Qualifying Info", 21), str("other_qualifying_info", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Type Of ID Number\"type_of_id_number\":", &t_IS_94058a80d1, 0, 0, 17, 17, optionality::optional},
+  {"Other Qualifying Info\"other_qualifying_info\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CM_PI_923a486dac{str("CM_PI", 5), str("Person Identifier", 17), t_CM_PI_923a486dac_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PIP_B087B6750E
 #define HL7V2_DEFS_T_CM_PIP_B087B6750E
 inline constexpr component_def t_CM_PIP_b087b6750e_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Privilege\"privilege\":", &t_CE_0bb31f3887, 0, 0, 9, 9, optionality::optional},
+  {"Privilege Class\"privilege_class\":", &t_CE_0bb31f3887, 0, 0, 15, 15, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_PIP_b087b6750e{str("CM_PIP", 6), str("Privileges", 10), t_CM_PIP_b087b6750e_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PLN_9D5259BFBC
 #define HL7V2_DEFS_T_CM_PLN_9D5259BFBC
 inline constexpr component_def t_CM_PLN_9d5259bfbc_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("State/other Qualifying Info", 27), str("state_other_qualifying_info", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Type Of ID Number\"type_of_id_number\":", &t_IS_94058a80d1, 0, 0, 17, 17, optionality::optional},
+  {"State/other Qualifying Info\"state_other_qualifying_info\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_PLN_9d5259bfbc{str("CM_PLN", 6), str("Practitioner ID Numbers", 23), t_CM_PLN_9d5259bfbc_c, 4};
 #endif
@@ -358,135 +358,135 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_CM_PRL_CF3EA02035
 #define HL7V2_DEFS_T_CM_PRL_CF3EA02035
 inline constexpr component_def t_CM_PRL_cf3ea02035_c[] = {
-  {str("OBX-3 Observation Identifier Of Parent Result", 45), str("obx_3_observation_identifier_of_parent_result", 45), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("OBX-4 Sub-ID Of Parent Result", 29), str("obx_4_sub_id_of_parent_result", 29), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Part Of OBX-5 Observation Result From Parent", 44), str("part_of_obx_5_observation_result_from_parent", 44), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {"OBX-3 Observation Identifier Of Parent Result\"obx_3_observation_identifier_of_parent_result\":", &t_CE_0bb31f3887, 0, 0, 45, 45, optionality::optional},
+  {"OBX-4 Sub-ID Of Parent Result\"obx_4_sub_id_of_parent_result\":", &t_ST_30901c7b80, 0, 0, 29, 29, optionality::optional},
+  {"Part Of OBX-5 Observation Result From Parent\"part_of_obx_5_observation_result_from_parent\":", &t_TX_f9e6eec689, 0, 0, 44, 44, optionality::optional},
 };
 inline constexpr type_def t_CM_PRL_cf3ea02035{str("CM_PRL", 6), str("Parent Result Link", 18), t_CM_PRL_cf3ea02035_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_PTA_3941C9D424
 #define HL7V2_DEFS_T_CM_PTA_3941C9D424
 inline constexpr component_def t_CM_PTA_3941c9d424_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_IS_94058a80d1, 0, 147, optionality::optional},
-  {str("Amount Class", 12), str("amount_class", 12), &t_IS_94058a80d1, 0, 193, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Policy Type\"policy_type\":", &t_IS_94058a80d1, 0, 147, 11, 11, optionality::optional},
+  {"Amount Class\"amount_class\":", &t_IS_94058a80d1, 0, 193, 12, 12, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_CM_PTA_3941c9d424{str("CM_PTA", 6), str("Policy Type", 11), t_CM_PTA_3941c9d424_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RFR_AA3CB2FE3D
 #define HL7V2_DEFS_T_CM_RFR_AA3CB2FE3D
 inline constexpr component_def t_CM_RFR_aa3cb2fe3d_c[] = {
-  {str("Reference Range", 15), str("reference_range", 15), &t_CM_RANGE_309e4981ca, 0, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Age Range", 9), str("age_range", 9), &t_CM_RANGE_309e4981ca, 0, 0, optionality::optional},
-  {str("Age Gestation", 13), str("age_gestation", 13), &t_CM_RANGE_309e4981ca, 0, 0, optionality::optional},
-  {str("Species", 7), str("species", 7), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Race/subspecies", 15), str("race_subspecies", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Conditions", 10), str("conditions", 10), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {"Reference Range\"reference_range\":", &t_CM_RANGE_309e4981ca, 0, 0, 15, 15, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Age Range\"age_range\":", &t_CM_RANGE_309e4981ca, 0, 0, 9, 9, optionality::optional},
+  {"Age Gestation\"age_gestation\":", &t_CM_RANGE_309e4981ca, 0, 0, 13, 13, optionality::optional},
+  {"Species\"species\":", &t_TX_f9e6eec689, 0, 0, 7, 7, optionality::optional},
+  {"Race/subspecies\"race_subspecies\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"Conditions\"conditions\":", &t_TX_f9e6eec689, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CM_RFR_aa3cb2fe3d{str("CM_RFR", 6), str("Reference Range", 15), t_CM_RFR_aa3cb2fe3d_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_CM_RMC_B15BC13725
 #define HL7V2_DEFS_T_CM_RMC_B15BC13725
 inline constexpr component_def t_CM_RMC_b15bc13725_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_IS_94058a80d1, 0, 145, optionality::optional},
-  {str("Amount Type", 11), str("amount_type", 11), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 0, 193, optionality::optional},
+  {"Room Type\"room_type\":", &t_IS_94058a80d1, 0, 145, 9, 9, optionality::optional},
+  {"Amount Type\"amount_type\":", &t_IS_94058a80d1, 0, 0, 11, 11, optionality::optional},
+  {"Coverage Amount\"coverage_amount\":", &t_NM_caa61c45e1, 0, 193, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_CM_RMC_b15bc13725{str("CM_RMC", 6), str("Room Coverage", 13), t_CM_RMC_b15bc13725_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 #define HL7V2_DEFS_T_CM_SPD_39EF7CDD39
 inline constexpr component_def t_CM_SPD_39ef7cdd39_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Eligible Or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date Of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Specialty Name\"specialty_name\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Governing Board\"governing_board\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"Eligible Or Certified\"eligible_or_certified\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
+  {"Date Of Certification\"date_of_certification\":", &t_DT_43ff1b10ca, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CM_SPD_39ef7cdd39{str("CM_SPD", 6), str("Specialty", 9), t_CM_SPD_39ef7cdd39_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CM_SPS_B0BA92EA25
 #define HL7V2_DEFS_T_CM_SPS_B0BA92EA25
 inline constexpr component_def t_CM_SPS_b0ba92ea25_c[] = {
-  {str("Specimen Source Name Or Code", 28), str("specimen_source_name_or_code", 28), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Additives", 9), str("additives", 9), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Freetext", 8), str("freetext", 8), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Body Site", 9), str("body_site", 9), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Collection Modifier Method Code", 31), str("collection_modifier_method_code", 31), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Specimen Source Name Or Code\"specimen_source_name_or_code\":", &t_CE_0bb31f3887, 0, 0, 28, 28, optionality::optional},
+  {"Additives\"additives\":", &t_TX_f9e6eec689, 0, 0, 9, 9, optionality::optional},
+  {"Freetext\"freetext\":", &t_TX_f9e6eec689, 0, 0, 8, 8, optionality::optional},
+  {"Body Site\"body_site\":", &t_CE_0bb31f3887, 0, 0, 9, 9, optionality::optional},
+  {"Site Modifier\"site_modifier\":", &t_CE_0bb31f3887, 0, 0, 13, 13, optionality::optional},
+  {"Collection Modifier Method Code\"collection_modifier_method_code\":", &t_CE_0bb31f3887, 0, 0, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CM_SPS_b0ba92ea25{str("CM_SPS", 6), str("Specimen Source", 15), t_CM_SPS_b0ba92ea25_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CM_UVC_FE09BF0EDC
 #define HL7V2_DEFS_T_CM_UVC_FE09BF0EDC
 inline constexpr component_def t_CM_UVC_fe09bf0edc_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Value Amount", 12), str("value_amount", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_IS_94058a80d1, 0, 0, 10, 10, optionality::optional},
+  {"Value Amount\"value_amount\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_CM_UVC_fe09bf0edc{str("CM_UVC", 6), str("Value Code And Amount", 21), t_CM_UVC_fe09bf0edc_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CM_VR_BCD9790542
 #define HL7V2_DEFS_T_CM_VR_BCD9790542
 inline constexpr component_def t_CM_VR_bcd9790542_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Last Data Code Calue", 20), str("last_data_code_calue", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"First Data Code Value\"first_data_code_value\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Last Data Code Calue\"last_data_code_calue\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_CM_VR_bcd9790542{str("CM_VR", 5), str("Value Qualifier", 15), t_CM_VR_bcd9790542_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CP_FFBC3BA38A
 #define HL7V2_DEFS_T_CP_FFBC3BA38A
 inline constexpr component_def t_CP_ffbc3ba38a_c[] = {
-  {str("Price", 5), str("price", 5), &t_MO_231b9c531c, 0, 0, optionality::optional},
-  {str("Price Type", 10), str("price_type", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("From Value", 10), str("from_value", 10), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("To Value", 8), str("to_value", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Range Units", 11), str("range_units", 11), &t_CE_0bb31f3887, 0, 0, optionality::optional},
-  {str("Range Type", 10), str("range_type", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Price\"price\":", &t_MO_231b9c531c, 0, 0, 5, 5, optionality::optional},
+  {"Price Type\"price_type\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"From Value\"from_value\":", &t_NM_caa61c45e1, 0, 0, 10, 10, optionality::optional},
+  {"To Value\"to_value\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Range Units\"range_units\":", &t_CE_0bb31f3887, 0, 0, 11, 11, optionality::optional},
+  {"Range Type\"range_type\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CP_ffbc3ba38a{str("CP", 2), str("Composite Price (2.8.8", 22), t_CP_ffbc3ba38a_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_6474F68B87
 #define HL7V2_DEFS_T_CQ_6474F68B87
 inline constexpr component_def t_CQ_6474f68b87_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_0bb31f3887, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_CE_0bb31f3887, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_6474f68b87{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_6474f68b87_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CX_C292C7C8D0
 #define HL7V2_DEFS_T_CX_C292C7C8D0
 inline constexpr component_def t_CX_c292c7c8d0_c[] = {
-  {str("ID", 2), str("id", 2), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
+  {"ID\"id\":", &t_ST_30901c7b80, 0, 0, 2, 2, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_86a4ac9ae2, 0, 0, 18, 18, optionality::optional},
 };
 inline constexpr type_def t_CX_c292c7c8d0{str("CX", 2), str("Extended Composite ID With Check Digit", 38), t_CX_c292c7c8d0_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_DLN_198DEEC940
 #define HL7V2_DEFS_T_DLN_198DEEC940
 inline constexpr component_def t_DLN_198deec940_c[] = {
-  {str("Driver's License Number", 23), str("drivers_license_number", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Issuing State, Province, Country", 32), str("issuing_state_province_country", 30), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Driver's License Number\"drivers_license_number\":", &t_ST_30901c7b80, 0, 0, 23, 22, optionality::optional},
+  {"Issuing State, Province, Country\"issuing_state_province_country\":", &t_IS_94058a80d1, 0, 0, 32, 30, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_DLN_198deec940{str("DLN", 3), str("Driver's License Number", 23), t_DLN_198deec940_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_DR_8D7E614330
 #define HL7V2_DEFS_T_DR_8D7E614330
 inline constexpr component_def t_DR_8d7e614330_c[] = {
-  {str("Range Start Date/time", 21), str("range_start_date_time", 21), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Range End Date/time", 19), str("range_end_date_time", 19), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Range Start Date/time\"range_start_date_time\":", &t_TS_f7a89bea09, 0, 0, 21, 21, optionality::optional},
+  {"Range End Date/time\"range_end_date_time\":", &t_TS_f7a89bea09, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_DR_8d7e614330{str("DR", 2), str("Date Time Range (2.8.12", 23), t_DR_8d7e614330_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_FC_E1EDAF626B
 #define HL7V2_DEFS_T_FC_E1EDAF626B
 inline constexpr component_def t_FC_e1edaf626b_c[] = {
-  {str("Financial Class", 15), str("financial_class", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_FC_e1edaf626b{str("FC", 2), str("Financial Class", 15), t_FC_e1edaf626b_c, 2};
 #endif
@@ -497,95 +497,95 @@ inline constexpr type_def t_FT_6e961e90da{str("FT", 2), str("Formatted Text Data
 #ifndef HL7V2_DEFS_T_JCC_284EF3EC13
 #define HL7V2_DEFS_T_JCC_284EF3EC13
 inline constexpr component_def t_JCC_284ef3ec13_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Job Class", 9), str("job_class", 9), &t_IS_94058a80d1, 0, 0, optionality::optional},
+  {"Job Code\"job_code\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Job Class\"job_class\":", &t_IS_94058a80d1, 0, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_JCC_284ef3ec13{str("JCC", 3), str("Job Code Class", 14), t_JCC_284ef3ec13_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_PL_2F820901F6
 #define HL7V2_DEFS_T_PL_2F820901F6
 inline constexpr component_def t_PL_2f820901f6_c[] = {
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Location Type", 13), str("location_type", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_86a4ac9ae2, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
+  {"Location Type\"location_type\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_PL_2f820901f6{str("PL", 2), str("Person Location", 15), t_PL_2f820901f6_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_PPN_96BA63CEC2
 #define HL7V2_DEFS_T_PPN_96BA63CEC2
 inline constexpr component_def t_PPN_96ba63cec2_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Date/Time Action Performed", 26), str("date_time_action_performed", 26), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_86a4ac9ae2, 0, 0, 18, 18, optionality::optional},
+  {"Date/Time Action Performed\"date_time_action_performed\":", &t_TS_f7a89bea09, 0, 0, 26, 26, optionality::optional},
 };
 inline constexpr type_def t_PPN_96ba63cec2{str("PPN", 3), str("Performing Person Time Stamp", 28), t_PPN_96ba63cec2_c, 15};
 #endif
 #ifndef HL7V2_DEFS_T_PT_F1731EB6B4
 #define HL7V2_DEFS_T_PT_F1731EB6B4
 inline constexpr component_def t_PT_f1731eb6b4_c[] = {
-  {str("Processing ID", 13), str("processing_id", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Processing Mode", 15), str("processing_mode", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Processing ID\"processing_id\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Processing Mode\"processing_mode\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PT_f1731eb6b4{str("PT", 2), str("Processing Type", 15), t_PT_f1731eb6b4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_QIP_717452A691
 #define HL7V2_DEFS_T_QIP_717452A691
 inline constexpr component_def t_QIP_717452a691_c[] = {
-  {str("Field Name", 10), str("field_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Value1&value2&value3", 20), str("value1_value2_value3", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Field Name\"field_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Value1&value2&value3\"value1_value2_value3\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_QIP_717452a691{str("QIP", 3), str("Query Input Parameter List", 26), t_QIP_717452a691_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_QSC_6328A57035
 #define HL7V2_DEFS_T_QSC_6328A57035
 inline constexpr component_def t_QSC_6328a57035_c[] = {
-  {str("Name Of Field", 13), str("name_of_field", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Relational Operator", 19), str("relational_operator", 19), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Value", 5), str("value", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Relational Conjunction", 22), str("relational_conjunction", 22), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Name Of Field\"name_of_field\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Relational Operator\"relational_operator\":", &t_ID_694d19431d, 0, 0, 19, 19, optionality::optional},
+  {"Value\"value\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
+  {"Relational Conjunction\"relational_conjunction\":", &t_ID_694d19431d, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_QSC_6328a57035{str("QSC", 3), str("Query Selection Criteria", 24), t_QSC_6328a57035_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RCD_AB62839CD8
 #define HL7V2_DEFS_T_RCD_AB62839CD8
 inline constexpr component_def t_RCD_ab62839cd8_c[] = {
-  {str("HL7 Item Number", 15), str("hl7_item_number", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("HL7 Date Type", 13), str("hl7_date_type", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Maximum Column Width", 20), str("maximum_column_width", 20), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"HL7 Item Number\"hl7_item_number\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"HL7 Date Type\"hl7_date_type\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Maximum Column Width\"maximum_column_width\":", &t_NM_caa61c45e1, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_RCD_ab62839cd8{str("RCD", 3), str("Row Column Definition", 21), t_RCD_ab62839cd8_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_RI_06C21C5FF2
 #define HL7V2_DEFS_T_RI_06C21C5FF2
 inline constexpr component_def t_RI_06c21c5ff2_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Explicit Time Interval", 22), str("explicit_time_interval", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_IS_94058a80d1, 0, 0, 14, 14, optionality::optional},
+  {"Explicit Time Interval\"explicit_time_interval\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_RI_06c21c5ff2{str("RI", 2), str("Repeat Interval", 15), t_RI_06c21c5ff2_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_SCV_CFF91E7DB1
 #define HL7V2_DEFS_T_SCV_CFF91E7DB1
 inline constexpr component_def t_SCV_cff91e7db1_c[] = {
-  {str("Parameter Class", 15), str("parameter_class", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Parameter Value", 15), str("parameter_value", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Parameter Class\"parameter_class\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Parameter Value\"parameter_value\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SCV_cff91e7db1{str("SCV", 3), str("Scheduling Class Value Pair", 27), t_SCV_cff91e7db1_c, 2};
 #endif
@@ -604,16 +604,16 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_TQ_DADFA415D9
 #define HL7V2_DEFS_T_TQ_DADFA415D9
 inline constexpr component_def t_TQ_dadfa415d9_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_6474f68b87, 0, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_RI_06c21c5ff2, 0, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_CM_OSD_dd45ec7960, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_6474f68b87, 0, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_RI_06c21c5ff2, 0, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_TX_f9e6eec689, 0, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_CM_OSD_dd45ec7960, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_TQ_dadfa415d9{str("TQ", 2), str("Timing Quantity", 15), t_TQ_dadfa415d9_c, 10};
 #endif
@@ -624,2219 +624,2219 @@ inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Da
 #ifndef HL7V2_DEFS_T_VH_CFE663A1E5
 #define HL7V2_DEFS_T_VH_CFE663A1E5
 inline constexpr component_def t_VH_cfe663a1e5_c[] = {
-  {str("Start Day Range", 15), str("start_day_range", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("End Day Range", 13), str("end_day_range", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Start Hour Range", 16), str("start_hour_range", 16), &t_TM_66c321c90f, 0, 0, optionality::optional},
-  {str("End Hour Range", 14), str("end_hour_range", 14), &t_TM_66c321c90f, 0, 0, optionality::optional},
+  {"Start Day Range\"start_day_range\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"End Day Range\"end_day_range\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
+  {"Start Hour Range\"start_hour_range\":", &t_TM_66c321c90f, 0, 0, 16, 16, optionality::optional},
+  {"End Hour Range\"end_hour_range\":", &t_TM_66c321c90f, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_VH_cfe663a1e5{str("VH", 2), str("Visiting Hours", 14), t_VH_cfe663a1e5_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_XAD_5CDC2D93EF
 #define HL7V2_DEFS_T_XAD_5CDC2D93EF
 inline constexpr component_def t_XAD_5cdc2d93ef_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("County/parish Code", 18), str("county_parish_code", 18), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Census Tract", 12), str("census_tract", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
+  {"County/parish Code\"county_parish_code\":", &t_IS_94058a80d1, 0, 0, 18, 18, optionality::optional},
+  {"Census Tract\"census_tract\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_XAD_5cdc2d93ef{str("XAD", 3), str("Extended Address", 16), t_XAD_5cdc2d93ef_c, 10};
 #endif
 #ifndef HL7V2_DEFS_T_XCN_8B4A064139
 #define HL7V2_DEFS_T_XCN_8B4A064139
 inline constexpr component_def t_XCN_8b4a064139_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Name Type", 9), str("name_type", 9), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility ID", 21), str("assigning_facility_id", 21), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
+  {"Name Type\"name_type\":", &t_ID_694d19431d, 0, 0, 9, 9, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility ID\"assigning_facility_id\":", &t_HD_86a4ac9ae2, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_XCN_8b4a064139{str("XCN", 3), str("Extended Composite ID Number And Name (2.8.46", 45), t_XCN_8b4a064139_c, 14};
 #endif
 #ifndef HL7V2_DEFS_T_XON_8884AB6B64
 #define HL7V2_DEFS_T_XON_8884AB6B64
 inline constexpr component_def t_XON_8884ab6b64_c[] = {
-  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Organization Name Type Code", 27), str("organization_name_type_code", 27), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility ID", 21), str("assigning_facility_id", 21), &t_HD_86a4ac9ae2, 0, 0, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Organization Name Type Code\"organization_name_type_code\":", &t_IS_94058a80d1, 0, 0, 27, 27, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_86a4ac9ae2, 0, 0, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility ID\"assigning_facility_id\":", &t_HD_86a4ac9ae2, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_XON_8884ab6b64{str("XON", 3), str("Extended Composite Name And ID For Organizations (2.8.47", 56), t_XON_8884ab6b64_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_XPN_0D8B2BAD55
 #define HL7V2_DEFS_T_XPN_0D8B2BAD55
 inline constexpr component_def t_XPN_0d8b2bad55_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_XPN_0d8b2bad55{str("XPN", 3), str("Extended Person Name", 20), t_XPN_0d8b2bad55_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_XTN_DE85958A14
 #define HL7V2_DEFS_T_XTN_DE85958A14
 inline constexpr component_def t_XTN_de85958a14_c[] = {
-  {str("Telephone Number", 16), str("telephone_number", 16), &t_TN_108c330f6e, 0, 0, optionality::optional},
-  {str("Telecommunication Use Code", 26), str("telecommunication_use_code", 26), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Telecommunication Equipment Type", 32), str("telecommunication_equipment_type", 32), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Email Address", 13), str("email_address", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Area/city Code", 14), str("area_city_code", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Extension", 9), str("extension", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Any Text", 8), str("any_text", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Telephone Number\"telephone_number\":", &t_TN_108c330f6e, 0, 0, 16, 16, optionality::optional},
+  {"Telecommunication Use Code\"telecommunication_use_code\":", &t_ID_694d19431d, 0, 0, 26, 26, optionality::optional},
+  {"Telecommunication Equipment Type\"telecommunication_equipment_type\":", &t_ID_694d19431d, 0, 0, 32, 32, optionality::optional},
+  {"Email Address\"email_address\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Country Code\"country_code\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
+  {"Area/city Code\"area_city_code\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
+  {"Extension\"extension\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Any Text\"any_text\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_XTN_de85958a14{str("XTN", 3), str("Extended Telecommunication Number", 33), t_XTN_de85958a14_c, 9};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_48C121A437
-#define HL7V2_DEFS_S_ACC_48C121A437
-inline constexpr field_def s_ACC_48c121a437_f[] = {
-  {str("Accident Date/Time", 18), str("accident_date_time", 18), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Accident Code", 13), str("accident_code", 13), &t_CE_0bb31f3887, 60, 2, 1, 50, optionality::optional},
-  {str("Accident Location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
-  {str("Auto Accident State", 19), str("auto_accident_state", 19), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-  {str("Accident Job Related Indicator", 30), str("accident_job_related_indicator", 30), &t_ID_694d19431d, 2, 5, 1, 136, optionality::optional},
-  {str("Accident Death Indicator", 24), str("accident_death_indicator", 24), &t_ID_694d19431d, 2, 6, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_ACC_48c121a437{str("ACC", 3), str("Accident", 8), s_ACC_48c121a437_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_ADD_F1D4428632
-#define HL7V2_DEFS_S_ADD_F1D4428632
-inline constexpr field_def s_ADD_f1d4428632_f[] = {
-  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ADD_f1d4428632{str("ADD", 3), str("Addendum", 8), s_ADD_f1d4428632_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_AIG_42FF2047E6
-#define HL7V2_DEFS_S_AIG_42FF2047E6
-inline constexpr field_def s_AIG_42ff2047e6_f[] = {
-  {str("Set ID - AIG", 12), str("set_id_aig", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource ID", 11), str("resource_id", 11), &t_CE_0bb31f3887, 200, 3, 1, 0, optionality::optional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CE_0bb31f3887, 200, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_0bb31f3887, 200, 5, 0, 0, optionality::optional},
-  {str("Resource Quantity", 17), str("resource_quantity", 17), &t_NM_caa61c45e1, 5, 6, 1, 0, optionality::optional},
-  {str("Resource Quantity Units", 23), str("resource_quantity_units", 23), &t_CE_0bb31f3887, 200, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_0bb31f3887, 200, 10, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_0bb31f3887, 200, 12, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 13, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_0bb31f3887, 200, 14, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIG_42ff2047e6{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_42ff2047e6_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_AIL_DA75DBE8BC
-#define HL7V2_DEFS_S_AIL_DA75DBE8BC
-inline constexpr field_def s_AIL_da75dbe8bc_f[] = {
-  {str("Set ID - AIL", 12), str("set_id_ail", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Location Resource ID", 20), str("location_resource_id", 20), &t_PL_2f820901f6, 80, 3, 1, 0, optionality::required},
-  {str("Location Type", 13), str("location_type", 13), &t_CE_0bb31f3887, 200, 4, 1, 0, optionality::optional},
-  {str("Location Group", 14), str("location_group", 14), &t_CE_0bb31f3887, 200, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_0bb31f3887, 200, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_0bb31f3887, 200, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_0bb31f3887, 200, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIL_da75dbe8bc{str("AIL", 3), str("Appointment Information - Location", 34), s_AIL_da75dbe8bc_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIP_93F703E020
-#define HL7V2_DEFS_S_AIP_93F703E020
-inline constexpr field_def s_AIP_93f703e020_f[] = {
-  {str("Set ID - AIP", 12), str("set_id_aip", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Personnel Resource ID", 21), str("personnel_resource_id", 21), &t_XCN_8b4a064139, 80, 3, 1, 0, optionality::optional},
-  {str("Resource Role", 13), str("resource_role", 13), &t_CE_0bb31f3887, 200, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_0bb31f3887, 200, 5, 0, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_0bb31f3887, 200, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_0bb31f3887, 200, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_0bb31f3887, 200, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIP_93f703e020{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_93f703e020_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIS_D650B23682
-#define HL7V2_DEFS_S_AIS_D650B23682
-inline constexpr field_def s_AIS_d650b23682_f[] = {
-  {str("Set ID - AIS", 12), str("set_id_ais", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_0bb31f3887, 200, 3, 1, 0, optionality::required},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_0bb31f3887, 200, 6, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_0bb31f3887, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 9, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_0bb31f3887, 200, 10, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIS_d650b23682{str("AIS", 3), str("Appointment Information - Service", 33), s_AIS_d650b23682_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_AL1_6B89710107
-#define HL7V2_DEFS_S_AL1_6B89710107
-inline constexpr field_def s_AL1_6b89710107_f[] = {
-  {str("Set ID - AL1", 12), str("set_id_al1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergy Type", 12), str("allergy_type", 12), &t_ID_694d19431d, 2, 2, 1, 127, optionality::optional},
-  {str("Allergy Code/Mnemonic/ Description", 34), str("allergy_code_mnemonic_description", 33), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::required},
-  {str("Allergy Severity", 16), str("allergy_severity", 16), &t_IS_94058a80d1, 2, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction", 16), str("allergy_reaction", 16), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AL1_6b89710107{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_6b89710107_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_APR_9C98D05AC4
-#define HL7V2_DEFS_S_APR_9C98D05AC4
-inline constexpr field_def s_APR_9c98d05ac4_f[] = {
-  {str("Time Selection Criteria", 23), str("time_selection_criteria", 23), &t_SCV_cff91e7db1, 80, 1, 0, 0, optionality::optional},
-  {str("Resource Selection Criteria", 27), str("resource_selection_criteria", 27), &t_SCV_cff91e7db1, 80, 2, 0, 0, optionality::optional},
-  {str("Location Selection Criteria", 27), str("location_selection_criteria", 27), &t_SCV_cff91e7db1, 80, 3, 0, 0, optionality::optional},
-  {str("Slot Spacing Criteria", 21), str("slot_spacing_criteria", 21), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::optional},
-  {str("Filler Override Criteria", 24), str("filler_override_criteria", 24), &t_SCV_cff91e7db1, 80, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_APR_9c98d05ac4{str("APR", 3), str("Appointment Preferences", 23), s_APR_9c98d05ac4_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ARQ_A58EB35F4A
-#define HL7V2_DEFS_S_ARQ_A58EB35F4A
-inline constexpr field_def s_ARQ_a58eb35f4a_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_b715a1cd3a, 75, 1, 1, 0, optionality::required},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_b715a1cd3a, 75, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_b715a1cd3a, 75, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_0bb31f3887, 200, 5, 1, 0, optionality::optional},
-  {str("Request Event Reason", 20), str("request_event_reason", 20), &t_CE_0bb31f3887, 200, 6, 1, 0, optionality::optional},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_0bb31f3887, 200, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_0bb31f3887, 200, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_0bb31f3887, 200, 10, 1, 0, optionality::optional},
-  {str("Requested Start Date/Time Range", 31), str("requested_start_date_time_range", 31), &t_DR_8d7e614330, 53, 11, 0, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 5, 12, 1, 0, optionality::optional},
-  {str("Repeating Interval", 18), str("repeating_interval", 18), &t_RI_06c21c5ff2, 100, 13, 1, 0, optionality::optional},
-  {str("Repeating Interval Duration", 27), str("repeating_interval_duration", 27), &t_ST_30901c7b80, 5, 14, 1, 0, optionality::optional},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_8b4a064139, 48, 15, 1, 0, optionality::required},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_de85958a14, 40, 16, 0, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_5cdc2d93ef, 106, 17, 1, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_2f820901f6, 80, 18, 1, 0, optionality::optional},
-  {str("Entered By Person", 17), str("entered_by_person", 17), &t_XCN_8b4a064139, 48, 19, 1, 0, optionality::required},
-  {str("Entered By Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_de85958a14, 40, 20, 0, 0, optionality::optional},
-  {str("Entered By Location", 19), str("entered_by_location", 19), &t_PL_2f820901f6, 80, 21, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_b715a1cd3a, 75, 22, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_b715a1cd3a, 75, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ARQ_a58eb35f4a{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_a58eb35f4a_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_AUT_DD201D1F27
-#define HL7V2_DEFS_S_AUT_DD201D1F27
-inline constexpr field_def s_AUT_dd201d1f27_f[] = {
-  {str("Authorizing Payor, Plan Code", 28), str("authorizing_payor_plan_code", 27), &t_CE_0bb31f3887, 200, 1, 1, 72, optionality::optional},
-  {str("Authorizing Payor, Company ID", 29), str("authorizing_payor_company_id", 28), &t_CE_0bb31f3887, 200, 2, 1, 285, optionality::required},
-  {str("Authorizing Payor, Company Name", 31), str("authorizing_payor_company_name", 30), &t_ST_30901c7b80, 45, 3, 1, 0, optionality::optional},
-  {str("Authorization Effective Date", 28), str("authorization_effective_date", 28), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Authorization Expiration Date", 29), str("authorization_expiration_date", 29), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Authorization Identifier", 24), str("authorization_identifier", 24), &t_EI_b715a1cd3a, 30, 6, 1, 0, optionality::optional},
-  {str("Reimbursement Limit", 19), str("reimbursement_limit", 19), &t_CP_ffbc3ba38a, 25, 7, 1, 0, optionality::optional},
-  {str("Requested Number of Treatments", 30), str("requested_number_of_treatments", 30), &t_NM_caa61c45e1, 2, 8, 1, 0, optionality::optional},
-  {str("Authorized Number of Treatments", 31), str("authorized_number_of_treatments", 31), &t_NM_caa61c45e1, 2, 9, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_f7a89bea09, 26, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AUT_dd201d1f27{str("AUT", 3), str("Authorization Information", 25), s_AUT_dd201d1f27_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_BHS_6B620F60CF
-#define HL7V2_DEFS_S_BHS_6B620F60CF
-inline constexpr field_def s_BHS_6b620f60cf_f[] = {
-  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("Batch Creation Date/Time", 24), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch Name/ID/Type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BHS_6b620f60cf{str("BHS", 3), str("Batch Header", 12), s_BHS_6b620f60cf_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_BLG_B11C24700D
-#define HL7V2_DEFS_S_BLG_B11C24700D
-inline constexpr field_def s_BLG_b11c24700d_f[] = {
-  {str("When to Charge", 14), str("when_to_charge", 14), &t_CM_CCD_196793df96, 40, 1, 1, 100, optionality::optional},
-  {str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
-  {str("Account ID", 10), str("account_id", 10), &t_CK_d99d794336, 100, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BLG_b11c24700d{str("BLG", 3), str("Billing", 7), s_BLG_b11c24700d_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_BTS_913B940B42
-#define HL7V2_DEFS_S_BTS_913B940B42
-inline constexpr field_def s_BTS_913b940b42_f[] = {
-  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch Totals", 12), str("batch_totals", 12), &t_NM_caa61c45e1, 100, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_BTS_913b940b42{str("BTS", 3), str("Batch Trailer", 13), s_BTS_913b940b42_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CDM_6909E9F154
-#define HL7V2_DEFS_S_CDM_6909E9F154
-inline constexpr field_def s_CDM_6909e9f154_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_CE_0bb31f3887, 200, 1, 1, 132, optionality::required},
-  {str("Charge Code Alias", 17), str("charge_code_alias", 17), &t_CE_0bb31f3887, 200, 2, 0, 0, optionality::optional},
-  {str("Charge Description Short", 24), str("charge_description_short", 24), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Charge Description Long", 23), str("charge_description_long", 23), &t_ST_30901c7b80, 250, 4, 1, 0, optionality::optional},
-  {str("Description Override Indicator", 30), str("description_override_indicator", 30), &t_IS_94058a80d1, 1, 5, 1, 268, optionality::optional},
-  {str("Exploding Charges", 17), str("exploding_charges", 17), &t_CE_0bb31f3887, 60, 6, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_0bb31f3887, 200, 7, 0, 0, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 8, 1, 183, optionality::optional},
-  {str("Inventory Number", 16), str("inventory_number", 16), &t_CE_0bb31f3887, 60, 9, 0, 0, optionality::optional},
-  {str("Resource Load", 13), str("resource_load", 13), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
-  {str("Contract Number", 15), str("contract_number", 15), &t_CK_d99d794336, 200, 11, 0, 0, optionality::optional},
-  {str("Contract Organization", 21), str("contract_organization", 21), &t_XON_8884ab6b64, 200, 12, 1, 0, optionality::optional},
-  {str("Room Fee Indicator", 18), str("room_fee_indicator", 18), &t_ID_694d19431d, 1, 13, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_CDM_6909e9f154{str("CDM", 3), str("Charge Description Master", 25), s_CDM_6909e9f154_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_CM0_54B47E07C8
-#define HL7V2_DEFS_S_CM0_54B47E07C8
-inline constexpr field_def s_CM0_54b47e07c8_f[] = {
-  {str("CM0 - Set ID", 12), str("cm0_set_id", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_b715a1cd3a, 60, 2, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_CE_0bb31f3887, 60, 3, 3, 0, optionality::optional},
-  {str("Title of Study", 14), str("title_of_study", 14), &t_ST_30901c7b80, 300, 4, 1, 0, optionality::required},
-  {str("Chairman of Study", 17), str("chairman_of_study", 17), &t_XCN_8b4a064139, 60, 5, 1, 0, optionality::optional},
-  {str("Last IRB Approval Date", 22), str("last_irb_approval_date", 22), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Total Accrual to Date", 21), str("total_accrual_to_date", 21), &t_NM_caa61c45e1, 8, 7, 1, 0, optionality::optional},
-  {str("Last Accrual Date", 17), str("last_accrual_date", 17), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Contact for Study", 17), str("contact_for_study", 17), &t_XCN_8b4a064139, 60, 9, 1, 0, optionality::optional},
-  {str("Contact's Tel. Number", 21), str("contacts_tel_number", 19), &t_XTN_de85958a14, 40, 10, 1, 0, optionality::optional},
-  {str("Contact's Address", 17), str("contacts_address", 16), &t_XAD_5cdc2d93ef, 100, 11, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CM0_54b47e07c8{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_54b47e07c8_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_CM1_29CBAEEDD8
-#define HL7V2_DEFS_S_CM1_29CBAEEDD8
-inline constexpr field_def s_CM1_29cbaeedd8_f[] = {
-  {str("CM1 - Set ID", 12), str("cm1_set_id", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::required},
-  {str("Description of Study Phase", 26), str("description_of_study_phase", 26), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_CM1_29cbaeedd8{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_29cbaeedd8_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CM2_55FE5361F7
-#define HL7V2_DEFS_S_CM2_55FE5361F7
-inline constexpr field_def s_CM2_55fe5361f7_f[] = {
-  {str("CM2 - Set ID", 12), str("cm2_set_id", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Scheduled Time Point", 20), str("scheduled_time_point", 20), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::required},
-  {str("Description of Time Point", 25), str("description_of_time_point", 25), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::optional},
-  {str("Events Scheduled This Time Point", 32), str("events_scheduled_this_time_point", 32), &t_CE_0bb31f3887, 60, 4, 200, 0, optionality::required},
-};
-inline constexpr segment_def s_CM2_55fe5361f7{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_55fe5361f7_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CSP_13A21FC273
-#define HL7V2_DEFS_S_CSP_13A21FC273
-inline constexpr field_def s_CSP_13a21fc273_f[] = {
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_0bb31f3887, 60, 1, 1, 0, optionality::required},
-  {str("Date/time Study Phase Began", 27), str("date_time_study_phase_began", 27), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Date/time Study Phase Ended", 27), str("date_time_study_phase_ended", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Study Phase Evaluability", 24), str("study_phase_evaluability", 24), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSP_13a21fc273{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_13a21fc273_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CSR_02C3B9E654
-#define HL7V2_DEFS_S_CSR_02C3B9E654
-inline constexpr field_def s_CSR_02c3b9e654_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_b715a1cd3a, 60, 1, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_b715a1cd3a, 60, 2, 1, 0, optionality::optional},
-  {str("Institution Registering the Patient", 35), str("institution_registering_the_patient", 35), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::optional},
-  {str("Sponsor Patient ID", 18), str("sponsor_patient_id", 18), &t_CX_c292c7c8d0, 30, 4, 1, 0, optionality::required},
-  {str("Alternate Patient ID", 20), str("alternate_patient_id", 20), &t_CX_c292c7c8d0, 30, 5, 1, 0, optionality::optional},
-  {str("Date/Time of Patient Study Registration", 39), str("date_time_of_patient_study_registration", 39), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Person Performing Study Registration", 36), str("person_performing_study_registration", 36), &t_XCN_8b4a064139, 60, 7, 1, 0, optionality::optional},
-  {str("Study Authorizing Provider", 26), str("study_authorizing_provider", 26), &t_XCN_8b4a064139, 60, 8, 1, 0, optionality::required},
-  {str("Date/time Patient Study Consent Signed", 38), str("date_time_patient_study_consent_signed", 38), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Patient Study Eligibility Status", 32), str("patient_study_eligibility_status", 32), &t_CE_0bb31f3887, 60, 10, 1, 0, optionality::optional},
-  {str("Study Randomization Date/time", 29), str("study_randomization_date_time", 29), &t_TS_f7a89bea09, 26, 11, 3, 0, optionality::optional},
-  {str("Study Randomized Arm", 20), str("study_randomized_arm", 20), &t_CE_0bb31f3887, 200, 12, 3, 0, optionality::optional},
-  {str("Stratum for Study Randomization", 31), str("stratum_for_study_randomization", 31), &t_CE_0bb31f3887, 200, 13, 3, 0, optionality::optional},
-  {str("Patient Evaluability Status", 27), str("patient_evaluability_status", 27), &t_CE_0bb31f3887, 60, 14, 1, 0, optionality::optional},
-  {str("Date/time Ended Study", 21), str("date_time_ended_study", 21), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Reason Ended Study", 18), str("reason_ended_study", 18), &t_CE_0bb31f3887, 60, 16, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSR_02c3b9e654{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_02c3b9e654_f, 16};
-#endif
-#ifndef HL7V2_DEFS_S_CSS_58E4D7BF57
-#define HL7V2_DEFS_S_CSS_58E4D7BF57
-inline constexpr field_def s_CSS_58e4d7bf57_f[] = {
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_0bb31f3887, 60, 1, 1, 0, optionality::optional},
-  {str("Study Scheduled Patient Time Point", 34), str("study_scheduled_patient_time_point", 34), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("Study Quality Control Codes", 27), str("study_quality_control_codes", 27), &t_CE_0bb31f3887, 60, 3, 3, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSS_58e4d7bf57{str("CSS", 3), str("Clinical Study Data Schedule", 28), s_CSS_58e4d7bf57_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CTD_F6B48DC00B
-#define HL7V2_DEFS_S_CTD_F6B48DC00B
-inline constexpr field_def s_CTD_f6b48dc00b_f[] = {
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_0bb31f3887, 60, 1, 0, 131, optionality::required},
-  {str("Contact Name", 12), str("contact_name", 12), &t_XPN_0d8b2bad55, 106, 2, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_5cdc2d93ef, 60, 3, 0, 0, optionality::optional},
-  {str("Contact Location", 16), str("contact_location", 16), &t_PL_2f820901f6, 60, 4, 1, 0, optionality::optional},
-  {str("Contact Communication Information", 33), str("contact_communication_information", 33), &t_XTN_de85958a14, 20, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_0bb31f3887, 200, 6, 1, 185, optionality::optional},
-  {str("Contact Identifiers", 19), str("contact_identifiers", 19), &t_CM_PI_923a486dac, 100, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTD_f6b48dc00b{str("CTD", 3), str("Contact Data", 12), s_CTD_f6b48dc00b_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_CTI_AE2685C8FB
-#define HL7V2_DEFS_S_CTI_AE2685C8FB
-inline constexpr field_def s_CTI_ae2685c8fb_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_b715a1cd3a, 60, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::optional},
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTI_ae2685c8fb{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_ae2685c8fb_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_DB1_2A4C5D828F
-#define HL7V2_DEFS_S_DB1_2A4C5D828F
-inline constexpr field_def s_DB1_2a4c5d828f_f[] = {
-  {str("Set ID - DB1", 12), str("set_id_db1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 131, optionality::required},
-  {str("Disabled person code", 20), str("disabled_person_code", 20), &t_IS_94058a80d1, 2, 2, 1, 33, optionality::optional},
-  {str("Disabled person identifier", 26), str("disabled_person_identifier", 26), &t_CX_c292c7c8d0, 32, 3, 0, 0, optionality::optional},
-  {str("Disabled Indicator", 18), str("disabled_indicator", 18), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Disability start date", 21), str("disability_start_date", 21), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Disability end date", 19), str("disability_end_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Disability return to work date", 30), str("disability_return_to_work_date", 30), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
-  {str("Disability unable to work date", 30), str("disability_unable_to_work_date", 30), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DB1_2a4c5d828f{str("DB1", 3), str("Disability Segment", 18), s_DB1_2a4c5d828f_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_DG1_A0AFFDB0AB
-#define HL7V2_DEFS_S_DG1_A0AFFDB0AB
-inline constexpr field_def s_DG1_a0affdb0ab_f[] = {
-  {str("Set ID - Diagnosis", 18), str("set_id_diagnosis", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis Coding Method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::optional},
-  {str("Diagnosis Code", 14), str("diagnosis_code", 14), &t_CE_0bb31f3887, 60, 3, 1, 51, optionality::optional},
-  {str("Diagnosis Description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Diagnosis Date/Time", 19), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Diagnosis Type", 14), str("diagnosis_type", 14), &t_IS_94058a80d1, 2, 6, 1, 52, optionality::required},
-  {str("Major Diagnostic Category", 25), str("major_diagnostic_category", 25), &t_CE_0bb31f3887, 60, 7, 1, 118, optionality::optional},
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_0bb31f3887, 60, 8, 1, 55, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 9, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 10, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_0bb31f3887, 60, 11, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_ffbc3ba38a, 12, 13, 1, 0, optionality::optional},
-  {str("Grouper Version and Type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
-  {str("Diagnosis Priority", 18), str("diagnosis_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Diagnosing Clinician", 20), str("diagnosing_clinician", 20), &t_XCN_8b4a064139, 60, 16, 0, 0, optionality::optional},
-  {str("Diagnosis Classification", 24), str("diagnosis_classification", 24), &t_IS_94058a80d1, 3, 17, 1, 228, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Attestation Date/Time", 21), str("attestation_date_time", 21), &t_TS_f7a89bea09, 26, 19, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DG1_a0affdb0ab{str("DG1", 3), str("Diagnosis", 9), s_DG1_a0affdb0ab_f, 19};
-#endif
-#ifndef HL7V2_DEFS_S_DRG_B273F3E60B
-#define HL7V2_DEFS_S_DRG_B273F3E60B
-inline constexpr field_def s_DRG_b273f3e60b_f[] = {
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_0bb31f3887, 4, 1, 1, 55, optionality::optional},
-  {str("DRG Assigned Date/Time", 22), str("drg_assigned_date_time", 22), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 2, 3, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 4, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_0bb31f3887, 60, 5, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 6, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_ffbc3ba38a, 12, 7, 1, 0, optionality::optional},
-  {str("DRG Payor", 9), str("drg_payor", 9), &t_IS_94058a80d1, 1, 8, 1, 229, optionality::optional},
-  {str("Outlier Reimbursement", 21), str("outlier_reimbursement", 21), &t_CP_ffbc3ba38a, 9, 9, 1, 0, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_DRG_b273f3e60b{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_b273f3e60b_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_DSC_F454771E49
-#define HL7V2_DEFS_S_DSC_F454771E49
-inline constexpr field_def s_DSC_f454771e49_f[] = {
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DSC_f454771e49{str("DSC", 3), str("Continuation pointer segment", 28), s_DSC_f454771e49_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_DSP_2C3CBD600D
-#define HL7V2_DEFS_S_DSP_2C3CBD600D
-inline constexpr field_def s_DSP_2c3cbd600d_f[] = {
-  {str("Set ID - Display Data", 21), str("set_id_display_data", 19), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
-  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DSP_2c3cbd600d{str("DSP", 3), str("Display data segment", 20), s_DSP_2c3cbd600d_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_EQL_D9E95D4124
-#define HL7V2_DEFS_S_EQL_D9E95D4124
-inline constexpr field_def s_EQL_d9e95d4124_f[] = {
-  {str("Query tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("EQL Query Name", 14), str("eql_query_name", 14), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::required},
-  {str("EQL Query Statement", 19), str("eql_query_statement", 19), &t_ST_30901c7b80, 4096, 4, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_EQL_d9e95d4124{str("EQL", 3), str("Embedded Query Language", 23), s_EQL_d9e95d4124_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_ERQ_34B5109500
-#define HL7V2_DEFS_S_ERQ_34B5109500
-inline constexpr field_def s_ERQ_34b5109500_f[] = {
-  {str("Query tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Event identifier", 16), str("event_identifier", 16), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::required},
-  {str("Input parameter list", 20), str("input_parameter_list", 20), &t_QIP_717452a691, 256, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ERQ_34b5109500{str("ERQ", 3), str("Event Replay Query Segment", 26), s_ERQ_34b5109500_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ERR_87E143B8F7
-#define HL7V2_DEFS_S_ERR_87E143B8F7
-inline constexpr field_def s_ERR_87e143b8f7_f[] = {
-  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_CM_ELD_64a1da60f2, 80, 1, 0, 60, optionality::required},
-};
-inline constexpr segment_def s_ERR_87e143b8f7{str("ERR", 3), str("Error segment", 13), s_ERR_87e143b8f7_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_EVN_CB6FA248DB
-#define HL7V2_DEFS_S_EVN_CB6FA248DB
-inline constexpr field_def s_EVN_cb6fa248db_f[] = {
-  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::required},
-  {str("Recorded Date/Time", 18), str("recorded_date_time", 18), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("Date/Time Planned Event", 23), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_ID_694d19431d, 3, 4, 1, 62, optionality::optional},
-  {str("Operator ID", 11), str("operator_id", 11), &t_XCN_8b4a064139, 60, 5, 1, 188, optionality::optional},
-  {str("Event Occurred", 14), str("event_occurred", 14), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_EVN_cb6fa248db{str("EVN", 3), str("Event type", 10), s_EVN_cb6fa248db_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_FAC_CEA51A9894
-#define HL7V2_DEFS_S_FAC_CEA51A9894
-inline constexpr field_def s_FAC_cea51a9894_f[] = {
-  {str("Facility ID", 11), str("facility_id", 11), &t_EI_b715a1cd3a, 60, 1, 0, 0, optionality::required},
-  {str("Facility Type", 13), str("facility_type", 13), &t_ID_694d19431d, 1, 2, 1, 331, optionality::optional},
-  {str("Facility Address", 16), str("facility_address", 16), &t_XAD_5cdc2d93ef, 200, 3, 1, 0, optionality::required},
-  {str("Facility Telecommunication", 26), str("facility_telecommunication", 26), &t_XTN_de85958a14, 44, 4, 1, 0, optionality::required},
-  {str("Contact Person", 14), str("contact_person", 14), &t_XCN_8b4a064139, 60, 5, 0, 0, optionality::optional},
-  {str("Contact Title", 13), str("contact_title", 13), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_5cdc2d93ef, 60, 7, 0, 0, optionality::optional},
-  {str("Contact Telecommunication", 25), str("contact_telecommunication", 25), &t_XTN_de85958a14, 44, 8, 0, 0, optionality::optional},
-  {str("Signature Authority", 19), str("signature_authority", 19), &t_XCN_8b4a064139, 60, 9, 1, 0, optionality::required},
-  {str("Signature Authority Title", 25), str("signature_authority_title", 25), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Signature Authority Address", 27), str("signature_authority_address", 27), &t_XAD_5cdc2d93ef, 200, 11, 1, 0, optionality::optional},
-  {str("Signature Authority Telecommunication", 37), str("signature_authority_telecommunication", 37), &t_XTN_de85958a14, 44, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FAC_cea51a9894{str("FAC", 3), str("Facility", 8), s_FAC_cea51a9894_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FHS_6B90FA84F9
-#define HL7V2_DEFS_S_FHS_6B90FA84F9
-inline constexpr field_def s_FHS_6b90fa84f9_f[] = {
-  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("File Sending Application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("File Creation Date/Time", 23), str("file_creation_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File Name/ID", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FHS_6b90fa84f9{str("FHS", 3), str("File header segment", 19), s_FHS_6b90fa84f9_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FT1_88B30B61B7
-#define HL7V2_DEFS_S_FT1_88B30B61B7
-inline constexpr field_def s_FT1_88b30b61b7_f[] = {
-  {str("Set ID - Financial Transaction", 30), str("set_id_financial_transaction", 28), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction Batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
-  {str("Transaction Date", 16), str("transaction_date", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Transaction Posting Date", 24), str("transaction_posting_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Transaction Type", 16), str("transaction_type", 16), &t_ID_694d19431d, 8, 6, 1, 17, optionality::required},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CE_0bb31f3887, 80, 7, 1, 132, optionality::required},
-  {str("Transaction Description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Transaction Description - alternate", 35), str("transaction_description_alternate", 33), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
-  {str("Transaction Quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 6, 10, 1, 0, optionality::optional},
-  {str("Transaction Amount - Extended", 29), str("transaction_amount_extended", 27), &t_CP_ffbc3ba38a, 12, 11, 1, 0, optionality::optional},
-  {str("Transaction Amount - Unit", 25), str("transaction_amount_unit", 23), &t_CP_ffbc3ba38a, 12, 12, 1, 0, optionality::optional},
-  {str("Department Code", 15), str("department_code", 15), &t_CE_0bb31f3887, 60, 13, 1, 49, optionality::optional},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_0bb31f3887, 8, 14, 1, 72, optionality::optional},
-  {str("Insurance Amount", 16), str("insurance_amount", 16), &t_CP_ffbc3ba38a, 12, 15, 1, 0, optionality::optional},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_2f820901f6, 12, 16, 1, 0, optionality::optional},
-  {str("Fee Schedule", 12), str("fee_schedule", 12), &t_ID_694d19431d, 1, 17, 1, 24, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis Code", 14), str("diagnosis_code", 14), &t_CE_0bb31f3887, 60, 19, 0, 51, optionality::optional},
-  {str("Performed By Code", 17), str("performed_by_code", 17), &t_XCN_8b4a064139, 120, 20, 1, 84, optionality::optional},
-  {str("Ordered By Code", 15), str("ordered_by_code", 15), &t_XCN_8b4a064139, 120, 21, 1, 0, optionality::optional},
-  {str("Unit Cost", 9), str("unit_cost", 9), &t_NM_caa61c45e1, 12, 22, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, 22, 23, 1, 0, optionality::optional},
-  {str("Entered By Code", 15), str("entered_by_code", 15), &t_XCN_8b4a064139, 120, 24, 1, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_0bb31f3887, 80, 25, 1, 88, optionality::optional},
-};
-inline constexpr segment_def s_FT1_88b30b61b7{str("FT1", 3), str("Financial transaction", 21), s_FT1_88b30b61b7_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_FTS_8D78A78272
-#define HL7V2_DEFS_S_FTS_8D78A78272
-inline constexpr field_def s_FTS_8d78a78272_f[] = {
-  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FTS_8d78a78272{str("FTS", 3), str("File trailer segment", 20), s_FTS_8d78a78272_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_GOL_DA2336A798
-#define HL7V2_DEFS_S_GOL_DA2336A798
-inline constexpr field_def s_GOL_da2336a798_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Goal ID", 7), str("goal_id", 7), &t_CE_0bb31f3887, 80, 3, 1, 0, optionality::required},
-  {str("Goal Instance ID", 16), str("goal_instance_id", 16), &t_EI_b715a1cd3a, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_b715a1cd3a, 60, 5, 1, 0, optionality::optional},
-  {str("Goal List Priority", 18), str("goal_list_priority", 18), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Goal Established Date/Time", 26), str("goal_established_date_time", 26), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Expected Goal Achievement Date/Time", 35), str("expected_goal_achievement_date_time", 35), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Goal Classification", 19), str("goal_classification", 19), &t_CE_0bb31f3887, 80, 9, 1, 0, optionality::optional},
-  {str("Goal Management Discipline", 26), str("goal_management_discipline", 26), &t_CE_0bb31f3887, 80, 10, 1, 0, optionality::optional},
-  {str("Current Goal Review Status", 26), str("current_goal_review_status", 26), &t_CE_0bb31f3887, 80, 11, 1, 0, optionality::optional},
-  {str("Current Goal Review Date/Time", 29), str("current_goal_review_date_time", 29), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("Next Goal Review Date/Time", 26), str("next_goal_review_date_time", 26), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
-  {str("Previous Goal Review Date/Time", 30), str("previous_goal_review_date_time", 30), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Goal Review Interval", 20), str("goal_review_interval", 20), &t_TQ_dadfa415d9, 200, 15, 1, 0, optionality::optional},
-  {str("Goal Evaluation", 15), str("goal_evaluation", 15), &t_CE_0bb31f3887, 80, 16, 1, 0, optionality::optional},
-  {str("Goal Evaluation Comment", 23), str("goal_evaluation_comment", 23), &t_ST_30901c7b80, 300, 17, 0, 0, optionality::optional},
-  {str("Goal Life Cycle Status", 22), str("goal_life_cycle_status", 22), &t_CE_0bb31f3887, 80, 18, 1, 0, optionality::optional},
-  {str("Goal Life Cycle Status Date/Time", 32), str("goal_life_cycle_status_date_time", 32), &t_TS_f7a89bea09, 26, 19, 1, 0, optionality::optional},
-  {str("Goal Target Type", 16), str("goal_target_type", 16), &t_CE_0bb31f3887, 80, 20, 0, 0, optionality::optional},
-  {str("Goal Target Name", 16), str("goal_target_name", 16), &t_XPN_0d8b2bad55, 80, 21, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_GOL_da2336a798{str("GOL", 3), str("Goal Detail", 11), s_GOL_da2336a798_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_GT1_9BB7B6FE97
-#define HL7V2_DEFS_S_GT1_9BB7B6FE97
-inline constexpr field_def s_GT1_9bb7b6fe97_f[] = {
-  {str("Set ID - Guarantor", 18), str("set_id_guarantor", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor Number", 16), str("guarantor_number", 16), &t_CX_c292c7c8d0, 59, 2, 0, 0, optionality::optional},
-  {str("Guarantor Name", 14), str("guarantor_name", 14), &t_XPN_0d8b2bad55, 48, 3, 0, 0, optionality::required},
-  {str("Guarantor Spouse Name", 21), str("guarantor_spouse_name", 21), &t_XPN_0d8b2bad55, 48, 4, 0, 0, optionality::optional},
-  {str("Guarantor Address", 17), str("guarantor_address", 17), &t_XAD_5cdc2d93ef, 106, 5, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num- Home", 22), str("guarantor_ph_num_home", 21), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num-Business", 25), str("guarantor_ph_num_business", 25), &t_XTN_de85958a14, 40, 7, 0, 0, optionality::optional},
-  {str("Guarantor Date/Time of Birth", 28), str("guarantor_date_time_of_birth", 28), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Guarantor Sex", 13), str("guarantor_sex", 13), &t_IS_94058a80d1, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor Type", 14), str("guarantor_type", 14), &t_IS_94058a80d1, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor Relationship", 22), str("guarantor_relationship", 22), &t_IS_94058a80d1, 2, 11, 1, 63, optionality::optional},
-  {str("Guarantor SSN", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor Date - Begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor Date - End", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor Priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor Employer Name", 23), str("guarantor_employer_name", 23), &t_XPN_0d8b2bad55, 130, 16, 0, 0, optionality::optional},
-  {str("Guarantor Employer Address", 26), str("guarantor_employer_address", 26), &t_XAD_5cdc2d93ef, 106, 17, 0, 0, optionality::optional},
-  {str("Guarantor Employ Phone Number", 29), str("guarantor_employ_phone_number", 29), &t_XTN_de85958a14, 40, 18, 0, 0, optionality::optional},
-  {str("Guarantor Employee ID Number", 28), str("guarantor_employee_id_number", 28), &t_CX_c292c7c8d0, 20, 19, 0, 0, optionality::optional},
-  {str("Guarantor Employment Status", 27), str("guarantor_employment_status", 27), &t_IS_94058a80d1, 2, 20, 1, 66, optionality::optional},
-  {str("Guarantor Organization", 22), str("guarantor_organization", 22), &t_XON_8884ab6b64, 130, 21, 0, 0, optionality::optional},
-  {str("Guarantor Billing Hold Flag", 27), str("guarantor_billing_hold_flag", 27), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Guarantor Credit Rating Code", 28), str("guarantor_credit_rating_code", 28), &t_CE_0bb31f3887, 80, 23, 1, 0, optionality::optional},
-  {str("Guarantor Death Date And Time", 29), str("guarantor_death_date_and_time", 29), &t_TS_f7a89bea09, 26, 24, 1, 0, optionality::optional},
-  {str("Guarantor Death Flag", 20), str("guarantor_death_flag", 20), &t_ID_694d19431d, 1, 25, 1, 136, optionality::optional},
-  {str("Guarantor Charge Adjustment Code", 32), str("guarantor_charge_adjustment_code", 32), &t_CE_0bb31f3887, 80, 26, 1, 218, optionality::optional},
-  {str("Guarantor Household Annual Income", 33), str("guarantor_household_annual_income", 33), &t_CP_ffbc3ba38a, 10, 27, 1, 0, optionality::optional},
-  {str("Guarantor Household Size", 24), str("guarantor_household_size", 24), &t_NM_caa61c45e1, 3, 28, 1, 0, optionality::optional},
-  {str("Guarantor Employer ID Number", 28), str("guarantor_employer_id_number", 28), &t_CX_c292c7c8d0, 20, 29, 0, 0, optionality::optional},
-  {str("Guarantor Marital Status Code", 29), str("guarantor_marital_status_code", 29), &t_IS_94058a80d1, 1, 30, 1, 0, optionality::optional},
-  {str("Guarantor Hire Effective Date", 29), str("guarantor_hire_effective_date", 29), &t_DT_43ff1b10ca, 8, 31, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 32, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 33, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 34, 1, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_IS_94058a80d1, 4, 35, 1, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_0bb31f3887, 60, 36, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 37, 1, 220, optionality::optional},
-  {str("Publicity Indicator", 19), str("publicity_indicator", 19), &t_CE_0bb31f3887, 1, 38, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 39, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 40, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_IS_94058a80d1, 3, 41, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_0d8b2bad55, 48, 42, 1, 0, optionality::optional},
-  {str("Nationality Code", 16), str("nationality_code", 16), &t_CE_0bb31f3887, 80, 43, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_IS_94058a80d1, 1, 44, 1, 189, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_0d8b2bad55, 48, 45, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Telephone Number", 35), str("contact_persons_telephone_number", 32), &t_XTN_de85958a14, 40, 46, 0, 0, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_0bb31f3887, 2, 47, 1, 222, optionality::optional},
-  {str("Contact Relationship Code", 25), str("contact_relationship_code", 25), &t_IS_94058a80d1, 2, 48, 1, 63, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 49, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_284ef3ec13, 20, 50, 1, 0, optionality::optional},
-  {str("Guarantor Employer's Organization Name", 38), str("guarantor_employers_organization_name", 37), &t_XON_8884ab6b64, 130, 51, 0, 0, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 52, 1, 310, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 53, 1, 311, optionality::optional},
-  {str("Guarantor Financial Class", 25), str("guarantor_financial_class", 25), &t_FC_e1edaf626b, 50, 54, 1, 64, optionality::optional},
-  {str("Guarantor Race", 14), str("guarantor_race", 14), &t_IS_94058a80d1, 1, 55, 1, 5, optionality::optional},
-};
-inline constexpr segment_def s_GT1_9bb7b6fe97{str("GT1", 3), str("Guarantor", 9), s_GT1_9bb7b6fe97_f, 55};
-#endif
-#ifndef HL7V2_DEFS_S_IN1_36B5B77002
-#define HL7V2_DEFS_S_IN1_36B5B77002
-inline constexpr field_def s_IN1_36b5b77002_f[] = {
-  {str("Set ID - Insurance", 18), str("set_id_insurance", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_0bb31f3887, 8, 2, 1, 72, optionality::required},
-  {str("Insurance Company ID", 20), str("insurance_company_id", 20), &t_CX_c292c7c8d0, 59, 3, 0, 0, optionality::required},
-  {str("Insurance Company Name", 22), str("insurance_company_name", 22), &t_XON_8884ab6b64, 130, 4, 0, 0, optionality::optional},
-  {str("Insurance Company Address", 25), str("insurance_company_address", 25), &t_XAD_5cdc2d93ef, 106, 5, 0, 0, optionality::optional},
-  {str("Insurance Co. Contact Ppers", 27), str("insurance_co_contact_ppers", 26), &t_XPN_0d8b2bad55, 48, 6, 0, 0, optionality::optional},
-  {str("Insurance Co Phone Number", 25), str("insurance_co_phone_number", 25), &t_XTN_de85958a14, 40, 7, 3, 0, optionality::optional},
-  {str("Group Number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group Name", 10), str("group_name", 10), &t_XON_8884ab6b64, 130, 9, 0, 0, optionality::optional},
-  {str("Insured's group employer ID", 27), str("insureds_group_employer_id", 26), &t_CX_c292c7c8d0, 12, 10, 0, 0, optionality::optional},
-  {str("Insured's Group Emp Name", 24), str("insureds_group_emp_name", 23), &t_XON_8884ab6b64, 130, 11, 0, 0, optionality::optional},
-  {str("Plan Effective Date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan Expiration Date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization Information", 25), str("authorization_information", 25), &t_CM_AUI_8f3bccee55, 55, 14, 1, 0, optionality::optional},
-  {str("Plan Type", 9), str("plan_type", 9), &t_IS_94058a80d1, 3, 15, 1, 86, optionality::optional},
-  {str("Name of Insured", 15), str("name_of_insured", 15), &t_XPN_0d8b2bad55, 48, 16, 0, 0, optionality::optional},
-  {str("Insured's Relationship to Patient", 33), str("insureds_relationship_to_patient", 32), &t_IS_94058a80d1, 2, 17, 1, 63, optionality::optional},
-  {str("Insured's Date of Birth", 23), str("insureds_date_of_birth", 22), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Insured's Address", 17), str("insureds_address", 16), &t_XAD_5cdc2d93ef, 106, 19, 0, 0, optionality::optional},
-  {str("Assignment of Benefits", 22), str("assignment_of_benefits", 22), &t_IS_94058a80d1, 2, 20, 1, 135, optionality::optional},
-  {str("Coordination of Benefits", 24), str("coordination_of_benefits", 24), &t_IS_94058a80d1, 2, 21, 1, 173, optionality::optional},
-  {str("Coord of Ben. Priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice of Admission Code", 24), str("notice_of_admission_code", 24), &t_ID_694d19431d, 2, 23, 1, 136, optionality::optional},
-  {str("Notice of Admission Date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Rpt of Eigibility Code", 22), str("rpt_of_eigibility_code", 22), &t_ID_694d19431d, 2, 25, 1, 136, optionality::optional},
-  {str("Rpt of Eligibility Date", 23), str("rpt_of_eligibility_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release Information Code", 24), str("release_information_code", 24), &t_IS_94058a80d1, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-Admit Cert (PAC)", 20), str("pre_admit_cert_pac", 18), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification Date/Time", 22), str("verification_date_time", 22), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
-  {str("Verification By", 15), str("verification_by", 15), &t_XPN_0d8b2bad55, 60, 30, 1, 0, optionality::optional},
-  {str("Type of Agreement Code", 22), str("type_of_agreement_code", 22), &t_IS_94058a80d1, 2, 31, 1, 98, optionality::optional},
-  {str("Billing Status", 14), str("billing_status", 14), &t_IS_94058a80d1, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime Reserve Days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay before lifetime reserve days", 34), str("delay_before_lifetime_reserve_days", 34), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company Plan Code", 17), str("company_plan_code", 17), &t_IS_94058a80d1, 8, 35, 1, 42, optionality::optional},
-  {str("Policy Number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy Deductible", 17), str("policy_deductible", 17), &t_CP_ffbc3ba38a, 12, 37, 1, 0, optionality::optional},
-  {str("Policy Limit - Amount", 21), str("policy_limit_amount", 19), &t_CP_ffbc3ba38a, 12, 38, 1, 0, optionality::optional},
-  {str("Policy Limit - Days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room Rate - Semi-Private", 24), str("room_rate_semi_private", 22), &t_CP_ffbc3ba38a, 12, 40, 1, 0, optionality::optional},
-  {str("Room Rate - Private", 19), str("room_rate_private", 17), &t_CP_ffbc3ba38a, 12, 41, 1, 0, optionality::optional},
-  {str("Insured's Employment Status", 27), str("insureds_employment_status", 26), &t_CE_0bb31f3887, 60, 42, 1, 66, optionality::optional},
-  {str("Insured's Sex", 13), str("insureds_sex", 12), &t_IS_94058a80d1, 1, 43, 1, 1, optionality::optional},
-  {str("Insured's Employer Address", 26), str("insureds_employer_address", 25), &t_XAD_5cdc2d93ef, 106, 44, 0, 0, optionality::optional},
-  {str("Verification Status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
-  {str("Prior Insurance Plan ID", 23), str("prior_insurance_plan_id", 23), &t_IS_94058a80d1, 8, 46, 1, 72, optionality::optional},
-  {str("Coverage Type", 13), str("coverage_type", 13), &t_IS_94058a80d1, 3, 47, 1, 309, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 48, 1, 310, optionality::optional},
-  {str("Insured's ID Number", 19), str("insureds_id_number", 18), &t_CX_c292c7c8d0, 12, 49, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_IN1_36b5b77002{str("IN1", 3), str("Insurance", 9), s_IN1_36b5b77002_f, 49};
-#endif
-#ifndef HL7V2_DEFS_S_IN2_E13C053981
-#define HL7V2_DEFS_S_IN2_E13C053981
-inline constexpr field_def s_IN2_e13c053981_f[] = {
-  {str("Insured's Employee ID", 21), str("insureds_employee_id", 20), &t_CX_c292c7c8d0, 59, 1, 0, 0, optionality::optional},
-  {str("Insured's Social Security Number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 11, 2, 1, 0, optionality::optional},
-  {str("Insured's Employer Name", 23), str("insureds_employer_name", 22), &t_XCN_8b4a064139, 130, 3, 0, 0, optionality::optional},
-  {str("Employer Information Data", 25), str("employer_information_data", 25), &t_IS_94058a80d1, 1, 4, 1, 139, optionality::optional},
-  {str("Mail Claim Party", 16), str("mail_claim_party", 16), &t_IS_94058a80d1, 1, 5, 0, 137, optionality::optional},
-  {str("Medicare Health Ins Card Number", 31), str("medicare_health_ins_card_number", 31), &t_ST_30901c7b80, 15, 6, 1, 0, optionality::optional},
-  {str("Medicaid Case Name", 18), str("medicaid_case_name", 18), &t_XPN_0d8b2bad55, 48, 7, 0, 0, optionality::optional},
-  {str("Medicaid Case Number", 20), str("medicaid_case_number", 20), &t_ST_30901c7b80, 15, 8, 1, 0, optionality::optional},
-  {str("Champus Sponsor Name", 20), str("champus_sponsor_name", 20), &t_XPN_0d8b2bad55, 48, 9, 0, 0, optionality::optional},
-  {str("Champus ID Number", 17), str("champus_id_number", 17), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::optional},
-  {str("Dependent of Champus Recipient", 30), str("dependent_of_champus_recipient", 30), &t_CE_0bb31f3887, 80, 11, 1, 0, optionality::optional},
-  {str("Champus Organization", 20), str("champus_organization", 20), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
-  {str("Champus Station", 15), str("champus_station", 15), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
-  {str("Champus Service", 15), str("champus_service", 15), &t_IS_94058a80d1, 14, 14, 1, 140, optionality::optional},
-  {str("Champus Rank/Grade", 18), str("champus_rank_grade", 18), &t_IS_94058a80d1, 2, 15, 1, 141, optionality::optional},
-  {str("Champus Status", 14), str("champus_status", 14), &t_IS_94058a80d1, 3, 16, 1, 142, optionality::optional},
-  {str("Champus Retire Date", 19), str("champus_retire_date", 19), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Champus Non-Avail Cert on File", 30), str("champus_non_avail_cert_on_file", 30), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Baby Coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Combine Baby Bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Blood Deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 21, 1, 0, optionality::optional},
-  {str("Special Coverage Approval Name", 30), str("special_coverage_approval_name", 30), &t_XPN_0d8b2bad55, 48, 22, 0, 0, optionality::optional},
-  {str("Special Coverage Approval Title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
-  {str("Non-Covered Insurance Code", 26), str("non_covered_insurance_code", 26), &t_IS_94058a80d1, 8, 24, 0, 143, optionality::optional},
-  {str("Payor ID", 8), str("payor_id", 8), &t_CX_c292c7c8d0, 59, 25, 0, 0, optionality::optional},
-  {str("Payor Subscriber ID", 19), str("payor_subscriber_id", 19), &t_CX_c292c7c8d0, 59, 26, 0, 0, optionality::optional},
-  {str("Eligibility Source", 18), str("eligibility_source", 18), &t_IS_94058a80d1, 1, 27, 1, 144, optionality::optional},
-  {str("Room Coverage Type/Amount", 25), str("room_coverage_type_amount", 25), &t_CM_RMC_b15bc13725, 25, 28, 0, 0, optionality::optional},
-  {str("Policy Type/Amount", 18), str("policy_type_amount", 18), &t_CM_PTA_3941c9d424, 25, 29, 0, 0, optionality::optional},
-  {str("Daily Deductible", 16), str("daily_deductible", 16), &t_CM_DDI_e6d4acb937, 25, 30, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 31, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 32, 1, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_IS_94058a80d1, 4, 33, 1, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_0bb31f3887, 60, 34, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 35, 1, 220, optionality::optional},
-  {str("Publicity Indicator", 19), str("publicity_indicator", 19), &t_CE_0bb31f3887, 1, 36, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 38, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_IS_94058a80d1, 3, 39, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_0d8b2bad55, 48, 40, 1, 0, optionality::optional},
-  {str("Nationality Code", 16), str("nationality_code", 16), &t_CE_0bb31f3887, 80, 41, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_IS_94058a80d1, 1, 42, 1, 189, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_IS_94058a80d1, 1, 43, 0, 2, optionality::optional},
-  {str("Employment Start Date", 21), str("employment_start_date", 21), &t_DT_43ff1b10ca, 8, 44, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 45, 1, 0, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 46, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_284ef3ec13, 20, 47, 1, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 48, 1, 311, optionality::optional},
-  {str("Employer Contact Person Name", 28), str("employer_contact_person_name", 28), &t_XPN_0d8b2bad55, 48, 49, 0, 0, optionality::optional},
-  {str("Employer Contact Person Phone Number", 36), str("employer_contact_person_phone_number", 36), &t_XTN_de85958a14, 40, 50, 0, 0, optionality::optional},
-  {str("Employer Contact Reason", 23), str("employer_contact_reason", 23), &t_IS_94058a80d1, 2, 51, 1, 222, optionality::optional},
-  {str("Insured\342\200\231s Contact Person\342\200\231s Name", 35), str("insureds_contact_persons_name", 29), &t_XPN_0d8b2bad55, 48, 52, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Contact Person Telephone Number", 43), str("insureds_contact_person_telephone_number", 40), &t_XTN_de85958a14, 40, 53, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Contact Person Reason", 33), str("insureds_contact_person_reason", 30), &t_IS_94058a80d1, 2, 54, 0, 222, optionality::optional},
-  {str("Relationship To The Patient Start Date", 38), str("relationship_to_the_patient_start_date", 38), &t_DT_43ff1b10ca, 8, 55, 1, 0, optionality::optional},
-  {str("Relationship To The Patient Stop Date", 37), str("relationship_to_the_patient_stop_date", 37), &t_DT_43ff1b10ca, 8, 56, 0, 0, optionality::optional},
-  {str("Insurance Co. Contact Reason", 28), str("insurance_co_contact_reason", 27), &t_IS_94058a80d1, 2, 57, 1, 232, optionality::optional},
-  {str("Insurance Co. Contact Phone Number", 34), str("insurance_co_contact_phone_number", 33), &t_XTN_de85958a14, 40, 58, 1, 0, optionality::optional},
-  {str("Policy Scope", 12), str("policy_scope", 12), &t_IS_94058a80d1, 2, 59, 1, 312, optionality::optional},
-  {str("Policy Source", 13), str("policy_source", 13), &t_IS_94058a80d1, 2, 60, 1, 313, optionality::optional},
-  {str("Patient Member Number", 21), str("patient_member_number", 21), &t_CX_c292c7c8d0, 60, 61, 1, 0, optionality::optional},
-  {str("Guarantor\342\200\231s Relationship To Insured", 37), str("guarantors_relationship_to_insured", 34), &t_IS_94058a80d1, 2, 62, 1, 63, optionality::optional},
-  {str("Insured\342\200\231s Telephone Number - Home", 35), str("insureds_telephone_number_home", 30), &t_XTN_de85958a14, 40, 63, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Employer Telephone Number", 37), str("insureds_employer_telephone_number", 34), &t_XTN_de85958a14, 40, 64, 0, 0, optionality::optional},
-  {str("Military Handicapped Program", 28), str("military_handicapped_program", 28), &t_CE_0bb31f3887, 2, 65, 1, 0, optionality::optional},
-  {str("Suspend Flag", 12), str("suspend_flag", 12), &t_ID_694d19431d, 2, 66, 1, 136, optionality::optional},
-  {str("Co-pay Limit Flag", 17), str("co_pay_limit_flag", 17), &t_ID_694d19431d, 2, 67, 1, 136, optionality::optional},
-  {str("Stoploss Limit Flag", 19), str("stoploss_limit_flag", 19), &t_ID_694d19431d, 2, 68, 1, 136, optionality::optional},
-  {str("Insured Organization Name And ID", 32), str("insured_organization_name_and_id", 32), &t_XON_8884ab6b64, 130, 69, 0, 0, optionality::optional},
-  {str("Insured Employer Organization Name And ID", 41), str("insured_employer_organization_name_and_id", 41), &t_XON_8884ab6b64, 130, 70, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_IS_94058a80d1, 1, 71, 1, 5, optionality::optional},
-  {str("Patient Relationship to Insured", 31), str("patient_relationship_to_insured", 31), &t_ID_694d19431d, 1, 72, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_IN2_e13c053981{str("IN2", 3), str("Insurance additional info", 25), s_IN2_e13c053981_f, 72};
-#endif
-#ifndef HL7V2_DEFS_S_IN3_F3A021E3AD
-#define HL7V2_DEFS_S_IN3_F3A021E3AD
-inline constexpr field_def s_IN3_f3a021e3ad_f[] = {
-  {str("Set ID - Insurance Certification", 32), str("set_id_insurance_certification", 30), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Certification Number", 20), str("certification_number", 20), &t_CX_c292c7c8d0, 59, 2, 1, 0, optionality::optional},
-  {str("Certified By", 12), str("certified_by", 12), &t_XCN_8b4a064139, 60, 3, 0, 0, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Penalty", 7), str("penalty", 7), &t_CM_PEN_2fa579249a, 10, 5, 1, 148, optionality::optional},
-  {str("Certification Date/Time", 23), str("certification_date_time", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Certification Modify Date/Time", 30), str("certification_modify_date_time", 30), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Operator", 8), str("operator", 8), &t_XCN_8b4a064139, 60, 8, 0, 0, optionality::optional},
-  {str("Certification Begin Date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Certification End Date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_CM_DTN_f137408ec5, 3, 11, 1, 149, optionality::optional},
-  {str("Non-Concur Code/Description", 27), str("non_concur_code_description", 27), &t_CE_0bb31f3887, 60, 12, 1, 233, optionality::optional},
-  {str("Non-Concur Effective Date/Time", 30), str("non_concur_effective_date_time", 30), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
-  {str("Physician Reviewer", 18), str("physician_reviewer", 18), &t_XCN_8b4a064139, 60, 14, 0, 0, optionality::optional},
-  {str("Certification Contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
-  {str("Certification Contact Phone Number", 34), str("certification_contact_phone_number", 34), &t_XTN_de85958a14, 40, 16, 0, 0, optionality::optional},
-  {str("Appeal Reason", 13), str("appeal_reason", 13), &t_CE_0bb31f3887, 60, 17, 1, 0, optionality::optional},
-  {str("Certification Agency", 20), str("certification_agency", 20), &t_CE_0bb31f3887, 60, 18, 1, 0, optionality::optional},
-  {str("Certification Agency Phone Number", 33), str("certification_agency_phone_number", 33), &t_XTN_de85958a14, 40, 19, 0, 0, optionality::optional},
-  {str("Pre-Certification required/Window", 33), str("pre_certification_required_window", 33), &t_CM_PCF_c0b5cd910b, 40, 20, 0, 0, optionality::optional},
-  {str("Case Manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
-  {str("Second Opinion Date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
-  {str("Second Opinion Status", 21), str("second_opinion_status", 21), &t_IS_94058a80d1, 1, 23, 1, 151, optionality::optional},
-  {str("Second Opinion Documentation Received", 37), str("second_opinion_documentation_received", 37), &t_IS_94058a80d1, 1, 24, 0, 152, optionality::optional},
-  {str("Second Opinion Physician", 24), str("second_opinion_physician", 24), &t_XCN_8b4a064139, 60, 25, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_IN3_f3a021e3ad{str("IN3", 3), str("Insurance additional info - certification", 41), s_IN3_f3a021e3ad_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_LCC_2A3E7A6A43
-#define HL7V2_DEFS_S_LCC_2A3E7A6A43
-inline constexpr field_def s_LCC_2a3e7a6a43_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_PL_2f820901f6, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_IS_94058a80d1, 10, 2, 1, 264, optionality::required},
-  {str("Accommodation Type", 18), str("accommodation_type", 18), &t_CE_0bb31f3887, 60, 3, 0, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_0bb31f3887, 60, 4, 0, 0, optionality::required},
-};
-inline constexpr segment_def s_LCC_2a3e7a6a43{str("LCC", 3), str("Location Charge Code", 20), s_LCC_2a3e7a6a43_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_LCH_AA42B6021E
-#define HL7V2_DEFS_S_LCH_AA42B6021E
-inline constexpr field_def s_LCH_aa42b6021e_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_PL_2f820901f6, 20, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_b715a1cd3a, 80, 3, 1, 0, optionality::optional},
-  {str("Location Characteristic ID", 26), str("location_characteristic_id", 26), &t_CE_0bb31f3887, 80, 4, 1, 324, optionality::required},
-  {str("Location Characteristic Value", 29), str("location_characteristic_value", 29), &t_CE_0bb31f3887, 80, 5, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_LCH_aa42b6021e{str("LCH", 3), str("Location Characteristic", 23), s_LCH_aa42b6021e_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_LDP_8B6F659DF2
-#define HL7V2_DEFS_S_LDP_8B6F659DF2
-inline constexpr field_def s_LDP_8b6f659df2_f[] = {
-  {str("LDP Primary Key Value", 21), str("ldp_primary_key_value", 21), &t_PL_2f820901f6, 20, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_IS_94058a80d1, 10, 2, 1, 264, optionality::required},
-  {str("Location Service", 16), str("location_service", 16), &t_IS_94058a80d1, 3, 3, 0, 69, optionality::optional},
-  {str("Speciality Type", 15), str("speciality_type", 15), &t_CE_0bb31f3887, 60, 4, 0, 265, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_ID_694d19431d, 1, 5, 0, 4, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 6, 1, 183, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_TS_f7a89bea09, 19, 7, 1, 0, optionality::optional},
-  {str("Inactivation Date - LDP", 23), str("inactivation_date_ldp", 21), &t_TS_f7a89bea09, 19, 8, 1, 0, optionality::optional},
-  {str("Inactivated Reason", 18), str("inactivated_reason", 18), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Visiting Hours", 14), str("visiting_hours", 14), &t_VH_cfe663a1e5, 80, 10, 0, 267, optionality::optional},
-  {str("Contact Phone", 13), str("contact_phone", 13), &t_XTN_de85958a14, 40, 11, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LDP_8b6f659df2{str("LDP", 3), str("Location Department", 19), s_LDP_8b6f659df2_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_LOC_9C9339FE92
-#define HL7V2_DEFS_S_LOC_9C9339FE92
-inline constexpr field_def s_LOC_9c9339fe92_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_PL_2f820901f6, 20, 1, 1, 0, optionality::required},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 48, 2, 1, 0, optionality::optional},
-  {str("Location Type", 13), str("location_type", 13), &t_IS_94058a80d1, 2, 3, 0, 260, optionality::required},
-  {str("Organization Name", 17), str("organization_name", 17), &t_XON_8884ab6b64, 90, 4, 1, 0, optionality::optional},
-  {str("Location Address", 16), str("location_address", 16), &t_XAD_5cdc2d93ef, 106, 5, 1, 0, optionality::optional},
-  {str("Location Phone", 14), str("location_phone", 14), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("License Number", 14), str("license_number", 14), &t_CE_0bb31f3887, 60, 7, 0, 0, optionality::optional},
-  {str("Location Equipment", 18), str("location_equipment", 18), &t_ID_694d19431d, 3, 8, 0, 261, optionality::optional},
-};
-inline constexpr segment_def s_LOC_9c9339fe92{str("LOC", 3), str("Location Identification", 23), s_LOC_9c9339fe92_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_LRL_20A10C0238
-#define HL7V2_DEFS_S_LRL_20A10C0238
-inline constexpr field_def s_LRL_20a10c0238_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_PL_2f820901f6, 20, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_b715a1cd3a, 80, 3, 1, 0, optionality::optional},
-  {str("Location Relationship ID", 24), str("location_relationship_id", 24), &t_CE_0bb31f3887, 80, 4, 1, 325, optionality::optional},
-  {str("Organizational Location Relationship Value", 42), str("organizational_location_relationship_value", 42), &t_XON_8884ab6b64, 0, 5, 1, 0, optionality::optional},
-  {str("Patient Location Relationship Value", 35), str("patient_location_relationship_value", 35), &t_PL_2f820901f6, 80, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LRL_20a10c0238{str("LRL", 3), str("Location Relationship", 21), s_LRL_20a10c0238_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MFA_F592A866E7
-#define HL7V2_DEFS_S_MFA_F592A866E7
-inline constexpr field_def s_MFA_f592a866e7_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Event Completion Date/Time", 26), str("event_completion_date_time", 26), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Error Return Code and/or Text", 29), str("error_return_code_and_or_text", 29), &t_CE_0bb31f3887, 60, 4, 1, 181, optionality::required},
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_CE_0bb31f3887, 60, 5, 0, 0, optionality::required},
-};
-inline constexpr segment_def s_MFA_f592a866e7{str("MFA", 3), str("Master file acknowledgement segment", 35), s_MFA_f592a866e7_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_MFE_B96E10F781
-#define HL7V2_DEFS_S_MFE_B96E10F781
-inline constexpr field_def s_MFE_b96e10f781_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_CE_0bb31f3887, 60, 4, 0, 0, optionality::required},
-};
-inline constexpr segment_def s_MFE_b96e10f781{str("MFE", 3), str("Master file entry segment", 25), s_MFE_b96e10f781_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_MFI_8AF29BC425
-#define HL7V2_DEFS_S_MFI_8AF29BC425
-inline constexpr field_def s_MFI_8af29bc425_f[] = {
-  {str("Master File Identifier", 22), str("master_file_identifier", 22), &t_CE_0bb31f3887, 60, 1, 1, 175, optionality::required},
-  {str("Master File Application Identifier", 34), str("master_file_application_identifier", 34), &t_HD_86a4ac9ae2, 180, 2, 1, 176, optionality::optional},
-  {str("File-Level Event Code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, 3, 3, 1, 178, optionality::required},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Response Level Code", 19), str("response_level_code", 19), &t_ID_694d19431d, 2, 6, 1, 179, optionality::required},
-};
-inline constexpr segment_def s_MFI_8af29bc425{str("MFI", 3), str("Master file identification segment", 34), s_MFI_8af29bc425_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MRG_0B426DEA6D
-#define HL7V2_DEFS_S_MRG_0B426DEA6D
-inline constexpr field_def s_MRG_0b426dea6d_f[] = {
-  {str("Prior Patient ID - Internal", 27), str("prior_patient_id_internal", 25), &t_CX_c292c7c8d0, 20, 1, 0, 0, optionality::required},
-  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CX_c292c7c8d0, 16, 2, 0, 0, optionality::optional},
-  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CX_c292c7c8d0, 20, 3, 1, 0, optionality::optional},
-  {str("Prior Patient ID - External", 27), str("prior_patient_id_external", 25), &t_CX_c292c7c8d0, 16, 4, 1, 0, optionality::optional},
-  {str("Prior Visit Number", 18), str("prior_visit_number", 18), &t_CX_c292c7c8d0, 0, 5, 1, 0, optionality::optional},
-  {str("Prior Alternate Visit ID", 24), str("prior_alternate_visit_id", 24), &t_CX_c292c7c8d0, 0, 6, 1, 0, optionality::optional},
-  {str("Prior Patient Name", 18), str("prior_patient_name", 18), &t_XPN_0d8b2bad55, 0, 7, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_MRG_0b426dea6d{str("MRG", 3), str("Merge patient information", 25), s_MRG_0b426dea6d_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_MSA_BA1F88D7B1
-#define HL7V2_DEFS_S_MSA_BA1F88D7B1
-inline constexpr field_def s_MSA_ba1f88d7b1_f[] = {
-  {str("Acknowledgement code", 20), str("acknowledgement_code", 20), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
-  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed Acknowledgement Type", 28), str("delayed_acknowledgement_type", 28), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
-  {str("Error Condition", 15), str("error_condition", 15), &t_CE_0bb31f3887, 100, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_MSA_ba1f88d7b1{str("MSA", 3), str("Message acknowledgement segment", 31), s_MSA_ba1f88d7b1_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MSH_32E36DFB25
-#define HL7V2_DEFS_S_MSH_32E36DFB25
-inline constexpr field_def s_MSH_32e36dfb25_f[] = {
-  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding Characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Sending Application", 19), str("sending_application", 19), &t_HD_86a4ac9ae2, 180, 3, 1, 0, optionality::optional},
-  {str("Sending Facility", 16), str("sending_facility", 16), &t_HD_86a4ac9ae2, 180, 4, 1, 0, optionality::optional},
-  {str("Receiving Application", 21), str("receiving_application", 21), &t_HD_86a4ac9ae2, 180, 5, 1, 0, optionality::optional},
-  {str("Receiving Facility", 18), str("receiving_facility", 18), &t_HD_86a4ac9ae2, 180, 6, 1, 0, optionality::optional},
-  {str("Date / Time of Message", 22), str("date_time_of_message", 20), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message Type", 12), str("message_type", 12), &t_CM_MSG_7c43926a12, 7, 9, 1, 0, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
-  {str("Processing ID", 13), str("processing_id", 13), &t_PT_f1731eb6b4, 3, 11, 1, 103, optionality::required},
-  {str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, 8, 12, 1, 104, optionality::required},
-  {str("Sequence Number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
-  {str("Accept Acknowledgement Type", 27), str("accept_acknowledgement_type", 27), &t_ID_694d19431d, 2, 15, 1, 155, optionality::optional},
-  {str("Application Acknowledgement Type", 32), str("application_acknowledgement_type", 32), &t_ID_694d19431d, 2, 16, 1, 155, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
-  {str("Character Set", 13), str("character_set", 13), &t_ID_694d19431d, 6, 18, 1, 211, optionality::optional},
-  {str("Principal Language of Message", 29), str("principal_language_of_message", 29), &t_CE_0bb31f3887, 3, 19, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_MSH_32e36dfb25{str("MSH", 3), str("Message header segment", 22), s_MSH_32e36dfb25_f, 19};
-#endif
-#ifndef HL7V2_DEFS_S_NCK_BB7BFAE5B0
-#define HL7V2_DEFS_S_NCK_BB7BFAE5B0
-inline constexpr field_def s_NCK_bb7bfae5b0_f[] = {
-  {str("System Date/Time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NCK_bb7bfae5b0{str("NCK", 3), str("System Clock", 12), s_NCK_bb7bfae5b0_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_NK1_C34EE0CC86
-#define HL7V2_DEFS_S_NK1_C34EE0CC86
-inline constexpr field_def s_NK1_c34ee0cc86_f[] = {
-  {str("Set ID - Next of Kin", 20), str("set_id_next_of_kin", 18), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Name", 4), str("name", 4), &t_XPN_0d8b2bad55, 48, 2, 0, 0, optionality::optional},
-  {str("Relationship", 12), str("relationship", 12), &t_CE_0bb31f3887, 60, 3, 1, 63, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_XAD_5cdc2d93ef, 106, 4, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_XTN_de85958a14, 40, 5, 0, 0, optionality::optional},
-  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_0bb31f3887, 60, 7, 1, 131, optionality::optional},
-  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Next of Kin/Associated Parties Job Title", 40), str("next_of_kin_associated_parties_job_title", 40), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Next of Kin Job/Associated Parties Code/Class", 45), str("next_of_kin_job_associated_parties_code_class", 45), &t_JCC_284ef3ec13, 20, 11, 1, 0, optionality::optional},
-  {str("Next of Kin/Associated Parties Employee Number", 46), str("next_of_kin_associated_parties_employee_number", 46), &t_CX_c292c7c8d0, 20, 12, 1, 0, optionality::optional},
-  {str("Organization Name", 17), str("organization_name", 17), &t_XON_8884ab6b64, 60, 13, 0, 0, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_IS_94058a80d1, 1, 14, 1, 2, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 15, 1, 1, optionality::optional},
-  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 16, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 17, 0, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 18, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_IS_94058a80d1, 4, 19, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_0bb31f3887, 60, 20, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 21, 1, 220, optionality::optional},
-  {str("Publicity Indicator", 19), str("publicity_indicator", 19), &t_CE_0bb31f3887, 1, 22, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 24, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_IS_94058a80d1, 3, 25, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_0d8b2bad55, 48, 26, 1, 0, optionality::optional},
-  {str("Nationality Code", 16), str("nationality_code", 16), &t_CE_0bb31f3887, 80, 27, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_IS_94058a80d1, 1, 28, 1, 189, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_0bb31f3887, 2, 29, 0, 222, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_0d8b2bad55, 48, 30, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Telephone Number", 35), str("contact_persons_telephone_number", 32), &t_XTN_de85958a14, 40, 31, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Address", 26), str("contact_persons_address", 23), &t_XAD_5cdc2d93ef, 106, 32, 0, 0, optionality::optional},
-  {str("Associated Party\342\200\231s Identifiers", 32), str("associated_partys_identifiers", 29), &t_CX_c292c7c8d0, 32, 33, 0, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 34, 1, 311, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_IS_94058a80d1, 1, 35, 1, 5, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 36, 1, 310, optionality::optional},
-  {str("Contact Person Social Security Number", 37), str("contact_person_social_security_number", 37), &t_ST_30901c7b80, 16, 37, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NK1_c34ee0cc86{str("NK1", 3), str("Next of kin", 11), s_NK1_c34ee0cc86_f, 37};
-#endif
-#ifndef HL7V2_DEFS_S_NPU_46AD39D523
-#define HL7V2_DEFS_S_NPU_46AD39D523
-inline constexpr field_def s_NPU_46ad39d523_f[] = {
-  {str("Bed Location", 12), str("bed_location", 12), &t_PL_2f820901f6, 12, 1, 1, 79, optionality::required},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 2, 1, 116, optionality::optional},
-};
-inline constexpr segment_def s_NPU_46ad39d523{str("NPU", 3), str("Bed status update", 17), s_NPU_46ad39d523_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_NSC_8D9C7B9A18
-#define HL7V2_DEFS_S_NSC_8D9C7B9A18
-inline constexpr field_def s_NSC_8d9c7b9a18_f[] = {
-  {str("Network Change Type", 19), str("network_change_type", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::optional},
-  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current Application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
-  {str("Current Facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New Application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NSC_8d9c7b9a18{str("NSC", 3), str("STATUS CHANGE", 13), s_NSC_8d9c7b9a18_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_NST_1EFE899D3E
-#define HL7V2_DEFS_S_NST_1EFE899D3E
-inline constexpr field_def s_NST_1efe899d3e_f[] = {
-  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 125, optionality::optional},
-  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
-  {str("Statistics Start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Statistics End", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Messages Received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Messages Sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Network Errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NST_1efe899d3e{str("NST", 3), str("Statistics", 10), s_NST_1efe899d3e_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_NTE_AAC7F6EB3A
-#define HL7V2_DEFS_S_NTE_AAC7F6EB3A
-inline constexpr field_def s_NTE_aac7f6eb3a_f[] = {
-  {str("Set ID - Notes and Comments", 27), str("set_id_notes_and_comments", 25), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, 65536, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_NTE_aac7f6eb3a{str("NTE", 3), str("Notes and comments segment", 26), s_NTE_aac7f6eb3a_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OBR_B770955BA7
-#define HL7V2_DEFS_S_OBR_B770955BA7
-inline constexpr field_def s_OBR_b770955ba7_f[] = {
-  {str("Set ID - Observation Request", 28), str("set_id_observation_request", 26), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_b715a1cd3a, 22, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, 22, 3, 1, 0, optionality::optional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_0bb31f3887, 200, 4, 1, 0, optionality::required},
-  {str("Priority", 8), str("priority", 8), &t_ID_694d19431d, 2, 5, 1, 0, optionality::optional},
-  {str("Requested Date/Time", 19), str("requested_date_time", 19), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Observation Date/Time", 21), str("observation_date_time", 21), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Observation End Date/Time", 25), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Collection Volume", 17), str("collection_volume", 17), &t_CQ_6474f68b87, 20, 9, 1, 0, optionality::optional},
-  {str("Collector Identifier", 20), str("collector_identifier", 20), &t_XCN_8b4a064139, 60, 10, 0, 0, optionality::optional},
-  {str("Specimen Action Code", 20), str("specimen_action_code", 20), &t_ID_694d19431d, 1, 11, 1, 65, optionality::optional},
-  {str("Danger Code", 11), str("danger_code", 11), &t_CE_0bb31f3887, 60, 12, 1, 0, optionality::optional},
-  {str("Relevant Clinical Information", 29), str("relevant_clinical_information", 29), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
-  {str("Specimen Received Date/Time", 27), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_CM_SPS_b0ba92ea25, 300, 15, 1, 70, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_8b4a064139, 120, 16, 0, 0, optionality::optional},
-  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_XTN_de85958a14, 40, 17, 2, 0, optionality::optional},
-  {str("Placer Field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
-  {str("Placer Field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
-  {str("Filler Field 1", 14), str("filler_field_1", 14), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
-  {str("Filler Field 2", 14), str("filler_field_2", 14), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
-  {str("Results Rpt/Status Chng - Date/Time", 35), str("results_rpt_status_chng_date_time", 33), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-  {str("Charge To Practice", 18), str("charge_to_practice", 18), &t_CM_MOC_3b50b6989d, 40, 23, 1, 0, optionality::optional},
-  {str("Diagnostic Service Section ID", 29), str("diagnostic_service_section_id", 29), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
-  {str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
-  {str("Parent Result", 13), str("parent_result", 13), &t_CM_PRL_cf3ea02035, 200, 26, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_dadfa415d9, 200, 27, 1, 0, optionality::optional},
-  {str("Result Copies To", 16), str("result_copies_to", 16), &t_XCN_8b4a064139, 150, 28, 5, 0, optionality::optional},
-  {str("Parent Number", 13), str("parent_number", 13), &t_CM_EIP_e68a3ec862, 150, 29, 1, 0, optionality::optional},
-  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
-  {str("Reason For Study", 16), str("reason_for_study", 16), &t_CE_0bb31f3887, 300, 31, 0, 0, optionality::optional},
-  {str("Principal Result Interpreter", 28), str("principal_result_interpreter", 28), &t_CM_NDL_5a6c924096, 200, 32, 1, 0, optionality::optional},
-  {str("Assistant Result Interpreter", 28), str("assistant_result_interpreter", 28), &t_CM_NDL_5a6c924096, 200, 33, 0, 0, optionality::optional},
-  {str("Technician", 10), str("technician", 10), &t_CM_NDL_5a6c924096, 200, 34, 0, 0, optionality::optional},
-  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_CM_NDL_5a6c924096, 200, 35, 0, 0, optionality::optional},
-  {str("Scheduled Date/Time", 19), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 26, 36, 1, 0, optionality::optional},
-  {str("Number Of Sample Containers", 27), str("number_of_sample_containers", 27), &t_NM_caa61c45e1, 4, 37, 1, 0, optionality::optional},
-  {str("Transport Logistics Of Collected Sample", 39), str("transport_logistics_of_collected_sample", 39), &t_CE_0bb31f3887, 60, 38, 0, 0, optionality::optional},
-  {str("Collector\342\200\231s Comment", 21), str("collectors_comment", 18), &t_CE_0bb31f3887, 200, 39, 0, 0, optionality::optional},
-  {str("Transport Arrangement Responsibility", 36), str("transport_arrangement_responsibility", 36), &t_CE_0bb31f3887, 60, 40, 1, 0, optionality::optional},
-  {str("Transport Arranged", 18), str("transport_arranged", 18), &t_ID_694d19431d, 30, 41, 1, 224, optionality::optional},
-  {str("Escort Required", 15), str("escort_required", 15), &t_ID_694d19431d, 1, 42, 1, 225, optionality::optional},
-  {str("Planned Patient Transport Comment", 33), str("planned_patient_transport_comment", 33), &t_CE_0bb31f3887, 200, 43, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_OBR_b770955ba7{str("OBR", 3), str("Observation request segment", 27), s_OBR_b770955ba7_f, 43};
-#endif
-#ifndef HL7V2_DEFS_S_OBX_BE3CDB21DA
-#define HL7V2_DEFS_S_OBX_BE3CDB21DA
-inline constexpr field_def s_OBX_be3cdb21da_f[] = {
-  {str("Set ID - OBX", 12), str("set_id_obx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::required},
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_0bb31f3887, 590, 3, 1, 0, optionality::required},
-  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 65536, 5, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 10, 7, 1, 0, optionality::optional},
-  {str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_ID_694d19431d, 5, 8, 5, 78, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 2, 10, 1, 80, optionality::optional},
-  {str("Observ Result Status", 20), str("observ_result_status", 20), &t_ID_694d19431d, 1, 11, 1, 85, optionality::required},
-  {str("Date Last Obs Normal Values", 27), str("date_last_obs_normal_values", 27), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
-  {str("Date/Time of the Observation", 28), str("date_time_of_the_observation", 28), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Producer's ID", 13), str("producers_id", 12), &t_CE_0bb31f3887, 60, 15, 1, 0, optionality::optional},
-  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_XCN_8b4a064139, 80, 16, 1, 0, optionality::optional},
-  {str("Observation Method", 18), str("observation_method", 18), &t_CE_0bb31f3887, 80, 17, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_OBX_be3cdb21da{str("OBX", 3), str("Observation segment", 19), s_OBX_be3cdb21da_f, 17};
-#endif
-#ifndef HL7V2_DEFS_S_ODS_A742090DC8
-#define HL7V2_DEFS_S_ODS_A742090DC8
-inline constexpr field_def s_ODS_a742090dc8_f[] = {
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 1, 1, 1, 159, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_0bb31f3887, 60, 2, 10, 0, optionality::optional},
-  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_0bb31f3887, 60, 3, 20, 0, optionality::required},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODS_a742090dc8{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_a742090dc8_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_ODT_7EFD05C765
-#define HL7V2_DEFS_S_ODT_7EFD05C765
-inline constexpr field_def s_ODT_7efd05c765_f[] = {
-  {str("Tray Type", 9), str("tray_type", 9), &t_CE_0bb31f3887, 60, 1, 1, 160, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_0bb31f3887, 60, 2, 10, 0, optionality::optional},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODT_7efd05c765{str("ODT", 3), str("Diet tray instructions segment", 30), s_ODT_7efd05c765_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM1_9F1F8F1B43
-#define HL7V2_DEFS_S_OM1_9F1F8F1B43
-inline constexpr field_def s_OM1_9f1f8f1b43_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Producer's Test/Observation ID", 30), str("producers_test_observation_id", 29), &t_CE_0bb31f3887, 200, 2, 1, 0, optionality::required},
-  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, 12, 3, 0, 125, optionality::optional},
-  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, 1, 4, 1, 136, optionality::required},
-  {str("Producer ID", 11), str("producer_id", 11), &t_CE_0bb31f3887, 200, 5, 1, 136, optionality::required},
-  {str("Observation Description", 23), str("observation_description", 23), &t_CE_0bb31f3887, 200, 6, 1, 0, optionality::optional},
-  {str("Other Test/Observation IDs for the Observation", 46), str("other_test_observation_ids_for_the_observation", 46), &t_CE_0bb31f3887, 200, 7, 1, 0, optionality::optional},
-  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 8, 0, 0, optionality::required},
-  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
-  {str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, 8, 10, 1, 0, optionality::optional},
-  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 11, 1, 0, optionality::optional},
-  {str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Identity of Instrument Used to Perfrom this Study", 49), str("identity_of_instrument_used_to_perfrom_this_study", 49), &t_CE_0bb31f3887, 60, 13, 0, 136, optionality::optional},
-  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_0bb31f3887, 200, 14, 1, 0, optionality::optional},
-  {str("Portable", 8), str("portable", 8), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Observation Producing Department/Section", 40), str("observation_producing_department_section", 40), &t_CE_0bb31f3887, 60, 16, 0, 136, optionality::optional},
-  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_TN_108c330f6e, 40, 17, 1, 0, optionality::optional},
-  {str("Nature of Test/Observation", 26), str("nature_of_test_observation", 26), &t_ID_694d19431d, 1, 18, 1, 174, optionality::optional},
-  {str("Report Subheader", 16), str("report_subheader", 16), &t_CE_0bb31f3887, 200, 19, 1, 174, optionality::optional},
-  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 20, 1, 0, optionality::optional},
-  {str("Date/Time Stamp for any change in Def Attri for Obs", 51), str("date_time_stamp_for_any_change_in_def_attri_for_obs", 51), &t_TS_f7a89bea09, 26, 21, 1, 0, optionality::optional},
-  {str("Effective Date/Time of Change in Test Proc. that make Results Non-Comparable", 76), str("effective_date_time_of_change_in_test_proc_that_make_results_non_comparable", 75), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-  {str("Typical Turn-Around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
-  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, 40, 25, 0, 168, optionality::optional},
-  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, 5, 26, 1, 169, optionality::optional},
-  {str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_0bb31f3887, 200, 27, 0, 169, optionality::optional},
-  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_AD_997db9468c, 1000, 28, 1, 0, optionality::optional},
-  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_TN_108c330f6e, 400, 29, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_ID_694d19431d, 1, 30, 1, 177, optionality::optional},
-  {str("Observations Required to Interpret the Observation", 50), str("observations_required_to_interpret_the_observation", 50), &t_CE_0bb31f3887, 200, 31, 1, 177, optionality::optional},
-  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 32, 1, 0, optionality::optional},
-  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_0bb31f3887, 65536, 33, 1, 0, optionality::optional},
-  {str("Reflex Tests/Observations", 25), str("reflex_tests_observations", 25), &t_CE_0bb31f3887, 200, 34, 0, 0, optionality::optional},
-  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_ST_30901c7b80, 80, 35, 1, 0, optionality::optional},
-  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_0bb31f3887, 65536, 36, 1, 0, optionality::optional},
-  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 37, 1, 0, optionality::optional},
-  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_0bb31f3887, 200, 38, 1, 0, optionality::optional},
-  {str("Factors that may Effect the Observation", 39), str("factors_that_may_effect_the_observation", 39), &t_TX_f9e6eec689, 200, 39, 1, 0, optionality::optional},
-  {str("Test/Observation Performance Schedule", 37), str("test_observation_performance_schedule", 37), &t_ST_30901c7b80, 60, 40, 0, 0, optionality::optional},
-  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 41, 1, 0, optionality::optional},
-  {str("Kind of Quantity Observed", 25), str("kind_of_quantity_observed", 25), &t_CE_0bb31f3887, 60, 42, 1, 0, optionality::optional},
-  {str("Point versus Interval", 21), str("point_versus_interval", 21), &t_CE_0bb31f3887, 60, 43, 1, 0, optionality::optional},
-  {str("Challenge information", 21), str("challenge_information", 21), &t_TX_f9e6eec689, 200, 44, 1, 0, optionality::optional},
-  {str("Relationship modifier", 21), str("relationship_modifier", 21), &t_CE_0bb31f3887, 200, 45, 1, 0, optionality::optional},
-  {str("Target anatomic site of test", 28), str("target_anatomic_site_of_test", 28), &t_CE_0bb31f3887, 200, 46, 1, 0, optionality::optional},
-  {str("Modality of imaging measurement", 31), str("modality_of_imaging_measurement", 31), &t_CE_0bb31f3887, 200, 47, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM1_9f1f8f1b43{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_9f1f8f1b43_f, 47};
-#endif
-#ifndef HL7V2_DEFS_S_OM2_161A4DAE7B
-#define HL7V2_DEFS_S_OM2_161A4DAE7B
-inline constexpr field_def s_OM2_161a4dae7b_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::optional},
-  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 3, 0, 0, optionality::optional},
-  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 60, 5, 1, 0, optionality::optional},
-  {str("Reference (Normal) Range - Ordinal and Continuous Obs", 53), str("reference_normal_range_ordinal_and_continuous_obs", 49), &t_CM_RFR_aa3cb2fe3d, 200, 6, 1, 0, optionality::optional},
-  {str("Critical Range for Ordinal & Continuous Obs", 43), str("critical_range_for_ordinal_continuous_obs", 41), &t_CM_RANGE_309e4981ca, 200, 7, 1, 0, optionality::optional},
-  {str("Absolute Range for Ordinal & Continuous Obs", 43), str("absolute_range_for_ordinal_continuous_obs", 41), &t_CM_ABS_RANGE_ee629c963d, 200, 8, 1, 0, optionality::optional},
-  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_CM_DLT_8a4ec9f10e, 200, 9, 0, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM2_161a4dae7b{str("OM2", 3), str("Numeric observation", 19), s_OM2_161a4dae7b_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_OM3_37F0CB1B99
-#define HL7V2_DEFS_S_OM3_37F0CB1B99
-inline constexpr field_def s_OM3_37f0cb1b99_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::optional},
-  {str("Valid Coded \"Answers\"", 21), str("valid_coded_answers", 19), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::optional},
-  {str("Normal Text/Codes for Categorical Observations", 46), str("normal_text_codes_for_categorical_observations", 46), &t_CE_0bb31f3887, 200, 4, 0, 0, optionality::optional},
-  {str("Abnormal Text/Codes for Categorical Observations", 48), str("abnormal_text_codes_for_categorical_observations", 48), &t_CE_0bb31f3887, 200, 5, 1, 0, optionality::optional},
-  {str("Critical Text Codes for Categorical Observations", 48), str("critical_text_codes_for_categorical_observations", 48), &t_CE_0bb31f3887, 200, 6, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 7, 1, 125, optionality::required},
-};
-inline constexpr segment_def s_OM3_37f0cb1b99{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_37f0cb1b99_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_OM4_FDADE94905
-#define HL7V2_DEFS_S_OM4_FDADE94905
-inline constexpr field_def s_OM4_fdade94905_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, 1, 2, 1, 170, optionality::optional},
-  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 3, 1, 170, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Container Units", 15), str("container_units", 15), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::optional},
-  {str("Specimen", 8), str("specimen", 8), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CE_0bb31f3887, 60, 7, 1, 0, optionality::optional},
-  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 8, 1, 0, optionality::optional},
-  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
-  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_6474f68b87, 20, 10, 1, 0, optionality::optional},
-  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_6474f68b87, 20, 11, 1, 0, optionality::optional},
-  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 12, 1, 0, optionality::optional},
-  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, 1, 13, 1, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_6474f68b87, 20, 14, 1, 27, optionality::optional},
-};
-inline constexpr segment_def s_OM4_fdade94905{str("OM4", 3), str("Observations that require specimens", 35), s_OM4_fdade94905_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_OM5_FAD6F92B23
-#define HL7V2_DEFS_S_OM5_FAD6F92B23
-inline constexpr field_def s_OM5_fad6f92b23_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Test/Observations Included w/an Ordered Test Battery", 52), str("test_observations_included_w_an_ordered_test_battery", 52), &t_CE_0bb31f3887, 200, 2, 0, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 200, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM5_fad6f92b23{str("OM5", 3), str("Observation batteries", 21), s_OM5_fad6f92b23_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM6_B118ACC7A2
-#define HL7V2_DEFS_S_OM6_B118ACC7A2
-inline constexpr field_def s_OM6_b118acc7a2_f[] = {
-  {str("Sequence Number - Test/ Observation Master File", 47), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM6_b118acc7a2{str("OM6", 3), str("Observations that are calculated from other observations", 56), s_OM6_b118acc7a2_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_ORC_A0CF1FC2E0
-#define HL7V2_DEFS_S_ORC_A0CF1FC2E0
-inline constexpr field_def s_ORC_a0cf1fc2e0_f[] = {
-  {str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, 2, 1, 1, 119, optionality::required},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_b715a1cd3a, 22, 2, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, 22, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_b715a1cd3a, 22, 4, 1, 0, optionality::optional},
-  {str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, 2, 5, 1, 38, optionality::optional},
-  {str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, 1, 6, 1, 121, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_dadfa415d9, 200, 7, 1, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_CM_EIP_e68a3ec862, 200, 8, 1, 0, optionality::optional},
-  {str("Date/Time of Transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_8b4a064139, 120, 10, 1, 0, optionality::optional},
-  {str("Verified By", 11), str("verified_by", 11), &t_XCN_8b4a064139, 120, 11, 1, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_8b4a064139, 120, 12, 0, 0, optionality::optional},
-  {str("Enterer's Location", 18), str("enterers_location", 17), &t_PL_2f820901f6, 80, 13, 1, 0, optionality::optional},
-  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_TN_108c330f6e, 40, 14, 2, 0, optionality::optional},
-  {str("Order Effective Date/Time", 25), str("order_effective_date_time", 25), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_0bb31f3887, 200, 16, 1, 0, optionality::optional},
-  {str("Entering Organization", 21), str("entering_organization", 21), &t_CE_0bb31f3887, 60, 17, 1, 0, optionality::optional},
-  {str("Entering Device", 15), str("entering_device", 15), &t_CE_0bb31f3887, 60, 18, 1, 0, optionality::optional},
-  {str("Action By", 9), str("action_by", 9), &t_XCN_8b4a064139, 120, 19, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ORC_a0cf1fc2e0{str("ORC", 3), str("Common order segment", 20), s_ORC_a0cf1fc2e0_f, 19};
-#endif
-#ifndef HL7V2_DEFS_S_PCR_7BDE773040
-#define HL7V2_DEFS_S_PCR_7BDE773040
-inline constexpr field_def s_PCR_7bde773040_f[] = {
-  {str("Implicated Product", 18), str("implicated_product", 18), &t_CE_0bb31f3887, 60, 1, 1, 0, optionality::required},
-  {str("Generic Product", 15), str("generic_product", 15), &t_IS_94058a80d1, 1, 2, 1, 249, optionality::optional},
-  {str("Product Class", 13), str("product_class", 13), &t_CE_0bb31f3887, 30, 3, 1, 0, optionality::optional},
-  {str("Total Duration Of Therapy", 25), str("total_duration_of_therapy", 25), &t_CQ_6474f68b87, 8, 4, 1, 0, optionality::optional},
-  {str("Product Manufacture Date", 24), str("product_manufacture_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Product Expiration Date", 23), str("product_expiration_date", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Product Implantation Date", 25), str("product_implantation_date", 25), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Product Explantation Date", 25), str("product_explantation_date", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Single Use Device", 17), str("single_use_device", 17), &t_IS_94058a80d1, 8, 9, 1, 244, optionality::optional},
-  {str("Indication For Product Use", 26), str("indication_for_product_use", 26), &t_CE_0bb31f3887, 60, 10, 1, 0, optionality::optional},
-  {str("Product Problem", 15), str("product_problem", 15), &t_IS_94058a80d1, 8, 11, 1, 245, optionality::optional},
-  {str("Product Serial/Lot Number", 25), str("product_serial_lot_number", 25), &t_ST_30901c7b80, 30, 12, 3, 0, optionality::optional},
-  {str("Product Available For Inspection", 32), str("product_available_for_inspection", 32), &t_IS_94058a80d1, 1, 13, 1, 246, optionality::optional},
-  {str("Product Evaluation Performed", 28), str("product_evaluation_performed", 28), &t_CE_0bb31f3887, 8, 14, 1, 0, optionality::optional},
-  {str("Product Evaluation Status", 25), str("product_evaluation_status", 25), &t_CE_0bb31f3887, 60, 15, 1, 247, optionality::optional},
-  {str("Product Evaluation Results", 26), str("product_evaluation_results", 26), &t_CE_0bb31f3887, 60, 16, 1, 0, optionality::optional},
-  {str("Evaluated Product Source", 24), str("evaluated_product_source", 24), &t_ID_694d19431d, 8, 17, 1, 248, optionality::optional},
-  {str("Date Product Returned To Manufacturer", 37), str("date_product_returned_to_manufacturer", 37), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Device Operator Qualifications", 30), str("device_operator_qualifications", 30), &t_ID_694d19431d, 1, 19, 1, 242, optionality::optional},
-  {str("Relatedness Assessment", 22), str("relatedness_assessment", 22), &t_ID_694d19431d, 8, 20, 1, 250, optionality::optional},
-  {str("Action Taken In Response To The Event", 37), str("action_taken_in_response_to_the_event", 37), &t_ID_694d19431d, 2, 21, 6, 251, optionality::optional},
-  {str("Event Causality Observations", 28), str("event_causality_observations", 28), &t_ID_694d19431d, 2, 22, 6, 232, optionality::optional},
-  {str("Indirect Exposure Mechanism", 27), str("indirect_exposure_mechanism", 27), &t_ID_694d19431d, 2, 23, 3, 253, optionality::optional},
-};
-inline constexpr segment_def s_PCR_7bde773040{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_7bde773040_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_PD1_920E3B7CAC
-#define HL7V2_DEFS_S_PD1_920E3B7CAC
-inline constexpr field_def s_PD1_920e3b7cac_f[] = {
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 1, 0, 223, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 2, 1, 220, optionality::optional},
-  {str("Patient Primary Facility", 24), str("patient_primary_facility", 24), &t_XON_8884ab6b64, 90, 3, 0, 0, optionality::optional},
-  {str("Patient Primary Care Provider Name & ID No.", 43), str("patient_primary_care_provider_name_id_no", 40), &t_XCN_8b4a064139, 90, 4, 0, 0, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 5, 1, 231, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 6, 1, 310, optionality::optional},
-  {str("Living Will", 11), str("living_will", 11), &t_IS_94058a80d1, 2, 7, 1, 315, optionality::optional},
-  {str("Organ Donor", 11), str("organ_donor", 11), &t_IS_94058a80d1, 2, 8, 1, 316, optionality::optional},
-  {str("Separate Bill", 13), str("separate_bill", 13), &t_ID_694d19431d, 2, 9, 1, 136, optionality::optional},
-  {str("Duplicate Patient", 17), str("duplicate_patient", 17), &t_CX_c292c7c8d0, 2, 10, 0, 0, optionality::optional},
-  {str("Publicity Indicator", 19), str("publicity_indicator", 19), &t_CE_0bb31f3887, 1, 11, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PD1_920e3b7cac{str("PD1", 3), str("Patient Demographic", 19), s_PD1_920e3b7cac_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_PDC_295ED0F5C5
-#define HL7V2_DEFS_S_PDC_295ED0F5C5
-inline constexpr field_def s_PDC_295ed0f5c5_f[] = {
-  {str("Manufacturer/Distributor", 24), str("manufacturer_distributor", 24), &t_XON_8884ab6b64, 80, 1, 1, 0, optionality::required},
-  {str("Country", 7), str("country", 7), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::required},
-  {str("Brand Name", 10), str("brand_name", 10), &t_ST_30901c7b80, 60, 3, 1, 0, optionality::required},
-  {str("Device Family Name", 18), str("device_family_name", 18), &t_ST_30901c7b80, 60, 4, 1, 0, optionality::optional},
-  {str("Generic Name", 12), str("generic_name", 12), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::optional},
-  {str("Model Identifier", 16), str("model_identifier", 16), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Catalogue Identifier", 20), str("catalogue_identifier", 20), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Other Identifier", 16), str("other_identifier", 16), &t_ST_30901c7b80, 60, 8, 0, 0, optionality::optional},
-  {str("Product Code", 12), str("product_code", 12), &t_CE_0bb31f3887, 60, 9, 1, 0, optionality::optional},
-  {str("Marketing Basis", 15), str("marketing_basis", 15), &t_ID_694d19431d, 4, 10, 1, 330, optionality::optional},
-  {str("Marketing Approval Identifier", 29), str("marketing_approval_identifier", 29), &t_ST_30901c7b80, 60, 11, 1, 0, optionality::optional},
-  {str("Labeled Shelf Life", 18), str("labeled_shelf_life", 18), &t_CQ_6474f68b87, 12, 12, 1, 0, optionality::optional},
-  {str("Expected Shelf Life", 19), str("expected_shelf_life", 19), &t_CQ_6474f68b87, 12, 13, 1, 0, optionality::optional},
-  {str("Date First Marked", 17), str("date_first_marked", 17), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Date Last Marked", 16), str("date_last_marked", 16), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PDC_295ed0f5c5{str("PDC", 3), str("Product Detail Country", 22), s_PDC_295ed0f5c5_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_PEO_4A048B0E67
-#define HL7V2_DEFS_S_PEO_4A048B0E67
-inline constexpr field_def s_PEO_4a048b0e67_f[] = {
-  {str("Event Identifiers Used", 22), str("event_identifiers_used", 22), &t_CE_0bb31f3887, 60, 1, 0, 0, optionality::optional},
-  {str("Event Symptom/Diagnosis Code", 28), str("event_symptom_diagnosis_code", 28), &t_CE_0bb31f3887, 60, 2, 0, 0, optionality::optional},
-  {str("Event Onset Date/Time", 21), str("event_onset_date_time", 21), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Event Exacerbation Date/Time", 28), str("event_exacerbation_date_time", 28), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Event Improved Date/Time", 24), str("event_improved_date_time", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Event Ended Data/Time", 21), str("event_ended_data_time", 21), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Event Location Occurred Address", 31), str("event_location_occurred_address", 31), &t_XAD_5cdc2d93ef, 106, 7, 1, 0, optionality::optional},
-  {str("Event Qualification", 19), str("event_qualification", 19), &t_ID_694d19431d, 1, 8, 0, 237, optionality::optional},
-  {str("Event Serious", 13), str("event_serious", 13), &t_ID_694d19431d, 1, 9, 1, 238, optionality::optional},
-  {str("Event Expected", 14), str("event_expected", 14), &t_ID_694d19431d, 1, 10, 1, 239, optionality::optional},
-  {str("Event Outcome", 13), str("event_outcome", 13), &t_ID_694d19431d, 1, 11, 0, 240, optionality::optional},
-  {str("Patient Outcome", 15), str("patient_outcome", 15), &t_ID_694d19431d, 1, 12, 1, 241, optionality::optional},
-  {str("Event Description From Others", 29), str("event_description_from_others", 29), &t_FT_6e961e90da, 600, 13, 0, 0, optionality::optional},
-  {str("Event From Original Reporter", 28), str("event_from_original_reporter", 28), &t_FT_6e961e90da, 600, 14, 0, 0, optionality::optional},
-  {str("Event Description From Patient", 30), str("event_description_from_patient", 30), &t_FT_6e961e90da, 600, 15, 0, 0, optionality::optional},
-  {str("Event Description From Practitioner", 35), str("event_description_from_practitioner", 35), &t_FT_6e961e90da, 600, 16, 0, 0, optionality::optional},
-  {str("Event Description From Autopsy", 30), str("event_description_from_autopsy", 30), &t_FT_6e961e90da, 600, 17, 0, 0, optionality::optional},
-  {str("Cause Of Death", 14), str("cause_of_death", 14), &t_CE_0bb31f3887, 30, 18, 0, 0, optionality::optional},
-  {str("Primary Observer Name", 21), str("primary_observer_name", 21), &t_XPN_0d8b2bad55, 46, 19, 1, 0, optionality::optional},
-  {str("Primary Observer Address", 24), str("primary_observer_address", 24), &t_XAD_5cdc2d93ef, 106, 20, 0, 0, optionality::optional},
-  {str("Primary Observer Telephone", 26), str("primary_observer_telephone", 26), &t_XTN_de85958a14, 40, 21, 0, 0, optionality::optional},
-  {str("Primary Observer\342\200\231s Qualification", 34), str("primary_observers_qualification", 31), &t_ID_694d19431d, 1, 22, 1, 242, optionality::optional},
-  {str("Confirmation Provided By", 24), str("confirmation_provided_by", 24), &t_ID_694d19431d, 1, 23, 1, 242, optionality::optional},
-  {str("Primary Observer Aware Date/Time", 32), str("primary_observer_aware_date_time", 32), &t_TS_f7a89bea09, 26, 24, 1, 0, optionality::optional},
-  {str("Primary Observer\342\200\231s Identity May Be Divulged", 45), str("primary_observers_identity_may_be_divulged", 42), &t_ID_694d19431d, 1, 25, 1, 243, optionality::optional},
-};
-inline constexpr segment_def s_PEO_4a048b0e67{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_4a048b0e67_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PES_C549B6CADC
-#define HL7V2_DEFS_S_PES_C549B6CADC
-inline constexpr field_def s_PES_c549b6cadc_f[] = {
-  {str("Sender Organization Name", 24), str("sender_organization_name", 24), &t_XON_8884ab6b64, 80, 1, 1, 0, optionality::optional},
-  {str("Sender Individual Name", 22), str("sender_individual_name", 22), &t_XCN_8b4a064139, 60, 2, 0, 0, optionality::optional},
-  {str("Sender Address", 14), str("sender_address", 14), &t_XAD_5cdc2d93ef, 200, 3, 0, 0, optionality::optional},
-  {str("Sender Telephone", 16), str("sender_telephone", 16), &t_XTN_de85958a14, 44, 4, 0, 0, optionality::optional},
-  {str("Sender Event Identifier", 23), str("sender_event_identifier", 23), &t_EI_b715a1cd3a, 30, 5, 1, 0, optionality::optional},
-  {str("Sender Sequence Number", 22), str("sender_sequence_number", 22), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Sender Event Description", 24), str("sender_event_description", 24), &t_FT_6e961e90da, 600, 7, 0, 0, optionality::optional},
-  {str("Sender Comment", 14), str("sender_comment", 14), &t_FT_6e961e90da, 600, 8, 1, 0, optionality::optional},
-  {str("Sender Aware Date/Time", 22), str("sender_aware_date_time", 22), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Event Report Date", 17), str("event_report_date", 17), &t_TS_f7a89bea09, 26, 10, 1, 0, optionality::required},
-  {str("Event Report Timing/Type", 24), str("event_report_timing_type", 24), &t_ID_694d19431d, 3, 11, 2, 234, optionality::optional},
-  {str("Event Report Source", 19), str("event_report_source", 19), &t_ID_694d19431d, 1, 12, 1, 235, optionality::optional},
-  {str("Event Reported To", 17), str("event_reported_to", 17), &t_ID_694d19431d, 1, 13, 0, 236, optionality::optional},
-};
-inline constexpr segment_def s_PES_c549b6cadc{str("PES", 3), str("Product Experience Sender", 25), s_PES_c549b6cadc_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_PID_1F5E8AD137
-#define HL7V2_DEFS_S_PID_1F5E8AD137
-inline constexpr field_def s_PID_1f5e8ad137_f[] = {
-  {str("Set ID - Patient ID", 19), str("set_id_patient_id", 17), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient ID (External ID)", 24), str("patient_id_external_id", 22), &t_CX_c292c7c8d0, 16, 2, 1, 0, optionality::optional},
-  {str("Patient ID (Internal ID)", 24), str("patient_id_internal_id", 22), &t_CX_c292c7c8d0, 20, 3, 0, 0, optionality::required},
-  {str("Alternate Patient ID", 20), str("alternate_patient_id", 20), &t_CX_c292c7c8d0, 12, 4, 0, 0, optionality::optional},
-  {str("Patient Name", 12), str("patient_name", 12), &t_XPN_0d8b2bad55, 48, 5, 0, 0, optionality::required},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_0d8b2bad55, 48, 6, 1, 0, optionality::optional},
-  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 8, 1, 1, optionality::optional},
-  {str("Patient Alias", 13), str("patient_alias", 13), &t_XPN_0d8b2bad55, 48, 9, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_IS_94058a80d1, 1, 10, 1, 5, optionality::optional},
-  {str("Patient Address", 15), str("patient_address", 15), &t_XAD_5cdc2d93ef, 106, 11, 0, 0, optionality::optional},
-  {str("County Code", 11), str("county_code", 11), &t_IS_94058a80d1, 4, 12, 1, 0, optionality::optional},
-  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_XTN_de85958a14, 40, 13, 0, 0, optionality::optional},
-  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_XTN_de85958a14, 40, 14, 0, 0, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_0bb31f3887, 60, 15, 1, 296, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_IS_94058a80d1, 1, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_IS_94058a80d1, 3, 17, 1, 6, optionality::optional},
-  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CX_c292c7c8d0, 20, 18, 1, 0, optionality::optional},
-  {str("SSN Number - Patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
-  {str("Driver's License Number", 23), str("drivers_license_number", 22), &t_DLN_198deec940, 25, 20, 1, 0, optionality::optional},
-  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CX_c292c7c8d0, 20, 21, 0, 0, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_IS_94058a80d1, 1, 22, 1, 189, optionality::optional},
-  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 60, 23, 1, 0, optionality::optional},
-  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, 2, 24, 1, 136, optionality::optional},
-  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_IS_94058a80d1, 4, 26, 0, 171, optionality::optional},
-  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_CE_0bb31f3887, 60, 27, 1, 172, optionality::optional},
-  {str("Nationality Code", 16), str("nationality_code", 16), &t_CE_0bb31f3887, 80, 28, 1, 212, optionality::optional},
-  {str("Patient Death Date and Time", 27), str("patient_death_date_and_time", 27), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
-  {str("Patient Death Indicator", 23), str("patient_death_indicator", 23), &t_ID_694d19431d, 1, 30, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PID_1f5e8ad137{str("PID", 3), str("Patient Identification", 22), s_PID_1f5e8ad137_f, 30};
-#endif
-#ifndef HL7V2_DEFS_S_PR1_23217D3524
-#define HL7V2_DEFS_S_PR1_23217D3524
-inline constexpr field_def s_PR1_23217d3524_f[] = {
-  {str("Set ID - Procedure", 18), str("set_id_procedure", 16), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Procedure Coding Method", 23), str("procedure_coding_method", 23), &t_IS_94058a80d1, 2, 2, 1, 89, optionality::required},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_0bb31f3887, 80, 3, 1, 88, optionality::required},
-  {str("Procedure Description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Procedure Date/Time", 19), str("procedure_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Procedure Type", 14), str("procedure_type", 14), &t_ID_694d19431d, 2, 6, 1, 230, optionality::required},
-  {str("Procedure Minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_XCN_8b4a064139, 120, 8, 0, 10, optionality::optional},
-  {str("Anesthesia Code", 15), str("anesthesia_code", 15), &t_IS_94058a80d1, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia Minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_XCN_8b4a064139, 120, 11, 0, 10, optionality::optional},
-  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_XCN_8b4a064139, 230, 12, 0, 10, optionality::optional},
-  {str("Consent Code", 12), str("consent_code", 12), &t_CE_0bb31f3887, 60, 13, 1, 59, optionality::optional},
-  {str("Procedure Priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, 2, 14, 1, 0, optionality::optional},
-  {str("Associated Diagnosis Code", 25), str("associated_diagnosis_code", 25), &t_CE_0bb31f3887, 80, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PR1_23217d3524{str("PR1", 3), str("Procedures", 10), s_PR1_23217d3524_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_PRA_C7BFD2520F
-#define HL7V2_DEFS_S_PRA_C7BFD2520F
-inline constexpr field_def s_PRA_c7bfd2520f_f[] = {
-  {str("PRA - Primary Key Value", 23), str("pra_primary_key_value", 21), &t_ST_30901c7b80, 20, 1, 1, 0, optionality::required},
-  {str("Practioner Group", 16), str("practioner_group", 16), &t_CE_0bb31f3887, 60, 2, 0, 0, optionality::optional},
-  {str("Practioner Category", 19), str("practioner_category", 19), &t_ID_694d19431d, 3, 3, 0, 186, optionality::optional},
-  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, 1, 4, 1, 186, optionality::optional},
-  {str("Specialty", 9), str("specialty", 9), &t_CM_SPD_39ef7cdd39, 100, 5, 0, 187, optionality::optional},
-  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_CM_PLN_9d5259bfbc, 100, 6, 0, 0, optionality::optional},
-  {str("Privileges", 10), str("privileges", 10), &t_CM_PIP_b087b6750e, 200, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRA_c7bfd2520f{str("PRA", 3), str("Practitioner detail segment", 27), s_PRA_c7bfd2520f_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_PRB_57EB451838
-#define HL7V2_DEFS_S_PRB_57EB451838
-inline constexpr field_def s_PRB_57eb451838_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Problem ID", 10), str("problem_id", 10), &t_CE_0bb31f3887, 80, 3, 1, 0, optionality::required},
-  {str("Problem Instance ID", 19), str("problem_instance_id", 19), &t_EI_b715a1cd3a, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_b715a1cd3a, 60, 5, 1, 0, optionality::optional},
-  {str("Problem List Priority", 21), str("problem_list_priority", 21), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Problem Established Date/Time", 29), str("problem_established_date_time", 29), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Anticipated Problem Resolution Date/Time", 40), str("anticipated_problem_resolution_date_time", 40), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Actual Problem Resolution Date/Time", 35), str("actual_problem_resolution_date_time", 35), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Problem Classification", 22), str("problem_classification", 22), &t_CE_0bb31f3887, 80, 10, 1, 0, optionality::optional},
-  {str("Problem Management Discipline", 29), str("problem_management_discipline", 29), &t_CE_0bb31f3887, 80, 11, 0, 0, optionality::optional},
-  {str("Problem Persistence", 19), str("problem_persistence", 19), &t_CE_0bb31f3887, 80, 12, 1, 0, optionality::optional},
-  {str("Problem Confirmation Status", 27), str("problem_confirmation_status", 27), &t_CE_0bb31f3887, 80, 13, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status", 25), str("problem_life_cycle_status", 25), &t_CE_0bb31f3887, 80, 14, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status Date/Time", 35), str("problem_life_cycle_status_date_time", 35), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Problem Date of Onset", 21), str("problem_date_of_onset", 21), &t_TS_f7a89bea09, 26, 16, 1, 0, optionality::optional},
-  {str("Problem Onset Text", 18), str("problem_onset_text", 18), &t_ST_30901c7b80, 80, 17, 1, 0, optionality::optional},
-  {str("Problem Ranking", 15), str("problem_ranking", 15), &t_CE_0bb31f3887, 80, 18, 1, 0, optionality::optional},
-  {str("Certainty of Problem", 20), str("certainty_of_problem", 20), &t_CE_0bb31f3887, 60, 19, 1, 0, optionality::optional},
-  {str("Probability of Problem (0-1)", 28), str("probability_of_problem_0_1", 26), &t_NM_caa61c45e1, 5, 20, 1, 0, optionality::optional},
-  {str("Individual Awareness of Problem", 31), str("individual_awareness_of_problem", 31), &t_CE_0bb31f3887, 80, 21, 1, 0, optionality::optional},
-  {str("Problem Prognosis", 17), str("problem_prognosis", 17), &t_CE_0bb31f3887, 80, 22, 1, 0, optionality::optional},
-  {str("Individual Awareness of Prognosis", 33), str("individual_awareness_of_prognosis", 33), &t_CE_0bb31f3887, 80, 23, 1, 0, optionality::optional},
-  {str("Family/Significant Other Awareness of Problem/Prognosis", 55), str("family_significant_other_awareness_of_problem_prognosis", 55), &t_ST_30901c7b80, 200, 24, 1, 0, optionality::optional},
-  {str("Security/Sensitivity", 20), str("security_sensitivity", 20), &t_CE_0bb31f3887, 80, 25, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRB_57eb451838{str("PRB", 3), str("Problem Detail", 14), s_PRB_57eb451838_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PRC_A4A7ECCA1A
-#define HL7V2_DEFS_S_PRC_A4A7ECCA1A
-inline constexpr field_def s_PRC_a4a7ecca1a_f[] = {
-  {str("Primary Key Value", 17), str("primary_key_value", 17), &t_CE_0bb31f3887, 200, 1, 1, 132, optionality::required},
-  {str("Facility ID", 11), str("facility_id", 11), &t_EI_b715a1cd3a, 60, 2, 0, 0, optionality::required},
-  {str("Department", 10), str("department", 10), &t_CE_0bb31f3887, 30, 3, 0, 0, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_ID_694d19431d, 1, 4, 0, 4, optionality::optional},
-  {str("Price", 5), str("price", 5), &t_CP_ffbc3ba38a, 12, 5, 0, 0, optionality::optional},
-  {str("Formula", 7), str("formula", 7), &t_ST_30901c7b80, 200, 6, 0, 0, optionality::optional},
-  {str("Minimum Quantity", 16), str("minimum_quantity", 16), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Maximum Quantity", 16), str("maximum_quantity", 16), &t_NM_caa61c45e1, 4, 8, 1, 0, optionality::optional},
-  {str("Minimum Price", 13), str("minimum_price", 13), &t_MO_231b9c531c, 12, 9, 1, 0, optionality::optional},
-  {str("Maximum Price", 13), str("maximum_price", 13), &t_MO_231b9c531c, 12, 10, 1, 0, optionality::optional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_TS_f7a89bea09, 26, 11, 1, 0, optionality::optional},
-  {str("Effective End Date", 18), str("effective_end_date", 18), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("Price Override Flag", 19), str("price_override_flag", 19), &t_ID_694d19431d, 1, 13, 1, 268, optionality::optional},
-  {str("Billing Category", 16), str("billing_category", 16), &t_CE_0bb31f3887, 60, 14, 0, 293, optionality::optional},
-  {str("Chargeable Flag", 15), str("chargeable_flag", 15), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 16, 1, 183, optionality::optional},
-  {str("Cost", 4), str("cost", 4), &t_MO_231b9c531c, 12, 17, 1, 0, optionality::optional},
-  {str("Charge On Indicator", 19), str("charge_on_indicator", 19), &t_ID_694d19431d, 1, 18, 1, 269, optionality::optional},
-};
-inline constexpr segment_def s_PRC_a4a7ecca1a{str("PRC", 3), str("Pricing", 7), s_PRC_a4a7ecca1a_f, 18};
-#endif
-#ifndef HL7V2_DEFS_S_PRD_8E7B44901B
-#define HL7V2_DEFS_S_PRD_8E7B44901B
-inline constexpr field_def s_PRD_8e7b44901b_f[] = {
-  {str("Role", 4), str("role", 4), &t_CE_0bb31f3887, 200, 1, 0, 286, optionality::required},
-  {str("Provider Name", 13), str("provider_name", 13), &t_XPN_0d8b2bad55, 106, 2, 0, 0, optionality::optional},
-  {str("Provider Address", 16), str("provider_address", 16), &t_XAD_5cdc2d93ef, 60, 3, 1, 0, optionality::optional},
-  {str("Provider Location", 17), str("provider_location", 17), &t_PL_2f820901f6, 60, 4, 1, 0, optionality::optional},
-  {str("Provider Communication Information", 34), str("provider_communication_information", 34), &t_XTN_de85958a14, 20, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_0bb31f3887, 200, 6, 1, 185, optionality::optional},
-  {str("Provider Identifiers", 20), str("provider_identifiers", 20), &t_CM_PI_923a486dac, 100, 7, 0, 0, optionality::optional},
-  {str("Effective Start Date of Role", 28), str("effective_start_date_of_role", 28), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Effective End Date of Role", 26), str("effective_end_date_of_role", 26), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRD_8e7b44901b{str("PRD", 3), str("Provider Data", 13), s_PRD_8e7b44901b_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_PSH_DC07BEBC4B
-#define HL7V2_DEFS_S_PSH_DC07BEBC4B
-inline constexpr field_def s_PSH_dc07bebc4b_f[] = {
-  {str("Report Type", 11), str("report_type", 11), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::required},
-  {str("Report Form Identifier", 22), str("report_form_identifier", 22), &t_ST_30901c7b80, 60, 2, 1, 0, optionality::optional},
-  {str("Report Date", 11), str("report_date", 11), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Report Interval Start Date", 26), str("report_interval_start_date", 26), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Report Interval End Date", 24), str("report_interval_end_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Quantity Manufactured", 21), str("quantity_manufactured", 21), &t_CQ_6474f68b87, 12, 6, 1, 0, optionality::optional},
-  {str("Quantity Distributed", 20), str("quantity_distributed", 20), &t_CQ_6474f68b87, 12, 7, 1, 0, optionality::optional},
-  {str("Quantity Distributed Method", 27), str("quantity_distributed_method", 27), &t_ID_694d19431d, 1, 8, 1, 329, optionality::optional},
-  {str("Quantity Distributed Comment", 28), str("quantity_distributed_comment", 28), &t_FT_6e961e90da, 600, 9, 1, 0, optionality::optional},
-  {str("Quantity in Use", 15), str("quantity_in_use", 15), &t_CQ_6474f68b87, 12, 10, 1, 0, optionality::optional},
-  {str("Quantity in Use Method", 22), str("quantity_in_use_method", 22), &t_ID_694d19431d, 1, 11, 1, 329, optionality::optional},
-  {str("Quantity in Use Comment", 23), str("quantity_in_use_comment", 23), &t_FT_6e961e90da, 600, 12, 1, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Facility", 54), str("number_of_product_experience_reports_filed_by_facility", 54), &t_NM_caa61c45e1, 2, 13, 8, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Distributor", 57), str("number_of_product_experience_reports_filed_by_distributor", 57), &t_NM_caa61c45e1, 2, 14, 8, 0, optionality::optional},
-};
-inline constexpr segment_def s_PSH_dc07bebc4b{str("PSH", 3), str("Product Summary Header", 22), s_PSH_dc07bebc4b_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_PTH_88BAB6D5C9
-#define HL7V2_DEFS_S_PTH_88BAB6D5C9
-inline constexpr field_def s_PTH_88bab6d5c9_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Pathway ID", 10), str("pathway_id", 10), &t_CE_0bb31f3887, 80, 2, 1, 0, optionality::required},
-  {str("Pathway Instance ID", 19), str("pathway_instance_id", 19), &t_EI_b715a1cd3a, 60, 3, 1, 0, optionality::required},
-  {str("Pathway Established Date/Time", 29), str("pathway_established_date_time", 29), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Pathway Lifecycle Status", 24), str("pathway_lifecycle_status", 24), &t_CE_0bb31f3887, 80, 5, 1, 0, optionality::optional},
-  {str("Change Pathway Lifecycle Status Date/Time", 41), str("change_pathway_lifecycle_status_date_time", 41), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PTH_88bab6d5c9{str("PTH", 3), str("Pathway", 7), s_PTH_88bab6d5c9_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_PV1_ACEF37CE22
-#define HL7V2_DEFS_S_PV1_ACEF37CE22
-inline constexpr field_def s_PV1_acef37ce22_f[] = {
-  {str("Set ID - Patient Visit", 22), str("set_id_patient_visit", 20), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient Class", 13), str("patient_class", 13), &t_ID_694d19431d, 1, 2, 1, 4, optionality::required},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_2f820901f6, 12, 3, 1, 79, optionality::optional},
-  {str("Admission Type", 14), str("admission_type", 14), &t_ID_694d19431d, 2, 4, 1, 7, optionality::optional},
-  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_CX_c292c7c8d0, 20, 5, 1, 0, optionality::optional},
-  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_PL_2f820901f6, 12, 6, 1, 79, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_XCN_8b4a064139, 60, 7, 0, 10, optionality::optional},
-  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_XCN_8b4a064139, 60, 8, 0, 10, optionality::optional},
-  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_XCN_8b4a064139, 60, 9, 0, 10, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_ID_694d19431d, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary Location", 18), str("temporary_location", 18), &t_PL_2f820901f6, 12, 11, 1, 79, optionality::optional},
-  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_ID_694d19431d, 2, 12, 1, 87, optionality::optional},
-  {str("Readmission Indicator", 21), str("readmission_indicator", 21), &t_ID_694d19431d, 2, 13, 1, 92, optionality::optional},
-  {str("Admit Source", 12), str("admit_source", 12), &t_ID_694d19431d, 3, 14, 1, 23, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 15, 0, 9, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_ID_694d19431d, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_XCN_8b4a064139, 60, 17, 0, 10, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_ID_694d19431d, 2, 18, 1, 18, optionality::optional},
-  {str("Visit Number", 12), str("visit_number", 12), &t_CX_c292c7c8d0, 15, 19, 1, 0, optionality::optional},
-  {str("Financial Class", 15), str("financial_class", 15), &t_FC_e1edaf626b, 50, 20, 0, 64, optionality::optional},
-  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_ID_694d19431d, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_ID_694d19431d, 2, 22, 1, 45, optionality::optional},
-  {str("Credit Rating", 13), str("credit_rating", 13), &t_ID_694d19431d, 2, 23, 1, 46, optionality::optional},
-  {str("Contract Code", 13), str("contract_code", 13), &t_ID_694d19431d, 2, 24, 0, 44, optionality::optional},
-  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest Code", 13), str("interest_code", 13), &t_ID_694d19431d, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to Bad Debt Code", 25), str("transfer_to_bad_debt_code", 25), &t_ID_694d19431d, 1, 29, 1, 110, optionality::optional},
-  {str("Transfer to Bad Debt Date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_ID_694d19431d, 10, 31, 1, 21, optionality::optional},
-  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_ID_694d19431d, 1, 34, 1, 111, optionality::optional},
-  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_ID_694d19431d, 3, 36, 1, 112, optionality::optional},
-  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_CM_DLD_79f1e3f70c, 25, 37, 1, 113, optionality::optional},
-  {str("Diet Type", 9), str("diet_type", 9), &t_ID_694d19431d, 2, 38, 1, 114, optionality::optional},
-  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_ID_694d19431d, 2, 39, 1, 115, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 40, 1, 116, optionality::optional},
-  {str("Account Status", 14), str("account_status", 14), &t_ID_694d19431d, 2, 41, 1, 117, optionality::optional},
-  {str("Pending Location", 16), str("pending_location", 16), &t_PL_2f820901f6, 12, 42, 1, 79, optionality::optional},
-  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_PL_2f820901f6, 12, 43, 1, 79, optionality::optional},
-  {str("Admit Date/Time", 15), str("admit_date_time", 15), &t_TS_f7a89bea09, 26, 44, 1, 0, optionality::optional},
-  {str("Discharge Date/Time", 19), str("discharge_date_time", 19), &t_TS_f7a89bea09, 26, 45, 1, 0, optionality::optional},
-  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
-  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CX_c292c7c8d0, 20, 50, 1, 192, optionality::optional},
-  {str("Visit Indicator", 15), str("visit_indicator", 15), &t_IS_94058a80d1, 1, 51, 1, 326, optionality::optional},
-  {str("Other Healthcare Provider", 25), str("other_healthcare_provider", 25), &t_XCN_8b4a064139, 60, 52, 0, 10, optionality::optional},
-};
-inline constexpr segment_def s_PV1_acef37ce22{str("PV1", 3), str("Patient visit", 13), s_PV1_acef37ce22_f, 52};
-#endif
-#ifndef HL7V2_DEFS_S_PV2_5EAC4D1FB1
-#define HL7V2_DEFS_S_PV2_5EAC4D1FB1
-inline constexpr field_def s_PV2_5eac4d1fb1_f[] = {
-  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_PL_2f820901f6, 12, 1, 1, 0, optionality::optional},
-  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_0bb31f3887, 60, 2, 1, 129, optionality::optional},
-  {str("Admit Reason", 12), str("admit_reason", 12), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::optional},
-  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
-  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
-  {str("Visit User Code", 15), str("visit_user_code", 15), &t_IS_94058a80d1, 2, 7, 1, 130, optionality::optional},
-  {str("Expected Admit Date", 19), str("expected_admit_date", 19), &t_TS_f7a89bea09, 8, 8, 1, 0, optionality::optional},
-  {str("Expected Discharge Date", 23), str("expected_discharge_date", 23), &t_TS_f7a89bea09, 8, 9, 1, 0, optionality::optional},
-  {str("Estimated Length of Inpatient Stay", 34), str("estimated_length_of_inpatient_stay", 34), &t_NM_caa61c45e1, 3, 10, 1, 0, optionality::optional},
-  {str("Actual Length of Inpatient Stay", 31), str("actual_length_of_inpatient_stay", 31), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
-  {str("Visit Description", 17), str("visit_description", 17), &t_ST_30901c7b80, 50, 12, 1, 0, optionality::optional},
-  {str("Referral Source Code", 20), str("referral_source_code", 20), &t_XCN_8b4a064139, 90, 13, 1, 0, optionality::optional},
-  {str("Previous Service Date", 21), str("previous_service_date", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Employment Illness Related Indicator", 36), str("employment_illness_related_indicator", 36), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Purge Status Code", 17), str("purge_status_code", 17), &t_IS_94058a80d1, 1, 16, 1, 213, optionality::optional},
-  {str("Purge Status Date", 17), str("purge_status_date", 17), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Special Program Code", 20), str("special_program_code", 20), &t_IS_94058a80d1, 2, 18, 1, 214, optionality::optional},
-  {str("Retention Indicator", 19), str("retention_indicator", 19), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Expected Number of Insurance Plans", 34), str("expected_number_of_insurance_plans", 34), &t_NM_caa61c45e1, 1, 20, 1, 0, optionality::optional},
-  {str("Visit Publicity Code", 20), str("visit_publicity_code", 20), &t_IS_94058a80d1, 1, 21, 1, 215, optionality::optional},
-  {str("Visit Protection Indicator", 26), str("visit_protection_indicator", 26), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Clinic Organization Name", 24), str("clinic_organization_name", 24), &t_XON_8884ab6b64, 90, 23, 0, 0, optionality::optional},
-  {str("Patient Status Code", 19), str("patient_status_code", 19), &t_IS_94058a80d1, 2, 24, 1, 216, optionality::optional},
-  {str("Visit Priority Code", 19), str("visit_priority_code", 19), &t_IS_94058a80d1, 1, 25, 1, 217, optionality::optional},
-  {str("Previous Treatment Date", 23), str("previous_treatment_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Expected Discharge Disposition", 30), str("expected_discharge_disposition", 30), &t_IS_94058a80d1, 2, 27, 1, 112, optionality::optional},
-  {str("Signature on File Date", 22), str("signature_on_file_date", 22), &t_DT_43ff1b10ca, 8, 28, 1, 0, optionality::optional},
-  {str("First Similar Illness Date", 26), str("first_similar_illness_date", 26), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
-  {str("Patient Charge Adjustment Code", 30), str("patient_charge_adjustment_code", 30), &t_IS_94058a80d1, 3, 30, 1, 218, optionality::optional},
-  {str("Recurring Service Code", 22), str("recurring_service_code", 22), &t_IS_94058a80d1, 2, 31, 1, 219, optionality::optional},
-  {str("Billing Media Code", 18), str("billing_media_code", 18), &t_ID_694d19431d, 1, 32, 1, 136, optionality::optional},
-  {str("Expected Surgery Date & Time", 28), str("expected_surgery_date_time", 26), &t_TS_f7a89bea09, 26, 33, 1, 0, optionality::optional},
-  {str("Military Partnership Code", 25), str("military_partnership_code", 25), &t_ID_694d19431d, 2, 34, 1, 136, optionality::optional},
-  {str("Military Non-Availabiltiy Code", 30), str("military_non_availabiltiy_code", 30), &t_ID_694d19431d, 2, 35, 1, 136, optionality::optional},
-  {str("Newborn Baby Indicator", 22), str("newborn_baby_indicator", 22), &t_ID_694d19431d, 1, 36, 1, 136, optionality::optional},
-  {str("Baby Detained Indicator", 23), str("baby_detained_indicator", 23), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PV2_5eac4d1fb1{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_5eac4d1fb1_f, 37};
-#endif
-#ifndef HL7V2_DEFS_S_QAK_0C9A2931FA
-#define HL7V2_DEFS_S_QAK_0C9A2931FA
-inline constexpr field_def s_QAK_0c9a2931fa_f[] = {
-  {str("Query tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query response status", 21), str("query_response_status", 21), &t_ID_694d19431d, 2, 2, 1, 208, optionality::optional},
-};
-inline constexpr segment_def s_QAK_0c9a2931fa{str("QAK", 3), str("Query Acknowledgement", 21), s_QAK_0c9a2931fa_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_QRD_1CFA3201E9
-#define HL7V2_DEFS_S_QRD_1CFA3201E9
-inline constexpr field_def s_QRD_1cfa3201e9_f[] = {
-  {str("Query Date/Time", 15), str("query_date_time", 15), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
-  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred Response Date/Time", 27), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_6474f68b87, 10, 7, 1, 126, optionality::required},
-  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_XCN_8b4a064139, 60, 8, 0, 0, optionality::required},
-  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_CE_0bb31f3887, 60, 9, 0, 48, optionality::required},
-  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_CE_0bb31f3887, 60, 10, 0, 0, optionality::required},
-  {str("What Data Code Value Qualifier", 30), str("what_data_code_value_qualifier", 30), &t_CM_VR_bcd9790542, 20, 11, 0, 0, optionality::optional},
-  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_QRD_1cfa3201e9{str("QRD", 3), str("Query definition segment", 24), s_QRD_1cfa3201e9_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_QRF_B95F1E06D5
-#define HL7V2_DEFS_S_QRF_B95F1E06D5
-inline constexpr field_def s_QRF_b95f1e06d5_f[] = {
-  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When Data Start Date/Time", 25), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("When Data End Date/Time", 23), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 60, 4, 0, 0, optionality::optional},
-  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 60, 5, 0, 0, optionality::optional},
-  {str("Which Date/Time Qualifier", 25), str("which_date_time_qualifier", 25), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("Which Date/Time Status Qualifier", 32), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("Date/Time Selection Qualifier", 29), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("When Quantity/Timing Qualifier", 30), str("when_quantity_timing_qualifier", 30), &t_TQ_dadfa415d9, 60, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_QRF_b95f1e06d5{str("QRF", 3), str("Query filter segment", 20), s_QRF_b95f1e06d5_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_RDF_5E5450A34A
-#define HL7V2_DEFS_S_RDF_5E5450A34A
-inline constexpr field_def s_RDF_5e5450a34a_f[] = {
-  {str("Number of Columns per Row", 25), str("number_of_columns_per_row", 25), &t_NM_caa61c45e1, 3, 1, 1, 0, optionality::required},
-  {str("Column Description", 18), str("column_description", 18), &t_RCD_ab62839cd8, 40, 2, 0, 0, optionality::required},
-};
-inline constexpr segment_def s_RDF_5e5450a34a{str("RDF", 3), str("Table Row Definition", 20), s_RDF_5e5450a34a_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_RDT_3F9BD9A5DD
-#define HL7V2_DEFS_S_RDT_3F9BD9A5DD
-inline constexpr field_def s_RDT_3f9bd9a5dd_f[] = {
-  {str("Column value", 12), str("column_value", 12), &t_VARIES_e527b97cf6, 0, 1, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_RDT_3f9bd9a5dd{str("RDT", 3), str("Table Row Data", 14), s_RDT_3f9bd9a5dd_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_RF1_0B51C079E7
-#define HL7V2_DEFS_S_RF1_0B51C079E7
-inline constexpr field_def s_RF1_0b51c079e7_f[] = {
-  {str("Referral Status", 15), str("referral_status", 15), &t_CE_0bb31f3887, 200, 1, 1, 283, optionality::optional},
-  {str("Referral Priority", 17), str("referral_priority", 17), &t_CE_0bb31f3887, 200, 2, 1, 280, optionality::optional},
-  {str("Referral Type", 13), str("referral_type", 13), &t_CE_0bb31f3887, 200, 3, 1, 281, optionality::optional},
-  {str("Referral Disposition", 20), str("referral_disposition", 20), &t_CE_0bb31f3887, 200, 4, 0, 282, optionality::optional},
-  {str("Referral Category", 17), str("referral_category", 17), &t_CE_0bb31f3887, 200, 5, 1, 284, optionality::optional},
-  {str("Originating Referral Identifier", 31), str("originating_referral_identifier", 31), &t_EI_b715a1cd3a, 30, 6, 1, 0, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Referral Reason", 15), str("referral_reason", 15), &t_CE_0bb31f3887, 200, 10, 0, 336, optionality::optional},
-  {str("External Referral Identifier", 28), str("external_referral_identifier", 28), &t_EI_b715a1cd3a, 30, 11, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_RF1_0b51c079e7{str("RF1", 3), str("Referral Information Segment", 28), s_RF1_0b51c079e7_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_RGS_944823A9A1
-#define HL7V2_DEFS_S_RGS_944823A9A1
-inline constexpr field_def s_RGS_944823a9a1_f[] = {
-  {str("Set ID - RGS", 12), str("set_id_rgs", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource Group ID", 17), str("resource_group_id", 17), &t_CE_0bb31f3887, 200, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RGS_944823a9a1{str("RGS", 3), str("Resource Group", 14), s_RGS_944823a9a1_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ROL_9A29DF6CD2
-#define HL7V2_DEFS_S_ROL_9A29DF6CD2
-inline constexpr field_def s_ROL_9a29df6cd2_f[] = {
-  {str("Role Instance ID", 16), str("role_instance_id", 16), &t_EI_b715a1cd3a, 60, 1, 1, 0, optionality::required},
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 2, 1, 287, optionality::required},
-  {str("Role", 4), str("role", 4), &t_CE_0bb31f3887, 0, 3, 1, 0, optionality::optional},
-  {str("Role Person", 11), str("role_person", 11), &t_XCN_8b4a064139, 80, 4, 1, 0, optionality::required},
-  {str("Role Begin Date/Time", 20), str("role_begin_date_time", 20), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Role End Date/Time", 18), str("role_end_date_time", 18), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Role Duration", 13), str("role_duration", 13), &t_CE_0bb31f3887, 80, 7, 1, 0, optionality::optional},
-  {str("Role Action (Assumption) Reason", 31), str("role_action_assumption_reason", 29), &t_CE_0bb31f3887, 80, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ROL_9a29df6cd2{str("ROL", 3), str("Role", 4), s_ROL_9a29df6cd2_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_RQ1_3B216C0218
-#define HL7V2_DEFS_S_RQ1_3B216C0218
-inline constexpr field_def s_RQ1_3b216c0218_f[] = {
-  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Manufactured ID", 15), str("manufactured_id", 15), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::optional},
-  {str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::optional},
-  {str("Vendor ID", 9), str("vendor_id", 9), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::optional},
-  {str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_RQ1_3b216c0218{str("RQ1", 3), str("Requisition detail-1 segment", 28), s_RQ1_3b216c0218_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_RQD_3BE0191AEF
-#define HL7V2_DEFS_S_RQD_3BE0191AEF
-inline constexpr field_def s_RQD_3be0191aef_f[] = {
-  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_0bb31f3887, 60, 2, 1, 0, optionality::optional},
-  {str("Item Code - External", 20), str("item_code_external", 18), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::optional},
-  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::optional},
-  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
-  {str("Requisition Unit of Measure", 27), str("requisition_unit_of_measure", 27), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-  {str("Department Cost Center", 22), str("department_cost_center", 22), &t_ID_694d19431d, 30, 7, 1, 0, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_ID_694d19431d, 30, 8, 1, 0, optionality::optional},
-  {str("Deliver To ID", 13), str("deliver_to_id", 13), &t_CE_0bb31f3887, 60, 9, 1, 0, optionality::optional},
-  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RQD_3be0191aef{str("RQD", 3), str("Requisition detail", 18), s_RQD_3be0191aef_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_RXA_D174537CC0
-#define HL7V2_DEFS_S_RXA_D174537CC0
-inline constexpr field_def s_RXA_d174537cc0_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::required},
-  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Date/Time Start of Administration", 33), str("date_time_start_of_administration", 33), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Date/Time End of Administration", 31), str("date_time_end_of_administration", 31), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Administered Code", 17), str("administered_code", 17), &t_CE_0bb31f3887, 100, 5, 1, 292, optionality::required},
-  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
-  {str("Administered Units", 18), str("administered_units", 18), &t_CE_0bb31f3887, 60, 7, 1, 0, optionality::optional},
-  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_0bb31f3887, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_0bb31f3887, 200, 9, 0, 0, optionality::optional},
-  {str("Administering Provider", 22), str("administering_provider", 22), &t_XCN_8b4a064139, 200, 10, 1, 0, optionality::optional},
-  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_CM_LA1_97aa60c87e, 200, 11, 1, 0, optionality::optional},
-  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("Administered Strength", 21), str("administered_strength", 21), &t_NM_caa61c45e1, 20, 13, 1, 0, optionality::optional},
-  {str("Administered Strength Units", 27), str("administered_strength_units", 27), &t_CE_0bb31f3887, 60, 14, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 15, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 16, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_0bb31f3887, 60, 17, 0, 227, optionality::optional},
-  {str("Substance Refusal Reason", 24), str("substance_refusal_reason", 24), &t_CE_0bb31f3887, 60, 18, 0, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_0bb31f3887, 200, 19, 0, 0, optionality::optional},
-  {str("Completion Status", 17), str("completion_status", 17), &t_ID_694d19431d, 2, 20, 1, 322, optionality::optional},
-  {str("Action Code-RXA", 15), str("action_code_rxa", 15), &t_ID_694d19431d, 2, 21, 1, 323, optionality::optional},
-  {str("System Entry Date/Time", 22), str("system_entry_date_time", 22), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXA_d174537cc0{str("RXA", 3), str("Pharmacy administration segment", 31), s_RXA_d174537cc0_f, 22};
-#endif
-#ifndef HL7V2_DEFS_S_RXC_C4CD484212
-#define HL7V2_DEFS_S_RXC_C4CD484212
-inline constexpr field_def s_RXC_c4cd484212_f[] = {
-  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, 1, 1, 1, 166, optionality::required},
-  {str("Component Code", 14), str("component_code", 14), &t_CE_0bb31f3887, 100, 2, 1, 0, optionality::required},
-  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Component Units", 15), str("component_units", 15), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::required},
-  {str("Component Strength", 18), str("component_strength", 18), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Component Strength Units", 24), str("component_strength_units", 24), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXC_c4cd484212{str("RXC", 3), str("Pharmacy component order segment", 32), s_RXC_c4cd484212_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_RXD_6B369A7068
-#define HL7V2_DEFS_S_RXD_6B369A7068
-inline constexpr field_def s_RXD_6b369a7068_f[] = {
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense/Give Code", 18), str("dispense_give_code", 18), &t_CE_0bb31f3887, 100, 2, 1, 292, optionality::required},
-  {str("Date/Time Dispensed", 19), str("date_time_dispensed", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
-  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::optional},
-  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_CE_0bb31f3887, 200, 9, 0, 0, optionality::optional},
-  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_XCN_8b4a064139, 200, 10, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 11, 1, 167, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_6474f68b87, 10, 12, 1, 0, optionality::optional},
-  {str("Dispense-To Location", 20), str("dispense_to_location", 20), &t_CM_LA1_97aa60c87e, 200, 13, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 14, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_0bb31f3887, 200, 15, 0, 0, optionality::optional},
-  {str("Actual Strength", 15), str("actual_strength", 15), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Actual Strength Unit", 20), str("actual_strength_unit", 20), &t_CE_0bb31f3887, 60, 17, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 18, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 19, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_0bb31f3887, 60, 20, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_0bb31f3887, 200, 21, 1, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_0bb31f3887, 60, 23, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 24, 1, 321, optionality::optional},
-};
-inline constexpr segment_def s_RXD_6b369a7068{str("RXD", 3), str("Pharmacy dispense segment", 25), s_RXD_6b369a7068_f, 24};
-#endif
-#ifndef HL7V2_DEFS_S_RXE_49BD8A631A
-#define HL7V2_DEFS_S_RXE_49BD8A631A
-inline constexpr field_def s_RXE_49bd8a631a_f[] = {
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_dadfa415d9, 200, 1, 1, 0, optionality::required},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_0bb31f3887, 100, 2, 1, 0, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_0bb31f3887, 60, 6, 1, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_0bb31f3887, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver To Location", 19), str("deliver_to_location", 19), &t_CM_LA1_97aa60c87e, 200, 8, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 9, 1, 167, optionality::optional},
-  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Dispense Units", 14), str("dispense_units", 14), &t_CE_0bb31f3887, 60, 11, 1, 0, optionality::optional},
-  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_49f47e9a6b, 60, 13, 1, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_CN_49f47e9a6b, 60, 14, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::optional},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Number of Refills/Doses Dispensed", 33), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Date / time of most recent refill or dose dispensed", 51), str("date_time_of_most_recent_refill_or_dose_dispensed", 49), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_6474f68b87, 10, 19, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_0bb31f3887, 200, 21, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 23, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_0bb31f3887, 60, 24, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_0bb31f3887, 60, 26, 1, 0, optionality::optional},
-  {str("Give Indication", 15), str("give_indication", 15), &t_CE_0bb31f3887, 200, 27, 1, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_0bb31f3887, 60, 29, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 30, 1, 321, optionality::optional},
-};
-inline constexpr segment_def s_RXE_49bd8a631a{str("RXE", 3), str("Pharmacy encoded order segment", 30), s_RXE_49bd8a631a_f, 30};
-#endif
-#ifndef HL7V2_DEFS_S_RXG_8C4E516009
-#define HL7V2_DEFS_S_RXG_8C4E516009
-inline constexpr field_def s_RXG_8c4e516009_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_ID_694d19431d, 4, 1, 1, 0, optionality::optional},
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_dadfa415d9, 200, 3, 1, 0, optionality::required},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_0bb31f3887, 100, 4, 1, 0, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_0bb31f3887, 60, 7, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_0bb31f3887, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_0bb31f3887, 200, 9, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 10, 1, 167, optionality::optional},
-  {str("Dispense-To Location", 20), str("dispense_to_location", 20), &t_CM_LA1_97aa60c87e, 200, 11, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Pharmacy Special Administration Instructions", 44), str("pharmacy_special_administration_instructions", 44), &t_CE_0bb31f3887, 200, 13, 1, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 15, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_0bb31f3887, 60, 16, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_0bb31f3887, 60, 18, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 19, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 20, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_0bb31f3887, 60, 21, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_0bb31f3887, 200, 22, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXG_8c4e516009{str("RXG", 3), str("Pharmacy give segment", 21), s_RXG_8c4e516009_f, 22};
-#endif
-#ifndef HL7V2_DEFS_S_RXO_60CD9A29F6
-#define HL7V2_DEFS_S_RXO_60CD9A29F6
-inline constexpr field_def s_RXO_60cd9a29f6_f[] = {
-  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_0bb31f3887, 100, 1, 1, 0, optionality::required},
-  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::required},
-  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
-  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::required},
-  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::optional},
-  {str("Provider's Pharmacy Instructions", 32), str("providers_pharmacy_instructions", 31), &t_CE_0bb31f3887, 200, 6, 0, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_0bb31f3887, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver To Location", 19), str("deliver_to_location", 19), &t_CM_LA1_97aa60c87e, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, 1, 9, 1, 161, optionality::optional},
-  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_0bb31f3887, 100, 10, 1, 0, optionality::optional},
-  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_0bb31f3887, 60, 12, 1, 0, optionality::optional},
-  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_CN_49f47e9a6b, 60, 14, 1, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_CN_49f47e9a6b, 60, 15, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
-  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::optional},
-  {str("Requested Give Strength", 23), str("requested_give_strength", 23), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Requested Give Strength Units", 29), str("requested_give_strength_units", 29), &t_CE_0bb31f3887, 60, 19, 1, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_0bb31f3887, 200, 20, 1, 0, optionality::optional},
-  {str("Requested Give Rate Amount", 26), str("requested_give_rate_amount", 26), &t_ST_30901c7b80, 6, 21, 1, 0, optionality::optional},
-  {str("Requested Give Rate Units", 25), str("requested_give_rate_units", 25), &t_CE_0bb31f3887, 60, 22, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXO_60cd9a29f6{str("RXO", 3), str("Pharmacy prescription order segment", 35), s_RXO_60cd9a29f6_f, 22};
-#endif
-#ifndef HL7V2_DEFS_S_RXR_9E59118C5C
-#define HL7V2_DEFS_S_RXR_9E59118C5C
-inline constexpr field_def s_RXR_9e59118c5c_f[] = {
-  {str("Route", 5), str("route", 5), &t_CE_0bb31f3887, 60, 1, 1, 162, optionality::required},
-  {str("Site", 4), str("site", 4), &t_CE_0bb31f3887, 60, 2, 1, 163, optionality::optional},
-  {str("Administration Device", 21), str("administration_device", 21), &t_CE_0bb31f3887, 60, 3, 1, 164, optionality::optional},
-  {str("Administration Method", 21), str("administration_method", 21), &t_CE_0bb31f3887, 60, 4, 1, 165, optionality::optional},
-};
-inline constexpr segment_def s_RXR_9e59118c5c{str("RXR", 3), str("Pharmacy route segment", 22), s_RXR_9e59118c5c_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_SCH_35DCCEE56F
-#define HL7V2_DEFS_S_SCH_35DCCEE56F
-inline constexpr field_def s_SCH_35dccee56f_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_b715a1cd3a, 22, 1, 1, 0, optionality::required},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_b715a1cd3a, 22, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_b715a1cd3a, 37, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_0bb31f3887, 200, 5, 1, 0, optionality::optional},
-  {str("Event Reason", 12), str("event_reason", 12), &t_CE_0bb31f3887, 200, 6, 1, 0, optionality::required},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_0bb31f3887, 200, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_0bb31f3887, 200, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_0bb31f3887, 200, 10, 1, 0, optionality::optional},
-  {str("Appointment Timing Quantity", 27), str("appointment_timing_quantity", 27), &t_TQ_dadfa415d9, 200, 11, 0, 0, optionality::required},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_8b4a064139, 48, 12, 1, 0, optionality::optional},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_de85958a14, 40, 13, 1, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_5cdc2d93ef, 106, 14, 1, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_2f820901f6, 80, 15, 1, 0, optionality::optional},
-  {str("Filler Contact Person", 21), str("filler_contact_person", 21), &t_XCN_8b4a064139, 38, 16, 1, 0, optionality::required},
-  {str("Filler Contact Phone Number", 27), str("filler_contact_phone_number", 27), &t_XTN_de85958a14, 40, 17, 1, 0, optionality::optional},
-  {str("Filler Contact Address", 22), str("filler_contact_address", 22), &t_XAD_5cdc2d93ef, 106, 18, 1, 0, optionality::optional},
-  {str("Filler Contact Location", 23), str("filler_contact_location", 23), &t_PL_2f820901f6, 80, 19, 1, 0, optionality::optional},
-  {str("Entered By Person", 17), str("entered_by_person", 17), &t_XCN_8b4a064139, 48, 20, 1, 0, optionality::required},
-  {str("Entered By Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_de85958a14, 40, 21, 0, 0, optionality::optional},
-  {str("Entered By Location", 19), str("entered_by_location", 19), &t_PL_2f820901f6, 80, 22, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_b715a1cd3a, 75, 23, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_b715a1cd3a, 75, 24, 1, 0, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_0bb31f3887, 200, 25, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_SCH_35dccee56f{str("SCH", 3), str("Schedule Activity Information", 29), s_SCH_35dccee56f_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_SPR_EB66BF471F
-#define HL7V2_DEFS_S_SPR_EB66BF471F
-inline constexpr field_def s_SPR_eb66bf471f_f[] = {
-  {str("Query tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Stored procedure name", 21), str("stored_procedure_name", 21), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::required},
-  {str("Input parameter list", 20), str("input_parameter_list", 20), &t_QIP_717452a691, 256, 4, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_SPR_eb66bf471f{str("SPR", 3), str("Stored Procedure Request Definition", 35), s_SPR_eb66bf471f_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_STF_3E047851F8
-#define HL7V2_DEFS_S_STF_3E047851F8
-inline constexpr field_def s_STF_3e047851f8_f[] = {
-  {str("STF - Primary Key Value", 23), str("stf_primary_key_value", 21), &t_CE_0bb31f3887, 60, 1, 1, 0, optionality::required},
-  {str("Staff ID Code", 13), str("staff_id_code", 13), &t_CE_0bb31f3887, 60, 2, 0, 0, optionality::optional},
-  {str("Staff Name", 10), str("staff_name", 10), &t_XPN_0d8b2bad55, 48, 3, 1, 0, optionality::optional},
-  {str("Staff Type", 10), str("staff_type", 10), &t_ID_694d19431d, 2, 4, 0, 182, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 5, 1, 1, optionality::optional},
-  {str("Date of Birth", 13), str("date_of_birth", 13), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 7, 1, 183, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_0bb31f3887, 200, 8, 0, 184, optionality::optional},
-  {str("Service", 7), str("service", 7), &t_CE_0bb31f3887, 200, 9, 0, 0, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_de85958a14, 40, 10, 0, 0, optionality::optional},
-  {str("Office/Home Address", 19), str("office_home_address", 19), &t_AD_997db9468c, 106, 11, 2, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_CM_DIN_f13656f0ef, 26, 12, 0, 0, optionality::optional},
-  {str("Inactivation Date", 17), str("inactivation_date", 17), &t_CM_DIN_f13656f0ef, 26, 13, 0, 0, optionality::optional},
-  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_0bb31f3887, 60, 14, 0, 0, optionality::optional},
-  {str("E-mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_0bb31f3887, 200, 16, 1, 185, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_IS_94058a80d1, 1, 17, 0, 2, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 18, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_284ef3ec13, 20, 19, 1, 0, optionality::optional},
-  {str("Employment Status", 17), str("employment_status", 17), &t_IS_94058a80d1, 2, 20, 1, 66, optionality::optional},
-  {str("Additional Insured on Auto", 26), str("additional_insured_on_auto", 26), &t_ID_694d19431d, 1, 21, 1, 136, optionality::optional},
-  {str("Driver's License Number", 23), str("drivers_license_number", 22), &t_DLN_198deec940, 25, 22, 1, 0, optionality::optional},
-  {str("Copy Auto Ins", 13), str("copy_auto_ins", 13), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Auto Ins. Expires", 17), str("auto_ins_expires", 16), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Date Last DMV Review", 20), str("date_last_dmv_review", 20), &t_DT_43ff1b10ca, 8, 25, 1, 0, optionality::optional},
-  {str("Date Next DMV Review", 20), str("date_next_dmv_review", 20), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_STF_3e047851f8{str("STF", 3), str("Staff identification segment", 28), s_STF_3e047851f8_f, 26};
-#endif
-#ifndef HL7V2_DEFS_S_TXA_C5214C0975
-#define HL7V2_DEFS_S_TXA_C5214C0975
-inline constexpr field_def s_TXA_c5214c0975_f[] = {
-  {str("Set ID- TXA", 11), str("set_id_txa", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Document Type", 13), str("document_type", 13), &t_IS_94058a80d1, 30, 2, 1, 270, optionality::required},
-  {str("Document Content Presentation", 29), str("document_content_presentation", 29), &t_ID_694d19431d, 2, 3, 1, 191, optionality::optional},
-  {str("Activity Date/Time", 18), str("activity_date_time", 18), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Primary Activity Provider Code/Name", 35), str("primary_activity_provider_code_name", 35), &t_XCN_8b4a064139, 60, 5, 1, 0, optionality::optional},
-  {str("Origination Date/Time", 21), str("origination_date_time", 21), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Transcription Date/Time", 23), str("transcription_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Edit Date/Time", 14), str("edit_date_time", 14), &t_TS_f7a89bea09, 26, 8, 0, 0, optionality::optional},
-  {str("Originator Code/Name", 20), str("originator_code_name", 20), &t_XCN_8b4a064139, 60, 9, 1, 0, optionality::optional},
-  {str("Assigned Document Authenticator", 31), str("assigned_document_authenticator", 31), &t_XCN_8b4a064139, 60, 10, 0, 0, optionality::optional},
-  {str("Transcriptionist Code/Name", 26), str("transcriptionist_code_name", 26), &t_XCN_8b4a064139, 48, 11, 1, 0, optionality::optional},
-  {str("Unique Document Number", 22), str("unique_document_number", 22), &t_EI_b715a1cd3a, 30, 12, 1, 0, optionality::required},
-  {str("Parent Document Number", 22), str("parent_document_number", 22), &t_EI_b715a1cd3a, 30, 13, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_b715a1cd3a, 22, 14, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_b715a1cd3a, 22, 15, 1, 0, optionality::optional},
-  {str("Unique Document File Name", 25), str("unique_document_file_name", 25), &t_ST_30901c7b80, 30, 16, 1, 0, optionality::optional},
-  {str("Document Completion Status", 26), str("document_completion_status", 26), &t_ID_694d19431d, 2, 17, 0, 271, optionality::required},
-  {str("Document Confidentiality Status", 31), str("document_confidentiality_status", 31), &t_ID_694d19431d, 2, 18, 1, 272, optionality::optional},
-  {str("Document Availability Status", 28), str("document_availability_status", 28), &t_ID_694d19431d, 2, 19, 1, 273, optionality::optional},
-  {str("Document Storage Status", 23), str("document_storage_status", 23), &t_ID_694d19431d, 2, 20, 1, 275, optionality::optional},
-  {str("Document Change Reason", 22), str("document_change_reason", 22), &t_ST_30901c7b80, 30, 21, 1, 0, optionality::optional},
-  {str("Authentication Person, Time Stamp", 33), str("authentication_person_time_stamp", 32), &t_PPN_96ba63cec2, 60, 22, 0, 0, optionality::optional},
-  {str("Distributed Copies (Code and Name of Recipients)", 48), str("distributed_copies_code_and_name_of_recipients", 46), &t_XCN_8b4a064139, 60, 23, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_TXA_c5214c0975{str("TXA", 3), str("Document notification segment", 29), s_TXA_c5214c0975_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB1_EF3125C7F2
-#define HL7V2_DEFS_S_UB1_EF3125C7F2
-inline constexpr field_def s_UB1_ef3125c7f2_f[] = {
-  {str("Set ID - UB1", 12), str("set_id_ub1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Blood Deductible  (43)", 22), str("blood_deductible_43", 19), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::optional},
-  {str("Blood Furnished Pints Of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::optional},
-  {str("Blood Replaced Pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::optional},
-  {str("Blood Not Replaced Pints(42)", 28), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::optional},
-  {str("Co Insurance Days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Condition Code (35-39)", 22), str("condition_code_35_39", 20), &t_IS_94058a80d1, 2, 7, 5, 43, optionality::optional},
-  {str("Covered Days   (23)", 19), str("covered_days_23", 15), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::optional},
-  {str("Non Covered Days   (24)", 23), str("non_covered_days_24", 19), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::optional},
-  {str("Value Amount and Code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_CM_UVC_fe09bf0edc, 12, 10, 8, 153, optionality::optional},
-  {str("Number Of Grace Days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::optional},
-  {str("Spec Program Indicator (44)", 27), str("spec_program_indicator_44", 25), &t_CE_0bb31f3887, 60, 12, 1, 0, optionality::optional},
-  {str("PSRO/UR Approval Indicator (87)", 31), str("psro_ur_approval_indicator_87", 29), &t_ID_694d19431d, 60, 13, 1, 0, optionality::optional},
-  {str("PSRO/UR Approved Stay Fm (88)", 29), str("psro_ur_approved_stay_fm_88", 27), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("PSRO/UR Approved Stay To (89)", 29), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
-  {str("Occurrence (28 32)", 18), str("occurrence_28_32", 16), &t_CM_OCD_daf2514554, 20, 16, 5, 0, optionality::optional},
-  {str("Occurrence Span (33)", 20), str("occurrence_span_33", 18), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
-  {str("Occur Span Start Date(33)", 25), str("occur_span_start_date_33", 24), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Occur Span End Date (33)", 24), str("occur_span_end_date_33", 22), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
-  {str("UB 82 Locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
-  {str("UB 82 Locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
-  {str("UB 82 Locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
-  {str("UB 82 Locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB1_ef3125c7f2{str("UB1", 3), str("UB82  data", 10), s_UB1_ef3125c7f2_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB2_8968BC29F4
-#define HL7V2_DEFS_S_UB2_8968BC29F4
-inline constexpr field_def s_UB2_8968bc29f4_f[] = {
-  {str("Set ID - UB2", 12), str("set_id_ub2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
-  {str("Condition Code (24-30)", 22), str("condition_code_24_30", 20), &t_ID_694d19431d, 2, 3, 7, 43, optionality::optional},
-  {str("Covered Days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
-  {str("Non-Covered Days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
-  {str("Value Amount & Code", 19), str("value_amount_code", 17), &t_CM_UVC_fe09bf0edc, 11, 6, 12, 0, optionality::optional},
-  {str("Occurrence Code and Date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_CM_OCD_daf2514554, 11, 7, 8, 0, optionality::optional},
-  {str("Occurrence Span Code/Dates (36)", 31), str("occurrence_span_code_dates_36", 29), &t_CM_OSP_1bc47ef2ff, 28, 8, 2, 0, optionality::optional},
-  {str("UB92 Locator 2 (State)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
-  {str("UB92 Locator 11 (State)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
-  {str("UB92 Locator 31 (National)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
-  {str("Document Control Number", 23), str("document_control_number", 23), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
-  {str("UB92 Locator 49 (National)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
-  {str("UB92 Locator 56 (State)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
-  {str("UB92 Locator 57 (National)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
-  {str("UB92 Locator 78 (State)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
-  {str("Special Visit Count", 19), str("special_visit_count", 19), &t_NM_caa61c45e1, 3, 17, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB2_8968bc29f4{str("UB2", 3), str("UB92 data", 9), s_UB2_8968bc29f4_f, 17};
-#endif
-#ifndef HL7V2_DEFS_S_URD_0EFF4841CB
-#define HL7V2_DEFS_S_URD_0EFF4841CB
-inline constexpr field_def s_URD_0eff4841cb_f[] = {
-  {str("R/U Date/Time", 13), str("r_u_date_time", 13), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
-  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_XCN_8b4a064139, 60, 3, 0, 0, optionality::required},
-  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_CE_0bb31f3887, 60, 4, 0, 48, optionality::optional},
-  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_CE_0bb31f3887, 60, 5, 0, 0, optionality::optional},
-  {str("R/U Display/Print Locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_URD_0eff4841cb{str("URD", 3), str("Results/update definition segment", 33), s_URD_0eff4841cb_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_URS_1AA7FA6AE3
-#define HL7V2_DEFS_S_URS_1AA7FA6AE3
-inline constexpr field_def s_URS_1aa7fa6ae3_f[] = {
-  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/U When Data Start Date/Time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("R/U When Data End Date/Time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U Which Date/Time Qualifier", 29), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("R/U Which Date/Time Status Qualifier", 36), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("R/U Date/Time Selection Qualifier", 33), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("R/U Quantity/Timing Qualifier", 29), str("r_u_quantity_timing_qualifier", 29), &t_TQ_dadfa415d9, 60, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_URS_1aa7fa6ae3{str("URS", 3), str("Unsolicited selection segment", 29), s_URS_1aa7fa6ae3_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_VAR_017554CA51
-#define HL7V2_DEFS_S_VAR_017554CA51
-inline constexpr field_def s_VAR_017554ca51_f[] = {
-  {str("Variance Instance ID", 20), str("variance_instance_id", 20), &t_EI_b715a1cd3a, 60, 1, 1, 0, optionality::required},
-  {str("Documented Date/Time", 20), str("documented_date_time", 20), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Stated Variance Date/Time", 25), str("stated_variance_date_time", 25), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Variance Originator", 19), str("variance_originator", 19), &t_XCN_8b4a064139, 860, 4, 1, 0, optionality::optional},
-  {str("Variance Classification", 23), str("variance_classification", 23), &t_CE_0bb31f3887, 60, 5, 1, 0, optionality::optional},
-  {str("Variance Description", 20), str("variance_description", 20), &t_ST_30901c7b80, 512, 6, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VAR_017554ca51{str("VAR", 3), str("Variance", 8), s_VAR_017554ca51_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_VTQ_D3AAC72B1B
-#define HL7V2_DEFS_S_VTQ_D3AAC72B1B
-inline constexpr field_def s_VTQ_d3aac72b1b_f[] = {
-  {str("Query tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("VT Query Name", 13), str("vt_query_name", 13), &t_CE_0bb31f3887, 60, 3, 1, 0, optionality::required},
-  {str("Virtual Table Name", 18), str("virtual_table_name", 18), &t_CE_0bb31f3887, 60, 4, 1, 0, optionality::required},
-  {str("Selection Criteria", 18), str("selection_criteria", 18), &t_QSC_6328a57035, 256, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VTQ_d3aac72b1b{str("VTQ", 3), str("Virtual Table Query Request", 27), s_VTQ_d3aac72b1b_f, 5};
+#ifndef HL7V2_DEFS_S_ACC_217A3E9C3F
+#define HL7V2_DEFS_S_ACC_217A3E9C3F
+inline constexpr field_def s_ACC_217a3e9c3f_f[] = {
+  {"Accident Date/Time\"accident_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 18, 18, optionality::optional},
+  {"Accident Code\"accident_code\":", &t_CE_0bb31f3887, 60, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident Location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
+  {"Auto Accident State\"auto_accident_state\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 19, 19, optionality::optional},
+  {"Accident Job Related Indicator\"accident_job_related_indicator\":", &t_ID_694d19431d, 2, 5, 1, 136, 30, 30, optionality::optional},
+  {"Accident Death Indicator\"accident_death_indicator\":", &t_ID_694d19431d, 2, 6, 1, 136, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_ACC_217a3e9c3f{str("ACC", 3), str("Accident", 8), s_ACC_217a3e9c3f_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_ADD_014897F438
+#define HL7V2_DEFS_S_ADD_014897F438
+inline constexpr field_def s_ADD_014897f438_f[] = {
+  {"Addendum Continuation Pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 65536, 1, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_ADD_014897f438{str("ADD", 3), str("Addendum", 8), s_ADD_014897f438_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_AIG_C908306D81
+#define HL7V2_DEFS_S_AIG_C908306D81
+inline constexpr field_def s_AIG_c908306d81_f[] = {
+  {"Set ID - AIG\"set_id_aig\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource ID\"resource_id\":", &t_CE_0bb31f3887, 200, 3, 1, 0, 11, 11, optionality::optional},
+  {"Resource Type\"resource_type\":", &t_CE_0bb31f3887, 200, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CE_0bb31f3887, 200, 5, 0, 0, 14, 14, optionality::optional},
+  {"Resource Quantity\"resource_quantity\":", &t_NM_caa61c45e1, 5, 6, 1, 0, 17, 17, optionality::optional},
+  {"Resource Quantity Units\"resource_quantity_units\":", &t_CE_0bb31f3887, 200, 7, 1, 0, 23, 23, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_0bb31f3887, 200, 10, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_0bb31f3887, 200, 12, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 13, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_0bb31f3887, 200, 14, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIG_c908306d81{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_c908306d81_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_AIL_777DAD410C
+#define HL7V2_DEFS_S_AIL_777DAD410C
+inline constexpr field_def s_AIL_777dad410c_f[] = {
+  {"Set ID - AIL\"set_id_ail\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Location Resource ID\"location_resource_id\":", &t_PL_2f820901f6, 80, 3, 1, 0, 20, 20, optionality::required},
+  {"Location Type\"location_type\":", &t_CE_0bb31f3887, 200, 4, 1, 0, 13, 13, optionality::optional},
+  {"Location Group\"location_group\":", &t_CE_0bb31f3887, 200, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_0bb31f3887, 200, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_0bb31f3887, 200, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_0bb31f3887, 200, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIL_777dad410c{str("AIL", 3), str("Appointment Information - Location", 34), s_AIL_777dad410c_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIP_D0BE6726EF
+#define HL7V2_DEFS_S_AIP_D0BE6726EF
+inline constexpr field_def s_AIP_d0be6726ef_f[] = {
+  {"Set ID - AIP\"set_id_aip\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Personnel Resource ID\"personnel_resource_id\":", &t_XCN_8b4a064139, 80, 3, 1, 0, 21, 21, optionality::optional},
+  {"Resource Role\"resource_role\":", &t_CE_0bb31f3887, 200, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CE_0bb31f3887, 200, 5, 0, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_0bb31f3887, 200, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_0bb31f3887, 200, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_0bb31f3887, 200, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIP_d0be6726ef{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_d0be6726ef_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIS_260BA70D25
+#define HL7V2_DEFS_S_AIS_260BA70D25
+inline constexpr field_def s_AIS_260ba70d25_f[] = {
+  {"Set ID - AIS\"set_id_ais\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_0bb31f3887, 200, 3, 1, 0, 28, 28, optionality::required},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_0bb31f3887, 200, 6, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_0bb31f3887, 200, 8, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 9, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_0bb31f3887, 200, 10, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIS_260ba70d25{str("AIS", 3), str("Appointment Information - Service", 33), s_AIS_260ba70d25_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_AL1_D259B54CAD
+#define HL7V2_DEFS_S_AL1_D259B54CAD
+inline constexpr field_def s_AL1_d259b54cad_f[] = {
+  {"Set ID - AL1\"set_id_al1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergy Type\"allergy_type\":", &t_ID_694d19431d, 2, 2, 1, 127, 12, 12, optionality::optional},
+  {"Allergy Code/Mnemonic/ Description\"allergy_code_mnemonic_description\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 34, 33, optionality::required},
+  {"Allergy Severity\"allergy_severity\":", &t_IS_94058a80d1, 2, 4, 1, 128, 16, 16, optionality::optional},
+  {"Allergy Reaction\"allergy_reaction\":", &t_ST_30901c7b80, 15, 5, 1, 0, 16, 16, optionality::optional},
+  {"Identification Date\"identification_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_AL1_d259b54cad{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_d259b54cad_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_APR_57D40841EE
+#define HL7V2_DEFS_S_APR_57D40841EE
+inline constexpr field_def s_APR_57d40841ee_f[] = {
+  {"Time Selection Criteria\"time_selection_criteria\":", &t_SCV_cff91e7db1, 80, 1, 0, 0, 23, 23, optionality::optional},
+  {"Resource Selection Criteria\"resource_selection_criteria\":", &t_SCV_cff91e7db1, 80, 2, 0, 0, 27, 27, optionality::optional},
+  {"Location Selection Criteria\"location_selection_criteria\":", &t_SCV_cff91e7db1, 80, 3, 0, 0, 27, 27, optionality::optional},
+  {"Slot Spacing Criteria\"slot_spacing_criteria\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 21, 21, optionality::optional},
+  {"Filler Override Criteria\"filler_override_criteria\":", &t_SCV_cff91e7db1, 80, 5, 0, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_APR_57d40841ee{str("APR", 3), str("Appointment Preferences", 23), s_APR_57d40841ee_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ARQ_1C164FD7A7
+#define HL7V2_DEFS_S_ARQ_1C164FD7A7
+inline constexpr field_def s_ARQ_1c164fd7a7_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_b715a1cd3a, 75, 1, 1, 0, 21, 21, optionality::required},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_b715a1cd3a, 75, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_b715a1cd3a, 75, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_0bb31f3887, 200, 5, 1, 0, 11, 11, optionality::optional},
+  {"Request Event Reason\"request_event_reason\":", &t_CE_0bb31f3887, 200, 6, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_0bb31f3887, 200, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_0bb31f3887, 200, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_0bb31f3887, 200, 10, 1, 0, 26, 26, optionality::optional},
+  {"Requested Start Date/Time Range\"requested_start_date_time_range\":", &t_DR_8d7e614330, 53, 11, 0, 0, 31, 31, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 5, 12, 1, 0, 8, 8, optionality::optional},
+  {"Repeating Interval\"repeating_interval\":", &t_RI_06c21c5ff2, 100, 13, 1, 0, 18, 18, optionality::optional},
+  {"Repeating Interval Duration\"repeating_interval_duration\":", &t_ST_30901c7b80, 5, 14, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_8b4a064139, 48, 15, 1, 0, 21, 21, optionality::required},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_de85958a14, 40, 16, 0, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_5cdc2d93ef, 106, 17, 1, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_2f820901f6, 80, 18, 1, 0, 23, 23, optionality::optional},
+  {"Entered By Person\"entered_by_person\":", &t_XCN_8b4a064139, 48, 19, 1, 0, 17, 17, optionality::required},
+  {"Entered By Phone Number\"entered_by_phone_number\":", &t_XTN_de85958a14, 40, 20, 0, 0, 23, 23, optionality::optional},
+  {"Entered By Location\"entered_by_location\":", &t_PL_2f820901f6, 80, 21, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_b715a1cd3a, 75, 22, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_b715a1cd3a, 75, 23, 1, 0, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_ARQ_1c164fd7a7{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_1c164fd7a7_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_AUT_B53C5E63A8
+#define HL7V2_DEFS_S_AUT_B53C5E63A8
+inline constexpr field_def s_AUT_b53c5e63a8_f[] = {
+  {"Authorizing Payor, Plan Code\"authorizing_payor_plan_code\":", &t_CE_0bb31f3887, 200, 1, 1, 72, 28, 27, optionality::optional},
+  {"Authorizing Payor, Company ID\"authorizing_payor_company_id\":", &t_CE_0bb31f3887, 200, 2, 1, 285, 29, 28, optionality::required},
+  {"Authorizing Payor, Company Name\"authorizing_payor_company_name\":", &t_ST_30901c7b80, 45, 3, 1, 0, 31, 30, optionality::optional},
+  {"Authorization Effective Date\"authorization_effective_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Authorization Expiration Date\"authorization_expiration_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 29, 29, optionality::optional},
+  {"Authorization Identifier\"authorization_identifier\":", &t_EI_b715a1cd3a, 30, 6, 1, 0, 24, 24, optionality::optional},
+  {"Reimbursement Limit\"reimbursement_limit\":", &t_CP_ffbc3ba38a, 25, 7, 1, 0, 19, 19, optionality::optional},
+  {"Requested Number of Treatments\"requested_number_of_treatments\":", &t_NM_caa61c45e1, 2, 8, 1, 0, 30, 30, optionality::optional},
+  {"Authorized Number of Treatments\"authorized_number_of_treatments\":", &t_NM_caa61c45e1, 2, 9, 1, 0, 31, 31, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_f7a89bea09, 26, 10, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_AUT_b53c5e63a8{str("AUT", 3), str("Authorization Information", 25), s_AUT_b53c5e63a8_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_BHS_2C2818D6F1
+#define HL7V2_DEFS_S_BHS_2C2818D6F1
+inline constexpr field_def s_BHS_2c2818d6f1_f[] = {
+  {"Batch Field Separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch Encoding Characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch Sending Application\"batch_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch Sending Facility\"batch_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch Receiving Application\"batch_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch Receiving Facility\"batch_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch Creation Date/Time\"batch_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 24, 24, optionality::optional},
+  {"Batch Security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch Name/ID/Type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch Control ID\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference Batch Control ID\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_BHS_2c2818d6f1{str("BHS", 3), str("Batch Header", 12), s_BHS_2c2818d6f1_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_BLG_9FE7B04A0E
+#define HL7V2_DEFS_S_BLG_9FE7B04A0E
+inline constexpr field_def s_BLG_9fe7b04a0e_f[] = {
+  {"When to Charge\"when_to_charge\":", &t_CM_CCD_196793df96, 40, 1, 1, 100, 14, 14, optionality::optional},
+  {"Charge Type\"charge_type\":", &t_ID_694d19431d, 50, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account ID\"account_id\":", &t_CK_d99d794336, 100, 3, 1, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_BLG_9fe7b04a0e{str("BLG", 3), str("Billing", 7), s_BLG_9fe7b04a0e_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_BTS_680D28F0B2
+#define HL7V2_DEFS_S_BTS_680D28F0B2
+inline constexpr field_def s_BTS_680d28f0b2_f[] = {
+  {"Batch Message Count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch Totals\"batch_totals\":", &t_NM_caa61c45e1, 100, 3, 0, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_BTS_680d28f0b2{str("BTS", 3), str("Batch Trailer", 13), s_BTS_680d28f0b2_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CDM_BFF7922671
+#define HL7V2_DEFS_S_CDM_BFF7922671
+inline constexpr field_def s_CDM_bff7922671_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_CE_0bb31f3887, 200, 1, 1, 132, 17, 17, optionality::required},
+  {"Charge Code Alias\"charge_code_alias\":", &t_CE_0bb31f3887, 200, 2, 0, 0, 17, 17, optionality::optional},
+  {"Charge Description Short\"charge_description_short\":", &t_ST_30901c7b80, 20, 3, 1, 0, 24, 24, optionality::required},
+  {"Charge Description Long\"charge_description_long\":", &t_ST_30901c7b80, 250, 4, 1, 0, 23, 23, optionality::optional},
+  {"Description Override Indicator\"description_override_indicator\":", &t_IS_94058a80d1, 1, 5, 1, 268, 30, 30, optionality::optional},
+  {"Exploding Charges\"exploding_charges\":", &t_CE_0bb31f3887, 60, 6, 0, 0, 17, 17, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_0bb31f3887, 200, 7, 0, 0, 14, 14, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 8, 1, 183, 20, 20, optionality::optional},
+  {"Inventory Number\"inventory_number\":", &t_CE_0bb31f3887, 60, 9, 0, 0, 16, 16, optionality::optional},
+  {"Resource Load\"resource_load\":", &t_NM_caa61c45e1, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Contract Number\"contract_number\":", &t_CK_d99d794336, 200, 11, 0, 0, 15, 15, optionality::optional},
+  {"Contract Organization\"contract_organization\":", &t_XON_8884ab6b64, 200, 12, 1, 0, 21, 21, optionality::optional},
+  {"Room Fee Indicator\"room_fee_indicator\":", &t_ID_694d19431d, 1, 13, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CDM_bff7922671{str("CDM", 3), str("Charge Description Master", 25), s_CDM_bff7922671_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_CM0_B7F80F6181
+#define HL7V2_DEFS_S_CM0_B7F80F6181
+inline constexpr field_def s_CM0_b7f80f6181_f[] = {
+  {"CM0 - Set ID\"cm0_set_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_b715a1cd3a, 60, 2, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_CE_0bb31f3887, 60, 3, 3, 0, 18, 18, optionality::optional},
+  {"Title of Study\"title_of_study\":", &t_ST_30901c7b80, 300, 4, 1, 0, 14, 14, optionality::required},
+  {"Chairman of Study\"chairman_of_study\":", &t_XCN_8b4a064139, 60, 5, 1, 0, 17, 17, optionality::optional},
+  {"Last IRB Approval Date\"last_irb_approval_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 22, 22, optionality::optional},
+  {"Total Accrual to Date\"total_accrual_to_date\":", &t_NM_caa61c45e1, 8, 7, 1, 0, 21, 21, optionality::optional},
+  {"Last Accrual Date\"last_accrual_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 17, 17, optionality::optional},
+  {"Contact for Study\"contact_for_study\":", &t_XCN_8b4a064139, 60, 9, 1, 0, 17, 17, optionality::optional},
+  {"Contact's Tel. Number\"contacts_tel_number\":", &t_XTN_de85958a14, 40, 10, 1, 0, 21, 19, optionality::optional},
+  {"Contact's Address\"contacts_address\":", &t_XAD_5cdc2d93ef, 100, 11, 1, 0, 17, 16, optionality::optional},
+};
+inline constexpr segment_def s_CM0_b7f80f6181{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_b7f80f6181_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_CM1_C56E8F509A
+#define HL7V2_DEFS_S_CM1_C56E8F509A
+inline constexpr field_def s_CM1_c56e8f509a_f[] = {
+  {"CM1 - Set ID\"cm1_set_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 22, 22, optionality::required},
+  {"Description of Study Phase\"description_of_study_phase\":", &t_ST_30901c7b80, 300, 3, 1, 0, 26, 26, optionality::required},
+};
+inline constexpr segment_def s_CM1_c56e8f509a{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_c56e8f509a_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CM2_48D64E8376
+#define HL7V2_DEFS_S_CM2_48D64E8376
+inline constexpr field_def s_CM2_48d64e8376_f[] = {
+  {"CM2 - Set ID\"cm2_set_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Scheduled Time Point\"scheduled_time_point\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 20, 20, optionality::required},
+  {"Description of Time Point\"description_of_time_point\":", &t_ST_30901c7b80, 300, 3, 1, 0, 25, 25, optionality::optional},
+  {"Events Scheduled This Time Point\"events_scheduled_this_time_point\":", &t_CE_0bb31f3887, 60, 4, 200, 0, 32, 32, optionality::required},
+};
+inline constexpr segment_def s_CM2_48d64e8376{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_48d64e8376_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CSP_3E62877E77
+#define HL7V2_DEFS_S_CSP_3E62877E77
+inline constexpr field_def s_CSP_3e62877e77_f[] = {
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_0bb31f3887, 60, 1, 1, 0, 22, 22, optionality::required},
+  {"Date/time Study Phase Began\"date_time_study_phase_began\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 27, 27, optionality::required},
+  {"Date/time Study Phase Ended\"date_time_study_phase_ended\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"Study Phase Evaluability\"study_phase_evaluability\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_CSP_3e62877e77{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_3e62877e77_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CSR_A89382100F
+#define HL7V2_DEFS_S_CSR_A89382100F
+inline constexpr field_def s_CSR_a89382100f_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_b715a1cd3a, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_b715a1cd3a, 60, 2, 1, 0, 18, 18, optionality::optional},
+  {"Institution Registering the Patient\"institution_registering_the_patient\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 35, 35, optionality::optional},
+  {"Sponsor Patient ID\"sponsor_patient_id\":", &t_CX_c292c7c8d0, 30, 4, 1, 0, 18, 18, optionality::required},
+  {"Alternate Patient ID\"alternate_patient_id\":", &t_CX_c292c7c8d0, 30, 5, 1, 0, 20, 20, optionality::optional},
+  {"Date/Time of Patient Study Registration\"date_time_of_patient_study_registration\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 39, 39, optionality::optional},
+  {"Person Performing Study Registration\"person_performing_study_registration\":", &t_XCN_8b4a064139, 60, 7, 1, 0, 36, 36, optionality::optional},
+  {"Study Authorizing Provider\"study_authorizing_provider\":", &t_XCN_8b4a064139, 60, 8, 1, 0, 26, 26, optionality::required},
+  {"Date/time Patient Study Consent Signed\"date_time_patient_study_consent_signed\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 38, 38, optionality::optional},
+  {"Patient Study Eligibility Status\"patient_study_eligibility_status\":", &t_CE_0bb31f3887, 60, 10, 1, 0, 32, 32, optionality::optional},
+  {"Study Randomization Date/time\"study_randomization_date_time\":", &t_TS_f7a89bea09, 26, 11, 3, 0, 29, 29, optionality::optional},
+  {"Study Randomized Arm\"study_randomized_arm\":", &t_CE_0bb31f3887, 200, 12, 3, 0, 20, 20, optionality::optional},
+  {"Stratum for Study Randomization\"stratum_for_study_randomization\":", &t_CE_0bb31f3887, 200, 13, 3, 0, 31, 31, optionality::optional},
+  {"Patient Evaluability Status\"patient_evaluability_status\":", &t_CE_0bb31f3887, 60, 14, 1, 0, 27, 27, optionality::optional},
+  {"Date/time Ended Study\"date_time_ended_study\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 21, 21, optionality::optional},
+  {"Reason Ended Study\"reason_ended_study\":", &t_CE_0bb31f3887, 60, 16, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CSR_a89382100f{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_a89382100f_f, 16};
+#endif
+#ifndef HL7V2_DEFS_S_CSS_85F7F7B6CF
+#define HL7V2_DEFS_S_CSS_85F7F7B6CF
+inline constexpr field_def s_CSS_85f7f7b6cf_f[] = {
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_0bb31f3887, 60, 1, 1, 0, 26, 26, optionality::optional},
+  {"Study Scheduled Patient Time Point\"study_scheduled_patient_time_point\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 34, 34, optionality::optional},
+  {"Study Quality Control Codes\"study_quality_control_codes\":", &t_CE_0bb31f3887, 60, 3, 3, 0, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_CSS_85f7f7b6cf{str("CSS", 3), str("Clinical Study Data Schedule", 28), s_CSS_85f7f7b6cf_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CTD_D5FB61B1D7
+#define HL7V2_DEFS_S_CTD_D5FB61B1D7
+inline constexpr field_def s_CTD_d5fb61b1d7_f[] = {
+  {"Contact Role\"contact_role\":", &t_CE_0bb31f3887, 60, 1, 0, 131, 12, 12, optionality::required},
+  {"Contact Name\"contact_name\":", &t_XPN_0d8b2bad55, 106, 2, 0, 0, 12, 12, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_5cdc2d93ef, 60, 3, 0, 0, 15, 15, optionality::optional},
+  {"Contact Location\"contact_location\":", &t_PL_2f820901f6, 60, 4, 1, 0, 16, 16, optionality::optional},
+  {"Contact Communication Information\"contact_communication_information\":", &t_XTN_de85958a14, 20, 5, 0, 0, 33, 33, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_0bb31f3887, 200, 6, 1, 185, 27, 27, optionality::optional},
+  {"Contact Identifiers\"contact_identifiers\":", &t_CM_PI_923a486dac, 100, 7, 0, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_CTD_d5fb61b1d7{str("CTD", 3), str("Contact Data", 12), s_CTD_d5fb61b1d7_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_CTI_0F46A42EEC
+#define HL7V2_DEFS_S_CTI_0F46A42EEC
+inline constexpr field_def s_CTI_0f46a42eec_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_b715a1cd3a, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_CTI_0f46a42eec{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_0f46a42eec_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_DB1_D9238E75E1
+#define HL7V2_DEFS_S_DB1_D9238E75E1
+inline constexpr field_def s_DB1_d9238e75e1_f[] = {
+  {"Set ID - DB1\"set_id_db1\":", &t_SI_5f0d0d96af, 4, 1, 1, 131, 12, 10, optionality::required},
+  {"Disabled person code\"disabled_person_code\":", &t_IS_94058a80d1, 2, 2, 1, 33, 20, 20, optionality::optional},
+  {"Disabled person identifier\"disabled_person_identifier\":", &t_CX_c292c7c8d0, 32, 3, 0, 0, 26, 26, optionality::optional},
+  {"Disabled Indicator\"disabled_indicator\":", &t_ID_694d19431d, 1, 4, 1, 136, 18, 18, optionality::optional},
+  {"Disability start date\"disability_start_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 21, 21, optionality::optional},
+  {"Disability end date\"disability_end_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+  {"Disability return to work date\"disability_return_to_work_date\":", &t_DT_43ff1b10ca, 8, 7, 1, 0, 30, 30, optionality::optional},
+  {"Disability unable to work date\"disability_unable_to_work_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 30, 30, optionality::optional},
+};
+inline constexpr segment_def s_DB1_d9238e75e1{str("DB1", 3), str("Disability Segment", 18), s_DB1_d9238e75e1_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_DG1_52196289F5
+#define HL7V2_DEFS_S_DG1_52196289F5
+inline constexpr field_def s_DG1_52196289f5_f[] = {
+  {"Set ID - Diagnosis\"set_id_diagnosis\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Diagnosis Coding Method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::optional},
+  {"Diagnosis Code\"diagnosis_code\":", &t_CE_0bb31f3887, 60, 3, 1, 51, 14, 14, optionality::optional},
+  {"Diagnosis Description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis Date/Time\"diagnosis_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Diagnosis Type\"diagnosis_type\":", &t_IS_94058a80d1, 2, 6, 1, 52, 14, 14, optionality::required},
+  {"Major Diagnostic Category\"major_diagnostic_category\":", &t_CE_0bb31f3887, 60, 7, 1, 118, 25, 25, optionality::optional},
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_0bb31f3887, 60, 8, 1, 55, 24, 24, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 2, 9, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 10, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_0bb31f3887, 60, 11, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_ffbc3ba38a, 12, 13, 1, 0, 12, 12, optionality::optional},
+  {"Grouper Version and Type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::optional},
+  {"Diagnosis Priority\"diagnosis_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Diagnosing Clinician\"diagnosing_clinician\":", &t_XCN_8b4a064139, 60, 16, 0, 0, 20, 20, optionality::optional},
+  {"Diagnosis Classification\"diagnosis_classification\":", &t_IS_94058a80d1, 3, 17, 1, 228, 24, 24, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 18, 1, 136, 22, 22, optionality::optional},
+  {"Attestation Date/Time\"attestation_date_time\":", &t_TS_f7a89bea09, 26, 19, 1, 0, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_DG1_52196289f5{str("DG1", 3), str("Diagnosis", 9), s_DG1_52196289f5_f, 19};
+#endif
+#ifndef HL7V2_DEFS_S_DRG_77A80BE184
+#define HL7V2_DEFS_S_DRG_77A80BE184
+inline constexpr field_def s_DRG_77a80be184_f[] = {
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_0bb31f3887, 4, 1, 1, 55, 24, 24, optionality::optional},
+  {"DRG Assigned Date/Time\"drg_assigned_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 22, 22, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 2, 3, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 4, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_0bb31f3887, 60, 5, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 6, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_ffbc3ba38a, 12, 7, 1, 0, 12, 12, optionality::optional},
+  {"DRG Payor\"drg_payor\":", &t_IS_94058a80d1, 1, 8, 1, 229, 9, 9, optionality::optional},
+  {"Outlier Reimbursement\"outlier_reimbursement\":", &t_CP_ffbc3ba38a, 9, 9, 1, 0, 21, 21, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 10, 1, 136, 22, 22, optionality::optional},
+};
+inline constexpr segment_def s_DRG_77a80be184{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_77a80be184_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_DSC_F33EC95FBA
+#define HL7V2_DEFS_S_DSC_F33EC95FBA
+inline constexpr field_def s_DSC_f33ec95fba_f[] = {
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 1, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_DSC_f33ec95fba{str("DSC", 3), str("Continuation pointer segment", 28), s_DSC_f33ec95fba_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_DSP_048DF2F3E2
+#define HL7V2_DEFS_S_DSP_048DF2F3E2
+inline constexpr field_def s_DSP_048df2f3e2_f[] = {
+  {"Set ID - Display Data\"set_id_display_data\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 21, 19, optionality::optional},
+  {"Display Level\"display_level\":", &t_SI_5f0d0d96af, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data Line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical Break Point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result ID\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
+};
+inline constexpr segment_def s_DSP_048df2f3e2{str("DSP", 3), str("Display data segment", 20), s_DSP_048df2f3e2_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_EQL_6F63EACB88
+#define HL7V2_DEFS_S_EQL_6F63EACB88
+inline constexpr field_def s_EQL_6f63eacb88_f[] = {
+  {"Query tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"EQL Query Name\"eql_query_name\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 14, 14, optionality::required},
+  {"EQL Query Statement\"eql_query_statement\":", &t_ST_30901c7b80, 4096, 4, 1, 0, 19, 19, optionality::required},
+};
+inline constexpr segment_def s_EQL_6f63eacb88{str("EQL", 3), str("Embedded Query Language", 23), s_EQL_6f63eacb88_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_ERQ_09A11D1C5C
+#define HL7V2_DEFS_S_ERQ_09A11D1C5C
+inline constexpr field_def s_ERQ_09a11d1c5c_f[] = {
+  {"Query tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Event identifier\"event_identifier\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 16, 16, optionality::required},
+  {"Input parameter list\"input_parameter_list\":", &t_QIP_717452a691, 256, 3, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_ERQ_09a11d1c5c{str("ERQ", 3), str("Event Replay Query Segment", 26), s_ERQ_09a11d1c5c_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ERR_31C3D6C89B
+#define HL7V2_DEFS_S_ERR_31C3D6C89B
+inline constexpr field_def s_ERR_31c3d6c89b_f[] = {
+  {"Error Code and Location\"error_code_and_location\":", &t_CM_ELD_64a1da60f2, 80, 1, 0, 60, 23, 23, optionality::required},
+};
+inline constexpr segment_def s_ERR_31c3d6c89b{str("ERR", 3), str("Error segment", 13), s_ERR_31c3d6c89b_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_EVN_EB624BCE3F
+#define HL7V2_DEFS_S_EVN_EB624BCE3F
+inline constexpr field_def s_EVN_eb624bce3f_f[] = {
+  {"Event Type Code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::required},
+  {"Recorded Date/Time\"recorded_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 18, 18, optionality::optional},
+  {"Date/Time Planned Event\"date_time_planned_event\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"Event Reason Code\"event_reason_code\":", &t_ID_694d19431d, 3, 4, 1, 62, 17, 17, optionality::optional},
+  {"Operator ID\"operator_id\":", &t_XCN_8b4a064139, 60, 5, 1, 188, 11, 11, optionality::optional},
+  {"Event Occurred\"event_occurred\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_EVN_eb624bce3f{str("EVN", 3), str("Event type", 10), s_EVN_eb624bce3f_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_FAC_676C7FBABD
+#define HL7V2_DEFS_S_FAC_676C7FBABD
+inline constexpr field_def s_FAC_676c7fbabd_f[] = {
+  {"Facility ID\"facility_id\":", &t_EI_b715a1cd3a, 60, 1, 0, 0, 11, 11, optionality::required},
+  {"Facility Type\"facility_type\":", &t_ID_694d19431d, 1, 2, 1, 331, 13, 13, optionality::optional},
+  {"Facility Address\"facility_address\":", &t_XAD_5cdc2d93ef, 200, 3, 1, 0, 16, 16, optionality::required},
+  {"Facility Telecommunication\"facility_telecommunication\":", &t_XTN_de85958a14, 44, 4, 1, 0, 26, 26, optionality::required},
+  {"Contact Person\"contact_person\":", &t_XCN_8b4a064139, 60, 5, 0, 0, 14, 14, optionality::optional},
+  {"Contact Title\"contact_title\":", &t_ST_30901c7b80, 60, 6, 0, 0, 13, 13, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_5cdc2d93ef, 60, 7, 0, 0, 15, 15, optionality::optional},
+  {"Contact Telecommunication\"contact_telecommunication\":", &t_XTN_de85958a14, 44, 8, 0, 0, 25, 25, optionality::optional},
+  {"Signature Authority\"signature_authority\":", &t_XCN_8b4a064139, 60, 9, 1, 0, 19, 19, optionality::required},
+  {"Signature Authority Title\"signature_authority_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 25, 25, optionality::optional},
+  {"Signature Authority Address\"signature_authority_address\":", &t_XAD_5cdc2d93ef, 200, 11, 1, 0, 27, 27, optionality::optional},
+  {"Signature Authority Telecommunication\"signature_authority_telecommunication\":", &t_XTN_de85958a14, 44, 12, 1, 0, 37, 37, optionality::optional},
+};
+inline constexpr segment_def s_FAC_676c7fbabd{str("FAC", 3), str("Facility", 8), s_FAC_676c7fbabd_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FHS_AE8413F5FF
+#define HL7V2_DEFS_S_FHS_AE8413F5FF
+inline constexpr field_def s_FHS_ae8413f5ff_f[] = {
+  {"File Field Separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File Encoding Characters\"file_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 24, 24, optionality::required},
+  {"File Sending Application\"file_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 24, 24, optionality::optional},
+  {"File Sending Facility\"file_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 21, 21, optionality::optional},
+  {"File Receiving Application\"file_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 26, 26, optionality::optional},
+  {"File Receiving Facility\"file_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 23, 23, optionality::optional},
+  {"File Creation Date/Time\"file_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"File Security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File Name/ID\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 12, 12, optionality::optional},
+  {"File Header Comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File Control ID\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference File Control ID\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_FHS_ae8413f5ff{str("FHS", 3), str("File header segment", 19), s_FHS_ae8413f5ff_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FT1_A981C1AB18
+#define HL7V2_DEFS_S_FT1_A981C1AB18
+inline constexpr field_def s_FT1_a981c1ab18_f[] = {
+  {"Set ID - Financial Transaction\"set_id_financial_transaction\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 30, 28, optionality::optional},
+  {"Transaction ID\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction Batch ID\"transaction_batch_id\":", &t_ST_30901c7b80, 10, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Date\"transaction_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction Posting Date\"transaction_posting_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction Type\"transaction_type\":", &t_ID_694d19431d, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction Code\"transaction_code\":", &t_CE_0bb31f3887, 80, 7, 1, 132, 16, 16, optionality::required},
+  {"Transaction Description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::optional},
+  {"Transaction Description - alternate\"transaction_description_alternate\":", &t_ST_30901c7b80, 40, 9, 1, 0, 35, 33, optionality::optional},
+  {"Transaction Quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 6, 10, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Amount - Extended\"transaction_amount_extended\":", &t_CP_ffbc3ba38a, 12, 11, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Amount - Unit\"transaction_amount_unit\":", &t_CP_ffbc3ba38a, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department Code\"department_code\":", &t_CE_0bb31f3887, 60, 13, 1, 49, 15, 15, optionality::optional},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_0bb31f3887, 8, 14, 1, 72, 17, 17, optionality::optional},
+  {"Insurance Amount\"insurance_amount\":", &t_CP_ffbc3ba38a, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_2f820901f6, 12, 16, 1, 0, 25, 25, optionality::optional},
+  {"Fee Schedule\"fee_schedule\":", &t_ID_694d19431d, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis Code\"diagnosis_code\":", &t_CE_0bb31f3887, 60, 19, 0, 51, 14, 14, optionality::optional},
+  {"Performed By Code\"performed_by_code\":", &t_XCN_8b4a064139, 120, 20, 1, 84, 17, 17, optionality::optional},
+  {"Ordered By Code\"ordered_by_code\":", &t_XCN_8b4a064139, 120, 21, 1, 0, 15, 15, optionality::optional},
+  {"Unit Cost\"unit_cost\":", &t_NM_caa61c45e1, 12, 22, 1, 0, 9, 9, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_b715a1cd3a, 22, 23, 1, 0, 19, 19, optionality::optional},
+  {"Entered By Code\"entered_by_code\":", &t_XCN_8b4a064139, 120, 24, 1, 0, 15, 15, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_0bb31f3887, 80, 25, 1, 88, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_FT1_a981c1ab18{str("FT1", 3), str("Financial transaction", 21), s_FT1_a981c1ab18_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_FTS_5E492D308D
+#define HL7V2_DEFS_S_FTS_5E492D308D
+inline constexpr field_def s_FTS_5e492d308d_f[] = {
+  {"File Batch Count\"file_batch_count\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File Trailer Comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_FTS_5e492d308d{str("FTS", 3), str("File trailer segment", 20), s_FTS_5e492d308d_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_GOL_EA96447BB4
+#define HL7V2_DEFS_S_GOL_EA96447BB4
+inline constexpr field_def s_GOL_ea96447bb4_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Goal ID\"goal_id\":", &t_CE_0bb31f3887, 80, 3, 1, 0, 7, 7, optionality::required},
+  {"Goal Instance ID\"goal_instance_id\":", &t_EI_b715a1cd3a, 60, 4, 1, 0, 16, 16, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_b715a1cd3a, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Goal List Priority\"goal_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Goal Established Date/Time\"goal_established_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 26, 26, optionality::optional},
+  {"Expected Goal Achievement Date/Time\"expected_goal_achievement_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 35, 35, optionality::optional},
+  {"Goal Classification\"goal_classification\":", &t_CE_0bb31f3887, 80, 9, 1, 0, 19, 19, optionality::optional},
+  {"Goal Management Discipline\"goal_management_discipline\":", &t_CE_0bb31f3887, 80, 10, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Status\"current_goal_review_status\":", &t_CE_0bb31f3887, 80, 11, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Date/Time\"current_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 29, 29, optionality::optional},
+  {"Next Goal Review Date/Time\"next_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 13, 1, 0, 26, 26, optionality::optional},
+  {"Previous Goal Review Date/Time\"previous_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 30, 30, optionality::optional},
+  {"Goal Review Interval\"goal_review_interval\":", &t_TQ_dadfa415d9, 200, 15, 1, 0, 20, 20, optionality::optional},
+  {"Goal Evaluation\"goal_evaluation\":", &t_CE_0bb31f3887, 80, 16, 1, 0, 15, 15, optionality::optional},
+  {"Goal Evaluation Comment\"goal_evaluation_comment\":", &t_ST_30901c7b80, 300, 17, 0, 0, 23, 23, optionality::optional},
+  {"Goal Life Cycle Status\"goal_life_cycle_status\":", &t_CE_0bb31f3887, 80, 18, 1, 0, 22, 22, optionality::optional},
+  {"Goal Life Cycle Status Date/Time\"goal_life_cycle_status_date_time\":", &t_TS_f7a89bea09, 26, 19, 1, 0, 32, 32, optionality::optional},
+  {"Goal Target Type\"goal_target_type\":", &t_CE_0bb31f3887, 80, 20, 0, 0, 16, 16, optionality::optional},
+  {"Goal Target Name\"goal_target_name\":", &t_XPN_0d8b2bad55, 80, 21, 0, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_GOL_ea96447bb4{str("GOL", 3), str("Goal Detail", 11), s_GOL_ea96447bb4_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_GT1_9FBD0464FE
+#define HL7V2_DEFS_S_GT1_9FBD0464FE
+inline constexpr field_def s_GT1_9fbd0464fe_f[] = {
+  {"Set ID - Guarantor\"set_id_guarantor\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Guarantor Number\"guarantor_number\":", &t_CX_c292c7c8d0, 59, 2, 0, 0, 16, 16, optionality::optional},
+  {"Guarantor Name\"guarantor_name\":", &t_XPN_0d8b2bad55, 48, 3, 0, 0, 14, 14, optionality::required},
+  {"Guarantor Spouse Name\"guarantor_spouse_name\":", &t_XPN_0d8b2bad55, 48, 4, 0, 0, 21, 21, optionality::optional},
+  {"Guarantor Address\"guarantor_address\":", &t_XAD_5cdc2d93ef, 106, 5, 0, 0, 17, 17, optionality::optional},
+  {"Guarantor Ph Num- Home\"guarantor_ph_num_home\":", &t_XTN_de85958a14, 40, 6, 0, 0, 22, 21, optionality::optional},
+  {"Guarantor Ph Num-Business\"guarantor_ph_num_business\":", &t_XTN_de85958a14, 40, 7, 0, 0, 25, 25, optionality::optional},
+  {"Guarantor Date/Time of Birth\"guarantor_date_time_of_birth\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor Sex\"guarantor_sex\":", &t_IS_94058a80d1, 1, 9, 1, 1, 13, 13, optionality::optional},
+  {"Guarantor Type\"guarantor_type\":", &t_IS_94058a80d1, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor Relationship\"guarantor_relationship\":", &t_IS_94058a80d1, 2, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor SSN\"guarantor_ssn\":", &t_ST_30901c7b80, 11, 12, 1, 0, 13, 13, optionality::optional},
+  {"Guarantor Date - Begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor Date - End\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor Priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor Employer Name\"guarantor_employer_name\":", &t_XPN_0d8b2bad55, 130, 16, 0, 0, 23, 23, optionality::optional},
+  {"Guarantor Employer Address\"guarantor_employer_address\":", &t_XAD_5cdc2d93ef, 106, 17, 0, 0, 26, 26, optionality::optional},
+  {"Guarantor Employ Phone Number\"guarantor_employ_phone_number\":", &t_XTN_de85958a14, 40, 18, 0, 0, 29, 29, optionality::optional},
+  {"Guarantor Employee ID Number\"guarantor_employee_id_number\":", &t_CX_c292c7c8d0, 20, 19, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Employment Status\"guarantor_employment_status\":", &t_IS_94058a80d1, 2, 20, 1, 66, 27, 27, optionality::optional},
+  {"Guarantor Organization\"guarantor_organization\":", &t_XON_8884ab6b64, 130, 21, 0, 0, 22, 22, optionality::optional},
+  {"Guarantor Billing Hold Flag\"guarantor_billing_hold_flag\":", &t_ID_694d19431d, 1, 22, 1, 136, 27, 27, optionality::optional},
+  {"Guarantor Credit Rating Code\"guarantor_credit_rating_code\":", &t_CE_0bb31f3887, 80, 23, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor Death Date And Time\"guarantor_death_date_and_time\":", &t_TS_f7a89bea09, 26, 24, 1, 0, 29, 29, optionality::optional},
+  {"Guarantor Death Flag\"guarantor_death_flag\":", &t_ID_694d19431d, 1, 25, 1, 136, 20, 20, optionality::optional},
+  {"Guarantor Charge Adjustment Code\"guarantor_charge_adjustment_code\":", &t_CE_0bb31f3887, 80, 26, 1, 218, 32, 32, optionality::optional},
+  {"Guarantor Household Annual Income\"guarantor_household_annual_income\":", &t_CP_ffbc3ba38a, 10, 27, 1, 0, 33, 33, optionality::optional},
+  {"Guarantor Household Size\"guarantor_household_size\":", &t_NM_caa61c45e1, 3, 28, 1, 0, 24, 24, optionality::optional},
+  {"Guarantor Employer ID Number\"guarantor_employer_id_number\":", &t_CX_c292c7c8d0, 20, 29, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Marital Status Code\"guarantor_marital_status_code\":", &t_IS_94058a80d1, 1, 30, 1, 0, 29, 29, optionality::optional},
+  {"Guarantor Hire Effective Date\"guarantor_hire_effective_date\":", &t_DT_43ff1b10ca, 8, 31, 1, 0, 29, 29, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 32, 1, 0, 20, 20, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 33, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 34, 1, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_IS_94058a80d1, 4, 35, 1, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_0bb31f3887, 60, 36, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 37, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Indicator\"publicity_indicator\":", &t_CE_0bb31f3887, 1, 38, 1, 215, 19, 19, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 39, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 40, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_IS_94058a80d1, 3, 41, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_0d8b2bad55, 48, 42, 1, 0, 22, 19, optionality::optional},
+  {"Nationality Code\"nationality_code\":", &t_CE_0bb31f3887, 80, 43, 1, 212, 16, 16, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_IS_94058a80d1, 1, 44, 1, 189, 12, 12, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_0d8b2bad55, 48, 45, 0, 0, 21, 20, optionality::optional},
+  {"Contact Person\342\200\231s Telephone Number\"contact_persons_telephone_number\":", &t_XTN_de85958a14, 40, 46, 0, 0, 35, 32, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_0bb31f3887, 2, 47, 1, 222, 14, 14, optionality::optional},
+  {"Contact Relationship Code\"contact_relationship_code\":", &t_IS_94058a80d1, 2, 48, 1, 63, 25, 25, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 49, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_284ef3ec13, 20, 50, 1, 0, 14, 14, optionality::optional},
+  {"Guarantor Employer's Organization Name\"guarantor_employers_organization_name\":", &t_XON_8884ab6b64, 130, 51, 0, 0, 38, 37, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 52, 1, 310, 8, 8, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 53, 1, 311, 10, 10, optionality::optional},
+  {"Guarantor Financial Class\"guarantor_financial_class\":", &t_FC_e1edaf626b, 50, 54, 1, 64, 25, 25, optionality::optional},
+  {"Guarantor Race\"guarantor_race\":", &t_IS_94058a80d1, 1, 55, 1, 5, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_GT1_9fbd0464fe{str("GT1", 3), str("Guarantor", 9), s_GT1_9fbd0464fe_f, 55};
+#endif
+#ifndef HL7V2_DEFS_S_IN1_54BA3A626F
+#define HL7V2_DEFS_S_IN1_54BA3A626F
+inline constexpr field_def s_IN1_54ba3a626f_f[] = {
+  {"Set ID - Insurance\"set_id_insurance\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_0bb31f3887, 8, 2, 1, 72, 17, 17, optionality::required},
+  {"Insurance Company ID\"insurance_company_id\":", &t_CX_c292c7c8d0, 59, 3, 0, 0, 20, 20, optionality::required},
+  {"Insurance Company Name\"insurance_company_name\":", &t_XON_8884ab6b64, 130, 4, 0, 0, 22, 22, optionality::optional},
+  {"Insurance Company Address\"insurance_company_address\":", &t_XAD_5cdc2d93ef, 106, 5, 0, 0, 25, 25, optionality::optional},
+  {"Insurance Co. Contact Ppers\"insurance_co_contact_ppers\":", &t_XPN_0d8b2bad55, 48, 6, 0, 0, 27, 26, optionality::optional},
+  {"Insurance Co Phone Number\"insurance_co_phone_number\":", &t_XTN_de85958a14, 40, 7, 3, 0, 25, 25, optionality::optional},
+  {"Group Number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group Name\"group_name\":", &t_XON_8884ab6b64, 130, 9, 0, 0, 10, 10, optionality::optional},
+  {"Insured's group employer ID\"insureds_group_employer_id\":", &t_CX_c292c7c8d0, 12, 10, 0, 0, 27, 26, optionality::optional},
+  {"Insured's Group Emp Name\"insureds_group_emp_name\":", &t_XON_8884ab6b64, 130, 11, 0, 0, 24, 23, optionality::optional},
+  {"Plan Effective Date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan Expiration Date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization Information\"authorization_information\":", &t_CM_AUI_8f3bccee55, 55, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan Type\"plan_type\":", &t_IS_94058a80d1, 3, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name of Insured\"name_of_insured\":", &t_XPN_0d8b2bad55, 48, 16, 0, 0, 15, 15, optionality::optional},
+  {"Insured's Relationship to Patient\"insureds_relationship_to_patient\":", &t_IS_94058a80d1, 2, 17, 1, 63, 33, 32, optionality::optional},
+  {"Insured's Date of Birth\"insureds_date_of_birth\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 23, 22, optionality::optional},
+  {"Insured's Address\"insureds_address\":", &t_XAD_5cdc2d93ef, 106, 19, 0, 0, 17, 16, optionality::optional},
+  {"Assignment of Benefits\"assignment_of_benefits\":", &t_IS_94058a80d1, 2, 20, 1, 135, 22, 22, optionality::optional},
+  {"Coordination of Benefits\"coordination_of_benefits\":", &t_IS_94058a80d1, 2, 21, 1, 173, 24, 24, optionality::optional},
+  {"Coord of Ben. Priority\"coord_of_ben_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 22, 21, optionality::optional},
+  {"Notice of Admission Code\"notice_of_admission_code\":", &t_ID_694d19431d, 2, 23, 1, 136, 24, 24, optionality::optional},
+  {"Notice of Admission Date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Rpt of Eigibility Code\"rpt_of_eigibility_code\":", &t_ID_694d19431d, 2, 25, 1, 136, 22, 22, optionality::optional},
+  {"Rpt of Eligibility Date\"rpt_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Release Information Code\"release_information_code\":", &t_IS_94058a80d1, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-Admit Cert (PAC)\"pre_admit_cert_pac\":", &t_ST_30901c7b80, 15, 28, 1, 0, 20, 18, optionality::optional},
+  {"Verification Date/Time\"verification_date_time\":", &t_TS_f7a89bea09, 26, 29, 1, 0, 22, 22, optionality::optional},
+  {"Verification By\"verification_by\":", &t_XPN_0d8b2bad55, 60, 30, 1, 0, 15, 15, optionality::optional},
+  {"Type of Agreement Code\"type_of_agreement_code\":", &t_IS_94058a80d1, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing Status\"billing_status\":", &t_IS_94058a80d1, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime Reserve Days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay before lifetime reserve days\"delay_before_lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 34, 34, optionality::optional},
+  {"Company Plan Code\"company_plan_code\":", &t_IS_94058a80d1, 8, 35, 1, 42, 17, 17, optionality::optional},
+  {"Policy Number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy Deductible\"policy_deductible\":", &t_CP_ffbc3ba38a, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy Limit - Amount\"policy_limit_amount\":", &t_CP_ffbc3ba38a, 12, 38, 1, 0, 21, 19, optionality::optional},
+  {"Policy Limit - Days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room Rate - Semi-Private\"room_rate_semi_private\":", &t_CP_ffbc3ba38a, 12, 40, 1, 0, 24, 22, optionality::optional},
+  {"Room Rate - Private\"room_rate_private\":", &t_CP_ffbc3ba38a, 12, 41, 1, 0, 19, 17, optionality::optional},
+  {"Insured's Employment Status\"insureds_employment_status\":", &t_CE_0bb31f3887, 60, 42, 1, 66, 27, 26, optionality::optional},
+  {"Insured's Sex\"insureds_sex\":", &t_IS_94058a80d1, 1, 43, 1, 1, 13, 12, optionality::optional},
+  {"Insured's Employer Address\"insureds_employer_address\":", &t_XAD_5cdc2d93ef, 106, 44, 0, 0, 26, 25, optionality::optional},
+  {"Verification Status\"verification_status\":", &t_ST_30901c7b80, 2, 45, 1, 0, 19, 19, optionality::optional},
+  {"Prior Insurance Plan ID\"prior_insurance_plan_id\":", &t_IS_94058a80d1, 8, 46, 1, 72, 23, 23, optionality::optional},
+  {"Coverage Type\"coverage_type\":", &t_IS_94058a80d1, 3, 47, 1, 309, 13, 13, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 48, 1, 310, 8, 8, optionality::optional},
+  {"Insured's ID Number\"insureds_id_number\":", &t_CX_c292c7c8d0, 12, 49, 0, 0, 19, 18, optionality::optional},
+};
+inline constexpr segment_def s_IN1_54ba3a626f{str("IN1", 3), str("Insurance", 9), s_IN1_54ba3a626f_f, 49};
+#endif
+#ifndef HL7V2_DEFS_S_IN2_F7521FA527
+#define HL7V2_DEFS_S_IN2_F7521FA527
+inline constexpr field_def s_IN2_f7521fa527_f[] = {
+  {"Insured's Employee ID\"insureds_employee_id\":", &t_CX_c292c7c8d0, 59, 1, 0, 0, 21, 20, optionality::optional},
+  {"Insured's Social Security Number\"insureds_social_security_number\":", &t_ST_30901c7b80, 11, 2, 1, 0, 32, 31, optionality::optional},
+  {"Insured's Employer Name\"insureds_employer_name\":", &t_XCN_8b4a064139, 130, 3, 0, 0, 23, 22, optionality::optional},
+  {"Employer Information Data\"employer_information_data\":", &t_IS_94058a80d1, 1, 4, 1, 139, 25, 25, optionality::optional},
+  {"Mail Claim Party\"mail_claim_party\":", &t_IS_94058a80d1, 1, 5, 0, 137, 16, 16, optionality::optional},
+  {"Medicare Health Ins Card Number\"medicare_health_ins_card_number\":", &t_ST_30901c7b80, 15, 6, 1, 0, 31, 31, optionality::optional},
+  {"Medicaid Case Name\"medicaid_case_name\":", &t_XPN_0d8b2bad55, 48, 7, 0, 0, 18, 18, optionality::optional},
+  {"Medicaid Case Number\"medicaid_case_number\":", &t_ST_30901c7b80, 15, 8, 1, 0, 20, 20, optionality::optional},
+  {"Champus Sponsor Name\"champus_sponsor_name\":", &t_XPN_0d8b2bad55, 48, 9, 0, 0, 20, 20, optionality::optional},
+  {"Champus ID Number\"champus_id_number\":", &t_ST_30901c7b80, 20, 10, 1, 0, 17, 17, optionality::optional},
+  {"Dependent of Champus Recipient\"dependent_of_champus_recipient\":", &t_CE_0bb31f3887, 80, 11, 1, 0, 30, 30, optionality::optional},
+  {"Champus Organization\"champus_organization\":", &t_ST_30901c7b80, 25, 12, 1, 0, 20, 20, optionality::optional},
+  {"Champus Station\"champus_station\":", &t_ST_30901c7b80, 25, 13, 1, 0, 15, 15, optionality::optional},
+  {"Champus Service\"champus_service\":", &t_IS_94058a80d1, 14, 14, 1, 140, 15, 15, optionality::optional},
+  {"Champus Rank/Grade\"champus_rank_grade\":", &t_IS_94058a80d1, 2, 15, 1, 141, 18, 18, optionality::optional},
+  {"Champus Status\"champus_status\":", &t_IS_94058a80d1, 3, 16, 1, 142, 14, 14, optionality::optional},
+  {"Champus Retire Date\"champus_retire_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 19, 19, optionality::optional},
+  {"Champus Non-Avail Cert on File\"champus_non_avail_cert_on_file\":", &t_ID_694d19431d, 1, 18, 1, 136, 30, 30, optionality::optional},
+  {"Baby Coverage\"baby_coverage\":", &t_ID_694d19431d, 1, 19, 1, 136, 13, 13, optionality::optional},
+  {"Combine Baby Bill\"combine_baby_bill\":", &t_ID_694d19431d, 1, 20, 1, 136, 17, 17, optionality::optional},
+  {"Blood Deductible\"blood_deductible\":", &t_ST_30901c7b80, 1, 21, 1, 0, 16, 16, optionality::optional},
+  {"Special Coverage Approval Name\"special_coverage_approval_name\":", &t_XPN_0d8b2bad55, 48, 22, 0, 0, 30, 30, optionality::optional},
+  {"Special Coverage Approval Title\"special_coverage_approval_title\":", &t_ST_30901c7b80, 30, 23, 1, 0, 31, 31, optionality::optional},
+  {"Non-Covered Insurance Code\"non_covered_insurance_code\":", &t_IS_94058a80d1, 8, 24, 0, 143, 26, 26, optionality::optional},
+  {"Payor ID\"payor_id\":", &t_CX_c292c7c8d0, 59, 25, 0, 0, 8, 8, optionality::optional},
+  {"Payor Subscriber ID\"payor_subscriber_id\":", &t_CX_c292c7c8d0, 59, 26, 0, 0, 19, 19, optionality::optional},
+  {"Eligibility Source\"eligibility_source\":", &t_IS_94058a80d1, 1, 27, 1, 144, 18, 18, optionality::optional},
+  {"Room Coverage Type/Amount\"room_coverage_type_amount\":", &t_CM_RMC_b15bc13725, 25, 28, 0, 0, 25, 25, optionality::optional},
+  {"Policy Type/Amount\"policy_type_amount\":", &t_CM_PTA_3941c9d424, 25, 29, 0, 0, 18, 18, optionality::optional},
+  {"Daily Deductible\"daily_deductible\":", &t_CM_DDI_e6d4acb937, 25, 30, 1, 0, 16, 16, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 31, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 32, 1, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_IS_94058a80d1, 4, 33, 1, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_0bb31f3887, 60, 34, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 35, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Indicator\"publicity_indicator\":", &t_CE_0bb31f3887, 1, 36, 1, 215, 19, 19, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 38, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_IS_94058a80d1, 3, 39, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_0d8b2bad55, 48, 40, 1, 0, 22, 19, optionality::optional},
+  {"Nationality Code\"nationality_code\":", &t_CE_0bb31f3887, 80, 41, 1, 212, 16, 16, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_IS_94058a80d1, 1, 42, 1, 189, 12, 12, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_IS_94058a80d1, 1, 43, 0, 2, 14, 14, optionality::optional},
+  {"Employment Start Date\"employment_start_date\":", &t_DT_43ff1b10ca, 8, 44, 1, 0, 21, 21, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 45, 1, 0, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 46, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_284ef3ec13, 20, 47, 1, 0, 14, 14, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 48, 1, 311, 10, 10, optionality::optional},
+  {"Employer Contact Person Name\"employer_contact_person_name\":", &t_XPN_0d8b2bad55, 48, 49, 0, 0, 28, 28, optionality::optional},
+  {"Employer Contact Person Phone Number\"employer_contact_person_phone_number\":", &t_XTN_de85958a14, 40, 50, 0, 0, 36, 36, optionality::optional},
+  {"Employer Contact Reason\"employer_contact_reason\":", &t_IS_94058a80d1, 2, 51, 1, 222, 23, 23, optionality::optional},
+  {"Insured\342\200\231s Contact Person\342\200\231s Name\"insureds_contact_persons_name\":", &t_XPN_0d8b2bad55, 48, 52, 0, 0, 35, 29, optionality::optional},
+  {"Insured\342\200\231s Contact Person Telephone Number\"insureds_contact_person_telephone_number\":", &t_XTN_de85958a14, 40, 53, 0, 0, 43, 40, optionality::optional},
+  {"Insured\342\200\231s Contact Person Reason\"insureds_contact_person_reason\":", &t_IS_94058a80d1, 2, 54, 0, 222, 33, 30, optionality::optional},
+  {"Relationship To The Patient Start Date\"relationship_to_the_patient_start_date\":", &t_DT_43ff1b10ca, 8, 55, 1, 0, 38, 38, optionality::optional},
+  {"Relationship To The Patient Stop Date\"relationship_to_the_patient_stop_date\":", &t_DT_43ff1b10ca, 8, 56, 0, 0, 37, 37, optionality::optional},
+  {"Insurance Co. Contact Reason\"insurance_co_contact_reason\":", &t_IS_94058a80d1, 2, 57, 1, 232, 28, 27, optionality::optional},
+  {"Insurance Co. Contact Phone Number\"insurance_co_contact_phone_number\":", &t_XTN_de85958a14, 40, 58, 1, 0, 34, 33, optionality::optional},
+  {"Policy Scope\"policy_scope\":", &t_IS_94058a80d1, 2, 59, 1, 312, 12, 12, optionality::optional},
+  {"Policy Source\"policy_source\":", &t_IS_94058a80d1, 2, 60, 1, 313, 13, 13, optionality::optional},
+  {"Patient Member Number\"patient_member_number\":", &t_CX_c292c7c8d0, 60, 61, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor\342\200\231s Relationship To Insured\"guarantors_relationship_to_insured\":", &t_IS_94058a80d1, 2, 62, 1, 63, 37, 34, optionality::optional},
+  {"Insured\342\200\231s Telephone Number - Home\"insureds_telephone_number_home\":", &t_XTN_de85958a14, 40, 63, 0, 0, 35, 30, optionality::optional},
+  {"Insured\342\200\231s Employer Telephone Number\"insureds_employer_telephone_number\":", &t_XTN_de85958a14, 40, 64, 0, 0, 37, 34, optionality::optional},
+  {"Military Handicapped Program\"military_handicapped_program\":", &t_CE_0bb31f3887, 2, 65, 1, 0, 28, 28, optionality::optional},
+  {"Suspend Flag\"suspend_flag\":", &t_ID_694d19431d, 2, 66, 1, 136, 12, 12, optionality::optional},
+  {"Co-pay Limit Flag\"co_pay_limit_flag\":", &t_ID_694d19431d, 2, 67, 1, 136, 17, 17, optionality::optional},
+  {"Stoploss Limit Flag\"stoploss_limit_flag\":", &t_ID_694d19431d, 2, 68, 1, 136, 19, 19, optionality::optional},
+  {"Insured Organization Name And ID\"insured_organization_name_and_id\":", &t_XON_8884ab6b64, 130, 69, 0, 0, 32, 32, optionality::optional},
+  {"Insured Employer Organization Name And ID\"insured_employer_organization_name_and_id\":", &t_XON_8884ab6b64, 130, 70, 0, 0, 41, 41, optionality::optional},
+  {"Race\"race\":", &t_IS_94058a80d1, 1, 71, 1, 5, 4, 4, optionality::optional},
+  {"Patient Relationship to Insured\"patient_relationship_to_insured\":", &t_ID_694d19431d, 1, 72, 1, 0, 31, 31, optionality::optional},
+};
+inline constexpr segment_def s_IN2_f7521fa527{str("IN2", 3), str("Insurance additional info", 25), s_IN2_f7521fa527_f, 72};
+#endif
+#ifndef HL7V2_DEFS_S_IN3_7E33819799
+#define HL7V2_DEFS_S_IN3_7E33819799
+inline constexpr field_def s_IN3_7e33819799_f[] = {
+  {"Set ID - Insurance Certification\"set_id_insurance_certification\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 32, 30, optionality::required},
+  {"Certification Number\"certification_number\":", &t_CX_c292c7c8d0, 59, 2, 1, 0, 20, 20, optionality::optional},
+  {"Certified By\"certified_by\":", &t_XCN_8b4a064139, 60, 3, 0, 0, 12, 12, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 22, 22, optionality::optional},
+  {"Penalty\"penalty\":", &t_CM_PEN_2fa579249a, 10, 5, 1, 148, 7, 7, optionality::optional},
+  {"Certification Date/Time\"certification_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Certification Modify Date/Time\"certification_modify_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 30, 30, optionality::optional},
+  {"Operator\"operator\":", &t_XCN_8b4a064139, 60, 8, 0, 0, 8, 8, optionality::optional},
+  {"Certification Begin Date\"certification_begin_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 24, 24, optionality::optional},
+  {"Certification End Date\"certification_end_date\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 22, 22, optionality::optional},
+  {"Days\"days\":", &t_CM_DTN_f137408ec5, 3, 11, 1, 149, 4, 4, optionality::optional},
+  {"Non-Concur Code/Description\"non_concur_code_description\":", &t_CE_0bb31f3887, 60, 12, 1, 233, 27, 27, optionality::optional},
+  {"Non-Concur Effective Date/Time\"non_concur_effective_date_time\":", &t_TS_f7a89bea09, 26, 13, 1, 0, 30, 30, optionality::optional},
+  {"Physician Reviewer\"physician_reviewer\":", &t_XCN_8b4a064139, 60, 14, 0, 0, 18, 18, optionality::optional},
+  {"Certification Contact\"certification_contact\":", &t_ST_30901c7b80, 48, 15, 1, 0, 21, 21, optionality::optional},
+  {"Certification Contact Phone Number\"certification_contact_phone_number\":", &t_XTN_de85958a14, 40, 16, 0, 0, 34, 34, optionality::optional},
+  {"Appeal Reason\"appeal_reason\":", &t_CE_0bb31f3887, 60, 17, 1, 0, 13, 13, optionality::optional},
+  {"Certification Agency\"certification_agency\":", &t_CE_0bb31f3887, 60, 18, 1, 0, 20, 20, optionality::optional},
+  {"Certification Agency Phone Number\"certification_agency_phone_number\":", &t_XTN_de85958a14, 40, 19, 0, 0, 33, 33, optionality::optional},
+  {"Pre-Certification required/Window\"pre_certification_required_window\":", &t_CM_PCF_c0b5cd910b, 40, 20, 0, 0, 33, 33, optionality::optional},
+  {"Case Manager\"case_manager\":", &t_ST_30901c7b80, 48, 21, 1, 0, 12, 12, optionality::optional},
+  {"Second Opinion Date\"second_opinion_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 19, 19, optionality::optional},
+  {"Second Opinion Status\"second_opinion_status\":", &t_IS_94058a80d1, 1, 23, 1, 151, 21, 21, optionality::optional},
+  {"Second Opinion Documentation Received\"second_opinion_documentation_received\":", &t_IS_94058a80d1, 1, 24, 0, 152, 37, 37, optionality::optional},
+  {"Second Opinion Physician\"second_opinion_physician\":", &t_XCN_8b4a064139, 60, 25, 0, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_IN3_7e33819799{str("IN3", 3), str("Insurance additional info - certification", 41), s_IN3_7e33819799_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_LCC_F43A5FC881
+#define HL7V2_DEFS_S_LCC_F43A5FC881
+inline constexpr field_def s_LCC_f43a5fc881_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_PL_2f820901f6, 200, 1, 1, 0, 17, 17, optionality::required},
+  {"Location Department\"location_department\":", &t_IS_94058a80d1, 10, 2, 1, 264, 19, 19, optionality::required},
+  {"Accommodation Type\"accommodation_type\":", &t_CE_0bb31f3887, 60, 3, 0, 0, 18, 18, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_0bb31f3887, 60, 4, 0, 0, 11, 11, optionality::required},
+};
+inline constexpr segment_def s_LCC_f43a5fc881{str("LCC", 3), str("Location Charge Code", 20), s_LCC_f43a5fc881_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_LCH_159B043E98
+#define HL7V2_DEFS_S_LCH_159B043E98
+inline constexpr field_def s_LCH_159b043e98_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_PL_2f820901f6, 20, 1, 1, 0, 17, 17, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_b715a1cd3a, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Characteristic ID\"location_characteristic_id\":", &t_CE_0bb31f3887, 80, 4, 1, 324, 26, 26, optionality::required},
+  {"Location Characteristic Value\"location_characteristic_value\":", &t_CE_0bb31f3887, 80, 5, 1, 0, 29, 29, optionality::required},
+};
+inline constexpr segment_def s_LCH_159b043e98{str("LCH", 3), str("Location Characteristic", 23), s_LCH_159b043e98_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_LDP_2F2209B9AC
+#define HL7V2_DEFS_S_LDP_2F2209B9AC
+inline constexpr field_def s_LDP_2f2209b9ac_f[] = {
+  {"LDP Primary Key Value\"ldp_primary_key_value\":", &t_PL_2f820901f6, 20, 1, 1, 0, 21, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_IS_94058a80d1, 10, 2, 1, 264, 19, 19, optionality::required},
+  {"Location Service\"location_service\":", &t_IS_94058a80d1, 3, 3, 0, 69, 16, 16, optionality::optional},
+  {"Speciality Type\"speciality_type\":", &t_CE_0bb31f3887, 60, 4, 0, 265, 15, 15, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_ID_694d19431d, 1, 5, 0, 4, 21, 21, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 6, 1, 183, 20, 20, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_TS_f7a89bea09, 19, 7, 1, 0, 15, 15, optionality::optional},
+  {"Inactivation Date - LDP\"inactivation_date_ldp\":", &t_TS_f7a89bea09, 19, 8, 1, 0, 23, 21, optionality::optional},
+  {"Inactivated Reason\"inactivated_reason\":", &t_ST_30901c7b80, 80, 9, 1, 0, 18, 18, optionality::optional},
+  {"Visiting Hours\"visiting_hours\":", &t_VH_cfe663a1e5, 80, 10, 0, 267, 14, 14, optionality::optional},
+  {"Contact Phone\"contact_phone\":", &t_XTN_de85958a14, 40, 11, 1, 0, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_LDP_2f2209b9ac{str("LDP", 3), str("Location Department", 19), s_LDP_2f2209b9ac_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_LOC_0E4F5BE2A6
+#define HL7V2_DEFS_S_LOC_0E4F5BE2A6
+inline constexpr field_def s_LOC_0e4f5be2a6_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_PL_2f820901f6, 20, 1, 1, 0, 17, 17, optionality::required},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 48, 2, 1, 0, 20, 20, optionality::optional},
+  {"Location Type\"location_type\":", &t_IS_94058a80d1, 2, 3, 0, 260, 13, 13, optionality::required},
+  {"Organization Name\"organization_name\":", &t_XON_8884ab6b64, 90, 4, 1, 0, 17, 17, optionality::optional},
+  {"Location Address\"location_address\":", &t_XAD_5cdc2d93ef, 106, 5, 1, 0, 16, 16, optionality::optional},
+  {"Location Phone\"location_phone\":", &t_XTN_de85958a14, 40, 6, 0, 0, 14, 14, optionality::optional},
+  {"License Number\"license_number\":", &t_CE_0bb31f3887, 60, 7, 0, 0, 14, 14, optionality::optional},
+  {"Location Equipment\"location_equipment\":", &t_ID_694d19431d, 3, 8, 0, 261, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_LOC_0e4f5be2a6{str("LOC", 3), str("Location Identification", 23), s_LOC_0e4f5be2a6_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_LRL_5D86D75B92
+#define HL7V2_DEFS_S_LRL_5D86D75B92
+inline constexpr field_def s_LRL_5d86d75b92_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_PL_2f820901f6, 20, 1, 1, 0, 17, 17, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_b715a1cd3a, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Relationship ID\"location_relationship_id\":", &t_CE_0bb31f3887, 80, 4, 1, 325, 24, 24, optionality::optional},
+  {"Organizational Location Relationship Value\"organizational_location_relationship_value\":", &t_XON_8884ab6b64, 0, 5, 1, 0, 42, 42, optionality::optional},
+  {"Patient Location Relationship Value\"patient_location_relationship_value\":", &t_PL_2f820901f6, 80, 6, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_LRL_5d86d75b92{str("LRL", 3), str("Location Relationship", 21), s_LRL_5d86d75b92_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MFA_5B6DC94449
+#define HL7V2_DEFS_S_MFA_5B6DC94449
+inline constexpr field_def s_MFA_5b6dc94449_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Event Completion Date/Time\"event_completion_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 26, 26, optionality::optional},
+  {"Error Return Code and/or Text\"error_return_code_and_or_text\":", &t_CE_0bb31f3887, 60, 4, 1, 181, 29, 29, optionality::required},
+  {"Primary Key Value\"primary_key_value\":", &t_CE_0bb31f3887, 60, 5, 0, 0, 17, 17, optionality::required},
+};
+inline constexpr segment_def s_MFA_5b6dc94449{str("MFA", 3), str("Master file acknowledgement segment", 35), s_MFA_5b6dc94449_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_MFE_E38EFD673A
+#define HL7V2_DEFS_S_MFE_E38EFD673A
+inline constexpr field_def s_MFE_e38efd673a_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 19, 19, optionality::optional},
+  {"Primary Key Value\"primary_key_value\":", &t_CE_0bb31f3887, 60, 4, 0, 0, 17, 17, optionality::required},
+};
+inline constexpr segment_def s_MFE_e38efd673a{str("MFE", 3), str("Master file entry segment", 25), s_MFE_e38efd673a_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_MFI_CB7D1B9929
+#define HL7V2_DEFS_S_MFI_CB7D1B9929
+inline constexpr field_def s_MFI_cb7d1b9929_f[] = {
+  {"Master File Identifier\"master_file_identifier\":", &t_CE_0bb31f3887, 60, 1, 1, 175, 22, 22, optionality::required},
+  {"Master File Application Identifier\"master_file_application_identifier\":", &t_HD_86a4ac9ae2, 180, 2, 1, 176, 34, 34, optionality::optional},
+  {"File-Level Event Code\"file_level_event_code\":", &t_ID_694d19431d, 3, 3, 1, 178, 21, 21, optionality::required},
+  {"Entered Date/Time\"entered_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 17, 17, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Response Level Code\"response_level_code\":", &t_ID_694d19431d, 2, 6, 1, 179, 19, 19, optionality::required},
+};
+inline constexpr segment_def s_MFI_cb7d1b9929{str("MFI", 3), str("Master file identification segment", 34), s_MFI_cb7d1b9929_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MRG_07CB44CFD7
+#define HL7V2_DEFS_S_MRG_07CB44CFD7
+inline constexpr field_def s_MRG_07cb44cfd7_f[] = {
+  {"Prior Patient ID - Internal\"prior_patient_id_internal\":", &t_CX_c292c7c8d0, 20, 1, 0, 0, 27, 25, optionality::required},
+  {"Prior Alternate Patient ID\"prior_alternate_patient_id\":", &t_CX_c292c7c8d0, 16, 2, 0, 0, 26, 26, optionality::optional},
+  {"Prior Patient Account Number\"prior_patient_account_number\":", &t_CX_c292c7c8d0, 20, 3, 1, 0, 28, 28, optionality::optional},
+  {"Prior Patient ID - External\"prior_patient_id_external\":", &t_CX_c292c7c8d0, 16, 4, 1, 0, 27, 25, optionality::optional},
+  {"Prior Visit Number\"prior_visit_number\":", &t_CX_c292c7c8d0, 0, 5, 1, 0, 18, 18, optionality::optional},
+  {"Prior Alternate Visit ID\"prior_alternate_visit_id\":", &t_CX_c292c7c8d0, 0, 6, 1, 0, 24, 24, optionality::optional},
+  {"Prior Patient Name\"prior_patient_name\":", &t_XPN_0d8b2bad55, 0, 7, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_MRG_07cb44cfd7{str("MRG", 3), str("Merge patient information", 25), s_MRG_07cb44cfd7_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_MSA_7C410DE235
+#define HL7V2_DEFS_S_MSA_7C410DE235
+inline constexpr field_def s_MSA_7c410de235_f[] = {
+  {"Acknowledgement code\"acknowledgement_code\":", &t_ID_694d19431d, 2, 1, 1, 8, 20, 20, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 18, 18, optionality::required},
+  {"Text Message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::optional},
+  {"Expected Sequence Number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed Acknowledgement Type\"delayed_acknowledgement_type\":", &t_ID_694d19431d, 1, 5, 1, 102, 28, 28, optionality::optional},
+  {"Error Condition\"error_condition\":", &t_CE_0bb31f3887, 100, 6, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_MSA_7c410de235{str("MSA", 3), str("Message acknowledgement segment", 31), s_MSA_7c410de235_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MSH_AEEBD4A1A8
+#define HL7V2_DEFS_S_MSH_AEEBD4A1A8
+inline constexpr field_def s_MSH_aeebd4a1a8_f[] = {
+  {"Field Separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding Characters\"encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending Application\"sending_application\":", &t_HD_86a4ac9ae2, 180, 3, 1, 0, 19, 19, optionality::optional},
+  {"Sending Facility\"sending_facility\":", &t_HD_86a4ac9ae2, 180, 4, 1, 0, 16, 16, optionality::optional},
+  {"Receiving Application\"receiving_application\":", &t_HD_86a4ac9ae2, 180, 5, 1, 0, 21, 21, optionality::optional},
+  {"Receiving Facility\"receiving_facility\":", &t_HD_86a4ac9ae2, 180, 6, 1, 0, 18, 18, optionality::optional},
+  {"Date / Time of Message\"date_time_of_message\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 22, 20, optionality::optional},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message Type\"message_type\":", &t_CM_MSG_7c43926a12, 7, 9, 1, 0, 12, 12, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing ID\"processing_id\":", &t_PT_f1731eb6b4, 3, 11, 1, 103, 13, 13, optionality::required},
+  {"Version ID\"version_id\":", &t_ID_694d19431d, 8, 12, 1, 104, 10, 10, optionality::required},
+  {"Sequence Number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
+  {"Accept Acknowledgement Type\"accept_acknowledgement_type\":", &t_ID_694d19431d, 2, 15, 1, 155, 27, 27, optionality::optional},
+  {"Application Acknowledgement Type\"application_acknowledgement_type\":", &t_ID_694d19431d, 2, 16, 1, 155, 32, 32, optionality::optional},
+  {"Country Code\"country_code\":", &t_ID_694d19431d, 2, 17, 1, 0, 12, 12, optionality::optional},
+  {"Character Set\"character_set\":", &t_ID_694d19431d, 6, 18, 1, 211, 13, 13, optionality::optional},
+  {"Principal Language of Message\"principal_language_of_message\":", &t_CE_0bb31f3887, 3, 19, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_MSH_aeebd4a1a8{str("MSH", 3), str("Message header segment", 22), s_MSH_aeebd4a1a8_f, 19};
+#endif
+#ifndef HL7V2_DEFS_S_NCK_37306D5678
+#define HL7V2_DEFS_S_NCK_37306D5678
+inline constexpr field_def s_NCK_37306d5678_f[] = {
+  {"System Date/Time\"system_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_NCK_37306d5678{str("NCK", 3), str("System Clock", 12), s_NCK_37306d5678_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_NK1_5BB6B992C2
+#define HL7V2_DEFS_S_NK1_5BB6B992C2
+inline constexpr field_def s_NK1_5bb6b992c2_f[] = {
+  {"Set ID - Next of Kin\"set_id_next_of_kin\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 20, 18, optionality::required},
+  {"Name\"name\":", &t_XPN_0d8b2bad55, 48, 2, 0, 0, 4, 4, optionality::optional},
+  {"Relationship\"relationship\":", &t_CE_0bb31f3887, 60, 3, 1, 63, 12, 12, optionality::optional},
+  {"Address\"address\":", &t_XAD_5cdc2d93ef, 106, 4, 0, 0, 7, 7, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_XTN_de85958a14, 40, 5, 0, 0, 12, 12, optionality::optional},
+  {"Business Phone Number\"business_phone_number\":", &t_XTN_de85958a14, 40, 6, 0, 0, 21, 21, optionality::optional},
+  {"Contact Role\"contact_role\":", &t_CE_0bb31f3887, 60, 7, 1, 131, 12, 12, optionality::optional},
+  {"Start Date\"start_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 10, 10, optionality::optional},
+  {"End Date\"end_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 8, 8, optionality::optional},
+  {"Next of Kin/Associated Parties Job Title\"next_of_kin_associated_parties_job_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 40, 40, optionality::optional},
+  {"Next of Kin Job/Associated Parties Code/Class\"next_of_kin_job_associated_parties_code_class\":", &t_JCC_284ef3ec13, 20, 11, 1, 0, 45, 45, optionality::optional},
+  {"Next of Kin/Associated Parties Employee Number\"next_of_kin_associated_parties_employee_number\":", &t_CX_c292c7c8d0, 20, 12, 1, 0, 46, 46, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_XON_8884ab6b64, 60, 13, 0, 0, 17, 17, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_IS_94058a80d1, 1, 14, 1, 2, 14, 14, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 15, 1, 1, 3, 3, optionality::optional},
+  {"Date of Birth\"date_of_birth\":", &t_TS_f7a89bea09, 26, 16, 1, 0, 13, 13, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 17, 0, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 18, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_IS_94058a80d1, 4, 19, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_0bb31f3887, 60, 20, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 21, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Indicator\"publicity_indicator\":", &t_CE_0bb31f3887, 1, 22, 1, 215, 19, 19, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 23, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 24, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_IS_94058a80d1, 3, 25, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_0d8b2bad55, 48, 26, 1, 0, 22, 19, optionality::optional},
+  {"Nationality Code\"nationality_code\":", &t_CE_0bb31f3887, 80, 27, 1, 212, 16, 16, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_IS_94058a80d1, 1, 28, 1, 189, 12, 12, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_0bb31f3887, 2, 29, 0, 222, 14, 14, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_0d8b2bad55, 48, 30, 0, 0, 21, 20, optionality::optional},
+  {"Contact Person\342\200\231s Telephone Number\"contact_persons_telephone_number\":", &t_XTN_de85958a14, 40, 31, 0, 0, 35, 32, optionality::optional},
+  {"Contact Person\342\200\231s Address\"contact_persons_address\":", &t_XAD_5cdc2d93ef, 106, 32, 0, 0, 26, 23, optionality::optional},
+  {"Associated Party\342\200\231s Identifiers\"associated_partys_identifiers\":", &t_CX_c292c7c8d0, 32, 33, 0, 0, 32, 29, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 34, 1, 311, 10, 10, optionality::optional},
+  {"Race\"race\":", &t_IS_94058a80d1, 1, 35, 1, 5, 4, 4, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 36, 1, 310, 8, 8, optionality::optional},
+  {"Contact Person Social Security Number\"contact_person_social_security_number\":", &t_ST_30901c7b80, 16, 37, 1, 0, 37, 37, optionality::optional},
+};
+inline constexpr segment_def s_NK1_5bb6b992c2{str("NK1", 3), str("Next of kin", 11), s_NK1_5bb6b992c2_f, 37};
+#endif
+#ifndef HL7V2_DEFS_S_NPU_8233DB53BB
+#define HL7V2_DEFS_S_NPU_8233DB53BB
+inline constexpr field_def s_NPU_8233db53bb_f[] = {
+  {"Bed Location\"bed_location\":", &t_PL_2f820901f6, 12, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 2, 1, 116, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_NPU_8233db53bb{str("NPU", 3), str("Bed status update", 17), s_NPU_8233db53bb_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_NSC_5F74701FE9
+#define HL7V2_DEFS_S_NSC_5F74701FE9
+inline constexpr field_def s_NSC_5f74701fe9_f[] = {
+  {"Network Change Type\"network_change_type\":", &t_ID_694d19431d, 4, 1, 1, 0, 19, 19, optionality::optional},
+  {"Current CPU\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current Fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current Application\"current_application\":", &t_ST_30901c7b80, 30, 4, 1, 0, 19, 19, optionality::optional},
+  {"Current Facility\"current_facility\":", &t_ST_30901c7b80, 30, 5, 1, 0, 16, 16, optionality::optional},
+  {"New CPU\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New Fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New Application\"new_application\":", &t_ST_30901c7b80, 30, 8, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_NSC_5f74701fe9{str("NSC", 3), str("STATUS CHANGE", 13), s_NSC_5f74701fe9_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_NST_29DD7916F6
+#define HL7V2_DEFS_S_NST_29DD7916F6
+inline constexpr field_def s_NST_29dd7916f6_f[] = {
+  {"Statistics Available\"statistics_available\":", &t_ID_694d19431d, 1, 1, 1, 125, 20, 20, optionality::optional},
+  {"Source Identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source Type\"source_type\":", &t_ID_694d19431d, 3, 3, 1, 0, 11, 11, optionality::optional},
+  {"Statistics Start\"statistics_start\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics End\"statistics_end\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive Character Count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send Character Count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Messages Received\"messages_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 17, 17, optionality::optional},
+  {"Messages Sent\"messages_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 13, 13, optionality::optional},
+  {"Checksum Errors Received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length Errors Received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other Errors Received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect Timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive Timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Network Errors\"network_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_NST_29dd7916f6{str("NST", 3), str("Statistics", 10), s_NST_29dd7916f6_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_NTE_EAE9330592
+#define HL7V2_DEFS_S_NTE_EAE9330592
+inline constexpr field_def s_NTE_eae9330592_f[] = {
+  {"Set ID - Notes and Comments\"set_id_notes_and_comments\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 27, 25, optionality::optional},
+  {"Source of Comment\"source_of_comment\":", &t_ID_694d19431d, 8, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_FT_6e961e90da, 65536, 3, 0, 0, 7, 7, optionality::optional},
+};
+inline constexpr segment_def s_NTE_eae9330592{str("NTE", 3), str("Notes and comments segment", 26), s_NTE_eae9330592_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OBR_BBB9E556C8
+#define HL7V2_DEFS_S_OBR_BBB9E556C8
+inline constexpr field_def s_OBR_bbb9e556c8_f[] = {
+  {"Set ID - Observation Request\"set_id_observation_request\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 28, 26, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_b715a1cd3a, 22, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_b715a1cd3a, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_0bb31f3887, 200, 4, 1, 0, 28, 28, optionality::required},
+  {"Priority\"priority\":", &t_ID_694d19431d, 2, 5, 1, 0, 8, 8, optionality::optional},
+  {"Requested Date/Time\"requested_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 19, 19, optionality::optional},
+  {"Observation Date/Time\"observation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 21, 21, optionality::optional},
+  {"Observation End Date/Time\"observation_end_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Collection Volume\"collection_volume\":", &t_CQ_6474f68b87, 20, 9, 1, 0, 17, 17, optionality::optional},
+  {"Collector Identifier\"collector_identifier\":", &t_XCN_8b4a064139, 60, 10, 0, 0, 20, 20, optionality::optional},
+  {"Specimen Action Code\"specimen_action_code\":", &t_ID_694d19431d, 1, 11, 1, 65, 20, 20, optionality::optional},
+  {"Danger Code\"danger_code\":", &t_CE_0bb31f3887, 60, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant Clinical Information\"relevant_clinical_information\":", &t_ST_30901c7b80, 300, 13, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Received Date/Time\"specimen_received_date_time\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 27, 27, optionality::optional},
+  {"Specimen Source\"specimen_source\":", &t_CM_SPS_b0ba92ea25, 300, 15, 1, 70, 15, 15, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_8b4a064139, 120, 16, 0, 0, 17, 17, optionality::optional},
+  {"Order Callback Phone Number\"order_callback_phone_number\":", &t_XTN_de85958a14, 40, 17, 2, 0, 27, 27, optionality::optional},
+  {"Placer Field 1\"placer_field_1\":", &t_ST_30901c7b80, 60, 18, 1, 0, 14, 14, optionality::optional},
+  {"Placer Field 2\"placer_field_2\":", &t_ST_30901c7b80, 60, 19, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 1\"filler_field_1\":", &t_ST_30901c7b80, 60, 20, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 2\"filler_field_2\":", &t_ST_30901c7b80, 60, 21, 1, 0, 14, 14, optionality::optional},
+  {"Results Rpt/Status Chng - Date/Time\"results_rpt_status_chng_date_time\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 35, 33, optionality::optional},
+  {"Charge To Practice\"charge_to_practice\":", &t_CM_MOC_3b50b6989d, 40, 23, 1, 0, 18, 18, optionality::optional},
+  {"Diagnostic Service Section ID\"diagnostic_service_section_id\":", &t_ID_694d19431d, 10, 24, 1, 74, 29, 29, optionality::optional},
+  {"Result Status\"result_status\":", &t_ID_694d19431d, 1, 25, 1, 123, 13, 13, optionality::optional},
+  {"Parent Result\"parent_result\":", &t_CM_PRL_cf3ea02035, 200, 26, 1, 0, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_dadfa415d9, 200, 27, 1, 0, 15, 15, optionality::optional},
+  {"Result Copies To\"result_copies_to\":", &t_XCN_8b4a064139, 150, 28, 5, 0, 16, 16, optionality::optional},
+  {"Parent Number\"parent_number\":", &t_CM_EIP_e68a3ec862, 150, 29, 1, 0, 13, 13, optionality::optional},
+  {"Transportation Mode\"transportation_mode\":", &t_ID_694d19431d, 20, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason For Study\"reason_for_study\":", &t_CE_0bb31f3887, 300, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal Result Interpreter\"principal_result_interpreter\":", &t_CM_NDL_5a6c924096, 200, 32, 1, 0, 28, 28, optionality::optional},
+  {"Assistant Result Interpreter\"assistant_result_interpreter\":", &t_CM_NDL_5a6c924096, 200, 33, 0, 0, 28, 28, optionality::optional},
+  {"Technician\"technician\":", &t_CM_NDL_5a6c924096, 200, 34, 0, 0, 10, 10, optionality::optional},
+  {"Transcriptionist\"transcriptionist\":", &t_CM_NDL_5a6c924096, 200, 35, 0, 0, 16, 16, optionality::optional},
+  {"Scheduled Date/Time\"scheduled_date_time\":", &t_TS_f7a89bea09, 26, 36, 1, 0, 19, 19, optionality::optional},
+  {"Number Of Sample Containers\"number_of_sample_containers\":", &t_NM_caa61c45e1, 4, 37, 1, 0, 27, 27, optionality::optional},
+  {"Transport Logistics Of Collected Sample\"transport_logistics_of_collected_sample\":", &t_CE_0bb31f3887, 60, 38, 0, 0, 39, 39, optionality::optional},
+  {"Collector\342\200\231s Comment\"collectors_comment\":", &t_CE_0bb31f3887, 200, 39, 0, 0, 21, 18, optionality::optional},
+  {"Transport Arrangement Responsibility\"transport_arrangement_responsibility\":", &t_CE_0bb31f3887, 60, 40, 1, 0, 36, 36, optionality::optional},
+  {"Transport Arranged\"transport_arranged\":", &t_ID_694d19431d, 30, 41, 1, 224, 18, 18, optionality::optional},
+  {"Escort Required\"escort_required\":", &t_ID_694d19431d, 1, 42, 1, 225, 15, 15, optionality::optional},
+  {"Planned Patient Transport Comment\"planned_patient_transport_comment\":", &t_CE_0bb31f3887, 200, 43, 0, 0, 33, 33, optionality::optional},
+};
+inline constexpr segment_def s_OBR_bbb9e556c8{str("OBR", 3), str("Observation request segment", 27), s_OBR_bbb9e556c8_f, 43};
+#endif
+#ifndef HL7V2_DEFS_S_OBX_3BF07AA660
+#define HL7V2_DEFS_S_OBX_3BF07AA660
+inline constexpr field_def s_OBX_3bf07aa660_f[] = {
+  {"Set ID - OBX\"set_id_obx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 2, 2, 1, 125, 10, 10, optionality::required},
+  {"Observation Identifier\"observation_identifier\":", &t_CE_0bb31f3887, 590, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation Sub-ID\"observation_sub_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::optional},
+  {"Observation Value\"observation_value\":", &t_VARIES_e527b97cf6, 65536, 5, 0, 0, 17, 17, optionality::optional},
+  {"Units\"units\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 5, 5, optionality::optional},
+  {"References Range\"references_range\":", &t_ST_30901c7b80, 10, 7, 1, 0, 16, 16, optionality::optional},
+  {"Abnormal Flags\"abnormal_flags\":", &t_ID_694d19431d, 5, 8, 5, 78, 14, 14, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 11, 11, optionality::optional},
+  {"Nature of Abnormal Test\"nature_of_abnormal_test\":", &t_ID_694d19431d, 2, 10, 1, 80, 23, 23, optionality::optional},
+  {"Observ Result Status\"observ_result_status\":", &t_ID_694d19431d, 1, 11, 1, 85, 20, 20, optionality::required},
+  {"Date Last Obs Normal Values\"date_last_obs_normal_values\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 27, 27, optionality::optional},
+  {"User Defined Access Checks\"user_defined_access_checks\":", &t_ST_30901c7b80, 20, 13, 1, 0, 26, 26, optionality::optional},
+  {"Date/Time of the Observation\"date_time_of_the_observation\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 28, 28, optionality::optional},
+  {"Producer's ID\"producers_id\":", &t_CE_0bb31f3887, 60, 15, 1, 0, 13, 12, optionality::optional},
+  {"Responsible Observer\"responsible_observer\":", &t_XCN_8b4a064139, 80, 16, 1, 0, 20, 20, optionality::optional},
+  {"Observation Method\"observation_method\":", &t_CE_0bb31f3887, 80, 17, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_OBX_3bf07aa660{str("OBX", 3), str("Observation segment", 19), s_OBX_3bf07aa660_f, 17};
+#endif
+#ifndef HL7V2_DEFS_S_ODS_929CCE770B
+#define HL7V2_DEFS_S_ODS_929CCE770B
+inline constexpr field_def s_ODS_929cce770b_f[] = {
+  {"Type\"type\":", &t_ID_694d19431d, 1, 1, 1, 159, 4, 4, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_0bb31f3887, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Diet, Supplement, or Preference Code\"diet_supplement_or_preference_code\":", &t_CE_0bb31f3887, 60, 3, 20, 0, 36, 34, optionality::required},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 4, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODS_929cce770b{str("ODS", 3), str("Dietary orders, supplements, and preferences", 44), s_ODS_929cce770b_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_ODT_9CE797F06E
+#define HL7V2_DEFS_S_ODT_9CE797F06E
+inline constexpr field_def s_ODT_9ce797f06e_f[] = {
+  {"Tray Type\"tray_type\":", &t_CE_0bb31f3887, 60, 1, 1, 160, 9, 9, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_0bb31f3887, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 3, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODT_9ce797f06e{str("ODT", 3), str("Diet tray instructions segment", 30), s_ODT_9ce797f06e_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM1_C3246A2BAD
+#define HL7V2_DEFS_S_OM1_C3246A2BAD
+inline constexpr field_def s_OM1_c3246a2bad_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Producer's Test/Observation ID\"producers_test_observation_id\":", &t_CE_0bb31f3887, 200, 2, 1, 0, 30, 29, optionality::required},
+  {"Permitted Data Types\"permitted_data_types\":", &t_ID_694d19431d, 12, 3, 0, 125, 20, 20, optionality::optional},
+  {"Specimen Required\"specimen_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 17, 17, optionality::required},
+  {"Producer ID\"producer_id\":", &t_CE_0bb31f3887, 200, 5, 1, 136, 11, 11, optionality::required},
+  {"Observation Description\"observation_description\":", &t_CE_0bb31f3887, 200, 6, 1, 0, 23, 23, optionality::optional},
+  {"Other Test/Observation IDs for the Observation\"other_test_observation_ids_for_the_observation\":", &t_CE_0bb31f3887, 200, 7, 1, 0, 46, 46, optionality::optional},
+  {"Other Names\"other_names\":", &t_ST_30901c7b80, 200, 8, 0, 0, 11, 11, optionality::required},
+  {"Preferred Report Name for the Observation\"preferred_report_name_for_the_observation\":", &t_ST_30901c7b80, 30, 9, 1, 0, 41, 41, optionality::optional},
+  {"Preferred Short Name or Mnemonic for Observation\"preferred_short_name_or_mnemonic_for_observation\":", &t_ST_30901c7b80, 8, 10, 1, 0, 48, 48, optionality::optional},
+  {"Preferred Long Name for the Observation\"preferred_long_name_for_the_observation\":", &t_ST_30901c7b80, 200, 11, 1, 0, 39, 39, optionality::optional},
+  {"Orderability\"orderability\":", &t_ID_694d19431d, 1, 12, 1, 136, 12, 12, optionality::optional},
+  {"Identity of Instrument Used to Perfrom this Study\"identity_of_instrument_used_to_perfrom_this_study\":", &t_CE_0bb31f3887, 60, 13, 0, 136, 49, 49, optionality::optional},
+  {"Coded Representation of Method\"coded_representation_of_method\":", &t_CE_0bb31f3887, 200, 14, 1, 0, 30, 30, optionality::optional},
+  {"Portable\"portable\":", &t_ID_694d19431d, 1, 15, 1, 136, 8, 8, optionality::optional},
+  {"Observation Producing Department/Section\"observation_producing_department_section\":", &t_CE_0bb31f3887, 60, 16, 0, 136, 40, 40, optionality::optional},
+  {"Telephone Number of Section\"telephone_number_of_section\":", &t_TN_108c330f6e, 40, 17, 1, 0, 27, 27, optionality::optional},
+  {"Nature of Test/Observation\"nature_of_test_observation\":", &t_ID_694d19431d, 1, 18, 1, 174, 26, 26, optionality::optional},
+  {"Report Subheader\"report_subheader\":", &t_CE_0bb31f3887, 200, 19, 1, 174, 16, 16, optionality::optional},
+  {"Report Display Order\"report_display_order\":", &t_ST_30901c7b80, 20, 20, 1, 0, 20, 20, optionality::optional},
+  {"Date/Time Stamp for any change in Def Attri for Obs\"date_time_stamp_for_any_change_in_def_attri_for_obs\":", &t_TS_f7a89bea09, 26, 21, 1, 0, 51, 51, optionality::optional},
+  {"Effective Date/Time of Change in Test Proc. that make Results Non-Comparable\"effective_date_time_of_change_in_test_proc_that_make_results_non_comparable\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 76, 75, optionality::optional},
+  {"Typical Turn-Around Time\"typical_turn_around_time\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 24, 24, optionality::optional},
+  {"Processing Time\"processing_time\":", &t_NM_caa61c45e1, 20, 24, 1, 0, 15, 15, optionality::optional},
+  {"Processing Priority\"processing_priority\":", &t_ID_694d19431d, 40, 25, 0, 168, 19, 19, optionality::optional},
+  {"Reporting Priority\"reporting_priority\":", &t_ID_694d19431d, 5, 26, 1, 169, 18, 18, optionality::optional},
+  {"Outside Site(s) Where Observation may be Performed\"outside_site_s_where_observation_may_be_performed\":", &t_CE_0bb31f3887, 200, 27, 0, 169, 50, 49, optionality::optional},
+  {"Address of Outside Site(s)\"address_of_outside_site_s\":", &t_AD_997db9468c, 1000, 28, 1, 0, 26, 25, optionality::optional},
+  {"Phone Number of Outside Site\"phone_number_of_outside_site\":", &t_TN_108c330f6e, 400, 29, 1, 0, 28, 28, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_ID_694d19431d, 1, 30, 1, 177, 20, 20, optionality::optional},
+  {"Observations Required to Interpret the Observation\"observations_required_to_interpret_the_observation\":", &t_CE_0bb31f3887, 200, 31, 1, 177, 50, 50, optionality::optional},
+  {"Interpretation of Observations\"interpretation_of_observations\":", &t_TX_f9e6eec689, 65536, 32, 1, 0, 30, 30, optionality::optional},
+  {"Contraindications to Observations\"contraindications_to_observations\":", &t_CE_0bb31f3887, 65536, 33, 1, 0, 33, 33, optionality::optional},
+  {"Reflex Tests/Observations\"reflex_tests_observations\":", &t_CE_0bb31f3887, 200, 34, 0, 0, 25, 25, optionality::optional},
+  {"Rules that Trigger Reflex Testing\"rules_that_trigger_reflex_testing\":", &t_ST_30901c7b80, 80, 35, 1, 0, 33, 33, optionality::optional},
+  {"Fixed Canned Message\"fixed_canned_message\":", &t_CE_0bb31f3887, 65536, 36, 1, 0, 20, 20, optionality::optional},
+  {"Patient Preparation\"patient_preparation\":", &t_TX_f9e6eec689, 200, 37, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Medication\"procedure_medication\":", &t_CE_0bb31f3887, 200, 38, 1, 0, 20, 20, optionality::optional},
+  {"Factors that may Effect the Observation\"factors_that_may_effect_the_observation\":", &t_TX_f9e6eec689, 200, 39, 1, 0, 39, 39, optionality::optional},
+  {"Test/Observation Performance Schedule\"test_observation_performance_schedule\":", &t_ST_30901c7b80, 60, 40, 0, 0, 37, 37, optionality::optional},
+  {"Description of Test Methods\"description_of_test_methods\":", &t_TX_f9e6eec689, 65536, 41, 1, 0, 27, 27, optionality::optional},
+  {"Kind of Quantity Observed\"kind_of_quantity_observed\":", &t_CE_0bb31f3887, 60, 42, 1, 0, 25, 25, optionality::optional},
+  {"Point versus Interval\"point_versus_interval\":", &t_CE_0bb31f3887, 60, 43, 1, 0, 21, 21, optionality::optional},
+  {"Challenge information\"challenge_information\":", &t_TX_f9e6eec689, 200, 44, 1, 0, 21, 21, optionality::optional},
+  {"Relationship modifier\"relationship_modifier\":", &t_CE_0bb31f3887, 200, 45, 1, 0, 21, 21, optionality::optional},
+  {"Target anatomic site of test\"target_anatomic_site_of_test\":", &t_CE_0bb31f3887, 200, 46, 1, 0, 28, 28, optionality::optional},
+  {"Modality of imaging measurement\"modality_of_imaging_measurement\":", &t_CE_0bb31f3887, 200, 47, 1, 0, 31, 31, optionality::optional},
+};
+inline constexpr segment_def s_OM1_c3246a2bad{str("OM1", 3), str("General - fields that apply to most observations", 48), s_OM1_c3246a2bad_f, 47};
+#endif
+#ifndef HL7V2_DEFS_S_OM2_0E05290EF4
+#define HL7V2_DEFS_S_OM2_0E05290EF4
+inline constexpr field_def s_OM2_0e05290ef4_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Units of Measure\"units_of_measure\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 16, 16, optionality::optional},
+  {"Range of Decimal Precision\"range_of_decimal_precision\":", &t_NM_caa61c45e1, 10, 3, 0, 0, 26, 26, optionality::optional},
+  {"Corresponding SI Units of Measure\"corresponding_si_units_of_measure\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 33, 33, optionality::optional},
+  {"SI Conversion Factor\"si_conversion_factor\":", &t_TX_f9e6eec689, 60, 5, 1, 0, 20, 20, optionality::optional},
+  {"Reference (Normal) Range - Ordinal and Continuous Obs\"reference_normal_range_ordinal_and_continuous_obs\":", &t_CM_RFR_aa3cb2fe3d, 200, 6, 1, 0, 53, 49, optionality::optional},
+  {"Critical Range for Ordinal & Continuous Obs\"critical_range_for_ordinal_continuous_obs\":", &t_CM_RANGE_309e4981ca, 200, 7, 1, 0, 43, 41, optionality::optional},
+  {"Absolute Range for Ordinal & Continuous Obs\"absolute_range_for_ordinal_continuous_obs\":", &t_CM_ABS_RANGE_ee629c963d, 200, 8, 1, 0, 43, 41, optionality::optional},
+  {"Delta Check Criteria\"delta_check_criteria\":", &t_CM_DLT_8a4ec9f10e, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_OM2_0e05290ef4{str("OM2", 3), str("Numeric observation", 19), s_OM2_0e05290ef4_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_OM3_E10AEDC893
+#define HL7V2_DEFS_S_OM3_E10AEDC893
+inline constexpr field_def s_OM3_e10aedc893_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Preferred Coding System\"preferred_coding_system\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 23, 23, optionality::optional},
+  {"Valid Coded \"Answers\"\"valid_coded_answers\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 21, 19, optionality::optional},
+  {"Normal Text/Codes for Categorical Observations\"normal_text_codes_for_categorical_observations\":", &t_CE_0bb31f3887, 200, 4, 0, 0, 46, 46, optionality::optional},
+  {"Abnormal Text/Codes for Categorical Observations\"abnormal_text_codes_for_categorical_observations\":", &t_CE_0bb31f3887, 200, 5, 1, 0, 48, 48, optionality::optional},
+  {"Critical Text Codes for Categorical Observations\"critical_text_codes_for_categorical_observations\":", &t_CE_0bb31f3887, 200, 6, 1, 0, 48, 48, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 2, 7, 1, 125, 10, 10, optionality::required},
+};
+inline constexpr segment_def s_OM3_e10aedc893{str("OM3", 3), str("Categorical test/observation", 28), s_OM3_e10aedc893_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_OM4_BAFBA1CA38
+#define HL7V2_DEFS_S_OM4_BAFBA1CA38
+inline constexpr field_def s_OM4_bafba1ca38_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Derived Specimen\"derived_specimen\":", &t_ID_694d19431d, 1, 2, 1, 170, 16, 16, optionality::optional},
+  {"Container Description\"container_description\":", &t_TX_f9e6eec689, 60, 3, 1, 170, 21, 21, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Container Units\"container_units\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 15, 15, optionality::optional},
+  {"Specimen\"specimen\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CE_0bb31f3887, 60, 7, 1, 0, 8, 8, optionality::optional},
+  {"Preparation\"preparation\":", &t_TX_f9e6eec689, 10240, 8, 1, 0, 11, 11, optionality::optional},
+  {"Special Handling Requirements\"special_handling_requirements\":", &t_TX_f9e6eec689, 10240, 9, 1, 0, 29, 29, optionality::optional},
+  {"Normal Collection Volume\"normal_collection_volume\":", &t_CQ_6474f68b87, 20, 10, 1, 0, 24, 24, optionality::optional},
+  {"Minimum Collection Volume\"minimum_collection_volume\":", &t_CQ_6474f68b87, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Specimen Requirements\"specimen_requirements\":", &t_TX_f9e6eec689, 10240, 12, 1, 0, 21, 21, optionality::optional},
+  {"Specimen Priorities\"specimen_priorities\":", &t_ID_694d19431d, 1, 13, 1, 27, 19, 19, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time\":", &t_CQ_6474f68b87, 20, 14, 1, 27, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM4_bafba1ca38{str("OM4", 3), str("Observations that require specimens", 35), s_OM4_bafba1ca38_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_OM5_E6A12A5AF4
+#define HL7V2_DEFS_S_OM5_E6A12A5AF4
+inline constexpr field_def s_OM5_e6a12a5af4_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Test/Observations Included w/an Ordered Test Battery\"test_observations_included_w_an_ordered_test_battery\":", &t_CE_0bb31f3887, 200, 2, 0, 0, 52, 52, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes\":", &t_ST_30901c7b80, 200, 3, 1, 0, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM5_e6a12a5af4{str("OM5", 3), str("Observation batteries", 21), s_OM5_e6a12a5af4_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM6_2590FAA343
+#define HL7V2_DEFS_S_OM6_2590FAA343
+inline constexpr field_def s_OM6_2590faa343_f[] = {
+  {"Sequence Number - Test/ Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 47, 44, optionality::optional},
+  {"Derivation Rule\"derivation_rule\":", &t_TX_f9e6eec689, 10240, 2, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_OM6_2590faa343{str("OM6", 3), str("Observations that are calculated from other observations", 56), s_OM6_2590faa343_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_ORC_88C726EF44
+#define HL7V2_DEFS_S_ORC_88C726EF44
+inline constexpr field_def s_ORC_88c726ef44_f[] = {
+  {"Order Control\"order_control\":", &t_ID_694d19431d, 2, 1, 1, 119, 13, 13, optionality::required},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_b715a1cd3a, 22, 2, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_b715a1cd3a, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_b715a1cd3a, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Order Status\"order_status\":", &t_ID_694d19431d, 2, 5, 1, 38, 12, 12, optionality::optional},
+  {"Response Flag\"response_flag\":", &t_ID_694d19431d, 1, 6, 1, 121, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_dadfa415d9, 200, 7, 1, 0, 15, 15, optionality::optional},
+  {"Parent\"parent\":", &t_CM_EIP_e68a3ec862, 200, 8, 1, 0, 6, 6, optionality::optional},
+  {"Date/Time of Transaction\"date_time_of_transaction\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_8b4a064139, 120, 10, 1, 0, 10, 10, optionality::optional},
+  {"Verified By\"verified_by\":", &t_XCN_8b4a064139, 120, 11, 1, 0, 11, 11, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_8b4a064139, 120, 12, 0, 0, 17, 17, optionality::optional},
+  {"Enterer's Location\"enterers_location\":", &t_PL_2f820901f6, 80, 13, 1, 0, 18, 17, optionality::optional},
+  {"Call Back Phone Number\"call_back_phone_number\":", &t_TN_108c330f6e, 40, 14, 2, 0, 22, 22, optionality::optional},
+  {"Order Effective Date/Time\"order_effective_date_time\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 25, 25, optionality::optional},
+  {"Order Control Code Reason\"order_control_code_reason\":", &t_CE_0bb31f3887, 200, 16, 1, 0, 25, 25, optionality::optional},
+  {"Entering Organization\"entering_organization\":", &t_CE_0bb31f3887, 60, 17, 1, 0, 21, 21, optionality::optional},
+  {"Entering Device\"entering_device\":", &t_CE_0bb31f3887, 60, 18, 1, 0, 15, 15, optionality::optional},
+  {"Action By\"action_by\":", &t_XCN_8b4a064139, 120, 19, 1, 0, 9, 9, optionality::optional},
+};
+inline constexpr segment_def s_ORC_88c726ef44{str("ORC", 3), str("Common order segment", 20), s_ORC_88c726ef44_f, 19};
+#endif
+#ifndef HL7V2_DEFS_S_PCR_19EA5A8725
+#define HL7V2_DEFS_S_PCR_19EA5A8725
+inline constexpr field_def s_PCR_19ea5a8725_f[] = {
+  {"Implicated Product\"implicated_product\":", &t_CE_0bb31f3887, 60, 1, 1, 0, 18, 18, optionality::required},
+  {"Generic Product\"generic_product\":", &t_IS_94058a80d1, 1, 2, 1, 249, 15, 15, optionality::optional},
+  {"Product Class\"product_class\":", &t_CE_0bb31f3887, 30, 3, 1, 0, 13, 13, optionality::optional},
+  {"Total Duration Of Therapy\"total_duration_of_therapy\":", &t_CQ_6474f68b87, 8, 4, 1, 0, 25, 25, optionality::optional},
+  {"Product Manufacture Date\"product_manufacture_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Product Expiration Date\"product_expiration_date\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Product Implantation Date\"product_implantation_date\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 25, 25, optionality::optional},
+  {"Product Explantation Date\"product_explantation_date\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Single Use Device\"single_use_device\":", &t_IS_94058a80d1, 8, 9, 1, 244, 17, 17, optionality::optional},
+  {"Indication For Product Use\"indication_for_product_use\":", &t_CE_0bb31f3887, 60, 10, 1, 0, 26, 26, optionality::optional},
+  {"Product Problem\"product_problem\":", &t_IS_94058a80d1, 8, 11, 1, 245, 15, 15, optionality::optional},
+  {"Product Serial/Lot Number\"product_serial_lot_number\":", &t_ST_30901c7b80, 30, 12, 3, 0, 25, 25, optionality::optional},
+  {"Product Available For Inspection\"product_available_for_inspection\":", &t_IS_94058a80d1, 1, 13, 1, 246, 32, 32, optionality::optional},
+  {"Product Evaluation Performed\"product_evaluation_performed\":", &t_CE_0bb31f3887, 8, 14, 1, 0, 28, 28, optionality::optional},
+  {"Product Evaluation Status\"product_evaluation_status\":", &t_CE_0bb31f3887, 60, 15, 1, 247, 25, 25, optionality::optional},
+  {"Product Evaluation Results\"product_evaluation_results\":", &t_CE_0bb31f3887, 60, 16, 1, 0, 26, 26, optionality::optional},
+  {"Evaluated Product Source\"evaluated_product_source\":", &t_ID_694d19431d, 8, 17, 1, 248, 24, 24, optionality::optional},
+  {"Date Product Returned To Manufacturer\"date_product_returned_to_manufacturer\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 37, 37, optionality::optional},
+  {"Device Operator Qualifications\"device_operator_qualifications\":", &t_ID_694d19431d, 1, 19, 1, 242, 30, 30, optionality::optional},
+  {"Relatedness Assessment\"relatedness_assessment\":", &t_ID_694d19431d, 8, 20, 1, 250, 22, 22, optionality::optional},
+  {"Action Taken In Response To The Event\"action_taken_in_response_to_the_event\":", &t_ID_694d19431d, 2, 21, 6, 251, 37, 37, optionality::optional},
+  {"Event Causality Observations\"event_causality_observations\":", &t_ID_694d19431d, 2, 22, 6, 232, 28, 28, optionality::optional},
+  {"Indirect Exposure Mechanism\"indirect_exposure_mechanism\":", &t_ID_694d19431d, 2, 23, 3, 253, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_PCR_19ea5a8725{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_19ea5a8725_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_PD1_227A7A674E
+#define HL7V2_DEFS_S_PD1_227A7A674E
+inline constexpr field_def s_PD1_227a7a674e_f[] = {
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 1, 0, 223, 17, 17, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 2, 1, 220, 18, 18, optionality::optional},
+  {"Patient Primary Facility\"patient_primary_facility\":", &t_XON_8884ab6b64, 90, 3, 0, 0, 24, 24, optionality::optional},
+  {"Patient Primary Care Provider Name & ID No.\"patient_primary_care_provider_name_id_no\":", &t_XCN_8b4a064139, 90, 4, 0, 0, 43, 40, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 5, 1, 231, 17, 17, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 6, 1, 310, 8, 8, optionality::optional},
+  {"Living Will\"living_will\":", &t_IS_94058a80d1, 2, 7, 1, 315, 11, 11, optionality::optional},
+  {"Organ Donor\"organ_donor\":", &t_IS_94058a80d1, 2, 8, 1, 316, 11, 11, optionality::optional},
+  {"Separate Bill\"separate_bill\":", &t_ID_694d19431d, 2, 9, 1, 136, 13, 13, optionality::optional},
+  {"Duplicate Patient\"duplicate_patient\":", &t_CX_c292c7c8d0, 2, 10, 0, 0, 17, 17, optionality::optional},
+  {"Publicity Indicator\"publicity_indicator\":", &t_CE_0bb31f3887, 1, 11, 1, 215, 19, 19, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 12, 1, 136, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_PD1_227a7a674e{str("PD1", 3), str("Patient Demographic", 19), s_PD1_227a7a674e_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_PDC_C24E34BF2E
+#define HL7V2_DEFS_S_PDC_C24E34BF2E
+inline constexpr field_def s_PDC_c24e34bf2e_f[] = {
+  {"Manufacturer/Distributor\"manufacturer_distributor\":", &t_XON_8884ab6b64, 80, 1, 1, 0, 24, 24, optionality::required},
+  {"Country\"country\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 7, 7, optionality::required},
+  {"Brand Name\"brand_name\":", &t_ST_30901c7b80, 60, 3, 1, 0, 10, 10, optionality::required},
+  {"Device Family Name\"device_family_name\":", &t_ST_30901c7b80, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Generic Name\"generic_name\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 12, 12, optionality::optional},
+  {"Model Identifier\"model_identifier\":", &t_ST_30901c7b80, 60, 6, 0, 0, 16, 16, optionality::optional},
+  {"Catalogue Identifier\"catalogue_identifier\":", &t_ST_30901c7b80, 60, 7, 1, 0, 20, 20, optionality::optional},
+  {"Other Identifier\"other_identifier\":", &t_ST_30901c7b80, 60, 8, 0, 0, 16, 16, optionality::optional},
+  {"Product Code\"product_code\":", &t_CE_0bb31f3887, 60, 9, 1, 0, 12, 12, optionality::optional},
+  {"Marketing Basis\"marketing_basis\":", &t_ID_694d19431d, 4, 10, 1, 330, 15, 15, optionality::optional},
+  {"Marketing Approval Identifier\"marketing_approval_identifier\":", &t_ST_30901c7b80, 60, 11, 1, 0, 29, 29, optionality::optional},
+  {"Labeled Shelf Life\"labeled_shelf_life\":", &t_CQ_6474f68b87, 12, 12, 1, 0, 18, 18, optionality::optional},
+  {"Expected Shelf Life\"expected_shelf_life\":", &t_CQ_6474f68b87, 12, 13, 1, 0, 19, 19, optionality::optional},
+  {"Date First Marked\"date_first_marked\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 17, 17, optionality::optional},
+  {"Date Last Marked\"date_last_marked\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_PDC_c24e34bf2e{str("PDC", 3), str("Product Detail Country", 22), s_PDC_c24e34bf2e_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_PEO_4782903747
+#define HL7V2_DEFS_S_PEO_4782903747
+inline constexpr field_def s_PEO_4782903747_f[] = {
+  {"Event Identifiers Used\"event_identifiers_used\":", &t_CE_0bb31f3887, 60, 1, 0, 0, 22, 22, optionality::optional},
+  {"Event Symptom/Diagnosis Code\"event_symptom_diagnosis_code\":", &t_CE_0bb31f3887, 60, 2, 0, 0, 28, 28, optionality::optional},
+  {"Event Onset Date/Time\"event_onset_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 21, 21, optionality::required},
+  {"Event Exacerbation Date/Time\"event_exacerbation_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Event Improved Date/Time\"event_improved_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Event Ended Data/Time\"event_ended_data_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Event Location Occurred Address\"event_location_occurred_address\":", &t_XAD_5cdc2d93ef, 106, 7, 1, 0, 31, 31, optionality::optional},
+  {"Event Qualification\"event_qualification\":", &t_ID_694d19431d, 1, 8, 0, 237, 19, 19, optionality::optional},
+  {"Event Serious\"event_serious\":", &t_ID_694d19431d, 1, 9, 1, 238, 13, 13, optionality::optional},
+  {"Event Expected\"event_expected\":", &t_ID_694d19431d, 1, 10, 1, 239, 14, 14, optionality::optional},
+  {"Event Outcome\"event_outcome\":", &t_ID_694d19431d, 1, 11, 0, 240, 13, 13, optionality::optional},
+  {"Patient Outcome\"patient_outcome\":", &t_ID_694d19431d, 1, 12, 1, 241, 15, 15, optionality::optional},
+  {"Event Description From Others\"event_description_from_others\":", &t_FT_6e961e90da, 600, 13, 0, 0, 29, 29, optionality::optional},
+  {"Event From Original Reporter\"event_from_original_reporter\":", &t_FT_6e961e90da, 600, 14, 0, 0, 28, 28, optionality::optional},
+  {"Event Description From Patient\"event_description_from_patient\":", &t_FT_6e961e90da, 600, 15, 0, 0, 30, 30, optionality::optional},
+  {"Event Description From Practitioner\"event_description_from_practitioner\":", &t_FT_6e961e90da, 600, 16, 0, 0, 35, 35, optionality::optional},
+  {"Event Description From Autopsy\"event_description_from_autopsy\":", &t_FT_6e961e90da, 600, 17, 0, 0, 30, 30, optionality::optional},
+  {"Cause Of Death\"cause_of_death\":", &t_CE_0bb31f3887, 30, 18, 0, 0, 14, 14, optionality::optional},
+  {"Primary Observer Name\"primary_observer_name\":", &t_XPN_0d8b2bad55, 46, 19, 1, 0, 21, 21, optionality::optional},
+  {"Primary Observer Address\"primary_observer_address\":", &t_XAD_5cdc2d93ef, 106, 20, 0, 0, 24, 24, optionality::optional},
+  {"Primary Observer Telephone\"primary_observer_telephone\":", &t_XTN_de85958a14, 40, 21, 0, 0, 26, 26, optionality::optional},
+  {"Primary Observer\342\200\231s Qualification\"primary_observers_qualification\":", &t_ID_694d19431d, 1, 22, 1, 242, 34, 31, optionality::optional},
+  {"Confirmation Provided By\"confirmation_provided_by\":", &t_ID_694d19431d, 1, 23, 1, 242, 24, 24, optionality::optional},
+  {"Primary Observer Aware Date/Time\"primary_observer_aware_date_time\":", &t_TS_f7a89bea09, 26, 24, 1, 0, 32, 32, optionality::optional},
+  {"Primary Observer\342\200\231s Identity May Be Divulged\"primary_observers_identity_may_be_divulged\":", &t_ID_694d19431d, 1, 25, 1, 243, 45, 42, optionality::optional},
+};
+inline constexpr segment_def s_PEO_4782903747{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_4782903747_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PES_EFCB2201AA
+#define HL7V2_DEFS_S_PES_EFCB2201AA
+inline constexpr field_def s_PES_efcb2201aa_f[] = {
+  {"Sender Organization Name\"sender_organization_name\":", &t_XON_8884ab6b64, 80, 1, 1, 0, 24, 24, optionality::optional},
+  {"Sender Individual Name\"sender_individual_name\":", &t_XCN_8b4a064139, 60, 2, 0, 0, 22, 22, optionality::optional},
+  {"Sender Address\"sender_address\":", &t_XAD_5cdc2d93ef, 200, 3, 0, 0, 14, 14, optionality::optional},
+  {"Sender Telephone\"sender_telephone\":", &t_XTN_de85958a14, 44, 4, 0, 0, 16, 16, optionality::optional},
+  {"Sender Event Identifier\"sender_event_identifier\":", &t_EI_b715a1cd3a, 30, 5, 1, 0, 23, 23, optionality::optional},
+  {"Sender Sequence Number\"sender_sequence_number\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 22, optionality::optional},
+  {"Sender Event Description\"sender_event_description\":", &t_FT_6e961e90da, 600, 7, 0, 0, 24, 24, optionality::optional},
+  {"Sender Comment\"sender_comment\":", &t_FT_6e961e90da, 600, 8, 1, 0, 14, 14, optionality::optional},
+  {"Sender Aware Date/Time\"sender_aware_date_time\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 22, 22, optionality::optional},
+  {"Event Report Date\"event_report_date\":", &t_TS_f7a89bea09, 26, 10, 1, 0, 17, 17, optionality::required},
+  {"Event Report Timing/Type\"event_report_timing_type\":", &t_ID_694d19431d, 3, 11, 2, 234, 24, 24, optionality::optional},
+  {"Event Report Source\"event_report_source\":", &t_ID_694d19431d, 1, 12, 1, 235, 19, 19, optionality::optional},
+  {"Event Reported To\"event_reported_to\":", &t_ID_694d19431d, 1, 13, 0, 236, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_PES_efcb2201aa{str("PES", 3), str("Product Experience Sender", 25), s_PES_efcb2201aa_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_PID_7376E31098
+#define HL7V2_DEFS_S_PID_7376E31098
+inline constexpr field_def s_PID_7376e31098_f[] = {
+  {"Set ID - Patient ID\"set_id_patient_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 19, 17, optionality::optional},
+  {"Patient ID (External ID)\"patient_id_external_id\":", &t_CX_c292c7c8d0, 16, 2, 1, 0, 24, 22, optionality::optional},
+  {"Patient ID (Internal ID)\"patient_id_internal_id\":", &t_CX_c292c7c8d0, 20, 3, 0, 0, 24, 22, optionality::required},
+  {"Alternate Patient ID\"alternate_patient_id\":", &t_CX_c292c7c8d0, 12, 4, 0, 0, 20, 20, optionality::optional},
+  {"Patient Name\"patient_name\":", &t_XPN_0d8b2bad55, 48, 5, 0, 0, 12, 12, optionality::required},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_0d8b2bad55, 48, 6, 1, 0, 20, 19, optionality::optional},
+  {"Date of Birth\"date_of_birth\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 13, 13, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 8, 1, 1, 3, 3, optionality::optional},
+  {"Patient Alias\"patient_alias\":", &t_XPN_0d8b2bad55, 48, 9, 0, 0, 13, 13, optionality::optional},
+  {"Race\"race\":", &t_IS_94058a80d1, 1, 10, 1, 5, 4, 4, optionality::optional},
+  {"Patient Address\"patient_address\":", &t_XAD_5cdc2d93ef, 106, 11, 0, 0, 15, 15, optionality::optional},
+  {"County Code\"county_code\":", &t_IS_94058a80d1, 4, 12, 1, 0, 11, 11, optionality::optional},
+  {"Phone Number - Home\"phone_number_home\":", &t_XTN_de85958a14, 40, 13, 0, 0, 19, 17, optionality::optional},
+  {"Phone Number - Business\"phone_number_business\":", &t_XTN_de85958a14, 40, 14, 0, 0, 23, 21, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_0bb31f3887, 60, 15, 1, 296, 16, 16, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_IS_94058a80d1, 1, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_IS_94058a80d1, 3, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient Account Number\"patient_account_number\":", &t_CX_c292c7c8d0, 20, 18, 1, 0, 22, 22, optionality::optional},
+  {"SSN Number - Patient\"ssn_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 20, 18, optionality::optional},
+  {"Driver's License Number\"drivers_license_number\":", &t_DLN_198deec940, 25, 20, 1, 0, 23, 22, optionality::optional},
+  {"Mother's Identifier\"mothers_identifier\":", &t_CX_c292c7c8d0, 20, 21, 0, 0, 19, 18, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_IS_94058a80d1, 1, 22, 1, 189, 12, 12, optionality::optional},
+  {"Birth Place\"birth_place\":", &t_ST_30901c7b80, 60, 23, 1, 0, 11, 11, optionality::optional},
+  {"Multiple Birth Indicator\"multiple_birth_indicator\":", &t_ID_694d19431d, 2, 24, 1, 136, 24, 24, optionality::optional},
+  {"Birth Order\"birth_order\":", &t_NM_caa61c45e1, 2, 25, 1, 0, 11, 11, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_IS_94058a80d1, 4, 26, 0, 171, 11, 11, optionality::optional},
+  {"Veterans Military Status\"veterans_military_status\":", &t_CE_0bb31f3887, 60, 27, 1, 172, 24, 24, optionality::optional},
+  {"Nationality Code\"nationality_code\":", &t_CE_0bb31f3887, 80, 28, 1, 212, 16, 16, optionality::optional},
+  {"Patient Death Date and Time\"patient_death_date_and_time\":", &t_TS_f7a89bea09, 26, 29, 1, 0, 27, 27, optionality::optional},
+  {"Patient Death Indicator\"patient_death_indicator\":", &t_ID_694d19431d, 1, 30, 1, 136, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_PID_7376e31098{str("PID", 3), str("Patient Identification", 22), s_PID_7376e31098_f, 30};
+#endif
+#ifndef HL7V2_DEFS_S_PR1_5767C898D7
+#define HL7V2_DEFS_S_PR1_5767C898D7
+inline constexpr field_def s_PR1_5767c898d7_f[] = {
+  {"Set ID - Procedure\"set_id_procedure\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 18, 16, optionality::required},
+  {"Procedure Coding Method\"procedure_coding_method\":", &t_IS_94058a80d1, 2, 2, 1, 89, 23, 23, optionality::required},
+  {"Procedure Code\"procedure_code\":", &t_CE_0bb31f3887, 80, 3, 1, 88, 14, 14, optionality::required},
+  {"Procedure Description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Procedure Date/Time\"procedure_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Type\"procedure_type\":", &t_ID_694d19431d, 2, 6, 1, 230, 14, 14, optionality::required},
+  {"Procedure Minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_XCN_8b4a064139, 120, 8, 0, 10, 16, 16, optionality::optional},
+  {"Anesthesia Code\"anesthesia_code\":", &t_IS_94058a80d1, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia Minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_XCN_8b4a064139, 120, 11, 0, 10, 7, 7, optionality::optional},
+  {"Procedure Practitioner\"procedure_practitioner\":", &t_XCN_8b4a064139, 230, 12, 0, 10, 22, 22, optionality::optional},
+  {"Consent Code\"consent_code\":", &t_CE_0bb31f3887, 60, 13, 1, 59, 12, 12, optionality::optional},
+  {"Procedure Priority\"procedure_priority\":", &t_NM_caa61c45e1, 2, 14, 1, 0, 18, 18, optionality::optional},
+  {"Associated Diagnosis Code\"associated_diagnosis_code\":", &t_CE_0bb31f3887, 80, 15, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_PR1_5767c898d7{str("PR1", 3), str("Procedures", 10), s_PR1_5767c898d7_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_PRA_E244871AC5
+#define HL7V2_DEFS_S_PRA_E244871AC5
+inline constexpr field_def s_PRA_e244871ac5_f[] = {
+  {"PRA - Primary Key Value\"pra_primary_key_value\":", &t_ST_30901c7b80, 20, 1, 1, 0, 23, 21, optionality::required},
+  {"Practioner Group\"practioner_group\":", &t_CE_0bb31f3887, 60, 2, 0, 0, 16, 16, optionality::optional},
+  {"Practioner Category\"practioner_category\":", &t_ID_694d19431d, 3, 3, 0, 186, 19, 19, optionality::optional},
+  {"Provider Billing\"provider_billing\":", &t_ID_694d19431d, 1, 4, 1, 186, 16, 16, optionality::optional},
+  {"Specialty\"specialty\":", &t_CM_SPD_39ef7cdd39, 100, 5, 0, 187, 9, 9, optionality::optional},
+  {"Practitioner ID Numbers\"practitioner_id_numbers\":", &t_CM_PLN_9d5259bfbc, 100, 6, 0, 0, 23, 23, optionality::optional},
+  {"Privileges\"privileges\":", &t_CM_PIP_b087b6750e, 200, 7, 0, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_PRA_e244871ac5{str("PRA", 3), str("Practitioner detail segment", 27), s_PRA_e244871ac5_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_PRB_4EBF5F29F6
+#define HL7V2_DEFS_S_PRB_4EBF5F29F6
+inline constexpr field_def s_PRB_4ebf5f29f6_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Problem ID\"problem_id\":", &t_CE_0bb31f3887, 80, 3, 1, 0, 10, 10, optionality::required},
+  {"Problem Instance ID\"problem_instance_id\":", &t_EI_b715a1cd3a, 60, 4, 1, 0, 19, 19, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_b715a1cd3a, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Problem List Priority\"problem_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 21, 21, optionality::optional},
+  {"Problem Established Date/Time\"problem_established_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 29, 29, optionality::optional},
+  {"Anticipated Problem Resolution Date/Time\"anticipated_problem_resolution_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 40, 40, optionality::optional},
+  {"Actual Problem Resolution Date/Time\"actual_problem_resolution_date_time\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 35, 35, optionality::optional},
+  {"Problem Classification\"problem_classification\":", &t_CE_0bb31f3887, 80, 10, 1, 0, 22, 22, optionality::optional},
+  {"Problem Management Discipline\"problem_management_discipline\":", &t_CE_0bb31f3887, 80, 11, 0, 0, 29, 29, optionality::optional},
+  {"Problem Persistence\"problem_persistence\":", &t_CE_0bb31f3887, 80, 12, 1, 0, 19, 19, optionality::optional},
+  {"Problem Confirmation Status\"problem_confirmation_status\":", &t_CE_0bb31f3887, 80, 13, 1, 0, 27, 27, optionality::optional},
+  {"Problem Life Cycle Status\"problem_life_cycle_status\":", &t_CE_0bb31f3887, 80, 14, 1, 0, 25, 25, optionality::optional},
+  {"Problem Life Cycle Status Date/Time\"problem_life_cycle_status_date_time\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 35, 35, optionality::optional},
+  {"Problem Date of Onset\"problem_date_of_onset\":", &t_TS_f7a89bea09, 26, 16, 1, 0, 21, 21, optionality::optional},
+  {"Problem Onset Text\"problem_onset_text\":", &t_ST_30901c7b80, 80, 17, 1, 0, 18, 18, optionality::optional},
+  {"Problem Ranking\"problem_ranking\":", &t_CE_0bb31f3887, 80, 18, 1, 0, 15, 15, optionality::optional},
+  {"Certainty of Problem\"certainty_of_problem\":", &t_CE_0bb31f3887, 60, 19, 1, 0, 20, 20, optionality::optional},
+  {"Probability of Problem (0-1)\"probability_of_problem_0_1\":", &t_NM_caa61c45e1, 5, 20, 1, 0, 28, 26, optionality::optional},
+  {"Individual Awareness of Problem\"individual_awareness_of_problem\":", &t_CE_0bb31f3887, 80, 21, 1, 0, 31, 31, optionality::optional},
+  {"Problem Prognosis\"problem_prognosis\":", &t_CE_0bb31f3887, 80, 22, 1, 0, 17, 17, optionality::optional},
+  {"Individual Awareness of Prognosis\"individual_awareness_of_prognosis\":", &t_CE_0bb31f3887, 80, 23, 1, 0, 33, 33, optionality::optional},
+  {"Family/Significant Other Awareness of Problem/Prognosis\"family_significant_other_awareness_of_problem_prognosis\":", &t_ST_30901c7b80, 200, 24, 1, 0, 55, 55, optionality::optional},
+  {"Security/Sensitivity\"security_sensitivity\":", &t_CE_0bb31f3887, 80, 25, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_PRB_4ebf5f29f6{str("PRB", 3), str("Problem Detail", 14), s_PRB_4ebf5f29f6_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PRC_8821CF04BD
+#define HL7V2_DEFS_S_PRC_8821CF04BD
+inline constexpr field_def s_PRC_8821cf04bd_f[] = {
+  {"Primary Key Value\"primary_key_value\":", &t_CE_0bb31f3887, 200, 1, 1, 132, 17, 17, optionality::required},
+  {"Facility ID\"facility_id\":", &t_EI_b715a1cd3a, 60, 2, 0, 0, 11, 11, optionality::required},
+  {"Department\"department\":", &t_CE_0bb31f3887, 30, 3, 0, 0, 10, 10, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_ID_694d19431d, 1, 4, 0, 4, 21, 21, optionality::optional},
+  {"Price\"price\":", &t_CP_ffbc3ba38a, 12, 5, 0, 0, 5, 5, optionality::optional},
+  {"Formula\"formula\":", &t_ST_30901c7b80, 200, 6, 0, 0, 7, 7, optionality::optional},
+  {"Minimum Quantity\"minimum_quantity\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 16, 16, optionality::optional},
+  {"Maximum Quantity\"maximum_quantity\":", &t_NM_caa61c45e1, 4, 8, 1, 0, 16, 16, optionality::optional},
+  {"Minimum Price\"minimum_price\":", &t_MO_231b9c531c, 12, 9, 1, 0, 13, 13, optionality::optional},
+  {"Maximum Price\"maximum_price\":", &t_MO_231b9c531c, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Effective Start Date\"effective_start_date\":", &t_TS_f7a89bea09, 26, 11, 1, 0, 20, 20, optionality::optional},
+  {"Effective End Date\"effective_end_date\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 18, 18, optionality::optional},
+  {"Price Override Flag\"price_override_flag\":", &t_ID_694d19431d, 1, 13, 1, 268, 19, 19, optionality::optional},
+  {"Billing Category\"billing_category\":", &t_CE_0bb31f3887, 60, 14, 0, 293, 16, 16, optionality::optional},
+  {"Chargeable Flag\"chargeable_flag\":", &t_ID_694d19431d, 1, 15, 1, 136, 15, 15, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 16, 1, 183, 20, 20, optionality::optional},
+  {"Cost\"cost\":", &t_MO_231b9c531c, 12, 17, 1, 0, 4, 4, optionality::optional},
+  {"Charge On Indicator\"charge_on_indicator\":", &t_ID_694d19431d, 1, 18, 1, 269, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_PRC_8821cf04bd{str("PRC", 3), str("Pricing", 7), s_PRC_8821cf04bd_f, 18};
+#endif
+#ifndef HL7V2_DEFS_S_PRD_13170CEBBF
+#define HL7V2_DEFS_S_PRD_13170CEBBF
+inline constexpr field_def s_PRD_13170cebbf_f[] = {
+  {"Role\"role\":", &t_CE_0bb31f3887, 200, 1, 0, 286, 4, 4, optionality::required},
+  {"Provider Name\"provider_name\":", &t_XPN_0d8b2bad55, 106, 2, 0, 0, 13, 13, optionality::optional},
+  {"Provider Address\"provider_address\":", &t_XAD_5cdc2d93ef, 60, 3, 1, 0, 16, 16, optionality::optional},
+  {"Provider Location\"provider_location\":", &t_PL_2f820901f6, 60, 4, 1, 0, 17, 17, optionality::optional},
+  {"Provider Communication Information\"provider_communication_information\":", &t_XTN_de85958a14, 20, 5, 0, 0, 34, 34, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_0bb31f3887, 200, 6, 1, 185, 27, 27, optionality::optional},
+  {"Provider Identifiers\"provider_identifiers\":", &t_CM_PI_923a486dac, 100, 7, 0, 0, 20, 20, optionality::optional},
+  {"Effective Start Date of Role\"effective_start_date_of_role\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 28, 28, optionality::optional},
+  {"Effective End Date of Role\"effective_end_date_of_role\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_PRD_13170cebbf{str("PRD", 3), str("Provider Data", 13), s_PRD_13170cebbf_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_PSH_0F28B57DD0
+#define HL7V2_DEFS_S_PSH_0F28B57DD0
+inline constexpr field_def s_PSH_0f28b57dd0_f[] = {
+  {"Report Type\"report_type\":", &t_ST_30901c7b80, 60, 1, 1, 0, 11, 11, optionality::required},
+  {"Report Form Identifier\"report_form_identifier\":", &t_ST_30901c7b80, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Report Date\"report_date\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 11, 11, optionality::required},
+  {"Report Interval Start Date\"report_interval_start_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 26, 26, optionality::optional},
+  {"Report Interval End Date\"report_interval_end_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Quantity Manufactured\"quantity_manufactured\":", &t_CQ_6474f68b87, 12, 6, 1, 0, 21, 21, optionality::optional},
+  {"Quantity Distributed\"quantity_distributed\":", &t_CQ_6474f68b87, 12, 7, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Distributed Method\"quantity_distributed_method\":", &t_ID_694d19431d, 1, 8, 1, 329, 27, 27, optionality::optional},
+  {"Quantity Distributed Comment\"quantity_distributed_comment\":", &t_FT_6e961e90da, 600, 9, 1, 0, 28, 28, optionality::optional},
+  {"Quantity in Use\"quantity_in_use\":", &t_CQ_6474f68b87, 12, 10, 1, 0, 15, 15, optionality::optional},
+  {"Quantity in Use Method\"quantity_in_use_method\":", &t_ID_694d19431d, 1, 11, 1, 329, 22, 22, optionality::optional},
+  {"Quantity in Use Comment\"quantity_in_use_comment\":", &t_FT_6e961e90da, 600, 12, 1, 0, 23, 23, optionality::optional},
+  {"Number of Product Experience Reports Filed by Facility\"number_of_product_experience_reports_filed_by_facility\":", &t_NM_caa61c45e1, 2, 13, 8, 0, 54, 54, optionality::optional},
+  {"Number of Product Experience Reports Filed by Distributor\"number_of_product_experience_reports_filed_by_distributor\":", &t_NM_caa61c45e1, 2, 14, 8, 0, 57, 57, optionality::optional},
+};
+inline constexpr segment_def s_PSH_0f28b57dd0{str("PSH", 3), str("Product Summary Header", 22), s_PSH_0f28b57dd0_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_PTH_38B789BB65
+#define HL7V2_DEFS_S_PTH_38B789BB65
+inline constexpr field_def s_PTH_38b789bb65_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Pathway ID\"pathway_id\":", &t_CE_0bb31f3887, 80, 2, 1, 0, 10, 10, optionality::required},
+  {"Pathway Instance ID\"pathway_instance_id\":", &t_EI_b715a1cd3a, 60, 3, 1, 0, 19, 19, optionality::required},
+  {"Pathway Established Date/Time\"pathway_established_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 29, 29, optionality::required},
+  {"Pathway Lifecycle Status\"pathway_lifecycle_status\":", &t_CE_0bb31f3887, 80, 5, 1, 0, 24, 24, optionality::optional},
+  {"Change Pathway Lifecycle Status Date/Time\"change_pathway_lifecycle_status_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 41, 41, optionality::optional},
+};
+inline constexpr segment_def s_PTH_38b789bb65{str("PTH", 3), str("Pathway", 7), s_PTH_38b789bb65_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_PV1_C46DAFA907
+#define HL7V2_DEFS_S_PV1_C46DAFA907
+inline constexpr field_def s_PV1_c46dafa907_f[] = {
+  {"Set ID - Patient Visit\"set_id_patient_visit\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 22, 20, optionality::optional},
+  {"Patient Class\"patient_class\":", &t_ID_694d19431d, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_2f820901f6, 12, 3, 1, 79, 25, 25, optionality::optional},
+  {"Admission Type\"admission_type\":", &t_ID_694d19431d, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Preadmit Number\"preadmit_number\":", &t_CX_c292c7c8d0, 20, 5, 1, 0, 15, 15, optionality::optional},
+  {"Prior Patient Location\"prior_patient_location\":", &t_PL_2f820901f6, 12, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_XCN_8b4a064139, 60, 7, 0, 10, 16, 16, optionality::optional},
+  {"Referring Doctor\"referring_doctor\":", &t_XCN_8b4a064139, 60, 8, 0, 10, 16, 16, optionality::optional},
+  {"Consulting Doctor\"consulting_doctor\":", &t_XCN_8b4a064139, 60, 9, 0, 10, 17, 17, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_ID_694d19431d, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary Location\"temporary_location\":", &t_PL_2f820901f6, 12, 11, 1, 79, 18, 18, optionality::optional},
+  {"Preadmit Test Indicator\"preadmit_test_indicator\":", &t_ID_694d19431d, 2, 12, 1, 87, 23, 23, optionality::optional},
+  {"Readmission Indicator\"readmission_indicator\":", &t_ID_694d19431d, 2, 13, 1, 92, 21, 21, optionality::optional},
+  {"Admit Source\"admit_source\":", &t_ID_694d19431d, 3, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 15, 0, 9, 17, 17, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_ID_694d19431d, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting Doctor\"admitting_doctor\":", &t_XCN_8b4a064139, 60, 17, 0, 10, 16, 16, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_ID_694d19431d, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit Number\"visit_number\":", &t_CX_c292c7c8d0, 15, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_FC_e1edaf626b, 50, 20, 0, 64, 15, 15, optionality::optional},
+  {"Charge Price Indicator\"charge_price_indicator\":", &t_ID_694d19431d, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy Code\"courtesy_code\":", &t_ID_694d19431d, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit Rating\"credit_rating\":", &t_ID_694d19431d, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract Code\"contract_code\":", &t_ID_694d19431d, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract Effective Date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract Amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract Period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest Code\"interest_code\":", &t_ID_694d19431d, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to Bad Debt Code\"transfer_to_bad_debt_code\":", &t_ID_694d19431d, 1, 29, 1, 110, 25, 25, optionality::optional},
+  {"Transfer to Bad Debt Date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 25, 25, optionality::optional},
+  {"Bad Debt Agency Code\"bad_debt_agency_code\":", &t_ID_694d19431d, 10, 31, 1, 21, 20, 20, optionality::optional},
+  {"Bad Debt Transfer Amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad Debt Recovery Amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete Account Indicator\"delete_account_indicator\":", &t_ID_694d19431d, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete Account Date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge Disposition\"discharge_disposition\":", &t_ID_694d19431d, 3, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to Location\"discharged_to_location\":", &t_CM_DLD_79f1e3f70c, 25, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet Type\"diet_type\":", &t_ID_694d19431d, 2, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing Facility\"servicing_facility\":", &t_ID_694d19431d, 2, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 40, 1, 116, 10, 10, optionality::optional},
+  {"Account Status\"account_status\":", &t_ID_694d19431d, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending Location\"pending_location\":", &t_PL_2f820901f6, 12, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior Temporary Location\"prior_temporary_location\":", &t_PL_2f820901f6, 12, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit Date/Time\"admit_date_time\":", &t_TS_f7a89bea09, 26, 44, 1, 0, 15, 15, optionality::optional},
+  {"Discharge Date/Time\"discharge_date_time\":", &t_TS_f7a89bea09, 26, 45, 1, 0, 19, 19, optionality::optional},
+  {"Current Patient Balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total Charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total Adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total Payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
+  {"Alternate Visit ID\"alternate_visit_id\":", &t_CX_c292c7c8d0, 20, 50, 1, 192, 18, 18, optionality::optional},
+  {"Visit Indicator\"visit_indicator\":", &t_IS_94058a80d1, 1, 51, 1, 326, 15, 15, optionality::optional},
+  {"Other Healthcare Provider\"other_healthcare_provider\":", &t_XCN_8b4a064139, 60, 52, 0, 10, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_PV1_c46dafa907{str("PV1", 3), str("Patient visit", 13), s_PV1_c46dafa907_f, 52};
+#endif
+#ifndef HL7V2_DEFS_S_PV2_AB134CBD02
+#define HL7V2_DEFS_S_PV2_AB134CBD02
+inline constexpr field_def s_PV2_ab134cbd02_f[] = {
+  {"Prior Pending Location\"prior_pending_location\":", &t_PL_2f820901f6, 12, 1, 1, 0, 22, 22, optionality::optional},
+  {"Accommodation Code\"accommodation_code\":", &t_CE_0bb31f3887, 60, 2, 1, 129, 18, 18, optionality::optional},
+  {"Admit Reason\"admit_reason\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 12, 12, optionality::optional},
+  {"Transfer Reason\"transfer_reason\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 15, 15, optionality::optional},
+  {"Patient Valuables\"patient_valuables\":", &t_ST_30901c7b80, 25, 5, 0, 0, 17, 17, optionality::optional},
+  {"Patient Valuables Location\"patient_valuables_location\":", &t_ST_30901c7b80, 25, 6, 1, 0, 26, 26, optionality::optional},
+  {"Visit User Code\"visit_user_code\":", &t_IS_94058a80d1, 2, 7, 1, 130, 15, 15, optionality::optional},
+  {"Expected Admit Date\"expected_admit_date\":", &t_TS_f7a89bea09, 8, 8, 1, 0, 19, 19, optionality::optional},
+  {"Expected Discharge Date\"expected_discharge_date\":", &t_TS_f7a89bea09, 8, 9, 1, 0, 23, 23, optionality::optional},
+  {"Estimated Length of Inpatient Stay\"estimated_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 10, 1, 0, 34, 34, optionality::optional},
+  {"Actual Length of Inpatient Stay\"actual_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 11, 1, 0, 31, 31, optionality::optional},
+  {"Visit Description\"visit_description\":", &t_ST_30901c7b80, 50, 12, 1, 0, 17, 17, optionality::optional},
+  {"Referral Source Code\"referral_source_code\":", &t_XCN_8b4a064139, 90, 13, 1, 0, 20, 20, optionality::optional},
+  {"Previous Service Date\"previous_service_date\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 21, 21, optionality::optional},
+  {"Employment Illness Related Indicator\"employment_illness_related_indicator\":", &t_ID_694d19431d, 1, 15, 1, 136, 36, 36, optionality::optional},
+  {"Purge Status Code\"purge_status_code\":", &t_IS_94058a80d1, 1, 16, 1, 213, 17, 17, optionality::optional},
+  {"Purge Status Date\"purge_status_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 17, 17, optionality::optional},
+  {"Special Program Code\"special_program_code\":", &t_IS_94058a80d1, 2, 18, 1, 214, 20, 20, optionality::optional},
+  {"Retention Indicator\"retention_indicator\":", &t_ID_694d19431d, 1, 19, 1, 136, 19, 19, optionality::optional},
+  {"Expected Number of Insurance Plans\"expected_number_of_insurance_plans\":", &t_NM_caa61c45e1, 1, 20, 1, 0, 34, 34, optionality::optional},
+  {"Visit Publicity Code\"visit_publicity_code\":", &t_IS_94058a80d1, 1, 21, 1, 215, 20, 20, optionality::optional},
+  {"Visit Protection Indicator\"visit_protection_indicator\":", &t_ID_694d19431d, 1, 22, 1, 136, 26, 26, optionality::optional},
+  {"Clinic Organization Name\"clinic_organization_name\":", &t_XON_8884ab6b64, 90, 23, 0, 0, 24, 24, optionality::optional},
+  {"Patient Status Code\"patient_status_code\":", &t_IS_94058a80d1, 2, 24, 1, 216, 19, 19, optionality::optional},
+  {"Visit Priority Code\"visit_priority_code\":", &t_IS_94058a80d1, 1, 25, 1, 217, 19, 19, optionality::optional},
+  {"Previous Treatment Date\"previous_treatment_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Expected Discharge Disposition\"expected_discharge_disposition\":", &t_IS_94058a80d1, 2, 27, 1, 112, 30, 30, optionality::optional},
+  {"Signature on File Date\"signature_on_file_date\":", &t_DT_43ff1b10ca, 8, 28, 1, 0, 22, 22, optionality::optional},
+  {"First Similar Illness Date\"first_similar_illness_date\":", &t_DT_43ff1b10ca, 8, 29, 1, 0, 26, 26, optionality::optional},
+  {"Patient Charge Adjustment Code\"patient_charge_adjustment_code\":", &t_IS_94058a80d1, 3, 30, 1, 218, 30, 30, optionality::optional},
+  {"Recurring Service Code\"recurring_service_code\":", &t_IS_94058a80d1, 2, 31, 1, 219, 22, 22, optionality::optional},
+  {"Billing Media Code\"billing_media_code\":", &t_ID_694d19431d, 1, 32, 1, 136, 18, 18, optionality::optional},
+  {"Expected Surgery Date & Time\"expected_surgery_date_time\":", &t_TS_f7a89bea09, 26, 33, 1, 0, 28, 26, optionality::optional},
+  {"Military Partnership Code\"military_partnership_code\":", &t_ID_694d19431d, 2, 34, 1, 136, 25, 25, optionality::optional},
+  {"Military Non-Availabiltiy Code\"military_non_availabiltiy_code\":", &t_ID_694d19431d, 2, 35, 1, 136, 30, 30, optionality::optional},
+  {"Newborn Baby Indicator\"newborn_baby_indicator\":", &t_ID_694d19431d, 1, 36, 1, 136, 22, 22, optionality::optional},
+  {"Baby Detained Indicator\"baby_detained_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_PV2_ab134cbd02{str("PV2", 3), str("Patient visit - additional information", 38), s_PV2_ab134cbd02_f, 37};
+#endif
+#ifndef HL7V2_DEFS_S_QAK_DB299CE932
+#define HL7V2_DEFS_S_QAK_DB299CE932
+inline constexpr field_def s_QAK_db299ce932_f[] = {
+  {"Query tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query response status\"query_response_status\":", &t_ID_694d19431d, 2, 2, 1, 208, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_QAK_db299ce932{str("QAK", 3), str("Query Acknowledgement", 21), s_QAK_db299ce932_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_QRD_024AFC824B
+#define HL7V2_DEFS_S_QRD_024AFC824B
+inline constexpr field_def s_QRD_024afc824b_f[] = {
+  {"Query Date/Time\"query_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 15, 15, optionality::optional},
+  {"Query Format Code\"query_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query Priority\"query_priority\":", &t_ID_694d19431d, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query ID\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred Response Type\"deferred_response_type\":", &t_ID_694d19431d, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred Response Date/Time\"deferred_response_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 27, 27, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_6474f68b87, 10, 7, 1, 126, 24, 24, optionality::required},
+  {"Who Subject Filter\"who_subject_filter\":", &t_XCN_8b4a064139, 60, 8, 0, 0, 18, 18, optionality::required},
+  {"What Subject Filter\"what_subject_filter\":", &t_CE_0bb31f3887, 60, 9, 0, 48, 19, 19, optionality::required},
+  {"What Department Data Code\"what_department_data_code\":", &t_CE_0bb31f3887, 60, 10, 0, 0, 25, 25, optionality::required},
+  {"What Data Code Value Qualifier\"what_data_code_value_qualifier\":", &t_CM_VR_bcd9790542, 20, 11, 0, 0, 30, 30, optionality::optional},
+  {"Query Results Level\"query_results_level\":", &t_ID_694d19431d, 1, 12, 1, 108, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_QRD_024afc824b{str("QRD", 3), str("Query definition segment", 24), s_QRD_024afc824b_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_QRF_C897C3191C
+#define HL7V2_DEFS_S_QRF_C897C3191C
+inline constexpr field_def s_QRF_c897c3191c_f[] = {
+  {"Where Subject Filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When Data Start Date/Time\"when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 25, 25, optionality::optional},
+  {"When Data End Date/Time\"when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"What User Qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 60, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other QRY Subject Filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"Which Date/Time Qualifier\"which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 25, 25, optionality::optional},
+  {"Which Date/Time Status Qualifier\"which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 32, 32, optionality::optional},
+  {"Date/Time Selection Qualifier\"date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 29, 29, optionality::optional},
+  {"When Quantity/Timing Qualifier\"when_quantity_timing_qualifier\":", &t_TQ_dadfa415d9, 60, 9, 1, 0, 30, 30, optionality::optional},
+};
+inline constexpr segment_def s_QRF_c897c3191c{str("QRF", 3), str("Query filter segment", 20), s_QRF_c897c3191c_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_RDF_C6D9E13B55
+#define HL7V2_DEFS_S_RDF_C6D9E13B55
+inline constexpr field_def s_RDF_c6d9e13b55_f[] = {
+  {"Number of Columns per Row\"number_of_columns_per_row\":", &t_NM_caa61c45e1, 3, 1, 1, 0, 25, 25, optionality::required},
+  {"Column Description\"column_description\":", &t_RCD_ab62839cd8, 40, 2, 0, 0, 18, 18, optionality::required},
+};
+inline constexpr segment_def s_RDF_c6d9e13b55{str("RDF", 3), str("Table Row Definition", 20), s_RDF_c6d9e13b55_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_RDT_6314E5366F
+#define HL7V2_DEFS_S_RDT_6314E5366F
+inline constexpr field_def s_RDT_6314e5366f_f[] = {
+  {"Column value\"column_value\":", &t_VARIES_e527b97cf6, 0, 1, 1, 0, 12, 12, optionality::required},
+};
+inline constexpr segment_def s_RDT_6314e5366f{str("RDT", 3), str("Table Row Data", 14), s_RDT_6314e5366f_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_RF1_CD788623A2
+#define HL7V2_DEFS_S_RF1_CD788623A2
+inline constexpr field_def s_RF1_cd788623a2_f[] = {
+  {"Referral Status\"referral_status\":", &t_CE_0bb31f3887, 200, 1, 1, 283, 15, 15, optionality::optional},
+  {"Referral Priority\"referral_priority\":", &t_CE_0bb31f3887, 200, 2, 1, 280, 17, 17, optionality::optional},
+  {"Referral Type\"referral_type\":", &t_CE_0bb31f3887, 200, 3, 1, 281, 13, 13, optionality::optional},
+  {"Referral Disposition\"referral_disposition\":", &t_CE_0bb31f3887, 200, 4, 0, 282, 20, 20, optionality::optional},
+  {"Referral Category\"referral_category\":", &t_CE_0bb31f3887, 200, 5, 1, 284, 17, 17, optionality::optional},
+  {"Originating Referral Identifier\"originating_referral_identifier\":", &t_EI_b715a1cd3a, 30, 6, 1, 0, 31, 31, optionality::required},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 12, 12, optionality::optional},
+  {"Referral Reason\"referral_reason\":", &t_CE_0bb31f3887, 200, 10, 0, 336, 15, 15, optionality::optional},
+  {"External Referral Identifier\"external_referral_identifier\":", &t_EI_b715a1cd3a, 30, 11, 0, 0, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_RF1_cd788623a2{str("RF1", 3), str("Referral Information Segment", 28), s_RF1_cd788623a2_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_RGS_52605B18CD
+#define HL7V2_DEFS_S_RGS_52605B18CD
+inline constexpr field_def s_RGS_52605b18cd_f[] = {
+  {"Set ID - RGS\"set_id_rgs\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource Group ID\"resource_group_id\":", &t_CE_0bb31f3887, 200, 3, 1, 0, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_RGS_52605b18cd{str("RGS", 3), str("Resource Group", 14), s_RGS_52605b18cd_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ROL_045CF249B8
+#define HL7V2_DEFS_S_ROL_045CF249B8
+inline constexpr field_def s_ROL_045cf249b8_f[] = {
+  {"Role Instance ID\"role_instance_id\":", &t_EI_b715a1cd3a, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 2, 1, 287, 11, 11, optionality::required},
+  {"Role\"role\":", &t_CE_0bb31f3887, 0, 3, 1, 0, 4, 4, optionality::optional},
+  {"Role Person\"role_person\":", &t_XCN_8b4a064139, 80, 4, 1, 0, 11, 11, optionality::required},
+  {"Role Begin Date/Time\"role_begin_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 20, 20, optionality::optional},
+  {"Role End Date/Time\"role_end_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 18, 18, optionality::optional},
+  {"Role Duration\"role_duration\":", &t_CE_0bb31f3887, 80, 7, 1, 0, 13, 13, optionality::optional},
+  {"Role Action (Assumption) Reason\"role_action_assumption_reason\":", &t_CE_0bb31f3887, 80, 8, 1, 0, 31, 29, optionality::optional},
+};
+inline constexpr segment_def s_ROL_045cf249b8{str("ROL", 3), str("Role", 4), s_ROL_045cf249b8_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_RQ1_B205DB5ECE
+#define HL7V2_DEFS_S_RQ1_B205DB5ECE
+inline constexpr field_def s_RQ1_b205db5ece_f[] = {
+  {"Anticipated Price\"anticipated_price\":", &t_ST_30901c7b80, 10, 1, 1, 0, 17, 17, optionality::optional},
+  {"Manufactured ID\"manufactured_id\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 15, 15, optionality::optional},
+  {"Manufacturer's Catalog\"manufacturers_catalog\":", &t_ST_30901c7b80, 16, 3, 1, 0, 22, 21, optionality::optional},
+  {"Vendor ID\"vendor_id\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 9, 9, optionality::optional},
+  {"Vendor Catalog\"vendor_catalog\":", &t_ST_30901c7b80, 16, 5, 1, 0, 14, 14, optionality::optional},
+  {"Taxable\"taxable\":", &t_ID_694d19431d, 1, 6, 1, 136, 7, 7, optionality::optional},
+  {"Substitute Allowed\"substitute_allowed\":", &t_ID_694d19431d, 1, 7, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_RQ1_b205db5ece{str("RQ1", 3), str("Requisition detail-1 segment", 28), s_RQ1_b205db5ece_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_RQD_59B5C7CEF8
+#define HL7V2_DEFS_S_RQD_59B5C7CEF8
+inline constexpr field_def s_RQD_59b5c7cef8_f[] = {
+  {"Requisition Line Number\"requisition_line_number\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Item Code - Internal\"item_code_internal\":", &t_CE_0bb31f3887, 60, 2, 1, 0, 20, 18, optionality::optional},
+  {"Item Code - External\"item_code_external\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 20, 18, optionality::optional},
+  {"Hospital Item Code\"hospital_item_code\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Requisition Quantity\"requisition_quantity\":", &t_NM_caa61c45e1, 6, 5, 1, 0, 20, 20, optionality::optional},
+  {"Requisition Unit of Measure\"requisition_unit_of_measure\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 27, 27, optionality::optional},
+  {"Department Cost Center\"department_cost_center\":", &t_ID_694d19431d, 30, 7, 1, 0, 22, 22, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_ID_694d19431d, 30, 8, 1, 0, 25, 25, optionality::optional},
+  {"Deliver To ID\"deliver_to_id\":", &t_CE_0bb31f3887, 60, 9, 1, 0, 13, 13, optionality::optional},
+  {"Date Needed\"date_needed\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 11, 11, optionality::optional},
+};
+inline constexpr segment_def s_RQD_59b5c7cef8{str("RQD", 3), str("Requisition detail", 18), s_RQD_59b5c7cef8_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_RXA_5B88430A55
+#define HL7V2_DEFS_S_RXA_5B88430A55
+inline constexpr field_def s_RXA_5b88430a55_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_ID_694d19431d, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Administration Sub-ID Counter\"administration_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 29, 29, optionality::required},
+  {"Date/Time Start of Administration\"date_time_start_of_administration\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 33, 33, optionality::required},
+  {"Date/Time End of Administration\"date_time_end_of_administration\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 31, 31, optionality::required},
+  {"Administered Code\"administered_code\":", &t_CE_0bb31f3887, 100, 5, 1, 292, 17, 17, optionality::required},
+  {"Administered Amount\"administered_amount\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 19, 19, optionality::required},
+  {"Administered Units\"administered_units\":", &t_CE_0bb31f3887, 60, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administered Dosage Form\"administered_dosage_form\":", &t_CE_0bb31f3887, 60, 8, 1, 0, 24, 24, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_0bb31f3887, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Administering Provider\"administering_provider\":", &t_XCN_8b4a064139, 200, 10, 1, 0, 22, 22, optionality::optional},
+  {"Administered-at Location\"administered_at_location\":", &t_CM_LA1_97aa60c87e, 200, 11, 1, 0, 24, 24, optionality::optional},
+  {"Administered Per (Time Unit)\"administered_per_time_unit\":", &t_ST_30901c7b80, 20, 12, 1, 0, 28, 26, optionality::optional},
+  {"Administered Strength\"administered_strength\":", &t_NM_caa61c45e1, 20, 13, 1, 0, 21, 21, optionality::optional},
+  {"Administered Strength Units\"administered_strength_units\":", &t_CE_0bb31f3887, 60, 14, 1, 0, 27, 27, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 15, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 16, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_0bb31f3887, 60, 17, 0, 227, 27, 27, optionality::optional},
+  {"Substance Refusal Reason\"substance_refusal_reason\":", &t_CE_0bb31f3887, 60, 18, 0, 0, 24, 24, optionality::optional},
+  {"Indication\"indication\":", &t_CE_0bb31f3887, 200, 19, 0, 0, 10, 10, optionality::optional},
+  {"Completion Status\"completion_status\":", &t_ID_694d19431d, 2, 20, 1, 322, 17, 17, optionality::optional},
+  {"Action Code-RXA\"action_code_rxa\":", &t_ID_694d19431d, 2, 21, 1, 323, 15, 15, optionality::optional},
+  {"System Entry Date/Time\"system_entry_date_time\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 22, 22, optionality::optional},
+};
+inline constexpr segment_def s_RXA_5b88430a55{str("RXA", 3), str("Pharmacy administration segment", 31), s_RXA_5b88430a55_f, 22};
+#endif
+#ifndef HL7V2_DEFS_S_RXC_787704A67B
+#define HL7V2_DEFS_S_RXC_787704A67B
+inline constexpr field_def s_RXC_787704a67b_f[] = {
+  {"RX Component Type\"rx_component_type\":", &t_ID_694d19431d, 1, 1, 1, 166, 17, 17, optionality::required},
+  {"Component Code\"component_code\":", &t_CE_0bb31f3887, 100, 2, 1, 0, 14, 14, optionality::required},
+  {"Component Amount\"component_amount\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 16, 16, optionality::required},
+  {"Component Units\"component_units\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 15, 15, optionality::required},
+  {"Component Strength\"component_strength\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 18, 18, optionality::optional},
+  {"Component Strength Units\"component_strength_units\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_RXC_787704a67b{str("RXC", 3), str("Pharmacy component order segment", 32), s_RXC_787704a67b_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_RXD_937AAC98A9
+#define HL7V2_DEFS_S_RXD_937AAC98A9
+inline constexpr field_def s_RXD_937aac98a9_f[] = {
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 23, 23, optionality::required},
+  {"Dispense/Give Code\"dispense_give_code\":", &t_CE_0bb31f3887, 100, 2, 1, 292, 18, 18, optionality::required},
+  {"Date/Time Dispensed\"date_time_dispensed\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 19, 19, optionality::required},
+  {"Actual Dispense Amount\"actual_dispense_amount\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 22, 22, optionality::required},
+  {"Actual Dispense Units\"actual_dispense_units\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Actual Dosage Form\"actual_dosage_form\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 7, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 27, 27, optionality::optional},
+  {"Dispense Notes\"dispense_notes\":", &t_CE_0bb31f3887, 200, 9, 0, 0, 14, 14, optionality::optional},
+  {"Dispensing Provider\"dispensing_provider\":", &t_XCN_8b4a064139, 200, 10, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 11, 1, 167, 19, 19, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_6474f68b87, 10, 12, 1, 0, 16, 16, optionality::optional},
+  {"Dispense-To Location\"dispense_to_location\":", &t_CM_LA1_97aa60c87e, 200, 13, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 14, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_0bb31f3887, 200, 15, 0, 0, 61, 60, optionality::optional},
+  {"Actual Strength\"actual_strength\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 15, 15, optionality::optional},
+  {"Actual Strength Unit\"actual_strength_unit\":", &t_CE_0bb31f3887, 60, 17, 1, 0, 20, 20, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 18, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 19, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_0bb31f3887, 60, 20, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_0bb31f3887, 200, 21, 1, 0, 10, 10, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_0bb31f3887, 60, 23, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 24, 1, 321, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_RXD_937aac98a9{str("RXD", 3), str("Pharmacy dispense segment", 25), s_RXD_937aac98a9_f, 24};
+#endif
+#ifndef HL7V2_DEFS_S_RXE_A6AC536B38
+#define HL7V2_DEFS_S_RXE_A6AC536B38
+inline constexpr field_def s_RXE_a6ac536b38_f[] = {
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_dadfa415d9, 200, 1, 1, 0, 15, 15, optionality::required},
+  {"Give Code\"give_code\":", &t_CE_0bb31f3887, 100, 2, 1, 0, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_0bb31f3887, 60, 6, 1, 0, 16, 16, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_0bb31f3887, 200, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver To Location\"deliver_to_location\":", &t_CM_LA1_97aa60c87e, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 9, 1, 167, 19, 19, optionality::optional},
+  {"Dispense Amount\"dispense_amount\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 15, 15, optionality::optional},
+  {"Dispense Units\"dispense_units\":", &t_CE_0bb31f3887, 60, 11, 1, 0, 14, 14, optionality::optional},
+  {"Number of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_CN_49f47e9a6b, 60, 13, 1, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_CN_49f47e9a6b, 60, 14, 1, 0, 43, 42, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 15, 1, 0, 19, 19, optionality::optional},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 27, 27, optionality::optional},
+  {"Number of Refills/Doses Dispensed\"number_of_refills_doses_dispensed\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 33, 33, optionality::optional},
+  {"Date / time of most recent refill or dose dispensed\"date_time_of_most_recent_refill_or_dose_dispensed\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 51, 49, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_6474f68b87, 10, 19, 1, 0, 16, 16, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 20, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_0bb31f3887, 200, 21, 0, 0, 61, 60, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 22, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 23, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_0bb31f3887, 60, 24, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 25, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_0bb31f3887, 60, 26, 1, 0, 19, 19, optionality::optional},
+  {"Give Indication\"give_indication\":", &t_CE_0bb31f3887, 200, 27, 1, 0, 15, 15, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_0bb31f3887, 60, 29, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 30, 1, 321, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_RXE_a6ac536b38{str("RXE", 3), str("Pharmacy encoded order segment", 30), s_RXE_a6ac536b38_f, 30};
+#endif
+#ifndef HL7V2_DEFS_S_RXG_677D4F286F
+#define HL7V2_DEFS_S_RXG_677D4F286F
+inline constexpr field_def s_RXG_677d4f286f_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_ID_694d19431d, 4, 1, 1, 0, 19, 19, optionality::optional},
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 23, 23, optionality::required},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_dadfa415d9, 200, 3, 1, 0, 15, 15, optionality::required},
+  {"Give Code\"give_code\":", &t_CE_0bb31f3887, 100, 4, 1, 0, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_0bb31f3887, 60, 7, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_0bb31f3887, 60, 8, 1, 0, 16, 16, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_0bb31f3887, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 10, 1, 167, 19, 19, optionality::optional},
+  {"Dispense-To Location\"dispense_to_location\":", &t_CM_LA1_97aa60c87e, 200, 11, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 12, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy Special Administration Instructions\"pharmacy_special_administration_instructions\":", &t_CE_0bb31f3887, 200, 13, 1, 0, 44, 44, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 14, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 15, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_0bb31f3887, 60, 16, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_0bb31f3887, 60, 18, 1, 0, 19, 19, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 19, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 20, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_0bb31f3887, 60, 21, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_0bb31f3887, 200, 22, 1, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_RXG_677d4f286f{str("RXG", 3), str("Pharmacy give segment", 21), s_RXG_677d4f286f_f, 22};
+#endif
+#ifndef HL7V2_DEFS_S_RXO_327CCAE319
+#define HL7V2_DEFS_S_RXO_327CCAE319
+inline constexpr field_def s_RXO_327ccae319_f[] = {
+  {"Requested Give Code\"requested_give_code\":", &t_CE_0bb31f3887, 100, 1, 1, 0, 19, 19, optionality::required},
+  {"Requested Give Amount - Minimum\"requested_give_amount_minimum\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 31, 29, optionality::required},
+  {"Requested Give Amount - Maximum\"requested_give_amount_maximum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Units\"requested_give_units\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 20, 20, optionality::required},
+  {"Requested Dosage Form\"requested_dosage_form\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Provider's Pharmacy Instructions\"providers_pharmacy_instructions\":", &t_CE_0bb31f3887, 200, 6, 0, 0, 32, 31, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_0bb31f3887, 200, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver To Location\"deliver_to_location\":", &t_CM_LA1_97aa60c87e, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Allow Substitutions\"allow_substitutions\":", &t_ID_694d19431d, 1, 9, 1, 161, 19, 19, optionality::optional},
+  {"Requested Dispense Code\"requested_dispense_code\":", &t_CE_0bb31f3887, 100, 10, 1, 0, 23, 23, optionality::optional},
+  {"Requested Dispense Amount\"requested_dispense_amount\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Requested Dispense Units\"requested_dispense_units\":", &t_CE_0bb31f3887, 60, 12, 1, 0, 24, 24, optionality::optional},
+  {"Number of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 13, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_CN_49f47e9a6b, 60, 14, 1, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_CN_49f47e9a6b, 60, 15, 1, 0, 43, 42, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 16, 1, 136, 18, 18, optionality::optional},
+  {"Requested Give Per (Time Unit)\"requested_give_per_time_unit\":", &t_ST_30901c7b80, 20, 17, 1, 0, 30, 28, optionality::optional},
+  {"Requested Give Strength\"requested_give_strength\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 23, 23, optionality::optional},
+  {"Requested Give Strength Units\"requested_give_strength_units\":", &t_CE_0bb31f3887, 60, 19, 1, 0, 29, 29, optionality::optional},
+  {"Indication\"indication\":", &t_CE_0bb31f3887, 200, 20, 1, 0, 10, 10, optionality::optional},
+  {"Requested Give Rate Amount\"requested_give_rate_amount\":", &t_ST_30901c7b80, 6, 21, 1, 0, 26, 26, optionality::optional},
+  {"Requested Give Rate Units\"requested_give_rate_units\":", &t_CE_0bb31f3887, 60, 22, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_RXO_327ccae319{str("RXO", 3), str("Pharmacy prescription order segment", 35), s_RXO_327ccae319_f, 22};
+#endif
+#ifndef HL7V2_DEFS_S_RXR_CB2328E8FC
+#define HL7V2_DEFS_S_RXR_CB2328E8FC
+inline constexpr field_def s_RXR_cb2328e8fc_f[] = {
+  {"Route\"route\":", &t_CE_0bb31f3887, 60, 1, 1, 162, 5, 5, optionality::required},
+  {"Site\"site\":", &t_CE_0bb31f3887, 60, 2, 1, 163, 4, 4, optionality::optional},
+  {"Administration Device\"administration_device\":", &t_CE_0bb31f3887, 60, 3, 1, 164, 21, 21, optionality::optional},
+  {"Administration Method\"administration_method\":", &t_CE_0bb31f3887, 60, 4, 1, 165, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_RXR_cb2328e8fc{str("RXR", 3), str("Pharmacy route segment", 22), s_RXR_cb2328e8fc_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_SCH_96AC80531B
+#define HL7V2_DEFS_S_SCH_96AC80531B
+inline constexpr field_def s_SCH_96ac80531b_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_b715a1cd3a, 22, 1, 1, 0, 21, 21, optionality::required},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_b715a1cd3a, 22, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_b715a1cd3a, 37, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_0bb31f3887, 200, 5, 1, 0, 11, 11, optionality::optional},
+  {"Event Reason\"event_reason\":", &t_CE_0bb31f3887, 200, 6, 1, 0, 12, 12, optionality::required},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_0bb31f3887, 200, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_0bb31f3887, 200, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_0bb31f3887, 200, 10, 1, 0, 26, 26, optionality::optional},
+  {"Appointment Timing Quantity\"appointment_timing_quantity\":", &t_TQ_dadfa415d9, 200, 11, 0, 0, 27, 27, optionality::required},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_8b4a064139, 48, 12, 1, 0, 21, 21, optionality::optional},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_de85958a14, 40, 13, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_5cdc2d93ef, 106, 14, 1, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_2f820901f6, 80, 15, 1, 0, 23, 23, optionality::optional},
+  {"Filler Contact Person\"filler_contact_person\":", &t_XCN_8b4a064139, 38, 16, 1, 0, 21, 21, optionality::required},
+  {"Filler Contact Phone Number\"filler_contact_phone_number\":", &t_XTN_de85958a14, 40, 17, 1, 0, 27, 27, optionality::optional},
+  {"Filler Contact Address\"filler_contact_address\":", &t_XAD_5cdc2d93ef, 106, 18, 1, 0, 22, 22, optionality::optional},
+  {"Filler Contact Location\"filler_contact_location\":", &t_PL_2f820901f6, 80, 19, 1, 0, 23, 23, optionality::optional},
+  {"Entered By Person\"entered_by_person\":", &t_XCN_8b4a064139, 48, 20, 1, 0, 17, 17, optionality::required},
+  {"Entered By Phone Number\"entered_by_phone_number\":", &t_XTN_de85958a14, 40, 21, 0, 0, 23, 23, optionality::optional},
+  {"Entered By Location\"entered_by_location\":", &t_PL_2f820901f6, 80, 22, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_b715a1cd3a, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_b715a1cd3a, 75, 24, 1, 0, 28, 28, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_0bb31f3887, 200, 25, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_SCH_96ac80531b{str("SCH", 3), str("Schedule Activity Information", 29), s_SCH_96ac80531b_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_SPR_A402ABA915
+#define HL7V2_DEFS_S_SPR_A402ABA915
+inline constexpr field_def s_SPR_a402aba915_f[] = {
+  {"Query tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"Stored procedure name\"stored_procedure_name\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 21, 21, optionality::required},
+  {"Input parameter list\"input_parameter_list\":", &t_QIP_717452a691, 256, 4, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_SPR_a402aba915{str("SPR", 3), str("Stored Procedure Request Definition", 35), s_SPR_a402aba915_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_STF_5C4037FD4D
+#define HL7V2_DEFS_S_STF_5C4037FD4D
+inline constexpr field_def s_STF_5c4037fd4d_f[] = {
+  {"STF - Primary Key Value\"stf_primary_key_value\":", &t_CE_0bb31f3887, 60, 1, 1, 0, 23, 21, optionality::required},
+  {"Staff ID Code\"staff_id_code\":", &t_CE_0bb31f3887, 60, 2, 0, 0, 13, 13, optionality::optional},
+  {"Staff Name\"staff_name\":", &t_XPN_0d8b2bad55, 48, 3, 1, 0, 10, 10, optionality::optional},
+  {"Staff Type\"staff_type\":", &t_ID_694d19431d, 2, 4, 0, 182, 10, 10, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 5, 1, 1, 3, 3, optionality::optional},
+  {"Date of Birth\"date_of_birth\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 13, 13, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 7, 1, 183, 20, 20, optionality::optional},
+  {"Department\"department\":", &t_CE_0bb31f3887, 200, 8, 0, 184, 10, 10, optionality::optional},
+  {"Service\"service\":", &t_CE_0bb31f3887, 200, 9, 0, 0, 7, 7, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_de85958a14, 40, 10, 0, 0, 5, 5, optionality::optional},
+  {"Office/Home Address\"office_home_address\":", &t_AD_997db9468c, 106, 11, 2, 0, 19, 19, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_CM_DIN_f13656f0ef, 26, 12, 0, 0, 15, 15, optionality::optional},
+  {"Inactivation Date\"inactivation_date\":", &t_CM_DIN_f13656f0ef, 26, 13, 0, 0, 17, 17, optionality::optional},
+  {"Backup Person ID\"backup_person_id\":", &t_CE_0bb31f3887, 60, 14, 0, 0, 16, 16, optionality::optional},
+  {"E-mail Address\"e_mail_address\":", &t_ST_30901c7b80, 40, 15, 0, 0, 14, 14, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_0bb31f3887, 200, 16, 1, 185, 27, 27, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_IS_94058a80d1, 1, 17, 0, 2, 14, 14, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 18, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_284ef3ec13, 20, 19, 1, 0, 14, 14, optionality::optional},
+  {"Employment Status\"employment_status\":", &t_IS_94058a80d1, 2, 20, 1, 66, 17, 17, optionality::optional},
+  {"Additional Insured on Auto\"additional_insured_on_auto\":", &t_ID_694d19431d, 1, 21, 1, 136, 26, 26, optionality::optional},
+  {"Driver's License Number\"drivers_license_number\":", &t_DLN_198deec940, 25, 22, 1, 0, 23, 22, optionality::optional},
+  {"Copy Auto Ins\"copy_auto_ins\":", &t_ID_694d19431d, 1, 23, 1, 136, 13, 13, optionality::optional},
+  {"Auto Ins. Expires\"auto_ins_expires\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 17, 16, optionality::optional},
+  {"Date Last DMV Review\"date_last_dmv_review\":", &t_DT_43ff1b10ca, 8, 25, 1, 0, 20, 20, optionality::optional},
+  {"Date Next DMV Review\"date_next_dmv_review\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_STF_5c4037fd4d{str("STF", 3), str("Staff identification segment", 28), s_STF_5c4037fd4d_f, 26};
+#endif
+#ifndef HL7V2_DEFS_S_TXA_84539B98C1
+#define HL7V2_DEFS_S_TXA_84539B98C1
+inline constexpr field_def s_TXA_84539b98c1_f[] = {
+  {"Set ID- TXA\"set_id_txa\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 11, 10, optionality::required},
+  {"Document Type\"document_type\":", &t_IS_94058a80d1, 30, 2, 1, 270, 13, 13, optionality::required},
+  {"Document Content Presentation\"document_content_presentation\":", &t_ID_694d19431d, 2, 3, 1, 191, 29, 29, optionality::optional},
+  {"Activity Date/Time\"activity_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 18, 18, optionality::optional},
+  {"Primary Activity Provider Code/Name\"primary_activity_provider_code_name\":", &t_XCN_8b4a064139, 60, 5, 1, 0, 35, 35, optionality::optional},
+  {"Origination Date/Time\"origination_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Transcription Date/Time\"transcription_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"Edit Date/Time\"edit_date_time\":", &t_TS_f7a89bea09, 26, 8, 0, 0, 14, 14, optionality::optional},
+  {"Originator Code/Name\"originator_code_name\":", &t_XCN_8b4a064139, 60, 9, 1, 0, 20, 20, optionality::optional},
+  {"Assigned Document Authenticator\"assigned_document_authenticator\":", &t_XCN_8b4a064139, 60, 10, 0, 0, 31, 31, optionality::optional},
+  {"Transcriptionist Code/Name\"transcriptionist_code_name\":", &t_XCN_8b4a064139, 48, 11, 1, 0, 26, 26, optionality::optional},
+  {"Unique Document Number\"unique_document_number\":", &t_EI_b715a1cd3a, 30, 12, 1, 0, 22, 22, optionality::required},
+  {"Parent Document Number\"parent_document_number\":", &t_EI_b715a1cd3a, 30, 13, 1, 0, 22, 22, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_b715a1cd3a, 22, 14, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_b715a1cd3a, 22, 15, 1, 0, 19, 19, optionality::optional},
+  {"Unique Document File Name\"unique_document_file_name\":", &t_ST_30901c7b80, 30, 16, 1, 0, 25, 25, optionality::optional},
+  {"Document Completion Status\"document_completion_status\":", &t_ID_694d19431d, 2, 17, 0, 271, 26, 26, optionality::required},
+  {"Document Confidentiality Status\"document_confidentiality_status\":", &t_ID_694d19431d, 2, 18, 1, 272, 31, 31, optionality::optional},
+  {"Document Availability Status\"document_availability_status\":", &t_ID_694d19431d, 2, 19, 1, 273, 28, 28, optionality::optional},
+  {"Document Storage Status\"document_storage_status\":", &t_ID_694d19431d, 2, 20, 1, 275, 23, 23, optionality::optional},
+  {"Document Change Reason\"document_change_reason\":", &t_ST_30901c7b80, 30, 21, 1, 0, 22, 22, optionality::optional},
+  {"Authentication Person, Time Stamp\"authentication_person_time_stamp\":", &t_PPN_96ba63cec2, 60, 22, 0, 0, 33, 32, optionality::optional},
+  {"Distributed Copies (Code and Name of Recipients)\"distributed_copies_code_and_name_of_recipients\":", &t_XCN_8b4a064139, 60, 23, 0, 0, 48, 46, optionality::optional},
+};
+inline constexpr segment_def s_TXA_84539b98c1{str("TXA", 3), str("Document notification segment", 29), s_TXA_84539b98c1_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB1_8CE889B7DC
+#define HL7V2_DEFS_S_UB1_8CE889B7DC
+inline constexpr field_def s_UB1_8ce889b7dc_f[] = {
+  {"Set ID - UB1\"set_id_ub1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Blood Deductible  (43)\"blood_deductible_43\":", &t_NM_caa61c45e1, 1, 2, 1, 0, 22, 19, optionality::optional},
+  {"Blood Furnished Pints Of (40)\"blood_furnished_pints_of_40\":", &t_NM_caa61c45e1, 2, 3, 1, 0, 29, 27, optionality::optional},
+  {"Blood Replaced Pints (41)\"blood_replaced_pints_41\":", &t_NM_caa61c45e1, 2, 4, 1, 0, 25, 23, optionality::optional},
+  {"Blood Not Replaced Pints(42)\"blood_not_replaced_pints_42\":", &t_NM_caa61c45e1, 2, 5, 1, 0, 28, 27, optionality::optional},
+  {"Co Insurance Days (25)\"co_insurance_days_25\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 20, optionality::optional},
+  {"Condition Code (35-39)\"condition_code_35_39\":", &t_IS_94058a80d1, 2, 7, 5, 43, 22, 20, optionality::optional},
+  {"Covered Days   (23)\"covered_days_23\":", &t_NM_caa61c45e1, 3, 8, 1, 0, 19, 15, optionality::optional},
+  {"Non Covered Days   (24)\"non_covered_days_24\":", &t_NM_caa61c45e1, 3, 9, 1, 0, 23, 19, optionality::optional},
+  {"Value Amount and Code (46-49)\"value_amount_and_code_46_49\":", &t_CM_UVC_fe09bf0edc, 12, 10, 8, 153, 29, 27, optionality::optional},
+  {"Number Of Grace Days (90)\"number_of_grace_days_90\":", &t_NM_caa61c45e1, 2, 11, 1, 0, 25, 23, optionality::optional},
+  {"Spec Program Indicator (44)\"spec_program_indicator_44\":", &t_CE_0bb31f3887, 60, 12, 1, 0, 27, 25, optionality::optional},
+  {"PSRO/UR Approval Indicator (87)\"psro_ur_approval_indicator_87\":", &t_ID_694d19431d, 60, 13, 1, 0, 31, 29, optionality::optional},
+  {"PSRO/UR Approved Stay Fm (88)\"psro_ur_approved_stay_fm_88\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 29, 27, optionality::optional},
+  {"PSRO/UR Approved Stay To (89)\"psro_ur_approved_stay_to_89\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 29, 27, optionality::optional},
+  {"Occurrence (28 32)\"occurrence_28_32\":", &t_CM_OCD_daf2514554, 20, 16, 5, 0, 18, 16, optionality::optional},
+  {"Occurrence Span (33)\"occurrence_span_33\":", &t_ID_694d19431d, 2, 17, 1, 0, 20, 18, optionality::optional},
+  {"Occur Span Start Date(33)\"occur_span_start_date_33\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 25, 24, optionality::optional},
+  {"Occur Span End Date (33)\"occur_span_end_date_33\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 24, 22, optionality::optional},
+  {"UB 82 Locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::optional},
+  {"UB 82 Locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::optional},
+  {"UB 82 Locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::optional},
+  {"UB 82 Locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_UB1_8ce889b7dc{str("UB1", 3), str("UB82  data", 10), s_UB1_8ce889b7dc_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB2_C0F18E611C
+#define HL7V2_DEFS_S_UB2_C0F18E611C
+inline constexpr field_def s_UB2_c0f18e611c_f[] = {
+  {"Set ID - UB2\"set_id_ub2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Co-Insurance Days (9)\"co_insurance_days_9\":", &t_ST_30901c7b80, 3, 2, 1, 0, 21, 19, optionality::optional},
+  {"Condition Code (24-30)\"condition_code_24_30\":", &t_ID_694d19431d, 2, 3, 7, 43, 22, 20, optionality::optional},
+  {"Covered Days (7)\"covered_days_7\":", &t_ST_30901c7b80, 3, 4, 1, 0, 16, 14, optionality::optional},
+  {"Non-Covered Days (8)\"non_covered_days_8\":", &t_ST_30901c7b80, 4, 5, 1, 0, 20, 18, optionality::optional},
+  {"Value Amount & Code\"value_amount_code\":", &t_CM_UVC_fe09bf0edc, 11, 6, 12, 0, 19, 17, optionality::optional},
+  {"Occurrence Code and Date (32-35)\"occurrence_code_and_date_32_35\":", &t_CM_OCD_daf2514554, 11, 7, 8, 0, 32, 30, optionality::optional},
+  {"Occurrence Span Code/Dates (36)\"occurrence_span_code_dates_36\":", &t_CM_OSP_1bc47ef2ff, 28, 8, 2, 0, 31, 29, optionality::optional},
+  {"UB92 Locator 2 (State)\"ub92_locator_2_state\":", &t_ST_30901c7b80, 29, 9, 2, 0, 22, 20, optionality::optional},
+  {"UB92 Locator 11 (State)\"ub92_locator_11_state\":", &t_ST_30901c7b80, 12, 10, 2, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 31 (National)\"ub92_locator_31_national\":", &t_ST_30901c7b80, 5, 11, 1, 0, 26, 24, optionality::optional},
+  {"Document Control Number\"document_control_number\":", &t_ST_30901c7b80, 23, 12, 3, 0, 23, 23, optionality::optional},
+  {"UB92 Locator 49 (National)\"ub92_locator_49_national\":", &t_ST_30901c7b80, 4, 13, 23, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 56 (State)\"ub92_locator_56_state\":", &t_ST_30901c7b80, 14, 14, 5, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 57 (National)\"ub92_locator_57_national\":", &t_ST_30901c7b80, 27, 15, 1, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 78 (State)\"ub92_locator_78_state\":", &t_ST_30901c7b80, 2, 16, 2, 0, 23, 21, optionality::optional},
+  {"Special Visit Count\"special_visit_count\":", &t_NM_caa61c45e1, 3, 17, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_UB2_c0f18e611c{str("UB2", 3), str("UB92 data", 9), s_UB2_c0f18e611c_f, 17};
+#endif
+#ifndef HL7V2_DEFS_S_URD_BA50E1DD80
+#define HL7V2_DEFS_S_URD_BA50E1DD80
+inline constexpr field_def s_URD_ba50e1dd80_f[] = {
+  {"R/U Date/Time\"r_u_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 13, 13, optionality::optional},
+  {"Report Priority\"report_priority\":", &t_ID_694d19431d, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/U Who Subject Definition\"r_u_who_subject_definition\":", &t_XCN_8b4a064139, 60, 3, 0, 0, 26, 26, optionality::required},
+  {"R/U What Subject Definition\"r_u_what_subject_definition\":", &t_CE_0bb31f3887, 60, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/U What Department Code\"r_u_what_department_code\":", &t_CE_0bb31f3887, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/U Display/Print Locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 27, 27, optionality::optional},
+  {"R/U Results Level\"r_u_results_level\":", &t_ID_694d19431d, 1, 7, 1, 108, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_URD_ba50e1dd80{str("URD", 3), str("Results/update definition segment", 33), s_URD_ba50e1dd80_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_URS_3AA3AC80E0
+#define HL7V2_DEFS_S_URS_3AA3AC80E0
+inline constexpr field_def s_URS_3aa3ac80e0_f[] = {
+  {"R/U Where Subject Definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/U When Data Start Date/Time\"r_u_when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 29, 29, optionality::optional},
+  {"R/U When Data End Date/Time\"r_u_when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"R/U What User Qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/U Other Results Subject Definition\"r_u_other_results_subject_definition\":", &t_ST_30901c7b80, 20, 5, 0, 0, 36, 36, optionality::optional},
+  {"R/U Which Date/Time Qualifier\"r_u_which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 29, 29, optionality::optional},
+  {"R/U Which Date/Time Status Qualifier\"r_u_which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 36, 36, optionality::optional},
+  {"R/U Date/Time Selection Qualifier\"r_u_date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 33, 33, optionality::optional},
+  {"R/U Quantity/Timing Qualifier\"r_u_quantity_timing_qualifier\":", &t_TQ_dadfa415d9, 60, 9, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_URS_3aa3ac80e0{str("URS", 3), str("Unsolicited selection segment", 29), s_URS_3aa3ac80e0_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_VAR_0C894E5560
+#define HL7V2_DEFS_S_VAR_0C894E5560
+inline constexpr field_def s_VAR_0c894e5560_f[] = {
+  {"Variance Instance ID\"variance_instance_id\":", &t_EI_b715a1cd3a, 60, 1, 1, 0, 20, 20, optionality::required},
+  {"Documented Date/Time\"documented_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 20, 20, optionality::required},
+  {"Stated Variance Date/Time\"stated_variance_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 25, 25, optionality::optional},
+  {"Variance Originator\"variance_originator\":", &t_XCN_8b4a064139, 860, 4, 1, 0, 19, 19, optionality::optional},
+  {"Variance Classification\"variance_classification\":", &t_CE_0bb31f3887, 60, 5, 1, 0, 23, 23, optionality::optional},
+  {"Variance Description\"variance_description\":", &t_ST_30901c7b80, 512, 6, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_VAR_0c894e5560{str("VAR", 3), str("Variance", 8), s_VAR_0c894e5560_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_VTQ_1BDE4A3600
+#define HL7V2_DEFS_S_VTQ_1BDE4A3600
+inline constexpr field_def s_VTQ_1bde4a3600_f[] = {
+  {"Query tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"VT Query Name\"vt_query_name\":", &t_CE_0bb31f3887, 60, 3, 1, 0, 13, 13, optionality::required},
+  {"Virtual Table Name\"virtual_table_name\":", &t_CE_0bb31f3887, 60, 4, 1, 0, 18, 18, optionality::required},
+  {"Selection Criteria\"selection_criteria\":", &t_QSC_6328a57035, 256, 5, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_VTQ_1bde4a3600{str("VTQ", 3), str("Virtual Table Query Request", 27), s_VTQ_1bde4a3600_f, 5};
 #endif
 #ifndef HL7V2_DEFS_N_FBFB7C778A
 #define HL7V2_DEFS_N_FBFB7C778A
@@ -8146,116 +8146,116 @@ inline constexpr table_def tb_336_817e606387{336, 4, str("Referral reason", 15),
 #endif
 
 inline constexpr segment_entry v2_3_segments[] = {
-  {0x41434300u, &s_ACC_48c121a437},
-  {0x41444400u, &s_ADD_f1d4428632},
-  {0x41494700u, &s_AIG_42ff2047e6},
-  {0x41494c00u, &s_AIL_da75dbe8bc},
-  {0x41495000u, &s_AIP_93f703e020},
-  {0x41495300u, &s_AIS_d650b23682},
-  {0x414c3100u, &s_AL1_6b89710107},
-  {0x41505200u, &s_APR_9c98d05ac4},
-  {0x41525100u, &s_ARQ_a58eb35f4a},
-  {0x41555400u, &s_AUT_dd201d1f27},
-  {0x42485300u, &s_BHS_6b620f60cf},
-  {0x424c4700u, &s_BLG_b11c24700d},
-  {0x42545300u, &s_BTS_913b940b42},
-  {0x43444d00u, &s_CDM_6909e9f154},
-  {0x434d3000u, &s_CM0_54b47e07c8},
-  {0x434d3100u, &s_CM1_29cbaeedd8},
-  {0x434d3200u, &s_CM2_55fe5361f7},
-  {0x43535000u, &s_CSP_13a21fc273},
-  {0x43535200u, &s_CSR_02c3b9e654},
-  {0x43535300u, &s_CSS_58e4d7bf57},
-  {0x43544400u, &s_CTD_f6b48dc00b},
-  {0x43544900u, &s_CTI_ae2685c8fb},
-  {0x44423100u, &s_DB1_2a4c5d828f},
-  {0x44473100u, &s_DG1_a0affdb0ab},
-  {0x44524700u, &s_DRG_b273f3e60b},
-  {0x44534300u, &s_DSC_f454771e49},
-  {0x44535000u, &s_DSP_2c3cbd600d},
-  {0x45514c00u, &s_EQL_d9e95d4124},
-  {0x45525100u, &s_ERQ_34b5109500},
-  {0x45525200u, &s_ERR_87e143b8f7},
-  {0x45564e00u, &s_EVN_cb6fa248db},
-  {0x46414300u, &s_FAC_cea51a9894},
-  {0x46485300u, &s_FHS_6b90fa84f9},
-  {0x46543100u, &s_FT1_88b30b61b7},
-  {0x46545300u, &s_FTS_8d78a78272},
-  {0x474f4c00u, &s_GOL_da2336a798},
-  {0x47543100u, &s_GT1_9bb7b6fe97},
-  {0x494e3100u, &s_IN1_36b5b77002},
-  {0x494e3200u, &s_IN2_e13c053981},
-  {0x494e3300u, &s_IN3_f3a021e3ad},
-  {0x4c434300u, &s_LCC_2a3e7a6a43},
-  {0x4c434800u, &s_LCH_aa42b6021e},
-  {0x4c445000u, &s_LDP_8b6f659df2},
-  {0x4c4f4300u, &s_LOC_9c9339fe92},
-  {0x4c524c00u, &s_LRL_20a10c0238},
-  {0x4d464100u, &s_MFA_f592a866e7},
-  {0x4d464500u, &s_MFE_b96e10f781},
-  {0x4d464900u, &s_MFI_8af29bc425},
-  {0x4d524700u, &s_MRG_0b426dea6d},
-  {0x4d534100u, &s_MSA_ba1f88d7b1},
-  {0x4d534800u, &s_MSH_32e36dfb25},
-  {0x4e434b00u, &s_NCK_bb7bfae5b0},
-  {0x4e4b3100u, &s_NK1_c34ee0cc86},
-  {0x4e505500u, &s_NPU_46ad39d523},
-  {0x4e534300u, &s_NSC_8d9c7b9a18},
-  {0x4e535400u, &s_NST_1efe899d3e},
-  {0x4e544500u, &s_NTE_aac7f6eb3a},
-  {0x4f425200u, &s_OBR_b770955ba7},
-  {0x4f425800u, &s_OBX_be3cdb21da},
-  {0x4f445300u, &s_ODS_a742090dc8},
-  {0x4f445400u, &s_ODT_7efd05c765},
-  {0x4f4d3100u, &s_OM1_9f1f8f1b43},
-  {0x4f4d3200u, &s_OM2_161a4dae7b},
-  {0x4f4d3300u, &s_OM3_37f0cb1b99},
-  {0x4f4d3400u, &s_OM4_fdade94905},
-  {0x4f4d3500u, &s_OM5_fad6f92b23},
-  {0x4f4d3600u, &s_OM6_b118acc7a2},
-  {0x4f524300u, &s_ORC_a0cf1fc2e0},
-  {0x50435200u, &s_PCR_7bde773040},
-  {0x50443100u, &s_PD1_920e3b7cac},
-  {0x50444300u, &s_PDC_295ed0f5c5},
-  {0x50454f00u, &s_PEO_4a048b0e67},
-  {0x50455300u, &s_PES_c549b6cadc},
-  {0x50494400u, &s_PID_1f5e8ad137},
-  {0x50523100u, &s_PR1_23217d3524},
-  {0x50524100u, &s_PRA_c7bfd2520f},
-  {0x50524200u, &s_PRB_57eb451838},
-  {0x50524300u, &s_PRC_a4a7ecca1a},
-  {0x50524400u, &s_PRD_8e7b44901b},
-  {0x50534800u, &s_PSH_dc07bebc4b},
-  {0x50544800u, &s_PTH_88bab6d5c9},
-  {0x50563100u, &s_PV1_acef37ce22},
-  {0x50563200u, &s_PV2_5eac4d1fb1},
-  {0x51414b00u, &s_QAK_0c9a2931fa},
-  {0x51524400u, &s_QRD_1cfa3201e9},
-  {0x51524600u, &s_QRF_b95f1e06d5},
-  {0x52444600u, &s_RDF_5e5450a34a},
-  {0x52445400u, &s_RDT_3f9bd9a5dd},
-  {0x52463100u, &s_RF1_0b51c079e7},
-  {0x52475300u, &s_RGS_944823a9a1},
-  {0x524f4c00u, &s_ROL_9a29df6cd2},
-  {0x52513100u, &s_RQ1_3b216c0218},
-  {0x52514400u, &s_RQD_3be0191aef},
-  {0x52584100u, &s_RXA_d174537cc0},
-  {0x52584300u, &s_RXC_c4cd484212},
-  {0x52584400u, &s_RXD_6b369a7068},
-  {0x52584500u, &s_RXE_49bd8a631a},
-  {0x52584700u, &s_RXG_8c4e516009},
-  {0x52584f00u, &s_RXO_60cd9a29f6},
-  {0x52585200u, &s_RXR_9e59118c5c},
-  {0x53434800u, &s_SCH_35dccee56f},
-  {0x53505200u, &s_SPR_eb66bf471f},
-  {0x53544600u, &s_STF_3e047851f8},
-  {0x54584100u, &s_TXA_c5214c0975},
-  {0x55423100u, &s_UB1_ef3125c7f2},
-  {0x55423200u, &s_UB2_8968bc29f4},
-  {0x55524400u, &s_URD_0eff4841cb},
-  {0x55525300u, &s_URS_1aa7fa6ae3},
-  {0x56415200u, &s_VAR_017554ca51},
-  {0x56545100u, &s_VTQ_d3aac72b1b},
+  {0x41434300u, &s_ACC_217a3e9c3f},
+  {0x41444400u, &s_ADD_014897f438},
+  {0x41494700u, &s_AIG_c908306d81},
+  {0x41494c00u, &s_AIL_777dad410c},
+  {0x41495000u, &s_AIP_d0be6726ef},
+  {0x41495300u, &s_AIS_260ba70d25},
+  {0x414c3100u, &s_AL1_d259b54cad},
+  {0x41505200u, &s_APR_57d40841ee},
+  {0x41525100u, &s_ARQ_1c164fd7a7},
+  {0x41555400u, &s_AUT_b53c5e63a8},
+  {0x42485300u, &s_BHS_2c2818d6f1},
+  {0x424c4700u, &s_BLG_9fe7b04a0e},
+  {0x42545300u, &s_BTS_680d28f0b2},
+  {0x43444d00u, &s_CDM_bff7922671},
+  {0x434d3000u, &s_CM0_b7f80f6181},
+  {0x434d3100u, &s_CM1_c56e8f509a},
+  {0x434d3200u, &s_CM2_48d64e8376},
+  {0x43535000u, &s_CSP_3e62877e77},
+  {0x43535200u, &s_CSR_a89382100f},
+  {0x43535300u, &s_CSS_85f7f7b6cf},
+  {0x43544400u, &s_CTD_d5fb61b1d7},
+  {0x43544900u, &s_CTI_0f46a42eec},
+  {0x44423100u, &s_DB1_d9238e75e1},
+  {0x44473100u, &s_DG1_52196289f5},
+  {0x44524700u, &s_DRG_77a80be184},
+  {0x44534300u, &s_DSC_f33ec95fba},
+  {0x44535000u, &s_DSP_048df2f3e2},
+  {0x45514c00u, &s_EQL_6f63eacb88},
+  {0x45525100u, &s_ERQ_09a11d1c5c},
+  {0x45525200u, &s_ERR_31c3d6c89b},
+  {0x45564e00u, &s_EVN_eb624bce3f},
+  {0x46414300u, &s_FAC_676c7fbabd},
+  {0x46485300u, &s_FHS_ae8413f5ff},
+  {0x46543100u, &s_FT1_a981c1ab18},
+  {0x46545300u, &s_FTS_5e492d308d},
+  {0x474f4c00u, &s_GOL_ea96447bb4},
+  {0x47543100u, &s_GT1_9fbd0464fe},
+  {0x494e3100u, &s_IN1_54ba3a626f},
+  {0x494e3200u, &s_IN2_f7521fa527},
+  {0x494e3300u, &s_IN3_7e33819799},
+  {0x4c434300u, &s_LCC_f43a5fc881},
+  {0x4c434800u, &s_LCH_159b043e98},
+  {0x4c445000u, &s_LDP_2f2209b9ac},
+  {0x4c4f4300u, &s_LOC_0e4f5be2a6},
+  {0x4c524c00u, &s_LRL_5d86d75b92},
+  {0x4d464100u, &s_MFA_5b6dc94449},
+  {0x4d464500u, &s_MFE_e38efd673a},
+  {0x4d464900u, &s_MFI_cb7d1b9929},
+  {0x4d524700u, &s_MRG_07cb44cfd7},
+  {0x4d534100u, &s_MSA_7c410de235},
+  {0x4d534800u, &s_MSH_aeebd4a1a8},
+  {0x4e434b00u, &s_NCK_37306d5678},
+  {0x4e4b3100u, &s_NK1_5bb6b992c2},
+  {0x4e505500u, &s_NPU_8233db53bb},
+  {0x4e534300u, &s_NSC_5f74701fe9},
+  {0x4e535400u, &s_NST_29dd7916f6},
+  {0x4e544500u, &s_NTE_eae9330592},
+  {0x4f425200u, &s_OBR_bbb9e556c8},
+  {0x4f425800u, &s_OBX_3bf07aa660},
+  {0x4f445300u, &s_ODS_929cce770b},
+  {0x4f445400u, &s_ODT_9ce797f06e},
+  {0x4f4d3100u, &s_OM1_c3246a2bad},
+  {0x4f4d3200u, &s_OM2_0e05290ef4},
+  {0x4f4d3300u, &s_OM3_e10aedc893},
+  {0x4f4d3400u, &s_OM4_bafba1ca38},
+  {0x4f4d3500u, &s_OM5_e6a12a5af4},
+  {0x4f4d3600u, &s_OM6_2590faa343},
+  {0x4f524300u, &s_ORC_88c726ef44},
+  {0x50435200u, &s_PCR_19ea5a8725},
+  {0x50443100u, &s_PD1_227a7a674e},
+  {0x50444300u, &s_PDC_c24e34bf2e},
+  {0x50454f00u, &s_PEO_4782903747},
+  {0x50455300u, &s_PES_efcb2201aa},
+  {0x50494400u, &s_PID_7376e31098},
+  {0x50523100u, &s_PR1_5767c898d7},
+  {0x50524100u, &s_PRA_e244871ac5},
+  {0x50524200u, &s_PRB_4ebf5f29f6},
+  {0x50524300u, &s_PRC_8821cf04bd},
+  {0x50524400u, &s_PRD_13170cebbf},
+  {0x50534800u, &s_PSH_0f28b57dd0},
+  {0x50544800u, &s_PTH_38b789bb65},
+  {0x50563100u, &s_PV1_c46dafa907},
+  {0x50563200u, &s_PV2_ab134cbd02},
+  {0x51414b00u, &s_QAK_db299ce932},
+  {0x51524400u, &s_QRD_024afc824b},
+  {0x51524600u, &s_QRF_c897c3191c},
+  {0x52444600u, &s_RDF_c6d9e13b55},
+  {0x52445400u, &s_RDT_6314e5366f},
+  {0x52463100u, &s_RF1_cd788623a2},
+  {0x52475300u, &s_RGS_52605b18cd},
+  {0x524f4c00u, &s_ROL_045cf249b8},
+  {0x52513100u, &s_RQ1_b205db5ece},
+  {0x52514400u, &s_RQD_59b5c7cef8},
+  {0x52584100u, &s_RXA_5b88430a55},
+  {0x52584300u, &s_RXC_787704a67b},
+  {0x52584400u, &s_RXD_937aac98a9},
+  {0x52584500u, &s_RXE_a6ac536b38},
+  {0x52584700u, &s_RXG_677d4f286f},
+  {0x52584f00u, &s_RXO_327ccae319},
+  {0x52585200u, &s_RXR_cb2328e8fc},
+  {0x53434800u, &s_SCH_96ac80531b},
+  {0x53505200u, &s_SPR_a402aba915},
+  {0x53544600u, &s_STF_5c4037fd4d},
+  {0x54584100u, &s_TXA_84539b98c1},
+  {0x55423100u, &s_UB1_8ce889b7dc},
+  {0x55423200u, &s_UB2_c0f18e611c},
+  {0x55524400u, &s_URD_ba50e1dd80},
+  {0x55525300u, &s_URS_3aa3ac80e0},
+  {0x56415200u, &s_VAR_0c894e5560},
+  {0x56545100u, &s_VTQ_1bde4a3600},
 };
 inline constexpr const type_def* v2_3_types[] = {
   &t_AD_997db9468c,

@@ -25,51 +25,51 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_997DB9468C
 #define HL7V2_DEFS_T_AD_997DB9468C
 inline constexpr component_def t_AD_997db9468c_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_997db9468c{str("AD", 2), str("Address", 7), t_AD_997db9468c_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_TS_F7A89BEA09
 #define HL7V2_DEFS_T_TS_F7A89BEA09
 inline constexpr component_def t_TS_f7a89bea09_c[] = {
-  {str("Time Of An Event", 16), str("time_of_an_event", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree Of Precision", 19), str("degree_of_precision", 19), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Time Of An Event\"time_of_an_event\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
+  {"Degree Of Precision\"degree_of_precision\":", &t_ST_30901c7b80, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_TS_f7a89bea09{str("TS", 2), str("Time Stamp", 10), t_TS_f7a89bea09_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_AUI_0135592E44
 #define HL7V2_DEFS_T_AUI_0135592E44
 inline constexpr component_def t_AUI_0135592e44_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Date\"date\":", &t_TS_f7a89bea09, 0, 0, 4, 4, optionality::optional},
+  {"Source\"source\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_AUI_0135592e44{str("AUI", 3), str("Authorization Information", 25), t_AUI_0135592e44_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CCD_44C1CA92D7
 #define HL7V2_DEFS_T_CCD_44C1CA92D7
 inline constexpr component_def t_CCD_44c1ca92d7_c[] = {
-  {str("When To Charge Code", 19), str("when_to_charge_code", 19), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date/time", 9), str("date_time", 9), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"When To Charge Code\"when_to_charge_code\":", &t_ID_694d19431d, 0, 0, 19, 19, optionality::optional},
+  {"Date/time\"date_time\":", &t_TS_f7a89bea09, 0, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_CCD_44c1ca92d7{str("CCD", 3), str("Charge Time", 11), t_CCD_44c1ca92d7_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CE_DA502284BF
 #define HL7V2_DEFS_T_CE_DA502284BF
 inline constexpr component_def t_CE_da502284bf_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Coding System", 21), str("name_of_coding_system", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name Of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"Name Of Coding System\"name_of_coding_system\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Name Of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ST_30901c7b80, 0, 0, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CE_da502284bf{str("CE", 2), str("Coded Element", 13), t_CE_da502284bf_c, 6};
 #endif
@@ -84,101 +84,101 @@ inline constexpr type_def t_IS_94058a80d1{str("IS", 2), str("Coded value for use
 #ifndef HL7V2_DEFS_T_HD_8477A8D909
 #define HL7V2_DEFS_T_HD_8477A8D909
 inline constexpr component_def t_HD_8477a8d909_c[] = {
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 0, 300, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 0, 301, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 0, 300, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 0, 301, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_HD_8477a8d909{str("HD", 2), str("Hierarchic Designator", 21), t_HD_8477a8d909_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CK_A175404D3B
 #define HL7V2_DEFS_T_CK_A175404D3B
 inline constexpr component_def t_CK_a175404d3b_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_8477a8d909, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_8477a8d909, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_CK_a175404d3b{str("CK", 2), str("Composite ID With Check Digit", 29), t_CK_a175404d3b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_CNN_3B695B2B38
 #define HL7V2_DEFS_T_CNN_3B695B2B38
 inline constexpr component_def t_CNN_3b695b2b38_c[] = {
-  {str("Id Number St", 12), str("id_number_st", 12), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix E G Jr Or Iii", 20), str("suffix_e_g_jr_or_iii", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix E G Dr", 13), str("prefix_e_g_dr", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree E G Md", 13), str("degree_e_g_md", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Authority Namespace Id", 32), str("assigning_authority_namespace_id", 32), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Authority Universal Id", 32), str("assigning_authority_universal_id", 32), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Assigning Authority Universal Id Type", 37), str("assigning_authority_universal_id_type", 37), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Id Number St\"id_number_st\":", &t_ST_30901c7b80, 0, 0, 12, 12, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix E G Jr Or Iii\"suffix_e_g_jr_or_iii\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
+  {"Prefix E G Dr\"prefix_e_g_dr\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Degree E G Md\"degree_e_g_md\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority Namespace Id\"assigning_authority_namespace_id\":", &t_IS_94058a80d1, 0, 0, 32, 32, optionality::optional},
+  {"Assigning Authority Universal Id\"assigning_authority_universal_id\":", &t_ST_30901c7b80, 0, 0, 32, 32, optionality::optional},
+  {"Assigning Authority Universal Id Type\"assigning_authority_universal_id_type\":", &t_ID_694d19431d, 0, 0, 37, 37, optionality::optional},
 };
 inline constexpr type_def t_CNN_3b695b2b38{str("CNN", 3), str("", 0), t_CNN_3b695b2b38_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_MO_231B9C531C
 #define HL7V2_DEFS_T_MO_231B9C531C
 inline constexpr component_def t_MO_231b9c531c_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Denomination", 12), str("denomination", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Denomination\"denomination\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_MO_231b9c531c{str("MO", 2), str("Money", 5), t_MO_231b9c531c_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CP_C4CE1E7B55
 #define HL7V2_DEFS_T_CP_C4CE1E7B55
 inline constexpr component_def t_CP_c4ce1e7b55_c[] = {
-  {str("Price", 5), str("price", 5), &t_MO_231b9c531c, 0, 0, optionality::optional},
-  {str("Price Type", 10), str("price_type", 10), &t_ID_694d19431d, 0, 205, optionality::optional},
-  {str("From Value", 10), str("from_value", 10), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("To Value", 8), str("to_value", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Range Units", 11), str("range_units", 11), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Range Type", 10), str("range_type", 10), &t_ID_694d19431d, 0, 298, optionality::optional},
+  {"Price\"price\":", &t_MO_231b9c531c, 0, 0, 5, 5, optionality::optional},
+  {"Price Type\"price_type\":", &t_ID_694d19431d, 0, 205, 10, 10, optionality::optional},
+  {"From Value\"from_value\":", &t_NM_caa61c45e1, 0, 0, 10, 10, optionality::optional},
+  {"To Value\"to_value\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Range Units\"range_units\":", &t_CE_da502284bf, 0, 0, 11, 11, optionality::optional},
+  {"Range Type\"range_type\":", &t_ID_694d19431d, 0, 298, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CP_c4ce1e7b55{str("CP", 2), str("Composite Price", 15), t_CP_c4ce1e7b55_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_AE4F2035CE
 #define HL7V2_DEFS_T_CQ_AE4F2035CE
 inline constexpr component_def t_CQ_ae4f2035ce_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_CE_da502284bf, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_ae4f2035ce{str("CQ", 2), str("Composite Quantity With Units", 29), t_CQ_ae4f2035ce_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CX_04170DDE12
 #define HL7V2_DEFS_T_CX_04170DDE12
 inline constexpr component_def t_CX_04170dde12_c[] = {
-  {str("ID", 2), str("id", 2), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_8477a8d909, 0, 0, optionality::optional},
+  {"ID\"id\":", &t_ST_30901c7b80, 0, 0, 2, 2, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_8477a8d909, 0, 0, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_8477a8d909, 0, 0, 18, 18, optionality::optional},
 };
 inline constexpr type_def t_CX_04170dde12{str("CX", 2), str("Extended Composite ID With Check Digit", 38), t_CX_04170dde12_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_DDI_D4D5DA3D43
 #define HL7V2_DEFS_T_DDI_D4D5DA3D43
 inline constexpr component_def t_DDI_d4d5da3d43_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Delay Days\"delay_days\":", &t_NM_caa61c45e1, 0, 0, 10, 10, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DDI_d4d5da3d43{str("DDI", 3), str("Daily Deductible", 16), t_DDI_d4d5da3d43_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_DIN_B79C39F6C4
 #define HL7V2_DEFS_T_DIN_B79C39F6C4
 inline constexpr component_def t_DIN_b79c39f6c4_c[] = {
-  {str("Date", 4), str("date", 4), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Date\"date\":", &t_TS_f7a89bea09, 0, 0, 4, 4, optionality::optional},
+  {"Institution Name\"institution_name\":", &t_CE_da502284bf, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_DIN_b79c39f6c4{str("DIN", 3), str("Activation Date", 15), t_DIN_b79c39f6c4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLD_7F1F2801A1
 #define HL7V2_DEFS_T_DLD_7F1F2801A1
 inline constexpr component_def t_DLD_7f1f2801a1_c[] = {
-  {str("Discharge Location", 18), str("discharge_location", 18), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Discharge Location\"discharge_location\":", &t_IS_94058a80d1, 0, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DLD_7f1f2801a1{str("DLD", 3), str("Discharge Location", 18), t_DLD_7f1f2801a1_c, 2};
 #endif
@@ -189,87 +189,87 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_DLN_198DEEC940
 #define HL7V2_DEFS_T_DLN_198DEEC940
 inline constexpr component_def t_DLN_198deec940_c[] = {
-  {str("Driver's License Number", 23), str("drivers_license_number", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Issuing State, Province, Country", 32), str("issuing_state_province_country", 30), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Driver's License Number\"drivers_license_number\":", &t_ST_30901c7b80, 0, 0, 23, 22, optionality::optional},
+  {"Issuing State, Province, Country\"issuing_state_province_country\":", &t_IS_94058a80d1, 0, 0, 32, 30, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_DLN_198deec940{str("DLN", 3), str("Driver's License Number", 23), t_DLN_198deec940_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NR_FB81D77936
 #define HL7V2_DEFS_T_NR_FB81D77936
 inline constexpr component_def t_NR_fb81d77936_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("High Value", 10), str("high_value", 10), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Low Value\"low_value\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"High Value\"high_value\":", &t_NM_caa61c45e1, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_NR_fb81d77936{str("NR", 2), str("Wertebereich", 12), t_NR_fb81d77936_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLT_079B87FAA8
 #define HL7V2_DEFS_T_DLT_079B87FAA8
 inline constexpr component_def t_DLT_079b87faa8_c[] = {
-  {str("Range", 5), str("range", 5), &t_NR_fb81d77936, 0, 0, optionality::optional},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Change Computation", 18), str("change_computation", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Length Of Time-days", 19), str("length_of_time_days", 19), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Range\"range\":", &t_NR_fb81d77936, 0, 0, 5, 5, optionality::optional},
+  {"Numeric Threshold\"numeric_threshold\":", &t_NM_caa61c45e1, 0, 0, 17, 17, optionality::optional},
+  {"Change Computation\"change_computation\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Length Of Time-days\"length_of_time_days\":", &t_NM_caa61c45e1, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_DLT_079b87faa8{str("DLT", 3), str("Delta Check", 11), t_DLT_079b87faa8_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_DR_83907E4F78
 #define HL7V2_DEFS_T_DR_83907E4F78
 inline constexpr component_def t_DR_83907e4f78_c[] = {
-  {str("Range Start Date/time", 21), str("range_start_date_time", 21), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Range End Date/time", 19), str("range_end_date_time", 19), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Range Start Date/time\"range_start_date_time\":", &t_TS_f7a89bea09, 0, 0, 21, 21, optionality::optional},
+  {"Range End Date/time\"range_end_date_time\":", &t_TS_f7a89bea09, 0, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_DR_83907e4f78{str("DR", 2), str("Date/time Range", 15), t_DR_83907e4f78_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DTN_69F1751D18
 #define HL7V2_DEFS_T_DTN_69F1751D18
 inline constexpr component_def t_DTN_69f1751d18_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Number Of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Day Type\"day_type\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Number Of Days\"number_of_days\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DTN_69f1751d18{str("DTN", 3), str("Day Type And Number", 19), t_DTN_69f1751d18_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_EI_6204C32E9B
 #define HL7V2_DEFS_T_EI_6204C32E9B
 inline constexpr component_def t_EI_6204c32e9b_c[] = {
-  {str("Entity Identifier", 17), str("entity_identifier", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 0, 300, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 0, 301, optionality::optional},
+  {"Entity Identifier\"entity_identifier\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 0, 300, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 0, 0, 12, 12, optionality::optional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 0, 301, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_EI_6204c32e9b{str("EI", 2), str("Entity Identifier", 17), t_EI_6204c32e9b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_EIP_C0A60E90F8
 #define HL7V2_DEFS_T_EIP_C0A60E90F8
 inline constexpr component_def t_EIP_c0a60e90f8_c[] = {
-  {str("Parent's placer order number", 28), str("parents_placer_order_number", 27), &t_EI_6204c32e9b, 0, 0, optionality::optional},
-  {str("Parent's filler order number", 28), str("parents_filler_order_number", 27), &t_EI_6204c32e9b, 0, 0, optionality::optional},
+  {"Parent's placer order number\"parents_placer_order_number\":", &t_EI_6204c32e9b, 0, 0, 28, 27, optionality::optional},
+  {"Parent's filler order number\"parents_filler_order_number\":", &t_EI_6204c32e9b, 0, 0, 28, 27, optionality::optional},
 };
 inline constexpr type_def t_EIP_c0a60e90f8{str("EIP", 3), str("Parent Order", 12), t_EIP_c0a60e90f8_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_ELD_526E594482
 #define HL7V2_DEFS_T_ELD_526E594482
 inline constexpr component_def t_ELD_526e594482_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Sequence", 8), str("sequence", 8), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Sequence\"sequence\":", &t_NM_caa61c45e1, 0, 0, 8, 8, optionality::optional},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Code Identifying Error\"code_identifying_error\":", &t_CE_da502284bf, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_ELD_526e594482{str("ELD", 3), str("Error", 5), t_ELD_526e594482_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_FC_380D0CAEF1
 #define HL7V2_DEFS_T_FC_380D0CAEF1
 inline constexpr component_def t_FC_380d0caef1_c[] = {
-  {str("Financial Class", 15), str("financial_class", 15), &t_IS_94058a80d1, 0, 64, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_IS_94058a80d1, 0, 64, 15, 15, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_FC_380d0caef1{str("FC", 2), str("Financial Class", 15), t_FC_380d0caef1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_FN_C3C1C8426C
 #define HL7V2_DEFS_T_FN_C3C1C8426C
 inline constexpr component_def t_FN_c3c1c8426c_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Last Name Prefix", 16), str("last_name_prefix", 16), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Last Name Prefix\"last_name_prefix\":", &t_ST_30901c7b80, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_FN_c3c1c8426c{str("FN", 2), str("Family + Last Name Prefix", 25), t_FN_c3c1c8426c_c, 2};
 #endif
@@ -280,197 +280,197 @@ inline constexpr type_def t_FT_6e961e90da{str("FT", 2), str("Formatted Text Data
 #ifndef HL7V2_DEFS_T_JCC_7679B2C19A
 #define HL7V2_DEFS_T_JCC_7679B2C19A
 inline constexpr component_def t_JCC_7679b2c19a_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_IS_94058a80d1, 0, 327, optionality::optional},
-  {str("Job Class", 9), str("job_class", 9), &t_IS_94058a80d1, 0, 328, optionality::optional},
+  {"Job Code\"job_code\":", &t_IS_94058a80d1, 0, 327, 8, 8, optionality::optional},
+  {"Job Class\"job_class\":", &t_IS_94058a80d1, 0, 328, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_JCC_7679b2c19a{str("JCC", 3), str("Job Code/class", 14), t_JCC_7679b2c19a_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_LA1_0816AF1130
 #define HL7V2_DEFS_T_LA1_0816AF1130
 inline constexpr component_def t_LA1_0816af1130_c[] = {
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_AD_997db9468c, 0, 0, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_8477a8d909, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 0, 0, 5, 5, optionality::optional},
+  {"Address\"address\":", &t_AD_997db9468c, 0, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_LA1_0816af1130{str("LA1", 3), str("Location With Address Information (variant 1", 44), t_LA1_0816af1130_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_LA2_B3CA6B2A1F
 #define HL7V2_DEFS_T_LA2_B3CA6B2A1F
 inline constexpr component_def t_LA2_b3ca6b2a1f_c[] = {
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_8477a8d909, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 0, 0, 5, 5, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_LA2_b3ca6b2a1f{str("LA2", 3), str("Location With Address Information (variant 2", 44), t_LA2_b3ca6b2a1f_c, 16};
 #endif
 #ifndef HL7V2_DEFS_T_MOC_0D3D2543CC
 #define HL7V2_DEFS_T_MOC_0D3D2543CC
 inline constexpr component_def t_MOC_0d3d2543cc_c[] = {
-  {str("Dollar Amount", 13), str("dollar_amount", 13), &t_MO_231b9c531c, 0, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Dollar Amount\"dollar_amount\":", &t_MO_231b9c531c, 0, 0, 13, 13, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_da502284bf, 0, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_MOC_0d3d2543cc{str("MOC", 3), str("Charge To Practise", 18), t_MOC_0d3d2543cc_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_MOP_CE91B7B90A
 #define HL7V2_DEFS_T_MOP_CE91B7B90A
 inline constexpr component_def t_MOP_ce91b7b90a_c[] = {
-  {str("Money Or Percentage Indicator", 29), str("money_or_percentage_indicator", 29), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Money Or Percentage Quantity", 28), str("money_or_percentage_quantity", 28), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Money Or Percentage Indicator\"money_or_percentage_indicator\":", &t_IS_94058a80d1, 0, 0, 29, 29, optionality::optional},
+  {"Money Or Percentage Quantity\"money_or_percentage_quantity\":", &t_NM_caa61c45e1, 0, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_MOP_ce91b7b90a{str("MOP", 3), str("Money Or Percentage", 19), t_MOP_ce91b7b90a_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_MSG_C636DF74B1
 #define HL7V2_DEFS_T_MSG_C636DF74B1
 inline constexpr component_def t_MSG_c636df74b1_c[] = {
-  {str("Message Type", 12), str("message_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Message Structure", 17), str("message_structure", 17), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Message Type\"message_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Trigger Event\"trigger_event\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
+  {"Message Structure\"message_structure\":", &t_ID_694d19431d, 0, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_MSG_c636df74b1{str("MSG", 3), str("Message Type", 12), t_MSG_c636df74b1_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NDL_AEDB357BA0
 #define HL7V2_DEFS_T_NDL_AEDB357BA0
 inline constexpr component_def t_NDL_aedb357ba0_c[] = {
-  {str("Name", 4), str("name", 4), &t_CNN_3b695b2b38, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 0, 0, optionality::optional},
+  {"Name\"name\":", &t_CNN_3b695b2b38, 0, 0, 4, 4, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_8477a8d909, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_NDL_aedb357ba0{str("NDL", 3), str("Observing Practitioner", 22), t_NDL_aedb357ba0_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OCD_CF02DC4BA2
 #define HL7V2_DEFS_T_OCD_CF02DC4BA2
 inline constexpr component_def t_OCD_cf02dc4ba2_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Code\"occurrence_code\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_OCD_cf02dc4ba2{str("OCD", 3), str("Occurence", 9), t_OCD_cf02dc4ba2_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_OSD_BC502432AE
 #define HL7V2_DEFS_T_OSD_BC502432AE
 inline constexpr component_def t_OSD_bc502432ae_c[] = {
-  {str("Sequence/results Flag", 21), str("sequence_results_flag", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Placer Order Number: Entity Identifier", 38), str("placer_order_number_entity_identifier", 37), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Placer Order Number: Namespace ID", 33), str("placer_order_number_namespace_id", 32), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Filler Order Number: Entity Identifier", 38), str("filler_order_number_entity_identifier", 37), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Filler Order Number: Namespace ID", 33), str("filler_order_number_namespace_id", 32), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Sequence Condition Value", 24), str("sequence_condition_value", 24), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Maximum Number Of Repeats", 25), str("maximum_number_of_repeats", 25), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Placer Order Number: Universal ID", 33), str("placer_order_number_universal_id", 32), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Placer Order Number; Universal ID Type", 38), str("placer_order_number_universal_id_type", 37), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Filler Order Number: Universal ID", 33), str("filler_order_number_universal_id", 32), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Filler Order Number: Universal ID Type", 38), str("filler_order_number_universal_id_type", 37), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Sequence/results Flag\"sequence_results_flag\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
+  {"Placer Order Number: Entity Identifier\"placer_order_number_entity_identifier\":", &t_ST_30901c7b80, 0, 0, 38, 37, optionality::optional},
+  {"Placer Order Number: Namespace ID\"placer_order_number_namespace_id\":", &t_IS_94058a80d1, 0, 0, 33, 32, optionality::optional},
+  {"Filler Order Number: Entity Identifier\"filler_order_number_entity_identifier\":", &t_ST_30901c7b80, 0, 0, 38, 37, optionality::optional},
+  {"Filler Order Number: Namespace ID\"filler_order_number_namespace_id\":", &t_IS_94058a80d1, 0, 0, 33, 32, optionality::optional},
+  {"Sequence Condition Value\"sequence_condition_value\":", &t_ST_30901c7b80, 0, 0, 24, 24, optionality::optional},
+  {"Maximum Number Of Repeats\"maximum_number_of_repeats\":", &t_NM_caa61c45e1, 0, 0, 25, 25, optionality::optional},
+  {"Placer Order Number: Universal ID\"placer_order_number_universal_id\":", &t_ST_30901c7b80, 0, 0, 33, 32, optionality::optional},
+  {"Placer Order Number; Universal ID Type\"placer_order_number_universal_id_type\":", &t_ID_694d19431d, 0, 0, 38, 37, optionality::optional},
+  {"Filler Order Number: Universal ID\"filler_order_number_universal_id\":", &t_ST_30901c7b80, 0, 0, 33, 32, optionality::optional},
+  {"Filler Order Number: Universal ID Type\"filler_order_number_universal_id_type\":", &t_ID_694d19431d, 0, 0, 38, 37, optionality::optional},
 };
 inline constexpr type_def t_OSD_bc502432ae{str("OSD", 3), str("Order Sequence", 14), t_OSD_bc502432ae_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OSP_9399875C3E
 #define HL7V2_DEFS_T_OSP_9399875C3E
 inline constexpr component_def t_OSP_9399875c3e_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Occurrence Span Code\"occurrence_span_code\":", &t_CE_da502284bf, 0, 0, 20, 20, optionality::optional},
+  {"Occurrence Span Start Date\"occurrence_span_start_date\":", &t_DT_43ff1b10ca, 0, 0, 26, 26, optionality::optional},
+  {"Occurrence Span Stop Date\"occurrence_span_stop_date\":", &t_DT_43ff1b10ca, 0, 0, 25, 25, optionality::optional},
 };
 inline constexpr type_def t_OSP_9399875c3e{str("OSP", 3), str("Occurence Span", 14), t_OSP_9399875c3e_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PCF_9895F3A7F1
 #define HL7V2_DEFS_T_PCF_9895F3A7F1
 inline constexpr component_def t_PCF_9895f3a7f1_c[] = {
-  {str("Pre-certification Patient Type", 30), str("pre_certification_patient_type", 30), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Pre-certification Required", 26), str("pre_certification_required", 26), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Pre-certification Window", 24), str("pre_certification_window", 24), &t_TS_f7a89bea09, 0, 0, optionality::optional},
+  {"Pre-certification Patient Type\"pre_certification_patient_type\":", &t_IS_94058a80d1, 0, 0, 30, 30, optionality::optional},
+  {"Pre-certification Required\"pre_certification_required\":", &t_ID_694d19431d, 0, 0, 26, 26, optionality::optional},
+  {"Pre-certification Window\"pre_certification_window\":", &t_TS_f7a89bea09, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_PCF_9895f3a7f1{str("PCF", 3), str("Pre-certification Required", 26), t_PCF_9895f3a7f1_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PI_F373F13548
 #define HL7V2_DEFS_T_PI_F373F13548
 inline constexpr component_def t_PI_f373f13548_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Other Qualifying Info", 21), str("other_qualifying_info", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Type Of ID Number\"type_of_id_number\":", &t_IS_94058a80d1, 0, 0, 17, 17, optionality::optional},
+  {"Other Qualifying Info\"other_qualifying_info\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_PI_f373f13548{str("PI", 2), str("Person Identifier", 17), t_PI_f373f13548_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PIP_A7451BE7CB
 #define HL7V2_DEFS_T_PIP_A7451BE7CB
 inline constexpr component_def t_PIP_a7451be7cb_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_EI_6204c32e9b, 0, 0, optionality::optional},
+  {"Privilege\"privilege\":", &t_CE_da502284bf, 0, 0, 9, 9, optionality::optional},
+  {"Privilege Class\"privilege_class\":", &t_CE_da502284bf, 0, 0, 15, 15, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
+  {"Facility\"facility\":", &t_EI_6204c32e9b, 0, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_PIP_a7451be7cb{str("PIP", 3), str("Privileges", 10), t_PIP_a7451be7cb_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_PL_E9D510FFAC
 #define HL7V2_DEFS_T_PL_E9D510FFAC
 inline constexpr component_def t_PL_e9d510ffac_c[] = {
-  {str("Point Of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Point Of Care\"point_of_care\":", &t_IS_94058a80d1, 0, 0, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 0, 0, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 0, 0, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_8477a8d909, 0, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 0, 0, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 0, 0, 5, 5, optionality::optional},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_PL_e9d510ffac{str("PL", 2), str("Person Location", 15), t_PL_e9d510ffac_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_PLN_644BC31EBC
 #define HL7V2_DEFS_T_PLN_644BC31EBC
 inline constexpr component_def t_PLN_644bc31ebc_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Type Of ID Number", 17), str("type_of_id_number", 17), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("State/other Qualifying Info", 27), str("state_other_qualifying_info", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Type Of ID Number\"type_of_id_number\":", &t_IS_94058a80d1, 0, 0, 17, 17, optionality::optional},
+  {"State/other Qualifying Info\"state_other_qualifying_info\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PLN_644bc31ebc{str("PLN", 3), str("Practitioner ID Numbers", 23), t_PLN_644bc31ebc_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_PPN_354C6AB633
 #define HL7V2_DEFS_T_PPN_354C6AB633
 inline constexpr component_def t_PPN_354c6ab633_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family+last Name", 16), str("family_last_name", 16), &t_FN_c3c1c8426c, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Date/Time Action Performed", 26), str("date_time_action_performed", 26), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Family+last Name\"family_last_name\":", &t_FN_c3c1c8426c, 0, 0, 16, 16, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 0, 0, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_8477a8d909, 0, 0, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_8477a8d909, 0, 0, 18, 18, optionality::optional},
+  {"Date/Time Action Performed\"date_time_action_performed\":", &t_TS_f7a89bea09, 0, 0, 26, 26, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_PPN_354c6ab633{str("PPN", 3), str("Performing Person Time Stamp", 28), t_PPN_354c6ab633_c, 16};
 #endif
@@ -481,91 +481,91 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_PRL_7112D22974
 #define HL7V2_DEFS_T_PRL_7112D22974
 inline constexpr component_def t_PRL_7112d22974_c[] = {
-  {str("OBX-3 Observation Identifier Of Parent Result", 45), str("obx_3_observation_identifier_of_parent_result", 45), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("OBX-4 Sub-ID Of Parent Result", 29), str("obx_4_sub_id_of_parent_result", 29), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Part Of OBX-5 Observation Result From Parent", 44), str("part_of_obx_5_observation_result_from_parent", 44), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {"OBX-3 Observation Identifier Of Parent Result\"obx_3_observation_identifier_of_parent_result\":", &t_CE_da502284bf, 0, 0, 45, 45, optionality::optional},
+  {"OBX-4 Sub-ID Of Parent Result\"obx_4_sub_id_of_parent_result\":", &t_ST_30901c7b80, 0, 0, 29, 29, optionality::optional},
+  {"Part Of OBX-5 Observation Result From Parent\"part_of_obx_5_observation_result_from_parent\":", &t_TX_f9e6eec689, 0, 0, 44, 44, optionality::optional},
 };
 inline constexpr type_def t_PRL_7112d22974{str("PRL", 3), str("Parent Result Link", 18), t_PRL_7112d22974_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PT_78DA7D48A5
 #define HL7V2_DEFS_T_PT_78DA7D48A5
 inline constexpr component_def t_PT_78da7d48a5_c[] = {
-  {str("Processing ID", 13), str("processing_id", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Processing Mode", 15), str("processing_mode", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Processing ID\"processing_id\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
+  {"Processing Mode\"processing_mode\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PT_78da7d48a5{str("PT", 2), str("Processing Type", 15), t_PT_78da7d48a5_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_PTA_A29CDEB013
 #define HL7V2_DEFS_T_PTA_A29CDEB013
 inline constexpr component_def t_PTA_a29cdeb013_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Amount Class", 12), str("amount_class", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Amount", 6), str("amount", 6), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Policy Type\"policy_type\":", &t_IS_94058a80d1, 0, 0, 11, 11, optionality::optional},
+  {"Amount Class\"amount_class\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Amount\"amount\":", &t_NM_caa61c45e1, 0, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_PTA_a29cdeb013{str("PTA", 3), str("Policy Type", 11), t_PTA_a29cdeb013_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_QIP_717452A691
 #define HL7V2_DEFS_T_QIP_717452A691
 inline constexpr component_def t_QIP_717452a691_c[] = {
-  {str("Field Name", 10), str("field_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Value1&value2&value3", 20), str("value1_value2_value3", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Field Name\"field_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Value1&value2&value3\"value1_value2_value3\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_QIP_717452a691{str("QIP", 3), str("Query Input Parameter List", 26), t_QIP_717452a691_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_QSC_0CB5E0F1FF
 #define HL7V2_DEFS_T_QSC_0CB5E0F1FF
 inline constexpr component_def t_QSC_0cb5e0f1ff_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Relational Operator", 19), str("relational_operator", 19), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Value", 5), str("value", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Relational Conjunction", 22), str("relational_conjunction", 22), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Relational Operator\"relational_operator\":", &t_ID_694d19431d, 0, 0, 19, 19, optionality::optional},
+  {"Value\"value\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
+  {"Relational Conjunction\"relational_conjunction\":", &t_ID_694d19431d, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_QSC_0cb5e0f1ff{str("QSC", 3), str("Query Selection Criteria", 24), t_QSC_0cb5e0f1ff_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RCD_E12D4E1FEF
 #define HL7V2_DEFS_T_RCD_E12D4E1FEF
 inline constexpr component_def t_RCD_e12d4e1fef_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("HL7 Date Type", 13), str("hl7_date_type", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Maximum Column Width", 20), str("maximum_column_width", 20), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"HL7 Date Type\"hl7_date_type\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Maximum Column Width\"maximum_column_width\":", &t_NM_caa61c45e1, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_RCD_e12d4e1fef{str("RCD", 3), str("Row Column Definition", 21), t_RCD_e12d4e1fef_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_RFR_090D42D5F4
 #define HL7V2_DEFS_T_RFR_090D42D5F4
 inline constexpr component_def t_RFR_090d42d5f4_c[] = {
-  {str("Numeric Range", 13), str("numeric_range", 13), &t_NR_fb81d77936, 0, 0, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Age Range", 9), str("age_range", 9), &t_NR_fb81d77936, 0, 0, optionality::optional},
-  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_NR_fb81d77936, 0, 0, optionality::optional},
-  {str("Species", 7), str("species", 7), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Race/subspecies", 15), str("race_subspecies", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Conditions", 10), str("conditions", 10), &t_TX_f9e6eec689, 0, 0, optionality::optional},
+  {"Numeric Range\"numeric_range\":", &t_NR_fb81d77936, 0, 0, 13, 13, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_IS_94058a80d1, 0, 0, 18, 18, optionality::optional},
+  {"Age Range\"age_range\":", &t_NR_fb81d77936, 0, 0, 9, 9, optionality::optional},
+  {"Gestational Age Range\"gestational_age_range\":", &t_NR_fb81d77936, 0, 0, 21, 21, optionality::optional},
+  {"Species\"species\":", &t_TX_f9e6eec689, 0, 0, 7, 7, optionality::optional},
+  {"Race/subspecies\"race_subspecies\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"Conditions\"conditions\":", &t_TX_f9e6eec689, 0, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_RFR_090d42d5f4{str("RFR", 3), str("Reference Range", 15), t_RFR_090d42d5f4_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_RI_06C21C5FF2
 #define HL7V2_DEFS_T_RI_06C21C5FF2
 inline constexpr component_def t_RI_06c21c5ff2_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Explicit Time Interval", 22), str("explicit_time_interval", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_IS_94058a80d1, 0, 0, 14, 14, optionality::optional},
+  {"Explicit Time Interval\"explicit_time_interval\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_RI_06c21c5ff2{str("RI", 2), str("Repeat Interval", 15), t_RI_06c21c5ff2_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_RMC_457675097E
 #define HL7V2_DEFS_T_RMC_457675097E
 inline constexpr component_def t_RMC_457675097e_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Amount Type", 11), str("amount_type", 11), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Room Type\"room_type\":", &t_IS_94058a80d1, 0, 0, 9, 9, optionality::optional},
+  {"Amount Type\"amount_type\":", &t_IS_94058a80d1, 0, 0, 11, 11, optionality::optional},
+  {"Coverage Amount\"coverage_amount\":", &t_NM_caa61c45e1, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_RMC_457675097e{str("RMC", 3), str("Room Coverage", 13), t_RMC_457675097e_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_SCV_4AD54551C4
 #define HL7V2_DEFS_T_SCV_4AD54551C4
 inline constexpr component_def t_SCV_4ad54551c4_c[] = {
-  {str("Parameter Class", 15), str("parameter_class", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Parameter Value", 15), str("parameter_value", 15), &t_IS_94058a80d1, 0, 0, optionality::optional},
+  {"Parameter Class\"parameter_class\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
+  {"Parameter Value\"parameter_value\":", &t_IS_94058a80d1, 0, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SCV_4ad54551c4{str("SCV", 3), str("Scheduling Class Value Pair", 27), t_SCV_4ad54551c4_c, 2};
 #endif
@@ -576,23 +576,23 @@ inline constexpr type_def t_SI_5f0d0d96af{str("SI", 2), str("Sequence ID", 11), 
 #ifndef HL7V2_DEFS_T_SPD_1004703D60
 #define HL7V2_DEFS_T_SPD_1004703D60
 inline constexpr component_def t_SPD_1004703d60_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Eligible Or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Date Of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 0, 0, optionality::optional},
+  {"Specialty Name\"specialty_name\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Governing Board\"governing_board\":", &t_ST_30901c7b80, 0, 0, 15, 15, optionality::optional},
+  {"Eligible Or Certified\"eligible_or_certified\":", &t_ID_694d19431d, 0, 0, 21, 21, optionality::optional},
+  {"Date Of Certification\"date_of_certification\":", &t_DT_43ff1b10ca, 0, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_SPD_1004703d60{str("SPD", 3), str("Specialty", 9), t_SPD_1004703d60_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_SPS_E254F05EC3
 #define HL7V2_DEFS_T_SPS_E254F05EC3
 inline constexpr component_def t_SPS_e254f05ec3_c[] = {
-  {str("Specimen Source Name Or Code", 28), str("specimen_source_name_or_code", 28), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Additives", 9), str("additives", 9), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Freetext", 8), str("freetext", 8), &t_TX_f9e6eec689, 0, 0, optionality::optional},
-  {str("Body Site", 9), str("body_site", 9), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Collection Modifier Method Code", 31), str("collection_modifier_method_code", 31), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Specimen Role", 13), str("specimen_role", 13), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Specimen Source Name Or Code\"specimen_source_name_or_code\":", &t_CE_da502284bf, 0, 0, 28, 28, optionality::optional},
+  {"Additives\"additives\":", &t_TX_f9e6eec689, 0, 0, 9, 9, optionality::optional},
+  {"Freetext\"freetext\":", &t_TX_f9e6eec689, 0, 0, 8, 8, optionality::optional},
+  {"Body Site\"body_site\":", &t_CE_da502284bf, 0, 0, 9, 9, optionality::optional},
+  {"Site Modifier\"site_modifier\":", &t_CE_da502284bf, 0, 0, 13, 13, optionality::optional},
+  {"Collection Modifier Method Code\"collection_modifier_method_code\":", &t_CE_da502284bf, 0, 0, 31, 31, optionality::optional},
+  {"Specimen Role\"specimen_role\":", &t_CE_da502284bf, 0, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_SPS_e254f05ec3{str("SPS", 3), str("Specimen Source", 15), t_SPS_e254f05ec3_c, 7};
 #endif
@@ -607,26 +607,26 @@ inline constexpr type_def t_TN_108c330f6e{str("TN", 2), str("Telephone Number", 
 #ifndef HL7V2_DEFS_T_TQ_E74DC065F7
 #define HL7V2_DEFS_T_TQ_E74DC065F7
 inline constexpr component_def t_TQ_e74dc065f7_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_ae4f2035ce, 0, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_RI_06c21c5ff2, 0, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_f7a89bea09, 0, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_OSD_bc502432ae, 0, 0, optionality::optional},
-  {str("Occurrence Duration", 19), str("occurrence_duration", 19), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("Total Occurences", 16), str("total_occurences", 16), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_ae4f2035ce, 0, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_RI_06c21c5ff2, 0, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_f7a89bea09, 0, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_f7a89bea09, 0, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ST_30901c7b80, 0, 0, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_OSD_bc502432ae, 0, 0, 16, 16, optionality::optional},
+  {"Occurrence Duration\"occurrence_duration\":", &t_CE_da502284bf, 0, 0, 19, 19, optionality::optional},
+  {"Total Occurences\"total_occurences\":", &t_NM_caa61c45e1, 0, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_TQ_e74dc065f7{str("TQ", 2), str("Timing Quantity", 15), t_TQ_e74dc065f7_c, 12};
 #endif
 #ifndef HL7V2_DEFS_T_UVC_0C1BFBC86B
 #define HL7V2_DEFS_T_UVC_0C1BFBC86B
 inline constexpr component_def t_UVC_0c1bfbc86b_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Value Amount", 12), str("value_amount", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_IS_94058a80d1, 0, 0, 10, 10, optionality::optional},
+  {"Value Amount\"value_amount\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_UVC_0c1bfbc86b{str("UVC", 3), str("Value Code And Amount", 21), t_UVC_0c1bfbc86b_c, 2};
 #endif
@@ -637,2256 +637,2256 @@ inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Da
 #ifndef HL7V2_DEFS_T_VH_CFE663A1E5
 #define HL7V2_DEFS_T_VH_CFE663A1E5
 inline constexpr component_def t_VH_cfe663a1e5_c[] = {
-  {str("Start Day Range", 15), str("start_day_range", 15), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("End Day Range", 13), str("end_day_range", 13), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Start Hour Range", 16), str("start_hour_range", 16), &t_TM_66c321c90f, 0, 0, optionality::optional},
-  {str("End Hour Range", 14), str("end_hour_range", 14), &t_TM_66c321c90f, 0, 0, optionality::optional},
+  {"Start Day Range\"start_day_range\":", &t_ID_694d19431d, 0, 0, 15, 15, optionality::optional},
+  {"End Day Range\"end_day_range\":", &t_ID_694d19431d, 0, 0, 13, 13, optionality::optional},
+  {"Start Hour Range\"start_hour_range\":", &t_TM_66c321c90f, 0, 0, 16, 16, optionality::optional},
+  {"End Hour Range\"end_hour_range\":", &t_TM_66c321c90f, 0, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_VH_cfe663a1e5{str("VH", 2), str("Visiting Hours", 14), t_VH_cfe663a1e5_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_VID_B35E6F87C6
 #define HL7V2_DEFS_T_VID_B35E6F87C6
 inline constexpr component_def t_VID_b35e6f87c6_c[] = {
-  {str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Internationalization Code", 25), str("internationalization_code", 25), &t_CE_da502284bf, 0, 0, optionality::optional},
-  {str("International Version ID", 24), str("international_version_id", 24), &t_CE_da502284bf, 0, 0, optionality::optional},
+  {"Version ID\"version_id\":", &t_ID_694d19431d, 0, 0, 10, 10, optionality::optional},
+  {"Internationalization Code\"internationalization_code\":", &t_CE_da502284bf, 0, 0, 25, 25, optionality::optional},
+  {"International Version ID\"international_version_id\":", &t_CE_da502284bf, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_VID_b35e6f87c6{str("VID", 3), str("Version Identifier", 18), t_VID_b35e6f87c6_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_VR_9D51FF5B4F
 #define HL7V2_DEFS_T_VR_9D51FF5B4F
 inline constexpr component_def t_VR_9d51ff5b4f_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Last Data Code Calue", 20), str("last_data_code_calue", 20), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"First Data Code Value\"first_data_code_value\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Last Data Code Calue\"last_data_code_calue\":", &t_ST_30901c7b80, 0, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_VR_9d51ff5b4f{str("VR", 2), str("Value Qualifier", 15), t_VR_9d51ff5b4f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_XAD_522F01560B
 #define HL7V2_DEFS_T_XAD_522F01560B
 inline constexpr component_def t_XAD_522f01560b_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("State Or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Zip Or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("County/parish Code", 18), str("county_parish_code", 18), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Census Tract", 12), str("census_tract", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Address Representation Code", 27), str("address_representation_code", 27), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 0, 0, 4, 4, optionality::optional},
+  {"State Or Province\"state_or_province\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Zip Or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 0, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 0, 0, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 0, 0, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 0, 0, 28, 28, optionality::optional},
+  {"County/parish Code\"county_parish_code\":", &t_IS_94058a80d1, 0, 0, 18, 18, optionality::optional},
+  {"Census Tract\"census_tract\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Address Representation Code\"address_representation_code\":", &t_ID_694d19431d, 0, 0, 27, 27, optionality::optional},
 };
 inline constexpr type_def t_XAD_522f01560b{str("XAD", 3), str("Extended Address", 16), t_XAD_522f01560b_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_XCN_A689621DBA
 #define HL7V2_DEFS_T_XCN_A689621DBA
 inline constexpr component_def t_XCN_a689621dba_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Family+last Name", 16), str("family_last_name", 16), &t_FN_c3c1c8426c, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
+  {"Family+last Name\"family_last_name\":", &t_FN_c3c1c8426c, 0, 0, 16, 16, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 0, 0, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 0, 0, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_8477a8d909, 0, 0, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_8477a8d909, 0, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_XCN_a689621dba{str("XCN", 3), str("Extended Composite ID Number And Name For Persons", 49), t_XCN_a689621dba_c, 15};
 #endif
 #ifndef HL7V2_DEFS_T_XON_183E994139
 #define HL7V2_DEFS_T_XON_183E994139
 inline constexpr component_def t_XON_183e994139_c[] = {
-  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Organization Name Type Code", 27), str("organization_name_type_code", 27), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Code Identifying The Check Digit Scheme Employed", 48), str("code_identifying_the_check_digit_scheme_employed", 48), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Assigning Facility ID", 21), str("assigning_facility_id", 21), &t_HD_8477a8d909, 0, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::optional},
+  {"Organization Name Type Code\"organization_name_type_code\":", &t_IS_94058a80d1, 0, 0, 27, 27, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 0, 0, 11, 11, optionality::optional},
+  {"Code Identifying The Check Digit Scheme Employed\"code_identifying_the_check_digit_scheme_employed\":", &t_ID_694d19431d, 0, 0, 48, 48, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_8477a8d909, 0, 0, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_IS_94058a80d1, 0, 0, 20, 20, optionality::optional},
+  {"Assigning Facility ID\"assigning_facility_id\":", &t_HD_8477a8d909, 0, 0, 21, 21, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_XON_183e994139{str("XON", 3), str("Extended Composite Name And Identification Number For Organizations", 67), t_XON_183e994139_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_XPN_E9A145E8D3
 #define HL7V2_DEFS_T_XPN_E9A145E8D3
 inline constexpr component_def t_XPN_e9a145e8d3_c[] = {
-  {str("Family+last Name", 16), str("family_last_name", 16), &t_FN_c3c1c8426c, 0, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Middle Initial Or Name", 22), str("middle_initial_or_name", 22), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 0, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 0, 0, optionality::optional},
+  {"Family+last Name\"family_last_name\":", &t_FN_c3c1c8426c, 0, 0, 16, 16, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 0, 0, 10, 10, optionality::optional},
+  {"Middle Initial Or Name\"middle_initial_or_name\":", &t_ST_30901c7b80, 0, 0, 22, 22, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 0, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 0, 0, 6, 6, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 0, 0, 14, 14, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 0, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_XPN_e9a145e8d3{str("XPN", 3), str("Extended Person Name", 20), t_XPN_e9a145e8d3_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_XTN_DE85958A14
 #define HL7V2_DEFS_T_XTN_DE85958A14
 inline constexpr component_def t_XTN_de85958a14_c[] = {
-  {str("Telephone Number", 16), str("telephone_number", 16), &t_TN_108c330f6e, 0, 0, optionality::optional},
-  {str("Telecommunication Use Code", 26), str("telecommunication_use_code", 26), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Telecommunication Equipment Type", 32), str("telecommunication_equipment_type", 32), &t_ID_694d19431d, 0, 0, optionality::optional},
-  {str("Email Address", 13), str("email_address", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Area/city Code", 14), str("area_city_code", 14), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Extension", 9), str("extension", 9), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Any Text", 8), str("any_text", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Telephone Number\"telephone_number\":", &t_TN_108c330f6e, 0, 0, 16, 16, optionality::optional},
+  {"Telecommunication Use Code\"telecommunication_use_code\":", &t_ID_694d19431d, 0, 0, 26, 26, optionality::optional},
+  {"Telecommunication Equipment Type\"telecommunication_equipment_type\":", &t_ID_694d19431d, 0, 0, 32, 32, optionality::optional},
+  {"Email Address\"email_address\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Country Code\"country_code\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
+  {"Area/city Code\"area_city_code\":", &t_NM_caa61c45e1, 0, 0, 14, 14, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_NM_caa61c45e1, 0, 0, 12, 12, optionality::optional},
+  {"Extension\"extension\":", &t_NM_caa61c45e1, 0, 0, 9, 9, optionality::optional},
+  {"Any Text\"any_text\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_XTN_de85958a14{str("XTN", 3), str("Extended Telecommunication Number", 33), t_XTN_de85958a14_c, 9};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_C97B4108D0
-#define HL7V2_DEFS_S_ACC_C97B4108D0
-inline constexpr field_def s_ACC_c97b4108d0_f[] = {
-  {str("Accident Date/Time", 18), str("accident_date_time", 18), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Accident Code", 13), str("accident_code", 13), &t_CE_da502284bf, 60, 2, 1, 50, optionality::optional},
-  {str("Accident Location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
-  {str("Auto Accident State", 19), str("auto_accident_state", 19), &t_CE_da502284bf, 60, 4, 1, 347, optionality::optional},
-  {str("Accident Job Related Indicator", 30), str("accident_job_related_indicator", 30), &t_ID_694d19431d, 1, 5, 1, 136, optionality::optional},
-  {str("Accident Death Indicator", 24), str("accident_death_indicator", 24), &t_ID_694d19431d, 12, 6, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_ACC_c97b4108d0{str("ACC", 3), str("Accident segment", 16), s_ACC_c97b4108d0_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_ADD_817E44F80C
-#define HL7V2_DEFS_S_ADD_817E44F80C
-inline constexpr field_def s_ADD_817e44f80c_f[] = {
-  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ADD_817e44f80c{str("ADD", 3), str("Addendum segment", 16), s_ADD_817e44f80c_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_AIG_DFA3B7BDEF
-#define HL7V2_DEFS_S_AIG_DFA3B7BDEF
-inline constexpr field_def s_AIG_dfa3b7bdef_f[] = {
-  {str("Set ID - AIG", 12), str("set_id_aig", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource ID", 11), str("resource_id", 11), &t_CE_da502284bf, 200, 3, 1, 0, optionality::optional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CE_da502284bf, 200, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_da502284bf, 200, 5, 0, 0, optionality::optional},
-  {str("Resource Quantity", 17), str("resource_quantity", 17), &t_NM_caa61c45e1, 5, 6, 1, 0, optionality::optional},
-  {str("Resource Quantity Units", 23), str("resource_quantity_units", 23), &t_CE_da502284bf, 200, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_da502284bf, 200, 10, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_da502284bf, 200, 12, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 13, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_da502284bf, 200, 14, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIG_dfa3b7bdef{str("AIG", 3), str("Appointment information - general resource segment", 50), s_AIG_dfa3b7bdef_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_AIL_089EFA24AD
-#define HL7V2_DEFS_S_AIL_089EFA24AD
-inline constexpr field_def s_AIL_089efa24ad_f[] = {
-  {str("Set ID - AIL", 12), str("set_id_ail", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Location Resource ID", 20), str("location_resource_id", 20), &t_PL_e9d510ffac, 80, 3, 1, 0, optionality::optional},
-  {str("Location Type-AIL", 17), str("location_type_ail", 17), &t_CE_da502284bf, 200, 4, 1, 0, optionality::required},
-  {str("Location Group", 14), str("location_group", 14), &t_CE_da502284bf, 200, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_da502284bf, 200, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_da502284bf, 200, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_da502284bf, 200, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIL_089efa24ad{str("AIL", 3), str("Appointment information - location resource segment", 51), s_AIL_089efa24ad_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIP_4E64D3B264
-#define HL7V2_DEFS_S_AIP_4E64D3B264
-inline constexpr field_def s_AIP_4e64d3b264_f[] = {
-  {str("Set ID - AIP", 12), str("set_id_aip", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Personnel Resource ID", 21), str("personnel_resource_id", 21), &t_XCN_a689621dba, 80, 3, 0, 0, optionality::optional},
-  {str("Resource Role", 13), str("resource_role", 13), &t_CE_da502284bf, 200, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_da502284bf, 200, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_da502284bf, 200, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_da502284bf, 200, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_da502284bf, 200, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIP_4e64d3b264{str("AIP", 3), str("Appointment information - personnel resource segment", 52), s_AIP_4e64d3b264_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIS_98A8006CC9
-#define HL7V2_DEFS_S_AIS_98A8006CC9
-inline constexpr field_def s_AIS_98a8006cc9_f[] = {
-  {str("Set ID - AIS", 12), str("set_id_ais", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Universal Service ID", 20), str("universal_service_id", 20), &t_CE_da502284bf, 200, 3, 1, 0, optionality::required},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_da502284bf, 200, 6, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_da502284bf, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 9, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_da502284bf, 200, 10, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIS_98a8006cc9{str("AIS", 3), str("Appointment information - service segment", 41), s_AIS_98a8006cc9_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_AL1_3F701D4775
-#define HL7V2_DEFS_S_AL1_3F701D4775
-inline constexpr field_def s_AL1_3f701d4775_f[] = {
-  {str("Set ID - AL1", 12), str("set_id_al1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergy Type", 12), str("allergy_type", 12), &t_IS_94058a80d1, 2, 2, 1, 127, optionality::optional},
-  {str("Allergy Code/Mnemonic/Description", 33), str("allergy_code_mnemonic_description", 33), &t_CE_da502284bf, 60, 3, 1, 0, optionality::required},
-  {str("Allergy Severity", 16), str("allergy_severity", 16), &t_IS_94058a80d1, 2, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction", 16), str("allergy_reaction", 16), &t_ST_30901c7b80, 15, 5, 0, 0, optionality::optional},
-  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AL1_3f701d4775{str("AL1", 3), str("Patient allergy information segment", 35), s_AL1_3f701d4775_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_APR_ACF364396A
-#define HL7V2_DEFS_S_APR_ACF364396A
-inline constexpr field_def s_APR_acf364396a_f[] = {
-  {str("Time Selection Criteria", 23), str("time_selection_criteria", 23), &t_SCV_4ad54551c4, 80, 1, 0, 294, optionality::optional},
-  {str("Resource Selection Criteria", 27), str("resource_selection_criteria", 27), &t_SCV_4ad54551c4, 80, 2, 0, 294, optionality::optional},
-  {str("Location Selection Criteria", 27), str("location_selection_criteria", 27), &t_SCV_4ad54551c4, 80, 3, 0, 294, optionality::optional},
-  {str("Slot Spacing Criteria", 21), str("slot_spacing_criteria", 21), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::optional},
-  {str("Filler Override Criteria", 24), str("filler_override_criteria", 24), &t_SCV_4ad54551c4, 80, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_APR_acf364396a{str("APR", 3), str("Appointment preferences segment", 31), s_APR_acf364396a_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ARQ_7A868C5708
-#define HL7V2_DEFS_S_ARQ_7A868C5708
-inline constexpr field_def s_ARQ_7a868c5708_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_6204c32e9b, 75, 1, 1, 0, optionality::required},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_6204c32e9b, 75, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_6204c32e9b, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_da502284bf, 200, 5, 1, 0, optionality::optional},
-  {str("Request Event Reason", 20), str("request_event_reason", 20), &t_CE_da502284bf, 200, 6, 1, 0, optionality::optional},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_da502284bf, 200, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_da502284bf, 200, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_da502284bf, 200, 10, 1, 0, optionality::optional},
-  {str("Requested Start Date/Time Range", 31), str("requested_start_date_time_range", 31), &t_DR_83907e4f78, 53, 11, 0, 0, optionality::optional},
-  {str("Priority-ARQ", 12), str("priority_arq", 12), &t_ST_30901c7b80, 5, 12, 1, 0, optionality::optional},
-  {str("Repeating Interval", 18), str("repeating_interval", 18), &t_RI_06c21c5ff2, 100, 13, 1, 0, optionality::optional},
-  {str("Repeating Interval Duration", 27), str("repeating_interval_duration", 27), &t_ST_30901c7b80, 5, 14, 1, 0, optionality::optional},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_a689621dba, 48, 15, 0, 0, optionality::required},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_de85958a14, 40, 16, 0, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_522f01560b, 106, 17, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_e9d510ffac, 80, 18, 1, 0, optionality::optional},
-  {str("Entered by Person", 17), str("entered_by_person", 17), &t_XCN_a689621dba, 48, 19, 0, 0, optionality::required},
-  {str("Entered by Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_de85958a14, 40, 20, 0, 0, optionality::optional},
-  {str("Entered by Location", 19), str("entered_by_location", 19), &t_PL_e9d510ffac, 80, 21, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_6204c32e9b, 75, 22, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_6204c32e9b, 75, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ARQ_7a868c5708{str("ARQ", 3), str("Appointment request segment", 27), s_ARQ_7a868c5708_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_AUT_5C974721D3
-#define HL7V2_DEFS_S_AUT_5C974721D3
-inline constexpr field_def s_AUT_5c974721d3_f[] = {
-  {str("Authorizing Payor, Plan ID", 26), str("authorizing_payor_plan_id", 25), &t_CE_da502284bf, 200, 1, 1, 72, optionality::optional},
-  {str("Authorizing Payor, Company ID", 29), str("authorizing_payor_company_id", 28), &t_CE_da502284bf, 200, 2, 1, 285, optionality::required},
-  {str("Authorizing Payor, Company Name", 31), str("authorizing_payor_company_name", 30), &t_ST_30901c7b80, 45, 3, 1, 0, optionality::optional},
-  {str("Authorization Effective Date", 28), str("authorization_effective_date", 28), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Authorization Expiration Date", 29), str("authorization_expiration_date", 29), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Authorization Identifier", 24), str("authorization_identifier", 24), &t_EI_6204c32e9b, 30, 6, 1, 0, optionality::optional},
-  {str("Reimbursement Limit", 19), str("reimbursement_limit", 19), &t_CP_c4ce1e7b55, 25, 7, 1, 0, optionality::optional},
-  {str("Requested Number of Treatments", 30), str("requested_number_of_treatments", 30), &t_NM_caa61c45e1, 2, 8, 1, 0, optionality::optional},
-  {str("Authorized Number of Treatments", 31), str("authorized_number_of_treatments", 31), &t_NM_caa61c45e1, 2, 9, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_f7a89bea09, 26, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AUT_5c974721d3{str("AUT", 3), str("Authorization Information", 25), s_AUT_5c974721d3_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_BHS_0E27AB09EE
-#define HL7V2_DEFS_S_BHS_0E27AB09EE
-inline constexpr field_def s_BHS_0e27ab09ee_f[] = {
-  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("Batch Creation Date/Time", 24), str("batch_creation_date_time", 24), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch Name/ID/Type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BHS_0e27ab09ee{str("BHS", 3), str("Batch header segment", 20), s_BHS_0e27ab09ee_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_BLG_8ADE8D98D8
-#define HL7V2_DEFS_S_BLG_8ADE8D98D8
-inline constexpr field_def s_BLG_8ade8d98d8_f[] = {
-  {str("When to Charge", 14), str("when_to_charge", 14), &t_CCD_44c1ca92d7, 40, 1, 1, 100, optionality::optional},
-  {str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
-  {str("Account ID", 10), str("account_id", 10), &t_CX_04170dde12, 100, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BLG_8ade8d98d8{str("BLG", 3), str("Billing segment", 15), s_BLG_8ade8d98d8_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_BTS_4B2F5754ED
-#define HL7V2_DEFS_S_BTS_4B2F5754ED
-inline constexpr field_def s_BTS_4b2f5754ed_f[] = {
-  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch Totals", 12), str("batch_totals", 12), &t_NM_caa61c45e1, 100, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_BTS_4b2f5754ed{str("BTS", 3), str("Batch trailer segment", 21), s_BTS_4b2f5754ed_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CDM_E1FB18B0F5
-#define HL7V2_DEFS_S_CDM_E1FB18B0F5
-inline constexpr field_def s_CDM_e1fb18b0f5_f[] = {
-  {str("Primary Key Value - CDM", 23), str("primary_key_value_cdm", 21), &t_CE_da502284bf, 200, 1, 1, 132, optionality::required},
-  {str("Charge Code Alias", 17), str("charge_code_alias", 17), &t_CE_da502284bf, 200, 2, 0, 0, optionality::optional},
-  {str("Charge Description Short", 24), str("charge_description_short", 24), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Charge Description Long", 23), str("charge_description_long", 23), &t_ST_30901c7b80, 250, 4, 1, 0, optionality::optional},
-  {str("Description Override Indicator", 30), str("description_override_indicator", 30), &t_IS_94058a80d1, 1, 5, 1, 268, optionality::optional},
-  {str("Exploding Charges", 17), str("exploding_charges", 17), &t_CE_da502284bf, 60, 6, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_da502284bf, 80, 7, 0, 88, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 8, 1, 183, optionality::optional},
-  {str("Inventory Number", 16), str("inventory_number", 16), &t_CE_da502284bf, 60, 9, 0, 0, optionality::optional},
-  {str("Resource Load", 13), str("resource_load", 13), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
-  {str("Contract Number", 15), str("contract_number", 15), &t_CK_a175404d3b, 200, 11, 0, 0, optionality::optional},
-  {str("Contract Organization", 21), str("contract_organization", 21), &t_XON_183e994139, 200, 12, 0, 0, optionality::optional},
-  {str("Room Fee Indicator", 18), str("room_fee_indicator", 18), &t_ID_694d19431d, 1, 13, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_CDM_e1fb18b0f5{str("CDM", 3), str("Charge description master segment", 33), s_CDM_e1fb18b0f5_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_CM0_334FD7E000
-#define HL7V2_DEFS_S_CM0_334FD7E000
-inline constexpr field_def s_CM0_334fd7e000_f[] = {
-  {str("Set ID - CM0", 12), str("set_id_cm0", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_6204c32e9b, 60, 2, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_6204c32e9b, 60, 3, 3, 0, optionality::optional},
-  {str("Title of Study", 14), str("title_of_study", 14), &t_ST_30901c7b80, 300, 4, 1, 0, optionality::required},
-  {str("Chairman of Study", 17), str("chairman_of_study", 17), &t_XCN_a689621dba, 60, 5, 0, 0, optionality::optional},
-  {str("Last IRB Approval Date", 22), str("last_irb_approval_date", 22), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Total Accrual to Date", 21), str("total_accrual_to_date", 21), &t_NM_caa61c45e1, 8, 7, 1, 0, optionality::optional},
-  {str("Last Accrual Date", 17), str("last_accrual_date", 17), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Contact for Study", 17), str("contact_for_study", 17), &t_XCN_a689621dba, 60, 9, 0, 0, optionality::optional},
-  {str("Contact's Tel. Number", 21), str("contacts_tel_number", 19), &t_XTN_de85958a14, 40, 10, 1, 0, optionality::optional},
-  {str("Contact's Address", 17), str("contacts_address", 16), &t_XAD_522f01560b, 100, 11, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_CM0_334fd7e000{str("CM0", 3), str("Clinical study master segment", 29), s_CM0_334fd7e000_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_CM1_574BA23239
-#define HL7V2_DEFS_S_CM1_574BA23239
-inline constexpr field_def s_CM1_574ba23239_f[] = {
-  {str("Set ID - CM1", 12), str("set_id_cm1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_da502284bf, 60, 2, 1, 0, optionality::required},
-  {str("Description of Study Phase", 26), str("description_of_study_phase", 26), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_CM1_574ba23239{str("CM1", 3), str("Clinical study phase master segment", 35), s_CM1_574ba23239_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CM2_B3009918CD
-#define HL7V2_DEFS_S_CM2_B3009918CD
-inline constexpr field_def s_CM2_b3009918cd_f[] = {
-  {str("Set ID - CM2", 12), str("set_id_cm2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Scheduled Time Point", 20), str("scheduled_time_point", 20), &t_CE_da502284bf, 60, 2, 1, 0, optionality::required},
-  {str("Description of Time Point", 25), str("description_of_time_point", 25), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::optional},
-  {str("Events Scheduled This Time Point", 32), str("events_scheduled_this_time_point", 32), &t_CE_da502284bf, 60, 4, 200, 0, optionality::required},
-};
-inline constexpr segment_def s_CM2_b3009918cd{str("CM2", 3), str("Clinical study schedule master segment", 38), s_CM2_b3009918cd_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CSP_840EAB43ED
-#define HL7V2_DEFS_S_CSP_840EAB43ED
-inline constexpr field_def s_CSP_840eab43ed_f[] = {
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_da502284bf, 60, 1, 1, 0, optionality::required},
-  {str("Date/time Study Phase Began", 27), str("date_time_study_phase_began", 27), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Date/time Study Phase Ended", 27), str("date_time_study_phase_ended", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Study Phase Evaluability", 24), str("study_phase_evaluability", 24), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSP_840eab43ed{str("CSP", 3), str("Clinical study phase segment", 28), s_CSP_840eab43ed_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CSR_C88BB0CA33
-#define HL7V2_DEFS_S_CSR_C88BB0CA33
-inline constexpr field_def s_CSR_c88bb0ca33_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_6204c32e9b, 60, 1, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_6204c32e9b, 60, 2, 1, 0, optionality::optional},
-  {str("Institution Registering the Patient", 35), str("institution_registering_the_patient", 35), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-  {str("Sponsor Patient ID", 18), str("sponsor_patient_id", 18), &t_CX_04170dde12, 30, 4, 1, 0, optionality::required},
-  {str("Alternate Patient ID - CSR", 26), str("alternate_patient_id_csr", 24), &t_CX_04170dde12, 30, 5, 1, 0, optionality::optional},
-  {str("Date/Time Of Patient Study Registration", 39), str("date_time_of_patient_study_registration", 39), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::required},
-  {str("Person Performing Study Registration", 36), str("person_performing_study_registration", 36), &t_XCN_a689621dba, 60, 7, 0, 0, optionality::optional},
-  {str("Study Authorizing Provider", 26), str("study_authorizing_provider", 26), &t_XCN_a689621dba, 60, 8, 0, 0, optionality::required},
-  {str("Date/time Patient Study Consent Signed", 38), str("date_time_patient_study_consent_signed", 38), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Patient Study Eligibility Status", 32), str("patient_study_eligibility_status", 32), &t_CE_da502284bf, 60, 10, 1, 0, optionality::optional},
-  {str("Study Randomization Date/time", 29), str("study_randomization_date_time", 29), &t_TS_f7a89bea09, 26, 11, 3, 0, optionality::optional},
-  {str("Randomized Study Arm", 20), str("randomized_study_arm", 20), &t_CE_da502284bf, 200, 12, 3, 0, optionality::optional},
-  {str("Stratum for Study Randomization", 31), str("stratum_for_study_randomization", 31), &t_CE_da502284bf, 200, 13, 3, 0, optionality::optional},
-  {str("Patient Evaluability Status", 27), str("patient_evaluability_status", 27), &t_CE_da502284bf, 60, 14, 1, 0, optionality::optional},
-  {str("Date/time Ended Study", 21), str("date_time_ended_study", 21), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Reason Ended Study", 18), str("reason_ended_study", 18), &t_CE_da502284bf, 60, 16, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSR_c88bb0ca33{str("CSR", 3), str("Clinical study registration segment", 35), s_CSR_c88bb0ca33_f, 16};
-#endif
-#ifndef HL7V2_DEFS_S_CSS_E98C265F1E
-#define HL7V2_DEFS_S_CSS_E98C265F1E
-inline constexpr field_def s_CSS_e98c265f1e_f[] = {
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_da502284bf, 60, 1, 1, 0, optionality::required},
-  {str("Study Scheduled Patient Time Point", 34), str("study_scheduled_patient_time_point", 34), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("Study Quality Control Codes", 27), str("study_quality_control_codes", 27), &t_CE_da502284bf, 60, 3, 3, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSS_e98c265f1e{str("CSS", 3), str("Clinical study data schedule segment", 36), s_CSS_e98c265f1e_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CTD_9546D2645E
-#define HL7V2_DEFS_S_CTD_9546D2645E
-inline constexpr field_def s_CTD_9546d2645e_f[] = {
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_da502284bf, 200, 1, 0, 131, optionality::optional},
-  {str("Contact Name", 12), str("contact_name", 12), &t_XPN_e9a145e8d3, 106, 2, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_522f01560b, 200, 3, 0, 0, optionality::optional},
-  {str("Contact Location", 16), str("contact_location", 16), &t_PL_e9d510ffac, 60, 4, 1, 0, optionality::optional},
-  {str("Contact Communication Information", 33), str("contact_communication_information", 33), &t_XTN_de85958a14, 100, 5, 0, 0, optionality::optional},
-  {str("Preferred Method Of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_da502284bf, 200, 6, 1, 185, optionality::optional},
-  {str("Contact Identifiers", 19), str("contact_identifiers", 19), &t_PI_f373f13548, 100, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTD_9546d2645e{str("CTD", 3), str("Contact Data", 12), s_CTD_9546d2645e_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_CTI_9F5DD3218B
-#define HL7V2_DEFS_S_CTI_9F5DD3218B
-inline constexpr field_def s_CTI_9f5dd3218b_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_6204c32e9b, 60, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_da502284bf, 60, 2, 1, 0, optionality::optional},
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTI_9f5dd3218b{str("CTI", 3), str("Clinical trial identification segment", 37), s_CTI_9f5dd3218b_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_DB1_19F557DD2A
-#define HL7V2_DEFS_S_DB1_19F557DD2A
-inline constexpr field_def s_DB1_19f557dd2a_f[] = {
-  {str("Set ID - DB1", 12), str("set_id_db1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 131, optionality::required},
-  {str("Disabled Person Code", 20), str("disabled_person_code", 20), &t_IS_94058a80d1, 2, 2, 1, 334, optionality::optional},
-  {str("Disabled Person Identifier", 26), str("disabled_person_identifier", 26), &t_CX_04170dde12, 32, 3, 0, 0, optionality::optional},
-  {str("Disabled Indicator", 18), str("disabled_indicator", 18), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Disability Start Date", 21), str("disability_start_date", 21), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Disability End Date", 19), str("disability_end_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Disability Return to Work Date", 30), str("disability_return_to_work_date", 30), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
-  {str("Disability Unable to Work Date", 30), str("disability_unable_to_work_date", 30), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DB1_19f557dd2a{str("DB1", 3), str("Disability segment", 18), s_DB1_19f557dd2a_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_DG1_A6F8A77C9A
-#define HL7V2_DEFS_S_DG1_A6F8A77C9A
-inline constexpr field_def s_DG1_a6f8a77c9a_f[] = {
-  {str("Set ID - DG1", 12), str("set_id_dg1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis Coding Method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::optional},
-  {str("Diagnosis Code - DG1", 20), str("diagnosis_code_dg1", 18), &t_CE_da502284bf, 60, 3, 1, 51, optionality::optional},
-  {str("Diagnosis Description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Diagnosis Date/Time", 19), str("diagnosis_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Diagnosis Type", 14), str("diagnosis_type", 14), &t_IS_94058a80d1, 2, 6, 1, 52, optionality::required},
-  {str("Major Diagnostic Category", 25), str("major_diagnostic_category", 25), &t_CE_da502284bf, 60, 7, 1, 118, optionality::optional},
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_da502284bf, 60, 8, 1, 55, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 10, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_da502284bf, 60, 11, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_c4ce1e7b55, 12, 13, 1, 0, optionality::optional},
-  {str("Grouper Version And Type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
-  {str("Diagnosis Priority", 18), str("diagnosis_priority", 18), &t_ID_694d19431d, 2, 15, 1, 359, optionality::optional},
-  {str("Diagnosing Clinician", 20), str("diagnosing_clinician", 20), &t_XCN_a689621dba, 60, 16, 0, 0, optionality::optional},
-  {str("Diagnosis Classification", 24), str("diagnosis_classification", 24), &t_IS_94058a80d1, 3, 17, 1, 228, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Attestation Date/Time", 21), str("attestation_date_time", 21), &t_TS_f7a89bea09, 26, 19, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DG1_a6f8a77c9a{str("DG1", 3), str("Diagnosis segment", 17), s_DG1_a6f8a77c9a_f, 19};
-#endif
-#ifndef HL7V2_DEFS_S_DRG_34BD2FE7DD
-#define HL7V2_DEFS_S_DRG_34BD2FE7DD
-inline constexpr field_def s_DRG_34bd2fe7dd_f[] = {
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_da502284bf, 60, 1, 1, 55, optionality::optional},
-  {str("DRG Assigned Date/Time", 22), str("drg_assigned_date_time", 22), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 1, 3, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 4, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_da502284bf, 60, 5, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 6, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_c4ce1e7b55, 12, 7, 1, 0, optionality::optional},
-  {str("DRG Payor", 9), str("drg_payor", 9), &t_IS_94058a80d1, 1, 8, 1, 229, optionality::optional},
-  {str("Outlier Reimbursement", 21), str("outlier_reimbursement", 21), &t_CP_c4ce1e7b55, 9, 9, 1, 0, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_DRG_34bd2fe7dd{str("DRG", 3), str("Diagnosis related group segment", 31), s_DRG_34bd2fe7dd_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_DSC_F454771E49
-#define HL7V2_DEFS_S_DSC_F454771E49
-inline constexpr field_def s_DSC_f454771e49_f[] = {
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DSC_f454771e49{str("DSC", 3), str("Continuation pointer segment", 28), s_DSC_f454771e49_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_DSP_7937455059
-#define HL7V2_DEFS_S_DSP_7937455059
-inline constexpr field_def s_DSP_7937455059_f[] = {
-  {str("Set ID - DSP", 12), str("set_id_dsp", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
-  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DSP_7937455059{str("DSP", 3), str("Display data segment", 20), s_DSP_7937455059_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_EQL_0521F1CCEC
-#define HL7V2_DEFS_S_EQL_0521F1CCEC
-inline constexpr field_def s_EQL_0521f1ccec_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("EQL  Query Name", 15), str("eql_query_name", 14), &t_CE_da502284bf, 60, 3, 1, 0, optionality::required},
-  {str("EQL  Query Statement", 20), str("eql_query_statement", 19), &t_ST_30901c7b80, 4096, 4, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_EQL_0521f1ccec{str("EQL", 3), str("Embedded query language segment", 31), s_EQL_0521f1ccec_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_ERQ_DBB288823A
-#define HL7V2_DEFS_S_ERQ_DBB288823A
-inline constexpr field_def s_ERQ_dbb288823a_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Event Identifier", 16), str("event_identifier", 16), &t_CE_da502284bf, 60, 2, 1, 0, optionality::required},
-  {str("Input Parameter List", 20), str("input_parameter_list", 20), &t_QIP_717452a691, 256, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ERQ_dbb288823a{str("ERQ", 3), str("Event replay query segment", 26), s_ERQ_dbb288823a_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ERR_B000B41822
-#define HL7V2_DEFS_S_ERR_B000B41822
-inline constexpr field_def s_ERR_b000b41822_f[] = {
-  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_ELD_526e594482, 80, 1, 0, 60, optionality::required},
-};
-inline constexpr segment_def s_ERR_b000b41822{str("ERR", 3), str("Error segment", 13), s_ERR_b000b41822_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_EVN_288AE08C71
-#define HL7V2_DEFS_S_EVN_288AE08C71
-inline constexpr field_def s_EVN_288ae08c71_f[] = {
-  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::optional},
-  {str("Recorded Date/Time", 18), str("recorded_date_time", 18), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Date/Time Planned Event", 23), str("date_time_planned_event", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_IS_94058a80d1, 3, 4, 1, 62, optionality::optional},
-  {str("Operator ID", 11), str("operator_id", 11), &t_XCN_a689621dba, 60, 5, 0, 188, optionality::optional},
-  {str("Event Occurred", 14), str("event_occurred", 14), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_EVN_288ae08c71{str("EVN", 3), str("Event type segment", 18), s_EVN_288ae08c71_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_FAC_F5F7C39CAC
-#define HL7V2_DEFS_S_FAC_F5F7C39CAC
-inline constexpr field_def s_FAC_f5f7c39cac_f[] = {
-  {str("Facility ID-FAC", 15), str("facility_id_fac", 15), &t_EI_6204c32e9b, 20, 1, 1, 0, optionality::required},
-  {str("Facility Type", 13), str("facility_type", 13), &t_ID_694d19431d, 1, 2, 1, 331, optionality::optional},
-  {str("Facility Address", 16), str("facility_address", 16), &t_XAD_522f01560b, 200, 3, 0, 0, optionality::required},
-  {str("Facility Telecommunication", 26), str("facility_telecommunication", 26), &t_XTN_de85958a14, 44, 4, 1, 0, optionality::required},
-  {str("Contact Person", 14), str("contact_person", 14), &t_XCN_a689621dba, 60, 5, 0, 0, optionality::optional},
-  {str("Contact Title", 13), str("contact_title", 13), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_522f01560b, 200, 7, 0, 0, optionality::optional},
-  {str("Contact Telecommunication", 25), str("contact_telecommunication", 25), &t_XTN_de85958a14, 44, 8, 0, 0, optionality::optional},
-  {str("Signature Authority", 19), str("signature_authority", 19), &t_XCN_a689621dba, 60, 9, 0, 0, optionality::required},
-  {str("Signature Authority Title", 25), str("signature_authority_title", 25), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Signature Authority Address", 27), str("signature_authority_address", 27), &t_XAD_522f01560b, 200, 11, 0, 0, optionality::optional},
-  {str("Signature Authority Telecommunication", 37), str("signature_authority_telecommunication", 37), &t_XTN_de85958a14, 44, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FAC_f5f7c39cac{str("FAC", 3), str("Facility segment", 16), s_FAC_f5f7c39cac_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FHS_6B90FA84F9
-#define HL7V2_DEFS_S_FHS_6B90FA84F9
-inline constexpr field_def s_FHS_6b90fa84f9_f[] = {
-  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("File Sending Application", 24), str("file_sending_application", 24), &t_ST_30901c7b80, 15, 3, 1, 0, optionality::optional},
-  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_ST_30901c7b80, 15, 5, 1, 0, optionality::optional},
-  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_ST_30901c7b80, 20, 6, 1, 0, optionality::optional},
-  {str("File Creation Date/Time", 23), str("file_creation_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File Name/ID", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FHS_6b90fa84f9{str("FHS", 3), str("File header segment", 19), s_FHS_6b90fa84f9_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FT1_80CC1B83FB
-#define HL7V2_DEFS_S_FT1_80CC1B83FB
-inline constexpr field_def s_FT1_80cc1b83fb_f[] = {
-  {str("Set ID - FT1", 12), str("set_id_ft1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction Batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
-  {str("Transaction Date", 16), str("transaction_date", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Transaction Posting Date", 24), str("transaction_posting_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Transaction Type", 16), str("transaction_type", 16), &t_IS_94058a80d1, 8, 6, 1, 17, optionality::required},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CE_da502284bf, 80, 7, 1, 132, optionality::required},
-  {str("Transaction Description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Transaction Description - Alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
-  {str("Transaction Quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 6, 10, 1, 0, optionality::optional},
-  {str("Transaction Amount - Extended", 29), str("transaction_amount_extended", 27), &t_CP_c4ce1e7b55, 12, 11, 1, 0, optionality::optional},
-  {str("Transaction Amount - Unit", 25), str("transaction_amount_unit", 23), &t_CP_c4ce1e7b55, 12, 12, 1, 0, optionality::optional},
-  {str("Department Code", 15), str("department_code", 15), &t_CE_da502284bf, 60, 13, 1, 49, optionality::optional},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_da502284bf, 60, 14, 1, 72, optionality::optional},
-  {str("Insurance Amount", 16), str("insurance_amount", 16), &t_CP_c4ce1e7b55, 12, 15, 1, 0, optionality::optional},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_e9d510ffac, 80, 16, 1, 0, optionality::optional},
-  {str("Fee Schedule", 12), str("fee_schedule", 12), &t_IS_94058a80d1, 1, 17, 1, 24, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_IS_94058a80d1, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis Code - FT1", 20), str("diagnosis_code_ft1", 18), &t_CE_da502284bf, 60, 19, 0, 51, optionality::optional},
-  {str("Performed By Code", 17), str("performed_by_code", 17), &t_XCN_a689621dba, 120, 20, 0, 84, optionality::optional},
-  {str("Ordered By Code", 15), str("ordered_by_code", 15), &t_XCN_a689621dba, 120, 21, 0, 0, optionality::optional},
-  {str("Unit Cost", 9), str("unit_cost", 9), &t_CP_c4ce1e7b55, 12, 22, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_6204c32e9b, 22, 23, 1, 0, optionality::optional},
-  {str("Entered By Code", 15), str("entered_by_code", 15), &t_XCN_a689621dba, 120, 24, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_da502284bf, 80, 25, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_da502284bf, 80, 26, 0, 340, optionality::optional},
-};
-inline constexpr segment_def s_FT1_80cc1b83fb{str("FT1", 3), str("Financial transaction segment", 29), s_FT1_80cc1b83fb_f, 26};
-#endif
-#ifndef HL7V2_DEFS_S_FTS_8D78A78272
-#define HL7V2_DEFS_S_FTS_8D78A78272
-inline constexpr field_def s_FTS_8d78a78272_f[] = {
-  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FTS_8d78a78272{str("FTS", 3), str("File trailer segment", 20), s_FTS_8d78a78272_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_GOL_8710C9475F
-#define HL7V2_DEFS_S_GOL_8710C9475F
-inline constexpr field_def s_GOL_8710c9475f_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Goal ID", 7), str("goal_id", 7), &t_CE_da502284bf, 80, 3, 1, 0, optionality::required},
-  {str("Goal Instance ID", 16), str("goal_instance_id", 16), &t_EI_6204c32e9b, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_6204c32e9b, 60, 5, 1, 0, optionality::optional},
-  {str("Goal List Priority", 18), str("goal_list_priority", 18), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Goal Established Date/Time", 26), str("goal_established_date_time", 26), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Expected Goal Achieve Date/Time", 31), str("expected_goal_achieve_date_time", 31), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Goal Classification", 19), str("goal_classification", 19), &t_CE_da502284bf, 80, 9, 1, 0, optionality::optional},
-  {str("Goal Management Discipline", 26), str("goal_management_discipline", 26), &t_CE_da502284bf, 80, 10, 1, 0, optionality::optional},
-  {str("Current Goal Review Status", 26), str("current_goal_review_status", 26), &t_CE_da502284bf, 80, 11, 1, 0, optionality::optional},
-  {str("Current Goal Review Date/Time", 29), str("current_goal_review_date_time", 29), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("Next Goal Review Date/Time", 26), str("next_goal_review_date_time", 26), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
-  {str("Previous Goal Review Date/Time", 30), str("previous_goal_review_date_time", 30), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Goal Review Interval", 20), str("goal_review_interval", 20), &t_TQ_e74dc065f7, 200, 15, 1, 0, optionality::optional},
-  {str("Goal Evaluation", 15), str("goal_evaluation", 15), &t_CE_da502284bf, 80, 16, 1, 0, optionality::optional},
-  {str("Goal Evaluation Comment", 23), str("goal_evaluation_comment", 23), &t_ST_30901c7b80, 300, 17, 0, 0, optionality::optional},
-  {str("Goal Life Cycle Status", 22), str("goal_life_cycle_status", 22), &t_CE_da502284bf, 80, 18, 1, 0, optionality::optional},
-  {str("Goal Life Cycle Status Date/Time", 32), str("goal_life_cycle_status_date_time", 32), &t_TS_f7a89bea09, 26, 19, 1, 0, optionality::optional},
-  {str("Goal Target Type", 16), str("goal_target_type", 16), &t_CE_da502284bf, 80, 20, 0, 0, optionality::optional},
-  {str("Goal Target Name", 16), str("goal_target_name", 16), &t_XPN_e9a145e8d3, 80, 21, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_GOL_8710c9475f{str("GOL", 3), str("Goal Detail", 11), s_GOL_8710c9475f_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_GT1_32F88B732D
-#define HL7V2_DEFS_S_GT1_32F88B732D
-inline constexpr field_def s_GT1_32f88b732d_f[] = {
-  {str("Set ID - GT1", 12), str("set_id_gt1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor Number", 16), str("guarantor_number", 16), &t_CX_04170dde12, 59, 2, 0, 0, optionality::optional},
-  {str("Guarantor Name", 14), str("guarantor_name", 14), &t_XPN_e9a145e8d3, 48, 3, 0, 0, optionality::required},
-  {str("Guarantor Spouse Name", 21), str("guarantor_spouse_name", 21), &t_XPN_e9a145e8d3, 48, 4, 0, 0, optionality::optional},
-  {str("Guarantor Address", 17), str("guarantor_address", 17), &t_XAD_522f01560b, 106, 5, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num-Home", 21), str("guarantor_ph_num_home", 21), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num-Business", 25), str("guarantor_ph_num_business", 25), &t_XTN_de85958a14, 40, 7, 0, 0, optionality::optional},
-  {str("Guarantor Date/Time Of Birth", 28), str("guarantor_date_time_of_birth", 28), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Guarantor Sex", 13), str("guarantor_sex", 13), &t_IS_94058a80d1, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor Type", 14), str("guarantor_type", 14), &t_IS_94058a80d1, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor Relationship", 22), str("guarantor_relationship", 22), &t_CE_da502284bf, 80, 11, 1, 63, optionality::optional},
-  {str("Guarantor SSN", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor Date - Begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor Date - End", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor Priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor Employer Name", 23), str("guarantor_employer_name", 23), &t_XPN_e9a145e8d3, 130, 16, 0, 0, optionality::optional},
-  {str("Guarantor Employer Address", 26), str("guarantor_employer_address", 26), &t_XAD_522f01560b, 106, 17, 0, 0, optionality::optional},
-  {str("Guarantor Employer Phone Number", 31), str("guarantor_employer_phone_number", 31), &t_XTN_de85958a14, 40, 18, 0, 0, optionality::optional},
-  {str("Guarantor Employee ID Number", 28), str("guarantor_employee_id_number", 28), &t_CX_04170dde12, 20, 19, 0, 0, optionality::optional},
-  {str("Guarantor Employment Status", 27), str("guarantor_employment_status", 27), &t_IS_94058a80d1, 2, 20, 1, 66, optionality::optional},
-  {str("Guarantor Organization Name", 27), str("guarantor_organization_name", 27), &t_XON_183e994139, 130, 21, 0, 0, optionality::optional},
-  {str("Guarantor Billing Hold Flag", 27), str("guarantor_billing_hold_flag", 27), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Guarantor Credit Rating Code", 28), str("guarantor_credit_rating_code", 28), &t_CE_da502284bf, 80, 23, 1, 341, optionality::optional},
-  {str("Guarantor Death Date And Time", 29), str("guarantor_death_date_and_time", 29), &t_TS_f7a89bea09, 26, 24, 1, 0, optionality::optional},
-  {str("Guarantor Death Flag", 20), str("guarantor_death_flag", 20), &t_ID_694d19431d, 1, 25, 1, 136, optionality::optional},
-  {str("Guarantor Charge Adjustment Code", 32), str("guarantor_charge_adjustment_code", 32), &t_CE_da502284bf, 80, 26, 1, 218, optionality::optional},
-  {str("Guarantor Household Annual Income", 33), str("guarantor_household_annual_income", 33), &t_CP_c4ce1e7b55, 10, 27, 1, 0, optionality::optional},
-  {str("Guarantor Household Size", 24), str("guarantor_household_size", 24), &t_NM_caa61c45e1, 3, 28, 1, 0, optionality::optional},
-  {str("Guarantor Employer ID Number", 28), str("guarantor_employer_id_number", 28), &t_CX_04170dde12, 20, 29, 0, 0, optionality::optional},
-  {str("Guarantor Marital Status Code", 29), str("guarantor_marital_status_code", 29), &t_CE_da502284bf, 80, 30, 1, 2, optionality::optional},
-  {str("Guarantor Hire Effective Date", 29), str("guarantor_hire_effective_date", 29), &t_DT_43ff1b10ca, 8, 31, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 32, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 33, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 34, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_da502284bf, 80, 35, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_da502284bf, 60, 36, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 37, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_da502284bf, 80, 38, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 39, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 40, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_da502284bf, 80, 41, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_e9a145e8d3, 48, 42, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_da502284bf, 80, 43, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_da502284bf, 80, 44, 0, 189, optionality::optional},
-  {str("Contact Person\342\200\231s Name", 23), str("contact_persons_name", 20), &t_XPN_e9a145e8d3, 48, 45, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Telephone Number", 35), str("contact_persons_telephone_number", 32), &t_XTN_de85958a14, 40, 46, 0, 0, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_da502284bf, 80, 47, 1, 222, optionality::optional},
-  {str("Contact Relationship", 20), str("contact_relationship", 20), &t_IS_94058a80d1, 2, 48, 1, 63, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 49, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_7679b2c19a, 20, 50, 1, 327, optionality::optional},
-  {str("Guarantor Employer\342\200\231s Organization Name", 40), str("guarantor_employers_organization_name", 37), &t_XON_183e994139, 130, 51, 0, 0, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 52, 1, 295, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 53, 1, 311, optionality::optional},
-  {str("Guarantor Financial Class", 25), str("guarantor_financial_class", 25), &t_FC_380d0caef1, 50, 54, 1, 64, optionality::optional},
-  {str("Guarantor Race", 14), str("guarantor_race", 14), &t_CE_da502284bf, 80, 55, 0, 5, optionality::optional},
-};
-inline constexpr segment_def s_GT1_32f88b732d{str("GT1", 3), str("Guarantor segment", 17), s_GT1_32f88b732d_f, 55};
-#endif
-#ifndef HL7V2_DEFS_S_IN1_3D3EA4F1B8
-#define HL7V2_DEFS_S_IN1_3D3EA4F1B8
-inline constexpr field_def s_IN1_3d3ea4f1b8_f[] = {
-  {str("Set ID - IN1", 12), str("set_id_in1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_da502284bf, 60, 2, 1, 72, optionality::required},
-  {str("Insurance Company ID", 20), str("insurance_company_id", 20), &t_CX_04170dde12, 59, 3, 0, 0, optionality::required},
-  {str("Insurance Company Name", 22), str("insurance_company_name", 22), &t_XON_183e994139, 130, 4, 0, 0, optionality::optional},
-  {str("Insurance Company Address", 25), str("insurance_company_address", 25), &t_XAD_522f01560b, 106, 5, 0, 0, optionality::optional},
-  {str("Insurance Co Contact Person", 27), str("insurance_co_contact_person", 27), &t_XPN_e9a145e8d3, 48, 6, 0, 0, optionality::optional},
-  {str("Insurance Co Phone Number", 25), str("insurance_co_phone_number", 25), &t_XTN_de85958a14, 40, 7, 0, 0, optionality::optional},
-  {str("Group Number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group Name", 10), str("group_name", 10), &t_XON_183e994139, 130, 9, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Group Emp ID", 24), str("insureds_group_emp_id", 21), &t_CX_04170dde12, 12, 10, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Group Emp Name", 26), str("insureds_group_emp_name", 23), &t_XON_183e994139, 130, 11, 0, 0, optionality::optional},
-  {str("Plan Effective Date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan Expiration Date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization Information", 25), str("authorization_information", 25), &t_AUI_0135592e44, 55, 14, 1, 0, optionality::optional},
-  {str("Plan Type", 9), str("plan_type", 9), &t_IS_94058a80d1, 3, 15, 1, 86, optionality::optional},
-  {str("Name Of Insured", 15), str("name_of_insured", 15), &t_XPN_e9a145e8d3, 48, 16, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Relationship To Patient", 35), str("insureds_relationship_to_patient", 32), &t_CE_da502284bf, 80, 17, 1, 63, optionality::optional},
-  {str("Insured\342\200\231s Date Of Birth", 25), str("insureds_date_of_birth", 22), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Insured\342\200\231s Address", 19), str("insureds_address", 16), &t_XAD_522f01560b, 106, 19, 0, 0, optionality::optional},
-  {str("Assignment Of Benefits", 22), str("assignment_of_benefits", 22), &t_IS_94058a80d1, 2, 20, 1, 135, optionality::optional},
-  {str("Coordination Of Benefits", 24), str("coordination_of_benefits", 24), &t_IS_94058a80d1, 2, 21, 1, 173, optionality::optional},
-  {str("Coord Of Ben. Priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice Of Admission Flag", 24), str("notice_of_admission_flag", 24), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Notice Of Admission Date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Report Of Eligibility Flag", 26), str("report_of_eligibility_flag", 26), &t_ID_694d19431d, 1, 25, 1, 136, optionality::optional},
-  {str("Report Of Eligibility Date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release Information Code", 24), str("release_information_code", 24), &t_IS_94058a80d1, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-Admit Cert (PAC)", 20), str("pre_admit_cert_pac", 18), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification Date/Time", 22), str("verification_date_time", 22), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
-  {str("Verification By", 15), str("verification_by", 15), &t_XCN_a689621dba, 60, 30, 0, 0, optionality::optional},
-  {str("Type Of Agreement Code", 22), str("type_of_agreement_code", 22), &t_IS_94058a80d1, 2, 31, 1, 98, optionality::optional},
-  {str("Billing Status", 14), str("billing_status", 14), &t_IS_94058a80d1, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime Reserve Days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay Before L.R. Day", 21), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company Plan Code", 17), str("company_plan_code", 17), &t_IS_94058a80d1, 8, 35, 1, 42, optionality::optional},
-  {str("Policy Number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy Deductible", 17), str("policy_deductible", 17), &t_CP_c4ce1e7b55, 12, 37, 1, 0, optionality::optional},
-  {str("Policy Limit - Amount", 21), str("policy_limit_amount", 19), &t_CP_c4ce1e7b55, 12, 38, 1, 0, optionality::optional},
-  {str("Policy Limit - Days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room Rate - Semi-Private", 24), str("room_rate_semi_private", 22), &t_CP_c4ce1e7b55, 12, 40, 1, 0, optionality::optional},
-  {str("Room Rate - Private", 19), str("room_rate_private", 17), &t_CP_c4ce1e7b55, 12, 41, 1, 0, optionality::optional},
-  {str("Insured\342\200\231s Employment Status", 29), str("insureds_employment_status", 26), &t_CE_da502284bf, 60, 42, 1, 66, optionality::optional},
-  {str("Insured\342\200\231s Sex", 15), str("insureds_sex", 12), &t_IS_94058a80d1, 1, 43, 1, 1, optionality::optional},
-  {str("Insured\342\200\231s Employer\342\200\231s Address", 32), str("insureds_employers_address", 26), &t_XAD_522f01560b, 106, 44, 0, 0, optionality::optional},
-  {str("Verification Status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
-  {str("Prior Insurance Plan ID", 23), str("prior_insurance_plan_id", 23), &t_IS_94058a80d1, 8, 46, 1, 72, optionality::optional},
-  {str("Coverage Type", 13), str("coverage_type", 13), &t_IS_94058a80d1, 3, 47, 1, 309, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 48, 1, 295, optionality::optional},
-  {str("Insured\342\200\231s ID Number", 21), str("insureds_id_number", 18), &t_CX_04170dde12, 12, 49, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_IN1_3d3ea4f1b8{str("IN1", 3), str("Insurance segment", 17), s_IN1_3d3ea4f1b8_f, 49};
-#endif
-#ifndef HL7V2_DEFS_S_IN2_3E52EA2675
-#define HL7V2_DEFS_S_IN2_3E52EA2675
-inline constexpr field_def s_IN2_3e52ea2675_f[] = {
-  {str("Insured\342\200\231s Employee ID", 23), str("insureds_employee_id", 20), &t_CX_04170dde12, 59, 1, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Social Security Number", 34), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 11, 2, 1, 0, optionality::optional},
-  {str("Insured\342\200\231s Employer\342\200\231s Name and ID", 36), str("insureds_employers_name_and_id", 30), &t_XCN_a689621dba, 130, 3, 0, 0, optionality::optional},
-  {str("Employer Information Data", 25), str("employer_information_data", 25), &t_IS_94058a80d1, 1, 4, 1, 139, optionality::optional},
-  {str("Mail Claim Party", 16), str("mail_claim_party", 16), &t_IS_94058a80d1, 1, 5, 0, 137, optionality::optional},
-  {str("Medicare Health Ins Card Number", 31), str("medicare_health_ins_card_number", 31), &t_ST_30901c7b80, 15, 6, 1, 0, optionality::optional},
-  {str("Medicaid Case Name", 18), str("medicaid_case_name", 18), &t_XPN_e9a145e8d3, 48, 7, 0, 0, optionality::optional},
-  {str("Medicaid Case Number", 20), str("medicaid_case_number", 20), &t_ST_30901c7b80, 15, 8, 1, 0, optionality::optional},
-  {str("Military Sponsor Name", 21), str("military_sponsor_name", 21), &t_XPN_e9a145e8d3, 48, 9, 0, 0, optionality::optional},
-  {str("Military ID Number", 18), str("military_id_number", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::optional},
-  {str("Dependent Of Military Recipient", 31), str("dependent_of_military_recipient", 31), &t_CE_da502284bf, 80, 11, 1, 342, optionality::optional},
-  {str("Military Organization", 21), str("military_organization", 21), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
-  {str("Military Station", 16), str("military_station", 16), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
-  {str("Military Service", 16), str("military_service", 16), &t_IS_94058a80d1, 14, 14, 1, 140, optionality::optional},
-  {str("Military Rank/Grade", 19), str("military_rank_grade", 19), &t_IS_94058a80d1, 2, 15, 1, 141, optionality::optional},
-  {str("Military Status", 15), str("military_status", 15), &t_IS_94058a80d1, 3, 16, 1, 142, optionality::optional},
-  {str("Military Retire Date", 20), str("military_retire_date", 20), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Military Non-Avail Cert On File", 31), str("military_non_avail_cert_on_file", 31), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Baby Coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Combine Baby Bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Blood Deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 21, 1, 0, optionality::optional},
-  {str("Special Coverage Approval Name", 30), str("special_coverage_approval_name", 30), &t_XPN_e9a145e8d3, 48, 22, 0, 0, optionality::optional},
-  {str("Special Coverage Approval Title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
-  {str("Non-Covered Insurance Code", 26), str("non_covered_insurance_code", 26), &t_IS_94058a80d1, 8, 24, 0, 143, optionality::optional},
-  {str("Payor ID", 8), str("payor_id", 8), &t_CX_04170dde12, 59, 25, 0, 0, optionality::optional},
-  {str("Payor Subscriber ID", 19), str("payor_subscriber_id", 19), &t_CX_04170dde12, 59, 26, 0, 0, optionality::optional},
-  {str("Eligibility Source", 18), str("eligibility_source", 18), &t_IS_94058a80d1, 1, 27, 1, 144, optionality::optional},
-  {str("Room Coverage Type/Amount", 25), str("room_coverage_type_amount", 25), &t_RMC_457675097e, 25, 28, 0, 145, optionality::optional},
-  {str("Policy Type/Amount", 18), str("policy_type_amount", 18), &t_PTA_a29cdeb013, 25, 29, 0, 147, optionality::optional},
-  {str("Daily Deductible", 16), str("daily_deductible", 16), &t_DDI_d4d5da3d43, 25, 30, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 31, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 32, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_da502284bf, 80, 33, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_da502284bf, 60, 34, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 35, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_da502284bf, 80, 36, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 38, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_da502284bf, 80, 39, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_e9a145e8d3, 48, 40, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_da502284bf, 80, 41, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_da502284bf, 80, 42, 0, 189, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_da502284bf, 80, 43, 0, 2, optionality::optional},
-  {str("Insured\342\200\231s Employment Start Date", 33), str("insureds_employment_start_date", 30), &t_DT_43ff1b10ca, 8, 44, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 45, 1, 0, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 46, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_7679b2c19a, 20, 47, 1, 327, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 48, 1, 311, optionality::optional},
-  {str("Employer Contact Person Name", 28), str("employer_contact_person_name", 28), &t_XPN_e9a145e8d3, 48, 49, 0, 0, optionality::optional},
-  {str("Employer Contact Person Phone Number", 36), str("employer_contact_person_phone_number", 36), &t_XTN_de85958a14, 40, 50, 0, 0, optionality::optional},
-  {str("Employer Contact Reason", 23), str("employer_contact_reason", 23), &t_IS_94058a80d1, 2, 51, 1, 222, optionality::optional},
-  {str("Insured\342\200\231s Contact Person\342\200\231s Name", 35), str("insureds_contact_persons_name", 29), &t_XPN_e9a145e8d3, 48, 52, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Contact Person Phone Number", 39), str("insureds_contact_person_phone_number", 36), &t_XTN_de85958a14, 40, 53, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Contact Person Reason", 33), str("insureds_contact_person_reason", 30), &t_IS_94058a80d1, 2, 54, 0, 222, optionality::optional},
-  {str("Relationship To The Patient Start Date", 38), str("relationship_to_the_patient_start_date", 38), &t_DT_43ff1b10ca, 8, 55, 1, 0, optionality::optional},
-  {str("Relationship To The Patient Stop Date", 37), str("relationship_to_the_patient_stop_date", 37), &t_DT_43ff1b10ca, 8, 56, 0, 0, optionality::optional},
-  {str("Insurance Co. Contact Reason", 28), str("insurance_co_contact_reason", 27), &t_IS_94058a80d1, 2, 57, 1, 232, optionality::optional},
-  {str("Insurance Co Contact Phone Number", 33), str("insurance_co_contact_phone_number", 33), &t_XTN_de85958a14, 40, 58, 1, 0, optionality::optional},
-  {str("Policy Scope", 12), str("policy_scope", 12), &t_IS_94058a80d1, 2, 59, 1, 312, optionality::optional},
-  {str("Policy Source", 13), str("policy_source", 13), &t_IS_94058a80d1, 2, 60, 1, 313, optionality::optional},
-  {str("Patient Member Number", 21), str("patient_member_number", 21), &t_CX_04170dde12, 60, 61, 1, 0, optionality::optional},
-  {str("Guarantor\342\200\231s Relationship To Insured", 37), str("guarantors_relationship_to_insured", 34), &t_CE_da502284bf, 80, 62, 1, 63, optionality::optional},
-  {str("Insured\342\200\231s Phone Number - Home", 31), str("insureds_phone_number_home", 26), &t_XTN_de85958a14, 40, 63, 0, 0, optionality::optional},
-  {str("Insured\342\200\231s Employer Phone Number", 33), str("insureds_employer_phone_number", 30), &t_XTN_de85958a14, 40, 64, 0, 0, optionality::optional},
-  {str("Military Handicapped Program", 28), str("military_handicapped_program", 28), &t_CE_da502284bf, 60, 65, 1, 343, optionality::optional},
-  {str("Suspend Flag", 12), str("suspend_flag", 12), &t_ID_694d19431d, 1, 66, 1, 136, optionality::optional},
-  {str("Copay Limit Flag", 16), str("copay_limit_flag", 16), &t_ID_694d19431d, 1, 67, 1, 136, optionality::optional},
-  {str("Stoploss Limit Flag", 19), str("stoploss_limit_flag", 19), &t_ID_694d19431d, 1, 68, 1, 136, optionality::optional},
-  {str("Insured Organization Name And ID", 32), str("insured_organization_name_and_id", 32), &t_XON_183e994139, 130, 69, 0, 0, optionality::optional},
-  {str("Insured Employer Organization Name And ID", 41), str("insured_employer_organization_name_and_id", 41), &t_XON_183e994139, 130, 70, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_da502284bf, 80, 71, 0, 5, optionality::optional},
-  {str("HCFA Patient\342\200\231s Relationship to Insured", 40), str("hcfa_patients_relationship_to_insured", 37), &t_CE_da502284bf, 60, 72, 1, 344, optionality::optional},
-};
-inline constexpr segment_def s_IN2_3e52ea2675{str("IN2", 3), str("Insurance additional information segment", 40), s_IN2_3e52ea2675_f, 72};
-#endif
-#ifndef HL7V2_DEFS_S_IN3_08AF4E631A
-#define HL7V2_DEFS_S_IN3_08AF4E631A
-inline constexpr field_def s_IN3_08af4e631a_f[] = {
-  {str("Set ID - IN3", 12), str("set_id_in3", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Certification Number", 20), str("certification_number", 20), &t_CX_04170dde12, 59, 2, 1, 0, optionality::optional},
-  {str("Certified By", 12), str("certified_by", 12), &t_XCN_a689621dba, 60, 3, 0, 0, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Penalty", 7), str("penalty", 7), &t_MOP_ce91b7b90a, 10, 5, 1, 148, optionality::optional},
-  {str("Certification Date/Time", 23), str("certification_date_time", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Certification Modify Date/Time", 30), str("certification_modify_date_time", 30), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Operator", 8), str("operator", 8), &t_XCN_a689621dba, 60, 8, 0, 0, optionality::optional},
-  {str("Certification Begin Date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Certification End Date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_DTN_69f1751d18, 3, 11, 1, 149, optionality::optional},
-  {str("Non-Concur Code/Description", 27), str("non_concur_code_description", 27), &t_CE_da502284bf, 60, 12, 1, 233, optionality::optional},
-  {str("Non-Concur Effective Date/Time", 30), str("non_concur_effective_date_time", 30), &t_TS_f7a89bea09, 26, 13, 1, 0, optionality::optional},
-  {str("Physician Reviewer", 18), str("physician_reviewer", 18), &t_XCN_a689621dba, 60, 14, 0, 10, optionality::optional},
-  {str("Certification Contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
-  {str("Certification Contact Phone Number", 34), str("certification_contact_phone_number", 34), &t_XTN_de85958a14, 40, 16, 0, 0, optionality::optional},
-  {str("Appeal Reason", 13), str("appeal_reason", 13), &t_CE_da502284bf, 60, 17, 1, 345, optionality::optional},
-  {str("Certification Agency", 20), str("certification_agency", 20), &t_CE_da502284bf, 60, 18, 1, 346, optionality::optional},
-  {str("Certification Agency Phone Number", 33), str("certification_agency_phone_number", 33), &t_XTN_de85958a14, 40, 19, 0, 0, optionality::optional},
-  {str("Pre-Certification Req/Window", 28), str("pre_certification_req_window", 28), &t_PCF_9895f3a7f1, 40, 20, 0, 150, optionality::optional},
-  {str("Case Manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
-  {str("Second Opinion Date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
-  {str("Second Opinion Status", 21), str("second_opinion_status", 21), &t_IS_94058a80d1, 1, 23, 1, 151, optionality::optional},
-  {str("Second Opinion Documentation Received", 37), str("second_opinion_documentation_received", 37), &t_IS_94058a80d1, 1, 24, 0, 152, optionality::optional},
-  {str("Second Opinion Physician", 24), str("second_opinion_physician", 24), &t_XCN_a689621dba, 60, 25, 0, 10, optionality::optional},
-};
-inline constexpr segment_def s_IN3_08af4e631a{str("IN3", 3), str("Insurance additional information, certification segment", 55), s_IN3_08af4e631a_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_LCC_9E518D1AEF
-#define HL7V2_DEFS_S_LCC_9E518D1AEF
-inline constexpr field_def s_LCC_9e518d1aef_f[] = {
-  {str("Primary Key Value - LCC", 23), str("primary_key_value_lcc", 21), &t_PL_e9d510ffac, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_IS_94058a80d1, 10, 2, 1, 264, optionality::required},
-  {str("Accommodation Type", 18), str("accommodation_type", 18), &t_CE_da502284bf, 60, 3, 0, 129, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_da502284bf, 60, 4, 0, 132, optionality::required},
-};
-inline constexpr segment_def s_LCC_9e518d1aef{str("LCC", 3), str("Location charge code segment", 28), s_LCC_9e518d1aef_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_LCH_18EA7DC946
-#define HL7V2_DEFS_S_LCH_18EA7DC946
-inline constexpr field_def s_LCH_18ea7dc946_f[] = {
-  {str("Primary Key Value - LCH", 23), str("primary_key_value_lch", 21), &t_PL_e9d510ffac, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_6204c32e9b, 80, 3, 1, 0, optionality::optional},
-  {str("Location Characteristic ID", 26), str("location_characteristic_id", 26), &t_CE_da502284bf, 80, 4, 1, 324, optionality::required},
-  {str("Location Characteristic Value", 29), str("location_characteristic_value", 29), &t_CE_da502284bf, 80, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LCH_18ea7dc946{str("LCH", 3), str("Location characteristic segment", 31), s_LCH_18ea7dc946_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_LDP_43CB3DBAE9
-#define HL7V2_DEFS_S_LDP_43CB3DBAE9
-inline constexpr field_def s_LDP_43cb3dbae9_f[] = {
-  {str("Primary Key Value - LDP", 23), str("primary_key_value_ldp", 21), &t_PL_e9d510ffac, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_IS_94058a80d1, 10, 2, 1, 264, optionality::required},
-  {str("Location Service", 16), str("location_service", 16), &t_IS_94058a80d1, 3, 3, 0, 69, optionality::optional},
-  {str("Specialty Type", 14), str("specialty_type", 14), &t_CE_da502284bf, 60, 4, 0, 265, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_IS_94058a80d1, 1, 5, 0, 4, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 6, 1, 183, optionality::optional},
-  {str("Activation Date  LDP", 20), str("activation_date_ldp", 19), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Inactivation Date - LDP", 23), str("inactivation_date_ldp", 21), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Inactivated Reason", 18), str("inactivated_reason", 18), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Visiting Hours", 14), str("visiting_hours", 14), &t_VH_cfe663a1e5, 80, 10, 0, 267, optionality::optional},
-  {str("Contact Phone", 13), str("contact_phone", 13), &t_XTN_de85958a14, 40, 11, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LDP_43cb3dbae9{str("LDP", 3), str("Location department segment", 27), s_LDP_43cb3dbae9_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_LOC_323BB69370
-#define HL7V2_DEFS_S_LOC_323BB69370
-inline constexpr field_def s_LOC_323bb69370_f[] = {
-  {str("Primary Key Value - LOC", 23), str("primary_key_value_loc", 21), &t_PL_e9d510ffac, 200, 1, 1, 0, optionality::required},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 48, 2, 1, 0, optionality::optional},
-  {str("Location Type - LOC", 19), str("location_type_loc", 17), &t_IS_94058a80d1, 2, 3, 0, 260, optionality::required},
-  {str("Organization Name - LOC", 23), str("organization_name_loc", 21), &t_XON_183e994139, 90, 4, 0, 0, optionality::optional},
-  {str("Location Address", 16), str("location_address", 16), &t_XAD_522f01560b, 106, 5, 0, 0, optionality::optional},
-  {str("Location Phone", 14), str("location_phone", 14), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("License Number", 14), str("license_number", 14), &t_CE_da502284bf, 60, 7, 0, 0, optionality::optional},
-  {str("Location Equipment", 18), str("location_equipment", 18), &t_IS_94058a80d1, 3, 8, 0, 261, optionality::optional},
-};
-inline constexpr segment_def s_LOC_323bb69370{str("LOC", 3), str("Location identification segment", 31), s_LOC_323bb69370_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_LRL_CE16A61437
-#define HL7V2_DEFS_S_LRL_CE16A61437
-inline constexpr field_def s_LRL_ce16a61437_f[] = {
-  {str("Primary Key Value - LRL", 23), str("primary_key_value_lrl", 21), &t_PL_e9d510ffac, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_6204c32e9b, 80, 3, 1, 0, optionality::optional},
-  {str("Location Relationship ID", 24), str("location_relationship_id", 24), &t_CE_da502284bf, 80, 4, 1, 325, optionality::optional},
-  {str("Organizational Location Relationship Value", 42), str("organizational_location_relationship_value", 42), &t_XON_183e994139, 80, 5, 0, 0, optionality::optional},
-  {str("Patient Location Relationship Value", 35), str("patient_location_relationship_value", 35), &t_PL_e9d510ffac, 80, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LRL_ce16a61437{str("LRL", 3), str("Location relationship segment", 29), s_LRL_ce16a61437_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MFA_837D6CD2F0
-#define HL7V2_DEFS_S_MFA_837D6CD2F0
-inline constexpr field_def s_MFA_837d6cd2f0_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Event Completion Date/Time", 26), str("event_completion_date_time", 26), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("MFN Record Level Error Return", 29), str("mfn_record_level_error_return", 29), &t_CE_da502284bf, 60, 4, 1, 181, optionality::required},
-  {str("Primary Key Value   MFA", 23), str("primary_key_value_mfa", 21), &t_CE_da502284bf, 60, 5, 0, 0, optionality::required},
-  {str("Primary Key Value Type - MFA", 28), str("primary_key_value_type_mfa", 26), &t_ID_694d19431d, 3, 6, 0, 355, optionality::required},
-};
-inline constexpr segment_def s_MFA_837d6cd2f0{str("MFA", 3), str("Master file acknowledgment segment", 34), s_MFA_837d6cd2f0_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MFE_F7BCF47B04
-#define HL7V2_DEFS_S_MFE_F7BCF47B04
-inline constexpr field_def s_MFE_f7bcf47b04_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Primary Key Value - MFE", 23), str("primary_key_value_mfe", 21), &t_VARIES_e527b97cf6, 200, 4, 0, 0, optionality::required},
-  {str("Primary Key Value Type", 22), str("primary_key_value_type", 22), &t_ID_694d19431d, 3, 5, 0, 355, optionality::required},
-};
-inline constexpr segment_def s_MFE_f7bcf47b04{str("MFE", 3), str("Master file entry segment", 25), s_MFE_f7bcf47b04_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_MFI_F68E455AE9
-#define HL7V2_DEFS_S_MFI_F68E455AE9
-inline constexpr field_def s_MFI_f68e455ae9_f[] = {
-  {str("Master File Identifier", 22), str("master_file_identifier", 22), &t_CE_da502284bf, 60, 1, 1, 175, optionality::required},
-  {str("Master File Application Identifier", 34), str("master_file_application_identifier", 34), &t_HD_8477a8d909, 180, 2, 1, 176, optionality::optional},
-  {str("File-Level Event Code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, 3, 3, 1, 178, optionality::required},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Response Level Code", 19), str("response_level_code", 19), &t_ID_694d19431d, 2, 6, 1, 179, optionality::required},
-};
-inline constexpr segment_def s_MFI_f68e455ae9{str("MFI", 3), str("Master file identification segment", 34), s_MFI_f68e455ae9_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MRG_355CEC105C
-#define HL7V2_DEFS_S_MRG_355CEC105C
-inline constexpr field_def s_MRG_355cec105c_f[] = {
-  {str("Prior Patient Identifier List", 29), str("prior_patient_identifier_list", 29), &t_CX_04170dde12, 20, 1, 0, 0, optionality::required},
-  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CX_04170dde12, 20, 2, 0, 0, optionality::optional},
-  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CX_04170dde12, 20, 3, 1, 0, optionality::optional},
-  {str("Prior Patient ID", 16), str("prior_patient_id", 16), &t_CX_04170dde12, 20, 4, 1, 0, optionality::optional},
-  {str("Prior Visit Number", 18), str("prior_visit_number", 18), &t_CX_04170dde12, 20, 5, 1, 0, optionality::optional},
-  {str("Prior Alternate Visit ID", 24), str("prior_alternate_visit_id", 24), &t_CX_04170dde12, 20, 6, 1, 0, optionality::optional},
-  {str("Prior Patient Name", 18), str("prior_patient_name", 18), &t_XPN_e9a145e8d3, 48, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_MRG_355cec105c{str("MRG", 3), str("Merge patient information segment-", 34), s_MRG_355cec105c_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_MSA_9DFEE44D8A
-#define HL7V2_DEFS_S_MSA_9DFEE44D8A
-inline constexpr field_def s_MSA_9dfee44d8a_f[] = {
-  {str("Acknowledgement Code", 20), str("acknowledgement_code", 20), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
-  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed Acknowledgment Type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
-  {str("Error Condition", 15), str("error_condition", 15), &t_CE_da502284bf, 100, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_MSA_9dfee44d8a{str("MSA", 3), str("Message acknowledgment segment", 30), s_MSA_9dfee44d8a_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MSH_C4CBEB6140
-#define HL7V2_DEFS_S_MSH_C4CBEB6140
-inline constexpr field_def s_MSH_c4cbeb6140_f[] = {
-  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding Characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Sending Application", 19), str("sending_application", 19), &t_HD_8477a8d909, 180, 3, 1, 361, optionality::optional},
-  {str("Sending Facility", 16), str("sending_facility", 16), &t_HD_8477a8d909, 180, 4, 1, 362, optionality::optional},
-  {str("Receiving Application", 21), str("receiving_application", 21), &t_HD_8477a8d909, 180, 5, 1, 361, optionality::optional},
-  {str("Receiving Facility", 18), str("receiving_facility", 18), &t_HD_8477a8d909, 180, 6, 1, 362, optionality::optional},
-  {str("Date/Time Of Message", 20), str("date_time_of_message", 20), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message Type", 12), str("message_type", 12), &t_MSG_c636df74b1, 7, 9, 1, 76, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
-  {str("Processing ID", 13), str("processing_id", 13), &t_PT_78da7d48a5, 3, 11, 1, 103, optionality::required},
-  {str("Version ID", 10), str("version_id", 10), &t_VID_b35e6f87c6, 60, 12, 1, 104, optionality::required},
-  {str("Sequence Number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
-  {str("Accept Acknowledgment Type", 26), str("accept_acknowledgment_type", 26), &t_ID_694d19431d, 2, 15, 1, 155, optionality::optional},
-  {str("Application Acknowledgment Type", 31), str("application_acknowledgment_type", 31), &t_ID_694d19431d, 2, 16, 1, 155, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_ID_694d19431d, 2, 17, 1, 0, optionality::optional},
-  {str("Character Set", 13), str("character_set", 13), &t_ID_694d19431d, 16, 18, 0, 211, optionality::optional},
-  {str("Principal Language Of Message", 29), str("principal_language_of_message", 29), &t_CE_da502284bf, 60, 19, 1, 0, optionality::optional},
-  {str("Alternate Character Set Handling Scheme", 39), str("alternate_character_set_handling_scheme", 39), &t_ID_694d19431d, 20, 20, 1, 356, optionality::optional},
-};
-inline constexpr segment_def s_MSH_c4cbeb6140{str("MSH", 3), str("Message header segment", 22), s_MSH_c4cbeb6140_f, 20};
-#endif
-#ifndef HL7V2_DEFS_S_NCK_BB7BFAE5B0
-#define HL7V2_DEFS_S_NCK_BB7BFAE5B0
-inline constexpr field_def s_NCK_bb7bfae5b0_f[] = {
-  {str("System Date/Time", 16), str("system_date_time", 16), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NCK_bb7bfae5b0{str("NCK", 3), str("System Clock", 12), s_NCK_bb7bfae5b0_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_NK1_861FEEDA23
-#define HL7V2_DEFS_S_NK1_861FEEDA23
-inline constexpr field_def s_NK1_861feeda23_f[] = {
-  {str("Set ID - NK1", 12), str("set_id_nk1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Name", 4), str("name", 4), &t_XPN_e9a145e8d3, 48, 2, 0, 0, optionality::optional},
-  {str("Relationship", 12), str("relationship", 12), &t_CE_da502284bf, 60, 3, 1, 63, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_XAD_522f01560b, 106, 4, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_XTN_de85958a14, 40, 5, 0, 0, optionality::optional},
-  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_XTN_de85958a14, 40, 6, 0, 0, optionality::optional},
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_da502284bf, 200, 7, 1, 131, optionality::optional},
-  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Title", 42), str("next_of_kin_associated_parties_job_title", 40), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Code/Class", 47), str("next_of_kin_associated_parties_job_code_class", 45), &t_JCC_7679b2c19a, 20, 11, 1, 327, optionality::optional},
-  {str("Next of Kin / Associated Parties Employee Number", 48), str("next_of_kin_associated_parties_employee_number", 46), &t_CX_04170dde12, 20, 12, 1, 0, optionality::optional},
-  {str("Organization Name - NK1", 23), str("organization_name_nk1", 21), &t_XON_183e994139, 90, 13, 0, 0, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_da502284bf, 80, 14, 1, 2, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 15, 1, 1, optionality::optional},
-  {str("Date/Time Of Birth", 18), str("date_time_of_birth", 18), &t_TS_f7a89bea09, 26, 16, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 17, 0, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 18, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_da502284bf, 80, 19, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_da502284bf, 60, 20, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 21, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_da502284bf, 80, 22, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 24, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_da502284bf, 80, 25, 1, 6, optionality::optional},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_e9a145e8d3, 48, 26, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_da502284bf, 80, 27, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_da502284bf, 80, 28, 0, 189, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_da502284bf, 80, 29, 0, 222, optionality::optional},
-  {str("Contact Person\342\200\231s Name", 23), str("contact_persons_name", 20), &t_XPN_e9a145e8d3, 48, 30, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Telephone Number", 35), str("contact_persons_telephone_number", 32), &t_XTN_de85958a14, 40, 31, 0, 0, optionality::optional},
-  {str("Contact Person\342\200\231s Address", 26), str("contact_persons_address", 23), &t_XAD_522f01560b, 106, 32, 0, 0, optionality::optional},
-  {str("Next of Kin/Associated Party\342\200\231s Identifiers", 44), str("next_of_kin_associated_partys_identifiers", 41), &t_CX_04170dde12, 32, 33, 0, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 34, 1, 311, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_da502284bf, 80, 35, 0, 5, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 36, 1, 295, optionality::optional},
-  {str("Contact Person Social Security Number", 37), str("contact_person_social_security_number", 37), &t_ST_30901c7b80, 16, 37, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NK1_861feeda23{str("NK1", 3), str("Next of kin / associated parties segment", 40), s_NK1_861feeda23_f, 37};
-#endif
-#ifndef HL7V2_DEFS_S_NPU_7745A61FD3
-#define HL7V2_DEFS_S_NPU_7745A61FD3
-inline constexpr field_def s_NPU_7745a61fd3_f[] = {
-  {str("Bed Location", 12), str("bed_location", 12), &t_PL_e9d510ffac, 80, 1, 1, 79, optionality::required},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 2, 1, 116, optionality::optional},
-};
-inline constexpr segment_def s_NPU_7745a61fd3{str("NPU", 3), str("Bed status update segment", 25), s_NPU_7745a61fd3_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_NSC_405502A017
-#define HL7V2_DEFS_S_NSC_405502A017
-inline constexpr field_def s_NSC_405502a017_f[] = {
-  {str("Network Change Type", 19), str("network_change_type", 19), &t_IS_94058a80d1, 4, 1, 1, 333, optionality::optional},
-  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current Application", 19), str("current_application", 19), &t_ST_30901c7b80, 30, 4, 1, 0, optionality::optional},
-  {str("Current Facility", 16), str("current_facility", 16), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
-  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New Application", 15), str("new_application", 15), &t_ST_30901c7b80, 30, 8, 1, 0, optionality::optional},
-  {str("New Facility", 12), str("new_facility", 12), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NSC_405502a017{str("NSC", 3), str("Application status change", 25), s_NSC_405502a017_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_NST_683F7CAFEC
-#define HL7V2_DEFS_S_NST_683F7CAFEC
-inline constexpr field_def s_NST_683f7cafec_f[] = {
-  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 136, optionality::optional},
-  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 0, optionality::optional},
-  {str("Statistics Start", 16), str("statistics_start", 16), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Statistics End", 14), str("statistics_end", 14), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Messages Received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Messages Sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Network Errors", 14), str("network_errors", 14), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NST_683f7cafec{str("NST", 3), str("Application control level statistics", 36), s_NST_683f7cafec_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_NTE_90F61B21C2
-#define HL7V2_DEFS_S_NTE_90F61B21C2
-inline constexpr field_def s_NTE_90f61b21c2_f[] = {
-  {str("Set ID - NTE", 12), str("set_id_nte", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, 65536, 3, 0, 0, optionality::optional},
-  {str("Comment Type", 12), str("comment_type", 12), &t_CE_da502284bf, 60, 4, 1, 364, optionality::optional},
-};
-inline constexpr segment_def s_NTE_90f61b21c2{str("NTE", 3), str("Notes and comments segment", 26), s_NTE_90f61b21c2_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_OBR_3CF850DF7F
-#define HL7V2_DEFS_S_OBR_3CF850DF7F
-inline constexpr field_def s_OBR_3cf850df7f_f[] = {
-  {str("Set ID - OBR", 12), str("set_id_obr", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_6204c32e9b, 22, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_6204c32e9b, 22, 3, 1, 0, optionality::optional},
-  {str("Universal Service ID", 20), str("universal_service_id", 20), &t_CE_da502284bf, 200, 4, 1, 0, optionality::required},
-  {str("Priority-OBR", 12), str("priority_obr", 12), &t_ID_694d19431d, 2, 5, 1, 0, optionality::optional},
-  {str("Requested Date/time", 19), str("requested_date_time", 19), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Observation Date/Time", 21), str("observation_date_time", 21), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Observation End Date/Time", 25), str("observation_end_date_time", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Collection Volume *", 19), str("collection_volume", 17), &t_CQ_ae4f2035ce, 20, 9, 1, 0, optionality::optional},
-  {str("Collector Identifier *", 22), str("collector_identifier", 20), &t_XCN_a689621dba, 60, 10, 0, 0, optionality::optional},
-  {str("Specimen Action Code *", 22), str("specimen_action_code", 20), &t_ID_694d19431d, 1, 11, 1, 65, optionality::optional},
-  {str("Danger Code", 11), str("danger_code", 11), &t_CE_da502284bf, 60, 12, 1, 0, optionality::optional},
-  {str("Relevant Clinical Info.", 23), str("relevant_clinical_info", 22), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
-  {str("Specimen Received Date/Time *", 29), str("specimen_received_date_time", 27), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_e254f05ec3, 300, 15, 1, 70, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_a689621dba, 120, 16, 0, 0, optionality::optional},
-  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_XTN_de85958a14, 40, 17, 2, 0, optionality::optional},
-  {str("Placer Field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
-  {str("Placer Field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
-  {str("Filler Field 1 +", 16), str("filler_field_1", 14), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
-  {str("Filler Field 2 +", 16), str("filler_field_2", 14), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
-  {str("Results Rpt/Status Chng - Date/Time +", 37), str("results_rpt_status_chng_date_time", 33), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-  {str("Charge to Practice +", 20), str("charge_to_practice", 18), &t_MOC_0d3d2543cc, 40, 23, 1, 0, optionality::optional},
-  {str("Diagnostic Serv Sect ID", 23), str("diagnostic_serv_sect_id", 23), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
-  {str("Result Status +", 15), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
-  {str("Parent Result +", 15), str("parent_result", 13), &t_PRL_7112d22974, 200, 26, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_e74dc065f7, 200, 27, 0, 0, optionality::optional},
-  {str("Result Copies To", 16), str("result_copies_to", 16), &t_XCN_a689621dba, 150, 28, 5, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_EIP_c0a60e90f8, 200, 29, 1, 0, optionality::optional},
-  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
-  {str("Reason for Study", 16), str("reason_for_study", 16), &t_CE_da502284bf, 300, 31, 0, 0, optionality::optional},
-  {str("Principal Result Interpreter +", 30), str("principal_result_interpreter", 28), &t_NDL_aedb357ba0, 200, 32, 1, 0, optionality::optional},
-  {str("Assistant Result Interpreter +", 30), str("assistant_result_interpreter", 28), &t_NDL_aedb357ba0, 200, 33, 0, 0, optionality::optional},
-  {str("Technician +", 12), str("technician", 10), &t_NDL_aedb357ba0, 200, 34, 0, 0, optionality::optional},
-  {str("Transcriptionist +", 18), str("transcriptionist", 16), &t_NDL_aedb357ba0, 200, 35, 0, 0, optionality::optional},
-  {str("Scheduled Date/Time +", 21), str("scheduled_date_time", 19), &t_TS_f7a89bea09, 26, 36, 1, 0, optionality::optional},
-  {str("Number of Sample Containers *", 29), str("number_of_sample_containers", 27), &t_NM_caa61c45e1, 4, 37, 1, 0, optionality::optional},
-  {str("Transport Logistics of Collected Sample *", 41), str("transport_logistics_of_collected_sample", 39), &t_CE_da502284bf, 60, 38, 0, 0, optionality::optional},
-  {str("Collector\342\200\231s Comment *", 23), str("collectors_comment", 18), &t_CE_da502284bf, 200, 39, 0, 0, optionality::optional},
-  {str("Transport Arrangement Responsibility", 36), str("transport_arrangement_responsibility", 36), &t_CE_da502284bf, 60, 40, 1, 0, optionality::optional},
-  {str("Transport Arranged", 18), str("transport_arranged", 18), &t_ID_694d19431d, 30, 41, 1, 224, optionality::optional},
-  {str("Escort Required", 15), str("escort_required", 15), &t_ID_694d19431d, 1, 42, 1, 225, optionality::optional},
-  {str("Planned Patient Transport Comment", 33), str("planned_patient_transport_comment", 33), &t_CE_da502284bf, 200, 43, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_da502284bf, 80, 44, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_da502284bf, 80, 45, 0, 340, optionality::optional},
-};
-inline constexpr segment_def s_OBR_3cf850df7f{str("OBR", 3), str("Observation request segment", 27), s_OBR_3cf850df7f_f, 45};
-#endif
-#ifndef HL7V2_DEFS_S_OBX_602891C44E
-#define HL7V2_DEFS_S_OBX_602891C44E
-inline constexpr field_def s_OBX_602891c44e_f[] = {
-  {str("Set ID - OBX", 12), str("set_id_obx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 3, 2, 1, 125, optionality::optional},
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_da502284bf, 80, 3, 1, 0, optionality::required},
-  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 65536, 5, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_ID_694d19431d, 5, 8, 5, 78, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 5, 0, optionality::optional},
-  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 2, 10, 1, 80, optionality::optional},
-  {str("Observation Result Status", 25), str("observation_result_status", 25), &t_ID_694d19431d, 1, 11, 1, 85, optionality::required},
-  {str("Date Last Obs Normal Values", 27), str("date_last_obs_normal_values", 27), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
-  {str("Date/Time of the Observation", 28), str("date_time_of_the_observation", 28), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Producer's ID", 13), str("producers_id", 12), &t_CE_da502284bf, 60, 15, 1, 0, optionality::optional},
-  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_XCN_a689621dba, 80, 16, 0, 0, optionality::optional},
-  {str("Observation Method", 18), str("observation_method", 18), &t_CE_da502284bf, 60, 17, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_OBX_602891c44e{str("OBX", 3), str("Observation/result segment", 26), s_OBX_602891c44e_f, 17};
-#endif
-#ifndef HL7V2_DEFS_S_ODS_205311328D
-#define HL7V2_DEFS_S_ODS_205311328D
-inline constexpr field_def s_ODS_205311328d_f[] = {
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 1, 1, 1, 159, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_da502284bf, 60, 2, 10, 0, optionality::optional},
-  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_da502284bf, 60, 3, 20, 0, optionality::required},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 2, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODS_205311328d{str("ODS", 3), str("Dietary orders, supplements, and preferences segment", 52), s_ODS_205311328d_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_ODT_94B6ECB184
-#define HL7V2_DEFS_S_ODT_94B6ECB184
-inline constexpr field_def s_ODT_94b6ecb184_f[] = {
-  {str("Tray Type", 9), str("tray_type", 9), &t_CE_da502284bf, 60, 1, 1, 160, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_da502284bf, 60, 2, 10, 0, optionality::optional},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODT_94b6ecb184{str("ODT", 3), str("Diet tray instructions segment", 30), s_ODT_94b6ecb184_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM1_471B800CC7
-#define HL7V2_DEFS_S_OM1_471B800CC7
-inline constexpr field_def s_OM1_471b800cc7_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Producer's Test/Observation ID", 30), str("producers_test_observation_id", 29), &t_CE_da502284bf, 200, 2, 1, 0, optionality::optional},
-  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, 12, 3, 0, 125, optionality::optional},
-  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Producer ID", 11), str("producer_id", 11), &t_CE_da502284bf, 200, 5, 1, 136, optionality::optional},
-  {str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, 200, 6, 1, 0, optionality::optional},
-  {str("Other Test/Observation IDs for the Observation", 46), str("other_test_observation_ids_for_the_observation", 46), &t_CE_da502284bf, 200, 7, 1, 0, optionality::optional},
-  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 8, 0, 0, optionality::optional},
-  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
-  {str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, 8, 10, 1, 0, optionality::optional},
-  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 11, 1, 0, optionality::optional},
-  {str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Identity of Instrument Used to Perform this Study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CE_da502284bf, 60, 13, 0, 136, optionality::optional},
-  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_da502284bf, 200, 14, 0, 0, optionality::optional},
-  {str("Portable", 8), str("portable", 8), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Observation Producing Department/Section", 40), str("observation_producing_department_section", 40), &t_CE_da502284bf, 1, 16, 0, 136, optionality::optional},
-  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_XTN_de85958a14, 40, 17, 1, 0, optionality::optional},
-  {str("Nature of Test/Observation", 26), str("nature_of_test_observation", 26), &t_IS_94058a80d1, 1, 18, 1, 174, optionality::required},
-  {str("Report Subheader", 16), str("report_subheader", 16), &t_CE_da502284bf, 200, 19, 1, 174, optionality::optional},
-  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 20, 1, 0, optionality::optional},
-  {str("Date/Time Stamp for any change in Definition for the Observation", 64), str("date_time_stamp_for_any_change_in_definition_for_the_observation", 64), &t_TS_f7a89bea09, 26, 21, 1, 0, optionality::optional},
-  {str("Effective Date/Time of Change", 29), str("effective_date_time_of_change", 29), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-  {str("Typical Turn-Around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
-  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, 40, 25, 0, 168, optionality::optional},
-  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, 5, 26, 1, 169, optionality::optional},
-  {str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_da502284bf, 200, 27, 0, 169, optionality::optional},
-  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_XAD_522f01560b, 1000, 28, 0, 0, optionality::optional},
-  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_XTN_de85958a14, 400, 29, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_IS_94058a80d1, 1, 30, 1, 177, optionality::optional},
-  {str("Observations Required to Interpret the Obs", 42), str("observations_required_to_interpret_the_obs", 42), &t_CE_da502284bf, 200, 31, 1, 177, optionality::optional},
-  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 32, 1, 0, optionality::optional},
-  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_da502284bf, 65536, 33, 1, 0, optionality::optional},
-  {str("Reflex Tests/Observations", 25), str("reflex_tests_observations", 25), &t_CE_da502284bf, 200, 34, 0, 0, optionality::optional},
-  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_TX_f9e6eec689, 80, 35, 1, 0, optionality::optional},
-  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_da502284bf, 65536, 36, 1, 0, optionality::optional},
-  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 37, 1, 0, optionality::optional},
-  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_da502284bf, 200, 38, 1, 0, optionality::optional},
-  {str("Factors that may Effect the Observation", 39), str("factors_that_may_effect_the_observation", 39), &t_TX_f9e6eec689, 200, 39, 1, 0, optionality::optional},
-  {str("Test/Observation Performance Schedule", 37), str("test_observation_performance_schedule", 37), &t_ST_30901c7b80, 60, 40, 0, 0, optionality::optional},
-  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 41, 1, 0, optionality::optional},
-  {str("Kind of Quantity Observed", 25), str("kind_of_quantity_observed", 25), &t_CE_da502284bf, 60, 42, 1, 254, optionality::optional},
-  {str("Point Versus Interval", 21), str("point_versus_interval", 21), &t_CE_da502284bf, 60, 43, 1, 255, optionality::optional},
-  {str("Challenge Information", 21), str("challenge_information", 21), &t_TX_f9e6eec689, 200, 44, 1, 256, optionality::optional},
-  {str("Relationship Modifier", 21), str("relationship_modifier", 21), &t_CE_da502284bf, 200, 45, 1, 258, optionality::optional},
-  {str("Target Anatomic Site Of Test", 28), str("target_anatomic_site_of_test", 28), &t_CE_da502284bf, 200, 46, 1, 0, optionality::optional},
-  {str("Modality Of Imaging Measurement", 31), str("modality_of_imaging_measurement", 31), &t_CE_da502284bf, 200, 47, 1, 259, optionality::optional},
-};
-inline constexpr segment_def s_OM1_471b800cc7{str("OM1", 3), str("General segment", 15), s_OM1_471b800cc7_f, 47};
-#endif
-#ifndef HL7V2_DEFS_S_OM2_64BFE84A24
-#define HL7V2_DEFS_S_OM2_64BFE84A24
-inline constexpr field_def s_OM2_64bfe84a24_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_da502284bf, 60, 2, 1, 0, optionality::optional},
-  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 3, 0, 0, optionality::optional},
-  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 60, 5, 1, 0, optionality::optional},
-  {str("Reference (Normal) Range - Ordinal and Continuous Obs", 53), str("reference_normal_range_ordinal_and_continuous_obs", 49), &t_RFR_090d42d5f4, 200, 6, 1, 0, optionality::optional},
-  {str("Critical Range for Ordinal & Continuous Obs", 43), str("critical_range_for_ordinal_continuous_obs", 41), &t_NR_fb81d77936, 200, 7, 1, 0, optionality::optional},
-  {str("Absolute Range for Ordinal & Continuous Obs", 43), str("absolute_range_for_ordinal_continuous_obs", 41), &t_RFR_090d42d5f4, 200, 8, 1, 0, optionality::optional},
-  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_DLT_079b87faa8, 200, 9, 0, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM2_64bfe84a24{str("OM2", 3), str("Numeric observation segment", 27), s_OM2_64bfe84a24_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_OM3_E23C8FE711
-#define HL7V2_DEFS_S_OM3_E23C8FE711
-inline constexpr field_def s_OM3_e23c8fe711_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_CE_da502284bf, 60, 2, 1, 0, optionality::optional},
-  {str("Valid Coded  Answers", 20), str("valid_coded_answers", 19), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-  {str("Normal Text/Codes for Categorical Observations", 46), str("normal_text_codes_for_categorical_observations", 46), &t_CE_da502284bf, 200, 4, 0, 0, optionality::optional},
-  {str("Abnormal Text/Codes for Categorical Observations", 48), str("abnormal_text_codes_for_categorical_observations", 48), &t_CE_da502284bf, 200, 5, 1, 0, optionality::optional},
-  {str("Critical Text Codes for Categorical Observations", 48), str("critical_text_codes_for_categorical_observations", 48), &t_CE_da502284bf, 200, 6, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 3, 7, 1, 125, optionality::optional},
-};
-inline constexpr segment_def s_OM3_e23c8fe711{str("OM3", 3), str("Categorical test/observation segment", 36), s_OM3_e23c8fe711_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_OM4_2984AEAECB
-#define HL7V2_DEFS_S_OM4_2984AEAECB
-inline constexpr field_def s_OM4_2984aeaecb_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, 1, 2, 1, 170, optionality::optional},
-  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 3, 1, 170, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Container Units", 15), str("container_units", 15), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-  {str("Specimen", 8), str("specimen", 8), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CE_da502284bf, 60, 7, 1, 0, optionality::optional},
-  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 8, 1, 0, optionality::optional},
-  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
-  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_ae4f2035ce, 20, 10, 1, 0, optionality::optional},
-  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_ae4f2035ce, 20, 11, 1, 0, optionality::optional},
-  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 12, 1, 0, optionality::optional},
-  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, 1, 13, 0, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_ae4f2035ce, 20, 14, 1, 27, optionality::optional},
-};
-inline constexpr segment_def s_OM4_2984aeaecb{str("OM4", 3), str("Observations that require specimens segment", 43), s_OM4_2984aeaecb_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_OM5_694220478E
-#define HL7V2_DEFS_S_OM5_694220478E
-inline constexpr field_def s_OM5_694220478e_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Test/Observations Included within an Ordered Test Battery", 57), str("test_observations_included_within_an_ordered_test_battery", 57), &t_CE_da502284bf, 200, 2, 0, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 200, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM5_694220478e{str("OM5", 3), str("Observation batteries (sets", 27), s_OM5_694220478e_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM6_65B0AED29A
-#define HL7V2_DEFS_S_OM6_65B0AED29A
-inline constexpr field_def s_OM6_65b0aed29a_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM6_65b0aed29a{str("OM6", 3), str("Observations that are calculated from other observations segment", 64), s_OM6_65b0aed29a_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_ORC_26B3FD95ED
-#define HL7V2_DEFS_S_ORC_26B3FD95ED
-inline constexpr field_def s_ORC_26b3fd95ed_f[] = {
-  {str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, 2, 1, 1, 119, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_6204c32e9b, 22, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_6204c32e9b, 22, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_6204c32e9b, 22, 4, 1, 0, optionality::optional},
-  {str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, 2, 5, 1, 38, optionality::optional},
-  {str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, 1, 6, 1, 121, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_e74dc065f7, 200, 7, 1, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_EIP_c0a60e90f8, 200, 8, 1, 0, optionality::optional},
-  {str("Date/Time of Transaction", 24), str("date_time_of_transaction", 24), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_a689621dba, 120, 10, 0, 0, optionality::optional},
-  {str("Verified By", 11), str("verified_by", 11), &t_XCN_a689621dba, 120, 11, 0, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_a689621dba, 120, 12, 0, 0, optionality::optional},
-  {str("Enterer\342\200\231s Location", 20), str("enterers_location", 17), &t_PL_e9d510ffac, 80, 13, 1, 0, optionality::optional},
-  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_XTN_de85958a14, 40, 14, 2, 0, optionality::optional},
-  {str("Order Effective Date/Time", 25), str("order_effective_date_time", 25), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_da502284bf, 200, 16, 1, 0, optionality::optional},
-  {str("Entering Organization", 21), str("entering_organization", 21), &t_CE_da502284bf, 60, 17, 1, 0, optionality::optional},
-  {str("Entering Device", 15), str("entering_device", 15), &t_CE_da502284bf, 60, 18, 1, 0, optionality::optional},
-  {str("Action By", 9), str("action_by", 9), &t_XCN_a689621dba, 120, 19, 0, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Code", 32), str("advanced_beneficiary_notice_code", 32), &t_CE_da502284bf, 40, 20, 1, 339, optionality::optional},
-  {str("Ordering Facility Name", 22), str("ordering_facility_name", 22), &t_XON_183e994139, 60, 21, 0, 0, optionality::optional},
-  {str("Ordering Facility Address", 25), str("ordering_facility_address", 25), &t_XAD_522f01560b, 106, 22, 0, 0, optionality::optional},
-  {str("Ordering Facility Phone Number", 30), str("ordering_facility_phone_number", 30), &t_XTN_de85958a14, 48, 23, 0, 0, optionality::optional},
-  {str("Ordering Provider Address", 25), str("ordering_provider_address", 25), &t_XAD_522f01560b, 106, 24, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ORC_26b3fd95ed{str("ORC", 3), str("Common order segment", 20), s_ORC_26b3fd95ed_f, 24};
-#endif
-#ifndef HL7V2_DEFS_S_PCR_9C15821F68
-#define HL7V2_DEFS_S_PCR_9C15821F68
-inline constexpr field_def s_PCR_9c15821f68_f[] = {
-  {str("Implicated Product", 18), str("implicated_product", 18), &t_CE_da502284bf, 60, 1, 1, 0, optionality::required},
-  {str("Generic Product", 15), str("generic_product", 15), &t_IS_94058a80d1, 1, 2, 1, 249, optionality::optional},
-  {str("Product Class", 13), str("product_class", 13), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-  {str("Total Duration Of Therapy", 25), str("total_duration_of_therapy", 25), &t_CQ_ae4f2035ce, 8, 4, 1, 0, optionality::optional},
-  {str("Product Manufacture Date", 24), str("product_manufacture_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Product Expiration Date", 23), str("product_expiration_date", 23), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Product Implantation Date", 25), str("product_implantation_date", 25), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Product Explantation Date", 25), str("product_explantation_date", 25), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Single Use Device", 17), str("single_use_device", 17), &t_IS_94058a80d1, 8, 9, 1, 244, optionality::optional},
-  {str("Indication For Product Use", 26), str("indication_for_product_use", 26), &t_CE_da502284bf, 60, 10, 1, 0, optionality::optional},
-  {str("Product Problem", 15), str("product_problem", 15), &t_IS_94058a80d1, 8, 11, 1, 245, optionality::optional},
-  {str("Product Serial/Lot Number", 25), str("product_serial_lot_number", 25), &t_ST_30901c7b80, 30, 12, 3, 0, optionality::optional},
-  {str("Product Available For Inspection", 32), str("product_available_for_inspection", 32), &t_IS_94058a80d1, 1, 13, 1, 246, optionality::optional},
-  {str("Product Evaluation Performed", 28), str("product_evaluation_performed", 28), &t_CE_da502284bf, 60, 14, 1, 0, optionality::optional},
-  {str("Product Evaluation Status", 25), str("product_evaluation_status", 25), &t_CE_da502284bf, 60, 15, 1, 247, optionality::optional},
-  {str("Product Evaluation Results", 26), str("product_evaluation_results", 26), &t_CE_da502284bf, 60, 16, 1, 0, optionality::optional},
-  {str("Evaluated Product Source", 24), str("evaluated_product_source", 24), &t_ID_694d19431d, 8, 17, 1, 248, optionality::optional},
-  {str("Date Product Returned To Manufacturer", 37), str("date_product_returned_to_manufacturer", 37), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Device Operator Qualifications", 30), str("device_operator_qualifications", 30), &t_ID_694d19431d, 1, 19, 1, 242, optionality::optional},
-  {str("Relatedness Assessment", 22), str("relatedness_assessment", 22), &t_ID_694d19431d, 1, 20, 1, 250, optionality::optional},
-  {str("Action Taken In Response To The Event", 37), str("action_taken_in_response_to_the_event", 37), &t_ID_694d19431d, 2, 21, 6, 251, optionality::optional},
-  {str("Event Causality Observations", 28), str("event_causality_observations", 28), &t_ID_694d19431d, 2, 22, 6, 252, optionality::optional},
-  {str("Indirect Exposure Mechanism", 27), str("indirect_exposure_mechanism", 27), &t_ID_694d19431d, 1, 23, 3, 253, optionality::optional},
-};
-inline constexpr segment_def s_PCR_9c15821f68{str("PCR", 3), str("Possible causal relationship segment", 36), s_PCR_9c15821f68_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_PD1_0F571A91F4
-#define HL7V2_DEFS_S_PD1_0F571A91F4
-inline constexpr field_def s_PD1_0f571a91f4_f[] = {
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 1, 0, 223, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 2, 1, 220, optionality::optional},
-  {str("Patient Primary Facility", 24), str("patient_primary_facility", 24), &t_XON_183e994139, 90, 3, 0, 0, optionality::optional},
-  {str("Patient Primary Care Provider Name & ID No.", 43), str("patient_primary_care_provider_name_id_no", 40), &t_XCN_a689621dba, 90, 4, 0, 0, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 5, 1, 231, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 6, 1, 295, optionality::optional},
-  {str("Living Will", 11), str("living_will", 11), &t_IS_94058a80d1, 2, 7, 1, 315, optionality::optional},
-  {str("Organ Donor", 11), str("organ_donor", 11), &t_IS_94058a80d1, 2, 8, 1, 316, optionality::optional},
-  {str("Separate Bill", 13), str("separate_bill", 13), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-  {str("Duplicate Patient", 17), str("duplicate_patient", 17), &t_CX_04170dde12, 20, 10, 0, 0, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_da502284bf, 80, 11, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PD1_0f571a91f4{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_0f571a91f4_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_PDC_C29D2425FC
-#define HL7V2_DEFS_S_PDC_C29D2425FC
-inline constexpr field_def s_PDC_c29d2425fc_f[] = {
-  {str("Manufacturer/Distributor", 24), str("manufacturer_distributor", 24), &t_XON_183e994139, 80, 1, 0, 0, optionality::required},
-  {str("Country", 7), str("country", 7), &t_CE_da502284bf, 60, 2, 1, 0, optionality::required},
-  {str("Brand Name", 10), str("brand_name", 10), &t_ST_30901c7b80, 60, 3, 1, 0, optionality::required},
-  {str("Device Family Name", 18), str("device_family_name", 18), &t_ST_30901c7b80, 60, 4, 1, 0, optionality::optional},
-  {str("Generic Name", 12), str("generic_name", 12), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-  {str("Model Identifier", 16), str("model_identifier", 16), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Catalogue Identifier", 20), str("catalogue_identifier", 20), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Other Identifier", 16), str("other_identifier", 16), &t_ST_30901c7b80, 60, 8, 0, 0, optionality::optional},
-  {str("Product Code", 12), str("product_code", 12), &t_CE_da502284bf, 60, 9, 1, 0, optionality::optional},
-  {str("Marketing Basis", 15), str("marketing_basis", 15), &t_ID_694d19431d, 4, 10, 1, 330, optionality::optional},
-  {str("Marketing Approval ID", 21), str("marketing_approval_id", 21), &t_ST_30901c7b80, 60, 11, 1, 0, optionality::optional},
-  {str("Labeled Shelf Life", 18), str("labeled_shelf_life", 18), &t_CQ_ae4f2035ce, 12, 12, 1, 0, optionality::optional},
-  {str("Expected Shelf Life", 19), str("expected_shelf_life", 19), &t_CQ_ae4f2035ce, 12, 13, 1, 0, optionality::optional},
-  {str("Date First Marketed", 19), str("date_first_marketed", 19), &t_TS_f7a89bea09, 26, 14, 1, 0, optionality::optional},
-  {str("Date Last Marketed", 18), str("date_last_marketed", 18), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PDC_c29d2425fc{str("PDC", 3), str("Product detail country segment", 30), s_PDC_c29d2425fc_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_PEO_02D54EE3E2
-#define HL7V2_DEFS_S_PEO_02D54EE3E2
-inline constexpr field_def s_PEO_02d54ee3e2_f[] = {
-  {str("Event Identifiers Used", 22), str("event_identifiers_used", 22), &t_CE_da502284bf, 60, 1, 0, 0, optionality::optional},
-  {str("Event Symptom/Diagnosis Code", 28), str("event_symptom_diagnosis_code", 28), &t_CE_da502284bf, 60, 2, 0, 0, optionality::optional},
-  {str("Event Onset Date/Time", 21), str("event_onset_date_time", 21), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Event Exacerbation Date/Time", 28), str("event_exacerbation_date_time", 28), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Event Improved Date/Time", 24), str("event_improved_date_time", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Event Ended Data/Time", 21), str("event_ended_data_time", 21), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Event Location Occurred Address", 31), str("event_location_occurred_address", 31), &t_XAD_522f01560b, 106, 7, 0, 0, optionality::optional},
-  {str("Event Qualification", 19), str("event_qualification", 19), &t_ID_694d19431d, 1, 8, 0, 237, optionality::optional},
-  {str("Event Serious", 13), str("event_serious", 13), &t_ID_694d19431d, 1, 9, 1, 238, optionality::optional},
-  {str("Event Expected", 14), str("event_expected", 14), &t_ID_694d19431d, 1, 10, 1, 239, optionality::optional},
-  {str("Event Outcome", 13), str("event_outcome", 13), &t_ID_694d19431d, 1, 11, 0, 240, optionality::optional},
-  {str("Patient Outcome", 15), str("patient_outcome", 15), &t_ID_694d19431d, 1, 12, 1, 241, optionality::optional},
-  {str("Event Description From Others", 29), str("event_description_from_others", 29), &t_FT_6e961e90da, 600, 13, 0, 0, optionality::optional},
-  {str("Event From Original Reporter", 28), str("event_from_original_reporter", 28), &t_FT_6e961e90da, 600, 14, 0, 0, optionality::optional},
-  {str("Event Description From Patient", 30), str("event_description_from_patient", 30), &t_FT_6e961e90da, 600, 15, 0, 0, optionality::optional},
-  {str("Event Description From Practitioner", 35), str("event_description_from_practitioner", 35), &t_FT_6e961e90da, 600, 16, 0, 0, optionality::optional},
-  {str("Event Description From Autopsy", 30), str("event_description_from_autopsy", 30), &t_FT_6e961e90da, 600, 17, 0, 0, optionality::optional},
-  {str("Cause Of Death", 14), str("cause_of_death", 14), &t_CE_da502284bf, 60, 18, 0, 0, optionality::optional},
-  {str("Primary Observer Name", 21), str("primary_observer_name", 21), &t_XPN_e9a145e8d3, 46, 19, 0, 0, optionality::optional},
-  {str("Primary Observer Address", 24), str("primary_observer_address", 24), &t_XAD_522f01560b, 106, 20, 0, 0, optionality::optional},
-  {str("Primary Observer Telephone", 26), str("primary_observer_telephone", 26), &t_XTN_de85958a14, 40, 21, 0, 0, optionality::optional},
-  {str("Primary Observer\342\200\231s Qualification", 34), str("primary_observers_qualification", 31), &t_ID_694d19431d, 1, 22, 1, 242, optionality::optional},
-  {str("Confirmation Provided By", 24), str("confirmation_provided_by", 24), &t_ID_694d19431d, 1, 23, 1, 242, optionality::optional},
-  {str("Primary Observer Aware Date/Time", 32), str("primary_observer_aware_date_time", 32), &t_TS_f7a89bea09, 26, 24, 1, 0, optionality::optional},
-  {str("Primary Observer\342\200\231s identity May Be Divulged", 45), str("primary_observers_identity_may_be_divulged", 42), &t_ID_694d19431d, 1, 25, 1, 243, optionality::optional},
-};
-inline constexpr segment_def s_PEO_02d54ee3e2{str("PEO", 3), str("Product experience observation segment", 38), s_PEO_02d54ee3e2_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PES_42E7B10907
-#define HL7V2_DEFS_S_PES_42E7B10907
-inline constexpr field_def s_PES_42e7b10907_f[] = {
-  {str("Sender Organization Name", 24), str("sender_organization_name", 24), &t_XON_183e994139, 80, 1, 0, 0, optionality::optional},
-  {str("Sender Individual Name", 22), str("sender_individual_name", 22), &t_XCN_a689621dba, 60, 2, 0, 0, optionality::optional},
-  {str("Sender Address", 14), str("sender_address", 14), &t_XAD_522f01560b, 200, 3, 0, 0, optionality::optional},
-  {str("Sender Telephone", 16), str("sender_telephone", 16), &t_XTN_de85958a14, 44, 4, 0, 0, optionality::optional},
-  {str("Sender Event Identifier", 23), str("sender_event_identifier", 23), &t_EI_6204c32e9b, 75, 5, 1, 0, optionality::optional},
-  {str("Sender Sequence Number", 22), str("sender_sequence_number", 22), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Sender Event Description", 24), str("sender_event_description", 24), &t_FT_6e961e90da, 600, 7, 0, 0, optionality::optional},
-  {str("Sender Comment", 14), str("sender_comment", 14), &t_FT_6e961e90da, 600, 8, 1, 0, optionality::optional},
-  {str("Sender Aware Date/Time", 22), str("sender_aware_date_time", 22), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Event Report Date", 17), str("event_report_date", 17), &t_TS_f7a89bea09, 26, 10, 1, 0, optionality::required},
-  {str("Event Report Timing/Type", 24), str("event_report_timing_type", 24), &t_ID_694d19431d, 3, 11, 2, 234, optionality::optional},
-  {str("Event Report Source", 19), str("event_report_source", 19), &t_ID_694d19431d, 1, 12, 1, 235, optionality::optional},
-  {str("Event Reported To", 17), str("event_reported_to", 17), &t_ID_694d19431d, 1, 13, 0, 236, optionality::optional},
-};
-inline constexpr segment_def s_PES_42e7b10907{str("PES", 3), str("Product experience sender segment", 33), s_PES_42e7b10907_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_PID_2D751AB884
-#define HL7V2_DEFS_S_PID_2D751AB884
-inline constexpr field_def s_PID_2d751ab884_f[] = {
-  {str("Set ID - PID", 12), str("set_id_pid", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient ID", 10), str("patient_id", 10), &t_CX_04170dde12, 20, 2, 1, 0, optionality::optional},
-  {str("Patient Identifier List", 23), str("patient_identifier_list", 23), &t_CX_04170dde12, 20, 3, 0, 0, optionality::required},
-  {str("Alternate Patient ID - PID", 26), str("alternate_patient_id_pid", 24), &t_CX_04170dde12, 20, 4, 0, 0, optionality::optional},
-  {str("Patient Name", 12), str("patient_name", 12), &t_XPN_e9a145e8d3, 48, 5, 0, 0, optionality::required},
-  {str("Mother\342\200\231s Maiden Name", 22), str("mothers_maiden_name", 19), &t_XPN_e9a145e8d3, 48, 6, 0, 0, optionality::optional},
-  {str("Date/Time Of Birth", 18), str("date_time_of_birth", 18), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 8, 1, 1, optionality::optional},
-  {str("Patient Alias", 13), str("patient_alias", 13), &t_XPN_e9a145e8d3, 48, 9, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_da502284bf, 80, 10, 0, 5, optionality::optional},
-  {str("Patient Address", 15), str("patient_address", 15), &t_XAD_522f01560b, 106, 11, 0, 0, optionality::optional},
-  {str("County Code", 11), str("county_code", 11), &t_IS_94058a80d1, 4, 12, 1, 289, optionality::optional},
-  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_XTN_de85958a14, 40, 13, 0, 0, optionality::optional},
-  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_XTN_de85958a14, 40, 14, 0, 0, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_da502284bf, 60, 15, 1, 296, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_da502284bf, 80, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_da502284bf, 80, 17, 1, 6, optionality::optional},
-  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CX_04170dde12, 20, 18, 1, 0, optionality::optional},
-  {str("SSN Number - Patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
-  {str("Driver's License Number - Patient", 33), str("drivers_license_number_patient", 30), &t_DLN_198deec940, 25, 20, 1, 0, optionality::optional},
-  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CX_04170dde12, 20, 21, 0, 0, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_da502284bf, 80, 22, 0, 189, optionality::optional},
-  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 60, 23, 1, 0, optionality::optional},
-  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, 1, 24, 1, 136, optionality::optional},
-  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_da502284bf, 80, 26, 0, 171, optionality::optional},
-  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_CE_da502284bf, 60, 27, 1, 172, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_da502284bf, 80, 28, 1, 212, optionality::optional},
-  {str("Patient Death Date and Time", 27), str("patient_death_date_and_time", 27), &t_TS_f7a89bea09, 26, 29, 1, 0, optionality::optional},
-  {str("Patient Death Indicator", 23), str("patient_death_indicator", 23), &t_ID_694d19431d, 1, 30, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PID_2d751ab884{str("PID", 3), str("Patient identification segment", 30), s_PID_2d751ab884_f, 30};
-#endif
-#ifndef HL7V2_DEFS_S_PR1_D189F914A5
-#define HL7V2_DEFS_S_PR1_D189F914A5
-inline constexpr field_def s_PR1_d189f914a5_f[] = {
-  {str("Set ID - PR1", 12), str("set_id_pr1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Procedure Coding Method", 23), str("procedure_coding_method", 23), &t_IS_94058a80d1, 2, 2, 1, 89, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_da502284bf, 80, 3, 1, 88, optionality::required},
-  {str("Procedure Description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Procedure Date/Time", 19), str("procedure_date_time", 19), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::required},
-  {str("Procedure Functional Type", 25), str("procedure_functional_type", 25), &t_IS_94058a80d1, 2, 6, 1, 230, optionality::required},
-  {str("Procedure Minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_XCN_a689621dba, 120, 8, 0, 10, optionality::optional},
-  {str("Anesthesia Code", 15), str("anesthesia_code", 15), &t_IS_94058a80d1, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia Minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_XCN_a689621dba, 120, 11, 0, 10, optionality::optional},
-  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_XCN_a689621dba, 230, 12, 0, 10, optionality::optional},
-  {str("Consent Code", 12), str("consent_code", 12), &t_CE_da502284bf, 60, 13, 1, 59, optionality::optional},
-  {str("Procedure Priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, 2, 14, 1, 0, optionality::optional},
-  {str("Associated Diagnosis Code", 25), str("associated_diagnosis_code", 25), &t_CE_da502284bf, 80, 15, 1, 51, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_da502284bf, 80, 16, 0, 340, optionality::optional},
-};
-inline constexpr segment_def s_PR1_d189f914a5{str("PR1", 3), str("Procedures segment", 18), s_PR1_d189f914a5_f, 16};
-#endif
-#ifndef HL7V2_DEFS_S_PRA_F89C012419
-#define HL7V2_DEFS_S_PRA_F89C012419
-inline constexpr field_def s_PRA_f89c012419_f[] = {
-  {str("Primary Key Value - PRA", 23), str("primary_key_value_pra", 21), &t_CE_da502284bf, 60, 1, 1, 0, optionality::required},
-  {str("Practitioner Group", 18), str("practitioner_group", 18), &t_CE_da502284bf, 60, 2, 0, 358, optionality::optional},
-  {str("Practitioner Category", 21), str("practitioner_category", 21), &t_IS_94058a80d1, 3, 3, 0, 186, optionality::optional},
-  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, 1, 4, 1, 187, optionality::optional},
-  {str("Specialty", 9), str("specialty", 9), &t_SPD_1004703d60, 100, 5, 0, 337, optionality::optional},
-  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_PLN_644bc31ebc, 100, 6, 0, 338, optionality::optional},
-  {str("Privileges", 10), str("privileges", 10), &t_PIP_a7451be7cb, 200, 7, 0, 0, optionality::optional},
-  {str("Date Entered Practice", 21), str("date_entered_practice", 21), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRA_f89c012419{str("PRA", 3), str("Practitioner detail segment", 27), s_PRA_f89c012419_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_PRB_3EB9D909F3
-#define HL7V2_DEFS_S_PRB_3EB9D909F3
-inline constexpr field_def s_PRB_3eb9d909f3_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Problem ID", 10), str("problem_id", 10), &t_CE_da502284bf, 80, 3, 1, 0, optionality::required},
-  {str("Problem Instance ID", 19), str("problem_instance_id", 19), &t_EI_6204c32e9b, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_6204c32e9b, 60, 5, 1, 0, optionality::optional},
-  {str("Problem List Priority", 21), str("problem_list_priority", 21), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Problem Established Date/Time", 29), str("problem_established_date_time", 29), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Anticipated Problem Resolution Date/Time", 40), str("anticipated_problem_resolution_date_time", 40), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Actual Problem Resolution Date/Time", 35), str("actual_problem_resolution_date_time", 35), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Problem Classification", 22), str("problem_classification", 22), &t_CE_da502284bf, 80, 10, 1, 0, optionality::optional},
-  {str("Problem Management Discipline", 29), str("problem_management_discipline", 29), &t_CE_da502284bf, 80, 11, 0, 0, optionality::optional},
-  {str("Problem Persistence", 19), str("problem_persistence", 19), &t_CE_da502284bf, 80, 12, 1, 0, optionality::optional},
-  {str("Problem Confirmation Status", 27), str("problem_confirmation_status", 27), &t_CE_da502284bf, 80, 13, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status", 25), str("problem_life_cycle_status", 25), &t_CE_da502284bf, 80, 14, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status Date/Time", 35), str("problem_life_cycle_status_date_time", 35), &t_TS_f7a89bea09, 26, 15, 1, 0, optionality::optional},
-  {str("Problem Date of Onset", 21), str("problem_date_of_onset", 21), &t_TS_f7a89bea09, 26, 16, 1, 0, optionality::optional},
-  {str("Problem Onset Text", 18), str("problem_onset_text", 18), &t_ST_30901c7b80, 80, 17, 1, 0, optionality::optional},
-  {str("Problem Ranking", 15), str("problem_ranking", 15), &t_CE_da502284bf, 80, 18, 1, 0, optionality::optional},
-  {str("Certainty of Problem", 20), str("certainty_of_problem", 20), &t_CE_da502284bf, 60, 19, 1, 0, optionality::optional},
-  {str("Probability of Problem (0-1)", 28), str("probability_of_problem_0_1", 26), &t_NM_caa61c45e1, 5, 20, 1, 0, optionality::optional},
-  {str("Individual Awareness of Problem", 31), str("individual_awareness_of_problem", 31), &t_CE_da502284bf, 80, 21, 1, 0, optionality::optional},
-  {str("Problem Prognosis", 17), str("problem_prognosis", 17), &t_CE_da502284bf, 80, 22, 1, 0, optionality::optional},
-  {str("Individual Awareness of Prognosis", 33), str("individual_awareness_of_prognosis", 33), &t_CE_da502284bf, 80, 23, 1, 0, optionality::optional},
-  {str("Family/Significant Other Awareness of Problem/Prognosis", 55), str("family_significant_other_awareness_of_problem_prognosis", 55), &t_ST_30901c7b80, 200, 24, 1, 0, optionality::optional},
-  {str("Security/Sensitivity", 20), str("security_sensitivity", 20), &t_CE_da502284bf, 80, 25, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRB_3eb9d909f3{str("PRB", 3), str("Problem Detail", 14), s_PRB_3eb9d909f3_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PRC_6D1460AEF4
-#define HL7V2_DEFS_S_PRC_6D1460AEF4
-inline constexpr field_def s_PRC_6d1460aef4_f[] = {
-  {str("Primary Key Value - PRC", 23), str("primary_key_value_prc", 21), &t_CE_da502284bf, 200, 1, 1, 132, optionality::required},
-  {str("Facility ID - PRC", 17), str("facility_id_prc", 15), &t_CE_da502284bf, 60, 2, 0, 0, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_da502284bf, 200, 3, 0, 184, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_IS_94058a80d1, 1, 4, 0, 4, optionality::optional},
-  {str("Price", 5), str("price", 5), &t_CP_c4ce1e7b55, 12, 5, 0, 0, optionality::optional},
-  {str("Formula", 7), str("formula", 7), &t_ST_30901c7b80, 200, 6, 0, 0, optionality::optional},
-  {str("Minimum Quantity", 16), str("minimum_quantity", 16), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Maximum Quantity", 16), str("maximum_quantity", 16), &t_NM_caa61c45e1, 4, 8, 1, 0, optionality::optional},
-  {str("Minimum Price", 13), str("minimum_price", 13), &t_MO_231b9c531c, 12, 9, 1, 0, optionality::optional},
-  {str("Maximum Price", 13), str("maximum_price", 13), &t_MO_231b9c531c, 12, 10, 1, 0, optionality::optional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_TS_f7a89bea09, 26, 11, 1, 0, optionality::optional},
-  {str("Effective End Date", 18), str("effective_end_date", 18), &t_TS_f7a89bea09, 26, 12, 1, 0, optionality::optional},
-  {str("Price Override Flag", 19), str("price_override_flag", 19), &t_IS_94058a80d1, 1, 13, 1, 268, optionality::optional},
-  {str("Billing Category", 16), str("billing_category", 16), &t_CE_da502284bf, 60, 14, 0, 293, optionality::optional},
-  {str("Chargeable Flag", 15), str("chargeable_flag", 15), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 16, 1, 183, optionality::optional},
-  {str("Cost", 4), str("cost", 4), &t_MO_231b9c531c, 12, 17, 1, 0, optionality::optional},
-  {str("Charge On Indicator", 19), str("charge_on_indicator", 19), &t_IS_94058a80d1, 1, 18, 1, 269, optionality::optional},
-};
-inline constexpr segment_def s_PRC_6d1460aef4{str("PRC", 3), str("Pricing segment", 15), s_PRC_6d1460aef4_f, 18};
-#endif
-#ifndef HL7V2_DEFS_S_PRD_CB8084609E
-#define HL7V2_DEFS_S_PRD_CB8084609E
-inline constexpr field_def s_PRD_cb8084609e_f[] = {
-  {str("Provider Role", 13), str("provider_role", 13), &t_CE_da502284bf, 200, 1, 0, 286, optionality::required},
-  {str("Provider Name", 13), str("provider_name", 13), &t_XPN_e9a145e8d3, 106, 2, 0, 0, optionality::optional},
-  {str("Provider Address", 16), str("provider_address", 16), &t_XAD_522f01560b, 60, 3, 0, 0, optionality::optional},
-  {str("Provider Location", 17), str("provider_location", 17), &t_PL_e9d510ffac, 60, 4, 1, 0, optionality::optional},
-  {str("Provider Communication Information", 34), str("provider_communication_information", 34), &t_XTN_de85958a14, 100, 5, 0, 0, optionality::optional},
-  {str("Preferred Method Of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_da502284bf, 200, 6, 1, 185, optionality::optional},
-  {str("Provider Identifiers", 20), str("provider_identifiers", 20), &t_PI_f373f13548, 100, 7, 0, 0, optionality::optional},
-  {str("Effective Start Date of Provider Role", 37), str("effective_start_date_of_provider_role", 37), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Effective End Date of Provider Role", 35), str("effective_end_date_of_provider_role", 35), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRD_cb8084609e{str("PRD", 3), str("Provider Data", 13), s_PRD_cb8084609e_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_PSH_5CEA8AB15B
-#define HL7V2_DEFS_S_PSH_5CEA8AB15B
-inline constexpr field_def s_PSH_5cea8ab15b_f[] = {
-  {str("Report Type", 11), str("report_type", 11), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::required},
-  {str("Report Form Identifier", 22), str("report_form_identifier", 22), &t_ST_30901c7b80, 60, 2, 1, 0, optionality::optional},
-  {str("Report Date", 11), str("report_date", 11), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Report Interval Start Date", 26), str("report_interval_start_date", 26), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Report Interval End Date", 24), str("report_interval_end_date", 24), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Quantity Manufactured", 21), str("quantity_manufactured", 21), &t_CQ_ae4f2035ce, 12, 6, 1, 0, optionality::optional},
-  {str("Quantity Distributed", 20), str("quantity_distributed", 20), &t_CQ_ae4f2035ce, 12, 7, 1, 0, optionality::optional},
-  {str("Quantity Distributed Method", 27), str("quantity_distributed_method", 27), &t_ID_694d19431d, 1, 8, 1, 329, optionality::optional},
-  {str("Quantity Distributed Comment", 28), str("quantity_distributed_comment", 28), &t_FT_6e961e90da, 600, 9, 1, 0, optionality::optional},
-  {str("Quantity in Use", 15), str("quantity_in_use", 15), &t_CQ_ae4f2035ce, 12, 10, 1, 0, optionality::optional},
-  {str("Quantity in Use Method", 22), str("quantity_in_use_method", 22), &t_ID_694d19431d, 1, 11, 1, 329, optionality::optional},
-  {str("Quantity in Use Comment", 23), str("quantity_in_use_comment", 23), &t_FT_6e961e90da, 600, 12, 1, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Facility", 54), str("number_of_product_experience_reports_filed_by_facility", 54), &t_NM_caa61c45e1, 2, 13, 8, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Distributor", 57), str("number_of_product_experience_reports_filed_by_distributor", 57), &t_NM_caa61c45e1, 2, 14, 8, 0, optionality::optional},
-};
-inline constexpr segment_def s_PSH_5cea8ab15b{str("PSH", 3), str("Product summary header segment", 30), s_PSH_5cea8ab15b_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_PTH_22A203FB23
-#define HL7V2_DEFS_S_PTH_22A203FB23
-inline constexpr field_def s_PTH_22a203fb23_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Pathway ID", 10), str("pathway_id", 10), &t_CE_da502284bf, 80, 2, 1, 0, optionality::required},
-  {str("Pathway Instance ID", 19), str("pathway_instance_id", 19), &t_EI_6204c32e9b, 60, 3, 1, 0, optionality::required},
-  {str("Pathway Established Date/Time", 29), str("pathway_established_date_time", 29), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Pathway Life Cycle Status", 25), str("pathway_life_cycle_status", 25), &t_CE_da502284bf, 80, 5, 1, 0, optionality::optional},
-  {str("Change Pathway Life Cycle Status Date/Time", 42), str("change_pathway_life_cycle_status_date_time", 42), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PTH_22a203fb23{str("PTH", 3), str("Pathway", 7), s_PTH_22a203fb23_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_PV1_C74519B055
-#define HL7V2_DEFS_S_PV1_C74519B055
-inline constexpr field_def s_PV1_c74519b055_f[] = {
-  {str("Set ID - PV1", 12), str("set_id_pv1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient Class", 13), str("patient_class", 13), &t_IS_94058a80d1, 1, 2, 1, 4, optionality::required},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_e9d510ffac, 80, 3, 1, 79, optionality::optional},
-  {str("Admission Type", 14), str("admission_type", 14), &t_IS_94058a80d1, 2, 4, 1, 7, optionality::optional},
-  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_CX_04170dde12, 20, 5, 1, 0, optionality::optional},
-  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_PL_e9d510ffac, 80, 6, 1, 79, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_XCN_a689621dba, 60, 7, 0, 10, optionality::optional},
-  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_XCN_a689621dba, 60, 8, 0, 10, optionality::optional},
-  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_XCN_a689621dba, 60, 9, 0, 10, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_IS_94058a80d1, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary Location", 18), str("temporary_location", 18), &t_PL_e9d510ffac, 80, 11, 1, 79, optionality::optional},
-  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_IS_94058a80d1, 2, 12, 1, 87, optionality::optional},
-  {str("Re-admission Indicator", 22), str("re_admission_indicator", 22), &t_IS_94058a80d1, 2, 13, 1, 92, optionality::optional},
-  {str("Admit Source", 12), str("admit_source", 12), &t_IS_94058a80d1, 3, 14, 1, 23, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 15, 0, 9, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_IS_94058a80d1, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_XCN_a689621dba, 60, 17, 0, 10, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_IS_94058a80d1, 2, 18, 1, 18, optionality::optional},
-  {str("Visit Number", 12), str("visit_number", 12), &t_CX_04170dde12, 20, 19, 1, 0, optionality::optional},
-  {str("Financial Class", 15), str("financial_class", 15), &t_FC_380d0caef1, 50, 20, 0, 64, optionality::optional},
-  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_IS_94058a80d1, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_IS_94058a80d1, 2, 22, 1, 45, optionality::optional},
-  {str("Credit Rating", 13), str("credit_rating", 13), &t_IS_94058a80d1, 2, 23, 1, 46, optionality::optional},
-  {str("Contract Code", 13), str("contract_code", 13), &t_IS_94058a80d1, 2, 24, 0, 44, optionality::optional},
-  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest Code", 13), str("interest_code", 13), &t_IS_94058a80d1, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to Bad Debt Code", 25), str("transfer_to_bad_debt_code", 25), &t_IS_94058a80d1, 1, 29, 1, 110, optionality::optional},
-  {str("Transfer to Bad Debt Date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_IS_94058a80d1, 10, 31, 1, 21, optionality::optional},
-  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_IS_94058a80d1, 1, 34, 1, 111, optionality::optional},
-  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_IS_94058a80d1, 3, 36, 1, 112, optionality::optional},
-  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_DLD_7f1f2801a1, 25, 37, 1, 113, optionality::optional},
-  {str("Diet Type", 9), str("diet_type", 9), &t_CE_da502284bf, 80, 38, 1, 114, optionality::optional},
-  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_IS_94058a80d1, 2, 39, 1, 115, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 40, 1, 116, optionality::optional},
-  {str("Account Status", 14), str("account_status", 14), &t_IS_94058a80d1, 2, 41, 1, 117, optionality::optional},
-  {str("Pending Location", 16), str("pending_location", 16), &t_PL_e9d510ffac, 80, 42, 1, 79, optionality::optional},
-  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_PL_e9d510ffac, 80, 43, 1, 79, optionality::optional},
-  {str("Admit Date/Time", 15), str("admit_date_time", 15), &t_TS_f7a89bea09, 26, 44, 1, 0, optionality::optional},
-  {str("Discharge Date/Time", 19), str("discharge_date_time", 19), &t_TS_f7a89bea09, 26, 45, 1, 0, optionality::optional},
-  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
-  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CX_04170dde12, 20, 50, 1, 203, optionality::optional},
-  {str("Visit Indicator", 15), str("visit_indicator", 15), &t_IS_94058a80d1, 1, 51, 1, 326, optionality::optional},
-  {str("Other Healthcare Provider", 25), str("other_healthcare_provider", 25), &t_XCN_a689621dba, 60, 52, 0, 10, optionality::optional},
-};
-inline constexpr segment_def s_PV1_c74519b055{str("PV1", 3), str("Patient visit segment", 21), s_PV1_c74519b055_f, 52};
-#endif
-#ifndef HL7V2_DEFS_S_PV2_8AB5C30152
-#define HL7V2_DEFS_S_PV2_8AB5C30152
-inline constexpr field_def s_PV2_8ab5c30152_f[] = {
-  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_PL_e9d510ffac, 80, 1, 1, 0, optionality::optional},
-  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_da502284bf, 60, 2, 1, 129, optionality::optional},
-  {str("Admit Reason", 12), str("admit_reason", 12), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
-  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
-  {str("Visit User Code", 15), str("visit_user_code", 15), &t_IS_94058a80d1, 2, 7, 1, 130, optionality::optional},
-  {str("Expected Admit Date/Time", 24), str("expected_admit_date_time", 24), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Expected Discharge Date/Time", 28), str("expected_discharge_date_time", 28), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Estimated Length of Inpatient Stay", 34), str("estimated_length_of_inpatient_stay", 34), &t_NM_caa61c45e1, 3, 10, 1, 0, optionality::optional},
-  {str("Actual Length of Inpatient Stay", 31), str("actual_length_of_inpatient_stay", 31), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
-  {str("Visit Description", 17), str("visit_description", 17), &t_ST_30901c7b80, 50, 12, 1, 0, optionality::optional},
-  {str("Referral Source Code", 20), str("referral_source_code", 20), &t_XCN_a689621dba, 90, 13, 0, 0, optionality::optional},
-  {str("Previous Service Date", 21), str("previous_service_date", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Employment Illness Related Indicator", 36), str("employment_illness_related_indicator", 36), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Purge Status Code", 17), str("purge_status_code", 17), &t_IS_94058a80d1, 1, 16, 1, 213, optionality::optional},
-  {str("Purge Status Date", 17), str("purge_status_date", 17), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Special Program Code", 20), str("special_program_code", 20), &t_IS_94058a80d1, 2, 18, 1, 214, optionality::optional},
-  {str("Retention Indicator", 19), str("retention_indicator", 19), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Expected Number of Insurance Plans", 34), str("expected_number_of_insurance_plans", 34), &t_NM_caa61c45e1, 1, 20, 1, 0, optionality::optional},
-  {str("Visit Publicity Code", 20), str("visit_publicity_code", 20), &t_IS_94058a80d1, 1, 21, 1, 215, optionality::optional},
-  {str("Visit Protection Indicator", 26), str("visit_protection_indicator", 26), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Clinic Organization Name", 24), str("clinic_organization_name", 24), &t_XON_183e994139, 90, 23, 0, 0, optionality::optional},
-  {str("Patient Status Code", 19), str("patient_status_code", 19), &t_IS_94058a80d1, 2, 24, 1, 216, optionality::optional},
-  {str("Visit Priority Code", 19), str("visit_priority_code", 19), &t_IS_94058a80d1, 1, 25, 1, 217, optionality::optional},
-  {str("Previous Treatment Date", 23), str("previous_treatment_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Expected Discharge Disposition", 30), str("expected_discharge_disposition", 30), &t_IS_94058a80d1, 2, 27, 1, 112, optionality::optional},
-  {str("Signature on File Date", 22), str("signature_on_file_date", 22), &t_DT_43ff1b10ca, 8, 28, 1, 0, optionality::optional},
-  {str("First Similar Illness Date", 26), str("first_similar_illness_date", 26), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
-  {str("Patient Charge Adjustment Code", 30), str("patient_charge_adjustment_code", 30), &t_CE_da502284bf, 80, 30, 1, 218, optionality::optional},
-  {str("Recurring Service Code", 22), str("recurring_service_code", 22), &t_IS_94058a80d1, 2, 31, 1, 219, optionality::optional},
-  {str("Billing Media Code", 18), str("billing_media_code", 18), &t_ID_694d19431d, 1, 32, 1, 136, optionality::optional},
-  {str("Expected Surgery Date & Time", 28), str("expected_surgery_date_time", 26), &t_TS_f7a89bea09, 26, 33, 1, 0, optionality::optional},
-  {str("Military Partnership Code", 25), str("military_partnership_code", 25), &t_ID_694d19431d, 1, 34, 1, 136, optionality::optional},
-  {str("Military Non-Availability Code", 30), str("military_non_availability_code", 30), &t_ID_694d19431d, 1, 35, 1, 136, optionality::optional},
-  {str("Newborn Baby Indicator", 22), str("newborn_baby_indicator", 22), &t_ID_694d19431d, 1, 36, 1, 136, optionality::optional},
-  {str("Baby Detained Indicator", 23), str("baby_detained_indicator", 23), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PV2_8ab5c30152{str("PV2", 3), str("Patient visit - additional information segment", 46), s_PV2_8ab5c30152_f, 37};
-#endif
-#ifndef HL7V2_DEFS_S_QAK_A190D40E82
-#define HL7V2_DEFS_S_QAK_A190D40E82
-inline constexpr field_def s_QAK_a190d40e82_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query Response Status", 21), str("query_response_status", 21), &t_ID_694d19431d, 2, 2, 1, 208, optionality::optional},
-};
-inline constexpr segment_def s_QAK_a190d40e82{str("QAK", 3), str("Query Acknowledgement", 21), s_QAK_a190d40e82_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_QRD_0B6C450134
-#define HL7V2_DEFS_S_QRD_0B6C450134
-inline constexpr field_def s_QRD_0b6c450134_f[] = {
-  {str("Query Date/Time", 15), str("query_date_time", 15), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::required},
-  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
-  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred Response Date/Time", 27), str("deferred_response_date_time", 27), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_ae4f2035ce, 10, 7, 1, 126, optionality::required},
-  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_XCN_a689621dba, 60, 8, 0, 0, optionality::required},
-  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_CE_da502284bf, 60, 9, 0, 48, optionality::required},
-  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_CE_da502284bf, 60, 10, 0, 0, optionality::required},
-  {str("What Data Code Value Qual.", 26), str("what_data_code_value_qual", 25), &t_VR_9d51ff5b4f, 20, 11, 0, 0, optionality::optional},
-  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_QRD_0b6c450134{str("QRD", 3), str("Original-style query definition segment", 39), s_QRD_0b6c450134_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_QRF_F00C4D7444
-#define HL7V2_DEFS_S_QRF_F00C4D7444
-inline constexpr field_def s_QRF_f00c4d7444_f[] = {
-  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When Data Start Date/Time", 25), str("when_data_start_date_time", 25), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("When Data End Date/Time", 23), str("when_data_end_date_time", 23), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 60, 4, 0, 0, optionality::optional},
-  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 60, 5, 0, 0, optionality::optional},
-  {str("Which Date/Time Qualifier", 25), str("which_date_time_qualifier", 25), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("Which Date/Time Status Qualifier", 32), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("Date/Time Selection Qualifier", 29), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("When Quantity/Timing Qualifier", 30), str("when_quantity_timing_qualifier", 30), &t_TQ_e74dc065f7, 60, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_QRF_f00c4d7444{str("QRF", 3), str("Original style query filter segment", 35), s_QRF_f00c4d7444_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_RDF_8B8A374B04
-#define HL7V2_DEFS_S_RDF_8B8A374B04
-inline constexpr field_def s_RDF_8b8a374b04_f[] = {
-  {str("Number of Columns per Row", 25), str("number_of_columns_per_row", 25), &t_NM_caa61c45e1, 3, 1, 1, 0, optionality::required},
-  {str("Column Description", 18), str("column_description", 18), &t_RCD_e12d4e1fef, 40, 2, 0, 0, optionality::required},
-};
-inline constexpr segment_def s_RDF_8b8a374b04{str("RDF", 3), str("Table row definition segment", 28), s_RDF_8b8a374b04_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_RDT_192053F670
-#define HL7V2_DEFS_S_RDT_192053F670
-inline constexpr field_def s_RDT_192053f670_f[] = {
-  {str("Column Value", 12), str("column_value", 12), &t_VARIES_e527b97cf6, 0, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RDT_192053f670{str("RDT", 3), str("Table row data segment", 22), s_RDT_192053f670_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_RF1_3BC53354A8
-#define HL7V2_DEFS_S_RF1_3BC53354A8
-inline constexpr field_def s_RF1_3bc53354a8_f[] = {
-  {str("Referral Status", 15), str("referral_status", 15), &t_CE_da502284bf, 200, 1, 1, 283, optionality::optional},
-  {str("Referral Priority", 17), str("referral_priority", 17), &t_CE_da502284bf, 200, 2, 1, 280, optionality::optional},
-  {str("Referral Type", 13), str("referral_type", 13), &t_CE_da502284bf, 200, 3, 1, 281, optionality::optional},
-  {str("Referral Disposition", 20), str("referral_disposition", 20), &t_CE_da502284bf, 200, 4, 0, 282, optionality::optional},
-  {str("Referral Category", 17), str("referral_category", 17), &t_CE_da502284bf, 200, 5, 1, 284, optionality::optional},
-  {str("Originating Referral Identifier", 31), str("originating_referral_identifier", 31), &t_EI_6204c32e9b, 30, 6, 1, 0, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_f7a89bea09, 26, 8, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_f7a89bea09, 26, 9, 1, 0, optionality::optional},
-  {str("Referral Reason", 15), str("referral_reason", 15), &t_CE_da502284bf, 200, 10, 0, 336, optionality::optional},
-  {str("External Referral Identifier", 28), str("external_referral_identifier", 28), &t_EI_6204c32e9b, 30, 11, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_RF1_3bc53354a8{str("RF1", 3), str("Referral Infomation", 19), s_RF1_3bc53354a8_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_RGS_8858DAB610
-#define HL7V2_DEFS_S_RGS_8858DAB610
-inline constexpr field_def s_RGS_8858dab610_f[] = {
-  {str("Set ID - RGS", 12), str("set_id_rgs", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource Group ID", 17), str("resource_group_id", 17), &t_CE_da502284bf, 200, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RGS_8858dab610{str("RGS", 3), str("Resource group segment", 22), s_RGS_8858dab610_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ROL_D8E6839D6C
-#define HL7V2_DEFS_S_ROL_D8E6839D6C
-inline constexpr field_def s_ROL_d8e6839d6c_f[] = {
-  {str("Role Instance ID", 16), str("role_instance_id", 16), &t_EI_6204c32e9b, 60, 1, 1, 0, optionality::required},
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 2, 1, 287, optionality::required},
-  {str("Role-ROL", 8), str("role_rol", 8), &t_CE_da502284bf, 80, 3, 1, 0, optionality::required},
-  {str("Role Person", 11), str("role_person", 11), &t_XCN_a689621dba, 80, 4, 0, 0, optionality::required},
-  {str("Role Begin Date/Time", 20), str("role_begin_date_time", 20), &t_TS_f7a89bea09, 26, 5, 1, 0, optionality::optional},
-  {str("Role End Date/Time", 18), str("role_end_date_time", 18), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Role Duration", 13), str("role_duration", 13), &t_CE_da502284bf, 80, 7, 1, 0, optionality::optional},
-  {str("Role Action Reason", 18), str("role_action_reason", 18), &t_CE_da502284bf, 80, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ROL_d8e6839d6c{str("ROL", 3), str("Role", 4), s_ROL_d8e6839d6c_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_RQ1_1C09FD96A7
-#define HL7V2_DEFS_S_RQ1_1C09FD96A7
-inline constexpr field_def s_RQ1_1c09fd96a7_f[] = {
-  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Manufacturer ID", 15), str("manufacturer_id", 15), &t_CE_da502284bf, 60, 2, 1, 0, optionality::optional},
-  {str("Manufacturer\342\200\231s Catalog", 24), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::optional},
-  {str("Vendor ID", 9), str("vendor_id", 9), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::optional},
-  {str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_RQ1_1c09fd96a7{str("RQ1", 3), str("Requisition detail-1 segment", 28), s_RQ1_1c09fd96a7_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_RQD_2E897527D6
-#define HL7V2_DEFS_S_RQD_2E897527D6
-inline constexpr field_def s_RQD_2e897527d6_f[] = {
-  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_da502284bf, 60, 2, 1, 0, optionality::optional},
-  {str("Item Code - External", 20), str("item_code_external", 18), &t_CE_da502284bf, 60, 3, 1, 0, optionality::optional},
-  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
-  {str("Requisition Unit of Measure", 27), str("requisition_unit_of_measure", 27), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-  {str("Dept. Cost Center", 17), str("dept_cost_center", 16), &t_IS_94058a80d1, 30, 7, 1, 319, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_IS_94058a80d1, 30, 8, 1, 320, optionality::optional},
-  {str("Deliver To ID", 13), str("deliver_to_id", 13), &t_CE_da502284bf, 60, 9, 1, 0, optionality::optional},
-  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RQD_2e897527d6{str("RQD", 3), str("Requisition detail segment", 26), s_RQD_2e897527d6_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_RXA_EC82A1BF53
-#define HL7V2_DEFS_S_RXA_EC82A1BF53
-inline constexpr field_def s_RXA_ec82a1bf53_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Date/Time Start of Administration", 33), str("date_time_start_of_administration", 33), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Date/Time End of Administration", 31), str("date_time_end_of_administration", 31), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::required},
-  {str("Administered Code", 17), str("administered_code", 17), &t_CE_da502284bf, 100, 5, 1, 292, optionality::required},
-  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
-  {str("Administered Units", 18), str("administered_units", 18), &t_CE_da502284bf, 60, 7, 1, 0, optionality::optional},
-  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_da502284bf, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_da502284bf, 200, 9, 0, 0, optionality::optional},
-  {str("Administering Provider", 22), str("administering_provider", 22), &t_XCN_a689621dba, 200, 10, 0, 0, optionality::optional},
-  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_LA2_b3ca6b2a1f, 200, 11, 1, 0, optionality::optional},
-  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("Administered Strength", 21), str("administered_strength", 21), &t_NM_caa61c45e1, 20, 13, 1, 0, optionality::optional},
-  {str("Administered Strength Units", 27), str("administered_strength_units", 27), &t_CE_da502284bf, 60, 14, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 15, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 16, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_da502284bf, 60, 17, 0, 227, optionality::optional},
-  {str("Substance Refusal Reason", 24), str("substance_refusal_reason", 24), &t_CE_da502284bf, 200, 18, 0, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_da502284bf, 200, 19, 0, 0, optionality::optional},
-  {str("Completion Status", 17), str("completion_status", 17), &t_ID_694d19431d, 2, 20, 1, 322, optionality::optional},
-  {str("Action Code-RXA", 15), str("action_code_rxa", 15), &t_ID_694d19431d, 2, 21, 1, 323, optionality::optional},
-  {str("System Entry Date/Time", 22), str("system_entry_date_time", 22), &t_TS_f7a89bea09, 26, 22, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXA_ec82a1bf53{str("RXA", 3), str("Pharmacy/treatment administration segment", 41), s_RXA_ec82a1bf53_f, 22};
-#endif
-#ifndef HL7V2_DEFS_S_RXC_7C7383567A
-#define HL7V2_DEFS_S_RXC_7C7383567A
-inline constexpr field_def s_RXC_7c7383567a_f[] = {
-  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, 1, 1, 1, 166, optionality::required},
-  {str("Component Code", 14), str("component_code", 14), &t_CE_da502284bf, 100, 2, 1, 0, optionality::required},
-  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Component Units", 15), str("component_units", 15), &t_CE_da502284bf, 60, 4, 1, 0, optionality::required},
-  {str("Component Strength", 18), str("component_strength", 18), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Component Strength Units", 24), str("component_strength_units", 24), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXC_7c7383567a{str("RXC", 3), str("Pharmacy/treatment component order segment", 42), s_RXC_7c7383567a_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_RXD_85924E8A18
-#define HL7V2_DEFS_S_RXD_85924E8A18
-inline constexpr field_def s_RXD_85924e8a18_f[] = {
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense/Give Code", 18), str("dispense_give_code", 18), &t_CE_da502284bf, 100, 2, 1, 292, optionality::required},
-  {str("Date/Time Dispensed", 19), str("date_time_dispensed", 19), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::required},
-  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
-  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::optional},
-  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_XCN_a689621dba, 200, 10, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 11, 1, 167, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_ae4f2035ce, 10, 12, 1, 0, optionality::optional},
-  {str("Dispense-To Location", 20), str("dispense_to_location", 20), &t_LA2_b3ca6b2a1f, 200, 13, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 14, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier\342\200\231s Special Dispensing Instructions", 63), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_da502284bf, 200, 15, 0, 0, optionality::optional},
-  {str("Actual Strength", 15), str("actual_strength", 15), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Actual Strength Unit", 20), str("actual_strength_unit", 20), &t_CE_da502284bf, 60, 17, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 18, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 19, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_da502284bf, 60, 20, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_da502284bf, 200, 21, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_da502284bf, 60, 23, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 24, 1, 321, optionality::optional},
-};
-inline constexpr segment_def s_RXD_85924e8a18{str("RXD", 3), str("Pharmacy/treatment dispense segment", 35), s_RXD_85924e8a18_f, 24};
-#endif
-#ifndef HL7V2_DEFS_S_RXE_8D047F40D9
-#define HL7V2_DEFS_S_RXE_8D047F40D9
-inline constexpr field_def s_RXE_8d047f40d9_f[] = {
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_e74dc065f7, 200, 1, 1, 0, optionality::required},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_da502284bf, 100, 2, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_da502284bf, 60, 5, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_da502284bf, 60, 6, 1, 0, optionality::optional},
-  {str("Provider\342\200\231s Administration Instructions", 40), str("providers_administration_instructions", 37), &t_CE_da502284bf, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver-to Location", 19), str("deliver_to_location", 19), &t_LA1_0816af1130, 200, 8, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 9, 1, 167, optionality::optional},
-  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Dispense Units", 14), str("dispense_units", 14), &t_CE_da502284bf, 60, 11, 1, 0, optionality::optional},
-  {str("Number Of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Ordering Provider\342\200\231s DEA Number", 32), str("ordering_providers_dea_number", 29), &t_XCN_a689621dba, 60, 13, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier\342\200\231s Verifier ID", 45), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_a689621dba, 60, 14, 0, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::optional},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Number of Refills/Doses Dispensed", 33), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("D/T of Most Recent Refill or Dose Dispensed", 43), str("d_t_of_most_recent_refill_or_dose_dispensed", 43), &t_TS_f7a89bea09, 26, 18, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_ae4f2035ce, 10, 19, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier\342\200\231s Special Dispensing Instructions", 63), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_da502284bf, 200, 21, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 23, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_da502284bf, 60, 24, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_da502284bf, 60, 26, 1, 0, optionality::optional},
-  {str("Give Indication", 15), str("give_indication", 15), &t_CE_da502284bf, 200, 27, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_da502284bf, 60, 29, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 30, 1, 321, optionality::optional},
-};
-inline constexpr segment_def s_RXE_8d047f40d9{str("RXE", 3), str("Pharmacy/treatment encoded order segment", 40), s_RXE_8d047f40d9_f, 30};
-#endif
-#ifndef HL7V2_DEFS_S_RXG_97B6D1C9F3
-#define HL7V2_DEFS_S_RXG_97B6D1C9F3
-inline constexpr field_def s_RXG_97b6d1c9f3_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_e74dc065f7, 200, 3, 1, 0, optionality::required},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_da502284bf, 100, 4, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_da502284bf, 60, 7, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_da502284bf, 60, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_da502284bf, 200, 9, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 10, 1, 167, optionality::optional},
-  {str("Dispense-To Location", 20), str("dispense_to_location", 20), &t_LA2_b3ca6b2a1f, 200, 11, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier\342\200\231s Special Administration Instructions", 67), str("pharmacy_treatment_suppliers_special_administration_instructions", 64), &t_CE_da502284bf, 200, 13, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 15, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_da502284bf, 60, 16, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_da502284bf, 60, 18, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 19, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_f7a89bea09, 26, 20, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_da502284bf, 60, 21, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_da502284bf, 200, 22, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXG_97b6d1c9f3{str("RXG", 3), str("Pharmacy/treatment give segment", 31), s_RXG_97b6d1c9f3_f, 22};
-#endif
-#ifndef HL7V2_DEFS_S_RXO_8F70802873
-#define HL7V2_DEFS_S_RXO_8F70802873
-inline constexpr field_def s_RXO_8f70802873_f[] = {
-  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_da502284bf, 100, 1, 1, 0, optionality::optional},
-  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::optional},
-  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
-  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_da502284bf, 60, 4, 1, 0, optionality::optional},
-  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-  {str("Provider\342\200\231s Pharmacy/Treatment Instructions", 44), str("providers_pharmacy_treatment_instructions", 41), &t_CE_da502284bf, 200, 6, 0, 0, optionality::optional},
-  {str("Provider\342\200\231s Administration Instructions", 40), str("providers_administration_instructions", 37), &t_CE_da502284bf, 200, 7, 0, 0, optionality::optional},
-  {str("Deliver-to Location", 19), str("deliver_to_location", 19), &t_LA1_0816af1130, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, 1, 9, 1, 161, optionality::optional},
-  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_da502284bf, 100, 10, 1, 0, optionality::optional},
-  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_da502284bf, 60, 12, 1, 0, optionality::optional},
-  {str("Number Of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
-  {str("Ordering Provider\342\200\231s DEA Number", 32), str("ordering_providers_dea_number", 29), &t_XCN_a689621dba, 60, 14, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier\342\200\231s Verifier ID", 45), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_a689621dba, 60, 15, 0, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
-  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::optional},
-  {str("Requested Give Strength", 23), str("requested_give_strength", 23), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Requested Give Strength Units", 29), str("requested_give_strength_units", 29), &t_CE_da502284bf, 60, 19, 1, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_da502284bf, 200, 20, 0, 0, optionality::optional},
-  {str("Requested Give Rate Amount", 26), str("requested_give_rate_amount", 26), &t_ST_30901c7b80, 6, 21, 1, 0, optionality::optional},
-  {str("Requested Give Rate Units", 25), str("requested_give_rate_units", 25), &t_CE_da502284bf, 60, 22, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_ae4f2035ce, 10, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXO_8f70802873{str("RXO", 3), str("Pharmacy/treatment order segment", 32), s_RXO_8f70802873_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_RXR_44AE266D1F
-#define HL7V2_DEFS_S_RXR_44AE266D1F
-inline constexpr field_def s_RXR_44ae266d1f_f[] = {
-  {str("Route", 5), str("route", 5), &t_CE_da502284bf, 60, 1, 1, 162, optionality::required},
-  {str("Site", 4), str("site", 4), &t_CE_da502284bf, 60, 2, 1, 163, optionality::optional},
-  {str("Administration Device", 21), str("administration_device", 21), &t_CE_da502284bf, 60, 3, 1, 164, optionality::optional},
-  {str("Administration Method", 21), str("administration_method", 21), &t_CE_da502284bf, 60, 4, 1, 165, optionality::optional},
-  {str("Routing Instruction", 19), str("routing_instruction", 19), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXR_44ae266d1f{str("RXR", 3), str("Pharmacy/treatment route segment", 32), s_RXR_44ae266d1f_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_SCH_97BF9A5537
-#define HL7V2_DEFS_S_SCH_97BF9A5537
-inline constexpr field_def s_SCH_97bf9a5537_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_6204c32e9b, 75, 1, 1, 0, optionality::optional},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_6204c32e9b, 75, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_6204c32e9b, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_da502284bf, 200, 5, 1, 0, optionality::optional},
-  {str("Event Reason", 12), str("event_reason", 12), &t_CE_da502284bf, 200, 6, 1, 0, optionality::required},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_da502284bf, 200, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_da502284bf, 200, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_da502284bf, 200, 10, 1, 0, optionality::optional},
-  {str("Appointment Timing Quantity", 27), str("appointment_timing_quantity", 27), &t_TQ_e74dc065f7, 200, 11, 0, 0, optionality::required},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_a689621dba, 48, 12, 0, 0, optionality::optional},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_de85958a14, 40, 13, 1, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_522f01560b, 106, 14, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_e9d510ffac, 80, 15, 1, 0, optionality::optional},
-  {str("Filler Contact Person", 21), str("filler_contact_person", 21), &t_XCN_a689621dba, 38, 16, 0, 0, optionality::required},
-  {str("Filler Contact Phone Number", 27), str("filler_contact_phone_number", 27), &t_XTN_de85958a14, 40, 17, 1, 0, optionality::optional},
-  {str("Filler Contact Address", 22), str("filler_contact_address", 22), &t_XAD_522f01560b, 106, 18, 0, 0, optionality::optional},
-  {str("Filler Contact Location", 23), str("filler_contact_location", 23), &t_PL_e9d510ffac, 80, 19, 1, 0, optionality::optional},
-  {str("Entered by Person", 17), str("entered_by_person", 17), &t_XCN_a689621dba, 48, 20, 0, 0, optionality::required},
-  {str("Entered by Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_de85958a14, 40, 21, 0, 0, optionality::optional},
-  {str("Entered by Location", 19), str("entered_by_location", 19), &t_PL_e9d510ffac, 80, 22, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_6204c32e9b, 75, 23, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_6204c32e9b, 75, 24, 1, 0, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_da502284bf, 200, 25, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_SCH_97bf9a5537{str("SCH", 3), str("Schedule activity information segment", 37), s_SCH_97bf9a5537_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_SPR_B8E1663985
-#define HL7V2_DEFS_S_SPR_B8E1663985
-inline constexpr field_def s_SPR_b8e1663985_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Stored Procedure Name", 21), str("stored_procedure_name", 21), &t_CE_da502284bf, 60, 3, 1, 0, optionality::required},
-  {str("Input Parameter List", 20), str("input_parameter_list", 20), &t_QIP_717452a691, 256, 4, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_SPR_b8e1663985{str("SPR", 3), str("Stored procedure request definition segment", 43), s_SPR_b8e1663985_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_STF_E924511E8F
-#define HL7V2_DEFS_S_STF_E924511E8F
-inline constexpr field_def s_STF_e924511e8f_f[] = {
-  {str("Primary Key Value - STF", 23), str("primary_key_value_stf", 21), &t_CE_da502284bf, 60, 1, 1, 0, optionality::required},
-  {str("Staff ID Code", 13), str("staff_id_code", 13), &t_CX_04170dde12, 60, 2, 0, 0, optionality::optional},
-  {str("Staff Name", 10), str("staff_name", 10), &t_XPN_e9a145e8d3, 48, 3, 0, 0, optionality::optional},
-  {str("Staff Type", 10), str("staff_type", 10), &t_IS_94058a80d1, 2, 4, 0, 182, optionality::optional},
-  {str("Sex", 3), str("sex", 3), &t_IS_94058a80d1, 1, 5, 1, 1, optionality::optional},
-  {str("Date/Time Of Birth", 18), str("date_time_of_birth", 18), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 7, 1, 183, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_da502284bf, 200, 8, 0, 184, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_CE_da502284bf, 200, 9, 0, 69, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_de85958a14, 40, 10, 0, 0, optionality::optional},
-  {str("Office/Home Address", 19), str("office_home_address", 19), &t_XAD_522f01560b, 106, 11, 0, 0, optionality::optional},
-  {str("Institution Activation Date", 27), str("institution_activation_date", 27), &t_DIN_b79c39f6c4, 26, 12, 0, 0, optionality::optional},
-  {str("Institution Inactivation Date", 29), str("institution_inactivation_date", 29), &t_DIN_b79c39f6c4, 26, 13, 0, 0, optionality::optional},
-  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_da502284bf, 60, 14, 0, 0, optionality::optional},
-  {str("E-Mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
-  {str("Preferred Method Of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_da502284bf, 200, 16, 1, 185, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_da502284bf, 80, 17, 1, 2, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 18, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_7679b2c19a, 20, 19, 1, 327, optionality::optional},
-  {str("Employment Status", 17), str("employment_status", 17), &t_IS_94058a80d1, 2, 20, 1, 66, optionality::optional},
-  {str("Additional Insured on  Auto", 27), str("additional_insured_on_auto", 26), &t_ID_694d19431d, 1, 21, 1, 136, optionality::optional},
-  {str("Driver\342\200\231s License Number - Staff", 33), str("drivers_license_number_staff", 28), &t_DLN_198deec940, 25, 22, 1, 0, optionality::optional},
-  {str("Copy  Auto Ins", 14), str("copy_auto_ins", 13), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Auto Ins. Expires", 17), str("auto_ins_expires", 16), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Date Last DMV Review", 20), str("date_last_dmv_review", 20), &t_DT_43ff1b10ca, 8, 25, 1, 0, optionality::optional},
-  {str("Date Next DMV Review", 20), str("date_next_dmv_review", 20), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_STF_e924511e8f{str("STF", 3), str("Staff identification segment", 28), s_STF_e924511e8f_f, 26};
-#endif
-#ifndef HL7V2_DEFS_S_TXA_2F8F691F3D
-#define HL7V2_DEFS_S_TXA_2F8F691F3D
-inline constexpr field_def s_TXA_2f8f691f3d_f[] = {
-  {str("Set ID - TXA", 12), str("set_id_txa", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Document Type", 13), str("document_type", 13), &t_IS_94058a80d1, 30, 2, 1, 270, optionality::required},
-  {str("Document Content Presentation", 29), str("document_content_presentation", 29), &t_ID_694d19431d, 2, 3, 1, 191, optionality::optional},
-  {str("Activity Date/Time", 18), str("activity_date_time", 18), &t_TS_f7a89bea09, 26, 4, 1, 0, optionality::optional},
-  {str("Primary Activity Provider Code/Name", 35), str("primary_activity_provider_code_name", 35), &t_XCN_a689621dba, 60, 5, 0, 0, optionality::optional},
-  {str("Origination Date/Time", 21), str("origination_date_time", 21), &t_TS_f7a89bea09, 26, 6, 1, 0, optionality::optional},
-  {str("Transcription Date/Time", 23), str("transcription_date_time", 23), &t_TS_f7a89bea09, 26, 7, 1, 0, optionality::optional},
-  {str("Edit Date/Time", 14), str("edit_date_time", 14), &t_TS_f7a89bea09, 26, 8, 0, 0, optionality::optional},
-  {str("Originator Code/Name", 20), str("originator_code_name", 20), &t_XCN_a689621dba, 60, 9, 0, 0, optionality::optional},
-  {str("Assigned Document Authenticator", 31), str("assigned_document_authenticator", 31), &t_XCN_a689621dba, 60, 10, 0, 0, optionality::optional},
-  {str("Transcriptionist Code/Name", 26), str("transcriptionist_code_name", 26), &t_XCN_a689621dba, 48, 11, 0, 0, optionality::optional},
-  {str("Unique Document Number", 22), str("unique_document_number", 22), &t_EI_6204c32e9b, 30, 12, 1, 0, optionality::required},
-  {str("Parent Document Number", 22), str("parent_document_number", 22), &t_EI_6204c32e9b, 30, 13, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_6204c32e9b, 22, 14, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_6204c32e9b, 22, 15, 1, 0, optionality::optional},
-  {str("Unique Document File Name", 25), str("unique_document_file_name", 25), &t_ST_30901c7b80, 30, 16, 1, 0, optionality::optional},
-  {str("Document Completion Status", 26), str("document_completion_status", 26), &t_ID_694d19431d, 2, 17, 1, 271, optionality::required},
-  {str("Document Confidentiality Status", 31), str("document_confidentiality_status", 31), &t_ID_694d19431d, 2, 18, 1, 272, optionality::optional},
-  {str("Document Availability Status", 28), str("document_availability_status", 28), &t_ID_694d19431d, 2, 19, 1, 273, optionality::optional},
-  {str("Document Storage Status", 23), str("document_storage_status", 23), &t_ID_694d19431d, 2, 20, 1, 275, optionality::optional},
-  {str("Document Change Reason", 22), str("document_change_reason", 22), &t_ST_30901c7b80, 30, 21, 1, 0, optionality::optional},
-  {str("Authentication Person, Time Stamp", 33), str("authentication_person_time_stamp", 32), &t_PPN_354c6ab633, 60, 22, 0, 0, optionality::optional},
-  {str("Distributed Copies (Code and Name of Recipients)", 48), str("distributed_copies_code_and_name_of_recipients", 46), &t_XCN_a689621dba, 60, 23, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_TXA_2f8f691f3d{str("TXA", 3), str("Document notification segment", 29), s_TXA_2f8f691f3d_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB1_82603C25B6
-#define HL7V2_DEFS_S_UB1_82603C25B6
-inline constexpr field_def s_UB1_82603c25b6_f[] = {
-  {str("Set ID - UB1", 12), str("set_id_ub1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Blood Deductible  (43)", 22), str("blood_deductible_43", 19), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::optional},
-  {str("Blood Furnished-Pints Of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::optional},
-  {str("Blood Replaced-Pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::optional},
-  {str("Blood Not Replaced-Pints(42)", 28), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Condition Code (35-39)", 22), str("condition_code_35_39", 20), &t_IS_94058a80d1, 14, 7, 5, 43, optionality::optional},
-  {str("Covered Days - (23)", 19), str("covered_days_23", 15), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::optional},
-  {str("Non Covered Days - (24)", 23), str("non_covered_days_24", 19), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::optional},
-  {str("Value Amount and Code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_UVC_0c1bfbc86b, 12, 10, 8, 153, optionality::optional},
-  {str("Number Of Grace Days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::optional},
-  {str("Special Program Indicator (44)", 30), str("special_program_indicator_44", 28), &t_CE_da502284bf, 60, 12, 1, 348, optionality::optional},
-  {str("PSRO/UR Approval Indicator (87)", 31), str("psro_ur_approval_indicator_87", 29), &t_CE_da502284bf, 60, 13, 1, 349, optionality::optional},
-  {str("PSRO/UR Approved Stay-Fm (88)", 29), str("psro_ur_approved_stay_fm_88", 27), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("PSRO/UR Approved Stay-To (89)", 29), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
-  {str("Occurrence (28-32)", 18), str("occurrence_28_32", 16), &t_OCD_cf02dc4ba2, 20, 16, 5, 350, optionality::optional},
-  {str("Occurrence Span (33)", 20), str("occurrence_span_33", 18), &t_CE_da502284bf, 60, 17, 1, 351, optionality::optional},
-  {str("Occur Span Start Date(33)", 25), str("occur_span_start_date_33", 24), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Occur Span End Date (33)", 24), str("occur_span_end_date_33", 22), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
-  {str("UB-82 Locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
-  {str("UB-82 Locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
-  {str("UB-82 Locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
-  {str("UB-82 Locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB1_82603c25b6{str("UB1", 3), str("UB82 data segment", 17), s_UB1_82603c25b6_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB2_70EBC65D86
-#define HL7V2_DEFS_S_UB2_70EBC65D86
-inline constexpr field_def s_UB2_70ebc65d86_f[] = {
-  {str("Set ID - UB2", 12), str("set_id_ub2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
-  {str("Condition Code (24-30)", 22), str("condition_code_24_30", 20), &t_IS_94058a80d1, 2, 3, 7, 43, optionality::optional},
-  {str("Covered Days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
-  {str("Non-Covered Days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
-  {str("Value Amount & Code", 19), str("value_amount_code", 17), &t_UVC_0c1bfbc86b, 11, 6, 12, 153, optionality::optional},
-  {str("Occurrence Code and Date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_OCD_cf02dc4ba2, 11, 7, 8, 350, optionality::optional},
-  {str("Occurrence Span Code/Dates (36)", 31), str("occurrence_span_code_dates_36", 29), &t_OSP_9399875c3e, 28, 8, 2, 351, optionality::optional},
-  {str("UB92 Locator 2 (State)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
-  {str("UB92 Locator 11 (State)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
-  {str("UB92 Locator 31 (National)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
-  {str("Document Control Number", 23), str("document_control_number", 23), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
-  {str("UB92 Locator 49 (National)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
-  {str("UB92 Locator 56 (State)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
-  {str("UB92 Locator 57 (National)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
-  {str("UB92 Locator 78 (State)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
-  {str("Special Visit Count", 19), str("special_visit_count", 19), &t_NM_caa61c45e1, 3, 17, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB2_70ebc65d86{str("UB2", 3), str("UB92 data segment", 17), s_UB2_70ebc65d86_f, 17};
-#endif
-#ifndef HL7V2_DEFS_S_URD_F07C49F3D4
-#define HL7V2_DEFS_S_URD_F07C49F3D4
-inline constexpr field_def s_URD_f07c49f3d4_f[] = {
-  {str("R/U Date/Time", 13), str("r_u_date_time", 13), &t_TS_f7a89bea09, 26, 1, 1, 0, optionality::optional},
-  {str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
-  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_XCN_a689621dba, 60, 3, 0, 0, optionality::required},
-  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_CE_da502284bf, 60, 4, 0, 48, optionality::optional},
-  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_CE_da502284bf, 60, 5, 0, 0, optionality::optional},
-  {str("R/U Display/Print Locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_URD_f07c49f3d4{str("URD", 3), str("Results/update definition segment", 33), s_URD_f07c49f3d4_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_URS_4DB4DE814D
-#define HL7V2_DEFS_S_URS_4DB4DE814D
-inline constexpr field_def s_URS_4db4de814d_f[] = {
-  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/U When Data Start Date/Time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::optional},
-  {str("R/U When Data End Date/Time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U Which Date/Time Qualifier", 29), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("R/U Which Date/Time Status Qualifier", 36), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("R/U Date/Time Selection Qualifier", 33), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("R/U Quantity/Timing Qualifier", 29), str("r_u_quantity_timing_qualifier", 29), &t_TQ_e74dc065f7, 60, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_URS_4db4de814d{str("URS", 3), str("Unsolicited selection segment", 29), s_URS_4db4de814d_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_VAR_3CAFABEB7F
-#define HL7V2_DEFS_S_VAR_3CAFABEB7F
-inline constexpr field_def s_VAR_3cafabeb7f_f[] = {
-  {str("Variance Instance ID", 20), str("variance_instance_id", 20), &t_EI_6204c32e9b, 60, 1, 1, 0, optionality::required},
-  {str("Documented Date/Time", 20), str("documented_date_time", 20), &t_TS_f7a89bea09, 26, 2, 1, 0, optionality::required},
-  {str("Stated Variance Date/Time", 25), str("stated_variance_date_time", 25), &t_TS_f7a89bea09, 26, 3, 1, 0, optionality::optional},
-  {str("Variance Originator", 19), str("variance_originator", 19), &t_XCN_a689621dba, 80, 4, 0, 0, optionality::optional},
-  {str("Variance Classification", 23), str("variance_classification", 23), &t_CE_da502284bf, 60, 5, 1, 0, optionality::optional},
-  {str("Variance Description", 20), str("variance_description", 20), &t_ST_30901c7b80, 512, 6, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VAR_3cafabeb7f{str("VAR", 3), str("Variance", 8), s_VAR_3cafabeb7f_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_VTQ_FECF6DB7BF
-#define HL7V2_DEFS_S_VTQ_FECF6DB7BF
-inline constexpr field_def s_VTQ_fecf6db7bf_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/ Response Format Code", 27), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("VT Query Name", 13), str("vt_query_name", 13), &t_CE_da502284bf, 60, 3, 1, 0, optionality::required},
-  {str("Virtual Table Name", 18), str("virtual_table_name", 18), &t_CE_da502284bf, 60, 4, 1, 0, optionality::required},
-  {str("Selection Criteria", 18), str("selection_criteria", 18), &t_QSC_0cb5e0f1ff, 256, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VTQ_fecf6db7bf{str("VTQ", 3), str("Virtual table query request segment", 35), s_VTQ_fecf6db7bf_f, 5};
+#ifndef HL7V2_DEFS_S_ACC_3EAA0DBAE0
+#define HL7V2_DEFS_S_ACC_3EAA0DBAE0
+inline constexpr field_def s_ACC_3eaa0dbae0_f[] = {
+  {"Accident Date/Time\"accident_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 18, 18, optionality::optional},
+  {"Accident Code\"accident_code\":", &t_CE_da502284bf, 60, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident Location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
+  {"Auto Accident State\"auto_accident_state\":", &t_CE_da502284bf, 60, 4, 1, 347, 19, 19, optionality::optional},
+  {"Accident Job Related Indicator\"accident_job_related_indicator\":", &t_ID_694d19431d, 1, 5, 1, 136, 30, 30, optionality::optional},
+  {"Accident Death Indicator\"accident_death_indicator\":", &t_ID_694d19431d, 12, 6, 1, 136, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_ACC_3eaa0dbae0{str("ACC", 3), str("Accident segment", 16), s_ACC_3eaa0dbae0_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_ADD_6B4A5B2B0C
+#define HL7V2_DEFS_S_ADD_6B4A5B2B0C
+inline constexpr field_def s_ADD_6b4a5b2b0c_f[] = {
+  {"Addendum Continuation Pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 65536, 1, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_ADD_6b4a5b2b0c{str("ADD", 3), str("Addendum segment", 16), s_ADD_6b4a5b2b0c_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_AIG_325326AE66
+#define HL7V2_DEFS_S_AIG_325326AE66
+inline constexpr field_def s_AIG_325326ae66_f[] = {
+  {"Set ID - AIG\"set_id_aig\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource ID\"resource_id\":", &t_CE_da502284bf, 200, 3, 1, 0, 11, 11, optionality::optional},
+  {"Resource Type\"resource_type\":", &t_CE_da502284bf, 200, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CE_da502284bf, 200, 5, 0, 0, 14, 14, optionality::optional},
+  {"Resource Quantity\"resource_quantity\":", &t_NM_caa61c45e1, 5, 6, 1, 0, 17, 17, optionality::optional},
+  {"Resource Quantity Units\"resource_quantity_units\":", &t_CE_da502284bf, 200, 7, 1, 0, 23, 23, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_da502284bf, 200, 10, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_da502284bf, 200, 12, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 13, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_da502284bf, 200, 14, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIG_325326ae66{str("AIG", 3), str("Appointment information - general resource segment", 50), s_AIG_325326ae66_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_AIL_6978341FD2
+#define HL7V2_DEFS_S_AIL_6978341FD2
+inline constexpr field_def s_AIL_6978341fd2_f[] = {
+  {"Set ID - AIL\"set_id_ail\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Location Resource ID\"location_resource_id\":", &t_PL_e9d510ffac, 80, 3, 1, 0, 20, 20, optionality::optional},
+  {"Location Type-AIL\"location_type_ail\":", &t_CE_da502284bf, 200, 4, 1, 0, 17, 17, optionality::required},
+  {"Location Group\"location_group\":", &t_CE_da502284bf, 200, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_da502284bf, 200, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_da502284bf, 200, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_da502284bf, 200, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIL_6978341fd2{str("AIL", 3), str("Appointment information - location resource segment", 51), s_AIL_6978341fd2_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIP_4663F70FCC
+#define HL7V2_DEFS_S_AIP_4663F70FCC
+inline constexpr field_def s_AIP_4663f70fcc_f[] = {
+  {"Set ID - AIP\"set_id_aip\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Personnel Resource ID\"personnel_resource_id\":", &t_XCN_a689621dba, 80, 3, 0, 0, 21, 21, optionality::optional},
+  {"Resource Role\"resource_role\":", &t_CE_da502284bf, 200, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CE_da502284bf, 200, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_da502284bf, 200, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_da502284bf, 200, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_da502284bf, 200, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIP_4663f70fcc{str("AIP", 3), str("Appointment information - personnel resource segment", 52), s_AIP_4663f70fcc_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIS_033FE28972
+#define HL7V2_DEFS_S_AIS_033FE28972
+inline constexpr field_def s_AIS_033fe28972_f[] = {
+  {"Set ID - AIS\"set_id_ais\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Universal Service ID\"universal_service_id\":", &t_CE_da502284bf, 200, 3, 1, 0, 20, 20, optionality::required},
+  {"Start Date/Time\"start_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_da502284bf, 200, 6, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_da502284bf, 200, 8, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 9, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_da502284bf, 200, 10, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIS_033fe28972{str("AIS", 3), str("Appointment information - service segment", 41), s_AIS_033fe28972_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_AL1_30B125846D
+#define HL7V2_DEFS_S_AL1_30B125846D
+inline constexpr field_def s_AL1_30b125846d_f[] = {
+  {"Set ID - AL1\"set_id_al1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergy Type\"allergy_type\":", &t_IS_94058a80d1, 2, 2, 1, 127, 12, 12, optionality::optional},
+  {"Allergy Code/Mnemonic/Description\"allergy_code_mnemonic_description\":", &t_CE_da502284bf, 60, 3, 1, 0, 33, 33, optionality::required},
+  {"Allergy Severity\"allergy_severity\":", &t_IS_94058a80d1, 2, 4, 1, 128, 16, 16, optionality::optional},
+  {"Allergy Reaction\"allergy_reaction\":", &t_ST_30901c7b80, 15, 5, 0, 0, 16, 16, optionality::optional},
+  {"Identification Date\"identification_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_AL1_30b125846d{str("AL1", 3), str("Patient allergy information segment", 35), s_AL1_30b125846d_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_APR_A3459C5BD4
+#define HL7V2_DEFS_S_APR_A3459C5BD4
+inline constexpr field_def s_APR_a3459c5bd4_f[] = {
+  {"Time Selection Criteria\"time_selection_criteria\":", &t_SCV_4ad54551c4, 80, 1, 0, 294, 23, 23, optionality::optional},
+  {"Resource Selection Criteria\"resource_selection_criteria\":", &t_SCV_4ad54551c4, 80, 2, 0, 294, 27, 27, optionality::optional},
+  {"Location Selection Criteria\"location_selection_criteria\":", &t_SCV_4ad54551c4, 80, 3, 0, 294, 27, 27, optionality::optional},
+  {"Slot Spacing Criteria\"slot_spacing_criteria\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 21, 21, optionality::optional},
+  {"Filler Override Criteria\"filler_override_criteria\":", &t_SCV_4ad54551c4, 80, 5, 0, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_APR_a3459c5bd4{str("APR", 3), str("Appointment preferences segment", 31), s_APR_a3459c5bd4_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ARQ_F74D3BD4CF
+#define HL7V2_DEFS_S_ARQ_F74D3BD4CF
+inline constexpr field_def s_ARQ_f74d3bd4cf_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_6204c32e9b, 75, 1, 1, 0, 21, 21, optionality::required},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_6204c32e9b, 75, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_6204c32e9b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_da502284bf, 200, 5, 1, 0, 11, 11, optionality::optional},
+  {"Request Event Reason\"request_event_reason\":", &t_CE_da502284bf, 200, 6, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_da502284bf, 200, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_da502284bf, 200, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_da502284bf, 200, 10, 1, 0, 26, 26, optionality::optional},
+  {"Requested Start Date/Time Range\"requested_start_date_time_range\":", &t_DR_83907e4f78, 53, 11, 0, 0, 31, 31, optionality::optional},
+  {"Priority-ARQ\"priority_arq\":", &t_ST_30901c7b80, 5, 12, 1, 0, 12, 12, optionality::optional},
+  {"Repeating Interval\"repeating_interval\":", &t_RI_06c21c5ff2, 100, 13, 1, 0, 18, 18, optionality::optional},
+  {"Repeating Interval Duration\"repeating_interval_duration\":", &t_ST_30901c7b80, 5, 14, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_a689621dba, 48, 15, 0, 0, 21, 21, optionality::required},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_de85958a14, 40, 16, 0, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_522f01560b, 106, 17, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_e9d510ffac, 80, 18, 1, 0, 23, 23, optionality::optional},
+  {"Entered by Person\"entered_by_person\":", &t_XCN_a689621dba, 48, 19, 0, 0, 17, 17, optionality::required},
+  {"Entered by Phone Number\"entered_by_phone_number\":", &t_XTN_de85958a14, 40, 20, 0, 0, 23, 23, optionality::optional},
+  {"Entered by Location\"entered_by_location\":", &t_PL_e9d510ffac, 80, 21, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_6204c32e9b, 75, 22, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_6204c32e9b, 75, 23, 1, 0, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_ARQ_f74d3bd4cf{str("ARQ", 3), str("Appointment request segment", 27), s_ARQ_f74d3bd4cf_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_AUT_AE72C9D56A
+#define HL7V2_DEFS_S_AUT_AE72C9D56A
+inline constexpr field_def s_AUT_ae72c9d56a_f[] = {
+  {"Authorizing Payor, Plan ID\"authorizing_payor_plan_id\":", &t_CE_da502284bf, 200, 1, 1, 72, 26, 25, optionality::optional},
+  {"Authorizing Payor, Company ID\"authorizing_payor_company_id\":", &t_CE_da502284bf, 200, 2, 1, 285, 29, 28, optionality::required},
+  {"Authorizing Payor, Company Name\"authorizing_payor_company_name\":", &t_ST_30901c7b80, 45, 3, 1, 0, 31, 30, optionality::optional},
+  {"Authorization Effective Date\"authorization_effective_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Authorization Expiration Date\"authorization_expiration_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 29, 29, optionality::optional},
+  {"Authorization Identifier\"authorization_identifier\":", &t_EI_6204c32e9b, 30, 6, 1, 0, 24, 24, optionality::optional},
+  {"Reimbursement Limit\"reimbursement_limit\":", &t_CP_c4ce1e7b55, 25, 7, 1, 0, 19, 19, optionality::optional},
+  {"Requested Number of Treatments\"requested_number_of_treatments\":", &t_NM_caa61c45e1, 2, 8, 1, 0, 30, 30, optionality::optional},
+  {"Authorized Number of Treatments\"authorized_number_of_treatments\":", &t_NM_caa61c45e1, 2, 9, 1, 0, 31, 31, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_f7a89bea09, 26, 10, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_AUT_ae72c9d56a{str("AUT", 3), str("Authorization Information", 25), s_AUT_ae72c9d56a_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_BHS_D66C76EE3E
+#define HL7V2_DEFS_S_BHS_D66C76EE3E
+inline constexpr field_def s_BHS_d66c76ee3e_f[] = {
+  {"Batch Field Separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch Encoding Characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch Sending Application\"batch_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch Sending Facility\"batch_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch Receiving Application\"batch_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch Receiving Facility\"batch_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch Creation Date/Time\"batch_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 24, 24, optionality::optional},
+  {"Batch Security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch Name/ID/Type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch Control ID\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference Batch Control ID\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_BHS_d66c76ee3e{str("BHS", 3), str("Batch header segment", 20), s_BHS_d66c76ee3e_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_BLG_E8A14246BF
+#define HL7V2_DEFS_S_BLG_E8A14246BF
+inline constexpr field_def s_BLG_e8a14246bf_f[] = {
+  {"When to Charge\"when_to_charge\":", &t_CCD_44c1ca92d7, 40, 1, 1, 100, 14, 14, optionality::optional},
+  {"Charge Type\"charge_type\":", &t_ID_694d19431d, 50, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account ID\"account_id\":", &t_CX_04170dde12, 100, 3, 1, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_BLG_e8a14246bf{str("BLG", 3), str("Billing segment", 15), s_BLG_e8a14246bf_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_BTS_8D27312904
+#define HL7V2_DEFS_S_BTS_8D27312904
+inline constexpr field_def s_BTS_8d27312904_f[] = {
+  {"Batch Message Count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch Totals\"batch_totals\":", &t_NM_caa61c45e1, 100, 3, 0, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_BTS_8d27312904{str("BTS", 3), str("Batch trailer segment", 21), s_BTS_8d27312904_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CDM_90CB5F3562
+#define HL7V2_DEFS_S_CDM_90CB5F3562
+inline constexpr field_def s_CDM_90cb5f3562_f[] = {
+  {"Primary Key Value - CDM\"primary_key_value_cdm\":", &t_CE_da502284bf, 200, 1, 1, 132, 23, 21, optionality::required},
+  {"Charge Code Alias\"charge_code_alias\":", &t_CE_da502284bf, 200, 2, 0, 0, 17, 17, optionality::optional},
+  {"Charge Description Short\"charge_description_short\":", &t_ST_30901c7b80, 20, 3, 1, 0, 24, 24, optionality::required},
+  {"Charge Description Long\"charge_description_long\":", &t_ST_30901c7b80, 250, 4, 1, 0, 23, 23, optionality::optional},
+  {"Description Override Indicator\"description_override_indicator\":", &t_IS_94058a80d1, 1, 5, 1, 268, 30, 30, optionality::optional},
+  {"Exploding Charges\"exploding_charges\":", &t_CE_da502284bf, 60, 6, 0, 0, 17, 17, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_da502284bf, 80, 7, 0, 88, 14, 14, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 8, 1, 183, 20, 20, optionality::optional},
+  {"Inventory Number\"inventory_number\":", &t_CE_da502284bf, 60, 9, 0, 0, 16, 16, optionality::optional},
+  {"Resource Load\"resource_load\":", &t_NM_caa61c45e1, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Contract Number\"contract_number\":", &t_CK_a175404d3b, 200, 11, 0, 0, 15, 15, optionality::optional},
+  {"Contract Organization\"contract_organization\":", &t_XON_183e994139, 200, 12, 0, 0, 21, 21, optionality::optional},
+  {"Room Fee Indicator\"room_fee_indicator\":", &t_ID_694d19431d, 1, 13, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CDM_90cb5f3562{str("CDM", 3), str("Charge description master segment", 33), s_CDM_90cb5f3562_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_CM0_B3B9B3E35B
+#define HL7V2_DEFS_S_CM0_B3B9B3E35B
+inline constexpr field_def s_CM0_b3b9b3e35b_f[] = {
+  {"Set ID - CM0\"set_id_cm0\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_6204c32e9b, 60, 2, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_6204c32e9b, 60, 3, 3, 0, 18, 18, optionality::optional},
+  {"Title of Study\"title_of_study\":", &t_ST_30901c7b80, 300, 4, 1, 0, 14, 14, optionality::required},
+  {"Chairman of Study\"chairman_of_study\":", &t_XCN_a689621dba, 60, 5, 0, 0, 17, 17, optionality::optional},
+  {"Last IRB Approval Date\"last_irb_approval_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 22, 22, optionality::optional},
+  {"Total Accrual to Date\"total_accrual_to_date\":", &t_NM_caa61c45e1, 8, 7, 1, 0, 21, 21, optionality::optional},
+  {"Last Accrual Date\"last_accrual_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 17, 17, optionality::optional},
+  {"Contact for Study\"contact_for_study\":", &t_XCN_a689621dba, 60, 9, 0, 0, 17, 17, optionality::optional},
+  {"Contact's Tel. Number\"contacts_tel_number\":", &t_XTN_de85958a14, 40, 10, 1, 0, 21, 19, optionality::optional},
+  {"Contact's Address\"contacts_address\":", &t_XAD_522f01560b, 100, 11, 0, 0, 17, 16, optionality::optional},
+};
+inline constexpr segment_def s_CM0_b3b9b3e35b{str("CM0", 3), str("Clinical study master segment", 29), s_CM0_b3b9b3e35b_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_CM1_05733E3436
+#define HL7V2_DEFS_S_CM1_05733E3436
+inline constexpr field_def s_CM1_05733e3436_f[] = {
+  {"Set ID - CM1\"set_id_cm1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_da502284bf, 60, 2, 1, 0, 22, 22, optionality::required},
+  {"Description of Study Phase\"description_of_study_phase\":", &t_ST_30901c7b80, 300, 3, 1, 0, 26, 26, optionality::required},
+};
+inline constexpr segment_def s_CM1_05733e3436{str("CM1", 3), str("Clinical study phase master segment", 35), s_CM1_05733e3436_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CM2_649D1A0B02
+#define HL7V2_DEFS_S_CM2_649D1A0B02
+inline constexpr field_def s_CM2_649d1a0b02_f[] = {
+  {"Set ID - CM2\"set_id_cm2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Scheduled Time Point\"scheduled_time_point\":", &t_CE_da502284bf, 60, 2, 1, 0, 20, 20, optionality::required},
+  {"Description of Time Point\"description_of_time_point\":", &t_ST_30901c7b80, 300, 3, 1, 0, 25, 25, optionality::optional},
+  {"Events Scheduled This Time Point\"events_scheduled_this_time_point\":", &t_CE_da502284bf, 60, 4, 200, 0, 32, 32, optionality::required},
+};
+inline constexpr segment_def s_CM2_649d1a0b02{str("CM2", 3), str("Clinical study schedule master segment", 38), s_CM2_649d1a0b02_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CSP_D329416CBD
+#define HL7V2_DEFS_S_CSP_D329416CBD
+inline constexpr field_def s_CSP_d329416cbd_f[] = {
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_da502284bf, 60, 1, 1, 0, 22, 22, optionality::required},
+  {"Date/time Study Phase Began\"date_time_study_phase_began\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 27, 27, optionality::required},
+  {"Date/time Study Phase Ended\"date_time_study_phase_ended\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"Study Phase Evaluability\"study_phase_evaluability\":", &t_CE_da502284bf, 60, 4, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_CSP_d329416cbd{str("CSP", 3), str("Clinical study phase segment", 28), s_CSP_d329416cbd_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CSR_1B0E7F5592
+#define HL7V2_DEFS_S_CSR_1B0E7F5592
+inline constexpr field_def s_CSR_1b0e7f5592_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_6204c32e9b, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_6204c32e9b, 60, 2, 1, 0, 18, 18, optionality::optional},
+  {"Institution Registering the Patient\"institution_registering_the_patient\":", &t_CE_da502284bf, 60, 3, 1, 0, 35, 35, optionality::optional},
+  {"Sponsor Patient ID\"sponsor_patient_id\":", &t_CX_04170dde12, 30, 4, 1, 0, 18, 18, optionality::required},
+  {"Alternate Patient ID - CSR\"alternate_patient_id_csr\":", &t_CX_04170dde12, 30, 5, 1, 0, 26, 24, optionality::optional},
+  {"Date/Time Of Patient Study Registration\"date_time_of_patient_study_registration\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 39, 39, optionality::required},
+  {"Person Performing Study Registration\"person_performing_study_registration\":", &t_XCN_a689621dba, 60, 7, 0, 0, 36, 36, optionality::optional},
+  {"Study Authorizing Provider\"study_authorizing_provider\":", &t_XCN_a689621dba, 60, 8, 0, 0, 26, 26, optionality::required},
+  {"Date/time Patient Study Consent Signed\"date_time_patient_study_consent_signed\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 38, 38, optionality::optional},
+  {"Patient Study Eligibility Status\"patient_study_eligibility_status\":", &t_CE_da502284bf, 60, 10, 1, 0, 32, 32, optionality::optional},
+  {"Study Randomization Date/time\"study_randomization_date_time\":", &t_TS_f7a89bea09, 26, 11, 3, 0, 29, 29, optionality::optional},
+  {"Randomized Study Arm\"randomized_study_arm\":", &t_CE_da502284bf, 200, 12, 3, 0, 20, 20, optionality::optional},
+  {"Stratum for Study Randomization\"stratum_for_study_randomization\":", &t_CE_da502284bf, 200, 13, 3, 0, 31, 31, optionality::optional},
+  {"Patient Evaluability Status\"patient_evaluability_status\":", &t_CE_da502284bf, 60, 14, 1, 0, 27, 27, optionality::optional},
+  {"Date/time Ended Study\"date_time_ended_study\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 21, 21, optionality::optional},
+  {"Reason Ended Study\"reason_ended_study\":", &t_CE_da502284bf, 60, 16, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CSR_1b0e7f5592{str("CSR", 3), str("Clinical study registration segment", 35), s_CSR_1b0e7f5592_f, 16};
+#endif
+#ifndef HL7V2_DEFS_S_CSS_6E46073A03
+#define HL7V2_DEFS_S_CSS_6E46073A03
+inline constexpr field_def s_CSS_6e46073a03_f[] = {
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_da502284bf, 60, 1, 1, 0, 26, 26, optionality::required},
+  {"Study Scheduled Patient Time Point\"study_scheduled_patient_time_point\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 34, 34, optionality::optional},
+  {"Study Quality Control Codes\"study_quality_control_codes\":", &t_CE_da502284bf, 60, 3, 3, 0, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_CSS_6e46073a03{str("CSS", 3), str("Clinical study data schedule segment", 36), s_CSS_6e46073a03_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CTD_5D68380353
+#define HL7V2_DEFS_S_CTD_5D68380353
+inline constexpr field_def s_CTD_5d68380353_f[] = {
+  {"Contact Role\"contact_role\":", &t_CE_da502284bf, 200, 1, 0, 131, 12, 12, optionality::optional},
+  {"Contact Name\"contact_name\":", &t_XPN_e9a145e8d3, 106, 2, 0, 0, 12, 12, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_522f01560b, 200, 3, 0, 0, 15, 15, optionality::optional},
+  {"Contact Location\"contact_location\":", &t_PL_e9d510ffac, 60, 4, 1, 0, 16, 16, optionality::optional},
+  {"Contact Communication Information\"contact_communication_information\":", &t_XTN_de85958a14, 100, 5, 0, 0, 33, 33, optionality::optional},
+  {"Preferred Method Of Contact\"preferred_method_of_contact\":", &t_CE_da502284bf, 200, 6, 1, 185, 27, 27, optionality::optional},
+  {"Contact Identifiers\"contact_identifiers\":", &t_PI_f373f13548, 100, 7, 0, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_CTD_5d68380353{str("CTD", 3), str("Contact Data", 12), s_CTD_5d68380353_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_CTI_5F607D216E
+#define HL7V2_DEFS_S_CTI_5F607D216E
+inline constexpr field_def s_CTI_5f607d216e_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_6204c32e9b, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_da502284bf, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_da502284bf, 60, 3, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_CTI_5f607d216e{str("CTI", 3), str("Clinical trial identification segment", 37), s_CTI_5f607d216e_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_DB1_6876C1479A
+#define HL7V2_DEFS_S_DB1_6876C1479A
+inline constexpr field_def s_DB1_6876c1479a_f[] = {
+  {"Set ID - DB1\"set_id_db1\":", &t_SI_5f0d0d96af, 4, 1, 1, 131, 12, 10, optionality::required},
+  {"Disabled Person Code\"disabled_person_code\":", &t_IS_94058a80d1, 2, 2, 1, 334, 20, 20, optionality::optional},
+  {"Disabled Person Identifier\"disabled_person_identifier\":", &t_CX_04170dde12, 32, 3, 0, 0, 26, 26, optionality::optional},
+  {"Disabled Indicator\"disabled_indicator\":", &t_ID_694d19431d, 1, 4, 1, 136, 18, 18, optionality::optional},
+  {"Disability Start Date\"disability_start_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 21, 21, optionality::optional},
+  {"Disability End Date\"disability_end_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+  {"Disability Return to Work Date\"disability_return_to_work_date\":", &t_DT_43ff1b10ca, 8, 7, 1, 0, 30, 30, optionality::optional},
+  {"Disability Unable to Work Date\"disability_unable_to_work_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 30, 30, optionality::optional},
+};
+inline constexpr segment_def s_DB1_6876c1479a{str("DB1", 3), str("Disability segment", 18), s_DB1_6876c1479a_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_DG1_0783B938EE
+#define HL7V2_DEFS_S_DG1_0783B938EE
+inline constexpr field_def s_DG1_0783b938ee_f[] = {
+  {"Set ID - DG1\"set_id_dg1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Diagnosis Coding Method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::optional},
+  {"Diagnosis Code - DG1\"diagnosis_code_dg1\":", &t_CE_da502284bf, 60, 3, 1, 51, 20, 18, optionality::optional},
+  {"Diagnosis Description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis Date/Time\"diagnosis_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Diagnosis Type\"diagnosis_type\":", &t_IS_94058a80d1, 2, 6, 1, 52, 14, 14, optionality::required},
+  {"Major Diagnostic Category\"major_diagnostic_category\":", &t_CE_da502284bf, 60, 7, 1, 118, 25, 25, optionality::optional},
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_da502284bf, 60, 8, 1, 55, 24, 24, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 1, 9, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 10, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_da502284bf, 60, 11, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_c4ce1e7b55, 12, 13, 1, 0, 12, 12, optionality::optional},
+  {"Grouper Version And Type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::optional},
+  {"Diagnosis Priority\"diagnosis_priority\":", &t_ID_694d19431d, 2, 15, 1, 359, 18, 18, optionality::optional},
+  {"Diagnosing Clinician\"diagnosing_clinician\":", &t_XCN_a689621dba, 60, 16, 0, 0, 20, 20, optionality::optional},
+  {"Diagnosis Classification\"diagnosis_classification\":", &t_IS_94058a80d1, 3, 17, 1, 228, 24, 24, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 18, 1, 136, 22, 22, optionality::optional},
+  {"Attestation Date/Time\"attestation_date_time\":", &t_TS_f7a89bea09, 26, 19, 1, 0, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_DG1_0783b938ee{str("DG1", 3), str("Diagnosis segment", 17), s_DG1_0783b938ee_f, 19};
+#endif
+#ifndef HL7V2_DEFS_S_DRG_5A9016CCBA
+#define HL7V2_DEFS_S_DRG_5A9016CCBA
+inline constexpr field_def s_DRG_5a9016ccba_f[] = {
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_da502284bf, 60, 1, 1, 55, 24, 24, optionality::optional},
+  {"DRG Assigned Date/Time\"drg_assigned_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 22, 22, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 1, 3, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 4, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_da502284bf, 60, 5, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 6, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_c4ce1e7b55, 12, 7, 1, 0, 12, 12, optionality::optional},
+  {"DRG Payor\"drg_payor\":", &t_IS_94058a80d1, 1, 8, 1, 229, 9, 9, optionality::optional},
+  {"Outlier Reimbursement\"outlier_reimbursement\":", &t_CP_c4ce1e7b55, 9, 9, 1, 0, 21, 21, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 10, 1, 136, 22, 22, optionality::optional},
+};
+inline constexpr segment_def s_DRG_5a9016ccba{str("DRG", 3), str("Diagnosis related group segment", 31), s_DRG_5a9016ccba_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_DSC_F33EC95FBA
+#define HL7V2_DEFS_S_DSC_F33EC95FBA
+inline constexpr field_def s_DSC_f33ec95fba_f[] = {
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 1, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_DSC_f33ec95fba{str("DSC", 3), str("Continuation pointer segment", 28), s_DSC_f33ec95fba_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_DSP_872AF28EEB
+#define HL7V2_DEFS_S_DSP_872AF28EEB
+inline constexpr field_def s_DSP_872af28eeb_f[] = {
+  {"Set ID - DSP\"set_id_dsp\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Display Level\"display_level\":", &t_SI_5f0d0d96af, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data Line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical Break Point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result ID\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
+};
+inline constexpr segment_def s_DSP_872af28eeb{str("DSP", 3), str("Display data segment", 20), s_DSP_872af28eeb_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_EQL_BAB818A347
+#define HL7V2_DEFS_S_EQL_BAB818A347
+inline constexpr field_def s_EQL_bab818a347_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"EQL  Query Name\"eql_query_name\":", &t_CE_da502284bf, 60, 3, 1, 0, 15, 14, optionality::required},
+  {"EQL  Query Statement\"eql_query_statement\":", &t_ST_30901c7b80, 4096, 4, 1, 0, 20, 19, optionality::required},
+};
+inline constexpr segment_def s_EQL_bab818a347{str("EQL", 3), str("Embedded query language segment", 31), s_EQL_bab818a347_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_ERQ_0F70CDEDA8
+#define HL7V2_DEFS_S_ERQ_0F70CDEDA8
+inline constexpr field_def s_ERQ_0f70cdeda8_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Event Identifier\"event_identifier\":", &t_CE_da502284bf, 60, 2, 1, 0, 16, 16, optionality::required},
+  {"Input Parameter List\"input_parameter_list\":", &t_QIP_717452a691, 256, 3, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_ERQ_0f70cdeda8{str("ERQ", 3), str("Event replay query segment", 26), s_ERQ_0f70cdeda8_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ERR_8B8B870F60
+#define HL7V2_DEFS_S_ERR_8B8B870F60
+inline constexpr field_def s_ERR_8b8b870f60_f[] = {
+  {"Error Code and Location\"error_code_and_location\":", &t_ELD_526e594482, 80, 1, 0, 60, 23, 23, optionality::required},
+};
+inline constexpr segment_def s_ERR_8b8b870f60{str("ERR", 3), str("Error segment", 13), s_ERR_8b8b870f60_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_EVN_3DCBE3A558
+#define HL7V2_DEFS_S_EVN_3DCBE3A558
+inline constexpr field_def s_EVN_3dcbe3a558_f[] = {
+  {"Event Type Code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::optional},
+  {"Recorded Date/Time\"recorded_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 18, 18, optionality::required},
+  {"Date/Time Planned Event\"date_time_planned_event\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"Event Reason Code\"event_reason_code\":", &t_IS_94058a80d1, 3, 4, 1, 62, 17, 17, optionality::optional},
+  {"Operator ID\"operator_id\":", &t_XCN_a689621dba, 60, 5, 0, 188, 11, 11, optionality::optional},
+  {"Event Occurred\"event_occurred\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_EVN_3dcbe3a558{str("EVN", 3), str("Event type segment", 18), s_EVN_3dcbe3a558_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_FAC_2ECE280648
+#define HL7V2_DEFS_S_FAC_2ECE280648
+inline constexpr field_def s_FAC_2ece280648_f[] = {
+  {"Facility ID-FAC\"facility_id_fac\":", &t_EI_6204c32e9b, 20, 1, 1, 0, 15, 15, optionality::required},
+  {"Facility Type\"facility_type\":", &t_ID_694d19431d, 1, 2, 1, 331, 13, 13, optionality::optional},
+  {"Facility Address\"facility_address\":", &t_XAD_522f01560b, 200, 3, 0, 0, 16, 16, optionality::required},
+  {"Facility Telecommunication\"facility_telecommunication\":", &t_XTN_de85958a14, 44, 4, 1, 0, 26, 26, optionality::required},
+  {"Contact Person\"contact_person\":", &t_XCN_a689621dba, 60, 5, 0, 0, 14, 14, optionality::optional},
+  {"Contact Title\"contact_title\":", &t_ST_30901c7b80, 60, 6, 0, 0, 13, 13, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_522f01560b, 200, 7, 0, 0, 15, 15, optionality::optional},
+  {"Contact Telecommunication\"contact_telecommunication\":", &t_XTN_de85958a14, 44, 8, 0, 0, 25, 25, optionality::optional},
+  {"Signature Authority\"signature_authority\":", &t_XCN_a689621dba, 60, 9, 0, 0, 19, 19, optionality::required},
+  {"Signature Authority Title\"signature_authority_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 25, 25, optionality::optional},
+  {"Signature Authority Address\"signature_authority_address\":", &t_XAD_522f01560b, 200, 11, 0, 0, 27, 27, optionality::optional},
+  {"Signature Authority Telecommunication\"signature_authority_telecommunication\":", &t_XTN_de85958a14, 44, 12, 1, 0, 37, 37, optionality::optional},
+};
+inline constexpr segment_def s_FAC_2ece280648{str("FAC", 3), str("Facility segment", 16), s_FAC_2ece280648_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FHS_AE8413F5FF
+#define HL7V2_DEFS_S_FHS_AE8413F5FF
+inline constexpr field_def s_FHS_ae8413f5ff_f[] = {
+  {"File Field Separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File Encoding Characters\"file_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 24, 24, optionality::required},
+  {"File Sending Application\"file_sending_application\":", &t_ST_30901c7b80, 15, 3, 1, 0, 24, 24, optionality::optional},
+  {"File Sending Facility\"file_sending_facility\":", &t_ST_30901c7b80, 20, 4, 1, 0, 21, 21, optionality::optional},
+  {"File Receiving Application\"file_receiving_application\":", &t_ST_30901c7b80, 15, 5, 1, 0, 26, 26, optionality::optional},
+  {"File Receiving Facility\"file_receiving_facility\":", &t_ST_30901c7b80, 20, 6, 1, 0, 23, 23, optionality::optional},
+  {"File Creation Date/Time\"file_creation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"File Security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File Name/ID\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 12, 12, optionality::optional},
+  {"File Header Comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File Control ID\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference File Control ID\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_FHS_ae8413f5ff{str("FHS", 3), str("File header segment", 19), s_FHS_ae8413f5ff_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FT1_CCFF7357AD
+#define HL7V2_DEFS_S_FT1_CCFF7357AD
+inline constexpr field_def s_FT1_ccff7357ad_f[] = {
+  {"Set ID - FT1\"set_id_ft1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Transaction ID\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction Batch ID\"transaction_batch_id\":", &t_ST_30901c7b80, 10, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Date\"transaction_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction Posting Date\"transaction_posting_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction Type\"transaction_type\":", &t_IS_94058a80d1, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction Code\"transaction_code\":", &t_CE_da502284bf, 80, 7, 1, 132, 16, 16, optionality::required},
+  {"Transaction Description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::optional},
+  {"Transaction Description - Alt\"transaction_description_alt\":", &t_ST_30901c7b80, 40, 9, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 6, 10, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Amount - Extended\"transaction_amount_extended\":", &t_CP_c4ce1e7b55, 12, 11, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Amount - Unit\"transaction_amount_unit\":", &t_CP_c4ce1e7b55, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department Code\"department_code\":", &t_CE_da502284bf, 60, 13, 1, 49, 15, 15, optionality::optional},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_da502284bf, 60, 14, 1, 72, 17, 17, optionality::optional},
+  {"Insurance Amount\"insurance_amount\":", &t_CP_c4ce1e7b55, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_e9d510ffac, 80, 16, 1, 0, 25, 25, optionality::optional},
+  {"Fee Schedule\"fee_schedule\":", &t_IS_94058a80d1, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_IS_94058a80d1, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis Code - FT1\"diagnosis_code_ft1\":", &t_CE_da502284bf, 60, 19, 0, 51, 20, 18, optionality::optional},
+  {"Performed By Code\"performed_by_code\":", &t_XCN_a689621dba, 120, 20, 0, 84, 17, 17, optionality::optional},
+  {"Ordered By Code\"ordered_by_code\":", &t_XCN_a689621dba, 120, 21, 0, 0, 15, 15, optionality::optional},
+  {"Unit Cost\"unit_cost\":", &t_CP_c4ce1e7b55, 12, 22, 1, 0, 9, 9, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_6204c32e9b, 22, 23, 1, 0, 19, 19, optionality::optional},
+  {"Entered By Code\"entered_by_code\":", &t_XCN_a689621dba, 120, 24, 0, 0, 15, 15, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_da502284bf, 80, 25, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_da502284bf, 80, 26, 0, 340, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_FT1_ccff7357ad{str("FT1", 3), str("Financial transaction segment", 29), s_FT1_ccff7357ad_f, 26};
+#endif
+#ifndef HL7V2_DEFS_S_FTS_5E492D308D
+#define HL7V2_DEFS_S_FTS_5E492D308D
+inline constexpr field_def s_FTS_5e492d308d_f[] = {
+  {"File Batch Count\"file_batch_count\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File Trailer Comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_FTS_5e492d308d{str("FTS", 3), str("File trailer segment", 20), s_FTS_5e492d308d_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_GOL_4C513A513E
+#define HL7V2_DEFS_S_GOL_4C513A513E
+inline constexpr field_def s_GOL_4c513a513e_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Goal ID\"goal_id\":", &t_CE_da502284bf, 80, 3, 1, 0, 7, 7, optionality::required},
+  {"Goal Instance ID\"goal_instance_id\":", &t_EI_6204c32e9b, 60, 4, 1, 0, 16, 16, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_6204c32e9b, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Goal List Priority\"goal_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Goal Established Date/Time\"goal_established_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 26, 26, optionality::optional},
+  {"Expected Goal Achieve Date/Time\"expected_goal_achieve_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 31, 31, optionality::optional},
+  {"Goal Classification\"goal_classification\":", &t_CE_da502284bf, 80, 9, 1, 0, 19, 19, optionality::optional},
+  {"Goal Management Discipline\"goal_management_discipline\":", &t_CE_da502284bf, 80, 10, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Status\"current_goal_review_status\":", &t_CE_da502284bf, 80, 11, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Date/Time\"current_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 29, 29, optionality::optional},
+  {"Next Goal Review Date/Time\"next_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 13, 1, 0, 26, 26, optionality::optional},
+  {"Previous Goal Review Date/Time\"previous_goal_review_date_time\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 30, 30, optionality::optional},
+  {"Goal Review Interval\"goal_review_interval\":", &t_TQ_e74dc065f7, 200, 15, 1, 0, 20, 20, optionality::optional},
+  {"Goal Evaluation\"goal_evaluation\":", &t_CE_da502284bf, 80, 16, 1, 0, 15, 15, optionality::optional},
+  {"Goal Evaluation Comment\"goal_evaluation_comment\":", &t_ST_30901c7b80, 300, 17, 0, 0, 23, 23, optionality::optional},
+  {"Goal Life Cycle Status\"goal_life_cycle_status\":", &t_CE_da502284bf, 80, 18, 1, 0, 22, 22, optionality::optional},
+  {"Goal Life Cycle Status Date/Time\"goal_life_cycle_status_date_time\":", &t_TS_f7a89bea09, 26, 19, 1, 0, 32, 32, optionality::optional},
+  {"Goal Target Type\"goal_target_type\":", &t_CE_da502284bf, 80, 20, 0, 0, 16, 16, optionality::optional},
+  {"Goal Target Name\"goal_target_name\":", &t_XPN_e9a145e8d3, 80, 21, 0, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_GOL_4c513a513e{str("GOL", 3), str("Goal Detail", 11), s_GOL_4c513a513e_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_GT1_C4D59B2E82
+#define HL7V2_DEFS_S_GT1_C4D59B2E82
+inline constexpr field_def s_GT1_c4d59b2e82_f[] = {
+  {"Set ID - GT1\"set_id_gt1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Guarantor Number\"guarantor_number\":", &t_CX_04170dde12, 59, 2, 0, 0, 16, 16, optionality::optional},
+  {"Guarantor Name\"guarantor_name\":", &t_XPN_e9a145e8d3, 48, 3, 0, 0, 14, 14, optionality::required},
+  {"Guarantor Spouse Name\"guarantor_spouse_name\":", &t_XPN_e9a145e8d3, 48, 4, 0, 0, 21, 21, optionality::optional},
+  {"Guarantor Address\"guarantor_address\":", &t_XAD_522f01560b, 106, 5, 0, 0, 17, 17, optionality::optional},
+  {"Guarantor Ph Num-Home\"guarantor_ph_num_home\":", &t_XTN_de85958a14, 40, 6, 0, 0, 21, 21, optionality::optional},
+  {"Guarantor Ph Num-Business\"guarantor_ph_num_business\":", &t_XTN_de85958a14, 40, 7, 0, 0, 25, 25, optionality::optional},
+  {"Guarantor Date/Time Of Birth\"guarantor_date_time_of_birth\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor Sex\"guarantor_sex\":", &t_IS_94058a80d1, 1, 9, 1, 1, 13, 13, optionality::optional},
+  {"Guarantor Type\"guarantor_type\":", &t_IS_94058a80d1, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor Relationship\"guarantor_relationship\":", &t_CE_da502284bf, 80, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor SSN\"guarantor_ssn\":", &t_ST_30901c7b80, 11, 12, 1, 0, 13, 13, optionality::optional},
+  {"Guarantor Date - Begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor Date - End\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor Priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor Employer Name\"guarantor_employer_name\":", &t_XPN_e9a145e8d3, 130, 16, 0, 0, 23, 23, optionality::optional},
+  {"Guarantor Employer Address\"guarantor_employer_address\":", &t_XAD_522f01560b, 106, 17, 0, 0, 26, 26, optionality::optional},
+  {"Guarantor Employer Phone Number\"guarantor_employer_phone_number\":", &t_XTN_de85958a14, 40, 18, 0, 0, 31, 31, optionality::optional},
+  {"Guarantor Employee ID Number\"guarantor_employee_id_number\":", &t_CX_04170dde12, 20, 19, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Employment Status\"guarantor_employment_status\":", &t_IS_94058a80d1, 2, 20, 1, 66, 27, 27, optionality::optional},
+  {"Guarantor Organization Name\"guarantor_organization_name\":", &t_XON_183e994139, 130, 21, 0, 0, 27, 27, optionality::optional},
+  {"Guarantor Billing Hold Flag\"guarantor_billing_hold_flag\":", &t_ID_694d19431d, 1, 22, 1, 136, 27, 27, optionality::optional},
+  {"Guarantor Credit Rating Code\"guarantor_credit_rating_code\":", &t_CE_da502284bf, 80, 23, 1, 341, 28, 28, optionality::optional},
+  {"Guarantor Death Date And Time\"guarantor_death_date_and_time\":", &t_TS_f7a89bea09, 26, 24, 1, 0, 29, 29, optionality::optional},
+  {"Guarantor Death Flag\"guarantor_death_flag\":", &t_ID_694d19431d, 1, 25, 1, 136, 20, 20, optionality::optional},
+  {"Guarantor Charge Adjustment Code\"guarantor_charge_adjustment_code\":", &t_CE_da502284bf, 80, 26, 1, 218, 32, 32, optionality::optional},
+  {"Guarantor Household Annual Income\"guarantor_household_annual_income\":", &t_CP_c4ce1e7b55, 10, 27, 1, 0, 33, 33, optionality::optional},
+  {"Guarantor Household Size\"guarantor_household_size\":", &t_NM_caa61c45e1, 3, 28, 1, 0, 24, 24, optionality::optional},
+  {"Guarantor Employer ID Number\"guarantor_employer_id_number\":", &t_CX_04170dde12, 20, 29, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Marital Status Code\"guarantor_marital_status_code\":", &t_CE_da502284bf, 80, 30, 1, 2, 29, 29, optionality::optional},
+  {"Guarantor Hire Effective Date\"guarantor_hire_effective_date\":", &t_DT_43ff1b10ca, 8, 31, 1, 0, 29, 29, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 32, 1, 0, 20, 20, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 33, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 34, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_da502284bf, 80, 35, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_da502284bf, 60, 36, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 37, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_da502284bf, 80, 38, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 39, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 40, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_da502284bf, 80, 41, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_e9a145e8d3, 48, 42, 0, 0, 22, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_da502284bf, 80, 43, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_da502284bf, 80, 44, 0, 189, 12, 12, optionality::optional},
+  {"Contact Person\342\200\231s Name\"contact_persons_name\":", &t_XPN_e9a145e8d3, 48, 45, 0, 0, 23, 20, optionality::optional},
+  {"Contact Person\342\200\231s Telephone Number\"contact_persons_telephone_number\":", &t_XTN_de85958a14, 40, 46, 0, 0, 35, 32, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_da502284bf, 80, 47, 1, 222, 14, 14, optionality::optional},
+  {"Contact Relationship\"contact_relationship\":", &t_IS_94058a80d1, 2, 48, 1, 63, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 49, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_7679b2c19a, 20, 50, 1, 327, 14, 14, optionality::optional},
+  {"Guarantor Employer\342\200\231s Organization Name\"guarantor_employers_organization_name\":", &t_XON_183e994139, 130, 51, 0, 0, 40, 37, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 52, 1, 295, 8, 8, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 53, 1, 311, 10, 10, optionality::optional},
+  {"Guarantor Financial Class\"guarantor_financial_class\":", &t_FC_380d0caef1, 50, 54, 1, 64, 25, 25, optionality::optional},
+  {"Guarantor Race\"guarantor_race\":", &t_CE_da502284bf, 80, 55, 0, 5, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_GT1_c4d59b2e82{str("GT1", 3), str("Guarantor segment", 17), s_GT1_c4d59b2e82_f, 55};
+#endif
+#ifndef HL7V2_DEFS_S_IN1_C5B3BF2B0E
+#define HL7V2_DEFS_S_IN1_C5B3BF2B0E
+inline constexpr field_def s_IN1_c5b3bf2b0e_f[] = {
+  {"Set ID - IN1\"set_id_in1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_da502284bf, 60, 2, 1, 72, 17, 17, optionality::required},
+  {"Insurance Company ID\"insurance_company_id\":", &t_CX_04170dde12, 59, 3, 0, 0, 20, 20, optionality::required},
+  {"Insurance Company Name\"insurance_company_name\":", &t_XON_183e994139, 130, 4, 0, 0, 22, 22, optionality::optional},
+  {"Insurance Company Address\"insurance_company_address\":", &t_XAD_522f01560b, 106, 5, 0, 0, 25, 25, optionality::optional},
+  {"Insurance Co Contact Person\"insurance_co_contact_person\":", &t_XPN_e9a145e8d3, 48, 6, 0, 0, 27, 27, optionality::optional},
+  {"Insurance Co Phone Number\"insurance_co_phone_number\":", &t_XTN_de85958a14, 40, 7, 0, 0, 25, 25, optionality::optional},
+  {"Group Number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group Name\"group_name\":", &t_XON_183e994139, 130, 9, 0, 0, 10, 10, optionality::optional},
+  {"Insured\342\200\231s Group Emp ID\"insureds_group_emp_id\":", &t_CX_04170dde12, 12, 10, 0, 0, 24, 21, optionality::optional},
+  {"Insured\342\200\231s Group Emp Name\"insureds_group_emp_name\":", &t_XON_183e994139, 130, 11, 0, 0, 26, 23, optionality::optional},
+  {"Plan Effective Date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan Expiration Date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization Information\"authorization_information\":", &t_AUI_0135592e44, 55, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan Type\"plan_type\":", &t_IS_94058a80d1, 3, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name Of Insured\"name_of_insured\":", &t_XPN_e9a145e8d3, 48, 16, 0, 0, 15, 15, optionality::optional},
+  {"Insured\342\200\231s Relationship To Patient\"insureds_relationship_to_patient\":", &t_CE_da502284bf, 80, 17, 1, 63, 35, 32, optionality::optional},
+  {"Insured\342\200\231s Date Of Birth\"insureds_date_of_birth\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 25, 22, optionality::optional},
+  {"Insured\342\200\231s Address\"insureds_address\":", &t_XAD_522f01560b, 106, 19, 0, 0, 19, 16, optionality::optional},
+  {"Assignment Of Benefits\"assignment_of_benefits\":", &t_IS_94058a80d1, 2, 20, 1, 135, 22, 22, optionality::optional},
+  {"Coordination Of Benefits\"coordination_of_benefits\":", &t_IS_94058a80d1, 2, 21, 1, 173, 24, 24, optionality::optional},
+  {"Coord Of Ben. Priority\"coord_of_ben_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 22, 21, optionality::optional},
+  {"Notice Of Admission Flag\"notice_of_admission_flag\":", &t_ID_694d19431d, 1, 23, 1, 136, 24, 24, optionality::optional},
+  {"Notice Of Admission Date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Report Of Eligibility Flag\"report_of_eligibility_flag\":", &t_ID_694d19431d, 1, 25, 1, 136, 26, 26, optionality::optional},
+  {"Report Of Eligibility Date\"report_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 26, 26, optionality::optional},
+  {"Release Information Code\"release_information_code\":", &t_IS_94058a80d1, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-Admit Cert (PAC)\"pre_admit_cert_pac\":", &t_ST_30901c7b80, 15, 28, 1, 0, 20, 18, optionality::optional},
+  {"Verification Date/Time\"verification_date_time\":", &t_TS_f7a89bea09, 26, 29, 1, 0, 22, 22, optionality::optional},
+  {"Verification By\"verification_by\":", &t_XCN_a689621dba, 60, 30, 0, 0, 15, 15, optionality::optional},
+  {"Type Of Agreement Code\"type_of_agreement_code\":", &t_IS_94058a80d1, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing Status\"billing_status\":", &t_IS_94058a80d1, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime Reserve Days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay Before L.R. Day\"delay_before_l_r_day\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 21, 20, optionality::optional},
+  {"Company Plan Code\"company_plan_code\":", &t_IS_94058a80d1, 8, 35, 1, 42, 17, 17, optionality::optional},
+  {"Policy Number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy Deductible\"policy_deductible\":", &t_CP_c4ce1e7b55, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy Limit - Amount\"policy_limit_amount\":", &t_CP_c4ce1e7b55, 12, 38, 1, 0, 21, 19, optionality::optional},
+  {"Policy Limit - Days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room Rate - Semi-Private\"room_rate_semi_private\":", &t_CP_c4ce1e7b55, 12, 40, 1, 0, 24, 22, optionality::optional},
+  {"Room Rate - Private\"room_rate_private\":", &t_CP_c4ce1e7b55, 12, 41, 1, 0, 19, 17, optionality::optional},
+  {"Insured\342\200\231s Employment Status\"insureds_employment_status\":", &t_CE_da502284bf, 60, 42, 1, 66, 29, 26, optionality::optional},
+  {"Insured\342\200\231s Sex\"insureds_sex\":", &t_IS_94058a80d1, 1, 43, 1, 1, 15, 12, optionality::optional},
+  {"Insured\342\200\231s Employer\342\200\231s Address\"insureds_employers_address\":", &t_XAD_522f01560b, 106, 44, 0, 0, 32, 26, optionality::optional},
+  {"Verification Status\"verification_status\":", &t_ST_30901c7b80, 2, 45, 1, 0, 19, 19, optionality::optional},
+  {"Prior Insurance Plan ID\"prior_insurance_plan_id\":", &t_IS_94058a80d1, 8, 46, 1, 72, 23, 23, optionality::optional},
+  {"Coverage Type\"coverage_type\":", &t_IS_94058a80d1, 3, 47, 1, 309, 13, 13, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 48, 1, 295, 8, 8, optionality::optional},
+  {"Insured\342\200\231s ID Number\"insureds_id_number\":", &t_CX_04170dde12, 12, 49, 0, 0, 21, 18, optionality::optional},
+};
+inline constexpr segment_def s_IN1_c5b3bf2b0e{str("IN1", 3), str("Insurance segment", 17), s_IN1_c5b3bf2b0e_f, 49};
+#endif
+#ifndef HL7V2_DEFS_S_IN2_66FE02D4DE
+#define HL7V2_DEFS_S_IN2_66FE02D4DE
+inline constexpr field_def s_IN2_66fe02d4de_f[] = {
+  {"Insured\342\200\231s Employee ID\"insureds_employee_id\":", &t_CX_04170dde12, 59, 1, 0, 0, 23, 20, optionality::optional},
+  {"Insured\342\200\231s Social Security Number\"insureds_social_security_number\":", &t_ST_30901c7b80, 11, 2, 1, 0, 34, 31, optionality::optional},
+  {"Insured\342\200\231s Employer\342\200\231s Name and ID\"insureds_employers_name_and_id\":", &t_XCN_a689621dba, 130, 3, 0, 0, 36, 30, optionality::optional},
+  {"Employer Information Data\"employer_information_data\":", &t_IS_94058a80d1, 1, 4, 1, 139, 25, 25, optionality::optional},
+  {"Mail Claim Party\"mail_claim_party\":", &t_IS_94058a80d1, 1, 5, 0, 137, 16, 16, optionality::optional},
+  {"Medicare Health Ins Card Number\"medicare_health_ins_card_number\":", &t_ST_30901c7b80, 15, 6, 1, 0, 31, 31, optionality::optional},
+  {"Medicaid Case Name\"medicaid_case_name\":", &t_XPN_e9a145e8d3, 48, 7, 0, 0, 18, 18, optionality::optional},
+  {"Medicaid Case Number\"medicaid_case_number\":", &t_ST_30901c7b80, 15, 8, 1, 0, 20, 20, optionality::optional},
+  {"Military Sponsor Name\"military_sponsor_name\":", &t_XPN_e9a145e8d3, 48, 9, 0, 0, 21, 21, optionality::optional},
+  {"Military ID Number\"military_id_number\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::optional},
+  {"Dependent Of Military Recipient\"dependent_of_military_recipient\":", &t_CE_da502284bf, 80, 11, 1, 342, 31, 31, optionality::optional},
+  {"Military Organization\"military_organization\":", &t_ST_30901c7b80, 25, 12, 1, 0, 21, 21, optionality::optional},
+  {"Military Station\"military_station\":", &t_ST_30901c7b80, 25, 13, 1, 0, 16, 16, optionality::optional},
+  {"Military Service\"military_service\":", &t_IS_94058a80d1, 14, 14, 1, 140, 16, 16, optionality::optional},
+  {"Military Rank/Grade\"military_rank_grade\":", &t_IS_94058a80d1, 2, 15, 1, 141, 19, 19, optionality::optional},
+  {"Military Status\"military_status\":", &t_IS_94058a80d1, 3, 16, 1, 142, 15, 15, optionality::optional},
+  {"Military Retire Date\"military_retire_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 20, 20, optionality::optional},
+  {"Military Non-Avail Cert On File\"military_non_avail_cert_on_file\":", &t_ID_694d19431d, 1, 18, 1, 136, 31, 31, optionality::optional},
+  {"Baby Coverage\"baby_coverage\":", &t_ID_694d19431d, 1, 19, 1, 136, 13, 13, optionality::optional},
+  {"Combine Baby Bill\"combine_baby_bill\":", &t_ID_694d19431d, 1, 20, 1, 136, 17, 17, optionality::optional},
+  {"Blood Deductible\"blood_deductible\":", &t_ST_30901c7b80, 1, 21, 1, 0, 16, 16, optionality::optional},
+  {"Special Coverage Approval Name\"special_coverage_approval_name\":", &t_XPN_e9a145e8d3, 48, 22, 0, 0, 30, 30, optionality::optional},
+  {"Special Coverage Approval Title\"special_coverage_approval_title\":", &t_ST_30901c7b80, 30, 23, 1, 0, 31, 31, optionality::optional},
+  {"Non-Covered Insurance Code\"non_covered_insurance_code\":", &t_IS_94058a80d1, 8, 24, 0, 143, 26, 26, optionality::optional},
+  {"Payor ID\"payor_id\":", &t_CX_04170dde12, 59, 25, 0, 0, 8, 8, optionality::optional},
+  {"Payor Subscriber ID\"payor_subscriber_id\":", &t_CX_04170dde12, 59, 26, 0, 0, 19, 19, optionality::optional},
+  {"Eligibility Source\"eligibility_source\":", &t_IS_94058a80d1, 1, 27, 1, 144, 18, 18, optionality::optional},
+  {"Room Coverage Type/Amount\"room_coverage_type_amount\":", &t_RMC_457675097e, 25, 28, 0, 145, 25, 25, optionality::optional},
+  {"Policy Type/Amount\"policy_type_amount\":", &t_PTA_a29cdeb013, 25, 29, 0, 147, 18, 18, optionality::optional},
+  {"Daily Deductible\"daily_deductible\":", &t_DDI_d4d5da3d43, 25, 30, 1, 0, 16, 16, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 31, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 32, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_da502284bf, 80, 33, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_da502284bf, 60, 34, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 35, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_da502284bf, 80, 36, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 38, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_da502284bf, 80, 39, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_e9a145e8d3, 48, 40, 0, 0, 22, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_da502284bf, 80, 41, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_da502284bf, 80, 42, 0, 189, 12, 12, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_da502284bf, 80, 43, 0, 2, 14, 14, optionality::optional},
+  {"Insured\342\200\231s Employment Start Date\"insureds_employment_start_date\":", &t_DT_43ff1b10ca, 8, 44, 1, 0, 33, 30, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 45, 1, 0, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 46, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_7679b2c19a, 20, 47, 1, 327, 14, 14, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 48, 1, 311, 10, 10, optionality::optional},
+  {"Employer Contact Person Name\"employer_contact_person_name\":", &t_XPN_e9a145e8d3, 48, 49, 0, 0, 28, 28, optionality::optional},
+  {"Employer Contact Person Phone Number\"employer_contact_person_phone_number\":", &t_XTN_de85958a14, 40, 50, 0, 0, 36, 36, optionality::optional},
+  {"Employer Contact Reason\"employer_contact_reason\":", &t_IS_94058a80d1, 2, 51, 1, 222, 23, 23, optionality::optional},
+  {"Insured\342\200\231s Contact Person\342\200\231s Name\"insureds_contact_persons_name\":", &t_XPN_e9a145e8d3, 48, 52, 0, 0, 35, 29, optionality::optional},
+  {"Insured\342\200\231s Contact Person Phone Number\"insureds_contact_person_phone_number\":", &t_XTN_de85958a14, 40, 53, 0, 0, 39, 36, optionality::optional},
+  {"Insured\342\200\231s Contact Person Reason\"insureds_contact_person_reason\":", &t_IS_94058a80d1, 2, 54, 0, 222, 33, 30, optionality::optional},
+  {"Relationship To The Patient Start Date\"relationship_to_the_patient_start_date\":", &t_DT_43ff1b10ca, 8, 55, 1, 0, 38, 38, optionality::optional},
+  {"Relationship To The Patient Stop Date\"relationship_to_the_patient_stop_date\":", &t_DT_43ff1b10ca, 8, 56, 0, 0, 37, 37, optionality::optional},
+  {"Insurance Co. Contact Reason\"insurance_co_contact_reason\":", &t_IS_94058a80d1, 2, 57, 1, 232, 28, 27, optionality::optional},
+  {"Insurance Co Contact Phone Number\"insurance_co_contact_phone_number\":", &t_XTN_de85958a14, 40, 58, 1, 0, 33, 33, optionality::optional},
+  {"Policy Scope\"policy_scope\":", &t_IS_94058a80d1, 2, 59, 1, 312, 12, 12, optionality::optional},
+  {"Policy Source\"policy_source\":", &t_IS_94058a80d1, 2, 60, 1, 313, 13, 13, optionality::optional},
+  {"Patient Member Number\"patient_member_number\":", &t_CX_04170dde12, 60, 61, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor\342\200\231s Relationship To Insured\"guarantors_relationship_to_insured\":", &t_CE_da502284bf, 80, 62, 1, 63, 37, 34, optionality::optional},
+  {"Insured\342\200\231s Phone Number - Home\"insureds_phone_number_home\":", &t_XTN_de85958a14, 40, 63, 0, 0, 31, 26, optionality::optional},
+  {"Insured\342\200\231s Employer Phone Number\"insureds_employer_phone_number\":", &t_XTN_de85958a14, 40, 64, 0, 0, 33, 30, optionality::optional},
+  {"Military Handicapped Program\"military_handicapped_program\":", &t_CE_da502284bf, 60, 65, 1, 343, 28, 28, optionality::optional},
+  {"Suspend Flag\"suspend_flag\":", &t_ID_694d19431d, 1, 66, 1, 136, 12, 12, optionality::optional},
+  {"Copay Limit Flag\"copay_limit_flag\":", &t_ID_694d19431d, 1, 67, 1, 136, 16, 16, optionality::optional},
+  {"Stoploss Limit Flag\"stoploss_limit_flag\":", &t_ID_694d19431d, 1, 68, 1, 136, 19, 19, optionality::optional},
+  {"Insured Organization Name And ID\"insured_organization_name_and_id\":", &t_XON_183e994139, 130, 69, 0, 0, 32, 32, optionality::optional},
+  {"Insured Employer Organization Name And ID\"insured_employer_organization_name_and_id\":", &t_XON_183e994139, 130, 70, 0, 0, 41, 41, optionality::optional},
+  {"Race\"race\":", &t_CE_da502284bf, 80, 71, 0, 5, 4, 4, optionality::optional},
+  {"HCFA Patient\342\200\231s Relationship to Insured\"hcfa_patients_relationship_to_insured\":", &t_CE_da502284bf, 60, 72, 1, 344, 40, 37, optionality::optional},
+};
+inline constexpr segment_def s_IN2_66fe02d4de{str("IN2", 3), str("Insurance additional information segment", 40), s_IN2_66fe02d4de_f, 72};
+#endif
+#ifndef HL7V2_DEFS_S_IN3_31C348C40B
+#define HL7V2_DEFS_S_IN3_31C348C40B
+inline constexpr field_def s_IN3_31c348c40b_f[] = {
+  {"Set ID - IN3\"set_id_in3\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Certification Number\"certification_number\":", &t_CX_04170dde12, 59, 2, 1, 0, 20, 20, optionality::optional},
+  {"Certified By\"certified_by\":", &t_XCN_a689621dba, 60, 3, 0, 0, 12, 12, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 22, 22, optionality::optional},
+  {"Penalty\"penalty\":", &t_MOP_ce91b7b90a, 10, 5, 1, 148, 7, 7, optionality::optional},
+  {"Certification Date/Time\"certification_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Certification Modify Date/Time\"certification_modify_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 30, 30, optionality::optional},
+  {"Operator\"operator\":", &t_XCN_a689621dba, 60, 8, 0, 0, 8, 8, optionality::optional},
+  {"Certification Begin Date\"certification_begin_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 24, 24, optionality::optional},
+  {"Certification End Date\"certification_end_date\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 22, 22, optionality::optional},
+  {"Days\"days\":", &t_DTN_69f1751d18, 3, 11, 1, 149, 4, 4, optionality::optional},
+  {"Non-Concur Code/Description\"non_concur_code_description\":", &t_CE_da502284bf, 60, 12, 1, 233, 27, 27, optionality::optional},
+  {"Non-Concur Effective Date/Time\"non_concur_effective_date_time\":", &t_TS_f7a89bea09, 26, 13, 1, 0, 30, 30, optionality::optional},
+  {"Physician Reviewer\"physician_reviewer\":", &t_XCN_a689621dba, 60, 14, 0, 10, 18, 18, optionality::optional},
+  {"Certification Contact\"certification_contact\":", &t_ST_30901c7b80, 48, 15, 1, 0, 21, 21, optionality::optional},
+  {"Certification Contact Phone Number\"certification_contact_phone_number\":", &t_XTN_de85958a14, 40, 16, 0, 0, 34, 34, optionality::optional},
+  {"Appeal Reason\"appeal_reason\":", &t_CE_da502284bf, 60, 17, 1, 345, 13, 13, optionality::optional},
+  {"Certification Agency\"certification_agency\":", &t_CE_da502284bf, 60, 18, 1, 346, 20, 20, optionality::optional},
+  {"Certification Agency Phone Number\"certification_agency_phone_number\":", &t_XTN_de85958a14, 40, 19, 0, 0, 33, 33, optionality::optional},
+  {"Pre-Certification Req/Window\"pre_certification_req_window\":", &t_PCF_9895f3a7f1, 40, 20, 0, 150, 28, 28, optionality::optional},
+  {"Case Manager\"case_manager\":", &t_ST_30901c7b80, 48, 21, 1, 0, 12, 12, optionality::optional},
+  {"Second Opinion Date\"second_opinion_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 19, 19, optionality::optional},
+  {"Second Opinion Status\"second_opinion_status\":", &t_IS_94058a80d1, 1, 23, 1, 151, 21, 21, optionality::optional},
+  {"Second Opinion Documentation Received\"second_opinion_documentation_received\":", &t_IS_94058a80d1, 1, 24, 0, 152, 37, 37, optionality::optional},
+  {"Second Opinion Physician\"second_opinion_physician\":", &t_XCN_a689621dba, 60, 25, 0, 10, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_IN3_31c348c40b{str("IN3", 3), str("Insurance additional information, certification segment", 55), s_IN3_31c348c40b_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_LCC_42B74FEC49
+#define HL7V2_DEFS_S_LCC_42B74FEC49
+inline constexpr field_def s_LCC_42b74fec49_f[] = {
+  {"Primary Key Value - LCC\"primary_key_value_lcc\":", &t_PL_e9d510ffac, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_IS_94058a80d1, 10, 2, 1, 264, 19, 19, optionality::required},
+  {"Accommodation Type\"accommodation_type\":", &t_CE_da502284bf, 60, 3, 0, 129, 18, 18, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_da502284bf, 60, 4, 0, 132, 11, 11, optionality::required},
+};
+inline constexpr segment_def s_LCC_42b74fec49{str("LCC", 3), str("Location charge code segment", 28), s_LCC_42b74fec49_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_LCH_2F8987308C
+#define HL7V2_DEFS_S_LCH_2F8987308C
+inline constexpr field_def s_LCH_2f8987308c_f[] = {
+  {"Primary Key Value - LCH\"primary_key_value_lch\":", &t_PL_e9d510ffac, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_6204c32e9b, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Characteristic ID\"location_characteristic_id\":", &t_CE_da502284bf, 80, 4, 1, 324, 26, 26, optionality::required},
+  {"Location Characteristic Value\"location_characteristic_value\":", &t_CE_da502284bf, 80, 5, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_LCH_2f8987308c{str("LCH", 3), str("Location characteristic segment", 31), s_LCH_2f8987308c_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_LDP_F0E3A31792
+#define HL7V2_DEFS_S_LDP_F0E3A31792
+inline constexpr field_def s_LDP_f0e3a31792_f[] = {
+  {"Primary Key Value - LDP\"primary_key_value_ldp\":", &t_PL_e9d510ffac, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_IS_94058a80d1, 10, 2, 1, 264, 19, 19, optionality::required},
+  {"Location Service\"location_service\":", &t_IS_94058a80d1, 3, 3, 0, 69, 16, 16, optionality::optional},
+  {"Specialty Type\"specialty_type\":", &t_CE_da502284bf, 60, 4, 0, 265, 14, 14, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_IS_94058a80d1, 1, 5, 0, 4, 21, 21, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 6, 1, 183, 20, 20, optionality::optional},
+  {"Activation Date  LDP\"activation_date_ldp\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 20, 19, optionality::optional},
+  {"Inactivation Date - LDP\"inactivation_date_ldp\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 23, 21, optionality::optional},
+  {"Inactivated Reason\"inactivated_reason\":", &t_ST_30901c7b80, 80, 9, 1, 0, 18, 18, optionality::optional},
+  {"Visiting Hours\"visiting_hours\":", &t_VH_cfe663a1e5, 80, 10, 0, 267, 14, 14, optionality::optional},
+  {"Contact Phone\"contact_phone\":", &t_XTN_de85958a14, 40, 11, 1, 0, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_LDP_f0e3a31792{str("LDP", 3), str("Location department segment", 27), s_LDP_f0e3a31792_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_LOC_9967C2EE7E
+#define HL7V2_DEFS_S_LOC_9967C2EE7E
+inline constexpr field_def s_LOC_9967c2ee7e_f[] = {
+  {"Primary Key Value - LOC\"primary_key_value_loc\":", &t_PL_e9d510ffac, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 48, 2, 1, 0, 20, 20, optionality::optional},
+  {"Location Type - LOC\"location_type_loc\":", &t_IS_94058a80d1, 2, 3, 0, 260, 19, 17, optionality::required},
+  {"Organization Name - LOC\"organization_name_loc\":", &t_XON_183e994139, 90, 4, 0, 0, 23, 21, optionality::optional},
+  {"Location Address\"location_address\":", &t_XAD_522f01560b, 106, 5, 0, 0, 16, 16, optionality::optional},
+  {"Location Phone\"location_phone\":", &t_XTN_de85958a14, 40, 6, 0, 0, 14, 14, optionality::optional},
+  {"License Number\"license_number\":", &t_CE_da502284bf, 60, 7, 0, 0, 14, 14, optionality::optional},
+  {"Location Equipment\"location_equipment\":", &t_IS_94058a80d1, 3, 8, 0, 261, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_LOC_9967c2ee7e{str("LOC", 3), str("Location identification segment", 31), s_LOC_9967c2ee7e_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_LRL_C2A73FBB64
+#define HL7V2_DEFS_S_LRL_C2A73FBB64
+inline constexpr field_def s_LRL_c2a73fbb64_f[] = {
+  {"Primary Key Value - LRL\"primary_key_value_lrl\":", &t_PL_e9d510ffac, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_6204c32e9b, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Relationship ID\"location_relationship_id\":", &t_CE_da502284bf, 80, 4, 1, 325, 24, 24, optionality::optional},
+  {"Organizational Location Relationship Value\"organizational_location_relationship_value\":", &t_XON_183e994139, 80, 5, 0, 0, 42, 42, optionality::optional},
+  {"Patient Location Relationship Value\"patient_location_relationship_value\":", &t_PL_e9d510ffac, 80, 6, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_LRL_c2a73fbb64{str("LRL", 3), str("Location relationship segment", 29), s_LRL_c2a73fbb64_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MFA_95C014F2DC
+#define HL7V2_DEFS_S_MFA_95C014F2DC
+inline constexpr field_def s_MFA_95c014f2dc_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Event Completion Date/Time\"event_completion_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 26, 26, optionality::optional},
+  {"MFN Record Level Error Return\"mfn_record_level_error_return\":", &t_CE_da502284bf, 60, 4, 1, 181, 29, 29, optionality::required},
+  {"Primary Key Value   MFA\"primary_key_value_mfa\":", &t_CE_da502284bf, 60, 5, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type - MFA\"primary_key_value_type_mfa\":", &t_ID_694d19431d, 3, 6, 0, 355, 28, 26, optionality::required},
+};
+inline constexpr segment_def s_MFA_95c014f2dc{str("MFA", 3), str("Master file acknowledgment segment", 34), s_MFA_95c014f2dc_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MFE_D51B708F9D
+#define HL7V2_DEFS_S_MFE_D51B708F9D
+inline constexpr field_def s_MFE_d51b708f9d_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 19, 19, optionality::optional},
+  {"Primary Key Value - MFE\"primary_key_value_mfe\":", &t_VARIES_e527b97cf6, 200, 4, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type\"primary_key_value_type\":", &t_ID_694d19431d, 3, 5, 0, 355, 22, 22, optionality::required},
+};
+inline constexpr segment_def s_MFE_d51b708f9d{str("MFE", 3), str("Master file entry segment", 25), s_MFE_d51b708f9d_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_MFI_5F3B0EB274
+#define HL7V2_DEFS_S_MFI_5F3B0EB274
+inline constexpr field_def s_MFI_5f3b0eb274_f[] = {
+  {"Master File Identifier\"master_file_identifier\":", &t_CE_da502284bf, 60, 1, 1, 175, 22, 22, optionality::required},
+  {"Master File Application Identifier\"master_file_application_identifier\":", &t_HD_8477a8d909, 180, 2, 1, 176, 34, 34, optionality::optional},
+  {"File-Level Event Code\"file_level_event_code\":", &t_ID_694d19431d, 3, 3, 1, 178, 21, 21, optionality::required},
+  {"Entered Date/Time\"entered_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 17, 17, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Response Level Code\"response_level_code\":", &t_ID_694d19431d, 2, 6, 1, 179, 19, 19, optionality::required},
+};
+inline constexpr segment_def s_MFI_5f3b0eb274{str("MFI", 3), str("Master file identification segment", 34), s_MFI_5f3b0eb274_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MRG_9B60C263D4
+#define HL7V2_DEFS_S_MRG_9B60C263D4
+inline constexpr field_def s_MRG_9b60c263d4_f[] = {
+  {"Prior Patient Identifier List\"prior_patient_identifier_list\":", &t_CX_04170dde12, 20, 1, 0, 0, 29, 29, optionality::required},
+  {"Prior Alternate Patient ID\"prior_alternate_patient_id\":", &t_CX_04170dde12, 20, 2, 0, 0, 26, 26, optionality::optional},
+  {"Prior Patient Account Number\"prior_patient_account_number\":", &t_CX_04170dde12, 20, 3, 1, 0, 28, 28, optionality::optional},
+  {"Prior Patient ID\"prior_patient_id\":", &t_CX_04170dde12, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Prior Visit Number\"prior_visit_number\":", &t_CX_04170dde12, 20, 5, 1, 0, 18, 18, optionality::optional},
+  {"Prior Alternate Visit ID\"prior_alternate_visit_id\":", &t_CX_04170dde12, 20, 6, 1, 0, 24, 24, optionality::optional},
+  {"Prior Patient Name\"prior_patient_name\":", &t_XPN_e9a145e8d3, 48, 7, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_MRG_9b60c263d4{str("MRG", 3), str("Merge patient information segment-", 34), s_MRG_9b60c263d4_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_MSA_D0D885BCF9
+#define HL7V2_DEFS_S_MSA_D0D885BCF9
+inline constexpr field_def s_MSA_d0d885bcf9_f[] = {
+  {"Acknowledgement Code\"acknowledgement_code\":", &t_ID_694d19431d, 2, 1, 1, 8, 20, 20, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 18, 18, optionality::required},
+  {"Text Message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::optional},
+  {"Expected Sequence Number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed Acknowledgment Type\"delayed_acknowledgment_type\":", &t_ID_694d19431d, 1, 5, 1, 102, 27, 27, optionality::optional},
+  {"Error Condition\"error_condition\":", &t_CE_da502284bf, 100, 6, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_MSA_d0d885bcf9{str("MSA", 3), str("Message acknowledgment segment", 30), s_MSA_d0d885bcf9_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MSH_D7AFF55F0C
+#define HL7V2_DEFS_S_MSH_D7AFF55F0C
+inline constexpr field_def s_MSH_d7aff55f0c_f[] = {
+  {"Field Separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding Characters\"encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending Application\"sending_application\":", &t_HD_8477a8d909, 180, 3, 1, 361, 19, 19, optionality::optional},
+  {"Sending Facility\"sending_facility\":", &t_HD_8477a8d909, 180, 4, 1, 362, 16, 16, optionality::optional},
+  {"Receiving Application\"receiving_application\":", &t_HD_8477a8d909, 180, 5, 1, 361, 21, 21, optionality::optional},
+  {"Receiving Facility\"receiving_facility\":", &t_HD_8477a8d909, 180, 6, 1, 362, 18, 18, optionality::optional},
+  {"Date/Time Of Message\"date_time_of_message\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 20, 20, optionality::optional},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message Type\"message_type\":", &t_MSG_c636df74b1, 7, 9, 1, 76, 12, 12, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing ID\"processing_id\":", &t_PT_78da7d48a5, 3, 11, 1, 103, 13, 13, optionality::required},
+  {"Version ID\"version_id\":", &t_VID_b35e6f87c6, 60, 12, 1, 104, 10, 10, optionality::required},
+  {"Sequence Number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
+  {"Accept Acknowledgment Type\"accept_acknowledgment_type\":", &t_ID_694d19431d, 2, 15, 1, 155, 26, 26, optionality::optional},
+  {"Application Acknowledgment Type\"application_acknowledgment_type\":", &t_ID_694d19431d, 2, 16, 1, 155, 31, 31, optionality::optional},
+  {"Country Code\"country_code\":", &t_ID_694d19431d, 2, 17, 1, 0, 12, 12, optionality::optional},
+  {"Character Set\"character_set\":", &t_ID_694d19431d, 16, 18, 0, 211, 13, 13, optionality::optional},
+  {"Principal Language Of Message\"principal_language_of_message\":", &t_CE_da502284bf, 60, 19, 1, 0, 29, 29, optionality::optional},
+  {"Alternate Character Set Handling Scheme\"alternate_character_set_handling_scheme\":", &t_ID_694d19431d, 20, 20, 1, 356, 39, 39, optionality::optional},
+};
+inline constexpr segment_def s_MSH_d7aff55f0c{str("MSH", 3), str("Message header segment", 22), s_MSH_d7aff55f0c_f, 20};
+#endif
+#ifndef HL7V2_DEFS_S_NCK_37306D5678
+#define HL7V2_DEFS_S_NCK_37306D5678
+inline constexpr field_def s_NCK_37306d5678_f[] = {
+  {"System Date/Time\"system_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_NCK_37306d5678{str("NCK", 3), str("System Clock", 12), s_NCK_37306d5678_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_NK1_5D1F21571D
+#define HL7V2_DEFS_S_NK1_5D1F21571D
+inline constexpr field_def s_NK1_5d1f21571d_f[] = {
+  {"Set ID - NK1\"set_id_nk1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Name\"name\":", &t_XPN_e9a145e8d3, 48, 2, 0, 0, 4, 4, optionality::optional},
+  {"Relationship\"relationship\":", &t_CE_da502284bf, 60, 3, 1, 63, 12, 12, optionality::optional},
+  {"Address\"address\":", &t_XAD_522f01560b, 106, 4, 0, 0, 7, 7, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_XTN_de85958a14, 40, 5, 0, 0, 12, 12, optionality::optional},
+  {"Business Phone Number\"business_phone_number\":", &t_XTN_de85958a14, 40, 6, 0, 0, 21, 21, optionality::optional},
+  {"Contact Role\"contact_role\":", &t_CE_da502284bf, 200, 7, 1, 131, 12, 12, optionality::optional},
+  {"Start Date\"start_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 10, 10, optionality::optional},
+  {"End Date\"end_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 8, 8, optionality::optional},
+  {"Next of Kin / Associated Parties Job Title\"next_of_kin_associated_parties_job_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 42, 40, optionality::optional},
+  {"Next of Kin / Associated Parties Job Code/Class\"next_of_kin_associated_parties_job_code_class\":", &t_JCC_7679b2c19a, 20, 11, 1, 327, 47, 45, optionality::optional},
+  {"Next of Kin / Associated Parties Employee Number\"next_of_kin_associated_parties_employee_number\":", &t_CX_04170dde12, 20, 12, 1, 0, 48, 46, optionality::optional},
+  {"Organization Name - NK1\"organization_name_nk1\":", &t_XON_183e994139, 90, 13, 0, 0, 23, 21, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_da502284bf, 80, 14, 1, 2, 14, 14, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 15, 1, 1, 3, 3, optionality::optional},
+  {"Date/Time Of Birth\"date_time_of_birth\":", &t_TS_f7a89bea09, 26, 16, 1, 0, 18, 18, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 17, 0, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 18, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_da502284bf, 80, 19, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_da502284bf, 60, 20, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 21, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_da502284bf, 80, 22, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 23, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 24, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_da502284bf, 80, 25, 1, 6, 8, 8, optionality::optional},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_e9a145e8d3, 48, 26, 0, 0, 22, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_da502284bf, 80, 27, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_da502284bf, 80, 28, 0, 189, 12, 12, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_da502284bf, 80, 29, 0, 222, 14, 14, optionality::optional},
+  {"Contact Person\342\200\231s Name\"contact_persons_name\":", &t_XPN_e9a145e8d3, 48, 30, 0, 0, 23, 20, optionality::optional},
+  {"Contact Person\342\200\231s Telephone Number\"contact_persons_telephone_number\":", &t_XTN_de85958a14, 40, 31, 0, 0, 35, 32, optionality::optional},
+  {"Contact Person\342\200\231s Address\"contact_persons_address\":", &t_XAD_522f01560b, 106, 32, 0, 0, 26, 23, optionality::optional},
+  {"Next of Kin/Associated Party\342\200\231s Identifiers\"next_of_kin_associated_partys_identifiers\":", &t_CX_04170dde12, 32, 33, 0, 0, 44, 41, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 34, 1, 311, 10, 10, optionality::optional},
+  {"Race\"race\":", &t_CE_da502284bf, 80, 35, 0, 5, 4, 4, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 36, 1, 295, 8, 8, optionality::optional},
+  {"Contact Person Social Security Number\"contact_person_social_security_number\":", &t_ST_30901c7b80, 16, 37, 1, 0, 37, 37, optionality::optional},
+};
+inline constexpr segment_def s_NK1_5d1f21571d{str("NK1", 3), str("Next of kin / associated parties segment", 40), s_NK1_5d1f21571d_f, 37};
+#endif
+#ifndef HL7V2_DEFS_S_NPU_56C2EFD4A8
+#define HL7V2_DEFS_S_NPU_56C2EFD4A8
+inline constexpr field_def s_NPU_56c2efd4a8_f[] = {
+  {"Bed Location\"bed_location\":", &t_PL_e9d510ffac, 80, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 2, 1, 116, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_NPU_56c2efd4a8{str("NPU", 3), str("Bed status update segment", 25), s_NPU_56c2efd4a8_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_NSC_A2B38B4C63
+#define HL7V2_DEFS_S_NSC_A2B38B4C63
+inline constexpr field_def s_NSC_a2b38b4c63_f[] = {
+  {"Network Change Type\"network_change_type\":", &t_IS_94058a80d1, 4, 1, 1, 333, 19, 19, optionality::optional},
+  {"Current CPU\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current Fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current Application\"current_application\":", &t_ST_30901c7b80, 30, 4, 1, 0, 19, 19, optionality::optional},
+  {"Current Facility\"current_facility\":", &t_ST_30901c7b80, 30, 5, 1, 0, 16, 16, optionality::optional},
+  {"New CPU\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New Fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New Application\"new_application\":", &t_ST_30901c7b80, 30, 8, 1, 0, 15, 15, optionality::optional},
+  {"New Facility\"new_facility\":", &t_ST_30901c7b80, 30, 9, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_NSC_a2b38b4c63{str("NSC", 3), str("Application status change", 25), s_NSC_a2b38b4c63_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_NST_FF77478701
+#define HL7V2_DEFS_S_NST_FF77478701
+inline constexpr field_def s_NST_ff77478701_f[] = {
+  {"Statistics Available\"statistics_available\":", &t_ID_694d19431d, 1, 1, 1, 136, 20, 20, optionality::optional},
+  {"Source Identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source Type\"source_type\":", &t_ID_694d19431d, 3, 3, 1, 0, 11, 11, optionality::optional},
+  {"Statistics Start\"statistics_start\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics End\"statistics_end\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive Character Count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send Character Count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Messages Received\"messages_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 17, 17, optionality::optional},
+  {"Messages Sent\"messages_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 13, 13, optionality::optional},
+  {"Checksum Errors Received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length Errors Received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other Errors Received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect Timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive Timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Network Errors\"network_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_NST_ff77478701{str("NST", 3), str("Application control level statistics", 36), s_NST_ff77478701_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_NTE_7A14AC2C89
+#define HL7V2_DEFS_S_NTE_7A14AC2C89
+inline constexpr field_def s_NTE_7a14ac2c89_f[] = {
+  {"Set ID - NTE\"set_id_nte\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Source of Comment\"source_of_comment\":", &t_ID_694d19431d, 8, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_FT_6e961e90da, 65536, 3, 0, 0, 7, 7, optionality::optional},
+  {"Comment Type\"comment_type\":", &t_CE_da502284bf, 60, 4, 1, 364, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_NTE_7a14ac2c89{str("NTE", 3), str("Notes and comments segment", 26), s_NTE_7a14ac2c89_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_OBR_E70E90D06B
+#define HL7V2_DEFS_S_OBR_E70E90D06B
+inline constexpr field_def s_OBR_e70e90d06b_f[] = {
+  {"Set ID - OBR\"set_id_obr\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_6204c32e9b, 22, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_6204c32e9b, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Universal Service ID\"universal_service_id\":", &t_CE_da502284bf, 200, 4, 1, 0, 20, 20, optionality::required},
+  {"Priority-OBR\"priority_obr\":", &t_ID_694d19431d, 2, 5, 1, 0, 12, 12, optionality::optional},
+  {"Requested Date/time\"requested_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 19, 19, optionality::optional},
+  {"Observation Date/Time\"observation_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 21, 21, optionality::optional},
+  {"Observation End Date/Time\"observation_end_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Collection Volume *\"collection_volume\":", &t_CQ_ae4f2035ce, 20, 9, 1, 0, 19, 17, optionality::optional},
+  {"Collector Identifier *\"collector_identifier\":", &t_XCN_a689621dba, 60, 10, 0, 0, 22, 20, optionality::optional},
+  {"Specimen Action Code *\"specimen_action_code\":", &t_ID_694d19431d, 1, 11, 1, 65, 22, 20, optionality::optional},
+  {"Danger Code\"danger_code\":", &t_CE_da502284bf, 60, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant Clinical Info.\"relevant_clinical_info\":", &t_ST_30901c7b80, 300, 13, 1, 0, 23, 22, optionality::optional},
+  {"Specimen Received Date/Time *\"specimen_received_date_time\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 29, 27, optionality::optional},
+  {"Specimen Source\"specimen_source\":", &t_SPS_e254f05ec3, 300, 15, 1, 70, 15, 15, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_a689621dba, 120, 16, 0, 0, 17, 17, optionality::optional},
+  {"Order Callback Phone Number\"order_callback_phone_number\":", &t_XTN_de85958a14, 40, 17, 2, 0, 27, 27, optionality::optional},
+  {"Placer Field 1\"placer_field_1\":", &t_ST_30901c7b80, 60, 18, 1, 0, 14, 14, optionality::optional},
+  {"Placer Field 2\"placer_field_2\":", &t_ST_30901c7b80, 60, 19, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 1 +\"filler_field_1\":", &t_ST_30901c7b80, 60, 20, 1, 0, 16, 14, optionality::optional},
+  {"Filler Field 2 +\"filler_field_2\":", &t_ST_30901c7b80, 60, 21, 1, 0, 16, 14, optionality::optional},
+  {"Results Rpt/Status Chng - Date/Time +\"results_rpt_status_chng_date_time\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 37, 33, optionality::optional},
+  {"Charge to Practice +\"charge_to_practice\":", &t_MOC_0d3d2543cc, 40, 23, 1, 0, 20, 18, optionality::optional},
+  {"Diagnostic Serv Sect ID\"diagnostic_serv_sect_id\":", &t_ID_694d19431d, 10, 24, 1, 74, 23, 23, optionality::optional},
+  {"Result Status +\"result_status\":", &t_ID_694d19431d, 1, 25, 1, 123, 15, 13, optionality::optional},
+  {"Parent Result +\"parent_result\":", &t_PRL_7112d22974, 200, 26, 1, 0, 15, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_e74dc065f7, 200, 27, 0, 0, 15, 15, optionality::optional},
+  {"Result Copies To\"result_copies_to\":", &t_XCN_a689621dba, 150, 28, 5, 0, 16, 16, optionality::optional},
+  {"Parent\"parent\":", &t_EIP_c0a60e90f8, 200, 29, 1, 0, 6, 6, optionality::optional},
+  {"Transportation Mode\"transportation_mode\":", &t_ID_694d19431d, 20, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason for Study\"reason_for_study\":", &t_CE_da502284bf, 300, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal Result Interpreter +\"principal_result_interpreter\":", &t_NDL_aedb357ba0, 200, 32, 1, 0, 30, 28, optionality::optional},
+  {"Assistant Result Interpreter +\"assistant_result_interpreter\":", &t_NDL_aedb357ba0, 200, 33, 0, 0, 30, 28, optionality::optional},
+  {"Technician +\"technician\":", &t_NDL_aedb357ba0, 200, 34, 0, 0, 12, 10, optionality::optional},
+  {"Transcriptionist +\"transcriptionist\":", &t_NDL_aedb357ba0, 200, 35, 0, 0, 18, 16, optionality::optional},
+  {"Scheduled Date/Time +\"scheduled_date_time\":", &t_TS_f7a89bea09, 26, 36, 1, 0, 21, 19, optionality::optional},
+  {"Number of Sample Containers *\"number_of_sample_containers\":", &t_NM_caa61c45e1, 4, 37, 1, 0, 29, 27, optionality::optional},
+  {"Transport Logistics of Collected Sample *\"transport_logistics_of_collected_sample\":", &t_CE_da502284bf, 60, 38, 0, 0, 41, 39, optionality::optional},
+  {"Collector\342\200\231s Comment *\"collectors_comment\":", &t_CE_da502284bf, 200, 39, 0, 0, 23, 18, optionality::optional},
+  {"Transport Arrangement Responsibility\"transport_arrangement_responsibility\":", &t_CE_da502284bf, 60, 40, 1, 0, 36, 36, optionality::optional},
+  {"Transport Arranged\"transport_arranged\":", &t_ID_694d19431d, 30, 41, 1, 224, 18, 18, optionality::optional},
+  {"Escort Required\"escort_required\":", &t_ID_694d19431d, 1, 42, 1, 225, 15, 15, optionality::optional},
+  {"Planned Patient Transport Comment\"planned_patient_transport_comment\":", &t_CE_da502284bf, 200, 43, 0, 0, 33, 33, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_da502284bf, 80, 44, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_da502284bf, 80, 45, 0, 340, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OBR_e70e90d06b{str("OBR", 3), str("Observation request segment", 27), s_OBR_e70e90d06b_f, 45};
+#endif
+#ifndef HL7V2_DEFS_S_OBX_9E5A8C3A46
+#define HL7V2_DEFS_S_OBX_9E5A8C3A46
+inline constexpr field_def s_OBX_9e5a8c3a46_f[] = {
+  {"Set ID - OBX\"set_id_obx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 3, 2, 1, 125, 10, 10, optionality::optional},
+  {"Observation Identifier\"observation_identifier\":", &t_CE_da502284bf, 80, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation Sub-ID\"observation_sub_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::optional},
+  {"Observation Value\"observation_value\":", &t_VARIES_e527b97cf6, 65536, 5, 0, 0, 17, 17, optionality::optional},
+  {"Units\"units\":", &t_CE_da502284bf, 60, 6, 1, 0, 5, 5, optionality::optional},
+  {"References Range\"references_range\":", &t_ST_30901c7b80, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Abnormal Flags\"abnormal_flags\":", &t_ID_694d19431d, 5, 8, 5, 78, 14, 14, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 5, 0, 11, 11, optionality::optional},
+  {"Nature of Abnormal Test\"nature_of_abnormal_test\":", &t_ID_694d19431d, 2, 10, 1, 80, 23, 23, optionality::optional},
+  {"Observation Result Status\"observation_result_status\":", &t_ID_694d19431d, 1, 11, 1, 85, 25, 25, optionality::required},
+  {"Date Last Obs Normal Values\"date_last_obs_normal_values\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 27, 27, optionality::optional},
+  {"User Defined Access Checks\"user_defined_access_checks\":", &t_ST_30901c7b80, 20, 13, 1, 0, 26, 26, optionality::optional},
+  {"Date/Time of the Observation\"date_time_of_the_observation\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 28, 28, optionality::optional},
+  {"Producer's ID\"producers_id\":", &t_CE_da502284bf, 60, 15, 1, 0, 13, 12, optionality::optional},
+  {"Responsible Observer\"responsible_observer\":", &t_XCN_a689621dba, 80, 16, 0, 0, 20, 20, optionality::optional},
+  {"Observation Method\"observation_method\":", &t_CE_da502284bf, 60, 17, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_OBX_9e5a8c3a46{str("OBX", 3), str("Observation/result segment", 26), s_OBX_9e5a8c3a46_f, 17};
+#endif
+#ifndef HL7V2_DEFS_S_ODS_55EF1F06C0
+#define HL7V2_DEFS_S_ODS_55EF1F06C0
+inline constexpr field_def s_ODS_55ef1f06c0_f[] = {
+  {"Type\"type\":", &t_ID_694d19431d, 1, 1, 1, 159, 4, 4, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_da502284bf, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Diet, Supplement, or Preference Code\"diet_supplement_or_preference_code\":", &t_CE_da502284bf, 60, 3, 20, 0, 36, 34, optionality::required},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 4, 2, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODS_55ef1f06c0{str("ODS", 3), str("Dietary orders, supplements, and preferences segment", 52), s_ODS_55ef1f06c0_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_ODT_B8C117A6DF
+#define HL7V2_DEFS_S_ODT_B8C117A6DF
+inline constexpr field_def s_ODT_b8c117a6df_f[] = {
+  {"Tray Type\"tray_type\":", &t_CE_da502284bf, 60, 1, 1, 160, 9, 9, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_da502284bf, 60, 2, 10, 0, 14, 14, optionality::optional},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 3, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODT_b8c117a6df{str("ODT", 3), str("Diet tray instructions segment", 30), s_ODT_b8c117a6df_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM1_9E234F77C5
+#define HL7V2_DEFS_S_OM1_9E234F77C5
+inline constexpr field_def s_OM1_9e234f77c5_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Producer's Test/Observation ID\"producers_test_observation_id\":", &t_CE_da502284bf, 200, 2, 1, 0, 30, 29, optionality::optional},
+  {"Permitted Data Types\"permitted_data_types\":", &t_ID_694d19431d, 12, 3, 0, 125, 20, 20, optionality::optional},
+  {"Specimen Required\"specimen_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 17, 17, optionality::optional},
+  {"Producer ID\"producer_id\":", &t_CE_da502284bf, 200, 5, 1, 136, 11, 11, optionality::optional},
+  {"Observation Description\"observation_description\":", &t_TX_f9e6eec689, 200, 6, 1, 0, 23, 23, optionality::optional},
+  {"Other Test/Observation IDs for the Observation\"other_test_observation_ids_for_the_observation\":", &t_CE_da502284bf, 200, 7, 1, 0, 46, 46, optionality::optional},
+  {"Other Names\"other_names\":", &t_ST_30901c7b80, 200, 8, 0, 0, 11, 11, optionality::optional},
+  {"Preferred Report Name for the Observation\"preferred_report_name_for_the_observation\":", &t_ST_30901c7b80, 30, 9, 1, 0, 41, 41, optionality::optional},
+  {"Preferred Short Name or Mnemonic for Observation\"preferred_short_name_or_mnemonic_for_observation\":", &t_ST_30901c7b80, 8, 10, 1, 0, 48, 48, optionality::optional},
+  {"Preferred Long Name for the Observation\"preferred_long_name_for_the_observation\":", &t_ST_30901c7b80, 200, 11, 1, 0, 39, 39, optionality::optional},
+  {"Orderability\"orderability\":", &t_ID_694d19431d, 1, 12, 1, 136, 12, 12, optionality::optional},
+  {"Identity of Instrument Used to Perform this Study\"identity_of_instrument_used_to_perform_this_study\":", &t_CE_da502284bf, 60, 13, 0, 136, 49, 49, optionality::optional},
+  {"Coded Representation of Method\"coded_representation_of_method\":", &t_CE_da502284bf, 200, 14, 0, 0, 30, 30, optionality::optional},
+  {"Portable\"portable\":", &t_ID_694d19431d, 1, 15, 1, 136, 8, 8, optionality::optional},
+  {"Observation Producing Department/Section\"observation_producing_department_section\":", &t_CE_da502284bf, 1, 16, 0, 136, 40, 40, optionality::optional},
+  {"Telephone Number of Section\"telephone_number_of_section\":", &t_XTN_de85958a14, 40, 17, 1, 0, 27, 27, optionality::optional},
+  {"Nature of Test/Observation\"nature_of_test_observation\":", &t_IS_94058a80d1, 1, 18, 1, 174, 26, 26, optionality::required},
+  {"Report Subheader\"report_subheader\":", &t_CE_da502284bf, 200, 19, 1, 174, 16, 16, optionality::optional},
+  {"Report Display Order\"report_display_order\":", &t_ST_30901c7b80, 20, 20, 1, 0, 20, 20, optionality::optional},
+  {"Date/Time Stamp for any change in Definition for the Observation\"date_time_stamp_for_any_change_in_definition_for_the_observation\":", &t_TS_f7a89bea09, 26, 21, 1, 0, 64, 64, optionality::optional},
+  {"Effective Date/Time of Change\"effective_date_time_of_change\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 29, 29, optionality::optional},
+  {"Typical Turn-Around Time\"typical_turn_around_time\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 24, 24, optionality::optional},
+  {"Processing Time\"processing_time\":", &t_NM_caa61c45e1, 20, 24, 1, 0, 15, 15, optionality::optional},
+  {"Processing Priority\"processing_priority\":", &t_ID_694d19431d, 40, 25, 0, 168, 19, 19, optionality::optional},
+  {"Reporting Priority\"reporting_priority\":", &t_ID_694d19431d, 5, 26, 1, 169, 18, 18, optionality::optional},
+  {"Outside Site(s) Where Observation may be Performed\"outside_site_s_where_observation_may_be_performed\":", &t_CE_da502284bf, 200, 27, 0, 169, 50, 49, optionality::optional},
+  {"Address of Outside Site(s)\"address_of_outside_site_s\":", &t_XAD_522f01560b, 1000, 28, 0, 0, 26, 25, optionality::optional},
+  {"Phone Number of Outside Site\"phone_number_of_outside_site\":", &t_XTN_de85958a14, 400, 29, 1, 0, 28, 28, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_IS_94058a80d1, 1, 30, 1, 177, 20, 20, optionality::optional},
+  {"Observations Required to Interpret the Obs\"observations_required_to_interpret_the_obs\":", &t_CE_da502284bf, 200, 31, 1, 177, 42, 42, optionality::optional},
+  {"Interpretation of Observations\"interpretation_of_observations\":", &t_TX_f9e6eec689, 65536, 32, 1, 0, 30, 30, optionality::optional},
+  {"Contraindications to Observations\"contraindications_to_observations\":", &t_CE_da502284bf, 65536, 33, 1, 0, 33, 33, optionality::optional},
+  {"Reflex Tests/Observations\"reflex_tests_observations\":", &t_CE_da502284bf, 200, 34, 0, 0, 25, 25, optionality::optional},
+  {"Rules that Trigger Reflex Testing\"rules_that_trigger_reflex_testing\":", &t_TX_f9e6eec689, 80, 35, 1, 0, 33, 33, optionality::optional},
+  {"Fixed Canned Message\"fixed_canned_message\":", &t_CE_da502284bf, 65536, 36, 1, 0, 20, 20, optionality::optional},
+  {"Patient Preparation\"patient_preparation\":", &t_TX_f9e6eec689, 200, 37, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Medication\"procedure_medication\":", &t_CE_da502284bf, 200, 38, 1, 0, 20, 20, optionality::optional},
+  {"Factors that may Effect the Observation\"factors_that_may_effect_the_observation\":", &t_TX_f9e6eec689, 200, 39, 1, 0, 39, 39, optionality::optional},
+  {"Test/Observation Performance Schedule\"test_observation_performance_schedule\":", &t_ST_30901c7b80, 60, 40, 0, 0, 37, 37, optionality::optional},
+  {"Description of Test Methods\"description_of_test_methods\":", &t_TX_f9e6eec689, 65536, 41, 1, 0, 27, 27, optionality::optional},
+  {"Kind of Quantity Observed\"kind_of_quantity_observed\":", &t_CE_da502284bf, 60, 42, 1, 254, 25, 25, optionality::optional},
+  {"Point Versus Interval\"point_versus_interval\":", &t_CE_da502284bf, 60, 43, 1, 255, 21, 21, optionality::optional},
+  {"Challenge Information\"challenge_information\":", &t_TX_f9e6eec689, 200, 44, 1, 256, 21, 21, optionality::optional},
+  {"Relationship Modifier\"relationship_modifier\":", &t_CE_da502284bf, 200, 45, 1, 258, 21, 21, optionality::optional},
+  {"Target Anatomic Site Of Test\"target_anatomic_site_of_test\":", &t_CE_da502284bf, 200, 46, 1, 0, 28, 28, optionality::optional},
+  {"Modality Of Imaging Measurement\"modality_of_imaging_measurement\":", &t_CE_da502284bf, 200, 47, 1, 259, 31, 31, optionality::optional},
+};
+inline constexpr segment_def s_OM1_9e234f77c5{str("OM1", 3), str("General segment", 15), s_OM1_9e234f77c5_f, 47};
+#endif
+#ifndef HL7V2_DEFS_S_OM2_A61B82F7FA
+#define HL7V2_DEFS_S_OM2_A61B82F7FA
+inline constexpr field_def s_OM2_a61b82f7fa_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Units of Measure\"units_of_measure\":", &t_CE_da502284bf, 60, 2, 1, 0, 16, 16, optionality::optional},
+  {"Range of Decimal Precision\"range_of_decimal_precision\":", &t_NM_caa61c45e1, 10, 3, 0, 0, 26, 26, optionality::optional},
+  {"Corresponding SI Units of Measure\"corresponding_si_units_of_measure\":", &t_CE_da502284bf, 60, 4, 1, 0, 33, 33, optionality::optional},
+  {"SI Conversion Factor\"si_conversion_factor\":", &t_TX_f9e6eec689, 60, 5, 1, 0, 20, 20, optionality::optional},
+  {"Reference (Normal) Range - Ordinal and Continuous Obs\"reference_normal_range_ordinal_and_continuous_obs\":", &t_RFR_090d42d5f4, 200, 6, 1, 0, 53, 49, optionality::optional},
+  {"Critical Range for Ordinal & Continuous Obs\"critical_range_for_ordinal_continuous_obs\":", &t_NR_fb81d77936, 200, 7, 1, 0, 43, 41, optionality::optional},
+  {"Absolute Range for Ordinal & Continuous Obs\"absolute_range_for_ordinal_continuous_obs\":", &t_RFR_090d42d5f4, 200, 8, 1, 0, 43, 41, optionality::optional},
+  {"Delta Check Criteria\"delta_check_criteria\":", &t_DLT_079b87faa8, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_OM2_a61b82f7fa{str("OM2", 3), str("Numeric observation segment", 27), s_OM2_a61b82f7fa_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_OM3_83A7D63D21
+#define HL7V2_DEFS_S_OM3_83A7D63D21
+inline constexpr field_def s_OM3_83a7d63d21_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Preferred Coding System\"preferred_coding_system\":", &t_CE_da502284bf, 60, 2, 1, 0, 23, 23, optionality::optional},
+  {"Valid Coded  Answers\"valid_coded_answers\":", &t_CE_da502284bf, 60, 3, 1, 0, 20, 19, optionality::optional},
+  {"Normal Text/Codes for Categorical Observations\"normal_text_codes_for_categorical_observations\":", &t_CE_da502284bf, 200, 4, 0, 0, 46, 46, optionality::optional},
+  {"Abnormal Text/Codes for Categorical Observations\"abnormal_text_codes_for_categorical_observations\":", &t_CE_da502284bf, 200, 5, 1, 0, 48, 48, optionality::optional},
+  {"Critical Text Codes for Categorical Observations\"critical_text_codes_for_categorical_observations\":", &t_CE_da502284bf, 200, 6, 1, 0, 48, 48, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 3, 7, 1, 125, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_OM3_83a7d63d21{str("OM3", 3), str("Categorical test/observation segment", 36), s_OM3_83a7d63d21_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_OM4_2A02D0B03D
+#define HL7V2_DEFS_S_OM4_2A02D0B03D
+inline constexpr field_def s_OM4_2a02d0b03d_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derived Specimen\"derived_specimen\":", &t_ID_694d19431d, 1, 2, 1, 170, 16, 16, optionality::optional},
+  {"Container Description\"container_description\":", &t_TX_f9e6eec689, 60, 3, 1, 170, 21, 21, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Container Units\"container_units\":", &t_CE_da502284bf, 60, 5, 1, 0, 15, 15, optionality::optional},
+  {"Specimen\"specimen\":", &t_CE_da502284bf, 60, 6, 1, 0, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CE_da502284bf, 60, 7, 1, 0, 8, 8, optionality::optional},
+  {"Preparation\"preparation\":", &t_TX_f9e6eec689, 10240, 8, 1, 0, 11, 11, optionality::optional},
+  {"Special Handling Requirements\"special_handling_requirements\":", &t_TX_f9e6eec689, 10240, 9, 1, 0, 29, 29, optionality::optional},
+  {"Normal Collection Volume\"normal_collection_volume\":", &t_CQ_ae4f2035ce, 20, 10, 1, 0, 24, 24, optionality::optional},
+  {"Minimum Collection Volume\"minimum_collection_volume\":", &t_CQ_ae4f2035ce, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Specimen Requirements\"specimen_requirements\":", &t_TX_f9e6eec689, 10240, 12, 1, 0, 21, 21, optionality::optional},
+  {"Specimen Priorities\"specimen_priorities\":", &t_ID_694d19431d, 1, 13, 0, 27, 19, 19, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time\":", &t_CQ_ae4f2035ce, 20, 14, 1, 27, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM4_2a02d0b03d{str("OM4", 3), str("Observations that require specimens segment", 43), s_OM4_2a02d0b03d_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_OM5_2635DBC276
+#define HL7V2_DEFS_S_OM5_2635DBC276
+inline constexpr field_def s_OM5_2635dbc276_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Test/Observations Included within an Ordered Test Battery\"test_observations_included_within_an_ordered_test_battery\":", &t_CE_da502284bf, 200, 2, 0, 0, 57, 57, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes\":", &t_ST_30901c7b80, 200, 3, 1, 0, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM5_2635dbc276{str("OM5", 3), str("Observation batteries (sets", 27), s_OM5_2635dbc276_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM6_50B929DC9F
+#define HL7V2_DEFS_S_OM6_50B929DC9F
+inline constexpr field_def s_OM6_50b929dc9f_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derivation Rule\"derivation_rule\":", &t_TX_f9e6eec689, 10240, 2, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_OM6_50b929dc9f{str("OM6", 3), str("Observations that are calculated from other observations segment", 64), s_OM6_50b929dc9f_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_ORC_E6ED53323D
+#define HL7V2_DEFS_S_ORC_E6ED53323D
+inline constexpr field_def s_ORC_e6ed53323d_f[] = {
+  {"Order Control\"order_control\":", &t_ID_694d19431d, 2, 1, 1, 119, 13, 13, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_6204c32e9b, 22, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_6204c32e9b, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_6204c32e9b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Order Status\"order_status\":", &t_ID_694d19431d, 2, 5, 1, 38, 12, 12, optionality::optional},
+  {"Response Flag\"response_flag\":", &t_ID_694d19431d, 1, 6, 1, 121, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_e74dc065f7, 200, 7, 1, 0, 15, 15, optionality::optional},
+  {"Parent\"parent\":", &t_EIP_c0a60e90f8, 200, 8, 1, 0, 6, 6, optionality::optional},
+  {"Date/Time of Transaction\"date_time_of_transaction\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_a689621dba, 120, 10, 0, 0, 10, 10, optionality::optional},
+  {"Verified By\"verified_by\":", &t_XCN_a689621dba, 120, 11, 0, 0, 11, 11, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_a689621dba, 120, 12, 0, 0, 17, 17, optionality::optional},
+  {"Enterer\342\200\231s Location\"enterers_location\":", &t_PL_e9d510ffac, 80, 13, 1, 0, 20, 17, optionality::optional},
+  {"Call Back Phone Number\"call_back_phone_number\":", &t_XTN_de85958a14, 40, 14, 2, 0, 22, 22, optionality::optional},
+  {"Order Effective Date/Time\"order_effective_date_time\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 25, 25, optionality::optional},
+  {"Order Control Code Reason\"order_control_code_reason\":", &t_CE_da502284bf, 200, 16, 1, 0, 25, 25, optionality::optional},
+  {"Entering Organization\"entering_organization\":", &t_CE_da502284bf, 60, 17, 1, 0, 21, 21, optionality::optional},
+  {"Entering Device\"entering_device\":", &t_CE_da502284bf, 60, 18, 1, 0, 15, 15, optionality::optional},
+  {"Action By\"action_by\":", &t_XCN_a689621dba, 120, 19, 0, 0, 9, 9, optionality::optional},
+  {"Advanced Beneficiary Notice Code\"advanced_beneficiary_notice_code\":", &t_CE_da502284bf, 40, 20, 1, 339, 32, 32, optionality::optional},
+  {"Ordering Facility Name\"ordering_facility_name\":", &t_XON_183e994139, 60, 21, 0, 0, 22, 22, optionality::optional},
+  {"Ordering Facility Address\"ordering_facility_address\":", &t_XAD_522f01560b, 106, 22, 0, 0, 25, 25, optionality::optional},
+  {"Ordering Facility Phone Number\"ordering_facility_phone_number\":", &t_XTN_de85958a14, 48, 23, 0, 0, 30, 30, optionality::optional},
+  {"Ordering Provider Address\"ordering_provider_address\":", &t_XAD_522f01560b, 106, 24, 0, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_ORC_e6ed53323d{str("ORC", 3), str("Common order segment", 20), s_ORC_e6ed53323d_f, 24};
+#endif
+#ifndef HL7V2_DEFS_S_PCR_1F33E4A965
+#define HL7V2_DEFS_S_PCR_1F33E4A965
+inline constexpr field_def s_PCR_1f33e4a965_f[] = {
+  {"Implicated Product\"implicated_product\":", &t_CE_da502284bf, 60, 1, 1, 0, 18, 18, optionality::required},
+  {"Generic Product\"generic_product\":", &t_IS_94058a80d1, 1, 2, 1, 249, 15, 15, optionality::optional},
+  {"Product Class\"product_class\":", &t_CE_da502284bf, 60, 3, 1, 0, 13, 13, optionality::optional},
+  {"Total Duration Of Therapy\"total_duration_of_therapy\":", &t_CQ_ae4f2035ce, 8, 4, 1, 0, 25, 25, optionality::optional},
+  {"Product Manufacture Date\"product_manufacture_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Product Expiration Date\"product_expiration_date\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Product Implantation Date\"product_implantation_date\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 25, 25, optionality::optional},
+  {"Product Explantation Date\"product_explantation_date\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Single Use Device\"single_use_device\":", &t_IS_94058a80d1, 8, 9, 1, 244, 17, 17, optionality::optional},
+  {"Indication For Product Use\"indication_for_product_use\":", &t_CE_da502284bf, 60, 10, 1, 0, 26, 26, optionality::optional},
+  {"Product Problem\"product_problem\":", &t_IS_94058a80d1, 8, 11, 1, 245, 15, 15, optionality::optional},
+  {"Product Serial/Lot Number\"product_serial_lot_number\":", &t_ST_30901c7b80, 30, 12, 3, 0, 25, 25, optionality::optional},
+  {"Product Available For Inspection\"product_available_for_inspection\":", &t_IS_94058a80d1, 1, 13, 1, 246, 32, 32, optionality::optional},
+  {"Product Evaluation Performed\"product_evaluation_performed\":", &t_CE_da502284bf, 60, 14, 1, 0, 28, 28, optionality::optional},
+  {"Product Evaluation Status\"product_evaluation_status\":", &t_CE_da502284bf, 60, 15, 1, 247, 25, 25, optionality::optional},
+  {"Product Evaluation Results\"product_evaluation_results\":", &t_CE_da502284bf, 60, 16, 1, 0, 26, 26, optionality::optional},
+  {"Evaluated Product Source\"evaluated_product_source\":", &t_ID_694d19431d, 8, 17, 1, 248, 24, 24, optionality::optional},
+  {"Date Product Returned To Manufacturer\"date_product_returned_to_manufacturer\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 37, 37, optionality::optional},
+  {"Device Operator Qualifications\"device_operator_qualifications\":", &t_ID_694d19431d, 1, 19, 1, 242, 30, 30, optionality::optional},
+  {"Relatedness Assessment\"relatedness_assessment\":", &t_ID_694d19431d, 1, 20, 1, 250, 22, 22, optionality::optional},
+  {"Action Taken In Response To The Event\"action_taken_in_response_to_the_event\":", &t_ID_694d19431d, 2, 21, 6, 251, 37, 37, optionality::optional},
+  {"Event Causality Observations\"event_causality_observations\":", &t_ID_694d19431d, 2, 22, 6, 252, 28, 28, optionality::optional},
+  {"Indirect Exposure Mechanism\"indirect_exposure_mechanism\":", &t_ID_694d19431d, 1, 23, 3, 253, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_PCR_1f33e4a965{str("PCR", 3), str("Possible causal relationship segment", 36), s_PCR_1f33e4a965_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_PD1_F75F54E455
+#define HL7V2_DEFS_S_PD1_F75F54E455
+inline constexpr field_def s_PD1_f75f54e455_f[] = {
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 1, 0, 223, 17, 17, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 2, 1, 220, 18, 18, optionality::optional},
+  {"Patient Primary Facility\"patient_primary_facility\":", &t_XON_183e994139, 90, 3, 0, 0, 24, 24, optionality::optional},
+  {"Patient Primary Care Provider Name & ID No.\"patient_primary_care_provider_name_id_no\":", &t_XCN_a689621dba, 90, 4, 0, 0, 43, 40, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 5, 1, 231, 17, 17, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 6, 1, 295, 8, 8, optionality::optional},
+  {"Living Will\"living_will\":", &t_IS_94058a80d1, 2, 7, 1, 315, 11, 11, optionality::optional},
+  {"Organ Donor\"organ_donor\":", &t_IS_94058a80d1, 2, 8, 1, 316, 11, 11, optionality::optional},
+  {"Separate Bill\"separate_bill\":", &t_ID_694d19431d, 1, 9, 1, 136, 13, 13, optionality::optional},
+  {"Duplicate Patient\"duplicate_patient\":", &t_CX_04170dde12, 20, 10, 0, 0, 17, 17, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_da502284bf, 80, 11, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 12, 1, 136, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_PD1_f75f54e455{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_f75f54e455_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_PDC_B050F2BC3D
+#define HL7V2_DEFS_S_PDC_B050F2BC3D
+inline constexpr field_def s_PDC_b050f2bc3d_f[] = {
+  {"Manufacturer/Distributor\"manufacturer_distributor\":", &t_XON_183e994139, 80, 1, 0, 0, 24, 24, optionality::required},
+  {"Country\"country\":", &t_CE_da502284bf, 60, 2, 1, 0, 7, 7, optionality::required},
+  {"Brand Name\"brand_name\":", &t_ST_30901c7b80, 60, 3, 1, 0, 10, 10, optionality::required},
+  {"Device Family Name\"device_family_name\":", &t_ST_30901c7b80, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Generic Name\"generic_name\":", &t_CE_da502284bf, 60, 5, 1, 0, 12, 12, optionality::optional},
+  {"Model Identifier\"model_identifier\":", &t_ST_30901c7b80, 60, 6, 0, 0, 16, 16, optionality::optional},
+  {"Catalogue Identifier\"catalogue_identifier\":", &t_ST_30901c7b80, 60, 7, 1, 0, 20, 20, optionality::optional},
+  {"Other Identifier\"other_identifier\":", &t_ST_30901c7b80, 60, 8, 0, 0, 16, 16, optionality::optional},
+  {"Product Code\"product_code\":", &t_CE_da502284bf, 60, 9, 1, 0, 12, 12, optionality::optional},
+  {"Marketing Basis\"marketing_basis\":", &t_ID_694d19431d, 4, 10, 1, 330, 15, 15, optionality::optional},
+  {"Marketing Approval ID\"marketing_approval_id\":", &t_ST_30901c7b80, 60, 11, 1, 0, 21, 21, optionality::optional},
+  {"Labeled Shelf Life\"labeled_shelf_life\":", &t_CQ_ae4f2035ce, 12, 12, 1, 0, 18, 18, optionality::optional},
+  {"Expected Shelf Life\"expected_shelf_life\":", &t_CQ_ae4f2035ce, 12, 13, 1, 0, 19, 19, optionality::optional},
+  {"Date First Marketed\"date_first_marketed\":", &t_TS_f7a89bea09, 26, 14, 1, 0, 19, 19, optionality::optional},
+  {"Date Last Marketed\"date_last_marketed\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_PDC_b050f2bc3d{str("PDC", 3), str("Product detail country segment", 30), s_PDC_b050f2bc3d_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_PEO_D134CD8805
+#define HL7V2_DEFS_S_PEO_D134CD8805
+inline constexpr field_def s_PEO_d134cd8805_f[] = {
+  {"Event Identifiers Used\"event_identifiers_used\":", &t_CE_da502284bf, 60, 1, 0, 0, 22, 22, optionality::optional},
+  {"Event Symptom/Diagnosis Code\"event_symptom_diagnosis_code\":", &t_CE_da502284bf, 60, 2, 0, 0, 28, 28, optionality::optional},
+  {"Event Onset Date/Time\"event_onset_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 21, 21, optionality::required},
+  {"Event Exacerbation Date/Time\"event_exacerbation_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Event Improved Date/Time\"event_improved_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Event Ended Data/Time\"event_ended_data_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Event Location Occurred Address\"event_location_occurred_address\":", &t_XAD_522f01560b, 106, 7, 0, 0, 31, 31, optionality::optional},
+  {"Event Qualification\"event_qualification\":", &t_ID_694d19431d, 1, 8, 0, 237, 19, 19, optionality::optional},
+  {"Event Serious\"event_serious\":", &t_ID_694d19431d, 1, 9, 1, 238, 13, 13, optionality::optional},
+  {"Event Expected\"event_expected\":", &t_ID_694d19431d, 1, 10, 1, 239, 14, 14, optionality::optional},
+  {"Event Outcome\"event_outcome\":", &t_ID_694d19431d, 1, 11, 0, 240, 13, 13, optionality::optional},
+  {"Patient Outcome\"patient_outcome\":", &t_ID_694d19431d, 1, 12, 1, 241, 15, 15, optionality::optional},
+  {"Event Description From Others\"event_description_from_others\":", &t_FT_6e961e90da, 600, 13, 0, 0, 29, 29, optionality::optional},
+  {"Event From Original Reporter\"event_from_original_reporter\":", &t_FT_6e961e90da, 600, 14, 0, 0, 28, 28, optionality::optional},
+  {"Event Description From Patient\"event_description_from_patient\":", &t_FT_6e961e90da, 600, 15, 0, 0, 30, 30, optionality::optional},
+  {"Event Description From Practitioner\"event_description_from_practitioner\":", &t_FT_6e961e90da, 600, 16, 0, 0, 35, 35, optionality::optional},
+  {"Event Description From Autopsy\"event_description_from_autopsy\":", &t_FT_6e961e90da, 600, 17, 0, 0, 30, 30, optionality::optional},
+  {"Cause Of Death\"cause_of_death\":", &t_CE_da502284bf, 60, 18, 0, 0, 14, 14, optionality::optional},
+  {"Primary Observer Name\"primary_observer_name\":", &t_XPN_e9a145e8d3, 46, 19, 0, 0, 21, 21, optionality::optional},
+  {"Primary Observer Address\"primary_observer_address\":", &t_XAD_522f01560b, 106, 20, 0, 0, 24, 24, optionality::optional},
+  {"Primary Observer Telephone\"primary_observer_telephone\":", &t_XTN_de85958a14, 40, 21, 0, 0, 26, 26, optionality::optional},
+  {"Primary Observer\342\200\231s Qualification\"primary_observers_qualification\":", &t_ID_694d19431d, 1, 22, 1, 242, 34, 31, optionality::optional},
+  {"Confirmation Provided By\"confirmation_provided_by\":", &t_ID_694d19431d, 1, 23, 1, 242, 24, 24, optionality::optional},
+  {"Primary Observer Aware Date/Time\"primary_observer_aware_date_time\":", &t_TS_f7a89bea09, 26, 24, 1, 0, 32, 32, optionality::optional},
+  {"Primary Observer\342\200\231s identity May Be Divulged\"primary_observers_identity_may_be_divulged\":", &t_ID_694d19431d, 1, 25, 1, 243, 45, 42, optionality::optional},
+};
+inline constexpr segment_def s_PEO_d134cd8805{str("PEO", 3), str("Product experience observation segment", 38), s_PEO_d134cd8805_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PES_4BD43E927F
+#define HL7V2_DEFS_S_PES_4BD43E927F
+inline constexpr field_def s_PES_4bd43e927f_f[] = {
+  {"Sender Organization Name\"sender_organization_name\":", &t_XON_183e994139, 80, 1, 0, 0, 24, 24, optionality::optional},
+  {"Sender Individual Name\"sender_individual_name\":", &t_XCN_a689621dba, 60, 2, 0, 0, 22, 22, optionality::optional},
+  {"Sender Address\"sender_address\":", &t_XAD_522f01560b, 200, 3, 0, 0, 14, 14, optionality::optional},
+  {"Sender Telephone\"sender_telephone\":", &t_XTN_de85958a14, 44, 4, 0, 0, 16, 16, optionality::optional},
+  {"Sender Event Identifier\"sender_event_identifier\":", &t_EI_6204c32e9b, 75, 5, 1, 0, 23, 23, optionality::optional},
+  {"Sender Sequence Number\"sender_sequence_number\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 22, optionality::optional},
+  {"Sender Event Description\"sender_event_description\":", &t_FT_6e961e90da, 600, 7, 0, 0, 24, 24, optionality::optional},
+  {"Sender Comment\"sender_comment\":", &t_FT_6e961e90da, 600, 8, 1, 0, 14, 14, optionality::optional},
+  {"Sender Aware Date/Time\"sender_aware_date_time\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 22, 22, optionality::optional},
+  {"Event Report Date\"event_report_date\":", &t_TS_f7a89bea09, 26, 10, 1, 0, 17, 17, optionality::required},
+  {"Event Report Timing/Type\"event_report_timing_type\":", &t_ID_694d19431d, 3, 11, 2, 234, 24, 24, optionality::optional},
+  {"Event Report Source\"event_report_source\":", &t_ID_694d19431d, 1, 12, 1, 235, 19, 19, optionality::optional},
+  {"Event Reported To\"event_reported_to\":", &t_ID_694d19431d, 1, 13, 0, 236, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_PES_4bd43e927f{str("PES", 3), str("Product experience sender segment", 33), s_PES_4bd43e927f_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_PID_0705F17652
+#define HL7V2_DEFS_S_PID_0705F17652
+inline constexpr field_def s_PID_0705f17652_f[] = {
+  {"Set ID - PID\"set_id_pid\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient ID\"patient_id\":", &t_CX_04170dde12, 20, 2, 1, 0, 10, 10, optionality::optional},
+  {"Patient Identifier List\"patient_identifier_list\":", &t_CX_04170dde12, 20, 3, 0, 0, 23, 23, optionality::required},
+  {"Alternate Patient ID - PID\"alternate_patient_id_pid\":", &t_CX_04170dde12, 20, 4, 0, 0, 26, 24, optionality::optional},
+  {"Patient Name\"patient_name\":", &t_XPN_e9a145e8d3, 48, 5, 0, 0, 12, 12, optionality::required},
+  {"Mother\342\200\231s Maiden Name\"mothers_maiden_name\":", &t_XPN_e9a145e8d3, 48, 6, 0, 0, 22, 19, optionality::optional},
+  {"Date/Time Of Birth\"date_time_of_birth\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 18, 18, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 8, 1, 1, 3, 3, optionality::optional},
+  {"Patient Alias\"patient_alias\":", &t_XPN_e9a145e8d3, 48, 9, 0, 0, 13, 13, optionality::optional},
+  {"Race\"race\":", &t_CE_da502284bf, 80, 10, 0, 5, 4, 4, optionality::optional},
+  {"Patient Address\"patient_address\":", &t_XAD_522f01560b, 106, 11, 0, 0, 15, 15, optionality::optional},
+  {"County Code\"county_code\":", &t_IS_94058a80d1, 4, 12, 1, 289, 11, 11, optionality::optional},
+  {"Phone Number - Home\"phone_number_home\":", &t_XTN_de85958a14, 40, 13, 0, 0, 19, 17, optionality::optional},
+  {"Phone Number - Business\"phone_number_business\":", &t_XTN_de85958a14, 40, 14, 0, 0, 23, 21, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_da502284bf, 60, 15, 1, 296, 16, 16, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_da502284bf, 80, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_CE_da502284bf, 80, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient Account Number\"patient_account_number\":", &t_CX_04170dde12, 20, 18, 1, 0, 22, 22, optionality::optional},
+  {"SSN Number - Patient\"ssn_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 20, 18, optionality::optional},
+  {"Driver's License Number - Patient\"drivers_license_number_patient\":", &t_DLN_198deec940, 25, 20, 1, 0, 33, 30, optionality::optional},
+  {"Mother's Identifier\"mothers_identifier\":", &t_CX_04170dde12, 20, 21, 0, 0, 19, 18, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_da502284bf, 80, 22, 0, 189, 12, 12, optionality::optional},
+  {"Birth Place\"birth_place\":", &t_ST_30901c7b80, 60, 23, 1, 0, 11, 11, optionality::optional},
+  {"Multiple Birth Indicator\"multiple_birth_indicator\":", &t_ID_694d19431d, 1, 24, 1, 136, 24, 24, optionality::optional},
+  {"Birth Order\"birth_order\":", &t_NM_caa61c45e1, 2, 25, 1, 0, 11, 11, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_da502284bf, 80, 26, 0, 171, 11, 11, optionality::optional},
+  {"Veterans Military Status\"veterans_military_status\":", &t_CE_da502284bf, 60, 27, 1, 172, 24, 24, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_da502284bf, 80, 28, 1, 212, 11, 11, optionality::optional},
+  {"Patient Death Date and Time\"patient_death_date_and_time\":", &t_TS_f7a89bea09, 26, 29, 1, 0, 27, 27, optionality::optional},
+  {"Patient Death Indicator\"patient_death_indicator\":", &t_ID_694d19431d, 1, 30, 1, 136, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_PID_0705f17652{str("PID", 3), str("Patient identification segment", 30), s_PID_0705f17652_f, 30};
+#endif
+#ifndef HL7V2_DEFS_S_PR1_FF576C400C
+#define HL7V2_DEFS_S_PR1_FF576C400C
+inline constexpr field_def s_PR1_ff576c400c_f[] = {
+  {"Set ID - PR1\"set_id_pr1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Procedure Coding Method\"procedure_coding_method\":", &t_IS_94058a80d1, 2, 2, 1, 89, 23, 23, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_da502284bf, 80, 3, 1, 88, 14, 14, optionality::required},
+  {"Procedure Description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Procedure Date/Time\"procedure_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 19, 19, optionality::required},
+  {"Procedure Functional Type\"procedure_functional_type\":", &t_IS_94058a80d1, 2, 6, 1, 230, 25, 25, optionality::required},
+  {"Procedure Minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_XCN_a689621dba, 120, 8, 0, 10, 16, 16, optionality::optional},
+  {"Anesthesia Code\"anesthesia_code\":", &t_IS_94058a80d1, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia Minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_XCN_a689621dba, 120, 11, 0, 10, 7, 7, optionality::optional},
+  {"Procedure Practitioner\"procedure_practitioner\":", &t_XCN_a689621dba, 230, 12, 0, 10, 22, 22, optionality::optional},
+  {"Consent Code\"consent_code\":", &t_CE_da502284bf, 60, 13, 1, 59, 12, 12, optionality::optional},
+  {"Procedure Priority\"procedure_priority\":", &t_NM_caa61c45e1, 2, 14, 1, 0, 18, 18, optionality::optional},
+  {"Associated Diagnosis Code\"associated_diagnosis_code\":", &t_CE_da502284bf, 80, 15, 1, 51, 25, 25, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_da502284bf, 80, 16, 0, 340, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_PR1_ff576c400c{str("PR1", 3), str("Procedures segment", 18), s_PR1_ff576c400c_f, 16};
+#endif
+#ifndef HL7V2_DEFS_S_PRA_2953BCFD63
+#define HL7V2_DEFS_S_PRA_2953BCFD63
+inline constexpr field_def s_PRA_2953bcfd63_f[] = {
+  {"Primary Key Value - PRA\"primary_key_value_pra\":", &t_CE_da502284bf, 60, 1, 1, 0, 23, 21, optionality::required},
+  {"Practitioner Group\"practitioner_group\":", &t_CE_da502284bf, 60, 2, 0, 358, 18, 18, optionality::optional},
+  {"Practitioner Category\"practitioner_category\":", &t_IS_94058a80d1, 3, 3, 0, 186, 21, 21, optionality::optional},
+  {"Provider Billing\"provider_billing\":", &t_ID_694d19431d, 1, 4, 1, 187, 16, 16, optionality::optional},
+  {"Specialty\"specialty\":", &t_SPD_1004703d60, 100, 5, 0, 337, 9, 9, optionality::optional},
+  {"Practitioner ID Numbers\"practitioner_id_numbers\":", &t_PLN_644bc31ebc, 100, 6, 0, 338, 23, 23, optionality::optional},
+  {"Privileges\"privileges\":", &t_PIP_a7451be7cb, 200, 7, 0, 0, 10, 10, optionality::optional},
+  {"Date Entered Practice\"date_entered_practice\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_PRA_2953bcfd63{str("PRA", 3), str("Practitioner detail segment", 27), s_PRA_2953bcfd63_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_PRB_35DA36B1BF
+#define HL7V2_DEFS_S_PRB_35DA36B1BF
+inline constexpr field_def s_PRB_35da36b1bf_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Problem ID\"problem_id\":", &t_CE_da502284bf, 80, 3, 1, 0, 10, 10, optionality::required},
+  {"Problem Instance ID\"problem_instance_id\":", &t_EI_6204c32e9b, 60, 4, 1, 0, 19, 19, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_6204c32e9b, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Problem List Priority\"problem_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 21, 21, optionality::optional},
+  {"Problem Established Date/Time\"problem_established_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 29, 29, optionality::optional},
+  {"Anticipated Problem Resolution Date/Time\"anticipated_problem_resolution_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 40, 40, optionality::optional},
+  {"Actual Problem Resolution Date/Time\"actual_problem_resolution_date_time\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 35, 35, optionality::optional},
+  {"Problem Classification\"problem_classification\":", &t_CE_da502284bf, 80, 10, 1, 0, 22, 22, optionality::optional},
+  {"Problem Management Discipline\"problem_management_discipline\":", &t_CE_da502284bf, 80, 11, 0, 0, 29, 29, optionality::optional},
+  {"Problem Persistence\"problem_persistence\":", &t_CE_da502284bf, 80, 12, 1, 0, 19, 19, optionality::optional},
+  {"Problem Confirmation Status\"problem_confirmation_status\":", &t_CE_da502284bf, 80, 13, 1, 0, 27, 27, optionality::optional},
+  {"Problem Life Cycle Status\"problem_life_cycle_status\":", &t_CE_da502284bf, 80, 14, 1, 0, 25, 25, optionality::optional},
+  {"Problem Life Cycle Status Date/Time\"problem_life_cycle_status_date_time\":", &t_TS_f7a89bea09, 26, 15, 1, 0, 35, 35, optionality::optional},
+  {"Problem Date of Onset\"problem_date_of_onset\":", &t_TS_f7a89bea09, 26, 16, 1, 0, 21, 21, optionality::optional},
+  {"Problem Onset Text\"problem_onset_text\":", &t_ST_30901c7b80, 80, 17, 1, 0, 18, 18, optionality::optional},
+  {"Problem Ranking\"problem_ranking\":", &t_CE_da502284bf, 80, 18, 1, 0, 15, 15, optionality::optional},
+  {"Certainty of Problem\"certainty_of_problem\":", &t_CE_da502284bf, 60, 19, 1, 0, 20, 20, optionality::optional},
+  {"Probability of Problem (0-1)\"probability_of_problem_0_1\":", &t_NM_caa61c45e1, 5, 20, 1, 0, 28, 26, optionality::optional},
+  {"Individual Awareness of Problem\"individual_awareness_of_problem\":", &t_CE_da502284bf, 80, 21, 1, 0, 31, 31, optionality::optional},
+  {"Problem Prognosis\"problem_prognosis\":", &t_CE_da502284bf, 80, 22, 1, 0, 17, 17, optionality::optional},
+  {"Individual Awareness of Prognosis\"individual_awareness_of_prognosis\":", &t_CE_da502284bf, 80, 23, 1, 0, 33, 33, optionality::optional},
+  {"Family/Significant Other Awareness of Problem/Prognosis\"family_significant_other_awareness_of_problem_prognosis\":", &t_ST_30901c7b80, 200, 24, 1, 0, 55, 55, optionality::optional},
+  {"Security/Sensitivity\"security_sensitivity\":", &t_CE_da502284bf, 80, 25, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_PRB_35da36b1bf{str("PRB", 3), str("Problem Detail", 14), s_PRB_35da36b1bf_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PRC_97E3651C5E
+#define HL7V2_DEFS_S_PRC_97E3651C5E
+inline constexpr field_def s_PRC_97e3651c5e_f[] = {
+  {"Primary Key Value - PRC\"primary_key_value_prc\":", &t_CE_da502284bf, 200, 1, 1, 132, 23, 21, optionality::required},
+  {"Facility ID - PRC\"facility_id_prc\":", &t_CE_da502284bf, 60, 2, 0, 0, 17, 15, optionality::optional},
+  {"Department\"department\":", &t_CE_da502284bf, 200, 3, 0, 184, 10, 10, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_IS_94058a80d1, 1, 4, 0, 4, 21, 21, optionality::optional},
+  {"Price\"price\":", &t_CP_c4ce1e7b55, 12, 5, 0, 0, 5, 5, optionality::optional},
+  {"Formula\"formula\":", &t_ST_30901c7b80, 200, 6, 0, 0, 7, 7, optionality::optional},
+  {"Minimum Quantity\"minimum_quantity\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 16, 16, optionality::optional},
+  {"Maximum Quantity\"maximum_quantity\":", &t_NM_caa61c45e1, 4, 8, 1, 0, 16, 16, optionality::optional},
+  {"Minimum Price\"minimum_price\":", &t_MO_231b9c531c, 12, 9, 1, 0, 13, 13, optionality::optional},
+  {"Maximum Price\"maximum_price\":", &t_MO_231b9c531c, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Effective Start Date\"effective_start_date\":", &t_TS_f7a89bea09, 26, 11, 1, 0, 20, 20, optionality::optional},
+  {"Effective End Date\"effective_end_date\":", &t_TS_f7a89bea09, 26, 12, 1, 0, 18, 18, optionality::optional},
+  {"Price Override Flag\"price_override_flag\":", &t_IS_94058a80d1, 1, 13, 1, 268, 19, 19, optionality::optional},
+  {"Billing Category\"billing_category\":", &t_CE_da502284bf, 60, 14, 0, 293, 16, 16, optionality::optional},
+  {"Chargeable Flag\"chargeable_flag\":", &t_ID_694d19431d, 1, 15, 1, 136, 15, 15, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 16, 1, 183, 20, 20, optionality::optional},
+  {"Cost\"cost\":", &t_MO_231b9c531c, 12, 17, 1, 0, 4, 4, optionality::optional},
+  {"Charge On Indicator\"charge_on_indicator\":", &t_IS_94058a80d1, 1, 18, 1, 269, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_PRC_97e3651c5e{str("PRC", 3), str("Pricing segment", 15), s_PRC_97e3651c5e_f, 18};
+#endif
+#ifndef HL7V2_DEFS_S_PRD_522E9764C5
+#define HL7V2_DEFS_S_PRD_522E9764C5
+inline constexpr field_def s_PRD_522e9764c5_f[] = {
+  {"Provider Role\"provider_role\":", &t_CE_da502284bf, 200, 1, 0, 286, 13, 13, optionality::required},
+  {"Provider Name\"provider_name\":", &t_XPN_e9a145e8d3, 106, 2, 0, 0, 13, 13, optionality::optional},
+  {"Provider Address\"provider_address\":", &t_XAD_522f01560b, 60, 3, 0, 0, 16, 16, optionality::optional},
+  {"Provider Location\"provider_location\":", &t_PL_e9d510ffac, 60, 4, 1, 0, 17, 17, optionality::optional},
+  {"Provider Communication Information\"provider_communication_information\":", &t_XTN_de85958a14, 100, 5, 0, 0, 34, 34, optionality::optional},
+  {"Preferred Method Of Contact\"preferred_method_of_contact\":", &t_CE_da502284bf, 200, 6, 1, 185, 27, 27, optionality::optional},
+  {"Provider Identifiers\"provider_identifiers\":", &t_PI_f373f13548, 100, 7, 0, 0, 20, 20, optionality::optional},
+  {"Effective Start Date of Provider Role\"effective_start_date_of_provider_role\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 37, 37, optionality::optional},
+  {"Effective End Date of Provider Role\"effective_end_date_of_provider_role\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_PRD_522e9764c5{str("PRD", 3), str("Provider Data", 13), s_PRD_522e9764c5_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_PSH_6B2CE212BD
+#define HL7V2_DEFS_S_PSH_6B2CE212BD
+inline constexpr field_def s_PSH_6b2ce212bd_f[] = {
+  {"Report Type\"report_type\":", &t_ST_30901c7b80, 60, 1, 1, 0, 11, 11, optionality::required},
+  {"Report Form Identifier\"report_form_identifier\":", &t_ST_30901c7b80, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Report Date\"report_date\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 11, 11, optionality::required},
+  {"Report Interval Start Date\"report_interval_start_date\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 26, 26, optionality::optional},
+  {"Report Interval End Date\"report_interval_end_date\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Quantity Manufactured\"quantity_manufactured\":", &t_CQ_ae4f2035ce, 12, 6, 1, 0, 21, 21, optionality::optional},
+  {"Quantity Distributed\"quantity_distributed\":", &t_CQ_ae4f2035ce, 12, 7, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Distributed Method\"quantity_distributed_method\":", &t_ID_694d19431d, 1, 8, 1, 329, 27, 27, optionality::optional},
+  {"Quantity Distributed Comment\"quantity_distributed_comment\":", &t_FT_6e961e90da, 600, 9, 1, 0, 28, 28, optionality::optional},
+  {"Quantity in Use\"quantity_in_use\":", &t_CQ_ae4f2035ce, 12, 10, 1, 0, 15, 15, optionality::optional},
+  {"Quantity in Use Method\"quantity_in_use_method\":", &t_ID_694d19431d, 1, 11, 1, 329, 22, 22, optionality::optional},
+  {"Quantity in Use Comment\"quantity_in_use_comment\":", &t_FT_6e961e90da, 600, 12, 1, 0, 23, 23, optionality::optional},
+  {"Number of Product Experience Reports Filed by Facility\"number_of_product_experience_reports_filed_by_facility\":", &t_NM_caa61c45e1, 2, 13, 8, 0, 54, 54, optionality::optional},
+  {"Number of Product Experience Reports Filed by Distributor\"number_of_product_experience_reports_filed_by_distributor\":", &t_NM_caa61c45e1, 2, 14, 8, 0, 57, 57, optionality::optional},
+};
+inline constexpr segment_def s_PSH_6b2ce212bd{str("PSH", 3), str("Product summary header segment", 30), s_PSH_6b2ce212bd_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_PTH_B859DA6C52
+#define HL7V2_DEFS_S_PTH_B859DA6C52
+inline constexpr field_def s_PTH_b859da6c52_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Pathway ID\"pathway_id\":", &t_CE_da502284bf, 80, 2, 1, 0, 10, 10, optionality::required},
+  {"Pathway Instance ID\"pathway_instance_id\":", &t_EI_6204c32e9b, 60, 3, 1, 0, 19, 19, optionality::required},
+  {"Pathway Established Date/Time\"pathway_established_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 29, 29, optionality::required},
+  {"Pathway Life Cycle Status\"pathway_life_cycle_status\":", &t_CE_da502284bf, 80, 5, 1, 0, 25, 25, optionality::optional},
+  {"Change Pathway Life Cycle Status Date/Time\"change_pathway_life_cycle_status_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 42, 42, optionality::optional},
+};
+inline constexpr segment_def s_PTH_b859da6c52{str("PTH", 3), str("Pathway", 7), s_PTH_b859da6c52_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_PV1_2E2833111B
+#define HL7V2_DEFS_S_PV1_2E2833111B
+inline constexpr field_def s_PV1_2e2833111b_f[] = {
+  {"Set ID - PV1\"set_id_pv1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient Class\"patient_class\":", &t_IS_94058a80d1, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_e9d510ffac, 80, 3, 1, 79, 25, 25, optionality::optional},
+  {"Admission Type\"admission_type\":", &t_IS_94058a80d1, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Preadmit Number\"preadmit_number\":", &t_CX_04170dde12, 20, 5, 1, 0, 15, 15, optionality::optional},
+  {"Prior Patient Location\"prior_patient_location\":", &t_PL_e9d510ffac, 80, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_XCN_a689621dba, 60, 7, 0, 10, 16, 16, optionality::optional},
+  {"Referring Doctor\"referring_doctor\":", &t_XCN_a689621dba, 60, 8, 0, 10, 16, 16, optionality::optional},
+  {"Consulting Doctor\"consulting_doctor\":", &t_XCN_a689621dba, 60, 9, 0, 10, 17, 17, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_IS_94058a80d1, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary Location\"temporary_location\":", &t_PL_e9d510ffac, 80, 11, 1, 79, 18, 18, optionality::optional},
+  {"Preadmit Test Indicator\"preadmit_test_indicator\":", &t_IS_94058a80d1, 2, 12, 1, 87, 23, 23, optionality::optional},
+  {"Re-admission Indicator\"re_admission_indicator\":", &t_IS_94058a80d1, 2, 13, 1, 92, 22, 22, optionality::optional},
+  {"Admit Source\"admit_source\":", &t_IS_94058a80d1, 3, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 15, 0, 9, 17, 17, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_IS_94058a80d1, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting Doctor\"admitting_doctor\":", &t_XCN_a689621dba, 60, 17, 0, 10, 16, 16, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_IS_94058a80d1, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit Number\"visit_number\":", &t_CX_04170dde12, 20, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_FC_380d0caef1, 50, 20, 0, 64, 15, 15, optionality::optional},
+  {"Charge Price Indicator\"charge_price_indicator\":", &t_IS_94058a80d1, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy Code\"courtesy_code\":", &t_IS_94058a80d1, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit Rating\"credit_rating\":", &t_IS_94058a80d1, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract Code\"contract_code\":", &t_IS_94058a80d1, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract Effective Date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract Amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract Period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest Code\"interest_code\":", &t_IS_94058a80d1, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to Bad Debt Code\"transfer_to_bad_debt_code\":", &t_IS_94058a80d1, 1, 29, 1, 110, 25, 25, optionality::optional},
+  {"Transfer to Bad Debt Date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 25, 25, optionality::optional},
+  {"Bad Debt Agency Code\"bad_debt_agency_code\":", &t_IS_94058a80d1, 10, 31, 1, 21, 20, 20, optionality::optional},
+  {"Bad Debt Transfer Amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad Debt Recovery Amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete Account Indicator\"delete_account_indicator\":", &t_IS_94058a80d1, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete Account Date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge Disposition\"discharge_disposition\":", &t_IS_94058a80d1, 3, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to Location\"discharged_to_location\":", &t_DLD_7f1f2801a1, 25, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet Type\"diet_type\":", &t_CE_da502284bf, 80, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing Facility\"servicing_facility\":", &t_IS_94058a80d1, 2, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 40, 1, 116, 10, 10, optionality::optional},
+  {"Account Status\"account_status\":", &t_IS_94058a80d1, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending Location\"pending_location\":", &t_PL_e9d510ffac, 80, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior Temporary Location\"prior_temporary_location\":", &t_PL_e9d510ffac, 80, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit Date/Time\"admit_date_time\":", &t_TS_f7a89bea09, 26, 44, 1, 0, 15, 15, optionality::optional},
+  {"Discharge Date/Time\"discharge_date_time\":", &t_TS_f7a89bea09, 26, 45, 1, 0, 19, 19, optionality::optional},
+  {"Current Patient Balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total Charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total Adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total Payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
+  {"Alternate Visit ID\"alternate_visit_id\":", &t_CX_04170dde12, 20, 50, 1, 203, 18, 18, optionality::optional},
+  {"Visit Indicator\"visit_indicator\":", &t_IS_94058a80d1, 1, 51, 1, 326, 15, 15, optionality::optional},
+  {"Other Healthcare Provider\"other_healthcare_provider\":", &t_XCN_a689621dba, 60, 52, 0, 10, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_PV1_2e2833111b{str("PV1", 3), str("Patient visit segment", 21), s_PV1_2e2833111b_f, 52};
+#endif
+#ifndef HL7V2_DEFS_S_PV2_F183C230BB
+#define HL7V2_DEFS_S_PV2_F183C230BB
+inline constexpr field_def s_PV2_f183c230bb_f[] = {
+  {"Prior Pending Location\"prior_pending_location\":", &t_PL_e9d510ffac, 80, 1, 1, 0, 22, 22, optionality::optional},
+  {"Accommodation Code\"accommodation_code\":", &t_CE_da502284bf, 60, 2, 1, 129, 18, 18, optionality::optional},
+  {"Admit Reason\"admit_reason\":", &t_CE_da502284bf, 60, 3, 1, 0, 12, 12, optionality::optional},
+  {"Transfer Reason\"transfer_reason\":", &t_CE_da502284bf, 60, 4, 1, 0, 15, 15, optionality::optional},
+  {"Patient Valuables\"patient_valuables\":", &t_ST_30901c7b80, 25, 5, 0, 0, 17, 17, optionality::optional},
+  {"Patient Valuables Location\"patient_valuables_location\":", &t_ST_30901c7b80, 25, 6, 1, 0, 26, 26, optionality::optional},
+  {"Visit User Code\"visit_user_code\":", &t_IS_94058a80d1, 2, 7, 1, 130, 15, 15, optionality::optional},
+  {"Expected Admit Date/Time\"expected_admit_date_time\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 24, 24, optionality::optional},
+  {"Expected Discharge Date/Time\"expected_discharge_date_time\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 28, 28, optionality::optional},
+  {"Estimated Length of Inpatient Stay\"estimated_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 10, 1, 0, 34, 34, optionality::optional},
+  {"Actual Length of Inpatient Stay\"actual_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 11, 1, 0, 31, 31, optionality::optional},
+  {"Visit Description\"visit_description\":", &t_ST_30901c7b80, 50, 12, 1, 0, 17, 17, optionality::optional},
+  {"Referral Source Code\"referral_source_code\":", &t_XCN_a689621dba, 90, 13, 0, 0, 20, 20, optionality::optional},
+  {"Previous Service Date\"previous_service_date\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 21, 21, optionality::optional},
+  {"Employment Illness Related Indicator\"employment_illness_related_indicator\":", &t_ID_694d19431d, 1, 15, 1, 136, 36, 36, optionality::optional},
+  {"Purge Status Code\"purge_status_code\":", &t_IS_94058a80d1, 1, 16, 1, 213, 17, 17, optionality::optional},
+  {"Purge Status Date\"purge_status_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 17, 17, optionality::optional},
+  {"Special Program Code\"special_program_code\":", &t_IS_94058a80d1, 2, 18, 1, 214, 20, 20, optionality::optional},
+  {"Retention Indicator\"retention_indicator\":", &t_ID_694d19431d, 1, 19, 1, 136, 19, 19, optionality::optional},
+  {"Expected Number of Insurance Plans\"expected_number_of_insurance_plans\":", &t_NM_caa61c45e1, 1, 20, 1, 0, 34, 34, optionality::optional},
+  {"Visit Publicity Code\"visit_publicity_code\":", &t_IS_94058a80d1, 1, 21, 1, 215, 20, 20, optionality::optional},
+  {"Visit Protection Indicator\"visit_protection_indicator\":", &t_ID_694d19431d, 1, 22, 1, 136, 26, 26, optionality::optional},
+  {"Clinic Organization Name\"clinic_organization_name\":", &t_XON_183e994139, 90, 23, 0, 0, 24, 24, optionality::optional},
+  {"Patient Status Code\"patient_status_code\":", &t_IS_94058a80d1, 2, 24, 1, 216, 19, 19, optionality::optional},
+  {"Visit Priority Code\"visit_priority_code\":", &t_IS_94058a80d1, 1, 25, 1, 217, 19, 19, optionality::optional},
+  {"Previous Treatment Date\"previous_treatment_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Expected Discharge Disposition\"expected_discharge_disposition\":", &t_IS_94058a80d1, 2, 27, 1, 112, 30, 30, optionality::optional},
+  {"Signature on File Date\"signature_on_file_date\":", &t_DT_43ff1b10ca, 8, 28, 1, 0, 22, 22, optionality::optional},
+  {"First Similar Illness Date\"first_similar_illness_date\":", &t_DT_43ff1b10ca, 8, 29, 1, 0, 26, 26, optionality::optional},
+  {"Patient Charge Adjustment Code\"patient_charge_adjustment_code\":", &t_CE_da502284bf, 80, 30, 1, 218, 30, 30, optionality::optional},
+  {"Recurring Service Code\"recurring_service_code\":", &t_IS_94058a80d1, 2, 31, 1, 219, 22, 22, optionality::optional},
+  {"Billing Media Code\"billing_media_code\":", &t_ID_694d19431d, 1, 32, 1, 136, 18, 18, optionality::optional},
+  {"Expected Surgery Date & Time\"expected_surgery_date_time\":", &t_TS_f7a89bea09, 26, 33, 1, 0, 28, 26, optionality::optional},
+  {"Military Partnership Code\"military_partnership_code\":", &t_ID_694d19431d, 1, 34, 1, 136, 25, 25, optionality::optional},
+  {"Military Non-Availability Code\"military_non_availability_code\":", &t_ID_694d19431d, 1, 35, 1, 136, 30, 30, optionality::optional},
+  {"Newborn Baby Indicator\"newborn_baby_indicator\":", &t_ID_694d19431d, 1, 36, 1, 136, 22, 22, optionality::optional},
+  {"Baby Detained Indicator\"baby_detained_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_PV2_f183c230bb{str("PV2", 3), str("Patient visit - additional information segment", 46), s_PV2_f183c230bb_f, 37};
+#endif
+#ifndef HL7V2_DEFS_S_QAK_43D73E8758
+#define HL7V2_DEFS_S_QAK_43D73E8758
+inline constexpr field_def s_QAK_43d73e8758_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query Response Status\"query_response_status\":", &t_ID_694d19431d, 2, 2, 1, 208, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_QAK_43d73e8758{str("QAK", 3), str("Query Acknowledgement", 21), s_QAK_43d73e8758_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_QRD_0379D923A5
+#define HL7V2_DEFS_S_QRD_0379D923A5
+inline constexpr field_def s_QRD_0379d923a5_f[] = {
+  {"Query Date/Time\"query_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 15, 15, optionality::required},
+  {"Query Format Code\"query_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query Priority\"query_priority\":", &t_ID_694d19431d, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query ID\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred Response Type\"deferred_response_type\":", &t_ID_694d19431d, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred Response Date/Time\"deferred_response_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 27, 27, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_ae4f2035ce, 10, 7, 1, 126, 24, 24, optionality::required},
+  {"Who Subject Filter\"who_subject_filter\":", &t_XCN_a689621dba, 60, 8, 0, 0, 18, 18, optionality::required},
+  {"What Subject Filter\"what_subject_filter\":", &t_CE_da502284bf, 60, 9, 0, 48, 19, 19, optionality::required},
+  {"What Department Data Code\"what_department_data_code\":", &t_CE_da502284bf, 60, 10, 0, 0, 25, 25, optionality::required},
+  {"What Data Code Value Qual.\"what_data_code_value_qual\":", &t_VR_9d51ff5b4f, 20, 11, 0, 0, 26, 25, optionality::optional},
+  {"Query Results Level\"query_results_level\":", &t_ID_694d19431d, 1, 12, 1, 108, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_QRD_0379d923a5{str("QRD", 3), str("Original-style query definition segment", 39), s_QRD_0379d923a5_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_QRF_BC7FC8D3AC
+#define HL7V2_DEFS_S_QRF_BC7FC8D3AC
+inline constexpr field_def s_QRF_bc7fc8d3ac_f[] = {
+  {"Where Subject Filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When Data Start Date/Time\"when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 25, 25, optionality::optional},
+  {"When Data End Date/Time\"when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"What User Qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 60, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other QRY Subject Filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"Which Date/Time Qualifier\"which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 25, 25, optionality::optional},
+  {"Which Date/Time Status Qualifier\"which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 32, 32, optionality::optional},
+  {"Date/Time Selection Qualifier\"date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 29, 29, optionality::optional},
+  {"When Quantity/Timing Qualifier\"when_quantity_timing_qualifier\":", &t_TQ_e74dc065f7, 60, 9, 1, 0, 30, 30, optionality::optional},
+};
+inline constexpr segment_def s_QRF_bc7fc8d3ac{str("QRF", 3), str("Original style query filter segment", 35), s_QRF_bc7fc8d3ac_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_RDF_A39DAEEBE0
+#define HL7V2_DEFS_S_RDF_A39DAEEBE0
+inline constexpr field_def s_RDF_a39daeebe0_f[] = {
+  {"Number of Columns per Row\"number_of_columns_per_row\":", &t_NM_caa61c45e1, 3, 1, 1, 0, 25, 25, optionality::required},
+  {"Column Description\"column_description\":", &t_RCD_e12d4e1fef, 40, 2, 0, 0, 18, 18, optionality::required},
+};
+inline constexpr segment_def s_RDF_a39daeebe0{str("RDF", 3), str("Table row definition segment", 28), s_RDF_a39daeebe0_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_RDT_E851C6B763
+#define HL7V2_DEFS_S_RDT_E851C6B763
+inline constexpr field_def s_RDT_e851c6b763_f[] = {
+  {"Column Value\"column_value\":", &t_VARIES_e527b97cf6, 0, 1, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_RDT_e851c6b763{str("RDT", 3), str("Table row data segment", 22), s_RDT_e851c6b763_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_RF1_266040B495
+#define HL7V2_DEFS_S_RF1_266040B495
+inline constexpr field_def s_RF1_266040b495_f[] = {
+  {"Referral Status\"referral_status\":", &t_CE_da502284bf, 200, 1, 1, 283, 15, 15, optionality::optional},
+  {"Referral Priority\"referral_priority\":", &t_CE_da502284bf, 200, 2, 1, 280, 17, 17, optionality::optional},
+  {"Referral Type\"referral_type\":", &t_CE_da502284bf, 200, 3, 1, 281, 13, 13, optionality::optional},
+  {"Referral Disposition\"referral_disposition\":", &t_CE_da502284bf, 200, 4, 0, 282, 20, 20, optionality::optional},
+  {"Referral Category\"referral_category\":", &t_CE_da502284bf, 200, 5, 1, 284, 17, 17, optionality::optional},
+  {"Originating Referral Identifier\"originating_referral_identifier\":", &t_EI_6204c32e9b, 30, 6, 1, 0, 31, 31, optionality::required},
+  {"Effective Date\"effective_date\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_f7a89bea09, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_f7a89bea09, 26, 9, 1, 0, 12, 12, optionality::optional},
+  {"Referral Reason\"referral_reason\":", &t_CE_da502284bf, 200, 10, 0, 336, 15, 15, optionality::optional},
+  {"External Referral Identifier\"external_referral_identifier\":", &t_EI_6204c32e9b, 30, 11, 0, 0, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_RF1_266040b495{str("RF1", 3), str("Referral Infomation", 19), s_RF1_266040b495_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_RGS_5ECCB1FB3D
+#define HL7V2_DEFS_S_RGS_5ECCB1FB3D
+inline constexpr field_def s_RGS_5eccb1fb3d_f[] = {
+  {"Set ID - RGS\"set_id_rgs\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource Group ID\"resource_group_id\":", &t_CE_da502284bf, 200, 3, 1, 0, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_RGS_5eccb1fb3d{str("RGS", 3), str("Resource group segment", 22), s_RGS_5eccb1fb3d_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ROL_78D153A374
+#define HL7V2_DEFS_S_ROL_78D153A374
+inline constexpr field_def s_ROL_78d153a374_f[] = {
+  {"Role Instance ID\"role_instance_id\":", &t_EI_6204c32e9b, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 2, 1, 287, 11, 11, optionality::required},
+  {"Role-ROL\"role_rol\":", &t_CE_da502284bf, 80, 3, 1, 0, 8, 8, optionality::required},
+  {"Role Person\"role_person\":", &t_XCN_a689621dba, 80, 4, 0, 0, 11, 11, optionality::required},
+  {"Role Begin Date/Time\"role_begin_date_time\":", &t_TS_f7a89bea09, 26, 5, 1, 0, 20, 20, optionality::optional},
+  {"Role End Date/Time\"role_end_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 18, 18, optionality::optional},
+  {"Role Duration\"role_duration\":", &t_CE_da502284bf, 80, 7, 1, 0, 13, 13, optionality::optional},
+  {"Role Action Reason\"role_action_reason\":", &t_CE_da502284bf, 80, 8, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_ROL_78d153a374{str("ROL", 3), str("Role", 4), s_ROL_78d153a374_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_RQ1_BD03D18A0F
+#define HL7V2_DEFS_S_RQ1_BD03D18A0F
+inline constexpr field_def s_RQ1_bd03d18a0f_f[] = {
+  {"Anticipated Price\"anticipated_price\":", &t_ST_30901c7b80, 10, 1, 1, 0, 17, 17, optionality::optional},
+  {"Manufacturer ID\"manufacturer_id\":", &t_CE_da502284bf, 60, 2, 1, 0, 15, 15, optionality::optional},
+  {"Manufacturer\342\200\231s Catalog\"manufacturers_catalog\":", &t_ST_30901c7b80, 16, 3, 1, 0, 24, 21, optionality::optional},
+  {"Vendor ID\"vendor_id\":", &t_CE_da502284bf, 60, 4, 1, 0, 9, 9, optionality::optional},
+  {"Vendor Catalog\"vendor_catalog\":", &t_ST_30901c7b80, 16, 5, 1, 0, 14, 14, optionality::optional},
+  {"Taxable\"taxable\":", &t_ID_694d19431d, 1, 6, 1, 136, 7, 7, optionality::optional},
+  {"Substitute Allowed\"substitute_allowed\":", &t_ID_694d19431d, 1, 7, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_RQ1_bd03d18a0f{str("RQ1", 3), str("Requisition detail-1 segment", 28), s_RQ1_bd03d18a0f_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_RQD_EAB9C24C04
+#define HL7V2_DEFS_S_RQD_EAB9C24C04
+inline constexpr field_def s_RQD_eab9c24c04_f[] = {
+  {"Requisition Line Number\"requisition_line_number\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Item Code - Internal\"item_code_internal\":", &t_CE_da502284bf, 60, 2, 1, 0, 20, 18, optionality::optional},
+  {"Item Code - External\"item_code_external\":", &t_CE_da502284bf, 60, 3, 1, 0, 20, 18, optionality::optional},
+  {"Hospital Item Code\"hospital_item_code\":", &t_CE_da502284bf, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Requisition Quantity\"requisition_quantity\":", &t_NM_caa61c45e1, 6, 5, 1, 0, 20, 20, optionality::optional},
+  {"Requisition Unit of Measure\"requisition_unit_of_measure\":", &t_CE_da502284bf, 60, 6, 1, 0, 27, 27, optionality::optional},
+  {"Dept. Cost Center\"dept_cost_center\":", &t_IS_94058a80d1, 30, 7, 1, 319, 17, 16, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_IS_94058a80d1, 30, 8, 1, 320, 25, 25, optionality::optional},
+  {"Deliver To ID\"deliver_to_id\":", &t_CE_da502284bf, 60, 9, 1, 0, 13, 13, optionality::optional},
+  {"Date Needed\"date_needed\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 11, 11, optionality::optional},
+};
+inline constexpr segment_def s_RQD_eab9c24c04{str("RQD", 3), str("Requisition detail segment", 26), s_RQD_eab9c24c04_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_RXA_6E71ED5BEF
+#define HL7V2_DEFS_S_RXA_6E71ED5BEF
+inline constexpr field_def s_RXA_6e71ed5bef_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Administration Sub-ID Counter\"administration_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 29, 29, optionality::required},
+  {"Date/Time Start of Administration\"date_time_start_of_administration\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 33, 33, optionality::required},
+  {"Date/Time End of Administration\"date_time_end_of_administration\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 31, 31, optionality::required},
+  {"Administered Code\"administered_code\":", &t_CE_da502284bf, 100, 5, 1, 292, 17, 17, optionality::required},
+  {"Administered Amount\"administered_amount\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 19, 19, optionality::required},
+  {"Administered Units\"administered_units\":", &t_CE_da502284bf, 60, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administered Dosage Form\"administered_dosage_form\":", &t_CE_da502284bf, 60, 8, 1, 0, 24, 24, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_da502284bf, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Administering Provider\"administering_provider\":", &t_XCN_a689621dba, 200, 10, 0, 0, 22, 22, optionality::optional},
+  {"Administered-at Location\"administered_at_location\":", &t_LA2_b3ca6b2a1f, 200, 11, 1, 0, 24, 24, optionality::optional},
+  {"Administered Per (Time Unit)\"administered_per_time_unit\":", &t_ST_30901c7b80, 20, 12, 1, 0, 28, 26, optionality::optional},
+  {"Administered Strength\"administered_strength\":", &t_NM_caa61c45e1, 20, 13, 1, 0, 21, 21, optionality::optional},
+  {"Administered Strength Units\"administered_strength_units\":", &t_CE_da502284bf, 60, 14, 1, 0, 27, 27, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 15, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 16, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_da502284bf, 60, 17, 0, 227, 27, 27, optionality::optional},
+  {"Substance Refusal Reason\"substance_refusal_reason\":", &t_CE_da502284bf, 200, 18, 0, 0, 24, 24, optionality::optional},
+  {"Indication\"indication\":", &t_CE_da502284bf, 200, 19, 0, 0, 10, 10, optionality::optional},
+  {"Completion Status\"completion_status\":", &t_ID_694d19431d, 2, 20, 1, 322, 17, 17, optionality::optional},
+  {"Action Code-RXA\"action_code_rxa\":", &t_ID_694d19431d, 2, 21, 1, 323, 15, 15, optionality::optional},
+  {"System Entry Date/Time\"system_entry_date_time\":", &t_TS_f7a89bea09, 26, 22, 1, 0, 22, 22, optionality::optional},
+};
+inline constexpr segment_def s_RXA_6e71ed5bef{str("RXA", 3), str("Pharmacy/treatment administration segment", 41), s_RXA_6e71ed5bef_f, 22};
+#endif
+#ifndef HL7V2_DEFS_S_RXC_76571C9F2E
+#define HL7V2_DEFS_S_RXC_76571C9F2E
+inline constexpr field_def s_RXC_76571c9f2e_f[] = {
+  {"RX Component Type\"rx_component_type\":", &t_ID_694d19431d, 1, 1, 1, 166, 17, 17, optionality::required},
+  {"Component Code\"component_code\":", &t_CE_da502284bf, 100, 2, 1, 0, 14, 14, optionality::required},
+  {"Component Amount\"component_amount\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 16, 16, optionality::required},
+  {"Component Units\"component_units\":", &t_CE_da502284bf, 60, 4, 1, 0, 15, 15, optionality::required},
+  {"Component Strength\"component_strength\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 18, 18, optionality::optional},
+  {"Component Strength Units\"component_strength_units\":", &t_CE_da502284bf, 60, 6, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_RXC_76571c9f2e{str("RXC", 3), str("Pharmacy/treatment component order segment", 42), s_RXC_76571c9f2e_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_RXD_F43CB830DC
+#define HL7V2_DEFS_S_RXD_F43CB830DC
+inline constexpr field_def s_RXD_f43cb830dc_f[] = {
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 23, 23, optionality::required},
+  {"Dispense/Give Code\"dispense_give_code\":", &t_CE_da502284bf, 100, 2, 1, 292, 18, 18, optionality::required},
+  {"Date/Time Dispensed\"date_time_dispensed\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 19, 19, optionality::required},
+  {"Actual Dispense Amount\"actual_dispense_amount\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 22, 22, optionality::required},
+  {"Actual Dispense Units\"actual_dispense_units\":", &t_CE_da502284bf, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Actual Dosage Form\"actual_dosage_form\":", &t_CE_da502284bf, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 7, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 27, 27, optionality::optional},
+  {"Dispense Notes\"dispense_notes\":", &t_ST_30901c7b80, 200, 9, 0, 0, 14, 14, optionality::optional},
+  {"Dispensing Provider\"dispensing_provider\":", &t_XCN_a689621dba, 200, 10, 0, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 11, 1, 167, 19, 19, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_ae4f2035ce, 10, 12, 1, 0, 16, 16, optionality::optional},
+  {"Dispense-To Location\"dispense_to_location\":", &t_LA2_b3ca6b2a1f, 200, 13, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 14, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier\342\200\231s Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_da502284bf, 200, 15, 0, 0, 63, 60, optionality::optional},
+  {"Actual Strength\"actual_strength\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 15, 15, optionality::optional},
+  {"Actual Strength Unit\"actual_strength_unit\":", &t_CE_da502284bf, 60, 17, 1, 0, 20, 20, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 18, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 19, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_da502284bf, 60, 20, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_da502284bf, 200, 21, 0, 0, 10, 10, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_da502284bf, 60, 23, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 24, 1, 321, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_RXD_f43cb830dc{str("RXD", 3), str("Pharmacy/treatment dispense segment", 35), s_RXD_f43cb830dc_f, 24};
+#endif
+#ifndef HL7V2_DEFS_S_RXE_F2B08A6448
+#define HL7V2_DEFS_S_RXE_F2B08A6448
+inline constexpr field_def s_RXE_f2b08a6448_f[] = {
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_e74dc065f7, 200, 1, 1, 0, 15, 15, optionality::required},
+  {"Give Code\"give_code\":", &t_CE_da502284bf, 100, 2, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_da502284bf, 60, 5, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_da502284bf, 60, 6, 1, 0, 16, 16, optionality::optional},
+  {"Provider\342\200\231s Administration Instructions\"providers_administration_instructions\":", &t_CE_da502284bf, 200, 7, 0, 0, 40, 37, optionality::optional},
+  {"Deliver-to Location\"deliver_to_location\":", &t_LA1_0816af1130, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 9, 1, 167, 19, 19, optionality::optional},
+  {"Dispense Amount\"dispense_amount\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 15, 15, optionality::optional},
+  {"Dispense Units\"dispense_units\":", &t_CE_da502284bf, 60, 11, 1, 0, 14, 14, optionality::optional},
+  {"Number Of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider\342\200\231s DEA Number\"ordering_providers_dea_number\":", &t_XCN_a689621dba, 60, 13, 0, 0, 32, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier\342\200\231s Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_a689621dba, 60, 14, 0, 0, 45, 42, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 15, 1, 0, 19, 19, optionality::optional},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 27, 27, optionality::optional},
+  {"Number of Refills/Doses Dispensed\"number_of_refills_doses_dispensed\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 33, 33, optionality::optional},
+  {"D/T of Most Recent Refill or Dose Dispensed\"d_t_of_most_recent_refill_or_dose_dispensed\":", &t_TS_f7a89bea09, 26, 18, 1, 0, 43, 43, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_ae4f2035ce, 10, 19, 1, 0, 16, 16, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 20, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier\342\200\231s Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_da502284bf, 200, 21, 0, 0, 63, 60, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 22, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 23, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_da502284bf, 60, 24, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 25, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_da502284bf, 60, 26, 1, 0, 19, 19, optionality::optional},
+  {"Give Indication\"give_indication\":", &t_CE_da502284bf, 200, 27, 0, 0, 15, 15, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_da502284bf, 60, 29, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 30, 1, 321, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_RXE_f2b08a6448{str("RXE", 3), str("Pharmacy/treatment encoded order segment", 40), s_RXE_f2b08a6448_f, 30};
+#endif
+#ifndef HL7V2_DEFS_S_RXG_97BBEEE89B
+#define HL7V2_DEFS_S_RXG_97BBEEE89B
+inline constexpr field_def s_RXG_97bbeee89b_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 23, 23, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_e74dc065f7, 200, 3, 1, 0, 15, 15, optionality::required},
+  {"Give Code\"give_code\":", &t_CE_da502284bf, 100, 4, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_da502284bf, 60, 7, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_da502284bf, 60, 8, 1, 0, 16, 16, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_da502284bf, 200, 9, 0, 0, 20, 20, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 10, 1, 167, 19, 19, optionality::optional},
+  {"Dispense-To Location\"dispense_to_location\":", &t_LA2_b3ca6b2a1f, 200, 11, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 12, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier\342\200\231s Special Administration Instructions\"pharmacy_treatment_suppliers_special_administration_instructions\":", &t_CE_da502284bf, 200, 13, 0, 0, 67, 64, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 14, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 15, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_da502284bf, 60, 16, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_da502284bf, 60, 18, 1, 0, 19, 19, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 19, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_f7a89bea09, 26, 20, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_da502284bf, 60, 21, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_da502284bf, 200, 22, 0, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_RXG_97bbeee89b{str("RXG", 3), str("Pharmacy/treatment give segment", 31), s_RXG_97bbeee89b_f, 22};
+#endif
+#ifndef HL7V2_DEFS_S_RXO_9D2E22DF89
+#define HL7V2_DEFS_S_RXO_9D2E22DF89
+inline constexpr field_def s_RXO_9d2e22df89_f[] = {
+  {"Requested Give Code\"requested_give_code\":", &t_CE_da502284bf, 100, 1, 1, 0, 19, 19, optionality::optional},
+  {"Requested Give Amount - Minimum\"requested_give_amount_minimum\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Amount - Maximum\"requested_give_amount_maximum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Units\"requested_give_units\":", &t_CE_da502284bf, 60, 4, 1, 0, 20, 20, optionality::optional},
+  {"Requested Dosage Form\"requested_dosage_form\":", &t_CE_da502284bf, 60, 5, 1, 0, 21, 21, optionality::optional},
+  {"Provider\342\200\231s Pharmacy/Treatment Instructions\"providers_pharmacy_treatment_instructions\":", &t_CE_da502284bf, 200, 6, 0, 0, 44, 41, optionality::optional},
+  {"Provider\342\200\231s Administration Instructions\"providers_administration_instructions\":", &t_CE_da502284bf, 200, 7, 0, 0, 40, 37, optionality::optional},
+  {"Deliver-to Location\"deliver_to_location\":", &t_LA1_0816af1130, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Allow Substitutions\"allow_substitutions\":", &t_ID_694d19431d, 1, 9, 1, 161, 19, 19, optionality::optional},
+  {"Requested Dispense Code\"requested_dispense_code\":", &t_CE_da502284bf, 100, 10, 1, 0, 23, 23, optionality::optional},
+  {"Requested Dispense Amount\"requested_dispense_amount\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Requested Dispense Units\"requested_dispense_units\":", &t_CE_da502284bf, 60, 12, 1, 0, 24, 24, optionality::optional},
+  {"Number Of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 13, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider\342\200\231s DEA Number\"ordering_providers_dea_number\":", &t_XCN_a689621dba, 60, 14, 0, 0, 32, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier\342\200\231s Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_a689621dba, 60, 15, 0, 0, 45, 42, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 16, 1, 136, 18, 18, optionality::optional},
+  {"Requested Give Per (Time Unit)\"requested_give_per_time_unit\":", &t_ST_30901c7b80, 20, 17, 1, 0, 30, 28, optionality::optional},
+  {"Requested Give Strength\"requested_give_strength\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 23, 23, optionality::optional},
+  {"Requested Give Strength Units\"requested_give_strength_units\":", &t_CE_da502284bf, 60, 19, 1, 0, 29, 29, optionality::optional},
+  {"Indication\"indication\":", &t_CE_da502284bf, 200, 20, 0, 0, 10, 10, optionality::optional},
+  {"Requested Give Rate Amount\"requested_give_rate_amount\":", &t_ST_30901c7b80, 6, 21, 1, 0, 26, 26, optionality::optional},
+  {"Requested Give Rate Units\"requested_give_rate_units\":", &t_CE_da502284bf, 60, 22, 1, 0, 25, 25, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_ae4f2035ce, 10, 23, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_RXO_9d2e22df89{str("RXO", 3), str("Pharmacy/treatment order segment", 32), s_RXO_9d2e22df89_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_RXR_BDB38C7209
+#define HL7V2_DEFS_S_RXR_BDB38C7209
+inline constexpr field_def s_RXR_bdb38c7209_f[] = {
+  {"Route\"route\":", &t_CE_da502284bf, 60, 1, 1, 162, 5, 5, optionality::required},
+  {"Site\"site\":", &t_CE_da502284bf, 60, 2, 1, 163, 4, 4, optionality::optional},
+  {"Administration Device\"administration_device\":", &t_CE_da502284bf, 60, 3, 1, 164, 21, 21, optionality::optional},
+  {"Administration Method\"administration_method\":", &t_CE_da502284bf, 60, 4, 1, 165, 21, 21, optionality::optional},
+  {"Routing Instruction\"routing_instruction\":", &t_CE_da502284bf, 60, 5, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_RXR_bdb38c7209{str("RXR", 3), str("Pharmacy/treatment route segment", 32), s_RXR_bdb38c7209_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_SCH_D31C4B43A0
+#define HL7V2_DEFS_S_SCH_D31C4B43A0
+inline constexpr field_def s_SCH_d31c4b43a0_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_6204c32e9b, 75, 1, 1, 0, 21, 21, optionality::optional},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_6204c32e9b, 75, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_6204c32e9b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_da502284bf, 200, 5, 1, 0, 11, 11, optionality::optional},
+  {"Event Reason\"event_reason\":", &t_CE_da502284bf, 200, 6, 1, 0, 12, 12, optionality::required},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_da502284bf, 200, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_da502284bf, 200, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_da502284bf, 200, 10, 1, 0, 26, 26, optionality::optional},
+  {"Appointment Timing Quantity\"appointment_timing_quantity\":", &t_TQ_e74dc065f7, 200, 11, 0, 0, 27, 27, optionality::required},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_a689621dba, 48, 12, 0, 0, 21, 21, optionality::optional},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_de85958a14, 40, 13, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_522f01560b, 106, 14, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_e9d510ffac, 80, 15, 1, 0, 23, 23, optionality::optional},
+  {"Filler Contact Person\"filler_contact_person\":", &t_XCN_a689621dba, 38, 16, 0, 0, 21, 21, optionality::required},
+  {"Filler Contact Phone Number\"filler_contact_phone_number\":", &t_XTN_de85958a14, 40, 17, 1, 0, 27, 27, optionality::optional},
+  {"Filler Contact Address\"filler_contact_address\":", &t_XAD_522f01560b, 106, 18, 0, 0, 22, 22, optionality::optional},
+  {"Filler Contact Location\"filler_contact_location\":", &t_PL_e9d510ffac, 80, 19, 1, 0, 23, 23, optionality::optional},
+  {"Entered by Person\"entered_by_person\":", &t_XCN_a689621dba, 48, 20, 0, 0, 17, 17, optionality::required},
+  {"Entered by Phone Number\"entered_by_phone_number\":", &t_XTN_de85958a14, 40, 21, 0, 0, 23, 23, optionality::optional},
+  {"Entered by Location\"entered_by_location\":", &t_PL_e9d510ffac, 80, 22, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_6204c32e9b, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_6204c32e9b, 75, 24, 1, 0, 28, 28, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_da502284bf, 200, 25, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_SCH_d31c4b43a0{str("SCH", 3), str("Schedule activity information segment", 37), s_SCH_d31c4b43a0_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_SPR_FB09589665
+#define HL7V2_DEFS_S_SPR_FB09589665
+inline constexpr field_def s_SPR_fb09589665_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"Stored Procedure Name\"stored_procedure_name\":", &t_CE_da502284bf, 60, 3, 1, 0, 21, 21, optionality::required},
+  {"Input Parameter List\"input_parameter_list\":", &t_QIP_717452a691, 256, 4, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_SPR_fb09589665{str("SPR", 3), str("Stored procedure request definition segment", 43), s_SPR_fb09589665_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_STF_1AC90C890E
+#define HL7V2_DEFS_S_STF_1AC90C890E
+inline constexpr field_def s_STF_1ac90c890e_f[] = {
+  {"Primary Key Value - STF\"primary_key_value_stf\":", &t_CE_da502284bf, 60, 1, 1, 0, 23, 21, optionality::required},
+  {"Staff ID Code\"staff_id_code\":", &t_CX_04170dde12, 60, 2, 0, 0, 13, 13, optionality::optional},
+  {"Staff Name\"staff_name\":", &t_XPN_e9a145e8d3, 48, 3, 0, 0, 10, 10, optionality::optional},
+  {"Staff Type\"staff_type\":", &t_IS_94058a80d1, 2, 4, 0, 182, 10, 10, optionality::optional},
+  {"Sex\"sex\":", &t_IS_94058a80d1, 1, 5, 1, 1, 3, 3, optionality::optional},
+  {"Date/Time Of Birth\"date_time_of_birth\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 18, 18, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 7, 1, 183, 20, 20, optionality::optional},
+  {"Department\"department\":", &t_CE_da502284bf, 200, 8, 0, 184, 10, 10, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_CE_da502284bf, 200, 9, 0, 69, 16, 16, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_de85958a14, 40, 10, 0, 0, 5, 5, optionality::optional},
+  {"Office/Home Address\"office_home_address\":", &t_XAD_522f01560b, 106, 11, 0, 0, 19, 19, optionality::optional},
+  {"Institution Activation Date\"institution_activation_date\":", &t_DIN_b79c39f6c4, 26, 12, 0, 0, 27, 27, optionality::optional},
+  {"Institution Inactivation Date\"institution_inactivation_date\":", &t_DIN_b79c39f6c4, 26, 13, 0, 0, 29, 29, optionality::optional},
+  {"Backup Person ID\"backup_person_id\":", &t_CE_da502284bf, 60, 14, 0, 0, 16, 16, optionality::optional},
+  {"E-Mail Address\"e_mail_address\":", &t_ST_30901c7b80, 40, 15, 0, 0, 14, 14, optionality::optional},
+  {"Preferred Method Of Contact\"preferred_method_of_contact\":", &t_CE_da502284bf, 200, 16, 1, 185, 27, 27, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_da502284bf, 80, 17, 1, 2, 14, 14, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 18, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_7679b2c19a, 20, 19, 1, 327, 14, 14, optionality::optional},
+  {"Employment Status\"employment_status\":", &t_IS_94058a80d1, 2, 20, 1, 66, 17, 17, optionality::optional},
+  {"Additional Insured on  Auto\"additional_insured_on_auto\":", &t_ID_694d19431d, 1, 21, 1, 136, 27, 26, optionality::optional},
+  {"Driver\342\200\231s License Number - Staff\"drivers_license_number_staff\":", &t_DLN_198deec940, 25, 22, 1, 0, 33, 28, optionality::optional},
+  {"Copy  Auto Ins\"copy_auto_ins\":", &t_ID_694d19431d, 1, 23, 1, 136, 14, 13, optionality::optional},
+  {"Auto Ins. Expires\"auto_ins_expires\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 17, 16, optionality::optional},
+  {"Date Last DMV Review\"date_last_dmv_review\":", &t_DT_43ff1b10ca, 8, 25, 1, 0, 20, 20, optionality::optional},
+  {"Date Next DMV Review\"date_next_dmv_review\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_STF_1ac90c890e{str("STF", 3), str("Staff identification segment", 28), s_STF_1ac90c890e_f, 26};
+#endif
+#ifndef HL7V2_DEFS_S_TXA_21E596E2B3
+#define HL7V2_DEFS_S_TXA_21E596E2B3
+inline constexpr field_def s_TXA_21e596e2b3_f[] = {
+  {"Set ID - TXA\"set_id_txa\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Document Type\"document_type\":", &t_IS_94058a80d1, 30, 2, 1, 270, 13, 13, optionality::required},
+  {"Document Content Presentation\"document_content_presentation\":", &t_ID_694d19431d, 2, 3, 1, 191, 29, 29, optionality::optional},
+  {"Activity Date/Time\"activity_date_time\":", &t_TS_f7a89bea09, 26, 4, 1, 0, 18, 18, optionality::optional},
+  {"Primary Activity Provider Code/Name\"primary_activity_provider_code_name\":", &t_XCN_a689621dba, 60, 5, 0, 0, 35, 35, optionality::optional},
+  {"Origination Date/Time\"origination_date_time\":", &t_TS_f7a89bea09, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Transcription Date/Time\"transcription_date_time\":", &t_TS_f7a89bea09, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"Edit Date/Time\"edit_date_time\":", &t_TS_f7a89bea09, 26, 8, 0, 0, 14, 14, optionality::optional},
+  {"Originator Code/Name\"originator_code_name\":", &t_XCN_a689621dba, 60, 9, 0, 0, 20, 20, optionality::optional},
+  {"Assigned Document Authenticator\"assigned_document_authenticator\":", &t_XCN_a689621dba, 60, 10, 0, 0, 31, 31, optionality::optional},
+  {"Transcriptionist Code/Name\"transcriptionist_code_name\":", &t_XCN_a689621dba, 48, 11, 0, 0, 26, 26, optionality::optional},
+  {"Unique Document Number\"unique_document_number\":", &t_EI_6204c32e9b, 30, 12, 1, 0, 22, 22, optionality::required},
+  {"Parent Document Number\"parent_document_number\":", &t_EI_6204c32e9b, 30, 13, 1, 0, 22, 22, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_6204c32e9b, 22, 14, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_6204c32e9b, 22, 15, 1, 0, 19, 19, optionality::optional},
+  {"Unique Document File Name\"unique_document_file_name\":", &t_ST_30901c7b80, 30, 16, 1, 0, 25, 25, optionality::optional},
+  {"Document Completion Status\"document_completion_status\":", &t_ID_694d19431d, 2, 17, 1, 271, 26, 26, optionality::required},
+  {"Document Confidentiality Status\"document_confidentiality_status\":", &t_ID_694d19431d, 2, 18, 1, 272, 31, 31, optionality::optional},
+  {"Document Availability Status\"document_availability_status\":", &t_ID_694d19431d, 2, 19, 1, 273, 28, 28, optionality::optional},
+  {"Document Storage Status\"document_storage_status\":", &t_ID_694d19431d, 2, 20, 1, 275, 23, 23, optionality::optional},
+  {"Document Change Reason\"document_change_reason\":", &t_ST_30901c7b80, 30, 21, 1, 0, 22, 22, optionality::optional},
+  {"Authentication Person, Time Stamp\"authentication_person_time_stamp\":", &t_PPN_354c6ab633, 60, 22, 0, 0, 33, 32, optionality::optional},
+  {"Distributed Copies (Code and Name of Recipients)\"distributed_copies_code_and_name_of_recipients\":", &t_XCN_a689621dba, 60, 23, 0, 0, 48, 46, optionality::optional},
+};
+inline constexpr segment_def s_TXA_21e596e2b3{str("TXA", 3), str("Document notification segment", 29), s_TXA_21e596e2b3_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB1_7C92B72147
+#define HL7V2_DEFS_S_UB1_7C92B72147
+inline constexpr field_def s_UB1_7c92b72147_f[] = {
+  {"Set ID - UB1\"set_id_ub1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Blood Deductible  (43)\"blood_deductible_43\":", &t_NM_caa61c45e1, 1, 2, 1, 0, 22, 19, optionality::optional},
+  {"Blood Furnished-Pints Of (40)\"blood_furnished_pints_of_40\":", &t_NM_caa61c45e1, 2, 3, 1, 0, 29, 27, optionality::optional},
+  {"Blood Replaced-Pints (41)\"blood_replaced_pints_41\":", &t_NM_caa61c45e1, 2, 4, 1, 0, 25, 23, optionality::optional},
+  {"Blood Not Replaced-Pints(42)\"blood_not_replaced_pints_42\":", &t_NM_caa61c45e1, 2, 5, 1, 0, 28, 27, optionality::optional},
+  {"Co-Insurance Days (25)\"co_insurance_days_25\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 20, optionality::optional},
+  {"Condition Code (35-39)\"condition_code_35_39\":", &t_IS_94058a80d1, 14, 7, 5, 43, 22, 20, optionality::optional},
+  {"Covered Days - (23)\"covered_days_23\":", &t_NM_caa61c45e1, 3, 8, 1, 0, 19, 15, optionality::optional},
+  {"Non Covered Days - (24)\"non_covered_days_24\":", &t_NM_caa61c45e1, 3, 9, 1, 0, 23, 19, optionality::optional},
+  {"Value Amount and Code (46-49)\"value_amount_and_code_46_49\":", &t_UVC_0c1bfbc86b, 12, 10, 8, 153, 29, 27, optionality::optional},
+  {"Number Of Grace Days (90)\"number_of_grace_days_90\":", &t_NM_caa61c45e1, 2, 11, 1, 0, 25, 23, optionality::optional},
+  {"Special Program Indicator (44)\"special_program_indicator_44\":", &t_CE_da502284bf, 60, 12, 1, 348, 30, 28, optionality::optional},
+  {"PSRO/UR Approval Indicator (87)\"psro_ur_approval_indicator_87\":", &t_CE_da502284bf, 60, 13, 1, 349, 31, 29, optionality::optional},
+  {"PSRO/UR Approved Stay-Fm (88)\"psro_ur_approved_stay_fm_88\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 29, 27, optionality::optional},
+  {"PSRO/UR Approved Stay-To (89)\"psro_ur_approved_stay_to_89\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 29, 27, optionality::optional},
+  {"Occurrence (28-32)\"occurrence_28_32\":", &t_OCD_cf02dc4ba2, 20, 16, 5, 350, 18, 16, optionality::optional},
+  {"Occurrence Span (33)\"occurrence_span_33\":", &t_CE_da502284bf, 60, 17, 1, 351, 20, 18, optionality::optional},
+  {"Occur Span Start Date(33)\"occur_span_start_date_33\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 25, 24, optionality::optional},
+  {"Occur Span End Date (33)\"occur_span_end_date_33\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 24, 22, optionality::optional},
+  {"UB-82 Locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 Locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 Locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::optional},
+  {"UB-82 Locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_UB1_7c92b72147{str("UB1", 3), str("UB82 data segment", 17), s_UB1_7c92b72147_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB2_B39A6224EE
+#define HL7V2_DEFS_S_UB2_B39A6224EE
+inline constexpr field_def s_UB2_b39a6224ee_f[] = {
+  {"Set ID - UB2\"set_id_ub2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Co-Insurance Days (9)\"co_insurance_days_9\":", &t_ST_30901c7b80, 3, 2, 1, 0, 21, 19, optionality::optional},
+  {"Condition Code (24-30)\"condition_code_24_30\":", &t_IS_94058a80d1, 2, 3, 7, 43, 22, 20, optionality::optional},
+  {"Covered Days (7)\"covered_days_7\":", &t_ST_30901c7b80, 3, 4, 1, 0, 16, 14, optionality::optional},
+  {"Non-Covered Days (8)\"non_covered_days_8\":", &t_ST_30901c7b80, 4, 5, 1, 0, 20, 18, optionality::optional},
+  {"Value Amount & Code\"value_amount_code\":", &t_UVC_0c1bfbc86b, 11, 6, 12, 153, 19, 17, optionality::optional},
+  {"Occurrence Code and Date (32-35)\"occurrence_code_and_date_32_35\":", &t_OCD_cf02dc4ba2, 11, 7, 8, 350, 32, 30, optionality::optional},
+  {"Occurrence Span Code/Dates (36)\"occurrence_span_code_dates_36\":", &t_OSP_9399875c3e, 28, 8, 2, 351, 31, 29, optionality::optional},
+  {"UB92 Locator 2 (State)\"ub92_locator_2_state\":", &t_ST_30901c7b80, 29, 9, 2, 0, 22, 20, optionality::optional},
+  {"UB92 Locator 11 (State)\"ub92_locator_11_state\":", &t_ST_30901c7b80, 12, 10, 2, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 31 (National)\"ub92_locator_31_national\":", &t_ST_30901c7b80, 5, 11, 1, 0, 26, 24, optionality::optional},
+  {"Document Control Number\"document_control_number\":", &t_ST_30901c7b80, 23, 12, 3, 0, 23, 23, optionality::optional},
+  {"UB92 Locator 49 (National)\"ub92_locator_49_national\":", &t_ST_30901c7b80, 4, 13, 23, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 56 (State)\"ub92_locator_56_state\":", &t_ST_30901c7b80, 14, 14, 5, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 57 (National)\"ub92_locator_57_national\":", &t_ST_30901c7b80, 27, 15, 1, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 78 (State)\"ub92_locator_78_state\":", &t_ST_30901c7b80, 2, 16, 2, 0, 23, 21, optionality::optional},
+  {"Special Visit Count\"special_visit_count\":", &t_NM_caa61c45e1, 3, 17, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_UB2_b39a6224ee{str("UB2", 3), str("UB92 data segment", 17), s_UB2_b39a6224ee_f, 17};
+#endif
+#ifndef HL7V2_DEFS_S_URD_FC7720D595
+#define HL7V2_DEFS_S_URD_FC7720D595
+inline constexpr field_def s_URD_fc7720d595_f[] = {
+  {"R/U Date/Time\"r_u_date_time\":", &t_TS_f7a89bea09, 26, 1, 1, 0, 13, 13, optionality::optional},
+  {"Report Priority\"report_priority\":", &t_ID_694d19431d, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/U Who Subject Definition\"r_u_who_subject_definition\":", &t_XCN_a689621dba, 60, 3, 0, 0, 26, 26, optionality::required},
+  {"R/U What Subject Definition\"r_u_what_subject_definition\":", &t_CE_da502284bf, 60, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/U What Department Code\"r_u_what_department_code\":", &t_CE_da502284bf, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/U Display/Print Locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 27, 27, optionality::optional},
+  {"R/U Results Level\"r_u_results_level\":", &t_ID_694d19431d, 1, 7, 1, 108, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_URD_fc7720d595{str("URD", 3), str("Results/update definition segment", 33), s_URD_fc7720d595_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_URS_6FCCA0C123
+#define HL7V2_DEFS_S_URS_6FCCA0C123
+inline constexpr field_def s_URS_6fcca0c123_f[] = {
+  {"R/U Where Subject Definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/U When Data Start Date/Time\"r_u_when_data_start_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 29, 29, optionality::optional},
+  {"R/U When Data End Date/Time\"r_u_when_data_end_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"R/U What User Qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/U Other Results Subject Definition\"r_u_other_results_subject_definition\":", &t_ST_30901c7b80, 20, 5, 0, 0, 36, 36, optionality::optional},
+  {"R/U Which Date/Time Qualifier\"r_u_which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 29, 29, optionality::optional},
+  {"R/U Which Date/Time Status Qualifier\"r_u_which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 36, 36, optionality::optional},
+  {"R/U Date/Time Selection Qualifier\"r_u_date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 33, 33, optionality::optional},
+  {"R/U Quantity/Timing Qualifier\"r_u_quantity_timing_qualifier\":", &t_TQ_e74dc065f7, 60, 9, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_URS_6fcca0c123{str("URS", 3), str("Unsolicited selection segment", 29), s_URS_6fcca0c123_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_VAR_0EF96B9817
+#define HL7V2_DEFS_S_VAR_0EF96B9817
+inline constexpr field_def s_VAR_0ef96b9817_f[] = {
+  {"Variance Instance ID\"variance_instance_id\":", &t_EI_6204c32e9b, 60, 1, 1, 0, 20, 20, optionality::required},
+  {"Documented Date/Time\"documented_date_time\":", &t_TS_f7a89bea09, 26, 2, 1, 0, 20, 20, optionality::required},
+  {"Stated Variance Date/Time\"stated_variance_date_time\":", &t_TS_f7a89bea09, 26, 3, 1, 0, 25, 25, optionality::optional},
+  {"Variance Originator\"variance_originator\":", &t_XCN_a689621dba, 80, 4, 0, 0, 19, 19, optionality::optional},
+  {"Variance Classification\"variance_classification\":", &t_CE_da502284bf, 60, 5, 1, 0, 23, 23, optionality::optional},
+  {"Variance Description\"variance_description\":", &t_ST_30901c7b80, 512, 6, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_VAR_0ef96b9817{str("VAR", 3), str("Variance", 8), s_VAR_0ef96b9817_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_VTQ_DE7C8655C9
+#define HL7V2_DEFS_S_VTQ_DE7C8655C9
+inline constexpr field_def s_VTQ_de7c8655c9_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/ Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 27, 26, optionality::required},
+  {"VT Query Name\"vt_query_name\":", &t_CE_da502284bf, 60, 3, 1, 0, 13, 13, optionality::required},
+  {"Virtual Table Name\"virtual_table_name\":", &t_CE_da502284bf, 60, 4, 1, 0, 18, 18, optionality::required},
+  {"Selection Criteria\"selection_criteria\":", &t_QSC_0cb5e0f1ff, 256, 5, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_VTQ_de7c8655c9{str("VTQ", 3), str("Virtual table query request segment", 35), s_VTQ_de7c8655c9_f, 5};
 #endif
 #ifndef HL7V2_DEFS_N_FBFB7C778A
 #define HL7V2_DEFS_N_FBFB7C778A
@@ -8629,116 +8629,116 @@ inline constexpr table_def tb_364_f6a940414a{364, 8, str("Comment type", 12), tb
 #endif
 
 inline constexpr segment_entry v2_3_1_segments[] = {
-  {0x41434300u, &s_ACC_c97b4108d0},
-  {0x41444400u, &s_ADD_817e44f80c},
-  {0x41494700u, &s_AIG_dfa3b7bdef},
-  {0x41494c00u, &s_AIL_089efa24ad},
-  {0x41495000u, &s_AIP_4e64d3b264},
-  {0x41495300u, &s_AIS_98a8006cc9},
-  {0x414c3100u, &s_AL1_3f701d4775},
-  {0x41505200u, &s_APR_acf364396a},
-  {0x41525100u, &s_ARQ_7a868c5708},
-  {0x41555400u, &s_AUT_5c974721d3},
-  {0x42485300u, &s_BHS_0e27ab09ee},
-  {0x424c4700u, &s_BLG_8ade8d98d8},
-  {0x42545300u, &s_BTS_4b2f5754ed},
-  {0x43444d00u, &s_CDM_e1fb18b0f5},
-  {0x434d3000u, &s_CM0_334fd7e000},
-  {0x434d3100u, &s_CM1_574ba23239},
-  {0x434d3200u, &s_CM2_b3009918cd},
-  {0x43535000u, &s_CSP_840eab43ed},
-  {0x43535200u, &s_CSR_c88bb0ca33},
-  {0x43535300u, &s_CSS_e98c265f1e},
-  {0x43544400u, &s_CTD_9546d2645e},
-  {0x43544900u, &s_CTI_9f5dd3218b},
-  {0x44423100u, &s_DB1_19f557dd2a},
-  {0x44473100u, &s_DG1_a6f8a77c9a},
-  {0x44524700u, &s_DRG_34bd2fe7dd},
-  {0x44534300u, &s_DSC_f454771e49},
-  {0x44535000u, &s_DSP_7937455059},
-  {0x45514c00u, &s_EQL_0521f1ccec},
-  {0x45525100u, &s_ERQ_dbb288823a},
-  {0x45525200u, &s_ERR_b000b41822},
-  {0x45564e00u, &s_EVN_288ae08c71},
-  {0x46414300u, &s_FAC_f5f7c39cac},
-  {0x46485300u, &s_FHS_6b90fa84f9},
-  {0x46543100u, &s_FT1_80cc1b83fb},
-  {0x46545300u, &s_FTS_8d78a78272},
-  {0x474f4c00u, &s_GOL_8710c9475f},
-  {0x47543100u, &s_GT1_32f88b732d},
-  {0x494e3100u, &s_IN1_3d3ea4f1b8},
-  {0x494e3200u, &s_IN2_3e52ea2675},
-  {0x494e3300u, &s_IN3_08af4e631a},
-  {0x4c434300u, &s_LCC_9e518d1aef},
-  {0x4c434800u, &s_LCH_18ea7dc946},
-  {0x4c445000u, &s_LDP_43cb3dbae9},
-  {0x4c4f4300u, &s_LOC_323bb69370},
-  {0x4c524c00u, &s_LRL_ce16a61437},
-  {0x4d464100u, &s_MFA_837d6cd2f0},
-  {0x4d464500u, &s_MFE_f7bcf47b04},
-  {0x4d464900u, &s_MFI_f68e455ae9},
-  {0x4d524700u, &s_MRG_355cec105c},
-  {0x4d534100u, &s_MSA_9dfee44d8a},
-  {0x4d534800u, &s_MSH_c4cbeb6140},
-  {0x4e434b00u, &s_NCK_bb7bfae5b0},
-  {0x4e4b3100u, &s_NK1_861feeda23},
-  {0x4e505500u, &s_NPU_7745a61fd3},
-  {0x4e534300u, &s_NSC_405502a017},
-  {0x4e535400u, &s_NST_683f7cafec},
-  {0x4e544500u, &s_NTE_90f61b21c2},
-  {0x4f425200u, &s_OBR_3cf850df7f},
-  {0x4f425800u, &s_OBX_602891c44e},
-  {0x4f445300u, &s_ODS_205311328d},
-  {0x4f445400u, &s_ODT_94b6ecb184},
-  {0x4f4d3100u, &s_OM1_471b800cc7},
-  {0x4f4d3200u, &s_OM2_64bfe84a24},
-  {0x4f4d3300u, &s_OM3_e23c8fe711},
-  {0x4f4d3400u, &s_OM4_2984aeaecb},
-  {0x4f4d3500u, &s_OM5_694220478e},
-  {0x4f4d3600u, &s_OM6_65b0aed29a},
-  {0x4f524300u, &s_ORC_26b3fd95ed},
-  {0x50435200u, &s_PCR_9c15821f68},
-  {0x50443100u, &s_PD1_0f571a91f4},
-  {0x50444300u, &s_PDC_c29d2425fc},
-  {0x50454f00u, &s_PEO_02d54ee3e2},
-  {0x50455300u, &s_PES_42e7b10907},
-  {0x50494400u, &s_PID_2d751ab884},
-  {0x50523100u, &s_PR1_d189f914a5},
-  {0x50524100u, &s_PRA_f89c012419},
-  {0x50524200u, &s_PRB_3eb9d909f3},
-  {0x50524300u, &s_PRC_6d1460aef4},
-  {0x50524400u, &s_PRD_cb8084609e},
-  {0x50534800u, &s_PSH_5cea8ab15b},
-  {0x50544800u, &s_PTH_22a203fb23},
-  {0x50563100u, &s_PV1_c74519b055},
-  {0x50563200u, &s_PV2_8ab5c30152},
-  {0x51414b00u, &s_QAK_a190d40e82},
-  {0x51524400u, &s_QRD_0b6c450134},
-  {0x51524600u, &s_QRF_f00c4d7444},
-  {0x52444600u, &s_RDF_8b8a374b04},
-  {0x52445400u, &s_RDT_192053f670},
-  {0x52463100u, &s_RF1_3bc53354a8},
-  {0x52475300u, &s_RGS_8858dab610},
-  {0x524f4c00u, &s_ROL_d8e6839d6c},
-  {0x52513100u, &s_RQ1_1c09fd96a7},
-  {0x52514400u, &s_RQD_2e897527d6},
-  {0x52584100u, &s_RXA_ec82a1bf53},
-  {0x52584300u, &s_RXC_7c7383567a},
-  {0x52584400u, &s_RXD_85924e8a18},
-  {0x52584500u, &s_RXE_8d047f40d9},
-  {0x52584700u, &s_RXG_97b6d1c9f3},
-  {0x52584f00u, &s_RXO_8f70802873},
-  {0x52585200u, &s_RXR_44ae266d1f},
-  {0x53434800u, &s_SCH_97bf9a5537},
-  {0x53505200u, &s_SPR_b8e1663985},
-  {0x53544600u, &s_STF_e924511e8f},
-  {0x54584100u, &s_TXA_2f8f691f3d},
-  {0x55423100u, &s_UB1_82603c25b6},
-  {0x55423200u, &s_UB2_70ebc65d86},
-  {0x55524400u, &s_URD_f07c49f3d4},
-  {0x55525300u, &s_URS_4db4de814d},
-  {0x56415200u, &s_VAR_3cafabeb7f},
-  {0x56545100u, &s_VTQ_fecf6db7bf},
+  {0x41434300u, &s_ACC_3eaa0dbae0},
+  {0x41444400u, &s_ADD_6b4a5b2b0c},
+  {0x41494700u, &s_AIG_325326ae66},
+  {0x41494c00u, &s_AIL_6978341fd2},
+  {0x41495000u, &s_AIP_4663f70fcc},
+  {0x41495300u, &s_AIS_033fe28972},
+  {0x414c3100u, &s_AL1_30b125846d},
+  {0x41505200u, &s_APR_a3459c5bd4},
+  {0x41525100u, &s_ARQ_f74d3bd4cf},
+  {0x41555400u, &s_AUT_ae72c9d56a},
+  {0x42485300u, &s_BHS_d66c76ee3e},
+  {0x424c4700u, &s_BLG_e8a14246bf},
+  {0x42545300u, &s_BTS_8d27312904},
+  {0x43444d00u, &s_CDM_90cb5f3562},
+  {0x434d3000u, &s_CM0_b3b9b3e35b},
+  {0x434d3100u, &s_CM1_05733e3436},
+  {0x434d3200u, &s_CM2_649d1a0b02},
+  {0x43535000u, &s_CSP_d329416cbd},
+  {0x43535200u, &s_CSR_1b0e7f5592},
+  {0x43535300u, &s_CSS_6e46073a03},
+  {0x43544400u, &s_CTD_5d68380353},
+  {0x43544900u, &s_CTI_5f607d216e},
+  {0x44423100u, &s_DB1_6876c1479a},
+  {0x44473100u, &s_DG1_0783b938ee},
+  {0x44524700u, &s_DRG_5a9016ccba},
+  {0x44534300u, &s_DSC_f33ec95fba},
+  {0x44535000u, &s_DSP_872af28eeb},
+  {0x45514c00u, &s_EQL_bab818a347},
+  {0x45525100u, &s_ERQ_0f70cdeda8},
+  {0x45525200u, &s_ERR_8b8b870f60},
+  {0x45564e00u, &s_EVN_3dcbe3a558},
+  {0x46414300u, &s_FAC_2ece280648},
+  {0x46485300u, &s_FHS_ae8413f5ff},
+  {0x46543100u, &s_FT1_ccff7357ad},
+  {0x46545300u, &s_FTS_5e492d308d},
+  {0x474f4c00u, &s_GOL_4c513a513e},
+  {0x47543100u, &s_GT1_c4d59b2e82},
+  {0x494e3100u, &s_IN1_c5b3bf2b0e},
+  {0x494e3200u, &s_IN2_66fe02d4de},
+  {0x494e3300u, &s_IN3_31c348c40b},
+  {0x4c434300u, &s_LCC_42b74fec49},
+  {0x4c434800u, &s_LCH_2f8987308c},
+  {0x4c445000u, &s_LDP_f0e3a31792},
+  {0x4c4f4300u, &s_LOC_9967c2ee7e},
+  {0x4c524c00u, &s_LRL_c2a73fbb64},
+  {0x4d464100u, &s_MFA_95c014f2dc},
+  {0x4d464500u, &s_MFE_d51b708f9d},
+  {0x4d464900u, &s_MFI_5f3b0eb274},
+  {0x4d524700u, &s_MRG_9b60c263d4},
+  {0x4d534100u, &s_MSA_d0d885bcf9},
+  {0x4d534800u, &s_MSH_d7aff55f0c},
+  {0x4e434b00u, &s_NCK_37306d5678},
+  {0x4e4b3100u, &s_NK1_5d1f21571d},
+  {0x4e505500u, &s_NPU_56c2efd4a8},
+  {0x4e534300u, &s_NSC_a2b38b4c63},
+  {0x4e535400u, &s_NST_ff77478701},
+  {0x4e544500u, &s_NTE_7a14ac2c89},
+  {0x4f425200u, &s_OBR_e70e90d06b},
+  {0x4f425800u, &s_OBX_9e5a8c3a46},
+  {0x4f445300u, &s_ODS_55ef1f06c0},
+  {0x4f445400u, &s_ODT_b8c117a6df},
+  {0x4f4d3100u, &s_OM1_9e234f77c5},
+  {0x4f4d3200u, &s_OM2_a61b82f7fa},
+  {0x4f4d3300u, &s_OM3_83a7d63d21},
+  {0x4f4d3400u, &s_OM4_2a02d0b03d},
+  {0x4f4d3500u, &s_OM5_2635dbc276},
+  {0x4f4d3600u, &s_OM6_50b929dc9f},
+  {0x4f524300u, &s_ORC_e6ed53323d},
+  {0x50435200u, &s_PCR_1f33e4a965},
+  {0x50443100u, &s_PD1_f75f54e455},
+  {0x50444300u, &s_PDC_b050f2bc3d},
+  {0x50454f00u, &s_PEO_d134cd8805},
+  {0x50455300u, &s_PES_4bd43e927f},
+  {0x50494400u, &s_PID_0705f17652},
+  {0x50523100u, &s_PR1_ff576c400c},
+  {0x50524100u, &s_PRA_2953bcfd63},
+  {0x50524200u, &s_PRB_35da36b1bf},
+  {0x50524300u, &s_PRC_97e3651c5e},
+  {0x50524400u, &s_PRD_522e9764c5},
+  {0x50534800u, &s_PSH_6b2ce212bd},
+  {0x50544800u, &s_PTH_b859da6c52},
+  {0x50563100u, &s_PV1_2e2833111b},
+  {0x50563200u, &s_PV2_f183c230bb},
+  {0x51414b00u, &s_QAK_43d73e8758},
+  {0x51524400u, &s_QRD_0379d923a5},
+  {0x51524600u, &s_QRF_bc7fc8d3ac},
+  {0x52444600u, &s_RDF_a39daeebe0},
+  {0x52445400u, &s_RDT_e851c6b763},
+  {0x52463100u, &s_RF1_266040b495},
+  {0x52475300u, &s_RGS_5eccb1fb3d},
+  {0x524f4c00u, &s_ROL_78d153a374},
+  {0x52513100u, &s_RQ1_bd03d18a0f},
+  {0x52514400u, &s_RQD_eab9c24c04},
+  {0x52584100u, &s_RXA_6e71ed5bef},
+  {0x52584300u, &s_RXC_76571c9f2e},
+  {0x52584400u, &s_RXD_f43cb830dc},
+  {0x52584500u, &s_RXE_f2b08a6448},
+  {0x52584700u, &s_RXG_97bbeee89b},
+  {0x52584f00u, &s_RXO_9d2e22df89},
+  {0x52585200u, &s_RXR_bdb38c7209},
+  {0x53434800u, &s_SCH_d31c4b43a0},
+  {0x53505200u, &s_SPR_fb09589665},
+  {0x53544600u, &s_STF_1ac90c890e},
+  {0x54584100u, &s_TXA_21e596e2b3},
+  {0x55423100u, &s_UB1_7c92b72147},
+  {0x55423200u, &s_UB2_b39a6224ee},
+  {0x55524400u, &s_URD_fc7720d595},
+  {0x55525300u, &s_URS_6fcca0c123},
+  {0x56415200u, &s_VAR_0ef96b9817},
+  {0x56545100u, &s_VTQ_de7c8655c9},
 };
 inline constexpr const type_def* v2_3_1_types[] = {
   &t_AD_997db9468c,

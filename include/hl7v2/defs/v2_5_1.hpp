@@ -25,14 +25,14 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_AD_B6D6FC0C97
 #define HL7V2_DEFS_T_AD_B6D6FC0C97
 inline constexpr component_def t_AD_b6d6fc0c97_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 120, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_b6d6fc0c97{str("AD", 2), str("Address", 7), t_AD_b6d6fc0c97_c, 8};
 #endif
@@ -43,9 +43,9 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_AUI_F0D573E90C
 #define HL7V2_DEFS_T_AUI_F0D573E90C
 inline constexpr component_def t_AUI_f0d573e90c_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Date", 4), str("date", 4), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_ST_30901c7b80, 30, 0, 20, 20, optionality::optional},
+  {"Date\"date\":", &t_DT_43ff1b10ca, 8, 0, 4, 4, optionality::optional},
+  {"Source\"source\":", &t_ST_30901c7b80, 199, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_AUI_f0d573e90c{str("AUI", 3), str("Authorization Information", 25), t_AUI_f0d573e90c_c, 3};
 #endif
@@ -56,43 +56,43 @@ inline constexpr type_def t_DTM_49eefd5d38{str("DTM", 3), str("Date/Time", 9), n
 #ifndef HL7V2_DEFS_T_TS_88A4A463D4
 #define HL7V2_DEFS_T_TS_88A4A463D4
 inline constexpr component_def t_TS_88a4a463d4_c[] = {
-  {str("Time", 4), str("time", 4), &t_DTM_49eefd5d38, 24, 0, optionality::required},
-  {str("Degree of Precision", 19), str("degree_of_precision", 19), &t_ID_694d19431d, 1, 529, optionality::optional},
+  {"Time\"time\":", &t_DTM_49eefd5d38, 24, 0, 4, 4, optionality::required},
+  {"Degree of Precision\"degree_of_precision\":", &t_ID_694d19431d, 1, 529, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_TS_88a4a463d4{str("TS", 2), str("Time Stamp", 10), t_TS_88a4a463d4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CCD_CB8F8CB850
 #define HL7V2_DEFS_T_CCD_CB8F8CB850
 inline constexpr component_def t_CCD_cb8f8cb850_c[] = {
-  {str("Invocation Event", 16), str("invocation_event", 16), &t_ID_694d19431d, 1, 100, optionality::required},
-  {str("Date/time", 9), str("date_time", 9), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Invocation Event\"invocation_event\":", &t_ID_694d19431d, 1, 100, 16, 16, optionality::required},
+  {"Date/time\"date_time\":", &t_TS_88a4a463d4, 26, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_CCD_cb8f8cb850{str("CCD", 3), str("Charge Code and Date", 20), t_CCD_cb8f8cb850_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CE_43404300F4
 #define HL7V2_DEFS_T_CE_43404300F4
 inline constexpr component_def t_CE_43404300f4_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_694d19431d, 20, 396, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_694d19431d, 20, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_694d19431d, 20, 396, 31, 31, optionality::optional},
 };
 inline constexpr type_def t_CE_43404300f4{str("CE", 2), str("Coded Element", 13), t_CE_43404300f4_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CNE_A19B2CBD1C
 #define HL7V2_DEFS_T_CNE_A19B2CBD1C
 inline constexpr component_def t_CNE_a19b2cbd1c_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::required},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_694d19431d, 20, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_694d19431d, 20, 396, 31, 31, optionality::optional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CNE_a19b2cbd1c{str("CNE", 3), str("Coded with No Exceptions", 24), t_CNE_a19b2cbd1c_c, 9};
 #endif
@@ -103,17 +103,17 @@ inline constexpr type_def t_IS_94058a80d1{str("IS", 2), str("Coded value for use
 #ifndef HL7V2_DEFS_T_CNN_EC41AD215A
 #define HL7V2_DEFS_T_CNN_EC41AD215A
 inline constexpr component_def t_CNN_ec41ad215a_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 4, 297, optionality::conditional},
-  {str("Assigning Authority   - Namespace ID", 36), str("assigning_authority_namespace_id", 32), &t_IS_94058a80d1, 20, 363, optionality::conditional},
-  {str("Assigning Authority  - Universal ID", 35), str("assigning_authority_universal_id", 32), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Assigning Authority  - Universal ID Type", 40), str("assigning_authority_universal_id_type", 37), &t_ID_694d19431d, 6, 301, optionality::conditional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 4, 297, 12, 12, optionality::conditional},
+  {"Assigning Authority   - Namespace ID\"assigning_authority_namespace_id\":", &t_IS_94058a80d1, 20, 363, 36, 32, optionality::conditional},
+  {"Assigning Authority  - Universal ID\"assigning_authority_universal_id\":", &t_ST_30901c7b80, 199, 0, 35, 32, optionality::conditional},
+  {"Assigning Authority  - Universal ID Type\"assigning_authority_universal_id_type\":", &t_ID_694d19431d, 6, 301, 40, 37, optionality::conditional},
 };
 inline constexpr type_def t_CNN_ec41ad215a{str("CNN", 3), str("Composite ID Number and Name Simplified", 39), t_CNN_ec41ad215a_c, 11};
 #endif
@@ -124,136 +124,136 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_MO_03B1F4298F
 #define HL7V2_DEFS_T_MO_03B1F4298F
 inline constexpr component_def t_MO_03b1f4298f_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Denomination", 12), str("denomination", 12), &t_ID_694d19431d, 3, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Denomination\"denomination\":", &t_ID_694d19431d, 3, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_MO_03b1f4298f{str("MO", 2), str("Money", 5), t_MO_03b1f4298f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CP_0CCA1EDF01
 #define HL7V2_DEFS_T_CP_0CCA1EDF01
 inline constexpr component_def t_CP_0cca1edf01_c[] = {
-  {str("Price", 5), str("price", 5), &t_MO_03b1f4298f, 20, 0, optionality::required},
-  {str("Price Type", 10), str("price_type", 10), &t_ID_694d19431d, 2, 205, optionality::optional},
-  {str("From Value", 10), str("from_value", 10), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("To Value", 8), str("to_value", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Range Units", 11), str("range_units", 11), &t_CE_43404300f4, 483, 0, optionality::optional},
-  {str("Range Type", 10), str("range_type", 10), &t_ID_694d19431d, 1, 298, optionality::optional},
+  {"Price\"price\":", &t_MO_03b1f4298f, 20, 0, 5, 5, optionality::required},
+  {"Price Type\"price_type\":", &t_ID_694d19431d, 2, 205, 10, 10, optionality::optional},
+  {"From Value\"from_value\":", &t_NM_caa61c45e1, 16, 0, 10, 10, optionality::optional},
+  {"To Value\"to_value\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Range Units\"range_units\":", &t_CE_43404300f4, 483, 0, 11, 11, optionality::optional},
+  {"Range Type\"range_type\":", &t_ID_694d19431d, 1, 298, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CP_0cca1edf01{str("CP", 2), str("Composite Price", 15), t_CP_0cca1edf01_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_2AB7A9C685
 #define HL7V2_DEFS_T_CQ_2AB7A9C685
 inline constexpr component_def t_CQ_2ab7a9c685_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_43404300f4, 483, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_CE_43404300f4, 483, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_2ab7a9c685{str("CQ", 2), str("Composite Quantity with Units", 29), t_CQ_2ab7a9c685_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CWE_612241EECC
 #define HL7V2_DEFS_T_CWE_612241EECC
 inline constexpr component_def t_CWE_612241eecc_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_694d19431d, 20, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_694d19431d, 20, 396, 31, 31, optionality::optional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CWE_612241eecc{str("CWE", 3), str("Coded with Exceptions", 21), t_CWE_612241eecc_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_HD_6C94777106
 #define HL7V2_DEFS_T_HD_6C94777106
 inline constexpr component_def t_HD_6c94777106_c[] = {
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 20, 300, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 6, 301, optionality::conditional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 20, 300, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 199, 0, 12, 12, optionality::conditional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 6, 301, 17, 17, optionality::conditional},
 };
 inline constexpr type_def t_HD_6c94777106{str("HD", 2), str("Hierarchic Designator", 21), t_HD_6c94777106_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CX_3AE77F1E70
 #define HL7V2_DEFS_T_CX_3AE77F1E70
 inline constexpr component_def t_CX_3ae77f1e70_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Check Digit", 11), str("check_digit", 11), &t_ST_30901c7b80, 1, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_6c94777106, 227, 363, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::required},
+  {"Check Digit\"check_digit\":", &t_ST_30901c7b80, 1, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_6c94777106, 227, 363, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_6c94777106, 227, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DT_43ff1b10ca, 8, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_612241eecc, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_612241eecc, 705, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_CX_3ae77f1e70{str("CX", 2), str("Extended Composite ID with Check Digit", 38), t_CX_3ae77f1e70_c, 10};
 #endif
 #ifndef HL7V2_DEFS_T_DDI_865DB8BA1A
 #define HL7V2_DEFS_T_DDI_865DB8BA1A
 inline constexpr component_def t_DDI_865db8ba1a_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Monetary Amount", 15), str("monetary_amount", 15), &t_MO_03b1f4298f, 16, 0, optionality::required},
-  {str("Number of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Delay Days\"delay_days\":", &t_NM_caa61c45e1, 3, 0, 10, 10, optionality::optional},
+  {"Monetary Amount\"monetary_amount\":", &t_MO_03b1f4298f, 16, 0, 15, 15, optionality::required},
+  {"Number of Days\"number_of_days\":", &t_NM_caa61c45e1, 4, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DDI_865db8ba1a{str("DDI", 3), str("Daily Deductible Information", 28), t_DDI_865db8ba1a_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_DIN_5ED7E6F604
 #define HL7V2_DEFS_T_DIN_5ED7E6F604
 inline constexpr component_def t_DIN_5ed7e6f604_c[] = {
-  {str("Date", 4), str("date", 4), &t_TS_88a4a463d4, 26, 0, optionality::required},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CE_43404300f4, 483, 531, optionality::required},
+  {"Date\"date\":", &t_TS_88a4a463d4, 26, 0, 4, 4, optionality::required},
+  {"Institution Name\"institution_name\":", &t_CE_43404300f4, 483, 531, 16, 16, optionality::required},
 };
 inline constexpr type_def t_DIN_5ed7e6f604{str("DIN", 3), str("Date and Institution Name", 25), t_DIN_5ed7e6f604_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLD_DB8DAE14A9
 #define HL7V2_DEFS_T_DLD_DB8DAE14A9
 inline constexpr component_def t_DLD_db8dae14a9_c[] = {
-  {str("Discharge Location", 18), str("discharge_location", 18), &t_IS_94058a80d1, 20, 113, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Discharge Location\"discharge_location\":", &t_IS_94058a80d1, 20, 113, 18, 18, optionality::required},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DLD_db8dae14a9{str("DLD", 3), str("Discharge Location and Date", 27), t_DLD_db8dae14a9_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLN_3DEB75A4A7
 #define HL7V2_DEFS_T_DLN_3DEB75A4A7
 inline constexpr component_def t_DLN_3deb75a4a7_c[] = {
-  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Issuing State, Province, Country", 32), str("issuing_state_province_country", 30), &t_IS_94058a80d1, 20, 333, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 24, 0, optionality::optional},
+  {"License Number\"license_number\":", &t_ST_30901c7b80, 20, 0, 14, 14, optionality::required},
+  {"Issuing State, Province, Country\"issuing_state_province_country\":", &t_IS_94058a80d1, 20, 333, 32, 30, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 24, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_DLN_3deb75a4a7{str("DLN", 3), str("Driver_s License Number", 23), t_DLN_3deb75a4a7_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NR_B40414CB1B
 #define HL7V2_DEFS_T_NR_B40414CB1B
 inline constexpr component_def t_NR_b40414cb1b_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("High Value", 10), str("high_value", 10), &t_NM_caa61c45e1, 16, 0, optionality::optional},
+  {"Low Value\"low_value\":", &t_NM_caa61c45e1, 16, 0, 9, 9, optionality::optional},
+  {"High Value\"high_value\":", &t_NM_caa61c45e1, 16, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_NR_b40414cb1b{str("NR", 2), str("Numeric Range", 13), t_NR_b40414cb1b_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLT_37C1FBC14B
 #define HL7V2_DEFS_T_DLT_37C1FBC14B
 inline constexpr component_def t_DLT_37c1fbc14b_c[] = {
-  {str("Normal Range", 12), str("normal_range", 12), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 4, 0, optionality::optional},
-  {str("Change Computation", 18), str("change_computation", 18), &t_ID_694d19431d, 1, 523, optionality::optional},
-  {str("Days Retained", 13), str("days_retained", 13), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Normal Range\"normal_range\":", &t_NR_b40414cb1b, 33, 0, 12, 12, optionality::optional},
+  {"Numeric Threshold\"numeric_threshold\":", &t_NM_caa61c45e1, 4, 0, 17, 17, optionality::optional},
+  {"Change Computation\"change_computation\":", &t_ID_694d19431d, 1, 523, 18, 18, optionality::optional},
+  {"Days Retained\"days_retained\":", &t_NM_caa61c45e1, 4, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_DLT_37c1fbc14b{str("DLT", 3), str("Delta", 5), t_DLT_37c1fbc14b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_DR_71B7DFAABF
 #define HL7V2_DEFS_T_DR_71B7DFAABF
 inline constexpr component_def t_DR_71b7dfaabf_c[] = {
-  {str("Range Start Date/Time", 21), str("range_start_date_time", 21), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Range End Date/Time", 19), str("range_end_date_time", 19), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Range Start Date/Time\"range_start_date_time\":", &t_TS_88a4a463d4, 26, 0, 21, 21, optionality::optional},
+  {"Range End Date/Time\"range_end_date_time\":", &t_TS_88a4a463d4, 26, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_DR_71b7dfaabf{str("DR", 2), str("Date/Time Range", 15), t_DR_71b7dfaabf_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DTN_7D3F60FDEA
 #define HL7V2_DEFS_T_DTN_7D3F60FDEA
 inline constexpr component_def t_DTN_7d3f60fdea_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_IS_94058a80d1, 2, 149, optionality::required},
-  {str("Number of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 3, 0, optionality::required},
+  {"Day Type\"day_type\":", &t_IS_94058a80d1, 2, 149, 8, 8, optionality::required},
+  {"Number of Days\"number_of_days\":", &t_NM_caa61c45e1, 3, 0, 14, 14, optionality::required},
 };
 inline constexpr type_def t_DTN_7d3f60fdea{str("DTN", 3), str("Day Type and Number", 19), t_DTN_7d3f60fdea_c, 2};
 #endif
@@ -264,70 +264,70 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_ED_5D9A2C017A
 #define HL7V2_DEFS_T_ED_5D9A2C017A
 inline constexpr component_def t_ED_5d9a2c017a_c[] = {
-  {str("Source Application", 18), str("source_application", 18), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Type of Data", 12), str("type_of_data", 12), &t_ID_694d19431d, 9, 191, optionality::required},
-  {str("Data Subtype", 12), str("data_subtype", 12), &t_ID_694d19431d, 18, 291, optionality::optional},
-  {str("Encoding", 8), str("encoding", 8), &t_ID_694d19431d, 6, 299, optionality::required},
-  {str("Data", 4), str("data", 4), &t_TX_f9e6eec689, 65536, 0, optionality::required},
+  {"Source Application\"source_application\":", &t_HD_6c94777106, 227, 0, 18, 18, optionality::optional},
+  {"Type of Data\"type_of_data\":", &t_ID_694d19431d, 9, 191, 12, 12, optionality::required},
+  {"Data Subtype\"data_subtype\":", &t_ID_694d19431d, 18, 291, 12, 12, optionality::optional},
+  {"Encoding\"encoding\":", &t_ID_694d19431d, 6, 299, 8, 8, optionality::required},
+  {"Data\"data\":", &t_TX_f9e6eec689, 65536, 0, 4, 4, optionality::required},
 };
 inline constexpr type_def t_ED_5d9a2c017a{str("ED", 2), str("Encapsulated Data", 17), t_ED_5d9a2c017a_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_EI_ECBA8E117B
 #define HL7V2_DEFS_T_EI_ECBA8E117B
 inline constexpr component_def t_EI_ecba8e117b_c[] = {
-  {str("Entity Identifier", 17), str("entity_identifier", 17), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 20, 363, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 6, 301, optionality::conditional},
+  {"Entity Identifier\"entity_identifier\":", &t_ST_30901c7b80, 199, 0, 17, 17, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 20, 363, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 199, 0, 12, 12, optionality::conditional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 6, 301, 17, 17, optionality::conditional},
 };
 inline constexpr type_def t_EI_ecba8e117b{str("EI", 2), str("Entity Identifier", 17), t_EI_ecba8e117b_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_EIP_110DDAB8C0
 #define HL7V2_DEFS_T_EIP_110DDAB8C0
 inline constexpr component_def t_EIP_110ddab8c0_c[] = {
-  {str("Placer Assigned Identifier", 26), str("placer_assigned_identifier", 26), &t_EI_ecba8e117b, 427, 0, optionality::optional},
-  {str("Filler Assigned Identifier", 26), str("filler_assigned_identifier", 26), &t_EI_ecba8e117b, 427, 0, optionality::optional},
+  {"Placer Assigned Identifier\"placer_assigned_identifier\":", &t_EI_ecba8e117b, 427, 0, 26, 26, optionality::optional},
+  {"Filler Assigned Identifier\"filler_assigned_identifier\":", &t_EI_ecba8e117b, 427, 0, 26, 26, optionality::optional},
 };
 inline constexpr type_def t_EIP_110ddab8c0{str("EIP", 3), str("Entity Identifier Pair", 22), t_EIP_110ddab8c0_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_ELD_F21BAF9A16
 #define HL7V2_DEFS_T_ELD_F21BAF9A16
 inline constexpr component_def t_ELD_f21baf9a16_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 3, 0, optionality::optional},
-  {str("Segment Sequence", 16), str("segment_sequence", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CE_43404300f4, 483, 357, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 3, 0, 10, 10, optionality::optional},
+  {"Segment Sequence\"segment_sequence\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 2, 0, 14, 14, optionality::optional},
+  {"Code Identifying Error\"code_identifying_error\":", &t_CE_43404300f4, 483, 357, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_ELD_f21baf9a16{str("ELD", 3), str("Error Location and Description", 30), t_ELD_f21baf9a16_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_ERL_109A14D21E
 #define HL7V2_DEFS_T_ERL_109A14D21E
 inline constexpr component_def t_ERL_109a14d21e_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 3, 0, optionality::required},
-  {str("Segment Sequence", 16), str("segment_sequence", 16), &t_NM_caa61c45e1, 2, 0, optionality::required},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Field Repetition", 16), str("field_repetition", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Component Number", 16), str("component_number", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Sub-Component Number", 20), str("sub_component_number", 20), &t_NM_caa61c45e1, 2, 0, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 3, 0, 10, 10, optionality::required},
+  {"Segment Sequence\"segment_sequence\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::required},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 2, 0, 14, 14, optionality::optional},
+  {"Field Repetition\"field_repetition\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Component Number\"component_number\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Sub-Component Number\"sub_component_number\":", &t_NM_caa61c45e1, 2, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_ERL_109a14d21e{str("ERL", 3), str("Error Location", 14), t_ERL_109a14d21e_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_FC_B336968B34
 #define HL7V2_DEFS_T_FC_B336968B34
 inline constexpr component_def t_FC_b336968b34_c[] = {
-  {str("Financial Class Code", 20), str("financial_class_code", 20), &t_IS_94058a80d1, 20, 64, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Financial Class Code\"financial_class_code\":", &t_IS_94058a80d1, 20, 64, 20, 20, optionality::required},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_FC_b336968b34{str("FC", 2), str("Financial Class", 15), t_FC_b336968b34_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_FN_34F312B89A
 #define HL7V2_DEFS_T_FN_34F312B89A
 inline constexpr component_def t_FN_34f312b89a_c[] = {
-  {str("Surname", 7), str("surname", 7), &t_ST_30901c7b80, 50, 0, optionality::required},
-  {str("Own Surname Prefix", 18), str("own_surname_prefix", 18), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Own Surname", 11), str("own_surname", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Surname Prefix From Partner/Spouse", 34), str("surname_prefix_from_partner_spouse", 34), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Surname From Partner/Spouse", 27), str("surname_from_partner_spouse", 27), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Surname\"surname\":", &t_ST_30901c7b80, 50, 0, 7, 7, optionality::required},
+  {"Own Surname Prefix\"own_surname_prefix\":", &t_ST_30901c7b80, 20, 0, 18, 18, optionality::optional},
+  {"Own Surname\"own_surname\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Surname Prefix From Partner/Spouse\"surname_prefix_from_partner_spouse\":", &t_ST_30901c7b80, 20, 0, 34, 34, optionality::optional},
+  {"Surname From Partner/Spouse\"surname_from_partner_spouse\":", &t_ST_30901c7b80, 50, 0, 27, 27, optionality::optional},
 };
 inline constexpr type_def t_FN_34f312b89a{str("FN", 2), str("Family Name", 11), t_FN_34f312b89a_c, 5};
 #endif
@@ -342,329 +342,329 @@ inline constexpr type_def t_GTS_61ac3ec237{str("GTS", 3), str("General Timing Sp
 #ifndef HL7V2_DEFS_T_ICD_DB80F215D2
 #define HL7V2_DEFS_T_ICD_DB80F215D2
 inline constexpr component_def t_ICD_db80f215d2_c[] = {
-  {str("Certification Patient Type", 26), str("certification_patient_type", 26), &t_IS_94058a80d1, 11, 150, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 136, optionality::required},
-  {str("Date/Time Certification Required", 32), str("date_time_certification_required", 32), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Certification Patient Type\"certification_patient_type\":", &t_IS_94058a80d1, 11, 150, 26, 26, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_694d19431d, 1, 136, 22, 22, optionality::required},
+  {"Date/Time Certification Required\"date_time_certification_required\":", &t_TS_88a4a463d4, 26, 0, 32, 32, optionality::optional},
 };
 inline constexpr type_def t_ICD_db80f215d2{str("ICD", 3), str("Insurance Certification Definition", 34), t_ICD_db80f215d2_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_JCC_5707EC427D
 #define HL7V2_DEFS_T_JCC_5707EC427D
 inline constexpr component_def t_JCC_5707ec427d_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_IS_94058a80d1, 20, 327, optionality::optional},
-  {str("Job Class", 9), str("job_class", 9), &t_IS_94058a80d1, 20, 328, optionality::optional},
-  {str("Job Description Text", 20), str("job_description_text", 20), &t_TX_f9e6eec689, 250, 0, optionality::optional},
+  {"Job Code\"job_code\":", &t_IS_94058a80d1, 20, 327, 8, 8, optionality::optional},
+  {"Job Class\"job_class\":", &t_IS_94058a80d1, 20, 328, 9, 9, optionality::optional},
+  {"Job Description Text\"job_description_text\":", &t_TX_f9e6eec689, 250, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_JCC_5707ec427d{str("JCC", 3), str("Job Code/Class", 14), t_JCC_5707ec427d_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_LA1_D46AC92E68
 #define HL7V2_DEFS_T_LA1_D46AC92E68
 inline constexpr component_def t_LA1_d46ac92e68_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_94058a80d1, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 20, 308, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_AD_b6d6fc0c97, 415, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_94058a80d1, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_6c94777106, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_94058a80d1, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 20, 308, 5, 5, optionality::optional},
+  {"Address\"address\":", &t_AD_b6d6fc0c97, 415, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_LA1_d46ac92e68{str("LA1", 3), str("Location with Address Variation 1", 33), t_LA1_d46ac92e68_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_LA2_39D4A330D5
 #define HL7V2_DEFS_T_LA2_39D4A330D5
 inline constexpr component_def t_LA2_39d4a330d5_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_94058a80d1, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 20, 308, optionality::optional},
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_94058a80d1, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_6c94777106, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_94058a80d1, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 20, 308, 5, 5, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 120, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_LA2_39d4a330d5{str("LA2", 3), str("Location with Address Variation 2", 33), t_LA2_39d4a330d5_c, 16};
 #endif
 #ifndef HL7V2_DEFS_T_MOC_80E39DCDBB
 #define HL7V2_DEFS_T_MOC_80E39DCDBB
 inline constexpr component_def t_MOC_80e39dcdbb_c[] = {
-  {str("Monetary Amount", 15), str("monetary_amount", 15), &t_MO_03b1f4298f, 20, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_43404300f4, 483, 0, optionality::optional},
+  {"Monetary Amount\"monetary_amount\":", &t_MO_03b1f4298f, 20, 0, 15, 15, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_43404300f4, 483, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_MOC_80e39dcdbb{str("MOC", 3), str("Money and Code", 14), t_MOC_80e39dcdbb_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_MOP_6FCF520B24
 #define HL7V2_DEFS_T_MOP_6FCF520B24
 inline constexpr component_def t_MOP_6fcf520b24_c[] = {
-  {str("Money or Percentage Indicator", 29), str("money_or_percentage_indicator", 29), &t_ID_694d19431d, 2, 148, optionality::required},
-  {str("Money or Percentage Quantity", 28), str("money_or_percentage_quantity", 28), &t_NM_caa61c45e1, 16, 0, optionality::required},
-  {str("Currency Denomination", 21), str("currency_denomination", 21), &t_ID_694d19431d, 3, 0, optionality::optional},
+  {"Money or Percentage Indicator\"money_or_percentage_indicator\":", &t_ID_694d19431d, 2, 148, 29, 29, optionality::required},
+  {"Money or Percentage Quantity\"money_or_percentage_quantity\":", &t_NM_caa61c45e1, 16, 0, 28, 28, optionality::required},
+  {"Currency Denomination\"currency_denomination\":", &t_ID_694d19431d, 3, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_MOP_6fcf520b24{str("MOP", 3), str("Money or Percentage", 19), t_MOP_6fcf520b24_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_MSG_B6E2948ECE
 #define HL7V2_DEFS_T_MSG_B6E2948ECE
 inline constexpr component_def t_MSG_b6e2948ece_c[] = {
-  {str("Message Code", 12), str("message_code", 12), &t_ID_694d19431d, 3, 76, optionality::required},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_694d19431d, 3, 3, optionality::optional},
-  {str("Message Structure", 17), str("message_structure", 17), &t_ID_694d19431d, 7, 354, optionality::optional},
+  {"Message Code\"message_code\":", &t_ID_694d19431d, 3, 76, 12, 12, optionality::required},
+  {"Trigger Event\"trigger_event\":", &t_ID_694d19431d, 3, 3, 13, 13, optionality::optional},
+  {"Message Structure\"message_structure\":", &t_ID_694d19431d, 7, 354, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_MSG_b6e2948ece{str("MSG", 3), str("Message Type", 12), t_MSG_b6e2948ece_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NA_B79BA870C3
 #define HL7V2_DEFS_T_NA_B79BA870C3
 inline constexpr component_def t_NA_b79ba870c3_c[] = {
-  {str("Value1", 6), str("value1", 6), &t_NM_caa61c45e1, 16, 0, optionality::required},
-  {str("Value2", 6), str("value2", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value3", 6), str("value3", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value4", 6), str("value4", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
+  {"Value1\"value1\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::required},
+  {"Value2\"value2\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value3\"value3\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value4\"value4\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_NA_b79ba870c3{str("NA", 2), str("Numeric Array", 13), t_NA_b79ba870c3_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_NDL_33B236B122
 #define HL7V2_DEFS_T_NDL_33B236B122
 inline constexpr component_def t_NDL_33b236b122_c[] = {
-  {str("Name", 4), str("name", 4), &t_CNN_ec41ad215a, 406, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_94058a80d1, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 20, 308, optionality::optional},
+  {"Name\"name\":", &t_CNN_ec41ad215a, 406, 0, 4, 4, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_TS_88a4a463d4, 26, 0, 13, 13, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_94058a80d1, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_6c94777106, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_94058a80d1, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 20, 308, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_NDL_33b236b122{str("NDL", 3), str("Name with Date and Location", 27), t_NDL_33b236b122_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OCD_5B5146A0F3
 #define HL7V2_DEFS_T_OCD_5B5146A0F3
 inline constexpr component_def t_OCD_5b5146a0f3_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_CNE_a19b2cbd1c, 705, 350, optionality::required},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::required},
+  {"Occurrence Code\"occurrence_code\":", &t_CNE_a19b2cbd1c, 705, 350, 15, 15, optionality::required},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::required},
 };
 inline constexpr type_def t_OCD_5b5146a0f3{str("OCD", 3), str("Occurrence Code and Date", 24), t_OCD_5b5146a0f3_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_OSD_348C936DD9
 #define HL7V2_DEFS_T_OSD_348C936DD9
 inline constexpr component_def t_OSD_348c936dd9_c[] = {
-  {str("Sequence/Results Flag", 21), str("sequence_results_flag", 21), &t_ID_694d19431d, 1, 524, optionality::required},
-  {str("Placer Order Number: Entity Identifier", 38), str("placer_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Namespace ID", 33), str("placer_order_number_namespace_id", 32), &t_IS_94058a80d1, 6, 363, optionality::optional},
-  {str("Filler Order Number: Entity Identifier", 38), str("filler_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Namespace ID", 33), str("filler_order_number_namespace_id", 32), &t_IS_94058a80d1, 6, 363, optionality::optional},
-  {str("Sequence Condition Value", 24), str("sequence_condition_value", 24), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Maximum Number of Repeats", 25), str("maximum_number_of_repeats", 25), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Placer Order Number: Universal ID", 33), str("placer_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Universal ID Type", 38), str("placer_order_number_universal_id_type", 37), &t_ID_694d19431d, 6, 301, optionality::optional},
-  {str("Filler Order Number: Universal ID", 33), str("filler_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Universal ID Type", 38), str("filler_order_number_universal_id_type", 37), &t_ID_694d19431d, 6, 301, optionality::optional},
+  {"Sequence/Results Flag\"sequence_results_flag\":", &t_ID_694d19431d, 1, 524, 21, 21, optionality::required},
+  {"Placer Order Number: Entity Identifier\"placer_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Placer Order Number: Namespace ID\"placer_order_number_namespace_id\":", &t_IS_94058a80d1, 6, 363, 33, 32, optionality::optional},
+  {"Filler Order Number: Entity Identifier\"filler_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Filler Order Number: Namespace ID\"filler_order_number_namespace_id\":", &t_IS_94058a80d1, 6, 363, 33, 32, optionality::optional},
+  {"Sequence Condition Value\"sequence_condition_value\":", &t_ST_30901c7b80, 12, 0, 24, 24, optionality::optional},
+  {"Maximum Number of Repeats\"maximum_number_of_repeats\":", &t_NM_caa61c45e1, 3, 0, 25, 25, optionality::optional},
+  {"Placer Order Number: Universal ID\"placer_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Placer Order Number: Universal ID Type\"placer_order_number_universal_id_type\":", &t_ID_694d19431d, 6, 301, 38, 37, optionality::optional},
+  {"Filler Order Number: Universal ID\"filler_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Filler Order Number: Universal ID Type\"filler_order_number_universal_id_type\":", &t_ID_694d19431d, 6, 301, 38, 37, optionality::optional},
 };
 inline constexpr type_def t_OSD_348c936dd9{str("OSD", 3), str("Order Sequence Definition", 25), t_OSD_348c936dd9_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OSP_C06856C991
 #define HL7V2_DEFS_T_OSP_C06856C991
 inline constexpr component_def t_OSP_c06856c991_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_CNE_a19b2cbd1c, 705, 351, optionality::required},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 8, 0, optionality::conditional},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 8, 0, optionality::conditional},
+  {"Occurrence Span Code\"occurrence_span_code\":", &t_CNE_a19b2cbd1c, 705, 351, 20, 20, optionality::required},
+  {"Occurrence Span Start Date\"occurrence_span_start_date\":", &t_DT_43ff1b10ca, 8, 0, 26, 26, optionality::conditional},
+  {"Occurrence Span Stop Date\"occurrence_span_stop_date\":", &t_DT_43ff1b10ca, 8, 0, 25, 25, optionality::conditional},
 };
 inline constexpr type_def t_OSP_c06856c991{str("OSP", 3), str("Occurrence Span Code and Date", 29), t_OSP_c06856c991_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PIP_B500E60414
 #define HL7V2_DEFS_T_PIP_B500E60414
 inline constexpr component_def t_PIP_b500e60414_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CE_43404300f4, 483, 525, optionality::required},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CE_43404300f4, 483, 526, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_EI_ecba8e117b, 427, 0, optionality::optional},
+  {"Privilege\"privilege\":", &t_CE_43404300f4, 483, 525, 9, 9, optionality::required},
+  {"Privilege Class\"privilege_class\":", &t_CE_43404300f4, 483, 526, 15, 15, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Facility\"facility\":", &t_EI_ecba8e117b, 427, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_PIP_b500e60414{str("PIP", 3), str("Practitioner Institutional Privileges", 37), t_PIP_b500e60414_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_PL_99C704CA6A
 #define HL7V2_DEFS_T_PL_99C704CA6A
 inline constexpr component_def t_PL_99c704ca6a_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 20, 306, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_94058a80d1, 20, 305, optionality::conditional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 20, 308, optionality::optional},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Comprehensive Location Identifier", 33), str("comprehensive_location_identifier", 33), &t_EI_ecba8e117b, 427, 0, optionality::optional},
-  {str("Assigning Authority for Location", 32), str("assigning_authority_for_location", 32), &t_HD_6c94777106, 227, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_94058a80d1, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_6c94777106, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 20, 306, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_94058a80d1, 20, 305, 20, 20, optionality::conditional},
+  {"Building\"building\":", &t_IS_94058a80d1, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 20, 308, 5, 5, optionality::optional},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 199, 0, 20, 20, optionality::optional},
+  {"Comprehensive Location Identifier\"comprehensive_location_identifier\":", &t_EI_ecba8e117b, 427, 0, 33, 33, optionality::optional},
+  {"Assigning Authority for Location\"assigning_authority_for_location\":", &t_HD_6c94777106, 227, 0, 32, 32, optionality::optional},
 };
 inline constexpr type_def t_PL_99c704ca6a{str("PL", 2), str("Person Location", 15), t_PL_99c704ca6a_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_PLN_6BC6655A58
 #define HL7V2_DEFS_T_PLN_6BC6655A58
 inline constexpr component_def t_PLN_6bc6655a58_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Type of ID Number", 17), str("type_of_id_number", 17), &t_IS_94058a80d1, 8, 338, optionality::required},
-  {str("State/other Qualifying Information", 34), str("state_other_qualifying_information", 34), &t_ST_30901c7b80, 62, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 20, 0, 9, 9, optionality::required},
+  {"Type of ID Number\"type_of_id_number\":", &t_IS_94058a80d1, 8, 338, 17, 17, optionality::required},
+  {"State/other Qualifying Information\"state_other_qualifying_information\":", &t_ST_30901c7b80, 62, 0, 34, 34, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PLN_6bc6655a58{str("PLN", 3), str("Practitioner License or Other ID Number", 39), t_PLN_6bc6655a58_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_PPN_C34E6FAD9F
 #define HL7V2_DEFS_T_PPN_C34E6FAD9F
 inline constexpr component_def t_PPN_c34e6fad9f_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_FN_34f312b89a, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 4, 297, optionality::conditional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 1, 200, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 1, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Date/Time Action Performed", 26), str("date_time_action_performed", 26), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CE_43404300f4, 483, 0, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_71b7dfaabf, 17, 0, optionality::optional},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_694d19431d, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_34f312b89a, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 4, 297, 12, 12, optionality::conditional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_6c94777106, 227, 0, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 1, 200, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 1, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_6c94777106, 227, 0, 18, 18, optionality::optional},
+  {"Date/Time Action Performed\"date_time_action_performed\":", &t_TS_88a4a463d4, 26, 0, 26, 26, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CE_43404300f4, 483, 0, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_71b7dfaabf, 17, 0, 19, 19, optionality::optional},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_694d19431d, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_612241eecc, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_612241eecc, 705, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_PPN_c34e6fad9f{str("PPN", 3), str("Performing Person Time Stamp", 28), t_PPN_c34e6fad9f_c, 24};
 #endif
 #ifndef HL7V2_DEFS_T_PRL_C8DE2FFCA4
 #define HL7V2_DEFS_T_PRL_C8DE2FFCA4
 inline constexpr component_def t_PRL_c8de2ffca4_c[] = {
-  {str("Parent Observation Identifier", 29), str("parent_observation_identifier", 29), &t_CE_43404300f4, 483, 0, optionality::required},
-  {str("Parent Observation Sub-identifier", 33), str("parent_observation_sub_identifier", 33), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Parent Observation Value Descriptor", 35), str("parent_observation_value_descriptor", 35), &t_TX_f9e6eec689, 250, 0, optionality::optional},
+  {"Parent Observation Identifier\"parent_observation_identifier\":", &t_CE_43404300f4, 483, 0, 29, 29, optionality::required},
+  {"Parent Observation Sub-identifier\"parent_observation_sub_identifier\":", &t_ST_30901c7b80, 20, 0, 33, 33, optionality::optional},
+  {"Parent Observation Value Descriptor\"parent_observation_value_descriptor\":", &t_TX_f9e6eec689, 250, 0, 35, 35, optionality::optional},
 };
 inline constexpr type_def t_PRL_c8de2ffca4{str("PRL", 3), str("Parent Result Link", 18), t_PRL_c8de2ffca4_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PT_24AA0F5810
 #define HL7V2_DEFS_T_PT_24AA0F5810
 inline constexpr component_def t_PT_24aa0f5810_c[] = {
-  {str("Processing ID", 13), str("processing_id", 13), &t_ID_694d19431d, 1, 103, optionality::optional},
-  {str("Processing Mode", 15), str("processing_mode", 15), &t_ID_694d19431d, 1, 207, optionality::optional},
+  {"Processing ID\"processing_id\":", &t_ID_694d19431d, 1, 103, 13, 13, optionality::optional},
+  {"Processing Mode\"processing_mode\":", &t_ID_694d19431d, 1, 207, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PT_24aa0f5810{str("PT", 2), str("Processing Type", 15), t_PT_24aa0f5810_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_PTA_9F3C78E5E2
 #define HL7V2_DEFS_T_PTA_9F3C78E5E2
 inline constexpr component_def t_PTA_9f3c78e5e2_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_IS_94058a80d1, 5, 147, optionality::required},
-  {str("Amount Class", 12), str("amount_class", 12), &t_IS_94058a80d1, 9, 193, optionality::optional},
-  {str("Money or Percentage Quantity", 28), str("money_or_percentage_quantity", 28), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Money or Percentage", 19), str("money_or_percentage", 19), &t_MOP_6fcf520b24, 23, 0, optionality::required},
+  {"Policy Type\"policy_type\":", &t_IS_94058a80d1, 5, 147, 11, 11, optionality::required},
+  {"Amount Class\"amount_class\":", &t_IS_94058a80d1, 9, 193, 12, 12, optionality::optional},
+  {"Money or Percentage Quantity\"money_or_percentage_quantity\":", &t_NM_caa61c45e1, 16, 0, 28, 28, optionality::optional},
+  {"Money or Percentage\"money_or_percentage\":", &t_MOP_6fcf520b24, 23, 0, 19, 19, optionality::required},
 };
 inline constexpr type_def t_PTA_9f3c78e5e2{str("PTA", 3), str("Policy Type and Amount", 22), t_PTA_9f3c78e5e2_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_QIP_7D34938073
 #define HL7V2_DEFS_T_QIP_7D34938073
 inline constexpr component_def t_QIP_7d34938073_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 12, 0, optionality::required},
-  {str("Values", 6), str("values", 6), &t_ST_30901c7b80, 199, 0, optionality::required},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::required},
+  {"Values\"values\":", &t_ST_30901c7b80, 199, 0, 6, 6, optionality::required},
 };
 inline constexpr type_def t_QIP_7d34938073{str("QIP", 3), str("Query Input Parameter List", 26), t_QIP_7d34938073_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_QSC_6C1A4A2EDC
 #define HL7V2_DEFS_T_QSC_6C1A4A2EDC
 inline constexpr component_def t_QSC_6c1a4a2edc_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 12, 0, optionality::required},
-  {str("Relational Operator", 19), str("relational_operator", 19), &t_ID_694d19431d, 2, 209, optionality::optional},
-  {str("Value", 5), str("value", 5), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Relational Conjunction", 22), str("relational_conjunction", 22), &t_ID_694d19431d, 3, 210, optionality::optional},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::required},
+  {"Relational Operator\"relational_operator\":", &t_ID_694d19431d, 2, 209, 19, 19, optionality::optional},
+  {"Value\"value\":", &t_ST_30901c7b80, 199, 0, 5, 5, optionality::optional},
+  {"Relational Conjunction\"relational_conjunction\":", &t_ID_694d19431d, 3, 210, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_QSC_6c1a4a2edc{str("QSC", 3), str("Query Selection Criteria", 24), t_QSC_6c1a4a2edc_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RCD_F93D34D0C6
 #define HL7V2_DEFS_T_RCD_F93D34D0C6
 inline constexpr component_def t_RCD_f93d34d0c6_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("HL7 Data Type", 13), str("hl7_data_type", 13), &t_ID_694d19431d, 3, 440, optionality::optional},
-  {str("Maximum Column Width", 20), str("maximum_column_width", 20), &t_NM_caa61c45e1, 2, 0, optionality::optional},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"HL7 Data Type\"hl7_data_type\":", &t_ID_694d19431d, 3, 440, 13, 13, optionality::optional},
+  {"Maximum Column Width\"maximum_column_width\":", &t_NM_caa61c45e1, 2, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_RCD_f93d34d0c6{str("RCD", 3), str("Row Column Definition", 21), t_RCD_f93d34d0c6_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_RFR_4BB721E23D
 #define HL7V2_DEFS_T_RFR_4BB721E23D
 inline constexpr component_def t_RFR_4bb721e23d_c[] = {
-  {str("Numeric Range", 13), str("numeric_range", 13), &t_NR_b40414cb1b, 33, 0, optionality::required},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_IS_94058a80d1, 8, 1, optionality::optional},
-  {str("Age Range", 9), str("age_range", 9), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Species", 7), str("species", 7), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Race/subspecies", 15), str("race_subspecies", 15), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Conditions", 10), str("conditions", 10), &t_TX_f9e6eec689, 199, 0, optionality::optional},
+  {"Numeric Range\"numeric_range\":", &t_NR_b40414cb1b, 33, 0, 13, 13, optionality::required},
+  {"Administrative Sex\"administrative_sex\":", &t_IS_94058a80d1, 8, 1, 18, 18, optionality::optional},
+  {"Age Range\"age_range\":", &t_NR_b40414cb1b, 33, 0, 9, 9, optionality::optional},
+  {"Gestational Age Range\"gestational_age_range\":", &t_NR_b40414cb1b, 33, 0, 21, 21, optionality::optional},
+  {"Species\"species\":", &t_ST_30901c7b80, 20, 0, 7, 7, optionality::optional},
+  {"Race/subspecies\"race_subspecies\":", &t_ST_30901c7b80, 20, 0, 15, 15, optionality::optional},
+  {"Conditions\"conditions\":", &t_TX_f9e6eec689, 199, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_RFR_4bb721e23d{str("RFR", 3), str("Reference Range", 15), t_RFR_4bb721e23d_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_RI_66C5C813E4
 #define HL7V2_DEFS_T_RI_66C5C813E4
 inline constexpr component_def t_RI_66c5c813e4_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_IS_94058a80d1, 6, 335, optionality::optional},
-  {str("Explicit Time Interval", 22), str("explicit_time_interval", 22), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_IS_94058a80d1, 6, 335, 14, 14, optionality::optional},
+  {"Explicit Time Interval\"explicit_time_interval\":", &t_ST_30901c7b80, 199, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_RI_66c5c813e4{str("RI", 2), str("Repeat Interval", 15), t_RI_66c5c813e4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_RMC_A84A520A71
 #define HL7V2_DEFS_T_RMC_A84A520A71
 inline constexpr component_def t_RMC_a84a520a71_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_IS_94058a80d1, 20, 145, optionality::required},
-  {str("Amount Type", 11), str("amount_type", 11), &t_IS_94058a80d1, 20, 146, optionality::optional},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Money or Percentage", 19), str("money_or_percentage", 19), &t_MOP_6fcf520b24, 23, 0, optionality::required},
+  {"Room Type\"room_type\":", &t_IS_94058a80d1, 20, 145, 9, 9, optionality::required},
+  {"Amount Type\"amount_type\":", &t_IS_94058a80d1, 20, 146, 11, 11, optionality::optional},
+  {"Coverage Amount\"coverage_amount\":", &t_NM_caa61c45e1, 16, 0, 15, 15, optionality::optional},
+  {"Money or Percentage\"money_or_percentage\":", &t_MOP_6fcf520b24, 23, 0, 19, 19, optionality::required},
 };
 inline constexpr type_def t_RMC_a84a520a71{str("RMC", 3), str("Room Coverage", 13), t_RMC_a84a520a71_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RPT_4EFC9B7ED9
 #define HL7V2_DEFS_T_RPT_4EFC9B7ED9
 inline constexpr component_def t_RPT_4efc9b7ed9_c[] = {
-  {str("Repeat Pattern Code", 19), str("repeat_pattern_code", 19), &t_CWE_612241eecc, 705, 335, optionality::required},
-  {str("Calendar Alignment", 18), str("calendar_alignment", 18), &t_ID_694d19431d, 2, 527, optionality::optional},
-  {str("Phase Range Begin Value", 23), str("phase_range_begin_value", 23), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Phase Range End Value", 21), str("phase_range_end_value", 21), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Period Quantity", 15), str("period_quantity", 15), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Period Units", 12), str("period_units", 12), &t_IS_94058a80d1, 10, 0, optionality::conditional},
-  {str("Institution Specified Time", 26), str("institution_specified_time", 26), &t_ID_694d19431d, 1, 136, optionality::optional},
-  {str("Event", 5), str("event", 5), &t_ID_694d19431d, 6, 528, optionality::optional},
-  {str("Event Offset Quantity", 21), str("event_offset_quantity", 21), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Event Offset Units", 18), str("event_offset_units", 18), &t_IS_94058a80d1, 10, 0, optionality::conditional},
-  {str("General Timing Specification", 28), str("general_timing_specification", 28), &t_GTS_61ac3ec237, 200, 0, optionality::optional},
+  {"Repeat Pattern Code\"repeat_pattern_code\":", &t_CWE_612241eecc, 705, 335, 19, 19, optionality::required},
+  {"Calendar Alignment\"calendar_alignment\":", &t_ID_694d19431d, 2, 527, 18, 18, optionality::optional},
+  {"Phase Range Begin Value\"phase_range_begin_value\":", &t_NM_caa61c45e1, 10, 0, 23, 23, optionality::optional},
+  {"Phase Range End Value\"phase_range_end_value\":", &t_NM_caa61c45e1, 10, 0, 21, 21, optionality::optional},
+  {"Period Quantity\"period_quantity\":", &t_NM_caa61c45e1, 10, 0, 15, 15, optionality::optional},
+  {"Period Units\"period_units\":", &t_IS_94058a80d1, 10, 0, 12, 12, optionality::conditional},
+  {"Institution Specified Time\"institution_specified_time\":", &t_ID_694d19431d, 1, 136, 26, 26, optionality::optional},
+  {"Event\"event\":", &t_ID_694d19431d, 6, 528, 5, 5, optionality::optional},
+  {"Event Offset Quantity\"event_offset_quantity\":", &t_NM_caa61c45e1, 10, 0, 21, 21, optionality::optional},
+  {"Event Offset Units\"event_offset_units\":", &t_IS_94058a80d1, 10, 0, 18, 18, optionality::conditional},
+  {"General Timing Specification\"general_timing_specification\":", &t_GTS_61ac3ec237, 200, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_RPT_4efc9b7ed9{str("RPT", 3), str("Repeat Pattern", 14), t_RPT_4efc9b7ed9_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_SAD_F974E622D3
 #define HL7V2_DEFS_T_SAD_F974E622D3
 inline constexpr component_def t_SAD_f974e622d3_c[] = {
-  {str("Street or Mailing Address", 25), str("street_or_mailing_address", 25), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Street Name", 11), str("street_name", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Dwelling Number", 15), str("dwelling_number", 15), &t_ST_30901c7b80, 12, 0, optionality::optional},
+  {"Street or Mailing Address\"street_or_mailing_address\":", &t_ST_30901c7b80, 120, 0, 25, 25, optionality::optional},
+  {"Street Name\"street_name\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Dwelling Number\"dwelling_number\":", &t_ST_30901c7b80, 12, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SAD_f974e622d3{str("SAD", 3), str("Street Address", 14), t_SAD_f974e622d3_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_SCV_BAE24CCDE7
 #define HL7V2_DEFS_T_SCV_BAE24CCDE7
 inline constexpr component_def t_SCV_bae24ccde7_c[] = {
-  {str("Parameter Class", 15), str("parameter_class", 15), &t_CWE_612241eecc, 20, 0, optionality::optional},
-  {str("Parameter Value", 15), str("parameter_value", 15), &t_ST_30901c7b80, 20, 0, optionality::optional},
+  {"Parameter Class\"parameter_class\":", &t_CWE_612241eecc, 20, 0, 15, 15, optionality::optional},
+  {"Parameter Value\"parameter_value\":", &t_ST_30901c7b80, 20, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SCV_bae24ccde7{str("SCV", 3), str("Scheduling Class Value Pair", 27), t_SCV_bae24ccde7_c, 2};
 #endif
@@ -675,41 +675,41 @@ inline constexpr type_def t_SI_5f0d0d96af{str("SI", 2), str("Sequence ID", 11), 
 #ifndef HL7V2_DEFS_T_SN_25A1C5D4C5
 #define HL7V2_DEFS_T_SN_25A1C5D4C5
 inline constexpr component_def t_SN_25a1c5d4c5_c[] = {
-  {str("Comparator", 10), str("comparator", 10), &t_ST_30901c7b80, 2, 0, optionality::optional},
-  {str("Num1", 4), str("num1", 4), &t_NM_caa61c45e1, 15, 0, optionality::optional},
-  {str("Separator/Suffix", 16), str("separator_suffix", 16), &t_ST_30901c7b80, 1, 0, optionality::optional},
-  {str("Num2", 4), str("num2", 4), &t_NM_caa61c45e1, 15, 0, optionality::optional},
+  {"Comparator\"comparator\":", &t_ST_30901c7b80, 2, 0, 10, 10, optionality::optional},
+  {"Num1\"num1\":", &t_NM_caa61c45e1, 15, 0, 4, 4, optionality::optional},
+  {"Separator/Suffix\"separator_suffix\":", &t_ST_30901c7b80, 1, 0, 16, 16, optionality::optional},
+  {"Num2\"num2\":", &t_NM_caa61c45e1, 15, 0, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_SN_25a1c5d4c5{str("SN", 2), str("Structured Numeric", 18), t_SN_25a1c5d4c5_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_SPD_4E96B286F6
 #define HL7V2_DEFS_T_SPD_4E96B286F6
 inline constexpr component_def t_SPD_4e96b286f6_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 50, 0, optionality::required},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Eligible or Certified", 21), str("eligible_or_certified", 21), &t_ID_694d19431d, 1, 337, optionality::optional},
-  {str("Date of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"Specialty Name\"specialty_name\":", &t_ST_30901c7b80, 50, 0, 14, 14, optionality::required},
+  {"Governing Board\"governing_board\":", &t_ST_30901c7b80, 50, 0, 15, 15, optionality::optional},
+  {"Eligible or Certified\"eligible_or_certified\":", &t_ID_694d19431d, 1, 337, 21, 21, optionality::optional},
+  {"Date of Certification\"date_of_certification\":", &t_DT_43ff1b10ca, 8, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_SPD_4e96b286f6{str("SPD", 3), str("Specialty Description", 21), t_SPD_4e96b286f6_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_SPS_9C084EF926
 #define HL7V2_DEFS_T_SPS_9C084EF926
 inline constexpr component_def t_SPS_9c084ef926_c[] = {
-  {str("Specimen Source Name or Code", 28), str("specimen_source_name_or_code", 28), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Additives", 9), str("additives", 9), &t_CWE_612241eecc, 705, 371, optionality::optional},
-  {str("Specimen Collection Method", 26), str("specimen_collection_method", 26), &t_TX_f9e6eec689, 200, 0, optionality::optional},
-  {str("Body Site", 9), str("body_site", 9), &t_CWE_612241eecc, 705, 163, optionality::optional},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CWE_612241eecc, 705, 495, optionality::optional},
-  {str("Collection Method Modifier Code", 31), str("collection_method_modifier_code", 31), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Specimen Role", 13), str("specimen_role", 13), &t_CWE_612241eecc, 705, 369, optionality::optional},
+  {"Specimen Source Name or Code\"specimen_source_name_or_code\":", &t_CWE_612241eecc, 705, 0, 28, 28, optionality::optional},
+  {"Additives\"additives\":", &t_CWE_612241eecc, 705, 371, 9, 9, optionality::optional},
+  {"Specimen Collection Method\"specimen_collection_method\":", &t_TX_f9e6eec689, 200, 0, 26, 26, optionality::optional},
+  {"Body Site\"body_site\":", &t_CWE_612241eecc, 705, 163, 9, 9, optionality::optional},
+  {"Site Modifier\"site_modifier\":", &t_CWE_612241eecc, 705, 495, 13, 13, optionality::optional},
+  {"Collection Method Modifier Code\"collection_method_modifier_code\":", &t_CWE_612241eecc, 705, 0, 31, 31, optionality::optional},
+  {"Specimen Role\"specimen_role\":", &t_CWE_612241eecc, 705, 369, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_SPS_9c084ef926{str("SPS", 3), str("Specimen Source", 15), t_SPS_9c084ef926_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_SRT_C6CF1B65C7
 #define HL7V2_DEFS_T_SRT_C6CF1B65C7
 inline constexpr component_def t_SRT_c6cf1b65c7_c[] = {
-  {str("Sort-by Field", 13), str("sort_by_field", 13), &t_ST_30901c7b80, 12, 0, optionality::required},
-  {str("Sequencing", 10), str("sequencing", 10), &t_ID_694d19431d, 2, 397, optionality::optional},
+  {"Sort-by Field\"sort_by_field\":", &t_ST_30901c7b80, 12, 0, 13, 13, optionality::required},
+  {"Sequencing\"sequencing\":", &t_ID_694d19431d, 2, 397, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_SRT_c6cf1b65c7{str("SRT", 3), str("Sort Order", 10), t_SRT_c6cf1b65c7_c, 2};
 #endif
@@ -720,26 +720,26 @@ inline constexpr type_def t_TM_66c321c90f{str("TM", 2), str("Time", 4), nullptr,
 #ifndef HL7V2_DEFS_T_TQ_B224A1A68E
 #define HL7V2_DEFS_T_TQ_B224A1A68E
 inline constexpr component_def t_TQ_b224a1a68e_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_2ab7a9c685, 267, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_RI_66c5c813e4, 206, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("End Date/Time", 13), str("end_date_time", 13), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 200, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, 1, 472, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_OSD_348c936dd9, 110, 0, optionality::optional},
-  {str("Occurrence Duration", 19), str("occurrence_duration", 19), &t_CE_43404300f4, 483, 0, optionality::optional},
-  {str("Total Occurrences", 17), str("total_occurrences", 17), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_2ab7a9c685, 267, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_RI_66c5c813e4, 206, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
+  {"End Date/Time\"end_date_time\":", &t_TS_88a4a463d4, 26, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 199, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_TX_f9e6eec689, 200, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_694d19431d, 1, 472, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_OSD_348c936dd9, 110, 0, 16, 16, optionality::optional},
+  {"Occurrence Duration\"occurrence_duration\":", &t_CE_43404300f4, 483, 0, 19, 19, optionality::optional},
+  {"Total Occurrences\"total_occurrences\":", &t_NM_caa61c45e1, 4, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_TQ_b224a1a68e{str("TQ", 2), str("Timing Quantity", 15), t_TQ_b224a1a68e_c, 12};
 #endif
 #ifndef HL7V2_DEFS_T_UVC_65FD4F7E94
 #define HL7V2_DEFS_T_UVC_65FD4F7E94
 inline constexpr component_def t_UVC_65fd4f7e94_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_CNE_a19b2cbd1c, 20, 153, optionality::required},
-  {str("Value Amount", 12), str("value_amount", 12), &t_MO_03b1f4298f, 20, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_CNE_a19b2cbd1c, 20, 153, 10, 10, optionality::required},
+  {"Value Amount\"value_amount\":", &t_MO_03b1f4298f, 20, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_UVC_65fd4f7e94{str("UVC", 3), str("UB Value Code and Amount", 24), t_UVC_65fd4f7e94_c, 2};
 #endif
@@ -750,3135 +750,3135 @@ inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Da
 #ifndef HL7V2_DEFS_T_VH_F2FEC230FA
 #define HL7V2_DEFS_T_VH_F2FEC230FA
 inline constexpr component_def t_VH_f2fec230fa_c[] = {
-  {str("Start Day Range", 15), str("start_day_range", 15), &t_ID_694d19431d, 3, 267, optionality::optional},
-  {str("End Day Range", 13), str("end_day_range", 13), &t_ID_694d19431d, 3, 267, optionality::optional},
-  {str("Start Hour Range", 16), str("start_hour_range", 16), &t_TM_66c321c90f, 16, 0, optionality::optional},
-  {str("End Hour Range", 14), str("end_hour_range", 14), &t_TM_66c321c90f, 16, 0, optionality::optional},
+  {"Start Day Range\"start_day_range\":", &t_ID_694d19431d, 3, 267, 15, 15, optionality::optional},
+  {"End Day Range\"end_day_range\":", &t_ID_694d19431d, 3, 267, 13, 13, optionality::optional},
+  {"Start Hour Range\"start_hour_range\":", &t_TM_66c321c90f, 16, 0, 16, 16, optionality::optional},
+  {"End Hour Range\"end_hour_range\":", &t_TM_66c321c90f, 16, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_VH_f2fec230fa{str("VH", 2), str("Visiting Hours", 14), t_VH_f2fec230fa_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_VID_038868054C
 #define HL7V2_DEFS_T_VID_038868054C
 inline constexpr component_def t_VID_038868054c_c[] = {
-  {str("Version ID", 10), str("version_id", 10), &t_ID_694d19431d, 5, 104, optionality::optional},
-  {str("Internationalization Code", 25), str("internationalization_code", 25), &t_CE_43404300f4, 483, 399, optionality::optional},
-  {str("International Version ID", 24), str("international_version_id", 24), &t_CE_43404300f4, 483, 0, optionality::optional},
+  {"Version ID\"version_id\":", &t_ID_694d19431d, 5, 104, 10, 10, optionality::optional},
+  {"Internationalization Code\"internationalization_code\":", &t_CE_43404300f4, 483, 399, 25, 25, optionality::optional},
+  {"International Version ID\"international_version_id\":", &t_CE_43404300f4, 483, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_VID_038868054c{str("VID", 3), str("Version Identifier", 18), t_VID_038868054c_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_VR_32CDB1C36F
 #define HL7V2_DEFS_T_VR_32CDB1C36F
 inline constexpr component_def t_VR_32cdb1c36f_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Last Data Code Value", 20), str("last_data_code_value", 20), &t_ST_30901c7b80, 6, 0, optionality::optional},
+  {"First Data Code Value\"first_data_code_value\":", &t_ST_30901c7b80, 6, 0, 21, 21, optionality::optional},
+  {"Last Data Code Value\"last_data_code_value\":", &t_ST_30901c7b80, 6, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_VR_32cdb1c36f{str("VR", 2), str("Value Range", 11), t_VR_32cdb1c36f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_XAD_C8853B67D2
 #define HL7V2_DEFS_T_XAD_C8853B67D2
 inline constexpr component_def t_XAD_c8853b67d2_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_SAD_f974e622d3, 184, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("County/Parish Code", 18), str("county_parish_code", 18), &t_IS_94058a80d1, 20, 289, optionality::optional},
-  {str("Census Tract", 12), str("census_tract", 12), &t_IS_94058a80d1, 20, 288, optionality::optional},
-  {str("Address Representation Code", 27), str("address_representation_code", 27), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Address Validity Range", 22), str("address_validity_range", 22), &t_DR_71b7dfaabf, 53, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_SAD_f974e622d3, 184, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
+  {"County/Parish Code\"county_parish_code\":", &t_IS_94058a80d1, 20, 289, 18, 18, optionality::optional},
+  {"Census Tract\"census_tract\":", &t_IS_94058a80d1, 20, 288, 12, 12, optionality::optional},
+  {"Address Representation Code\"address_representation_code\":", &t_ID_694d19431d, 1, 465, 27, 27, optionality::optional},
+  {"Address Validity Range\"address_validity_range\":", &t_DR_71b7dfaabf, 53, 0, 22, 22, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_XAD_c8853b67d2{str("XAD", 3), str("Extended Address", 16), t_XAD_c8853b67d2_c, 14};
 #endif
 #ifndef HL7V2_DEFS_T_XCN_C4DA9F6101
 #define HL7V2_DEFS_T_XCN_C4DA9F6101
 inline constexpr component_def t_XCN_c4da9f6101_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_FN_34f312b89a, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 4, 297, optionality::conditional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_6c94777106, 227, 363, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 1, 200, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 1, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CE_43404300f4, 483, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_71b7dfaabf, 53, 0, optionality::optional},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_694d19431d, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_34f312b89a, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 4, 297, 12, 12, optionality::conditional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_6c94777106, 227, 363, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 1, 200, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 1, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_6c94777106, 227, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CE_43404300f4, 483, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_71b7dfaabf, 53, 0, 19, 19, optionality::optional},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_694d19431d, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_612241eecc, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_612241eecc, 705, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_XCN_c4da9f6101{str("XCN", 3), str("Extended Composite ID Number and Name for Persons", 49), t_XCN_c4da9f6101_c, 23};
 #endif
 #ifndef HL7V2_DEFS_T_XON_BC6EF16CB5
 #define HL7V2_DEFS_T_XON_BC6EF16CB5
 inline constexpr component_def t_XON_bc6ef16cb5_c[] = {
-  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Organization Name Type Code", 27), str("organization_name_type_code", 27), &t_IS_94058a80d1, 20, 204, optionality::optional},
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 4, 0, optionality::optional},
-  {str("Check Digit", 11), str("check_digit", 11), &t_NM_caa61c45e1, 1, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_6c94777106, 227, 363, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_6c94777106, 227, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Organization Identifier", 23), str("organization_identifier", 23), &t_ST_30901c7b80, 20, 0, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Organization Name Type Code\"organization_name_type_code\":", &t_IS_94058a80d1, 20, 204, 27, 27, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 4, 0, 9, 9, optionality::optional},
+  {"Check Digit\"check_digit\":", &t_NM_caa61c45e1, 1, 0, 11, 11, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_6c94777106, 227, 363, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_6c94777106, 227, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Organization Identifier\"organization_identifier\":", &t_ST_30901c7b80, 20, 0, 23, 23, optionality::optional},
 };
 inline constexpr type_def t_XON_bc6ef16cb5{str("XON", 3), str("Extended Composite Name and Identification Number for Organizations", 67), t_XON_bc6ef16cb5_c, 10};
 #endif
 #ifndef HL7V2_DEFS_T_XPN_9DAF32A714
 #define HL7V2_DEFS_T_XPN_9DAF32A714
 inline constexpr component_def t_XPN_9daf32a714_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_FN_34f312b89a, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 6, 360, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 1, 200, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CE_43404300f4, 483, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_71b7dfaabf, 53, 0, optionality::optional},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_694d19431d, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_34f312b89a, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 6, 360, 6, 6, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 1, 200, 14, 14, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CE_43404300f4, 483, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_71b7dfaabf, 53, 0, 19, 19, optionality::optional},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_694d19431d, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_XPN_9daf32a714{str("XPN", 3), str("Extended Person Name", 20), t_XPN_9daf32a714_c, 14};
 #endif
 #ifndef HL7V2_DEFS_T_XTN_2B6B62A07A
 #define HL7V2_DEFS_T_XTN_2B6B62A07A
 inline constexpr component_def t_XTN_2b6b62a07a_c[] = {
-  {str("Telephone Number", 16), str("telephone_number", 16), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Telecommunication Use Code", 26), str("telecommunication_use_code", 26), &t_ID_694d19431d, 3, 201, optionality::optional},
-  {str("Telecommunication Equipment Type", 32), str("telecommunication_equipment_type", 32), &t_ID_694d19431d, 8, 202, optionality::optional},
-  {str("Email Address", 13), str("email_address", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Area/City Code", 14), str("area_city_code", 14), &t_NM_caa61c45e1, 4, 0, optionality::optional},
-  {str("Local Number", 12), str("local_number", 12), &t_NM_caa61c45e1, 9, 0, optionality::optional},
-  {str("Extension", 9), str("extension", 9), &t_NM_caa61c45e1, 5, 0, optionality::optional},
-  {str("Any Text", 8), str("any_text", 8), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Extension Prefix", 16), str("extension_prefix", 16), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Speed Dial Code", 15), str("speed_dial_code", 15), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Unformatted Telephone number", 28), str("unformatted_telephone_number", 28), &t_ST_30901c7b80, 199, 0, optionality::conditional},
+  {"Telephone Number\"telephone_number\":", &t_ST_30901c7b80, 199, 0, 16, 16, optionality::optional},
+  {"Telecommunication Use Code\"telecommunication_use_code\":", &t_ID_694d19431d, 3, 201, 26, 26, optionality::optional},
+  {"Telecommunication Equipment Type\"telecommunication_equipment_type\":", &t_ID_694d19431d, 8, 202, 32, 32, optionality::optional},
+  {"Email Address\"email_address\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
+  {"Country Code\"country_code\":", &t_NM_caa61c45e1, 3, 0, 12, 12, optionality::optional},
+  {"Area/City Code\"area_city_code\":", &t_NM_caa61c45e1, 4, 0, 14, 14, optionality::optional},
+  {"Local Number\"local_number\":", &t_NM_caa61c45e1, 9, 0, 12, 12, optionality::optional},
+  {"Extension\"extension\":", &t_NM_caa61c45e1, 5, 0, 9, 9, optionality::optional},
+  {"Any Text\"any_text\":", &t_ST_30901c7b80, 199, 0, 8, 8, optionality::optional},
+  {"Extension Prefix\"extension_prefix\":", &t_ST_30901c7b80, 4, 0, 16, 16, optionality::optional},
+  {"Speed Dial Code\"speed_dial_code\":", &t_ST_30901c7b80, 6, 0, 15, 15, optionality::optional},
+  {"Unformatted Telephone number\"unformatted_telephone_number\":", &t_ST_30901c7b80, 199, 0, 28, 28, optionality::conditional},
 };
 inline constexpr type_def t_XTN_2b6b62a07a{str("XTN", 3), str("Extended Telecommunication Number", 33), t_XTN_2b6b62a07a_c, 12};
 #endif
-#ifndef HL7V2_DEFS_S_ABS_02CADBADC6
-#define HL7V2_DEFS_S_ABS_02CADBADC6
-inline constexpr field_def s_ABS_02cadbadc6_f[] = {
-  {str("Discharge Care Provider", 23), str("discharge_care_provider", 23), &t_XCN_c4da9f6101, 250, 1, 1, 10, optionality::optional},
-  {str("Transfer Medical Service Code", 29), str("transfer_medical_service_code", 29), &t_CE_43404300f4, 250, 2, 1, 69, optionality::optional},
-  {str("Severity of Illness Code", 24), str("severity_of_illness_code", 24), &t_CE_43404300f4, 250, 3, 1, 421, optionality::optional},
-  {str("Date/Time of Attestation", 24), str("date_time_of_attestation", 24), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Attested By", 11), str("attested_by", 11), &t_XCN_c4da9f6101, 250, 5, 1, 0, optionality::optional},
-  {str("Triage Code", 11), str("triage_code", 11), &t_CE_43404300f4, 250, 6, 1, 422, optionality::optional},
-  {str("Abstract Completion Date/Time", 29), str("abstract_completion_date_time", 29), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Abstracted By", 13), str("abstracted_by", 13), &t_XCN_c4da9f6101, 250, 8, 1, 0, optionality::optional},
-  {str("Case Category Code", 18), str("case_category_code", 18), &t_CE_43404300f4, 250, 9, 1, 423, optionality::optional},
-  {str("Caesarian Section Indicator", 27), str("caesarian_section_indicator", 27), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-  {str("Gestation Category Code", 23), str("gestation_category_code", 23), &t_CE_43404300f4, 250, 11, 1, 424, optionality::optional},
-  {str("Gestation Period - Weeks", 24), str("gestation_period_weeks", 22), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Newborn Code", 12), str("newborn_code", 12), &t_CE_43404300f4, 250, 13, 1, 425, optionality::optional},
-  {str("Stillborn Indicator", 19), str("stillborn_indicator", 19), &t_ID_694d19431d, 1, 14, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_ABS_02cadbadc6{str("ABS", 3), str("Abstract", 8), s_ABS_02cadbadc6_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_ACC_532D41AB7E
-#define HL7V2_DEFS_S_ACC_532D41AB7E
-inline constexpr field_def s_ACC_532d41ab7e_f[] = {
-  {str("Accident Date/Time", 18), str("accident_date_time", 18), &t_TS_88a4a463d4, 26, 1, 1, 0, optionality::optional},
-  {str("Accident Code", 13), str("accident_code", 13), &t_CE_43404300f4, 250, 2, 1, 50, optionality::optional},
-  {str("Accident Location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
-  {str("Auto Accident State", 19), str("auto_accident_state", 19), &t_CE_43404300f4, 250, 4, 1, 347, optionality::optional},
-  {str("Accident Job Related Indicator", 30), str("accident_job_related_indicator", 30), &t_ID_694d19431d, 1, 5, 1, 136, optionality::optional},
-  {str("Accident Death Indicator", 24), str("accident_death_indicator", 24), &t_ID_694d19431d, 12, 6, 1, 136, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_c4da9f6101, 250, 7, 1, 0, optionality::optional},
-  {str("Accident Description", 20), str("accident_description", 20), &t_ST_30901c7b80, 25, 8, 1, 0, optionality::optional},
-  {str("Brought In By", 13), str("brought_in_by", 13), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Police Notified Indicator", 25), str("police_notified_indicator", 25), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-  {str("Accident Address", 16), str("accident_address", 16), &t_XAD_c8853b67d2, 250, 11, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ACC_532d41ab7e{str("ACC", 3), str("Accident", 8), s_ACC_532d41ab7e_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_ADD_F1D4428632
-#define HL7V2_DEFS_S_ADD_F1D4428632
-inline constexpr field_def s_ADD_f1d4428632_f[] = {
-  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ADD_f1d4428632{str("ADD", 3), str("Addendum", 8), s_ADD_f1d4428632_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_AFF_C5C32AACE2
-#define HL7V2_DEFS_S_AFF_C5C32AACE2
-inline constexpr field_def s_AFF_c5c32aace2_f[] = {
-  {str("Set ID _ AFF", 12), str("set_id_aff", 10), &t_SI_5f0d0d96af, 60, 1, 1, 0, optionality::required},
-  {str("Professional Organization", 25), str("professional_organization", 25), &t_XON_bc6ef16cb5, 250, 2, 1, 0, optionality::required},
-  {str("Professional Organization Address", 33), str("professional_organization_address", 33), &t_XAD_c8853b67d2, 250, 3, 1, 0, optionality::optional},
-  {str("Professional Organization Affiliation Date Range", 48), str("professional_organization_affiliation_date_range", 48), &t_DR_71b7dfaabf, 52, 4, 0, 0, optionality::optional},
-  {str("Professional Affiliation Additional Information", 47), str("professional_affiliation_additional_information", 47), &t_ST_30901c7b80, 60, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AFF_c5c32aace2{str("AFF", 3), str("Professional Affiliation", 24), s_AFF_c5c32aace2_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_AIG_70C3C33BF8
-#define HL7V2_DEFS_S_AIG_70C3C33BF8
-inline constexpr field_def s_AIG_70c3c33bf8_f[] = {
-  {str("Set ID - AIG", 12), str("set_id_aig", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource ID", 11), str("resource_id", 11), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CE_43404300f4, 250, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_43404300f4, 250, 5, 0, 0, optionality::optional},
-  {str("Resource Quantity", 17), str("resource_quantity", 17), &t_NM_caa61c45e1, 5, 6, 1, 0, optionality::optional},
-  {str("Resource Quantity Units", 23), str("resource_quantity_units", 23), &t_CE_43404300f4, 250, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_43404300f4, 250, 12, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 13, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_43404300f4, 250, 14, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIG_70c3c33bf8{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_70c3c33bf8_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_AIL_C1A33029B1
-#define HL7V2_DEFS_S_AIL_C1A33029B1
-inline constexpr field_def s_AIL_c1a33029b1_f[] = {
-  {str("Set ID - AIL", 12), str("set_id_ail", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Location Resource ID", 20), str("location_resource_id", 20), &t_PL_99c704ca6a, 80, 3, 0, 0, optionality::optional},
-  {str("Location Type-AIL", 17), str("location_type_ail", 17), &t_CE_43404300f4, 250, 4, 1, 305, optionality::optional},
-  {str("Location Group", 14), str("location_group", 14), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_43404300f4, 250, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIL_c1a33029b1{str("AIL", 3), str("Appointment Information - Location Resource", 43), s_AIL_c1a33029b1_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIP_3464A5A755
-#define HL7V2_DEFS_S_AIP_3464A5A755
-inline constexpr field_def s_AIP_3464a5a755_f[] = {
-  {str("Set ID - AIP", 12), str("set_id_aip", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Personnel Resource ID", 21), str("personnel_resource_id", 21), &t_XCN_c4da9f6101, 250, 3, 0, 0, optionality::optional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CE_43404300f4, 250, 4, 1, 182, optionality::optional},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 11, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_43404300f4, 250, 12, 1, 278, optionality::optional},
-};
-inline constexpr segment_def s_AIP_3464a5a755{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_3464a5a755_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AIS_6495650ECB
-#define HL7V2_DEFS_S_AIS_6495650ECB
-inline constexpr field_def s_AIS_6495650ecb_f[] = {
-  {str("Set ID - AIS", 12), str("set_id_ais", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_IS_94058a80d1, 10, 9, 1, 279, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_43404300f4, 250, 10, 1, 278, optionality::optional},
-  {str("Placer Supplemental Service Information", 39), str("placer_supplemental_service_information", 39), &t_CE_43404300f4, 250, 11, 0, 411, optionality::optional},
-  {str("Filler Supplemental Service Information", 39), str("filler_supplemental_service_information", 39), &t_CE_43404300f4, 250, 12, 0, 411, optionality::optional},
-};
-inline constexpr segment_def s_AIS_6495650ecb{str("AIS", 3), str("Appointment Information", 23), s_AIS_6495650ecb_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_AL1_EC9F2993B9
-#define HL7V2_DEFS_S_AL1_EC9F2993B9
-inline constexpr field_def s_AL1_ec9f2993b9_f[] = {
-  {str("Set ID - AL1", 12), str("set_id_al1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergen Type Code", 18), str("allergen_type_code", 18), &t_CE_43404300f4, 250, 2, 1, 127, optionality::optional},
-  {str("Allergen Code/Mnemonic/Description", 34), str("allergen_code_mnemonic_description", 34), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Allergy Severity Code", 21), str("allergy_severity_code", 21), &t_CE_43404300f4, 250, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction Code", 21), str("allergy_reaction_code", 21), &t_ST_30901c7b80, 15, 5, 0, 0, optionality::optional},
-  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AL1_ec9f2993b9{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_ec9f2993b9_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_APR_740B73ED79
-#define HL7V2_DEFS_S_APR_740B73ED79
-inline constexpr field_def s_APR_740b73ed79_f[] = {
-  {str("Time Selection Criteria", 23), str("time_selection_criteria", 23), &t_SCV_bae24ccde7, 80, 1, 0, 294, optionality::optional},
-  {str("Resource Selection Criteria", 27), str("resource_selection_criteria", 27), &t_SCV_bae24ccde7, 80, 2, 0, 294, optionality::optional},
-  {str("Location Selection Criteria", 27), str("location_selection_criteria", 27), &t_SCV_bae24ccde7, 80, 3, 0, 294, optionality::optional},
-  {str("Slot Spacing Criteria", 21), str("slot_spacing_criteria", 21), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::optional},
-  {str("Filler Override Criteria", 24), str("filler_override_criteria", 24), &t_SCV_bae24ccde7, 80, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_APR_740b73ed79{str("APR", 3), str("Appointment Preferences", 23), s_APR_740b73ed79_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ARQ_DAB5B06E9B
-#define HL7V2_DEFS_S_ARQ_DAB5B06E9B
-inline constexpr field_def s_ARQ_dab5b06e9b_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_ecba8e117b, 75, 1, 1, 0, optionality::required},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_ecba8e117b, 75, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_ecba8e117b, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Request Event Reason", 20), str("request_event_reason", 20), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_43404300f4, 250, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_43404300f4, 250, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Requested Start Date/Time Range", 31), str("requested_start_date_time_range", 31), &t_DR_71b7dfaabf, 53, 11, 0, 0, optionality::optional},
-  {str("Priority-ARQ", 12), str("priority_arq", 12), &t_ST_30901c7b80, 5, 12, 1, 0, optionality::optional},
-  {str("Repeating Interval", 18), str("repeating_interval", 18), &t_RI_66c5c813e4, 100, 13, 1, 0, optionality::optional},
-  {str("Repeating Interval Duration", 27), str("repeating_interval_duration", 27), &t_ST_30901c7b80, 5, 14, 1, 0, optionality::optional},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_c4da9f6101, 250, 15, 0, 0, optionality::required},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_2b6b62a07a, 250, 16, 0, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_c8853b67d2, 250, 17, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_99c704ca6a, 80, 18, 1, 0, optionality::optional},
-  {str("Entered By Person", 17), str("entered_by_person", 17), &t_XCN_c4da9f6101, 250, 19, 0, 0, optionality::required},
-  {str("Entered By Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_2b6b62a07a, 250, 20, 0, 0, optionality::optional},
-  {str("Entered By Location", 19), str("entered_by_location", 19), &t_PL_99c704ca6a, 80, 21, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_ecba8e117b, 75, 22, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_ecba8e117b, 75, 23, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_ecba8e117b, 22, 24, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 25, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ARQ_dab5b06e9b{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_dab5b06e9b_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_AUT_3680324A8B
-#define HL7V2_DEFS_S_AUT_3680324A8B
-inline constexpr field_def s_AUT_3680324a8b_f[] = {
-  {str("Authorizing Payor, Plan ID", 26), str("authorizing_payor_plan_id", 25), &t_CE_43404300f4, 250, 1, 1, 72, optionality::optional},
-  {str("Authorizing Payor, Company ID", 29), str("authorizing_payor_company_id", 28), &t_CE_43404300f4, 250, 2, 1, 285, optionality::required},
-  {str("Authorizing Payor, Company Name", 31), str("authorizing_payor_company_name", 30), &t_ST_30901c7b80, 45, 3, 1, 0, optionality::optional},
-  {str("Authorization Effective Date", 28), str("authorization_effective_date", 28), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Authorization Expiration Date", 29), str("authorization_expiration_date", 29), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Authorization Identifier", 24), str("authorization_identifier", 24), &t_EI_ecba8e117b, 30, 6, 1, 0, optionality::optional},
-  {str("Reimbursement Limit", 19), str("reimbursement_limit", 19), &t_CP_0cca1edf01, 25, 7, 1, 0, optionality::optional},
-  {str("Requested Number of Treatments", 30), str("requested_number_of_treatments", 30), &t_NM_caa61c45e1, 2, 8, 1, 0, optionality::optional},
-  {str("Authorized Number of Treatments", 31), str("authorized_number_of_treatments", 31), &t_NM_caa61c45e1, 2, 9, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_88a4a463d4, 26, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_AUT_3680324a8b{str("AUT", 3), str("Authorization Information", 25), s_AUT_3680324a8b_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_BHS_BEF8260D8E
-#define HL7V2_DEFS_S_BHS_BEF8260D8E
-inline constexpr field_def s_BHS_bef8260d8e_f[] = {
-  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_HD_6c94777106, 227, 3, 1, 0, optionality::optional},
-  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_HD_6c94777106, 227, 4, 1, 0, optionality::optional},
-  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_HD_6c94777106, 227, 5, 1, 0, optionality::optional},
-  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_HD_6c94777106, 227, 6, 1, 0, optionality::optional},
-  {str("Batch Creation Date/Time", 24), str("batch_creation_date_time", 24), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch Name/ID/Type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BHS_bef8260d8e{str("BHS", 3), str("Batch Header", 12), s_BHS_bef8260d8e_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_BLC_A62693FA18
-#define HL7V2_DEFS_S_BLC_A62693FA18
-inline constexpr field_def s_BLC_a62693fa18_f[] = {
-  {str("Blood Product Code", 18), str("blood_product_code", 18), &t_CE_43404300f4, 250, 1, 1, 426, optionality::optional},
-  {str("Blood Amount", 12), str("blood_amount", 12), &t_CQ_2ab7a9c685, 267, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BLC_a62693fa18{str("BLC", 3), str("Blood Code", 10), s_BLC_a62693fa18_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_BLG_CAE0B7CBC8
-#define HL7V2_DEFS_S_BLG_CAE0B7CBC8
-inline constexpr field_def s_BLG_cae0b7cbc8_f[] = {
-  {str("When to Charge", 14), str("when_to_charge", 14), &t_CCD_cb8f8cb850, 40, 1, 1, 100, optionality::optional},
-  {str("Charge Type", 11), str("charge_type", 11), &t_ID_694d19431d, 50, 2, 1, 122, optionality::optional},
-  {str("Account ID", 10), str("account_id", 10), &t_CX_3ae77f1e70, 100, 3, 1, 0, optionality::optional},
-  {str("Charge Type Reason", 18), str("charge_type_reason", 18), &t_CWE_612241eecc, 60, 4, 1, 475, optionality::optional},
-};
-inline constexpr segment_def s_BLG_cae0b7cbc8{str("BLG", 3), str("Billing", 7), s_BLG_cae0b7cbc8_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_BPO_EAE74F28DF
-#define HL7V2_DEFS_S_BPO_EAE74F28DF
-inline constexpr field_def s_BPO_eae74f28df_f[] = {
-  {str("Set ID _ BPO", 12), str("set_id_bpo", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BP Universal Service ID", 23), str("bp_universal_service_id", 23), &t_CWE_612241eecc, 250, 2, 1, 0, optionality::required},
-  {str("BP  Processing Requirements", 27), str("bp_processing_requirements", 26), &t_CWE_612241eecc, 250, 3, 0, 508, optionality::optional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 5, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("BP Intended Use Date/Time", 25), str("bp_intended_use_date_time", 25), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("BP Intended Dispense From Location", 34), str("bp_intended_dispense_from_location", 34), &t_PL_99c704ca6a, 80, 8, 1, 0, optionality::optional},
-  {str("BP Intended Dispense From Address", 33), str("bp_intended_dispense_from_address", 33), &t_XAD_c8853b67d2, 250, 9, 1, 0, optionality::optional},
-  {str("BP Requested Dispense Date/Time", 31), str("bp_requested_dispense_date_time", 31), &t_TS_88a4a463d4, 26, 10, 1, 0, optionality::optional},
-  {str("BP Requested Dispense To Location", 33), str("bp_requested_dispense_to_location", 33), &t_PL_99c704ca6a, 80, 11, 1, 0, optionality::optional},
-  {str("BP Requested Dispense To Address", 32), str("bp_requested_dispense_to_address", 32), &t_XAD_c8853b67d2, 250, 12, 1, 0, optionality::optional},
-  {str("BP Indication for Use", 21), str("bp_indication_for_use", 21), &t_CWE_612241eecc, 250, 13, 0, 509, optionality::optional},
-  {str("BP Informed Consent Indicator", 29), str("bp_informed_consent_indicator", 29), &t_ID_694d19431d, 1, 14, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_BPO_eae74f28df{str("BPO", 3), str("Blood product order", 19), s_BPO_eae74f28df_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_BPX_43541CC42B
-#define HL7V2_DEFS_S_BPX_43541CC42B
-inline constexpr field_def s_BPX_43541cc42b_f[] = {
-  {str("Set ID _ BPX", 12), str("set_id_bpx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BP Dispense Status", 18), str("bp_dispense_status", 18), &t_CWE_612241eecc, 250, 2, 1, 510, optionality::required},
-  {str("BP Status", 9), str("bp_status", 9), &t_ID_694d19431d, 1, 3, 1, 511, optionality::required},
-  {str("BP Date/Time of Status", 22), str("bp_date_time_of_status", 22), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::required},
-  {str("BC Donation ID", 14), str("bc_donation_id", 14), &t_EI_ecba8e117b, 22, 5, 1, 0, optionality::optional},
-  {str("BC Component", 12), str("bc_component", 12), &t_CNE_a19b2cbd1c, 250, 6, 1, 0, optionality::optional},
-  {str("BC Donation Type / Intended Use", 31), str("bc_donation_type_intended_use", 29), &t_CNE_a19b2cbd1c, 250, 7, 1, 0, optionality::optional},
-  {str("CP Commercial Product", 21), str("cp_commercial_product", 21), &t_CWE_612241eecc, 250, 8, 1, 512, optionality::optional},
-  {str("CP Manufacturer", 15), str("cp_manufacturer", 15), &t_XON_bc6ef16cb5, 250, 9, 1, 0, optionality::optional},
-  {str("CP Lot Number", 13), str("cp_lot_number", 13), &t_EI_ecba8e117b, 22, 10, 1, 0, optionality::optional},
-  {str("BP Blood Group", 14), str("bp_blood_group", 14), &t_CNE_a19b2cbd1c, 250, 11, 1, 0, optionality::optional},
-  {str("BC Special Testing", 18), str("bc_special_testing", 18), &t_CNE_a19b2cbd1c, 250, 12, 0, 0, optionality::optional},
-  {str("BP Expiration Date/Time", 23), str("bp_expiration_date_time", 23), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 14, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 15, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-  {str("BP Unique ID", 12), str("bp_unique_id", 12), &t_EI_ecba8e117b, 22, 17, 1, 0, optionality::optional},
-  {str("BP Actual Dispensed To Location", 31), str("bp_actual_dispensed_to_location", 31), &t_PL_99c704ca6a, 80, 18, 1, 0, optionality::optional},
-  {str("BP Actual Dispensed To Address", 30), str("bp_actual_dispensed_to_address", 30), &t_XAD_c8853b67d2, 250, 19, 1, 0, optionality::optional},
-  {str("BP Dispensed to Receiver", 24), str("bp_dispensed_to_receiver", 24), &t_XCN_c4da9f6101, 250, 20, 1, 0, optionality::optional},
-  {str("BP Dispensing Individual", 24), str("bp_dispensing_individual", 24), &t_XCN_c4da9f6101, 250, 21, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_BPX_43541cc42b{str("BPX", 3), str("Blood product dispense status", 29), s_BPX_43541cc42b_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_BTS_913B940B42
-#define HL7V2_DEFS_S_BTS_913B940B42
-inline constexpr field_def s_BTS_913b940b42_f[] = {
-  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch Totals", 12), str("batch_totals", 12), &t_NM_caa61c45e1, 100, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_BTS_913b940b42{str("BTS", 3), str("Batch Trailer", 13), s_BTS_913b940b42_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_BTX_4A00EF483C
-#define HL7V2_DEFS_S_BTX_4A00EF483C
-inline constexpr field_def s_BTX_4a00ef483c_f[] = {
-  {str("Set ID _ BTX", 12), str("set_id_btx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BC Donation ID", 14), str("bc_donation_id", 14), &t_EI_ecba8e117b, 22, 2, 1, 0, optionality::optional},
-  {str("BC Component", 12), str("bc_component", 12), &t_CNE_a19b2cbd1c, 250, 3, 1, 0, optionality::optional},
-  {str("BC Blood Group", 14), str("bc_blood_group", 14), &t_CNE_a19b2cbd1c, 250, 4, 1, 0, optionality::optional},
-  {str("CP Commercial Product", 21), str("cp_commercial_product", 21), &t_CWE_612241eecc, 250, 5, 1, 512, optionality::optional},
-  {str("CP Manufacturer", 15), str("cp_manufacturer", 15), &t_XON_bc6ef16cb5, 250, 6, 1, 0, optionality::optional},
-  {str("CP Lot Number", 13), str("cp_lot_number", 13), &t_EI_ecba8e117b, 22, 7, 1, 0, optionality::optional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("BP Transfusion/Disposition Status", 33), str("bp_transfusion_disposition_status", 33), &t_CWE_612241eecc, 250, 11, 1, 513, optionality::required},
-  {str("BP Message Status", 17), str("bp_message_status", 17), &t_ID_694d19431d, 1, 12, 1, 511, optionality::required},
-  {str("BP Date/Time of Status", 22), str("bp_date_time_of_status", 22), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::required},
-  {str("BP Administrator", 16), str("bp_administrator", 16), &t_XCN_c4da9f6101, 250, 14, 1, 0, optionality::optional},
-  {str("BP Verifier", 11), str("bp_verifier", 11), &t_XCN_c4da9f6101, 250, 15, 1, 0, optionality::optional},
-  {str("BP Transfusion Start Date/Time of Status", 40), str("bp_transfusion_start_date_time_of_status", 40), &t_TS_88a4a463d4, 26, 16, 1, 0, optionality::optional},
-  {str("BP Transfusion End Date/Time of Status", 38), str("bp_transfusion_end_date_time_of_status", 38), &t_TS_88a4a463d4, 26, 17, 1, 0, optionality::optional},
-  {str("BP Adverse Reaction Type", 24), str("bp_adverse_reaction_type", 24), &t_CWE_612241eecc, 250, 18, 0, 514, optionality::optional},
-  {str("BP Transfusion Interrupted Reason", 33), str("bp_transfusion_interrupted_reason", 33), &t_CWE_612241eecc, 250, 19, 1, 515, optionality::optional},
-};
-inline constexpr segment_def s_BTX_4a00ef483c{str("BTX", 3), str("Blood Product Transfusion/Disposition", 37), s_BTX_4a00ef483c_f, 19};
-#endif
-#ifndef HL7V2_DEFS_S_CDM_6E208FB045
-#define HL7V2_DEFS_S_CDM_6E208FB045
-inline constexpr field_def s_CDM_6e208fb045_f[] = {
-  {str("Primary Key Value - CDM", 23), str("primary_key_value_cdm", 21), &t_CE_43404300f4, 250, 1, 1, 132, optionality::required},
-  {str("Charge Code Alias", 17), str("charge_code_alias", 17), &t_CE_43404300f4, 250, 2, 0, 0, optionality::optional},
-  {str("Charge Description Short", 24), str("charge_description_short", 24), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Charge Description Long", 23), str("charge_description_long", 23), &t_ST_30901c7b80, 250, 4, 1, 0, optionality::optional},
-  {str("Description Override Indicator", 30), str("description_override_indicator", 30), &t_IS_94058a80d1, 1, 5, 1, 268, optionality::optional},
-  {str("Exploding Charges", 17), str("exploding_charges", 17), &t_CE_43404300f4, 250, 6, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_43404300f4, 250, 7, 0, 88, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 8, 1, 183, optionality::optional},
-  {str("Inventory Number", 16), str("inventory_number", 16), &t_CE_43404300f4, 250, 9, 0, 463, optionality::optional},
-  {str("Resource Load", 13), str("resource_load", 13), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
-  {str("Contract Number", 15), str("contract_number", 15), &t_CX_3ae77f1e70, 250, 11, 0, 0, optionality::optional},
-  {str("Contract Organization", 21), str("contract_organization", 21), &t_XON_bc6ef16cb5, 250, 12, 0, 0, optionality::optional},
-  {str("Room Fee Indicator", 18), str("room_fee_indicator", 18), &t_ID_694d19431d, 1, 13, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_CDM_6e208fb045{str("CDM", 3), str("Charge Description Master", 25), s_CDM_6e208fb045_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_CER_FCAA10D220
-#define HL7V2_DEFS_S_CER_FCAA10D220
-inline constexpr field_def s_CER_fcaa10d220_f[] = {
-  {str("Set ID _ CER", 12), str("set_id_cer", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Serial Number", 13), str("serial_number", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Version", 7), str("version", 7), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Granting Authority", 18), str("granting_authority", 18), &t_XON_bc6ef16cb5, 250, 4, 1, 0, optionality::optional},
-  {str("Issuing Authority", 17), str("issuing_authority", 17), &t_XCN_c4da9f6101, 250, 5, 1, 0, optionality::optional},
-  {str("Signature of Issuing Authority", 30), str("signature_of_issuing_authority", 30), &t_ED_5d9a2c017a, 65536, 6, 1, 0, optionality::optional},
-  {str("Granting Country", 16), str("granting_country", 16), &t_ID_694d19431d, 3, 7, 1, 399, optionality::optional},
-  {str("Granting State/Province", 23), str("granting_state_province", 23), &t_CWE_612241eecc, 250, 8, 1, 347, optionality::optional},
-  {str("Granting County/Parish", 22), str("granting_county_parish", 22), &t_CWE_612241eecc, 250, 9, 1, 289, optionality::optional},
-  {str("Certificate Type", 16), str("certificate_type", 16), &t_CWE_612241eecc, 250, 10, 1, 0, optionality::optional},
-  {str("Certificate Domain", 18), str("certificate_domain", 18), &t_CWE_612241eecc, 250, 11, 1, 0, optionality::optional},
-  {str("Subject ID", 10), str("subject_id", 10), &t_ID_694d19431d, 250, 12, 1, 0, optionality::optional},
-  {str("Subject Name", 12), str("subject_name", 12), &t_ST_30901c7b80, 250, 13, 1, 0, optionality::required},
-  {str("Subject Directory Attribute Extension (Health Professional Data)", 64), str("subject_directory_attribute_extension_health_professional_data", 62), &t_CWE_612241eecc, 250, 14, 0, 0, optionality::optional},
-  {str("Subject Public Key Info", 23), str("subject_public_key_info", 23), &t_CWE_612241eecc, 250, 15, 1, 0, optionality::optional},
-  {str("Authority Key Identifier", 24), str("authority_key_identifier", 24), &t_CWE_612241eecc, 250, 16, 1, 0, optionality::optional},
-  {str("Basic Constraint", 16), str("basic_constraint", 16), &t_ID_694d19431d, 250, 17, 1, 136, optionality::optional},
-  {str("CRL Distribution Point", 22), str("crl_distribution_point", 22), &t_CWE_612241eecc, 250, 18, 0, 0, optionality::optional},
-  {str("Jurisdiction Country", 20), str("jurisdiction_country", 20), &t_ID_694d19431d, 3, 19, 1, 399, optionality::optional},
-  {str("Jurisdiction State/Province", 27), str("jurisdiction_state_province", 27), &t_CWE_612241eecc, 250, 20, 1, 347, optionality::optional},
-  {str("Jurisdiction County/Parish", 26), str("jurisdiction_county_parish", 26), &t_CWE_612241eecc, 250, 21, 1, 289, optionality::optional},
-  {str("Jurisdiction Breadth", 20), str("jurisdiction_breadth", 20), &t_CWE_612241eecc, 250, 22, 0, 547, optionality::optional},
-  {str("Granting Date", 13), str("granting_date", 13), &t_TS_88a4a463d4, 26, 23, 1, 0, optionality::optional},
-  {str("Issuing Date", 12), str("issuing_date", 12), &t_TS_88a4a463d4, 26, 24, 1, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_TS_88a4a463d4, 26, 25, 1, 0, optionality::optional},
-  {str("Inactivation Date", 17), str("inactivation_date", 17), &t_TS_88a4a463d4, 26, 26, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 27, 1, 0, optionality::optional},
-  {str("Renewal Date", 12), str("renewal_date", 12), &t_TS_88a4a463d4, 26, 28, 1, 0, optionality::optional},
-  {str("Revocation Date", 15), str("revocation_date", 15), &t_TS_88a4a463d4, 26, 29, 1, 0, optionality::optional},
-  {str("Revocation Reason Code", 22), str("revocation_reason_code", 22), &t_CE_43404300f4, 250, 30, 1, 0, optionality::optional},
-  {str("Certificate Status", 18), str("certificate_status", 18), &t_CWE_612241eecc, 250, 31, 1, 536, optionality::optional},
-};
-inline constexpr segment_def s_CER_fcaa10d220{str("CER", 3), str("Certificate Detail", 18), s_CER_fcaa10d220_f, 31};
-#endif
-#ifndef HL7V2_DEFS_S_CM0_5F28E9EF99
-#define HL7V2_DEFS_S_CM0_5F28E9EF99
-inline constexpr field_def s_CM0_5f28e9ef99_f[] = {
-  {str("Set ID - CM0", 12), str("set_id_cm0", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_ecba8e117b, 60, 2, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_ecba8e117b, 60, 3, 3, 0, optionality::optional},
-  {str("Title of Study", 14), str("title_of_study", 14), &t_ST_30901c7b80, 300, 4, 1, 0, optionality::required},
-  {str("Chairman of Study", 17), str("chairman_of_study", 17), &t_XCN_c4da9f6101, 250, 5, 0, 0, optionality::optional},
-  {str("Last IRB Approval Date", 22), str("last_irb_approval_date", 22), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Total Accrual to Date", 21), str("total_accrual_to_date", 21), &t_NM_caa61c45e1, 8, 7, 1, 0, optionality::optional},
-  {str("Last Accrual Date", 17), str("last_accrual_date", 17), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Contact for Study", 17), str("contact_for_study", 17), &t_XCN_c4da9f6101, 250, 9, 0, 0, optionality::optional},
-  {str("Contact's Telephone Number", 26), str("contacts_telephone_number", 25), &t_XTN_2b6b62a07a, 250, 10, 1, 0, optionality::optional},
-  {str("Contact's Address", 17), str("contacts_address", 16), &t_XAD_c8853b67d2, 250, 11, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_CM0_5f28e9ef99{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_5f28e9ef99_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_CM1_3C5D110853
-#define HL7V2_DEFS_S_CM1_3C5D110853
-inline constexpr field_def s_CM1_3c5d110853_f[] = {
-  {str("Set ID - CM1", 12), str("set_id_cm1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Description of Study Phase", 26), str("description_of_study_phase", 26), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_CM1_3c5d110853{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_3c5d110853_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CM2_0E3204239E
-#define HL7V2_DEFS_S_CM2_0E3204239E
-inline constexpr field_def s_CM2_0e3204239e_f[] = {
-  {str("Set ID - CM2", 12), str("set_id_cm2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Scheduled Time Point", 20), str("scheduled_time_point", 20), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Description of Time Point", 25), str("description_of_time_point", 25), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::optional},
-  {str("Events Scheduled This Time Point", 32), str("events_scheduled_this_time_point", 32), &t_CE_43404300f4, 250, 4, 200, 0, optionality::required},
-};
-inline constexpr segment_def s_CM2_0e3204239e{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_0e3204239e_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CNS_302821C13D
-#define HL7V2_DEFS_S_CNS_302821C13D
-inline constexpr field_def s_CNS_302821c13d_f[] = {
-  {str("Starting Notification Reference Number", 38), str("starting_notification_reference_number", 38), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::optional},
-  {str("Ending Notification Reference Number", 36), str("ending_notification_reference_number", 36), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::optional},
-  {str("Starting Notification Date/Time", 31), str("starting_notification_date_time", 31), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("Ending Notification Date/Time", 29), str("ending_notification_date_time", 29), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Starting Notification Code", 26), str("starting_notification_code", 26), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Ending Notification Code", 24), str("ending_notification_code", 24), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CNS_302821c13d{str("CNS", 3), str("Clear Notification", 18), s_CNS_302821c13d_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_CON_A61BEB8E72
-#define HL7V2_DEFS_S_CON_A61BEB8E72
-inline constexpr field_def s_CON_a61beb8e72_f[] = {
-  {str("Set ID - CON", 12), str("set_id_con", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Consent Type", 12), str("consent_type", 12), &t_CWE_612241eecc, 250, 2, 1, 496, optionality::optional},
-  {str("Consent Form ID", 15), str("consent_form_id", 15), &t_ST_30901c7b80, 40, 3, 1, 0, optionality::optional},
-  {str("Consent Form Number", 19), str("consent_form_number", 19), &t_EI_ecba8e117b, 180, 4, 1, 0, optionality::optional},
-  {str("Consent Text", 12), str("consent_text", 12), &t_FT_6e961e90da, 65536, 5, 0, 0, optionality::optional},
-  {str("Subject-specific Consent Text", 29), str("subject_specific_consent_text", 29), &t_FT_6e961e90da, 65536, 6, 0, 0, optionality::optional},
-  {str("Consent Background", 18), str("consent_background", 18), &t_FT_6e961e90da, 65536, 7, 0, 0, optionality::optional},
-  {str("Subject-specific Consent Background", 35), str("subject_specific_consent_background", 35), &t_FT_6e961e90da, 65536, 8, 0, 0, optionality::optional},
-  {str("Consenter-imposed limitations", 29), str("consenter_imposed_limitations", 29), &t_FT_6e961e90da, 65536, 9, 0, 0, optionality::optional},
-  {str("Consent Mode", 12), str("consent_mode", 12), &t_CNE_a19b2cbd1c, 2, 10, 1, 497, optionality::optional},
-  {str("Consent Status", 14), str("consent_status", 14), &t_CNE_a19b2cbd1c, 2, 11, 1, 498, optionality::required},
-  {str("Consent Discussion Date/Time", 28), str("consent_discussion_date_time", 28), &t_TS_88a4a463d4, 26, 12, 1, 0, optionality::optional},
-  {str("Consent Decision Date/Time", 26), str("consent_decision_date_time", 26), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("Consent Effective Date/Time", 27), str("consent_effective_date_time", 27), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Consent End Date/Time", 21), str("consent_end_date_time", 21), &t_TS_88a4a463d4, 26, 15, 1, 0, optionality::optional},
-  {str("Subject Competence Indicator", 28), str("subject_competence_indicator", 28), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
-  {str("Translator Assistance Indicator", 31), str("translator_assistance_indicator", 31), &t_ID_694d19431d, 1, 17, 1, 136, optionality::optional},
-  {str("Language Translated To", 22), str("language_translated_to", 22), &t_ID_694d19431d, 1, 18, 1, 296, optionality::optional},
-  {str("Informational Material Supplied Indicator", 41), str("informational_material_supplied_indicator", 41), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Consent Bypass Reason", 21), str("consent_bypass_reason", 21), &t_CWE_612241eecc, 250, 20, 1, 499, optionality::optional},
-  {str("Consent Disclosure Level", 24), str("consent_disclosure_level", 24), &t_ID_694d19431d, 1, 21, 1, 500, optionality::optional},
-  {str("Consent Non-disclosure Reason", 29), str("consent_non_disclosure_reason", 29), &t_CWE_612241eecc, 250, 22, 1, 501, optionality::optional},
-  {str("Non-subject Consenter Reason", 28), str("non_subject_consenter_reason", 28), &t_CWE_612241eecc, 250, 23, 1, 502, optionality::optional},
-  {str("Consenter ID", 12), str("consenter_id", 12), &t_XPN_9daf32a714, 250, 24, 0, 0, optionality::required},
-  {str("Relationship to Subject Table", 29), str("relationship_to_subject_table", 29), &t_IS_94058a80d1, 100, 25, 0, 548, optionality::required},
-};
-inline constexpr segment_def s_CON_a61beb8e72{str("CON", 3), str("Consent Segment", 15), s_CON_a61beb8e72_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_CSP_72A0BD7894
-#define HL7V2_DEFS_S_CSP_72A0BD7894
-inline constexpr field_def s_CSP_72a0bd7894_f[] = {
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_43404300f4, 250, 1, 1, 0, optionality::required},
-  {str("Date/time Study Phase Began", 27), str("date_time_study_phase_began", 27), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Date/time Study Phase Ended", 27), str("date_time_study_phase_ended", 27), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("Study Phase Evaluability", 24), str("study_phase_evaluability", 24), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSP_72a0bd7894{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_72a0bd7894_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_CSR_594A243AAA
-#define HL7V2_DEFS_S_CSR_594A243AAA
-inline constexpr field_def s_CSR_594a243aaa_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_ecba8e117b, 60, 1, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_ecba8e117b, 60, 2, 1, 0, optionality::optional},
-  {str("Institution Registering the Patient", 35), str("institution_registering_the_patient", 35), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Sponsor Patient ID", 18), str("sponsor_patient_id", 18), &t_CX_3ae77f1e70, 30, 4, 1, 0, optionality::required},
-  {str("Alternate Patient ID - CSR", 26), str("alternate_patient_id_csr", 24), &t_CX_3ae77f1e70, 30, 5, 1, 0, optionality::optional},
-  {str("Date/Time Of Patient Study Registration", 39), str("date_time_of_patient_study_registration", 39), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::required},
-  {str("Person Performing Study Registration", 36), str("person_performing_study_registration", 36), &t_XCN_c4da9f6101, 250, 7, 0, 0, optionality::optional},
-  {str("Study Authorizing Provider", 26), str("study_authorizing_provider", 26), &t_XCN_c4da9f6101, 250, 8, 0, 0, optionality::required},
-  {str("Date/time Patient Study Consent Signed", 38), str("date_time_patient_study_consent_signed", 38), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Patient Study Eligibility Status", 32), str("patient_study_eligibility_status", 32), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Study Randomization Date/time", 29), str("study_randomization_date_time", 29), &t_TS_88a4a463d4, 26, 11, 3, 0, optionality::optional},
-  {str("Randomized Study Arm", 20), str("randomized_study_arm", 20), &t_CE_43404300f4, 250, 12, 3, 0, optionality::optional},
-  {str("Stratum for Study Randomization", 31), str("stratum_for_study_randomization", 31), &t_CE_43404300f4, 250, 13, 3, 0, optionality::optional},
-  {str("Patient Evaluability Status", 27), str("patient_evaluability_status", 27), &t_CE_43404300f4, 250, 14, 1, 0, optionality::optional},
-  {str("Date/time Ended Study", 21), str("date_time_ended_study", 21), &t_TS_88a4a463d4, 26, 15, 1, 0, optionality::optional},
-  {str("Reason Ended Study", 18), str("reason_ended_study", 18), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSR_594a243aaa{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_594a243aaa_f, 16};
-#endif
-#ifndef HL7V2_DEFS_S_CSS_77EFF65663
-#define HL7V2_DEFS_S_CSS_77EFF65663
-inline constexpr field_def s_CSS_77eff65663_f[] = {
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_43404300f4, 250, 1, 1, 0, optionality::required},
-  {str("Study Scheduled Patient Time Point", 34), str("study_scheduled_patient_time_point", 34), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::optional},
-  {str("Study Quality Control Codes", 27), str("study_quality_control_codes", 27), &t_CE_43404300f4, 250, 3, 3, 0, optionality::optional},
-};
-inline constexpr segment_def s_CSS_77eff65663{str("CSS", 3), str("Clinical Study Data Schedule Segment", 36), s_CSS_77eff65663_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_CTD_2126A8E875
-#define HL7V2_DEFS_S_CTD_2126A8E875
-inline constexpr field_def s_CTD_2126a8e875_f[] = {
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_43404300f4, 250, 1, 0, 131, optionality::required},
-  {str("Contact Name", 12), str("contact_name", 12), &t_XPN_9daf32a714, 250, 2, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_c8853b67d2, 250, 3, 0, 0, optionality::optional},
-  {str("Contact Location", 16), str("contact_location", 16), &t_PL_99c704ca6a, 60, 4, 1, 0, optionality::optional},
-  {str("Contact Communication Information", 33), str("contact_communication_information", 33), &t_XTN_2b6b62a07a, 250, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_43404300f4, 250, 6, 1, 185, optionality::optional},
-  {str("Contact Identifiers", 19), str("contact_identifiers", 19), &t_PLN_6bc6655a58, 100, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTD_2126a8e875{str("CTD", 3), str("Contact Data", 12), s_CTD_2126a8e875_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_CTI_2AFDCF5307
-#define HL7V2_DEFS_S_CTI_2AFDCF5307
-inline constexpr field_def s_CTI_2afdcf5307_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_ecba8e117b, 60, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CE_43404300f4, 250, 2, 1, 0, optionality::optional},
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_CTI_2afdcf5307{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_2afdcf5307_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_DB1_FE23E070BE
-#define HL7V2_DEFS_S_DB1_FE23E070BE
-inline constexpr field_def s_DB1_fe23e070be_f[] = {
-  {str("Set ID - DB1", 12), str("set_id_db1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 131, optionality::required},
-  {str("Disabled Person Code", 20), str("disabled_person_code", 20), &t_IS_94058a80d1, 2, 2, 1, 334, optionality::optional},
-  {str("Disabled Person Identifier", 26), str("disabled_person_identifier", 26), &t_CX_3ae77f1e70, 250, 3, 0, 0, optionality::optional},
-  {str("Disabled Indicator", 18), str("disabled_indicator", 18), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Disability Start Date", 21), str("disability_start_date", 21), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Disability End Date", 19), str("disability_end_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Disability Return to Work Date", 30), str("disability_return_to_work_date", 30), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
-  {str("Disability Unable to Work Date", 30), str("disability_unable_to_work_date", 30), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DB1_fe23e070be{str("DB1", 3), str("Disability", 10), s_DB1_fe23e070be_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_DG1_972F268A7F
-#define HL7V2_DEFS_S_DG1_972F268A7F
-inline constexpr field_def s_DG1_972f268a7f_f[] = {
-  {str("Set ID - DG1", 12), str("set_id_dg1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis Coding Method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::optional},
-  {str("Diagnosis Code - DG1", 20), str("diagnosis_code_dg1", 18), &t_CE_43404300f4, 250, 3, 1, 51, optionality::optional},
-  {str("Diagnosis Description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Diagnosis Date/Time", 19), str("diagnosis_date_time", 19), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Diagnosis Type", 14), str("diagnosis_type", 14), &t_IS_94058a80d1, 2, 6, 1, 52, optionality::required},
-  {str("Major Diagnostic Category", 25), str("major_diagnostic_category", 25), &t_CE_43404300f4, 250, 7, 1, 118, optionality::optional},
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_43404300f4, 250, 8, 1, 55, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 10, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_43404300f4, 250, 11, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_0cca1edf01, 12, 13, 1, 0, optionality::optional},
-  {str("Grouper Version And Type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::optional},
-  {str("Diagnosis Priority", 18), str("diagnosis_priority", 18), &t_ID_694d19431d, 2, 15, 1, 359, optionality::optional},
-  {str("Diagnosing Clinician", 20), str("diagnosing_clinician", 20), &t_XCN_c4da9f6101, 250, 16, 0, 0, optionality::optional},
-  {str("Diagnosis Classification", 24), str("diagnosis_classification", 24), &t_IS_94058a80d1, 3, 17, 1, 228, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Attestation Date/Time", 21), str("attestation_date_time", 21), &t_TS_88a4a463d4, 26, 19, 1, 0, optionality::optional},
-  {str("Diagnosis Identifier", 20), str("diagnosis_identifier", 20), &t_EI_ecba8e117b, 427, 20, 1, 0, optionality::optional},
-  {str("Diagnosis Action Code", 21), str("diagnosis_action_code", 21), &t_ID_694d19431d, 1, 21, 1, 206, optionality::optional},
-};
-inline constexpr segment_def s_DG1_972f268a7f{str("DG1", 3), str("Diagnosis", 9), s_DG1_972f268a7f_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_DRG_C3FFAF6548
-#define HL7V2_DEFS_S_DRG_C3FFAF6548
-inline constexpr field_def s_DRG_c3ffaf6548_f[] = {
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CE_43404300f4, 250, 1, 1, 55, optionality::optional},
-  {str("DRG Assigned Date/Time", 22), str("drg_assigned_date_time", 22), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 1, 3, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 4, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CE_43404300f4, 250, 5, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 6, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_0cca1edf01, 12, 7, 1, 0, optionality::optional},
-  {str("DRG Payor", 9), str("drg_payor", 9), &t_IS_94058a80d1, 1, 8, 1, 229, optionality::optional},
-  {str("Outlier Reimbursement", 21), str("outlier_reimbursement", 21), &t_CP_0cca1edf01, 9, 9, 1, 0, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-  {str("DRG Transfer Type", 17), str("drg_transfer_type", 17), &t_IS_94058a80d1, 21, 11, 1, 415, optionality::optional},
-};
-inline constexpr segment_def s_DRG_c3ffaf6548{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_c3ffaf6548_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_DSC_14A7874CEA
-#define HL7V2_DEFS_S_DSC_14A7874CEA
-inline constexpr field_def s_DSC_14a7874cea_f[] = {
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
-  {str("Continuation Style", 18), str("continuation_style", 18), &t_ID_694d19431d, 1, 2, 1, 398, optionality::optional},
-};
-inline constexpr segment_def s_DSC_14a7874cea{str("DSC", 3), str("Continuation Pointer", 20), s_DSC_14a7874cea_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_DSP_46B325C4DF
-#define HL7V2_DEFS_S_DSP_46B325C4DF
-inline constexpr field_def s_DSP_46b325c4df_f[] = {
-  {str("Set ID - DSP", 12), str("set_id_dsp", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
-  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_DSP_46b325c4df{str("DSP", 3), str("Display Data", 12), s_DSP_46b325c4df_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ECD_FC55572C75
-#define HL7V2_DEFS_S_ECD_FC55572C75
-inline constexpr field_def s_ECD_fc55572c75_f[] = {
-  {str("Reference Command Number", 24), str("reference_command_number", 24), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Remote Control Command", 22), str("remote_control_command", 22), &t_CE_43404300f4, 250, 2, 1, 368, optionality::required},
-  {str("Response Required", 17), str("response_required", 17), &t_ID_694d19431d, 80, 3, 1, 136, optionality::optional},
-  {str("Requested Completion Time", 25), str("requested_completion_time", 25), &t_TQ_b224a1a68e, 200, 4, 1, 0, optionality::optional},
-  {str("Parameters", 10), str("parameters", 10), &t_TX_f9e6eec689, 65536, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ECD_fc55572c75{str("ECD", 3), str("Equipment Command", 17), s_ECD_fc55572c75_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ECR_E8E5802683
-#define HL7V2_DEFS_S_ECR_E8E5802683
-inline constexpr field_def s_ECR_e8e5802683_f[] = {
-  {str("Command Response", 16), str("command_response", 16), &t_CE_43404300f4, 250, 1, 1, 387, optionality::required},
-  {str("Date/Time Completed", 19), str("date_time_completed", 19), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Command Response Parameters", 27), str("command_response_parameters", 27), &t_TX_f9e6eec689, 65536, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ECR_e8e5802683{str("ECR", 3), str("Equipment Command Response", 26), s_ECR_e8e5802683_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_EDU_DA8EC49314
-#define HL7V2_DEFS_S_EDU_DA8EC49314
-inline constexpr field_def s_EDU_da8ec49314_f[] = {
-  {str("Set ID _ EDU", 12), str("set_id_edu", 10), &t_SI_5f0d0d96af, 60, 1, 1, 0, optionality::required},
-  {str("Academic Degree", 15), str("academic_degree", 15), &t_IS_94058a80d1, 10, 2, 1, 360, optionality::optional},
-  {str("Academic Degree Program Date Range", 34), str("academic_degree_program_date_range", 34), &t_DR_71b7dfaabf, 52, 3, 1, 0, optionality::optional},
-  {str("Academic Degree Program Participation Date Range", 48), str("academic_degree_program_participation_date_range", 48), &t_DR_71b7dfaabf, 52, 4, 1, 0, optionality::optional},
-  {str("Academic Degree Granted Date", 28), str("academic_degree_granted_date", 28), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("School", 6), str("school", 6), &t_XON_bc6ef16cb5, 250, 6, 1, 0, optionality::optional},
-  {str("School Type Code", 16), str("school_type_code", 16), &t_CE_43404300f4, 250, 7, 1, 402, optionality::optional},
-  {str("School Address", 14), str("school_address", 14), &t_XAD_c8853b67d2, 250, 8, 1, 0, optionality::optional},
-  {str("Major Field of Study", 20), str("major_field_of_study", 20), &t_CWE_612241eecc, 250, 9, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_EDU_da8ec49314{str("EDU", 3), str("Educational Detail", 18), s_EDU_da8ec49314_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_EQL_2172DFE61B
-#define HL7V2_DEFS_S_EQL_2172DFE61B
-inline constexpr field_def s_EQL_2172dfe61b_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/Response Format Code", 26), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("EQL Query Name", 14), str("eql_query_name", 14), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("EQL Query Statement", 19), str("eql_query_statement", 19), &t_ST_30901c7b80, 4096, 4, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_EQL_2172dfe61b{str("EQL", 3), str("Embedded Query Language", 23), s_EQL_2172dfe61b_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_EQP_F37FF1E71D
-#define HL7V2_DEFS_S_EQP_F37FF1E71D
-inline constexpr field_def s_EQP_f37ff1e71d_f[] = {
-  {str("Event type", 10), str("event_type", 10), &t_CE_43404300f4, 250, 1, 1, 450, optionality::required},
-  {str("File Name", 9), str("file_name", 9), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::required},
-  {str("End Date/Time", 13), str("end_date_time", 13), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Transaction Data", 16), str("transaction_data", 16), &t_FT_6e961e90da, 65536, 5, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_EQP_f37ff1e71d{str("EQP", 3), str("Equipment/log Service", 21), s_EQP_f37ff1e71d_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_EQU_A055111729
-#define HL7V2_DEFS_S_EQU_A055111729
-inline constexpr field_def s_EQU_a055111729_f[] = {
-  {str("Equipment Instance Identifier", 29), str("equipment_instance_identifier", 29), &t_EI_ecba8e117b, 22, 1, 1, 0, optionality::required},
-  {str("Event Date/Time", 15), str("event_date_time", 15), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Equipment State", 15), str("equipment_state", 15), &t_CE_43404300f4, 250, 3, 1, 365, optionality::optional},
-  {str("Local/Remote Control State", 26), str("local_remote_control_state", 26), &t_CE_43404300f4, 250, 4, 1, 366, optionality::optional},
-  {str("Alert Level", 11), str("alert_level", 11), &t_CE_43404300f4, 250, 5, 1, 367, optionality::optional},
-};
-inline constexpr segment_def s_EQU_a055111729{str("EQU", 3), str("Equipment Detail", 16), s_EQU_a055111729_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_ERQ_535125A4B0
-#define HL7V2_DEFS_S_ERQ_535125A4B0
-inline constexpr field_def s_ERQ_535125a4b0_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Event Identifier", 16), str("event_identifier", 16), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Input Parameter List", 20), str("input_parameter_list", 20), &t_QIP_7d34938073, 256, 3, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ERQ_535125a4b0{str("ERQ", 3), str("Event replay query", 18), s_ERQ_535125a4b0_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ERR_644AE2C15F
-#define HL7V2_DEFS_S_ERR_644AE2C15F
-inline constexpr field_def s_ERR_644ae2c15f_f[] = {
-  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_ELD_f21baf9a16, 493, 1, 0, 60, optionality::optional},
-  {str("Error Location", 14), str("error_location", 14), &t_ERL_109a14d21e, 18, 2, 0, 0, optionality::optional},
-  {str("HL7 Error Code", 14), str("hl7_error_code", 14), &t_CWE_612241eecc, 705, 3, 1, 357, optionality::required},
-  {str("Severity", 8), str("severity", 8), &t_ID_694d19431d, 2, 4, 1, 516, optionality::required},
-  {str("Application Error Code", 22), str("application_error_code", 22), &t_CWE_612241eecc, 705, 5, 1, 533, optionality::optional},
-  {str("Application Error Parameter", 27), str("application_error_parameter", 27), &t_ST_30901c7b80, 80, 6, 10, 0, optionality::optional},
-  {str("Diagnostic Information", 22), str("diagnostic_information", 22), &t_TX_f9e6eec689, 2048, 7, 1, 0, optionality::optional},
-  {str("User Message", 12), str("user_message", 12), &t_TX_f9e6eec689, 250, 8, 1, 0, optionality::optional},
-  {str("Inform Person Indicator", 23), str("inform_person_indicator", 23), &t_IS_94058a80d1, 20, 9, 0, 517, optionality::optional},
-  {str("Override Type", 13), str("override_type", 13), &t_CWE_612241eecc, 705, 10, 1, 518, optionality::optional},
-  {str("Override Reason Code", 20), str("override_reason_code", 20), &t_CWE_612241eecc, 705, 11, 0, 519, optionality::optional},
-  {str("Help Desk Contact Point", 23), str("help_desk_contact_point", 23), &t_XTN_2b6b62a07a, 652, 12, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ERR_644ae2c15f{str("ERR", 3), str("Error", 5), s_ERR_644ae2c15f_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_EVN_0C8592FDB2
-#define HL7V2_DEFS_S_EVN_0C8592FDB2
-inline constexpr field_def s_EVN_0c8592fdb2_f[] = {
-  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::optional},
-  {str("Recorded Date/Time", 18), str("recorded_date_time", 18), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Date/Time Planned Event", 23), str("date_time_planned_event", 23), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_IS_94058a80d1, 3, 4, 1, 62, optionality::optional},
-  {str("Operator ID", 11), str("operator_id", 11), &t_XCN_c4da9f6101, 250, 5, 0, 188, optionality::optional},
-  {str("Event Occurred", 14), str("event_occurred", 14), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Event Facility", 14), str("event_facility", 14), &t_HD_6c94777106, 241, 7, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_EVN_0c8592fdb2{str("EVN", 3), str("Event Type", 10), s_EVN_0c8592fdb2_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_FAC_BECE973844
-#define HL7V2_DEFS_S_FAC_BECE973844
-inline constexpr field_def s_FAC_bece973844_f[] = {
-  {str("Facility ID-FAC", 15), str("facility_id_fac", 15), &t_EI_ecba8e117b, 20, 1, 1, 0, optionality::required},
-  {str("Facility Type", 13), str("facility_type", 13), &t_ID_694d19431d, 1, 2, 1, 331, optionality::optional},
-  {str("Facility Address", 16), str("facility_address", 16), &t_XAD_c8853b67d2, 250, 3, 0, 0, optionality::required},
-  {str("Facility Telecommunication", 26), str("facility_telecommunication", 26), &t_XTN_2b6b62a07a, 250, 4, 1, 0, optionality::required},
-  {str("Contact Person", 14), str("contact_person", 14), &t_XCN_c4da9f6101, 250, 5, 0, 0, optionality::optional},
-  {str("Contact Title", 13), str("contact_title", 13), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_c8853b67d2, 250, 7, 0, 0, optionality::optional},
-  {str("Contact Telecommunication", 25), str("contact_telecommunication", 25), &t_XTN_2b6b62a07a, 250, 8, 0, 0, optionality::optional},
-  {str("Signature Authority", 19), str("signature_authority", 19), &t_XCN_c4da9f6101, 250, 9, 0, 0, optionality::required},
-  {str("Signature Authority Title", 25), str("signature_authority_title", 25), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Signature Authority Address", 27), str("signature_authority_address", 27), &t_XAD_c8853b67d2, 250, 11, 0, 0, optionality::optional},
-  {str("Signature Authority Telecommunication", 37), str("signature_authority_telecommunication", 37), &t_XTN_2b6b62a07a, 250, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FAC_bece973844{str("FAC", 3), str("Facility", 8), s_FAC_bece973844_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FHS_BFA37B9030
-#define HL7V2_DEFS_S_FHS_BFA37B9030
-inline constexpr field_def s_FHS_bfa37b9030_f[] = {
-  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("File Sending Application", 24), str("file_sending_application", 24), &t_HD_6c94777106, 227, 3, 1, 0, optionality::optional},
-  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_HD_6c94777106, 227, 4, 1, 0, optionality::optional},
-  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_HD_6c94777106, 227, 5, 1, 0, optionality::optional},
-  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_HD_6c94777106, 227, 6, 1, 0, optionality::optional},
-  {str("File Creation Date/Time", 23), str("file_creation_date_time", 23), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File Name/ID", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FHS_bfa37b9030{str("FHS", 3), str("File Header", 11), s_FHS_bfa37b9030_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_FT1_3F0C4355C0
-#define HL7V2_DEFS_S_FT1_3F0C4355C0
-inline constexpr field_def s_FT1_3f0c4355c0_f[] = {
-  {str("Set ID - FT1", 12), str("set_id_ft1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction Batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
-  {str("Transaction Date", 16), str("transaction_date", 16), &t_DR_71b7dfaabf, 53, 4, 1, 0, optionality::required},
-  {str("Transaction Posting Date", 24), str("transaction_posting_date", 24), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Transaction Type", 16), str("transaction_type", 16), &t_IS_94058a80d1, 8, 6, 1, 17, optionality::required},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CE_43404300f4, 250, 7, 1, 132, optionality::required},
-  {str("Transaction Description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Transaction Description - Alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::optional},
-  {str("Transaction Quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 6, 10, 1, 0, optionality::optional},
-  {str("Transaction Amount - Extended", 29), str("transaction_amount_extended", 27), &t_CP_0cca1edf01, 12, 11, 1, 0, optionality::optional},
-  {str("Transaction Amount - Unit", 25), str("transaction_amount_unit", 23), &t_CP_0cca1edf01, 12, 12, 1, 0, optionality::optional},
-  {str("Department Code", 15), str("department_code", 15), &t_CE_43404300f4, 250, 13, 1, 49, optionality::optional},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_43404300f4, 250, 14, 1, 72, optionality::optional},
-  {str("Insurance Amount", 16), str("insurance_amount", 16), &t_CP_0cca1edf01, 12, 15, 1, 0, optionality::optional},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_99c704ca6a, 80, 16, 1, 0, optionality::optional},
-  {str("Fee Schedule", 12), str("fee_schedule", 12), &t_IS_94058a80d1, 1, 17, 1, 24, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_IS_94058a80d1, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis Code - FT1", 20), str("diagnosis_code_ft1", 18), &t_CE_43404300f4, 250, 19, 0, 51, optionality::optional},
-  {str("Performed By Code", 17), str("performed_by_code", 17), &t_XCN_c4da9f6101, 250, 20, 0, 84, optionality::optional},
-  {str("Ordered By Code", 15), str("ordered_by_code", 15), &t_XCN_c4da9f6101, 250, 21, 0, 0, optionality::optional},
-  {str("Unit Cost", 9), str("unit_cost", 9), &t_CP_0cca1edf01, 12, 22, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 23, 1, 0, optionality::optional},
-  {str("Entered By Code", 15), str("entered_by_code", 15), &t_XCN_c4da9f6101, 250, 24, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_43404300f4, 250, 25, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_43404300f4, 250, 26, 0, 340, optionality::optional},
-  {str("Advanced Beneficiary Notice Code", 32), str("advanced_beneficiary_notice_code", 32), &t_CE_43404300f4, 250, 27, 1, 339, optionality::optional},
-  {str("Medically Necessary Duplicate Procedure Reason.", 47), str("medically_necessary_duplicate_procedure_reason", 46), &t_CWE_612241eecc, 250, 28, 1, 476, optionality::optional},
-  {str("NDC Code", 8), str("ndc_code", 8), &t_CNE_a19b2cbd1c, 250, 29, 1, 549, optionality::optional},
-  {str("Payment Reference ID", 20), str("payment_reference_id", 20), &t_CX_3ae77f1e70, 250, 30, 1, 0, optionality::optional},
-  {str("Transaction Reference Key", 25), str("transaction_reference_key", 25), &t_SI_5f0d0d96af, 4, 31, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_FT1_3f0c4355c0{str("FT1", 3), str("Financial Transaction", 21), s_FT1_3f0c4355c0_f, 31};
-#endif
-#ifndef HL7V2_DEFS_S_FTS_BB9E5EB6D6
-#define HL7V2_DEFS_S_FTS_BB9E5EB6D6
-inline constexpr field_def s_FTS_bb9e5eb6d6_f[] = {
-  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_FTS_bb9e5eb6d6{str("FTS", 3), str("File Trailer", 12), s_FTS_bb9e5eb6d6_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_GOL_5C004D276F
-#define HL7V2_DEFS_S_GOL_5C004D276F
-inline constexpr field_def s_GOL_5c004d276f_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Goal ID", 7), str("goal_id", 7), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Goal Instance ID", 16), str("goal_instance_id", 16), &t_EI_ecba8e117b, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_ecba8e117b, 60, 5, 1, 0, optionality::optional},
-  {str("Goal List Priority", 18), str("goal_list_priority", 18), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Goal Established Date/Time", 26), str("goal_established_date_time", 26), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Expected Goal Achieve Date/Time", 31), str("expected_goal_achieve_date_time", 31), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Goal Classification", 19), str("goal_classification", 19), &t_CE_43404300f4, 250, 9, 1, 0, optionality::optional},
-  {str("Goal Management Discipline", 26), str("goal_management_discipline", 26), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Current Goal Review Status", 26), str("current_goal_review_status", 26), &t_CE_43404300f4, 250, 11, 1, 0, optionality::optional},
-  {str("Current Goal Review Date/Time", 29), str("current_goal_review_date_time", 29), &t_TS_88a4a463d4, 26, 12, 1, 0, optionality::optional},
-  {str("Next Goal Review Date/Time", 26), str("next_goal_review_date_time", 26), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("Previous Goal Review Date/Time", 30), str("previous_goal_review_date_time", 30), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Goal Review Interval", 20), str("goal_review_interval", 20), &t_TQ_b224a1a68e, 200, 15, 1, 0, optionality::optional},
-  {str("Goal Evaluation", 15), str("goal_evaluation", 15), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-  {str("Goal Evaluation Comment", 23), str("goal_evaluation_comment", 23), &t_ST_30901c7b80, 300, 17, 0, 0, optionality::optional},
-  {str("Goal Life Cycle Status", 22), str("goal_life_cycle_status", 22), &t_CE_43404300f4, 250, 18, 1, 0, optionality::optional},
-  {str("Goal Life Cycle Status Date/Time", 32), str("goal_life_cycle_status_date_time", 32), &t_TS_88a4a463d4, 26, 19, 1, 0, optionality::optional},
-  {str("Goal Target Type", 16), str("goal_target_type", 16), &t_CE_43404300f4, 250, 20, 0, 0, optionality::optional},
-  {str("Goal Target Name", 16), str("goal_target_name", 16), &t_XPN_9daf32a714, 250, 21, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_GOL_5c004d276f{str("GOL", 3), str("Goal Detail", 11), s_GOL_5c004d276f_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_GP1_47290FB88B
-#define HL7V2_DEFS_S_GP1_47290FB88B
-inline constexpr field_def s_GP1_47290fb88b_f[] = {
-  {str("Type of Bill Code", 17), str("type_of_bill_code", 17), &t_IS_94058a80d1, 3, 1, 1, 455, optionality::required},
-  {str("Revenue Code", 12), str("revenue_code", 12), &t_IS_94058a80d1, 3, 2, 0, 456, optionality::optional},
-  {str("Overall Claim Disposition Code", 30), str("overall_claim_disposition_code", 30), &t_IS_94058a80d1, 1, 3, 1, 457, optionality::optional},
-  {str("OCE Edits per Visit Code", 24), str("oce_edits_per_visit_code", 24), &t_IS_94058a80d1, 2, 4, 0, 458, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_0cca1edf01, 12, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_GP1_47290fb88b{str("GP1", 3), str("Grouping/Reimbursement - Visit", 30), s_GP1_47290fb88b_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_GP2_3A90D181F0
-#define HL7V2_DEFS_S_GP2_3A90D181F0
-inline constexpr field_def s_GP2_3a90d181f0_f[] = {
-  {str("Revenue Code", 12), str("revenue_code", 12), &t_IS_94058a80d1, 3, 1, 1, 456, optionality::optional},
-  {str("Number of Service Units", 23), str("number_of_service_units", 23), &t_NM_caa61c45e1, 7, 2, 1, 0, optionality::optional},
-  {str("Charge", 6), str("charge", 6), &t_CP_0cca1edf01, 12, 3, 1, 0, optionality::optional},
-  {str("Reimbursement Action Code", 25), str("reimbursement_action_code", 25), &t_IS_94058a80d1, 1, 4, 1, 459, optionality::optional},
-  {str("Denial or Rejection Code", 24), str("denial_or_rejection_code", 24), &t_IS_94058a80d1, 1, 5, 1, 460, optionality::optional},
-  {str("OCE Edit Code", 13), str("oce_edit_code", 13), &t_IS_94058a80d1, 3, 6, 0, 458, optionality::optional},
-  {str("Ambulatory Payment Classification Code", 38), str("ambulatory_payment_classification_code", 38), &t_CE_43404300f4, 250, 7, 1, 466, optionality::optional},
-  {str("Modifier Edit Code", 18), str("modifier_edit_code", 18), &t_IS_94058a80d1, 1, 8, 0, 467, optionality::optional},
-  {str("Payment Adjustment Code", 23), str("payment_adjustment_code", 23), &t_IS_94058a80d1, 1, 9, 1, 468, optionality::optional},
-  {str("Packaging Status Code", 21), str("packaging_status_code", 21), &t_IS_94058a80d1, 1, 10, 1, 469, optionality::optional},
-  {str("Expected CMS Payment Amount", 27), str("expected_cms_payment_amount", 27), &t_CP_0cca1edf01, 12, 11, 1, 0, optionality::optional},
-  {str("Reimbursement Type Code", 23), str("reimbursement_type_code", 23), &t_IS_94058a80d1, 2, 12, 1, 470, optionality::optional},
-  {str("Co-Pay Amount", 13), str("co_pay_amount", 13), &t_CP_0cca1edf01, 12, 13, 1, 0, optionality::optional},
-  {str("Pay Rate per Service Unit", 25), str("pay_rate_per_service_unit", 25), &t_NM_caa61c45e1, 4, 14, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_GP2_3a90d181f0{str("GP2", 3), str("Grouping/Reimbursement - Procedure Line Item", 44), s_GP2_3a90d181f0_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_GT1_BC59B8C800
-#define HL7V2_DEFS_S_GT1_BC59B8C800
-inline constexpr field_def s_GT1_bc59b8c800_f[] = {
-  {str("Set ID - GT1", 12), str("set_id_gt1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor Number", 16), str("guarantor_number", 16), &t_CX_3ae77f1e70, 250, 2, 0, 0, optionality::optional},
-  {str("Guarantor Name", 14), str("guarantor_name", 14), &t_XPN_9daf32a714, 250, 3, 0, 0, optionality::required},
-  {str("Guarantor Spouse Name", 21), str("guarantor_spouse_name", 21), &t_XPN_9daf32a714, 250, 4, 0, 0, optionality::optional},
-  {str("Guarantor Address", 17), str("guarantor_address", 17), &t_XAD_c8853b67d2, 250, 5, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num - Home", 23), str("guarantor_ph_num_home", 21), &t_XTN_2b6b62a07a, 250, 6, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num - Business", 27), str("guarantor_ph_num_business", 25), &t_XTN_2b6b62a07a, 250, 7, 0, 0, optionality::optional},
-  {str("Guarantor Date/Time Of Birth", 28), str("guarantor_date_time_of_birth", 28), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Guarantor Administrative Sex", 28), str("guarantor_administrative_sex", 28), &t_IS_94058a80d1, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor Type", 14), str("guarantor_type", 14), &t_IS_94058a80d1, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor Relationship", 22), str("guarantor_relationship", 22), &t_CE_43404300f4, 250, 11, 1, 63, optionality::optional},
-  {str("Guarantor SSN", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor Date - Begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor Date - End", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor Priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor Employer Name", 23), str("guarantor_employer_name", 23), &t_XPN_9daf32a714, 250, 16, 0, 0, optionality::optional},
-  {str("Guarantor Employer Address", 26), str("guarantor_employer_address", 26), &t_XAD_c8853b67d2, 250, 17, 0, 0, optionality::optional},
-  {str("Guarantor Employer Phone Number", 31), str("guarantor_employer_phone_number", 31), &t_XTN_2b6b62a07a, 250, 18, 0, 0, optionality::optional},
-  {str("Guarantor Employee ID Number", 28), str("guarantor_employee_id_number", 28), &t_CX_3ae77f1e70, 250, 19, 0, 0, optionality::optional},
-  {str("Guarantor Employment Status", 27), str("guarantor_employment_status", 27), &t_IS_94058a80d1, 2, 20, 1, 66, optionality::optional},
-  {str("Guarantor Organization Name", 27), str("guarantor_organization_name", 27), &t_XON_bc6ef16cb5, 250, 21, 0, 0, optionality::optional},
-  {str("Guarantor Billing Hold Flag", 27), str("guarantor_billing_hold_flag", 27), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Guarantor Credit Rating Code", 28), str("guarantor_credit_rating_code", 28), &t_CE_43404300f4, 250, 23, 1, 341, optionality::optional},
-  {str("Guarantor Death Date And Time", 29), str("guarantor_death_date_and_time", 29), &t_TS_88a4a463d4, 26, 24, 1, 0, optionality::optional},
-  {str("Guarantor Death Flag", 20), str("guarantor_death_flag", 20), &t_ID_694d19431d, 1, 25, 1, 136, optionality::optional},
-  {str("Guarantor Charge Adjustment Code", 32), str("guarantor_charge_adjustment_code", 32), &t_CE_43404300f4, 250, 26, 1, 218, optionality::optional},
-  {str("Guarantor Household Annual Income", 33), str("guarantor_household_annual_income", 33), &t_CP_0cca1edf01, 10, 27, 1, 0, optionality::optional},
-  {str("Guarantor Household Size", 24), str("guarantor_household_size", 24), &t_NM_caa61c45e1, 3, 28, 1, 0, optionality::optional},
-  {str("Guarantor Employer ID Number", 28), str("guarantor_employer_id_number", 28), &t_CX_3ae77f1e70, 250, 29, 0, 0, optionality::optional},
-  {str("Guarantor Marital Status Code", 29), str("guarantor_marital_status_code", 29), &t_CE_43404300f4, 250, 30, 1, 2, optionality::optional},
-  {str("Guarantor Hire Effective Date", 29), str("guarantor_hire_effective_date", 29), &t_DT_43ff1b10ca, 8, 31, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 32, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 33, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 34, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_43404300f4, 250, 35, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_43404300f4, 250, 36, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 37, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_43404300f4, 250, 38, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 39, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 40, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_43404300f4, 250, 41, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_9daf32a714, 250, 42, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_43404300f4, 250, 43, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_43404300f4, 250, 44, 0, 189, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_9daf32a714, 250, 45, 0, 0, optionality::optional},
-  {str("Contact Person's Telephone Number", 33), str("contact_persons_telephone_number", 32), &t_XTN_2b6b62a07a, 250, 46, 0, 0, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_43404300f4, 250, 47, 1, 222, optionality::optional},
-  {str("Contact Relationship", 20), str("contact_relationship", 20), &t_IS_94058a80d1, 3, 48, 1, 63, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 49, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_5707ec427d, 20, 50, 1, 327, optionality::optional},
-  {str("Guarantor Employer's Organization Name", 38), str("guarantor_employers_organization_name", 37), &t_XON_bc6ef16cb5, 250, 51, 0, 0, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 52, 1, 295, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 53, 1, 311, optionality::optional},
-  {str("Guarantor Financial Class", 25), str("guarantor_financial_class", 25), &t_FC_b336968b34, 50, 54, 1, 64, optionality::optional},
-  {str("Guarantor Race", 14), str("guarantor_race", 14), &t_CE_43404300f4, 250, 55, 0, 5, optionality::optional},
-  {str("Guarantor Birth Place", 21), str("guarantor_birth_place", 21), &t_ST_30901c7b80, 250, 56, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_IS_94058a80d1, 2, 57, 1, 99, optionality::optional},
-};
-inline constexpr segment_def s_GT1_bc59b8c800{str("GT1", 3), str("Guarantor", 9), s_GT1_bc59b8c800_f, 57};
-#endif
-#ifndef HL7V2_DEFS_S_IAM_712D7815A5
-#define HL7V2_DEFS_S_IAM_712D7815A5
-inline constexpr field_def s_IAM_712d7815a5_f[] = {
-  {str("Set ID - IAM", 12), str("set_id_iam", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergen Type Code", 18), str("allergen_type_code", 18), &t_CE_43404300f4, 250, 2, 1, 127, optionality::optional},
-  {str("Allergen Code/Mnemonic/Description", 34), str("allergen_code_mnemonic_description", 34), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Allergy Severity Code", 21), str("allergy_severity_code", 21), &t_CE_43404300f4, 250, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction Code", 21), str("allergy_reaction_code", 21), &t_ST_30901c7b80, 15, 5, 0, 0, optionality::optional},
-  {str("Allergy Action Code", 19), str("allergy_action_code", 19), &t_CNE_a19b2cbd1c, 250, 6, 1, 323, optionality::required},
-  {str("Allergy Unique Identifier", 25), str("allergy_unique_identifier", 25), &t_EI_ecba8e117b, 427, 7, 1, 0, optionality::optional},
-  {str("Action Reason", 13), str("action_reason", 13), &t_ST_30901c7b80, 60, 8, 1, 0, optionality::optional},
-  {str("Sensitivity to Causative Agent Code", 35), str("sensitivity_to_causative_agent_code", 35), &t_CE_43404300f4, 250, 9, 1, 436, optionality::optional},
-  {str("Allergen Group Code/Mnemonic/Description", 40), str("allergen_group_code_mnemonic_description", 40), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Onset Date", 10), str("onset_date", 10), &t_DT_43ff1b10ca, 8, 11, 1, 0, optionality::optional},
-  {str("Onset Date Text", 15), str("onset_date_text", 15), &t_ST_30901c7b80, 60, 12, 1, 0, optionality::optional},
-  {str("Reported Date/Time", 18), str("reported_date_time", 18), &t_TS_88a4a463d4, 8, 13, 1, 0, optionality::optional},
-  {str("Reported By", 11), str("reported_by", 11), &t_XPN_9daf32a714, 250, 14, 1, 0, optionality::optional},
-  {str("Relationship to Patient Code", 28), str("relationship_to_patient_code", 28), &t_CE_43404300f4, 250, 15, 1, 63, optionality::optional},
-  {str("Alert Device Code", 17), str("alert_device_code", 17), &t_CE_43404300f4, 250, 16, 1, 437, optionality::optional},
-  {str("Allergy Clinical Status Code", 28), str("allergy_clinical_status_code", 28), &t_CE_43404300f4, 250, 17, 1, 438, optionality::optional},
-  {str("Statused by Person", 18), str("statused_by_person", 18), &t_XCN_c4da9f6101, 250, 18, 1, 0, optionality::optional},
-  {str("Statused by Organization", 24), str("statused_by_organization", 24), &t_XON_bc6ef16cb5, 250, 19, 1, 0, optionality::optional},
-  {str("Statused at Date/Time", 21), str("statused_at_date_time", 21), &t_TS_88a4a463d4, 8, 20, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_IAM_712d7815a5{str("IAM", 3), str("Patient Adverse Reaction Information", 36), s_IAM_712d7815a5_f, 20};
-#endif
-#ifndef HL7V2_DEFS_S_IIM_1E02FA31D8
-#define HL7V2_DEFS_S_IIM_1E02FA31D8
-inline constexpr field_def s_IIM_1e02fa31d8_f[] = {
-  {str("Primary Key Value - IIM", 23), str("primary_key_value_iim", 21), &t_CWE_612241eecc, 250, 1, 1, 0, optionality::required},
-  {str("Service Item Code", 17), str("service_item_code", 17), &t_CWE_612241eecc, 250, 2, 1, 0, optionality::required},
-  {str("Inventory Lot Number", 20), str("inventory_lot_number", 20), &t_ST_30901c7b80, 250, 3, 1, 0, optionality::optional},
-  {str("Inventory Expiration Date", 25), str("inventory_expiration_date", 25), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Inventory Manufacturer Name", 27), str("inventory_manufacturer_name", 27), &t_CWE_612241eecc, 250, 5, 1, 0, optionality::optional},
-  {str("Inventory Location", 18), str("inventory_location", 18), &t_CWE_612241eecc, 250, 6, 1, 0, optionality::optional},
-  {str("Inventory Received Date", 23), str("inventory_received_date", 23), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity", 27), str("inventory_received_quantity", 27), &t_NM_caa61c45e1, 12, 8, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity Unit", 32), str("inventory_received_quantity_unit", 32), &t_CWE_612241eecc, 250, 9, 1, 0, optionality::optional},
-  {str("Inventory Received Item Cost", 28), str("inventory_received_item_cost", 28), &t_MO_03b1f4298f, 12, 10, 1, 0, optionality::optional},
-  {str("Inventory On Hand Date", 22), str("inventory_on_hand_date", 22), &t_TS_88a4a463d4, 26, 11, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity", 26), str("inventory_on_hand_quantity", 26), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity Unit", 31), str("inventory_on_hand_quantity_unit", 31), &t_CWE_612241eecc, 250, 13, 1, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_43404300f4, 250, 14, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_43404300f4, 250, 15, 0, 340, optionality::optional},
-};
-inline constexpr segment_def s_IIM_1e02fa31d8{str("IIM", 3), str("Inventory Item Master", 21), s_IIM_1e02fa31d8_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_IN1_00CF3B10BE
-#define HL7V2_DEFS_S_IN1_00CF3B10BE
-inline constexpr field_def s_IN1_00cf3b10be_f[] = {
-  {str("Set ID - IN1", 12), str("set_id_in1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Insurance Plan ID", 17), str("insurance_plan_id", 17), &t_CE_43404300f4, 250, 2, 1, 72, optionality::required},
-  {str("Insurance Company ID", 20), str("insurance_company_id", 20), &t_CX_3ae77f1e70, 250, 3, 0, 0, optionality::required},
-  {str("Insurance Company Name", 22), str("insurance_company_name", 22), &t_XON_bc6ef16cb5, 250, 4, 0, 0, optionality::optional},
-  {str("Insurance Company Address", 25), str("insurance_company_address", 25), &t_XAD_c8853b67d2, 250, 5, 0, 0, optionality::optional},
-  {str("Insurance Co Contact Person", 27), str("insurance_co_contact_person", 27), &t_XPN_9daf32a714, 250, 6, 0, 0, optionality::optional},
-  {str("Insurance Co Phone Number", 25), str("insurance_co_phone_number", 25), &t_XTN_2b6b62a07a, 250, 7, 0, 0, optionality::optional},
-  {str("Group Number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group Name", 10), str("group_name", 10), &t_XON_bc6ef16cb5, 250, 9, 0, 0, optionality::optional},
-  {str("Insured's Group Emp ID", 22), str("insureds_group_emp_id", 21), &t_CX_3ae77f1e70, 250, 10, 0, 0, optionality::optional},
-  {str("Insured's Group Emp Name", 24), str("insureds_group_emp_name", 23), &t_XON_bc6ef16cb5, 250, 11, 0, 0, optionality::optional},
-  {str("Plan Effective Date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan Expiration Date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization Information", 25), str("authorization_information", 25), &t_AUI_f0d573e90c, 239, 14, 1, 0, optionality::optional},
-  {str("Plan Type", 9), str("plan_type", 9), &t_IS_94058a80d1, 3, 15, 1, 86, optionality::optional},
-  {str("Name Of Insured", 15), str("name_of_insured", 15), &t_XPN_9daf32a714, 250, 16, 0, 0, optionality::optional},
-  {str("Insured's Relationship To Patient", 33), str("insureds_relationship_to_patient", 32), &t_CE_43404300f4, 250, 17, 1, 63, optionality::optional},
-  {str("Insured's Date Of Birth", 23), str("insureds_date_of_birth", 22), &t_TS_88a4a463d4, 26, 18, 1, 0, optionality::optional},
-  {str("Insured's Address", 17), str("insureds_address", 16), &t_XAD_c8853b67d2, 250, 19, 0, 0, optionality::optional},
-  {str("Assignment Of Benefits", 22), str("assignment_of_benefits", 22), &t_IS_94058a80d1, 2, 20, 1, 135, optionality::optional},
-  {str("Coordination Of Benefits", 24), str("coordination_of_benefits", 24), &t_IS_94058a80d1, 2, 21, 1, 173, optionality::optional},
-  {str("Coord Of Ben. Priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice Of Admission Flag", 24), str("notice_of_admission_flag", 24), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Notice Of Admission Date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Report Of Eligibility Flag", 26), str("report_of_eligibility_flag", 26), &t_ID_694d19431d, 1, 25, 1, 136, optionality::optional},
-  {str("Report Of Eligibility Date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release Information Code", 24), str("release_information_code", 24), &t_IS_94058a80d1, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-Admit Cert (PAC)", 20), str("pre_admit_cert_pac", 18), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification Date/Time", 22), str("verification_date_time", 22), &t_TS_88a4a463d4, 26, 29, 1, 0, optionality::optional},
-  {str("Verification By", 15), str("verification_by", 15), &t_XCN_c4da9f6101, 250, 30, 0, 0, optionality::optional},
-  {str("Type Of Agreement Code", 22), str("type_of_agreement_code", 22), &t_IS_94058a80d1, 2, 31, 1, 98, optionality::optional},
-  {str("Billing Status", 14), str("billing_status", 14), &t_IS_94058a80d1, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime Reserve Days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay Before L.R. Day", 21), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company Plan Code", 17), str("company_plan_code", 17), &t_IS_94058a80d1, 8, 35, 1, 42, optionality::optional},
-  {str("Policy Number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy Deductible", 17), str("policy_deductible", 17), &t_CP_0cca1edf01, 12, 37, 1, 0, optionality::optional},
-  {str("Policy Limit - Amount", 21), str("policy_limit_amount", 19), &t_CP_0cca1edf01, 12, 38, 1, 0, optionality::optional},
-  {str("Policy Limit - Days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room Rate - Semi-Private", 24), str("room_rate_semi_private", 22), &t_CP_0cca1edf01, 12, 40, 1, 0, optionality::optional},
-  {str("Room Rate - Private", 19), str("room_rate_private", 17), &t_CP_0cca1edf01, 12, 41, 1, 0, optionality::optional},
-  {str("Insured's Employment Status", 27), str("insureds_employment_status", 26), &t_CE_43404300f4, 250, 42, 1, 66, optionality::optional},
-  {str("Insured's Administrative Sex", 28), str("insureds_administrative_sex", 27), &t_IS_94058a80d1, 1, 43, 1, 1, optionality::optional},
-  {str("Insured's Employer's Address", 28), str("insureds_employers_address", 26), &t_XAD_c8853b67d2, 250, 44, 0, 0, optionality::optional},
-  {str("Verification Status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
-  {str("Prior Insurance Plan ID", 23), str("prior_insurance_plan_id", 23), &t_IS_94058a80d1, 8, 46, 1, 72, optionality::optional},
-  {str("Coverage Type", 13), str("coverage_type", 13), &t_IS_94058a80d1, 3, 47, 1, 309, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 48, 1, 295, optionality::optional},
-  {str("Insured's ID Number", 19), str("insureds_id_number", 18), &t_CX_3ae77f1e70, 250, 49, 0, 0, optionality::optional},
-  {str("Signature Code", 14), str("signature_code", 14), &t_IS_94058a80d1, 1, 50, 1, 535, optionality::optional},
-  {str("Signature Code Date", 19), str("signature_code_date", 19), &t_DT_43ff1b10ca, 8, 51, 1, 0, optionality::optional},
-  {str("Insured's Birth Place", 21), str("insureds_birth_place", 20), &t_ST_30901c7b80, 250, 52, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_IS_94058a80d1, 2, 53, 1, 99, optionality::optional},
-};
-inline constexpr segment_def s_IN1_00cf3b10be{str("IN1", 3), str("Insurance", 9), s_IN1_00cf3b10be_f, 53};
-#endif
-#ifndef HL7V2_DEFS_S_IN2_C9D1052AA7
-#define HL7V2_DEFS_S_IN2_C9D1052AA7
-inline constexpr field_def s_IN2_c9d1052aa7_f[] = {
-  {str("Insured's Employee ID", 21), str("insureds_employee_id", 20), &t_CX_3ae77f1e70, 250, 1, 0, 0, optionality::optional},
-  {str("Insured's Social Security Number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 11, 2, 1, 0, optionality::optional},
-  {str("Insured's Employer's Name and ID", 32), str("insureds_employers_name_and_id", 30), &t_XCN_c4da9f6101, 250, 3, 0, 0, optionality::optional},
-  {str("Employer Information Data", 25), str("employer_information_data", 25), &t_IS_94058a80d1, 1, 4, 1, 139, optionality::optional},
-  {str("Mail Claim Party", 16), str("mail_claim_party", 16), &t_IS_94058a80d1, 1, 5, 0, 137, optionality::optional},
-  {str("Medicare Health Ins Card Number", 31), str("medicare_health_ins_card_number", 31), &t_ST_30901c7b80, 15, 6, 1, 0, optionality::optional},
-  {str("Medicaid Case Name", 18), str("medicaid_case_name", 18), &t_XPN_9daf32a714, 250, 7, 0, 0, optionality::optional},
-  {str("Medicaid Case Number", 20), str("medicaid_case_number", 20), &t_ST_30901c7b80, 15, 8, 1, 0, optionality::optional},
-  {str("Military Sponsor Name", 21), str("military_sponsor_name", 21), &t_XPN_9daf32a714, 250, 9, 0, 0, optionality::optional},
-  {str("Military ID Number", 18), str("military_id_number", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::optional},
-  {str("Dependent Of Military Recipient", 31), str("dependent_of_military_recipient", 31), &t_CE_43404300f4, 250, 11, 1, 342, optionality::optional},
-  {str("Military Organization", 21), str("military_organization", 21), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
-  {str("Military Station", 16), str("military_station", 16), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
-  {str("Military Service", 16), str("military_service", 16), &t_IS_94058a80d1, 14, 14, 1, 140, optionality::optional},
-  {str("Military Rank/Grade", 19), str("military_rank_grade", 19), &t_IS_94058a80d1, 2, 15, 1, 141, optionality::optional},
-  {str("Military Status", 15), str("military_status", 15), &t_IS_94058a80d1, 3, 16, 1, 142, optionality::optional},
-  {str("Military Retire Date", 20), str("military_retire_date", 20), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Military Non-Avail Cert On File", 31), str("military_non_avail_cert_on_file", 31), &t_ID_694d19431d, 1, 18, 1, 136, optionality::optional},
-  {str("Baby Coverage", 13), str("baby_coverage", 13), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Combine Baby Bill", 17), str("combine_baby_bill", 17), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Blood Deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 21, 1, 0, optionality::optional},
-  {str("Special Coverage Approval Name", 30), str("special_coverage_approval_name", 30), &t_XPN_9daf32a714, 250, 22, 0, 0, optionality::optional},
-  {str("Special Coverage Approval Title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
-  {str("Non-Covered Insurance Code", 26), str("non_covered_insurance_code", 26), &t_IS_94058a80d1, 8, 24, 0, 143, optionality::optional},
-  {str("Payor ID", 8), str("payor_id", 8), &t_CX_3ae77f1e70, 250, 25, 0, 0, optionality::optional},
-  {str("Payor Subscriber ID", 19), str("payor_subscriber_id", 19), &t_CX_3ae77f1e70, 250, 26, 0, 0, optionality::optional},
-  {str("Eligibility Source", 18), str("eligibility_source", 18), &t_IS_94058a80d1, 1, 27, 1, 144, optionality::optional},
-  {str("Room Coverage Type/Amount", 25), str("room_coverage_type_amount", 25), &t_RMC_a84a520a71, 82, 28, 0, 0, optionality::optional},
-  {str("Policy Type/Amount", 18), str("policy_type_amount", 18), &t_PTA_9f3c78e5e2, 56, 29, 0, 0, optionality::optional},
-  {str("Daily Deductible", 16), str("daily_deductible", 16), &t_DDI_865db8ba1a, 25, 30, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 31, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 32, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_43404300f4, 250, 33, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_43404300f4, 250, 34, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 35, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_43404300f4, 250, 36, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 38, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_43404300f4, 250, 39, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_9daf32a714, 250, 40, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_43404300f4, 250, 41, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_43404300f4, 250, 42, 0, 189, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_43404300f4, 250, 43, 0, 2, optionality::optional},
-  {str("Insured's Employment Start Date", 31), str("insureds_employment_start_date", 30), &t_DT_43ff1b10ca, 8, 44, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 45, 1, 0, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 46, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_5707ec427d, 20, 47, 1, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 48, 1, 311, optionality::optional},
-  {str("Employer Contact Person Name", 28), str("employer_contact_person_name", 28), &t_XPN_9daf32a714, 250, 49, 0, 0, optionality::optional},
-  {str("Employer Contact Person Phone Number", 36), str("employer_contact_person_phone_number", 36), &t_XTN_2b6b62a07a, 250, 50, 0, 0, optionality::optional},
-  {str("Employer Contact Reason", 23), str("employer_contact_reason", 23), &t_IS_94058a80d1, 2, 51, 1, 222, optionality::optional},
-  {str("Insured's Contact Person's Name", 31), str("insureds_contact_persons_name", 29), &t_XPN_9daf32a714, 250, 52, 0, 0, optionality::optional},
-  {str("Insured's Contact Person Phone Number", 37), str("insureds_contact_person_phone_number", 36), &t_XTN_2b6b62a07a, 250, 53, 0, 0, optionality::optional},
-  {str("Insured's Contact Person Reason", 31), str("insureds_contact_person_reason", 30), &t_IS_94058a80d1, 2, 54, 0, 222, optionality::optional},
-  {str("Relationship to the Patient Start Date", 38), str("relationship_to_the_patient_start_date", 38), &t_DT_43ff1b10ca, 8, 55, 1, 0, optionality::optional},
-  {str("Relationship to the Patient Stop Date", 37), str("relationship_to_the_patient_stop_date", 37), &t_DT_43ff1b10ca, 8, 56, 0, 0, optionality::optional},
-  {str("Insurance Co. Contact Reason", 28), str("insurance_co_contact_reason", 27), &t_IS_94058a80d1, 2, 57, 1, 232, optionality::optional},
-  {str("Insurance Co Contact Phone Number", 33), str("insurance_co_contact_phone_number", 33), &t_XTN_2b6b62a07a, 250, 58, 1, 0, optionality::optional},
-  {str("Policy Scope", 12), str("policy_scope", 12), &t_IS_94058a80d1, 2, 59, 1, 312, optionality::optional},
-  {str("Policy Source", 13), str("policy_source", 13), &t_IS_94058a80d1, 2, 60, 1, 313, optionality::optional},
-  {str("Patient Member Number", 21), str("patient_member_number", 21), &t_CX_3ae77f1e70, 250, 61, 1, 0, optionality::optional},
-  {str("Guarantor's Relationship To Insured", 35), str("guarantors_relationship_to_insured", 34), &t_CE_43404300f4, 250, 62, 1, 63, optionality::optional},
-  {str("Insured's Phone Number - Home", 29), str("insureds_phone_number_home", 26), &t_XTN_2b6b62a07a, 250, 63, 0, 0, optionality::optional},
-  {str("Insured's Employer Phone Number", 31), str("insureds_employer_phone_number", 30), &t_XTN_2b6b62a07a, 250, 64, 0, 0, optionality::optional},
-  {str("Military Handicapped Program", 28), str("military_handicapped_program", 28), &t_CE_43404300f4, 250, 65, 1, 343, optionality::optional},
-  {str("Suspend Flag", 12), str("suspend_flag", 12), &t_ID_694d19431d, 1, 66, 1, 136, optionality::optional},
-  {str("Copay Limit Flag", 16), str("copay_limit_flag", 16), &t_ID_694d19431d, 1, 67, 1, 136, optionality::optional},
-  {str("Stoploss Limit Flag", 19), str("stoploss_limit_flag", 19), &t_ID_694d19431d, 1, 68, 1, 136, optionality::optional},
-  {str("Insured Organization Name and ID", 32), str("insured_organization_name_and_id", 32), &t_XON_bc6ef16cb5, 250, 69, 0, 0, optionality::optional},
-  {str("Insured Employer Organization Name and ID", 41), str("insured_employer_organization_name_and_id", 41), &t_XON_bc6ef16cb5, 250, 70, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_43404300f4, 250, 71, 0, 5, optionality::optional},
-  {str("CMS Patient's Relationship to Insured", 37), str("cms_patients_relationship_to_insured", 36), &t_CE_43404300f4, 250, 72, 1, 344, optionality::optional},
-};
-inline constexpr segment_def s_IN2_c9d1052aa7{str("IN2", 3), str("Insurance Additional Information", 32), s_IN2_c9d1052aa7_f, 72};
-#endif
-#ifndef HL7V2_DEFS_S_IN3_F76B20999E
-#define HL7V2_DEFS_S_IN3_F76B20999E
-inline constexpr field_def s_IN3_f76b20999e_f[] = {
-  {str("Set ID - IN3", 12), str("set_id_in3", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Certification Number", 20), str("certification_number", 20), &t_CX_3ae77f1e70, 250, 2, 1, 0, optionality::optional},
-  {str("Certified By", 12), str("certified_by", 12), &t_XCN_c4da9f6101, 250, 3, 0, 0, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Penalty", 7), str("penalty", 7), &t_MOP_6fcf520b24, 23, 5, 1, 148, optionality::optional},
-  {str("Certification Date/Time", 23), str("certification_date_time", 23), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Certification Modify Date/Time", 30), str("certification_modify_date_time", 30), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Operator", 8), str("operator", 8), &t_XCN_c4da9f6101, 250, 8, 0, 0, optionality::optional},
-  {str("Certification Begin Date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Certification End Date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_DTN_7d3f60fdea, 6, 11, 1, 149, optionality::optional},
-  {str("Non-Concur Code/Description", 27), str("non_concur_code_description", 27), &t_CE_43404300f4, 250, 12, 1, 233, optionality::optional},
-  {str("Non-Concur Effective Date/Time", 30), str("non_concur_effective_date_time", 30), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("Physician Reviewer", 18), str("physician_reviewer", 18), &t_XCN_c4da9f6101, 250, 14, 0, 10, optionality::optional},
-  {str("Certification Contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
-  {str("Certification Contact Phone Number", 34), str("certification_contact_phone_number", 34), &t_XTN_2b6b62a07a, 250, 16, 0, 0, optionality::optional},
-  {str("Appeal Reason", 13), str("appeal_reason", 13), &t_CE_43404300f4, 250, 17, 1, 345, optionality::optional},
-  {str("Certification Agency", 20), str("certification_agency", 20), &t_CE_43404300f4, 250, 18, 1, 346, optionality::optional},
-  {str("Certification Agency Phone Number", 33), str("certification_agency_phone_number", 33), &t_XTN_2b6b62a07a, 250, 19, 0, 0, optionality::optional},
-  {str("Pre-Certification Requirement", 29), str("pre_certification_requirement", 29), &t_ICD_db80f215d2, 40, 20, 0, 0, optionality::optional},
-  {str("Case Manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
-  {str("Second Opinion Date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
-  {str("Second Opinion Status", 21), str("second_opinion_status", 21), &t_IS_94058a80d1, 1, 23, 1, 151, optionality::optional},
-  {str("Second Opinion Documentation Received", 37), str("second_opinion_documentation_received", 37), &t_IS_94058a80d1, 1, 24, 0, 152, optionality::optional},
-  {str("Second Opinion Physician", 24), str("second_opinion_physician", 24), &t_XCN_c4da9f6101, 250, 25, 0, 10, optionality::optional},
-};
-inline constexpr segment_def s_IN3_f76b20999e{str("IN3", 3), str("Insurance Additional Information, Certification", 47), s_IN3_f76b20999e_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_INV_7F1B835B52
-#define HL7V2_DEFS_S_INV_7F1B835B52
-inline constexpr field_def s_INV_7f1b835b52_f[] = {
-  {str("Substance Identifier", 20), str("substance_identifier", 20), &t_CE_43404300f4, 250, 1, 1, 451, optionality::required},
-  {str("Substance Status", 16), str("substance_status", 16), &t_CE_43404300f4, 250, 2, 0, 383, optionality::required},
-  {str("Substance Type", 14), str("substance_type", 14), &t_CE_43404300f4, 250, 3, 1, 384, optionality::optional},
-  {str("Inventory Container Identifier", 30), str("inventory_container_identifier", 30), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("Container Carrier Identifier", 28), str("container_carrier_identifier", 28), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Position on Carrier", 19), str("position_on_carrier", 19), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Initial Quantity", 16), str("initial_quantity", 16), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Current Quantity", 16), str("current_quantity", 16), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Available Quantity", 18), str("available_quantity", 18), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Consumption Quantity", 20), str("consumption_quantity", 20), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Quantity Units", 14), str("quantity_units", 14), &t_CE_43404300f4, 250, 11, 1, 0, optionality::optional},
-  {str("Expiration Date/Time", 20), str("expiration_date_time", 20), &t_TS_88a4a463d4, 26, 12, 1, 0, optionality::optional},
-  {str("First Used Date/Time", 20), str("first_used_date_time", 20), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("On Board Stability Duration", 27), str("on_board_stability_duration", 27), &t_TQ_b224a1a68e, 200, 14, 1, 0, optionality::optional},
-  {str("Test/Fluid Identifier(s)", 24), str("test_fluid_identifier_s", 23), &t_CE_43404300f4, 250, 15, 0, 0, optionality::optional},
-  {str("Manufacturer Lot Number", 23), str("manufacturer_lot_number", 23), &t_ST_30901c7b80, 200, 16, 1, 0, optionality::optional},
-  {str("Manufacturer Identifier", 23), str("manufacturer_identifier", 23), &t_CE_43404300f4, 250, 17, 1, 385, optionality::optional},
-  {str("Supplier Identifier", 19), str("supplier_identifier", 19), &t_CE_43404300f4, 250, 18, 1, 386, optionality::optional},
-  {str("On Board Stability Time", 23), str("on_board_stability_time", 23), &t_CQ_2ab7a9c685, 20, 19, 1, 0, optionality::optional},
-  {str("Target Value", 12), str("target_value", 12), &t_CQ_2ab7a9c685, 20, 20, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_INV_7f1b835b52{str("INV", 3), str("Inventory Detail", 16), s_INV_7f1b835b52_f, 20};
-#endif
-#ifndef HL7V2_DEFS_S_IPC_CFBB03CFB7
-#define HL7V2_DEFS_S_IPC_CFBB03CFB7
-inline constexpr field_def s_IPC_cfbb03cfb7_f[] = {
-  {str("Accession Identifier", 20), str("accession_identifier", 20), &t_EI_ecba8e117b, 80, 1, 1, 0, optionality::required},
-  {str("Requested Procedure ID", 22), str("requested_procedure_id", 22), &t_EI_ecba8e117b, 22, 2, 1, 0, optionality::required},
-  {str("Study Instance UID", 18), str("study_instance_uid", 18), &t_EI_ecba8e117b, 70, 3, 1, 0, optionality::required},
-  {str("Scheduled Procedure Step ID", 27), str("scheduled_procedure_step_id", 27), &t_EI_ecba8e117b, 22, 4, 1, 0, optionality::required},
-  {str("Modality", 8), str("modality", 8), &t_CE_43404300f4, 16, 5, 1, 0, optionality::optional},
-  {str("Protocol Code", 13), str("protocol_code", 13), &t_CE_43404300f4, 250, 6, 0, 0, optionality::optional},
-  {str("Scheduled Station Name", 22), str("scheduled_station_name", 22), &t_EI_ecba8e117b, 22, 7, 1, 0, optionality::optional},
-  {str("Scheduled Procedure Step Location", 33), str("scheduled_procedure_step_location", 33), &t_CE_43404300f4, 250, 8, 0, 0, optionality::optional},
-  {str("Scheduled AE Title", 18), str("scheduled_ae_title", 18), &t_ST_30901c7b80, 16, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_IPC_cfbb03cfb7{str("IPC", 3), str("Imaging Procedure Control Segment", 33), s_IPC_cfbb03cfb7_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_ISD_B7B1CED631
-#define HL7V2_DEFS_S_ISD_B7B1CED631
-inline constexpr field_def s_ISD_b7b1ced631_f[] = {
-  {str("Reference Interaction Number (unique identifier)", 48), str("reference_interaction_number_unique_identifier", 46), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Interaction Type Identifier", 27), str("interaction_type_identifier", 27), &t_CE_43404300f4, 250, 2, 1, 368, optionality::optional},
-  {str("Interaction Active State", 24), str("interaction_active_state", 24), &t_CE_43404300f4, 250, 3, 1, 387, optionality::required},
-};
-inline constexpr segment_def s_ISD_b7b1ced631{str("ISD", 3), str("Interaction Status Detail", 25), s_ISD_b7b1ced631_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_LAN_FB65E43429
-#define HL7V2_DEFS_S_LAN_FB65E43429
-inline constexpr field_def s_LAN_fb65e43429_f[] = {
-  {str("Set ID - LAN", 12), str("set_id_lan", 10), &t_SI_5f0d0d96af, 60, 1, 1, 0, optionality::required},
-  {str("Language Code", 13), str("language_code", 13), &t_CE_43404300f4, 250, 2, 1, 296, optionality::required},
-  {str("Language Ability Code", 21), str("language_ability_code", 21), &t_CE_43404300f4, 250, 3, 0, 403, optionality::optional},
-  {str("Language Proficiency Code", 25), str("language_proficiency_code", 25), &t_CE_43404300f4, 250, 4, 1, 404, optionality::optional},
-};
-inline constexpr segment_def s_LAN_fb65e43429{str("LAN", 3), str("Language Detail", 15), s_LAN_fb65e43429_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_LCC_535B00E9CB
-#define HL7V2_DEFS_S_LCC_535B00E9CB
-inline constexpr field_def s_LCC_535b00e9cb_f[] = {
-  {str("Primary Key Value - LCC", 23), str("primary_key_value_lcc", 21), &t_PL_99c704ca6a, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_CE_43404300f4, 250, 2, 1, 264, optionality::required},
-  {str("Accommodation Type", 18), str("accommodation_type", 18), &t_CE_43404300f4, 250, 3, 0, 129, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CE_43404300f4, 250, 4, 0, 132, optionality::required},
-};
-inline constexpr segment_def s_LCC_535b00e9cb{str("LCC", 3), str("Location Charge Code", 20), s_LCC_535b00e9cb_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_LCH_E83A09D8A6
-#define HL7V2_DEFS_S_LCH_E83A09D8A6
-inline constexpr field_def s_LCH_e83a09d8a6_f[] = {
-  {str("Primary Key Value - LCH", 23), str("primary_key_value_lch", 21), &t_PL_99c704ca6a, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_ecba8e117b, 80, 3, 1, 0, optionality::optional},
-  {str("Location Characteristic ID", 26), str("location_characteristic_id", 26), &t_CE_43404300f4, 250, 4, 1, 324, optionality::required},
-  {str("Location Characteristic Value-LCH", 33), str("location_characteristic_value_lch", 33), &t_CE_43404300f4, 250, 5, 1, 136, optionality::required},
-};
-inline constexpr segment_def s_LCH_e83a09d8a6{str("LCH", 3), str("Location Characteristic", 23), s_LCH_e83a09d8a6_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_LDP_CBCC04AB69
-#define HL7V2_DEFS_S_LDP_CBCC04AB69
-inline constexpr field_def s_LDP_cbcc04ab69_f[] = {
-  {str("Primary Key Value - LDP", 23), str("primary_key_value_ldp", 21), &t_PL_99c704ca6a, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_CE_43404300f4, 250, 2, 1, 264, optionality::required},
-  {str("Location Service", 16), str("location_service", 16), &t_IS_94058a80d1, 3, 3, 0, 69, optionality::optional},
-  {str("Specialty Type", 14), str("specialty_type", 14), &t_CE_43404300f4, 250, 4, 0, 265, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_IS_94058a80d1, 1, 5, 0, 4, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 6, 1, 183, optionality::optional},
-  {str("Activation Date  LDP", 20), str("activation_date_ldp", 19), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Inactivation Date - LDP", 23), str("inactivation_date_ldp", 21), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Inactivated Reason", 18), str("inactivated_reason", 18), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Visiting Hours", 14), str("visiting_hours", 14), &t_VH_f2fec230fa, 80, 10, 0, 267, optionality::optional},
-  {str("Contact Phone", 13), str("contact_phone", 13), &t_XTN_2b6b62a07a, 250, 11, 1, 0, optionality::optional},
-  {str("Location Cost Center", 20), str("location_cost_center", 20), &t_CE_43404300f4, 250, 12, 1, 462, optionality::optional},
-};
-inline constexpr segment_def s_LDP_cbcc04ab69{str("LDP", 3), str("Location Department", 19), s_LDP_cbcc04ab69_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_LOC_807656FB21
-#define HL7V2_DEFS_S_LOC_807656FB21
-inline constexpr field_def s_LOC_807656fb21_f[] = {
-  {str("Primary Key Value - LOC", 23), str("primary_key_value_loc", 21), &t_PL_99c704ca6a, 200, 1, 1, 0, optionality::required},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 48, 2, 1, 0, optionality::optional},
-  {str("Location Type - LOC", 19), str("location_type_loc", 17), &t_IS_94058a80d1, 2, 3, 0, 260, optionality::required},
-  {str("Organization Name - LOC", 23), str("organization_name_loc", 21), &t_XON_bc6ef16cb5, 250, 4, 0, 0, optionality::optional},
-  {str("Location Address", 16), str("location_address", 16), &t_XAD_c8853b67d2, 250, 5, 0, 0, optionality::optional},
-  {str("Location Phone", 14), str("location_phone", 14), &t_XTN_2b6b62a07a, 250, 6, 0, 0, optionality::optional},
-  {str("License Number", 14), str("license_number", 14), &t_CE_43404300f4, 250, 7, 0, 461, optionality::optional},
-  {str("Location Equipment", 18), str("location_equipment", 18), &t_IS_94058a80d1, 3, 8, 0, 261, optionality::optional},
-  {str("Location Service Code", 21), str("location_service_code", 21), &t_IS_94058a80d1, 1, 9, 1, 442, optionality::optional},
-};
-inline constexpr segment_def s_LOC_807656fb21{str("LOC", 3), str("Location Identification", 23), s_LOC_807656fb21_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_LRL_EC1933D5B5
-#define HL7V2_DEFS_S_LRL_EC1933D5B5
-inline constexpr field_def s_LRL_ec1933d5b5_f[] = {
-  {str("Primary Key Value - LRL", 23), str("primary_key_value_lrl", 21), &t_PL_99c704ca6a, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_ecba8e117b, 80, 3, 1, 0, optionality::optional},
-  {str("Location Relationship ID", 24), str("location_relationship_id", 24), &t_CE_43404300f4, 250, 4, 1, 325, optionality::required},
-  {str("Organizational Location Relationship Value", 42), str("organizational_location_relationship_value", 42), &t_XON_bc6ef16cb5, 250, 5, 0, 0, optionality::optional},
-  {str("Patient Location Relationship Value", 35), str("patient_location_relationship_value", 35), &t_PL_99c704ca6a, 80, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_LRL_ec1933d5b5{str("LRL", 3), str("Location Relationship", 21), s_LRL_ec1933d5b5_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MFA_3714C7AA6A
-#define HL7V2_DEFS_S_MFA_3714C7AA6A
-inline constexpr field_def s_MFA_3714c7aa6a_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Event Completion Date/Time", 26), str("event_completion_date_time", 26), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("MFN Record Level Error Return", 29), str("mfn_record_level_error_return", 29), &t_CE_43404300f4, 250, 4, 1, 181, optionality::required},
-  {str("Primary Key Value - MFA", 23), str("primary_key_value_mfa", 21), &t_VARIES_e527b97cf6, 250, 5, 0, 0, optionality::required},
-  {str("Primary Key Value Type - MFA", 28), str("primary_key_value_type_mfa", 26), &t_ID_694d19431d, 3, 6, 0, 355, optionality::required},
-};
-inline constexpr segment_def s_MFA_3714c7aa6a{str("MFA", 3), str("Master File Acknowledgment", 26), s_MFA_3714c7aa6a_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MFE_70A31875B0
-#define HL7V2_DEFS_S_MFE_70A31875B0
-inline constexpr field_def s_MFE_70a31875b0_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_694d19431d, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("Primary Key Value - MFE", 23), str("primary_key_value_mfe", 21), &t_VARIES_e527b97cf6, 200, 4, 0, 0, optionality::required},
-  {str("Primary Key Value Type", 22), str("primary_key_value_type", 22), &t_ID_694d19431d, 3, 5, 0, 355, optionality::required},
-};
-inline constexpr segment_def s_MFE_70a31875b0{str("MFE", 3), str("Master File Entry", 17), s_MFE_70a31875b0_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_MFI_FD6376B77B
-#define HL7V2_DEFS_S_MFI_FD6376B77B
-inline constexpr field_def s_MFI_fd6376b77b_f[] = {
-  {str("Master File Identifier", 22), str("master_file_identifier", 22), &t_CE_43404300f4, 250, 1, 1, 175, optionality::required},
-  {str("Master File Application Identifier", 34), str("master_file_application_identifier", 34), &t_HD_6c94777106, 180, 2, 1, 361, optionality::optional},
-  {str("File-Level Event Code", 21), str("file_level_event_code", 21), &t_ID_694d19431d, 3, 3, 1, 178, optionality::required},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Response Level Code", 19), str("response_level_code", 19), &t_ID_694d19431d, 2, 6, 1, 179, optionality::required},
-};
-inline constexpr segment_def s_MFI_fd6376b77b{str("MFI", 3), str("Master File Identification", 26), s_MFI_fd6376b77b_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MRG_D3B10C9E67
-#define HL7V2_DEFS_S_MRG_D3B10C9E67
-inline constexpr field_def s_MRG_d3b10c9e67_f[] = {
-  {str("Prior Patient Identifier List", 29), str("prior_patient_identifier_list", 29), &t_CX_3ae77f1e70, 250, 1, 0, 0, optionality::required},
-  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CX_3ae77f1e70, 250, 2, 0, 0, optionality::optional},
-  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CX_3ae77f1e70, 250, 3, 1, 0, optionality::optional},
-  {str("Prior Patient ID", 16), str("prior_patient_id", 16), &t_CX_3ae77f1e70, 250, 4, 1, 0, optionality::optional},
-  {str("Prior Visit Number", 18), str("prior_visit_number", 18), &t_CX_3ae77f1e70, 250, 5, 1, 0, optionality::optional},
-  {str("Prior Alternate Visit ID", 24), str("prior_alternate_visit_id", 24), &t_CX_3ae77f1e70, 250, 6, 1, 0, optionality::optional},
-  {str("Prior Patient Name", 18), str("prior_patient_name", 18), &t_XPN_9daf32a714, 250, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_MRG_d3b10c9e67{str("MRG", 3), str("Merge Patient Information", 25), s_MRG_d3b10c9e67_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_MSA_FBDA6CE765
-#define HL7V2_DEFS_S_MSA_FBDA6CE765
-inline constexpr field_def s_MSA_fbda6ce765_f[] = {
-  {str("Acknowledgment Code", 19), str("acknowledgment_code", 19), &t_ID_694d19431d, 2, 1, 1, 8, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::required},
-  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed Acknowledgment Type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, 1, 5, 1, 102, optionality::optional},
-  {str("Error Condition", 15), str("error_condition", 15), &t_CE_43404300f4, 250, 6, 1, 357, optionality::optional},
-};
-inline constexpr segment_def s_MSA_fbda6ce765{str("MSA", 3), str("Message Acknowledgment", 22), s_MSA_fbda6ce765_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_MSH_E12BFD0ED3
-#define HL7V2_DEFS_S_MSH_E12BFD0ED3
-inline constexpr field_def s_MSH_e12bfd0ed3_f[] = {
-  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding Characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 4, 2, 1, 0, optionality::required},
-  {str("Sending Application", 19), str("sending_application", 19), &t_HD_6c94777106, 227, 3, 1, 361, optionality::optional},
-  {str("Sending Facility", 16), str("sending_facility", 16), &t_HD_6c94777106, 227, 4, 1, 362, optionality::optional},
-  {str("Receiving Application", 21), str("receiving_application", 21), &t_HD_6c94777106, 227, 5, 1, 361, optionality::optional},
-  {str("Receiving Facility", 18), str("receiving_facility", 18), &t_HD_6c94777106, 227, 6, 1, 362, optionality::optional},
-  {str("Date/Time Of Message", 20), str("date_time_of_message", 20), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::required},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message Type", 12), str("message_type", 12), &t_MSG_b6e2948ece, 15, 9, 1, 0, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::required},
-  {str("Processing ID", 13), str("processing_id", 13), &t_PT_24aa0f5810, 3, 11, 1, 103, optionality::required},
-  {str("Version ID", 10), str("version_id", 10), &t_VID_038868054c, 60, 12, 1, 104, optionality::required},
-  {str("Sequence Number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
-  {str("Accept Acknowledgment Type", 26), str("accept_acknowledgment_type", 26), &t_ID_694d19431d, 2, 15, 1, 155, optionality::optional},
-  {str("Application Acknowledgment Type", 31), str("application_acknowledgment_type", 31), &t_ID_694d19431d, 2, 16, 1, 155, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_ID_694d19431d, 3, 17, 1, 399, optionality::optional},
-  {str("Character Set", 13), str("character_set", 13), &t_ID_694d19431d, 16, 18, 0, 211, optionality::optional},
-  {str("Principal Language Of Message", 29), str("principal_language_of_message", 29), &t_CE_43404300f4, 250, 19, 1, 0, optionality::optional},
-  {str("Alternate Character Set Handling Scheme", 39), str("alternate_character_set_handling_scheme", 39), &t_ID_694d19431d, 20, 20, 1, 356, optionality::optional},
-  {str("Message Profile Identifier", 26), str("message_profile_identifier", 26), &t_EI_ecba8e117b, 427, 21, 0, 449, optionality::optional},
-};
-inline constexpr segment_def s_MSH_e12bfd0ed3{str("MSH", 3), str("Message Header", 14), s_MSH_e12bfd0ed3_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_NCK_79E6093E23
-#define HL7V2_DEFS_S_NCK_79E6093E23
-inline constexpr field_def s_NCK_79e6093e23_f[] = {
-  {str("System Date/Time", 16), str("system_date_time", 16), &t_TS_88a4a463d4, 26, 1, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_NCK_79e6093e23{str("NCK", 3), str("System Clock", 12), s_NCK_79e6093e23_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_NDS_92E454CE32
-#define HL7V2_DEFS_S_NDS_92E454CE32
-inline constexpr field_def s_NDS_92e454ce32_f[] = {
-  {str("Notification Reference Number", 29), str("notification_reference_number", 29), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Notification Date/Time", 22), str("notification_date_time", 22), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Notification Alert Severity", 27), str("notification_alert_severity", 27), &t_CE_43404300f4, 250, 3, 1, 367, optionality::required},
-  {str("Notification Code", 17), str("notification_code", 17), &t_CE_43404300f4, 250, 4, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_NDS_92e454ce32{str("NDS", 3), str("Notification Detail", 19), s_NDS_92e454ce32_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_NK1_58F9150DEB
-#define HL7V2_DEFS_S_NK1_58F9150DEB
-inline constexpr field_def s_NK1_58f9150deb_f[] = {
-  {str("Set ID - NK1", 12), str("set_id_nk1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Name", 4), str("name", 4), &t_XPN_9daf32a714, 250, 2, 0, 0, optionality::optional},
-  {str("Relationship", 12), str("relationship", 12), &t_CE_43404300f4, 250, 3, 1, 63, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_XAD_c8853b67d2, 250, 4, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_XTN_2b6b62a07a, 250, 5, 0, 0, optionality::optional},
-  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_XTN_2b6b62a07a, 250, 6, 0, 0, optionality::optional},
-  {str("Contact Role", 12), str("contact_role", 12), &t_CE_43404300f4, 250, 7, 1, 131, optionality::optional},
-  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Title", 42), str("next_of_kin_associated_parties_job_title", 40), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Code/Class", 47), str("next_of_kin_associated_parties_job_code_class", 45), &t_JCC_5707ec427d, 20, 11, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Employee Number", 48), str("next_of_kin_associated_parties_employee_number", 46), &t_CX_3ae77f1e70, 250, 12, 1, 0, optionality::optional},
-  {str("Organization Name - NK1", 23), str("organization_name_nk1", 21), &t_XON_bc6ef16cb5, 250, 13, 0, 0, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_43404300f4, 250, 14, 1, 2, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_IS_94058a80d1, 1, 15, 1, 1, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_TS_88a4a463d4, 26, 16, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 17, 0, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 18, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_43404300f4, 250, 19, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_43404300f4, 250, 20, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 21, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_43404300f4, 250, 22, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 24, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_43404300f4, 250, 25, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_9daf32a714, 250, 26, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_43404300f4, 250, 27, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_43404300f4, 250, 28, 0, 189, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CE_43404300f4, 250, 29, 0, 222, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_9daf32a714, 250, 30, 0, 0, optionality::optional},
-  {str("Contact Person's Telephone Number", 33), str("contact_persons_telephone_number", 32), &t_XTN_2b6b62a07a, 250, 31, 0, 0, optionality::optional},
-  {str("Contact Person's Address", 24), str("contact_persons_address", 23), &t_XAD_c8853b67d2, 250, 32, 0, 0, optionality::optional},
-  {str("Next of Kin/Associated Party's Identifiers", 42), str("next_of_kin_associated_partys_identifiers", 41), &t_CX_3ae77f1e70, 250, 33, 0, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_IS_94058a80d1, 2, 34, 1, 311, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_43404300f4, 250, 35, 0, 5, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 36, 1, 295, optionality::optional},
-  {str("Contact Person Social Security Number", 37), str("contact_person_social_security_number", 37), &t_ST_30901c7b80, 16, 37, 1, 0, optionality::optional},
-  {str("Next of Kin Birth Place", 23), str("next_of_kin_birth_place", 23), &t_ST_30901c7b80, 250, 38, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_IS_94058a80d1, 2, 39, 1, 99, optionality::optional},
-};
-inline constexpr segment_def s_NK1_58f9150deb{str("NK1", 3), str("Next of Kin / Associated Parties", 32), s_NK1_58f9150deb_f, 39};
-#endif
-#ifndef HL7V2_DEFS_S_NPU_B4EAE0ACA5
-#define HL7V2_DEFS_S_NPU_B4EAE0ACA5
-inline constexpr field_def s_NPU_b4eae0aca5_f[] = {
-  {str("Bed Location", 12), str("bed_location", 12), &t_PL_99c704ca6a, 80, 1, 1, 79, optionality::required},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 2, 1, 116, optionality::optional},
-};
-inline constexpr segment_def s_NPU_b4eae0aca5{str("NPU", 3), str("Bed Status Update", 17), s_NPU_b4eae0aca5_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_NSC_CACDDBA540
-#define HL7V2_DEFS_S_NSC_CACDDBA540
-inline constexpr field_def s_NSC_cacddba540_f[] = {
-  {str("Application Change Type", 23), str("application_change_type", 23), &t_IS_94058a80d1, 4, 1, 1, 409, optionality::required},
-  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current Application", 19), str("current_application", 19), &t_HD_6c94777106, 30, 4, 1, 0, optionality::optional},
-  {str("Current Facility", 16), str("current_facility", 16), &t_HD_6c94777106, 30, 5, 1, 0, optionality::optional},
-  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New Application", 15), str("new_application", 15), &t_HD_6c94777106, 30, 8, 1, 0, optionality::optional},
-  {str("New Facility", 12), str("new_facility", 12), &t_HD_6c94777106, 30, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NSC_cacddba540{str("NSC", 3), str("Application Status Change", 25), s_NSC_cacddba540_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_NST_2C50690839
-#define HL7V2_DEFS_S_NST_2C50690839
-inline constexpr field_def s_NST_2c50690839_f[] = {
-  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_694d19431d, 1, 1, 1, 136, optionality::required},
-  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source Type", 11), str("source_type", 11), &t_ID_694d19431d, 3, 3, 1, 332, optionality::optional},
-  {str("Statistics Start", 16), str("statistics_start", 16), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Statistics End", 14), str("statistics_end", 14), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Messages Received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Messages Sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Application control-level Errors", 32), str("application_control_level_errors", 32), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_NST_2c50690839{str("NST", 3), str("Application control level statistics", 36), s_NST_2c50690839_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_NTE_3CAA9B1861
-#define HL7V2_DEFS_S_NTE_3CAA9B1861
-inline constexpr field_def s_NTE_3caa9b1861_f[] = {
-  {str("Set ID - NTE", 12), str("set_id_nte", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_694d19431d, 8, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_FT_6e961e90da, 65536, 3, 0, 0, optionality::optional},
-  {str("Comment Type", 12), str("comment_type", 12), &t_CE_43404300f4, 250, 4, 1, 364, optionality::optional},
-};
-inline constexpr segment_def s_NTE_3caa9b1861{str("NTE", 3), str("Notes and Comments", 18), s_NTE_3caa9b1861_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_OBR_C27AA15A73
-#define HL7V2_DEFS_S_OBR_C27AA15A73
-inline constexpr field_def s_OBR_c27aa15a73_f[] = {
-  {str("Set ID - OBR", 12), str("set_id_obr", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_ecba8e117b, 22, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 3, 1, 0, optionality::optional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_43404300f4, 250, 4, 1, 0, optionality::required},
-  {str("Priority _ OBR", 14), str("priority_obr", 12), &t_ID_694d19431d, 2, 5, 1, 0, optionality::optional},
-  {str("Requested Date/Time", 19), str("requested_date_time", 19), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Observation Date/Time", 21), str("observation_date_time", 21), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Observation End Date/Time", 25), str("observation_end_date_time", 25), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Collection Volume", 17), str("collection_volume", 17), &t_CQ_2ab7a9c685, 20, 9, 1, 0, optionality::optional},
-  {str("Collector Identifier", 20), str("collector_identifier", 20), &t_XCN_c4da9f6101, 250, 10, 0, 0, optionality::optional},
-  {str("Specimen Action Code", 20), str("specimen_action_code", 20), &t_ID_694d19431d, 1, 11, 1, 65, optionality::optional},
-  {str("Danger Code", 11), str("danger_code", 11), &t_CE_43404300f4, 250, 12, 1, 0, optionality::optional},
-  {str("Relevant Clinical Information", 29), str("relevant_clinical_information", 29), &t_ST_30901c7b80, 300, 13, 1, 0, optionality::optional},
-  {str("Specimen Received Date/Time", 27), str("specimen_received_date_time", 27), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 15, 1, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_c4da9f6101, 250, 16, 0, 0, optionality::optional},
-  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_XTN_2b6b62a07a, 250, 17, 2, 0, optionality::optional},
-  {str("Placer Field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 60, 18, 1, 0, optionality::optional},
-  {str("Placer Field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 60, 19, 1, 0, optionality::optional},
-  {str("Filler Field 1", 14), str("filler_field_1", 14), &t_ST_30901c7b80, 60, 20, 1, 0, optionality::optional},
-  {str("Filler Field 2", 14), str("filler_field_2", 14), &t_ST_30901c7b80, 60, 21, 1, 0, optionality::optional},
-  {str("Results Rpt/Status Chng - Date/Time", 35), str("results_rpt_status_chng_date_time", 33), &t_TS_88a4a463d4, 26, 22, 1, 0, optionality::optional},
-  {str("Charge to Practice", 18), str("charge_to_practice", 18), &t_MOC_80e39dcdbb, 40, 23, 1, 0, optionality::optional},
-  {str("Diagnostic Serv Sect ID", 23), str("diagnostic_serv_sect_id", 23), &t_ID_694d19431d, 10, 24, 1, 74, optionality::optional},
-  {str("Result Status", 13), str("result_status", 13), &t_ID_694d19431d, 1, 25, 1, 123, optionality::optional},
-  {str("Parent Result", 13), str("parent_result", 13), &t_PRL_c8de2ffca4, 400, 26, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_b224a1a68e, 200, 27, 0, 0, optionality::optional},
-  {str("Result Copies To", 16), str("result_copies_to", 16), &t_XCN_c4da9f6101, 250, 28, 0, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_EIP_110ddab8c0, 200, 29, 1, 0, optionality::optional},
-  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_694d19431d, 20, 30, 1, 124, optionality::optional},
-  {str("Reason for Study", 16), str("reason_for_study", 16), &t_CE_43404300f4, 250, 31, 0, 0, optionality::optional},
-  {str("Principal Result Interpreter", 28), str("principal_result_interpreter", 28), &t_NDL_33b236b122, 200, 32, 1, 0, optionality::optional},
-  {str("Assistant Result Interpreter", 28), str("assistant_result_interpreter", 28), &t_NDL_33b236b122, 200, 33, 0, 0, optionality::optional},
-  {str("Technician", 10), str("technician", 10), &t_NDL_33b236b122, 200, 34, 0, 0, optionality::optional},
-  {str("Transcriptionist", 16), str("transcriptionist", 16), &t_NDL_33b236b122, 200, 35, 0, 0, optionality::optional},
-  {str("Scheduled Date/Time", 19), str("scheduled_date_time", 19), &t_TS_88a4a463d4, 26, 36, 1, 0, optionality::optional},
-  {str("Number of Sample Containers *", 29), str("number_of_sample_containers", 27), &t_NM_caa61c45e1, 4, 37, 1, 0, optionality::optional},
-  {str("Transport Logistics of Collected Sample", 39), str("transport_logistics_of_collected_sample", 39), &t_CE_43404300f4, 250, 38, 0, 0, optionality::optional},
-  {str("Collector's Comment *", 21), str("collectors_comment", 18), &t_CE_43404300f4, 250, 39, 0, 0, optionality::optional},
-  {str("Transport Arrangement Responsibility", 36), str("transport_arrangement_responsibility", 36), &t_CE_43404300f4, 250, 40, 1, 0, optionality::optional},
-  {str("Transport Arranged", 18), str("transport_arranged", 18), &t_ID_694d19431d, 30, 41, 1, 224, optionality::optional},
-  {str("Escort Required", 15), str("escort_required", 15), &t_ID_694d19431d, 1, 42, 1, 225, optionality::optional},
-  {str("Planned Patient Transport Comment", 33), str("planned_patient_transport_comment", 33), &t_CE_43404300f4, 250, 43, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_43404300f4, 250, 44, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_43404300f4, 250, 45, 0, 340, optionality::optional},
-  {str("Placer Supplemental Service Information", 39), str("placer_supplemental_service_information", 39), &t_CE_43404300f4, 250, 46, 0, 411, optionality::optional},
-  {str("Filler Supplemental Service Information", 39), str("filler_supplemental_service_information", 39), &t_CE_43404300f4, 250, 47, 0, 411, optionality::optional},
-  {str("Medically Necessary Duplicate Procedure Reason.", 47), str("medically_necessary_duplicate_procedure_reason", 46), &t_CWE_612241eecc, 250, 48, 1, 476, optionality::optional},
-  {str("Result Handling", 15), str("result_handling", 15), &t_IS_94058a80d1, 2, 49, 1, 507, optionality::optional},
-  {str("Parent Universal Service Identifier", 35), str("parent_universal_service_identifier", 35), &t_CWE_612241eecc, 250, 50, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OBR_c27aa15a73{str("OBR", 3), str("Observation Request", 19), s_OBR_c27aa15a73_f, 50};
-#endif
-#ifndef HL7V2_DEFS_S_OBX_5C4BC3412D
-#define HL7V2_DEFS_S_OBX_5C4BC3412D
-inline constexpr field_def s_OBX_5c4bc3412d_f[] = {
-  {str("Set ID - OBX", 12), str("set_id_obx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 2, 1, 125, optionality::optional},
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::optional},
-  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 99999, 5, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Abnormal Flags", 14), str("abnormal_flags", 14), &t_IS_94058a80d1, 5, 8, 0, 78, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_694d19431d, 2, 10, 0, 80, optionality::optional},
-  {str("Observation Result Status", 25), str("observation_result_status", 25), &t_ID_694d19431d, 1, 11, 1, 85, optionality::required},
-  {str("Effective Date of Reference Range Values", 40), str("effective_date_of_reference_range_values", 40), &t_TS_88a4a463d4, 26, 12, 1, 0, optionality::optional},
-  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
-  {str("Date/Time of the Observation", 28), str("date_time_of_the_observation", 28), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Producer's Reference", 20), str("producers_reference", 19), &t_CE_43404300f4, 250, 15, 1, 0, optionality::optional},
-  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_XCN_c4da9f6101, 250, 16, 0, 0, optionality::optional},
-  {str("Observation Method", 18), str("observation_method", 18), &t_CE_43404300f4, 250, 17, 0, 0, optionality::optional},
-  {str("Equipment Instance Identifier", 29), str("equipment_instance_identifier", 29), &t_EI_ecba8e117b, 22, 18, 0, 0, optionality::optional},
-  {str("Date/Time of the Analysis", 25), str("date_time_of_the_analysis", 25), &t_TS_88a4a463d4, 26, 19, 1, 0, optionality::optional},
-  {str("Reserved for v2.6", 17), str("reserved_for_v2_6", 17), &t_ST_30901c7b80, 0, 20, 1, 0, optionality::optional},
-  {str("Reserved for v2.6", 17), str("reserved_for_v2_6_21", 20), &t_ST_30901c7b80, 0, 21, 1, 0, optionality::optional},
-  {str("Reserved for v2.6", 17), str("reserved_for_v2_6_22", 20), &t_ST_30901c7b80, 0, 22, 1, 0, optionality::optional},
-  {str("Performing Organization Name", 28), str("performing_organization_name", 28), &t_XON_bc6ef16cb5, 567, 23, 1, 0, optionality::optional},
-  {str("Performing Organization Address", 31), str("performing_organization_address", 31), &t_XAD_c8853b67d2, 631, 24, 1, 0, optionality::optional},
-  {str("Performing Organization Medical Director", 40), str("performing_organization_medical_director", 40), &t_XCN_c4da9f6101, 3002, 25, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OBX_5c4bc3412d{str("OBX", 3), str("Observation/Result", 18), s_OBX_5c4bc3412d_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_ODS_83445469CD
-#define HL7V2_DEFS_S_ODS_83445469CD
-inline constexpr field_def s_ODS_83445469cd_f[] = {
-  {str("Type", 4), str("type", 4), &t_ID_694d19431d, 1, 1, 1, 159, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_43404300f4, 250, 2, 10, 0, optionality::optional},
-  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CE_43404300f4, 250, 3, 20, 0, optionality::required},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 2, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODS_83445469cd{str("ODS", 3), str("Dietary Orders, Supplements, and Preferences", 44), s_ODS_83445469cd_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_ODT_93F921F8FB
-#define HL7V2_DEFS_S_ODT_93F921F8FB
-inline constexpr field_def s_ODT_93f921f8fb_f[] = {
-  {str("Tray Type", 9), str("tray_type", 9), &t_CE_43404300f4, 250, 1, 1, 160, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CE_43404300f4, 250, 2, 10, 0, optionality::optional},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ODT_93f921f8fb{str("ODT", 3), str("Diet Tray Instructions", 22), s_ODT_93f921f8fb_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM1_004A7B81FB
-#define HL7V2_DEFS_S_OM1_004A7B81FB
-inline constexpr field_def s_OM1_004a7b81fb_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Producer's Service/Test/Observation ID", 38), str("producers_service_test_observation_id", 37), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_694d19431d, 12, 3, 0, 125, optionality::optional},
-  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_694d19431d, 1, 4, 1, 136, optionality::required},
-  {str("Producer ID", 11), str("producer_id", 11), &t_CE_43404300f4, 250, 5, 1, 136, optionality::required},
-  {str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, 200, 6, 1, 0, optionality::optional},
-  {str("Other Service/Test/Observation IDs for the Observation", 54), str("other_service_test_observation_ids_for_the_observation", 54), &t_CE_43404300f4, 250, 7, 1, 0, optionality::optional},
-  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 8, 0, 0, optionality::required},
-  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
-  {str("Preferred Short Name or Mnemonic for Observation", 48), str("preferred_short_name_or_mnemonic_for_observation", 48), &t_ST_30901c7b80, 8, 10, 1, 0, optionality::optional},
-  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 11, 1, 0, optionality::optional},
-  {str("Orderability", 12), str("orderability", 12), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Identity of Instrument Used to Perform this Study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CE_43404300f4, 250, 13, 0, 136, optionality::optional},
-  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CE_43404300f4, 250, 14, 0, 0, optionality::optional},
-  {str("Portable Device Indicator", 25), str("portable_device_indicator", 25), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Observation Producing Department/Section", 40), str("observation_producing_department_section", 40), &t_CE_43404300f4, 250, 16, 0, 136, optionality::optional},
-  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_XTN_2b6b62a07a, 250, 17, 1, 0, optionality::optional},
-  {str("Nature of Service/Test/Observation", 34), str("nature_of_service_test_observation", 34), &t_IS_94058a80d1, 1, 18, 1, 174, optionality::required},
-  {str("Report Subheader", 16), str("report_subheader", 16), &t_CE_43404300f4, 250, 19, 1, 174, optionality::optional},
-  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 20, 1, 0, optionality::optional},
-  {str("Date/Time Stamp for any change in Definition for the Observation", 64), str("date_time_stamp_for_any_change_in_definition_for_the_observation", 64), &t_TS_88a4a463d4, 26, 21, 1, 0, optionality::optional},
-  {str("Effective Date/Time of Change", 29), str("effective_date_time_of_change", 29), &t_TS_88a4a463d4, 26, 22, 1, 0, optionality::optional},
-  {str("Typical Turn-Around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
-  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_694d19431d, 40, 25, 0, 168, optionality::optional},
-  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_694d19431d, 5, 26, 1, 169, optionality::optional},
-  {str("Outside Site(s) Where Observation may be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CE_43404300f4, 250, 27, 0, 169, optionality::optional},
-  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_XAD_c8853b67d2, 250, 28, 0, 0, optionality::optional},
-  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_XTN_2b6b62a07a, 250, 29, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_CWE_612241eecc, 250, 30, 1, 177, optionality::optional},
-  {str("Observations Required to Interpret the Observation", 50), str("observations_required_to_interpret_the_observation", 50), &t_CE_43404300f4, 250, 31, 1, 177, optionality::optional},
-  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 32, 1, 0, optionality::optional},
-  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CE_43404300f4, 250, 33, 1, 0, optionality::optional},
-  {str("Reflex Tests/Observations", 25), str("reflex_tests_observations", 25), &t_CE_43404300f4, 250, 34, 0, 0, optionality::optional},
-  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_TX_f9e6eec689, 80, 35, 1, 0, optionality::optional},
-  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CE_43404300f4, 250, 36, 1, 0, optionality::optional},
-  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 37, 1, 0, optionality::optional},
-  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CE_43404300f4, 250, 38, 1, 0, optionality::optional},
-  {str("Factors that may Affect the Observation", 39), str("factors_that_may_affect_the_observation", 39), &t_TX_f9e6eec689, 200, 39, 1, 0, optionality::optional},
-  {str("Service/Test/Observation Performance Schedule", 45), str("service_test_observation_performance_schedule", 45), &t_ST_30901c7b80, 60, 40, 0, 0, optionality::optional},
-  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 41, 1, 0, optionality::optional},
-  {str("Kind of Quantity Observed", 25), str("kind_of_quantity_observed", 25), &t_CE_43404300f4, 250, 42, 1, 254, optionality::optional},
-  {str("Point Versus Interval", 21), str("point_versus_interval", 21), &t_CE_43404300f4, 250, 43, 1, 255, optionality::optional},
-  {str("Challenge Information", 21), str("challenge_information", 21), &t_TX_f9e6eec689, 200, 44, 1, 256, optionality::optional},
-  {str("Relationship Modifier", 21), str("relationship_modifier", 21), &t_CE_43404300f4, 250, 45, 1, 258, optionality::optional},
-  {str("Target Anatomic Site Of Test", 28), str("target_anatomic_site_of_test", 28), &t_CE_43404300f4, 250, 46, 1, 0, optionality::optional},
-  {str("Modality Of Imaging Measurement", 31), str("modality_of_imaging_measurement", 31), &t_CE_43404300f4, 250, 47, 1, 259, optionality::optional},
-};
-inline constexpr segment_def s_OM1_004a7b81fb{str("OM1", 3), str("General Segment", 15), s_OM1_004a7b81fb_f, 47};
-#endif
-#ifndef HL7V2_DEFS_S_OM2_239CA1745A
-#define HL7V2_DEFS_S_OM2_239CA1745A
-inline constexpr field_def s_OM2_239ca1745a_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CE_43404300f4, 250, 2, 1, 0, optionality::optional},
-  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 3, 0, 0, optionality::optional},
-  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 60, 5, 1, 0, optionality::optional},
-  {str("Reference (Normal) Range - Ordinal and Continuous Observations", 62), str("reference_normal_range_ordinal_and_continuous_observations", 58), &t_RFR_4bb721e23d, 250, 6, 0, 0, optionality::optional},
-  {str("Critical Range for Ordinal and Continuous Observations", 54), str("critical_range_for_ordinal_and_continuous_observations", 54), &t_RFR_4bb721e23d, 205, 7, 0, 0, optionality::optional},
-  {str("Absolute Range for Ordinal and Continuous Observations", 54), str("absolute_range_for_ordinal_and_continuous_observations", 54), &t_RFR_4bb721e23d, 250, 8, 1, 0, optionality::optional},
-  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_DLT_37c1fbc14b, 250, 9, 0, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM2_239ca1745a{str("OM2", 3), str("Numeric Observation", 19), s_OM2_239ca1745a_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_OM3_3FA61D4C04
-#define HL7V2_DEFS_S_OM3_3FA61D4C04
-inline constexpr field_def s_OM3_3fa61d4c04_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_CE_43404300f4, 250, 2, 1, 0, optionality::optional},
-  {str("Valid Coded 'Answers'", 21), str("valid_coded_answers", 19), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Normal Text/Codes for Categorical Observations", 46), str("normal_text_codes_for_categorical_observations", 46), &t_CE_43404300f4, 250, 4, 0, 0, optionality::optional},
-  {str("Abnormal Text/Codes for Categorical Observations", 48), str("abnormal_text_codes_for_categorical_observations", 48), &t_CE_43404300f4, 250, 5, 0, 0, optionality::optional},
-  {str("Critical Text/Codes for Categorical Observations", 48), str("critical_text_codes_for_categorical_observations", 48), &t_CE_43404300f4, 250, 6, 0, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_694d19431d, 2, 7, 1, 125, optionality::optional},
-};
-inline constexpr segment_def s_OM3_3fa61d4c04{str("OM3", 3), str("Categorical Service/Test/Observation", 36), s_OM3_3fa61d4c04_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_OM4_7D01445EAE
-#define HL7V2_DEFS_S_OM4_7D01445EAE
-inline constexpr field_def s_OM4_7d01445eae_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_694d19431d, 1, 2, 1, 170, optionality::optional},
-  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 3, 1, 170, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Container Units", 15), str("container_units", 15), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Specimen", 8), str("specimen", 8), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CWE_612241eecc, 250, 7, 1, 371, optionality::optional},
-  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 8, 1, 0, optionality::optional},
-  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
-  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_2ab7a9c685, 20, 10, 1, 0, optionality::optional},
-  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_2ab7a9c685, 20, 11, 1, 0, optionality::optional},
-  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 12, 1, 0, optionality::optional},
-  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_694d19431d, 1, 13, 0, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_2ab7a9c685, 20, 14, 1, 27, optionality::optional},
-};
-inline constexpr segment_def s_OM4_7d01445eae{str("OM4", 3), str("Observations that Require Specimens", 35), s_OM4_7d01445eae_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_OM5_B74B4FE298
-#define HL7V2_DEFS_S_OM5_B74B4FE298
-inline constexpr field_def s_OM5_b74b4fe298_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Test/Observations Included within an Ordered Test Battery", 57), str("test_observations_included_within_an_ordered_test_battery", 57), &t_CE_43404300f4, 250, 2, 0, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 250, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM5_b74b4fe298{str("OM5", 3), str("Observation Batteries (Sets", 27), s_OM5_b74b4fe298_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_OM6_21C294F410
-#define HL7V2_DEFS_S_OM6_21C294F410
-inline constexpr field_def s_OM6_21c294f410_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 2, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OM6_21c294f410{str("OM6", 3), str("Observations that are Calculated from Other Observations", 56), s_OM6_21c294f410_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_OM7_9F0925FF3C
-#define HL7V2_DEFS_S_OM7_9F0925FF3C
-inline constexpr field_def s_OM7_9f0925ff3c_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Category Identifier", 19), str("category_identifier", 19), &t_CE_43404300f4, 250, 3, 0, 412, optionality::optional},
-  {str("Category Description", 20), str("category_description", 20), &t_TX_f9e6eec689, 200, 4, 1, 0, optionality::optional},
-  {str("Category Synonym", 16), str("category_synonym", 16), &t_ST_30901c7b80, 200, 5, 0, 0, optionality::optional},
-  {str("Effective Test/Service Start Date/Time", 38), str("effective_test_service_start_date_time", 38), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Effective Test/Service End Date/Time", 36), str("effective_test_service_end_date_time", 36), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Test/Service Default Duration Quantity", 38), str("test_service_default_duration_quantity", 38), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::optional},
-  {str("Test/Service Default Duration Units", 35), str("test_service_default_duration_units", 35), &t_CE_43404300f4, 250, 9, 1, 0, optionality::optional},
-  {str("Test/Service Default Frequency", 30), str("test_service_default_frequency", 30), &t_IS_94058a80d1, 60, 10, 1, 335, optionality::optional},
-  {str("Consent Indicator", 17), str("consent_indicator", 17), &t_ID_694d19431d, 1, 11, 1, 136, optionality::optional},
-  {str("Consent Identifier", 18), str("consent_identifier", 18), &t_CE_43404300f4, 250, 12, 1, 413, optionality::optional},
-  {str("Consent Effective Start Date/Time", 33), str("consent_effective_start_date_time", 33), &t_TS_88a4a463d4, 26, 13, 1, 0, optionality::optional},
-  {str("Consent Effective End Date/Time", 31), str("consent_effective_end_date_time", 31), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Consent Interval Quantity", 25), str("consent_interval_quantity", 25), &t_NM_caa61c45e1, 5, 15, 1, 0, optionality::optional},
-  {str("Consent Interval Units", 22), str("consent_interval_units", 22), &t_CE_43404300f4, 250, 16, 1, 414, optionality::optional},
-  {str("Consent Waiting Period Quantity", 31), str("consent_waiting_period_quantity", 31), &t_NM_caa61c45e1, 5, 17, 1, 0, optionality::optional},
-  {str("Consent Waiting Period Units", 28), str("consent_waiting_period_units", 28), &t_CE_43404300f4, 250, 18, 1, 414, optionality::optional},
-  {str("Effective Date/Time of Change", 29), str("effective_date_time_of_change", 29), &t_TS_88a4a463d4, 26, 19, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_c4da9f6101, 250, 20, 1, 0, optionality::optional},
-  {str("Orderable-at Location", 21), str("orderable_at_location", 21), &t_PL_99c704ca6a, 200, 21, 0, 0, optionality::optional},
-  {str("Formulary Status", 16), str("formulary_status", 16), &t_IS_94058a80d1, 1, 22, 1, 473, optionality::optional},
-  {str("Special Order Indicator", 23), str("special_order_indicator", 23), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Primary Key Value - CDM", 23), str("primary_key_value_cdm", 21), &t_CE_43404300f4, 250, 24, 0, 132, optionality::optional},
-};
-inline constexpr segment_def s_OM7_9f0925ff3c{str("OM7", 3), str("Additional Basic Attributes", 27), s_OM7_9f0925ff3c_f, 24};
-#endif
-#ifndef HL7V2_DEFS_S_ORC_E6A49CCEF6
-#define HL7V2_DEFS_S_ORC_E6A49CCEF6
-inline constexpr field_def s_ORC_e6a49ccef6_f[] = {
-  {str("Order Control", 13), str("order_control", 13), &t_ID_694d19431d, 2, 1, 1, 119, optionality::required},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_ecba8e117b, 22, 2, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_ecba8e117b, 22, 4, 1, 0, optionality::optional},
-  {str("Order Status", 12), str("order_status", 12), &t_ID_694d19431d, 2, 5, 1, 38, optionality::optional},
-  {str("Response Flag", 13), str("response_flag", 13), &t_ID_694d19431d, 1, 6, 1, 121, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_b224a1a68e, 200, 7, 0, 0, optionality::optional},
-  {str("Parent", 6), str("parent", 6), &t_EIP_110ddab8c0, 200, 8, 1, 0, optionality::optional},
-  {str("Date/Time of Transaction", 24), str("date_time_of_transaction", 24), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_c4da9f6101, 250, 10, 0, 0, optionality::optional},
-  {str("Verified By", 11), str("verified_by", 11), &t_XCN_c4da9f6101, 250, 11, 0, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_c4da9f6101, 250, 12, 0, 0, optionality::optional},
-  {str("Enterer's Location", 18), str("enterers_location", 17), &t_PL_99c704ca6a, 80, 13, 1, 0, optionality::optional},
-  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_XTN_2b6b62a07a, 250, 14, 2, 0, optionality::optional},
-  {str("Order Effective Date/Time", 25), str("order_effective_date_time", 25), &t_TS_88a4a463d4, 26, 15, 1, 0, optionality::optional},
-  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-  {str("Entering Organization", 21), str("entering_organization", 21), &t_CE_43404300f4, 250, 17, 1, 0, optionality::optional},
-  {str("Entering Device", 15), str("entering_device", 15), &t_CE_43404300f4, 250, 18, 1, 0, optionality::optional},
-  {str("Action By", 9), str("action_by", 9), &t_XCN_c4da9f6101, 250, 19, 0, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Code", 32), str("advanced_beneficiary_notice_code", 32), &t_CE_43404300f4, 250, 20, 1, 339, optionality::optional},
-  {str("Ordering Facility Name", 22), str("ordering_facility_name", 22), &t_XON_bc6ef16cb5, 250, 21, 0, 0, optionality::optional},
-  {str("Ordering Facility Address", 25), str("ordering_facility_address", 25), &t_XAD_c8853b67d2, 250, 22, 0, 0, optionality::optional},
-  {str("Ordering Facility Phone Number", 30), str("ordering_facility_phone_number", 30), &t_XTN_2b6b62a07a, 250, 23, 0, 0, optionality::optional},
-  {str("Ordering Provider Address", 25), str("ordering_provider_address", 25), &t_XAD_c8853b67d2, 250, 24, 0, 0, optionality::optional},
-  {str("Order Status Modifier", 21), str("order_status_modifier", 21), &t_CWE_612241eecc, 250, 25, 1, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Override Reason", 43), str("advanced_beneficiary_notice_override_reason", 43), &t_CWE_612241eecc, 60, 26, 1, 552, optionality::optional},
-  {str("Filler's Expected Availability Date/Time", 40), str("fillers_expected_availability_date_time", 39), &t_TS_88a4a463d4, 26, 27, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_CWE_612241eecc, 250, 28, 1, 177, optionality::optional},
-  {str("Order Type", 10), str("order_type", 10), &t_CWE_612241eecc, 250, 29, 1, 482, optionality::optional},
-  {str("Enterer Authorization Mode", 26), str("enterer_authorization_mode", 26), &t_CNE_a19b2cbd1c, 250, 30, 1, 483, optionality::optional},
-  {str("Parent Universal Service Identifier", 35), str("parent_universal_service_identifier", 35), &t_CWE_612241eecc, 250, 31, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_ORC_e6a49ccef6{str("ORC", 3), str("Common Order", 12), s_ORC_e6a49ccef6_f, 31};
-#endif
-#ifndef HL7V2_DEFS_S_ORG_B137DE3B84
-#define HL7V2_DEFS_S_ORG_B137DE3B84
-inline constexpr field_def s_ORG_b137de3b84_f[] = {
-  {str("Set ID _ ORG", 12), str("set_id_org", 10), &t_SI_5f0d0d96af, 60, 1, 1, 0, optionality::required},
-  {str("Organization Unit Code", 22), str("organization_unit_code", 22), &t_CE_43404300f4, 250, 2, 1, 405, optionality::optional},
-  {str("Organization Unit Type Code", 27), str("organization_unit_type_code", 27), &t_CE_43404300f4, 250, 3, 1, 474, optionality::optional},
-  {str("Primary Org Unit Indicator", 26), str("primary_org_unit_indicator", 26), &t_ID_694d19431d, 1, 4, 1, 136, optionality::optional},
-  {str("Practitioner Org Unit Identifier", 32), str("practitioner_org_unit_identifier", 32), &t_CX_3ae77f1e70, 60, 5, 1, 0, optionality::optional},
-  {str("Health Care Provider Type Code", 30), str("health_care_provider_type_code", 30), &t_CE_43404300f4, 250, 6, 1, 452, optionality::optional},
-  {str("Health Care Provider Classification Code", 40), str("health_care_provider_classification_code", 40), &t_CE_43404300f4, 250, 7, 1, 453, optionality::optional},
-  {str("Health Care Provider Area of Specialization Code", 48), str("health_care_provider_area_of_specialization_code", 48), &t_CE_43404300f4, 250, 8, 1, 454, optionality::optional},
-  {str("Effective Date Range", 20), str("effective_date_range", 20), &t_DR_71b7dfaabf, 52, 9, 1, 0, optionality::optional},
-  {str("Employment Status Code", 22), str("employment_status_code", 22), &t_CE_43404300f4, 250, 10, 1, 66, optionality::optional},
-  {str("Board Approval Indicator", 24), str("board_approval_indicator", 24), &t_ID_694d19431d, 1, 11, 1, 136, optionality::optional},
-  {str("Primary Care Physician Indicator", 32), str("primary_care_physician_indicator", 32), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_ORG_b137de3b84{str("ORG", 3), str("Practitioner Organization Unit", 30), s_ORG_b137de3b84_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_OVR_111CD43F40
-#define HL7V2_DEFS_S_OVR_111CD43F40
-inline constexpr field_def s_OVR_111cd43f40_f[] = {
-  {str("Business Rule Override Type", 27), str("business_rule_override_type", 27), &t_CWE_612241eecc, 705, 1, 1, 518, optionality::optional},
-  {str("Business Rule Override Code", 27), str("business_rule_override_code", 27), &t_CWE_612241eecc, 705, 2, 1, 521, optionality::optional},
-  {str("Override Comments", 17), str("override_comments", 17), &t_TX_f9e6eec689, 200, 3, 1, 0, optionality::optional},
-  {str("Override Entered By", 19), str("override_entered_by", 19), &t_XCN_c4da9f6101, 250, 4, 1, 0, optionality::optional},
-  {str("Override Authorized By", 22), str("override_authorized_by", 22), &t_XCN_c4da9f6101, 250, 5, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_OVR_111cd43f40{str("OVR", 3), str("Override Segment", 16), s_OVR_111cd43f40_f, 5};
-#endif
-#ifndef HL7V2_DEFS_S_PCR_388B47A703
-#define HL7V2_DEFS_S_PCR_388B47A703
-inline constexpr field_def s_PCR_388b47a703_f[] = {
-  {str("Implicated Product", 18), str("implicated_product", 18), &t_CE_43404300f4, 250, 1, 1, 0, optionality::required},
-  {str("Generic Product", 15), str("generic_product", 15), &t_IS_94058a80d1, 1, 2, 1, 249, optionality::optional},
-  {str("Product Class", 13), str("product_class", 13), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Total Duration Of Therapy", 25), str("total_duration_of_therapy", 25), &t_CQ_2ab7a9c685, 8, 4, 1, 0, optionality::optional},
-  {str("Product Manufacture Date", 24), str("product_manufacture_date", 24), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Product Expiration Date", 23), str("product_expiration_date", 23), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Product Implantation Date", 25), str("product_implantation_date", 25), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Product Explantation Date", 25), str("product_explantation_date", 25), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Single Use Device", 17), str("single_use_device", 17), &t_IS_94058a80d1, 8, 9, 1, 244, optionality::optional},
-  {str("Indication For Product Use", 26), str("indication_for_product_use", 26), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Product Problem", 15), str("product_problem", 15), &t_IS_94058a80d1, 8, 11, 1, 245, optionality::optional},
-  {str("Product Serial/Lot Number", 25), str("product_serial_lot_number", 25), &t_ST_30901c7b80, 30, 12, 3, 0, optionality::optional},
-  {str("Product Available For Inspection", 32), str("product_available_for_inspection", 32), &t_IS_94058a80d1, 1, 13, 1, 246, optionality::optional},
-  {str("Product Evaluation Performed", 28), str("product_evaluation_performed", 28), &t_CE_43404300f4, 250, 14, 1, 0, optionality::optional},
-  {str("Product Evaluation Status", 25), str("product_evaluation_status", 25), &t_CE_43404300f4, 250, 15, 1, 247, optionality::optional},
-  {str("Product Evaluation Results", 26), str("product_evaluation_results", 26), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-  {str("Evaluated Product Source", 24), str("evaluated_product_source", 24), &t_ID_694d19431d, 8, 17, 1, 248, optionality::optional},
-  {str("Date Product Returned To Manufacturer", 37), str("date_product_returned_to_manufacturer", 37), &t_TS_88a4a463d4, 26, 18, 1, 0, optionality::optional},
-  {str("Device Operator Qualifications", 30), str("device_operator_qualifications", 30), &t_ID_694d19431d, 1, 19, 1, 242, optionality::optional},
-  {str("Relatedness Assessment", 22), str("relatedness_assessment", 22), &t_ID_694d19431d, 1, 20, 1, 250, optionality::optional},
-  {str("Action Taken In Response To The Event", 37), str("action_taken_in_response_to_the_event", 37), &t_ID_694d19431d, 2, 21, 6, 251, optionality::optional},
-  {str("Event Causality Observations", 28), str("event_causality_observations", 28), &t_ID_694d19431d, 2, 22, 6, 252, optionality::optional},
-  {str("Indirect Exposure Mechanism", 27), str("indirect_exposure_mechanism", 27), &t_ID_694d19431d, 1, 23, 3, 253, optionality::optional},
-};
-inline constexpr segment_def s_PCR_388b47a703{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_388b47a703_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_PD1_986E076E65
-#define HL7V2_DEFS_S_PD1_986E076E65
-inline constexpr field_def s_PD1_986e076e65_f[] = {
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_IS_94058a80d1, 2, 1, 0, 223, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_IS_94058a80d1, 2, 2, 1, 220, optionality::optional},
-  {str("Patient Primary Facility", 24), str("patient_primary_facility", 24), &t_XON_bc6ef16cb5, 250, 3, 0, 0, optionality::optional},
-  {str("Patient Primary Care Provider Name and ID No.", 45), str("patient_primary_care_provider_name_and_id_no", 44), &t_XCN_c4da9f6101, 250, 4, 0, 0, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_IS_94058a80d1, 2, 5, 1, 231, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_IS_94058a80d1, 2, 6, 1, 295, optionality::optional},
-  {str("Living Will Code", 16), str("living_will_code", 16), &t_IS_94058a80d1, 2, 7, 1, 315, optionality::optional},
-  {str("Organ Donor Code", 16), str("organ_donor_code", 16), &t_IS_94058a80d1, 2, 8, 1, 316, optionality::optional},
-  {str("Separate Bill", 13), str("separate_bill", 13), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-  {str("Duplicate Patient", 17), str("duplicate_patient", 17), &t_CX_3ae77f1e70, 250, 10, 0, 0, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CE_43404300f4, 250, 11, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Protection Indicator Effective Date", 35), str("protection_indicator_effective_date", 35), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Place of Worship", 16), str("place_of_worship", 16), &t_XON_bc6ef16cb5, 250, 14, 0, 0, optionality::optional},
-  {str("Advance Directive Code", 22), str("advance_directive_code", 22), &t_CE_43404300f4, 250, 15, 0, 435, optionality::optional},
-  {str("Immunization Registry Status", 28), str("immunization_registry_status", 28), &t_IS_94058a80d1, 1, 16, 1, 441, optionality::optional},
-  {str("Immunization Registry Status Effective Date", 43), str("immunization_registry_status_effective_date", 43), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Publicity Code Effective Date", 29), str("publicity_code_effective_date", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Military Branch", 15), str("military_branch", 15), &t_IS_94058a80d1, 5, 19, 1, 140, optionality::optional},
-  {str("Military Rank/Grade", 19), str("military_rank_grade", 19), &t_IS_94058a80d1, 2, 20, 1, 141, optionality::optional},
-  {str("Military Status", 15), str("military_status", 15), &t_IS_94058a80d1, 3, 21, 1, 142, optionality::optional},
-};
-inline constexpr segment_def s_PD1_986e076e65{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_986e076e65_f, 21};
-#endif
-#ifndef HL7V2_DEFS_S_PDA_52613EC9A2
-#define HL7V2_DEFS_S_PDA_52613EC9A2
-inline constexpr field_def s_PDA_52613ec9a2_f[] = {
-  {str("Death Cause Code", 16), str("death_cause_code", 16), &t_CE_43404300f4, 250, 1, 0, 0, optionality::optional},
-  {str("Death Location", 14), str("death_location", 14), &t_PL_99c704ca6a, 80, 2, 1, 0, optionality::optional},
-  {str("Death Certified Indicator", 25), str("death_certified_indicator", 25), &t_ID_694d19431d, 1, 3, 1, 136, optionality::optional},
-  {str("Death Certificate Signed Date/Time", 34), str("death_certificate_signed_date_time", 34), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Death Certified By", 18), str("death_certified_by", 18), &t_XCN_c4da9f6101, 250, 5, 1, 0, optionality::optional},
-  {str("Autopsy Indicator", 17), str("autopsy_indicator", 17), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Autopsy Start and End Date/Time", 31), str("autopsy_start_and_end_date_time", 31), &t_DR_71b7dfaabf, 53, 7, 1, 0, optionality::optional},
-  {str("Autopsy Performed By", 20), str("autopsy_performed_by", 20), &t_XCN_c4da9f6101, 250, 8, 1, 0, optionality::optional},
-  {str("Coroner Indicator", 17), str("coroner_indicator", 17), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_PDA_52613ec9a2{str("PDA", 3), str("Patient Death and Autopsy", 25), s_PDA_52613ec9a2_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_PDC_B1FC36B6CD
-#define HL7V2_DEFS_S_PDC_B1FC36B6CD
-inline constexpr field_def s_PDC_b1fc36b6cd_f[] = {
-  {str("Manufacturer/Distributor", 24), str("manufacturer_distributor", 24), &t_XON_bc6ef16cb5, 250, 1, 0, 0, optionality::required},
-  {str("Country", 7), str("country", 7), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Brand Name", 10), str("brand_name", 10), &t_ST_30901c7b80, 60, 3, 1, 0, optionality::required},
-  {str("Device Family Name", 18), str("device_family_name", 18), &t_ST_30901c7b80, 60, 4, 1, 0, optionality::optional},
-  {str("Generic Name", 12), str("generic_name", 12), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Model Identifier", 16), str("model_identifier", 16), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Catalogue Identifier", 20), str("catalogue_identifier", 20), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Other Identifier", 16), str("other_identifier", 16), &t_ST_30901c7b80, 60, 8, 0, 0, optionality::optional},
-  {str("Product Code", 12), str("product_code", 12), &t_CE_43404300f4, 250, 9, 1, 0, optionality::optional},
-  {str("Marketing Basis", 15), str("marketing_basis", 15), &t_ID_694d19431d, 4, 10, 1, 330, optionality::optional},
-  {str("Marketing Approval ID", 21), str("marketing_approval_id", 21), &t_ST_30901c7b80, 60, 11, 1, 0, optionality::optional},
-  {str("Labeled Shelf Life", 18), str("labeled_shelf_life", 18), &t_CQ_2ab7a9c685, 12, 12, 1, 0, optionality::optional},
-  {str("Expected Shelf Life", 19), str("expected_shelf_life", 19), &t_CQ_2ab7a9c685, 12, 13, 1, 0, optionality::optional},
-  {str("Date First Marketed", 19), str("date_first_marketed", 19), &t_TS_88a4a463d4, 26, 14, 1, 0, optionality::optional},
-  {str("Date Last Marketed", 18), str("date_last_marketed", 18), &t_TS_88a4a463d4, 26, 15, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PDC_b1fc36b6cd{str("PDC", 3), str("Product Detail Country", 22), s_PDC_b1fc36b6cd_f, 15};
-#endif
-#ifndef HL7V2_DEFS_S_PEO_CE3712C976
-#define HL7V2_DEFS_S_PEO_CE3712C976
-inline constexpr field_def s_PEO_ce3712c976_f[] = {
-  {str("Event Identifiers Used", 22), str("event_identifiers_used", 22), &t_CE_43404300f4, 250, 1, 0, 0, optionality::optional},
-  {str("Event Symptom/Diagnosis Code", 28), str("event_symptom_diagnosis_code", 28), &t_CE_43404300f4, 250, 2, 0, 0, optionality::optional},
-  {str("Event Onset Date/Time", 21), str("event_onset_date_time", 21), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::required},
-  {str("Event Exacerbation Date/Time", 28), str("event_exacerbation_date_time", 28), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Event Improved Date/Time", 24), str("event_improved_date_time", 24), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Event Ended Data/Time", 21), str("event_ended_data_time", 21), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Event Location Occurred Address", 31), str("event_location_occurred_address", 31), &t_XAD_c8853b67d2, 250, 7, 0, 0, optionality::optional},
-  {str("Event Qualification", 19), str("event_qualification", 19), &t_ID_694d19431d, 1, 8, 0, 237, optionality::optional},
-  {str("Event Serious", 13), str("event_serious", 13), &t_ID_694d19431d, 1, 9, 1, 238, optionality::optional},
-  {str("Event Expected", 14), str("event_expected", 14), &t_ID_694d19431d, 1, 10, 1, 239, optionality::optional},
-  {str("Event Outcome", 13), str("event_outcome", 13), &t_ID_694d19431d, 1, 11, 0, 240, optionality::optional},
-  {str("Patient Outcome", 15), str("patient_outcome", 15), &t_ID_694d19431d, 1, 12, 1, 241, optionality::optional},
-  {str("Event Description From Others", 29), str("event_description_from_others", 29), &t_FT_6e961e90da, 600, 13, 0, 0, optionality::optional},
-  {str("Event From Original Reporter", 28), str("event_from_original_reporter", 28), &t_FT_6e961e90da, 600, 14, 0, 0, optionality::optional},
-  {str("Event Description From Patient", 30), str("event_description_from_patient", 30), &t_FT_6e961e90da, 600, 15, 0, 0, optionality::optional},
-  {str("Event Description From Practitioner", 35), str("event_description_from_practitioner", 35), &t_FT_6e961e90da, 600, 16, 0, 0, optionality::optional},
-  {str("Event Description From Autopsy", 30), str("event_description_from_autopsy", 30), &t_FT_6e961e90da, 600, 17, 0, 0, optionality::optional},
-  {str("Cause Of Death", 14), str("cause_of_death", 14), &t_CE_43404300f4, 250, 18, 0, 0, optionality::optional},
-  {str("Primary Observer Name", 21), str("primary_observer_name", 21), &t_XPN_9daf32a714, 250, 19, 0, 0, optionality::optional},
-  {str("Primary Observer Address", 24), str("primary_observer_address", 24), &t_XAD_c8853b67d2, 250, 20, 0, 0, optionality::optional},
-  {str("Primary Observer Telephone", 26), str("primary_observer_telephone", 26), &t_XTN_2b6b62a07a, 250, 21, 0, 0, optionality::optional},
-  {str("Primary Observer's Qualification", 32), str("primary_observers_qualification", 31), &t_ID_694d19431d, 1, 22, 1, 242, optionality::optional},
-  {str("Confirmation Provided By", 24), str("confirmation_provided_by", 24), &t_ID_694d19431d, 1, 23, 1, 242, optionality::optional},
-  {str("Primary Observer Aware Date/Time", 32), str("primary_observer_aware_date_time", 32), &t_TS_88a4a463d4, 26, 24, 1, 0, optionality::optional},
-  {str("Primary Observer's identity May Be Divulged", 43), str("primary_observers_identity_may_be_divulged", 42), &t_ID_694d19431d, 1, 25, 1, 243, optionality::optional},
-};
-inline constexpr segment_def s_PEO_ce3712c976{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_ce3712c976_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PES_C091F8D2D5
-#define HL7V2_DEFS_S_PES_C091F8D2D5
-inline constexpr field_def s_PES_c091f8d2d5_f[] = {
-  {str("Sender Organization Name", 24), str("sender_organization_name", 24), &t_XON_bc6ef16cb5, 250, 1, 0, 0, optionality::optional},
-  {str("Sender Individual Name", 22), str("sender_individual_name", 22), &t_XCN_c4da9f6101, 250, 2, 0, 0, optionality::optional},
-  {str("Sender Address", 14), str("sender_address", 14), &t_XAD_c8853b67d2, 250, 3, 0, 0, optionality::optional},
-  {str("Sender Telephone", 16), str("sender_telephone", 16), &t_XTN_2b6b62a07a, 250, 4, 0, 0, optionality::optional},
-  {str("Sender Event Identifier", 23), str("sender_event_identifier", 23), &t_EI_ecba8e117b, 75, 5, 1, 0, optionality::optional},
-  {str("Sender Sequence Number", 22), str("sender_sequence_number", 22), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Sender Event Description", 24), str("sender_event_description", 24), &t_FT_6e961e90da, 600, 7, 0, 0, optionality::optional},
-  {str("Sender Comment", 14), str("sender_comment", 14), &t_FT_6e961e90da, 600, 8, 1, 0, optionality::optional},
-  {str("Sender Aware Date/Time", 22), str("sender_aware_date_time", 22), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Event Report Date", 17), str("event_report_date", 17), &t_TS_88a4a463d4, 26, 10, 1, 0, optionality::required},
-  {str("Event Report Timing/Type", 24), str("event_report_timing_type", 24), &t_ID_694d19431d, 3, 11, 2, 234, optionality::optional},
-  {str("Event Report Source", 19), str("event_report_source", 19), &t_ID_694d19431d, 1, 12, 1, 235, optionality::optional},
-  {str("Event Reported To", 17), str("event_reported_to", 17), &t_ID_694d19431d, 1, 13, 0, 236, optionality::optional},
-};
-inline constexpr segment_def s_PES_c091f8d2d5{str("PES", 3), str("Product Experience Sender", 25), s_PES_c091f8d2d5_f, 13};
-#endif
-#ifndef HL7V2_DEFS_S_PID_5514A8A9D4
-#define HL7V2_DEFS_S_PID_5514A8A9D4
-inline constexpr field_def s_PID_5514a8a9d4_f[] = {
-  {str("Set ID - PID", 12), str("set_id_pid", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient ID", 10), str("patient_id", 10), &t_CX_3ae77f1e70, 20, 2, 1, 0, optionality::optional},
-  {str("Patient Identifier List", 23), str("patient_identifier_list", 23), &t_CX_3ae77f1e70, 250, 3, 0, 0, optionality::required},
-  {str("Alternate Patient ID - PID", 26), str("alternate_patient_id_pid", 24), &t_CX_3ae77f1e70, 20, 4, 0, 0, optionality::optional},
-  {str("Patient Name", 12), str("patient_name", 12), &t_XPN_9daf32a714, 250, 5, 0, 0, optionality::required},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_9daf32a714, 250, 6, 0, 0, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_IS_94058a80d1, 1, 8, 1, 1, optionality::optional},
-  {str("Patient Alias", 13), str("patient_alias", 13), &t_XPN_9daf32a714, 250, 9, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_43404300f4, 250, 10, 0, 5, optionality::optional},
-  {str("Patient Address", 15), str("patient_address", 15), &t_XAD_c8853b67d2, 250, 11, 0, 0, optionality::optional},
-  {str("County Code", 11), str("county_code", 11), &t_IS_94058a80d1, 4, 12, 1, 289, optionality::optional},
-  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_XTN_2b6b62a07a, 250, 13, 0, 0, optionality::optional},
-  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_XTN_2b6b62a07a, 250, 14, 0, 0, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CE_43404300f4, 250, 15, 1, 296, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_43404300f4, 250, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CE_43404300f4, 250, 17, 1, 6, optionality::optional},
-  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CX_3ae77f1e70, 250, 18, 1, 0, optionality::optional},
-  {str("SSN Number - Patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::optional},
-  {str("Driver's License Number - Patient", 33), str("drivers_license_number_patient", 30), &t_DLN_3deb75a4a7, 25, 20, 1, 0, optionality::optional},
-  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CX_3ae77f1e70, 250, 21, 0, 0, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_43404300f4, 250, 22, 0, 189, optionality::optional},
-  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 250, 23, 1, 0, optionality::optional},
-  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_694d19431d, 1, 24, 1, 136, optionality::optional},
-  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_43404300f4, 250, 26, 0, 171, optionality::optional},
-  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_CE_43404300f4, 250, 27, 1, 172, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CE_43404300f4, 250, 28, 1, 212, optionality::optional},
-  {str("Patient Death Date and Time", 27), str("patient_death_date_and_time", 27), &t_TS_88a4a463d4, 26, 29, 1, 0, optionality::optional},
-  {str("Patient Death Indicator", 23), str("patient_death_indicator", 23), &t_ID_694d19431d, 1, 30, 1, 136, optionality::optional},
-  {str("Identity Unknown Indicator", 26), str("identity_unknown_indicator", 26), &t_ID_694d19431d, 1, 31, 1, 136, optionality::optional},
-  {str("Identity Reliability Code", 25), str("identity_reliability_code", 25), &t_IS_94058a80d1, 20, 32, 0, 445, optionality::optional},
-  {str("Last Update Date/Time", 21), str("last_update_date_time", 21), &t_TS_88a4a463d4, 26, 33, 1, 0, optionality::optional},
-  {str("Last Update Facility", 20), str("last_update_facility", 20), &t_HD_6c94777106, 241, 34, 1, 0, optionality::optional},
-  {str("Species Code", 12), str("species_code", 12), &t_CE_43404300f4, 250, 35, 1, 446, optionality::optional},
-  {str("Breed Code", 10), str("breed_code", 10), &t_CE_43404300f4, 250, 36, 1, 447, optionality::optional},
-  {str("Strain", 6), str("strain", 6), &t_ST_30901c7b80, 80, 37, 1, 0, optionality::optional},
-  {str("Production Class Code", 21), str("production_class_code", 21), &t_CE_43404300f4, 250, 38, 1, 429, optionality::optional},
-  {str("Tribal Citizenship", 18), str("tribal_citizenship", 18), &t_CWE_612241eecc, 250, 39, 0, 171, optionality::optional},
-};
-inline constexpr segment_def s_PID_5514a8a9d4{str("PID", 3), str("Patient Identification", 22), s_PID_5514a8a9d4_f, 39};
-#endif
-#ifndef HL7V2_DEFS_S_PR1_536D9C94CD
-#define HL7V2_DEFS_S_PR1_536D9C94CD
-inline constexpr field_def s_PR1_536d9c94cd_f[] = {
-  {str("Set ID - PR1", 12), str("set_id_pr1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Procedure Coding Method", 23), str("procedure_coding_method", 23), &t_IS_94058a80d1, 3, 2, 1, 89, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CE_43404300f4, 250, 3, 1, 88, optionality::required},
-  {str("Procedure Description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::optional},
-  {str("Procedure Date/Time", 19), str("procedure_date_time", 19), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::required},
-  {str("Procedure Functional Type", 25), str("procedure_functional_type", 25), &t_IS_94058a80d1, 2, 6, 1, 230, optionality::optional},
-  {str("Procedure Minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_XCN_c4da9f6101, 250, 8, 0, 10, optionality::optional},
-  {str("Anesthesia Code", 15), str("anesthesia_code", 15), &t_IS_94058a80d1, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia Minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_XCN_c4da9f6101, 250, 11, 0, 10, optionality::optional},
-  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_XCN_c4da9f6101, 250, 12, 0, 10, optionality::optional},
-  {str("Consent Code", 12), str("consent_code", 12), &t_CE_43404300f4, 250, 13, 1, 59, optionality::optional},
-  {str("Procedure Priority", 18), str("procedure_priority", 18), &t_ID_694d19431d, 2, 14, 1, 418, optionality::optional},
-  {str("Associated Diagnosis Code", 25), str("associated_diagnosis_code", 25), &t_CE_43404300f4, 250, 15, 1, 51, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CE_43404300f4, 250, 16, 0, 340, optionality::optional},
-  {str("Procedure DRG Type", 18), str("procedure_drg_type", 18), &t_IS_94058a80d1, 20, 17, 1, 416, optionality::optional},
-  {str("Tissue Type Code", 16), str("tissue_type_code", 16), &t_CE_43404300f4, 250, 18, 0, 417, optionality::optional},
-  {str("Procedure Identifier", 20), str("procedure_identifier", 20), &t_EI_ecba8e117b, 427, 19, 1, 0, optionality::optional},
-  {str("Procedure Action Code", 21), str("procedure_action_code", 21), &t_ID_694d19431d, 1, 20, 1, 206, optionality::optional},
-};
-inline constexpr segment_def s_PR1_536d9c94cd{str("PR1", 3), str("Procedures", 10), s_PR1_536d9c94cd_f, 20};
-#endif
-#ifndef HL7V2_DEFS_S_PRA_6F2D91E172
-#define HL7V2_DEFS_S_PRA_6F2D91E172
-inline constexpr field_def s_PRA_6f2d91e172_f[] = {
-  {str("Primary Key Value - PRA", 23), str("primary_key_value_pra", 21), &t_CE_43404300f4, 250, 1, 1, 0, optionality::optional},
-  {str("Practitioner Group", 18), str("practitioner_group", 18), &t_CE_43404300f4, 250, 2, 0, 358, optionality::optional},
-  {str("Practitioner Category", 21), str("practitioner_category", 21), &t_IS_94058a80d1, 3, 3, 0, 186, optionality::optional},
-  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_694d19431d, 1, 4, 1, 187, optionality::optional},
-  {str("Specialty", 9), str("specialty", 9), &t_SPD_4e96b286f6, 112, 5, 0, 337, optionality::optional},
-  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_PLN_6bc6655a58, 99, 6, 0, 338, optionality::optional},
-  {str("Privileges", 10), str("privileges", 10), &t_PIP_b500e60414, 770, 7, 0, 0, optionality::optional},
-  {str("Date Entered Practice", 21), str("date_entered_practice", 21), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Institution", 11), str("institution", 11), &t_CE_43404300f4, 250, 9, 1, 537, optionality::optional},
-  {str("Date Left Practice", 18), str("date_left_practice", 18), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Government Reimbursement Billing Eligibility", 44), str("government_reimbursement_billing_eligibility", 44), &t_CE_43404300f4, 250, 11, 0, 401, optionality::optional},
-  {str("Set ID - PRA", 12), str("set_id_pra", 10), &t_SI_5f0d0d96af, 60, 12, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRA_6f2d91e172{str("PRA", 3), str("Practitioner Detail", 19), s_PRA_6f2d91e172_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_PRB_25DBD1E319
-#define HL7V2_DEFS_S_PRB_25DBD1E319
-inline constexpr field_def s_PRB_25dbd1e319_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Problem ID", 10), str("problem_id", 10), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Problem Instance ID", 19), str("problem_instance_id", 19), &t_EI_ecba8e117b, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_ecba8e117b, 60, 5, 1, 0, optionality::optional},
-  {str("Problem List Priority", 21), str("problem_list_priority", 21), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Problem Established Date/Time", 29), str("problem_established_date_time", 29), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Anticipated Problem Resolution Date/Time", 40), str("anticipated_problem_resolution_date_time", 40), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Actual Problem Resolution Date/Time", 35), str("actual_problem_resolution_date_time", 35), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Problem Classification", 22), str("problem_classification", 22), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Problem Management Discipline", 29), str("problem_management_discipline", 29), &t_CE_43404300f4, 250, 11, 0, 0, optionality::optional},
-  {str("Problem Persistence", 19), str("problem_persistence", 19), &t_CE_43404300f4, 250, 12, 1, 0, optionality::optional},
-  {str("Problem Confirmation Status", 27), str("problem_confirmation_status", 27), &t_CE_43404300f4, 250, 13, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status", 25), str("problem_life_cycle_status", 25), &t_CE_43404300f4, 250, 14, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status Date/Time", 35), str("problem_life_cycle_status_date_time", 35), &t_TS_88a4a463d4, 26, 15, 1, 0, optionality::optional},
-  {str("Problem Date of Onset", 21), str("problem_date_of_onset", 21), &t_TS_88a4a463d4, 26, 16, 1, 0, optionality::optional},
-  {str("Problem Onset Text", 18), str("problem_onset_text", 18), &t_ST_30901c7b80, 80, 17, 1, 0, optionality::optional},
-  {str("Problem Ranking", 15), str("problem_ranking", 15), &t_CE_43404300f4, 250, 18, 1, 0, optionality::optional},
-  {str("Certainty of Problem", 20), str("certainty_of_problem", 20), &t_CE_43404300f4, 250, 19, 1, 0, optionality::optional},
-  {str("Probability of Problem (0-1)", 28), str("probability_of_problem_0_1", 26), &t_NM_caa61c45e1, 5, 20, 1, 0, optionality::optional},
-  {str("Individual Awareness of Problem", 31), str("individual_awareness_of_problem", 31), &t_CE_43404300f4, 250, 21, 1, 0, optionality::optional},
-  {str("Problem Prognosis", 17), str("problem_prognosis", 17), &t_CE_43404300f4, 250, 22, 1, 0, optionality::optional},
-  {str("Individual Awareness of Prognosis", 33), str("individual_awareness_of_prognosis", 33), &t_CE_43404300f4, 250, 23, 1, 0, optionality::optional},
-  {str("Family/Significant Other Awareness of Problem/Prognosis", 55), str("family_significant_other_awareness_of_problem_prognosis", 55), &t_ST_30901c7b80, 200, 24, 1, 0, optionality::optional},
-  {str("Security/Sensitivity", 20), str("security_sensitivity", 20), &t_CE_43404300f4, 250, 25, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRB_25dbd1e319{str("PRB", 3), str("Problem Details", 15), s_PRB_25dbd1e319_f, 25};
-#endif
-#ifndef HL7V2_DEFS_S_PRC_DFDF3E1A67
-#define HL7V2_DEFS_S_PRC_DFDF3E1A67
-inline constexpr field_def s_PRC_dfdf3e1a67_f[] = {
-  {str("Primary Key Value - PRC", 23), str("primary_key_value_prc", 21), &t_CE_43404300f4, 250, 1, 1, 132, optionality::required},
-  {str("Facility ID - PRC", 17), str("facility_id_prc", 15), &t_CE_43404300f4, 250, 2, 0, 464, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_43404300f4, 250, 3, 0, 184, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_IS_94058a80d1, 1, 4, 0, 4, optionality::optional},
-  {str("Price", 5), str("price", 5), &t_CP_0cca1edf01, 12, 5, 0, 0, optionality::optional},
-  {str("Formula", 7), str("formula", 7), &t_ST_30901c7b80, 200, 6, 0, 0, optionality::optional},
-  {str("Minimum Quantity", 16), str("minimum_quantity", 16), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Maximum Quantity", 16), str("maximum_quantity", 16), &t_NM_caa61c45e1, 4, 8, 1, 0, optionality::optional},
-  {str("Minimum Price", 13), str("minimum_price", 13), &t_MO_03b1f4298f, 12, 9, 1, 0, optionality::optional},
-  {str("Maximum Price", 13), str("maximum_price", 13), &t_MO_03b1f4298f, 12, 10, 1, 0, optionality::optional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_TS_88a4a463d4, 26, 11, 1, 0, optionality::optional},
-  {str("Effective End Date", 18), str("effective_end_date", 18), &t_TS_88a4a463d4, 26, 12, 1, 0, optionality::optional},
-  {str("Price Override Flag", 19), str("price_override_flag", 19), &t_IS_94058a80d1, 1, 13, 1, 268, optionality::optional},
-  {str("Billing Category", 16), str("billing_category", 16), &t_CE_43404300f4, 250, 14, 0, 293, optionality::optional},
-  {str("Chargeable Flag", 15), str("chargeable_flag", 15), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 16, 1, 183, optionality::optional},
-  {str("Cost", 4), str("cost", 4), &t_MO_03b1f4298f, 12, 17, 1, 0, optionality::optional},
-  {str("Charge On Indicator", 19), str("charge_on_indicator", 19), &t_IS_94058a80d1, 1, 18, 1, 269, optionality::optional},
-};
-inline constexpr segment_def s_PRC_dfdf3e1a67{str("PRC", 3), str("Pricing", 7), s_PRC_dfdf3e1a67_f, 18};
-#endif
-#ifndef HL7V2_DEFS_S_PRD_66E4471AAB
-#define HL7V2_DEFS_S_PRD_66E4471AAB
-inline constexpr field_def s_PRD_66e4471aab_f[] = {
-  {str("Provider Role", 13), str("provider_role", 13), &t_CE_43404300f4, 250, 1, 0, 286, optionality::required},
-  {str("Provider Name", 13), str("provider_name", 13), &t_XPN_9daf32a714, 250, 2, 0, 0, optionality::optional},
-  {str("Provider Address", 16), str("provider_address", 16), &t_XAD_c8853b67d2, 250, 3, 0, 0, optionality::optional},
-  {str("Provider Location", 17), str("provider_location", 17), &t_PL_99c704ca6a, 60, 4, 1, 0, optionality::optional},
-  {str("Provider Communication Information", 34), str("provider_communication_information", 34), &t_XTN_2b6b62a07a, 250, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_43404300f4, 250, 6, 1, 185, optionality::optional},
-  {str("Provider Identifiers", 20), str("provider_identifiers", 20), &t_PLN_6bc6655a58, 100, 7, 0, 0, optionality::optional},
-  {str("Effective Start Date of Provider Role", 37), str("effective_start_date_of_provider_role", 37), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Effective End Date of Provider Role", 35), str("effective_end_date_of_provider_role", 35), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PRD_66e4471aab{str("PRD", 3), str("Provider Data", 13), s_PRD_66e4471aab_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_PSH_381D3367B1
-#define HL7V2_DEFS_S_PSH_381D3367B1
-inline constexpr field_def s_PSH_381d3367b1_f[] = {
-  {str("Report Type", 11), str("report_type", 11), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::required},
-  {str("Report Form Identifier", 22), str("report_form_identifier", 22), &t_ST_30901c7b80, 60, 2, 1, 0, optionality::optional},
-  {str("Report Date", 11), str("report_date", 11), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::required},
-  {str("Report Interval Start Date", 26), str("report_interval_start_date", 26), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Report Interval End Date", 24), str("report_interval_end_date", 24), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Quantity Manufactured", 21), str("quantity_manufactured", 21), &t_CQ_2ab7a9c685, 12, 6, 1, 0, optionality::optional},
-  {str("Quantity Distributed", 20), str("quantity_distributed", 20), &t_CQ_2ab7a9c685, 12, 7, 1, 0, optionality::optional},
-  {str("Quantity Distributed Method", 27), str("quantity_distributed_method", 27), &t_ID_694d19431d, 1, 8, 1, 329, optionality::optional},
-  {str("Quantity Distributed Comment", 28), str("quantity_distributed_comment", 28), &t_FT_6e961e90da, 600, 9, 1, 0, optionality::optional},
-  {str("Quantity in Use", 15), str("quantity_in_use", 15), &t_CQ_2ab7a9c685, 12, 10, 1, 0, optionality::optional},
-  {str("Quantity in Use Method", 22), str("quantity_in_use_method", 22), &t_ID_694d19431d, 1, 11, 1, 329, optionality::optional},
-  {str("Quantity in Use Comment", 23), str("quantity_in_use_comment", 23), &t_FT_6e961e90da, 600, 12, 1, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Facility", 54), str("number_of_product_experience_reports_filed_by_facility", 54), &t_NM_caa61c45e1, 2, 13, 8, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Distributor", 57), str("number_of_product_experience_reports_filed_by_distributor", 57), &t_NM_caa61c45e1, 2, 14, 8, 0, optionality::optional},
-};
-inline constexpr segment_def s_PSH_381d3367b1{str("PSH", 3), str("Product Summary Header", 22), s_PSH_381d3367b1_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_PTH_FBCC371913
-#define HL7V2_DEFS_S_PTH_FBCC371913
-inline constexpr field_def s_PTH_fbcc371913_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 1, 1, 287, optionality::required},
-  {str("Pathway ID", 10), str("pathway_id", 10), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Pathway Instance ID", 19), str("pathway_instance_id", 19), &t_EI_ecba8e117b, 60, 3, 1, 0, optionality::required},
-  {str("Pathway Established Date/Time", 29), str("pathway_established_date_time", 29), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::required},
-  {str("Pathway Life Cycle Status", 25), str("pathway_life_cycle_status", 25), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Change Pathway Life Cycle Status Date/Time", 42), str("change_pathway_life_cycle_status_date_time", 42), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_PTH_fbcc371913{str("PTH", 3), str("Pathway", 7), s_PTH_fbcc371913_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_PV1_D9E22498C8
-#define HL7V2_DEFS_S_PV1_D9E22498C8
-inline constexpr field_def s_PV1_d9e22498c8_f[] = {
-  {str("Set ID - PV1", 12), str("set_id_pv1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient Class", 13), str("patient_class", 13), &t_IS_94058a80d1, 1, 2, 1, 4, optionality::required},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_99c704ca6a, 80, 3, 1, 79, optionality::optional},
-  {str("Admission Type", 14), str("admission_type", 14), &t_IS_94058a80d1, 2, 4, 1, 7, optionality::optional},
-  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_CX_3ae77f1e70, 250, 5, 1, 0, optionality::optional},
-  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_PL_99c704ca6a, 80, 6, 1, 79, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_XCN_c4da9f6101, 250, 7, 0, 10, optionality::optional},
-  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_XCN_c4da9f6101, 250, 8, 0, 10, optionality::optional},
-  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_XCN_c4da9f6101, 250, 9, 0, 10, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_IS_94058a80d1, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary Location", 18), str("temporary_location", 18), &t_PL_99c704ca6a, 80, 11, 1, 79, optionality::optional},
-  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_IS_94058a80d1, 2, 12, 1, 87, optionality::optional},
-  {str("Re-admission Indicator", 22), str("re_admission_indicator", 22), &t_IS_94058a80d1, 2, 13, 1, 92, optionality::optional},
-  {str("Admit Source", 12), str("admit_source", 12), &t_IS_94058a80d1, 6, 14, 1, 23, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_IS_94058a80d1, 2, 15, 0, 9, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_IS_94058a80d1, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_XCN_c4da9f6101, 250, 17, 0, 10, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_IS_94058a80d1, 2, 18, 1, 18, optionality::optional},
-  {str("Visit Number", 12), str("visit_number", 12), &t_CX_3ae77f1e70, 250, 19, 1, 0, optionality::optional},
-  {str("Financial Class", 15), str("financial_class", 15), &t_FC_b336968b34, 50, 20, 0, 64, optionality::optional},
-  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_IS_94058a80d1, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_IS_94058a80d1, 2, 22, 1, 45, optionality::optional},
-  {str("Credit Rating", 13), str("credit_rating", 13), &t_IS_94058a80d1, 2, 23, 1, 46, optionality::optional},
-  {str("Contract Code", 13), str("contract_code", 13), &t_IS_94058a80d1, 2, 24, 0, 44, optionality::optional},
-  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest Code", 13), str("interest_code", 13), &t_IS_94058a80d1, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to Bad Debt Code", 25), str("transfer_to_bad_debt_code", 25), &t_IS_94058a80d1, 4, 29, 1, 110, optionality::optional},
-  {str("Transfer to Bad Debt Date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_IS_94058a80d1, 10, 31, 1, 21, optionality::optional},
-  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_IS_94058a80d1, 1, 34, 1, 111, optionality::optional},
-  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_IS_94058a80d1, 3, 36, 1, 112, optionality::optional},
-  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_DLD_db8dae14a9, 47, 37, 1, 113, optionality::optional},
-  {str("Diet Type", 9), str("diet_type", 9), &t_CE_43404300f4, 250, 38, 1, 114, optionality::optional},
-  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_IS_94058a80d1, 2, 39, 1, 115, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 40, 1, 116, optionality::optional},
-  {str("Account Status", 14), str("account_status", 14), &t_IS_94058a80d1, 2, 41, 1, 117, optionality::optional},
-  {str("Pending Location", 16), str("pending_location", 16), &t_PL_99c704ca6a, 80, 42, 1, 79, optionality::optional},
-  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_PL_99c704ca6a, 80, 43, 1, 79, optionality::optional},
-  {str("Admit Date/Time", 15), str("admit_date_time", 15), &t_TS_88a4a463d4, 26, 44, 1, 0, optionality::optional},
-  {str("Discharge Date/Time", 19), str("discharge_date_time", 19), &t_TS_88a4a463d4, 26, 45, 0, 0, optionality::optional},
-  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
-  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CX_3ae77f1e70, 250, 50, 1, 203, optionality::optional},
-  {str("Visit Indicator", 15), str("visit_indicator", 15), &t_IS_94058a80d1, 1, 51, 1, 326, optionality::optional},
-  {str("Other Healthcare Provider", 25), str("other_healthcare_provider", 25), &t_XCN_c4da9f6101, 250, 52, 0, 10, optionality::optional},
-};
-inline constexpr segment_def s_PV1_d9e22498c8{str("PV1", 3), str("Patient Visit", 13), s_PV1_d9e22498c8_f, 52};
-#endif
-#ifndef HL7V2_DEFS_S_PV2_09DF060E91
-#define HL7V2_DEFS_S_PV2_09DF060E91
-inline constexpr field_def s_PV2_09df060e91_f[] = {
-  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_PL_99c704ca6a, 80, 1, 1, 0, optionality::optional},
-  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CE_43404300f4, 250, 2, 1, 129, optionality::optional},
-  {str("Admit Reason", 12), str("admit_reason", 12), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
-  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
-  {str("Visit User Code", 15), str("visit_user_code", 15), &t_IS_94058a80d1, 2, 7, 0, 130, optionality::optional},
-  {str("Expected Admit Date/Time", 24), str("expected_admit_date_time", 24), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Expected Discharge Date/Time", 28), str("expected_discharge_date_time", 28), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Estimated Length of Inpatient Stay", 34), str("estimated_length_of_inpatient_stay", 34), &t_NM_caa61c45e1, 3, 10, 1, 0, optionality::optional},
-  {str("Actual Length of Inpatient Stay", 31), str("actual_length_of_inpatient_stay", 31), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
-  {str("Visit Description", 17), str("visit_description", 17), &t_ST_30901c7b80, 50, 12, 1, 0, optionality::optional},
-  {str("Referral Source Code", 20), str("referral_source_code", 20), &t_XCN_c4da9f6101, 250, 13, 0, 0, optionality::optional},
-  {str("Previous Service Date", 21), str("previous_service_date", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Employment Illness Related Indicator", 36), str("employment_illness_related_indicator", 36), &t_ID_694d19431d, 1, 15, 1, 136, optionality::optional},
-  {str("Purge Status Code", 17), str("purge_status_code", 17), &t_IS_94058a80d1, 1, 16, 1, 213, optionality::optional},
-  {str("Purge Status Date", 17), str("purge_status_date", 17), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Special Program Code", 20), str("special_program_code", 20), &t_IS_94058a80d1, 2, 18, 1, 214, optionality::optional},
-  {str("Retention Indicator", 19), str("retention_indicator", 19), &t_ID_694d19431d, 1, 19, 1, 136, optionality::optional},
-  {str("Expected Number of Insurance Plans", 34), str("expected_number_of_insurance_plans", 34), &t_NM_caa61c45e1, 1, 20, 1, 0, optionality::optional},
-  {str("Visit Publicity Code", 20), str("visit_publicity_code", 20), &t_IS_94058a80d1, 1, 21, 1, 215, optionality::optional},
-  {str("Visit Protection Indicator", 26), str("visit_protection_indicator", 26), &t_ID_694d19431d, 1, 22, 1, 136, optionality::optional},
-  {str("Clinic Organization Name", 24), str("clinic_organization_name", 24), &t_XON_bc6ef16cb5, 250, 23, 0, 0, optionality::optional},
-  {str("Patient Status Code", 19), str("patient_status_code", 19), &t_IS_94058a80d1, 2, 24, 1, 216, optionality::optional},
-  {str("Visit Priority Code", 19), str("visit_priority_code", 19), &t_IS_94058a80d1, 1, 25, 1, 217, optionality::optional},
-  {str("Previous Treatment Date", 23), str("previous_treatment_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Expected Discharge Disposition", 30), str("expected_discharge_disposition", 30), &t_IS_94058a80d1, 2, 27, 1, 112, optionality::optional},
-  {str("Signature on File Date", 22), str("signature_on_file_date", 22), &t_DT_43ff1b10ca, 8, 28, 1, 0, optionality::optional},
-  {str("First Similar Illness Date", 26), str("first_similar_illness_date", 26), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
-  {str("Patient Charge Adjustment Code", 30), str("patient_charge_adjustment_code", 30), &t_CE_43404300f4, 250, 30, 1, 218, optionality::optional},
-  {str("Recurring Service Code", 22), str("recurring_service_code", 22), &t_IS_94058a80d1, 2, 31, 1, 219, optionality::optional},
-  {str("Billing Media Code", 18), str("billing_media_code", 18), &t_ID_694d19431d, 1, 32, 1, 136, optionality::optional},
-  {str("Expected Surgery Date and Time", 30), str("expected_surgery_date_and_time", 30), &t_TS_88a4a463d4, 26, 33, 1, 0, optionality::optional},
-  {str("Military Partnership Code", 25), str("military_partnership_code", 25), &t_ID_694d19431d, 1, 34, 1, 136, optionality::optional},
-  {str("Military Non-Availability Code", 30), str("military_non_availability_code", 30), &t_ID_694d19431d, 1, 35, 1, 136, optionality::optional},
-  {str("Newborn Baby Indicator", 22), str("newborn_baby_indicator", 22), &t_ID_694d19431d, 1, 36, 1, 136, optionality::optional},
-  {str("Baby Detained Indicator", 23), str("baby_detained_indicator", 23), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-  {str("Mode of Arrival Code", 20), str("mode_of_arrival_code", 20), &t_CE_43404300f4, 250, 38, 1, 430, optionality::optional},
-  {str("Recreational Drug Use Code", 26), str("recreational_drug_use_code", 26), &t_CE_43404300f4, 250, 39, 0, 431, optionality::optional},
-  {str("Admission Level of Care Code", 28), str("admission_level_of_care_code", 28), &t_CE_43404300f4, 250, 40, 1, 432, optionality::optional},
-  {str("Precaution Code", 15), str("precaution_code", 15), &t_CE_43404300f4, 250, 41, 0, 433, optionality::optional},
-  {str("Patient Condition Code", 22), str("patient_condition_code", 22), &t_CE_43404300f4, 250, 42, 1, 434, optionality::optional},
-  {str("Living Will Code", 16), str("living_will_code", 16), &t_IS_94058a80d1, 2, 43, 1, 315, optionality::optional},
-  {str("Organ Donor Code", 16), str("organ_donor_code", 16), &t_IS_94058a80d1, 2, 44, 1, 316, optionality::optional},
-  {str("Advance Directive Code", 22), str("advance_directive_code", 22), &t_CE_43404300f4, 250, 45, 0, 435, optionality::optional},
-  {str("Patient Status Effective Date", 29), str("patient_status_effective_date", 29), &t_DT_43ff1b10ca, 8, 46, 1, 0, optionality::optional},
-  {str("Expected LOA Return Date/Time", 29), str("expected_loa_return_date_time", 29), &t_TS_88a4a463d4, 26, 47, 1, 0, optionality::optional},
-  {str("Expected Pre-admission Testing Date/Time", 40), str("expected_pre_admission_testing_date_time", 40), &t_TS_88a4a463d4, 26, 48, 1, 0, optionality::optional},
-  {str("Notify Clergy Code", 18), str("notify_clergy_code", 18), &t_IS_94058a80d1, 20, 49, 0, 534, optionality::optional},
-};
-inline constexpr segment_def s_PV2_09df060e91{str("PV2", 3), str("Patient Visit - Additional Information", 38), s_PV2_09df060e91_f, 49};
-#endif
-#ifndef HL7V2_DEFS_S_QAK_F4EA713C73
-#define HL7V2_DEFS_S_QAK_F4EA713C73
-inline constexpr field_def s_QAK_f4ea713c73_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query Response Status", 21), str("query_response_status", 21), &t_ID_694d19431d, 2, 2, 1, 208, optionality::optional},
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CE_43404300f4, 250, 3, 1, 471, optionality::optional},
-  {str("Hit Count", 9), str("hit_count", 9), &t_NM_caa61c45e1, 10, 4, 1, 0, optionality::optional},
-  {str("This payload", 12), str("this_payload", 12), &t_NM_caa61c45e1, 10, 5, 1, 0, optionality::optional},
-  {str("Hits remaining", 14), str("hits_remaining", 14), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_QAK_f4ea713c73{str("QAK", 3), str("Query Acknowledgment", 20), s_QAK_f4ea713c73_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_QID_E81266643C
-#define HL7V2_DEFS_S_QID_E81266643C
-inline constexpr field_def s_QID_e81266643c_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::required},
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CE_43404300f4, 250, 2, 1, 471, optionality::required},
-};
-inline constexpr segment_def s_QID_e81266643c{str("QID", 3), str("Query Identification", 20), s_QID_e81266643c_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_QPD_D67BAD15DE
-#define HL7V2_DEFS_S_QPD_D67BAD15DE
-inline constexpr field_def s_QPD_d67bad15de_f[] = {
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CE_43404300f4, 250, 1, 1, 471, optionality::required},
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 2, 1, 0, optionality::optional},
-  {str("User Parameters (in successive fields)", 38), str("user_parameters_in_successive_fields", 36), &t_VARIES_e527b97cf6, 256, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_QPD_d67bad15de{str("QPD", 3), str("Query Parameter Definition", 26), s_QPD_d67bad15de_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_QRD_75CCEA0D9C
-#define HL7V2_DEFS_S_QRD_75CCEA0D9C
-inline constexpr field_def s_QRD_75ccea0d9c_f[] = {
-  {str("Query Date/Time", 15), str("query_date_time", 15), &t_TS_88a4a463d4, 26, 1, 1, 0, optionality::required},
-  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 3, 1, 91, optionality::required},
-  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_694d19431d, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred Response Date/Time", 27), str("deferred_response_date_time", 27), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_2ab7a9c685, 10, 7, 1, 126, optionality::required},
-  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_XCN_c4da9f6101, 250, 8, 0, 0, optionality::required},
-  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_CE_43404300f4, 250, 9, 0, 48, optionality::required},
-  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_CE_43404300f4, 250, 10, 0, 0, optionality::required},
-  {str("What Data Code Value Qual.", 26), str("what_data_code_value_qual", 25), &t_VR_32cdb1c36f, 20, 11, 0, 0, optionality::optional},
-  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_694d19431d, 1, 12, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_QRD_75ccea0d9c{str("QRD", 3), str("Original-Style Query Definition", 31), s_QRD_75ccea0d9c_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_QRF_88CFA91747
-#define HL7V2_DEFS_S_QRF_88CFA91747
-inline constexpr field_def s_QRF_88cfa91747_f[] = {
-  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When Data Start Date/Time", 25), str("when_data_start_date_time", 25), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::optional},
-  {str("When Data End Date/Time", 23), str("when_data_end_date_time", 23), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 60, 4, 0, 0, optionality::optional},
-  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 60, 5, 0, 0, optionality::optional},
-  {str("Which Date/Time Qualifier", 25), str("which_date_time_qualifier", 25), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("Which Date/Time Status Qualifier", 32), str("which_date_time_status_qualifier", 32), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("Date/Time Selection Qualifier", 29), str("date_time_selection_qualifier", 29), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("When Quantity/Timing Qualifier", 30), str("when_quantity_timing_qualifier", 30), &t_TQ_b224a1a68e, 60, 9, 1, 0, optionality::optional},
-  {str("Search Confidence Threshold", 27), str("search_confidence_threshold", 27), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_QRF_88cfa91747{str("QRF", 3), str("Original style query filter", 27), s_QRF_88cfa91747_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_QRI_CC1906CC82
-#define HL7V2_DEFS_S_QRI_CC1906CC82
-inline constexpr field_def s_QRI_cc1906cc82_f[] = {
-  {str("Candidate Confidence", 20), str("candidate_confidence", 20), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("Match Reason Code", 17), str("match_reason_code", 17), &t_IS_94058a80d1, 2, 2, 0, 392, optionality::optional},
-  {str("Algorithm Descriptor", 20), str("algorithm_descriptor", 20), &t_CE_43404300f4, 250, 3, 1, 393, optionality::optional},
-};
-inline constexpr segment_def s_QRI_cc1906cc82{str("QRI", 3), str("Query Response Instance", 23), s_QRI_cc1906cc82_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_RCP_859F5B4864
-#define HL7V2_DEFS_S_RCP_859F5B4864
-inline constexpr field_def s_RCP_859f5b4864_f[] = {
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_694d19431d, 1, 1, 1, 91, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_2ab7a9c685, 10, 2, 1, 126, optionality::optional},
-  {str("Response Modality", 17), str("response_modality", 17), &t_CE_43404300f4, 250, 3, 1, 394, optionality::optional},
-  {str("Execution and Delivery Time", 27), str("execution_and_delivery_time", 27), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Modify Indicator", 16), str("modify_indicator", 16), &t_ID_694d19431d, 1, 5, 1, 395, optionality::optional},
-  {str("Sort-by Field", 13), str("sort_by_field", 13), &t_SRT_c6cf1b65c7, 512, 6, 0, 0, optionality::optional},
-  {str("Segment group inclusion", 23), str("segment_group_inclusion", 23), &t_ID_694d19431d, 256, 7, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_RCP_859f5b4864{str("RCP", 3), str("Response Control Parameter", 26), s_RCP_859f5b4864_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_RDF_01E28C3D69
-#define HL7V2_DEFS_S_RDF_01E28C3D69
-inline constexpr field_def s_RDF_01e28c3d69_f[] = {
-  {str("Number of Columns per Row", 25), str("number_of_columns_per_row", 25), &t_NM_caa61c45e1, 3, 1, 1, 0, optionality::required},
-  {str("Column Description", 18), str("column_description", 18), &t_RCD_f93d34d0c6, 40, 2, 0, 440, optionality::required},
-};
-inline constexpr segment_def s_RDF_01e28c3d69{str("RDF", 3), str("Table Row Definition", 20), s_RDF_01e28c3d69_f, 2};
-#endif
-#ifndef HL7V2_DEFS_S_RDT_7A8916DA5A
-#define HL7V2_DEFS_S_RDT_7A8916DA5A
-inline constexpr field_def s_RDT_7a8916da5a_f[] = {
-  {str("Column Value", 12), str("column_value", 12), &t_VARIES_e527b97cf6, 99999, 1, 1, 0, optionality::required},
-};
-inline constexpr segment_def s_RDT_7a8916da5a{str("RDT", 3), str("Table Row Data", 14), s_RDT_7a8916da5a_f, 1};
-#endif
-#ifndef HL7V2_DEFS_S_RF1_1317A552F7
-#define HL7V2_DEFS_S_RF1_1317A552F7
-inline constexpr field_def s_RF1_1317a552f7_f[] = {
-  {str("Referral Status", 15), str("referral_status", 15), &t_CE_43404300f4, 250, 1, 1, 283, optionality::optional},
-  {str("Referral Priority", 17), str("referral_priority", 17), &t_CE_43404300f4, 250, 2, 1, 280, optionality::optional},
-  {str("Referral Type", 13), str("referral_type", 13), &t_CE_43404300f4, 250, 3, 1, 281, optionality::optional},
-  {str("Referral Disposition", 20), str("referral_disposition", 20), &t_CE_43404300f4, 250, 4, 0, 282, optionality::optional},
-  {str("Referral Category", 17), str("referral_category", 17), &t_CE_43404300f4, 250, 5, 1, 284, optionality::optional},
-  {str("Originating Referral Identifier", 31), str("originating_referral_identifier", 31), &t_EI_ecba8e117b, 30, 6, 1, 0, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_TS_88a4a463d4, 26, 9, 1, 0, optionality::optional},
-  {str("Referral Reason", 15), str("referral_reason", 15), &t_CE_43404300f4, 250, 10, 0, 336, optionality::optional},
-  {str("External Referral Identifier", 28), str("external_referral_identifier", 28), &t_EI_ecba8e117b, 30, 11, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_RF1_1317a552f7{str("RF1", 3), str("Referral Information", 20), s_RF1_1317a552f7_f, 11};
-#endif
-#ifndef HL7V2_DEFS_S_RGS_8464F86E1E
-#define HL7V2_DEFS_S_RGS_8464F86E1E
-inline constexpr field_def s_RGS_8464f86e1e_f[] = {
-  {str("Set ID - RGS", 12), str("set_id_rgs", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_694d19431d, 3, 2, 1, 206, optionality::optional},
-  {str("Resource Group ID", 17), str("resource_group_id", 17), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RGS_8464f86e1e{str("RGS", 3), str("Resource Group", 14), s_RGS_8464f86e1e_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_RMI_7562038C00
-#define HL7V2_DEFS_S_RMI_7562038C00
-inline constexpr field_def s_RMI_7562038c00_f[] = {
-  {str("Risk Management Incident Code", 29), str("risk_management_incident_code", 29), &t_CE_43404300f4, 250, 1, 1, 427, optionality::optional},
-  {str("Date/Time Incident", 18), str("date_time_incident", 18), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::optional},
-  {str("Incident Type Code", 18), str("incident_type_code", 18), &t_CE_43404300f4, 250, 3, 1, 428, optionality::optional},
-};
-inline constexpr segment_def s_RMI_7562038c00{str("RMI", 3), str("Risk Management Incident", 24), s_RMI_7562038c00_f, 3};
-#endif
-#ifndef HL7V2_DEFS_S_ROL_14EAFE0ECB
-#define HL7V2_DEFS_S_ROL_14EAFE0ECB
-inline constexpr field_def s_ROL_14eafe0ecb_f[] = {
-  {str("Role Instance ID", 16), str("role_instance_id", 16), &t_EI_ecba8e117b, 60, 1, 1, 0, optionality::optional},
-  {str("Action Code", 11), str("action_code", 11), &t_ID_694d19431d, 2, 2, 1, 287, optionality::required},
-  {str("Role-ROL", 8), str("role_rol", 8), &t_CE_43404300f4, 250, 3, 1, 443, optionality::required},
-  {str("Role Person", 11), str("role_person", 11), &t_XCN_c4da9f6101, 250, 4, 0, 0, optionality::required},
-  {str("Role Begin Date/Time", 20), str("role_begin_date_time", 20), &t_TS_88a4a463d4, 26, 5, 1, 0, optionality::optional},
-  {str("Role End Date/Time", 18), str("role_end_date_time", 18), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Role Duration", 13), str("role_duration", 13), &t_CE_43404300f4, 250, 7, 1, 0, optionality::optional},
-  {str("Role Action Reason", 18), str("role_action_reason", 18), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Provider Type", 13), str("provider_type", 13), &t_CE_43404300f4, 250, 9, 0, 0, optionality::optional},
-  {str("Organization Unit Type", 22), str("organization_unit_type", 22), &t_CE_43404300f4, 250, 10, 1, 406, optionality::optional},
-  {str("Office/Home Address/Birthplace", 30), str("office_home_address_birthplace", 30), &t_XAD_c8853b67d2, 250, 11, 0, 0, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_2b6b62a07a, 250, 12, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_ROL_14eafe0ecb{str("ROL", 3), str("Role", 4), s_ROL_14eafe0ecb_f, 12};
-#endif
-#ifndef HL7V2_DEFS_S_RQ1_9C2046BF19
-#define HL7V2_DEFS_S_RQ1_9C2046BF19
-inline constexpr field_def s_RQ1_9c2046bf19_f[] = {
-  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Manufacturer Identifier", 23), str("manufacturer_identifier", 23), &t_CE_43404300f4, 250, 2, 1, 385, optionality::optional},
-  {str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::optional},
-  {str("Vendor ID", 9), str("vendor_id", 9), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::optional},
-  {str("Taxable", 7), str("taxable", 7), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
-};
-inline constexpr segment_def s_RQ1_9c2046bf19{str("RQ1", 3), str("Requisition Detail-1", 20), s_RQ1_9c2046bf19_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_RQD_CC2C1A8469
-#define HL7V2_DEFS_S_RQD_CC2C1A8469
-inline constexpr field_def s_RQD_cc2c1a8469_f[] = {
-  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CE_43404300f4, 250, 2, 1, 0, optionality::optional},
-  {str("Item Code - External", 20), str("item_code_external", 18), &t_CE_43404300f4, 250, 3, 1, 0, optionality::optional},
-  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
-  {str("Requisition Unit of Measure", 27), str("requisition_unit_of_measure", 27), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Dept. Cost Center", 17), str("dept_cost_center", 16), &t_IS_94058a80d1, 30, 7, 1, 319, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_IS_94058a80d1, 30, 8, 1, 320, optionality::optional},
-  {str("Deliver To ID", 13), str("deliver_to_id", 13), &t_CE_43404300f4, 250, 9, 1, 0, optionality::optional},
-  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RQD_cc2c1a8469{str("RQD", 3), str("Requisition Detail", 18), s_RQD_cc2c1a8469_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_RXA_D4EA97D6F3
-#define HL7V2_DEFS_S_RXA_D4EA97D6F3
-inline constexpr field_def s_RXA_d4ea97d6f3_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Date/Time Start of Administration", 33), str("date_time_start_of_administration", 33), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::required},
-  {str("Date/Time End of Administration", 31), str("date_time_end_of_administration", 31), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::required},
-  {str("Administered Code", 17), str("administered_code", 17), &t_CE_43404300f4, 250, 5, 1, 292, optionality::required},
-  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
-  {str("Administered Units", 18), str("administered_units", 18), &t_CE_43404300f4, 250, 7, 1, 0, optionality::optional},
-  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_43404300f4, 250, 9, 0, 0, optionality::optional},
-  {str("Administering Provider", 22), str("administering_provider", 22), &t_XCN_c4da9f6101, 250, 10, 0, 0, optionality::optional},
-  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_LA2_39d4a330d5, 200, 11, 1, 0, optionality::optional},
-  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("Administered Strength", 21), str("administered_strength", 21), &t_NM_caa61c45e1, 20, 13, 1, 0, optionality::optional},
-  {str("Administered Strength Units", 27), str("administered_strength_units", 27), &t_CE_43404300f4, 250, 14, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 15, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_88a4a463d4, 26, 16, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_43404300f4, 250, 17, 0, 227, optionality::optional},
-  {str("Substance/Treatment Refusal Reason", 34), str("substance_treatment_refusal_reason", 34), &t_CE_43404300f4, 250, 18, 0, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_43404300f4, 250, 19, 0, 0, optionality::optional},
-  {str("Completion Status", 17), str("completion_status", 17), &t_ID_694d19431d, 2, 20, 1, 322, optionality::optional},
-  {str("Action Code - RXA", 17), str("action_code_rxa", 15), &t_ID_694d19431d, 2, 21, 1, 323, optionality::optional},
-  {str("System Entry Date/Time", 22), str("system_entry_date_time", 22), &t_TS_88a4a463d4, 26, 22, 1, 0, optionality::optional},
-  {str("Administered Drug Strength Volume", 33), str("administered_drug_strength_volume", 33), &t_NM_caa61c45e1, 5, 23, 1, 0, optionality::optional},
-  {str("Administered Drug Strength Volume Units", 39), str("administered_drug_strength_volume_units", 39), &t_CWE_612241eecc, 250, 24, 1, 0, optionality::optional},
-  {str("Administered Barcode Identifier", 31), str("administered_barcode_identifier", 31), &t_CWE_612241eecc, 60, 25, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_694d19431d, 1, 26, 1, 480, optionality::optional},
-};
-inline constexpr segment_def s_RXA_d4ea97d6f3{str("RXA", 3), str("Pharmacy/Treatment Administration", 33), s_RXA_d4ea97d6f3_f, 26};
-#endif
-#ifndef HL7V2_DEFS_S_RXC_F81C7D0280
-#define HL7V2_DEFS_S_RXC_F81C7D0280
-inline constexpr field_def s_RXC_f81c7d0280_f[] = {
-  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_694d19431d, 1, 1, 1, 166, optionality::required},
-  {str("Component Code", 14), str("component_code", 14), &t_CE_43404300f4, 250, 2, 1, 0, optionality::required},
-  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Component Units", 15), str("component_units", 15), &t_CE_43404300f4, 250, 4, 1, 0, optionality::required},
-  {str("Component Strength", 18), str("component_strength", 18), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Component Strength Units", 24), str("component_strength_units", 24), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CE_43404300f4, 250, 7, 0, 0, optionality::optional},
-  {str("Component Drug Strength Volume", 30), str("component_drug_strength_volume", 30), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::optional},
-  {str("Component Drug Strength Volume Units", 36), str("component_drug_strength_volume_units", 36), &t_CWE_612241eecc, 250, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXC_f81c7d0280{str("RXC", 3), str("Pharmacy/Treatment Component Order", 34), s_RXC_f81c7d0280_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_RXD_FF18E982B2
-#define HL7V2_DEFS_S_RXD_FF18E982B2
-inline constexpr field_def s_RXD_ff18e982b2_f[] = {
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense/Give Code", 18), str("dispense_give_code", 18), &t_CE_43404300f4, 250, 2, 1, 292, optionality::required},
-  {str("Date/Time Dispensed", 19), str("date_time_dispensed", 19), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::required},
-  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
-  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::optional},
-  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_XCN_c4da9f6101, 200, 10, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 11, 1, 167, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_2ab7a9c685, 10, 12, 1, 0, optionality::optional},
-  {str("Dispense-to Location", 20), str("dispense_to_location", 20), &t_LA2_39d4a330d5, 200, 13, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 14, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_43404300f4, 250, 15, 0, 0, optionality::optional},
-  {str("Actual Strength", 15), str("actual_strength", 15), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Actual Strength Unit", 20), str("actual_strength_unit", 20), &t_CE_43404300f4, 250, 17, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 18, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_88a4a463d4, 26, 19, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_43404300f4, 250, 20, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_43404300f4, 250, 21, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_43404300f4, 250, 23, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 24, 1, 321, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CE_43404300f4, 250, 25, 0, 0, optionality::optional},
-  {str("Initiating Location", 19), str("initiating_location", 19), &t_CE_43404300f4, 250, 26, 1, 0, optionality::optional},
-  {str("Packaging/Assembly Location", 27), str("packaging_assembly_location", 27), &t_CE_43404300f4, 250, 27, 1, 0, optionality::optional},
-  {str("Actual Drug Strength Volume", 27), str("actual_drug_strength_volume", 27), &t_NM_caa61c45e1, 5, 28, 1, 0, optionality::optional},
-  {str("Actual Drug Strength Volume Units", 33), str("actual_drug_strength_volume_units", 33), &t_CWE_612241eecc, 250, 29, 1, 0, optionality::optional},
-  {str("Dispense to Pharmacy", 20), str("dispense_to_pharmacy", 20), &t_CWE_612241eecc, 180, 30, 1, 0, optionality::optional},
-  {str("Dispense to Pharmacy Address", 28), str("dispense_to_pharmacy_address", 28), &t_XAD_c8853b67d2, 106, 31, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_694d19431d, 1, 32, 1, 480, optionality::optional},
-  {str("Dispense Type", 13), str("dispense_type", 13), &t_CWE_612241eecc, 250, 33, 1, 484, optionality::optional},
-};
-inline constexpr segment_def s_RXD_ff18e982b2{str("RXD", 3), str("Pharmacy/Treatment Dispense", 27), s_RXD_ff18e982b2_f, 33};
-#endif
-#ifndef HL7V2_DEFS_S_RXE_3646927671
-#define HL7V2_DEFS_S_RXE_3646927671
-inline constexpr field_def s_RXE_3646927671_f[] = {
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_b224a1a68e, 200, 1, 1, 0, optionality::optional},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_43404300f4, 250, 2, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_43404300f4, 250, 5, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_43404300f4, 250, 6, 1, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_43404300f4, 250, 7, 0, 0, optionality::optional},
-  {str("Deliver-To Location", 19), str("deliver_to_location", 19), &t_LA1_d46ac92e68, 200, 8, 1, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 9, 1, 167, optionality::optional},
-  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Dispense Units", 14), str("dispense_units", 14), &t_CE_43404300f4, 250, 11, 1, 0, optionality::optional},
-  {str("Number Of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_XCN_c4da9f6101, 250, 13, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_c4da9f6101, 250, 14, 0, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::optional},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Number of Refills/Doses Dispensed", 33), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("D/T of Most Recent Refill or Dose Dispensed", 43), str("d_t_of_most_recent_refill_or_dose_dispensed", 43), &t_TS_88a4a463d4, 26, 18, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_2ab7a9c685, 10, 19, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CE_43404300f4, 250, 21, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 23, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_43404300f4, 250, 24, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_43404300f4, 250, 26, 1, 0, optionality::optional},
-  {str("Give Indication", 15), str("give_indication", 15), &t_CE_43404300f4, 250, 27, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CE_43404300f4, 250, 29, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_694d19431d, 2, 30, 1, 321, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CE_43404300f4, 250, 31, 0, 0, optionality::optional},
-  {str("Original Order Date/Time", 24), str("original_order_date_time", 24), &t_TS_88a4a463d4, 26, 32, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume", 25), str("give_drug_strength_volume", 25), &t_NM_caa61c45e1, 5, 33, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume Units", 31), str("give_drug_strength_volume_units", 31), &t_CWE_612241eecc, 250, 34, 1, 0, optionality::optional},
-  {str("Controlled Substance Schedule", 29), str("controlled_substance_schedule", 29), &t_CWE_612241eecc, 60, 35, 1, 477, optionality::optional},
-  {str("Formulary Status", 16), str("formulary_status", 16), &t_ID_694d19431d, 1, 36, 1, 478, optionality::optional},
-  {str("Pharmaceutical Substance Alternative", 36), str("pharmaceutical_substance_alternative", 36), &t_CWE_612241eecc, 60, 37, 0, 0, optionality::optional},
-  {str("Pharmacy of Most Recent Fill", 28), str("pharmacy_of_most_recent_fill", 28), &t_CWE_612241eecc, 250, 38, 1, 0, optionality::optional},
-  {str("Initial Dispense Amount", 23), str("initial_dispense_amount", 23), &t_NM_caa61c45e1, 250, 39, 1, 0, optionality::optional},
-  {str("Dispensing Pharmacy", 19), str("dispensing_pharmacy", 19), &t_CWE_612241eecc, 250, 40, 1, 0, optionality::optional},
-  {str("Dispensing Pharmacy Address", 27), str("dispensing_pharmacy_address", 27), &t_XAD_c8853b67d2, 250, 41, 1, 0, optionality::optional},
-  {str("Deliver-to Patient Location", 27), str("deliver_to_patient_location", 27), &t_PL_99c704ca6a, 80, 42, 1, 0, optionality::optional},
-  {str("Deliver-to Address", 18), str("deliver_to_address", 18), &t_XAD_c8853b67d2, 250, 43, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_694d19431d, 1, 44, 1, 480, optionality::optional},
-};
-inline constexpr segment_def s_RXE_3646927671{str("RXE", 3), str("Pharmacy/Treatment Encoded Order", 32), s_RXE_3646927671_f, 44};
-#endif
-#ifndef HL7V2_DEFS_S_RXG_5C535B7E71
-#define HL7V2_DEFS_S_RXG_5C535B7E71
-inline constexpr field_def s_RXG_5c535b7e71_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_b224a1a68e, 200, 3, 1, 0, optionality::optional},
-  {str("Give Code", 9), str("give_code", 9), &t_CE_43404300f4, 250, 4, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CE_43404300f4, 250, 7, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CE_43404300f4, 250, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CE_43404300f4, 250, 9, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_694d19431d, 1, 10, 1, 167, optionality::optional},
-  {str("Dispense-to Location", 20), str("dispense_to_location", 20), &t_LA2_39d4a330d5, 200, 11, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 12, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Administration Instructions", 65), str("pharmacy_treatment_suppliers_special_administration_instructions", 64), &t_CE_43404300f4, 250, 13, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::optional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 15, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CE_43404300f4, 250, 16, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CE_43404300f4, 250, 18, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 19, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_TS_88a4a463d4, 26, 20, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CE_43404300f4, 250, 21, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_43404300f4, 250, 22, 0, 0, optionality::optional},
-  {str("Give Drug Strength Volume", 25), str("give_drug_strength_volume", 25), &t_NM_caa61c45e1, 5, 23, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume Units", 31), str("give_drug_strength_volume_units", 31), &t_CWE_612241eecc, 250, 24, 1, 0, optionality::optional},
-  {str("Give Barcode Identifier", 23), str("give_barcode_identifier", 23), &t_CWE_612241eecc, 60, 25, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_694d19431d, 1, 26, 1, 480, optionality::optional},
-};
-inline constexpr segment_def s_RXG_5c535b7e71{str("RXG", 3), str("Pharmacy/Treatment Give", 23), s_RXG_5c535b7e71_f, 26};
-#endif
-#ifndef HL7V2_DEFS_S_RXO_7BE843328C
-#define HL7V2_DEFS_S_RXO_7BE843328C
-inline constexpr field_def s_RXO_7be843328c_f[] = {
-  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CE_43404300f4, 250, 1, 1, 0, optionality::optional},
-  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::optional},
-  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
-  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CE_43404300f4, 250, 4, 1, 0, optionality::optional},
-  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Provider's Pharmacy/Treatment Instructions", 42), str("providers_pharmacy_treatment_instructions", 41), &t_CE_43404300f4, 250, 6, 0, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CE_43404300f4, 250, 7, 0, 0, optionality::optional},
-  {str("Deliver-To Location", 19), str("deliver_to_location", 19), &t_LA1_d46ac92e68, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_694d19431d, 1, 9, 1, 161, optionality::optional},
-  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CE_43404300f4, 250, 12, 1, 0, optionality::optional},
-  {str("Number Of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_XCN_c4da9f6101, 250, 14, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_c4da9f6101, 250, 15, 0, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_694d19431d, 1, 16, 1, 136, optionality::optional},
-  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::optional},
-  {str("Requested Give Strength", 23), str("requested_give_strength", 23), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Requested Give Strength Units", 29), str("requested_give_strength_units", 29), &t_CE_43404300f4, 250, 19, 1, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CE_43404300f4, 250, 20, 0, 0, optionality::optional},
-  {str("Requested Give Rate Amount", 26), str("requested_give_rate_amount", 26), &t_ST_30901c7b80, 6, 21, 1, 0, optionality::optional},
-  {str("Requested Give Rate Units", 25), str("requested_give_rate_units", 25), &t_CE_43404300f4, 250, 22, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_2ab7a9c685, 10, 23, 1, 0, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CE_43404300f4, 250, 24, 0, 0, optionality::optional},
-  {str("Requested Drug Strength Volume", 30), str("requested_drug_strength_volume", 30), &t_NM_caa61c45e1, 5, 25, 1, 0, optionality::optional},
-  {str("Requested Drug Strength Volume Units", 36), str("requested_drug_strength_volume_units", 36), &t_CWE_612241eecc, 250, 26, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_694d19431d, 1, 27, 1, 480, optionality::optional},
-  {str("Dispensing Interval", 19), str("dispensing_interval", 19), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_RXO_7be843328c{str("RXO", 3), str("Pharmacy/Treatment Order", 24), s_RXO_7be843328c_f, 28};
-#endif
-#ifndef HL7V2_DEFS_S_RXR_9F66D7093D
-#define HL7V2_DEFS_S_RXR_9F66D7093D
-inline constexpr field_def s_RXR_9f66d7093d_f[] = {
-  {str("Route", 5), str("route", 5), &t_CE_43404300f4, 250, 1, 1, 162, optionality::required},
-  {str("Administration Site", 19), str("administration_site", 19), &t_CWE_612241eecc, 250, 2, 1, 163, optionality::optional},
-  {str("Administration Device", 21), str("administration_device", 21), &t_CE_43404300f4, 250, 3, 1, 164, optionality::optional},
-  {str("Administration Method", 21), str("administration_method", 21), &t_CWE_612241eecc, 250, 4, 1, 165, optionality::optional},
-  {str("Routing Instruction", 19), str("routing_instruction", 19), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Administration Site Modifier", 28), str("administration_site_modifier", 28), &t_CWE_612241eecc, 250, 6, 1, 495, optionality::optional},
-};
-inline constexpr segment_def s_RXR_9f66d7093d{str("RXR", 3), str("Pharmacy/Treatment Route", 24), s_RXR_9f66d7093d_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_SAC_616D31EF92
-#define HL7V2_DEFS_S_SAC_616D31EF92
-inline constexpr field_def s_SAC_616d31ef92_f[] = {
-  {str("External Accession Identifier", 29), str("external_accession_identifier", 29), &t_EI_ecba8e117b, 80, 1, 1, 0, optionality::optional},
-  {str("Accession Identifier", 20), str("accession_identifier", 20), &t_EI_ecba8e117b, 80, 2, 1, 0, optionality::optional},
-  {str("Container Identifier", 20), str("container_identifier", 20), &t_EI_ecba8e117b, 80, 3, 1, 0, optionality::optional},
-  {str("Primary (parent) Container Identifier", 37), str("primary_parent_container_identifier", 35), &t_EI_ecba8e117b, 80, 4, 1, 0, optionality::optional},
-  {str("Equipment Container Identifier", 30), str("equipment_container_identifier", 30), &t_EI_ecba8e117b, 80, 5, 1, 0, optionality::optional},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 6, 1, 0, optionality::optional},
-  {str("Registration Date/Time", 22), str("registration_date_time", 22), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Container Status", 16), str("container_status", 16), &t_CE_43404300f4, 250, 8, 1, 370, optionality::optional},
-  {str("Carrier Type", 12), str("carrier_type", 12), &t_CE_43404300f4, 250, 9, 1, 378, optionality::optional},
-  {str("Carrier Identifier", 18), str("carrier_identifier", 18), &t_EI_ecba8e117b, 80, 10, 1, 0, optionality::optional},
-  {str("Position in Carrier", 19), str("position_in_carrier", 19), &t_NA_b79ba870c3, 80, 11, 1, 0, optionality::optional},
-  {str("Tray Type - SAC", 15), str("tray_type_sac", 13), &t_CE_43404300f4, 250, 12, 1, 379, optionality::optional},
-  {str("Tray Identifier", 15), str("tray_identifier", 15), &t_EI_ecba8e117b, 80, 13, 1, 0, optionality::optional},
-  {str("Position in Tray", 16), str("position_in_tray", 16), &t_NA_b79ba870c3, 80, 14, 1, 0, optionality::optional},
-  {str("Location", 8), str("location", 8), &t_CE_43404300f4, 250, 15, 0, 0, optionality::optional},
-  {str("Container Height", 16), str("container_height", 16), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Container Diameter", 18), str("container_diameter", 18), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Barrier Delta", 13), str("barrier_delta", 13), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Bottom Delta", 12), str("bottom_delta", 12), &t_NM_caa61c45e1, 20, 19, 1, 0, optionality::optional},
-  {str("Container Height/Diameter/Delta Units", 37), str("container_height_diameter_delta_units", 37), &t_CE_43404300f4, 250, 20, 1, 0, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 21, 1, 0, optionality::optional},
-  {str("Available Specimen Volume", 25), str("available_specimen_volume", 25), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Initial Specimen Volume", 23), str("initial_specimen_volume", 23), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Volume Units", 12), str("volume_units", 12), &t_CE_43404300f4, 250, 24, 1, 0, optionality::optional},
-  {str("Separator Type", 14), str("separator_type", 14), &t_CE_43404300f4, 250, 25, 1, 380, optionality::optional},
-  {str("Cap Type", 8), str("cap_type", 8), &t_CE_43404300f4, 250, 26, 1, 381, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CWE_612241eecc, 250, 27, 0, 371, optionality::optional},
-  {str("Specimen Component", 18), str("specimen_component", 18), &t_CE_43404300f4, 250, 28, 1, 0, optionality::optional},
-  {str("Dilution Factor", 15), str("dilution_factor", 15), &t_SN_25a1c5d4c5, 20, 29, 1, 0, optionality::optional},
-  {str("Treatment", 9), str("treatment", 9), &t_CE_43404300f4, 250, 30, 1, 373, optionality::optional},
-  {str("Temperature", 11), str("temperature", 11), &t_SN_25a1c5d4c5, 20, 31, 1, 0, optionality::optional},
-  {str("Hemolysis Index", 15), str("hemolysis_index", 15), &t_NM_caa61c45e1, 20, 32, 1, 0, optionality::optional},
-  {str("Hemolysis Index Units", 21), str("hemolysis_index_units", 21), &t_CE_43404300f4, 250, 33, 1, 0, optionality::optional},
-  {str("Lipemia Index", 13), str("lipemia_index", 13), &t_NM_caa61c45e1, 20, 34, 1, 0, optionality::optional},
-  {str("Lipemia Index Units", 19), str("lipemia_index_units", 19), &t_CE_43404300f4, 250, 35, 1, 0, optionality::optional},
-  {str("Icterus Index", 13), str("icterus_index", 13), &t_NM_caa61c45e1, 20, 36, 1, 0, optionality::optional},
-  {str("Icterus Index Units", 19), str("icterus_index_units", 19), &t_CE_43404300f4, 250, 37, 1, 0, optionality::optional},
-  {str("Fibrin Index", 12), str("fibrin_index", 12), &t_NM_caa61c45e1, 20, 38, 1, 0, optionality::optional},
-  {str("Fibrin Index Units", 18), str("fibrin_index_units", 18), &t_CE_43404300f4, 250, 39, 1, 0, optionality::optional},
-  {str("System Induced Contaminants", 27), str("system_induced_contaminants", 27), &t_CE_43404300f4, 250, 40, 0, 374, optionality::optional},
-  {str("Drug Interference", 17), str("drug_interference", 17), &t_CE_43404300f4, 250, 41, 0, 382, optionality::optional},
-  {str("Artificial Blood", 16), str("artificial_blood", 16), &t_CE_43404300f4, 250, 42, 1, 375, optionality::optional},
-  {str("Special Handling Code", 21), str("special_handling_code", 21), &t_CWE_612241eecc, 250, 43, 0, 376, optionality::optional},
-  {str("Other Environmental Factors", 27), str("other_environmental_factors", 27), &t_CE_43404300f4, 250, 44, 0, 377, optionality::optional},
-};
-inline constexpr segment_def s_SAC_616d31ef92{str("SAC", 3), str("Specimen Container detail", 25), s_SAC_616d31ef92_f, 44};
-#endif
-#ifndef HL7V2_DEFS_S_SCH_F6F941B4E2
-#define HL7V2_DEFS_S_SCH_F6F941B4E2
-inline constexpr field_def s_SCH_f6f941b4e2_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_ecba8e117b, 75, 1, 1, 0, optionality::optional},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_ecba8e117b, 75, 2, 1, 0, optionality::optional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::optional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_ecba8e117b, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Event Reason", 12), str("event_reason", 12), &t_CE_43404300f4, 250, 6, 1, 0, optionality::required},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CE_43404300f4, 250, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CE_43404300f4, 250, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CE_43404300f4, 250, 10, 1, 0, optionality::optional},
-  {str("Appointment Timing Quantity", 27), str("appointment_timing_quantity", 27), &t_TQ_b224a1a68e, 200, 11, 0, 0, optionality::optional},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_c4da9f6101, 250, 12, 0, 0, optionality::optional},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_2b6b62a07a, 250, 13, 1, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_c8853b67d2, 250, 14, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_99c704ca6a, 80, 15, 1, 0, optionality::optional},
-  {str("Filler Contact Person", 21), str("filler_contact_person", 21), &t_XCN_c4da9f6101, 250, 16, 0, 0, optionality::required},
-  {str("Filler Contact Phone Number", 27), str("filler_contact_phone_number", 27), &t_XTN_2b6b62a07a, 250, 17, 1, 0, optionality::optional},
-  {str("Filler Contact Address", 22), str("filler_contact_address", 22), &t_XAD_c8853b67d2, 250, 18, 0, 0, optionality::optional},
-  {str("Filler Contact Location", 23), str("filler_contact_location", 23), &t_PL_99c704ca6a, 80, 19, 1, 0, optionality::optional},
-  {str("Entered By Person", 17), str("entered_by_person", 17), &t_XCN_c4da9f6101, 250, 20, 0, 0, optionality::required},
-  {str("Entered By Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_2b6b62a07a, 250, 21, 0, 0, optionality::optional},
-  {str("Entered By Location", 19), str("entered_by_location", 19), &t_PL_99c704ca6a, 80, 22, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_ecba8e117b, 75, 23, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_ecba8e117b, 75, 24, 1, 0, optionality::optional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CE_43404300f4, 250, 25, 1, 278, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_ecba8e117b, 22, 26, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 27, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_SCH_f6f941b4e2{str("SCH", 3), str("Scheduling Activity Information", 31), s_SCH_f6f941b4e2_f, 27};
-#endif
-#ifndef HL7V2_DEFS_S_SFT_7B64CED405
-#define HL7V2_DEFS_S_SFT_7B64CED405
-inline constexpr field_def s_SFT_7b64ced405_f[] = {
-  {str("Software Vendor Organization", 28), str("software_vendor_organization", 28), &t_XON_bc6ef16cb5, 567, 1, 1, 0, optionality::required},
-  {str("Software Certified Version or Release Number", 44), str("software_certified_version_or_release_number", 44), &t_ST_30901c7b80, 15, 2, 1, 0, optionality::required},
-  {str("Software Product Name", 21), str("software_product_name", 21), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Software Binary ID", 18), str("software_binary_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::required},
-  {str("Software Product Information", 28), str("software_product_information", 28), &t_TX_f9e6eec689, 1024, 5, 1, 0, optionality::optional},
-  {str("Software Install Date", 21), str("software_install_date", 21), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_SFT_7b64ced405{str("SFT", 3), str("Software Segment", 16), s_SFT_7b64ced405_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_SID_A0540C041D
-#define HL7V2_DEFS_S_SID_A0540C041D
-inline constexpr field_def s_SID_a0540c041d_f[] = {
-  {str("Application / Method Identifier", 31), str("application_method_identifier", 29), &t_CE_43404300f4, 250, 1, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Substance Container Identifier", 30), str("substance_container_identifier", 30), &t_ST_30901c7b80, 200, 3, 1, 0, optionality::optional},
-  {str("Substance Manufacturer Identifier", 33), str("substance_manufacturer_identifier", 33), &t_CE_43404300f4, 250, 4, 1, 385, optionality::optional},
-};
-inline constexpr segment_def s_SID_a0540c041d{str("SID", 3), str("Substance Identifier", 20), s_SID_a0540c041d_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_SPM_180E262076
-#define HL7V2_DEFS_S_SPM_180E262076
-inline constexpr field_def s_SPM_180e262076_f[] = {
-  {str("Set ID _ SPM", 12), str("set_id_spm", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Specimen ID", 11), str("specimen_id", 11), &t_EIP_110ddab8c0, 80, 2, 1, 0, optionality::optional},
-  {str("Specimen Parent IDs", 19), str("specimen_parent_ids", 19), &t_EIP_110ddab8c0, 80, 3, 0, 0, optionality::optional},
-  {str("Specimen Type", 13), str("specimen_type", 13), &t_CWE_612241eecc, 250, 4, 1, 487, optionality::required},
-  {str("Specimen Type Modifier", 22), str("specimen_type_modifier", 22), &t_CWE_612241eecc, 250, 5, 0, 541, optionality::optional},
-  {str("Specimen Additives", 18), str("specimen_additives", 18), &t_CWE_612241eecc, 250, 6, 0, 371, optionality::optional},
-  {str("Specimen Collection Method", 26), str("specimen_collection_method", 26), &t_CWE_612241eecc, 250, 7, 1, 488, optionality::optional},
-  {str("Specimen Source Site", 20), str("specimen_source_site", 20), &t_CWE_612241eecc, 250, 8, 1, 0, optionality::optional},
-  {str("Specimen Source Site Modifier", 29), str("specimen_source_site_modifier", 29), &t_CWE_612241eecc, 250, 9, 0, 542, optionality::optional},
-  {str("Specimen Collection Site", 24), str("specimen_collection_site", 24), &t_CWE_612241eecc, 250, 10, 1, 543, optionality::optional},
-  {str("Specimen Role", 13), str("specimen_role", 13), &t_CWE_612241eecc, 250, 11, 0, 369, optionality::optional},
-  {str("Specimen Collection Amount", 26), str("specimen_collection_amount", 26), &t_CQ_2ab7a9c685, 20, 12, 1, 0, optionality::optional},
-  {str("Grouped Specimen Count", 22), str("grouped_specimen_count", 22), &t_NM_caa61c45e1, 6, 13, 1, 0, optionality::optional},
-  {str("Specimen Description", 20), str("specimen_description", 20), &t_ST_30901c7b80, 250, 14, 0, 0, optionality::optional},
-  {str("Specimen Handling Code", 22), str("specimen_handling_code", 22), &t_CWE_612241eecc, 250, 15, 0, 376, optionality::optional},
-  {str("Specimen Risk Code", 18), str("specimen_risk_code", 18), &t_CWE_612241eecc, 250, 16, 0, 489, optionality::optional},
-  {str("Specimen Collection Date/Time", 29), str("specimen_collection_date_time", 29), &t_DR_71b7dfaabf, 26, 17, 1, 0, optionality::optional},
-  {str("Specimen Received Date/Time", 27), str("specimen_received_date_time", 27), &t_TS_88a4a463d4, 26, 18, 1, 0, optionality::optional},
-  {str("Specimen Expiration Date/Time", 29), str("specimen_expiration_date_time", 29), &t_TS_88a4a463d4, 26, 19, 1, 0, optionality::optional},
-  {str("Specimen Availability", 21), str("specimen_availability", 21), &t_ID_694d19431d, 1, 20, 1, 136, optionality::optional},
-  {str("Specimen Reject Reason", 22), str("specimen_reject_reason", 22), &t_CWE_612241eecc, 250, 21, 0, 490, optionality::optional},
-  {str("Specimen Quality", 16), str("specimen_quality", 16), &t_CWE_612241eecc, 250, 22, 1, 491, optionality::optional},
-  {str("Specimen Appropriateness", 24), str("specimen_appropriateness", 24), &t_CWE_612241eecc, 250, 23, 1, 492, optionality::optional},
-  {str("Specimen Condition", 18), str("specimen_condition", 18), &t_CWE_612241eecc, 250, 24, 0, 493, optionality::optional},
-  {str("Specimen Current Quantity", 25), str("specimen_current_quantity", 25), &t_CQ_2ab7a9c685, 20, 25, 1, 0, optionality::optional},
-  {str("Number of Specimen Containers", 29), str("number_of_specimen_containers", 29), &t_NM_caa61c45e1, 4, 26, 1, 0, optionality::optional},
-  {str("Container Type", 14), str("container_type", 14), &t_CWE_612241eecc, 250, 27, 1, 0, optionality::optional},
-  {str("Container Condition", 19), str("container_condition", 19), &t_CWE_612241eecc, 250, 28, 1, 544, optionality::optional},
-  {str("Specimen Child Role", 19), str("specimen_child_role", 19), &t_CWE_612241eecc, 250, 29, 1, 494, optionality::optional},
-};
-inline constexpr segment_def s_SPM_180e262076{str("SPM", 3), str("Specimen", 8), s_SPM_180e262076_f, 29};
-#endif
-#ifndef HL7V2_DEFS_S_SPR_96E7366E46
-#define HL7V2_DEFS_S_SPR_96E7366E46
-inline constexpr field_def s_SPR_96e7366e46_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/Response Format Code", 26), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("Stored Procedure Name", 21), str("stored_procedure_name", 21), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Input Parameter List", 20), str("input_parameter_list", 20), &t_QIP_7d34938073, 256, 4, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_SPR_96e7366e46{str("SPR", 3), str("Stored Procedure Request Definition", 35), s_SPR_96e7366e46_f, 4};
-#endif
-#ifndef HL7V2_DEFS_S_STF_78B6A09940
-#define HL7V2_DEFS_S_STF_78B6A09940
-inline constexpr field_def s_STF_78b6a09940_f[] = {
-  {str("Primary Key Value - STF", 23), str("primary_key_value_stf", 21), &t_CE_43404300f4, 250, 1, 1, 0, optionality::optional},
-  {str("Staff Identifier List", 21), str("staff_identifier_list", 21), &t_CX_3ae77f1e70, 250, 2, 0, 0, optionality::optional},
-  {str("Staff Name", 10), str("staff_name", 10), &t_XPN_9daf32a714, 250, 3, 0, 0, optionality::optional},
-  {str("Staff Type", 10), str("staff_type", 10), &t_IS_94058a80d1, 2, 4, 0, 182, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_IS_94058a80d1, 1, 5, 1, 1, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_694d19431d, 1, 7, 1, 183, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CE_43404300f4, 250, 8, 0, 184, optionality::optional},
-  {str("Hospital Service - STF", 22), str("hospital_service_stf", 20), &t_CE_43404300f4, 250, 9, 0, 69, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_2b6b62a07a, 250, 10, 0, 0, optionality::optional},
-  {str("Office/Home Address/Birthplace", 30), str("office_home_address_birthplace", 30), &t_XAD_c8853b67d2, 250, 11, 0, 0, optionality::optional},
-  {str("Institution Activation Date", 27), str("institution_activation_date", 27), &t_DIN_5ed7e6f604, 276, 12, 0, 537, optionality::optional},
-  {str("Institution Inactivation Date", 29), str("institution_inactivation_date", 29), &t_DIN_5ed7e6f604, 276, 13, 0, 537, optionality::optional},
-  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CE_43404300f4, 250, 14, 0, 0, optionality::optional},
-  {str("E-Mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CE_43404300f4, 250, 16, 1, 185, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CE_43404300f4, 250, 17, 1, 2, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 18, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_5707ec427d, 20, 19, 1, 0, optionality::optional},
-  {str("Employment Status Code", 22), str("employment_status_code", 22), &t_CE_43404300f4, 250, 20, 1, 66, optionality::optional},
-  {str("Additional Insured on Auto", 26), str("additional_insured_on_auto", 26), &t_ID_694d19431d, 1, 21, 1, 136, optionality::optional},
-  {str("Driver's License Number - Staff", 31), str("drivers_license_number_staff", 28), &t_DLN_3deb75a4a7, 25, 22, 1, 0, optionality::optional},
-  {str("Copy Auto Ins", 13), str("copy_auto_ins", 13), &t_ID_694d19431d, 1, 23, 1, 136, optionality::optional},
-  {str("Auto Ins. Expires", 17), str("auto_ins_expires", 16), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Date Last DMV Review", 20), str("date_last_dmv_review", 20), &t_DT_43ff1b10ca, 8, 25, 1, 0, optionality::optional},
-  {str("Date Next DMV Review", 20), str("date_next_dmv_review", 20), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CE_43404300f4, 250, 27, 1, 5, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CE_43404300f4, 250, 28, 1, 189, optionality::optional},
-  {str("Re-activation Approval Indicator", 32), str("re_activation_approval_indicator", 32), &t_ID_694d19431d, 1, 29, 1, 136, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CE_43404300f4, 250, 30, 0, 171, optionality::optional},
-  {str("Death Date and Time", 19), str("death_date_and_time", 19), &t_TS_88a4a463d4, 8, 31, 1, 0, optionality::optional},
-  {str("Death Indicator", 15), str("death_indicator", 15), &t_ID_694d19431d, 1, 32, 1, 136, optionality::optional},
-  {str("Institution Relationship Type Code", 34), str("institution_relationship_type_code", 34), &t_CWE_612241eecc, 250, 33, 1, 538, optionality::optional},
-  {str("Institution Relationship Period", 31), str("institution_relationship_period", 31), &t_DR_71b7dfaabf, 52, 34, 1, 0, optionality::optional},
-  {str("Expected Return Date", 20), str("expected_return_date", 20), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Cost Center Code", 16), str("cost_center_code", 16), &t_CWE_612241eecc, 250, 36, 0, 539, optionality::optional},
-  {str("Generic Classification Indicator", 32), str("generic_classification_indicator", 32), &t_ID_694d19431d, 1, 37, 1, 136, optionality::optional},
-  {str("Inactive Reason Code", 20), str("inactive_reason_code", 20), &t_CWE_612241eecc, 250, 38, 1, 540, optionality::optional},
-};
-inline constexpr segment_def s_STF_78b6a09940{str("STF", 3), str("Staff Identification", 20), s_STF_78b6a09940_f, 38};
-#endif
-#ifndef HL7V2_DEFS_S_TCC_692C0C67F1
-#define HL7V2_DEFS_S_TCC_692C0C67F1
-inline constexpr field_def s_TCC_692c0c67f1_f[] = {
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_43404300f4, 250, 1, 1, 0, optionality::required},
-  {str("Test Application Identifier", 27), str("test_application_identifier", 27), &t_EI_ecba8e117b, 80, 2, 1, 0, optionality::required},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 3, 1, 0, optionality::optional},
-  {str("Auto-Dilution Factor Default", 28), str("auto_dilution_factor_default", 28), &t_SN_25a1c5d4c5, 20, 4, 1, 0, optionality::optional},
-  {str("Rerun Dilution Factor Default", 29), str("rerun_dilution_factor_default", 29), &t_SN_25a1c5d4c5, 20, 5, 1, 0, optionality::optional},
-  {str("Pre-Dilution Factor Default", 27), str("pre_dilution_factor_default", 27), &t_SN_25a1c5d4c5, 20, 6, 1, 0, optionality::optional},
-  {str("Endogenous Content of Pre-Dilution Diluent", 42), str("endogenous_content_of_pre_dilution_diluent", 42), &t_SN_25a1c5d4c5, 20, 7, 1, 0, optionality::optional},
-  {str("Inventory Limits Warning Level", 30), str("inventory_limits_warning_level", 30), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Automatic Rerun Allowed", 23), str("automatic_rerun_allowed", 23), &t_ID_694d19431d, 1, 9, 1, 136, optionality::optional},
-  {str("Automatic Repeat Allowed", 24), str("automatic_repeat_allowed", 24), &t_ID_694d19431d, 1, 10, 1, 136, optionality::optional},
-  {str("Automatic Reflex Allowed", 24), str("automatic_reflex_allowed", 24), &t_ID_694d19431d, 1, 11, 1, 136, optionality::optional},
-  {str("Equipment Dynamic Range", 23), str("equipment_dynamic_range", 23), &t_SN_25a1c5d4c5, 20, 12, 1, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CE_43404300f4, 250, 13, 1, 0, optionality::optional},
-  {str("Processing Type", 15), str("processing_type", 15), &t_CE_43404300f4, 250, 14, 1, 388, optionality::optional},
-};
-inline constexpr segment_def s_TCC_692c0c67f1{str("TCC", 3), str("Test Code Configuration", 23), s_TCC_692c0c67f1_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_TCD_D27A29AA67
-#define HL7V2_DEFS_S_TCD_D27A29AA67
-inline constexpr field_def s_TCD_d27a29aa67_f[] = {
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CE_43404300f4, 250, 1, 1, 0, optionality::required},
-  {str("Auto-Dilution Factor", 20), str("auto_dilution_factor", 20), &t_SN_25a1c5d4c5, 20, 2, 1, 0, optionality::optional},
-  {str("Rerun Dilution Factor", 21), str("rerun_dilution_factor", 21), &t_SN_25a1c5d4c5, 20, 3, 1, 0, optionality::optional},
-  {str("Pre-Dilution Factor", 19), str("pre_dilution_factor", 19), &t_SN_25a1c5d4c5, 20, 4, 1, 0, optionality::optional},
-  {str("Endogenous Content of Pre-Dilution Diluent", 42), str("endogenous_content_of_pre_dilution_diluent", 42), &t_SN_25a1c5d4c5, 20, 5, 1, 0, optionality::optional},
-  {str("Automatic Repeat Allowed", 24), str("automatic_repeat_allowed", 24), &t_ID_694d19431d, 1, 6, 1, 136, optionality::optional},
-  {str("Reflex Allowed", 14), str("reflex_allowed", 14), &t_ID_694d19431d, 1, 7, 1, 136, optionality::optional},
-  {str("Analyte Repeat Status", 21), str("analyte_repeat_status", 21), &t_CE_43404300f4, 250, 8, 1, 389, optionality::optional},
-};
-inline constexpr segment_def s_TCD_d27a29aa67{str("TCD", 3), str("Test Code Detail", 16), s_TCD_d27a29aa67_f, 8};
-#endif
-#ifndef HL7V2_DEFS_S_TQ1_72D67A704D
-#define HL7V2_DEFS_S_TQ1_72D67A704D
-inline constexpr field_def s_TQ1_72d67a704d_f[] = {
-  {str("Set ID - TQ1", 12), str("set_id_tq1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_2ab7a9c685, 20, 2, 1, 0, optionality::optional},
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_RPT_4efc9b7ed9, 540, 3, 0, 335, optionality::optional},
-  {str("Explicit Time", 13), str("explicit_time", 13), &t_TM_66c321c90f, 20, 4, 0, 0, optionality::optional},
-  {str("Relative Time and Units", 23), str("relative_time_and_units", 23), &t_CQ_2ab7a9c685, 20, 5, 0, 0, optionality::optional},
-  {str("Service Duration", 16), str("service_duration", 16), &t_CQ_2ab7a9c685, 20, 6, 1, 0, optionality::optional},
-  {str("Start date/time", 15), str("start_date_time", 15), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("End date/time", 13), str("end_date_time", 13), &t_TS_88a4a463d4, 26, 8, 1, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_CWE_612241eecc, 250, 9, 0, 485, optionality::optional},
-  {str("Condition text", 14), str("condition_text", 14), &t_TX_f9e6eec689, 250, 10, 1, 0, optionality::optional},
-  {str("Text instruction", 16), str("text_instruction", 16), &t_TX_f9e6eec689, 250, 11, 1, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, 10, 12, 1, 427, optionality::optional},
-  {str("Occurrence duration", 19), str("occurrence_duration", 19), &t_CQ_2ab7a9c685, 20, 13, 1, 0, optionality::optional},
-  {str("Total occurrence's", 18), str("total_occurrences", 17), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_TQ1_72d67a704d{str("TQ1", 3), str("Timing/Quantity", 15), s_TQ1_72d67a704d_f, 14};
-#endif
-#ifndef HL7V2_DEFS_S_TQ2_88F906B98D
-#define HL7V2_DEFS_S_TQ2_88F906B98D
-inline constexpr field_def s_TQ2_88f906b98d_f[] = {
-  {str("Set ID - TQ2", 12), str("set_id_tq2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sequence/Results Flag", 21), str("sequence_results_flag", 21), &t_ID_694d19431d, 1, 2, 1, 503, optionality::optional},
-  {str("Related Placer Number", 21), str("related_placer_number", 21), &t_EI_ecba8e117b, 22, 3, 0, 0, optionality::optional},
-  {str("Related Filler Number", 21), str("related_filler_number", 21), &t_EI_ecba8e117b, 22, 4, 0, 0, optionality::optional},
-  {str("Related Placer Group Number", 27), str("related_placer_group_number", 27), &t_EI_ecba8e117b, 22, 5, 0, 0, optionality::optional},
-  {str("Sequence Condition Code", 23), str("sequence_condition_code", 23), &t_ID_694d19431d, 2, 6, 1, 504, optionality::optional},
-  {str("Cyclic Entry/Exit Indicator", 27), str("cyclic_entry_exit_indicator", 27), &t_ID_694d19431d, 1, 7, 1, 505, optionality::optional},
-  {str("Sequence Condition Time Interval", 32), str("sequence_condition_time_interval", 32), &t_CQ_2ab7a9c685, 20, 8, 1, 0, optionality::optional},
-  {str("Cyclic Group Maximum Number of Repeats", 38), str("cyclic_group_maximum_number_of_repeats", 38), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Special Service Request Relationship", 36), str("special_service_request_relationship", 36), &t_ID_694d19431d, 1, 10, 1, 506, optionality::optional},
-};
-inline constexpr segment_def s_TQ2_88f906b98d{str("TQ2", 3), str("Timing/Quantity Relationship", 28), s_TQ2_88f906b98d_f, 10};
-#endif
-#ifndef HL7V2_DEFS_S_TXA_F6DE13BA79
-#define HL7V2_DEFS_S_TXA_F6DE13BA79
-inline constexpr field_def s_TXA_f6de13ba79_f[] = {
-  {str("Set ID- TXA", 11), str("set_id_txa", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Document Type", 13), str("document_type", 13), &t_IS_94058a80d1, 30, 2, 1, 270, optionality::required},
-  {str("Document Content Presentation", 29), str("document_content_presentation", 29), &t_ID_694d19431d, 2, 3, 1, 191, optionality::optional},
-  {str("Activity Date/Time", 18), str("activity_date_time", 18), &t_TS_88a4a463d4, 26, 4, 1, 0, optionality::optional},
-  {str("Primary Activity Provider Code/Name", 35), str("primary_activity_provider_code_name", 35), &t_XCN_c4da9f6101, 250, 5, 0, 0, optionality::optional},
-  {str("Origination Date/Time", 21), str("origination_date_time", 21), &t_TS_88a4a463d4, 26, 6, 1, 0, optionality::optional},
-  {str("Transcription Date/Time", 23), str("transcription_date_time", 23), &t_TS_88a4a463d4, 26, 7, 1, 0, optionality::optional},
-  {str("Edit Date/Time", 14), str("edit_date_time", 14), &t_TS_88a4a463d4, 26, 8, 0, 0, optionality::optional},
-  {str("Originator Code/Name", 20), str("originator_code_name", 20), &t_XCN_c4da9f6101, 250, 9, 0, 0, optionality::optional},
-  {str("Assigned Document Authenticator", 31), str("assigned_document_authenticator", 31), &t_XCN_c4da9f6101, 250, 10, 0, 0, optionality::optional},
-  {str("Transcriptionist Code/Name", 26), str("transcriptionist_code_name", 26), &t_XCN_c4da9f6101, 250, 11, 0, 0, optionality::optional},
-  {str("Unique Document Number", 22), str("unique_document_number", 22), &t_EI_ecba8e117b, 30, 12, 1, 0, optionality::required},
-  {str("Parent Document Number", 22), str("parent_document_number", 22), &t_EI_ecba8e117b, 30, 13, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_ecba8e117b, 22, 14, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_ecba8e117b, 22, 15, 1, 0, optionality::optional},
-  {str("Unique Document File Name", 25), str("unique_document_file_name", 25), &t_ST_30901c7b80, 30, 16, 1, 0, optionality::optional},
-  {str("Document Completion Status", 26), str("document_completion_status", 26), &t_ID_694d19431d, 2, 17, 1, 271, optionality::required},
-  {str("Document Confidentiality Status", 31), str("document_confidentiality_status", 31), &t_ID_694d19431d, 2, 18, 1, 272, optionality::optional},
-  {str("Document Availability Status", 28), str("document_availability_status", 28), &t_ID_694d19431d, 2, 19, 1, 273, optionality::optional},
-  {str("Document Storage Status", 23), str("document_storage_status", 23), &t_ID_694d19431d, 2, 20, 1, 275, optionality::optional},
-  {str("Document Change Reason", 22), str("document_change_reason", 22), &t_ST_30901c7b80, 30, 21, 1, 0, optionality::optional},
-  {str("Authentication Person, Time Stamp", 33), str("authentication_person_time_stamp", 32), &t_PPN_c34e6fad9f, 250, 22, 0, 0, optionality::optional},
-  {str("Distributed Copies (Code and Name of Recipients)", 48), str("distributed_copies_code_and_name_of_recipients", 46), &t_XCN_c4da9f6101, 250, 23, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_TXA_f6de13ba79{str("TXA", 3), str("Transcription Document Header", 29), s_TXA_f6de13ba79_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB1_D9A58997FD
-#define HL7V2_DEFS_S_UB1_D9A58997FD
-inline constexpr field_def s_UB1_d9a58997fd_f[] = {
-  {str("Set ID - UB1", 12), str("set_id_ub1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Blood Deductible  (43)", 22), str("blood_deductible_43", 19), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::optional},
-  {str("Blood Furnished-Pints Of (40)", 29), str("blood_furnished_pints_of_40", 27), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::optional},
-  {str("Blood Replaced-Pints (41)", 25), str("blood_replaced_pints_41", 23), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::optional},
-  {str("Blood Not Replaced-Pints(42)", 28), str("blood_not_replaced_pints_42", 27), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (25)", 22), str("co_insurance_days_25", 20), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::optional},
-  {str("Condition Code (35-39)", 22), str("condition_code_35_39", 20), &t_IS_94058a80d1, 14, 7, 5, 43, optionality::optional},
-  {str("Covered Days - (23)", 19), str("covered_days_23", 15), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::optional},
-  {str("Non Covered Days - (24)", 23), str("non_covered_days_24", 19), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::optional},
-  {str("Value Amount and Code (46-49)", 29), str("value_amount_and_code_46_49", 27), &t_UVC_65fd4f7e94, 41, 10, 8, 153, optionality::optional},
-  {str("Number Of Grace Days (90)", 25), str("number_of_grace_days_90", 23), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::optional},
-  {str("Special Program Indicator (44)", 30), str("special_program_indicator_44", 28), &t_CE_43404300f4, 250, 12, 1, 348, optionality::optional},
-  {str("PSRO/UR Approval Indicator (87)", 31), str("psro_ur_approval_indicator_87", 29), &t_CE_43404300f4, 250, 13, 1, 349, optionality::optional},
-  {str("PSRO/UR Approved Stay-Fm (88)", 29), str("psro_ur_approved_stay_fm_88", 27), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("PSRO/UR Approved Stay-To (89)", 29), str("psro_ur_approved_stay_to_89", 27), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::optional},
-  {str("Occurrence (28-32)", 18), str("occurrence_28_32", 16), &t_OCD_5b5146a0f3, 259, 16, 5, 350, optionality::optional},
-  {str("Occurrence Span (33)", 20), str("occurrence_span_33", 18), &t_CE_43404300f4, 250, 17, 1, 351, optionality::optional},
-  {str("Occur Span Start Date(33)", 25), str("occur_span_start_date_33", 24), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Occur Span End Date (33)", 24), str("occur_span_end_date_33", 22), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::optional},
-  {str("UB-82 Locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::optional},
-  {str("UB-82 Locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::optional},
-  {str("UB-82 Locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::optional},
-  {str("UB-82 Locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB1_d9a58997fd{str("UB1", 3), str("UB82", 4), s_UB1_d9a58997fd_f, 23};
-#endif
-#ifndef HL7V2_DEFS_S_UB2_4E4D5110EE
-#define HL7V2_DEFS_S_UB2_4E4D5110EE
-inline constexpr field_def s_UB2_4e4d5110ee_f[] = {
-  {str("Set ID - UB2", 12), str("set_id_ub2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
-  {str("Condition Code (24-30)", 22), str("condition_code_24_30", 20), &t_IS_94058a80d1, 2, 3, 7, 43, optionality::optional},
-  {str("Covered Days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
-  {str("Non-Covered Days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
-  {str("Value Amount and Code", 21), str("value_amount_and_code", 21), &t_UVC_65fd4f7e94, 41, 6, 12, 153, optionality::optional},
-  {str("Occurrence Code and Date (32-35)", 32), str("occurrence_code_and_date_32_35", 30), &t_OCD_5b5146a0f3, 259, 7, 8, 350, optionality::optional},
-  {str("Occurrence Span Code/Dates (36)", 31), str("occurrence_span_code_dates_36", 29), &t_OSP_c06856c991, 268, 8, 2, 351, optionality::optional},
-  {str("UB92 Locator 2 (State)", 22), str("ub92_locator_2_state", 20), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
-  {str("UB92 Locator 11 (State)", 23), str("ub92_locator_11_state", 21), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
-  {str("UB92 Locator 31 (National)", 26), str("ub92_locator_31_national", 24), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
-  {str("Document Control Number", 23), str("document_control_number", 23), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
-  {str("UB92 Locator 49 (National)", 26), str("ub92_locator_49_national", 24), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
-  {str("UB92 Locator 56 (State)", 23), str("ub92_locator_56_state", 21), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
-  {str("UB92 Locator 57 (National)", 26), str("ub92_locator_57_national", 24), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
-  {str("UB92 Locator 78 (State)", 23), str("ub92_locator_78_state", 21), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
-  {str("Special Visit Count", 19), str("special_visit_count", 19), &t_NM_caa61c45e1, 3, 17, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_UB2_4e4d5110ee{str("UB2", 3), str("UB92 Data", 9), s_UB2_4e4d5110ee_f, 17};
-#endif
-#ifndef HL7V2_DEFS_S_URD_452045F4B9
-#define HL7V2_DEFS_S_URD_452045F4B9
-inline constexpr field_def s_URD_452045f4b9_f[] = {
-  {str("R/U Date/Time", 13), str("r_u_date_time", 13), &t_TS_88a4a463d4, 26, 1, 1, 0, optionality::optional},
-  {str("Report Priority", 15), str("report_priority", 15), &t_ID_694d19431d, 1, 2, 1, 109, optionality::optional},
-  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_XCN_c4da9f6101, 250, 3, 0, 0, optionality::required},
-  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_CE_43404300f4, 250, 4, 0, 48, optionality::optional},
-  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_CE_43404300f4, 250, 5, 0, 0, optionality::optional},
-  {str("R/U Display/Print Locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_694d19431d, 1, 7, 1, 108, optionality::optional},
-};
-inline constexpr segment_def s_URD_452045f4b9{str("URD", 3), str("Results/update Definition", 25), s_URD_452045f4b9_f, 7};
-#endif
-#ifndef HL7V2_DEFS_S_URS_2CF5379DBB
-#define HL7V2_DEFS_S_URS_2CF5379DBB
-inline constexpr field_def s_URS_2cf5379dbb_f[] = {
-  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/U When Data Start Date/Time", 29), str("r_u_when_data_start_date_time", 29), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::optional},
-  {str("R/U When Data End Date/Time", 27), str("r_u_when_data_end_date_time", 27), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U Which Date/Time Qualifier", 29), str("r_u_which_date_time_qualifier", 29), &t_ID_694d19431d, 12, 6, 0, 156, optionality::optional},
-  {str("R/U Which Date/Time Status Qualifier", 36), str("r_u_which_date_time_status_qualifier", 36), &t_ID_694d19431d, 12, 7, 0, 157, optionality::optional},
-  {str("R/U Date/Time Selection Qualifier", 33), str("r_u_date_time_selection_qualifier", 33), &t_ID_694d19431d, 12, 8, 0, 158, optionality::optional},
-  {str("R/U Quantity/Timing Qualifier", 29), str("r_u_quantity_timing_qualifier", 29), &t_TQ_b224a1a68e, 60, 9, 1, 0, optionality::optional},
-};
-inline constexpr segment_def s_URS_2cf5379dbb{str("URS", 3), str("Unsolicited Selection", 21), s_URS_2cf5379dbb_f, 9};
-#endif
-#ifndef HL7V2_DEFS_S_VAR_B7388E6D6A
-#define HL7V2_DEFS_S_VAR_B7388E6D6A
-inline constexpr field_def s_VAR_b7388e6d6a_f[] = {
-  {str("Variance Instance ID", 20), str("variance_instance_id", 20), &t_EI_ecba8e117b, 60, 1, 1, 0, optionality::required},
-  {str("Documented Date/Time", 20), str("documented_date_time", 20), &t_TS_88a4a463d4, 26, 2, 1, 0, optionality::required},
-  {str("Stated Variance Date/Time", 25), str("stated_variance_date_time", 25), &t_TS_88a4a463d4, 26, 3, 1, 0, optionality::optional},
-  {str("Variance Originator", 19), str("variance_originator", 19), &t_XCN_c4da9f6101, 250, 4, 0, 0, optionality::optional},
-  {str("Variance Classification", 23), str("variance_classification", 23), &t_CE_43404300f4, 250, 5, 1, 0, optionality::optional},
-  {str("Variance Description", 20), str("variance_description", 20), &t_ST_30901c7b80, 512, 6, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VAR_b7388e6d6a{str("VAR", 3), str("Variance", 8), s_VAR_b7388e6d6a_f, 6};
-#endif
-#ifndef HL7V2_DEFS_S_VTQ_51ECE64545
-#define HL7V2_DEFS_S_VTQ_51ECE64545
-inline constexpr field_def s_VTQ_51ece64545_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::optional},
-  {str("Query/Response Format Code", 26), str("query_response_format_code", 26), &t_ID_694d19431d, 1, 2, 1, 106, optionality::required},
-  {str("VT Query Name", 13), str("vt_query_name", 13), &t_CE_43404300f4, 250, 3, 1, 0, optionality::required},
-  {str("Virtual Table Name", 18), str("virtual_table_name", 18), &t_CE_43404300f4, 250, 4, 1, 0, optionality::required},
-  {str("Selection Criteria", 18), str("selection_criteria", 18), &t_QSC_6c1a4a2edc, 256, 5, 0, 0, optionality::optional},
-};
-inline constexpr segment_def s_VTQ_51ece64545{str("VTQ", 3), str("Virtual Table Query Request", 27), s_VTQ_51ece64545_f, 5};
+#ifndef HL7V2_DEFS_S_ABS_F83A6ED20F
+#define HL7V2_DEFS_S_ABS_F83A6ED20F
+inline constexpr field_def s_ABS_f83a6ed20f_f[] = {
+  {"Discharge Care Provider\"discharge_care_provider\":", &t_XCN_c4da9f6101, 250, 1, 1, 10, 23, 23, optionality::optional},
+  {"Transfer Medical Service Code\"transfer_medical_service_code\":", &t_CE_43404300f4, 250, 2, 1, 69, 29, 29, optionality::optional},
+  {"Severity of Illness Code\"severity_of_illness_code\":", &t_CE_43404300f4, 250, 3, 1, 421, 24, 24, optionality::optional},
+  {"Date/Time of Attestation\"date_time_of_attestation\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 24, 24, optionality::optional},
+  {"Attested By\"attested_by\":", &t_XCN_c4da9f6101, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Triage Code\"triage_code\":", &t_CE_43404300f4, 250, 6, 1, 422, 11, 11, optionality::optional},
+  {"Abstract Completion Date/Time\"abstract_completion_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 29, 29, optionality::optional},
+  {"Abstracted By\"abstracted_by\":", &t_XCN_c4da9f6101, 250, 8, 1, 0, 13, 13, optionality::optional},
+  {"Case Category Code\"case_category_code\":", &t_CE_43404300f4, 250, 9, 1, 423, 18, 18, optionality::optional},
+  {"Caesarian Section Indicator\"caesarian_section_indicator\":", &t_ID_694d19431d, 1, 10, 1, 136, 27, 27, optionality::optional},
+  {"Gestation Category Code\"gestation_category_code\":", &t_CE_43404300f4, 250, 11, 1, 424, 23, 23, optionality::optional},
+  {"Gestation Period - Weeks\"gestation_period_weeks\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 24, 22, optionality::optional},
+  {"Newborn Code\"newborn_code\":", &t_CE_43404300f4, 250, 13, 1, 425, 12, 12, optionality::optional},
+  {"Stillborn Indicator\"stillborn_indicator\":", &t_ID_694d19431d, 1, 14, 1, 136, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_ABS_f83a6ed20f{str("ABS", 3), str("Abstract", 8), s_ABS_f83a6ed20f_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_ACC_A3FC6EB4F9
+#define HL7V2_DEFS_S_ACC_A3FC6EB4F9
+inline constexpr field_def s_ACC_a3fc6eb4f9_f[] = {
+  {"Accident Date/Time\"accident_date_time\":", &t_TS_88a4a463d4, 26, 1, 1, 0, 18, 18, optionality::optional},
+  {"Accident Code\"accident_code\":", &t_CE_43404300f4, 250, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident Location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
+  {"Auto Accident State\"auto_accident_state\":", &t_CE_43404300f4, 250, 4, 1, 347, 19, 19, optionality::optional},
+  {"Accident Job Related Indicator\"accident_job_related_indicator\":", &t_ID_694d19431d, 1, 5, 1, 136, 30, 30, optionality::optional},
+  {"Accident Death Indicator\"accident_death_indicator\":", &t_ID_694d19431d, 12, 6, 1, 136, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_c4da9f6101, 250, 7, 1, 0, 10, 10, optionality::optional},
+  {"Accident Description\"accident_description\":", &t_ST_30901c7b80, 25, 8, 1, 0, 20, 20, optionality::optional},
+  {"Brought In By\"brought_in_by\":", &t_ST_30901c7b80, 80, 9, 1, 0, 13, 13, optionality::optional},
+  {"Police Notified Indicator\"police_notified_indicator\":", &t_ID_694d19431d, 1, 10, 1, 136, 25, 25, optionality::optional},
+  {"Accident Address\"accident_address\":", &t_XAD_c8853b67d2, 250, 11, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ACC_a3fc6eb4f9{str("ACC", 3), str("Accident", 8), s_ACC_a3fc6eb4f9_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_ADD_014897F438
+#define HL7V2_DEFS_S_ADD_014897F438
+inline constexpr field_def s_ADD_014897f438_f[] = {
+  {"Addendum Continuation Pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 65536, 1, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_ADD_014897f438{str("ADD", 3), str("Addendum", 8), s_ADD_014897f438_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_AFF_DAFC946C4A
+#define HL7V2_DEFS_S_AFF_DAFC946C4A
+inline constexpr field_def s_AFF_dafc946c4a_f[] = {
+  {"Set ID _ AFF\"set_id_aff\":", &t_SI_5f0d0d96af, 60, 1, 1, 0, 12, 10, optionality::required},
+  {"Professional Organization\"professional_organization\":", &t_XON_bc6ef16cb5, 250, 2, 1, 0, 25, 25, optionality::required},
+  {"Professional Organization Address\"professional_organization_address\":", &t_XAD_c8853b67d2, 250, 3, 1, 0, 33, 33, optionality::optional},
+  {"Professional Organization Affiliation Date Range\"professional_organization_affiliation_date_range\":", &t_DR_71b7dfaabf, 52, 4, 0, 0, 48, 48, optionality::optional},
+  {"Professional Affiliation Additional Information\"professional_affiliation_additional_information\":", &t_ST_30901c7b80, 60, 5, 1, 0, 47, 47, optionality::optional},
+};
+inline constexpr segment_def s_AFF_dafc946c4a{str("AFF", 3), str("Professional Affiliation", 24), s_AFF_dafc946c4a_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_AIG_6DA562DD89
+#define HL7V2_DEFS_S_AIG_6DA562DD89
+inline constexpr field_def s_AIG_6da562dd89_f[] = {
+  {"Set ID - AIG\"set_id_aig\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource ID\"resource_id\":", &t_CE_43404300f4, 250, 3, 1, 0, 11, 11, optionality::optional},
+  {"Resource Type\"resource_type\":", &t_CE_43404300f4, 250, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CE_43404300f4, 250, 5, 0, 0, 14, 14, optionality::optional},
+  {"Resource Quantity\"resource_quantity\":", &t_NM_caa61c45e1, 5, 6, 1, 0, 17, 17, optionality::optional},
+  {"Resource Quantity Units\"resource_quantity_units\":", &t_CE_43404300f4, 250, 7, 1, 0, 23, 23, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_43404300f4, 250, 12, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 13, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_43404300f4, 250, 14, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIG_6da562dd89{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_6da562dd89_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_AIL_B0A7C30582
+#define HL7V2_DEFS_S_AIL_B0A7C30582
+inline constexpr field_def s_AIL_b0a7c30582_f[] = {
+  {"Set ID - AIL\"set_id_ail\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Location Resource ID\"location_resource_id\":", &t_PL_99c704ca6a, 80, 3, 0, 0, 20, 20, optionality::optional},
+  {"Location Type-AIL\"location_type_ail\":", &t_CE_43404300f4, 250, 4, 1, 305, 17, 17, optionality::optional},
+  {"Location Group\"location_group\":", &t_CE_43404300f4, 250, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_43404300f4, 250, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_43404300f4, 250, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIL_b0a7c30582{str("AIL", 3), str("Appointment Information - Location Resource", 43), s_AIL_b0a7c30582_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIP_00780B3F37
+#define HL7V2_DEFS_S_AIP_00780B3F37
+inline constexpr field_def s_AIP_00780b3f37_f[] = {
+  {"Set ID - AIP\"set_id_aip\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Personnel Resource ID\"personnel_resource_id\":", &t_XCN_c4da9f6101, 250, 3, 0, 0, 21, 21, optionality::optional},
+  {"Resource Type\"resource_type\":", &t_CE_43404300f4, 250, 4, 1, 182, 13, 13, optionality::optional},
+  {"Resource Group\"resource_group\":", &t_CE_43404300f4, 250, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_43404300f4, 250, 8, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 11, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_43404300f4, 250, 12, 1, 278, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_AIP_00780b3f37{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_00780b3f37_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AIS_6EE1948DC8
+#define HL7V2_DEFS_S_AIS_6EE1948DC8
+inline constexpr field_def s_AIS_6ee1948dc8_f[] = {
+  {"Set ID - AIS\"set_id_ais\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_43404300f4, 250, 3, 1, 0, 28, 28, optionality::required},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 15, 15, optionality::optional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 22, 22, optionality::optional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CE_43404300f4, 250, 6, 1, 0, 28, 28, optionality::optional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CE_43404300f4, 250, 8, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_IS_94058a80d1, 10, 9, 1, 279, 23, 23, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_43404300f4, 250, 10, 1, 278, 18, 18, optionality::optional},
+  {"Placer Supplemental Service Information\"placer_supplemental_service_information\":", &t_CE_43404300f4, 250, 11, 0, 411, 39, 39, optionality::optional},
+  {"Filler Supplemental Service Information\"filler_supplemental_service_information\":", &t_CE_43404300f4, 250, 12, 0, 411, 39, 39, optionality::optional},
+};
+inline constexpr segment_def s_AIS_6ee1948dc8{str("AIS", 3), str("Appointment Information", 23), s_AIS_6ee1948dc8_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_AL1_A0C6FD86CB
+#define HL7V2_DEFS_S_AL1_A0C6FD86CB
+inline constexpr field_def s_AL1_a0c6fd86cb_f[] = {
+  {"Set ID - AL1\"set_id_al1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergen Type Code\"allergen_type_code\":", &t_CE_43404300f4, 250, 2, 1, 127, 18, 18, optionality::optional},
+  {"Allergen Code/Mnemonic/Description\"allergen_code_mnemonic_description\":", &t_CE_43404300f4, 250, 3, 1, 0, 34, 34, optionality::required},
+  {"Allergy Severity Code\"allergy_severity_code\":", &t_CE_43404300f4, 250, 4, 1, 128, 21, 21, optionality::optional},
+  {"Allergy Reaction Code\"allergy_reaction_code\":", &t_ST_30901c7b80, 15, 5, 0, 0, 21, 21, optionality::optional},
+  {"Identification Date\"identification_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_AL1_a0c6fd86cb{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_a0c6fd86cb_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_APR_2477B0EF18
+#define HL7V2_DEFS_S_APR_2477B0EF18
+inline constexpr field_def s_APR_2477b0ef18_f[] = {
+  {"Time Selection Criteria\"time_selection_criteria\":", &t_SCV_bae24ccde7, 80, 1, 0, 294, 23, 23, optionality::optional},
+  {"Resource Selection Criteria\"resource_selection_criteria\":", &t_SCV_bae24ccde7, 80, 2, 0, 294, 27, 27, optionality::optional},
+  {"Location Selection Criteria\"location_selection_criteria\":", &t_SCV_bae24ccde7, 80, 3, 0, 294, 27, 27, optionality::optional},
+  {"Slot Spacing Criteria\"slot_spacing_criteria\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 21, 21, optionality::optional},
+  {"Filler Override Criteria\"filler_override_criteria\":", &t_SCV_bae24ccde7, 80, 5, 0, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_APR_2477b0ef18{str("APR", 3), str("Appointment Preferences", 23), s_APR_2477b0ef18_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ARQ_80C79A91E5
+#define HL7V2_DEFS_S_ARQ_80C79A91E5
+inline constexpr field_def s_ARQ_80c79a91e5_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_ecba8e117b, 75, 1, 1, 0, 21, 21, optionality::required},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_ecba8e117b, 75, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_ecba8e117b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_43404300f4, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Request Event Reason\"request_event_reason\":", &t_CE_43404300f4, 250, 6, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_43404300f4, 250, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_43404300f4, 250, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Requested Start Date/Time Range\"requested_start_date_time_range\":", &t_DR_71b7dfaabf, 53, 11, 0, 0, 31, 31, optionality::optional},
+  {"Priority-ARQ\"priority_arq\":", &t_ST_30901c7b80, 5, 12, 1, 0, 12, 12, optionality::optional},
+  {"Repeating Interval\"repeating_interval\":", &t_RI_66c5c813e4, 100, 13, 1, 0, 18, 18, optionality::optional},
+  {"Repeating Interval Duration\"repeating_interval_duration\":", &t_ST_30901c7b80, 5, 14, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_c4da9f6101, 250, 15, 0, 0, 21, 21, optionality::required},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_2b6b62a07a, 250, 16, 0, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_c8853b67d2, 250, 17, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_99c704ca6a, 80, 18, 1, 0, 23, 23, optionality::optional},
+  {"Entered By Person\"entered_by_person\":", &t_XCN_c4da9f6101, 250, 19, 0, 0, 17, 17, optionality::required},
+  {"Entered By Phone Number\"entered_by_phone_number\":", &t_XTN_2b6b62a07a, 250, 20, 0, 0, 23, 23, optionality::optional},
+  {"Entered By Location\"entered_by_location\":", &t_PL_99c704ca6a, 80, 21, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_ecba8e117b, 75, 22, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_ecba8e117b, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_ecba8e117b, 22, 24, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 25, 0, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_ARQ_80c79a91e5{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_80c79a91e5_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_AUT_21833F3611
+#define HL7V2_DEFS_S_AUT_21833F3611
+inline constexpr field_def s_AUT_21833f3611_f[] = {
+  {"Authorizing Payor, Plan ID\"authorizing_payor_plan_id\":", &t_CE_43404300f4, 250, 1, 1, 72, 26, 25, optionality::optional},
+  {"Authorizing Payor, Company ID\"authorizing_payor_company_id\":", &t_CE_43404300f4, 250, 2, 1, 285, 29, 28, optionality::required},
+  {"Authorizing Payor, Company Name\"authorizing_payor_company_name\":", &t_ST_30901c7b80, 45, 3, 1, 0, 31, 30, optionality::optional},
+  {"Authorization Effective Date\"authorization_effective_date\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Authorization Expiration Date\"authorization_expiration_date\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 29, 29, optionality::optional},
+  {"Authorization Identifier\"authorization_identifier\":", &t_EI_ecba8e117b, 30, 6, 1, 0, 24, 24, optionality::optional},
+  {"Reimbursement Limit\"reimbursement_limit\":", &t_CP_0cca1edf01, 25, 7, 1, 0, 19, 19, optionality::optional},
+  {"Requested Number of Treatments\"requested_number_of_treatments\":", &t_NM_caa61c45e1, 2, 8, 1, 0, 30, 30, optionality::optional},
+  {"Authorized Number of Treatments\"authorized_number_of_treatments\":", &t_NM_caa61c45e1, 2, 9, 1, 0, 31, 31, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_88a4a463d4, 26, 10, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_AUT_21833f3611{str("AUT", 3), str("Authorization Information", 25), s_AUT_21833f3611_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_BHS_B5D474411E
+#define HL7V2_DEFS_S_BHS_B5D474411E
+inline constexpr field_def s_BHS_b5d474411e_f[] = {
+  {"Batch Field Separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch Encoding Characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch Sending Application\"batch_sending_application\":", &t_HD_6c94777106, 227, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch Sending Facility\"batch_sending_facility\":", &t_HD_6c94777106, 227, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch Receiving Application\"batch_receiving_application\":", &t_HD_6c94777106, 227, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch Receiving Facility\"batch_receiving_facility\":", &t_HD_6c94777106, 227, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch Creation Date/Time\"batch_creation_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 24, 24, optionality::optional},
+  {"Batch Security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch Name/ID/Type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch Control ID\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference Batch Control ID\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_BHS_b5d474411e{str("BHS", 3), str("Batch Header", 12), s_BHS_b5d474411e_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_BLC_F57EA94A5A
+#define HL7V2_DEFS_S_BLC_F57EA94A5A
+inline constexpr field_def s_BLC_f57ea94a5a_f[] = {
+  {"Blood Product Code\"blood_product_code\":", &t_CE_43404300f4, 250, 1, 1, 426, 18, 18, optionality::optional},
+  {"Blood Amount\"blood_amount\":", &t_CQ_2ab7a9c685, 267, 2, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_BLC_f57ea94a5a{str("BLC", 3), str("Blood Code", 10), s_BLC_f57ea94a5a_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_BLG_688AC4BE44
+#define HL7V2_DEFS_S_BLG_688AC4BE44
+inline constexpr field_def s_BLG_688ac4be44_f[] = {
+  {"When to Charge\"when_to_charge\":", &t_CCD_cb8f8cb850, 40, 1, 1, 100, 14, 14, optionality::optional},
+  {"Charge Type\"charge_type\":", &t_ID_694d19431d, 50, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account ID\"account_id\":", &t_CX_3ae77f1e70, 100, 3, 1, 0, 10, 10, optionality::optional},
+  {"Charge Type Reason\"charge_type_reason\":", &t_CWE_612241eecc, 60, 4, 1, 475, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_BLG_688ac4be44{str("BLG", 3), str("Billing", 7), s_BLG_688ac4be44_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_BPO_889D3C9957
+#define HL7V2_DEFS_S_BPO_889D3C9957
+inline constexpr field_def s_BPO_889d3c9957_f[] = {
+  {"Set ID _ BPO\"set_id_bpo\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BP Universal Service ID\"bp_universal_service_id\":", &t_CWE_612241eecc, 250, 2, 1, 0, 23, 23, optionality::required},
+  {"BP  Processing Requirements\"bp_processing_requirements\":", &t_CWE_612241eecc, 250, 3, 0, 508, 27, 26, optionality::optional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 5, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CE_43404300f4, 250, 6, 1, 0, 8, 8, optionality::optional},
+  {"BP Intended Use Date/Time\"bp_intended_use_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 25, 25, optionality::optional},
+  {"BP Intended Dispense From Location\"bp_intended_dispense_from_location\":", &t_PL_99c704ca6a, 80, 8, 1, 0, 34, 34, optionality::optional},
+  {"BP Intended Dispense From Address\"bp_intended_dispense_from_address\":", &t_XAD_c8853b67d2, 250, 9, 1, 0, 33, 33, optionality::optional},
+  {"BP Requested Dispense Date/Time\"bp_requested_dispense_date_time\":", &t_TS_88a4a463d4, 26, 10, 1, 0, 31, 31, optionality::optional},
+  {"BP Requested Dispense To Location\"bp_requested_dispense_to_location\":", &t_PL_99c704ca6a, 80, 11, 1, 0, 33, 33, optionality::optional},
+  {"BP Requested Dispense To Address\"bp_requested_dispense_to_address\":", &t_XAD_c8853b67d2, 250, 12, 1, 0, 32, 32, optionality::optional},
+  {"BP Indication for Use\"bp_indication_for_use\":", &t_CWE_612241eecc, 250, 13, 0, 509, 21, 21, optionality::optional},
+  {"BP Informed Consent Indicator\"bp_informed_consent_indicator\":", &t_ID_694d19431d, 1, 14, 1, 136, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_BPO_889d3c9957{str("BPO", 3), str("Blood product order", 19), s_BPO_889d3c9957_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_BPX_846180C5FC
+#define HL7V2_DEFS_S_BPX_846180C5FC
+inline constexpr field_def s_BPX_846180c5fc_f[] = {
+  {"Set ID _ BPX\"set_id_bpx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BP Dispense Status\"bp_dispense_status\":", &t_CWE_612241eecc, 250, 2, 1, 510, 18, 18, optionality::required},
+  {"BP Status\"bp_status\":", &t_ID_694d19431d, 1, 3, 1, 511, 9, 9, optionality::required},
+  {"BP Date/Time of Status\"bp_date_time_of_status\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 22, 22, optionality::required},
+  {"BC Donation ID\"bc_donation_id\":", &t_EI_ecba8e117b, 22, 5, 1, 0, 14, 14, optionality::optional},
+  {"BC Component\"bc_component\":", &t_CNE_a19b2cbd1c, 250, 6, 1, 0, 12, 12, optionality::optional},
+  {"BC Donation Type / Intended Use\"bc_donation_type_intended_use\":", &t_CNE_a19b2cbd1c, 250, 7, 1, 0, 31, 29, optionality::optional},
+  {"CP Commercial Product\"cp_commercial_product\":", &t_CWE_612241eecc, 250, 8, 1, 512, 21, 21, optionality::optional},
+  {"CP Manufacturer\"cp_manufacturer\":", &t_XON_bc6ef16cb5, 250, 9, 1, 0, 15, 15, optionality::optional},
+  {"CP Lot Number\"cp_lot_number\":", &t_EI_ecba8e117b, 22, 10, 1, 0, 13, 13, optionality::optional},
+  {"BP Blood Group\"bp_blood_group\":", &t_CNE_a19b2cbd1c, 250, 11, 1, 0, 14, 14, optionality::optional},
+  {"BC Special Testing\"bc_special_testing\":", &t_CNE_a19b2cbd1c, 250, 12, 0, 0, 18, 18, optionality::optional},
+  {"BP Expiration Date/Time\"bp_expiration_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 23, 23, optionality::optional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 14, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 15, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CE_43404300f4, 250, 16, 1, 0, 8, 8, optionality::optional},
+  {"BP Unique ID\"bp_unique_id\":", &t_EI_ecba8e117b, 22, 17, 1, 0, 12, 12, optionality::optional},
+  {"BP Actual Dispensed To Location\"bp_actual_dispensed_to_location\":", &t_PL_99c704ca6a, 80, 18, 1, 0, 31, 31, optionality::optional},
+  {"BP Actual Dispensed To Address\"bp_actual_dispensed_to_address\":", &t_XAD_c8853b67d2, 250, 19, 1, 0, 30, 30, optionality::optional},
+  {"BP Dispensed to Receiver\"bp_dispensed_to_receiver\":", &t_XCN_c4da9f6101, 250, 20, 1, 0, 24, 24, optionality::optional},
+  {"BP Dispensing Individual\"bp_dispensing_individual\":", &t_XCN_c4da9f6101, 250, 21, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_BPX_846180c5fc{str("BPX", 3), str("Blood product dispense status", 29), s_BPX_846180c5fc_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_BTS_680D28F0B2
+#define HL7V2_DEFS_S_BTS_680D28F0B2
+inline constexpr field_def s_BTS_680d28f0b2_f[] = {
+  {"Batch Message Count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch Totals\"batch_totals\":", &t_NM_caa61c45e1, 100, 3, 0, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_BTS_680d28f0b2{str("BTS", 3), str("Batch Trailer", 13), s_BTS_680d28f0b2_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_BTX_D4EB6EE155
+#define HL7V2_DEFS_S_BTX_D4EB6EE155
+inline constexpr field_def s_BTX_d4eb6ee155_f[] = {
+  {"Set ID _ BTX\"set_id_btx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BC Donation ID\"bc_donation_id\":", &t_EI_ecba8e117b, 22, 2, 1, 0, 14, 14, optionality::optional},
+  {"BC Component\"bc_component\":", &t_CNE_a19b2cbd1c, 250, 3, 1, 0, 12, 12, optionality::optional},
+  {"BC Blood Group\"bc_blood_group\":", &t_CNE_a19b2cbd1c, 250, 4, 1, 0, 14, 14, optionality::optional},
+  {"CP Commercial Product\"cp_commercial_product\":", &t_CWE_612241eecc, 250, 5, 1, 512, 21, 21, optionality::optional},
+  {"CP Manufacturer\"cp_manufacturer\":", &t_XON_bc6ef16cb5, 250, 6, 1, 0, 15, 15, optionality::optional},
+  {"CP Lot Number\"cp_lot_number\":", &t_EI_ecba8e117b, 22, 7, 1, 0, 13, 13, optionality::optional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 8, 8, optionality::optional},
+  {"BP Transfusion/Disposition Status\"bp_transfusion_disposition_status\":", &t_CWE_612241eecc, 250, 11, 1, 513, 33, 33, optionality::required},
+  {"BP Message Status\"bp_message_status\":", &t_ID_694d19431d, 1, 12, 1, 511, 17, 17, optionality::required},
+  {"BP Date/Time of Status\"bp_date_time_of_status\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 22, 22, optionality::required},
+  {"BP Administrator\"bp_administrator\":", &t_XCN_c4da9f6101, 250, 14, 1, 0, 16, 16, optionality::optional},
+  {"BP Verifier\"bp_verifier\":", &t_XCN_c4da9f6101, 250, 15, 1, 0, 11, 11, optionality::optional},
+  {"BP Transfusion Start Date/Time of Status\"bp_transfusion_start_date_time_of_status\":", &t_TS_88a4a463d4, 26, 16, 1, 0, 40, 40, optionality::optional},
+  {"BP Transfusion End Date/Time of Status\"bp_transfusion_end_date_time_of_status\":", &t_TS_88a4a463d4, 26, 17, 1, 0, 38, 38, optionality::optional},
+  {"BP Adverse Reaction Type\"bp_adverse_reaction_type\":", &t_CWE_612241eecc, 250, 18, 0, 514, 24, 24, optionality::optional},
+  {"BP Transfusion Interrupted Reason\"bp_transfusion_interrupted_reason\":", &t_CWE_612241eecc, 250, 19, 1, 515, 33, 33, optionality::optional},
+};
+inline constexpr segment_def s_BTX_d4eb6ee155{str("BTX", 3), str("Blood Product Transfusion/Disposition", 37), s_BTX_d4eb6ee155_f, 19};
+#endif
+#ifndef HL7V2_DEFS_S_CDM_951D41E576
+#define HL7V2_DEFS_S_CDM_951D41E576
+inline constexpr field_def s_CDM_951d41e576_f[] = {
+  {"Primary Key Value - CDM\"primary_key_value_cdm\":", &t_CE_43404300f4, 250, 1, 1, 132, 23, 21, optionality::required},
+  {"Charge Code Alias\"charge_code_alias\":", &t_CE_43404300f4, 250, 2, 0, 0, 17, 17, optionality::optional},
+  {"Charge Description Short\"charge_description_short\":", &t_ST_30901c7b80, 20, 3, 1, 0, 24, 24, optionality::required},
+  {"Charge Description Long\"charge_description_long\":", &t_ST_30901c7b80, 250, 4, 1, 0, 23, 23, optionality::optional},
+  {"Description Override Indicator\"description_override_indicator\":", &t_IS_94058a80d1, 1, 5, 1, 268, 30, 30, optionality::optional},
+  {"Exploding Charges\"exploding_charges\":", &t_CE_43404300f4, 250, 6, 0, 0, 17, 17, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_43404300f4, 250, 7, 0, 88, 14, 14, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 8, 1, 183, 20, 20, optionality::optional},
+  {"Inventory Number\"inventory_number\":", &t_CE_43404300f4, 250, 9, 0, 463, 16, 16, optionality::optional},
+  {"Resource Load\"resource_load\":", &t_NM_caa61c45e1, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Contract Number\"contract_number\":", &t_CX_3ae77f1e70, 250, 11, 0, 0, 15, 15, optionality::optional},
+  {"Contract Organization\"contract_organization\":", &t_XON_bc6ef16cb5, 250, 12, 0, 0, 21, 21, optionality::optional},
+  {"Room Fee Indicator\"room_fee_indicator\":", &t_ID_694d19431d, 1, 13, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CDM_951d41e576{str("CDM", 3), str("Charge Description Master", 25), s_CDM_951d41e576_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_CER_555F1ED672
+#define HL7V2_DEFS_S_CER_555F1ED672
+inline constexpr field_def s_CER_555f1ed672_f[] = {
+  {"Set ID _ CER\"set_id_cer\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Serial Number\"serial_number\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Version\"version\":", &t_ST_30901c7b80, 80, 3, 1, 0, 7, 7, optionality::optional},
+  {"Granting Authority\"granting_authority\":", &t_XON_bc6ef16cb5, 250, 4, 1, 0, 18, 18, optionality::optional},
+  {"Issuing Authority\"issuing_authority\":", &t_XCN_c4da9f6101, 250, 5, 1, 0, 17, 17, optionality::optional},
+  {"Signature of Issuing Authority\"signature_of_issuing_authority\":", &t_ED_5d9a2c017a, 65536, 6, 1, 0, 30, 30, optionality::optional},
+  {"Granting Country\"granting_country\":", &t_ID_694d19431d, 3, 7, 1, 399, 16, 16, optionality::optional},
+  {"Granting State/Province\"granting_state_province\":", &t_CWE_612241eecc, 250, 8, 1, 347, 23, 23, optionality::optional},
+  {"Granting County/Parish\"granting_county_parish\":", &t_CWE_612241eecc, 250, 9, 1, 289, 22, 22, optionality::optional},
+  {"Certificate Type\"certificate_type\":", &t_CWE_612241eecc, 250, 10, 1, 0, 16, 16, optionality::optional},
+  {"Certificate Domain\"certificate_domain\":", &t_CWE_612241eecc, 250, 11, 1, 0, 18, 18, optionality::optional},
+  {"Subject ID\"subject_id\":", &t_ID_694d19431d, 250, 12, 1, 0, 10, 10, optionality::optional},
+  {"Subject Name\"subject_name\":", &t_ST_30901c7b80, 250, 13, 1, 0, 12, 12, optionality::required},
+  {"Subject Directory Attribute Extension (Health Professional Data)\"subject_directory_attribute_extension_health_professional_data\":", &t_CWE_612241eecc, 250, 14, 0, 0, 64, 62, optionality::optional},
+  {"Subject Public Key Info\"subject_public_key_info\":", &t_CWE_612241eecc, 250, 15, 1, 0, 23, 23, optionality::optional},
+  {"Authority Key Identifier\"authority_key_identifier\":", &t_CWE_612241eecc, 250, 16, 1, 0, 24, 24, optionality::optional},
+  {"Basic Constraint\"basic_constraint\":", &t_ID_694d19431d, 250, 17, 1, 136, 16, 16, optionality::optional},
+  {"CRL Distribution Point\"crl_distribution_point\":", &t_CWE_612241eecc, 250, 18, 0, 0, 22, 22, optionality::optional},
+  {"Jurisdiction Country\"jurisdiction_country\":", &t_ID_694d19431d, 3, 19, 1, 399, 20, 20, optionality::optional},
+  {"Jurisdiction State/Province\"jurisdiction_state_province\":", &t_CWE_612241eecc, 250, 20, 1, 347, 27, 27, optionality::optional},
+  {"Jurisdiction County/Parish\"jurisdiction_county_parish\":", &t_CWE_612241eecc, 250, 21, 1, 289, 26, 26, optionality::optional},
+  {"Jurisdiction Breadth\"jurisdiction_breadth\":", &t_CWE_612241eecc, 250, 22, 0, 547, 20, 20, optionality::optional},
+  {"Granting Date\"granting_date\":", &t_TS_88a4a463d4, 26, 23, 1, 0, 13, 13, optionality::optional},
+  {"Issuing Date\"issuing_date\":", &t_TS_88a4a463d4, 26, 24, 1, 0, 12, 12, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_TS_88a4a463d4, 26, 25, 1, 0, 15, 15, optionality::optional},
+  {"Inactivation Date\"inactivation_date\":", &t_TS_88a4a463d4, 26, 26, 1, 0, 17, 17, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 27, 1, 0, 15, 15, optionality::optional},
+  {"Renewal Date\"renewal_date\":", &t_TS_88a4a463d4, 26, 28, 1, 0, 12, 12, optionality::optional},
+  {"Revocation Date\"revocation_date\":", &t_TS_88a4a463d4, 26, 29, 1, 0, 15, 15, optionality::optional},
+  {"Revocation Reason Code\"revocation_reason_code\":", &t_CE_43404300f4, 250, 30, 1, 0, 22, 22, optionality::optional},
+  {"Certificate Status\"certificate_status\":", &t_CWE_612241eecc, 250, 31, 1, 536, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CER_555f1ed672{str("CER", 3), str("Certificate Detail", 18), s_CER_555f1ed672_f, 31};
+#endif
+#ifndef HL7V2_DEFS_S_CM0_BB3D28EBD4
+#define HL7V2_DEFS_S_CM0_BB3D28EBD4
+inline constexpr field_def s_CM0_bb3d28ebd4_f[] = {
+  {"Set ID - CM0\"set_id_cm0\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_ecba8e117b, 60, 2, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_ecba8e117b, 60, 3, 3, 0, 18, 18, optionality::optional},
+  {"Title of Study\"title_of_study\":", &t_ST_30901c7b80, 300, 4, 1, 0, 14, 14, optionality::required},
+  {"Chairman of Study\"chairman_of_study\":", &t_XCN_c4da9f6101, 250, 5, 0, 0, 17, 17, optionality::optional},
+  {"Last IRB Approval Date\"last_irb_approval_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 22, 22, optionality::optional},
+  {"Total Accrual to Date\"total_accrual_to_date\":", &t_NM_caa61c45e1, 8, 7, 1, 0, 21, 21, optionality::optional},
+  {"Last Accrual Date\"last_accrual_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 17, 17, optionality::optional},
+  {"Contact for Study\"contact_for_study\":", &t_XCN_c4da9f6101, 250, 9, 0, 0, 17, 17, optionality::optional},
+  {"Contact's Telephone Number\"contacts_telephone_number\":", &t_XTN_2b6b62a07a, 250, 10, 1, 0, 26, 25, optionality::optional},
+  {"Contact's Address\"contacts_address\":", &t_XAD_c8853b67d2, 250, 11, 0, 0, 17, 16, optionality::optional},
+};
+inline constexpr segment_def s_CM0_bb3d28ebd4{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_bb3d28ebd4_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_CM1_77EA99D280
+#define HL7V2_DEFS_S_CM1_77EA99D280
+inline constexpr field_def s_CM1_77ea99d280_f[] = {
+  {"Set ID - CM1\"set_id_cm1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_43404300f4, 250, 2, 1, 0, 22, 22, optionality::required},
+  {"Description of Study Phase\"description_of_study_phase\":", &t_ST_30901c7b80, 300, 3, 1, 0, 26, 26, optionality::required},
+};
+inline constexpr segment_def s_CM1_77ea99d280{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_77ea99d280_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CM2_BB0EAC4BE9
+#define HL7V2_DEFS_S_CM2_BB0EAC4BE9
+inline constexpr field_def s_CM2_bb0eac4be9_f[] = {
+  {"Set ID - CM2\"set_id_cm2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Scheduled Time Point\"scheduled_time_point\":", &t_CE_43404300f4, 250, 2, 1, 0, 20, 20, optionality::required},
+  {"Description of Time Point\"description_of_time_point\":", &t_ST_30901c7b80, 300, 3, 1, 0, 25, 25, optionality::optional},
+  {"Events Scheduled This Time Point\"events_scheduled_this_time_point\":", &t_CE_43404300f4, 250, 4, 200, 0, 32, 32, optionality::required},
+};
+inline constexpr segment_def s_CM2_bb0eac4be9{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_bb0eac4be9_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CNS_00DBBB18DF
+#define HL7V2_DEFS_S_CNS_00DBBB18DF
+inline constexpr field_def s_CNS_00dbbb18df_f[] = {
+  {"Starting Notification Reference Number\"starting_notification_reference_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 38, 38, optionality::optional},
+  {"Ending Notification Reference Number\"ending_notification_reference_number\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 36, 36, optionality::optional},
+  {"Starting Notification Date/Time\"starting_notification_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 31, 31, optionality::optional},
+  {"Ending Notification Date/Time\"ending_notification_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 29, 29, optionality::optional},
+  {"Starting Notification Code\"starting_notification_code\":", &t_CE_43404300f4, 250, 5, 1, 0, 26, 26, optionality::optional},
+  {"Ending Notification Code\"ending_notification_code\":", &t_CE_43404300f4, 250, 6, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_CNS_00dbbb18df{str("CNS", 3), str("Clear Notification", 18), s_CNS_00dbbb18df_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_CON_3AB9338AE6
+#define HL7V2_DEFS_S_CON_3AB9338AE6
+inline constexpr field_def s_CON_3ab9338ae6_f[] = {
+  {"Set ID - CON\"set_id_con\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Consent Type\"consent_type\":", &t_CWE_612241eecc, 250, 2, 1, 496, 12, 12, optionality::optional},
+  {"Consent Form ID\"consent_form_id\":", &t_ST_30901c7b80, 40, 3, 1, 0, 15, 15, optionality::optional},
+  {"Consent Form Number\"consent_form_number\":", &t_EI_ecba8e117b, 180, 4, 1, 0, 19, 19, optionality::optional},
+  {"Consent Text\"consent_text\":", &t_FT_6e961e90da, 65536, 5, 0, 0, 12, 12, optionality::optional},
+  {"Subject-specific Consent Text\"subject_specific_consent_text\":", &t_FT_6e961e90da, 65536, 6, 0, 0, 29, 29, optionality::optional},
+  {"Consent Background\"consent_background\":", &t_FT_6e961e90da, 65536, 7, 0, 0, 18, 18, optionality::optional},
+  {"Subject-specific Consent Background\"subject_specific_consent_background\":", &t_FT_6e961e90da, 65536, 8, 0, 0, 35, 35, optionality::optional},
+  {"Consenter-imposed limitations\"consenter_imposed_limitations\":", &t_FT_6e961e90da, 65536, 9, 0, 0, 29, 29, optionality::optional},
+  {"Consent Mode\"consent_mode\":", &t_CNE_a19b2cbd1c, 2, 10, 1, 497, 12, 12, optionality::optional},
+  {"Consent Status\"consent_status\":", &t_CNE_a19b2cbd1c, 2, 11, 1, 498, 14, 14, optionality::required},
+  {"Consent Discussion Date/Time\"consent_discussion_date_time\":", &t_TS_88a4a463d4, 26, 12, 1, 0, 28, 28, optionality::optional},
+  {"Consent Decision Date/Time\"consent_decision_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 26, 26, optionality::optional},
+  {"Consent Effective Date/Time\"consent_effective_date_time\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 27, 27, optionality::optional},
+  {"Consent End Date/Time\"consent_end_date_time\":", &t_TS_88a4a463d4, 26, 15, 1, 0, 21, 21, optionality::optional},
+  {"Subject Competence Indicator\"subject_competence_indicator\":", &t_ID_694d19431d, 1, 16, 1, 136, 28, 28, optionality::optional},
+  {"Translator Assistance Indicator\"translator_assistance_indicator\":", &t_ID_694d19431d, 1, 17, 1, 136, 31, 31, optionality::optional},
+  {"Language Translated To\"language_translated_to\":", &t_ID_694d19431d, 1, 18, 1, 296, 22, 22, optionality::optional},
+  {"Informational Material Supplied Indicator\"informational_material_supplied_indicator\":", &t_ID_694d19431d, 1, 19, 1, 136, 41, 41, optionality::optional},
+  {"Consent Bypass Reason\"consent_bypass_reason\":", &t_CWE_612241eecc, 250, 20, 1, 499, 21, 21, optionality::optional},
+  {"Consent Disclosure Level\"consent_disclosure_level\":", &t_ID_694d19431d, 1, 21, 1, 500, 24, 24, optionality::optional},
+  {"Consent Non-disclosure Reason\"consent_non_disclosure_reason\":", &t_CWE_612241eecc, 250, 22, 1, 501, 29, 29, optionality::optional},
+  {"Non-subject Consenter Reason\"non_subject_consenter_reason\":", &t_CWE_612241eecc, 250, 23, 1, 502, 28, 28, optionality::optional},
+  {"Consenter ID\"consenter_id\":", &t_XPN_9daf32a714, 250, 24, 0, 0, 12, 12, optionality::required},
+  {"Relationship to Subject Table\"relationship_to_subject_table\":", &t_IS_94058a80d1, 100, 25, 0, 548, 29, 29, optionality::required},
+};
+inline constexpr segment_def s_CON_3ab9338ae6{str("CON", 3), str("Consent Segment", 15), s_CON_3ab9338ae6_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_CSP_1BEAC1E89B
+#define HL7V2_DEFS_S_CSP_1BEAC1E89B
+inline constexpr field_def s_CSP_1beac1e89b_f[] = {
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_43404300f4, 250, 1, 1, 0, 22, 22, optionality::required},
+  {"Date/time Study Phase Began\"date_time_study_phase_began\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 27, 27, optionality::required},
+  {"Date/time Study Phase Ended\"date_time_study_phase_ended\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"Study Phase Evaluability\"study_phase_evaluability\":", &t_CE_43404300f4, 250, 4, 1, 0, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_CSP_1beac1e89b{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_1beac1e89b_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_CSR_692DBDDC89
+#define HL7V2_DEFS_S_CSR_692DBDDC89
+inline constexpr field_def s_CSR_692dbddc89_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_ecba8e117b, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_ecba8e117b, 60, 2, 1, 0, 18, 18, optionality::optional},
+  {"Institution Registering the Patient\"institution_registering_the_patient\":", &t_CE_43404300f4, 250, 3, 1, 0, 35, 35, optionality::optional},
+  {"Sponsor Patient ID\"sponsor_patient_id\":", &t_CX_3ae77f1e70, 30, 4, 1, 0, 18, 18, optionality::required},
+  {"Alternate Patient ID - CSR\"alternate_patient_id_csr\":", &t_CX_3ae77f1e70, 30, 5, 1, 0, 26, 24, optionality::optional},
+  {"Date/Time Of Patient Study Registration\"date_time_of_patient_study_registration\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 39, 39, optionality::required},
+  {"Person Performing Study Registration\"person_performing_study_registration\":", &t_XCN_c4da9f6101, 250, 7, 0, 0, 36, 36, optionality::optional},
+  {"Study Authorizing Provider\"study_authorizing_provider\":", &t_XCN_c4da9f6101, 250, 8, 0, 0, 26, 26, optionality::required},
+  {"Date/time Patient Study Consent Signed\"date_time_patient_study_consent_signed\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 38, 38, optionality::optional},
+  {"Patient Study Eligibility Status\"patient_study_eligibility_status\":", &t_CE_43404300f4, 250, 10, 1, 0, 32, 32, optionality::optional},
+  {"Study Randomization Date/time\"study_randomization_date_time\":", &t_TS_88a4a463d4, 26, 11, 3, 0, 29, 29, optionality::optional},
+  {"Randomized Study Arm\"randomized_study_arm\":", &t_CE_43404300f4, 250, 12, 3, 0, 20, 20, optionality::optional},
+  {"Stratum for Study Randomization\"stratum_for_study_randomization\":", &t_CE_43404300f4, 250, 13, 3, 0, 31, 31, optionality::optional},
+  {"Patient Evaluability Status\"patient_evaluability_status\":", &t_CE_43404300f4, 250, 14, 1, 0, 27, 27, optionality::optional},
+  {"Date/time Ended Study\"date_time_ended_study\":", &t_TS_88a4a463d4, 26, 15, 1, 0, 21, 21, optionality::optional},
+  {"Reason Ended Study\"reason_ended_study\":", &t_CE_43404300f4, 250, 16, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_CSR_692dbddc89{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_692dbddc89_f, 16};
+#endif
+#ifndef HL7V2_DEFS_S_CSS_3F5AE2123D
+#define HL7V2_DEFS_S_CSS_3F5AE2123D
+inline constexpr field_def s_CSS_3f5ae2123d_f[] = {
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_43404300f4, 250, 1, 1, 0, 26, 26, optionality::required},
+  {"Study Scheduled Patient Time Point\"study_scheduled_patient_time_point\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 34, 34, optionality::optional},
+  {"Study Quality Control Codes\"study_quality_control_codes\":", &t_CE_43404300f4, 250, 3, 3, 0, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_CSS_3f5ae2123d{str("CSS", 3), str("Clinical Study Data Schedule Segment", 36), s_CSS_3f5ae2123d_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_CTD_D7E6FC9179
+#define HL7V2_DEFS_S_CTD_D7E6FC9179
+inline constexpr field_def s_CTD_d7e6fc9179_f[] = {
+  {"Contact Role\"contact_role\":", &t_CE_43404300f4, 250, 1, 0, 131, 12, 12, optionality::required},
+  {"Contact Name\"contact_name\":", &t_XPN_9daf32a714, 250, 2, 0, 0, 12, 12, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_c8853b67d2, 250, 3, 0, 0, 15, 15, optionality::optional},
+  {"Contact Location\"contact_location\":", &t_PL_99c704ca6a, 60, 4, 1, 0, 16, 16, optionality::optional},
+  {"Contact Communication Information\"contact_communication_information\":", &t_XTN_2b6b62a07a, 250, 5, 0, 0, 33, 33, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_43404300f4, 250, 6, 1, 185, 27, 27, optionality::optional},
+  {"Contact Identifiers\"contact_identifiers\":", &t_PLN_6bc6655a58, 100, 7, 0, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_CTD_d7e6fc9179{str("CTD", 3), str("Contact Data", 12), s_CTD_d7e6fc9179_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_CTI_D61AE47BC3
+#define HL7V2_DEFS_S_CTI_D61AE47BC3
+inline constexpr field_def s_CTI_d61ae47bc3_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_ecba8e117b, 60, 1, 1, 0, 16, 16, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CE_43404300f4, 250, 2, 1, 0, 22, 22, optionality::optional},
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CE_43404300f4, 250, 3, 1, 0, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_CTI_d61ae47bc3{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_d61ae47bc3_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_DB1_554308D0A0
+#define HL7V2_DEFS_S_DB1_554308D0A0
+inline constexpr field_def s_DB1_554308d0a0_f[] = {
+  {"Set ID - DB1\"set_id_db1\":", &t_SI_5f0d0d96af, 4, 1, 1, 131, 12, 10, optionality::required},
+  {"Disabled Person Code\"disabled_person_code\":", &t_IS_94058a80d1, 2, 2, 1, 334, 20, 20, optionality::optional},
+  {"Disabled Person Identifier\"disabled_person_identifier\":", &t_CX_3ae77f1e70, 250, 3, 0, 0, 26, 26, optionality::optional},
+  {"Disabled Indicator\"disabled_indicator\":", &t_ID_694d19431d, 1, 4, 1, 136, 18, 18, optionality::optional},
+  {"Disability Start Date\"disability_start_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 21, 21, optionality::optional},
+  {"Disability End Date\"disability_end_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+  {"Disability Return to Work Date\"disability_return_to_work_date\":", &t_DT_43ff1b10ca, 8, 7, 1, 0, 30, 30, optionality::optional},
+  {"Disability Unable to Work Date\"disability_unable_to_work_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 30, 30, optionality::optional},
+};
+inline constexpr segment_def s_DB1_554308d0a0{str("DB1", 3), str("Disability", 10), s_DB1_554308d0a0_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_DG1_BE6C122D68
+#define HL7V2_DEFS_S_DG1_BE6C122D68
+inline constexpr field_def s_DG1_be6c122d68_f[] = {
+  {"Set ID - DG1\"set_id_dg1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Diagnosis Coding Method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::optional},
+  {"Diagnosis Code - DG1\"diagnosis_code_dg1\":", &t_CE_43404300f4, 250, 3, 1, 51, 20, 18, optionality::optional},
+  {"Diagnosis Description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis Date/Time\"diagnosis_date_time\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Diagnosis Type\"diagnosis_type\":", &t_IS_94058a80d1, 2, 6, 1, 52, 14, 14, optionality::required},
+  {"Major Diagnostic Category\"major_diagnostic_category\":", &t_CE_43404300f4, 250, 7, 1, 118, 25, 25, optionality::optional},
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_43404300f4, 250, 8, 1, 55, 24, 24, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 1, 9, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 10, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_43404300f4, 250, 11, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_0cca1edf01, 12, 13, 1, 0, 12, 12, optionality::optional},
+  {"Grouper Version And Type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::optional},
+  {"Diagnosis Priority\"diagnosis_priority\":", &t_ID_694d19431d, 2, 15, 1, 359, 18, 18, optionality::optional},
+  {"Diagnosing Clinician\"diagnosing_clinician\":", &t_XCN_c4da9f6101, 250, 16, 0, 0, 20, 20, optionality::optional},
+  {"Diagnosis Classification\"diagnosis_classification\":", &t_IS_94058a80d1, 3, 17, 1, 228, 24, 24, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 18, 1, 136, 22, 22, optionality::optional},
+  {"Attestation Date/Time\"attestation_date_time\":", &t_TS_88a4a463d4, 26, 19, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis Identifier\"diagnosis_identifier\":", &t_EI_ecba8e117b, 427, 20, 1, 0, 20, 20, optionality::optional},
+  {"Diagnosis Action Code\"diagnosis_action_code\":", &t_ID_694d19431d, 1, 21, 1, 206, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_DG1_be6c122d68{str("DG1", 3), str("Diagnosis", 9), s_DG1_be6c122d68_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_DRG_D550057BBB
+#define HL7V2_DEFS_S_DRG_D550057BBB
+inline constexpr field_def s_DRG_d550057bbb_f[] = {
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CE_43404300f4, 250, 1, 1, 55, 24, 24, optionality::optional},
+  {"DRG Assigned Date/Time\"drg_assigned_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 22, 22, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 1, 3, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 4, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CE_43404300f4, 250, 5, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 6, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_0cca1edf01, 12, 7, 1, 0, 12, 12, optionality::optional},
+  {"DRG Payor\"drg_payor\":", &t_IS_94058a80d1, 1, 8, 1, 229, 9, 9, optionality::optional},
+  {"Outlier Reimbursement\"outlier_reimbursement\":", &t_CP_0cca1edf01, 9, 9, 1, 0, 21, 21, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_694d19431d, 1, 10, 1, 136, 22, 22, optionality::optional},
+  {"DRG Transfer Type\"drg_transfer_type\":", &t_IS_94058a80d1, 21, 11, 1, 415, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_DRG_d550057bbb{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_d550057bbb_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_DSC_5C100DF9E6
+#define HL7V2_DEFS_S_DSC_5C100DF9E6
+inline constexpr field_def s_DSC_5c100df9e6_f[] = {
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 1, 1, 0, 20, 20, optionality::optional},
+  {"Continuation Style\"continuation_style\":", &t_ID_694d19431d, 1, 2, 1, 398, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_DSC_5c100df9e6{str("DSC", 3), str("Continuation Pointer", 20), s_DSC_5c100df9e6_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_DSP_12D0B90522
+#define HL7V2_DEFS_S_DSP_12D0B90522
+inline constexpr field_def s_DSP_12d0b90522_f[] = {
+  {"Set ID - DSP\"set_id_dsp\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Display Level\"display_level\":", &t_SI_5f0d0d96af, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data Line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical Break Point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result ID\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
+};
+inline constexpr segment_def s_DSP_12d0b90522{str("DSP", 3), str("Display Data", 12), s_DSP_12d0b90522_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ECD_7C7D3916A9
+#define HL7V2_DEFS_S_ECD_7C7D3916A9
+inline constexpr field_def s_ECD_7c7d3916a9_f[] = {
+  {"Reference Command Number\"reference_command_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 24, 24, optionality::required},
+  {"Remote Control Command\"remote_control_command\":", &t_CE_43404300f4, 250, 2, 1, 368, 22, 22, optionality::required},
+  {"Response Required\"response_required\":", &t_ID_694d19431d, 80, 3, 1, 136, 17, 17, optionality::optional},
+  {"Requested Completion Time\"requested_completion_time\":", &t_TQ_b224a1a68e, 200, 4, 1, 0, 25, 25, optionality::optional},
+  {"Parameters\"parameters\":", &t_TX_f9e6eec689, 65536, 5, 0, 0, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_ECD_7c7d3916a9{str("ECD", 3), str("Equipment Command", 17), s_ECD_7c7d3916a9_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ECR_261A4858F8
+#define HL7V2_DEFS_S_ECR_261A4858F8
+inline constexpr field_def s_ECR_261a4858f8_f[] = {
+  {"Command Response\"command_response\":", &t_CE_43404300f4, 250, 1, 1, 387, 16, 16, optionality::required},
+  {"Date/Time Completed\"date_time_completed\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 19, 19, optionality::required},
+  {"Command Response Parameters\"command_response_parameters\":", &t_TX_f9e6eec689, 65536, 3, 0, 0, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_ECR_261a4858f8{str("ECR", 3), str("Equipment Command Response", 26), s_ECR_261a4858f8_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_EDU_920B622B6B
+#define HL7V2_DEFS_S_EDU_920B622B6B
+inline constexpr field_def s_EDU_920b622b6b_f[] = {
+  {"Set ID _ EDU\"set_id_edu\":", &t_SI_5f0d0d96af, 60, 1, 1, 0, 12, 10, optionality::required},
+  {"Academic Degree\"academic_degree\":", &t_IS_94058a80d1, 10, 2, 1, 360, 15, 15, optionality::optional},
+  {"Academic Degree Program Date Range\"academic_degree_program_date_range\":", &t_DR_71b7dfaabf, 52, 3, 1, 0, 34, 34, optionality::optional},
+  {"Academic Degree Program Participation Date Range\"academic_degree_program_participation_date_range\":", &t_DR_71b7dfaabf, 52, 4, 1, 0, 48, 48, optionality::optional},
+  {"Academic Degree Granted Date\"academic_degree_granted_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 28, 28, optionality::optional},
+  {"School\"school\":", &t_XON_bc6ef16cb5, 250, 6, 1, 0, 6, 6, optionality::optional},
+  {"School Type Code\"school_type_code\":", &t_CE_43404300f4, 250, 7, 1, 402, 16, 16, optionality::optional},
+  {"School Address\"school_address\":", &t_XAD_c8853b67d2, 250, 8, 1, 0, 14, 14, optionality::optional},
+  {"Major Field of Study\"major_field_of_study\":", &t_CWE_612241eecc, 250, 9, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_EDU_920b622b6b{str("EDU", 3), str("Educational Detail", 18), s_EDU_920b622b6b_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_EQL_59BA631B80
+#define HL7V2_DEFS_S_EQL_59BA631B80
+inline constexpr field_def s_EQL_59ba631b80_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 26, 26, optionality::required},
+  {"EQL Query Name\"eql_query_name\":", &t_CE_43404300f4, 250, 3, 1, 0, 14, 14, optionality::required},
+  {"EQL Query Statement\"eql_query_statement\":", &t_ST_30901c7b80, 4096, 4, 1, 0, 19, 19, optionality::required},
+};
+inline constexpr segment_def s_EQL_59ba631b80{str("EQL", 3), str("Embedded Query Language", 23), s_EQL_59ba631b80_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_EQP_3668613A02
+#define HL7V2_DEFS_S_EQP_3668613A02
+inline constexpr field_def s_EQP_3668613a02_f[] = {
+  {"Event type\"event_type\":", &t_CE_43404300f4, 250, 1, 1, 450, 10, 10, optionality::required},
+  {"File Name\"file_name\":", &t_ST_30901c7b80, 20, 2, 1, 0, 9, 9, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 15, 15, optionality::required},
+  {"End Date/Time\"end_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 13, 13, optionality::optional},
+  {"Transaction Data\"transaction_data\":", &t_FT_6e961e90da, 65536, 5, 1, 0, 16, 16, optionality::required},
+};
+inline constexpr segment_def s_EQP_3668613a02{str("EQP", 3), str("Equipment/log Service", 21), s_EQP_3668613a02_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_EQU_4E1CC6914B
+#define HL7V2_DEFS_S_EQU_4E1CC6914B
+inline constexpr field_def s_EQU_4e1cc6914b_f[] = {
+  {"Equipment Instance Identifier\"equipment_instance_identifier\":", &t_EI_ecba8e117b, 22, 1, 1, 0, 29, 29, optionality::required},
+  {"Event Date/Time\"event_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 15, 15, optionality::required},
+  {"Equipment State\"equipment_state\":", &t_CE_43404300f4, 250, 3, 1, 365, 15, 15, optionality::optional},
+  {"Local/Remote Control State\"local_remote_control_state\":", &t_CE_43404300f4, 250, 4, 1, 366, 26, 26, optionality::optional},
+  {"Alert Level\"alert_level\":", &t_CE_43404300f4, 250, 5, 1, 367, 11, 11, optionality::optional},
+};
+inline constexpr segment_def s_EQU_4e1cc6914b{str("EQU", 3), str("Equipment Detail", 16), s_EQU_4e1cc6914b_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_ERQ_B979FBA161
+#define HL7V2_DEFS_S_ERQ_B979FBA161
+inline constexpr field_def s_ERQ_b979fba161_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Event Identifier\"event_identifier\":", &t_CE_43404300f4, 250, 2, 1, 0, 16, 16, optionality::required},
+  {"Input Parameter List\"input_parameter_list\":", &t_QIP_7d34938073, 256, 3, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_ERQ_b979fba161{str("ERQ", 3), str("Event replay query", 18), s_ERQ_b979fba161_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ERR_7C4646595F
+#define HL7V2_DEFS_S_ERR_7C4646595F
+inline constexpr field_def s_ERR_7c4646595f_f[] = {
+  {"Error Code and Location\"error_code_and_location\":", &t_ELD_f21baf9a16, 493, 1, 0, 60, 23, 23, optionality::optional},
+  {"Error Location\"error_location\":", &t_ERL_109a14d21e, 18, 2, 0, 0, 14, 14, optionality::optional},
+  {"HL7 Error Code\"hl7_error_code\":", &t_CWE_612241eecc, 705, 3, 1, 357, 14, 14, optionality::required},
+  {"Severity\"severity\":", &t_ID_694d19431d, 2, 4, 1, 516, 8, 8, optionality::required},
+  {"Application Error Code\"application_error_code\":", &t_CWE_612241eecc, 705, 5, 1, 533, 22, 22, optionality::optional},
+  {"Application Error Parameter\"application_error_parameter\":", &t_ST_30901c7b80, 80, 6, 10, 0, 27, 27, optionality::optional},
+  {"Diagnostic Information\"diagnostic_information\":", &t_TX_f9e6eec689, 2048, 7, 1, 0, 22, 22, optionality::optional},
+  {"User Message\"user_message\":", &t_TX_f9e6eec689, 250, 8, 1, 0, 12, 12, optionality::optional},
+  {"Inform Person Indicator\"inform_person_indicator\":", &t_IS_94058a80d1, 20, 9, 0, 517, 23, 23, optionality::optional},
+  {"Override Type\"override_type\":", &t_CWE_612241eecc, 705, 10, 1, 518, 13, 13, optionality::optional},
+  {"Override Reason Code\"override_reason_code\":", &t_CWE_612241eecc, 705, 11, 0, 519, 20, 20, optionality::optional},
+  {"Help Desk Contact Point\"help_desk_contact_point\":", &t_XTN_2b6b62a07a, 652, 12, 0, 0, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_ERR_7c4646595f{str("ERR", 3), str("Error", 5), s_ERR_7c4646595f_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_EVN_E9A36B92E1
+#define HL7V2_DEFS_S_EVN_E9A36B92E1
+inline constexpr field_def s_EVN_e9a36b92e1_f[] = {
+  {"Event Type Code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::optional},
+  {"Recorded Date/Time\"recorded_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 18, 18, optionality::required},
+  {"Date/Time Planned Event\"date_time_planned_event\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"Event Reason Code\"event_reason_code\":", &t_IS_94058a80d1, 3, 4, 1, 62, 17, 17, optionality::optional},
+  {"Operator ID\"operator_id\":", &t_XCN_c4da9f6101, 250, 5, 0, 188, 11, 11, optionality::optional},
+  {"Event Occurred\"event_occurred\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 14, 14, optionality::optional},
+  {"Event Facility\"event_facility\":", &t_HD_6c94777106, 241, 7, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_EVN_e9a36b92e1{str("EVN", 3), str("Event Type", 10), s_EVN_e9a36b92e1_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_FAC_64663F194D
+#define HL7V2_DEFS_S_FAC_64663F194D
+inline constexpr field_def s_FAC_64663f194d_f[] = {
+  {"Facility ID-FAC\"facility_id_fac\":", &t_EI_ecba8e117b, 20, 1, 1, 0, 15, 15, optionality::required},
+  {"Facility Type\"facility_type\":", &t_ID_694d19431d, 1, 2, 1, 331, 13, 13, optionality::optional},
+  {"Facility Address\"facility_address\":", &t_XAD_c8853b67d2, 250, 3, 0, 0, 16, 16, optionality::required},
+  {"Facility Telecommunication\"facility_telecommunication\":", &t_XTN_2b6b62a07a, 250, 4, 1, 0, 26, 26, optionality::required},
+  {"Contact Person\"contact_person\":", &t_XCN_c4da9f6101, 250, 5, 0, 0, 14, 14, optionality::optional},
+  {"Contact Title\"contact_title\":", &t_ST_30901c7b80, 60, 6, 0, 0, 13, 13, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_c8853b67d2, 250, 7, 0, 0, 15, 15, optionality::optional},
+  {"Contact Telecommunication\"contact_telecommunication\":", &t_XTN_2b6b62a07a, 250, 8, 0, 0, 25, 25, optionality::optional},
+  {"Signature Authority\"signature_authority\":", &t_XCN_c4da9f6101, 250, 9, 0, 0, 19, 19, optionality::required},
+  {"Signature Authority Title\"signature_authority_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 25, 25, optionality::optional},
+  {"Signature Authority Address\"signature_authority_address\":", &t_XAD_c8853b67d2, 250, 11, 0, 0, 27, 27, optionality::optional},
+  {"Signature Authority Telecommunication\"signature_authority_telecommunication\":", &t_XTN_2b6b62a07a, 250, 12, 1, 0, 37, 37, optionality::optional},
+};
+inline constexpr segment_def s_FAC_64663f194d{str("FAC", 3), str("Facility", 8), s_FAC_64663f194d_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FHS_B342461411
+#define HL7V2_DEFS_S_FHS_B342461411
+inline constexpr field_def s_FHS_b342461411_f[] = {
+  {"File Field Separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File Encoding Characters\"file_encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 24, 24, optionality::required},
+  {"File Sending Application\"file_sending_application\":", &t_HD_6c94777106, 227, 3, 1, 0, 24, 24, optionality::optional},
+  {"File Sending Facility\"file_sending_facility\":", &t_HD_6c94777106, 227, 4, 1, 0, 21, 21, optionality::optional},
+  {"File Receiving Application\"file_receiving_application\":", &t_HD_6c94777106, 227, 5, 1, 0, 26, 26, optionality::optional},
+  {"File Receiving Facility\"file_receiving_facility\":", &t_HD_6c94777106, 227, 6, 1, 0, 23, 23, optionality::optional},
+  {"File Creation Date/Time\"file_creation_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"File Security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File Name/ID\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 12, 12, optionality::optional},
+  {"File Header Comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File Control ID\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference File Control ID\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_FHS_b342461411{str("FHS", 3), str("File Header", 11), s_FHS_b342461411_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_FT1_5CF99AD208
+#define HL7V2_DEFS_S_FT1_5CF99AD208
+inline constexpr field_def s_FT1_5cf99ad208_f[] = {
+  {"Set ID - FT1\"set_id_ft1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Transaction ID\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction Batch ID\"transaction_batch_id\":", &t_ST_30901c7b80, 10, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Date\"transaction_date\":", &t_DR_71b7dfaabf, 53, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction Posting Date\"transaction_posting_date\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction Type\"transaction_type\":", &t_IS_94058a80d1, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction Code\"transaction_code\":", &t_CE_43404300f4, 250, 7, 1, 132, 16, 16, optionality::required},
+  {"Transaction Description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::optional},
+  {"Transaction Description - Alt\"transaction_description_alt\":", &t_ST_30901c7b80, 40, 9, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 6, 10, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Amount - Extended\"transaction_amount_extended\":", &t_CP_0cca1edf01, 12, 11, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Amount - Unit\"transaction_amount_unit\":", &t_CP_0cca1edf01, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department Code\"department_code\":", &t_CE_43404300f4, 250, 13, 1, 49, 15, 15, optionality::optional},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_43404300f4, 250, 14, 1, 72, 17, 17, optionality::optional},
+  {"Insurance Amount\"insurance_amount\":", &t_CP_0cca1edf01, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_99c704ca6a, 80, 16, 1, 0, 25, 25, optionality::optional},
+  {"Fee Schedule\"fee_schedule\":", &t_IS_94058a80d1, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_IS_94058a80d1, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis Code - FT1\"diagnosis_code_ft1\":", &t_CE_43404300f4, 250, 19, 0, 51, 20, 18, optionality::optional},
+  {"Performed By Code\"performed_by_code\":", &t_XCN_c4da9f6101, 250, 20, 0, 84, 17, 17, optionality::optional},
+  {"Ordered By Code\"ordered_by_code\":", &t_XCN_c4da9f6101, 250, 21, 0, 0, 15, 15, optionality::optional},
+  {"Unit Cost\"unit_cost\":", &t_CP_0cca1edf01, 12, 22, 1, 0, 9, 9, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 23, 1, 0, 19, 19, optionality::optional},
+  {"Entered By Code\"entered_by_code\":", &t_XCN_c4da9f6101, 250, 24, 0, 0, 15, 15, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_43404300f4, 250, 25, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_43404300f4, 250, 26, 0, 340, 23, 23, optionality::optional},
+  {"Advanced Beneficiary Notice Code\"advanced_beneficiary_notice_code\":", &t_CE_43404300f4, 250, 27, 1, 339, 32, 32, optionality::optional},
+  {"Medically Necessary Duplicate Procedure Reason.\"medically_necessary_duplicate_procedure_reason\":", &t_CWE_612241eecc, 250, 28, 1, 476, 47, 46, optionality::optional},
+  {"NDC Code\"ndc_code\":", &t_CNE_a19b2cbd1c, 250, 29, 1, 549, 8, 8, optionality::optional},
+  {"Payment Reference ID\"payment_reference_id\":", &t_CX_3ae77f1e70, 250, 30, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Reference Key\"transaction_reference_key\":", &t_SI_5f0d0d96af, 4, 31, 0, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_FT1_5cf99ad208{str("FT1", 3), str("Financial Transaction", 21), s_FT1_5cf99ad208_f, 31};
+#endif
+#ifndef HL7V2_DEFS_S_FTS_35B220E535
+#define HL7V2_DEFS_S_FTS_35B220E535
+inline constexpr field_def s_FTS_35b220e535_f[] = {
+  {"File Batch Count\"file_batch_count\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File Trailer Comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_FTS_35b220e535{str("FTS", 3), str("File Trailer", 12), s_FTS_35b220e535_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_GOL_837C5E1E31
+#define HL7V2_DEFS_S_GOL_837C5E1E31
+inline constexpr field_def s_GOL_837c5e1e31_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Goal ID\"goal_id\":", &t_CE_43404300f4, 250, 3, 1, 0, 7, 7, optionality::required},
+  {"Goal Instance ID\"goal_instance_id\":", &t_EI_ecba8e117b, 60, 4, 1, 0, 16, 16, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_ecba8e117b, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Goal List Priority\"goal_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Goal Established Date/Time\"goal_established_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 26, 26, optionality::optional},
+  {"Expected Goal Achieve Date/Time\"expected_goal_achieve_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 31, 31, optionality::optional},
+  {"Goal Classification\"goal_classification\":", &t_CE_43404300f4, 250, 9, 1, 0, 19, 19, optionality::optional},
+  {"Goal Management Discipline\"goal_management_discipline\":", &t_CE_43404300f4, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Status\"current_goal_review_status\":", &t_CE_43404300f4, 250, 11, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Date/Time\"current_goal_review_date_time\":", &t_TS_88a4a463d4, 26, 12, 1, 0, 29, 29, optionality::optional},
+  {"Next Goal Review Date/Time\"next_goal_review_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 26, 26, optionality::optional},
+  {"Previous Goal Review Date/Time\"previous_goal_review_date_time\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 30, 30, optionality::optional},
+  {"Goal Review Interval\"goal_review_interval\":", &t_TQ_b224a1a68e, 200, 15, 1, 0, 20, 20, optionality::optional},
+  {"Goal Evaluation\"goal_evaluation\":", &t_CE_43404300f4, 250, 16, 1, 0, 15, 15, optionality::optional},
+  {"Goal Evaluation Comment\"goal_evaluation_comment\":", &t_ST_30901c7b80, 300, 17, 0, 0, 23, 23, optionality::optional},
+  {"Goal Life Cycle Status\"goal_life_cycle_status\":", &t_CE_43404300f4, 250, 18, 1, 0, 22, 22, optionality::optional},
+  {"Goal Life Cycle Status Date/Time\"goal_life_cycle_status_date_time\":", &t_TS_88a4a463d4, 26, 19, 1, 0, 32, 32, optionality::optional},
+  {"Goal Target Type\"goal_target_type\":", &t_CE_43404300f4, 250, 20, 0, 0, 16, 16, optionality::optional},
+  {"Goal Target Name\"goal_target_name\":", &t_XPN_9daf32a714, 250, 21, 0, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_GOL_837c5e1e31{str("GOL", 3), str("Goal Detail", 11), s_GOL_837c5e1e31_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_GP1_87AC486A6A
+#define HL7V2_DEFS_S_GP1_87AC486A6A
+inline constexpr field_def s_GP1_87ac486a6a_f[] = {
+  {"Type of Bill Code\"type_of_bill_code\":", &t_IS_94058a80d1, 3, 1, 1, 455, 17, 17, optionality::required},
+  {"Revenue Code\"revenue_code\":", &t_IS_94058a80d1, 3, 2, 0, 456, 12, 12, optionality::optional},
+  {"Overall Claim Disposition Code\"overall_claim_disposition_code\":", &t_IS_94058a80d1, 1, 3, 1, 457, 30, 30, optionality::optional},
+  {"OCE Edits per Visit Code\"oce_edits_per_visit_code\":", &t_IS_94058a80d1, 2, 4, 0, 458, 24, 24, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_0cca1edf01, 12, 5, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_GP1_87ac486a6a{str("GP1", 3), str("Grouping/Reimbursement - Visit", 30), s_GP1_87ac486a6a_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_GP2_BD05059D51
+#define HL7V2_DEFS_S_GP2_BD05059D51
+inline constexpr field_def s_GP2_bd05059d51_f[] = {
+  {"Revenue Code\"revenue_code\":", &t_IS_94058a80d1, 3, 1, 1, 456, 12, 12, optionality::optional},
+  {"Number of Service Units\"number_of_service_units\":", &t_NM_caa61c45e1, 7, 2, 1, 0, 23, 23, optionality::optional},
+  {"Charge\"charge\":", &t_CP_0cca1edf01, 12, 3, 1, 0, 6, 6, optionality::optional},
+  {"Reimbursement Action Code\"reimbursement_action_code\":", &t_IS_94058a80d1, 1, 4, 1, 459, 25, 25, optionality::optional},
+  {"Denial or Rejection Code\"denial_or_rejection_code\":", &t_IS_94058a80d1, 1, 5, 1, 460, 24, 24, optionality::optional},
+  {"OCE Edit Code\"oce_edit_code\":", &t_IS_94058a80d1, 3, 6, 0, 458, 13, 13, optionality::optional},
+  {"Ambulatory Payment Classification Code\"ambulatory_payment_classification_code\":", &t_CE_43404300f4, 250, 7, 1, 466, 38, 38, optionality::optional},
+  {"Modifier Edit Code\"modifier_edit_code\":", &t_IS_94058a80d1, 1, 8, 0, 467, 18, 18, optionality::optional},
+  {"Payment Adjustment Code\"payment_adjustment_code\":", &t_IS_94058a80d1, 1, 9, 1, 468, 23, 23, optionality::optional},
+  {"Packaging Status Code\"packaging_status_code\":", &t_IS_94058a80d1, 1, 10, 1, 469, 21, 21, optionality::optional},
+  {"Expected CMS Payment Amount\"expected_cms_payment_amount\":", &t_CP_0cca1edf01, 12, 11, 1, 0, 27, 27, optionality::optional},
+  {"Reimbursement Type Code\"reimbursement_type_code\":", &t_IS_94058a80d1, 2, 12, 1, 470, 23, 23, optionality::optional},
+  {"Co-Pay Amount\"co_pay_amount\":", &t_CP_0cca1edf01, 12, 13, 1, 0, 13, 13, optionality::optional},
+  {"Pay Rate per Service Unit\"pay_rate_per_service_unit\":", &t_NM_caa61c45e1, 4, 14, 1, 0, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_GP2_bd05059d51{str("GP2", 3), str("Grouping/Reimbursement - Procedure Line Item", 44), s_GP2_bd05059d51_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_GT1_5D2D2DC672
+#define HL7V2_DEFS_S_GT1_5D2D2DC672
+inline constexpr field_def s_GT1_5d2d2dc672_f[] = {
+  {"Set ID - GT1\"set_id_gt1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Guarantor Number\"guarantor_number\":", &t_CX_3ae77f1e70, 250, 2, 0, 0, 16, 16, optionality::optional},
+  {"Guarantor Name\"guarantor_name\":", &t_XPN_9daf32a714, 250, 3, 0, 0, 14, 14, optionality::required},
+  {"Guarantor Spouse Name\"guarantor_spouse_name\":", &t_XPN_9daf32a714, 250, 4, 0, 0, 21, 21, optionality::optional},
+  {"Guarantor Address\"guarantor_address\":", &t_XAD_c8853b67d2, 250, 5, 0, 0, 17, 17, optionality::optional},
+  {"Guarantor Ph Num - Home\"guarantor_ph_num_home\":", &t_XTN_2b6b62a07a, 250, 6, 0, 0, 23, 21, optionality::optional},
+  {"Guarantor Ph Num - Business\"guarantor_ph_num_business\":", &t_XTN_2b6b62a07a, 250, 7, 0, 0, 27, 25, optionality::optional},
+  {"Guarantor Date/Time Of Birth\"guarantor_date_time_of_birth\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor Administrative Sex\"guarantor_administrative_sex\":", &t_IS_94058a80d1, 1, 9, 1, 1, 28, 28, optionality::optional},
+  {"Guarantor Type\"guarantor_type\":", &t_IS_94058a80d1, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor Relationship\"guarantor_relationship\":", &t_CE_43404300f4, 250, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor SSN\"guarantor_ssn\":", &t_ST_30901c7b80, 11, 12, 1, 0, 13, 13, optionality::optional},
+  {"Guarantor Date - Begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor Date - End\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor Priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor Employer Name\"guarantor_employer_name\":", &t_XPN_9daf32a714, 250, 16, 0, 0, 23, 23, optionality::optional},
+  {"Guarantor Employer Address\"guarantor_employer_address\":", &t_XAD_c8853b67d2, 250, 17, 0, 0, 26, 26, optionality::optional},
+  {"Guarantor Employer Phone Number\"guarantor_employer_phone_number\":", &t_XTN_2b6b62a07a, 250, 18, 0, 0, 31, 31, optionality::optional},
+  {"Guarantor Employee ID Number\"guarantor_employee_id_number\":", &t_CX_3ae77f1e70, 250, 19, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Employment Status\"guarantor_employment_status\":", &t_IS_94058a80d1, 2, 20, 1, 66, 27, 27, optionality::optional},
+  {"Guarantor Organization Name\"guarantor_organization_name\":", &t_XON_bc6ef16cb5, 250, 21, 0, 0, 27, 27, optionality::optional},
+  {"Guarantor Billing Hold Flag\"guarantor_billing_hold_flag\":", &t_ID_694d19431d, 1, 22, 1, 136, 27, 27, optionality::optional},
+  {"Guarantor Credit Rating Code\"guarantor_credit_rating_code\":", &t_CE_43404300f4, 250, 23, 1, 341, 28, 28, optionality::optional},
+  {"Guarantor Death Date And Time\"guarantor_death_date_and_time\":", &t_TS_88a4a463d4, 26, 24, 1, 0, 29, 29, optionality::optional},
+  {"Guarantor Death Flag\"guarantor_death_flag\":", &t_ID_694d19431d, 1, 25, 1, 136, 20, 20, optionality::optional},
+  {"Guarantor Charge Adjustment Code\"guarantor_charge_adjustment_code\":", &t_CE_43404300f4, 250, 26, 1, 218, 32, 32, optionality::optional},
+  {"Guarantor Household Annual Income\"guarantor_household_annual_income\":", &t_CP_0cca1edf01, 10, 27, 1, 0, 33, 33, optionality::optional},
+  {"Guarantor Household Size\"guarantor_household_size\":", &t_NM_caa61c45e1, 3, 28, 1, 0, 24, 24, optionality::optional},
+  {"Guarantor Employer ID Number\"guarantor_employer_id_number\":", &t_CX_3ae77f1e70, 250, 29, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Marital Status Code\"guarantor_marital_status_code\":", &t_CE_43404300f4, 250, 30, 1, 2, 29, 29, optionality::optional},
+  {"Guarantor Hire Effective Date\"guarantor_hire_effective_date\":", &t_DT_43ff1b10ca, 8, 31, 1, 0, 29, 29, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 32, 1, 0, 20, 20, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 33, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 34, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_43404300f4, 250, 35, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_43404300f4, 250, 36, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 37, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_43404300f4, 250, 38, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 39, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 40, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_43404300f4, 250, 41, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_9daf32a714, 250, 42, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_43404300f4, 250, 43, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_43404300f4, 250, 44, 0, 189, 12, 12, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_9daf32a714, 250, 45, 0, 0, 21, 20, optionality::optional},
+  {"Contact Person's Telephone Number\"contact_persons_telephone_number\":", &t_XTN_2b6b62a07a, 250, 46, 0, 0, 33, 32, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_43404300f4, 250, 47, 1, 222, 14, 14, optionality::optional},
+  {"Contact Relationship\"contact_relationship\":", &t_IS_94058a80d1, 3, 48, 1, 63, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 49, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_5707ec427d, 20, 50, 1, 327, 14, 14, optionality::optional},
+  {"Guarantor Employer's Organization Name\"guarantor_employers_organization_name\":", &t_XON_bc6ef16cb5, 250, 51, 0, 0, 38, 37, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 52, 1, 295, 8, 8, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 53, 1, 311, 10, 10, optionality::optional},
+  {"Guarantor Financial Class\"guarantor_financial_class\":", &t_FC_b336968b34, 50, 54, 1, 64, 25, 25, optionality::optional},
+  {"Guarantor Race\"guarantor_race\":", &t_CE_43404300f4, 250, 55, 0, 5, 14, 14, optionality::optional},
+  {"Guarantor Birth Place\"guarantor_birth_place\":", &t_ST_30901c7b80, 250, 56, 1, 0, 21, 21, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_IS_94058a80d1, 2, 57, 1, 99, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_GT1_5d2d2dc672{str("GT1", 3), str("Guarantor", 9), s_GT1_5d2d2dc672_f, 57};
+#endif
+#ifndef HL7V2_DEFS_S_IAM_5F3DDFFA72
+#define HL7V2_DEFS_S_IAM_5F3DDFFA72
+inline constexpr field_def s_IAM_5f3ddffa72_f[] = {
+  {"Set ID - IAM\"set_id_iam\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergen Type Code\"allergen_type_code\":", &t_CE_43404300f4, 250, 2, 1, 127, 18, 18, optionality::optional},
+  {"Allergen Code/Mnemonic/Description\"allergen_code_mnemonic_description\":", &t_CE_43404300f4, 250, 3, 1, 0, 34, 34, optionality::required},
+  {"Allergy Severity Code\"allergy_severity_code\":", &t_CE_43404300f4, 250, 4, 1, 128, 21, 21, optionality::optional},
+  {"Allergy Reaction Code\"allergy_reaction_code\":", &t_ST_30901c7b80, 15, 5, 0, 0, 21, 21, optionality::optional},
+  {"Allergy Action Code\"allergy_action_code\":", &t_CNE_a19b2cbd1c, 250, 6, 1, 323, 19, 19, optionality::required},
+  {"Allergy Unique Identifier\"allergy_unique_identifier\":", &t_EI_ecba8e117b, 427, 7, 1, 0, 25, 25, optionality::optional},
+  {"Action Reason\"action_reason\":", &t_ST_30901c7b80, 60, 8, 1, 0, 13, 13, optionality::optional},
+  {"Sensitivity to Causative Agent Code\"sensitivity_to_causative_agent_code\":", &t_CE_43404300f4, 250, 9, 1, 436, 35, 35, optionality::optional},
+  {"Allergen Group Code/Mnemonic/Description\"allergen_group_code_mnemonic_description\":", &t_CE_43404300f4, 250, 10, 1, 0, 40, 40, optionality::optional},
+  {"Onset Date\"onset_date\":", &t_DT_43ff1b10ca, 8, 11, 1, 0, 10, 10, optionality::optional},
+  {"Onset Date Text\"onset_date_text\":", &t_ST_30901c7b80, 60, 12, 1, 0, 15, 15, optionality::optional},
+  {"Reported Date/Time\"reported_date_time\":", &t_TS_88a4a463d4, 8, 13, 1, 0, 18, 18, optionality::optional},
+  {"Reported By\"reported_by\":", &t_XPN_9daf32a714, 250, 14, 1, 0, 11, 11, optionality::optional},
+  {"Relationship to Patient Code\"relationship_to_patient_code\":", &t_CE_43404300f4, 250, 15, 1, 63, 28, 28, optionality::optional},
+  {"Alert Device Code\"alert_device_code\":", &t_CE_43404300f4, 250, 16, 1, 437, 17, 17, optionality::optional},
+  {"Allergy Clinical Status Code\"allergy_clinical_status_code\":", &t_CE_43404300f4, 250, 17, 1, 438, 28, 28, optionality::optional},
+  {"Statused by Person\"statused_by_person\":", &t_XCN_c4da9f6101, 250, 18, 1, 0, 18, 18, optionality::optional},
+  {"Statused by Organization\"statused_by_organization\":", &t_XON_bc6ef16cb5, 250, 19, 1, 0, 24, 24, optionality::optional},
+  {"Statused at Date/Time\"statused_at_date_time\":", &t_TS_88a4a463d4, 8, 20, 1, 0, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_IAM_5f3ddffa72{str("IAM", 3), str("Patient Adverse Reaction Information", 36), s_IAM_5f3ddffa72_f, 20};
+#endif
+#ifndef HL7V2_DEFS_S_IIM_01ABB97380
+#define HL7V2_DEFS_S_IIM_01ABB97380
+inline constexpr field_def s_IIM_01abb97380_f[] = {
+  {"Primary Key Value - IIM\"primary_key_value_iim\":", &t_CWE_612241eecc, 250, 1, 1, 0, 23, 21, optionality::required},
+  {"Service Item Code\"service_item_code\":", &t_CWE_612241eecc, 250, 2, 1, 0, 17, 17, optionality::required},
+  {"Inventory Lot Number\"inventory_lot_number\":", &t_ST_30901c7b80, 250, 3, 1, 0, 20, 20, optionality::optional},
+  {"Inventory Expiration Date\"inventory_expiration_date\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 25, 25, optionality::optional},
+  {"Inventory Manufacturer Name\"inventory_manufacturer_name\":", &t_CWE_612241eecc, 250, 5, 1, 0, 27, 27, optionality::optional},
+  {"Inventory Location\"inventory_location\":", &t_CWE_612241eecc, 250, 6, 1, 0, 18, 18, optionality::optional},
+  {"Inventory Received Date\"inventory_received_date\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"Inventory Received Quantity\"inventory_received_quantity\":", &t_NM_caa61c45e1, 12, 8, 1, 0, 27, 27, optionality::optional},
+  {"Inventory Received Quantity Unit\"inventory_received_quantity_unit\":", &t_CWE_612241eecc, 250, 9, 1, 0, 32, 32, optionality::optional},
+  {"Inventory Received Item Cost\"inventory_received_item_cost\":", &t_MO_03b1f4298f, 12, 10, 1, 0, 28, 28, optionality::optional},
+  {"Inventory On Hand Date\"inventory_on_hand_date\":", &t_TS_88a4a463d4, 26, 11, 1, 0, 22, 22, optionality::optional},
+  {"Inventory On Hand Quantity\"inventory_on_hand_quantity\":", &t_NM_caa61c45e1, 12, 12, 1, 0, 26, 26, optionality::optional},
+  {"Inventory On Hand Quantity Unit\"inventory_on_hand_quantity_unit\":", &t_CWE_612241eecc, 250, 13, 1, 0, 31, 31, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_43404300f4, 250, 14, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_43404300f4, 250, 15, 0, 340, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_IIM_01abb97380{str("IIM", 3), str("Inventory Item Master", 21), s_IIM_01abb97380_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_IN1_9481F58999
+#define HL7V2_DEFS_S_IN1_9481F58999
+inline constexpr field_def s_IN1_9481f58999_f[] = {
+  {"Set ID - IN1\"set_id_in1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Insurance Plan ID\"insurance_plan_id\":", &t_CE_43404300f4, 250, 2, 1, 72, 17, 17, optionality::required},
+  {"Insurance Company ID\"insurance_company_id\":", &t_CX_3ae77f1e70, 250, 3, 0, 0, 20, 20, optionality::required},
+  {"Insurance Company Name\"insurance_company_name\":", &t_XON_bc6ef16cb5, 250, 4, 0, 0, 22, 22, optionality::optional},
+  {"Insurance Company Address\"insurance_company_address\":", &t_XAD_c8853b67d2, 250, 5, 0, 0, 25, 25, optionality::optional},
+  {"Insurance Co Contact Person\"insurance_co_contact_person\":", &t_XPN_9daf32a714, 250, 6, 0, 0, 27, 27, optionality::optional},
+  {"Insurance Co Phone Number\"insurance_co_phone_number\":", &t_XTN_2b6b62a07a, 250, 7, 0, 0, 25, 25, optionality::optional},
+  {"Group Number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group Name\"group_name\":", &t_XON_bc6ef16cb5, 250, 9, 0, 0, 10, 10, optionality::optional},
+  {"Insured's Group Emp ID\"insureds_group_emp_id\":", &t_CX_3ae77f1e70, 250, 10, 0, 0, 22, 21, optionality::optional},
+  {"Insured's Group Emp Name\"insureds_group_emp_name\":", &t_XON_bc6ef16cb5, 250, 11, 0, 0, 24, 23, optionality::optional},
+  {"Plan Effective Date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan Expiration Date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization Information\"authorization_information\":", &t_AUI_f0d573e90c, 239, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan Type\"plan_type\":", &t_IS_94058a80d1, 3, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name Of Insured\"name_of_insured\":", &t_XPN_9daf32a714, 250, 16, 0, 0, 15, 15, optionality::optional},
+  {"Insured's Relationship To Patient\"insureds_relationship_to_patient\":", &t_CE_43404300f4, 250, 17, 1, 63, 33, 32, optionality::optional},
+  {"Insured's Date Of Birth\"insureds_date_of_birth\":", &t_TS_88a4a463d4, 26, 18, 1, 0, 23, 22, optionality::optional},
+  {"Insured's Address\"insureds_address\":", &t_XAD_c8853b67d2, 250, 19, 0, 0, 17, 16, optionality::optional},
+  {"Assignment Of Benefits\"assignment_of_benefits\":", &t_IS_94058a80d1, 2, 20, 1, 135, 22, 22, optionality::optional},
+  {"Coordination Of Benefits\"coordination_of_benefits\":", &t_IS_94058a80d1, 2, 21, 1, 173, 24, 24, optionality::optional},
+  {"Coord Of Ben. Priority\"coord_of_ben_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 22, 21, optionality::optional},
+  {"Notice Of Admission Flag\"notice_of_admission_flag\":", &t_ID_694d19431d, 1, 23, 1, 136, 24, 24, optionality::optional},
+  {"Notice Of Admission Date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Report Of Eligibility Flag\"report_of_eligibility_flag\":", &t_ID_694d19431d, 1, 25, 1, 136, 26, 26, optionality::optional},
+  {"Report Of Eligibility Date\"report_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 26, 26, optionality::optional},
+  {"Release Information Code\"release_information_code\":", &t_IS_94058a80d1, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-Admit Cert (PAC)\"pre_admit_cert_pac\":", &t_ST_30901c7b80, 15, 28, 1, 0, 20, 18, optionality::optional},
+  {"Verification Date/Time\"verification_date_time\":", &t_TS_88a4a463d4, 26, 29, 1, 0, 22, 22, optionality::optional},
+  {"Verification By\"verification_by\":", &t_XCN_c4da9f6101, 250, 30, 0, 0, 15, 15, optionality::optional},
+  {"Type Of Agreement Code\"type_of_agreement_code\":", &t_IS_94058a80d1, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing Status\"billing_status\":", &t_IS_94058a80d1, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime Reserve Days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay Before L.R. Day\"delay_before_l_r_day\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 21, 20, optionality::optional},
+  {"Company Plan Code\"company_plan_code\":", &t_IS_94058a80d1, 8, 35, 1, 42, 17, 17, optionality::optional},
+  {"Policy Number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy Deductible\"policy_deductible\":", &t_CP_0cca1edf01, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy Limit - Amount\"policy_limit_amount\":", &t_CP_0cca1edf01, 12, 38, 1, 0, 21, 19, optionality::optional},
+  {"Policy Limit - Days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room Rate - Semi-Private\"room_rate_semi_private\":", &t_CP_0cca1edf01, 12, 40, 1, 0, 24, 22, optionality::optional},
+  {"Room Rate - Private\"room_rate_private\":", &t_CP_0cca1edf01, 12, 41, 1, 0, 19, 17, optionality::optional},
+  {"Insured's Employment Status\"insureds_employment_status\":", &t_CE_43404300f4, 250, 42, 1, 66, 27, 26, optionality::optional},
+  {"Insured's Administrative Sex\"insureds_administrative_sex\":", &t_IS_94058a80d1, 1, 43, 1, 1, 28, 27, optionality::optional},
+  {"Insured's Employer's Address\"insureds_employers_address\":", &t_XAD_c8853b67d2, 250, 44, 0, 0, 28, 26, optionality::optional},
+  {"Verification Status\"verification_status\":", &t_ST_30901c7b80, 2, 45, 1, 0, 19, 19, optionality::optional},
+  {"Prior Insurance Plan ID\"prior_insurance_plan_id\":", &t_IS_94058a80d1, 8, 46, 1, 72, 23, 23, optionality::optional},
+  {"Coverage Type\"coverage_type\":", &t_IS_94058a80d1, 3, 47, 1, 309, 13, 13, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 48, 1, 295, 8, 8, optionality::optional},
+  {"Insured's ID Number\"insureds_id_number\":", &t_CX_3ae77f1e70, 250, 49, 0, 0, 19, 18, optionality::optional},
+  {"Signature Code\"signature_code\":", &t_IS_94058a80d1, 1, 50, 1, 535, 14, 14, optionality::optional},
+  {"Signature Code Date\"signature_code_date\":", &t_DT_43ff1b10ca, 8, 51, 1, 0, 19, 19, optionality::optional},
+  {"Insured's Birth Place\"insureds_birth_place\":", &t_ST_30901c7b80, 250, 52, 1, 0, 21, 20, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_IS_94058a80d1, 2, 53, 1, 99, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_IN1_9481f58999{str("IN1", 3), str("Insurance", 9), s_IN1_9481f58999_f, 53};
+#endif
+#ifndef HL7V2_DEFS_S_IN2_63CC6C3DDD
+#define HL7V2_DEFS_S_IN2_63CC6C3DDD
+inline constexpr field_def s_IN2_63cc6c3ddd_f[] = {
+  {"Insured's Employee ID\"insureds_employee_id\":", &t_CX_3ae77f1e70, 250, 1, 0, 0, 21, 20, optionality::optional},
+  {"Insured's Social Security Number\"insureds_social_security_number\":", &t_ST_30901c7b80, 11, 2, 1, 0, 32, 31, optionality::optional},
+  {"Insured's Employer's Name and ID\"insureds_employers_name_and_id\":", &t_XCN_c4da9f6101, 250, 3, 0, 0, 32, 30, optionality::optional},
+  {"Employer Information Data\"employer_information_data\":", &t_IS_94058a80d1, 1, 4, 1, 139, 25, 25, optionality::optional},
+  {"Mail Claim Party\"mail_claim_party\":", &t_IS_94058a80d1, 1, 5, 0, 137, 16, 16, optionality::optional},
+  {"Medicare Health Ins Card Number\"medicare_health_ins_card_number\":", &t_ST_30901c7b80, 15, 6, 1, 0, 31, 31, optionality::optional},
+  {"Medicaid Case Name\"medicaid_case_name\":", &t_XPN_9daf32a714, 250, 7, 0, 0, 18, 18, optionality::optional},
+  {"Medicaid Case Number\"medicaid_case_number\":", &t_ST_30901c7b80, 15, 8, 1, 0, 20, 20, optionality::optional},
+  {"Military Sponsor Name\"military_sponsor_name\":", &t_XPN_9daf32a714, 250, 9, 0, 0, 21, 21, optionality::optional},
+  {"Military ID Number\"military_id_number\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::optional},
+  {"Dependent Of Military Recipient\"dependent_of_military_recipient\":", &t_CE_43404300f4, 250, 11, 1, 342, 31, 31, optionality::optional},
+  {"Military Organization\"military_organization\":", &t_ST_30901c7b80, 25, 12, 1, 0, 21, 21, optionality::optional},
+  {"Military Station\"military_station\":", &t_ST_30901c7b80, 25, 13, 1, 0, 16, 16, optionality::optional},
+  {"Military Service\"military_service\":", &t_IS_94058a80d1, 14, 14, 1, 140, 16, 16, optionality::optional},
+  {"Military Rank/Grade\"military_rank_grade\":", &t_IS_94058a80d1, 2, 15, 1, 141, 19, 19, optionality::optional},
+  {"Military Status\"military_status\":", &t_IS_94058a80d1, 3, 16, 1, 142, 15, 15, optionality::optional},
+  {"Military Retire Date\"military_retire_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 20, 20, optionality::optional},
+  {"Military Non-Avail Cert On File\"military_non_avail_cert_on_file\":", &t_ID_694d19431d, 1, 18, 1, 136, 31, 31, optionality::optional},
+  {"Baby Coverage\"baby_coverage\":", &t_ID_694d19431d, 1, 19, 1, 136, 13, 13, optionality::optional},
+  {"Combine Baby Bill\"combine_baby_bill\":", &t_ID_694d19431d, 1, 20, 1, 136, 17, 17, optionality::optional},
+  {"Blood Deductible\"blood_deductible\":", &t_ST_30901c7b80, 1, 21, 1, 0, 16, 16, optionality::optional},
+  {"Special Coverage Approval Name\"special_coverage_approval_name\":", &t_XPN_9daf32a714, 250, 22, 0, 0, 30, 30, optionality::optional},
+  {"Special Coverage Approval Title\"special_coverage_approval_title\":", &t_ST_30901c7b80, 30, 23, 1, 0, 31, 31, optionality::optional},
+  {"Non-Covered Insurance Code\"non_covered_insurance_code\":", &t_IS_94058a80d1, 8, 24, 0, 143, 26, 26, optionality::optional},
+  {"Payor ID\"payor_id\":", &t_CX_3ae77f1e70, 250, 25, 0, 0, 8, 8, optionality::optional},
+  {"Payor Subscriber ID\"payor_subscriber_id\":", &t_CX_3ae77f1e70, 250, 26, 0, 0, 19, 19, optionality::optional},
+  {"Eligibility Source\"eligibility_source\":", &t_IS_94058a80d1, 1, 27, 1, 144, 18, 18, optionality::optional},
+  {"Room Coverage Type/Amount\"room_coverage_type_amount\":", &t_RMC_a84a520a71, 82, 28, 0, 0, 25, 25, optionality::optional},
+  {"Policy Type/Amount\"policy_type_amount\":", &t_PTA_9f3c78e5e2, 56, 29, 0, 0, 18, 18, optionality::optional},
+  {"Daily Deductible\"daily_deductible\":", &t_DDI_865db8ba1a, 25, 30, 1, 0, 16, 16, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 31, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 32, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_43404300f4, 250, 33, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_43404300f4, 250, 34, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 35, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_43404300f4, 250, 36, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 38, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_43404300f4, 250, 39, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_9daf32a714, 250, 40, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_43404300f4, 250, 41, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_43404300f4, 250, 42, 0, 189, 12, 12, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_43404300f4, 250, 43, 0, 2, 14, 14, optionality::optional},
+  {"Insured's Employment Start Date\"insureds_employment_start_date\":", &t_DT_43ff1b10ca, 8, 44, 1, 0, 31, 30, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 45, 1, 0, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 46, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_5707ec427d, 20, 47, 1, 0, 14, 14, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 48, 1, 311, 10, 10, optionality::optional},
+  {"Employer Contact Person Name\"employer_contact_person_name\":", &t_XPN_9daf32a714, 250, 49, 0, 0, 28, 28, optionality::optional},
+  {"Employer Contact Person Phone Number\"employer_contact_person_phone_number\":", &t_XTN_2b6b62a07a, 250, 50, 0, 0, 36, 36, optionality::optional},
+  {"Employer Contact Reason\"employer_contact_reason\":", &t_IS_94058a80d1, 2, 51, 1, 222, 23, 23, optionality::optional},
+  {"Insured's Contact Person's Name\"insureds_contact_persons_name\":", &t_XPN_9daf32a714, 250, 52, 0, 0, 31, 29, optionality::optional},
+  {"Insured's Contact Person Phone Number\"insureds_contact_person_phone_number\":", &t_XTN_2b6b62a07a, 250, 53, 0, 0, 37, 36, optionality::optional},
+  {"Insured's Contact Person Reason\"insureds_contact_person_reason\":", &t_IS_94058a80d1, 2, 54, 0, 222, 31, 30, optionality::optional},
+  {"Relationship to the Patient Start Date\"relationship_to_the_patient_start_date\":", &t_DT_43ff1b10ca, 8, 55, 1, 0, 38, 38, optionality::optional},
+  {"Relationship to the Patient Stop Date\"relationship_to_the_patient_stop_date\":", &t_DT_43ff1b10ca, 8, 56, 0, 0, 37, 37, optionality::optional},
+  {"Insurance Co. Contact Reason\"insurance_co_contact_reason\":", &t_IS_94058a80d1, 2, 57, 1, 232, 28, 27, optionality::optional},
+  {"Insurance Co Contact Phone Number\"insurance_co_contact_phone_number\":", &t_XTN_2b6b62a07a, 250, 58, 1, 0, 33, 33, optionality::optional},
+  {"Policy Scope\"policy_scope\":", &t_IS_94058a80d1, 2, 59, 1, 312, 12, 12, optionality::optional},
+  {"Policy Source\"policy_source\":", &t_IS_94058a80d1, 2, 60, 1, 313, 13, 13, optionality::optional},
+  {"Patient Member Number\"patient_member_number\":", &t_CX_3ae77f1e70, 250, 61, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor's Relationship To Insured\"guarantors_relationship_to_insured\":", &t_CE_43404300f4, 250, 62, 1, 63, 35, 34, optionality::optional},
+  {"Insured's Phone Number - Home\"insureds_phone_number_home\":", &t_XTN_2b6b62a07a, 250, 63, 0, 0, 29, 26, optionality::optional},
+  {"Insured's Employer Phone Number\"insureds_employer_phone_number\":", &t_XTN_2b6b62a07a, 250, 64, 0, 0, 31, 30, optionality::optional},
+  {"Military Handicapped Program\"military_handicapped_program\":", &t_CE_43404300f4, 250, 65, 1, 343, 28, 28, optionality::optional},
+  {"Suspend Flag\"suspend_flag\":", &t_ID_694d19431d, 1, 66, 1, 136, 12, 12, optionality::optional},
+  {"Copay Limit Flag\"copay_limit_flag\":", &t_ID_694d19431d, 1, 67, 1, 136, 16, 16, optionality::optional},
+  {"Stoploss Limit Flag\"stoploss_limit_flag\":", &t_ID_694d19431d, 1, 68, 1, 136, 19, 19, optionality::optional},
+  {"Insured Organization Name and ID\"insured_organization_name_and_id\":", &t_XON_bc6ef16cb5, 250, 69, 0, 0, 32, 32, optionality::optional},
+  {"Insured Employer Organization Name and ID\"insured_employer_organization_name_and_id\":", &t_XON_bc6ef16cb5, 250, 70, 0, 0, 41, 41, optionality::optional},
+  {"Race\"race\":", &t_CE_43404300f4, 250, 71, 0, 5, 4, 4, optionality::optional},
+  {"CMS Patient's Relationship to Insured\"cms_patients_relationship_to_insured\":", &t_CE_43404300f4, 250, 72, 1, 344, 37, 36, optionality::optional},
+};
+inline constexpr segment_def s_IN2_63cc6c3ddd{str("IN2", 3), str("Insurance Additional Information", 32), s_IN2_63cc6c3ddd_f, 72};
+#endif
+#ifndef HL7V2_DEFS_S_IN3_2CB66E4C28
+#define HL7V2_DEFS_S_IN3_2CB66E4C28
+inline constexpr field_def s_IN3_2cb66e4c28_f[] = {
+  {"Set ID - IN3\"set_id_in3\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Certification Number\"certification_number\":", &t_CX_3ae77f1e70, 250, 2, 1, 0, 20, 20, optionality::optional},
+  {"Certified By\"certified_by\":", &t_XCN_c4da9f6101, 250, 3, 0, 0, 12, 12, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 22, 22, optionality::optional},
+  {"Penalty\"penalty\":", &t_MOP_6fcf520b24, 23, 5, 1, 148, 7, 7, optionality::optional},
+  {"Certification Date/Time\"certification_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Certification Modify Date/Time\"certification_modify_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 30, 30, optionality::optional},
+  {"Operator\"operator\":", &t_XCN_c4da9f6101, 250, 8, 0, 0, 8, 8, optionality::optional},
+  {"Certification Begin Date\"certification_begin_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 24, 24, optionality::optional},
+  {"Certification End Date\"certification_end_date\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 22, 22, optionality::optional},
+  {"Days\"days\":", &t_DTN_7d3f60fdea, 6, 11, 1, 149, 4, 4, optionality::optional},
+  {"Non-Concur Code/Description\"non_concur_code_description\":", &t_CE_43404300f4, 250, 12, 1, 233, 27, 27, optionality::optional},
+  {"Non-Concur Effective Date/Time\"non_concur_effective_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 30, 30, optionality::optional},
+  {"Physician Reviewer\"physician_reviewer\":", &t_XCN_c4da9f6101, 250, 14, 0, 10, 18, 18, optionality::optional},
+  {"Certification Contact\"certification_contact\":", &t_ST_30901c7b80, 48, 15, 1, 0, 21, 21, optionality::optional},
+  {"Certification Contact Phone Number\"certification_contact_phone_number\":", &t_XTN_2b6b62a07a, 250, 16, 0, 0, 34, 34, optionality::optional},
+  {"Appeal Reason\"appeal_reason\":", &t_CE_43404300f4, 250, 17, 1, 345, 13, 13, optionality::optional},
+  {"Certification Agency\"certification_agency\":", &t_CE_43404300f4, 250, 18, 1, 346, 20, 20, optionality::optional},
+  {"Certification Agency Phone Number\"certification_agency_phone_number\":", &t_XTN_2b6b62a07a, 250, 19, 0, 0, 33, 33, optionality::optional},
+  {"Pre-Certification Requirement\"pre_certification_requirement\":", &t_ICD_db80f215d2, 40, 20, 0, 0, 29, 29, optionality::optional},
+  {"Case Manager\"case_manager\":", &t_ST_30901c7b80, 48, 21, 1, 0, 12, 12, optionality::optional},
+  {"Second Opinion Date\"second_opinion_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 19, 19, optionality::optional},
+  {"Second Opinion Status\"second_opinion_status\":", &t_IS_94058a80d1, 1, 23, 1, 151, 21, 21, optionality::optional},
+  {"Second Opinion Documentation Received\"second_opinion_documentation_received\":", &t_IS_94058a80d1, 1, 24, 0, 152, 37, 37, optionality::optional},
+  {"Second Opinion Physician\"second_opinion_physician\":", &t_XCN_c4da9f6101, 250, 25, 0, 10, 24, 24, optionality::optional},
+};
+inline constexpr segment_def s_IN3_2cb66e4c28{str("IN3", 3), str("Insurance Additional Information, Certification", 47), s_IN3_2cb66e4c28_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_INV_835CC0AC33
+#define HL7V2_DEFS_S_INV_835CC0AC33
+inline constexpr field_def s_INV_835cc0ac33_f[] = {
+  {"Substance Identifier\"substance_identifier\":", &t_CE_43404300f4, 250, 1, 1, 451, 20, 20, optionality::required},
+  {"Substance Status\"substance_status\":", &t_CE_43404300f4, 250, 2, 0, 383, 16, 16, optionality::required},
+  {"Substance Type\"substance_type\":", &t_CE_43404300f4, 250, 3, 1, 384, 14, 14, optionality::optional},
+  {"Inventory Container Identifier\"inventory_container_identifier\":", &t_CE_43404300f4, 250, 4, 1, 0, 30, 30, optionality::optional},
+  {"Container Carrier Identifier\"container_carrier_identifier\":", &t_CE_43404300f4, 250, 5, 1, 0, 28, 28, optionality::optional},
+  {"Position on Carrier\"position_on_carrier\":", &t_CE_43404300f4, 250, 6, 1, 0, 19, 19, optionality::optional},
+  {"Initial Quantity\"initial_quantity\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 16, 16, optionality::optional},
+  {"Current Quantity\"current_quantity\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 16, 16, optionality::optional},
+  {"Available Quantity\"available_quantity\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Consumption Quantity\"consumption_quantity\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Units\"quantity_units\":", &t_CE_43404300f4, 250, 11, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date/Time\"expiration_date_time\":", &t_TS_88a4a463d4, 26, 12, 1, 0, 20, 20, optionality::optional},
+  {"First Used Date/Time\"first_used_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 20, 20, optionality::optional},
+  {"On Board Stability Duration\"on_board_stability_duration\":", &t_TQ_b224a1a68e, 200, 14, 1, 0, 27, 27, optionality::optional},
+  {"Test/Fluid Identifier(s)\"test_fluid_identifier_s\":", &t_CE_43404300f4, 250, 15, 0, 0, 24, 23, optionality::optional},
+  {"Manufacturer Lot Number\"manufacturer_lot_number\":", &t_ST_30901c7b80, 200, 16, 1, 0, 23, 23, optionality::optional},
+  {"Manufacturer Identifier\"manufacturer_identifier\":", &t_CE_43404300f4, 250, 17, 1, 385, 23, 23, optionality::optional},
+  {"Supplier Identifier\"supplier_identifier\":", &t_CE_43404300f4, 250, 18, 1, 386, 19, 19, optionality::optional},
+  {"On Board Stability Time\"on_board_stability_time\":", &t_CQ_2ab7a9c685, 20, 19, 1, 0, 23, 23, optionality::optional},
+  {"Target Value\"target_value\":", &t_CQ_2ab7a9c685, 20, 20, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_INV_835cc0ac33{str("INV", 3), str("Inventory Detail", 16), s_INV_835cc0ac33_f, 20};
+#endif
+#ifndef HL7V2_DEFS_S_IPC_952BA0E193
+#define HL7V2_DEFS_S_IPC_952BA0E193
+inline constexpr field_def s_IPC_952ba0e193_f[] = {
+  {"Accession Identifier\"accession_identifier\":", &t_EI_ecba8e117b, 80, 1, 1, 0, 20, 20, optionality::required},
+  {"Requested Procedure ID\"requested_procedure_id\":", &t_EI_ecba8e117b, 22, 2, 1, 0, 22, 22, optionality::required},
+  {"Study Instance UID\"study_instance_uid\":", &t_EI_ecba8e117b, 70, 3, 1, 0, 18, 18, optionality::required},
+  {"Scheduled Procedure Step ID\"scheduled_procedure_step_id\":", &t_EI_ecba8e117b, 22, 4, 1, 0, 27, 27, optionality::required},
+  {"Modality\"modality\":", &t_CE_43404300f4, 16, 5, 1, 0, 8, 8, optionality::optional},
+  {"Protocol Code\"protocol_code\":", &t_CE_43404300f4, 250, 6, 0, 0, 13, 13, optionality::optional},
+  {"Scheduled Station Name\"scheduled_station_name\":", &t_EI_ecba8e117b, 22, 7, 1, 0, 22, 22, optionality::optional},
+  {"Scheduled Procedure Step Location\"scheduled_procedure_step_location\":", &t_CE_43404300f4, 250, 8, 0, 0, 33, 33, optionality::optional},
+  {"Scheduled AE Title\"scheduled_ae_title\":", &t_ST_30901c7b80, 16, 9, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_IPC_952ba0e193{str("IPC", 3), str("Imaging Procedure Control Segment", 33), s_IPC_952ba0e193_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_ISD_6998F885CE
+#define HL7V2_DEFS_S_ISD_6998F885CE
+inline constexpr field_def s_ISD_6998f885ce_f[] = {
+  {"Reference Interaction Number (unique identifier)\"reference_interaction_number_unique_identifier\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 48, 46, optionality::required},
+  {"Interaction Type Identifier\"interaction_type_identifier\":", &t_CE_43404300f4, 250, 2, 1, 368, 27, 27, optionality::optional},
+  {"Interaction Active State\"interaction_active_state\":", &t_CE_43404300f4, 250, 3, 1, 387, 24, 24, optionality::required},
+};
+inline constexpr segment_def s_ISD_6998f885ce{str("ISD", 3), str("Interaction Status Detail", 25), s_ISD_6998f885ce_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_LAN_733E355CCF
+#define HL7V2_DEFS_S_LAN_733E355CCF
+inline constexpr field_def s_LAN_733e355ccf_f[] = {
+  {"Set ID - LAN\"set_id_lan\":", &t_SI_5f0d0d96af, 60, 1, 1, 0, 12, 10, optionality::required},
+  {"Language Code\"language_code\":", &t_CE_43404300f4, 250, 2, 1, 296, 13, 13, optionality::required},
+  {"Language Ability Code\"language_ability_code\":", &t_CE_43404300f4, 250, 3, 0, 403, 21, 21, optionality::optional},
+  {"Language Proficiency Code\"language_proficiency_code\":", &t_CE_43404300f4, 250, 4, 1, 404, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_LAN_733e355ccf{str("LAN", 3), str("Language Detail", 15), s_LAN_733e355ccf_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_LCC_70FE66DD74
+#define HL7V2_DEFS_S_LCC_70FE66DD74
+inline constexpr field_def s_LCC_70fe66dd74_f[] = {
+  {"Primary Key Value - LCC\"primary_key_value_lcc\":", &t_PL_99c704ca6a, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_CE_43404300f4, 250, 2, 1, 264, 19, 19, optionality::required},
+  {"Accommodation Type\"accommodation_type\":", &t_CE_43404300f4, 250, 3, 0, 129, 18, 18, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CE_43404300f4, 250, 4, 0, 132, 11, 11, optionality::required},
+};
+inline constexpr segment_def s_LCC_70fe66dd74{str("LCC", 3), str("Location Charge Code", 20), s_LCC_70fe66dd74_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_LCH_D120C1B310
+#define HL7V2_DEFS_S_LCH_D120C1B310
+inline constexpr field_def s_LCH_d120c1b310_f[] = {
+  {"Primary Key Value - LCH\"primary_key_value_lch\":", &t_PL_99c704ca6a, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_ecba8e117b, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Characteristic ID\"location_characteristic_id\":", &t_CE_43404300f4, 250, 4, 1, 324, 26, 26, optionality::required},
+  {"Location Characteristic Value-LCH\"location_characteristic_value_lch\":", &t_CE_43404300f4, 250, 5, 1, 136, 33, 33, optionality::required},
+};
+inline constexpr segment_def s_LCH_d120c1b310{str("LCH", 3), str("Location Characteristic", 23), s_LCH_d120c1b310_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_LDP_640714E111
+#define HL7V2_DEFS_S_LDP_640714E111
+inline constexpr field_def s_LDP_640714e111_f[] = {
+  {"Primary Key Value - LDP\"primary_key_value_ldp\":", &t_PL_99c704ca6a, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_CE_43404300f4, 250, 2, 1, 264, 19, 19, optionality::required},
+  {"Location Service\"location_service\":", &t_IS_94058a80d1, 3, 3, 0, 69, 16, 16, optionality::optional},
+  {"Specialty Type\"specialty_type\":", &t_CE_43404300f4, 250, 4, 0, 265, 14, 14, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_IS_94058a80d1, 1, 5, 0, 4, 21, 21, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 6, 1, 183, 20, 20, optionality::optional},
+  {"Activation Date  LDP\"activation_date_ldp\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 20, 19, optionality::optional},
+  {"Inactivation Date - LDP\"inactivation_date_ldp\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 23, 21, optionality::optional},
+  {"Inactivated Reason\"inactivated_reason\":", &t_ST_30901c7b80, 80, 9, 1, 0, 18, 18, optionality::optional},
+  {"Visiting Hours\"visiting_hours\":", &t_VH_f2fec230fa, 80, 10, 0, 267, 14, 14, optionality::optional},
+  {"Contact Phone\"contact_phone\":", &t_XTN_2b6b62a07a, 250, 11, 1, 0, 13, 13, optionality::optional},
+  {"Location Cost Center\"location_cost_center\":", &t_CE_43404300f4, 250, 12, 1, 462, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_LDP_640714e111{str("LDP", 3), str("Location Department", 19), s_LDP_640714e111_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_LOC_A9ADDF34F2
+#define HL7V2_DEFS_S_LOC_A9ADDF34F2
+inline constexpr field_def s_LOC_a9addf34f2_f[] = {
+  {"Primary Key Value - LOC\"primary_key_value_loc\":", &t_PL_99c704ca6a, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 48, 2, 1, 0, 20, 20, optionality::optional},
+  {"Location Type - LOC\"location_type_loc\":", &t_IS_94058a80d1, 2, 3, 0, 260, 19, 17, optionality::required},
+  {"Organization Name - LOC\"organization_name_loc\":", &t_XON_bc6ef16cb5, 250, 4, 0, 0, 23, 21, optionality::optional},
+  {"Location Address\"location_address\":", &t_XAD_c8853b67d2, 250, 5, 0, 0, 16, 16, optionality::optional},
+  {"Location Phone\"location_phone\":", &t_XTN_2b6b62a07a, 250, 6, 0, 0, 14, 14, optionality::optional},
+  {"License Number\"license_number\":", &t_CE_43404300f4, 250, 7, 0, 461, 14, 14, optionality::optional},
+  {"Location Equipment\"location_equipment\":", &t_IS_94058a80d1, 3, 8, 0, 261, 18, 18, optionality::optional},
+  {"Location Service Code\"location_service_code\":", &t_IS_94058a80d1, 1, 9, 1, 442, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_LOC_a9addf34f2{str("LOC", 3), str("Location Identification", 23), s_LOC_a9addf34f2_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_LRL_802A57D626
+#define HL7V2_DEFS_S_LRL_802A57D626
+inline constexpr field_def s_LRL_802a57d626_f[] = {
+  {"Primary Key Value - LRL\"primary_key_value_lrl\":", &t_PL_99c704ca6a, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_ecba8e117b, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Relationship ID\"location_relationship_id\":", &t_CE_43404300f4, 250, 4, 1, 325, 24, 24, optionality::required},
+  {"Organizational Location Relationship Value\"organizational_location_relationship_value\":", &t_XON_bc6ef16cb5, 250, 5, 0, 0, 42, 42, optionality::optional},
+  {"Patient Location Relationship Value\"patient_location_relationship_value\":", &t_PL_99c704ca6a, 80, 6, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_LRL_802a57d626{str("LRL", 3), str("Location Relationship", 21), s_LRL_802a57d626_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MFA_88A7A1F4D0
+#define HL7V2_DEFS_S_MFA_88A7A1F4D0
+inline constexpr field_def s_MFA_88a7a1f4d0_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Event Completion Date/Time\"event_completion_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 26, 26, optionality::optional},
+  {"MFN Record Level Error Return\"mfn_record_level_error_return\":", &t_CE_43404300f4, 250, 4, 1, 181, 29, 29, optionality::required},
+  {"Primary Key Value - MFA\"primary_key_value_mfa\":", &t_VARIES_e527b97cf6, 250, 5, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type - MFA\"primary_key_value_type_mfa\":", &t_ID_694d19431d, 3, 6, 0, 355, 28, 26, optionality::required},
+};
+inline constexpr segment_def s_MFA_88a7a1f4d0{str("MFA", 3), str("Master File Acknowledgment", 26), s_MFA_88a7a1f4d0_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MFE_ACCDD2A205
+#define HL7V2_DEFS_S_MFE_ACCDD2A205
+inline constexpr field_def s_MFE_accdd2a205_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_694d19431d, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 19, 19, optionality::optional},
+  {"Primary Key Value - MFE\"primary_key_value_mfe\":", &t_VARIES_e527b97cf6, 200, 4, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type\"primary_key_value_type\":", &t_ID_694d19431d, 3, 5, 0, 355, 22, 22, optionality::required},
+};
+inline constexpr segment_def s_MFE_accdd2a205{str("MFE", 3), str("Master File Entry", 17), s_MFE_accdd2a205_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_MFI_47B317BB57
+#define HL7V2_DEFS_S_MFI_47B317BB57
+inline constexpr field_def s_MFI_47b317bb57_f[] = {
+  {"Master File Identifier\"master_file_identifier\":", &t_CE_43404300f4, 250, 1, 1, 175, 22, 22, optionality::required},
+  {"Master File Application Identifier\"master_file_application_identifier\":", &t_HD_6c94777106, 180, 2, 1, 361, 34, 34, optionality::optional},
+  {"File-Level Event Code\"file_level_event_code\":", &t_ID_694d19431d, 3, 3, 1, 178, 21, 21, optionality::required},
+  {"Entered Date/Time\"entered_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 17, 17, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Response Level Code\"response_level_code\":", &t_ID_694d19431d, 2, 6, 1, 179, 19, 19, optionality::required},
+};
+inline constexpr segment_def s_MFI_47b317bb57{str("MFI", 3), str("Master File Identification", 26), s_MFI_47b317bb57_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MRG_DFD348364D
+#define HL7V2_DEFS_S_MRG_DFD348364D
+inline constexpr field_def s_MRG_dfd348364d_f[] = {
+  {"Prior Patient Identifier List\"prior_patient_identifier_list\":", &t_CX_3ae77f1e70, 250, 1, 0, 0, 29, 29, optionality::required},
+  {"Prior Alternate Patient ID\"prior_alternate_patient_id\":", &t_CX_3ae77f1e70, 250, 2, 0, 0, 26, 26, optionality::optional},
+  {"Prior Patient Account Number\"prior_patient_account_number\":", &t_CX_3ae77f1e70, 250, 3, 1, 0, 28, 28, optionality::optional},
+  {"Prior Patient ID\"prior_patient_id\":", &t_CX_3ae77f1e70, 250, 4, 1, 0, 16, 16, optionality::optional},
+  {"Prior Visit Number\"prior_visit_number\":", &t_CX_3ae77f1e70, 250, 5, 1, 0, 18, 18, optionality::optional},
+  {"Prior Alternate Visit ID\"prior_alternate_visit_id\":", &t_CX_3ae77f1e70, 250, 6, 1, 0, 24, 24, optionality::optional},
+  {"Prior Patient Name\"prior_patient_name\":", &t_XPN_9daf32a714, 250, 7, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_MRG_dfd348364d{str("MRG", 3), str("Merge Patient Information", 25), s_MRG_dfd348364d_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_MSA_BB199466E4
+#define HL7V2_DEFS_S_MSA_BB199466E4
+inline constexpr field_def s_MSA_bb199466e4_f[] = {
+  {"Acknowledgment Code\"acknowledgment_code\":", &t_ID_694d19431d, 2, 1, 1, 8, 19, 19, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 18, 18, optionality::required},
+  {"Text Message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::optional},
+  {"Expected Sequence Number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed Acknowledgment Type\"delayed_acknowledgment_type\":", &t_ID_694d19431d, 1, 5, 1, 102, 27, 27, optionality::optional},
+  {"Error Condition\"error_condition\":", &t_CE_43404300f4, 250, 6, 1, 357, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_MSA_bb199466e4{str("MSA", 3), str("Message Acknowledgment", 22), s_MSA_bb199466e4_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_MSH_A3E804A273
+#define HL7V2_DEFS_S_MSH_A3E804A273
+inline constexpr field_def s_MSH_a3e804a273_f[] = {
+  {"Field Separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding Characters\"encoding_characters\":", &t_ST_30901c7b80, 4, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending Application\"sending_application\":", &t_HD_6c94777106, 227, 3, 1, 361, 19, 19, optionality::optional},
+  {"Sending Facility\"sending_facility\":", &t_HD_6c94777106, 227, 4, 1, 362, 16, 16, optionality::optional},
+  {"Receiving Application\"receiving_application\":", &t_HD_6c94777106, 227, 5, 1, 361, 21, 21, optionality::optional},
+  {"Receiving Facility\"receiving_facility\":", &t_HD_6c94777106, 227, 6, 1, 362, 18, 18, optionality::optional},
+  {"Date/Time Of Message\"date_time_of_message\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 20, 20, optionality::required},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message Type\"message_type\":", &t_MSG_b6e2948ece, 15, 9, 1, 0, 12, 12, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing ID\"processing_id\":", &t_PT_24aa0f5810, 3, 11, 1, 103, 13, 13, optionality::required},
+  {"Version ID\"version_id\":", &t_VID_038868054c, 60, 12, 1, 104, 10, 10, optionality::required},
+  {"Sequence Number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
+  {"Accept Acknowledgment Type\"accept_acknowledgment_type\":", &t_ID_694d19431d, 2, 15, 1, 155, 26, 26, optionality::optional},
+  {"Application Acknowledgment Type\"application_acknowledgment_type\":", &t_ID_694d19431d, 2, 16, 1, 155, 31, 31, optionality::optional},
+  {"Country Code\"country_code\":", &t_ID_694d19431d, 3, 17, 1, 399, 12, 12, optionality::optional},
+  {"Character Set\"character_set\":", &t_ID_694d19431d, 16, 18, 0, 211, 13, 13, optionality::optional},
+  {"Principal Language Of Message\"principal_language_of_message\":", &t_CE_43404300f4, 250, 19, 1, 0, 29, 29, optionality::optional},
+  {"Alternate Character Set Handling Scheme\"alternate_character_set_handling_scheme\":", &t_ID_694d19431d, 20, 20, 1, 356, 39, 39, optionality::optional},
+  {"Message Profile Identifier\"message_profile_identifier\":", &t_EI_ecba8e117b, 427, 21, 0, 449, 26, 26, optionality::optional},
+};
+inline constexpr segment_def s_MSH_a3e804a273{str("MSH", 3), str("Message Header", 14), s_MSH_a3e804a273_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_NCK_1847E50B3E
+#define HL7V2_DEFS_S_NCK_1847E50B3E
+inline constexpr field_def s_NCK_1847e50b3e_f[] = {
+  {"System Date/Time\"system_date_time\":", &t_TS_88a4a463d4, 26, 1, 1, 0, 16, 16, optionality::required},
+};
+inline constexpr segment_def s_NCK_1847e50b3e{str("NCK", 3), str("System Clock", 12), s_NCK_1847e50b3e_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_NDS_309A5DB69B
+#define HL7V2_DEFS_S_NDS_309A5DB69B
+inline constexpr field_def s_NDS_309a5db69b_f[] = {
+  {"Notification Reference Number\"notification_reference_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 29, 29, optionality::required},
+  {"Notification Date/Time\"notification_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 22, 22, optionality::required},
+  {"Notification Alert Severity\"notification_alert_severity\":", &t_CE_43404300f4, 250, 3, 1, 367, 27, 27, optionality::required},
+  {"Notification Code\"notification_code\":", &t_CE_43404300f4, 250, 4, 1, 0, 17, 17, optionality::required},
+};
+inline constexpr segment_def s_NDS_309a5db69b{str("NDS", 3), str("Notification Detail", 19), s_NDS_309a5db69b_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_NK1_27205AD998
+#define HL7V2_DEFS_S_NK1_27205AD998
+inline constexpr field_def s_NK1_27205ad998_f[] = {
+  {"Set ID - NK1\"set_id_nk1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Name\"name\":", &t_XPN_9daf32a714, 250, 2, 0, 0, 4, 4, optionality::optional},
+  {"Relationship\"relationship\":", &t_CE_43404300f4, 250, 3, 1, 63, 12, 12, optionality::optional},
+  {"Address\"address\":", &t_XAD_c8853b67d2, 250, 4, 0, 0, 7, 7, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_XTN_2b6b62a07a, 250, 5, 0, 0, 12, 12, optionality::optional},
+  {"Business Phone Number\"business_phone_number\":", &t_XTN_2b6b62a07a, 250, 6, 0, 0, 21, 21, optionality::optional},
+  {"Contact Role\"contact_role\":", &t_CE_43404300f4, 250, 7, 1, 131, 12, 12, optionality::optional},
+  {"Start Date\"start_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 10, 10, optionality::optional},
+  {"End Date\"end_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 8, 8, optionality::optional},
+  {"Next of Kin / Associated Parties Job Title\"next_of_kin_associated_parties_job_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 42, 40, optionality::optional},
+  {"Next of Kin / Associated Parties Job Code/Class\"next_of_kin_associated_parties_job_code_class\":", &t_JCC_5707ec427d, 20, 11, 1, 0, 47, 45, optionality::optional},
+  {"Next of Kin / Associated Parties Employee Number\"next_of_kin_associated_parties_employee_number\":", &t_CX_3ae77f1e70, 250, 12, 1, 0, 48, 46, optionality::optional},
+  {"Organization Name - NK1\"organization_name_nk1\":", &t_XON_bc6ef16cb5, 250, 13, 0, 0, 23, 21, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_43404300f4, 250, 14, 1, 2, 14, 14, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_IS_94058a80d1, 1, 15, 1, 1, 18, 18, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_TS_88a4a463d4, 26, 16, 1, 0, 18, 18, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 17, 0, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 18, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_43404300f4, 250, 19, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_43404300f4, 250, 20, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 21, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_43404300f4, 250, 22, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 23, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 24, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CE_43404300f4, 250, 25, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_9daf32a714, 250, 26, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_43404300f4, 250, 27, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_43404300f4, 250, 28, 0, 189, 12, 12, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CE_43404300f4, 250, 29, 0, 222, 14, 14, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_9daf32a714, 250, 30, 0, 0, 21, 20, optionality::optional},
+  {"Contact Person's Telephone Number\"contact_persons_telephone_number\":", &t_XTN_2b6b62a07a, 250, 31, 0, 0, 33, 32, optionality::optional},
+  {"Contact Person's Address\"contact_persons_address\":", &t_XAD_c8853b67d2, 250, 32, 0, 0, 24, 23, optionality::optional},
+  {"Next of Kin/Associated Party's Identifiers\"next_of_kin_associated_partys_identifiers\":", &t_CX_3ae77f1e70, 250, 33, 0, 0, 42, 41, optionality::optional},
+  {"Job Status\"job_status\":", &t_IS_94058a80d1, 2, 34, 1, 311, 10, 10, optionality::optional},
+  {"Race\"race\":", &t_CE_43404300f4, 250, 35, 0, 5, 4, 4, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 36, 1, 295, 8, 8, optionality::optional},
+  {"Contact Person Social Security Number\"contact_person_social_security_number\":", &t_ST_30901c7b80, 16, 37, 1, 0, 37, 37, optionality::optional},
+  {"Next of Kin Birth Place\"next_of_kin_birth_place\":", &t_ST_30901c7b80, 250, 38, 1, 0, 23, 23, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_IS_94058a80d1, 2, 39, 1, 99, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_NK1_27205ad998{str("NK1", 3), str("Next of Kin / Associated Parties", 32), s_NK1_27205ad998_f, 39};
+#endif
+#ifndef HL7V2_DEFS_S_NPU_358694250D
+#define HL7V2_DEFS_S_NPU_358694250D
+inline constexpr field_def s_NPU_358694250d_f[] = {
+  {"Bed Location\"bed_location\":", &t_PL_99c704ca6a, 80, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 2, 1, 116, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_NPU_358694250d{str("NPU", 3), str("Bed Status Update", 17), s_NPU_358694250d_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_NSC_A0240436EF
+#define HL7V2_DEFS_S_NSC_A0240436EF
+inline constexpr field_def s_NSC_a0240436ef_f[] = {
+  {"Application Change Type\"application_change_type\":", &t_IS_94058a80d1, 4, 1, 1, 409, 23, 23, optionality::required},
+  {"Current CPU\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current Fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current Application\"current_application\":", &t_HD_6c94777106, 30, 4, 1, 0, 19, 19, optionality::optional},
+  {"Current Facility\"current_facility\":", &t_HD_6c94777106, 30, 5, 1, 0, 16, 16, optionality::optional},
+  {"New CPU\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New Fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New Application\"new_application\":", &t_HD_6c94777106, 30, 8, 1, 0, 15, 15, optionality::optional},
+  {"New Facility\"new_facility\":", &t_HD_6c94777106, 30, 9, 1, 0, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_NSC_a0240436ef{str("NSC", 3), str("Application Status Change", 25), s_NSC_a0240436ef_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_NST_77515E45A0
+#define HL7V2_DEFS_S_NST_77515E45A0
+inline constexpr field_def s_NST_77515e45a0_f[] = {
+  {"Statistics Available\"statistics_available\":", &t_ID_694d19431d, 1, 1, 1, 136, 20, 20, optionality::required},
+  {"Source Identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source Type\"source_type\":", &t_ID_694d19431d, 3, 3, 1, 332, 11, 11, optionality::optional},
+  {"Statistics Start\"statistics_start\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics End\"statistics_end\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive Character Count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send Character Count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Messages Received\"messages_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 17, 17, optionality::optional},
+  {"Messages Sent\"messages_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 13, 13, optionality::optional},
+  {"Checksum Errors Received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length Errors Received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other Errors Received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect Timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive Timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Application control-level Errors\"application_control_level_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 32, 32, optionality::optional},
+};
+inline constexpr segment_def s_NST_77515e45a0{str("NST", 3), str("Application control level statistics", 36), s_NST_77515e45a0_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_NTE_B7136D5685
+#define HL7V2_DEFS_S_NTE_B7136D5685
+inline constexpr field_def s_NTE_b7136d5685_f[] = {
+  {"Set ID - NTE\"set_id_nte\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Source of Comment\"source_of_comment\":", &t_ID_694d19431d, 8, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_FT_6e961e90da, 65536, 3, 0, 0, 7, 7, optionality::optional},
+  {"Comment Type\"comment_type\":", &t_CE_43404300f4, 250, 4, 1, 364, 12, 12, optionality::optional},
+};
+inline constexpr segment_def s_NTE_b7136d5685{str("NTE", 3), str("Notes and Comments", 18), s_NTE_b7136d5685_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_OBR_8DE092CCD6
+#define HL7V2_DEFS_S_OBR_8DE092CCD6
+inline constexpr field_def s_OBR_8de092ccd6_f[] = {
+  {"Set ID - OBR\"set_id_obr\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_ecba8e117b, 22, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_43404300f4, 250, 4, 1, 0, 28, 28, optionality::required},
+  {"Priority _ OBR\"priority_obr\":", &t_ID_694d19431d, 2, 5, 1, 0, 14, 12, optionality::optional},
+  {"Requested Date/Time\"requested_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 19, 19, optionality::optional},
+  {"Observation Date/Time\"observation_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 21, 21, optionality::optional},
+  {"Observation End Date/Time\"observation_end_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Collection Volume\"collection_volume\":", &t_CQ_2ab7a9c685, 20, 9, 1, 0, 17, 17, optionality::optional},
+  {"Collector Identifier\"collector_identifier\":", &t_XCN_c4da9f6101, 250, 10, 0, 0, 20, 20, optionality::optional},
+  {"Specimen Action Code\"specimen_action_code\":", &t_ID_694d19431d, 1, 11, 1, 65, 20, 20, optionality::optional},
+  {"Danger Code\"danger_code\":", &t_CE_43404300f4, 250, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant Clinical Information\"relevant_clinical_information\":", &t_ST_30901c7b80, 300, 13, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Received Date/Time\"specimen_received_date_time\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 27, 27, optionality::optional},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 15, 1, 0, 15, 15, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_c4da9f6101, 250, 16, 0, 0, 17, 17, optionality::optional},
+  {"Order Callback Phone Number\"order_callback_phone_number\":", &t_XTN_2b6b62a07a, 250, 17, 2, 0, 27, 27, optionality::optional},
+  {"Placer Field 1\"placer_field_1\":", &t_ST_30901c7b80, 60, 18, 1, 0, 14, 14, optionality::optional},
+  {"Placer Field 2\"placer_field_2\":", &t_ST_30901c7b80, 60, 19, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 1\"filler_field_1\":", &t_ST_30901c7b80, 60, 20, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 2\"filler_field_2\":", &t_ST_30901c7b80, 60, 21, 1, 0, 14, 14, optionality::optional},
+  {"Results Rpt/Status Chng - Date/Time\"results_rpt_status_chng_date_time\":", &t_TS_88a4a463d4, 26, 22, 1, 0, 35, 33, optionality::optional},
+  {"Charge to Practice\"charge_to_practice\":", &t_MOC_80e39dcdbb, 40, 23, 1, 0, 18, 18, optionality::optional},
+  {"Diagnostic Serv Sect ID\"diagnostic_serv_sect_id\":", &t_ID_694d19431d, 10, 24, 1, 74, 23, 23, optionality::optional},
+  {"Result Status\"result_status\":", &t_ID_694d19431d, 1, 25, 1, 123, 13, 13, optionality::optional},
+  {"Parent Result\"parent_result\":", &t_PRL_c8de2ffca4, 400, 26, 1, 0, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_b224a1a68e, 200, 27, 0, 0, 15, 15, optionality::optional},
+  {"Result Copies To\"result_copies_to\":", &t_XCN_c4da9f6101, 250, 28, 0, 0, 16, 16, optionality::optional},
+  {"Parent\"parent\":", &t_EIP_110ddab8c0, 200, 29, 1, 0, 6, 6, optionality::optional},
+  {"Transportation Mode\"transportation_mode\":", &t_ID_694d19431d, 20, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason for Study\"reason_for_study\":", &t_CE_43404300f4, 250, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal Result Interpreter\"principal_result_interpreter\":", &t_NDL_33b236b122, 200, 32, 1, 0, 28, 28, optionality::optional},
+  {"Assistant Result Interpreter\"assistant_result_interpreter\":", &t_NDL_33b236b122, 200, 33, 0, 0, 28, 28, optionality::optional},
+  {"Technician\"technician\":", &t_NDL_33b236b122, 200, 34, 0, 0, 10, 10, optionality::optional},
+  {"Transcriptionist\"transcriptionist\":", &t_NDL_33b236b122, 200, 35, 0, 0, 16, 16, optionality::optional},
+  {"Scheduled Date/Time\"scheduled_date_time\":", &t_TS_88a4a463d4, 26, 36, 1, 0, 19, 19, optionality::optional},
+  {"Number of Sample Containers *\"number_of_sample_containers\":", &t_NM_caa61c45e1, 4, 37, 1, 0, 29, 27, optionality::optional},
+  {"Transport Logistics of Collected Sample\"transport_logistics_of_collected_sample\":", &t_CE_43404300f4, 250, 38, 0, 0, 39, 39, optionality::optional},
+  {"Collector's Comment *\"collectors_comment\":", &t_CE_43404300f4, 250, 39, 0, 0, 21, 18, optionality::optional},
+  {"Transport Arrangement Responsibility\"transport_arrangement_responsibility\":", &t_CE_43404300f4, 250, 40, 1, 0, 36, 36, optionality::optional},
+  {"Transport Arranged\"transport_arranged\":", &t_ID_694d19431d, 30, 41, 1, 224, 18, 18, optionality::optional},
+  {"Escort Required\"escort_required\":", &t_ID_694d19431d, 1, 42, 1, 225, 15, 15, optionality::optional},
+  {"Planned Patient Transport Comment\"planned_patient_transport_comment\":", &t_CE_43404300f4, 250, 43, 0, 0, 33, 33, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_43404300f4, 250, 44, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_43404300f4, 250, 45, 0, 340, 23, 23, optionality::optional},
+  {"Placer Supplemental Service Information\"placer_supplemental_service_information\":", &t_CE_43404300f4, 250, 46, 0, 411, 39, 39, optionality::optional},
+  {"Filler Supplemental Service Information\"filler_supplemental_service_information\":", &t_CE_43404300f4, 250, 47, 0, 411, 39, 39, optionality::optional},
+  {"Medically Necessary Duplicate Procedure Reason.\"medically_necessary_duplicate_procedure_reason\":", &t_CWE_612241eecc, 250, 48, 1, 476, 47, 46, optionality::optional},
+  {"Result Handling\"result_handling\":", &t_IS_94058a80d1, 2, 49, 1, 507, 15, 15, optionality::optional},
+  {"Parent Universal Service Identifier\"parent_universal_service_identifier\":", &t_CWE_612241eecc, 250, 50, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_OBR_8de092ccd6{str("OBR", 3), str("Observation Request", 19), s_OBR_8de092ccd6_f, 50};
+#endif
+#ifndef HL7V2_DEFS_S_OBX_E4CAC0FEB5
+#define HL7V2_DEFS_S_OBX_E4CAC0FEB5
+inline constexpr field_def s_OBX_e4cac0feb5_f[] = {
+  {"Set ID - OBX\"set_id_obx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 2, 2, 1, 125, 10, 10, optionality::optional},
+  {"Observation Identifier\"observation_identifier\":", &t_CE_43404300f4, 250, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation Sub-ID\"observation_sub_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::optional},
+  {"Observation Value\"observation_value\":", &t_VARIES_e527b97cf6, 99999, 5, 0, 0, 17, 17, optionality::optional},
+  {"Units\"units\":", &t_CE_43404300f4, 250, 6, 1, 0, 5, 5, optionality::optional},
+  {"References Range\"references_range\":", &t_ST_30901c7b80, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Abnormal Flags\"abnormal_flags\":", &t_IS_94058a80d1, 5, 8, 0, 78, 14, 14, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 11, 11, optionality::optional},
+  {"Nature of Abnormal Test\"nature_of_abnormal_test\":", &t_ID_694d19431d, 2, 10, 0, 80, 23, 23, optionality::optional},
+  {"Observation Result Status\"observation_result_status\":", &t_ID_694d19431d, 1, 11, 1, 85, 25, 25, optionality::required},
+  {"Effective Date of Reference Range Values\"effective_date_of_reference_range_values\":", &t_TS_88a4a463d4, 26, 12, 1, 0, 40, 40, optionality::optional},
+  {"User Defined Access Checks\"user_defined_access_checks\":", &t_ST_30901c7b80, 20, 13, 1, 0, 26, 26, optionality::optional},
+  {"Date/Time of the Observation\"date_time_of_the_observation\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 28, 28, optionality::optional},
+  {"Producer's Reference\"producers_reference\":", &t_CE_43404300f4, 250, 15, 1, 0, 20, 19, optionality::optional},
+  {"Responsible Observer\"responsible_observer\":", &t_XCN_c4da9f6101, 250, 16, 0, 0, 20, 20, optionality::optional},
+  {"Observation Method\"observation_method\":", &t_CE_43404300f4, 250, 17, 0, 0, 18, 18, optionality::optional},
+  {"Equipment Instance Identifier\"equipment_instance_identifier\":", &t_EI_ecba8e117b, 22, 18, 0, 0, 29, 29, optionality::optional},
+  {"Date/Time of the Analysis\"date_time_of_the_analysis\":", &t_TS_88a4a463d4, 26, 19, 1, 0, 25, 25, optionality::optional},
+  {"Reserved for v2.6\"reserved_for_v2_6\":", &t_ST_30901c7b80, 0, 20, 1, 0, 17, 17, optionality::optional},
+  {"Reserved for v2.6\"reserved_for_v2_6_21\":", &t_ST_30901c7b80, 0, 21, 1, 0, 17, 20, optionality::optional},
+  {"Reserved for v2.6\"reserved_for_v2_6_22\":", &t_ST_30901c7b80, 0, 22, 1, 0, 17, 20, optionality::optional},
+  {"Performing Organization Name\"performing_organization_name\":", &t_XON_bc6ef16cb5, 567, 23, 1, 0, 28, 28, optionality::optional},
+  {"Performing Organization Address\"performing_organization_address\":", &t_XAD_c8853b67d2, 631, 24, 1, 0, 31, 31, optionality::optional},
+  {"Performing Organization Medical Director\"performing_organization_medical_director\":", &t_XCN_c4da9f6101, 3002, 25, 1, 0, 40, 40, optionality::optional},
+};
+inline constexpr segment_def s_OBX_e4cac0feb5{str("OBX", 3), str("Observation/Result", 18), s_OBX_e4cac0feb5_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_ODS_08A6FDDF48
+#define HL7V2_DEFS_S_ODS_08A6FDDF48
+inline constexpr field_def s_ODS_08a6fddf48_f[] = {
+  {"Type\"type\":", &t_ID_694d19431d, 1, 1, 1, 159, 4, 4, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_43404300f4, 250, 2, 10, 0, 14, 14, optionality::optional},
+  {"Diet, Supplement, or Preference Code\"diet_supplement_or_preference_code\":", &t_CE_43404300f4, 250, 3, 20, 0, 36, 34, optionality::required},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 4, 2, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODS_08a6fddf48{str("ODS", 3), str("Dietary Orders, Supplements, and Preferences", 44), s_ODS_08a6fddf48_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_ODT_16718BA8E5
+#define HL7V2_DEFS_S_ODT_16718BA8E5
+inline constexpr field_def s_ODT_16718ba8e5_f[] = {
+  {"Tray Type\"tray_type\":", &t_CE_43404300f4, 250, 1, 1, 160, 9, 9, optionality::required},
+  {"Service Period\"service_period\":", &t_CE_43404300f4, 250, 2, 10, 0, 14, 14, optionality::optional},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 3, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_ODT_16718ba8e5{str("ODT", 3), str("Diet Tray Instructions", 22), s_ODT_16718ba8e5_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM1_ACD61D9B78
+#define HL7V2_DEFS_S_OM1_ACD61D9B78
+inline constexpr field_def s_OM1_acd61d9b78_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::required},
+  {"Producer's Service/Test/Observation ID\"producers_service_test_observation_id\":", &t_CE_43404300f4, 250, 2, 1, 0, 38, 37, optionality::required},
+  {"Permitted Data Types\"permitted_data_types\":", &t_ID_694d19431d, 12, 3, 0, 125, 20, 20, optionality::optional},
+  {"Specimen Required\"specimen_required\":", &t_ID_694d19431d, 1, 4, 1, 136, 17, 17, optionality::required},
+  {"Producer ID\"producer_id\":", &t_CE_43404300f4, 250, 5, 1, 136, 11, 11, optionality::required},
+  {"Observation Description\"observation_description\":", &t_TX_f9e6eec689, 200, 6, 1, 0, 23, 23, optionality::optional},
+  {"Other Service/Test/Observation IDs for the Observation\"other_service_test_observation_ids_for_the_observation\":", &t_CE_43404300f4, 250, 7, 1, 0, 54, 54, optionality::optional},
+  {"Other Names\"other_names\":", &t_ST_30901c7b80, 200, 8, 0, 0, 11, 11, optionality::required},
+  {"Preferred Report Name for the Observation\"preferred_report_name_for_the_observation\":", &t_ST_30901c7b80, 30, 9, 1, 0, 41, 41, optionality::optional},
+  {"Preferred Short Name or Mnemonic for Observation\"preferred_short_name_or_mnemonic_for_observation\":", &t_ST_30901c7b80, 8, 10, 1, 0, 48, 48, optionality::optional},
+  {"Preferred Long Name for the Observation\"preferred_long_name_for_the_observation\":", &t_ST_30901c7b80, 200, 11, 1, 0, 39, 39, optionality::optional},
+  {"Orderability\"orderability\":", &t_ID_694d19431d, 1, 12, 1, 136, 12, 12, optionality::optional},
+  {"Identity of Instrument Used to Perform this Study\"identity_of_instrument_used_to_perform_this_study\":", &t_CE_43404300f4, 250, 13, 0, 136, 49, 49, optionality::optional},
+  {"Coded Representation of Method\"coded_representation_of_method\":", &t_CE_43404300f4, 250, 14, 0, 0, 30, 30, optionality::optional},
+  {"Portable Device Indicator\"portable_device_indicator\":", &t_ID_694d19431d, 1, 15, 1, 136, 25, 25, optionality::optional},
+  {"Observation Producing Department/Section\"observation_producing_department_section\":", &t_CE_43404300f4, 250, 16, 0, 136, 40, 40, optionality::optional},
+  {"Telephone Number of Section\"telephone_number_of_section\":", &t_XTN_2b6b62a07a, 250, 17, 1, 0, 27, 27, optionality::optional},
+  {"Nature of Service/Test/Observation\"nature_of_service_test_observation\":", &t_IS_94058a80d1, 1, 18, 1, 174, 34, 34, optionality::required},
+  {"Report Subheader\"report_subheader\":", &t_CE_43404300f4, 250, 19, 1, 174, 16, 16, optionality::optional},
+  {"Report Display Order\"report_display_order\":", &t_ST_30901c7b80, 20, 20, 1, 0, 20, 20, optionality::optional},
+  {"Date/Time Stamp for any change in Definition for the Observation\"date_time_stamp_for_any_change_in_definition_for_the_observation\":", &t_TS_88a4a463d4, 26, 21, 1, 0, 64, 64, optionality::optional},
+  {"Effective Date/Time of Change\"effective_date_time_of_change\":", &t_TS_88a4a463d4, 26, 22, 1, 0, 29, 29, optionality::optional},
+  {"Typical Turn-Around Time\"typical_turn_around_time\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 24, 24, optionality::optional},
+  {"Processing Time\"processing_time\":", &t_NM_caa61c45e1, 20, 24, 1, 0, 15, 15, optionality::optional},
+  {"Processing Priority\"processing_priority\":", &t_ID_694d19431d, 40, 25, 0, 168, 19, 19, optionality::optional},
+  {"Reporting Priority\"reporting_priority\":", &t_ID_694d19431d, 5, 26, 1, 169, 18, 18, optionality::optional},
+  {"Outside Site(s) Where Observation may be Performed\"outside_site_s_where_observation_may_be_performed\":", &t_CE_43404300f4, 250, 27, 0, 169, 50, 49, optionality::optional},
+  {"Address of Outside Site(s)\"address_of_outside_site_s\":", &t_XAD_c8853b67d2, 250, 28, 0, 0, 26, 25, optionality::optional},
+  {"Phone Number of Outside Site\"phone_number_of_outside_site\":", &t_XTN_2b6b62a07a, 250, 29, 1, 0, 28, 28, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_CWE_612241eecc, 250, 30, 1, 177, 20, 20, optionality::optional},
+  {"Observations Required to Interpret the Observation\"observations_required_to_interpret_the_observation\":", &t_CE_43404300f4, 250, 31, 1, 177, 50, 50, optionality::optional},
+  {"Interpretation of Observations\"interpretation_of_observations\":", &t_TX_f9e6eec689, 65536, 32, 1, 0, 30, 30, optionality::optional},
+  {"Contraindications to Observations\"contraindications_to_observations\":", &t_CE_43404300f4, 250, 33, 1, 0, 33, 33, optionality::optional},
+  {"Reflex Tests/Observations\"reflex_tests_observations\":", &t_CE_43404300f4, 250, 34, 0, 0, 25, 25, optionality::optional},
+  {"Rules that Trigger Reflex Testing\"rules_that_trigger_reflex_testing\":", &t_TX_f9e6eec689, 80, 35, 1, 0, 33, 33, optionality::optional},
+  {"Fixed Canned Message\"fixed_canned_message\":", &t_CE_43404300f4, 250, 36, 1, 0, 20, 20, optionality::optional},
+  {"Patient Preparation\"patient_preparation\":", &t_TX_f9e6eec689, 200, 37, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Medication\"procedure_medication\":", &t_CE_43404300f4, 250, 38, 1, 0, 20, 20, optionality::optional},
+  {"Factors that may Affect the Observation\"factors_that_may_affect_the_observation\":", &t_TX_f9e6eec689, 200, 39, 1, 0, 39, 39, optionality::optional},
+  {"Service/Test/Observation Performance Schedule\"service_test_observation_performance_schedule\":", &t_ST_30901c7b80, 60, 40, 0, 0, 45, 45, optionality::optional},
+  {"Description of Test Methods\"description_of_test_methods\":", &t_TX_f9e6eec689, 65536, 41, 1, 0, 27, 27, optionality::optional},
+  {"Kind of Quantity Observed\"kind_of_quantity_observed\":", &t_CE_43404300f4, 250, 42, 1, 254, 25, 25, optionality::optional},
+  {"Point Versus Interval\"point_versus_interval\":", &t_CE_43404300f4, 250, 43, 1, 255, 21, 21, optionality::optional},
+  {"Challenge Information\"challenge_information\":", &t_TX_f9e6eec689, 200, 44, 1, 256, 21, 21, optionality::optional},
+  {"Relationship Modifier\"relationship_modifier\":", &t_CE_43404300f4, 250, 45, 1, 258, 21, 21, optionality::optional},
+  {"Target Anatomic Site Of Test\"target_anatomic_site_of_test\":", &t_CE_43404300f4, 250, 46, 1, 0, 28, 28, optionality::optional},
+  {"Modality Of Imaging Measurement\"modality_of_imaging_measurement\":", &t_CE_43404300f4, 250, 47, 1, 259, 31, 31, optionality::optional},
+};
+inline constexpr segment_def s_OM1_acd61d9b78{str("OM1", 3), str("General Segment", 15), s_OM1_acd61d9b78_f, 47};
+#endif
+#ifndef HL7V2_DEFS_S_OM2_34C85CD25C
+#define HL7V2_DEFS_S_OM2_34C85CD25C
+inline constexpr field_def s_OM2_34c85cd25c_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Units of Measure\"units_of_measure\":", &t_CE_43404300f4, 250, 2, 1, 0, 16, 16, optionality::optional},
+  {"Range of Decimal Precision\"range_of_decimal_precision\":", &t_NM_caa61c45e1, 10, 3, 0, 0, 26, 26, optionality::optional},
+  {"Corresponding SI Units of Measure\"corresponding_si_units_of_measure\":", &t_CE_43404300f4, 250, 4, 1, 0, 33, 33, optionality::optional},
+  {"SI Conversion Factor\"si_conversion_factor\":", &t_TX_f9e6eec689, 60, 5, 1, 0, 20, 20, optionality::optional},
+  {"Reference (Normal) Range - Ordinal and Continuous Observations\"reference_normal_range_ordinal_and_continuous_observations\":", &t_RFR_4bb721e23d, 250, 6, 0, 0, 62, 58, optionality::optional},
+  {"Critical Range for Ordinal and Continuous Observations\"critical_range_for_ordinal_and_continuous_observations\":", &t_RFR_4bb721e23d, 205, 7, 0, 0, 54, 54, optionality::optional},
+  {"Absolute Range for Ordinal and Continuous Observations\"absolute_range_for_ordinal_and_continuous_observations\":", &t_RFR_4bb721e23d, 250, 8, 1, 0, 54, 54, optionality::optional},
+  {"Delta Check Criteria\"delta_check_criteria\":", &t_DLT_37c1fbc14b, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_OM2_34c85cd25c{str("OM2", 3), str("Numeric Observation", 19), s_OM2_34c85cd25c_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_OM3_50D5F26FD1
+#define HL7V2_DEFS_S_OM3_50D5F26FD1
+inline constexpr field_def s_OM3_50d5f26fd1_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Preferred Coding System\"preferred_coding_system\":", &t_CE_43404300f4, 250, 2, 1, 0, 23, 23, optionality::optional},
+  {"Valid Coded 'Answers'\"valid_coded_answers\":", &t_CE_43404300f4, 250, 3, 1, 0, 21, 19, optionality::optional},
+  {"Normal Text/Codes for Categorical Observations\"normal_text_codes_for_categorical_observations\":", &t_CE_43404300f4, 250, 4, 0, 0, 46, 46, optionality::optional},
+  {"Abnormal Text/Codes for Categorical Observations\"abnormal_text_codes_for_categorical_observations\":", &t_CE_43404300f4, 250, 5, 0, 0, 48, 48, optionality::optional},
+  {"Critical Text/Codes for Categorical Observations\"critical_text_codes_for_categorical_observations\":", &t_CE_43404300f4, 250, 6, 0, 0, 48, 48, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_694d19431d, 2, 7, 1, 125, 10, 10, optionality::optional},
+};
+inline constexpr segment_def s_OM3_50d5f26fd1{str("OM3", 3), str("Categorical Service/Test/Observation", 36), s_OM3_50d5f26fd1_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_OM4_FC81364F75
+#define HL7V2_DEFS_S_OM4_FC81364F75
+inline constexpr field_def s_OM4_fc81364f75_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derived Specimen\"derived_specimen\":", &t_ID_694d19431d, 1, 2, 1, 170, 16, 16, optionality::optional},
+  {"Container Description\"container_description\":", &t_TX_f9e6eec689, 60, 3, 1, 170, 21, 21, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Container Units\"container_units\":", &t_CE_43404300f4, 250, 5, 1, 0, 15, 15, optionality::optional},
+  {"Specimen\"specimen\":", &t_CE_43404300f4, 250, 6, 1, 0, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CWE_612241eecc, 250, 7, 1, 371, 8, 8, optionality::optional},
+  {"Preparation\"preparation\":", &t_TX_f9e6eec689, 10240, 8, 1, 0, 11, 11, optionality::optional},
+  {"Special Handling Requirements\"special_handling_requirements\":", &t_TX_f9e6eec689, 10240, 9, 1, 0, 29, 29, optionality::optional},
+  {"Normal Collection Volume\"normal_collection_volume\":", &t_CQ_2ab7a9c685, 20, 10, 1, 0, 24, 24, optionality::optional},
+  {"Minimum Collection Volume\"minimum_collection_volume\":", &t_CQ_2ab7a9c685, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Specimen Requirements\"specimen_requirements\":", &t_TX_f9e6eec689, 10240, 12, 1, 0, 21, 21, optionality::optional},
+  {"Specimen Priorities\"specimen_priorities\":", &t_ID_694d19431d, 1, 13, 0, 27, 19, 19, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time\":", &t_CQ_2ab7a9c685, 20, 14, 1, 27, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM4_fc81364f75{str("OM4", 3), str("Observations that Require Specimens", 35), s_OM4_fc81364f75_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_OM5_238D9F4AF3
+#define HL7V2_DEFS_S_OM5_238D9F4AF3
+inline constexpr field_def s_OM5_238d9f4af3_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Test/Observations Included within an Ordered Test Battery\"test_observations_included_within_an_ordered_test_battery\":", &t_CE_43404300f4, 250, 2, 0, 0, 57, 57, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes\":", &t_ST_30901c7b80, 250, 3, 1, 0, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_OM5_238d9f4af3{str("OM5", 3), str("Observation Batteries (Sets", 27), s_OM5_238d9f4af3_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_OM6_DAC8ABED8C
+#define HL7V2_DEFS_S_OM6_DAC8ABED8C
+inline constexpr field_def s_OM6_dac8abed8c_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derivation Rule\"derivation_rule\":", &t_TX_f9e6eec689, 10240, 2, 1, 0, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_OM6_dac8abed8c{str("OM6", 3), str("Observations that are Calculated from Other Observations", 56), s_OM6_dac8abed8c_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_OM7_5E1D6403BC
+#define HL7V2_DEFS_S_OM7_5E1D6403BC
+inline constexpr field_def s_OM7_5e1d6403bc_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::required},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_43404300f4, 250, 2, 1, 0, 28, 28, optionality::required},
+  {"Category Identifier\"category_identifier\":", &t_CE_43404300f4, 250, 3, 0, 412, 19, 19, optionality::optional},
+  {"Category Description\"category_description\":", &t_TX_f9e6eec689, 200, 4, 1, 0, 20, 20, optionality::optional},
+  {"Category Synonym\"category_synonym\":", &t_ST_30901c7b80, 200, 5, 0, 0, 16, 16, optionality::optional},
+  {"Effective Test/Service Start Date/Time\"effective_test_service_start_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 38, 38, optionality::optional},
+  {"Effective Test/Service End Date/Time\"effective_test_service_end_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 36, 36, optionality::optional},
+  {"Test/Service Default Duration Quantity\"test_service_default_duration_quantity\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 38, 38, optionality::optional},
+  {"Test/Service Default Duration Units\"test_service_default_duration_units\":", &t_CE_43404300f4, 250, 9, 1, 0, 35, 35, optionality::optional},
+  {"Test/Service Default Frequency\"test_service_default_frequency\":", &t_IS_94058a80d1, 60, 10, 1, 335, 30, 30, optionality::optional},
+  {"Consent Indicator\"consent_indicator\":", &t_ID_694d19431d, 1, 11, 1, 136, 17, 17, optionality::optional},
+  {"Consent Identifier\"consent_identifier\":", &t_CE_43404300f4, 250, 12, 1, 413, 18, 18, optionality::optional},
+  {"Consent Effective Start Date/Time\"consent_effective_start_date_time\":", &t_TS_88a4a463d4, 26, 13, 1, 0, 33, 33, optionality::optional},
+  {"Consent Effective End Date/Time\"consent_effective_end_date_time\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 31, 31, optionality::optional},
+  {"Consent Interval Quantity\"consent_interval_quantity\":", &t_NM_caa61c45e1, 5, 15, 1, 0, 25, 25, optionality::optional},
+  {"Consent Interval Units\"consent_interval_units\":", &t_CE_43404300f4, 250, 16, 1, 414, 22, 22, optionality::optional},
+  {"Consent Waiting Period Quantity\"consent_waiting_period_quantity\":", &t_NM_caa61c45e1, 5, 17, 1, 0, 31, 31, optionality::optional},
+  {"Consent Waiting Period Units\"consent_waiting_period_units\":", &t_CE_43404300f4, 250, 18, 1, 414, 28, 28, optionality::optional},
+  {"Effective Date/Time of Change\"effective_date_time_of_change\":", &t_TS_88a4a463d4, 26, 19, 1, 0, 29, 29, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_c4da9f6101, 250, 20, 1, 0, 10, 10, optionality::optional},
+  {"Orderable-at Location\"orderable_at_location\":", &t_PL_99c704ca6a, 200, 21, 0, 0, 21, 21, optionality::optional},
+  {"Formulary Status\"formulary_status\":", &t_IS_94058a80d1, 1, 22, 1, 473, 16, 16, optionality::optional},
+  {"Special Order Indicator\"special_order_indicator\":", &t_ID_694d19431d, 1, 23, 1, 136, 23, 23, optionality::optional},
+  {"Primary Key Value - CDM\"primary_key_value_cdm\":", &t_CE_43404300f4, 250, 24, 0, 132, 23, 21, optionality::optional},
+};
+inline constexpr segment_def s_OM7_5e1d6403bc{str("OM7", 3), str("Additional Basic Attributes", 27), s_OM7_5e1d6403bc_f, 24};
+#endif
+#ifndef HL7V2_DEFS_S_ORC_BC347385F0
+#define HL7V2_DEFS_S_ORC_BC347385F0
+inline constexpr field_def s_ORC_bc347385f0_f[] = {
+  {"Order Control\"order_control\":", &t_ID_694d19431d, 2, 1, 1, 119, 13, 13, optionality::required},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_ecba8e117b, 22, 2, 1, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 3, 1, 0, 19, 19, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_ecba8e117b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Order Status\"order_status\":", &t_ID_694d19431d, 2, 5, 1, 38, 12, 12, optionality::optional},
+  {"Response Flag\"response_flag\":", &t_ID_694d19431d, 1, 6, 1, 121, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_b224a1a68e, 200, 7, 0, 0, 15, 15, optionality::optional},
+  {"Parent\"parent\":", &t_EIP_110ddab8c0, 200, 8, 1, 0, 6, 6, optionality::optional},
+  {"Date/Time of Transaction\"date_time_of_transaction\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_c4da9f6101, 250, 10, 0, 0, 10, 10, optionality::optional},
+  {"Verified By\"verified_by\":", &t_XCN_c4da9f6101, 250, 11, 0, 0, 11, 11, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_c4da9f6101, 250, 12, 0, 0, 17, 17, optionality::optional},
+  {"Enterer's Location\"enterers_location\":", &t_PL_99c704ca6a, 80, 13, 1, 0, 18, 17, optionality::optional},
+  {"Call Back Phone Number\"call_back_phone_number\":", &t_XTN_2b6b62a07a, 250, 14, 2, 0, 22, 22, optionality::optional},
+  {"Order Effective Date/Time\"order_effective_date_time\":", &t_TS_88a4a463d4, 26, 15, 1, 0, 25, 25, optionality::optional},
+  {"Order Control Code Reason\"order_control_code_reason\":", &t_CE_43404300f4, 250, 16, 1, 0, 25, 25, optionality::optional},
+  {"Entering Organization\"entering_organization\":", &t_CE_43404300f4, 250, 17, 1, 0, 21, 21, optionality::optional},
+  {"Entering Device\"entering_device\":", &t_CE_43404300f4, 250, 18, 1, 0, 15, 15, optionality::optional},
+  {"Action By\"action_by\":", &t_XCN_c4da9f6101, 250, 19, 0, 0, 9, 9, optionality::optional},
+  {"Advanced Beneficiary Notice Code\"advanced_beneficiary_notice_code\":", &t_CE_43404300f4, 250, 20, 1, 339, 32, 32, optionality::optional},
+  {"Ordering Facility Name\"ordering_facility_name\":", &t_XON_bc6ef16cb5, 250, 21, 0, 0, 22, 22, optionality::optional},
+  {"Ordering Facility Address\"ordering_facility_address\":", &t_XAD_c8853b67d2, 250, 22, 0, 0, 25, 25, optionality::optional},
+  {"Ordering Facility Phone Number\"ordering_facility_phone_number\":", &t_XTN_2b6b62a07a, 250, 23, 0, 0, 30, 30, optionality::optional},
+  {"Ordering Provider Address\"ordering_provider_address\":", &t_XAD_c8853b67d2, 250, 24, 0, 0, 25, 25, optionality::optional},
+  {"Order Status Modifier\"order_status_modifier\":", &t_CWE_612241eecc, 250, 25, 1, 0, 21, 21, optionality::optional},
+  {"Advanced Beneficiary Notice Override Reason\"advanced_beneficiary_notice_override_reason\":", &t_CWE_612241eecc, 60, 26, 1, 552, 43, 43, optionality::optional},
+  {"Filler's Expected Availability Date/Time\"fillers_expected_availability_date_time\":", &t_TS_88a4a463d4, 26, 27, 1, 0, 40, 39, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_CWE_612241eecc, 250, 28, 1, 177, 20, 20, optionality::optional},
+  {"Order Type\"order_type\":", &t_CWE_612241eecc, 250, 29, 1, 482, 10, 10, optionality::optional},
+  {"Enterer Authorization Mode\"enterer_authorization_mode\":", &t_CNE_a19b2cbd1c, 250, 30, 1, 483, 26, 26, optionality::optional},
+  {"Parent Universal Service Identifier\"parent_universal_service_identifier\":", &t_CWE_612241eecc, 250, 31, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_ORC_bc347385f0{str("ORC", 3), str("Common Order", 12), s_ORC_bc347385f0_f, 31};
+#endif
+#ifndef HL7V2_DEFS_S_ORG_592C4E939D
+#define HL7V2_DEFS_S_ORG_592C4E939D
+inline constexpr field_def s_ORG_592c4e939d_f[] = {
+  {"Set ID _ ORG\"set_id_org\":", &t_SI_5f0d0d96af, 60, 1, 1, 0, 12, 10, optionality::required},
+  {"Organization Unit Code\"organization_unit_code\":", &t_CE_43404300f4, 250, 2, 1, 405, 22, 22, optionality::optional},
+  {"Organization Unit Type Code\"organization_unit_type_code\":", &t_CE_43404300f4, 250, 3, 1, 474, 27, 27, optionality::optional},
+  {"Primary Org Unit Indicator\"primary_org_unit_indicator\":", &t_ID_694d19431d, 1, 4, 1, 136, 26, 26, optionality::optional},
+  {"Practitioner Org Unit Identifier\"practitioner_org_unit_identifier\":", &t_CX_3ae77f1e70, 60, 5, 1, 0, 32, 32, optionality::optional},
+  {"Health Care Provider Type Code\"health_care_provider_type_code\":", &t_CE_43404300f4, 250, 6, 1, 452, 30, 30, optionality::optional},
+  {"Health Care Provider Classification Code\"health_care_provider_classification_code\":", &t_CE_43404300f4, 250, 7, 1, 453, 40, 40, optionality::optional},
+  {"Health Care Provider Area of Specialization Code\"health_care_provider_area_of_specialization_code\":", &t_CE_43404300f4, 250, 8, 1, 454, 48, 48, optionality::optional},
+  {"Effective Date Range\"effective_date_range\":", &t_DR_71b7dfaabf, 52, 9, 1, 0, 20, 20, optionality::optional},
+  {"Employment Status Code\"employment_status_code\":", &t_CE_43404300f4, 250, 10, 1, 66, 22, 22, optionality::optional},
+  {"Board Approval Indicator\"board_approval_indicator\":", &t_ID_694d19431d, 1, 11, 1, 136, 24, 24, optionality::optional},
+  {"Primary Care Physician Indicator\"primary_care_physician_indicator\":", &t_ID_694d19431d, 1, 12, 1, 136, 32, 32, optionality::optional},
+};
+inline constexpr segment_def s_ORG_592c4e939d{str("ORG", 3), str("Practitioner Organization Unit", 30), s_ORG_592c4e939d_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_OVR_502D9C8C85
+#define HL7V2_DEFS_S_OVR_502D9C8C85
+inline constexpr field_def s_OVR_502d9c8c85_f[] = {
+  {"Business Rule Override Type\"business_rule_override_type\":", &t_CWE_612241eecc, 705, 1, 1, 518, 27, 27, optionality::optional},
+  {"Business Rule Override Code\"business_rule_override_code\":", &t_CWE_612241eecc, 705, 2, 1, 521, 27, 27, optionality::optional},
+  {"Override Comments\"override_comments\":", &t_TX_f9e6eec689, 200, 3, 1, 0, 17, 17, optionality::optional},
+  {"Override Entered By\"override_entered_by\":", &t_XCN_c4da9f6101, 250, 4, 1, 0, 19, 19, optionality::optional},
+  {"Override Authorized By\"override_authorized_by\":", &t_XCN_c4da9f6101, 250, 5, 1, 0, 22, 22, optionality::optional},
+};
+inline constexpr segment_def s_OVR_502d9c8c85{str("OVR", 3), str("Override Segment", 16), s_OVR_502d9c8c85_f, 5};
+#endif
+#ifndef HL7V2_DEFS_S_PCR_76D4DB41EF
+#define HL7V2_DEFS_S_PCR_76D4DB41EF
+inline constexpr field_def s_PCR_76d4db41ef_f[] = {
+  {"Implicated Product\"implicated_product\":", &t_CE_43404300f4, 250, 1, 1, 0, 18, 18, optionality::required},
+  {"Generic Product\"generic_product\":", &t_IS_94058a80d1, 1, 2, 1, 249, 15, 15, optionality::optional},
+  {"Product Class\"product_class\":", &t_CE_43404300f4, 250, 3, 1, 0, 13, 13, optionality::optional},
+  {"Total Duration Of Therapy\"total_duration_of_therapy\":", &t_CQ_2ab7a9c685, 8, 4, 1, 0, 25, 25, optionality::optional},
+  {"Product Manufacture Date\"product_manufacture_date\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Product Expiration Date\"product_expiration_date\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 23, 23, optionality::optional},
+  {"Product Implantation Date\"product_implantation_date\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 25, 25, optionality::optional},
+  {"Product Explantation Date\"product_explantation_date\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 25, 25, optionality::optional},
+  {"Single Use Device\"single_use_device\":", &t_IS_94058a80d1, 8, 9, 1, 244, 17, 17, optionality::optional},
+  {"Indication For Product Use\"indication_for_product_use\":", &t_CE_43404300f4, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Product Problem\"product_problem\":", &t_IS_94058a80d1, 8, 11, 1, 245, 15, 15, optionality::optional},
+  {"Product Serial/Lot Number\"product_serial_lot_number\":", &t_ST_30901c7b80, 30, 12, 3, 0, 25, 25, optionality::optional},
+  {"Product Available For Inspection\"product_available_for_inspection\":", &t_IS_94058a80d1, 1, 13, 1, 246, 32, 32, optionality::optional},
+  {"Product Evaluation Performed\"product_evaluation_performed\":", &t_CE_43404300f4, 250, 14, 1, 0, 28, 28, optionality::optional},
+  {"Product Evaluation Status\"product_evaluation_status\":", &t_CE_43404300f4, 250, 15, 1, 247, 25, 25, optionality::optional},
+  {"Product Evaluation Results\"product_evaluation_results\":", &t_CE_43404300f4, 250, 16, 1, 0, 26, 26, optionality::optional},
+  {"Evaluated Product Source\"evaluated_product_source\":", &t_ID_694d19431d, 8, 17, 1, 248, 24, 24, optionality::optional},
+  {"Date Product Returned To Manufacturer\"date_product_returned_to_manufacturer\":", &t_TS_88a4a463d4, 26, 18, 1, 0, 37, 37, optionality::optional},
+  {"Device Operator Qualifications\"device_operator_qualifications\":", &t_ID_694d19431d, 1, 19, 1, 242, 30, 30, optionality::optional},
+  {"Relatedness Assessment\"relatedness_assessment\":", &t_ID_694d19431d, 1, 20, 1, 250, 22, 22, optionality::optional},
+  {"Action Taken In Response To The Event\"action_taken_in_response_to_the_event\":", &t_ID_694d19431d, 2, 21, 6, 251, 37, 37, optionality::optional},
+  {"Event Causality Observations\"event_causality_observations\":", &t_ID_694d19431d, 2, 22, 6, 252, 28, 28, optionality::optional},
+  {"Indirect Exposure Mechanism\"indirect_exposure_mechanism\":", &t_ID_694d19431d, 1, 23, 3, 253, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_PCR_76d4db41ef{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_76d4db41ef_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_PD1_97D7EB758E
+#define HL7V2_DEFS_S_PD1_97D7EB758E
+inline constexpr field_def s_PD1_97d7eb758e_f[] = {
+  {"Living Dependency\"living_dependency\":", &t_IS_94058a80d1, 2, 1, 0, 223, 17, 17, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_IS_94058a80d1, 2, 2, 1, 220, 18, 18, optionality::optional},
+  {"Patient Primary Facility\"patient_primary_facility\":", &t_XON_bc6ef16cb5, 250, 3, 0, 0, 24, 24, optionality::optional},
+  {"Patient Primary Care Provider Name and ID No.\"patient_primary_care_provider_name_and_id_no\":", &t_XCN_c4da9f6101, 250, 4, 0, 0, 45, 44, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_IS_94058a80d1, 2, 5, 1, 231, 17, 17, optionality::optional},
+  {"Handicap\"handicap\":", &t_IS_94058a80d1, 2, 6, 1, 295, 8, 8, optionality::optional},
+  {"Living Will Code\"living_will_code\":", &t_IS_94058a80d1, 2, 7, 1, 315, 16, 16, optionality::optional},
+  {"Organ Donor Code\"organ_donor_code\":", &t_IS_94058a80d1, 2, 8, 1, 316, 16, 16, optionality::optional},
+  {"Separate Bill\"separate_bill\":", &t_ID_694d19431d, 1, 9, 1, 136, 13, 13, optionality::optional},
+  {"Duplicate Patient\"duplicate_patient\":", &t_CX_3ae77f1e70, 250, 10, 0, 0, 17, 17, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CE_43404300f4, 250, 11, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_694d19431d, 1, 12, 1, 136, 20, 20, optionality::optional},
+  {"Protection Indicator Effective Date\"protection_indicator_effective_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 35, 35, optionality::optional},
+  {"Place of Worship\"place_of_worship\":", &t_XON_bc6ef16cb5, 250, 14, 0, 0, 16, 16, optionality::optional},
+  {"Advance Directive Code\"advance_directive_code\":", &t_CE_43404300f4, 250, 15, 0, 435, 22, 22, optionality::optional},
+  {"Immunization Registry Status\"immunization_registry_status\":", &t_IS_94058a80d1, 1, 16, 1, 441, 28, 28, optionality::optional},
+  {"Immunization Registry Status Effective Date\"immunization_registry_status_effective_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 43, 43, optionality::optional},
+  {"Publicity Code Effective Date\"publicity_code_effective_date\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 29, 29, optionality::optional},
+  {"Military Branch\"military_branch\":", &t_IS_94058a80d1, 5, 19, 1, 140, 15, 15, optionality::optional},
+  {"Military Rank/Grade\"military_rank_grade\":", &t_IS_94058a80d1, 2, 20, 1, 141, 19, 19, optionality::optional},
+  {"Military Status\"military_status\":", &t_IS_94058a80d1, 3, 21, 1, 142, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_PD1_97d7eb758e{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_97d7eb758e_f, 21};
+#endif
+#ifndef HL7V2_DEFS_S_PDA_716DC691EB
+#define HL7V2_DEFS_S_PDA_716DC691EB
+inline constexpr field_def s_PDA_716dc691eb_f[] = {
+  {"Death Cause Code\"death_cause_code\":", &t_CE_43404300f4, 250, 1, 0, 0, 16, 16, optionality::optional},
+  {"Death Location\"death_location\":", &t_PL_99c704ca6a, 80, 2, 1, 0, 14, 14, optionality::optional},
+  {"Death Certified Indicator\"death_certified_indicator\":", &t_ID_694d19431d, 1, 3, 1, 136, 25, 25, optionality::optional},
+  {"Death Certificate Signed Date/Time\"death_certificate_signed_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 34, 34, optionality::optional},
+  {"Death Certified By\"death_certified_by\":", &t_XCN_c4da9f6101, 250, 5, 1, 0, 18, 18, optionality::optional},
+  {"Autopsy Indicator\"autopsy_indicator\":", &t_ID_694d19431d, 1, 6, 1, 136, 17, 17, optionality::optional},
+  {"Autopsy Start and End Date/Time\"autopsy_start_and_end_date_time\":", &t_DR_71b7dfaabf, 53, 7, 1, 0, 31, 31, optionality::optional},
+  {"Autopsy Performed By\"autopsy_performed_by\":", &t_XCN_c4da9f6101, 250, 8, 1, 0, 20, 20, optionality::optional},
+  {"Coroner Indicator\"coroner_indicator\":", &t_ID_694d19431d, 1, 9, 1, 136, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_PDA_716dc691eb{str("PDA", 3), str("Patient Death and Autopsy", 25), s_PDA_716dc691eb_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_PDC_FE4253F1B0
+#define HL7V2_DEFS_S_PDC_FE4253F1B0
+inline constexpr field_def s_PDC_fe4253f1b0_f[] = {
+  {"Manufacturer/Distributor\"manufacturer_distributor\":", &t_XON_bc6ef16cb5, 250, 1, 0, 0, 24, 24, optionality::required},
+  {"Country\"country\":", &t_CE_43404300f4, 250, 2, 1, 0, 7, 7, optionality::required},
+  {"Brand Name\"brand_name\":", &t_ST_30901c7b80, 60, 3, 1, 0, 10, 10, optionality::required},
+  {"Device Family Name\"device_family_name\":", &t_ST_30901c7b80, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Generic Name\"generic_name\":", &t_CE_43404300f4, 250, 5, 1, 0, 12, 12, optionality::optional},
+  {"Model Identifier\"model_identifier\":", &t_ST_30901c7b80, 60, 6, 0, 0, 16, 16, optionality::optional},
+  {"Catalogue Identifier\"catalogue_identifier\":", &t_ST_30901c7b80, 60, 7, 1, 0, 20, 20, optionality::optional},
+  {"Other Identifier\"other_identifier\":", &t_ST_30901c7b80, 60, 8, 0, 0, 16, 16, optionality::optional},
+  {"Product Code\"product_code\":", &t_CE_43404300f4, 250, 9, 1, 0, 12, 12, optionality::optional},
+  {"Marketing Basis\"marketing_basis\":", &t_ID_694d19431d, 4, 10, 1, 330, 15, 15, optionality::optional},
+  {"Marketing Approval ID\"marketing_approval_id\":", &t_ST_30901c7b80, 60, 11, 1, 0, 21, 21, optionality::optional},
+  {"Labeled Shelf Life\"labeled_shelf_life\":", &t_CQ_2ab7a9c685, 12, 12, 1, 0, 18, 18, optionality::optional},
+  {"Expected Shelf Life\"expected_shelf_life\":", &t_CQ_2ab7a9c685, 12, 13, 1, 0, 19, 19, optionality::optional},
+  {"Date First Marketed\"date_first_marketed\":", &t_TS_88a4a463d4, 26, 14, 1, 0, 19, 19, optionality::optional},
+  {"Date Last Marketed\"date_last_marketed\":", &t_TS_88a4a463d4, 26, 15, 1, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_PDC_fe4253f1b0{str("PDC", 3), str("Product Detail Country", 22), s_PDC_fe4253f1b0_f, 15};
+#endif
+#ifndef HL7V2_DEFS_S_PEO_0BAC9A3196
+#define HL7V2_DEFS_S_PEO_0BAC9A3196
+inline constexpr field_def s_PEO_0bac9a3196_f[] = {
+  {"Event Identifiers Used\"event_identifiers_used\":", &t_CE_43404300f4, 250, 1, 0, 0, 22, 22, optionality::optional},
+  {"Event Symptom/Diagnosis Code\"event_symptom_diagnosis_code\":", &t_CE_43404300f4, 250, 2, 0, 0, 28, 28, optionality::optional},
+  {"Event Onset Date/Time\"event_onset_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 21, 21, optionality::required},
+  {"Event Exacerbation Date/Time\"event_exacerbation_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 28, 28, optionality::optional},
+  {"Event Improved Date/Time\"event_improved_date_time\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Event Ended Data/Time\"event_ended_data_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Event Location Occurred Address\"event_location_occurred_address\":", &t_XAD_c8853b67d2, 250, 7, 0, 0, 31, 31, optionality::optional},
+  {"Event Qualification\"event_qualification\":", &t_ID_694d19431d, 1, 8, 0, 237, 19, 19, optionality::optional},
+  {"Event Serious\"event_serious\":", &t_ID_694d19431d, 1, 9, 1, 238, 13, 13, optionality::optional},
+  {"Event Expected\"event_expected\":", &t_ID_694d19431d, 1, 10, 1, 239, 14, 14, optionality::optional},
+  {"Event Outcome\"event_outcome\":", &t_ID_694d19431d, 1, 11, 0, 240, 13, 13, optionality::optional},
+  {"Patient Outcome\"patient_outcome\":", &t_ID_694d19431d, 1, 12, 1, 241, 15, 15, optionality::optional},
+  {"Event Description From Others\"event_description_from_others\":", &t_FT_6e961e90da, 600, 13, 0, 0, 29, 29, optionality::optional},
+  {"Event From Original Reporter\"event_from_original_reporter\":", &t_FT_6e961e90da, 600, 14, 0, 0, 28, 28, optionality::optional},
+  {"Event Description From Patient\"event_description_from_patient\":", &t_FT_6e961e90da, 600, 15, 0, 0, 30, 30, optionality::optional},
+  {"Event Description From Practitioner\"event_description_from_practitioner\":", &t_FT_6e961e90da, 600, 16, 0, 0, 35, 35, optionality::optional},
+  {"Event Description From Autopsy\"event_description_from_autopsy\":", &t_FT_6e961e90da, 600, 17, 0, 0, 30, 30, optionality::optional},
+  {"Cause Of Death\"cause_of_death\":", &t_CE_43404300f4, 250, 18, 0, 0, 14, 14, optionality::optional},
+  {"Primary Observer Name\"primary_observer_name\":", &t_XPN_9daf32a714, 250, 19, 0, 0, 21, 21, optionality::optional},
+  {"Primary Observer Address\"primary_observer_address\":", &t_XAD_c8853b67d2, 250, 20, 0, 0, 24, 24, optionality::optional},
+  {"Primary Observer Telephone\"primary_observer_telephone\":", &t_XTN_2b6b62a07a, 250, 21, 0, 0, 26, 26, optionality::optional},
+  {"Primary Observer's Qualification\"primary_observers_qualification\":", &t_ID_694d19431d, 1, 22, 1, 242, 32, 31, optionality::optional},
+  {"Confirmation Provided By\"confirmation_provided_by\":", &t_ID_694d19431d, 1, 23, 1, 242, 24, 24, optionality::optional},
+  {"Primary Observer Aware Date/Time\"primary_observer_aware_date_time\":", &t_TS_88a4a463d4, 26, 24, 1, 0, 32, 32, optionality::optional},
+  {"Primary Observer's identity May Be Divulged\"primary_observers_identity_may_be_divulged\":", &t_ID_694d19431d, 1, 25, 1, 243, 43, 42, optionality::optional},
+};
+inline constexpr segment_def s_PEO_0bac9a3196{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_0bac9a3196_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PES_300D075E14
+#define HL7V2_DEFS_S_PES_300D075E14
+inline constexpr field_def s_PES_300d075e14_f[] = {
+  {"Sender Organization Name\"sender_organization_name\":", &t_XON_bc6ef16cb5, 250, 1, 0, 0, 24, 24, optionality::optional},
+  {"Sender Individual Name\"sender_individual_name\":", &t_XCN_c4da9f6101, 250, 2, 0, 0, 22, 22, optionality::optional},
+  {"Sender Address\"sender_address\":", &t_XAD_c8853b67d2, 250, 3, 0, 0, 14, 14, optionality::optional},
+  {"Sender Telephone\"sender_telephone\":", &t_XTN_2b6b62a07a, 250, 4, 0, 0, 16, 16, optionality::optional},
+  {"Sender Event Identifier\"sender_event_identifier\":", &t_EI_ecba8e117b, 75, 5, 1, 0, 23, 23, optionality::optional},
+  {"Sender Sequence Number\"sender_sequence_number\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 22, optionality::optional},
+  {"Sender Event Description\"sender_event_description\":", &t_FT_6e961e90da, 600, 7, 0, 0, 24, 24, optionality::optional},
+  {"Sender Comment\"sender_comment\":", &t_FT_6e961e90da, 600, 8, 1, 0, 14, 14, optionality::optional},
+  {"Sender Aware Date/Time\"sender_aware_date_time\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 22, 22, optionality::optional},
+  {"Event Report Date\"event_report_date\":", &t_TS_88a4a463d4, 26, 10, 1, 0, 17, 17, optionality::required},
+  {"Event Report Timing/Type\"event_report_timing_type\":", &t_ID_694d19431d, 3, 11, 2, 234, 24, 24, optionality::optional},
+  {"Event Report Source\"event_report_source\":", &t_ID_694d19431d, 1, 12, 1, 235, 19, 19, optionality::optional},
+  {"Event Reported To\"event_reported_to\":", &t_ID_694d19431d, 1, 13, 0, 236, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_PES_300d075e14{str("PES", 3), str("Product Experience Sender", 25), s_PES_300d075e14_f, 13};
+#endif
+#ifndef HL7V2_DEFS_S_PID_1B33C69902
+#define HL7V2_DEFS_S_PID_1B33C69902
+inline constexpr field_def s_PID_1b33c69902_f[] = {
+  {"Set ID - PID\"set_id_pid\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient ID\"patient_id\":", &t_CX_3ae77f1e70, 20, 2, 1, 0, 10, 10, optionality::optional},
+  {"Patient Identifier List\"patient_identifier_list\":", &t_CX_3ae77f1e70, 250, 3, 0, 0, 23, 23, optionality::required},
+  {"Alternate Patient ID - PID\"alternate_patient_id_pid\":", &t_CX_3ae77f1e70, 20, 4, 0, 0, 26, 24, optionality::optional},
+  {"Patient Name\"patient_name\":", &t_XPN_9daf32a714, 250, 5, 0, 0, 12, 12, optionality::required},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_9daf32a714, 250, 6, 0, 0, 20, 19, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_IS_94058a80d1, 1, 8, 1, 1, 18, 18, optionality::optional},
+  {"Patient Alias\"patient_alias\":", &t_XPN_9daf32a714, 250, 9, 0, 0, 13, 13, optionality::optional},
+  {"Race\"race\":", &t_CE_43404300f4, 250, 10, 0, 5, 4, 4, optionality::optional},
+  {"Patient Address\"patient_address\":", &t_XAD_c8853b67d2, 250, 11, 0, 0, 15, 15, optionality::optional},
+  {"County Code\"county_code\":", &t_IS_94058a80d1, 4, 12, 1, 289, 11, 11, optionality::optional},
+  {"Phone Number - Home\"phone_number_home\":", &t_XTN_2b6b62a07a, 250, 13, 0, 0, 19, 17, optionality::optional},
+  {"Phone Number - Business\"phone_number_business\":", &t_XTN_2b6b62a07a, 250, 14, 0, 0, 23, 21, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CE_43404300f4, 250, 15, 1, 296, 16, 16, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_43404300f4, 250, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_CE_43404300f4, 250, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient Account Number\"patient_account_number\":", &t_CX_3ae77f1e70, 250, 18, 1, 0, 22, 22, optionality::optional},
+  {"SSN Number - Patient\"ssn_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 20, 18, optionality::optional},
+  {"Driver's License Number - Patient\"drivers_license_number_patient\":", &t_DLN_3deb75a4a7, 25, 20, 1, 0, 33, 30, optionality::optional},
+  {"Mother's Identifier\"mothers_identifier\":", &t_CX_3ae77f1e70, 250, 21, 0, 0, 19, 18, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_43404300f4, 250, 22, 0, 189, 12, 12, optionality::optional},
+  {"Birth Place\"birth_place\":", &t_ST_30901c7b80, 250, 23, 1, 0, 11, 11, optionality::optional},
+  {"Multiple Birth Indicator\"multiple_birth_indicator\":", &t_ID_694d19431d, 1, 24, 1, 136, 24, 24, optionality::optional},
+  {"Birth Order\"birth_order\":", &t_NM_caa61c45e1, 2, 25, 1, 0, 11, 11, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_43404300f4, 250, 26, 0, 171, 11, 11, optionality::optional},
+  {"Veterans Military Status\"veterans_military_status\":", &t_CE_43404300f4, 250, 27, 1, 172, 24, 24, optionality::optional},
+  {"Nationality\"nationality\":", &t_CE_43404300f4, 250, 28, 1, 212, 11, 11, optionality::optional},
+  {"Patient Death Date and Time\"patient_death_date_and_time\":", &t_TS_88a4a463d4, 26, 29, 1, 0, 27, 27, optionality::optional},
+  {"Patient Death Indicator\"patient_death_indicator\":", &t_ID_694d19431d, 1, 30, 1, 136, 23, 23, optionality::optional},
+  {"Identity Unknown Indicator\"identity_unknown_indicator\":", &t_ID_694d19431d, 1, 31, 1, 136, 26, 26, optionality::optional},
+  {"Identity Reliability Code\"identity_reliability_code\":", &t_IS_94058a80d1, 20, 32, 0, 445, 25, 25, optionality::optional},
+  {"Last Update Date/Time\"last_update_date_time\":", &t_TS_88a4a463d4, 26, 33, 1, 0, 21, 21, optionality::optional},
+  {"Last Update Facility\"last_update_facility\":", &t_HD_6c94777106, 241, 34, 1, 0, 20, 20, optionality::optional},
+  {"Species Code\"species_code\":", &t_CE_43404300f4, 250, 35, 1, 446, 12, 12, optionality::optional},
+  {"Breed Code\"breed_code\":", &t_CE_43404300f4, 250, 36, 1, 447, 10, 10, optionality::optional},
+  {"Strain\"strain\":", &t_ST_30901c7b80, 80, 37, 1, 0, 6, 6, optionality::optional},
+  {"Production Class Code\"production_class_code\":", &t_CE_43404300f4, 250, 38, 1, 429, 21, 21, optionality::optional},
+  {"Tribal Citizenship\"tribal_citizenship\":", &t_CWE_612241eecc, 250, 39, 0, 171, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_PID_1b33c69902{str("PID", 3), str("Patient Identification", 22), s_PID_1b33c69902_f, 39};
+#endif
+#ifndef HL7V2_DEFS_S_PR1_B9FCE0A620
+#define HL7V2_DEFS_S_PR1_B9FCE0A620
+inline constexpr field_def s_PR1_b9fce0a620_f[] = {
+  {"Set ID - PR1\"set_id_pr1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Procedure Coding Method\"procedure_coding_method\":", &t_IS_94058a80d1, 3, 2, 1, 89, 23, 23, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CE_43404300f4, 250, 3, 1, 88, 14, 14, optionality::required},
+  {"Procedure Description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::optional},
+  {"Procedure Date/Time\"procedure_date_time\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 19, 19, optionality::required},
+  {"Procedure Functional Type\"procedure_functional_type\":", &t_IS_94058a80d1, 2, 6, 1, 230, 25, 25, optionality::optional},
+  {"Procedure Minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_XCN_c4da9f6101, 250, 8, 0, 10, 16, 16, optionality::optional},
+  {"Anesthesia Code\"anesthesia_code\":", &t_IS_94058a80d1, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia Minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_XCN_c4da9f6101, 250, 11, 0, 10, 7, 7, optionality::optional},
+  {"Procedure Practitioner\"procedure_practitioner\":", &t_XCN_c4da9f6101, 250, 12, 0, 10, 22, 22, optionality::optional},
+  {"Consent Code\"consent_code\":", &t_CE_43404300f4, 250, 13, 1, 59, 12, 12, optionality::optional},
+  {"Procedure Priority\"procedure_priority\":", &t_ID_694d19431d, 2, 14, 1, 418, 18, 18, optionality::optional},
+  {"Associated Diagnosis Code\"associated_diagnosis_code\":", &t_CE_43404300f4, 250, 15, 1, 51, 25, 25, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CE_43404300f4, 250, 16, 0, 340, 23, 23, optionality::optional},
+  {"Procedure DRG Type\"procedure_drg_type\":", &t_IS_94058a80d1, 20, 17, 1, 416, 18, 18, optionality::optional},
+  {"Tissue Type Code\"tissue_type_code\":", &t_CE_43404300f4, 250, 18, 0, 417, 16, 16, optionality::optional},
+  {"Procedure Identifier\"procedure_identifier\":", &t_EI_ecba8e117b, 427, 19, 1, 0, 20, 20, optionality::optional},
+  {"Procedure Action Code\"procedure_action_code\":", &t_ID_694d19431d, 1, 20, 1, 206, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_PR1_b9fce0a620{str("PR1", 3), str("Procedures", 10), s_PR1_b9fce0a620_f, 20};
+#endif
+#ifndef HL7V2_DEFS_S_PRA_11B8551903
+#define HL7V2_DEFS_S_PRA_11B8551903
+inline constexpr field_def s_PRA_11b8551903_f[] = {
+  {"Primary Key Value - PRA\"primary_key_value_pra\":", &t_CE_43404300f4, 250, 1, 1, 0, 23, 21, optionality::optional},
+  {"Practitioner Group\"practitioner_group\":", &t_CE_43404300f4, 250, 2, 0, 358, 18, 18, optionality::optional},
+  {"Practitioner Category\"practitioner_category\":", &t_IS_94058a80d1, 3, 3, 0, 186, 21, 21, optionality::optional},
+  {"Provider Billing\"provider_billing\":", &t_ID_694d19431d, 1, 4, 1, 187, 16, 16, optionality::optional},
+  {"Specialty\"specialty\":", &t_SPD_4e96b286f6, 112, 5, 0, 337, 9, 9, optionality::optional},
+  {"Practitioner ID Numbers\"practitioner_id_numbers\":", &t_PLN_6bc6655a58, 99, 6, 0, 338, 23, 23, optionality::optional},
+  {"Privileges\"privileges\":", &t_PIP_b500e60414, 770, 7, 0, 0, 10, 10, optionality::optional},
+  {"Date Entered Practice\"date_entered_practice\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 21, 21, optionality::optional},
+  {"Institution\"institution\":", &t_CE_43404300f4, 250, 9, 1, 537, 11, 11, optionality::optional},
+  {"Date Left Practice\"date_left_practice\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 18, 18, optionality::optional},
+  {"Government Reimbursement Billing Eligibility\"government_reimbursement_billing_eligibility\":", &t_CE_43404300f4, 250, 11, 0, 401, 44, 44, optionality::optional},
+  {"Set ID - PRA\"set_id_pra\":", &t_SI_5f0d0d96af, 60, 12, 1, 0, 12, 10, optionality::optional},
+};
+inline constexpr segment_def s_PRA_11b8551903{str("PRA", 3), str("Practitioner Detail", 19), s_PRA_11b8551903_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_PRB_039E6E34EE
+#define HL7V2_DEFS_S_PRB_039E6E34EE
+inline constexpr field_def s_PRB_039e6e34ee_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 16, 16, optionality::required},
+  {"Problem ID\"problem_id\":", &t_CE_43404300f4, 250, 3, 1, 0, 10, 10, optionality::required},
+  {"Problem Instance ID\"problem_instance_id\":", &t_EI_ecba8e117b, 60, 4, 1, 0, 19, 19, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_ecba8e117b, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Problem List Priority\"problem_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 21, 21, optionality::optional},
+  {"Problem Established Date/Time\"problem_established_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 29, 29, optionality::optional},
+  {"Anticipated Problem Resolution Date/Time\"anticipated_problem_resolution_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 40, 40, optionality::optional},
+  {"Actual Problem Resolution Date/Time\"actual_problem_resolution_date_time\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 35, 35, optionality::optional},
+  {"Problem Classification\"problem_classification\":", &t_CE_43404300f4, 250, 10, 1, 0, 22, 22, optionality::optional},
+  {"Problem Management Discipline\"problem_management_discipline\":", &t_CE_43404300f4, 250, 11, 0, 0, 29, 29, optionality::optional},
+  {"Problem Persistence\"problem_persistence\":", &t_CE_43404300f4, 250, 12, 1, 0, 19, 19, optionality::optional},
+  {"Problem Confirmation Status\"problem_confirmation_status\":", &t_CE_43404300f4, 250, 13, 1, 0, 27, 27, optionality::optional},
+  {"Problem Life Cycle Status\"problem_life_cycle_status\":", &t_CE_43404300f4, 250, 14, 1, 0, 25, 25, optionality::optional},
+  {"Problem Life Cycle Status Date/Time\"problem_life_cycle_status_date_time\":", &t_TS_88a4a463d4, 26, 15, 1, 0, 35, 35, optionality::optional},
+  {"Problem Date of Onset\"problem_date_of_onset\":", &t_TS_88a4a463d4, 26, 16, 1, 0, 21, 21, optionality::optional},
+  {"Problem Onset Text\"problem_onset_text\":", &t_ST_30901c7b80, 80, 17, 1, 0, 18, 18, optionality::optional},
+  {"Problem Ranking\"problem_ranking\":", &t_CE_43404300f4, 250, 18, 1, 0, 15, 15, optionality::optional},
+  {"Certainty of Problem\"certainty_of_problem\":", &t_CE_43404300f4, 250, 19, 1, 0, 20, 20, optionality::optional},
+  {"Probability of Problem (0-1)\"probability_of_problem_0_1\":", &t_NM_caa61c45e1, 5, 20, 1, 0, 28, 26, optionality::optional},
+  {"Individual Awareness of Problem\"individual_awareness_of_problem\":", &t_CE_43404300f4, 250, 21, 1, 0, 31, 31, optionality::optional},
+  {"Problem Prognosis\"problem_prognosis\":", &t_CE_43404300f4, 250, 22, 1, 0, 17, 17, optionality::optional},
+  {"Individual Awareness of Prognosis\"individual_awareness_of_prognosis\":", &t_CE_43404300f4, 250, 23, 1, 0, 33, 33, optionality::optional},
+  {"Family/Significant Other Awareness of Problem/Prognosis\"family_significant_other_awareness_of_problem_prognosis\":", &t_ST_30901c7b80, 200, 24, 1, 0, 55, 55, optionality::optional},
+  {"Security/Sensitivity\"security_sensitivity\":", &t_CE_43404300f4, 250, 25, 1, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_PRB_039e6e34ee{str("PRB", 3), str("Problem Details", 15), s_PRB_039e6e34ee_f, 25};
+#endif
+#ifndef HL7V2_DEFS_S_PRC_E52073352A
+#define HL7V2_DEFS_S_PRC_E52073352A
+inline constexpr field_def s_PRC_e52073352a_f[] = {
+  {"Primary Key Value - PRC\"primary_key_value_prc\":", &t_CE_43404300f4, 250, 1, 1, 132, 23, 21, optionality::required},
+  {"Facility ID - PRC\"facility_id_prc\":", &t_CE_43404300f4, 250, 2, 0, 464, 17, 15, optionality::optional},
+  {"Department\"department\":", &t_CE_43404300f4, 250, 3, 0, 184, 10, 10, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_IS_94058a80d1, 1, 4, 0, 4, 21, 21, optionality::optional},
+  {"Price\"price\":", &t_CP_0cca1edf01, 12, 5, 0, 0, 5, 5, optionality::optional},
+  {"Formula\"formula\":", &t_ST_30901c7b80, 200, 6, 0, 0, 7, 7, optionality::optional},
+  {"Minimum Quantity\"minimum_quantity\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 16, 16, optionality::optional},
+  {"Maximum Quantity\"maximum_quantity\":", &t_NM_caa61c45e1, 4, 8, 1, 0, 16, 16, optionality::optional},
+  {"Minimum Price\"minimum_price\":", &t_MO_03b1f4298f, 12, 9, 1, 0, 13, 13, optionality::optional},
+  {"Maximum Price\"maximum_price\":", &t_MO_03b1f4298f, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Effective Start Date\"effective_start_date\":", &t_TS_88a4a463d4, 26, 11, 1, 0, 20, 20, optionality::optional},
+  {"Effective End Date\"effective_end_date\":", &t_TS_88a4a463d4, 26, 12, 1, 0, 18, 18, optionality::optional},
+  {"Price Override Flag\"price_override_flag\":", &t_IS_94058a80d1, 1, 13, 1, 268, 19, 19, optionality::optional},
+  {"Billing Category\"billing_category\":", &t_CE_43404300f4, 250, 14, 0, 293, 16, 16, optionality::optional},
+  {"Chargeable Flag\"chargeable_flag\":", &t_ID_694d19431d, 1, 15, 1, 136, 15, 15, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 16, 1, 183, 20, 20, optionality::optional},
+  {"Cost\"cost\":", &t_MO_03b1f4298f, 12, 17, 1, 0, 4, 4, optionality::optional},
+  {"Charge On Indicator\"charge_on_indicator\":", &t_IS_94058a80d1, 1, 18, 1, 269, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_PRC_e52073352a{str("PRC", 3), str("Pricing", 7), s_PRC_e52073352a_f, 18};
+#endif
+#ifndef HL7V2_DEFS_S_PRD_444ABBFFAE
+#define HL7V2_DEFS_S_PRD_444ABBFFAE
+inline constexpr field_def s_PRD_444abbffae_f[] = {
+  {"Provider Role\"provider_role\":", &t_CE_43404300f4, 250, 1, 0, 286, 13, 13, optionality::required},
+  {"Provider Name\"provider_name\":", &t_XPN_9daf32a714, 250, 2, 0, 0, 13, 13, optionality::optional},
+  {"Provider Address\"provider_address\":", &t_XAD_c8853b67d2, 250, 3, 0, 0, 16, 16, optionality::optional},
+  {"Provider Location\"provider_location\":", &t_PL_99c704ca6a, 60, 4, 1, 0, 17, 17, optionality::optional},
+  {"Provider Communication Information\"provider_communication_information\":", &t_XTN_2b6b62a07a, 250, 5, 0, 0, 34, 34, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_43404300f4, 250, 6, 1, 185, 27, 27, optionality::optional},
+  {"Provider Identifiers\"provider_identifiers\":", &t_PLN_6bc6655a58, 100, 7, 0, 0, 20, 20, optionality::optional},
+  {"Effective Start Date of Provider Role\"effective_start_date_of_provider_role\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 37, 37, optionality::optional},
+  {"Effective End Date of Provider Role\"effective_end_date_of_provider_role\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 35, 35, optionality::optional},
+};
+inline constexpr segment_def s_PRD_444abbffae{str("PRD", 3), str("Provider Data", 13), s_PRD_444abbffae_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_PSH_A3A5480A4E
+#define HL7V2_DEFS_S_PSH_A3A5480A4E
+inline constexpr field_def s_PSH_a3a5480a4e_f[] = {
+  {"Report Type\"report_type\":", &t_ST_30901c7b80, 60, 1, 1, 0, 11, 11, optionality::required},
+  {"Report Form Identifier\"report_form_identifier\":", &t_ST_30901c7b80, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Report Date\"report_date\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 11, 11, optionality::required},
+  {"Report Interval Start Date\"report_interval_start_date\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 26, 26, optionality::optional},
+  {"Report Interval End Date\"report_interval_end_date\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 24, 24, optionality::optional},
+  {"Quantity Manufactured\"quantity_manufactured\":", &t_CQ_2ab7a9c685, 12, 6, 1, 0, 21, 21, optionality::optional},
+  {"Quantity Distributed\"quantity_distributed\":", &t_CQ_2ab7a9c685, 12, 7, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Distributed Method\"quantity_distributed_method\":", &t_ID_694d19431d, 1, 8, 1, 329, 27, 27, optionality::optional},
+  {"Quantity Distributed Comment\"quantity_distributed_comment\":", &t_FT_6e961e90da, 600, 9, 1, 0, 28, 28, optionality::optional},
+  {"Quantity in Use\"quantity_in_use\":", &t_CQ_2ab7a9c685, 12, 10, 1, 0, 15, 15, optionality::optional},
+  {"Quantity in Use Method\"quantity_in_use_method\":", &t_ID_694d19431d, 1, 11, 1, 329, 22, 22, optionality::optional},
+  {"Quantity in Use Comment\"quantity_in_use_comment\":", &t_FT_6e961e90da, 600, 12, 1, 0, 23, 23, optionality::optional},
+  {"Number of Product Experience Reports Filed by Facility\"number_of_product_experience_reports_filed_by_facility\":", &t_NM_caa61c45e1, 2, 13, 8, 0, 54, 54, optionality::optional},
+  {"Number of Product Experience Reports Filed by Distributor\"number_of_product_experience_reports_filed_by_distributor\":", &t_NM_caa61c45e1, 2, 14, 8, 0, 57, 57, optionality::optional},
+};
+inline constexpr segment_def s_PSH_a3a5480a4e{str("PSH", 3), str("Product Summary Header", 22), s_PSH_a3a5480a4e_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_PTH_A2691BCB57
+#define HL7V2_DEFS_S_PTH_A2691BCB57
+inline constexpr field_def s_PTH_a2691bcb57_f[] = {
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Pathway ID\"pathway_id\":", &t_CE_43404300f4, 250, 2, 1, 0, 10, 10, optionality::required},
+  {"Pathway Instance ID\"pathway_instance_id\":", &t_EI_ecba8e117b, 60, 3, 1, 0, 19, 19, optionality::required},
+  {"Pathway Established Date/Time\"pathway_established_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 29, 29, optionality::required},
+  {"Pathway Life Cycle Status\"pathway_life_cycle_status\":", &t_CE_43404300f4, 250, 5, 1, 0, 25, 25, optionality::optional},
+  {"Change Pathway Life Cycle Status Date/Time\"change_pathway_life_cycle_status_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 42, 42, optionality::optional},
+};
+inline constexpr segment_def s_PTH_a2691bcb57{str("PTH", 3), str("Pathway", 7), s_PTH_a2691bcb57_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_PV1_5454140987
+#define HL7V2_DEFS_S_PV1_5454140987
+inline constexpr field_def s_PV1_5454140987_f[] = {
+  {"Set ID - PV1\"set_id_pv1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient Class\"patient_class\":", &t_IS_94058a80d1, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_99c704ca6a, 80, 3, 1, 79, 25, 25, optionality::optional},
+  {"Admission Type\"admission_type\":", &t_IS_94058a80d1, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Preadmit Number\"preadmit_number\":", &t_CX_3ae77f1e70, 250, 5, 1, 0, 15, 15, optionality::optional},
+  {"Prior Patient Location\"prior_patient_location\":", &t_PL_99c704ca6a, 80, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_XCN_c4da9f6101, 250, 7, 0, 10, 16, 16, optionality::optional},
+  {"Referring Doctor\"referring_doctor\":", &t_XCN_c4da9f6101, 250, 8, 0, 10, 16, 16, optionality::optional},
+  {"Consulting Doctor\"consulting_doctor\":", &t_XCN_c4da9f6101, 250, 9, 0, 10, 17, 17, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_IS_94058a80d1, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary Location\"temporary_location\":", &t_PL_99c704ca6a, 80, 11, 1, 79, 18, 18, optionality::optional},
+  {"Preadmit Test Indicator\"preadmit_test_indicator\":", &t_IS_94058a80d1, 2, 12, 1, 87, 23, 23, optionality::optional},
+  {"Re-admission Indicator\"re_admission_indicator\":", &t_IS_94058a80d1, 2, 13, 1, 92, 22, 22, optionality::optional},
+  {"Admit Source\"admit_source\":", &t_IS_94058a80d1, 6, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_IS_94058a80d1, 2, 15, 0, 9, 17, 17, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_IS_94058a80d1, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting Doctor\"admitting_doctor\":", &t_XCN_c4da9f6101, 250, 17, 0, 10, 16, 16, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_IS_94058a80d1, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit Number\"visit_number\":", &t_CX_3ae77f1e70, 250, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_FC_b336968b34, 50, 20, 0, 64, 15, 15, optionality::optional},
+  {"Charge Price Indicator\"charge_price_indicator\":", &t_IS_94058a80d1, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy Code\"courtesy_code\":", &t_IS_94058a80d1, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit Rating\"credit_rating\":", &t_IS_94058a80d1, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract Code\"contract_code\":", &t_IS_94058a80d1, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract Effective Date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract Amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract Period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest Code\"interest_code\":", &t_IS_94058a80d1, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to Bad Debt Code\"transfer_to_bad_debt_code\":", &t_IS_94058a80d1, 4, 29, 1, 110, 25, 25, optionality::optional},
+  {"Transfer to Bad Debt Date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 25, 25, optionality::optional},
+  {"Bad Debt Agency Code\"bad_debt_agency_code\":", &t_IS_94058a80d1, 10, 31, 1, 21, 20, 20, optionality::optional},
+  {"Bad Debt Transfer Amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad Debt Recovery Amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete Account Indicator\"delete_account_indicator\":", &t_IS_94058a80d1, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete Account Date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge Disposition\"discharge_disposition\":", &t_IS_94058a80d1, 3, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to Location\"discharged_to_location\":", &t_DLD_db8dae14a9, 47, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet Type\"diet_type\":", &t_CE_43404300f4, 250, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing Facility\"servicing_facility\":", &t_IS_94058a80d1, 2, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 40, 1, 116, 10, 10, optionality::optional},
+  {"Account Status\"account_status\":", &t_IS_94058a80d1, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending Location\"pending_location\":", &t_PL_99c704ca6a, 80, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior Temporary Location\"prior_temporary_location\":", &t_PL_99c704ca6a, 80, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit Date/Time\"admit_date_time\":", &t_TS_88a4a463d4, 26, 44, 1, 0, 15, 15, optionality::optional},
+  {"Discharge Date/Time\"discharge_date_time\":", &t_TS_88a4a463d4, 26, 45, 0, 0, 19, 19, optionality::optional},
+  {"Current Patient Balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total Charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total Adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total Payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
+  {"Alternate Visit ID\"alternate_visit_id\":", &t_CX_3ae77f1e70, 250, 50, 1, 203, 18, 18, optionality::optional},
+  {"Visit Indicator\"visit_indicator\":", &t_IS_94058a80d1, 1, 51, 1, 326, 15, 15, optionality::optional},
+  {"Other Healthcare Provider\"other_healthcare_provider\":", &t_XCN_c4da9f6101, 250, 52, 0, 10, 25, 25, optionality::optional},
+};
+inline constexpr segment_def s_PV1_5454140987{str("PV1", 3), str("Patient Visit", 13), s_PV1_5454140987_f, 52};
+#endif
+#ifndef HL7V2_DEFS_S_PV2_3908B65AFF
+#define HL7V2_DEFS_S_PV2_3908B65AFF
+inline constexpr field_def s_PV2_3908b65aff_f[] = {
+  {"Prior Pending Location\"prior_pending_location\":", &t_PL_99c704ca6a, 80, 1, 1, 0, 22, 22, optionality::optional},
+  {"Accommodation Code\"accommodation_code\":", &t_CE_43404300f4, 250, 2, 1, 129, 18, 18, optionality::optional},
+  {"Admit Reason\"admit_reason\":", &t_CE_43404300f4, 250, 3, 1, 0, 12, 12, optionality::optional},
+  {"Transfer Reason\"transfer_reason\":", &t_CE_43404300f4, 250, 4, 1, 0, 15, 15, optionality::optional},
+  {"Patient Valuables\"patient_valuables\":", &t_ST_30901c7b80, 25, 5, 0, 0, 17, 17, optionality::optional},
+  {"Patient Valuables Location\"patient_valuables_location\":", &t_ST_30901c7b80, 25, 6, 1, 0, 26, 26, optionality::optional},
+  {"Visit User Code\"visit_user_code\":", &t_IS_94058a80d1, 2, 7, 0, 130, 15, 15, optionality::optional},
+  {"Expected Admit Date/Time\"expected_admit_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 24, 24, optionality::optional},
+  {"Expected Discharge Date/Time\"expected_discharge_date_time\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 28, 28, optionality::optional},
+  {"Estimated Length of Inpatient Stay\"estimated_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 10, 1, 0, 34, 34, optionality::optional},
+  {"Actual Length of Inpatient Stay\"actual_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 11, 1, 0, 31, 31, optionality::optional},
+  {"Visit Description\"visit_description\":", &t_ST_30901c7b80, 50, 12, 1, 0, 17, 17, optionality::optional},
+  {"Referral Source Code\"referral_source_code\":", &t_XCN_c4da9f6101, 250, 13, 0, 0, 20, 20, optionality::optional},
+  {"Previous Service Date\"previous_service_date\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 21, 21, optionality::optional},
+  {"Employment Illness Related Indicator\"employment_illness_related_indicator\":", &t_ID_694d19431d, 1, 15, 1, 136, 36, 36, optionality::optional},
+  {"Purge Status Code\"purge_status_code\":", &t_IS_94058a80d1, 1, 16, 1, 213, 17, 17, optionality::optional},
+  {"Purge Status Date\"purge_status_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 17, 17, optionality::optional},
+  {"Special Program Code\"special_program_code\":", &t_IS_94058a80d1, 2, 18, 1, 214, 20, 20, optionality::optional},
+  {"Retention Indicator\"retention_indicator\":", &t_ID_694d19431d, 1, 19, 1, 136, 19, 19, optionality::optional},
+  {"Expected Number of Insurance Plans\"expected_number_of_insurance_plans\":", &t_NM_caa61c45e1, 1, 20, 1, 0, 34, 34, optionality::optional},
+  {"Visit Publicity Code\"visit_publicity_code\":", &t_IS_94058a80d1, 1, 21, 1, 215, 20, 20, optionality::optional},
+  {"Visit Protection Indicator\"visit_protection_indicator\":", &t_ID_694d19431d, 1, 22, 1, 136, 26, 26, optionality::optional},
+  {"Clinic Organization Name\"clinic_organization_name\":", &t_XON_bc6ef16cb5, 250, 23, 0, 0, 24, 24, optionality::optional},
+  {"Patient Status Code\"patient_status_code\":", &t_IS_94058a80d1, 2, 24, 1, 216, 19, 19, optionality::optional},
+  {"Visit Priority Code\"visit_priority_code\":", &t_IS_94058a80d1, 1, 25, 1, 217, 19, 19, optionality::optional},
+  {"Previous Treatment Date\"previous_treatment_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Expected Discharge Disposition\"expected_discharge_disposition\":", &t_IS_94058a80d1, 2, 27, 1, 112, 30, 30, optionality::optional},
+  {"Signature on File Date\"signature_on_file_date\":", &t_DT_43ff1b10ca, 8, 28, 1, 0, 22, 22, optionality::optional},
+  {"First Similar Illness Date\"first_similar_illness_date\":", &t_DT_43ff1b10ca, 8, 29, 1, 0, 26, 26, optionality::optional},
+  {"Patient Charge Adjustment Code\"patient_charge_adjustment_code\":", &t_CE_43404300f4, 250, 30, 1, 218, 30, 30, optionality::optional},
+  {"Recurring Service Code\"recurring_service_code\":", &t_IS_94058a80d1, 2, 31, 1, 219, 22, 22, optionality::optional},
+  {"Billing Media Code\"billing_media_code\":", &t_ID_694d19431d, 1, 32, 1, 136, 18, 18, optionality::optional},
+  {"Expected Surgery Date and Time\"expected_surgery_date_and_time\":", &t_TS_88a4a463d4, 26, 33, 1, 0, 30, 30, optionality::optional},
+  {"Military Partnership Code\"military_partnership_code\":", &t_ID_694d19431d, 1, 34, 1, 136, 25, 25, optionality::optional},
+  {"Military Non-Availability Code\"military_non_availability_code\":", &t_ID_694d19431d, 1, 35, 1, 136, 30, 30, optionality::optional},
+  {"Newborn Baby Indicator\"newborn_baby_indicator\":", &t_ID_694d19431d, 1, 36, 1, 136, 22, 22, optionality::optional},
+  {"Baby Detained Indicator\"baby_detained_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 23, 23, optionality::optional},
+  {"Mode of Arrival Code\"mode_of_arrival_code\":", &t_CE_43404300f4, 250, 38, 1, 430, 20, 20, optionality::optional},
+  {"Recreational Drug Use Code\"recreational_drug_use_code\":", &t_CE_43404300f4, 250, 39, 0, 431, 26, 26, optionality::optional},
+  {"Admission Level of Care Code\"admission_level_of_care_code\":", &t_CE_43404300f4, 250, 40, 1, 432, 28, 28, optionality::optional},
+  {"Precaution Code\"precaution_code\":", &t_CE_43404300f4, 250, 41, 0, 433, 15, 15, optionality::optional},
+  {"Patient Condition Code\"patient_condition_code\":", &t_CE_43404300f4, 250, 42, 1, 434, 22, 22, optionality::optional},
+  {"Living Will Code\"living_will_code\":", &t_IS_94058a80d1, 2, 43, 1, 315, 16, 16, optionality::optional},
+  {"Organ Donor Code\"organ_donor_code\":", &t_IS_94058a80d1, 2, 44, 1, 316, 16, 16, optionality::optional},
+  {"Advance Directive Code\"advance_directive_code\":", &t_CE_43404300f4, 250, 45, 0, 435, 22, 22, optionality::optional},
+  {"Patient Status Effective Date\"patient_status_effective_date\":", &t_DT_43ff1b10ca, 8, 46, 1, 0, 29, 29, optionality::optional},
+  {"Expected LOA Return Date/Time\"expected_loa_return_date_time\":", &t_TS_88a4a463d4, 26, 47, 1, 0, 29, 29, optionality::optional},
+  {"Expected Pre-admission Testing Date/Time\"expected_pre_admission_testing_date_time\":", &t_TS_88a4a463d4, 26, 48, 1, 0, 40, 40, optionality::optional},
+  {"Notify Clergy Code\"notify_clergy_code\":", &t_IS_94058a80d1, 20, 49, 0, 534, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_PV2_3908b65aff{str("PV2", 3), str("Patient Visit - Additional Information", 38), s_PV2_3908b65aff_f, 49};
+#endif
+#ifndef HL7V2_DEFS_S_QAK_54BCA3EB27
+#define HL7V2_DEFS_S_QAK_54BCA3EB27
+inline constexpr field_def s_QAK_54bca3eb27_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query Response Status\"query_response_status\":", &t_ID_694d19431d, 2, 2, 1, 208, 21, 21, optionality::optional},
+  {"Message Query Name\"message_query_name\":", &t_CE_43404300f4, 250, 3, 1, 471, 18, 18, optionality::optional},
+  {"Hit Count\"hit_count\":", &t_NM_caa61c45e1, 10, 4, 1, 0, 9, 9, optionality::optional},
+  {"This payload\"this_payload\":", &t_NM_caa61c45e1, 10, 5, 1, 0, 12, 12, optionality::optional},
+  {"Hits remaining\"hits_remaining\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 14, 14, optionality::optional},
+};
+inline constexpr segment_def s_QAK_54bca3eb27{str("QAK", 3), str("Query Acknowledgment", 20), s_QAK_54bca3eb27_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_QID_F8A6B1121D
+#define HL7V2_DEFS_S_QID_F8A6B1121D
+inline constexpr field_def s_QID_f8a6b1121d_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::required},
+  {"Message Query Name\"message_query_name\":", &t_CE_43404300f4, 250, 2, 1, 471, 18, 18, optionality::required},
+};
+inline constexpr segment_def s_QID_f8a6b1121d{str("QID", 3), str("Query Identification", 20), s_QID_f8a6b1121d_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_QPD_5F06DDD126
+#define HL7V2_DEFS_S_QPD_5F06DDD126
+inline constexpr field_def s_QPD_5f06ddd126_f[] = {
+  {"Message Query Name\"message_query_name\":", &t_CE_43404300f4, 250, 1, 1, 471, 18, 18, optionality::required},
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 2, 1, 0, 9, 9, optionality::optional},
+  {"User Parameters (in successive fields)\"user_parameters_in_successive_fields\":", &t_VARIES_e527b97cf6, 256, 3, 1, 0, 38, 36, optionality::optional},
+};
+inline constexpr segment_def s_QPD_5f06ddd126{str("QPD", 3), str("Query Parameter Definition", 26), s_QPD_5f06ddd126_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_QRD_4576DA4C49
+#define HL7V2_DEFS_S_QRD_4576DA4C49
+inline constexpr field_def s_QRD_4576da4c49_f[] = {
+  {"Query Date/Time\"query_date_time\":", &t_TS_88a4a463d4, 26, 1, 1, 0, 15, 15, optionality::required},
+  {"Query Format Code\"query_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query Priority\"query_priority\":", &t_ID_694d19431d, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query ID\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred Response Type\"deferred_response_type\":", &t_ID_694d19431d, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred Response Date/Time\"deferred_response_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 27, 27, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_2ab7a9c685, 10, 7, 1, 126, 24, 24, optionality::required},
+  {"Who Subject Filter\"who_subject_filter\":", &t_XCN_c4da9f6101, 250, 8, 0, 0, 18, 18, optionality::required},
+  {"What Subject Filter\"what_subject_filter\":", &t_CE_43404300f4, 250, 9, 0, 48, 19, 19, optionality::required},
+  {"What Department Data Code\"what_department_data_code\":", &t_CE_43404300f4, 250, 10, 0, 0, 25, 25, optionality::required},
+  {"What Data Code Value Qual.\"what_data_code_value_qual\":", &t_VR_32cdb1c36f, 20, 11, 0, 0, 26, 25, optionality::optional},
+  {"Query Results Level\"query_results_level\":", &t_ID_694d19431d, 1, 12, 1, 108, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_QRD_4576da4c49{str("QRD", 3), str("Original-Style Query Definition", 31), s_QRD_4576da4c49_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_QRF_7507A48899
+#define HL7V2_DEFS_S_QRF_7507A48899
+inline constexpr field_def s_QRF_7507a48899_f[] = {
+  {"Where Subject Filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When Data Start Date/Time\"when_data_start_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 25, 25, optionality::optional},
+  {"When Data End Date/Time\"when_data_end_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 23, 23, optionality::optional},
+  {"What User Qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 60, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other QRY Subject Filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"Which Date/Time Qualifier\"which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 25, 25, optionality::optional},
+  {"Which Date/Time Status Qualifier\"which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 32, 32, optionality::optional},
+  {"Date/Time Selection Qualifier\"date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 29, 29, optionality::optional},
+  {"When Quantity/Timing Qualifier\"when_quantity_timing_qualifier\":", &t_TQ_b224a1a68e, 60, 9, 1, 0, 30, 30, optionality::optional},
+  {"Search Confidence Threshold\"search_confidence_threshold\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_QRF_7507a48899{str("QRF", 3), str("Original style query filter", 27), s_QRF_7507a48899_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_QRI_1318D14E15
+#define HL7V2_DEFS_S_QRI_1318D14E15
+inline constexpr field_def s_QRI_1318d14e15_f[] = {
+  {"Candidate Confidence\"candidate_confidence\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 20, 20, optionality::optional},
+  {"Match Reason Code\"match_reason_code\":", &t_IS_94058a80d1, 2, 2, 0, 392, 17, 17, optionality::optional},
+  {"Algorithm Descriptor\"algorithm_descriptor\":", &t_CE_43404300f4, 250, 3, 1, 393, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_QRI_1318d14e15{str("QRI", 3), str("Query Response Instance", 23), s_QRI_1318d14e15_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_RCP_3377AD24F1
+#define HL7V2_DEFS_S_RCP_3377AD24F1
+inline constexpr field_def s_RCP_3377ad24f1_f[] = {
+  {"Query Priority\"query_priority\":", &t_ID_694d19431d, 1, 1, 1, 91, 14, 14, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_2ab7a9c685, 10, 2, 1, 126, 24, 24, optionality::optional},
+  {"Response Modality\"response_modality\":", &t_CE_43404300f4, 250, 3, 1, 394, 17, 17, optionality::optional},
+  {"Execution and Delivery Time\"execution_and_delivery_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 27, 27, optionality::optional},
+  {"Modify Indicator\"modify_indicator\":", &t_ID_694d19431d, 1, 5, 1, 395, 16, 16, optionality::optional},
+  {"Sort-by Field\"sort_by_field\":", &t_SRT_c6cf1b65c7, 512, 6, 0, 0, 13, 13, optionality::optional},
+  {"Segment group inclusion\"segment_group_inclusion\":", &t_ID_694d19431d, 256, 7, 0, 0, 23, 23, optionality::optional},
+};
+inline constexpr segment_def s_RCP_3377ad24f1{str("RCP", 3), str("Response Control Parameter", 26), s_RCP_3377ad24f1_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_RDF_DFD04110F3
+#define HL7V2_DEFS_S_RDF_DFD04110F3
+inline constexpr field_def s_RDF_dfd04110f3_f[] = {
+  {"Number of Columns per Row\"number_of_columns_per_row\":", &t_NM_caa61c45e1, 3, 1, 1, 0, 25, 25, optionality::required},
+  {"Column Description\"column_description\":", &t_RCD_f93d34d0c6, 40, 2, 0, 440, 18, 18, optionality::required},
+};
+inline constexpr segment_def s_RDF_dfd04110f3{str("RDF", 3), str("Table Row Definition", 20), s_RDF_dfd04110f3_f, 2};
+#endif
+#ifndef HL7V2_DEFS_S_RDT_49F213F9A5
+#define HL7V2_DEFS_S_RDT_49F213F9A5
+inline constexpr field_def s_RDT_49f213f9a5_f[] = {
+  {"Column Value\"column_value\":", &t_VARIES_e527b97cf6, 99999, 1, 1, 0, 12, 12, optionality::required},
+};
+inline constexpr segment_def s_RDT_49f213f9a5{str("RDT", 3), str("Table Row Data", 14), s_RDT_49f213f9a5_f, 1};
+#endif
+#ifndef HL7V2_DEFS_S_RF1_C1FB46F15E
+#define HL7V2_DEFS_S_RF1_C1FB46F15E
+inline constexpr field_def s_RF1_c1fb46f15e_f[] = {
+  {"Referral Status\"referral_status\":", &t_CE_43404300f4, 250, 1, 1, 283, 15, 15, optionality::optional},
+  {"Referral Priority\"referral_priority\":", &t_CE_43404300f4, 250, 2, 1, 280, 17, 17, optionality::optional},
+  {"Referral Type\"referral_type\":", &t_CE_43404300f4, 250, 3, 1, 281, 13, 13, optionality::optional},
+  {"Referral Disposition\"referral_disposition\":", &t_CE_43404300f4, 250, 4, 0, 282, 20, 20, optionality::optional},
+  {"Referral Category\"referral_category\":", &t_CE_43404300f4, 250, 5, 1, 284, 17, 17, optionality::optional},
+  {"Originating Referral Identifier\"originating_referral_identifier\":", &t_EI_ecba8e117b, 30, 6, 1, 0, 31, 31, optionality::required},
+  {"Effective Date\"effective_date\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 15, 15, optionality::optional},
+  {"Process Date\"process_date\":", &t_TS_88a4a463d4, 26, 9, 1, 0, 12, 12, optionality::optional},
+  {"Referral Reason\"referral_reason\":", &t_CE_43404300f4, 250, 10, 0, 336, 15, 15, optionality::optional},
+  {"External Referral Identifier\"external_referral_identifier\":", &t_EI_ecba8e117b, 30, 11, 0, 0, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_RF1_c1fb46f15e{str("RF1", 3), str("Referral Information", 20), s_RF1_c1fb46f15e_f, 11};
+#endif
+#ifndef HL7V2_DEFS_S_RGS_963B53CBFA
+#define HL7V2_DEFS_S_RGS_963B53CBFA
+inline constexpr field_def s_RGS_963b53cbfa_f[] = {
+  {"Set ID - RGS\"set_id_rgs\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_694d19431d, 3, 2, 1, 206, 19, 19, optionality::optional},
+  {"Resource Group ID\"resource_group_id\":", &t_CE_43404300f4, 250, 3, 1, 0, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_RGS_963b53cbfa{str("RGS", 3), str("Resource Group", 14), s_RGS_963b53cbfa_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_RMI_54995B061E
+#define HL7V2_DEFS_S_RMI_54995B061E
+inline constexpr field_def s_RMI_54995b061e_f[] = {
+  {"Risk Management Incident Code\"risk_management_incident_code\":", &t_CE_43404300f4, 250, 1, 1, 427, 29, 29, optionality::optional},
+  {"Date/Time Incident\"date_time_incident\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 18, 18, optionality::optional},
+  {"Incident Type Code\"incident_type_code\":", &t_CE_43404300f4, 250, 3, 1, 428, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_RMI_54995b061e{str("RMI", 3), str("Risk Management Incident", 24), s_RMI_54995b061e_f, 3};
+#endif
+#ifndef HL7V2_DEFS_S_ROL_3D7A211D01
+#define HL7V2_DEFS_S_ROL_3D7A211D01
+inline constexpr field_def s_ROL_3d7a211d01_f[] = {
+  {"Role Instance ID\"role_instance_id\":", &t_EI_ecba8e117b, 60, 1, 1, 0, 16, 16, optionality::optional},
+  {"Action Code\"action_code\":", &t_ID_694d19431d, 2, 2, 1, 287, 11, 11, optionality::required},
+  {"Role-ROL\"role_rol\":", &t_CE_43404300f4, 250, 3, 1, 443, 8, 8, optionality::required},
+  {"Role Person\"role_person\":", &t_XCN_c4da9f6101, 250, 4, 0, 0, 11, 11, optionality::required},
+  {"Role Begin Date/Time\"role_begin_date_time\":", &t_TS_88a4a463d4, 26, 5, 1, 0, 20, 20, optionality::optional},
+  {"Role End Date/Time\"role_end_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 18, 18, optionality::optional},
+  {"Role Duration\"role_duration\":", &t_CE_43404300f4, 250, 7, 1, 0, 13, 13, optionality::optional},
+  {"Role Action Reason\"role_action_reason\":", &t_CE_43404300f4, 250, 8, 1, 0, 18, 18, optionality::optional},
+  {"Provider Type\"provider_type\":", &t_CE_43404300f4, 250, 9, 0, 0, 13, 13, optionality::optional},
+  {"Organization Unit Type\"organization_unit_type\":", &t_CE_43404300f4, 250, 10, 1, 406, 22, 22, optionality::optional},
+  {"Office/Home Address/Birthplace\"office_home_address_birthplace\":", &t_XAD_c8853b67d2, 250, 11, 0, 0, 30, 30, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_2b6b62a07a, 250, 12, 0, 0, 5, 5, optionality::optional},
+};
+inline constexpr segment_def s_ROL_3d7a211d01{str("ROL", 3), str("Role", 4), s_ROL_3d7a211d01_f, 12};
+#endif
+#ifndef HL7V2_DEFS_S_RQ1_54346B7FE0
+#define HL7V2_DEFS_S_RQ1_54346B7FE0
+inline constexpr field_def s_RQ1_54346b7fe0_f[] = {
+  {"Anticipated Price\"anticipated_price\":", &t_ST_30901c7b80, 10, 1, 1, 0, 17, 17, optionality::optional},
+  {"Manufacturer Identifier\"manufacturer_identifier\":", &t_CE_43404300f4, 250, 2, 1, 385, 23, 23, optionality::optional},
+  {"Manufacturer's Catalog\"manufacturers_catalog\":", &t_ST_30901c7b80, 16, 3, 1, 0, 22, 21, optionality::optional},
+  {"Vendor ID\"vendor_id\":", &t_CE_43404300f4, 250, 4, 1, 0, 9, 9, optionality::optional},
+  {"Vendor Catalog\"vendor_catalog\":", &t_ST_30901c7b80, 16, 5, 1, 0, 14, 14, optionality::optional},
+  {"Taxable\"taxable\":", &t_ID_694d19431d, 1, 6, 1, 136, 7, 7, optionality::optional},
+  {"Substitute Allowed\"substitute_allowed\":", &t_ID_694d19431d, 1, 7, 1, 136, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_RQ1_54346b7fe0{str("RQ1", 3), str("Requisition Detail-1", 20), s_RQ1_54346b7fe0_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_RQD_CC9143942A
+#define HL7V2_DEFS_S_RQD_CC9143942A
+inline constexpr field_def s_RQD_cc9143942a_f[] = {
+  {"Requisition Line Number\"requisition_line_number\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Item Code - Internal\"item_code_internal\":", &t_CE_43404300f4, 250, 2, 1, 0, 20, 18, optionality::optional},
+  {"Item Code - External\"item_code_external\":", &t_CE_43404300f4, 250, 3, 1, 0, 20, 18, optionality::optional},
+  {"Hospital Item Code\"hospital_item_code\":", &t_CE_43404300f4, 250, 4, 1, 0, 18, 18, optionality::optional},
+  {"Requisition Quantity\"requisition_quantity\":", &t_NM_caa61c45e1, 6, 5, 1, 0, 20, 20, optionality::optional},
+  {"Requisition Unit of Measure\"requisition_unit_of_measure\":", &t_CE_43404300f4, 250, 6, 1, 0, 27, 27, optionality::optional},
+  {"Dept. Cost Center\"dept_cost_center\":", &t_IS_94058a80d1, 30, 7, 1, 319, 17, 16, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_IS_94058a80d1, 30, 8, 1, 320, 25, 25, optionality::optional},
+  {"Deliver To ID\"deliver_to_id\":", &t_CE_43404300f4, 250, 9, 1, 0, 13, 13, optionality::optional},
+  {"Date Needed\"date_needed\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 11, 11, optionality::optional},
+};
+inline constexpr segment_def s_RQD_cc9143942a{str("RQD", 3), str("Requisition Detail", 18), s_RQD_cc9143942a_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_RXA_E66F74C0EF
+#define HL7V2_DEFS_S_RXA_E66F74C0EF
+inline constexpr field_def s_RXA_e66f74c0ef_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Administration Sub-ID Counter\"administration_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 29, 29, optionality::required},
+  {"Date/Time Start of Administration\"date_time_start_of_administration\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 33, 33, optionality::required},
+  {"Date/Time End of Administration\"date_time_end_of_administration\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 31, 31, optionality::required},
+  {"Administered Code\"administered_code\":", &t_CE_43404300f4, 250, 5, 1, 292, 17, 17, optionality::required},
+  {"Administered Amount\"administered_amount\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 19, 19, optionality::required},
+  {"Administered Units\"administered_units\":", &t_CE_43404300f4, 250, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administered Dosage Form\"administered_dosage_form\":", &t_CE_43404300f4, 250, 8, 1, 0, 24, 24, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_43404300f4, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Administering Provider\"administering_provider\":", &t_XCN_c4da9f6101, 250, 10, 0, 0, 22, 22, optionality::optional},
+  {"Administered-at Location\"administered_at_location\":", &t_LA2_39d4a330d5, 200, 11, 1, 0, 24, 24, optionality::optional},
+  {"Administered Per (Time Unit)\"administered_per_time_unit\":", &t_ST_30901c7b80, 20, 12, 1, 0, 28, 26, optionality::optional},
+  {"Administered Strength\"administered_strength\":", &t_NM_caa61c45e1, 20, 13, 1, 0, 21, 21, optionality::optional},
+  {"Administered Strength Units\"administered_strength_units\":", &t_CE_43404300f4, 250, 14, 1, 0, 27, 27, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 15, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_88a4a463d4, 26, 16, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_43404300f4, 250, 17, 0, 227, 27, 27, optionality::optional},
+  {"Substance/Treatment Refusal Reason\"substance_treatment_refusal_reason\":", &t_CE_43404300f4, 250, 18, 0, 0, 34, 34, optionality::optional},
+  {"Indication\"indication\":", &t_CE_43404300f4, 250, 19, 0, 0, 10, 10, optionality::optional},
+  {"Completion Status\"completion_status\":", &t_ID_694d19431d, 2, 20, 1, 322, 17, 17, optionality::optional},
+  {"Action Code - RXA\"action_code_rxa\":", &t_ID_694d19431d, 2, 21, 1, 323, 17, 15, optionality::optional},
+  {"System Entry Date/Time\"system_entry_date_time\":", &t_TS_88a4a463d4, 26, 22, 1, 0, 22, 22, optionality::optional},
+  {"Administered Drug Strength Volume\"administered_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 23, 1, 0, 33, 33, optionality::optional},
+  {"Administered Drug Strength Volume Units\"administered_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 24, 1, 0, 39, 39, optionality::optional},
+  {"Administered Barcode Identifier\"administered_barcode_identifier\":", &t_CWE_612241eecc, 60, 25, 1, 0, 31, 31, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_694d19431d, 1, 26, 1, 480, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_RXA_e66f74c0ef{str("RXA", 3), str("Pharmacy/Treatment Administration", 33), s_RXA_e66f74c0ef_f, 26};
+#endif
+#ifndef HL7V2_DEFS_S_RXC_8C6FCE974D
+#define HL7V2_DEFS_S_RXC_8C6FCE974D
+inline constexpr field_def s_RXC_8c6fce974d_f[] = {
+  {"RX Component Type\"rx_component_type\":", &t_ID_694d19431d, 1, 1, 1, 166, 17, 17, optionality::required},
+  {"Component Code\"component_code\":", &t_CE_43404300f4, 250, 2, 1, 0, 14, 14, optionality::required},
+  {"Component Amount\"component_amount\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 16, 16, optionality::required},
+  {"Component Units\"component_units\":", &t_CE_43404300f4, 250, 4, 1, 0, 15, 15, optionality::required},
+  {"Component Strength\"component_strength\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 18, 18, optionality::optional},
+  {"Component Strength Units\"component_strength_units\":", &t_CE_43404300f4, 250, 6, 1, 0, 24, 24, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CE_43404300f4, 250, 7, 0, 0, 18, 18, optionality::optional},
+  {"Component Drug Strength Volume\"component_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 30, 30, optionality::optional},
+  {"Component Drug Strength Volume Units\"component_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 9, 1, 0, 36, 36, optionality::optional},
+};
+inline constexpr segment_def s_RXC_8c6fce974d{str("RXC", 3), str("Pharmacy/Treatment Component Order", 34), s_RXC_8c6fce974d_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_RXD_55D35DABFA
+#define HL7V2_DEFS_S_RXD_55D35DABFA
+inline constexpr field_def s_RXD_55d35dabfa_f[] = {
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 23, 23, optionality::required},
+  {"Dispense/Give Code\"dispense_give_code\":", &t_CE_43404300f4, 250, 2, 1, 292, 18, 18, optionality::required},
+  {"Date/Time Dispensed\"date_time_dispensed\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 19, 19, optionality::required},
+  {"Actual Dispense Amount\"actual_dispense_amount\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 22, 22, optionality::required},
+  {"Actual Dispense Units\"actual_dispense_units\":", &t_CE_43404300f4, 250, 5, 1, 0, 21, 21, optionality::optional},
+  {"Actual Dosage Form\"actual_dosage_form\":", &t_CE_43404300f4, 250, 6, 1, 0, 18, 18, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 7, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 27, 27, optionality::optional},
+  {"Dispense Notes\"dispense_notes\":", &t_ST_30901c7b80, 200, 9, 0, 0, 14, 14, optionality::optional},
+  {"Dispensing Provider\"dispensing_provider\":", &t_XCN_c4da9f6101, 200, 10, 0, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 11, 1, 167, 19, 19, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_2ab7a9c685, 10, 12, 1, 0, 16, 16, optionality::optional},
+  {"Dispense-to Location\"dispense_to_location\":", &t_LA2_39d4a330d5, 200, 13, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 14, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_43404300f4, 250, 15, 0, 0, 61, 60, optionality::optional},
+  {"Actual Strength\"actual_strength\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 15, 15, optionality::optional},
+  {"Actual Strength Unit\"actual_strength_unit\":", &t_CE_43404300f4, 250, 17, 1, 0, 20, 20, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 18, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_88a4a463d4, 26, 19, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_43404300f4, 250, 20, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_43404300f4, 250, 21, 0, 0, 10, 10, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_43404300f4, 250, 23, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 24, 1, 321, 23, 23, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CE_43404300f4, 250, 25, 0, 0, 18, 18, optionality::optional},
+  {"Initiating Location\"initiating_location\":", &t_CE_43404300f4, 250, 26, 1, 0, 19, 19, optionality::optional},
+  {"Packaging/Assembly Location\"packaging_assembly_location\":", &t_CE_43404300f4, 250, 27, 1, 0, 27, 27, optionality::optional},
+  {"Actual Drug Strength Volume\"actual_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 28, 1, 0, 27, 27, optionality::optional},
+  {"Actual Drug Strength Volume Units\"actual_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 29, 1, 0, 33, 33, optionality::optional},
+  {"Dispense to Pharmacy\"dispense_to_pharmacy\":", &t_CWE_612241eecc, 180, 30, 1, 0, 20, 20, optionality::optional},
+  {"Dispense to Pharmacy Address\"dispense_to_pharmacy_address\":", &t_XAD_c8853b67d2, 106, 31, 1, 0, 28, 28, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_694d19431d, 1, 32, 1, 480, 19, 19, optionality::optional},
+  {"Dispense Type\"dispense_type\":", &t_CWE_612241eecc, 250, 33, 1, 484, 13, 13, optionality::optional},
+};
+inline constexpr segment_def s_RXD_55d35dabfa{str("RXD", 3), str("Pharmacy/Treatment Dispense", 27), s_RXD_55d35dabfa_f, 33};
+#endif
+#ifndef HL7V2_DEFS_S_RXE_1D004B599A
+#define HL7V2_DEFS_S_RXE_1D004B599A
+inline constexpr field_def s_RXE_1d004b599a_f[] = {
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_b224a1a68e, 200, 1, 1, 0, 15, 15, optionality::optional},
+  {"Give Code\"give_code\":", &t_CE_43404300f4, 250, 2, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_43404300f4, 250, 5, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_43404300f4, 250, 6, 1, 0, 16, 16, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_43404300f4, 250, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-To Location\"deliver_to_location\":", &t_LA1_d46ac92e68, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 9, 1, 167, 19, 19, optionality::optional},
+  {"Dispense Amount\"dispense_amount\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 15, 15, optionality::optional},
+  {"Dispense Units\"dispense_units\":", &t_CE_43404300f4, 250, 11, 1, 0, 14, 14, optionality::optional},
+  {"Number Of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_XCN_c4da9f6101, 250, 13, 0, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_c4da9f6101, 250, 14, 0, 0, 43, 42, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 15, 1, 0, 19, 19, optionality::optional},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 27, 27, optionality::optional},
+  {"Number of Refills/Doses Dispensed\"number_of_refills_doses_dispensed\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 33, 33, optionality::optional},
+  {"D/T of Most Recent Refill or Dose Dispensed\"d_t_of_most_recent_refill_or_dose_dispensed\":", &t_TS_88a4a463d4, 26, 18, 1, 0, 43, 43, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_2ab7a9c685, 10, 19, 1, 0, 16, 16, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 20, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CE_43404300f4, 250, 21, 0, 0, 61, 60, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 22, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 23, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_43404300f4, 250, 24, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 25, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_43404300f4, 250, 26, 1, 0, 19, 19, optionality::optional},
+  {"Give Indication\"give_indication\":", &t_CE_43404300f4, 250, 27, 0, 0, 15, 15, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CE_43404300f4, 250, 29, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_694d19431d, 2, 30, 1, 321, 23, 23, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CE_43404300f4, 250, 31, 0, 0, 18, 18, optionality::optional},
+  {"Original Order Date/Time\"original_order_date_time\":", &t_TS_88a4a463d4, 26, 32, 1, 0, 24, 24, optionality::optional},
+  {"Give Drug Strength Volume\"give_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 33, 1, 0, 25, 25, optionality::optional},
+  {"Give Drug Strength Volume Units\"give_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 34, 1, 0, 31, 31, optionality::optional},
+  {"Controlled Substance Schedule\"controlled_substance_schedule\":", &t_CWE_612241eecc, 60, 35, 1, 477, 29, 29, optionality::optional},
+  {"Formulary Status\"formulary_status\":", &t_ID_694d19431d, 1, 36, 1, 478, 16, 16, optionality::optional},
+  {"Pharmaceutical Substance Alternative\"pharmaceutical_substance_alternative\":", &t_CWE_612241eecc, 60, 37, 0, 0, 36, 36, optionality::optional},
+  {"Pharmacy of Most Recent Fill\"pharmacy_of_most_recent_fill\":", &t_CWE_612241eecc, 250, 38, 1, 0, 28, 28, optionality::optional},
+  {"Initial Dispense Amount\"initial_dispense_amount\":", &t_NM_caa61c45e1, 250, 39, 1, 0, 23, 23, optionality::optional},
+  {"Dispensing Pharmacy\"dispensing_pharmacy\":", &t_CWE_612241eecc, 250, 40, 1, 0, 19, 19, optionality::optional},
+  {"Dispensing Pharmacy Address\"dispensing_pharmacy_address\":", &t_XAD_c8853b67d2, 250, 41, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Patient Location\"deliver_to_patient_location\":", &t_PL_99c704ca6a, 80, 42, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Address\"deliver_to_address\":", &t_XAD_c8853b67d2, 250, 43, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_694d19431d, 1, 44, 1, 480, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_RXE_1d004b599a{str("RXE", 3), str("Pharmacy/Treatment Encoded Order", 32), s_RXE_1d004b599a_f, 44};
+#endif
+#ifndef HL7V2_DEFS_S_RXG_831C9C74DF
+#define HL7V2_DEFS_S_RXG_831C9C74DF
+inline constexpr field_def s_RXG_831c9c74df_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 23, 23, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_b224a1a68e, 200, 3, 1, 0, 15, 15, optionality::optional},
+  {"Give Code\"give_code\":", &t_CE_43404300f4, 250, 4, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CE_43404300f4, 250, 7, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CE_43404300f4, 250, 8, 1, 0, 16, 16, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CE_43404300f4, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_694d19431d, 1, 10, 1, 167, 19, 19, optionality::optional},
+  {"Dispense-to Location\"dispense_to_location\":", &t_LA2_39d4a330d5, 200, 11, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 12, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Administration Instructions\"pharmacy_treatment_suppliers_special_administration_instructions\":", &t_CE_43404300f4, 250, 13, 0, 0, 65, 64, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 14, 1, 0, 20, 18, optionality::optional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 15, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CE_43404300f4, 250, 16, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CE_43404300f4, 250, 18, 1, 0, 19, 19, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 19, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_TS_88a4a463d4, 26, 20, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CE_43404300f4, 250, 21, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CE_43404300f4, 250, 22, 0, 0, 10, 10, optionality::optional},
+  {"Give Drug Strength Volume\"give_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 23, 1, 0, 25, 25, optionality::optional},
+  {"Give Drug Strength Volume Units\"give_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 24, 1, 0, 31, 31, optionality::optional},
+  {"Give Barcode Identifier\"give_barcode_identifier\":", &t_CWE_612241eecc, 60, 25, 1, 0, 23, 23, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_694d19431d, 1, 26, 1, 480, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_RXG_831c9c74df{str("RXG", 3), str("Pharmacy/Treatment Give", 23), s_RXG_831c9c74df_f, 26};
+#endif
+#ifndef HL7V2_DEFS_S_RXO_45E1414BA2
+#define HL7V2_DEFS_S_RXO_45E1414BA2
+inline constexpr field_def s_RXO_45e1414ba2_f[] = {
+  {"Requested Give Code\"requested_give_code\":", &t_CE_43404300f4, 250, 1, 1, 0, 19, 19, optionality::optional},
+  {"Requested Give Amount - Minimum\"requested_give_amount_minimum\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Amount - Maximum\"requested_give_amount_maximum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Units\"requested_give_units\":", &t_CE_43404300f4, 250, 4, 1, 0, 20, 20, optionality::optional},
+  {"Requested Dosage Form\"requested_dosage_form\":", &t_CE_43404300f4, 250, 5, 1, 0, 21, 21, optionality::optional},
+  {"Provider's Pharmacy/Treatment Instructions\"providers_pharmacy_treatment_instructions\":", &t_CE_43404300f4, 250, 6, 0, 0, 42, 41, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CE_43404300f4, 250, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-To Location\"deliver_to_location\":", &t_LA1_d46ac92e68, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Allow Substitutions\"allow_substitutions\":", &t_ID_694d19431d, 1, 9, 1, 161, 19, 19, optionality::optional},
+  {"Requested Dispense Code\"requested_dispense_code\":", &t_CE_43404300f4, 250, 10, 1, 0, 23, 23, optionality::optional},
+  {"Requested Dispense Amount\"requested_dispense_amount\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Requested Dispense Units\"requested_dispense_units\":", &t_CE_43404300f4, 250, 12, 1, 0, 24, 24, optionality::optional},
+  {"Number Of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 13, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_XCN_c4da9f6101, 250, 14, 0, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_c4da9f6101, 250, 15, 0, 0, 43, 42, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_694d19431d, 1, 16, 1, 136, 18, 18, optionality::optional},
+  {"Requested Give Per (Time Unit)\"requested_give_per_time_unit\":", &t_ST_30901c7b80, 20, 17, 1, 0, 30, 28, optionality::optional},
+  {"Requested Give Strength\"requested_give_strength\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 23, 23, optionality::optional},
+  {"Requested Give Strength Units\"requested_give_strength_units\":", &t_CE_43404300f4, 250, 19, 1, 0, 29, 29, optionality::optional},
+  {"Indication\"indication\":", &t_CE_43404300f4, 250, 20, 0, 0, 10, 10, optionality::optional},
+  {"Requested Give Rate Amount\"requested_give_rate_amount\":", &t_ST_30901c7b80, 6, 21, 1, 0, 26, 26, optionality::optional},
+  {"Requested Give Rate Units\"requested_give_rate_units\":", &t_CE_43404300f4, 250, 22, 1, 0, 25, 25, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_2ab7a9c685, 10, 23, 1, 0, 16, 16, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CE_43404300f4, 250, 24, 0, 0, 18, 18, optionality::optional},
+  {"Requested Drug Strength Volume\"requested_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 25, 1, 0, 30, 30, optionality::optional},
+  {"Requested Drug Strength Volume Units\"requested_drug_strength_volume_units\":", &t_CWE_612241eecc, 250, 26, 1, 0, 36, 36, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_694d19431d, 1, 27, 1, 480, 19, 19, optionality::optional},
+  {"Dispensing Interval\"dispensing_interval\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_RXO_45e1414ba2{str("RXO", 3), str("Pharmacy/Treatment Order", 24), s_RXO_45e1414ba2_f, 28};
+#endif
+#ifndef HL7V2_DEFS_S_RXR_A1E3522C6A
+#define HL7V2_DEFS_S_RXR_A1E3522C6A
+inline constexpr field_def s_RXR_a1e3522c6a_f[] = {
+  {"Route\"route\":", &t_CE_43404300f4, 250, 1, 1, 162, 5, 5, optionality::required},
+  {"Administration Site\"administration_site\":", &t_CWE_612241eecc, 250, 2, 1, 163, 19, 19, optionality::optional},
+  {"Administration Device\"administration_device\":", &t_CE_43404300f4, 250, 3, 1, 164, 21, 21, optionality::optional},
+  {"Administration Method\"administration_method\":", &t_CWE_612241eecc, 250, 4, 1, 165, 21, 21, optionality::optional},
+  {"Routing Instruction\"routing_instruction\":", &t_CE_43404300f4, 250, 5, 1, 0, 19, 19, optionality::optional},
+  {"Administration Site Modifier\"administration_site_modifier\":", &t_CWE_612241eecc, 250, 6, 1, 495, 28, 28, optionality::optional},
+};
+inline constexpr segment_def s_RXR_a1e3522c6a{str("RXR", 3), str("Pharmacy/Treatment Route", 24), s_RXR_a1e3522c6a_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_SAC_6694F4E6CB
+#define HL7V2_DEFS_S_SAC_6694F4E6CB
+inline constexpr field_def s_SAC_6694f4e6cb_f[] = {
+  {"External Accession Identifier\"external_accession_identifier\":", &t_EI_ecba8e117b, 80, 1, 1, 0, 29, 29, optionality::optional},
+  {"Accession Identifier\"accession_identifier\":", &t_EI_ecba8e117b, 80, 2, 1, 0, 20, 20, optionality::optional},
+  {"Container Identifier\"container_identifier\":", &t_EI_ecba8e117b, 80, 3, 1, 0, 20, 20, optionality::optional},
+  {"Primary (parent) Container Identifier\"primary_parent_container_identifier\":", &t_EI_ecba8e117b, 80, 4, 1, 0, 37, 35, optionality::optional},
+  {"Equipment Container Identifier\"equipment_container_identifier\":", &t_EI_ecba8e117b, 80, 5, 1, 0, 30, 30, optionality::optional},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 6, 1, 0, 15, 15, optionality::optional},
+  {"Registration Date/Time\"registration_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 22, 22, optionality::optional},
+  {"Container Status\"container_status\":", &t_CE_43404300f4, 250, 8, 1, 370, 16, 16, optionality::optional},
+  {"Carrier Type\"carrier_type\":", &t_CE_43404300f4, 250, 9, 1, 378, 12, 12, optionality::optional},
+  {"Carrier Identifier\"carrier_identifier\":", &t_EI_ecba8e117b, 80, 10, 1, 0, 18, 18, optionality::optional},
+  {"Position in Carrier\"position_in_carrier\":", &t_NA_b79ba870c3, 80, 11, 1, 0, 19, 19, optionality::optional},
+  {"Tray Type - SAC\"tray_type_sac\":", &t_CE_43404300f4, 250, 12, 1, 379, 15, 13, optionality::optional},
+  {"Tray Identifier\"tray_identifier\":", &t_EI_ecba8e117b, 80, 13, 1, 0, 15, 15, optionality::optional},
+  {"Position in Tray\"position_in_tray\":", &t_NA_b79ba870c3, 80, 14, 1, 0, 16, 16, optionality::optional},
+  {"Location\"location\":", &t_CE_43404300f4, 250, 15, 0, 0, 8, 8, optionality::optional},
+  {"Container Height\"container_height\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 16, 16, optionality::optional},
+  {"Container Diameter\"container_diameter\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 18, 18, optionality::optional},
+  {"Barrier Delta\"barrier_delta\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 13, 13, optionality::optional},
+  {"Bottom Delta\"bottom_delta\":", &t_NM_caa61c45e1, 20, 19, 1, 0, 12, 12, optionality::optional},
+  {"Container Height/Diameter/Delta Units\"container_height_diameter_delta_units\":", &t_CE_43404300f4, 250, 20, 1, 0, 37, 37, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 21, 1, 0, 16, 16, optionality::optional},
+  {"Available Specimen Volume\"available_specimen_volume\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 25, 25, optionality::optional},
+  {"Initial Specimen Volume\"initial_specimen_volume\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 23, 23, optionality::optional},
+  {"Volume Units\"volume_units\":", &t_CE_43404300f4, 250, 24, 1, 0, 12, 12, optionality::optional},
+  {"Separator Type\"separator_type\":", &t_CE_43404300f4, 250, 25, 1, 380, 14, 14, optionality::optional},
+  {"Cap Type\"cap_type\":", &t_CE_43404300f4, 250, 26, 1, 381, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CWE_612241eecc, 250, 27, 0, 371, 8, 8, optionality::optional},
+  {"Specimen Component\"specimen_component\":", &t_CE_43404300f4, 250, 28, 1, 0, 18, 18, optionality::optional},
+  {"Dilution Factor\"dilution_factor\":", &t_SN_25a1c5d4c5, 20, 29, 1, 0, 15, 15, optionality::optional},
+  {"Treatment\"treatment\":", &t_CE_43404300f4, 250, 30, 1, 373, 9, 9, optionality::optional},
+  {"Temperature\"temperature\":", &t_SN_25a1c5d4c5, 20, 31, 1, 0, 11, 11, optionality::optional},
+  {"Hemolysis Index\"hemolysis_index\":", &t_NM_caa61c45e1, 20, 32, 1, 0, 15, 15, optionality::optional},
+  {"Hemolysis Index Units\"hemolysis_index_units\":", &t_CE_43404300f4, 250, 33, 1, 0, 21, 21, optionality::optional},
+  {"Lipemia Index\"lipemia_index\":", &t_NM_caa61c45e1, 20, 34, 1, 0, 13, 13, optionality::optional},
+  {"Lipemia Index Units\"lipemia_index_units\":", &t_CE_43404300f4, 250, 35, 1, 0, 19, 19, optionality::optional},
+  {"Icterus Index\"icterus_index\":", &t_NM_caa61c45e1, 20, 36, 1, 0, 13, 13, optionality::optional},
+  {"Icterus Index Units\"icterus_index_units\":", &t_CE_43404300f4, 250, 37, 1, 0, 19, 19, optionality::optional},
+  {"Fibrin Index\"fibrin_index\":", &t_NM_caa61c45e1, 20, 38, 1, 0, 12, 12, optionality::optional},
+  {"Fibrin Index Units\"fibrin_index_units\":", &t_CE_43404300f4, 250, 39, 1, 0, 18, 18, optionality::optional},
+  {"System Induced Contaminants\"system_induced_contaminants\":", &t_CE_43404300f4, 250, 40, 0, 374, 27, 27, optionality::optional},
+  {"Drug Interference\"drug_interference\":", &t_CE_43404300f4, 250, 41, 0, 382, 17, 17, optionality::optional},
+  {"Artificial Blood\"artificial_blood\":", &t_CE_43404300f4, 250, 42, 1, 375, 16, 16, optionality::optional},
+  {"Special Handling Code\"special_handling_code\":", &t_CWE_612241eecc, 250, 43, 0, 376, 21, 21, optionality::optional},
+  {"Other Environmental Factors\"other_environmental_factors\":", &t_CE_43404300f4, 250, 44, 0, 377, 27, 27, optionality::optional},
+};
+inline constexpr segment_def s_SAC_6694f4e6cb{str("SAC", 3), str("Specimen Container detail", 25), s_SAC_6694f4e6cb_f, 44};
+#endif
+#ifndef HL7V2_DEFS_S_SCH_C3415E72A6
+#define HL7V2_DEFS_S_SCH_C3415E72A6
+inline constexpr field_def s_SCH_c3415e72a6_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_ecba8e117b, 75, 1, 1, 0, 21, 21, optionality::optional},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_ecba8e117b, 75, 2, 1, 0, 21, 21, optionality::optional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::optional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_ecba8e117b, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CE_43404300f4, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Event Reason\"event_reason\":", &t_CE_43404300f4, 250, 6, 1, 0, 12, 12, optionality::required},
+  {"Appointment Reason\"appointment_reason\":", &t_CE_43404300f4, 250, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CE_43404300f4, 250, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CE_43404300f4, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Appointment Timing Quantity\"appointment_timing_quantity\":", &t_TQ_b224a1a68e, 200, 11, 0, 0, 27, 27, optionality::optional},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_c4da9f6101, 250, 12, 0, 0, 21, 21, optionality::optional},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_2b6b62a07a, 250, 13, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_c8853b67d2, 250, 14, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_99c704ca6a, 80, 15, 1, 0, 23, 23, optionality::optional},
+  {"Filler Contact Person\"filler_contact_person\":", &t_XCN_c4da9f6101, 250, 16, 0, 0, 21, 21, optionality::required},
+  {"Filler Contact Phone Number\"filler_contact_phone_number\":", &t_XTN_2b6b62a07a, 250, 17, 1, 0, 27, 27, optionality::optional},
+  {"Filler Contact Address\"filler_contact_address\":", &t_XAD_c8853b67d2, 250, 18, 0, 0, 22, 22, optionality::optional},
+  {"Filler Contact Location\"filler_contact_location\":", &t_PL_99c704ca6a, 80, 19, 1, 0, 23, 23, optionality::optional},
+  {"Entered By Person\"entered_by_person\":", &t_XCN_c4da9f6101, 250, 20, 0, 0, 17, 17, optionality::required},
+  {"Entered By Phone Number\"entered_by_phone_number\":", &t_XTN_2b6b62a07a, 250, 21, 0, 0, 23, 23, optionality::optional},
+  {"Entered By Location\"entered_by_location\":", &t_PL_99c704ca6a, 80, 22, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_ecba8e117b, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_ecba8e117b, 75, 24, 1, 0, 28, 28, optionality::optional},
+  {"Filler Status Code\"filler_status_code\":", &t_CE_43404300f4, 250, 25, 1, 278, 18, 18, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_ecba8e117b, 22, 26, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 27, 0, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_SCH_c3415e72a6{str("SCH", 3), str("Scheduling Activity Information", 31), s_SCH_c3415e72a6_f, 27};
+#endif
+#ifndef HL7V2_DEFS_S_SFT_39D7AFEE69
+#define HL7V2_DEFS_S_SFT_39D7AFEE69
+inline constexpr field_def s_SFT_39d7afee69_f[] = {
+  {"Software Vendor Organization\"software_vendor_organization\":", &t_XON_bc6ef16cb5, 567, 1, 1, 0, 28, 28, optionality::required},
+  {"Software Certified Version or Release Number\"software_certified_version_or_release_number\":", &t_ST_30901c7b80, 15, 2, 1, 0, 44, 44, optionality::required},
+  {"Software Product Name\"software_product_name\":", &t_ST_30901c7b80, 20, 3, 1, 0, 21, 21, optionality::required},
+  {"Software Binary ID\"software_binary_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::required},
+  {"Software Product Information\"software_product_information\":", &t_TX_f9e6eec689, 1024, 5, 1, 0, 28, 28, optionality::optional},
+  {"Software Install Date\"software_install_date\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_SFT_39d7afee69{str("SFT", 3), str("Software Segment", 16), s_SFT_39d7afee69_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_SID_8F86C1A043
+#define HL7V2_DEFS_S_SID_8F86C1A043
+inline constexpr field_def s_SID_8f86c1a043_f[] = {
+  {"Application / Method Identifier\"application_method_identifier\":", &t_CE_43404300f4, 250, 1, 1, 0, 31, 29, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 2, 1, 0, 20, 20, optionality::optional},
+  {"Substance Container Identifier\"substance_container_identifier\":", &t_ST_30901c7b80, 200, 3, 1, 0, 30, 30, optionality::optional},
+  {"Substance Manufacturer Identifier\"substance_manufacturer_identifier\":", &t_CE_43404300f4, 250, 4, 1, 385, 33, 33, optionality::optional},
+};
+inline constexpr segment_def s_SID_8f86c1a043{str("SID", 3), str("Substance Identifier", 20), s_SID_8f86c1a043_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_SPM_E66D4D27A2
+#define HL7V2_DEFS_S_SPM_E66D4D27A2
+inline constexpr field_def s_SPM_e66d4d27a2_f[] = {
+  {"Set ID _ SPM\"set_id_spm\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Specimen ID\"specimen_id\":", &t_EIP_110ddab8c0, 80, 2, 1, 0, 11, 11, optionality::optional},
+  {"Specimen Parent IDs\"specimen_parent_ids\":", &t_EIP_110ddab8c0, 80, 3, 0, 0, 19, 19, optionality::optional},
+  {"Specimen Type\"specimen_type\":", &t_CWE_612241eecc, 250, 4, 1, 487, 13, 13, optionality::required},
+  {"Specimen Type Modifier\"specimen_type_modifier\":", &t_CWE_612241eecc, 250, 5, 0, 541, 22, 22, optionality::optional},
+  {"Specimen Additives\"specimen_additives\":", &t_CWE_612241eecc, 250, 6, 0, 371, 18, 18, optionality::optional},
+  {"Specimen Collection Method\"specimen_collection_method\":", &t_CWE_612241eecc, 250, 7, 1, 488, 26, 26, optionality::optional},
+  {"Specimen Source Site\"specimen_source_site\":", &t_CWE_612241eecc, 250, 8, 1, 0, 20, 20, optionality::optional},
+  {"Specimen Source Site Modifier\"specimen_source_site_modifier\":", &t_CWE_612241eecc, 250, 9, 0, 542, 29, 29, optionality::optional},
+  {"Specimen Collection Site\"specimen_collection_site\":", &t_CWE_612241eecc, 250, 10, 1, 543, 24, 24, optionality::optional},
+  {"Specimen Role\"specimen_role\":", &t_CWE_612241eecc, 250, 11, 0, 369, 13, 13, optionality::optional},
+  {"Specimen Collection Amount\"specimen_collection_amount\":", &t_CQ_2ab7a9c685, 20, 12, 1, 0, 26, 26, optionality::optional},
+  {"Grouped Specimen Count\"grouped_specimen_count\":", &t_NM_caa61c45e1, 6, 13, 1, 0, 22, 22, optionality::optional},
+  {"Specimen Description\"specimen_description\":", &t_ST_30901c7b80, 250, 14, 0, 0, 20, 20, optionality::optional},
+  {"Specimen Handling Code\"specimen_handling_code\":", &t_CWE_612241eecc, 250, 15, 0, 376, 22, 22, optionality::optional},
+  {"Specimen Risk Code\"specimen_risk_code\":", &t_CWE_612241eecc, 250, 16, 0, 489, 18, 18, optionality::optional},
+  {"Specimen Collection Date/Time\"specimen_collection_date_time\":", &t_DR_71b7dfaabf, 26, 17, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Received Date/Time\"specimen_received_date_time\":", &t_TS_88a4a463d4, 26, 18, 1, 0, 27, 27, optionality::optional},
+  {"Specimen Expiration Date/Time\"specimen_expiration_date_time\":", &t_TS_88a4a463d4, 26, 19, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Availability\"specimen_availability\":", &t_ID_694d19431d, 1, 20, 1, 136, 21, 21, optionality::optional},
+  {"Specimen Reject Reason\"specimen_reject_reason\":", &t_CWE_612241eecc, 250, 21, 0, 490, 22, 22, optionality::optional},
+  {"Specimen Quality\"specimen_quality\":", &t_CWE_612241eecc, 250, 22, 1, 491, 16, 16, optionality::optional},
+  {"Specimen Appropriateness\"specimen_appropriateness\":", &t_CWE_612241eecc, 250, 23, 1, 492, 24, 24, optionality::optional},
+  {"Specimen Condition\"specimen_condition\":", &t_CWE_612241eecc, 250, 24, 0, 493, 18, 18, optionality::optional},
+  {"Specimen Current Quantity\"specimen_current_quantity\":", &t_CQ_2ab7a9c685, 20, 25, 1, 0, 25, 25, optionality::optional},
+  {"Number of Specimen Containers\"number_of_specimen_containers\":", &t_NM_caa61c45e1, 4, 26, 1, 0, 29, 29, optionality::optional},
+  {"Container Type\"container_type\":", &t_CWE_612241eecc, 250, 27, 1, 0, 14, 14, optionality::optional},
+  {"Container Condition\"container_condition\":", &t_CWE_612241eecc, 250, 28, 1, 544, 19, 19, optionality::optional},
+  {"Specimen Child Role\"specimen_child_role\":", &t_CWE_612241eecc, 250, 29, 1, 494, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_SPM_e66d4d27a2{str("SPM", 3), str("Specimen", 8), s_SPM_e66d4d27a2_f, 29};
+#endif
+#ifndef HL7V2_DEFS_S_SPR_7EF4963907
+#define HL7V2_DEFS_S_SPR_7EF4963907
+inline constexpr field_def s_SPR_7ef4963907_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 26, 26, optionality::required},
+  {"Stored Procedure Name\"stored_procedure_name\":", &t_CE_43404300f4, 250, 3, 1, 0, 21, 21, optionality::required},
+  {"Input Parameter List\"input_parameter_list\":", &t_QIP_7d34938073, 256, 4, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_SPR_7ef4963907{str("SPR", 3), str("Stored Procedure Request Definition", 35), s_SPR_7ef4963907_f, 4};
+#endif
+#ifndef HL7V2_DEFS_S_STF_979BBDEDED
+#define HL7V2_DEFS_S_STF_979BBDEDED
+inline constexpr field_def s_STF_979bbdeded_f[] = {
+  {"Primary Key Value - STF\"primary_key_value_stf\":", &t_CE_43404300f4, 250, 1, 1, 0, 23, 21, optionality::optional},
+  {"Staff Identifier List\"staff_identifier_list\":", &t_CX_3ae77f1e70, 250, 2, 0, 0, 21, 21, optionality::optional},
+  {"Staff Name\"staff_name\":", &t_XPN_9daf32a714, 250, 3, 0, 0, 10, 10, optionality::optional},
+  {"Staff Type\"staff_type\":", &t_IS_94058a80d1, 2, 4, 0, 182, 10, 10, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_IS_94058a80d1, 1, 5, 1, 1, 18, 18, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 18, 18, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_694d19431d, 1, 7, 1, 183, 20, 20, optionality::optional},
+  {"Department\"department\":", &t_CE_43404300f4, 250, 8, 0, 184, 10, 10, optionality::optional},
+  {"Hospital Service - STF\"hospital_service_stf\":", &t_CE_43404300f4, 250, 9, 0, 69, 22, 20, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_2b6b62a07a, 250, 10, 0, 0, 5, 5, optionality::optional},
+  {"Office/Home Address/Birthplace\"office_home_address_birthplace\":", &t_XAD_c8853b67d2, 250, 11, 0, 0, 30, 30, optionality::optional},
+  {"Institution Activation Date\"institution_activation_date\":", &t_DIN_5ed7e6f604, 276, 12, 0, 537, 27, 27, optionality::optional},
+  {"Institution Inactivation Date\"institution_inactivation_date\":", &t_DIN_5ed7e6f604, 276, 13, 0, 537, 29, 29, optionality::optional},
+  {"Backup Person ID\"backup_person_id\":", &t_CE_43404300f4, 250, 14, 0, 0, 16, 16, optionality::optional},
+  {"E-Mail Address\"e_mail_address\":", &t_ST_30901c7b80, 40, 15, 0, 0, 14, 14, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CE_43404300f4, 250, 16, 1, 185, 27, 27, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CE_43404300f4, 250, 17, 1, 2, 14, 14, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 18, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_5707ec427d, 20, 19, 1, 0, 14, 14, optionality::optional},
+  {"Employment Status Code\"employment_status_code\":", &t_CE_43404300f4, 250, 20, 1, 66, 22, 22, optionality::optional},
+  {"Additional Insured on Auto\"additional_insured_on_auto\":", &t_ID_694d19431d, 1, 21, 1, 136, 26, 26, optionality::optional},
+  {"Driver's License Number - Staff\"drivers_license_number_staff\":", &t_DLN_3deb75a4a7, 25, 22, 1, 0, 31, 28, optionality::optional},
+  {"Copy Auto Ins\"copy_auto_ins\":", &t_ID_694d19431d, 1, 23, 1, 136, 13, 13, optionality::optional},
+  {"Auto Ins. Expires\"auto_ins_expires\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 17, 16, optionality::optional},
+  {"Date Last DMV Review\"date_last_dmv_review\":", &t_DT_43ff1b10ca, 8, 25, 1, 0, 20, 20, optionality::optional},
+  {"Date Next DMV Review\"date_next_dmv_review\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 20, 20, optionality::optional},
+  {"Race\"race\":", &t_CE_43404300f4, 250, 27, 1, 5, 4, 4, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CE_43404300f4, 250, 28, 1, 189, 12, 12, optionality::optional},
+  {"Re-activation Approval Indicator\"re_activation_approval_indicator\":", &t_ID_694d19431d, 1, 29, 1, 136, 32, 32, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CE_43404300f4, 250, 30, 0, 171, 11, 11, optionality::optional},
+  {"Death Date and Time\"death_date_and_time\":", &t_TS_88a4a463d4, 8, 31, 1, 0, 19, 19, optionality::optional},
+  {"Death Indicator\"death_indicator\":", &t_ID_694d19431d, 1, 32, 1, 136, 15, 15, optionality::optional},
+  {"Institution Relationship Type Code\"institution_relationship_type_code\":", &t_CWE_612241eecc, 250, 33, 1, 538, 34, 34, optionality::optional},
+  {"Institution Relationship Period\"institution_relationship_period\":", &t_DR_71b7dfaabf, 52, 34, 1, 0, 31, 31, optionality::optional},
+  {"Expected Return Date\"expected_return_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 20, 20, optionality::optional},
+  {"Cost Center Code\"cost_center_code\":", &t_CWE_612241eecc, 250, 36, 0, 539, 16, 16, optionality::optional},
+  {"Generic Classification Indicator\"generic_classification_indicator\":", &t_ID_694d19431d, 1, 37, 1, 136, 32, 32, optionality::optional},
+  {"Inactive Reason Code\"inactive_reason_code\":", &t_CWE_612241eecc, 250, 38, 1, 540, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_STF_979bbdeded{str("STF", 3), str("Staff Identification", 20), s_STF_979bbdeded_f, 38};
+#endif
+#ifndef HL7V2_DEFS_S_TCC_1CAEEBCE8E
+#define HL7V2_DEFS_S_TCC_1CAEEBCE8E
+inline constexpr field_def s_TCC_1caeebce8e_f[] = {
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_43404300f4, 250, 1, 1, 0, 28, 28, optionality::required},
+  {"Test Application Identifier\"test_application_identifier\":", &t_EI_ecba8e117b, 80, 2, 1, 0, 27, 27, optionality::required},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 3, 1, 0, 15, 15, optionality::optional},
+  {"Auto-Dilution Factor Default\"auto_dilution_factor_default\":", &t_SN_25a1c5d4c5, 20, 4, 1, 0, 28, 28, optionality::optional},
+  {"Rerun Dilution Factor Default\"rerun_dilution_factor_default\":", &t_SN_25a1c5d4c5, 20, 5, 1, 0, 29, 29, optionality::optional},
+  {"Pre-Dilution Factor Default\"pre_dilution_factor_default\":", &t_SN_25a1c5d4c5, 20, 6, 1, 0, 27, 27, optionality::optional},
+  {"Endogenous Content of Pre-Dilution Diluent\"endogenous_content_of_pre_dilution_diluent\":", &t_SN_25a1c5d4c5, 20, 7, 1, 0, 42, 42, optionality::optional},
+  {"Inventory Limits Warning Level\"inventory_limits_warning_level\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 30, 30, optionality::optional},
+  {"Automatic Rerun Allowed\"automatic_rerun_allowed\":", &t_ID_694d19431d, 1, 9, 1, 136, 23, 23, optionality::optional},
+  {"Automatic Repeat Allowed\"automatic_repeat_allowed\":", &t_ID_694d19431d, 1, 10, 1, 136, 24, 24, optionality::optional},
+  {"Automatic Reflex Allowed\"automatic_reflex_allowed\":", &t_ID_694d19431d, 1, 11, 1, 136, 24, 24, optionality::optional},
+  {"Equipment Dynamic Range\"equipment_dynamic_range\":", &t_SN_25a1c5d4c5, 20, 12, 1, 0, 23, 23, optionality::optional},
+  {"Units\"units\":", &t_CE_43404300f4, 250, 13, 1, 0, 5, 5, optionality::optional},
+  {"Processing Type\"processing_type\":", &t_CE_43404300f4, 250, 14, 1, 388, 15, 15, optionality::optional},
+};
+inline constexpr segment_def s_TCC_1caeebce8e{str("TCC", 3), str("Test Code Configuration", 23), s_TCC_1caeebce8e_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_TCD_3B2154B1D8
+#define HL7V2_DEFS_S_TCD_3B2154B1D8
+inline constexpr field_def s_TCD_3b2154b1d8_f[] = {
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CE_43404300f4, 250, 1, 1, 0, 28, 28, optionality::required},
+  {"Auto-Dilution Factor\"auto_dilution_factor\":", &t_SN_25a1c5d4c5, 20, 2, 1, 0, 20, 20, optionality::optional},
+  {"Rerun Dilution Factor\"rerun_dilution_factor\":", &t_SN_25a1c5d4c5, 20, 3, 1, 0, 21, 21, optionality::optional},
+  {"Pre-Dilution Factor\"pre_dilution_factor\":", &t_SN_25a1c5d4c5, 20, 4, 1, 0, 19, 19, optionality::optional},
+  {"Endogenous Content of Pre-Dilution Diluent\"endogenous_content_of_pre_dilution_diluent\":", &t_SN_25a1c5d4c5, 20, 5, 1, 0, 42, 42, optionality::optional},
+  {"Automatic Repeat Allowed\"automatic_repeat_allowed\":", &t_ID_694d19431d, 1, 6, 1, 136, 24, 24, optionality::optional},
+  {"Reflex Allowed\"reflex_allowed\":", &t_ID_694d19431d, 1, 7, 1, 136, 14, 14, optionality::optional},
+  {"Analyte Repeat Status\"analyte_repeat_status\":", &t_CE_43404300f4, 250, 8, 1, 389, 21, 21, optionality::optional},
+};
+inline constexpr segment_def s_TCD_3b2154b1d8{str("TCD", 3), str("Test Code Detail", 16), s_TCD_3b2154b1d8_f, 8};
+#endif
+#ifndef HL7V2_DEFS_S_TQ1_68BB3400E5
+#define HL7V2_DEFS_S_TQ1_68BB3400E5
+inline constexpr field_def s_TQ1_68bb3400e5_f[] = {
+  {"Set ID - TQ1\"set_id_tq1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_2ab7a9c685, 20, 2, 1, 0, 8, 8, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_RPT_4efc9b7ed9, 540, 3, 0, 335, 14, 14, optionality::optional},
+  {"Explicit Time\"explicit_time\":", &t_TM_66c321c90f, 20, 4, 0, 0, 13, 13, optionality::optional},
+  {"Relative Time and Units\"relative_time_and_units\":", &t_CQ_2ab7a9c685, 20, 5, 0, 0, 23, 23, optionality::optional},
+  {"Service Duration\"service_duration\":", &t_CQ_2ab7a9c685, 20, 6, 1, 0, 16, 16, optionality::optional},
+  {"Start date/time\"start_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 15, 15, optionality::optional},
+  {"End date/time\"end_date_time\":", &t_TS_88a4a463d4, 26, 8, 1, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_CWE_612241eecc, 250, 9, 0, 485, 8, 8, optionality::optional},
+  {"Condition text\"condition_text\":", &t_TX_f9e6eec689, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Text instruction\"text_instruction\":", &t_TX_f9e6eec689, 250, 11, 1, 0, 16, 16, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_694d19431d, 10, 12, 1, 427, 11, 11, optionality::optional},
+  {"Occurrence duration\"occurrence_duration\":", &t_CQ_2ab7a9c685, 20, 13, 1, 0, 19, 19, optionality::optional},
+  {"Total occurrence's\"total_occurrences\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 18, 17, optionality::optional},
+};
+inline constexpr segment_def s_TQ1_68bb3400e5{str("TQ1", 3), str("Timing/Quantity", 15), s_TQ1_68bb3400e5_f, 14};
+#endif
+#ifndef HL7V2_DEFS_S_TQ2_B73D2F3D32
+#define HL7V2_DEFS_S_TQ2_B73D2F3D32
+inline constexpr field_def s_TQ2_b73d2f3d32_f[] = {
+  {"Set ID - TQ2\"set_id_tq2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sequence/Results Flag\"sequence_results_flag\":", &t_ID_694d19431d, 1, 2, 1, 503, 21, 21, optionality::optional},
+  {"Related Placer Number\"related_placer_number\":", &t_EI_ecba8e117b, 22, 3, 0, 0, 21, 21, optionality::optional},
+  {"Related Filler Number\"related_filler_number\":", &t_EI_ecba8e117b, 22, 4, 0, 0, 21, 21, optionality::optional},
+  {"Related Placer Group Number\"related_placer_group_number\":", &t_EI_ecba8e117b, 22, 5, 0, 0, 27, 27, optionality::optional},
+  {"Sequence Condition Code\"sequence_condition_code\":", &t_ID_694d19431d, 2, 6, 1, 504, 23, 23, optionality::optional},
+  {"Cyclic Entry/Exit Indicator\"cyclic_entry_exit_indicator\":", &t_ID_694d19431d, 1, 7, 1, 505, 27, 27, optionality::optional},
+  {"Sequence Condition Time Interval\"sequence_condition_time_interval\":", &t_CQ_2ab7a9c685, 20, 8, 1, 0, 32, 32, optionality::optional},
+  {"Cyclic Group Maximum Number of Repeats\"cyclic_group_maximum_number_of_repeats\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 38, 38, optionality::optional},
+  {"Special Service Request Relationship\"special_service_request_relationship\":", &t_ID_694d19431d, 1, 10, 1, 506, 36, 36, optionality::optional},
+};
+inline constexpr segment_def s_TQ2_b73d2f3d32{str("TQ2", 3), str("Timing/Quantity Relationship", 28), s_TQ2_b73d2f3d32_f, 10};
+#endif
+#ifndef HL7V2_DEFS_S_TXA_45B1C0D9B3
+#define HL7V2_DEFS_S_TXA_45B1C0D9B3
+inline constexpr field_def s_TXA_45b1c0d9b3_f[] = {
+  {"Set ID- TXA\"set_id_txa\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 11, 10, optionality::required},
+  {"Document Type\"document_type\":", &t_IS_94058a80d1, 30, 2, 1, 270, 13, 13, optionality::required},
+  {"Document Content Presentation\"document_content_presentation\":", &t_ID_694d19431d, 2, 3, 1, 191, 29, 29, optionality::optional},
+  {"Activity Date/Time\"activity_date_time\":", &t_TS_88a4a463d4, 26, 4, 1, 0, 18, 18, optionality::optional},
+  {"Primary Activity Provider Code/Name\"primary_activity_provider_code_name\":", &t_XCN_c4da9f6101, 250, 5, 0, 0, 35, 35, optionality::optional},
+  {"Origination Date/Time\"origination_date_time\":", &t_TS_88a4a463d4, 26, 6, 1, 0, 21, 21, optionality::optional},
+  {"Transcription Date/Time\"transcription_date_time\":", &t_TS_88a4a463d4, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"Edit Date/Time\"edit_date_time\":", &t_TS_88a4a463d4, 26, 8, 0, 0, 14, 14, optionality::optional},
+  {"Originator Code/Name\"originator_code_name\":", &t_XCN_c4da9f6101, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Assigned Document Authenticator\"assigned_document_authenticator\":", &t_XCN_c4da9f6101, 250, 10, 0, 0, 31, 31, optionality::optional},
+  {"Transcriptionist Code/Name\"transcriptionist_code_name\":", &t_XCN_c4da9f6101, 250, 11, 0, 0, 26, 26, optionality::optional},
+  {"Unique Document Number\"unique_document_number\":", &t_EI_ecba8e117b, 30, 12, 1, 0, 22, 22, optionality::required},
+  {"Parent Document Number\"parent_document_number\":", &t_EI_ecba8e117b, 30, 13, 1, 0, 22, 22, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_ecba8e117b, 22, 14, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_ecba8e117b, 22, 15, 1, 0, 19, 19, optionality::optional},
+  {"Unique Document File Name\"unique_document_file_name\":", &t_ST_30901c7b80, 30, 16, 1, 0, 25, 25, optionality::optional},
+  {"Document Completion Status\"document_completion_status\":", &t_ID_694d19431d, 2, 17, 1, 271, 26, 26, optionality::required},
+  {"Document Confidentiality Status\"document_confidentiality_status\":", &t_ID_694d19431d, 2, 18, 1, 272, 31, 31, optionality::optional},
+  {"Document Availability Status\"document_availability_status\":", &t_ID_694d19431d, 2, 19, 1, 273, 28, 28, optionality::optional},
+  {"Document Storage Status\"document_storage_status\":", &t_ID_694d19431d, 2, 20, 1, 275, 23, 23, optionality::optional},
+  {"Document Change Reason\"document_change_reason\":", &t_ST_30901c7b80, 30, 21, 1, 0, 22, 22, optionality::optional},
+  {"Authentication Person, Time Stamp\"authentication_person_time_stamp\":", &t_PPN_c34e6fad9f, 250, 22, 0, 0, 33, 32, optionality::optional},
+  {"Distributed Copies (Code and Name of Recipients)\"distributed_copies_code_and_name_of_recipients\":", &t_XCN_c4da9f6101, 250, 23, 0, 0, 48, 46, optionality::optional},
+};
+inline constexpr segment_def s_TXA_45b1c0d9b3{str("TXA", 3), str("Transcription Document Header", 29), s_TXA_45b1c0d9b3_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB1_1FF23EDB81
+#define HL7V2_DEFS_S_UB1_1FF23EDB81
+inline constexpr field_def s_UB1_1ff23edb81_f[] = {
+  {"Set ID - UB1\"set_id_ub1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Blood Deductible  (43)\"blood_deductible_43\":", &t_NM_caa61c45e1, 1, 2, 1, 0, 22, 19, optionality::optional},
+  {"Blood Furnished-Pints Of (40)\"blood_furnished_pints_of_40\":", &t_NM_caa61c45e1, 2, 3, 1, 0, 29, 27, optionality::optional},
+  {"Blood Replaced-Pints (41)\"blood_replaced_pints_41\":", &t_NM_caa61c45e1, 2, 4, 1, 0, 25, 23, optionality::optional},
+  {"Blood Not Replaced-Pints(42)\"blood_not_replaced_pints_42\":", &t_NM_caa61c45e1, 2, 5, 1, 0, 28, 27, optionality::optional},
+  {"Co-Insurance Days (25)\"co_insurance_days_25\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 22, 20, optionality::optional},
+  {"Condition Code (35-39)\"condition_code_35_39\":", &t_IS_94058a80d1, 14, 7, 5, 43, 22, 20, optionality::optional},
+  {"Covered Days - (23)\"covered_days_23\":", &t_NM_caa61c45e1, 3, 8, 1, 0, 19, 15, optionality::optional},
+  {"Non Covered Days - (24)\"non_covered_days_24\":", &t_NM_caa61c45e1, 3, 9, 1, 0, 23, 19, optionality::optional},
+  {"Value Amount and Code (46-49)\"value_amount_and_code_46_49\":", &t_UVC_65fd4f7e94, 41, 10, 8, 153, 29, 27, optionality::optional},
+  {"Number Of Grace Days (90)\"number_of_grace_days_90\":", &t_NM_caa61c45e1, 2, 11, 1, 0, 25, 23, optionality::optional},
+  {"Special Program Indicator (44)\"special_program_indicator_44\":", &t_CE_43404300f4, 250, 12, 1, 348, 30, 28, optionality::optional},
+  {"PSRO/UR Approval Indicator (87)\"psro_ur_approval_indicator_87\":", &t_CE_43404300f4, 250, 13, 1, 349, 31, 29, optionality::optional},
+  {"PSRO/UR Approved Stay-Fm (88)\"psro_ur_approved_stay_fm_88\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 29, 27, optionality::optional},
+  {"PSRO/UR Approved Stay-To (89)\"psro_ur_approved_stay_to_89\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 29, 27, optionality::optional},
+  {"Occurrence (28-32)\"occurrence_28_32\":", &t_OCD_5b5146a0f3, 259, 16, 5, 350, 18, 16, optionality::optional},
+  {"Occurrence Span (33)\"occurrence_span_33\":", &t_CE_43404300f4, 250, 17, 1, 351, 20, 18, optionality::optional},
+  {"Occur Span Start Date(33)\"occur_span_start_date_33\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 25, 24, optionality::optional},
+  {"Occur Span End Date (33)\"occur_span_end_date_33\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 24, 22, optionality::optional},
+  {"UB-82 Locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 Locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::optional},
+  {"UB-82 Locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::optional},
+  {"UB-82 Locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::optional},
+};
+inline constexpr segment_def s_UB1_1ff23edb81{str("UB1", 3), str("UB82", 4), s_UB1_1ff23edb81_f, 23};
+#endif
+#ifndef HL7V2_DEFS_S_UB2_A235043F02
+#define HL7V2_DEFS_S_UB2_A235043F02
+inline constexpr field_def s_UB2_a235043f02_f[] = {
+  {"Set ID - UB2\"set_id_ub2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Co-Insurance Days (9)\"co_insurance_days_9\":", &t_ST_30901c7b80, 3, 2, 1, 0, 21, 19, optionality::optional},
+  {"Condition Code (24-30)\"condition_code_24_30\":", &t_IS_94058a80d1, 2, 3, 7, 43, 22, 20, optionality::optional},
+  {"Covered Days (7)\"covered_days_7\":", &t_ST_30901c7b80, 3, 4, 1, 0, 16, 14, optionality::optional},
+  {"Non-Covered Days (8)\"non_covered_days_8\":", &t_ST_30901c7b80, 4, 5, 1, 0, 20, 18, optionality::optional},
+  {"Value Amount and Code\"value_amount_and_code\":", &t_UVC_65fd4f7e94, 41, 6, 12, 153, 21, 21, optionality::optional},
+  {"Occurrence Code and Date (32-35)\"occurrence_code_and_date_32_35\":", &t_OCD_5b5146a0f3, 259, 7, 8, 350, 32, 30, optionality::optional},
+  {"Occurrence Span Code/Dates (36)\"occurrence_span_code_dates_36\":", &t_OSP_c06856c991, 268, 8, 2, 351, 31, 29, optionality::optional},
+  {"UB92 Locator 2 (State)\"ub92_locator_2_state\":", &t_ST_30901c7b80, 29, 9, 2, 0, 22, 20, optionality::optional},
+  {"UB92 Locator 11 (State)\"ub92_locator_11_state\":", &t_ST_30901c7b80, 12, 10, 2, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 31 (National)\"ub92_locator_31_national\":", &t_ST_30901c7b80, 5, 11, 1, 0, 26, 24, optionality::optional},
+  {"Document Control Number\"document_control_number\":", &t_ST_30901c7b80, 23, 12, 3, 0, 23, 23, optionality::optional},
+  {"UB92 Locator 49 (National)\"ub92_locator_49_national\":", &t_ST_30901c7b80, 4, 13, 23, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 56 (State)\"ub92_locator_56_state\":", &t_ST_30901c7b80, 14, 14, 5, 0, 23, 21, optionality::optional},
+  {"UB92 Locator 57 (National)\"ub92_locator_57_national\":", &t_ST_30901c7b80, 27, 15, 1, 0, 26, 24, optionality::optional},
+  {"UB92 Locator 78 (State)\"ub92_locator_78_state\":", &t_ST_30901c7b80, 2, 16, 2, 0, 23, 21, optionality::optional},
+  {"Special Visit Count\"special_visit_count\":", &t_NM_caa61c45e1, 3, 17, 1, 0, 19, 19, optionality::optional},
+};
+inline constexpr segment_def s_UB2_a235043f02{str("UB2", 3), str("UB92 Data", 9), s_UB2_a235043f02_f, 17};
+#endif
+#ifndef HL7V2_DEFS_S_URD_8492FF5A7A
+#define HL7V2_DEFS_S_URD_8492FF5A7A
+inline constexpr field_def s_URD_8492ff5a7a_f[] = {
+  {"R/U Date/Time\"r_u_date_time\":", &t_TS_88a4a463d4, 26, 1, 1, 0, 13, 13, optionality::optional},
+  {"Report Priority\"report_priority\":", &t_ID_694d19431d, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/U Who Subject Definition\"r_u_who_subject_definition\":", &t_XCN_c4da9f6101, 250, 3, 0, 0, 26, 26, optionality::required},
+  {"R/U What Subject Definition\"r_u_what_subject_definition\":", &t_CE_43404300f4, 250, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/U What Department Code\"r_u_what_department_code\":", &t_CE_43404300f4, 250, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/U Display/Print Locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 27, 27, optionality::optional},
+  {"R/U Results Level\"r_u_results_level\":", &t_ID_694d19431d, 1, 7, 1, 108, 17, 17, optionality::optional},
+};
+inline constexpr segment_def s_URD_8492ff5a7a{str("URD", 3), str("Results/update Definition", 25), s_URD_8492ff5a7a_f, 7};
+#endif
+#ifndef HL7V2_DEFS_S_URS_3F7F6C9EBB
+#define HL7V2_DEFS_S_URS_3F7F6C9EBB
+inline constexpr field_def s_URS_3f7f6c9ebb_f[] = {
+  {"R/U Where Subject Definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/U When Data Start Date/Time\"r_u_when_data_start_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 29, 29, optionality::optional},
+  {"R/U When Data End Date/Time\"r_u_when_data_end_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"R/U What User Qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/U Other Results Subject Definition\"r_u_other_results_subject_definition\":", &t_ST_30901c7b80, 20, 5, 0, 0, 36, 36, optionality::optional},
+  {"R/U Which Date/Time Qualifier\"r_u_which_date_time_qualifier\":", &t_ID_694d19431d, 12, 6, 0, 156, 29, 29, optionality::optional},
+  {"R/U Which Date/Time Status Qualifier\"r_u_which_date_time_status_qualifier\":", &t_ID_694d19431d, 12, 7, 0, 157, 36, 36, optionality::optional},
+  {"R/U Date/Time Selection Qualifier\"r_u_date_time_selection_qualifier\":", &t_ID_694d19431d, 12, 8, 0, 158, 33, 33, optionality::optional},
+  {"R/U Quantity/Timing Qualifier\"r_u_quantity_timing_qualifier\":", &t_TQ_b224a1a68e, 60, 9, 1, 0, 29, 29, optionality::optional},
+};
+inline constexpr segment_def s_URS_3f7f6c9ebb{str("URS", 3), str("Unsolicited Selection", 21), s_URS_3f7f6c9ebb_f, 9};
+#endif
+#ifndef HL7V2_DEFS_S_VAR_9C012CF1A7
+#define HL7V2_DEFS_S_VAR_9C012CF1A7
+inline constexpr field_def s_VAR_9c012cf1a7_f[] = {
+  {"Variance Instance ID\"variance_instance_id\":", &t_EI_ecba8e117b, 60, 1, 1, 0, 20, 20, optionality::required},
+  {"Documented Date/Time\"documented_date_time\":", &t_TS_88a4a463d4, 26, 2, 1, 0, 20, 20, optionality::required},
+  {"Stated Variance Date/Time\"stated_variance_date_time\":", &t_TS_88a4a463d4, 26, 3, 1, 0, 25, 25, optionality::optional},
+  {"Variance Originator\"variance_originator\":", &t_XCN_c4da9f6101, 250, 4, 0, 0, 19, 19, optionality::optional},
+  {"Variance Classification\"variance_classification\":", &t_CE_43404300f4, 250, 5, 1, 0, 23, 23, optionality::optional},
+  {"Variance Description\"variance_description\":", &t_ST_30901c7b80, 512, 6, 0, 0, 20, 20, optionality::optional},
+};
+inline constexpr segment_def s_VAR_9c012cf1a7{str("VAR", 3), str("Variance", 8), s_VAR_9c012cf1a7_f, 6};
+#endif
+#ifndef HL7V2_DEFS_S_VTQ_7BEC0B70E0
+#define HL7V2_DEFS_S_VTQ_7BEC0B70E0
+inline constexpr field_def s_VTQ_7bec0b70e0_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::optional},
+  {"Query/Response Format Code\"query_response_format_code\":", &t_ID_694d19431d, 1, 2, 1, 106, 26, 26, optionality::required},
+  {"VT Query Name\"vt_query_name\":", &t_CE_43404300f4, 250, 3, 1, 0, 13, 13, optionality::required},
+  {"Virtual Table Name\"virtual_table_name\":", &t_CE_43404300f4, 250, 4, 1, 0, 18, 18, optionality::required},
+  {"Selection Criteria\"selection_criteria\":", &t_QSC_6c1a4a2edc, 256, 5, 0, 0, 18, 18, optionality::optional},
+};
+inline constexpr segment_def s_VTQ_7bec0b70e0{str("VTQ", 3), str("Virtual Table Query Request", 27), s_VTQ_7bec0b70e0_f, 5};
 #endif
 #ifndef HL7V2_DEFS_N_AEA6373941
 #define HL7V2_DEFS_N_AEA6373941
@@ -13465,156 +13465,156 @@ inline constexpr table_def tb_548_97b099fb1b{548, 7, str("Signatory's Relationsh
 #endif
 
 inline constexpr segment_entry v2_5_1_segments[] = {
-  {0x41425300u, &s_ABS_02cadbadc6},
-  {0x41434300u, &s_ACC_532d41ab7e},
-  {0x41444400u, &s_ADD_f1d4428632},
-  {0x41464600u, &s_AFF_c5c32aace2},
-  {0x41494700u, &s_AIG_70c3c33bf8},
-  {0x41494c00u, &s_AIL_c1a33029b1},
-  {0x41495000u, &s_AIP_3464a5a755},
-  {0x41495300u, &s_AIS_6495650ecb},
-  {0x414c3100u, &s_AL1_ec9f2993b9},
-  {0x41505200u, &s_APR_740b73ed79},
-  {0x41525100u, &s_ARQ_dab5b06e9b},
-  {0x41555400u, &s_AUT_3680324a8b},
-  {0x42485300u, &s_BHS_bef8260d8e},
-  {0x424c4300u, &s_BLC_a62693fa18},
-  {0x424c4700u, &s_BLG_cae0b7cbc8},
-  {0x42504f00u, &s_BPO_eae74f28df},
-  {0x42505800u, &s_BPX_43541cc42b},
-  {0x42545300u, &s_BTS_913b940b42},
-  {0x42545800u, &s_BTX_4a00ef483c},
-  {0x43444d00u, &s_CDM_6e208fb045},
-  {0x43455200u, &s_CER_fcaa10d220},
-  {0x434d3000u, &s_CM0_5f28e9ef99},
-  {0x434d3100u, &s_CM1_3c5d110853},
-  {0x434d3200u, &s_CM2_0e3204239e},
-  {0x434e5300u, &s_CNS_302821c13d},
-  {0x434f4e00u, &s_CON_a61beb8e72},
-  {0x43535000u, &s_CSP_72a0bd7894},
-  {0x43535200u, &s_CSR_594a243aaa},
-  {0x43535300u, &s_CSS_77eff65663},
-  {0x43544400u, &s_CTD_2126a8e875},
-  {0x43544900u, &s_CTI_2afdcf5307},
-  {0x44423100u, &s_DB1_fe23e070be},
-  {0x44473100u, &s_DG1_972f268a7f},
-  {0x44524700u, &s_DRG_c3ffaf6548},
-  {0x44534300u, &s_DSC_14a7874cea},
-  {0x44535000u, &s_DSP_46b325c4df},
-  {0x45434400u, &s_ECD_fc55572c75},
-  {0x45435200u, &s_ECR_e8e5802683},
-  {0x45445500u, &s_EDU_da8ec49314},
-  {0x45514c00u, &s_EQL_2172dfe61b},
-  {0x45515000u, &s_EQP_f37ff1e71d},
-  {0x45515500u, &s_EQU_a055111729},
-  {0x45525100u, &s_ERQ_535125a4b0},
-  {0x45525200u, &s_ERR_644ae2c15f},
-  {0x45564e00u, &s_EVN_0c8592fdb2},
-  {0x46414300u, &s_FAC_bece973844},
-  {0x46485300u, &s_FHS_bfa37b9030},
-  {0x46543100u, &s_FT1_3f0c4355c0},
-  {0x46545300u, &s_FTS_bb9e5eb6d6},
-  {0x474f4c00u, &s_GOL_5c004d276f},
-  {0x47503100u, &s_GP1_47290fb88b},
-  {0x47503200u, &s_GP2_3a90d181f0},
-  {0x47543100u, &s_GT1_bc59b8c800},
-  {0x49414d00u, &s_IAM_712d7815a5},
-  {0x49494d00u, &s_IIM_1e02fa31d8},
-  {0x494e3100u, &s_IN1_00cf3b10be},
-  {0x494e3200u, &s_IN2_c9d1052aa7},
-  {0x494e3300u, &s_IN3_f76b20999e},
-  {0x494e5600u, &s_INV_7f1b835b52},
-  {0x49504300u, &s_IPC_cfbb03cfb7},
-  {0x49534400u, &s_ISD_b7b1ced631},
-  {0x4c414e00u, &s_LAN_fb65e43429},
-  {0x4c434300u, &s_LCC_535b00e9cb},
-  {0x4c434800u, &s_LCH_e83a09d8a6},
-  {0x4c445000u, &s_LDP_cbcc04ab69},
-  {0x4c4f4300u, &s_LOC_807656fb21},
-  {0x4c524c00u, &s_LRL_ec1933d5b5},
-  {0x4d464100u, &s_MFA_3714c7aa6a},
-  {0x4d464500u, &s_MFE_70a31875b0},
-  {0x4d464900u, &s_MFI_fd6376b77b},
-  {0x4d524700u, &s_MRG_d3b10c9e67},
-  {0x4d534100u, &s_MSA_fbda6ce765},
-  {0x4d534800u, &s_MSH_e12bfd0ed3},
-  {0x4e434b00u, &s_NCK_79e6093e23},
-  {0x4e445300u, &s_NDS_92e454ce32},
-  {0x4e4b3100u, &s_NK1_58f9150deb},
-  {0x4e505500u, &s_NPU_b4eae0aca5},
-  {0x4e534300u, &s_NSC_cacddba540},
-  {0x4e535400u, &s_NST_2c50690839},
-  {0x4e544500u, &s_NTE_3caa9b1861},
-  {0x4f425200u, &s_OBR_c27aa15a73},
-  {0x4f425800u, &s_OBX_5c4bc3412d},
-  {0x4f445300u, &s_ODS_83445469cd},
-  {0x4f445400u, &s_ODT_93f921f8fb},
-  {0x4f4d3100u, &s_OM1_004a7b81fb},
-  {0x4f4d3200u, &s_OM2_239ca1745a},
-  {0x4f4d3300u, &s_OM3_3fa61d4c04},
-  {0x4f4d3400u, &s_OM4_7d01445eae},
-  {0x4f4d3500u, &s_OM5_b74b4fe298},
-  {0x4f4d3600u, &s_OM6_21c294f410},
-  {0x4f4d3700u, &s_OM7_9f0925ff3c},
-  {0x4f524300u, &s_ORC_e6a49ccef6},
-  {0x4f524700u, &s_ORG_b137de3b84},
-  {0x4f565200u, &s_OVR_111cd43f40},
-  {0x50435200u, &s_PCR_388b47a703},
-  {0x50443100u, &s_PD1_986e076e65},
-  {0x50444100u, &s_PDA_52613ec9a2},
-  {0x50444300u, &s_PDC_b1fc36b6cd},
-  {0x50454f00u, &s_PEO_ce3712c976},
-  {0x50455300u, &s_PES_c091f8d2d5},
-  {0x50494400u, &s_PID_5514a8a9d4},
-  {0x50523100u, &s_PR1_536d9c94cd},
-  {0x50524100u, &s_PRA_6f2d91e172},
-  {0x50524200u, &s_PRB_25dbd1e319},
-  {0x50524300u, &s_PRC_dfdf3e1a67},
-  {0x50524400u, &s_PRD_66e4471aab},
-  {0x50534800u, &s_PSH_381d3367b1},
-  {0x50544800u, &s_PTH_fbcc371913},
-  {0x50563100u, &s_PV1_d9e22498c8},
-  {0x50563200u, &s_PV2_09df060e91},
-  {0x51414b00u, &s_QAK_f4ea713c73},
-  {0x51494400u, &s_QID_e81266643c},
-  {0x51504400u, &s_QPD_d67bad15de},
-  {0x51524400u, &s_QRD_75ccea0d9c},
-  {0x51524600u, &s_QRF_88cfa91747},
-  {0x51524900u, &s_QRI_cc1906cc82},
-  {0x52435000u, &s_RCP_859f5b4864},
-  {0x52444600u, &s_RDF_01e28c3d69},
-  {0x52445400u, &s_RDT_7a8916da5a},
-  {0x52463100u, &s_RF1_1317a552f7},
-  {0x52475300u, &s_RGS_8464f86e1e},
-  {0x524d4900u, &s_RMI_7562038c00},
-  {0x524f4c00u, &s_ROL_14eafe0ecb},
-  {0x52513100u, &s_RQ1_9c2046bf19},
-  {0x52514400u, &s_RQD_cc2c1a8469},
-  {0x52584100u, &s_RXA_d4ea97d6f3},
-  {0x52584300u, &s_RXC_f81c7d0280},
-  {0x52584400u, &s_RXD_ff18e982b2},
-  {0x52584500u, &s_RXE_3646927671},
-  {0x52584700u, &s_RXG_5c535b7e71},
-  {0x52584f00u, &s_RXO_7be843328c},
-  {0x52585200u, &s_RXR_9f66d7093d},
-  {0x53414300u, &s_SAC_616d31ef92},
-  {0x53434800u, &s_SCH_f6f941b4e2},
-  {0x53465400u, &s_SFT_7b64ced405},
-  {0x53494400u, &s_SID_a0540c041d},
-  {0x53504d00u, &s_SPM_180e262076},
-  {0x53505200u, &s_SPR_96e7366e46},
-  {0x53544600u, &s_STF_78b6a09940},
-  {0x54434300u, &s_TCC_692c0c67f1},
-  {0x54434400u, &s_TCD_d27a29aa67},
-  {0x54513100u, &s_TQ1_72d67a704d},
-  {0x54513200u, &s_TQ2_88f906b98d},
-  {0x54584100u, &s_TXA_f6de13ba79},
-  {0x55423100u, &s_UB1_d9a58997fd},
-  {0x55423200u, &s_UB2_4e4d5110ee},
-  {0x55524400u, &s_URD_452045f4b9},
-  {0x55525300u, &s_URS_2cf5379dbb},
-  {0x56415200u, &s_VAR_b7388e6d6a},
-  {0x56545100u, &s_VTQ_51ece64545},
+  {0x41425300u, &s_ABS_f83a6ed20f},
+  {0x41434300u, &s_ACC_a3fc6eb4f9},
+  {0x41444400u, &s_ADD_014897f438},
+  {0x41464600u, &s_AFF_dafc946c4a},
+  {0x41494700u, &s_AIG_6da562dd89},
+  {0x41494c00u, &s_AIL_b0a7c30582},
+  {0x41495000u, &s_AIP_00780b3f37},
+  {0x41495300u, &s_AIS_6ee1948dc8},
+  {0x414c3100u, &s_AL1_a0c6fd86cb},
+  {0x41505200u, &s_APR_2477b0ef18},
+  {0x41525100u, &s_ARQ_80c79a91e5},
+  {0x41555400u, &s_AUT_21833f3611},
+  {0x42485300u, &s_BHS_b5d474411e},
+  {0x424c4300u, &s_BLC_f57ea94a5a},
+  {0x424c4700u, &s_BLG_688ac4be44},
+  {0x42504f00u, &s_BPO_889d3c9957},
+  {0x42505800u, &s_BPX_846180c5fc},
+  {0x42545300u, &s_BTS_680d28f0b2},
+  {0x42545800u, &s_BTX_d4eb6ee155},
+  {0x43444d00u, &s_CDM_951d41e576},
+  {0x43455200u, &s_CER_555f1ed672},
+  {0x434d3000u, &s_CM0_bb3d28ebd4},
+  {0x434d3100u, &s_CM1_77ea99d280},
+  {0x434d3200u, &s_CM2_bb0eac4be9},
+  {0x434e5300u, &s_CNS_00dbbb18df},
+  {0x434f4e00u, &s_CON_3ab9338ae6},
+  {0x43535000u, &s_CSP_1beac1e89b},
+  {0x43535200u, &s_CSR_692dbddc89},
+  {0x43535300u, &s_CSS_3f5ae2123d},
+  {0x43544400u, &s_CTD_d7e6fc9179},
+  {0x43544900u, &s_CTI_d61ae47bc3},
+  {0x44423100u, &s_DB1_554308d0a0},
+  {0x44473100u, &s_DG1_be6c122d68},
+  {0x44524700u, &s_DRG_d550057bbb},
+  {0x44534300u, &s_DSC_5c100df9e6},
+  {0x44535000u, &s_DSP_12d0b90522},
+  {0x45434400u, &s_ECD_7c7d3916a9},
+  {0x45435200u, &s_ECR_261a4858f8},
+  {0x45445500u, &s_EDU_920b622b6b},
+  {0x45514c00u, &s_EQL_59ba631b80},
+  {0x45515000u, &s_EQP_3668613a02},
+  {0x45515500u, &s_EQU_4e1cc6914b},
+  {0x45525100u, &s_ERQ_b979fba161},
+  {0x45525200u, &s_ERR_7c4646595f},
+  {0x45564e00u, &s_EVN_e9a36b92e1},
+  {0x46414300u, &s_FAC_64663f194d},
+  {0x46485300u, &s_FHS_b342461411},
+  {0x46543100u, &s_FT1_5cf99ad208},
+  {0x46545300u, &s_FTS_35b220e535},
+  {0x474f4c00u, &s_GOL_837c5e1e31},
+  {0x47503100u, &s_GP1_87ac486a6a},
+  {0x47503200u, &s_GP2_bd05059d51},
+  {0x47543100u, &s_GT1_5d2d2dc672},
+  {0x49414d00u, &s_IAM_5f3ddffa72},
+  {0x49494d00u, &s_IIM_01abb97380},
+  {0x494e3100u, &s_IN1_9481f58999},
+  {0x494e3200u, &s_IN2_63cc6c3ddd},
+  {0x494e3300u, &s_IN3_2cb66e4c28},
+  {0x494e5600u, &s_INV_835cc0ac33},
+  {0x49504300u, &s_IPC_952ba0e193},
+  {0x49534400u, &s_ISD_6998f885ce},
+  {0x4c414e00u, &s_LAN_733e355ccf},
+  {0x4c434300u, &s_LCC_70fe66dd74},
+  {0x4c434800u, &s_LCH_d120c1b310},
+  {0x4c445000u, &s_LDP_640714e111},
+  {0x4c4f4300u, &s_LOC_a9addf34f2},
+  {0x4c524c00u, &s_LRL_802a57d626},
+  {0x4d464100u, &s_MFA_88a7a1f4d0},
+  {0x4d464500u, &s_MFE_accdd2a205},
+  {0x4d464900u, &s_MFI_47b317bb57},
+  {0x4d524700u, &s_MRG_dfd348364d},
+  {0x4d534100u, &s_MSA_bb199466e4},
+  {0x4d534800u, &s_MSH_a3e804a273},
+  {0x4e434b00u, &s_NCK_1847e50b3e},
+  {0x4e445300u, &s_NDS_309a5db69b},
+  {0x4e4b3100u, &s_NK1_27205ad998},
+  {0x4e505500u, &s_NPU_358694250d},
+  {0x4e534300u, &s_NSC_a0240436ef},
+  {0x4e535400u, &s_NST_77515e45a0},
+  {0x4e544500u, &s_NTE_b7136d5685},
+  {0x4f425200u, &s_OBR_8de092ccd6},
+  {0x4f425800u, &s_OBX_e4cac0feb5},
+  {0x4f445300u, &s_ODS_08a6fddf48},
+  {0x4f445400u, &s_ODT_16718ba8e5},
+  {0x4f4d3100u, &s_OM1_acd61d9b78},
+  {0x4f4d3200u, &s_OM2_34c85cd25c},
+  {0x4f4d3300u, &s_OM3_50d5f26fd1},
+  {0x4f4d3400u, &s_OM4_fc81364f75},
+  {0x4f4d3500u, &s_OM5_238d9f4af3},
+  {0x4f4d3600u, &s_OM6_dac8abed8c},
+  {0x4f4d3700u, &s_OM7_5e1d6403bc},
+  {0x4f524300u, &s_ORC_bc347385f0},
+  {0x4f524700u, &s_ORG_592c4e939d},
+  {0x4f565200u, &s_OVR_502d9c8c85},
+  {0x50435200u, &s_PCR_76d4db41ef},
+  {0x50443100u, &s_PD1_97d7eb758e},
+  {0x50444100u, &s_PDA_716dc691eb},
+  {0x50444300u, &s_PDC_fe4253f1b0},
+  {0x50454f00u, &s_PEO_0bac9a3196},
+  {0x50455300u, &s_PES_300d075e14},
+  {0x50494400u, &s_PID_1b33c69902},
+  {0x50523100u, &s_PR1_b9fce0a620},
+  {0x50524100u, &s_PRA_11b8551903},
+  {0x50524200u, &s_PRB_039e6e34ee},
+  {0x50524300u, &s_PRC_e52073352a},
+  {0x50524400u, &s_PRD_444abbffae},
+  {0x50534800u, &s_PSH_a3a5480a4e},
+  {0x50544800u, &s_PTH_a2691bcb57},
+  {0x50563100u, &s_PV1_5454140987},
+  {0x50563200u, &s_PV2_3908b65aff},
+  {0x51414b00u, &s_QAK_54bca3eb27},
+  {0x51494400u, &s_QID_f8a6b1121d},
+  {0x51504400u, &s_QPD_5f06ddd126},
+  {0x51524400u, &s_QRD_4576da4c49},
+  {0x51524600u, &s_QRF_7507a48899},
+  {0x51524900u, &s_QRI_1318d14e15},
+  {0x52435000u, &s_RCP_3377ad24f1},
+  {0x52444600u, &s_RDF_dfd04110f3},
+  {0x52445400u, &s_RDT_49f213f9a5},
+  {0x52463100u, &s_RF1_c1fb46f15e},
+  {0x52475300u, &s_RGS_963b53cbfa},
+  {0x524d4900u, &s_RMI_54995b061e},
+  {0x524f4c00u, &s_ROL_3d7a211d01},
+  {0x52513100u, &s_RQ1_54346b7fe0},
+  {0x52514400u, &s_RQD_cc9143942a},
+  {0x52584100u, &s_RXA_e66f74c0ef},
+  {0x52584300u, &s_RXC_8c6fce974d},
+  {0x52584400u, &s_RXD_55d35dabfa},
+  {0x52584500u, &s_RXE_1d004b599a},
+  {0x52584700u, &s_RXG_831c9c74df},
+  {0x52584f00u, &s_RXO_45e1414ba2},
+  {0x52585200u, &s_RXR_a1e3522c6a},
+  {0x53414300u, &s_SAC_6694f4e6cb},
+  {0x53434800u, &s_SCH_c3415e72a6},
+  {0x53465400u, &s_SFT_39d7afee69},
+  {0x53494400u, &s_SID_8f86c1a043},
+  {0x53504d00u, &s_SPM_e66d4d27a2},
+  {0x53505200u, &s_SPR_7ef4963907},
+  {0x53544600u, &s_STF_979bbdeded},
+  {0x54434300u, &s_TCC_1caeebce8e},
+  {0x54434400u, &s_TCD_3b2154b1d8},
+  {0x54513100u, &s_TQ1_68bb3400e5},
+  {0x54513200u, &s_TQ2_b73d2f3d32},
+  {0x54584100u, &s_TXA_45b1c0d9b3},
+  {0x55423100u, &s_UB1_1ff23edb81},
+  {0x55423200u, &s_UB2_a235043f02},
+  {0x55524400u, &s_URD_8492ff5a7a},
+  {0x55525300u, &s_URS_3f7f6c9ebb},
+  {0x56415200u, &s_VAR_9c012cf1a7},
+  {0x56545100u, &s_VTQ_7bec0b70e0},
 };
 inline constexpr const type_def* v2_5_1_types[] = {
   &t_AD_b6d6fc0c97,

@@ -25,14 +25,14 @@ inline constexpr type_def t_ID_e49635b99a{str("ID", 2), str("Coded Value for HL7
 #ifndef HL7V2_DEFS_T_AD_E608EDFDD6
 #define HL7V2_DEFS_T_AD_E608EDFDD6
 inline constexpr component_def t_AD_e608edfdd6_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_e49635b99a, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_e49635b99a, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 120, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_e49635b99a, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_e49635b99a, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_e608edfdd6{str("AD", 2), str("Address", 7), t_AD_e608edfdd6_c, 8};
 #endif
@@ -43,9 +43,9 @@ inline constexpr type_def t_DT_43ff1b10ca{str("DT", 2), str("Date", 4), nullptr,
 #ifndef HL7V2_DEFS_T_AUI_F0D573E90C
 #define HL7V2_DEFS_T_AUI_F0D573E90C
 inline constexpr component_def t_AUI_f0d573e90c_c[] = {
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Date", 4), str("date", 4), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Source", 6), str("source", 6), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_ST_30901c7b80, 30, 0, 20, 20, optionality::optional},
+  {"Date\"date\":", &t_DT_43ff1b10ca, 8, 0, 4, 4, optionality::optional},
+  {"Source\"source\":", &t_ST_30901c7b80, 199, 0, 6, 6, optionality::optional},
 };
 inline constexpr type_def t_AUI_f0d573e90c{str("AUI", 3), str("Authorization Information", 25), t_AUI_f0d573e90c_c, 3};
 #endif
@@ -56,36 +56,36 @@ inline constexpr type_def t_DTM_49eefd5d38{str("DTM", 3), str("Date/Time", 9), n
 #ifndef HL7V2_DEFS_T_CCD_2049AB6AEC
 #define HL7V2_DEFS_T_CCD_2049AB6AEC
 inline constexpr component_def t_CCD_2049ab6aec_c[] = {
-  {str("Invocation Event", 16), str("invocation_event", 16), &t_ID_e49635b99a, 1, 100, optionality::required},
-  {str("Date/time", 9), str("date_time", 9), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
+  {"Invocation Event\"invocation_event\":", &t_ID_e49635b99a, 1, 100, 16, 16, optionality::required},
+  {"Date/time\"date_time\":", &t_DTM_49eefd5d38, 24, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_CCD_2049ab6aec{str("CCD", 3), str("Charge Code and Date", 20), t_CCD_2049ab6aec_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CNE_049B0FEA50
 #define HL7V2_DEFS_T_CNE_049B0FEA50
 inline constexpr component_def t_CNE_049b0fea50_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_e49635b99a, 12, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_e49635b99a, 12, 396, optionality::optional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Second Alternate Identifier", 27), str("second_alternate_identifier", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Second Alternate Text", 21), str("second_alternate_text", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name of Second Alternate Coding System", 38), str("name_of_second_alternate_coding_system", 38), &t_ID_e49635b99a, 12, 396, optionality::optional},
-  {str("Second Alternate Coding System Version ID", 41), str("second_alternate_coding_system_version_id", 41), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Coding System OID", 17), str("coding_system_oid", 17), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Value Set OID", 13), str("value_set_oid", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Value Set Version ID", 20), str("value_set_version_id", 20), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
-  {str("Alternate Coding System OID", 27), str("alternate_coding_system_oid", 27), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Alternate Value Set OID", 23), str("alternate_value_set_oid", 23), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Value Set Version ID", 30), str("alternate_value_set_version_id", 30), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
-  {str("Second Alternate Coding System OID", 34), str("second_alternate_coding_system_oid", 34), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Second Alternate Value Set OID", 30), str("second_alternate_value_set_oid", 30), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Second Alternate Value Set Version ID", 37), str("second_alternate_value_set_version_id", 37), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::required},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_e49635b99a, 12, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_e49635b99a, 12, 396, 31, 31, optionality::optional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
+  {"Second Alternate Identifier\"second_alternate_identifier\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::optional},
+  {"Second Alternate Text\"second_alternate_text\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Name of Second Alternate Coding System\"name_of_second_alternate_coding_system\":", &t_ID_e49635b99a, 12, 396, 38, 38, optionality::optional},
+  {"Second Alternate Coding System Version ID\"second_alternate_coding_system_version_id\":", &t_ST_30901c7b80, 0, 0, 41, 41, optionality::conditional},
+  {"Coding System OID\"coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::conditional},
+  {"Value Set OID\"value_set_oid\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Value Set Version ID\"value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 20, 20, optionality::conditional},
+  {"Alternate Coding System OID\"alternate_coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::conditional},
+  {"Alternate Value Set OID\"alternate_value_set_oid\":", &t_ST_30901c7b80, 0, 0, 23, 23, optionality::optional},
+  {"Alternate Value Set Version ID\"alternate_value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 30, 30, optionality::conditional},
+  {"Second Alternate Coding System OID\"second_alternate_coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 34, 34, optionality::conditional},
+  {"Second Alternate Value Set OID\"second_alternate_value_set_oid\":", &t_ST_30901c7b80, 0, 0, 30, 30, optionality::optional},
+  {"Second Alternate Value Set Version ID\"second_alternate_value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 37, 37, optionality::conditional},
 };
 inline constexpr type_def t_CNE_049b0fea50{str("CNE", 3), str("Coded with No Exceptions", 24), t_CNE_049b0fea50_c, 22};
 #endif
@@ -96,17 +96,17 @@ inline constexpr type_def t_IS_bffa348be2{str("IS", 2), str("Coded Value for Use
 #ifndef HL7V2_DEFS_T_CNN_063C83561E
 #define HL7V2_DEFS_T_CNN_063C83561E
 inline constexpr component_def t_CNN_063c83561e_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_bffa348be2, 5, 360, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_bffa348be2, 4, 297, optionality::conditional},
-  {str("Assigning Authority   - Namespace ID", 36), str("assigning_authority_namespace_id", 32), &t_IS_bffa348be2, 20, 363, optionality::conditional},
-  {str("Assigning Authority  - Universal ID", 35), str("assigning_authority_universal_id", 32), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Assigning Authority  - Universal ID Type", 40), str("assigning_authority_universal_id_type", 37), &t_ID_e49635b99a, 6, 301, optionality::conditional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_bffa348be2, 5, 360, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_bffa348be2, 4, 297, 12, 12, optionality::conditional},
+  {"Assigning Authority   - Namespace ID\"assigning_authority_namespace_id\":", &t_IS_bffa348be2, 20, 363, 36, 32, optionality::conditional},
+  {"Assigning Authority  - Universal ID\"assigning_authority_universal_id\":", &t_ST_30901c7b80, 199, 0, 35, 32, optionality::conditional},
+  {"Assigning Authority  - Universal ID Type\"assigning_authority_universal_id_type\":", &t_ID_e49635b99a, 6, 301, 40, 37, optionality::conditional},
 };
 inline constexpr type_def t_CNN_063c83561e{str("CNN", 3), str("Composite ID Number and Name Simplified", 39), t_CNN_063c83561e_c, 11};
 #endif
@@ -117,159 +117,159 @@ inline constexpr type_def t_NM_caa61c45e1{str("NM", 2), str("Numeric", 7), nullp
 #ifndef HL7V2_DEFS_T_MO_563D2938BA
 #define HL7V2_DEFS_T_MO_563D2938BA
 inline constexpr component_def t_MO_563d2938ba_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Denomination", 12), str("denomination", 12), &t_ID_e49635b99a, 3, 913, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Denomination\"denomination\":", &t_ID_e49635b99a, 3, 913, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_MO_563d2938ba{str("MO", 2), str("Money", 5), t_MO_563d2938ba_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CWE_B7997CFB24
 #define HL7V2_DEFS_T_CWE_B7997CFB24
 inline constexpr component_def t_CWE_b7997cfb24_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_e49635b99a, 12, 396, optionality::conditional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_e49635b99a, 12, 396, optionality::conditional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Second Alternate Identifier", 27), str("second_alternate_identifier", 27), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Second Alternate Text", 21), str("second_alternate_text", 21), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Name of Second Alternate Coding System", 38), str("name_of_second_alternate_coding_system", 38), &t_ID_e49635b99a, 12, 396, optionality::conditional},
-  {str("Second Alternate Coding System Version ID", 41), str("second_alternate_coding_system_version_id", 41), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Coding System OID", 17), str("coding_system_oid", 17), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Value Set OID", 13), str("value_set_oid", 13), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Value Set Version ID", 20), str("value_set_version_id", 20), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
-  {str("Alternate Coding System OID", 27), str("alternate_coding_system_oid", 27), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Alternate Value Set OID", 23), str("alternate_value_set_oid", 23), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Alternate Value Set Version ID", 30), str("alternate_value_set_version_id", 30), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
-  {str("Second Alternate Coding System OID", 34), str("second_alternate_coding_system_oid", 34), &t_ST_30901c7b80, 0, 0, optionality::conditional},
-  {str("Second Alternate Value Set OID", 30), str("second_alternate_value_set_oid", 30), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Second Alternate Value Set Version ID", 37), str("second_alternate_value_set_version_id", 37), &t_DTM_49eefd5d38, 0, 0, optionality::conditional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_e49635b99a, 12, 396, 21, 21, optionality::conditional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_e49635b99a, 12, 396, 31, 31, optionality::conditional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
+  {"Second Alternate Identifier\"second_alternate_identifier\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::optional},
+  {"Second Alternate Text\"second_alternate_text\":", &t_ST_30901c7b80, 0, 0, 21, 21, optionality::optional},
+  {"Name of Second Alternate Coding System\"name_of_second_alternate_coding_system\":", &t_ID_e49635b99a, 12, 396, 38, 38, optionality::conditional},
+  {"Second Alternate Coding System Version ID\"second_alternate_coding_system_version_id\":", &t_ST_30901c7b80, 0, 0, 41, 41, optionality::optional},
+  {"Coding System OID\"coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 17, 17, optionality::conditional},
+  {"Value Set OID\"value_set_oid\":", &t_ST_30901c7b80, 0, 0, 13, 13, optionality::optional},
+  {"Value Set Version ID\"value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 20, 20, optionality::conditional},
+  {"Alternate Coding System OID\"alternate_coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 27, 27, optionality::conditional},
+  {"Alternate Value Set OID\"alternate_value_set_oid\":", &t_ST_30901c7b80, 0, 0, 23, 23, optionality::optional},
+  {"Alternate Value Set Version ID\"alternate_value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 30, 30, optionality::conditional},
+  {"Second Alternate Coding System OID\"second_alternate_coding_system_oid\":", &t_ST_30901c7b80, 0, 0, 34, 34, optionality::conditional},
+  {"Second Alternate Value Set OID\"second_alternate_value_set_oid\":", &t_ST_30901c7b80, 0, 0, 30, 30, optionality::optional},
+  {"Second Alternate Value Set Version ID\"second_alternate_value_set_version_id\":", &t_DTM_49eefd5d38, 0, 0, 37, 37, optionality::conditional},
 };
 inline constexpr type_def t_CWE_b7997cfb24{str("CWE", 3), str("Coded with Exceptions", 21), t_CWE_b7997cfb24_c, 22};
 #endif
 #ifndef HL7V2_DEFS_T_CP_33E34790D8
 #define HL7V2_DEFS_T_CP_33E34790D8
 inline constexpr component_def t_CP_33e34790d8_c[] = {
-  {str("Price", 5), str("price", 5), &t_MO_563d2938ba, 20, 0, optionality::required},
-  {str("Price Type", 10), str("price_type", 10), &t_ID_e49635b99a, 2, 205, optionality::optional},
-  {str("From Value", 10), str("from_value", 10), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("To Value", 8), str("to_value", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Range Units", 11), str("range_units", 11), &t_CWE_b7997cfb24, 705, 0, optionality::conditional},
-  {str("Range Type", 10), str("range_type", 10), &t_ID_e49635b99a, 1, 298, optionality::optional},
+  {"Price\"price\":", &t_MO_563d2938ba, 20, 0, 5, 5, optionality::required},
+  {"Price Type\"price_type\":", &t_ID_e49635b99a, 2, 205, 10, 10, optionality::optional},
+  {"From Value\"from_value\":", &t_NM_caa61c45e1, 16, 0, 10, 10, optionality::optional},
+  {"To Value\"to_value\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Range Units\"range_units\":", &t_CWE_b7997cfb24, 705, 0, 11, 11, optionality::conditional},
+  {"Range Type\"range_type\":", &t_ID_e49635b99a, 1, 298, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CP_33e34790d8{str("CP", 2), str("Composite Price", 15), t_CP_33e34790d8_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_1F2C8C4EFA
 #define HL7V2_DEFS_T_CQ_1F2C8C4EFA
 inline constexpr component_def t_CQ_1f2c8c4efa_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CWE_b7997cfb24, 705, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_CWE_b7997cfb24, 705, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_1f2c8c4efa{str("CQ", 2), str("Composite Quantity with Units", 29), t_CQ_1f2c8c4efa_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 #define HL7V2_DEFS_T_CQ_QUANTITY_647354D841
 inline constexpr component_def t_CQ_QUANTITY_647354d841_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_ST_30901c7b80, 0, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_ST_30901c7b80, 0, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_QUANTITY_647354d841{str("CQ_QUANTITY", 11), str("Quantity", 8), t_CQ_QUANTITY_647354d841_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_HD_CA6D28384E
 #define HL7V2_DEFS_T_HD_CA6D28384E
 inline constexpr component_def t_HD_ca6d28384e_c[] = {
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_bffa348be2, 20, 300, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 999, 0, optionality::conditional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_e49635b99a, 6, 301, optionality::conditional},
+  {"Namespace ID\"namespace_id\":", &t_IS_bffa348be2, 20, 300, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 999, 0, 12, 12, optionality::conditional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_e49635b99a, 6, 301, 17, 17, optionality::conditional},
 };
 inline constexpr type_def t_HD_ca6d28384e{str("HD", 2), str("Hierarchic Designator", 21), t_HD_ca6d28384e_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CX_E709FCBBB0
 #define HL7V2_DEFS_T_CX_E709FCBBB0
 inline constexpr component_def t_CX_e709fcbbb0_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_e49635b99a, 3, 61, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_ca6d28384e, 227, 363, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_e49635b99a, 5, 203, optionality::required},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_b7997cfb24, 705, 0, optionality::conditional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_b7997cfb24, 705, 0, optionality::conditional},
-  {str("Security Check", 14), str("security_check", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Security Check Scheme", 21), str("security_check_scheme", 21), &t_ID_e49635b99a, 3, 904, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::required},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_e49635b99a, 3, 61, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_ca6d28384e, 227, 363, 19, 19, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_e49635b99a, 5, 203, 20, 20, optionality::required},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_ca6d28384e, 227, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DT_43ff1b10ca, 8, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_b7997cfb24, 705, 0, 22, 22, optionality::conditional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_b7997cfb24, 705, 0, 30, 30, optionality::conditional},
+  {"Security Check\"security_check\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Security Check Scheme\"security_check_scheme\":", &t_ID_e49635b99a, 3, 904, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_CX_e709fcbbb0{str("CX", 2), str("Extended Composite ID with Check Digit", 38), t_CX_e709fcbbb0_c, 12};
 #endif
 #ifndef HL7V2_DEFS_T_DDI_7D268705B6
 #define HL7V2_DEFS_T_DDI_7D268705B6
 inline constexpr component_def t_DDI_7d268705b6_c[] = {
-  {str("Delay Days", 10), str("delay_days", 10), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Monetary Amount", 15), str("monetary_amount", 15), &t_MO_563d2938ba, 16, 0, optionality::required},
-  {str("Number of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Delay Days\"delay_days\":", &t_NM_caa61c45e1, 3, 0, 10, 10, optionality::optional},
+  {"Monetary Amount\"monetary_amount\":", &t_MO_563d2938ba, 16, 0, 15, 15, optionality::required},
+  {"Number of Days\"number_of_days\":", &t_NM_caa61c45e1, 4, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DDI_7d268705b6{str("DDI", 3), str("Daily Deductible Information", 28), t_DDI_7d268705b6_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_DIN_19A646CEBB
 #define HL7V2_DEFS_T_DIN_19A646CEBB
 inline constexpr component_def t_DIN_19a646cebb_c[] = {
-  {str("Date", 4), str("date", 4), &t_DTM_49eefd5d38, 24, 0, optionality::required},
-  {str("Institution Name", 16), str("institution_name", 16), &t_CWE_b7997cfb24, 705, 531, optionality::required},
+  {"Date\"date\":", &t_DTM_49eefd5d38, 24, 0, 4, 4, optionality::required},
+  {"Institution Name\"institution_name\":", &t_CWE_b7997cfb24, 705, 531, 16, 16, optionality::required},
 };
 inline constexpr type_def t_DIN_19a646cebb{str("DIN", 3), str("Date and Institution Name", 25), t_DIN_19a646cebb_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLD_7646922B67
 #define HL7V2_DEFS_T_DLD_7646922B67
 inline constexpr component_def t_DLD_7646922b67_c[] = {
-  {str("Discharge to Location", 21), str("discharge_to_location", 21), &t_CWE_b7997cfb24, 705, 113, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
+  {"Discharge to Location\"discharge_to_location\":", &t_CWE_b7997cfb24, 705, 113, 21, 21, optionality::required},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_DLD_7646922b67{str("DLD", 3), str("Discharge to Location and Date", 30), t_DLD_7646922b67_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLN_5035845DD6
 #define HL7V2_DEFS_T_DLN_5035845DD6
 inline constexpr component_def t_DLN_5035845dd6_c[] = {
-  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Issuing State, Province, Country", 32), str("issuing_state_province_country", 30), &t_CWE_b7997cfb24, 20, 333, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"License Number\"license_number\":", &t_ST_30901c7b80, 20, 0, 14, 14, optionality::required},
+  {"Issuing State, Province, Country\"issuing_state_province_country\":", &t_CWE_b7997cfb24, 20, 333, 32, 30, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_DLN_5035845dd6{str("DLN", 3), str("Driver's License Number", 23), t_DLN_5035845dd6_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NR_B40414CB1B
 #define HL7V2_DEFS_T_NR_B40414CB1B
 inline constexpr component_def t_NR_b40414cb1b_c[] = {
-  {str("Low Value", 9), str("low_value", 9), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("High Value", 10), str("high_value", 10), &t_NM_caa61c45e1, 16, 0, optionality::optional},
+  {"Low Value\"low_value\":", &t_NM_caa61c45e1, 16, 0, 9, 9, optionality::optional},
+  {"High Value\"high_value\":", &t_NM_caa61c45e1, 16, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_NR_b40414cb1b{str("NR", 2), str("Numeric Range", 13), t_NR_b40414cb1b_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DLT_C22094ED0A
 #define HL7V2_DEFS_T_DLT_C22094ED0A
 inline constexpr component_def t_DLT_c22094ed0a_c[] = {
-  {str("Normal Range", 12), str("normal_range", 12), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Numeric Threshold", 17), str("numeric_threshold", 17), &t_NM_caa61c45e1, 4, 0, optionality::optional},
-  {str("Change Computation", 18), str("change_computation", 18), &t_ID_e49635b99a, 1, 523, optionality::optional},
-  {str("Days Retained", 13), str("days_retained", 13), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Normal Range\"normal_range\":", &t_NR_b40414cb1b, 33, 0, 12, 12, optionality::optional},
+  {"Numeric Threshold\"numeric_threshold\":", &t_NM_caa61c45e1, 4, 0, 17, 17, optionality::optional},
+  {"Change Computation\"change_computation\":", &t_ID_e49635b99a, 1, 523, 18, 18, optionality::optional},
+  {"Days Retained\"days_retained\":", &t_NM_caa61c45e1, 4, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_DLT_c22094ed0a{str("DLT", 3), str("Delta", 5), t_DLT_c22094ed0a_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_DR_910CFF0BA1
 #define HL7V2_DEFS_T_DR_910CFF0BA1
 inline constexpr component_def t_DR_910cff0ba1_c[] = {
-  {str("Range Start Date/Time", 21), str("range_start_date_time", 21), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Range End Date/Time", 19), str("range_end_date_time", 19), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
+  {"Range Start Date/Time\"range_start_date_time\":", &t_DTM_49eefd5d38, 24, 0, 21, 21, optionality::optional},
+  {"Range End Date/Time\"range_end_date_time\":", &t_DTM_49eefd5d38, 24, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_DR_910cff0ba1{str("DR", 2), str("Date/Time Range", 15), t_DR_910cff0ba1_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_DTN_ADE9B78071
 #define HL7V2_DEFS_T_DTN_ADE9B78071
 inline constexpr component_def t_DTN_ade9b78071_c[] = {
-  {str("Day Type", 8), str("day_type", 8), &t_CWE_b7997cfb24, 2, 149, optionality::required},
-  {str("Number of Days", 14), str("number_of_days", 14), &t_NM_caa61c45e1, 3, 0, optionality::required},
+  {"Day Type\"day_type\":", &t_CWE_b7997cfb24, 2, 149, 8, 8, optionality::required},
+  {"Number of Days\"number_of_days\":", &t_NM_caa61c45e1, 3, 0, 14, 14, optionality::required},
 };
 inline constexpr type_def t_DTN_ade9b78071{str("DTN", 3), str("Day Type and Number", 19), t_DTN_ade9b78071_c, 2};
 #endif
@@ -280,60 +280,60 @@ inline constexpr type_def t_TX_f9e6eec689{str("TX", 2), str("Text Data", 9), nul
 #ifndef HL7V2_DEFS_T_ED_06D61EEF3A
 #define HL7V2_DEFS_T_ED_06D61EEF3A
 inline constexpr component_def t_ED_06d61eef3a_c[] = {
-  {str("Source Application", 18), str("source_application", 18), &t_HD_ca6d28384e, 1027, 0, optionality::optional},
-  {str("Type of Data", 12), str("type_of_data", 12), &t_ID_e49635b99a, 11, 834, optionality::required},
-  {str("Data Subtype", 12), str("data_subtype", 12), &t_ID_e49635b99a, 32, 291, optionality::optional},
-  {str("Encoding", 8), str("encoding", 8), &t_ID_e49635b99a, 6, 299, optionality::required},
-  {str("Data", 4), str("data", 4), &t_TX_f9e6eec689, 65536, 0, optionality::required},
+  {"Source Application\"source_application\":", &t_HD_ca6d28384e, 1027, 0, 18, 18, optionality::optional},
+  {"Type of Data\"type_of_data\":", &t_ID_e49635b99a, 11, 834, 12, 12, optionality::required},
+  {"Data Subtype\"data_subtype\":", &t_ID_e49635b99a, 32, 291, 12, 12, optionality::optional},
+  {"Encoding\"encoding\":", &t_ID_e49635b99a, 6, 299, 8, 8, optionality::required},
+  {"Data\"data\":", &t_TX_f9e6eec689, 65536, 0, 4, 4, optionality::required},
 };
 inline constexpr type_def t_ED_06d61eef3a{str("ED", 2), str("Encapsulated Data", 17), t_ED_06d61eef3a_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_EI_47906D92BE
 #define HL7V2_DEFS_T_EI_47906D92BE
 inline constexpr component_def t_EI_47906d92be_c[] = {
-  {str("Entity Identifier", 17), str("entity_identifier", 17), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_bffa348be2, 20, 363, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_e49635b99a, 6, 301, optionality::conditional},
+  {"Entity Identifier\"entity_identifier\":", &t_ST_30901c7b80, 199, 0, 17, 17, optionality::optional},
+  {"Namespace ID\"namespace_id\":", &t_IS_bffa348be2, 20, 363, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 199, 0, 12, 12, optionality::conditional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_e49635b99a, 6, 301, 17, 17, optionality::conditional},
 };
 inline constexpr type_def t_EI_47906d92be{str("EI", 2), str("Entity Identifier", 17), t_EI_47906d92be_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_EIP_CBCEB88A91
 #define HL7V2_DEFS_T_EIP_CBCEB88A91
 inline constexpr component_def t_EIP_cbceb88a91_c[] = {
-  {str("Placer Assigned Identifier", 26), str("placer_assigned_identifier", 26), &t_EI_47906d92be, 427, 0, optionality::optional},
-  {str("Filler Assigned Identifier", 26), str("filler_assigned_identifier", 26), &t_EI_47906d92be, 427, 0, optionality::optional},
+  {"Placer Assigned Identifier\"placer_assigned_identifier\":", &t_EI_47906d92be, 427, 0, 26, 26, optionality::optional},
+  {"Filler Assigned Identifier\"filler_assigned_identifier\":", &t_EI_47906d92be, 427, 0, 26, 26, optionality::optional},
 };
 inline constexpr type_def t_EIP_cbceb88a91{str("EIP", 3), str("Entity Identifier Pair", 22), t_EIP_cbceb88a91_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_ERL_109A14D21E
 #define HL7V2_DEFS_T_ERL_109A14D21E
 inline constexpr component_def t_ERL_109a14d21e_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 3, 0, optionality::required},
-  {str("Segment Sequence", 16), str("segment_sequence", 16), &t_NM_caa61c45e1, 2, 0, optionality::required},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Field Repetition", 16), str("field_repetition", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Component Number", 16), str("component_number", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Sub-Component Number", 20), str("sub_component_number", 20), &t_NM_caa61c45e1, 2, 0, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 3, 0, 10, 10, optionality::required},
+  {"Segment Sequence\"segment_sequence\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::required},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 2, 0, 14, 14, optionality::optional},
+  {"Field Repetition\"field_repetition\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Component Number\"component_number\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Sub-Component Number\"sub_component_number\":", &t_NM_caa61c45e1, 2, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_ERL_109a14d21e{str("ERL", 3), str("Error Location", 14), t_ERL_109a14d21e_c, 6};
 #endif
 #ifndef HL7V2_DEFS_T_FC_C1F3B0E5ED
 #define HL7V2_DEFS_T_FC_C1F3B0E5ED
 inline constexpr component_def t_FC_c1f3b0e5ed_c[] = {
-  {str("Financial Class Code", 20), str("financial_class_code", 20), &t_CWE_b7997cfb24, 20, 64, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
+  {"Financial Class Code\"financial_class_code\":", &t_CWE_b7997cfb24, 20, 64, 20, 20, optionality::required},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_FC_c1f3b0e5ed{str("FC", 2), str("Financial Class", 15), t_FC_c1f3b0e5ed_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_FN_F434DFCAEA
 #define HL7V2_DEFS_T_FN_F434DFCAEA
 inline constexpr component_def t_FN_f434dfcaea_c[] = {
-  {str("Surname", 7), str("surname", 7), &t_ST_30901c7b80, 50, 0, optionality::required},
-  {str("Own Surname Prefix", 18), str("own_surname_prefix", 18), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Own Surname", 11), str("own_surname", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Surname Prefix from Partner/Spouse", 34), str("surname_prefix_from_partner_spouse", 34), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Surname from Partner/Spouse", 27), str("surname_from_partner_spouse", 27), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Surname\"surname\":", &t_ST_30901c7b80, 50, 0, 7, 7, optionality::required},
+  {"Own Surname Prefix\"own_surname_prefix\":", &t_ST_30901c7b80, 20, 0, 18, 18, optionality::optional},
+  {"Own Surname\"own_surname\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Surname Prefix from Partner/Spouse\"surname_prefix_from_partner_spouse\":", &t_ST_30901c7b80, 20, 0, 34, 34, optionality::optional},
+  {"Surname from Partner/Spouse\"surname_from_partner_spouse\":", &t_ST_30901c7b80, 50, 0, 27, 27, optionality::optional},
 };
 inline constexpr type_def t_FN_f434dfcaea{str("FN", 2), str("Family Name", 11), t_FN_f434dfcaea_c, 5};
 #endif
@@ -348,186 +348,186 @@ inline constexpr type_def t_GTS_61ac3ec237{str("GTS", 3), str("General Timing Sp
 #ifndef HL7V2_DEFS_T_ICD_39F55813CD
 #define HL7V2_DEFS_T_ICD_39F55813CD
 inline constexpr component_def t_ICD_39f55813cd_c[] = {
-  {str("Certification Patient Type", 26), str("certification_patient_type", 26), &t_CWE_b7997cfb24, 11, 150, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_e49635b99a, 1, 136, optionality::required},
-  {str("Date/Time Certification Required", 32), str("date_time_certification_required", 32), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
+  {"Certification Patient Type\"certification_patient_type\":", &t_CWE_b7997cfb24, 11, 150, 26, 26, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_e49635b99a, 1, 136, 22, 22, optionality::required},
+  {"Date/Time Certification Required\"date_time_certification_required\":", &t_DTM_49eefd5d38, 24, 0, 32, 32, optionality::optional},
 };
 inline constexpr type_def t_ICD_39f55813cd{str("ICD", 3), str("Insurance Certification Definition", 34), t_ICD_39f55813cd_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_JCC_A0F1FE3703
 #define HL7V2_DEFS_T_JCC_A0F1FE3703
 inline constexpr component_def t_JCC_a0f1fe3703_c[] = {
-  {str("Job Code", 8), str("job_code", 8), &t_CWE_b7997cfb24, 20, 327, optionality::optional},
-  {str("Job Class", 9), str("job_class", 9), &t_CWE_b7997cfb24, 20, 328, optionality::optional},
-  {str("Job Description Text", 20), str("job_description_text", 20), &t_TX_f9e6eec689, 250, 0, optionality::optional},
+  {"Job Code\"job_code\":", &t_CWE_b7997cfb24, 20, 327, 8, 8, optionality::optional},
+  {"Job Class\"job_class\":", &t_CWE_b7997cfb24, 20, 328, 9, 9, optionality::optional},
+  {"Job Description Text\"job_description_text\":", &t_TX_f9e6eec689, 250, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_JCC_a0f1fe3703{str("JCC", 3), str("Job Code/Class", 14), t_JCC_a0f1fe3703_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_LA1_643E378EC4
 #define HL7V2_DEFS_T_LA1_643E378EC4
 inline constexpr component_def t_LA1_643e378ec4_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_bffa348be2, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_bffa348be2, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_bffa348be2, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_bffa348be2, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_bffa348be2, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_bffa348be2, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_bffa348be2, 20, 308, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_AD_e608edfdd6, 415, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_bffa348be2, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_bffa348be2, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_bffa348be2, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_ca6d28384e, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_bffa348be2, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_bffa348be2, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_bffa348be2, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_bffa348be2, 20, 308, 5, 5, optionality::optional},
+  {"Address\"address\":", &t_AD_e608edfdd6, 415, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_LA1_643e378ec4{str("LA1", 3), str("Location with Address Variation 1", 33), t_LA1_643e378ec4_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_LA2_16448B0940
 #define HL7V2_DEFS_T_LA2_16448B0940
 inline constexpr component_def t_LA2_16448b0940_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_bffa348be2, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_bffa348be2, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_bffa348be2, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_bffa348be2, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_bffa348be2, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_bffa348be2, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_bffa348be2, 20, 308, optionality::optional},
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_e49635b99a, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_e49635b99a, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_bffa348be2, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_bffa348be2, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_bffa348be2, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_ca6d28384e, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_bffa348be2, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_bffa348be2, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_bffa348be2, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_bffa348be2, 20, 308, 5, 5, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 120, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_e49635b99a, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_e49635b99a, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_LA2_16448b0940{str("LA2", 3), str("Location with Address Variation 2", 33), t_LA2_16448b0940_c, 16};
 #endif
 #ifndef HL7V2_DEFS_T_MOC_8B9110C5ED
 #define HL7V2_DEFS_T_MOC_8B9110C5ED
 inline constexpr component_def t_MOC_8b9110c5ed_c[] = {
-  {str("Monetary Amount", 15), str("monetary_amount", 15), &t_MO_563d2938ba, 20, 0, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CWE_b7997cfb24, 705, 0, optionality::optional},
+  {"Monetary Amount\"monetary_amount\":", &t_MO_563d2938ba, 20, 0, 15, 15, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CWE_b7997cfb24, 705, 0, 11, 11, optionality::optional},
 };
 inline constexpr type_def t_MOC_8b9110c5ed{str("MOC", 3), str("Money and Code", 14), t_MOC_8b9110c5ed_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_MOP_2F75296A61
 #define HL7V2_DEFS_T_MOP_2F75296A61
 inline constexpr component_def t_MOP_2f75296a61_c[] = {
-  {str("Money or Percentage Indicator", 29), str("money_or_percentage_indicator", 29), &t_ID_e49635b99a, 2, 148, optionality::required},
-  {str("Money or Percentage Quantity", 28), str("money_or_percentage_quantity", 28), &t_NM_caa61c45e1, 16, 0, optionality::required},
-  {str("Monetary  Denomination", 22), str("monetary_denomination", 21), &t_ID_e49635b99a, 3, 913, optionality::optional},
+  {"Money or Percentage Indicator\"money_or_percentage_indicator\":", &t_ID_e49635b99a, 2, 148, 29, 29, optionality::required},
+  {"Money or Percentage Quantity\"money_or_percentage_quantity\":", &t_NM_caa61c45e1, 16, 0, 28, 28, optionality::required},
+  {"Monetary  Denomination\"monetary_denomination\":", &t_ID_e49635b99a, 3, 913, 22, 21, optionality::optional},
 };
 inline constexpr type_def t_MOP_2f75296a61{str("MOP", 3), str("Money or Percentage", 19), t_MOP_2f75296a61_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_MSG_7B06371F72
 #define HL7V2_DEFS_T_MSG_7B06371F72
 inline constexpr component_def t_MSG_7b06371f72_c[] = {
-  {str("Message Code", 12), str("message_code", 12), &t_ID_e49635b99a, 3, 76, optionality::required},
-  {str("Trigger Event", 13), str("trigger_event", 13), &t_ID_e49635b99a, 3, 3, optionality::required},
-  {str("Message Structure", 17), str("message_structure", 17), &t_ID_e49635b99a, 7, 354, optionality::required},
+  {"Message Code\"message_code\":", &t_ID_e49635b99a, 3, 76, 12, 12, optionality::required},
+  {"Trigger Event\"trigger_event\":", &t_ID_e49635b99a, 3, 3, 13, 13, optionality::required},
+  {"Message Structure\"message_structure\":", &t_ID_e49635b99a, 7, 354, 17, 17, optionality::required},
 };
 inline constexpr type_def t_MSG_7b06371f72{str("MSG", 3), str("Message Type", 12), t_MSG_7b06371f72_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_NA_2AD0527A5F
 #define HL7V2_DEFS_T_NA_2AD0527A5F
 inline constexpr component_def t_NA_2ad0527a5f_c[] = {
-  {str("Value1", 6), str("value1", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value2", 6), str("value2", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value3", 6), str("value3", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value4", 6), str("value4", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value5", 6), str("value5", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value6", 6), str("value6", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value7", 6), str("value7", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value8", 6), str("value8", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value9", 6), str("value9", 6), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Value10", 7), str("value10", 7), &t_NM_caa61c45e1, 16, 0, optionality::optional},
+  {"Value1\"value1\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value2\"value2\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value3\"value3\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value4\"value4\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value5\"value5\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value6\"value6\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value7\"value7\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value8\"value8\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value9\"value9\":", &t_NM_caa61c45e1, 16, 0, 6, 6, optionality::optional},
+  {"Value10\"value10\":", &t_NM_caa61c45e1, 16, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_NA_2ad0527a5f{str("NA", 2), str("Numeric Array", 13), t_NA_2ad0527a5f_c, 10};
 #endif
 #ifndef HL7V2_DEFS_T_NDL_9A808A8A22
 #define HL7V2_DEFS_T_NDL_9A808A8A22
 inline constexpr component_def t_NDL_9a808a8a22_c[] = {
-  {str("Name", 4), str("name", 4), &t_CNN_063c83561e, 406, 0, optionality::optional},
-  {str("Start Date/time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("End Date/time", 13), str("end_date_time", 13), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_bffa348be2, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_bffa348be2, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_bffa348be2, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_bffa348be2, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_bffa348be2, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_bffa348be2, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_bffa348be2, 20, 308, optionality::optional},
+  {"Name\"name\":", &t_CNN_063c83561e, 406, 0, 4, 4, optionality::optional},
+  {"Start Date/time\"start_date_time\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"End Date/time\"end_date_time\":", &t_DTM_49eefd5d38, 24, 0, 13, 13, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_bffa348be2, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_bffa348be2, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_bffa348be2, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_ca6d28384e, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_bffa348be2, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_bffa348be2, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_bffa348be2, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_bffa348be2, 20, 308, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_NDL_9a808a8a22{str("NDL", 3), str("Name with Date and Location", 27), t_NDL_9a808a8a22_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OCD_7EF6EA1D91
 #define HL7V2_DEFS_T_OCD_7EF6EA1D91
 inline constexpr component_def t_OCD_7ef6ea1d91_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_CNE_049b0fea50, 705, 350, optionality::required},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::required},
+  {"Occurrence Code\"occurrence_code\":", &t_CNE_049b0fea50, 705, 350, 15, 15, optionality::required},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::required},
 };
 inline constexpr type_def t_OCD_7ef6ea1d91{str("OCD", 3), str("Occurrence Code and Date", 24), t_OCD_7ef6ea1d91_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_OSD_CD259F4742
 #define HL7V2_DEFS_T_OSD_CD259F4742
 inline constexpr component_def t_OSD_cd259f4742_c[] = {
-  {str("Sequence/Results Flag", 21), str("sequence_results_flag", 21), &t_ID_e49635b99a, 1, 524, optionality::required},
-  {str("Placer Order Number: Entity Identifier", 38), str("placer_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Namespace ID", 33), str("placer_order_number_namespace_id", 32), &t_IS_bffa348be2, 6, 363, optionality::optional},
-  {str("Filler Order Number: Entity Identifier", 38), str("filler_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Namespace ID", 33), str("filler_order_number_namespace_id", 32), &t_IS_bffa348be2, 6, 363, optionality::optional},
-  {str("Sequence Condition Value", 24), str("sequence_condition_value", 24), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Maximum Number of Repeats", 25), str("maximum_number_of_repeats", 25), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Placer Order Number: Universal ID", 33), str("placer_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Universal ID Type", 38), str("placer_order_number_universal_id_type", 37), &t_ID_e49635b99a, 6, 301, optionality::optional},
-  {str("Filler Order Number: Universal ID", 33), str("filler_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Universal ID Type", 38), str("filler_order_number_universal_id_type", 37), &t_ID_e49635b99a, 6, 301, optionality::optional},
+  {"Sequence/Results Flag\"sequence_results_flag\":", &t_ID_e49635b99a, 1, 524, 21, 21, optionality::required},
+  {"Placer Order Number: Entity Identifier\"placer_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Placer Order Number: Namespace ID\"placer_order_number_namespace_id\":", &t_IS_bffa348be2, 6, 363, 33, 32, optionality::optional},
+  {"Filler Order Number: Entity Identifier\"filler_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Filler Order Number: Namespace ID\"filler_order_number_namespace_id\":", &t_IS_bffa348be2, 6, 363, 33, 32, optionality::optional},
+  {"Sequence Condition Value\"sequence_condition_value\":", &t_ST_30901c7b80, 12, 0, 24, 24, optionality::optional},
+  {"Maximum Number of Repeats\"maximum_number_of_repeats\":", &t_NM_caa61c45e1, 3, 0, 25, 25, optionality::optional},
+  {"Placer Order Number: Universal ID\"placer_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Placer Order Number: Universal ID Type\"placer_order_number_universal_id_type\":", &t_ID_e49635b99a, 6, 301, 38, 37, optionality::optional},
+  {"Filler Order Number: Universal ID\"filler_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Filler Order Number: Universal ID Type\"filler_order_number_universal_id_type\":", &t_ID_e49635b99a, 6, 301, 38, 37, optionality::optional},
 };
 inline constexpr type_def t_OSD_cd259f4742{str("OSD", 3), str("Order Sequence Definition", 25), t_OSD_cd259f4742_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_OSP_4E034A1F35
 #define HL7V2_DEFS_T_OSP_4E034A1F35
 inline constexpr component_def t_OSP_4e034a1f35_c[] = {
-  {str("Occurrence Span Code", 20), str("occurrence_span_code", 20), &t_CNE_049b0fea50, 705, 351, optionality::required},
-  {str("Occurrence Span Start Date", 26), str("occurrence_span_start_date", 26), &t_DT_43ff1b10ca, 8, 0, optionality::conditional},
-  {str("Occurrence Span Stop Date", 25), str("occurrence_span_stop_date", 25), &t_DT_43ff1b10ca, 8, 0, optionality::conditional},
+  {"Occurrence Span Code\"occurrence_span_code\":", &t_CNE_049b0fea50, 705, 351, 20, 20, optionality::required},
+  {"Occurrence Span Start Date\"occurrence_span_start_date\":", &t_DT_43ff1b10ca, 8, 0, 26, 26, optionality::conditional},
+  {"Occurrence Span Stop Date\"occurrence_span_stop_date\":", &t_DT_43ff1b10ca, 8, 0, 25, 25, optionality::conditional},
 };
 inline constexpr type_def t_OSP_4e034a1f35{str("OSP", 3), str("Occurrence Span Code and Date", 29), t_OSP_4e034a1f35_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PIP_99D00A049D
 #define HL7V2_DEFS_T_PIP_99D00A049D
 inline constexpr component_def t_PIP_99d00a049d_c[] = {
-  {str("Privilege", 9), str("privilege", 9), &t_CWE_b7997cfb24, 705, 525, optionality::required},
-  {str("Privilege Class", 15), str("privilege_class", 15), &t_CWE_b7997cfb24, 705, 526, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_EI_47906d92be, 427, 0, optionality::optional},
+  {"Privilege\"privilege\":", &t_CWE_b7997cfb24, 705, 525, 9, 9, optionality::required},
+  {"Privilege Class\"privilege_class\":", &t_CWE_b7997cfb24, 705, 526, 15, 15, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Facility\"facility\":", &t_EI_47906d92be, 427, 0, 8, 8, optionality::optional},
 };
 inline constexpr type_def t_PIP_99d00a049d{str("PIP", 3), str("Practitioner Institutional Privileges", 37), t_PIP_99d00a049d_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_PL_EED0F2E6DE
 #define HL7V2_DEFS_T_PL_EED0F2E6DE
 inline constexpr component_def t_PL_eed0f2e6de_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_HD_ca6d28384e, 20, 302, optionality::conditional},
-  {str("Room", 4), str("room", 4), &t_HD_ca6d28384e, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_HD_ca6d28384e, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_bffa348be2, 20, 306, optionality::optional},
-  {str("Person Location Type", 20), str("person_location_type", 20), &t_IS_bffa348be2, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_HD_ca6d28384e, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_HD_ca6d28384e, 20, 308, optionality::optional},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Comprehensive Location Identifier", 33), str("comprehensive_location_identifier", 33), &t_EI_47906d92be, 427, 0, optionality::optional},
-  {str("Assigning Authority for Location", 32), str("assigning_authority_for_location", 32), &t_HD_ca6d28384e, 227, 363, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_HD_ca6d28384e, 20, 302, 13, 13, optionality::conditional},
+  {"Room\"room\":", &t_HD_ca6d28384e, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_HD_ca6d28384e, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_ca6d28384e, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_bffa348be2, 20, 306, 15, 15, optionality::optional},
+  {"Person Location Type\"person_location_type\":", &t_IS_bffa348be2, 20, 305, 20, 20, optionality::optional},
+  {"Building\"building\":", &t_HD_ca6d28384e, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_HD_ca6d28384e, 20, 308, 5, 5, optionality::optional},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 199, 0, 20, 20, optionality::optional},
+  {"Comprehensive Location Identifier\"comprehensive_location_identifier\":", &t_EI_47906d92be, 427, 0, 33, 33, optionality::optional},
+  {"Assigning Authority for Location\"assigning_authority_for_location\":", &t_HD_ca6d28384e, 227, 363, 32, 32, optionality::optional},
 };
 inline constexpr type_def t_PL_eed0f2e6de{str("PL", 2), str("Person Location", 15), t_PL_eed0f2e6de_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_PLN_5B45A5CFE6
 #define HL7V2_DEFS_T_PLN_5B45A5CFE6
 inline constexpr component_def t_PLN_5b45a5cfe6_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Type of ID Number", 17), str("type_of_id_number", 17), &t_CWE_b7997cfb24, 8, 338, optionality::required},
-  {str("State/other Qualifying Information", 34), str("state_other_qualifying_information", 34), &t_ST_30901c7b80, 62, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 20, 0, 9, 9, optionality::required},
+  {"Type of ID Number\"type_of_id_number\":", &t_CWE_b7997cfb24, 8, 338, 17, 17, optionality::required},
+  {"State/other Qualifying Information\"state_other_qualifying_information\":", &t_ST_30901c7b80, 62, 0, 34, 34, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PLN_5b45a5cfe6{str("PLN", 3), str("Practitioner License or Other ID Number", 39), t_PLN_5b45a5cfe6_c, 4};
 #endif
@@ -538,133 +538,133 @@ inline constexpr type_def t_IS_94058a80d1{str("IS", 2), str("Coded value for use
 #ifndef HL7V2_DEFS_T_PPN_496879B6EC
 #define HL7V2_DEFS_T_PPN_496879B6EC
 inline constexpr component_def t_PPN_496879b6ec_c[] = {
-  {str("Person Identifier", 17), str("person_identifier", 17), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_FN_f434dfcaea, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::withdrawn},
-  {str("Source Table", 12), str("source_table", 12), &t_CWE_b7997cfb24, 4, 297, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_ca6d28384e, 227, 363, optionality::conditional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_e49635b99a, 5, 200, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_e49635b99a, 3, 61, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_e49635b99a, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Date/Time Action Performed", 26), str("date_time_action_performed", 26), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_e49635b99a, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CWE_b7997cfb24, 705, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_910cff0ba1, 17, 0, optionality::withdrawn},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_e49635b99a, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_b7997cfb24, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_b7997cfb24, 705, 0, optionality::optional},
-  {str("Security Check", 14), str("security_check", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Security Check Scheme", 21), str("security_check_scheme", 21), &t_ID_e49635b99a, 3, 904, optionality::optional},
+  {"Person Identifier\"person_identifier\":", &t_ST_30901c7b80, 15, 0, 17, 17, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_f434dfcaea, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::withdrawn},
+  {"Source Table\"source_table\":", &t_CWE_b7997cfb24, 4, 297, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_ca6d28384e, 227, 363, 19, 19, optionality::conditional},
+  {"Name Type Code\"name_type_code\":", &t_ID_e49635b99a, 5, 200, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_e49635b99a, 3, 61, 18, 18, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_e49635b99a, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_ca6d28384e, 227, 0, 18, 18, optionality::optional},
+  {"Date/Time Action Performed\"date_time_action_performed\":", &t_DTM_49eefd5d38, 24, 0, 26, 26, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_e49635b99a, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CWE_b7997cfb24, 705, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_910cff0ba1, 17, 0, 19, 19, optionality::withdrawn},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_e49635b99a, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_b7997cfb24, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_b7997cfb24, 705, 0, 30, 30, optionality::optional},
+  {"Security Check\"security_check\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Security Check Scheme\"security_check_scheme\":", &t_ID_e49635b99a, 3, 904, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_PPN_496879b6ec{str("PPN", 3), str("Performing Person Time Stamp", 28), t_PPN_496879b6ec_c, 26};
 #endif
 #ifndef HL7V2_DEFS_T_PRL_BD7A74084A
 #define HL7V2_DEFS_T_PRL_BD7A74084A
 inline constexpr component_def t_PRL_bd7a74084a_c[] = {
-  {str("Parent Observation Identifier", 29), str("parent_observation_identifier", 29), &t_CWE_b7997cfb24, 705, 0, optionality::required},
-  {str("Parent Observation Sub-identifier", 33), str("parent_observation_sub_identifier", 33), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Parent Observation Value Descriptor", 35), str("parent_observation_value_descriptor", 35), &t_TX_f9e6eec689, 250, 0, optionality::optional},
+  {"Parent Observation Identifier\"parent_observation_identifier\":", &t_CWE_b7997cfb24, 705, 0, 29, 29, optionality::required},
+  {"Parent Observation Sub-identifier\"parent_observation_sub_identifier\":", &t_ST_30901c7b80, 20, 0, 33, 33, optionality::optional},
+  {"Parent Observation Value Descriptor\"parent_observation_value_descriptor\":", &t_TX_f9e6eec689, 250, 0, 35, 35, optionality::optional},
 };
 inline constexpr type_def t_PRL_bd7a74084a{str("PRL", 3), str("Parent Result Link", 18), t_PRL_bd7a74084a_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_PT_0A29118445
 #define HL7V2_DEFS_T_PT_0A29118445
 inline constexpr component_def t_PT_0a29118445_c[] = {
-  {str("Processing ID", 13), str("processing_id", 13), &t_ID_e49635b99a, 1, 103, optionality::required},
-  {str("Processing Mode", 15), str("processing_mode", 15), &t_ID_e49635b99a, 1, 207, optionality::optional},
+  {"Processing ID\"processing_id\":", &t_ID_e49635b99a, 1, 103, 13, 13, optionality::required},
+  {"Processing Mode\"processing_mode\":", &t_ID_e49635b99a, 1, 207, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_PT_0a29118445{str("PT", 2), str("Processing Type", 15), t_PT_0a29118445_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_PTA_A0941E5097
 #define HL7V2_DEFS_T_PTA_A0941E5097
 inline constexpr component_def t_PTA_a0941e5097_c[] = {
-  {str("Policy Type", 11), str("policy_type", 11), &t_CWE_b7997cfb24, 5, 147, optionality::required},
-  {str("Amount Class", 12), str("amount_class", 12), &t_CWE_b7997cfb24, 9, 193, optionality::optional},
-  {str("Money or Percentage Quantity", 28), str("money_or_percentage_quantity", 28), &t_NM_caa61c45e1, 16, 0, optionality::withdrawn},
-  {str("Money or Percentage", 19), str("money_or_percentage", 19), &t_MOP_2f75296a61, 23, 0, optionality::required},
+  {"Policy Type\"policy_type\":", &t_CWE_b7997cfb24, 5, 147, 11, 11, optionality::required},
+  {"Amount Class\"amount_class\":", &t_CWE_b7997cfb24, 9, 193, 12, 12, optionality::optional},
+  {"Money or Percentage Quantity\"money_or_percentage_quantity\":", &t_NM_caa61c45e1, 16, 0, 28, 28, optionality::withdrawn},
+  {"Money or Percentage\"money_or_percentage\":", &t_MOP_2f75296a61, 23, 0, 19, 19, optionality::required},
 };
 inline constexpr type_def t_PTA_a0941e5097{str("PTA", 3), str("Policy Type and Amount", 22), t_PTA_a0941e5097_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RCD_04E473CB30
 #define HL7V2_DEFS_T_RCD_04E473CB30
 inline constexpr component_def t_RCD_04e473cb30_c[] = {
-  {str("Segment Field Name", 18), str("segment_field_name", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("HL7 Data Type", 13), str("hl7_data_type", 13), &t_ID_e49635b99a, 3, 440, optionality::optional},
-  {str("Maximum Column Width", 20), str("maximum_column_width", 20), &t_NM_caa61c45e1, 5, 0, optionality::optional},
+  {"Segment Field Name\"segment_field_name\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"HL7 Data Type\"hl7_data_type\":", &t_ID_e49635b99a, 3, 440, 13, 13, optionality::optional},
+  {"Maximum Column Width\"maximum_column_width\":", &t_NM_caa61c45e1, 5, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_RCD_04e473cb30{str("RCD", 3), str("Row Column Definition", 21), t_RCD_04e473cb30_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_RFR_AA7AB516D7
 #define HL7V2_DEFS_T_RFR_AA7AB516D7
 inline constexpr component_def t_RFR_aa7ab516d7_c[] = {
-  {str("Numeric Range", 13), str("numeric_range", 13), &t_NR_b40414cb1b, 33, 0, optionality::required},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_CWE_b7997cfb24, 8, 1, optionality::optional},
-  {str("Age Range", 9), str("age_range", 9), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Gestational Age Range", 21), str("gestational_age_range", 21), &t_NR_b40414cb1b, 33, 0, optionality::optional},
-  {str("Species", 7), str("species", 7), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Race/subspecies", 15), str("race_subspecies", 15), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Conditions", 10), str("conditions", 10), &t_TX_f9e6eec689, 199, 0, optionality::optional},
+  {"Numeric Range\"numeric_range\":", &t_NR_b40414cb1b, 33, 0, 13, 13, optionality::required},
+  {"Administrative Sex\"administrative_sex\":", &t_CWE_b7997cfb24, 8, 1, 18, 18, optionality::optional},
+  {"Age Range\"age_range\":", &t_NR_b40414cb1b, 33, 0, 9, 9, optionality::optional},
+  {"Gestational Age Range\"gestational_age_range\":", &t_NR_b40414cb1b, 33, 0, 21, 21, optionality::optional},
+  {"Species\"species\":", &t_ST_30901c7b80, 20, 0, 7, 7, optionality::optional},
+  {"Race/subspecies\"race_subspecies\":", &t_ST_30901c7b80, 20, 0, 15, 15, optionality::optional},
+  {"Conditions\"conditions\":", &t_TX_f9e6eec689, 199, 0, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_RFR_aa7ab516d7{str("RFR", 3), str("Reference Range", 15), t_RFR_aa7ab516d7_c, 7};
 #endif
 #ifndef HL7V2_DEFS_T_RI_D889E7DDE4
 #define HL7V2_DEFS_T_RI_D889E7DDE4
 inline constexpr component_def t_RI_d889e7dde4_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_CWE_b7997cfb24, 6, 335, optionality::optional},
-  {str("Explicit Time Interval", 22), str("explicit_time_interval", 22), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_CWE_b7997cfb24, 6, 335, 14, 14, optionality::optional},
+  {"Explicit Time Interval\"explicit_time_interval\":", &t_ST_30901c7b80, 199, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_RI_d889e7dde4{str("RI", 2), str("Repeat Interval", 15), t_RI_d889e7dde4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_RMC_1CB244256D
 #define HL7V2_DEFS_T_RMC_1CB244256D
 inline constexpr component_def t_RMC_1cb244256d_c[] = {
-  {str("Room Type", 9), str("room_type", 9), &t_CWE_b7997cfb24, 20, 145, optionality::required},
-  {str("Amount Type", 11), str("amount_type", 11), &t_CWE_b7997cfb24, 20, 146, optionality::optional},
-  {str("Coverage Amount", 15), str("coverage_amount", 15), &t_NM_caa61c45e1, 16, 0, optionality::withdrawn},
-  {str("Money or Percentage", 19), str("money_or_percentage", 19), &t_MOP_2f75296a61, 23, 0, optionality::required},
+  {"Room Type\"room_type\":", &t_CWE_b7997cfb24, 20, 145, 9, 9, optionality::required},
+  {"Amount Type\"amount_type\":", &t_CWE_b7997cfb24, 20, 146, 11, 11, optionality::optional},
+  {"Coverage Amount\"coverage_amount\":", &t_NM_caa61c45e1, 16, 0, 15, 15, optionality::withdrawn},
+  {"Money or Percentage\"money_or_percentage\":", &t_MOP_2f75296a61, 23, 0, 19, 19, optionality::required},
 };
 inline constexpr type_def t_RMC_1cb244256d{str("RMC", 3), str("Room Coverage", 13), t_RMC_1cb244256d_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_RPT_5E2A723D9C
 #define HL7V2_DEFS_T_RPT_5E2A723D9C
 inline constexpr component_def t_RPT_5e2a723d9c_c[] = {
-  {str("Repeat Pattern Code", 19), str("repeat_pattern_code", 19), &t_CWE_b7997cfb24, 705, 335, optionality::required},
-  {str("Calendar Alignment", 18), str("calendar_alignment", 18), &t_ID_e49635b99a, 2, 527, optionality::optional},
-  {str("Phase Range Begin Value", 23), str("phase_range_begin_value", 23), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Phase Range End Value", 21), str("phase_range_end_value", 21), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Period Quantity", 15), str("period_quantity", 15), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Period Units", 12), str("period_units", 12), &t_CWE_b7997cfb24, 10, 0, optionality::conditional},
-  {str("Institution Specified Time", 26), str("institution_specified_time", 26), &t_ID_e49635b99a, 1, 136, optionality::optional},
-  {str("Event", 5), str("event", 5), &t_ID_e49635b99a, 3, 528, optionality::optional},
-  {str("Event Offset Quantity", 21), str("event_offset_quantity", 21), &t_NM_caa61c45e1, 10, 0, optionality::optional},
-  {str("Event Offset Units", 18), str("event_offset_units", 18), &t_CWE_b7997cfb24, 10, 0, optionality::conditional},
-  {str("General Timing Specification", 28), str("general_timing_specification", 28), &t_GTS_61ac3ec237, 200, 0, optionality::optional},
+  {"Repeat Pattern Code\"repeat_pattern_code\":", &t_CWE_b7997cfb24, 705, 335, 19, 19, optionality::required},
+  {"Calendar Alignment\"calendar_alignment\":", &t_ID_e49635b99a, 2, 527, 18, 18, optionality::optional},
+  {"Phase Range Begin Value\"phase_range_begin_value\":", &t_NM_caa61c45e1, 10, 0, 23, 23, optionality::optional},
+  {"Phase Range End Value\"phase_range_end_value\":", &t_NM_caa61c45e1, 10, 0, 21, 21, optionality::optional},
+  {"Period Quantity\"period_quantity\":", &t_NM_caa61c45e1, 10, 0, 15, 15, optionality::optional},
+  {"Period Units\"period_units\":", &t_CWE_b7997cfb24, 10, 0, 12, 12, optionality::conditional},
+  {"Institution Specified Time\"institution_specified_time\":", &t_ID_e49635b99a, 1, 136, 26, 26, optionality::optional},
+  {"Event\"event\":", &t_ID_e49635b99a, 3, 528, 5, 5, optionality::optional},
+  {"Event Offset Quantity\"event_offset_quantity\":", &t_NM_caa61c45e1, 10, 0, 21, 21, optionality::optional},
+  {"Event Offset Units\"event_offset_units\":", &t_CWE_b7997cfb24, 10, 0, 18, 18, optionality::conditional},
+  {"General Timing Specification\"general_timing_specification\":", &t_GTS_61ac3ec237, 200, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_RPT_5e2a723d9c{str("RPT", 3), str("Repeat Pattern", 14), t_RPT_5e2a723d9c_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_SAD_F974E622D3
 #define HL7V2_DEFS_T_SAD_F974E622D3
 inline constexpr component_def t_SAD_f974e622d3_c[] = {
-  {str("Street or Mailing Address", 25), str("street_or_mailing_address", 25), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Street Name", 11), str("street_name", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Dwelling Number", 15), str("dwelling_number", 15), &t_ST_30901c7b80, 12, 0, optionality::optional},
+  {"Street or Mailing Address\"street_or_mailing_address\":", &t_ST_30901c7b80, 120, 0, 25, 25, optionality::optional},
+  {"Street Name\"street_name\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Dwelling Number\"dwelling_number\":", &t_ST_30901c7b80, 12, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SAD_f974e622d3{str("SAD", 3), str("Street Address", 14), t_SAD_f974e622d3_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_SCV_CD8B1290AF
 #define HL7V2_DEFS_T_SCV_CD8B1290AF
 inline constexpr component_def t_SCV_cd8b1290af_c[] = {
-  {str("Parameter Class", 15), str("parameter_class", 15), &t_CWE_b7997cfb24, 20, 294, optionality::optional},
-  {str("Parameter Value", 15), str("parameter_value", 15), &t_ST_30901c7b80, 20, 0, optionality::optional},
+  {"Parameter Class\"parameter_class\":", &t_CWE_b7997cfb24, 20, 294, 15, 15, optionality::optional},
+  {"Parameter Value\"parameter_value\":", &t_ST_30901c7b80, 20, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_SCV_cd8b1290af{str("SCV", 3), str("Scheduling Class Value Pair", 27), t_SCV_cd8b1290af_c, 2};
 #endif
@@ -675,10 +675,10 @@ inline constexpr type_def t_SI_5f0d0d96af{str("SI", 2), str("Sequence ID", 11), 
 #ifndef HL7V2_DEFS_T_SN_25A1C5D4C5
 #define HL7V2_DEFS_T_SN_25A1C5D4C5
 inline constexpr component_def t_SN_25a1c5d4c5_c[] = {
-  {str("Comparator", 10), str("comparator", 10), &t_ST_30901c7b80, 2, 0, optionality::optional},
-  {str("Num1", 4), str("num1", 4), &t_NM_caa61c45e1, 15, 0, optionality::optional},
-  {str("Separator/Suffix", 16), str("separator_suffix", 16), &t_ST_30901c7b80, 1, 0, optionality::optional},
-  {str("Num2", 4), str("num2", 4), &t_NM_caa61c45e1, 15, 0, optionality::optional},
+  {"Comparator\"comparator\":", &t_ST_30901c7b80, 2, 0, 10, 10, optionality::optional},
+  {"Num1\"num1\":", &t_NM_caa61c45e1, 15, 0, 4, 4, optionality::optional},
+  {"Separator/Suffix\"separator_suffix\":", &t_ST_30901c7b80, 1, 0, 16, 16, optionality::optional},
+  {"Num2\"num2\":", &t_NM_caa61c45e1, 15, 0, 4, 4, optionality::optional},
 };
 inline constexpr type_def t_SN_25a1c5d4c5{str("SN", 2), str("Structured Numeric", 18), t_SN_25a1c5d4c5_c, 4};
 #endif
@@ -689,18 +689,18 @@ inline constexpr type_def t_SNM_0326927f16{str("SNM", 3), str("", 0), nullptr, 0
 #ifndef HL7V2_DEFS_T_SPD_A6F9A4734D
 #define HL7V2_DEFS_T_SPD_A6F9A4734D
 inline constexpr component_def t_SPD_a6f9a4734d_c[] = {
-  {str("Specialty Name", 14), str("specialty_name", 14), &t_ST_30901c7b80, 50, 0, optionality::required},
-  {str("Governing Board", 15), str("governing_board", 15), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Eligible or Certified", 21), str("eligible_or_certified", 21), &t_ID_e49635b99a, 1, 337, optionality::optional},
-  {str("Date of Certification", 21), str("date_of_certification", 21), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"Specialty Name\"specialty_name\":", &t_ST_30901c7b80, 50, 0, 14, 14, optionality::required},
+  {"Governing Board\"governing_board\":", &t_ST_30901c7b80, 50, 0, 15, 15, optionality::optional},
+  {"Eligible or Certified\"eligible_or_certified\":", &t_ID_e49635b99a, 1, 337, 21, 21, optionality::optional},
+  {"Date of Certification\"date_of_certification\":", &t_DT_43ff1b10ca, 8, 0, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_SPD_a6f9a4734d{str("SPD", 3), str("Specialty Description", 21), t_SPD_a6f9a4734d_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_SRT_1A579D833B
 #define HL7V2_DEFS_T_SRT_1A579D833B
 inline constexpr component_def t_SRT_1a579d833b_c[] = {
-  {str("Sort-by Field", 13), str("sort_by_field", 13), &t_ST_30901c7b80, 12, 0, optionality::required},
-  {str("Sequencing", 10), str("sequencing", 10), &t_ID_e49635b99a, 2, 397, optionality::optional},
+  {"Sort-by Field\"sort_by_field\":", &t_ST_30901c7b80, 12, 0, 13, 13, optionality::required},
+  {"Sequencing\"sequencing\":", &t_ID_e49635b99a, 2, 397, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_SRT_1a579d833b{str("SRT", 3), str("Sort Order", 10), t_SRT_1a579d833b_c, 2};
 #endif
@@ -711,28 +711,28 @@ inline constexpr type_def t_TM_66c321c90f{str("TM", 2), str("Time", 4), nullptr,
 #ifndef HL7V2_DEFS_T_TQ_1F9DF3A066
 #define HL7V2_DEFS_T_TQ_1F9DF3A066
 inline constexpr component_def t_TQ_1f9df3a066_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_1f2c8c4efa, 267, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_RI_d889e7dde4, 206, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("End Date/Time", 13), str("end_date_time", 13), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 200, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_e49635b99a, 1, 472, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_OSD_cd259f4742, 110, 0, optionality::optional},
-  {str("Occurrence Duration", 19), str("occurrence_duration", 19), &t_CWE_b7997cfb24, 705, 0, optionality::optional},
-  {str("Total Occurrences", 17), str("total_occurrences", 17), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_1f2c8c4efa, 267, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_RI_d889e7dde4, 206, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"End Date/Time\"end_date_time\":", &t_DTM_49eefd5d38, 24, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 199, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_TX_f9e6eec689, 200, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_e49635b99a, 1, 472, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_OSD_cd259f4742, 110, 0, 16, 16, optionality::optional},
+  {"Occurrence Duration\"occurrence_duration\":", &t_CWE_b7997cfb24, 705, 0, 19, 19, optionality::optional},
+  {"Total Occurrences\"total_occurrences\":", &t_NM_caa61c45e1, 4, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_TQ_1f9df3a066{str("TQ", 2), str("Timing Quantity", 15), t_TQ_1f9df3a066_c, 12};
 #endif
 #ifndef HL7V2_DEFS_T_UVC_210AE2A53D
 #define HL7V2_DEFS_T_UVC_210AE2A53D
 inline constexpr component_def t_UVC_210ae2a53d_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_CWE_b7997cfb24, 20, 153, optionality::required},
-  {str("Value Amount", 12), str("value_amount", 12), &t_MO_563d2938ba, 20, 0, optionality::optional},
-  {str("Non-Monetary Value Amount / Quantity", 36), str("non_monetary_value_amount_quantity", 34), &t_NM_caa61c45e1, 0, 0, optionality::optional},
-  {str("Non-Monetary Value Amount / Units", 33), str("non_monetary_value_amount_units", 31), &t_CWE_b7997cfb24, 0, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_CWE_b7997cfb24, 20, 153, 10, 10, optionality::required},
+  {"Value Amount\"value_amount\":", &t_MO_563d2938ba, 20, 0, 12, 12, optionality::optional},
+  {"Non-Monetary Value Amount / Quantity\"non_monetary_value_amount_quantity\":", &t_NM_caa61c45e1, 0, 0, 36, 34, optionality::optional},
+  {"Non-Monetary Value Amount / Units\"non_monetary_value_amount_units\":", &t_CWE_b7997cfb24, 0, 0, 33, 31, optionality::optional},
 };
 inline constexpr type_def t_UVC_210ae2a53d{str("UVC", 3), str("UB Value Code and Amount", 24), t_UVC_210ae2a53d_c, 4};
 #endif
@@ -743,716 +743,716 @@ inline constexpr type_def t_VARIES_e527b97cf6{str("VARIES", 6), str("Variable Da
 #ifndef HL7V2_DEFS_T_VH_811477546A
 #define HL7V2_DEFS_T_VH_811477546A
 inline constexpr component_def t_VH_811477546a_c[] = {
-  {str("Start Day Range", 15), str("start_day_range", 15), &t_ID_e49635b99a, 3, 267, optionality::optional},
-  {str("End Day Range", 13), str("end_day_range", 13), &t_ID_e49635b99a, 3, 267, optionality::optional},
-  {str("Start Hour Range", 16), str("start_hour_range", 16), &t_TM_66c321c90f, 16, 0, optionality::optional},
-  {str("End Hour Range", 14), str("end_hour_range", 14), &t_TM_66c321c90f, 16, 0, optionality::optional},
+  {"Start Day Range\"start_day_range\":", &t_ID_e49635b99a, 3, 267, 15, 15, optionality::optional},
+  {"End Day Range\"end_day_range\":", &t_ID_e49635b99a, 3, 267, 13, 13, optionality::optional},
+  {"Start Hour Range\"start_hour_range\":", &t_TM_66c321c90f, 16, 0, 16, 16, optionality::optional},
+  {"End Hour Range\"end_hour_range\":", &t_TM_66c321c90f, 16, 0, 14, 14, optionality::optional},
 };
 inline constexpr type_def t_VH_811477546a{str("VH", 2), str("Visiting Hours", 14), t_VH_811477546a_c, 4};
 #endif
 #ifndef HL7V2_DEFS_T_VID_476FFF232E
 #define HL7V2_DEFS_T_VID_476FFF232E
 inline constexpr component_def t_VID_476fff232e_c[] = {
-  {str("Version ID", 10), str("version_id", 10), &t_ID_e49635b99a, 5, 104, optionality::required},
-  {str("Internationalization Code", 25), str("internationalization_code", 25), &t_CWE_b7997cfb24, 483, 399, optionality::optional},
-  {str("International Version ID", 24), str("international_version_id", 24), &t_CWE_b7997cfb24, 483, 0, optionality::optional},
+  {"Version ID\"version_id\":", &t_ID_e49635b99a, 5, 104, 10, 10, optionality::required},
+  {"Internationalization Code\"internationalization_code\":", &t_CWE_b7997cfb24, 483, 399, 25, 25, optionality::optional},
+  {"International Version ID\"international_version_id\":", &t_CWE_b7997cfb24, 483, 0, 24, 24, optionality::optional},
 };
 inline constexpr type_def t_VID_476fff232e{str("VID", 3), str("Version Identifier", 18), t_VID_476fff232e_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_VR_32CDB1C36F
 #define HL7V2_DEFS_T_VR_32CDB1C36F
 inline constexpr component_def t_VR_32cdb1c36f_c[] = {
-  {str("First Data Code Value", 21), str("first_data_code_value", 21), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Last Data Code Value", 20), str("last_data_code_value", 20), &t_ST_30901c7b80, 6, 0, optionality::optional},
+  {"First Data Code Value\"first_data_code_value\":", &t_ST_30901c7b80, 6, 0, 21, 21, optionality::optional},
+  {"Last Data Code Value\"last_data_code_value\":", &t_ST_30901c7b80, 6, 0, 20, 20, optionality::optional},
 };
 inline constexpr type_def t_VR_32cdb1c36f{str("VR", 2), str("Value Range", 11), t_VR_32cdb1c36f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_XAD_85EB3ACC14
 #define HL7V2_DEFS_T_XAD_85EB3ACC14
 inline constexpr component_def t_XAD_85eb3acc14_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_SAD_f974e622d3, 184, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_e49635b99a, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_e49635b99a, 3, 190, optionality::conditional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("County/Parish Code", 18), str("county_parish_code", 18), &t_CWE_b7997cfb24, 20, 289, optionality::optional},
-  {str("Census Tract", 12), str("census_tract", 12), &t_CWE_b7997cfb24, 20, 288, optionality::optional},
-  {str("Address Representation Code", 27), str("address_representation_code", 27), &t_ID_e49635b99a, 1, 465, optionality::optional},
-  {str("Address Validity Range", 22), str("address_validity_range", 22), &t_DR_910cff0ba1, 49, 0, optionality::withdrawn},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Reason", 17), str("expiration_reason", 17), &t_CWE_b7997cfb24, 705, 616, optionality::optional},
-  {str("Temporary Indicator", 19), str("temporary_indicator", 19), &t_ID_e49635b99a, 1, 136, optionality::optional},
-  {str("Bad Address Indicator", 21), str("bad_address_indicator", 21), &t_ID_e49635b99a, 1, 136, optionality::optional},
-  {str("Address Usage", 13), str("address_usage", 13), &t_ID_e49635b99a, 1, 617, optionality::optional},
-  {str("Addressee", 9), str("addressee", 9), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Preference Order", 16), str("preference_order", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Protection Code", 15), str("protection_code", 15), &t_CWE_b7997cfb24, 705, 618, optionality::optional},
-  {str("Address Identifier", 18), str("address_identifier", 18), &t_EI_47906d92be, 427, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_SAD_f974e622d3, 184, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_e49635b99a, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_e49635b99a, 3, 190, 12, 12, optionality::conditional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
+  {"County/Parish Code\"county_parish_code\":", &t_CWE_b7997cfb24, 20, 289, 18, 18, optionality::optional},
+  {"Census Tract\"census_tract\":", &t_CWE_b7997cfb24, 20, 288, 12, 12, optionality::optional},
+  {"Address Representation Code\"address_representation_code\":", &t_ID_e49635b99a, 1, 465, 27, 27, optionality::optional},
+  {"Address Validity Range\"address_validity_range\":", &t_DR_910cff0ba1, 49, 0, 22, 22, optionality::withdrawn},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Expiration Reason\"expiration_reason\":", &t_CWE_b7997cfb24, 705, 616, 17, 17, optionality::optional},
+  {"Temporary Indicator\"temporary_indicator\":", &t_ID_e49635b99a, 1, 136, 19, 19, optionality::optional},
+  {"Bad Address Indicator\"bad_address_indicator\":", &t_ID_e49635b99a, 1, 136, 21, 21, optionality::optional},
+  {"Address Usage\"address_usage\":", &t_ID_e49635b99a, 1, 617, 13, 13, optionality::optional},
+  {"Addressee\"addressee\":", &t_ST_30901c7b80, 199, 0, 9, 9, optionality::optional},
+  {"Comment\"comment\":", &t_ST_30901c7b80, 199, 0, 7, 7, optionality::optional},
+  {"Preference Order\"preference_order\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Protection Code\"protection_code\":", &t_CWE_b7997cfb24, 705, 618, 15, 15, optionality::optional},
+  {"Address Identifier\"address_identifier\":", &t_EI_47906d92be, 427, 0, 18, 18, optionality::optional},
 };
 inline constexpr type_def t_XAD_85eb3acc14{str("XAD", 3), str("Extended Address", 16), t_XAD_85eb3acc14_c, 23};
 #endif
 #ifndef HL7V2_DEFS_T_XCN_5FD24DC260
 #define HL7V2_DEFS_T_XCN_5FD24DC260
 inline constexpr component_def t_XCN_5fd24dc260_c[] = {
-  {str("Person Identifier", 17), str("person_identifier", 17), &t_ST_30901c7b80, 15, 0, optionality::conditional},
-  {str("Family Name", 11), str("family_name", 11), &t_FN_f434dfcaea, 194, 0, optionality::conditional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::withdrawn},
-  {str("Source Table", 12), str("source_table", 12), &t_CWE_b7997cfb24, 4, 297, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_ca6d28384e, 227, 363, optionality::conditional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_e49635b99a, 5, 200, optionality::conditional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_e49635b99a, 3, 61, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_e49635b99a, 5, 203, optionality::conditional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_e49635b99a, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CWE_b7997cfb24, 705, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_910cff0ba1, 49, 0, optionality::withdrawn},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_e49635b99a, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_b7997cfb24, 705, 0, optionality::conditional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_b7997cfb24, 705, 0, optionality::conditional},
-  {str("Security Check", 14), str("security_check", 14), &t_ST_30901c7b80, 0, 0, optionality::optional},
-  {str("Security Check Scheme", 21), str("security_check_scheme", 21), &t_ID_e49635b99a, 3, 904, optionality::optional},
+  {"Person Identifier\"person_identifier\":", &t_ST_30901c7b80, 15, 0, 17, 17, optionality::conditional},
+  {"Family Name\"family_name\":", &t_FN_f434dfcaea, 194, 0, 11, 11, optionality::conditional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::withdrawn},
+  {"Source Table\"source_table\":", &t_CWE_b7997cfb24, 4, 297, 12, 12, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_ca6d28384e, 227, 363, 19, 19, optionality::conditional},
+  {"Name Type Code\"name_type_code\":", &t_ID_e49635b99a, 5, 200, 14, 14, optionality::conditional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_e49635b99a, 3, 61, 18, 18, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_e49635b99a, 5, 203, 20, 20, optionality::conditional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_ca6d28384e, 227, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_e49635b99a, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CWE_b7997cfb24, 705, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_910cff0ba1, 49, 0, 19, 19, optionality::withdrawn},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_e49635b99a, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_b7997cfb24, 705, 0, 22, 22, optionality::conditional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_b7997cfb24, 705, 0, 30, 30, optionality::conditional},
+  {"Security Check\"security_check\":", &t_ST_30901c7b80, 0, 0, 14, 14, optionality::optional},
+  {"Security Check Scheme\"security_check_scheme\":", &t_ID_e49635b99a, 3, 904, 21, 21, optionality::optional},
 };
 inline constexpr type_def t_XCN_5fd24dc260{str("XCN", 3), str("Extended Composite ID Number and Name for Persons", 49), t_XCN_5fd24dc260_c, 25};
 #endif
 #ifndef HL7V2_DEFS_T_XON_494B3AB033
 #define HL7V2_DEFS_T_XON_494B3AB033
 inline constexpr component_def t_XON_494b3ab033_c[] = {
-  {str("Organization Name", 17), str("organization_name", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Organization Name Type Code", 27), str("organization_name_type_code", 27), &t_CWE_b7997cfb24, 20, 204, optionality::optional},
-  {str("ID Number", 9), str("id_number", 9), &t_NM_caa61c45e1, 4, 0, optionality::withdrawn},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_NM_caa61c45e1, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_e49635b99a, 3, 61, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_ca6d28384e, 227, 363, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_e49635b99a, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_ca6d28384e, 227, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_e49635b99a, 1, 465, optionality::optional},
-  {str("Organization Identifier", 23), str("organization_identifier", 23), &t_ST_30901c7b80, 20, 0, optionality::optional},
+  {"Organization Name\"organization_name\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Organization Name Type Code\"organization_name_type_code\":", &t_CWE_b7997cfb24, 20, 204, 27, 27, optionality::optional},
+  {"ID Number\"id_number\":", &t_NM_caa61c45e1, 4, 0, 9, 9, optionality::withdrawn},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_NM_caa61c45e1, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_e49635b99a, 3, 61, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_ca6d28384e, 227, 363, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_e49635b99a, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_ca6d28384e, 227, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_e49635b99a, 1, 465, 24, 24, optionality::optional},
+  {"Organization Identifier\"organization_identifier\":", &t_ST_30901c7b80, 20, 0, 23, 23, optionality::optional},
 };
 inline constexpr type_def t_XON_494b3ab033{str("XON", 3), str("Extended Composite Name and Identification Number for Organizations", 67), t_XON_494b3ab033_c, 10};
 #endif
 #ifndef HL7V2_DEFS_T_XPN_E33FE53A43
 #define HL7V2_DEFS_T_XPN_E33FE53A43
 inline constexpr component_def t_XPN_e33fe53a43_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_FN_f434dfcaea, 194, 0, optionality::conditional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 6, 360, optionality::withdrawn},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_e49635b99a, 5, 200, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_e49635b99a, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CWE_b7997cfb24, 705, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_910cff0ba1, 49, 0, optionality::withdrawn},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_e49635b99a, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Called By", 9), str("called_by", 9), &t_ST_30901c7b80, 0, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_f434dfcaea, 194, 0, 11, 11, optionality::conditional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 6, 360, 6, 6, optionality::withdrawn},
+  {"Name Type Code\"name_type_code\":", &t_ID_e49635b99a, 5, 200, 14, 14, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_e49635b99a, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CWE_b7997cfb24, 705, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_910cff0ba1, 49, 0, 19, 19, optionality::withdrawn},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_e49635b99a, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Called By\"called_by\":", &t_ST_30901c7b80, 0, 0, 9, 9, optionality::optional},
 };
 inline constexpr type_def t_XPN_e33fe53a43{str("XPN", 3), str("Extended Person Name", 20), t_XPN_e33fe53a43_c, 15};
 #endif
 #ifndef HL7V2_DEFS_T_XTN_35AA41F920
 #define HL7V2_DEFS_T_XTN_35AA41F920
 inline constexpr component_def t_XTN_35aa41f920_c[] = {
-  {str("Telephone Number", 16), str("telephone_number", 16), &t_ST_30901c7b80, 199, 0, optionality::withdrawn},
-  {str("Telecommunication Use Code", 26), str("telecommunication_use_code", 26), &t_ID_e49635b99a, 3, 201, optionality::optional},
-  {str("Telecommunication Equipment Type", 32), str("telecommunication_equipment_type", 32), &t_ID_e49635b99a, 8, 202, optionality::required},
-  {str("Communication Address", 21), str("communication_address", 21), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Country Code", 12), str("country_code", 12), &t_SNM_0326927f16, 3, 0, optionality::optional},
-  {str("Area/City Code", 14), str("area_city_code", 14), &t_SNM_0326927f16, 5, 0, optionality::optional},
-  {str("Local Number", 12), str("local_number", 12), &t_SNM_0326927f16, 9, 0, optionality::conditional},
-  {str("Extension", 9), str("extension", 9), &t_SNM_0326927f16, 5, 0, optionality::conditional},
-  {str("Any Text", 8), str("any_text", 8), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Extension Prefix", 16), str("extension_prefix", 16), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Speed Dial Code", 15), str("speed_dial_code", 15), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Unformatted Telephone number", 28), str("unformatted_telephone_number", 28), &t_ST_30901c7b80, 199, 0, optionality::conditional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Reason", 17), str("expiration_reason", 17), &t_CWE_b7997cfb24, 705, 868, optionality::optional},
-  {str("Protection Code", 15), str("protection_code", 15), &t_CWE_b7997cfb24, 705, 618, optionality::optional},
-  {str("Shared Telecommunication Identifier", 35), str("shared_telecommunication_identifier", 35), &t_EI_47906d92be, 427, 0, optionality::optional},
-  {str("Preference Order", 16), str("preference_order", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
+  {"Telephone Number\"telephone_number\":", &t_ST_30901c7b80, 199, 0, 16, 16, optionality::withdrawn},
+  {"Telecommunication Use Code\"telecommunication_use_code\":", &t_ID_e49635b99a, 3, 201, 26, 26, optionality::optional},
+  {"Telecommunication Equipment Type\"telecommunication_equipment_type\":", &t_ID_e49635b99a, 8, 202, 32, 32, optionality::required},
+  {"Communication Address\"communication_address\":", &t_ST_30901c7b80, 199, 0, 21, 21, optionality::conditional},
+  {"Country Code\"country_code\":", &t_SNM_0326927f16, 3, 0, 12, 12, optionality::optional},
+  {"Area/City Code\"area_city_code\":", &t_SNM_0326927f16, 5, 0, 14, 14, optionality::optional},
+  {"Local Number\"local_number\":", &t_SNM_0326927f16, 9, 0, 12, 12, optionality::conditional},
+  {"Extension\"extension\":", &t_SNM_0326927f16, 5, 0, 9, 9, optionality::conditional},
+  {"Any Text\"any_text\":", &t_ST_30901c7b80, 199, 0, 8, 8, optionality::optional},
+  {"Extension Prefix\"extension_prefix\":", &t_ST_30901c7b80, 4, 0, 16, 16, optionality::optional},
+  {"Speed Dial Code\"speed_dial_code\":", &t_ST_30901c7b80, 6, 0, 15, 15, optionality::optional},
+  {"Unformatted Telephone number\"unformatted_telephone_number\":", &t_ST_30901c7b80, 199, 0, 28, 28, optionality::conditional},
+  {"Effective Start Date\"effective_start_date\":", &t_DTM_49eefd5d38, 24, 0, 20, 20, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Expiration Reason\"expiration_reason\":", &t_CWE_b7997cfb24, 705, 868, 17, 17, optionality::optional},
+  {"Protection Code\"protection_code\":", &t_CWE_b7997cfb24, 705, 618, 15, 15, optionality::optional},
+  {"Shared Telecommunication Identifier\"shared_telecommunication_identifier\":", &t_EI_47906d92be, 427, 0, 35, 35, optionality::optional},
+  {"Preference Order\"preference_order\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
 };
 inline constexpr type_def t_XTN_35aa41f920{str("XTN", 3), str("Extended Telecommunication Number", 33), t_XTN_35aa41f920_c, 18};
 #endif
-#ifndef HL7V2_DEFS_S_ABS_9967E4F122
-#define HL7V2_DEFS_S_ABS_9967E4F122
-inline constexpr field_def s_ABS_9967e4f122_f[] = {
-  {str("Discharge Care Provider", 23), str("discharge_care_provider", 23), &t_XCN_5fd24dc260, 250, 1, 1, 10, optionality::optional},
-  {str("Transfer Medical Service Code", 29), str("transfer_medical_service_code", 29), &t_CWE_b7997cfb24, 250, 2, 1, 69, optionality::optional},
-  {str("Severity of Illness Code", 24), str("severity_of_illness_code", 24), &t_CWE_b7997cfb24, 250, 3, 1, 421, optionality::optional},
-  {str("Date/Time of Attestation", 24), str("date_time_of_attestation", 24), &t_DTM_49eefd5d38, 26, 4, 1, 0, optionality::optional},
-  {str("Attested By", 11), str("attested_by", 11), &t_XCN_5fd24dc260, 250, 5, 1, 0, optionality::optional},
-  {str("Triage Code", 11), str("triage_code", 11), &t_CWE_b7997cfb24, 250, 6, 1, 422, optionality::optional},
-  {str("Abstract Completion Date/Time", 29), str("abstract_completion_date_time", 29), &t_DTM_49eefd5d38, 26, 7, 1, 0, optionality::optional},
-  {str("Abstracted By", 13), str("abstracted_by", 13), &t_XCN_5fd24dc260, 250, 8, 1, 0, optionality::optional},
-  {str("Case Category Code", 18), str("case_category_code", 18), &t_CWE_b7997cfb24, 250, 9, 1, 423, optionality::optional},
-  {str("Caesarian Section Indicator", 27), str("caesarian_section_indicator", 27), &t_ID_e49635b99a, 1, 10, 1, 136, optionality::optional},
-  {str("Gestation Category Code", 23), str("gestation_category_code", 23), &t_CWE_b7997cfb24, 250, 11, 1, 424, optionality::optional},
-  {str("Gestation Period - Weeks", 24), str("gestation_period_weeks", 22), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Newborn Code", 12), str("newborn_code", 12), &t_CWE_b7997cfb24, 250, 13, 1, 425, optionality::optional},
-  {str("Stillborn Indicator", 19), str("stillborn_indicator", 19), &t_ID_e49635b99a, 1, 14, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_ABS_AE49844465
+#define HL7V2_DEFS_S_ABS_AE49844465
+inline constexpr field_def s_ABS_ae49844465_f[] = {
+  {"Discharge Care Provider\"discharge_care_provider\":", &t_XCN_5fd24dc260, 250, 1, 1, 10, 23, 23, optionality::optional},
+  {"Transfer Medical Service Code\"transfer_medical_service_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 69, 29, 29, optionality::optional},
+  {"Severity of Illness Code\"severity_of_illness_code\":", &t_CWE_b7997cfb24, 250, 3, 1, 421, 24, 24, optionality::optional},
+  {"Date/Time of Attestation\"date_time_of_attestation\":", &t_DTM_49eefd5d38, 26, 4, 1, 0, 24, 24, optionality::optional},
+  {"Attested By\"attested_by\":", &t_XCN_5fd24dc260, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Triage Code\"triage_code\":", &t_CWE_b7997cfb24, 250, 6, 1, 422, 11, 11, optionality::optional},
+  {"Abstract Completion Date/Time\"abstract_completion_date_time\":", &t_DTM_49eefd5d38, 26, 7, 1, 0, 29, 29, optionality::optional},
+  {"Abstracted By\"abstracted_by\":", &t_XCN_5fd24dc260, 250, 8, 1, 0, 13, 13, optionality::optional},
+  {"Case Category Code\"case_category_code\":", &t_CWE_b7997cfb24, 250, 9, 1, 423, 18, 18, optionality::optional},
+  {"Caesarian Section Indicator\"caesarian_section_indicator\":", &t_ID_e49635b99a, 1, 10, 1, 136, 27, 27, optionality::optional},
+  {"Gestation Category Code\"gestation_category_code\":", &t_CWE_b7997cfb24, 250, 11, 1, 424, 23, 23, optionality::optional},
+  {"Gestation Period - Weeks\"gestation_period_weeks\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 24, 22, optionality::optional},
+  {"Newborn Code\"newborn_code\":", &t_CWE_b7997cfb24, 250, 13, 1, 425, 12, 12, optionality::optional},
+  {"Stillborn Indicator\"stillborn_indicator\":", &t_ID_e49635b99a, 1, 14, 1, 136, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_ABS_9967e4f122{str("ABS", 3), str("Abstract", 8), s_ABS_9967e4f122_f, 14};
+inline constexpr segment_def s_ABS_ae49844465{str("ABS", 3), str("Abstract", 8), s_ABS_ae49844465_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_ACC_CF0638103E
-#define HL7V2_DEFS_S_ACC_CF0638103E
-inline constexpr field_def s_ACC_cf0638103e_f[] = {
-  {str("Accident Date/Time", 18), str("accident_date_time", 18), &t_DTM_49eefd5d38, 26, 1, 1, 0, optionality::optional},
-  {str("Accident Code", 13), str("accident_code", 13), &t_CWE_b7997cfb24, 250, 2, 1, 50, optionality::optional},
-  {str("Accident Location", 17), str("accident_location", 17), &t_ST_30901c7b80, 25, 3, 1, 0, optionality::optional},
-  {str("Auto Accident State", 19), str("auto_accident_state", 19), &t_CWE_b7997cfb24, 250, 4, 1, 347, optionality::optional},
-  {str("Accident Job Related Indicator", 30), str("accident_job_related_indicator", 30), &t_ID_e49635b99a, 1, 5, 1, 136, optionality::optional},
-  {str("Accident Death Indicator", 24), str("accident_death_indicator", 24), &t_ID_e49635b99a, 1, 6, 1, 136, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_5fd24dc260, 250, 7, 1, 0, optionality::optional},
-  {str("Accident Description", 20), str("accident_description", 20), &t_ST_30901c7b80, 25, 8, 1, 0, optionality::optional},
-  {str("Brought In By", 13), str("brought_in_by", 13), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Police Notified Indicator", 25), str("police_notified_indicator", 25), &t_ID_e49635b99a, 1, 10, 1, 136, optionality::optional},
-  {str("Accident Address", 16), str("accident_address", 16), &t_XAD_85eb3acc14, 250, 11, 1, 0, optionality::optional},
-  {str("Degree of patient liability", 27), str("degree_of_patient_liability", 27), &t_NM_caa61c45e1, 0, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ACC_FBA6254FB6
+#define HL7V2_DEFS_S_ACC_FBA6254FB6
+inline constexpr field_def s_ACC_fba6254fb6_f[] = {
+  {"Accident Date/Time\"accident_date_time\":", &t_DTM_49eefd5d38, 26, 1, 1, 0, 18, 18, optionality::optional},
+  {"Accident Code\"accident_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 50, 13, 13, optionality::optional},
+  {"Accident Location\"accident_location\":", &t_ST_30901c7b80, 25, 3, 1, 0, 17, 17, optionality::optional},
+  {"Auto Accident State\"auto_accident_state\":", &t_CWE_b7997cfb24, 250, 4, 1, 347, 19, 19, optionality::optional},
+  {"Accident Job Related Indicator\"accident_job_related_indicator\":", &t_ID_e49635b99a, 1, 5, 1, 136, 30, 30, optionality::optional},
+  {"Accident Death Indicator\"accident_death_indicator\":", &t_ID_e49635b99a, 1, 6, 1, 136, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_5fd24dc260, 250, 7, 1, 0, 10, 10, optionality::optional},
+  {"Accident Description\"accident_description\":", &t_ST_30901c7b80, 25, 8, 1, 0, 20, 20, optionality::optional},
+  {"Brought In By\"brought_in_by\":", &t_ST_30901c7b80, 80, 9, 1, 0, 13, 13, optionality::optional},
+  {"Police Notified Indicator\"police_notified_indicator\":", &t_ID_e49635b99a, 1, 10, 1, 136, 25, 25, optionality::optional},
+  {"Accident Address\"accident_address\":", &t_XAD_85eb3acc14, 250, 11, 1, 0, 16, 16, optionality::optional},
+  {"Degree of patient liability\"degree_of_patient_liability\":", &t_NM_caa61c45e1, 0, 12, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_ACC_cf0638103e{str("ACC", 3), str("Accident", 8), s_ACC_cf0638103e_f, 12};
+inline constexpr segment_def s_ACC_fba6254fb6{str("ACC", 3), str("Accident", 8), s_ACC_fba6254fb6_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_ADD_F1D4428632
-#define HL7V2_DEFS_S_ADD_F1D4428632
-inline constexpr field_def s_ADD_f1d4428632_f[] = {
-  {str("Addendum Continuation Pointer", 29), str("addendum_continuation_pointer", 29), &t_ST_30901c7b80, 65536, 1, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ADD_014897F438
+#define HL7V2_DEFS_S_ADD_014897F438
+inline constexpr field_def s_ADD_014897f438_f[] = {
+  {"Addendum Continuation Pointer\"addendum_continuation_pointer\":", &t_ST_30901c7b80, 65536, 1, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_ADD_f1d4428632{str("ADD", 3), str("Addendum", 8), s_ADD_f1d4428632_f, 1};
+inline constexpr segment_def s_ADD_014897f438{str("ADD", 3), str("Addendum", 8), s_ADD_014897f438_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_ADJ_3B152734AF
-#define HL7V2_DEFS_S_ADJ_3B152734AF
-inline constexpr field_def s_ADJ_3b152734af_f[] = {
-  {str("Provider Adjustment Number", 26), str("provider_adjustment_number", 26), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Payer Adjustment Number", 23), str("payer_adjustment_number", 23), &t_EI_47906d92be, 73, 2, 1, 0, optionality::required},
-  {str("Adjustment Sequence Number", 26), str("adjustment_sequence_number", 26), &t_SI_5f0d0d96af, 4, 3, 1, 0, optionality::required},
-  {str("Adjustment Category", 19), str("adjustment_category", 19), &t_CWE_b7997cfb24, 4, 4, 1, 564, optionality::required},
-  {str("Adjustment Amount", 17), str("adjustment_amount", 17), &t_CP_33e34790d8, 254, 5, 1, 0, optionality::optional},
-  {str("Adjustment Quantity", 19), str("adjustment_quantity", 19), &t_CQ_1f2c8c4efa, 222, 6, 1, 560, optionality::optional},
-  {str("Adjustment Reason PA", 20), str("adjustment_reason_pa", 20), &t_CWE_b7997cfb24, 211, 7, 1, 565, optionality::conditional},
-  {str("Adjustment Description", 22), str("adjustment_description", 22), &t_ST_30901c7b80, 250, 8, 1, 0, optionality::optional},
-  {str("Original Value", 14), str("original_value", 14), &t_NM_caa61c45e1, 250, 9, 1, 0, optionality::optional},
-  {str("Substitute Value", 16), str("substitute_value", 16), &t_NM_caa61c45e1, 250, 10, 1, 0, optionality::optional},
-  {str("Adjustment Action", 17), str("adjustment_action", 17), &t_CWE_b7997cfb24, 4, 11, 1, 569, optionality::optional},
-  {str("Provider Adjustment Number Cross Reference", 42), str("provider_adjustment_number_cross_reference", 42), &t_EI_47906d92be, 73, 12, 1, 0, optionality::optional},
-  {str("Provider Product/Service Line Item Number Cross Reference", 57), str("provider_product_service_line_item_number_cross_reference", 57), &t_EI_47906d92be, 73, 13, 1, 0, optionality::optional},
-  {str("Adjustment Date", 15), str("adjustment_date", 15), &t_DTM_49eefd5d38, 26, 14, 1, 0, optionality::required},
-  {str("Responsible Organization", 24), str("responsible_organization", 24), &t_XON_494b3ab033, 183, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ADJ_0BDE639AA0
+#define HL7V2_DEFS_S_ADJ_0BDE639AA0
+inline constexpr field_def s_ADJ_0bde639aa0_f[] = {
+  {"Provider Adjustment Number\"provider_adjustment_number\":", &t_EI_47906d92be, 73, 1, 1, 0, 26, 26, optionality::required},
+  {"Payer Adjustment Number\"payer_adjustment_number\":", &t_EI_47906d92be, 73, 2, 1, 0, 23, 23, optionality::required},
+  {"Adjustment Sequence Number\"adjustment_sequence_number\":", &t_SI_5f0d0d96af, 4, 3, 1, 0, 26, 26, optionality::required},
+  {"Adjustment Category\"adjustment_category\":", &t_CWE_b7997cfb24, 4, 4, 1, 564, 19, 19, optionality::required},
+  {"Adjustment Amount\"adjustment_amount\":", &t_CP_33e34790d8, 254, 5, 1, 0, 17, 17, optionality::optional},
+  {"Adjustment Quantity\"adjustment_quantity\":", &t_CQ_1f2c8c4efa, 222, 6, 1, 560, 19, 19, optionality::optional},
+  {"Adjustment Reason PA\"adjustment_reason_pa\":", &t_CWE_b7997cfb24, 211, 7, 1, 565, 20, 20, optionality::conditional},
+  {"Adjustment Description\"adjustment_description\":", &t_ST_30901c7b80, 250, 8, 1, 0, 22, 22, optionality::optional},
+  {"Original Value\"original_value\":", &t_NM_caa61c45e1, 250, 9, 1, 0, 14, 14, optionality::optional},
+  {"Substitute Value\"substitute_value\":", &t_NM_caa61c45e1, 250, 10, 1, 0, 16, 16, optionality::optional},
+  {"Adjustment Action\"adjustment_action\":", &t_CWE_b7997cfb24, 4, 11, 1, 569, 17, 17, optionality::optional},
+  {"Provider Adjustment Number Cross Reference\"provider_adjustment_number_cross_reference\":", &t_EI_47906d92be, 73, 12, 1, 0, 42, 42, optionality::optional},
+  {"Provider Product/Service Line Item Number Cross Reference\"provider_product_service_line_item_number_cross_reference\":", &t_EI_47906d92be, 73, 13, 1, 0, 57, 57, optionality::optional},
+  {"Adjustment Date\"adjustment_date\":", &t_DTM_49eefd5d38, 26, 14, 1, 0, 15, 15, optionality::required},
+  {"Responsible Organization\"responsible_organization\":", &t_XON_494b3ab033, 183, 15, 1, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_ADJ_3b152734af{str("ADJ", 3), str("Adjustment", 10), s_ADJ_3b152734af_f, 15};
+inline constexpr segment_def s_ADJ_0bde639aa0{str("ADJ", 3), str("Adjustment", 10), s_ADJ_0bde639aa0_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_AFF_025B8744F8
-#define HL7V2_DEFS_S_AFF_025B8744F8
-inline constexpr field_def s_AFF_025b8744f8_f[] = {
-  {str("Set ID - AFF", 12), str("set_id_aff", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Professional Organization", 25), str("professional_organization", 25), &t_XON_494b3ab033, 250, 2, 1, 0, optionality::required},
-  {str("Professional Organization Address", 33), str("professional_organization_address", 33), &t_XAD_85eb3acc14, 250, 3, 1, 0, optionality::optional},
-  {str("Professional Organization Affiliation Date Range", 48), str("professional_organization_affiliation_date_range", 48), &t_DR_910cff0ba1, 52, 4, 0, 0, optionality::optional},
-  {str("Professional Affiliation Additional Information", 47), str("professional_affiliation_additional_information", 47), &t_ST_30901c7b80, 60, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_AFF_7C06CB4C80
+#define HL7V2_DEFS_S_AFF_7C06CB4C80
+inline constexpr field_def s_AFF_7c06cb4c80_f[] = {
+  {"Set ID - AFF\"set_id_aff\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Professional Organization\"professional_organization\":", &t_XON_494b3ab033, 250, 2, 1, 0, 25, 25, optionality::required},
+  {"Professional Organization Address\"professional_organization_address\":", &t_XAD_85eb3acc14, 250, 3, 1, 0, 33, 33, optionality::optional},
+  {"Professional Organization Affiliation Date Range\"professional_organization_affiliation_date_range\":", &t_DR_910cff0ba1, 52, 4, 0, 0, 48, 48, optionality::optional},
+  {"Professional Affiliation Additional Information\"professional_affiliation_additional_information\":", &t_ST_30901c7b80, 60, 5, 1, 0, 47, 47, optionality::optional},
 };
-inline constexpr segment_def s_AFF_025b8744f8{str("AFF", 3), str("Professional Affiliation", 24), s_AFF_025b8744f8_f, 5};
+inline constexpr segment_def s_AFF_7c06cb4c80{str("AFF", 3), str("Professional Affiliation", 24), s_AFF_7c06cb4c80_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_AIG_0338C431BC
-#define HL7V2_DEFS_S_AIG_0338C431BC
-inline constexpr field_def s_AIG_0338c431bc_f[] = {
-  {str("Set ID - AIG", 12), str("set_id_aig", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::conditional},
-  {str("Resource ID", 11), str("resource_id", 11), &t_CWE_b7997cfb24, 250, 3, 1, 0, optionality::conditional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::required},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CWE_b7997cfb24, 250, 5, 0, 0, optionality::optional},
-  {str("Resource Quantity", 17), str("resource_quantity", 17), &t_NM_caa61c45e1, 5, 6, 1, 0, optionality::optional},
-  {str("Resource Quantity Units", 23), str("resource_quantity_units", 23), &t_CNE_049b0fea50, 250, 7, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 26, 8, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CNE_049b0fea50, 250, 10, 1, 0, optionality::conditional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CNE_049b0fea50, 250, 12, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_CWE_b7997cfb24, 10, 13, 1, 279, optionality::conditional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CWE_b7997cfb24, 250, 14, 1, 278, optionality::conditional},
+#ifndef HL7V2_DEFS_S_AIG_DB632228D3
+#define HL7V2_DEFS_S_AIG_DB632228D3
+inline constexpr field_def s_AIG_db632228d3_f[] = {
+  {"Set ID - AIG\"set_id_aig\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::conditional},
+  {"Resource ID\"resource_id\":", &t_CWE_b7997cfb24, 250, 3, 1, 0, 11, 11, optionality::conditional},
+  {"Resource Type\"resource_type\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 13, 13, optionality::required},
+  {"Resource Group\"resource_group\":", &t_CWE_b7997cfb24, 250, 5, 0, 0, 14, 14, optionality::optional},
+  {"Resource Quantity\"resource_quantity\":", &t_NM_caa61c45e1, 5, 6, 1, 0, 17, 17, optionality::optional},
+  {"Resource Quantity Units\"resource_quantity_units\":", &t_CNE_049b0fea50, 250, 7, 1, 0, 23, 23, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 26, 8, 1, 0, 15, 15, optionality::conditional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 22, 22, optionality::conditional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CNE_049b0fea50, 250, 10, 1, 0, 28, 28, optionality::conditional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CNE_049b0fea50, 250, 12, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_CWE_b7997cfb24, 10, 13, 1, 279, 23, 23, optionality::conditional},
+  {"Filler Status Code\"filler_status_code\":", &t_CWE_b7997cfb24, 250, 14, 1, 278, 18, 18, optionality::conditional},
 };
-inline constexpr segment_def s_AIG_0338c431bc{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_0338c431bc_f, 14};
+inline constexpr segment_def s_AIG_db632228d3{str("AIG", 3), str("Appointment Information - General Resource", 42), s_AIG_db632228d3_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_AIL_B13781D1B5
-#define HL7V2_DEFS_S_AIL_B13781D1B5
-inline constexpr field_def s_AIL_b13781d1b5_f[] = {
-  {str("Set ID - AIL", 12), str("set_id_ail", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::conditional},
-  {str("Location Resource ID", 20), str("location_resource_id", 20), &t_PL_eed0f2e6de, 80, 3, 0, 0, optionality::conditional},
-  {str("Location Type - AIL", 19), str("location_type_ail", 17), &t_CWE_b7997cfb24, 250, 4, 1, 305, optionality::conditional},
-  {str("Location Group", 14), str("location_group", 14), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 26, 6, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CNE_049b0fea50, 250, 8, 1, 0, optionality::conditional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CNE_049b0fea50, 250, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_CWE_b7997cfb24, 10, 11, 1, 279, optionality::conditional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CWE_b7997cfb24, 250, 12, 1, 278, optionality::conditional},
+#ifndef HL7V2_DEFS_S_AIL_41194604A9
+#define HL7V2_DEFS_S_AIL_41194604A9
+inline constexpr field_def s_AIL_41194604a9_f[] = {
+  {"Set ID - AIL\"set_id_ail\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::conditional},
+  {"Location Resource ID\"location_resource_id\":", &t_PL_eed0f2e6de, 80, 3, 0, 0, 20, 20, optionality::conditional},
+  {"Location Type - AIL\"location_type_ail\":", &t_CWE_b7997cfb24, 250, 4, 1, 305, 19, 17, optionality::conditional},
+  {"Location Group\"location_group\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 26, 6, 1, 0, 15, 15, optionality::conditional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::conditional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CNE_049b0fea50, 250, 8, 1, 0, 28, 28, optionality::conditional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CNE_049b0fea50, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_CWE_b7997cfb24, 10, 11, 1, 279, 23, 23, optionality::conditional},
+  {"Filler Status Code\"filler_status_code\":", &t_CWE_b7997cfb24, 250, 12, 1, 278, 18, 18, optionality::conditional},
 };
-inline constexpr segment_def s_AIL_b13781d1b5{str("AIL", 3), str("Appointment Information - Location Resource", 43), s_AIL_b13781d1b5_f, 12};
+inline constexpr segment_def s_AIL_41194604a9{str("AIL", 3), str("Appointment Information - Location Resource", 43), s_AIL_41194604a9_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_AIP_CFA9737B72
-#define HL7V2_DEFS_S_AIP_CFA9737B72
-inline constexpr field_def s_AIP_cfa9737b72_f[] = {
-  {str("Set ID - AIP", 12), str("set_id_aip", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::conditional},
-  {str("Personnel Resource ID", 21), str("personnel_resource_id", 21), &t_XCN_5fd24dc260, 250, 3, 0, 0, optionality::conditional},
-  {str("Resource Type", 13), str("resource_type", 13), &t_CWE_b7997cfb24, 250, 4, 1, 182, optionality::conditional},
-  {str("Resource Group", 14), str("resource_group", 14), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 26, 6, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CNE_049b0fea50, 250, 8, 1, 0, optionality::conditional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CNE_049b0fea50, 250, 10, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_CWE_b7997cfb24, 10, 11, 1, 279, optionality::conditional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CWE_b7997cfb24, 250, 12, 1, 278, optionality::conditional},
+#ifndef HL7V2_DEFS_S_AIP_577A2915F0
+#define HL7V2_DEFS_S_AIP_577A2915F0
+inline constexpr field_def s_AIP_577a2915f0_f[] = {
+  {"Set ID - AIP\"set_id_aip\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::conditional},
+  {"Personnel Resource ID\"personnel_resource_id\":", &t_XCN_5fd24dc260, 250, 3, 0, 0, 21, 21, optionality::conditional},
+  {"Resource Type\"resource_type\":", &t_CWE_b7997cfb24, 250, 4, 1, 182, 13, 13, optionality::conditional},
+  {"Resource Group\"resource_group\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 14, 14, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 26, 6, 1, 0, 15, 15, optionality::conditional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 22, 22, optionality::conditional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CNE_049b0fea50, 250, 8, 1, 0, 28, 28, optionality::conditional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CNE_049b0fea50, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_CWE_b7997cfb24, 10, 11, 1, 279, 23, 23, optionality::conditional},
+  {"Filler Status Code\"filler_status_code\":", &t_CWE_b7997cfb24, 250, 12, 1, 278, 18, 18, optionality::conditional},
 };
-inline constexpr segment_def s_AIP_cfa9737b72{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_cfa9737b72_f, 12};
+inline constexpr segment_def s_AIP_577a2915f0{str("AIP", 3), str("Appointment Information - Personnel Resource", 44), s_AIP_577a2915f0_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_AIS_57B7CF788B
-#define HL7V2_DEFS_S_AIS_57B7CF788B
-inline constexpr field_def s_AIS_57b7cf788b_f[] = {
-  {str("Set ID - AIS", 12), str("set_id_ais", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::conditional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CWE_b7997cfb24, 250, 3, 1, 0, optionality::required},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 26, 4, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset", 22), str("start_date_time_offset", 22), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::conditional},
-  {str("Start Date/Time Offset Units", 28), str("start_date_time_offset_units", 28), &t_CNE_049b0fea50, 250, 6, 1, 0, optionality::conditional},
-  {str("Duration", 8), str("duration", 8), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Duration Units", 14), str("duration_units", 14), &t_CNE_049b0fea50, 250, 8, 1, 0, optionality::optional},
-  {str("Allow Substitution Code", 23), str("allow_substitution_code", 23), &t_CWE_b7997cfb24, 10, 9, 1, 279, optionality::conditional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CWE_b7997cfb24, 250, 10, 1, 278, optionality::conditional},
-  {str("Placer Supplemental Service Information", 39), str("placer_supplemental_service_information", 39), &t_CWE_b7997cfb24, 705, 11, 0, 411, optionality::optional},
-  {str("Filler Supplemental Service Information", 39), str("filler_supplemental_service_information", 39), &t_CWE_b7997cfb24, 705, 12, 0, 411, optionality::optional},
+#ifndef HL7V2_DEFS_S_AIS_F995DD166D
+#define HL7V2_DEFS_S_AIS_F995DD166D
+inline constexpr field_def s_AIS_f995dd166d_f[] = {
+  {"Set ID - AIS\"set_id_ais\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::conditional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CWE_b7997cfb24, 250, 3, 1, 0, 28, 28, optionality::required},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 26, 4, 1, 0, 15, 15, optionality::conditional},
+  {"Start Date/Time Offset\"start_date_time_offset\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 22, 22, optionality::conditional},
+  {"Start Date/Time Offset Units\"start_date_time_offset_units\":", &t_CNE_049b0fea50, 250, 6, 1, 0, 28, 28, optionality::conditional},
+  {"Duration\"duration\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 8, 8, optionality::optional},
+  {"Duration Units\"duration_units\":", &t_CNE_049b0fea50, 250, 8, 1, 0, 14, 14, optionality::optional},
+  {"Allow Substitution Code\"allow_substitution_code\":", &t_CWE_b7997cfb24, 10, 9, 1, 279, 23, 23, optionality::conditional},
+  {"Filler Status Code\"filler_status_code\":", &t_CWE_b7997cfb24, 250, 10, 1, 278, 18, 18, optionality::conditional},
+  {"Placer Supplemental Service Information\"placer_supplemental_service_information\":", &t_CWE_b7997cfb24, 705, 11, 0, 411, 39, 39, optionality::optional},
+  {"Filler Supplemental Service Information\"filler_supplemental_service_information\":", &t_CWE_b7997cfb24, 705, 12, 0, 411, 39, 39, optionality::optional},
 };
-inline constexpr segment_def s_AIS_57b7cf788b{str("AIS", 3), str("Appointment Information", 23), s_AIS_57b7cf788b_f, 12};
+inline constexpr segment_def s_AIS_f995dd166d{str("AIS", 3), str("Appointment Information", 23), s_AIS_f995dd166d_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_AL1_E4ACD01A7A
-#define HL7V2_DEFS_S_AL1_E4ACD01A7A
-inline constexpr field_def s_AL1_e4acd01a7a_f[] = {
-  {str("Set ID - AL1", 12), str("set_id_al1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergen Type Code", 18), str("allergen_type_code", 18), &t_CWE_b7997cfb24, 705, 2, 1, 127, optionality::optional},
-  {str("Allergen Code/Mnemonic/Description", 34), str("allergen_code_mnemonic_description", 34), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::required},
-  {str("Allergy Severity Code", 21), str("allergy_severity_code", 21), &t_CWE_b7997cfb24, 705, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction Code", 21), str("allergy_reaction_code", 21), &t_ST_30901c7b80, 15, 5, 0, 0, optionality::optional},
-  {str("Identification Date", 19), str("identification_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::withdrawn},
+#ifndef HL7V2_DEFS_S_AL1_6EDB546380
+#define HL7V2_DEFS_S_AL1_6EDB546380
+inline constexpr field_def s_AL1_6edb546380_f[] = {
+  {"Set ID - AL1\"set_id_al1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergen Type Code\"allergen_type_code\":", &t_CWE_b7997cfb24, 705, 2, 1, 127, 18, 18, optionality::optional},
+  {"Allergen Code/Mnemonic/Description\"allergen_code_mnemonic_description\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 34, 34, optionality::required},
+  {"Allergy Severity Code\"allergy_severity_code\":", &t_CWE_b7997cfb24, 705, 4, 1, 128, 21, 21, optionality::optional},
+  {"Allergy Reaction Code\"allergy_reaction_code\":", &t_ST_30901c7b80, 15, 5, 0, 0, 21, 21, optionality::optional},
+  {"Identification Date\"identification_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::withdrawn},
 };
-inline constexpr segment_def s_AL1_e4acd01a7a{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_e4acd01a7a_f, 6};
+inline constexpr segment_def s_AL1_6edb546380{str("AL1", 3), str("Patient Allergy Information", 27), s_AL1_6edb546380_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_APR_F73CB6211F
-#define HL7V2_DEFS_S_APR_F73CB6211F
-inline constexpr field_def s_APR_f73cb6211f_f[] = {
-  {str("Time Selection Criteria", 23), str("time_selection_criteria", 23), &t_SCV_cd8b1290af, 80, 1, 0, 294, optionality::optional},
-  {str("Resource Selection Criteria", 27), str("resource_selection_criteria", 27), &t_SCV_cd8b1290af, 80, 2, 0, 294, optionality::optional},
-  {str("Location Selection Criteria", 27), str("location_selection_criteria", 27), &t_SCV_cd8b1290af, 80, 3, 0, 294, optionality::optional},
-  {str("Slot Spacing Criteria", 21), str("slot_spacing_criteria", 21), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::optional},
-  {str("Filler Override Criteria", 24), str("filler_override_criteria", 24), &t_SCV_cd8b1290af, 80, 5, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_APR_0D5643E502
+#define HL7V2_DEFS_S_APR_0D5643E502
+inline constexpr field_def s_APR_0d5643e502_f[] = {
+  {"Time Selection Criteria\"time_selection_criteria\":", &t_SCV_cd8b1290af, 80, 1, 0, 294, 23, 23, optionality::optional},
+  {"Resource Selection Criteria\"resource_selection_criteria\":", &t_SCV_cd8b1290af, 80, 2, 0, 294, 27, 27, optionality::optional},
+  {"Location Selection Criteria\"location_selection_criteria\":", &t_SCV_cd8b1290af, 80, 3, 0, 294, 27, 27, optionality::optional},
+  {"Slot Spacing Criteria\"slot_spacing_criteria\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 21, 21, optionality::optional},
+  {"Filler Override Criteria\"filler_override_criteria\":", &t_SCV_cd8b1290af, 80, 5, 0, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_APR_f73cb6211f{str("APR", 3), str("Appointment Preferences", 23), s_APR_f73cb6211f_f, 5};
+inline constexpr segment_def s_APR_0d5643e502{str("APR", 3), str("Appointment Preferences", 23), s_APR_0d5643e502_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ARQ_A1DA4533F6
-#define HL7V2_DEFS_S_ARQ_A1DA4533F6
-inline constexpr field_def s_ARQ_a1da4533f6_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_47906d92be, 75, 1, 1, 0, optionality::required},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_47906d92be, 75, 2, 1, 0, optionality::conditional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::conditional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_47906d92be, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Request Event Reason", 20), str("request_event_reason", 20), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CWE_b7997cfb24, 250, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CWE_b7997cfb24, 250, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CNE_049b0fea50, 250, 10, 1, 0, optionality::optional},
-  {str("Requested Start Date/Time Range", 31), str("requested_start_date_time_range", 31), &t_DR_910cff0ba1, 53, 11, 0, 0, optionality::optional},
-  {str("Priority-ARQ", 12), str("priority_arq", 12), &t_ST_30901c7b80, 5, 12, 1, 0, optionality::optional},
-  {str("Repeating Interval", 18), str("repeating_interval", 18), &t_RI_d889e7dde4, 100, 13, 1, 0, optionality::optional},
-  {str("Repeating Interval Duration", 27), str("repeating_interval_duration", 27), &t_ST_30901c7b80, 5, 14, 1, 0, optionality::optional},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_5fd24dc260, 250, 15, 0, 0, optionality::required},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_35aa41f920, 250, 16, 0, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_85eb3acc14, 250, 17, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_eed0f2e6de, 80, 18, 1, 0, optionality::optional},
-  {str("Entered By Person", 17), str("entered_by_person", 17), &t_XCN_5fd24dc260, 250, 19, 0, 0, optionality::required},
-  {str("Entered By Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_35aa41f920, 250, 20, 0, 0, optionality::optional},
-  {str("Entered By Location", 19), str("entered_by_location", 19), &t_PL_eed0f2e6de, 80, 21, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_47906d92be, 75, 22, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_47906d92be, 75, 23, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_47906d92be, 427, 24, 0, 0, optionality::conditional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 25, 0, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_ARQ_E7EC9C1C49
+#define HL7V2_DEFS_S_ARQ_E7EC9C1C49
+inline constexpr field_def s_ARQ_e7ec9c1c49_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_47906d92be, 75, 1, 1, 0, 21, 21, optionality::required},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_47906d92be, 75, 2, 1, 0, 21, 21, optionality::conditional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::conditional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_47906d92be, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Request Event Reason\"request_event_reason\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Reason\"appointment_reason\":", &t_CWE_b7997cfb24, 250, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CWE_b7997cfb24, 250, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::optional},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CNE_049b0fea50, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Requested Start Date/Time Range\"requested_start_date_time_range\":", &t_DR_910cff0ba1, 53, 11, 0, 0, 31, 31, optionality::optional},
+  {"Priority-ARQ\"priority_arq\":", &t_ST_30901c7b80, 5, 12, 1, 0, 12, 12, optionality::optional},
+  {"Repeating Interval\"repeating_interval\":", &t_RI_d889e7dde4, 100, 13, 1, 0, 18, 18, optionality::optional},
+  {"Repeating Interval Duration\"repeating_interval_duration\":", &t_ST_30901c7b80, 5, 14, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_5fd24dc260, 250, 15, 0, 0, 21, 21, optionality::required},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_35aa41f920, 250, 16, 0, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_85eb3acc14, 250, 17, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_eed0f2e6de, 80, 18, 1, 0, 23, 23, optionality::optional},
+  {"Entered By Person\"entered_by_person\":", &t_XCN_5fd24dc260, 250, 19, 0, 0, 17, 17, optionality::required},
+  {"Entered By Phone Number\"entered_by_phone_number\":", &t_XTN_35aa41f920, 250, 20, 0, 0, 23, 23, optionality::optional},
+  {"Entered By Location\"entered_by_location\":", &t_PL_eed0f2e6de, 80, 21, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_47906d92be, 75, 22, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_47906d92be, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_47906d92be, 427, 24, 0, 0, 19, 19, optionality::conditional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 25, 0, 0, 19, 19, optionality::conditional},
 };
-inline constexpr segment_def s_ARQ_a1da4533f6{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_a1da4533f6_f, 25};
+inline constexpr segment_def s_ARQ_e7ec9c1c49{str("ARQ", 3), str("Appointment Request", 19), s_ARQ_e7ec9c1c49_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_ARV_C611578D65
-#define HL7V2_DEFS_S_ARV_C611578D65
-inline constexpr field_def s_ARV_c611578d65_f[] = {
-  {str("Set ID", 6), str("set_id", 6), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Access Restriction Action Code", 30), str("access_restriction_action_code", 30), &t_CNE_049b0fea50, 705, 2, 1, 206, optionality::required},
-  {str("Access Restriction Value", 24), str("access_restriction_value", 24), &t_CWE_b7997cfb24, 705, 3, 1, 717, optionality::required},
-  {str("Access Restriction Reason", 25), str("access_restriction_reason", 25), &t_CWE_b7997cfb24, 705, 4, 0, 719, optionality::optional},
-  {str("Special Access Restriction Instructions", 39), str("special_access_restriction_instructions", 39), &t_ST_30901c7b80, 250, 5, 0, 0, optionality::optional},
-  {str("Access Restriction Date Range", 29), str("access_restriction_date_range", 29), &t_DR_910cff0ba1, 49, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ARV_29F0E200EC
+#define HL7V2_DEFS_S_ARV_29F0E200EC
+inline constexpr field_def s_ARV_29f0e200ec_f[] = {
+  {"Set ID\"set_id\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 6, 6, optionality::optional},
+  {"Access Restriction Action Code\"access_restriction_action_code\":", &t_CNE_049b0fea50, 705, 2, 1, 206, 30, 30, optionality::required},
+  {"Access Restriction Value\"access_restriction_value\":", &t_CWE_b7997cfb24, 705, 3, 1, 717, 24, 24, optionality::required},
+  {"Access Restriction Reason\"access_restriction_reason\":", &t_CWE_b7997cfb24, 705, 4, 0, 719, 25, 25, optionality::optional},
+  {"Special Access Restriction Instructions\"special_access_restriction_instructions\":", &t_ST_30901c7b80, 250, 5, 0, 0, 39, 39, optionality::optional},
+  {"Access Restriction Date Range\"access_restriction_date_range\":", &t_DR_910cff0ba1, 49, 6, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_ARV_c611578d65{str("ARV", 3), str("Access Restriction", 18), s_ARV_c611578d65_f, 6};
+inline constexpr segment_def s_ARV_29f0e200ec{str("ARV", 3), str("Access Restriction", 18), s_ARV_29f0e200ec_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_AUT_286AB71D96
-#define HL7V2_DEFS_S_AUT_286AB71D96
-inline constexpr field_def s_AUT_286ab71d96_f[] = {
-  {str("Authorizing Payor, Plan ID", 26), str("authorizing_payor_plan_id", 25), &t_CWE_b7997cfb24, 250, 1, 1, 72, optionality::optional},
-  {str("Authorizing Payor, Company ID", 29), str("authorizing_payor_company_id", 28), &t_CWE_b7997cfb24, 250, 2, 1, 285, optionality::required},
-  {str("Authorizing Payor, Company Name", 31), str("authorizing_payor_company_name", 30), &t_ST_30901c7b80, 45, 3, 1, 0, optionality::optional},
-  {str("Authorization Effective Date", 28), str("authorization_effective_date", 28), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Authorization Expiration Date", 29), str("authorization_expiration_date", 29), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Authorization Identifier", 24), str("authorization_identifier", 24), &t_EI_47906d92be, 30, 6, 1, 0, optionality::conditional},
-  {str("Reimbursement Limit", 19), str("reimbursement_limit", 19), &t_CP_33e34790d8, 25, 7, 1, 0, optionality::optional},
-  {str("Requested Number of Treatments", 30), str("requested_number_of_treatments", 30), &t_CQ_1f2c8c4efa, 2, 8, 1, 0, optionality::optional},
-  {str("Authorized Number of Treatments", 31), str("authorized_number_of_treatments", 31), &t_CQ_1f2c8c4efa, 2, 9, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_DTM_49eefd5d38, 24, 10, 1, 0, optionality::optional},
-  {str("Requested Discipline(s)", 23), str("requested_discipline_s", 22), &t_CWE_b7997cfb24, 0, 11, 0, 0, optionality::optional},
-  {str("Authorized Discipline(s)", 24), str("authorized_discipline_s", 23), &t_CWE_b7997cfb24, 0, 12, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_AUT_2E76417ADB
+#define HL7V2_DEFS_S_AUT_2E76417ADB
+inline constexpr field_def s_AUT_2e76417adb_f[] = {
+  {"Authorizing Payor, Plan ID\"authorizing_payor_plan_id\":", &t_CWE_b7997cfb24, 250, 1, 1, 72, 26, 25, optionality::optional},
+  {"Authorizing Payor, Company ID\"authorizing_payor_company_id\":", &t_CWE_b7997cfb24, 250, 2, 1, 285, 29, 28, optionality::required},
+  {"Authorizing Payor, Company Name\"authorizing_payor_company_name\":", &t_ST_30901c7b80, 45, 3, 1, 0, 31, 30, optionality::optional},
+  {"Authorization Effective Date\"authorization_effective_date\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 28, 28, optionality::optional},
+  {"Authorization Expiration Date\"authorization_expiration_date\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 29, 29, optionality::optional},
+  {"Authorization Identifier\"authorization_identifier\":", &t_EI_47906d92be, 30, 6, 1, 0, 24, 24, optionality::conditional},
+  {"Reimbursement Limit\"reimbursement_limit\":", &t_CP_33e34790d8, 25, 7, 1, 0, 19, 19, optionality::optional},
+  {"Requested Number of Treatments\"requested_number_of_treatments\":", &t_CQ_1f2c8c4efa, 2, 8, 1, 0, 30, 30, optionality::optional},
+  {"Authorized Number of Treatments\"authorized_number_of_treatments\":", &t_CQ_1f2c8c4efa, 2, 9, 1, 0, 31, 31, optionality::optional},
+  {"Process Date\"process_date\":", &t_DTM_49eefd5d38, 24, 10, 1, 0, 12, 12, optionality::optional},
+  {"Requested Discipline(s)\"requested_discipline_s\":", &t_CWE_b7997cfb24, 0, 11, 0, 0, 23, 22, optionality::optional},
+  {"Authorized Discipline(s)\"authorized_discipline_s\":", &t_CWE_b7997cfb24, 0, 12, 0, 0, 24, 23, optionality::optional},
 };
-inline constexpr segment_def s_AUT_286ab71d96{str("AUT", 3), str("Authorization Information", 25), s_AUT_286ab71d96_f, 12};
+inline constexpr segment_def s_AUT_2e76417adb{str("AUT", 3), str("Authorization Information", 25), s_AUT_2e76417adb_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_BHS_6B5C82CF00
-#define HL7V2_DEFS_S_BHS_6B5C82CF00
-inline constexpr field_def s_BHS_6b5c82cf00_f[] = {
-  {str("Batch Field Separator", 21), str("batch_field_separator", 21), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Batch Encoding Characters", 25), str("batch_encoding_characters", 25), &t_ST_30901c7b80, 5, 2, 1, 0, optionality::required},
-  {str("Batch Sending Application", 25), str("batch_sending_application", 25), &t_HD_ca6d28384e, 227, 3, 1, 0, optionality::optional},
-  {str("Batch Sending Facility", 22), str("batch_sending_facility", 22), &t_HD_ca6d28384e, 227, 4, 1, 0, optionality::optional},
-  {str("Batch Receiving Application", 27), str("batch_receiving_application", 27), &t_HD_ca6d28384e, 227, 5, 1, 0, optionality::optional},
-  {str("Batch Receiving Facility", 24), str("batch_receiving_facility", 24), &t_HD_ca6d28384e, 227, 6, 1, 0, optionality::optional},
-  {str("Batch Creation Date/Time", 24), str("batch_creation_date_time", 24), &t_DTM_49eefd5d38, 26, 7, 1, 0, optionality::optional},
-  {str("Batch Security", 14), str("batch_security", 14), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Batch Name/ID/Type", 18), str("batch_name_id_type", 18), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("Batch Control ID", 16), str("batch_control_id", 16), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference Batch Control ID", 26), str("reference_batch_control_id", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("Batch Sending Network Address", 29), str("batch_sending_network_address", 29), &t_HD_ca6d28384e, 227, 13, 1, 0, optionality::optional},
-  {str("Batch Receiving Network Address", 31), str("batch_receiving_network_address", 31), &t_HD_ca6d28384e, 227, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BHS_83B8E5117F
+#define HL7V2_DEFS_S_BHS_83B8E5117F
+inline constexpr field_def s_BHS_83b8e5117f_f[] = {
+  {"Batch Field Separator\"batch_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 21, 21, optionality::required},
+  {"Batch Encoding Characters\"batch_encoding_characters\":", &t_ST_30901c7b80, 5, 2, 1, 0, 25, 25, optionality::required},
+  {"Batch Sending Application\"batch_sending_application\":", &t_HD_ca6d28384e, 227, 3, 1, 0, 25, 25, optionality::optional},
+  {"Batch Sending Facility\"batch_sending_facility\":", &t_HD_ca6d28384e, 227, 4, 1, 0, 22, 22, optionality::optional},
+  {"Batch Receiving Application\"batch_receiving_application\":", &t_HD_ca6d28384e, 227, 5, 1, 0, 27, 27, optionality::optional},
+  {"Batch Receiving Facility\"batch_receiving_facility\":", &t_HD_ca6d28384e, 227, 6, 1, 0, 24, 24, optionality::optional},
+  {"Batch Creation Date/Time\"batch_creation_date_time\":", &t_DTM_49eefd5d38, 26, 7, 1, 0, 24, 24, optionality::optional},
+  {"Batch Security\"batch_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 14, 14, optionality::optional},
+  {"Batch Name/ID/Type\"batch_name_id_type\":", &t_ST_30901c7b80, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 13, 13, optionality::optional},
+  {"Batch Control ID\"batch_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 16, 16, optionality::optional},
+  {"Reference Batch Control ID\"reference_batch_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 26, 26, optionality::optional},
+  {"Batch Sending Network Address\"batch_sending_network_address\":", &t_HD_ca6d28384e, 227, 13, 1, 0, 29, 29, optionality::optional},
+  {"Batch Receiving Network Address\"batch_receiving_network_address\":", &t_HD_ca6d28384e, 227, 14, 1, 0, 31, 31, optionality::optional},
 };
-inline constexpr segment_def s_BHS_6b5c82cf00{str("BHS", 3), str("Batch Header", 12), s_BHS_6b5c82cf00_f, 14};
+inline constexpr segment_def s_BHS_83b8e5117f{str("BHS", 3), str("Batch Header", 12), s_BHS_83b8e5117f_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_BLC_F77355065D
-#define HL7V2_DEFS_S_BLC_F77355065D
-inline constexpr field_def s_BLC_f77355065d_f[] = {
-  {str("Blood Product Code", 18), str("blood_product_code", 18), &t_CWE_b7997cfb24, 250, 1, 1, 426, optionality::optional},
-  {str("Blood Amount", 12), str("blood_amount", 12), &t_CQ_1f2c8c4efa, 267, 2, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BLC_75A8B1877D
+#define HL7V2_DEFS_S_BLC_75A8B1877D
+inline constexpr field_def s_BLC_75a8b1877d_f[] = {
+  {"Blood Product Code\"blood_product_code\":", &t_CWE_b7997cfb24, 250, 1, 1, 426, 18, 18, optionality::optional},
+  {"Blood Amount\"blood_amount\":", &t_CQ_1f2c8c4efa, 267, 2, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_BLC_f77355065d{str("BLC", 3), str("Blood Code", 10), s_BLC_f77355065d_f, 2};
+inline constexpr segment_def s_BLC_75a8b1877d{str("BLC", 3), str("Blood Code", 10), s_BLC_75a8b1877d_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_BLG_F719D9018A
-#define HL7V2_DEFS_S_BLG_F719D9018A
-inline constexpr field_def s_BLG_f719d9018a_f[] = {
-  {str("When to Charge", 14), str("when_to_charge", 14), &t_CCD_2049ab6aec, 40, 1, 1, 100, optionality::optional},
-  {str("Charge Type", 11), str("charge_type", 11), &t_ID_e49635b99a, 2, 2, 1, 122, optionality::optional},
-  {str("Account ID", 10), str("account_id", 10), &t_CX_e709fcbbb0, 100, 3, 1, 0, optionality::optional},
-  {str("Charge Type Reason", 18), str("charge_type_reason", 18), &t_CWE_b7997cfb24, 60, 4, 1, 475, optionality::optional},
+#ifndef HL7V2_DEFS_S_BLG_9E57C42D71
+#define HL7V2_DEFS_S_BLG_9E57C42D71
+inline constexpr field_def s_BLG_9e57c42d71_f[] = {
+  {"When to Charge\"when_to_charge\":", &t_CCD_2049ab6aec, 40, 1, 1, 100, 14, 14, optionality::optional},
+  {"Charge Type\"charge_type\":", &t_ID_e49635b99a, 2, 2, 1, 122, 11, 11, optionality::optional},
+  {"Account ID\"account_id\":", &t_CX_e709fcbbb0, 100, 3, 1, 0, 10, 10, optionality::optional},
+  {"Charge Type Reason\"charge_type_reason\":", &t_CWE_b7997cfb24, 60, 4, 1, 475, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_BLG_f719d9018a{str("BLG", 3), str("Billing", 7), s_BLG_f719d9018a_f, 4};
+inline constexpr segment_def s_BLG_9e57c42d71{str("BLG", 3), str("Billing", 7), s_BLG_9e57c42d71_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_BPO_73B4F56A1F
-#define HL7V2_DEFS_S_BPO_73B4F56A1F
-inline constexpr field_def s_BPO_73b4f56a1f_f[] = {
-  {str("Set ID - BPO", 12), str("set_id_bpo", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BP Universal Service Identifier", 31), str("bp_universal_service_identifier", 31), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::required},
-  {str("BP  Processing Requirements", 27), str("bp_processing_requirements", 26), &t_CWE_b7997cfb24, 250, 3, 0, 508, optionality::optional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 5, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("BP Intended Use Date/Time", 25), str("bp_intended_use_date_time", 25), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("BP Intended Dispense From Location", 34), str("bp_intended_dispense_from_location", 34), &t_PL_eed0f2e6de, 80, 8, 1, 0, optionality::optional},
-  {str("BP Intended Dispense From Address", 33), str("bp_intended_dispense_from_address", 33), &t_XAD_85eb3acc14, 250, 9, 1, 0, optionality::optional},
-  {str("BP Requested Dispense Date/Time", 31), str("bp_requested_dispense_date_time", 31), &t_DTM_49eefd5d38, 24, 10, 1, 0, optionality::optional},
-  {str("BP Requested Dispense To Location", 33), str("bp_requested_dispense_to_location", 33), &t_PL_eed0f2e6de, 80, 11, 1, 0, optionality::optional},
-  {str("BP Requested Dispense To Address", 32), str("bp_requested_dispense_to_address", 32), &t_XAD_85eb3acc14, 250, 12, 1, 0, optionality::optional},
-  {str("BP Indication for Use", 21), str("bp_indication_for_use", 21), &t_CWE_b7997cfb24, 250, 13, 0, 509, optionality::optional},
-  {str("BP Informed Consent Indicator", 29), str("bp_informed_consent_indicator", 29), &t_ID_e49635b99a, 1, 14, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_BPO_4FC472378A
+#define HL7V2_DEFS_S_BPO_4FC472378A
+inline constexpr field_def s_BPO_4fc472378a_f[] = {
+  {"Set ID - BPO\"set_id_bpo\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BP Universal Service Identifier\"bp_universal_service_identifier\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 31, 31, optionality::required},
+  {"BP  Processing Requirements\"bp_processing_requirements\":", &t_CWE_b7997cfb24, 250, 3, 0, 508, 27, 26, optionality::optional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 5, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 8, 8, optionality::optional},
+  {"BP Intended Use Date/Time\"bp_intended_use_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 25, 25, optionality::optional},
+  {"BP Intended Dispense From Location\"bp_intended_dispense_from_location\":", &t_PL_eed0f2e6de, 80, 8, 1, 0, 34, 34, optionality::optional},
+  {"BP Intended Dispense From Address\"bp_intended_dispense_from_address\":", &t_XAD_85eb3acc14, 250, 9, 1, 0, 33, 33, optionality::optional},
+  {"BP Requested Dispense Date/Time\"bp_requested_dispense_date_time\":", &t_DTM_49eefd5d38, 24, 10, 1, 0, 31, 31, optionality::optional},
+  {"BP Requested Dispense To Location\"bp_requested_dispense_to_location\":", &t_PL_eed0f2e6de, 80, 11, 1, 0, 33, 33, optionality::optional},
+  {"BP Requested Dispense To Address\"bp_requested_dispense_to_address\":", &t_XAD_85eb3acc14, 250, 12, 1, 0, 32, 32, optionality::optional},
+  {"BP Indication for Use\"bp_indication_for_use\":", &t_CWE_b7997cfb24, 250, 13, 0, 509, 21, 21, optionality::optional},
+  {"BP Informed Consent Indicator\"bp_informed_consent_indicator\":", &t_ID_e49635b99a, 1, 14, 1, 136, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_BPO_73b4f56a1f{str("BPO", 3), str("Blood product order", 19), s_BPO_73b4f56a1f_f, 14};
+inline constexpr segment_def s_BPO_4fc472378a{str("BPO", 3), str("Blood product order", 19), s_BPO_4fc472378a_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_BPX_2D588035C0
-#define HL7V2_DEFS_S_BPX_2D588035C0
-inline constexpr field_def s_BPX_2d588035c0_f[] = {
-  {str("Set ID - BPX", 12), str("set_id_bpx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BP Dispense Status", 18), str("bp_dispense_status", 18), &t_CWE_b7997cfb24, 250, 2, 1, 510, optionality::required},
-  {str("BP Status", 9), str("bp_status", 9), &t_ID_e49635b99a, 1, 3, 1, 511, optionality::required},
-  {str("BP Date/Time of Status", 22), str("bp_date_time_of_status", 22), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::required},
-  {str("BC Donation ID", 14), str("bc_donation_id", 14), &t_EI_47906d92be, 22, 5, 1, 0, optionality::conditional},
-  {str("BC Component", 12), str("bc_component", 12), &t_CNE_049b0fea50, 250, 6, 1, 0, optionality::conditional},
-  {str("BC Donation Type / Intended Use", 31), str("bc_donation_type_intended_use", 29), &t_CNE_049b0fea50, 250, 7, 1, 0, optionality::optional},
-  {str("CP Commercial Product", 21), str("cp_commercial_product", 21), &t_CWE_b7997cfb24, 250, 8, 1, 512, optionality::conditional},
-  {str("CP Manufacturer", 15), str("cp_manufacturer", 15), &t_XON_494b3ab033, 250, 9, 1, 0, optionality::conditional},
-  {str("CP Lot Number", 13), str("cp_lot_number", 13), &t_EI_47906d92be, 22, 10, 1, 0, optionality::conditional},
-  {str("BP Blood Group", 14), str("bp_blood_group", 14), &t_CNE_049b0fea50, 250, 11, 1, 0, optionality::optional},
-  {str("BC Special Testing", 18), str("bc_special_testing", 18), &t_CNE_049b0fea50, 250, 12, 0, 0, optionality::optional},
-  {str("BP Expiration Date/Time", 23), str("bp_expiration_date_time", 23), &t_DTM_49eefd5d38, 24, 13, 1, 0, optionality::optional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 14, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 15, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CWE_b7997cfb24, 250, 16, 1, 0, optionality::optional},
-  {str("BP Unique ID", 12), str("bp_unique_id", 12), &t_EI_47906d92be, 22, 17, 1, 0, optionality::optional},
-  {str("BP Actual Dispensed To Location", 31), str("bp_actual_dispensed_to_location", 31), &t_PL_eed0f2e6de, 80, 18, 1, 0, optionality::optional},
-  {str("BP Actual Dispensed To Address", 30), str("bp_actual_dispensed_to_address", 30), &t_XAD_85eb3acc14, 250, 19, 1, 0, optionality::optional},
-  {str("BP Dispensed to Receiver", 24), str("bp_dispensed_to_receiver", 24), &t_XCN_5fd24dc260, 250, 20, 1, 0, optionality::optional},
-  {str("BP Dispensing Individual", 24), str("bp_dispensing_individual", 24), &t_XCN_5fd24dc260, 250, 21, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BPX_1530E03854
+#define HL7V2_DEFS_S_BPX_1530E03854
+inline constexpr field_def s_BPX_1530e03854_f[] = {
+  {"Set ID - BPX\"set_id_bpx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BP Dispense Status\"bp_dispense_status\":", &t_CWE_b7997cfb24, 250, 2, 1, 510, 18, 18, optionality::required},
+  {"BP Status\"bp_status\":", &t_ID_e49635b99a, 1, 3, 1, 511, 9, 9, optionality::required},
+  {"BP Date/Time of Status\"bp_date_time_of_status\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 22, 22, optionality::required},
+  {"BC Donation ID\"bc_donation_id\":", &t_EI_47906d92be, 22, 5, 1, 0, 14, 14, optionality::conditional},
+  {"BC Component\"bc_component\":", &t_CNE_049b0fea50, 250, 6, 1, 0, 12, 12, optionality::conditional},
+  {"BC Donation Type / Intended Use\"bc_donation_type_intended_use\":", &t_CNE_049b0fea50, 250, 7, 1, 0, 31, 29, optionality::optional},
+  {"CP Commercial Product\"cp_commercial_product\":", &t_CWE_b7997cfb24, 250, 8, 1, 512, 21, 21, optionality::conditional},
+  {"CP Manufacturer\"cp_manufacturer\":", &t_XON_494b3ab033, 250, 9, 1, 0, 15, 15, optionality::conditional},
+  {"CP Lot Number\"cp_lot_number\":", &t_EI_47906d92be, 22, 10, 1, 0, 13, 13, optionality::conditional},
+  {"BP Blood Group\"bp_blood_group\":", &t_CNE_049b0fea50, 250, 11, 1, 0, 14, 14, optionality::optional},
+  {"BC Special Testing\"bc_special_testing\":", &t_CNE_049b0fea50, 250, 12, 0, 0, 18, 18, optionality::optional},
+  {"BP Expiration Date/Time\"bp_expiration_date_time\":", &t_DTM_49eefd5d38, 24, 13, 1, 0, 23, 23, optionality::optional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 14, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 15, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CWE_b7997cfb24, 250, 16, 1, 0, 8, 8, optionality::optional},
+  {"BP Unique ID\"bp_unique_id\":", &t_EI_47906d92be, 22, 17, 1, 0, 12, 12, optionality::optional},
+  {"BP Actual Dispensed To Location\"bp_actual_dispensed_to_location\":", &t_PL_eed0f2e6de, 80, 18, 1, 0, 31, 31, optionality::optional},
+  {"BP Actual Dispensed To Address\"bp_actual_dispensed_to_address\":", &t_XAD_85eb3acc14, 250, 19, 1, 0, 30, 30, optionality::optional},
+  {"BP Dispensed to Receiver\"bp_dispensed_to_receiver\":", &t_XCN_5fd24dc260, 250, 20, 1, 0, 24, 24, optionality::optional},
+  {"BP Dispensing Individual\"bp_dispensing_individual\":", &t_XCN_5fd24dc260, 250, 21, 1, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_BPX_2d588035c0{str("BPX", 3), str("Blood product dispense status", 29), s_BPX_2d588035c0_f, 21};
+inline constexpr segment_def s_BPX_1530e03854{str("BPX", 3), str("Blood product dispense status", 29), s_BPX_1530e03854_f, 21};
 #endif
-#ifndef HL7V2_DEFS_S_BTS_913B940B42
-#define HL7V2_DEFS_S_BTS_913B940B42
-inline constexpr field_def s_BTS_913b940b42_f[] = {
-  {str("Batch Message Count", 19), str("batch_message_count", 19), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Batch Comment", 13), str("batch_comment", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Batch Totals", 12), str("batch_totals", 12), &t_NM_caa61c45e1, 100, 3, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_BTS_680D28F0B2
+#define HL7V2_DEFS_S_BTS_680D28F0B2
+inline constexpr field_def s_BTS_680d28f0b2_f[] = {
+  {"Batch Message Count\"batch_message_count\":", &t_ST_30901c7b80, 10, 1, 1, 0, 19, 19, optionality::optional},
+  {"Batch Comment\"batch_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Batch Totals\"batch_totals\":", &t_NM_caa61c45e1, 100, 3, 0, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_BTS_913b940b42{str("BTS", 3), str("Batch Trailer", 13), s_BTS_913b940b42_f, 3};
+inline constexpr segment_def s_BTS_680d28f0b2{str("BTS", 3), str("Batch Trailer", 13), s_BTS_680d28f0b2_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_BTX_3637322A53
-#define HL7V2_DEFS_S_BTX_3637322A53
-inline constexpr field_def s_BTX_3637322a53_f[] = {
-  {str("Set ID - BTX", 12), str("set_id_btx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("BC Donation ID", 14), str("bc_donation_id", 14), &t_EI_47906d92be, 22, 2, 1, 0, optionality::conditional},
-  {str("BC Component", 12), str("bc_component", 12), &t_CNE_049b0fea50, 250, 3, 1, 0, optionality::conditional},
-  {str("BC Blood Group", 14), str("bc_blood_group", 14), &t_CNE_049b0fea50, 250, 4, 1, 0, optionality::conditional},
-  {str("CP Commercial Product", 21), str("cp_commercial_product", 21), &t_CWE_b7997cfb24, 250, 5, 1, 512, optionality::conditional},
-  {str("CP Manufacturer", 15), str("cp_manufacturer", 15), &t_XON_494b3ab033, 250, 6, 1, 0, optionality::conditional},
-  {str("CP Lot Number", 13), str("cp_lot_number", 13), &t_EI_47906d92be, 22, 7, 1, 0, optionality::conditional},
-  {str("BP Quantity", 11), str("bp_quantity", 11), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::required},
-  {str("BP Amount", 9), str("bp_amount", 9), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("BP Units", 8), str("bp_units", 8), &t_CWE_b7997cfb24, 250, 10, 1, 0, optionality::optional},
-  {str("BP Transfusion/Disposition Status", 33), str("bp_transfusion_disposition_status", 33), &t_CWE_b7997cfb24, 250, 11, 1, 513, optionality::required},
-  {str("BP Message Status", 17), str("bp_message_status", 17), &t_ID_e49635b99a, 1, 12, 1, 511, optionality::required},
-  {str("BP Date/Time of Status", 22), str("bp_date_time_of_status", 22), &t_DTM_49eefd5d38, 26, 13, 1, 0, optionality::required},
-  {str("BP Transfusion Administrator", 28), str("bp_transfusion_administrator", 28), &t_XCN_5fd24dc260, 250, 14, 1, 0, optionality::optional},
-  {str("BP Transfusion Verifier", 23), str("bp_transfusion_verifier", 23), &t_XCN_5fd24dc260, 250, 15, 1, 0, optionality::optional},
-  {str("BP Transfusion Start Date/Time of Status", 40), str("bp_transfusion_start_date_time_of_status", 40), &t_DTM_49eefd5d38, 26, 16, 1, 0, optionality::optional},
-  {str("BP Transfusion End Date/Time of Status", 38), str("bp_transfusion_end_date_time_of_status", 38), &t_DTM_49eefd5d38, 26, 17, 1, 0, optionality::optional},
-  {str("BP Adverse Reaction Type", 24), str("bp_adverse_reaction_type", 24), &t_CWE_b7997cfb24, 250, 18, 0, 514, optionality::optional},
-  {str("BP Transfusion Interrupted Reason", 33), str("bp_transfusion_interrupted_reason", 33), &t_CWE_b7997cfb24, 250, 19, 1, 515, optionality::optional},
+#ifndef HL7V2_DEFS_S_BTX_04D1D8795A
+#define HL7V2_DEFS_S_BTX_04D1D8795A
+inline constexpr field_def s_BTX_04d1d8795a_f[] = {
+  {"Set ID - BTX\"set_id_btx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"BC Donation ID\"bc_donation_id\":", &t_EI_47906d92be, 22, 2, 1, 0, 14, 14, optionality::conditional},
+  {"BC Component\"bc_component\":", &t_CNE_049b0fea50, 250, 3, 1, 0, 12, 12, optionality::conditional},
+  {"BC Blood Group\"bc_blood_group\":", &t_CNE_049b0fea50, 250, 4, 1, 0, 14, 14, optionality::conditional},
+  {"CP Commercial Product\"cp_commercial_product\":", &t_CWE_b7997cfb24, 250, 5, 1, 512, 21, 21, optionality::conditional},
+  {"CP Manufacturer\"cp_manufacturer\":", &t_XON_494b3ab033, 250, 6, 1, 0, 15, 15, optionality::conditional},
+  {"CP Lot Number\"cp_lot_number\":", &t_EI_47906d92be, 22, 7, 1, 0, 13, 13, optionality::conditional},
+  {"BP Quantity\"bp_quantity\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 11, 11, optionality::required},
+  {"BP Amount\"bp_amount\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 9, 9, optionality::optional},
+  {"BP Units\"bp_units\":", &t_CWE_b7997cfb24, 250, 10, 1, 0, 8, 8, optionality::optional},
+  {"BP Transfusion/Disposition Status\"bp_transfusion_disposition_status\":", &t_CWE_b7997cfb24, 250, 11, 1, 513, 33, 33, optionality::required},
+  {"BP Message Status\"bp_message_status\":", &t_ID_e49635b99a, 1, 12, 1, 511, 17, 17, optionality::required},
+  {"BP Date/Time of Status\"bp_date_time_of_status\":", &t_DTM_49eefd5d38, 26, 13, 1, 0, 22, 22, optionality::required},
+  {"BP Transfusion Administrator\"bp_transfusion_administrator\":", &t_XCN_5fd24dc260, 250, 14, 1, 0, 28, 28, optionality::optional},
+  {"BP Transfusion Verifier\"bp_transfusion_verifier\":", &t_XCN_5fd24dc260, 250, 15, 1, 0, 23, 23, optionality::optional},
+  {"BP Transfusion Start Date/Time of Status\"bp_transfusion_start_date_time_of_status\":", &t_DTM_49eefd5d38, 26, 16, 1, 0, 40, 40, optionality::optional},
+  {"BP Transfusion End Date/Time of Status\"bp_transfusion_end_date_time_of_status\":", &t_DTM_49eefd5d38, 26, 17, 1, 0, 38, 38, optionality::optional},
+  {"BP Adverse Reaction Type\"bp_adverse_reaction_type\":", &t_CWE_b7997cfb24, 250, 18, 0, 514, 24, 24, optionality::optional},
+  {"BP Transfusion Interrupted Reason\"bp_transfusion_interrupted_reason\":", &t_CWE_b7997cfb24, 250, 19, 1, 515, 33, 33, optionality::optional},
 };
-inline constexpr segment_def s_BTX_3637322a53{str("BTX", 3), str("Blood Product Transfusion/Disposition", 37), s_BTX_3637322a53_f, 19};
+inline constexpr segment_def s_BTX_04d1d8795a{str("BTX", 3), str("Blood Product Transfusion/Disposition", 37), s_BTX_04d1d8795a_f, 19};
 #endif
-#ifndef HL7V2_DEFS_S_CDM_C2D38B35D6
-#define HL7V2_DEFS_S_CDM_C2D38B35D6
-inline constexpr field_def s_CDM_c2d38b35d6_f[] = {
-  {str("Primary Key Value - CDM", 23), str("primary_key_value_cdm", 21), &t_CWE_b7997cfb24, 250, 1, 1, 132, optionality::required},
-  {str("Charge Code Alias", 17), str("charge_code_alias", 17), &t_CWE_b7997cfb24, 250, 2, 0, 132, optionality::optional},
-  {str("Charge Description Short", 24), str("charge_description_short", 24), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Charge Description Long", 23), str("charge_description_long", 23), &t_ST_30901c7b80, 250, 4, 1, 0, optionality::optional},
-  {str("Description Override Indicator", 30), str("description_override_indicator", 30), &t_CWE_b7997cfb24, 1, 5, 1, 268, optionality::optional},
-  {str("Exploding Charges", 17), str("exploding_charges", 17), &t_CWE_b7997cfb24, 250, 6, 0, 132, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 7, 0, 88, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_e49635b99a, 1, 8, 1, 183, optionality::optional},
-  {str("Inventory Number", 16), str("inventory_number", 16), &t_CWE_b7997cfb24, 250, 9, 0, 463, optionality::optional},
-  {str("Resource Load", 13), str("resource_load", 13), &t_NM_caa61c45e1, 12, 10, 1, 0, optionality::optional},
-  {str("Contract Number", 15), str("contract_number", 15), &t_CX_e709fcbbb0, 250, 11, 0, 0, optionality::optional},
-  {str("Contract Organization", 21), str("contract_organization", 21), &t_XON_494b3ab033, 250, 12, 0, 0, optionality::optional},
-  {str("Room Fee Indicator", 18), str("room_fee_indicator", 18), &t_ID_e49635b99a, 1, 13, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_CDM_CB8F71299E
+#define HL7V2_DEFS_S_CDM_CB8F71299E
+inline constexpr field_def s_CDM_cb8f71299e_f[] = {
+  {"Primary Key Value - CDM\"primary_key_value_cdm\":", &t_CWE_b7997cfb24, 250, 1, 1, 132, 23, 21, optionality::required},
+  {"Charge Code Alias\"charge_code_alias\":", &t_CWE_b7997cfb24, 250, 2, 0, 132, 17, 17, optionality::optional},
+  {"Charge Description Short\"charge_description_short\":", &t_ST_30901c7b80, 20, 3, 1, 0, 24, 24, optionality::required},
+  {"Charge Description Long\"charge_description_long\":", &t_ST_30901c7b80, 250, 4, 1, 0, 23, 23, optionality::optional},
+  {"Description Override Indicator\"description_override_indicator\":", &t_CWE_b7997cfb24, 1, 5, 1, 268, 30, 30, optionality::optional},
+  {"Exploding Charges\"exploding_charges\":", &t_CWE_b7997cfb24, 250, 6, 0, 132, 17, 17, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 7, 0, 88, 14, 14, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_e49635b99a, 1, 8, 1, 183, 20, 20, optionality::optional},
+  {"Inventory Number\"inventory_number\":", &t_CWE_b7997cfb24, 250, 9, 0, 463, 16, 16, optionality::optional},
+  {"Resource Load\"resource_load\":", &t_NM_caa61c45e1, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Contract Number\"contract_number\":", &t_CX_e709fcbbb0, 250, 11, 0, 0, 15, 15, optionality::optional},
+  {"Contract Organization\"contract_organization\":", &t_XON_494b3ab033, 250, 12, 0, 0, 21, 21, optionality::optional},
+  {"Room Fee Indicator\"room_fee_indicator\":", &t_ID_e49635b99a, 1, 13, 1, 136, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_CDM_c2d38b35d6{str("CDM", 3), str("Charge Description Master", 25), s_CDM_c2d38b35d6_f, 13};
+inline constexpr segment_def s_CDM_cb8f71299e{str("CDM", 3), str("Charge Description Master", 25), s_CDM_cb8f71299e_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_CER_C07124EDA3
-#define HL7V2_DEFS_S_CER_C07124EDA3
-inline constexpr field_def s_CER_c07124eda3_f[] = {
-  {str("Set ID - CER", 12), str("set_id_cer", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Serial Number", 13), str("serial_number", 13), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
-  {str("Version", 7), str("version", 7), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
-  {str("Granting Authority", 18), str("granting_authority", 18), &t_XON_494b3ab033, 250, 4, 1, 0, optionality::optional},
-  {str("Issuing Authority", 17), str("issuing_authority", 17), &t_XCN_5fd24dc260, 250, 5, 1, 0, optionality::optional},
-  {str("Signature", 9), str("signature", 9), &t_ED_06d61eef3a, 65536, 6, 1, 0, optionality::optional},
-  {str("Granting Country", 16), str("granting_country", 16), &t_ID_e49635b99a, 3, 7, 1, 399, optionality::optional},
-  {str("Granting State/Province", 23), str("granting_state_province", 23), &t_CWE_b7997cfb24, 250, 8, 1, 347, optionality::optional},
-  {str("Granting County/Parish", 22), str("granting_county_parish", 22), &t_CWE_b7997cfb24, 250, 9, 1, 289, optionality::optional},
-  {str("Certificate Type", 16), str("certificate_type", 16), &t_CWE_b7997cfb24, 250, 10, 1, 0, optionality::optional},
-  {str("Certificate Domain", 18), str("certificate_domain", 18), &t_CWE_b7997cfb24, 250, 11, 1, 0, optionality::optional},
-  {str("Subject ID", 10), str("subject_id", 10), &t_EI_47906d92be, 250, 12, 1, 0, optionality::conditional},
-  {str("Subject Name", 12), str("subject_name", 12), &t_ST_30901c7b80, 250, 13, 1, 0, optionality::required},
-  {str("Subject Directory Attribute Extension", 37), str("subject_directory_attribute_extension", 37), &t_CWE_b7997cfb24, 250, 14, 0, 0, optionality::optional},
-  {str("Subject Public Key Info", 23), str("subject_public_key_info", 23), &t_CWE_b7997cfb24, 250, 15, 1, 0, optionality::optional},
-  {str("Authority Key Identifier", 24), str("authority_key_identifier", 24), &t_CWE_b7997cfb24, 250, 16, 1, 0, optionality::optional},
-  {str("Basic Constraint", 16), str("basic_constraint", 16), &t_ID_e49635b99a, 1, 17, 1, 136, optionality::optional},
-  {str("CRL Distribution Point", 22), str("crl_distribution_point", 22), &t_CWE_b7997cfb24, 250, 18, 0, 0, optionality::optional},
-  {str("Jurisdiction Country", 20), str("jurisdiction_country", 20), &t_ID_e49635b99a, 3, 19, 1, 399, optionality::optional},
-  {str("Jurisdiction State/Province", 27), str("jurisdiction_state_province", 27), &t_CWE_b7997cfb24, 250, 20, 1, 347, optionality::optional},
-  {str("Jurisdiction County/Parish", 26), str("jurisdiction_county_parish", 26), &t_CWE_b7997cfb24, 250, 21, 1, 289, optionality::optional},
-  {str("Jurisdiction Breadth", 20), str("jurisdiction_breadth", 20), &t_CWE_b7997cfb24, 250, 22, 0, 547, optionality::optional},
-  {str("Granting Date", 13), str("granting_date", 13), &t_DTM_49eefd5d38, 24, 23, 1, 0, optionality::optional},
-  {str("Issuing Date", 12), str("issuing_date", 12), &t_DTM_49eefd5d38, 24, 24, 1, 0, optionality::optional},
-  {str("Activation Date", 15), str("activation_date", 15), &t_DTM_49eefd5d38, 24, 25, 1, 0, optionality::optional},
-  {str("Inactivation Date", 17), str("inactivation_date", 17), &t_DTM_49eefd5d38, 24, 26, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 27, 1, 0, optionality::optional},
-  {str("Renewal Date", 12), str("renewal_date", 12), &t_DTM_49eefd5d38, 24, 28, 1, 0, optionality::optional},
-  {str("Revocation Date", 15), str("revocation_date", 15), &t_DTM_49eefd5d38, 24, 29, 1, 0, optionality::optional},
-  {str("Revocation Reason Code", 22), str("revocation_reason_code", 22), &t_CWE_b7997cfb24, 250, 30, 1, 0, optionality::optional},
-  {str("Certificate Status Code", 23), str("certificate_status_code", 23), &t_CWE_b7997cfb24, 250, 31, 1, 536, optionality::optional},
+#ifndef HL7V2_DEFS_S_CER_730CFC4877
+#define HL7V2_DEFS_S_CER_730CFC4877
+inline constexpr field_def s_CER_730cfc4877_f[] = {
+  {"Set ID - CER\"set_id_cer\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Serial Number\"serial_number\":", &t_ST_30901c7b80, 80, 2, 1, 0, 13, 13, optionality::optional},
+  {"Version\"version\":", &t_ST_30901c7b80, 80, 3, 1, 0, 7, 7, optionality::optional},
+  {"Granting Authority\"granting_authority\":", &t_XON_494b3ab033, 250, 4, 1, 0, 18, 18, optionality::optional},
+  {"Issuing Authority\"issuing_authority\":", &t_XCN_5fd24dc260, 250, 5, 1, 0, 17, 17, optionality::optional},
+  {"Signature\"signature\":", &t_ED_06d61eef3a, 65536, 6, 1, 0, 9, 9, optionality::optional},
+  {"Granting Country\"granting_country\":", &t_ID_e49635b99a, 3, 7, 1, 399, 16, 16, optionality::optional},
+  {"Granting State/Province\"granting_state_province\":", &t_CWE_b7997cfb24, 250, 8, 1, 347, 23, 23, optionality::optional},
+  {"Granting County/Parish\"granting_county_parish\":", &t_CWE_b7997cfb24, 250, 9, 1, 289, 22, 22, optionality::optional},
+  {"Certificate Type\"certificate_type\":", &t_CWE_b7997cfb24, 250, 10, 1, 0, 16, 16, optionality::optional},
+  {"Certificate Domain\"certificate_domain\":", &t_CWE_b7997cfb24, 250, 11, 1, 0, 18, 18, optionality::optional},
+  {"Subject ID\"subject_id\":", &t_EI_47906d92be, 250, 12, 1, 0, 10, 10, optionality::conditional},
+  {"Subject Name\"subject_name\":", &t_ST_30901c7b80, 250, 13, 1, 0, 12, 12, optionality::required},
+  {"Subject Directory Attribute Extension\"subject_directory_attribute_extension\":", &t_CWE_b7997cfb24, 250, 14, 0, 0, 37, 37, optionality::optional},
+  {"Subject Public Key Info\"subject_public_key_info\":", &t_CWE_b7997cfb24, 250, 15, 1, 0, 23, 23, optionality::optional},
+  {"Authority Key Identifier\"authority_key_identifier\":", &t_CWE_b7997cfb24, 250, 16, 1, 0, 24, 24, optionality::optional},
+  {"Basic Constraint\"basic_constraint\":", &t_ID_e49635b99a, 1, 17, 1, 136, 16, 16, optionality::optional},
+  {"CRL Distribution Point\"crl_distribution_point\":", &t_CWE_b7997cfb24, 250, 18, 0, 0, 22, 22, optionality::optional},
+  {"Jurisdiction Country\"jurisdiction_country\":", &t_ID_e49635b99a, 3, 19, 1, 399, 20, 20, optionality::optional},
+  {"Jurisdiction State/Province\"jurisdiction_state_province\":", &t_CWE_b7997cfb24, 250, 20, 1, 347, 27, 27, optionality::optional},
+  {"Jurisdiction County/Parish\"jurisdiction_county_parish\":", &t_CWE_b7997cfb24, 250, 21, 1, 289, 26, 26, optionality::optional},
+  {"Jurisdiction Breadth\"jurisdiction_breadth\":", &t_CWE_b7997cfb24, 250, 22, 0, 547, 20, 20, optionality::optional},
+  {"Granting Date\"granting_date\":", &t_DTM_49eefd5d38, 24, 23, 1, 0, 13, 13, optionality::optional},
+  {"Issuing Date\"issuing_date\":", &t_DTM_49eefd5d38, 24, 24, 1, 0, 12, 12, optionality::optional},
+  {"Activation Date\"activation_date\":", &t_DTM_49eefd5d38, 24, 25, 1, 0, 15, 15, optionality::optional},
+  {"Inactivation Date\"inactivation_date\":", &t_DTM_49eefd5d38, 24, 26, 1, 0, 17, 17, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 27, 1, 0, 15, 15, optionality::optional},
+  {"Renewal Date\"renewal_date\":", &t_DTM_49eefd5d38, 24, 28, 1, 0, 12, 12, optionality::optional},
+  {"Revocation Date\"revocation_date\":", &t_DTM_49eefd5d38, 24, 29, 1, 0, 15, 15, optionality::optional},
+  {"Revocation Reason Code\"revocation_reason_code\":", &t_CWE_b7997cfb24, 250, 30, 1, 0, 22, 22, optionality::optional},
+  {"Certificate Status Code\"certificate_status_code\":", &t_CWE_b7997cfb24, 250, 31, 1, 536, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_CER_c07124eda3{str("CER", 3), str("Certificate Detail", 18), s_CER_c07124eda3_f, 31};
+inline constexpr segment_def s_CER_730cfc4877{str("CER", 3), str("Certificate Detail", 18), s_CER_730cfc4877_f, 31};
 #endif
-#ifndef HL7V2_DEFS_S_CM0_0E78A5168B
-#define HL7V2_DEFS_S_CM0_0E78A5168B
-inline constexpr field_def s_CM0_0e78a5168b_f[] = {
-  {str("Set ID - CM0", 12), str("set_id_cm0", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_47906d92be, 427, 2, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_47906d92be, 427, 3, 3, 0, optionality::optional},
-  {str("Title of Study", 14), str("title_of_study", 14), &t_ST_30901c7b80, 300, 4, 1, 0, optionality::required},
-  {str("Chairman of Study", 17), str("chairman_of_study", 17), &t_XCN_5fd24dc260, 250, 5, 0, 0, optionality::optional},
-  {str("Last IRB Approval Date", 22), str("last_irb_approval_date", 22), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Total Accrual to Date", 21), str("total_accrual_to_date", 21), &t_NM_caa61c45e1, 8, 7, 1, 0, optionality::optional},
-  {str("Last Accrual Date", 17), str("last_accrual_date", 17), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Contact for Study", 17), str("contact_for_study", 17), &t_XCN_5fd24dc260, 250, 9, 0, 0, optionality::optional},
-  {str("Contact's Telephone Number", 26), str("contacts_telephone_number", 25), &t_XTN_35aa41f920, 250, 10, 1, 0, optionality::optional},
-  {str("Contact's Address", 17), str("contacts_address", 16), &t_XAD_85eb3acc14, 250, 11, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_CM0_CDCFE4C82B
+#define HL7V2_DEFS_S_CM0_CDCFE4C82B
+inline constexpr field_def s_CM0_cdcfe4c82b_f[] = {
+  {"Set ID - CM0\"set_id_cm0\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_47906d92be, 427, 2, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_47906d92be, 427, 3, 3, 0, 18, 18, optionality::optional},
+  {"Title of Study\"title_of_study\":", &t_ST_30901c7b80, 300, 4, 1, 0, 14, 14, optionality::required},
+  {"Chairman of Study\"chairman_of_study\":", &t_XCN_5fd24dc260, 250, 5, 0, 0, 17, 17, optionality::optional},
+  {"Last IRB Approval Date\"last_irb_approval_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 22, 22, optionality::optional},
+  {"Total Accrual to Date\"total_accrual_to_date\":", &t_NM_caa61c45e1, 8, 7, 1, 0, 21, 21, optionality::optional},
+  {"Last Accrual Date\"last_accrual_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 17, 17, optionality::optional},
+  {"Contact for Study\"contact_for_study\":", &t_XCN_5fd24dc260, 250, 9, 0, 0, 17, 17, optionality::optional},
+  {"Contact's Telephone Number\"contacts_telephone_number\":", &t_XTN_35aa41f920, 250, 10, 1, 0, 26, 25, optionality::optional},
+  {"Contact's Address\"contacts_address\":", &t_XAD_85eb3acc14, 250, 11, 0, 0, 17, 16, optionality::optional},
 };
-inline constexpr segment_def s_CM0_0e78a5168b{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_0e78a5168b_f, 11};
+inline constexpr segment_def s_CM0_cdcfe4c82b{str("CM0", 3), str("Clinical Study Master", 21), s_CM0_cdcfe4c82b_f, 11};
 #endif
-#ifndef HL7V2_DEFS_S_CM1_BF20706371
-#define HL7V2_DEFS_S_CM1_BF20706371
-inline constexpr field_def s_CM1_bf20706371_f[] = {
-  {str("Set ID - CM1", 12), str("set_id_cm1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::required},
-  {str("Description of Study Phase", 26), str("description_of_study_phase", 26), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_CM1_6779F440F1
+#define HL7V2_DEFS_S_CM1_6779F440F1
+inline constexpr field_def s_CM1_6779f440f1_f[] = {
+  {"Set ID - CM1\"set_id_cm1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 22, 22, optionality::required},
+  {"Description of Study Phase\"description_of_study_phase\":", &t_ST_30901c7b80, 300, 3, 1, 0, 26, 26, optionality::required},
 };
-inline constexpr segment_def s_CM1_bf20706371{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_bf20706371_f, 3};
+inline constexpr segment_def s_CM1_6779f440f1{str("CM1", 3), str("Clinical Study Phase Master", 27), s_CM1_6779f440f1_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_CM2_9C8FD39EF2
-#define HL7V2_DEFS_S_CM2_9C8FD39EF2
-inline constexpr field_def s_CM2_9c8fd39ef2_f[] = {
-  {str("Set ID- CM2", 11), str("set_id_cm2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Scheduled Time Point", 20), str("scheduled_time_point", 20), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::required},
-  {str("Description of Time Point", 25), str("description_of_time_point", 25), &t_ST_30901c7b80, 300, 3, 1, 0, optionality::optional},
-  {str("Events Scheduled This Time Point", 32), str("events_scheduled_this_time_point", 32), &t_CWE_b7997cfb24, 250, 4, 200, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_CM2_3FC5784D2E
+#define HL7V2_DEFS_S_CM2_3FC5784D2E
+inline constexpr field_def s_CM2_3fc5784d2e_f[] = {
+  {"Set ID- CM2\"set_id_cm2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 11, 10, optionality::optional},
+  {"Scheduled Time Point\"scheduled_time_point\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 20, 20, optionality::required},
+  {"Description of Time Point\"description_of_time_point\":", &t_ST_30901c7b80, 300, 3, 1, 0, 25, 25, optionality::optional},
+  {"Events Scheduled This Time Point\"events_scheduled_this_time_point\":", &t_CWE_b7997cfb24, 250, 4, 200, 0, 32, 32, optionality::required},
 };
-inline constexpr segment_def s_CM2_9c8fd39ef2{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_9c8fd39ef2_f, 4};
+inline constexpr segment_def s_CM2_3fc5784d2e{str("CM2", 3), str("Clinical Study Schedule Master", 30), s_CM2_3fc5784d2e_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_CNS_934047E29C
-#define HL7V2_DEFS_S_CNS_934047E29C
-inline constexpr field_def s_CNS_934047e29c_f[] = {
-  {str("Starting Notification Reference Number", 38), str("starting_notification_reference_number", 38), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::optional},
-  {str("Ending Notification Reference Number", 36), str("ending_notification_reference_number", 36), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::optional},
-  {str("Starting Notification Date/Time", 31), str("starting_notification_date_time", 31), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("Ending Notification Date/Time", 29), str("ending_notification_date_time", 29), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Starting Notification Code", 26), str("starting_notification_code", 26), &t_CWE_b7997cfb24, 705, 5, 1, 0, optionality::optional},
-  {str("Ending Notification Code", 24), str("ending_notification_code", 24), &t_CWE_b7997cfb24, 705, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_CNS_BC5A83118F
+#define HL7V2_DEFS_S_CNS_BC5A83118F
+inline constexpr field_def s_CNS_bc5a83118f_f[] = {
+  {"Starting Notification Reference Number\"starting_notification_reference_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 38, 38, optionality::optional},
+  {"Ending Notification Reference Number\"ending_notification_reference_number\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 36, 36, optionality::optional},
+  {"Starting Notification Date/Time\"starting_notification_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 31, 31, optionality::optional},
+  {"Ending Notification Date/Time\"ending_notification_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 29, 29, optionality::optional},
+  {"Starting Notification Code\"starting_notification_code\":", &t_CWE_b7997cfb24, 705, 5, 1, 0, 26, 26, optionality::optional},
+  {"Ending Notification Code\"ending_notification_code\":", &t_CWE_b7997cfb24, 705, 6, 1, 0, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_CNS_934047e29c{str("CNS", 3), str("Clear Notification", 18), s_CNS_934047e29c_f, 6};
+inline constexpr segment_def s_CNS_bc5a83118f{str("CNS", 3), str("Clear Notification", 18), s_CNS_bc5a83118f_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_CON_E73EED3C05
-#define HL7V2_DEFS_S_CON_E73EED3C05
-inline constexpr field_def s_CON_e73eed3c05_f[] = {
-  {str("Set ID - CON", 12), str("set_id_con", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Consent Type", 12), str("consent_type", 12), &t_CWE_b7997cfb24, 705, 2, 1, 496, optionality::optional},
-  {str("Consent Form ID and Version", 27), str("consent_form_id_and_version", 27), &t_ST_30901c7b80, 40, 3, 1, 0, optionality::optional},
-  {str("Consent Form Number", 19), str("consent_form_number", 19), &t_EI_47906d92be, 427, 4, 1, 0, optionality::optional},
-  {str("Consent Text", 12), str("consent_text", 12), &t_FT_d647cd4377, 65535, 5, 0, 0, optionality::optional},
-  {str("Subject-specific Consent Text", 29), str("subject_specific_consent_text", 29), &t_FT_d647cd4377, 65535, 6, 0, 0, optionality::optional},
-  {str("Consent Background Information", 30), str("consent_background_information", 30), &t_FT_d647cd4377, 65535, 7, 0, 0, optionality::optional},
-  {str("Subject-specific Consent Background Text", 40), str("subject_specific_consent_background_text", 40), &t_FT_d647cd4377, 65535, 8, 0, 0, optionality::optional},
-  {str("Consenter-imposed limitations", 29), str("consenter_imposed_limitations", 29), &t_FT_d647cd4377, 65535, 9, 0, 0, optionality::optional},
-  {str("Consent Mode", 12), str("consent_mode", 12), &t_CNE_049b0fea50, 2, 10, 1, 497, optionality::optional},
-  {str("Consent Status", 14), str("consent_status", 14), &t_CNE_049b0fea50, 2, 11, 1, 498, optionality::required},
-  {str("Consent Discussion Date/Time", 28), str("consent_discussion_date_time", 28), &t_DTM_49eefd5d38, 24, 12, 1, 0, optionality::optional},
-  {str("Consent Decision Date/Time", 26), str("consent_decision_date_time", 26), &t_DTM_49eefd5d38, 24, 13, 1, 0, optionality::optional},
-  {str("Consent Effective Date/Time", 27), str("consent_effective_date_time", 27), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Consent End Date/Time", 21), str("consent_end_date_time", 21), &t_DTM_49eefd5d38, 24, 15, 1, 0, optionality::optional},
-  {str("Subject Competence Indicator", 28), str("subject_competence_indicator", 28), &t_ID_e49635b99a, 1, 16, 1, 136, optionality::optional},
-  {str("Translator Assistance Indicator", 31), str("translator_assistance_indicator", 31), &t_ID_e49635b99a, 1, 17, 1, 136, optionality::optional},
-  {str("Language Translated To", 22), str("language_translated_to", 22), &t_CWE_b7997cfb24, 250, 18, 1, 296, optionality::optional},
-  {str("Informational Material Supplied Indicator", 41), str("informational_material_supplied_indicator", 41), &t_ID_e49635b99a, 1, 19, 1, 136, optionality::optional},
-  {str("Consent Bypass Reason", 21), str("consent_bypass_reason", 21), &t_CWE_b7997cfb24, 705, 20, 1, 499, optionality::optional},
-  {str("Consent Disclosure Level", 24), str("consent_disclosure_level", 24), &t_ID_e49635b99a, 1, 21, 1, 500, optionality::optional},
-  {str("Consent Non-disclosure Reason", 29), str("consent_non_disclosure_reason", 29), &t_CWE_b7997cfb24, 705, 22, 1, 501, optionality::optional},
-  {str("Non-subject Consenter Reason", 28), str("non_subject_consenter_reason", 28), &t_CWE_b7997cfb24, 705, 23, 1, 502, optionality::optional},
-  {str("Consenter ID", 12), str("consenter_id", 12), &t_XPN_e33fe53a43, 250, 24, 0, 0, optionality::required},
-  {str("Relationship to Subject", 23), str("relationship_to_subject", 23), &t_CWE_b7997cfb24, 100, 25, 0, 548, optionality::required},
+#ifndef HL7V2_DEFS_S_CON_EE09E04669
+#define HL7V2_DEFS_S_CON_EE09E04669
+inline constexpr field_def s_CON_ee09e04669_f[] = {
+  {"Set ID - CON\"set_id_con\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Consent Type\"consent_type\":", &t_CWE_b7997cfb24, 705, 2, 1, 496, 12, 12, optionality::optional},
+  {"Consent Form ID and Version\"consent_form_id_and_version\":", &t_ST_30901c7b80, 40, 3, 1, 0, 27, 27, optionality::optional},
+  {"Consent Form Number\"consent_form_number\":", &t_EI_47906d92be, 427, 4, 1, 0, 19, 19, optionality::optional},
+  {"Consent Text\"consent_text\":", &t_FT_d647cd4377, 65535, 5, 0, 0, 12, 12, optionality::optional},
+  {"Subject-specific Consent Text\"subject_specific_consent_text\":", &t_FT_d647cd4377, 65535, 6, 0, 0, 29, 29, optionality::optional},
+  {"Consent Background Information\"consent_background_information\":", &t_FT_d647cd4377, 65535, 7, 0, 0, 30, 30, optionality::optional},
+  {"Subject-specific Consent Background Text\"subject_specific_consent_background_text\":", &t_FT_d647cd4377, 65535, 8, 0, 0, 40, 40, optionality::optional},
+  {"Consenter-imposed limitations\"consenter_imposed_limitations\":", &t_FT_d647cd4377, 65535, 9, 0, 0, 29, 29, optionality::optional},
+  {"Consent Mode\"consent_mode\":", &t_CNE_049b0fea50, 2, 10, 1, 497, 12, 12, optionality::optional},
+  {"Consent Status\"consent_status\":", &t_CNE_049b0fea50, 2, 11, 1, 498, 14, 14, optionality::required},
+  {"Consent Discussion Date/Time\"consent_discussion_date_time\":", &t_DTM_49eefd5d38, 24, 12, 1, 0, 28, 28, optionality::optional},
+  {"Consent Decision Date/Time\"consent_decision_date_time\":", &t_DTM_49eefd5d38, 24, 13, 1, 0, 26, 26, optionality::optional},
+  {"Consent Effective Date/Time\"consent_effective_date_time\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 27, 27, optionality::optional},
+  {"Consent End Date/Time\"consent_end_date_time\":", &t_DTM_49eefd5d38, 24, 15, 1, 0, 21, 21, optionality::optional},
+  {"Subject Competence Indicator\"subject_competence_indicator\":", &t_ID_e49635b99a, 1, 16, 1, 136, 28, 28, optionality::optional},
+  {"Translator Assistance Indicator\"translator_assistance_indicator\":", &t_ID_e49635b99a, 1, 17, 1, 136, 31, 31, optionality::optional},
+  {"Language Translated To\"language_translated_to\":", &t_CWE_b7997cfb24, 250, 18, 1, 296, 22, 22, optionality::optional},
+  {"Informational Material Supplied Indicator\"informational_material_supplied_indicator\":", &t_ID_e49635b99a, 1, 19, 1, 136, 41, 41, optionality::optional},
+  {"Consent Bypass Reason\"consent_bypass_reason\":", &t_CWE_b7997cfb24, 705, 20, 1, 499, 21, 21, optionality::optional},
+  {"Consent Disclosure Level\"consent_disclosure_level\":", &t_ID_e49635b99a, 1, 21, 1, 500, 24, 24, optionality::optional},
+  {"Consent Non-disclosure Reason\"consent_non_disclosure_reason\":", &t_CWE_b7997cfb24, 705, 22, 1, 501, 29, 29, optionality::optional},
+  {"Non-subject Consenter Reason\"non_subject_consenter_reason\":", &t_CWE_b7997cfb24, 705, 23, 1, 502, 28, 28, optionality::optional},
+  {"Consenter ID\"consenter_id\":", &t_XPN_e33fe53a43, 250, 24, 0, 0, 12, 12, optionality::required},
+  {"Relationship to Subject\"relationship_to_subject\":", &t_CWE_b7997cfb24, 100, 25, 0, 548, 23, 23, optionality::required},
 };
-inline constexpr segment_def s_CON_e73eed3c05{str("CON", 3), str("Consent Segment", 15), s_CON_e73eed3c05_f, 25};
+inline constexpr segment_def s_CON_ee09e04669{str("CON", 3), str("Consent Segment", 15), s_CON_ee09e04669_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_CSP_50169E010C
-#define HL7V2_DEFS_S_CSP_50169E010C
-inline constexpr field_def s_CSP_50169e010c_f[] = {
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::required},
-  {str("Date/time Study Phase Began", 27), str("date_time_study_phase_began", 27), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Date/time Study Phase Ended", 27), str("date_time_study_phase_ended", 27), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("Study Phase Evaluability", 24), str("study_phase_evaluability", 24), &t_CWE_b7997cfb24, 705, 4, 1, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_CSP_83469A42E4
+#define HL7V2_DEFS_S_CSP_83469A42E4
+inline constexpr field_def s_CSP_83469a42e4_f[] = {
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 22, 22, optionality::required},
+  {"Date/time Study Phase Began\"date_time_study_phase_began\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 27, 27, optionality::required},
+  {"Date/time Study Phase Ended\"date_time_study_phase_ended\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 27, 27, optionality::optional},
+  {"Study Phase Evaluability\"study_phase_evaluability\":", &t_CWE_b7997cfb24, 705, 4, 1, 0, 24, 24, optionality::conditional},
 };
-inline constexpr segment_def s_CSP_50169e010c{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_50169e010c_f, 4};
+inline constexpr segment_def s_CSP_83469a42e4{str("CSP", 3), str("Clinical Study Phase", 20), s_CSP_83469a42e4_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_CSR_BDD1C8786A
-#define HL7V2_DEFS_S_CSR_BDD1C8786A
-inline constexpr field_def s_CSR_bdd1c8786a_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_47906d92be, 427, 1, 1, 0, optionality::required},
-  {str("Alternate Study ID", 18), str("alternate_study_id", 18), &t_EI_47906d92be, 427, 2, 1, 0, optionality::optional},
-  {str("Institution Registering the Patient", 35), str("institution_registering_the_patient", 35), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::optional},
-  {str("Sponsor Patient ID", 18), str("sponsor_patient_id", 18), &t_CX_e709fcbbb0, 1913, 4, 1, 0, optionality::required},
-  {str("Alternate Patient ID - CSR", 26), str("alternate_patient_id_csr", 24), &t_CX_e709fcbbb0, 1913, 5, 1, 0, optionality::optional},
-  {str("Date/Time of Patient Study Registration", 39), str("date_time_of_patient_study_registration", 39), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::required},
-  {str("Person Performing Study Registration", 36), str("person_performing_study_registration", 36), &t_XCN_5fd24dc260, 3220, 7, 0, 0, optionality::optional},
-  {str("Study Authorizing Provider", 26), str("study_authorizing_provider", 26), &t_XCN_5fd24dc260, 3220, 8, 0, 0, optionality::required},
-  {str("Date/Time Patient Study Consent Signed", 38), str("date_time_patient_study_consent_signed", 38), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::conditional},
-  {str("Patient Study Eligibility Status", 32), str("patient_study_eligibility_status", 32), &t_CWE_b7997cfb24, 705, 10, 1, 0, optionality::conditional},
-  {str("Study Randomization Date/time", 29), str("study_randomization_date_time", 29), &t_DTM_49eefd5d38, 24, 11, 3, 0, optionality::optional},
-  {str("Randomized Study Arm", 20), str("randomized_study_arm", 20), &t_CWE_b7997cfb24, 705, 12, 3, 0, optionality::optional},
-  {str("Stratum for Study Randomization", 31), str("stratum_for_study_randomization", 31), &t_CWE_b7997cfb24, 705, 13, 3, 0, optionality::optional},
-  {str("Patient Evaluability Status", 27), str("patient_evaluability_status", 27), &t_CWE_b7997cfb24, 705, 14, 1, 0, optionality::conditional},
-  {str("Date/Time Ended Study", 21), str("date_time_ended_study", 21), &t_DTM_49eefd5d38, 24, 15, 1, 0, optionality::conditional},
-  {str("Reason Ended Study", 18), str("reason_ended_study", 18), &t_CWE_b7997cfb24, 705, 16, 1, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_CSR_09FD1F9E96
+#define HL7V2_DEFS_S_CSR_09FD1F9E96
+inline constexpr field_def s_CSR_09fd1f9e96_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_47906d92be, 427, 1, 1, 0, 16, 16, optionality::required},
+  {"Alternate Study ID\"alternate_study_id\":", &t_EI_47906d92be, 427, 2, 1, 0, 18, 18, optionality::optional},
+  {"Institution Registering the Patient\"institution_registering_the_patient\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 35, 35, optionality::optional},
+  {"Sponsor Patient ID\"sponsor_patient_id\":", &t_CX_e709fcbbb0, 1913, 4, 1, 0, 18, 18, optionality::required},
+  {"Alternate Patient ID - CSR\"alternate_patient_id_csr\":", &t_CX_e709fcbbb0, 1913, 5, 1, 0, 26, 24, optionality::optional},
+  {"Date/Time of Patient Study Registration\"date_time_of_patient_study_registration\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 39, 39, optionality::required},
+  {"Person Performing Study Registration\"person_performing_study_registration\":", &t_XCN_5fd24dc260, 3220, 7, 0, 0, 36, 36, optionality::optional},
+  {"Study Authorizing Provider\"study_authorizing_provider\":", &t_XCN_5fd24dc260, 3220, 8, 0, 0, 26, 26, optionality::required},
+  {"Date/Time Patient Study Consent Signed\"date_time_patient_study_consent_signed\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 38, 38, optionality::conditional},
+  {"Patient Study Eligibility Status\"patient_study_eligibility_status\":", &t_CWE_b7997cfb24, 705, 10, 1, 0, 32, 32, optionality::conditional},
+  {"Study Randomization Date/time\"study_randomization_date_time\":", &t_DTM_49eefd5d38, 24, 11, 3, 0, 29, 29, optionality::optional},
+  {"Randomized Study Arm\"randomized_study_arm\":", &t_CWE_b7997cfb24, 705, 12, 3, 0, 20, 20, optionality::optional},
+  {"Stratum for Study Randomization\"stratum_for_study_randomization\":", &t_CWE_b7997cfb24, 705, 13, 3, 0, 31, 31, optionality::optional},
+  {"Patient Evaluability Status\"patient_evaluability_status\":", &t_CWE_b7997cfb24, 705, 14, 1, 0, 27, 27, optionality::conditional},
+  {"Date/Time Ended Study\"date_time_ended_study\":", &t_DTM_49eefd5d38, 24, 15, 1, 0, 21, 21, optionality::conditional},
+  {"Reason Ended Study\"reason_ended_study\":", &t_CWE_b7997cfb24, 705, 16, 1, 0, 18, 18, optionality::conditional},
 };
-inline constexpr segment_def s_CSR_bdd1c8786a{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_bdd1c8786a_f, 16};
+inline constexpr segment_def s_CSR_09fd1f9e96{str("CSR", 3), str("Clinical Study Registration", 27), s_CSR_09fd1f9e96_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_CSS_E1B4420C41
-#define HL7V2_DEFS_S_CSS_E1B4420C41
-inline constexpr field_def s_CSS_e1b4420c41_f[] = {
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::required},
-  {str("Study Scheduled Patient Time Point", 34), str("study_scheduled_patient_time_point", 34), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::optional},
-  {str("Study Quality Control Codes", 27), str("study_quality_control_codes", 27), &t_CWE_b7997cfb24, 705, 3, 3, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_CSS_F6FA7B7004
+#define HL7V2_DEFS_S_CSS_F6FA7B7004
+inline constexpr field_def s_CSS_f6fa7b7004_f[] = {
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 26, 26, optionality::required},
+  {"Study Scheduled Patient Time Point\"study_scheduled_patient_time_point\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 34, 34, optionality::optional},
+  {"Study Quality Control Codes\"study_quality_control_codes\":", &t_CWE_b7997cfb24, 705, 3, 3, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_CSS_e1b4420c41{str("CSS", 3), str("Clinical Study Data Schedule Segment", 36), s_CSS_e1b4420c41_f, 3};
+inline constexpr segment_def s_CSS_f6fa7b7004{str("CSS", 3), str("Clinical Study Data Schedule Segment", 36), s_CSS_f6fa7b7004_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_CTD_9B3ED95EA9
-#define HL7V2_DEFS_S_CTD_9B3ED95EA9
-inline constexpr field_def s_CTD_9b3ed95ea9_f[] = {
-  {str("Contact Role", 12), str("contact_role", 12), &t_CWE_b7997cfb24, 705, 1, 0, 131, optionality::required},
-  {str("Contact Name", 12), str("contact_name", 12), &t_XPN_e33fe53a43, 250, 2, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_85eb3acc14, 2915, 3, 0, 0, optionality::optional},
-  {str("Contact Location", 16), str("contact_location", 16), &t_PL_eed0f2e6de, 60, 4, 1, 0, optionality::optional},
-  {str("Contact Communication Information", 33), str("contact_communication_information", 33), &t_XTN_35aa41f920, 250, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CWE_b7997cfb24, 705, 6, 1, 185, optionality::optional},
-  {str("Contact Identifiers", 19), str("contact_identifiers", 19), &t_PLN_5b45a5cfe6, 100, 7, 0, 338, optionality::optional},
+#ifndef HL7V2_DEFS_S_CTD_EE98CA569E
+#define HL7V2_DEFS_S_CTD_EE98CA569E
+inline constexpr field_def s_CTD_ee98ca569e_f[] = {
+  {"Contact Role\"contact_role\":", &t_CWE_b7997cfb24, 705, 1, 0, 131, 12, 12, optionality::required},
+  {"Contact Name\"contact_name\":", &t_XPN_e33fe53a43, 250, 2, 0, 0, 12, 12, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_85eb3acc14, 2915, 3, 0, 0, 15, 15, optionality::optional},
+  {"Contact Location\"contact_location\":", &t_PL_eed0f2e6de, 60, 4, 1, 0, 16, 16, optionality::optional},
+  {"Contact Communication Information\"contact_communication_information\":", &t_XTN_35aa41f920, 250, 5, 0, 0, 33, 33, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CWE_b7997cfb24, 705, 6, 1, 185, 27, 27, optionality::optional},
+  {"Contact Identifiers\"contact_identifiers\":", &t_PLN_5b45a5cfe6, 100, 7, 0, 338, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_CTD_9b3ed95ea9{str("CTD", 3), str("Contact Data", 12), s_CTD_9b3ed95ea9_f, 7};
+inline constexpr segment_def s_CTD_ee98ca569e{str("CTD", 3), str("Contact Data", 12), s_CTD_ee98ca569e_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_CTI_774BF100E2
-#define HL7V2_DEFS_S_CTI_774BF100E2
-inline constexpr field_def s_CTI_774bf100e2_f[] = {
-  {str("Sponsor Study ID", 16), str("sponsor_study_id", 16), &t_EI_47906d92be, 427, 1, 1, 0, optionality::required},
-  {str("Study Phase Identifier", 22), str("study_phase_identifier", 22), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::conditional},
-  {str("Study Scheduled Time Point", 26), str("study_scheduled_time_point", 26), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_CTI_5174A156B9
+#define HL7V2_DEFS_S_CTI_5174A156B9
+inline constexpr field_def s_CTI_5174a156b9_f[] = {
+  {"Sponsor Study ID\"sponsor_study_id\":", &t_EI_47906d92be, 427, 1, 1, 0, 16, 16, optionality::required},
+  {"Study Phase Identifier\"study_phase_identifier\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 22, 22, optionality::conditional},
+  {"Study Scheduled Time Point\"study_scheduled_time_point\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 26, 26, optionality::optional},
 };
-inline constexpr segment_def s_CTI_774bf100e2{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_774bf100e2_f, 3};
+inline constexpr segment_def s_CTI_5174a156b9{str("CTI", 3), str("Clinical Trial Identification", 29), s_CTI_5174a156b9_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_DB1_7D03F28191
-#define HL7V2_DEFS_S_DB1_7D03F28191
-inline constexpr field_def s_DB1_7d03f28191_f[] = {
-  {str("Set ID - DB1", 12), str("set_id_db1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 131, optionality::required},
-  {str("Disabled Person Code", 20), str("disabled_person_code", 20), &t_CWE_b7997cfb24, 2, 2, 1, 334, optionality::optional},
-  {str("Disabled Person Identifier", 26), str("disabled_person_identifier", 26), &t_CX_e709fcbbb0, 250, 3, 0, 0, optionality::optional},
-  {str("Disability Indicator", 20), str("disability_indicator", 20), &t_ID_e49635b99a, 1, 4, 1, 136, optionality::optional},
-  {str("Disability Start Date", 21), str("disability_start_date", 21), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("Disability End Date", 19), str("disability_end_date", 19), &t_DT_43ff1b10ca, 8, 6, 1, 0, optionality::optional},
-  {str("Disability Return to Work Date", 30), str("disability_return_to_work_date", 30), &t_DT_43ff1b10ca, 8, 7, 1, 0, optionality::optional},
-  {str("Disability Unable to Work Date", 30), str("disability_unable_to_work_date", 30), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DB1_97567797BE
+#define HL7V2_DEFS_S_DB1_97567797BE
+inline constexpr field_def s_DB1_97567797be_f[] = {
+  {"Set ID - DB1\"set_id_db1\":", &t_SI_5f0d0d96af, 4, 1, 1, 131, 12, 10, optionality::required},
+  {"Disabled Person Code\"disabled_person_code\":", &t_CWE_b7997cfb24, 2, 2, 1, 334, 20, 20, optionality::optional},
+  {"Disabled Person Identifier\"disabled_person_identifier\":", &t_CX_e709fcbbb0, 250, 3, 0, 0, 26, 26, optionality::optional},
+  {"Disability Indicator\"disability_indicator\":", &t_ID_e49635b99a, 1, 4, 1, 136, 20, 20, optionality::optional},
+  {"Disability Start Date\"disability_start_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 21, 21, optionality::optional},
+  {"Disability End Date\"disability_end_date\":", &t_DT_43ff1b10ca, 8, 6, 1, 0, 19, 19, optionality::optional},
+  {"Disability Return to Work Date\"disability_return_to_work_date\":", &t_DT_43ff1b10ca, 8, 7, 1, 0, 30, 30, optionality::optional},
+  {"Disability Unable to Work Date\"disability_unable_to_work_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 30, 30, optionality::optional},
 };
-inline constexpr segment_def s_DB1_7d03f28191{str("DB1", 3), str("Disability", 10), s_DB1_7d03f28191_f, 8};
+inline constexpr segment_def s_DB1_97567797be{str("DB1", 3), str("Disability", 10), s_DB1_97567797be_f, 8};
 #endif
 #ifndef HL7V2_DEFS_T_ID_694D19431D
 #define HL7V2_DEFS_T_ID_694D19431D
@@ -1461,3306 +1461,3306 @@ inline constexpr type_def t_ID_694d19431d{str("ID", 2), str("Coded values for HL
 #ifndef HL7V2_DEFS_T_CWE_612241EECC
 #define HL7V2_DEFS_T_CWE_612241EECC
 inline constexpr component_def t_CWE_612241eecc_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::optional},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_694d19431d, 20, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_694d19431d, 20, 396, 31, 31, optionality::optional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CWE_612241eecc{str("CWE", 3), str("Coded with Exceptions", 21), t_CWE_612241eecc_c, 9};
 #endif
 #ifndef HL7V2_DEFS_T_MO_03B1F4298F
 #define HL7V2_DEFS_T_MO_03B1F4298F
 inline constexpr component_def t_MO_03b1f4298f_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Denomination", 12), str("denomination", 12), &t_ID_694d19431d, 3, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Denomination\"denomination\":", &t_ID_694d19431d, 3, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_MO_03b1f4298f{str("MO", 2), str("Money", 5), t_MO_03b1f4298f_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_CP_29505683FC
 #define HL7V2_DEFS_T_CP_29505683FC
 inline constexpr component_def t_CP_29505683fc_c[] = {
-  {str("Price", 5), str("price", 5), &t_MO_03b1f4298f, 20, 0, optionality::required},
-  {str("Price Type", 10), str("price_type", 10), &t_ID_694d19431d, 2, 205, optionality::optional},
-  {str("From Value", 10), str("from_value", 10), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("To Value", 8), str("to_value", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Range Units", 11), str("range_units", 11), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Range Type", 10), str("range_type", 10), &t_ID_694d19431d, 1, 298, optionality::optional},
+  {"Price\"price\":", &t_MO_03b1f4298f, 20, 0, 5, 5, optionality::required},
+  {"Price Type\"price_type\":", &t_ID_694d19431d, 2, 205, 10, 10, optionality::optional},
+  {"From Value\"from_value\":", &t_NM_caa61c45e1, 16, 0, 10, 10, optionality::optional},
+  {"To Value\"to_value\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Range Units\"range_units\":", &t_CWE_612241eecc, 705, 0, 11, 11, optionality::optional},
+  {"Range Type\"range_type\":", &t_ID_694d19431d, 1, 298, 10, 10, optionality::optional},
 };
 inline constexpr type_def t_CP_29505683fc{str("CP", 2), str("Composite Price", 15), t_CP_29505683fc_c, 6};
 #endif
-#ifndef HL7V2_DEFS_S_DG1_748142C324
-#define HL7V2_DEFS_S_DG1_748142C324
-inline constexpr field_def s_DG1_748142c324_f[] = {
-  {str("Set ID - DG1", 12), str("set_id_dg1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Diagnosis Coding Method", 23), str("diagnosis_coding_method", 23), &t_ID_694d19431d, 2, 2, 1, 53, optionality::withdrawn},
-  {str("Diagnosis Code - DG1", 20), str("diagnosis_code_dg1", 18), &t_CWE_b7997cfb24, 250, 3, 1, 51, optionality::required},
-  {str("Diagnosis Description", 21), str("diagnosis_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::withdrawn},
-  {str("Diagnosis Date/Time", 19), str("diagnosis_date_time", 19), &t_DTM_49eefd5d38, 26, 5, 1, 0, optionality::optional},
-  {str("Diagnosis Type", 14), str("diagnosis_type", 14), &t_CWE_b7997cfb24, 2, 6, 1, 52, optionality::required},
-  {str("Major Diagnostic Category", 25), str("major_diagnostic_category", 25), &t_CWE_612241eecc, 250, 7, 1, 118, optionality::withdrawn},
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CWE_612241eecc, 250, 8, 1, 55, optionality::withdrawn},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_694d19431d, 1, 9, 1, 136, optionality::withdrawn},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_IS_94058a80d1, 2, 10, 1, 56, optionality::withdrawn},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CWE_612241eecc, 250, 11, 1, 83, optionality::withdrawn},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::withdrawn},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_29505683fc, 12, 13, 1, 0, optionality::withdrawn},
-  {str("Grouper Version And Type", 24), str("grouper_version_and_type", 24), &t_ST_30901c7b80, 4, 14, 1, 0, optionality::withdrawn},
-  {str("Diagnosis Priority", 18), str("diagnosis_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 359, optionality::optional},
-  {str("Diagnosing Clinician", 20), str("diagnosing_clinician", 20), &t_XCN_5fd24dc260, 250, 16, 0, 0, optionality::optional},
-  {str("Diagnosis Classification", 24), str("diagnosis_classification", 24), &t_CWE_b7997cfb24, 3, 17, 1, 228, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_e49635b99a, 1, 18, 1, 136, optionality::optional},
-  {str("Attestation Date/Time", 21), str("attestation_date_time", 21), &t_DTM_49eefd5d38, 24, 19, 1, 0, optionality::optional},
-  {str("Diagnosis Identifier", 20), str("diagnosis_identifier", 20), &t_EI_47906d92be, 427, 20, 1, 0, optionality::conditional},
-  {str("Diagnosis Action Code", 21), str("diagnosis_action_code", 21), &t_ID_e49635b99a, 1, 21, 1, 206, optionality::conditional},
-  {str("Parent Diagnosis", 16), str("parent_diagnosis", 16), &t_EI_47906d92be, 427, 22, 1, 0, optionality::conditional},
-  {str("DRG CCL Value Code", 18), str("drg_ccl_value_code", 18), &t_CWE_b7997cfb24, 705, 23, 1, 728, optionality::optional},
-  {str("DRG Grouping Usage", 18), str("drg_grouping_usage", 18), &t_ID_e49635b99a, 1, 24, 1, 136, optionality::optional},
-  {str("DRG Diagnosis Determination Status", 34), str("drg_diagnosis_determination_status", 34), &t_CWE_b7997cfb24, 20, 25, 1, 731, optionality::optional},
-  {str("Present On Admission (POA) Indicator", 36), str("present_on_admission_poa_indicator", 34), &t_CWE_b7997cfb24, 1, 26, 1, 895, optionality::optional},
+#ifndef HL7V2_DEFS_S_DG1_3B18018906
+#define HL7V2_DEFS_S_DG1_3B18018906
+inline constexpr field_def s_DG1_3b18018906_f[] = {
+  {"Set ID - DG1\"set_id_dg1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Diagnosis Coding Method\"diagnosis_coding_method\":", &t_ID_694d19431d, 2, 2, 1, 53, 23, 23, optionality::withdrawn},
+  {"Diagnosis Code - DG1\"diagnosis_code_dg1\":", &t_CWE_b7997cfb24, 250, 3, 1, 51, 20, 18, optionality::required},
+  {"Diagnosis Description\"diagnosis_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::withdrawn},
+  {"Diagnosis Date/Time\"diagnosis_date_time\":", &t_DTM_49eefd5d38, 26, 5, 1, 0, 19, 19, optionality::optional},
+  {"Diagnosis Type\"diagnosis_type\":", &t_CWE_b7997cfb24, 2, 6, 1, 52, 14, 14, optionality::required},
+  {"Major Diagnostic Category\"major_diagnostic_category\":", &t_CWE_612241eecc, 250, 7, 1, 118, 25, 25, optionality::withdrawn},
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CWE_612241eecc, 250, 8, 1, 55, 24, 24, optionality::withdrawn},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_694d19431d, 1, 9, 1, 136, 22, 22, optionality::withdrawn},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_IS_94058a80d1, 2, 10, 1, 56, 23, 23, optionality::withdrawn},
+  {"Outlier Type\"outlier_type\":", &t_CWE_612241eecc, 250, 11, 1, 83, 12, 12, optionality::withdrawn},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 12, 12, optionality::withdrawn},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_29505683fc, 12, 13, 1, 0, 12, 12, optionality::withdrawn},
+  {"Grouper Version And Type\"grouper_version_and_type\":", &t_ST_30901c7b80, 4, 14, 1, 0, 24, 24, optionality::withdrawn},
+  {"Diagnosis Priority\"diagnosis_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 359, 18, 18, optionality::optional},
+  {"Diagnosing Clinician\"diagnosing_clinician\":", &t_XCN_5fd24dc260, 250, 16, 0, 0, 20, 20, optionality::optional},
+  {"Diagnosis Classification\"diagnosis_classification\":", &t_CWE_b7997cfb24, 3, 17, 1, 228, 24, 24, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_e49635b99a, 1, 18, 1, 136, 22, 22, optionality::optional},
+  {"Attestation Date/Time\"attestation_date_time\":", &t_DTM_49eefd5d38, 24, 19, 1, 0, 21, 21, optionality::optional},
+  {"Diagnosis Identifier\"diagnosis_identifier\":", &t_EI_47906d92be, 427, 20, 1, 0, 20, 20, optionality::conditional},
+  {"Diagnosis Action Code\"diagnosis_action_code\":", &t_ID_e49635b99a, 1, 21, 1, 206, 21, 21, optionality::conditional},
+  {"Parent Diagnosis\"parent_diagnosis\":", &t_EI_47906d92be, 427, 22, 1, 0, 16, 16, optionality::conditional},
+  {"DRG CCL Value Code\"drg_ccl_value_code\":", &t_CWE_b7997cfb24, 705, 23, 1, 728, 18, 18, optionality::optional},
+  {"DRG Grouping Usage\"drg_grouping_usage\":", &t_ID_e49635b99a, 1, 24, 1, 136, 18, 18, optionality::optional},
+  {"DRG Diagnosis Determination Status\"drg_diagnosis_determination_status\":", &t_CWE_b7997cfb24, 20, 25, 1, 731, 34, 34, optionality::optional},
+  {"Present On Admission (POA) Indicator\"present_on_admission_poa_indicator\":", &t_CWE_b7997cfb24, 1, 26, 1, 895, 36, 34, optionality::optional},
 };
-inline constexpr segment_def s_DG1_748142c324{str("DG1", 3), str("Diagnosis", 9), s_DG1_748142c324_f, 26};
+inline constexpr segment_def s_DG1_3b18018906{str("DG1", 3), str("Diagnosis", 9), s_DG1_3b18018906_f, 26};
 #endif
-#ifndef HL7V2_DEFS_S_DMI_495D14FFC7
-#define HL7V2_DEFS_S_DMI_495D14FFC7
-inline constexpr field_def s_DMI_495d14ffc7_f[] = {
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CNE_049b0fea50, 250, 1, 1, 55, optionality::optional},
-  {str("Major Diagnostic Category", 25), str("major_diagnostic_category", 25), &t_CNE_049b0fea50, 1, 2, 1, 118, optionality::conditional},
-  {str("Lower and Upper Trim Points", 27), str("lower_and_upper_trim_points", 27), &t_NR_b40414cb1b, 7, 3, 1, 0, optionality::conditional},
-  {str("Average Length of Stay", 22), str("average_length_of_stay", 22), &t_NM_caa61c45e1, 5, 4, 1, 0, optionality::conditional},
-  {str("Relative Weight", 15), str("relative_weight", 15), &t_NM_caa61c45e1, 7, 5, 1, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_DMI_6C39C905CB
+#define HL7V2_DEFS_S_DMI_6C39C905CB
+inline constexpr field_def s_DMI_6c39c905cb_f[] = {
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CNE_049b0fea50, 250, 1, 1, 55, 24, 24, optionality::optional},
+  {"Major Diagnostic Category\"major_diagnostic_category\":", &t_CNE_049b0fea50, 1, 2, 1, 118, 25, 25, optionality::conditional},
+  {"Lower and Upper Trim Points\"lower_and_upper_trim_points\":", &t_NR_b40414cb1b, 7, 3, 1, 0, 27, 27, optionality::conditional},
+  {"Average Length of Stay\"average_length_of_stay\":", &t_NM_caa61c45e1, 5, 4, 1, 0, 22, 22, optionality::conditional},
+  {"Relative Weight\"relative_weight\":", &t_NM_caa61c45e1, 7, 5, 1, 0, 15, 15, optionality::conditional},
 };
-inline constexpr segment_def s_DMI_495d14ffc7{str("DMI", 3), str("DRG Master File Information", 27), s_DMI_495d14ffc7_f, 5};
+inline constexpr segment_def s_DMI_6c39c905cb{str("DMI", 3), str("DRG Master File Information", 27), s_DMI_6c39c905cb_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_DRG_D207E4B7C9
-#define HL7V2_DEFS_S_DRG_D207E4B7C9
-inline constexpr field_def s_DRG_d207e4b7c9_f[] = {
-  {str("Diagnostic Related Group", 24), str("diagnostic_related_group", 24), &t_CNE_049b0fea50, 250, 1, 1, 55, optionality::optional},
-  {str("DRG Assigned Date/Time", 22), str("drg_assigned_date_time", 22), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::optional},
-  {str("DRG Approval Indicator", 22), str("drg_approval_indicator", 22), &t_ID_e49635b99a, 1, 3, 1, 136, optionality::optional},
-  {str("DRG Grouper Review Code", 23), str("drg_grouper_review_code", 23), &t_CWE_b7997cfb24, 2, 4, 1, 56, optionality::optional},
-  {str("Outlier Type", 12), str("outlier_type", 12), &t_CWE_b7997cfb24, 250, 5, 1, 83, optionality::optional},
-  {str("Outlier Days", 12), str("outlier_days", 12), &t_NM_caa61c45e1, 3, 6, 1, 0, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_33e34790d8, 12, 7, 1, 0, optionality::optional},
-  {str("DRG Payor", 9), str("drg_payor", 9), &t_CWE_b7997cfb24, 1, 8, 1, 229, optionality::optional},
-  {str("Outlier Reimbursement", 21), str("outlier_reimbursement", 21), &t_CP_33e34790d8, 9, 9, 1, 0, optionality::optional},
-  {str("Confidential Indicator", 22), str("confidential_indicator", 22), &t_ID_e49635b99a, 1, 10, 1, 136, optionality::optional},
-  {str("DRG Transfer Type", 17), str("drg_transfer_type", 17), &t_CWE_b7997cfb24, 21, 11, 1, 415, optionality::optional},
-  {str("Name of Coder", 13), str("name_of_coder", 13), &t_XPN_e33fe53a43, 1103, 12, 1, 0, optionality::optional},
-  {str("Grouper Status", 14), str("grouper_status", 14), &t_CWE_b7997cfb24, 705, 13, 1, 734, optionality::optional},
-  {str("PCCL Value Code", 15), str("pccl_value_code", 15), &t_CWE_b7997cfb24, 20, 14, 1, 728, optionality::optional},
-  {str("Effective Weight", 16), str("effective_weight", 16), &t_NM_caa61c45e1, 5, 15, 1, 0, optionality::optional},
-  {str("Monetary Amount", 15), str("monetary_amount", 15), &t_MO_563d2938ba, 20, 16, 1, 0, optionality::optional},
-  {str("Status Patient", 14), str("status_patient", 14), &t_CWE_b7997cfb24, 20, 17, 1, 739, optionality::optional},
-  {str("Grouper Software Name", 21), str("grouper_software_name", 21), &t_ST_30901c7b80, 100, 18, 1, 0, optionality::optional},
-  {str("Grouper Software Version", 24), str("grouper_software_version", 24), &t_ST_30901c7b80, 100, 19, 1, 0, optionality::optional},
-  {str("Status Financial Calculation", 28), str("status_financial_calculation", 28), &t_CWE_b7997cfb24, 20, 20, 1, 742, optionality::optional},
-  {str("Relative Discount/Surcharge", 27), str("relative_discount_surcharge", 27), &t_MO_563d2938ba, 20, 21, 1, 0, optionality::optional},
-  {str("Basic Charge", 12), str("basic_charge", 12), &t_MO_563d2938ba, 20, 22, 1, 0, optionality::optional},
-  {str("Total Charge", 12), str("total_charge", 12), &t_MO_563d2938ba, 20, 23, 1, 0, optionality::optional},
-  {str("Discount/Surcharge", 18), str("discount_surcharge", 18), &t_MO_563d2938ba, 20, 24, 1, 0, optionality::optional},
-  {str("Calculated Days", 15), str("calculated_days", 15), &t_NM_caa61c45e1, 5, 25, 1, 0, optionality::optional},
-  {str("Status Gender", 13), str("status_gender", 13), &t_CWE_b7997cfb24, 20, 26, 1, 749, optionality::optional},
-  {str("Status Age", 10), str("status_age", 10), &t_CWE_b7997cfb24, 20, 27, 1, 749, optionality::optional},
-  {str("Status Length of Stay", 21), str("status_length_of_stay", 21), &t_CWE_b7997cfb24, 20, 28, 1, 749, optionality::optional},
-  {str("Status Same Day Flag", 20), str("status_same_day_flag", 20), &t_CWE_b7997cfb24, 20, 29, 1, 749, optionality::optional},
-  {str("Status Separation Mode", 22), str("status_separation_mode", 22), &t_CWE_b7997cfb24, 20, 30, 1, 749, optionality::optional},
-  {str("Status Weight at Birth", 22), str("status_weight_at_birth", 22), &t_CWE_b7997cfb24, 20, 31, 1, 755, optionality::optional},
-  {str("Status Respiration Minutes", 26), str("status_respiration_minutes", 26), &t_CWE_b7997cfb24, 20, 32, 1, 757, optionality::optional},
-  {str("Status Admission", 16), str("status_admission", 16), &t_CWE_b7997cfb24, 20, 33, 1, 759, optionality::optional},
+#ifndef HL7V2_DEFS_S_DRG_DB2078820A
+#define HL7V2_DEFS_S_DRG_DB2078820A
+inline constexpr field_def s_DRG_db2078820a_f[] = {
+  {"Diagnostic Related Group\"diagnostic_related_group\":", &t_CNE_049b0fea50, 250, 1, 1, 55, 24, 24, optionality::optional},
+  {"DRG Assigned Date/Time\"drg_assigned_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 22, 22, optionality::optional},
+  {"DRG Approval Indicator\"drg_approval_indicator\":", &t_ID_e49635b99a, 1, 3, 1, 136, 22, 22, optionality::optional},
+  {"DRG Grouper Review Code\"drg_grouper_review_code\":", &t_CWE_b7997cfb24, 2, 4, 1, 56, 23, 23, optionality::optional},
+  {"Outlier Type\"outlier_type\":", &t_CWE_b7997cfb24, 250, 5, 1, 83, 12, 12, optionality::optional},
+  {"Outlier Days\"outlier_days\":", &t_NM_caa61c45e1, 3, 6, 1, 0, 12, 12, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_33e34790d8, 12, 7, 1, 0, 12, 12, optionality::optional},
+  {"DRG Payor\"drg_payor\":", &t_CWE_b7997cfb24, 1, 8, 1, 229, 9, 9, optionality::optional},
+  {"Outlier Reimbursement\"outlier_reimbursement\":", &t_CP_33e34790d8, 9, 9, 1, 0, 21, 21, optionality::optional},
+  {"Confidential Indicator\"confidential_indicator\":", &t_ID_e49635b99a, 1, 10, 1, 136, 22, 22, optionality::optional},
+  {"DRG Transfer Type\"drg_transfer_type\":", &t_CWE_b7997cfb24, 21, 11, 1, 415, 17, 17, optionality::optional},
+  {"Name of Coder\"name_of_coder\":", &t_XPN_e33fe53a43, 1103, 12, 1, 0, 13, 13, optionality::optional},
+  {"Grouper Status\"grouper_status\":", &t_CWE_b7997cfb24, 705, 13, 1, 734, 14, 14, optionality::optional},
+  {"PCCL Value Code\"pccl_value_code\":", &t_CWE_b7997cfb24, 20, 14, 1, 728, 15, 15, optionality::optional},
+  {"Effective Weight\"effective_weight\":", &t_NM_caa61c45e1, 5, 15, 1, 0, 16, 16, optionality::optional},
+  {"Monetary Amount\"monetary_amount\":", &t_MO_563d2938ba, 20, 16, 1, 0, 15, 15, optionality::optional},
+  {"Status Patient\"status_patient\":", &t_CWE_b7997cfb24, 20, 17, 1, 739, 14, 14, optionality::optional},
+  {"Grouper Software Name\"grouper_software_name\":", &t_ST_30901c7b80, 100, 18, 1, 0, 21, 21, optionality::optional},
+  {"Grouper Software Version\"grouper_software_version\":", &t_ST_30901c7b80, 100, 19, 1, 0, 24, 24, optionality::optional},
+  {"Status Financial Calculation\"status_financial_calculation\":", &t_CWE_b7997cfb24, 20, 20, 1, 742, 28, 28, optionality::optional},
+  {"Relative Discount/Surcharge\"relative_discount_surcharge\":", &t_MO_563d2938ba, 20, 21, 1, 0, 27, 27, optionality::optional},
+  {"Basic Charge\"basic_charge\":", &t_MO_563d2938ba, 20, 22, 1, 0, 12, 12, optionality::optional},
+  {"Total Charge\"total_charge\":", &t_MO_563d2938ba, 20, 23, 1, 0, 12, 12, optionality::optional},
+  {"Discount/Surcharge\"discount_surcharge\":", &t_MO_563d2938ba, 20, 24, 1, 0, 18, 18, optionality::optional},
+  {"Calculated Days\"calculated_days\":", &t_NM_caa61c45e1, 5, 25, 1, 0, 15, 15, optionality::optional},
+  {"Status Gender\"status_gender\":", &t_CWE_b7997cfb24, 20, 26, 1, 749, 13, 13, optionality::optional},
+  {"Status Age\"status_age\":", &t_CWE_b7997cfb24, 20, 27, 1, 749, 10, 10, optionality::optional},
+  {"Status Length of Stay\"status_length_of_stay\":", &t_CWE_b7997cfb24, 20, 28, 1, 749, 21, 21, optionality::optional},
+  {"Status Same Day Flag\"status_same_day_flag\":", &t_CWE_b7997cfb24, 20, 29, 1, 749, 20, 20, optionality::optional},
+  {"Status Separation Mode\"status_separation_mode\":", &t_CWE_b7997cfb24, 20, 30, 1, 749, 22, 22, optionality::optional},
+  {"Status Weight at Birth\"status_weight_at_birth\":", &t_CWE_b7997cfb24, 20, 31, 1, 755, 22, 22, optionality::optional},
+  {"Status Respiration Minutes\"status_respiration_minutes\":", &t_CWE_b7997cfb24, 20, 32, 1, 757, 26, 26, optionality::optional},
+  {"Status Admission\"status_admission\":", &t_CWE_b7997cfb24, 20, 33, 1, 759, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_DRG_d207e4b7c9{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_d207e4b7c9_f, 33};
+inline constexpr segment_def s_DRG_db2078820a{str("DRG", 3), str("Diagnosis Related Group", 23), s_DRG_db2078820a_f, 33};
 #endif
-#ifndef HL7V2_DEFS_S_DSC_03719A98A0
-#define HL7V2_DEFS_S_DSC_03719A98A0
-inline constexpr field_def s_DSC_03719a98a0_f[] = {
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 1, 1, 0, optionality::optional},
-  {str("Continuation Style", 18), str("continuation_style", 18), &t_ID_e49635b99a, 1, 2, 1, 398, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSC_CED78BC470
+#define HL7V2_DEFS_S_DSC_CED78BC470
+inline constexpr field_def s_DSC_ced78bc470_f[] = {
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 1, 1, 0, 20, 20, optionality::optional},
+  {"Continuation Style\"continuation_style\":", &t_ID_e49635b99a, 1, 2, 1, 398, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_DSC_03719a98a0{str("DSC", 3), str("Continuation Pointer", 20), s_DSC_03719a98a0_f, 2};
+inline constexpr segment_def s_DSC_ced78bc470{str("DSC", 3), str("Continuation Pointer", 20), s_DSC_ced78bc470_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_DSP_46B325C4DF
-#define HL7V2_DEFS_S_DSP_46B325C4DF
-inline constexpr field_def s_DSP_46b325c4df_f[] = {
-  {str("Set ID - DSP", 12), str("set_id_dsp", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Display Level", 13), str("display_level", 13), &t_SI_5f0d0d96af, 4, 2, 1, 0, optionality::optional},
-  {str("Data Line", 9), str("data_line", 9), &t_TX_f9e6eec689, 300, 3, 1, 0, optionality::required},
-  {str("Logical Break Point", 19), str("logical_break_point", 19), &t_ST_30901c7b80, 2, 4, 1, 0, optionality::optional},
-  {str("Result ID", 9), str("result_id", 9), &t_TX_f9e6eec689, 20, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_DSP_12D0B90522
+#define HL7V2_DEFS_S_DSP_12D0B90522
+inline constexpr field_def s_DSP_12d0b90522_f[] = {
+  {"Set ID - DSP\"set_id_dsp\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Display Level\"display_level\":", &t_SI_5f0d0d96af, 4, 2, 1, 0, 13, 13, optionality::optional},
+  {"Data Line\"data_line\":", &t_TX_f9e6eec689, 300, 3, 1, 0, 9, 9, optionality::required},
+  {"Logical Break Point\"logical_break_point\":", &t_ST_30901c7b80, 2, 4, 1, 0, 19, 19, optionality::optional},
+  {"Result ID\"result_id\":", &t_TX_f9e6eec689, 20, 5, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_DSP_46b325c4df{str("DSP", 3), str("Display Data", 12), s_DSP_46b325c4df_f, 5};
+inline constexpr segment_def s_DSP_12d0b90522{str("DSP", 3), str("Display Data", 12), s_DSP_12d0b90522_f, 5};
 #endif
 #ifndef HL7V2_DEFS_T_CQ_0080E7B180
 #define HL7V2_DEFS_T_CQ_0080E7B180
 inline constexpr component_def t_CQ_0080e7b180_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_NM_caa61c45e1, 16, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_NM_caa61c45e1, 16, 0, 8, 8, optionality::optional},
+  {"Units\"units\":", &t_CWE_612241eecc, 705, 0, 5, 5, optionality::optional},
 };
 inline constexpr type_def t_CQ_0080e7b180{str("CQ", 2), str("Composite Quantity with Units", 29), t_CQ_0080e7b180_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_RI_66C5C813E4
 #define HL7V2_DEFS_T_RI_66C5C813E4
 inline constexpr component_def t_RI_66c5c813e4_c[] = {
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_IS_94058a80d1, 6, 335, optionality::optional},
-  {str("Explicit Time Interval", 22), str("explicit_time_interval", 22), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_IS_94058a80d1, 6, 335, 14, 14, optionality::optional},
+  {"Explicit Time Interval\"explicit_time_interval\":", &t_ST_30901c7b80, 199, 0, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_RI_66c5c813e4{str("RI", 2), str("Repeat Interval", 15), t_RI_66c5c813e4_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_OSD_348C936DD9
 #define HL7V2_DEFS_T_OSD_348C936DD9
 inline constexpr component_def t_OSD_348c936dd9_c[] = {
-  {str("Sequence/Results Flag", 21), str("sequence_results_flag", 21), &t_ID_694d19431d, 1, 524, optionality::required},
-  {str("Placer Order Number: Entity Identifier", 38), str("placer_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Namespace ID", 33), str("placer_order_number_namespace_id", 32), &t_IS_94058a80d1, 6, 363, optionality::optional},
-  {str("Filler Order Number: Entity Identifier", 38), str("filler_order_number_entity_identifier", 37), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Namespace ID", 33), str("filler_order_number_namespace_id", 32), &t_IS_94058a80d1, 6, 363, optionality::optional},
-  {str("Sequence Condition Value", 24), str("sequence_condition_value", 24), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Maximum Number of Repeats", 25), str("maximum_number_of_repeats", 25), &t_NM_caa61c45e1, 3, 0, optionality::optional},
-  {str("Placer Order Number: Universal ID", 33), str("placer_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Placer Order Number: Universal ID Type", 38), str("placer_order_number_universal_id_type", 37), &t_ID_694d19431d, 6, 301, optionality::optional},
-  {str("Filler Order Number: Universal ID", 33), str("filler_order_number_universal_id", 32), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Filler Order Number: Universal ID Type", 38), str("filler_order_number_universal_id_type", 37), &t_ID_694d19431d, 6, 301, optionality::optional},
+  {"Sequence/Results Flag\"sequence_results_flag\":", &t_ID_694d19431d, 1, 524, 21, 21, optionality::required},
+  {"Placer Order Number: Entity Identifier\"placer_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Placer Order Number: Namespace ID\"placer_order_number_namespace_id\":", &t_IS_94058a80d1, 6, 363, 33, 32, optionality::optional},
+  {"Filler Order Number: Entity Identifier\"filler_order_number_entity_identifier\":", &t_ST_30901c7b80, 15, 0, 38, 37, optionality::required},
+  {"Filler Order Number: Namespace ID\"filler_order_number_namespace_id\":", &t_IS_94058a80d1, 6, 363, 33, 32, optionality::optional},
+  {"Sequence Condition Value\"sequence_condition_value\":", &t_ST_30901c7b80, 12, 0, 24, 24, optionality::optional},
+  {"Maximum Number of Repeats\"maximum_number_of_repeats\":", &t_NM_caa61c45e1, 3, 0, 25, 25, optionality::optional},
+  {"Placer Order Number: Universal ID\"placer_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Placer Order Number: Universal ID Type\"placer_order_number_universal_id_type\":", &t_ID_694d19431d, 6, 301, 38, 37, optionality::optional},
+  {"Filler Order Number: Universal ID\"filler_order_number_universal_id\":", &t_ST_30901c7b80, 15, 0, 33, 32, optionality::required},
+  {"Filler Order Number: Universal ID Type\"filler_order_number_universal_id_type\":", &t_ID_694d19431d, 6, 301, 38, 37, optionality::optional},
 };
 inline constexpr type_def t_OSD_348c936dd9{str("OSD", 3), str("Order Sequence Definition", 25), t_OSD_348c936dd9_c, 11};
 #endif
 #ifndef HL7V2_DEFS_T_TQ_801D5D9A7B
 #define HL7V2_DEFS_T_TQ_801D5D9A7B
 inline constexpr component_def t_TQ_801d5d9a7b_c[] = {
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_0080e7b180, 267, 0, optionality::optional},
-  {str("Interval", 8), str("interval", 8), &t_RI_66c5c813e4, 206, 0, optionality::optional},
-  {str("Duration", 8), str("duration", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("End Date/Time", 13), str("end_date_time", 13), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_ST_30901c7b80, 6, 0, optionality::optional},
-  {str("Condition", 9), str("condition", 9), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Text", 4), str("text", 4), &t_TX_f9e6eec689, 200, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_694d19431d, 1, 472, optionality::optional},
-  {str("Order Sequencing", 16), str("order_sequencing", 16), &t_OSD_348c936dd9, 110, 0, optionality::optional},
-  {str("Occurrence Duration", 19), str("occurrence_duration", 19), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Total Occurrences", 17), str("total_occurrences", 17), &t_NM_caa61c45e1, 4, 0, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_0080e7b180, 267, 0, 8, 8, optionality::optional},
+  {"Interval\"interval\":", &t_RI_66c5c813e4, 206, 0, 8, 8, optionality::optional},
+  {"Duration\"duration\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"End Date/Time\"end_date_time\":", &t_DTM_49eefd5d38, 24, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_ST_30901c7b80, 6, 0, 8, 8, optionality::optional},
+  {"Condition\"condition\":", &t_ST_30901c7b80, 199, 0, 9, 9, optionality::optional},
+  {"Text\"text\":", &t_TX_f9e6eec689, 200, 0, 4, 4, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_694d19431d, 1, 472, 11, 11, optionality::optional},
+  {"Order Sequencing\"order_sequencing\":", &t_OSD_348c936dd9, 110, 0, 16, 16, optionality::optional},
+  {"Occurrence Duration\"occurrence_duration\":", &t_CWE_612241eecc, 705, 0, 19, 19, optionality::optional},
+  {"Total Occurrences\"total_occurrences\":", &t_NM_caa61c45e1, 4, 0, 17, 17, optionality::optional},
 };
 inline constexpr type_def t_TQ_801d5d9a7b{str("TQ", 2), str("Timing Quantity", 15), t_TQ_801d5d9a7b_c, 12};
 #endif
-#ifndef HL7V2_DEFS_S_ECD_D70F67BAA7
-#define HL7V2_DEFS_S_ECD_D70F67BAA7
-inline constexpr field_def s_ECD_d70f67baa7_f[] = {
-  {str("Reference Command Number", 24), str("reference_command_number", 24), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Remote Control Command", 22), str("remote_control_command", 22), &t_CWE_b7997cfb24, 250, 2, 1, 368, optionality::required},
-  {str("Response Required", 17), str("response_required", 17), &t_ID_e49635b99a, 1, 3, 1, 136, optionality::optional},
-  {str("Requested Completion Time", 25), str("requested_completion_time", 25), &t_TQ_801d5d9a7b, 200, 4, 1, 0, optionality::withdrawn},
-  {str("Parameters", 10), str("parameters", 10), &t_TX_f9e6eec689, 65536, 5, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ECD_BDAE26289A
+#define HL7V2_DEFS_S_ECD_BDAE26289A
+inline constexpr field_def s_ECD_bdae26289a_f[] = {
+  {"Reference Command Number\"reference_command_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 24, 24, optionality::required},
+  {"Remote Control Command\"remote_control_command\":", &t_CWE_b7997cfb24, 250, 2, 1, 368, 22, 22, optionality::required},
+  {"Response Required\"response_required\":", &t_ID_e49635b99a, 1, 3, 1, 136, 17, 17, optionality::optional},
+  {"Requested Completion Time\"requested_completion_time\":", &t_TQ_801d5d9a7b, 200, 4, 1, 0, 25, 25, optionality::withdrawn},
+  {"Parameters\"parameters\":", &t_TX_f9e6eec689, 65536, 5, 0, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_ECD_d70f67baa7{str("ECD", 3), str("Equipment Command", 17), s_ECD_d70f67baa7_f, 5};
+inline constexpr segment_def s_ECD_bdae26289a{str("ECD", 3), str("Equipment Command", 17), s_ECD_bdae26289a_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_ECR_D540B71603
-#define HL7V2_DEFS_S_ECR_D540B71603
-inline constexpr field_def s_ECR_d540b71603_f[] = {
-  {str("Command Response", 16), str("command_response", 16), &t_CWE_b7997cfb24, 250, 1, 1, 387, optionality::required},
-  {str("Date/Time Completed", 19), str("date_time_completed", 19), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Command Response Parameters", 27), str("command_response_parameters", 27), &t_TX_f9e6eec689, 65536, 3, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ECR_B9AE77AF3B
+#define HL7V2_DEFS_S_ECR_B9AE77AF3B
+inline constexpr field_def s_ECR_b9ae77af3b_f[] = {
+  {"Command Response\"command_response\":", &t_CWE_b7997cfb24, 250, 1, 1, 387, 16, 16, optionality::required},
+  {"Date/Time Completed\"date_time_completed\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 19, 19, optionality::required},
+  {"Command Response Parameters\"command_response_parameters\":", &t_TX_f9e6eec689, 65536, 3, 0, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_ECR_d540b71603{str("ECR", 3), str("Equipment Command Response", 26), s_ECR_d540b71603_f, 3};
+inline constexpr segment_def s_ECR_b9ae77af3b{str("ECR", 3), str("Equipment Command Response", 26), s_ECR_b9ae77af3b_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_EDU_854DDB6FC3
-#define HL7V2_DEFS_S_EDU_854DDB6FC3
-inline constexpr field_def s_EDU_854ddb6fc3_f[] = {
-  {str("Set ID - EDU", 12), str("set_id_edu", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Academic Degree", 15), str("academic_degree", 15), &t_CWE_b7997cfb24, 10, 2, 1, 360, optionality::optional},
-  {str("Academic Degree Program Date Range", 34), str("academic_degree_program_date_range", 34), &t_DR_910cff0ba1, 52, 3, 1, 0, optionality::optional},
-  {str("Academic Degree Program Participation Date Range", 48), str("academic_degree_program_participation_date_range", 48), &t_DR_910cff0ba1, 52, 4, 1, 0, optionality::optional},
-  {str("Academic Degree Granted Date", 28), str("academic_degree_granted_date", 28), &t_DT_43ff1b10ca, 8, 5, 1, 0, optionality::optional},
-  {str("School", 6), str("school", 6), &t_XON_494b3ab033, 250, 6, 1, 0, optionality::optional},
-  {str("School Type Code", 16), str("school_type_code", 16), &t_CWE_b7997cfb24, 250, 7, 1, 402, optionality::optional},
-  {str("School Address", 14), str("school_address", 14), &t_XAD_85eb3acc14, 250, 8, 1, 0, optionality::optional},
-  {str("Major Field of Study", 20), str("major_field_of_study", 20), &t_CWE_b7997cfb24, 250, 9, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_EDU_134D8A3E3D
+#define HL7V2_DEFS_S_EDU_134D8A3E3D
+inline constexpr field_def s_EDU_134d8a3e3d_f[] = {
+  {"Set ID - EDU\"set_id_edu\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Academic Degree\"academic_degree\":", &t_CWE_b7997cfb24, 10, 2, 1, 360, 15, 15, optionality::optional},
+  {"Academic Degree Program Date Range\"academic_degree_program_date_range\":", &t_DR_910cff0ba1, 52, 3, 1, 0, 34, 34, optionality::optional},
+  {"Academic Degree Program Participation Date Range\"academic_degree_program_participation_date_range\":", &t_DR_910cff0ba1, 52, 4, 1, 0, 48, 48, optionality::optional},
+  {"Academic Degree Granted Date\"academic_degree_granted_date\":", &t_DT_43ff1b10ca, 8, 5, 1, 0, 28, 28, optionality::optional},
+  {"School\"school\":", &t_XON_494b3ab033, 250, 6, 1, 0, 6, 6, optionality::optional},
+  {"School Type Code\"school_type_code\":", &t_CWE_b7997cfb24, 250, 7, 1, 402, 16, 16, optionality::optional},
+  {"School Address\"school_address\":", &t_XAD_85eb3acc14, 250, 8, 1, 0, 14, 14, optionality::optional},
+  {"Major Field of Study\"major_field_of_study\":", &t_CWE_b7997cfb24, 250, 9, 0, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_EDU_854ddb6fc3{str("EDU", 3), str("Educational Detail", 18), s_EDU_854ddb6fc3_f, 9};
+inline constexpr segment_def s_EDU_134d8a3e3d{str("EDU", 3), str("Educational Detail", 18), s_EDU_134d8a3e3d_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_EQP_AD46E208E1
-#define HL7V2_DEFS_S_EQP_AD46E208E1
-inline constexpr field_def s_EQP_ad46e208e1_f[] = {
-  {str("Event type", 10), str("event_type", 10), &t_CWE_b7997cfb24, 705, 1, 1, 450, optionality::required},
-  {str("File Name", 9), str("file_name", 9), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::optional},
-  {str("Start Date/Time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::required},
-  {str("End Date/Time", 13), str("end_date_time", 13), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Transaction Data", 16), str("transaction_data", 16), &t_FT_d647cd4377, 65536, 5, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_EQP_CE02C13187
+#define HL7V2_DEFS_S_EQP_CE02C13187
+inline constexpr field_def s_EQP_ce02c13187_f[] = {
+  {"Event type\"event_type\":", &t_CWE_b7997cfb24, 705, 1, 1, 450, 10, 10, optionality::required},
+  {"File Name\"file_name\":", &t_ST_30901c7b80, 20, 2, 1, 0, 9, 9, optionality::optional},
+  {"Start Date/Time\"start_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 15, 15, optionality::required},
+  {"End Date/Time\"end_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 13, 13, optionality::optional},
+  {"Transaction Data\"transaction_data\":", &t_FT_d647cd4377, 65536, 5, 1, 0, 16, 16, optionality::required},
 };
-inline constexpr segment_def s_EQP_ad46e208e1{str("EQP", 3), str("Equipment/log Service", 21), s_EQP_ad46e208e1_f, 5};
+inline constexpr segment_def s_EQP_ce02c13187{str("EQP", 3), str("Equipment/log Service", 21), s_EQP_ce02c13187_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_EQU_EEE6C734F8
-#define HL7V2_DEFS_S_EQU_EEE6C734F8
-inline constexpr field_def s_EQU_eee6c734f8_f[] = {
-  {str("Equipment Instance Identifier", 29), str("equipment_instance_identifier", 29), &t_EI_47906d92be, 427, 1, 1, 0, optionality::required},
-  {str("Event Date/Time", 15), str("event_date_time", 15), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Equipment State", 15), str("equipment_state", 15), &t_CWE_b7997cfb24, 705, 3, 1, 365, optionality::conditional},
-  {str("Local/Remote Control State", 26), str("local_remote_control_state", 26), &t_CWE_b7997cfb24, 705, 4, 1, 366, optionality::optional},
-  {str("Alert Level", 11), str("alert_level", 11), &t_CWE_b7997cfb24, 705, 5, 1, 367, optionality::optional},
+#ifndef HL7V2_DEFS_S_EQU_0484CA83A7
+#define HL7V2_DEFS_S_EQU_0484CA83A7
+inline constexpr field_def s_EQU_0484ca83a7_f[] = {
+  {"Equipment Instance Identifier\"equipment_instance_identifier\":", &t_EI_47906d92be, 427, 1, 1, 0, 29, 29, optionality::required},
+  {"Event Date/Time\"event_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 15, 15, optionality::required},
+  {"Equipment State\"equipment_state\":", &t_CWE_b7997cfb24, 705, 3, 1, 365, 15, 15, optionality::conditional},
+  {"Local/Remote Control State\"local_remote_control_state\":", &t_CWE_b7997cfb24, 705, 4, 1, 366, 26, 26, optionality::optional},
+  {"Alert Level\"alert_level\":", &t_CWE_b7997cfb24, 705, 5, 1, 367, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_EQU_eee6c734f8{str("EQU", 3), str("Equipment Detail", 16), s_EQU_eee6c734f8_f, 5};
+inline constexpr segment_def s_EQU_0484ca83a7{str("EQU", 3), str("Equipment Detail", 16), s_EQU_0484ca83a7_f, 5};
 #endif
 #ifndef HL7V2_DEFS_T_ELD_6BB902D9CB
 #define HL7V2_DEFS_T_ELD_6BB902D9CB
 inline constexpr component_def t_ELD_6bb902d9cb_c[] = {
-  {str("Segment ID", 10), str("segment_id", 10), &t_ST_30901c7b80, 3, 0, optionality::optional},
-  {str("Segment Sequence", 16), str("segment_sequence", 16), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Field Position", 14), str("field_position", 14), &t_NM_caa61c45e1, 2, 0, optionality::optional},
-  {str("Code Identifying Error", 22), str("code_identifying_error", 22), &t_CWE_612241eecc, 705, 357, optionality::optional},
+  {"Segment ID\"segment_id\":", &t_ST_30901c7b80, 3, 0, 10, 10, optionality::optional},
+  {"Segment Sequence\"segment_sequence\":", &t_NM_caa61c45e1, 2, 0, 16, 16, optionality::optional},
+  {"Field Position\"field_position\":", &t_NM_caa61c45e1, 2, 0, 14, 14, optionality::optional},
+  {"Code Identifying Error\"code_identifying_error\":", &t_CWE_612241eecc, 705, 357, 22, 22, optionality::optional},
 };
 inline constexpr type_def t_ELD_6bb902d9cb{str("ELD", 3), str("Error Location and Description", 30), t_ELD_6bb902d9cb_c, 4};
 #endif
-#ifndef HL7V2_DEFS_S_ERR_CFDC20B52D
-#define HL7V2_DEFS_S_ERR_CFDC20B52D
-inline constexpr field_def s_ERR_cfdc20b52d_f[] = {
-  {str("Error Code and Location", 23), str("error_code_and_location", 23), &t_ELD_6bb902d9cb, 493, 1, 0, 60, optionality::withdrawn},
-  {str("Error Location", 14), str("error_location", 14), &t_ERL_109a14d21e, 18, 2, 0, 0, optionality::optional},
-  {str("HL7 Error Code", 14), str("hl7_error_code", 14), &t_CWE_b7997cfb24, 705, 3, 1, 357, optionality::required},
-  {str("Severity", 8), str("severity", 8), &t_ID_e49635b99a, 1, 4, 1, 516, optionality::required},
-  {str("Application Error Code", 22), str("application_error_code", 22), &t_CWE_b7997cfb24, 705, 5, 1, 533, optionality::optional},
-  {str("Application Error Parameter", 27), str("application_error_parameter", 27), &t_ST_30901c7b80, 80, 6, 10, 0, optionality::optional},
-  {str("Diagnostic Information", 22), str("diagnostic_information", 22), &t_TX_f9e6eec689, 2048, 7, 1, 0, optionality::optional},
-  {str("User Message", 12), str("user_message", 12), &t_TX_f9e6eec689, 250, 8, 1, 0, optionality::optional},
-  {str("Inform Person Indicator", 23), str("inform_person_indicator", 23), &t_CWE_b7997cfb24, 20, 9, 0, 517, optionality::optional},
-  {str("Override Type", 13), str("override_type", 13), &t_CWE_b7997cfb24, 705, 10, 1, 518, optionality::optional},
-  {str("Override Reason Code", 20), str("override_reason_code", 20), &t_CWE_b7997cfb24, 705, 11, 0, 519, optionality::optional},
-  {str("Help Desk Contact Point", 23), str("help_desk_contact_point", 23), &t_XTN_35aa41f920, 652, 12, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ERR_B801E01874
+#define HL7V2_DEFS_S_ERR_B801E01874
+inline constexpr field_def s_ERR_b801e01874_f[] = {
+  {"Error Code and Location\"error_code_and_location\":", &t_ELD_6bb902d9cb, 493, 1, 0, 60, 23, 23, optionality::withdrawn},
+  {"Error Location\"error_location\":", &t_ERL_109a14d21e, 18, 2, 0, 0, 14, 14, optionality::optional},
+  {"HL7 Error Code\"hl7_error_code\":", &t_CWE_b7997cfb24, 705, 3, 1, 357, 14, 14, optionality::required},
+  {"Severity\"severity\":", &t_ID_e49635b99a, 1, 4, 1, 516, 8, 8, optionality::required},
+  {"Application Error Code\"application_error_code\":", &t_CWE_b7997cfb24, 705, 5, 1, 533, 22, 22, optionality::optional},
+  {"Application Error Parameter\"application_error_parameter\":", &t_ST_30901c7b80, 80, 6, 10, 0, 27, 27, optionality::optional},
+  {"Diagnostic Information\"diagnostic_information\":", &t_TX_f9e6eec689, 2048, 7, 1, 0, 22, 22, optionality::optional},
+  {"User Message\"user_message\":", &t_TX_f9e6eec689, 250, 8, 1, 0, 12, 12, optionality::optional},
+  {"Inform Person Indicator\"inform_person_indicator\":", &t_CWE_b7997cfb24, 20, 9, 0, 517, 23, 23, optionality::optional},
+  {"Override Type\"override_type\":", &t_CWE_b7997cfb24, 705, 10, 1, 518, 13, 13, optionality::optional},
+  {"Override Reason Code\"override_reason_code\":", &t_CWE_b7997cfb24, 705, 11, 0, 519, 20, 20, optionality::optional},
+  {"Help Desk Contact Point\"help_desk_contact_point\":", &t_XTN_35aa41f920, 652, 12, 0, 0, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_ERR_cfdc20b52d{str("ERR", 3), str("Error", 5), s_ERR_cfdc20b52d_f, 12};
+inline constexpr segment_def s_ERR_b801e01874{str("ERR", 3), str("Error", 5), s_ERR_b801e01874_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_EVN_3EB3DA224A
-#define HL7V2_DEFS_S_EVN_3EB3DA224A
-inline constexpr field_def s_EVN_3eb3da224a_f[] = {
-  {str("Event Type Code", 15), str("event_type_code", 15), &t_ID_694d19431d, 3, 1, 1, 3, optionality::withdrawn},
-  {str("Recorded Date/Time", 18), str("recorded_date_time", 18), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Date/Time Planned Event", 23), str("date_time_planned_event", 23), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("Event Reason Code", 17), str("event_reason_code", 17), &t_CWE_b7997cfb24, 3, 4, 1, 62, optionality::optional},
-  {str("Operator ID", 11), str("operator_id", 11), &t_XCN_5fd24dc260, 250, 5, 0, 188, optionality::optional},
-  {str("Event Occurred", 14), str("event_occurred", 14), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Event Facility", 14), str("event_facility", 14), &t_HD_ca6d28384e, 241, 7, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_EVN_2AA12211BD
+#define HL7V2_DEFS_S_EVN_2AA12211BD
+inline constexpr field_def s_EVN_2aa12211bd_f[] = {
+  {"Event Type Code\"event_type_code\":", &t_ID_694d19431d, 3, 1, 1, 3, 15, 15, optionality::withdrawn},
+  {"Recorded Date/Time\"recorded_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 18, 18, optionality::required},
+  {"Date/Time Planned Event\"date_time_planned_event\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 23, 23, optionality::optional},
+  {"Event Reason Code\"event_reason_code\":", &t_CWE_b7997cfb24, 3, 4, 1, 62, 17, 17, optionality::optional},
+  {"Operator ID\"operator_id\":", &t_XCN_5fd24dc260, 250, 5, 0, 188, 11, 11, optionality::optional},
+  {"Event Occurred\"event_occurred\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 14, 14, optionality::optional},
+  {"Event Facility\"event_facility\":", &t_HD_ca6d28384e, 241, 7, 1, 0, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_EVN_3eb3da224a{str("EVN", 3), str("Event Type", 10), s_EVN_3eb3da224a_f, 7};
+inline constexpr segment_def s_EVN_2aa12211bd{str("EVN", 3), str("Event Type", 10), s_EVN_2aa12211bd_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_FAC_8CA4F58B1F
-#define HL7V2_DEFS_S_FAC_8CA4F58B1F
-inline constexpr field_def s_FAC_8ca4f58b1f_f[] = {
-  {str("Facility ID-FAC", 15), str("facility_id_fac", 15), &t_EI_47906d92be, 427, 1, 1, 0, optionality::required},
-  {str("Facility Type", 13), str("facility_type", 13), &t_ID_e49635b99a, 1, 2, 1, 331, optionality::optional},
-  {str("Facility Address", 16), str("facility_address", 16), &t_XAD_85eb3acc14, 2915, 3, 0, 0, optionality::required},
-  {str("Facility Telecommunication", 26), str("facility_telecommunication", 26), &t_XTN_35aa41f920, 2743, 4, 1, 0, optionality::required},
-  {str("Contact Person", 14), str("contact_person", 14), &t_XCN_5fd24dc260, 3220, 5, 0, 0, optionality::optional},
-  {str("Contact Title", 13), str("contact_title", 13), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Contact Address", 15), str("contact_address", 15), &t_XAD_85eb3acc14, 2915, 7, 0, 0, optionality::optional},
-  {str("Contact Telecommunication", 25), str("contact_telecommunication", 25), &t_XTN_35aa41f920, 2743, 8, 0, 0, optionality::optional},
-  {str("Signature Authority", 19), str("signature_authority", 19), &t_XCN_5fd24dc260, 3220, 9, 0, 0, optionality::required},
-  {str("Signature Authority Title", 25), str("signature_authority_title", 25), &t_ST_30901c7b80, 199, 10, 1, 0, optionality::optional},
-  {str("Signature Authority Address", 27), str("signature_authority_address", 27), &t_XAD_85eb3acc14, 2915, 11, 0, 0, optionality::optional},
-  {str("Signature Authority Telecommunication", 37), str("signature_authority_telecommunication", 37), &t_XTN_35aa41f920, 2743, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FAC_38B6C08B63
+#define HL7V2_DEFS_S_FAC_38B6C08B63
+inline constexpr field_def s_FAC_38b6c08b63_f[] = {
+  {"Facility ID-FAC\"facility_id_fac\":", &t_EI_47906d92be, 427, 1, 1, 0, 15, 15, optionality::required},
+  {"Facility Type\"facility_type\":", &t_ID_e49635b99a, 1, 2, 1, 331, 13, 13, optionality::optional},
+  {"Facility Address\"facility_address\":", &t_XAD_85eb3acc14, 2915, 3, 0, 0, 16, 16, optionality::required},
+  {"Facility Telecommunication\"facility_telecommunication\":", &t_XTN_35aa41f920, 2743, 4, 1, 0, 26, 26, optionality::required},
+  {"Contact Person\"contact_person\":", &t_XCN_5fd24dc260, 3220, 5, 0, 0, 14, 14, optionality::optional},
+  {"Contact Title\"contact_title\":", &t_ST_30901c7b80, 60, 6, 0, 0, 13, 13, optionality::optional},
+  {"Contact Address\"contact_address\":", &t_XAD_85eb3acc14, 2915, 7, 0, 0, 15, 15, optionality::optional},
+  {"Contact Telecommunication\"contact_telecommunication\":", &t_XTN_35aa41f920, 2743, 8, 0, 0, 25, 25, optionality::optional},
+  {"Signature Authority\"signature_authority\":", &t_XCN_5fd24dc260, 3220, 9, 0, 0, 19, 19, optionality::required},
+  {"Signature Authority Title\"signature_authority_title\":", &t_ST_30901c7b80, 199, 10, 1, 0, 25, 25, optionality::optional},
+  {"Signature Authority Address\"signature_authority_address\":", &t_XAD_85eb3acc14, 2915, 11, 0, 0, 27, 27, optionality::optional},
+  {"Signature Authority Telecommunication\"signature_authority_telecommunication\":", &t_XTN_35aa41f920, 2743, 12, 1, 0, 37, 37, optionality::optional},
 };
-inline constexpr segment_def s_FAC_8ca4f58b1f{str("FAC", 3), str("Facility", 8), s_FAC_8ca4f58b1f_f, 12};
+inline constexpr segment_def s_FAC_38b6c08b63{str("FAC", 3), str("Facility", 8), s_FAC_38b6c08b63_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_FHS_F687461392
-#define HL7V2_DEFS_S_FHS_F687461392
-inline constexpr field_def s_FHS_f687461392_f[] = {
-  {str("File Field Separator", 20), str("file_field_separator", 20), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("File Encoding Characters", 24), str("file_encoding_characters", 24), &t_ST_30901c7b80, 5, 2, 1, 0, optionality::required},
-  {str("File Sending Application", 24), str("file_sending_application", 24), &t_HD_ca6d28384e, 227, 3, 1, 0, optionality::optional},
-  {str("File Sending Facility", 21), str("file_sending_facility", 21), &t_HD_ca6d28384e, 227, 4, 1, 0, optionality::optional},
-  {str("File Receiving Application", 26), str("file_receiving_application", 26), &t_HD_ca6d28384e, 227, 5, 1, 0, optionality::optional},
-  {str("File Receiving Facility", 23), str("file_receiving_facility", 23), &t_HD_ca6d28384e, 227, 6, 1, 0, optionality::optional},
-  {str("File Creation Date/Time", 23), str("file_creation_date_time", 23), &t_DTM_49eefd5d38, 26, 7, 1, 0, optionality::optional},
-  {str("File Security", 13), str("file_security", 13), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("File Name/ID", 12), str("file_name_id", 12), &t_ST_30901c7b80, 20, 9, 1, 0, optionality::optional},
-  {str("File Header Comment", 19), str("file_header_comment", 19), &t_ST_30901c7b80, 80, 10, 1, 0, optionality::optional},
-  {str("File Control ID", 15), str("file_control_id", 15), &t_ST_30901c7b80, 20, 11, 1, 0, optionality::optional},
-  {str("Reference File Control ID", 25), str("reference_file_control_id", 25), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::optional},
-  {str("File Sending Network Address", 28), str("file_sending_network_address", 28), &t_HD_ca6d28384e, 227, 13, 1, 0, optionality::optional},
-  {str("File Receiving Network Address", 30), str("file_receiving_network_address", 30), &t_HD_ca6d28384e, 227, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FHS_DD7850F103
+#define HL7V2_DEFS_S_FHS_DD7850F103
+inline constexpr field_def s_FHS_dd7850f103_f[] = {
+  {"File Field Separator\"file_field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 20, 20, optionality::required},
+  {"File Encoding Characters\"file_encoding_characters\":", &t_ST_30901c7b80, 5, 2, 1, 0, 24, 24, optionality::required},
+  {"File Sending Application\"file_sending_application\":", &t_HD_ca6d28384e, 227, 3, 1, 0, 24, 24, optionality::optional},
+  {"File Sending Facility\"file_sending_facility\":", &t_HD_ca6d28384e, 227, 4, 1, 0, 21, 21, optionality::optional},
+  {"File Receiving Application\"file_receiving_application\":", &t_HD_ca6d28384e, 227, 5, 1, 0, 26, 26, optionality::optional},
+  {"File Receiving Facility\"file_receiving_facility\":", &t_HD_ca6d28384e, 227, 6, 1, 0, 23, 23, optionality::optional},
+  {"File Creation Date/Time\"file_creation_date_time\":", &t_DTM_49eefd5d38, 26, 7, 1, 0, 23, 23, optionality::optional},
+  {"File Security\"file_security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 13, 13, optionality::optional},
+  {"File Name/ID\"file_name_id\":", &t_ST_30901c7b80, 20, 9, 1, 0, 12, 12, optionality::optional},
+  {"File Header Comment\"file_header_comment\":", &t_ST_30901c7b80, 80, 10, 1, 0, 19, 19, optionality::optional},
+  {"File Control ID\"file_control_id\":", &t_ST_30901c7b80, 20, 11, 1, 0, 15, 15, optionality::optional},
+  {"Reference File Control ID\"reference_file_control_id\":", &t_ST_30901c7b80, 20, 12, 1, 0, 25, 25, optionality::optional},
+  {"File Sending Network Address\"file_sending_network_address\":", &t_HD_ca6d28384e, 227, 13, 1, 0, 28, 28, optionality::optional},
+  {"File Receiving Network Address\"file_receiving_network_address\":", &t_HD_ca6d28384e, 227, 14, 1, 0, 30, 30, optionality::optional},
 };
-inline constexpr segment_def s_FHS_f687461392{str("FHS", 3), str("File Header", 11), s_FHS_f687461392_f, 14};
+inline constexpr segment_def s_FHS_dd7850f103{str("FHS", 3), str("File Header", 11), s_FHS_dd7850f103_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_FT1_B1F333D86E
-#define HL7V2_DEFS_S_FT1_B1F333D86E
-inline constexpr field_def s_FT1_b1f333d86e_f[] = {
-  {str("Set ID   FT1", 12), str("set_id_ft1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Transaction ID", 14), str("transaction_id", 14), &t_ST_30901c7b80, 12, 2, 1, 0, optionality::optional},
-  {str("Transaction Batch ID", 20), str("transaction_batch_id", 20), &t_ST_30901c7b80, 10, 3, 1, 0, optionality::optional},
-  {str("Transaction Date", 16), str("transaction_date", 16), &t_DR_910cff0ba1, 53, 4, 1, 0, optionality::required},
-  {str("Transaction Posting Date", 24), str("transaction_posting_date", 24), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Transaction Type", 16), str("transaction_type", 16), &t_CWE_b7997cfb24, 8, 6, 1, 17, optionality::required},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CWE_b7997cfb24, 250, 7, 1, 132, optionality::required},
-  {str("Transaction Description", 23), str("transaction_description", 23), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::withdrawn},
-  {str("Transaction Description   Alt", 29), str("transaction_description_alt", 27), &t_ST_30901c7b80, 40, 9, 1, 0, optionality::withdrawn},
-  {str("Transaction Quantity", 20), str("transaction_quantity", 20), &t_NM_caa61c45e1, 6, 10, 1, 0, optionality::optional},
-  {str("Transaction Amount   Extended", 29), str("transaction_amount_extended", 27), &t_CP_33e34790d8, 12, 11, 1, 0, optionality::optional},
-  {str("Transaction Amount   Unit", 25), str("transaction_amount_unit", 23), &t_CP_33e34790d8, 12, 12, 1, 0, optionality::optional},
-  {str("Department Code", 15), str("department_code", 15), &t_CWE_b7997cfb24, 250, 13, 1, 49, optionality::optional},
-  {str("Health Plan ID", 14), str("health_plan_id", 14), &t_CWE_b7997cfb24, 250, 14, 1, 72, optionality::optional},
-  {str("Insurance Amount", 16), str("insurance_amount", 16), &t_CP_33e34790d8, 12, 15, 1, 0, optionality::optional},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_eed0f2e6de, 80, 16, 1, 0, optionality::optional},
-  {str("Fee Schedule", 12), str("fee_schedule", 12), &t_CWE_b7997cfb24, 1, 17, 1, 24, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_CWE_b7997cfb24, 2, 18, 1, 18, optionality::optional},
-  {str("Diagnosis Code - FT1", 20), str("diagnosis_code_ft1", 18), &t_CWE_b7997cfb24, 250, 19, 0, 51, optionality::optional},
-  {str("Performed By Code", 17), str("performed_by_code", 17), &t_XCN_5fd24dc260, 250, 20, 0, 84, optionality::optional},
-  {str("Ordered By Code", 15), str("ordered_by_code", 15), &t_XCN_5fd24dc260, 250, 21, 0, 0, optionality::optional},
-  {str("Unit Cost", 9), str("unit_cost", 9), &t_CP_33e34790d8, 12, 22, 1, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 23, 1, 0, optionality::optional},
-  {str("Entered By Code", 15), str("entered_by_code", 15), &t_XCN_5fd24dc260, 250, 24, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 25, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CNE_049b0fea50, 705, 26, 0, 340, optionality::optional},
-  {str("Advanced Beneficiary Notice Code", 32), str("advanced_beneficiary_notice_code", 32), &t_CWE_b7997cfb24, 250, 27, 1, 339, optionality::optional},
-  {str("Medically Necessary Duplicate Procedure Reason", 46), str("medically_necessary_duplicate_procedure_reason", 46), &t_CWE_b7997cfb24, 705, 28, 1, 476, optionality::optional},
-  {str("NDC Code", 8), str("ndc_code", 8), &t_CWE_b7997cfb24, 250, 29, 1, 549, optionality::optional},
-  {str("Payment Reference ID", 20), str("payment_reference_id", 20), &t_CX_e709fcbbb0, 250, 30, 1, 0, optionality::optional},
-  {str("Transaction Reference Key", 25), str("transaction_reference_key", 25), &t_SI_5f0d0d96af, 4, 31, 0, 0, optionality::optional},
-  {str("Performing Facility", 19), str("performing_facility", 19), &t_XON_494b3ab033, 0, 32, 0, 0, optionality::optional},
-  {str("Ordering Facility", 17), str("ordering_facility", 17), &t_XON_494b3ab033, 0, 33, 1, 0, optionality::optional},
-  {str("Item Number", 11), str("item_number", 11), &t_CWE_b7997cfb24, 0, 34, 1, 0, optionality::optional},
-  {str("Model Number", 12), str("model_number", 12), &t_ST_30901c7b80, 0, 35, 1, 0, optionality::optional},
-  {str("Special Processing Code", 23), str("special_processing_code", 23), &t_CWE_b7997cfb24, 0, 36, 0, 0, optionality::optional},
-  {str("Clinic Code", 11), str("clinic_code", 11), &t_CWE_b7997cfb24, 0, 37, 1, 0, optionality::optional},
-  {str("Referral Number", 15), str("referral_number", 15), &t_CX_e709fcbbb0, 0, 38, 1, 0, optionality::optional},
-  {str("Authorization Number", 20), str("authorization_number", 20), &t_CX_e709fcbbb0, 0, 39, 1, 0, optionality::optional},
-  {str("Service Provider Taxonomy Code", 30), str("service_provider_taxonomy_code", 30), &t_CWE_b7997cfb24, 0, 40, 1, 0, optionality::optional},
-  {str("Revenue Code", 12), str("revenue_code", 12), &t_CWE_b7997cfb24, 0, 41, 1, 456, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 0, 42, 1, 0, optionality::optional},
-  {str("NDC Qty and UOM", 15), str("ndc_qty_and_uom", 15), &t_CQ_1f2c8c4efa, 0, 43, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FT1_756B1C4D4A
+#define HL7V2_DEFS_S_FT1_756B1C4D4A
+inline constexpr field_def s_FT1_756b1c4d4a_f[] = {
+  {"Set ID   FT1\"set_id_ft1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Transaction ID\"transaction_id\":", &t_ST_30901c7b80, 12, 2, 1, 0, 14, 14, optionality::optional},
+  {"Transaction Batch ID\"transaction_batch_id\":", &t_ST_30901c7b80, 10, 3, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Date\"transaction_date\":", &t_DR_910cff0ba1, 53, 4, 1, 0, 16, 16, optionality::required},
+  {"Transaction Posting Date\"transaction_posting_date\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 24, 24, optionality::optional},
+  {"Transaction Type\"transaction_type\":", &t_CWE_b7997cfb24, 8, 6, 1, 17, 16, 16, optionality::required},
+  {"Transaction Code\"transaction_code\":", &t_CWE_b7997cfb24, 250, 7, 1, 132, 16, 16, optionality::required},
+  {"Transaction Description\"transaction_description\":", &t_ST_30901c7b80, 40, 8, 1, 0, 23, 23, optionality::withdrawn},
+  {"Transaction Description   Alt\"transaction_description_alt\":", &t_ST_30901c7b80, 40, 9, 1, 0, 29, 27, optionality::withdrawn},
+  {"Transaction Quantity\"transaction_quantity\":", &t_NM_caa61c45e1, 6, 10, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Amount   Extended\"transaction_amount_extended\":", &t_CP_33e34790d8, 12, 11, 1, 0, 29, 27, optionality::optional},
+  {"Transaction Amount   Unit\"transaction_amount_unit\":", &t_CP_33e34790d8, 12, 12, 1, 0, 25, 23, optionality::optional},
+  {"Department Code\"department_code\":", &t_CWE_b7997cfb24, 250, 13, 1, 49, 15, 15, optionality::optional},
+  {"Health Plan ID\"health_plan_id\":", &t_CWE_b7997cfb24, 250, 14, 1, 72, 14, 14, optionality::optional},
+  {"Insurance Amount\"insurance_amount\":", &t_CP_33e34790d8, 12, 15, 1, 0, 16, 16, optionality::optional},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_eed0f2e6de, 80, 16, 1, 0, 25, 25, optionality::optional},
+  {"Fee Schedule\"fee_schedule\":", &t_CWE_b7997cfb24, 1, 17, 1, 24, 12, 12, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_CWE_b7997cfb24, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Diagnosis Code - FT1\"diagnosis_code_ft1\":", &t_CWE_b7997cfb24, 250, 19, 0, 51, 20, 18, optionality::optional},
+  {"Performed By Code\"performed_by_code\":", &t_XCN_5fd24dc260, 250, 20, 0, 84, 17, 17, optionality::optional},
+  {"Ordered By Code\"ordered_by_code\":", &t_XCN_5fd24dc260, 250, 21, 0, 0, 15, 15, optionality::optional},
+  {"Unit Cost\"unit_cost\":", &t_CP_33e34790d8, 12, 22, 1, 0, 9, 9, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 23, 1, 0, 19, 19, optionality::optional},
+  {"Entered By Code\"entered_by_code\":", &t_XCN_5fd24dc260, 250, 24, 0, 0, 15, 15, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 25, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CNE_049b0fea50, 705, 26, 0, 340, 23, 23, optionality::optional},
+  {"Advanced Beneficiary Notice Code\"advanced_beneficiary_notice_code\":", &t_CWE_b7997cfb24, 250, 27, 1, 339, 32, 32, optionality::optional},
+  {"Medically Necessary Duplicate Procedure Reason\"medically_necessary_duplicate_procedure_reason\":", &t_CWE_b7997cfb24, 705, 28, 1, 476, 46, 46, optionality::optional},
+  {"NDC Code\"ndc_code\":", &t_CWE_b7997cfb24, 250, 29, 1, 549, 8, 8, optionality::optional},
+  {"Payment Reference ID\"payment_reference_id\":", &t_CX_e709fcbbb0, 250, 30, 1, 0, 20, 20, optionality::optional},
+  {"Transaction Reference Key\"transaction_reference_key\":", &t_SI_5f0d0d96af, 4, 31, 0, 0, 25, 25, optionality::optional},
+  {"Performing Facility\"performing_facility\":", &t_XON_494b3ab033, 0, 32, 0, 0, 19, 19, optionality::optional},
+  {"Ordering Facility\"ordering_facility\":", &t_XON_494b3ab033, 0, 33, 1, 0, 17, 17, optionality::optional},
+  {"Item Number\"item_number\":", &t_CWE_b7997cfb24, 0, 34, 1, 0, 11, 11, optionality::optional},
+  {"Model Number\"model_number\":", &t_ST_30901c7b80, 0, 35, 1, 0, 12, 12, optionality::optional},
+  {"Special Processing Code\"special_processing_code\":", &t_CWE_b7997cfb24, 0, 36, 0, 0, 23, 23, optionality::optional},
+  {"Clinic Code\"clinic_code\":", &t_CWE_b7997cfb24, 0, 37, 1, 0, 11, 11, optionality::optional},
+  {"Referral Number\"referral_number\":", &t_CX_e709fcbbb0, 0, 38, 1, 0, 15, 15, optionality::optional},
+  {"Authorization Number\"authorization_number\":", &t_CX_e709fcbbb0, 0, 39, 1, 0, 20, 20, optionality::optional},
+  {"Service Provider Taxonomy Code\"service_provider_taxonomy_code\":", &t_CWE_b7997cfb24, 0, 40, 1, 0, 30, 30, optionality::optional},
+  {"Revenue Code\"revenue_code\":", &t_CWE_b7997cfb24, 0, 41, 1, 456, 12, 12, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 0, 42, 1, 0, 19, 19, optionality::optional},
+  {"NDC Qty and UOM\"ndc_qty_and_uom\":", &t_CQ_1f2c8c4efa, 0, 43, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_FT1_b1f333d86e{str("FT1", 3), str("Financial Transaction", 21), s_FT1_b1f333d86e_f, 43};
+inline constexpr segment_def s_FT1_756b1c4d4a{str("FT1", 3), str("Financial Transaction", 21), s_FT1_756b1c4d4a_f, 43};
 #endif
-#ifndef HL7V2_DEFS_S_FTS_BB9E5EB6D6
-#define HL7V2_DEFS_S_FTS_BB9E5EB6D6
-inline constexpr field_def s_FTS_bb9e5eb6d6_f[] = {
-  {str("File Batch Count", 16), str("file_batch_count", 16), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("File Trailer Comment", 20), str("file_trailer_comment", 20), &t_ST_30901c7b80, 80, 2, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_FTS_35B220E535
+#define HL7V2_DEFS_S_FTS_35B220E535
+inline constexpr field_def s_FTS_35b220e535_f[] = {
+  {"File Batch Count\"file_batch_count\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 16, 16, optionality::optional},
+  {"File Trailer Comment\"file_trailer_comment\":", &t_ST_30901c7b80, 80, 2, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_FTS_bb9e5eb6d6{str("FTS", 3), str("File Trailer", 12), s_FTS_bb9e5eb6d6_f, 2};
+inline constexpr segment_def s_FTS_35b220e535{str("FTS", 3), str("File Trailer", 12), s_FTS_35b220e535_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_GOL_9068A8C549
-#define HL7V2_DEFS_S_GOL_9068A8C549
-inline constexpr field_def s_GOL_9068a8c549_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_e49635b99a, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Goal ID", 7), str("goal_id", 7), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::required},
-  {str("Goal Instance ID", 16), str("goal_instance_id", 16), &t_EI_47906d92be, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_47906d92be, 60, 5, 1, 0, optionality::optional},
-  {str("Goal List Priority", 18), str("goal_list_priority", 18), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Goal Established Date/Time", 26), str("goal_established_date_time", 26), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Expected Goal Achieve Date/Time", 31), str("expected_goal_achieve_date_time", 31), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Goal Classification", 19), str("goal_classification", 19), &t_CWE_b7997cfb24, 705, 9, 1, 0, optionality::optional},
-  {str("Goal Management Discipline", 26), str("goal_management_discipline", 26), &t_CWE_b7997cfb24, 705, 10, 1, 0, optionality::optional},
-  {str("Current Goal Review Status", 26), str("current_goal_review_status", 26), &t_CWE_b7997cfb24, 705, 11, 1, 0, optionality::optional},
-  {str("Current Goal Review Date/Time", 29), str("current_goal_review_date_time", 29), &t_DTM_49eefd5d38, 24, 12, 1, 0, optionality::optional},
-  {str("Next Goal Review Date/Time", 26), str("next_goal_review_date_time", 26), &t_DTM_49eefd5d38, 24, 13, 1, 0, optionality::optional},
-  {str("Previous Goal Review Date/Time", 30), str("previous_goal_review_date_time", 30), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Goal Review Interval", 20), str("goal_review_interval", 20), &t_TQ_801d5d9a7b, 200, 15, 1, 0, optionality::withdrawn},
-  {str("Goal Evaluation", 15), str("goal_evaluation", 15), &t_CWE_b7997cfb24, 705, 16, 1, 0, optionality::optional},
-  {str("Goal Evaluation Comment", 23), str("goal_evaluation_comment", 23), &t_ST_30901c7b80, 300, 17, 0, 0, optionality::optional},
-  {str("Goal Life Cycle Status", 22), str("goal_life_cycle_status", 22), &t_CWE_b7997cfb24, 705, 18, 1, 0, optionality::optional},
-  {str("Goal Life Cycle Status Date/Time", 32), str("goal_life_cycle_status_date_time", 32), &t_DTM_49eefd5d38, 24, 19, 1, 0, optionality::optional},
-  {str("Goal Target Type", 16), str("goal_target_type", 16), &t_CWE_b7997cfb24, 705, 20, 0, 0, optionality::optional},
-  {str("Goal Target Name", 16), str("goal_target_name", 16), &t_XPN_e33fe53a43, 250, 21, 0, 0, optionality::optional},
-  {str("Mood Code", 9), str("mood_code", 9), &t_CNE_049b0fea50, 705, 22, 1, 725, optionality::conditional},
+#ifndef HL7V2_DEFS_S_GOL_2F8FE10606
+#define HL7V2_DEFS_S_GOL_2F8FE10606
+inline constexpr field_def s_GOL_2f8fe10606_f[] = {
+  {"Action Code\"action_code\":", &t_ID_e49635b99a, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 16, 16, optionality::required},
+  {"Goal ID\"goal_id\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 7, 7, optionality::required},
+  {"Goal Instance ID\"goal_instance_id\":", &t_EI_47906d92be, 60, 4, 1, 0, 16, 16, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_47906d92be, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Goal List Priority\"goal_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 18, 18, optionality::optional},
+  {"Goal Established Date/Time\"goal_established_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 26, 26, optionality::optional},
+  {"Expected Goal Achieve Date/Time\"expected_goal_achieve_date_time\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 31, 31, optionality::optional},
+  {"Goal Classification\"goal_classification\":", &t_CWE_b7997cfb24, 705, 9, 1, 0, 19, 19, optionality::optional},
+  {"Goal Management Discipline\"goal_management_discipline\":", &t_CWE_b7997cfb24, 705, 10, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Status\"current_goal_review_status\":", &t_CWE_b7997cfb24, 705, 11, 1, 0, 26, 26, optionality::optional},
+  {"Current Goal Review Date/Time\"current_goal_review_date_time\":", &t_DTM_49eefd5d38, 24, 12, 1, 0, 29, 29, optionality::optional},
+  {"Next Goal Review Date/Time\"next_goal_review_date_time\":", &t_DTM_49eefd5d38, 24, 13, 1, 0, 26, 26, optionality::optional},
+  {"Previous Goal Review Date/Time\"previous_goal_review_date_time\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 30, 30, optionality::optional},
+  {"Goal Review Interval\"goal_review_interval\":", &t_TQ_801d5d9a7b, 200, 15, 1, 0, 20, 20, optionality::withdrawn},
+  {"Goal Evaluation\"goal_evaluation\":", &t_CWE_b7997cfb24, 705, 16, 1, 0, 15, 15, optionality::optional},
+  {"Goal Evaluation Comment\"goal_evaluation_comment\":", &t_ST_30901c7b80, 300, 17, 0, 0, 23, 23, optionality::optional},
+  {"Goal Life Cycle Status\"goal_life_cycle_status\":", &t_CWE_b7997cfb24, 705, 18, 1, 0, 22, 22, optionality::optional},
+  {"Goal Life Cycle Status Date/Time\"goal_life_cycle_status_date_time\":", &t_DTM_49eefd5d38, 24, 19, 1, 0, 32, 32, optionality::optional},
+  {"Goal Target Type\"goal_target_type\":", &t_CWE_b7997cfb24, 705, 20, 0, 0, 16, 16, optionality::optional},
+  {"Goal Target Name\"goal_target_name\":", &t_XPN_e33fe53a43, 250, 21, 0, 0, 16, 16, optionality::optional},
+  {"Mood Code\"mood_code\":", &t_CNE_049b0fea50, 705, 22, 1, 725, 9, 9, optionality::conditional},
 };
-inline constexpr segment_def s_GOL_9068a8c549{str("GOL", 3), str("Goal Detail", 11), s_GOL_9068a8c549_f, 22};
+inline constexpr segment_def s_GOL_2f8fe10606{str("GOL", 3), str("Goal Detail", 11), s_GOL_2f8fe10606_f, 22};
 #endif
-#ifndef HL7V2_DEFS_S_GP1_3FEACB5051
-#define HL7V2_DEFS_S_GP1_3FEACB5051
-inline constexpr field_def s_GP1_3feacb5051_f[] = {
-  {str("Type of Bill Code", 17), str("type_of_bill_code", 17), &t_CWE_b7997cfb24, 3, 1, 1, 455, optionality::required},
-  {str("Revenue Code", 12), str("revenue_code", 12), &t_CWE_b7997cfb24, 3, 2, 0, 456, optionality::optional},
-  {str("Overall Claim Disposition Code", 30), str("overall_claim_disposition_code", 30), &t_CWE_b7997cfb24, 1, 3, 1, 457, optionality::optional},
-  {str("OCE Edits per Visit Code", 24), str("oce_edits_per_visit_code", 24), &t_CWE_b7997cfb24, 2, 4, 0, 458, optionality::optional},
-  {str("Outlier Cost", 12), str("outlier_cost", 12), &t_CP_33e34790d8, 12, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_GP1_DF1CC9C514
+#define HL7V2_DEFS_S_GP1_DF1CC9C514
+inline constexpr field_def s_GP1_df1cc9c514_f[] = {
+  {"Type of Bill Code\"type_of_bill_code\":", &t_CWE_b7997cfb24, 3, 1, 1, 455, 17, 17, optionality::required},
+  {"Revenue Code\"revenue_code\":", &t_CWE_b7997cfb24, 3, 2, 0, 456, 12, 12, optionality::optional},
+  {"Overall Claim Disposition Code\"overall_claim_disposition_code\":", &t_CWE_b7997cfb24, 1, 3, 1, 457, 30, 30, optionality::optional},
+  {"OCE Edits per Visit Code\"oce_edits_per_visit_code\":", &t_CWE_b7997cfb24, 2, 4, 0, 458, 24, 24, optionality::optional},
+  {"Outlier Cost\"outlier_cost\":", &t_CP_33e34790d8, 12, 5, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_GP1_3feacb5051{str("GP1", 3), str("Grouping/Reimbursement - Visit", 30), s_GP1_3feacb5051_f, 5};
+inline constexpr segment_def s_GP1_df1cc9c514{str("GP1", 3), str("Grouping/Reimbursement - Visit", 30), s_GP1_df1cc9c514_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_GP2_0387726673
-#define HL7V2_DEFS_S_GP2_0387726673
-inline constexpr field_def s_GP2_0387726673_f[] = {
-  {str("Revenue Code", 12), str("revenue_code", 12), &t_CWE_b7997cfb24, 3, 1, 1, 456, optionality::optional},
-  {str("Number of Service Units", 23), str("number_of_service_units", 23), &t_NM_caa61c45e1, 7, 2, 1, 0, optionality::optional},
-  {str("Charge", 6), str("charge", 6), &t_CP_33e34790d8, 12, 3, 1, 0, optionality::optional},
-  {str("Reimbursement Action Code", 25), str("reimbursement_action_code", 25), &t_CWE_b7997cfb24, 1, 4, 1, 459, optionality::optional},
-  {str("Denial or Rejection Code", 24), str("denial_or_rejection_code", 24), &t_CWE_b7997cfb24, 1, 5, 1, 460, optionality::optional},
-  {str("OCE Edit Code", 13), str("oce_edit_code", 13), &t_CWE_b7997cfb24, 3, 6, 0, 458, optionality::optional},
-  {str("Ambulatory Payment Classification Code", 38), str("ambulatory_payment_classification_code", 38), &t_CWE_b7997cfb24, 250, 7, 1, 466, optionality::optional},
-  {str("Modifier Edit Code", 18), str("modifier_edit_code", 18), &t_CWE_b7997cfb24, 1, 8, 0, 467, optionality::optional},
-  {str("Payment Adjustment Code", 23), str("payment_adjustment_code", 23), &t_CWE_b7997cfb24, 1, 9, 1, 468, optionality::optional},
-  {str("Packaging Status Code", 21), str("packaging_status_code", 21), &t_CWE_b7997cfb24, 1, 10, 1, 469, optionality::optional},
-  {str("Expected CMS Payment Amount", 27), str("expected_cms_payment_amount", 27), &t_CP_33e34790d8, 12, 11, 1, 0, optionality::optional},
-  {str("Reimbursement Type Code", 23), str("reimbursement_type_code", 23), &t_CWE_b7997cfb24, 2, 12, 1, 470, optionality::optional},
-  {str("Co-Pay Amount", 13), str("co_pay_amount", 13), &t_CP_33e34790d8, 12, 13, 1, 0, optionality::optional},
-  {str("Pay Rate per Service Unit", 25), str("pay_rate_per_service_unit", 25), &t_NM_caa61c45e1, 4, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_GP2_963E638FE2
+#define HL7V2_DEFS_S_GP2_963E638FE2
+inline constexpr field_def s_GP2_963e638fe2_f[] = {
+  {"Revenue Code\"revenue_code\":", &t_CWE_b7997cfb24, 3, 1, 1, 456, 12, 12, optionality::optional},
+  {"Number of Service Units\"number_of_service_units\":", &t_NM_caa61c45e1, 7, 2, 1, 0, 23, 23, optionality::optional},
+  {"Charge\"charge\":", &t_CP_33e34790d8, 12, 3, 1, 0, 6, 6, optionality::optional},
+  {"Reimbursement Action Code\"reimbursement_action_code\":", &t_CWE_b7997cfb24, 1, 4, 1, 459, 25, 25, optionality::optional},
+  {"Denial or Rejection Code\"denial_or_rejection_code\":", &t_CWE_b7997cfb24, 1, 5, 1, 460, 24, 24, optionality::optional},
+  {"OCE Edit Code\"oce_edit_code\":", &t_CWE_b7997cfb24, 3, 6, 0, 458, 13, 13, optionality::optional},
+  {"Ambulatory Payment Classification Code\"ambulatory_payment_classification_code\":", &t_CWE_b7997cfb24, 250, 7, 1, 466, 38, 38, optionality::optional},
+  {"Modifier Edit Code\"modifier_edit_code\":", &t_CWE_b7997cfb24, 1, 8, 0, 467, 18, 18, optionality::optional},
+  {"Payment Adjustment Code\"payment_adjustment_code\":", &t_CWE_b7997cfb24, 1, 9, 1, 468, 23, 23, optionality::optional},
+  {"Packaging Status Code\"packaging_status_code\":", &t_CWE_b7997cfb24, 1, 10, 1, 469, 21, 21, optionality::optional},
+  {"Expected CMS Payment Amount\"expected_cms_payment_amount\":", &t_CP_33e34790d8, 12, 11, 1, 0, 27, 27, optionality::optional},
+  {"Reimbursement Type Code\"reimbursement_type_code\":", &t_CWE_b7997cfb24, 2, 12, 1, 470, 23, 23, optionality::optional},
+  {"Co-Pay Amount\"co_pay_amount\":", &t_CP_33e34790d8, 12, 13, 1, 0, 13, 13, optionality::optional},
+  {"Pay Rate per Service Unit\"pay_rate_per_service_unit\":", &t_NM_caa61c45e1, 4, 14, 1, 0, 25, 25, optionality::optional},
 };
-inline constexpr segment_def s_GP2_0387726673{str("GP2", 3), str("Grouping/Reimbursement - Procedure Line Item", 44), s_GP2_0387726673_f, 14};
+inline constexpr segment_def s_GP2_963e638fe2{str("GP2", 3), str("Grouping/Reimbursement - Procedure Line Item", 44), s_GP2_963e638fe2_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_GT1_9BB832CC59
-#define HL7V2_DEFS_S_GT1_9BB832CC59
-inline constexpr field_def s_GT1_9bb832cc59_f[] = {
-  {str("Set ID - GT1", 12), str("set_id_gt1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Guarantor Number", 16), str("guarantor_number", 16), &t_CX_e709fcbbb0, 250, 2, 0, 0, optionality::optional},
-  {str("Guarantor Name", 14), str("guarantor_name", 14), &t_XPN_e33fe53a43, 250, 3, 0, 0, optionality::required},
-  {str("Guarantor Spouse Name", 21), str("guarantor_spouse_name", 21), &t_XPN_e33fe53a43, 250, 4, 0, 0, optionality::optional},
-  {str("Guarantor Address", 17), str("guarantor_address", 17), &t_XAD_85eb3acc14, 250, 5, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num - Home", 23), str("guarantor_ph_num_home", 21), &t_XTN_35aa41f920, 250, 6, 0, 0, optionality::optional},
-  {str("Guarantor Ph Num - Business", 27), str("guarantor_ph_num_business", 25), &t_XTN_35aa41f920, 250, 7, 0, 0, optionality::optional},
-  {str("Guarantor Date/Time Of Birth", 28), str("guarantor_date_time_of_birth", 28), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Guarantor Administrative Sex", 28), str("guarantor_administrative_sex", 28), &t_CWE_b7997cfb24, 1, 9, 1, 1, optionality::optional},
-  {str("Guarantor Type", 14), str("guarantor_type", 14), &t_CWE_b7997cfb24, 2, 10, 1, 68, optionality::optional},
-  {str("Guarantor Relationship", 22), str("guarantor_relationship", 22), &t_CWE_b7997cfb24, 250, 11, 1, 63, optionality::optional},
-  {str("Guarantor SSN", 13), str("guarantor_ssn", 13), &t_ST_30901c7b80, 11, 12, 1, 0, optionality::optional},
-  {str("Guarantor Date - Begin", 22), str("guarantor_date_begin", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Guarantor Date - End", 20), str("guarantor_date_end", 18), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Guarantor Priority", 18), str("guarantor_priority", 18), &t_NM_caa61c45e1, 2, 15, 1, 0, optionality::optional},
-  {str("Guarantor Employer Name", 23), str("guarantor_employer_name", 23), &t_XPN_e33fe53a43, 250, 16, 0, 0, optionality::optional},
-  {str("Guarantor Employer Address", 26), str("guarantor_employer_address", 26), &t_XAD_85eb3acc14, 250, 17, 0, 0, optionality::optional},
-  {str("Guarantor Employer Phone Number", 31), str("guarantor_employer_phone_number", 31), &t_XTN_35aa41f920, 250, 18, 0, 0, optionality::optional},
-  {str("Guarantor Employee ID Number", 28), str("guarantor_employee_id_number", 28), &t_CX_e709fcbbb0, 250, 19, 0, 0, optionality::optional},
-  {str("Guarantor Employment Status", 27), str("guarantor_employment_status", 27), &t_CWE_b7997cfb24, 2, 20, 1, 66, optionality::optional},
-  {str("Guarantor Organization Name", 27), str("guarantor_organization_name", 27), &t_XON_494b3ab033, 250, 21, 0, 0, optionality::optional},
-  {str("Guarantor Billing Hold Flag", 27), str("guarantor_billing_hold_flag", 27), &t_ID_e49635b99a, 1, 22, 1, 136, optionality::optional},
-  {str("Guarantor Credit Rating Code", 28), str("guarantor_credit_rating_code", 28), &t_CWE_b7997cfb24, 250, 23, 1, 341, optionality::optional},
-  {str("Guarantor Death Date And Time", 29), str("guarantor_death_date_and_time", 29), &t_DTM_49eefd5d38, 24, 24, 1, 0, optionality::optional},
-  {str("Guarantor Death Flag", 20), str("guarantor_death_flag", 20), &t_ID_e49635b99a, 1, 25, 1, 136, optionality::optional},
-  {str("Guarantor Charge Adjustment Code", 32), str("guarantor_charge_adjustment_code", 32), &t_CWE_b7997cfb24, 250, 26, 1, 218, optionality::optional},
-  {str("Guarantor Household Annual Income", 33), str("guarantor_household_annual_income", 33), &t_CP_33e34790d8, 10, 27, 1, 0, optionality::optional},
-  {str("Guarantor Household Size", 24), str("guarantor_household_size", 24), &t_NM_caa61c45e1, 3, 28, 1, 0, optionality::optional},
-  {str("Guarantor Employer ID Number", 28), str("guarantor_employer_id_number", 28), &t_CX_e709fcbbb0, 250, 29, 0, 0, optionality::optional},
-  {str("Guarantor Marital Status Code", 29), str("guarantor_marital_status_code", 29), &t_CWE_b7997cfb24, 250, 30, 1, 2, optionality::optional},
-  {str("Guarantor Hire Effective Date", 29), str("guarantor_hire_effective_date", 29), &t_DT_43ff1b10ca, 8, 31, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 32, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_CWE_b7997cfb24, 2, 33, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_CWE_b7997cfb24, 2, 34, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CWE_b7997cfb24, 705, 35, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CWE_b7997cfb24, 705, 36, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_CWE_b7997cfb24, 2, 37, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CWE_b7997cfb24, 705, 38, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_e49635b99a, 1, 39, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_CWE_b7997cfb24, 2, 40, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CWE_b7997cfb24, 705, 41, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_e33fe53a43, 250, 42, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CWE_b7997cfb24, 705, 43, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CWE_b7997cfb24, 705, 44, 0, 189, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_e33fe53a43, 250, 45, 0, 0, optionality::optional},
-  {str("Contact Person's Telephone Number", 33), str("contact_persons_telephone_number", 32), &t_XTN_35aa41f920, 250, 46, 0, 0, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CWE_b7997cfb24, 705, 47, 1, 222, optionality::optional},
-  {str("Contact Relationship", 20), str("contact_relationship", 20), &t_CWE_b7997cfb24, 3, 48, 1, 63, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 49, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_a0f1fe3703, 20, 50, 1, 327, optionality::optional},
-  {str("Guarantor Employer's Organization Name", 38), str("guarantor_employers_organization_name", 37), &t_XON_494b3ab033, 250, 51, 0, 0, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_CWE_b7997cfb24, 2, 52, 1, 295, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_CWE_b7997cfb24, 2, 53, 1, 311, optionality::optional},
-  {str("Guarantor Financial Class", 25), str("guarantor_financial_class", 25), &t_FC_c1f3b0e5ed, 50, 54, 1, 64, optionality::optional},
-  {str("Guarantor Race", 14), str("guarantor_race", 14), &t_CWE_b7997cfb24, 250, 55, 0, 5, optionality::optional},
-  {str("Guarantor Birth Place", 21), str("guarantor_birth_place", 21), &t_ST_30901c7b80, 250, 56, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_CWE_b7997cfb24, 2, 57, 1, 99, optionality::optional},
+#ifndef HL7V2_DEFS_S_GT1_C3D2171A32
+#define HL7V2_DEFS_S_GT1_C3D2171A32
+inline constexpr field_def s_GT1_c3d2171a32_f[] = {
+  {"Set ID - GT1\"set_id_gt1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Guarantor Number\"guarantor_number\":", &t_CX_e709fcbbb0, 250, 2, 0, 0, 16, 16, optionality::optional},
+  {"Guarantor Name\"guarantor_name\":", &t_XPN_e33fe53a43, 250, 3, 0, 0, 14, 14, optionality::required},
+  {"Guarantor Spouse Name\"guarantor_spouse_name\":", &t_XPN_e33fe53a43, 250, 4, 0, 0, 21, 21, optionality::optional},
+  {"Guarantor Address\"guarantor_address\":", &t_XAD_85eb3acc14, 250, 5, 0, 0, 17, 17, optionality::optional},
+  {"Guarantor Ph Num - Home\"guarantor_ph_num_home\":", &t_XTN_35aa41f920, 250, 6, 0, 0, 23, 21, optionality::optional},
+  {"Guarantor Ph Num - Business\"guarantor_ph_num_business\":", &t_XTN_35aa41f920, 250, 7, 0, 0, 27, 25, optionality::optional},
+  {"Guarantor Date/Time Of Birth\"guarantor_date_time_of_birth\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 28, 28, optionality::optional},
+  {"Guarantor Administrative Sex\"guarantor_administrative_sex\":", &t_CWE_b7997cfb24, 1, 9, 1, 1, 28, 28, optionality::optional},
+  {"Guarantor Type\"guarantor_type\":", &t_CWE_b7997cfb24, 2, 10, 1, 68, 14, 14, optionality::optional},
+  {"Guarantor Relationship\"guarantor_relationship\":", &t_CWE_b7997cfb24, 250, 11, 1, 63, 22, 22, optionality::optional},
+  {"Guarantor SSN\"guarantor_ssn\":", &t_ST_30901c7b80, 11, 12, 1, 0, 13, 13, optionality::optional},
+  {"Guarantor Date - Begin\"guarantor_date_begin\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 22, 20, optionality::optional},
+  {"Guarantor Date - End\"guarantor_date_end\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 20, 18, optionality::optional},
+  {"Guarantor Priority\"guarantor_priority\":", &t_NM_caa61c45e1, 2, 15, 1, 0, 18, 18, optionality::optional},
+  {"Guarantor Employer Name\"guarantor_employer_name\":", &t_XPN_e33fe53a43, 250, 16, 0, 0, 23, 23, optionality::optional},
+  {"Guarantor Employer Address\"guarantor_employer_address\":", &t_XAD_85eb3acc14, 250, 17, 0, 0, 26, 26, optionality::optional},
+  {"Guarantor Employer Phone Number\"guarantor_employer_phone_number\":", &t_XTN_35aa41f920, 250, 18, 0, 0, 31, 31, optionality::optional},
+  {"Guarantor Employee ID Number\"guarantor_employee_id_number\":", &t_CX_e709fcbbb0, 250, 19, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Employment Status\"guarantor_employment_status\":", &t_CWE_b7997cfb24, 2, 20, 1, 66, 27, 27, optionality::optional},
+  {"Guarantor Organization Name\"guarantor_organization_name\":", &t_XON_494b3ab033, 250, 21, 0, 0, 27, 27, optionality::optional},
+  {"Guarantor Billing Hold Flag\"guarantor_billing_hold_flag\":", &t_ID_e49635b99a, 1, 22, 1, 136, 27, 27, optionality::optional},
+  {"Guarantor Credit Rating Code\"guarantor_credit_rating_code\":", &t_CWE_b7997cfb24, 250, 23, 1, 341, 28, 28, optionality::optional},
+  {"Guarantor Death Date And Time\"guarantor_death_date_and_time\":", &t_DTM_49eefd5d38, 24, 24, 1, 0, 29, 29, optionality::optional},
+  {"Guarantor Death Flag\"guarantor_death_flag\":", &t_ID_e49635b99a, 1, 25, 1, 136, 20, 20, optionality::optional},
+  {"Guarantor Charge Adjustment Code\"guarantor_charge_adjustment_code\":", &t_CWE_b7997cfb24, 250, 26, 1, 218, 32, 32, optionality::optional},
+  {"Guarantor Household Annual Income\"guarantor_household_annual_income\":", &t_CP_33e34790d8, 10, 27, 1, 0, 33, 33, optionality::optional},
+  {"Guarantor Household Size\"guarantor_household_size\":", &t_NM_caa61c45e1, 3, 28, 1, 0, 24, 24, optionality::optional},
+  {"Guarantor Employer ID Number\"guarantor_employer_id_number\":", &t_CX_e709fcbbb0, 250, 29, 0, 0, 28, 28, optionality::optional},
+  {"Guarantor Marital Status Code\"guarantor_marital_status_code\":", &t_CWE_b7997cfb24, 250, 30, 1, 2, 29, 29, optionality::optional},
+  {"Guarantor Hire Effective Date\"guarantor_hire_effective_date\":", &t_DT_43ff1b10ca, 8, 31, 1, 0, 29, 29, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 32, 1, 0, 20, 20, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_CWE_b7997cfb24, 2, 33, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_CWE_b7997cfb24, 2, 34, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CWE_b7997cfb24, 705, 35, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CWE_b7997cfb24, 705, 36, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_CWE_b7997cfb24, 2, 37, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CWE_b7997cfb24, 705, 38, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_e49635b99a, 1, 39, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_CWE_b7997cfb24, 2, 40, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CWE_b7997cfb24, 705, 41, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_e33fe53a43, 250, 42, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CWE_b7997cfb24, 705, 43, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CWE_b7997cfb24, 705, 44, 0, 189, 12, 12, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_e33fe53a43, 250, 45, 0, 0, 21, 20, optionality::optional},
+  {"Contact Person's Telephone Number\"contact_persons_telephone_number\":", &t_XTN_35aa41f920, 250, 46, 0, 0, 33, 32, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CWE_b7997cfb24, 705, 47, 1, 222, 14, 14, optionality::optional},
+  {"Contact Relationship\"contact_relationship\":", &t_CWE_b7997cfb24, 3, 48, 1, 63, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 49, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_a0f1fe3703, 20, 50, 1, 327, 14, 14, optionality::optional},
+  {"Guarantor Employer's Organization Name\"guarantor_employers_organization_name\":", &t_XON_494b3ab033, 250, 51, 0, 0, 38, 37, optionality::optional},
+  {"Handicap\"handicap\":", &t_CWE_b7997cfb24, 2, 52, 1, 295, 8, 8, optionality::optional},
+  {"Job Status\"job_status\":", &t_CWE_b7997cfb24, 2, 53, 1, 311, 10, 10, optionality::optional},
+  {"Guarantor Financial Class\"guarantor_financial_class\":", &t_FC_c1f3b0e5ed, 50, 54, 1, 64, 25, 25, optionality::optional},
+  {"Guarantor Race\"guarantor_race\":", &t_CWE_b7997cfb24, 250, 55, 0, 5, 14, 14, optionality::optional},
+  {"Guarantor Birth Place\"guarantor_birth_place\":", &t_ST_30901c7b80, 250, 56, 1, 0, 21, 21, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_CWE_b7997cfb24, 2, 57, 1, 99, 13, 13, optionality::optional},
 };
-inline constexpr segment_def s_GT1_9bb832cc59{str("GT1", 3), str("Guarantor", 9), s_GT1_9bb832cc59_f, 57};
+inline constexpr segment_def s_GT1_c3d2171a32{str("GT1", 3), str("Guarantor", 9), s_GT1_c3d2171a32_f, 57};
 #endif
-#ifndef HL7V2_DEFS_S_IAM_02A0F27259
-#define HL7V2_DEFS_S_IAM_02A0F27259
-inline constexpr field_def s_IAM_02a0f27259_f[] = {
-  {str("Set ID - IAM", 12), str("set_id_iam", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Allergen Type Code", 18), str("allergen_type_code", 18), &t_CWE_b7997cfb24, 705, 2, 1, 127, optionality::optional},
-  {str("Allergen Code/Mnemonic/Description", 34), str("allergen_code_mnemonic_description", 34), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::required},
-  {str("Allergy Severity Code", 21), str("allergy_severity_code", 21), &t_CWE_b7997cfb24, 705, 4, 1, 128, optionality::optional},
-  {str("Allergy Reaction Code", 21), str("allergy_reaction_code", 21), &t_ST_30901c7b80, 15, 5, 0, 0, optionality::optional},
-  {str("Allergy Action Code", 19), str("allergy_action_code", 19), &t_CNE_049b0fea50, 250, 6, 1, 206, optionality::required},
-  {str("Allergy Unique Identifier", 25), str("allergy_unique_identifier", 25), &t_EI_47906d92be, 427, 7, 1, 0, optionality::conditional},
-  {str("Action Reason", 13), str("action_reason", 13), &t_ST_30901c7b80, 60, 8, 1, 0, optionality::optional},
-  {str("Sensitivity to Causative Agent Code", 35), str("sensitivity_to_causative_agent_code", 35), &t_CWE_b7997cfb24, 705, 9, 1, 436, optionality::optional},
-  {str("Allergen Group Code/Mnemonic/Description", 40), str("allergen_group_code_mnemonic_description", 40), &t_CWE_b7997cfb24, 705, 10, 1, 0, optionality::optional},
-  {str("Onset Date", 10), str("onset_date", 10), &t_DT_43ff1b10ca, 8, 11, 1, 0, optionality::optional},
-  {str("Onset Date Text", 15), str("onset_date_text", 15), &t_ST_30901c7b80, 60, 12, 1, 0, optionality::optional},
-  {str("Reported Date/Time", 18), str("reported_date_time", 18), &t_DTM_49eefd5d38, 8, 13, 1, 0, optionality::optional},
-  {str("Reported By", 11), str("reported_by", 11), &t_XPN_e33fe53a43, 250, 14, 1, 0, optionality::optional},
-  {str("Relationship to Patient Code", 28), str("relationship_to_patient_code", 28), &t_CWE_b7997cfb24, 705, 15, 1, 63, optionality::optional},
-  {str("Alert Device Code", 17), str("alert_device_code", 17), &t_CWE_b7997cfb24, 705, 16, 1, 437, optionality::optional},
-  {str("Allergy Clinical Status Code", 28), str("allergy_clinical_status_code", 28), &t_CWE_b7997cfb24, 705, 17, 1, 438, optionality::optional},
-  {str("Statused by Person", 18), str("statused_by_person", 18), &t_XCN_5fd24dc260, 250, 18, 1, 0, optionality::optional},
-  {str("Statused by Organization", 24), str("statused_by_organization", 24), &t_XON_494b3ab033, 250, 19, 1, 0, optionality::optional},
-  {str("Statused at Date/Time", 21), str("statused_at_date_time", 21), &t_DTM_49eefd5d38, 8, 20, 1, 0, optionality::optional},
-  {str("Inactivated by Person", 21), str("inactivated_by_person", 21), &t_XCN_5fd24dc260, 0, 21, 1, 0, optionality::optional},
-  {str("Inactivated Date/Time", 21), str("inactivated_date_time", 21), &t_DTM_49eefd5d38, 0, 22, 1, 0, optionality::optional},
-  {str("Initially Recorded by Person", 28), str("initially_recorded_by_person", 28), &t_XCN_5fd24dc260, 0, 23, 1, 0, optionality::optional},
-  {str("Initially Recorded Date/Time", 28), str("initially_recorded_date_time", 28), &t_DTM_49eefd5d38, 0, 24, 1, 0, optionality::optional},
-  {str("Modified by Person", 18), str("modified_by_person", 18), &t_XCN_5fd24dc260, 0, 25, 1, 0, optionality::optional},
-  {str("Modified Date/Time", 18), str("modified_date_time", 18), &t_DTM_49eefd5d38, 0, 26, 1, 0, optionality::optional},
-  {str("Clinician Identified Code", 25), str("clinician_identified_code", 25), &t_CWE_b7997cfb24, 0, 27, 1, 0, optionality::optional},
-  {str("Initially Recorded by Organization", 34), str("initially_recorded_by_organization", 34), &t_XON_494b3ab033, 0, 28, 1, 0, optionality::optional},
-  {str("Modified by Organization", 24), str("modified_by_organization", 24), &t_XON_494b3ab033, 0, 29, 1, 0, optionality::optional},
-  {str("Inactivated by Organization", 27), str("inactivated_by_organization", 27), &t_XON_494b3ab033, 0, 30, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IAM_142729F085
+#define HL7V2_DEFS_S_IAM_142729F085
+inline constexpr field_def s_IAM_142729f085_f[] = {
+  {"Set ID - IAM\"set_id_iam\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Allergen Type Code\"allergen_type_code\":", &t_CWE_b7997cfb24, 705, 2, 1, 127, 18, 18, optionality::optional},
+  {"Allergen Code/Mnemonic/Description\"allergen_code_mnemonic_description\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 34, 34, optionality::required},
+  {"Allergy Severity Code\"allergy_severity_code\":", &t_CWE_b7997cfb24, 705, 4, 1, 128, 21, 21, optionality::optional},
+  {"Allergy Reaction Code\"allergy_reaction_code\":", &t_ST_30901c7b80, 15, 5, 0, 0, 21, 21, optionality::optional},
+  {"Allergy Action Code\"allergy_action_code\":", &t_CNE_049b0fea50, 250, 6, 1, 206, 19, 19, optionality::required},
+  {"Allergy Unique Identifier\"allergy_unique_identifier\":", &t_EI_47906d92be, 427, 7, 1, 0, 25, 25, optionality::conditional},
+  {"Action Reason\"action_reason\":", &t_ST_30901c7b80, 60, 8, 1, 0, 13, 13, optionality::optional},
+  {"Sensitivity to Causative Agent Code\"sensitivity_to_causative_agent_code\":", &t_CWE_b7997cfb24, 705, 9, 1, 436, 35, 35, optionality::optional},
+  {"Allergen Group Code/Mnemonic/Description\"allergen_group_code_mnemonic_description\":", &t_CWE_b7997cfb24, 705, 10, 1, 0, 40, 40, optionality::optional},
+  {"Onset Date\"onset_date\":", &t_DT_43ff1b10ca, 8, 11, 1, 0, 10, 10, optionality::optional},
+  {"Onset Date Text\"onset_date_text\":", &t_ST_30901c7b80, 60, 12, 1, 0, 15, 15, optionality::optional},
+  {"Reported Date/Time\"reported_date_time\":", &t_DTM_49eefd5d38, 8, 13, 1, 0, 18, 18, optionality::optional},
+  {"Reported By\"reported_by\":", &t_XPN_e33fe53a43, 250, 14, 1, 0, 11, 11, optionality::optional},
+  {"Relationship to Patient Code\"relationship_to_patient_code\":", &t_CWE_b7997cfb24, 705, 15, 1, 63, 28, 28, optionality::optional},
+  {"Alert Device Code\"alert_device_code\":", &t_CWE_b7997cfb24, 705, 16, 1, 437, 17, 17, optionality::optional},
+  {"Allergy Clinical Status Code\"allergy_clinical_status_code\":", &t_CWE_b7997cfb24, 705, 17, 1, 438, 28, 28, optionality::optional},
+  {"Statused by Person\"statused_by_person\":", &t_XCN_5fd24dc260, 250, 18, 1, 0, 18, 18, optionality::optional},
+  {"Statused by Organization\"statused_by_organization\":", &t_XON_494b3ab033, 250, 19, 1, 0, 24, 24, optionality::optional},
+  {"Statused at Date/Time\"statused_at_date_time\":", &t_DTM_49eefd5d38, 8, 20, 1, 0, 21, 21, optionality::optional},
+  {"Inactivated by Person\"inactivated_by_person\":", &t_XCN_5fd24dc260, 0, 21, 1, 0, 21, 21, optionality::optional},
+  {"Inactivated Date/Time\"inactivated_date_time\":", &t_DTM_49eefd5d38, 0, 22, 1, 0, 21, 21, optionality::optional},
+  {"Initially Recorded by Person\"initially_recorded_by_person\":", &t_XCN_5fd24dc260, 0, 23, 1, 0, 28, 28, optionality::optional},
+  {"Initially Recorded Date/Time\"initially_recorded_date_time\":", &t_DTM_49eefd5d38, 0, 24, 1, 0, 28, 28, optionality::optional},
+  {"Modified by Person\"modified_by_person\":", &t_XCN_5fd24dc260, 0, 25, 1, 0, 18, 18, optionality::optional},
+  {"Modified Date/Time\"modified_date_time\":", &t_DTM_49eefd5d38, 0, 26, 1, 0, 18, 18, optionality::optional},
+  {"Clinician Identified Code\"clinician_identified_code\":", &t_CWE_b7997cfb24, 0, 27, 1, 0, 25, 25, optionality::optional},
+  {"Initially Recorded by Organization\"initially_recorded_by_organization\":", &t_XON_494b3ab033, 0, 28, 1, 0, 34, 34, optionality::optional},
+  {"Modified by Organization\"modified_by_organization\":", &t_XON_494b3ab033, 0, 29, 1, 0, 24, 24, optionality::optional},
+  {"Inactivated by Organization\"inactivated_by_organization\":", &t_XON_494b3ab033, 0, 30, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_IAM_02a0f27259{str("IAM", 3), str("Patient Adverse Reaction Information", 36), s_IAM_02a0f27259_f, 30};
+inline constexpr segment_def s_IAM_142729f085{str("IAM", 3), str("Patient Adverse Reaction Information", 36), s_IAM_142729f085_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_IAR_C867F42666
-#define HL7V2_DEFS_S_IAR_C867F42666
-inline constexpr field_def s_IAR_c867f42666_f[] = {
-  {str("Allergy Reaction Code", 21), str("allergy_reaction_code", 21), &t_CWE_b7997cfb24, 0, 1, 1, 0, optionality::required},
-  {str("Allergy Severity Code", 21), str("allergy_severity_code", 21), &t_CWE_b7997cfb24, 0, 2, 1, 128, optionality::required},
-  {str("Sensitivity to Causative Agent Code", 35), str("sensitivity_to_causative_agent_code", 35), &t_CWE_b7997cfb24, 0, 3, 1, 436, optionality::optional},
-  {str("Management", 10), str("management", 10), &t_ST_30901c7b80, 0, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IAR_4B10F95387
+#define HL7V2_DEFS_S_IAR_4B10F95387
+inline constexpr field_def s_IAR_4b10f95387_f[] = {
+  {"Allergy Reaction Code\"allergy_reaction_code\":", &t_CWE_b7997cfb24, 0, 1, 1, 0, 21, 21, optionality::required},
+  {"Allergy Severity Code\"allergy_severity_code\":", &t_CWE_b7997cfb24, 0, 2, 1, 128, 21, 21, optionality::required},
+  {"Sensitivity to Causative Agent Code\"sensitivity_to_causative_agent_code\":", &t_CWE_b7997cfb24, 0, 3, 1, 436, 35, 35, optionality::optional},
+  {"Management\"management\":", &t_ST_30901c7b80, 0, 4, 1, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_IAR_c867f42666{str("IAR", 3), str("allergy reaction", 16), s_IAR_c867f42666_f, 4};
+inline constexpr segment_def s_IAR_4b10f95387{str("IAR", 3), str("allergy reaction", 16), s_IAR_4b10f95387_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_IIM_20D54FCF87
-#define HL7V2_DEFS_S_IIM_20D54FCF87
-inline constexpr field_def s_IIM_20d54fcf87_f[] = {
-  {str("Primary Key Value - IIM", 23), str("primary_key_value_iim", 21), &t_CWE_b7997cfb24, 250, 1, 1, 0, optionality::required},
-  {str("Service Item Code", 17), str("service_item_code", 17), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::required},
-  {str("Inventory Lot Number", 20), str("inventory_lot_number", 20), &t_ST_30901c7b80, 250, 3, 1, 0, optionality::optional},
-  {str("Inventory Expiration Date", 25), str("inventory_expiration_date", 25), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Inventory Manufacturer Name", 27), str("inventory_manufacturer_name", 27), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Inventory Location", 18), str("inventory_location", 18), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Inventory Received Date", 23), str("inventory_received_date", 23), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity", 27), str("inventory_received_quantity", 27), &t_NM_caa61c45e1, 12, 8, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity Unit", 32), str("inventory_received_quantity_unit", 32), &t_CWE_b7997cfb24, 250, 9, 1, 0, optionality::optional},
-  {str("Inventory Received Item Cost", 28), str("inventory_received_item_cost", 28), &t_MO_563d2938ba, 12, 10, 1, 0, optionality::optional},
-  {str("Inventory On Hand Date", 22), str("inventory_on_hand_date", 22), &t_DTM_49eefd5d38, 24, 11, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity", 26), str("inventory_on_hand_quantity", 26), &t_NM_caa61c45e1, 12, 12, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity Unit", 31), str("inventory_on_hand_quantity_unit", 31), &t_CWE_b7997cfb24, 250, 13, 1, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 14, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CNE_049b0fea50, 705, 15, 0, 340, optionality::optional},
+#ifndef HL7V2_DEFS_S_IIM_15AB9DB646
+#define HL7V2_DEFS_S_IIM_15AB9DB646
+inline constexpr field_def s_IIM_15ab9db646_f[] = {
+  {"Primary Key Value - IIM\"primary_key_value_iim\":", &t_CWE_b7997cfb24, 250, 1, 1, 0, 23, 21, optionality::required},
+  {"Service Item Code\"service_item_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 17, 17, optionality::required},
+  {"Inventory Lot Number\"inventory_lot_number\":", &t_ST_30901c7b80, 250, 3, 1, 0, 20, 20, optionality::optional},
+  {"Inventory Expiration Date\"inventory_expiration_date\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 25, 25, optionality::optional},
+  {"Inventory Manufacturer Name\"inventory_manufacturer_name\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 27, 27, optionality::optional},
+  {"Inventory Location\"inventory_location\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 18, 18, optionality::optional},
+  {"Inventory Received Date\"inventory_received_date\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 23, 23, optionality::optional},
+  {"Inventory Received Quantity\"inventory_received_quantity\":", &t_NM_caa61c45e1, 12, 8, 1, 0, 27, 27, optionality::optional},
+  {"Inventory Received Quantity Unit\"inventory_received_quantity_unit\":", &t_CWE_b7997cfb24, 250, 9, 1, 0, 32, 32, optionality::optional},
+  {"Inventory Received Item Cost\"inventory_received_item_cost\":", &t_MO_563d2938ba, 12, 10, 1, 0, 28, 28, optionality::optional},
+  {"Inventory On Hand Date\"inventory_on_hand_date\":", &t_DTM_49eefd5d38, 24, 11, 1, 0, 22, 22, optionality::optional},
+  {"Inventory On Hand Quantity\"inventory_on_hand_quantity\":", &t_NM_caa61c45e1, 12, 12, 1, 0, 26, 26, optionality::optional},
+  {"Inventory On Hand Quantity Unit\"inventory_on_hand_quantity_unit\":", &t_CWE_b7997cfb24, 250, 13, 1, 0, 31, 31, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 14, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CNE_049b0fea50, 705, 15, 0, 340, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_IIM_20d54fcf87{str("IIM", 3), str("Inventory Item Master", 21), s_IIM_20d54fcf87_f, 15};
+inline constexpr segment_def s_IIM_15ab9db646{str("IIM", 3), str("Inventory Item Master", 21), s_IIM_15ab9db646_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_ILT_364589E7CB
-#define HL7V2_DEFS_S_ILT_364589E7CB
-inline constexpr field_def s_ILT_364589e7cb_f[] = {
-  {str("Set Id - ILT", 12), str("set_id_ilt", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Inventory Lot Number", 20), str("inventory_lot_number", 20), &t_ST_30901c7b80, 250, 2, 1, 0, optionality::required},
-  {str("Inventory Expiration Date", 25), str("inventory_expiration_date", 25), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("Inventory Received Date", 23), str("inventory_received_date", 23), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity", 27), str("inventory_received_quantity", 27), &t_NM_caa61c45e1, 12, 5, 1, 0, optionality::optional},
-  {str("Inventory Received Quantity Unit", 32), str("inventory_received_quantity_unit", 32), &t_CWE_b7997cfb24, 250, 6, 1, 818, optionality::optional},
-  {str("Inventory Received Item Cost", 28), str("inventory_received_item_cost", 28), &t_MO_563d2938ba, 12, 7, 1, 0, optionality::optional},
-  {str("Inventory On Hand Date", 22), str("inventory_on_hand_date", 22), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity", 26), str("inventory_on_hand_quantity", 26), &t_NM_caa61c45e1, 12, 9, 1, 0, optionality::optional},
-  {str("Inventory On Hand Quantity Unit", 31), str("inventory_on_hand_quantity_unit", 31), &t_CWE_b7997cfb24, 250, 10, 1, 818, optionality::optional},
+#ifndef HL7V2_DEFS_S_ILT_83287E3F74
+#define HL7V2_DEFS_S_ILT_83287E3F74
+inline constexpr field_def s_ILT_83287e3f74_f[] = {
+  {"Set Id - ILT\"set_id_ilt\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Inventory Lot Number\"inventory_lot_number\":", &t_ST_30901c7b80, 250, 2, 1, 0, 20, 20, optionality::required},
+  {"Inventory Expiration Date\"inventory_expiration_date\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 25, 25, optionality::optional},
+  {"Inventory Received Date\"inventory_received_date\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 23, 23, optionality::optional},
+  {"Inventory Received Quantity\"inventory_received_quantity\":", &t_NM_caa61c45e1, 12, 5, 1, 0, 27, 27, optionality::optional},
+  {"Inventory Received Quantity Unit\"inventory_received_quantity_unit\":", &t_CWE_b7997cfb24, 250, 6, 1, 818, 32, 32, optionality::optional},
+  {"Inventory Received Item Cost\"inventory_received_item_cost\":", &t_MO_563d2938ba, 12, 7, 1, 0, 28, 28, optionality::optional},
+  {"Inventory On Hand Date\"inventory_on_hand_date\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 22, 22, optionality::optional},
+  {"Inventory On Hand Quantity\"inventory_on_hand_quantity\":", &t_NM_caa61c45e1, 12, 9, 1, 0, 26, 26, optionality::optional},
+  {"Inventory On Hand Quantity Unit\"inventory_on_hand_quantity_unit\":", &t_CWE_b7997cfb24, 250, 10, 1, 818, 31, 31, optionality::optional},
 };
-inline constexpr segment_def s_ILT_364589e7cb{str("ILT", 3), str("Material Lot", 12), s_ILT_364589e7cb_f, 10};
+inline constexpr segment_def s_ILT_83287e3f74{str("ILT", 3), str("Material Lot", 12), s_ILT_83287e3f74_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_IN1_75F0E2C517
-#define HL7V2_DEFS_S_IN1_75F0E2C517
-inline constexpr field_def s_IN1_75f0e2c517_f[] = {
-  {str("Set ID - IN1", 12), str("set_id_in1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Health Plan ID", 14), str("health_plan_id", 14), &t_CWE_b7997cfb24, 250, 2, 1, 72, optionality::required},
-  {str("Insurance Company ID", 20), str("insurance_company_id", 20), &t_CX_e709fcbbb0, 250, 3, 0, 0, optionality::required},
-  {str("Insurance Company Name", 22), str("insurance_company_name", 22), &t_XON_494b3ab033, 250, 4, 0, 0, optionality::optional},
-  {str("Insurance Company Address", 25), str("insurance_company_address", 25), &t_XAD_85eb3acc14, 250, 5, 0, 0, optionality::optional},
-  {str("Insurance Co Contact Person", 27), str("insurance_co_contact_person", 27), &t_XPN_e33fe53a43, 250, 6, 0, 0, optionality::optional},
-  {str("Insurance Co Phone Number", 25), str("insurance_co_phone_number", 25), &t_XTN_35aa41f920, 250, 7, 0, 0, optionality::optional},
-  {str("Group Number", 12), str("group_number", 12), &t_ST_30901c7b80, 12, 8, 1, 0, optionality::optional},
-  {str("Group Name", 10), str("group_name", 10), &t_XON_494b3ab033, 250, 9, 0, 0, optionality::optional},
-  {str("Insured's Group Emp ID", 22), str("insureds_group_emp_id", 21), &t_CX_e709fcbbb0, 250, 10, 0, 0, optionality::optional},
-  {str("Insured's Group Emp Name", 24), str("insureds_group_emp_name", 23), &t_XON_494b3ab033, 250, 11, 0, 0, optionality::optional},
-  {str("Plan Effective Date", 19), str("plan_effective_date", 19), &t_DT_43ff1b10ca, 8, 12, 1, 0, optionality::optional},
-  {str("Plan Expiration Date", 20), str("plan_expiration_date", 20), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Authorization Information", 25), str("authorization_information", 25), &t_AUI_f0d573e90c, 239, 14, 1, 0, optionality::optional},
-  {str("Plan Type", 9), str("plan_type", 9), &t_CWE_b7997cfb24, 3, 15, 1, 86, optionality::optional},
-  {str("Name Of Insured", 15), str("name_of_insured", 15), &t_XPN_e33fe53a43, 250, 16, 0, 0, optionality::optional},
-  {str("Insured's Relationship To Patient", 33), str("insureds_relationship_to_patient", 32), &t_CWE_b7997cfb24, 250, 17, 1, 63, optionality::optional},
-  {str("Insured's Date Of Birth", 23), str("insureds_date_of_birth", 22), &t_DTM_49eefd5d38, 26, 18, 1, 0, optionality::optional},
-  {str("Insured's Address", 17), str("insureds_address", 16), &t_XAD_85eb3acc14, 250, 19, 0, 0, optionality::optional},
-  {str("Assignment Of Benefits", 22), str("assignment_of_benefits", 22), &t_CWE_b7997cfb24, 2, 20, 1, 135, optionality::optional},
-  {str("Coordination Of Benefits", 24), str("coordination_of_benefits", 24), &t_CWE_b7997cfb24, 2, 21, 1, 173, optionality::optional},
-  {str("Coord Of Ben. Priority", 22), str("coord_of_ben_priority", 21), &t_ST_30901c7b80, 2, 22, 1, 0, optionality::optional},
-  {str("Notice Of Admission Flag", 24), str("notice_of_admission_flag", 24), &t_ID_e49635b99a, 1, 23, 1, 136, optionality::optional},
-  {str("Notice Of Admission Date", 24), str("notice_of_admission_date", 24), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Report Of Eligibility Flag", 26), str("report_of_eligibility_flag", 26), &t_ID_e49635b99a, 1, 25, 1, 136, optionality::optional},
-  {str("Report Of Eligibility Date", 26), str("report_of_eligibility_date", 26), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Release Information Code", 24), str("release_information_code", 24), &t_CWE_b7997cfb24, 2, 27, 1, 93, optionality::optional},
-  {str("Pre-Admit Cert (PAC)", 20), str("pre_admit_cert_pac", 18), &t_ST_30901c7b80, 15, 28, 1, 0, optionality::optional},
-  {str("Verification Date/Time", 22), str("verification_date_time", 22), &t_DTM_49eefd5d38, 24, 29, 1, 0, optionality::optional},
-  {str("Verification By", 15), str("verification_by", 15), &t_XCN_5fd24dc260, 250, 30, 0, 0, optionality::optional},
-  {str("Type Of Agreement Code", 22), str("type_of_agreement_code", 22), &t_CWE_b7997cfb24, 2, 31, 1, 98, optionality::optional},
-  {str("Billing Status", 14), str("billing_status", 14), &t_CWE_b7997cfb24, 2, 32, 1, 22, optionality::optional},
-  {str("Lifetime Reserve Days", 21), str("lifetime_reserve_days", 21), &t_NM_caa61c45e1, 4, 33, 1, 0, optionality::optional},
-  {str("Delay Before L.R. Day", 21), str("delay_before_l_r_day", 20), &t_NM_caa61c45e1, 4, 34, 1, 0, optionality::optional},
-  {str("Company Plan Code", 17), str("company_plan_code", 17), &t_CWE_b7997cfb24, 20, 35, 1, 42, optionality::optional},
-  {str("Policy Number", 13), str("policy_number", 13), &t_ST_30901c7b80, 15, 36, 1, 0, optionality::optional},
-  {str("Policy Deductible", 17), str("policy_deductible", 17), &t_CP_33e34790d8, 12, 37, 1, 0, optionality::optional},
-  {str("Policy Limit - Amount", 21), str("policy_limit_amount", 19), &t_CP_29505683fc, 12, 38, 1, 0, optionality::withdrawn},
-  {str("Policy Limit - Days", 19), str("policy_limit_days", 17), &t_NM_caa61c45e1, 4, 39, 1, 0, optionality::optional},
-  {str("Room Rate - Semi-Private", 24), str("room_rate_semi_private", 22), &t_CP_29505683fc, 12, 40, 1, 0, optionality::withdrawn},
-  {str("Room Rate - Private", 19), str("room_rate_private", 17), &t_CP_29505683fc, 12, 41, 1, 0, optionality::withdrawn},
-  {str("Insured's Employment Status", 27), str("insureds_employment_status", 26), &t_CWE_b7997cfb24, 250, 42, 1, 66, optionality::optional},
-  {str("Insured's Administrative Sex", 28), str("insureds_administrative_sex", 27), &t_CWE_b7997cfb24, 1, 43, 1, 1, optionality::optional},
-  {str("Insured's Employer's Address", 28), str("insureds_employers_address", 26), &t_XAD_85eb3acc14, 250, 44, 0, 0, optionality::optional},
-  {str("Verification Status", 19), str("verification_status", 19), &t_ST_30901c7b80, 2, 45, 1, 0, optionality::optional},
-  {str("Prior Insurance Plan ID", 23), str("prior_insurance_plan_id", 23), &t_CWE_b7997cfb24, 8, 46, 1, 72, optionality::optional},
-  {str("Coverage Type", 13), str("coverage_type", 13), &t_CWE_b7997cfb24, 3, 47, 1, 309, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_CWE_b7997cfb24, 2, 48, 1, 295, optionality::optional},
-  {str("Insured's ID Number", 19), str("insureds_id_number", 18), &t_CX_e709fcbbb0, 250, 49, 0, 0, optionality::optional},
-  {str("Signature Code", 14), str("signature_code", 14), &t_CWE_b7997cfb24, 1, 50, 1, 535, optionality::optional},
-  {str("Signature Code Date", 19), str("signature_code_date", 19), &t_DT_43ff1b10ca, 8, 51, 1, 0, optionality::optional},
-  {str("Insured's Birth Place", 21), str("insureds_birth_place", 20), &t_ST_30901c7b80, 250, 52, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_CWE_b7997cfb24, 2, 53, 1, 99, optionality::optional},
-  {str("External Health Plan Identifiers", 32), str("external_health_plan_identifiers", 32), &t_CX_e709fcbbb0, 0, 54, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN1_3405F2DFD1
+#define HL7V2_DEFS_S_IN1_3405F2DFD1
+inline constexpr field_def s_IN1_3405f2dfd1_f[] = {
+  {"Set ID - IN1\"set_id_in1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Health Plan ID\"health_plan_id\":", &t_CWE_b7997cfb24, 250, 2, 1, 72, 14, 14, optionality::required},
+  {"Insurance Company ID\"insurance_company_id\":", &t_CX_e709fcbbb0, 250, 3, 0, 0, 20, 20, optionality::required},
+  {"Insurance Company Name\"insurance_company_name\":", &t_XON_494b3ab033, 250, 4, 0, 0, 22, 22, optionality::optional},
+  {"Insurance Company Address\"insurance_company_address\":", &t_XAD_85eb3acc14, 250, 5, 0, 0, 25, 25, optionality::optional},
+  {"Insurance Co Contact Person\"insurance_co_contact_person\":", &t_XPN_e33fe53a43, 250, 6, 0, 0, 27, 27, optionality::optional},
+  {"Insurance Co Phone Number\"insurance_co_phone_number\":", &t_XTN_35aa41f920, 250, 7, 0, 0, 25, 25, optionality::optional},
+  {"Group Number\"group_number\":", &t_ST_30901c7b80, 12, 8, 1, 0, 12, 12, optionality::optional},
+  {"Group Name\"group_name\":", &t_XON_494b3ab033, 250, 9, 0, 0, 10, 10, optionality::optional},
+  {"Insured's Group Emp ID\"insureds_group_emp_id\":", &t_CX_e709fcbbb0, 250, 10, 0, 0, 22, 21, optionality::optional},
+  {"Insured's Group Emp Name\"insureds_group_emp_name\":", &t_XON_494b3ab033, 250, 11, 0, 0, 24, 23, optionality::optional},
+  {"Plan Effective Date\"plan_effective_date\":", &t_DT_43ff1b10ca, 8, 12, 1, 0, 19, 19, optionality::optional},
+  {"Plan Expiration Date\"plan_expiration_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 20, 20, optionality::optional},
+  {"Authorization Information\"authorization_information\":", &t_AUI_f0d573e90c, 239, 14, 1, 0, 25, 25, optionality::optional},
+  {"Plan Type\"plan_type\":", &t_CWE_b7997cfb24, 3, 15, 1, 86, 9, 9, optionality::optional},
+  {"Name Of Insured\"name_of_insured\":", &t_XPN_e33fe53a43, 250, 16, 0, 0, 15, 15, optionality::optional},
+  {"Insured's Relationship To Patient\"insureds_relationship_to_patient\":", &t_CWE_b7997cfb24, 250, 17, 1, 63, 33, 32, optionality::optional},
+  {"Insured's Date Of Birth\"insureds_date_of_birth\":", &t_DTM_49eefd5d38, 26, 18, 1, 0, 23, 22, optionality::optional},
+  {"Insured's Address\"insureds_address\":", &t_XAD_85eb3acc14, 250, 19, 0, 0, 17, 16, optionality::optional},
+  {"Assignment Of Benefits\"assignment_of_benefits\":", &t_CWE_b7997cfb24, 2, 20, 1, 135, 22, 22, optionality::optional},
+  {"Coordination Of Benefits\"coordination_of_benefits\":", &t_CWE_b7997cfb24, 2, 21, 1, 173, 24, 24, optionality::optional},
+  {"Coord Of Ben. Priority\"coord_of_ben_priority\":", &t_ST_30901c7b80, 2, 22, 1, 0, 22, 21, optionality::optional},
+  {"Notice Of Admission Flag\"notice_of_admission_flag\":", &t_ID_e49635b99a, 1, 23, 1, 136, 24, 24, optionality::optional},
+  {"Notice Of Admission Date\"notice_of_admission_date\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 24, 24, optionality::optional},
+  {"Report Of Eligibility Flag\"report_of_eligibility_flag\":", &t_ID_e49635b99a, 1, 25, 1, 136, 26, 26, optionality::optional},
+  {"Report Of Eligibility Date\"report_of_eligibility_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 26, 26, optionality::optional},
+  {"Release Information Code\"release_information_code\":", &t_CWE_b7997cfb24, 2, 27, 1, 93, 24, 24, optionality::optional},
+  {"Pre-Admit Cert (PAC)\"pre_admit_cert_pac\":", &t_ST_30901c7b80, 15, 28, 1, 0, 20, 18, optionality::optional},
+  {"Verification Date/Time\"verification_date_time\":", &t_DTM_49eefd5d38, 24, 29, 1, 0, 22, 22, optionality::optional},
+  {"Verification By\"verification_by\":", &t_XCN_5fd24dc260, 250, 30, 0, 0, 15, 15, optionality::optional},
+  {"Type Of Agreement Code\"type_of_agreement_code\":", &t_CWE_b7997cfb24, 2, 31, 1, 98, 22, 22, optionality::optional},
+  {"Billing Status\"billing_status\":", &t_CWE_b7997cfb24, 2, 32, 1, 22, 14, 14, optionality::optional},
+  {"Lifetime Reserve Days\"lifetime_reserve_days\":", &t_NM_caa61c45e1, 4, 33, 1, 0, 21, 21, optionality::optional},
+  {"Delay Before L.R. Day\"delay_before_l_r_day\":", &t_NM_caa61c45e1, 4, 34, 1, 0, 21, 20, optionality::optional},
+  {"Company Plan Code\"company_plan_code\":", &t_CWE_b7997cfb24, 20, 35, 1, 42, 17, 17, optionality::optional},
+  {"Policy Number\"policy_number\":", &t_ST_30901c7b80, 15, 36, 1, 0, 13, 13, optionality::optional},
+  {"Policy Deductible\"policy_deductible\":", &t_CP_33e34790d8, 12, 37, 1, 0, 17, 17, optionality::optional},
+  {"Policy Limit - Amount\"policy_limit_amount\":", &t_CP_29505683fc, 12, 38, 1, 0, 21, 19, optionality::withdrawn},
+  {"Policy Limit - Days\"policy_limit_days\":", &t_NM_caa61c45e1, 4, 39, 1, 0, 19, 17, optionality::optional},
+  {"Room Rate - Semi-Private\"room_rate_semi_private\":", &t_CP_29505683fc, 12, 40, 1, 0, 24, 22, optionality::withdrawn},
+  {"Room Rate - Private\"room_rate_private\":", &t_CP_29505683fc, 12, 41, 1, 0, 19, 17, optionality::withdrawn},
+  {"Insured's Employment Status\"insureds_employment_status\":", &t_CWE_b7997cfb24, 250, 42, 1, 66, 27, 26, optionality::optional},
+  {"Insured's Administrative Sex\"insureds_administrative_sex\":", &t_CWE_b7997cfb24, 1, 43, 1, 1, 28, 27, optionality::optional},
+  {"Insured's Employer's Address\"insureds_employers_address\":", &t_XAD_85eb3acc14, 250, 44, 0, 0, 28, 26, optionality::optional},
+  {"Verification Status\"verification_status\":", &t_ST_30901c7b80, 2, 45, 1, 0, 19, 19, optionality::optional},
+  {"Prior Insurance Plan ID\"prior_insurance_plan_id\":", &t_CWE_b7997cfb24, 8, 46, 1, 72, 23, 23, optionality::optional},
+  {"Coverage Type\"coverage_type\":", &t_CWE_b7997cfb24, 3, 47, 1, 309, 13, 13, optionality::optional},
+  {"Handicap\"handicap\":", &t_CWE_b7997cfb24, 2, 48, 1, 295, 8, 8, optionality::optional},
+  {"Insured's ID Number\"insureds_id_number\":", &t_CX_e709fcbbb0, 250, 49, 0, 0, 19, 18, optionality::optional},
+  {"Signature Code\"signature_code\":", &t_CWE_b7997cfb24, 1, 50, 1, 535, 14, 14, optionality::optional},
+  {"Signature Code Date\"signature_code_date\":", &t_DT_43ff1b10ca, 8, 51, 1, 0, 19, 19, optionality::optional},
+  {"Insured's Birth Place\"insureds_birth_place\":", &t_ST_30901c7b80, 250, 52, 1, 0, 21, 20, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_CWE_b7997cfb24, 2, 53, 1, 99, 13, 13, optionality::optional},
+  {"External Health Plan Identifiers\"external_health_plan_identifiers\":", &t_CX_e709fcbbb0, 0, 54, 0, 0, 32, 32, optionality::optional},
 };
-inline constexpr segment_def s_IN1_75f0e2c517{str("IN1", 3), str("Insurance", 9), s_IN1_75f0e2c517_f, 54};
+inline constexpr segment_def s_IN1_3405f2dfd1{str("IN1", 3), str("Insurance", 9), s_IN1_3405f2dfd1_f, 54};
 #endif
-#ifndef HL7V2_DEFS_S_IN2_2692E54541
-#define HL7V2_DEFS_S_IN2_2692E54541
-inline constexpr field_def s_IN2_2692e54541_f[] = {
-  {str("Insured's Employee ID", 21), str("insureds_employee_id", 20), &t_CX_e709fcbbb0, 250, 1, 0, 0, optionality::optional},
-  {str("Insured's Social Security Number", 32), str("insureds_social_security_number", 31), &t_ST_30901c7b80, 11, 2, 1, 0, optionality::optional},
-  {str("Insured's Employer's Name and ID", 32), str("insureds_employers_name_and_id", 30), &t_XCN_5fd24dc260, 250, 3, 0, 0, optionality::optional},
-  {str("Employer Information Data", 25), str("employer_information_data", 25), &t_CWE_b7997cfb24, 1, 4, 1, 139, optionality::optional},
-  {str("Mail Claim Party", 16), str("mail_claim_party", 16), &t_CWE_b7997cfb24, 1, 5, 0, 137, optionality::optional},
-  {str("Medicare Health Ins Card Number", 31), str("medicare_health_ins_card_number", 31), &t_ST_30901c7b80, 15, 6, 1, 0, optionality::optional},
-  {str("Medicaid Case Name", 18), str("medicaid_case_name", 18), &t_XPN_e33fe53a43, 250, 7, 0, 0, optionality::optional},
-  {str("Medicaid Case Number", 20), str("medicaid_case_number", 20), &t_ST_30901c7b80, 15, 8, 1, 0, optionality::optional},
-  {str("Military Sponsor Name", 21), str("military_sponsor_name", 21), &t_XPN_e33fe53a43, 250, 9, 0, 0, optionality::optional},
-  {str("Military ID Number", 18), str("military_id_number", 18), &t_ST_30901c7b80, 20, 10, 1, 0, optionality::optional},
-  {str("Dependent Of Military Recipient", 31), str("dependent_of_military_recipient", 31), &t_CWE_b7997cfb24, 250, 11, 1, 342, optionality::optional},
-  {str("Military Organization", 21), str("military_organization", 21), &t_ST_30901c7b80, 25, 12, 1, 0, optionality::optional},
-  {str("Military Station", 16), str("military_station", 16), &t_ST_30901c7b80, 25, 13, 1, 0, optionality::optional},
-  {str("Military Service", 16), str("military_service", 16), &t_CWE_b7997cfb24, 14, 14, 1, 140, optionality::optional},
-  {str("Military Rank/Grade", 19), str("military_rank_grade", 19), &t_CWE_b7997cfb24, 2, 15, 1, 141, optionality::optional},
-  {str("Military Status", 15), str("military_status", 15), &t_CWE_b7997cfb24, 3, 16, 1, 142, optionality::optional},
-  {str("Military Retire Date", 20), str("military_retire_date", 20), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Military Non-Avail Cert On File", 31), str("military_non_avail_cert_on_file", 31), &t_ID_e49635b99a, 1, 18, 1, 136, optionality::optional},
-  {str("Baby Coverage", 13), str("baby_coverage", 13), &t_ID_e49635b99a, 1, 19, 1, 136, optionality::optional},
-  {str("Combine Baby Bill", 17), str("combine_baby_bill", 17), &t_ID_e49635b99a, 1, 20, 1, 136, optionality::optional},
-  {str("Blood Deductible", 16), str("blood_deductible", 16), &t_ST_30901c7b80, 1, 21, 1, 0, optionality::optional},
-  {str("Special Coverage Approval Name", 30), str("special_coverage_approval_name", 30), &t_XPN_e33fe53a43, 250, 22, 0, 0, optionality::optional},
-  {str("Special Coverage Approval Title", 31), str("special_coverage_approval_title", 31), &t_ST_30901c7b80, 30, 23, 1, 0, optionality::optional},
-  {str("Non-Covered Insurance Code", 26), str("non_covered_insurance_code", 26), &t_CWE_b7997cfb24, 8, 24, 0, 143, optionality::optional},
-  {str("Payor ID", 8), str("payor_id", 8), &t_CX_e709fcbbb0, 250, 25, 0, 0, optionality::optional},
-  {str("Payor Subscriber ID", 19), str("payor_subscriber_id", 19), &t_CX_e709fcbbb0, 250, 26, 0, 0, optionality::optional},
-  {str("Eligibility Source", 18), str("eligibility_source", 18), &t_CWE_b7997cfb24, 1, 27, 1, 144, optionality::optional},
-  {str("Room Coverage Type/Amount", 25), str("room_coverage_type_amount", 25), &t_RMC_1cb244256d, 82, 28, 0, 0, optionality::optional},
-  {str("Policy Type/Amount", 18), str("policy_type_amount", 18), &t_PTA_a0941e5097, 56, 29, 0, 0, optionality::optional},
-  {str("Daily Deductible", 16), str("daily_deductible", 16), &t_DDI_7d268705b6, 25, 30, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_CWE_b7997cfb24, 2, 31, 1, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_CWE_b7997cfb24, 2, 32, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CWE_b7997cfb24, 705, 33, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CWE_b7997cfb24, 705, 34, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_CWE_b7997cfb24, 2, 35, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CWE_b7997cfb24, 705, 36, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_e49635b99a, 1, 37, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_CWE_b7997cfb24, 2, 38, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CWE_b7997cfb24, 705, 39, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_e33fe53a43, 250, 40, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CWE_b7997cfb24, 705, 41, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CWE_b7997cfb24, 705, 42, 0, 189, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CWE_b7997cfb24, 705, 43, 0, 2, optionality::optional},
-  {str("Insured's Employment Start Date", 31), str("insureds_employment_start_date", 30), &t_DT_43ff1b10ca, 8, 44, 1, 0, optionality::optional},
-  {str("Employment Stop Date", 20), str("employment_stop_date", 20), &t_DT_43ff1b10ca, 8, 45, 1, 0, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 46, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_a0f1fe3703, 20, 47, 1, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_CWE_b7997cfb24, 2, 48, 1, 311, optionality::optional},
-  {str("Employer Contact Person Name", 28), str("employer_contact_person_name", 28), &t_XPN_e33fe53a43, 250, 49, 0, 0, optionality::optional},
-  {str("Employer Contact Person Phone Number", 36), str("employer_contact_person_phone_number", 36), &t_XTN_35aa41f920, 250, 50, 0, 0, optionality::optional},
-  {str("Employer Contact Reason", 23), str("employer_contact_reason", 23), &t_CWE_b7997cfb24, 2, 51, 1, 222, optionality::optional},
-  {str("Insured's Contact Person's Name", 31), str("insureds_contact_persons_name", 29), &t_XPN_e33fe53a43, 250, 52, 0, 0, optionality::optional},
-  {str("Insured's Contact Person Phone Number", 37), str("insureds_contact_person_phone_number", 36), &t_XTN_35aa41f920, 250, 53, 0, 0, optionality::optional},
-  {str("Insured's Contact Person Reason", 31), str("insureds_contact_person_reason", 30), &t_CWE_b7997cfb24, 2, 54, 0, 222, optionality::optional},
-  {str("Relationship to the Patient Start Date", 38), str("relationship_to_the_patient_start_date", 38), &t_DT_43ff1b10ca, 8, 55, 1, 0, optionality::optional},
-  {str("Relationship to the Patient Stop Date", 37), str("relationship_to_the_patient_stop_date", 37), &t_DT_43ff1b10ca, 8, 56, 0, 0, optionality::optional},
-  {str("Insurance Co Contact Reason", 27), str("insurance_co_contact_reason", 27), &t_CWE_b7997cfb24, 2, 57, 1, 232, optionality::optional},
-  {str("Insurance Co Contact Phone Number", 33), str("insurance_co_contact_phone_number", 33), &t_XTN_35aa41f920, 250, 58, 0, 0, optionality::optional},
-  {str("Policy Scope", 12), str("policy_scope", 12), &t_CWE_b7997cfb24, 2, 59, 1, 312, optionality::optional},
-  {str("Policy Source", 13), str("policy_source", 13), &t_CWE_b7997cfb24, 2, 60, 1, 313, optionality::optional},
-  {str("Patient Member Number", 21), str("patient_member_number", 21), &t_CX_e709fcbbb0, 250, 61, 1, 0, optionality::optional},
-  {str("Guarantor's Relationship to Insured", 35), str("guarantors_relationship_to_insured", 34), &t_CWE_b7997cfb24, 250, 62, 1, 63, optionality::optional},
-  {str("Insured's Phone Number - Home", 29), str("insureds_phone_number_home", 26), &t_XTN_35aa41f920, 250, 63, 0, 0, optionality::optional},
-  {str("Insured's Employer Phone Number", 31), str("insureds_employer_phone_number", 30), &t_XTN_35aa41f920, 250, 64, 0, 0, optionality::optional},
-  {str("Military Handicapped Program", 28), str("military_handicapped_program", 28), &t_CWE_b7997cfb24, 250, 65, 1, 343, optionality::optional},
-  {str("Suspend Flag", 12), str("suspend_flag", 12), &t_ID_e49635b99a, 1, 66, 1, 136, optionality::optional},
-  {str("Copay Limit Flag", 16), str("copay_limit_flag", 16), &t_ID_e49635b99a, 1, 67, 1, 136, optionality::optional},
-  {str("Stoploss Limit Flag", 19), str("stoploss_limit_flag", 19), &t_ID_e49635b99a, 1, 68, 1, 136, optionality::optional},
-  {str("Insured Organization Name and ID", 32), str("insured_organization_name_and_id", 32), &t_XON_494b3ab033, 250, 69, 0, 0, optionality::optional},
-  {str("Insured Employer Organization Name and ID", 41), str("insured_employer_organization_name_and_id", 41), &t_XON_494b3ab033, 250, 70, 0, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CWE_b7997cfb24, 705, 71, 0, 5, optionality::optional},
-  {str("Patient's Relationship to Insured", 33), str("patients_relationship_to_insured", 32), &t_CWE_b7997cfb24, 705, 72, 1, 344, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN2_EF38A19336
+#define HL7V2_DEFS_S_IN2_EF38A19336
+inline constexpr field_def s_IN2_ef38a19336_f[] = {
+  {"Insured's Employee ID\"insureds_employee_id\":", &t_CX_e709fcbbb0, 250, 1, 0, 0, 21, 20, optionality::optional},
+  {"Insured's Social Security Number\"insureds_social_security_number\":", &t_ST_30901c7b80, 11, 2, 1, 0, 32, 31, optionality::optional},
+  {"Insured's Employer's Name and ID\"insureds_employers_name_and_id\":", &t_XCN_5fd24dc260, 250, 3, 0, 0, 32, 30, optionality::optional},
+  {"Employer Information Data\"employer_information_data\":", &t_CWE_b7997cfb24, 1, 4, 1, 139, 25, 25, optionality::optional},
+  {"Mail Claim Party\"mail_claim_party\":", &t_CWE_b7997cfb24, 1, 5, 0, 137, 16, 16, optionality::optional},
+  {"Medicare Health Ins Card Number\"medicare_health_ins_card_number\":", &t_ST_30901c7b80, 15, 6, 1, 0, 31, 31, optionality::optional},
+  {"Medicaid Case Name\"medicaid_case_name\":", &t_XPN_e33fe53a43, 250, 7, 0, 0, 18, 18, optionality::optional},
+  {"Medicaid Case Number\"medicaid_case_number\":", &t_ST_30901c7b80, 15, 8, 1, 0, 20, 20, optionality::optional},
+  {"Military Sponsor Name\"military_sponsor_name\":", &t_XPN_e33fe53a43, 250, 9, 0, 0, 21, 21, optionality::optional},
+  {"Military ID Number\"military_id_number\":", &t_ST_30901c7b80, 20, 10, 1, 0, 18, 18, optionality::optional},
+  {"Dependent Of Military Recipient\"dependent_of_military_recipient\":", &t_CWE_b7997cfb24, 250, 11, 1, 342, 31, 31, optionality::optional},
+  {"Military Organization\"military_organization\":", &t_ST_30901c7b80, 25, 12, 1, 0, 21, 21, optionality::optional},
+  {"Military Station\"military_station\":", &t_ST_30901c7b80, 25, 13, 1, 0, 16, 16, optionality::optional},
+  {"Military Service\"military_service\":", &t_CWE_b7997cfb24, 14, 14, 1, 140, 16, 16, optionality::optional},
+  {"Military Rank/Grade\"military_rank_grade\":", &t_CWE_b7997cfb24, 2, 15, 1, 141, 19, 19, optionality::optional},
+  {"Military Status\"military_status\":", &t_CWE_b7997cfb24, 3, 16, 1, 142, 15, 15, optionality::optional},
+  {"Military Retire Date\"military_retire_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 20, 20, optionality::optional},
+  {"Military Non-Avail Cert On File\"military_non_avail_cert_on_file\":", &t_ID_e49635b99a, 1, 18, 1, 136, 31, 31, optionality::optional},
+  {"Baby Coverage\"baby_coverage\":", &t_ID_e49635b99a, 1, 19, 1, 136, 13, 13, optionality::optional},
+  {"Combine Baby Bill\"combine_baby_bill\":", &t_ID_e49635b99a, 1, 20, 1, 136, 17, 17, optionality::optional},
+  {"Blood Deductible\"blood_deductible\":", &t_ST_30901c7b80, 1, 21, 1, 0, 16, 16, optionality::optional},
+  {"Special Coverage Approval Name\"special_coverage_approval_name\":", &t_XPN_e33fe53a43, 250, 22, 0, 0, 30, 30, optionality::optional},
+  {"Special Coverage Approval Title\"special_coverage_approval_title\":", &t_ST_30901c7b80, 30, 23, 1, 0, 31, 31, optionality::optional},
+  {"Non-Covered Insurance Code\"non_covered_insurance_code\":", &t_CWE_b7997cfb24, 8, 24, 0, 143, 26, 26, optionality::optional},
+  {"Payor ID\"payor_id\":", &t_CX_e709fcbbb0, 250, 25, 0, 0, 8, 8, optionality::optional},
+  {"Payor Subscriber ID\"payor_subscriber_id\":", &t_CX_e709fcbbb0, 250, 26, 0, 0, 19, 19, optionality::optional},
+  {"Eligibility Source\"eligibility_source\":", &t_CWE_b7997cfb24, 1, 27, 1, 144, 18, 18, optionality::optional},
+  {"Room Coverage Type/Amount\"room_coverage_type_amount\":", &t_RMC_1cb244256d, 82, 28, 0, 0, 25, 25, optionality::optional},
+  {"Policy Type/Amount\"policy_type_amount\":", &t_PTA_a0941e5097, 56, 29, 0, 0, 18, 18, optionality::optional},
+  {"Daily Deductible\"daily_deductible\":", &t_DDI_7d268705b6, 25, 30, 1, 0, 16, 16, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_CWE_b7997cfb24, 2, 31, 1, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_CWE_b7997cfb24, 2, 32, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CWE_b7997cfb24, 705, 33, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CWE_b7997cfb24, 705, 34, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_CWE_b7997cfb24, 2, 35, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CWE_b7997cfb24, 705, 36, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_e49635b99a, 1, 37, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_CWE_b7997cfb24, 2, 38, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CWE_b7997cfb24, 705, 39, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_e33fe53a43, 250, 40, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CWE_b7997cfb24, 705, 41, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CWE_b7997cfb24, 705, 42, 0, 189, 12, 12, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CWE_b7997cfb24, 705, 43, 0, 2, 14, 14, optionality::optional},
+  {"Insured's Employment Start Date\"insureds_employment_start_date\":", &t_DT_43ff1b10ca, 8, 44, 1, 0, 31, 30, optionality::optional},
+  {"Employment Stop Date\"employment_stop_date\":", &t_DT_43ff1b10ca, 8, 45, 1, 0, 20, 20, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 46, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_a0f1fe3703, 20, 47, 1, 0, 14, 14, optionality::optional},
+  {"Job Status\"job_status\":", &t_CWE_b7997cfb24, 2, 48, 1, 311, 10, 10, optionality::optional},
+  {"Employer Contact Person Name\"employer_contact_person_name\":", &t_XPN_e33fe53a43, 250, 49, 0, 0, 28, 28, optionality::optional},
+  {"Employer Contact Person Phone Number\"employer_contact_person_phone_number\":", &t_XTN_35aa41f920, 250, 50, 0, 0, 36, 36, optionality::optional},
+  {"Employer Contact Reason\"employer_contact_reason\":", &t_CWE_b7997cfb24, 2, 51, 1, 222, 23, 23, optionality::optional},
+  {"Insured's Contact Person's Name\"insureds_contact_persons_name\":", &t_XPN_e33fe53a43, 250, 52, 0, 0, 31, 29, optionality::optional},
+  {"Insured's Contact Person Phone Number\"insureds_contact_person_phone_number\":", &t_XTN_35aa41f920, 250, 53, 0, 0, 37, 36, optionality::optional},
+  {"Insured's Contact Person Reason\"insureds_contact_person_reason\":", &t_CWE_b7997cfb24, 2, 54, 0, 222, 31, 30, optionality::optional},
+  {"Relationship to the Patient Start Date\"relationship_to_the_patient_start_date\":", &t_DT_43ff1b10ca, 8, 55, 1, 0, 38, 38, optionality::optional},
+  {"Relationship to the Patient Stop Date\"relationship_to_the_patient_stop_date\":", &t_DT_43ff1b10ca, 8, 56, 0, 0, 37, 37, optionality::optional},
+  {"Insurance Co Contact Reason\"insurance_co_contact_reason\":", &t_CWE_b7997cfb24, 2, 57, 1, 232, 27, 27, optionality::optional},
+  {"Insurance Co Contact Phone Number\"insurance_co_contact_phone_number\":", &t_XTN_35aa41f920, 250, 58, 0, 0, 33, 33, optionality::optional},
+  {"Policy Scope\"policy_scope\":", &t_CWE_b7997cfb24, 2, 59, 1, 312, 12, 12, optionality::optional},
+  {"Policy Source\"policy_source\":", &t_CWE_b7997cfb24, 2, 60, 1, 313, 13, 13, optionality::optional},
+  {"Patient Member Number\"patient_member_number\":", &t_CX_e709fcbbb0, 250, 61, 1, 0, 21, 21, optionality::optional},
+  {"Guarantor's Relationship to Insured\"guarantors_relationship_to_insured\":", &t_CWE_b7997cfb24, 250, 62, 1, 63, 35, 34, optionality::optional},
+  {"Insured's Phone Number - Home\"insureds_phone_number_home\":", &t_XTN_35aa41f920, 250, 63, 0, 0, 29, 26, optionality::optional},
+  {"Insured's Employer Phone Number\"insureds_employer_phone_number\":", &t_XTN_35aa41f920, 250, 64, 0, 0, 31, 30, optionality::optional},
+  {"Military Handicapped Program\"military_handicapped_program\":", &t_CWE_b7997cfb24, 250, 65, 1, 343, 28, 28, optionality::optional},
+  {"Suspend Flag\"suspend_flag\":", &t_ID_e49635b99a, 1, 66, 1, 136, 12, 12, optionality::optional},
+  {"Copay Limit Flag\"copay_limit_flag\":", &t_ID_e49635b99a, 1, 67, 1, 136, 16, 16, optionality::optional},
+  {"Stoploss Limit Flag\"stoploss_limit_flag\":", &t_ID_e49635b99a, 1, 68, 1, 136, 19, 19, optionality::optional},
+  {"Insured Organization Name and ID\"insured_organization_name_and_id\":", &t_XON_494b3ab033, 250, 69, 0, 0, 32, 32, optionality::optional},
+  {"Insured Employer Organization Name and ID\"insured_employer_organization_name_and_id\":", &t_XON_494b3ab033, 250, 70, 0, 0, 41, 41, optionality::optional},
+  {"Race\"race\":", &t_CWE_b7997cfb24, 705, 71, 0, 5, 4, 4, optionality::optional},
+  {"Patient's Relationship to Insured\"patients_relationship_to_insured\":", &t_CWE_b7997cfb24, 705, 72, 1, 344, 33, 32, optionality::optional},
 };
-inline constexpr segment_def s_IN2_2692e54541{str("IN2", 3), str("Insurance Additional Information", 32), s_IN2_2692e54541_f, 72};
+inline constexpr segment_def s_IN2_ef38a19336{str("IN2", 3), str("Insurance Additional Information", 32), s_IN2_ef38a19336_f, 72};
 #endif
-#ifndef HL7V2_DEFS_S_IN3_517DE09AC7
-#define HL7V2_DEFS_S_IN3_517DE09AC7
-inline constexpr field_def s_IN3_517de09ac7_f[] = {
-  {str("Set ID - IN3", 12), str("set_id_in3", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Certification Number", 20), str("certification_number", 20), &t_CX_e709fcbbb0, 250, 2, 1, 0, optionality::optional},
-  {str("Certified By", 12), str("certified_by", 12), &t_XCN_5fd24dc260, 250, 3, 0, 0, optionality::optional},
-  {str("Certification Required", 22), str("certification_required", 22), &t_ID_e49635b99a, 1, 4, 1, 136, optionality::optional},
-  {str("Penalty", 7), str("penalty", 7), &t_MOP_2f75296a61, 23, 5, 1, 148, optionality::optional},
-  {str("Certification Date/Time", 23), str("certification_date_time", 23), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Certification Modify Date/Time", 30), str("certification_modify_date_time", 30), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Operator", 8), str("operator", 8), &t_XCN_5fd24dc260, 250, 8, 0, 0, optionality::optional},
-  {str("Certification Begin Date", 24), str("certification_begin_date", 24), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Certification End Date", 22), str("certification_end_date", 22), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Days", 4), str("days", 4), &t_DTN_ade9b78071, 6, 11, 1, 149, optionality::optional},
-  {str("Non-Concur Code/Description", 27), str("non_concur_code_description", 27), &t_CWE_b7997cfb24, 250, 12, 1, 233, optionality::optional},
-  {str("Non-Concur Effective Date/Time", 30), str("non_concur_effective_date_time", 30), &t_DTM_49eefd5d38, 24, 13, 1, 0, optionality::optional},
-  {str("Physician Reviewer", 18), str("physician_reviewer", 18), &t_XCN_5fd24dc260, 250, 14, 0, 10, optionality::optional},
-  {str("Certification Contact", 21), str("certification_contact", 21), &t_ST_30901c7b80, 48, 15, 1, 0, optionality::optional},
-  {str("Certification Contact Phone Number", 34), str("certification_contact_phone_number", 34), &t_XTN_35aa41f920, 250, 16, 0, 0, optionality::optional},
-  {str("Appeal Reason", 13), str("appeal_reason", 13), &t_CWE_b7997cfb24, 250, 17, 1, 345, optionality::optional},
-  {str("Certification Agency", 20), str("certification_agency", 20), &t_CWE_b7997cfb24, 250, 18, 1, 346, optionality::optional},
-  {str("Certification Agency Phone Number", 33), str("certification_agency_phone_number", 33), &t_XTN_35aa41f920, 250, 19, 0, 0, optionality::optional},
-  {str("Pre-Certification Requirement", 29), str("pre_certification_requirement", 29), &t_ICD_39f55813cd, 40, 20, 0, 0, optionality::optional},
-  {str("Case Manager", 12), str("case_manager", 12), &t_ST_30901c7b80, 48, 21, 1, 0, optionality::optional},
-  {str("Second Opinion Date", 19), str("second_opinion_date", 19), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
-  {str("Second Opinion Status", 21), str("second_opinion_status", 21), &t_CWE_b7997cfb24, 1, 23, 1, 151, optionality::optional},
-  {str("Second Opinion Documentation Received", 37), str("second_opinion_documentation_received", 37), &t_CWE_b7997cfb24, 1, 24, 0, 152, optionality::optional},
-  {str("Second Opinion Physician", 24), str("second_opinion_physician", 24), &t_XCN_5fd24dc260, 250, 25, 0, 10, optionality::optional},
+#ifndef HL7V2_DEFS_S_IN3_4B62C4B748
+#define HL7V2_DEFS_S_IN3_4B62C4B748
+inline constexpr field_def s_IN3_4b62c4b748_f[] = {
+  {"Set ID - IN3\"set_id_in3\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Certification Number\"certification_number\":", &t_CX_e709fcbbb0, 250, 2, 1, 0, 20, 20, optionality::optional},
+  {"Certified By\"certified_by\":", &t_XCN_5fd24dc260, 250, 3, 0, 0, 12, 12, optionality::optional},
+  {"Certification Required\"certification_required\":", &t_ID_e49635b99a, 1, 4, 1, 136, 22, 22, optionality::optional},
+  {"Penalty\"penalty\":", &t_MOP_2f75296a61, 23, 5, 1, 148, 7, 7, optionality::optional},
+  {"Certification Date/Time\"certification_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 23, 23, optionality::optional},
+  {"Certification Modify Date/Time\"certification_modify_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 30, 30, optionality::optional},
+  {"Operator\"operator\":", &t_XCN_5fd24dc260, 250, 8, 0, 0, 8, 8, optionality::optional},
+  {"Certification Begin Date\"certification_begin_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 24, 24, optionality::optional},
+  {"Certification End Date\"certification_end_date\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 22, 22, optionality::optional},
+  {"Days\"days\":", &t_DTN_ade9b78071, 6, 11, 1, 149, 4, 4, optionality::optional},
+  {"Non-Concur Code/Description\"non_concur_code_description\":", &t_CWE_b7997cfb24, 250, 12, 1, 233, 27, 27, optionality::optional},
+  {"Non-Concur Effective Date/Time\"non_concur_effective_date_time\":", &t_DTM_49eefd5d38, 24, 13, 1, 0, 30, 30, optionality::optional},
+  {"Physician Reviewer\"physician_reviewer\":", &t_XCN_5fd24dc260, 250, 14, 0, 10, 18, 18, optionality::optional},
+  {"Certification Contact\"certification_contact\":", &t_ST_30901c7b80, 48, 15, 1, 0, 21, 21, optionality::optional},
+  {"Certification Contact Phone Number\"certification_contact_phone_number\":", &t_XTN_35aa41f920, 250, 16, 0, 0, 34, 34, optionality::optional},
+  {"Appeal Reason\"appeal_reason\":", &t_CWE_b7997cfb24, 250, 17, 1, 345, 13, 13, optionality::optional},
+  {"Certification Agency\"certification_agency\":", &t_CWE_b7997cfb24, 250, 18, 1, 346, 20, 20, optionality::optional},
+  {"Certification Agency Phone Number\"certification_agency_phone_number\":", &t_XTN_35aa41f920, 250, 19, 0, 0, 33, 33, optionality::optional},
+  {"Pre-Certification Requirement\"pre_certification_requirement\":", &t_ICD_39f55813cd, 40, 20, 0, 0, 29, 29, optionality::optional},
+  {"Case Manager\"case_manager\":", &t_ST_30901c7b80, 48, 21, 1, 0, 12, 12, optionality::optional},
+  {"Second Opinion Date\"second_opinion_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 19, 19, optionality::optional},
+  {"Second Opinion Status\"second_opinion_status\":", &t_CWE_b7997cfb24, 1, 23, 1, 151, 21, 21, optionality::optional},
+  {"Second Opinion Documentation Received\"second_opinion_documentation_received\":", &t_CWE_b7997cfb24, 1, 24, 0, 152, 37, 37, optionality::optional},
+  {"Second Opinion Physician\"second_opinion_physician\":", &t_XCN_5fd24dc260, 250, 25, 0, 10, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_IN3_517de09ac7{str("IN3", 3), str("Insurance Additional Information, Certification", 47), s_IN3_517de09ac7_f, 25};
+inline constexpr segment_def s_IN3_4b62c4b748{str("IN3", 3), str("Insurance Additional Information, Certification", 47), s_IN3_4b62c4b748_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_INV_014F574E83
-#define HL7V2_DEFS_S_INV_014F574E83
-inline constexpr field_def s_INV_014f574e83_f[] = {
-  {str("Substance Identifier", 20), str("substance_identifier", 20), &t_CWE_b7997cfb24, 705, 1, 1, 451, optionality::required},
-  {str("Substance Status", 16), str("substance_status", 16), &t_CWE_b7997cfb24, 705, 2, 0, 383, optionality::required},
-  {str("Substance Type", 14), str("substance_type", 14), &t_CWE_b7997cfb24, 705, 3, 1, 384, optionality::optional},
-  {str("Inventory Container Identifier", 30), str("inventory_container_identifier", 30), &t_CWE_b7997cfb24, 705, 4, 1, 0, optionality::optional},
-  {str("Container Carrier Identifier", 28), str("container_carrier_identifier", 28), &t_CWE_b7997cfb24, 705, 5, 1, 0, optionality::optional},
-  {str("Position on Carrier", 19), str("position_on_carrier", 19), &t_CWE_b7997cfb24, 705, 6, 1, 0, optionality::optional},
-  {str("Initial Quantity", 16), str("initial_quantity", 16), &t_NM_caa61c45e1, 20, 7, 1, 0, optionality::optional},
-  {str("Current Quantity", 16), str("current_quantity", 16), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::optional},
-  {str("Available Quantity", 18), str("available_quantity", 18), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::optional},
-  {str("Consumption Quantity", 20), str("consumption_quantity", 20), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Quantity Units", 14), str("quantity_units", 14), &t_CWE_b7997cfb24, 705, 11, 1, 0, optionality::optional},
-  {str("Expiration Date/Time", 20), str("expiration_date_time", 20), &t_DTM_49eefd5d38, 26, 12, 1, 0, optionality::optional},
-  {str("First Used Date/Time", 20), str("first_used_date_time", 20), &t_DTM_49eefd5d38, 26, 13, 1, 0, optionality::optional},
-  {str("On Board Stability Duration", 27), str("on_board_stability_duration", 27), &t_TQ_801d5d9a7b, 200, 14, 1, 0, optionality::withdrawn},
-  {str("Test/Fluid Identifier(s)", 24), str("test_fluid_identifier_s", 23), &t_CWE_b7997cfb24, 705, 15, 0, 0, optionality::optional},
-  {str("Manufacturer Lot Number", 23), str("manufacturer_lot_number", 23), &t_ST_30901c7b80, 200, 16, 1, 0, optionality::optional},
-  {str("Manufacturer Identifier", 23), str("manufacturer_identifier", 23), &t_CWE_b7997cfb24, 705, 17, 1, 385, optionality::optional},
-  {str("Supplier Identifier", 19), str("supplier_identifier", 19), &t_CWE_b7997cfb24, 705, 18, 1, 386, optionality::optional},
-  {str("On Board Stability Time", 23), str("on_board_stability_time", 23), &t_CQ_1f2c8c4efa, 20, 19, 1, 0, optionality::optional},
-  {str("Target Value", 12), str("target_value", 12), &t_CQ_1f2c8c4efa, 20, 20, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_INV_18AC38A53D
+#define HL7V2_DEFS_S_INV_18AC38A53D
+inline constexpr field_def s_INV_18ac38a53d_f[] = {
+  {"Substance Identifier\"substance_identifier\":", &t_CWE_b7997cfb24, 705, 1, 1, 451, 20, 20, optionality::required},
+  {"Substance Status\"substance_status\":", &t_CWE_b7997cfb24, 705, 2, 0, 383, 16, 16, optionality::required},
+  {"Substance Type\"substance_type\":", &t_CWE_b7997cfb24, 705, 3, 1, 384, 14, 14, optionality::optional},
+  {"Inventory Container Identifier\"inventory_container_identifier\":", &t_CWE_b7997cfb24, 705, 4, 1, 0, 30, 30, optionality::optional},
+  {"Container Carrier Identifier\"container_carrier_identifier\":", &t_CWE_b7997cfb24, 705, 5, 1, 0, 28, 28, optionality::optional},
+  {"Position on Carrier\"position_on_carrier\":", &t_CWE_b7997cfb24, 705, 6, 1, 0, 19, 19, optionality::optional},
+  {"Initial Quantity\"initial_quantity\":", &t_NM_caa61c45e1, 20, 7, 1, 0, 16, 16, optionality::optional},
+  {"Current Quantity\"current_quantity\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 16, 16, optionality::optional},
+  {"Available Quantity\"available_quantity\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 18, 18, optionality::optional},
+  {"Consumption Quantity\"consumption_quantity\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Units\"quantity_units\":", &t_CWE_b7997cfb24, 705, 11, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date/Time\"expiration_date_time\":", &t_DTM_49eefd5d38, 26, 12, 1, 0, 20, 20, optionality::optional},
+  {"First Used Date/Time\"first_used_date_time\":", &t_DTM_49eefd5d38, 26, 13, 1, 0, 20, 20, optionality::optional},
+  {"On Board Stability Duration\"on_board_stability_duration\":", &t_TQ_801d5d9a7b, 200, 14, 1, 0, 27, 27, optionality::withdrawn},
+  {"Test/Fluid Identifier(s)\"test_fluid_identifier_s\":", &t_CWE_b7997cfb24, 705, 15, 0, 0, 24, 23, optionality::optional},
+  {"Manufacturer Lot Number\"manufacturer_lot_number\":", &t_ST_30901c7b80, 200, 16, 1, 0, 23, 23, optionality::optional},
+  {"Manufacturer Identifier\"manufacturer_identifier\":", &t_CWE_b7997cfb24, 705, 17, 1, 385, 23, 23, optionality::optional},
+  {"Supplier Identifier\"supplier_identifier\":", &t_CWE_b7997cfb24, 705, 18, 1, 386, 19, 19, optionality::optional},
+  {"On Board Stability Time\"on_board_stability_time\":", &t_CQ_1f2c8c4efa, 20, 19, 1, 0, 23, 23, optionality::optional},
+  {"Target Value\"target_value\":", &t_CQ_1f2c8c4efa, 20, 20, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_INV_014f574e83{str("INV", 3), str("Inventory Detail", 16), s_INV_014f574e83_f, 20};
+inline constexpr segment_def s_INV_18ac38a53d{str("INV", 3), str("Inventory Detail", 16), s_INV_18ac38a53d_f, 20};
 #endif
-#ifndef HL7V2_DEFS_S_IPC_22AA1AF071
-#define HL7V2_DEFS_S_IPC_22AA1AF071
-inline constexpr field_def s_IPC_22aa1af071_f[] = {
-  {str("Accession Identifier", 20), str("accession_identifier", 20), &t_EI_47906d92be, 427, 1, 1, 0, optionality::required},
-  {str("Requested Procedure ID", 22), str("requested_procedure_id", 22), &t_EI_47906d92be, 22, 2, 1, 0, optionality::required},
-  {str("Study Instance UID", 18), str("study_instance_uid", 18), &t_EI_47906d92be, 70, 3, 1, 0, optionality::required},
-  {str("Scheduled Procedure Step ID", 27), str("scheduled_procedure_step_id", 27), &t_EI_47906d92be, 22, 4, 1, 0, optionality::required},
-  {str("Modality", 8), str("modality", 8), &t_CWE_b7997cfb24, 16, 5, 1, 0, optionality::optional},
-  {str("Protocol Code", 13), str("protocol_code", 13), &t_CWE_b7997cfb24, 250, 6, 0, 0, optionality::optional},
-  {str("Scheduled Station Name", 22), str("scheduled_station_name", 22), &t_EI_47906d92be, 22, 7, 1, 0, optionality::optional},
-  {str("Scheduled Procedure Step Location", 33), str("scheduled_procedure_step_location", 33), &t_CWE_b7997cfb24, 250, 8, 0, 0, optionality::optional},
-  {str("Scheduled Station AE Title", 26), str("scheduled_station_ae_title", 26), &t_ST_30901c7b80, 16, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IPC_9B4D29AB5F
+#define HL7V2_DEFS_S_IPC_9B4D29AB5F
+inline constexpr field_def s_IPC_9b4d29ab5f_f[] = {
+  {"Accession Identifier\"accession_identifier\":", &t_EI_47906d92be, 427, 1, 1, 0, 20, 20, optionality::required},
+  {"Requested Procedure ID\"requested_procedure_id\":", &t_EI_47906d92be, 22, 2, 1, 0, 22, 22, optionality::required},
+  {"Study Instance UID\"study_instance_uid\":", &t_EI_47906d92be, 70, 3, 1, 0, 18, 18, optionality::required},
+  {"Scheduled Procedure Step ID\"scheduled_procedure_step_id\":", &t_EI_47906d92be, 22, 4, 1, 0, 27, 27, optionality::required},
+  {"Modality\"modality\":", &t_CWE_b7997cfb24, 16, 5, 1, 0, 8, 8, optionality::optional},
+  {"Protocol Code\"protocol_code\":", &t_CWE_b7997cfb24, 250, 6, 0, 0, 13, 13, optionality::optional},
+  {"Scheduled Station Name\"scheduled_station_name\":", &t_EI_47906d92be, 22, 7, 1, 0, 22, 22, optionality::optional},
+  {"Scheduled Procedure Step Location\"scheduled_procedure_step_location\":", &t_CWE_b7997cfb24, 250, 8, 0, 0, 33, 33, optionality::optional},
+  {"Scheduled Station AE Title\"scheduled_station_ae_title\":", &t_ST_30901c7b80, 16, 9, 1, 0, 26, 26, optionality::optional},
 };
-inline constexpr segment_def s_IPC_22aa1af071{str("IPC", 3), str("Imaging Procedure Control Segment", 33), s_IPC_22aa1af071_f, 9};
+inline constexpr segment_def s_IPC_9b4d29ab5f{str("IPC", 3), str("Imaging Procedure Control Segment", 33), s_IPC_9b4d29ab5f_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_IPR_D1E4B0E410
-#define HL7V2_DEFS_S_IPR_D1E4B0E410
-inline constexpr field_def s_IPR_d1e4b0e410_f[] = {
-  {str("IPR Identifier", 14), str("ipr_identifier", 14), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Provider Cross Reference Identifier", 35), str("provider_cross_reference_identifier", 35), &t_EI_47906d92be, 73, 2, 1, 0, optionality::required},
-  {str("Payer Cross Reference Identifier", 32), str("payer_cross_reference_identifier", 32), &t_EI_47906d92be, 73, 3, 1, 0, optionality::required},
-  {str("IPR Status", 10), str("ipr_status", 10), &t_CWE_b7997cfb24, 177, 4, 1, 571, optionality::required},
-  {str("IPR Date/Time", 13), str("ipr_date_time", 13), &t_DTM_49eefd5d38, 26, 5, 1, 0, optionality::required},
-  {str("Adjudicated/Paid Amount", 23), str("adjudicated_paid_amount", 23), &t_CP_33e34790d8, 254, 6, 1, 0, optionality::optional},
-  {str("Expected Payment Date/Time", 26), str("expected_payment_date_time", 26), &t_DTM_49eefd5d38, 26, 7, 1, 0, optionality::optional},
-  {str("IPR Checksum", 12), str("ipr_checksum", 12), &t_ST_30901c7b80, 10, 8, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_IPR_5C8DD3450F
+#define HL7V2_DEFS_S_IPR_5C8DD3450F
+inline constexpr field_def s_IPR_5c8dd3450f_f[] = {
+  {"IPR Identifier\"ipr_identifier\":", &t_EI_47906d92be, 73, 1, 1, 0, 14, 14, optionality::required},
+  {"Provider Cross Reference Identifier\"provider_cross_reference_identifier\":", &t_EI_47906d92be, 73, 2, 1, 0, 35, 35, optionality::required},
+  {"Payer Cross Reference Identifier\"payer_cross_reference_identifier\":", &t_EI_47906d92be, 73, 3, 1, 0, 32, 32, optionality::required},
+  {"IPR Status\"ipr_status\":", &t_CWE_b7997cfb24, 177, 4, 1, 571, 10, 10, optionality::required},
+  {"IPR Date/Time\"ipr_date_time\":", &t_DTM_49eefd5d38, 26, 5, 1, 0, 13, 13, optionality::required},
+  {"Adjudicated/Paid Amount\"adjudicated_paid_amount\":", &t_CP_33e34790d8, 254, 6, 1, 0, 23, 23, optionality::optional},
+  {"Expected Payment Date/Time\"expected_payment_date_time\":", &t_DTM_49eefd5d38, 26, 7, 1, 0, 26, 26, optionality::optional},
+  {"IPR Checksum\"ipr_checksum\":", &t_ST_30901c7b80, 10, 8, 1, 0, 12, 12, optionality::required},
 };
-inline constexpr segment_def s_IPR_d1e4b0e410{str("IPR", 3), str("Invoice Processing Results", 26), s_IPR_d1e4b0e410_f, 8};
+inline constexpr segment_def s_IPR_5c8dd3450f{str("IPR", 3), str("Invoice Processing Results", 26), s_IPR_5c8dd3450f_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_ISD_5A02646075
-#define HL7V2_DEFS_S_ISD_5A02646075
-inline constexpr field_def s_ISD_5a02646075_f[] = {
-  {str("Reference Interaction Number", 28), str("reference_interaction_number", 28), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Interaction Type Identifier", 27), str("interaction_type_identifier", 27), &t_CWE_b7997cfb24, 705, 2, 1, 368, optionality::optional},
-  {str("Interaction Active State", 24), str("interaction_active_state", 24), &t_CWE_b7997cfb24, 705, 3, 1, 387, optionality::required},
+#ifndef HL7V2_DEFS_S_ISD_306A0EF168
+#define HL7V2_DEFS_S_ISD_306A0EF168
+inline constexpr field_def s_ISD_306a0ef168_f[] = {
+  {"Reference Interaction Number\"reference_interaction_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 28, 28, optionality::required},
+  {"Interaction Type Identifier\"interaction_type_identifier\":", &t_CWE_b7997cfb24, 705, 2, 1, 368, 27, 27, optionality::optional},
+  {"Interaction Active State\"interaction_active_state\":", &t_CWE_b7997cfb24, 705, 3, 1, 387, 24, 24, optionality::required},
 };
-inline constexpr segment_def s_ISD_5a02646075{str("ISD", 3), str("Interaction Status Detail", 25), s_ISD_5a02646075_f, 3};
+inline constexpr segment_def s_ISD_306a0ef168{str("ISD", 3), str("Interaction Status Detail", 25), s_ISD_306a0ef168_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ITM_AC7DDC81FC
-#define HL7V2_DEFS_S_ITM_AC7DDC81FC
-inline constexpr field_def s_ITM_ac7ddc81fc_f[] = {
-  {str("Item Identifier", 15), str("item_identifier", 15), &t_EI_47906d92be, 250, 1, 1, 0, optionality::required},
-  {str("Item Description", 16), str("item_description", 16), &t_ST_30901c7b80, 999, 2, 1, 0, optionality::optional},
-  {str("Item Status", 11), str("item_status", 11), &t_CWE_b7997cfb24, 250, 3, 1, 776, optionality::optional},
-  {str("Item Type", 9), str("item_type", 9), &t_CWE_b7997cfb24, 250, 4, 1, 778, optionality::optional},
-  {str("Item Category", 13), str("item_category", 13), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Subject to Expiration Indicator", 31), str("subject_to_expiration_indicator", 31), &t_CNE_049b0fea50, 4, 6, 1, 532, optionality::optional},
-  {str("Manufacturer Identifier", 23), str("manufacturer_identifier", 23), &t_EI_47906d92be, 0, 7, 1, 0, optionality::optional},
-  {str("Manufacturer Name", 17), str("manufacturer_name", 17), &t_ST_30901c7b80, 0, 8, 1, 0, optionality::optional},
-  {str("Manufacturer Catalog Number", 27), str("manufacturer_catalog_number", 27), &t_ST_30901c7b80, 0, 9, 1, 0, optionality::optional},
-  {str("Manufacturer Labeler Identification Code", 40), str("manufacturer_labeler_identification_code", 40), &t_CWE_b7997cfb24, 0, 10, 1, 0, optionality::optional},
-  {str("Patient Chargeable Indicator", 28), str("patient_chargeable_indicator", 28), &t_CNE_049b0fea50, 0, 11, 1, 532, optionality::optional},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CWE_b7997cfb24, 0, 12, 1, 132, optionality::optional},
-  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_CP_33e34790d8, 0, 13, 1, 0, optionality::optional},
-  {str("Stocked Item Indicator", 22), str("stocked_item_indicator", 22), &t_CNE_049b0fea50, 0, 14, 1, 532, optionality::optional},
-  {str("Supply Risk Codes", 17), str("supply_risk_codes", 17), &t_CWE_b7997cfb24, 0, 15, 1, 871, optionality::optional},
-  {str("Approving Regulatory Agency", 27), str("approving_regulatory_agency", 27), &t_XON_494b3ab033, 0, 16, 0, 790, optionality::optional},
-  {str("Latex Indicator", 15), str("latex_indicator", 15), &t_CNE_049b0fea50, 0, 17, 1, 532, optionality::optional},
-  {str("Ruling Act", 10), str("ruling_act", 10), &t_CWE_b7997cfb24, 0, 18, 0, 793, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_CWE_b7997cfb24, 0, 19, 1, 320, optionality::optional},
-  {str("Approved To Buy Quantity", 24), str("approved_to_buy_quantity", 24), &t_NM_caa61c45e1, 0, 20, 1, 0, optionality::optional},
-  {str("Approved To Buy Price", 21), str("approved_to_buy_price", 21), &t_MO_563d2938ba, 0, 21, 1, 0, optionality::optional},
-  {str("Taxable Item Indicator", 22), str("taxable_item_indicator", 22), &t_CNE_049b0fea50, 0, 22, 1, 532, optionality::optional},
-  {str("Freight Charge Indicator", 24), str("freight_charge_indicator", 24), &t_CNE_049b0fea50, 0, 23, 1, 532, optionality::optional},
-  {str("Item Set Indicator", 18), str("item_set_indicator", 18), &t_CNE_049b0fea50, 0, 24, 1, 532, optionality::optional},
-  {str("Item Set Identifier", 19), str("item_set_identifier", 19), &t_EI_47906d92be, 0, 25, 1, 0, optionality::optional},
-  {str("Track Department Usage Indicator", 32), str("track_department_usage_indicator", 32), &t_CNE_049b0fea50, 0, 26, 1, 532, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 0, 27, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CNE_049b0fea50, 0, 28, 0, 340, optionality::optional},
-  {str("Special Handling Code", 21), str("special_handling_code", 21), &t_CWE_b7997cfb24, 0, 29, 1, 376, optionality::optional},
+#ifndef HL7V2_DEFS_S_ITM_B325AD7625
+#define HL7V2_DEFS_S_ITM_B325AD7625
+inline constexpr field_def s_ITM_b325ad7625_f[] = {
+  {"Item Identifier\"item_identifier\":", &t_EI_47906d92be, 250, 1, 1, 0, 15, 15, optionality::required},
+  {"Item Description\"item_description\":", &t_ST_30901c7b80, 999, 2, 1, 0, 16, 16, optionality::optional},
+  {"Item Status\"item_status\":", &t_CWE_b7997cfb24, 250, 3, 1, 776, 11, 11, optionality::optional},
+  {"Item Type\"item_type\":", &t_CWE_b7997cfb24, 250, 4, 1, 778, 9, 9, optionality::optional},
+  {"Item Category\"item_category\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 13, 13, optionality::optional},
+  {"Subject to Expiration Indicator\"subject_to_expiration_indicator\":", &t_CNE_049b0fea50, 4, 6, 1, 532, 31, 31, optionality::optional},
+  {"Manufacturer Identifier\"manufacturer_identifier\":", &t_EI_47906d92be, 0, 7, 1, 0, 23, 23, optionality::optional},
+  {"Manufacturer Name\"manufacturer_name\":", &t_ST_30901c7b80, 0, 8, 1, 0, 17, 17, optionality::optional},
+  {"Manufacturer Catalog Number\"manufacturer_catalog_number\":", &t_ST_30901c7b80, 0, 9, 1, 0, 27, 27, optionality::optional},
+  {"Manufacturer Labeler Identification Code\"manufacturer_labeler_identification_code\":", &t_CWE_b7997cfb24, 0, 10, 1, 0, 40, 40, optionality::optional},
+  {"Patient Chargeable Indicator\"patient_chargeable_indicator\":", &t_CNE_049b0fea50, 0, 11, 1, 532, 28, 28, optionality::optional},
+  {"Transaction Code\"transaction_code\":", &t_CWE_b7997cfb24, 0, 12, 1, 132, 16, 16, optionality::optional},
+  {"Transaction amount - unit\"transaction_amount_unit\":", &t_CP_33e34790d8, 0, 13, 1, 0, 25, 23, optionality::optional},
+  {"Stocked Item Indicator\"stocked_item_indicator\":", &t_CNE_049b0fea50, 0, 14, 1, 532, 22, 22, optionality::optional},
+  {"Supply Risk Codes\"supply_risk_codes\":", &t_CWE_b7997cfb24, 0, 15, 1, 871, 17, 17, optionality::optional},
+  {"Approving Regulatory Agency\"approving_regulatory_agency\":", &t_XON_494b3ab033, 0, 16, 0, 790, 27, 27, optionality::optional},
+  {"Latex Indicator\"latex_indicator\":", &t_CNE_049b0fea50, 0, 17, 1, 532, 15, 15, optionality::optional},
+  {"Ruling Act\"ruling_act\":", &t_CWE_b7997cfb24, 0, 18, 0, 793, 10, 10, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_CWE_b7997cfb24, 0, 19, 1, 320, 25, 25, optionality::optional},
+  {"Approved To Buy Quantity\"approved_to_buy_quantity\":", &t_NM_caa61c45e1, 0, 20, 1, 0, 24, 24, optionality::optional},
+  {"Approved To Buy Price\"approved_to_buy_price\":", &t_MO_563d2938ba, 0, 21, 1, 0, 21, 21, optionality::optional},
+  {"Taxable Item Indicator\"taxable_item_indicator\":", &t_CNE_049b0fea50, 0, 22, 1, 532, 22, 22, optionality::optional},
+  {"Freight Charge Indicator\"freight_charge_indicator\":", &t_CNE_049b0fea50, 0, 23, 1, 532, 24, 24, optionality::optional},
+  {"Item Set Indicator\"item_set_indicator\":", &t_CNE_049b0fea50, 0, 24, 1, 532, 18, 18, optionality::optional},
+  {"Item Set Identifier\"item_set_identifier\":", &t_EI_47906d92be, 0, 25, 1, 0, 19, 19, optionality::optional},
+  {"Track Department Usage Indicator\"track_department_usage_indicator\":", &t_CNE_049b0fea50, 0, 26, 1, 532, 32, 32, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 0, 27, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CNE_049b0fea50, 0, 28, 0, 340, 23, 23, optionality::optional},
+  {"Special Handling Code\"special_handling_code\":", &t_CWE_b7997cfb24, 0, 29, 1, 376, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_ITM_ac7ddc81fc{str("ITM", 3), str("Material Item", 13), s_ITM_ac7ddc81fc_f, 29};
+inline constexpr segment_def s_ITM_b325ad7625{str("ITM", 3), str("Material Item", 13), s_ITM_b325ad7625_f, 29};
 #endif
-#ifndef HL7V2_DEFS_S_IVC_DA6A9C298D
-#define HL7V2_DEFS_S_IVC_DA6A9C298D
-inline constexpr field_def s_IVC_da6a9c298d_f[] = {
-  {str("Provider Invoice Number", 23), str("provider_invoice_number", 23), &t_EI_47906d92be, 74, 1, 1, 0, optionality::required},
-  {str("Payer Invoice Number", 20), str("payer_invoice_number", 20), &t_EI_47906d92be, 74, 2, 1, 0, optionality::optional},
-  {str("Contract/Agreement Number", 25), str("contract_agreement_number", 25), &t_EI_47906d92be, 74, 3, 1, 0, optionality::optional},
-  {str("Invoice Control", 15), str("invoice_control", 15), &t_CWE_b7997cfb24, 2, 4, 1, 553, optionality::required},
-  {str("Invoice Reason", 14), str("invoice_reason", 14), &t_CWE_b7997cfb24, 4, 5, 1, 554, optionality::required},
-  {str("Invoice Type", 12), str("invoice_type", 12), &t_CWE_b7997cfb24, 2, 6, 1, 555, optionality::required},
-  {str("Invoice Date/Time", 17), str("invoice_date_time", 17), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::required},
-  {str("Invoice Amount", 14), str("invoice_amount", 14), &t_CP_33e34790d8, 254, 8, 1, 0, optionality::required},
-  {str("Payment Terms", 13), str("payment_terms", 13), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Provider Organization", 21), str("provider_organization", 21), &t_XON_494b3ab033, 183, 10, 1, 0, optionality::required},
-  {str("Payer Organization", 18), str("payer_organization", 18), &t_XON_494b3ab033, 183, 11, 1, 0, optionality::required},
-  {str("Attention", 9), str("attention", 9), &t_XCN_5fd24dc260, 637, 12, 1, 0, optionality::optional},
-  {str("Last Invoice Indicator", 22), str("last_invoice_indicator", 22), &t_ID_e49635b99a, 1, 13, 1, 136, optionality::optional},
-  {str("Invoice Booking Period", 22), str("invoice_booking_period", 22), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Origin", 6), str("origin", 6), &t_ST_30901c7b80, 250, 15, 1, 0, optionality::optional},
-  {str("Invoice Fixed Amount", 20), str("invoice_fixed_amount", 20), &t_CP_33e34790d8, 254, 16, 1, 0, optionality::optional},
-  {str("Special Costs", 13), str("special_costs", 13), &t_CP_33e34790d8, 254, 17, 1, 0, optionality::optional},
-  {str("Amount for Doctors Treatment", 28), str("amount_for_doctors_treatment", 28), &t_CP_33e34790d8, 254, 18, 1, 0, optionality::optional},
-  {str("Responsible Physician", 21), str("responsible_physician", 21), &t_XCN_5fd24dc260, 250, 19, 1, 0, optionality::optional},
-  {str("Cost Center", 11), str("cost_center", 11), &t_CX_e709fcbbb0, 250, 20, 1, 0, optionality::optional},
-  {str("Invoice Prepaid Amount", 22), str("invoice_prepaid_amount", 22), &t_CP_33e34790d8, 254, 21, 1, 0, optionality::optional},
-  {str("Total Invoice Amount without Prepaid Amount", 43), str("total_invoice_amount_without_prepaid_amount", 43), &t_CP_33e34790d8, 254, 22, 1, 0, optionality::optional},
-  {str("Total-Amount of VAT", 19), str("total_amount_of_vat", 19), &t_CP_33e34790d8, 254, 23, 1, 0, optionality::conditional},
-  {str("VAT-Rates applied", 17), str("vat_rates_applied", 17), &t_NM_caa61c45e1, 5, 24, 0, 0, optionality::optional},
-  {str("Benefit Group", 13), str("benefit_group", 13), &t_CWE_b7997cfb24, 4, 25, 1, 556, optionality::required},
-  {str("Provider Tax ID", 15), str("provider_tax_id", 15), &t_ST_30901c7b80, 20, 26, 1, 0, optionality::optional},
-  {str("Payer Tax ID", 12), str("payer_tax_id", 12), &t_ST_30901c7b80, 20, 27, 1, 0, optionality::optional},
-  {str("Provider Tax Status", 19), str("provider_tax_status", 19), &t_CWE_b7997cfb24, 4, 28, 1, 572, optionality::optional},
-  {str("Payer Tax Status", 16), str("payer_tax_status", 16), &t_CWE_b7997cfb24, 4, 29, 1, 572, optionality::optional},
-  {str("Sales Tax ID", 12), str("sales_tax_id", 12), &t_ST_30901c7b80, 20, 30, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_IVC_923EECAE48
+#define HL7V2_DEFS_S_IVC_923EECAE48
+inline constexpr field_def s_IVC_923eecae48_f[] = {
+  {"Provider Invoice Number\"provider_invoice_number\":", &t_EI_47906d92be, 74, 1, 1, 0, 23, 23, optionality::required},
+  {"Payer Invoice Number\"payer_invoice_number\":", &t_EI_47906d92be, 74, 2, 1, 0, 20, 20, optionality::optional},
+  {"Contract/Agreement Number\"contract_agreement_number\":", &t_EI_47906d92be, 74, 3, 1, 0, 25, 25, optionality::optional},
+  {"Invoice Control\"invoice_control\":", &t_CWE_b7997cfb24, 2, 4, 1, 553, 15, 15, optionality::required},
+  {"Invoice Reason\"invoice_reason\":", &t_CWE_b7997cfb24, 4, 5, 1, 554, 14, 14, optionality::required},
+  {"Invoice Type\"invoice_type\":", &t_CWE_b7997cfb24, 2, 6, 1, 555, 12, 12, optionality::required},
+  {"Invoice Date/Time\"invoice_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 17, 17, optionality::required},
+  {"Invoice Amount\"invoice_amount\":", &t_CP_33e34790d8, 254, 8, 1, 0, 14, 14, optionality::required},
+  {"Payment Terms\"payment_terms\":", &t_ST_30901c7b80, 80, 9, 1, 0, 13, 13, optionality::optional},
+  {"Provider Organization\"provider_organization\":", &t_XON_494b3ab033, 183, 10, 1, 0, 21, 21, optionality::required},
+  {"Payer Organization\"payer_organization\":", &t_XON_494b3ab033, 183, 11, 1, 0, 18, 18, optionality::required},
+  {"Attention\"attention\":", &t_XCN_5fd24dc260, 637, 12, 1, 0, 9, 9, optionality::optional},
+  {"Last Invoice Indicator\"last_invoice_indicator\":", &t_ID_e49635b99a, 1, 13, 1, 136, 22, 22, optionality::optional},
+  {"Invoice Booking Period\"invoice_booking_period\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 22, 22, optionality::optional},
+  {"Origin\"origin\":", &t_ST_30901c7b80, 250, 15, 1, 0, 6, 6, optionality::optional},
+  {"Invoice Fixed Amount\"invoice_fixed_amount\":", &t_CP_33e34790d8, 254, 16, 1, 0, 20, 20, optionality::optional},
+  {"Special Costs\"special_costs\":", &t_CP_33e34790d8, 254, 17, 1, 0, 13, 13, optionality::optional},
+  {"Amount for Doctors Treatment\"amount_for_doctors_treatment\":", &t_CP_33e34790d8, 254, 18, 1, 0, 28, 28, optionality::optional},
+  {"Responsible Physician\"responsible_physician\":", &t_XCN_5fd24dc260, 250, 19, 1, 0, 21, 21, optionality::optional},
+  {"Cost Center\"cost_center\":", &t_CX_e709fcbbb0, 250, 20, 1, 0, 11, 11, optionality::optional},
+  {"Invoice Prepaid Amount\"invoice_prepaid_amount\":", &t_CP_33e34790d8, 254, 21, 1, 0, 22, 22, optionality::optional},
+  {"Total Invoice Amount without Prepaid Amount\"total_invoice_amount_without_prepaid_amount\":", &t_CP_33e34790d8, 254, 22, 1, 0, 43, 43, optionality::optional},
+  {"Total-Amount of VAT\"total_amount_of_vat\":", &t_CP_33e34790d8, 254, 23, 1, 0, 19, 19, optionality::conditional},
+  {"VAT-Rates applied\"vat_rates_applied\":", &t_NM_caa61c45e1, 5, 24, 0, 0, 17, 17, optionality::optional},
+  {"Benefit Group\"benefit_group\":", &t_CWE_b7997cfb24, 4, 25, 1, 556, 13, 13, optionality::required},
+  {"Provider Tax ID\"provider_tax_id\":", &t_ST_30901c7b80, 20, 26, 1, 0, 15, 15, optionality::optional},
+  {"Payer Tax ID\"payer_tax_id\":", &t_ST_30901c7b80, 20, 27, 1, 0, 12, 12, optionality::optional},
+  {"Provider Tax Status\"provider_tax_status\":", &t_CWE_b7997cfb24, 4, 28, 1, 572, 19, 19, optionality::optional},
+  {"Payer Tax Status\"payer_tax_status\":", &t_CWE_b7997cfb24, 4, 29, 1, 572, 16, 16, optionality::optional},
+  {"Sales Tax ID\"sales_tax_id\":", &t_ST_30901c7b80, 20, 30, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_IVC_da6a9c298d{str("IVC", 3), str("Invoice Segment", 15), s_IVC_da6a9c298d_f, 30};
+inline constexpr segment_def s_IVC_923eecae48{str("IVC", 3), str("Invoice Segment", 15), s_IVC_923eecae48_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_IVT_5FB2B4CD91
-#define HL7V2_DEFS_S_IVT_5FB2B4CD91
-inline constexpr field_def s_IVT_5fb2b4cd91_f[] = {
-  {str("Set Id - IVT", 12), str("set_id_ivt", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Inventory Location Identifier", 29), str("inventory_location_identifier", 29), &t_EI_47906d92be, 250, 2, 1, 0, optionality::required},
-  {str("Inventory Location Name", 23), str("inventory_location_name", 23), &t_ST_30901c7b80, 999, 3, 1, 0, optionality::optional},
-  {str("Source Location Identifier", 26), str("source_location_identifier", 26), &t_EI_47906d92be, 250, 4, 1, 0, optionality::optional},
-  {str("Source Location Name", 20), str("source_location_name", 20), &t_ST_30901c7b80, 999, 5, 1, 0, optionality::optional},
-  {str("Item Status", 11), str("item_status", 11), &t_CWE_b7997cfb24, 250, 6, 1, 625, optionality::optional},
-  {str("Bin Location Identifier", 23), str("bin_location_identifier", 23), &t_EI_47906d92be, 250, 7, 0, 0, optionality::optional},
-  {str("Order Packaging", 15), str("order_packaging", 15), &t_CWE_b7997cfb24, 250, 8, 1, 818, optionality::optional},
-  {str("Issue Packaging", 15), str("issue_packaging", 15), &t_CWE_b7997cfb24, 250, 9, 1, 0, optionality::optional},
-  {str("Default Inventory Asset Account", 31), str("default_inventory_asset_account", 31), &t_EI_47906d92be, 16, 10, 1, 0, optionality::optional},
-  {str("Patient Chargeable Indicator", 28), str("patient_chargeable_indicator", 28), &t_CNE_049b0fea50, 4, 11, 1, 532, optionality::optional},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CWE_b7997cfb24, 250, 12, 1, 132, optionality::optional},
-  {str("Transaction amount - unit", 25), str("transaction_amount_unit", 23), &t_CP_33e34790d8, 12, 13, 1, 0, optionality::optional},
-  {str("Item Importance Code", 20), str("item_importance_code", 20), &t_CWE_b7997cfb24, 250, 14, 1, 634, optionality::optional},
-  {str("Stocked Item Indicator", 22), str("stocked_item_indicator", 22), &t_CNE_049b0fea50, 4, 15, 1, 532, optionality::optional},
-  {str("Consignment Item Indicator", 26), str("consignment_item_indicator", 26), &t_CNE_049b0fea50, 4, 16, 1, 532, optionality::optional},
-  {str("Reusable Item Indicator", 23), str("reusable_item_indicator", 23), &t_CNE_049b0fea50, 4, 17, 1, 532, optionality::optional},
-  {str("Reusable Cost", 13), str("reusable_cost", 13), &t_CP_33e34790d8, 12, 18, 1, 0, optionality::optional},
-  {str("Substitute Item Identifier", 26), str("substitute_item_identifier", 26), &t_EI_47906d92be, 250, 19, 0, 0, optionality::optional},
-  {str("Latex-Free Substitute Item Identifier", 37), str("latex_free_substitute_item_identifier", 37), &t_EI_47906d92be, 250, 20, 1, 0, optionality::optional},
-  {str("Recommended Reorder Theory", 26), str("recommended_reorder_theory", 26), &t_CWE_b7997cfb24, 250, 21, 1, 642, optionality::optional},
-  {str("Recommended Safety Stock Days", 29), str("recommended_safety_stock_days", 29), &t_NM_caa61c45e1, 4, 22, 1, 0, optionality::optional},
-  {str("Recommended Maximum Days Inventory", 34), str("recommended_maximum_days_inventory", 34), &t_NM_caa61c45e1, 4, 23, 1, 0, optionality::optional},
-  {str("Recommended Order Point", 23), str("recommended_order_point", 23), &t_NM_caa61c45e1, 8, 24, 1, 0, optionality::optional},
-  {str("Recommended Order Amount", 24), str("recommended_order_amount", 24), &t_NM_caa61c45e1, 8, 25, 1, 0, optionality::optional},
-  {str("Operating Room Par Level Indicator", 34), str("operating_room_par_level_indicator", 34), &t_CNE_049b0fea50, 4, 26, 1, 532, optionality::optional},
+#ifndef HL7V2_DEFS_S_IVT_E8AEA582E4
+#define HL7V2_DEFS_S_IVT_E8AEA582E4
+inline constexpr field_def s_IVT_e8aea582e4_f[] = {
+  {"Set Id - IVT\"set_id_ivt\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Inventory Location Identifier\"inventory_location_identifier\":", &t_EI_47906d92be, 250, 2, 1, 0, 29, 29, optionality::required},
+  {"Inventory Location Name\"inventory_location_name\":", &t_ST_30901c7b80, 999, 3, 1, 0, 23, 23, optionality::optional},
+  {"Source Location Identifier\"source_location_identifier\":", &t_EI_47906d92be, 250, 4, 1, 0, 26, 26, optionality::optional},
+  {"Source Location Name\"source_location_name\":", &t_ST_30901c7b80, 999, 5, 1, 0, 20, 20, optionality::optional},
+  {"Item Status\"item_status\":", &t_CWE_b7997cfb24, 250, 6, 1, 625, 11, 11, optionality::optional},
+  {"Bin Location Identifier\"bin_location_identifier\":", &t_EI_47906d92be, 250, 7, 0, 0, 23, 23, optionality::optional},
+  {"Order Packaging\"order_packaging\":", &t_CWE_b7997cfb24, 250, 8, 1, 818, 15, 15, optionality::optional},
+  {"Issue Packaging\"issue_packaging\":", &t_CWE_b7997cfb24, 250, 9, 1, 0, 15, 15, optionality::optional},
+  {"Default Inventory Asset Account\"default_inventory_asset_account\":", &t_EI_47906d92be, 16, 10, 1, 0, 31, 31, optionality::optional},
+  {"Patient Chargeable Indicator\"patient_chargeable_indicator\":", &t_CNE_049b0fea50, 4, 11, 1, 532, 28, 28, optionality::optional},
+  {"Transaction Code\"transaction_code\":", &t_CWE_b7997cfb24, 250, 12, 1, 132, 16, 16, optionality::optional},
+  {"Transaction amount - unit\"transaction_amount_unit\":", &t_CP_33e34790d8, 12, 13, 1, 0, 25, 23, optionality::optional},
+  {"Item Importance Code\"item_importance_code\":", &t_CWE_b7997cfb24, 250, 14, 1, 634, 20, 20, optionality::optional},
+  {"Stocked Item Indicator\"stocked_item_indicator\":", &t_CNE_049b0fea50, 4, 15, 1, 532, 22, 22, optionality::optional},
+  {"Consignment Item Indicator\"consignment_item_indicator\":", &t_CNE_049b0fea50, 4, 16, 1, 532, 26, 26, optionality::optional},
+  {"Reusable Item Indicator\"reusable_item_indicator\":", &t_CNE_049b0fea50, 4, 17, 1, 532, 23, 23, optionality::optional},
+  {"Reusable Cost\"reusable_cost\":", &t_CP_33e34790d8, 12, 18, 1, 0, 13, 13, optionality::optional},
+  {"Substitute Item Identifier\"substitute_item_identifier\":", &t_EI_47906d92be, 250, 19, 0, 0, 26, 26, optionality::optional},
+  {"Latex-Free Substitute Item Identifier\"latex_free_substitute_item_identifier\":", &t_EI_47906d92be, 250, 20, 1, 0, 37, 37, optionality::optional},
+  {"Recommended Reorder Theory\"recommended_reorder_theory\":", &t_CWE_b7997cfb24, 250, 21, 1, 642, 26, 26, optionality::optional},
+  {"Recommended Safety Stock Days\"recommended_safety_stock_days\":", &t_NM_caa61c45e1, 4, 22, 1, 0, 29, 29, optionality::optional},
+  {"Recommended Maximum Days Inventory\"recommended_maximum_days_inventory\":", &t_NM_caa61c45e1, 4, 23, 1, 0, 34, 34, optionality::optional},
+  {"Recommended Order Point\"recommended_order_point\":", &t_NM_caa61c45e1, 8, 24, 1, 0, 23, 23, optionality::optional},
+  {"Recommended Order Amount\"recommended_order_amount\":", &t_NM_caa61c45e1, 8, 25, 1, 0, 24, 24, optionality::optional},
+  {"Operating Room Par Level Indicator\"operating_room_par_level_indicator\":", &t_CNE_049b0fea50, 4, 26, 1, 532, 34, 34, optionality::optional},
 };
-inline constexpr segment_def s_IVT_5fb2b4cd91{str("IVT", 3), str("Material Location", 17), s_IVT_5fb2b4cd91_f, 26};
+inline constexpr segment_def s_IVT_e8aea582e4{str("IVT", 3), str("Material Location", 17), s_IVT_e8aea582e4_f, 26};
 #endif
-#ifndef HL7V2_DEFS_S_LAN_539D6016A1
-#define HL7V2_DEFS_S_LAN_539D6016A1
-inline constexpr field_def s_LAN_539d6016a1_f[] = {
-  {str("Set ID - LAN", 12), str("set_id_lan", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Language Code", 13), str("language_code", 13), &t_CWE_b7997cfb24, 250, 2, 1, 296, optionality::required},
-  {str("Language Ability Code", 21), str("language_ability_code", 21), &t_CWE_b7997cfb24, 250, 3, 0, 403, optionality::optional},
-  {str("Language Proficiency Code", 25), str("language_proficiency_code", 25), &t_CWE_b7997cfb24, 250, 4, 1, 404, optionality::optional},
+#ifndef HL7V2_DEFS_S_LAN_07F1CFFE86
+#define HL7V2_DEFS_S_LAN_07F1CFFE86
+inline constexpr field_def s_LAN_07f1cffe86_f[] = {
+  {"Set ID - LAN\"set_id_lan\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Language Code\"language_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 296, 13, 13, optionality::required},
+  {"Language Ability Code\"language_ability_code\":", &t_CWE_b7997cfb24, 250, 3, 0, 403, 21, 21, optionality::optional},
+  {"Language Proficiency Code\"language_proficiency_code\":", &t_CWE_b7997cfb24, 250, 4, 1, 404, 25, 25, optionality::optional},
 };
-inline constexpr segment_def s_LAN_539d6016a1{str("LAN", 3), str("Language Detail", 15), s_LAN_539d6016a1_f, 4};
+inline constexpr segment_def s_LAN_07f1cffe86{str("LAN", 3), str("Language Detail", 15), s_LAN_07f1cffe86_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_LCC_0E17C1645A
-#define HL7V2_DEFS_S_LCC_0E17C1645A
-inline constexpr field_def s_LCC_0e17c1645a_f[] = {
-  {str("Primary Key Value - LCC", 23), str("primary_key_value_lcc", 21), &t_PL_eed0f2e6de, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_CWE_b7997cfb24, 250, 2, 1, 264, optionality::required},
-  {str("Accommodation Type", 18), str("accommodation_type", 18), &t_CWE_b7997cfb24, 250, 3, 0, 129, optionality::optional},
-  {str("Charge Code", 11), str("charge_code", 11), &t_CWE_b7997cfb24, 250, 4, 0, 132, optionality::required},
+#ifndef HL7V2_DEFS_S_LCC_253B81CA1F
+#define HL7V2_DEFS_S_LCC_253B81CA1F
+inline constexpr field_def s_LCC_253b81ca1f_f[] = {
+  {"Primary Key Value - LCC\"primary_key_value_lcc\":", &t_PL_eed0f2e6de, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_CWE_b7997cfb24, 250, 2, 1, 264, 19, 19, optionality::required},
+  {"Accommodation Type\"accommodation_type\":", &t_CWE_b7997cfb24, 250, 3, 0, 129, 18, 18, optionality::optional},
+  {"Charge Code\"charge_code\":", &t_CWE_b7997cfb24, 250, 4, 0, 132, 11, 11, optionality::required},
 };
-inline constexpr segment_def s_LCC_0e17c1645a{str("LCC", 3), str("Location Charge Code", 20), s_LCC_0e17c1645a_f, 4};
+inline constexpr segment_def s_LCC_253b81ca1f{str("LCC", 3), str("Location Charge Code", 20), s_LCC_253b81ca1f_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_LCH_2AF9DDA6F1
-#define HL7V2_DEFS_S_LCH_2AF9DDA6F1
-inline constexpr field_def s_LCH_2af9dda6f1_f[] = {
-  {str("Primary Key Value - LCH", 23), str("primary_key_value_lch", 21), &t_PL_eed0f2e6de, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_47906d92be, 80, 3, 1, 0, optionality::optional},
-  {str("Location Characteristic ID", 26), str("location_characteristic_id", 26), &t_CWE_b7997cfb24, 250, 4, 1, 324, optionality::required},
-  {str("Location Characteristic Value - LCH", 35), str("location_characteristic_value_lch", 33), &t_CWE_b7997cfb24, 250, 5, 1, 136, optionality::required},
+#ifndef HL7V2_DEFS_S_LCH_9593662A6B
+#define HL7V2_DEFS_S_LCH_9593662A6B
+inline constexpr field_def s_LCH_9593662a6b_f[] = {
+  {"Primary Key Value - LCH\"primary_key_value_lch\":", &t_PL_eed0f2e6de, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_47906d92be, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Characteristic ID\"location_characteristic_id\":", &t_CWE_b7997cfb24, 250, 4, 1, 324, 26, 26, optionality::required},
+  {"Location Characteristic Value - LCH\"location_characteristic_value_lch\":", &t_CWE_b7997cfb24, 250, 5, 1, 136, 35, 33, optionality::required},
 };
-inline constexpr segment_def s_LCH_2af9dda6f1{str("LCH", 3), str("Location Characteristic", 23), s_LCH_2af9dda6f1_f, 5};
+inline constexpr segment_def s_LCH_9593662a6b{str("LCH", 3), str("Location Characteristic", 23), s_LCH_9593662a6b_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_LDP_D7C52F1571
-#define HL7V2_DEFS_S_LDP_D7C52F1571
-inline constexpr field_def s_LDP_d7c52f1571_f[] = {
-  {str("Primary Key Value - LDP", 23), str("primary_key_value_ldp", 21), &t_PL_eed0f2e6de, 200, 1, 1, 0, optionality::required},
-  {str("Location Department", 19), str("location_department", 19), &t_CWE_b7997cfb24, 250, 2, 1, 264, optionality::required},
-  {str("Location Service", 16), str("location_service", 16), &t_CWE_b7997cfb24, 3, 3, 0, 69, optionality::optional},
-  {str("Specialty Type", 14), str("specialty_type", 14), &t_CWE_b7997cfb24, 250, 4, 0, 265, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_CWE_b7997cfb24, 1, 5, 0, 4, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_e49635b99a, 1, 6, 1, 183, optionality::optional},
-  {str("Activation Date - LDP", 21), str("activation_date_ldp", 19), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Inactivation Date - LDP", 23), str("inactivation_date_ldp", 21), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Inactivated Reason", 18), str("inactivated_reason", 18), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Visiting Hours", 14), str("visiting_hours", 14), &t_VH_811477546a, 80, 10, 0, 267, optionality::optional},
-  {str("Contact Phone", 13), str("contact_phone", 13), &t_XTN_35aa41f920, 250, 11, 1, 0, optionality::optional},
-  {str("Location Cost Center", 20), str("location_cost_center", 20), &t_CWE_b7997cfb24, 250, 12, 1, 462, optionality::optional},
+#ifndef HL7V2_DEFS_S_LDP_2806331EDD
+#define HL7V2_DEFS_S_LDP_2806331EDD
+inline constexpr field_def s_LDP_2806331edd_f[] = {
+  {"Primary Key Value - LDP\"primary_key_value_ldp\":", &t_PL_eed0f2e6de, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Department\"location_department\":", &t_CWE_b7997cfb24, 250, 2, 1, 264, 19, 19, optionality::required},
+  {"Location Service\"location_service\":", &t_CWE_b7997cfb24, 3, 3, 0, 69, 16, 16, optionality::optional},
+  {"Specialty Type\"specialty_type\":", &t_CWE_b7997cfb24, 250, 4, 0, 265, 14, 14, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_CWE_b7997cfb24, 1, 5, 0, 4, 21, 21, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_e49635b99a, 1, 6, 1, 183, 20, 20, optionality::optional},
+  {"Activation Date - LDP\"activation_date_ldp\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 21, 19, optionality::optional},
+  {"Inactivation Date - LDP\"inactivation_date_ldp\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 23, 21, optionality::optional},
+  {"Inactivated Reason\"inactivated_reason\":", &t_ST_30901c7b80, 80, 9, 1, 0, 18, 18, optionality::optional},
+  {"Visiting Hours\"visiting_hours\":", &t_VH_811477546a, 80, 10, 0, 267, 14, 14, optionality::optional},
+  {"Contact Phone\"contact_phone\":", &t_XTN_35aa41f920, 250, 11, 1, 0, 13, 13, optionality::optional},
+  {"Location Cost Center\"location_cost_center\":", &t_CWE_b7997cfb24, 250, 12, 1, 462, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_LDP_d7c52f1571{str("LDP", 3), str("Location Department", 19), s_LDP_d7c52f1571_f, 12};
+inline constexpr segment_def s_LDP_2806331edd{str("LDP", 3), str("Location Department", 19), s_LDP_2806331edd_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_LOC_191D6C3CE1
-#define HL7V2_DEFS_S_LOC_191D6C3CE1
-inline constexpr field_def s_LOC_191d6c3ce1_f[] = {
-  {str("Primary Key Value - LOC", 23), str("primary_key_value_loc", 21), &t_PL_eed0f2e6de, 200, 1, 1, 0, optionality::required},
-  {str("Location Description", 20), str("location_description", 20), &t_ST_30901c7b80, 48, 2, 1, 0, optionality::optional},
-  {str("Location Type - LOC", 19), str("location_type_loc", 17), &t_CWE_b7997cfb24, 2, 3, 0, 260, optionality::required},
-  {str("Organization Name - LOC", 23), str("organization_name_loc", 21), &t_XON_494b3ab033, 250, 4, 0, 0, optionality::optional},
-  {str("Location Address", 16), str("location_address", 16), &t_XAD_85eb3acc14, 250, 5, 0, 0, optionality::optional},
-  {str("Location Phone", 14), str("location_phone", 14), &t_XTN_35aa41f920, 250, 6, 0, 0, optionality::optional},
-  {str("License Number", 14), str("license_number", 14), &t_CWE_b7997cfb24, 250, 7, 0, 461, optionality::optional},
-  {str("Location Equipment", 18), str("location_equipment", 18), &t_CWE_b7997cfb24, 3, 8, 0, 261, optionality::optional},
-  {str("Location Service Code", 21), str("location_service_code", 21), &t_CWE_b7997cfb24, 1, 9, 1, 442, optionality::optional},
+#ifndef HL7V2_DEFS_S_LOC_28F2D6C231
+#define HL7V2_DEFS_S_LOC_28F2D6C231
+inline constexpr field_def s_LOC_28f2d6c231_f[] = {
+  {"Primary Key Value - LOC\"primary_key_value_loc\":", &t_PL_eed0f2e6de, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Location Description\"location_description\":", &t_ST_30901c7b80, 48, 2, 1, 0, 20, 20, optionality::optional},
+  {"Location Type - LOC\"location_type_loc\":", &t_CWE_b7997cfb24, 2, 3, 0, 260, 19, 17, optionality::required},
+  {"Organization Name - LOC\"organization_name_loc\":", &t_XON_494b3ab033, 250, 4, 0, 0, 23, 21, optionality::optional},
+  {"Location Address\"location_address\":", &t_XAD_85eb3acc14, 250, 5, 0, 0, 16, 16, optionality::optional},
+  {"Location Phone\"location_phone\":", &t_XTN_35aa41f920, 250, 6, 0, 0, 14, 14, optionality::optional},
+  {"License Number\"license_number\":", &t_CWE_b7997cfb24, 250, 7, 0, 461, 14, 14, optionality::optional},
+  {"Location Equipment\"location_equipment\":", &t_CWE_b7997cfb24, 3, 8, 0, 261, 18, 18, optionality::optional},
+  {"Location Service Code\"location_service_code\":", &t_CWE_b7997cfb24, 1, 9, 1, 442, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_LOC_191d6c3ce1{str("LOC", 3), str("Location Identification", 23), s_LOC_191d6c3ce1_f, 9};
+inline constexpr segment_def s_LOC_28f2d6c231{str("LOC", 3), str("Location Identification", 23), s_LOC_28f2d6c231_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_LRL_855CC6A73B
-#define HL7V2_DEFS_S_LRL_855CC6A73B
-inline constexpr field_def s_LRL_855cc6a73b_f[] = {
-  {str("Primary Key Value - LRL", 23), str("primary_key_value_lrl", 21), &t_PL_eed0f2e6de, 200, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::optional},
-  {str("Segment Unique Key", 18), str("segment_unique_key", 18), &t_EI_47906d92be, 80, 3, 1, 0, optionality::optional},
-  {str("Location Relationship ID", 24), str("location_relationship_id", 24), &t_CWE_b7997cfb24, 250, 4, 1, 325, optionality::required},
-  {str("Organizational Location Relationship Value", 42), str("organizational_location_relationship_value", 42), &t_XON_494b3ab033, 250, 5, 0, 0, optionality::conditional},
-  {str("Patient Location Relationship Value", 35), str("patient_location_relationship_value", 35), &t_PL_eed0f2e6de, 80, 6, 1, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_LRL_AD8F90D0CB
+#define HL7V2_DEFS_S_LRL_AD8F90D0CB
+inline constexpr field_def s_LRL_ad8f90d0cb_f[] = {
+  {"Primary Key Value - LRL\"primary_key_value_lrl\":", &t_PL_eed0f2e6de, 200, 1, 1, 0, 23, 21, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::optional},
+  {"Segment Unique Key\"segment_unique_key\":", &t_EI_47906d92be, 80, 3, 1, 0, 18, 18, optionality::optional},
+  {"Location Relationship ID\"location_relationship_id\":", &t_CWE_b7997cfb24, 250, 4, 1, 325, 24, 24, optionality::required},
+  {"Organizational Location Relationship Value\"organizational_location_relationship_value\":", &t_XON_494b3ab033, 250, 5, 0, 0, 42, 42, optionality::conditional},
+  {"Patient Location Relationship Value\"patient_location_relationship_value\":", &t_PL_eed0f2e6de, 80, 6, 1, 0, 35, 35, optionality::conditional},
 };
-inline constexpr segment_def s_LRL_855cc6a73b{str("LRL", 3), str("Location Relationship", 21), s_LRL_855cc6a73b_f, 6};
+inline constexpr segment_def s_LRL_ad8f90d0cb{str("LRL", 3), str("Location Relationship", 21), s_LRL_ad8f90d0cb_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MFA_9F4FDAF2C1
-#define HL7V2_DEFS_S_MFA_9F4FDAF2C1
-inline constexpr field_def s_MFA_9f4fdaf2c1_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_e49635b99a, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::conditional},
-  {str("Event Completion Date/Time", 26), str("event_completion_date_time", 26), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("MFN Record Level Error Return", 29), str("mfn_record_level_error_return", 29), &t_CWE_b7997cfb24, 250, 4, 1, 181, optionality::required},
-  {str("Primary Key Value - MFA", 23), str("primary_key_value_mfa", 21), &t_VARIES_e527b97cf6, 250, 5, 0, 0, optionality::required},
-  {str("Primary Key Value Type - MFA", 28), str("primary_key_value_type_mfa", 26), &t_ID_e49635b99a, 3, 6, 0, 355, optionality::required},
+#ifndef HL7V2_DEFS_S_MFA_9CD46CE7F3
+#define HL7V2_DEFS_S_MFA_9CD46CE7F3
+inline constexpr field_def s_MFA_9cd46ce7f3_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_e49635b99a, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::conditional},
+  {"Event Completion Date/Time\"event_completion_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 26, 26, optionality::optional},
+  {"MFN Record Level Error Return\"mfn_record_level_error_return\":", &t_CWE_b7997cfb24, 250, 4, 1, 181, 29, 29, optionality::required},
+  {"Primary Key Value - MFA\"primary_key_value_mfa\":", &t_VARIES_e527b97cf6, 250, 5, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type - MFA\"primary_key_value_type_mfa\":", &t_ID_e49635b99a, 3, 6, 0, 355, 28, 26, optionality::required},
 };
-inline constexpr segment_def s_MFA_9f4fdaf2c1{str("MFA", 3), str("Master File Acknowledgment", 26), s_MFA_9f4fdaf2c1_f, 6};
+inline constexpr segment_def s_MFA_9cd46ce7f3{str("MFA", 3), str("Master File Acknowledgment", 26), s_MFA_9cd46ce7f3_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_MFE_3F9FE0A8D7
-#define HL7V2_DEFS_S_MFE_3F9FE0A8D7
-inline constexpr field_def s_MFE_3f9fe0a8d7_f[] = {
-  {str("Record-Level Event Code", 23), str("record_level_event_code", 23), &t_ID_e49635b99a, 3, 1, 1, 180, optionality::required},
-  {str("MFN Control ID", 14), str("mfn_control_id", 14), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::conditional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_DTM_49eefd5d38, 26, 3, 1, 0, optionality::optional},
-  {str("Primary Key Value - MFE", 23), str("primary_key_value_mfe", 21), &t_VARIES_e527b97cf6, 200, 4, 0, 0, optionality::required},
-  {str("Primary Key Value Type", 22), str("primary_key_value_type", 22), &t_ID_e49635b99a, 3, 5, 0, 355, optionality::required},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_5fd24dc260, 3220, 7, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MFE_CE97FD96AE
+#define HL7V2_DEFS_S_MFE_CE97FD96AE
+inline constexpr field_def s_MFE_ce97fd96ae_f[] = {
+  {"Record-Level Event Code\"record_level_event_code\":", &t_ID_e49635b99a, 3, 1, 1, 180, 23, 23, optionality::required},
+  {"MFN Control ID\"mfn_control_id\":", &t_ST_30901c7b80, 20, 2, 1, 0, 14, 14, optionality::conditional},
+  {"Effective Date/Time\"effective_date_time\":", &t_DTM_49eefd5d38, 26, 3, 1, 0, 19, 19, optionality::optional},
+  {"Primary Key Value - MFE\"primary_key_value_mfe\":", &t_VARIES_e527b97cf6, 200, 4, 0, 0, 23, 21, optionality::required},
+  {"Primary Key Value Type\"primary_key_value_type\":", &t_ID_e49635b99a, 3, 5, 0, 355, 22, 22, optionality::required},
+  {"Entered Date/Time\"entered_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 17, 17, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_5fd24dc260, 3220, 7, 1, 0, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_MFE_3f9fe0a8d7{str("MFE", 3), str("Master File Entry", 17), s_MFE_3f9fe0a8d7_f, 7};
+inline constexpr segment_def s_MFE_ce97fd96ae{str("MFE", 3), str("Master File Entry", 17), s_MFE_ce97fd96ae_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_MFI_1EB4450E31
-#define HL7V2_DEFS_S_MFI_1EB4450E31
-inline constexpr field_def s_MFI_1eb4450e31_f[] = {
-  {str("Master File Identifier", 22), str("master_file_identifier", 22), &t_CWE_b7997cfb24, 250, 1, 1, 175, optionality::required},
-  {str("Master File Application Identifier", 34), str("master_file_application_identifier", 34), &t_HD_ca6d28384e, 180, 2, 0, 361, optionality::optional},
-  {str("File-Level Event Code", 21), str("file_level_event_code", 21), &t_ID_e49635b99a, 3, 3, 1, 178, optionality::required},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Effective Date/Time", 19), str("effective_date_time", 19), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Response Level Code", 19), str("response_level_code", 19), &t_ID_e49635b99a, 2, 6, 1, 179, optionality::required},
+#ifndef HL7V2_DEFS_S_MFI_08285CEA12
+#define HL7V2_DEFS_S_MFI_08285CEA12
+inline constexpr field_def s_MFI_08285cea12_f[] = {
+  {"Master File Identifier\"master_file_identifier\":", &t_CWE_b7997cfb24, 250, 1, 1, 175, 22, 22, optionality::required},
+  {"Master File Application Identifier\"master_file_application_identifier\":", &t_HD_ca6d28384e, 180, 2, 0, 361, 34, 34, optionality::optional},
+  {"File-Level Event Code\"file_level_event_code\":", &t_ID_e49635b99a, 3, 3, 1, 178, 21, 21, optionality::required},
+  {"Entered Date/Time\"entered_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 17, 17, optionality::optional},
+  {"Effective Date/Time\"effective_date_time\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 19, 19, optionality::optional},
+  {"Response Level Code\"response_level_code\":", &t_ID_e49635b99a, 2, 6, 1, 179, 19, 19, optionality::required},
 };
-inline constexpr segment_def s_MFI_1eb4450e31{str("MFI", 3), str("Master File Identification", 26), s_MFI_1eb4450e31_f, 6};
+inline constexpr segment_def s_MFI_08285cea12{str("MFI", 3), str("Master File Identification", 26), s_MFI_08285cea12_f, 6};
 #endif
 #ifndef HL7V2_DEFS_T_HD_94272F5FD7
 #define HL7V2_DEFS_T_HD_94272F5FD7
 inline constexpr component_def t_HD_94272f5fd7_c[] = {
-  {str("Namespace ID", 12), str("namespace_id", 12), &t_IS_94058a80d1, 20, 300, optionality::optional},
-  {str("Universal ID", 12), str("universal_id", 12), &t_ST_30901c7b80, 999, 0, optionality::conditional},
-  {str("Universal ID Type", 17), str("universal_id_type", 17), &t_ID_694d19431d, 6, 301, optionality::conditional},
+  {"Namespace ID\"namespace_id\":", &t_IS_94058a80d1, 20, 300, 12, 12, optionality::optional},
+  {"Universal ID\"universal_id\":", &t_ST_30901c7b80, 999, 0, 12, 12, optionality::conditional},
+  {"Universal ID Type\"universal_id_type\":", &t_ID_694d19431d, 6, 301, 17, 17, optionality::conditional},
 };
 inline constexpr type_def t_HD_94272f5fd7{str("HD", 2), str("Hierarchic Designator", 21), t_HD_94272f5fd7_c, 3};
 #endif
 #ifndef HL7V2_DEFS_T_CX_2474462158
 #define HL7V2_DEFS_T_CX_2474462158
 inline constexpr component_def t_CX_2474462158_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::required},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::optional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_94272f5fd7, 227, 363, optionality::optional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_94272f5fd7, 227, 0, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::required},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::optional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_94272f5fd7, 227, 363, 19, 19, optionality::optional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_94272f5fd7, 227, 0, 18, 18, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DT_43ff1b10ca, 8, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_612241eecc, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_612241eecc, 705, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_CX_2474462158{str("CX", 2), str("Extended Composite ID with Check Digit", 38), t_CX_2474462158_c, 10};
 #endif
-#ifndef HL7V2_DEFS_S_MRG_7245E4FC58
-#define HL7V2_DEFS_S_MRG_7245E4FC58
-inline constexpr field_def s_MRG_7245e4fc58_f[] = {
-  {str("Prior Patient Identifier List", 29), str("prior_patient_identifier_list", 29), &t_CX_e709fcbbb0, 250, 1, 0, 61, optionality::required},
-  {str("Prior Alternate Patient ID", 26), str("prior_alternate_patient_id", 26), &t_CX_2474462158, 250, 2, 0, 0, optionality::withdrawn},
-  {str("Prior Patient Account Number", 28), str("prior_patient_account_number", 28), &t_CX_e709fcbbb0, 250, 3, 1, 61, optionality::optional},
-  {str("Prior Patient ID", 16), str("prior_patient_id", 16), &t_CX_2474462158, 250, 4, 1, 0, optionality::withdrawn},
-  {str("Prior Visit Number", 18), str("prior_visit_number", 18), &t_CX_e709fcbbb0, 250, 5, 1, 61, optionality::optional},
-  {str("Prior Alternate Visit ID", 24), str("prior_alternate_visit_id", 24), &t_CX_e709fcbbb0, 250, 6, 1, 61, optionality::optional},
-  {str("Prior Patient Name", 18), str("prior_patient_name", 18), &t_XPN_e33fe53a43, 250, 7, 0, 200, optionality::optional},
+#ifndef HL7V2_DEFS_S_MRG_97BA8007EE
+#define HL7V2_DEFS_S_MRG_97BA8007EE
+inline constexpr field_def s_MRG_97ba8007ee_f[] = {
+  {"Prior Patient Identifier List\"prior_patient_identifier_list\":", &t_CX_e709fcbbb0, 250, 1, 0, 61, 29, 29, optionality::required},
+  {"Prior Alternate Patient ID\"prior_alternate_patient_id\":", &t_CX_2474462158, 250, 2, 0, 0, 26, 26, optionality::withdrawn},
+  {"Prior Patient Account Number\"prior_patient_account_number\":", &t_CX_e709fcbbb0, 250, 3, 1, 61, 28, 28, optionality::optional},
+  {"Prior Patient ID\"prior_patient_id\":", &t_CX_2474462158, 250, 4, 1, 0, 16, 16, optionality::withdrawn},
+  {"Prior Visit Number\"prior_visit_number\":", &t_CX_e709fcbbb0, 250, 5, 1, 61, 18, 18, optionality::optional},
+  {"Prior Alternate Visit ID\"prior_alternate_visit_id\":", &t_CX_e709fcbbb0, 250, 6, 1, 61, 24, 24, optionality::optional},
+  {"Prior Patient Name\"prior_patient_name\":", &t_XPN_e33fe53a43, 250, 7, 0, 200, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_MRG_7245e4fc58{str("MRG", 3), str("Merge Patient Information", 25), s_MRG_7245e4fc58_f, 7};
+inline constexpr segment_def s_MRG_97ba8007ee{str("MRG", 3), str("Merge Patient Information", 25), s_MRG_97ba8007ee_f, 7};
 #endif
 #ifndef HL7V2_DEFS_T_CNE_A19B2CBD1C
 #define HL7V2_DEFS_T_CNE_A19B2CBD1C
 inline constexpr component_def t_CNE_a19b2cbd1c_c[] = {
-  {str("Identifier", 10), str("identifier", 10), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Text", 4), str("text", 4), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Coding System", 21), str("name_of_coding_system", 21), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Alternate Identifier", 20), str("alternate_identifier", 20), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Alternate Text", 14), str("alternate_text", 14), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Name of Alternate Coding System", 31), str("name_of_alternate_coding_system", 31), &t_ID_694d19431d, 20, 396, optionality::optional},
-  {str("Coding System Version ID", 24), str("coding_system_version_id", 24), &t_ST_30901c7b80, 10, 0, optionality::conditional},
-  {str("Alternate Coding System Version ID", 34), str("alternate_coding_system_version_id", 34), &t_ST_30901c7b80, 10, 0, optionality::optional},
-  {str("Original Text", 13), str("original_text", 13), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Identifier\"identifier\":", &t_ST_30901c7b80, 20, 0, 10, 10, optionality::required},
+  {"Text\"text\":", &t_ST_30901c7b80, 199, 0, 4, 4, optionality::optional},
+  {"Name of Coding System\"name_of_coding_system\":", &t_ID_694d19431d, 20, 396, 21, 21, optionality::optional},
+  {"Alternate Identifier\"alternate_identifier\":", &t_ST_30901c7b80, 20, 0, 20, 20, optionality::optional},
+  {"Alternate Text\"alternate_text\":", &t_ST_30901c7b80, 199, 0, 14, 14, optionality::optional},
+  {"Name of Alternate Coding System\"name_of_alternate_coding_system\":", &t_ID_694d19431d, 20, 396, 31, 31, optionality::optional},
+  {"Coding System Version ID\"coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 24, 24, optionality::conditional},
+  {"Alternate Coding System Version ID\"alternate_coding_system_version_id\":", &t_ST_30901c7b80, 10, 0, 34, 34, optionality::optional},
+  {"Original Text\"original_text\":", &t_ST_30901c7b80, 199, 0, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_CNE_a19b2cbd1c{str("CNE", 3), str("Coded with No Exceptions", 24), t_CNE_a19b2cbd1c_c, 9};
 #endif
-#ifndef HL7V2_DEFS_S_MSA_AB97F6B985
-#define HL7V2_DEFS_S_MSA_AB97F6B985
-inline constexpr field_def s_MSA_ab97f6b985_f[] = {
-  {str("Acknowledgment Code", 19), str("acknowledgment_code", 19), &t_ID_e49635b99a, 2, 1, 1, 8, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 199, 2, 1, 0, optionality::required},
-  {str("Text Message", 12), str("text_message", 12), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::withdrawn},
-  {str("Expected Sequence Number", 24), str("expected_sequence_number", 24), &t_NM_caa61c45e1, 15, 4, 1, 0, optionality::optional},
-  {str("Delayed Acknowledgment Type", 27), str("delayed_acknowledgment_type", 27), &t_ID_694d19431d, 250, 5, 1, 102, optionality::withdrawn},
-  {str("Error Condition", 15), str("error_condition", 15), &t_CNE_a19b2cbd1c, 250, 6, 1, 357, optionality::withdrawn},
-  {str("Message Waiting Number", 22), str("message_waiting_number", 22), &t_NM_caa61c45e1, 5, 7, 1, 0, optionality::optional},
-  {str("Message Waiting Priority", 24), str("message_waiting_priority", 24), &t_ID_e49635b99a, 1, 8, 1, 520, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSA_FB118566D8
+#define HL7V2_DEFS_S_MSA_FB118566D8
+inline constexpr field_def s_MSA_fb118566d8_f[] = {
+  {"Acknowledgment Code\"acknowledgment_code\":", &t_ID_e49635b99a, 2, 1, 1, 8, 19, 19, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 199, 2, 1, 0, 18, 18, optionality::required},
+  {"Text Message\"text_message\":", &t_ST_30901c7b80, 80, 3, 1, 0, 12, 12, optionality::withdrawn},
+  {"Expected Sequence Number\"expected_sequence_number\":", &t_NM_caa61c45e1, 15, 4, 1, 0, 24, 24, optionality::optional},
+  {"Delayed Acknowledgment Type\"delayed_acknowledgment_type\":", &t_ID_694d19431d, 250, 5, 1, 102, 27, 27, optionality::withdrawn},
+  {"Error Condition\"error_condition\":", &t_CNE_a19b2cbd1c, 250, 6, 1, 357, 15, 15, optionality::withdrawn},
+  {"Message Waiting Number\"message_waiting_number\":", &t_NM_caa61c45e1, 5, 7, 1, 0, 22, 22, optionality::optional},
+  {"Message Waiting Priority\"message_waiting_priority\":", &t_ID_e49635b99a, 1, 8, 1, 520, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_MSA_ab97f6b985{str("MSA", 3), str("Message Acknowledgment", 22), s_MSA_ab97f6b985_f, 8};
+inline constexpr segment_def s_MSA_fb118566d8{str("MSA", 3), str("Message Acknowledgment", 22), s_MSA_fb118566d8_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_MSH_E9D7E5E69C
-#define HL7V2_DEFS_S_MSH_E9D7E5E69C
-inline constexpr field_def s_MSH_e9d7e5e69c_f[] = {
-  {str("Field Separator", 15), str("field_separator", 15), &t_ST_30901c7b80, 1, 1, 1, 0, optionality::required},
-  {str("Encoding Characters", 19), str("encoding_characters", 19), &t_ST_30901c7b80, 5, 2, 1, 0, optionality::required},
-  {str("Sending Application", 19), str("sending_application", 19), &t_HD_ca6d28384e, 227, 3, 1, 361, optionality::optional},
-  {str("Sending Facility", 16), str("sending_facility", 16), &t_HD_ca6d28384e, 227, 4, 1, 362, optionality::optional},
-  {str("Receiving Application", 21), str("receiving_application", 21), &t_HD_ca6d28384e, 227, 5, 1, 361, optionality::optional},
-  {str("Receiving Facility", 18), str("receiving_facility", 18), &t_HD_ca6d28384e, 227, 6, 1, 362, optionality::optional},
-  {str("Date/Time of Message", 20), str("date_time_of_message", 20), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::required},
-  {str("Security", 8), str("security", 8), &t_ST_30901c7b80, 40, 8, 1, 0, optionality::optional},
-  {str("Message Type", 12), str("message_type", 12), &t_MSG_7b06371f72, 15, 9, 1, 0, optionality::required},
-  {str("Message Control ID", 18), str("message_control_id", 18), &t_ST_30901c7b80, 199, 10, 1, 0, optionality::required},
-  {str("Processing ID", 13), str("processing_id", 13), &t_PT_0a29118445, 3, 11, 1, 103, optionality::required},
-  {str("Version ID", 10), str("version_id", 10), &t_VID_476fff232e, 60, 12, 1, 104, optionality::required},
-  {str("Sequence Number", 15), str("sequence_number", 15), &t_NM_caa61c45e1, 15, 13, 1, 0, optionality::optional},
-  {str("Continuation Pointer", 20), str("continuation_pointer", 20), &t_ST_30901c7b80, 180, 14, 1, 0, optionality::optional},
-  {str("Accept Acknowledgment Type", 26), str("accept_acknowledgment_type", 26), &t_ID_e49635b99a, 2, 15, 1, 155, optionality::optional},
-  {str("Application Acknowledgment Type", 31), str("application_acknowledgment_type", 31), &t_ID_e49635b99a, 2, 16, 1, 155, optionality::optional},
-  {str("Country Code", 12), str("country_code", 12), &t_ID_e49635b99a, 3, 17, 1, 399, optionality::optional},
-  {str("Character Set", 13), str("character_set", 13), &t_ID_e49635b99a, 15, 18, 0, 211, optionality::optional},
-  {str("Principal Language Of Message", 29), str("principal_language_of_message", 29), &t_CWE_b7997cfb24, 250, 19, 1, 0, optionality::optional},
-  {str("Alternate Character Set Handling Scheme", 39), str("alternate_character_set_handling_scheme", 39), &t_ID_e49635b99a, 13, 20, 1, 356, optionality::optional},
-  {str("Message Profile Identifier", 26), str("message_profile_identifier", 26), &t_EI_47906d92be, 427, 21, 0, 449, optionality::optional},
-  {str("Sending Responsible Organization", 32), str("sending_responsible_organization", 32), &t_XON_494b3ab033, 567, 22, 1, 0, optionality::optional},
-  {str("Receiving Responsible Organization", 34), str("receiving_responsible_organization", 34), &t_XON_494b3ab033, 567, 23, 1, 0, optionality::optional},
-  {str("Sending Network Address", 23), str("sending_network_address", 23), &t_HD_ca6d28384e, 227, 24, 1, 0, optionality::optional},
-  {str("Receiving Network Address", 25), str("receiving_network_address", 25), &t_HD_ca6d28384e, 227, 25, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_MSH_74179B3C36
+#define HL7V2_DEFS_S_MSH_74179B3C36
+inline constexpr field_def s_MSH_74179b3c36_f[] = {
+  {"Field Separator\"field_separator\":", &t_ST_30901c7b80, 1, 1, 1, 0, 15, 15, optionality::required},
+  {"Encoding Characters\"encoding_characters\":", &t_ST_30901c7b80, 5, 2, 1, 0, 19, 19, optionality::required},
+  {"Sending Application\"sending_application\":", &t_HD_ca6d28384e, 227, 3, 1, 361, 19, 19, optionality::optional},
+  {"Sending Facility\"sending_facility\":", &t_HD_ca6d28384e, 227, 4, 1, 362, 16, 16, optionality::optional},
+  {"Receiving Application\"receiving_application\":", &t_HD_ca6d28384e, 227, 5, 1, 361, 21, 21, optionality::optional},
+  {"Receiving Facility\"receiving_facility\":", &t_HD_ca6d28384e, 227, 6, 1, 362, 18, 18, optionality::optional},
+  {"Date/Time of Message\"date_time_of_message\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 20, 20, optionality::required},
+  {"Security\"security\":", &t_ST_30901c7b80, 40, 8, 1, 0, 8, 8, optionality::optional},
+  {"Message Type\"message_type\":", &t_MSG_7b06371f72, 15, 9, 1, 0, 12, 12, optionality::required},
+  {"Message Control ID\"message_control_id\":", &t_ST_30901c7b80, 199, 10, 1, 0, 18, 18, optionality::required},
+  {"Processing ID\"processing_id\":", &t_PT_0a29118445, 3, 11, 1, 103, 13, 13, optionality::required},
+  {"Version ID\"version_id\":", &t_VID_476fff232e, 60, 12, 1, 104, 10, 10, optionality::required},
+  {"Sequence Number\"sequence_number\":", &t_NM_caa61c45e1, 15, 13, 1, 0, 15, 15, optionality::optional},
+  {"Continuation Pointer\"continuation_pointer\":", &t_ST_30901c7b80, 180, 14, 1, 0, 20, 20, optionality::optional},
+  {"Accept Acknowledgment Type\"accept_acknowledgment_type\":", &t_ID_e49635b99a, 2, 15, 1, 155, 26, 26, optionality::optional},
+  {"Application Acknowledgment Type\"application_acknowledgment_type\":", &t_ID_e49635b99a, 2, 16, 1, 155, 31, 31, optionality::optional},
+  {"Country Code\"country_code\":", &t_ID_e49635b99a, 3, 17, 1, 399, 12, 12, optionality::optional},
+  {"Character Set\"character_set\":", &t_ID_e49635b99a, 15, 18, 0, 211, 13, 13, optionality::optional},
+  {"Principal Language Of Message\"principal_language_of_message\":", &t_CWE_b7997cfb24, 250, 19, 1, 0, 29, 29, optionality::optional},
+  {"Alternate Character Set Handling Scheme\"alternate_character_set_handling_scheme\":", &t_ID_e49635b99a, 13, 20, 1, 356, 39, 39, optionality::optional},
+  {"Message Profile Identifier\"message_profile_identifier\":", &t_EI_47906d92be, 427, 21, 0, 449, 26, 26, optionality::optional},
+  {"Sending Responsible Organization\"sending_responsible_organization\":", &t_XON_494b3ab033, 567, 22, 1, 0, 32, 32, optionality::optional},
+  {"Receiving Responsible Organization\"receiving_responsible_organization\":", &t_XON_494b3ab033, 567, 23, 1, 0, 34, 34, optionality::optional},
+  {"Sending Network Address\"sending_network_address\":", &t_HD_ca6d28384e, 227, 24, 1, 0, 23, 23, optionality::optional},
+  {"Receiving Network Address\"receiving_network_address\":", &t_HD_ca6d28384e, 227, 25, 1, 0, 25, 25, optionality::optional},
 };
-inline constexpr segment_def s_MSH_e9d7e5e69c{str("MSH", 3), str("Message Header", 14), s_MSH_e9d7e5e69c_f, 25};
+inline constexpr segment_def s_MSH_74179b3c36{str("MSH", 3), str("Message Header", 14), s_MSH_74179b3c36_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_NCK_3B7FA7BEE6
-#define HL7V2_DEFS_S_NCK_3B7FA7BEE6
-inline constexpr field_def s_NCK_3b7fa7bee6_f[] = {
-  {str("System Date/Time", 16), str("system_date_time", 16), &t_DTM_49eefd5d38, 24, 1, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_NCK_9462EFC382
+#define HL7V2_DEFS_S_NCK_9462EFC382
+inline constexpr field_def s_NCK_9462efc382_f[] = {
+  {"System Date/Time\"system_date_time\":", &t_DTM_49eefd5d38, 24, 1, 1, 0, 16, 16, optionality::required},
 };
-inline constexpr segment_def s_NCK_3b7fa7bee6{str("NCK", 3), str("System Clock", 12), s_NCK_3b7fa7bee6_f, 1};
+inline constexpr segment_def s_NCK_9462efc382{str("NCK", 3), str("System Clock", 12), s_NCK_9462efc382_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_NDS_056803998D
-#define HL7V2_DEFS_S_NDS_056803998D
-inline constexpr field_def s_NDS_056803998d_f[] = {
-  {str("Notification Reference Number", 29), str("notification_reference_number", 29), &t_NM_caa61c45e1, 20, 1, 1, 0, optionality::required},
-  {str("Notification Date/Time", 22), str("notification_date_time", 22), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Notification Alert Severity", 27), str("notification_alert_severity", 27), &t_CWE_b7997cfb24, 705, 3, 1, 367, optionality::required},
-  {str("Notification Code", 17), str("notification_code", 17), &t_CWE_b7997cfb24, 705, 4, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_NDS_D8A1DB8AF3
+#define HL7V2_DEFS_S_NDS_D8A1DB8AF3
+inline constexpr field_def s_NDS_d8a1db8af3_f[] = {
+  {"Notification Reference Number\"notification_reference_number\":", &t_NM_caa61c45e1, 20, 1, 1, 0, 29, 29, optionality::required},
+  {"Notification Date/Time\"notification_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 22, 22, optionality::required},
+  {"Notification Alert Severity\"notification_alert_severity\":", &t_CWE_b7997cfb24, 705, 3, 1, 367, 27, 27, optionality::required},
+  {"Notification Code\"notification_code\":", &t_CWE_b7997cfb24, 705, 4, 1, 0, 17, 17, optionality::required},
 };
-inline constexpr segment_def s_NDS_056803998d{str("NDS", 3), str("Notification Detail", 19), s_NDS_056803998d_f, 4};
+inline constexpr segment_def s_NDS_d8a1db8af3{str("NDS", 3), str("Notification Detail", 19), s_NDS_d8a1db8af3_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_NK1_FE6F6D9DC2
-#define HL7V2_DEFS_S_NK1_FE6F6D9DC2
-inline constexpr field_def s_NK1_fe6f6d9dc2_f[] = {
-  {str("Set ID - NK1", 12), str("set_id_nk1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Name", 4), str("name", 4), &t_XPN_e33fe53a43, 250, 2, 0, 200, optionality::optional},
-  {str("Relationship", 12), str("relationship", 12), &t_CWE_b7997cfb24, 705, 3, 1, 63, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_XAD_85eb3acc14, 250, 4, 0, 0, optionality::optional},
-  {str("Phone Number", 12), str("phone_number", 12), &t_XTN_35aa41f920, 250, 5, 0, 0, optionality::optional},
-  {str("Business Phone Number", 21), str("business_phone_number", 21), &t_XTN_35aa41f920, 250, 6, 0, 0, optionality::optional},
-  {str("Contact Role", 12), str("contact_role", 12), &t_CWE_b7997cfb24, 705, 7, 1, 131, optionality::optional},
-  {str("Start Date", 10), str("start_date", 10), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("End Date", 8), str("end_date", 8), &t_DT_43ff1b10ca, 8, 9, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Title", 42), str("next_of_kin_associated_parties_job_title", 40), &t_ST_30901c7b80, 60, 10, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Job Code/Class", 47), str("next_of_kin_associated_parties_job_code_class", 45), &t_JCC_a0f1fe3703, 20, 11, 1, 0, optionality::optional},
-  {str("Next of Kin / Associated Parties Employee Number", 48), str("next_of_kin_associated_parties_employee_number", 46), &t_CX_e709fcbbb0, 250, 12, 1, 0, optionality::optional},
-  {str("Organization Name - NK1", 23), str("organization_name_nk1", 21), &t_XON_494b3ab033, 250, 13, 0, 0, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CWE_b7997cfb24, 705, 14, 1, 2, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_CWE_b7997cfb24, 1, 15, 1, 1, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_DTM_49eefd5d38, 24, 16, 1, 0, optionality::optional},
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_CWE_b7997cfb24, 2, 17, 0, 223, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_CWE_b7997cfb24, 2, 18, 0, 9, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CWE_b7997cfb24, 705, 19, 0, 171, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CWE_b7997cfb24, 705, 20, 1, 296, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_CWE_b7997cfb24, 2, 21, 1, 220, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CWE_b7997cfb24, 705, 22, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_e49635b99a, 1, 23, 1, 136, optionality::optional},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_CWE_b7997cfb24, 2, 24, 1, 231, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CWE_b7997cfb24, 705, 25, 1, 6, optionality::optional},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_e33fe53a43, 250, 26, 0, 0, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CWE_b7997cfb24, 705, 27, 1, 212, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CWE_b7997cfb24, 705, 28, 0, 189, optionality::optional},
-  {str("Contact Reason", 14), str("contact_reason", 14), &t_CWE_b7997cfb24, 705, 29, 0, 222, optionality::optional},
-  {str("Contact Person's Name", 21), str("contact_persons_name", 20), &t_XPN_e33fe53a43, 250, 30, 0, 200, optionality::optional},
-  {str("Contact Person's Telephone Number", 33), str("contact_persons_telephone_number", 32), &t_XTN_35aa41f920, 250, 31, 0, 0, optionality::optional},
-  {str("Contact Person's Address", 24), str("contact_persons_address", 23), &t_XAD_85eb3acc14, 250, 32, 0, 0, optionality::optional},
-  {str("Next of Kin/Associated Party's Identifiers", 42), str("next_of_kin_associated_partys_identifiers", 41), &t_CX_e709fcbbb0, 250, 33, 0, 0, optionality::optional},
-  {str("Job Status", 10), str("job_status", 10), &t_CWE_b7997cfb24, 2, 34, 1, 311, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CWE_b7997cfb24, 705, 35, 0, 5, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_CWE_b7997cfb24, 2, 36, 1, 295, optionality::optional},
-  {str("Contact Person Social Security Number", 37), str("contact_person_social_security_number", 37), &t_ST_30901c7b80, 16, 37, 1, 0, optionality::optional},
-  {str("Next of Kin Birth Place", 23), str("next_of_kin_birth_place", 23), &t_ST_30901c7b80, 250, 38, 1, 0, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_CWE_b7997cfb24, 2, 39, 1, 99, optionality::optional},
-  {str("Next of Kin Telecommunication Information", 41), str("next_of_kin_telecommunication_information", 41), &t_XTN_35aa41f920, 0, 40, 1, 0, optionality::optional},
-  {str("Contact Person's Telecommunication Information", 46), str("contact_persons_telecommunication_information", 45), &t_XTN_35aa41f920, 0, 41, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NK1_AC7891E921
+#define HL7V2_DEFS_S_NK1_AC7891E921
+inline constexpr field_def s_NK1_ac7891e921_f[] = {
+  {"Set ID - NK1\"set_id_nk1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Name\"name\":", &t_XPN_e33fe53a43, 250, 2, 0, 200, 4, 4, optionality::optional},
+  {"Relationship\"relationship\":", &t_CWE_b7997cfb24, 705, 3, 1, 63, 12, 12, optionality::optional},
+  {"Address\"address\":", &t_XAD_85eb3acc14, 250, 4, 0, 0, 7, 7, optionality::optional},
+  {"Phone Number\"phone_number\":", &t_XTN_35aa41f920, 250, 5, 0, 0, 12, 12, optionality::optional},
+  {"Business Phone Number\"business_phone_number\":", &t_XTN_35aa41f920, 250, 6, 0, 0, 21, 21, optionality::optional},
+  {"Contact Role\"contact_role\":", &t_CWE_b7997cfb24, 705, 7, 1, 131, 12, 12, optionality::optional},
+  {"Start Date\"start_date\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 10, 10, optionality::optional},
+  {"End Date\"end_date\":", &t_DT_43ff1b10ca, 8, 9, 1, 0, 8, 8, optionality::optional},
+  {"Next of Kin / Associated Parties Job Title\"next_of_kin_associated_parties_job_title\":", &t_ST_30901c7b80, 60, 10, 1, 0, 42, 40, optionality::optional},
+  {"Next of Kin / Associated Parties Job Code/Class\"next_of_kin_associated_parties_job_code_class\":", &t_JCC_a0f1fe3703, 20, 11, 1, 0, 47, 45, optionality::optional},
+  {"Next of Kin / Associated Parties Employee Number\"next_of_kin_associated_parties_employee_number\":", &t_CX_e709fcbbb0, 250, 12, 1, 0, 48, 46, optionality::optional},
+  {"Organization Name - NK1\"organization_name_nk1\":", &t_XON_494b3ab033, 250, 13, 0, 0, 23, 21, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CWE_b7997cfb24, 705, 14, 1, 2, 14, 14, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_CWE_b7997cfb24, 1, 15, 1, 1, 18, 18, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_DTM_49eefd5d38, 24, 16, 1, 0, 18, 18, optionality::optional},
+  {"Living Dependency\"living_dependency\":", &t_CWE_b7997cfb24, 2, 17, 0, 223, 17, 17, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_CWE_b7997cfb24, 2, 18, 0, 9, 17, 17, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CWE_b7997cfb24, 705, 19, 0, 171, 11, 11, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CWE_b7997cfb24, 705, 20, 1, 296, 16, 16, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_CWE_b7997cfb24, 2, 21, 1, 220, 18, 18, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CWE_b7997cfb24, 705, 22, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_e49635b99a, 1, 23, 1, 136, 20, 20, optionality::optional},
+  {"Student Indicator\"student_indicator\":", &t_CWE_b7997cfb24, 2, 24, 1, 231, 17, 17, optionality::optional},
+  {"Religion\"religion\":", &t_CWE_b7997cfb24, 705, 25, 1, 6, 8, 8, optionality::optional},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_e33fe53a43, 250, 26, 0, 0, 20, 19, optionality::optional},
+  {"Nationality\"nationality\":", &t_CWE_b7997cfb24, 705, 27, 1, 212, 11, 11, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CWE_b7997cfb24, 705, 28, 0, 189, 12, 12, optionality::optional},
+  {"Contact Reason\"contact_reason\":", &t_CWE_b7997cfb24, 705, 29, 0, 222, 14, 14, optionality::optional},
+  {"Contact Person's Name\"contact_persons_name\":", &t_XPN_e33fe53a43, 250, 30, 0, 200, 21, 20, optionality::optional},
+  {"Contact Person's Telephone Number\"contact_persons_telephone_number\":", &t_XTN_35aa41f920, 250, 31, 0, 0, 33, 32, optionality::optional},
+  {"Contact Person's Address\"contact_persons_address\":", &t_XAD_85eb3acc14, 250, 32, 0, 0, 24, 23, optionality::optional},
+  {"Next of Kin/Associated Party's Identifiers\"next_of_kin_associated_partys_identifiers\":", &t_CX_e709fcbbb0, 250, 33, 0, 0, 42, 41, optionality::optional},
+  {"Job Status\"job_status\":", &t_CWE_b7997cfb24, 2, 34, 1, 311, 10, 10, optionality::optional},
+  {"Race\"race\":", &t_CWE_b7997cfb24, 705, 35, 0, 5, 4, 4, optionality::optional},
+  {"Handicap\"handicap\":", &t_CWE_b7997cfb24, 2, 36, 1, 295, 8, 8, optionality::optional},
+  {"Contact Person Social Security Number\"contact_person_social_security_number\":", &t_ST_30901c7b80, 16, 37, 1, 0, 37, 37, optionality::optional},
+  {"Next of Kin Birth Place\"next_of_kin_birth_place\":", &t_ST_30901c7b80, 250, 38, 1, 0, 23, 23, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_CWE_b7997cfb24, 2, 39, 1, 99, 13, 13, optionality::optional},
+  {"Next of Kin Telecommunication Information\"next_of_kin_telecommunication_information\":", &t_XTN_35aa41f920, 0, 40, 1, 0, 41, 41, optionality::optional},
+  {"Contact Person's Telecommunication Information\"contact_persons_telecommunication_information\":", &t_XTN_35aa41f920, 0, 41, 1, 0, 46, 45, optionality::optional},
 };
-inline constexpr segment_def s_NK1_fe6f6d9dc2{str("NK1", 3), str("Next of Kin / Associated Parties", 32), s_NK1_fe6f6d9dc2_f, 41};
+inline constexpr segment_def s_NK1_ac7891e921{str("NK1", 3), str("Next of Kin / Associated Parties", 32), s_NK1_ac7891e921_f, 41};
 #endif
-#ifndef HL7V2_DEFS_S_NPU_DB58BD9601
-#define HL7V2_DEFS_S_NPU_DB58BD9601
-inline constexpr field_def s_NPU_db58bd9601_f[] = {
-  {str("Bed Location", 12), str("bed_location", 12), &t_PL_eed0f2e6de, 80, 1, 1, 79, optionality::required},
-  {str("Bed Status", 10), str("bed_status", 10), &t_CWE_b7997cfb24, 1, 2, 1, 116, optionality::optional},
+#ifndef HL7V2_DEFS_S_NPU_E7066ABD91
+#define HL7V2_DEFS_S_NPU_E7066ABD91
+inline constexpr field_def s_NPU_e7066abd91_f[] = {
+  {"Bed Location\"bed_location\":", &t_PL_eed0f2e6de, 80, 1, 1, 79, 12, 12, optionality::required},
+  {"Bed Status\"bed_status\":", &t_CWE_b7997cfb24, 1, 2, 1, 116, 10, 10, optionality::optional},
 };
-inline constexpr segment_def s_NPU_db58bd9601{str("NPU", 3), str("Bed Status Update", 17), s_NPU_db58bd9601_f, 2};
+inline constexpr segment_def s_NPU_e7066abd91{str("NPU", 3), str("Bed Status Update", 17), s_NPU_e7066abd91_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_NSC_64F7F20D8F
-#define HL7V2_DEFS_S_NSC_64F7F20D8F
-inline constexpr field_def s_NSC_64f7f20d8f_f[] = {
-  {str("Application Change Type", 23), str("application_change_type", 23), &t_CWE_b7997cfb24, 4, 1, 1, 409, optionality::required},
-  {str("Current CPU", 11), str("current_cpu", 11), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Current Fileserver", 18), str("current_fileserver", 18), &t_ST_30901c7b80, 30, 3, 1, 0, optionality::optional},
-  {str("Current Application", 19), str("current_application", 19), &t_HD_ca6d28384e, 30, 4, 1, 361, optionality::optional},
-  {str("Current Facility", 16), str("current_facility", 16), &t_HD_ca6d28384e, 30, 5, 1, 362, optionality::optional},
-  {str("New CPU", 7), str("new_cpu", 7), &t_ST_30901c7b80, 30, 6, 1, 0, optionality::optional},
-  {str("New Fileserver", 14), str("new_fileserver", 14), &t_ST_30901c7b80, 30, 7, 1, 0, optionality::optional},
-  {str("New Application", 15), str("new_application", 15), &t_HD_ca6d28384e, 30, 8, 1, 361, optionality::optional},
-  {str("New Facility", 12), str("new_facility", 12), &t_HD_ca6d28384e, 30, 9, 1, 362, optionality::optional},
+#ifndef HL7V2_DEFS_S_NSC_E67ED1F3B8
+#define HL7V2_DEFS_S_NSC_E67ED1F3B8
+inline constexpr field_def s_NSC_e67ed1f3b8_f[] = {
+  {"Application Change Type\"application_change_type\":", &t_CWE_b7997cfb24, 4, 1, 1, 409, 23, 23, optionality::required},
+  {"Current CPU\"current_cpu\":", &t_ST_30901c7b80, 30, 2, 1, 0, 11, 11, optionality::optional},
+  {"Current Fileserver\"current_fileserver\":", &t_ST_30901c7b80, 30, 3, 1, 0, 18, 18, optionality::optional},
+  {"Current Application\"current_application\":", &t_HD_ca6d28384e, 30, 4, 1, 361, 19, 19, optionality::optional},
+  {"Current Facility\"current_facility\":", &t_HD_ca6d28384e, 30, 5, 1, 362, 16, 16, optionality::optional},
+  {"New CPU\"new_cpu\":", &t_ST_30901c7b80, 30, 6, 1, 0, 7, 7, optionality::optional},
+  {"New Fileserver\"new_fileserver\":", &t_ST_30901c7b80, 30, 7, 1, 0, 14, 14, optionality::optional},
+  {"New Application\"new_application\":", &t_HD_ca6d28384e, 30, 8, 1, 361, 15, 15, optionality::optional},
+  {"New Facility\"new_facility\":", &t_HD_ca6d28384e, 30, 9, 1, 362, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_NSC_64f7f20d8f{str("NSC", 3), str("Application Status Change", 25), s_NSC_64f7f20d8f_f, 9};
+inline constexpr segment_def s_NSC_e67ed1f3b8{str("NSC", 3), str("Application Status Change", 25), s_NSC_e67ed1f3b8_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_NST_C9EB7B2C9E
-#define HL7V2_DEFS_S_NST_C9EB7B2C9E
-inline constexpr field_def s_NST_c9eb7b2c9e_f[] = {
-  {str("Statistics Available", 20), str("statistics_available", 20), &t_ID_e49635b99a, 1, 1, 1, 136, optionality::required},
-  {str("Source Identifier", 17), str("source_identifier", 17), &t_ST_30901c7b80, 30, 2, 1, 0, optionality::optional},
-  {str("Source Type", 11), str("source_type", 11), &t_ID_e49635b99a, 3, 3, 1, 332, optionality::optional},
-  {str("Statistics Start", 16), str("statistics_start", 16), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Statistics End", 14), str("statistics_end", 14), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Receive Character Count", 23), str("receive_character_count", 23), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
-  {str("Send Character Count", 20), str("send_character_count", 20), &t_NM_caa61c45e1, 10, 7, 1, 0, optionality::optional},
-  {str("Messages Received", 17), str("messages_received", 17), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Messages Sent", 13), str("messages_sent", 13), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Checksum Errors Received", 24), str("checksum_errors_received", 24), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
-  {str("Length Errors Received", 22), str("length_errors_received", 22), &t_NM_caa61c45e1, 10, 11, 1, 0, optionality::optional},
-  {str("Other Errors Received", 21), str("other_errors_received", 21), &t_NM_caa61c45e1, 10, 12, 1, 0, optionality::optional},
-  {str("Connect Timeouts", 16), str("connect_timeouts", 16), &t_NM_caa61c45e1, 10, 13, 1, 0, optionality::optional},
-  {str("Receive Timeouts", 16), str("receive_timeouts", 16), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
-  {str("Application control-level Errors", 32), str("application_control_level_errors", 32), &t_NM_caa61c45e1, 10, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NST_690F84E056
+#define HL7V2_DEFS_S_NST_690F84E056
+inline constexpr field_def s_NST_690f84e056_f[] = {
+  {"Statistics Available\"statistics_available\":", &t_ID_e49635b99a, 1, 1, 1, 136, 20, 20, optionality::required},
+  {"Source Identifier\"source_identifier\":", &t_ST_30901c7b80, 30, 2, 1, 0, 17, 17, optionality::optional},
+  {"Source Type\"source_type\":", &t_ID_e49635b99a, 3, 3, 1, 332, 11, 11, optionality::optional},
+  {"Statistics Start\"statistics_start\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 16, 16, optionality::optional},
+  {"Statistics End\"statistics_end\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 14, 14, optionality::optional},
+  {"Receive Character Count\"receive_character_count\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 23, 23, optionality::optional},
+  {"Send Character Count\"send_character_count\":", &t_NM_caa61c45e1, 10, 7, 1, 0, 20, 20, optionality::optional},
+  {"Messages Received\"messages_received\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 17, 17, optionality::optional},
+  {"Messages Sent\"messages_sent\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 13, 13, optionality::optional},
+  {"Checksum Errors Received\"checksum_errors_received\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 24, 24, optionality::optional},
+  {"Length Errors Received\"length_errors_received\":", &t_NM_caa61c45e1, 10, 11, 1, 0, 22, 22, optionality::optional},
+  {"Other Errors Received\"other_errors_received\":", &t_NM_caa61c45e1, 10, 12, 1, 0, 21, 21, optionality::optional},
+  {"Connect Timeouts\"connect_timeouts\":", &t_NM_caa61c45e1, 10, 13, 1, 0, 16, 16, optionality::optional},
+  {"Receive Timeouts\"receive_timeouts\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 16, 16, optionality::optional},
+  {"Application control-level Errors\"application_control_level_errors\":", &t_NM_caa61c45e1, 10, 15, 1, 0, 32, 32, optionality::optional},
 };
-inline constexpr segment_def s_NST_c9eb7b2c9e{str("NST", 3), str("Application control level statistics", 36), s_NST_c9eb7b2c9e_f, 15};
+inline constexpr segment_def s_NST_690f84e056{str("NST", 3), str("Application control level statistics", 36), s_NST_690f84e056_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_NTE_84D58BF03A
-#define HL7V2_DEFS_S_NTE_84D58BF03A
-inline constexpr field_def s_NTE_84d58bf03a_f[] = {
-  {str("Set ID - NTE", 12), str("set_id_nte", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Source of Comment", 17), str("source_of_comment", 17), &t_ID_e49635b99a, 1, 2, 1, 105, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_FT_d647cd4377, 65536, 3, 0, 0, optionality::optional},
-  {str("Comment Type", 12), str("comment_type", 12), &t_CWE_b7997cfb24, 250, 4, 1, 364, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_5fd24dc260, 3220, 5, 1, 0, optionality::optional},
-  {str("Entered Date/Time", 17), str("entered_date_time", 17), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_NTE_C17926500F
+#define HL7V2_DEFS_S_NTE_C17926500F
+inline constexpr field_def s_NTE_c17926500f_f[] = {
+  {"Set ID - NTE\"set_id_nte\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Source of Comment\"source_of_comment\":", &t_ID_e49635b99a, 1, 2, 1, 105, 17, 17, optionality::optional},
+  {"Comment\"comment\":", &t_FT_d647cd4377, 65536, 3, 0, 0, 7, 7, optionality::optional},
+  {"Comment Type\"comment_type\":", &t_CWE_b7997cfb24, 250, 4, 1, 364, 12, 12, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_5fd24dc260, 3220, 5, 1, 0, 10, 10, optionality::optional},
+  {"Entered Date/Time\"entered_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 17, 17, optionality::optional},
+  {"Effective Start Date\"effective_start_date\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 20, 20, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_NTE_84d58bf03a{str("NTE", 3), str("Notes and Comments", 18), s_NTE_84d58bf03a_f, 8};
+inline constexpr segment_def s_NTE_c17926500f{str("NTE", 3), str("Notes and Comments", 18), s_NTE_c17926500f_f, 8};
 #endif
 #ifndef HL7V2_DEFS_T_SPS_9C084EF926
 #define HL7V2_DEFS_T_SPS_9C084EF926
 inline constexpr component_def t_SPS_9c084ef926_c[] = {
-  {str("Specimen Source Name or Code", 28), str("specimen_source_name_or_code", 28), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Additives", 9), str("additives", 9), &t_CWE_612241eecc, 705, 371, optionality::optional},
-  {str("Specimen Collection Method", 26), str("specimen_collection_method", 26), &t_TX_f9e6eec689, 200, 0, optionality::optional},
-  {str("Body Site", 9), str("body_site", 9), &t_CWE_612241eecc, 705, 163, optionality::optional},
-  {str("Site Modifier", 13), str("site_modifier", 13), &t_CWE_612241eecc, 705, 495, optionality::optional},
-  {str("Collection Method Modifier Code", 31), str("collection_method_modifier_code", 31), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Specimen Role", 13), str("specimen_role", 13), &t_CWE_612241eecc, 705, 369, optionality::optional},
+  {"Specimen Source Name or Code\"specimen_source_name_or_code\":", &t_CWE_612241eecc, 705, 0, 28, 28, optionality::optional},
+  {"Additives\"additives\":", &t_CWE_612241eecc, 705, 371, 9, 9, optionality::optional},
+  {"Specimen Collection Method\"specimen_collection_method\":", &t_TX_f9e6eec689, 200, 0, 26, 26, optionality::optional},
+  {"Body Site\"body_site\":", &t_CWE_612241eecc, 705, 163, 9, 9, optionality::optional},
+  {"Site Modifier\"site_modifier\":", &t_CWE_612241eecc, 705, 495, 13, 13, optionality::optional},
+  {"Collection Method Modifier Code\"collection_method_modifier_code\":", &t_CWE_612241eecc, 705, 0, 31, 31, optionality::optional},
+  {"Specimen Role\"specimen_role\":", &t_CWE_612241eecc, 705, 369, 13, 13, optionality::optional},
 };
 inline constexpr type_def t_SPS_9c084ef926{str("SPS", 3), str("Specimen Source", 15), t_SPS_9c084ef926_c, 7};
 #endif
-#ifndef HL7V2_DEFS_S_OBR_968802644A
-#define HL7V2_DEFS_S_OBR_968802644A
-inline constexpr field_def s_OBR_968802644a_f[] = {
-  {str("Set ID - OBR", 12), str("set_id_obr", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_47906d92be, 427, 2, 1, 0, optionality::conditional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 3, 1, 0, optionality::conditional},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CWE_b7997cfb24, 705, 4, 1, 0, optionality::required},
-  {str("Priority", 8), str("priority", 8), &t_ID_694d19431d, 2, 5, 1, 0, optionality::withdrawn},
-  {str("Requested Date/Time", 19), str("requested_date_time", 19), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::withdrawn},
-  {str("Observation Date/Time #", 23), str("observation_date_time", 21), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::conditional},
-  {str("Observation End Date/Time #", 27), str("observation_end_date_time", 25), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Collection Volume *", 19), str("collection_volume", 17), &t_CQ_1f2c8c4efa, 722, 9, 1, 0, optionality::optional},
-  {str("Collector Identifier *", 22), str("collector_identifier", 20), &t_XCN_5fd24dc260, 3220, 10, 0, 0, optionality::optional},
-  {str("Specimen Action Code *", 22), str("specimen_action_code", 20), &t_ID_e49635b99a, 1, 11, 1, 65, optionality::optional},
-  {str("Danger Code", 11), str("danger_code", 11), &t_CWE_b7997cfb24, 705, 12, 1, 0, optionality::optional},
-  {str("Relevant Clinical Information", 29), str("relevant_clinical_information", 29), &t_CWE_b7997cfb24, 300, 13, 0, 0, optionality::optional},
-  {str("Specimen Received Date/Time *", 29), str("specimen_received_date_time", 27), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::withdrawn},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 15, 1, 0, optionality::withdrawn},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_5fd24dc260, 3220, 16, 0, 0, optionality::optional},
-  {str("Order Callback Phone Number", 27), str("order_callback_phone_number", 27), &t_XTN_35aa41f920, 2743, 17, 2, 0, optionality::optional},
-  {str("Placer Field 1", 14), str("placer_field_1", 14), &t_ST_30901c7b80, 199, 18, 1, 0, optionality::optional},
-  {str("Placer Field 2", 14), str("placer_field_2", 14), &t_ST_30901c7b80, 199, 19, 1, 0, optionality::optional},
-  {str("Filler Field 1 +", 16), str("filler_field_1", 14), &t_ST_30901c7b80, 199, 20, 1, 0, optionality::optional},
-  {str("Filler Field 2 +", 16), str("filler_field_2", 14), &t_ST_30901c7b80, 199, 21, 1, 0, optionality::optional},
-  {str("Results Rpt/Status Chng - Date/Time +", 37), str("results_rpt_status_chng_date_time", 33), &t_DTM_49eefd5d38, 24, 22, 1, 0, optionality::conditional},
-  {str("Charge to Practice +", 20), str("charge_to_practice", 18), &t_MOC_8b9110c5ed, 504, 23, 1, 0, optionality::optional},
-  {str("Diagnostic Serv Sect ID", 23), str("diagnostic_serv_sect_id", 23), &t_ID_e49635b99a, 3, 24, 1, 74, optionality::optional},
-  {str("Result Status +", 15), str("result_status", 13), &t_ID_e49635b99a, 1, 25, 1, 123, optionality::conditional},
-  {str("Parent Result +", 15), str("parent_result", 13), &t_PRL_bd7a74084a, 977, 26, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_801d5d9a7b, 705, 27, 0, 0, optionality::withdrawn},
-  {str("Result Copies To", 16), str("result_copies_to", 16), &t_XCN_5fd24dc260, 3220, 28, 0, 0, optionality::optional},
-  {str("Parent Result Observation Identifier", 36), str("parent_result_observation_identifier", 36), &t_EIP_cbceb88a91, 855, 29, 1, 0, optionality::optional},
-  {str("Transportation Mode", 19), str("transportation_mode", 19), &t_ID_e49635b99a, 4, 30, 1, 124, optionality::optional},
-  {str("Reason for Study", 16), str("reason_for_study", 16), &t_CWE_b7997cfb24, 705, 31, 0, 0, optionality::optional},
-  {str("Principal Result Interpreter +", 30), str("principal_result_interpreter", 28), &t_NDL_9a808a8a22, 831, 32, 1, 0, optionality::optional},
-  {str("Assistant Result Interpreter +", 30), str("assistant_result_interpreter", 28), &t_NDL_9a808a8a22, 831, 33, 0, 0, optionality::optional},
-  {str("Technician +", 12), str("technician", 10), &t_NDL_9a808a8a22, 831, 34, 0, 0, optionality::optional},
-  {str("Transcriptionist +", 18), str("transcriptionist", 16), &t_NDL_9a808a8a22, 831, 35, 0, 0, optionality::optional},
-  {str("Scheduled Date/Time +", 21), str("scheduled_date_time", 19), &t_DTM_49eefd5d38, 24, 36, 1, 0, optionality::optional},
-  {str("Number of Sample Containers *", 29), str("number_of_sample_containers", 27), &t_NM_caa61c45e1, 16, 37, 1, 0, optionality::optional},
-  {str("Transport Logistics of Collected Sample *", 41), str("transport_logistics_of_collected_sample", 39), &t_CWE_b7997cfb24, 705, 38, 0, 0, optionality::optional},
-  {str("Collector's Comment *", 21), str("collectors_comment", 18), &t_CWE_b7997cfb24, 705, 39, 0, 0, optionality::optional},
-  {str("Transport Arrangement Responsibility", 36), str("transport_arrangement_responsibility", 36), &t_CWE_b7997cfb24, 705, 40, 1, 0, optionality::optional},
-  {str("Transport Arranged", 18), str("transport_arranged", 18), &t_ID_e49635b99a, 1, 41, 1, 224, optionality::optional},
-  {str("Escort Required", 15), str("escort_required", 15), &t_ID_e49635b99a, 1, 42, 1, 225, optionality::optional},
-  {str("Planned Patient Transport Comment", 33), str("planned_patient_transport_comment", 33), &t_CWE_b7997cfb24, 705, 43, 0, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 44, 1, 88, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CNE_049b0fea50, 705, 45, 0, 340, optionality::optional},
-  {str("Placer Supplemental Service Information", 39), str("placer_supplemental_service_information", 39), &t_CWE_b7997cfb24, 705, 46, 0, 411, optionality::optional},
-  {str("Filler Supplemental Service Information", 39), str("filler_supplemental_service_information", 39), &t_CWE_b7997cfb24, 705, 47, 0, 411, optionality::optional},
-  {str("Medically Necessary Duplicate Procedure Reason", 46), str("medically_necessary_duplicate_procedure_reason", 46), &t_CWE_b7997cfb24, 705, 48, 1, 476, optionality::conditional},
-  {str("Result Handling", 15), str("result_handling", 15), &t_CWE_b7997cfb24, 2, 49, 1, 507, optionality::optional},
-  {str("Parent Universal Service Identifier", 35), str("parent_universal_service_identifier", 35), &t_CWE_b7997cfb24, 705, 50, 1, 0, optionality::optional},
-  {str("Observation Group ID", 20), str("observation_group_id", 20), &t_EI_47906d92be, 0, 51, 1, 0, optionality::optional},
-  {str("Parent Observation Group ID", 27), str("parent_observation_group_id", 27), &t_EI_47906d92be, 0, 52, 1, 0, optionality::optional},
-  {str("Alternate Placer Order Number", 29), str("alternate_placer_order_number", 29), &t_CX_e709fcbbb0, 0, 53, 0, 0, optionality::optional},
-  {str("Parent Order", 12), str("parent_order", 12), &t_EIP_cbceb88a91, 0, 54, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBR_D2B472569E
+#define HL7V2_DEFS_S_OBR_D2B472569E
+inline constexpr field_def s_OBR_d2b472569e_f[] = {
+  {"Set ID - OBR\"set_id_obr\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_47906d92be, 427, 2, 1, 0, 19, 19, optionality::conditional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 3, 1, 0, 19, 19, optionality::conditional},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CWE_b7997cfb24, 705, 4, 1, 0, 28, 28, optionality::required},
+  {"Priority\"priority\":", &t_ID_694d19431d, 2, 5, 1, 0, 8, 8, optionality::withdrawn},
+  {"Requested Date/Time\"requested_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 19, 19, optionality::withdrawn},
+  {"Observation Date/Time #\"observation_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 23, 21, optionality::conditional},
+  {"Observation End Date/Time #\"observation_end_date_time\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 27, 25, optionality::optional},
+  {"Collection Volume *\"collection_volume\":", &t_CQ_1f2c8c4efa, 722, 9, 1, 0, 19, 17, optionality::optional},
+  {"Collector Identifier *\"collector_identifier\":", &t_XCN_5fd24dc260, 3220, 10, 0, 0, 22, 20, optionality::optional},
+  {"Specimen Action Code *\"specimen_action_code\":", &t_ID_e49635b99a, 1, 11, 1, 65, 22, 20, optionality::optional},
+  {"Danger Code\"danger_code\":", &t_CWE_b7997cfb24, 705, 12, 1, 0, 11, 11, optionality::optional},
+  {"Relevant Clinical Information\"relevant_clinical_information\":", &t_CWE_b7997cfb24, 300, 13, 0, 0, 29, 29, optionality::optional},
+  {"Specimen Received Date/Time *\"specimen_received_date_time\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 29, 27, optionality::withdrawn},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 15, 1, 0, 15, 15, optionality::withdrawn},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_5fd24dc260, 3220, 16, 0, 0, 17, 17, optionality::optional},
+  {"Order Callback Phone Number\"order_callback_phone_number\":", &t_XTN_35aa41f920, 2743, 17, 2, 0, 27, 27, optionality::optional},
+  {"Placer Field 1\"placer_field_1\":", &t_ST_30901c7b80, 199, 18, 1, 0, 14, 14, optionality::optional},
+  {"Placer Field 2\"placer_field_2\":", &t_ST_30901c7b80, 199, 19, 1, 0, 14, 14, optionality::optional},
+  {"Filler Field 1 +\"filler_field_1\":", &t_ST_30901c7b80, 199, 20, 1, 0, 16, 14, optionality::optional},
+  {"Filler Field 2 +\"filler_field_2\":", &t_ST_30901c7b80, 199, 21, 1, 0, 16, 14, optionality::optional},
+  {"Results Rpt/Status Chng - Date/Time +\"results_rpt_status_chng_date_time\":", &t_DTM_49eefd5d38, 24, 22, 1, 0, 37, 33, optionality::conditional},
+  {"Charge to Practice +\"charge_to_practice\":", &t_MOC_8b9110c5ed, 504, 23, 1, 0, 20, 18, optionality::optional},
+  {"Diagnostic Serv Sect ID\"diagnostic_serv_sect_id\":", &t_ID_e49635b99a, 3, 24, 1, 74, 23, 23, optionality::optional},
+  {"Result Status +\"result_status\":", &t_ID_e49635b99a, 1, 25, 1, 123, 15, 13, optionality::conditional},
+  {"Parent Result +\"parent_result\":", &t_PRL_bd7a74084a, 977, 26, 1, 0, 15, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_801d5d9a7b, 705, 27, 0, 0, 15, 15, optionality::withdrawn},
+  {"Result Copies To\"result_copies_to\":", &t_XCN_5fd24dc260, 3220, 28, 0, 0, 16, 16, optionality::optional},
+  {"Parent Result Observation Identifier\"parent_result_observation_identifier\":", &t_EIP_cbceb88a91, 855, 29, 1, 0, 36, 36, optionality::optional},
+  {"Transportation Mode\"transportation_mode\":", &t_ID_e49635b99a, 4, 30, 1, 124, 19, 19, optionality::optional},
+  {"Reason for Study\"reason_for_study\":", &t_CWE_b7997cfb24, 705, 31, 0, 0, 16, 16, optionality::optional},
+  {"Principal Result Interpreter +\"principal_result_interpreter\":", &t_NDL_9a808a8a22, 831, 32, 1, 0, 30, 28, optionality::optional},
+  {"Assistant Result Interpreter +\"assistant_result_interpreter\":", &t_NDL_9a808a8a22, 831, 33, 0, 0, 30, 28, optionality::optional},
+  {"Technician +\"technician\":", &t_NDL_9a808a8a22, 831, 34, 0, 0, 12, 10, optionality::optional},
+  {"Transcriptionist +\"transcriptionist\":", &t_NDL_9a808a8a22, 831, 35, 0, 0, 18, 16, optionality::optional},
+  {"Scheduled Date/Time +\"scheduled_date_time\":", &t_DTM_49eefd5d38, 24, 36, 1, 0, 21, 19, optionality::optional},
+  {"Number of Sample Containers *\"number_of_sample_containers\":", &t_NM_caa61c45e1, 16, 37, 1, 0, 29, 27, optionality::optional},
+  {"Transport Logistics of Collected Sample *\"transport_logistics_of_collected_sample\":", &t_CWE_b7997cfb24, 705, 38, 0, 0, 41, 39, optionality::optional},
+  {"Collector's Comment *\"collectors_comment\":", &t_CWE_b7997cfb24, 705, 39, 0, 0, 21, 18, optionality::optional},
+  {"Transport Arrangement Responsibility\"transport_arrangement_responsibility\":", &t_CWE_b7997cfb24, 705, 40, 1, 0, 36, 36, optionality::optional},
+  {"Transport Arranged\"transport_arranged\":", &t_ID_e49635b99a, 1, 41, 1, 224, 18, 18, optionality::optional},
+  {"Escort Required\"escort_required\":", &t_ID_e49635b99a, 1, 42, 1, 225, 15, 15, optionality::optional},
+  {"Planned Patient Transport Comment\"planned_patient_transport_comment\":", &t_CWE_b7997cfb24, 705, 43, 0, 0, 33, 33, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 44, 1, 88, 14, 14, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CNE_049b0fea50, 705, 45, 0, 340, 23, 23, optionality::optional},
+  {"Placer Supplemental Service Information\"placer_supplemental_service_information\":", &t_CWE_b7997cfb24, 705, 46, 0, 411, 39, 39, optionality::optional},
+  {"Filler Supplemental Service Information\"filler_supplemental_service_information\":", &t_CWE_b7997cfb24, 705, 47, 0, 411, 39, 39, optionality::optional},
+  {"Medically Necessary Duplicate Procedure Reason\"medically_necessary_duplicate_procedure_reason\":", &t_CWE_b7997cfb24, 705, 48, 1, 476, 46, 46, optionality::conditional},
+  {"Result Handling\"result_handling\":", &t_CWE_b7997cfb24, 2, 49, 1, 507, 15, 15, optionality::optional},
+  {"Parent Universal Service Identifier\"parent_universal_service_identifier\":", &t_CWE_b7997cfb24, 705, 50, 1, 0, 35, 35, optionality::optional},
+  {"Observation Group ID\"observation_group_id\":", &t_EI_47906d92be, 0, 51, 1, 0, 20, 20, optionality::optional},
+  {"Parent Observation Group ID\"parent_observation_group_id\":", &t_EI_47906d92be, 0, 52, 1, 0, 27, 27, optionality::optional},
+  {"Alternate Placer Order Number\"alternate_placer_order_number\":", &t_CX_e709fcbbb0, 0, 53, 0, 0, 29, 29, optionality::optional},
+  {"Parent Order\"parent_order\":", &t_EIP_cbceb88a91, 0, 54, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_OBR_968802644a{str("OBR", 3), str("Observation Request", 19), s_OBR_968802644a_f, 54};
+inline constexpr segment_def s_OBR_d2b472569e{str("OBR", 3), str("Observation Request", 19), s_OBR_d2b472569e_f, 54};
 #endif
-#ifndef HL7V2_DEFS_S_OBX_9AD49544F0
-#define HL7V2_DEFS_S_OBX_9AD49544F0
-inline constexpr field_def s_OBX_9ad49544f0_f[] = {
-  {str("Set ID - OBX", 12), str("set_id_obx", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_e49635b99a, 3, 2, 1, 125, optionality::conditional},
-  {str("Observation Identifier", 22), str("observation_identifier", 22), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::required},
-  {str("Observation Sub-ID", 18), str("observation_sub_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::conditional},
-  {str("Observation Value", 17), str("observation_value", 17), &t_VARIES_e527b97cf6, 99999, 5, 0, 0, optionality::conditional},
-  {str("Units", 5), str("units", 5), &t_CWE_b7997cfb24, 705, 6, 1, 0, optionality::optional},
-  {str("References Range", 16), str("references_range", 16), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Interpretation Codes", 20), str("interpretation_codes", 20), &t_CWE_b7997cfb24, 5, 8, 0, 78, optionality::optional},
-  {str("Probability", 11), str("probability", 11), &t_NM_caa61c45e1, 5, 9, 1, 0, optionality::optional},
-  {str("Nature of Abnormal Test", 23), str("nature_of_abnormal_test", 23), &t_ID_e49635b99a, 2, 10, 0, 80, optionality::optional},
-  {str("Observation Result Status", 25), str("observation_result_status", 25), &t_ID_e49635b99a, 1, 11, 1, 85, optionality::required},
-  {str("Effective Date of Reference Range", 33), str("effective_date_of_reference_range", 33), &t_DTM_49eefd5d38, 24, 12, 1, 0, optionality::optional},
-  {str("User Defined Access Checks", 26), str("user_defined_access_checks", 26), &t_ST_30901c7b80, 20, 13, 1, 0, optionality::optional},
-  {str("Date/Time of the Observation", 28), str("date_time_of_the_observation", 28), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Producer's ID", 13), str("producers_id", 12), &t_CWE_b7997cfb24, 705, 15, 1, 0, optionality::optional},
-  {str("Responsible Observer", 20), str("responsible_observer", 20), &t_XCN_5fd24dc260, 3220, 16, 0, 0, optionality::optional},
-  {str("Observation Method", 18), str("observation_method", 18), &t_CWE_b7997cfb24, 705, 17, 0, 0, optionality::optional},
-  {str("Equipment Instance Identifier", 29), str("equipment_instance_identifier", 29), &t_EI_47906d92be, 427, 18, 0, 0, optionality::optional},
-  {str("Date/Time of the Analysis", 25), str("date_time_of_the_analysis", 25), &t_DTM_49eefd5d38, 24, 19, 1, 0, optionality::optional},
-  {str("Observation Site", 16), str("observation_site", 16), &t_CWE_b7997cfb24, 705, 20, 0, 163, optionality::optional},
-  {str("Observation Instance Identifier", 31), str("observation_instance_identifier", 31), &t_EI_47906d92be, 427, 21, 1, 0, optionality::optional},
-  {str("Mood Code", 9), str("mood_code", 9), &t_CNE_049b0fea50, 705, 22, 1, 725, optionality::conditional},
-  {str("Performing Organization Name", 28), str("performing_organization_name", 28), &t_XON_494b3ab033, 570, 23, 1, 0, optionality::optional},
-  {str("Performing Organization Address", 31), str("performing_organization_address", 31), &t_XAD_85eb3acc14, 2915, 24, 1, 0, optionality::optional},
-  {str("Performing Organization Medical Director", 40), str("performing_organization_medical_director", 40), &t_XCN_5fd24dc260, 3220, 25, 1, 0, optionality::optional},
-  {str("Patient Results Release Category", 32), str("patient_results_release_category", 32), &t_ID_e49635b99a, 10, 26, 1, 909, optionality::optional},
+#ifndef HL7V2_DEFS_S_OBX_A9CBE774FD
+#define HL7V2_DEFS_S_OBX_A9CBE774FD
+inline constexpr field_def s_OBX_a9cbe774fd_f[] = {
+  {"Set ID - OBX\"set_id_obx\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_e49635b99a, 3, 2, 1, 125, 10, 10, optionality::conditional},
+  {"Observation Identifier\"observation_identifier\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 22, 22, optionality::required},
+  {"Observation Sub-ID\"observation_sub_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::conditional},
+  {"Observation Value\"observation_value\":", &t_VARIES_e527b97cf6, 99999, 5, 0, 0, 17, 17, optionality::conditional},
+  {"Units\"units\":", &t_CWE_b7997cfb24, 705, 6, 1, 0, 5, 5, optionality::optional},
+  {"References Range\"references_range\":", &t_ST_30901c7b80, 60, 7, 1, 0, 16, 16, optionality::optional},
+  {"Interpretation Codes\"interpretation_codes\":", &t_CWE_b7997cfb24, 5, 8, 0, 78, 20, 20, optionality::optional},
+  {"Probability\"probability\":", &t_NM_caa61c45e1, 5, 9, 1, 0, 11, 11, optionality::optional},
+  {"Nature of Abnormal Test\"nature_of_abnormal_test\":", &t_ID_e49635b99a, 2, 10, 0, 80, 23, 23, optionality::optional},
+  {"Observation Result Status\"observation_result_status\":", &t_ID_e49635b99a, 1, 11, 1, 85, 25, 25, optionality::required},
+  {"Effective Date of Reference Range\"effective_date_of_reference_range\":", &t_DTM_49eefd5d38, 24, 12, 1, 0, 33, 33, optionality::optional},
+  {"User Defined Access Checks\"user_defined_access_checks\":", &t_ST_30901c7b80, 20, 13, 1, 0, 26, 26, optionality::optional},
+  {"Date/Time of the Observation\"date_time_of_the_observation\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 28, 28, optionality::optional},
+  {"Producer's ID\"producers_id\":", &t_CWE_b7997cfb24, 705, 15, 1, 0, 13, 12, optionality::optional},
+  {"Responsible Observer\"responsible_observer\":", &t_XCN_5fd24dc260, 3220, 16, 0, 0, 20, 20, optionality::optional},
+  {"Observation Method\"observation_method\":", &t_CWE_b7997cfb24, 705, 17, 0, 0, 18, 18, optionality::optional},
+  {"Equipment Instance Identifier\"equipment_instance_identifier\":", &t_EI_47906d92be, 427, 18, 0, 0, 29, 29, optionality::optional},
+  {"Date/Time of the Analysis\"date_time_of_the_analysis\":", &t_DTM_49eefd5d38, 24, 19, 1, 0, 25, 25, optionality::optional},
+  {"Observation Site\"observation_site\":", &t_CWE_b7997cfb24, 705, 20, 0, 163, 16, 16, optionality::optional},
+  {"Observation Instance Identifier\"observation_instance_identifier\":", &t_EI_47906d92be, 427, 21, 1, 0, 31, 31, optionality::optional},
+  {"Mood Code\"mood_code\":", &t_CNE_049b0fea50, 705, 22, 1, 725, 9, 9, optionality::conditional},
+  {"Performing Organization Name\"performing_organization_name\":", &t_XON_494b3ab033, 570, 23, 1, 0, 28, 28, optionality::optional},
+  {"Performing Organization Address\"performing_organization_address\":", &t_XAD_85eb3acc14, 2915, 24, 1, 0, 31, 31, optionality::optional},
+  {"Performing Organization Medical Director\"performing_organization_medical_director\":", &t_XCN_5fd24dc260, 3220, 25, 1, 0, 40, 40, optionality::optional},
+  {"Patient Results Release Category\"patient_results_release_category\":", &t_ID_e49635b99a, 10, 26, 1, 909, 32, 32, optionality::optional},
 };
-inline constexpr segment_def s_OBX_9ad49544f0{str("OBX", 3), str("Observation/Result", 18), s_OBX_9ad49544f0_f, 26};
+inline constexpr segment_def s_OBX_a9cbe774fd{str("OBX", 3), str("Observation/Result", 18), s_OBX_a9cbe774fd_f, 26};
 #endif
-#ifndef HL7V2_DEFS_S_ODS_CE66C29BCF
-#define HL7V2_DEFS_S_ODS_CE66C29BCF
-inline constexpr field_def s_ODS_ce66c29bcf_f[] = {
-  {str("Type", 4), str("type", 4), &t_ID_e49635b99a, 1, 1, 1, 159, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CWE_b7997cfb24, 250, 2, 10, 0, optionality::optional},
-  {str("Diet, Supplement, or Preference Code", 36), str("diet_supplement_or_preference_code", 34), &t_CWE_b7997cfb24, 250, 3, 20, 0, optionality::required},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 4, 2, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ODS_C7D77E32A6
+#define HL7V2_DEFS_S_ODS_C7D77E32A6
+inline constexpr field_def s_ODS_c7d77e32a6_f[] = {
+  {"Type\"type\":", &t_ID_e49635b99a, 1, 1, 1, 159, 4, 4, optionality::required},
+  {"Service Period\"service_period\":", &t_CWE_b7997cfb24, 250, 2, 10, 0, 14, 14, optionality::optional},
+  {"Diet, Supplement, or Preference Code\"diet_supplement_or_preference_code\":", &t_CWE_b7997cfb24, 250, 3, 20, 0, 36, 34, optionality::required},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 4, 2, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_ODS_ce66c29bcf{str("ODS", 3), str("Dietary Orders, Supplements, and Preferences", 44), s_ODS_ce66c29bcf_f, 4};
+inline constexpr segment_def s_ODS_c7d77e32a6{str("ODS", 3), str("Dietary Orders, Supplements, and Preferences", 44), s_ODS_c7d77e32a6_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_ODT_15F0AC9E7C
-#define HL7V2_DEFS_S_ODT_15F0AC9E7C
-inline constexpr field_def s_ODT_15f0ac9e7c_f[] = {
-  {str("Tray Type", 9), str("tray_type", 9), &t_CWE_b7997cfb24, 250, 1, 1, 160, optionality::required},
-  {str("Service Period", 14), str("service_period", 14), &t_CWE_b7997cfb24, 250, 2, 10, 0, optionality::optional},
-  {str("Text Instruction", 16), str("text_instruction", 16), &t_ST_30901c7b80, 80, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ODT_DEB4CD815E
+#define HL7V2_DEFS_S_ODT_DEB4CD815E
+inline constexpr field_def s_ODT_deb4cd815e_f[] = {
+  {"Tray Type\"tray_type\":", &t_CWE_b7997cfb24, 250, 1, 1, 160, 9, 9, optionality::required},
+  {"Service Period\"service_period\":", &t_CWE_b7997cfb24, 250, 2, 10, 0, 14, 14, optionality::optional},
+  {"Text Instruction\"text_instruction\":", &t_ST_30901c7b80, 80, 3, 1, 0, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_ODT_15f0ac9e7c{str("ODT", 3), str("Diet Tray Instructions", 22), s_ODT_15f0ac9e7c_f, 3};
+inline constexpr segment_def s_ODT_deb4cd815e{str("ODT", 3), str("Diet Tray Instructions", 22), s_ODT_deb4cd815e_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OM1_6C375CEF5D
-#define HL7V2_DEFS_S_OM1_6C375CEF5D
-inline constexpr field_def s_OM1_6c375cef5d_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Producer's Service/Test/Observation ID", 38), str("producers_service_test_observation_id", 37), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::required},
-  {str("Permitted Data Types", 20), str("permitted_data_types", 20), &t_ID_e49635b99a, 3, 3, 0, 125, optionality::optional},
-  {str("Specimen Required", 17), str("specimen_required", 17), &t_ID_e49635b99a, 1, 4, 1, 136, optionality::required},
-  {str("Producer ID", 11), str("producer_id", 11), &t_CWE_b7997cfb24, 250, 5, 1, 136, optionality::required},
-  {str("Observation Description", 23), str("observation_description", 23), &t_TX_f9e6eec689, 200, 6, 1, 0, optionality::optional},
-  {str("Other Service/Test/Observation IDs for the Observation", 54), str("other_service_test_observation_ids_for_the_observation", 54), &t_CWE_b7997cfb24, 250, 7, 1, 0, optionality::optional},
-  {str("Other Names", 11), str("other_names", 11), &t_ST_30901c7b80, 200, 8, 0, 0, optionality::required},
-  {str("Preferred Report Name for the Observation", 41), str("preferred_report_name_for_the_observation", 41), &t_ST_30901c7b80, 30, 9, 1, 0, optionality::optional},
-  {str("Preferred Short Name or Mnemonic for the Observation", 52), str("preferred_short_name_or_mnemonic_for_the_observation", 52), &t_ST_30901c7b80, 8, 10, 1, 0, optionality::optional},
-  {str("Preferred Long Name for the Observation", 39), str("preferred_long_name_for_the_observation", 39), &t_ST_30901c7b80, 200, 11, 1, 0, optionality::optional},
-  {str("Orderability", 12), str("orderability", 12), &t_ID_e49635b99a, 1, 12, 1, 136, optionality::optional},
-  {str("Identity of Instrument Used to Perform this Study", 49), str("identity_of_instrument_used_to_perform_this_study", 49), &t_CWE_b7997cfb24, 250, 13, 0, 136, optionality::optional},
-  {str("Coded Representation of Method", 30), str("coded_representation_of_method", 30), &t_CWE_b7997cfb24, 250, 14, 0, 0, optionality::optional},
-  {str("Portable Device Indicator", 25), str("portable_device_indicator", 25), &t_ID_e49635b99a, 1, 15, 1, 136, optionality::optional},
-  {str("Observation Producing Department/Section", 40), str("observation_producing_department_section", 40), &t_CWE_b7997cfb24, 250, 16, 0, 136, optionality::optional},
-  {str("Telephone Number of Section", 27), str("telephone_number_of_section", 27), &t_XTN_35aa41f920, 250, 17, 1, 0, optionality::optional},
-  {str("Nature of Service/Test/Observation", 34), str("nature_of_service_test_observation", 34), &t_CWE_b7997cfb24, 1, 18, 1, 174, optionality::required},
-  {str("Report Subheader", 16), str("report_subheader", 16), &t_CWE_b7997cfb24, 250, 19, 1, 174, optionality::optional},
-  {str("Report Display Order", 20), str("report_display_order", 20), &t_ST_30901c7b80, 20, 20, 1, 0, optionality::optional},
-  {str("Date/Time Stamp for Any Change in Definition for the Observation", 64), str("date_time_stamp_for_any_change_in_definition_for_the_observation", 64), &t_DTM_49eefd5d38, 24, 21, 1, 0, optionality::optional},
-  {str("Effective Date/Time of Change", 29), str("effective_date_time_of_change", 29), &t_DTM_49eefd5d38, 24, 22, 1, 0, optionality::optional},
-  {str("Typical Turn-Around Time", 24), str("typical_turn_around_time", 24), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Processing Time", 15), str("processing_time", 15), &t_NM_caa61c45e1, 20, 24, 1, 0, optionality::optional},
-  {str("Processing Priority", 19), str("processing_priority", 19), &t_ID_e49635b99a, 1, 25, 0, 168, optionality::optional},
-  {str("Reporting Priority", 18), str("reporting_priority", 18), &t_ID_e49635b99a, 1, 26, 1, 169, optionality::optional},
-  {str("Outside Site(s) Where Observation May Be Performed", 50), str("outside_site_s_where_observation_may_be_performed", 49), &t_CWE_b7997cfb24, 250, 27, 0, 169, optionality::optional},
-  {str("Address of Outside Site(s)", 26), str("address_of_outside_site_s", 25), &t_XAD_85eb3acc14, 250, 28, 0, 0, optionality::optional},
-  {str("Phone Number of Outside Site", 28), str("phone_number_of_outside_site", 28), &t_XTN_35aa41f920, 250, 29, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_CWE_b7997cfb24, 250, 30, 1, 177, optionality::optional},
-  {str("Observations Required to Interpret this Observation", 51), str("observations_required_to_interpret_this_observation", 51), &t_CWE_b7997cfb24, 250, 31, 1, 177, optionality::optional},
-  {str("Interpretation of Observations", 30), str("interpretation_of_observations", 30), &t_TX_f9e6eec689, 65536, 32, 1, 0, optionality::optional},
-  {str("Contraindications to Observations", 33), str("contraindications_to_observations", 33), &t_CWE_b7997cfb24, 250, 33, 1, 0, optionality::optional},
-  {str("Reflex Tests/Observations", 25), str("reflex_tests_observations", 25), &t_CWE_b7997cfb24, 250, 34, 0, 0, optionality::optional},
-  {str("Rules that Trigger Reflex Testing", 33), str("rules_that_trigger_reflex_testing", 33), &t_TX_f9e6eec689, 80, 35, 1, 0, optionality::optional},
-  {str("Fixed Canned Message", 20), str("fixed_canned_message", 20), &t_CWE_b7997cfb24, 250, 36, 1, 0, optionality::optional},
-  {str("Patient Preparation", 19), str("patient_preparation", 19), &t_TX_f9e6eec689, 200, 37, 1, 0, optionality::optional},
-  {str("Procedure Medication", 20), str("procedure_medication", 20), &t_CWE_b7997cfb24, 250, 38, 1, 0, optionality::optional},
-  {str("Factors that may Affect the Observation", 39), str("factors_that_may_affect_the_observation", 39), &t_TX_f9e6eec689, 200, 39, 1, 0, optionality::optional},
-  {str("Service/Test/Observation Performance Schedule", 45), str("service_test_observation_performance_schedule", 45), &t_ST_30901c7b80, 60, 40, 0, 0, optionality::optional},
-  {str("Description of Test Methods", 27), str("description_of_test_methods", 27), &t_TX_f9e6eec689, 65536, 41, 1, 0, optionality::optional},
-  {str("Kind of Quantity Observed", 25), str("kind_of_quantity_observed", 25), &t_CWE_b7997cfb24, 250, 42, 1, 254, optionality::optional},
-  {str("Point Versus Interval", 21), str("point_versus_interval", 21), &t_CWE_b7997cfb24, 250, 43, 1, 255, optionality::optional},
-  {str("Challenge Information", 21), str("challenge_information", 21), &t_TX_f9e6eec689, 200, 44, 1, 256, optionality::optional},
-  {str("Relationship Modifier", 21), str("relationship_modifier", 21), &t_CWE_b7997cfb24, 250, 45, 1, 258, optionality::optional},
-  {str("Target Anatomic Site Of Test", 28), str("target_anatomic_site_of_test", 28), &t_CWE_b7997cfb24, 250, 46, 1, 0, optionality::optional},
-  {str("Modality of Imaging Measurement", 31), str("modality_of_imaging_measurement", 31), &t_CWE_b7997cfb24, 250, 47, 1, 910, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM1_4B6EE64D53
+#define HL7V2_DEFS_S_OM1_4B6EE64D53
+inline constexpr field_def s_OM1_4b6ee64d53_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::required},
+  {"Producer's Service/Test/Observation ID\"producers_service_test_observation_id\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 38, 37, optionality::required},
+  {"Permitted Data Types\"permitted_data_types\":", &t_ID_e49635b99a, 3, 3, 0, 125, 20, 20, optionality::optional},
+  {"Specimen Required\"specimen_required\":", &t_ID_e49635b99a, 1, 4, 1, 136, 17, 17, optionality::required},
+  {"Producer ID\"producer_id\":", &t_CWE_b7997cfb24, 250, 5, 1, 136, 11, 11, optionality::required},
+  {"Observation Description\"observation_description\":", &t_TX_f9e6eec689, 200, 6, 1, 0, 23, 23, optionality::optional},
+  {"Other Service/Test/Observation IDs for the Observation\"other_service_test_observation_ids_for_the_observation\":", &t_CWE_b7997cfb24, 250, 7, 1, 0, 54, 54, optionality::optional},
+  {"Other Names\"other_names\":", &t_ST_30901c7b80, 200, 8, 0, 0, 11, 11, optionality::required},
+  {"Preferred Report Name for the Observation\"preferred_report_name_for_the_observation\":", &t_ST_30901c7b80, 30, 9, 1, 0, 41, 41, optionality::optional},
+  {"Preferred Short Name or Mnemonic for the Observation\"preferred_short_name_or_mnemonic_for_the_observation\":", &t_ST_30901c7b80, 8, 10, 1, 0, 52, 52, optionality::optional},
+  {"Preferred Long Name for the Observation\"preferred_long_name_for_the_observation\":", &t_ST_30901c7b80, 200, 11, 1, 0, 39, 39, optionality::optional},
+  {"Orderability\"orderability\":", &t_ID_e49635b99a, 1, 12, 1, 136, 12, 12, optionality::optional},
+  {"Identity of Instrument Used to Perform this Study\"identity_of_instrument_used_to_perform_this_study\":", &t_CWE_b7997cfb24, 250, 13, 0, 136, 49, 49, optionality::optional},
+  {"Coded Representation of Method\"coded_representation_of_method\":", &t_CWE_b7997cfb24, 250, 14, 0, 0, 30, 30, optionality::optional},
+  {"Portable Device Indicator\"portable_device_indicator\":", &t_ID_e49635b99a, 1, 15, 1, 136, 25, 25, optionality::optional},
+  {"Observation Producing Department/Section\"observation_producing_department_section\":", &t_CWE_b7997cfb24, 250, 16, 0, 136, 40, 40, optionality::optional},
+  {"Telephone Number of Section\"telephone_number_of_section\":", &t_XTN_35aa41f920, 250, 17, 1, 0, 27, 27, optionality::optional},
+  {"Nature of Service/Test/Observation\"nature_of_service_test_observation\":", &t_CWE_b7997cfb24, 1, 18, 1, 174, 34, 34, optionality::required},
+  {"Report Subheader\"report_subheader\":", &t_CWE_b7997cfb24, 250, 19, 1, 174, 16, 16, optionality::optional},
+  {"Report Display Order\"report_display_order\":", &t_ST_30901c7b80, 20, 20, 1, 0, 20, 20, optionality::optional},
+  {"Date/Time Stamp for Any Change in Definition for the Observation\"date_time_stamp_for_any_change_in_definition_for_the_observation\":", &t_DTM_49eefd5d38, 24, 21, 1, 0, 64, 64, optionality::optional},
+  {"Effective Date/Time of Change\"effective_date_time_of_change\":", &t_DTM_49eefd5d38, 24, 22, 1, 0, 29, 29, optionality::optional},
+  {"Typical Turn-Around Time\"typical_turn_around_time\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 24, 24, optionality::optional},
+  {"Processing Time\"processing_time\":", &t_NM_caa61c45e1, 20, 24, 1, 0, 15, 15, optionality::optional},
+  {"Processing Priority\"processing_priority\":", &t_ID_e49635b99a, 1, 25, 0, 168, 19, 19, optionality::optional},
+  {"Reporting Priority\"reporting_priority\":", &t_ID_e49635b99a, 1, 26, 1, 169, 18, 18, optionality::optional},
+  {"Outside Site(s) Where Observation May Be Performed\"outside_site_s_where_observation_may_be_performed\":", &t_CWE_b7997cfb24, 250, 27, 0, 169, 50, 49, optionality::optional},
+  {"Address of Outside Site(s)\"address_of_outside_site_s\":", &t_XAD_85eb3acc14, 250, 28, 0, 0, 26, 25, optionality::optional},
+  {"Phone Number of Outside Site\"phone_number_of_outside_site\":", &t_XTN_35aa41f920, 250, 29, 1, 0, 28, 28, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_CWE_b7997cfb24, 250, 30, 1, 177, 20, 20, optionality::optional},
+  {"Observations Required to Interpret this Observation\"observations_required_to_interpret_this_observation\":", &t_CWE_b7997cfb24, 250, 31, 1, 177, 51, 51, optionality::optional},
+  {"Interpretation of Observations\"interpretation_of_observations\":", &t_TX_f9e6eec689, 65536, 32, 1, 0, 30, 30, optionality::optional},
+  {"Contraindications to Observations\"contraindications_to_observations\":", &t_CWE_b7997cfb24, 250, 33, 1, 0, 33, 33, optionality::optional},
+  {"Reflex Tests/Observations\"reflex_tests_observations\":", &t_CWE_b7997cfb24, 250, 34, 0, 0, 25, 25, optionality::optional},
+  {"Rules that Trigger Reflex Testing\"rules_that_trigger_reflex_testing\":", &t_TX_f9e6eec689, 80, 35, 1, 0, 33, 33, optionality::optional},
+  {"Fixed Canned Message\"fixed_canned_message\":", &t_CWE_b7997cfb24, 250, 36, 1, 0, 20, 20, optionality::optional},
+  {"Patient Preparation\"patient_preparation\":", &t_TX_f9e6eec689, 200, 37, 1, 0, 19, 19, optionality::optional},
+  {"Procedure Medication\"procedure_medication\":", &t_CWE_b7997cfb24, 250, 38, 1, 0, 20, 20, optionality::optional},
+  {"Factors that may Affect the Observation\"factors_that_may_affect_the_observation\":", &t_TX_f9e6eec689, 200, 39, 1, 0, 39, 39, optionality::optional},
+  {"Service/Test/Observation Performance Schedule\"service_test_observation_performance_schedule\":", &t_ST_30901c7b80, 60, 40, 0, 0, 45, 45, optionality::optional},
+  {"Description of Test Methods\"description_of_test_methods\":", &t_TX_f9e6eec689, 65536, 41, 1, 0, 27, 27, optionality::optional},
+  {"Kind of Quantity Observed\"kind_of_quantity_observed\":", &t_CWE_b7997cfb24, 250, 42, 1, 254, 25, 25, optionality::optional},
+  {"Point Versus Interval\"point_versus_interval\":", &t_CWE_b7997cfb24, 250, 43, 1, 255, 21, 21, optionality::optional},
+  {"Challenge Information\"challenge_information\":", &t_TX_f9e6eec689, 200, 44, 1, 256, 21, 21, optionality::optional},
+  {"Relationship Modifier\"relationship_modifier\":", &t_CWE_b7997cfb24, 250, 45, 1, 258, 21, 21, optionality::optional},
+  {"Target Anatomic Site Of Test\"target_anatomic_site_of_test\":", &t_CWE_b7997cfb24, 250, 46, 1, 0, 28, 28, optionality::optional},
+  {"Modality of Imaging Measurement\"modality_of_imaging_measurement\":", &t_CWE_b7997cfb24, 250, 47, 1, 910, 31, 31, optionality::optional},
 };
-inline constexpr segment_def s_OM1_6c375cef5d{str("OM1", 3), str("General Segment", 15), s_OM1_6c375cef5d_f, 47};
+inline constexpr segment_def s_OM1_4b6ee64d53{str("OM1", 3), str("General Segment", 15), s_OM1_4b6ee64d53_f, 47};
 #endif
-#ifndef HL7V2_DEFS_S_OM2_E10CEFA15C
-#define HL7V2_DEFS_S_OM2_E10CEFA15C
-inline constexpr field_def s_OM2_e10cefa15c_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Units of Measure", 16), str("units_of_measure", 16), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::optional},
-  {str("Range of Decimal Precision", 26), str("range_of_decimal_precision", 26), &t_NM_caa61c45e1, 10, 3, 0, 0, optionality::optional},
-  {str("Corresponding SI Units of Measure", 33), str("corresponding_si_units_of_measure", 33), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::optional},
-  {str("SI Conversion Factor", 20), str("si_conversion_factor", 20), &t_TX_f9e6eec689, 60, 5, 1, 0, optionality::optional},
-  {str("Reference (Normal) Range for Ordinal and Continuous Observations", 64), str("reference_normal_range_for_ordinal_and_continuous_observations", 62), &t_RFR_aa7ab516d7, 250, 6, 0, 0, optionality::optional},
-  {str("Critical Range for Ordinal and Continuous Observations", 54), str("critical_range_for_ordinal_and_continuous_observations", 54), &t_RFR_aa7ab516d7, 205, 7, 0, 0, optionality::optional},
-  {str("Absolute Range for Ordinal and Continuous Observations", 54), str("absolute_range_for_ordinal_and_continuous_observations", 54), &t_RFR_aa7ab516d7, 250, 8, 1, 0, optionality::optional},
-  {str("Delta Check Criteria", 20), str("delta_check_criteria", 20), &t_DLT_c22094ed0a, 250, 9, 0, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments", 29), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::optional},
-  {str("Minimum Meaningful Increments", 29), str("minimum_meaningful_increments_11", 32), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM2_CD55B570EB
+#define HL7V2_DEFS_S_OM2_CD55B570EB
+inline constexpr field_def s_OM2_cd55b570eb_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Units of Measure\"units_of_measure\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 16, 16, optionality::optional},
+  {"Range of Decimal Precision\"range_of_decimal_precision\":", &t_NM_caa61c45e1, 10, 3, 0, 0, 26, 26, optionality::optional},
+  {"Corresponding SI Units of Measure\"corresponding_si_units_of_measure\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 33, 33, optionality::optional},
+  {"SI Conversion Factor\"si_conversion_factor\":", &t_TX_f9e6eec689, 60, 5, 1, 0, 20, 20, optionality::optional},
+  {"Reference (Normal) Range for Ordinal and Continuous Observations\"reference_normal_range_for_ordinal_and_continuous_observations\":", &t_RFR_aa7ab516d7, 250, 6, 0, 0, 64, 62, optionality::optional},
+  {"Critical Range for Ordinal and Continuous Observations\"critical_range_for_ordinal_and_continuous_observations\":", &t_RFR_aa7ab516d7, 205, 7, 0, 0, 54, 54, optionality::optional},
+  {"Absolute Range for Ordinal and Continuous Observations\"absolute_range_for_ordinal_and_continuous_observations\":", &t_RFR_aa7ab516d7, 250, 8, 1, 0, 54, 54, optionality::optional},
+  {"Delta Check Criteria\"delta_check_criteria\":", &t_DLT_c22094ed0a, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 29, 29, optionality::optional},
+  {"Minimum Meaningful Increments\"minimum_meaningful_increments_11\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 29, 32, optionality::optional},
 };
-inline constexpr segment_def s_OM2_e10cefa15c{str("OM2", 3), str("Numeric Observation", 19), s_OM2_e10cefa15c_f, 11};
+inline constexpr segment_def s_OM2_cd55b570eb{str("OM2", 3), str("Numeric Observation", 19), s_OM2_cd55b570eb_f, 11};
 #endif
-#ifndef HL7V2_DEFS_S_OM3_79FF896157
-#define HL7V2_DEFS_S_OM3_79FF896157
-inline constexpr field_def s_OM3_79ff896157_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Preferred Coding System", 23), str("preferred_coding_system", 23), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::optional},
-  {str("Valid Coded \"Answers\"", 21), str("valid_coded_answers", 19), &t_CWE_b7997cfb24, 250, 3, 0, 0, optionality::optional},
-  {str("Normal Text/Codes for Categorical Observations", 46), str("normal_text_codes_for_categorical_observations", 46), &t_CWE_b7997cfb24, 250, 4, 0, 0, optionality::optional},
-  {str("Abnormal Text/Codes for Categorical Observations", 48), str("abnormal_text_codes_for_categorical_observations", 48), &t_CWE_b7997cfb24, 250, 5, 0, 0, optionality::optional},
-  {str("Critical Text/Codes for Categorical Observations", 48), str("critical_text_codes_for_categorical_observations", 48), &t_CWE_b7997cfb24, 250, 6, 0, 0, optionality::optional},
-  {str("Value Type", 10), str("value_type", 10), &t_ID_e49635b99a, 3, 7, 1, 125, optionality::optional},
-  {str("Data Type", 9), str("data_type", 9), &t_ID_e49635b99a, 2, 8, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM3_34DF1AED46
+#define HL7V2_DEFS_S_OM3_34DF1AED46
+inline constexpr field_def s_OM3_34df1aed46_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Preferred Coding System\"preferred_coding_system\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 23, 23, optionality::optional},
+  {"Valid Coded \"Answers\"\"valid_coded_answers\":", &t_CWE_b7997cfb24, 250, 3, 0, 0, 21, 19, optionality::optional},
+  {"Normal Text/Codes for Categorical Observations\"normal_text_codes_for_categorical_observations\":", &t_CWE_b7997cfb24, 250, 4, 0, 0, 46, 46, optionality::optional},
+  {"Abnormal Text/Codes for Categorical Observations\"abnormal_text_codes_for_categorical_observations\":", &t_CWE_b7997cfb24, 250, 5, 0, 0, 48, 48, optionality::optional},
+  {"Critical Text/Codes for Categorical Observations\"critical_text_codes_for_categorical_observations\":", &t_CWE_b7997cfb24, 250, 6, 0, 0, 48, 48, optionality::optional},
+  {"Value Type\"value_type\":", &t_ID_e49635b99a, 3, 7, 1, 125, 10, 10, optionality::optional},
+  {"Data Type\"data_type\":", &t_ID_e49635b99a, 2, 8, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_OM3_79ff896157{str("OM3", 3), str("Categorical Service/Test/Observation", 36), s_OM3_79ff896157_f, 8};
+inline constexpr segment_def s_OM3_34df1aed46{str("OM3", 3), str("Categorical Service/Test/Observation", 36), s_OM3_34df1aed46_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_OM4_11A31B2F49
-#define HL7V2_DEFS_S_OM4_11A31B2F49
-inline constexpr field_def s_OM4_11a31b2f49_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derived Specimen", 16), str("derived_specimen", 16), &t_ID_e49635b99a, 1, 2, 1, 170, optionality::optional},
-  {str("Container Description", 21), str("container_description", 21), &t_TX_f9e6eec689, 60, 3, 1, 170, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Container Units", 15), str("container_units", 15), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Specimen", 8), str("specimen", 8), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CWE_b7997cfb24, 250, 7, 1, 371, optionality::optional},
-  {str("Preparation", 11), str("preparation", 11), &t_TX_f9e6eec689, 10240, 8, 1, 0, optionality::optional},
-  {str("Special Handling Requirements", 29), str("special_handling_requirements", 29), &t_TX_f9e6eec689, 10240, 9, 1, 0, optionality::optional},
-  {str("Normal Collection Volume", 24), str("normal_collection_volume", 24), &t_CQ_1f2c8c4efa, 20, 10, 1, 0, optionality::optional},
-  {str("Minimum Collection Volume", 25), str("minimum_collection_volume", 25), &t_CQ_1f2c8c4efa, 20, 11, 1, 0, optionality::optional},
-  {str("Specimen Requirements", 21), str("specimen_requirements", 21), &t_TX_f9e6eec689, 10240, 12, 1, 0, optionality::optional},
-  {str("Specimen Priorities", 19), str("specimen_priorities", 19), &t_ID_e49635b99a, 1, 13, 0, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time", 23), &t_CQ_1f2c8c4efa, 20, 14, 1, 27, optionality::optional},
-  {str("Specimen Retention Time", 23), str("specimen_retention_time_15", 26), &t_CQ_QUANTITY_647354d841, 20, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM4_46CF29E51D
+#define HL7V2_DEFS_S_OM4_46CF29E51D
+inline constexpr field_def s_OM4_46cf29e51d_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derived Specimen\"derived_specimen\":", &t_ID_e49635b99a, 1, 2, 1, 170, 16, 16, optionality::optional},
+  {"Container Description\"container_description\":", &t_TX_f9e6eec689, 60, 3, 1, 170, 21, 21, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 16, 16, optionality::optional},
+  {"Container Units\"container_units\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 15, 15, optionality::optional},
+  {"Specimen\"specimen\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CWE_b7997cfb24, 250, 7, 1, 371, 8, 8, optionality::optional},
+  {"Preparation\"preparation\":", &t_TX_f9e6eec689, 10240, 8, 1, 0, 11, 11, optionality::optional},
+  {"Special Handling Requirements\"special_handling_requirements\":", &t_TX_f9e6eec689, 10240, 9, 1, 0, 29, 29, optionality::optional},
+  {"Normal Collection Volume\"normal_collection_volume\":", &t_CQ_1f2c8c4efa, 20, 10, 1, 0, 24, 24, optionality::optional},
+  {"Minimum Collection Volume\"minimum_collection_volume\":", &t_CQ_1f2c8c4efa, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Specimen Requirements\"specimen_requirements\":", &t_TX_f9e6eec689, 10240, 12, 1, 0, 21, 21, optionality::optional},
+  {"Specimen Priorities\"specimen_priorities\":", &t_ID_e49635b99a, 1, 13, 0, 27, 19, 19, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time\":", &t_CQ_1f2c8c4efa, 20, 14, 1, 27, 23, 23, optionality::optional},
+  {"Specimen Retention Time\"specimen_retention_time_15\":", &t_CQ_QUANTITY_647354d841, 20, 15, 1, 0, 23, 26, optionality::optional},
 };
-inline constexpr segment_def s_OM4_11a31b2f49{str("OM4", 3), str("Observations that Require Specimens", 35), s_OM4_11a31b2f49_f, 15};
+inline constexpr segment_def s_OM4_46cf29e51d{str("OM4", 3), str("Observations that Require Specimens", 35), s_OM4_46cf29e51d_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_OM5_6E88447CBF
-#define HL7V2_DEFS_S_OM5_6E88447CBF
-inline constexpr field_def s_OM5_6e88447cbf_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Test/Observations Included Within an Ordered Test Battery", 57), str("test_observations_included_within_an_ordered_test_battery", 57), &t_CWE_b7997cfb24, 250, 2, 0, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes", 23), &t_ST_30901c7b80, 250, 3, 1, 0, optionality::optional},
-  {str("Observation ID Suffixes", 23), str("observation_id_suffixes_4", 25), &t_ST_30901c7b80, 200, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM5_7A8FEA6BFF
+#define HL7V2_DEFS_S_OM5_7A8FEA6BFF
+inline constexpr field_def s_OM5_7a8fea6bff_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Test/Observations Included Within an Ordered Test Battery\"test_observations_included_within_an_ordered_test_battery\":", &t_CWE_b7997cfb24, 250, 2, 0, 0, 57, 57, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes\":", &t_ST_30901c7b80, 250, 3, 1, 0, 23, 23, optionality::optional},
+  {"Observation ID Suffixes\"observation_id_suffixes_4\":", &t_ST_30901c7b80, 200, 4, 1, 0, 23, 25, optionality::optional},
 };
-inline constexpr segment_def s_OM5_6e88447cbf{str("OM5", 3), str("Observation Batteries (Sets)", 28), s_OM5_6e88447cbf_f, 4};
+inline constexpr segment_def s_OM5_7a8fea6bff{str("OM5", 3), str("Observation Batteries (Sets)", 28), s_OM5_7a8fea6bff_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_OM6_A557956AF6
-#define HL7V2_DEFS_S_OM6_A557956AF6
-inline constexpr field_def s_OM6_a557956af6_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule", 15), &t_TX_f9e6eec689, 10240, 2, 1, 0, optionality::optional},
-  {str("Derivation Rule", 15), str("derivation_rule_3", 17), &t_TX_f9e6eec689, 10240, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM6_E2FE6BA6AE
+#define HL7V2_DEFS_S_OM6_E2FE6BA6AE
+inline constexpr field_def s_OM6_e2fe6ba6ae_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::optional},
+  {"Derivation Rule\"derivation_rule\":", &t_TX_f9e6eec689, 10240, 2, 1, 0, 15, 15, optionality::optional},
+  {"Derivation Rule\"derivation_rule_3\":", &t_TX_f9e6eec689, 10240, 3, 1, 0, 15, 17, optionality::optional},
 };
-inline constexpr segment_def s_OM6_a557956af6{str("OM6", 3), str("Observations that are Calculated from Other Observations", 56), s_OM6_a557956af6_f, 3};
+inline constexpr segment_def s_OM6_e2fe6ba6ae{str("OM6", 3), str("Observations that are Calculated from Other Observations", 56), s_OM6_e2fe6ba6ae_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_OM7_4A0185A7AF
-#define HL7V2_DEFS_S_OM7_4A0185A7AF
-inline constexpr field_def s_OM7_4a0185a7af_f[] = {
-  {str("Sequence Number - Test/Observation Master File", 46), str("sequence_number_test_observation_master_file", 44), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::required},
-  {str("Category Identifier", 19), str("category_identifier", 19), &t_CWE_b7997cfb24, 250, 3, 0, 412, optionality::optional},
-  {str("Category Description", 20), str("category_description", 20), &t_TX_f9e6eec689, 200, 4, 1, 0, optionality::optional},
-  {str("Category Synonym", 16), str("category_synonym", 16), &t_ST_30901c7b80, 200, 5, 0, 0, optionality::optional},
-  {str("Effective Test/Service Start Date/Time", 38), str("effective_test_service_start_date_time", 38), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Effective Test/Service End Date/Time", 36), str("effective_test_service_end_date_time", 36), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Test/Service Default Duration Quantity", 38), str("test_service_default_duration_quantity", 38), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::optional},
-  {str("Test/Service Default Duration Units", 35), str("test_service_default_duration_units", 35), &t_CWE_b7997cfb24, 250, 9, 1, 0, optionality::optional},
-  {str("Test/Service Default Frequency", 30), str("test_service_default_frequency", 30), &t_CWE_b7997cfb24, 60, 10, 1, 335, optionality::optional},
-  {str("Consent Indicator", 17), str("consent_indicator", 17), &t_ID_e49635b99a, 1, 11, 1, 136, optionality::optional},
-  {str("Consent Identifier", 18), str("consent_identifier", 18), &t_CWE_b7997cfb24, 250, 12, 1, 413, optionality::optional},
-  {str("Consent Effective Start Date/Time", 33), str("consent_effective_start_date_time", 33), &t_DTM_49eefd5d38, 24, 13, 1, 0, optionality::optional},
-  {str("Consent Effective End Date/Time", 31), str("consent_effective_end_date_time", 31), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Consent Interval Quantity", 25), str("consent_interval_quantity", 25), &t_NM_caa61c45e1, 5, 15, 1, 0, optionality::optional},
-  {str("Consent Interval Units", 22), str("consent_interval_units", 22), &t_CWE_b7997cfb24, 250, 16, 1, 414, optionality::conditional},
-  {str("Consent Waiting Period Quantity", 31), str("consent_waiting_period_quantity", 31), &t_NM_caa61c45e1, 5, 17, 1, 0, optionality::optional},
-  {str("Consent Waiting Period Units", 28), str("consent_waiting_period_units", 28), &t_CWE_b7997cfb24, 250, 18, 1, 414, optionality::conditional},
-  {str("Effective Date/Time of Change", 29), str("effective_date_time_of_change", 29), &t_DTM_49eefd5d38, 24, 19, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_5fd24dc260, 3220, 20, 1, 0, optionality::optional},
-  {str("Orderable-at Location", 21), str("orderable_at_location", 21), &t_PL_eed0f2e6de, 200, 21, 0, 0, optionality::optional},
-  {str("Formulary Status", 16), str("formulary_status", 16), &t_CWE_b7997cfb24, 1, 22, 1, 473, optionality::optional},
-  {str("Special Order Indicator", 23), str("special_order_indicator", 23), &t_ID_e49635b99a, 1, 23, 1, 136, optionality::optional},
-  {str("Primary Key Value - CDM", 23), str("primary_key_value_cdm", 21), &t_CWE_b7997cfb24, 250, 24, 0, 132, optionality::optional},
+#ifndef HL7V2_DEFS_S_OM7_F7D4E38FCD
+#define HL7V2_DEFS_S_OM7_F7D4E38FCD
+inline constexpr field_def s_OM7_f7d4e38fcd_f[] = {
+  {"Sequence Number - Test/Observation Master File\"sequence_number_test_observation_master_file\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 46, 44, optionality::required},
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 28, 28, optionality::required},
+  {"Category Identifier\"category_identifier\":", &t_CWE_b7997cfb24, 250, 3, 0, 412, 19, 19, optionality::optional},
+  {"Category Description\"category_description\":", &t_TX_f9e6eec689, 200, 4, 1, 0, 20, 20, optionality::optional},
+  {"Category Synonym\"category_synonym\":", &t_ST_30901c7b80, 200, 5, 0, 0, 16, 16, optionality::optional},
+  {"Effective Test/Service Start Date/Time\"effective_test_service_start_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 38, 38, optionality::optional},
+  {"Effective Test/Service End Date/Time\"effective_test_service_end_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 36, 36, optionality::optional},
+  {"Test/Service Default Duration Quantity\"test_service_default_duration_quantity\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 38, 38, optionality::optional},
+  {"Test/Service Default Duration Units\"test_service_default_duration_units\":", &t_CWE_b7997cfb24, 250, 9, 1, 0, 35, 35, optionality::optional},
+  {"Test/Service Default Frequency\"test_service_default_frequency\":", &t_CWE_b7997cfb24, 60, 10, 1, 335, 30, 30, optionality::optional},
+  {"Consent Indicator\"consent_indicator\":", &t_ID_e49635b99a, 1, 11, 1, 136, 17, 17, optionality::optional},
+  {"Consent Identifier\"consent_identifier\":", &t_CWE_b7997cfb24, 250, 12, 1, 413, 18, 18, optionality::optional},
+  {"Consent Effective Start Date/Time\"consent_effective_start_date_time\":", &t_DTM_49eefd5d38, 24, 13, 1, 0, 33, 33, optionality::optional},
+  {"Consent Effective End Date/Time\"consent_effective_end_date_time\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 31, 31, optionality::optional},
+  {"Consent Interval Quantity\"consent_interval_quantity\":", &t_NM_caa61c45e1, 5, 15, 1, 0, 25, 25, optionality::optional},
+  {"Consent Interval Units\"consent_interval_units\":", &t_CWE_b7997cfb24, 250, 16, 1, 414, 22, 22, optionality::conditional},
+  {"Consent Waiting Period Quantity\"consent_waiting_period_quantity\":", &t_NM_caa61c45e1, 5, 17, 1, 0, 31, 31, optionality::optional},
+  {"Consent Waiting Period Units\"consent_waiting_period_units\":", &t_CWE_b7997cfb24, 250, 18, 1, 414, 28, 28, optionality::conditional},
+  {"Effective Date/Time of Change\"effective_date_time_of_change\":", &t_DTM_49eefd5d38, 24, 19, 1, 0, 29, 29, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_5fd24dc260, 3220, 20, 1, 0, 10, 10, optionality::optional},
+  {"Orderable-at Location\"orderable_at_location\":", &t_PL_eed0f2e6de, 200, 21, 0, 0, 21, 21, optionality::optional},
+  {"Formulary Status\"formulary_status\":", &t_CWE_b7997cfb24, 1, 22, 1, 473, 16, 16, optionality::optional},
+  {"Special Order Indicator\"special_order_indicator\":", &t_ID_e49635b99a, 1, 23, 1, 136, 23, 23, optionality::optional},
+  {"Primary Key Value - CDM\"primary_key_value_cdm\":", &t_CWE_b7997cfb24, 250, 24, 0, 132, 23, 21, optionality::optional},
 };
-inline constexpr segment_def s_OM7_4a0185a7af{str("OM7", 3), str("Additional Basic Attributes", 27), s_OM7_4a0185a7af_f, 24};
+inline constexpr segment_def s_OM7_f7d4e38fcd{str("OM7", 3), str("Additional Basic Attributes", 27), s_OM7_f7d4e38fcd_f, 24};
 #endif
-#ifndef HL7V2_DEFS_S_ORC_2739B4227A
-#define HL7V2_DEFS_S_ORC_2739B4227A
-inline constexpr field_def s_ORC_2739b4227a_f[] = {
-  {str("Order Control", 13), str("order_control", 13), &t_ID_e49635b99a, 2, 1, 1, 119, optionality::required},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_47906d92be, 427, 2, 1, 0, optionality::conditional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 3, 1, 0, optionality::conditional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_47906d92be, 22, 4, 1, 0, optionality::optional},
-  {str("Order Status", 12), str("order_status", 12), &t_ID_e49635b99a, 2, 5, 1, 38, optionality::optional},
-  {str("Response Flag", 13), str("response_flag", 13), &t_ID_e49635b99a, 1, 6, 1, 121, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_801d5d9a7b, 705, 7, 0, 0, optionality::withdrawn},
-  {str("Parent Order", 12), str("parent_order", 12), &t_EIP_cbceb88a91, 200, 8, 1, 0, optionality::optional},
-  {str("Date/Time of Transaction", 24), str("date_time_of_transaction", 24), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::optional},
-  {str("Entered By", 10), str("entered_by", 10), &t_XCN_5fd24dc260, 3220, 10, 0, 0, optionality::optional},
-  {str("Verified By", 11), str("verified_by", 11), &t_XCN_5fd24dc260, 250, 11, 0, 0, optionality::optional},
-  {str("Ordering Provider", 17), str("ordering_provider", 17), &t_XCN_5fd24dc260, 3220, 12, 0, 0, optionality::optional},
-  {str("Enterer's Location", 18), str("enterers_location", 17), &t_PL_eed0f2e6de, 80, 13, 1, 0, optionality::optional},
-  {str("Call Back Phone Number", 22), str("call_back_phone_number", 22), &t_XTN_35aa41f920, 250, 14, 2, 0, optionality::optional},
-  {str("Order Effective Date/Time", 25), str("order_effective_date_time", 25), &t_DTM_49eefd5d38, 24, 15, 1, 0, optionality::optional},
-  {str("Order Control Code Reason", 25), str("order_control_code_reason", 25), &t_CWE_b7997cfb24, 250, 16, 1, 0, optionality::optional},
-  {str("Entering Organization", 21), str("entering_organization", 21), &t_CWE_b7997cfb24, 250, 17, 1, 0, optionality::optional},
-  {str("Entering Device", 15), str("entering_device", 15), &t_CWE_b7997cfb24, 250, 18, 1, 0, optionality::optional},
-  {str("Action By", 9), str("action_by", 9), &t_XCN_5fd24dc260, 250, 19, 0, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Code", 32), str("advanced_beneficiary_notice_code", 32), &t_CWE_b7997cfb24, 250, 20, 1, 339, optionality::optional},
-  {str("Ordering Facility Name", 22), str("ordering_facility_name", 22), &t_XON_494b3ab033, 250, 21, 0, 0, optionality::optional},
-  {str("Ordering Facility Address", 25), str("ordering_facility_address", 25), &t_XAD_85eb3acc14, 250, 22, 0, 0, optionality::optional},
-  {str("Ordering Facility Phone Number", 30), str("ordering_facility_phone_number", 30), &t_XTN_35aa41f920, 250, 23, 0, 0, optionality::optional},
-  {str("Ordering Provider Address", 25), str("ordering_provider_address", 25), &t_XAD_85eb3acc14, 250, 24, 0, 0, optionality::optional},
-  {str("Order Status Modifier", 21), str("order_status_modifier", 21), &t_CWE_b7997cfb24, 250, 25, 1, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Override Reason", 43), str("advanced_beneficiary_notice_override_reason", 43), &t_CWE_b7997cfb24, 60, 26, 1, 552, optionality::conditional},
-  {str("Filler's Expected Availability Date/Time", 40), str("fillers_expected_availability_date_time", 39), &t_DTM_49eefd5d38, 24, 27, 1, 0, optionality::optional},
-  {str("Confidentiality Code", 20), str("confidentiality_code", 20), &t_CWE_b7997cfb24, 250, 28, 1, 177, optionality::optional},
-  {str("Order Type", 10), str("order_type", 10), &t_CWE_b7997cfb24, 250, 29, 1, 482, optionality::optional},
-  {str("Enterer Authorization Mode", 26), str("enterer_authorization_mode", 26), &t_CNE_049b0fea50, 250, 30, 1, 483, optionality::optional},
-  {str("Parent Universal Service Identifier", 35), str("parent_universal_service_identifier", 35), &t_CWE_b7997cfb24, 250, 31, 1, 0, optionality::optional},
-  {str("Advanced Beneficiary Notice Date", 32), str("advanced_beneficiary_notice_date", 32), &t_DT_43ff1b10ca, 0, 32, 1, 0, optionality::optional},
-  {str("Alternate Placer Order Number", 29), str("alternate_placer_order_number", 29), &t_CX_e709fcbbb0, 0, 33, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ORC_BA446CC9F8
+#define HL7V2_DEFS_S_ORC_BA446CC9F8
+inline constexpr field_def s_ORC_ba446cc9f8_f[] = {
+  {"Order Control\"order_control\":", &t_ID_e49635b99a, 2, 1, 1, 119, 13, 13, optionality::required},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_47906d92be, 427, 2, 1, 0, 19, 19, optionality::conditional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 3, 1, 0, 19, 19, optionality::conditional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_47906d92be, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Order Status\"order_status\":", &t_ID_e49635b99a, 2, 5, 1, 38, 12, 12, optionality::optional},
+  {"Response Flag\"response_flag\":", &t_ID_e49635b99a, 1, 6, 1, 121, 13, 13, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_801d5d9a7b, 705, 7, 0, 0, 15, 15, optionality::withdrawn},
+  {"Parent Order\"parent_order\":", &t_EIP_cbceb88a91, 200, 8, 1, 0, 12, 12, optionality::optional},
+  {"Date/Time of Transaction\"date_time_of_transaction\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 24, 24, optionality::optional},
+  {"Entered By\"entered_by\":", &t_XCN_5fd24dc260, 3220, 10, 0, 0, 10, 10, optionality::optional},
+  {"Verified By\"verified_by\":", &t_XCN_5fd24dc260, 250, 11, 0, 0, 11, 11, optionality::optional},
+  {"Ordering Provider\"ordering_provider\":", &t_XCN_5fd24dc260, 3220, 12, 0, 0, 17, 17, optionality::optional},
+  {"Enterer's Location\"enterers_location\":", &t_PL_eed0f2e6de, 80, 13, 1, 0, 18, 17, optionality::optional},
+  {"Call Back Phone Number\"call_back_phone_number\":", &t_XTN_35aa41f920, 250, 14, 2, 0, 22, 22, optionality::optional},
+  {"Order Effective Date/Time\"order_effective_date_time\":", &t_DTM_49eefd5d38, 24, 15, 1, 0, 25, 25, optionality::optional},
+  {"Order Control Code Reason\"order_control_code_reason\":", &t_CWE_b7997cfb24, 250, 16, 1, 0, 25, 25, optionality::optional},
+  {"Entering Organization\"entering_organization\":", &t_CWE_b7997cfb24, 250, 17, 1, 0, 21, 21, optionality::optional},
+  {"Entering Device\"entering_device\":", &t_CWE_b7997cfb24, 250, 18, 1, 0, 15, 15, optionality::optional},
+  {"Action By\"action_by\":", &t_XCN_5fd24dc260, 250, 19, 0, 0, 9, 9, optionality::optional},
+  {"Advanced Beneficiary Notice Code\"advanced_beneficiary_notice_code\":", &t_CWE_b7997cfb24, 250, 20, 1, 339, 32, 32, optionality::optional},
+  {"Ordering Facility Name\"ordering_facility_name\":", &t_XON_494b3ab033, 250, 21, 0, 0, 22, 22, optionality::optional},
+  {"Ordering Facility Address\"ordering_facility_address\":", &t_XAD_85eb3acc14, 250, 22, 0, 0, 25, 25, optionality::optional},
+  {"Ordering Facility Phone Number\"ordering_facility_phone_number\":", &t_XTN_35aa41f920, 250, 23, 0, 0, 30, 30, optionality::optional},
+  {"Ordering Provider Address\"ordering_provider_address\":", &t_XAD_85eb3acc14, 250, 24, 0, 0, 25, 25, optionality::optional},
+  {"Order Status Modifier\"order_status_modifier\":", &t_CWE_b7997cfb24, 250, 25, 1, 0, 21, 21, optionality::optional},
+  {"Advanced Beneficiary Notice Override Reason\"advanced_beneficiary_notice_override_reason\":", &t_CWE_b7997cfb24, 60, 26, 1, 552, 43, 43, optionality::conditional},
+  {"Filler's Expected Availability Date/Time\"fillers_expected_availability_date_time\":", &t_DTM_49eefd5d38, 24, 27, 1, 0, 40, 39, optionality::optional},
+  {"Confidentiality Code\"confidentiality_code\":", &t_CWE_b7997cfb24, 250, 28, 1, 177, 20, 20, optionality::optional},
+  {"Order Type\"order_type\":", &t_CWE_b7997cfb24, 250, 29, 1, 482, 10, 10, optionality::optional},
+  {"Enterer Authorization Mode\"enterer_authorization_mode\":", &t_CNE_049b0fea50, 250, 30, 1, 483, 26, 26, optionality::optional},
+  {"Parent Universal Service Identifier\"parent_universal_service_identifier\":", &t_CWE_b7997cfb24, 250, 31, 1, 0, 35, 35, optionality::optional},
+  {"Advanced Beneficiary Notice Date\"advanced_beneficiary_notice_date\":", &t_DT_43ff1b10ca, 0, 32, 1, 0, 32, 32, optionality::optional},
+  {"Alternate Placer Order Number\"alternate_placer_order_number\":", &t_CX_e709fcbbb0, 0, 33, 0, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_ORC_2739b4227a{str("ORC", 3), str("Common Order", 12), s_ORC_2739b4227a_f, 33};
+inline constexpr segment_def s_ORC_ba446cc9f8{str("ORC", 3), str("Common Order", 12), s_ORC_ba446cc9f8_f, 33};
 #endif
-#ifndef HL7V2_DEFS_S_ORG_477FE83430
-#define HL7V2_DEFS_S_ORG_477FE83430
-inline constexpr field_def s_ORG_477fe83430_f[] = {
-  {str("Set ID - ORG", 12), str("set_id_org", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Organization Unit Code", 22), str("organization_unit_code", 22), &t_CWE_b7997cfb24, 250, 2, 1, 405, optionality::optional},
-  {str("Organization Unit Type Code", 27), str("organization_unit_type_code", 27), &t_CWE_b7997cfb24, 250, 3, 1, 474, optionality::optional},
-  {str("Primary Org Unit Indicator", 26), str("primary_org_unit_indicator", 26), &t_ID_e49635b99a, 1, 4, 1, 136, optionality::optional},
-  {str("Practitioner Org Unit Identifier", 32), str("practitioner_org_unit_identifier", 32), &t_CX_e709fcbbb0, 60, 5, 1, 0, optionality::optional},
-  {str("Health Care Provider Type Code", 30), str("health_care_provider_type_code", 30), &t_CWE_b7997cfb24, 250, 6, 1, 452, optionality::optional},
-  {str("Health Care Provider Classification Code", 40), str("health_care_provider_classification_code", 40), &t_CWE_b7997cfb24, 250, 7, 1, 453, optionality::optional},
-  {str("Health Care Provider Area of Specialization Code", 48), str("health_care_provider_area_of_specialization_code", 48), &t_CWE_b7997cfb24, 250, 8, 1, 454, optionality::optional},
-  {str("Effective Date Range", 20), str("effective_date_range", 20), &t_DR_910cff0ba1, 52, 9, 1, 0, optionality::optional},
-  {str("Employment Status Code", 22), str("employment_status_code", 22), &t_CWE_b7997cfb24, 250, 10, 1, 66, optionality::optional},
-  {str("Board Approval Indicator", 24), str("board_approval_indicator", 24), &t_ID_e49635b99a, 1, 11, 1, 136, optionality::optional},
-  {str("Primary Care Physician Indicator", 32), str("primary_care_physician_indicator", 32), &t_ID_e49635b99a, 1, 12, 1, 136, optionality::optional},
-  {str("Cost Center Code", 16), str("cost_center_code", 16), &t_CWE_b7997cfb24, 0, 13, 0, 539, optionality::optional},
+#ifndef HL7V2_DEFS_S_ORG_8A461AE34E
+#define HL7V2_DEFS_S_ORG_8A461AE34E
+inline constexpr field_def s_ORG_8a461ae34e_f[] = {
+  {"Set ID - ORG\"set_id_org\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Organization Unit Code\"organization_unit_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 405, 22, 22, optionality::optional},
+  {"Organization Unit Type Code\"organization_unit_type_code\":", &t_CWE_b7997cfb24, 250, 3, 1, 474, 27, 27, optionality::optional},
+  {"Primary Org Unit Indicator\"primary_org_unit_indicator\":", &t_ID_e49635b99a, 1, 4, 1, 136, 26, 26, optionality::optional},
+  {"Practitioner Org Unit Identifier\"practitioner_org_unit_identifier\":", &t_CX_e709fcbbb0, 60, 5, 1, 0, 32, 32, optionality::optional},
+  {"Health Care Provider Type Code\"health_care_provider_type_code\":", &t_CWE_b7997cfb24, 250, 6, 1, 452, 30, 30, optionality::optional},
+  {"Health Care Provider Classification Code\"health_care_provider_classification_code\":", &t_CWE_b7997cfb24, 250, 7, 1, 453, 40, 40, optionality::optional},
+  {"Health Care Provider Area of Specialization Code\"health_care_provider_area_of_specialization_code\":", &t_CWE_b7997cfb24, 250, 8, 1, 454, 48, 48, optionality::optional},
+  {"Effective Date Range\"effective_date_range\":", &t_DR_910cff0ba1, 52, 9, 1, 0, 20, 20, optionality::optional},
+  {"Employment Status Code\"employment_status_code\":", &t_CWE_b7997cfb24, 250, 10, 1, 66, 22, 22, optionality::optional},
+  {"Board Approval Indicator\"board_approval_indicator\":", &t_ID_e49635b99a, 1, 11, 1, 136, 24, 24, optionality::optional},
+  {"Primary Care Physician Indicator\"primary_care_physician_indicator\":", &t_ID_e49635b99a, 1, 12, 1, 136, 32, 32, optionality::optional},
+  {"Cost Center Code\"cost_center_code\":", &t_CWE_b7997cfb24, 0, 13, 0, 539, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_ORG_477fe83430{str("ORG", 3), str("Practitioner Organization Unit s", 32), s_ORG_477fe83430_f, 13};
+inline constexpr segment_def s_ORG_8a461ae34e{str("ORG", 3), str("Practitioner Organization Unit s", 32), s_ORG_8a461ae34e_f, 13};
 #endif
-#ifndef HL7V2_DEFS_S_OVR_174062EE37
-#define HL7V2_DEFS_S_OVR_174062EE37
-inline constexpr field_def s_OVR_174062ee37_f[] = {
-  {str("Business Rule Override Type", 27), str("business_rule_override_type", 27), &t_CWE_b7997cfb24, 705, 1, 1, 518, optionality::optional},
-  {str("Business Rule Override Code", 27), str("business_rule_override_code", 27), &t_CWE_b7997cfb24, 705, 2, 1, 521, optionality::optional},
-  {str("Override Comments", 17), str("override_comments", 17), &t_TX_f9e6eec689, 200, 3, 1, 0, optionality::optional},
-  {str("Override Entered By", 19), str("override_entered_by", 19), &t_XCN_5fd24dc260, 250, 4, 1, 0, optionality::optional},
-  {str("Override Authorized By", 22), str("override_authorized_by", 22), &t_XCN_5fd24dc260, 250, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_OVR_D210C24E4B
+#define HL7V2_DEFS_S_OVR_D210C24E4B
+inline constexpr field_def s_OVR_d210c24e4b_f[] = {
+  {"Business Rule Override Type\"business_rule_override_type\":", &t_CWE_b7997cfb24, 705, 1, 1, 518, 27, 27, optionality::optional},
+  {"Business Rule Override Code\"business_rule_override_code\":", &t_CWE_b7997cfb24, 705, 2, 1, 521, 27, 27, optionality::optional},
+  {"Override Comments\"override_comments\":", &t_TX_f9e6eec689, 200, 3, 1, 0, 17, 17, optionality::optional},
+  {"Override Entered By\"override_entered_by\":", &t_XCN_5fd24dc260, 250, 4, 1, 0, 19, 19, optionality::optional},
+  {"Override Authorized By\"override_authorized_by\":", &t_XCN_5fd24dc260, 250, 5, 1, 0, 22, 22, optionality::optional},
 };
-inline constexpr segment_def s_OVR_174062ee37{str("OVR", 3), str("Override Segment", 16), s_OVR_174062ee37_f, 5};
+inline constexpr segment_def s_OVR_d210c24e4b{str("OVR", 3), str("Override Segment", 16), s_OVR_d210c24e4b_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_PAC_9E1AA64B1D
-#define HL7V2_DEFS_S_PAC_9E1AA64B1D
-inline constexpr field_def s_PAC_9e1aa64b1d_f[] = {
-  {str("Set Id - PAC", 12), str("set_id_pac", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Package ID", 10), str("package_id", 10), &t_EI_47906d92be, 0, 2, 1, 0, optionality::conditional},
-  {str("Parent Package ID", 17), str("parent_package_id", 17), &t_EI_47906d92be, 0, 3, 1, 0, optionality::optional},
-  {str("Position in Parent Package", 26), str("position_in_parent_package", 26), &t_NA_2ad0527a5f, 0, 4, 1, 0, optionality::optional},
-  {str("Package Type", 12), str("package_type", 12), &t_CWE_b7997cfb24, 0, 5, 1, 908, optionality::required},
-  {str("Package Condition", 17), str("package_condition", 17), &t_CWE_b7997cfb24, 0, 6, 0, 544, optionality::optional},
-  {str("Package Handling Code", 21), str("package_handling_code", 21), &t_CWE_b7997cfb24, 0, 7, 0, 376, optionality::optional},
-  {str("Package Risk Code", 17), str("package_risk_code", 17), &t_CWE_b7997cfb24, 0, 8, 0, 489, optionality::optional},
+#ifndef HL7V2_DEFS_S_PAC_8AF9D12D4A
+#define HL7V2_DEFS_S_PAC_8AF9D12D4A
+inline constexpr field_def s_PAC_8af9d12d4a_f[] = {
+  {"Set Id - PAC\"set_id_pac\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Package ID\"package_id\":", &t_EI_47906d92be, 0, 2, 1, 0, 10, 10, optionality::conditional},
+  {"Parent Package ID\"parent_package_id\":", &t_EI_47906d92be, 0, 3, 1, 0, 17, 17, optionality::optional},
+  {"Position in Parent Package\"position_in_parent_package\":", &t_NA_2ad0527a5f, 0, 4, 1, 0, 26, 26, optionality::optional},
+  {"Package Type\"package_type\":", &t_CWE_b7997cfb24, 0, 5, 1, 908, 12, 12, optionality::required},
+  {"Package Condition\"package_condition\":", &t_CWE_b7997cfb24, 0, 6, 0, 544, 17, 17, optionality::optional},
+  {"Package Handling Code\"package_handling_code\":", &t_CWE_b7997cfb24, 0, 7, 0, 376, 21, 21, optionality::optional},
+  {"Package Risk Code\"package_risk_code\":", &t_CWE_b7997cfb24, 0, 8, 0, 489, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_PAC_9e1aa64b1d{str("PAC", 3), str("Shipment Package", 16), s_PAC_9e1aa64b1d_f, 8};
+inline constexpr segment_def s_PAC_8af9d12d4a{str("PAC", 3), str("Shipment Package", 16), s_PAC_8af9d12d4a_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_PCE_D1714AB2FE
-#define HL7V2_DEFS_S_PCE_D1714AB2FE
-inline constexpr field_def s_PCE_d1714ab2fe_f[] = {
-  {str("Set ID - PCE", 12), str("set_id_pce", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Cost Center Account Number", 26), str("cost_center_account_number", 26), &t_CX_e709fcbbb0, 30, 2, 1, 319, optionality::optional},
-  {str("Transaction Code", 16), str("transaction_code", 16), &t_CWE_b7997cfb24, 250, 3, 1, 132, optionality::optional},
-  {str("Transaction Amount - Unit", 25), str("transaction_amount_unit", 23), &t_CP_33e34790d8, 12, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PCE_4E9EF2CF67
+#define HL7V2_DEFS_S_PCE_4E9EF2CF67
+inline constexpr field_def s_PCE_4e9ef2cf67_f[] = {
+  {"Set ID - PCE\"set_id_pce\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Cost Center Account Number\"cost_center_account_number\":", &t_CX_e709fcbbb0, 30, 2, 1, 319, 26, 26, optionality::optional},
+  {"Transaction Code\"transaction_code\":", &t_CWE_b7997cfb24, 250, 3, 1, 132, 16, 16, optionality::optional},
+  {"Transaction Amount - Unit\"transaction_amount_unit\":", &t_CP_33e34790d8, 12, 4, 1, 0, 25, 23, optionality::optional},
 };
-inline constexpr segment_def s_PCE_d1714ab2fe{str("PCE", 3), str("Patient Charge Cost Center Exceptions", 37), s_PCE_d1714ab2fe_f, 4};
+inline constexpr segment_def s_PCE_4e9ef2cf67{str("PCE", 3), str("Patient Charge Cost Center Exceptions", 37), s_PCE_4e9ef2cf67_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_PCR_ADDF19FA20
-#define HL7V2_DEFS_S_PCR_ADDF19FA20
-inline constexpr field_def s_PCR_addf19fa20_f[] = {
-  {str("Implicated Product", 18), str("implicated_product", 18), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::required},
-  {str("Generic Product", 15), str("generic_product", 15), &t_IS_bffa348be2, 1, 2, 1, 249, optionality::optional},
-  {str("Product Class", 13), str("product_class", 13), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::optional},
-  {str("Total Duration Of Therapy", 25), str("total_duration_of_therapy", 25), &t_CQ_1f2c8c4efa, 500, 4, 1, 0, optionality::optional},
-  {str("Product Manufacture Date", 24), str("product_manufacture_date", 24), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Product Expiration Date", 23), str("product_expiration_date", 23), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Product Implantation Date", 25), str("product_implantation_date", 25), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Product Explantation Date", 25), str("product_explantation_date", 25), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Single Use Device", 17), str("single_use_device", 17), &t_CWE_b7997cfb24, 8, 9, 1, 244, optionality::optional},
-  {str("Indication For Product Use", 26), str("indication_for_product_use", 26), &t_CWE_b7997cfb24, 705, 10, 1, 0, optionality::optional},
-  {str("Product Problem", 15), str("product_problem", 15), &t_CWE_b7997cfb24, 8, 11, 1, 245, optionality::optional},
-  {str("Product Serial/Lot Number", 25), str("product_serial_lot_number", 25), &t_ST_30901c7b80, 199, 12, 3, 0, optionality::optional},
-  {str("Product Available For Inspection", 32), str("product_available_for_inspection", 32), &t_CWE_b7997cfb24, 1, 13, 1, 246, optionality::optional},
-  {str("Product Evaluation Performed", 28), str("product_evaluation_performed", 28), &t_CWE_b7997cfb24, 705, 14, 1, 0, optionality::optional},
-  {str("Product Evaluation Status", 25), str("product_evaluation_status", 25), &t_CWE_b7997cfb24, 705, 15, 1, 247, optionality::optional},
-  {str("Product Evaluation Results", 26), str("product_evaluation_results", 26), &t_CWE_b7997cfb24, 705, 16, 1, 0, optionality::optional},
-  {str("Evaluated Product Source", 24), str("evaluated_product_source", 24), &t_ID_e49635b99a, 1, 17, 1, 248, optionality::optional},
-  {str("Date Product Returned To Manufacturer", 37), str("date_product_returned_to_manufacturer", 37), &t_DTM_49eefd5d38, 24, 18, 1, 0, optionality::optional},
-  {str("Device Operator Qualifications", 30), str("device_operator_qualifications", 30), &t_ID_e49635b99a, 1, 19, 1, 242, optionality::optional},
-  {str("Relatedness Assessment", 22), str("relatedness_assessment", 22), &t_ID_e49635b99a, 1, 20, 1, 250, optionality::optional},
-  {str("Action Taken In Response To The Event", 37), str("action_taken_in_response_to_the_event", 37), &t_ID_e49635b99a, 2, 21, 6, 251, optionality::optional},
-  {str("Event Causality Observations", 28), str("event_causality_observations", 28), &t_ID_e49635b99a, 2, 22, 6, 252, optionality::optional},
-  {str("Indirect Exposure Mechanism", 27), str("indirect_exposure_mechanism", 27), &t_ID_e49635b99a, 1, 23, 3, 253, optionality::optional},
+#ifndef HL7V2_DEFS_S_PCR_2916D187F6
+#define HL7V2_DEFS_S_PCR_2916D187F6
+inline constexpr field_def s_PCR_2916d187f6_f[] = {
+  {"Implicated Product\"implicated_product\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 18, 18, optionality::required},
+  {"Generic Product\"generic_product\":", &t_IS_bffa348be2, 1, 2, 1, 249, 15, 15, optionality::optional},
+  {"Product Class\"product_class\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 13, 13, optionality::optional},
+  {"Total Duration Of Therapy\"total_duration_of_therapy\":", &t_CQ_1f2c8c4efa, 500, 4, 1, 0, 25, 25, optionality::optional},
+  {"Product Manufacture Date\"product_manufacture_date\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 24, 24, optionality::optional},
+  {"Product Expiration Date\"product_expiration_date\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 23, 23, optionality::optional},
+  {"Product Implantation Date\"product_implantation_date\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 25, 25, optionality::optional},
+  {"Product Explantation Date\"product_explantation_date\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 25, 25, optionality::optional},
+  {"Single Use Device\"single_use_device\":", &t_CWE_b7997cfb24, 8, 9, 1, 244, 17, 17, optionality::optional},
+  {"Indication For Product Use\"indication_for_product_use\":", &t_CWE_b7997cfb24, 705, 10, 1, 0, 26, 26, optionality::optional},
+  {"Product Problem\"product_problem\":", &t_CWE_b7997cfb24, 8, 11, 1, 245, 15, 15, optionality::optional},
+  {"Product Serial/Lot Number\"product_serial_lot_number\":", &t_ST_30901c7b80, 199, 12, 3, 0, 25, 25, optionality::optional},
+  {"Product Available For Inspection\"product_available_for_inspection\":", &t_CWE_b7997cfb24, 1, 13, 1, 246, 32, 32, optionality::optional},
+  {"Product Evaluation Performed\"product_evaluation_performed\":", &t_CWE_b7997cfb24, 705, 14, 1, 0, 28, 28, optionality::optional},
+  {"Product Evaluation Status\"product_evaluation_status\":", &t_CWE_b7997cfb24, 705, 15, 1, 247, 25, 25, optionality::optional},
+  {"Product Evaluation Results\"product_evaluation_results\":", &t_CWE_b7997cfb24, 705, 16, 1, 0, 26, 26, optionality::optional},
+  {"Evaluated Product Source\"evaluated_product_source\":", &t_ID_e49635b99a, 1, 17, 1, 248, 24, 24, optionality::optional},
+  {"Date Product Returned To Manufacturer\"date_product_returned_to_manufacturer\":", &t_DTM_49eefd5d38, 24, 18, 1, 0, 37, 37, optionality::optional},
+  {"Device Operator Qualifications\"device_operator_qualifications\":", &t_ID_e49635b99a, 1, 19, 1, 242, 30, 30, optionality::optional},
+  {"Relatedness Assessment\"relatedness_assessment\":", &t_ID_e49635b99a, 1, 20, 1, 250, 22, 22, optionality::optional},
+  {"Action Taken In Response To The Event\"action_taken_in_response_to_the_event\":", &t_ID_e49635b99a, 2, 21, 6, 251, 37, 37, optionality::optional},
+  {"Event Causality Observations\"event_causality_observations\":", &t_ID_e49635b99a, 2, 22, 6, 252, 28, 28, optionality::optional},
+  {"Indirect Exposure Mechanism\"indirect_exposure_mechanism\":", &t_ID_e49635b99a, 1, 23, 3, 253, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_PCR_addf19fa20{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_addf19fa20_f, 23};
+inline constexpr segment_def s_PCR_2916d187f6{str("PCR", 3), str("Possible Causal Relationship", 28), s_PCR_2916d187f6_f, 23};
 #endif
 #ifndef HL7V2_DEFS_T_FN_34F312B89A
 #define HL7V2_DEFS_T_FN_34F312B89A
 inline constexpr component_def t_FN_34f312b89a_c[] = {
-  {str("Surname", 7), str("surname", 7), &t_ST_30901c7b80, 50, 0, optionality::required},
-  {str("Own Surname Prefix", 18), str("own_surname_prefix", 18), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Own Surname", 11), str("own_surname", 11), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Surname Prefix From Partner/Spouse", 34), str("surname_prefix_from_partner_spouse", 34), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Surname From Partner/Spouse", 27), str("surname_from_partner_spouse", 27), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Surname\"surname\":", &t_ST_30901c7b80, 50, 0, 7, 7, optionality::required},
+  {"Own Surname Prefix\"own_surname_prefix\":", &t_ST_30901c7b80, 20, 0, 18, 18, optionality::optional},
+  {"Own Surname\"own_surname\":", &t_ST_30901c7b80, 50, 0, 11, 11, optionality::optional},
+  {"Surname Prefix From Partner/Spouse\"surname_prefix_from_partner_spouse\":", &t_ST_30901c7b80, 20, 0, 34, 34, optionality::optional},
+  {"Surname From Partner/Spouse\"surname_from_partner_spouse\":", &t_ST_30901c7b80, 50, 0, 27, 27, optionality::optional},
 };
 inline constexpr type_def t_FN_34f312b89a{str("FN", 2), str("Family Name", 11), t_FN_34f312b89a_c, 5};
 #endif
 #ifndef HL7V2_DEFS_T_XCN_1079389CE6
 #define HL7V2_DEFS_T_XCN_1079389CE6
 inline constexpr component_def t_XCN_1079389ce6_c[] = {
-  {str("ID Number", 9), str("id_number", 9), &t_ST_30901c7b80, 15, 0, optionality::optional},
-  {str("Family Name", 11), str("family_name", 11), &t_FN_34f312b89a, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 5, 360, optionality::optional},
-  {str("Source Table", 12), str("source_table", 12), &t_IS_94058a80d1, 4, 297, optionality::conditional},
-  {str("Assigning Authority", 19), str("assigning_authority", 19), &t_HD_94272f5fd7, 227, 363, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 1, 200, optionality::optional},
-  {str("Identifier Check Digit", 22), str("identifier_check_digit", 22), &t_ST_30901c7b80, 4, 0, optionality::optional},
-  {str("Check Digit Scheme", 18), str("check_digit_scheme", 18), &t_ID_694d19431d, 3, 61, optionality::conditional},
-  {str("Identifier Type Code", 20), str("identifier_type_code", 20), &t_ID_694d19431d, 5, 203, optionality::optional},
-  {str("Assigning Facility", 18), str("assigning_facility", 18), &t_HD_94272f5fd7, 227, 0, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CWE_612241eecc, 705, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_910cff0ba1, 49, 0, optionality::optional},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_694d19431d, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
-  {str("Assigning Jurisdiction", 22), str("assigning_jurisdiction", 22), &t_CWE_612241eecc, 705, 0, optionality::optional},
-  {str("Assigning Agency or Department", 30), str("assigning_agency_or_department", 30), &t_CWE_612241eecc, 705, 0, optionality::optional},
+  {"ID Number\"id_number\":", &t_ST_30901c7b80, 15, 0, 9, 9, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_34f312b89a, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 5, 360, 6, 6, optionality::optional},
+  {"Source Table\"source_table\":", &t_IS_94058a80d1, 4, 297, 12, 12, optionality::conditional},
+  {"Assigning Authority\"assigning_authority\":", &t_HD_94272f5fd7, 227, 363, 19, 19, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 1, 200, 14, 14, optionality::optional},
+  {"Identifier Check Digit\"identifier_check_digit\":", &t_ST_30901c7b80, 4, 0, 22, 22, optionality::optional},
+  {"Check Digit Scheme\"check_digit_scheme\":", &t_ID_694d19431d, 3, 61, 18, 18, optionality::conditional},
+  {"Identifier Type Code\"identifier_type_code\":", &t_ID_694d19431d, 5, 203, 20, 20, optionality::optional},
+  {"Assigning Facility\"assigning_facility\":", &t_HD_94272f5fd7, 227, 0, 18, 18, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CWE_612241eecc, 705, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_910cff0ba1, 49, 0, 19, 19, optionality::optional},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_694d19431d, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
+  {"Assigning Jurisdiction\"assigning_jurisdiction\":", &t_CWE_612241eecc, 705, 0, 22, 22, optionality::optional},
+  {"Assigning Agency or Department\"assigning_agency_or_department\":", &t_CWE_612241eecc, 705, 0, 30, 30, optionality::optional},
 };
 inline constexpr type_def t_XCN_1079389ce6{str("XCN", 3), str("Extended Composite ID Number and Name for Persons", 49), t_XCN_1079389ce6_c, 23};
 #endif
-#ifndef HL7V2_DEFS_S_PD1_D54E63CD07
-#define HL7V2_DEFS_S_PD1_D54E63CD07
-inline constexpr field_def s_PD1_d54e63cd07_f[] = {
-  {str("Living Dependency", 17), str("living_dependency", 17), &t_CWE_b7997cfb24, 2, 1, 0, 223, optionality::optional},
-  {str("Living Arrangement", 18), str("living_arrangement", 18), &t_CWE_b7997cfb24, 2, 2, 1, 220, optionality::optional},
-  {str("Patient Primary Facility", 24), str("patient_primary_facility", 24), &t_XON_494b3ab033, 250, 3, 0, 204, optionality::optional},
-  {str("Patient Primary Care Provider Name & ID No.", 43), str("patient_primary_care_provider_name_id_no", 40), &t_XCN_1079389ce6, 250, 4, 0, 0, optionality::withdrawn},
-  {str("Student Indicator", 17), str("student_indicator", 17), &t_CWE_b7997cfb24, 2, 5, 1, 231, optionality::optional},
-  {str("Handicap", 8), str("handicap", 8), &t_CWE_b7997cfb24, 2, 6, 1, 295, optionality::optional},
-  {str("Living Will Code", 16), str("living_will_code", 16), &t_CWE_b7997cfb24, 2, 7, 1, 315, optionality::optional},
-  {str("Organ Donor Code", 16), str("organ_donor_code", 16), &t_CWE_b7997cfb24, 2, 8, 1, 316, optionality::optional},
-  {str("Separate Bill", 13), str("separate_bill", 13), &t_ID_e49635b99a, 1, 9, 1, 136, optionality::optional},
-  {str("Duplicate Patient", 17), str("duplicate_patient", 17), &t_CX_e709fcbbb0, 250, 10, 0, 0, optionality::optional},
-  {str("Publicity Code", 14), str("publicity_code", 14), &t_CWE_b7997cfb24, 705, 11, 1, 215, optionality::optional},
-  {str("Protection Indicator", 20), str("protection_indicator", 20), &t_ID_e49635b99a, 1, 12, 1, 136, optionality::optional},
-  {str("Protection Indicator Effective Date", 35), str("protection_indicator_effective_date", 35), &t_DT_43ff1b10ca, 8, 13, 1, 0, optionality::optional},
-  {str("Place of Worship", 16), str("place_of_worship", 16), &t_XON_494b3ab033, 250, 14, 0, 0, optionality::optional},
-  {str("Advance Directive Code", 22), str("advance_directive_code", 22), &t_CWE_b7997cfb24, 705, 15, 0, 435, optionality::conditional},
-  {str("Immunization Registry Status", 28), str("immunization_registry_status", 28), &t_CWE_b7997cfb24, 1, 16, 1, 441, optionality::optional},
-  {str("Immunization Registry Status Effective Date", 43), str("immunization_registry_status_effective_date", 43), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Publicity Code Effective Date", 29), str("publicity_code_effective_date", 29), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::optional},
-  {str("Military Branch", 15), str("military_branch", 15), &t_CWE_b7997cfb24, 5, 19, 1, 140, optionality::optional},
-  {str("Military Rank/Grade", 19), str("military_rank_grade", 19), &t_CWE_b7997cfb24, 2, 20, 1, 141, optionality::optional},
-  {str("Military Status", 15), str("military_status", 15), &t_CWE_b7997cfb24, 3, 21, 1, 142, optionality::optional},
-  {str("Advance Directive Last Verified Date", 36), str("advance_directive_last_verified_date", 36), &t_DT_43ff1b10ca, 8, 22, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PD1_2AC24FA85F
+#define HL7V2_DEFS_S_PD1_2AC24FA85F
+inline constexpr field_def s_PD1_2ac24fa85f_f[] = {
+  {"Living Dependency\"living_dependency\":", &t_CWE_b7997cfb24, 2, 1, 0, 223, 17, 17, optionality::optional},
+  {"Living Arrangement\"living_arrangement\":", &t_CWE_b7997cfb24, 2, 2, 1, 220, 18, 18, optionality::optional},
+  {"Patient Primary Facility\"patient_primary_facility\":", &t_XON_494b3ab033, 250, 3, 0, 204, 24, 24, optionality::optional},
+  {"Patient Primary Care Provider Name & ID No.\"patient_primary_care_provider_name_id_no\":", &t_XCN_1079389ce6, 250, 4, 0, 0, 43, 40, optionality::withdrawn},
+  {"Student Indicator\"student_indicator\":", &t_CWE_b7997cfb24, 2, 5, 1, 231, 17, 17, optionality::optional},
+  {"Handicap\"handicap\":", &t_CWE_b7997cfb24, 2, 6, 1, 295, 8, 8, optionality::optional},
+  {"Living Will Code\"living_will_code\":", &t_CWE_b7997cfb24, 2, 7, 1, 315, 16, 16, optionality::optional},
+  {"Organ Donor Code\"organ_donor_code\":", &t_CWE_b7997cfb24, 2, 8, 1, 316, 16, 16, optionality::optional},
+  {"Separate Bill\"separate_bill\":", &t_ID_e49635b99a, 1, 9, 1, 136, 13, 13, optionality::optional},
+  {"Duplicate Patient\"duplicate_patient\":", &t_CX_e709fcbbb0, 250, 10, 0, 0, 17, 17, optionality::optional},
+  {"Publicity Code\"publicity_code\":", &t_CWE_b7997cfb24, 705, 11, 1, 215, 14, 14, optionality::optional},
+  {"Protection Indicator\"protection_indicator\":", &t_ID_e49635b99a, 1, 12, 1, 136, 20, 20, optionality::optional},
+  {"Protection Indicator Effective Date\"protection_indicator_effective_date\":", &t_DT_43ff1b10ca, 8, 13, 1, 0, 35, 35, optionality::optional},
+  {"Place of Worship\"place_of_worship\":", &t_XON_494b3ab033, 250, 14, 0, 0, 16, 16, optionality::optional},
+  {"Advance Directive Code\"advance_directive_code\":", &t_CWE_b7997cfb24, 705, 15, 0, 435, 22, 22, optionality::conditional},
+  {"Immunization Registry Status\"immunization_registry_status\":", &t_CWE_b7997cfb24, 1, 16, 1, 441, 28, 28, optionality::optional},
+  {"Immunization Registry Status Effective Date\"immunization_registry_status_effective_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 43, 43, optionality::optional},
+  {"Publicity Code Effective Date\"publicity_code_effective_date\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 29, 29, optionality::optional},
+  {"Military Branch\"military_branch\":", &t_CWE_b7997cfb24, 5, 19, 1, 140, 15, 15, optionality::optional},
+  {"Military Rank/Grade\"military_rank_grade\":", &t_CWE_b7997cfb24, 2, 20, 1, 141, 19, 19, optionality::optional},
+  {"Military Status\"military_status\":", &t_CWE_b7997cfb24, 3, 21, 1, 142, 15, 15, optionality::optional},
+  {"Advance Directive Last Verified Date\"advance_directive_last_verified_date\":", &t_DT_43ff1b10ca, 8, 22, 1, 0, 36, 36, optionality::optional},
 };
-inline constexpr segment_def s_PD1_d54e63cd07{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_d54e63cd07_f, 22};
+inline constexpr segment_def s_PD1_2ac24fa85f{str("PD1", 3), str("Patient Additional Demographic", 30), s_PD1_2ac24fa85f_f, 22};
 #endif
-#ifndef HL7V2_DEFS_S_PDA_91530EF156
-#define HL7V2_DEFS_S_PDA_91530EF156
-inline constexpr field_def s_PDA_91530ef156_f[] = {
-  {str("Death Cause Code", 16), str("death_cause_code", 16), &t_CWE_b7997cfb24, 705, 1, 0, 0, optionality::optional},
-  {str("Death Location", 14), str("death_location", 14), &t_PL_eed0f2e6de, 80, 2, 1, 0, optionality::optional},
-  {str("Death Certified Indicator", 25), str("death_certified_indicator", 25), &t_ID_e49635b99a, 1, 3, 1, 136, optionality::optional},
-  {str("Death Certificate Signed Date/Time", 34), str("death_certificate_signed_date_time", 34), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Death Certified By", 18), str("death_certified_by", 18), &t_XCN_5fd24dc260, 250, 5, 1, 0, optionality::optional},
-  {str("Autopsy Indicator", 17), str("autopsy_indicator", 17), &t_ID_e49635b99a, 1, 6, 1, 136, optionality::optional},
-  {str("Autopsy Start and End Date/Time", 31), str("autopsy_start_and_end_date_time", 31), &t_DR_910cff0ba1, 53, 7, 1, 0, optionality::optional},
-  {str("Autopsy Performed By", 20), str("autopsy_performed_by", 20), &t_XCN_5fd24dc260, 250, 8, 1, 0, optionality::optional},
-  {str("Coroner Indicator", 17), str("coroner_indicator", 17), &t_ID_e49635b99a, 1, 9, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_PDA_B02F306F9E
+#define HL7V2_DEFS_S_PDA_B02F306F9E
+inline constexpr field_def s_PDA_b02f306f9e_f[] = {
+  {"Death Cause Code\"death_cause_code\":", &t_CWE_b7997cfb24, 705, 1, 0, 0, 16, 16, optionality::optional},
+  {"Death Location\"death_location\":", &t_PL_eed0f2e6de, 80, 2, 1, 0, 14, 14, optionality::optional},
+  {"Death Certified Indicator\"death_certified_indicator\":", &t_ID_e49635b99a, 1, 3, 1, 136, 25, 25, optionality::optional},
+  {"Death Certificate Signed Date/Time\"death_certificate_signed_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 34, 34, optionality::optional},
+  {"Death Certified By\"death_certified_by\":", &t_XCN_5fd24dc260, 250, 5, 1, 0, 18, 18, optionality::optional},
+  {"Autopsy Indicator\"autopsy_indicator\":", &t_ID_e49635b99a, 1, 6, 1, 136, 17, 17, optionality::optional},
+  {"Autopsy Start and End Date/Time\"autopsy_start_and_end_date_time\":", &t_DR_910cff0ba1, 53, 7, 1, 0, 31, 31, optionality::optional},
+  {"Autopsy Performed By\"autopsy_performed_by\":", &t_XCN_5fd24dc260, 250, 8, 1, 0, 20, 20, optionality::optional},
+  {"Coroner Indicator\"coroner_indicator\":", &t_ID_e49635b99a, 1, 9, 1, 136, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_PDA_91530ef156{str("PDA", 3), str("Patient Death and Autopsy", 25), s_PDA_91530ef156_f, 9};
+inline constexpr segment_def s_PDA_b02f306f9e{str("PDA", 3), str("Patient Death and Autopsy", 25), s_PDA_b02f306f9e_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_PDC_379821D8CF
-#define HL7V2_DEFS_S_PDC_379821D8CF
-inline constexpr field_def s_PDC_379821d8cf_f[] = {
-  {str("Manufacturer/Distributor", 24), str("manufacturer_distributor", 24), &t_XON_494b3ab033, 570, 1, 0, 0, optionality::required},
-  {str("Country", 7), str("country", 7), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::required},
-  {str("Brand Name", 10), str("brand_name", 10), &t_ST_30901c7b80, 60, 3, 1, 0, optionality::required},
-  {str("Device Family Name", 18), str("device_family_name", 18), &t_ST_30901c7b80, 60, 4, 1, 0, optionality::optional},
-  {str("Generic Name", 12), str("generic_name", 12), &t_CWE_b7997cfb24, 705, 5, 1, 0, optionality::optional},
-  {str("Model Identifier", 16), str("model_identifier", 16), &t_ST_30901c7b80, 60, 6, 0, 0, optionality::optional},
-  {str("Catalogue Identifier", 20), str("catalogue_identifier", 20), &t_ST_30901c7b80, 60, 7, 1, 0, optionality::optional},
-  {str("Other Identifier", 16), str("other_identifier", 16), &t_ST_30901c7b80, 60, 8, 0, 0, optionality::optional},
-  {str("Product Code", 12), str("product_code", 12), &t_CWE_b7997cfb24, 705, 9, 1, 0, optionality::optional},
-  {str("Marketing Basis", 15), str("marketing_basis", 15), &t_ID_e49635b99a, 4, 10, 1, 330, optionality::optional},
-  {str("Marketing Approval ID", 21), str("marketing_approval_id", 21), &t_ST_30901c7b80, 60, 11, 1, 0, optionality::optional},
-  {str("Labeled Shelf Life", 18), str("labeled_shelf_life", 18), &t_CQ_1f2c8c4efa, 722, 12, 1, 0, optionality::optional},
-  {str("Expected Shelf Life", 19), str("expected_shelf_life", 19), &t_CQ_1f2c8c4efa, 722, 13, 1, 0, optionality::optional},
-  {str("Date First Marketed", 19), str("date_first_marketed", 19), &t_DTM_49eefd5d38, 24, 14, 1, 0, optionality::optional},
-  {str("Date Last Marketed", 18), str("date_last_marketed", 18), &t_DTM_49eefd5d38, 24, 15, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PDC_19F2D3CEA3
+#define HL7V2_DEFS_S_PDC_19F2D3CEA3
+inline constexpr field_def s_PDC_19f2d3cea3_f[] = {
+  {"Manufacturer/Distributor\"manufacturer_distributor\":", &t_XON_494b3ab033, 570, 1, 0, 0, 24, 24, optionality::required},
+  {"Country\"country\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 7, 7, optionality::required},
+  {"Brand Name\"brand_name\":", &t_ST_30901c7b80, 60, 3, 1, 0, 10, 10, optionality::required},
+  {"Device Family Name\"device_family_name\":", &t_ST_30901c7b80, 60, 4, 1, 0, 18, 18, optionality::optional},
+  {"Generic Name\"generic_name\":", &t_CWE_b7997cfb24, 705, 5, 1, 0, 12, 12, optionality::optional},
+  {"Model Identifier\"model_identifier\":", &t_ST_30901c7b80, 60, 6, 0, 0, 16, 16, optionality::optional},
+  {"Catalogue Identifier\"catalogue_identifier\":", &t_ST_30901c7b80, 60, 7, 1, 0, 20, 20, optionality::optional},
+  {"Other Identifier\"other_identifier\":", &t_ST_30901c7b80, 60, 8, 0, 0, 16, 16, optionality::optional},
+  {"Product Code\"product_code\":", &t_CWE_b7997cfb24, 705, 9, 1, 0, 12, 12, optionality::optional},
+  {"Marketing Basis\"marketing_basis\":", &t_ID_e49635b99a, 4, 10, 1, 330, 15, 15, optionality::optional},
+  {"Marketing Approval ID\"marketing_approval_id\":", &t_ST_30901c7b80, 60, 11, 1, 0, 21, 21, optionality::optional},
+  {"Labeled Shelf Life\"labeled_shelf_life\":", &t_CQ_1f2c8c4efa, 722, 12, 1, 0, 18, 18, optionality::optional},
+  {"Expected Shelf Life\"expected_shelf_life\":", &t_CQ_1f2c8c4efa, 722, 13, 1, 0, 19, 19, optionality::optional},
+  {"Date First Marketed\"date_first_marketed\":", &t_DTM_49eefd5d38, 24, 14, 1, 0, 19, 19, optionality::optional},
+  {"Date Last Marketed\"date_last_marketed\":", &t_DTM_49eefd5d38, 24, 15, 1, 0, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_PDC_379821d8cf{str("PDC", 3), str("Product Detail Country", 22), s_PDC_379821d8cf_f, 15};
+inline constexpr segment_def s_PDC_19f2d3cea3{str("PDC", 3), str("Product Detail Country", 22), s_PDC_19f2d3cea3_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_PEO_8105298542
-#define HL7V2_DEFS_S_PEO_8105298542
-inline constexpr field_def s_PEO_8105298542_f[] = {
-  {str("Event Identifiers Used", 22), str("event_identifiers_used", 22), &t_CWE_b7997cfb24, 705, 1, 0, 0, optionality::optional},
-  {str("Event Symptom/Diagnosis Code", 28), str("event_symptom_diagnosis_code", 28), &t_CWE_b7997cfb24, 705, 2, 0, 0, optionality::optional},
-  {str("Event Onset Date/Time", 21), str("event_onset_date_time", 21), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::required},
-  {str("Event Exacerbation Date/Time", 28), str("event_exacerbation_date_time", 28), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Event Improved Date/Time", 24), str("event_improved_date_time", 24), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Event Ended Data/Time", 21), str("event_ended_data_time", 21), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Event Location Occurred Address", 31), str("event_location_occurred_address", 31), &t_XAD_85eb3acc14, 2915, 7, 0, 0, optionality::optional},
-  {str("Event Qualification", 19), str("event_qualification", 19), &t_ID_e49635b99a, 1, 8, 0, 237, optionality::optional},
-  {str("Event Serious", 13), str("event_serious", 13), &t_ID_e49635b99a, 1, 9, 1, 238, optionality::optional},
-  {str("Event Expected", 14), str("event_expected", 14), &t_ID_e49635b99a, 1, 10, 1, 239, optionality::optional},
-  {str("Event Outcome", 13), str("event_outcome", 13), &t_ID_e49635b99a, 1, 11, 0, 240, optionality::optional},
-  {str("Patient Outcome", 15), str("patient_outcome", 15), &t_ID_e49635b99a, 1, 12, 1, 241, optionality::optional},
-  {str("Event Description from Others", 29), str("event_description_from_others", 29), &t_FT_d647cd4377, 600, 13, 0, 0, optionality::optional},
-  {str("Event Description from Original Reporter", 40), str("event_description_from_original_reporter", 40), &t_FT_d647cd4377, 600, 14, 0, 0, optionality::optional},
-  {str("Event Description from Patient", 30), str("event_description_from_patient", 30), &t_FT_d647cd4377, 600, 15, 0, 0, optionality::optional},
-  {str("Event Description from Practitioner", 35), str("event_description_from_practitioner", 35), &t_FT_d647cd4377, 600, 16, 0, 0, optionality::optional},
-  {str("Event Description from Autopsy", 30), str("event_description_from_autopsy", 30), &t_FT_d647cd4377, 600, 17, 0, 0, optionality::optional},
-  {str("Cause Of Death", 14), str("cause_of_death", 14), &t_CWE_b7997cfb24, 705, 18, 0, 0, optionality::optional},
-  {str("Primary Observer Name", 21), str("primary_observer_name", 21), &t_XPN_e33fe53a43, 1317, 19, 0, 0, optionality::optional},
-  {str("Primary Observer Address", 24), str("primary_observer_address", 24), &t_XAD_85eb3acc14, 2915, 20, 0, 0, optionality::optional},
-  {str("Primary Observer Telephone", 26), str("primary_observer_telephone", 26), &t_XTN_35aa41f920, 2743, 21, 0, 0, optionality::optional},
-  {str("Primary Observer's Qualification", 32), str("primary_observers_qualification", 31), &t_ID_e49635b99a, 1, 22, 1, 242, optionality::optional},
-  {str("Confirmation Provided By", 24), str("confirmation_provided_by", 24), &t_ID_e49635b99a, 1, 23, 1, 242, optionality::optional},
-  {str("Primary Observer Aware Date/Time", 32), str("primary_observer_aware_date_time", 32), &t_DTM_49eefd5d38, 24, 24, 1, 0, optionality::optional},
-  {str("Primary Observer's identity May Be Divulged", 43), str("primary_observers_identity_may_be_divulged", 42), &t_ID_e49635b99a, 2, 25, 1, 243, optionality::optional},
+#ifndef HL7V2_DEFS_S_PEO_5B8BC1771C
+#define HL7V2_DEFS_S_PEO_5B8BC1771C
+inline constexpr field_def s_PEO_5b8bc1771c_f[] = {
+  {"Event Identifiers Used\"event_identifiers_used\":", &t_CWE_b7997cfb24, 705, 1, 0, 0, 22, 22, optionality::optional},
+  {"Event Symptom/Diagnosis Code\"event_symptom_diagnosis_code\":", &t_CWE_b7997cfb24, 705, 2, 0, 0, 28, 28, optionality::optional},
+  {"Event Onset Date/Time\"event_onset_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 21, 21, optionality::required},
+  {"Event Exacerbation Date/Time\"event_exacerbation_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 28, 28, optionality::optional},
+  {"Event Improved Date/Time\"event_improved_date_time\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 24, 24, optionality::optional},
+  {"Event Ended Data/Time\"event_ended_data_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 21, 21, optionality::optional},
+  {"Event Location Occurred Address\"event_location_occurred_address\":", &t_XAD_85eb3acc14, 2915, 7, 0, 0, 31, 31, optionality::optional},
+  {"Event Qualification\"event_qualification\":", &t_ID_e49635b99a, 1, 8, 0, 237, 19, 19, optionality::optional},
+  {"Event Serious\"event_serious\":", &t_ID_e49635b99a, 1, 9, 1, 238, 13, 13, optionality::optional},
+  {"Event Expected\"event_expected\":", &t_ID_e49635b99a, 1, 10, 1, 239, 14, 14, optionality::optional},
+  {"Event Outcome\"event_outcome\":", &t_ID_e49635b99a, 1, 11, 0, 240, 13, 13, optionality::optional},
+  {"Patient Outcome\"patient_outcome\":", &t_ID_e49635b99a, 1, 12, 1, 241, 15, 15, optionality::optional},
+  {"Event Description from Others\"event_description_from_others\":", &t_FT_d647cd4377, 600, 13, 0, 0, 29, 29, optionality::optional},
+  {"Event Description from Original Reporter\"event_description_from_original_reporter\":", &t_FT_d647cd4377, 600, 14, 0, 0, 40, 40, optionality::optional},
+  {"Event Description from Patient\"event_description_from_patient\":", &t_FT_d647cd4377, 600, 15, 0, 0, 30, 30, optionality::optional},
+  {"Event Description from Practitioner\"event_description_from_practitioner\":", &t_FT_d647cd4377, 600, 16, 0, 0, 35, 35, optionality::optional},
+  {"Event Description from Autopsy\"event_description_from_autopsy\":", &t_FT_d647cd4377, 600, 17, 0, 0, 30, 30, optionality::optional},
+  {"Cause Of Death\"cause_of_death\":", &t_CWE_b7997cfb24, 705, 18, 0, 0, 14, 14, optionality::optional},
+  {"Primary Observer Name\"primary_observer_name\":", &t_XPN_e33fe53a43, 1317, 19, 0, 0, 21, 21, optionality::optional},
+  {"Primary Observer Address\"primary_observer_address\":", &t_XAD_85eb3acc14, 2915, 20, 0, 0, 24, 24, optionality::optional},
+  {"Primary Observer Telephone\"primary_observer_telephone\":", &t_XTN_35aa41f920, 2743, 21, 0, 0, 26, 26, optionality::optional},
+  {"Primary Observer's Qualification\"primary_observers_qualification\":", &t_ID_e49635b99a, 1, 22, 1, 242, 32, 31, optionality::optional},
+  {"Confirmation Provided By\"confirmation_provided_by\":", &t_ID_e49635b99a, 1, 23, 1, 242, 24, 24, optionality::optional},
+  {"Primary Observer Aware Date/Time\"primary_observer_aware_date_time\":", &t_DTM_49eefd5d38, 24, 24, 1, 0, 32, 32, optionality::optional},
+  {"Primary Observer's identity May Be Divulged\"primary_observers_identity_may_be_divulged\":", &t_ID_e49635b99a, 2, 25, 1, 243, 43, 42, optionality::optional},
 };
-inline constexpr segment_def s_PEO_8105298542{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_8105298542_f, 25};
+inline constexpr segment_def s_PEO_5b8bc1771c{str("PEO", 3), str("Product Experience Observation", 30), s_PEO_5b8bc1771c_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_PES_8FAC9F12EE
-#define HL7V2_DEFS_S_PES_8FAC9F12EE
-inline constexpr field_def s_PES_8fac9f12ee_f[] = {
-  {str("Sender Organization Name", 24), str("sender_organization_name", 24), &t_XON_494b3ab033, 567, 1, 0, 0, optionality::optional},
-  {str("Sender Individual Name", 22), str("sender_individual_name", 22), &t_XCN_5fd24dc260, 3220, 2, 0, 0, optionality::optional},
-  {str("Sender Address", 14), str("sender_address", 14), &t_XAD_85eb3acc14, 2915, 3, 0, 0, optionality::optional},
-  {str("Sender Telephone", 16), str("sender_telephone", 16), &t_XTN_35aa41f920, 2743, 4, 0, 0, optionality::optional},
-  {str("Sender Event Identifier", 23), str("sender_event_identifier", 23), &t_EI_47906d92be, 427, 5, 1, 0, optionality::optional},
-  {str("Sender Sequence Number", 22), str("sender_sequence_number", 22), &t_NM_caa61c45e1, 16, 6, 1, 0, optionality::optional},
-  {str("Sender Event Description", 24), str("sender_event_description", 24), &t_FT_d647cd4377, 600, 7, 0, 0, optionality::optional},
-  {str("Sender Comment", 14), str("sender_comment", 14), &t_FT_d647cd4377, 600, 8, 1, 0, optionality::optional},
-  {str("Sender Aware Date/Time", 22), str("sender_aware_date_time", 22), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::optional},
-  {str("Event Report Date", 17), str("event_report_date", 17), &t_DTM_49eefd5d38, 24, 10, 1, 0, optionality::required},
-  {str("Event Report Timing/Type", 24), str("event_report_timing_type", 24), &t_ID_e49635b99a, 3, 11, 2, 234, optionality::optional},
-  {str("Event Report Source", 19), str("event_report_source", 19), &t_ID_e49635b99a, 1, 12, 1, 235, optionality::optional},
-  {str("Event Reported To", 17), str("event_reported_to", 17), &t_ID_e49635b99a, 1, 13, 0, 236, optionality::optional},
+#ifndef HL7V2_DEFS_S_PES_D28ADB7DCA
+#define HL7V2_DEFS_S_PES_D28ADB7DCA
+inline constexpr field_def s_PES_d28adb7dca_f[] = {
+  {"Sender Organization Name\"sender_organization_name\":", &t_XON_494b3ab033, 567, 1, 0, 0, 24, 24, optionality::optional},
+  {"Sender Individual Name\"sender_individual_name\":", &t_XCN_5fd24dc260, 3220, 2, 0, 0, 22, 22, optionality::optional},
+  {"Sender Address\"sender_address\":", &t_XAD_85eb3acc14, 2915, 3, 0, 0, 14, 14, optionality::optional},
+  {"Sender Telephone\"sender_telephone\":", &t_XTN_35aa41f920, 2743, 4, 0, 0, 16, 16, optionality::optional},
+  {"Sender Event Identifier\"sender_event_identifier\":", &t_EI_47906d92be, 427, 5, 1, 0, 23, 23, optionality::optional},
+  {"Sender Sequence Number\"sender_sequence_number\":", &t_NM_caa61c45e1, 16, 6, 1, 0, 22, 22, optionality::optional},
+  {"Sender Event Description\"sender_event_description\":", &t_FT_d647cd4377, 600, 7, 0, 0, 24, 24, optionality::optional},
+  {"Sender Comment\"sender_comment\":", &t_FT_d647cd4377, 600, 8, 1, 0, 14, 14, optionality::optional},
+  {"Sender Aware Date/Time\"sender_aware_date_time\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 22, 22, optionality::optional},
+  {"Event Report Date\"event_report_date\":", &t_DTM_49eefd5d38, 24, 10, 1, 0, 17, 17, optionality::required},
+  {"Event Report Timing/Type\"event_report_timing_type\":", &t_ID_e49635b99a, 3, 11, 2, 234, 24, 24, optionality::optional},
+  {"Event Report Source\"event_report_source\":", &t_ID_e49635b99a, 1, 12, 1, 235, 19, 19, optionality::optional},
+  {"Event Reported To\"event_reported_to\":", &t_ID_e49635b99a, 1, 13, 0, 236, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_PES_8fac9f12ee{str("PES", 3), str("Product Experience Sender", 25), s_PES_8fac9f12ee_f, 13};
+inline constexpr segment_def s_PES_d28adb7dca{str("PES", 3), str("Product Experience Sender", 25), s_PES_d28adb7dca_f, 13};
 #endif
 #ifndef HL7V2_DEFS_T_XPN_BA19BD044C
 #define HL7V2_DEFS_T_XPN_BA19BD044C
 inline constexpr component_def t_XPN_ba19bd044c_c[] = {
-  {str("Family Name", 11), str("family_name", 11), &t_FN_34f312b89a, 194, 0, optionality::optional},
-  {str("Given Name", 10), str("given_name", 10), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Second and Further Given Names or Initials Thereof", 50), str("second_and_further_given_names_or_initials_thereof", 50), &t_ST_30901c7b80, 30, 0, optionality::optional},
-  {str("Suffix", 6), str("suffix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Prefix", 6), str("prefix", 6), &t_ST_30901c7b80, 20, 0, optionality::optional},
-  {str("Degree", 6), str("degree", 6), &t_IS_94058a80d1, 6, 360, optionality::optional},
-  {str("Name Type Code", 14), str("name_type_code", 14), &t_ID_694d19431d, 1, 200, optionality::optional},
-  {str("Name Representation Code", 24), str("name_representation_code", 24), &t_ID_694d19431d, 1, 465, optionality::optional},
-  {str("Name Context", 12), str("name_context", 12), &t_CWE_612241eecc, 705, 448, optionality::optional},
-  {str("Name Validity Range", 19), str("name_validity_range", 19), &t_DR_910cff0ba1, 49, 0, optionality::optional},
-  {str("Name Assembly Order", 19), str("name_assembly_order", 19), &t_ID_694d19431d, 1, 444, optionality::optional},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 0, optionality::optional},
-  {str("Professional Suffix", 19), str("professional_suffix", 19), &t_ST_30901c7b80, 199, 0, optionality::optional},
+  {"Family Name\"family_name\":", &t_FN_34f312b89a, 194, 0, 11, 11, optionality::optional},
+  {"Given Name\"given_name\":", &t_ST_30901c7b80, 30, 0, 10, 10, optionality::optional},
+  {"Second and Further Given Names or Initials Thereof\"second_and_further_given_names_or_initials_thereof\":", &t_ST_30901c7b80, 30, 0, 50, 50, optionality::optional},
+  {"Suffix\"suffix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Prefix\"prefix\":", &t_ST_30901c7b80, 20, 0, 6, 6, optionality::optional},
+  {"Degree\"degree\":", &t_IS_94058a80d1, 6, 360, 6, 6, optionality::optional},
+  {"Name Type Code\"name_type_code\":", &t_ID_694d19431d, 1, 200, 14, 14, optionality::optional},
+  {"Name Representation Code\"name_representation_code\":", &t_ID_694d19431d, 1, 465, 24, 24, optionality::optional},
+  {"Name Context\"name_context\":", &t_CWE_612241eecc, 705, 448, 12, 12, optionality::optional},
+  {"Name Validity Range\"name_validity_range\":", &t_DR_910cff0ba1, 49, 0, 19, 19, optionality::optional},
+  {"Name Assembly Order\"name_assembly_order\":", &t_ID_694d19431d, 1, 444, 19, 19, optionality::optional},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 0, 15, 15, optionality::optional},
+  {"Professional Suffix\"professional_suffix\":", &t_ST_30901c7b80, 199, 0, 19, 19, optionality::optional},
 };
 inline constexpr type_def t_XPN_ba19bd044c{str("XPN", 3), str("Extended Person Name", 20), t_XPN_ba19bd044c_c, 14};
 #endif
 #ifndef HL7V2_DEFS_T_DLN_AD0072E551
 #define HL7V2_DEFS_T_DLN_AD0072E551
 inline constexpr component_def t_DLN_ad0072e551_c[] = {
-  {str("License Number", 14), str("license_number", 14), &t_ST_30901c7b80, 20, 0, optionality::required},
-  {str("Issuing State, Province, Country", 32), str("issuing_state_province_country", 30), &t_IS_94058a80d1, 20, 333, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::optional},
+  {"License Number\"license_number\":", &t_ST_30901c7b80, 20, 0, 14, 14, optionality::required},
+  {"Issuing State, Province, Country\"issuing_state_province_country\":", &t_IS_94058a80d1, 20, 333, 32, 30, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::optional},
 };
 inline constexpr type_def t_DLN_ad0072e551{str("DLN", 3), str("Driver_s License Number", 23), t_DLN_ad0072e551_c, 3};
 #endif
-#ifndef HL7V2_DEFS_S_PID_26EF28D57F
-#define HL7V2_DEFS_S_PID_26EF28D57F
-inline constexpr field_def s_PID_26ef28d57f_f[] = {
-  {str("Set ID - PID", 12), str("set_id_pid", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient ID", 10), str("patient_id", 10), &t_CX_2474462158, 20, 2, 1, 0, optionality::withdrawn},
-  {str("Patient Identifier List", 23), str("patient_identifier_list", 23), &t_CX_e709fcbbb0, 250, 3, 0, 0, optionality::required},
-  {str("Alternate Patient ID - PID", 26), str("alternate_patient_id_pid", 24), &t_CX_2474462158, 20, 4, 0, 0, optionality::withdrawn},
-  {str("Patient Name", 12), str("patient_name", 12), &t_XPN_e33fe53a43, 250, 5, 0, 200, optionality::required},
-  {str("Mother's Maiden Name", 20), str("mothers_maiden_name", 19), &t_XPN_e33fe53a43, 250, 6, 0, 0, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_CWE_b7997cfb24, 1, 8, 1, 1, optionality::optional},
-  {str("Patient Alias", 13), str("patient_alias", 13), &t_XPN_ba19bd044c, 250, 9, 0, 0, optionality::withdrawn},
-  {str("Race", 4), str("race", 4), &t_CWE_b7997cfb24, 705, 10, 0, 5, optionality::optional},
-  {str("Patient Address", 15), str("patient_address", 15), &t_XAD_85eb3acc14, 250, 11, 0, 0, optionality::optional},
-  {str("County Code", 11), str("county_code", 11), &t_IS_94058a80d1, 4, 12, 1, 289, optionality::withdrawn},
-  {str("Phone Number - Home", 19), str("phone_number_home", 17), &t_XTN_35aa41f920, 250, 13, 0, 0, optionality::optional},
-  {str("Phone Number - Business", 23), str("phone_number_business", 21), &t_XTN_35aa41f920, 250, 14, 0, 0, optionality::optional},
-  {str("Primary Language", 16), str("primary_language", 16), &t_CWE_b7997cfb24, 705, 15, 1, 296, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CWE_b7997cfb24, 705, 16, 1, 2, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CWE_b7997cfb24, 705, 17, 1, 6, optionality::optional},
-  {str("Patient Account Number", 22), str("patient_account_number", 22), &t_CX_e709fcbbb0, 250, 18, 1, 61, optionality::optional},
-  {str("SSN Number - Patient", 20), str("ssn_number_patient", 18), &t_ST_30901c7b80, 16, 19, 1, 0, optionality::withdrawn},
-  {str("Driver's License Number - Patient", 33), str("drivers_license_number_patient", 30), &t_DLN_ad0072e551, 25, 20, 1, 0, optionality::withdrawn},
-  {str("Mother's Identifier", 19), str("mothers_identifier", 18), &t_CX_e709fcbbb0, 250, 21, 0, 61, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CWE_b7997cfb24, 705, 22, 0, 189, optionality::optional},
-  {str("Birth Place", 11), str("birth_place", 11), &t_ST_30901c7b80, 250, 23, 1, 0, optionality::optional},
-  {str("Multiple Birth Indicator", 24), str("multiple_birth_indicator", 24), &t_ID_e49635b99a, 1, 24, 1, 136, optionality::optional},
-  {str("Birth Order", 11), str("birth_order", 11), &t_NM_caa61c45e1, 2, 25, 1, 0, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CWE_b7997cfb24, 705, 26, 0, 171, optionality::optional},
-  {str("Veterans Military Status", 24), str("veterans_military_status", 24), &t_CWE_b7997cfb24, 705, 27, 1, 172, optionality::optional},
-  {str("Nationality", 11), str("nationality", 11), &t_CWE_612241eecc, 705, 28, 1, 212, optionality::withdrawn},
-  {str("Patient Death Date and Time", 27), str("patient_death_date_and_time", 27), &t_DTM_49eefd5d38, 24, 29, 1, 0, optionality::optional},
-  {str("Patient Death Indicator", 23), str("patient_death_indicator", 23), &t_ID_e49635b99a, 1, 30, 1, 136, optionality::optional},
-  {str("Identity Unknown Indicator", 26), str("identity_unknown_indicator", 26), &t_ID_e49635b99a, 1, 31, 1, 136, optionality::optional},
-  {str("Identity Reliability Code", 25), str("identity_reliability_code", 25), &t_CWE_b7997cfb24, 20, 32, 0, 445, optionality::optional},
-  {str("Last Update Date/Time", 21), str("last_update_date_time", 21), &t_DTM_49eefd5d38, 24, 33, 1, 0, optionality::optional},
-  {str("Last Update Facility", 20), str("last_update_facility", 20), &t_HD_ca6d28384e, 241, 34, 1, 0, optionality::optional},
-  {str("Species Code", 12), str("species_code", 12), &t_CWE_b7997cfb24, 705, 35, 1, 446, optionality::conditional},
-  {str("Breed Code", 10), str("breed_code", 10), &t_CWE_b7997cfb24, 705, 36, 1, 447, optionality::conditional},
-  {str("Strain", 6), str("strain", 6), &t_ST_30901c7b80, 80, 37, 1, 0, optionality::optional},
-  {str("Production Class Code", 21), str("production_class_code", 21), &t_CWE_b7997cfb24, 705, 38, 1, 429, optionality::optional},
-  {str("Tribal Citizenship", 18), str("tribal_citizenship", 18), &t_CWE_b7997cfb24, 705, 39, 0, 171, optionality::optional},
-  {str("Patient Telecommunication Information", 37), str("patient_telecommunication_information", 37), &t_XTN_35aa41f920, 0, 40, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PID_9D3C685376
+#define HL7V2_DEFS_S_PID_9D3C685376
+inline constexpr field_def s_PID_9d3c685376_f[] = {
+  {"Set ID - PID\"set_id_pid\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient ID\"patient_id\":", &t_CX_2474462158, 20, 2, 1, 0, 10, 10, optionality::withdrawn},
+  {"Patient Identifier List\"patient_identifier_list\":", &t_CX_e709fcbbb0, 250, 3, 0, 0, 23, 23, optionality::required},
+  {"Alternate Patient ID - PID\"alternate_patient_id_pid\":", &t_CX_2474462158, 20, 4, 0, 0, 26, 24, optionality::withdrawn},
+  {"Patient Name\"patient_name\":", &t_XPN_e33fe53a43, 250, 5, 0, 200, 12, 12, optionality::required},
+  {"Mother's Maiden Name\"mothers_maiden_name\":", &t_XPN_e33fe53a43, 250, 6, 0, 0, 20, 19, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 18, 18, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_CWE_b7997cfb24, 1, 8, 1, 1, 18, 18, optionality::optional},
+  {"Patient Alias\"patient_alias\":", &t_XPN_ba19bd044c, 250, 9, 0, 0, 13, 13, optionality::withdrawn},
+  {"Race\"race\":", &t_CWE_b7997cfb24, 705, 10, 0, 5, 4, 4, optionality::optional},
+  {"Patient Address\"patient_address\":", &t_XAD_85eb3acc14, 250, 11, 0, 0, 15, 15, optionality::optional},
+  {"County Code\"county_code\":", &t_IS_94058a80d1, 4, 12, 1, 289, 11, 11, optionality::withdrawn},
+  {"Phone Number - Home\"phone_number_home\":", &t_XTN_35aa41f920, 250, 13, 0, 0, 19, 17, optionality::optional},
+  {"Phone Number - Business\"phone_number_business\":", &t_XTN_35aa41f920, 250, 14, 0, 0, 23, 21, optionality::optional},
+  {"Primary Language\"primary_language\":", &t_CWE_b7997cfb24, 705, 15, 1, 296, 16, 16, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CWE_b7997cfb24, 705, 16, 1, 2, 14, 14, optionality::optional},
+  {"Religion\"religion\":", &t_CWE_b7997cfb24, 705, 17, 1, 6, 8, 8, optionality::optional},
+  {"Patient Account Number\"patient_account_number\":", &t_CX_e709fcbbb0, 250, 18, 1, 61, 22, 22, optionality::optional},
+  {"SSN Number - Patient\"ssn_number_patient\":", &t_ST_30901c7b80, 16, 19, 1, 0, 20, 18, optionality::withdrawn},
+  {"Driver's License Number - Patient\"drivers_license_number_patient\":", &t_DLN_ad0072e551, 25, 20, 1, 0, 33, 30, optionality::withdrawn},
+  {"Mother's Identifier\"mothers_identifier\":", &t_CX_e709fcbbb0, 250, 21, 0, 61, 19, 18, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CWE_b7997cfb24, 705, 22, 0, 189, 12, 12, optionality::optional},
+  {"Birth Place\"birth_place\":", &t_ST_30901c7b80, 250, 23, 1, 0, 11, 11, optionality::optional},
+  {"Multiple Birth Indicator\"multiple_birth_indicator\":", &t_ID_e49635b99a, 1, 24, 1, 136, 24, 24, optionality::optional},
+  {"Birth Order\"birth_order\":", &t_NM_caa61c45e1, 2, 25, 1, 0, 11, 11, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CWE_b7997cfb24, 705, 26, 0, 171, 11, 11, optionality::optional},
+  {"Veterans Military Status\"veterans_military_status\":", &t_CWE_b7997cfb24, 705, 27, 1, 172, 24, 24, optionality::optional},
+  {"Nationality\"nationality\":", &t_CWE_612241eecc, 705, 28, 1, 212, 11, 11, optionality::withdrawn},
+  {"Patient Death Date and Time\"patient_death_date_and_time\":", &t_DTM_49eefd5d38, 24, 29, 1, 0, 27, 27, optionality::optional},
+  {"Patient Death Indicator\"patient_death_indicator\":", &t_ID_e49635b99a, 1, 30, 1, 136, 23, 23, optionality::optional},
+  {"Identity Unknown Indicator\"identity_unknown_indicator\":", &t_ID_e49635b99a, 1, 31, 1, 136, 26, 26, optionality::optional},
+  {"Identity Reliability Code\"identity_reliability_code\":", &t_CWE_b7997cfb24, 20, 32, 0, 445, 25, 25, optionality::optional},
+  {"Last Update Date/Time\"last_update_date_time\":", &t_DTM_49eefd5d38, 24, 33, 1, 0, 21, 21, optionality::optional},
+  {"Last Update Facility\"last_update_facility\":", &t_HD_ca6d28384e, 241, 34, 1, 0, 20, 20, optionality::optional},
+  {"Species Code\"species_code\":", &t_CWE_b7997cfb24, 705, 35, 1, 446, 12, 12, optionality::conditional},
+  {"Breed Code\"breed_code\":", &t_CWE_b7997cfb24, 705, 36, 1, 447, 10, 10, optionality::conditional},
+  {"Strain\"strain\":", &t_ST_30901c7b80, 80, 37, 1, 0, 6, 6, optionality::optional},
+  {"Production Class Code\"production_class_code\":", &t_CWE_b7997cfb24, 705, 38, 1, 429, 21, 21, optionality::optional},
+  {"Tribal Citizenship\"tribal_citizenship\":", &t_CWE_b7997cfb24, 705, 39, 0, 171, 18, 18, optionality::optional},
+  {"Patient Telecommunication Information\"patient_telecommunication_information\":", &t_XTN_35aa41f920, 0, 40, 0, 0, 37, 37, optionality::optional},
 };
-inline constexpr segment_def s_PID_26ef28d57f{str("PID", 3), str("Patient Identification", 22), s_PID_26ef28d57f_f, 40};
+inline constexpr segment_def s_PID_9d3c685376{str("PID", 3), str("Patient Identification", 22), s_PID_9d3c685376_f, 40};
 #endif
-#ifndef HL7V2_DEFS_S_PKG_7AD7A17F7C
-#define HL7V2_DEFS_S_PKG_7AD7A17F7C
-inline constexpr field_def s_PKG_7ad7a17f7c_f[] = {
-  {str("Set Id - PKG", 12), str("set_id_pkg", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Packaging Units", 15), str("packaging_units", 15), &t_CWE_b7997cfb24, 250, 2, 1, 818, optionality::optional},
-  {str("Default Order Unit Of Measure Indicator", 39), str("default_order_unit_of_measure_indicator", 39), &t_CNE_049b0fea50, 1, 3, 1, 532, optionality::optional},
-  {str("Package Quantity", 16), str("package_quantity", 16), &t_NM_caa61c45e1, 12, 4, 1, 0, optionality::optional},
-  {str("Price", 5), str("price", 5), &t_CP_33e34790d8, 12, 5, 1, 0, optionality::optional},
-  {str("Future Item Price", 17), str("future_item_price", 17), &t_CP_33e34790d8, 12, 6, 1, 0, optionality::optional},
-  {str("Future Item Price Effective Date", 32), str("future_item_price_effective_date", 32), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PKG_5D170D5E5A
+#define HL7V2_DEFS_S_PKG_5D170D5E5A
+inline constexpr field_def s_PKG_5d170d5e5a_f[] = {
+  {"Set Id - PKG\"set_id_pkg\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Packaging Units\"packaging_units\":", &t_CWE_b7997cfb24, 250, 2, 1, 818, 15, 15, optionality::optional},
+  {"Default Order Unit Of Measure Indicator\"default_order_unit_of_measure_indicator\":", &t_CNE_049b0fea50, 1, 3, 1, 532, 39, 39, optionality::optional},
+  {"Package Quantity\"package_quantity\":", &t_NM_caa61c45e1, 12, 4, 1, 0, 16, 16, optionality::optional},
+  {"Price\"price\":", &t_CP_33e34790d8, 12, 5, 1, 0, 5, 5, optionality::optional},
+  {"Future Item Price\"future_item_price\":", &t_CP_33e34790d8, 12, 6, 1, 0, 17, 17, optionality::optional},
+  {"Future Item Price Effective Date\"future_item_price_effective_date\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 32, 32, optionality::optional},
 };
-inline constexpr segment_def s_PKG_7ad7a17f7c{str("PKG", 3), str("Item Packaging", 14), s_PKG_7ad7a17f7c_f, 7};
+inline constexpr segment_def s_PKG_5d170d5e5a{str("PKG", 3), str("Item Packaging", 14), s_PKG_5d170d5e5a_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_PMT_D1E4F2BD5D
-#define HL7V2_DEFS_S_PMT_D1E4F2BD5D
-inline constexpr field_def s_PMT_d1e4f2bd5d_f[] = {
-  {str("Payment/Remittance Advice Number", 32), str("payment_remittance_advice_number", 32), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Payment/Remittance Effective Date/Time", 38), str("payment_remittance_effective_date_time", 38), &t_DTM_49eefd5d38, 26, 2, 1, 0, optionality::required},
-  {str("Payment/Remittance Expiration Date/Time", 39), str("payment_remittance_expiration_date_time", 39), &t_DTM_49eefd5d38, 26, 3, 1, 0, optionality::required},
-  {str("Payment Method", 14), str("payment_method", 14), &t_CWE_b7997cfb24, 177, 4, 1, 570, optionality::required},
-  {str("Payment/Remittance Date/Time", 28), str("payment_remittance_date_time", 28), &t_DTM_49eefd5d38, 26, 5, 1, 0, optionality::required},
-  {str("Payment/Remittance Amount", 25), str("payment_remittance_amount", 25), &t_CP_33e34790d8, 254, 6, 1, 0, optionality::required},
-  {str("Check Number", 12), str("check_number", 12), &t_EI_47906d92be, 15, 7, 1, 0, optionality::optional},
-  {str("Payee Bank Identification", 25), str("payee_bank_identification", 25), &t_XON_494b3ab033, 6, 8, 1, 0, optionality::optional},
-  {str("Payee Transit Number", 20), str("payee_transit_number", 20), &t_ST_30901c7b80, 4, 9, 1, 0, optionality::optional},
-  {str("Payee Bank Account ID", 21), str("payee_bank_account_id", 21), &t_CX_e709fcbbb0, 20, 10, 1, 0, optionality::optional},
-  {str("Payment Organization", 20), str("payment_organization", 20), &t_XON_494b3ab033, 183, 11, 1, 0, optionality::required},
-  {str("ESR-Code-Line", 13), str("esr_code_line", 13), &t_ST_30901c7b80, 100, 12, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PMT_DEDA6BB6DA
+#define HL7V2_DEFS_S_PMT_DEDA6BB6DA
+inline constexpr field_def s_PMT_deda6bb6da_f[] = {
+  {"Payment/Remittance Advice Number\"payment_remittance_advice_number\":", &t_EI_47906d92be, 73, 1, 1, 0, 32, 32, optionality::required},
+  {"Payment/Remittance Effective Date/Time\"payment_remittance_effective_date_time\":", &t_DTM_49eefd5d38, 26, 2, 1, 0, 38, 38, optionality::required},
+  {"Payment/Remittance Expiration Date/Time\"payment_remittance_expiration_date_time\":", &t_DTM_49eefd5d38, 26, 3, 1, 0, 39, 39, optionality::required},
+  {"Payment Method\"payment_method\":", &t_CWE_b7997cfb24, 177, 4, 1, 570, 14, 14, optionality::required},
+  {"Payment/Remittance Date/Time\"payment_remittance_date_time\":", &t_DTM_49eefd5d38, 26, 5, 1, 0, 28, 28, optionality::required},
+  {"Payment/Remittance Amount\"payment_remittance_amount\":", &t_CP_33e34790d8, 254, 6, 1, 0, 25, 25, optionality::required},
+  {"Check Number\"check_number\":", &t_EI_47906d92be, 15, 7, 1, 0, 12, 12, optionality::optional},
+  {"Payee Bank Identification\"payee_bank_identification\":", &t_XON_494b3ab033, 6, 8, 1, 0, 25, 25, optionality::optional},
+  {"Payee Transit Number\"payee_transit_number\":", &t_ST_30901c7b80, 4, 9, 1, 0, 20, 20, optionality::optional},
+  {"Payee Bank Account ID\"payee_bank_account_id\":", &t_CX_e709fcbbb0, 20, 10, 1, 0, 21, 21, optionality::optional},
+  {"Payment Organization\"payment_organization\":", &t_XON_494b3ab033, 183, 11, 1, 0, 20, 20, optionality::required},
+  {"ESR-Code-Line\"esr_code_line\":", &t_ST_30901c7b80, 100, 12, 1, 0, 13, 13, optionality::optional},
 };
-inline constexpr segment_def s_PMT_d1e4f2bd5d{str("PMT", 3), str("Payment Information", 19), s_PMT_d1e4f2bd5d_f, 12};
+inline constexpr segment_def s_PMT_deda6bb6da{str("PMT", 3), str("Payment Information", 19), s_PMT_deda6bb6da_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_PR1_02EF901DEF
-#define HL7V2_DEFS_S_PR1_02EF901DEF
-inline constexpr field_def s_PR1_02ef901def_f[] = {
-  {str("Set ID - PR1", 12), str("set_id_pr1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Procedure Coding Method", 23), str("procedure_coding_method", 23), &t_IS_94058a80d1, 3, 2, 1, 89, optionality::withdrawn},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 3, 1, 88, optionality::required},
-  {str("Procedure Description", 21), str("procedure_description", 21), &t_ST_30901c7b80, 40, 4, 1, 0, optionality::withdrawn},
-  {str("Procedure Date/Time", 19), str("procedure_date_time", 19), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::required},
-  {str("Procedure Functional Type", 25), str("procedure_functional_type", 25), &t_CWE_b7997cfb24, 2, 6, 1, 230, optionality::optional},
-  {str("Procedure Minutes", 17), str("procedure_minutes", 17), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Anesthesiologist", 16), str("anesthesiologist", 16), &t_XCN_1079389ce6, 250, 8, 1, 10, optionality::withdrawn},
-  {str("Anesthesia Code", 15), str("anesthesia_code", 15), &t_CWE_b7997cfb24, 2, 9, 1, 19, optionality::optional},
-  {str("Anesthesia Minutes", 18), str("anesthesia_minutes", 18), &t_NM_caa61c45e1, 4, 10, 1, 0, optionality::optional},
-  {str("Surgeon", 7), str("surgeon", 7), &t_XCN_1079389ce6, 250, 11, 1, 10, optionality::withdrawn},
-  {str("Procedure Practitioner", 22), str("procedure_practitioner", 22), &t_XCN_1079389ce6, 250, 12, 1, 10, optionality::withdrawn},
-  {str("Consent Code", 12), str("consent_code", 12), &t_CWE_b7997cfb24, 250, 13, 1, 59, optionality::optional},
-  {str("Procedure Priority", 18), str("procedure_priority", 18), &t_NM_caa61c45e1, 2, 14, 1, 418, optionality::optional},
-  {str("Associated Diagnosis Code", 25), str("associated_diagnosis_code", 25), &t_CWE_b7997cfb24, 250, 15, 1, 51, optionality::optional},
-  {str("Procedure Code Modifier", 23), str("procedure_code_modifier", 23), &t_CNE_049b0fea50, 705, 16, 0, 340, optionality::optional},
-  {str("Procedure DRG Type", 18), str("procedure_drg_type", 18), &t_CWE_b7997cfb24, 20, 17, 1, 416, optionality::optional},
-  {str("Tissue Type Code", 16), str("tissue_type_code", 16), &t_CWE_b7997cfb24, 250, 18, 0, 417, optionality::optional},
-  {str("Procedure Identifier", 20), str("procedure_identifier", 20), &t_EI_47906d92be, 427, 19, 1, 0, optionality::conditional},
-  {str("Procedure Action Code", 21), str("procedure_action_code", 21), &t_ID_e49635b99a, 1, 20, 1, 206, optionality::conditional},
-  {str("DRG Procedure Determination Status", 34), str("drg_procedure_determination_status", 34), &t_CWE_b7997cfb24, 20, 21, 1, 761, optionality::optional},
-  {str("DRG Procedure Relevance", 23), str("drg_procedure_relevance", 23), &t_CWE_b7997cfb24, 20, 22, 1, 763, optionality::optional},
-  {str("Treating Organizational Unit", 28), str("treating_organizational_unit", 28), &t_PL_eed0f2e6de, 0, 23, 0, 0, optionality::optional},
-  {str("Respiratory Within Surgery", 26), str("respiratory_within_surgery", 26), &t_ID_e49635b99a, 1, 24, 1, 136, optionality::optional},
-  {str("Parent Procedure ID", 19), str("parent_procedure_id", 19), &t_EI_47906d92be, 0, 25, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PR1_C440CE442A
+#define HL7V2_DEFS_S_PR1_C440CE442A
+inline constexpr field_def s_PR1_c440ce442a_f[] = {
+  {"Set ID - PR1\"set_id_pr1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Procedure Coding Method\"procedure_coding_method\":", &t_IS_94058a80d1, 3, 2, 1, 89, 23, 23, optionality::withdrawn},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 3, 1, 88, 14, 14, optionality::required},
+  {"Procedure Description\"procedure_description\":", &t_ST_30901c7b80, 40, 4, 1, 0, 21, 21, optionality::withdrawn},
+  {"Procedure Date/Time\"procedure_date_time\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 19, 19, optionality::required},
+  {"Procedure Functional Type\"procedure_functional_type\":", &t_CWE_b7997cfb24, 2, 6, 1, 230, 25, 25, optionality::optional},
+  {"Procedure Minutes\"procedure_minutes\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 17, 17, optionality::optional},
+  {"Anesthesiologist\"anesthesiologist\":", &t_XCN_1079389ce6, 250, 8, 1, 10, 16, 16, optionality::withdrawn},
+  {"Anesthesia Code\"anesthesia_code\":", &t_CWE_b7997cfb24, 2, 9, 1, 19, 15, 15, optionality::optional},
+  {"Anesthesia Minutes\"anesthesia_minutes\":", &t_NM_caa61c45e1, 4, 10, 1, 0, 18, 18, optionality::optional},
+  {"Surgeon\"surgeon\":", &t_XCN_1079389ce6, 250, 11, 1, 10, 7, 7, optionality::withdrawn},
+  {"Procedure Practitioner\"procedure_practitioner\":", &t_XCN_1079389ce6, 250, 12, 1, 10, 22, 22, optionality::withdrawn},
+  {"Consent Code\"consent_code\":", &t_CWE_b7997cfb24, 250, 13, 1, 59, 12, 12, optionality::optional},
+  {"Procedure Priority\"procedure_priority\":", &t_NM_caa61c45e1, 2, 14, 1, 418, 18, 18, optionality::optional},
+  {"Associated Diagnosis Code\"associated_diagnosis_code\":", &t_CWE_b7997cfb24, 250, 15, 1, 51, 25, 25, optionality::optional},
+  {"Procedure Code Modifier\"procedure_code_modifier\":", &t_CNE_049b0fea50, 705, 16, 0, 340, 23, 23, optionality::optional},
+  {"Procedure DRG Type\"procedure_drg_type\":", &t_CWE_b7997cfb24, 20, 17, 1, 416, 18, 18, optionality::optional},
+  {"Tissue Type Code\"tissue_type_code\":", &t_CWE_b7997cfb24, 250, 18, 0, 417, 16, 16, optionality::optional},
+  {"Procedure Identifier\"procedure_identifier\":", &t_EI_47906d92be, 427, 19, 1, 0, 20, 20, optionality::conditional},
+  {"Procedure Action Code\"procedure_action_code\":", &t_ID_e49635b99a, 1, 20, 1, 206, 21, 21, optionality::conditional},
+  {"DRG Procedure Determination Status\"drg_procedure_determination_status\":", &t_CWE_b7997cfb24, 20, 21, 1, 761, 34, 34, optionality::optional},
+  {"DRG Procedure Relevance\"drg_procedure_relevance\":", &t_CWE_b7997cfb24, 20, 22, 1, 763, 23, 23, optionality::optional},
+  {"Treating Organizational Unit\"treating_organizational_unit\":", &t_PL_eed0f2e6de, 0, 23, 0, 0, 28, 28, optionality::optional},
+  {"Respiratory Within Surgery\"respiratory_within_surgery\":", &t_ID_e49635b99a, 1, 24, 1, 136, 26, 26, optionality::optional},
+  {"Parent Procedure ID\"parent_procedure_id\":", &t_EI_47906d92be, 0, 25, 1, 0, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_PR1_02ef901def{str("PR1", 3), str("Procedures", 10), s_PR1_02ef901def_f, 25};
+inline constexpr segment_def s_PR1_c440ce442a{str("PR1", 3), str("Procedures", 10), s_PR1_c440ce442a_f, 25};
 #endif
-#ifndef HL7V2_DEFS_S_PRA_DE47D2B71E
-#define HL7V2_DEFS_S_PRA_DE47D2B71E
-inline constexpr field_def s_PRA_de47d2b71e_f[] = {
-  {str("Primary Key Value - PRA", 23), str("primary_key_value_pra", 21), &t_CWE_b7997cfb24, 250, 1, 1, 0, optionality::conditional},
-  {str("Practitioner Group", 18), str("practitioner_group", 18), &t_CWE_b7997cfb24, 250, 2, 0, 358, optionality::optional},
-  {str("Practitioner Category", 21), str("practitioner_category", 21), &t_CWE_b7997cfb24, 3, 3, 0, 186, optionality::optional},
-  {str("Provider Billing", 16), str("provider_billing", 16), &t_ID_e49635b99a, 1, 4, 1, 187, optionality::optional},
-  {str("Specialty", 9), str("specialty", 9), &t_SPD_a6f9a4734d, 112, 5, 0, 337, optionality::optional},
-  {str("Practitioner ID Numbers", 23), str("practitioner_id_numbers", 23), &t_PLN_5b45a5cfe6, 99, 6, 0, 338, optionality::optional},
-  {str("Privileges", 10), str("privileges", 10), &t_PIP_99d00a049d, 770, 7, 0, 0, optionality::optional},
-  {str("Date Entered Practice", 21), str("date_entered_practice", 21), &t_DT_43ff1b10ca, 8, 8, 1, 0, optionality::optional},
-  {str("Institution", 11), str("institution", 11), &t_CWE_b7997cfb24, 250, 9, 1, 537, optionality::optional},
-  {str("Date Left Practice", 18), str("date_left_practice", 18), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
-  {str("Government Reimbursement Billing Eligibility", 44), str("government_reimbursement_billing_eligibility", 44), &t_CWE_b7997cfb24, 250, 11, 0, 401, optionality::optional},
-  {str("Set ID - PRA", 12), str("set_id_pra", 10), &t_SI_5f0d0d96af, 4, 12, 1, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_PRA_EEB660CACF
+#define HL7V2_DEFS_S_PRA_EEB660CACF
+inline constexpr field_def s_PRA_eeb660cacf_f[] = {
+  {"Primary Key Value - PRA\"primary_key_value_pra\":", &t_CWE_b7997cfb24, 250, 1, 1, 0, 23, 21, optionality::conditional},
+  {"Practitioner Group\"practitioner_group\":", &t_CWE_b7997cfb24, 250, 2, 0, 358, 18, 18, optionality::optional},
+  {"Practitioner Category\"practitioner_category\":", &t_CWE_b7997cfb24, 3, 3, 0, 186, 21, 21, optionality::optional},
+  {"Provider Billing\"provider_billing\":", &t_ID_e49635b99a, 1, 4, 1, 187, 16, 16, optionality::optional},
+  {"Specialty\"specialty\":", &t_SPD_a6f9a4734d, 112, 5, 0, 337, 9, 9, optionality::optional},
+  {"Practitioner ID Numbers\"practitioner_id_numbers\":", &t_PLN_5b45a5cfe6, 99, 6, 0, 338, 23, 23, optionality::optional},
+  {"Privileges\"privileges\":", &t_PIP_99d00a049d, 770, 7, 0, 0, 10, 10, optionality::optional},
+  {"Date Entered Practice\"date_entered_practice\":", &t_DT_43ff1b10ca, 8, 8, 1, 0, 21, 21, optionality::optional},
+  {"Institution\"institution\":", &t_CWE_b7997cfb24, 250, 9, 1, 537, 11, 11, optionality::optional},
+  {"Date Left Practice\"date_left_practice\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 18, 18, optionality::optional},
+  {"Government Reimbursement Billing Eligibility\"government_reimbursement_billing_eligibility\":", &t_CWE_b7997cfb24, 250, 11, 0, 401, 44, 44, optionality::optional},
+  {"Set ID - PRA\"set_id_pra\":", &t_SI_5f0d0d96af, 4, 12, 1, 0, 12, 10, optionality::conditional},
 };
-inline constexpr segment_def s_PRA_de47d2b71e{str("PRA", 3), str("Practitioner Detail", 19), s_PRA_de47d2b71e_f, 12};
+inline constexpr segment_def s_PRA_eeb660cacf{str("PRA", 3), str("Practitioner Detail", 19), s_PRA_eeb660cacf_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_PRB_171E5EC96D
-#define HL7V2_DEFS_S_PRB_171E5EC96D
-inline constexpr field_def s_PRB_171e5ec96d_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_e49635b99a, 2, 1, 1, 287, optionality::required},
-  {str("Action Date/Time", 16), str("action_date_time", 16), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Problem ID", 10), str("problem_id", 10), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::required},
-  {str("Problem Instance ID", 19), str("problem_instance_id", 19), &t_EI_47906d92be, 60, 4, 1, 0, optionality::required},
-  {str("Episode of Care ID", 18), str("episode_of_care_id", 18), &t_EI_47906d92be, 60, 5, 1, 0, optionality::optional},
-  {str("Problem List Priority", 21), str("problem_list_priority", 21), &t_NM_caa61c45e1, 60, 6, 1, 0, optionality::optional},
-  {str("Problem Established Date/Time", 29), str("problem_established_date_time", 29), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Anticipated Problem Resolution Date/Time", 40), str("anticipated_problem_resolution_date_time", 40), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Actual Problem Resolution Date/Time", 35), str("actual_problem_resolution_date_time", 35), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::optional},
-  {str("Problem Classification", 22), str("problem_classification", 22), &t_CWE_b7997cfb24, 705, 10, 1, 0, optionality::optional},
-  {str("Problem Management Discipline", 29), str("problem_management_discipline", 29), &t_CWE_b7997cfb24, 705, 11, 0, 0, optionality::optional},
-  {str("Problem Persistence", 19), str("problem_persistence", 19), &t_CWE_b7997cfb24, 705, 12, 1, 0, optionality::optional},
-  {str("Problem Confirmation Status", 27), str("problem_confirmation_status", 27), &t_CWE_b7997cfb24, 705, 13, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status", 25), str("problem_life_cycle_status", 25), &t_CWE_b7997cfb24, 705, 14, 1, 0, optionality::optional},
-  {str("Problem Life Cycle Status Date/Time", 35), str("problem_life_cycle_status_date_time", 35), &t_DTM_49eefd5d38, 24, 15, 1, 0, optionality::optional},
-  {str("Problem Date of Onset", 21), str("problem_date_of_onset", 21), &t_DTM_49eefd5d38, 24, 16, 1, 0, optionality::optional},
-  {str("Problem Onset Text", 18), str("problem_onset_text", 18), &t_ST_30901c7b80, 80, 17, 1, 0, optionality::optional},
-  {str("Problem Ranking", 15), str("problem_ranking", 15), &t_CWE_b7997cfb24, 705, 18, 1, 0, optionality::optional},
-  {str("Certainty of Problem", 20), str("certainty_of_problem", 20), &t_CWE_b7997cfb24, 705, 19, 1, 0, optionality::optional},
-  {str("Probability of Problem (0-1)", 28), str("probability_of_problem_0_1", 26), &t_NM_caa61c45e1, 5, 20, 1, 0, optionality::optional},
-  {str("Individual Awareness of Problem", 31), str("individual_awareness_of_problem", 31), &t_CWE_b7997cfb24, 705, 21, 1, 0, optionality::optional},
-  {str("Problem Prognosis", 17), str("problem_prognosis", 17), &t_CWE_b7997cfb24, 705, 22, 1, 0, optionality::optional},
-  {str("Individual Awareness of Prognosis", 33), str("individual_awareness_of_prognosis", 33), &t_CWE_b7997cfb24, 705, 23, 1, 0, optionality::optional},
-  {str("Family/Significant Other Awareness of Problem/Prognosis", 55), str("family_significant_other_awareness_of_problem_prognosis", 55), &t_ST_30901c7b80, 200, 24, 1, 0, optionality::optional},
-  {str("Security/Sensitivity", 20), str("security_sensitivity", 20), &t_CWE_b7997cfb24, 705, 25, 1, 0, optionality::optional},
-  {str("Problem Severity", 16), str("problem_severity", 16), &t_CWE_b7997cfb24, 705, 26, 1, 836, optionality::optional},
-  {str("Problem Perspective", 19), str("problem_perspective", 19), &t_CWE_b7997cfb24, 705, 27, 1, 838, optionality::optional},
-  {str("Mood Code", 9), str("mood_code", 9), &t_CNE_049b0fea50, 60, 28, 1, 725, optionality::conditional},
+#ifndef HL7V2_DEFS_S_PRB_F96F6D951D
+#define HL7V2_DEFS_S_PRB_F96F6D951D
+inline constexpr field_def s_PRB_f96f6d951d_f[] = {
+  {"Action Code\"action_code\":", &t_ID_e49635b99a, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Action Date/Time\"action_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 16, 16, optionality::required},
+  {"Problem ID\"problem_id\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 10, 10, optionality::required},
+  {"Problem Instance ID\"problem_instance_id\":", &t_EI_47906d92be, 60, 4, 1, 0, 19, 19, optionality::required},
+  {"Episode of Care ID\"episode_of_care_id\":", &t_EI_47906d92be, 60, 5, 1, 0, 18, 18, optionality::optional},
+  {"Problem List Priority\"problem_list_priority\":", &t_NM_caa61c45e1, 60, 6, 1, 0, 21, 21, optionality::optional},
+  {"Problem Established Date/Time\"problem_established_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 29, 29, optionality::optional},
+  {"Anticipated Problem Resolution Date/Time\"anticipated_problem_resolution_date_time\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 40, 40, optionality::optional},
+  {"Actual Problem Resolution Date/Time\"actual_problem_resolution_date_time\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 35, 35, optionality::optional},
+  {"Problem Classification\"problem_classification\":", &t_CWE_b7997cfb24, 705, 10, 1, 0, 22, 22, optionality::optional},
+  {"Problem Management Discipline\"problem_management_discipline\":", &t_CWE_b7997cfb24, 705, 11, 0, 0, 29, 29, optionality::optional},
+  {"Problem Persistence\"problem_persistence\":", &t_CWE_b7997cfb24, 705, 12, 1, 0, 19, 19, optionality::optional},
+  {"Problem Confirmation Status\"problem_confirmation_status\":", &t_CWE_b7997cfb24, 705, 13, 1, 0, 27, 27, optionality::optional},
+  {"Problem Life Cycle Status\"problem_life_cycle_status\":", &t_CWE_b7997cfb24, 705, 14, 1, 0, 25, 25, optionality::optional},
+  {"Problem Life Cycle Status Date/Time\"problem_life_cycle_status_date_time\":", &t_DTM_49eefd5d38, 24, 15, 1, 0, 35, 35, optionality::optional},
+  {"Problem Date of Onset\"problem_date_of_onset\":", &t_DTM_49eefd5d38, 24, 16, 1, 0, 21, 21, optionality::optional},
+  {"Problem Onset Text\"problem_onset_text\":", &t_ST_30901c7b80, 80, 17, 1, 0, 18, 18, optionality::optional},
+  {"Problem Ranking\"problem_ranking\":", &t_CWE_b7997cfb24, 705, 18, 1, 0, 15, 15, optionality::optional},
+  {"Certainty of Problem\"certainty_of_problem\":", &t_CWE_b7997cfb24, 705, 19, 1, 0, 20, 20, optionality::optional},
+  {"Probability of Problem (0-1)\"probability_of_problem_0_1\":", &t_NM_caa61c45e1, 5, 20, 1, 0, 28, 26, optionality::optional},
+  {"Individual Awareness of Problem\"individual_awareness_of_problem\":", &t_CWE_b7997cfb24, 705, 21, 1, 0, 31, 31, optionality::optional},
+  {"Problem Prognosis\"problem_prognosis\":", &t_CWE_b7997cfb24, 705, 22, 1, 0, 17, 17, optionality::optional},
+  {"Individual Awareness of Prognosis\"individual_awareness_of_prognosis\":", &t_CWE_b7997cfb24, 705, 23, 1, 0, 33, 33, optionality::optional},
+  {"Family/Significant Other Awareness of Problem/Prognosis\"family_significant_other_awareness_of_problem_prognosis\":", &t_ST_30901c7b80, 200, 24, 1, 0, 55, 55, optionality::optional},
+  {"Security/Sensitivity\"security_sensitivity\":", &t_CWE_b7997cfb24, 705, 25, 1, 0, 20, 20, optionality::optional},
+  {"Problem Severity\"problem_severity\":", &t_CWE_b7997cfb24, 705, 26, 1, 836, 16, 16, optionality::optional},
+  {"Problem Perspective\"problem_perspective\":", &t_CWE_b7997cfb24, 705, 27, 1, 838, 19, 19, optionality::optional},
+  {"Mood Code\"mood_code\":", &t_CNE_049b0fea50, 60, 28, 1, 725, 9, 9, optionality::conditional},
 };
-inline constexpr segment_def s_PRB_171e5ec96d{str("PRB", 3), str("Problem Details", 15), s_PRB_171e5ec96d_f, 28};
+inline constexpr segment_def s_PRB_f96f6d951d{str("PRB", 3), str("Problem Details", 15), s_PRB_f96f6d951d_f, 28};
 #endif
-#ifndef HL7V2_DEFS_S_PRC_EF4AA35BC7
-#define HL7V2_DEFS_S_PRC_EF4AA35BC7
-inline constexpr field_def s_PRC_ef4aa35bc7_f[] = {
-  {str("Primary Key Value - PRC", 23), str("primary_key_value_prc", 21), &t_CWE_b7997cfb24, 250, 1, 1, 132, optionality::required},
-  {str("Facility ID - PRC", 17), str("facility_id_prc", 15), &t_CWE_b7997cfb24, 250, 2, 0, 464, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CWE_b7997cfb24, 250, 3, 0, 184, optionality::optional},
-  {str("Valid Patient Classes", 21), str("valid_patient_classes", 21), &t_CWE_b7997cfb24, 1, 4, 0, 4, optionality::optional},
-  {str("Price", 5), str("price", 5), &t_CP_33e34790d8, 12, 5, 0, 0, optionality::conditional},
-  {str("Formula", 7), str("formula", 7), &t_ST_30901c7b80, 200, 6, 0, 0, optionality::optional},
-  {str("Minimum Quantity", 16), str("minimum_quantity", 16), &t_NM_caa61c45e1, 4, 7, 1, 0, optionality::optional},
-  {str("Maximum Quantity", 16), str("maximum_quantity", 16), &t_NM_caa61c45e1, 4, 8, 1, 0, optionality::optional},
-  {str("Minimum Price", 13), str("minimum_price", 13), &t_MO_563d2938ba, 12, 9, 1, 0, optionality::optional},
-  {str("Maximum Price", 13), str("maximum_price", 13), &t_MO_563d2938ba, 12, 10, 1, 0, optionality::optional},
-  {str("Effective Start Date", 20), str("effective_start_date", 20), &t_DTM_49eefd5d38, 24, 11, 1, 0, optionality::optional},
-  {str("Effective End Date", 18), str("effective_end_date", 18), &t_DTM_49eefd5d38, 24, 12, 1, 0, optionality::optional},
-  {str("Price Override Flag", 19), str("price_override_flag", 19), &t_CWE_b7997cfb24, 1, 13, 1, 268, optionality::optional},
-  {str("Billing Category", 16), str("billing_category", 16), &t_CWE_b7997cfb24, 250, 14, 0, 293, optionality::optional},
-  {str("Chargeable Flag", 15), str("chargeable_flag", 15), &t_ID_e49635b99a, 1, 15, 1, 136, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_e49635b99a, 1, 16, 1, 183, optionality::optional},
-  {str("Cost", 4), str("cost", 4), &t_MO_563d2938ba, 12, 17, 1, 0, optionality::optional},
-  {str("Charge on Indicator", 19), str("charge_on_indicator", 19), &t_CWE_b7997cfb24, 1, 18, 1, 269, optionality::optional},
+#ifndef HL7V2_DEFS_S_PRC_628EB4FA46
+#define HL7V2_DEFS_S_PRC_628EB4FA46
+inline constexpr field_def s_PRC_628eb4fa46_f[] = {
+  {"Primary Key Value - PRC\"primary_key_value_prc\":", &t_CWE_b7997cfb24, 250, 1, 1, 132, 23, 21, optionality::required},
+  {"Facility ID - PRC\"facility_id_prc\":", &t_CWE_b7997cfb24, 250, 2, 0, 464, 17, 15, optionality::optional},
+  {"Department\"department\":", &t_CWE_b7997cfb24, 250, 3, 0, 184, 10, 10, optionality::optional},
+  {"Valid Patient Classes\"valid_patient_classes\":", &t_CWE_b7997cfb24, 1, 4, 0, 4, 21, 21, optionality::optional},
+  {"Price\"price\":", &t_CP_33e34790d8, 12, 5, 0, 0, 5, 5, optionality::conditional},
+  {"Formula\"formula\":", &t_ST_30901c7b80, 200, 6, 0, 0, 7, 7, optionality::optional},
+  {"Minimum Quantity\"minimum_quantity\":", &t_NM_caa61c45e1, 4, 7, 1, 0, 16, 16, optionality::optional},
+  {"Maximum Quantity\"maximum_quantity\":", &t_NM_caa61c45e1, 4, 8, 1, 0, 16, 16, optionality::optional},
+  {"Minimum Price\"minimum_price\":", &t_MO_563d2938ba, 12, 9, 1, 0, 13, 13, optionality::optional},
+  {"Maximum Price\"maximum_price\":", &t_MO_563d2938ba, 12, 10, 1, 0, 13, 13, optionality::optional},
+  {"Effective Start Date\"effective_start_date\":", &t_DTM_49eefd5d38, 24, 11, 1, 0, 20, 20, optionality::optional},
+  {"Effective End Date\"effective_end_date\":", &t_DTM_49eefd5d38, 24, 12, 1, 0, 18, 18, optionality::optional},
+  {"Price Override Flag\"price_override_flag\":", &t_CWE_b7997cfb24, 1, 13, 1, 268, 19, 19, optionality::optional},
+  {"Billing Category\"billing_category\":", &t_CWE_b7997cfb24, 250, 14, 0, 293, 16, 16, optionality::optional},
+  {"Chargeable Flag\"chargeable_flag\":", &t_ID_e49635b99a, 1, 15, 1, 136, 15, 15, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_e49635b99a, 1, 16, 1, 183, 20, 20, optionality::optional},
+  {"Cost\"cost\":", &t_MO_563d2938ba, 12, 17, 1, 0, 4, 4, optionality::optional},
+  {"Charge on Indicator\"charge_on_indicator\":", &t_CWE_b7997cfb24, 1, 18, 1, 269, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_PRC_ef4aa35bc7{str("PRC", 3), str("Pricing", 7), s_PRC_ef4aa35bc7_f, 18};
+inline constexpr segment_def s_PRC_628eb4fa46{str("PRC", 3), str("Pricing", 7), s_PRC_628eb4fa46_f, 18};
 #endif
-#ifndef HL7V2_DEFS_S_PRD_98E3833DAE
-#define HL7V2_DEFS_S_PRD_98E3833DAE
-inline constexpr field_def s_PRD_98e3833dae_f[] = {
-  {str("Provider Role", 13), str("provider_role", 13), &t_CWE_b7997cfb24, 705, 1, 0, 286, optionality::required},
-  {str("Provider Name", 13), str("provider_name", 13), &t_XPN_e33fe53a43, 250, 2, 0, 0, optionality::optional},
-  {str("Provider Address", 16), str("provider_address", 16), &t_XAD_85eb3acc14, 250, 3, 0, 0, optionality::optional},
-  {str("Provider Location", 17), str("provider_location", 17), &t_PL_eed0f2e6de, 60, 4, 1, 0, optionality::optional},
-  {str("Provider Communication Information", 34), str("provider_communication_information", 34), &t_XTN_35aa41f920, 250, 5, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CWE_b7997cfb24, 705, 6, 1, 185, optionality::optional},
-  {str("Provider Identifiers", 20), str("provider_identifiers", 20), &t_PLN_5b45a5cfe6, 100, 7, 0, 338, optionality::optional},
-  {str("Effective Start Date of Provider Role", 37), str("effective_start_date_of_provider_role", 37), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Effective End Date of Provider Role", 35), str("effective_end_date_of_provider_role", 35), &t_DTM_49eefd5d38, 24, 9, 0, 0, optionality::optional},
-  {str("Provider Organization Name and Identifier", 41), str("provider_organization_name_and_identifier", 41), &t_XON_494b3ab033, 250, 10, 1, 0, optionality::optional},
-  {str("Provider Organization Address", 29), str("provider_organization_address", 29), &t_XAD_85eb3acc14, 60, 11, 0, 0, optionality::optional},
-  {str("Provider Organization Location Information", 42), str("provider_organization_location_information", 42), &t_PL_eed0f2e6de, 60, 12, 0, 0, optionality::optional},
-  {str("Provider Organization Communication Information", 47), str("provider_organization_communication_information", 47), &t_XTN_35aa41f920, 250, 13, 0, 0, optionality::optional},
-  {str("Provider Organization Method of Contact", 39), str("provider_organization_method_of_contact", 39), &t_CWE_b7997cfb24, 705, 14, 1, 185, optionality::optional},
+#ifndef HL7V2_DEFS_S_PRD_1843AF71D4
+#define HL7V2_DEFS_S_PRD_1843AF71D4
+inline constexpr field_def s_PRD_1843af71d4_f[] = {
+  {"Provider Role\"provider_role\":", &t_CWE_b7997cfb24, 705, 1, 0, 286, 13, 13, optionality::required},
+  {"Provider Name\"provider_name\":", &t_XPN_e33fe53a43, 250, 2, 0, 0, 13, 13, optionality::optional},
+  {"Provider Address\"provider_address\":", &t_XAD_85eb3acc14, 250, 3, 0, 0, 16, 16, optionality::optional},
+  {"Provider Location\"provider_location\":", &t_PL_eed0f2e6de, 60, 4, 1, 0, 17, 17, optionality::optional},
+  {"Provider Communication Information\"provider_communication_information\":", &t_XTN_35aa41f920, 250, 5, 0, 0, 34, 34, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CWE_b7997cfb24, 705, 6, 1, 185, 27, 27, optionality::optional},
+  {"Provider Identifiers\"provider_identifiers\":", &t_PLN_5b45a5cfe6, 100, 7, 0, 338, 20, 20, optionality::optional},
+  {"Effective Start Date of Provider Role\"effective_start_date_of_provider_role\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 37, 37, optionality::optional},
+  {"Effective End Date of Provider Role\"effective_end_date_of_provider_role\":", &t_DTM_49eefd5d38, 24, 9, 0, 0, 35, 35, optionality::optional},
+  {"Provider Organization Name and Identifier\"provider_organization_name_and_identifier\":", &t_XON_494b3ab033, 250, 10, 1, 0, 41, 41, optionality::optional},
+  {"Provider Organization Address\"provider_organization_address\":", &t_XAD_85eb3acc14, 60, 11, 0, 0, 29, 29, optionality::optional},
+  {"Provider Organization Location Information\"provider_organization_location_information\":", &t_PL_eed0f2e6de, 60, 12, 0, 0, 42, 42, optionality::optional},
+  {"Provider Organization Communication Information\"provider_organization_communication_information\":", &t_XTN_35aa41f920, 250, 13, 0, 0, 47, 47, optionality::optional},
+  {"Provider Organization Method of Contact\"provider_organization_method_of_contact\":", &t_CWE_b7997cfb24, 705, 14, 1, 185, 39, 39, optionality::optional},
 };
-inline constexpr segment_def s_PRD_98e3833dae{str("PRD", 3), str("Provider Data", 13), s_PRD_98e3833dae_f, 14};
+inline constexpr segment_def s_PRD_1843af71d4{str("PRD", 3), str("Provider Data", 13), s_PRD_1843af71d4_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_PRT_846508EA9C
-#define HL7V2_DEFS_S_PRT_846508EA9C
-inline constexpr field_def s_PRT_846508ea9c_f[] = {
-  {str("Participation Instance ID", 25), str("participation_instance_id", 25), &t_EI_47906d92be, 4, 1, 1, 0, optionality::conditional},
-  {str("Action Code", 11), str("action_code", 11), &t_ID_e49635b99a, 2, 2, 1, 287, optionality::required},
-  {str("Action Reason", 13), str("action_reason", 13), &t_CWE_b7997cfb24, 0, 3, 1, 0, optionality::optional},
-  {str("Participation", 13), str("participation", 13), &t_CWE_b7997cfb24, 0, 4, 1, 912, optionality::required},
-  {str("Participation Person", 20), str("participation_person", 20), &t_XCN_5fd24dc260, 0, 5, 0, 0, optionality::conditional},
-  {str("Participation Person Provider Type", 34), str("participation_person_provider_type", 34), &t_CWE_b7997cfb24, 0, 6, 1, 0, optionality::conditional},
-  {str("Participant Organization Unit Type", 34), str("participant_organization_unit_type", 34), &t_CWE_b7997cfb24, 0, 7, 1, 406, optionality::conditional},
-  {str("Participation Organization", 26), str("participation_organization", 26), &t_XON_494b3ab033, 0, 8, 0, 0, optionality::conditional},
-  {str("Participant Location", 20), str("participant_location", 20), &t_PL_eed0f2e6de, 0, 9, 0, 0, optionality::conditional},
-  {str("Participation Device", 20), str("participation_device", 20), &t_EI_47906d92be, 0, 10, 0, 0, optionality::conditional},
-  {str("Participation Begin Date/Time (arrival time)", 44), str("participation_begin_date_time_arrival_time", 42), &t_DTM_49eefd5d38, 0, 11, 1, 0, optionality::optional},
-  {str("Participation End Date/Time (departure time)", 44), str("participation_end_date_time_departure_time", 42), &t_DTM_49eefd5d38, 0, 12, 1, 0, optionality::optional},
-  {str("Participation Qualitative Duration", 34), str("participation_qualitative_duration", 34), &t_CWE_b7997cfb24, 0, 13, 1, 0, optionality::optional},
-  {str("Participation Address", 21), str("participation_address", 21), &t_XAD_85eb3acc14, 0, 14, 0, 0, optionality::conditional},
-  {str("Participant Telecommunication Address", 37), str("participant_telecommunication_address", 37), &t_XTN_35aa41f920, 0, 15, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PRT_F12CA90B48
+#define HL7V2_DEFS_S_PRT_F12CA90B48
+inline constexpr field_def s_PRT_f12ca90b48_f[] = {
+  {"Participation Instance ID\"participation_instance_id\":", &t_EI_47906d92be, 4, 1, 1, 0, 25, 25, optionality::conditional},
+  {"Action Code\"action_code\":", &t_ID_e49635b99a, 2, 2, 1, 287, 11, 11, optionality::required},
+  {"Action Reason\"action_reason\":", &t_CWE_b7997cfb24, 0, 3, 1, 0, 13, 13, optionality::optional},
+  {"Participation\"participation\":", &t_CWE_b7997cfb24, 0, 4, 1, 912, 13, 13, optionality::required},
+  {"Participation Person\"participation_person\":", &t_XCN_5fd24dc260, 0, 5, 0, 0, 20, 20, optionality::conditional},
+  {"Participation Person Provider Type\"participation_person_provider_type\":", &t_CWE_b7997cfb24, 0, 6, 1, 0, 34, 34, optionality::conditional},
+  {"Participant Organization Unit Type\"participant_organization_unit_type\":", &t_CWE_b7997cfb24, 0, 7, 1, 406, 34, 34, optionality::conditional},
+  {"Participation Organization\"participation_organization\":", &t_XON_494b3ab033, 0, 8, 0, 0, 26, 26, optionality::conditional},
+  {"Participant Location\"participant_location\":", &t_PL_eed0f2e6de, 0, 9, 0, 0, 20, 20, optionality::conditional},
+  {"Participation Device\"participation_device\":", &t_EI_47906d92be, 0, 10, 0, 0, 20, 20, optionality::conditional},
+  {"Participation Begin Date/Time (arrival time)\"participation_begin_date_time_arrival_time\":", &t_DTM_49eefd5d38, 0, 11, 1, 0, 44, 42, optionality::optional},
+  {"Participation End Date/Time (departure time)\"participation_end_date_time_departure_time\":", &t_DTM_49eefd5d38, 0, 12, 1, 0, 44, 42, optionality::optional},
+  {"Participation Qualitative Duration\"participation_qualitative_duration\":", &t_CWE_b7997cfb24, 0, 13, 1, 0, 34, 34, optionality::optional},
+  {"Participation Address\"participation_address\":", &t_XAD_85eb3acc14, 0, 14, 0, 0, 21, 21, optionality::conditional},
+  {"Participant Telecommunication Address\"participant_telecommunication_address\":", &t_XTN_35aa41f920, 0, 15, 0, 0, 37, 37, optionality::optional},
 };
-inline constexpr segment_def s_PRT_846508ea9c{str("PRT", 3), str("Participation Information", 25), s_PRT_846508ea9c_f, 15};
+inline constexpr segment_def s_PRT_f12ca90b48{str("PRT", 3), str("Participation Information", 25), s_PRT_f12ca90b48_f, 15};
 #endif
-#ifndef HL7V2_DEFS_S_PSG_670F5BB2F2
-#define HL7V2_DEFS_S_PSG_670F5BB2F2
-inline constexpr field_def s_PSG_670f5bb2f2_f[] = {
-  {str("Provider Product/Service Group Number", 37), str("provider_product_service_group_number", 37), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Payer Product/Service Group Number", 34), str("payer_product_service_group_number", 34), &t_EI_47906d92be, 73, 2, 1, 0, optionality::optional},
-  {str("Product/Service Group Sequence Number", 37), str("product_service_group_sequence_number", 37), &t_SI_5f0d0d96af, 4, 3, 1, 0, optionality::required},
-  {str("Adjudicate as Group", 19), str("adjudicate_as_group", 19), &t_ID_e49635b99a, 1, 4, 1, 136, optionality::required},
-  {str("Product/Service Group Billed Amount", 35), str("product_service_group_billed_amount", 35), &t_CP_33e34790d8, 254, 5, 1, 0, optionality::required},
-  {str("Product/Service Group Description", 33), str("product_service_group_description", 33), &t_ST_30901c7b80, 254, 6, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_PSG_33533128B3
+#define HL7V2_DEFS_S_PSG_33533128B3
+inline constexpr field_def s_PSG_33533128b3_f[] = {
+  {"Provider Product/Service Group Number\"provider_product_service_group_number\":", &t_EI_47906d92be, 73, 1, 1, 0, 37, 37, optionality::required},
+  {"Payer Product/Service Group Number\"payer_product_service_group_number\":", &t_EI_47906d92be, 73, 2, 1, 0, 34, 34, optionality::optional},
+  {"Product/Service Group Sequence Number\"product_service_group_sequence_number\":", &t_SI_5f0d0d96af, 4, 3, 1, 0, 37, 37, optionality::required},
+  {"Adjudicate as Group\"adjudicate_as_group\":", &t_ID_e49635b99a, 1, 4, 1, 136, 19, 19, optionality::required},
+  {"Product/Service Group Billed Amount\"product_service_group_billed_amount\":", &t_CP_33e34790d8, 254, 5, 1, 0, 35, 35, optionality::required},
+  {"Product/Service Group Description\"product_service_group_description\":", &t_ST_30901c7b80, 254, 6, 1, 0, 33, 33, optionality::required},
 };
-inline constexpr segment_def s_PSG_670f5bb2f2{str("PSG", 3), str("Product/Service Group", 21), s_PSG_670f5bb2f2_f, 6};
+inline constexpr segment_def s_PSG_33533128b3{str("PSG", 3), str("Product/Service Group", 21), s_PSG_33533128b3_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_PSH_F699698EAF
-#define HL7V2_DEFS_S_PSH_F699698EAF
-inline constexpr field_def s_PSH_f699698eaf_f[] = {
-  {str("Report Type", 11), str("report_type", 11), &t_ST_30901c7b80, 60, 1, 1, 0, optionality::required},
-  {str("Report Form Identifier", 22), str("report_form_identifier", 22), &t_ST_30901c7b80, 60, 2, 1, 0, optionality::optional},
-  {str("Report Date", 11), str("report_date", 11), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::required},
-  {str("Report Interval Start Date", 26), str("report_interval_start_date", 26), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Report Interval End Date", 24), str("report_interval_end_date", 24), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Quantity Manufactured", 21), str("quantity_manufactured", 21), &t_CQ_1f2c8c4efa, 722, 6, 1, 0, optionality::optional},
-  {str("Quantity Distributed", 20), str("quantity_distributed", 20), &t_CQ_1f2c8c4efa, 722, 7, 1, 0, optionality::optional},
-  {str("Quantity Distributed Method", 27), str("quantity_distributed_method", 27), &t_ID_e49635b99a, 1, 8, 1, 329, optionality::optional},
-  {str("Quantity Distributed Comment", 28), str("quantity_distributed_comment", 28), &t_FT_d647cd4377, 600, 9, 1, 0, optionality::optional},
-  {str("Quantity in Use", 15), str("quantity_in_use", 15), &t_CQ_1f2c8c4efa, 722, 10, 1, 0, optionality::optional},
-  {str("Quantity in Use Method", 22), str("quantity_in_use_method", 22), &t_ID_e49635b99a, 1, 11, 1, 329, optionality::optional},
-  {str("Quantity in Use Comment", 23), str("quantity_in_use_comment", 23), &t_FT_d647cd4377, 600, 12, 1, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Facility", 54), str("number_of_product_experience_reports_filed_by_facility", 54), &t_NM_caa61c45e1, 16, 13, 8, 0, optionality::optional},
-  {str("Number of Product Experience Reports Filed by Distributor", 57), str("number_of_product_experience_reports_filed_by_distributor", 57), &t_NM_caa61c45e1, 16, 14, 8, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PSH_BF43441773
+#define HL7V2_DEFS_S_PSH_BF43441773
+inline constexpr field_def s_PSH_bf43441773_f[] = {
+  {"Report Type\"report_type\":", &t_ST_30901c7b80, 60, 1, 1, 0, 11, 11, optionality::required},
+  {"Report Form Identifier\"report_form_identifier\":", &t_ST_30901c7b80, 60, 2, 1, 0, 22, 22, optionality::optional},
+  {"Report Date\"report_date\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 11, 11, optionality::required},
+  {"Report Interval Start Date\"report_interval_start_date\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 26, 26, optionality::optional},
+  {"Report Interval End Date\"report_interval_end_date\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 24, 24, optionality::optional},
+  {"Quantity Manufactured\"quantity_manufactured\":", &t_CQ_1f2c8c4efa, 722, 6, 1, 0, 21, 21, optionality::optional},
+  {"Quantity Distributed\"quantity_distributed\":", &t_CQ_1f2c8c4efa, 722, 7, 1, 0, 20, 20, optionality::optional},
+  {"Quantity Distributed Method\"quantity_distributed_method\":", &t_ID_e49635b99a, 1, 8, 1, 329, 27, 27, optionality::optional},
+  {"Quantity Distributed Comment\"quantity_distributed_comment\":", &t_FT_d647cd4377, 600, 9, 1, 0, 28, 28, optionality::optional},
+  {"Quantity in Use\"quantity_in_use\":", &t_CQ_1f2c8c4efa, 722, 10, 1, 0, 15, 15, optionality::optional},
+  {"Quantity in Use Method\"quantity_in_use_method\":", &t_ID_e49635b99a, 1, 11, 1, 329, 22, 22, optionality::optional},
+  {"Quantity in Use Comment\"quantity_in_use_comment\":", &t_FT_d647cd4377, 600, 12, 1, 0, 23, 23, optionality::optional},
+  {"Number of Product Experience Reports Filed by Facility\"number_of_product_experience_reports_filed_by_facility\":", &t_NM_caa61c45e1, 16, 13, 8, 0, 54, 54, optionality::optional},
+  {"Number of Product Experience Reports Filed by Distributor\"number_of_product_experience_reports_filed_by_distributor\":", &t_NM_caa61c45e1, 16, 14, 8, 0, 57, 57, optionality::optional},
 };
-inline constexpr segment_def s_PSH_f699698eaf{str("PSH", 3), str("Product Summary Header", 22), s_PSH_f699698eaf_f, 14};
+inline constexpr segment_def s_PSH_bf43441773{str("PSH", 3), str("Product Summary Header", 22), s_PSH_bf43441773_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_PSL_A2FB6A5958
-#define HL7V2_DEFS_S_PSL_A2FB6A5958
-inline constexpr field_def s_PSL_a2fb6a5958_f[] = {
-  {str("Provider Product/Service Line Item Number", 41), str("provider_product_service_line_item_number", 41), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Payer Product/Service Line Item Number", 38), str("payer_product_service_line_item_number", 38), &t_EI_47906d92be, 73, 2, 1, 0, optionality::optional},
-  {str("Product/Service Line Item Sequence Number", 41), str("product_service_line_item_sequence_number", 41), &t_SI_5f0d0d96af, 4, 3, 1, 0, optionality::required},
-  {str("Provider Tracking ID", 20), str("provider_tracking_id", 20), &t_EI_47906d92be, 20, 4, 1, 0, optionality::optional},
-  {str("Payer Tracking ID", 17), str("payer_tracking_id", 17), &t_EI_47906d92be, 20, 5, 1, 0, optionality::optional},
-  {str("Product/Service Line Item Status", 32), str("product_service_line_item_status", 32), &t_CWE_b7997cfb24, 2, 6, 1, 559, optionality::required},
-  {str("Product/Service Code", 20), str("product_service_code", 20), &t_CWE_b7997cfb24, 177, 7, 1, 879, optionality::required},
-  {str("Product/Service Code Modifier", 29), str("product_service_code_modifier", 29), &t_CWE_b7997cfb24, 177, 8, 1, 880, optionality::optional},
-  {str("Product/Service Code Description", 32), str("product_service_code_description", 32), &t_ST_30901c7b80, 80, 9, 1, 0, optionality::optional},
-  {str("Product/Service Effective Date", 30), str("product_service_effective_date", 30), &t_DTM_49eefd5d38, 24, 10, 1, 0, optionality::conditional},
-  {str("Product/Service Expiration Date", 31), str("product_service_expiration_date", 31), &t_DTM_49eefd5d38, 24, 11, 1, 0, optionality::optional},
-  {str("Product/Service Quantity", 24), str("product_service_quantity", 24), &t_CQ_1f2c8c4efa, 222, 12, 1, 560, optionality::conditional},
-  {str("Product/Service Unit Cost", 25), str("product_service_unit_cost", 25), &t_CP_33e34790d8, 254, 13, 1, 0, optionality::conditional},
-  {str("Number of Items per Unit", 24), str("number_of_items_per_unit", 24), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::conditional},
-  {str("Product/Service Gross Amount", 28), str("product_service_gross_amount", 28), &t_CP_33e34790d8, 254, 15, 1, 0, optionality::conditional},
-  {str("Product/Service Billed Amount", 29), str("product_service_billed_amount", 29), &t_CP_33e34790d8, 254, 16, 1, 0, optionality::conditional},
-  {str("Product/Service Clarification Code Type", 39), str("product_service_clarification_code_type", 39), &t_CWE_b7997cfb24, 10, 17, 1, 561, optionality::optional},
-  {str("Product/Service Clarification Code Value", 40), str("product_service_clarification_code_value", 40), &t_ST_30901c7b80, 40, 18, 1, 0, optionality::optional},
-  {str("Health Document Reference Identifier", 36), str("health_document_reference_identifier", 36), &t_EI_47906d92be, 73, 19, 1, 0, optionality::optional},
-  {str("Processing Consideration Code", 29), str("processing_consideration_code", 29), &t_CWE_b7997cfb24, 10, 20, 1, 562, optionality::optional},
-  {str("Restricted Disclosure Indicator", 31), str("restricted_disclosure_indicator", 31), &t_ID_e49635b99a, 4, 21, 1, 532, optionality::required},
-  {str("Related Product/Service Code Indicator", 38), str("related_product_service_code_indicator", 38), &t_CWE_b7997cfb24, 177, 22, 1, 879, optionality::optional},
-  {str("Product/Service Amount for Physician", 36), str("product_service_amount_for_physician", 36), &t_CP_33e34790d8, 254, 23, 1, 0, optionality::optional},
-  {str("Product/Service Cost Factor", 27), str("product_service_cost_factor", 27), &t_NM_caa61c45e1, 5, 24, 1, 0, optionality::optional},
-  {str("Cost Center", 11), str("cost_center", 11), &t_CX_e709fcbbb0, 250, 25, 1, 0, optionality::optional},
-  {str("Billing Period", 14), str("billing_period", 14), &t_DR_910cff0ba1, 49, 26, 1, 0, optionality::optional},
-  {str("Days without Billing", 20), str("days_without_billing", 20), &t_NM_caa61c45e1, 5, 27, 1, 0, optionality::optional},
-  {str("Session-No", 10), str("session_no", 10), &t_NM_caa61c45e1, 4, 28, 1, 0, optionality::optional},
-  {str("Executing Physician ID", 22), str("executing_physician_id", 22), &t_XCN_5fd24dc260, 20, 29, 1, 0, optionality::optional},
-  {str("Responsible Physician ID", 24), str("responsible_physician_id", 24), &t_XCN_5fd24dc260, 20, 30, 1, 0, optionality::optional},
-  {str("Role Executing Physician", 24), str("role_executing_physician", 24), &t_CWE_b7997cfb24, 10, 31, 1, 881, optionality::optional},
-  {str("Medical Role Executing Physician", 32), str("medical_role_executing_physician", 32), &t_CWE_b7997cfb24, 10, 32, 1, 882, optionality::optional},
-  {str("Side of body", 12), str("side_of_body", 12), &t_CWE_b7997cfb24, 3, 33, 1, 894, optionality::optional},
-  {str("Number of TP's PP", 17), str("number_of_tps_pp", 16), &t_NM_caa61c45e1, 6, 34, 1, 0, optionality::optional},
-  {str("TP-Value PP", 11), str("tp_value_pp", 11), &t_CP_33e34790d8, 6, 35, 1, 0, optionality::optional},
-  {str("Internal Scaling Factor PP", 26), str("internal_scaling_factor_pp", 26), &t_NM_caa61c45e1, 4, 36, 1, 0, optionality::optional},
-  {str("External Scaling Factor PP", 26), str("external_scaling_factor_pp", 26), &t_NM_caa61c45e1, 4, 37, 1, 0, optionality::optional},
-  {str("Amount PP", 9), str("amount_pp", 9), &t_CP_33e34790d8, 7, 38, 1, 0, optionality::optional},
-  {str("Number of TP's Technical Part", 29), str("number_of_tps_technical_part", 28), &t_NM_caa61c45e1, 6, 39, 1, 0, optionality::optional},
-  {str("TP-Value Technical Part", 23), str("tp_value_technical_part", 23), &t_CP_33e34790d8, 6, 40, 1, 0, optionality::optional},
-  {str("Internal Scaling Factor Technical Part", 38), str("internal_scaling_factor_technical_part", 38), &t_NM_caa61c45e1, 4, 41, 1, 0, optionality::optional},
-  {str("External Scaling Factor Technical Part", 38), str("external_scaling_factor_technical_part", 38), &t_NM_caa61c45e1, 4, 42, 1, 0, optionality::optional},
-  {str("Amount Technical Part", 21), str("amount_technical_part", 21), &t_CP_33e34790d8, 7, 43, 1, 0, optionality::optional},
-  {str("Total Amount Professional Part + Technical Part", 47), str("total_amount_professional_part_technical_part", 45), &t_CP_33e34790d8, 8, 44, 1, 0, optionality::optional},
-  {str("VAT-Rate", 8), str("vat_rate", 8), &t_NM_caa61c45e1, 3, 45, 1, 0, optionality::optional},
-  {str("Main-Service", 12), str("main_service", 12), &t_ID_e49635b99a, 20, 46, 1, 0, optionality::optional},
-  {str("Validation", 10), str("validation", 10), &t_ID_e49635b99a, 1, 47, 1, 136, optionality::optional},
-  {str("Comment", 7), str("comment", 7), &t_ST_30901c7b80, 255, 48, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PSL_C238F3982A
+#define HL7V2_DEFS_S_PSL_C238F3982A
+inline constexpr field_def s_PSL_c238f3982a_f[] = {
+  {"Provider Product/Service Line Item Number\"provider_product_service_line_item_number\":", &t_EI_47906d92be, 73, 1, 1, 0, 41, 41, optionality::required},
+  {"Payer Product/Service Line Item Number\"payer_product_service_line_item_number\":", &t_EI_47906d92be, 73, 2, 1, 0, 38, 38, optionality::optional},
+  {"Product/Service Line Item Sequence Number\"product_service_line_item_sequence_number\":", &t_SI_5f0d0d96af, 4, 3, 1, 0, 41, 41, optionality::required},
+  {"Provider Tracking ID\"provider_tracking_id\":", &t_EI_47906d92be, 20, 4, 1, 0, 20, 20, optionality::optional},
+  {"Payer Tracking ID\"payer_tracking_id\":", &t_EI_47906d92be, 20, 5, 1, 0, 17, 17, optionality::optional},
+  {"Product/Service Line Item Status\"product_service_line_item_status\":", &t_CWE_b7997cfb24, 2, 6, 1, 559, 32, 32, optionality::required},
+  {"Product/Service Code\"product_service_code\":", &t_CWE_b7997cfb24, 177, 7, 1, 879, 20, 20, optionality::required},
+  {"Product/Service Code Modifier\"product_service_code_modifier\":", &t_CWE_b7997cfb24, 177, 8, 1, 880, 29, 29, optionality::optional},
+  {"Product/Service Code Description\"product_service_code_description\":", &t_ST_30901c7b80, 80, 9, 1, 0, 32, 32, optionality::optional},
+  {"Product/Service Effective Date\"product_service_effective_date\":", &t_DTM_49eefd5d38, 24, 10, 1, 0, 30, 30, optionality::conditional},
+  {"Product/Service Expiration Date\"product_service_expiration_date\":", &t_DTM_49eefd5d38, 24, 11, 1, 0, 31, 31, optionality::optional},
+  {"Product/Service Quantity\"product_service_quantity\":", &t_CQ_1f2c8c4efa, 222, 12, 1, 560, 24, 24, optionality::conditional},
+  {"Product/Service Unit Cost\"product_service_unit_cost\":", &t_CP_33e34790d8, 254, 13, 1, 0, 25, 25, optionality::conditional},
+  {"Number of Items per Unit\"number_of_items_per_unit\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 24, 24, optionality::conditional},
+  {"Product/Service Gross Amount\"product_service_gross_amount\":", &t_CP_33e34790d8, 254, 15, 1, 0, 28, 28, optionality::conditional},
+  {"Product/Service Billed Amount\"product_service_billed_amount\":", &t_CP_33e34790d8, 254, 16, 1, 0, 29, 29, optionality::conditional},
+  {"Product/Service Clarification Code Type\"product_service_clarification_code_type\":", &t_CWE_b7997cfb24, 10, 17, 1, 561, 39, 39, optionality::optional},
+  {"Product/Service Clarification Code Value\"product_service_clarification_code_value\":", &t_ST_30901c7b80, 40, 18, 1, 0, 40, 40, optionality::optional},
+  {"Health Document Reference Identifier\"health_document_reference_identifier\":", &t_EI_47906d92be, 73, 19, 1, 0, 36, 36, optionality::optional},
+  {"Processing Consideration Code\"processing_consideration_code\":", &t_CWE_b7997cfb24, 10, 20, 1, 562, 29, 29, optionality::optional},
+  {"Restricted Disclosure Indicator\"restricted_disclosure_indicator\":", &t_ID_e49635b99a, 4, 21, 1, 532, 31, 31, optionality::required},
+  {"Related Product/Service Code Indicator\"related_product_service_code_indicator\":", &t_CWE_b7997cfb24, 177, 22, 1, 879, 38, 38, optionality::optional},
+  {"Product/Service Amount for Physician\"product_service_amount_for_physician\":", &t_CP_33e34790d8, 254, 23, 1, 0, 36, 36, optionality::optional},
+  {"Product/Service Cost Factor\"product_service_cost_factor\":", &t_NM_caa61c45e1, 5, 24, 1, 0, 27, 27, optionality::optional},
+  {"Cost Center\"cost_center\":", &t_CX_e709fcbbb0, 250, 25, 1, 0, 11, 11, optionality::optional},
+  {"Billing Period\"billing_period\":", &t_DR_910cff0ba1, 49, 26, 1, 0, 14, 14, optionality::optional},
+  {"Days without Billing\"days_without_billing\":", &t_NM_caa61c45e1, 5, 27, 1, 0, 20, 20, optionality::optional},
+  {"Session-No\"session_no\":", &t_NM_caa61c45e1, 4, 28, 1, 0, 10, 10, optionality::optional},
+  {"Executing Physician ID\"executing_physician_id\":", &t_XCN_5fd24dc260, 20, 29, 1, 0, 22, 22, optionality::optional},
+  {"Responsible Physician ID\"responsible_physician_id\":", &t_XCN_5fd24dc260, 20, 30, 1, 0, 24, 24, optionality::optional},
+  {"Role Executing Physician\"role_executing_physician\":", &t_CWE_b7997cfb24, 10, 31, 1, 881, 24, 24, optionality::optional},
+  {"Medical Role Executing Physician\"medical_role_executing_physician\":", &t_CWE_b7997cfb24, 10, 32, 1, 882, 32, 32, optionality::optional},
+  {"Side of body\"side_of_body\":", &t_CWE_b7997cfb24, 3, 33, 1, 894, 12, 12, optionality::optional},
+  {"Number of TP's PP\"number_of_tps_pp\":", &t_NM_caa61c45e1, 6, 34, 1, 0, 17, 16, optionality::optional},
+  {"TP-Value PP\"tp_value_pp\":", &t_CP_33e34790d8, 6, 35, 1, 0, 11, 11, optionality::optional},
+  {"Internal Scaling Factor PP\"internal_scaling_factor_pp\":", &t_NM_caa61c45e1, 4, 36, 1, 0, 26, 26, optionality::optional},
+  {"External Scaling Factor PP\"external_scaling_factor_pp\":", &t_NM_caa61c45e1, 4, 37, 1, 0, 26, 26, optionality::optional},
+  {"Amount PP\"amount_pp\":", &t_CP_33e34790d8, 7, 38, 1, 0, 9, 9, optionality::optional},
+  {"Number of TP's Technical Part\"number_of_tps_technical_part\":", &t_NM_caa61c45e1, 6, 39, 1, 0, 29, 28, optionality::optional},
+  {"TP-Value Technical Part\"tp_value_technical_part\":", &t_CP_33e34790d8, 6, 40, 1, 0, 23, 23, optionality::optional},
+  {"Internal Scaling Factor Technical Part\"internal_scaling_factor_technical_part\":", &t_NM_caa61c45e1, 4, 41, 1, 0, 38, 38, optionality::optional},
+  {"External Scaling Factor Technical Part\"external_scaling_factor_technical_part\":", &t_NM_caa61c45e1, 4, 42, 1, 0, 38, 38, optionality::optional},
+  {"Amount Technical Part\"amount_technical_part\":", &t_CP_33e34790d8, 7, 43, 1, 0, 21, 21, optionality::optional},
+  {"Total Amount Professional Part + Technical Part\"total_amount_professional_part_technical_part\":", &t_CP_33e34790d8, 8, 44, 1, 0, 47, 45, optionality::optional},
+  {"VAT-Rate\"vat_rate\":", &t_NM_caa61c45e1, 3, 45, 1, 0, 8, 8, optionality::optional},
+  {"Main-Service\"main_service\":", &t_ID_e49635b99a, 20, 46, 1, 0, 12, 12, optionality::optional},
+  {"Validation\"validation\":", &t_ID_e49635b99a, 1, 47, 1, 136, 10, 10, optionality::optional},
+  {"Comment\"comment\":", &t_ST_30901c7b80, 255, 48, 1, 0, 7, 7, optionality::optional},
 };
-inline constexpr segment_def s_PSL_a2fb6a5958{str("PSL", 3), str("Product/Service Line Item", 25), s_PSL_a2fb6a5958_f, 48};
+inline constexpr segment_def s_PSL_c238f3982a{str("PSL", 3), str("Product/Service Line Item", 25), s_PSL_c238f3982a_f, 48};
 #endif
-#ifndef HL7V2_DEFS_S_PSS_577B24B254
-#define HL7V2_DEFS_S_PSS_577B24B254
-inline constexpr field_def s_PSS_577b24b254_f[] = {
-  {str("Provider Product/Service Section Number", 39), str("provider_product_service_section_number", 39), &t_EI_47906d92be, 73, 1, 1, 0, optionality::required},
-  {str("Payer Product/Service Section Number", 36), str("payer_product_service_section_number", 36), &t_EI_47906d92be, 73, 2, 1, 0, optionality::optional},
-  {str("Product/Service Section Sequence Number", 39), str("product_service_section_sequence_number", 39), &t_SI_5f0d0d96af, 4, 3, 1, 0, optionality::required},
-  {str("Billed Amount", 13), str("billed_amount", 13), &t_CP_33e34790d8, 254, 4, 1, 0, optionality::required},
-  {str("Section Description or Heading", 30), str("section_description_or_heading", 30), &t_ST_30901c7b80, 254, 5, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_PSS_5EC49EFA71
+#define HL7V2_DEFS_S_PSS_5EC49EFA71
+inline constexpr field_def s_PSS_5ec49efa71_f[] = {
+  {"Provider Product/Service Section Number\"provider_product_service_section_number\":", &t_EI_47906d92be, 73, 1, 1, 0, 39, 39, optionality::required},
+  {"Payer Product/Service Section Number\"payer_product_service_section_number\":", &t_EI_47906d92be, 73, 2, 1, 0, 36, 36, optionality::optional},
+  {"Product/Service Section Sequence Number\"product_service_section_sequence_number\":", &t_SI_5f0d0d96af, 4, 3, 1, 0, 39, 39, optionality::required},
+  {"Billed Amount\"billed_amount\":", &t_CP_33e34790d8, 254, 4, 1, 0, 13, 13, optionality::required},
+  {"Section Description or Heading\"section_description_or_heading\":", &t_ST_30901c7b80, 254, 5, 1, 0, 30, 30, optionality::required},
 };
-inline constexpr segment_def s_PSS_577b24b254{str("PSS", 3), str("Product/Service Section", 23), s_PSS_577b24b254_f, 5};
+inline constexpr segment_def s_PSS_5ec49efa71{str("PSS", 3), str("Product/Service Section", 23), s_PSS_5ec49efa71_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_PTH_BCF0C3A7A8
-#define HL7V2_DEFS_S_PTH_BCF0C3A7A8
-inline constexpr field_def s_PTH_bcf0c3a7a8_f[] = {
-  {str("Action Code", 11), str("action_code", 11), &t_ID_e49635b99a, 2, 1, 1, 287, optionality::required},
-  {str("Pathway ID", 10), str("pathway_id", 10), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::required},
-  {str("Pathway Instance ID", 19), str("pathway_instance_id", 19), &t_EI_47906d92be, 60, 3, 1, 0, optionality::required},
-  {str("Pathway Established Date/Time", 29), str("pathway_established_date_time", 29), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::required},
-  {str("Pathway Life Cycle Status", 25), str("pathway_life_cycle_status", 25), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Change Pathway Life Cycle Status Date/Time", 42), str("change_pathway_life_cycle_status_date_time", 42), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::conditional},
-  {str("Mood Code", 9), str("mood_code", 9), &t_CNE_049b0fea50, 60, 7, 1, 725, optionality::conditional},
+#ifndef HL7V2_DEFS_S_PTH_CD1B4AFF4D
+#define HL7V2_DEFS_S_PTH_CD1B4AFF4D
+inline constexpr field_def s_PTH_cd1b4aff4d_f[] = {
+  {"Action Code\"action_code\":", &t_ID_e49635b99a, 2, 1, 1, 287, 11, 11, optionality::required},
+  {"Pathway ID\"pathway_id\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 10, 10, optionality::required},
+  {"Pathway Instance ID\"pathway_instance_id\":", &t_EI_47906d92be, 60, 3, 1, 0, 19, 19, optionality::required},
+  {"Pathway Established Date/Time\"pathway_established_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 29, 29, optionality::required},
+  {"Pathway Life Cycle Status\"pathway_life_cycle_status\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 25, 25, optionality::optional},
+  {"Change Pathway Life Cycle Status Date/Time\"change_pathway_life_cycle_status_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 42, 42, optionality::conditional},
+  {"Mood Code\"mood_code\":", &t_CNE_049b0fea50, 60, 7, 1, 725, 9, 9, optionality::conditional},
 };
-inline constexpr segment_def s_PTH_bcf0c3a7a8{str("PTH", 3), str("Pathway", 7), s_PTH_bcf0c3a7a8_f, 7};
+inline constexpr segment_def s_PTH_cd1b4aff4d{str("PTH", 3), str("Pathway", 7), s_PTH_cd1b4aff4d_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_PV1_DB5BEF78A1
-#define HL7V2_DEFS_S_PV1_DB5BEF78A1
-inline constexpr field_def s_PV1_db5bef78a1_f[] = {
-  {str("Set ID - PV1", 12), str("set_id_pv1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Patient Class", 13), str("patient_class", 13), &t_CWE_b7997cfb24, 1, 2, 1, 4, optionality::required},
-  {str("Assigned Patient Location", 25), str("assigned_patient_location", 25), &t_PL_eed0f2e6de, 80, 3, 1, 79, optionality::optional},
-  {str("Admission Type", 14), str("admission_type", 14), &t_CWE_b7997cfb24, 2, 4, 1, 7, optionality::optional},
-  {str("Preadmit Number", 15), str("preadmit_number", 15), &t_CX_e709fcbbb0, 250, 5, 1, 0, optionality::optional},
-  {str("Prior Patient Location", 22), str("prior_patient_location", 22), &t_PL_eed0f2e6de, 80, 6, 1, 79, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_XCN_5fd24dc260, 250, 7, 0, 10, optionality::optional},
-  {str("Referring Doctor", 16), str("referring_doctor", 16), &t_XCN_5fd24dc260, 250, 8, 0, 10, optionality::optional},
-  {str("Consulting Doctor", 17), str("consulting_doctor", 17), &t_XCN_5fd24dc260, 250, 9, 0, 10, optionality::optional},
-  {str("Hospital Service", 16), str("hospital_service", 16), &t_CWE_b7997cfb24, 3, 10, 1, 69, optionality::optional},
-  {str("Temporary Location", 18), str("temporary_location", 18), &t_PL_eed0f2e6de, 80, 11, 1, 79, optionality::optional},
-  {str("Preadmit Test Indicator", 23), str("preadmit_test_indicator", 23), &t_CWE_b7997cfb24, 2, 12, 1, 87, optionality::optional},
-  {str("Re-admission Indicator", 22), str("re_admission_indicator", 22), &t_CWE_b7997cfb24, 2, 13, 1, 92, optionality::optional},
-  {str("Admit Source", 12), str("admit_source", 12), &t_CWE_b7997cfb24, 6, 14, 1, 23, optionality::optional},
-  {str("Ambulatory Status", 17), str("ambulatory_status", 17), &t_CWE_b7997cfb24, 2, 15, 0, 9, optionality::optional},
-  {str("VIP Indicator", 13), str("vip_indicator", 13), &t_CWE_b7997cfb24, 2, 16, 1, 99, optionality::optional},
-  {str("Admitting Doctor", 16), str("admitting_doctor", 16), &t_XCN_5fd24dc260, 250, 17, 0, 10, optionality::optional},
-  {str("Patient Type", 12), str("patient_type", 12), &t_CWE_b7997cfb24, 2, 18, 1, 18, optionality::optional},
-  {str("Visit Number", 12), str("visit_number", 12), &t_CX_e709fcbbb0, 250, 19, 1, 0, optionality::optional},
-  {str("Financial Class", 15), str("financial_class", 15), &t_FC_c1f3b0e5ed, 50, 20, 0, 64, optionality::optional},
-  {str("Charge Price Indicator", 22), str("charge_price_indicator", 22), &t_CWE_b7997cfb24, 2, 21, 1, 32, optionality::optional},
-  {str("Courtesy Code", 13), str("courtesy_code", 13), &t_CWE_b7997cfb24, 2, 22, 1, 45, optionality::optional},
-  {str("Credit Rating", 13), str("credit_rating", 13), &t_CWE_b7997cfb24, 2, 23, 1, 46, optionality::optional},
-  {str("Contract Code", 13), str("contract_code", 13), &t_CWE_b7997cfb24, 2, 24, 0, 44, optionality::optional},
-  {str("Contract Effective Date", 23), str("contract_effective_date", 23), &t_DT_43ff1b10ca, 8, 25, 0, 0, optionality::optional},
-  {str("Contract Amount", 15), str("contract_amount", 15), &t_NM_caa61c45e1, 12, 26, 0, 0, optionality::optional},
-  {str("Contract Period", 15), str("contract_period", 15), &t_NM_caa61c45e1, 3, 27, 0, 0, optionality::optional},
-  {str("Interest Code", 13), str("interest_code", 13), &t_CWE_b7997cfb24, 2, 28, 1, 73, optionality::optional},
-  {str("Transfer to Bad Debt Code", 25), str("transfer_to_bad_debt_code", 25), &t_CWE_b7997cfb24, 4, 29, 1, 110, optionality::optional},
-  {str("Transfer to Bad Debt Date", 25), str("transfer_to_bad_debt_date", 25), &t_DT_43ff1b10ca, 8, 30, 1, 0, optionality::optional},
-  {str("Bad Debt Agency Code", 20), str("bad_debt_agency_code", 20), &t_CWE_b7997cfb24, 10, 31, 1, 21, optionality::optional},
-  {str("Bad Debt Transfer Amount", 24), str("bad_debt_transfer_amount", 24), &t_NM_caa61c45e1, 12, 32, 1, 0, optionality::optional},
-  {str("Bad Debt Recovery Amount", 24), str("bad_debt_recovery_amount", 24), &t_NM_caa61c45e1, 12, 33, 1, 0, optionality::optional},
-  {str("Delete Account Indicator", 24), str("delete_account_indicator", 24), &t_CWE_b7997cfb24, 1, 34, 1, 111, optionality::optional},
-  {str("Delete Account Date", 19), str("delete_account_date", 19), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Discharge Disposition", 21), str("discharge_disposition", 21), &t_CWE_b7997cfb24, 3, 36, 1, 112, optionality::optional},
-  {str("Discharged to Location", 22), str("discharged_to_location", 22), &t_DLD_7646922b67, 47, 37, 1, 113, optionality::optional},
-  {str("Diet Type", 9), str("diet_type", 9), &t_CWE_b7997cfb24, 705, 38, 1, 114, optionality::optional},
-  {str("Servicing Facility", 18), str("servicing_facility", 18), &t_CWE_b7997cfb24, 2, 39, 1, 115, optionality::optional},
-  {str("Bed Status", 10), str("bed_status", 10), &t_IS_94058a80d1, 1, 40, 1, 116, optionality::withdrawn},
-  {str("Account Status", 14), str("account_status", 14), &t_CWE_b7997cfb24, 2, 41, 1, 117, optionality::optional},
-  {str("Pending Location", 16), str("pending_location", 16), &t_PL_eed0f2e6de, 80, 42, 1, 79, optionality::optional},
-  {str("Prior Temporary Location", 24), str("prior_temporary_location", 24), &t_PL_eed0f2e6de, 80, 43, 1, 79, optionality::optional},
-  {str("Admit Date/Time", 15), str("admit_date_time", 15), &t_DTM_49eefd5d38, 24, 44, 1, 0, optionality::optional},
-  {str("Discharge Date/Time", 19), str("discharge_date_time", 19), &t_DTM_49eefd5d38, 24, 45, 1, 0, optionality::optional},
-  {str("Current Patient Balance", 23), str("current_patient_balance", 23), &t_NM_caa61c45e1, 12, 46, 1, 0, optionality::optional},
-  {str("Total Charges", 13), str("total_charges", 13), &t_NM_caa61c45e1, 12, 47, 1, 0, optionality::optional},
-  {str("Total Adjustments", 17), str("total_adjustments", 17), &t_NM_caa61c45e1, 12, 48, 1, 0, optionality::optional},
-  {str("Total Payments", 14), str("total_payments", 14), &t_NM_caa61c45e1, 12, 49, 1, 0, optionality::optional},
-  {str("Alternate Visit ID", 18), str("alternate_visit_id", 18), &t_CX_e709fcbbb0, 250, 50, 1, 203, optionality::optional},
-  {str("Visit Indicator", 15), str("visit_indicator", 15), &t_CWE_b7997cfb24, 1, 51, 1, 326, optionality::optional},
-  {str("Other Healthcare Provider", 25), str("other_healthcare_provider", 25), &t_XCN_1079389ce6, 250, 52, 0, 10, optionality::withdrawn},
-  {str("Service Episode Description", 27), str("service_episode_description", 27), &t_ST_30901c7b80, 0, 53, 1, 0, optionality::optional},
-  {str("Service Episode Identifier", 26), str("service_episode_identifier", 26), &t_CX_e709fcbbb0, 0, 54, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PV1_A80C285F51
+#define HL7V2_DEFS_S_PV1_A80C285F51
+inline constexpr field_def s_PV1_a80c285f51_f[] = {
+  {"Set ID - PV1\"set_id_pv1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Patient Class\"patient_class\":", &t_CWE_b7997cfb24, 1, 2, 1, 4, 13, 13, optionality::required},
+  {"Assigned Patient Location\"assigned_patient_location\":", &t_PL_eed0f2e6de, 80, 3, 1, 79, 25, 25, optionality::optional},
+  {"Admission Type\"admission_type\":", &t_CWE_b7997cfb24, 2, 4, 1, 7, 14, 14, optionality::optional},
+  {"Preadmit Number\"preadmit_number\":", &t_CX_e709fcbbb0, 250, 5, 1, 0, 15, 15, optionality::optional},
+  {"Prior Patient Location\"prior_patient_location\":", &t_PL_eed0f2e6de, 80, 6, 1, 79, 22, 22, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_XCN_5fd24dc260, 250, 7, 0, 10, 16, 16, optionality::optional},
+  {"Referring Doctor\"referring_doctor\":", &t_XCN_5fd24dc260, 250, 8, 0, 10, 16, 16, optionality::optional},
+  {"Consulting Doctor\"consulting_doctor\":", &t_XCN_5fd24dc260, 250, 9, 0, 10, 17, 17, optionality::optional},
+  {"Hospital Service\"hospital_service\":", &t_CWE_b7997cfb24, 3, 10, 1, 69, 16, 16, optionality::optional},
+  {"Temporary Location\"temporary_location\":", &t_PL_eed0f2e6de, 80, 11, 1, 79, 18, 18, optionality::optional},
+  {"Preadmit Test Indicator\"preadmit_test_indicator\":", &t_CWE_b7997cfb24, 2, 12, 1, 87, 23, 23, optionality::optional},
+  {"Re-admission Indicator\"re_admission_indicator\":", &t_CWE_b7997cfb24, 2, 13, 1, 92, 22, 22, optionality::optional},
+  {"Admit Source\"admit_source\":", &t_CWE_b7997cfb24, 6, 14, 1, 23, 12, 12, optionality::optional},
+  {"Ambulatory Status\"ambulatory_status\":", &t_CWE_b7997cfb24, 2, 15, 0, 9, 17, 17, optionality::optional},
+  {"VIP Indicator\"vip_indicator\":", &t_CWE_b7997cfb24, 2, 16, 1, 99, 13, 13, optionality::optional},
+  {"Admitting Doctor\"admitting_doctor\":", &t_XCN_5fd24dc260, 250, 17, 0, 10, 16, 16, optionality::optional},
+  {"Patient Type\"patient_type\":", &t_CWE_b7997cfb24, 2, 18, 1, 18, 12, 12, optionality::optional},
+  {"Visit Number\"visit_number\":", &t_CX_e709fcbbb0, 250, 19, 1, 0, 12, 12, optionality::optional},
+  {"Financial Class\"financial_class\":", &t_FC_c1f3b0e5ed, 50, 20, 0, 64, 15, 15, optionality::optional},
+  {"Charge Price Indicator\"charge_price_indicator\":", &t_CWE_b7997cfb24, 2, 21, 1, 32, 22, 22, optionality::optional},
+  {"Courtesy Code\"courtesy_code\":", &t_CWE_b7997cfb24, 2, 22, 1, 45, 13, 13, optionality::optional},
+  {"Credit Rating\"credit_rating\":", &t_CWE_b7997cfb24, 2, 23, 1, 46, 13, 13, optionality::optional},
+  {"Contract Code\"contract_code\":", &t_CWE_b7997cfb24, 2, 24, 0, 44, 13, 13, optionality::optional},
+  {"Contract Effective Date\"contract_effective_date\":", &t_DT_43ff1b10ca, 8, 25, 0, 0, 23, 23, optionality::optional},
+  {"Contract Amount\"contract_amount\":", &t_NM_caa61c45e1, 12, 26, 0, 0, 15, 15, optionality::optional},
+  {"Contract Period\"contract_period\":", &t_NM_caa61c45e1, 3, 27, 0, 0, 15, 15, optionality::optional},
+  {"Interest Code\"interest_code\":", &t_CWE_b7997cfb24, 2, 28, 1, 73, 13, 13, optionality::optional},
+  {"Transfer to Bad Debt Code\"transfer_to_bad_debt_code\":", &t_CWE_b7997cfb24, 4, 29, 1, 110, 25, 25, optionality::optional},
+  {"Transfer to Bad Debt Date\"transfer_to_bad_debt_date\":", &t_DT_43ff1b10ca, 8, 30, 1, 0, 25, 25, optionality::optional},
+  {"Bad Debt Agency Code\"bad_debt_agency_code\":", &t_CWE_b7997cfb24, 10, 31, 1, 21, 20, 20, optionality::optional},
+  {"Bad Debt Transfer Amount\"bad_debt_transfer_amount\":", &t_NM_caa61c45e1, 12, 32, 1, 0, 24, 24, optionality::optional},
+  {"Bad Debt Recovery Amount\"bad_debt_recovery_amount\":", &t_NM_caa61c45e1, 12, 33, 1, 0, 24, 24, optionality::optional},
+  {"Delete Account Indicator\"delete_account_indicator\":", &t_CWE_b7997cfb24, 1, 34, 1, 111, 24, 24, optionality::optional},
+  {"Delete Account Date\"delete_account_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 19, 19, optionality::optional},
+  {"Discharge Disposition\"discharge_disposition\":", &t_CWE_b7997cfb24, 3, 36, 1, 112, 21, 21, optionality::optional},
+  {"Discharged to Location\"discharged_to_location\":", &t_DLD_7646922b67, 47, 37, 1, 113, 22, 22, optionality::optional},
+  {"Diet Type\"diet_type\":", &t_CWE_b7997cfb24, 705, 38, 1, 114, 9, 9, optionality::optional},
+  {"Servicing Facility\"servicing_facility\":", &t_CWE_b7997cfb24, 2, 39, 1, 115, 18, 18, optionality::optional},
+  {"Bed Status\"bed_status\":", &t_IS_94058a80d1, 1, 40, 1, 116, 10, 10, optionality::withdrawn},
+  {"Account Status\"account_status\":", &t_CWE_b7997cfb24, 2, 41, 1, 117, 14, 14, optionality::optional},
+  {"Pending Location\"pending_location\":", &t_PL_eed0f2e6de, 80, 42, 1, 79, 16, 16, optionality::optional},
+  {"Prior Temporary Location\"prior_temporary_location\":", &t_PL_eed0f2e6de, 80, 43, 1, 79, 24, 24, optionality::optional},
+  {"Admit Date/Time\"admit_date_time\":", &t_DTM_49eefd5d38, 24, 44, 1, 0, 15, 15, optionality::optional},
+  {"Discharge Date/Time\"discharge_date_time\":", &t_DTM_49eefd5d38, 24, 45, 1, 0, 19, 19, optionality::optional},
+  {"Current Patient Balance\"current_patient_balance\":", &t_NM_caa61c45e1, 12, 46, 1, 0, 23, 23, optionality::optional},
+  {"Total Charges\"total_charges\":", &t_NM_caa61c45e1, 12, 47, 1, 0, 13, 13, optionality::optional},
+  {"Total Adjustments\"total_adjustments\":", &t_NM_caa61c45e1, 12, 48, 1, 0, 17, 17, optionality::optional},
+  {"Total Payments\"total_payments\":", &t_NM_caa61c45e1, 12, 49, 1, 0, 14, 14, optionality::optional},
+  {"Alternate Visit ID\"alternate_visit_id\":", &t_CX_e709fcbbb0, 250, 50, 1, 203, 18, 18, optionality::optional},
+  {"Visit Indicator\"visit_indicator\":", &t_CWE_b7997cfb24, 1, 51, 1, 326, 15, 15, optionality::optional},
+  {"Other Healthcare Provider\"other_healthcare_provider\":", &t_XCN_1079389ce6, 250, 52, 0, 10, 25, 25, optionality::withdrawn},
+  {"Service Episode Description\"service_episode_description\":", &t_ST_30901c7b80, 0, 53, 1, 0, 27, 27, optionality::optional},
+  {"Service Episode Identifier\"service_episode_identifier\":", &t_CX_e709fcbbb0, 0, 54, 1, 0, 26, 26, optionality::optional},
 };
-inline constexpr segment_def s_PV1_db5bef78a1{str("PV1", 3), str("Patient Visit", 13), s_PV1_db5bef78a1_f, 54};
+inline constexpr segment_def s_PV1_a80c285f51{str("PV1", 3), str("Patient Visit", 13), s_PV1_a80c285f51_f, 54};
 #endif
-#ifndef HL7V2_DEFS_S_PV2_FDC64C4E42
-#define HL7V2_DEFS_S_PV2_FDC64C4E42
-inline constexpr field_def s_PV2_fdc64c4e42_f[] = {
-  {str("Prior Pending Location", 22), str("prior_pending_location", 22), &t_PL_eed0f2e6de, 80, 1, 1, 0, optionality::conditional},
-  {str("Accommodation Code", 18), str("accommodation_code", 18), &t_CWE_b7997cfb24, 705, 2, 1, 129, optionality::optional},
-  {str("Admit Reason", 12), str("admit_reason", 12), &t_CWE_b7997cfb24, 705, 3, 1, 0, optionality::optional},
-  {str("Transfer Reason", 15), str("transfer_reason", 15), &t_CWE_b7997cfb24, 705, 4, 1, 0, optionality::optional},
-  {str("Patient Valuables", 17), str("patient_valuables", 17), &t_ST_30901c7b80, 25, 5, 0, 0, optionality::optional},
-  {str("Patient Valuables Location", 26), str("patient_valuables_location", 26), &t_ST_30901c7b80, 25, 6, 1, 0, optionality::optional},
-  {str("Visit User Code", 15), str("visit_user_code", 15), &t_CWE_b7997cfb24, 2, 7, 0, 130, optionality::optional},
-  {str("Expected Admit Date/Time", 24), str("expected_admit_date_time", 24), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Expected Discharge Date/Time", 28), str("expected_discharge_date_time", 28), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::optional},
-  {str("Estimated Length of Inpatient Stay", 34), str("estimated_length_of_inpatient_stay", 34), &t_NM_caa61c45e1, 3, 10, 1, 0, optionality::optional},
-  {str("Actual Length of Inpatient Stay", 31), str("actual_length_of_inpatient_stay", 31), &t_NM_caa61c45e1, 3, 11, 1, 0, optionality::optional},
-  {str("Visit Description", 17), str("visit_description", 17), &t_ST_30901c7b80, 50, 12, 1, 0, optionality::optional},
-  {str("Referral Source Code", 20), str("referral_source_code", 20), &t_XCN_5fd24dc260, 250, 13, 0, 0, optionality::optional},
-  {str("Previous Service Date", 21), str("previous_service_date", 21), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::optional},
-  {str("Employment Illness Related Indicator", 36), str("employment_illness_related_indicator", 36), &t_ID_e49635b99a, 1, 15, 1, 136, optionality::optional},
-  {str("Purge Status Code", 17), str("purge_status_code", 17), &t_CWE_b7997cfb24, 1, 16, 1, 213, optionality::optional},
-  {str("Purge Status Date", 17), str("purge_status_date", 17), &t_DT_43ff1b10ca, 8, 17, 1, 0, optionality::optional},
-  {str("Special Program Code", 20), str("special_program_code", 20), &t_CWE_b7997cfb24, 2, 18, 1, 214, optionality::optional},
-  {str("Retention Indicator", 19), str("retention_indicator", 19), &t_ID_e49635b99a, 1, 19, 1, 136, optionality::optional},
-  {str("Expected Number of Insurance Plans", 34), str("expected_number_of_insurance_plans", 34), &t_NM_caa61c45e1, 1, 20, 1, 0, optionality::optional},
-  {str("Visit Publicity Code", 20), str("visit_publicity_code", 20), &t_CWE_b7997cfb24, 1, 21, 1, 215, optionality::optional},
-  {str("Visit Protection Indicator", 26), str("visit_protection_indicator", 26), &t_ID_e49635b99a, 1, 22, 1, 136, optionality::optional},
-  {str("Clinic Organization Name", 24), str("clinic_organization_name", 24), &t_XON_494b3ab033, 250, 23, 0, 0, optionality::optional},
-  {str("Patient Status Code", 19), str("patient_status_code", 19), &t_CWE_b7997cfb24, 2, 24, 1, 216, optionality::optional},
-  {str("Visit Priority Code", 19), str("visit_priority_code", 19), &t_CWE_b7997cfb24, 1, 25, 1, 217, optionality::optional},
-  {str("Previous Treatment Date", 23), str("previous_treatment_date", 23), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Expected Discharge Disposition", 30), str("expected_discharge_disposition", 30), &t_CWE_b7997cfb24, 2, 27, 1, 112, optionality::optional},
-  {str("Signature on File Date", 22), str("signature_on_file_date", 22), &t_DT_43ff1b10ca, 8, 28, 1, 0, optionality::optional},
-  {str("First Similar Illness Date", 26), str("first_similar_illness_date", 26), &t_DT_43ff1b10ca, 8, 29, 1, 0, optionality::optional},
-  {str("Patient Charge Adjustment Code", 30), str("patient_charge_adjustment_code", 30), &t_CWE_b7997cfb24, 705, 30, 1, 218, optionality::optional},
-  {str("Recurring Service Code", 22), str("recurring_service_code", 22), &t_CWE_b7997cfb24, 2, 31, 1, 219, optionality::optional},
-  {str("Billing Media Code", 18), str("billing_media_code", 18), &t_ID_e49635b99a, 1, 32, 1, 136, optionality::optional},
-  {str("Expected Surgery Date and Time", 30), str("expected_surgery_date_and_time", 30), &t_DTM_49eefd5d38, 24, 33, 1, 0, optionality::optional},
-  {str("Military Partnership Code", 25), str("military_partnership_code", 25), &t_ID_e49635b99a, 1, 34, 1, 136, optionality::optional},
-  {str("Military Non-Availability Code", 30), str("military_non_availability_code", 30), &t_ID_e49635b99a, 1, 35, 1, 136, optionality::optional},
-  {str("Newborn Baby Indicator", 22), str("newborn_baby_indicator", 22), &t_ID_e49635b99a, 1, 36, 1, 136, optionality::optional},
-  {str("Baby Detained Indicator", 23), str("baby_detained_indicator", 23), &t_ID_e49635b99a, 1, 37, 1, 136, optionality::optional},
-  {str("Mode of Arrival Code", 20), str("mode_of_arrival_code", 20), &t_CWE_b7997cfb24, 705, 38, 1, 430, optionality::optional},
-  {str("Recreational Drug Use Code", 26), str("recreational_drug_use_code", 26), &t_CWE_b7997cfb24, 705, 39, 0, 431, optionality::optional},
-  {str("Admission Level of Care Code", 28), str("admission_level_of_care_code", 28), &t_CWE_b7997cfb24, 705, 40, 1, 432, optionality::optional},
-  {str("Precaution Code", 15), str("precaution_code", 15), &t_CWE_b7997cfb24, 705, 41, 0, 433, optionality::optional},
-  {str("Patient Condition Code", 22), str("patient_condition_code", 22), &t_CWE_b7997cfb24, 705, 42, 1, 434, optionality::optional},
-  {str("Living Will Code", 16), str("living_will_code", 16), &t_CWE_b7997cfb24, 2, 43, 1, 315, optionality::optional},
-  {str("Organ Donor Code", 16), str("organ_donor_code", 16), &t_CWE_b7997cfb24, 2, 44, 1, 316, optionality::optional},
-  {str("Advance Directive Code", 22), str("advance_directive_code", 22), &t_CWE_b7997cfb24, 705, 45, 0, 435, optionality::conditional},
-  {str("Patient Status Effective Date", 29), str("patient_status_effective_date", 29), &t_DT_43ff1b10ca, 8, 46, 1, 0, optionality::optional},
-  {str("Expected LOA Return Date/Time", 29), str("expected_loa_return_date_time", 29), &t_DTM_49eefd5d38, 24, 47, 1, 0, optionality::conditional},
-  {str("Expected Pre-admission Testing Date/Time", 40), str("expected_pre_admission_testing_date_time", 40), &t_DTM_49eefd5d38, 24, 48, 1, 0, optionality::optional},
-  {str("Notify Clergy Code", 18), str("notify_clergy_code", 18), &t_CWE_b7997cfb24, 20, 49, 0, 534, optionality::optional},
-  {str("Advance Directive Last Verified Date", 36), str("advance_directive_last_verified_date", 36), &t_DT_43ff1b10ca, 8, 50, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_PV2_AB0C6934A0
+#define HL7V2_DEFS_S_PV2_AB0C6934A0
+inline constexpr field_def s_PV2_ab0c6934a0_f[] = {
+  {"Prior Pending Location\"prior_pending_location\":", &t_PL_eed0f2e6de, 80, 1, 1, 0, 22, 22, optionality::conditional},
+  {"Accommodation Code\"accommodation_code\":", &t_CWE_b7997cfb24, 705, 2, 1, 129, 18, 18, optionality::optional},
+  {"Admit Reason\"admit_reason\":", &t_CWE_b7997cfb24, 705, 3, 1, 0, 12, 12, optionality::optional},
+  {"Transfer Reason\"transfer_reason\":", &t_CWE_b7997cfb24, 705, 4, 1, 0, 15, 15, optionality::optional},
+  {"Patient Valuables\"patient_valuables\":", &t_ST_30901c7b80, 25, 5, 0, 0, 17, 17, optionality::optional},
+  {"Patient Valuables Location\"patient_valuables_location\":", &t_ST_30901c7b80, 25, 6, 1, 0, 26, 26, optionality::optional},
+  {"Visit User Code\"visit_user_code\":", &t_CWE_b7997cfb24, 2, 7, 0, 130, 15, 15, optionality::optional},
+  {"Expected Admit Date/Time\"expected_admit_date_time\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 24, 24, optionality::optional},
+  {"Expected Discharge Date/Time\"expected_discharge_date_time\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 28, 28, optionality::optional},
+  {"Estimated Length of Inpatient Stay\"estimated_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 10, 1, 0, 34, 34, optionality::optional},
+  {"Actual Length of Inpatient Stay\"actual_length_of_inpatient_stay\":", &t_NM_caa61c45e1, 3, 11, 1, 0, 31, 31, optionality::optional},
+  {"Visit Description\"visit_description\":", &t_ST_30901c7b80, 50, 12, 1, 0, 17, 17, optionality::optional},
+  {"Referral Source Code\"referral_source_code\":", &t_XCN_5fd24dc260, 250, 13, 0, 0, 20, 20, optionality::optional},
+  {"Previous Service Date\"previous_service_date\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 21, 21, optionality::optional},
+  {"Employment Illness Related Indicator\"employment_illness_related_indicator\":", &t_ID_e49635b99a, 1, 15, 1, 136, 36, 36, optionality::optional},
+  {"Purge Status Code\"purge_status_code\":", &t_CWE_b7997cfb24, 1, 16, 1, 213, 17, 17, optionality::optional},
+  {"Purge Status Date\"purge_status_date\":", &t_DT_43ff1b10ca, 8, 17, 1, 0, 17, 17, optionality::optional},
+  {"Special Program Code\"special_program_code\":", &t_CWE_b7997cfb24, 2, 18, 1, 214, 20, 20, optionality::optional},
+  {"Retention Indicator\"retention_indicator\":", &t_ID_e49635b99a, 1, 19, 1, 136, 19, 19, optionality::optional},
+  {"Expected Number of Insurance Plans\"expected_number_of_insurance_plans\":", &t_NM_caa61c45e1, 1, 20, 1, 0, 34, 34, optionality::optional},
+  {"Visit Publicity Code\"visit_publicity_code\":", &t_CWE_b7997cfb24, 1, 21, 1, 215, 20, 20, optionality::optional},
+  {"Visit Protection Indicator\"visit_protection_indicator\":", &t_ID_e49635b99a, 1, 22, 1, 136, 26, 26, optionality::optional},
+  {"Clinic Organization Name\"clinic_organization_name\":", &t_XON_494b3ab033, 250, 23, 0, 0, 24, 24, optionality::optional},
+  {"Patient Status Code\"patient_status_code\":", &t_CWE_b7997cfb24, 2, 24, 1, 216, 19, 19, optionality::optional},
+  {"Visit Priority Code\"visit_priority_code\":", &t_CWE_b7997cfb24, 1, 25, 1, 217, 19, 19, optionality::optional},
+  {"Previous Treatment Date\"previous_treatment_date\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 23, 23, optionality::optional},
+  {"Expected Discharge Disposition\"expected_discharge_disposition\":", &t_CWE_b7997cfb24, 2, 27, 1, 112, 30, 30, optionality::optional},
+  {"Signature on File Date\"signature_on_file_date\":", &t_DT_43ff1b10ca, 8, 28, 1, 0, 22, 22, optionality::optional},
+  {"First Similar Illness Date\"first_similar_illness_date\":", &t_DT_43ff1b10ca, 8, 29, 1, 0, 26, 26, optionality::optional},
+  {"Patient Charge Adjustment Code\"patient_charge_adjustment_code\":", &t_CWE_b7997cfb24, 705, 30, 1, 218, 30, 30, optionality::optional},
+  {"Recurring Service Code\"recurring_service_code\":", &t_CWE_b7997cfb24, 2, 31, 1, 219, 22, 22, optionality::optional},
+  {"Billing Media Code\"billing_media_code\":", &t_ID_e49635b99a, 1, 32, 1, 136, 18, 18, optionality::optional},
+  {"Expected Surgery Date and Time\"expected_surgery_date_and_time\":", &t_DTM_49eefd5d38, 24, 33, 1, 0, 30, 30, optionality::optional},
+  {"Military Partnership Code\"military_partnership_code\":", &t_ID_e49635b99a, 1, 34, 1, 136, 25, 25, optionality::optional},
+  {"Military Non-Availability Code\"military_non_availability_code\":", &t_ID_e49635b99a, 1, 35, 1, 136, 30, 30, optionality::optional},
+  {"Newborn Baby Indicator\"newborn_baby_indicator\":", &t_ID_e49635b99a, 1, 36, 1, 136, 22, 22, optionality::optional},
+  {"Baby Detained Indicator\"baby_detained_indicator\":", &t_ID_e49635b99a, 1, 37, 1, 136, 23, 23, optionality::optional},
+  {"Mode of Arrival Code\"mode_of_arrival_code\":", &t_CWE_b7997cfb24, 705, 38, 1, 430, 20, 20, optionality::optional},
+  {"Recreational Drug Use Code\"recreational_drug_use_code\":", &t_CWE_b7997cfb24, 705, 39, 0, 431, 26, 26, optionality::optional},
+  {"Admission Level of Care Code\"admission_level_of_care_code\":", &t_CWE_b7997cfb24, 705, 40, 1, 432, 28, 28, optionality::optional},
+  {"Precaution Code\"precaution_code\":", &t_CWE_b7997cfb24, 705, 41, 0, 433, 15, 15, optionality::optional},
+  {"Patient Condition Code\"patient_condition_code\":", &t_CWE_b7997cfb24, 705, 42, 1, 434, 22, 22, optionality::optional},
+  {"Living Will Code\"living_will_code\":", &t_CWE_b7997cfb24, 2, 43, 1, 315, 16, 16, optionality::optional},
+  {"Organ Donor Code\"organ_donor_code\":", &t_CWE_b7997cfb24, 2, 44, 1, 316, 16, 16, optionality::optional},
+  {"Advance Directive Code\"advance_directive_code\":", &t_CWE_b7997cfb24, 705, 45, 0, 435, 22, 22, optionality::conditional},
+  {"Patient Status Effective Date\"patient_status_effective_date\":", &t_DT_43ff1b10ca, 8, 46, 1, 0, 29, 29, optionality::optional},
+  {"Expected LOA Return Date/Time\"expected_loa_return_date_time\":", &t_DTM_49eefd5d38, 24, 47, 1, 0, 29, 29, optionality::conditional},
+  {"Expected Pre-admission Testing Date/Time\"expected_pre_admission_testing_date_time\":", &t_DTM_49eefd5d38, 24, 48, 1, 0, 40, 40, optionality::optional},
+  {"Notify Clergy Code\"notify_clergy_code\":", &t_CWE_b7997cfb24, 20, 49, 0, 534, 18, 18, optionality::optional},
+  {"Advance Directive Last Verified Date\"advance_directive_last_verified_date\":", &t_DT_43ff1b10ca, 8, 50, 1, 0, 36, 36, optionality::optional},
 };
-inline constexpr segment_def s_PV2_fdc64c4e42{str("PV2", 3), str("Patient Visit - Additional Information", 38), s_PV2_fdc64c4e42_f, 50};
+inline constexpr segment_def s_PV2_ab0c6934a0{str("PV2", 3), str("Patient Visit - Additional Information", 38), s_PV2_ab0c6934a0_f, 50};
 #endif
-#ifndef HL7V2_DEFS_S_PYE_81EAA2B72F
-#define HL7V2_DEFS_S_PYE_81EAA2B72F
-inline constexpr field_def s_PYE_81eaa2b72f_f[] = {
-  {str("Set ID - PYE", 12), str("set_id_pye", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Payee Type", 10), str("payee_type", 10), &t_CWE_b7997cfb24, 6, 2, 1, 557, optionality::required},
-  {str("Payee Relationship to Invoice (Patient)", 39), str("payee_relationship_to_invoice_patient", 37), &t_CWE_b7997cfb24, 2, 3, 1, 558, optionality::conditional},
-  {str("Payee Identification List", 25), str("payee_identification_list", 25), &t_XON_494b3ab033, 183, 4, 1, 0, optionality::conditional},
-  {str("Payee Person Name", 17), str("payee_person_name", 17), &t_XPN_e33fe53a43, 466, 5, 1, 0, optionality::conditional},
-  {str("Payee Address", 13), str("payee_address", 13), &t_XAD_85eb3acc14, 235, 6, 1, 0, optionality::conditional},
-  {str("Payment Method", 14), str("payment_method", 14), &t_CWE_b7997cfb24, 80, 7, 1, 570, optionality::optional},
+#ifndef HL7V2_DEFS_S_PYE_4D41909D0A
+#define HL7V2_DEFS_S_PYE_4D41909D0A
+inline constexpr field_def s_PYE_4d41909d0a_f[] = {
+  {"Set ID - PYE\"set_id_pye\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Payee Type\"payee_type\":", &t_CWE_b7997cfb24, 6, 2, 1, 557, 10, 10, optionality::required},
+  {"Payee Relationship to Invoice (Patient)\"payee_relationship_to_invoice_patient\":", &t_CWE_b7997cfb24, 2, 3, 1, 558, 39, 37, optionality::conditional},
+  {"Payee Identification List\"payee_identification_list\":", &t_XON_494b3ab033, 183, 4, 1, 0, 25, 25, optionality::conditional},
+  {"Payee Person Name\"payee_person_name\":", &t_XPN_e33fe53a43, 466, 5, 1, 0, 17, 17, optionality::conditional},
+  {"Payee Address\"payee_address\":", &t_XAD_85eb3acc14, 235, 6, 1, 0, 13, 13, optionality::conditional},
+  {"Payment Method\"payment_method\":", &t_CWE_b7997cfb24, 80, 7, 1, 570, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_PYE_81eaa2b72f{str("PYE", 3), str("Payee Information", 17), s_PYE_81eaa2b72f_f, 7};
+inline constexpr segment_def s_PYE_4d41909d0a{str("PYE", 3), str("Payee Information", 17), s_PYE_4d41909d0a_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_QAK_0E74D35182
-#define HL7V2_DEFS_S_QAK_0E74D35182
-inline constexpr field_def s_QAK_0e74d35182_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::conditional},
-  {str("Query Response Status", 21), str("query_response_status", 21), &t_ID_e49635b99a, 2, 2, 1, 208, optionality::optional},
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CWE_b7997cfb24, 250, 3, 1, 471, optionality::optional},
-  {str("Hit Count Total", 15), str("hit_count_total", 15), &t_NM_caa61c45e1, 10, 4, 1, 0, optionality::optional},
-  {str("This payload", 12), str("this_payload", 12), &t_NM_caa61c45e1, 10, 5, 1, 0, optionality::optional},
-  {str("Hits remaining", 14), str("hits_remaining", 14), &t_NM_caa61c45e1, 10, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_QAK_0934B35E38
+#define HL7V2_DEFS_S_QAK_0934B35E38
+inline constexpr field_def s_QAK_0934b35e38_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::conditional},
+  {"Query Response Status\"query_response_status\":", &t_ID_e49635b99a, 2, 2, 1, 208, 21, 21, optionality::optional},
+  {"Message Query Name\"message_query_name\":", &t_CWE_b7997cfb24, 250, 3, 1, 471, 18, 18, optionality::optional},
+  {"Hit Count Total\"hit_count_total\":", &t_NM_caa61c45e1, 10, 4, 1, 0, 15, 15, optionality::optional},
+  {"This payload\"this_payload\":", &t_NM_caa61c45e1, 10, 5, 1, 0, 12, 12, optionality::optional},
+  {"Hits remaining\"hits_remaining\":", &t_NM_caa61c45e1, 10, 6, 1, 0, 14, 14, optionality::optional},
 };
-inline constexpr segment_def s_QAK_0e74d35182{str("QAK", 3), str("Query Acknowledgment", 20), s_QAK_0e74d35182_f, 6};
+inline constexpr segment_def s_QAK_0934b35e38{str("QAK", 3), str("Query Acknowledgment", 20), s_QAK_0934b35e38_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_QID_D0EAFDA546
-#define HL7V2_DEFS_S_QID_D0EAFDA546
-inline constexpr field_def s_QID_d0eafda546_f[] = {
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 1, 1, 0, optionality::required},
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CWE_b7997cfb24, 250, 2, 1, 471, optionality::required},
+#ifndef HL7V2_DEFS_S_QID_923A3BC12A
+#define HL7V2_DEFS_S_QID_923A3BC12A
+inline constexpr field_def s_QID_923a3bc12a_f[] = {
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 1, 1, 0, 9, 9, optionality::required},
+  {"Message Query Name\"message_query_name\":", &t_CWE_b7997cfb24, 250, 2, 1, 471, 18, 18, optionality::required},
 };
-inline constexpr segment_def s_QID_d0eafda546{str("QID", 3), str("Query Identification", 20), s_QID_d0eafda546_f, 2};
+inline constexpr segment_def s_QID_923a3bc12a{str("QID", 3), str("Query Identification", 20), s_QID_923a3bc12a_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_QPD_778DA9CDC0
-#define HL7V2_DEFS_S_QPD_778DA9CDC0
-inline constexpr field_def s_QPD_778da9cdc0_f[] = {
-  {str("Message Query Name", 18), str("message_query_name", 18), &t_CWE_b7997cfb24, 250, 1, 1, 471, optionality::required},
-  {str("Query Tag", 9), str("query_tag", 9), &t_ST_30901c7b80, 32, 2, 1, 0, optionality::conditional},
-  {str("User Parameters (in successive fields)", 38), str("user_parameters_in_successive_fields", 36), &t_VARIES_e527b97cf6, 256, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_QPD_C2BFDA0B44
+#define HL7V2_DEFS_S_QPD_C2BFDA0B44
+inline constexpr field_def s_QPD_c2bfda0b44_f[] = {
+  {"Message Query Name\"message_query_name\":", &t_CWE_b7997cfb24, 250, 1, 1, 471, 18, 18, optionality::required},
+  {"Query Tag\"query_tag\":", &t_ST_30901c7b80, 32, 2, 1, 0, 9, 9, optionality::conditional},
+  {"User Parameters (in successive fields)\"user_parameters_in_successive_fields\":", &t_VARIES_e527b97cf6, 256, 3, 1, 0, 38, 36, optionality::optional},
 };
-inline constexpr segment_def s_QPD_778da9cdc0{str("QPD", 3), str("Query Parameter Definition", 26), s_QPD_778da9cdc0_f, 3};
+inline constexpr segment_def s_QPD_c2bfda0b44{str("QPD", 3), str("Query Parameter Definition", 26), s_QPD_c2bfda0b44_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_QRD_C2F1CB15D8
-#define HL7V2_DEFS_S_QRD_C2F1CB15D8
-inline constexpr field_def s_QRD_c2f1cb15d8_f[] = {
-  {str("Query Date/Time", 15), str("query_date_time", 15), &t_DTM_49eefd5d38, 24, 1, 1, 0, optionality::required},
-  {str("Query Format Code", 17), str("query_format_code", 17), &t_ID_e49635b99a, 1, 2, 1, 106, optionality::required},
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_e49635b99a, 1, 3, 1, 91, optionality::required},
-  {str("Query ID", 8), str("query_id", 8), &t_ST_30901c7b80, 10, 4, 1, 0, optionality::required},
-  {str("Deferred Response Type", 22), str("deferred_response_type", 22), &t_ID_e49635b99a, 1, 5, 1, 107, optionality::optional},
-  {str("Deferred Response Date/Time", 27), str("deferred_response_date_time", 27), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_1f2c8c4efa, 10, 7, 1, 126, optionality::required},
-  {str("Who Subject Filter", 18), str("who_subject_filter", 18), &t_XCN_5fd24dc260, 250, 8, 0, 0, optionality::required},
-  {str("What Subject Filter", 19), str("what_subject_filter", 19), &t_CWE_b7997cfb24, 250, 9, 0, 48, optionality::required},
-  {str("What Department Data Code", 25), str("what_department_data_code", 25), &t_CWE_b7997cfb24, 250, 10, 0, 0, optionality::required},
-  {str("What Data Code Value Qual.", 26), str("what_data_code_value_qual", 25), &t_VR_32cdb1c36f, 20, 11, 0, 0, optionality::optional},
-  {str("Query Results Level", 19), str("query_results_level", 19), &t_ID_e49635b99a, 1, 12, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRD_3E1C308B3A
+#define HL7V2_DEFS_S_QRD_3E1C308B3A
+inline constexpr field_def s_QRD_3e1c308b3a_f[] = {
+  {"Query Date/Time\"query_date_time\":", &t_DTM_49eefd5d38, 24, 1, 1, 0, 15, 15, optionality::required},
+  {"Query Format Code\"query_format_code\":", &t_ID_e49635b99a, 1, 2, 1, 106, 17, 17, optionality::required},
+  {"Query Priority\"query_priority\":", &t_ID_e49635b99a, 1, 3, 1, 91, 14, 14, optionality::required},
+  {"Query ID\"query_id\":", &t_ST_30901c7b80, 10, 4, 1, 0, 8, 8, optionality::required},
+  {"Deferred Response Type\"deferred_response_type\":", &t_ID_e49635b99a, 1, 5, 1, 107, 22, 22, optionality::optional},
+  {"Deferred Response Date/Time\"deferred_response_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 27, 27, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_1f2c8c4efa, 10, 7, 1, 126, 24, 24, optionality::required},
+  {"Who Subject Filter\"who_subject_filter\":", &t_XCN_5fd24dc260, 250, 8, 0, 0, 18, 18, optionality::required},
+  {"What Subject Filter\"what_subject_filter\":", &t_CWE_b7997cfb24, 250, 9, 0, 48, 19, 19, optionality::required},
+  {"What Department Data Code\"what_department_data_code\":", &t_CWE_b7997cfb24, 250, 10, 0, 0, 25, 25, optionality::required},
+  {"What Data Code Value Qual.\"what_data_code_value_qual\":", &t_VR_32cdb1c36f, 20, 11, 0, 0, 26, 25, optionality::optional},
+  {"Query Results Level\"query_results_level\":", &t_ID_e49635b99a, 1, 12, 1, 108, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_QRD_c2f1cb15d8{str("QRD", 3), str("Original-Style Query Definition", 31), s_QRD_c2f1cb15d8_f, 12};
+inline constexpr segment_def s_QRD_3e1c308b3a{str("QRD", 3), str("Original-Style Query Definition", 31), s_QRD_3e1c308b3a_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_QRF_B2C7DFCDF1
-#define HL7V2_DEFS_S_QRF_B2C7DFCDF1
-inline constexpr field_def s_QRF_b2c7dfcdf1_f[] = {
-  {str("Where Subject Filter", 20), str("where_subject_filter", 20), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("When Data Start Date/Time", 25), str("when_data_start_date_time", 25), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::optional},
-  {str("When Data End Date/Time", 23), str("when_data_end_date_time", 23), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("What User Qualifier", 19), str("what_user_qualifier", 19), &t_ST_30901c7b80, 60, 4, 0, 0, optionality::optional},
-  {str("Other QRY Subject Filter", 24), str("other_qry_subject_filter", 24), &t_ST_30901c7b80, 60, 5, 0, 0, optionality::optional},
-  {str("Which Date/Time Qualifier", 25), str("which_date_time_qualifier", 25), &t_ID_e49635b99a, 12, 6, 0, 156, optionality::optional},
-  {str("Which Date/Time Status Qualifier", 32), str("which_date_time_status_qualifier", 32), &t_ID_e49635b99a, 12, 7, 0, 157, optionality::optional},
-  {str("Date/Time Selection Qualifier", 29), str("date_time_selection_qualifier", 29), &t_ID_e49635b99a, 12, 8, 0, 158, optionality::optional},
-  {str("When Quantity/Timing Qualifier", 30), str("when_quantity_timing_qualifier", 30), &t_TQ_1f9df3a066, 60, 9, 1, 0, optionality::optional},
-  {str("Search Confidence Threshold", 27), str("search_confidence_threshold", 27), &t_NM_caa61c45e1, 10, 10, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRF_419866F0A1
+#define HL7V2_DEFS_S_QRF_419866F0A1
+inline constexpr field_def s_QRF_419866f0a1_f[] = {
+  {"Where Subject Filter\"where_subject_filter\":", &t_ST_30901c7b80, 20, 1, 0, 0, 20, 20, optionality::required},
+  {"When Data Start Date/Time\"when_data_start_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 25, 25, optionality::optional},
+  {"When Data End Date/Time\"when_data_end_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 23, 23, optionality::optional},
+  {"What User Qualifier\"what_user_qualifier\":", &t_ST_30901c7b80, 60, 4, 0, 0, 19, 19, optionality::optional},
+  {"Other QRY Subject Filter\"other_qry_subject_filter\":", &t_ST_30901c7b80, 60, 5, 0, 0, 24, 24, optionality::optional},
+  {"Which Date/Time Qualifier\"which_date_time_qualifier\":", &t_ID_e49635b99a, 12, 6, 0, 156, 25, 25, optionality::optional},
+  {"Which Date/Time Status Qualifier\"which_date_time_status_qualifier\":", &t_ID_e49635b99a, 12, 7, 0, 157, 32, 32, optionality::optional},
+  {"Date/Time Selection Qualifier\"date_time_selection_qualifier\":", &t_ID_e49635b99a, 12, 8, 0, 158, 29, 29, optionality::optional},
+  {"When Quantity/Timing Qualifier\"when_quantity_timing_qualifier\":", &t_TQ_1f9df3a066, 60, 9, 1, 0, 30, 30, optionality::optional},
+  {"Search Confidence Threshold\"search_confidence_threshold\":", &t_NM_caa61c45e1, 10, 10, 1, 0, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_QRF_b2c7dfcdf1{str("QRF", 3), str("Original style query filter", 27), s_QRF_b2c7dfcdf1_f, 10};
+inline constexpr segment_def s_QRF_419866f0a1{str("QRF", 3), str("Original style query filter", 27), s_QRF_419866f0a1_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_QRI_117B195FD2
-#define HL7V2_DEFS_S_QRI_117B195FD2
-inline constexpr field_def s_QRI_117b195fd2_f[] = {
-  {str("Candidate Confidence", 20), str("candidate_confidence", 20), &t_NM_caa61c45e1, 10, 1, 1, 0, optionality::optional},
-  {str("Match Reason Code", 17), str("match_reason_code", 17), &t_CWE_b7997cfb24, 2, 2, 0, 392, optionality::optional},
-  {str("Algorithm Descriptor", 20), str("algorithm_descriptor", 20), &t_CWE_b7997cfb24, 250, 3, 1, 393, optionality::optional},
+#ifndef HL7V2_DEFS_S_QRI_3741071489
+#define HL7V2_DEFS_S_QRI_3741071489
+inline constexpr field_def s_QRI_3741071489_f[] = {
+  {"Candidate Confidence\"candidate_confidence\":", &t_NM_caa61c45e1, 10, 1, 1, 0, 20, 20, optionality::optional},
+  {"Match Reason Code\"match_reason_code\":", &t_CWE_b7997cfb24, 2, 2, 0, 392, 17, 17, optionality::optional},
+  {"Algorithm Descriptor\"algorithm_descriptor\":", &t_CWE_b7997cfb24, 250, 3, 1, 393, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_QRI_117b195fd2{str("QRI", 3), str("Query Response Instance", 23), s_QRI_117b195fd2_f, 3};
+inline constexpr segment_def s_QRI_3741071489{str("QRI", 3), str("Query Response Instance", 23), s_QRI_3741071489_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_RCP_4907A21D2D
-#define HL7V2_DEFS_S_RCP_4907A21D2D
-inline constexpr field_def s_RCP_4907a21d2d_f[] = {
-  {str("Query Priority", 14), str("query_priority", 14), &t_ID_e49635b99a, 1, 1, 1, 91, optionality::optional},
-  {str("Quantity Limited Request", 24), str("quantity_limited_request", 24), &t_CQ_1f2c8c4efa, 10, 2, 1, 126, optionality::optional},
-  {str("Response Modality", 17), str("response_modality", 17), &t_CNE_049b0fea50, 250, 3, 1, 394, optionality::optional},
-  {str("Execution and Delivery Time", 27), str("execution_and_delivery_time", 27), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::conditional},
-  {str("Modify Indicator", 16), str("modify_indicator", 16), &t_ID_e49635b99a, 1, 5, 1, 395, optionality::optional},
-  {str("Sort-by Field", 13), str("sort_by_field", 13), &t_SRT_1a579d833b, 512, 6, 0, 0, optionality::optional},
-  {str("Segment group inclusion", 23), str("segment_group_inclusion", 23), &t_ID_e49635b99a, 256, 7, 0, 391, optionality::optional},
+#ifndef HL7V2_DEFS_S_RCP_850C888B87
+#define HL7V2_DEFS_S_RCP_850C888B87
+inline constexpr field_def s_RCP_850c888b87_f[] = {
+  {"Query Priority\"query_priority\":", &t_ID_e49635b99a, 1, 1, 1, 91, 14, 14, optionality::optional},
+  {"Quantity Limited Request\"quantity_limited_request\":", &t_CQ_1f2c8c4efa, 10, 2, 1, 126, 24, 24, optionality::optional},
+  {"Response Modality\"response_modality\":", &t_CNE_049b0fea50, 250, 3, 1, 394, 17, 17, optionality::optional},
+  {"Execution and Delivery Time\"execution_and_delivery_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 27, 27, optionality::conditional},
+  {"Modify Indicator\"modify_indicator\":", &t_ID_e49635b99a, 1, 5, 1, 395, 16, 16, optionality::optional},
+  {"Sort-by Field\"sort_by_field\":", &t_SRT_1a579d833b, 512, 6, 0, 0, 13, 13, optionality::optional},
+  {"Segment group inclusion\"segment_group_inclusion\":", &t_ID_e49635b99a, 256, 7, 0, 391, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_RCP_4907a21d2d{str("RCP", 3), str("Response Control Parameter", 26), s_RCP_4907a21d2d_f, 7};
+inline constexpr segment_def s_RCP_850c888b87{str("RCP", 3), str("Response Control Parameter", 26), s_RCP_850c888b87_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_RDF_31C96AC6D5
-#define HL7V2_DEFS_S_RDF_31C96AC6D5
-inline constexpr field_def s_RDF_31c96ac6d5_f[] = {
-  {str("Number of Columns per Row", 25), str("number_of_columns_per_row", 25), &t_NM_caa61c45e1, 3, 1, 1, 0, optionality::required},
-  {str("Column Description", 18), str("column_description", 18), &t_RCD_04e473cb30, 40, 2, 0, 440, optionality::required},
+#ifndef HL7V2_DEFS_S_RDF_93499F6897
+#define HL7V2_DEFS_S_RDF_93499F6897
+inline constexpr field_def s_RDF_93499f6897_f[] = {
+  {"Number of Columns per Row\"number_of_columns_per_row\":", &t_NM_caa61c45e1, 3, 1, 1, 0, 25, 25, optionality::required},
+  {"Column Description\"column_description\":", &t_RCD_04e473cb30, 40, 2, 0, 440, 18, 18, optionality::required},
 };
-inline constexpr segment_def s_RDF_31c96ac6d5{str("RDF", 3), str("Table Row Definition", 20), s_RDF_31c96ac6d5_f, 2};
+inline constexpr segment_def s_RDF_93499f6897{str("RDF", 3), str("Table Row Definition", 20), s_RDF_93499f6897_f, 2};
 #endif
-#ifndef HL7V2_DEFS_S_RDT_7A8916DA5A
-#define HL7V2_DEFS_S_RDT_7A8916DA5A
-inline constexpr field_def s_RDT_7a8916da5a_f[] = {
-  {str("Column Value", 12), str("column_value", 12), &t_VARIES_e527b97cf6, 99999, 1, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_RDT_49F213F9A5
+#define HL7V2_DEFS_S_RDT_49F213F9A5
+inline constexpr field_def s_RDT_49f213f9a5_f[] = {
+  {"Column Value\"column_value\":", &t_VARIES_e527b97cf6, 99999, 1, 1, 0, 12, 12, optionality::required},
 };
-inline constexpr segment_def s_RDT_7a8916da5a{str("RDT", 3), str("Table Row Data", 14), s_RDT_7a8916da5a_f, 1};
+inline constexpr segment_def s_RDT_49f213f9a5{str("RDT", 3), str("Table Row Data", 14), s_RDT_49f213f9a5_f, 1};
 #endif
-#ifndef HL7V2_DEFS_S_REL_7F07F7F8E0
-#define HL7V2_DEFS_S_REL_7F07F7F8E0
-inline constexpr field_def s_REL_7f07f7f8e0_f[] = {
-  {str("Set ID -REL", 11), str("set_id_rel", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::conditional},
-  {str("Relationship Type", 17), str("relationship_type", 17), &t_CWE_b7997cfb24, 705, 2, 1, 0, optionality::required},
-  {str("This Relationship Instance Identifier", 37), str("this_relationship_instance_identifier", 37), &t_EI_47906d92be, 60, 3, 1, 0, optionality::required},
-  {str("Source Information Instance Identifier", 38), str("source_information_instance_identifier", 38), &t_EI_47906d92be, 60, 4, 1, 0, optionality::required},
-  {str("Target Information Instance Identifier", 38), str("target_information_instance_identifier", 38), &t_EI_47906d92be, 60, 5, 1, 0, optionality::required},
-  {str("Asserting Entity Instance ID", 28), str("asserting_entity_instance_id", 28), &t_EI_47906d92be, 60, 6, 1, 0, optionality::optional},
-  {str("Asserting Person", 16), str("asserting_person", 16), &t_XCN_5fd24dc260, 250, 7, 1, 0, optionality::optional},
-  {str("Asserting Organization", 22), str("asserting_organization", 22), &t_XON_494b3ab033, 250, 8, 1, 0, optionality::optional},
-  {str("Assertor Address", 16), str("assertor_address", 16), &t_XAD_85eb3acc14, 250, 9, 1, 0, optionality::optional},
-  {str("Assertor Contact", 16), str("assertor_contact", 16), &t_XTN_35aa41f920, 250, 10, 1, 0, optionality::optional},
-  {str("Assertion Date Range", 20), str("assertion_date_range", 20), &t_DR_910cff0ba1, 53, 11, 1, 0, optionality::optional},
-  {str("Negation Indicator", 18), str("negation_indicator", 18), &t_ID_e49635b99a, 1, 12, 1, 136, optionality::optional},
-  {str("Certainty of Relationship", 25), str("certainty_of_relationship", 25), &t_CWE_b7997cfb24, 705, 13, 1, 0, optionality::optional},
-  {str("Priority No", 11), str("priority_no", 11), &t_NM_caa61c45e1, 26, 14, 1, 0, optionality::optional},
-  {str("Priority  Sequence No (rel preference for consideration)", 56), str("priority_sequence_no_rel_preference_for_consideration", 53), &t_NM_caa61c45e1, 250, 15, 1, 0, optionality::optional},
-  {str("Separability Indicator", 22), str("separability_indicator", 22), &t_ID_e49635b99a, 1, 16, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_REL_B3677A7FAC
+#define HL7V2_DEFS_S_REL_B3677A7FAC
+inline constexpr field_def s_REL_b3677a7fac_f[] = {
+  {"Set ID -REL\"set_id_rel\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 11, 10, optionality::conditional},
+  {"Relationship Type\"relationship_type\":", &t_CWE_b7997cfb24, 705, 2, 1, 0, 17, 17, optionality::required},
+  {"This Relationship Instance Identifier\"this_relationship_instance_identifier\":", &t_EI_47906d92be, 60, 3, 1, 0, 37, 37, optionality::required},
+  {"Source Information Instance Identifier\"source_information_instance_identifier\":", &t_EI_47906d92be, 60, 4, 1, 0, 38, 38, optionality::required},
+  {"Target Information Instance Identifier\"target_information_instance_identifier\":", &t_EI_47906d92be, 60, 5, 1, 0, 38, 38, optionality::required},
+  {"Asserting Entity Instance ID\"asserting_entity_instance_id\":", &t_EI_47906d92be, 60, 6, 1, 0, 28, 28, optionality::optional},
+  {"Asserting Person\"asserting_person\":", &t_XCN_5fd24dc260, 250, 7, 1, 0, 16, 16, optionality::optional},
+  {"Asserting Organization\"asserting_organization\":", &t_XON_494b3ab033, 250, 8, 1, 0, 22, 22, optionality::optional},
+  {"Assertor Address\"assertor_address\":", &t_XAD_85eb3acc14, 250, 9, 1, 0, 16, 16, optionality::optional},
+  {"Assertor Contact\"assertor_contact\":", &t_XTN_35aa41f920, 250, 10, 1, 0, 16, 16, optionality::optional},
+  {"Assertion Date Range\"assertion_date_range\":", &t_DR_910cff0ba1, 53, 11, 1, 0, 20, 20, optionality::optional},
+  {"Negation Indicator\"negation_indicator\":", &t_ID_e49635b99a, 1, 12, 1, 136, 18, 18, optionality::optional},
+  {"Certainty of Relationship\"certainty_of_relationship\":", &t_CWE_b7997cfb24, 705, 13, 1, 0, 25, 25, optionality::optional},
+  {"Priority No\"priority_no\":", &t_NM_caa61c45e1, 26, 14, 1, 0, 11, 11, optionality::optional},
+  {"Priority  Sequence No (rel preference for consideration)\"priority_sequence_no_rel_preference_for_consideration\":", &t_NM_caa61c45e1, 250, 15, 1, 0, 56, 53, optionality::optional},
+  {"Separability Indicator\"separability_indicator\":", &t_ID_e49635b99a, 1, 16, 1, 136, 22, 22, optionality::optional},
 };
-inline constexpr segment_def s_REL_7f07f7f8e0{str("REL", 3), str("Clinical Relationship Segment", 29), s_REL_7f07f7f8e0_f, 16};
+inline constexpr segment_def s_REL_b3677a7fac{str("REL", 3), str("Clinical Relationship Segment", 29), s_REL_b3677a7fac_f, 16};
 #endif
-#ifndef HL7V2_DEFS_S_RF1_617DCDC7B8
-#define HL7V2_DEFS_S_RF1_617DCDC7B8
-inline constexpr field_def s_RF1_617dcdc7b8_f[] = {
-  {str("Referral Status", 15), str("referral_status", 15), &t_CWE_b7997cfb24, 705, 1, 1, 283, optionality::optional},
-  {str("Referral Priority", 17), str("referral_priority", 17), &t_CWE_b7997cfb24, 705, 2, 1, 280, optionality::optional},
-  {str("Referral Type", 13), str("referral_type", 13), &t_CWE_b7997cfb24, 705, 3, 1, 281, optionality::optional},
-  {str("Referral Disposition", 20), str("referral_disposition", 20), &t_CWE_b7997cfb24, 705, 4, 0, 282, optionality::optional},
-  {str("Referral Category", 17), str("referral_category", 17), &t_CWE_b7997cfb24, 705, 5, 1, 284, optionality::optional},
-  {str("Originating Referral Identifier", 31), str("originating_referral_identifier", 31), &t_EI_47906d92be, 30, 6, 1, 0, optionality::required},
-  {str("Effective Date", 14), str("effective_date", 14), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Expiration Date", 15), str("expiration_date", 15), &t_DTM_49eefd5d38, 24, 8, 1, 0, optionality::optional},
-  {str("Process Date", 12), str("process_date", 12), &t_DTM_49eefd5d38, 24, 9, 1, 0, optionality::optional},
-  {str("Referral Reason", 15), str("referral_reason", 15), &t_CWE_b7997cfb24, 705, 10, 0, 336, optionality::optional},
-  {str("External Referral Identifier", 28), str("external_referral_identifier", 28), &t_EI_47906d92be, 30, 11, 0, 0, optionality::optional},
-  {str("Referral Documentation Completion Status", 40), str("referral_documentation_completion_status", 40), &t_CWE_b7997cfb24, 705, 12, 1, 865, optionality::optional},
+#ifndef HL7V2_DEFS_S_RF1_432B675159
+#define HL7V2_DEFS_S_RF1_432B675159
+inline constexpr field_def s_RF1_432b675159_f[] = {
+  {"Referral Status\"referral_status\":", &t_CWE_b7997cfb24, 705, 1, 1, 283, 15, 15, optionality::optional},
+  {"Referral Priority\"referral_priority\":", &t_CWE_b7997cfb24, 705, 2, 1, 280, 17, 17, optionality::optional},
+  {"Referral Type\"referral_type\":", &t_CWE_b7997cfb24, 705, 3, 1, 281, 13, 13, optionality::optional},
+  {"Referral Disposition\"referral_disposition\":", &t_CWE_b7997cfb24, 705, 4, 0, 282, 20, 20, optionality::optional},
+  {"Referral Category\"referral_category\":", &t_CWE_b7997cfb24, 705, 5, 1, 284, 17, 17, optionality::optional},
+  {"Originating Referral Identifier\"originating_referral_identifier\":", &t_EI_47906d92be, 30, 6, 1, 0, 31, 31, optionality::required},
+  {"Effective Date\"effective_date\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 14, 14, optionality::optional},
+  {"Expiration Date\"expiration_date\":", &t_DTM_49eefd5d38, 24, 8, 1, 0, 15, 15, optionality::optional},
+  {"Process Date\"process_date\":", &t_DTM_49eefd5d38, 24, 9, 1, 0, 12, 12, optionality::optional},
+  {"Referral Reason\"referral_reason\":", &t_CWE_b7997cfb24, 705, 10, 0, 336, 15, 15, optionality::optional},
+  {"External Referral Identifier\"external_referral_identifier\":", &t_EI_47906d92be, 30, 11, 0, 0, 28, 28, optionality::optional},
+  {"Referral Documentation Completion Status\"referral_documentation_completion_status\":", &t_CWE_b7997cfb24, 705, 12, 1, 865, 40, 40, optionality::optional},
 };
-inline constexpr segment_def s_RF1_617dcdc7b8{str("RF1", 3), str("Referral Information", 20), s_RF1_617dcdc7b8_f, 12};
+inline constexpr segment_def s_RF1_432b675159{str("RF1", 3), str("Referral Information", 20), s_RF1_432b675159_f, 12};
 #endif
-#ifndef HL7V2_DEFS_S_RFI_7DEDF29E7B
-#define HL7V2_DEFS_S_RFI_7DEDF29E7B
-inline constexpr field_def s_RFI_7dedf29e7b_f[] = {
-  {str("Request Date", 12), str("request_date", 12), &t_DTM_49eefd5d38, 24, 1, 1, 0, optionality::required},
-  {str("Response Due Date", 17), str("response_due_date", 17), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Patient Consent", 15), str("patient_consent", 15), &t_ID_e49635b99a, 1, 3, 1, 136, optionality::optional},
-  {str("Date Additional Information Was Submitted", 41), str("date_additional_information_was_submitted", 41), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RFI_B2A06C77ED
+#define HL7V2_DEFS_S_RFI_B2A06C77ED
+inline constexpr field_def s_RFI_b2a06c77ed_f[] = {
+  {"Request Date\"request_date\":", &t_DTM_49eefd5d38, 24, 1, 1, 0, 12, 12, optionality::required},
+  {"Response Due Date\"response_due_date\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 17, 17, optionality::required},
+  {"Patient Consent\"patient_consent\":", &t_ID_e49635b99a, 1, 3, 1, 136, 15, 15, optionality::optional},
+  {"Date Additional Information Was Submitted\"date_additional_information_was_submitted\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 41, 41, optionality::optional},
 };
-inline constexpr segment_def s_RFI_7dedf29e7b{str("RFI", 3), str("Request for Information", 23), s_RFI_7dedf29e7b_f, 4};
+inline constexpr segment_def s_RFI_b2a06c77ed{str("RFI", 3), str("Request for Information", 23), s_RFI_b2a06c77ed_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_RGS_90440EBB56
-#define HL7V2_DEFS_S_RGS_90440EBB56
-inline constexpr field_def s_RGS_90440ebb56_f[] = {
-  {str("Set ID - RGS", 12), str("set_id_rgs", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Segment Action Code", 19), str("segment_action_code", 19), &t_ID_e49635b99a, 1, 2, 1, 206, optionality::conditional},
-  {str("Resource Group ID", 17), str("resource_group_id", 17), &t_CWE_b7997cfb24, 250, 3, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RGS_930A38D4DD
+#define HL7V2_DEFS_S_RGS_930A38D4DD
+inline constexpr field_def s_RGS_930a38d4dd_f[] = {
+  {"Set ID - RGS\"set_id_rgs\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Segment Action Code\"segment_action_code\":", &t_ID_e49635b99a, 1, 2, 1, 206, 19, 19, optionality::conditional},
+  {"Resource Group ID\"resource_group_id\":", &t_CWE_b7997cfb24, 250, 3, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_RGS_90440ebb56{str("RGS", 3), str("Resource Group", 14), s_RGS_90440ebb56_f, 3};
+inline constexpr segment_def s_RGS_930a38d4dd{str("RGS", 3), str("Resource Group", 14), s_RGS_930a38d4dd_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_RMI_E9F6ECB388
-#define HL7V2_DEFS_S_RMI_E9F6ECB388
-inline constexpr field_def s_RMI_e9f6ecb388_f[] = {
-  {str("Risk Management Incident Code", 29), str("risk_management_incident_code", 29), &t_CWE_b7997cfb24, 250, 1, 1, 427, optionality::optional},
-  {str("Date/Time Incident", 18), str("date_time_incident", 18), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::optional},
-  {str("Incident Type Code", 18), str("incident_type_code", 18), &t_CWE_b7997cfb24, 250, 3, 1, 428, optionality::optional},
+#ifndef HL7V2_DEFS_S_RMI_4D7DDBF0DC
+#define HL7V2_DEFS_S_RMI_4D7DDBF0DC
+inline constexpr field_def s_RMI_4d7ddbf0dc_f[] = {
+  {"Risk Management Incident Code\"risk_management_incident_code\":", &t_CWE_b7997cfb24, 250, 1, 1, 427, 29, 29, optionality::optional},
+  {"Date/Time Incident\"date_time_incident\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 18, 18, optionality::optional},
+  {"Incident Type Code\"incident_type_code\":", &t_CWE_b7997cfb24, 250, 3, 1, 428, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_RMI_e9f6ecb388{str("RMI", 3), str("Risk Management Incident", 24), s_RMI_e9f6ecb388_f, 3};
+inline constexpr segment_def s_RMI_4d7ddbf0dc{str("RMI", 3), str("Risk Management Incident", 24), s_RMI_4d7ddbf0dc_f, 3};
 #endif
-#ifndef HL7V2_DEFS_S_ROL_CF7A00F82D
-#define HL7V2_DEFS_S_ROL_CF7A00F82D
-inline constexpr field_def s_ROL_cf7a00f82d_f[] = {
-  {str("Role Instance ID", 16), str("role_instance_id", 16), &t_EI_47906d92be, 60, 1, 1, 0, optionality::conditional},
-  {str("Action Code", 11), str("action_code", 11), &t_ID_e49635b99a, 2, 2, 1, 287, optionality::required},
-  {str("Role-ROL", 8), str("role_rol", 8), &t_CWE_b7997cfb24, 250, 3, 1, 443, optionality::required},
-  {str("Role Person", 11), str("role_person", 11), &t_XCN_5fd24dc260, 250, 4, 0, 0, optionality::required},
-  {str("Role Begin Date/Time", 20), str("role_begin_date_time", 20), &t_DTM_49eefd5d38, 24, 5, 1, 0, optionality::optional},
-  {str("Role End Date/Time", 18), str("role_end_date_time", 18), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Role Duration", 13), str("role_duration", 13), &t_CWE_b7997cfb24, 250, 7, 1, 0, optionality::optional},
-  {str("Role Action Reason", 18), str("role_action_reason", 18), &t_CWE_b7997cfb24, 250, 8, 1, 0, optionality::optional},
-  {str("Provider Type", 13), str("provider_type", 13), &t_CWE_b7997cfb24, 250, 9, 0, 0, optionality::optional},
-  {str("Organization Unit Type", 22), str("organization_unit_type", 22), &t_CWE_b7997cfb24, 250, 10, 1, 406, optionality::optional},
-  {str("Office/Home Address/Birthplace", 30), str("office_home_address_birthplace", 30), &t_XAD_85eb3acc14, 250, 11, 0, 0, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_35aa41f920, 250, 12, 0, 0, optionality::optional},
-  {str("Person's Location", 17), str("persons_location", 16), &t_PL_eed0f2e6de, 1230, 13, 1, 0, optionality::optional},
-  {str("Organization", 12), str("organization", 12), &t_XON_494b3ab033, 0, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_ROL_9B070BDE2A
+#define HL7V2_DEFS_S_ROL_9B070BDE2A
+inline constexpr field_def s_ROL_9b070bde2a_f[] = {
+  {"Role Instance ID\"role_instance_id\":", &t_EI_47906d92be, 60, 1, 1, 0, 16, 16, optionality::conditional},
+  {"Action Code\"action_code\":", &t_ID_e49635b99a, 2, 2, 1, 287, 11, 11, optionality::required},
+  {"Role-ROL\"role_rol\":", &t_CWE_b7997cfb24, 250, 3, 1, 443, 8, 8, optionality::required},
+  {"Role Person\"role_person\":", &t_XCN_5fd24dc260, 250, 4, 0, 0, 11, 11, optionality::required},
+  {"Role Begin Date/Time\"role_begin_date_time\":", &t_DTM_49eefd5d38, 24, 5, 1, 0, 20, 20, optionality::optional},
+  {"Role End Date/Time\"role_end_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 18, 18, optionality::optional},
+  {"Role Duration\"role_duration\":", &t_CWE_b7997cfb24, 250, 7, 1, 0, 13, 13, optionality::optional},
+  {"Role Action Reason\"role_action_reason\":", &t_CWE_b7997cfb24, 250, 8, 1, 0, 18, 18, optionality::optional},
+  {"Provider Type\"provider_type\":", &t_CWE_b7997cfb24, 250, 9, 0, 0, 13, 13, optionality::optional},
+  {"Organization Unit Type\"organization_unit_type\":", &t_CWE_b7997cfb24, 250, 10, 1, 406, 22, 22, optionality::optional},
+  {"Office/Home Address/Birthplace\"office_home_address_birthplace\":", &t_XAD_85eb3acc14, 250, 11, 0, 0, 30, 30, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_35aa41f920, 250, 12, 0, 0, 5, 5, optionality::optional},
+  {"Person's Location\"persons_location\":", &t_PL_eed0f2e6de, 1230, 13, 1, 0, 17, 16, optionality::optional},
+  {"Organization\"organization\":", &t_XON_494b3ab033, 0, 14, 1, 0, 12, 12, optionality::optional},
 };
-inline constexpr segment_def s_ROL_cf7a00f82d{str("ROL", 3), str("Role", 4), s_ROL_cf7a00f82d_f, 14};
+inline constexpr segment_def s_ROL_9b070bde2a{str("ROL", 3), str("Role", 4), s_ROL_9b070bde2a_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_RQ1_6C9396AC1C
-#define HL7V2_DEFS_S_RQ1_6C9396AC1C
-inline constexpr field_def s_RQ1_6c9396ac1c_f[] = {
-  {str("Anticipated Price", 17), str("anticipated_price", 17), &t_ST_30901c7b80, 10, 1, 1, 0, optionality::optional},
-  {str("Manufacturer Identifier", 23), str("manufacturer_identifier", 23), &t_CWE_b7997cfb24, 250, 2, 1, 385, optionality::conditional},
-  {str("Manufacturer's Catalog", 22), str("manufacturers_catalog", 21), &t_ST_30901c7b80, 16, 3, 1, 0, optionality::conditional},
-  {str("Vendor ID", 9), str("vendor_id", 9), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::conditional},
-  {str("Vendor Catalog", 14), str("vendor_catalog", 14), &t_ST_30901c7b80, 16, 5, 1, 0, optionality::conditional},
-  {str("Taxable", 7), str("taxable", 7), &t_ID_e49635b99a, 1, 6, 1, 136, optionality::optional},
-  {str("Substitute Allowed", 18), str("substitute_allowed", 18), &t_ID_e49635b99a, 1, 7, 1, 136, optionality::optional},
+#ifndef HL7V2_DEFS_S_RQ1_7DA1E83DF3
+#define HL7V2_DEFS_S_RQ1_7DA1E83DF3
+inline constexpr field_def s_RQ1_7da1e83df3_f[] = {
+  {"Anticipated Price\"anticipated_price\":", &t_ST_30901c7b80, 10, 1, 1, 0, 17, 17, optionality::optional},
+  {"Manufacturer Identifier\"manufacturer_identifier\":", &t_CWE_b7997cfb24, 250, 2, 1, 385, 23, 23, optionality::conditional},
+  {"Manufacturer's Catalog\"manufacturers_catalog\":", &t_ST_30901c7b80, 16, 3, 1, 0, 22, 21, optionality::conditional},
+  {"Vendor ID\"vendor_id\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 9, 9, optionality::conditional},
+  {"Vendor Catalog\"vendor_catalog\":", &t_ST_30901c7b80, 16, 5, 1, 0, 14, 14, optionality::conditional},
+  {"Taxable\"taxable\":", &t_ID_e49635b99a, 1, 6, 1, 136, 7, 7, optionality::optional},
+  {"Substitute Allowed\"substitute_allowed\":", &t_ID_e49635b99a, 1, 7, 1, 136, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_RQ1_6c9396ac1c{str("RQ1", 3), str("Requisition Detail-1", 20), s_RQ1_6c9396ac1c_f, 7};
+inline constexpr segment_def s_RQ1_7da1e83df3{str("RQ1", 3), str("Requisition Detail-1", 20), s_RQ1_7da1e83df3_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_RQD_6A5453E675
-#define HL7V2_DEFS_S_RQD_6A5453E675
-inline constexpr field_def s_RQD_6a5453e675_f[] = {
-  {str("Requisition Line Number", 23), str("requisition_line_number", 23), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Item Code - Internal", 20), str("item_code_internal", 18), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::conditional},
-  {str("Item Code - External", 20), str("item_code_external", 18), &t_CWE_b7997cfb24, 250, 3, 1, 0, optionality::conditional},
-  {str("Hospital Item Code", 18), str("hospital_item_code", 18), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::conditional},
-  {str("Requisition Quantity", 20), str("requisition_quantity", 20), &t_NM_caa61c45e1, 6, 5, 1, 0, optionality::optional},
-  {str("Requisition Unit of Measure", 27), str("requisition_unit_of_measure", 27), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Cost Center Account Number", 26), str("cost_center_account_number", 26), &t_CX_e709fcbbb0, 30, 7, 1, 319, optionality::optional},
-  {str("Item Natural Account Code", 25), str("item_natural_account_code", 25), &t_CWE_b7997cfb24, 30, 8, 1, 320, optionality::optional},
-  {str("Deliver To ID", 13), str("deliver_to_id", 13), &t_CWE_b7997cfb24, 250, 9, 1, 0, optionality::optional},
-  {str("Date Needed", 11), str("date_needed", 11), &t_DT_43ff1b10ca, 8, 10, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RQD_4FB53A929C
+#define HL7V2_DEFS_S_RQD_4FB53A929C
+inline constexpr field_def s_RQD_4fb53a929c_f[] = {
+  {"Requisition Line Number\"requisition_line_number\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 23, 23, optionality::optional},
+  {"Item Code - Internal\"item_code_internal\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 20, 18, optionality::conditional},
+  {"Item Code - External\"item_code_external\":", &t_CWE_b7997cfb24, 250, 3, 1, 0, 20, 18, optionality::conditional},
+  {"Hospital Item Code\"hospital_item_code\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 18, 18, optionality::conditional},
+  {"Requisition Quantity\"requisition_quantity\":", &t_NM_caa61c45e1, 6, 5, 1, 0, 20, 20, optionality::optional},
+  {"Requisition Unit of Measure\"requisition_unit_of_measure\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 27, 27, optionality::optional},
+  {"Cost Center Account Number\"cost_center_account_number\":", &t_CX_e709fcbbb0, 30, 7, 1, 319, 26, 26, optionality::optional},
+  {"Item Natural Account Code\"item_natural_account_code\":", &t_CWE_b7997cfb24, 30, 8, 1, 320, 25, 25, optionality::optional},
+  {"Deliver To ID\"deliver_to_id\":", &t_CWE_b7997cfb24, 250, 9, 1, 0, 13, 13, optionality::optional},
+  {"Date Needed\"date_needed\":", &t_DT_43ff1b10ca, 8, 10, 1, 0, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_RQD_6a5453e675{str("RQD", 3), str("Requisition Detail", 18), s_RQD_6a5453e675_f, 10};
+inline constexpr segment_def s_RQD_4fb53a929c{str("RQD", 3), str("Requisition Detail", 18), s_RQD_4fb53a929c_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_RXA_72D3BB0663
-#define HL7V2_DEFS_S_RXA_72D3BB0663
-inline constexpr field_def s_RXA_72d3bb0663_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Administration Sub-ID Counter", 29), str("administration_sub_id_counter", 29), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::required},
-  {str("Date/Time Start of Administration", 33), str("date_time_start_of_administration", 33), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::required},
-  {str("Date/Time End of Administration", 31), str("date_time_end_of_administration", 31), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::required},
-  {str("Administered Code", 17), str("administered_code", 17), &t_CWE_b7997cfb24, 250, 5, 1, 292, optionality::required},
-  {str("Administered Amount", 19), str("administered_amount", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::required},
-  {str("Administered Units", 18), str("administered_units", 18), &t_CWE_b7997cfb24, 250, 7, 1, 0, optionality::conditional},
-  {str("Administered Dosage Form", 24), str("administered_dosage_form", 24), &t_CWE_b7997cfb24, 250, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CWE_b7997cfb24, 250, 9, 0, 0, optionality::optional},
-  {str("Administering Provider", 22), str("administering_provider", 22), &t_XCN_5fd24dc260, 250, 10, 0, 0, optionality::optional},
-  {str("Administered-at Location", 24), str("administered_at_location", 24), &t_LA2_16448b0940, 200, 11, 1, 0, optionality::optional},
-  {str("Administered Per (Time Unit)", 28), str("administered_per_time_unit", 26), &t_ST_30901c7b80, 20, 12, 1, 0, optionality::conditional},
-  {str("Administered Strength", 21), str("administered_strength", 21), &t_NM_caa61c45e1, 20, 13, 1, 0, optionality::optional},
-  {str("Administered Strength Units", 27), str("administered_strength_units", 27), &t_CWE_b7997cfb24, 250, 14, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 15, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_DTM_49eefd5d38, 24, 16, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CWE_b7997cfb24, 250, 17, 0, 227, optionality::optional},
-  {str("Substance/Treatment Refusal Reason", 34), str("substance_treatment_refusal_reason", 34), &t_CWE_b7997cfb24, 250, 18, 0, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CWE_b7997cfb24, 250, 19, 0, 0, optionality::optional},
-  {str("Completion Status", 17), str("completion_status", 17), &t_ID_e49635b99a, 2, 20, 1, 322, optionality::optional},
-  {str("Action Code - RXA", 17), str("action_code_rxa", 15), &t_ID_e49635b99a, 1, 21, 1, 206, optionality::optional},
-  {str("System Entry Date/Time", 22), str("system_entry_date_time", 22), &t_DTM_49eefd5d38, 24, 22, 1, 0, optionality::optional},
-  {str("Administered Drug Strength Volume", 33), str("administered_drug_strength_volume", 33), &t_NM_caa61c45e1, 5, 23, 1, 0, optionality::optional},
-  {str("Administered Drug Strength Volume Units", 39), str("administered_drug_strength_volume_units", 39), &t_CWE_b7997cfb24, 250, 24, 1, 0, optionality::optional},
-  {str("Administered Barcode Identifier", 31), str("administered_barcode_identifier", 31), &t_CWE_b7997cfb24, 60, 25, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_e49635b99a, 1, 26, 1, 480, optionality::optional},
-  {str("Administer-at", 13), str("administer_at", 13), &t_PL_eed0f2e6de, 180, 27, 1, 0, optionality::optional},
-  {str("Administered-at Address", 23), str("administered_at_address", 23), &t_XAD_85eb3acc14, 106, 28, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXA_E08785CE83
+#define HL7V2_DEFS_S_RXA_E08785CE83
+inline constexpr field_def s_RXA_e08785ce83_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Administration Sub-ID Counter\"administration_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 29, 29, optionality::required},
+  {"Date/Time Start of Administration\"date_time_start_of_administration\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 33, 33, optionality::required},
+  {"Date/Time End of Administration\"date_time_end_of_administration\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 31, 31, optionality::required},
+  {"Administered Code\"administered_code\":", &t_CWE_b7997cfb24, 250, 5, 1, 292, 17, 17, optionality::required},
+  {"Administered Amount\"administered_amount\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 19, 19, optionality::required},
+  {"Administered Units\"administered_units\":", &t_CWE_b7997cfb24, 250, 7, 1, 0, 18, 18, optionality::conditional},
+  {"Administered Dosage Form\"administered_dosage_form\":", &t_CWE_b7997cfb24, 250, 8, 1, 0, 24, 24, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CWE_b7997cfb24, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Administering Provider\"administering_provider\":", &t_XCN_5fd24dc260, 250, 10, 0, 0, 22, 22, optionality::optional},
+  {"Administered-at Location\"administered_at_location\":", &t_LA2_16448b0940, 200, 11, 1, 0, 24, 24, optionality::optional},
+  {"Administered Per (Time Unit)\"administered_per_time_unit\":", &t_ST_30901c7b80, 20, 12, 1, 0, 28, 26, optionality::conditional},
+  {"Administered Strength\"administered_strength\":", &t_NM_caa61c45e1, 20, 13, 1, 0, 21, 21, optionality::optional},
+  {"Administered Strength Units\"administered_strength_units\":", &t_CWE_b7997cfb24, 250, 14, 1, 0, 27, 27, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 15, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_DTM_49eefd5d38, 24, 16, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CWE_b7997cfb24, 250, 17, 0, 227, 27, 27, optionality::optional},
+  {"Substance/Treatment Refusal Reason\"substance_treatment_refusal_reason\":", &t_CWE_b7997cfb24, 250, 18, 0, 0, 34, 34, optionality::optional},
+  {"Indication\"indication\":", &t_CWE_b7997cfb24, 250, 19, 0, 0, 10, 10, optionality::optional},
+  {"Completion Status\"completion_status\":", &t_ID_e49635b99a, 2, 20, 1, 322, 17, 17, optionality::optional},
+  {"Action Code - RXA\"action_code_rxa\":", &t_ID_e49635b99a, 1, 21, 1, 206, 17, 15, optionality::optional},
+  {"System Entry Date/Time\"system_entry_date_time\":", &t_DTM_49eefd5d38, 24, 22, 1, 0, 22, 22, optionality::optional},
+  {"Administered Drug Strength Volume\"administered_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 23, 1, 0, 33, 33, optionality::optional},
+  {"Administered Drug Strength Volume Units\"administered_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 24, 1, 0, 39, 39, optionality::optional},
+  {"Administered Barcode Identifier\"administered_barcode_identifier\":", &t_CWE_b7997cfb24, 60, 25, 1, 0, 31, 31, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_e49635b99a, 1, 26, 1, 480, 19, 19, optionality::optional},
+  {"Administer-at\"administer_at\":", &t_PL_eed0f2e6de, 180, 27, 1, 0, 13, 13, optionality::optional},
+  {"Administered-at Address\"administered_at_address\":", &t_XAD_85eb3acc14, 106, 28, 1, 0, 23, 23, optionality::optional},
 };
-inline constexpr segment_def s_RXA_72d3bb0663{str("RXA", 3), str("Pharmacy/Treatment Administration", 33), s_RXA_72d3bb0663_f, 28};
+inline constexpr segment_def s_RXA_e08785ce83{str("RXA", 3), str("Pharmacy/Treatment Administration", 33), s_RXA_e08785ce83_f, 28};
 #endif
-#ifndef HL7V2_DEFS_S_RXC_696E696424
-#define HL7V2_DEFS_S_RXC_696E696424
-inline constexpr field_def s_RXC_696e696424_f[] = {
-  {str("RX Component Type", 17), str("rx_component_type", 17), &t_ID_e49635b99a, 1, 1, 1, 166, optionality::required},
-  {str("Component Code", 14), str("component_code", 14), &t_CWE_b7997cfb24, 250, 2, 1, 0, optionality::required},
-  {str("Component Amount", 16), str("component_amount", 16), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Component Units", 15), str("component_units", 15), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::required},
-  {str("Component Strength", 18), str("component_strength", 18), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::optional},
-  {str("Component Strength Units", 24), str("component_strength_units", 24), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CWE_b7997cfb24, 250, 7, 0, 0, optionality::optional},
-  {str("Component Drug Strength Volume", 30), str("component_drug_strength_volume", 30), &t_NM_caa61c45e1, 5, 8, 1, 0, optionality::optional},
-  {str("Component Drug Strength Volume Units", 36), str("component_drug_strength_volume_units", 36), &t_CWE_b7997cfb24, 250, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXC_43208A3A81
+#define HL7V2_DEFS_S_RXC_43208A3A81
+inline constexpr field_def s_RXC_43208a3a81_f[] = {
+  {"RX Component Type\"rx_component_type\":", &t_ID_e49635b99a, 1, 1, 1, 166, 17, 17, optionality::required},
+  {"Component Code\"component_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 0, 14, 14, optionality::required},
+  {"Component Amount\"component_amount\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 16, 16, optionality::required},
+  {"Component Units\"component_units\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 15, 15, optionality::required},
+  {"Component Strength\"component_strength\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 18, 18, optionality::optional},
+  {"Component Strength Units\"component_strength_units\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 24, 24, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CWE_b7997cfb24, 250, 7, 0, 0, 18, 18, optionality::optional},
+  {"Component Drug Strength Volume\"component_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 8, 1, 0, 30, 30, optionality::optional},
+  {"Component Drug Strength Volume Units\"component_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 9, 1, 0, 36, 36, optionality::optional},
 };
-inline constexpr segment_def s_RXC_696e696424{str("RXC", 3), str("Pharmacy/Treatment Component Order", 34), s_RXC_696e696424_f, 9};
+inline constexpr segment_def s_RXC_43208a3a81{str("RXC", 3), str("Pharmacy/Treatment Component Order", 34), s_RXC_43208a3a81_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_RXD_D5C8485DF0
-#define HL7V2_DEFS_S_RXD_D5C8485DF0
-inline constexpr field_def s_RXD_d5c8485df0_f[] = {
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense/Give Code", 18), str("dispense_give_code", 18), &t_CWE_b7997cfb24, 250, 2, 1, 292, optionality::required},
-  {str("Date/Time Dispensed", 19), str("date_time_dispensed", 19), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::required},
-  {str("Actual Dispense Amount", 22), str("actual_dispense_amount", 22), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::required},
-  {str("Actual Dispense Units", 21), str("actual_dispense_units", 21), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::conditional},
-  {str("Actual Dosage Form", 18), str("actual_dosage_form", 18), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 7, 1, 0, optionality::required},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 8, 1, 0, optionality::conditional},
-  {str("Dispense Notes", 14), str("dispense_notes", 14), &t_ST_30901c7b80, 200, 9, 0, 0, optionality::optional},
-  {str("Dispensing Provider", 19), str("dispensing_provider", 19), &t_XCN_5fd24dc260, 200, 10, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_e49635b99a, 1, 11, 1, 167, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_1f2c8c4efa, 10, 12, 1, 0, optionality::optional},
-  {str("Dispense-to Location", 20), str("dispense_to_location", 20), &t_LA2_16448b0940, 200, 13, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_e49635b99a, 1, 14, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CWE_b7997cfb24, 250, 15, 0, 0, optionality::optional},
-  {str("Actual Strength", 15), str("actual_strength", 15), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Actual Strength Unit", 20), str("actual_strength_unit", 20), &t_CWE_b7997cfb24, 250, 17, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 18, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_DTM_49eefd5d38, 24, 19, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CWE_b7997cfb24, 250, 20, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CWE_b7997cfb24, 250, 21, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CWE_b7997cfb24, 250, 23, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_e49635b99a, 2, 24, 1, 321, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CWE_b7997cfb24, 250, 25, 0, 0, optionality::optional},
-  {str("Initiating Location", 19), str("initiating_location", 19), &t_CWE_b7997cfb24, 250, 26, 1, 0, optionality::optional},
-  {str("Packaging/Assembly Location", 27), str("packaging_assembly_location", 27), &t_CWE_b7997cfb24, 250, 27, 1, 0, optionality::optional},
-  {str("Actual Drug Strength Volume", 27), str("actual_drug_strength_volume", 27), &t_NM_caa61c45e1, 5, 28, 1, 0, optionality::optional},
-  {str("Actual Drug Strength Volume Units", 33), str("actual_drug_strength_volume_units", 33), &t_CWE_b7997cfb24, 250, 29, 1, 0, optionality::optional},
-  {str("Dispense to Pharmacy", 20), str("dispense_to_pharmacy", 20), &t_CWE_b7997cfb24, 180, 30, 1, 0, optionality::optional},
-  {str("Dispense to Pharmacy Address", 28), str("dispense_to_pharmacy_address", 28), &t_XAD_85eb3acc14, 106, 31, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_e49635b99a, 1, 32, 1, 480, optionality::optional},
-  {str("Dispense Type", 13), str("dispense_type", 13), &t_CWE_b7997cfb24, 250, 33, 1, 484, optionality::optional},
-  {str("Pharmacy Phone Number", 21), str("pharmacy_phone_number", 21), &t_XTN_35aa41f920, 0, 34, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXD_EFBA65048D
+#define HL7V2_DEFS_S_RXD_EFBA65048D
+inline constexpr field_def s_RXD_efba65048d_f[] = {
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 23, 23, optionality::required},
+  {"Dispense/Give Code\"dispense_give_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 292, 18, 18, optionality::required},
+  {"Date/Time Dispensed\"date_time_dispensed\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 19, 19, optionality::required},
+  {"Actual Dispense Amount\"actual_dispense_amount\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 22, 22, optionality::required},
+  {"Actual Dispense Units\"actual_dispense_units\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 21, 21, optionality::conditional},
+  {"Actual Dosage Form\"actual_dosage_form\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 18, 18, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 7, 1, 0, 19, 19, optionality::required},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 8, 1, 0, 27, 27, optionality::conditional},
+  {"Dispense Notes\"dispense_notes\":", &t_ST_30901c7b80, 200, 9, 0, 0, 14, 14, optionality::optional},
+  {"Dispensing Provider\"dispensing_provider\":", &t_XCN_5fd24dc260, 200, 10, 0, 0, 19, 19, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_e49635b99a, 1, 11, 1, 167, 19, 19, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_1f2c8c4efa, 10, 12, 1, 0, 16, 16, optionality::optional},
+  {"Dispense-to Location\"dispense_to_location\":", &t_LA2_16448b0940, 200, 13, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_e49635b99a, 1, 14, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CWE_b7997cfb24, 250, 15, 0, 0, 61, 60, optionality::optional},
+  {"Actual Strength\"actual_strength\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 15, 15, optionality::optional},
+  {"Actual Strength Unit\"actual_strength_unit\":", &t_CWE_b7997cfb24, 250, 17, 1, 0, 20, 20, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 18, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_DTM_49eefd5d38, 24, 19, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CWE_b7997cfb24, 250, 20, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CWE_b7997cfb24, 250, 21, 0, 0, 10, 10, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CWE_b7997cfb24, 250, 23, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_e49635b99a, 2, 24, 1, 321, 23, 23, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CWE_b7997cfb24, 250, 25, 0, 0, 18, 18, optionality::optional},
+  {"Initiating Location\"initiating_location\":", &t_CWE_b7997cfb24, 250, 26, 1, 0, 19, 19, optionality::optional},
+  {"Packaging/Assembly Location\"packaging_assembly_location\":", &t_CWE_b7997cfb24, 250, 27, 1, 0, 27, 27, optionality::optional},
+  {"Actual Drug Strength Volume\"actual_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 28, 1, 0, 27, 27, optionality::optional},
+  {"Actual Drug Strength Volume Units\"actual_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 29, 1, 0, 33, 33, optionality::optional},
+  {"Dispense to Pharmacy\"dispense_to_pharmacy\":", &t_CWE_b7997cfb24, 180, 30, 1, 0, 20, 20, optionality::optional},
+  {"Dispense to Pharmacy Address\"dispense_to_pharmacy_address\":", &t_XAD_85eb3acc14, 106, 31, 1, 0, 28, 28, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_e49635b99a, 1, 32, 1, 480, 19, 19, optionality::optional},
+  {"Dispense Type\"dispense_type\":", &t_CWE_b7997cfb24, 250, 33, 1, 484, 13, 13, optionality::optional},
+  {"Pharmacy Phone Number\"pharmacy_phone_number\":", &t_XTN_35aa41f920, 0, 34, 0, 0, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_RXD_d5c8485df0{str("RXD", 3), str("Pharmacy/Treatment Dispense", 27), s_RXD_d5c8485df0_f, 34};
+inline constexpr segment_def s_RXD_efba65048d{str("RXD", 3), str("Pharmacy/Treatment Dispense", 27), s_RXD_efba65048d_f, 34};
 #endif
 #ifndef HL7V2_DEFS_T_AD_B6D6FC0C97
 #define HL7V2_DEFS_T_AD_B6D6FC0C97
 inline constexpr component_def t_AD_b6d6fc0c97_c[] = {
-  {str("Street Address", 14), str("street_address", 14), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("Other Designation", 17), str("other_designation", 17), &t_ST_30901c7b80, 120, 0, optionality::optional},
-  {str("City", 4), str("city", 4), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("State or Province", 17), str("state_or_province", 17), &t_ST_30901c7b80, 50, 0, optionality::optional},
-  {str("Zip or Postal Code", 18), str("zip_or_postal_code", 18), &t_ST_30901c7b80, 12, 0, optionality::optional},
-  {str("Country", 7), str("country", 7), &t_ID_694d19431d, 3, 399, optionality::optional},
-  {str("Address Type", 12), str("address_type", 12), &t_ID_694d19431d, 3, 190, optionality::optional},
-  {str("Other Geographic Designation", 28), str("other_geographic_designation", 28), &t_ST_30901c7b80, 50, 0, optionality::optional},
+  {"Street Address\"street_address\":", &t_ST_30901c7b80, 120, 0, 14, 14, optionality::optional},
+  {"Other Designation\"other_designation\":", &t_ST_30901c7b80, 120, 0, 17, 17, optionality::optional},
+  {"City\"city\":", &t_ST_30901c7b80, 50, 0, 4, 4, optionality::optional},
+  {"State or Province\"state_or_province\":", &t_ST_30901c7b80, 50, 0, 17, 17, optionality::optional},
+  {"Zip or Postal Code\"zip_or_postal_code\":", &t_ST_30901c7b80, 12, 0, 18, 18, optionality::optional},
+  {"Country\"country\":", &t_ID_694d19431d, 3, 399, 7, 7, optionality::optional},
+  {"Address Type\"address_type\":", &t_ID_694d19431d, 3, 190, 12, 12, optionality::optional},
+  {"Other Geographic Designation\"other_geographic_designation\":", &t_ST_30901c7b80, 50, 0, 28, 28, optionality::optional},
 };
 inline constexpr type_def t_AD_b6d6fc0c97{str("AD", 2), str("Address", 7), t_AD_b6d6fc0c97_c, 8};
 #endif
 #ifndef HL7V2_DEFS_T_LA1_4062A19BBD
 #define HL7V2_DEFS_T_LA1_4062A19BBD
 inline constexpr component_def t_LA1_4062a19bbd_c[] = {
-  {str("Point of Care", 13), str("point_of_care", 13), &t_IS_94058a80d1, 20, 302, optionality::optional},
-  {str("Room", 4), str("room", 4), &t_IS_94058a80d1, 20, 303, optionality::optional},
-  {str("Bed", 3), str("bed", 3), &t_IS_94058a80d1, 20, 304, optionality::optional},
-  {str("Facility", 8), str("facility", 8), &t_HD_94272f5fd7, 227, 0, optionality::optional},
-  {str("Location Status", 15), str("location_status", 15), &t_IS_94058a80d1, 20, 306, optionality::optional},
-  {str("Patient Location Type", 21), str("patient_location_type", 21), &t_IS_94058a80d1, 20, 305, optionality::optional},
-  {str("Building", 8), str("building", 8), &t_IS_94058a80d1, 20, 307, optionality::optional},
-  {str("Floor", 5), str("floor", 5), &t_IS_94058a80d1, 20, 308, optionality::optional},
-  {str("Address", 7), str("address", 7), &t_AD_b6d6fc0c97, 415, 0, optionality::optional},
+  {"Point of Care\"point_of_care\":", &t_IS_94058a80d1, 20, 302, 13, 13, optionality::optional},
+  {"Room\"room\":", &t_IS_94058a80d1, 20, 303, 4, 4, optionality::optional},
+  {"Bed\"bed\":", &t_IS_94058a80d1, 20, 304, 3, 3, optionality::optional},
+  {"Facility\"facility\":", &t_HD_94272f5fd7, 227, 0, 8, 8, optionality::optional},
+  {"Location Status\"location_status\":", &t_IS_94058a80d1, 20, 306, 15, 15, optionality::optional},
+  {"Patient Location Type\"patient_location_type\":", &t_IS_94058a80d1, 20, 305, 21, 21, optionality::optional},
+  {"Building\"building\":", &t_IS_94058a80d1, 20, 307, 8, 8, optionality::optional},
+  {"Floor\"floor\":", &t_IS_94058a80d1, 20, 308, 5, 5, optionality::optional},
+  {"Address\"address\":", &t_AD_b6d6fc0c97, 415, 0, 7, 7, optionality::optional},
 };
 inline constexpr type_def t_LA1_4062a19bbd{str("LA1", 3), str("Location with Address Variation 1", 33), t_LA1_4062a19bbd_c, 9};
 #endif
-#ifndef HL7V2_DEFS_S_RXE_5C974BE813
-#define HL7V2_DEFS_S_RXE_5C974BE813
-inline constexpr field_def s_RXE_5c974be813_f[] = {
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_801d5d9a7b, 705, 1, 1, 0, optionality::withdrawn},
-  {str("Give Code", 9), str("give_code", 9), &t_CWE_b7997cfb24, 250, 2, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 4, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CWE_b7997cfb24, 250, 7, 0, 0, optionality::optional},
-  {str("Deliver-to Location", 19), str("deliver_to_location", 19), &t_LA1_4062a19bbd, 200, 8, 1, 0, optionality::withdrawn},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_e49635b99a, 1, 9, 1, 167, optionality::optional},
-  {str("Dispense Amount", 15), str("dispense_amount", 15), &t_NM_caa61c45e1, 20, 10, 1, 0, optionality::conditional},
-  {str("Dispense Units", 14), str("dispense_units", 14), &t_CWE_b7997cfb24, 250, 11, 1, 0, optionality::conditional},
-  {str("Number of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 12, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_XCN_5fd24dc260, 250, 13, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_5fd24dc260, 250, 14, 0, 0, optionality::optional},
-  {str("Prescription Number", 19), str("prescription_number", 19), &t_ST_30901c7b80, 20, 15, 1, 0, optionality::conditional},
-  {str("Number of Refills Remaining", 27), str("number_of_refills_remaining", 27), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::conditional},
-  {str("Number of Refills/Doses Dispensed", 33), str("number_of_refills_doses_dispensed", 33), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::conditional},
-  {str("D/T of Most Recent Refill or Dose Dispensed", 43), str("d_t_of_most_recent_refill_or_dose_dispensed", 43), &t_DTM_49eefd5d38, 24, 18, 1, 0, optionality::conditional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_1f2c8c4efa, 10, 19, 1, 0, optionality::conditional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_e49635b99a, 1, 20, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Dispensing Instructions", 61), str("pharmacy_treatment_suppliers_special_dispensing_instructions", 60), &t_CWE_b7997cfb24, 250, 21, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 22, 1, 0, optionality::conditional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 23, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CWE_b7997cfb24, 250, 24, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 25, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CWE_b7997cfb24, 250, 26, 1, 0, optionality::optional},
-  {str("Give Indication", 15), str("give_indication", 15), &t_CWE_b7997cfb24, 250, 27, 0, 0, optionality::optional},
-  {str("Dispense Package Size", 21), str("dispense_package_size", 21), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-  {str("Dispense Package Size Unit", 26), str("dispense_package_size_unit", 26), &t_CWE_b7997cfb24, 250, 29, 1, 0, optionality::optional},
-  {str("Dispense Package Method", 23), str("dispense_package_method", 23), &t_ID_e49635b99a, 2, 30, 1, 321, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CWE_b7997cfb24, 250, 31, 0, 0, optionality::optional},
-  {str("Original Order Date/Time", 24), str("original_order_date_time", 24), &t_DTM_49eefd5d38, 24, 32, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume", 25), str("give_drug_strength_volume", 25), &t_NM_caa61c45e1, 5, 33, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume Units", 31), str("give_drug_strength_volume_units", 31), &t_CWE_b7997cfb24, 250, 34, 1, 0, optionality::optional},
-  {str("Controlled Substance Schedule", 29), str("controlled_substance_schedule", 29), &t_CWE_b7997cfb24, 60, 35, 1, 477, optionality::optional},
-  {str("Formulary Status", 16), str("formulary_status", 16), &t_ID_e49635b99a, 1, 36, 1, 478, optionality::optional},
-  {str("Pharmaceutical Substance Alternative", 36), str("pharmaceutical_substance_alternative", 36), &t_CWE_b7997cfb24, 60, 37, 0, 0, optionality::optional},
-  {str("Pharmacy of Most Recent Fill", 28), str("pharmacy_of_most_recent_fill", 28), &t_CWE_b7997cfb24, 250, 38, 1, 0, optionality::optional},
-  {str("Initial Dispense Amount", 23), str("initial_dispense_amount", 23), &t_NM_caa61c45e1, 250, 39, 1, 0, optionality::optional},
-  {str("Dispensing Pharmacy", 19), str("dispensing_pharmacy", 19), &t_CWE_b7997cfb24, 250, 40, 1, 0, optionality::optional},
-  {str("Dispensing Pharmacy Address", 27), str("dispensing_pharmacy_address", 27), &t_XAD_85eb3acc14, 250, 41, 1, 0, optionality::optional},
-  {str("Deliver-to Patient Location", 27), str("deliver_to_patient_location", 27), &t_PL_eed0f2e6de, 80, 42, 1, 0, optionality::optional},
-  {str("Deliver-to Address", 18), str("deliver_to_address", 18), &t_XAD_85eb3acc14, 250, 43, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_e49635b99a, 1, 44, 1, 480, optionality::optional},
-  {str("Pharmacy Phone Number", 21), str("pharmacy_phone_number", 21), &t_XTN_35aa41f920, 0, 45, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXE_EB336B65BE
+#define HL7V2_DEFS_S_RXE_EB336B65BE
+inline constexpr field_def s_RXE_eb336b65be_f[] = {
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_801d5d9a7b, 705, 1, 1, 0, 15, 15, optionality::withdrawn},
+  {"Give Code\"give_code\":", &t_CWE_b7997cfb24, 250, 2, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 4, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 16, 16, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CWE_b7997cfb24, 250, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-to Location\"deliver_to_location\":", &t_LA1_4062a19bbd, 200, 8, 1, 0, 19, 19, optionality::withdrawn},
+  {"Substitution Status\"substitution_status\":", &t_ID_e49635b99a, 1, 9, 1, 167, 19, 19, optionality::optional},
+  {"Dispense Amount\"dispense_amount\":", &t_NM_caa61c45e1, 20, 10, 1, 0, 15, 15, optionality::conditional},
+  {"Dispense Units\"dispense_units\":", &t_CWE_b7997cfb24, 250, 11, 1, 0, 14, 14, optionality::conditional},
+  {"Number of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 12, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_XCN_5fd24dc260, 250, 13, 0, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_5fd24dc260, 250, 14, 0, 0, 43, 42, optionality::optional},
+  {"Prescription Number\"prescription_number\":", &t_ST_30901c7b80, 20, 15, 1, 0, 19, 19, optionality::conditional},
+  {"Number of Refills Remaining\"number_of_refills_remaining\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 27, 27, optionality::conditional},
+  {"Number of Refills/Doses Dispensed\"number_of_refills_doses_dispensed\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 33, 33, optionality::conditional},
+  {"D/T of Most Recent Refill or Dose Dispensed\"d_t_of_most_recent_refill_or_dose_dispensed\":", &t_DTM_49eefd5d38, 24, 18, 1, 0, 43, 43, optionality::conditional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_1f2c8c4efa, 10, 19, 1, 0, 16, 16, optionality::conditional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_e49635b99a, 1, 20, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Dispensing Instructions\"pharmacy_treatment_suppliers_special_dispensing_instructions\":", &t_CWE_b7997cfb24, 250, 21, 0, 0, 61, 60, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 22, 1, 0, 20, 18, optionality::conditional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 23, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CWE_b7997cfb24, 250, 24, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 25, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CWE_b7997cfb24, 250, 26, 1, 0, 19, 19, optionality::optional},
+  {"Give Indication\"give_indication\":", &t_CWE_b7997cfb24, 250, 27, 0, 0, 15, 15, optionality::optional},
+  {"Dispense Package Size\"dispense_package_size\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 21, 21, optionality::optional},
+  {"Dispense Package Size Unit\"dispense_package_size_unit\":", &t_CWE_b7997cfb24, 250, 29, 1, 0, 26, 26, optionality::optional},
+  {"Dispense Package Method\"dispense_package_method\":", &t_ID_e49635b99a, 2, 30, 1, 321, 23, 23, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CWE_b7997cfb24, 250, 31, 0, 0, 18, 18, optionality::optional},
+  {"Original Order Date/Time\"original_order_date_time\":", &t_DTM_49eefd5d38, 24, 32, 1, 0, 24, 24, optionality::optional},
+  {"Give Drug Strength Volume\"give_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 33, 1, 0, 25, 25, optionality::optional},
+  {"Give Drug Strength Volume Units\"give_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 34, 1, 0, 31, 31, optionality::optional},
+  {"Controlled Substance Schedule\"controlled_substance_schedule\":", &t_CWE_b7997cfb24, 60, 35, 1, 477, 29, 29, optionality::optional},
+  {"Formulary Status\"formulary_status\":", &t_ID_e49635b99a, 1, 36, 1, 478, 16, 16, optionality::optional},
+  {"Pharmaceutical Substance Alternative\"pharmaceutical_substance_alternative\":", &t_CWE_b7997cfb24, 60, 37, 0, 0, 36, 36, optionality::optional},
+  {"Pharmacy of Most Recent Fill\"pharmacy_of_most_recent_fill\":", &t_CWE_b7997cfb24, 250, 38, 1, 0, 28, 28, optionality::optional},
+  {"Initial Dispense Amount\"initial_dispense_amount\":", &t_NM_caa61c45e1, 250, 39, 1, 0, 23, 23, optionality::optional},
+  {"Dispensing Pharmacy\"dispensing_pharmacy\":", &t_CWE_b7997cfb24, 250, 40, 1, 0, 19, 19, optionality::optional},
+  {"Dispensing Pharmacy Address\"dispensing_pharmacy_address\":", &t_XAD_85eb3acc14, 250, 41, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Patient Location\"deliver_to_patient_location\":", &t_PL_eed0f2e6de, 80, 42, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Address\"deliver_to_address\":", &t_XAD_85eb3acc14, 250, 43, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_e49635b99a, 1, 44, 1, 480, 19, 19, optionality::optional},
+  {"Pharmacy Phone Number\"pharmacy_phone_number\":", &t_XTN_35aa41f920, 0, 45, 0, 0, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_RXE_5c974be813{str("RXE", 3), str("Pharmacy/Treatment Encoded Order", 32), s_RXE_5c974be813_f, 45};
+inline constexpr segment_def s_RXE_eb336b65be{str("RXE", 3), str("Pharmacy/Treatment Encoded Order", 32), s_RXE_eb336b65be_f, 45};
 #endif
-#ifndef HL7V2_DEFS_S_RXG_591A181AC5
-#define HL7V2_DEFS_S_RXG_591A181AC5
-inline constexpr field_def s_RXG_591a181ac5_f[] = {
-  {str("Give Sub-ID Counter", 19), str("give_sub_id_counter", 19), &t_NM_caa61c45e1, 4, 1, 1, 0, optionality::required},
-  {str("Dispense Sub-ID Counter", 23), str("dispense_sub_id_counter", 23), &t_NM_caa61c45e1, 4, 2, 1, 0, optionality::optional},
-  {str("Quantity/Timing", 15), str("quantity_timing", 15), &t_TQ_801d5d9a7b, 705, 3, 1, 0, optionality::withdrawn},
-  {str("Give Code", 9), str("give_code", 9), &t_CWE_b7997cfb24, 250, 4, 1, 292, optionality::required},
-  {str("Give Amount - Minimum", 21), str("give_amount_minimum", 19), &t_NM_caa61c45e1, 20, 5, 1, 0, optionality::required},
-  {str("Give Amount - Maximum", 21), str("give_amount_maximum", 19), &t_NM_caa61c45e1, 20, 6, 1, 0, optionality::optional},
-  {str("Give Units", 10), str("give_units", 10), &t_CWE_b7997cfb24, 250, 7, 1, 0, optionality::required},
-  {str("Give Dosage Form", 16), str("give_dosage_form", 16), &t_CWE_b7997cfb24, 250, 8, 1, 0, optionality::optional},
-  {str("Administration Notes", 20), str("administration_notes", 20), &t_CWE_b7997cfb24, 250, 9, 0, 0, optionality::optional},
-  {str("Substitution Status", 19), str("substitution_status", 19), &t_ID_e49635b99a, 1, 10, 1, 167, optionality::optional},
-  {str("Dispense-To Location", 20), str("dispense_to_location", 20), &t_LA2_16448b0940, 200, 11, 1, 0, optionality::optional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_e49635b99a, 1, 12, 1, 136, optionality::optional},
-  {str("Pharmacy/Treatment Supplier's Special Administration Instructions", 65), str("pharmacy_treatment_suppliers_special_administration_instructions", 64), &t_CWE_b7997cfb24, 250, 13, 0, 0, optionality::optional},
-  {str("Give Per (Time Unit)", 20), str("give_per_time_unit", 18), &t_ST_30901c7b80, 20, 14, 1, 0, optionality::conditional},
-  {str("Give Rate Amount", 16), str("give_rate_amount", 16), &t_ST_30901c7b80, 6, 15, 1, 0, optionality::optional},
-  {str("Give Rate Units", 15), str("give_rate_units", 15), &t_CWE_b7997cfb24, 250, 16, 1, 0, optionality::optional},
-  {str("Give Strength", 13), str("give_strength", 13), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Give Strength Units", 19), str("give_strength_units", 19), &t_CWE_b7997cfb24, 250, 18, 1, 0, optionality::optional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 19, 0, 0, optionality::optional},
-  {str("Substance Expiration Date", 25), str("substance_expiration_date", 25), &t_DTM_49eefd5d38, 24, 20, 0, 0, optionality::optional},
-  {str("Substance Manufacturer Name", 27), str("substance_manufacturer_name", 27), &t_CWE_b7997cfb24, 250, 21, 0, 227, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CWE_b7997cfb24, 250, 22, 0, 0, optionality::optional},
-  {str("Give Drug Strength Volume", 25), str("give_drug_strength_volume", 25), &t_NM_caa61c45e1, 5, 23, 1, 0, optionality::optional},
-  {str("Give Drug Strength Volume Units", 31), str("give_drug_strength_volume_units", 31), &t_CWE_b7997cfb24, 250, 24, 1, 0, optionality::optional},
-  {str("Give Barcode Identifier", 23), str("give_barcode_identifier", 23), &t_CWE_b7997cfb24, 60, 25, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_e49635b99a, 1, 26, 1, 480, optionality::optional},
-  {str("Dispense to Pharmacy", 20), str("dispense_to_pharmacy", 20), &t_CWE_b7997cfb24, 180, 27, 1, 0, optionality::optional},
-  {str("Dispense to Pharmacy Address", 28), str("dispense_to_pharmacy_address", 28), &t_XAD_85eb3acc14, 106, 28, 1, 0, optionality::optional},
-  {str("Deliver-to Patient Location", 27), str("deliver_to_patient_location", 27), &t_PL_eed0f2e6de, 80, 29, 1, 0, optionality::optional},
-  {str("Deliver-to Address", 18), str("deliver_to_address", 18), &t_XAD_85eb3acc14, 250, 30, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXG_B922713910
+#define HL7V2_DEFS_S_RXG_B922713910
+inline constexpr field_def s_RXG_b922713910_f[] = {
+  {"Give Sub-ID Counter\"give_sub_id_counter\":", &t_NM_caa61c45e1, 4, 1, 1, 0, 19, 19, optionality::required},
+  {"Dispense Sub-ID Counter\"dispense_sub_id_counter\":", &t_NM_caa61c45e1, 4, 2, 1, 0, 23, 23, optionality::optional},
+  {"Quantity/Timing\"quantity_timing\":", &t_TQ_801d5d9a7b, 705, 3, 1, 0, 15, 15, optionality::withdrawn},
+  {"Give Code\"give_code\":", &t_CWE_b7997cfb24, 250, 4, 1, 292, 9, 9, optionality::required},
+  {"Give Amount - Minimum\"give_amount_minimum\":", &t_NM_caa61c45e1, 20, 5, 1, 0, 21, 19, optionality::required},
+  {"Give Amount - Maximum\"give_amount_maximum\":", &t_NM_caa61c45e1, 20, 6, 1, 0, 21, 19, optionality::optional},
+  {"Give Units\"give_units\":", &t_CWE_b7997cfb24, 250, 7, 1, 0, 10, 10, optionality::required},
+  {"Give Dosage Form\"give_dosage_form\":", &t_CWE_b7997cfb24, 250, 8, 1, 0, 16, 16, optionality::optional},
+  {"Administration Notes\"administration_notes\":", &t_CWE_b7997cfb24, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Substitution Status\"substitution_status\":", &t_ID_e49635b99a, 1, 10, 1, 167, 19, 19, optionality::optional},
+  {"Dispense-To Location\"dispense_to_location\":", &t_LA2_16448b0940, 200, 11, 1, 0, 20, 20, optionality::optional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_e49635b99a, 1, 12, 1, 136, 18, 18, optionality::optional},
+  {"Pharmacy/Treatment Supplier's Special Administration Instructions\"pharmacy_treatment_suppliers_special_administration_instructions\":", &t_CWE_b7997cfb24, 250, 13, 0, 0, 65, 64, optionality::optional},
+  {"Give Per (Time Unit)\"give_per_time_unit\":", &t_ST_30901c7b80, 20, 14, 1, 0, 20, 18, optionality::conditional},
+  {"Give Rate Amount\"give_rate_amount\":", &t_ST_30901c7b80, 6, 15, 1, 0, 16, 16, optionality::optional},
+  {"Give Rate Units\"give_rate_units\":", &t_CWE_b7997cfb24, 250, 16, 1, 0, 15, 15, optionality::optional},
+  {"Give Strength\"give_strength\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 13, 13, optionality::optional},
+  {"Give Strength Units\"give_strength_units\":", &t_CWE_b7997cfb24, 250, 18, 1, 0, 19, 19, optionality::optional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 19, 0, 0, 20, 20, optionality::optional},
+  {"Substance Expiration Date\"substance_expiration_date\":", &t_DTM_49eefd5d38, 24, 20, 0, 0, 25, 25, optionality::optional},
+  {"Substance Manufacturer Name\"substance_manufacturer_name\":", &t_CWE_b7997cfb24, 250, 21, 0, 227, 27, 27, optionality::optional},
+  {"Indication\"indication\":", &t_CWE_b7997cfb24, 250, 22, 0, 0, 10, 10, optionality::optional},
+  {"Give Drug Strength Volume\"give_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 23, 1, 0, 25, 25, optionality::optional},
+  {"Give Drug Strength Volume Units\"give_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 24, 1, 0, 31, 31, optionality::optional},
+  {"Give Barcode Identifier\"give_barcode_identifier\":", &t_CWE_b7997cfb24, 60, 25, 1, 0, 23, 23, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_e49635b99a, 1, 26, 1, 480, 19, 19, optionality::optional},
+  {"Dispense to Pharmacy\"dispense_to_pharmacy\":", &t_CWE_b7997cfb24, 180, 27, 1, 0, 20, 20, optionality::optional},
+  {"Dispense to Pharmacy Address\"dispense_to_pharmacy_address\":", &t_XAD_85eb3acc14, 106, 28, 1, 0, 28, 28, optionality::optional},
+  {"Deliver-to Patient Location\"deliver_to_patient_location\":", &t_PL_eed0f2e6de, 80, 29, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Address\"deliver_to_address\":", &t_XAD_85eb3acc14, 250, 30, 1, 0, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_RXG_591a181ac5{str("RXG", 3), str("Pharmacy/Treatment Give", 23), s_RXG_591a181ac5_f, 30};
+inline constexpr segment_def s_RXG_b922713910{str("RXG", 3), str("Pharmacy/Treatment Give", 23), s_RXG_b922713910_f, 30};
 #endif
-#ifndef HL7V2_DEFS_S_RXO_1C68565B79
-#define HL7V2_DEFS_S_RXO_1C68565B79
-inline constexpr field_def s_RXO_1c68565b79_f[] = {
-  {str("Requested Give Code", 19), str("requested_give_code", 19), &t_CWE_b7997cfb24, 250, 1, 1, 0, optionality::conditional},
-  {str("Requested Give Amount - Minimum", 31), str("requested_give_amount_minimum", 29), &t_NM_caa61c45e1, 20, 2, 1, 0, optionality::conditional},
-  {str("Requested Give Amount - Maximum", 31), str("requested_give_amount_maximum", 29), &t_NM_caa61c45e1, 20, 3, 1, 0, optionality::optional},
-  {str("Requested Give Units", 20), str("requested_give_units", 20), &t_CWE_b7997cfb24, 250, 4, 1, 0, optionality::conditional},
-  {str("Requested Dosage Form", 21), str("requested_dosage_form", 21), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::conditional},
-  {str("Provider's Pharmacy/Treatment Instructions", 42), str("providers_pharmacy_treatment_instructions", 41), &t_CWE_b7997cfb24, 250, 6, 0, 0, optionality::optional},
-  {str("Provider's Administration Instructions", 38), str("providers_administration_instructions", 37), &t_CWE_b7997cfb24, 250, 7, 0, 0, optionality::optional},
-  {str("Deliver-To Location", 19), str("deliver_to_location", 19), &t_LA1_643e378ec4, 200, 8, 1, 0, optionality::optional},
-  {str("Allow Substitutions", 19), str("allow_substitutions", 19), &t_ID_e49635b99a, 1, 9, 1, 161, optionality::optional},
-  {str("Requested Dispense Code", 23), str("requested_dispense_code", 23), &t_CWE_b7997cfb24, 250, 10, 1, 0, optionality::optional},
-  {str("Requested Dispense Amount", 25), str("requested_dispense_amount", 25), &t_NM_caa61c45e1, 20, 11, 1, 0, optionality::optional},
-  {str("Requested Dispense Units", 24), str("requested_dispense_units", 24), &t_CWE_b7997cfb24, 250, 12, 1, 0, optionality::optional},
-  {str("Number Of Refills", 17), str("number_of_refills", 17), &t_NM_caa61c45e1, 3, 13, 1, 0, optionality::optional},
-  {str("Ordering Provider's DEA Number", 30), str("ordering_providers_dea_number", 29), &t_XCN_5fd24dc260, 250, 14, 0, 0, optionality::optional},
-  {str("Pharmacist/Treatment Supplier's Verifier ID", 43), str("pharmacist_treatment_suppliers_verifier_id", 42), &t_XCN_5fd24dc260, 250, 15, 0, 0, optionality::conditional},
-  {str("Needs Human Review", 18), str("needs_human_review", 18), &t_ID_e49635b99a, 1, 16, 1, 136, optionality::optional},
-  {str("Requested Give Per (Time Unit)", 30), str("requested_give_per_time_unit", 28), &t_ST_30901c7b80, 20, 17, 1, 0, optionality::conditional},
-  {str("Requested Give Strength", 23), str("requested_give_strength", 23), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Requested Give Strength Units", 29), str("requested_give_strength_units", 29), &t_CWE_b7997cfb24, 250, 19, 1, 0, optionality::optional},
-  {str("Indication", 10), str("indication", 10), &t_CWE_b7997cfb24, 250, 20, 0, 0, optionality::optional},
-  {str("Requested Give Rate Amount", 26), str("requested_give_rate_amount", 26), &t_ST_30901c7b80, 6, 21, 1, 0, optionality::optional},
-  {str("Requested Give Rate Units", 25), str("requested_give_rate_units", 25), &t_CWE_b7997cfb24, 250, 22, 1, 0, optionality::optional},
-  {str("Total Daily Dose", 16), str("total_daily_dose", 16), &t_CQ_1f2c8c4efa, 10, 23, 1, 0, optionality::optional},
-  {str("Supplementary Code", 18), str("supplementary_code", 18), &t_CWE_b7997cfb24, 250, 24, 0, 0, optionality::optional},
-  {str("Requested Drug Strength Volume", 30), str("requested_drug_strength_volume", 30), &t_NM_caa61c45e1, 5, 25, 1, 0, optionality::optional},
-  {str("Requested Drug Strength Volume Units", 36), str("requested_drug_strength_volume_units", 36), &t_CWE_b7997cfb24, 250, 26, 1, 0, optionality::optional},
-  {str("Pharmacy Order Type", 19), str("pharmacy_order_type", 19), &t_ID_e49635b99a, 1, 27, 1, 480, optionality::optional},
-  {str("Dispensing Interval", 19), str("dispensing_interval", 19), &t_NM_caa61c45e1, 20, 28, 1, 0, optionality::optional},
-  {str("Medication Instance Identifier", 30), str("medication_instance_identifier", 30), &t_EI_47906d92be, 60, 29, 1, 0, optionality::optional},
-  {str("Segment Instance Identifier", 27), str("segment_instance_identifier", 27), &t_EI_47906d92be, 60, 30, 1, 0, optionality::optional},
-  {str("Mood Code", 9), str("mood_code", 9), &t_CNE_049b0fea50, 2, 31, 1, 725, optionality::conditional},
-  {str("Dispensing Pharmacy", 19), str("dispensing_pharmacy", 19), &t_CWE_b7997cfb24, 250, 32, 1, 0, optionality::optional},
-  {str("Dispensing Pharmacy Address", 27), str("dispensing_pharmacy_address", 27), &t_XAD_85eb3acc14, 250, 33, 1, 0, optionality::optional},
-  {str("Deliver-to Patient Location", 27), str("deliver_to_patient_location", 27), &t_PL_eed0f2e6de, 80, 34, 1, 0, optionality::optional},
-  {str("Deliver-to Address", 18), str("deliver_to_address", 18), &t_XAD_85eb3acc14, 250, 35, 1, 0, optionality::optional},
-  {str("Pharmacy Phone Number", 21), str("pharmacy_phone_number", 21), &t_XTN_35aa41f920, 0, 36, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXO_E229A70096
+#define HL7V2_DEFS_S_RXO_E229A70096
+inline constexpr field_def s_RXO_e229a70096_f[] = {
+  {"Requested Give Code\"requested_give_code\":", &t_CWE_b7997cfb24, 250, 1, 1, 0, 19, 19, optionality::conditional},
+  {"Requested Give Amount - Minimum\"requested_give_amount_minimum\":", &t_NM_caa61c45e1, 20, 2, 1, 0, 31, 29, optionality::conditional},
+  {"Requested Give Amount - Maximum\"requested_give_amount_maximum\":", &t_NM_caa61c45e1, 20, 3, 1, 0, 31, 29, optionality::optional},
+  {"Requested Give Units\"requested_give_units\":", &t_CWE_b7997cfb24, 250, 4, 1, 0, 20, 20, optionality::conditional},
+  {"Requested Dosage Form\"requested_dosage_form\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 21, 21, optionality::conditional},
+  {"Provider's Pharmacy/Treatment Instructions\"providers_pharmacy_treatment_instructions\":", &t_CWE_b7997cfb24, 250, 6, 0, 0, 42, 41, optionality::optional},
+  {"Provider's Administration Instructions\"providers_administration_instructions\":", &t_CWE_b7997cfb24, 250, 7, 0, 0, 38, 37, optionality::optional},
+  {"Deliver-To Location\"deliver_to_location\":", &t_LA1_643e378ec4, 200, 8, 1, 0, 19, 19, optionality::optional},
+  {"Allow Substitutions\"allow_substitutions\":", &t_ID_e49635b99a, 1, 9, 1, 161, 19, 19, optionality::optional},
+  {"Requested Dispense Code\"requested_dispense_code\":", &t_CWE_b7997cfb24, 250, 10, 1, 0, 23, 23, optionality::optional},
+  {"Requested Dispense Amount\"requested_dispense_amount\":", &t_NM_caa61c45e1, 20, 11, 1, 0, 25, 25, optionality::optional},
+  {"Requested Dispense Units\"requested_dispense_units\":", &t_CWE_b7997cfb24, 250, 12, 1, 0, 24, 24, optionality::optional},
+  {"Number Of Refills\"number_of_refills\":", &t_NM_caa61c45e1, 3, 13, 1, 0, 17, 17, optionality::optional},
+  {"Ordering Provider's DEA Number\"ordering_providers_dea_number\":", &t_XCN_5fd24dc260, 250, 14, 0, 0, 30, 29, optionality::optional},
+  {"Pharmacist/Treatment Supplier's Verifier ID\"pharmacist_treatment_suppliers_verifier_id\":", &t_XCN_5fd24dc260, 250, 15, 0, 0, 43, 42, optionality::conditional},
+  {"Needs Human Review\"needs_human_review\":", &t_ID_e49635b99a, 1, 16, 1, 136, 18, 18, optionality::optional},
+  {"Requested Give Per (Time Unit)\"requested_give_per_time_unit\":", &t_ST_30901c7b80, 20, 17, 1, 0, 30, 28, optionality::conditional},
+  {"Requested Give Strength\"requested_give_strength\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 23, 23, optionality::optional},
+  {"Requested Give Strength Units\"requested_give_strength_units\":", &t_CWE_b7997cfb24, 250, 19, 1, 0, 29, 29, optionality::optional},
+  {"Indication\"indication\":", &t_CWE_b7997cfb24, 250, 20, 0, 0, 10, 10, optionality::optional},
+  {"Requested Give Rate Amount\"requested_give_rate_amount\":", &t_ST_30901c7b80, 6, 21, 1, 0, 26, 26, optionality::optional},
+  {"Requested Give Rate Units\"requested_give_rate_units\":", &t_CWE_b7997cfb24, 250, 22, 1, 0, 25, 25, optionality::optional},
+  {"Total Daily Dose\"total_daily_dose\":", &t_CQ_1f2c8c4efa, 10, 23, 1, 0, 16, 16, optionality::optional},
+  {"Supplementary Code\"supplementary_code\":", &t_CWE_b7997cfb24, 250, 24, 0, 0, 18, 18, optionality::optional},
+  {"Requested Drug Strength Volume\"requested_drug_strength_volume\":", &t_NM_caa61c45e1, 5, 25, 1, 0, 30, 30, optionality::optional},
+  {"Requested Drug Strength Volume Units\"requested_drug_strength_volume_units\":", &t_CWE_b7997cfb24, 250, 26, 1, 0, 36, 36, optionality::optional},
+  {"Pharmacy Order Type\"pharmacy_order_type\":", &t_ID_e49635b99a, 1, 27, 1, 480, 19, 19, optionality::optional},
+  {"Dispensing Interval\"dispensing_interval\":", &t_NM_caa61c45e1, 20, 28, 1, 0, 19, 19, optionality::optional},
+  {"Medication Instance Identifier\"medication_instance_identifier\":", &t_EI_47906d92be, 60, 29, 1, 0, 30, 30, optionality::optional},
+  {"Segment Instance Identifier\"segment_instance_identifier\":", &t_EI_47906d92be, 60, 30, 1, 0, 27, 27, optionality::optional},
+  {"Mood Code\"mood_code\":", &t_CNE_049b0fea50, 2, 31, 1, 725, 9, 9, optionality::conditional},
+  {"Dispensing Pharmacy\"dispensing_pharmacy\":", &t_CWE_b7997cfb24, 250, 32, 1, 0, 19, 19, optionality::optional},
+  {"Dispensing Pharmacy Address\"dispensing_pharmacy_address\":", &t_XAD_85eb3acc14, 250, 33, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Patient Location\"deliver_to_patient_location\":", &t_PL_eed0f2e6de, 80, 34, 1, 0, 27, 27, optionality::optional},
+  {"Deliver-to Address\"deliver_to_address\":", &t_XAD_85eb3acc14, 250, 35, 1, 0, 18, 18, optionality::optional},
+  {"Pharmacy Phone Number\"pharmacy_phone_number\":", &t_XTN_35aa41f920, 0, 36, 0, 0, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_RXO_1c68565b79{str("RXO", 3), str("Pharmacy/Treatment Order", 24), s_RXO_1c68565b79_f, 36};
+inline constexpr segment_def s_RXO_e229a70096{str("RXO", 3), str("Pharmacy/Treatment Order", 24), s_RXO_e229a70096_f, 36};
 #endif
-#ifndef HL7V2_DEFS_S_RXR_7E85642728
-#define HL7V2_DEFS_S_RXR_7E85642728
-inline constexpr field_def s_RXR_7e85642728_f[] = {
-  {str("Route", 5), str("route", 5), &t_CWE_b7997cfb24, 250, 1, 1, 162, optionality::required},
-  {str("Administration Site", 19), str("administration_site", 19), &t_CWE_b7997cfb24, 250, 2, 1, 550, optionality::optional},
-  {str("Administration Device", 21), str("administration_device", 21), &t_CWE_b7997cfb24, 250, 3, 1, 164, optionality::optional},
-  {str("Administration Method", 21), str("administration_method", 21), &t_CWE_b7997cfb24, 250, 4, 1, 165, optionality::optional},
-  {str("Routing Instruction", 19), str("routing_instruction", 19), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Administration Site Modifier", 28), str("administration_site_modifier", 28), &t_CWE_b7997cfb24, 250, 6, 1, 495, optionality::optional},
+#ifndef HL7V2_DEFS_S_RXR_BDAF829859
+#define HL7V2_DEFS_S_RXR_BDAF829859
+inline constexpr field_def s_RXR_bdaf829859_f[] = {
+  {"Route\"route\":", &t_CWE_b7997cfb24, 250, 1, 1, 162, 5, 5, optionality::required},
+  {"Administration Site\"administration_site\":", &t_CWE_b7997cfb24, 250, 2, 1, 550, 19, 19, optionality::optional},
+  {"Administration Device\"administration_device\":", &t_CWE_b7997cfb24, 250, 3, 1, 164, 21, 21, optionality::optional},
+  {"Administration Method\"administration_method\":", &t_CWE_b7997cfb24, 250, 4, 1, 165, 21, 21, optionality::optional},
+  {"Routing Instruction\"routing_instruction\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 19, 19, optionality::optional},
+  {"Administration Site Modifier\"administration_site_modifier\":", &t_CWE_b7997cfb24, 250, 6, 1, 495, 28, 28, optionality::optional},
 };
-inline constexpr segment_def s_RXR_7e85642728{str("RXR", 3), str("Pharmacy/Treatment Route", 24), s_RXR_7e85642728_f, 6};
+inline constexpr segment_def s_RXR_bdaf829859{str("RXR", 3), str("Pharmacy/Treatment Route", 24), s_RXR_bdaf829859_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_SAC_CBFE26864F
-#define HL7V2_DEFS_S_SAC_CBFE26864F
-inline constexpr field_def s_SAC_cbfe26864f_f[] = {
-  {str("External Accession Identifier", 29), str("external_accession_identifier", 29), &t_EI_47906d92be, 427, 1, 1, 0, optionality::optional},
-  {str("Accession Identifier", 20), str("accession_identifier", 20), &t_EI_47906d92be, 427, 2, 1, 0, optionality::optional},
-  {str("Container Identifier", 20), str("container_identifier", 20), &t_EI_47906d92be, 427, 3, 1, 0, optionality::conditional},
-  {str("Primary (Parent) Container Identifier", 37), str("primary_parent_container_identifier", 35), &t_EI_47906d92be, 427, 4, 1, 0, optionality::conditional},
-  {str("Equipment Container Identifier", 30), str("equipment_container_identifier", 30), &t_EI_47906d92be, 427, 5, 1, 0, optionality::optional},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 6, 1, 0, optionality::withdrawn},
-  {str("Registration Date/Time", 22), str("registration_date_time", 22), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::optional},
-  {str("Container Status", 16), str("container_status", 16), &t_CWE_b7997cfb24, 705, 8, 1, 370, optionality::optional},
-  {str("Carrier Type", 12), str("carrier_type", 12), &t_CWE_b7997cfb24, 705, 9, 1, 378, optionality::optional},
-  {str("Carrier Identifier", 18), str("carrier_identifier", 18), &t_EI_47906d92be, 80, 10, 1, 0, optionality::optional},
-  {str("Position in Carrier", 19), str("position_in_carrier", 19), &t_NA_2ad0527a5f, 80, 11, 1, 0, optionality::optional},
-  {str("Tray Type - SAC", 15), str("tray_type_sac", 13), &t_CWE_b7997cfb24, 705, 12, 1, 379, optionality::optional},
-  {str("Tray Identifier", 15), str("tray_identifier", 15), &t_EI_47906d92be, 80, 13, 1, 0, optionality::optional},
-  {str("Position in Tray", 16), str("position_in_tray", 16), &t_NA_2ad0527a5f, 80, 14, 1, 0, optionality::optional},
-  {str("Location", 8), str("location", 8), &t_CWE_b7997cfb24, 705, 15, 0, 0, optionality::optional},
-  {str("Container Height", 16), str("container_height", 16), &t_NM_caa61c45e1, 20, 16, 1, 0, optionality::optional},
-  {str("Container Diameter", 18), str("container_diameter", 18), &t_NM_caa61c45e1, 20, 17, 1, 0, optionality::optional},
-  {str("Barrier Delta", 13), str("barrier_delta", 13), &t_NM_caa61c45e1, 20, 18, 1, 0, optionality::optional},
-  {str("Bottom Delta", 12), str("bottom_delta", 12), &t_NM_caa61c45e1, 20, 19, 1, 0, optionality::optional},
-  {str("Container Height/Diameter/Delta Units", 37), str("container_height_diameter_delta_units", 37), &t_CWE_b7997cfb24, 705, 20, 1, 0, optionality::optional},
-  {str("Container Volume", 16), str("container_volume", 16), &t_NM_caa61c45e1, 20, 21, 1, 0, optionality::optional},
-  {str("Available Specimen Volume", 25), str("available_specimen_volume", 25), &t_NM_caa61c45e1, 20, 22, 1, 0, optionality::optional},
-  {str("Initial Specimen Volume", 23), str("initial_specimen_volume", 23), &t_NM_caa61c45e1, 20, 23, 1, 0, optionality::optional},
-  {str("Volume Units", 12), str("volume_units", 12), &t_CWE_b7997cfb24, 705, 24, 1, 0, optionality::optional},
-  {str("Separator Type", 14), str("separator_type", 14), &t_CWE_b7997cfb24, 705, 25, 1, 380, optionality::optional},
-  {str("Cap Type", 8), str("cap_type", 8), &t_CWE_b7997cfb24, 705, 26, 1, 381, optionality::optional},
-  {str("Additive", 8), str("additive", 8), &t_CWE_b7997cfb24, 705, 27, 0, 371, optionality::optional},
-  {str("Specimen Component", 18), str("specimen_component", 18), &t_CWE_b7997cfb24, 705, 28, 1, 372, optionality::optional},
-  {str("Dilution Factor", 15), str("dilution_factor", 15), &t_SN_25a1c5d4c5, 20, 29, 1, 0, optionality::optional},
-  {str("Treatment", 9), str("treatment", 9), &t_CWE_b7997cfb24, 705, 30, 1, 373, optionality::optional},
-  {str("Temperature", 11), str("temperature", 11), &t_SN_25a1c5d4c5, 20, 31, 1, 0, optionality::optional},
-  {str("Hemolysis Index", 15), str("hemolysis_index", 15), &t_NM_caa61c45e1, 20, 32, 1, 0, optionality::optional},
-  {str("Hemolysis Index Units", 21), str("hemolysis_index_units", 21), &t_CWE_b7997cfb24, 705, 33, 1, 0, optionality::optional},
-  {str("Lipemia Index", 13), str("lipemia_index", 13), &t_NM_caa61c45e1, 20, 34, 1, 0, optionality::optional},
-  {str("Lipemia Index Units", 19), str("lipemia_index_units", 19), &t_CWE_b7997cfb24, 705, 35, 1, 0, optionality::optional},
-  {str("Icterus Index", 13), str("icterus_index", 13), &t_NM_caa61c45e1, 20, 36, 1, 0, optionality::optional},
-  {str("Icterus Index Units", 19), str("icterus_index_units", 19), &t_CWE_b7997cfb24, 705, 37, 1, 0, optionality::optional},
-  {str("Fibrin Index", 12), str("fibrin_index", 12), &t_NM_caa61c45e1, 20, 38, 1, 0, optionality::optional},
-  {str("Fibrin Index Units", 18), str("fibrin_index_units", 18), &t_CWE_b7997cfb24, 705, 39, 1, 0, optionality::optional},
-  {str("System Induced Contaminants", 27), str("system_induced_contaminants", 27), &t_CWE_b7997cfb24, 705, 40, 0, 374, optionality::optional},
-  {str("Drug Interference", 17), str("drug_interference", 17), &t_CWE_b7997cfb24, 705, 41, 0, 382, optionality::optional},
-  {str("Artificial Blood", 16), str("artificial_blood", 16), &t_CWE_b7997cfb24, 705, 42, 1, 375, optionality::optional},
-  {str("Special Handling Code", 21), str("special_handling_code", 21), &t_CWE_b7997cfb24, 705, 43, 0, 376, optionality::optional},
-  {str("Other Environmental Factors", 27), str("other_environmental_factors", 27), &t_CWE_b7997cfb24, 705, 44, 0, 377, optionality::optional},
+#ifndef HL7V2_DEFS_S_SAC_6E57CB6F40
+#define HL7V2_DEFS_S_SAC_6E57CB6F40
+inline constexpr field_def s_SAC_6e57cb6f40_f[] = {
+  {"External Accession Identifier\"external_accession_identifier\":", &t_EI_47906d92be, 427, 1, 1, 0, 29, 29, optionality::optional},
+  {"Accession Identifier\"accession_identifier\":", &t_EI_47906d92be, 427, 2, 1, 0, 20, 20, optionality::optional},
+  {"Container Identifier\"container_identifier\":", &t_EI_47906d92be, 427, 3, 1, 0, 20, 20, optionality::conditional},
+  {"Primary (Parent) Container Identifier\"primary_parent_container_identifier\":", &t_EI_47906d92be, 427, 4, 1, 0, 37, 35, optionality::conditional},
+  {"Equipment Container Identifier\"equipment_container_identifier\":", &t_EI_47906d92be, 427, 5, 1, 0, 30, 30, optionality::optional},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 6, 1, 0, 15, 15, optionality::withdrawn},
+  {"Registration Date/Time\"registration_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 22, 22, optionality::optional},
+  {"Container Status\"container_status\":", &t_CWE_b7997cfb24, 705, 8, 1, 370, 16, 16, optionality::optional},
+  {"Carrier Type\"carrier_type\":", &t_CWE_b7997cfb24, 705, 9, 1, 378, 12, 12, optionality::optional},
+  {"Carrier Identifier\"carrier_identifier\":", &t_EI_47906d92be, 80, 10, 1, 0, 18, 18, optionality::optional},
+  {"Position in Carrier\"position_in_carrier\":", &t_NA_2ad0527a5f, 80, 11, 1, 0, 19, 19, optionality::optional},
+  {"Tray Type - SAC\"tray_type_sac\":", &t_CWE_b7997cfb24, 705, 12, 1, 379, 15, 13, optionality::optional},
+  {"Tray Identifier\"tray_identifier\":", &t_EI_47906d92be, 80, 13, 1, 0, 15, 15, optionality::optional},
+  {"Position in Tray\"position_in_tray\":", &t_NA_2ad0527a5f, 80, 14, 1, 0, 16, 16, optionality::optional},
+  {"Location\"location\":", &t_CWE_b7997cfb24, 705, 15, 0, 0, 8, 8, optionality::optional},
+  {"Container Height\"container_height\":", &t_NM_caa61c45e1, 20, 16, 1, 0, 16, 16, optionality::optional},
+  {"Container Diameter\"container_diameter\":", &t_NM_caa61c45e1, 20, 17, 1, 0, 18, 18, optionality::optional},
+  {"Barrier Delta\"barrier_delta\":", &t_NM_caa61c45e1, 20, 18, 1, 0, 13, 13, optionality::optional},
+  {"Bottom Delta\"bottom_delta\":", &t_NM_caa61c45e1, 20, 19, 1, 0, 12, 12, optionality::optional},
+  {"Container Height/Diameter/Delta Units\"container_height_diameter_delta_units\":", &t_CWE_b7997cfb24, 705, 20, 1, 0, 37, 37, optionality::optional},
+  {"Container Volume\"container_volume\":", &t_NM_caa61c45e1, 20, 21, 1, 0, 16, 16, optionality::optional},
+  {"Available Specimen Volume\"available_specimen_volume\":", &t_NM_caa61c45e1, 20, 22, 1, 0, 25, 25, optionality::optional},
+  {"Initial Specimen Volume\"initial_specimen_volume\":", &t_NM_caa61c45e1, 20, 23, 1, 0, 23, 23, optionality::optional},
+  {"Volume Units\"volume_units\":", &t_CWE_b7997cfb24, 705, 24, 1, 0, 12, 12, optionality::optional},
+  {"Separator Type\"separator_type\":", &t_CWE_b7997cfb24, 705, 25, 1, 380, 14, 14, optionality::optional},
+  {"Cap Type\"cap_type\":", &t_CWE_b7997cfb24, 705, 26, 1, 381, 8, 8, optionality::optional},
+  {"Additive\"additive\":", &t_CWE_b7997cfb24, 705, 27, 0, 371, 8, 8, optionality::optional},
+  {"Specimen Component\"specimen_component\":", &t_CWE_b7997cfb24, 705, 28, 1, 372, 18, 18, optionality::optional},
+  {"Dilution Factor\"dilution_factor\":", &t_SN_25a1c5d4c5, 20, 29, 1, 0, 15, 15, optionality::optional},
+  {"Treatment\"treatment\":", &t_CWE_b7997cfb24, 705, 30, 1, 373, 9, 9, optionality::optional},
+  {"Temperature\"temperature\":", &t_SN_25a1c5d4c5, 20, 31, 1, 0, 11, 11, optionality::optional},
+  {"Hemolysis Index\"hemolysis_index\":", &t_NM_caa61c45e1, 20, 32, 1, 0, 15, 15, optionality::optional},
+  {"Hemolysis Index Units\"hemolysis_index_units\":", &t_CWE_b7997cfb24, 705, 33, 1, 0, 21, 21, optionality::optional},
+  {"Lipemia Index\"lipemia_index\":", &t_NM_caa61c45e1, 20, 34, 1, 0, 13, 13, optionality::optional},
+  {"Lipemia Index Units\"lipemia_index_units\":", &t_CWE_b7997cfb24, 705, 35, 1, 0, 19, 19, optionality::optional},
+  {"Icterus Index\"icterus_index\":", &t_NM_caa61c45e1, 20, 36, 1, 0, 13, 13, optionality::optional},
+  {"Icterus Index Units\"icterus_index_units\":", &t_CWE_b7997cfb24, 705, 37, 1, 0, 19, 19, optionality::optional},
+  {"Fibrin Index\"fibrin_index\":", &t_NM_caa61c45e1, 20, 38, 1, 0, 12, 12, optionality::optional},
+  {"Fibrin Index Units\"fibrin_index_units\":", &t_CWE_b7997cfb24, 705, 39, 1, 0, 18, 18, optionality::optional},
+  {"System Induced Contaminants\"system_induced_contaminants\":", &t_CWE_b7997cfb24, 705, 40, 0, 374, 27, 27, optionality::optional},
+  {"Drug Interference\"drug_interference\":", &t_CWE_b7997cfb24, 705, 41, 0, 382, 17, 17, optionality::optional},
+  {"Artificial Blood\"artificial_blood\":", &t_CWE_b7997cfb24, 705, 42, 1, 375, 16, 16, optionality::optional},
+  {"Special Handling Code\"special_handling_code\":", &t_CWE_b7997cfb24, 705, 43, 0, 376, 21, 21, optionality::optional},
+  {"Other Environmental Factors\"other_environmental_factors\":", &t_CWE_b7997cfb24, 705, 44, 0, 377, 27, 27, optionality::optional},
 };
-inline constexpr segment_def s_SAC_cbfe26864f{str("SAC", 3), str("Specimen Container detail", 25), s_SAC_cbfe26864f_f, 44};
+inline constexpr segment_def s_SAC_6e57cb6f40{str("SAC", 3), str("Specimen Container detail", 25), s_SAC_6e57cb6f40_f, 44};
 #endif
-#ifndef HL7V2_DEFS_S_SCD_8844631ED9
-#define HL7V2_DEFS_S_SCD_8844631ED9
-inline constexpr field_def s_SCD_8844631ed9_f[] = {
-  {str("Cycle Start Time", 16), str("cycle_start_time", 16), &t_TM_66c321c90f, 16, 1, 1, 0, optionality::optional},
-  {str("Cycle Count", 11), str("cycle_count", 11), &t_NM_caa61c45e1, 16, 2, 1, 0, optionality::optional},
-  {str("Temp Max", 8), str("temp_max", 8), &t_CQ_1f2c8c4efa, 36, 3, 1, 0, optionality::optional},
-  {str("Temp Min", 8), str("temp_min", 8), &t_CQ_1f2c8c4efa, 36, 4, 1, 0, optionality::optional},
-  {str("Load Number", 11), str("load_number", 11), &t_NM_caa61c45e1, 16, 5, 1, 0, optionality::optional},
-  {str("Condition Time", 14), str("condition_time", 14), &t_CQ_1f2c8c4efa, 16, 6, 1, 0, optionality::optional},
-  {str("Sterilize Time", 14), str("sterilize_time", 14), &t_CQ_1f2c8c4efa, 16, 7, 1, 0, optionality::optional},
-  {str("Exhaust Time", 12), str("exhaust_time", 12), &t_CQ_1f2c8c4efa, 16, 8, 1, 0, optionality::optional},
-  {str("Total Cycle Time", 16), str("total_cycle_time", 16), &t_CQ_1f2c8c4efa, 16, 9, 1, 0, optionality::optional},
-  {str("Device Status", 13), str("device_status", 13), &t_CWE_b7997cfb24, 4, 10, 1, 682, optionality::optional},
-  {str("Cycle Start Date/Time", 21), str("cycle_start_date_time", 21), &t_DTM_49eefd5d38, 24, 11, 1, 0, optionality::optional},
-  {str("Dry Time", 8), str("dry_time", 8), &t_CQ_1f2c8c4efa, 16, 12, 1, 0, optionality::optional},
-  {str("Leak Rate", 9), str("leak_rate", 9), &t_CQ_1f2c8c4efa, 16, 13, 1, 0, optionality::optional},
-  {str("Control Temperature", 19), str("control_temperature", 19), &t_CQ_1f2c8c4efa, 36, 14, 1, 0, optionality::optional},
-  {str("Sterilizer Temperature", 22), str("sterilizer_temperature", 22), &t_CQ_1f2c8c4efa, 36, 15, 1, 0, optionality::optional},
-  {str("Cycle Complete Time", 19), str("cycle_complete_time", 19), &t_TM_66c321c90f, 16, 16, 1, 0, optionality::optional},
-  {str("Under Temperature", 17), str("under_temperature", 17), &t_CQ_1f2c8c4efa, 36, 17, 1, 0, optionality::optional},
-  {str("Over Temperature", 16), str("over_temperature", 16), &t_CQ_1f2c8c4efa, 36, 18, 1, 0, optionality::optional},
-  {str("Abort Cycle", 11), str("abort_cycle", 11), &t_CNE_049b0fea50, 4, 19, 1, 532, optionality::optional},
-  {str("Alarm", 5), str("alarm", 5), &t_CNE_049b0fea50, 4, 20, 1, 532, optionality::optional},
-  {str("Long in Charge Phase", 20), str("long_in_charge_phase", 20), &t_CNE_049b0fea50, 4, 21, 1, 532, optionality::optional},
-  {str("Long in Exhaust Phase", 21), str("long_in_exhaust_phase", 21), &t_CNE_049b0fea50, 4, 22, 1, 532, optionality::optional},
-  {str("Long in Fast Exhaust Phase", 26), str("long_in_fast_exhaust_phase", 26), &t_CNE_049b0fea50, 4, 23, 1, 532, optionality::optional},
-  {str("Reset", 5), str("reset", 5), &t_CNE_049b0fea50, 4, 24, 1, 532, optionality::optional},
-  {str("Operator - Unload", 17), str("operator_unload", 15), &t_XCN_5fd24dc260, 15, 25, 1, 0, optionality::optional},
-  {str("Door Open", 9), str("door_open", 9), &t_CNE_049b0fea50, 4, 26, 1, 532, optionality::optional},
-  {str("Reading Failure", 15), str("reading_failure", 15), &t_CNE_049b0fea50, 4, 27, 1, 532, optionality::optional},
-  {str("Cycle Type", 10), str("cycle_type", 10), &t_CWE_b7997cfb24, 3, 28, 1, 702, optionality::optional},
-  {str("Thermal Rinse Time", 18), str("thermal_rinse_time", 18), &t_CQ_1f2c8c4efa, 16, 29, 1, 0, optionality::optional},
-  {str("Wash Time", 9), str("wash_time", 9), &t_CQ_1f2c8c4efa, 16, 30, 1, 0, optionality::optional},
-  {str("Injection Rate", 14), str("injection_rate", 14), &t_CQ_1f2c8c4efa, 16, 31, 1, 0, optionality::optional},
-  {str("Procedure Code", 14), str("procedure_code", 14), &t_CNE_049b0fea50, 705, 32, 1, 88, optionality::optional},
-  {str("Patient Identifier List", 23), str("patient_identifier_list", 23), &t_CX_e709fcbbb0, 250, 33, 0, 0, optionality::optional},
-  {str("Attending Doctor", 16), str("attending_doctor", 16), &t_XCN_5fd24dc260, 250, 34, 1, 10, optionality::optional},
-  {str("Dilution Factor", 15), str("dilution_factor", 15), &t_SN_25a1c5d4c5, 36, 35, 1, 0, optionality::optional},
-  {str("Fill Time", 9), str("fill_time", 9), &t_CQ_1f2c8c4efa, 16, 36, 1, 0, optionality::optional},
-  {str("Inlet Temperature", 17), str("inlet_temperature", 17), &t_CQ_1f2c8c4efa, 36, 37, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_SCD_C60EFAB570
+#define HL7V2_DEFS_S_SCD_C60EFAB570
+inline constexpr field_def s_SCD_c60efab570_f[] = {
+  {"Cycle Start Time\"cycle_start_time\":", &t_TM_66c321c90f, 16, 1, 1, 0, 16, 16, optionality::optional},
+  {"Cycle Count\"cycle_count\":", &t_NM_caa61c45e1, 16, 2, 1, 0, 11, 11, optionality::optional},
+  {"Temp Max\"temp_max\":", &t_CQ_1f2c8c4efa, 36, 3, 1, 0, 8, 8, optionality::optional},
+  {"Temp Min\"temp_min\":", &t_CQ_1f2c8c4efa, 36, 4, 1, 0, 8, 8, optionality::optional},
+  {"Load Number\"load_number\":", &t_NM_caa61c45e1, 16, 5, 1, 0, 11, 11, optionality::optional},
+  {"Condition Time\"condition_time\":", &t_CQ_1f2c8c4efa, 16, 6, 1, 0, 14, 14, optionality::optional},
+  {"Sterilize Time\"sterilize_time\":", &t_CQ_1f2c8c4efa, 16, 7, 1, 0, 14, 14, optionality::optional},
+  {"Exhaust Time\"exhaust_time\":", &t_CQ_1f2c8c4efa, 16, 8, 1, 0, 12, 12, optionality::optional},
+  {"Total Cycle Time\"total_cycle_time\":", &t_CQ_1f2c8c4efa, 16, 9, 1, 0, 16, 16, optionality::optional},
+  {"Device Status\"device_status\":", &t_CWE_b7997cfb24, 4, 10, 1, 682, 13, 13, optionality::optional},
+  {"Cycle Start Date/Time\"cycle_start_date_time\":", &t_DTM_49eefd5d38, 24, 11, 1, 0, 21, 21, optionality::optional},
+  {"Dry Time\"dry_time\":", &t_CQ_1f2c8c4efa, 16, 12, 1, 0, 8, 8, optionality::optional},
+  {"Leak Rate\"leak_rate\":", &t_CQ_1f2c8c4efa, 16, 13, 1, 0, 9, 9, optionality::optional},
+  {"Control Temperature\"control_temperature\":", &t_CQ_1f2c8c4efa, 36, 14, 1, 0, 19, 19, optionality::optional},
+  {"Sterilizer Temperature\"sterilizer_temperature\":", &t_CQ_1f2c8c4efa, 36, 15, 1, 0, 22, 22, optionality::optional},
+  {"Cycle Complete Time\"cycle_complete_time\":", &t_TM_66c321c90f, 16, 16, 1, 0, 19, 19, optionality::optional},
+  {"Under Temperature\"under_temperature\":", &t_CQ_1f2c8c4efa, 36, 17, 1, 0, 17, 17, optionality::optional},
+  {"Over Temperature\"over_temperature\":", &t_CQ_1f2c8c4efa, 36, 18, 1, 0, 16, 16, optionality::optional},
+  {"Abort Cycle\"abort_cycle\":", &t_CNE_049b0fea50, 4, 19, 1, 532, 11, 11, optionality::optional},
+  {"Alarm\"alarm\":", &t_CNE_049b0fea50, 4, 20, 1, 532, 5, 5, optionality::optional},
+  {"Long in Charge Phase\"long_in_charge_phase\":", &t_CNE_049b0fea50, 4, 21, 1, 532, 20, 20, optionality::optional},
+  {"Long in Exhaust Phase\"long_in_exhaust_phase\":", &t_CNE_049b0fea50, 4, 22, 1, 532, 21, 21, optionality::optional},
+  {"Long in Fast Exhaust Phase\"long_in_fast_exhaust_phase\":", &t_CNE_049b0fea50, 4, 23, 1, 532, 26, 26, optionality::optional},
+  {"Reset\"reset\":", &t_CNE_049b0fea50, 4, 24, 1, 532, 5, 5, optionality::optional},
+  {"Operator - Unload\"operator_unload\":", &t_XCN_5fd24dc260, 15, 25, 1, 0, 17, 15, optionality::optional},
+  {"Door Open\"door_open\":", &t_CNE_049b0fea50, 4, 26, 1, 532, 9, 9, optionality::optional},
+  {"Reading Failure\"reading_failure\":", &t_CNE_049b0fea50, 4, 27, 1, 532, 15, 15, optionality::optional},
+  {"Cycle Type\"cycle_type\":", &t_CWE_b7997cfb24, 3, 28, 1, 702, 10, 10, optionality::optional},
+  {"Thermal Rinse Time\"thermal_rinse_time\":", &t_CQ_1f2c8c4efa, 16, 29, 1, 0, 18, 18, optionality::optional},
+  {"Wash Time\"wash_time\":", &t_CQ_1f2c8c4efa, 16, 30, 1, 0, 9, 9, optionality::optional},
+  {"Injection Rate\"injection_rate\":", &t_CQ_1f2c8c4efa, 16, 31, 1, 0, 14, 14, optionality::optional},
+  {"Procedure Code\"procedure_code\":", &t_CNE_049b0fea50, 705, 32, 1, 88, 14, 14, optionality::optional},
+  {"Patient Identifier List\"patient_identifier_list\":", &t_CX_e709fcbbb0, 250, 33, 0, 0, 23, 23, optionality::optional},
+  {"Attending Doctor\"attending_doctor\":", &t_XCN_5fd24dc260, 250, 34, 1, 10, 16, 16, optionality::optional},
+  {"Dilution Factor\"dilution_factor\":", &t_SN_25a1c5d4c5, 36, 35, 1, 0, 15, 15, optionality::optional},
+  {"Fill Time\"fill_time\":", &t_CQ_1f2c8c4efa, 16, 36, 1, 0, 9, 9, optionality::optional},
+  {"Inlet Temperature\"inlet_temperature\":", &t_CQ_1f2c8c4efa, 36, 37, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_SCD_8844631ed9{str("SCD", 3), str("Anti-Microbial Cycle Data", 25), s_SCD_8844631ed9_f, 37};
+inline constexpr segment_def s_SCD_c60efab570{str("SCD", 3), str("Anti-Microbial Cycle Data", 25), s_SCD_c60efab570_f, 37};
 #endif
-#ifndef HL7V2_DEFS_S_SCH_B3976428ED
-#define HL7V2_DEFS_S_SCH_B3976428ED
-inline constexpr field_def s_SCH_b3976428ed_f[] = {
-  {str("Placer Appointment ID", 21), str("placer_appointment_id", 21), &t_EI_47906d92be, 75, 1, 1, 0, optionality::conditional},
-  {str("Filler Appointment ID", 21), str("filler_appointment_id", 21), &t_EI_47906d92be, 75, 2, 1, 0, optionality::conditional},
-  {str("Occurrence Number", 17), str("occurrence_number", 17), &t_NM_caa61c45e1, 5, 3, 1, 0, optionality::conditional},
-  {str("Placer Group Number", 19), str("placer_group_number", 19), &t_EI_47906d92be, 22, 4, 1, 0, optionality::optional},
-  {str("Schedule ID", 11), str("schedule_id", 11), &t_CWE_b7997cfb24, 250, 5, 1, 0, optionality::optional},
-  {str("Event Reason", 12), str("event_reason", 12), &t_CWE_b7997cfb24, 250, 6, 1, 0, optionality::required},
-  {str("Appointment Reason", 18), str("appointment_reason", 18), &t_CWE_b7997cfb24, 250, 7, 1, 276, optionality::optional},
-  {str("Appointment Type", 16), str("appointment_type", 16), &t_CWE_b7997cfb24, 250, 8, 1, 277, optionality::optional},
-  {str("Appointment Duration", 20), str("appointment_duration", 20), &t_NM_caa61c45e1, 20, 9, 1, 0, optionality::withdrawn},
-  {str("Appointment Duration Units", 26), str("appointment_duration_units", 26), &t_CNE_049b0fea50, 250, 10, 1, 0, optionality::optional},
-  {str("Appointment Timing Quantity", 27), str("appointment_timing_quantity", 27), &t_TQ_801d5d9a7b, 200, 11, 0, 0, optionality::withdrawn},
-  {str("Placer Contact Person", 21), str("placer_contact_person", 21), &t_XCN_5fd24dc260, 250, 12, 0, 0, optionality::optional},
-  {str("Placer Contact Phone Number", 27), str("placer_contact_phone_number", 27), &t_XTN_35aa41f920, 250, 13, 1, 0, optionality::optional},
-  {str("Placer Contact Address", 22), str("placer_contact_address", 22), &t_XAD_85eb3acc14, 250, 14, 0, 0, optionality::optional},
-  {str("Placer Contact Location", 23), str("placer_contact_location", 23), &t_PL_eed0f2e6de, 80, 15, 1, 0, optionality::optional},
-  {str("Filler Contact Person", 21), str("filler_contact_person", 21), &t_XCN_5fd24dc260, 250, 16, 0, 0, optionality::required},
-  {str("Filler Contact Phone Number", 27), str("filler_contact_phone_number", 27), &t_XTN_35aa41f920, 250, 17, 1, 0, optionality::optional},
-  {str("Filler Contact Address", 22), str("filler_contact_address", 22), &t_XAD_85eb3acc14, 250, 18, 0, 0, optionality::optional},
-  {str("Filler Contact Location", 23), str("filler_contact_location", 23), &t_PL_eed0f2e6de, 80, 19, 1, 0, optionality::optional},
-  {str("Entered by Person", 17), str("entered_by_person", 17), &t_XCN_5fd24dc260, 250, 20, 0, 0, optionality::required},
-  {str("Entered by Phone Number", 23), str("entered_by_phone_number", 23), &t_XTN_35aa41f920, 250, 21, 0, 0, optionality::optional},
-  {str("Entered by Location", 19), str("entered_by_location", 19), &t_PL_eed0f2e6de, 80, 22, 1, 0, optionality::optional},
-  {str("Parent Placer Appointment ID", 28), str("parent_placer_appointment_id", 28), &t_EI_47906d92be, 75, 23, 1, 0, optionality::optional},
-  {str("Parent Filler Appointment ID", 28), str("parent_filler_appointment_id", 28), &t_EI_47906d92be, 75, 24, 1, 0, optionality::conditional},
-  {str("Filler Status Code", 18), str("filler_status_code", 18), &t_CWE_b7997cfb24, 250, 25, 1, 278, optionality::optional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_47906d92be, 427, 26, 0, 0, optionality::conditional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 27, 0, 0, optionality::conditional},
+#ifndef HL7V2_DEFS_S_SCH_09C76D8E0A
+#define HL7V2_DEFS_S_SCH_09C76D8E0A
+inline constexpr field_def s_SCH_09c76d8e0a_f[] = {
+  {"Placer Appointment ID\"placer_appointment_id\":", &t_EI_47906d92be, 75, 1, 1, 0, 21, 21, optionality::conditional},
+  {"Filler Appointment ID\"filler_appointment_id\":", &t_EI_47906d92be, 75, 2, 1, 0, 21, 21, optionality::conditional},
+  {"Occurrence Number\"occurrence_number\":", &t_NM_caa61c45e1, 5, 3, 1, 0, 17, 17, optionality::conditional},
+  {"Placer Group Number\"placer_group_number\":", &t_EI_47906d92be, 22, 4, 1, 0, 19, 19, optionality::optional},
+  {"Schedule ID\"schedule_id\":", &t_CWE_b7997cfb24, 250, 5, 1, 0, 11, 11, optionality::optional},
+  {"Event Reason\"event_reason\":", &t_CWE_b7997cfb24, 250, 6, 1, 0, 12, 12, optionality::required},
+  {"Appointment Reason\"appointment_reason\":", &t_CWE_b7997cfb24, 250, 7, 1, 276, 18, 18, optionality::optional},
+  {"Appointment Type\"appointment_type\":", &t_CWE_b7997cfb24, 250, 8, 1, 277, 16, 16, optionality::optional},
+  {"Appointment Duration\"appointment_duration\":", &t_NM_caa61c45e1, 20, 9, 1, 0, 20, 20, optionality::withdrawn},
+  {"Appointment Duration Units\"appointment_duration_units\":", &t_CNE_049b0fea50, 250, 10, 1, 0, 26, 26, optionality::optional},
+  {"Appointment Timing Quantity\"appointment_timing_quantity\":", &t_TQ_801d5d9a7b, 200, 11, 0, 0, 27, 27, optionality::withdrawn},
+  {"Placer Contact Person\"placer_contact_person\":", &t_XCN_5fd24dc260, 250, 12, 0, 0, 21, 21, optionality::optional},
+  {"Placer Contact Phone Number\"placer_contact_phone_number\":", &t_XTN_35aa41f920, 250, 13, 1, 0, 27, 27, optionality::optional},
+  {"Placer Contact Address\"placer_contact_address\":", &t_XAD_85eb3acc14, 250, 14, 0, 0, 22, 22, optionality::optional},
+  {"Placer Contact Location\"placer_contact_location\":", &t_PL_eed0f2e6de, 80, 15, 1, 0, 23, 23, optionality::optional},
+  {"Filler Contact Person\"filler_contact_person\":", &t_XCN_5fd24dc260, 250, 16, 0, 0, 21, 21, optionality::required},
+  {"Filler Contact Phone Number\"filler_contact_phone_number\":", &t_XTN_35aa41f920, 250, 17, 1, 0, 27, 27, optionality::optional},
+  {"Filler Contact Address\"filler_contact_address\":", &t_XAD_85eb3acc14, 250, 18, 0, 0, 22, 22, optionality::optional},
+  {"Filler Contact Location\"filler_contact_location\":", &t_PL_eed0f2e6de, 80, 19, 1, 0, 23, 23, optionality::optional},
+  {"Entered by Person\"entered_by_person\":", &t_XCN_5fd24dc260, 250, 20, 0, 0, 17, 17, optionality::required},
+  {"Entered by Phone Number\"entered_by_phone_number\":", &t_XTN_35aa41f920, 250, 21, 0, 0, 23, 23, optionality::optional},
+  {"Entered by Location\"entered_by_location\":", &t_PL_eed0f2e6de, 80, 22, 1, 0, 19, 19, optionality::optional},
+  {"Parent Placer Appointment ID\"parent_placer_appointment_id\":", &t_EI_47906d92be, 75, 23, 1, 0, 28, 28, optionality::optional},
+  {"Parent Filler Appointment ID\"parent_filler_appointment_id\":", &t_EI_47906d92be, 75, 24, 1, 0, 28, 28, optionality::conditional},
+  {"Filler Status Code\"filler_status_code\":", &t_CWE_b7997cfb24, 250, 25, 1, 278, 18, 18, optionality::optional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_47906d92be, 427, 26, 0, 0, 19, 19, optionality::conditional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 27, 0, 0, 19, 19, optionality::conditional},
 };
-inline constexpr segment_def s_SCH_b3976428ed{str("SCH", 3), str("Scheduling Activity Information", 31), s_SCH_b3976428ed_f, 27};
+inline constexpr segment_def s_SCH_09c76d8e0a{str("SCH", 3), str("Scheduling Activity Information", 31), s_SCH_09c76d8e0a_f, 27};
 #endif
-#ifndef HL7V2_DEFS_S_SCP_806BE09A81
-#define HL7V2_DEFS_S_SCP_806BE09A81
-inline constexpr field_def s_SCP_806be09a81_f[] = {
-  {str("Number Of Decontamination/Sterilization Devices", 47), str("number_of_decontamination_sterilization_devices", 47), &t_NM_caa61c45e1, 2, 1, 1, 0, optionality::optional},
-  {str("Labor Calculation Type", 22), str("labor_calculation_type", 22), &t_CWE_b7997cfb24, 250, 2, 1, 651, optionality::optional},
-  {str("Date Format", 11), str("date_format", 11), &t_CWE_b7997cfb24, 250, 3, 1, 653, optionality::optional},
-  {str("Device Number", 13), str("device_number", 13), &t_EI_47906d92be, 8, 4, 1, 0, optionality::optional},
-  {str("Device Name", 11), str("device_name", 11), &t_ST_30901c7b80, 999, 5, 1, 0, optionality::optional},
-  {str("Device Model Name", 17), str("device_model_name", 17), &t_ST_30901c7b80, 2, 6, 1, 0, optionality::optional},
-  {str("Device Type", 11), str("device_type", 11), &t_CWE_b7997cfb24, 250, 7, 1, 657, optionality::optional},
-  {str("Lot Control", 11), str("lot_control", 11), &t_CWE_b7997cfb24, 250, 8, 1, 659, optionality::optional},
+#ifndef HL7V2_DEFS_S_SCP_2BE85746FC
+#define HL7V2_DEFS_S_SCP_2BE85746FC
+inline constexpr field_def s_SCP_2be85746fc_f[] = {
+  {"Number Of Decontamination/Sterilization Devices\"number_of_decontamination_sterilization_devices\":", &t_NM_caa61c45e1, 2, 1, 1, 0, 47, 47, optionality::optional},
+  {"Labor Calculation Type\"labor_calculation_type\":", &t_CWE_b7997cfb24, 250, 2, 1, 651, 22, 22, optionality::optional},
+  {"Date Format\"date_format\":", &t_CWE_b7997cfb24, 250, 3, 1, 653, 11, 11, optionality::optional},
+  {"Device Number\"device_number\":", &t_EI_47906d92be, 8, 4, 1, 0, 13, 13, optionality::optional},
+  {"Device Name\"device_name\":", &t_ST_30901c7b80, 999, 5, 1, 0, 11, 11, optionality::optional},
+  {"Device Model Name\"device_model_name\":", &t_ST_30901c7b80, 2, 6, 1, 0, 17, 17, optionality::optional},
+  {"Device Type\"device_type\":", &t_CWE_b7997cfb24, 250, 7, 1, 657, 11, 11, optionality::optional},
+  {"Lot Control\"lot_control\":", &t_CWE_b7997cfb24, 250, 8, 1, 659, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_SCP_806be09a81{str("SCP", 3), str("Sterilizer Configuration (Anti-Microbial Devices)", 49), s_SCP_806be09a81_f, 8};
+inline constexpr segment_def s_SCP_2be85746fc{str("SCP", 3), str("Sterilizer Configuration (Anti-Microbial Devices)", 49), s_SCP_2be85746fc_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_SDD_43B9D8BFE6
-#define HL7V2_DEFS_S_SDD_43B9D8BFE6
-inline constexpr field_def s_SDD_43b9d8bfe6_f[] = {
-  {str("Lot Number", 10), str("lot_number", 10), &t_EI_47906d92be, 11, 1, 1, 0, optionality::optional},
-  {str("Device Number", 13), str("device_number", 13), &t_EI_47906d92be, 8, 2, 1, 0, optionality::optional},
-  {str("Device Name", 11), str("device_name", 11), &t_ST_30901c7b80, 999, 3, 1, 0, optionality::optional},
-  {str("Device Data State", 17), str("device_data_state", 17), &t_CWE_b7997cfb24, 1, 4, 1, 667, optionality::optional},
-  {str("Load Status", 11), str("load_status", 11), &t_CWE_b7997cfb24, 3, 5, 1, 669, optionality::optional},
-  {str("Control Code", 12), str("control_code", 12), &t_NM_caa61c45e1, 3, 6, 1, 0, optionality::optional},
-  {str("Operator Name", 13), str("operator_name", 13), &t_ST_30901c7b80, 15, 7, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_SDD_AC66701E16
+#define HL7V2_DEFS_S_SDD_AC66701E16
+inline constexpr field_def s_SDD_ac66701e16_f[] = {
+  {"Lot Number\"lot_number\":", &t_EI_47906d92be, 11, 1, 1, 0, 10, 10, optionality::optional},
+  {"Device Number\"device_number\":", &t_EI_47906d92be, 8, 2, 1, 0, 13, 13, optionality::optional},
+  {"Device Name\"device_name\":", &t_ST_30901c7b80, 999, 3, 1, 0, 11, 11, optionality::optional},
+  {"Device Data State\"device_data_state\":", &t_CWE_b7997cfb24, 1, 4, 1, 667, 17, 17, optionality::optional},
+  {"Load Status\"load_status\":", &t_CWE_b7997cfb24, 3, 5, 1, 669, 11, 11, optionality::optional},
+  {"Control Code\"control_code\":", &t_NM_caa61c45e1, 3, 6, 1, 0, 12, 12, optionality::optional},
+  {"Operator Name\"operator_name\":", &t_ST_30901c7b80, 15, 7, 1, 0, 13, 13, optionality::optional},
 };
-inline constexpr segment_def s_SDD_43b9d8bfe6{str("SDD", 3), str("Sterilization Device Data", 25), s_SDD_43b9d8bfe6_f, 7};
+inline constexpr segment_def s_SDD_ac66701e16{str("SDD", 3), str("Sterilization Device Data", 25), s_SDD_ac66701e16_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_SFT_B9FCA53303
-#define HL7V2_DEFS_S_SFT_B9FCA53303
-inline constexpr field_def s_SFT_b9fca53303_f[] = {
-  {str("Software Vendor Organization", 28), str("software_vendor_organization", 28), &t_XON_494b3ab033, 567, 1, 1, 0, optionality::required},
-  {str("Software Certified Version or Release Number", 44), str("software_certified_version_or_release_number", 44), &t_ST_30901c7b80, 15, 2, 1, 0, optionality::required},
-  {str("Software Product Name", 21), str("software_product_name", 21), &t_ST_30901c7b80, 20, 3, 1, 0, optionality::required},
-  {str("Software Binary ID", 18), str("software_binary_id", 18), &t_ST_30901c7b80, 20, 4, 1, 0, optionality::required},
-  {str("Software Product Information", 28), str("software_product_information", 28), &t_TX_f9e6eec689, 1024, 5, 1, 0, optionality::optional},
-  {str("Software Install Date", 21), str("software_install_date", 21), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_SFT_5C5DA21349
+#define HL7V2_DEFS_S_SFT_5C5DA21349
+inline constexpr field_def s_SFT_5c5da21349_f[] = {
+  {"Software Vendor Organization\"software_vendor_organization\":", &t_XON_494b3ab033, 567, 1, 1, 0, 28, 28, optionality::required},
+  {"Software Certified Version or Release Number\"software_certified_version_or_release_number\":", &t_ST_30901c7b80, 15, 2, 1, 0, 44, 44, optionality::required},
+  {"Software Product Name\"software_product_name\":", &t_ST_30901c7b80, 20, 3, 1, 0, 21, 21, optionality::required},
+  {"Software Binary ID\"software_binary_id\":", &t_ST_30901c7b80, 20, 4, 1, 0, 18, 18, optionality::required},
+  {"Software Product Information\"software_product_information\":", &t_TX_f9e6eec689, 1024, 5, 1, 0, 28, 28, optionality::optional},
+  {"Software Install Date\"software_install_date\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_SFT_b9fca53303{str("SFT", 3), str("Software Segment", 16), s_SFT_b9fca53303_f, 6};
+inline constexpr segment_def s_SFT_5c5da21349{str("SFT", 3), str("Software Segment", 16), s_SFT_5c5da21349_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_SHP_718D7BB910
-#define HL7V2_DEFS_S_SHP_718D7BB910
-inline constexpr field_def s_SHP_718d7bb910_f[] = {
-  {str("Shipment ID", 11), str("shipment_id", 11), &t_EI_47906d92be, 0, 1, 1, 0, optionality::required},
-  {str("Internal Shipment ID", 20), str("internal_shipment_id", 20), &t_EI_47906d92be, 0, 2, 0, 0, optionality::optional},
-  {str("Shipment Status", 15), str("shipment_status", 15), &t_CWE_b7997cfb24, 0, 3, 1, 905, optionality::optional},
-  {str("Shipment Status Date/Time", 25), str("shipment_status_date_time", 25), &t_DTM_49eefd5d38, 0, 4, 1, 0, optionality::required},
-  {str("Shipment Status Reason", 22), str("shipment_status_reason", 22), &t_TX_f9e6eec689, 0, 5, 1, 0, optionality::optional},
-  {str("Shipment Priority", 17), str("shipment_priority", 17), &t_CWE_b7997cfb24, 0, 6, 1, 906, optionality::optional},
-  {str("Shipment Confidentiality", 24), str("shipment_confidentiality", 24), &t_CWE_b7997cfb24, 0, 7, 0, 907, optionality::optional},
-  {str("Number of Packages in Shipment", 30), str("number_of_packages_in_shipment", 30), &t_NM_caa61c45e1, 0, 8, 1, 0, optionality::optional},
-  {str("Shipment Condition", 18), str("shipment_condition", 18), &t_CWE_b7997cfb24, 0, 9, 0, 544, optionality::optional},
-  {str("Shipment Handling Code", 22), str("shipment_handling_code", 22), &t_CWE_b7997cfb24, 0, 10, 0, 376, optionality::optional},
-  {str("Shipment Risk Code", 18), str("shipment_risk_code", 18), &t_CWE_b7997cfb24, 0, 11, 0, 489, optionality::optional},
+#ifndef HL7V2_DEFS_S_SHP_9022294E3C
+#define HL7V2_DEFS_S_SHP_9022294E3C
+inline constexpr field_def s_SHP_9022294e3c_f[] = {
+  {"Shipment ID\"shipment_id\":", &t_EI_47906d92be, 0, 1, 1, 0, 11, 11, optionality::required},
+  {"Internal Shipment ID\"internal_shipment_id\":", &t_EI_47906d92be, 0, 2, 0, 0, 20, 20, optionality::optional},
+  {"Shipment Status\"shipment_status\":", &t_CWE_b7997cfb24, 0, 3, 1, 905, 15, 15, optionality::optional},
+  {"Shipment Status Date/Time\"shipment_status_date_time\":", &t_DTM_49eefd5d38, 0, 4, 1, 0, 25, 25, optionality::required},
+  {"Shipment Status Reason\"shipment_status_reason\":", &t_TX_f9e6eec689, 0, 5, 1, 0, 22, 22, optionality::optional},
+  {"Shipment Priority\"shipment_priority\":", &t_CWE_b7997cfb24, 0, 6, 1, 906, 17, 17, optionality::optional},
+  {"Shipment Confidentiality\"shipment_confidentiality\":", &t_CWE_b7997cfb24, 0, 7, 0, 907, 24, 24, optionality::optional},
+  {"Number of Packages in Shipment\"number_of_packages_in_shipment\":", &t_NM_caa61c45e1, 0, 8, 1, 0, 30, 30, optionality::optional},
+  {"Shipment Condition\"shipment_condition\":", &t_CWE_b7997cfb24, 0, 9, 0, 544, 18, 18, optionality::optional},
+  {"Shipment Handling Code\"shipment_handling_code\":", &t_CWE_b7997cfb24, 0, 10, 0, 376, 22, 22, optionality::optional},
+  {"Shipment Risk Code\"shipment_risk_code\":", &t_CWE_b7997cfb24, 0, 11, 0, 489, 18, 18, optionality::optional},
 };
-inline constexpr segment_def s_SHP_718d7bb910{str("SHP", 3), str("Shipment", 8), s_SHP_718d7bb910_f, 11};
+inline constexpr segment_def s_SHP_9022294e3c{str("SHP", 3), str("Shipment", 8), s_SHP_9022294e3c_f, 11};
 #endif
-#ifndef HL7V2_DEFS_S_SID_681AA7556B
-#define HL7V2_DEFS_S_SID_681AA7556B
-inline constexpr field_def s_SID_681aa7556b_f[] = {
-  {str("Application/Method Identifier", 29), str("application_method_identifier", 29), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::conditional},
-  {str("Substance Lot Number", 20), str("substance_lot_number", 20), &t_ST_30901c7b80, 20, 2, 1, 0, optionality::conditional},
-  {str("Substance Container Identifier", 30), str("substance_container_identifier", 30), &t_ST_30901c7b80, 200, 3, 1, 0, optionality::conditional},
-  {str("Substance Manufacturer Identifier", 33), str("substance_manufacturer_identifier", 33), &t_CWE_b7997cfb24, 705, 4, 1, 385, optionality::conditional},
+#ifndef HL7V2_DEFS_S_SID_855624FD01
+#define HL7V2_DEFS_S_SID_855624FD01
+inline constexpr field_def s_SID_855624fd01_f[] = {
+  {"Application/Method Identifier\"application_method_identifier\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 29, 29, optionality::conditional},
+  {"Substance Lot Number\"substance_lot_number\":", &t_ST_30901c7b80, 20, 2, 1, 0, 20, 20, optionality::conditional},
+  {"Substance Container Identifier\"substance_container_identifier\":", &t_ST_30901c7b80, 200, 3, 1, 0, 30, 30, optionality::conditional},
+  {"Substance Manufacturer Identifier\"substance_manufacturer_identifier\":", &t_CWE_b7997cfb24, 705, 4, 1, 385, 33, 33, optionality::conditional},
 };
-inline constexpr segment_def s_SID_681aa7556b{str("SID", 3), str("Substance Identifier", 20), s_SID_681aa7556b_f, 4};
+inline constexpr segment_def s_SID_855624fd01{str("SID", 3), str("Substance Identifier", 20), s_SID_855624fd01_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_SLT_E4C6FAE434
-#define HL7V2_DEFS_S_SLT_E4C6FAE434
-inline constexpr field_def s_SLT_e4c6fae434_f[] = {
-  {str("Device Number", 13), str("device_number", 13), &t_EI_47906d92be, 8, 1, 1, 0, optionality::optional},
-  {str("Device Name", 11), str("device_name", 11), &t_ST_30901c7b80, 999, 2, 1, 0, optionality::optional},
-  {str("Lot Number", 10), str("lot_number", 10), &t_EI_47906d92be, 11, 3, 1, 0, optionality::optional},
-  {str("Item Identifier", 15), str("item_identifier", 15), &t_EI_47906d92be, 250, 4, 1, 0, optionality::optional},
-  {str("Bar Code", 8), str("bar_code", 8), &t_ST_30901c7b80, 30, 5, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_SLT_1CE4C843E9
+#define HL7V2_DEFS_S_SLT_1CE4C843E9
+inline constexpr field_def s_SLT_1ce4c843e9_f[] = {
+  {"Device Number\"device_number\":", &t_EI_47906d92be, 8, 1, 1, 0, 13, 13, optionality::optional},
+  {"Device Name\"device_name\":", &t_ST_30901c7b80, 999, 2, 1, 0, 11, 11, optionality::optional},
+  {"Lot Number\"lot_number\":", &t_EI_47906d92be, 11, 3, 1, 0, 10, 10, optionality::optional},
+  {"Item Identifier\"item_identifier\":", &t_EI_47906d92be, 250, 4, 1, 0, 15, 15, optionality::optional},
+  {"Bar Code\"bar_code\":", &t_ST_30901c7b80, 30, 5, 1, 0, 8, 8, optionality::optional},
 };
-inline constexpr segment_def s_SLT_e4c6fae434{str("SLT", 3), str("Sterilization Lot", 17), s_SLT_e4c6fae434_f, 5};
+inline constexpr segment_def s_SLT_1ce4c843e9{str("SLT", 3), str("Sterilization Lot", 17), s_SLT_1ce4c843e9_f, 5};
 #endif
-#ifndef HL7V2_DEFS_S_SPM_67B6789A6B
-#define HL7V2_DEFS_S_SPM_67B6789A6B
-inline constexpr field_def s_SPM_67b6789a6b_f[] = {
-  {str("Set ID - SPM", 12), str("set_id_spm", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Specimen ID", 11), str("specimen_id", 11), &t_EIP_cbceb88a91, 855, 2, 1, 0, optionality::optional},
-  {str("Specimen Parent IDs", 19), str("specimen_parent_ids", 19), &t_EIP_cbceb88a91, 855, 3, 0, 0, optionality::optional},
-  {str("Specimen Type", 13), str("specimen_type", 13), &t_CWE_b7997cfb24, 705, 4, 1, 487, optionality::required},
-  {str("Specimen Type Modifier", 22), str("specimen_type_modifier", 22), &t_CWE_b7997cfb24, 705, 5, 0, 541, optionality::optional},
-  {str("Specimen Additives", 18), str("specimen_additives", 18), &t_CWE_b7997cfb24, 705, 6, 0, 371, optionality::optional},
-  {str("Specimen Collection Method", 26), str("specimen_collection_method", 26), &t_CWE_b7997cfb24, 705, 7, 1, 488, optionality::optional},
-  {str("Specimen Source Site", 20), str("specimen_source_site", 20), &t_CWE_b7997cfb24, 705, 8, 1, 0, optionality::optional},
-  {str("Specimen Source Site Modifier", 29), str("specimen_source_site_modifier", 29), &t_CWE_b7997cfb24, 705, 9, 0, 542, optionality::optional},
-  {str("Specimen Collection Site", 24), str("specimen_collection_site", 24), &t_CWE_b7997cfb24, 705, 10, 1, 543, optionality::optional},
-  {str("Specimen Role", 13), str("specimen_role", 13), &t_CWE_b7997cfb24, 705, 11, 0, 369, optionality::optional},
-  {str("Specimen Collection Amount", 26), str("specimen_collection_amount", 26), &t_CQ_1f2c8c4efa, 20, 12, 1, 0, optionality::optional},
-  {str("Grouped Specimen Count", 22), str("grouped_specimen_count", 22), &t_NM_caa61c45e1, 6, 13, 1, 0, optionality::conditional},
-  {str("Specimen Description", 20), str("specimen_description", 20), &t_ST_30901c7b80, 250, 14, 0, 0, optionality::optional},
-  {str("Specimen Handling Code", 22), str("specimen_handling_code", 22), &t_CWE_b7997cfb24, 705, 15, 0, 376, optionality::optional},
-  {str("Specimen Risk Code", 18), str("specimen_risk_code", 18), &t_CWE_b7997cfb24, 705, 16, 0, 489, optionality::optional},
-  {str("Specimen Collection Date/Time", 29), str("specimen_collection_date_time", 29), &t_DR_910cff0ba1, 49, 17, 1, 0, optionality::optional},
-  {str("Specimen Received Date/Time", 27), str("specimen_received_date_time", 27), &t_DTM_49eefd5d38, 24, 18, 1, 0, optionality::optional},
-  {str("Specimen Expiration Date/Time", 29), str("specimen_expiration_date_time", 29), &t_DTM_49eefd5d38, 24, 19, 1, 0, optionality::optional},
-  {str("Specimen Availability", 21), str("specimen_availability", 21), &t_ID_e49635b99a, 1, 20, 1, 136, optionality::optional},
-  {str("Specimen Reject Reason", 22), str("specimen_reject_reason", 22), &t_CWE_b7997cfb24, 705, 21, 0, 490, optionality::optional},
-  {str("Specimen Quality", 16), str("specimen_quality", 16), &t_CWE_b7997cfb24, 705, 22, 1, 491, optionality::optional},
-  {str("Specimen Appropriateness", 24), str("specimen_appropriateness", 24), &t_CWE_b7997cfb24, 705, 23, 1, 492, optionality::optional},
-  {str("Specimen Condition", 18), str("specimen_condition", 18), &t_CWE_b7997cfb24, 705, 24, 0, 493, optionality::optional},
-  {str("Specimen Current Quantity", 25), str("specimen_current_quantity", 25), &t_CQ_1f2c8c4efa, 20, 25, 1, 0, optionality::optional},
-  {str("Number of Specimen Containers", 29), str("number_of_specimen_containers", 29), &t_NM_caa61c45e1, 4, 26, 1, 0, optionality::optional},
-  {str("Container Type", 14), str("container_type", 14), &t_CWE_b7997cfb24, 705, 27, 1, 0, optionality::optional},
-  {str("Container Condition", 19), str("container_condition", 19), &t_CWE_b7997cfb24, 705, 28, 1, 544, optionality::optional},
-  {str("Specimen Child Role", 19), str("specimen_child_role", 19), &t_CWE_b7997cfb24, 705, 29, 1, 494, optionality::optional},
-  {str("Accession ID", 12), str("accession_id", 12), &t_CX_e709fcbbb0, 0, 30, 0, 0, optionality::optional},
-  {str("Other Specimen ID", 17), str("other_specimen_id", 17), &t_CX_e709fcbbb0, 0, 31, 0, 0, optionality::optional},
-  {str("Shipment ID", 11), str("shipment_id", 11), &t_EI_47906d92be, 0, 32, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_SPM_0EEBDBF783
+#define HL7V2_DEFS_S_SPM_0EEBDBF783
+inline constexpr field_def s_SPM_0eebdbf783_f[] = {
+  {"Set ID - SPM\"set_id_spm\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Specimen ID\"specimen_id\":", &t_EIP_cbceb88a91, 855, 2, 1, 0, 11, 11, optionality::optional},
+  {"Specimen Parent IDs\"specimen_parent_ids\":", &t_EIP_cbceb88a91, 855, 3, 0, 0, 19, 19, optionality::optional},
+  {"Specimen Type\"specimen_type\":", &t_CWE_b7997cfb24, 705, 4, 1, 487, 13, 13, optionality::required},
+  {"Specimen Type Modifier\"specimen_type_modifier\":", &t_CWE_b7997cfb24, 705, 5, 0, 541, 22, 22, optionality::optional},
+  {"Specimen Additives\"specimen_additives\":", &t_CWE_b7997cfb24, 705, 6, 0, 371, 18, 18, optionality::optional},
+  {"Specimen Collection Method\"specimen_collection_method\":", &t_CWE_b7997cfb24, 705, 7, 1, 488, 26, 26, optionality::optional},
+  {"Specimen Source Site\"specimen_source_site\":", &t_CWE_b7997cfb24, 705, 8, 1, 0, 20, 20, optionality::optional},
+  {"Specimen Source Site Modifier\"specimen_source_site_modifier\":", &t_CWE_b7997cfb24, 705, 9, 0, 542, 29, 29, optionality::optional},
+  {"Specimen Collection Site\"specimen_collection_site\":", &t_CWE_b7997cfb24, 705, 10, 1, 543, 24, 24, optionality::optional},
+  {"Specimen Role\"specimen_role\":", &t_CWE_b7997cfb24, 705, 11, 0, 369, 13, 13, optionality::optional},
+  {"Specimen Collection Amount\"specimen_collection_amount\":", &t_CQ_1f2c8c4efa, 20, 12, 1, 0, 26, 26, optionality::optional},
+  {"Grouped Specimen Count\"grouped_specimen_count\":", &t_NM_caa61c45e1, 6, 13, 1, 0, 22, 22, optionality::conditional},
+  {"Specimen Description\"specimen_description\":", &t_ST_30901c7b80, 250, 14, 0, 0, 20, 20, optionality::optional},
+  {"Specimen Handling Code\"specimen_handling_code\":", &t_CWE_b7997cfb24, 705, 15, 0, 376, 22, 22, optionality::optional},
+  {"Specimen Risk Code\"specimen_risk_code\":", &t_CWE_b7997cfb24, 705, 16, 0, 489, 18, 18, optionality::optional},
+  {"Specimen Collection Date/Time\"specimen_collection_date_time\":", &t_DR_910cff0ba1, 49, 17, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Received Date/Time\"specimen_received_date_time\":", &t_DTM_49eefd5d38, 24, 18, 1, 0, 27, 27, optionality::optional},
+  {"Specimen Expiration Date/Time\"specimen_expiration_date_time\":", &t_DTM_49eefd5d38, 24, 19, 1, 0, 29, 29, optionality::optional},
+  {"Specimen Availability\"specimen_availability\":", &t_ID_e49635b99a, 1, 20, 1, 136, 21, 21, optionality::optional},
+  {"Specimen Reject Reason\"specimen_reject_reason\":", &t_CWE_b7997cfb24, 705, 21, 0, 490, 22, 22, optionality::optional},
+  {"Specimen Quality\"specimen_quality\":", &t_CWE_b7997cfb24, 705, 22, 1, 491, 16, 16, optionality::optional},
+  {"Specimen Appropriateness\"specimen_appropriateness\":", &t_CWE_b7997cfb24, 705, 23, 1, 492, 24, 24, optionality::optional},
+  {"Specimen Condition\"specimen_condition\":", &t_CWE_b7997cfb24, 705, 24, 0, 493, 18, 18, optionality::optional},
+  {"Specimen Current Quantity\"specimen_current_quantity\":", &t_CQ_1f2c8c4efa, 20, 25, 1, 0, 25, 25, optionality::optional},
+  {"Number of Specimen Containers\"number_of_specimen_containers\":", &t_NM_caa61c45e1, 4, 26, 1, 0, 29, 29, optionality::optional},
+  {"Container Type\"container_type\":", &t_CWE_b7997cfb24, 705, 27, 1, 0, 14, 14, optionality::optional},
+  {"Container Condition\"container_condition\":", &t_CWE_b7997cfb24, 705, 28, 1, 544, 19, 19, optionality::optional},
+  {"Specimen Child Role\"specimen_child_role\":", &t_CWE_b7997cfb24, 705, 29, 1, 494, 19, 19, optionality::optional},
+  {"Accession ID\"accession_id\":", &t_CX_e709fcbbb0, 0, 30, 0, 0, 12, 12, optionality::optional},
+  {"Other Specimen ID\"other_specimen_id\":", &t_CX_e709fcbbb0, 0, 31, 0, 0, 17, 17, optionality::optional},
+  {"Shipment ID\"shipment_id\":", &t_EI_47906d92be, 0, 32, 1, 0, 11, 11, optionality::optional},
 };
-inline constexpr segment_def s_SPM_67b6789a6b{str("SPM", 3), str("Specimen", 8), s_SPM_67b6789a6b_f, 32};
+inline constexpr segment_def s_SPM_0eebdbf783{str("SPM", 3), str("Specimen", 8), s_SPM_0eebdbf783_f, 32};
 #endif
-#ifndef HL7V2_DEFS_S_STF_0C25BEB0D9
-#define HL7V2_DEFS_S_STF_0C25BEB0D9
-inline constexpr field_def s_STF_0c25beb0d9_f[] = {
-  {str("Primary Key Value - STF", 23), str("primary_key_value_stf", 21), &t_CWE_b7997cfb24, 250, 1, 1, 0, optionality::conditional},
-  {str("Staff Identifier List", 21), str("staff_identifier_list", 21), &t_CX_e709fcbbb0, 250, 2, 0, 61, optionality::optional},
-  {str("Staff Name", 10), str("staff_name", 10), &t_XPN_e33fe53a43, 250, 3, 0, 0, optionality::optional},
-  {str("Staff Type", 10), str("staff_type", 10), &t_CWE_b7997cfb24, 2, 4, 0, 182, optionality::optional},
-  {str("Administrative Sex", 18), str("administrative_sex", 18), &t_CWE_b7997cfb24, 1, 5, 1, 1, optionality::optional},
-  {str("Date/Time of Birth", 18), str("date_time_of_birth", 18), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Active/Inactive Flag", 20), str("active_inactive_flag", 20), &t_ID_e49635b99a, 1, 7, 1, 183, optionality::optional},
-  {str("Department", 10), str("department", 10), &t_CWE_b7997cfb24, 250, 8, 0, 184, optionality::optional},
-  {str("Hospital Service - STF", 22), str("hospital_service_stf", 20), &t_CWE_b7997cfb24, 250, 9, 0, 69, optionality::optional},
-  {str("Phone", 5), str("phone", 5), &t_XTN_35aa41f920, 250, 10, 0, 0, optionality::optional},
-  {str("Office/Home Address/Birthplace", 30), str("office_home_address_birthplace", 30), &t_XAD_85eb3acc14, 250, 11, 0, 0, optionality::optional},
-  {str("Institution Activation Date", 27), str("institution_activation_date", 27), &t_DIN_19a646cebb, 276, 12, 0, 537, optionality::optional},
-  {str("Institution Inactivation Date", 29), str("institution_inactivation_date", 29), &t_DIN_19a646cebb, 276, 13, 0, 537, optionality::optional},
-  {str("Backup Person ID", 16), str("backup_person_id", 16), &t_CWE_b7997cfb24, 250, 14, 0, 0, optionality::optional},
-  {str("E-Mail Address", 14), str("e_mail_address", 14), &t_ST_30901c7b80, 40, 15, 0, 0, optionality::optional},
-  {str("Preferred Method of Contact", 27), str("preferred_method_of_contact", 27), &t_CWE_b7997cfb24, 705, 16, 1, 185, optionality::optional},
-  {str("Marital Status", 14), str("marital_status", 14), &t_CWE_b7997cfb24, 705, 17, 1, 2, optionality::optional},
-  {str("Job Title", 9), str("job_title", 9), &t_ST_30901c7b80, 20, 18, 1, 0, optionality::optional},
-  {str("Job Code/Class", 14), str("job_code_class", 14), &t_JCC_a0f1fe3703, 20, 19, 1, 0, optionality::optional},
-  {str("Employment Status Code", 22), str("employment_status_code", 22), &t_CWE_b7997cfb24, 250, 20, 1, 66, optionality::optional},
-  {str("Additional Insured on Auto", 26), str("additional_insured_on_auto", 26), &t_ID_e49635b99a, 1, 21, 1, 136, optionality::optional},
-  {str("Driver's License Number - Staff", 31), str("drivers_license_number_staff", 28), &t_DLN_5035845dd6, 25, 22, 1, 0, optionality::optional},
-  {str("Copy Auto Ins", 13), str("copy_auto_ins", 13), &t_ID_e49635b99a, 1, 23, 1, 136, optionality::optional},
-  {str("Auto Ins Expires", 16), str("auto_ins_expires", 16), &t_DT_43ff1b10ca, 8, 24, 1, 0, optionality::optional},
-  {str("Date Last DMV Review", 20), str("date_last_dmv_review", 20), &t_DT_43ff1b10ca, 8, 25, 1, 0, optionality::optional},
-  {str("Date Next DMV Review", 20), str("date_next_dmv_review", 20), &t_DT_43ff1b10ca, 8, 26, 1, 0, optionality::optional},
-  {str("Race", 4), str("race", 4), &t_CWE_b7997cfb24, 705, 27, 1, 5, optionality::optional},
-  {str("Ethnic Group", 12), str("ethnic_group", 12), &t_CWE_b7997cfb24, 705, 28, 1, 189, optionality::optional},
-  {str("Re-activation Approval Indicator", 32), str("re_activation_approval_indicator", 32), &t_ID_e49635b99a, 1, 29, 1, 136, optionality::optional},
-  {str("Citizenship", 11), str("citizenship", 11), &t_CWE_b7997cfb24, 705, 30, 0, 171, optionality::optional},
-  {str("Date/Time of Death", 18), str("date_time_of_death", 18), &t_DTM_49eefd5d38, 8, 31, 1, 0, optionality::optional},
-  {str("Death Indicator", 15), str("death_indicator", 15), &t_ID_e49635b99a, 1, 32, 1, 136, optionality::optional},
-  {str("Institution Relationship Type Code", 34), str("institution_relationship_type_code", 34), &t_CWE_b7997cfb24, 250, 33, 1, 538, optionality::optional},
-  {str("Institution Relationship Period", 31), str("institution_relationship_period", 31), &t_DR_910cff0ba1, 52, 34, 1, 0, optionality::optional},
-  {str("Expected Return Date", 20), str("expected_return_date", 20), &t_DT_43ff1b10ca, 8, 35, 1, 0, optionality::optional},
-  {str("Cost Center Code", 16), str("cost_center_code", 16), &t_CWE_b7997cfb24, 250, 36, 0, 539, optionality::optional},
-  {str("Generic Classification Indicator", 32), str("generic_classification_indicator", 32), &t_ID_e49635b99a, 1, 37, 1, 136, optionality::optional},
-  {str("Inactive Reason Code", 20), str("inactive_reason_code", 20), &t_CWE_b7997cfb24, 250, 38, 1, 540, optionality::optional},
-  {str("Generic resource type or category", 33), str("generic_resource_type_or_category", 33), &t_CWE_b7997cfb24, 1, 39, 0, 771, optionality::optional},
-  {str("Religion", 8), str("religion", 8), &t_CWE_b7997cfb24, 0, 40, 1, 6, optionality::optional},
-  {str("Signature", 9), str("signature", 9), &t_ED_06d61eef3a, 0, 41, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_STF_619D895E01
+#define HL7V2_DEFS_S_STF_619D895E01
+inline constexpr field_def s_STF_619d895e01_f[] = {
+  {"Primary Key Value - STF\"primary_key_value_stf\":", &t_CWE_b7997cfb24, 250, 1, 1, 0, 23, 21, optionality::conditional},
+  {"Staff Identifier List\"staff_identifier_list\":", &t_CX_e709fcbbb0, 250, 2, 0, 61, 21, 21, optionality::optional},
+  {"Staff Name\"staff_name\":", &t_XPN_e33fe53a43, 250, 3, 0, 0, 10, 10, optionality::optional},
+  {"Staff Type\"staff_type\":", &t_CWE_b7997cfb24, 2, 4, 0, 182, 10, 10, optionality::optional},
+  {"Administrative Sex\"administrative_sex\":", &t_CWE_b7997cfb24, 1, 5, 1, 1, 18, 18, optionality::optional},
+  {"Date/Time of Birth\"date_time_of_birth\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 18, 18, optionality::optional},
+  {"Active/Inactive Flag\"active_inactive_flag\":", &t_ID_e49635b99a, 1, 7, 1, 183, 20, 20, optionality::optional},
+  {"Department\"department\":", &t_CWE_b7997cfb24, 250, 8, 0, 184, 10, 10, optionality::optional},
+  {"Hospital Service - STF\"hospital_service_stf\":", &t_CWE_b7997cfb24, 250, 9, 0, 69, 22, 20, optionality::optional},
+  {"Phone\"phone\":", &t_XTN_35aa41f920, 250, 10, 0, 0, 5, 5, optionality::optional},
+  {"Office/Home Address/Birthplace\"office_home_address_birthplace\":", &t_XAD_85eb3acc14, 250, 11, 0, 0, 30, 30, optionality::optional},
+  {"Institution Activation Date\"institution_activation_date\":", &t_DIN_19a646cebb, 276, 12, 0, 537, 27, 27, optionality::optional},
+  {"Institution Inactivation Date\"institution_inactivation_date\":", &t_DIN_19a646cebb, 276, 13, 0, 537, 29, 29, optionality::optional},
+  {"Backup Person ID\"backup_person_id\":", &t_CWE_b7997cfb24, 250, 14, 0, 0, 16, 16, optionality::optional},
+  {"E-Mail Address\"e_mail_address\":", &t_ST_30901c7b80, 40, 15, 0, 0, 14, 14, optionality::optional},
+  {"Preferred Method of Contact\"preferred_method_of_contact\":", &t_CWE_b7997cfb24, 705, 16, 1, 185, 27, 27, optionality::optional},
+  {"Marital Status\"marital_status\":", &t_CWE_b7997cfb24, 705, 17, 1, 2, 14, 14, optionality::optional},
+  {"Job Title\"job_title\":", &t_ST_30901c7b80, 20, 18, 1, 0, 9, 9, optionality::optional},
+  {"Job Code/Class\"job_code_class\":", &t_JCC_a0f1fe3703, 20, 19, 1, 0, 14, 14, optionality::optional},
+  {"Employment Status Code\"employment_status_code\":", &t_CWE_b7997cfb24, 250, 20, 1, 66, 22, 22, optionality::optional},
+  {"Additional Insured on Auto\"additional_insured_on_auto\":", &t_ID_e49635b99a, 1, 21, 1, 136, 26, 26, optionality::optional},
+  {"Driver's License Number - Staff\"drivers_license_number_staff\":", &t_DLN_5035845dd6, 25, 22, 1, 0, 31, 28, optionality::optional},
+  {"Copy Auto Ins\"copy_auto_ins\":", &t_ID_e49635b99a, 1, 23, 1, 136, 13, 13, optionality::optional},
+  {"Auto Ins Expires\"auto_ins_expires\":", &t_DT_43ff1b10ca, 8, 24, 1, 0, 16, 16, optionality::optional},
+  {"Date Last DMV Review\"date_last_dmv_review\":", &t_DT_43ff1b10ca, 8, 25, 1, 0, 20, 20, optionality::optional},
+  {"Date Next DMV Review\"date_next_dmv_review\":", &t_DT_43ff1b10ca, 8, 26, 1, 0, 20, 20, optionality::optional},
+  {"Race\"race\":", &t_CWE_b7997cfb24, 705, 27, 1, 5, 4, 4, optionality::optional},
+  {"Ethnic Group\"ethnic_group\":", &t_CWE_b7997cfb24, 705, 28, 1, 189, 12, 12, optionality::optional},
+  {"Re-activation Approval Indicator\"re_activation_approval_indicator\":", &t_ID_e49635b99a, 1, 29, 1, 136, 32, 32, optionality::optional},
+  {"Citizenship\"citizenship\":", &t_CWE_b7997cfb24, 705, 30, 0, 171, 11, 11, optionality::optional},
+  {"Date/Time of Death\"date_time_of_death\":", &t_DTM_49eefd5d38, 8, 31, 1, 0, 18, 18, optionality::optional},
+  {"Death Indicator\"death_indicator\":", &t_ID_e49635b99a, 1, 32, 1, 136, 15, 15, optionality::optional},
+  {"Institution Relationship Type Code\"institution_relationship_type_code\":", &t_CWE_b7997cfb24, 250, 33, 1, 538, 34, 34, optionality::optional},
+  {"Institution Relationship Period\"institution_relationship_period\":", &t_DR_910cff0ba1, 52, 34, 1, 0, 31, 31, optionality::optional},
+  {"Expected Return Date\"expected_return_date\":", &t_DT_43ff1b10ca, 8, 35, 1, 0, 20, 20, optionality::optional},
+  {"Cost Center Code\"cost_center_code\":", &t_CWE_b7997cfb24, 250, 36, 0, 539, 16, 16, optionality::optional},
+  {"Generic Classification Indicator\"generic_classification_indicator\":", &t_ID_e49635b99a, 1, 37, 1, 136, 32, 32, optionality::optional},
+  {"Inactive Reason Code\"inactive_reason_code\":", &t_CWE_b7997cfb24, 250, 38, 1, 540, 20, 20, optionality::optional},
+  {"Generic resource type or category\"generic_resource_type_or_category\":", &t_CWE_b7997cfb24, 1, 39, 0, 771, 33, 33, optionality::optional},
+  {"Religion\"religion\":", &t_CWE_b7997cfb24, 0, 40, 1, 6, 8, 8, optionality::optional},
+  {"Signature\"signature\":", &t_ED_06d61eef3a, 0, 41, 1, 0, 9, 9, optionality::optional},
 };
-inline constexpr segment_def s_STF_0c25beb0d9{str("STF", 3), str("Staff Identification", 20), s_STF_0c25beb0d9_f, 41};
+inline constexpr segment_def s_STF_619d895e01{str("STF", 3), str("Staff Identification", 20), s_STF_619d895e01_f, 41};
 #endif
-#ifndef HL7V2_DEFS_S_STZ_B8696F45EE
-#define HL7V2_DEFS_S_STZ_B8696F45EE
-inline constexpr field_def s_STZ_b8696f45ee_f[] = {
-  {str("Sterilization Type", 18), str("sterilization_type", 18), &t_CWE_b7997cfb24, 250, 1, 1, 806, optionality::optional},
-  {str("Sterilization Cycle", 19), str("sterilization_cycle", 19), &t_CWE_b7997cfb24, 250, 2, 1, 702, optionality::optional},
-  {str("Maintenance Cycle", 17), str("maintenance_cycle", 17), &t_CWE_b7997cfb24, 250, 3, 1, 809, optionality::optional},
-  {str("Maintenance Type", 16), str("maintenance_type", 16), &t_CWE_b7997cfb24, 250, 4, 1, 811, optionality::optional},
+#ifndef HL7V2_DEFS_S_STZ_B68921974E
+#define HL7V2_DEFS_S_STZ_B68921974E
+inline constexpr field_def s_STZ_b68921974e_f[] = {
+  {"Sterilization Type\"sterilization_type\":", &t_CWE_b7997cfb24, 250, 1, 1, 806, 18, 18, optionality::optional},
+  {"Sterilization Cycle\"sterilization_cycle\":", &t_CWE_b7997cfb24, 250, 2, 1, 702, 19, 19, optionality::optional},
+  {"Maintenance Cycle\"maintenance_cycle\":", &t_CWE_b7997cfb24, 250, 3, 1, 809, 17, 17, optionality::optional},
+  {"Maintenance Type\"maintenance_type\":", &t_CWE_b7997cfb24, 250, 4, 1, 811, 16, 16, optionality::optional},
 };
-inline constexpr segment_def s_STZ_b8696f45ee{str("STZ", 3), str("Sterilization Parameter", 23), s_STZ_b8696f45ee_f, 4};
+inline constexpr segment_def s_STZ_b68921974e{str("STZ", 3), str("Sterilization Parameter", 23), s_STZ_b68921974e_f, 4};
 #endif
-#ifndef HL7V2_DEFS_S_TCC_26F5B61E35
-#define HL7V2_DEFS_S_TCC_26F5B61E35
-inline constexpr field_def s_TCC_26f5b61e35_f[] = {
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::required},
-  {str("Equipment Test Application Identifier", 37), str("equipment_test_application_identifier", 37), &t_EI_47906d92be, 427, 2, 1, 0, optionality::required},
-  {str("Specimen Source", 15), str("specimen_source", 15), &t_SPS_9c084ef926, 300, 3, 1, 0, optionality::withdrawn},
-  {str("Auto-Dilution Factor Default", 28), str("auto_dilution_factor_default", 28), &t_SN_25a1c5d4c5, 36, 4, 1, 0, optionality::optional},
-  {str("Rerun Dilution Factor Default", 29), str("rerun_dilution_factor_default", 29), &t_SN_25a1c5d4c5, 36, 5, 1, 0, optionality::optional},
-  {str("Pre-Dilution Factor Default", 27), str("pre_dilution_factor_default", 27), &t_SN_25a1c5d4c5, 36, 6, 1, 0, optionality::optional},
-  {str("Endogenous Content of Pre-Dilution Diluent", 42), str("endogenous_content_of_pre_dilution_diluent", 42), &t_SN_25a1c5d4c5, 36, 7, 1, 0, optionality::optional},
-  {str("Inventory Limits Warning Level", 30), str("inventory_limits_warning_level", 30), &t_NM_caa61c45e1, 10, 8, 1, 0, optionality::optional},
-  {str("Automatic Rerun Allowed", 23), str("automatic_rerun_allowed", 23), &t_ID_e49635b99a, 1, 9, 1, 136, optionality::optional},
-  {str("Automatic Repeat Allowed", 24), str("automatic_repeat_allowed", 24), &t_ID_e49635b99a, 1, 10, 1, 136, optionality::optional},
-  {str("Automatic Reflex Allowed", 24), str("automatic_reflex_allowed", 24), &t_ID_e49635b99a, 1, 11, 1, 136, optionality::optional},
-  {str("Equipment Dynamic Range", 23), str("equipment_dynamic_range", 23), &t_SN_25a1c5d4c5, 36, 12, 1, 0, optionality::optional},
-  {str("Units", 5), str("units", 5), &t_CWE_b7997cfb24, 705, 13, 1, 0, optionality::optional},
-  {str("Processing Type", 15), str("processing_type", 15), &t_CWE_b7997cfb24, 705, 14, 1, 388, optionality::optional},
+#ifndef HL7V2_DEFS_S_TCC_38F4C388FF
+#define HL7V2_DEFS_S_TCC_38F4C388FF
+inline constexpr field_def s_TCC_38f4c388ff_f[] = {
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 28, 28, optionality::required},
+  {"Equipment Test Application Identifier\"equipment_test_application_identifier\":", &t_EI_47906d92be, 427, 2, 1, 0, 37, 37, optionality::required},
+  {"Specimen Source\"specimen_source\":", &t_SPS_9c084ef926, 300, 3, 1, 0, 15, 15, optionality::withdrawn},
+  {"Auto-Dilution Factor Default\"auto_dilution_factor_default\":", &t_SN_25a1c5d4c5, 36, 4, 1, 0, 28, 28, optionality::optional},
+  {"Rerun Dilution Factor Default\"rerun_dilution_factor_default\":", &t_SN_25a1c5d4c5, 36, 5, 1, 0, 29, 29, optionality::optional},
+  {"Pre-Dilution Factor Default\"pre_dilution_factor_default\":", &t_SN_25a1c5d4c5, 36, 6, 1, 0, 27, 27, optionality::optional},
+  {"Endogenous Content of Pre-Dilution Diluent\"endogenous_content_of_pre_dilution_diluent\":", &t_SN_25a1c5d4c5, 36, 7, 1, 0, 42, 42, optionality::optional},
+  {"Inventory Limits Warning Level\"inventory_limits_warning_level\":", &t_NM_caa61c45e1, 10, 8, 1, 0, 30, 30, optionality::optional},
+  {"Automatic Rerun Allowed\"automatic_rerun_allowed\":", &t_ID_e49635b99a, 1, 9, 1, 136, 23, 23, optionality::optional},
+  {"Automatic Repeat Allowed\"automatic_repeat_allowed\":", &t_ID_e49635b99a, 1, 10, 1, 136, 24, 24, optionality::optional},
+  {"Automatic Reflex Allowed\"automatic_reflex_allowed\":", &t_ID_e49635b99a, 1, 11, 1, 136, 24, 24, optionality::optional},
+  {"Equipment Dynamic Range\"equipment_dynamic_range\":", &t_SN_25a1c5d4c5, 36, 12, 1, 0, 23, 23, optionality::optional},
+  {"Units\"units\":", &t_CWE_b7997cfb24, 705, 13, 1, 0, 5, 5, optionality::optional},
+  {"Processing Type\"processing_type\":", &t_CWE_b7997cfb24, 705, 14, 1, 388, 15, 15, optionality::optional},
 };
-inline constexpr segment_def s_TCC_26f5b61e35{str("TCC", 3), str("Test Code Configuration", 23), s_TCC_26f5b61e35_f, 14};
+inline constexpr segment_def s_TCC_38f4c388ff{str("TCC", 3), str("Test Code Configuration", 23), s_TCC_38f4c388ff_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_TCD_976CD27DFD
-#define HL7V2_DEFS_S_TCD_976CD27DFD
-inline constexpr field_def s_TCD_976cd27dfd_f[] = {
-  {str("Universal Service Identifier", 28), str("universal_service_identifier", 28), &t_CWE_b7997cfb24, 705, 1, 1, 0, optionality::required},
-  {str("Auto-Dilution Factor", 20), str("auto_dilution_factor", 20), &t_SN_25a1c5d4c5, 36, 2, 1, 0, optionality::optional},
-  {str("Rerun Dilution Factor", 21), str("rerun_dilution_factor", 21), &t_SN_25a1c5d4c5, 36, 3, 1, 0, optionality::optional},
-  {str("Pre-Dilution Factor", 19), str("pre_dilution_factor", 19), &t_SN_25a1c5d4c5, 36, 4, 1, 0, optionality::optional},
-  {str("Endogenous Content of Pre-Dilution Diluent", 42), str("endogenous_content_of_pre_dilution_diluent", 42), &t_SN_25a1c5d4c5, 36, 5, 1, 0, optionality::optional},
-  {str("Automatic Repeat Allowed", 24), str("automatic_repeat_allowed", 24), &t_ID_e49635b99a, 1, 6, 1, 136, optionality::optional},
-  {str("Reflex Allowed", 14), str("reflex_allowed", 14), &t_ID_e49635b99a, 1, 7, 1, 136, optionality::optional},
-  {str("Analyte Repeat Status", 21), str("analyte_repeat_status", 21), &t_CWE_b7997cfb24, 705, 8, 1, 389, optionality::optional},
+#ifndef HL7V2_DEFS_S_TCD_00840703F3
+#define HL7V2_DEFS_S_TCD_00840703F3
+inline constexpr field_def s_TCD_00840703f3_f[] = {
+  {"Universal Service Identifier\"universal_service_identifier\":", &t_CWE_b7997cfb24, 705, 1, 1, 0, 28, 28, optionality::required},
+  {"Auto-Dilution Factor\"auto_dilution_factor\":", &t_SN_25a1c5d4c5, 36, 2, 1, 0, 20, 20, optionality::optional},
+  {"Rerun Dilution Factor\"rerun_dilution_factor\":", &t_SN_25a1c5d4c5, 36, 3, 1, 0, 21, 21, optionality::optional},
+  {"Pre-Dilution Factor\"pre_dilution_factor\":", &t_SN_25a1c5d4c5, 36, 4, 1, 0, 19, 19, optionality::optional},
+  {"Endogenous Content of Pre-Dilution Diluent\"endogenous_content_of_pre_dilution_diluent\":", &t_SN_25a1c5d4c5, 36, 5, 1, 0, 42, 42, optionality::optional},
+  {"Automatic Repeat Allowed\"automatic_repeat_allowed\":", &t_ID_e49635b99a, 1, 6, 1, 136, 24, 24, optionality::optional},
+  {"Reflex Allowed\"reflex_allowed\":", &t_ID_e49635b99a, 1, 7, 1, 136, 14, 14, optionality::optional},
+  {"Analyte Repeat Status\"analyte_repeat_status\":", &t_CWE_b7997cfb24, 705, 8, 1, 389, 21, 21, optionality::optional},
 };
-inline constexpr segment_def s_TCD_976cd27dfd{str("TCD", 3), str("Test Code Detail", 16), s_TCD_976cd27dfd_f, 8};
+inline constexpr segment_def s_TCD_00840703f3{str("TCD", 3), str("Test Code Detail", 16), s_TCD_00840703f3_f, 8};
 #endif
-#ifndef HL7V2_DEFS_S_TQ1_6FB5DC3F82
-#define HL7V2_DEFS_S_TQ1_6FB5DC3F82
-inline constexpr field_def s_TQ1_6fb5dc3f82_f[] = {
-  {str("Set ID - TQ1", 12), str("set_id_tq1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Quantity", 8), str("quantity", 8), &t_CQ_1f2c8c4efa, 20, 2, 1, 0, optionality::optional},
-  {str("Repeat Pattern", 14), str("repeat_pattern", 14), &t_RPT_5e2a723d9c, 540, 3, 0, 335, optionality::optional},
-  {str("Explicit Time", 13), str("explicit_time", 13), &t_TM_66c321c90f, 20, 4, 0, 0, optionality::optional},
-  {str("Relative Time and Units", 23), str("relative_time_and_units", 23), &t_CQ_1f2c8c4efa, 20, 5, 0, 0, optionality::optional},
-  {str("Service Duration", 16), str("service_duration", 16), &t_CQ_1f2c8c4efa, 20, 6, 1, 0, optionality::optional},
-  {str("Start date/time", 15), str("start_date_time", 15), &t_DTM_49eefd5d38, 26, 7, 1, 0, optionality::optional},
-  {str("End date/time", 13), str("end_date_time", 13), &t_DTM_49eefd5d38, 26, 8, 1, 0, optionality::optional},
-  {str("Priority", 8), str("priority", 8), &t_CWE_b7997cfb24, 250, 9, 0, 485, optionality::optional},
-  {str("Condition text", 14), str("condition_text", 14), &t_TX_f9e6eec689, 250, 10, 1, 0, optionality::optional},
-  {str("Text instruction", 16), str("text_instruction", 16), &t_TX_f9e6eec689, 250, 11, 1, 0, optionality::optional},
-  {str("Conjunction", 11), str("conjunction", 11), &t_ID_e49635b99a, 1, 12, 1, 472, optionality::conditional},
-  {str("Occurrence duration", 19), str("occurrence_duration", 19), &t_CQ_1f2c8c4efa, 20, 13, 1, 0, optionality::optional},
-  {str("Total occurrences", 17), str("total_occurrences", 17), &t_NM_caa61c45e1, 10, 14, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_TQ1_0B8422319F
+#define HL7V2_DEFS_S_TQ1_0B8422319F
+inline constexpr field_def s_TQ1_0b8422319f_f[] = {
+  {"Set ID - TQ1\"set_id_tq1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Quantity\"quantity\":", &t_CQ_1f2c8c4efa, 20, 2, 1, 0, 8, 8, optionality::optional},
+  {"Repeat Pattern\"repeat_pattern\":", &t_RPT_5e2a723d9c, 540, 3, 0, 335, 14, 14, optionality::optional},
+  {"Explicit Time\"explicit_time\":", &t_TM_66c321c90f, 20, 4, 0, 0, 13, 13, optionality::optional},
+  {"Relative Time and Units\"relative_time_and_units\":", &t_CQ_1f2c8c4efa, 20, 5, 0, 0, 23, 23, optionality::optional},
+  {"Service Duration\"service_duration\":", &t_CQ_1f2c8c4efa, 20, 6, 1, 0, 16, 16, optionality::optional},
+  {"Start date/time\"start_date_time\":", &t_DTM_49eefd5d38, 26, 7, 1, 0, 15, 15, optionality::optional},
+  {"End date/time\"end_date_time\":", &t_DTM_49eefd5d38, 26, 8, 1, 0, 13, 13, optionality::optional},
+  {"Priority\"priority\":", &t_CWE_b7997cfb24, 250, 9, 0, 485, 8, 8, optionality::optional},
+  {"Condition text\"condition_text\":", &t_TX_f9e6eec689, 250, 10, 1, 0, 14, 14, optionality::optional},
+  {"Text instruction\"text_instruction\":", &t_TX_f9e6eec689, 250, 11, 1, 0, 16, 16, optionality::optional},
+  {"Conjunction\"conjunction\":", &t_ID_e49635b99a, 1, 12, 1, 472, 11, 11, optionality::conditional},
+  {"Occurrence duration\"occurrence_duration\":", &t_CQ_1f2c8c4efa, 20, 13, 1, 0, 19, 19, optionality::optional},
+  {"Total occurrences\"total_occurrences\":", &t_NM_caa61c45e1, 10, 14, 1, 0, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_TQ1_6fb5dc3f82{str("TQ1", 3), str("Timing/Quantity", 15), s_TQ1_6fb5dc3f82_f, 14};
+inline constexpr segment_def s_TQ1_0b8422319f{str("TQ1", 3), str("Timing/Quantity", 15), s_TQ1_0b8422319f_f, 14};
 #endif
-#ifndef HL7V2_DEFS_S_TQ2_008D2CDC5F
-#define HL7V2_DEFS_S_TQ2_008D2CDC5F
-inline constexpr field_def s_TQ2_008d2cdc5f_f[] = {
-  {str("Set ID - TQ2", 12), str("set_id_tq2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Sequence/Results Flag", 21), str("sequence_results_flag", 21), &t_ID_e49635b99a, 1, 2, 1, 503, optionality::optional},
-  {str("Related Placer Number", 21), str("related_placer_number", 21), &t_EI_47906d92be, 22, 3, 0, 0, optionality::conditional},
-  {str("Related Filler Number", 21), str("related_filler_number", 21), &t_EI_47906d92be, 22, 4, 0, 0, optionality::conditional},
-  {str("Related Placer Group Number", 27), str("related_placer_group_number", 27), &t_EI_47906d92be, 22, 5, 0, 0, optionality::conditional},
-  {str("Sequence Condition Code", 23), str("sequence_condition_code", 23), &t_ID_e49635b99a, 2, 6, 1, 504, optionality::conditional},
-  {str("Cyclic Entry/Exit Indicator", 27), str("cyclic_entry_exit_indicator", 27), &t_ID_e49635b99a, 1, 7, 1, 505, optionality::conditional},
-  {str("Sequence Condition Time Interval", 32), str("sequence_condition_time_interval", 32), &t_CQ_1f2c8c4efa, 20, 8, 1, 0, optionality::optional},
-  {str("Cyclic Group Maximum Number of Repeats", 38), str("cyclic_group_maximum_number_of_repeats", 38), &t_NM_caa61c45e1, 10, 9, 1, 0, optionality::optional},
-  {str("Special Service Request Relationship", 36), str("special_service_request_relationship", 36), &t_ID_e49635b99a, 1, 10, 1, 506, optionality::conditional},
+#ifndef HL7V2_DEFS_S_TQ2_EC27565767
+#define HL7V2_DEFS_S_TQ2_EC27565767
+inline constexpr field_def s_TQ2_ec27565767_f[] = {
+  {"Set ID - TQ2\"set_id_tq2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Sequence/Results Flag\"sequence_results_flag\":", &t_ID_e49635b99a, 1, 2, 1, 503, 21, 21, optionality::optional},
+  {"Related Placer Number\"related_placer_number\":", &t_EI_47906d92be, 22, 3, 0, 0, 21, 21, optionality::conditional},
+  {"Related Filler Number\"related_filler_number\":", &t_EI_47906d92be, 22, 4, 0, 0, 21, 21, optionality::conditional},
+  {"Related Placer Group Number\"related_placer_group_number\":", &t_EI_47906d92be, 22, 5, 0, 0, 27, 27, optionality::conditional},
+  {"Sequence Condition Code\"sequence_condition_code\":", &t_ID_e49635b99a, 2, 6, 1, 504, 23, 23, optionality::conditional},
+  {"Cyclic Entry/Exit Indicator\"cyclic_entry_exit_indicator\":", &t_ID_e49635b99a, 1, 7, 1, 505, 27, 27, optionality::conditional},
+  {"Sequence Condition Time Interval\"sequence_condition_time_interval\":", &t_CQ_1f2c8c4efa, 20, 8, 1, 0, 32, 32, optionality::optional},
+  {"Cyclic Group Maximum Number of Repeats\"cyclic_group_maximum_number_of_repeats\":", &t_NM_caa61c45e1, 10, 9, 1, 0, 38, 38, optionality::optional},
+  {"Special Service Request Relationship\"special_service_request_relationship\":", &t_ID_e49635b99a, 1, 10, 1, 506, 36, 36, optionality::conditional},
 };
-inline constexpr segment_def s_TQ2_008d2cdc5f{str("TQ2", 3), str("Timing/Quantity Relationship", 28), s_TQ2_008d2cdc5f_f, 10};
+inline constexpr segment_def s_TQ2_ec27565767{str("TQ2", 3), str("Timing/Quantity Relationship", 28), s_TQ2_ec27565767_f, 10};
 #endif
-#ifndef HL7V2_DEFS_S_TXA_61F900F638
-#define HL7V2_DEFS_S_TXA_61F900F638
-inline constexpr field_def s_TXA_61f900f638_f[] = {
-  {str("Set ID- TXA", 11), str("set_id_txa", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Document Type", 13), str("document_type", 13), &t_CWE_b7997cfb24, 30, 2, 1, 270, optionality::required},
-  {str("Document Content Presentation", 29), str("document_content_presentation", 29), &t_ID_e49635b99a, 2, 3, 1, 191, optionality::conditional},
-  {str("Activity Date/Time", 18), str("activity_date_time", 18), &t_DTM_49eefd5d38, 24, 4, 1, 0, optionality::optional},
-  {str("Primary Activity Provider Code/Name", 35), str("primary_activity_provider_code_name", 35), &t_XCN_5fd24dc260, 250, 5, 0, 0, optionality::conditional},
-  {str("Origination Date/Time", 21), str("origination_date_time", 21), &t_DTM_49eefd5d38, 24, 6, 1, 0, optionality::optional},
-  {str("Transcription Date/Time", 23), str("transcription_date_time", 23), &t_DTM_49eefd5d38, 24, 7, 1, 0, optionality::conditional},
-  {str("Edit Date/Time", 14), str("edit_date_time", 14), &t_DTM_49eefd5d38, 24, 8, 0, 0, optionality::optional},
-  {str("Originator Code/Name", 20), str("originator_code_name", 20), &t_XCN_5fd24dc260, 250, 9, 0, 0, optionality::optional},
-  {str("Assigned Document Authenticator", 31), str("assigned_document_authenticator", 31), &t_XCN_5fd24dc260, 250, 10, 0, 0, optionality::optional},
-  {str("Transcriptionist Code/Name", 26), str("transcriptionist_code_name", 26), &t_XCN_5fd24dc260, 250, 11, 0, 0, optionality::conditional},
-  {str("Unique Document Number", 22), str("unique_document_number", 22), &t_EI_47906d92be, 427, 12, 1, 0, optionality::required},
-  {str("Parent Document Number", 22), str("parent_document_number", 22), &t_EI_47906d92be, 427, 13, 1, 0, optionality::conditional},
-  {str("Placer Order Number", 19), str("placer_order_number", 19), &t_EI_47906d92be, 427, 14, 0, 0, optionality::optional},
-  {str("Filler Order Number", 19), str("filler_order_number", 19), &t_EI_47906d92be, 427, 15, 1, 0, optionality::optional},
-  {str("Unique Document File Name", 25), str("unique_document_file_name", 25), &t_ST_30901c7b80, 30, 16, 1, 0, optionality::optional},
-  {str("Document Completion Status", 26), str("document_completion_status", 26), &t_ID_e49635b99a, 2, 17, 1, 271, optionality::required},
-  {str("Document Confidentiality Status", 31), str("document_confidentiality_status", 31), &t_ID_e49635b99a, 1, 18, 1, 272, optionality::optional},
-  {str("Document Availability Status", 28), str("document_availability_status", 28), &t_ID_e49635b99a, 2, 19, 1, 273, optionality::optional},
-  {str("Document Storage Status", 23), str("document_storage_status", 23), &t_ID_e49635b99a, 2, 20, 1, 275, optionality::optional},
-  {str("Document Change Reason", 22), str("document_change_reason", 22), &t_ST_30901c7b80, 30, 21, 1, 0, optionality::optional},
-  {str("Authentication Person, Time Stamp (set)", 39), str("authentication_person_time_stamp_set", 36), &t_PPN_496879b6ec, 250, 22, 0, 0, optionality::conditional},
-  {str("Distributed Copies (Code and Name of Recipient(s) )", 51), str("distributed_copies_code_and_name_of_recipient_s", 47), &t_XCN_5fd24dc260, 250, 23, 0, 0, optionality::optional},
-  {str("Folder Assignment", 17), str("folder_assignment", 17), &t_CWE_b7997cfb24, 0, 24, 0, 0, optionality::optional},
-  {str("Document Title", 14), str("document_title", 14), &t_ST_30901c7b80, 0, 25, 0, 0, optionality::optional},
-  {str("Agreed Due Date/Time", 20), str("agreed_due_date_time", 20), &t_DTM_49eefd5d38, 0, 26, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_TXA_5ED4649B3E
+#define HL7V2_DEFS_S_TXA_5ED4649B3E
+inline constexpr field_def s_TXA_5ed4649b3e_f[] = {
+  {"Set ID- TXA\"set_id_txa\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 11, 10, optionality::required},
+  {"Document Type\"document_type\":", &t_CWE_b7997cfb24, 30, 2, 1, 270, 13, 13, optionality::required},
+  {"Document Content Presentation\"document_content_presentation\":", &t_ID_e49635b99a, 2, 3, 1, 191, 29, 29, optionality::conditional},
+  {"Activity Date/Time\"activity_date_time\":", &t_DTM_49eefd5d38, 24, 4, 1, 0, 18, 18, optionality::optional},
+  {"Primary Activity Provider Code/Name\"primary_activity_provider_code_name\":", &t_XCN_5fd24dc260, 250, 5, 0, 0, 35, 35, optionality::conditional},
+  {"Origination Date/Time\"origination_date_time\":", &t_DTM_49eefd5d38, 24, 6, 1, 0, 21, 21, optionality::optional},
+  {"Transcription Date/Time\"transcription_date_time\":", &t_DTM_49eefd5d38, 24, 7, 1, 0, 23, 23, optionality::conditional},
+  {"Edit Date/Time\"edit_date_time\":", &t_DTM_49eefd5d38, 24, 8, 0, 0, 14, 14, optionality::optional},
+  {"Originator Code/Name\"originator_code_name\":", &t_XCN_5fd24dc260, 250, 9, 0, 0, 20, 20, optionality::optional},
+  {"Assigned Document Authenticator\"assigned_document_authenticator\":", &t_XCN_5fd24dc260, 250, 10, 0, 0, 31, 31, optionality::optional},
+  {"Transcriptionist Code/Name\"transcriptionist_code_name\":", &t_XCN_5fd24dc260, 250, 11, 0, 0, 26, 26, optionality::conditional},
+  {"Unique Document Number\"unique_document_number\":", &t_EI_47906d92be, 427, 12, 1, 0, 22, 22, optionality::required},
+  {"Parent Document Number\"parent_document_number\":", &t_EI_47906d92be, 427, 13, 1, 0, 22, 22, optionality::conditional},
+  {"Placer Order Number\"placer_order_number\":", &t_EI_47906d92be, 427, 14, 0, 0, 19, 19, optionality::optional},
+  {"Filler Order Number\"filler_order_number\":", &t_EI_47906d92be, 427, 15, 1, 0, 19, 19, optionality::optional},
+  {"Unique Document File Name\"unique_document_file_name\":", &t_ST_30901c7b80, 30, 16, 1, 0, 25, 25, optionality::optional},
+  {"Document Completion Status\"document_completion_status\":", &t_ID_e49635b99a, 2, 17, 1, 271, 26, 26, optionality::required},
+  {"Document Confidentiality Status\"document_confidentiality_status\":", &t_ID_e49635b99a, 1, 18, 1, 272, 31, 31, optionality::optional},
+  {"Document Availability Status\"document_availability_status\":", &t_ID_e49635b99a, 2, 19, 1, 273, 28, 28, optionality::optional},
+  {"Document Storage Status\"document_storage_status\":", &t_ID_e49635b99a, 2, 20, 1, 275, 23, 23, optionality::optional},
+  {"Document Change Reason\"document_change_reason\":", &t_ST_30901c7b80, 30, 21, 1, 0, 22, 22, optionality::optional},
+  {"Authentication Person, Time Stamp (set)\"authentication_person_time_stamp_set\":", &t_PPN_496879b6ec, 250, 22, 0, 0, 39, 36, optionality::conditional},
+  {"Distributed Copies (Code and Name of Recipient(s) )\"distributed_copies_code_and_name_of_recipient_s\":", &t_XCN_5fd24dc260, 250, 23, 0, 0, 51, 47, optionality::optional},
+  {"Folder Assignment\"folder_assignment\":", &t_CWE_b7997cfb24, 0, 24, 0, 0, 17, 17, optionality::optional},
+  {"Document Title\"document_title\":", &t_ST_30901c7b80, 0, 25, 0, 0, 14, 14, optionality::optional},
+  {"Agreed Due Date/Time\"agreed_due_date_time\":", &t_DTM_49eefd5d38, 0, 26, 1, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_TXA_61f900f638{str("TXA", 3), str("Transcription Document Header", 29), s_TXA_61f900f638_f, 26};
+inline constexpr segment_def s_TXA_5ed4649b3e{str("TXA", 3), str("Transcription Document Header", 29), s_TXA_5ed4649b3e_f, 26};
 #endif
-#ifndef HL7V2_DEFS_S_UAC_F24120BD7D
-#define HL7V2_DEFS_S_UAC_F24120BD7D
-inline constexpr field_def s_UAC_f24120bd7d_f[] = {
-  {str("User Authentication Credential Type Code", 40), str("user_authentication_credential_type_code", 40), &t_CWE_b7997cfb24, 705, 1, 1, 615, optionality::required},
-  {str("User Authentication Credential", 30), str("user_authentication_credential", 30), &t_ED_06d61eef3a, 65536, 2, 1, 0, optionality::required},
+#ifndef HL7V2_DEFS_S_UAC_CCB3262837
+#define HL7V2_DEFS_S_UAC_CCB3262837
+inline constexpr field_def s_UAC_ccb3262837_f[] = {
+  {"User Authentication Credential Type Code\"user_authentication_credential_type_code\":", &t_CWE_b7997cfb24, 705, 1, 1, 615, 40, 40, optionality::required},
+  {"User Authentication Credential\"user_authentication_credential\":", &t_ED_06d61eef3a, 65536, 2, 1, 0, 30, 30, optionality::required},
 };
-inline constexpr segment_def s_UAC_f24120bd7d{str("UAC", 3), str("User Authentication Credential Segment", 38), s_UAC_f24120bd7d_f, 2};
+inline constexpr segment_def s_UAC_ccb3262837{str("UAC", 3), str("User Authentication Credential Segment", 38), s_UAC_ccb3262837_f, 2};
 #endif
 #ifndef HL7V2_DEFS_T_UVC_65FD4F7E94
 #define HL7V2_DEFS_T_UVC_65FD4F7E94
 inline constexpr component_def t_UVC_65fd4f7e94_c[] = {
-  {str("Value Code", 10), str("value_code", 10), &t_CNE_a19b2cbd1c, 20, 153, optionality::required},
-  {str("Value Amount", 12), str("value_amount", 12), &t_MO_03b1f4298f, 20, 0, optionality::optional},
+  {"Value Code\"value_code\":", &t_CNE_a19b2cbd1c, 20, 153, 10, 10, optionality::required},
+  {"Value Amount\"value_amount\":", &t_MO_03b1f4298f, 20, 0, 12, 12, optionality::optional},
 };
 inline constexpr type_def t_UVC_65fd4f7e94{str("UVC", 3), str("UB Value Code and Amount", 24), t_UVC_65fd4f7e94_c, 2};
 #endif
 #ifndef HL7V2_DEFS_T_OCD_5B5146A0F3
 #define HL7V2_DEFS_T_OCD_5B5146A0F3
 inline constexpr component_def t_OCD_5b5146a0f3_c[] = {
-  {str("Occurrence Code", 15), str("occurrence_code", 15), &t_CNE_a19b2cbd1c, 705, 350, optionality::required},
-  {str("Occurrence Date", 15), str("occurrence_date", 15), &t_DT_43ff1b10ca, 8, 0, optionality::required},
+  {"Occurrence Code\"occurrence_code\":", &t_CNE_a19b2cbd1c, 705, 350, 15, 15, optionality::required},
+  {"Occurrence Date\"occurrence_date\":", &t_DT_43ff1b10ca, 8, 0, 15, 15, optionality::required},
 };
 inline constexpr type_def t_OCD_5b5146a0f3{str("OCD", 3), str("Occurrence Code and Date", 24), t_OCD_5b5146a0f3_c, 2};
 #endif
-#ifndef HL7V2_DEFS_S_UB1_7D080EC86A
-#define HL7V2_DEFS_S_UB1_7D080EC86A
-inline constexpr field_def s_UB1_7d080ec86a_f[] = {
-  {str("Set ID   UB1", 12), str("set_id_ub1", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::withdrawn},
-  {str("Blood Deductible", 16), str("blood_deductible", 16), &t_NM_caa61c45e1, 1, 2, 1, 0, optionality::withdrawn},
-  {str("Blood Furnished Pints", 21), str("blood_furnished_pints", 21), &t_NM_caa61c45e1, 2, 3, 1, 0, optionality::withdrawn},
-  {str("Blood Replaced Pints", 20), str("blood_replaced_pints", 20), &t_NM_caa61c45e1, 2, 4, 1, 0, optionality::withdrawn},
-  {str("Blood Not Replaced Pints", 24), str("blood_not_replaced_pints", 24), &t_NM_caa61c45e1, 2, 5, 1, 0, optionality::withdrawn},
-  {str("Co Insurance Days", 17), str("co_insurance_days", 17), &t_NM_caa61c45e1, 2, 6, 1, 0, optionality::withdrawn},
-  {str("Condition Code", 14), str("condition_code", 14), &t_IS_94058a80d1, 14, 7, 5, 43, optionality::withdrawn},
-  {str("Covered Days", 12), str("covered_days", 12), &t_NM_caa61c45e1, 3, 8, 1, 0, optionality::withdrawn},
-  {str("Non Covered Days", 16), str("non_covered_days", 16), &t_NM_caa61c45e1, 3, 9, 1, 0, optionality::withdrawn},
-  {str("Value Amount & Code", 19), str("value_amount_code", 17), &t_UVC_65fd4f7e94, 41, 10, 8, 153, optionality::withdrawn},
-  {str("Number Of Grace Days", 20), str("number_of_grace_days", 20), &t_NM_caa61c45e1, 2, 11, 1, 0, optionality::withdrawn},
-  {str("Special Program Indicator", 25), str("special_program_indicator", 25), &t_CWE_612241eecc, 250, 12, 1, 348, optionality::withdrawn},
-  {str("PSRO/UR Approval Indicator", 26), str("psro_ur_approval_indicator", 26), &t_CWE_612241eecc, 250, 13, 1, 349, optionality::withdrawn},
-  {str("PSRO/UR Approved Stay Fm", 24), str("psro_ur_approved_stay_fm", 24), &t_DT_43ff1b10ca, 8, 14, 1, 0, optionality::withdrawn},
-  {str("PSRO/UR Approved Stay To", 24), str("psro_ur_approved_stay_to", 24), &t_DT_43ff1b10ca, 8, 15, 1, 0, optionality::withdrawn},
-  {str("Occurrence", 10), str("occurrence", 10), &t_OCD_5b5146a0f3, 259, 16, 5, 350, optionality::withdrawn},
-  {str("Occurrence Span", 15), str("occurrence_span", 15), &t_CWE_612241eecc, 250, 17, 1, 351, optionality::withdrawn},
-  {str("Occur Span Start Date", 21), str("occur_span_start_date", 21), &t_DT_43ff1b10ca, 8, 18, 1, 0, optionality::withdrawn},
-  {str("Occur Span End Date", 19), str("occur_span_end_date", 19), &t_DT_43ff1b10ca, 8, 19, 1, 0, optionality::withdrawn},
-  {str("UB 82 Locator 2", 15), str("ub_82_locator_2", 15), &t_ST_30901c7b80, 30, 20, 1, 0, optionality::withdrawn},
-  {str("UB 82 Locator 9", 15), str("ub_82_locator_9", 15), &t_ST_30901c7b80, 7, 21, 1, 0, optionality::withdrawn},
-  {str("UB 82 Locator 27", 16), str("ub_82_locator_27", 16), &t_ST_30901c7b80, 8, 22, 1, 0, optionality::withdrawn},
-  {str("UB 82 Locator 45", 16), str("ub_82_locator_45", 16), &t_ST_30901c7b80, 17, 23, 1, 0, optionality::withdrawn},
+#ifndef HL7V2_DEFS_S_UB1_AE39395F37
+#define HL7V2_DEFS_S_UB1_AE39395F37
+inline constexpr field_def s_UB1_ae39395f37_f[] = {
+  {"Set ID   UB1\"set_id_ub1\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::withdrawn},
+  {"Blood Deductible\"blood_deductible\":", &t_NM_caa61c45e1, 1, 2, 1, 0, 16, 16, optionality::withdrawn},
+  {"Blood Furnished Pints\"blood_furnished_pints\":", &t_NM_caa61c45e1, 2, 3, 1, 0, 21, 21, optionality::withdrawn},
+  {"Blood Replaced Pints\"blood_replaced_pints\":", &t_NM_caa61c45e1, 2, 4, 1, 0, 20, 20, optionality::withdrawn},
+  {"Blood Not Replaced Pints\"blood_not_replaced_pints\":", &t_NM_caa61c45e1, 2, 5, 1, 0, 24, 24, optionality::withdrawn},
+  {"Co Insurance Days\"co_insurance_days\":", &t_NM_caa61c45e1, 2, 6, 1, 0, 17, 17, optionality::withdrawn},
+  {"Condition Code\"condition_code\":", &t_IS_94058a80d1, 14, 7, 5, 43, 14, 14, optionality::withdrawn},
+  {"Covered Days\"covered_days\":", &t_NM_caa61c45e1, 3, 8, 1, 0, 12, 12, optionality::withdrawn},
+  {"Non Covered Days\"non_covered_days\":", &t_NM_caa61c45e1, 3, 9, 1, 0, 16, 16, optionality::withdrawn},
+  {"Value Amount & Code\"value_amount_code\":", &t_UVC_65fd4f7e94, 41, 10, 8, 153, 19, 17, optionality::withdrawn},
+  {"Number Of Grace Days\"number_of_grace_days\":", &t_NM_caa61c45e1, 2, 11, 1, 0, 20, 20, optionality::withdrawn},
+  {"Special Program Indicator\"special_program_indicator\":", &t_CWE_612241eecc, 250, 12, 1, 348, 25, 25, optionality::withdrawn},
+  {"PSRO/UR Approval Indicator\"psro_ur_approval_indicator\":", &t_CWE_612241eecc, 250, 13, 1, 349, 26, 26, optionality::withdrawn},
+  {"PSRO/UR Approved Stay Fm\"psro_ur_approved_stay_fm\":", &t_DT_43ff1b10ca, 8, 14, 1, 0, 24, 24, optionality::withdrawn},
+  {"PSRO/UR Approved Stay To\"psro_ur_approved_stay_to\":", &t_DT_43ff1b10ca, 8, 15, 1, 0, 24, 24, optionality::withdrawn},
+  {"Occurrence\"occurrence\":", &t_OCD_5b5146a0f3, 259, 16, 5, 350, 10, 10, optionality::withdrawn},
+  {"Occurrence Span\"occurrence_span\":", &t_CWE_612241eecc, 250, 17, 1, 351, 15, 15, optionality::withdrawn},
+  {"Occur Span Start Date\"occur_span_start_date\":", &t_DT_43ff1b10ca, 8, 18, 1, 0, 21, 21, optionality::withdrawn},
+  {"Occur Span End Date\"occur_span_end_date\":", &t_DT_43ff1b10ca, 8, 19, 1, 0, 19, 19, optionality::withdrawn},
+  {"UB 82 Locator 2\"ub_82_locator_2\":", &t_ST_30901c7b80, 30, 20, 1, 0, 15, 15, optionality::withdrawn},
+  {"UB 82 Locator 9\"ub_82_locator_9\":", &t_ST_30901c7b80, 7, 21, 1, 0, 15, 15, optionality::withdrawn},
+  {"UB 82 Locator 27\"ub_82_locator_27\":", &t_ST_30901c7b80, 8, 22, 1, 0, 16, 16, optionality::withdrawn},
+  {"UB 82 Locator 45\"ub_82_locator_45\":", &t_ST_30901c7b80, 17, 23, 1, 0, 16, 16, optionality::withdrawn},
 };
-inline constexpr segment_def s_UB1_7d080ec86a{str("UB1", 3), str("UB82", 4), s_UB1_7d080ec86a_f, 23};
+inline constexpr segment_def s_UB1_ae39395f37{str("UB1", 3), str("UB82", 4), s_UB1_ae39395f37_f, 23};
 #endif
-#ifndef HL7V2_DEFS_S_UB2_F50B4B7FCD
-#define HL7V2_DEFS_S_UB2_F50B4B7FCD
-inline constexpr field_def s_UB2_f50b4b7fcd_f[] = {
-  {str("Set ID - UB2", 12), str("set_id_ub2", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::optional},
-  {str("Co-Insurance Days (9)", 21), str("co_insurance_days_9", 19), &t_ST_30901c7b80, 3, 2, 1, 0, optionality::optional},
-  {str("Condition Code (24-30)", 22), str("condition_code_24_30", 20), &t_CWE_b7997cfb24, 2, 3, 7, 43, optionality::optional},
-  {str("Covered Days (7)", 16), str("covered_days_7", 14), &t_ST_30901c7b80, 3, 4, 1, 0, optionality::optional},
-  {str("Non-Covered Days (8)", 20), str("non_covered_days_8", 18), &t_ST_30901c7b80, 4, 5, 1, 0, optionality::optional},
-  {str("Value Amount & Code", 19), str("value_amount_code", 17), &t_UVC_210ae2a53d, 41, 6, 12, 153, optionality::optional},
-  {str("Occurrence Code & Date (32-35)", 30), str("occurrence_code_date_32_35", 26), &t_OCD_7ef6ea1d91, 259, 7, 8, 350, optionality::optional},
-  {str("Occurrence Span Code/Dates (36)", 31), str("occurrence_span_code_dates_36", 29), &t_OSP_4e034a1f35, 268, 8, 2, 351, optionality::optional},
-  {str("Uniform Billing Locator 2 (State)", 33), str("uniform_billing_locator_2_state", 31), &t_ST_30901c7b80, 29, 9, 2, 0, optionality::optional},
-  {str("Uniform Billing 11 (State)", 26), str("uniform_billing_11_state", 24), &t_ST_30901c7b80, 12, 10, 2, 0, optionality::optional},
-  {str("Uniform Billing 31 (National)", 29), str("uniform_billing_31_national", 27), &t_ST_30901c7b80, 5, 11, 1, 0, optionality::optional},
-  {str("Document Control Number", 23), str("document_control_number", 23), &t_ST_30901c7b80, 23, 12, 3, 0, optionality::optional},
-  {str("Uniform Billing 49 (National)", 29), str("uniform_billing_49_national", 27), &t_ST_30901c7b80, 4, 13, 23, 0, optionality::optional},
-  {str("Uniform Billing 56 (State)", 26), str("uniform_billing_56_state", 24), &t_ST_30901c7b80, 14, 14, 5, 0, optionality::optional},
-  {str("Uniform Billing 57 (National)", 29), str("uniform_billing_57_national", 27), &t_ST_30901c7b80, 27, 15, 1, 0, optionality::optional},
-  {str("Uniform Billing 78 (State)", 26), str("uniform_billing_78_state", 24), &t_ST_30901c7b80, 2, 16, 2, 0, optionality::optional},
-  {str("Special Visit Count", 19), str("special_visit_count", 19), &t_NM_caa61c45e1, 3, 17, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_UB2_A764971EF2
+#define HL7V2_DEFS_S_UB2_A764971EF2
+inline constexpr field_def s_UB2_a764971ef2_f[] = {
+  {"Set ID - UB2\"set_id_ub2\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::optional},
+  {"Co-Insurance Days (9)\"co_insurance_days_9\":", &t_ST_30901c7b80, 3, 2, 1, 0, 21, 19, optionality::optional},
+  {"Condition Code (24-30)\"condition_code_24_30\":", &t_CWE_b7997cfb24, 2, 3, 7, 43, 22, 20, optionality::optional},
+  {"Covered Days (7)\"covered_days_7\":", &t_ST_30901c7b80, 3, 4, 1, 0, 16, 14, optionality::optional},
+  {"Non-Covered Days (8)\"non_covered_days_8\":", &t_ST_30901c7b80, 4, 5, 1, 0, 20, 18, optionality::optional},
+  {"Value Amount & Code\"value_amount_code\":", &t_UVC_210ae2a53d, 41, 6, 12, 153, 19, 17, optionality::optional},
+  {"Occurrence Code & Date (32-35)\"occurrence_code_date_32_35\":", &t_OCD_7ef6ea1d91, 259, 7, 8, 350, 30, 26, optionality::optional},
+  {"Occurrence Span Code/Dates (36)\"occurrence_span_code_dates_36\":", &t_OSP_4e034a1f35, 268, 8, 2, 351, 31, 29, optionality::optional},
+  {"Uniform Billing Locator 2 (State)\"uniform_billing_locator_2_state\":", &t_ST_30901c7b80, 29, 9, 2, 0, 33, 31, optionality::optional},
+  {"Uniform Billing 11 (State)\"uniform_billing_11_state\":", &t_ST_30901c7b80, 12, 10, 2, 0, 26, 24, optionality::optional},
+  {"Uniform Billing 31 (National)\"uniform_billing_31_national\":", &t_ST_30901c7b80, 5, 11, 1, 0, 29, 27, optionality::optional},
+  {"Document Control Number\"document_control_number\":", &t_ST_30901c7b80, 23, 12, 3, 0, 23, 23, optionality::optional},
+  {"Uniform Billing 49 (National)\"uniform_billing_49_national\":", &t_ST_30901c7b80, 4, 13, 23, 0, 29, 27, optionality::optional},
+  {"Uniform Billing 56 (State)\"uniform_billing_56_state\":", &t_ST_30901c7b80, 14, 14, 5, 0, 26, 24, optionality::optional},
+  {"Uniform Billing 57 (National)\"uniform_billing_57_national\":", &t_ST_30901c7b80, 27, 15, 1, 0, 29, 27, optionality::optional},
+  {"Uniform Billing 78 (State)\"uniform_billing_78_state\":", &t_ST_30901c7b80, 2, 16, 2, 0, 26, 24, optionality::optional},
+  {"Special Visit Count\"special_visit_count\":", &t_NM_caa61c45e1, 3, 17, 1, 0, 19, 19, optionality::optional},
 };
-inline constexpr segment_def s_UB2_f50b4b7fcd{str("UB2", 3), str("Uniform Billing Data", 20), s_UB2_f50b4b7fcd_f, 17};
+inline constexpr segment_def s_UB2_a764971ef2{str("UB2", 3), str("Uniform Billing Data", 20), s_UB2_a764971ef2_f, 17};
 #endif
-#ifndef HL7V2_DEFS_S_URD_46CAFABC18
-#define HL7V2_DEFS_S_URD_46CAFABC18
-inline constexpr field_def s_URD_46cafabc18_f[] = {
-  {str("R/U Date/Time", 13), str("r_u_date_time", 13), &t_DTM_49eefd5d38, 26, 1, 1, 0, optionality::optional},
-  {str("Report Priority", 15), str("report_priority", 15), &t_ID_e49635b99a, 1, 2, 1, 109, optionality::optional},
-  {str("R/U Who Subject Definition", 26), str("r_u_who_subject_definition", 26), &t_XCN_5fd24dc260, 250, 3, 0, 0, optionality::required},
-  {str("R/U What Subject Definition", 27), str("r_u_what_subject_definition", 27), &t_CWE_b7997cfb24, 250, 4, 0, 48, optionality::optional},
-  {str("R/U What Department Code", 24), str("r_u_what_department_code", 24), &t_CWE_b7997cfb24, 250, 5, 0, 0, optionality::optional},
-  {str("R/U Display/Print Locations", 27), str("r_u_display_print_locations", 27), &t_ST_30901c7b80, 20, 6, 0, 0, optionality::optional},
-  {str("R/U Results Level", 17), str("r_u_results_level", 17), &t_ID_e49635b99a, 1, 7, 1, 108, optionality::optional},
+#ifndef HL7V2_DEFS_S_URD_855CB1CFE9
+#define HL7V2_DEFS_S_URD_855CB1CFE9
+inline constexpr field_def s_URD_855cb1cfe9_f[] = {
+  {"R/U Date/Time\"r_u_date_time\":", &t_DTM_49eefd5d38, 26, 1, 1, 0, 13, 13, optionality::optional},
+  {"Report Priority\"report_priority\":", &t_ID_e49635b99a, 1, 2, 1, 109, 15, 15, optionality::optional},
+  {"R/U Who Subject Definition\"r_u_who_subject_definition\":", &t_XCN_5fd24dc260, 250, 3, 0, 0, 26, 26, optionality::required},
+  {"R/U What Subject Definition\"r_u_what_subject_definition\":", &t_CWE_b7997cfb24, 250, 4, 0, 48, 27, 27, optionality::optional},
+  {"R/U What Department Code\"r_u_what_department_code\":", &t_CWE_b7997cfb24, 250, 5, 0, 0, 24, 24, optionality::optional},
+  {"R/U Display/Print Locations\"r_u_display_print_locations\":", &t_ST_30901c7b80, 20, 6, 0, 0, 27, 27, optionality::optional},
+  {"R/U Results Level\"r_u_results_level\":", &t_ID_e49635b99a, 1, 7, 1, 108, 17, 17, optionality::optional},
 };
-inline constexpr segment_def s_URD_46cafabc18{str("URD", 3), str("Results/update Definition", 25), s_URD_46cafabc18_f, 7};
+inline constexpr segment_def s_URD_855cb1cfe9{str("URD", 3), str("Results/update Definition", 25), s_URD_855cb1cfe9_f, 7};
 #endif
-#ifndef HL7V2_DEFS_S_URS_998CA7B509
-#define HL7V2_DEFS_S_URS_998CA7B509
-inline constexpr field_def s_URS_998ca7b509_f[] = {
-  {str("R/U Where Subject Definition", 28), str("r_u_where_subject_definition", 28), &t_ST_30901c7b80, 20, 1, 0, 0, optionality::required},
-  {str("R/U When Data Start Date/Time", 29), str("r_u_when_data_start_date_time", 29), &t_DTM_49eefd5d38, 26, 2, 1, 0, optionality::optional},
-  {str("R/U When Data End Date/Time", 27), str("r_u_when_data_end_date_time", 27), &t_DTM_49eefd5d38, 26, 3, 1, 0, optionality::optional},
-  {str("R/U What User Qualifier", 23), str("r_u_what_user_qualifier", 23), &t_ST_30901c7b80, 20, 4, 0, 0, optionality::optional},
-  {str("R/U Other Results Subject Definition", 36), str("r_u_other_results_subject_definition", 36), &t_ST_30901c7b80, 20, 5, 0, 0, optionality::optional},
-  {str("R/U Which Date/Time Qualifier", 29), str("r_u_which_date_time_qualifier", 29), &t_ID_e49635b99a, 12, 6, 0, 156, optionality::optional},
-  {str("R/U Which Date/Time Status Qualifier", 36), str("r_u_which_date_time_status_qualifier", 36), &t_ID_e49635b99a, 12, 7, 0, 157, optionality::optional},
-  {str("R/U Date/Time Selection Qualifier", 33), str("r_u_date_time_selection_qualifier", 33), &t_ID_e49635b99a, 12, 8, 0, 158, optionality::optional},
-  {str("R/U Quantity/Timing Qualifier", 29), str("r_u_quantity_timing_qualifier", 29), &t_TQ_1f9df3a066, 60, 9, 1, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_URS_3BE73C608D
+#define HL7V2_DEFS_S_URS_3BE73C608D
+inline constexpr field_def s_URS_3be73c608d_f[] = {
+  {"R/U Where Subject Definition\"r_u_where_subject_definition\":", &t_ST_30901c7b80, 20, 1, 0, 0, 28, 28, optionality::required},
+  {"R/U When Data Start Date/Time\"r_u_when_data_start_date_time\":", &t_DTM_49eefd5d38, 26, 2, 1, 0, 29, 29, optionality::optional},
+  {"R/U When Data End Date/Time\"r_u_when_data_end_date_time\":", &t_DTM_49eefd5d38, 26, 3, 1, 0, 27, 27, optionality::optional},
+  {"R/U What User Qualifier\"r_u_what_user_qualifier\":", &t_ST_30901c7b80, 20, 4, 0, 0, 23, 23, optionality::optional},
+  {"R/U Other Results Subject Definition\"r_u_other_results_subject_definition\":", &t_ST_30901c7b80, 20, 5, 0, 0, 36, 36, optionality::optional},
+  {"R/U Which Date/Time Qualifier\"r_u_which_date_time_qualifier\":", &t_ID_e49635b99a, 12, 6, 0, 156, 29, 29, optionality::optional},
+  {"R/U Which Date/Time Status Qualifier\"r_u_which_date_time_status_qualifier\":", &t_ID_e49635b99a, 12, 7, 0, 157, 36, 36, optionality::optional},
+  {"R/U Date/Time Selection Qualifier\"r_u_date_time_selection_qualifier\":", &t_ID_e49635b99a, 12, 8, 0, 158, 33, 33, optionality::optional},
+  {"R/U Quantity/Timing Qualifier\"r_u_quantity_timing_qualifier\":", &t_TQ_1f9df3a066, 60, 9, 1, 0, 29, 29, optionality::optional},
 };
-inline constexpr segment_def s_URS_998ca7b509{str("URS", 3), str("Unsolicited Selection", 21), s_URS_998ca7b509_f, 9};
+inline constexpr segment_def s_URS_3be73c608d{str("URS", 3), str("Unsolicited Selection", 21), s_URS_3be73c608d_f, 9};
 #endif
-#ifndef HL7V2_DEFS_S_VAR_86073E9D85
-#define HL7V2_DEFS_S_VAR_86073E9D85
-inline constexpr field_def s_VAR_86073e9d85_f[] = {
-  {str("Variance Instance ID", 20), str("variance_instance_id", 20), &t_EI_47906d92be, 60, 1, 1, 0, optionality::required},
-  {str("Documented Date/Time", 20), str("documented_date_time", 20), &t_DTM_49eefd5d38, 24, 2, 1, 0, optionality::required},
-  {str("Stated Variance Date/Time", 25), str("stated_variance_date_time", 25), &t_DTM_49eefd5d38, 24, 3, 1, 0, optionality::optional},
-  {str("Variance Originator", 19), str("variance_originator", 19), &t_XCN_5fd24dc260, 250, 4, 0, 0, optionality::optional},
-  {str("Variance Classification", 23), str("variance_classification", 23), &t_CWE_b7997cfb24, 705, 5, 1, 0, optionality::optional},
-  {str("Variance Description", 20), str("variance_description", 20), &t_ST_30901c7b80, 512, 6, 0, 0, optionality::optional},
+#ifndef HL7V2_DEFS_S_VAR_ECDCBB0D13
+#define HL7V2_DEFS_S_VAR_ECDCBB0D13
+inline constexpr field_def s_VAR_ecdcbb0d13_f[] = {
+  {"Variance Instance ID\"variance_instance_id\":", &t_EI_47906d92be, 60, 1, 1, 0, 20, 20, optionality::required},
+  {"Documented Date/Time\"documented_date_time\":", &t_DTM_49eefd5d38, 24, 2, 1, 0, 20, 20, optionality::required},
+  {"Stated Variance Date/Time\"stated_variance_date_time\":", &t_DTM_49eefd5d38, 24, 3, 1, 0, 25, 25, optionality::optional},
+  {"Variance Originator\"variance_originator\":", &t_XCN_5fd24dc260, 250, 4, 0, 0, 19, 19, optionality::optional},
+  {"Variance Classification\"variance_classification\":", &t_CWE_b7997cfb24, 705, 5, 1, 0, 23, 23, optionality::optional},
+  {"Variance Description\"variance_description\":", &t_ST_30901c7b80, 512, 6, 0, 0, 20, 20, optionality::optional},
 };
-inline constexpr segment_def s_VAR_86073e9d85{str("VAR", 3), str("Variance", 8), s_VAR_86073e9d85_f, 6};
+inline constexpr segment_def s_VAR_ecdcbb0d13{str("VAR", 3), str("Variance", 8), s_VAR_ecdcbb0d13_f, 6};
 #endif
-#ifndef HL7V2_DEFS_S_VND_CE5B9BC1B8
-#define HL7V2_DEFS_S_VND_CE5B9BC1B8
-inline constexpr field_def s_VND_ce5b9bc1b8_f[] = {
-  {str("Set Id - VND", 12), str("set_id_vnd", 10), &t_SI_5f0d0d96af, 4, 1, 1, 0, optionality::required},
-  {str("Vendor Identifier", 17), str("vendor_identifier", 17), &t_EI_47906d92be, 250, 2, 1, 0, optionality::required},
-  {str("Vendor Name", 11), str("vendor_name", 11), &t_ST_30901c7b80, 999, 3, 1, 0, optionality::optional},
-  {str("Vendor Catalog Number", 21), str("vendor_catalog_number", 21), &t_EI_47906d92be, 20, 4, 1, 0, optionality::optional},
-  {str("Primary Vendor Indicator", 24), str("primary_vendor_indicator", 24), &t_CNE_049b0fea50, 1, 5, 1, 532, optionality::optional},
+#ifndef HL7V2_DEFS_S_VND_E4952B8F23
+#define HL7V2_DEFS_S_VND_E4952B8F23
+inline constexpr field_def s_VND_e4952b8f23_f[] = {
+  {"Set Id - VND\"set_id_vnd\":", &t_SI_5f0d0d96af, 4, 1, 1, 0, 12, 10, optionality::required},
+  {"Vendor Identifier\"vendor_identifier\":", &t_EI_47906d92be, 250, 2, 1, 0, 17, 17, optionality::required},
+  {"Vendor Name\"vendor_name\":", &t_ST_30901c7b80, 999, 3, 1, 0, 11, 11, optionality::optional},
+  {"Vendor Catalog Number\"vendor_catalog_number\":", &t_EI_47906d92be, 20, 4, 1, 0, 21, 21, optionality::optional},
+  {"Primary Vendor Indicator\"primary_vendor_indicator\":", &t_CNE_049b0fea50, 1, 5, 1, 532, 24, 24, optionality::optional},
 };
-inline constexpr segment_def s_VND_ce5b9bc1b8{str("VND", 3), str("Purchasing Vendor", 17), s_VND_ce5b9bc1b8_f, 5};
+inline constexpr segment_def s_VND_e4952b8f23{str("VND", 3), str("Purchasing Vendor", 17), s_VND_e4952b8f23_f, 5};
 #endif
 #ifndef HL7V2_DEFS_N_B68D1B482E
 #define HL7V2_DEFS_N_B68D1B482E
@@ -15784,180 +15784,180 @@ inline constexpr table_def tb_895_15aa0030af{895, 5, str("Present On Admission (
 #endif
 
 inline constexpr segment_entry v2_7_1_segments[] = {
-  {0x41425300u, &s_ABS_9967e4f122},
-  {0x41434300u, &s_ACC_cf0638103e},
-  {0x41444400u, &s_ADD_f1d4428632},
-  {0x41444a00u, &s_ADJ_3b152734af},
-  {0x41464600u, &s_AFF_025b8744f8},
-  {0x41494700u, &s_AIG_0338c431bc},
-  {0x41494c00u, &s_AIL_b13781d1b5},
-  {0x41495000u, &s_AIP_cfa9737b72},
-  {0x41495300u, &s_AIS_57b7cf788b},
-  {0x414c3100u, &s_AL1_e4acd01a7a},
-  {0x41505200u, &s_APR_f73cb6211f},
-  {0x41525100u, &s_ARQ_a1da4533f6},
-  {0x41525600u, &s_ARV_c611578d65},
-  {0x41555400u, &s_AUT_286ab71d96},
-  {0x42485300u, &s_BHS_6b5c82cf00},
-  {0x424c4300u, &s_BLC_f77355065d},
-  {0x424c4700u, &s_BLG_f719d9018a},
-  {0x42504f00u, &s_BPO_73b4f56a1f},
-  {0x42505800u, &s_BPX_2d588035c0},
-  {0x42545300u, &s_BTS_913b940b42},
-  {0x42545800u, &s_BTX_3637322a53},
-  {0x43444d00u, &s_CDM_c2d38b35d6},
-  {0x43455200u, &s_CER_c07124eda3},
-  {0x434d3000u, &s_CM0_0e78a5168b},
-  {0x434d3100u, &s_CM1_bf20706371},
-  {0x434d3200u, &s_CM2_9c8fd39ef2},
-  {0x434e5300u, &s_CNS_934047e29c},
-  {0x434f4e00u, &s_CON_e73eed3c05},
-  {0x43535000u, &s_CSP_50169e010c},
-  {0x43535200u, &s_CSR_bdd1c8786a},
-  {0x43535300u, &s_CSS_e1b4420c41},
-  {0x43544400u, &s_CTD_9b3ed95ea9},
-  {0x43544900u, &s_CTI_774bf100e2},
-  {0x44423100u, &s_DB1_7d03f28191},
-  {0x44473100u, &s_DG1_748142c324},
-  {0x444d4900u, &s_DMI_495d14ffc7},
-  {0x44524700u, &s_DRG_d207e4b7c9},
-  {0x44534300u, &s_DSC_03719a98a0},
-  {0x44535000u, &s_DSP_46b325c4df},
-  {0x45434400u, &s_ECD_d70f67baa7},
-  {0x45435200u, &s_ECR_d540b71603},
-  {0x45445500u, &s_EDU_854ddb6fc3},
-  {0x45515000u, &s_EQP_ad46e208e1},
-  {0x45515500u, &s_EQU_eee6c734f8},
-  {0x45525200u, &s_ERR_cfdc20b52d},
-  {0x45564e00u, &s_EVN_3eb3da224a},
-  {0x46414300u, &s_FAC_8ca4f58b1f},
-  {0x46485300u, &s_FHS_f687461392},
-  {0x46543100u, &s_FT1_b1f333d86e},
-  {0x46545300u, &s_FTS_bb9e5eb6d6},
-  {0x474f4c00u, &s_GOL_9068a8c549},
-  {0x47503100u, &s_GP1_3feacb5051},
-  {0x47503200u, &s_GP2_0387726673},
-  {0x47543100u, &s_GT1_9bb832cc59},
-  {0x49414d00u, &s_IAM_02a0f27259},
-  {0x49415200u, &s_IAR_c867f42666},
-  {0x49494d00u, &s_IIM_20d54fcf87},
-  {0x494c5400u, &s_ILT_364589e7cb},
-  {0x494e3100u, &s_IN1_75f0e2c517},
-  {0x494e3200u, &s_IN2_2692e54541},
-  {0x494e3300u, &s_IN3_517de09ac7},
-  {0x494e5600u, &s_INV_014f574e83},
-  {0x49504300u, &s_IPC_22aa1af071},
-  {0x49505200u, &s_IPR_d1e4b0e410},
-  {0x49534400u, &s_ISD_5a02646075},
-  {0x49544d00u, &s_ITM_ac7ddc81fc},
-  {0x49564300u, &s_IVC_da6a9c298d},
-  {0x49565400u, &s_IVT_5fb2b4cd91},
-  {0x4c414e00u, &s_LAN_539d6016a1},
-  {0x4c434300u, &s_LCC_0e17c1645a},
-  {0x4c434800u, &s_LCH_2af9dda6f1},
-  {0x4c445000u, &s_LDP_d7c52f1571},
-  {0x4c4f4300u, &s_LOC_191d6c3ce1},
-  {0x4c524c00u, &s_LRL_855cc6a73b},
-  {0x4d464100u, &s_MFA_9f4fdaf2c1},
-  {0x4d464500u, &s_MFE_3f9fe0a8d7},
-  {0x4d464900u, &s_MFI_1eb4450e31},
-  {0x4d524700u, &s_MRG_7245e4fc58},
-  {0x4d534100u, &s_MSA_ab97f6b985},
-  {0x4d534800u, &s_MSH_e9d7e5e69c},
-  {0x4e434b00u, &s_NCK_3b7fa7bee6},
-  {0x4e445300u, &s_NDS_056803998d},
-  {0x4e4b3100u, &s_NK1_fe6f6d9dc2},
-  {0x4e505500u, &s_NPU_db58bd9601},
-  {0x4e534300u, &s_NSC_64f7f20d8f},
-  {0x4e535400u, &s_NST_c9eb7b2c9e},
-  {0x4e544500u, &s_NTE_84d58bf03a},
-  {0x4f425200u, &s_OBR_968802644a},
-  {0x4f425800u, &s_OBX_9ad49544f0},
-  {0x4f445300u, &s_ODS_ce66c29bcf},
-  {0x4f445400u, &s_ODT_15f0ac9e7c},
-  {0x4f4d3100u, &s_OM1_6c375cef5d},
-  {0x4f4d3200u, &s_OM2_e10cefa15c},
-  {0x4f4d3300u, &s_OM3_79ff896157},
-  {0x4f4d3400u, &s_OM4_11a31b2f49},
-  {0x4f4d3500u, &s_OM5_6e88447cbf},
-  {0x4f4d3600u, &s_OM6_a557956af6},
-  {0x4f4d3700u, &s_OM7_4a0185a7af},
-  {0x4f524300u, &s_ORC_2739b4227a},
-  {0x4f524700u, &s_ORG_477fe83430},
-  {0x4f565200u, &s_OVR_174062ee37},
-  {0x50414300u, &s_PAC_9e1aa64b1d},
-  {0x50434500u, &s_PCE_d1714ab2fe},
-  {0x50435200u, &s_PCR_addf19fa20},
-  {0x50443100u, &s_PD1_d54e63cd07},
-  {0x50444100u, &s_PDA_91530ef156},
-  {0x50444300u, &s_PDC_379821d8cf},
-  {0x50454f00u, &s_PEO_8105298542},
-  {0x50455300u, &s_PES_8fac9f12ee},
-  {0x50494400u, &s_PID_26ef28d57f},
-  {0x504b4700u, &s_PKG_7ad7a17f7c},
-  {0x504d5400u, &s_PMT_d1e4f2bd5d},
-  {0x50523100u, &s_PR1_02ef901def},
-  {0x50524100u, &s_PRA_de47d2b71e},
-  {0x50524200u, &s_PRB_171e5ec96d},
-  {0x50524300u, &s_PRC_ef4aa35bc7},
-  {0x50524400u, &s_PRD_98e3833dae},
-  {0x50525400u, &s_PRT_846508ea9c},
-  {0x50534700u, &s_PSG_670f5bb2f2},
-  {0x50534800u, &s_PSH_f699698eaf},
-  {0x50534c00u, &s_PSL_a2fb6a5958},
-  {0x50535300u, &s_PSS_577b24b254},
-  {0x50544800u, &s_PTH_bcf0c3a7a8},
-  {0x50563100u, &s_PV1_db5bef78a1},
-  {0x50563200u, &s_PV2_fdc64c4e42},
-  {0x50594500u, &s_PYE_81eaa2b72f},
-  {0x51414b00u, &s_QAK_0e74d35182},
-  {0x51494400u, &s_QID_d0eafda546},
-  {0x51504400u, &s_QPD_778da9cdc0},
-  {0x51524400u, &s_QRD_c2f1cb15d8},
-  {0x51524600u, &s_QRF_b2c7dfcdf1},
-  {0x51524900u, &s_QRI_117b195fd2},
-  {0x52435000u, &s_RCP_4907a21d2d},
-  {0x52444600u, &s_RDF_31c96ac6d5},
-  {0x52445400u, &s_RDT_7a8916da5a},
-  {0x52454c00u, &s_REL_7f07f7f8e0},
-  {0x52463100u, &s_RF1_617dcdc7b8},
-  {0x52464900u, &s_RFI_7dedf29e7b},
-  {0x52475300u, &s_RGS_90440ebb56},
-  {0x524d4900u, &s_RMI_e9f6ecb388},
-  {0x524f4c00u, &s_ROL_cf7a00f82d},
-  {0x52513100u, &s_RQ1_6c9396ac1c},
-  {0x52514400u, &s_RQD_6a5453e675},
-  {0x52584100u, &s_RXA_72d3bb0663},
-  {0x52584300u, &s_RXC_696e696424},
-  {0x52584400u, &s_RXD_d5c8485df0},
-  {0x52584500u, &s_RXE_5c974be813},
-  {0x52584700u, &s_RXG_591a181ac5},
-  {0x52584f00u, &s_RXO_1c68565b79},
-  {0x52585200u, &s_RXR_7e85642728},
-  {0x53414300u, &s_SAC_cbfe26864f},
-  {0x53434400u, &s_SCD_8844631ed9},
-  {0x53434800u, &s_SCH_b3976428ed},
-  {0x53435000u, &s_SCP_806be09a81},
-  {0x53444400u, &s_SDD_43b9d8bfe6},
-  {0x53465400u, &s_SFT_b9fca53303},
-  {0x53485000u, &s_SHP_718d7bb910},
-  {0x53494400u, &s_SID_681aa7556b},
-  {0x534c5400u, &s_SLT_e4c6fae434},
-  {0x53504d00u, &s_SPM_67b6789a6b},
-  {0x53544600u, &s_STF_0c25beb0d9},
-  {0x53545a00u, &s_STZ_b8696f45ee},
-  {0x54434300u, &s_TCC_26f5b61e35},
-  {0x54434400u, &s_TCD_976cd27dfd},
-  {0x54513100u, &s_TQ1_6fb5dc3f82},
-  {0x54513200u, &s_TQ2_008d2cdc5f},
-  {0x54584100u, &s_TXA_61f900f638},
-  {0x55414300u, &s_UAC_f24120bd7d},
-  {0x55423100u, &s_UB1_7d080ec86a},
-  {0x55423200u, &s_UB2_f50b4b7fcd},
-  {0x55524400u, &s_URD_46cafabc18},
-  {0x55525300u, &s_URS_998ca7b509},
-  {0x56415200u, &s_VAR_86073e9d85},
-  {0x564e4400u, &s_VND_ce5b9bc1b8},
+  {0x41425300u, &s_ABS_ae49844465},
+  {0x41434300u, &s_ACC_fba6254fb6},
+  {0x41444400u, &s_ADD_014897f438},
+  {0x41444a00u, &s_ADJ_0bde639aa0},
+  {0x41464600u, &s_AFF_7c06cb4c80},
+  {0x41494700u, &s_AIG_db632228d3},
+  {0x41494c00u, &s_AIL_41194604a9},
+  {0x41495000u, &s_AIP_577a2915f0},
+  {0x41495300u, &s_AIS_f995dd166d},
+  {0x414c3100u, &s_AL1_6edb546380},
+  {0x41505200u, &s_APR_0d5643e502},
+  {0x41525100u, &s_ARQ_e7ec9c1c49},
+  {0x41525600u, &s_ARV_29f0e200ec},
+  {0x41555400u, &s_AUT_2e76417adb},
+  {0x42485300u, &s_BHS_83b8e5117f},
+  {0x424c4300u, &s_BLC_75a8b1877d},
+  {0x424c4700u, &s_BLG_9e57c42d71},
+  {0x42504f00u, &s_BPO_4fc472378a},
+  {0x42505800u, &s_BPX_1530e03854},
+  {0x42545300u, &s_BTS_680d28f0b2},
+  {0x42545800u, &s_BTX_04d1d8795a},
+  {0x43444d00u, &s_CDM_cb8f71299e},
+  {0x43455200u, &s_CER_730cfc4877},
+  {0x434d3000u, &s_CM0_cdcfe4c82b},
+  {0x434d3100u, &s_CM1_6779f440f1},
+  {0x434d3200u, &s_CM2_3fc5784d2e},
+  {0x434e5300u, &s_CNS_bc5a83118f},
+  {0x434f4e00u, &s_CON_ee09e04669},
+  {0x43535000u, &s_CSP_83469a42e4},
+  {0x43535200u, &s_CSR_09fd1f9e96},
+  {0x43535300u, &s_CSS_f6fa7b7004},
+  {0x43544400u, &s_CTD_ee98ca569e},
+  {0x43544900u, &s_CTI_5174a156b9},
+  {0x44423100u, &s_DB1_97567797be},
+  {0x44473100u, &s_DG1_3b18018906},
+  {0x444d4900u, &s_DMI_6c39c905cb},
+  {0x44524700u, &s_DRG_db2078820a},
+  {0x44534300u, &s_DSC_ced78bc470},
+  {0x44535000u, &s_DSP_12d0b90522},
+  {0x45434400u, &s_ECD_bdae26289a},
+  {0x45435200u, &s_ECR_b9ae77af3b},
+  {0x45445500u, &s_EDU_134d8a3e3d},
+  {0x45515000u, &s_EQP_ce02c13187},
+  {0x45515500u, &s_EQU_0484ca83a7},
+  {0x45525200u, &s_ERR_b801e01874},
+  {0x45564e00u, &s_EVN_2aa12211bd},
+  {0x46414300u, &s_FAC_38b6c08b63},
+  {0x46485300u, &s_FHS_dd7850f103},
+  {0x46543100u, &s_FT1_756b1c4d4a},
+  {0x46545300u, &s_FTS_35b220e535},
+  {0x474f4c00u, &s_GOL_2f8fe10606},
+  {0x47503100u, &s_GP1_df1cc9c514},
+  {0x47503200u, &s_GP2_963e638fe2},
+  {0x47543100u, &s_GT1_c3d2171a32},
+  {0x49414d00u, &s_IAM_142729f085},
+  {0x49415200u, &s_IAR_4b10f95387},
+  {0x49494d00u, &s_IIM_15ab9db646},
+  {0x494c5400u, &s_ILT_83287e3f74},
+  {0x494e3100u, &s_IN1_3405f2dfd1},
+  {0x494e3200u, &s_IN2_ef38a19336},
+  {0x494e3300u, &s_IN3_4b62c4b748},
+  {0x494e5600u, &s_INV_18ac38a53d},
+  {0x49504300u, &s_IPC_9b4d29ab5f},
+  {0x49505200u, &s_IPR_5c8dd3450f},
+  {0x49534400u, &s_ISD_306a0ef168},
+  {0x49544d00u, &s_ITM_b325ad7625},
+  {0x49564300u, &s_IVC_923eecae48},
+  {0x49565400u, &s_IVT_e8aea582e4},
+  {0x4c414e00u, &s_LAN_07f1cffe86},
+  {0x4c434300u, &s_LCC_253b81ca1f},
+  {0x4c434800u, &s_LCH_9593662a6b},
+  {0x4c445000u, &s_LDP_2806331edd},
+  {0x4c4f4300u, &s_LOC_28f2d6c231},
+  {0x4c524c00u, &s_LRL_ad8f90d0cb},
+  {0x4d464100u, &s_MFA_9cd46ce7f3},
+  {0x4d464500u, &s_MFE_ce97fd96ae},
+  {0x4d464900u, &s_MFI_08285cea12},
+  {0x4d524700u, &s_MRG_97ba8007ee},
+  {0x4d534100u, &s_MSA_fb118566d8},
+  {0x4d534800u, &s_MSH_74179b3c36},
+  {0x4e434b00u, &s_NCK_9462efc382},
+  {0x4e445300u, &s_NDS_d8a1db8af3},
+  {0x4e4b3100u, &s_NK1_ac7891e921},
+  {0x4e505500u, &s_NPU_e7066abd91},
+  {0x4e534300u, &s_NSC_e67ed1f3b8},
+  {0x4e535400u, &s_NST_690f84e056},
+  {0x4e544500u, &s_NTE_c17926500f},
+  {0x4f425200u, &s_OBR_d2b472569e},
+  {0x4f425800u, &s_OBX_a9cbe774fd},
+  {0x4f445300u, &s_ODS_c7d77e32a6},
+  {0x4f445400u, &s_ODT_deb4cd815e},
+  {0x4f4d3100u, &s_OM1_4b6ee64d53},
+  {0x4f4d3200u, &s_OM2_cd55b570eb},
+  {0x4f4d3300u, &s_OM3_34df1aed46},
+  {0x4f4d3400u, &s_OM4_46cf29e51d},
+  {0x4f4d3500u, &s_OM5_7a8fea6bff},
+  {0x4f4d3600u, &s_OM6_e2fe6ba6ae},
+  {0x4f4d3700u, &s_OM7_f7d4e38fcd},
+  {0x4f524300u, &s_ORC_ba446cc9f8},
+  {0x4f524700u, &s_ORG_8a461ae34e},
+  {0x4f565200u, &s_OVR_d210c24e4b},
+  {0x50414300u, &s_PAC_8af9d12d4a},
+  {0x50434500u, &s_PCE_4e9ef2cf67},
+  {0x50435200u, &s_PCR_2916d187f6},
+  {0x50443100u, &s_PD1_2ac24fa85f},
+  {0x50444100u, &s_PDA_b02f306f9e},
+  {0x50444300u, &s_PDC_19f2d3cea3},
+  {0x50454f00u, &s_PEO_5b8bc1771c},
+  {0x50455300u, &s_PES_d28adb7dca},
+  {0x50494400u, &s_PID_9d3c685376},
+  {0x504b4700u, &s_PKG_5d170d5e5a},
+  {0x504d5400u, &s_PMT_deda6bb6da},
+  {0x50523100u, &s_PR1_c440ce442a},
+  {0x50524100u, &s_PRA_eeb660cacf},
+  {0x50524200u, &s_PRB_f96f6d951d},
+  {0x50524300u, &s_PRC_628eb4fa46},
+  {0x50524400u, &s_PRD_1843af71d4},
+  {0x50525400u, &s_PRT_f12ca90b48},
+  {0x50534700u, &s_PSG_33533128b3},
+  {0x50534800u, &s_PSH_bf43441773},
+  {0x50534c00u, &s_PSL_c238f3982a},
+  {0x50535300u, &s_PSS_5ec49efa71},
+  {0x50544800u, &s_PTH_cd1b4aff4d},
+  {0x50563100u, &s_PV1_a80c285f51},
+  {0x50563200u, &s_PV2_ab0c6934a0},
+  {0x50594500u, &s_PYE_4d41909d0a},
+  {0x51414b00u, &s_QAK_0934b35e38},
+  {0x51494400u, &s_QID_923a3bc12a},
+  {0x51504400u, &s_QPD_c2bfda0b44},
+  {0x51524400u, &s_QRD_3e1c308b3a},
+  {0x51524600u, &s_QRF_419866f0a1},
+  {0x51524900u, &s_QRI_3741071489},
+  {0x52435000u, &s_RCP_850c888b87},
+  {0x52444600u, &s_RDF_93499f6897},
+  {0x52445400u, &s_RDT_49f213f9a5},
+  {0x52454c00u, &s_REL_b3677a7fac},
+  {0x52463100u, &s_RF1_432b675159},
+  {0x52464900u, &s_RFI_b2a06c77ed},
+  {0x52475300u, &s_RGS_930a38d4dd},
+  {0x524d4900u, &s_RMI_4d7ddbf0dc},
+  {0x524f4c00u, &s_ROL_9b070bde2a},
+  {0x52513100u, &s_RQ1_7da1e83df3},
+  {0x52514400u, &s_RQD_4fb53a929c},
+  {0x52584100u, &s_RXA_e08785ce83},
+  {0x52584300u, &s_RXC_43208a3a81},
+  {0x52584400u, &s_RXD_efba65048d},
+  {0x52584500u, &s_RXE_eb336b65be},
+  {0x52584700u, &s_RXG_b922713910},
+  {0x52584f00u, &s_RXO_e229a70096},
+  {0x52585200u, &s_RXR_bdaf829859},
+  {0x53414300u, &s_SAC_6e57cb6f40},
+  {0x53434400u, &s_SCD_c60efab570},
+  {0x53434800u, &s_SCH_09c76d8e0a},
+  {0x53435000u, &s_SCP_2be85746fc},
+  {0x53444400u, &s_SDD_ac66701e16},
+  {0x53465400u, &s_SFT_5c5da21349},
+  {0x53485000u, &s_SHP_9022294e3c},
+  {0x53494400u, &s_SID_855624fd01},
+  {0x534c5400u, &s_SLT_1ce4c843e9},
+  {0x53504d00u, &s_SPM_0eebdbf783},
+  {0x53544600u, &s_STF_619d895e01},
+  {0x53545a00u, &s_STZ_b68921974e},
+  {0x54434300u, &s_TCC_38f4c388ff},
+  {0x54434400u, &s_TCD_00840703f3},
+  {0x54513100u, &s_TQ1_0b8422319f},
+  {0x54513200u, &s_TQ2_ec27565767},
+  {0x54584100u, &s_TXA_5ed4649b3e},
+  {0x55414300u, &s_UAC_ccb3262837},
+  {0x55423100u, &s_UB1_ae39395f37},
+  {0x55423200u, &s_UB2_a764971ef2},
+  {0x55524400u, &s_URD_855cb1cfe9},
+  {0x55525300u, &s_URS_3be73c608d},
+  {0x56415200u, &s_VAR_ecdcbb0d13},
+  {0x564e4400u, &s_VND_e4952b8f23},
 };
 inline constexpr const type_def* v2_7_1_types[] = {
   &t_AD_e608edfdd6,

@@ -260,7 +260,7 @@ class er7_reader {
     if (e.get_object().get(o) != simdjson::SUCCESS) return first_text(e);
     const defs::component_def* c = type != nullptr ? type->component(1) : nullptr;
     simdjson::dom::element one;
-    if ((c != nullptr && find_member(o, c->key, one)) || find_member(o, "1", one)) return first_text(one);
+    if ((c != nullptr && find_member(o, c->key(), one)) || find_member(o, "1", one)) return first_text(one);
     return {};
   }
 
@@ -269,7 +269,7 @@ class er7_reader {
     const defs::segment_def* m = version_->segment("MSH");
     const defs::field_def* f = m ? m->field(18) : nullptr;
     simdjson::dom::element e;
-    if (!find_member(msh, f != nullptr ? f->key : std::string_view{"18"}, e)) return hl7v2::charset::utf8;
+    if (!find_member(msh, f != nullptr ? f->key() : std::string_view{"18"}, e)) return hl7v2::charset::utf8;
     return hl7v2::charset_from_msh18(component_one_text(e, f != nullptr ? f->type : nullptr));
   }
 
@@ -288,7 +288,7 @@ class er7_reader {
                          std::size_t pos, simdjson::dom::element& e) {
     const defs::segment_def* m = v.segment(id);
     const defs::field_def* f = m ? m->field(pos) : nullptr;
-    if (f != nullptr) return find_member(seg, f->key, e);
+    if (f != nullptr) return find_member(seg, f->key(), e);
     char key[8];
     const auto r = std::to_chars(key, key + sizeof key, pos);
     return find_member(seg, std::string_view{key, static_cast<std::size_t>(r.ptr - key)}, e);
@@ -420,10 +420,10 @@ class er7_reader {
     }
     // "<key>_<type>": a varies field read in that type.
     for (const defs::field_def& f : def->fields()) {
-      if (f.type == nullptr || !defs::is_varies(f.type->id) || key.size() <= f.key.size() + 1 ||
-          key[f.key.size()] != '_' || !detail::iequals(key.substr(0, f.key.size()), f.key))
+      if (f.type == nullptr || !defs::is_varies(f.type->id) || key.size() <= f.key().size() + 1 ||
+          key[f.key().size()] != '_' || !detail::iequals(key.substr(0, f.key().size()), f.key()))
         continue;
-      const std::string_view suffix = key.substr(f.key.size() + 1);
+      const std::string_view suffix = key.substr(f.key().size() + 1);
       char id[16];
       if (suffix.size() > sizeof id) return false;
       for (std::size_t i = 0; i < suffix.size(); ++i) {
@@ -446,7 +446,7 @@ class er7_reader {
     if (positional && detail::parse_positional_key(key, position, rep)) return rep == 0;
     if (def == nullptr) return false;
     for (const defs::field_def& f : def->fields()) {
-      if (detail::iequals(f.key, key)) {
+      if (detail::iequals(f.key(), key)) {
         position = f.position;
         return true;
       }
@@ -776,7 +776,7 @@ class er7_reader {
     }
     if (detail::parse_positional_key(key, s.position, rep)) return rep == 0;
     for (std::size_t k = 1; k <= type->component_count; ++k) {
-      if (detail::iequals(type->component(k)->key, key)) {
+      if (detail::iequals(type->component(k)->key(), key)) {
         s.position = k;
         return true;
       }

@@ -165,7 +165,7 @@ class named_emitter {
       unknown_field(f);
       return false;
     }
-    reading_key_ = f.def->key;
+    reading_key_ = f.def->key();
     if (f.varies) return varies_field(f);
     return true;
   }
@@ -332,7 +332,7 @@ class named_emitter {
       er7_text(f.f.raw());
     }
     if (!composite && !typed_primitive) return false;
-    reading_key_ = suffixed(f.def->key, type->id);
+    reading_key_ = suffixed(f.def->key(), type->id);
     if (typed_primitive) {
       const value_kind kind = kind_of_type(type->id);
       each_repetition_reading(
@@ -444,7 +444,7 @@ class named_emitter {
 
   void field_key(const field_info& f) {
     if (f.def != nullptr) {
-      write_key(f.def->key);
+      write_key(f.def->key());
     } else {
       number_key(f.position);
     }
@@ -453,7 +453,7 @@ class named_emitter {
   void component_key(const component_info& c) { component_key(c.def, c.position); }
   void component_key(const defs::component_def* def, std::size_t position) {
     if (def != nullptr) {
-      write_key(def->key);
+      write_key(def->key());
     } else {
       number_key(position);
     }
@@ -461,11 +461,11 @@ class named_emitter {
 
   // The key the "_er7" sibling of a field or component is named after ("patient_id", "40").
   std::string_view field_base_key(const field_info& f) {
-    if (f.def != nullptr) return f.def->key;
+    if (f.def != nullptr) return f.def->key();
     return {base_buf_, detail::positional_key(f.position, 0, base_buf_)};
   }
   std::string_view component_base_key(const defs::component_def* def, std::size_t position) {
-    if (def != nullptr) return def->key;
+    if (def != nullptr) return def->key();
     return {base_buf_, detail::positional_key(position, 0, base_buf_)};
   }
 
