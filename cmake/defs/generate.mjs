@@ -1,4 +1,4 @@
-// Generates include/hl7v2/defs/v2_*.hpp from three sources of HL7 v2 definitions, reconciled
+// Generates include/hl7v2/defs/v2_*.hpp and defs/parts/ from three sources of HL7 v2 definitions, reconciled
 // fact by fact, plus the reviewed fixes in overrides.json (README.md says how).
 //
 //   node generate.mjs [--out DIR] [--report FILE]
@@ -11,11 +11,11 @@
 // The modules: model.mjs reads the sources into one shape, reconcile.mjs decides every fact,
 // emit.mjs writes C++; keys.mjs is the JSON key rule. Output is deterministic: every map is
 // walked in sorted order and nothing depends on time or on the machine.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { emitVersion, versionIdent } from './emit.mjs';
+import { emitAll } from './emit.mjs';
 import { loadSources, VERSIONS } from './model.mjs';
 import { reconcileAll } from './reconcile.mjs';
 import { renderReport, renderSummary, SUMMARY_BEGIN, SUMMARY_END } from './report.mjs';
@@ -52,12 +52,15 @@ async function main() {
     process.stdout.write(tally.log.map((r) => r.join(' | ')).join('\n') + '\n');
     return;
   }
+  // The parts are named by the versions that share them: a regeneration may drop some, so the folder is
+  // written anew.
   mkdirSync(args.out, { recursive: true });
-  for (const version of VERSIONS) {
-    const file = join(args.out, `${versionIdent(version)}.hpp`);
-    writeFileSync(file, emitVersion(models, version, provenance));
-    console.log(`wrote ${file}`);
-  }
+  const partsDir = join(args.out, 'parts');
+  rmSync(partsDir, { recursive: true, force: true });
+  mkdirSync(partsDir);
+  const files = emitAll(models, VERSIONS, provenance);
+  for (const [rel, text] of Object.entries(files)) writeFileSync(join(args.out, rel), text);
+  console.log(`wrote ${Object.keys(files).length} headers into ${args.out} (${readdirSync(partsDir).length} in parts/)`);
   writeFileSync(args.report, renderReport(tally, sources, provenance));
   console.log(`wrote ${args.report}`);
   // A regeneration in place also refreshes the summary table README.md carries.

@@ -1,5 +1,6 @@
 # Re-runs cmake/defs/generate.mjs into WORK_DIR and fails if any generated header differs from
-# the committed one in include/hl7v2/defs/, if the reconciliation report differs from the committed
+# the committed one in include/hl7v2/defs/ (version headers and parts/), if a committed part is one the
+# generator no longer writes, if the reconciliation report differs from the committed
 # cmake/defs/RECONCILIATION.md, or if cmake/defs/README.md lacks the report's summary table.
 # Prints "SKIPPED: ..." (a ctest skip) when node or the generator's node_modules is missing.
 #   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<tmp dir> -P check_regenerate.cmake
@@ -27,7 +28,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "generate.mjs failed (${rc}): ${err}")
 endif()
 
-file(GLOB generated RELATIVE ${WORK_DIR} ${WORK_DIR}/*.hpp)
+file(GLOB_RECURSE generated RELATIVE ${WORK_DIR} ${WORK_DIR}/*.hpp)
 list(LENGTH generated count)
 if(count EQUAL 0)
   message(FATAL_ERROR "generate.mjs wrote no headers into ${WORK_DIR}")
@@ -38,6 +39,12 @@ foreach(name ${generated})
     ${WORK_DIR}/${name} ${SOURCE_DIR}/include/hl7v2/defs/${name} RESULT_VARIABLE differs)
   if(NOT differs EQUAL 0)
     list(APPEND stale ${name})
+  endif()
+endforeach()
+file(GLOB committed_parts RELATIVE ${SOURCE_DIR}/include/hl7v2/defs ${SOURCE_DIR}/include/hl7v2/defs/parts/*.hpp)
+foreach(name ${committed_parts})
+  if(NOT name IN_LIST generated)
+    list(APPEND stale "${name} (no longer generated)")
   endif()
 endforeach()
 if(stale)
