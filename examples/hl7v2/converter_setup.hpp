@@ -9,7 +9,7 @@
 #include "engine.hpp"
 #include "hl7v2/defs/all.hpp"
 #include "hl7v2/defs/profile.hpp"
-#include "hl7v2/json/grouped.hpp"
+#include "hl7v2/json/convert.hpp"
 #include "io.hpp"
 
 namespace hl7v2::cli {
@@ -19,9 +19,10 @@ class converter_setup {
   // Returns an empty string when the choices are valid, else what is wrong (for the user).
   std::string configure(const std::string& format, bool typed, bool upper_keys,
                         const std::string& default_version, const std::string& profile_path) {
-    grouped_ = format == "grouped";
-    if (format == "named" || grouped_) {
+    if (format == "named") {
       options_.layout = json::layout::named;
+    } else if (format == "grouped") {
+      options_.layout = json::layout::grouped;
     } else if (format == "positional") {
       options_.layout = json::layout::positional;
     } else {
@@ -51,34 +52,30 @@ class converter_setup {
 
   const json::options& options() const { return options_; }
   const defs::profile* profile() const { return profile_ ? &*profile_ : nullptr; }
-  bool grouped() const { return grouped_; }
+  bool grouped() const { return options_.layout == json::layout::grouped; }
 
  private:
   json::options options_{};
-  bool grouped_ = false;
   std::optional<defs::profile> profile_;
 };
 
-// One message → one JSON object in the layout chosen: the library's converter (named, positional) or the
-// grouped converter (named, nested under the message structure's groups). One per thread.
+// One message → one JSON object in the layout chosen (json::converter: named, positional or grouped).
+// One per thread. `grouped` overrides the options' layout, as the lake's pipeline passes it apart.
 class message_converter {
  public:
-  message_converter(const json::options& o, bool grouped) {
-    if (grouped) {
-      grouped_.emplace(o);
-    } else {
-      plain_.emplace(o);
-    }
-  }
+  message_converter(json::options o, bool grouped) : conv_(with_layout(o, grouped)) {}
 
   template <class Sink>
   hl7v2::result<std::size_t> write(const message& msg, Sink& out, std::string_view extra_members = {}) {
-    return grouped_ ? grouped_->write(msg, out, extra_members) : plain_->write(msg, out, extra_members);
+    return conv_.write(msg, out, extra_members);
   }
 
  private:
-  std::optional<json::converter> plain_;
-  std::optional<json::grouped_converter> grouped_;
+  static json::options with_layout(json::options o, bool grouped) {
+    if (grouped) o.layout = json::layout::grouped;
+    return o;
+  }
+  json::converter conv_;
 };
 
 }  // namespace hl7v2::cli

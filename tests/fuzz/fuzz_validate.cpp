@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "hl7v2/defs/all.hpp"
-#include "hl7v2/json/grouped.hpp"
+#include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/ack.hpp"
 #include "hl7v2/validate/validate.hpp"
@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static hl7v2::parser ack_parser;
   static hl7v2::validate::report rep;
   static hl7v2::validate::structure_map map;
-  static hl7v2::json::grouped_converter grouped;
+  static hl7v2::json::converter grouped{hl7v2::json::options{.layout = hl7v2::json::layout::grouped}};
   static std::string out;
   auto m = parser.parse(text);
   if (!m) return 0;

@@ -8,7 +8,7 @@
 
 #include "../../bench/corpus/generator.hpp"
 #include "hl7v2/defs/all.hpp"
-#include "hl7v2/json/grouped.hpp"
+#include "hl7v2/json/convert.hpp"
 #include "hl7v2/parser.hpp"
 #include "hl7v2/validate/validate.hpp"
 
@@ -62,7 +62,7 @@ TEST_CASE("validation and the grouped layout allocate nothing per message once w
   hl7v2::parser parser;
   hl7v2::validate::report rep;
   const hl7v2::defs::resolver definitions{hl7v2::defs::all_versions_registry};
-  hl7v2::json::grouped_converter grouped;
+  hl7v2::json::converter grouped{hl7v2::json::options{.layout = hl7v2::json::layout::grouped}};
   std::string out;
   std::size_t diagnostics = 0;
   [[maybe_unused]] std::size_t before = 0;  // read only where allocations are counted (not under ASan)

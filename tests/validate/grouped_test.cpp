@@ -1,6 +1,8 @@
-// The grouped JSON layout (include/hl7v2/json/grouped.hpp), parsed back with simdjson.
-#include "hl7v2/json/grouped.hpp"
+// The grouped JSON layout (include/hl7v2/json/grouped.hpp: json::converter with layout::grouped), parsed
+// back with simdjson.
 #include "hl7v2/defs/all.hpp"
+#include "hl7v2/defs/profile.hpp"
+#include "hl7v2/json/convert.hpp"
 
 #include <simdjson.h>
 
@@ -47,7 +49,8 @@ void convert(const std::string& er7, converted& out, json::options opts = {}) {
   hl7v2::parser p;
   auto m = p.parse(er7);
   REQUIRE(m);
-  json::grouped_converter conv{opts};
+  opts.layout = json::layout::grouped;
+  json::converter conv{opts};
   auto n = conv.write(*m, out.json);
   REQUIRE(n);
   CHECK(*n == out.json.size());
@@ -155,7 +158,7 @@ TEST_CASE("segments without a place are kept, never dropped") {
 
 TEST_CASE("unknown structure falls back to the named layout; a converter is reused") {
   hl7v2::parser p;
-  json::grouped_converter conv;
+  json::converter conv{json::options{.layout = json::layout::grouped}};
   const std::string unknown = join({"MSH|^~\\&|A|B|C|D|20250101||ZZZ^Z01|C1|P|2.5.1", "PID|1||X1"});
   const std::string known = join(
       {"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101", "PID|1||X1", "PV1|1|I"});
@@ -173,6 +176,24 @@ TEST_CASE("unknown structure falls back to the named layout; a converter is reus
   REQUIRE(conv.write(*k, out3, "\"_source\":1"));
   CHECK(out2 == out3);
   CHECK(out2.rfind("{\"_source\":1,\"msh\":", 0) == 0);
+}
+
+// A profile's definitions reach the grouped layout as they reach the named one (one converter, one walk).
+TEST_CASE("the grouped layout reads with the profile's definitions") {
+  const std::string profile_json =
+      R"({"base":"2.5.1","segments":{"PID":{"fields":[{"position":5,"key":"local_name"}]},)"
+      R"("ZPI":{"name":"Site Extra","fields":[{"name":"Vip","type":"ST"}]}}})";
+  auto loaded = defs::profile::load(profile_json, defs::v2_5_1);
+  REQUIRE(loaded);
+  const defs::profile profile = std::move(*loaded);
+  converted c;
+  convert(join({"MSH|^~\\&|A|B|C|D|20250101||ADT^A01^ADT_A01|C1|P|2.5.1", "EVN|A01|20250101",
+                "PID|1||X1||DOE^JANE", "ZPI|Y", "PV1|1|I"}),
+          c, json::options{.profile = &profile});
+  CHECK(str(c.root, "/pid/local_name/family_name/surname") == "DOE");
+  CHECK(c.root.at_pointer("/pid/patient_name").error() == simdjson::NO_SUCH_FIELD);
+  CHECK(str(c.root, "/zpi/0/vip") == "Y");       // no place in ADT_A01: kept, with the profile's key
+  CHECK(str(c.root, "/pv1/set_id_pv1") == "1");  // and the rest still placed by the structure
 }
 
 namespace {
@@ -301,7 +322,9 @@ TEST_CASE("a structure beyond the matcher's limits falls back to the named layou
   const std::string text = join({"MSH|^~\\&|A|B|C|D|20250101||ORM^O01^T_WIDE|C1|P|", "NTE|1||x"});
   auto m = p.parse(text);
   REQUIRE(m);
-  json::grouped_converter grouped{v.options()};
+  json::options grouped_layout = v.options();
+  grouped_layout.layout = json::layout::grouped;
+  json::converter grouped{grouped_layout};
   json::converter named{v.options()};
   std::string a, b;
   REQUIRE(grouped.write(*m, a));

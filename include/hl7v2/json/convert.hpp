@@ -7,7 +7,7 @@
 //
 // and back: er7_from_json (reader.hpp, which alone needs simdjson) turns one JSON object of either layout
 // into ER7.
-// The layouts are described in named.hpp and positional.hpp.
+// The layouts are described in named.hpp, positional.hpp and grouped.hpp.
 #pragma once
 
 #include <cstddef>
@@ -88,12 +88,22 @@ class emit_buffer {
 
 }  // namespace detail
 
-enum class layout : std::uint8_t { named, positional };
+// named: one key per segment id (named.hpp); positional: lossless, by position (positional.hpp);
+// grouped: named, with segments nested under the groups of the message structure (grouped.hpp).
+enum class layout : std::uint8_t { named, positional, grouped };
+
+namespace detail {
+class grouped_writer;  // grouped.hpp: included only where the converter's bodies are defined, so that in
+                       // compiled mode a user's translation unit never parses the structure matcher
+struct grouped_writer_delete {
+  void operator()(grouped_writer* g) const noexcept;
+};
+}  // namespace detail
 
 struct options {
   json::layout layout = layout::named;
-  bool typed = false;       // named only: NM → number, SI → integer, DT/DTM/TS → ISO 8601
-  bool upper_keys = false;  // named only: "PID", "PATIENT_NAME" (hl7apy style)
+  bool typed = false;       // named and grouped: NM → number, SI → integer, DT/DTM/TS → ISO 8601
+  bool upper_keys = false;  // named and grouped: "PID", "PATIENT_NAME" (hl7apy style)
   const defs::version_def* default_version =
       nullptr;                             // used when MSH-12 is empty/unknown; null → the registry's
   const defs::profile* profile = nullptr;  // site definitions (may be null): when set, every message is
@@ -152,13 +162,37 @@ class converter {
   walker walker_;
   named_scratch scratch_;
   detail::emit_buffer buffer_;
+  std::unique_ptr<detail::grouped_writer, detail::grouped_writer_delete>
+      grouped_;  // by the first grouped message
 };
 
+}  // namespace hl7v2::json
+
 #if HL7V2_DEFINE_BODIES
+#include "hl7v2/json/grouped.hpp"
+
+namespace hl7v2::json {
+
+HL7V2_COMPILED_INLINE void detail::grouped_writer_delete::operator()(grouped_writer* g) const noexcept {
+  delete g;
+}
+
 HL7V2_COMPILED_INLINE hl7v2::error converter::render(const hl7v2::message& msg,
                                                      std::string_view extra_members) {
   buffer_.clear();
   hl7v2::error err{};
+  if (opt_.layout == layout::grouped) {
+    // A structure the version does not know, or one the message does not match: the named layout.
+    const defs::version_def* version = walker_.version_of(msg);
+    if (const defs::structure_def* structure = walker::structure_of(msg, *version); structure != nullptr) {
+      if (!grouped_) grouped_.reset(new detail::grouped_writer);
+      if (grouped_->render(walker_, msg, *structure,
+                           named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_,
+                           buffer_, extra_members, err))
+        return err;
+      buffer_.clear();
+    }
+  }
   if (opt_.layout == layout::positional) {
     positional_emitter<detail::emit_buffer> e{buffer_, scratch_.utf8, extra_members};
     walker_.walk(msg, e);
@@ -172,6 +206,6 @@ HL7V2_COMPILED_INLINE hl7v2::error converter::render(const hl7v2::message& msg,
   }
   return err;
 }
-#endif
 
 }  // namespace hl7v2::json
+#endif

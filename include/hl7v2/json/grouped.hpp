@@ -17,6 +17,9 @@
 //    members, each id as an array of segments; when the group itself has a segment with that id (a
 //    choice's alternatives included), the key gets the suffix "_unplaced" ("pid_unplaced").
 //  - a message whose structure is unknown (or beyond the matcher's limits) is written in the named layout.
+//
+// Use it as json::converter with `.layout = json::layout::grouped` (convert.hpp); this header is that
+// converter's internals.
 #pragma once
 
 #include <algorithm>
@@ -29,7 +32,6 @@
 #include <vector>
 
 #include "hl7v2/error.hpp"
-#include "hl7v2/json/convert.hpp"
 #include "hl7v2/json/named.hpp"
 #include "hl7v2/json/walk.hpp"
 #include "hl7v2/json/writer.hpp"
@@ -74,79 +76,49 @@ struct segment_capture {
   void subcomponent(const subcomponent_info& s) { inner.subcomponent(s); }
 };
 
-}  // namespace detail
-
-// Reusable like converter: owns the walk, the scratch buffers and the structure map; no allocation per
-// message once warm. Not thread-safe: one per thread.
-class grouped_converter {
+// The grouped layout's part of json::converter (convert.hpp, layout::grouped): the segments written by
+// the named emitter into a buffer of their own, the structure matched, then the objects placed under
+// their groups. Owns its buffers and the structure map: no allocation per message once warm.
+class grouped_writer {
  public:
-  // Reads with the versions of `versions` (defs/registry.hpp).
-  explicit grouped_converter(const defs::registry& versions, options opts = {})
-      : opt_(opts),
-        walker_(versions, walk_options{opts.default_version,
-                                       opts.profile != nullptr ? &opts.profile->version() : nullptr}),
-        fallback_(versions, opts) {}
-  // Reads with every built-in version (needs defs/all.hpp).
-  template <class All = defs::all_versions_t>
-  explicit grouped_converter(options opts = {})
-      : grouped_converter(defs::builtin_registry<All>::value, opts) {}
-
-  // Appends one JSON object for `msg` to `out` (no newline); `extra_members` as in converter::write.
-  template <class Sink>
-  hl7v2::result<std::size_t> write(const hl7v2::message& msg, Sink& out,
-                                   std::string_view extra_members = {}) {
-    const defs::version_def* version = walker_.version_of(msg);
-    const defs::structure_def* structure = walker::structure_of(msg, *version);
-    if (structure == nullptr) return fallback_.write(msg, out, extra_members);
-
+  // Writes msg's object to `out` and returns true; false when the structure does not match msg (the
+  // caller then writes the named layout), with `err` set when the named emitter failed.
+  template <class Buffer>
+  bool render(walker& walk, const hl7v2::message& msg, const defs::structure_def& structure,
+              const named_options& named_opts, named_scratch& scratch, Buffer& out,
+              std::string_view extra_members, hl7v2::error& err) {
+    upper_keys_ = named_opts.upper_keys;
     segments_.clear();
     ranges_.clear();
-    named_emitter<std::string> named{
-        segments_, named_options{opt_.typed, opt_.upper_keys, opt_.format, opt_.bytes}, scratch_};
-    detail::segment_capture<named_emitter<std::string>> capture{named, segments_, ranges_};
-    walker_.walk(msg, capture);
-    if (named.error().code != errc::ok) return named.error();
-    map_.build(msg, *structure);
-    if (!map_.matched()) return fallback_.write(msg, out, extra_members);
+    named_emitter<std::string> named{segments_, named_opts, scratch};
+    segment_capture<named_emitter<std::string>> capture{named, segments_, ranges_};
+    walk.walk(msg, capture);
+    if (named.error().code != errc::ok) {
+      err = named.error();
+      return true;
+    }
+    map_.build(msg, structure);
+    if (!map_.matched()) return false;
     msg_ids_.clear();
     for (const segment seg : msg.segments()) msg_ids_.push_back(seg.id());
 
-    std::size_t written = 0;
-    counting_sink<Sink> counted{out, written};
-    json_writer<counting_sink<Sink>> w{counted};
+    json_writer<Buffer> w{out};
     w.begin_object();
     if (!extra_members.empty()) w.raw(extra_members);
     write_instance(w, 0);
     w.end_object();
-    if constexpr (requires { out.status(); }) {
-      if (out.status() != errc::ok) return hl7v2::error{out.status(), 0, 0, 0};
-    }
-    return written;
+    return true;
   }
 
   const validate::structure_map& structure() const noexcept { return map_; }
 
  private:
-  template <class Sink>
-  struct counting_sink {
-    Sink& out;
-    std::size_t& n;
-    void append(const char* p, std::size_t len) {
-      out.append(p, len);
-      n += len;
-    }
-    void push_back(char c) {
-      out.push_back(c);
-      ++n;
-    }
-  };
-
   using map_t = validate::structure_map;
 
   template <class W>
   void key(W& w, std::string_view name, std::string_view suffix = {}) {
     key_.clear();
-    for (char c : name) key_ += opt_.upper_keys || c < 'A' || c > 'Z' ? c : static_cast<char>(c - 'A' + 'a');
+    for (char c : name) key_ += upper_keys_ || c < 'A' || c > 'Z' ? c : static_cast<char>(c - 'A' + 'a');
     key_ += suffix;
     w.plain_key(key_);
   }
@@ -241,10 +213,7 @@ class grouped_converter {
   // ranges_, msg_ids_ and the map's segments share 0-based indexes.
   std::string_view segment_id(std::uint32_t index) const noexcept { return msg_ids_[index]; }
 
-  options opt_;
-  walker walker_;
-  converter fallback_;
-  named_scratch scratch_;
+  bool upper_keys_ = false;
   std::string segments_;
   std::string key_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
@@ -258,5 +227,7 @@ class grouped_converter {
   std::vector<run> runs_;
   map_t map_;
 };
+
+}  // namespace detail
 
 }  // namespace hl7v2::json
