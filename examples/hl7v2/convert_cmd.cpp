@@ -71,11 +71,9 @@ void convert_er7(const std::string& path, message_converter& conv, output& out, 
       return;
     }
     std::string& buf = out.buffer();
-    const std::size_t mark = buf.size();
     string_sink sink(buf);
-    auto written = conv.write(*msg, sink);
+    auto written = conv.write(*msg, sink);  // appends the whole object or, on error, nothing
     if (!written) {
-      buf.resize(mark);  // no half objects in the output
       r.err = written.error();
       r.err.offset += f.offset;
       report(errors, r, scratch, c);
