@@ -2,7 +2,7 @@
 file(GLOB_RECURSE sources ${SOURCE_DIR}/include/*.hpp ${SOURCE_DIR}/tests/*.hpp ${SOURCE_DIR}/tests/*.cpp
      ${SOURCE_DIR}/examples/*.hpp ${SOURCE_DIR}/examples/*.cpp ${SOURCE_DIR}/bench/*.hpp ${SOURCE_DIR}/bench/*.cpp
      ${SOURCE_DIR}/cmake/packaging/*.cpp ${SOURCE_DIR}/src/*.cpp)
-list(FILTER sources EXCLUDE REGEX "/include/hl7v2/defs/v2_[0-9_]+\\.hpp$|/node_modules/")
+list(FILTER sources EXCLUDE REGEX "/include/hl7v2/defs/v2_[0-9_]+\\.hpp$|/include/hl7v2/defs/parts/|/node_modules/")
 execute_process(COMMAND ${CLANG_FORMAT} --dry-run --Werror ${sources} RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   string(SUBSTRING "${err}" 0 4000 err)

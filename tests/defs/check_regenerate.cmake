@@ -4,6 +4,7 @@
 # cmake/defs/RECONCILIATION.md, or if cmake/defs/README.md lacks the report's summary table.
 # Prints "SKIPPED: ..." (a ctest skip) when node or the generator's node_modules is missing.
 #   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<tmp dir> -P check_regenerate.cmake
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
 if(NOT SOURCE_DIR OR NOT WORK_DIR)
   message(FATAL_ERROR "usage: cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<dir> -P check_regenerate.cmake")
 endif()
