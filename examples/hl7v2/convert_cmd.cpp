@@ -32,7 +32,7 @@ void report(output& errors, const error_record& r, std::string& scratch, counter
 }
 
 // ER7 → NDJSON for one input.
-void convert_er7(const std::string& path, message_converter& conv, output& out, output& errors, counters& c) {
+void convert_er7(const std::string& path, json::converter& conv, output& out, output& errors, counters& c) {
   parser p;
   stream_framer framer;
   std::string scratch;
@@ -197,7 +197,7 @@ int run_convert(const convert_options& o) {
         if (errors_fd != 2) ::close(errors_fd);
         return 2;
       }
-      message_converter conv(setup.options(), setup.grouped());
+      json::converter conv(setup.options());
       for (const auto& in : inputs) convert_er7(in, conv, out, errors, c);
     }
     if (!out.flush()) {

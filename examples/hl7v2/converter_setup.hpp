@@ -52,30 +52,10 @@ class converter_setup {
 
   const json::options& options() const { return options_; }
   const defs::profile* profile() const { return profile_ ? &*profile_ : nullptr; }
-  bool grouped() const { return options_.layout == json::layout::grouped; }
 
  private:
   json::options options_{};
   std::optional<defs::profile> profile_;
-};
-
-// One message → one JSON object in the layout chosen (json::converter: named, positional or grouped).
-// One per thread. `grouped` overrides the options' layout, as the lake's pipeline passes it apart.
-class message_converter {
- public:
-  message_converter(json::options o, bool grouped) : conv_(with_layout(o, grouped)) {}
-
-  template <class Sink>
-  hl7v2::result<std::size_t> write(const message& msg, Sink& out, std::string_view extra_members = {}) {
-    return conv_.write(msg, out, extra_members);
-  }
-
- private:
-  static json::options with_layout(json::options o, bool grouped) {
-    if (grouped) o.layout = json::layout::grouped;
-    return o;
-  }
-  json::converter conv_;
 };
 
 }  // namespace hl7v2::cli

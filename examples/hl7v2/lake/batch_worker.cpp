@@ -21,7 +21,7 @@ constexpr std::size_t max_kept_parts = 64;
 
 batch_worker::batch_worker(const worker_config& c)
     : c_(c),
-      conv_(std::make_unique<message_converter>(c.conv, c.grouped)),
+      conv_(std::make_unique<json::converter>(c.conv)),
       resolver_(json::walk_options{c.conv.default_version,
                                    c.conv.profile != nullptr ? &c.conv.profile->version() : nullptr}) {}
 

@@ -19,7 +19,6 @@ namespace hl7v2::cli::lake {
 
 struct worker_config {
   json::options conv;
-  bool grouped = false;
   bool strict = false;  // validation errors send a message to the error zone
   bool durable = true;  // part files are flushed to disk before they are closed
   std::string run_dir;  // temporary files, on the lake's file system
@@ -51,7 +50,7 @@ class batch_worker {
 
   const worker_config& c_;
   parser p_;
-  std::unique_ptr<message_converter> conv_;
+  std::unique_ptr<json::converter> conv_;
   json::walker resolver_;  // the definitions the converter reads a message with, for its partition
   validate::report rep_;
   std::string extra_, scratch_, diagnostics_, path_scratch_;

@@ -75,7 +75,7 @@ int run_ingest(const ingest_options& o) {
   po.jobs = o.jobs != 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   po.batch_bytes = o.batch_bytes;
   po.durable = o.fsync;
-  pipeline run(po, layout{root}, setup.options(), setup.grouped());
+  pipeline run(po, layout{root}, setup.options());
   if (!run.open()) return 2;
 
   bool inputs_ok = true;

@@ -493,7 +493,7 @@ int listener::run() {
   po.jobs = std::max(1u, o_.jobs);
   po.durable = o_.fsync;
   po.wait_for_locks = true;
-  pipe_ = std::make_unique<pipeline>(po, lake_, setup_.options(), setup_.grouped());
+  pipe_ = std::make_unique<pipeline>(po, lake_, setup_.options());
   if (!pipe_->open()) return 2;
   if (const int e = make_dirs(lake_.live(), o_.fsync)) {
     listen_log("{}: {}", lake_.live(), os_reason(e));

@@ -44,10 +44,9 @@ std::string utc_now(const char* format) {
   return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
 }
 
-pipeline::pipeline(pipeline_options o, layout lake, const json::options& conv, bool grouped)
+pipeline::pipeline(pipeline_options o, layout lake, const json::options& conv)
     : o_(std::move(o)), lake_(std::move(lake)) {
   wc_.conv = conv;
-  wc_.grouped = grouped;
   wc_.strict = o_.strict;
   wc_.durable = o_.durable;
   wc_.messages_done = &progress_.messages;

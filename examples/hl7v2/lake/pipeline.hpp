@@ -41,7 +41,7 @@ struct pipeline_totals {
 
 class pipeline {
  public:
-  pipeline(pipeline_options o, layout lake, const json::options& conv, bool grouped);
+  pipeline(pipeline_options o, layout lake, const json::options& conv);
   ~pipeline();
   pipeline(const pipeline&) = delete;
   pipeline& operator=(const pipeline&) = delete;

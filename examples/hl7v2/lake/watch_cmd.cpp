@@ -56,7 +56,7 @@ int run_watch(const watch_options& o) {
   po.jobs = o.jobs != 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   po.durable = o.fsync;
   po.wait_for_locks = true;
-  pipeline run(po, layout{root}, setup.options(), setup.grouped());
+  pipeline run(po, layout{root}, setup.options());
   if (!run.open()) return 2;
 
   const int in = ::inotify_init1(IN_CLOEXEC);
