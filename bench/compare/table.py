@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Prints hl7v2's figures, the peers' beside them with ratios, and the issue-6 targets, from
+"""Prints hl7v2's figures, the peers' beside them with ratios, and the targets (issue 6 ratios, issue 12 throughput), from
 hl7v2-bench --json output and the JSON lines of compare.sh. Like is compared with like: a peer that
 builds a tree is compared with hl7v2's `tree` stage, a peer that produces JSON with hl7v2's `named`
 JSON stage.
@@ -21,6 +21,11 @@ TREE_TARGET = 100.0
 JSON_TARGET, JSON_TARGET_NOW = 100.0, 50.0
 # Ingest "scales with cores" when N jobs run at least this share of N times the 1-job speed.
 SCALING_EFFICIENCY = 0.7
+# Issue 12's throughput targets, MB/s per stage (single thread); framing's is "keep", so it has none.
+STAGE_TARGETS = (("parse", 2500), ("tree", 2000), ("decode", 1200), ("named", 600), ("typed", 450),
+                 ("positional", 1000), ("validate", 600), ("convert", 450))
+# ... and ingest's: N jobs at least 90% of N x 1 job (1.8x on two cores), and at least this fast.
+INGEST_TARGET_EFFICIENCY, INGEST_TARGET_MB_S = 0.9, 300
 
 
 def render(title, header, rows, markdown, right_from=1, left_after=None):
@@ -156,6 +161,8 @@ def main(argv):
     out.append(render("targets (issue 6)", ["target", "measured", "status"], targets(by_name, stages,
                                                                                   best_tree_peer, best_redox),
                       markdown, right_from=3))
+    out.append(render("throughput targets (issue 12)", ["stage", "MB/s", "target", "share of target", "status"],
+                      stage_targets(by_name, stages), markdown, left_after=4))
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 
@@ -204,6 +211,30 @@ def targets(by_name, stages, best_tree_peer, best_redox):
     else:
         why = "one hardware thread" if one else "ingest did not run"
         rows.append(["ingest scales with cores", why, "n/a"])
+    return rows
+
+
+def stage_targets(by_name, stages):
+    """One row per stage with an absolute target: measured, target, how far, met or not."""
+    rows = []
+    for name, target in STAGE_TARGETS:
+        s = by_name.get(name)
+        if s is None or not s.get("available", True):
+            rows.append([name, "-", "≥ %d" % target, "-", "did not run"])
+            continue
+        mb = s["mb_per_s"]["best"]
+        rows.append([name, fmt(mb), "≥ %d" % target, "%.0f%%" % (100.0 * mb / target),
+                     "met" if mb >= target else "NOT met"])
+    ingest = [s for s in stages if s["stage"] == "ingest" and s.get("available")]
+    one = next((s for s in ingest if s.get("jobs") == 1), None)
+    many = max((s for s in ingest if s.get("jobs", 0) > 1), key=lambda s: s["jobs"], default=None)
+    if one and many:
+        n, mb = many["jobs"], many["mb_per_s"]["best"]
+        need = INGEST_TARGET_EFFICIENCY * n
+        speedup = mb / one["mb_per_s"]["best"]
+        rows.append(["ingest (%d jobs)" % n, fmt(mb), "≥ %d and ≥ %.1f× 1 job" % (INGEST_TARGET_MB_S, need),
+                     "%.0f%%, %.2f×" % (100.0 * mb / INGEST_TARGET_MB_S, speedup),
+                     "met" if mb >= INGEST_TARGET_MB_S and speedup >= need else "NOT met"])
     return rows
 
 
