@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "hl7v2/detail/simd/scalar.hpp"
 
@@ -68,22 +67,8 @@ inline block_masks block_masks_neon(const char* p, const index_chars& c) noexcep
 inline index_counts index_neon(const char* data, std::size_t size, std::uint32_t base, const index_chars& c,
                                std::uint32_t* positions, std::uint32_t* terminators,
                                std::uint64_t* bits) noexcept {
-  index_counts n;
-  std::size_t i = 0;
-  for (; i + 64 <= size; i += 64) {
-    emit_block<portable_bits>(block_masks_neon(data + i, c), base + static_cast<std::uint32_t>(i), positions,
-                              terminators, bits + i / 64 * bitmap_stride, n);
-  }
-  if (i < size) {
-    // The tail, copied into a zeroed block: NUL matches no separator; its special bits are dropped.
-    alignas(16) char tail[64] = {};
-    std::memcpy(tail, data + i, size - i);
-    block_masks m = block_masks_neon(tail, c);
-    m.special &= (std::uint64_t{1} << (size - i)) - 1;
-    emit_block<portable_bits>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
-                              bits + i / 64 * bitmap_stride, n);
-  }
-  return n;
+  return index_blocks(data, size, base, positions, terminators, bits,
+                      [&c](const char* p) noexcept { return block_masks_neon(p, c); });
 }
 
 }  // namespace hl7v2::detail::simd

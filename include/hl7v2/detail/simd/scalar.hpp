@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "hl7v2/detail/simd/bitmaps.hpp"
 
@@ -132,6 +133,31 @@ HL7V2_SIMD_INLINE void emit_block(const block_masks& m, std::uint32_t base, std:
         static_cast<std::uint32_t>(n.positions + Bits::popcount(m.boundary & below));
   }
   n.positions += count;
+}
+
+// The block loop of the vector kernels built without a target attribute (SSE2, NEON): `masks(p)`
+// classifies the 64 bytes at p. The tail is copied into a zeroed block (NUL matches no separator) and
+// its special bits past the end are dropped. AVX2 keeps its own loop: a lambda does not inherit its
+// caller's target attribute, so its compares could not inline into one.
+template <class Masks>
+HL7V2_SIMD_INLINE index_counts index_blocks(const char* data, std::size_t size, std::uint32_t base,
+                                            std::uint32_t* positions, std::uint32_t* terminators,
+                                            std::uint64_t* bits, const Masks& masks) noexcept {
+  index_counts n;
+  std::size_t i = 0;
+  for (; i + 64 <= size; i += 64) {
+    emit_block<portable_bits>(masks(data + i), base + static_cast<std::uint32_t>(i), positions, terminators,
+                              bits + i / 64 * bitmap_stride, n);
+  }
+  if (i < size) {
+    alignas(16) char tail[64] = {};
+    std::memcpy(tail, data + i, size - i);
+    block_masks m = masks(static_cast<const char*>(tail));
+    m.special &= (std::uint64_t{1} << (size - i)) - 1;
+    emit_block<portable_bits>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
+                              bits + i / 64 * bitmap_stride, n);
+  }
+  return n;
 }
 
 // The masks of the `n` (1..64) bytes at p, byte by byte.

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "hl7v2/detail/simd/scalar.hpp"
 
@@ -66,22 +65,8 @@ inline index_counts index_sse2(const char* data, std::size_t size, std::uint32_t
                                std::uint32_t* positions, std::uint32_t* terminators,
                                std::uint64_t* bits) noexcept {
   const sse2_chars v(c);
-  index_counts n;
-  std::size_t i = 0;
-  for (; i + 64 <= size; i += 64) {
-    emit_block<portable_bits>(block_masks_sse2(data + i, v), base + static_cast<std::uint32_t>(i), positions,
-                              terminators, bits + i / 64 * bitmap_stride, n);
-  }
-  if (i < size) {
-    // The tail, copied into a zeroed block: NUL matches no separator; its special bits are dropped.
-    alignas(16) char tail[64] = {};
-    std::memcpy(tail, data + i, size - i);
-    block_masks m = block_masks_sse2(tail, v);
-    m.special &= (std::uint64_t{1} << (size - i)) - 1;
-    emit_block<portable_bits>(m, base + static_cast<std::uint32_t>(i), positions, terminators,
-                              bits + i / 64 * bitmap_stride, n);
-  }
-  return n;
+  return index_blocks(data, size, base, positions, terminators, bits,
+                      [&v](const char* p) noexcept { return block_masks_sse2(p, v); });
 }
 
 }  // namespace hl7v2::detail::simd
