@@ -103,7 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (m->size() <= 7 && pool.size() <= 40) {
     hl7v2::test::ref_matcher ref{s, msg_ids, std::numeric_limits<std::size_t>::max(), {}};
-    ref.budget = 1u << 16;  // the search is exponential: compare where it completes quickly
+    // The search is exponential: compare where it completes quickly. 2^16 calls took 2 s under ASan on
+    // one input (each call copies its frames and trace), past libFuzzer's timeout on a loaded machine.
+    ref.budget = 1u << 13;
     const hl7v2::test::ref_trace want = ref.run();
     if (!ref.complete) return 0;
     static hl7v2::validate::structure_matcher matcher;
