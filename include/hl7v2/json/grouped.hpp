@@ -47,6 +47,7 @@ namespace detail {
 template <class Inner>
 struct segment_capture {
   static constexpr segment_order order = segment_order::as_received;
+  static constexpr bool skips_empty_fields = json::detail::skips_empty_fields<Inner>();
   Inner& inner;
   const std::string& buffer;
   std::vector<std::pair<std::size_t, std::size_t>>& ranges;

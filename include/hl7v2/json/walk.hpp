@@ -62,6 +62,17 @@ constexpr bool wants_definitions() noexcept {
   }
 }
 
+// An emitter that declares `static constexpr bool skips_empty_fields = true` does nothing for an empty
+// field (begin_field returns false, end_field writes nothing): the walk then does not call it for one.
+template <class E>
+constexpr bool skips_empty_fields() noexcept {
+  if constexpr (requires { E::skips_empty_fields; }) {
+    return static_cast<bool>(E::skips_empty_fields);
+  } else {
+    return false;
+  }
+}
+
 }  // namespace detail
 
 class walker {
@@ -100,6 +111,25 @@ class walker {
   static const defs::structure_def* structure_of(const message& msg, const defs::version_def& v) noexcept {
     return defs::resolver::structure(v, msg);
   }
+  // The same, remembering the last few answers by MSH-9's text (a feed mixes a handful of types), the
+  // version and the delimiters: the lookup decodes and searches three texts.
+  const defs::structure_def* cached_structure_of(const message& msg, const defs::version_def& v) {
+    const std::string_view text = msg.header()[9].raw();
+    if (text.size() > sizeof(msh9_entry::text)) return structure_of(msg, v);
+    const hl7v2::delimiters& d = msg.delims();
+    for (const msh9_entry& e : msh9_structures_) {
+      if (e.version == &v && e.len == text.size() && e.delims == d &&
+          (text.empty() || std::memcmp(e.text, text.data(), text.size()) == 0))
+        return e.structure;
+    }
+    msh9_entry& e = msh9_structures_[msh9_next_++ % std::size(msh9_structures_)];
+    e.version = &v;
+    e.delims = d;
+    e.len = static_cast<std::uint8_t>(text.size());
+    if (!text.empty()) std::memcpy(e.text, text.data(), text.size());
+    e.structure = structure_of(msg, v);
+    return e.structure;
+  }
 
   // May a segment with this id repeat in messages of this structure (null: unknown structure)?
   bool segment_repeats(const defs::structure_def* structure, std::string_view id) {
@@ -117,7 +147,7 @@ class walker {
   void walk(const message& msg, E& out) {
     const defs::version_def* version = cached_version_of(msg);
     const message_info info{&msg, version,
-                            detail::wants_definitions<E>() ? structure_of(msg, *version) : nullptr};
+                            detail::wants_definitions<E>() ? cached_structure_of(msg, *version) : nullptr};
     build_classes(msg.delims());
     bits_ = msg.split_bits();
     out.begin_message(info);
@@ -234,8 +264,11 @@ class walker {
     bool beyond = false;
   };
   const segment_plan& plan_of(const defs::segment_def* def) noexcept {
-    segment_plan& p =
-        plans_[(reinterpret_cast<std::uintptr_t>(def) / alignof(defs::segment_def)) % std::size(plans_)];
+    // A multiplicative hash of the address: the compiler aligns the definitions to 32 bytes and more,
+    // so the low bits alone would use a few slots and collide (a quarter of the lookups missed).
+    static_assert(sizeof plans_ / sizeof plans_[0] == 256);
+    const auto a = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(def));
+    segment_plan& p = plans_[(a * 0x9E3779B97F4A7C15ull) >> 56];
     if (p.def == def) return p;
     p.def = def;
     p.varies = 0;
@@ -371,17 +404,20 @@ class walker {
     }
     for (std::size_t pos = 1; pos <= n; ++pos) {
       const defs::field_def* fd = pos <= defined ? fdefs + (pos - 1) : nullptr;
-      const defs::type_def* type = fd != nullptr ? fd->type : nullptr;
-      bool varies = false;
-      if (fd != nullptr && (pos <= 64 ? ((varies_bits >> (pos - 1)) & 1) != 0
-                                      : varies_beyond && type != nullptr && defs::is_varies(type->id))) {
-        varies = true;
-        type = varies_field_type(info, s.seg, pos, fd);
+      // Built in place: copying a field view into it stalls on store forwarding.
+      field_info fi{s.seg[pos], pos, fd, fd != nullptr ? fd->type : nullptr, fd != nullptr && fd->repeats(),
+                    false,      0xFF};
+      const hl7v2::field& f = fi.f;
+      if constexpr (detail::skips_empty_fields<E>()) {
+        if (f.empty()) continue;  // about half the fields of a message
+      }
+      if (fd != nullptr &&
+          (pos <= 64 ? ((varies_bits >> (pos - 1)) & 1) != 0
+                     : varies_beyond && fi.type != nullptr && defs::is_varies(fi.type->id))) {
+        fi.varies = true;
+        fi.type = varies_field_type(info, s.seg, pos, fd);
       }
       const bool delimiter_field = header && pos <= 2;  // MSH-1, MSH-2: never split
-      // Built in place: copying a field view into it stalls on store forwarding.
-      field_info fi{s.seg[pos], pos, fd, type, fd != nullptr && fd->repeats(), varies, 0xFF};
-      const hl7v2::field& f = fi.f;
       if (!delimiter_field) fi.bytes = classify(f.raw());
       const std::uint8_t bytes = fi.bytes;
       if (out.begin_field(fi)) {
@@ -449,6 +485,15 @@ class walker {
   hl7v2::delimiters last_version_delims_{};
   char last_version_text_[16] = {};
   std::size_t last_version_len_ = 0;
+  struct msh9_entry {
+    const defs::version_def* version = nullptr;  // null: unused
+    hl7v2::delimiters delims{};
+    char text[31] = {};
+    std::uint8_t len = 0;
+    const defs::structure_def* structure = nullptr;
+  };
+  msh9_entry msh9_structures_[16] = {};  // MSH-9 text → structure, the last few seen
+  std::size_t msh9_next_ = 0;
   std::uint8_t classes_[256] = {};
   hl7v2::delimiters classes_for_{};
   bool classes_built_ = false;
@@ -458,7 +503,7 @@ class walker {
   std::vector<structure_entry> cache_;
   std::vector<std::uint32_t> keys_;  // per segment, reused
   std::vector<std::size_t> firsts_;  // index of the first segment of each id, reused
-  segment_plan plans_[64] = {};      // per segment definition, direct-mapped by address
+  segment_plan plans_[256] = {};     // per segment definition, direct-mapped by address
   struct varies_entry {
     const defs::version_def* version = nullptr;
     hl7v2::delimiters delims{};
