@@ -103,6 +103,7 @@ template <class Sink>
 class named_emitter {
  public:
   static constexpr segment_order order = segment_order::by_id;
+  static constexpr bool skips_empty_fields = true;  // begin_field: an empty field writes nothing
 
   named_emitter(Sink& out, const named_options& options, named_scratch& scratch,
                 std::string_view extra_members = {})
@@ -119,6 +120,7 @@ class named_emitter {
         hl7v2::detail::decoded_header_text(m.msg->header()[18][1][1].raw(), delims_, buf));
     base_ = m.msg->raw().data();
     message_size_ = m.msg->raw().size();
+    bits_ = m.msg->split_bits();
     w_.begin_object();
     if (!extra_.empty()) w_.raw(extra_);
   }
@@ -166,7 +168,15 @@ class named_emitter {
       return false;
     }
     reading_key_ = f.def->key();
+    reading_token_ = f.def->key_token();
     if (f.varies) return varies_field(f);
+    // Most fields have nothing to decode or escape: written here in one pass, with no walk below
+    // (simple_field writes what the walk's events would).
+    constexpr std::uint8_t work = bytes_class::escape | bytes_class::high | bytes_class::json_special;
+    if (!(f.bytes & work)) {
+      simple_field(f);
+      return false;
+    }
     return true;
   }
   void end_field(const field_info& f) {
@@ -190,7 +200,7 @@ class named_emitter {
         field_er7_ = true;  // only the ER7 text says something
         return false;
       }
-      write_key(reading_key_);
+      reading_key();
     } else if (!more_open_) {
       write_key(reading_key_, more_suffix);
       w_.begin_array();
@@ -304,6 +314,149 @@ class named_emitter {
     er7_text(raw);
   }
 
+  // A defined field with no byte to decode or escape (begin_field checked its bytes_class bits): what
+  // begin_repetition, begin_component and subcomponent would write for it, in one pass over its parts.
+  // No piece can be null ('"' is a JSON special) or start with the escape character, so a piece says
+  // nothing exactly when it is empty or holds only delimiters.
+  void simple_field(const field_info& f) {
+    if (f.bytes & bytes_class::subcomponent) {
+      simple_repetitions<true>(f);
+    } else {
+      simple_repetitions<false>(f);  // most fields: the checks for subcomponents compiled out
+    }
+  }
+  template <bool Subs>
+  HL7V2_JSON_INLINE void simple_repetitions(const field_info& f) {
+    const std::string_view raw = f.f.raw();
+    if (!(f.bytes & bytes_class::repetition)) {
+      simple_repetition<Subs>(f.type, raw, 1);
+      return;
+    }
+    std::size_t index = 0;
+    each_piece(raw, hl7v2::detail::simd::bits_repetition, delims_.repetition,
+               [&](std::string_view rep) { simple_repetition<Subs>(f.type, rep, ++index); });
+  }
+
+  // Repetition `index` of a simple field: as begin_repetition, with its components. `Subs`: the field
+  // holds a subcomponent delimiter.
+  template <bool Subs>
+  HL7V2_JSON_INLINE void simple_repetition(const defs::type_def* type, std::string_view rep,
+                                           std::size_t index) {
+    const bool composite = type != nullptr && !type->is_primitive();
+    // A primitive reads the text before the first delimiter.
+    const std::string_view part =
+        composite || !(Subs || (bytes_ & bytes_class::component))
+            ? rep
+            : detail::first_part(rep, delims_.component, Subs ? delims_.subcomponent : delims_.component);
+    const bool cut = part.size() != rep.size();  // a primitive holding delimiters
+    if (index == 1) {
+      if (rep.empty()) return;
+      const char c = rep[0];  // usually literal text
+      if ((c == delims_.component || (Subs && c == delims_.subcomponent)) &&
+          only_delimiters(rep, delims_.component))
+        return;
+      if (cut && part.empty()) {
+        field_er7_ = true;  // only the ER7 text says something
+        return;
+      }
+      reading_key();
+    } else if (!more_open_) {
+      write_key(reading_key_, more_suffix);
+      w_.begin_array();
+      more_open_ = true;
+    }
+    if (!composite) {
+      if (cut) field_er7_ = true;
+      if (!value(part, type != nullptr ? type->id : std::string_view{}, false)) field_er7_ = true;
+      return;
+    }
+    w_.begin_object();
+    std::size_t pos = 0;
+    const auto component = [&](std::string_view craw) {
+      ++pos;
+      if (craw.empty()) return;
+      const defs::component_def* cd = type->component(pos);
+      const defs::type_def* ctype = cd != nullptr ? cd->type : nullptr;
+      const bool subs = Subs && holds_subcomponent(craw);
+      if (subs && only_delimiters(craw, delims_.subcomponent)) return;
+      if (ctype != nullptr && !ctype->is_primitive()) {  // an object of its subcomponents
+        def_key(cd);
+        w_.begin_object();
+        std::size_t spos = 0;
+        const bool is_time = is_ts(ctype->id);
+        const auto sub = [&](std::string_view sraw) {
+          ++spos;
+          if (sraw.empty()) return;
+          const defs::component_def* sd = ctype->component(spos);
+          component_key(sd, spos);
+          const defs::type_def* stype = sd != nullptr ? sd->type : nullptr;
+          if (!value(sraw, stype != nullptr ? stype->id : std::string_view{}, spos == 1 && is_time)) {
+            write_key(component_base_key(sd, spos), er7_suffix);
+            er7_text(sraw);
+          }
+        };
+        if (subs) {
+          each_piece(craw, hl7v2::detail::simd::bits_subcomponent, delims_.subcomponent, sub);
+        } else {
+          sub(craw);
+        }
+        w_.end_object();
+        return;
+      }
+      // A primitive: its first subcomponent, and the ER7 text beside it when there are more.
+      const std::string_view first =
+          subs ? detail::first_part(craw, delims_.subcomponent, delims_.subcomponent) : craw;
+      bool exact = !subs;
+      if (!first.empty()) {
+        component_key(cd, pos);
+        if (!value(first, ctype != nullptr ? ctype->id : std::string_view{}, pos == 1 && is_ts(type->id)))
+          exact = false;
+      }
+      if (!exact) {
+        write_key(component_base_key(cd, pos), er7_suffix);
+        er7_text(craw);
+      }
+    };
+    if (bytes_ & bytes_class::component) {
+      each_piece(rep, hl7v2::detail::simd::bits_component, delims_.component, component);
+    } else {
+      component(rep);
+    }
+    w_.end_object();
+  }
+
+  // Calls each(piece) for the pieces of `s` split at `sep` (bitmap `kind`), found in the message's
+  // bitmaps when it has them. Empty text is one empty piece.
+  template <class Each>
+  HL7V2_JSON_INLINE void each_piece(std::string_view s, std::size_t kind, char sep, Each&& each) {
+    if (bits_ != nullptr && !s.empty()) {
+      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
+      return;
+    }
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] != sep) continue;
+      each(s.substr(start, i - start));
+      start = i + 1;
+    }
+    each(s.substr(start));
+  }
+
+  // Whether the text (not empty) holds a subcomponent delimiter.
+  HL7V2_JSON_INLINE bool holds_subcomponent(std::string_view s) const noexcept {
+    if (bits_ != nullptr) return hl7v2::detail::holds_sep(*bits_, hl7v2::detail::simd::bits_subcomponent, s);
+    return s.find(delims_.subcomponent) != std::string_view::npos;
+  }
+
+  // Whether every byte of `s` is `sep` or the subcomponent delimiter (text of a simple field, so no
+  // byte is '\0'). Usually the first byte says no.
+  bool only_delimiters(std::string_view s, char sep) const noexcept {
+    for (const char c : s) {
+      if (c != sep && c != delims_.subcomponent) return false;
+    }
+    return true;
+  }
+
   // OBX-5: the text reading under the field's key (a primitive reading of each repetition), then the
   // reading in the type OBX-2 names under "<key>_<type>" when that type has more to say.
   bool varies_field(const field_info& f) {
@@ -333,6 +486,7 @@ class named_emitter {
     }
     if (!composite && !typed_primitive) return false;
     reading_key_ = suffixed(f.def->key(), type->id);
+    reading_token_ = {};
     if (typed_primitive) {
       const value_kind kind = kind_of_type(type->id);
       each_repetition_reading(
@@ -351,15 +505,21 @@ class named_emitter {
   template <class Says, class Each>
   void each_repetition_reading(const field_info& f, Says&& says, Each&& each) {
     const std::string_view raw = f.f.raw();
+    if (!(f.bytes & bytes_class::repetition)) {  // one repetition: no byte loop
+      if (says(raw)) {
+        reading_key();
+        each(raw);
+      }
+      return;
+    }
     std::size_t index = 0, start = 0;
-    const bool split = (f.bytes & bytes_class::repetition) != 0;
     for (std::size_t i = 0; i <= raw.size(); ++i) {
-      if (i != raw.size() && (!split || raw[i] != delims_.repetition)) continue;
+      if (i != raw.size() && raw[i] != delims_.repetition) continue;
       const std::string_view rep = raw.substr(start, i - start);
       start = i + 1;
       if (++index == 1) {
         if (!says(rep)) continue;
-        write_key(reading_key_);
+        reading_key();
       } else if (index == 2) {
         write_key(reading_key_, more_suffix);
         w_.begin_array();
@@ -377,6 +537,7 @@ class named_emitter {
 
   // A repetition read as a primitive: its first component's first subcomponent.
   std::string_view primitive_reading(std::string_view rep) const noexcept {
+    if (!(bytes_ & (bytes_class::component | bytes_class::subcomponent))) return rep;  // nothing to cut
     return detail::first_part(rep, delims_.component, delims_.subcomponent);
   }
 
@@ -444,16 +605,16 @@ class named_emitter {
 
   void field_key(const field_info& f) {
     if (f.def != nullptr) {
-      write_key(f.def->key());
+      def_key(f.def);
     } else {
       number_key(f.position);
     }
   }
 
   void component_key(const component_info& c) { component_key(c.def, c.position); }
-  void component_key(const defs::component_def* def, std::size_t position) {
+  HL7V2_JSON_INLINE void component_key(const defs::component_def* def, std::size_t position) {
     if (def != nullptr) {
-      write_key(def->key());
+      def_key(def);
     } else {
       number_key(position);
     }
@@ -469,9 +630,27 @@ class named_emitter {
     return {base_buf_, detail::positional_key(position, 0, base_buf_)};
   }
 
-  void number_key(std::size_t pos) {
+  [[gnu::noinline]] void number_key(std::size_t pos) {
     char buf[32];
     w_.plain_key({buf, detail::positional_key(pos, 0, buf)});
+  }
+
+  // A definition's key: its member token as it is (one copy), or in upper case.
+  template <class Def>
+  HL7V2_JSON_INLINE void def_key(const Def* def) {
+    if (!opt_.upper_keys) {
+      w_.key_token(def->key_token());
+      return;
+    }
+    write_key(def->key(), std::string_view{});
+  }
+  // The current field's reading key (reading_key_).
+  HL7V2_JSON_INLINE void reading_key() {
+    if (!opt_.upper_keys && !reading_token_.empty()) {
+      w_.key_token(reading_token_);
+      return;
+    }
+    write_key(reading_key_);
   }
 
   // A key: `base` (definition keys are [a-z0-9_], positions digits: no escaping needed) and a suffix,
@@ -692,7 +871,9 @@ class named_emitter {
   const field_info* field_ = nullptr;
   std::size_t segment_index_ = 0;
   hl7v2::error err_{};
-  std::string_view reading_key_;  // the current field's key: its own, or a varies field's "<key>_<type>"
+  std::string_view reading_key_;    // the current field's key: its own, or a varies field's "<key>_<type>"
+  std::string_view reading_token_;  // reading_key_ as its member token; empty for "<key>_<type>"
+  const hl7v2::detail::split_index* bits_ = nullptr;  // the message's separator bitmaps, if any
   char base_buf_[24] = {};
   bool header_ = false;
   bool typed_ = false;         // opt_.typed, except for fields that are never typed

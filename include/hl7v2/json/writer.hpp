@@ -294,6 +294,22 @@ class json_writer {
     comma_ = false;
   }
 
+  // A key given as its whole member token, quotes and colon included (`"name":`, a definition's
+  // key_token()): the comma, if due, and one copy.
+  HL7V2_JSON_INLINE void key_token(std::string_view token) {
+    if constexpr (detail::reserving_sink<Sink>) {
+      char* p = out_->reserve(token.size() + 1);
+      *p = ',';
+      p += comma_;
+      detail::copy_bytes(p, token.data(), token.size());
+      out_->commit(p + token.size());
+    } else {
+      separate();
+      out_->append(token.data(), token.size());
+    }
+    comma_ = false;
+  }
+
   // A string value (UTF-8), escaped as JSON requires.
   void string(std::string_view utf8) {
     separate();
