@@ -104,6 +104,15 @@ class batch_queue {
     q_.push_back(std::move(b));
     not_empty_.notify_one();
   }
+  // Never waits: false (b kept) when the queue is full. For a reader that must not depend on the
+  // workers (pipeline.cpp: batches converted before their input's hash is known).
+  bool try_push(std::unique_ptr<batch>& b) {
+    std::lock_guard lock(m_);
+    if (q_.size() >= cap_) return false;
+    q_.push_back(std::move(b));
+    not_empty_.notify_one();
+    return true;
+  }
   std::unique_ptr<batch> pop() {
     std::unique_lock lock(m_);
     not_empty_.wait(lock, [this] { return !q_.empty() || closed_; });
