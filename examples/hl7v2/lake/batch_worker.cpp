@@ -1,5 +1,9 @@
 #include "lake/batch_worker.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +20,32 @@ namespace {
 constexpr std::size_t part_flush_bytes = 256u << 10;
 // Partitions whose buffers a worker keeps between batches (message type x version; real feeds have few).
 constexpr std::size_t max_kept_parts = 64;
+// Stands for the input's hash (64 hex digits) in records written before it is known; patched in place.
+constexpr std::string_view sha_placeholder =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+constexpr std::string_view staged_sha_key = "\"_source_sha256\":\"";
+constexpr std::string_view error_sha_key = ",\"source_sha256\":\"";
+
+int pwrite_all(int fd, std::string_view bytes, std::uint64_t at) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t w = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  return 0;
+}
+
+// Where the hash goes in a record just appended to buf at `mark`: after its key, the first one from
+// there (a key cannot occur inside a JSON string, whose quotes are escaped).
+void note_placeholder(std::vector<std::size_t>& sha_at, const std::string& buf, std::size_t mark,
+                      std::string_view key) {
+  const std::size_t at = buf.find(key, mark);
+  if (at != std::string::npos) sha_at.push_back(at + key.size());
+}
 
 }  // namespace
 
@@ -41,7 +71,23 @@ bool batch_worker::strict_reject(const message& msg, hl7v2::error& err) {
   return true;
 }
 
+// Once the input's hash is known, it replaces the placeholders, those already in the file too (one
+// pwrite each: only records converted while the input was still being read have them). Before, the
+// buffer is written with them: holding it in memory instead had the kernel copy it cold later, which
+// cost more than the patches.
 bool batch_worker::flush_part(input_state& in, part_out& p, bool final) {
+  if (in.sha_ready.load(std::memory_order_acquire)) {
+    const std::string& sha = in.manifest.sha256;
+    for (const std::size_t at : p.sha_at) sha.copy(p.buf.data() + at, sha.size());
+    p.sha_at.clear();
+    for (const std::uint64_t at : p.file_sha_at) {
+      if (const int e = pwrite_all(p.file.fd(), sha, at)) {
+        in.fail(p.file.path(), e);
+        return false;
+      }
+    }
+    p.file_sha_at.clear();
+  }
   if (p.buf.empty() && (!final || p.file.is_open())) return true;
   if (!p.file.is_open() && !p.file.path().empty()) return false;  // failed before
   if (!p.file.is_open()) {
@@ -50,6 +96,8 @@ bool batch_worker::flush_part(input_state& in, part_out& p, bool final) {
       return false;
     }
   }
+  for (const std::size_t at : p.sha_at) p.file_sha_at.push_back(p.file.size() + at);
+  p.sha_at.clear();
   const int e = p.file.write(p.buf);
   p.buf.clear();
   if (e != 0) {
@@ -82,10 +130,19 @@ batch_worker::part_out& batch_worker::part_for(const message& msg, const std::st
   return part;
 }
 
-void batch_worker::handle(batch& b) {
+bool batch_worker::handle(batch& b) {
   input_state& in = *b.input;
-  const std::string& sha = in.manifest.sha256;
+  bool ready = in.sha_ready.load(std::memory_order_acquire);
+  std::string_view sha = ready ? std::string_view(in.manifest.sha256) : sha_placeholder;
   for (const item& it : b.items) {
+    if (!ready) {
+      if (in.sha_ready.load(std::memory_order_acquire)) {
+        ready = true;
+        sha = in.manifest.sha256;
+      } else if (in.abandoned.load(std::memory_order_relaxed)) {
+        break;  // dropped below: on a rerun, no more work wasted than this
+      }
+    }
     const std::string_view text(b.data.data() + it.begin, it.size);
     error_record r;
     r.message_index = it.index;
@@ -129,22 +186,34 @@ void batch_worker::handle(batch& b) {
         } else {
           part.buf.push_back('\n');
           ++part.records;
+          if (!ready) note_placeholder(part.sha_at, part.buf, mark, staged_sha_key);
           if (part.buf.size() >= part_flush_bytes) flush_part(in, part, false);
         }
       }
     }
     if (failed) {
+      const std::size_t mark = errors_.buf.size();
       string_sink sink(errors_.buf);
       write_error_record(r, sink, /*with_text=*/true, scratch_);
       ++errors_.records;
       if (it.batch_trailer) ++batch_errors_;
-      std::lock_guard lock(in.m);
-      if (!it.batch_trailer) ++in.manifest.error_codes[std::string(hl7v2::name(r.err.code))];
+      if (!it.batch_trailer) ++error_codes_[std::string(hl7v2::name(r.err.code))];
+      if (!ready) note_placeholder(errors_.sha_at, errors_.buf, mark, error_sha_key);
       if (errors_.buf.size() >= part_flush_bytes) flush_part(in, errors_, false);
+    }
+  }
+  if (!ready) {
+    std::unique_lock lock(in.m);
+    in.cv.wait(lock, [&] { return in.sha_ready.load(std::memory_order_relaxed) || in.abandoned.load(); });
+    if (!in.sha_ready.load(std::memory_order_relaxed)) {
+      lock.unlock();
+      reset_parts();  // its part files (in the run directory) are removed
+      return false;
     }
   }
   if (c_.messages_done != nullptr) *c_.messages_done += b.items.size() - b.batch_trailers;
   finish_batch(b);
+  return true;
 }
 
 // Closes the batch's part files (durable: leaves them in b.unsynced for the flusher) and hands them to
@@ -181,7 +250,12 @@ void batch_worker::finish_batch(batch& b) {
     in.manifest.batch_errors += batch_errors_;
     in.manifest.messages += b.items.size() - b.batch_trailers;
     for (const auto& [k, n] : counts) in.manifest.partitions[k] += n;
+    for (const auto& [k, n] : error_codes_) in.manifest.error_codes[k] += n;
   }
+  reset_parts();
+}
+
+void batch_worker::reset_parts() {
   // The part buffers keep their capacity for the next batch (no page faults to grow them again); the
   // list is only dropped when an input has an unusual number of partitions.
   const auto reset = [](part_out& p) {
@@ -189,11 +263,14 @@ void batch_worker::finish_batch(batch& b) {
     p.file = private_file{};
     p.records = 0;
     p.buf.clear();
+    p.sha_at.clear();
+    p.file_sha_at.clear();
   };
   if (parts_.size() > max_kept_parts) parts_.clear();
   for (auto& p : parts_) reset(p);
   reset(errors_);
   batch_errors_ = 0;
+  error_codes_.clear();
 }
 
 }  // namespace hl7v2::cli::lake

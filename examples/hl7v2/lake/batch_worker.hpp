@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,7 +31,9 @@ class batch_worker {
   explicit batch_worker(const worker_config& c);
   // Converts the batch and hands its files and counts to b.input (which it does not release). In a
   // durable run the files are left open in b.unsynced: the caller has them flushed before the commit.
-  void handle(batch& b);
+  // When the input's hash is not known yet, waits for it at the end; false: the input was abandoned
+  // meanwhile (input.hpp) and the batch dropped, nothing written or counted.
+  bool handle(batch& b);
 
  private:
   struct part_out {
@@ -39,12 +42,15 @@ class batch_worker {
     std::string date;                                  // the input's ingest_date
     std::string relative_dir;
     std::string buf;
+    std::vector<std::size_t> sha_at;         // in buf: placeholders for the input's hash (not known yet)
+    std::vector<std::uint64_t> file_sha_at;  // the same, in the file: written before the hash was known
     private_file file;
     std::uint64_t records = 0;
   };
 
   bool flush_part(input_state& in, part_out& p, bool final);
   void finish_batch(batch& b);
+  void reset_parts();
   bool strict_reject(const message& msg, hl7v2::error& err);
   part_out& part_for(const message& msg, const std::string& date);
 
@@ -56,7 +62,8 @@ class batch_worker {
   std::string extra_, scratch_, diagnostics_, path_scratch_;
   std::vector<part_out> parts_;
   part_out errors_;
-  std::uint64_t batch_errors_ = 0;  // of errors_.records, those that are batch trailers
+  std::uint64_t batch_errors_ = 0;                    // of errors_.records, those that are batch trailers
+  std::map<std::string, std::uint64_t> error_codes_;  // the batch's, added to the manifest's at its end
 };
 
 }  // namespace hl7v2::cli::lake

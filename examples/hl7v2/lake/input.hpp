@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
 #include <functional>
@@ -38,6 +39,13 @@ struct input_state {
   std::string raw_temp;                 // the copy in the run directory, until it is renamed into raw/
   std::atomic<std::size_t> pending{1};  // batches and flushes in flight + the framing thread's own token
   std::mutex m;
+  // Batches are converted while the input is still read and hashed (pipeline.cpp). Until the hash is
+  // known their records hold a placeholder, and nothing is written; then exactly one of these is set
+  // (under m, cv notified): sha_ready (manifest.sha256 is final, the input is this run's to commit) or
+  // abandoned (in the lake already, locked by another process, or failed: the batches are dropped).
+  std::atomic<bool> sha_ready{false};
+  std::atomic<bool> abandoned{false};  // read without m too: a worker stops converting a dropped batch
+  std::condition_variable cv;          // also: an abandoned input's batch was dropped (pending went down)
   std::vector<staged_file> files;
   bool failed = false;
   std::string failed_what;  // the first failure only: one line per input, however many writes failed

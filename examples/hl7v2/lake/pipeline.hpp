@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -61,11 +62,17 @@ class pipeline {
   const layout& lake() const { return lake_; }
 
  private:
-  bool stage_raw(const std::string& path, input_state& in);
+  struct framing;  // an input being cut into batches (pipeline.cpp)
+
+  bool stage_raw(const std::string& path, input_state& in, framing& fr);
   int publish_raw(input_state& in);
   void settle_raw(input_state& in);
   void flush(flush_job& job);
-  void ingest_locked(std::unique_ptr<input_state> in);
+  void take_frame(framing& fr, const frame& f);
+  void frame_chunk(framing& fr, std::string_view chunk);
+  void dispatch(framing& fr);
+  void drop_early(framing& fr);
+  void ingest_locked(std::unique_ptr<input_state> in, framing& fr);
   void release(input_state* in);
   void finalize(input_state* in);
   void worker_loop();
