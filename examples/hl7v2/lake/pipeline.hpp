@@ -1,6 +1,7 @@
 // The ingest engine behind `lake ingest`, `lake watch` and `lake listen`: an input is copied into raw/
 // under its SHA-256 (once, whatever its name), framed by one thread into batches (sized from the input
-// and the job count, batches.hpp), converted by worker threads (batch_worker.hpp), its files flushed by
+// and the job count, batches.hpp; a regular file while it is read and hashed, pipeline.cpp), converted
+// by worker threads (batch_worker.hpp), its files flushed by
 // the flusher (flusher.hpp) while the workers go on, and committed by the last of them to finish
 // (publish.hpp), so each message ends up exactly once in staging or in error. Inputs whose hash has a
 // manifest are skipped; two processes on one lake coordinate through per-input locks (locks/<sha>.lock).
