@@ -355,10 +355,13 @@ bool pipeline::stage_raw(const std::string& path, input_state& in, framing& fr) 
         --st.writing;
         st.cv.notify_all();
       };
-      // Framed before the write is queued; both only read the chunk.
-      if (framing_early) {
-        frame_chunk(fr, std::string_view(buf, size));
-        framing_early = fr.held.empty();  // the queue is full: the rest after hashing, from the copy
+      // Framed before the write is queued; both only read the chunk. In pieces of about a batch: the
+      // framing stops after the first that fills the queue (the rest is framed after hashing, from the
+      // copy), so the batches held back stay few even with a small --batch-size.
+      const std::size_t piece = std::max<std::size_t>(fr.batch_bytes, 64u << 10);
+      for (std::size_t at = 0; framing_early && at < size; at += piece) {
+        frame_chunk(fr, std::string_view(buf + at, std::min(piece, size - at)));
+        framing_early = fr.held.empty();
       }
       flusher_->push(std::move(job));
       if (size < read_chunk_size && path != "-") break;  // a regular file's end
