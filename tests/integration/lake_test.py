@@ -366,6 +366,42 @@ def test_every_rename_into_the_lake_follows_the_flush_of_its_file():
     assert events >= len(ms) * 2 + sum(len(m["files"]) for m in ms)
 
 
+def test_records_converted_while_the_input_is_read_carry_its_hash():
+    """A regular file is framed and converted while it is read and hashed (stdin only after): the records
+    written before the hash was known get it all the same, in staging and error, as do the part names;
+    small batches make the framing stop on a full queue and go on from the copy. A rerun, whose early
+    batches are dropped, leaves the lake and its tmp/ as they were."""
+    def content(lake):  # error records name their source: "-" for stdin
+        return sorted(json.dumps({k: v for k, v in r.items() if k != "source"}, sort_keys=True)
+                      for _, r in records(lake, "staging") + records(lake, "error"))
+    big = os.path.join(WORK, "early.hl7")
+    with open(big, "wb") as out:  # ~3.3 MB, broken messages included
+        for _ in range(3):
+            for p in sorted(glob.glob(os.path.join(CORPUS, "*.hl7"))):
+                out.write(open(p, "rb").read())
+    lakes = []
+    for i, extra in enumerate((("--jobs", "2", "--batch-size", "65536"), ("--jobs", "3", "--batch-size", "4096"),
+                               ("--jobs", "2"))):
+        lake = fresh_dir(os.path.join(WORK, f"early{i}"))
+        ingest(lake, big, extra=extra, rc=1)
+        (m,) = check_accounting(lake, expected_messages=3 * CORPUS_TOTAL, expected_errors=3 * CORPUS_BROKEN)
+        for zone, key in (("staging", "_source_sha256"), ("error", "source_sha256")):
+            for path, r in records(lake, zone):
+                assert r[key] == m["sha256"], (path, r[key])
+                assert os.path.basename(path).startswith("part-" + m["sha256"][:16] + "-"), path
+        lakes.append(lake)
+    piped = fresh_dir(os.path.join(WORK, "early_stdin"))
+    run(CLI, "lake", "ingest", "--lake", piped, "--no-progress", "--jobs", "2", "-", stdin=open(big, "rb").read(),
+        check_rc=1)
+    assert content(piped) == content(lakes[0]) == content(lakes[1]) == content(lakes[2])
+    lake = lakes[0]
+    before = snapshot(lake)
+    p = ingest(lake, big, extra=("--jobs", "2", "--batch-size", "65536"), rc=0)
+    assert b"0 inputs ingested" in p.stderr, p.stderr
+    assert snapshot(lake) == before, "a rerun changed the lake"
+    assert os.listdir(os.path.join(lake, "tmp")) == [], os.listdir(os.path.join(lake, "tmp"))
+
+
 def test_stdin_input():
     lake = os.path.join(WORK, "stdin")
     data = open(SAMPLES[2], "rb").read()
@@ -470,7 +506,8 @@ main([test_accounting_samples_broken_and_corpus, test_idempotent_rerun_and_renam
       test_strict_sends_validation_errors_to_the_error_zone, test_batch_count_errors_are_recorded_apart,
       test_grouped_staging, test_status_counts_match_manifests,
       test_jobs_and_batches_do_not_change_the_result, test_default_batches_follow_the_input_size_and_the_jobs,
-      test_every_rename_into_the_lake_follows_the_flush_of_its_file, test_stdin_input,
+      test_every_rename_into_the_lake_follows_the_flush_of_its_file,
+      test_records_converted_while_the_input_is_read_carry_its_hash, test_stdin_input,
       test_status_shows_raw_files_without_a_manifest_as_pending,
       test_killed_after_the_manifest_rerun_removes_the_stale_journal, test_fsync_by_default_and_not_with_no_fsync,
       test_full_disk_one_error_per_input_nothing_half_visible])
