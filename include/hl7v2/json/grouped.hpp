@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "hl7v2/error.hpp"
+#include "hl7v2/json/emit_buffer.hpp"
 #include "hl7v2/json/named.hpp"
 #include "hl7v2/json/walk.hpp"
 #include "hl7v2/json/writer.hpp"
@@ -49,7 +50,7 @@ struct segment_capture {
   static constexpr segment_order order = segment_order::as_received;
   static constexpr bool skips_empty_fields = json::detail::skips_empty_fields<Inner>();
   Inner& inner;
-  const std::string& buffer;
+  const emit_buffer& buffer;
   std::vector<std::pair<std::size_t, std::size_t>>& ranges;
 
   void begin_message(const message_info& m) { inner.begin_message(m); }
@@ -91,8 +92,8 @@ class grouped_writer {
     upper_keys_ = named_opts.upper_keys;
     segments_.clear();
     ranges_.clear();
-    named_emitter<std::string> named{segments_, named_opts, scratch};
-    segment_capture<named_emitter<std::string>> capture{named, segments_, ranges_};
+    named_emitter<emit_buffer> named{segments_, named_opts, scratch};
+    segment_capture<named_emitter<emit_buffer>> capture{named, segments_, ranges_};
     walk.walk(msg, capture);
     if (named.error().code != errc::ok) {
       err = named.error();
@@ -126,7 +127,7 @@ class grouped_writer {
   template <class W>
   void segment_json(W& w, std::uint32_t index) {
     const auto [b, e] = ranges_[index];
-    w.raw(std::string_view{segments_}.substr(b, e - b));
+    w.raw(std::string_view{segments_.data() + b, e - b});
   }
   static const defs::structure_node* item_node(const map_t& m, std::uint32_t item) noexcept {
     return (item & map_t::group_bit) ? m.groups()[item & ~map_t::group_bit].node : m.segments()[item].node;
@@ -215,7 +216,7 @@ class grouped_writer {
   std::string_view segment_id(std::uint32_t index) const noexcept { return msg_ids_[index]; }
 
   bool upper_keys_ = false;
-  std::string segments_;
+  emit_buffer segments_;  // the named emitter's buffer type: one instantiation for both layouts
   std::string key_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<std::string_view> msg_ids_;
