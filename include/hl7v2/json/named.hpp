@@ -429,17 +429,7 @@ class named_emitter {
   // bitmaps when it has them. Empty text is one empty piece.
   template <class Each>
   HL7V2_JSON_INLINE void each_piece(std::string_view s, std::size_t kind, char sep, Each&& each) {
-    if (bits_ != nullptr && !s.empty()) {
-      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
-      return;
-    }
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != sep) continue;
-      each(s.substr(start, i - start));
-      start = i + 1;
-    }
-    each(s.substr(start));
+    hl7v2::detail::for_each_piece(bits_, kind, sep, s, each);
   }
 
   // Whether the text (not empty) holds a subcomponent delimiter.

@@ -106,21 +106,6 @@ class positional_emitter {
   void subcomponent(const subcomponent_info&) {}
 
  private:
-  // Calls each(piece) for the pieces of `s` split at `sep` (a byte loop: HL7 parts are short).
-  template <class Each>
-  static void split(std::string_view s, char sep, Each&& each) {
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    const char* start = p;
-    for (; p != end; ++p) {
-      if (*p == sep) {
-        each(std::string_view{start, static_cast<std::size_t>(p - start)});
-        start = p + 1;
-      }
-    }
-    each(std::string_view{start, static_cast<std::size_t>(end - start)});
-  }
-
   // The classes of `s`: from the parser's bitmaps when the message has them (a few word loads), else
   // byte by byte. The bitmaps' special bytes are those of escape_bits and the escape character:
   // more parts go the escaping way, which writes plain text unchanged.
@@ -142,11 +127,7 @@ class positional_emitter {
   // Calls each(piece) for the pieces of `s` split at `sep` (bitmap `kind`).
   template <class Each>
   HL7V2_JSON_INLINE void pieces(std::string_view s, std::size_t kind, char sep, Each&& each) const {
-    if (bits_ == nullptr || s.empty()) {
-      split(s, sep, each);
-    } else {
-      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
-    }
+    hl7v2::detail::for_each_piece(bits_, kind, sep, s, each);
   }
 
   void write_field(std::string_view f) {

@@ -348,33 +348,13 @@ class walker {
     return static_cast<std::uint8_t>(a | b | c | d);
   }
 
-  // Calls each(piece) for the pieces of `s` split at `sep`: a byte loop, faster than memchr on the
-  // short texts HL7 parts are.
-  template <class Each>
-  static void split(std::string_view s, char sep, Each&& each) {
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    const char* start = p;
-    for (; p != end; ++p) {
-      if (*p == sep) {
-        each(std::string_view{start, static_cast<std::size_t>(p - start)});
-        start = p + 1;
-      }
-    }
-    each(std::string_view{start, static_cast<std::size_t>(end - start)});
-  }
-
   using simd_kind = hl7v2::detail::simd::bitmap_kind;
 
-  // The same, finding the separators in the parser's bitmaps (bitmap `kind`) when the message has
-  // them: the index already delimits every part, so the bytes are not read again.
+  // Calls each(piece) for the pieces of `s` split at `sep`, found in the parser's bitmaps (bitmap
+  // `kind`) when the message has them: the index already delimits every part.
   template <class Each>
   HL7V2_HOT void pieces(std::string_view s, std::size_t kind, char sep, Each&& each) const {
-    if (bits_ == nullptr || s.empty()) {
-      split(s, sep, each);
-    } else {
-      hl7v2::detail::for_each_piece(*bits_, kind, s, each);
-    }
+    hl7v2::detail::for_each_piece(bits_, kind, sep, s, each);
   }
 
   // Whether `s` holds a separator of bitmap `kind` (`sep`).
