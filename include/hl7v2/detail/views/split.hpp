@@ -245,16 +245,10 @@ HL7V2_HOT void for_each_piece(const split_index& ix, std::size_t kind, std::stri
   each(std::string_view{base + start, e - start});
 }
 
-// The same where the message may have no bitmaps (`ix` null) or `s` be empty: then the bytes are read,
-// in a byte loop (faster than memchr on the short texts HL7 parts are). Empty text is one empty piece.
-// The JSON walk and emitters all split through this one.
+// The pieces of `s` found by reading its bytes: a byte loop, faster than memchr on the short texts HL7
+// parts are.
 template <class Each>
-HL7V2_HOT void for_each_piece(const split_index* ix, std::size_t kind, char sep, std::string_view s,
-                              Each&& each) {
-  if (ix != nullptr && !s.empty()) {
-    for_each_piece(*ix, kind, s, each);
-    return;
-  }
+void for_each_piece_of_bytes(char sep, std::string_view s, Each&& each) {
   const char* p = s.data();
   const char* const end = p + s.size();
   const char* start = p;
@@ -265,6 +259,19 @@ HL7V2_HOT void for_each_piece(const split_index* ix, std::size_t kind, char sep,
     }
   }
   each(std::string_view{start, static_cast<std::size_t>(end - start)});
+}
+// The same where the message may have no bitmaps (`ix` null): the one splitting call of the JSON walk
+// and emitters. Empty text is one empty piece.
+template <class Each>
+HL7V2_HOT void for_each_piece(const split_index* ix, std::size_t kind, char sep, std::string_view s,
+                              Each&& each) {
+  if (s.empty()) {
+    each(s);
+  } else if (ix != nullptr) {
+    for_each_piece(*ix, kind, s, each);
+  } else {
+    for_each_piece_of_bytes(sep, s, each);  // not forced inline: parsed messages always have bitmaps
+  }
 }
 
 // Whether `s` (in ix.text, not empty) holds a separator of bitmap `kind`.
