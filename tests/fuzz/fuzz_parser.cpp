@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "../support/reference_normalize.hpp"
 #include "hl7v2/er7_writer.hpp"
 #include "hl7v2/parser.hpp"
 
@@ -16,41 +17,7 @@
 
 namespace {
 
-// What the writer must produce, computed independently of the parser: skip leading breaks; the first
-// line break decides the terminator; a maximal run of CR/LF bytes that holds it (or reaches the end)
-// ends the segment, any other run is content; empty segments are dropped; every segment ends with CR.
-std::string normalized(std::string_view text) {
-  const auto is_break = [](char c) { return c == '\r' || c == '\n'; };
-  std::size_t i = 0;
-  while (i < text.size() && is_break(text[i])) ++i;
-  char term = '\r';
-  for (std::size_t j = i; j < text.size(); ++j) {
-    if (is_break(text[j])) {
-      term = text[j];
-      break;
-    }
-  }
-  std::string out;
-  std::string seg;
-  while (i < text.size()) {
-    if (!is_break(text[i])) {
-      seg += text[i++];
-      continue;
-    }
-    std::size_t j = i;
-    bool ends = false;
-    while (j < text.size() && is_break(text[j])) ends |= text[j++] == term;
-    if (ends || j == text.size()) {
-      if (!seg.empty()) out += seg + '\r';
-      seg.clear();
-    } else {
-      seg.append(text.substr(i, j - i));
-    }
-    i = j;
-  }
-  if (!seg.empty()) out += seg + '\r';
-  return out;
-}
+using hl7v2::test::normalized;
 
 // Every part of the tree, with its nesting, as text; views are checked to lie inside the input.
 std::string dump(const hl7v2::result<hl7v2::message>& m, std::string_view text) {
